@@ -1,0 +1,105 @@
+/*
+ * exercise.h - loading and validating an exercise folder.
+ *
+ * An exercise is a folder holding exercise.json, starter.py, reference.py,
+ * checks.py, optionally baseline.py, and examples/.  This module owns the
+ * parsed `struct exercise` and checks everything the engine later relies on,
+ * so a malformed exercise fails here with the file and field named, never in
+ * the middle of a run.  The format is documented in docs/exercise-format.md.
+ */
+#ifndef PH_EXERCISE_H
+#define PH_EXERCISE_H
+
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+#include "err.h"
+
+struct rubric;
+
+enum check_compare {
+    CHECK_COMPARE_EQUAL, /* candidate's observation must equal the reference's */
+    CHECK_COMPARE_NONE,  /* only the rules decide */
+};
+
+struct exercise_check {
+    char *name;
+    char *description;
+    int visible;       /* shown to candidates with expected values */
+    double weight;     /* share of the correctness score */
+    double timeout_s;  /* this check's own wall-clock budget */
+    enum check_compare compare;
+    double rel_tol;    /* float tolerance for CHECK_COMPARE_EQUAL */
+    double abs_tol;
+    char **ignore;     /* top-level observation keys left out of the comparison */
+    size_t nignore;
+    const cJSON *rules; /* borrowed from exercise.json; array or NULL */
+    char *lesson;      /* format string for reports, or NULL */
+};
+
+struct exercise_limits {
+    double wall_s;       /* whole worker, killed past it */
+    double cpu_s;        /* RLIMIT_CPU soft limit */
+    size_t memory_bytes; /* RLIMIT_DATA above the interpreter's own */
+    size_t output_bytes; /* stdout + stderr of the worker */
+    unsigned nproc;      /* processes a run may hold at once */
+};
+
+struct exercise_weights {
+    double correctness, performance, explanation; /* percent of the total */
+};
+
+struct exercise_perf {
+    int present;
+    char *check;        /* the check whose figures feed it; must pass for any credit */
+    const cJSON *num;   /* path or number: ratio = num / den */
+    const cJSON *den;
+    double full_at;     /* ratio giving full marks */
+    double zero_at;     /* ratio giving none; linear in between */
+    char *describe;     /* what the ratio means, for reports */
+};
+
+struct exercise {
+    char *dir;  /* absolute path of the folder */
+    char *json_path;
+    char *id, *title, *topic, *question, *model_answer;
+    char **entry_points; /* names the submission must define */
+    size_t nentry;
+    struct rubric *rubric; /* NULL when the exercise has no rubric */
+    struct exercise_limits limits;
+    struct exercise_weights weights;
+    struct exercise_check *checks;
+    size_t nchecks;
+    struct exercise_perf perf;
+    int needs_baseline; /* some rule or the perf spec reads "base." figures */
+    cJSON *json;        /* the whole document; owns what the borrowed fields point to */
+};
+
+/*
+ * Load `dir`/exercise.json and validate it, including that the files the
+ * engine needs exist.  On success *out is a new exercise the caller frees
+ * with exercise_free().
+ */
+enum ph_rc exercise_load(const char *dir, struct exercise **out, struct ph_err *err);
+
+/* Accepts NULL. */
+void exercise_free(struct exercise *ex);
+
+/*
+ * Turn what the user typed (an id, or a path to a folder) into an absolute
+ * folder path.  An argument containing '/' or naming an existing folder is a
+ * path; otherwise `exercises_dir`/ARG.  Caller frees *dir_out with free().
+ */
+enum ph_rc exercise_resolve(const char *arg, const char *exercises_dir, char **dir_out,
+                            struct ph_err *err);
+
+/* The ids of every exercise under `exercises_dir`, sorted.  Caller frees each
+ * string and the array with free(). */
+enum ph_rc exercise_list(const char *exercises_dir, char ***ids_out, size_t *n_out,
+                         struct ph_err *err);
+
+/* Index of the check named `name`, or -1. */
+long exercise_find_check(const struct exercise *ex, const char *name);
+
+#endif

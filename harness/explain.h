@@ -1,0 +1,54 @@
+/*
+ * explain.h - the result of scoring one written explanation.
+ *
+ * Shared by the offline rubric scorer (rubric.c), the LLM scorer (llm.c) and
+ * everything that reports a score (cmd_score.c, cmd_run.c, report_*.c).
+ * A `struct explain_result` owns every string and array it points to.
+ */
+#ifndef PH_EXPLAIN_H
+#define PH_EXPLAIN_H
+
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+struct explain_point {
+    char *id;       /* rubric point id */
+    char *text;     /* the rubric point, as written in exercise.json */
+    double weight;  /* its weight in the rubric */
+    double credit;  /* 0.0 (missing) .. 1.0 (fully expressed) */
+    char *evidence; /* the answer's sentence that earned it, or NULL */
+};
+
+struct explain_misconception {
+    char *id;
+    char *text;     /* what is wrong, from the rubric */
+    double penalty; /* points taken off the 0..max score */
+    char *evidence; /* the answer's sentence that states it, or NULL */
+};
+
+struct explain_result {
+    char *question;   /* exercise id */
+    char *scorer;     /* "offline", "openai:<model>", "anthropic:<model>" */
+    double score;     /* 0 .. max */
+    double max;       /* 10 for every rubric */
+    struct explain_point *points;
+    size_t npoints;
+    struct explain_misconception *misconceptions; /* the ones the answer states */
+    size_t nmisconceptions;
+    char *feedback;   /* short prose for the candidate */
+    int injection;    /* the answer addressed the grader ("ignore previous...") */
+    int fallback;     /* an LLM was asked but failed; the offline scorer stood in */
+    int flagged;      /* LLM and offline disagree a lot: a human should look */
+    char *note;       /* why fallback/flagged, or NULL */
+};
+
+/* Release everything `r` owns and zero it; `r` itself is not freed (it may
+ * live on the stack).  Accepts NULL. */
+void explain_result_cleanup(struct explain_result *r);
+
+/* A new JSON object with question, score, max, scorer, points, misconceptions,
+ * feedback, flags.  Caller frees with cJSON_Delete(); NULL when out of memory. */
+cJSON *explain_result_to_json(const struct explain_result *r);
+
+#endif

@@ -1,0 +1,59 @@
+/*
+ * rubric.h - an exercise's explanation rubric and the offline scorer.
+ *
+ * Owns the parsed rubric (key points with weights, misconceptions with
+ * penalties, and the offline scorer's compiled concept data) and scores an
+ * answer without any network, deterministically.  The LLM scorer reads the
+ * public fields to build its prompt.
+ */
+#ifndef PH_RUBRIC_H
+#define PH_RUBRIC_H
+
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+#include "err.h"
+#include "explain.h"
+
+struct rubric_point {
+    char *id;
+    char *text;    /* the idea, in a sentence: shown to candidates and LLMs */
+    double weight; /* relative weight; points' weights need not sum to max */
+};
+
+struct rubric_misconception {
+    char *id;
+    char *text;     /* the wrong belief, in a sentence */
+    double penalty; /* points off, on the 0..max scale */
+};
+
+struct rubric {
+    double max; /* 10 */
+    struct rubric_point *points;
+    size_t npoints;
+    struct rubric_misconception *misconceptions;
+    size_t nmisconceptions;
+    void *offline; /* the offline scorer's compiled data; private to rubric.c */
+};
+
+/*
+ * Parse the "rubric" object of an exercise.json.  `where` names the file for
+ * messages ("exercises/x/exercise.json").  On success *out is a new rubric the
+ * caller frees with rubric_free().  `node` is borrowed.
+ */
+enum ph_rc rubric_parse(const cJSON *node, const char *where, struct rubric **out,
+                        struct ph_err *err);
+
+/* Accepts NULL. */
+void rubric_free(struct rubric *r);
+
+/*
+ * Score `answer` (UTF-8 text, borrowed) against the rubric with the offline
+ * scorer.  Fills `out` (caller cleans up with explain_result_cleanup());
+ * out->scorer is "offline".  `question` is the exercise id, copied.
+ */
+enum ph_rc rubric_score(const struct rubric *r, const char *question, const char *answer,
+                        struct explain_result *out, struct ph_err *err);
+
+#endif
