@@ -12,6 +12,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "err.h"
+
 struct explain_point {
     char *id;       /* rubric point id */
     char *text;     /* the rubric point, as written in exercise.json */
@@ -25,6 +27,19 @@ struct explain_misconception {
     char *text;     /* what is wrong, from the rubric */
     double penalty; /* points taken off the 0..max score */
     char *evidence; /* the answer's sentence that states it, or NULL */
+};
+
+/*
+ * What the offline scorer found in an answer an LLM scored, kept beside the
+ * LLM's verdict so a reviewer can see both (calibration against prompt
+ * injection and LLM drift).  `present` is 0 when no LLM was involved.
+ */
+struct explain_offline_signals {
+    int present;
+    double score;           /* offline score, same 0..max scale */
+    int injection;          /* offline scorer saw text addressed to the grader */
+    char **misconceptions;  /* ids of the misconceptions it found */
+    size_t nmisconceptions;
 };
 
 struct explain_result {
@@ -41,6 +56,10 @@ struct explain_result {
     int fallback;     /* an LLM was asked but failed; the offline scorer stood in */
     int flagged;      /* LLM and offline disagree a lot: a human should look */
     char *note;       /* why fallback/flagged, or NULL */
+    char *model_answer; /* the exercise's model answer for reports, or NULL */
+    int cached;         /* an LLM result read from the score cache, no request sent */
+    unsigned requests;  /* HTTP requests sent for this answer (retries included) */
+    struct explain_offline_signals offline; /* beside an LLM score: see above */
 };
 
 /* Release everything `r` owns and zero it; `r` itself is not freed (it may
@@ -50,5 +69,11 @@ void explain_result_cleanup(struct explain_result *r);
 /* A new JSON object with question, score, max, scorer, points, misconceptions,
  * feedback, flags.  Caller frees with cJSON_Delete(); NULL when out of memory. */
 cJSON *explain_result_to_json(const struct explain_result *r);
+
+/* The inverse of explain_result_to_json() (used by the score cache): fill
+ * `out` (caller cleans up with explain_result_cleanup()) from `json`
+ * (borrowed).  PH_EPROTO when a required field is missing or mistyped. */
+enum ph_rc explain_result_from_json(const cJSON *json, struct explain_result *out,
+                                    struct ph_err *err);
 
 #endif

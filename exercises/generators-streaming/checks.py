@@ -1,0 +1,102 @@
+"""Observation checks for generators-streaming.
+
+Each check_<name>(sub, h) calls the submission and returns plain data.  The
+harness runs the same check on reference.py in another process and the C
+supervisor compares the two; rules in exercise.json read the figures that
+h.measure() records in C.
+"""
+
+import collections
+import itertools
+import json
+
+
+class CountingIterator:
+    """An iterator that counts how many items were pulled from it."""
+
+    def __init__(self, it):
+        self._it = iter(it)
+        self.pulled = 0
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        item = next(self._it)
+        self.pulled += 1
+        return item
+
+
+def _drain(iterable):
+    collections.deque(iterable, maxlen=0)
+
+
+def check_batched_basic(sub, h):
+    return {
+        "range10_by3": list(sub.batched(range(10), 3)),
+        "range6_by3": list(sub.batched(range(6), 3)),
+        "by1": list(sub.batched("abc", 1)),
+        "bigger_than_input": list(sub.batched([1, 2], 5)),
+        "empty": list(sub.batched([], 4)),
+    }
+
+
+def check_batched_invalid_size(sub, h):
+    seen = {}
+    for size in (0, -3):
+        try:
+            list(sub.batched([1, 2, 3], size))
+            seen[str(size)] = "no exception"
+        except Exception as exc:  # the type is the observation
+            seen[str(size)] = type(exc).__name__
+    return seen
+
+
+def check_batched_lazy(sub, h):
+    source = CountingIterator(range(1000))
+    batches = sub.batched(source, 3)
+    pulled_before = source.pulled
+    first = next(iter(batches))
+    return {"first": first, "pulled_before_first": pulled_before,
+            "pulled_after_first": source.pulled}
+
+
+def check_batched_infinite(sub, h):
+    return list(itertools.islice(sub.batched(itertools.count(), 7), 4))
+
+
+def check_batched_any_iterable(sub, h):
+    gen = (x * x for x in range(11))
+    return {
+        "generator": list(sub.batched(gen, 4)),
+        "tuple": list(sub.batched(tuple("streaming"), 2)),
+        "dict_keys": list(sub.batched({"a": 1, "b": 2, "c": 3}.keys(), 2)),
+    }
+
+
+def check_read_jsonl_basic(sub, h):
+    lines = ['{"id": 1, "text": "first"}', "", '  {"id": 2, "tags": ["a", "b"]}  ', "   ",
+             "[1, 2, 3]", '"just a string"', "", '{"nested": {"x": 1.5}}']
+    path = h.write_file("basic.jsonl", "\n".join(lines) + "\n")
+    return list(sub.read_jsonl(path))
+
+
+def check_read_jsonl_lazy(sub, h):
+    record = json.dumps({"id": 0, "payload": "x" * 200})
+    path = h.write_file("big.jsonl", "\n".join([record] * 20000) + "\n")
+    stream = h.measure("first_record", sub.read_jsonl, path)
+    is_iterator = iter(stream) is stream
+    first = h.measure("first_next", next, iter(stream))
+    return {"is_iterator": is_iterator, "first": first}
+
+
+def check_memory_constant(sub, h):
+    h.measure("items_1e4", lambda: _drain(sub.batched(iter(range(10**4)), 100)))
+    h.measure("items_1e6", lambda: _drain(sub.batched(iter(range(10**6)), 100)))
+    return {"ok": True}
+
+
+def check_speed(sub, h):
+    count = h.measure("batch_1e6", lambda: sum(1 for _ in sub.batched(iter(range(10**6)), 64)),
+                      repeat=3)
+    return {"batches": count}

@@ -1,0 +1,14 @@
+"""Materialises everything first: correct on small inputs, hopeless on streams."""
+import json
+
+
+def batched(iterable, size):
+    if size < 1:
+        raise ValueError("size must be positive")
+    items = list(iterable)
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def read_jsonl(path):
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]

@@ -1,0 +1,23 @@
+"""Streaming with generators.
+
+Implement both functions so that they work on inputs far larger than memory:
+nothing may be read or built before the caller asks for it.
+"""
+
+
+def batched(iterable, size):
+    """Lazily yield lists of up to `size` consecutive items of `iterable`.
+
+    The last list may be shorter.  `size < 1` raises ValueError.  Must work on
+    an infinite iterator (itertools.count()) and keep memory constant however
+    long the input is.
+
+    >>> list(batched(range(7), 3))
+    [[0, 1, 2], [3, 4, 5], [6]]
+    """
+    raise NotImplementedError
+
+
+def read_jsonl(path):
+    """Yield one parsed object per non-blank line of the JSON Lines file `path`."""
+    raise NotImplementedError

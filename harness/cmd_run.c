@@ -1,0 +1,167 @@
+/*
+ * cmd_run.c - `pyharness run EXERCISE FILE [--json] [--out FILE]
+ *             [--explanation FILE] [--scorer offline|llm|auto]`
+ */
+#include "cmd_run.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "engine.h"
+#include "exercise.h"
+#include "explain_score.h"
+#include "fileio.h"
+#include "paths.h"
+#include "report.h"
+
+#define ANSWER_MAX (64u * 1024) /* an explanation is prose: a page, not a book */
+
+static const char usage[] =
+    "usage: pyharness run EXERCISE FILE [--json] [--out FILE] [--explanation FILE]\n"
+    "                     [--scorer offline|llm|auto]\n";
+
+/* Score the explanation file, if any.  *out is NULL when none was given. */
+static enum ph_rc score_explanation(const struct exercise *ex, const char *path,
+                                    enum explain_scorer which, struct explain_result **out,
+                                    struct ph_err *err)
+{
+    struct explain_job job;
+    char *text = NULL;
+    size_t len = 0;
+    enum ph_rc rc;
+
+    *out = NULL;
+    if (path == NULL)
+        return PH_OK;
+    if (ex->rubric == NULL)
+        return ph_errf(err, PH_EINPUT, "%s: this exercise has no rubric to score an explanation",
+                       ex->json_path);
+    rc = fileio_read(path, ANSWER_MAX, &text, &len, err);
+    if (rc != PH_OK)
+        return rc == PH_ELIMIT ? PH_EINPUT : rc;
+    if (fileio_utf8_invalid_at(text, len) >= 0) {
+        free(text);
+        return ph_errf(err, PH_EINPUT, "%s: not valid UTF-8 text", path);
+    }
+    memset(&job, 0, sizeof job);
+    job.ex = ex;
+    job.answer = text;
+    job.source = path;
+    rc = explain_score_many(&job, 1, which, err);
+    if (rc == PH_OK && job.rc == PH_OK) {
+        *out = malloc(sizeof **out);
+        if (*out == NULL) {
+            rc = ph_errf(err, PH_ENOMEM, "out of memory");
+        } else {
+            **out = job.result;
+            memset(&job.result, 0, sizeof job.result);
+        }
+    } else if (rc == PH_OK) {
+        rc = ph_errf(err, job.rc, "%s", job.err.msg);
+    }
+    explain_result_cleanup(&job.result);
+    free(text);
+    return rc;
+}
+
+int cmd_run_main(int argc, char **argv)
+{
+    const char *exercise_arg = NULL, *file = NULL, *out_path = NULL, *explanation = NULL;
+    enum explain_scorer which = EXPLAIN_AUTO;
+    struct ph_err err = {0};
+    struct exercise *ex = NULL;
+    struct run_result res;
+    struct explain_result *er = NULL;
+    struct engine_opts opts;
+    char *dir = NULL;
+    int json = 0, status = CLI_EXIT_INTERNAL, have_res = 0;
+    int i;
+
+    memset(&res, 0, sizeof res);
+    for (i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--json") == 0) {
+            json = 1;
+        } else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) {
+            out_path = argv[++i];
+        } else if (strcmp(argv[i], "--explanation") == 0 && i + 1 < argc) {
+            explanation = argv[++i];
+        } else if (strcmp(argv[i], "--scorer") == 0 && i + 1 < argc) {
+            if (explain_scorer_parse(argv[++i], &which) != 0)
+                return cli_usage("--scorer takes offline, llm or auto, not \"%s\"", argv[i]);
+        } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            fputs(usage, stdout);
+            return CLI_EXIT_OK;
+        } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
+            return cli_usage("run: unknown option %s\n%s", argv[i], usage);
+        } else if (exercise_arg == NULL) {
+            exercise_arg = argv[i];
+        } else if (file == NULL) {
+            file = argv[i];
+        } else {
+            return cli_usage("run: unexpected argument %s\n%s", argv[i], usage);
+        }
+    }
+    if (exercise_arg == NULL || file == NULL)
+        return cli_usage("run: needs an exercise and a submission file\n%s", usage);
+    if (exercise_resolve(exercise_arg, paths_exercises_dir(), &dir, &err) != PH_OK ||
+        exercise_load(dir, &ex, &err) != PH_OK)
+        goto fail;
+    if (!fileio_is_file(file)) {
+        ph_errf(&err, PH_EINPUT, "%s: %s", file,
+                fileio_is_dir(file) ? "is a folder, expected a Python file" : "no such file");
+        goto fail;
+    }
+    if (score_explanation(ex, explanation, which, &er, &err) != PH_OK)
+        goto fail;
+    if (cli_start_python(&err) != PH_OK)
+        goto fail;
+    memset(&opts, 0, sizeof opts);
+    opts.submission_path = file;
+    opts.display_name = file;
+    if (engine_run(ex, &opts, er, &res, &err) != PH_OK) {
+        er = NULL;
+        goto fail;
+    }
+    er = NULL;
+    have_res = 1;
+    if (json || out_path != NULL) {
+        cJSON *j = report_json_run(&res);
+        char *text = j ? cJSON_Print(j) : NULL;
+        cJSON_Delete(j);
+        if (text == NULL) {
+            ph_errf(&err, PH_ENOMEM, "out of memory writing the report");
+            goto fail;
+        }
+        if (out_path != NULL) {
+            size_t n = strlen(text);
+            text[n] = '\n';
+            if (fileio_write(out_path, text, n + 1, &err) != PH_OK) {
+                free(text);
+                goto fail;
+            }
+            text[n] = '\0';
+        }
+        if (json)
+            printf("%s\n", text);
+        free(text);
+    }
+    if (!json)
+        report_text_run(stdout, &res, cli_color(stdout));
+    status = res.verdict == VERDICT_PASSED ? CLI_EXIT_OK : CLI_EXIT_NOT_PASSED;
+    goto out;
+fail:
+    status = cli_fail(&err);
+out:
+    if (er != NULL) {
+        explain_result_cleanup(er);
+        free(er);
+    }
+    if (have_res)
+        run_result_cleanup(&res);
+    exercise_free(ex);
+    free(dir);
+    fflush(stdout);
+    return status;
+}

@@ -1,0 +1,383 @@
+/*
+ * cmd_score.c - see cmd_score.h.
+ *
+ * Every answer file is read and checked before anything is scored, so a typo
+ * in the fifth file name does not cost four LLM requests first.
+ */
+#include "cmd_score.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "err.h"
+#include "exercise.h"
+#include "explain.h"
+#include "explain_score.h"
+#include "fileio.h"
+#include "paths.h"
+
+/* An explanation is a few paragraphs; 64 KiB is far past any honest one and
+ * keeps a prompt (and its cost) bounded. */
+#define ANSWER_MAX (64 * 1024)
+/* More files than this in one command is a shell glob gone wrong. */
+#define ANSWERS_MAX 10000
+
+static const char usage[] =
+    "usage: pyharness score EXERCISE ANSWER_FILE... [--json] [--scorer offline|llm|auto]\n"
+    "                       [--exercises DIR]\n"
+    "Score written explanations of EXERCISE's concept (an exercise id or folder).\n"
+    "  --json          print JSON: one object per answer, an array for several\n"
+    "  --scorer NAME   offline (rubric, no network), llm (the configured LLM), or\n"
+    "                  auto (the LLM when one is configured; the default)\n"
+    "  --exercises DIR look exercise ids up in DIR\n";
+
+struct opts {
+    int json;
+    enum explain_scorer scorer;
+    const char *exercises;
+    const char *exercise;
+    const char **files;
+    size_t nfiles;
+};
+
+__attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
+{
+    va_list ap;
+
+    fprintf(stderr, "pyharness score: ");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\n%s", usage);
+    return 2;
+}
+
+/* Option value from "--opt VALUE" or "--opt=VALUE"; NULL when missing. */
+static const char *opt_value(int argc, char **argv, int *i, const char *name)
+{
+    size_t n = strlen(name);
+
+    if (argv[*i][n] == '=')
+        return argv[*i] + n + 1;
+    if (*i + 1 >= argc)
+        return NULL;
+    return argv[++*i];
+}
+
+static int is_opt(const char *arg, const char *name)
+{
+    size_t n = strlen(name);
+
+    return strncmp(arg, name, n) == 0 && (arg[n] == '\0' || arg[n] == '=');
+}
+
+/* Returns -1 when parsed, else the exit status (0 for --help). */
+static int parse_args(int argc, char **argv, struct opts *o)
+{
+    int dashdash = 0;
+
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v;
+        if (!dashdash && a[0] == '-' && a[1] != '\0') {
+            if (strcmp(a, "--") == 0) {
+                dashdash = 1;
+            } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+                fputs(usage, stdout);
+                return 0;
+            } else if (strcmp(a, "--json") == 0) {
+                o->json = 1;
+            } else if (is_opt(a, "--scorer")) {
+                v = opt_value(argc, argv, &i, "--scorer");
+                if (v == NULL)
+                    return usage_error("%s needs a value: offline, llm or auto", "--scorer");
+                if (explain_scorer_parse(v, &o->scorer) != 0)
+                    return usage_error("--scorer %s: expected offline, llm or auto", v);
+            } else if (is_opt(a, "--exercises")) {
+                v = opt_value(argc, argv, &i, "--exercises");
+                if (v == NULL || v[0] == '\0')
+                    return usage_error("%s needs a folder", "--exercises");
+                o->exercises = v;
+            } else {
+                return usage_error("unknown option %s", a);
+            }
+            continue;
+        }
+        if (o->exercise == NULL) {
+            o->exercise = a;
+        } else {
+            if (o->nfiles >= ANSWERS_MAX)
+                return usage_error("too many answer files (the limit is %d)", ANSWERS_MAX);
+            o->files[o->nfiles++] = a;
+        }
+    }
+    if (o->exercise == NULL)
+        return usage_error("%s", "missing EXERCISE and ANSWER_FILE");
+    if (o->nfiles == 0)
+        return usage_error("%s", "missing ANSWER_FILE");
+    return -1;
+}
+
+/* Read and check one answer; messages name the file. */
+static enum ph_rc read_answer(const char *path, char **out, struct ph_err *err)
+{
+    char *text = NULL;
+    size_t len = 0;
+    enum ph_rc rc;
+    long bad;
+    size_t i;
+
+    *out = NULL;
+    rc = fileio_read(path, ANSWER_MAX, &text, &len, err);
+    if (rc == PH_ELIMIT) {
+        ph_err_clear(err);
+        rc = ph_errf(err, PH_EINPUT, "%s: the answer is over 64 KiB; explanations are capped at "
+                     "64 KiB", path);
+    }
+    if (rc != PH_OK)
+        goto out;
+    for (i = 0; i < len && isspace((unsigned char)text[i]); i++)
+        ;
+    if (i == len) {
+        rc = ph_errf(err, PH_EINPUT, "%s: the answer is empty", path);
+        goto out;
+    }
+    if (memchr(text, '\0', len) != NULL) {
+        rc = ph_errf(err, PH_EINPUT, "%s: not UTF-8 text (contains a NUL byte)", path);
+        goto out;
+    }
+    bad = fileio_utf8_invalid_at(text, len);
+    if (bad >= 0) {
+        rc = ph_errf(err, PH_EINPUT, "%s: not UTF-8 text (invalid byte at offset %ld)", path,
+                     bad);
+        goto out;
+    }
+    *out = text;
+    text = NULL;
+    rc = PH_OK;
+out:
+    free(text);
+    return rc;
+}
+
+static void print_indented(const char *text, const char *indent)
+{
+    const char *p = text;
+
+    while (*p != '\0') {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        printf("%s%.*s\n", indent, (int)n, p);
+        p += n + (nl != NULL);
+    }
+}
+
+static void print_text(const char *file, const struct explain_result *r)
+{
+    printf("%s: %.1f/%g  (scorer: %s%s%s)\n", file, r->score, r->max, r->scorer,
+           r->cached ? ", cached" : "", r->fallback ? ", fallback" : "");
+    printf("  rubric points:\n");
+    for (size_t i = 0; i < r->npoints; i++) {
+        const struct explain_point *p = &r->points[i];
+        printf("    [%3.0f%%] %s (weight %g): %s\n", p->credit * 100.0, p->id, p->weight,
+               p->text ? p->text : "");
+        if (p->evidence != NULL)
+            printf("           evidence: \"%s\"\n", p->evidence);
+    }
+    if (r->nmisconceptions == 0) {
+        printf("  misconceptions: none found\n");
+    } else {
+        printf("  misconceptions:\n");
+        for (size_t i = 0; i < r->nmisconceptions; i++) {
+            const struct explain_misconception *m = &r->misconceptions[i];
+            printf("    [-%g] %s: %s\n", m->penalty, m->id, m->text ? m->text : "");
+            if (m->evidence != NULL)
+                printf("           evidence: \"%s\"\n", m->evidence);
+        }
+    }
+    if (r->injection)
+        printf("  warning: the answer contains text addressed to the grader\n");
+    if (r->offline.present) {
+        printf("  offline scorer: %.1f/%g", r->offline.score, r->max);
+        for (size_t i = 0; i < r->offline.nmisconceptions; i++)
+            printf("%s%s", i == 0 ? "; misconceptions: " : ", ", r->offline.misconceptions[i]);
+        printf("%s\n", r->offline.injection ? "; saw text addressed to the grader" : "");
+    }
+    if (r->flagged)
+        printf("  FLAGGED for review\n");
+    if (r->note != NULL)
+        printf("  note: %s\n", r->note);
+    if (r->feedback != NULL && r->feedback[0] != '\0') {
+        printf("  feedback:\n");
+        print_indented(r->feedback, "    ");
+    }
+}
+
+/* The JSON for one job; NULL on out-of-memory. */
+static cJSON *job_json(const struct explain_job *j)
+{
+    cJSON *o = explain_result_to_json(&j->result);
+
+    if (o == NULL)
+        return NULL;
+    if (cJSON_AddStringToObject(o, "file", j->source) == NULL) {
+        cJSON_Delete(o);
+        return NULL;
+    }
+    return o;
+}
+
+static int print_json(const struct explain_job *jobs, size_t n)
+{
+    cJSON *root = NULL;
+    char *text = NULL;
+    int status = 3;
+
+    if (n == 1) {
+        root = job_json(&jobs[0]);
+    } else {
+        root = cJSON_CreateArray();
+        for (size_t i = 0; root != NULL && i < n; i++) {
+            cJSON *o = job_json(&jobs[i]);
+            if (o == NULL || !cJSON_AddItemToArray(root, o)) {
+                cJSON_Delete(o);
+                goto out;
+            }
+        }
+    }
+    if (root == NULL)
+        goto out;
+    text = cJSON_Print(root);
+    if (text == NULL)
+        goto out;
+    puts(text);
+    status = 0;
+out:
+    if (status != 0)
+        fprintf(stderr, "pyharness score: out of memory writing JSON\n");
+    free(text);
+    cJSON_Delete(root);
+    return status;
+}
+
+int cmd_score_main(int argc, char **argv)
+{
+    struct opts o;
+    struct ph_err err;
+    struct exercise *ex = NULL;
+    struct explain_job *jobs = NULL;
+    char **answers = NULL;
+    char *dir = NULL;
+    const char *exdir;
+    enum ph_rc rc;
+    int status = 3;
+
+    memset(&o, 0, sizeof o);
+    ph_err_clear(&err);
+    o.scorer = EXPLAIN_AUTO;
+    o.files = calloc((size_t)(argc > 0 ? argc : 1), sizeof *o.files);
+    if (o.files == NULL) {
+        fprintf(stderr, "pyharness score: out of memory\n");
+        return 3;
+    }
+    status = parse_args(argc, argv, &o);
+    if (status >= 0)
+        goto out;
+
+    if (o.exercises != NULL) {
+        rc = paths_set_exercises(o.exercises, &err);
+        if (rc != PH_OK)
+            goto fail;
+    }
+    exdir = paths_exercises_dir();
+    rc = exercise_resolve(o.exercise, exdir != NULL && exdir[0] != '\0' ? exdir : "exercises",
+                          &dir, &err);
+    if (rc != PH_OK)
+        goto fail;
+    rc = exercise_load(dir, &ex, &err);
+    if (rc != PH_OK)
+        goto fail;
+    if (ex->rubric == NULL) {
+        rc = ph_errf(&err, PH_EINPUT, "%s: no \"rubric\": this exercise has no explanation to "
+                     "score", ex->json_path);
+        goto fail;
+    }
+
+    answers = calloc(o.nfiles, sizeof *answers);
+    jobs = calloc(o.nfiles, sizeof *jobs);
+    if (answers == NULL || jobs == NULL) {
+        rc = ph_errf(&err, PH_ENOMEM, "out of memory");
+        goto fail;
+    }
+    /* Check every file first and report each bad one. */
+    rc = PH_OK;
+    for (size_t i = 0; i < o.nfiles; i++) {
+        struct ph_err ferr;
+        ph_err_clear(&ferr);
+        if (read_answer(o.files[i], &answers[i], &ferr) != PH_OK) {
+            fprintf(stderr, "pyharness score: %s\n", ferr.msg);
+            if (rc == PH_OK)
+                rc = ferr.rc;
+        }
+    }
+    if (rc != PH_OK) {
+        status = ph_rc_exit_status(rc);
+        goto out;
+    }
+    for (size_t i = 0; i < o.nfiles; i++) {
+        jobs[i].ex = ex;
+        jobs[i].answer = answers[i];
+        jobs[i].source = o.files[i];
+    }
+    rc = explain_score_many(jobs, o.nfiles, o.scorer, &err);
+    for (size_t i = 0; i < o.nfiles; i++)
+        if (jobs[i].rc != PH_OK)
+            fprintf(stderr, "pyharness score: %s: %s\n", o.files[i], jobs[i].err.msg);
+    if (rc != PH_OK) {
+        /* Per-job failures were printed above; a batch failure was not. */
+        int any_job = 0;
+        for (size_t i = 0; i < o.nfiles; i++)
+            any_job |= jobs[i].rc != PH_OK;
+        if (!any_job)
+            fprintf(stderr, "pyharness score: %s\n", err.msg);
+        status = ph_rc_exit_status(rc);
+        goto out;
+    }
+
+    if (o.json) {
+        status = print_json(jobs, o.nfiles);
+    } else {
+        for (size_t i = 0; i < o.nfiles; i++) {
+            if (i > 0)
+                printf("\n");
+            print_text(o.files[i], &jobs[i].result);
+        }
+        if (ex->model_answer != NULL) {
+            printf("\nmodel answer:\n");
+            print_indented(ex->model_answer, "  ");
+        }
+        status = 0;
+    }
+    goto out;
+fail:
+    fprintf(stderr, "pyharness score: %s\n", err.msg);
+    status = ph_rc_exit_status(rc);
+out:
+    if (fflush(stdout) != 0 && status == 0)
+        status = 3;
+    for (size_t i = 0; jobs != NULL && i < o.nfiles; i++)
+        explain_result_cleanup(&jobs[i].result);
+    for (size_t i = 0; answers != NULL && i < o.nfiles; i++)
+        free(answers[i]);
+    free(jobs);
+    free(answers);
+    exercise_free(ex);
+    free(dir);
+    free(o.files);
+    return status;
+}

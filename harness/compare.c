@@ -1,0 +1,283 @@
+/* compare.c - see compare.h. */
+#include "compare.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PATH_CAP 256
+#define MAX_DEPTH 200
+
+void compare_render(const cJSON *v, char *buf, size_t cap)
+{
+    char *s = cJSON_PrintUnformatted(v);
+
+    if (cap == 0)
+        return;
+    if (s == NULL) {
+        snprintf(buf, cap, "?");
+        return;
+    }
+    if (strlen(s) < cap) {
+        snprintf(buf, cap, "%s", s);
+    } else if (cap > 4) {
+        memcpy(buf, s, cap - 4);
+        memcpy(buf + cap - 4, "...", 4);
+    } else {
+        buf[0] = '\0';
+    }
+    free(s);
+}
+
+static const char *kind(const cJSON *v)
+{
+    const cJSON *tag;
+
+    if (cJSON_IsNull(v))
+        return "None";
+    if (cJSON_IsBool(v))
+        return "bool";
+    if (cJSON_IsString(v))
+        return "str";
+    if (cJSON_IsArray(v))
+        return "list";
+    if (cJSON_IsNumber(v))
+        return v->valuedouble == floor(v->valuedouble) && fabs(v->valuedouble) < 9.007e15 ? "int"
+                                                                                          : "float";
+    if (cJSON_IsObject(v)) {
+        tag = v->child;
+        if (tag != NULL && tag->next == NULL && tag->string != NULL && tag->string[0] == '$') {
+            if (strcmp(tag->string, "$tuple") == 0)
+                return "tuple";
+            if (strcmp(tag->string, "$float") == 0)
+                return "float";
+            if (strcmp(tag->string, "$int") == 0)
+                return "int";
+            if (strcmp(tag->string, "$set") == 0)
+                return "set";
+            if (strcmp(tag->string, "$bytes") == 0)
+                return "bytes";
+            if (strcmp(tag->string, "$exc") == 0)
+                return "exception";
+            if (strcmp(tag->string, "$type") == 0)
+                return "object";
+            if (strcmp(tag->string, "$dict") == 0)
+                return "dict";
+        }
+        return "dict";
+    }
+    return "?";
+}
+
+/* A float's value, tagged or not; 0 when `v` is not a float. */
+static int float_value(const cJSON *v, double *out)
+{
+    if (cJSON_IsNumber(v)) {
+        *out = v->valuedouble;
+        return 1;
+    }
+    if (cJSON_IsObject(v) && v->child != NULL && strcmp(v->child->string, "$float") == 0) {
+        const cJSON *x = v->child;
+        if (cJSON_IsNumber(x)) {
+            *out = x->valuedouble;
+            return 1;
+        }
+        if (cJSON_IsString(x)) {
+            if (strcmp(x->valuestring, "nan") == 0)
+                *out = NAN;
+            else if (strcmp(x->valuestring, "inf") == 0)
+                *out = INFINITY;
+            else
+                *out = -INFINITY;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int floats_close(double a, double b, const struct compare_opts *o)
+{
+    if (isnan(a) || isnan(b))
+        return isnan(a) && isnan(b);
+    if (a == b)
+        return 1;
+    if (isinf(a) || isinf(b))
+        return 0;
+    return fabs(a - b) <= fmax(o->abs_tol, o->rel_tol * fmax(fabs(a), fabs(b)));
+}
+
+static int ignored(const char *key, const struct compare_opts *o)
+{
+    size_t i;
+
+    for (i = 0; i < o->nignore; i++)
+        if (strcmp(key, o->ignore[i]) == 0)
+            return 1;
+    return 0;
+}
+
+struct ctx {
+    const struct compare_opts *o;
+    int show;
+    char *why;
+    size_t whycap;
+};
+
+static int differ(struct ctx *c, const char *path, const char *what, const cJSON *e,
+                  const cJSON *g)
+{
+    char eb[120], gb[120];
+
+    if (c->show && e != NULL && g != NULL) {
+        compare_render(e, eb, sizeof eb);
+        compare_render(g, gb, sizeof gb);
+        snprintf(c->why, c->whycap, "at %s: %s: expected %s, got %s", path[0] ? path : "top",
+                 what, eb, gb);
+    } else {
+        snprintf(c->why, c->whycap, "at %s: %s", path[0] ? path : "top", what);
+    }
+    return 0;
+}
+
+static int eq(struct ctx *c, const cJSON *e, const cJSON *g, const char *path, int depth);
+
+static int eq_array(struct ctx *c, const cJSON *e, const cJSON *g, const char *path, int depth)
+{
+    int ne = cJSON_GetArraySize(e), ng = cJSON_GetArraySize(g);
+    const cJSON *a, *b;
+    char sub[PATH_CAP];
+    char what[96];
+    int i = 0;
+
+    if (ne != ng) {
+        snprintf(what, sizeof what, "length differs (expected %d items, got %d)", ne, ng);
+        return differ(c, path, what, NULL, NULL);
+    }
+    for (a = e->child, b = g->child; a != NULL && b != NULL; a = a->next, b = b->next, i++) {
+        snprintf(sub, sizeof sub, "%s[%d]", path, i);
+        if (!eq(c, a, b, sub, depth + 1))
+            return 0;
+    }
+    return 1;
+}
+
+/* Sets: every element of one has an equal element of the other (multiset). */
+static int eq_set(struct ctx *c, const cJSON *e, const cJSON *g, const char *path, int depth)
+{
+    int n = cJSON_GetArraySize(e);
+    char *used;
+    const cJSON *a, *b;
+    int i, ok = 1;
+    struct ctx quiet = *c;
+    char scratch[8];
+
+    if (n != cJSON_GetArraySize(g))
+        return differ(c, path, "set sizes differ", NULL, NULL);
+    used = calloc((size_t)n + 1, 1);
+    if (used == NULL)
+        return differ(c, path, "out of memory comparing sets", NULL, NULL);
+    quiet.why = scratch;
+    quiet.whycap = sizeof scratch;
+    for (a = e->child; a != NULL && ok; a = a->next) {
+        int found = 0;
+        for (b = g->child, i = 0; b != NULL; b = b->next, i++) {
+            if (!used[i] && eq(&quiet, a, b, path, depth + 1)) {
+                used[i] = 1;
+                found = 1;
+                break;
+            }
+        }
+        if (!found)
+            ok = differ(c, path, "set contents differ", NULL, NULL);
+    }
+    free(used);
+    return ok;
+}
+
+static int eq(struct ctx *c, const cJSON *e, const cJSON *g, const char *path, int depth)
+{
+    const char *ke = kind(e), *kg = kind(g);
+    char what[96];
+
+    if (depth > MAX_DEPTH)
+        return differ(c, path, "nested too deeply to compare", NULL, NULL);
+    if (strcmp(ke, kg) != 0) {
+        snprintf(what, sizeof what, "type differs (expected %s, got %s)", ke, kg);
+        return differ(c, path, what, e, g);
+    }
+    if (strcmp(ke, "float") == 0) {
+        double a = 0, b = 0;
+        float_value(e, &a);
+        float_value(g, &b);
+        return floats_close(a, b, c->o) ? 1 : differ(c, path, "value differs", e, g);
+    }
+    if (cJSON_IsNumber(e))
+        return e->valuedouble == g->valuedouble ? 1 : differ(c, path, "value differs", e, g);
+    if (cJSON_IsNull(e))
+        return 1;
+    if (cJSON_IsBool(e))
+        return cJSON_IsTrue(e) == cJSON_IsTrue(g) ? 1 : differ(c, path, "value differs", e, g);
+    if (cJSON_IsString(e))
+        return strcmp(e->valuestring, g->valuestring) == 0 ? 1
+                                                           : differ(c, path, "value differs", e, g);
+    if (cJSON_IsArray(e))
+        return eq_array(c, e, g, path, depth);
+    if (strcmp(ke, "set") == 0)
+        return eq_set(c, e->child, g->child, path, depth);
+    if (strcmp(ke, "tuple") == 0 || strcmp(ke, "int") == 0 || strcmp(ke, "bytes") == 0 ||
+        strcmp(ke, "exception") == 0 || strcmp(ke, "object") == 0 ||
+        (e->child != NULL && strcmp(e->child->string, "$dict") == 0)) {
+        /* One tagged member: compare the payloads. */
+        if (!cJSON_IsObject(g) || g->child == NULL || strcmp(e->child->string, g->child->string))
+            return differ(c, path, "type differs", e, g);
+        if (strcmp(ke, "tuple") == 0 || strcmp(ke, "dict") == 0)
+            return eq(c, e->child, g->child, path, depth + 1);
+        return cJSON_Compare(e->child, g->child, 1) ? 1 : differ(c, path, "value differs", e, g);
+    }
+    /* A plain dict: the same keys, each value equal. */
+    {
+        const cJSON *a;
+        char sub[PATH_CAP];
+        int n_e = 0, n_g = 0;
+        for (a = e->child; a != NULL; a = a->next) {
+            const cJSON *b;
+            if (depth == 0 && ignored(a->string, c->o))
+                continue;
+            n_e++;
+            b = cJSON_GetObjectItemCaseSensitive(g, a->string);
+            snprintf(sub, sizeof sub, "%s[\"%s\"]", path, a->string);
+            if (b == NULL)
+                return differ(c, sub, "missing key", NULL, NULL);
+            if (!eq(c, a, b, sub, depth + 1))
+                return 0;
+        }
+        for (a = g->child; a != NULL; a = a->next)
+            if (!(depth == 0 && ignored(a->string, c->o)))
+                n_g++;
+        if (n_e != n_g) {
+            for (a = g->child; a != NULL; a = a->next)
+                if (cJSON_GetObjectItemCaseSensitive(e, a->string) == NULL &&
+                    !(depth == 0 && ignored(a->string, c->o))) {
+                    snprintf(sub, sizeof sub, "%s[\"%s\"]", path, a->string);
+                    return differ(c, sub, "unexpected key", NULL, NULL);
+                }
+            return differ(c, path, "keys differ", NULL, NULL);
+        }
+        return 1;
+    }
+}
+
+int compare_json(const cJSON *expected, const cJSON *got, const struct compare_opts *opts,
+                 int show_values, char *why, size_t whycap)
+{
+    struct ctx c = {opts, show_values, why, whycap};
+
+    if (whycap > 0)
+        why[0] = '\0';
+    if (expected == NULL || got == NULL) {
+        snprintf(why, whycap, "missing observation");
+        return 0;
+    }
+    return eq(&c, expected, got, "", 0);
+}

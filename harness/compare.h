@@ -1,0 +1,35 @@
+/*
+ * compare.h - type-strict comparison of observations, in the supervisor.
+ *
+ * Observations arrive as JSON written by the worker's C serialiser, which
+ * tags what plain JSON would blur: {"$tuple": [...]}, {"$float": 2.0} for an
+ * integral float, {"$int": "..."} past 2^53, {"$set": [...]}, {"$bytes": hex},
+ * {"$exc": "ValueError"}, {"$type": "mod.Class"} for anything else.  So 1 and
+ * 1.0, a list and a tuple, or an object whose __eq__ always says True never
+ * compare equal.  Owns nothing.
+ */
+#ifndef PH_COMPARE_H
+#define PH_COMPARE_H
+
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+struct compare_opts {
+    double rel_tol, abs_tol;   /* for floats only */
+    char *const *ignore;       /* top-level object keys to skip */
+    size_t nignore;
+};
+
+/*
+ * 1 when `got` equals `expected` under `opts`, else 0 and a description of
+ * the first difference in `why` ("at [3][1]: expected 5, got 4"; values are
+ * left out when `show_values` is 0, for hidden checks).
+ */
+int compare_json(const cJSON *expected, const cJSON *got, const struct compare_opts *opts,
+                 int show_values, char *why, size_t whycap);
+
+/* A short rendering of `v` for messages (at most `cap`-1 bytes, "..." when cut). */
+void compare_render(const cJSON *v, char *buf, size_t cap);
+
+#endif

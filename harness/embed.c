@@ -1,0 +1,676 @@
+/*
+ * embed.c - see embed.h.
+ *
+ * Order matters at start-up: the counting allocator and the audit hook must
+ * be in place before the interpreter allocates or runs anything (the
+ * allocator writes a size header; an audit hook added before
+ * initialisation cannot be removed from Python).
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include "embed.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "measure.h"
+#include "paths.h"
+#include "sandbox_audit.h"
+
+/* Fixed sizes of the C-side log: a check labels a handful of measurements
+ * and makes one or two fake clients; more is a runaway or a tampering loop. */
+#define LOG_LABELS 64
+#define LOG_CLIENTS 16
+#define LOG_MONITORS 16
+#define LOG_TAMPER 8
+#define NAME_MAX_LEN 64
+#define CLIENT_MAX_TOKENS (1u << 22) /* calls one fake client may see in one check */
+#define MAX_REPEAT 100
+
+struct mlabel {
+    char label[NAME_MAX_LEN];
+    struct measure_figures f;
+    int repeats;
+    int nested; /* taken inside another measurement: not the check's own */
+};
+
+struct fclient {
+    char name[NAME_MAX_LEN];
+    long cap;
+    int64_t calls, completed, rejected, in_flight, peak, bad_tokens;
+    int64_t first_ns, last_ns, last_change_ns;
+    double inflight_integral_ns;
+    unsigned char *done; /* done[seq]: 1 once the call ended */
+    size_t ntok, captok;
+};
+
+struct monitor {
+    char name[NAME_MAX_LEN];
+    int64_t beats, last_ns, max_gap_ns;
+};
+
+static struct mlabel mlog[LOG_LABELS];
+static size_t nmlog;
+static struct fclient clients[LOG_CLIENTS];
+static size_t nclients;
+static struct monitor monitors[LOG_MONITORS];
+static size_t nmonitors;
+static char tamper[LOG_TAMPER][160];
+static size_t ntamper;
+static int measure_depth;
+
+static int ready;
+static char pyversion[32];
+
+static void note_tamper(const char *fmt, const char *arg) __attribute__((format(printf, 1, 0)));
+
+static void note_tamper(const char *fmt, const char *arg)
+{
+    if (ntamper < LOG_TAMPER) {
+        snprintf(tamper[ntamper], sizeof tamper[ntamper], fmt, arg);
+        ntamper++;
+    }
+}
+
+void embed_log_reset(void)
+{
+    size_t i;
+
+    for (i = 0; i < nclients; i++)
+        free(clients[i].done);
+    memset(clients, 0, sizeof clients);
+    nclients = 0;
+    memset(mlog, 0, sizeof mlog);
+    nmlog = 0;
+    memset(monitors, 0, sizeof monitors);
+    nmonitors = 0;
+    ntamper = 0;
+}
+
+cJSON *embed_log_take(void)
+{
+    cJSON *root = cJSON_CreateObject();
+    cJSON *m, *c, *mo, *t;
+    size_t i;
+
+    if (root == NULL)
+        return NULL;
+    m = cJSON_AddObjectToObject(root, "measures");
+    c = cJSON_AddObjectToObject(root, "clients");
+    mo = cJSON_AddObjectToObject(root, "monitors");
+    t = cJSON_AddArrayToObject(root, "tamper");
+    if (m == NULL || c == NULL || mo == NULL || t == NULL)
+        goto fail;
+    for (i = 0; i < nmlog; i++) {
+        cJSON *f = measure_figures_to_json(&mlog[i].f);
+        if (f == NULL)
+            goto fail;
+        cJSON_AddNumberToObject(f, "repeats", mlog[i].repeats);
+        if (mlog[i].nested)
+            cJSON_AddTrueToObject(f, "nested");
+        cJSON_AddItemToObject(m, mlog[i].label, f);
+    }
+    for (i = 0; i < nclients; i++) {
+        struct fclient *k = &clients[i];
+        cJSON *o = cJSON_AddObjectToObject(c, k->name);
+        int64_t span = k->last_ns > k->first_ns ? k->last_ns - k->first_ns : 0;
+        if (o == NULL)
+            goto fail;
+        cJSON_AddNumberToObject(o, "calls", (double)k->calls);
+        cJSON_AddNumberToObject(o, "completed", (double)k->completed);
+        cJSON_AddNumberToObject(o, "rejected", (double)k->rejected);
+        cJSON_AddNumberToObject(o, "in_flight_at_end", (double)k->in_flight);
+        cJSON_AddNumberToObject(o, "peak_in_flight", (double)k->peak);
+        cJSON_AddNumberToObject(o, "cap", (double)k->cap);
+        cJSON_AddNumberToObject(o, "span_ns", (double)span);
+        cJSON_AddNumberToObject(o, "mean_in_flight",
+                                span > 0 ? k->inflight_integral_ns / (double)span : 0.0);
+        cJSON_AddNumberToObject(o, "bad_tokens", (double)k->bad_tokens);
+    }
+    for (i = 0; i < nmonitors; i++) {
+        cJSON *o = cJSON_AddObjectToObject(mo, monitors[i].name);
+        if (o == NULL)
+            goto fail;
+        cJSON_AddNumberToObject(o, "beats", (double)monitors[i].beats);
+        cJSON_AddNumberToObject(o, "max_gap_ns", (double)monitors[i].max_gap_ns);
+    }
+    for (i = 0; i < ntamper; i++)
+        cJSON_AddItemToArray(t, cJSON_CreateString(tamper[i]));
+    return root;
+fail:
+    cJSON_Delete(root);
+    return NULL;
+}
+
+/* ---- the _pyharness module ---- */
+
+static PyObject *figures_dict(const struct measure_figures *f)
+{
+    return Py_BuildValue("{s:L,s:L,s:L,s:L,s:L,s:L,s:L,s:L,s:d}", "wall_ns", (long long)f->wall_ns,
+                         "cpu_ns", (long long)f->cpu_ns, "children_cpu_ns",
+                         (long long)f->children_cpu_ns, "py_peak_bytes",
+                         (long long)f->py_peak_bytes, "py_current_bytes",
+                         (long long)f->py_current_bytes, "py_allocs", (long long)f->py_allocs,
+                         "rss_peak_bytes", (long long)f->rss_peak_bytes, "rss_growth_bytes",
+                         (long long)f->rss_growth_bytes, "parallelism", f->parallelism);
+}
+
+/* Call fn(*args, **kwargs) inside a measurement span.  Returns a new ref. */
+static PyObject *call_measured(PyObject *fn, PyObject *args, PyObject *kwargs,
+                               struct measure_figures *f)
+{
+    struct measure_span span;
+    PyObject *res; /* new ref */
+
+    measure_depth++;
+    measure_begin(&span);
+    res = PyObject_Call(fn, args, kwargs);
+    measure_end(&span, f);
+    measure_depth--;
+    return res;
+}
+
+/* measure(fn, *args, **kwargs) -> (result, figures) */
+static PyObject *py_measure(PyObject *self, PyObject *args, PyObject *kwargs)
+{
+    PyObject *fn, *rest = NULL, *res = NULL, *figs = NULL, *out = NULL;
+    struct measure_figures f;
+
+    if (PyTuple_GET_SIZE(args) < 1) {
+        PyErr_SetString(PyExc_TypeError, "measure(fn, *args, **kwargs): fn is required");
+        return NULL;
+    }
+    fn = PyTuple_GET_ITEM(args, 0); /* borrowed */
+    rest = PyTuple_GetSlice(args, 1, PyTuple_GET_SIZE(args)); /* new ref */
+    if (rest == NULL)
+        goto done;
+    res = call_measured(fn, rest, kwargs, &f); /* new ref */
+    if (res == NULL)
+        goto done;
+    figs = figures_dict(&f); /* new ref */
+    if (figs == NULL)
+        goto done;
+    out = PyTuple_Pack(2, res, figs);
+done:
+    Py_XDECREF(rest);
+    Py_XDECREF(res);
+    Py_XDECREF(figs);
+    return out;
+}
+
+/* measure_into(label, repeat, fn, args, kwargs) -> result; figures go to the C log. */
+static PyObject *py_measure_into(PyObject *self, PyObject *args)
+{
+    const char *label;
+    int repeat, i;
+    PyObject *fn, *fargs, *fkw, *res = NULL;
+    struct measure_figures f, best;
+    struct mlabel *slot;
+    size_t k;
+
+    if (!PyArg_ParseTuple(args, "siOO!O:measure_into", &label, &repeat, &fn, &PyTuple_Type, &fargs,
+                          &fkw))
+        return NULL;
+    if (fkw == Py_None)
+        fkw = NULL;
+    else if (!PyDict_Check(fkw)) {
+        PyErr_SetString(PyExc_TypeError, "measure_into: kwargs must be a dict or None");
+        return NULL;
+    }
+    if (repeat < 1 || repeat > MAX_REPEAT) {
+        PyErr_Format(PyExc_ValueError, "measure_into: repeat must be 1..%d", MAX_REPEAT);
+        return NULL;
+    }
+    if (strlen(label) == 0 || strlen(label) >= NAME_MAX_LEN) {
+        PyErr_SetString(PyExc_ValueError, "measure_into: label must be 1..63 characters");
+        return NULL;
+    }
+    for (k = 0; k < nmlog; k++)
+        if (strcmp(mlog[k].label, label) == 0) {
+            note_tamper("measurement label \"%s\" recorded twice in one check", label);
+            PyErr_Format(PyExc_RuntimeError, "measurement label %s already used in this check",
+                         label);
+            return NULL;
+        }
+    if (nmlog == LOG_LABELS) {
+        PyErr_SetString(PyExc_RuntimeError, "too many labelled measurements in one check");
+        return NULL;
+    }
+    slot = &mlog[nmlog++];
+    snprintf(slot->label, sizeof slot->label, "%s", label);
+    slot->nested = measure_depth > 0;
+    for (i = 0; i < repeat; i++) {
+        Py_XDECREF(res);
+        res = call_measured(fn, fargs, fkw, &f); /* new ref */
+        if (res == NULL)
+            break;
+        if (i == 0 || f.wall_ns < best.wall_ns)
+            best = f;
+    }
+    if (res != NULL) {
+        slot->f = best;
+        slot->repeats = repeat;
+    } else {
+        nmlog--; /* a failed measurement records nothing */
+    }
+    return res;
+}
+
+static struct fclient *client_get(long id)
+{
+    if (id < 0 || (size_t)id >= nclients) {
+        PyErr_SetString(PyExc_ValueError, "unknown fake client id");
+        return NULL;
+    }
+    return &clients[id];
+}
+
+static void client_advance(struct fclient *k, int64_t now)
+{
+    if (k->last_change_ns != 0)
+        k->inflight_integral_ns += (double)k->in_flight * (double)(now - k->last_change_ns);
+    k->last_change_ns = now;
+}
+
+/* client_new(name, cap) -> id */
+static PyObject *py_client_new(PyObject *self, PyObject *args)
+{
+    const char *name;
+    long cap;
+    size_t i;
+
+    if (!PyArg_ParseTuple(args, "sl:client_new", &name, &cap))
+        return NULL;
+    if (strlen(name) == 0 || strlen(name) >= NAME_MAX_LEN || cap < 1) {
+        PyErr_SetString(PyExc_ValueError, "client_new: bad name or cap");
+        return NULL;
+    }
+    for (i = 0; i < nclients; i++)
+        if (strcmp(clients[i].name, name) == 0) {
+            note_tamper("fake client \"%s\" created twice in one check", name);
+            PyErr_SetString(PyExc_RuntimeError, "fake client name already used in this check");
+            return NULL;
+        }
+    if (nclients == LOG_CLIENTS) {
+        PyErr_SetString(PyExc_RuntimeError, "too many fake clients in one check");
+        return NULL;
+    }
+    memset(&clients[nclients], 0, sizeof clients[nclients]);
+    snprintf(clients[nclients].name, NAME_MAX_LEN, "%s", name);
+    clients[nclients].cap = cap;
+    return PyLong_FromSize_t(nclients++);
+}
+
+/* client_begin(id) -> token, or -1 when the server-side cap is exceeded (HTTP 429). */
+static PyObject *py_client_begin(PyObject *self, PyObject *args)
+{
+    long id;
+    struct fclient *k;
+    int64_t now = measure_now_ns();
+
+    if (!PyArg_ParseTuple(args, "l:client_begin", &id))
+        return NULL;
+    if ((k = client_get(id)) == NULL)
+        return NULL;
+    k->calls++;
+    if (k->first_ns == 0)
+        k->first_ns = now;
+    if (k->in_flight >= k->cap) {
+        k->rejected++;
+        return PyLong_FromLong(-1);
+    }
+    if (k->ntok == CLIENT_MAX_TOKENS) {
+        PyErr_SetString(PyExc_RuntimeError, "fake client: too many calls in one check");
+        return NULL;
+    }
+    if (k->ntok == k->captok) {
+        size_t nc = k->captok ? k->captok * 2 : 1024;
+        unsigned char *t = realloc(k->done, nc);
+        if (t == NULL)
+            return PyErr_NoMemory();
+        k->done = t;
+        k->captok = nc;
+    }
+    k->done[k->ntok] = 0;
+    client_advance(k, now);
+    k->in_flight++;
+    if (k->in_flight > k->peak)
+        k->peak = k->in_flight;
+    return PyLong_FromLongLong(((long long)id << 40) | (long long)k->ntok++);
+}
+
+/* client_end(token): the call finished (a token ends once). */
+static PyObject *py_client_end(PyObject *self, PyObject *args)
+{
+    long long tok;
+    long id;
+    size_t seq;
+    struct fclient *k;
+    int64_t now = measure_now_ns();
+
+    if (!PyArg_ParseTuple(args, "L:client_end", &tok))
+        return NULL;
+    id = (long)(tok >> 40);
+    seq = (size_t)(tok & ((1LL << 40) - 1));
+    if (tok < 0 || (k = client_get(id)) == NULL) {
+        PyErr_Clear();
+        if (nclients > 0)
+            clients[0].bad_tokens++;
+        note_tamper("fake client: end of a call that never began (%s)", "bad token");
+        Py_RETURN_NONE;
+    }
+    if (seq >= k->ntok || k->done[seq]) {
+        k->bad_tokens++;
+        note_tamper("fake client \"%s\": a call ended twice or never began", k->name);
+        Py_RETURN_NONE;
+    }
+    k->done[seq] = 1;
+    client_advance(k, now);
+    k->in_flight--;
+    k->completed++;
+    k->last_ns = now;
+    Py_RETURN_NONE;
+}
+
+/* heartbeat(name): one tick of an event-loop monitor; records the longest gap. */
+static PyObject *py_heartbeat(PyObject *self, PyObject *args)
+{
+    const char *name;
+    int64_t now = measure_now_ns();
+    struct monitor *m = NULL;
+    size_t i;
+
+    if (!PyArg_ParseTuple(args, "s:heartbeat", &name))
+        return NULL;
+    for (i = 0; i < nmonitors; i++)
+        if (strcmp(monitors[i].name, name) == 0)
+            m = &monitors[i];
+    if (m == NULL) {
+        if (nmonitors == LOG_MONITORS || strlen(name) >= NAME_MAX_LEN) {
+            PyErr_SetString(PyExc_RuntimeError, "too many monitors, or name too long");
+            return NULL;
+        }
+        m = &monitors[nmonitors++];
+        snprintf(m->name, sizeof m->name, "%s", name);
+    } else if (now - m->last_ns > m->max_gap_ns) {
+        m->max_gap_ns = now - m->last_ns;
+    }
+    m->beats++;
+    m->last_ns = now;
+    Py_RETURN_NONE;
+}
+
+static PyObject *py_now_ns(PyObject *self, PyObject *unused)
+{
+    return PyLong_FromLongLong(measure_now_ns());
+}
+
+static PyObject *py_cpu_ns(PyObject *self, PyObject *unused)
+{
+    return PyLong_FromLongLong(measure_cpu_ns());
+}
+
+static PyObject *py_cpus(PyObject *self, PyObject *unused)
+{
+    return PyLong_FromLong(measure_cpus());
+}
+
+static PyObject *py_py_current(PyObject *self, PyObject *unused)
+{
+    return PyLong_FromLongLong(measure_py_current());
+}
+
+static PyObject *py_hooks_active(PyObject *self, PyObject *unused)
+{
+    return PyBool_FromLong(measure_hooks_active());
+}
+
+static PyMethodDef methods[] = {
+    {"measure", (PyCFunction)(void (*)(void))py_measure, METH_VARARGS | METH_KEYWORDS,
+     "measure(fn, *args, **kwargs) -> (result, figures): call fn and measure it from C."},
+    {"measure_into", py_measure_into, METH_VARARGS,
+     "measure_into(label, repeat, fn, args, kwargs) -> result: measure fn `repeat` times and "
+     "record the fastest run's figures under `label` in the check's C log."},
+    {"client_new", py_client_new, METH_VARARGS, "client_new(name, cap) -> id"},
+    {"client_begin", py_client_begin, METH_VARARGS,
+     "client_begin(id) -> token, or -1 when over the server-side cap"},
+    {"client_end", py_client_end, METH_VARARGS, "client_end(token)"},
+    {"heartbeat", py_heartbeat, METH_VARARGS, "heartbeat(name): event-loop monitor tick"},
+    {"now_ns", py_now_ns, METH_NOARGS, "CLOCK_MONOTONIC in ns"},
+    {"cpu_ns", py_cpu_ns, METH_NOARGS, "process CPU time in ns"},
+    {"cpus", py_cpus, METH_NOARGS, "logical CPUs available"},
+    {"py_current", py_py_current, METH_NOARGS, "live Python-allocated bytes"},
+    {"hooks_active", py_hooks_active, METH_NOARGS, "whether the counting allocator is on"},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "_pyharness",
+    "Measurements taken from C by the pyharness host.  Figures here cannot be changed from "
+    "Python.",
+    -1, methods, NULL, NULL, NULL, NULL,
+};
+
+static PyObject *init_module(void)
+{
+    return PyModule_Create(&module);
+}
+
+/* ---- lifecycle ---- */
+
+/* Imported once in the supervisor so forked workers start warm. */
+static const char *const preimports[] = {
+    "pyharness.runtime", "asyncio", "json", "re", "collections", "itertools", "functools",
+    "contextlib", "contextvars", "threading", "concurrent.futures", "multiprocessing",
+    "multiprocessing.pool", "multiprocessing.connection", "multiprocessing.spawn",
+    "multiprocessing.popen_fork", "multiprocessing.popen_spawn_posix",
+    "multiprocessing.popen_forkserver", "multiprocessing.forkserver", "multiprocessing.queues",
+    "multiprocessing.synchronize", "multiprocessing.resource_tracker", "cProfile", "pstats",
+    "time", "math", "statistics", "heapq", "dataclasses", "typing", "traceback", "tempfile",
+    "string", "random", "struct", "io", "pickle", "queue", "operator", "bisect", NULL,
+};
+
+static enum ph_rc status_err(PyStatus st, const char *what, struct ph_err *err)
+{
+    return ph_errf(err, PH_EPYTHON, "initialising Python (%s): %s", what,
+                   st.err_msg ? st.err_msg : "failed");
+}
+
+static enum ph_rc add_sys_path(const char *dir, int front, struct ph_err *err)
+{
+    PyObject *path = PySys_GetObject("path"); /* borrowed */
+    PyObject *s = NULL;                       /* new ref */
+    enum ph_rc rc = PH_EPYTHON;
+
+    if (path == NULL || !PyList_Check(path))
+        return ph_errf(err, PH_EPYTHON, "sys.path is missing");
+    s = PyUnicode_DecodeFSDefault(dir);
+    if (s == NULL)
+        goto out;
+    if ((front ? PyList_Insert(path, 0, s) : PyList_Append(path, s)) != 0)
+        goto out;
+    rc = PH_OK;
+out:
+    Py_XDECREF(s);
+    if (rc != PH_OK) {
+        PyErr_Clear();
+        ph_errf(err, rc, "cannot add %s to sys.path", dir);
+    }
+    return rc;
+}
+
+static enum ph_rc start_interpreter(int argc, char **argv, const char *command,
+                                    struct ph_err *err)
+{
+    PyConfig config;
+    PyStatus st;
+    enum ph_rc rc = PH_EPYTHON;
+
+    if (PyImport_AppendInittab("_pyharness", init_module) != 0)
+        return ph_errf(err, PH_EPYTHON, "cannot register the _pyharness module");
+    PyConfig_InitIsolatedConfig(&config);
+    config.install_signal_handlers = 0;
+    config.write_bytecode = 0;
+    config.parse_argv = 0;
+    config.user_site_directory = 0;
+    st = PyConfig_SetBytesString(&config, &config.program_name, paths_exe());
+    if (PyStatus_Exception(st)) {
+        rc = status_err(st, "program name", err);
+        goto out;
+    }
+    st = PyConfig_SetBytesString(&config, &config.executable, paths_exe());
+    if (PyStatus_Exception(st)) {
+        rc = status_err(st, "executable", err);
+        goto out;
+    }
+    st = PyConfig_SetBytesArgv(&config, argc, argv);
+    if (PyStatus_Exception(st)) {
+        rc = status_err(st, "argv", err);
+        goto out;
+    }
+    if (command != NULL) {
+        st = PyConfig_SetBytesString(&config, &config.run_command, command);
+        if (PyStatus_Exception(st)) {
+            rc = status_err(st, "command", err);
+            goto out;
+        }
+    }
+    st = Py_InitializeFromConfig(&config);
+    if (PyStatus_Exception(st)) {
+        rc = status_err(st, "start-up", err);
+        goto out;
+    }
+    rc = PH_OK;
+out:
+    PyConfig_Clear(&config);
+    return rc;
+}
+
+enum ph_rc embed_init(const struct embed_options *opts, struct ph_err *err)
+{
+    char *argv0 = "pyharness";
+    const char *v;
+    enum ph_rc rc;
+    size_t i;
+
+    if (ready)
+        return PH_OK;
+    if (opts == NULL || opts->alloc_hooks)
+        measure_install_hooks();
+    sandbox_audit_install();
+    rc = start_interpreter(1, &argv0, NULL, err);
+    if (rc != PH_OK)
+        return rc;
+    rc = add_sys_path(paths_python_dir(), 1, err);
+    if (rc != PH_OK)
+        return rc;
+    for (i = 0; preimports[i] != NULL; i++) {
+        PyObject *m = PyImport_ImportModule(preimports[i]); /* new ref */
+        if (m == NULL) {
+            PyErr_Print();
+            return ph_errf(err, PH_EPYTHON, "cannot import %s (broken installation? python/ is %s)",
+                           preimports[i], paths_python_dir());
+        }
+        Py_DECREF(m);
+    }
+    v = Py_GetVersion();
+    for (i = 0; i + 1 < sizeof pyversion && v[i] != '\0' && v[i] != ' '; i++)
+        pyversion[i] = v[i];
+    pyversion[i] = '\0';
+    ready = 1;
+    return PH_OK;
+}
+
+int embed_ready(void)
+{
+    return ready;
+}
+
+void embed_finalize(void)
+{
+    if (ready) {
+        Py_FinalizeEx();
+        ready = 0;
+    }
+}
+
+const char *embed_python_version(void)
+{
+    return pyversion;
+}
+
+/* python3's single-letter flags that take no argument. */
+static int is_flag_cluster(const char *a)
+{
+    if (a[0] != '-' || a[1] == '\0' || a[1] == '-')
+        return 0;
+    for (a++; *a; a++)
+        if (strchr("BIEsSObqudvRu", *a) == NULL)
+            return 0;
+    return 1;
+}
+
+int embed_is_child_invocation(int argc, char **argv)
+{
+    int i;
+
+    for (i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "-c") == 0)
+            return i + 1 < argc;
+        if ((strcmp(argv[i], "-X") == 0 || strcmp(argv[i], "-W") == 0) && i + 1 < argc) {
+            i++;
+            continue;
+        }
+        if (!is_flag_cluster(argv[i]))
+            return 0;
+    }
+    return 0;
+}
+
+int embed_child_main(int argc, char **argv)
+{
+    struct ph_err err = {0};
+    const char *cmd = NULL;
+    char **pyargv;
+    int i, first = argc, pyargc = 0;
+
+    /* Flags are accepted and ignored: the child is always isolated. */
+    for (i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "-c") == 0 && i + 1 < argc) {
+            cmd = argv[i + 1];
+            first = i + 2;
+            break;
+        }
+        if (strcmp(argv[i], "-X") == 0 || strcmp(argv[i], "-W") == 0)
+            i++;
+    }
+    if (cmd == NULL) {
+        fprintf(stderr, "pyharness: child mode needs -c CODE\n");
+        return 2;
+    }
+    pyargv = calloc((size_t)(argc - first + 2), sizeof *pyargv);
+    if (pyargv == NULL)
+        return 3;
+    pyargv[pyargc++] = "-c";
+    for (i = first; i < argc; i++)
+        pyargv[pyargc++] = argv[i];
+    if (paths_init(&err) != PH_OK) {
+        fprintf(stderr, "pyharness: %s\n", err.msg);
+        free(pyargv);
+        return 3;
+    }
+    measure_install_hooks();
+    sandbox_audit_install();
+    if (start_interpreter(pyargc, pyargv, cmd, &err) != PH_OK ||
+        add_sys_path(paths_python_dir(), 0, &err) != PH_OK) {
+        fprintf(stderr, "pyharness: %s\n", err.msg);
+        free(pyargv);
+        return 3;
+    }
+    /* The worker that spawned us ran armed; so do we (policy from the environment). */
+    sandbox_audit_arm(NULL);
+    free(pyargv);
+    return Py_RunMain();
+}

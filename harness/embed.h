@@ -1,0 +1,57 @@
+/*
+ * embed.h - the embedded interpreter's lifecycle and the `_pyharness` module.
+ *
+ * Owns: interpreter start-up in isolated mode (allocator and audit hooks go in
+ * first), the built-in `_pyharness` module through which Python code reaches
+ * the C measurements, the per-check log of labelled measurements and fake
+ * LLM client counters (kept in C so a submission cannot rewrite them), and
+ * the "child mode" entry that lets this binary stand in for python3 when
+ * multiprocessing re-executes sys.executable.
+ */
+#ifndef PH_EMBED_H
+#define PH_EMBED_H
+
+#include <cjson/cJSON.h>
+
+#include "err.h"
+
+struct embed_options {
+    int alloc_hooks; /* install the counting allocator (off only for benchmarks) */
+};
+
+/*
+ * Start the interpreter: hooks, PyConfig in isolated mode (no user site, no
+ * PYTHON* variables, no current directory on sys.path), sys.executable = this
+ * binary, python/ on sys.path, and the modules submissions commonly need
+ * imported once so that forked workers start warm.
+ */
+enum ph_rc embed_init(const struct embed_options *opts, struct ph_err *err);
+
+/* 1 once embed_init() succeeded. */
+int embed_ready(void);
+
+/* Finalise the interpreter (the supervisor at exit). */
+void embed_finalize(void);
+
+/* "3.11.2" (static storage, valid after embed_init). */
+const char *embed_python_version(void);
+
+/*
+ * 1 when argv looks like a python3 command line (`-B -I -c CODE ...`), which is
+ * how multiprocessing's spawn and forkserver start their children.
+ */
+int embed_is_child_invocation(int argc, char **argv);
+
+/* Run as a python3 stand-in for such a command line; returns the exit status. */
+int embed_child_main(int argc, char **argv);
+
+/*
+ * The log of what `_pyharness` recorded since the last reset, as a new JSON
+ * object {"measures": {label: figures}, "clients": {name: counters},
+ * "monitors": {name: {...}}, "tamper": [...]}.  Caller frees with
+ * cJSON_Delete().  embed_log_reset() starts a new check.
+ */
+cJSON *embed_log_take(void);
+void embed_log_reset(void);
+
+#endif

@@ -1,0 +1,140 @@
+/* engine.c - see engine.h. */
+#include "engine.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "embed.h"
+#include "exercise.h"
+#include "fileio.h"
+#include "judge.h"
+#include "sandbox.h"
+#include "score.h"
+#include "worker.h"
+
+/* A result for a submission that never reached a worker. */
+static enum ph_rc screened_out(const struct exercise *ex, const char *name, enum verdict v,
+                               const char *why, struct run_result *out, struct ph_err *err)
+{
+    size_t i;
+
+    memset(out, 0, sizeof *out);
+    out->exercise = strdup(ex->id);
+    out->title = strdup(ex->title);
+    out->submission = strdup(name);
+    out->detail = strdup(why);
+    out->model_answer = ex->model_answer ? strdup(ex->model_answer) : NULL;
+    out->checks = calloc(ex->nchecks, sizeof *out->checks);
+    if (out->exercise == NULL || out->checks == NULL || out->detail == NULL)
+        return ph_errf(err, PH_ENOMEM, "out of memory");
+    out->nchecks = ex->nchecks;
+    for (i = 0; i < ex->nchecks; i++) {
+        out->checks[i].name = strdup(ex->checks[i].name);
+        out->checks[i].status = VERDICT_SKIPPED;
+        out->checks[i].message = strdup("not run: the submission was not accepted");
+        out->checks[i].visible = ex->checks[i].visible;
+        out->checks[i].weight = ex->checks[i].weight;
+    }
+    out->verdict = v;
+    return PH_OK;
+}
+
+static enum ph_rc finish(const struct judge_input *in, struct explain_result *explanation,
+                         struct run_result *out, struct ph_err *err)
+{
+    out->explanation = explanation;
+    out->python = strdup(embed_python_version());
+    out->sandbox = strdup(sandbox_layers_string());
+    return score_run(in, out, err);
+}
+
+enum ph_rc engine_run(const struct exercise *ex, const struct engine_opts *opts,
+                      struct explain_result *explanation, struct run_result *out,
+                      struct ph_err *err)
+{
+    struct worker_result cand, ref, base;
+    struct worker_spec spec;
+    struct judge_input in;
+    const char *name = opts->display_name ? opts->display_name : opts->submission_path;
+    char *text = NULL;
+    size_t len = 0;
+    char why[512], path[4096];
+    struct ph_err ferr = {0};
+    enum ph_rc rc;
+    long bad;
+
+    memset(&cand, 0, sizeof cand);
+    memset(&ref, 0, sizeof ref);
+    memset(&base, 0, sizeof base);
+    memset(out, 0, sizeof out[0]);
+    memset(&in, 0, sizeof in);
+    in.ex = ex;
+    in.submission_name = name;
+    rc = fileio_read(opts->submission_path, ENGINE_SUBMISSION_MAX, &text, &len, &ferr);
+    if (rc == PH_ELIMIT) {
+        rc = screened_out(ex, name, VERDICT_REJECTED, ferr.msg, out, err);
+        if (rc == PH_OK) {
+            rc = finish(&in, explanation, out, err);
+            explanation = NULL;
+        }
+        goto done;
+    }
+    if (rc != PH_OK) {
+        ph_errf(err, rc, "%s", ferr.msg);
+        goto done;
+    }
+    bad = fileio_utf8_invalid_at(text, len);
+    if (bad >= 0) {
+        snprintf(why, sizeof why, "%s is not valid UTF-8 (byte %ld, 0x%02x): save it as UTF-8",
+                 name, bad, (unsigned char)text[bad]);
+        rc = screened_out(ex, name, VERDICT_ERROR, why, out, err);
+        if (rc == PH_OK) {
+            rc = finish(&in, explanation, out, err);
+            explanation = NULL;
+        }
+        goto done;
+    }
+    memset(&spec, 0, sizeof spec);
+    spec.ex = ex;
+    spec.params = opts->params;
+    /* The reference first: if the exercise is broken, say so before blaming anyone. */
+    snprintf(path, sizeof path, "%s/reference.py", ex->dir);
+    spec.role = WORKER_REFERENCE;
+    spec.module_path = path;
+    spec.display_name = "reference.py";
+    if ((rc = worker_run(&spec, &ref, err)) != PH_OK)
+        goto done;
+    if (ex->needs_baseline) {
+        char bpath[4096];
+        snprintf(bpath, sizeof bpath, "%s/baseline.py", ex->dir);
+        spec.role = WORKER_BASELINE;
+        spec.module_path = bpath;
+        spec.display_name = "baseline.py";
+        if ((rc = worker_run(&spec, &base, err)) != PH_OK)
+            goto done;
+        in.base = &base;
+    }
+    spec.role = WORKER_CANDIDATE;
+    spec.module_path = opts->submission_path;
+    spec.display_name = name;
+    if ((rc = worker_run(&spec, &cand, err)) != PH_OK)
+        goto done;
+    in.cand = &cand;
+    in.ref = &ref;
+    rc = judge_run(&in, out, err);
+    if (rc == PH_OK) {
+        rc = finish(&in, explanation, out, err);
+        explanation = NULL;
+    }
+done:
+    if (explanation != NULL) {
+        explain_result_cleanup(explanation);
+        free(explanation);
+    }
+    free(text);
+    worker_result_cleanup(&cand);
+    worker_result_cleanup(&ref);
+    worker_result_cleanup(&base);
+    return rc;
+}

@@ -1,0 +1,623 @@
+/*
+ * exercise.c - see exercise.h.
+ *
+ * Validation is strict because an exercise is an answer key: a typo in a
+ * rule's path would otherwise silently pass every submission.  Every message
+ * names exercise.json and the field ("checks[2].rules[0].left").
+ */
+#include "exercise.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fileio.h"
+#include "rubric.h"
+
+#define EXERCISE_JSON_MAX (1024 * 1024) /* exercise.json is prose and rules, not data */
+
+/* Defaults for limits a folder does not set: generous enough for the
+ * measured workloads (10^6 items), small enough to stop a runaway. */
+#define DEFAULT_WALL_S 60.0
+#define DEFAULT_CPU_S 60.0
+#define DEFAULT_MEMORY_MB 1024.0
+#define DEFAULT_OUTPUT_KB 1024.0
+#define DEFAULT_NPROC 64
+#define DEFAULT_CHECK_TIMEOUT_S 20.0
+
+static char *dupstr(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+
+    if (d != NULL)
+        memcpy(d, s, n);
+    return d;
+}
+
+static int is_identifier(const char *s)
+{
+    if (!(isalpha((unsigned char)*s) || *s == '_'))
+        return 0;
+    for (; *s; s++)
+        if (!(isalnum((unsigned char)*s) || *s == '_'))
+            return 0;
+    return 1;
+}
+
+static int is_exercise_id(const char *s)
+{
+    if (*s == '\0')
+        return 0;
+    for (; *s; s++)
+        if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) || *s == '-'))
+            return 0;
+    return 1;
+}
+
+/* A string field.  `required` 0 leaves *out NULL when absent. */
+static enum ph_rc get_string(const cJSON *obj, const char *key, int required, const char *where,
+                             const char *ctx, char **out, struct ph_err *err)
+{
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+    *out = NULL;
+    if (it == NULL) {
+        if (required)
+            return ph_errf(err, PH_EINPUT, "%s: missing field \"%s%s\"", where, ctx, key);
+        return PH_OK;
+    }
+    if (!cJSON_IsString(it) || it->valuestring == NULL)
+        return ph_errf(err, PH_EINPUT, "%s: field \"%s%s\" must be a string", where, ctx, key);
+    *out = dupstr(it->valuestring);
+    if (*out == NULL)
+        return ph_errf(err, PH_ENOMEM, "out of memory");
+    return PH_OK;
+}
+
+static enum ph_rc get_number(const cJSON *obj, const char *key, double dflt, double lo, double hi,
+                             const char *where, const char *ctx, double *out, struct ph_err *err)
+{
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+    *out = dflt;
+    if (it == NULL)
+        return PH_OK;
+    if (!cJSON_IsNumber(it))
+        return ph_errf(err, PH_EINPUT, "%s: field \"%s%s\" must be a number", where, ctx, key);
+    if (!(it->valuedouble >= lo && it->valuedouble <= hi))
+        return ph_errf(err, PH_EINPUT, "%s: field \"%s%s\" is %g, expected %g to %g", where, ctx,
+                       key, it->valuedouble, lo, hi);
+    *out = it->valuedouble;
+    return PH_OK;
+}
+
+static int path_root_ok(const char *p)
+{
+    return strncmp(p, "cand.", 5) == 0 || strncmp(p, "ref.", 4) == 0 ||
+           strncmp(p, "base.", 5) == 0 || strncmp(p, "sys.", 4) == 0;
+}
+
+/* A rule operand: a number, a bool, null, or a path string. */
+static enum ph_rc check_operand(const cJSON *v, const char *where, const char *ctx,
+                                int *uses_base, struct ph_err *err)
+{
+    if (v == NULL)
+        return ph_errf(err, PH_EINPUT, "%s: missing field \"%s\"", where, ctx);
+    if (cJSON_IsNumber(v) || cJSON_IsBool(v) || cJSON_IsNull(v))
+        return PH_OK;
+    if (!cJSON_IsString(v))
+        return ph_errf(err, PH_EINPUT, "%s: \"%s\" must be a number or a path string", where, ctx);
+    if (!path_root_ok(v->valuestring))
+        return ph_errf(err, PH_EINPUT,
+                       "%s: \"%s\" is \"%s\": a path must start with cand., ref., base. or sys.",
+                       where, ctx, v->valuestring);
+    if (strncmp(v->valuestring, "base.", 5) == 0)
+        *uses_base = 1;
+    return PH_OK;
+}
+
+static enum ph_rc check_rule(const cJSON *r, const char *where, const char *ctx, int *uses_base,
+                             struct ph_err *err)
+{
+    static const char *ops[] = {"le", "lt", "ge", "gt", "eq", "ne", NULL};
+    const cJSON *op, *it;
+    char sub[256];
+    int i, found = 0;
+    enum ph_rc rc;
+
+    if (!cJSON_IsObject(r))
+        return ph_errf(err, PH_EINPUT, "%s: \"%s\" must be an object", where, ctx);
+    snprintf(sub, sizeof sub, "%s.left", ctx);
+    rc = check_operand(cJSON_GetObjectItemCaseSensitive(r, "left"), where, sub, uses_base, err);
+    if (rc != PH_OK)
+        return rc;
+    snprintf(sub, sizeof sub, "%s.right", ctx);
+    rc = check_operand(cJSON_GetObjectItemCaseSensitive(r, "right"), where, sub, uses_base, err);
+    if (rc != PH_OK)
+        return rc;
+    op = cJSON_GetObjectItemCaseSensitive(r, "op");
+    if (!cJSON_IsString(op))
+        return ph_errf(err, PH_EINPUT, "%s: missing string field \"%s.op\"", where, ctx);
+    for (i = 0; ops[i] != NULL; i++)
+        found |= strcmp(op->valuestring, ops[i]) == 0;
+    if (!found)
+        return ph_errf(err, PH_EINPUT,
+                       "%s: \"%s.op\" is \"%s\": expected le, lt, ge, gt, eq or ne", where, ctx,
+                       op->valuestring);
+    it = cJSON_GetObjectItemCaseSensitive(r, "scale");
+    if (it != NULL && !cJSON_IsNumber(it))
+        return ph_errf(err, PH_EINPUT, "%s: \"%s.scale\" must be a number", where, ctx);
+    it = cJSON_GetObjectItemCaseSensitive(r, "plus");
+    if (it != NULL && !cJSON_IsNumber(it))
+        return ph_errf(err, PH_EINPUT, "%s: \"%s.plus\" must be a number", where, ctx);
+    it = cJSON_GetObjectItemCaseSensitive(r, "message");
+    if (it != NULL && !cJSON_IsString(it))
+        return ph_errf(err, PH_EINPUT, "%s: \"%s.message\" must be a string", where, ctx);
+    it = cJSON_GetObjectItemCaseSensitive(r, "when");
+    if (it != NULL) {
+        snprintf(sub, sizeof sub, "%s.when", ctx);
+        return check_rule(it, where, sub, uses_base, err);
+    }
+    return PH_OK;
+}
+
+static enum ph_rc parse_check(const cJSON *c, size_t idx, const char *where,
+                              struct exercise_check *out, int *uses_base, struct ph_err *err)
+{
+    char ctx[64];
+    const cJSON *it, *tol;
+    enum ph_rc rc;
+    double d;
+
+    snprintf(ctx, sizeof ctx, "checks[%zu].", idx);
+    if (!cJSON_IsObject(c))
+        return ph_errf(err, PH_EINPUT, "%s: \"checks[%zu]\" must be an object", where, idx);
+    rc = get_string(c, "name", 1, where, ctx, &out->name, err);
+    if (rc != PH_OK)
+        return rc;
+    if (!is_identifier(out->name))
+        return ph_errf(err, PH_EINPUT,
+                       "%s: \"%sname\" is \"%s\": use letters, digits and _ (a Python name)",
+                       where, ctx, out->name);
+    if ((rc = get_string(c, "description", 0, where, ctx, &out->description, err)) != PH_OK)
+        return rc;
+    if ((rc = get_string(c, "lesson", 0, where, ctx, &out->lesson, err)) != PH_OK)
+        return rc;
+    it = cJSON_GetObjectItemCaseSensitive(c, "visible");
+    if (it != NULL && !cJSON_IsBool(it))
+        return ph_errf(err, PH_EINPUT, "%s: \"%svisible\" must be true or false", where, ctx);
+    out->visible = cJSON_IsTrue(it);
+    if ((rc = get_number(c, "weight", 1.0, 0.0, 1000.0, where, ctx, &out->weight, err)) != PH_OK)
+        return rc;
+    rc = get_number(c, "timeout_s", DEFAULT_CHECK_TIMEOUT_S, 0.01, 3600.0, where, ctx,
+                    &out->timeout_s, err);
+    if (rc != PH_OK)
+        return rc;
+    out->compare = CHECK_COMPARE_EQUAL;
+    it = cJSON_GetObjectItemCaseSensitive(c, "compare");
+    if (it != NULL) {
+        if (cJSON_IsString(it) && strcmp(it->valuestring, "equal") == 0)
+            out->compare = CHECK_COMPARE_EQUAL;
+        else if (cJSON_IsString(it) && strcmp(it->valuestring, "none") == 0)
+            out->compare = CHECK_COMPARE_NONE;
+        else
+            return ph_errf(err, PH_EINPUT, "%s: \"%scompare\" must be \"equal\" or \"none\"",
+                           where, ctx);
+    }
+    tol = cJSON_GetObjectItemCaseSensitive(c, "tolerance");
+    if (tol != NULL && !cJSON_IsObject(tol))
+        return ph_errf(err, PH_EINPUT, "%s: \"%stolerance\" must be an object", where, ctx);
+    if ((rc = get_number(tol, "rel", 0.0, 0.0, 1.0, where, ctx, &d, err)) != PH_OK)
+        return rc;
+    out->rel_tol = d;
+    if ((rc = get_number(tol, "abs", 0.0, 0.0, 1e300, where, ctx, &d, err)) != PH_OK)
+        return rc;
+    out->abs_tol = d;
+    it = cJSON_GetObjectItemCaseSensitive(c, "ignore");
+    if (it != NULL) {
+        const cJSON *s;
+        size_t n = 0;
+        if (!cJSON_IsArray(it))
+            return ph_errf(err, PH_EINPUT, "%s: \"%signore\" must be an array of strings", where,
+                           ctx);
+        out->ignore = calloc((size_t)cJSON_GetArraySize(it) + 1, sizeof *out->ignore);
+        if (out->ignore == NULL)
+            return ph_errf(err, PH_ENOMEM, "out of memory");
+        cJSON_ArrayForEach(s, it) {
+            if (!cJSON_IsString(s))
+                return ph_errf(err, PH_EINPUT, "%s: \"%signore[%zu]\" must be a string", where,
+                               ctx, n);
+            out->ignore[n] = dupstr(s->valuestring);
+            if (out->ignore[n] == NULL)
+                return ph_errf(err, PH_ENOMEM, "out of memory");
+            n++;
+        }
+        out->nignore = n;
+    }
+    it = cJSON_GetObjectItemCaseSensitive(c, "rules");
+    if (it != NULL) {
+        const cJSON *r;
+        size_t n = 0;
+        char rctx[96];
+        if (!cJSON_IsArray(it))
+            return ph_errf(err, PH_EINPUT, "%s: \"%srules\" must be an array", where, ctx);
+        cJSON_ArrayForEach(r, it) {
+            snprintf(rctx, sizeof rctx, "%srules[%zu]", ctx, n);
+            if ((rc = check_rule(r, where, rctx, uses_base, err)) != PH_OK)
+                return rc;
+            n++;
+        }
+        out->rules = it;
+    }
+    if (out->compare == CHECK_COMPARE_NONE && out->rules == NULL)
+        return ph_errf(err, PH_EINPUT,
+                       "%s: check \"%s\" has compare \"none\" and no rules: nothing would decide it",
+                       where, out->name);
+    return PH_OK;
+}
+
+static enum ph_rc parse_limits(const cJSON *l, const char *where, struct exercise_limits *out,
+                               struct ph_err *err)
+{
+    double mem, outkb, nproc;
+    enum ph_rc rc;
+
+    if (l != NULL && !cJSON_IsObject(l))
+        return ph_errf(err, PH_EINPUT, "%s: \"limits\" must be an object", where);
+    if ((rc = get_number(l, "wall_s", DEFAULT_WALL_S, 0.1, 3600, where, "limits.", &out->wall_s,
+                         err)) != PH_OK)
+        return rc;
+    if ((rc = get_number(l, "cpu_s", DEFAULT_CPU_S, 0.1, 3600, where, "limits.", &out->cpu_s,
+                         err)) != PH_OK)
+        return rc;
+    if ((rc = get_number(l, "memory_mb", DEFAULT_MEMORY_MB, 16, 65536, where, "limits.", &mem,
+                         err)) != PH_OK)
+        return rc;
+    if ((rc = get_number(l, "output_kb", DEFAULT_OUTPUT_KB, 1, 1024 * 1024, where, "limits.",
+                         &outkb, err)) != PH_OK)
+        return rc;
+    if ((rc = get_number(l, "nproc", DEFAULT_NPROC, 1, 4096, where, "limits.", &nproc, err)) !=
+        PH_OK)
+        return rc;
+    out->memory_bytes = (size_t)(mem * 1024 * 1024);
+    out->output_bytes = (size_t)(outkb * 1024);
+    out->nproc = (unsigned)nproc;
+    return PH_OK;
+}
+
+static enum ph_rc parse_weights(const cJSON *w, const char *where, struct exercise_weights *out,
+                                struct ph_err *err)
+{
+    enum ph_rc rc;
+
+    if (w != NULL && !cJSON_IsObject(w))
+        return ph_errf(err, PH_EINPUT, "%s: \"weights\" must be an object", where);
+    if ((rc = get_number(w, "correctness", 60, 0, 100, where, "weights.", &out->correctness,
+                         err)) != PH_OK)
+        return rc;
+    if ((rc = get_number(w, "performance", 20, 0, 100, where, "weights.", &out->performance,
+                         err)) != PH_OK)
+        return rc;
+    if ((rc = get_number(w, "explanation", 20, 0, 100, where, "weights.", &out->explanation,
+                         err)) != PH_OK)
+        return rc;
+    if (out->correctness + out->performance + out->explanation <= 0)
+        return ph_errf(err, PH_EINPUT, "%s: \"weights\" add up to 0", where);
+    return PH_OK;
+}
+
+static enum ph_rc parse_perf(const cJSON *p, const char *where, struct exercise *ex,
+                             int *uses_base, struct ph_err *err)
+{
+    const cJSON *ratio;
+    enum ph_rc rc;
+
+    if (p == NULL)
+        return PH_OK;
+    if (!cJSON_IsObject(p))
+        return ph_errf(err, PH_EINPUT, "%s: \"performance\" must be an object", where);
+    ex->perf.present = 1;
+    if ((rc = get_string(p, "check", 1, where, "performance.", &ex->perf.check, err)) != PH_OK)
+        return rc;
+    if (exercise_find_check(ex, ex->perf.check) < 0)
+        return ph_errf(err, PH_EINPUT, "%s: \"performance.check\" names \"%s\", which is not a check",
+                       where, ex->perf.check);
+    if ((rc = get_string(p, "describe", 0, where, "performance.", &ex->perf.describe, err)) !=
+        PH_OK)
+        return rc;
+    ratio = cJSON_GetObjectItemCaseSensitive(p, "ratio");
+    if (!cJSON_IsObject(ratio))
+        return ph_errf(err, PH_EINPUT, "%s: \"performance.ratio\" must be {\"num\": ..., \"den\": ...}",
+                       where);
+    ex->perf.num = cJSON_GetObjectItemCaseSensitive(ratio, "num");
+    ex->perf.den = cJSON_GetObjectItemCaseSensitive(ratio, "den");
+    if ((rc = check_operand(ex->perf.num, where, "performance.ratio.num", uses_base, err)) != PH_OK)
+        return rc;
+    if ((rc = check_operand(ex->perf.den, where, "performance.ratio.den", uses_base, err)) != PH_OK)
+        return rc;
+    if ((rc = get_number(p, "full_at", 1.0, 0, 1e9, where, "performance.", &ex->perf.full_at,
+                         err)) != PH_OK)
+        return rc;
+    if ((rc = get_number(p, "zero_at", 0.0, 0, 1e9, where, "performance.", &ex->perf.zero_at,
+                         err)) != PH_OK)
+        return rc;
+    if (ex->perf.full_at == ex->perf.zero_at)
+        return ph_errf(err, PH_EINPUT, "%s: \"performance.full_at\" equals \"zero_at\"", where);
+    return PH_OK;
+}
+
+static enum ph_rc need_file(const char *dir, const char *name, struct ph_err *err)
+{
+    char path[PATH_MAX];
+
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    if (!fileio_is_file(path))
+        return ph_errf(err, PH_EINPUT, "%s: missing (every exercise needs %s)", path, name);
+    return PH_OK;
+}
+
+enum ph_rc exercise_load(const char *dir, struct exercise **out, struct ph_err *err)
+{
+    struct exercise *ex = NULL;
+    char path[PATH_MAX];
+    char *text = NULL;
+    size_t len = 0;
+    const cJSON *it;
+    const char *where;
+    int uses_base = 0;
+    enum ph_rc rc;
+    size_t i;
+
+    *out = NULL;
+    ex = calloc(1, sizeof *ex);
+    if (ex == NULL)
+        return ph_errf(err, PH_ENOMEM, "out of memory");
+    ex->dir = realpath(dir, NULL);
+    if (ex->dir == NULL) {
+        rc = ph_errf(err, PH_EINPUT, "%s: no such exercise folder", dir);
+        goto out;
+    }
+    snprintf(path, sizeof path, "%s/exercise.json", ex->dir);
+    ex->json_path = dupstr(path);
+    if (ex->json_path == NULL) {
+        rc = ph_errf(err, PH_ENOMEM, "out of memory");
+        goto out;
+    }
+    where = ex->json_path;
+    if ((rc = fileio_read(path, EXERCISE_JSON_MAX, &text, &len, err)) != PH_OK)
+        goto out;
+    ex->json = cJSON_ParseWithLength(text, len);
+    if (ex->json == NULL) {
+        const char *at = cJSON_GetErrorPtr();
+        long line = 1;
+        const char *p;
+        if (at != NULL && at >= text && at <= text + len)
+            for (p = text; p < at; p++)
+                line += *p == '\n';
+        rc = ph_errf(err, PH_EINPUT, "%s: not valid JSON (line %ld)", where, line);
+        goto out;
+    }
+    if (!cJSON_IsObject(ex->json)) {
+        rc = ph_errf(err, PH_EINPUT, "%s: the top level must be an object", where);
+        goto out;
+    }
+    if ((rc = get_string(ex->json, "id", 1, where, "", &ex->id, err)) != PH_OK)
+        goto out;
+    if (!is_exercise_id(ex->id)) {
+        rc = ph_errf(err, PH_EINPUT, "%s: \"id\" is \"%s\": use lower-case letters, digits and -",
+                     where, ex->id);
+        goto out;
+    }
+    if ((rc = get_string(ex->json, "title", 1, where, "", &ex->title, err)) != PH_OK ||
+        (rc = get_string(ex->json, "topic", 1, where, "", &ex->topic, err)) != PH_OK ||
+        (rc = get_string(ex->json, "question", 0, where, "", &ex->question, err)) != PH_OK ||
+        (rc = get_string(ex->json, "model_answer", 0, where, "", &ex->model_answer, err)) != PH_OK)
+        goto out;
+    it = cJSON_GetObjectItemCaseSensitive(ex->json, "entry_points");
+    if (!cJSON_IsArray(it) || cJSON_GetArraySize(it) == 0) {
+        rc = ph_errf(err, PH_EINPUT,
+                     "%s: \"entry_points\" must be a non-empty array of the names a submission "
+                     "defines",
+                     where);
+        goto out;
+    }
+    ex->entry_points = calloc((size_t)cJSON_GetArraySize(it), sizeof *ex->entry_points);
+    if (ex->entry_points == NULL) {
+        rc = ph_errf(err, PH_ENOMEM, "out of memory");
+        goto out;
+    }
+    {
+        const cJSON *e;
+        cJSON_ArrayForEach(e, it) {
+            if (!cJSON_IsString(e) || !is_identifier(e->valuestring)) {
+                rc = ph_errf(err, PH_EINPUT, "%s: \"entry_points[%zu]\" must be a Python name",
+                             where, ex->nentry);
+                goto out;
+            }
+            ex->entry_points[ex->nentry] = dupstr(e->valuestring);
+            if (ex->entry_points[ex->nentry++] == NULL) {
+                rc = ph_errf(err, PH_ENOMEM, "out of memory");
+                goto out;
+            }
+        }
+    }
+    if ((rc = parse_limits(cJSON_GetObjectItemCaseSensitive(ex->json, "limits"), where,
+                           &ex->limits, err)) != PH_OK)
+        goto out;
+    if ((rc = parse_weights(cJSON_GetObjectItemCaseSensitive(ex->json, "weights"), where,
+                            &ex->weights, err)) != PH_OK)
+        goto out;
+    it = cJSON_GetObjectItemCaseSensitive(ex->json, "checks");
+    if (!cJSON_IsArray(it) || cJSON_GetArraySize(it) == 0) {
+        rc = ph_errf(err, PH_EINPUT, "%s: \"checks\" must be a non-empty array", where);
+        goto out;
+    }
+    ex->checks = calloc((size_t)cJSON_GetArraySize(it), sizeof *ex->checks);
+    if (ex->checks == NULL) {
+        rc = ph_errf(err, PH_ENOMEM, "out of memory");
+        goto out;
+    }
+    {
+        const cJSON *c;
+        cJSON_ArrayForEach(c, it) {
+            struct exercise_check *chk = &ex->checks[ex->nchecks];
+            rc = parse_check(c, ex->nchecks, where, chk, &uses_base, err);
+            ex->nchecks++;
+            if (rc != PH_OK)
+                goto out;
+            for (i = 0; i + 1 < ex->nchecks; i++)
+                if (strcmp(ex->checks[i].name, chk->name) == 0) {
+                    rc = ph_errf(err, PH_EINPUT, "%s: two checks are named \"%s\"", where,
+                                 chk->name);
+                    goto out;
+                }
+        }
+    }
+    if ((rc = parse_perf(cJSON_GetObjectItemCaseSensitive(ex->json, "performance"), where, ex,
+                         &uses_base, err)) != PH_OK)
+        goto out;
+    ex->needs_baseline = uses_base;
+    it = cJSON_GetObjectItemCaseSensitive(ex->json, "rubric");
+    if (it != NULL && (rc = rubric_parse(it, where, &ex->rubric, err)) != PH_OK)
+        goto out;
+    if ((rc = need_file(ex->dir, "checks.py", err)) != PH_OK ||
+        (rc = need_file(ex->dir, "reference.py", err)) != PH_OK ||
+        (rc = need_file(ex->dir, "starter.py", err)) != PH_OK)
+        goto out;
+    if (ex->needs_baseline && (rc = need_file(ex->dir, "baseline.py", err)) != PH_OK)
+        goto out;
+    *out = ex;
+    ex = NULL;
+    rc = PH_OK;
+out:
+    free(text);
+    exercise_free(ex);
+    return rc;
+}
+
+void exercise_free(struct exercise *ex)
+{
+    size_t i, j;
+
+    if (ex == NULL)
+        return;
+    for (i = 0; i < ex->nchecks; i++) {
+        struct exercise_check *c = &ex->checks[i];
+        free(c->name);
+        free(c->description);
+        free(c->lesson);
+        for (j = 0; j < c->nignore; j++)
+            free(c->ignore[j]);
+        free(c->ignore);
+    }
+    free(ex->checks);
+    for (i = 0; i < ex->nentry; i++)
+        free(ex->entry_points[i]);
+    free(ex->entry_points);
+    free(ex->perf.check);
+    free(ex->perf.describe);
+    rubric_free(ex->rubric);
+    free(ex->dir);
+    free(ex->json_path);
+    free(ex->id);
+    free(ex->title);
+    free(ex->topic);
+    free(ex->question);
+    free(ex->model_answer);
+    cJSON_Delete(ex->json);
+    free(ex);
+}
+
+long exercise_find_check(const struct exercise *ex, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < ex->nchecks; i++)
+        if (ex->checks[i].name != NULL && strcmp(ex->checks[i].name, name) == 0)
+            return (long)i;
+    return -1;
+}
+
+enum ph_rc exercise_resolve(const char *arg, const char *exercises_dir, char **dir_out,
+                            struct ph_err *err)
+{
+    char path[PATH_MAX];
+
+    *dir_out = NULL;
+    if (arg == NULL || arg[0] == '\0')
+        return ph_errf(err, PH_EUSAGE, "missing exercise id");
+    if (strchr(arg, '/') != NULL || (fileio_is_dir(arg) && strcmp(arg, ".") != 0)) {
+        if (!fileio_is_dir(arg))
+            return ph_errf(err, PH_EINPUT, "%s: no such exercise folder", arg);
+        snprintf(path, sizeof path, "%s", arg);
+    } else {
+        if (!is_exercise_id(arg))
+            return ph_errf(err, PH_EINPUT, "\"%s\" is not an exercise id (see `pyharness list`)",
+                           arg);
+        snprintf(path, sizeof path, "%s/%s", exercises_dir, arg);
+        if (!fileio_is_dir(path))
+            return ph_errf(err, PH_EINPUT, "unknown exercise \"%s\" (not in %s; see `pyharness list`)",
+                           arg, exercises_dir);
+    }
+    *dir_out = realpath(path, NULL);
+    if (*dir_out == NULL)
+        return ph_errf(err, PH_EINPUT, "%s: cannot resolve the path", path);
+    return PH_OK;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+enum ph_rc exercise_list(const char *exercises_dir, char ***ids_out, size_t *n_out,
+                         struct ph_err *err)
+{
+    DIR *d;
+    struct dirent *e;
+    char **ids = NULL;
+    size_t n = 0, cap = 0;
+    char path[PATH_MAX];
+    enum ph_rc rc = PH_ENOMEM;
+
+    *ids_out = NULL;
+    *n_out = 0;
+    d = opendir(exercises_dir);
+    if (d == NULL)
+        return ph_errf(err, PH_EINPUT, "%s: cannot open the exercise folder", exercises_dir);
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        snprintf(path, sizeof path, "%s/%s/exercise.json", exercises_dir, e->d_name);
+        if (!fileio_is_file(path))
+            continue;
+        if (n == cap) {
+            size_t nc = cap ? cap * 2 : 16;
+            char **t = realloc(ids, nc * sizeof *t);
+            if (t == NULL)
+                goto fail;
+            ids = t;
+            cap = nc;
+        }
+        ids[n] = dupstr(e->d_name);
+        if (ids[n] == NULL)
+            goto fail;
+        n++;
+    }
+    closedir(d);
+    if (n > 0)
+        qsort(ids, n, sizeof *ids, cmp_str);
+    *ids_out = ids;
+    *n_out = n;
+    return PH_OK;
+fail:
+    closedir(d);
+    while (n > 0)
+        free(ids[--n]);
+    free(ids);
+    return ph_errf(err, rc, "out of memory");
+}

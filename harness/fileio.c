@@ -1,0 +1,200 @@
+/* fileio.c - see fileio.h. */
+#include "fileio.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+enum ph_rc fileio_read(const char *path, size_t max, char **out, size_t *len,
+                       struct ph_err *err)
+{
+    enum ph_rc rc = PH_EINPUT;
+    struct stat st;
+    char *buf = NULL;
+    size_t got = 0;
+    char hs[32], hm[32];
+    int fd;
+
+    *out = NULL;
+    *len = 0;
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0) {
+        if (errno == ENOENT)
+            return ph_errf(err, PH_EINPUT, "%s: no such file", path);
+        return ph_errf(err, PH_EINPUT, "%s: cannot open: %s", path, strerror(errno));
+    }
+    if (fstat(fd, &st) != 0) {
+        ph_errf(err, PH_EINPUT, "%s: cannot stat: %s", path, strerror(errno));
+        goto out;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        ph_errf(err, PH_EINPUT, "%s: is a folder, expected a file", path);
+        goto out;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        ph_errf(err, PH_EINPUT, "%s: not a regular file", path);
+        goto out;
+    }
+    if ((size_t)st.st_size > max) {
+        rc = ph_errf(err, PH_ELIMIT, "%s: file is %s, the limit is %s", path,
+                     fileio_human_size((double)st.st_size, hs, sizeof hs),
+                     fileio_human_size((double)max, hm, sizeof hm));
+        goto out;
+    }
+    buf = malloc((size_t)st.st_size + 1);
+    if (buf == NULL) {
+        rc = ph_errf(err, PH_ENOMEM, "%s: out of memory", path);
+        goto out;
+    }
+    /* Read to EOF but never past max: the file may grow while we read. */
+    for (;;) {
+        ssize_t n;
+        if (got == (size_t)st.st_size) {
+            char probe;
+            n = read(fd, &probe, 1);
+            if (n > 0) {
+                rc = ph_errf(err, PH_EINPUT, "%s: changed while being read", path);
+                goto out;
+            }
+            break;
+        }
+        n = read(fd, buf + got, (size_t)st.st_size - got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            ph_errf(err, PH_EINPUT, "%s: read failed: %s", path, strerror(errno));
+            goto out;
+        }
+        if (n == 0)
+            break;
+        got += (size_t)n;
+    }
+    buf[got] = '\0';
+    *out = buf;
+    *len = got;
+    buf = NULL;
+    rc = PH_OK;
+out:
+    free(buf);
+    close(fd);
+    return rc;
+}
+
+enum ph_rc fileio_write(const char *path, const void *buf, size_t len, struct ph_err *err)
+{
+    const char *p = buf;
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+
+    if (fd < 0)
+        return ph_errf(err, PH_EIO, "%s: cannot create: %s", path, strerror(errno));
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            close(fd);
+            return ph_errf(err, PH_EIO, "%s: write failed: %s", path, strerror(errno));
+        }
+        p += n;
+        len -= (size_t)n;
+    }
+    if (close(fd) != 0)
+        return ph_errf(err, PH_EIO, "%s: close failed: %s", path, strerror(errno));
+    return PH_OK;
+}
+
+long fileio_utf8_invalid_at(const char *buf, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)buf;
+    size_t i = 0;
+
+    while (i < len) {
+        unsigned c = s[i];
+        size_t need, k;
+        unsigned cp;
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        if (c >= 0xC2 && c <= 0xDF) {
+            need = 1;
+            cp = c & 0x1F;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            need = 2;
+            cp = c & 0x0F;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            need = 3;
+            cp = c & 0x07;
+        } else {
+            return (long)i;
+        }
+        for (k = 1; k <= need; k++) {
+            if (i + k >= len || (s[i + k] & 0xC0) != 0x80)
+                return (long)i;
+            cp = (cp << 6) | (s[i + k] & 0x3F);
+        }
+        /* Overlong forms, surrogates and values past U+10FFFF. */
+        if ((need == 2 && cp < 0x800) || (need == 3 && cp < 0x10000) ||
+            (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+            return (long)i;
+        i += need + 1;
+    }
+    return -1;
+}
+
+const char *fileio_human_size(double bytes, char *buf, size_t cap)
+{
+    static const char *units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+    int u = 0;
+    double v = bytes < 0 ? -bytes : bytes;
+
+    while (v >= 1024.0 && u < 4) {
+        v /= 1024.0;
+        u++;
+    }
+    if (u == 0)
+        snprintf(buf, cap, "%s%.0f B", bytes < 0 ? "-" : "", v);
+    else
+        snprintf(buf, cap, "%s%.1f %s", bytes < 0 ? "-" : "", v, units[u]);
+    return buf;
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)ftw;
+    if (flag == FTW_DP || flag == FTW_D)
+        rmdir(path);
+    else
+        unlink(path);
+    return 0;
+}
+
+int fileio_rmtree(const char *path)
+{
+    struct stat st;
+
+    if (lstat(path, &st) != 0)
+        return errno == ENOENT ? 0 : -1;
+    /* FTW_PHYS: never follow a symlink a submission planted. */
+    return nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+}
+
+int fileio_is_file(const char *path)
+{
+    struct stat st;
+
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+int fileio_is_dir(const char *path)
+{
+    struct stat st;
+
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}

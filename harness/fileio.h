@@ -1,0 +1,39 @@
+/*
+ * fileio.h - reading whole files with a cap, and small path helpers.
+ *
+ * Every file the host reads from outside (exercise.json, submissions,
+ * answers, configs) comes through fileio_read so that its size is capped and
+ * its errors name the file.
+ */
+#ifndef PH_FILEIO_H
+#define PH_FILEIO_H
+
+#include <stddef.h>
+
+#include "err.h"
+
+/*
+ * Read all of `path` into a new NUL-terminated buffer.  Fails with PH_EINPUT
+ * naming the file when it is missing, unreadable, not a regular file, or
+ * larger than `max` bytes (PH_ELIMIT in that case).  Caller frees *out.
+ */
+enum ph_rc fileio_read(const char *path, size_t max, char **out, size_t *len,
+                       struct ph_err *err);
+
+/* Write `len` bytes to `path` (created 0600 or truncated).  */
+enum ph_rc fileio_write(const char *path, const void *buf, size_t len, struct ph_err *err);
+
+/* Offset of the first byte that is not valid UTF-8, or -1 when all of it is. */
+long fileio_utf8_invalid_at(const char *buf, size_t len);
+
+/* Human-readable size: "1.2 MiB", "512 B".  Writes into `buf`; returns it. */
+const char *fileio_human_size(double bytes, char *buf, size_t cap);
+
+/* Remove `path` and everything below it; symlinks are removed, never followed. */
+int fileio_rmtree(const char *path);
+
+/* 1 when `path` exists and is a regular file / folder. */
+int fileio_is_file(const char *path);
+int fileio_is_dir(const char *path);
+
+#endif

@@ -1,0 +1,589 @@
+/*
+ * worker.c - see worker.h.  The supervisor's side of a run.
+ *
+ * The loop below is the only place that decides how a worker ended.  It
+ * reads three pipes (results, stdout, stderr) with poll(), enforces the
+ * whole-run and per-check deadlines and the output cap, and reaps with
+ * wait4() so CPU time and peak RSS come from the kernel, not from anything
+ * the submission could write.  A worker can only ever make things worse for
+ * itself: a missing, truncated or forged frame never turns into a result.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h> /* PyOS_BeforeFork and friends, nothing else */
+
+#include "worker.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "exercise.h"
+#include "fileio.h"
+#include "measure.h"
+#include "paths.h"
+#include "proto.h"
+#include "sandbox.h"
+
+#define MODULE_MAX (2u * 1024 * 1024) /* a copy of an already size-checked file */
+#define POLL_SLICE_MS 50              /* how often we look at the worker between reads */
+#define EXIT_GRACE_NS 200000000LL     /* drain pipes this long after the worker exits */
+#define EXIT_WAIT_NS 2000000000LL     /* wait this long for a worker whose pipes closed */
+#define FSIZE_MAX_BYTES (64u * 1024 * 1024) /* largest file a run may write in scratch */
+
+const char *worker_role_name(enum worker_role role)
+{
+    switch (role) {
+    case WORKER_CANDIDATE: return "cand";
+    case WORKER_REFERENCE: return "ref";
+    case WORKER_BASELINE: return "base";
+    }
+    return "?";
+}
+
+const char *worker_end_name(enum worker_end end)
+{
+    switch (end) {
+    case WORKER_END_OK: return "ok";
+    case WORKER_END_TIMEOUT: return "timeout";
+    case WORKER_END_CPU: return "cpu_limit";
+    case WORKER_END_MEMORY: return "memory_limit";
+    case WORKER_END_SIGNAL: return "crashed";
+    case WORKER_END_OUTPUT: return "output_limit";
+    case WORKER_END_EARLY_EXIT: return "early_exit";
+    case WORKER_END_PROTOCOL: return "protocol";
+    }
+    return "?";
+}
+
+void worker_result_cleanup(struct worker_result *res)
+{
+    size_t i;
+
+    if (res == NULL)
+        return;
+    for (i = 0; i < res->nchecks; i++)
+        cJSON_Delete(res->checks[i].frame);
+    free(res->checks);
+    cJSON_Delete(res->import_frame);
+    cJSON_Delete(res->end_frame);
+    free(res->out);
+    free(res->errout);
+    memset(res, 0, sizeof *res);
+}
+
+static enum ph_rc make_nonce(char *out, size_t cap, struct ph_err *err)
+{
+    unsigned char raw[16];
+    size_t i;
+    int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+
+    if (fd < 0 || read(fd, raw, sizeof raw) != (ssize_t)sizeof raw) {
+        if (fd >= 0)
+            close(fd);
+        return ph_errf(err, PH_EIO, "cannot read /dev/urandom");
+    }
+    close(fd);
+    for (i = 0; i < sizeof raw && 2 * i + 2 < cap; i++)
+        snprintf(out + 2 * i, 3, "%02x", raw[i]);
+    return PH_OK;
+}
+
+/* Supervisor-side state of one run. */
+struct run {
+    const struct worker_spec *spec;
+    struct worker_result *res;
+    struct proto_reader reader;
+    char nonce[40];
+    int got_hello, got_import, import_failed, got_end;
+    size_t next_check; /* index of the next check expected to begin */
+    int64_t check_deadline;
+    size_t out_cap, err_cap;
+    char proto_error[256];
+};
+
+static void set_detail(struct worker_result *res, const char *fmt, const char *arg) __attribute__((format(printf, 2, 0)));
+
+static void set_detail(struct worker_result *res, const char *fmt, const char *arg)
+{
+    snprintf(res->detail, sizeof res->detail, fmt, arg);
+}
+
+/* Validate and file one frame.  Returns 0, or -1 with run->proto_error set. */
+static int take_frame(struct run *r, cJSON *frame)
+{
+    const cJSON *t = cJSON_GetObjectItemCaseSensitive(frame, "t");
+    const cJSON *n = cJSON_GetObjectItemCaseSensitive(frame, "n");
+    const cJSON *name;
+    struct worker_result *res = r->res;
+
+    if (!cJSON_IsString(n) || strcmp(n->valuestring, r->nonce) != 0) {
+        snprintf(r->proto_error, sizeof r->proto_error,
+                 "a frame on the result pipe did not come from the worker's C code (forged "
+                 "result message)");
+        goto bad;
+    }
+    if (!cJSON_IsString(t))
+        goto malformed;
+    if (strcmp(t->valuestring, "hello") == 0) {
+        if (r->got_hello)
+            goto order;
+        r->got_hello = 1;
+    } else if (strcmp(t->valuestring, "import") == 0) {
+        const cJSON *st = cJSON_GetObjectItemCaseSensitive(frame, "status");
+        if (!r->got_hello || r->got_import || !cJSON_IsString(st))
+            goto order;
+        r->got_import = 1;
+        r->import_failed = strcmp(st->valuestring, "ok") != 0;
+        res->import_frame = frame;
+        return 0;
+    } else if (strcmp(t->valuestring, "begin") == 0) {
+        name = cJSON_GetObjectItemCaseSensitive(frame, "check");
+        if (!r->got_import || r->import_failed || r->next_check >= res->nchecks ||
+            !cJSON_IsString(name) ||
+            strcmp(name->valuestring, res->checks[r->next_check].name) != 0 ||
+            res->checks[r->next_check].started)
+            goto order;
+        res->checks[r->next_check].started = 1;
+        res->checks[r->next_check].elapsed_ns = measure_now_ns();
+        res->running_check = (long)r->next_check;
+        {
+            long idx = exercise_find_check(r->spec->ex, name->valuestring);
+            double tmo = idx >= 0 ? r->spec->ex->checks[idx].timeout_s : 60.0;
+            r->check_deadline = measure_now_ns() + (int64_t)(tmo * 1e9);
+        }
+    } else if (strcmp(t->valuestring, "check") == 0) {
+        struct worker_check *c;
+        name = cJSON_GetObjectItemCaseSensitive(frame, "check");
+        if (res->running_check < 0 || !cJSON_IsString(name))
+            goto order;
+        c = &res->checks[res->running_check];
+        if (strcmp(name->valuestring, c->name) != 0 || c->frame != NULL)
+            goto order;
+        c->frame = frame;
+        c->elapsed_ns = measure_now_ns() - c->elapsed_ns;
+        res->running_check = -1;
+        r->next_check++;
+        r->check_deadline = 0;
+        return 0;
+    } else if (strcmp(t->valuestring, "end") == 0) {
+        if (!r->got_import || r->got_end || res->running_check >= 0 ||
+            (!r->import_failed && r->next_check != res->nchecks))
+            goto order;
+        r->got_end = 1;
+        res->end_frame = frame;
+        return 0;
+    } else {
+        goto malformed;
+    }
+    cJSON_Delete(frame);
+    return 0;
+order:
+    snprintf(r->proto_error, sizeof r->proto_error,
+             "result messages arrived out of order (\"%s\")",
+             cJSON_IsString(t) ? t->valuestring : "?");
+    goto bad;
+malformed:
+    snprintf(r->proto_error, sizeof r->proto_error, "a result message has no valid type");
+bad:
+    cJSON_Delete(frame);
+    return -1;
+}
+
+/* Read what is available on the result pipe.  Returns 0, 1 at EOF, -1 on protocol error. */
+static int pump_results(struct run *r, int fd)
+{
+    char buf[65536];
+    struct ph_err e = {0};
+    ssize_t n = read(fd, buf, sizeof buf);
+    cJSON *frame;
+    int got;
+
+    if (n < 0)
+        return (errno == EINTR || errno == EAGAIN) ? 0 : 1;
+    if (n == 0)
+        return 1;
+    if (proto_reader_feed(&r->reader, buf, (size_t)n, &e) != PH_OK) {
+        snprintf(r->proto_error, sizeof r->proto_error, "%s", e.msg);
+        return -1;
+    }
+    for (;;) {
+        got = proto_reader_next(&r->reader, &frame, &e);
+        if (got == 0)
+            return 0;
+        if (got < 0) {
+            snprintf(r->proto_error, sizeof r->proto_error, "%s", e.msg);
+            return -1;
+        }
+        if (take_frame(r, frame) != 0)
+            return -1;
+    }
+}
+
+/* Read stdout or stderr; keep up to `cap` bytes.  Returns 1 at EOF. */
+static int pump_output(int fd, char **buf, size_t *len, size_t cap, size_t *total)
+{
+    char tmp[65536];
+    ssize_t n = read(fd, tmp, sizeof tmp);
+
+    if (n < 0)
+        return (errno == EINTR || errno == EAGAIN) ? 0 : 1;
+    if (n == 0)
+        return 1;
+    *total += (size_t)n;
+    if (*len < cap) {
+        size_t take = (size_t)n < cap - *len ? (size_t)n : cap - *len;
+        char *t = realloc(*buf, *len + take + 1);
+        if (t != NULL) {
+            memcpy(t + *len, tmp, take);
+            *len += take;
+            t[*len] = '\0';
+            *buf = t;
+        }
+    }
+    return 0;
+}
+
+static const char *signal_name(int sig)
+{
+    const char *abbrev = sigabbrev_np(sig);
+    static char buf[32];
+
+    if (abbrev == NULL) {
+        snprintf(buf, sizeof buf, "signal %d", sig);
+        return buf;
+    }
+    snprintf(buf, sizeof buf, "SIG%s", abbrev);
+    return buf;
+}
+
+static double ru_cpu_s(const struct rusage *ru)
+{
+    return (double)ru->ru_utime.tv_sec + (double)ru->ru_stime.tv_sec +
+           ((double)ru->ru_utime.tv_usec + (double)ru->ru_stime.tv_usec) / 1e6;
+}
+
+/* Decide how the run ended from what the supervisor itself saw. */
+static void classify(struct run *r, int status, int killed_for, const char *kill_detail)
+{
+    struct worker_result *res = r->res;
+    const struct exercise_limits *lim = &r->spec->ex->limits;
+    const char *during = res->running_check >= 0 ? res->checks[res->running_check].name : NULL;
+    char buf[256];
+
+    res->exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    res->term_signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+    if (killed_for >= 0) {
+        res->end = (enum worker_end)killed_for;
+        set_detail(res, "%s", kill_detail);
+        return;
+    }
+    if (r->proto_error[0]) {
+        res->end = WORKER_END_PROTOCOL;
+        set_detail(res, "%s", r->proto_error);
+        return;
+    }
+    if (WIFSIGNALED(status)) {
+        int sig = WTERMSIG(status);
+        double cpu = ru_cpu_s(&res->ru);
+        if (sig == SIGXCPU || (sig == SIGKILL && cpu >= lim->cpu_s * 0.98)) {
+            res->end = WORKER_END_CPU;
+            snprintf(buf, sizeof buf, "CPU time limit of %g s reached%s%s", lim->cpu_s,
+                     during ? " in check " : "", during ? during : "");
+        } else if (sig == SIGKILL &&
+                   (size_t)res->ru.ru_maxrss * 1024 >= lim->memory_bytes * 9 / 10) {
+            res->end = WORKER_END_MEMORY;
+            snprintf(buf, sizeof buf, "killed for memory (peak RSS %ld MiB)%s%s",
+                     res->ru.ru_maxrss / 1024, during ? " in check " : "", during ? during : "");
+        } else {
+            res->end = WORKER_END_SIGNAL;
+            snprintf(buf, sizeof buf, "crashed with %s%s%s", signal_name(sig),
+                     during ? " in check " : "", during ? during : "");
+        }
+        set_detail(res, "%s", buf);
+        return;
+    }
+    if (r->got_end && res->exit_status == 0) {
+        res->end = WORKER_END_OK;
+        return;
+    }
+    res->end = WORKER_END_EARLY_EXIT;
+    if (!r->got_import)
+        snprintf(buf, sizeof buf, "the worker exited with status %d before the submission was "
+                 "imported", res->exit_status);
+    else
+        snprintf(buf, sizeof buf, "the submission ended the process (exit status %d)%s%s before "
+                 "the checks finished", res->exit_status, during ? " during check " : "",
+                 during ? during : "");
+    set_detail(res, "%s", buf);
+}
+
+static enum ph_rc supervise(struct run *r, pid_t pid, int fds[3], struct ph_err *err)
+{
+    struct worker_result *res = r->res;
+    const struct exercise_limits *lim = &r->spec->ex->limits;
+    int64_t t0 = measure_now_ns();
+    int64_t run_deadline = t0 + (int64_t)(lim->wall_s * 1e9);
+    int64_t exited_at = 0;
+    int open_fds = 3, status = 0, reaped = 0, killed_for = -1;
+    char kill_detail[256] = "";
+    pid_t w;
+
+    while (open_fds > 0) {
+        struct pollfd pfd[3];
+        int i, np = 0, idx[3];
+        int64_t now = measure_now_ns(), until = run_deadline;
+
+        if (r->check_deadline != 0 && r->check_deadline < until)
+            until = r->check_deadline;
+        if (now >= until) {
+            killed_for = WORKER_END_TIMEOUT;
+            if (r->check_deadline != 0 && now >= r->check_deadline && res->running_check >= 0) {
+                long ci = exercise_find_check(r->spec->ex, res->checks[res->running_check].name);
+                snprintf(kill_detail, sizeof kill_detail, "check %s ran past its %g s limit",
+                         res->checks[res->running_check].name,
+                         ci >= 0 ? r->spec->ex->checks[ci].timeout_s : 0.0);
+            } else {
+                snprintf(kill_detail, sizeof kill_detail, "the run took longer than its %g s limit",
+                         lim->wall_s);
+            }
+            break;
+        }
+        if (!reaped) {
+            w = wait4(pid, &status, WNOHANG, &res->ru);
+            if (w == pid) {
+                reaped = 1;
+                exited_at = now;
+            }
+        }
+        /* Descendants may keep the pipes open after the worker is gone. */
+        if (reaped && now - exited_at > EXIT_GRACE_NS)
+            break;
+        for (i = 0; i < 3; i++)
+            if (fds[i] >= 0) {
+                pfd[np].fd = fds[i];
+                pfd[np].events = POLLIN;
+                idx[np++] = i;
+            }
+        {
+            int64_t wait_ms = (until - now) / 1000000 + 1;
+            if (wait_ms > POLL_SLICE_MS)
+                wait_ms = POLL_SLICE_MS;
+            if (poll(pfd, (nfds_t)np, (int)wait_ms) < 0 && errno != EINTR) {
+                sandbox_kill(pid);
+                return ph_errf(err, PH_EIO, "poll: %s", strerror(errno));
+            }
+        }
+        for (i = 0; i < np; i++) {
+            int which = idx[i], eof;
+            if (!(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
+                continue;
+            if (which == 0) {
+                eof = pump_results(r, fds[0]);
+                if (eof < 0) {
+                    killed_for = WORKER_END_PROTOCOL;
+                    snprintf(kill_detail, sizeof kill_detail, "%s", r->proto_error);
+                    break;
+                }
+            } else if (which == 1) {
+                eof = pump_output(fds[1], &res->out, &res->out_len, r->out_cap,
+                                  &res->output_bytes);
+            } else {
+                eof = pump_output(fds[2], &res->errout, &res->err_len, r->err_cap,
+                                  &res->output_bytes);
+            }
+            if (eof) {
+                close(fds[which]);
+                fds[which] = -1;
+                open_fds--;
+            }
+        }
+        if (killed_for >= 0)
+            break;
+        if (res->output_bytes > lim->output_bytes) {
+            char hs[32];
+            killed_for = WORKER_END_OUTPUT;
+            snprintf(kill_detail, sizeof kill_detail, "wrote more than %s to stdout/stderr",
+                     fileio_human_size((double)lim->output_bytes, hs, sizeof hs));
+            break;
+        }
+    }
+    /* A worker that closed its pipes is exiting: give it a moment to do so by
+     * itself, so that a clean exit is not mistaken for our kill. */
+    if (!reaped && killed_for < 0) {
+        int64_t until = measure_now_ns() + EXIT_WAIT_NS;
+        if (until > run_deadline)
+            until = run_deadline;
+        while (!reaped && measure_now_ns() < until) {
+            w = wait4(pid, &status, WNOHANG, &res->ru);
+            if (w == pid)
+                reaped = 1;
+            else
+                usleep(1000);
+        }
+    }
+    /* Whatever happened, nothing of this run outlives it. */
+    sandbox_kill(pid);
+    if (!reaped) {
+        for (;;) {
+            w = wait4(pid, &status, 0, &res->ru);
+            if (w == pid || (w < 0 && errno != EINTR))
+                break;
+        }
+    }
+    res->killed_by_us = killed_for >= 0;
+    res->wall_ns = measure_now_ns() - t0;
+    classify(r, status, killed_for, kill_detail);
+    return PH_OK;
+}
+
+static enum ph_rc prepare_scratch(const struct worker_spec *spec, char *scratch, size_t cap,
+                                  char *module_copy, size_t mcap, struct ph_err *err)
+{
+    const char *tmp = getenv("TMPDIR");
+    char *text = NULL;
+    size_t len = 0;
+    enum ph_rc rc;
+
+    if (tmp == NULL || tmp[0] != '/')
+        tmp = "/tmp";
+    snprintf(scratch, cap, "%s/pyharness-XXXXXX", tmp);
+    if (mkdtemp(scratch) == NULL)
+        return ph_errf(err, PH_EIO, "cannot create a scratch folder in %s: %s", tmp,
+                       strerror(errno));
+    snprintf(module_copy, mcap, "%s/submission.py", scratch);
+    rc = fileio_read(spec->module_path, MODULE_MAX, &text, &len, err);
+    if (rc == PH_OK)
+        rc = fileio_write(module_copy, text, len, err);
+    free(text);
+    if (rc != PH_OK)
+        fileio_rmtree(scratch);
+    return rc;
+}
+
+enum ph_rc worker_run(const struct worker_spec *spec, struct worker_result *res,
+                      struct ph_err *err)
+{
+    const struct exercise *ex = spec->ex;
+    struct run r;
+    struct sandbox_policy pol;
+    struct worker_child_args args;
+    char scratch[PATH_MAX], module_copy[PATH_MAX + 32];
+    int pres[2] = {-1, -1}, pout[2] = {-1, -1}, perr[2] = {-1, -1};
+    int fds[3];
+    enum ph_rc rc = PH_EINTERNAL;
+    size_t i;
+    pid_t pid;
+
+    memset(res, 0, sizeof *res);
+    memset(&r, 0, sizeof r);
+    res->role = spec->role;
+    res->exit_status = -1;
+    res->running_check = -1;
+    res->nchecks = spec->only ? spec->nonly : ex->nchecks;
+    res->checks = calloc(res->nchecks ? res->nchecks : 1, sizeof *res->checks);
+    if (res->checks == NULL)
+        return ph_errf(err, PH_ENOMEM, "out of memory");
+    for (i = 0; i < res->nchecks; i++) {
+        long idx = spec->only ? exercise_find_check(ex, spec->only[i]) : (long)i;
+        if (idx < 0)
+            return ph_errf(err, PH_EINPUT, "%s: no check named \"%s\"", ex->json_path,
+                           spec->only[i]);
+        res->checks[i].name = ex->checks[idx].name;
+    }
+    rc = make_nonce(r.nonce, sizeof r.nonce, err);
+    if (rc != PH_OK)
+        return rc;
+    rc = prepare_scratch(spec, scratch, sizeof scratch, module_copy, sizeof module_copy, err);
+    if (rc != PH_OK)
+        return rc;
+    if (pipe2(pres, O_CLOEXEC) != 0 || pipe2(pout, O_CLOEXEC) != 0 ||
+        pipe2(perr, O_CLOEXEC) != 0) {
+        rc = ph_errf(err, PH_EIO, "pipe: %s", strerror(errno));
+        goto out;
+    }
+    memset(&pol, 0, sizeof pol);
+    pol.scratch_dir = scratch;
+    pol.python_dir = paths_python_dir();
+    pol.host_exe = paths_exe();
+    pol.cpu_s = ex->limits.cpu_s;
+    pol.memory_bytes = ex->limits.memory_bytes;
+    pol.fsize_bytes = FSIZE_MAX_BYTES;
+    pol.nproc = ex->limits.nproc;
+    pol.network = 0;
+    memset(&args, 0, sizeof args);
+    args.spec = spec;
+    args.scratch = scratch;
+    args.module_path = module_copy;
+    memcpy(args.nonce, r.nonce, sizeof args.nonce);
+    fflush(stdout);
+    fflush(stderr);
+    PyOS_BeforeFork();
+    pid = sandbox_fork(&pol, err);
+    if (pid == 0) {
+        int devnull;
+        PyOS_AfterFork_Child();
+        dup2(pout[1], STDOUT_FILENO);
+        dup2(perr[1], STDERR_FILENO);
+        devnull = open("/dev/null", O_RDONLY);
+        if (devnull >= 0 && devnull != STDIN_FILENO) {
+            dup2(devnull, STDIN_FILENO);
+            close(devnull);
+        }
+        /* fd 3 is the result pipe; every other descriptor of the host closes. */
+        if (dup2(pres[1], 3) < 0)
+            _exit(120);
+        fcntl(3, F_SETFD, FD_CLOEXEC);
+        close_range(4, ~0U, 0);
+        args.result_fd = 3;
+        worker_child_main(&args);
+    }
+    PyOS_AfterFork_Parent();
+    if (pid < 0) {
+        rc = err->rc != PH_OK ? err->rc : ph_errf(err, PH_EIO, "fork failed");
+        goto out;
+    }
+    close(pres[1]);
+    close(pout[1]);
+    close(perr[1]);
+    pres[1] = pout[1] = perr[1] = -1;
+    for (i = 0; i < 3; i++)
+        fcntl(i == 0 ? pres[0] : i == 1 ? pout[0] : perr[0], F_SETFL, O_NONBLOCK);
+    fds[0] = pres[0];
+    fds[1] = pout[0];
+    fds[2] = perr[0];
+    pres[0] = pout[0] = perr[0] = -1; /* supervise() closes them */
+    r.spec = spec;
+    r.res = res;
+    r.out_cap = ex->limits.output_bytes;
+    r.err_cap = ex->limits.output_bytes;
+    proto_reader_init(&r.reader);
+    rc = supervise(&r, pid, fds, err);
+    for (i = 0; i < 3; i++)
+        if (fds[i] >= 0)
+            close(fds[i]);
+    if (r.proto_error[0] == '\0' && proto_reader_pending(&r.reader) > 0 &&
+        res->end == WORKER_END_OK) {
+        res->end = WORKER_END_PROTOCOL;
+        set_detail(res, "%s", "the result stream ended with a truncated message");
+    }
+    proto_reader_cleanup(&r.reader);
+out:
+    for (i = 0; i < 2; i++) {
+        if (pres[i] >= 0)
+            close(pres[i]);
+        if (pout[i] >= 0)
+            close(pout[i]);
+        if (perr[i] >= 0)
+            close(perr[i]);
+    }
+    fileio_rmtree(scratch);
+    return rc;
+}

@@ -1,0 +1,118 @@
+/*
+ * worker.h - running one submission's checks in a fresh forked process.
+ *
+ * The supervisor (this process, interpreter already initialised) forks a
+ * worker per run, so no run can leave state for the next.  The worker loads
+ * one module (the candidate's file, reference.py or baseline.py) and runs
+ * the exercise's observation checks against it; it reports plain data over
+ * a pipe as frames (proto.h) written from C:
+ *
+ *   {"t":"hello", "n":NONCE}
+ *   {"t":"import", "n":NONCE, "status":"ok"|"error", "error":{type,message,traceback}}
+ *   {"t":"begin", "n":NONCE, "check":NAME}
+ *   {"t":"check", "n":NONCE, "check":NAME, "status":"ok"|"error", "obs":..., "error":...,
+ *    "metrics":{figures}, "log":{"measures":..., "clients":..., "monitors":..., "tamper":[...]}}
+ *   {"t":"end", "n":NONCE, "metrics":{figures of the whole run}}
+ *
+ * The nonce is drawn by the supervisor before the fork and lives only in C
+ * memory, so a submission writing forged frames to the pipe gives itself
+ * away.  This module owns the scratch folder, the pipes and the process; it
+ * decides how the process ended (struct worker_result), never whether the
+ * submission passed: that is judge.c's job.
+ */
+#ifndef PH_WORKER_H
+#define PH_WORKER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/resource.h>
+
+#include <cjson/cJSON.h>
+
+#include "err.h"
+
+struct exercise;
+
+enum worker_role {
+    WORKER_CANDIDATE, /* cand.* in rules */
+    WORKER_REFERENCE, /* ref.* */
+    WORKER_BASELINE,  /* base.* */
+};
+
+/* How the worker process ended, as seen by the supervisor alone. */
+enum worker_end {
+    WORKER_END_OK,         /* exited 0 after a complete, valid stream */
+    WORKER_END_TIMEOUT,    /* wall-clock limit (whole run or one check) */
+    WORKER_END_CPU,        /* RLIMIT_CPU (SIGXCPU / SIGKILL past the hard limit) */
+    WORKER_END_MEMORY,     /* out of memory */
+    WORKER_END_SIGNAL,     /* killed by another signal: a crash */
+    WORKER_END_OUTPUT,     /* stdout+stderr over the limit */
+    WORKER_END_EARLY_EXIT, /* exited (any status) before the stream was complete */
+    WORKER_END_PROTOCOL,   /* malformed or forged frames */
+};
+
+struct worker_spec {
+    const struct exercise *ex;  /* borrowed */
+    enum worker_role role;
+    const char *module_path;    /* file loaded as the `submission` module; borrowed */
+    const char *display_name;   /* how tracebacks name it ("my_solution.py") */
+    const cJSON *params;        /* handed to checks as h.params; borrowed, may be NULL */
+    const char *const *only;    /* run only these checks, in this order; NULL: all */
+    size_t nonly;
+};
+
+struct worker_check {
+    const char *name;  /* borrowed from the exercise */
+    cJSON *frame;      /* the "check" frame, owned; NULL if it never arrived */
+    int started;       /* its "begin" frame arrived */
+    int64_t elapsed_ns; /* supervisor's clock from begin to result */
+};
+
+struct worker_result {
+    enum worker_role role;
+    enum worker_end end;
+    char detail[512];     /* what ended it, for reports ("SIGSEGV", "CPU limit 10 s") */
+    int exit_status;      /* when it exited; -1 when killed */
+    int term_signal;      /* when killed by a signal; 0 otherwise */
+    int killed_by_us;     /* the supervisor sent the kill (timeout, output) */
+    long running_check;   /* index into checks of the check in progress at the end, or -1 */
+    struct rusage ru;     /* from wait4: CPU and peak RSS the worker cannot touch */
+    int64_t wall_ns;      /* fork to reap */
+    cJSON *import_frame;  /* owned */
+    cJSON *end_frame;     /* owned */
+    struct worker_check *checks;
+    size_t nchecks;
+    char *out;            /* captured stdout (capped), NUL-terminated, owned */
+    size_t out_len;
+    char *errout;         /* captured stderr (capped) */
+    size_t err_len;
+    size_t output_bytes;  /* everything it wrote, counted past the cap */
+};
+
+/*
+ * Fork a worker for `spec`, feed it, enforce the exercise's limits, and
+ * collect what it sent.  PH_OK means the worker was run and `res` says how it
+ * ended (even a crash is PH_OK); an error is the harness's own failure.
+ * Caller releases `res` with worker_result_cleanup().
+ */
+enum ph_rc worker_run(const struct worker_spec *spec, struct worker_result *res,
+                      struct ph_err *err);
+
+void worker_result_cleanup(struct worker_result *res);
+
+const char *worker_role_name(enum worker_role role); /* "cand", "ref", "base" */
+const char *worker_end_name(enum worker_end end);
+
+/* The module names the child side uses; exported for worker_child.c. */
+struct worker_child_args {
+    const struct worker_spec *spec;
+    int result_fd;
+    const char *scratch;
+    const char *module_path; /* the copy inside scratch */
+    char nonce[40];
+};
+
+/* The worker process's body (worker_child.c).  Never returns. */
+_Noreturn void worker_child_main(const struct worker_child_args *a);
+
+#endif

@@ -1,0 +1,65 @@
+"""A fake LLM client for the asyncio exercises.
+
+`await client.complete(prompt)` answers after a latency, fails for prompts
+marked to fail, and refuses calls beyond a server-side concurrency cap the
+way an HTTP API answers 429.  Its counters (calls, calls in flight, peak,
+refusals, timings) are kept by the C host through `_pyharness`: a submission
+can read this object's attributes but cannot rewrite the figures it is graded
+on, and ending a call twice or one that never began is recorded as tampering.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Iterable, Mapping
+
+import _pyharness
+
+
+class RateLimitError(Exception):
+    """The fake server's concurrency cap was exceeded (HTTP 429)."""
+
+    status = 429
+
+
+class CompletionError(Exception):
+    """The fake model failed on this prompt (HTTP 500)."""
+
+    status = 500
+
+
+def completion_for(prompt: str) -> str:
+    """The deterministic answer the fake model gives to `prompt`."""
+    return f"completion<{prompt}>"
+
+
+class FakeLLMClient:
+    """Async client with per-prompt latency, failures and a concurrency cap."""
+
+    def __init__(
+        self,
+        name: str,
+        latency: float = 0.05,
+        cap: int = 1000,
+        fail: Iterable[str] = (),
+        latencies: Mapping[str, float] | None = None,
+    ) -> None:
+        self.name = name
+        self._id = _pyharness.client_new(name, cap)
+        self._latency = float(latency)
+        self._latencies = dict(latencies or {})
+        self._fail = frozenset(fail)
+
+    async def complete(self, prompt: str) -> str:
+        """Return the model's answer to `prompt`, or raise RateLimitError / CompletionError."""
+        token = _pyharness.client_begin(self._id)
+        if token < 0:
+            await asyncio.sleep(0)
+            raise RateLimitError(f"429 Too Many Requests: more than the server's cap in flight")
+        try:
+            await asyncio.sleep(self._latencies.get(prompt, self._latency))
+            if prompt in self._fail:
+                raise CompletionError(f"500 model error on prompt {prompt!r}")
+            return completion_for(prompt)
+        finally:
+            _pyharness.client_end(token)

@@ -1,0 +1,83 @@
+"""The `h` object every check receives.
+
+A check is `def check_<name>(sub, h)`: it calls the submission's functions
+(`sub.batched(...)`) and returns plain data: the observation.  Figures that
+grading relies on are recorded in C through `h.measure(...)`,
+`h.run_async(...)` and fake clients, and reach the supervisor without passing
+through Python objects; rules in exercise.json read them as
+`cand.measure.<label>.<field>`, `cand.client.<name>.<field>` and
+`cand.monitor.<name>.<field>`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from typing import Any, Awaitable, Callable, Iterable, Mapping
+
+import _pyharness
+
+from .fakellm import FakeLLMClient
+
+HEARTBEAT_S = 0.005  # event-loop monitor tick: a blocked loop shows as a long gap
+
+
+class Harness:
+    """What a check may use: measurement, fake clients, scratch files."""
+
+    def __init__(self, scratch: str, role: str, params: dict[str, Any]) -> None:
+        self.scratch = scratch
+        self.role = role  # "cand", "ref" or "base"
+        self.params = params
+        self.cpus = _pyharness.cpus()
+
+    def measure(self, label: str, fn: Callable[..., Any], *args: Any, repeat: int = 1,
+                **kwargs: Any) -> Any:
+        """Call fn(*args, **kwargs) `repeat` times; record the fastest run under `label`."""
+        return _pyharness.measure_into(label, repeat, fn, args, kwargs or None)
+
+    def figures(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[Any, dict]:
+        """Call fn and return (result, figures) without recording them for grading."""
+        return _pyharness.measure(fn, *args, **kwargs)
+
+    def client(self, name: str, latency: float = 0.05, cap: int = 1000, fail: Iterable[str] = (),
+               latencies: Mapping[str, float] | None = None) -> FakeLLMClient:
+        """A fake LLM client whose counters appear as cand.client.<name>.*."""
+        return FakeLLMClient(name, latency=latency, cap=cap, fail=fail, latencies=latencies)
+
+    def run_async(self, label: str, make: Callable[[], Awaitable[Any]], monitor: str | None = None,
+                  timeout: float | None = None) -> Any:
+        """Run the coroutine `make()` with asyncio.run, measured under `label`.
+
+        With `monitor`, a heartbeat task ticks every 5 ms; the longest gap
+        between ticks (cand.monitor.<name>.max_gap_ns) shows a blocked loop.
+        """
+
+        async def main() -> Any:
+            beat = asyncio.ensure_future(self._beat(monitor)) if monitor else None
+            try:
+                if timeout is None:
+                    return await make()
+                return await asyncio.wait_for(make(), timeout)
+            finally:
+                if beat is not None:
+                    beat.cancel()
+
+        return self.measure(label, asyncio.run, main())
+
+    @staticmethod
+    async def _beat(name: str) -> None:
+        while True:
+            _pyharness.heartbeat(name)
+            await asyncio.sleep(HEARTBEAT_S)
+
+    def write_file(self, name: str, text: str) -> str:
+        """Write a file in the scratch folder and return its path."""
+        path = os.path.join(self.scratch, os.path.basename(name))
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+        return path
+
+    @staticmethod
+    def now_ns() -> int:
+        return _pyharness.now_ns()

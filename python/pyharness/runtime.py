@@ -1,0 +1,128 @@
+"""Loading submissions and checks inside a worker, and describing failures.
+
+Called from C (worker_child.c).  Nothing here decides pass or fail: a check
+returns an observation, C serialises it type-strictly, and the supervisor
+compares it with the reference's observation outside this process.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import posix
+import sys
+import traceback
+from types import ModuleType
+from typing import Any, Callable
+
+from .harness import Harness
+
+__all__ = [
+    "Harness",
+    "SubmissionError",
+    "describe_exception",
+    "load_checks",
+    "load_submission",
+    "run_check",
+    "scrub_environ",
+]
+
+MESSAGE_MAX = 600
+TRACEBACK_LINES = 12
+
+
+class SubmissionError(Exception):
+    """The submission cannot be graded as written (e.g. a required name is missing)."""
+
+
+def scrub_environ(keep: dict[str, str]) -> None:
+    """Replace both of Python's copies of the environment with `keep`.
+
+    os.environ is built from posix.environ at start-up; both still hold the
+    host's variables (which may include API keys) after fork, so both go.
+    """
+    posix.environ.clear()
+    os.environ._data.clear()  # type: ignore[attr-defined]
+    for key, value in keep.items():
+        posix.environ[key.encode()] = value.encode()
+        os.environ._data[os.environ.encodekey(key)] = os.environ.encodevalue(value)  # type: ignore[attr-defined]
+
+
+def load_checks(source: str, filename: str) -> dict[str, Callable[..., Any]]:
+    """Execute a checks.py source and return its `check_<name>` functions by name."""
+    namespace: dict[str, Any] = {"__name__": "pyharness_checks", "__file__": filename}
+    exec(compile(source, filename, "exec"), namespace)
+    return {
+        name[len("check_"):]: fn
+        for name, fn in namespace.items()
+        if name.startswith("check_") and callable(fn)
+    }
+
+
+def load_submission(path: str, display_name: str, entry_points: list[str]) -> ModuleType:
+    """Import the file at `path` as the module `submission` and check its names."""
+    folder = os.path.dirname(path)
+    if folder not in sys.path:
+        sys.path.insert(0, folder)
+    spec = importlib.util.spec_from_file_location("submission", path)
+    if spec is None or spec.loader is None:
+        raise SubmissionError(f"{display_name}: cannot be imported")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["submission"] = module
+    spec.loader.exec_module(module)
+    missing = [name for name in entry_points if not hasattr(module, name)]
+    if missing:
+        names = ", ".join(missing)
+        raise SubmissionError(f"{display_name} does not define {names}")
+    return module
+
+
+def run_check(fn: Callable[..., Any], submission: ModuleType, h: Harness) -> Any:
+    """Run one observation check; its return value is what gets compared."""
+    return fn(submission, h)
+
+
+def _safe_str(exc: BaseException) -> str:
+    try:
+        text = str(exc)
+    except BaseException:  # a submission's exception may refuse to print
+        text = "(the exception's message could not be read)"
+    if not isinstance(text, str):
+        text = "(the exception's message is not text)"
+    if len(text) > MESSAGE_MAX:
+        text = text[:MESSAGE_MAX] + "..."
+    return text
+
+
+def describe_exception(exc: BaseException, display_name: str) -> dict[str, str]:
+    """Type, message and the submission's part of the traceback.
+
+    Frames of the harness and of the checks are left out: hidden checks must
+    not leak their inputs through a traceback.
+    """
+    kind = type(exc)
+    qualname = kind.__qualname__ if kind.__module__ in ("builtins", "submission") else (
+        f"{kind.__module__}.{kind.__qualname__}"
+    )
+    lines: list[str] = []
+    try:
+        frames = traceback.extract_tb(exc.__traceback__)
+        for frame in frames:
+            if os.path.basename(frame.filename) == "submission.py":
+                text = (frame.line or "").strip()
+                lines.append(f'  {display_name}, line {frame.lineno}, in {frame.name}: {text}')
+        if isinstance(exc, SyntaxError) and exc.lineno is not None:
+            where = f"  {display_name}, line {exc.lineno}"
+            if exc.text:
+                where += f": {exc.text.strip()}"
+            lines.append(where)
+    except BaseException:
+        lines.append("  (traceback unavailable)")
+    message = _safe_str(exc)
+    if isinstance(exc, SyntaxError):
+        message = f"{exc.msg} ({display_name}, line {exc.lineno})"
+    return {
+        "type": qualname,
+        "message": message,
+        "traceback": "\n".join(lines[-TRACEBACK_LINES:]),
+    }

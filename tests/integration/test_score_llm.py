@@ -1,0 +1,353 @@
+"""`pyharness score` against a fake LLM provider (tests/tools/fake_llm_server.py).
+
+Proves, through the real binary: retries and backoff on 429 (honouring
+Retry-After), 500 and timeouts; one retry then the offline fallback on
+malformed or out-of-range grades, marked in the JSON; no answer lost in a
+batch; the concurrency limit and the per-minute budget; the cache (a regrade
+sends nothing); the Anthropic format; and that the API key never reaches
+stdout, stderr, the JSON or the cache.  Timing assertions are lower bounds or
+generous, so a loaded 2-core machine does not make them flaky.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+BIN = os.environ.get("PYHARNESS_BIN", "")
+SOURCE = Path(os.environ.get("PYHARNESS_SOURCE", Path(__file__).resolve().parents[2]))
+SERVER = SOURCE / "tests" / "tools" / "fake_llm_server.py"
+KEY = "sk-test-SECRET-key-4242"
+
+EXERCISE = {
+    "id": "tiny-gather",
+    "title": "Tiny gather",
+    "topic": "asyncio",
+    "question": "In what order does asyncio.gather return results, and why?",
+    "model_answer": "gather returns results in the order the awaitables were passed, "
+    "whichever finishes first; the coroutines still run concurrently.",
+    "entry_points": ["f"],
+    "checks": [{"name": "basic"}],
+    "rubric": {
+        "max": 10,
+        "points": [
+            {"id": "order", "text": "gather returns results in the order of its arguments",
+             "weight": 2,
+             "concepts": [["gather"], ["same order", "argument order", "order they were passed"]]},
+            {"id": "concurrent", "text": "the awaitables run concurrently", "weight": 1,
+             "concepts": [["concurrently", "at the same time"]]},
+        ],
+        "misconceptions": [
+            {"id": "completion-order", "text": "gather returns results in completion order",
+             "penalty": 3,
+             "concepts": [["gather"], ["completion order", "order they finish"]]},
+        ],
+    },
+}
+
+GOOD = ("asyncio.gather returns results in the same order as the awaitables were passed, "
+        "no matter which finishes first. The coroutines run concurrently on the event loop.\n")
+
+
+def make_exercise(root: Path) -> Path:
+    d = root / "exercises" / "tiny-gather"
+    d.mkdir(parents=True)
+    (d / "exercise.json").write_text(json.dumps(EXERCISE))
+    for name in ("checks.py", "reference.py", "starter.py"):
+        (d / name).write_text("")
+    return d
+
+
+class FakeServer:
+    def __init__(self, *args: str) -> None:
+        self.proc = subprocess.Popen([sys.executable, str(SERVER), *args],
+                                     stdout=subprocess.PIPE, text=True)
+        assert self.proc.stdout is not None
+        self.port = int(self.proc.stdout.readline())
+        self.url = "http://127.0.0.1:%d" % self.port
+
+    def post(self, path: str, obj: dict[str, Any] | None = None) -> Any:
+        req = urllib.request.Request(self.url + path, data=json.dumps(obj or {}).encode(),
+                                     method="POST")
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return json.load(r)
+
+    def stats(self) -> dict[str, Any]:
+        with urllib.request.urlopen(self.url + "/stats", timeout=10) as r:
+            return json.load(r)
+
+    def set(self, mode: str = "normal", delay: float = 0, fail_times: int = -1,
+            retry_after: str = "1") -> None:
+        self.post("/control", {"mode": mode, "delay": delay, "fail_times": fail_times,
+                               "retry_after": retry_after})
+        self.post("/reset")
+
+    def close(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+        if self.proc.stdout:
+            self.proc.stdout.close()
+
+
+@unittest.skipUnless(BIN, "PYHARNESS_BIN is not set")
+class ScoreWithFakeLLM(unittest.TestCase):
+    server: FakeServer
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        cls.server = FakeServer()
+
+    @classmethod
+    def tearDownClass(cls) -> None:
+        cls.server.close()
+
+    def setUp(self) -> None:
+        self.tmp = Path(tempfile.mkdtemp(prefix="ph-score-llm-"))
+        self.exercise = make_exercise(self.tmp)
+        self.server.set()
+        self.env = {k: v for k, v in os.environ.items()
+                    if not k.startswith(("PYHARNESS_LLM", "OPENAI_", "ANTHROPIC_"))}
+        self.env.update({
+            "PYHARNESS_LLM_BASE_URL": self.server.url + "/v1",
+            "PYHARNESS_LLM_API_KEY": KEY,
+            "PYHARNESS_LLM_MODEL": "fake-1",
+            "PYHARNESS_LLM_CACHE": str(self.tmp / "cache" / "llm.sqlite3"),
+            "PYHARNESS_LLM_TIMEOUT_S": "10",
+            "XDG_CONFIG_HOME": str(self.tmp / "config"),
+            "XDG_CACHE_HOME": str(self.tmp / "xdg-cache"),
+            "NO_PROXY": "127.0.0.1,localhost",
+            "no_proxy": "127.0.0.1,localhost",
+        })
+
+    def tearDown(self) -> None:
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def answer(self, text: str, name: str = "answer.md") -> str:
+        p = self.tmp / name
+        p.write_bytes(text.encode() if isinstance(text, str) else text)
+        return str(p)
+
+    def run_score(self, *args: str, expect: int = 0,
+                  env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+        cmd = [BIN, "score", str(self.exercise), *args]
+        p = subprocess.run(cmd, env=env or self.env, capture_output=True, text=True,
+                           timeout=300)
+        self.assertNotIn(KEY, p.stdout)
+        self.assertNotIn(KEY, p.stderr)
+        self.assertEqual(p.returncode, expect, "stdout: %s\nstderr: %s" % (p.stdout, p.stderr))
+        return p
+
+    def score_json(self, *files: str, env: dict[str, str] | None = None) -> Any:
+        return json.loads(self.run_score(*files, "--json", env=env).stdout)
+
+    # -- the happy path ---------------------------------------------------------------------
+
+    def test_llm_grade_shape_and_auth(self) -> None:
+        r = self.score_json(self.answer(GOOD))
+        self.assertEqual(r["scorer"], "openai:fake-1")
+        self.assertEqual(r["question"], "tiny-gather")
+        self.assertEqual((r["score"], r["max"]), (8, 10))
+        self.assertEqual([p["id"] for p in r["points"]], ["order", "concurrent"])
+        self.assertIn("feedback", r)
+        self.assertEqual(r["misconceptions"], [])
+        self.assertFalse(r["fallback"])
+        self.assertIn("offline", r)  # calibration beside the LLM's verdict
+        self.assertIn("model_answer", r)
+        s = self.server.stats()
+        self.assertEqual((s["requests"], s["auth_present"], s["auth_missing"]), (1, 1, 0))
+        text = self.run_score(self.answer(GOOD, "b.md")).stdout
+        self.assertIn("8.0/10", text)
+        self.assertIn("model answer", text)
+
+    def test_offline_scorer_sends_nothing(self) -> None:
+        r = self.score_json(self.answer(GOOD), "--scorer", "offline")
+        self.assertEqual(r["scorer"], "offline")
+        self.assertEqual(self.server.stats()["requests"], 0)
+
+    # -- retries ----------------------------------------------------------------------------
+
+    def test_429_retried_honouring_retry_after(self) -> None:
+        self.server.set("429", fail_times=2, retry_after="2")
+        r = self.score_json(self.answer(GOOD))
+        self.assertEqual(r["scorer"], "openai:fake-1")
+        self.assertFalse(r["fallback"])
+        self.assertEqual(r["requests"], 3)
+        times = self.server.stats()["times"]
+        self.assertEqual(len(times), 3)
+        for a, b in zip(times, times[1:]):
+            self.assertGreaterEqual(b - a, 1.9, "Retry-After: 2 not honoured: %s" % times)
+
+    def test_500_retried(self) -> None:
+        self.server.set("500", fail_times=2)
+        r = self.score_json(self.answer(GOOD))
+        self.assertFalse(r["fallback"])
+        self.assertEqual(self.server.stats()["requests"], 3)
+
+    def test_500_forever_falls_back_after_max_retries(self) -> None:
+        self.server.set("500")
+        env = dict(self.env, PYHARNESS_LLM_MAX_RETRIES="2")
+        r = self.score_json(self.answer(GOOD), env=env)
+        self.assertTrue(r["fallback"])
+        self.assertEqual(r["scorer"], "offline")
+        self.assertIn("HTTP 500", r["note"])
+        self.assertEqual(self.server.stats()["requests"], 3)
+
+    def test_malformed_retried_once_then_offline_fallback(self) -> None:
+        self.server.set("malformed")
+        r = self.score_json(self.answer(GOOD))
+        self.assertTrue(r["fallback"])
+        self.assertEqual(r["scorer"], "offline")
+        self.assertIn("offline scorer stood in", r["note"])
+        self.assertEqual(self.server.stats()["requests"], 2)
+        self.assertGreater(r["score"], 0)
+
+    def test_out_of_range_score_retried_once(self) -> None:
+        self.server.set("bad-score", fail_times=1)
+        r = self.score_json(self.answer(GOOD))
+        self.assertFalse(r["fallback"])
+        self.assertEqual(r["score"], 8)
+        self.assertEqual(self.server.stats()["requests"], 2)
+        self.server.set("bad-score")
+        r = self.score_json(self.answer(GOOD + "again"))
+        self.assertTrue(r["fallback"])
+        self.assertIn("outside", r["note"])
+        self.assertEqual(self.server.stats()["requests"], 2)
+
+    def test_hang_times_out_then_falls_back(self) -> None:
+        self.server.set("hang")
+        env = dict(self.env, PYHARNESS_LLM_TIMEOUT_S="1", PYHARNESS_LLM_MAX_RETRIES="1")
+        t0 = time.monotonic()
+        r = self.score_json(self.answer(GOOD), env=env)
+        self.assertLess(time.monotonic() - t0, 60)
+        self.assertTrue(r["fallback"])
+        self.assertIn("timed out", r["note"])
+        self.assertEqual(self.server.stats()["requests"], 2)
+
+    # -- batches ----------------------------------------------------------------------------
+
+    def test_many_answers_nothing_lost(self) -> None:
+        self.server.set(delay=0.05)
+        files, expect = [], []
+        for i in range(30):
+            if i % 5 == 0:
+                text, want = GOOD + "\nFAKE_MODE=malformed %d\n" % i, None
+            else:
+                text, want = GOOD + "\nFAKE_SCORE=%d\n" % (i % 10), float(i % 10)
+            files.append(self.answer(text, "a%02d.md" % i))
+            expect.append(want)
+        env = dict(self.env, PYHARNESS_LLM_CONCURRENCY="4")
+        out = self.score_json(*files, env=env)
+        self.assertEqual(len(out), 30)
+        for f, want, r in zip(files, expect, out):
+            self.assertEqual(r["file"], f)
+            if want is None:
+                self.assertTrue(r["fallback"], f)
+            else:
+                self.assertFalse(r["fallback"], f)
+                self.assertEqual(r["score"], want, f)
+        s = self.server.stats()
+        self.assertEqual(s["requests"], 24 + 6 * 2)
+        self.assertLessEqual(s["max_in_flight"], 4)
+        self.assertLess(s["connections"], s["requests"], "connections are not reused")
+
+    def test_concurrency_is_used_and_capped(self) -> None:
+        self.server.set(delay=0.3)
+        files = [self.answer(GOOD + "#%d" % i, "c%02d.md" % i) for i in range(16)]
+        self.score_json(*files, env=dict(self.env, PYHARNESS_LLM_CONCURRENCY="4"))
+        s = self.server.stats()
+        self.assertEqual(s["requests"], 16)
+        self.assertLessEqual(s["max_in_flight"], 4)
+        self.assertGreaterEqual(s["max_in_flight"], 2)
+
+    def test_rpm_budget_spaces_requests(self) -> None:
+        files = [self.answer(GOOD + "#%d" % i, "r%d.md" % i) for i in range(3)]
+        env = dict(self.env, PYHARNESS_LLM_RPM="60", PYHARNESS_LLM_CONCURRENCY="1")
+        self.score_json(*files, env=env)
+        times = self.server.stats()["times"]
+        self.assertEqual(len(times), 3)
+        self.assertGreaterEqual(times[-1] - times[0], 1.5, times)
+
+    # -- cache ------------------------------------------------------------------------------
+
+    def test_cache_hit_sends_no_second_request(self) -> None:
+        f = self.answer(GOOD)
+        first = self.score_json(f)
+        self.assertFalse(first["cached"])
+        second = self.score_json(f)
+        self.assertTrue(second["cached"])
+        self.assertEqual(second["score"], first["score"])
+        self.assertEqual(self.server.stats()["requests"], 1)
+        self.score_json(self.answer(GOOD + " Also, it is concurrent.", "changed.md"))
+        self.assertEqual(self.server.stats()["requests"], 2)
+        # A fallback is never cached: the next run asks again.
+        self.server.set("malformed")
+        self.score_json(self.answer("something else entirely", "x.md"))
+        self.server.post("/control", {"mode": "normal"})
+        self.server.post("/reset")
+        self.assertFalse(self.score_json(str(self.tmp / "x.md"))["cached"])
+        self.assertEqual(self.server.stats()["requests"], 1)
+        self.assertNotIn(KEY.encode(), (self.tmp / "cache" / "llm.sqlite3").read_bytes())
+
+    # -- providers and secrecy --------------------------------------------------------------
+
+    def test_anthropic_format(self) -> None:
+        env = {k: v for k, v in self.env.items() if not k.startswith("PYHARNESS_LLM_")}
+        env.update({"PYHARNESS_LLM_PROVIDER": "anthropic",
+                    "PYHARNESS_LLM_BASE_URL": self.server.url,
+                    "PYHARNESS_LLM_MODEL": "claude-fake",
+                    "ANTHROPIC_API_KEY": KEY,
+                    "PYHARNESS_LLM_CACHE": "off"})
+        r = self.score_json(self.answer(GOOD), env=env)
+        self.assertEqual(r["scorer"], "anthropic:claude-fake")
+        self.assertEqual(r["score"], 8)
+        s = self.server.stats()
+        self.assertEqual(s["paths"], {"/v1/messages": 1})
+        self.assertEqual(s["auth_present"], 1)
+        self.server.set("429", fail_times=1, retry_after="1")
+        r = self.score_json(self.answer(GOOD + "!"), env=env)
+        self.assertFalse(r["fallback"])
+        self.assertEqual(self.server.stats()["requests"], 2)
+
+    def test_key_never_appears_even_when_echoed(self) -> None:
+        self.server.set("echo-key")
+        p = self.run_score(self.answer(GOOD), "--json")  # run_score checks stdout/stderr
+        r = json.loads(p.stdout)
+        self.assertTrue(r["fallback"])
+        self.assertIn("401", r["note"])
+        self.run_score(self.answer(GOOD))
+        bad = dict(self.env, PYHARNESS_LLM_CONCURRENCY="zero")
+        p = self.run_score(self.answer(GOOD), expect=2, env=bad)
+        self.assertIn("PYHARNESS_LLM_CONCURRENCY", p.stderr)
+
+    # -- usage and input --------------------------------------------------------------------
+
+    def test_bad_input_is_exit_2_naming_the_file(self) -> None:
+        cases = {
+            "missing": str(self.tmp / "nope.md"),
+            "empty": self.answer("  \n", "empty.md"),
+            "utf8": self.answer(b"caf\xe9 gather\n", "latin1.md"),  # type: ignore[arg-type]
+            "big": self.answer("x" * (64 * 1024 + 1), "big.md"),
+        }
+        for what, f in cases.items():
+            p = self.run_score(f, expect=2)
+            self.assertIn(f, p.stderr, what)
+        self.assertEqual(self.server.stats()["requests"], 0)
+        p = self.run_score(self.answer(GOOD), "--scorer", "maybe", expect=2)
+        self.assertIn("--scorer", p.stderr)
+        self.run_score(expect=2)
+        env = {k: v for k, v in self.env.items() if not k.startswith("PYHARNESS_LLM_")}
+        p = self.run_score(self.answer(GOOD), "--scorer", "llm", expect=2, env=env)
+        self.assertIn("no LLM is configured", p.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
