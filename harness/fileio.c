@@ -41,9 +41,9 @@ enum ph_rc fileio_read(const char *path, size_t max, char **out, size_t *len,
         goto out;
     }
     if ((size_t)st.st_size > max) {
-        rc = ph_errf(err, PH_ELIMIT, "%s: file is %s, the limit is %s", path,
-                     fileio_human_size((double)st.st_size, hs, sizeof hs),
-                     fileio_human_size((double)max, hm, sizeof hm));
+        rc = ph_errf(err, PH_ELIMIT, "%s: file is %s (%lld bytes), the limit is %s (%zu bytes)",
+                     path, fileio_human_size((double)st.st_size, hs, sizeof hs),
+                     (long long)st.st_size, fileio_human_size((double)max, hm, sizeof hm), max);
         goto out;
     }
     buf = malloc((size_t)st.st_size + 1);

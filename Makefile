@@ -1,0 +1,56 @@
+# A thin layer over CMake/ctest.  `make demo` and `make test` each install
+# what is missing (Debian packages, as root), build, and run.
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+JOBS       ?= 2
+CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
+ifeq ($(CI),true)
+CMAKE_FLAGS += -DPH_WERROR=ON
+endif
+
+.PHONY: all deps build demo test test-asan bench fuzz-smoke lint format clean install
+
+all: build
+
+deps:
+	@sh tools/install-deps.sh
+
+build: deps
+	cmake -S . -B $(BUILD) $(CMAKE_FLAGS)
+	cmake --build $(BUILD) -j$(JOBS)
+
+demo: build
+	./$(BUILD)/pyharness list
+	-./$(BUILD)/pyharness run generators-streaming exercises/generators-streaming/examples/good.py
+	-./$(BUILD)/pyharness run generators-streaming exercises/generators-streaming/examples/bad_eager.py
+
+# The whole suite, then the unit and integration tests again under ASan+UBSan,
+# then the lint checks (banned functions, formatting).
+test: build
+	ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS)
+	$(MAKE) test-asan
+	sh tools/lint.sh
+
+test-asan: deps
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DPH_SANITIZE=ON
+	cmake --build $(ASAN_BUILD) -j$(JOBS)
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest --test-dir $(ASAN_BUILD) --output-on-failure -j$(JOBS) -L asan
+
+bench: build
+	$(BUILD)/../tests/bench/run.sh $(BUILD)
+
+fuzz-smoke: deps
+	sh tests/fuzz/run_smoke.sh
+
+lint:
+	sh tools/lint.sh
+
+format:
+	clang-format -i harness/*.c harness/*.h tests/unit/*.c
+
+install: build
+	cmake --install $(BUILD)
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz

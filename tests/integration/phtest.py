@@ -1,0 +1,54 @@
+"""Shared helpers for the integration tests: run the real binary, read its JSON."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import unittest
+from pathlib import Path
+
+BIN = os.environ.get("PYHARNESS_BIN", str(Path(__file__).resolve().parents[2] / "build" / "pyharness"))
+SOURCE = Path(os.environ.get("PYHARNESS_SOURCE", str(Path(__file__).resolve().parents[2])))
+FIXTURES = SOURCE / "tests" / "integration" / "fixtures"
+SUBS = FIXTURES / "subs"
+MINI = ["--exercises", str(FIXTURES / "exercises")]
+
+
+class Result:
+    def __init__(self, proc: subprocess.CompletedProcess):
+        self.rc = proc.returncode
+        self.stdout = proc.stdout
+        self.stderr = proc.stderr
+        try:
+            self.json = json.loads(proc.stdout) if proc.stdout.strip().startswith(("{", "[")) else None
+        except json.JSONDecodeError:
+            self.json = None
+
+    @property
+    def verdict(self) -> str | None:
+        return self.json["verdict"] if isinstance(self.json, dict) else None
+
+    def test(self, name: str) -> dict:
+        for t in self.json["tests"]:
+            if t["name"] == name:
+                return t
+        raise KeyError(name)
+
+
+def run(*args: str, env: dict | None = None, timeout: float = 300) -> Result:
+    full_env = dict(os.environ)
+    full_env.pop("PYHARNESS_EXERCISES", None)
+    if env:
+        full_env.update(env)
+    proc = subprocess.run([BIN, *args], capture_output=True, text=True, timeout=timeout,
+                          env=full_env, errors="replace")
+    return Result(proc)
+
+
+class HarnessTest(unittest.TestCase):
+    def assertVerdict(self, res: Result, verdict: str, rc: int | None = None) -> None:
+        self.assertIsNotNone(res.json, f"no JSON: rc={res.rc} stderr={res.stderr[:500]}")
+        self.assertEqual(res.verdict, verdict, res.json.get("detail"))
+        if rc is not None:
+            self.assertEqual(res.rc, rc, res.stderr[:500])

@@ -1,0 +1,197 @@
+"""`pyharness run` end to end on the mini fixture exercise and on real exercises."""
+
+import json
+import os
+import tempfile
+import unittest
+
+from phtest import MINI, SOURCE, SUBS, FIXTURES, HarnessTest, run
+
+METRIC_FIELDS = {"wall_ns", "cpu_ns", "py_peak_bytes", "py_allocs", "rss_peak_bytes", "parallelism"}
+
+
+def mini(sub: str, *extra: str):
+    return run("run", "mini", str(sub), "--json", *MINI, *extra)
+
+
+class VerdictTests(HarnessTest):
+    def test_good_passes_with_contract_fields(self):
+        res = mini(FIXTURES / "exercises/mini/examples/good.py")
+        self.assertVerdict(res, "passed", rc=0)
+        j = res.json
+        for key in ("exercise", "submission", "verdict", "tests", "metrics", "score", "harness"):
+            self.assertIn(key, j)
+        self.assertEqual(j["exercise"], "mini")
+        self.assertTrue(METRIC_FIELDS <= set(j["metrics"]))
+        for t in j["tests"]:
+            self.assertEqual(t["status"], "passed")
+            self.assertTrue(METRIC_FIELDS <= set(t["metrics"]), t)
+            self.assertGreater(t["metrics"]["wall_ns"], 0)
+        self.assertEqual(set(j["score"]) >= {"correctness", "performance", "explanation", "total", "max"}, True)
+        self.assertEqual(j["score"]["max"], 100)
+        self.assertIsNone(j["score"]["explanation"])
+        self.assertEqual(j["score"]["correctness"], 60)
+        self.assertTrue(j["harness"]["python"].startswith("3."))
+        self.assertGreater(j["metrics"]["cpu_ns"], 0)
+        self.assertGreater(j["metrics"]["rss_peak_bytes"], 1 << 20)
+
+    def test_wrong_answer_fails_with_partial_credit(self):
+        res = mini(FIXTURES / "exercises/mini/examples/bad_add.py")
+        self.assertVerdict(res, "failed", rc=1)
+        self.assertEqual(res.test("add")["status"], "failed")
+        self.assertIn("expected 3, got -1", res.test("add")["message"])
+        self.assertEqual(res.test("squares")["status"], "passed")
+        # Hidden checks never show expected values.
+        hidden = res.test("hidden_add")
+        self.assertEqual(hidden["status"], "failed")
+        self.assertNotIn("expected", hidden["message"].split("wrong result")[1].split(":", 1)[1])
+        self.assertAlmostEqual(res.json["score"]["correctness"], 60 * 2 / 5, places=1)
+
+    def test_memory_rule_uses_c_figures(self):
+        res = mini(FIXTURES / "exercises/mini/examples/bad_list.py")
+        self.assertVerdict(res, "failed", rc=1)
+        t = res.test("memory")
+        self.assertIn("holds far more memory", t["message"])
+        self.assertGreater(t["measures"]["big"]["py_peak_bytes"], 5_000_000)
+        self.assertEqual(res.json["score"]["performance"], 0)
+
+    def test_crash_is_named(self):
+        res = mini(SUBS / "crash.py")
+        self.assertVerdict(res, "crashed", rc=1)
+        self.assertIn("SIGSEGV", res.json["detail"])
+        self.assertEqual(res.test("add")["status"], "crashed")
+        self.assertEqual(res.test("squares")["status"], "skipped")
+
+    def test_busy_loop_times_out_per_check(self):
+        res = mini(SUBS / "loop.py")
+        self.assertVerdict(res, "timeout", rc=1)
+        self.assertIn("add", res.json["detail"])
+
+    def test_sleep_forever_times_out(self):
+        res = mini(SUBS / "sleepy.py")
+        self.assertVerdict(res, "timeout", rc=1)
+
+    def test_memory_hog_hits_memory_limit(self):
+        res = mini(SUBS / "memhog.py")
+        self.assertVerdict(res, "memory_limit", rc=1)
+
+    def test_output_flood(self):
+        res = mini(SUBS / "flood.py")
+        self.assertVerdict(res, "output_limit", rc=1)
+        self.assertLessEqual(len(res.json["stdout"]), 64 * 1024 + 16)
+
+    def test_exception_in_check_is_error_with_traceback(self):
+        res = mini(SUBS / "raises.py")
+        self.assertVerdict(res, "error", rc=1)
+        msg = res.test("add")["message"]
+        self.assertIn("KeyError", msg)
+        self.assertIn("raises.py, line 2", msg)
+        self.assertNotIn("checks.py", msg)  # hidden checks' code stays hidden
+
+    def test_os_exit_zero_is_never_a_pass(self):
+        res = mini(SUBS / "exit0.py")
+        self.assertVerdict(res, "error", rc=1)
+        self.assertIn("exit status 0", res.json["detail"])
+
+    def test_sys_exit_at_import(self):
+        res = mini(SUBS / "sysexit.py")
+        self.assertVerdict(res, "error", rc=1)
+        self.assertIn("SystemExit", res.json["detail"])
+
+    def test_lying_eq_is_not_equal(self):
+        res = mini(SUBS / "eq_liar.py")
+        self.assertVerdict(res, "failed", rc=1)
+        self.assertIn("type differs", res.test("add")["message"])
+
+    def test_int_and_float_differ(self):
+        res = mini(SUBS / "int_vs_float.py")
+        self.assertVerdict(res, "failed", rc=1)
+
+    def test_multiprocessing_start_methods(self):
+        res = mini(SUBS / "mp_all.py")
+        self.assertVerdict(res, "passed", rc=0)
+
+
+class BadInputTests(HarnessTest):
+    def test_syntax_error(self):
+        res = mini(SUBS / "syntax.py")
+        self.assertVerdict(res, "error", rc=1)
+        self.assertIn("SyntaxError", res.json["detail"])
+        self.assertIn("line 1", res.json["detail"])
+
+    def test_not_utf8(self):
+        res = mini(SUBS / "latin1.py")
+        self.assertVerdict(res, "error", rc=1)
+        self.assertIn("not valid UTF-8", res.json["detail"])
+
+    def test_empty_file(self):
+        res = mini(SUBS / "empty.py")
+        self.assertVerdict(res, "error", rc=1)
+        self.assertIn("does not define add, squares", res.json["detail"])
+
+    def test_file_over_one_mib(self):
+        res = mini(SUBS / "huge.py")
+        self.assertVerdict(res, "rejected", rc=1)
+        self.assertIn("the limit is 1.0 MiB", res.json["detail"])
+
+    def test_missing_file_is_usage_error(self):
+        res = run("run", "mini", "/nonexistent/sol.py", *MINI)
+        self.assertEqual(res.rc, 2)
+        self.assertIn("/nonexistent/sol.py", res.stderr)
+
+    def test_unknown_exercise(self):
+        res = run("run", "no-such-exercise", str(SUBS / "empty.py"))
+        self.assertEqual(res.rc, 2)
+        self.assertIn("no-such-exercise", res.stderr)
+
+    def test_malformed_exercise_json_names_file_and_line(self):
+        with tempfile.TemporaryDirectory() as d:
+            ex = os.path.join(d, "broken")
+            os.mkdir(ex)
+            with open(os.path.join(ex, "exercise.json"), "w") as f:
+                f.write('{\n "id": "broken",\n "title": "x",\n "topic": oops\n}\n')
+            res = run("run", ex, str(SUBS / "empty.py"))
+            self.assertEqual(res.rc, 2)
+            self.assertIn("exercise.json", res.stderr)
+            self.assertIn("line 4", res.stderr)
+
+    def test_bad_rule_path_is_rejected_at_load(self):
+        with tempfile.TemporaryDirectory() as d:
+            ex = os.path.join(d, "badrule")
+            os.mkdir(ex)
+            doc = json.loads((FIXTURES / "exercises/mini/exercise.json").read_text())
+            doc["id"] = "badrule"
+            doc["checks"][3]["rules"][0]["left"] = "candidate.measure.big.py_peak_bytes"
+            with open(os.path.join(ex, "exercise.json"), "w") as f:
+                json.dump(doc, f)
+            res = run("run", ex, str(SUBS / "empty.py"))
+            self.assertEqual(res.rc, 2)
+            self.assertIn('checks[3].rules[0].left', res.stderr)
+
+    def test_out_file_written(self):
+        with tempfile.TemporaryDirectory() as d:
+            out = os.path.join(d, "result.json")
+            res = run("run", "mini", str(FIXTURES / "exercises/mini/examples/good.py"), *MINI,
+                      "--out", out)
+            self.assertEqual(res.rc, 0)
+            self.assertIn("passed", res.stdout)  # text report still on the terminal
+            with open(out) as f:
+                self.assertEqual(json.load(f)["verdict"], "passed")
+
+
+class ListTests(HarnessTest):
+    def test_list_text_and_json(self):
+        res = run("list")
+        self.assertEqual(res.rc, 0, res.stderr)
+        self.assertIn("generators-streaming", res.stdout)
+        res = run("list", "--json")
+        ids = [e["id"] for e in json.loads(res.stdout)]
+        self.assertIn("generators-streaming", ids)
+
+    def test_exercises_override(self):
+        res = run("list", *MINI)
+        self.assertEqual(res.stdout.split()[0], "mini")
+
+
+if __name__ == "__main__":
+    unittest.main()
