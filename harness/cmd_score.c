@@ -136,8 +136,10 @@ static enum ph_rc read_answer(const char *path, char **out, struct ph_err *err)
     rc = fileio_read(path, ANSWER_MAX, &text, &len, err);
     if (rc == PH_ELIMIT) {
         ph_err_clear(err);
-        rc = ph_errf(err, PH_EINPUT, "%s: the answer is over 64 KiB; explanations are capped at "
-                     "64 KiB", path);
+        rc = ph_errf(err, PH_EINPUT,
+                     "%s: the answer is over 64 KiB; explanations are capped at "
+                     "64 KiB",
+                     path);
     }
     if (rc != PH_OK)
         goto out;
@@ -153,8 +155,7 @@ static enum ph_rc read_answer(const char *path, char **out, struct ph_err *err)
     }
     bad = fileio_utf8_invalid_at(text, len);
     if (bad >= 0) {
-        rc = ph_errf(err, PH_EINPUT, "%s: not UTF-8 text (invalid byte at offset %ld)", path,
-                     bad);
+        rc = ph_errf(err, PH_EINPUT, "%s: not UTF-8 text (invalid byte at offset %ld)", path, bad);
         goto out;
     }
     *out = text;
@@ -295,16 +296,18 @@ int cmd_score_main(int argc, char **argv)
             goto fail;
     }
     exdir = paths_exercises_dir();
-    rc = exercise_resolve(o.exercise, exdir != NULL && exdir[0] != '\0' ? exdir : "exercises",
-                          &dir, &err);
+    rc = exercise_resolve(o.exercise, exdir != NULL && exdir[0] != '\0' ? exdir : "exercises", &dir,
+                          &err);
     if (rc != PH_OK)
         goto fail;
     rc = exercise_load(dir, &ex, &err);
     if (rc != PH_OK)
         goto fail;
     if (ex->rubric == NULL) {
-        rc = ph_errf(&err, PH_EINPUT, "%s: no \"rubric\": this exercise has no explanation to "
-                     "score", ex->json_path);
+        rc = ph_errf(&err, PH_EINPUT,
+                     "%s: no \"rubric\": this exercise has no explanation to "
+                     "score",
+                     ex->json_path);
         goto fail;
     }
 

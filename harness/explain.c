@@ -196,7 +196,8 @@ enum ph_rc explain_result_from_json(const cJSON *json, struct explain_result *ou
     if (out->points == NULL || out->misconceptions == NULL)
         goto oom;
     i = 0;
-    cJSON_ArrayForEach(item, points) {
+    cJSON_ArrayForEach(item, points)
+    {
         struct explain_point *p = &out->points[i++];
         out->npoints = i;
         tally(req_string(item, "id", &p->id), &bad, &oom);
@@ -206,7 +207,8 @@ enum ph_rc explain_result_from_json(const cJSON *json, struct explain_result *ou
         tally(opt_string(item, "evidence", &p->evidence), &bad, &oom);
     }
     i = 0;
-    cJSON_ArrayForEach(item, mis) {
+    cJSON_ArrayForEach(item, mis)
+    {
         struct explain_misconception *m = &out->misconceptions[i++];
         out->nmisconceptions = i;
         tally(req_string(item, "id", &m->id), &bad, &oom);
@@ -226,7 +228,8 @@ enum ph_rc explain_result_from_json(const cJSON *json, struct explain_result *ou
             calloc((size_t)cJSON_GetArraySize(ids) + 1, sizeof *out->offline.misconceptions);
         if (out->offline.misconceptions == NULL)
             goto oom;
-        cJSON_ArrayForEach(item, ids) {
+        cJSON_ArrayForEach(item, ids)
+        {
             if (!cJSON_IsString(item))
                 goto fail;
             char *s = strdup(item->valuestring);
@@ -328,8 +331,8 @@ static void use_fallback(struct explain_result *dst, struct explain_result *offl
     *dst = *offline;
     memset(offline, 0, sizeof *offline);
     dst->fallback = 1;
-    snprintf(note, sizeof note, "the LLM scorer gave no usable grade (%s); the offline scorer stood in",
-             why);
+    snprintf(note, sizeof note,
+             "the LLM scorer gave no usable grade (%s); the offline scorer stood in", why);
     set_note(dst, note);
 }
 

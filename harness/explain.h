@@ -36,26 +36,26 @@ struct explain_misconception {
  */
 struct explain_offline_signals {
     int present;
-    double score;           /* offline score, same 0..max scale */
-    int injection;          /* offline scorer saw text addressed to the grader */
-    char **misconceptions;  /* ids of the misconceptions it found */
+    double score;          /* offline score, same 0..max scale */
+    int injection;         /* offline scorer saw text addressed to the grader */
+    char **misconceptions; /* ids of the misconceptions it found */
     size_t nmisconceptions;
 };
 
 struct explain_result {
-    char *question;   /* exercise id */
-    char *scorer;     /* "offline", "openai:<model>", "anthropic:<model>" */
-    double score;     /* 0 .. max */
-    double max;       /* 10 for every rubric */
+    char *question; /* exercise id */
+    char *scorer;   /* "offline", "openai:<model>", "anthropic:<model>" */
+    double score;   /* 0 .. max */
+    double max;     /* 10 for every rubric */
     struct explain_point *points;
     size_t npoints;
     struct explain_misconception *misconceptions; /* the ones the answer states */
     size_t nmisconceptions;
-    char *feedback;   /* short prose for the candidate */
-    int injection;    /* the answer addressed the grader ("ignore previous...") */
-    int fallback;     /* an LLM was asked but failed; the offline scorer stood in */
-    int flagged;      /* LLM and offline disagree a lot: a human should look */
-    char *note;       /* why fallback/flagged, or NULL */
+    char *feedback;     /* short prose for the candidate */
+    int injection;      /* the answer addressed the grader ("ignore previous...") */
+    int fallback;       /* an LLM was asked but failed; the offline scorer stood in */
+    int flagged;        /* LLM and offline disagree a lot: a human should look */
+    char *note;         /* why fallback/flagged, or NULL */
     char *model_answer; /* the exercise's model answer for reports, or NULL */
     int cached;         /* an LLM result read from the score cache, no request sent */
     unsigned requests;  /* HTTP requests sent for this answer (retries included) */

@@ -28,9 +28,9 @@ enum explain_scorer {
 #define EXPLAIN_FLAG_DISAGREEMENT 3.0
 
 struct explain_job {
-    const struct exercise *ex; /* borrowed; must have a rubric */
-    const char *answer;        /* borrowed, UTF-8 */
-    const char *source;        /* borrowed: file name for messages */
+    const struct exercise *ex;    /* borrowed; must have a rubric */
+    const char *answer;           /* borrowed, UTF-8 */
+    const char *source;           /* borrowed: file name for messages */
     struct explain_result result; /* filled; the job owns it: explain_result_cleanup() */
     struct ph_err err;
     enum ph_rc rc; /* PH_OK when `result` holds a score */

@@ -112,8 +112,7 @@ static int sbuf_str(struct sbuf *s, const char *str)
     return sbuf_add(s, str, strlen(str));
 }
 
-__attribute__((format(printf, 2, 3))) static int sbuf_printf(struct sbuf *s, const char *fmt,
-                                                             ...)
+__attribute__((format(printf, 2, 3))) static int sbuf_printf(struct sbuf *s, const char *fmt, ...)
 {
     char tmp[512];
     va_list ap;
@@ -149,24 +148,24 @@ enum cfg_key {
 };
 
 static const char *const key_names[NKEYS] = {
-    "PYHARNESS_LLM_PROVIDER",    "PYHARNESS_LLM_BASE_URL",    "PYHARNESS_LLM_MODEL",
-    "PYHARNESS_LLM_API_KEY",     "PYHARNESS_LLM_CONCURRENCY", "PYHARNESS_LLM_RPM",
-    "PYHARNESS_LLM_TIMEOUT_S",   "PYHARNESS_LLM_MAX_RETRIES", "OPENAI_API_KEY",
-    "OPENAI_BASE_URL",           "ANTHROPIC_API_KEY",         "ANTHROPIC_BASE_URL",
+    "PYHARNESS_LLM_PROVIDER",  "PYHARNESS_LLM_BASE_URL",    "PYHARNESS_LLM_MODEL",
+    "PYHARNESS_LLM_API_KEY",   "PYHARNESS_LLM_CONCURRENCY", "PYHARNESS_LLM_RPM",
+    "PYHARNESS_LLM_TIMEOUT_S", "PYHARNESS_LLM_MAX_RETRIES", "OPENAI_API_KEY",
+    "OPENAI_BASE_URL",         "ANTHROPIC_API_KEY",         "ANTHROPIC_BASE_URL",
 };
 
 struct cfg_file {
     char path[PATH_MAX];
-    int loaded;              /* the file existed and was read */
-    char *val[NKEYS];        /* values from the file, or NULL */
-    unsigned line[NKEYS];    /* where each was set, for messages */
+    int loaded;           /* the file existed and was read */
+    char *val[NKEYS];     /* values from the file, or NULL */
+    unsigned line[NKEYS]; /* where each was set, for messages */
 };
 
 static void cfg_file_cleanup(struct cfg_file *f)
 {
     for (int k = 0; k < NKEYS; k++) {
-        if (f->val[k] != NULL && (k == K_API_KEY || k == K_OPENAI_API_KEY ||
-                                  k == K_ANTHROPIC_API_KEY))
+        if (f->val[k] != NULL &&
+            (k == K_API_KEY || k == K_OPENAI_API_KEY || k == K_ANTHROPIC_API_KEY))
             explicit_bzero(f->val[k], strlen(f->val[k]));
         free(f->val[k]);
         f->val[k] = NULL;
@@ -227,8 +226,7 @@ static enum ph_rc cfg_file_load(struct cfg_file *f, struct ph_err *err)
     if (rc != PH_OK)
         goto out;
     if (memchr(text, '\0', len) != NULL) {
-        rc = ph_errf(err, PH_EINPUT, "%s: contains a NUL byte; expected KEY=VALUE lines",
-                     f->path);
+        rc = ph_errf(err, PH_EINPUT, "%s: contains a NUL byte; expected KEY=VALUE lines", f->path);
         goto out;
     }
     f->loaded = 1;
@@ -317,8 +315,8 @@ int llm_configured(void)
     return any;
 }
 
-static enum ph_rc parse_number(const char *v, const char *where, double lo, double hi,
-                               double *out, struct ph_err *err)
+static enum ph_rc parse_number(const char *v, const char *where, double lo, double hi, double *out,
+                               struct ph_err *err)
 {
     char *end = NULL;
     double d;
@@ -326,8 +324,8 @@ static enum ph_rc parse_number(const char *v, const char *where, double lo, doub
     errno = 0;
     d = strtod(v, &end);
     if (end == v || *end != '\0' || errno != 0 || !isfinite(d) || d < lo || d > hi)
-        return ph_errf(err, PH_EINPUT, "%s: \"%.32s\" is not a number from %g to %g", where, v,
-                       lo, hi);
+        return ph_errf(err, PH_EINPUT, "%s: \"%.32s\" is not a number from %g to %g", where, v, lo,
+                       hi);
     *out = d;
     return PH_OK;
 }
@@ -341,8 +339,8 @@ static enum ph_rc parse_count(const char *v, const char *where, unsigned lo, uns
     errno = 0;
     l = strtol(v, &end, 10);
     if (end == v || *end != '\0' || errno != 0 || l < (long)lo || l > (long)hi)
-        return ph_errf(err, PH_EINPUT, "%s: \"%.32s\" is not a whole number from %u to %u",
-                       where, v, lo, hi);
+        return ph_errf(err, PH_EINPUT, "%s: \"%.32s\" is not a whole number from %u to %u", where,
+                       v, lo, hi);
     *out = (unsigned)l;
     return PH_OK;
 }
@@ -380,8 +378,9 @@ static enum ph_rc make_endpoint(enum llm_provider p, const char *base, const cha
         n = snprintf(tmp, sizeof tmp, "%.*s", (int)len, base);
         if (n < 0 || (size_t)n >= sizeof tmp)
             return ph_errf(err, PH_EINPUT, "%s: URL too long", where);
-        suffix = ends_with(tmp, "/messages") ? "" : ends_with(tmp, "/v1") ? "/messages"
-                                                                          : "/v1/messages";
+        suffix = ends_with(tmp, "/messages") ? ""
+                 : ends_with(tmp, "/v1")     ? "/messages"
+                                             : "/v1/messages";
     }
     n = snprintf(buf, sizeof buf, "%.*s%s", (int)len, base, suffix);
     if (n < 0 || (size_t)n >= sizeof buf)
@@ -416,8 +415,10 @@ enum ph_rc llm_config_load(struct llm_config *cfg, struct ph_err *err)
         } else if (strcasecmp(v, "anthropic") == 0) {
             cfg->provider = LLM_ANTHROPIC;
         } else {
-            rc = ph_errf(err, PH_EINPUT, "%s: \"%.32s\" is not a provider; expected openai or "
-                         "anthropic", where, v);
+            rc = ph_errf(err, PH_EINPUT,
+                         "%s: \"%.32s\" is not a provider; expected openai or "
+                         "anthropic",
+                         where, v);
             goto out;
         }
     } else {
@@ -437,8 +438,7 @@ enum ph_rc llm_config_load(struct llm_config *cfg, struct ph_err *err)
         /* A line break would let the value add headers of its own. */
         for (const char *c = key; *c; c++) {
             if ((unsigned char)*c < ' ' || *c == 0x7f) {
-                rc = ph_errf(err, PH_EINPUT, "%s: the API key contains a control character",
-                             where);
+                rc = ph_errf(err, PH_EINPUT, "%s: the API key contains a control character", where);
                 goto out;
             }
         }
@@ -454,8 +454,8 @@ enum ph_rc llm_config_load(struct llm_config *cfg, struct ph_err *err)
         base = cfg_get(&f, cfg->provider == LLM_OPENAI ? K_OPENAI_BASE_URL : K_ANTHROPIC_BASE_URL,
                        where, sizeof where);
     if (base == NULL)
-        base = cfg->provider == LLM_OPENAI ? "https://api.openai.com/v1"
-                                           : "https://api.anthropic.com";
+        base =
+            cfg->provider == LLM_OPENAI ? "https://api.openai.com/v1" : "https://api.anthropic.com";
     rc = make_endpoint(cfg->provider, base, where, &cfg->endpoint, err);
     if (rc != PH_OK)
         goto out;
@@ -846,15 +846,15 @@ static enum ph_rc parse_verdict(const cJSON *v, enum llm_provider provider, cons
     if (!is_number(score))
         return ph_errf(err, PH_EPROTO, "\"score\" is missing or not a number");
     if (score->valuedouble < 0 || score->valuedouble > r->max)
-        return ph_errf(err, PH_EPROTO, "\"score\" %g is outside 0..%g", score->valuedouble,
-                       r->max);
+        return ph_errf(err, PH_EPROTO, "\"score\" %g is outside 0..%g", score->valuedouble, r->max);
     if (!cJSON_IsString(feedback))
         return ph_errf(err, PH_EPROTO, "\"feedback\" is missing or not a string");
     if (inj != NULL && !cJSON_IsBool(inj) && !cJSON_IsNull(inj))
         return ph_errf(err, PH_EPROTO, "\"injection\" is not true or false");
 
     /* Every verdict must name a rubric point, once; every point needs one. */
-    cJSON_ArrayForEach(item, points) {
+    cJSON_ArrayForEach(item, points)
+    {
         const cJSON *id = cJSON_GetObjectItemCaseSensitive(item, "id");
         const cJSON *credit = cJSON_GetObjectItemCaseSensitive(item, "credit");
         const cJSON *evidence = cJSON_GetObjectItemCaseSensitive(item, "evidence");
@@ -876,7 +876,8 @@ static enum ph_rc parse_verdict(const cJSON *v, enum llm_provider provider, cons
     }
     for (size_t k = 0; k < r->npoints; k++) {
         int seen = 0;
-        cJSON_ArrayForEach(item, points) {
+        cJSON_ArrayForEach(item, points)
+        {
             const cJSON *id = cJSON_GetObjectItemCaseSensitive(item, "id");
             seen += strcmp(id->valuestring, r->points[k].id) == 0;
         }
@@ -884,7 +885,8 @@ static enum ph_rc parse_verdict(const cJSON *v, enum llm_provider provider, cons
             return ph_errf(err, PH_EPROTO, "rubric point \"%.64s\" has %d verdicts, expected 1",
                            r->points[k].id, seen);
     }
-    cJSON_ArrayForEach(item, mis) {
+    cJSON_ArrayForEach(item, mis)
+    {
         const cJSON *id = cJSON_GetObjectItemCaseSensitive(item, "id");
         const cJSON *evidence = cJSON_GetObjectItemCaseSensitive(item, "evidence");
         size_t k;
@@ -924,7 +926,8 @@ static enum ph_rc parse_verdict(const cJSON *v, enum llm_provider provider, cons
         p->weight = r->points[k].weight;
         if (p->id == NULL || p->text == NULL)
             goto oom;
-        cJSON_ArrayForEach(item, points) {
+        cJSON_ArrayForEach(item, points)
+        {
             const cJSON *id = cJSON_GetObjectItemCaseSensitive(item, "id");
             const cJSON *evidence = cJSON_GetObjectItemCaseSensitive(item, "evidence");
             if (strcmp(id->valuestring, p->id) != 0)
@@ -934,7 +937,8 @@ static enum ph_rc parse_verdict(const cJSON *v, enum llm_provider provider, cons
                 p->evidence = clean_copy(evidence->valuestring, EVIDENCE_MAX, &oom);
         }
     }
-    cJSON_ArrayForEach(item, mis) {
+    cJSON_ArrayForEach(item, mis)
+    {
         const cJSON *id = cJSON_GetObjectItemCaseSensitive(item, "id");
         const cJSON *evidence = cJSON_GetObjectItemCaseSensitive(item, "evidence");
         size_t k, j;
@@ -1039,7 +1043,8 @@ enum ph_rc llm_parse_response(enum llm_provider provider, const char *model,
         }
         /* The forced tool call carries the grade; a text block holding JSON
          * is accepted from proxies that do not implement tools. */
-        cJSON_ArrayForEach(block, content) {
+        cJSON_ArrayForEach(block, content)
+        {
             const cJSON *type = cJSON_GetObjectItemCaseSensitive(block, "type");
             if (!cJSON_IsString(type))
                 continue;
@@ -1099,8 +1104,8 @@ static int parse_http_date(const char *s, time_t *out)
         return -1;
     if (parse_2digits(p + 7, &year_hi) || parse_2digits(p + 9, &year_lo) || p[11] != ' ')
         return -1;
-    if (parse_2digits(p + 12, &h) || p[14] != ':' || parse_2digits(p + 15, &m) ||
-        p[17] != ':' || parse_2digits(p + 18, &sec) || strncmp(p + 20, " GMT", 4) != 0)
+    if (parse_2digits(p + 12, &h) || p[14] != ':' || parse_2digits(p + 15, &m) || p[17] != ':' ||
+        parse_2digits(p + 18, &sec) || strncmp(p + 20, " GMT", 4) != 0)
         return -1;
     if (day < 1 || day > 31 || h > 23 || m > 59 || sec > 60)
         return -1;
@@ -1206,12 +1211,12 @@ struct xfer {
     struct llm_job *job;
     char *body;
     struct sbuf resp;
-    int overflow;            /* the reply went over LLM_RESPONSE_MAX */
-    char retry_after[64];    /* this attempt's Retry-After header, or "" */
+    int overflow;         /* the reply went over LLM_RESPONSE_MAX */
+    char retry_after[64]; /* this attempt's Retry-After header, or "" */
     enum xfer_state state;
-    double ready_at;         /* X_WAITING: monotonic seconds */
-    unsigned retries;        /* transient failures retried so far */
-    unsigned bad_replies;    /* unusable 200 replies retried so far */
+    double ready_at;      /* X_WAITING: monotonic seconds */
+    unsigned retries;     /* transient failures retried so far */
+    unsigned bad_replies; /* unusable 200 replies retried so far */
     CURL *easy;
     char errbuf[CURL_ERROR_SIZE];
 };
@@ -1412,8 +1417,7 @@ static void finish(struct batch *b, struct xfer *x, CURLcode code)
             x->state = X_READY;
             return;
         }
-        job_fail(b, x, perr.rc, "unusable reply after %u requests: %s", x->job->requests,
-                 perr.msg);
+        job_fail(b, x, perr.rc, "unusable reply after %u requests: %s", x->job->requests, perr.msg);
         return;
     }
     if (code != CURLE_OK)
@@ -1422,8 +1426,8 @@ static void finish(struct batch *b, struct xfer *x, CURLcode code)
         snippet(x, snip, sizeof snip);
         snprintf(what, sizeof what, "HTTP %ld: %s", status, snip);
     }
-    int transient = code != CURLE_OK ? transient_curl(code)
-                                     : status == 429 || status == 408 || status >= 500;
+    int transient =
+        code != CURLE_OK ? transient_curl(code) : status == 429 || status == 408 || status >= 500;
     if (transient && x->retries < cfg->max_retries) {
         long delay = llm_backoff_ms(++x->retries, &b->rng);
         long ra;
@@ -1467,12 +1471,11 @@ static enum ph_rc batch_init(struct batch *b, const struct llm_config *cfg, stru
     curl_multi_setopt(b->multi, CURLMOPT_MAXCONNECTS, (long)cfg->concurrency);
 
     struct curl_slist *h = NULL;
-    const char *fixed[] = {"Content-Type: application/json", "Accept: application/json",
-                           /* Expect: 100-continue costs a round trip (or a second
-                            * with servers that ignore it) for every prompt over 1 KiB. */
-                           "Expect:",
-                           cfg->provider == LLM_ANTHROPIC ? "anthropic-version: " ANTHROPIC_VERSION
-                                                          : NULL};
+    const char *fixed[] = {
+        "Content-Type: application/json", "Accept: application/json",
+        /* Expect: 100-continue costs a round trip (or a second
+         * with servers that ignore it) for every prompt over 1 KiB. */
+        "Expect:", cfg->provider == LLM_ANTHROPIC ? "anthropic-version: " ANTHROPIC_VERSION : NULL};
     for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
         if (fixed[i] == NULL)
             continue;
@@ -1482,9 +1485,9 @@ static enum ph_rc batch_init(struct batch *b, const struct llm_config *cfg, stru
         h = t;
     }
     if (cfg->api_key != NULL) {
-        int len = snprintf(auth, sizeof auth, "%s%s",
-                           cfg->provider == LLM_OPENAI ? "Authorization: Bearer " : "x-api-key: ",
-                           cfg->api_key);
+        int len = snprintf(
+            auth, sizeof auth, "%s%s",
+            cfg->provider == LLM_OPENAI ? "Authorization: Bearer " : "x-api-key: ", cfg->api_key);
         if (len < 0 || (size_t)len >= sizeof auth) {
             explicit_bzero(auth, sizeof auth);
             curl_slist_free_all(h);
@@ -1589,7 +1592,8 @@ enum ph_rc llm_score_many(const struct llm_config *cfg, struct llm_job *jobs, si
             rc = ph_errf(err, PH_EINTERNAL, "curl_multi_perform failed");
             goto out;
         }
-        while ((m = curl_multi_info_read(b.multi, &msgs)) != NULL) {
+        for (m = curl_multi_info_read(b.multi, &msgs); m != NULL;
+             m = curl_multi_info_read(b.multi, &msgs)) {
             struct xfer *x = NULL;
             if (m->msg != CURLMSG_DONE)
                 continue;

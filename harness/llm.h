@@ -37,14 +37,14 @@ enum llm_provider { LLM_OPENAI, LLM_ANTHROPIC };
 
 struct llm_config {
     enum llm_provider provider;
-    char *endpoint;        /* full URL of chat/completions or messages */
+    char *endpoint; /* full URL of chat/completions or messages */
     char *model;
-    char *api_key;         /* NULL when none (local servers); never printed */
-    unsigned concurrency;  /* requests in flight at once, >= 1 */
-    double rpm;            /* requests started per minute; 0 = no budget */
-    double timeout_s;      /* per request, connection included */
-    unsigned max_retries;  /* after the first attempt, on 429/5xx/timeouts */
-    char *source;          /* config file read, or NULL: for messages */
+    char *api_key;        /* NULL when none (local servers); never printed */
+    unsigned concurrency; /* requests in flight at once, >= 1 */
+    double rpm;           /* requests started per minute; 0 = no budget */
+    double timeout_s;     /* per request, connection included */
+    unsigned max_retries; /* after the first attempt, on 429/5xx/timeouts */
+    char *source;         /* config file read, or NULL: for messages */
 };
 
 /*
@@ -143,9 +143,9 @@ struct llm_job {
     const struct llm_task *task;
     const char *answer;
     struct explain_result result;
-    enum ph_rc rc;       /* PH_OK, or why this answer got no usable verdict */
+    enum ph_rc rc; /* PH_OK, or why this answer got no usable verdict */
     struct ph_err err;
-    unsigned requests;   /* HTTP requests sent (retries included) */
+    unsigned requests; /* HTTP requests sent (retries included) */
 };
 
 /*

@@ -59,8 +59,8 @@
 
 /* Words a phrase may skip between two of its own words ("order is kept" for
  * "order kept"), and how far back a negator reaches ("does not really keep"). */
-#define PHRASE_SLOP 2
-#define NEG_REACH 3
+#define PHRASE_SLOP 1
+#define NEG_REACH 4
 
 /* Evidence and feedback are shown to candidates: short. */
 #define EVIDENCE_MAX 240
@@ -79,7 +79,7 @@ struct pword {
     char s[WORD_MAX];   /* stem */
     char raw[WORD_MAX]; /* as written, lower-cased */
     uint32_t hash;      /* of s */
-    int prefix; /* written with a trailing '*': matches any word or stem it starts */
+    int prefix;         /* written with a trailing '*': matches any word or stem it starts */
 };
 
 struct phrase {
@@ -130,9 +130,12 @@ static int cons(const struct stemmer *z, int i)
     case 'e':
     case 'i':
     case 'o':
-    case 'u': return 0;
-    case 'y': return i == 0 ? 1 : !cons(z, i - 1);
-    default: return 1;
+    case 'u':
+        return 0;
+    case 'y':
+        return i == 0 ? 1 : !cons(z, i - 1);
+    default:
+        return 1;
     }
 }
 
@@ -303,10 +306,9 @@ static void step3(struct stemmer *z)
 
 static void step4(struct stemmer *z)
 {
-    static const char *const sufs[] = {"al",  "ance", "ence", "er",  "ic",  "able",
-                                       "ible", "ant", "ement", "ment", "ent", "ion",
-                                       "ou",  "ism",  "ate",  "iti", "ous", "ive",
-                                       "ize"};
+    static const char *const sufs[] = {"al",  "ance",  "ence", "er",  "ic",  "able", "ible",
+                                       "ant", "ement", "ment", "ent", "ion", "ou",   "ism",
+                                       "ate", "iti",   "ous",  "ive", "ize"};
     int found = 0;
 
     if (z->k < 1)
@@ -314,8 +316,7 @@ static void step4(struct stemmer *z)
     for (size_t i = 0; i < sizeof sufs / sizeof sufs[0] && !found; i++) {
         if (!ends(z, sufs[i]))
             continue;
-        if (strcmp(sufs[i], "ion") == 0 &&
-            !(z->j >= 0 && (z->b[z->j] == 's' || z->b[z->j] == 't')))
+        if (strcmp(sufs[i], "ion") == 0 && !(z->j >= 0 && (z->b[z->j] == 's' || z->b[z->j] == 't')))
             continue;
         found = 1;
     }
@@ -341,8 +342,8 @@ static void step5(struct stemmer *z)
 /* British "-ise" spellings meet American "-ize" ones before stemming. */
 static void americanize(char *w)
 {
-    static const char *const sufs[] = {"isation", "isations", "ise",   "ised",
-                                       "ises",    "ising",    "iser",  "isers"};
+    static const char *const sufs[] = {"isation", "isations", "ise",  "ised",
+                                       "ises",    "ising",    "iser", "isers"};
     size_t n = strlen(w);
 
     for (size_t i = 0; i < sizeof sufs / sizeof sufs[0]; i++) {
@@ -396,30 +397,30 @@ static int in_list(const char *w, const char *const *list, size_t n)
 
 /* Words that glue an explanation together; a list of terms has almost none. */
 static const char *const function_words[] = {
-    "a",       "an",      "the",     "is",      "are",     "was",     "were",   "be",
-    "been",    "being",   "am",      "it",      "its",     "this",    "that",   "these",
-    "those",   "they",    "them",    "their",   "there",   "here",    "which",  "who",
-    "whose",   "what",    "when",    "where",   "while",   "why",     "how",    "so",
-    "because", "since",   "as",      "if",      "then",    "than",    "thus",   "therefore",
-    "hence",   "but",     "and",     "or",      "nor",     "not",     "no",     "of",
-    "to",      "in",      "on",      "at",      "by",      "for",     "with",   "from",
-    "into",    "over",    "about",   "after",   "before",  "until",   "during", "through",
-    "between", "without", "within",  "instead", "rather",  "each",    "every",  "all",
-    "any",     "some",    "both",    "either",  "neither", "one",     "can",    "could",
-    "will",    "would",   "should",  "may",     "might",   "must",    "do",     "does",
-    "did",     "has",     "have",    "had",     "you",     "your",    "we",     "our",
-    "i",       "my",      "me",      "also",    "only",    "just",    "very",   "more",
-    "most",    "less",    "much",    "many",    "such",    "same",    "other",  "another",
-    "own",     "whereas", "unless",  "although", "though", "once",    "still",  "even",
-    "get",     "gets",    "let",     "lets",    "makes",   "make",    "never",  "like",
+    "a",       "an",      "the",    "is",       "are",     "was",   "were",   "be",
+    "been",    "being",   "am",     "it",       "its",     "this",  "that",   "these",
+    "those",   "they",    "them",   "their",    "there",   "here",  "which",  "who",
+    "whose",   "what",    "when",   "where",    "while",   "why",   "how",    "so",
+    "because", "since",   "as",     "if",       "then",    "than",  "thus",   "therefore",
+    "hence",   "but",     "and",    "or",       "nor",     "not",   "no",     "of",
+    "to",      "in",      "on",     "at",       "by",      "for",   "with",   "from",
+    "into",    "over",    "about",  "after",    "before",  "until", "during", "through",
+    "between", "without", "within", "instead",  "rather",  "each",  "every",  "all",
+    "any",     "some",    "both",   "either",   "neither", "one",   "can",    "could",
+    "will",    "would",   "should", "may",      "might",   "must",  "do",     "does",
+    "did",     "has",     "have",   "had",      "you",     "your",  "we",     "our",
+    "i",       "my",      "me",     "also",     "only",    "just",  "very",   "more",
+    "most",    "less",    "much",   "many",     "such",    "same",  "other",  "another",
+    "own",     "whereas", "unless", "although", "though",  "once",  "still",  "even",
+    "get",     "gets",    "let",    "lets",     "makes",   "make",  "never",  "like",
 };
 
 /* Words that state a reason, a consequence or a contrast. */
 static const char *const connectives[] = {
-    "because", "so",      "since",   "therefore", "thus",   "hence",    "while",
-    "whereas", "instead", "which",   "when",      "whenever", "unless", "until",
-    "although", "though", "but",     "however",   "rather", "otherwise", "meaning",
-    "means",   "if",      "whereby", "then",      "once",
+    "because",  "so",      "since",   "therefore", "thus",     "hence",     "while",
+    "whereas",  "instead", "which",   "when",      "whenever", "unless",    "until",
+    "although", "though",  "but",     "however",   "rather",   "otherwise", "meaning",
+    "means",    "if",      "whereby", "then",      "once",
 };
 
 /* Words that start a new clause: a contrast or a concession. */
@@ -628,10 +629,13 @@ static enum ph_rc add_token(struct doc *d, const char *word, size_t off, size_t 
     t->clause = d->clause;
     t->ident = (unsigned char)ident;
     if (!ident) {
-        static const char *const negators[] = {
-            "not",     "no",       "never",      "neither",    "nor",     "none",
-            "unlike",  "nothing",  "without",    "regardless", "irrespective",
-            "prevent", "prevents", "preventing", "avoid",      "avoids",  "avoiding"};
+        static const char *const negators[] = {"not", "no", "never", "neither", "nor", "none",
+                                               "unlike", "nothing", "without", "regardless",
+                                               "irrespective", "prevent", "prevents", "preventing",
+                                               "avoid", "avoids", "avoiding",
+                                               /* contractions typed without the apostrophe */
+                                               "doesnt", "dont", "isnt", "arent", "cant", "wont",
+                                               "didnt", "wasnt", "shouldnt", "cannot"};
         t->neg = (unsigned char)IN_LIST(word, negators);
     }
     s->tok1 = d->ntok;
@@ -845,17 +849,16 @@ static int sentence_injects(const struct doc *d, const struct sentence *s)
     static const char *const dismiss[] = {"ignore",   "ignoring", "disregard", "forget",
                                           "override", "bypass",   "overrule"};
     /* Not "previous" alone: "so it does not forget previous tokens" is prose. */
-    static const char *const orders[] = {"instruction", "instructions", "prompt",
-                                         "prompts",     "rubric",       "rules",
-                                         "guidelines",  "criteria",     "directions",
-                                         "above",       "system",       "directive"};
-    static const char *const addressee[] = {"grader",   "graders",  "evaluator", "evaluators",
-                                            "examiner", "examiners", "assessor", "marker"};
-    static const char *const award[] = {"award", "assign", "grant", "deserve", "deserves",
-                                        "output", "give",  "rate",  "score",   "grade",
-                                        "mark",  "return"};
-    static const char *const top[] = {"10",      "ten",     "full",  "perfect", "maximum",
-                                      "maximal", "highest", "top",   "max",     "100"};
+    static const char *const orders[] = {"instruction", "instructions", "prompt",     "prompts",
+                                         "rubric",      "rules",        "guidelines", "criteria",
+                                         "directions",  "above",        "system",     "directive"};
+    static const char *const addressee[] = {"grader",   "graders",   "evaluator", "evaluators",
+                                            "examiner", "examiners", "assessor",  "marker"};
+    static const char *const award[] = {"award",    "assign", "grant", "deserve",
+                                        "deserves", "output", "give",  "rate",
+                                        "score",    "grade",  "mark",  "return"};
+    static const char *const top[] = {"10",      "ten",     "full", "perfect", "maximum",
+                                      "maximal", "highest", "top",  "max",     "100"};
     static const char *const roles[] = {"system", "assistant", "user", "developer"};
 
     for (size_t i = s->tok0; i < s->tok1; i++) {
@@ -877,9 +880,8 @@ static int sentence_injects(const struct doc *d, const struct sentence *s)
         /* "10/10", "10 out of 10" */
         if (strcmp(t->raw, "10") == 0 && i + 1 < s->tok1) {
             const struct token *nx = &d->tok[i + 1];
-            if (strcmp(nx->raw, "10") == 0 ||
-                (strcmp(nx->raw, "out") == 0 && i + 3 < s->tok1 &&
-                 strcmp(d->tok[i + 3].raw, "10") == 0))
+            if (strcmp(nx->raw, "10") == 0 || (strcmp(nx->raw, "out") == 0 && i + 3 < s->tok1 &&
+                                               strcmp(d->tok[i + 3].raw, "10") == 0))
                 return 1;
         }
         if (strcmp(t->raw, "system") == 0 && i + 1 < s->tok1 &&
@@ -1085,8 +1087,19 @@ static struct match match_pattern(const struct doc *d, const struct occs *gocc, 
     unsigned nunits = by_clause ? d->clause + 1 : (unsigned)d->nsent;
 
     for (unsigned u = 0; u < nunits; u++) {
-        size_t here = 0, pair = 0;
+        size_t here = 0, pair = 0, any = 0;
+        int denied = 0;
         double c = 0.0;
+        /* A unit that states the point and denies it ("gather does not keep
+         * the order") earns nothing, not even partial credit. */
+        for (size_t g = 0; g < ng; g++) {
+            int some = occs_in(&gocc[g], by_clause, u, -1);
+            any += (size_t)some;
+            if (some && !occs_in(&gocc[g], by_clause, u, 0))
+                denied = 1;
+        }
+        if (denied && any == ng)
+            continue;
         for (size_t g = 0; g < ng; g++) {
             int in = occs_in(&gocc[g], by_clause, u, 0);
             here += (size_t)in;
@@ -1235,8 +1248,7 @@ static enum ph_rc match_misc(const struct doc *d, const struct off_misc *m,
     rc = find_group(d, &m->unless, &unless);
     for (size_t v = 0; v < m->c.nvar && rc == PH_OK && *sent < 0; v++)
         rc = misc_pattern(d, &m->c.var[v], m->c.scope, 0, &unless, sent);
-    for (size_t v = 0; negated_point != NULL && v < negated_point->nvar && rc == PH_OK &&
-                       *sent < 0;
+    for (size_t v = 0; negated_point != NULL && v < negated_point->nvar && rc == PH_OK && *sent < 0;
          v++)
         rc = misc_pattern(d, &negated_point->var[v], SCOPE_CLAUSE, 1, &unless, sent);
     free(unless.v);
@@ -1505,8 +1517,7 @@ static enum ph_rc get_string(const cJSON *obj, const char *key, const char *wher
     if (v == NULL)
         return ph_errf(err, PH_EINPUT, "%s: %s.%s: missing", where, field, key);
     if (!cJSON_IsString(v) || v->valuestring[0] == '\0')
-        return ph_errf(err, PH_EINPUT, "%s: %s.%s: expected a non-empty string", where, field,
-                       key);
+        return ph_errf(err, PH_EINPUT, "%s: %s.%s: expected a non-empty string", where, field, key);
     *out = strdup(v->valuestring);
     if (*out == NULL)
         return ph_errf(err, PH_ENOMEM, "%s: %s.%s: out of memory", where, field, key);
@@ -1656,14 +1667,14 @@ enum ph_rc rubric_parse(const cJSON *node, const char *where, struct rubric **ou
                 if (strcmp(r->points[k].id, neg->valuestring) == 0)
                     om->negates = (long)k;
             if (om->negates < 0) {
-                rc = ph_errf(err, PH_EINPUT, "%s: %s.negates: no point has id \"%s\"", where,
-                             field, neg->valuestring);
+                rc = ph_errf(err, PH_EINPUT, "%s: %s.negates: no point has id \"%s\"", where, field,
+                             neg->valuestring);
                 goto out;
             }
         }
         if (om->c.nvar == 0 && om->negates < 0) {
-            rc = ph_errf(err, PH_EINPUT, "%s: %s.concepts: missing (give concepts, negates or both)",
-                         where, field);
+            rc = ph_errf(err, PH_EINPUT,
+                         "%s: %s.concepts: missing (give concepts, negates or both)", where, field);
             goto out;
         }
         unless = cJSON_GetObjectItemCaseSensitive(m, "unless");
@@ -1701,7 +1712,7 @@ out:
 static char *sentence_text(const struct doc *d, long si)
 {
     const struct sentence *s;
-    size_t a, b, o = 0;
+    size_t a, b, i, o = 0;
     char *out;
 
     if (si < 0 || (size_t)si >= d->nsent)
@@ -1716,7 +1727,8 @@ static char *sentence_text(const struct doc *d, long si)
     out = malloc(EVIDENCE_MAX + 4);
     if (out == NULL)
         return NULL;
-    for (size_t i = a; i < b && o < EVIDENCE_MAX; i++) {
+    i = a;
+    for (; i < b && o < EVIDENCE_MAX; i++) {
         char c = d->text[i];
         if (isspace((unsigned char)c)) {
             if (o > 0 && out[o - 1] != ' ')
@@ -1725,9 +1737,13 @@ static char *sentence_text(const struct doc *d, long si)
         }
         out[o++] = c;
     }
-    if (o >= EVIDENCE_MAX && a + o < b) {
-        while (o > 0 && ((unsigned char)out[o] & 0xc0) == 0x80)
+    if (i < b) {
+        /* Cut before a whole character: the bytes backed over were copied
+         * one for one (continuation bytes are never spaces). */
+        while (o > 0 && ((unsigned char)d->text[i] & 0xc0) == 0x80) {
             o--;
+            i--;
+        }
         memcpy(out + o, "...", 3);
         o += 3;
     }

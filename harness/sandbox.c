@@ -634,12 +634,13 @@ static void relay_main(pid_t supervisor, int info_fd)
     (void)setpgid(0, 0);
     if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0 || getppid() != supervisor)
         _exit(RELAY_SETUP_FAILED);
-    (void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     child_uid = caps.uid_drop ? UID_BASE + (uid_t)getpid() : 0;
     if (unshare(flags) != 0)
         relay_fail(info_fd, "unshare");
     if ((flags & CLONE_NEWUSER) != 0 && map_ids(uid, gid) != 0)
         relay_fail(info_fd, "user namespace id maps");
+    /* Only now: a non-dumpable process cannot write its own id maps. */
+    (void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     if ((flags & CLONE_NEWNS) != 0 && mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
         relay_fail(info_fd, "making mounts private");
     if (pipe2(status_pipe, O_CLOEXEC) != 0)
@@ -1376,6 +1377,27 @@ out:
     return rc;
 }
 
+/* NAME=a:b:c from a NULL-terminated list (entries with ':' are skipped). */
+static void set_list_env(const char *name, const char *const *list)
+{
+    char buf[4096];
+    size_t used = 0;
+
+    buf[0] = '\0';
+    for (size_t i = 0; list != NULL && list[i] != NULL; i++) {
+        int n;
+
+        if (strchr(list[i], ':') != NULL)
+            continue;
+        n = snprintf(buf + used, sizeof buf - used, "%s%s", used > 0 ? ":" : "", list[i]);
+        if (n < 0 || (size_t)n >= sizeof buf - used)
+            break;
+        used += (size_t)n;
+    }
+    if (used > 0)
+        (void)setenv(name, buf, 1);
+}
+
 enum ph_rc sandbox_enter(const struct sandbox_policy *p, struct ph_err *err)
 {
     char num[32];
@@ -1402,6 +1424,8 @@ enum ph_rc sandbox_enter(const struct sandbox_policy *p, struct ph_err *err)
         (void)setenv(SANDBOX_ENV_EXE, p->host_exe, 1);
     snprintf(num, sizeof num, "%ld", (long)getpid());
     (void)setenv(SANDBOX_ENV_ROOT_PID, num, 1);
+    set_list_env(SANDBOX_ENV_HIDDEN, p->hidden_paths);
+    set_list_env(SANDBOX_ENV_READABLE, p->readable_paths);
     rc = drop_identity(p, err);
     if (rc != PH_OK)
         return rc;
@@ -1536,12 +1560,16 @@ void sandbox_kill(pid_t pid)
     }
     memset(&si, 0, sizeof si);
     if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0) {
-        /* Not reaped yet, so the pid and its group are still ours to signal. */
+        /* Not reaped yet, so the pid and its group are still ours to signal.
+         * Wait for its death but leave the reaping (status, rusage) to the
+         * caller's wait4. */
         if (r == NULL || r->reaper == 0)
             kill_descendants(pid);
         (void)killpg(pid, SIGKILL);
         (void)kill(pid, SIGKILL);
-        /* Not reaped here: the caller reaps `pid` with wait4() for its rusage. */
+        memset(&si, 0, sizeof si);
+        while (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT) < 0 && errno == EINTR)
+            ;
     }
     if (r != NULL && r->reaper == 0 && r->uid != 0)
         kill_uid(r->uid);

@@ -85,6 +85,8 @@ void sandbox_kill(pid_t pid);
 #define SANDBOX_ENV_PYTHON "PYHARNESS_SANDBOX_PYTHON"
 #define SANDBOX_ENV_EXE "PYHARNESS_SANDBOX_EXE"
 #define SANDBOX_ENV_ROOT_PID "PYHARNESS_SANDBOX_ROOT_PID"
+#define SANDBOX_ENV_HIDDEN "PYHARNESS_SANDBOX_HIDDEN"     /* ':'-separated */
+#define SANDBOX_ENV_READABLE "PYHARNESS_SANDBOX_READABLE" /* ':'-separated */
 
 /* Fill `p` from the SANDBOX_ENV_* variables (strings borrowed from the
  * environment; zero-initialised fields otherwise).  Never fails. */

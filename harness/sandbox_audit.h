@@ -15,7 +15,20 @@
 /* Install the hook; call once per process, before Py_Initialize(). */
 void sandbox_audit_install(void);
 
-/* Turn the policy on; irreversible.  `p` is borrowed (strings are copied). */
+/*
+ * Turn the policy on; irreversible and never widened by a later call.  `p` is
+ * borrowed (strings are copied); NULL reads it from the SANDBOX_ENV_*
+ * variables (child mode).  Also drops from posix.environ anything the C
+ * environment no longer has.
+ */
 void sandbox_audit_arm(const struct sandbox_policy *p);
+
+/*
+ * The first operation the hook blocked in this process, as the message of
+ * the exception it raised ("pyharness sandbox: <event> blocked: <detail>"),
+ * or NULL.  Kept in C, so a candidate that catches the exception cannot hide
+ * the attempt.  Static storage.
+ */
+const char *sandbox_audit_violation(void);
 
 #endif

@@ -16,9 +16,9 @@
 
 struct sha256_ctx {
     uint32_t h[8];
-    uint64_t nbytes;      /* message length so far */
+    uint64_t nbytes; /* message length so far */
     unsigned char block[64];
-    size_t fill;          /* bytes waiting in block */
+    size_t fill; /* bytes waiting in block */
 };
 
 /* Incremental use: init, any number of updates, final.  `data` is borrowed. */

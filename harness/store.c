@@ -257,8 +257,9 @@ enum ph_rc store_llm_cache_path(char **out, struct ph_err *err)
     } else if (home != NULL && home[0] != '\0') {
         n = snprintf(buf, sizeof buf, "%s/.cache/pyharness/llm-cache.sqlite3", home);
     } else {
-        return ph_errf(err, PH_EINPUT,
-                       "no place for the LLM cache: set PYHARNESS_LLM_CACHE, XDG_CACHE_HOME or HOME");
+        return ph_errf(
+            err, PH_EINPUT,
+            "no place for the LLM cache: set PYHARNESS_LLM_CACHE, XDG_CACHE_HOME or HOME");
     }
     if (n < 0 || (size_t)n >= sizeof buf)
         return ph_errf(err, PH_EINPUT, "LLM cache path too long");

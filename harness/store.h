@@ -46,7 +46,7 @@ enum ph_rc store_llm_cache_path(char **out, struct ph_err *err);
 
 /* What a cached LLM score is keyed by; all borrowed, none NULL. */
 struct store_llm_key {
-    const char *provider;       /* "openai", "anthropic" */
+    const char *provider; /* "openai", "anthropic" */
     const char *model;
     const char *prompt_version; /* changes whenever the prompt would change */
     const char *question;       /* exercise id */

@@ -63,7 +63,8 @@ static const char *user_content(const cJSON *req)
     const cJSON *msgs = cJSON_GetObjectItem(req, "messages");
     const cJSON *m;
 
-    cJSON_ArrayForEach(m, msgs) {
+    cJSON_ArrayForEach(m, msgs)
+    {
         if (strcmp(cJSON_GetObjectItem(m, "role")->valuestring, "user") == 0)
             return cJSON_GetObjectItem(m, "content")->valuestring;
     }
@@ -199,9 +200,9 @@ static enum ph_rc parse_verdict_text(const char *verdict, struct explain_result 
 }
 
 #define GOOD                                                                                       \
-    "{\"points\": [{\"id\": \"order\", \"credit\": 1, \"evidence\": \"keeps order\"},"          \
-    " {\"id\": \"concurrent\", \"credit\": 0.5, \"evidence\": \"\"}],"                           \
-    " \"misconceptions\": [{\"id\": \"completion-order\", \"evidence\": \"as they finish\"}],"   \
+    "{\"points\": [{\"id\": \"order\", \"credit\": 1, \"evidence\": \"keeps order\"},"             \
+    " {\"id\": \"concurrent\", \"credit\": 0.5, \"evidence\": \"\"}],"                             \
+    " \"misconceptions\": [{\"id\": \"completion-order\", \"evidence\": \"as they finish\"}],"     \
     " \"score\": 6.5, \"feedback\": \"Mostly right.\", \"injection\": false}"
 
 Test(parse, good_openai)
@@ -235,9 +236,10 @@ Test(parse, fenced_markdown_content)
 
 Test(parse, good_anthropic_tool_use_and_text)
 {
-    static const char tool[] = "{\"type\":\"message\",\"content\":[{\"type\":\"text\",\"text\":"
-                               "\"Here is the grade\"},{\"type\":\"tool_use\",\"name\":"
-                               "\"record_grade\",\"input\":" GOOD "}],\"stop_reason\":\"tool_use\"}";
+    static const char tool[] =
+        "{\"type\":\"message\",\"content\":[{\"type\":\"text\",\"text\":"
+        "\"Here is the grade\"},{\"type\":\"tool_use\",\"name\":"
+        "\"record_grade\",\"input\":" GOOD "}],\"stop_reason\":\"tool_use\"}";
     struct explain_result r;
     struct ph_err err;
     cJSON *text = cJSON_CreateObject(), *blk = cJSON_CreateObject();
@@ -438,10 +440,10 @@ Test(retry, bucket_budget)
 /* ---- configuration ---- */
 
 static const char *const all_vars[] = {
-    "PYHARNESS_LLM_PROVIDER", "PYHARNESS_LLM_BASE_URL",    "PYHARNESS_LLM_MODEL",
-    "PYHARNESS_LLM_API_KEY",  "PYHARNESS_LLM_CONCURRENCY", "PYHARNESS_LLM_RPM",
+    "PYHARNESS_LLM_PROVIDER",  "PYHARNESS_LLM_BASE_URL",    "PYHARNESS_LLM_MODEL",
+    "PYHARNESS_LLM_API_KEY",   "PYHARNESS_LLM_CONCURRENCY", "PYHARNESS_LLM_RPM",
     "PYHARNESS_LLM_TIMEOUT_S", "PYHARNESS_LLM_MAX_RETRIES", "OPENAI_API_KEY",
-    "OPENAI_BASE_URL",        "ANTHROPIC_API_KEY",         "ANTHROPIC_BASE_URL",
+    "OPENAI_BASE_URL",         "ANTHROPIC_API_KEY",         "ANTHROPIC_BASE_URL",
     "PYHARNESS_CONFIG",
 };
 static char tmpdir[64];

@@ -29,8 +29,9 @@ static void teardown(void)
 
 TestSuite(store, .init = setup, .fini = teardown);
 
-static const struct store_llm_key key = {"openai", "m-1", "1:abcdef", "tiny-gather",
-                                         "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"};
+static const struct store_llm_key key = {
+    "openai", "m-1", "1:abcdef", "tiny-gather",
+    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"};
 
 Test(store, creates_file_folders_schema_and_wal)
 {
@@ -54,9 +55,9 @@ Test(store, creates_file_folders_schema_and_wal)
     cr_assert_eq(sqlite3_step(s), SQLITE_ROW);
     cr_assert_str_eq((const char *)sqlite3_column_text(s, 0), "wal");
     sqlite3_finalize(s);
-    cr_assert_eq(sqlite3_prepare_v2(h, "SELECT count(*), max(version) FROM schema_version", -1,
-                                    &s, NULL),
-                 SQLITE_OK);
+    cr_assert_eq(
+        sqlite3_prepare_v2(h, "SELECT count(*), max(version) FROM schema_version", -1, &s, NULL),
+        SQLITE_OK);
     cr_assert_eq(sqlite3_step(s), SQLITE_ROW);
     cr_assert_eq(sqlite3_column_int(s, 0), 1);
     cr_assert_eq(sqlite3_column_int(s, 1), STORE_SCHEMA_VERSION);
@@ -84,8 +85,8 @@ Test(store, llm_put_get_replace_and_miss)
     cr_assert_str_eq(json, "{\"score\":8}");
     free(json);
     /* Each part of the key matters. */
-    const char **parts[] = {&other.provider, &other.model, &other.prompt_version,
-                            &other.question, &other.answer_sha256};
+    const char **parts[] = {&other.provider, &other.model, &other.prompt_version, &other.question,
+                            &other.answer_sha256};
     for (size_t i = 0; i < 5; i++) {
         other = key;
         *parts[i] = "different";

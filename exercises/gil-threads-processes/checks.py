@@ -1,0 +1,149 @@
+"""Observation checks for gil-threads-processes.
+
+The CPU-bound function must be picklable by reference for every start method,
+so it lives in a small module written into the run's scratch folder (which is
+on sys.path and is the current directory, so "spawn" and "forkserver"
+children can import it too); checks.py itself is not importable by children.
+
+Timing never enters an observation: wall time and parallelism are recorded in
+C by h.measure() and judged by the rules in exercise.json.
+"""
+
+import contextlib
+import importlib
+import multiprocessing
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+WORK_MODULE = "gil_work"
+WORK_SOURCE = '''"""CPU-bound work for the gil-threads-processes checks."""
+
+
+def featurize(n):
+    """Pure-Python loop: hash n pseudo-random tokens into 64 buckets, return a digest."""
+    buckets = [0] * 64
+    x = n or 1
+    for _ in range(n):
+        x = (x * 1103515245 + 12345) & 0x7FFFFFFF
+        buckets[x & 63] += 1
+    digest = 0
+    for count in buckets:
+        digest = (digest * 1000003 + count) % 2147483647
+    return digest
+'''
+
+# About 0.25 s of pure-Python work per task on this kind of machine.
+HEAVY_N = 2_400_000
+HEAVY_TASKS = 4
+HEAVY_WORKERS = 4
+
+
+def _work_module(h):
+    """Write and import the picklable CPU-bound function (same module for every role)."""
+    h.write_file(WORK_MODULE + ".py", WORK_SOURCE)
+    importlib.invalidate_caches()
+    return importlib.import_module(WORK_MODULE)
+
+
+@contextlib.contextmanager
+def _start_method(method):
+    """Make `method` the default start method for the duration of the block."""
+    before = multiprocessing.get_start_method(allow_none=True)
+    multiprocessing.set_start_method(method, force=True)
+    try:
+        yield
+    finally:
+        multiprocessing.set_start_method(before, force=True)
+
+
+def _uneven_inputs():
+    # Large tasks first, tiny ones after: completion order differs from input order.
+    return [300_000, 7, 150_000, 3, 60_000, 1, 90_000, 0, 11]
+
+
+def _sleeper(latencies):
+    def call(key):
+        time.sleep(latencies[key])
+        return "reply-" + key
+    return call
+
+
+# ---- CPU-bound: processes ----
+
+def check_cpu_results(sub, h):
+    work = _work_module(h)
+    return {
+        "uneven_3_workers": sub.run_cpu_bound(work.featurize, _uneven_inputs(), 3),
+        "one_worker": sub.run_cpu_bound(work.featurize, [5, 50_000, 500], 1),
+        "more_workers_than_inputs": sub.run_cpu_bound(work.featurize, [20_000, 2], 6),
+        "builtin_fn": sub.run_cpu_bound(abs, [-3, 1, -2, 0], 2),
+        "empty": sub.run_cpu_bound(work.featurize, [], 2),
+    }
+
+
+def check_cpu_parallel(sub, h):
+    work = _work_module(h)
+    inputs = [HEAVY_N + i for i in range(HEAVY_TASKS)]
+    result = h.measure("processes", sub.run_cpu_bound, work.featurize, inputs, HEAVY_WORKERS)
+    return {"results": result}
+
+
+def check_cpu_start_methods(sub, h):
+    work = _work_module(h)
+    inputs = [40_000, 3, 25_000, 9, 1]
+    seen = {}
+    for method in ("fork", "spawn", "forkserver"):
+        with _start_method(method):
+            try:
+                seen[method] = sub.run_cpu_bound(work.featurize, inputs, 2)
+            except Exception as exc:  # the type is the observation
+                seen[method] = "raised " + type(exc).__name__
+    return seen
+
+
+def check_cpu_many_inputs(sub, h):
+    work = _work_module(h)
+    inputs = [(i * 7919) % 20_000 for i in range(40)]
+    return sub.run_cpu_bound(work.featurize, inputs, 2)
+
+
+def check_gil_threads_vs_processes(sub, h):
+    """The same CPU-bound work on the candidate's processes and on threads (the GIL)."""
+    work = _work_module(h)
+    inputs = [HEAVY_N + i for i in range(HEAVY_TASKS)]
+
+    def on_threads():
+        with ThreadPoolExecutor(max_workers=HEAVY_WORKERS) as pool:
+            return list(pool.map(work.featurize, inputs))
+
+    by_processes = h.measure("processes", sub.run_cpu_bound, work.featurize, inputs,
+                             HEAVY_WORKERS)
+    by_threads = h.measure("threads", on_threads)
+    return {"processes": by_processes, "same_as_threads": by_processes == by_threads}
+
+
+# ---- I/O-bound: threads ----
+
+def check_io_results(sub, h):
+    latencies = {"a": 0.12, "b": 0.01, "c": 0.06, "d": 0.0, "e": 0.03, "f": 0.09}
+    call = _sleeper(latencies)
+    return {
+        "uneven_3_workers": sub.run_io_bound(call, list("abcdef"), 3),
+        "one_worker": sub.run_io_bound(call, ["d", "b"], 1),
+        "lambda": sub.run_io_bound(lambda s: s * 2, ["x", "yz"], 2),
+        "empty": sub.run_io_bound(call, [], 4),
+    }
+
+
+def check_io_concurrent(sub, h):
+    keys = ["p%02d" % i for i in range(12)]
+    call = _sleeper(dict.fromkeys(keys, 0.1))
+    return h.measure("io_12x100ms_4", sub.run_io_bound, call, keys, 4)
+
+
+def check_io_many_workers(sub, h):
+    keys = ["q%02d" % i for i in range(20)]
+    call = _sleeper(dict.fromkeys(keys, 0.05))
+    wide = h.measure("io_20x50ms_10", sub.run_io_bound, call, keys, 10)
+    few = h.measure("io_3x50ms_8", sub.run_io_bound, call, keys[:3], 8)
+    return {"wide": wide, "few": few}

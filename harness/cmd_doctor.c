@@ -1,0 +1,218 @@
+/* cmd_doctor.c - see cmd_doctor.h. */
+#include "cmd_doctor.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "paths.h"
+#include "sandbox.h"
+
+#define SELFTEST_MSG_MAX 512
+
+struct layer {
+    const char *name; /* as in sandbox_layers_string() and the probe's notes */
+    const char *what;
+    int on;
+};
+
+/* The reason the probe gave for `name` ("name: why; " in the notes), or "". */
+static void reason_of(const char *notes, const char *name, char *out, size_t cap)
+{
+    char key[32];
+    const char *p, *end;
+    size_t len;
+
+    out[0] = '\0';
+    snprintf(key, sizeof key, "%s: ", name);
+    for (p = strstr(notes, key); p != NULL; p = strstr(p + 1, key)) {
+        if (p == notes || p[-1] == ' ')
+            break;
+    }
+    if (p == NULL)
+        return;
+    p += strlen(key);
+    end = strchr(p, ';');
+    len = end != NULL ? (size_t)(end - p) : strlen(p);
+    if (len >= cap)
+        len = cap - 1;
+    memcpy(out, p, len);
+    out[len] = '\0';
+}
+
+/*
+ * Start one confined run with a throwaway scratch folder and report whether
+ * sandbox_enter succeeded in it: the layers are probed one by one, this
+ * checks that they also work together.
+ */
+static int selftest(char *msg, size_t cap)
+{
+    char scratch[] = "/tmp/pyharness-doctor-XXXXXX";
+    struct sandbox_policy pol;
+    struct ph_err err = {0};
+    int pfd[2] = {-1, -1};
+    int status = 0, ok = 0;
+    ssize_t n;
+    pid_t pid;
+
+    snprintf(msg, cap, "could not start");
+    if (mkdtemp(scratch) == NULL) {
+        snprintf(msg, cap, "mkdtemp: %s", strerror(errno));
+        return 0;
+    }
+    if (pipe(pfd) != 0) {
+        snprintf(msg, cap, "pipe: %s", strerror(errno));
+        goto out;
+    }
+    memset(&pol, 0, sizeof pol);
+    pol.scratch_dir = scratch;
+    pol.python_dir = paths_python_dir();
+    pol.host_exe = paths_exe();
+    pol.cpu_s = 2;
+    pol.memory_bytes = 64u * 1024 * 1024;
+    pol.nproc = 4;
+    fflush(stdout);
+    pid = sandbox_fork(&pol, &err);
+    if (pid == 0) {
+        char buf[SELFTEST_MSG_MAX];
+        size_t len;
+
+        close(pfd[0]);
+        if (chdir(scratch) != 0 || sandbox_enter(&pol, &err) != PH_OK)
+            snprintf(buf, sizeof buf, "%s", err.msg[0] ? err.msg : "chdir to scratch failed");
+        else
+            snprintf(buf, sizeof buf, "ok");
+        len = strlen(buf);
+        if (write(pfd[1], buf, len) != (ssize_t)len)
+            _exit(1);
+        _exit(0);
+    }
+    close(pfd[1]);
+    pfd[1] = -1;
+    if (pid < 0) {
+        snprintf(msg, cap, "%s", err.msg);
+        goto out;
+    }
+    n = read(pfd[0], msg, cap - 1);
+    msg[n > 0 ? (size_t)n : 0] = '\0';
+    if (n <= 0)
+        snprintf(msg, cap, "the confined process died before reporting");
+    sandbox_kill(pid);
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    ok = strcmp(msg, "ok") == 0;
+out:
+    if (pfd[0] >= 0)
+        close(pfd[0]);
+    if (pfd[1] >= 0)
+        close(pfd[1]);
+    (void)rmdir(scratch);
+    return ok;
+}
+
+int cmd_doctor_main(int argc, char **argv)
+{
+    const struct sandbox_caps *c;
+    struct layer layers[12];
+    size_t nl = 0, missing = 0;
+    char selftest_msg[SELFTEST_MSG_MAX];
+    struct utsname un;
+    struct ph_err err = {0};
+    int json = 0, self_ok, status;
+
+    for (int k = 1; k < argc; k++) {
+        if (strcmp(argv[k], "--json") == 0) {
+            json = 1;
+        } else {
+            fprintf(stderr,
+                    "pyharness doctor: unknown argument %s\nusage: pyharness doctor "
+                    "[--json]\n",
+                    argv[k]);
+            return 2;
+        }
+    }
+    if (paths_exe() == NULL || paths_exe()[0] == '\0')
+        (void)paths_init(&err);
+    c = sandbox_probe();
+    layers[nl++] =
+        (struct layer){"rlimits", "CPU, data, processes, file size, fds, stack, core", c->rlimits};
+    if (geteuid() == 0)
+        layers[nl++] =
+            (struct layer){"uid", "each run under its own unprivileged uid", c->uid_drop};
+    else
+        layers[nl++] = (struct layer){"userns", "user namespace (not root)", c->user_namespace};
+    layers[nl++] = (struct layer){"pidns", "PID namespace: every descendant dies with the run",
+                                  c->pid_namespace};
+    layers[nl++] =
+        (struct layer){"netns", "empty network namespace, loopback down", c->net_namespace};
+    layers[nl++] = (struct layer){"ipcns", "private System V IPC", c->ipc_namespace};
+    layers[nl++] = (struct layer){"mntns", "private read-only mount view", c->mount_namespace};
+    layers[nl++] = (struct layer){"subreaper", "orphans stay in the run", c->subreaper};
+    layers[nl++] = (struct layer){"nnp", "no_new_privs", c->no_new_privs};
+    layers[nl++] = (struct layer){"seccomp", "seccomp-bpf system call filter", c->seccomp};
+    layers[nl++] = (struct layer){"audit", "CPython audit hook", c->audit_hooks};
+    self_ok = selftest(selftest_msg, sizeof selftest_msg);
+    if (uname(&un) != 0)
+        memset(&un, 0, sizeof un);
+    for (size_t i = 0; i < nl; i++)
+        missing += !layers[i].on;
+    status = !self_ok ? 3 : missing > 0 ? 1 : 0;
+
+    if (json) {
+        cJSON *root = cJSON_CreateObject();
+        cJSON *arr = cJSON_AddArrayToObject(root, "layers");
+        char *text;
+
+        for (size_t i = 0; i < nl; i++) {
+            cJSON *o = cJSON_CreateObject();
+            char why[256];
+
+            reason_of(c->notes, layers[i].name, why, sizeof why);
+            cJSON_AddStringToObject(o, "name", layers[i].name);
+            cJSON_AddStringToObject(o, "description", layers[i].what);
+            cJSON_AddBoolToObject(o, "active", layers[i].on);
+            if (!layers[i].on)
+                cJSON_AddStringToObject(o, "reason", why[0] ? why : "not available");
+            cJSON_AddItemToArray(arr, o);
+        }
+        cJSON_AddStringToObject(root, "active", sandbox_layers_string());
+        cJSON_AddStringToObject(root, "notes", c->notes);
+        cJSON_AddBoolToObject(root, "selftest_ok", self_ok);
+        cJSON_AddStringToObject(root, "selftest", selftest_msg);
+        cJSON_AddStringToObject(root, "kernel", un.release);
+        cJSON_AddBoolToObject(root, "root", geteuid() == 0);
+        cJSON_AddStringToObject(root, "cgroups",
+                                "not used (no delegated cgroup v2 controllers "
+                                "assumed)");
+        text = cJSON_Print(root);
+        if (text != NULL)
+            printf("%s\n", text);
+        free(text);
+        cJSON_Delete(root);
+        return status;
+    }
+    printf("pyharness doctor: sandbox layers on %s %s (%s)\n", un.sysname, un.release,
+           geteuid() == 0 ? "root" : "not root");
+    for (size_t i = 0; i < nl; i++) {
+        char why[256];
+
+        reason_of(c->notes, layers[i].name, why, sizeof why);
+        printf("  %-9s %-8s %s%s%s\n", layers[i].name, layers[i].on ? "active" : "MISSING",
+               layers[i].what, layers[i].on ? "" : ": ",
+               layers[i].on ? ""
+               : why[0]     ? why
+                            : "not available");
+    }
+    printf("  cgroups   unused   no delegated cgroup v2 controllers are assumed\n");
+    printf("self-test: %s\n",
+           self_ok ? "a confined run started with every active layer" : selftest_msg);
+    if (!self_ok)
+        printf("  (confined runs will fail; see the message above)\n");
+    return status;
+}

@@ -1,0 +1,151 @@
+/* Unit tests for measure.c: the counting allocator's accuracy, through the
+ * embedded interpreter exactly as checks use it. */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include <criterion/criterion.h>
+#include <math.h>
+
+#include "embed.h"
+#include "measure.h"
+#include "paths.h"
+
+static void start(void)
+{
+    struct ph_err err = {0};
+    struct embed_options o = {1};
+
+    cr_assert_eq(paths_init(&err), PH_OK, "%s", err.msg);
+    cr_assert_eq(embed_init(&o, &err), PH_OK, "%s", err.msg);
+}
+
+/* Evaluate a Python expression that yields a number. */
+static double py_number(const char *expr)
+{
+    PyObject *main = PyImport_AddModule("__main__"); /* borrowed */
+    PyObject *g = PyModule_GetDict(main);            /* borrowed */
+    PyObject *v = PyRun_String(expr, Py_eval_input, g, g); /* new ref */
+    double d;
+
+    if (v == NULL)
+        PyErr_Print();
+    cr_assert_not_null(v, "%s failed", expr);
+    d = PyFloat_AsDouble(v);
+    Py_DECREF(v);
+    return d;
+}
+
+static void py_exec(const char *code)
+{
+    PyObject *main = PyImport_AddModule("__main__");
+    PyObject *g = PyModule_GetDict(main);
+    PyObject *v = PyRun_String(code, Py_file_input, g, g);
+
+    if (v == NULL)
+        PyErr_Print();
+    cr_assert_not_null(v, "%s failed", code);
+    Py_DECREF(v);
+}
+
+TestSuite(measure, .init = start);
+
+Test(measure, hooks_are_installed_before_init)
+{
+    cr_assert(measure_hooks_active());
+    cr_assert(py_number("__import__('_pyharness').hooks_active()") == 1.0);
+}
+
+Test(measure, bytearray_peak_within_two_percent)
+{
+    double peak;
+
+    py_exec("import _pyharness\n_r, _f = _pyharness.measure(bytearray, 50_000_000)\ndel _r\n");
+    peak = py_number("_f['py_peak_bytes']");
+    cr_assert(fabs(peak - 50e6) / 50e6 < 0.02, "peak %.0f is not within 2%% of 50 MB", peak);
+    /* The RSS view sees it too (the pages were touched: bytearray zero-fills). */
+    cr_assert(py_number("_f['rss_peak_bytes']") >= 50e6, "rss peak %.0f",
+              py_number("_f['rss_peak_bytes']"));
+}
+
+Test(measure, list_versus_generator_differs_a_hundredfold)
+{
+    double list_peak, gen_peak;
+
+    py_exec("import _pyharness\n"
+            "_, _a = _pyharness.measure(lambda: [i*i for i in range(10**6)])\n"
+            "_, _b = _pyharness.measure(lambda: sum(i*i for i in range(10**6)))\n");
+    list_peak = py_number("_a['py_peak_bytes']");
+    gen_peak = py_number("_b['py_peak_bytes']");
+    cr_assert(gen_peak > 0);
+    cr_assert(list_peak / gen_peak >= 100.0, "list %.0f vs generator %.0f: only %.1fx", list_peak,
+              gen_peak, list_peak / gen_peak);
+}
+
+Test(measure, freed_memory_returns_current_to_start)
+{
+    py_exec("import _pyharness\n"
+            "def _churn():\n"
+            "    x = [str(i) for i in range(100000)]\n"
+            "    del x\n"
+            "_, _c = _pyharness.measure(_churn)\n");
+    cr_assert(py_number("_c['py_peak_bytes']") > 1e6);
+    cr_assert(fabs(py_number("_c['py_current_bytes']")) < 64 * 1024, "current %.0f",
+              py_number("_c['py_current_bytes']"));
+    cr_assert(py_number("_c['py_allocs']") >= 100000);
+}
+
+Test(measure, nested_spans_keep_the_outer_peak)
+{
+    struct measure_span outer, inner;
+    struct measure_figures fo, fi;
+
+    measure_begin(&outer);
+    py_exec("_big = bytearray(20_000_000)\ndel _big\n");
+    measure_begin(&inner);
+    py_exec("_small = bytearray(1_000_000)\ndel _small\n");
+    measure_end(&inner, &fi);
+    measure_end(&outer, &fo);
+    cr_assert(fi.py_peak_bytes >= 1000000 && fi.py_peak_bytes < 2000000, "inner %lld",
+              (long long)fi.py_peak_bytes);
+    cr_assert(fo.py_peak_bytes >= 20000000, "outer %lld", (long long)fo.py_peak_bytes);
+}
+
+Test(measure, cpu_and_parallelism_of_a_busy_loop)
+{
+    py_exec("import _pyharness\n"
+            "_, _t = _pyharness.measure(lambda: sum(range(3_000_000)))\n");
+    cr_assert(py_number("_t['cpu_ns']") > 0);
+    cr_assert(py_number("_t['wall_ns']") > 0);
+    /* One thread of pure Python: parallelism cannot exceed ~1. */
+    cr_assert(py_number("_t['parallelism']") < 1.3, "%f", py_number("_t['parallelism']"));
+}
+
+Test(measure, threads_allocating_without_the_gil_stay_consistent)
+{
+    /* RAW-domain allocations from threads: counters must not drift. */
+    py_exec("import _pyharness, threading\n"
+            "def _work():\n"
+            "    for _ in range(200):\n"
+            "        b = bytes(100000)\n"
+            "def _run():\n"
+            "    ts = [threading.Thread(target=_work) for _ in range(4)]\n"
+            "    [t.start() for t in ts]\n"
+            "    [t.join() for t in ts]\n"
+            "_, _m = _pyharness.measure(_run)\n");
+    cr_assert(fabs(py_number("_m['py_current_bytes']")) < 256 * 1024, "drift %.0f",
+              py_number("_m['py_current_bytes']"));
+}
+
+Test(measure, figures_round_trip_through_json)
+{
+    struct measure_figures f = {1, 2, 3, 4, 5, 6, 7, 8, 1.5, 1}, g;
+    cJSON *j = measure_figures_to_json(&f);
+
+    cr_assert_not_null(j);
+    cr_assert_eq(measure_figures_from_json(j, &g), 0);
+    cr_assert_eq(g.wall_ns, 1);
+    cr_assert_eq(g.py_allocs, 6);
+    cr_assert_float_eq(g.parallelism, 1.5, 1e-9);
+    cJSON_Delete(j);
+    cr_assert_eq(measure_figures_from_json(NULL, &g), -1);
+}

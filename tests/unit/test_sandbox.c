@@ -1,0 +1,606 @@
+/*
+ * test_sandbox.c - the confinement layers of sandbox.c, exercised with plain
+ * C children (no Python): each test forks a run with sandbox_fork, the child
+ * enters the sandbox and tries an attack, and reports through its exit
+ * status (0: contained); the test then checks what must not exist.
+ */
+#include <criterion/criterion.h>
+
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <sched.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sandbox.h"
+
+/* Exit codes of the children: anything but CONTAINED is a failure. */
+#define CONTAINED 0
+#define ESCAPED 10
+#define ENTER_FAILED 11
+
+static char scratch[64];
+
+static void make_scratch(void)
+{
+    snprintf(scratch, sizeof scratch, "/tmp/ph-sbx-test-XXXXXX");
+    cr_assert_not_null(mkdtemp(scratch));
+}
+
+static void remove_scratch(void)
+{
+    char cmd[128];
+
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", scratch);
+    (void)system(cmd);
+}
+
+static struct sandbox_policy policy(void)
+{
+    struct sandbox_policy p;
+
+    memset(&p, 0, sizeof p);
+    p.scratch_dir = scratch;
+    p.cpu_s = 5;
+    p.memory_bytes = 64ul * 1024 * 1024;
+    p.fsize_bytes = 1024 * 1024;
+    p.nproc = 16;
+    return p;
+}
+
+/* Fork a run whose child enters the sandbox and then calls `body`. */
+static pid_t run(struct sandbox_policy *p, int (*body)(void))
+{
+    struct ph_err err = {0};
+    pid_t pid = sandbox_fork(p, &err);
+
+    cr_assert_geq(pid, 0, "sandbox_fork: %s", err.msg);
+    if (pid == 0) {
+        if (chdir(scratch) != 0 || sandbox_enter(p, &err) != PH_OK) {
+            fprintf(stderr, "sandbox_enter: %s\n", err.msg);
+            _exit(ENTER_FAILED);
+        }
+        _exit(body());
+    }
+    return pid;
+}
+
+static int wait_status(pid_t pid, struct rusage *ru)
+{
+    int status = 0;
+    struct rusage dummy;
+
+    while (wait4(pid, &status, 0, ru != NULL ? ru : &dummy) < 0)
+        cr_assert_eq(errno, EINTR, "wait4: %s", strerror(errno));
+    return status;
+}
+
+static void expect_contained(pid_t pid)
+{
+    int status = wait_status(pid, NULL);
+
+    sandbox_kill(pid);
+    cr_assert(WIFEXITED(status), "the child died of signal %d", WTERMSIG(status));
+    cr_assert_eq(WEXITSTATUS(status), CONTAINED, "the child reported %d", WEXITSTATUS(status));
+}
+
+/* Processes whose comm is `marker`, anywhere on the machine. */
+static int count_marked(const char *marker)
+{
+    DIR *d = opendir("/proc");
+    struct dirent *e;
+    int n = 0;
+
+    cr_assert_not_null(d);
+    for (e = readdir(d); e != NULL; e = readdir(d)) {
+        char path[300], comm[64] = "";
+        FILE *f;
+
+        if (e->d_name[0] < '0' || e->d_name[0] > '9')
+            continue;
+        snprintf(path, sizeof path, "/proc/%s/comm", e->d_name);
+        f = fopen(path, "r");
+        if (f == NULL)
+            continue;
+        if (fgets(comm, sizeof comm, f) != NULL) {
+            comm[strcspn(comm, "\n")] = '\0';
+            if (strcmp(comm, marker) == 0) {
+                char st[300], line[256];
+                FILE *s;
+                int zombie = 0;
+
+                snprintf(st, sizeof st, "/proc/%s/status", e->d_name);
+                s = fopen(st, "r");
+                while (s != NULL && fgets(line, sizeof line, s) != NULL) {
+                    if (strncmp(line, "State:", 6) == 0)
+                        zombie = strchr(line, 'Z') != NULL;
+                }
+                if (s != NULL)
+                    fclose(s);
+                n += !zombie;
+            }
+        }
+        fclose(f);
+    }
+    closedir(d);
+    return n;
+}
+
+static char marker[16];
+
+static void new_marker(void)
+{
+    snprintf(marker, sizeof marker, "phd%d", (int)(getpid() % 100000));
+}
+
+static void wait_marked(int want)
+{
+    for (int i = 0; i < 300 && count_marked(marker) < want; i++)
+        usleep(10000);
+    cr_assert_geq(count_marked(marker), want, "the daemon never started");
+}
+
+TestSuite(sandbox, .init = make_scratch, .fini = remove_scratch, .timeout = 60);
+
+Test(sandbox, probe_reports_layers)
+{
+    const struct sandbox_caps *c = sandbox_probe();
+
+    cr_assert(c->rlimits);
+    cr_assert(c->audit_hooks);
+    cr_assert_neq(strstr(sandbox_layers_string(), "rlimits"), NULL);
+    cr_log_info("layers: %s; notes: %s", sandbox_layers_string(), c->notes);
+}
+
+static int body_exit_42(void)
+{
+    return 42;
+}
+
+Test(sandbox, exit_status_is_relayed)
+{
+    struct sandbox_policy p = policy();
+    pid_t pid = run(&p, body_exit_42);
+    int status = wait_status(pid, NULL);
+
+    sandbox_kill(pid);
+    cr_assert(WIFEXITED(status));
+    cr_assert_eq(WEXITSTATUS(status), 42);
+}
+
+static int body_sigterm(void)
+{
+    raise(SIGTERM);
+    return ESCAPED;
+}
+
+Test(sandbox, death_by_signal_is_relayed)
+{
+    struct sandbox_policy p = policy();
+    pid_t pid = run(&p, body_sigterm);
+    int status = wait_status(pid, NULL);
+
+    sandbox_kill(pid);
+    cr_assert(WIFSIGNALED(status));
+    cr_assert_eq(WTERMSIG(status), SIGTERM);
+}
+
+static int body_spin(void)
+{
+    volatile unsigned long x = 0;
+
+    for (;;)
+        x++;
+    return ESCAPED;
+}
+
+Test(sandbox, cpu_limit_sends_sigxcpu)
+{
+    struct sandbox_policy p = policy();
+    pid_t pid;
+    int status;
+
+    p.cpu_s = 1;
+    pid = run(&p, body_spin);
+    status = wait_status(pid, NULL);
+    sandbox_kill(pid);
+    cr_assert(WIFSIGNALED(status));
+    cr_assert(WTERMSIG(status) == SIGXCPU || WTERMSIG(status) == SIGKILL, "signal %d",
+              WTERMSIG(status));
+}
+
+static int body_burn_in_grandchild(void)
+{
+    pid_t pid = fork();
+
+    if (pid == 0) {
+        struct timespec t0, t;
+        volatile unsigned long x = 0;
+
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t0);
+        do {
+            x++;
+            clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+        } while ((t.tv_sec - t0.tv_sec) * 1000000000L + (t.tv_nsec - t0.tv_nsec) < 300000000L);
+        _exit(0);
+    }
+    return waitpid(pid, NULL, 0) == pid ? CONTAINED : ESCAPED;
+}
+
+Test(sandbox, rusage_counts_the_whole_run)
+{
+    struct sandbox_policy p = policy();
+    struct rusage ru;
+    pid_t pid = run(&p, body_burn_in_grandchild);
+    int status = wait_status(pid, &ru);
+    double cpu = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+                 (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+
+    sandbox_kill(pid);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == CONTAINED);
+    cr_assert_geq(cpu, 0.25, "wait4 saw %.3f s of CPU", cpu);
+}
+
+static int body_fork_bomb(void)
+{
+    int made = 0;
+
+    for (int i = 0; i < 2000; i++) {
+        pid_t pid = fork();
+
+        if (pid == 0) {
+            pause();
+            _exit(0);
+        }
+        if (pid > 0)
+            made++;
+    }
+    return made <= 32 ? CONTAINED : ESCAPED;
+}
+
+Test(sandbox, fork_bomb_is_contained_by_nproc)
+{
+    struct sandbox_policy p = policy();
+    pid_t pid = run(&p, body_fork_bomb);
+
+    expect_contained(pid);
+}
+
+static int body_memory_bomb(void)
+{
+    size_t size = 512ul * 1024 * 1024;
+    char *big = malloc(size);
+
+    if (big == NULL)
+        return CONTAINED;
+    memset(big, 1, size);
+    return ESCAPED;
+}
+
+Test(sandbox, memory_bomb_is_contained_by_rlimit_data)
+{
+    struct sandbox_policy p = policy();
+    pid_t pid = run(&p, body_memory_bomb);
+
+    expect_contained(pid);
+}
+
+static int body_big_file(void)
+{
+    static char block[64 * 1024];
+    int fd = open("big.bin", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    size_t written = 0;
+
+    signal(SIGXFSZ, SIG_IGN);
+    if (fd < 0)
+        return ESCAPED;
+    for (int i = 0; i < 64; i++) {
+        ssize_t n = write(fd, block, sizeof block);
+
+        if (n < 0)
+            break;
+        written += (size_t)n;
+    }
+    close(fd);
+    return written <= 1024 * 1024 ? CONTAINED : ESCAPED;
+}
+
+Test(sandbox, disk_fill_is_contained_by_fsize)
+{
+    struct sandbox_policy p = policy();
+    pid_t pid = run(&p, body_big_file);
+
+    expect_contained(pid);
+}
+
+static int body_ptrace(void)
+{
+    errno = 0;
+    if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) == 0)
+        return ESCAPED;
+    return errno == EPERM ? CONTAINED : ESCAPED;
+}
+
+Test(sandbox, seccomp_denies_ptrace)
+{
+    struct sandbox_policy p = policy();
+    pid_t pid;
+
+    if (!sandbox_probe()->seccomp)
+        cr_skip_test("seccomp is not available here");
+    pid = run(&p, body_ptrace);
+    expect_contained(pid);
+}
+
+static int body_sockets(void)
+{
+    int sv[2];
+    int inet = socket(AF_INET, SOCK_STREAM, 0);
+    int inet6 = socket(AF_INET6, SOCK_DGRAM, 0);
+    int netlink = socket(AF_NETLINK, SOCK_RAW, 0);
+    int unix_ok = socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0;
+
+    if (inet >= 0 || inet6 >= 0 || netlink >= 0 || !unix_ok)
+        return ESCAPED;
+    return CONTAINED;
+}
+
+Test(sandbox, seccomp_allows_only_unix_sockets)
+{
+    struct sandbox_policy p = policy();
+    pid_t pid;
+
+    if (!sandbox_probe()->seccomp)
+        cr_skip_test("seccomp is not available here");
+    pid = run(&p, body_sockets);
+    expect_contained(pid);
+}
+
+static int body_new_namespace(void)
+{
+    if (unshare(CLONE_NEWUSER) == 0 || unshare(CLONE_NEWNS) == 0)
+        return ESCAPED;
+    return CONTAINED;
+}
+
+Test(sandbox, seccomp_denies_new_namespaces)
+{
+    struct sandbox_policy p = policy();
+    pid_t pid;
+
+    if (!sandbox_probe()->seccomp)
+        cr_skip_test("seccomp is not available here");
+    pid = run(&p, body_new_namespace);
+    expect_contained(pid);
+}
+
+static int body_kill_everyone(void)
+{
+    /* kill(-1) would reach the supervisor where there is no PID namespace
+     * and the run shares the supervisor's uid. */
+    if (kill(-1, SIGKILL) == 0)
+        return ESCAPED;
+    return CONTAINED;
+}
+
+Test(sandbox, kill_minus_one_is_refused)
+{
+    struct sandbox_policy p = policy();
+    pid_t pid;
+
+    if (!sandbox_probe()->seccomp)
+        cr_skip_test("seccomp is not available here");
+    pid = run(&p, body_kill_everyone);
+    expect_contained(pid);
+}
+
+static int body_daemon(void)
+{
+    pid_t pid = fork();
+
+    if (pid == 0) {
+        setsid();
+        if (fork() == 0) {
+            prctl(PR_SET_NAME, marker, 0, 0, 0);
+            for (;;)
+                pause();
+        }
+        _exit(0);
+    }
+    waitpid(pid, NULL, 0);
+    /* The worker stays, as a hung submission would. */
+    for (;;)
+        pause();
+    return ESCAPED;
+}
+
+static void daemon_dies_with_kill(void)
+{
+    struct sandbox_policy p = policy();
+    pid_t pid;
+
+    new_marker();
+    pid = run(&p, body_daemon);
+    wait_marked(1);
+    sandbox_kill(pid);
+    (void)wait_status(pid, NULL);
+    cr_assert_eq(count_marked(marker), 0, "a daemon of the run outlived sandbox_kill");
+}
+
+Test(sandbox, setsid_double_fork_daemon_dies_with_sandbox_kill)
+{
+    daemon_dies_with_kill();
+}
+
+static int body_daemon_and_exit(void)
+{
+    pid_t pid = fork();
+
+    if (pid == 0) {
+        setsid();
+        if (fork() == 0) {
+            prctl(PR_SET_NAME, marker, 0, 0, 0);
+            for (;;)
+                pause();
+        }
+        _exit(0);
+    }
+    waitpid(pid, NULL, 0);
+    usleep(200000);
+    return CONTAINED;
+}
+
+Test(sandbox, daemon_dies_when_the_worker_exits)
+{
+    struct sandbox_policy p = policy();
+    pid_t pid;
+
+    if (!sandbox_probe()->pid_namespace)
+        cr_skip_test("needs a PID namespace: without one, sandbox_kill does this");
+    new_marker();
+    pid = run(&p, body_daemon_and_exit);
+    (void)wait_status(pid, NULL);
+    cr_assert_eq(count_marked(marker), 0, "a daemon outlived its worker");
+    sandbox_kill(pid);
+}
+
+Test(sandbox, daemon_dies_without_pid_namespace)
+{
+    if (geteuid() != 0)
+        cr_skip_test("the fallback kills by uid, which needs root");
+    setenv("PYHARNESS_SANDBOX_DISABLE", "pidns", 1);
+    cr_assert_eq(sandbox_probe()->pid_namespace, 0);
+    daemon_dies_with_kill();
+}
+
+static int listen_port;
+
+static int body_connect_loopback(void)
+{
+    struct sockaddr_in sa;
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+    if (fd < 0)
+        return CONTAINED; /* seccomp: no AF_INET at all */
+    memset(&sa, 0, sizeof sa);
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons((uint16_t)listen_port);
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    return connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0 ? ESCAPED : CONTAINED;
+}
+
+Test(sandbox, network_namespace_has_no_route_to_host_loopback)
+{
+    struct sandbox_policy p = policy();
+    struct sockaddr_in sa;
+    socklen_t len = sizeof sa;
+    int lfd, one = 1;
+    pid_t pid;
+
+    /* seccomp off, so that this test sees the namespace alone. */
+    setenv("PYHARNESS_SANDBOX_DISABLE", "seccomp", 1);
+    if (!sandbox_probe()->net_namespace)
+        cr_skip_test("network namespaces are not available here");
+    cr_assert_eq(sandbox_probe()->seccomp, 0);
+    lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    cr_assert_geq(lfd, 0);
+    setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    memset(&sa, 0, sizeof sa);
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    cr_assert_eq(bind(lfd, (struct sockaddr *)&sa, sizeof sa), 0);
+    cr_assert_eq(listen(lfd, 8), 0);
+    cr_assert_eq(getsockname(lfd, (struct sockaddr *)&sa, &len), 0);
+    listen_port = ntohs(sa.sin_port);
+    pid = run(&p, body_connect_loopback);
+    expect_contained(pid);
+    cr_assert_lt(accept(lfd, NULL, NULL), 0, "the listener received a connection");
+    close(lfd);
+}
+
+static int body_mount_view(void)
+{
+    char probe[300];
+    int fd;
+
+    /* The test data folder is hidden; /usr is read-only; no shell to run. */
+    if (access(PH_TEST_DATA, F_OK) == 0)
+        return ESCAPED;
+    if (access("/bin/sh", X_OK) == 0 || access("/usr/bin/python3", F_OK) == 0)
+        return ESCAPED + 1;
+    fd = open("/usr/escape", O_WRONLY | O_CREAT, 0644);
+    if (fd >= 0)
+        return ESCAPED + 2;
+    snprintf(probe, sizeof probe, "%s/ok", scratch);
+    fd = open(probe, O_WRONLY | O_CREAT, 0644);
+    if (fd < 0)
+        return ESCAPED + 3;
+    close(fd);
+    if (getuid() == 0 && geteuid() == 0 && sandbox_probe()->uid_drop)
+        return ESCAPED + 4;
+    {
+        /* A hidden folder inside a visible tree is covered. */
+        DIR *d = opendir("/usr/share/doc");
+        struct dirent *e;
+        int entries = 0;
+
+        for (e = d != NULL ? readdir(d) : NULL; e != NULL; e = readdir(d))
+            entries += e->d_name[0] != '.';
+        if (d != NULL)
+            closedir(d);
+        if (entries > 0)
+            return ESCAPED + 5;
+    }
+    return CONTAINED;
+}
+
+Test(sandbox, mount_view_hides_and_is_read_only)
+{
+    struct sandbox_policy p = policy();
+    const char *hidden[] = {PH_TEST_DATA, "/usr/share/doc", NULL};
+    pid_t pid;
+
+    if (!sandbox_probe()->mount_namespace)
+        cr_skip_test("mount namespaces are not available here");
+    p.hidden_paths = hidden;
+    pid = run(&p, body_mount_view);
+    expect_contained(pid);
+}
+
+static int body_environ_block(void)
+{
+    char buf[4096];
+    int fd = open("/proc/self/environ", O_RDONLY);
+    ssize_t n;
+
+    if (fd < 0)
+        return CONTAINED;
+    n = read(fd, buf, sizeof buf);
+    close(fd);
+    for (ssize_t i = 0; i < n; i++) {
+        if (buf[i] != '\0')
+            return ESCAPED;
+    }
+    return CONTAINED;
+}
+
+Test(sandbox, environment_block_is_scrubbed)
+{
+    struct sandbox_policy p = policy();
+    pid_t pid = run(&p, body_environ_block);
+
+    expect_contained(pid);
+}
