@@ -8,6 +8,10 @@ ifeq ($(CI),true)
 CMAKE_FLAGS += -DPH_WERROR=ON
 endif
 
+# Submissions crash and run out of memory on purpose: let their SIGSEGV and
+# failed mallocs reach the harness as they would without ASan.
+ASAN_RUN_OPTIONS = detect_leaks=1:abort_on_error=1:handle_segv=0:allocator_may_return_null=1
+
 .PHONY: all deps build demo test test-asan bench fuzz-smoke lint format clean install
 
 all: build
@@ -34,11 +38,12 @@ test: build
 test-asan: deps
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DPH_SANITIZE=ON
 	cmake --build $(ASAN_BUILD) -j$(JOBS)
-	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	ASAN_OPTIONS=$(ASAN_RUN_OPTIONS) LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --test-dir $(ASAN_BUILD) --output-on-failure -j$(JOBS) -L asan
 
 bench: build
-	$(BUILD)/../tests/bench/run.sh $(BUILD)
+	sh tests/bench/run.sh $(BUILD)
 
 fuzz-smoke: deps
 	sh tests/fuzz/run_smoke.sh

@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cmd_bench.h"
+#include "cmd_doctor.h"
 #include "cmd_list.h"
 #include "cmd_run.h"
 #include "cmd_score.h"
@@ -28,6 +30,8 @@ static const struct command commands[] = {
     {"list", cmd_list_main, "list                 the exercises, one line each (--json)"},
     {"score", cmd_score_main, "score EXERCISE ANSWER...  score written explanations"},
     {"validate", cmd_validate_main, "validate [EXERCISE...]    check exercises end to end"},
+    {"doctor", cmd_doctor_main, "doctor               which sandbox layers work on this machine"},
+    {"bench-worker", cmd_bench_main, "bench-worker EXERCISE FILE N   (internal) fork-server cost per run"},
     {NULL, NULL, NULL},
 };
 

@@ -278,6 +278,66 @@ static int candidate_calling(void)
 
 /* ---- paths ---- */
 
+/* Lexically resolve "." and ".." in the absolute path `in` (after resolving
+ * symlinks of its longest existing prefix) into `out`. */
+static int normalize(const char *in, char *out, size_t cap)
+{
+    char prefix[PATH_MAX], real[PATH_MAX], rest[PATH_MAX * 2];
+    char *slash;
+    size_t len = 0;
+
+    snprintf(prefix, sizeof prefix, "%s", in);
+    rest[0] = '\0';
+    /* Longest existing prefix. */
+    for (;;) {
+        if (realpath(prefix[0] != '\0' ? prefix : "/", real) != NULL)
+            break;
+        slash = strrchr(prefix, '/');
+        if (slash == NULL)
+            return -1;
+        *slash = '\0';
+    }
+    snprintf(rest, sizeof rest, "%s", in + strlen(prefix));
+    out[0] = '\0';
+    if (strcmp(real, "/") != 0) {
+        len = strlen(real);
+        if (len >= cap)
+            return -1;
+        memcpy(out, real, len + 1);
+    }
+    for (char *seg = rest; *seg != '\0';) {
+        char *end;
+        size_t n;
+
+        while (*seg == '/')
+            seg++;
+        if (*seg == '\0')
+            break;
+        end = strchr(seg, '/');
+        n = end != NULL ? (size_t)(end - seg) : strlen(seg);
+        if (n == 1 && seg[0] == '.') {
+            /* nothing */
+        } else if (n == 2 && seg[0] == '.' && seg[1] == '.') {
+            char *up = strrchr(out, '/');
+
+            if (up != NULL)
+                *up = '\0';
+            len = strlen(out);
+        } else {
+            if (len + 1 + n + 1 > cap)
+                return -1;
+            out[len++] = '/';
+            memcpy(out + len, seg, n);
+            len += n;
+            out[len] = '\0';
+        }
+        seg += n;
+    }
+    if (out[0] == '\0')
+        snprintf(out, cap, "/");
+    return 0;
+}
+
 /* The absolute, symlink-free form of `obj` (str, bytes or PathLike) in `out`;
  * 1 on success, 0 when it is not a path (an fd), -1 on error (cleared). */
 static int resolve_path(PyObject *obj, char *out, size_t cap)
@@ -285,8 +345,6 @@ static int resolve_path(PyObject *obj, char *out, size_t cap)
     PyObject *bytes = NULL; /* new ref */
     const char *raw;
     char joined[PATH_MAX * 2];
-    char dir[PATH_MAX];
-    char *slash;
     int rc = -1;
 
     if (obj == NULL || obj == Py_None || PyLong_Check(obj))
@@ -309,23 +367,10 @@ static int resolve_path(PyObject *obj, char *out, size_t cap)
         rc = 1;
         goto out;
     }
-    /* A file being created: resolve its folder. */
-    snprintf(dir, sizeof dir, "%s", joined);
-    slash = strrchr(dir, '/');
-    if (slash == NULL)
-        goto out;
-    *slash = '\0';
-    {
-        char real[PATH_MAX];
-
-        if (realpath(dir[0] != '\0' ? dir : "/", real) == NULL) {
-            snprintf(out, cap, "%s", joined); /* nonexistent: judged as written */
-            rc = 1;
-            goto out;
-        }
-        snprintf(out, cap, "%s/%s", strcmp(real, "/") == 0 ? "" : real, slash + 1);
-    }
-    rc = 1;
+    /* A file being created, or one the mount view hides: resolve the longest
+     * existing folder, then drop "." and ".." lexically from the rest, so a
+     * path cannot pass as inside scratch by starting with it. */
+    rc = normalize(joined, out, cap) == 0 ? 1 : -1;
 out:
     Py_XDECREF(bytes);
     return rc;

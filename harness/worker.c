@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -325,6 +326,36 @@ static void classify(struct run *r, int status, int killed_for, const char *kill
     set_detail(res, "%s", buf);
 }
 
+/*
+ * Reap `pid` if it exits before `until`.  A pidfd wakes us the moment it
+ * does (Linux 5.3+); without one we look every millisecond.  1 when reaped.
+ */
+static int wait_exit(pid_t pid, int64_t until, int *status, struct rusage *ru)
+{
+    int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+    int reaped = 0;
+
+    for (;;) {
+        int64_t now;
+        if (wait4(pid, status, WNOHANG, ru) == pid) {
+            reaped = 1;
+            break;
+        }
+        now = measure_now_ns();
+        if (now >= until)
+            break;
+        if (pidfd >= 0) {
+            struct pollfd p = {pidfd, POLLIN, 0};
+            (void)poll(&p, 1, (int)((until - now) / 1000000 + 1));
+        } else {
+            usleep(1000);
+        }
+    }
+    if (pidfd >= 0)
+        close(pidfd);
+    return reaped;
+}
+
 static enum ph_rc supervise(struct run *r, pid_t pid, int fds[3], struct ph_err *err)
 {
     struct worker_result *res = r->res;
@@ -419,15 +450,7 @@ static enum ph_rc supervise(struct run *r, pid_t pid, int fds[3], struct ph_err 
      * itself, so that a clean exit is not mistaken for our kill. */
     if (!reaped && killed_for < 0) {
         int64_t until = measure_now_ns() + EXIT_WAIT_NS;
-        if (until > run_deadline)
-            until = run_deadline;
-        while (!reaped && measure_now_ns() < until) {
-            w = wait4(pid, &status, WNOHANG, &res->ru);
-            if (w == pid)
-                reaped = 1;
-            else
-                usleep(1000);
-        }
+        reaped = wait_exit(pid, until < run_deadline ? until : run_deadline, &status, &res->ru);
     }
     /* Whatever happened, nothing of this run outlives it. */
     sandbox_kill(pid);
