@@ -441,6 +441,12 @@ static int log_tampered(const cJSON *frame, char *msg, size_t cap)
     const cJSON *t = cJSON_GetObjectItemCaseSensitive(log, "tamper");
     const cJSON *m = cJSON_GetObjectItemCaseSensitive(log, "measures"), *it;
 
+    const cJSON *ft = cJSON_GetObjectItemCaseSensitive(frame, "tamper");
+
+    if (cJSON_IsArray(ft) && cJSON_GetArraySize(ft) > 0) {
+        snprintf(msg, cap, "tampering with the harness: %s", cJSON_GetArrayItem(ft, 0)->valuestring);
+        return 1;
+    }
     if (cJSON_IsArray(t) && cJSON_GetArraySize(t) > 0) {
         snprintf(msg, cap, "tampering with the harness: %s", cJSON_GetArrayItem(t, 0)->valuestring);
         return 1;
@@ -587,7 +593,15 @@ enum ph_rc judge_run(const struct judge_input *in, struct run_result *out, struc
                      out->checks[i].message ? out->checks[i].message : verdict_name(worst));
         }
     }
-    /* An import failure is the run's error, whatever the checks say. */
+    /* An import failure is the run's error, whatever the checks say; tampering
+     * at import time is a rejection. */
+    if (c->import_frame != NULL) {
+        char m[MSG_MAX];
+        if (log_tampered(c->import_frame, m, sizeof m)) {
+            worst = VERDICT_REJECTED;
+            snprintf(detail, sizeof detail, "at import: %s", m);
+        }
+    }
     if (c->import_frame != NULL) {
         const cJSON *st = cJSON_GetObjectItemCaseSensitive(c->import_frame, "status");
         if (cJSON_IsString(st) && strcmp(st->valuestring, "ok") != 0) {

@@ -12,6 +12,7 @@
 
 #include <limits.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,9 +33,26 @@
 #define OBS_MAX_NODES 2000000
 #define EXACT_INT_LIMIT 9007199254740992LL /* 2^53: beyond it a JSON number loses digits */
 
+/* Modules whose functions, classes and submodules a submission must not
+ * rebind: checks and the runtime call them after submission code has run. */
+static const char *const watched_modules[] = {
+    "builtins", "itertools", "collections", "functools", "operator", "json", "asyncio",
+    "asyncio.tasks", "contextvars", "contextlib", "threading", "time", "math", "heapq", "re",
+    "gc", "random", "io", "os", "multiprocessing", "concurrent.futures", "pyharness",
+    "pyharness.runtime", "pyharness.harness", "pyharness.fakellm", "_pyharness", NULL,
+};
+#define WATCH_MAX 32
+#define TAMPER_MSG_MAX 256
+
 struct child {
     const struct worker_child_args *a;
     PyObject *rt;     /* pyharness.runtime, new ref */
+    PyObject *describe; /* runtime.describe_exception, bound before submission code; new ref */
+    PyObject *watch_dicts[WATCH_MAX]; /* live module dicts, new refs */
+    PyObject *watch_snaps[WATCH_MAX]; /* their callables at start-up, new refs */
+    const char *watch_names[WATCH_MAX];
+    size_t nwatch;
+    int violation_reported;
     PyObject *checks; /* dict name -> function, new ref */
     PyObject *h;      /* the Harness object, new ref */
     PyObject *sub;    /* the submission module, new ref */
@@ -268,8 +286,8 @@ static cJSON *take_exception(struct child *c)
     if (value != NULL && tb != NULL)
         PyException_SetTraceback(value, tb);
     if (value != NULL)
-        desc = PyObject_CallMethod(c->rt, "describe_exception", "Os", value,
-                                   c->a->spec->display_name ? c->a->spec->display_name : "");
+        desc = PyObject_CallFunction(c->describe, "Os", value,
+                                     c->a->spec->display_name ? c->a->spec->display_name : "");
     if (desc != NULL)
         out = ser_value(&s, desc, 0);
     if (out == NULL || !cJSON_IsObject(out)) {
@@ -332,6 +350,88 @@ static PyObject *params_object(const cJSON *params)
     return res;
 }
 
+/* Remember, for each watched module, every callable or module it holds. */
+static void watch_snapshot(struct child *c)
+{
+    size_t i;
+
+    for (i = 0; watched_modules[i] != NULL && c->nwatch < WATCH_MAX; i++) {
+        PyObject *mod = PyImport_ImportModule(watched_modules[i]); /* new ref */
+        PyObject *d, *snap, *k, *v;                                 /* d, k, v borrowed */
+        Py_ssize_t pos = 0;
+        if (mod == NULL) {
+            PyErr_Clear();
+            continue;
+        }
+        d = PyModule_GetDict(mod);
+        snap = PyDict_New();
+        if (snap == NULL)
+            die("out of memory");
+        while (PyDict_Next(d, &pos, &k, &v))
+            if (PyCallable_Check(v) || PyModule_Check(v))
+                if (PyDict_SetItem(snap, k, v) != 0)
+                    die("out of memory");
+        Py_INCREF(d);
+        Py_DECREF(mod);
+        c->watch_dicts[c->nwatch] = d;
+        c->watch_snaps[c->nwatch] = snap;
+        c->watch_names[c->nwatch] = watched_modules[i];
+        c->nwatch++;
+    }
+}
+
+/*
+ * Add to `arr` what the submission tampered with since the snapshot: a
+ * rebound or deleted function, class or module in a watched module, or an
+ * operation the audit hook blocked (even if the submission caught the
+ * exception).  Runs no Python code: identity comparisons on exact dicts.
+ */
+static void watch_verify(struct child *c, cJSON *arr)
+{
+    const char *violation = sandbox_audit_violation();
+    char msg[TAMPER_MSG_MAX];
+    size_t i;
+
+    if (violation != NULL && !c->violation_reported) {
+        snprintf(msg, sizeof msg, "%s", violation);
+        cJSON_AddItemToArray(arr, cJSON_CreateString(msg));
+        c->violation_reported = 1;
+    }
+    for (i = 0; i < c->nwatch; i++) {
+        PyObject *k, *v, *now; /* borrowed */
+        Py_ssize_t pos = 0;
+        while (PyDict_Next(c->watch_snaps[i], &pos, &k, &v)) {
+            now = PyDict_GetItemWithError(c->watch_dicts[i], k);
+            if (now != v) {
+                const char *name = PyUnicode_Check(k) ? PyUnicode_AsUTF8(k) : NULL;
+                PyErr_Clear();
+                snprintf(msg, sizeof msg, "the submission %s %s.%s", now ? "replaced" : "deleted",
+                         c->watch_names[i], name ? name : "?");
+                cJSON_AddItemToArray(arr, cJSON_CreateString(msg));
+                /* Report each change once. */
+                if (now != NULL)
+                    PyDict_SetItem(c->watch_snaps[i], k, now);
+                else
+                    PyDict_DelItem(c->watch_snaps[i], k);
+                return;
+            }
+        }
+    }
+}
+
+static void add_tamper(struct child *c, cJSON *frame)
+{
+    cJSON *arr = cJSON_CreateArray();
+
+    if (arr == NULL)
+        die("out of memory");
+    watch_verify(c, arr);
+    if (cJSON_GetArraySize(arr) > 0)
+        cJSON_AddItemToObject(frame, "tamper", arr);
+    else
+        cJSON_Delete(arr);
+}
+
 static void setup(struct child *c)
 {
     const struct worker_spec *spec = c->a->spec;
@@ -350,6 +450,9 @@ static void setup(struct child *c)
     snprintf(path, sizeof path, "%s/checks.py", spec->ex->dir);
     if (fileio_read(path, CHECKS_SOURCE_MAX, &src, &len, &err) != PH_OK)
         die(err.msg);
+    c->describe = PyObject_GetAttrString(c->rt, "describe_exception");
+    if (c->describe == NULL)
+        die("pyharness.runtime has no describe_exception");
     c->checks = PyObject_CallMethod(c->rt, "load_checks", "ss", src, "checks.py");
     free(src);
     if (c->checks == NULL)
@@ -407,6 +510,7 @@ static int import_submission(struct child *c)
         return -1;
     }
     cJSON_AddStringToObject(f, "status", "ok");
+    add_tamper(c, f);
     send_frame(c, f);
     return 0;
 }
@@ -434,7 +538,7 @@ static void run_one_check(struct child *c, const char *name)
         return;
     }
     measure_begin(&span);
-    obs = PyObject_CallMethod(c->rt, "run_check", "OOO", fn, c->sub, c->h);
+    obs = PyObject_CallFunctionObjArgs(fn, c->sub, c->h, NULL);
     measure_end(&span, &fig);
     if (obs == NULL) {
         cJSON_AddStringToObject(f, "status", "error");
@@ -459,6 +563,7 @@ static void run_one_check(struct child *c, const char *name)
     log = embed_log_take();
     if (log != NULL)
         cJSON_AddItemToObject(f, "log", log);
+    add_tamper(c, f);
     send_frame(c, f);
 }
 
@@ -476,14 +581,19 @@ static void flush_python_streams(void)
 
 _Noreturn void worker_child_main(const struct worker_child_args *a)
 {
-    struct child c = {a, NULL, NULL, NULL, NULL};
+    struct child c;
     const struct worker_spec *spec = a->spec;
     struct measure_span run;
     struct measure_figures fig;
     cJSON *f;
     size_t i;
 
+    memset(&c, 0, sizeof c);
+    c.a = a;
+    /* A file past RLIMIT_FSIZE becomes OSError(EFBIG), not a dead worker. */
+    signal(SIGXFSZ, SIG_IGN);
     setup(&c);
+    watch_snapshot(&c);
     confine(&c);
     send_frame(&c, new_frame(&c, "hello"));
     measure_begin(&run);

@@ -34,7 +34,17 @@ def completion_for(prompt: str) -> str:
 
 
 class FakeLLMClient:
-    """Async client with per-prompt latency, failures and a concurrency cap."""
+    """Async client with per-prompt latency, failures and a concurrency cap.
+
+    The C counters are reached through class attributes bound at import, so
+    rebinding `_pyharness` or `asyncio.sleep` afterwards changes nothing here.
+    """
+
+    __slots__ = ("name", "_id", "_latency", "_latencies", "_fail")
+    _new = staticmethod(_pyharness.client_new)
+    _begin = staticmethod(_pyharness.client_begin)
+    _end = staticmethod(_pyharness.client_end)
+    _sleep = staticmethod(asyncio.sleep)
 
     def __init__(
         self,
@@ -45,21 +55,21 @@ class FakeLLMClient:
         latencies: Mapping[str, float] | None = None,
     ) -> None:
         self.name = name
-        self._id = _pyharness.client_new(name, cap)
+        self._id = self._new(name, cap)
         self._latency = float(latency)
         self._latencies = dict(latencies or {})
         self._fail = frozenset(fail)
 
     async def complete(self, prompt: str) -> str:
         """Return the model's answer to `prompt`, or raise RateLimitError / CompletionError."""
-        token = _pyharness.client_begin(self._id)
+        token = self._begin(self._id)
         if token < 0:
-            await asyncio.sleep(0)
-            raise RateLimitError(f"429 Too Many Requests: more than the server's cap in flight")
+            await self._sleep(0)
+            raise RateLimitError("429 Too Many Requests: more than the server's cap in flight")
         try:
-            await asyncio.sleep(self._latencies.get(prompt, self._latency))
+            await self._sleep(self._latencies.get(prompt, self._latency))
             if prompt in self._fail:
                 raise CompletionError(f"500 model error on prompt {prompt!r}")
             return completion_for(prompt)
         finally:
-            _pyharness.client_end(token)
+            self._end(token)

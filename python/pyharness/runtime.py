@@ -7,6 +7,7 @@ compares it with the reference's observation outside this process.
 
 from __future__ import annotations
 
+import builtins
 import importlib.util
 import os
 import posix
@@ -50,7 +51,14 @@ def scrub_environ(keep: dict[str, str]) -> None:
 
 def load_checks(source: str, filename: str) -> dict[str, Callable[..., Any]]:
     """Execute a checks.py source and return its `check_<name>` functions by name."""
-    namespace: dict[str, Any] = {"__name__": "pyharness_checks", "__file__": filename}
+    # A private copy of the builtins, taken before any submission runs: a
+    # submission that rebinds builtins.list or builtins.next later does not
+    # change what the checks call.
+    namespace: dict[str, Any] = {
+        "__name__": "pyharness_checks",
+        "__file__": filename,
+        "__builtins__": dict(vars(builtins)),
+    }
     exec(compile(source, filename, "exec"), namespace)
     return {
         name[len("check_"):]: fn
