@@ -29,10 +29,12 @@ demo: build
 	-./$(BUILD)/pyharness run generators-streaming exercises/generators-streaming/examples/bad_eager.py
 
 # The whole suite, then the unit and integration tests again under ASan+UBSan,
-# then the lint checks (banned functions, formatting).
+# then a short fuzzing pass over every parser of untrusted bytes, then the
+# lint checks (banned functions, formatting).
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS)
 	$(MAKE) test-asan
+	PH_FUZZ_SECONDS=15 sh tests/fuzz/run_smoke.sh
 	sh tools/lint.sh
 
 test-asan: deps

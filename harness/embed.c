@@ -14,7 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "fileio.h"
 #include "measure.h"
 #include "paths.h"
 #include "sandbox_audit.h"
@@ -28,6 +30,8 @@
 #define NAME_MAX_LEN 64
 #define CLIENT_MAX_TOKENS (1u << 22) /* calls one fake client may see in one check */
 #define MAX_REPEAT 100
+#define CODE_CACHE_SLOTS 32             /* exercises' checks.py files kept compiled */
+#define CODE_SOURCE_MAX (1024 * 1024)   /* a checks.py is code, not data */
 
 struct mlabel {
     char label[NAME_MAX_LEN];
@@ -575,12 +579,78 @@ enum ph_rc embed_init(const struct embed_options *opts, struct ph_err *err)
         }
         Py_DECREF(m);
     }
+    /* Move everything imported so far out of the collector's reach: forked
+     * workers then never traverse (and so never copy-on-write) those pages. */
+    {
+        PyObject *r = PyRun_String("__import__('gc').freeze()", Py_eval_input,
+                                   PyModule_GetDict(PyImport_AddModule("__main__")),
+                                   PyModule_GetDict(PyImport_AddModule("__main__")));
+        if (r == NULL)
+            return ph_errf(err, PH_EPYTHON, "gc.freeze() failed");
+        Py_DECREF(r);
+    }
     v = Py_GetVersion();
     for (i = 0; i + 1 < sizeof pyversion && v[i] != '\0' && v[i] != ' '; i++)
         pyversion[i] = v[i];
     pyversion[i] = '\0';
     ready = 1;
     return PH_OK;
+}
+
+struct code_slot {
+    char path[4096];
+    off_t size;
+    struct timespec mtime;
+    PyObject *code; /* new ref, kept for the life of the process */
+};
+
+static struct code_slot code_cache[CODE_CACHE_SLOTS];
+static size_t code_next;
+
+void *embed_compile_cached(const char *path, const char *filename, struct ph_err *err)
+{
+    struct stat st;
+    struct code_slot *slot;
+    char *src = NULL;
+    size_t len = 0, i;
+    PyObject *code; /* new ref */
+
+    if (stat(path, &st) != 0) {
+        ph_errf(err, PH_EINPUT, "%s: cannot read", path);
+        return NULL;
+    }
+    for (i = 0; i < CODE_CACHE_SLOTS; i++) {
+        slot = &code_cache[i];
+        if (slot->code != NULL && strcmp(slot->path, path) == 0 && slot->size == st.st_size &&
+            slot->mtime.tv_sec == st.st_mtim.tv_sec && slot->mtime.tv_nsec == st.st_mtim.tv_nsec)
+            return slot->code;
+    }
+    if (fileio_read(path, CODE_SOURCE_MAX, &src, &len, err) != PH_OK)
+        return NULL;
+    code = Py_CompileString(src, filename, Py_file_input);
+    free(src);
+    if (code == NULL) {
+        PyObject *type, *value, *tb; /* new refs */
+        PyObject *s = NULL;          /* new ref */
+        PyErr_Fetch(&type, &value, &tb);
+        if (value != NULL)
+            s = PyObject_Str(value);
+        ph_errf(err, PH_EINPUT, "%s: does not compile: %s", path,
+                s != NULL && PyUnicode_AsUTF8(s) != NULL ? PyUnicode_AsUTF8(s) : "?");
+        Py_XDECREF(s);
+        Py_XDECREF(type);
+        Py_XDECREF(value);
+        Py_XDECREF(tb);
+        PyErr_Clear();
+        return NULL;
+    }
+    slot = &code_cache[code_next++ % CODE_CACHE_SLOTS];
+    Py_XDECREF(slot->code);
+    snprintf(slot->path, sizeof slot->path, "%s", path);
+    slot->size = st.st_size;
+    slot->mtime = st.st_mtim;
+    slot->code = code;
+    return code;
 }
 
 int embed_ready(void)

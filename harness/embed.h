@@ -30,6 +30,15 @@ enum ph_rc embed_init(const struct embed_options *opts, struct ph_err *err);
 /* 1 once embed_init() succeeded. */
 int embed_ready(void);
 
+/*
+ * Compile a trusted Python file (an exercise's checks.py) once per process
+ * and keep the code object, keyed by path, size and mtime, so that each
+ * forked worker only executes it.  Compiling runs no code.  Returns a
+ * borrowed PyObject * (a code object) valid for the life of the process, or
+ * NULL with `err` set (a syntax error names the file and line).
+ */
+void *embed_compile_cached(const char *path, const char *filename, struct ph_err *err);
+
 /* Finalise the interpreter (the supervisor at exit). */
 void embed_finalize(void);
 

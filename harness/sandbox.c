@@ -75,6 +75,7 @@
 #define NOFILE_LIMIT 256    /* multiprocessing needs a few dozen */
 #define STACK_LIMIT (64ul * 1024 * 1024)
 #define SHM_SIZE "64m"    /* /dev/shm for multiprocessing's semaphores */
+#define TERM_WAIT_MS 1000 /* how long the reaper may take to end a run it was asked to end */
 #define KILL_WAIT_MS 5000 /* how long sandbox_kill waits for a namespace to empty */
 #define MAX_RUNS 256      /* runs tracked at once by one supervisor */
 
@@ -539,13 +540,30 @@ static void scrub_env_block(void)
 
 /* ---- process creation ---- */
 
-/* The namespace's PID 1: reap everything, end the run when the worker ends. */
+/* SIGTERM from the supervisor: end the run.  kill() is async-signal-safe. */
+static void reaper_on_term(int sig)
+{
+    (void)sig;
+    (void)kill(-1, SIGKILL);
+}
+
+/*
+ * The namespace's PID 1: reap everything, end the run when the worker ends.
+ * The supervisor ends a run early (timeout, output cap) with SIGTERM rather
+ * than SIGKILL, so that the reaper still reaps the worker: its CPU time then
+ * reaches the supervisor's wait4() through the relay.
+ */
 static void reaper_loop(pid_t worker, int status_fd)
 {
     int worker_status = 0;
     int have_worker = 0;
+    struct sigaction sa;
 
     reset_signals();
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = reaper_on_term;
+    sigemptyset(&sa.sa_mask);
+    (void)sigaction(SIGTERM, &sa, NULL);
     close_all_but(status_fd);
     for (;;) {
         int st = 0;
@@ -1452,16 +1470,58 @@ int sandbox_confined(void)
 /* ---- sandbox_kill ---- */
 
 /* Wait until the process behind `pidfd` has exited, at most `ms`. */
-static void wait_pidfd(int pidfd, int ms)
+/* 1 when the process behind `pidfd` exited within `ms`. */
+static int wait_pidfd(int pidfd, int ms)
 {
     struct pollfd pfd = {.fd = pidfd, .events = POLLIN};
+    int n;
 
-    while (poll(&pfd, 1, ms) < 0 && errno == EINTR)
-        ;
+    do {
+        n = poll(&pfd, 1, ms);
+    } while (n < 0 && errno == EINTR);
+    return n > 0;
 }
 
 /* Kill every process running as `uid`: a helper with that uid calls kill(-1),
  * which reaches exactly those processes, until none is left. */
+/* 1 when some process running as `uid`, other than the caller, is not a
+ * zombie (from /proc). */
+static int uid_has_live_process(uid_t uid)
+{
+    DIR *d = opendir("/proc");
+    struct dirent *e;
+    int live = 0;
+
+    if (d == NULL)
+        return 1;
+    for (e = readdir(d); e != NULL && !live; e = readdir(d)) {
+        char path[64], buf[1024];
+        const char *state, *uidline;
+        ssize_t n;
+        int fd;
+
+        if (e->d_name[0] < '0' || e->d_name[0] > '9' || strtol(e->d_name, NULL, 10) == getpid())
+            continue;
+        snprintf(path, sizeof path, "/proc/%s/status", e->d_name);
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+            continue;
+        n = read(fd, buf, sizeof buf - 1);
+        close(fd);
+        if (n <= 0)
+            continue;
+        buf[n] = '\0';
+        state = strstr(buf, "\nState:\t");
+        uidline = strstr(buf, "\nUid:\t");
+        if (state == NULL || uidline == NULL)
+            continue;
+        if (strtoul(uidline + 6, NULL, 10) == (unsigned long)uid && state[8] != 'Z')
+            live = 1;
+    }
+    closedir(d);
+    return live;
+}
+
 static void kill_uid(uid_t uid)
 {
     pid_t pid = fork();
@@ -1474,6 +1534,10 @@ static void kill_uid(uid_t uid)
             _exit(1);
         for (int i = 0; i < 1000; i++) {
             if (kill(-1, SIGKILL) != 0 && errno == ESRCH)
+                _exit(0);
+            /* kill() also "reaches" zombies (the worker waits for the
+             * supervisor's wait4): done once only zombies are left. */
+            if (i > 0 && !uid_has_live_process(uid))
                 _exit(0);
             usleep(1000);
         }
@@ -1552,8 +1616,12 @@ void sandbox_kill(pid_t pid)
         /* The namespace's init: when it dies the kernel kills the rest, and it
          * has exited only once they are all gone. */
         if (r->reaper_pidfd >= 0) {
-            (void)sys_pidfd_send_signal(r->reaper_pidfd, SIGKILL);
-            wait_pidfd(r->reaper_pidfd, KILL_WAIT_MS);
+            /* Ask first (see reaper_loop), then insist. */
+            (void)sys_pidfd_send_signal(r->reaper_pidfd, SIGTERM);
+            if (!wait_pidfd(r->reaper_pidfd, TERM_WAIT_MS)) {
+                (void)sys_pidfd_send_signal(r->reaper_pidfd, SIGKILL);
+                wait_pidfd(r->reaper_pidfd, KILL_WAIT_MS);
+            }
         } else {
             (void)kill(r->reaper, SIGKILL);
         }

@@ -26,6 +26,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "embed.h"
 #include "exercise.h"
 #include "fileio.h"
 #include "measure.h"
@@ -502,6 +503,7 @@ enum ph_rc worker_run(const struct worker_spec *spec, struct worker_result *res,
     int pres[2] = {-1, -1}, pout[2] = {-1, -1}, perr[2] = {-1, -1};
     int fds[3];
     enum ph_rc rc = PH_EINTERNAL;
+    void *checks_code;
     size_t i;
     pid_t pid;
 
@@ -524,6 +526,14 @@ enum ph_rc worker_run(const struct worker_spec *spec, struct worker_result *res,
     rc = make_nonce(r.nonce, sizeof r.nonce, err);
     if (rc != PH_OK)
         return rc;
+    {
+        char cpath[PATH_MAX];
+        snprintf(cpath, sizeof cpath, "%s/checks.py", ex->dir);
+        checks_code = embed_compile_cached(cpath, "checks.py", err);
+        if (checks_code == NULL)
+            return err->rc;
+    }
+    worker_child_prepare();
     rc = prepare_scratch(spec, scratch, sizeof scratch, module_copy, sizeof module_copy, err);
     if (rc != PH_OK)
         return rc;
@@ -545,6 +555,7 @@ enum ph_rc worker_run(const struct worker_spec *spec, struct worker_result *res,
     args.spec = spec;
     args.scratch = scratch;
     args.module_path = module_copy;
+    args.checks_code = checks_code;
     memcpy(args.nonce, r.nonce, sizeof args.nonce);
     fflush(stdout);
     fflush(stderr);

@@ -109,8 +109,13 @@ struct worker_child_args {
     int result_fd;
     const char *scratch;
     const char *module_path; /* the copy inside scratch */
+    void *checks_code;       /* compiled checks.py (embed_compile_cached), borrowed */
     char nonce[40];
 };
+
+/* Snapshot, in the supervisor, what workers later check for tampering
+ * (worker_child.c).  Idempotent; called by worker_run() before each fork. */
+void worker_child_prepare(void);
 
 /* The worker process's body (worker_child.c).  Never returns. */
 _Noreturn void worker_child_main(const struct worker_child_args *a);

@@ -28,7 +28,6 @@
 #include "sandbox_audit.h"
 #include "worker.h"
 
-#define CHECKS_SOURCE_MAX (1024 * 1024)
 #define OBS_MAX_DEPTH 64
 #define OBS_MAX_NODES 2000000
 #define EXACT_INT_LIMIT 9007199254740992LL /* 2^53: beyond it a JSON number loses digits */
@@ -48,10 +47,6 @@ struct child {
     const struct worker_child_args *a;
     PyObject *rt;     /* pyharness.runtime, new ref */
     PyObject *describe; /* runtime.describe_exception, bound before submission code; new ref */
-    PyObject *watch_dicts[WATCH_MAX]; /* live module dicts, new refs */
-    PyObject *watch_snaps[WATCH_MAX]; /* their callables at start-up, new refs */
-    const char *watch_names[WATCH_MAX];
-    size_t nwatch;
     int violation_reported;
     PyObject *checks; /* dict name -> function, new ref */
     PyObject *h;      /* the Harness object, new ref */
@@ -350,12 +345,27 @@ static PyObject *params_object(const cJSON *params)
     return res;
 }
 
-/* Remember, for each watched module, every callable or module it holds. */
-static void watch_snapshot(struct child *c)
+/*
+ * The watched modules' callables, snapshotted once in the supervisor (after
+ * the pre-imports, before any fork): every worker inherits the same objects,
+ * so identity comparisons stay valid in the child.
+ */
+static struct {
+    PyObject *dicts[WATCH_MAX]; /* live module dicts, new refs */
+    PyObject *snaps[WATCH_MAX]; /* their callables and submodules, new refs */
+    const char *names[WATCH_MAX];
+    size_t n;
+    int done;
+} watch;
+
+void worker_child_prepare(void)
 {
     size_t i;
 
-    for (i = 0; watched_modules[i] != NULL && c->nwatch < WATCH_MAX; i++) {
+    if (watch.done)
+        return;
+    watch.done = 1;
+    for (i = 0; watched_modules[i] != NULL && watch.n < WATCH_MAX; i++) {
         PyObject *mod = PyImport_ImportModule(watched_modules[i]); /* new ref */
         PyObject *d, *snap, *k, *v;                                 /* d, k, v borrowed */
         Py_ssize_t pos = 0;
@@ -365,18 +375,20 @@ static void watch_snapshot(struct child *c)
         }
         d = PyModule_GetDict(mod);
         snap = PyDict_New();
-        if (snap == NULL)
-            die("out of memory");
+        if (snap == NULL) {
+            PyErr_Clear();
+            Py_DECREF(mod);
+            return;
+        }
         while (PyDict_Next(d, &pos, &k, &v))
-            if (PyCallable_Check(v) || PyModule_Check(v))
-                if (PyDict_SetItem(snap, k, v) != 0)
-                    die("out of memory");
+            if ((PyCallable_Check(v) || PyModule_Check(v)) && PyDict_SetItem(snap, k, v) != 0)
+                PyErr_Clear();
         Py_INCREF(d);
         Py_DECREF(mod);
-        c->watch_dicts[c->nwatch] = d;
-        c->watch_snaps[c->nwatch] = snap;
-        c->watch_names[c->nwatch] = watched_modules[i];
-        c->nwatch++;
+        watch.dicts[watch.n] = d;
+        watch.snaps[watch.n] = snap;
+        watch.names[watch.n] = watched_modules[i];
+        watch.n++;
     }
 }
 
@@ -397,22 +409,22 @@ static void watch_verify(struct child *c, cJSON *arr)
         cJSON_AddItemToArray(arr, cJSON_CreateString(msg));
         c->violation_reported = 1;
     }
-    for (i = 0; i < c->nwatch; i++) {
+    for (i = 0; i < watch.n; i++) {
         PyObject *k, *v, *now; /* borrowed */
         Py_ssize_t pos = 0;
-        while (PyDict_Next(c->watch_snaps[i], &pos, &k, &v)) {
-            now = PyDict_GetItemWithError(c->watch_dicts[i], k);
+        while (PyDict_Next(watch.snaps[i], &pos, &k, &v)) {
+            now = PyDict_GetItemWithError(watch.dicts[i], k);
             if (now != v) {
                 const char *name = PyUnicode_Check(k) ? PyUnicode_AsUTF8(k) : NULL;
                 PyErr_Clear();
                 snprintf(msg, sizeof msg, "the submission %s %s.%s", now ? "replaced" : "deleted",
-                         c->watch_names[i], name ? name : "?");
+                         watch.names[i], name ? name : "?");
                 cJSON_AddItemToArray(arr, cJSON_CreateString(msg));
                 /* Report each change once. */
                 if (now != NULL)
-                    PyDict_SetItem(c->watch_snaps[i], k, now);
+                    PyDict_SetItem(watch.snaps[i], k, now);
                 else
-                    PyDict_DelItem(c->watch_snaps[i], k);
+                    PyDict_DelItem(watch.snaps[i], k);
                 return;
             }
         }
@@ -435,10 +447,6 @@ static void add_tamper(struct child *c, cJSON *frame)
 static void setup(struct child *c)
 {
     const struct worker_spec *spec = c->a->spec;
-    char path[PATH_MAX];
-    char *src = NULL;
-    size_t len = 0;
-    struct ph_err err = {0};
     PyObject *params = NULL; /* new ref */
 
     if (chdir(c->a->scratch) != 0)
@@ -447,14 +455,11 @@ static void setup(struct child *c)
     if (c->rt == NULL)
         die("cannot import pyharness.runtime");
     scrub_environment(c);
-    snprintf(path, sizeof path, "%s/checks.py", spec->ex->dir);
-    if (fileio_read(path, CHECKS_SOURCE_MAX, &src, &len, &err) != PH_OK)
-        die(err.msg);
     c->describe = PyObject_GetAttrString(c->rt, "describe_exception");
     if (c->describe == NULL)
         die("pyharness.runtime has no describe_exception");
-    c->checks = PyObject_CallMethod(c->rt, "load_checks", "ss", src, "checks.py");
-    free(src);
+    c->checks = PyObject_CallMethod(c->rt, "load_checks", "Os", (PyObject *)c->a->checks_code,
+                                    "checks.py");
     if (c->checks == NULL)
         die("the exercise's checks.py failed to load");
     params = params_object(spec->params);
@@ -593,7 +598,6 @@ _Noreturn void worker_child_main(const struct worker_child_args *a)
     /* A file past RLIMIT_FSIZE becomes OSError(EFBIG), not a dead worker. */
     signal(SIGXFSZ, SIG_IGN);
     setup(&c);
-    watch_snapshot(&c);
     confine(&c);
     send_frame(&c, new_frame(&c, "hello"));
     measure_begin(&run);

@@ -13,7 +13,7 @@ import os
 import posix
 import sys
 import traceback
-from types import ModuleType
+from types import CodeType, ModuleType
 from typing import Any, Callable
 
 from .harness import Harness
@@ -49,8 +49,9 @@ def scrub_environ(keep: dict[str, str]) -> None:
         os.environ._data[os.environ.encodekey(key)] = os.environ.encodevalue(value)  # type: ignore[attr-defined]
 
 
-def load_checks(source: str, filename: str) -> dict[str, Callable[..., Any]]:
-    """Execute a checks.py source and return its `check_<name>` functions by name."""
+def load_checks(source: str | CodeType, filename: str) -> dict[str, Callable[..., Any]]:
+    """Execute checks.py (source, or code the host compiled once) and return
+    its `check_<name>` functions by name."""
     # A private copy of the builtins, taken before any submission runs: a
     # submission that rebinds builtins.list or builtins.next later does not
     # change what the checks call.
@@ -59,7 +60,8 @@ def load_checks(source: str, filename: str) -> dict[str, Callable[..., Any]]:
         "__file__": filename,
         "__builtins__": dict(vars(builtins)),
     }
-    exec(compile(source, filename, "exec"), namespace)
+    code = source if isinstance(source, CodeType) else compile(source, filename, "exec")
+    exec(code, namespace)
     return {
         name[len("check_"):]: fn
         for name, fn in namespace.items()
