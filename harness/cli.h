@@ -11,7 +11,7 @@
 
 /* Exit statuses of every subcommand. */
 enum {
-    CLI_EXIT_OK = 0,       /* all checks passed / the command did its job */
+    CLI_EXIT_OK = 0, /* all checks passed / the command did its job */
     CLI_EXIT_NOT_PASSED = 1,
     CLI_EXIT_INPUT = 2,    /* bad usage or bad input */
     CLI_EXIT_INTERNAL = 3, /* the harness itself failed */

@@ -68,7 +68,7 @@ static void validate_one(const char *arg, struct tally *t)
     }
     if (ex->question == NULL || ex->model_answer == NULL || ex->rubric == NULL)
         say(t, 0, ex->id, "%s: missing %s", ex->json_path,
-            ex->question == NULL ? "\"question\""
+            ex->question == NULL       ? "\"question\""
             : ex->model_answer == NULL ? "\"model_answer\""
                                        : "\"rubric\"");
     else
@@ -86,7 +86,8 @@ static void validate_one(const char *arg, struct tally *t)
         say(t, 0, ex->id, "starter: %s%s", err.msg, "");
     else
         say(t, strcmp(verdict, "passed") != 0, ex->id, "starter.py: %s%s", verdict,
-            strcmp(verdict, "passed") != 0 ? " (as it should: no solution yet)" : " but must not pass");
+            strcmp(verdict, "passed") != 0 ? " (as it should: no solution yet)"
+                                           : " but must not pass");
     snprintf(path, sizeof path, "%s/examples/expected.json", ex->dir);
     ph_err_clear(&err);
     if (fileio_read(path, EXPECTED_MAX, &text, &len, &err) != PH_OK) {
@@ -98,7 +99,8 @@ static void validate_one(const char *arg, struct tally *t)
         say(t, 0, ex->id, "%s: must be an object naming at least 3 examples%s", path, "");
         goto out;
     }
-    cJSON_ArrayForEach(it, expected) {
+    cJSON_ArrayForEach(it, expected)
+    {
         char file[4096];
         if (!cJSON_IsString(it)) {
             say(t, 0, ex->id, "examples/expected.json: \"%s\" must map to a verdict name%s",

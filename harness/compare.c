@@ -124,16 +124,15 @@ struct ctx {
     size_t whycap;
 };
 
-static int differ(struct ctx *c, const char *path, const char *what, const cJSON *e,
-                  const cJSON *g)
+static int differ(struct ctx *c, const char *path, const char *what, const cJSON *e, const cJSON *g)
 {
     char eb[120], gb[120];
 
     if (c->show && e != NULL && g != NULL) {
         compare_render(e, eb, sizeof eb);
         compare_render(g, gb, sizeof gb);
-        snprintf(c->why, c->whycap, "at %s: %s: expected %s, got %s", path[0] ? path : "top",
-                 what, eb, gb);
+        snprintf(c->why, c->whycap, "at %s: %s: expected %s, got %s", path[0] ? path : "top", what,
+                 eb, gb);
     } else {
         snprintf(c->why, c->whycap, "at %s: %s", path[0] ? path : "top", what);
     }

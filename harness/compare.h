@@ -16,8 +16,8 @@
 #include <cjson/cJSON.h>
 
 struct compare_opts {
-    double rel_tol, abs_tol;   /* for floats only */
-    char *const *ignore;       /* top-level object keys to skip */
+    double rel_tol, abs_tol; /* for floats only */
+    char *const *ignore;     /* top-level object keys to skip */
     size_t nignore;
 };
 

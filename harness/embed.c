@@ -30,8 +30,8 @@
 #define NAME_MAX_LEN 64
 #define CLIENT_MAX_TOKENS (1u << 22) /* calls one fake client may see in one check */
 #define MAX_REPEAT 100
-#define CODE_CACHE_SLOTS 32             /* exercises' checks.py files kept compiled */
-#define CODE_SOURCE_MAX (1024 * 1024)   /* a checks.py is code, not data */
+#define CODE_CACHE_SLOTS 32           /* exercises' checks.py files kept compiled */
+#define CODE_SOURCE_MAX (1024 * 1024) /* a checks.py is code, not data */
 
 struct mlabel {
     char label[NAME_MAX_LEN];
@@ -152,13 +152,12 @@ fail:
 
 static PyObject *figures_dict(const struct measure_figures *f)
 {
-    return Py_BuildValue("{s:L,s:L,s:L,s:L,s:L,s:L,s:L,s:L,s:d}", "wall_ns", (long long)f->wall_ns,
-                         "cpu_ns", (long long)f->cpu_ns, "children_cpu_ns",
-                         (long long)f->children_cpu_ns, "py_peak_bytes",
-                         (long long)f->py_peak_bytes, "py_current_bytes",
-                         (long long)f->py_current_bytes, "py_allocs", (long long)f->py_allocs,
-                         "rss_peak_bytes", (long long)f->rss_peak_bytes, "rss_growth_bytes",
-                         (long long)f->rss_growth_bytes, "parallelism", f->parallelism);
+    return Py_BuildValue(
+        "{s:L,s:L,s:L,s:L,s:L,s:L,s:L,s:L,s:d}", "wall_ns", (long long)f->wall_ns, "cpu_ns",
+        (long long)f->cpu_ns, "children_cpu_ns", (long long)f->children_cpu_ns, "py_peak_bytes",
+        (long long)f->py_peak_bytes, "py_current_bytes", (long long)f->py_current_bytes,
+        "py_allocs", (long long)f->py_allocs, "rss_peak_bytes", (long long)f->rss_peak_bytes,
+        "rss_growth_bytes", (long long)f->rss_growth_bytes, "parallelism", f->parallelism);
 }
 
 /* Call fn(*args, **kwargs) inside a measurement span.  Returns a new ref. */
@@ -186,7 +185,7 @@ static PyObject *py_measure(PyObject *self, PyObject *args, PyObject *kwargs)
         PyErr_SetString(PyExc_TypeError, "measure(fn, *args, **kwargs): fn is required");
         return NULL;
     }
-    fn = PyTuple_GET_ITEM(args, 0); /* borrowed */
+    fn = PyTuple_GET_ITEM(args, 0);                           /* borrowed */
     rest = PyTuple_GetSlice(args, 1, PyTuple_GET_SIZE(args)); /* new ref */
     if (rest == NULL)
         goto done;
@@ -316,7 +315,8 @@ static PyObject *py_client_begin(PyObject *self, PyObject *args)
 
     if (!PyArg_ParseTuple(args, "l:client_begin", &id))
         return NULL;
-    if ((k = client_get(id)) == NULL)
+    k = client_get(id);
+    if (k == NULL)
         return NULL;
     k->calls++;
     if (k->first_ns == 0)
@@ -358,7 +358,8 @@ static PyObject *py_client_end(PyObject *self, PyObject *args)
         return NULL;
     id = (long)(tok >> 40);
     seq = (size_t)(tok & ((1LL << 40) - 1));
-    if (tok < 0 || (k = client_get(id)) == NULL) {
+    k = tok < 0 ? NULL : client_get(id);
+    if (k == NULL) {
         PyErr_Clear();
         if (nclients > 0)
             clients[0].bad_tokens++;
@@ -451,10 +452,16 @@ static PyMethodDef methods[] = {
 };
 
 static struct PyModuleDef module = {
-    PyModuleDef_HEAD_INIT, "_pyharness",
+    PyModuleDef_HEAD_INIT,
+    "_pyharness",
     "Measurements taken from C by the pyharness host.  Figures here cannot be changed from "
     "Python.",
-    -1, methods, NULL, NULL, NULL, NULL,
+    -1,
+    methods,
+    NULL,
+    NULL,
+    NULL,
+    NULL,
 };
 
 static PyObject *init_module(void)
@@ -466,14 +473,47 @@ static PyObject *init_module(void)
 
 /* Imported once in the supervisor so forked workers start warm. */
 static const char *const preimports[] = {
-    "pyharness.runtime", "asyncio", "json", "re", "collections", "itertools", "functools",
-    "contextlib", "contextvars", "threading", "concurrent.futures", "multiprocessing",
-    "multiprocessing.pool", "multiprocessing.connection", "multiprocessing.spawn",
-    "multiprocessing.popen_fork", "multiprocessing.popen_spawn_posix",
-    "multiprocessing.popen_forkserver", "multiprocessing.forkserver", "multiprocessing.queues",
-    "multiprocessing.synchronize", "multiprocessing.resource_tracker", "cProfile", "pstats",
-    "time", "math", "statistics", "heapq", "dataclasses", "typing", "traceback", "tempfile",
-    "string", "random", "struct", "io", "pickle", "queue", "operator", "bisect", NULL,
+    "pyharness.runtime",
+    "asyncio",
+    "json",
+    "re",
+    "collections",
+    "itertools",
+    "functools",
+    "contextlib",
+    "contextvars",
+    "threading",
+    "concurrent.futures",
+    "multiprocessing",
+    "multiprocessing.pool",
+    "multiprocessing.connection",
+    "multiprocessing.spawn",
+    "multiprocessing.popen_fork",
+    "multiprocessing.popen_spawn_posix",
+    "multiprocessing.popen_forkserver",
+    "multiprocessing.forkserver",
+    "multiprocessing.queues",
+    "multiprocessing.synchronize",
+    "multiprocessing.resource_tracker",
+    "cProfile",
+    "pstats",
+    "time",
+    "math",
+    "statistics",
+    "heapq",
+    "dataclasses",
+    "typing",
+    "traceback",
+    "tempfile",
+    "string",
+    "random",
+    "struct",
+    "io",
+    "pickle",
+    "queue",
+    "operator",
+    "bisect",
+    NULL,
 };
 
 static enum ph_rc status_err(PyStatus st, const char *what, struct ph_err *err)
@@ -505,8 +545,7 @@ out:
     return rc;
 }
 
-static enum ph_rc start_interpreter(int argc, char **argv, const char *command,
-                                    struct ph_err *err)
+static enum ph_rc start_interpreter(int argc, char **argv, const char *command, struct ph_err *err)
 {
     PyConfig config;
     PyStatus st;

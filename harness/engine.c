@@ -103,7 +103,8 @@ enum ph_rc engine_run(const struct exercise *ex, const struct engine_opts *opts,
     spec.role = WORKER_REFERENCE;
     spec.module_path = path;
     spec.display_name = "reference.py";
-    if ((rc = worker_run(&spec, &ref, err)) != PH_OK)
+    rc = worker_run(&spec, &ref, err);
+    if (rc != PH_OK)
         goto done;
     if (ex->needs_baseline) {
         char bpath[4096];
@@ -111,14 +112,16 @@ enum ph_rc engine_run(const struct exercise *ex, const struct engine_opts *opts,
         spec.role = WORKER_BASELINE;
         spec.module_path = bpath;
         spec.display_name = "baseline.py";
-        if ((rc = worker_run(&spec, &base, err)) != PH_OK)
+        rc = worker_run(&spec, &base, err);
+        if (rc != PH_OK)
             goto done;
         in.base = &base;
     }
     spec.role = WORKER_CANDIDATE;
     spec.module_path = opts->submission_path;
     spec.display_name = name;
-    if ((rc = worker_run(&spec, &cand, err)) != PH_OK)
+    rc = worker_run(&spec, &cand, err);
+    if (rc != PH_OK)
         goto done;
     in.cand = &cand;
     in.ref = &ref;

@@ -7,17 +7,28 @@
 const char *ph_strerror(enum ph_rc rc)
 {
     switch (rc) {
-    case PH_OK: return "no error";
-    case PH_EUSAGE: return "bad usage";
-    case PH_EINPUT: return "bad input";
-    case PH_ENOMEM: return "out of memory";
-    case PH_EIO: return "I/O error";
-    case PH_EPYTHON: return "embedded Python error";
-    case PH_EWORKER: return "worker error";
-    case PH_ELIMIT: return "limit exceeded";
-    case PH_ENET: return "network error";
-    case PH_EPROTO: return "protocol error";
-    case PH_EINTERNAL: return "internal error";
+    case PH_OK:
+        return "no error";
+    case PH_EUSAGE:
+        return "bad usage";
+    case PH_EINPUT:
+        return "bad input";
+    case PH_ENOMEM:
+        return "out of memory";
+    case PH_EIO:
+        return "I/O error";
+    case PH_EPYTHON:
+        return "embedded Python error";
+    case PH_EWORKER:
+        return "worker error";
+    case PH_ELIMIT:
+        return "limit exceeded";
+    case PH_ENET:
+        return "network error";
+    case PH_EPROTO:
+        return "protocol error";
+    case PH_EINTERNAL:
+        return "internal error";
     }
     return "unknown error";
 }
@@ -46,9 +57,12 @@ void ph_err_clear(struct ph_err *err)
 int ph_rc_exit_status(enum ph_rc rc)
 {
     switch (rc) {
-    case PH_OK: return 0;
+    case PH_OK:
+        return 0;
     case PH_EUSAGE:
-    case PH_EINPUT: return 2;
-    default: return 3;
+    case PH_EINPUT:
+        return 2;
+    default:
+        return 3;
     }
 }

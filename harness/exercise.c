@@ -102,8 +102,8 @@ static int path_root_ok(const char *p)
 }
 
 /* A rule operand: a number, a bool, null, or a path string. */
-static enum ph_rc check_operand(const cJSON *v, const char *where, const char *ctx,
-                                int *uses_base, struct ph_err *err)
+static enum ph_rc check_operand(const cJSON *v, const char *where, const char *ctx, int *uses_base,
+                                struct ph_err *err)
 {
     if (v == NULL)
         return ph_errf(err, PH_EINPUT, "%s: missing field \"%s\"", where, ctx);
@@ -145,9 +145,8 @@ static enum ph_rc check_rule(const cJSON *r, const char *where, const char *ctx,
     for (i = 0; ops[i] != NULL; i++)
         found |= strcmp(op->valuestring, ops[i]) == 0;
     if (!found)
-        return ph_errf(err, PH_EINPUT,
-                       "%s: \"%s.op\" is \"%s\": expected le, lt, ge, gt, eq or ne", where, ctx,
-                       op->valuestring);
+        return ph_errf(err, PH_EINPUT, "%s: \"%s.op\" is \"%s\": expected le, lt, ge, gt, eq or ne",
+                       where, ctx, op->valuestring);
     it = cJSON_GetObjectItemCaseSensitive(r, "scale");
     if (it != NULL && !cJSON_IsNumber(it))
         return ph_errf(err, PH_EINPUT, "%s: \"%s.scale\" must be a number", where, ctx);
@@ -181,17 +180,20 @@ static enum ph_rc parse_check(const cJSON *c, size_t idx, const char *where,
         return rc;
     if (!is_identifier(out->name))
         return ph_errf(err, PH_EINPUT,
-                       "%s: \"%sname\" is \"%s\": use letters, digits and _ (a Python name)",
-                       where, ctx, out->name);
-    if ((rc = get_string(c, "description", 0, where, ctx, &out->description, err)) != PH_OK)
+                       "%s: \"%sname\" is \"%s\": use letters, digits and _ (a Python name)", where,
+                       ctx, out->name);
+    rc = get_string(c, "description", 0, where, ctx, &out->description, err);
+    if (rc != PH_OK)
         return rc;
-    if ((rc = get_string(c, "lesson", 0, where, ctx, &out->lesson, err)) != PH_OK)
+    rc = get_string(c, "lesson", 0, where, ctx, &out->lesson, err);
+    if (rc != PH_OK)
         return rc;
     it = cJSON_GetObjectItemCaseSensitive(c, "visible");
     if (it != NULL && !cJSON_IsBool(it))
         return ph_errf(err, PH_EINPUT, "%s: \"%svisible\" must be true or false", where, ctx);
     out->visible = cJSON_IsTrue(it);
-    if ((rc = get_number(c, "weight", 1.0, 0.0, 1000.0, where, ctx, &out->weight, err)) != PH_OK)
+    rc = get_number(c, "weight", 1.0, 0.0, 1000.0, where, ctx, &out->weight, err);
+    if (rc != PH_OK)
         return rc;
     rc = get_number(c, "timeout_s", DEFAULT_CHECK_TIMEOUT_S, 0.01, 3600.0, where, ctx,
                     &out->timeout_s, err);
@@ -205,16 +207,18 @@ static enum ph_rc parse_check(const cJSON *c, size_t idx, const char *where,
         else if (cJSON_IsString(it) && strcmp(it->valuestring, "none") == 0)
             out->compare = CHECK_COMPARE_NONE;
         else
-            return ph_errf(err, PH_EINPUT, "%s: \"%scompare\" must be \"equal\" or \"none\"",
-                           where, ctx);
+            return ph_errf(err, PH_EINPUT, "%s: \"%scompare\" must be \"equal\" or \"none\"", where,
+                           ctx);
     }
     tol = cJSON_GetObjectItemCaseSensitive(c, "tolerance");
     if (tol != NULL && !cJSON_IsObject(tol))
         return ph_errf(err, PH_EINPUT, "%s: \"%stolerance\" must be an object", where, ctx);
-    if ((rc = get_number(tol, "rel", 0.0, 0.0, 1.0, where, ctx, &d, err)) != PH_OK)
+    rc = get_number(tol, "rel", 0.0, 0.0, 1.0, where, ctx, &d, err);
+    if (rc != PH_OK)
         return rc;
     out->rel_tol = d;
-    if ((rc = get_number(tol, "abs", 0.0, 0.0, 1e300, where, ctx, &d, err)) != PH_OK)
+    rc = get_number(tol, "abs", 0.0, 0.0, 1e300, where, ctx, &d, err);
+    if (rc != PH_OK)
         return rc;
     out->abs_tol = d;
     it = cJSON_GetObjectItemCaseSensitive(c, "ignore");
@@ -227,10 +231,11 @@ static enum ph_rc parse_check(const cJSON *c, size_t idx, const char *where,
         out->ignore = calloc((size_t)cJSON_GetArraySize(it) + 1, sizeof *out->ignore);
         if (out->ignore == NULL)
             return ph_errf(err, PH_ENOMEM, "out of memory");
-        cJSON_ArrayForEach(s, it) {
+        cJSON_ArrayForEach(s, it)
+        {
             if (!cJSON_IsString(s))
-                return ph_errf(err, PH_EINPUT, "%s: \"%signore[%zu]\" must be a string", where,
-                               ctx, n);
+                return ph_errf(err, PH_EINPUT, "%s: \"%signore[%zu]\" must be a string", where, ctx,
+                               n);
             out->ignore[n] = dupstr(s->valuestring);
             if (out->ignore[n] == NULL)
                 return ph_errf(err, PH_ENOMEM, "out of memory");
@@ -245,18 +250,21 @@ static enum ph_rc parse_check(const cJSON *c, size_t idx, const char *where,
         char rctx[96];
         if (!cJSON_IsArray(it))
             return ph_errf(err, PH_EINPUT, "%s: \"%srules\" must be an array", where, ctx);
-        cJSON_ArrayForEach(r, it) {
+        cJSON_ArrayForEach(r, it)
+        {
             snprintf(rctx, sizeof rctx, "%srules[%zu]", ctx, n);
-            if ((rc = check_rule(r, where, rctx, uses_base, err)) != PH_OK)
+            rc = check_rule(r, where, rctx, uses_base, err);
+            if (rc != PH_OK)
                 return rc;
             n++;
         }
         out->rules = it;
     }
     if (out->compare == CHECK_COMPARE_NONE && out->rules == NULL)
-        return ph_errf(err, PH_EINPUT,
-                       "%s: check \"%s\" has compare \"none\" and no rules: nothing would decide it",
-                       where, out->name);
+        return ph_errf(
+            err, PH_EINPUT,
+            "%s: check \"%s\" has compare \"none\" and no rules: nothing would decide it", where,
+            out->name);
     return PH_OK;
 }
 
@@ -268,20 +276,21 @@ static enum ph_rc parse_limits(const cJSON *l, const char *where, struct exercis
 
     if (l != NULL && !cJSON_IsObject(l))
         return ph_errf(err, PH_EINPUT, "%s: \"limits\" must be an object", where);
-    if ((rc = get_number(l, "wall_s", DEFAULT_WALL_S, 0.1, 3600, where, "limits.", &out->wall_s,
-                         err)) != PH_OK)
+    rc = get_number(l, "wall_s", DEFAULT_WALL_S, 0.1, 3600, where, "limits.", &out->wall_s, err);
+    if (rc != PH_OK)
         return rc;
-    if ((rc = get_number(l, "cpu_s", DEFAULT_CPU_S, 0.1, 3600, where, "limits.", &out->cpu_s,
-                         err)) != PH_OK)
+    rc = get_number(l, "cpu_s", DEFAULT_CPU_S, 0.1, 3600, where, "limits.", &out->cpu_s, err);
+    if (rc != PH_OK)
         return rc;
-    if ((rc = get_number(l, "memory_mb", DEFAULT_MEMORY_MB, 16, 65536, where, "limits.", &mem,
-                         err)) != PH_OK)
+    rc = get_number(l, "memory_mb", DEFAULT_MEMORY_MB, 16, 65536, where, "limits.", &mem, err);
+    if (rc != PH_OK)
         return rc;
-    if ((rc = get_number(l, "output_kb", DEFAULT_OUTPUT_KB, 1, 1024 * 1024, where, "limits.",
-                         &outkb, err)) != PH_OK)
+    rc = get_number(l, "output_kb", DEFAULT_OUTPUT_KB, 1, 1024 * 1024, where, "limits.", &outkb,
+                    err);
+    if (rc != PH_OK)
         return rc;
-    if ((rc = get_number(l, "nproc", DEFAULT_NPROC, 1, 4096, where, "limits.", &nproc, err)) !=
-        PH_OK)
+    rc = get_number(l, "nproc", DEFAULT_NPROC, 1, 4096, where, "limits.", &nproc, err);
+    if (rc != PH_OK)
         return rc;
     out->memory_bytes = (size_t)(mem * 1024 * 1024);
     out->output_bytes = (size_t)(outkb * 1024);
@@ -296,22 +305,22 @@ static enum ph_rc parse_weights(const cJSON *w, const char *where, struct exerci
 
     if (w != NULL && !cJSON_IsObject(w))
         return ph_errf(err, PH_EINPUT, "%s: \"weights\" must be an object", where);
-    if ((rc = get_number(w, "correctness", 60, 0, 100, where, "weights.", &out->correctness,
-                         err)) != PH_OK)
+    rc = get_number(w, "correctness", 60, 0, 100, where, "weights.", &out->correctness, err);
+    if (rc != PH_OK)
         return rc;
-    if ((rc = get_number(w, "performance", 20, 0, 100, where, "weights.", &out->performance,
-                         err)) != PH_OK)
+    rc = get_number(w, "performance", 20, 0, 100, where, "weights.", &out->performance, err);
+    if (rc != PH_OK)
         return rc;
-    if ((rc = get_number(w, "explanation", 20, 0, 100, where, "weights.", &out->explanation,
-                         err)) != PH_OK)
+    rc = get_number(w, "explanation", 20, 0, 100, where, "weights.", &out->explanation, err);
+    if (rc != PH_OK)
         return rc;
     if (out->correctness + out->performance + out->explanation <= 0)
         return ph_errf(err, PH_EINPUT, "%s: \"weights\" add up to 0", where);
     return PH_OK;
 }
 
-static enum ph_rc parse_perf(const cJSON *p, const char *where, struct exercise *ex,
-                             int *uses_base, struct ph_err *err)
+static enum ph_rc parse_perf(const cJSON *p, const char *where, struct exercise *ex, int *uses_base,
+                             struct ph_err *err)
 {
     const cJSON *ratio;
     enum ph_rc rc;
@@ -321,29 +330,33 @@ static enum ph_rc parse_perf(const cJSON *p, const char *where, struct exercise 
     if (!cJSON_IsObject(p))
         return ph_errf(err, PH_EINPUT, "%s: \"performance\" must be an object", where);
     ex->perf.present = 1;
-    if ((rc = get_string(p, "check", 1, where, "performance.", &ex->perf.check, err)) != PH_OK)
+    rc = get_string(p, "check", 1, where, "performance.", &ex->perf.check, err);
+    if (rc != PH_OK)
         return rc;
     if (exercise_find_check(ex, ex->perf.check) < 0)
-        return ph_errf(err, PH_EINPUT, "%s: \"performance.check\" names \"%s\", which is not a check",
-                       where, ex->perf.check);
-    if ((rc = get_string(p, "describe", 0, where, "performance.", &ex->perf.describe, err)) !=
-        PH_OK)
+        return ph_errf(err, PH_EINPUT,
+                       "%s: \"performance.check\" names \"%s\", which is not a check", where,
+                       ex->perf.check);
+    rc = get_string(p, "describe", 0, where, "performance.", &ex->perf.describe, err);
+    if (rc != PH_OK)
         return rc;
     ratio = cJSON_GetObjectItemCaseSensitive(p, "ratio");
     if (!cJSON_IsObject(ratio))
-        return ph_errf(err, PH_EINPUT, "%s: \"performance.ratio\" must be {\"num\": ..., \"den\": ...}",
-                       where);
+        return ph_errf(err, PH_EINPUT,
+                       "%s: \"performance.ratio\" must be {\"num\": ..., \"den\": ...}", where);
     ex->perf.num = cJSON_GetObjectItemCaseSensitive(ratio, "num");
     ex->perf.den = cJSON_GetObjectItemCaseSensitive(ratio, "den");
-    if ((rc = check_operand(ex->perf.num, where, "performance.ratio.num", uses_base, err)) != PH_OK)
+    rc = check_operand(ex->perf.num, where, "performance.ratio.num", uses_base, err);
+    if (rc != PH_OK)
         return rc;
-    if ((rc = check_operand(ex->perf.den, where, "performance.ratio.den", uses_base, err)) != PH_OK)
+    rc = check_operand(ex->perf.den, where, "performance.ratio.den", uses_base, err);
+    if (rc != PH_OK)
         return rc;
-    if ((rc = get_number(p, "full_at", 1.0, 0, 1e9, where, "performance.", &ex->perf.full_at,
-                         err)) != PH_OK)
+    rc = get_number(p, "full_at", 1.0, 0, 1e9, where, "performance.", &ex->perf.full_at, err);
+    if (rc != PH_OK)
         return rc;
-    if ((rc = get_number(p, "zero_at", 0.0, 0, 1e9, where, "performance.", &ex->perf.zero_at,
-                         err)) != PH_OK)
+    rc = get_number(p, "zero_at", 0.0, 0, 1e9, where, "performance.", &ex->perf.zero_at, err);
+    if (rc != PH_OK)
         return rc;
     if (ex->perf.full_at == ex->perf.zero_at)
         return ph_errf(err, PH_EINPUT, "%s: \"performance.full_at\" equals \"zero_at\"", where);
@@ -388,7 +401,8 @@ enum ph_rc exercise_load(const char *dir, struct exercise **out, struct ph_err *
         goto out;
     }
     where = ex->json_path;
-    if ((rc = fileio_read(path, EXERCISE_JSON_MAX, &text, &len, err)) != PH_OK)
+    rc = fileio_read(path, EXERCISE_JSON_MAX, &text, &len, err);
+    if (rc != PH_OK)
         goto out;
     ex->json = cJSON_ParseWithLength(text, len);
     if (ex->json == NULL) {
@@ -405,18 +419,23 @@ enum ph_rc exercise_load(const char *dir, struct exercise **out, struct ph_err *
         rc = ph_errf(err, PH_EINPUT, "%s: the top level must be an object", where);
         goto out;
     }
-    if ((rc = get_string(ex->json, "id", 1, where, "", &ex->id, err)) != PH_OK)
+    rc = get_string(ex->json, "id", 1, where, "", &ex->id, err);
+    if (rc != PH_OK)
         goto out;
     if (!is_exercise_id(ex->id)) {
         rc = ph_errf(err, PH_EINPUT, "%s: \"id\" is \"%s\": use lower-case letters, digits and -",
                      where, ex->id);
         goto out;
     }
-    if ((rc = get_string(ex->json, "title", 1, where, "", &ex->title, err)) != PH_OK ||
-        (rc = get_string(ex->json, "topic", 1, where, "", &ex->topic, err)) != PH_OK ||
-        (rc = get_string(ex->json, "question", 0, where, "", &ex->question, err)) != PH_OK ||
-        (rc = get_string(ex->json, "model_answer", 0, where, "", &ex->model_answer, err)) != PH_OK)
-        goto out;
+    {
+        static const char *const text_fields[] = {"title", "topic", "question", "model_answer"};
+        char **dest[] = {&ex->title, &ex->topic, &ex->question, &ex->model_answer};
+        for (i = 0; i < 4; i++) {
+            rc = get_string(ex->json, text_fields[i], i < 2, where, "", dest[i], err);
+            if (rc != PH_OK)
+                goto out;
+        }
+    }
     it = cJSON_GetObjectItemCaseSensitive(ex->json, "entry_points");
     if (!cJSON_IsArray(it) || cJSON_GetArraySize(it) == 0) {
         rc = ph_errf(err, PH_EINPUT,
@@ -432,7 +451,8 @@ enum ph_rc exercise_load(const char *dir, struct exercise **out, struct ph_err *
     }
     {
         const cJSON *e;
-        cJSON_ArrayForEach(e, it) {
+        cJSON_ArrayForEach(e, it)
+        {
             if (!cJSON_IsString(e) || !is_identifier(e->valuestring)) {
                 rc = ph_errf(err, PH_EINPUT, "%s: \"entry_points[%zu]\" must be a Python name",
                              where, ex->nentry);
@@ -445,11 +465,13 @@ enum ph_rc exercise_load(const char *dir, struct exercise **out, struct ph_err *
             }
         }
     }
-    if ((rc = parse_limits(cJSON_GetObjectItemCaseSensitive(ex->json, "limits"), where,
-                           &ex->limits, err)) != PH_OK)
+    rc =
+        parse_limits(cJSON_GetObjectItemCaseSensitive(ex->json, "limits"), where, &ex->limits, err);
+    if (rc != PH_OK)
         goto out;
-    if ((rc = parse_weights(cJSON_GetObjectItemCaseSensitive(ex->json, "weights"), where,
-                            &ex->weights, err)) != PH_OK)
+    rc = parse_weights(cJSON_GetObjectItemCaseSensitive(ex->json, "weights"), where, &ex->weights,
+                       err);
+    if (rc != PH_OK)
         goto out;
     it = cJSON_GetObjectItemCaseSensitive(ex->json, "checks");
     if (!cJSON_IsArray(it) || cJSON_GetArraySize(it) == 0) {
@@ -463,7 +485,8 @@ enum ph_rc exercise_load(const char *dir, struct exercise **out, struct ph_err *
     }
     {
         const cJSON *c;
-        cJSON_ArrayForEach(c, it) {
+        cJSON_ArrayForEach(c, it)
+        {
             struct exercise_check *chk = &ex->checks[ex->nchecks];
             rc = parse_check(c, ex->nchecks, where, chk, &uses_base, err);
             ex->nchecks++;
@@ -477,19 +500,30 @@ enum ph_rc exercise_load(const char *dir, struct exercise **out, struct ph_err *
                 }
         }
     }
-    if ((rc = parse_perf(cJSON_GetObjectItemCaseSensitive(ex->json, "performance"), where, ex,
-                         &uses_base, err)) != PH_OK)
+    rc = parse_perf(cJSON_GetObjectItemCaseSensitive(ex->json, "performance"), where, ex,
+                    &uses_base, err);
+    if (rc != PH_OK)
         goto out;
     ex->needs_baseline = uses_base;
     it = cJSON_GetObjectItemCaseSensitive(ex->json, "rubric");
-    if (it != NULL && (rc = rubric_parse(it, where, &ex->rubric, err)) != PH_OK)
-        goto out;
-    if ((rc = need_file(ex->dir, "checks.py", err)) != PH_OK ||
-        (rc = need_file(ex->dir, "reference.py", err)) != PH_OK ||
-        (rc = need_file(ex->dir, "starter.py", err)) != PH_OK)
-        goto out;
-    if (ex->needs_baseline && (rc = need_file(ex->dir, "baseline.py", err)) != PH_OK)
-        goto out;
+    if (it != NULL) {
+        rc = rubric_parse(it, where, &ex->rubric, err);
+        if (rc != PH_OK)
+            goto out;
+    }
+    {
+        static const char *const needed[] = {"checks.py", "reference.py", "starter.py"};
+        for (i = 0; i < 3; i++) {
+            rc = need_file(ex->dir, needed[i], err);
+            if (rc != PH_OK)
+                goto out;
+        }
+    }
+    if (ex->needs_baseline) {
+        rc = need_file(ex->dir, "baseline.py", err);
+        if (rc != PH_OK)
+            goto out;
+    }
     *out = ex;
     ex = NULL;
     rc = PH_OK;
@@ -560,8 +594,9 @@ enum ph_rc exercise_resolve(const char *arg, const char *exercises_dir, char **d
                            arg);
         snprintf(path, sizeof path, "%s/%s", exercises_dir, arg);
         if (!fileio_is_dir(path))
-            return ph_errf(err, PH_EINPUT, "unknown exercise \"%s\" (not in %s; see `pyharness list`)",
-                           arg, exercises_dir);
+            return ph_errf(err, PH_EINPUT,
+                           "unknown exercise \"%s\" (not in %s; see `pyharness list`)", arg,
+                           exercises_dir);
     }
     *dir_out = realpath(path, NULL);
     if (*dir_out == NULL)
@@ -589,7 +624,7 @@ enum ph_rc exercise_list(const char *exercises_dir, char ***ids_out, size_t *n_o
     d = opendir(exercises_dir);
     if (d == NULL)
         return ph_errf(err, PH_EINPUT, "%s: cannot open the exercise folder", exercises_dir);
-    while ((e = readdir(d)) != NULL) {
+    for (e = readdir(d); e != NULL; e = readdir(d)) {
         if (e->d_name[0] == '.')
             continue;
         snprintf(path, sizeof path, "%s/%s/exercise.json", exercises_dir, e->d_name);

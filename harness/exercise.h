@@ -26,16 +26,16 @@ enum check_compare {
 struct exercise_check {
     char *name;
     char *description;
-    int visible;       /* shown to candidates with expected values */
-    double weight;     /* share of the correctness score */
-    double timeout_s;  /* this check's own wall-clock budget */
+    int visible;      /* shown to candidates with expected values */
+    double weight;    /* share of the correctness score */
+    double timeout_s; /* this check's own wall-clock budget */
     enum check_compare compare;
-    double rel_tol;    /* float tolerance for CHECK_COMPARE_EQUAL */
+    double rel_tol; /* float tolerance for CHECK_COMPARE_EQUAL */
     double abs_tol;
-    char **ignore;     /* top-level observation keys left out of the comparison */
+    char **ignore; /* top-level observation keys left out of the comparison */
     size_t nignore;
     const cJSON *rules; /* borrowed from exercise.json; array or NULL */
-    char *lesson;      /* format string for reports, or NULL */
+    char *lesson;       /* format string for reports, or NULL */
 };
 
 struct exercise_limits {
@@ -52,16 +52,16 @@ struct exercise_weights {
 
 struct exercise_perf {
     int present;
-    char *check;        /* the check whose figures feed it; must pass for any credit */
-    const cJSON *num;   /* path or number: ratio = num / den */
+    char *check;      /* the check whose figures feed it; must pass for any credit */
+    const cJSON *num; /* path or number: ratio = num / den */
     const cJSON *den;
-    double full_at;     /* ratio giving full marks */
-    double zero_at;     /* ratio giving none; linear in between */
-    char *describe;     /* what the ratio means, for reports */
+    double full_at; /* ratio giving full marks */
+    double zero_at; /* ratio giving none; linear in between */
+    char *describe; /* what the ratio means, for reports */
 };
 
 struct exercise {
-    char *dir;  /* absolute path of the folder */
+    char *dir; /* absolute path of the folder */
     char *json_path;
     char *id, *title, *topic, *question, *model_answer;
     char **entry_points; /* names the submission must define */

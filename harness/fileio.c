@@ -10,8 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-enum ph_rc fileio_read(const char *path, size_t max, char **out, size_t *len,
-                       struct ph_err *err)
+enum ph_rc fileio_read(const char *path, size_t max, char **out, size_t *len, struct ph_err *err)
 {
     enum ph_rc rc = PH_EINPUT;
     struct stat st;

@@ -17,8 +17,7 @@
  * naming the file when it is missing, unreadable, not a regular file, or
  * larger than `max` bytes (PH_ELIMIT in that case).  Caller frees *out.
  */
-enum ph_rc fileio_read(const char *path, size_t max, char **out, size_t *len,
-                       struct ph_err *err);
+enum ph_rc fileio_read(const char *path, size_t max, char **out, size_t *len, struct ph_err *err);
 
 /* Write `len` bytes to `path` (created 0600 or truncated).  */
 enum ph_rc fileio_write(const char *path, const void *buf, size_t len, struct ph_err *err);

@@ -36,15 +36,24 @@ static char *dupstr(const char *s)
 const char *verdict_name(enum verdict v)
 {
     switch (v) {
-    case VERDICT_PASSED: return "passed";
-    case VERDICT_FAILED: return "failed";
-    case VERDICT_ERROR: return "error";
-    case VERDICT_TIMEOUT: return "timeout";
-    case VERDICT_MEMORY_LIMIT: return "memory_limit";
-    case VERDICT_CRASHED: return "crashed";
-    case VERDICT_OUTPUT_LIMIT: return "output_limit";
-    case VERDICT_REJECTED: return "rejected";
-    case VERDICT_SKIPPED: return "skipped";
+    case VERDICT_PASSED:
+        return "passed";
+    case VERDICT_FAILED:
+        return "failed";
+    case VERDICT_ERROR:
+        return "error";
+    case VERDICT_TIMEOUT:
+        return "timeout";
+    case VERDICT_MEMORY_LIMIT:
+        return "memory_limit";
+    case VERDICT_CRASHED:
+        return "crashed";
+    case VERDICT_OUTPUT_LIMIT:
+        return "output_limit";
+    case VERDICT_REJECTED:
+        return "rejected";
+    case VERDICT_SKIPPED:
+        return "skipped";
     }
     return "?";
 }
@@ -52,15 +61,24 @@ const char *verdict_name(enum verdict v)
 int verdict_rank(enum verdict v)
 {
     switch (v) {
-    case VERDICT_PASSED: return 0;
-    case VERDICT_SKIPPED: return 1;
-    case VERDICT_FAILED: return 2;
-    case VERDICT_ERROR: return 3;
-    case VERDICT_OUTPUT_LIMIT: return 4;
-    case VERDICT_MEMORY_LIMIT: return 5;
-    case VERDICT_TIMEOUT: return 6;
-    case VERDICT_CRASHED: return 7;
-    case VERDICT_REJECTED: return 8;
+    case VERDICT_PASSED:
+        return 0;
+    case VERDICT_SKIPPED:
+        return 1;
+    case VERDICT_FAILED:
+        return 2;
+    case VERDICT_ERROR:
+        return 3;
+    case VERDICT_OUTPUT_LIMIT:
+        return 4;
+    case VERDICT_MEMORY_LIMIT:
+        return 5;
+    case VERDICT_TIMEOUT:
+        return 6;
+    case VERDICT_CRASHED:
+        return 7;
+    case VERDICT_REJECTED:
+        return 8;
     }
     return 9;
 }
@@ -145,9 +163,9 @@ static const cJSON *resolve(const struct judge_input *in, const char *check, con
         node = cJSON_GetObjectItemCaseSensitive(node, seg);
     } else if (strcmp(seg, "measure") == 0 || strcmp(seg, "client") == 0 ||
                strcmp(seg, "monitor") == 0) {
-        const char *key = seg[0] == 'm' && seg[1] == 'e'   ? "measures"
-                          : seg[0] == 'c'                  ? "clients"
-                                                           : "monitors";
+        const char *key = seg[0] == 'm' && seg[1] == 'e' ? "measures"
+                          : seg[0] == 'c'                ? "clients"
+                                                         : "monitors";
         node = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(node, "log"), key);
     } else {
         return NULL;
@@ -190,8 +208,7 @@ static int as_number(const cJSON *v, double *out)
     return -1;
 }
 
-int judge_number(const struct judge_input *in, const char *check, const cJSON *operand,
-                 double *out)
+int judge_number(const struct judge_input *in, const char *check, const cJSON *operand, double *out)
 {
     cJSON *scratch = NULL;
     const cJSON *v;
@@ -309,8 +326,8 @@ static void operand_text(const struct judge_input *in, const char *check, const 
 }
 
 /* 1 holds, 0 fails (message in why), -1 a figure is missing. */
-static int eval_rule(const struct judge_input *in, const char *check, const cJSON *rule,
-                     char *why, size_t cap)
+static int eval_rule(const struct judge_input *in, const char *check, const cJSON *rule, char *why,
+                     size_t cap)
 {
     const cJSON *left = cJSON_GetObjectItemCaseSensitive(rule, "left");
     const cJSON *right = cJSON_GetObjectItemCaseSensitive(rule, "right");
@@ -333,8 +350,8 @@ static int eval_rule(const struct judge_input *in, const char *check, const cJSO
         if ((strcmp(op, "eq") == 0 || strcmp(op, "ne") == 0) && cJSON_IsString(left)) {
             cJSON *s1 = NULL, *s2 = NULL;
             const cJSON *a = resolve(in, check, left->valuestring, &s1);
-            const cJSON *b = cJSON_IsString(right) ? resolve(in, check, right->valuestring, &s2)
-                                                   : right;
+            const cJSON *b =
+                cJSON_IsString(right) ? resolve(in, check, right->valuestring, &s2) : right;
             struct compare_opts co = {0};
             char tmp[8];
             int same;
@@ -355,8 +372,8 @@ static int eval_rule(const struct judge_input *in, const char *check, const cJSO
         }
         snprintf(why, cap, "figure %s is missing",
                  judge_number(in, check, left, &l) != 0 && cJSON_IsString(left) ? left->valuestring
-                 : cJSON_IsString(right)                                       ? right->valuestring
-                                                                               : "?");
+                 : cJSON_IsString(right)                                        ? right->valuestring
+                                                                                : "?");
         return -1;
     }
     if (cJSON_IsNumber(scale))
@@ -398,14 +415,21 @@ static int eval_rule(const struct judge_input *in, const char *check, const cJSO
 static enum verdict end_to_verdict(enum worker_end e)
 {
     switch (e) {
-    case WORKER_END_OK: return VERDICT_PASSED;
+    case WORKER_END_OK:
+        return VERDICT_PASSED;
     case WORKER_END_TIMEOUT:
-    case WORKER_END_CPU: return VERDICT_TIMEOUT;
-    case WORKER_END_MEMORY: return VERDICT_MEMORY_LIMIT;
-    case WORKER_END_SIGNAL: return VERDICT_CRASHED;
-    case WORKER_END_OUTPUT: return VERDICT_OUTPUT_LIMIT;
-    case WORKER_END_EARLY_EXIT: return VERDICT_ERROR;
-    case WORKER_END_PROTOCOL: return VERDICT_REJECTED;
+    case WORKER_END_CPU:
+        return VERDICT_TIMEOUT;
+    case WORKER_END_MEMORY:
+        return VERDICT_MEMORY_LIMIT;
+    case WORKER_END_SIGNAL:
+        return VERDICT_CRASHED;
+    case WORKER_END_OUTPUT:
+        return VERDICT_OUTPUT_LIMIT;
+    case WORKER_END_EARLY_EXIT:
+        return VERDICT_ERROR;
+    case WORKER_END_PROTOCOL:
+        return VERDICT_REJECTED;
     }
     return VERDICT_ERROR;
 }
@@ -444,17 +468,21 @@ static int log_tampered(const cJSON *frame, char *msg, size_t cap)
     const cJSON *ft = cJSON_GetObjectItemCaseSensitive(frame, "tamper");
 
     if (cJSON_IsArray(ft) && cJSON_GetArraySize(ft) > 0) {
-        snprintf(msg, cap, "tampering with the harness: %s", cJSON_GetArrayItem(ft, 0)->valuestring);
+        snprintf(msg, cap, "tampering with the harness: %s",
+                 cJSON_GetArrayItem(ft, 0)->valuestring);
         return 1;
     }
     if (cJSON_IsArray(t) && cJSON_GetArraySize(t) > 0) {
         snprintf(msg, cap, "tampering with the harness: %s", cJSON_GetArrayItem(t, 0)->valuestring);
         return 1;
     }
-    cJSON_ArrayForEach(it, m) {
+    cJSON_ArrayForEach(it, m)
+    {
         if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it, "nested"))) {
-            snprintf(msg, cap, "tampering with the harness: measurement \"%s\" was recorded from "
-                     "inside another measurement", it->string);
+            snprintf(msg, cap,
+                     "tampering with the harness: measurement \"%s\" was recorded from "
+                     "inside another measurement",
+                     it->string);
             return 1;
         }
     }
@@ -492,8 +520,8 @@ static enum ph_rc judge_check(const struct judge_input *in, size_t idx, struct c
     if (in->base != NULL) {
         st = cJSON_GetObjectItemCaseSensitive(bf, "status");
         if (bf == NULL || !cJSON_IsString(st) || strcmp(st->valuestring, "ok") != 0)
-            return ph_errf(err, PH_EINTERNAL, "%s: baseline.py fails check %s",
-                           in->ex->json_path, ec->name);
+            return ph_errf(err, PH_EINTERNAL, "%s: baseline.py fails check %s", in->ex->json_path,
+                           ec->name);
     }
     if (cf == NULL) {
         long running = in->cand->running_check;
@@ -510,23 +538,22 @@ static enum ph_rc judge_check(const struct judge_input *in, size_t idx, struct c
             snprintf(msg, sizeof msg, "%s", in->cand->detail);
         } else {
             cr->status = in->cand->end == WORKER_END_PROTOCOL ? VERDICT_REJECTED : VERDICT_SKIPPED;
-            snprintf(msg, sizeof msg, "not run: %s", in->cand->detail[0] ? in->cand->detail
-                                                                         : "the run ended early");
+            snprintf(msg, sizeof msg, "not run: %s",
+                     in->cand->detail[0] ? in->cand->detail : "the run ended early");
         }
         cr->message = dupstr(msg);
         return PH_OK;
     }
-    cr->has_metrics =
-        measure_figures_from_json(cJSON_GetObjectItemCaseSensitive(cf, "metrics"), &cr->metrics) ==
-        0;
+    cr->has_metrics = measure_figures_from_json(cJSON_GetObjectItemCaseSensitive(cf, "metrics"),
+                                                &cr->metrics) == 0;
     {
         const cJSON *log = cJSON_GetObjectItemCaseSensitive(cf, "log");
         cr->log = log ? cJSON_Duplicate(log, 1) : NULL;
     }
     st = cJSON_GetObjectItemCaseSensitive(cf, "status");
     if (!cJSON_IsString(st) || strcmp(st->valuestring, "ok") != 0) {
-        cr->status = exception_verdict(cJSON_GetObjectItemCaseSensitive(cf, "error"), msg,
-                                       sizeof msg);
+        cr->status =
+            exception_verdict(cJSON_GetObjectItemCaseSensitive(cf, "error"), msg, sizeof msg);
         cr->message = dupstr(msg);
         return PH_OK;
     }
@@ -547,7 +574,8 @@ static enum ph_rc judge_check(const struct judge_input *in, size_t idx, struct c
         }
     }
     if (cr->status == VERDICT_PASSED && ec->rules != NULL) {
-        cJSON_ArrayForEach(rule, ec->rules) {
+        cJSON_ArrayForEach(rule, ec->rules)
+        {
             int ok = eval_rule(in, ec->name, rule, msg, sizeof msg);
             if (ok != 1) {
                 cr->status = VERDICT_FAILED;

@@ -31,7 +31,8 @@ static const struct command commands[] = {
     {"score", cmd_score_main, "score EXERCISE ANSWER...  score written explanations"},
     {"validate", cmd_validate_main, "validate [EXERCISE...]    check exercises end to end"},
     {"doctor", cmd_doctor_main, "doctor               which sandbox layers work on this machine"},
-    {"bench-worker", cmd_bench_main, "bench-worker EXERCISE FILE N   (internal) fork-server cost per run"},
+    {"bench-worker", cmd_bench_main,
+     "bench-worker EXERCISE FILE N   (internal) fork-server cost per run"},
     {NULL, NULL, NULL},
 };
 
@@ -39,8 +40,9 @@ static void help(FILE *out)
 {
     const struct command *c;
 
-    fprintf(out, "pyharness %s: run, measure and grade Python performance exercises\n\n"
-                 "usage: pyharness COMMAND [ARGS] [--exercises DIR]\n\n",
+    fprintf(out,
+            "pyharness %s: run, measure and grade Python performance exercises\n\n"
+            "usage: pyharness COMMAND [ARGS] [--exercises DIR]\n\n",
             PH_VERSION);
     for (c = commands; c->name != NULL; c++)
         fprintf(out, "  %s\n", c->summary);

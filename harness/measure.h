@@ -59,8 +59,8 @@ int64_t measure_py_current(void);
 int64_t measure_py_peak(void);
 int64_t measure_py_allocs(void);
 
-int64_t measure_now_ns(void);     /* CLOCK_MONOTONIC */
-int64_t measure_cpu_ns(void);     /* CLOCK_PROCESS_CPUTIME_ID */
+int64_t measure_now_ns(void); /* CLOCK_MONOTONIC */
+int64_t measure_cpu_ns(void); /* CLOCK_PROCESS_CPUTIME_ID */
 
 /* VmRSS / VmHWM of this process in bytes from /proc/self/status; -1 if unreadable. */
 int64_t measure_rss_bytes(void);

@@ -18,7 +18,7 @@ enum ph_rc paths_init(struct ph_err *err);
 /* Override the exercise folder (from --exercises DIR); copied. */
 enum ph_rc paths_set_exercises(const char *dir, struct ph_err *err);
 
-const char *paths_exe(void);       /* absolute path of this binary */
+const char *paths_exe(void); /* absolute path of this binary */
 const char *paths_python_dir(void);
 const char *paths_exercises_dir(void);
 const char *paths_reports_dir(void);

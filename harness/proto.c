@@ -60,8 +60,7 @@ void proto_reader_cleanup(struct proto_reader *r)
     memset(r, 0, sizeof *r);
 }
 
-enum ph_rc proto_reader_feed(struct proto_reader *r, const void *data, size_t n,
-                             struct ph_err *err)
+enum ph_rc proto_reader_feed(struct proto_reader *r, const void *data, size_t n, struct ph_err *err)
 {
     if (r->total + n > PROTO_STREAM_MAX)
         return ph_errf(err, PH_ELIMIT, "worker sent more than %u bytes of results",

@@ -15,10 +15,14 @@ static const char *col(int on, const char *code)
 static const char *status_mark(enum verdict v)
 {
     switch (v) {
-    case VERDICT_PASSED: return "PASS";
-    case VERDICT_FAILED: return "FAIL";
-    case VERDICT_SKIPPED: return "SKIP";
-    default: return "ERR ";
+    case VERDICT_PASSED:
+        return "PASS";
+    case VERDICT_FAILED:
+        return "FAIL";
+    case VERDICT_SKIPPED:
+        return "SKIP";
+    default:
+        return "ERR ";
     }
 }
 
@@ -55,7 +59,10 @@ static void explanation_block(FILE *out, const struct run_result *r, int color)
             e->fallback ? ", LLM unavailable: offline scorer stood in" : "");
     for (i = 0; i < e->npoints; i++) {
         const struct explain_point *p = &e->points[i];
-        fprintf(out, "  [%s] %s\n", p->credit >= 0.75 ? "x" : p->credit > 0.25 ? "~" : " ",
+        fprintf(out, "  [%s] %s\n",
+                p->credit >= 0.75  ? "x"
+                : p->credit > 0.25 ? "~"
+                                   : " ",
                 p->text ? p->text : p->id);
     }
     for (i = 0; i < e->nmisconceptions; i++)
@@ -103,7 +110,8 @@ void report_text_run(FILE *out, const struct run_result *r, int color)
             fprintf(out, "       %s->%s %s\n", col(color, "\033[36m"), col(color, "\033[0m"),
                     c->lesson);
     }
-    fprintf(out, "\n%sScore%s  %.1f / %.0f   correctness %.1f/%.0f, performance %.1f/%.0f, "
+    fprintf(out,
+            "\n%sScore%s  %.1f / %.0f   correctness %.1f/%.0f, performance %.1f/%.0f, "
             "explanation ",
             col(color, "\033[1m"), col(color, "\033[0m"), s->total, s->max, s->correctness,
             s->correctness_max, s->performance, s->performance_max);

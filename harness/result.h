@@ -16,13 +16,13 @@
 enum verdict {
     VERDICT_PASSED,
     VERDICT_FAILED,
-    VERDICT_ERROR,        /* exception at import or in a check */
-    VERDICT_TIMEOUT,      /* wall-clock or CPU limit */
+    VERDICT_ERROR,   /* exception at import or in a check */
+    VERDICT_TIMEOUT, /* wall-clock or CPU limit */
     VERDICT_MEMORY_LIMIT,
-    VERDICT_CRASHED,      /* killed by a signal */
+    VERDICT_CRASHED, /* killed by a signal */
     VERDICT_OUTPUT_LIMIT,
-    VERDICT_REJECTED,     /* a blocked operation or an attempt to forge results */
-    VERDICT_SKIPPED,      /* a check that never ran because the run ended first */
+    VERDICT_REJECTED, /* a blocked operation or an attempt to forge results */
+    VERDICT_SKIPPED,  /* a check that never ran because the run ended first */
 };
 
 /* "passed", "memory_limit", ...; static storage. */
@@ -35,39 +35,39 @@ struct check_result {
     char *name;
     char *description;
     enum verdict status;
-    char *message;          /* why it did not pass, or NULL */
-    char *lesson;           /* the lesson string with figures filled in, or NULL */
+    char *message; /* why it did not pass, or NULL */
+    char *lesson;  /* the lesson string with figures filled in, or NULL */
     int visible;
     double weight;
     struct measure_figures metrics; /* the check as a whole, from C */
     int has_metrics;
-    cJSON *log;             /* labelled measures, clients, monitors (owned) */
+    cJSON *log; /* labelled measures, clients, monitors (owned) */
 };
 
 struct score {
     double correctness, performance, explanation, total, max;
     double correctness_max, performance_max, explanation_max;
     int explanation_missing;
-    double perf_ratio;      /* -1 when not measured */
-    char *perf_origin;      /* which check and figures, for reports */
+    double perf_ratio; /* -1 when not measured */
+    char *perf_origin; /* which check and figures, for reports */
 };
 
 struct run_result {
     char *exercise;
     char *title;
-    char *submission;       /* as the user named it */
+    char *submission; /* as the user named it */
     enum verdict verdict;
-    char *detail;           /* one line on the verdict */
+    char *detail; /* one line on the verdict */
     struct check_result *checks;
     size_t nchecks;
     struct measure_figures metrics; /* the whole run */
     struct score score;
     struct explain_result *explanation; /* NULL when none was given */
-    char *model_answer;     /* shown with the explanation */
-    char *stdout_text;      /* what the submission printed (capped) */
+    char *model_answer;                 /* shown with the explanation */
+    char *stdout_text;                  /* what the submission printed (capped) */
     char *stderr_text;
-    char *sandbox;          /* active layers, e.g. "rlimits,pidns,seccomp,audit" */
-    char *python;           /* "3.11.2" */
+    char *sandbox; /* active layers, e.g. "rlimits,pidns,seccomp,audit" */
+    char *python;  /* "3.11.2" */
 };
 
 void run_result_cleanup(struct run_result *r);

@@ -45,11 +45,12 @@ enum ph_rc score_run(const struct judge_input *in, struct run_result *out, struc
             judge_number(in, ex->perf.check, ex->perf.den, &den) == 0 && den > 0) {
             double r = num / den;
             s->perf_ratio = r;
-            s->performance = s->performance_max *
-                             clamp01((r - ex->perf.zero_at) / (ex->perf.full_at - ex->perf.zero_at));
-            snprintf(origin, sizeof origin, "check %s: %s = %.2f (full marks at %.2f, none at %.2f)",
-                     ex->perf.check, ex->perf.describe ? ex->perf.describe : "ratio", r,
-                     ex->perf.full_at, ex->perf.zero_at);
+            s->performance = s->performance_max * clamp01((r - ex->perf.zero_at) /
+                                                          (ex->perf.full_at - ex->perf.zero_at));
+            snprintf(origin, sizeof origin,
+                     "check %s: %s = %.2f (full marks at %.2f, none at %.2f)", ex->perf.check,
+                     ex->perf.describe ? ex->perf.describe : "ratio", r, ex->perf.full_at,
+                     ex->perf.zero_at);
         } else {
             snprintf(origin, sizeof origin, "check %s did not pass: no performance credit",
                      ex->perf.check);

@@ -34,18 +34,21 @@
 #include "proto.h"
 #include "sandbox.h"
 
-#define MODULE_MAX (2u * 1024 * 1024) /* a copy of an already size-checked file */
-#define POLL_SLICE_MS 50              /* how often we look at the worker between reads */
-#define EXIT_GRACE_NS 200000000LL     /* drain pipes this long after the worker exits */
-#define EXIT_WAIT_NS 2000000000LL     /* wait this long for a worker whose pipes closed */
+#define MODULE_MAX (2u * 1024 * 1024)       /* a copy of an already size-checked file */
+#define POLL_SLICE_MS 50                    /* how often we look at the worker between reads */
+#define EXIT_GRACE_NS 200000000LL           /* drain pipes this long after the worker exits */
+#define EXIT_WAIT_NS 2000000000LL           /* wait this long for a worker whose pipes closed */
 #define FSIZE_MAX_BYTES (64u * 1024 * 1024) /* largest file a run may write in scratch */
 
 const char *worker_role_name(enum worker_role role)
 {
     switch (role) {
-    case WORKER_CANDIDATE: return "cand";
-    case WORKER_REFERENCE: return "ref";
-    case WORKER_BASELINE: return "base";
+    case WORKER_CANDIDATE:
+        return "cand";
+    case WORKER_REFERENCE:
+        return "ref";
+    case WORKER_BASELINE:
+        return "base";
     }
     return "?";
 }
@@ -53,14 +56,22 @@ const char *worker_role_name(enum worker_role role)
 const char *worker_end_name(enum worker_end end)
 {
     switch (end) {
-    case WORKER_END_OK: return "ok";
-    case WORKER_END_TIMEOUT: return "timeout";
-    case WORKER_END_CPU: return "cpu_limit";
-    case WORKER_END_MEMORY: return "memory_limit";
-    case WORKER_END_SIGNAL: return "crashed";
-    case WORKER_END_OUTPUT: return "output_limit";
-    case WORKER_END_EARLY_EXIT: return "early_exit";
-    case WORKER_END_PROTOCOL: return "protocol";
+    case WORKER_END_OK:
+        return "ok";
+    case WORKER_END_TIMEOUT:
+        return "timeout";
+    case WORKER_END_CPU:
+        return "cpu_limit";
+    case WORKER_END_MEMORY:
+        return "memory_limit";
+    case WORKER_END_SIGNAL:
+        return "crashed";
+    case WORKER_END_OUTPUT:
+        return "output_limit";
+    case WORKER_END_EARLY_EXIT:
+        return "early_exit";
+    case WORKER_END_PROTOCOL:
+        return "protocol";
     }
     return "?";
 }
@@ -111,7 +122,8 @@ struct run {
     char proto_error[256];
 };
 
-static void set_detail(struct worker_result *res, const char *fmt, const char *arg) __attribute__((format(printf, 2, 0)));
+static void set_detail(struct worker_result *res, const char *fmt, const char *arg)
+    __attribute__((format(printf, 2, 0)));
 
 static void set_detail(struct worker_result *res, const char *fmt, const char *arg)
 {
@@ -188,8 +200,7 @@ static int take_frame(struct run *r, cJSON *frame)
     cJSON_Delete(frame);
     return 0;
 order:
-    snprintf(r->proto_error, sizeof r->proto_error,
-             "result messages arrived out of order (\"%s\")",
+    snprintf(r->proto_error, sizeof r->proto_error, "result messages arrived out of order (\"%s\")",
              cJSON_IsString(t) ? t->valuestring : "?");
     goto bad;
 malformed:
@@ -318,12 +329,15 @@ static void classify(struct run *r, int status, int killed_for, const char *kill
     }
     res->end = WORKER_END_EARLY_EXIT;
     if (!r->got_import)
-        snprintf(buf, sizeof buf, "the worker exited with status %d before the submission was "
-                 "imported", res->exit_status);
+        snprintf(buf, sizeof buf,
+                 "the worker exited with status %d before the submission was "
+                 "imported",
+                 res->exit_status);
     else
-        snprintf(buf, sizeof buf, "the submission ended the process (exit status %d)%s%s before "
-                 "the checks finished", res->exit_status, during ? " during check " : "",
-                 during ? during : "");
+        snprintf(buf, sizeof buf,
+                 "the submission ended the process (exit status %d)%s%s before "
+                 "the checks finished",
+                 res->exit_status, during ? " during check " : "", during ? during : "");
     set_detail(res, "%s", buf);
 }
 
@@ -425,8 +439,7 @@ static enum ph_rc supervise(struct run *r, pid_t pid, int fds[3], struct ph_err 
                     break;
                 }
             } else if (which == 1) {
-                eof = pump_output(fds[1], &res->out, &res->out_len, r->out_cap,
-                                  &res->output_bytes);
+                eof = pump_output(fds[1], &res->out, &res->out_len, r->out_cap, &res->output_bytes);
             } else {
                 eof = pump_output(fds[2], &res->errout, &res->err_len, r->err_cap,
                                   &res->output_bytes);
@@ -492,8 +505,7 @@ static enum ph_rc prepare_scratch(const struct worker_spec *spec, char *scratch,
     return rc;
 }
 
-enum ph_rc worker_run(const struct worker_spec *spec, struct worker_result *res,
-                      struct ph_err *err)
+enum ph_rc worker_run(const struct worker_spec *spec, struct worker_result *res, struct ph_err *err)
 {
     const struct exercise *ex = spec->ex;
     struct run r;
@@ -537,8 +549,7 @@ enum ph_rc worker_run(const struct worker_spec *spec, struct worker_result *res,
     rc = prepare_scratch(spec, scratch, sizeof scratch, module_copy, sizeof module_copy, err);
     if (rc != PH_OK)
         return rc;
-    if (pipe2(pres, O_CLOEXEC) != 0 || pipe2(pout, O_CLOEXEC) != 0 ||
-        pipe2(perr, O_CLOEXEC) != 0) {
+    if (pipe2(pres, O_CLOEXEC) != 0 || pipe2(pout, O_CLOEXEC) != 0 || pipe2(perr, O_CLOEXEC) != 0) {
         rc = ph_errf(err, PH_EIO, "pipe: %s", strerror(errno));
         goto out;
     }

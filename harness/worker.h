@@ -52,41 +52,41 @@ enum worker_end {
 };
 
 struct worker_spec {
-    const struct exercise *ex;  /* borrowed */
+    const struct exercise *ex; /* borrowed */
     enum worker_role role;
-    const char *module_path;    /* file loaded as the `submission` module; borrowed */
-    const char *display_name;   /* how tracebacks name it ("my_solution.py") */
-    const cJSON *params;        /* handed to checks as h.params; borrowed, may be NULL */
-    const char *const *only;    /* run only these checks, in this order; NULL: all */
+    const char *module_path;  /* file loaded as the `submission` module; borrowed */
+    const char *display_name; /* how tracebacks name it ("my_solution.py") */
+    const cJSON *params;      /* handed to checks as h.params; borrowed, may be NULL */
+    const char *const *only;  /* run only these checks, in this order; NULL: all */
     size_t nonly;
 };
 
 struct worker_check {
-    const char *name;  /* borrowed from the exercise */
-    cJSON *frame;      /* the "check" frame, owned; NULL if it never arrived */
-    int started;       /* its "begin" frame arrived */
+    const char *name;   /* borrowed from the exercise */
+    cJSON *frame;       /* the "check" frame, owned; NULL if it never arrived */
+    int started;        /* its "begin" frame arrived */
     int64_t elapsed_ns; /* supervisor's clock from begin to result */
 };
 
 struct worker_result {
     enum worker_role role;
     enum worker_end end;
-    char detail[512];     /* what ended it, for reports ("SIGSEGV", "CPU limit 10 s") */
-    int exit_status;      /* when it exited; -1 when killed */
-    int term_signal;      /* when killed by a signal; 0 otherwise */
-    int killed_by_us;     /* the supervisor sent the kill (timeout, output) */
-    long running_check;   /* index into checks of the check in progress at the end, or -1 */
-    struct rusage ru;     /* from wait4: CPU and peak RSS the worker cannot touch */
-    int64_t wall_ns;      /* fork to reap */
-    cJSON *import_frame;  /* owned */
-    cJSON *end_frame;     /* owned */
+    char detail[512];    /* what ended it, for reports ("SIGSEGV", "CPU limit 10 s") */
+    int exit_status;     /* when it exited; -1 when killed */
+    int term_signal;     /* when killed by a signal; 0 otherwise */
+    int killed_by_us;    /* the supervisor sent the kill (timeout, output) */
+    long running_check;  /* index into checks of the check in progress at the end, or -1 */
+    struct rusage ru;    /* from wait4: CPU and peak RSS the worker cannot touch */
+    int64_t wall_ns;     /* fork to reap */
+    cJSON *import_frame; /* owned */
+    cJSON *end_frame;    /* owned */
     struct worker_check *checks;
     size_t nchecks;
-    char *out;            /* captured stdout (capped), NUL-terminated, owned */
+    char *out; /* captured stdout (capped), NUL-terminated, owned */
     size_t out_len;
-    char *errout;         /* captured stderr (capped) */
+    char *errout; /* captured stderr (capped) */
     size_t err_len;
-    size_t output_bytes;  /* everything it wrote, counted past the cap */
+    size_t output_bytes; /* everything it wrote, counted past the cap */
 };
 
 /*

@@ -35,17 +35,40 @@
 /* Modules whose functions, classes and submodules a submission must not
  * rebind: checks and the runtime call them after submission code has run. */
 static const char *const watched_modules[] = {
-    "builtins", "itertools", "collections", "functools", "operator", "json", "asyncio",
-    "asyncio.tasks", "contextvars", "contextlib", "threading", "time", "math", "heapq", "re",
-    "gc", "random", "io", "os", "multiprocessing", "concurrent.futures", "pyharness",
-    "pyharness.runtime", "pyharness.harness", "pyharness.fakellm", "_pyharness", NULL,
+    "builtins",
+    "itertools",
+    "collections",
+    "functools",
+    "operator",
+    "json",
+    "asyncio",
+    "asyncio.tasks",
+    "contextvars",
+    "contextlib",
+    "threading",
+    "time",
+    "math",
+    "heapq",
+    "re",
+    "gc",
+    "random",
+    "io",
+    "os",
+    "multiprocessing",
+    "concurrent.futures",
+    "pyharness",
+    "pyharness.runtime",
+    "pyharness.harness",
+    "pyharness.fakellm",
+    "_pyharness",
+    NULL,
 };
 #define WATCH_MAX 32
 #define TAMPER_MSG_MAX 256
 
 struct child {
     const struct worker_child_args *a;
-    PyObject *rt;     /* pyharness.runtime, new ref */
+    PyObject *rt;       /* pyharness.runtime, new ref */
     PyObject *describe; /* runtime.describe_exception, bound before submission code; new ref */
     int violation_reported;
     PyObject *checks; /* dict name -> function, new ref */
@@ -128,8 +151,7 @@ static cJSON *ser_seq(struct ser *s, PyObject *o, int depth)
 static cJSON *ser_value(struct ser *s, PyObject *o, int depth)
 {
     if (depth > OBS_MAX_DEPTH) {
-        snprintf(s->err, sizeof s->err, "observation nested deeper than %d levels",
-                 OBS_MAX_DEPTH);
+        snprintf(s->err, sizeof s->err, "observation nested deeper than %d levels", OBS_MAX_DEPTH);
         return NULL;
     }
     if (++s->nodes > OBS_MAX_NODES) {
@@ -367,7 +389,7 @@ void worker_child_prepare(void)
     watch.done = 1;
     for (i = 0; watched_modules[i] != NULL && watch.n < WATCH_MAX; i++) {
         PyObject *mod = PyImport_ImportModule(watched_modules[i]); /* new ref */
-        PyObject *d, *snap, *k, *v;                                 /* d, k, v borrowed */
+        PyObject *d, *snap, *k, *v;                                /* d, k, v borrowed */
         Py_ssize_t pos = 0;
         if (mod == NULL) {
             PyErr_Clear();
@@ -458,8 +480,8 @@ static void setup(struct child *c)
     c->describe = PyObject_GetAttrString(c->rt, "describe_exception");
     if (c->describe == NULL)
         die("pyharness.runtime has no describe_exception");
-    c->checks = PyObject_CallMethod(c->rt, "load_checks", "Os", (PyObject *)c->a->checks_code,
-                                    "checks.py");
+    c->checks =
+        PyObject_CallMethod(c->rt, "load_checks", "Os", (PyObject *)c->a->checks_code, "checks.py");
     if (c->checks == NULL)
         die("the exercise's checks.py failed to load");
     params = params_object(spec->params);
@@ -503,10 +525,9 @@ static int import_submission(struct child *c)
         die("out of memory");
     for (i = 0; i < ex->nentry; i++)
         PyList_SET_ITEM(names, (Py_ssize_t)i, PyUnicode_FromString(ex->entry_points[i]));
-    c->sub = PyObject_CallMethod(c->rt, "load_submission", "ssO", c->a->module_path,
-                                 c->a->spec->display_name ? c->a->spec->display_name
-                                                          : "submission.py",
-                                 names);
+    c->sub = PyObject_CallMethod(
+        c->rt, "load_submission", "ssO", c->a->module_path,
+        c->a->spec->display_name ? c->a->spec->display_name : "submission.py", names);
     Py_DECREF(names);
     if (c->sub == NULL) {
         cJSON_AddStringToObject(f, "status", "error");
@@ -574,12 +595,12 @@ static void run_one_check(struct child *c, const char *name)
 
 static void flush_python_streams(void)
 {
-    PyObject *r = PyRun_String("import sys\n"
-                               "for _s in (sys.stdout, sys.stderr):\n"
-                               "    try:\n        _s.flush()\n    except Exception:\n        pass\n",
-                               Py_file_input,
-                               PyModule_GetDict(PyImport_AddModule("__main__")),
-                               PyModule_GetDict(PyImport_AddModule("__main__")));
+    PyObject *r =
+        PyRun_String("import sys\n"
+                     "for _s in (sys.stdout, sys.stderr):\n"
+                     "    try:\n        _s.flush()\n    except Exception:\n        pass\n",
+                     Py_file_input, PyModule_GetDict(PyImport_AddModule("__main__")),
+                     PyModule_GetDict(PyImport_AddModule("__main__")));
     Py_XDECREF(r);
     PyErr_Clear();
 }
