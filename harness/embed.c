@@ -19,6 +19,7 @@
 #include "fileio.h"
 #include "measure.h"
 #include "paths.h"
+#include "sha256.h"
 #include "sandbox_audit.h"
 
 /* Fixed sizes of the C-side log: a check labels a handful of measurements
@@ -30,6 +31,8 @@
 #define NAME_MAX_LEN 64
 #define CLIENT_MAX_TOKENS (1u << 22) /* calls one fake client may see in one check */
 #define MAX_REPEAT 100
+#define CLIENT_MAX_PROMPTS 100000 /* entries in one fake client's latency table */
+#define EARLY_END_SLACK_NS 1000000 /* timer granularity: 1 ms early is not tampering */
 #define CODE_CACHE_SLOTS 32           /* exercises' checks.py files kept compiled */
 #define CODE_SOURCE_MAX (1024 * 1024) /* a checks.py is code, not data */
 
@@ -40,13 +43,25 @@ struct mlabel {
     int nested; /* taken inside another measurement: not the check's own */
 };
 
+/* A prompt the fake server treats specially: its own latency, or a failure. */
+struct fprompt {
+    char *prompt; /* owned */
+    int64_t latency_ns;
+    int fail;
+};
+
 struct fclient {
     char name[NAME_MAX_LEN];
     long cap;
-    int64_t calls, completed, rejected, in_flight, peak, bad_tokens;
+    int64_t default_latency_ns;
+    struct fprompt *table; /* owned; looked up by prompt text */
+    size_t ntable;
+    int64_t calls, completed, rejected, in_flight, peak, bad_tokens, early_ends, cancelled;
+    char **prompts;      /* prompts[seq]: the call's prompt (owned) */
     int64_t first_ns, last_ns, last_change_ns;
     double inflight_integral_ns;
     unsigned char *done; /* done[seq]: 1 once the call ended */
+    int64_t *due_ns;     /* due_ns[seq]: the earliest time the call may end */
     size_t ntok, captok;
 };
 
@@ -68,6 +83,26 @@ static int measure_depth;
 static int ready;
 static char pyversion[32];
 
+/* The fake model's answers end in a tag keyed by this secret, drawn once per
+ * host process and inherited by its workers, so reference and candidate get
+ * the same answers while a submission cannot make one up without waiting for
+ * the call: the tag comes from client_end() only. */
+static unsigned char answer_key[32];
+static int answer_key_set;
+
+static void answer_key_init(void)
+{
+    FILE *f;
+
+    if (answer_key_set)
+        return;
+    f = fopen("/dev/urandom", "rb");
+    if (f != NULL) {
+        answer_key_set = fread(answer_key, 1, sizeof answer_key, f) == sizeof answer_key;
+        fclose(f);
+    }
+}
+
 static void note_tamper(const char *fmt, const char *arg) __attribute__((format(printf, 1, 0)));
 
 static void note_tamper(const char *fmt, const char *arg)
@@ -82,8 +117,17 @@ void embed_log_reset(void)
 {
     size_t i;
 
-    for (i = 0; i < nclients; i++)
+    for (i = 0; i < nclients; i++) {
+        size_t j;
         free(clients[i].done);
+        free(clients[i].due_ns);
+        for (j = 0; j < clients[i].ntok; j++)
+            free(clients[i].prompts[j]);
+        free(clients[i].prompts);
+        for (j = 0; j < clients[i].ntable; j++)
+            free(clients[i].table[j].prompt);
+        free(clients[i].table);
+    }
     memset(clients, 0, sizeof clients);
     nclients = 0;
     memset(mlog, 0, sizeof mlog);
@@ -132,6 +176,8 @@ cJSON *embed_log_take(void)
         cJSON_AddNumberToObject(o, "mean_in_flight",
                                 span > 0 ? k->inflight_integral_ns / (double)span : 0.0);
         cJSON_AddNumberToObject(o, "bad_tokens", (double)k->bad_tokens);
+        cJSON_AddNumberToObject(o, "early_ends", (double)k->early_ends);
+        cJSON_AddNumberToObject(o, "cancelled", (double)k->cancelled);
     }
     for (i = 0; i < nmonitors; i++) {
         cJSON *o = cJSON_AddObjectToObject(mo, monitors[i].name);
@@ -277,17 +323,95 @@ static void client_advance(struct fclient *k, int64_t now)
     k->last_change_ns = now;
 }
 
-/* client_new(name, cap) -> id */
+/* Copy a {prompt: latency_s} dict and a fail list into the client's table. */
+static int client_table(struct fclient *k, PyObject *latencies, PyObject *fail)
+{
+    Py_ssize_t pos = 0, n;
+    PyObject *key, *val; /* borrowed */
+    PyObject *fseq = NULL; /* new ref */
+    size_t cap = 0, j;
+
+    n = PyDict_Size(latencies);
+    fseq = PySequence_Fast(fail, "client_new: fail must be a sequence of prompts");
+    if (fseq == NULL)
+        return -1;
+    cap = (size_t)n + (size_t)PySequence_Fast_GET_SIZE(fseq);
+    if (cap > CLIENT_MAX_PROMPTS) {
+        PyErr_SetString(PyExc_ValueError, "client_new: too many special prompts");
+        goto fail;
+    }
+    k->table = calloc(cap ? cap : 1, sizeof *k->table);
+    if (k->table == NULL) {
+        PyErr_NoMemory();
+        goto fail;
+    }
+    while (PyDict_Next(latencies, &pos, &key, &val)) {
+        const char *ps = PyUnicode_Check(key) ? PyUnicode_AsUTF8(key) : NULL;
+        double d = PyFloat_AsDouble(val);
+        if (ps == NULL || (d == -1.0 && PyErr_Occurred()) || d < 0 || d > 3600) {
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_ValueError, "client_new: latencies maps str to seconds");
+            goto fail;
+        }
+        k->table[k->ntable].prompt = strdup(ps);
+        k->table[k->ntable].latency_ns = (int64_t)(d * 1e9);
+        k->table[k->ntable].fail = 0;
+        if (k->table[k->ntable++].prompt == NULL) {
+            PyErr_NoMemory();
+            goto fail;
+        }
+    }
+    for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(fseq); i++) {
+        PyObject *it = PySequence_Fast_GET_ITEM(fseq, i); /* borrowed */
+        const char *ps = PyUnicode_Check(it) ? PyUnicode_AsUTF8(it) : NULL;
+        int found = 0;
+        if (ps == NULL) {
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_TypeError, "client_new: fail holds prompts (str)");
+            goto fail;
+        }
+        for (j = 0; j < k->ntable; j++)
+            if (strcmp(k->table[j].prompt, ps) == 0) {
+                k->table[j].fail = 1;
+                found = 1;
+            }
+        if (!found) {
+            k->table[k->ntable].prompt = strdup(ps);
+            k->table[k->ntable].latency_ns = k->default_latency_ns;
+            k->table[k->ntable].fail = 1;
+            if (k->table[k->ntable++].prompt == NULL) {
+                PyErr_NoMemory();
+                goto fail;
+            }
+        }
+    }
+    Py_DECREF(fseq);
+    return 0;
+fail:
+    Py_XDECREF(fseq);
+    return -1;
+}
+
+/*
+ * client_new(name, cap, latency_s, latencies, fail) -> id.  The latency
+ * table lives here, not in Python attributes: a submission cannot make the
+ * fake server faster, and a call that ends before its latency is recorded.
+ */
 static PyObject *py_client_new(PyObject *self, PyObject *args)
 {
     const char *name;
     long cap;
+    double latency;
+    PyObject *latencies, *fail; /* borrowed */
+    struct fclient *k;
     size_t i;
 
-    if (!PyArg_ParseTuple(args, "sl:client_new", &name, &cap))
+    if (!PyArg_ParseTuple(args, "sldO!O:client_new", &name, &cap, &latency, &PyDict_Type,
+                          &latencies, &fail))
         return NULL;
-    if (strlen(name) == 0 || strlen(name) >= NAME_MAX_LEN || cap < 1) {
-        PyErr_SetString(PyExc_ValueError, "client_new: bad name or cap");
+    if (strlen(name) == 0 || strlen(name) >= NAME_MAX_LEN || cap < 1 || latency < 0 ||
+        latency > 3600) {
+        PyErr_SetString(PyExc_ValueError, "client_new: bad name, cap or latency");
         return NULL;
     }
     for (i = 0; i < nclients; i++)
@@ -300,20 +424,31 @@ static PyObject *py_client_new(PyObject *self, PyObject *args)
         PyErr_SetString(PyExc_RuntimeError, "too many fake clients in one check");
         return NULL;
     }
-    memset(&clients[nclients], 0, sizeof clients[nclients]);
-    snprintf(clients[nclients].name, NAME_MAX_LEN, "%s", name);
-    clients[nclients].cap = cap;
-    return PyLong_FromSize_t(nclients++);
+    k = &clients[nclients];
+    memset(k, 0, sizeof *k);
+    snprintf(k->name, NAME_MAX_LEN, "%s", name);
+    k->cap = cap;
+    k->default_latency_ns = (int64_t)(latency * 1e9);
+    nclients++;
+    if (client_table(k, latencies, fail) != 0)
+        return NULL;
+    return PyLong_FromSize_t(nclients - 1);
 }
 
-/* client_begin(id) -> token, or -1 when the server-side cap is exceeded (HTTP 429). */
+/*
+ * client_begin(id, prompt) -> (token, latency_s, fails).  token is -1 when
+ * the server-side cap is exceeded (HTTP 429): that call is not in flight.
+ */
 static PyObject *py_client_begin(PyObject *self, PyObject *args)
 {
     long id;
+    const char *prompt;
     struct fclient *k;
-    int64_t now = measure_now_ns();
+    int64_t now = measure_now_ns(), latency;
+    int fails = 0;
+    size_t j;
 
-    if (!PyArg_ParseTuple(args, "l:client_begin", &id))
+    if (!PyArg_ParseTuple(args, "ls:client_begin", &id, &prompt))
         return NULL;
     k = client_get(id);
     if (k == NULL)
@@ -323,8 +458,15 @@ static PyObject *py_client_begin(PyObject *self, PyObject *args)
         k->first_ns = now;
     if (k->in_flight >= k->cap) {
         k->rejected++;
-        return PyLong_FromLong(-1);
+        return Py_BuildValue("(Ldi)", -1LL, 0.0, 0);
     }
+    latency = k->default_latency_ns;
+    for (j = 0; j < k->ntable; j++)
+        if (strcmp(k->table[j].prompt, prompt) == 0) {
+            latency = k->table[j].latency_ns;
+            fails = k->table[j].fail;
+            break;
+        }
     if (k->ntok == CLIENT_MAX_TOKENS) {
         PyErr_SetString(PyExc_RuntimeError, "fake client: too many calls in one check");
         return NULL;
@@ -332,50 +474,117 @@ static PyObject *py_client_begin(PyObject *self, PyObject *args)
     if (k->ntok == k->captok) {
         size_t nc = k->captok ? k->captok * 2 : 1024;
         unsigned char *t = realloc(k->done, nc);
+        int64_t *d;
+        char **pr;
         if (t == NULL)
             return PyErr_NoMemory();
         k->done = t;
+        d = realloc(k->due_ns, nc * sizeof *d);
+        if (d == NULL)
+            return PyErr_NoMemory();
+        k->due_ns = d;
+        pr = realloc(k->prompts, nc * sizeof *pr);
+        if (pr == NULL)
+            return PyErr_NoMemory();
+        k->prompts = pr;
         k->captok = nc;
     }
+    k->prompts[k->ntok] = strdup(prompt);
+    if (k->prompts[k->ntok] == NULL)
+        return PyErr_NoMemory();
     k->done[k->ntok] = 0;
+    k->due_ns[k->ntok] = now + latency;
     client_advance(k, now);
     k->in_flight++;
     if (k->in_flight > k->peak)
         k->peak = k->in_flight;
-    return PyLong_FromLongLong(((long long)id << 40) | (long long)k->ntok++);
+    return Py_BuildValue("(Ldi)", ((long long)id << 40) | (long long)k->ntok++,
+                         (double)latency / 1e9, fails);
 }
 
-/* client_end(token): the call finished (a token ends once). */
-static PyObject *py_client_end(PyObject *self, PyObject *args)
+/* The token's client and call, or NULL after recording the misuse. */
+static struct fclient *client_call(long long tok, size_t *seq_out)
 {
-    long long tok;
-    long id;
-    size_t seq;
-    struct fclient *k;
-    int64_t now = measure_now_ns();
+    long id = (long)(tok >> 40);
+    size_t seq = (size_t)(tok & ((1LL << 40) - 1));
+    struct fclient *k = tok < 0 ? NULL : client_get(id);
 
-    if (!PyArg_ParseTuple(args, "L:client_end", &tok))
-        return NULL;
-    id = (long)(tok >> 40);
-    seq = (size_t)(tok & ((1LL << 40) - 1));
-    k = tok < 0 ? NULL : client_get(id);
     if (k == NULL) {
         PyErr_Clear();
         if (nclients > 0)
             clients[0].bad_tokens++;
         note_tamper("fake client: end of a call that never began (%s)", "bad token");
-        Py_RETURN_NONE;
+        return NULL;
     }
     if (seq >= k->ntok || k->done[seq]) {
         k->bad_tokens++;
         note_tamper("fake client \"%s\": a call ended twice or never began", k->name);
-        Py_RETURN_NONE;
+        return NULL;
     }
+    *seq_out = seq;
+    return k;
+}
+
+static void client_finish(struct fclient *k, size_t seq, int64_t now)
+{
     k->done[seq] = 1;
     client_advance(k, now);
     k->in_flight--;
-    k->completed++;
     k->last_ns = now;
+}
+
+/*
+ * client_end(token) -> answer: the call finished.  A token ends once, and
+ * not before its latency has elapsed; the answer carries a tag keyed by a
+ * secret only C holds, so it cannot be made up without the call.
+ */
+static PyObject *py_client_end(PyObject *self, PyObject *args)
+{
+    long long tok;
+    size_t seq;
+    struct fclient *k;
+    int64_t now = measure_now_ns();
+    struct sha256_ctx h;
+    unsigned char digest[SHA256_DIGEST_LEN];
+    const char *prompt;
+
+    if (!PyArg_ParseTuple(args, "L:client_end", &tok))
+        return NULL;
+    k = client_call(tok, &seq);
+    if (k == NULL)
+        Py_RETURN_NONE;
+    if (now < k->due_ns[seq] - EARLY_END_SLACK_NS) {
+        k->early_ends++;
+        note_tamper("fake client \"%s\": a call ended before its latency had elapsed", k->name);
+        client_finish(k, seq, now);
+        Py_RETURN_NONE;
+    }
+    client_finish(k, seq, now);
+    k->completed++;
+    prompt = k->prompts[seq];
+    answer_key_init();
+    sha256_init(&h);
+    sha256_update(&h, answer_key, sizeof answer_key);
+    sha256_update(&h, prompt, strlen(prompt));
+    sha256_final(&h, digest);
+    return PyUnicode_FromFormat("completion<%s>#%02x%02x%02x%02x", prompt, digest[0], digest[1],
+                                digest[2], digest[3]);
+}
+
+/* client_cancel(token): the caller cancelled the call; it leaves the server. */
+static PyObject *py_client_cancel(PyObject *self, PyObject *args)
+{
+    long long tok;
+    size_t seq;
+    struct fclient *k;
+
+    if (!PyArg_ParseTuple(args, "L:client_cancel", &tok))
+        return NULL;
+    k = client_call(tok, &seq);
+    if (k != NULL) {
+        k->cancelled++;
+        client_finish(k, seq, measure_now_ns());
+    }
     Py_RETURN_NONE;
 }
 
@@ -438,10 +647,12 @@ static PyMethodDef methods[] = {
     {"measure_into", py_measure_into, METH_VARARGS,
      "measure_into(label, repeat, fn, args, kwargs) -> result: measure fn `repeat` times and "
      "record the fastest run's figures under `label` in the check's C log."},
-    {"client_new", py_client_new, METH_VARARGS, "client_new(name, cap) -> id"},
+    {"client_new", py_client_new, METH_VARARGS,
+     "client_new(name, cap, latency_s, latencies, fail) -> id"},
     {"client_begin", py_client_begin, METH_VARARGS,
-     "client_begin(id) -> token, or -1 when over the server-side cap"},
-    {"client_end", py_client_end, METH_VARARGS, "client_end(token)"},
+     "client_begin(id, prompt) -> (token, latency_s, fails); token -1 when over the cap"},
+    {"client_end", py_client_end, METH_VARARGS, "client_end(token) -> the model's answer"},
+    {"client_cancel", py_client_cancel, METH_VARARGS, "client_cancel(token): call cancelled"},
     {"heartbeat", py_heartbeat, METH_VARARGS, "heartbeat(name): event-loop monitor tick"},
     {"now_ns", py_now_ns, METH_NOARGS, "CLOCK_MONOTONIC in ns"},
     {"cpu_ns", py_cpu_ns, METH_NOARGS, "process CPU time in ns"},
@@ -603,6 +814,7 @@ enum ph_rc embed_init(const struct embed_options *opts, struct ph_err *err)
     if (opts == NULL || opts->alloc_hooks)
         measure_install_hooks();
     sandbox_audit_install();
+    answer_key_init(); /* before any fork: every worker must share it */
     rc = start_interpreter(1, &argv0, NULL, err);
     if (rc != PH_OK)
         return rc;

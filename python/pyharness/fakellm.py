@@ -1,6 +1,8 @@
 """A fake LLM client for the asyncio exercises.
 
-`await client.complete(prompt)` answers after a latency, fails for prompts
+`await client.complete(prompt)` answers `completion<prompt>#tag` after a
+latency (the tag is keyed by a secret held in C, the same for the reference
+and the candidate within one host process), fails for prompts
 marked to fail, and refuses calls beyond a server-side concurrency cap the
 way an HTTP API answers 429.  Its counters (calls, calls in flight, peak,
 refusals, timings) are kept by the C host through `_pyharness`: a submission
@@ -28,11 +30,6 @@ class CompletionError(Exception):
     status = 500
 
 
-def completion_for(prompt: str) -> str:
-    """The deterministic answer the fake model gives to `prompt`."""
-    return f"completion<{prompt}>"
-
-
 class FakeLLMClient:
     """Async client with per-prompt latency, failures and a concurrency cap.
 
@@ -40,10 +37,11 @@ class FakeLLMClient:
     rebinding `_pyharness` or `asyncio.sleep` afterwards changes nothing here.
     """
 
-    __slots__ = ("name", "_id", "_latency", "_latencies", "_fail")
+    __slots__ = ("name", "_id")
     _new = staticmethod(_pyharness.client_new)
     _begin = staticmethod(_pyharness.client_begin)
     _end = staticmethod(_pyharness.client_end)
+    _cancel = staticmethod(_pyharness.client_cancel)
     _sleep = staticmethod(asyncio.sleep)
 
     def __init__(
@@ -55,21 +53,21 @@ class FakeLLMClient:
         latencies: Mapping[str, float] | None = None,
     ) -> None:
         self.name = name
-        self._id = self._new(name, cap)
-        self._latency = float(latency)
-        self._latencies = dict(latencies or {})
-        self._fail = frozenset(fail)
+        # Latencies and failures are handed to C: nothing here to rewrite.
+        self._id = self._new(name, cap, float(latency), dict(latencies or {}), list(fail))
 
     async def complete(self, prompt: str) -> str:
         """Return the model's answer to `prompt`, or raise RateLimitError / CompletionError."""
-        token = self._begin(self._id)
+        token, delay, fails = self._begin(self._id, prompt)
         if token < 0:
             await self._sleep(0)
             raise RateLimitError("429 Too Many Requests: more than the server's cap in flight")
         try:
-            await self._sleep(self._latencies.get(prompt, self._latency))
-            if prompt in self._fail:
-                raise CompletionError(f"500 model error on prompt {prompt!r}")
-            return completion_for(prompt)
-        finally:
-            self._end(token)
+            await self._sleep(delay)
+        except BaseException:
+            self._cancel(token)
+            raise
+        answer = self._end(token)
+        if fails:
+            raise CompletionError(f"500 model error on prompt {prompt!r}")
+        return answer

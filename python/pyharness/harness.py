@@ -71,6 +71,10 @@ class Harness:
         """
 
         async def main() -> Any:
+            if monitor:
+                # A first tick now: a stall before the submission's first
+                # await shows as a gap too.
+                self._heartbeat(monitor)
             beat = self._ensure_future(self._beat(monitor)) if monitor else None
             try:
                 if timeout is None:

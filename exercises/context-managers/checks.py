@@ -1,0 +1,253 @@
+"""Observation checks for context-managers.
+
+Each check_<name>(sub, h) calls the submission and returns plain data; the C
+supervisor compares it with the reference's observation.  Durations reported
+by the candidate's Timer are never compared with the reference's: they are
+left out of the comparison ("ignore") and judged by rules against the known
+sleep and the wall time the harness measured in C around the same block.
+"""
+
+import time
+
+SLEEP_S = 0.05
+
+
+class Boom(Exception):
+    """The exception the checks raise inside `with` blocks."""
+
+
+def _seconds(value):
+    """The Timer's elapsed value as a number a rule can read (None when it is not one)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    return None
+
+
+def _state(d):
+    """A plain copy of a settings dict (values must be plain data)."""
+    return dict(d)
+
+
+# --------------------------------------------------------------------------- Timer
+
+def check_timer_measures(sub, h):
+    def timed_block():
+        with sub.Timer() as t:
+            time.sleep(SLEEP_S)
+        return t
+
+    t = h.measure("block", timed_block)
+    elapsed = getattr(t, "elapsed", None)
+    return {"elapsed_type": type(elapsed).__name__, "elapsed_s": _seconds(elapsed)}
+
+
+def check_timer_exception(sub, h):
+    def raising_block():
+        err = Boom("raised inside the block")
+        t = None
+        try:
+            with sub.Timer() as t:
+                time.sleep(SLEEP_S)
+                raise err
+        except BaseException as exc:  # what reached the caller is the observation
+            return t, type(exc).__name__, exc is err
+        return t, "no exception reached the caller", False
+
+    t, seen, same_object = h.measure("raising_block", raising_block)
+    elapsed = getattr(t, "elapsed", None)
+
+    # __exit__ itself, called the way the with statement calls it.
+    cm = sub.Timer()
+    cm.__enter__()
+    err = Boom("direct")
+    try:
+        suppresses = bool(cm.__exit__(Boom, err, err.__traceback__))
+    except Boom:
+        suppresses = False  # re-raising also lets the exception through
+    return {
+        "propagated": seen,
+        "same_exception_object": same_object,
+        "elapsed_type": type(elapsed).__name__,
+        "elapsed_s": _seconds(elapsed),
+        "exit_suppresses": suppresses,
+    }
+
+
+def check_timer_other_exits(sub, h):
+    seen = {}
+
+    for _ in range(3):
+        with sub.Timer() as t_break:
+            break
+    seen["break"] = type(t_break.elapsed).__name__
+
+    def early_return():
+        with sub.Timer() as t:
+            return t
+    seen["return"] = type(early_return().elapsed).__name__
+
+    t_kbd = None
+    try:
+        with sub.Timer() as t_kbd:
+            raise KeyboardInterrupt
+    except KeyboardInterrupt:
+        seen["keyboard_interrupt"] = "propagated"
+    else:
+        seen["keyboard_interrupt"] = "swallowed"
+    seen["keyboard_interrupt_elapsed"] = type(getattr(t_kbd, "elapsed", None)).__name__
+
+    class Custom(LookupError):
+        def __init__(self, code):
+            super().__init__(code)
+            self.code = code
+
+    try:
+        with sub.Timer():
+            raise Custom(42)
+    except LookupError as exc:
+        seen["custom"] = [type(exc).__name__, getattr(exc, "code", None)]
+    else:
+        seen["custom"] = "swallowed"
+    return seen
+
+
+def check_timer_independent(sub, h):
+    """Two overlapping Timers: the outer one spans 0.04 s of sleep, the inner one 0.01 s."""
+
+    def overlapping():
+        with sub.Timer() as outer:
+            time.sleep(0.03)
+            with sub.Timer() as inner:
+                time.sleep(0.01)
+        return outer, inner
+
+    outer, inner = h.measure("overlapping", overlapping)
+    return {
+        "outer_s": _seconds(getattr(outer, "elapsed", None)),
+        "inner_s": _seconds(getattr(inner, "elapsed", None)),
+        "distinct_objects": outer is not inner,
+    }
+
+
+# --------------------------------------------------------------------------- temporary
+
+def check_temporary_basic(sub, h):
+    settings = {"lr": 0.001, "batch_size": 32, "optimizer": "adam"}
+    before = _state(settings)
+    with sub.temporary(settings, lr=0.1, warmup_steps=100) as cfg:
+        inside = _state(settings)
+        as_is_same_dict = cfg is settings
+    return {"before": before, "inside": inside, "as_binds_same_dict": as_is_same_dict,
+            "after": _state(settings), "restored": settings == before,
+            "added_key_removed": "warmup_steps" not in settings}
+
+
+def check_temporary_exception(sub, h):
+    settings = {"lr": 0.001, "epochs": 10}
+    err = Boom("step failed")
+    seen, same = "no exception reached the caller", False
+    inside = None
+    try:
+        with sub.temporary(settings, lr=1.0, debug=True):
+            inside = _state(settings)
+            raise err
+    except BaseException as exc:
+        seen, same = type(exc).__name__, exc is err
+    return {"inside": inside, "propagated": seen, "same_exception_object": same,
+            "after": _state(settings)}
+
+
+def check_temporary_nesting(sub, h):
+    s = {"lr": 0.001, "batch_size": 32, "precision": "fp32"}
+    trace = []
+    with sub.temporary(s, lr=0.01, debug=True):
+        trace.append(["level1 in", _state(s)])
+        with sub.temporary(s, lr=0.1, batch_size=8, seed=1):
+            trace.append(["level2 in", _state(s)])
+            with sub.temporary(s, debug=False, seed=2, precision="bf16", extra="x"):
+                trace.append(["level3 in", _state(s)])
+            trace.append(["level2 after 3", _state(s)])
+        trace.append(["level1 after 2", _state(s)])
+    trace.append(["outside", _state(s)])
+
+    # Exceptions raised in inner levels, caught at different depths.
+    seen = []
+    with sub.temporary(s, lr=0.5):
+        try:
+            with sub.temporary(s, lr=0.6, tmp=1):
+                with sub.temporary(s, lr=0.7, tmp=2, other=3):
+                    raise Boom("deep")
+        except Boom:
+            seen.append(["caught at level1", _state(s)])
+        try:
+            with sub.temporary(s, batch_size=1):
+                try:
+                    with sub.temporary(s, batch_size=2, tmp=9):
+                        raise ValueError("inner")
+                except ValueError:
+                    seen.append(["caught at level2", _state(s)])
+                raise KeyError("middle")
+        except KeyError:
+            seen.append(["caught at level1 again", _state(s)])
+    seen.append(["outside", _state(s)])
+    return {"trace": trace, "exceptions": seen}
+
+
+def check_temporary_none_vs_missing(sub, h):
+    s = {"scheduler": None, "lr": 0.001, "steps": 0, "name": "", "flag": False}
+    out = {}
+    with sub.temporary(s, scheduler="cosine", warmup=None):
+        out["inside"] = _state(s)
+        out["warmup_present_inside"] = "warmup" in s
+    out["after"] = _state(s)
+    out["scheduler_present_after"] = "scheduler" in s
+    out["warmup_present_after"] = "warmup" in s
+
+    with sub.temporary(s, steps=5, name="run", flag=True, lr=None):
+        out["falsy_inside"] = _state(s)
+    out["falsy_after"] = _state(s)
+
+    with sub.temporary(s, lr=0.001):  # the same value it already had
+        pass
+    with sub.temporary(s):  # no overrides at all
+        out["no_overrides_inside"] = _state(s)
+    out["final"] = _state(s)
+    return out
+
+
+def check_temporary_identity(sub, h):
+    layers = [512, 256]
+    schedule = {"kind": "step", "every": 10}
+    settings = {"layers": layers, "schedule": schedule, "lr": 0.001}
+    alias = settings
+    with sub.temporary(settings, layers=[64], schedule=None, new=[1, 2]) as cfg:
+        inside = {
+            "as_binds_same_dict": cfg is settings,
+            "caller_dict_mutated": settings.get("layers") == [64] and "new" in settings,
+            "alias_sees_override": alias.get("layers") == [64],
+        }
+        settings["layers"].append(32)  # the block mutates the override value...
+        settings["layers"] = [8]  # ...and rebinds an overridden key itself
+    return {
+        "inside": inside,
+        "layers_is_same_object": settings.get("layers") is layers,
+        "schedule_is_same_object": settings.get("schedule") is schedule,
+        "layers_value": settings.get("layers"),
+        "layers_unchanged": layers == [512, 256],
+        "keys": sorted(settings),
+    }
+
+
+def check_temporary_speed(sub, h):
+    """10^5 enter/exit pairs on a 500-key config with two overrides (one new key)."""
+    settings = {f"param_{i}": i for i in range(500)}
+    before = dict(settings)
+    temporary = sub.temporary
+
+    def enter_exit():
+        for _ in range(10**5):
+            with temporary(settings, param_7=0.5, debug=True):
+                pass
+
+    h.measure("enter_exit_1e5", enter_exit, repeat=3)
+    return {"restored": settings == before, "size": len(settings)}

@@ -1,0 +1,239 @@
+"""Observation checks for contextvar-vs-threadlocal.
+
+Each check_<name>(sub, h) runs requests through the submission on a fresh
+event loop (h.run_async, timed in C) and returns what every piece of code
+saw.  Every correct solution sees exactly the same ids, so observations are
+compared with the reference's; wall times only reach rules.
+"""
+
+import asyncio
+import random
+import time
+
+RUN_TIMEOUT_S = 8.0  # a request that never finishes (deadlock) is reported, not waited for
+
+
+class Boom(Exception):
+    """Raised inside work() by the checks."""
+
+
+def _run(h, label, make):
+    """Run make() on a fresh loop, measured in C; a hang becomes an observation."""
+    try:
+        return h.run_async(label, make, timeout=RUN_TIMEOUT_S)
+    except asyncio.TimeoutError:
+        return f"did not finish within {RUN_TIMEOUT_S:g} s"
+
+
+def check_outside_is_none(sub, h):
+    out = {"before_any_request": sub.current_request_id()}
+
+    async def scenario():
+        seen = {"in_loop_before": sub.current_request_id()}
+
+        async def work():
+            return sub.current_request_id()
+
+        seen["inside"] = await sub.handle_request("solo", work)
+        seen["in_loop_after"] = sub.current_request_id()
+        return seen
+
+    out["loop"] = _run(h, "outside", scenario)
+    out["after_run"] = sub.current_request_id()
+    return out
+
+
+def check_single_request(sub, h):
+    payload = {"answer": 42}
+
+    async def scenario():
+        async def work():
+            reads = [sub.current_request_id()]
+            await asyncio.sleep(0)
+            reads.append(sub.current_request_id())
+            await asyncio.sleep(0.001)
+            reads.append(sub.current_request_id())
+            return reads
+
+        async def returns_payload():
+            return payload
+
+        reads = await sub.handle_request("req-1", work)
+        result = await sub.handle_request("req-2", returns_payload)
+        return {"reads": reads, "result_is_works_result": result is payload}
+
+    return _run(h, "single", scenario)
+
+
+def check_interleaved(sub, h):
+    """300 concurrent requests, 5 reads each, separated by random sleeps of 0-2 ms."""
+    n, steps = 300, 4
+    rng = random.Random(20240501)
+    delays = [[rng.uniform(0.0, 0.002) for _ in range(steps)] for _ in range(n)]
+
+    async def scenario():
+        async def request(i):
+            async def work():
+                reads = []
+                for d in delays[i]:
+                    reads.append(sub.current_request_id())
+                    await asyncio.sleep(d)
+                reads.append(sub.current_request_id())
+                return reads
+
+            return await sub.handle_request(f"req-{i}", work)
+
+        return await asyncio.gather(*(request(i) for i in range(n)))
+
+    results = _run(h, "interleaved", scenario)
+    if isinstance(results, str):
+        return {"problem": results}
+    wrong = [[i, j, seen] for i, reads in enumerate(results) for j, seen in enumerate(reads)
+             if seen != f"req-{i}"]
+    return {
+        "requests": len(results),
+        "reads": sum(len(r) for r in results),
+        "reads_of_another_id": len(wrong),
+        "first_wrong_reads": wrong[:3],
+        "after": sub.current_request_id(),
+        "sum_of_waits_s": round(sum(map(sum, delays)), 3),
+        "longest_request_waits_s": round(max(map(sum, delays)), 3),
+    }
+
+
+def check_nested(sub, h):
+    """Requests nested three deep, alone and in 20 concurrent tasks."""
+
+    async def level(prefix, depth, trace):
+        trace.append([depth, "in", sub.current_request_id()])
+        if depth < 3:
+            async def deeper():
+                return await level(prefix, depth + 1, trace)
+
+            await sub.handle_request(f"{prefix}/{depth + 1}", deeper)
+        await asyncio.sleep(0.001)
+        trace.append([depth, "back", sub.current_request_id()])
+        return depth
+
+    async def one(prefix):
+        trace = []
+
+        async def top():
+            return await level(prefix, 1, trace)
+
+        await sub.handle_request(f"{prefix}/1", top)
+        trace.append([0, "outside", sub.current_request_id()])
+        return trace
+
+    async def scenario():
+        alone = await one("solo")
+        many = await asyncio.gather(*(one(f"t{i}") for i in range(20)))
+        return {"alone": alone, "concurrent": many}
+
+    return _run(h, "nested", scenario)
+
+
+def check_to_thread(sub, h):
+    """20 concurrent requests each read the id inside asyncio.to_thread (blocking 5 ms there)."""
+
+    def blocking_read():
+        time.sleep(0.005)
+        return sub.current_request_id()
+
+    async def scenario():
+        async def request(i):
+            async def work():
+                in_thread = await asyncio.to_thread(blocking_read)
+                return [in_thread, sub.current_request_id()]
+
+            return await sub.handle_request(f"req-{i}", work)
+
+        return await asyncio.gather(*(request(i) for i in range(20)))
+
+    return _run(h, "to_thread", scenario)
+
+
+def check_exception_restores(sub, h):
+    async def scenario():
+        seen = {}
+        err = Boom("work failed")
+
+        async def failing():
+            await asyncio.sleep(0)
+            raise err
+
+        async def outer_work():
+            try:
+                await sub.handle_request("inner", failing)
+            except Exception as exc:  # the type and identity are the observation
+                seen["inner_raised"] = [type(exc).__name__, exc is err]
+            seen["outer_after_inner_failed"] = sub.current_request_id()
+            return "outer done"
+
+        seen["outer_result"] = await sub.handle_request("outer", outer_work)
+        try:
+            await sub.handle_request("top", failing)
+        except Exception as exc:
+            seen["top_raised"] = [type(exc).__name__, exc is err]
+        seen["after_top_failed"] = sub.current_request_id()
+        return seen
+
+    return _run(h, "exception", scenario)
+
+
+def check_sequential_restore(sub, h):
+    """Several requests one after another in the same task: none leaks into the next."""
+
+    async def scenario():
+        seen = []
+
+        async def work():
+            await asyncio.sleep(0)
+            return sub.current_request_id()
+
+        for rid in ("a", "b", "c"):
+            seen.append([rid, await sub.handle_request(rid, work), sub.current_request_id()])
+        return seen
+
+    return _run(h, "sequential", scenario)
+
+
+def check_spawned_tasks(sub, h):
+    """A task created inside a request keeps that request's id, even after the request returned."""
+
+    async def scenario():
+        children = []
+
+        async def child():
+            await asyncio.sleep(0.005)
+            return sub.current_request_id()
+
+        async def request(i):
+            async def work():
+                children.append(asyncio.create_task(child()))
+                return sub.current_request_id()
+
+            return await sub.handle_request(f"req-{i}", work)
+
+        own = await asyncio.gather(*(request(i) for i in range(10)))
+        after_requests = sub.current_request_id()
+        return {"own": own, "children": await asyncio.gather(*children),
+                "after": after_requests}
+
+    return _run(h, "spawned", scenario)
+
+
+def check_speed(sub, h):
+    """10^5 handle_request calls, one after another, on one event loop."""
+
+    async def scenario():
+        async def work():
+            return sub.current_request_id()
+
+        handle = sub.handle_request
+        last = None
+        for i in range(10**5):
+            last = await handle(f"r{i}", work)
+        return [last, sub.current_request_id()]
+
+    return {"last_and_after": h.measure("calls_1e5", lambda: asyncio.run(scenario()), repeat=3)}
