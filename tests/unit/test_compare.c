@@ -22,8 +22,8 @@ Test(compare, equal_values)
 {
     char why[256];
 
-    cr_assert(same("[1, \"a\", null, true, {\"k\": [2]}]", "[1, \"a\", null, true, {\"k\": [2]}]", 0,
-                   why, sizeof why));
+    cr_assert(same("[1, \"a\", null, true, {\"k\": [2]}]", "[1, \"a\", null, true, {\"k\": [2]}]",
+                   0, why, sizeof why));
     cr_assert(same("{\"a\": 1, \"b\": 2}", "{\"b\": 2, \"a\": 1}", 0, why, sizeof why));
 }
 
@@ -72,8 +72,8 @@ Test(compare, path_of_first_difference)
 {
     char why[256];
 
-    cr_assert_not(same("{\"a\": [[1, 2], [3, 4]]}", "{\"a\": [[1, 2], [3, 5]]}", 0, why,
-                       sizeof why));
+    cr_assert_not(
+        same("{\"a\": [[1, 2], [3, 4]]}", "{\"a\": [[1, 2], [3, 5]]}", 0, why, sizeof why));
     cr_assert(strstr(why, "[\"a\"][1][1]") != NULL, "%s", why);
     cr_assert(strstr(why, "expected 4, got 5") != NULL, "%s", why);
 }

@@ -109,9 +109,9 @@ Test(exercise, errors_name_the_field)
                  PH_EINPUT);
     cr_assert(strstr(err.msg, "two checks are named \"a\"") != NULL, "%s", err.msg);
     ph_err_clear(&err);
-    cr_assert_eq(load_json("{" BASE ", \"checks\": [{\"name\": \"a\", \"compare\": \"none\"}]}",
-                           &err),
-                 PH_EINPUT);
+    cr_assert_eq(
+        load_json("{" BASE ", \"checks\": [{\"name\": \"a\", \"compare\": \"none\"}]}", &err),
+        PH_EINPUT);
     cr_assert(strstr(err.msg, "nothing would decide it") != NULL, "%s", err.msg);
     ph_err_clear(&err);
     cr_assert_eq(load_json("{" BASE ", \"checks\": [{\"name\": \"a\"}], \"limits\": "

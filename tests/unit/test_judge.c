@@ -42,7 +42,7 @@ static void fake(struct worker_result *w, enum worker_end end, const char *const
     w->end_frame = end == WORKER_END_OK ? cJSON_Parse("{\"metrics\": {}}") : NULL;
 }
 
-#define MEM(peak) \
+#define MEM(peak)                                                                                  \
     "{\"status\":\"ok\",\"obs\":1,\"log\":{\"measures\":{\"big\":{\"py_peak_bytes\":" #peak "}}}}"
 
 static const char *const REF[4] = {
@@ -109,8 +109,10 @@ Test(judge, rules_read_measured_figures)
 
 Test(judge, exceptions_map_to_verdicts)
 {
-    const char *err_frame = "{\"status\":\"error\",\"error\":{\"type\":\"KeyError\",\"message\":\"k\"}}";
-    const char *mem_frame = "{\"status\":\"error\",\"error\":{\"type\":\"MemoryError\",\"message\":\"\"}}";
+    const char *err_frame =
+        "{\"status\":\"error\",\"error\":{\"type\":\"KeyError\",\"message\":\"k\"}}";
+    const char *mem_frame =
+        "{\"status\":\"error\",\"error\":{\"type\":\"MemoryError\",\"message\":\"\"}}";
     const char *sbx_frame = "{\"status\":\"error\",\"error\":{\"type\":\"PermissionError\","
                             "\"message\":\"pyharness sandbox: socket blocked\"}}";
     const char *cand[4] = {err_frame, REF[1], REF[2], REF[3]};

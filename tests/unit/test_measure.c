@@ -22,8 +22,8 @@ static void start(void)
 /* Evaluate a Python expression that yields a number. */
 static double py_number(const char *expr)
 {
-    PyObject *main = PyImport_AddModule("__main__"); /* borrowed */
-    PyObject *g = PyModule_GetDict(main);            /* borrowed */
+    PyObject *main = PyImport_AddModule("__main__");       /* borrowed */
+    PyObject *g = PyModule_GetDict(main);                  /* borrowed */
     PyObject *v = PyRun_String(expr, Py_eval_input, g, g); /* new ref */
     double d;
 
