@@ -238,6 +238,8 @@ static void fmt_value(double v, const char *unit, char *buf, size_t cap)
         snprintf(buf, cap, "%.1f ms", v / 1e6);
     else if (strcmp(unit, "s") == 0)
         snprintf(buf, cap, "%.2f s", v / 1e9);
+    else if (strcmp(unit, "sec") == 0)
+        snprintf(buf, cap, "%.3f s", v);
     else if (strcmp(unit, "x") == 0)
         snprintf(buf, cap, "%.2fx", v);
     else if (strcmp(unit, "int") == 0)
