@@ -18,7 +18,6 @@
 static char exe[PATH_MAX];
 static char python_dir[PATH_MAX];
 static char exercises_dir[PATH_MAX];
-static char reports_dir[PATH_MAX];
 
 static int is_dir(const char *p)
 {
@@ -128,9 +127,4 @@ const char *paths_python_dir(void)
 const char *paths_exercises_dir(void)
 {
     return exercises_dir;
-}
-
-const char *paths_reports_dir(void)
-{
-    return reports_dir;
 }

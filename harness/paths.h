@@ -1,6 +1,6 @@
 /*
- * paths.h - where the host finds its data: the Python runtime (python/),
- * the exercise bank (exercises/) and report templates (reports/).
+ * paths.h - where the host finds its data: the Python runtime (python/) and
+ * the exercise bank (exercises/).
  *
  * Resolution order: a command-line override (paths_set_exercises), then the
  * environment (PYHARNESS_EXERCISES, PYHARNESS_HOME), then an installed tree
@@ -21,6 +21,5 @@ enum ph_rc paths_set_exercises(const char *dir, struct ph_err *err);
 const char *paths_exe(void); /* absolute path of this binary */
 const char *paths_python_dir(void);
 const char *paths_exercises_dir(void);
-const char *paths_reports_dir(void);
 
 #endif

@@ -16,15 +16,12 @@ import traceback
 from types import CodeType, ModuleType
 from typing import Any, Callable
 
-from .harness import Harness
-
 __all__ = [
-    "Harness",
     "SubmissionError",
     "describe_exception",
     "load_checks",
     "load_submission",
-    "run_check",
+    "make_harness",
     "scrub_environ",
 ]
 
@@ -87,9 +84,12 @@ def load_submission(path: str, display_name: str, entry_points: list[str]) -> Mo
     return module
 
 
-def run_check(fn: Callable[..., Any], submission: ModuleType, h: Harness) -> Any:
-    """Run one observation check; its return value is what gets compared."""
-    return fn(submission, h)
+def make_harness(scratch: str, role: str, params: dict[str, Any]) -> Any:
+    """The `h` object checks receive (imported here, not at module level, so
+    that this module's pure functions can be tested without the C host)."""
+    from .harness import Harness
+
+    return Harness(scratch, role, params)
 
 
 def _safe_str(exc: BaseException) -> str:

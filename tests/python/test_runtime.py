@@ -1,0 +1,114 @@
+"""Tests of python/pyharness/runtime.py's pure functions, in plain python3.
+
+What they prove: checks keep their own builtins whatever a submission does
+to the builtins module later; tracebacks show only the submission's frames;
+a submission missing a required name is refused at import; both of Python's
+copies of the environment are replaced.
+"""
+
+import builtins
+import os
+import posix
+import tempfile
+import textwrap
+import unittest
+
+from pyharness import runtime
+
+
+class LoadChecksTests(unittest.TestCase):
+    def test_collects_check_functions_by_name(self):
+        checks = runtime.load_checks("def check_a(s, h):\n    return 1\ndef helper():\n    pass\n",
+                                     "checks.py")
+        self.assertEqual(set(checks), {"a"})
+        self.assertEqual(checks["a"](None, None), 1)
+
+    def test_checks_keep_their_builtins(self):
+        checks = runtime.load_checks("def check_n(s, h):\n    return len([1, 2, 3])\n", "checks.py")
+        original = builtins.len
+        builtins.len = lambda x: 42  # what a hostile submission might do
+        try:
+            self.assertEqual(checks["n"](None, None), 3)
+        finally:
+            builtins.len = original
+
+    def test_accepts_a_code_object(self):
+        code = compile("def check_z(s, h):\n    return 'z'\n", "checks.py", "exec")
+        self.assertEqual(runtime.load_checks(code, "checks.py")["z"](None, None), "z")
+
+
+class LoadSubmissionTests(unittest.TestCase):
+    def write(self, text):
+        d = tempfile.mkdtemp()
+        path = os.path.join(d, "submission.py")
+        with open(path, "w") as f:
+            f.write(textwrap.dedent(text))
+        return path
+
+    def test_missing_names_are_refused(self):
+        path = self.write("def a():\n    pass\n")
+        with self.assertRaises(runtime.SubmissionError) as cm:
+            runtime.load_submission(path, "sol.py", ["a", "b", "c"])
+        self.assertEqual(str(cm.exception), "sol.py does not define b, c")
+
+    def test_loads_as_module_submission(self):
+        path = self.write("X = 5\ndef a():\n    return X\n")
+        mod = runtime.load_submission(path, "sol.py", ["a"])
+        self.assertEqual(mod.__name__, "submission")
+        self.assertEqual(mod.a(), 5)
+
+
+class DescribeExceptionTests(unittest.TestCase):
+    def test_only_submission_frames(self):
+        d = tempfile.mkdtemp()
+        path = os.path.join(d, "submission.py")
+        with open(path, "w") as f:
+            f.write("def boom():\n    raise KeyError('k')\n")
+        mod = runtime.load_submission(path, "mine.py", ["boom"])
+        try:
+            mod.boom()
+        except KeyError as exc:
+            desc = runtime.describe_exception(exc, "mine.py")
+        self.assertEqual(desc["type"], "KeyError")
+        self.assertIn("mine.py, line 2, in boom", desc["traceback"])
+        self.assertNotIn("test_runtime", desc["traceback"])
+
+    def test_syntax_error_names_line(self):
+        try:
+            compile("def f(:\n", "/tmp/x/submission.py", "exec")
+        except SyntaxError as exc:
+            desc = runtime.describe_exception(exc, "mine.py")
+        self.assertEqual(desc["type"], "SyntaxError")
+        self.assertIn("mine.py, line 1", desc["message"])
+
+    def test_hostile_str_does_not_break_it(self):
+        class Evil(Exception):
+            def __str__(self):
+                raise RuntimeError("no")
+
+        desc = runtime.describe_exception(Evil(), "mine.py")
+        self.assertIn("could not be read", desc["message"])
+
+    def test_long_messages_are_cut(self):
+        desc = runtime.describe_exception(ValueError("x" * 5000), "mine.py")
+        self.assertLessEqual(len(desc["message"]), runtime.MESSAGE_MAX + 3)
+
+
+class ScrubEnvironTests(unittest.TestCase):
+    def test_both_copies_replaced(self):
+        saved_os, saved_posix = dict(os.environ), dict(posix.environ)
+        try:
+            os.environ["PYHARNESS_LLM_API_KEY"] = "secret"
+            runtime.scrub_environ({"PATH": "/bin", "HOME": "/tmp"})
+            self.assertEqual(dict(os.environ), {"PATH": "/bin", "HOME": "/tmp"})
+            self.assertEqual(set(posix.environ), {b"PATH", b"HOME"})
+            self.assertNotIn(b"secret", b"".join(posix.environ.values()))
+        finally:
+            os.environ.clear()
+            os.environ.update(saved_os)
+            posix.environ.clear()
+            posix.environ.update(saved_posix)
+
+
+if __name__ == "__main__":
+    unittest.main()
