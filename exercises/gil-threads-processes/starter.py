@@ -17,11 +17,14 @@ def run_cpu_bound(fn, inputs, workers):
     feature-hashing loop) and every input and result is picklable.  The work
     must really run in parallel: the grader measures, from outside your code,
     the CPU time of your process and of its worker processes divided by the
-    wall time ("parallelism"), and expects it clearly above 1 on a machine
-    with 2 or more cores.  Worker processes are counted once they have exited
-    and been reaped, so shut your pool down before returning (a `with` block
-    does).  The checks also run your function under the "fork", "spawn" and
-    "forkserver" start methods of multiprocessing.
+    wall time ("parallelism"), and expects it clearly above 1, close to what
+    the machine's free cores allow at that moment.  Worker processes are
+    counted once they have exited and been reaped, so shut your pool down
+    before returning (a `with` block does).  The checks also run your function
+    with multiprocessing's default start method set to "fork", "spawn" and
+    "forkserver"; for the timed checks use the default start method or
+    "spawn" (processes started through a forkserver are not children of your
+    process, so their CPU time is not counted).
 
     >>> run_cpu_bound(abs, [-3, 1, -2], 2)
     [3, 1, 2]

@@ -1,0 +1,189 @@
+"""Observation checks for profile-and-optimize.
+
+Every check calls top_words and returns its output: the supervisor compares
+it, type-strictly, with the reference's.  The speed check also runs on
+baseline.py in its own worker (rules read base.measure.corpus.wall_ns), so the
+speed-up over the baseline is measured in C, outside the candidate's process.
+Inputs are fixed or generated from fixed seeds.
+"""
+
+import random
+
+STOPWORDS = [
+    "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and",
+    "any", "are", "as", "at", "be", "because", "been", "before", "being", "below",
+    "between", "both", "but", "by", "can", "could", "did", "do", "does", "doesn't", "don't",
+    "down", "during", "each", "few", "for", "from", "further", "had", "has", "have", "he",
+    "her", "here", "his", "how", "i", "if", "in", "into", "is", "isn't", "it", "it's", "its",
+    "just", "me", "more", "most", "my", "no", "not", "of", "off", "on", "once", "only", "or",
+    "other", "our", "out", "over", "own", "same", "she", "should", "so", "some", "such",
+    "than", "that", "the", "their", "them", "then", "there", "these", "they", "this",
+    "those", "through", "to", "too", "under", "until", "up", "very", "was", "wasn't", "we",
+    "were", "what", "when", "where", "which", "while", "who", "why", "will", "with",
+    "would", "you", "your", "The", "AND", "Of", "It's", "Don't",
+]
+
+SYLLABLES = ["ka", "to", "ri", "mo", "ne", "sa", "lu", "vi", "po", "de", "tra", "gen", "mod",
+             "el", "ten", "sor", "grad", "ent", "lay", "er", "norm", "ba", "tch", "ing", "ed",
+             "ion", "ver", "lo", "ss", "emb", "at", "tion", "qu", "ant", "x", "zy"]
+
+PUNCTUATION = [",", ".", ";", ":", "!", "?", " -", " (1)", " 42", " 3.5%", "...", "\n"]
+
+
+def make_corpus(seed, n_docs, vocab_size, mean_words):
+    """A deterministic, realistic corpus: Zipf-distributed words, about a third
+    of them stopwords, mixed case, possessives, punctuation and numbers."""
+    rng = random.Random(seed)
+    vocab = set()
+    while len(vocab) < vocab_size:
+        word = "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(1, 4)))
+        if rng.random() < 0.05:
+            word += "'s"
+        vocab.add(word)
+    vocab = sorted(vocab)
+    rng.shuffle(vocab)
+    weights = [1.0 / (rank + 1) for rank in range(len(vocab))]
+    stop = [s.lower() for s in STOPWORDS]
+    docs = []
+    for _ in range(n_docs):
+        n = max(1, int(rng.expovariate(1.0 / mean_words)))
+        tokens = []
+        for word in rng.choices(vocab, weights=weights, k=n):
+            r = rng.random()
+            if r < 0.35:
+                word = rng.choice(stop)
+            elif r < 0.40:
+                word = word.capitalize()
+            elif r < 0.42:
+                word = word.upper()
+            tokens.append(word)
+            if rng.random() < 0.08:
+                tokens.append(rng.choice(PUNCTUATION))
+        docs.append(" ".join(tokens).replace(" ,", ",").replace(" .", ".").replace(" ;", ";"))
+    return docs
+
+
+def _small_case(rng):
+    """A small random input with many ties."""
+    words = ["alpha", "beta", "gamma", "delta", "it's", "don't", "o'neil", "x", "zeta", "eta",
+             "the", "and", "of", "'tis", "dogs'", "b", "aa", "a"]
+    docs = []
+    for _ in range(rng.randint(0, 6)):
+        toks = []
+        for _ in range(rng.randint(0, 12)):
+            w = rng.choice(words)
+            r = rng.random()
+            if r < 0.2:
+                w = w.upper()
+            elif r < 0.3:
+                w = w.title()
+            toks.append(w)
+            toks.append(rng.choice([" ", " ", ", ", ". ", "-", "1", "\t", "!"]))
+        docs.append("".join(toks))
+    stop = rng.sample(["the", "The", "AND", "of", "It's", "x", "Zeta", "b", "nothing"],
+                      rng.randint(0, 4))
+    k = rng.choice([0, 1, 2, 3, 5, 8, 50])
+    return docs, k, stop
+
+
+# ---- visible ----
+
+def check_basic(sub, h):
+    docs = [
+        "The cat sat on the mat.",
+        "The dog sat on the log, and the cat watched.",
+        "A cat, a dog; a log!",
+    ]
+    return {
+        "top3": sub.top_words(docs, 3, ["the", "a", "on", "and"]),
+        "top10": sub.top_words(docs, 10, ["the", "a", "on", "and"]),
+        "no_stopwords": sub.top_words(docs, 4, []),
+    }
+
+
+def check_ties(sub, h):
+    docs = ["pear apple fig", "fig apple pear", "kiwi date", "date kiwi", "plum"]
+    return {
+        "all": sub.top_words(docs, 10, []),
+        "cut_inside_tie": sub.top_words(docs, 2, []),
+        "cut_at_5": sub.top_words(docs, 5, []),
+        "ties_after_stopword": sub.top_words(docs + ["fig fig"], 3, ["FIG"]),
+    }
+
+
+def check_edge_cases(sub, h):
+    docs = ["one two two three three three"]
+    return {
+        "k0": sub.top_words(docs, 0, []),
+        "k_larger_than_vocabulary": sub.top_words(docs, 100, []),
+        "no_docs": sub.top_words([], 5, ["a"]),
+        "empty_strings": sub.top_words(["", "", "   "], 5, []),
+        "only_stopwords": sub.top_words(["The AND the and THE"], 5, ["the", "and"]),
+        "only_punctuation_and_digits": sub.top_words(["123 4.5 !!! -- ??"], 5, []),
+    }
+
+
+def check_speed(sub, h):
+    docs = make_corpus(2024, 3000, 3000, 40)
+    # The baseline takes the better part of a second: one run is enough there.
+    repeat = 1 if h.role == "base" else 3
+    return h.measure("corpus", sub.top_words, docs, 25, STOPWORDS, repeat=repeat)
+
+
+# ---- hidden ----
+
+def check_apostrophes_and_case(sub, h):
+    docs = [
+        "Don't stop: DON'T STOP, don't Stop!",
+        "It's the dogs' toys and O'Neil's rock'n'roll, 'tis said.",
+        "'quoted' words and '' lone '' apostrophes ' here",
+        "HELLO hello HeLLo hELLO",
+        "state-of-the-art snake_case abc123def x2y",
+        "caf\u00e9 na\u00efve r\u00e9sum\u00e9 \u00fcber",
+        "tabs\tand\nnewlines\r\nsplit words",
+    ]
+    return {
+        "all": sub.top_words(docs, 100, []),
+        "with_stopwords": sub.top_words(docs, 100, ["the", "and", "it's"]),
+        "top5": sub.top_words(docs, 5, ["STOP"]),
+    }
+
+
+def check_stopword_case(sub, h):
+    docs = ["The the THE tHe of OF Of and AND And ml ML mL models Models it's IT'S"]
+    return {
+        "mixed_case_stopwords": sub.top_words(docs, 10, ["THE", "Of", "aNd"]),
+        "duplicates": sub.top_words(docs, 10, ["the", "The", "THE", "the"]),
+        "apostrophe_stopword": sub.top_words(docs, 10, ["IT'S"]),
+        "never_matching": sub.top_words(docs, 10, ["", "e-mail", "ml models", "\u00e9"]),
+        "stopword_is_the_top_word": sub.top_words(docs, 2, ["ml"]),
+    }
+
+
+def check_random_inputs(sub, h):
+    rng = random.Random(7)
+    return [sub.top_words(*_small_case(rng)) for _ in range(150)]
+
+
+def check_medium_corpus(sub, h):
+    docs = make_corpus(99, 300, 400, 30)
+    return {
+        "top50": sub.top_words(docs, 50, STOPWORDS),
+        "everything": sub.top_words(docs, 10_000, STOPWORDS[:20]),
+    }
+
+
+def check_inputs_unchanged(sub, h):
+    docs = ["Some Words, some words", "and more WORDS"]
+    stop = ["And", "more"]
+    docs_copy, stop_copy = list(docs), list(stop)
+    first = sub.top_words(docs, 3, stop)
+    second = sub.top_words(docs, 3, stop)
+    other = sub.top_words(["different input entirely"], 3, [])
+    return {
+        "first": first,
+        "second": second,
+        "other": other,
+        "docs_unchanged": docs == docs_copy,
+        "stopwords_unchanged": stop == stop_copy,
+    }
