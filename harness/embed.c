@@ -31,8 +31,8 @@
 #define NAME_MAX_LEN 64
 #define CLIENT_MAX_TOKENS (1u << 22) /* calls one fake client may see in one check */
 #define MAX_REPEAT 100
-#define CLIENT_MAX_PROMPTS 100000 /* entries in one fake client's latency table */
-#define EARLY_END_SLACK_NS 1000000 /* timer granularity: 1 ms early is not tampering */
+#define CLIENT_MAX_PROMPTS 100000     /* entries in one fake client's latency table */
+#define EARLY_END_SLACK_NS 1000000    /* timer granularity: 1 ms early is not tampering */
 #define CODE_CACHE_SLOTS 32           /* exercises' checks.py files kept compiled */
 #define CODE_SOURCE_MAX (1024 * 1024) /* a checks.py is code, not data */
 
@@ -57,7 +57,7 @@ struct fclient {
     struct fprompt *table; /* owned; looked up by prompt text */
     size_t ntable;
     int64_t calls, completed, rejected, in_flight, peak, bad_tokens, early_ends, cancelled;
-    char **prompts;      /* prompts[seq]: the call's prompt (owned) */
+    char **prompts; /* prompts[seq]: the call's prompt (owned) */
     int64_t first_ns, last_ns, last_change_ns;
     double inflight_integral_ns;
     unsigned char *done; /* done[seq]: 1 once the call ended */
@@ -327,7 +327,7 @@ static void client_advance(struct fclient *k, int64_t now)
 static int client_table(struct fclient *k, PyObject *latencies, PyObject *fail)
 {
     Py_ssize_t pos = 0, n;
-    PyObject *key, *val; /* borrowed */
+    PyObject *key, *val;   /* borrowed */
     PyObject *fseq = NULL; /* new ref */
     size_t cap = 0, j;
 

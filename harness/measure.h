@@ -51,6 +51,10 @@ void measure_install_hooks(void);
 /* 1 when the counting hooks are installed. */
 int measure_hooks_active(void);
 
+/* "pool" (small blocks counted by pymalloc's size class, no header), "header"
+ * (every block carries its size), or "off".  Static storage. */
+const char *measure_hooks_mode(void);
+
 void measure_begin(struct measure_span *s);
 void measure_end(const struct measure_span *s, struct measure_figures *out);
 

@@ -103,7 +103,7 @@ cJSON *report_json_run(const struct run_result *r)
     cJSON_AddStringToObject(h, "version", PH_VERSION);
     cJSON_AddStringToObject(h, "python", r->python ? r->python : "");
     cJSON_AddStringToObject(h, "sandbox", r->sandbox ? r->sandbox : "");
-    cJSON_AddBoolToObject(h, "alloc_hooks", measure_hooks_active());
+    cJSON_AddStringToObject(h, "alloc_hooks", measure_hooks_mode());
     cJSON_AddNumberToObject(h, "cpus", measure_cpus());
     return root;
 fail:

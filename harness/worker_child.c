@@ -487,8 +487,8 @@ static void setup(struct child *c)
     params = params_object(spec->params);
     if (params == NULL)
         die("bad check parameters");
-    c->h = PyObject_CallMethod(c->rt, "make_harness", "ssO", c->a->scratch, worker_role_name(spec->role),
-                               params);
+    c->h = PyObject_CallMethod(c->rt, "make_harness", "ssO", c->a->scratch,
+                               worker_role_name(spec->role), params);
     Py_DECREF(params);
     if (c->h == NULL)
         die("cannot create the check harness");

@@ -1,6 +1,6 @@
 """Attack: forge: __code__ swap of a runtime function."""
 import pyharness.runtime as rt
-rt.run_check.__code__ = (lambda fn, sub, h: {"ok": True}).__code__
+rt.describe_exception.__code__ = (lambda exc, name: {"type": "x", "message": "", "traceback": ""}).__code__
 
 
 def batched(iterable, size):

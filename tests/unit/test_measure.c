@@ -47,12 +47,57 @@ static void py_exec(const char *code)
     Py_DECREF(v);
 }
 
+static void start_header_mode(void)
+{
+    setenv("PYHARNESS_ALLOC_HEADERS", "1", 1);
+    start();
+}
+
 TestSuite(measure, .init = start);
+TestSuite(measure_header_mode, .init = start_header_mode);
 
 Test(measure, hooks_are_installed_before_init)
 {
     cr_assert(measure_hooks_active());
     cr_assert(py_number("__import__('_pyharness').hooks_active()") == 1.0);
+    /* Debian's 3.11 has the pymalloc layout pool mode relies on. */
+    cr_assert_str_eq(measure_hooks_mode(), "pool");
+}
+
+/* The same accuracy figures with a size header on every block. */
+Test(measure_header_mode, same_accuracy_with_headers)
+{
+    double peak, list_peak, gen_peak;
+
+    cr_assert_str_eq(measure_hooks_mode(), "header");
+    py_exec("import _pyharness\n_r, _f = _pyharness.measure(bytearray, 50_000_000)\ndel _r\n"
+            "_, _a = _pyharness.measure(lambda: [i*i for i in range(10**6)])\n"
+            "_, _b = _pyharness.measure(lambda: sum(i*i for i in range(10**6)))\n");
+    peak = py_number("_f['py_peak_bytes']");
+    list_peak = py_number("_a['py_peak_bytes']");
+    gen_peak = py_number("_b['py_peak_bytes']");
+    cr_assert(fabs(peak - 50e6) / 50e6 < 0.02, "peak %.0f", peak);
+    cr_assert(gen_peak > 0 && list_peak / gen_peak >= 100.0, "%.0f vs %.0f", list_peak, gen_peak);
+}
+
+/* Blocks crossing the 512-byte line in both directions keep the count exact. */
+Test(measure, realloc_across_the_small_limit_balances)
+{
+    py_exec("import _pyharness\n"
+            "def _grow_shrink():\n"
+            "    xs = []\n"
+            "    for i in range(5000):\n"
+            "        xs.append(i)\n"
+            "    while xs:\n"
+            "        xs.pop()\n"
+            "    s = b''\n"
+            "    for i in range(2000):\n"
+            "        s += b'x'\n"
+            "    del s, xs\n"
+            "_, _g = _pyharness.measure(_grow_shrink)\n");
+    cr_assert(fabs(py_number("_g['py_current_bytes']")) < 16 * 1024, "drift %.0f",
+              py_number("_g['py_current_bytes']"));
+    cr_assert(py_number("_g['py_peak_bytes']") > 40000);
 }
 
 Test(measure, bytearray_peak_within_two_percent)
