@@ -84,6 +84,39 @@ out:
     return rc;
 }
 
+long fileio_read_small(const char *path, char *buf, size_t cap)
+{
+    ssize_t n;
+    int fd;
+
+    if (cap == 0)
+        return -1;
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    do {
+        n = read(fd, buf, cap - 1);
+    } while (n < 0 && errno == EINTR);
+    close(fd);
+    if (n <= 0)
+        return -1;
+    buf[n] = '\0';
+    return (long)n;
+}
+
+long long fileio_proc_status_bytes(const char *key)
+{
+    char buf[4096];
+    const char *p;
+
+    if (fileio_read_small("/proc/self/status", buf, sizeof buf) < 0)
+        return -1;
+    p = strstr(buf, key);
+    if (p == NULL)
+        return -1;
+    return strtoll(p + strlen(key), NULL, 10) * 1024;
+}
+
 enum ph_rc fileio_write(const char *path, const void *buf, size_t len, struct ph_err *err)
 {
     const char *p = buf;

@@ -19,6 +19,17 @@
  */
 enum ph_rc fileio_read(const char *path, size_t max, char **out, size_t *len, struct ph_err *err);
 
+/*
+ * Read a small file (a /proc entry) into `buf`, NUL-terminated, at most
+ * cap - 1 bytes.  Returns the length, or -1.  Safe after fork: open, read
+ * and close only, no allocation.
+ */
+long fileio_read_small(const char *path, char *buf, size_t cap);
+
+/* A "Key:  N kB" field of /proc/self/status (key with its colon, "VmHWM:"),
+ * in bytes; -1 when unreadable or missing. */
+long long fileio_proc_status_bytes(const char *key);
+
 /* Write `len` bytes to `path` (created 0600 or truncated).  */
 enum ph_rc fileio_write(const char *path, const void *buf, size_t len, struct ph_err *err);
 

@@ -29,6 +29,8 @@
 
 #include <Python.h>
 
+#include "fileio.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -537,45 +539,14 @@ static int64_t children_cpu_ns(void)
            ((int64_t)ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000LL;
 }
 
-/* One field ("VmRSS:", "VmHWM:") of /proc/self/status, in bytes. */
-static int64_t status_field(const char *key)
-{
-    char buf[4096];
-    ssize_t n;
-    int fd;
-    const char *p;
-    long long kb = -1;
-
-    fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    n = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (n <= 0)
-        return -1;
-    buf[n] = '\0';
-    p = strstr(buf, key);
-    if (p == NULL)
-        return -1;
-    p += strlen(key);
-    while (*p == ' ' || *p == '\t')
-        p++;
-    kb = 0;
-    while (*p >= '0' && *p <= '9') {
-        kb = kb * 10 + (*p - '0');
-        p++;
-    }
-    return (int64_t)kb * 1024;
-}
-
 int64_t measure_rss_bytes(void)
 {
-    return status_field("VmRSS:");
+    return fileio_proc_status_bytes("VmRSS:");
 }
 
 int64_t measure_hwm_bytes(void)
 {
-    return status_field("VmHWM:");
+    return fileio_proc_status_bytes("VmHWM:");
 }
 
 int measure_reset_hwm(void)

@@ -59,6 +59,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "paths.h"
 
 /* Identities of runs when the supervisor is root: one uid per live run
@@ -500,16 +501,9 @@ static void scrub_env_block(void)
     char buf[1024];
     char *p;
     unsigned long start = 0, end = 0;
-    int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
-    ssize_t n;
 
-    if (fd < 0)
+    if (fileio_read_small("/proc/self/stat", buf, sizeof buf) < 0)
         return;
-    n = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (n <= 0)
-        return;
-    buf[n] = '\0';
     p = strrchr(buf, ')');
     if (p == NULL)
         return;
@@ -813,22 +807,9 @@ static int set_limit(int res, rlim_t soft, rlim_t hard)
 /* A "Key:  <n> kB" line of /proc/self/status, in bytes; 0 if missing. */
 static size_t status_kb(const char *key)
 {
-    char buf[4096];
-    int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
-    ssize_t n;
-    const char *p;
+    long long b = fileio_proc_status_bytes(key);
 
-    if (fd < 0)
-        return 0;
-    n = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (n <= 0)
-        return 0;
-    buf[n] = '\0';
-    p = strstr(buf, key);
-    if (p == NULL)
-        return 0;
-    return (size_t)strtoull(p + strlen(key), NULL, 10) * 1024;
+    return b > 0 ? (size_t)b : 0;
 }
 
 /* Processes of our real uid now (for RLIMIT_NPROC when it counts them all). */
@@ -1497,20 +1478,12 @@ static int uid_has_live_process(uid_t uid)
     for (e = readdir(d); e != NULL && !live; e = readdir(d)) {
         char path[64], buf[1024];
         const char *state, *uidline;
-        ssize_t n;
-        int fd;
 
         if (e->d_name[0] < '0' || e->d_name[0] > '9' || strtol(e->d_name, NULL, 10) == getpid())
             continue;
         snprintf(path, sizeof path, "/proc/%s/status", e->d_name);
-        fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0)
+        if (fileio_read_small(path, buf, sizeof buf) < 0)
             continue;
-        n = read(fd, buf, sizeof buf - 1);
-        close(fd);
-        if (n <= 0)
-            continue;
-        buf[n] = '\0';
         state = strstr(buf, "\nState:\t");
         uidline = strstr(buf, "\nUid:\t");
         if (state == NULL || uidline == NULL)
@@ -1552,18 +1525,10 @@ static pid_t parent_of(pid_t pid)
 {
     char path[64], buf[512];
     const char *p;
-    int fd;
-    ssize_t n;
 
     snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
+    if (fileio_read_small(path, buf, sizeof buf) < 0)
         return -1;
-    n = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (n <= 0)
-        return -1;
-    buf[n] = '\0';
     p = strrchr(buf, ')');
     if (p == NULL || strlen(p) < 4)
         return -1;
