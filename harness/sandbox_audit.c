@@ -26,6 +26,7 @@
 #include "sandbox_audit.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <limits.h>
@@ -491,6 +492,10 @@ static int pid_in_run(long pid)
 
     if (pid <= 0)
         return 0;
+    /* A pid that is gone (a pool worker that already exited) hurts no one:
+     * let kill() fail with ESRCH as it would anywhere. */
+    if (kill(up, 0) != 0 && errno == ESRCH)
+        return 1;
     for (int depth = 0; depth < 128 && up > 1; depth++) {
         if (up == pol.root_pid || up == getpid())
             return 1;
