@@ -670,6 +670,10 @@ enum ph_rc judge_run(const struct judge_input *in, struct run_result *out, struc
             out->metrics.py_allocs = f.py_allocs;
             out->metrics.children_cpu_ns = f.children_cpu_ns;
             out->metrics.rss_growth_bytes = f.rss_growth_bytes;
+            /* Per-check resets of VmHWM lower the kernel's own maxrss for
+             * the worker; the worker's C side kept the true peak. */
+            if (f.rss_peak_bytes > out->metrics.rss_peak_bytes)
+                out->metrics.rss_peak_bytes = f.rss_peak_bytes;
         }
     }
     return PH_OK;

@@ -549,10 +549,18 @@ int64_t measure_hwm_bytes(void)
     return fileio_proc_status_bytes("VmHWM:");
 }
 
+/* The highest VmHWM read just before a reset, since the innermost open span
+ * began: a reset wipes the kernel's figure, so spans (and the process's own
+ * rusage at exit) would otherwise lose the peaks of the spans nested in them. */
+static int64_t hwm_seen;
+
 int measure_reset_hwm(void)
 {
     int fd, ok;
+    int64_t before = measure_hwm_bytes();
 
+    if (before > hwm_seen)
+        hwm_seen = before;
     fd = open("/proc/self/clear_refs", O_WRONLY | O_CLOEXEC);
     if (fd < 0)
         return 0;
@@ -582,6 +590,8 @@ void measure_begin(struct measure_span *s)
     s->py_cur0 = cur;
     s->py_allocs0 = measure_py_allocs();
     s->rss_reset = measure_reset_hwm();
+    s->saved_hwm = hwm_seen;
+    hwm_seen = 0;
     s->rss0 = measure_rss_bytes();
     s->t0_children = children_cpu_ns();
     s->t0_cpu = measure_cpu_ns();
@@ -595,6 +605,10 @@ void measure_end(const struct measure_span *s, struct measure_figures *out)
     int64_t ch = children_cpu_ns() - s->t0_children;
     int64_t span_peak = measure_py_peak();
     int64_t hwm = measure_hwm_bytes();
+
+    if (hwm_seen > hwm)
+        hwm = hwm_seen; /* a nested span reset the kernel's figure */
+    hwm_seen = s->saved_hwm > hwm ? s->saved_hwm : hwm;
 
     memset(out, 0, sizeof *out);
     out->wall_ns = wall;

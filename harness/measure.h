@@ -37,6 +37,7 @@ struct measure_span {
     int64_t py_cur0, py_allocs0;
     int64_t saved_peak; /* outer span's peak so far */
     int64_t rss0;
+    int64_t saved_hwm; /* outer span's highest VmHWM seen before resets */
     int rss_reset;
 };
 

@@ -155,6 +155,25 @@ Test(measure, nested_spans_keep_the_outer_peak)
     cr_assert(fo.py_peak_bytes >= 20000000, "outer %lld", (long long)fo.py_peak_bytes);
 }
 
+Test(measure, nested_spans_keep_the_outer_rss_peak)
+{
+    struct measure_span outer, inner;
+    struct measure_figures fo, fi;
+    int64_t base = measure_rss_bytes();
+
+    measure_begin(&outer);
+    measure_begin(&inner);
+    /* bytearray zero-fills: the pages are resident. */
+    py_exec("_big = bytearray(60_000_000)\ndel _big\n");
+    measure_end(&inner, &fi);
+    py_exec("_small = 1\n");
+    measure_end(&outer, &fo);
+    cr_assert(fi.rss_peak_bytes >= base + 55000000, "inner %lld", (long long)fi.rss_peak_bytes);
+    /* The inner span's reset of VmHWM must not hide its peak from the outer. */
+    cr_assert(fo.rss_peak_bytes >= fi.rss_peak_bytes, "outer %lld < inner %lld",
+              (long long)fo.rss_peak_bytes, (long long)fi.rss_peak_bytes);
+}
+
 Test(measure, cpu_and_parallelism_of_a_busy_loop)
 {
     py_exec("import _pyharness\n"
