@@ -52,6 +52,7 @@ static struct {
     int installed;
     int armed;
     pid_t root_pid; /* the run's first Python process */
+    int own_pid_ns; /* root_pid's parent is PID 1: the run has its own PID namespace */
     char *scratch;
     char *python_dir;
     char *host_exe;
@@ -492,6 +493,11 @@ static int pid_in_run(long pid)
 
     if (pid <= 0)
         return 0;
+    /* In the run's own PID namespace every process but its init belongs to
+     * the run: walking parents would misjudge a process whose parent is
+     * exiting at that moment (a pool shutting down). */
+    if (pol.own_pid_ns)
+        return pid > 1;
     /* A pid that is gone (a pool worker that already exited) hurts no one:
      * let kill() fail with ESRCH as it would anywhere. */
     if (kill(up, 0) != 0 && errno == ESRCH)
@@ -829,6 +835,7 @@ static void arm_from(const struct sandbox_policy *p, pid_t root)
     for (size_t i = 0; p->readable_paths != NULL && p->readable_paths[i] != NULL; i++)
         list_add(&pol.readable, p->readable_paths[i]);
     pol.root_pid = root;
+    pol.own_pid_ns = root > 1 && parent_of(root) == 1;
     pol.armed = 1;
 }
 
