@@ -13,6 +13,7 @@ hurts both sides alike.  Prints ratios; asserts nothing.
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -27,25 +28,37 @@ PYTHON = "/usr/bin/python3"
 ROUNDS = 3
 
 
+NO_LAYERS = "pidns,netns,ipcns,mntns,uid,userns,seccomp,audit,subreaper,nnp"
+
+
+def bench_worker(runs: int, disable: str = "") -> float:
+    """Median ms per run of a trivial submission through the fork-server."""
+    env = dict(os.environ, PYHARNESS_SANDBOX_DISABLE=disable)
+    out = subprocess.run([str(BIN), "bench-worker", "trivial",
+                          str(EXERCISES / "trivial" / "reference.py"), str(runs),
+                          "--exercises", str(EXERCISES)], capture_output=True, text=True,
+                         check=True, env=env)
+    return json.loads(out.stdout)["median_ns"] / 1e6
+
+
 def fork_server_cost(runs: int = 200) -> None:
-    sub = EXERCISES / "trivial" / "reference.py"
-    per_run, spawn = [], []
+    per_run, bare, spawn = [], [], []
     for _ in range(ROUNDS):
-        out = subprocess.run([str(BIN), "bench-worker", "trivial", str(sub), str(runs),
-                              "--exercises", str(EXERCISES)], capture_output=True, text=True,
-                             check=True)
-        per_run.append(json.loads(out.stdout)["median_ns"] / 1e6)
+        per_run.append(bench_worker(runs))
+        bare.append(bench_worker(runs, NO_LAYERS))
         times = []
         for _ in range(runs // 4):
             t = time.perf_counter()
             subprocess.run([PYTHON, "-c", "pass"], check=True)
             times.append(time.perf_counter() - t)
         spawn.append(statistics.median(times) * 1e3)
-    ours, theirs = min(per_run), min(spawn)
+    ours, theirs, fork_only = min(per_run), min(spawn), min(bare)
     print("(a) trivial submission, per run (median of runs, best of %d rounds)" % ROUNDS)
     print(f"    pyharness fork-server worker, all sandbox layers: {ours:7.2f} ms")
+    print(f"    pyharness fork-server worker, sandbox layers off: {fork_only:7.2f} ms")
     print(f"    python3 -c pass as a new process:                 {theirs:7.2f} ms")
-    print(f"    ratio: {theirs / ours:.1f}x less per run (goal >= 5x)")
+    print(f"    ratio: {theirs / ours:.1f}x less per run with the sandbox, "
+          f"{theirs / fork_only:.1f}x without (goal >= 5x)")
 
 
 def pyharness_workloads(hooks: bool) -> dict[str, float]:
