@@ -33,7 +33,7 @@ struct measure_figures {
 /* The state saved by measure_begin(); spans nest (an inner span does not
  * lose the outer one's peak). */
 struct measure_span {
-    int64_t t0_wall, t0_cpu, t0_children;
+    int64_t t0_wall, t0_cpu, t0_children, t0_ns_children;
     int64_t py_cur0, py_allocs0;
     int64_t saved_peak; /* outer span's peak so far */
     int64_t rss0;
@@ -73,6 +73,12 @@ int64_t measure_hwm_bytes(void);
 
 /* Reset VmHWM to the current RSS (/proc/self/clear_refs "5").  1 on success. */
 int measure_reset_hwm(void);
+
+/*
+ * Count, in children_cpu_ns, the CPU of every process /proc shows (not only
+ * reaped children).  For a worker that is alone in its own PID namespace.
+ */
+void measure_set_run_namespace(int on);
 
 /* Logical CPUs this process may run on. */
 int measure_cpus(void);

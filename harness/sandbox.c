@@ -1450,8 +1450,7 @@ int sandbox_confined(void)
 
 /* ---- sandbox_kill ---- */
 
-/* Wait until the process behind `pidfd` has exited, at most `ms`. */
-/* 1 when the process behind `pidfd` exited within `ms`. */
+/* Wait until the process behind `pidfd` has exited, at most `ms`; 1 when it did. */
 static int wait_pidfd(int pidfd, int ms)
 {
     struct pollfd pfd = {.fd = pidfd, .events = POLLIN};

@@ -22,9 +22,7 @@ def run_cpu_bound(fn, inputs, workers):
     counted once they have exited and been reaped, so shut your pool down
     before returning (a `with` block does).  The checks also run your function
     with multiprocessing's default start method set to "fork", "spawn" and
-    "forkserver"; for the timed checks use the default start method or
-    "spawn" (processes started through a forkserver are not children of your
-    process, so their CPU time is not counted).
+    "forkserver"; any of them works for the timed checks too.
 
     >>> run_cpu_bound(abs, [-3, 1, -2], 2)
     [3, 1, 2]

@@ -116,6 +116,36 @@ class VerdictTests(HarnessTest):
         self.assertGreaterEqual(res.json["metrics"]["rss_peak_bytes"], per_check)
         self.assertGreater(res.json["metrics"]["py_peak_bytes"], 200 * 2**20)
 
+    def test_forkserver_pool_cpu_is_counted(self):
+        # Pool workers forked by multiprocessing's forkserver are reaped by it,
+        # not by the worker: their CPU must still reach children_cpu_ns.
+        import shutil
+        with tempfile.TemporaryDirectory() as d:
+            ex = os.path.join(d, "mini-pool")
+            shutil.copytree(FIXTURES / "exercises" / "mini", ex)
+            doc = json.loads((FIXTURES / "exercises/mini/exercise.json").read_text())
+            doc["id"] = "mini-pool"
+            doc["checks"].append({"name": "pool", "weight": 1, "timeout_s": 30,
+                                  "compare": "none", "rules": [
+                                      {"left": "cand.measure.pool.children_cpu_ns", "op": "ge",
+                                       "right": 100000000}]})
+            with open(os.path.join(ex, "exercise.json"), "w") as f:
+                json.dump(doc, f)
+            with open(os.path.join(ex, "checks.py"), "a") as f:
+                f.write("\n\ndef check_pool(sub, h):\n"
+                        "    import pathlib, sys\n"
+                        "    pathlib.Path(h.scratch, 'burnmod.py').write_text(\n"
+                        "        'def burn(n):\\n    s = 0\\n    for i in range(n):\\n"
+                        "        s += i * i\\n    return s\\n')\n"
+                        "    sys.path.insert(0, h.scratch)\n"
+                        "    if not hasattr(sub, 'burn_in_forkserver_pool'):\n"
+                        "        return 0\n"
+                        "    return h.measure('pool', sub.burn_in_forkserver_pool)\n")
+            res = run("run", ex, str(SUBS / "pool_forkserver.py"), "--json")
+            self.assertVerdict(res, "passed", rc=0)
+            m = res.test("pool")["measures"]["pool"]
+            self.assertGreater(m["children_cpu_ns"], 0.5 * m["wall_ns"])
+
     def test_multiprocessing_start_methods(self):
         res = mini(SUBS / "mp_all.py")
         self.assertVerdict(res, "passed", rc=0)
