@@ -46,7 +46,9 @@ static void help(FILE *out)
             PH_VERSION);
     for (c = commands; c->name != NULL; c++)
         fprintf(out, "  %s\n", c->summary);
-    fprintf(out, "\nexit status: 0 passed, 1 not passed, 2 bad usage or input, 3 internal error\n");
+    fprintf(out, "\nglobal options: --exercises DIR (or PYHARNESS_EXERCISES), --no-alloc-hooks\n"
+                 "(benchmarks only: run without the counting allocator)\n"
+                 "exit status: 0 passed, 1 not passed, 2 bad usage or input, 3 internal error\n");
 }
 
 int main(int argc, char **argv)
