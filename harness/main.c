@@ -26,13 +26,12 @@ struct command {
 };
 
 static const struct command commands[] = {
-    {"run", cmd_run_main, "run EXERCISE FILE    run a submission, report checks, figures, score"},
-    {"list", cmd_list_main, "list                 the exercises, one line each (--json)"},
-    {"score", cmd_score_main, "score EXERCISE ANSWER...  score written explanations"},
-    {"validate", cmd_validate_main, "validate [EXERCISE...]    check exercises end to end"},
-    {"doctor", cmd_doctor_main, "doctor               which sandbox layers work on this machine"},
-    {"bench-worker", cmd_bench_main,
-     "bench-worker EXERCISE FILE N   (internal) fork-server cost per run"},
+    {"run", cmd_run_main, "run EXERCISE FILE [--json] [--out F] [--explanation F]  grade a file"},
+    {"list", cmd_list_main, "list [--json]                   the exercises, one line each"},
+    {"score", cmd_score_main, "score EXERCISE ANSWER... [--json] score written explanations"},
+    {"validate", cmd_validate_main, "validate [EXERCISE...]          check exercises end to end"},
+    {"doctor", cmd_doctor_main, "doctor [--json]                 which sandbox layers work here"},
+    {"bench-worker", cmd_bench_main, "bench-worker EXERCISE FILE N    (internal) fork-server cost"},
     {NULL, NULL, NULL},
 };
 
