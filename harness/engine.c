@@ -131,6 +131,9 @@ enum ph_rc engine_run(const struct exercise *ex, const struct engine_opts *opts,
         explanation = NULL;
     }
 done:
+    /* A failure after judging leaves nothing half-built for the caller. */
+    if (rc != PH_OK)
+        run_result_cleanup(out);
     if (explanation != NULL) {
         explain_result_cleanup(explanation);
         free(explanation);

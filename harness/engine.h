@@ -31,8 +31,8 @@ struct engine_opts {
  * (missing, unreadable: nothing to grade).  A file that can be read but not
  * graded (too large, not UTF-8, syntax error, missing functions) is a
  * result with a verdict, not an error.  `explanation` (taken, may be NULL)
- * becomes out->explanation and counts in the score.  Caller cleans up `out`
- * with run_result_cleanup().
+ * becomes out->explanation and counts in the score.  On success the caller
+ * cleans up `out` with run_result_cleanup(); on failure nothing is left in it.
  */
 enum ph_rc engine_run(const struct exercise *ex, const struct engine_opts *opts,
                       struct explain_result *explanation, struct run_result *out,
