@@ -1334,7 +1334,6 @@ static enum ph_rc build_seccomp(scmp_filter_ctx *out, struct ph_err *err)
                                              CLONE_NEWUSER,  CLONE_NEWPID, CLONE_NEWNET,
                                              CLONE_NEWCGROUP};
     scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
-    enum ph_rc rc = PH_EINTERNAL;
     int r = 0;
 
     if (ctx == NULL)
@@ -1376,7 +1375,6 @@ static enum ph_rc build_seccomp(scmp_filter_ctx *out, struct ph_err *err)
         return ph_errf(err, PH_EINTERNAL, "sandbox: seccomp: %s", strerror(-r));
     }
     *out = ctx;
-    (void)rc;
     return PH_OK;
 }
 
