@@ -32,8 +32,11 @@ demo: build
 # The whole suite, then the unit and integration tests again under ASan+UBSan,
 # then a short fuzzing pass over every parser of untrusted bytes, then the
 # lint checks (banned functions, formatting).
+# Integration tests measure timings (event loops, process pools): they run
+# one at a time so that they do not compete for the two cores.
 test: build
-	ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS)
+	ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS) -LE integration
+	ctest --test-dir $(BUILD) --output-on-failure -L integration
 	$(MAKE) test-asan
 	PH_FUZZ_SECONDS=15 sh tests/fuzz/run_smoke.sh
 	sh tools/lint.sh
