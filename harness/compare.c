@@ -228,7 +228,8 @@ static int eq(struct ctx *c, const cJSON *e, const cJSON *g, const char *path, i
         strcmp(ke, "exception") == 0 || strcmp(ke, "object") == 0 ||
         (e->child != NULL && strcmp(e->child->string, "$dict") == 0)) {
         /* One tagged member: compare the payloads. */
-        if (!cJSON_IsObject(g) || g->child == NULL || strcmp(e->child->string, g->child->string))
+        if (!cJSON_IsObject(g) || g->child == NULL ||
+            strcmp(e->child->string, g->child->string) != 0)
             return differ(c, path, "type differs", e, g);
         if (strcmp(ke, "tuple") == 0 || strcmp(ke, "dict") == 0)
             return eq(c, e->child, g->child, path, depth + 1);

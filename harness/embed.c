@@ -354,12 +354,12 @@ static int client_table(struct fclient *k, PyObject *latencies, PyObject *fail)
             goto fail;
         }
         k->table[k->ntable].prompt = strdup(ps);
-        k->table[k->ntable].latency_ns = (int64_t)(d * 1e9);
-        k->table[k->ntable].fail = 0;
-        if (k->table[k->ntable++].prompt == NULL) {
+        if (k->table[k->ntable].prompt == NULL) {
             PyErr_NoMemory();
             goto fail;
         }
+        k->table[k->ntable].latency_ns = (int64_t)(d * 1e9);
+        k->table[k->ntable++].fail = 0;
     }
     for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(fseq); i++) {
         PyObject *it = PySequence_Fast_GET_ITEM(fseq, i); /* borrowed */
@@ -377,12 +377,12 @@ static int client_table(struct fclient *k, PyObject *latencies, PyObject *fail)
             }
         if (!found) {
             k->table[k->ntable].prompt = strdup(ps);
-            k->table[k->ntable].latency_ns = k->default_latency_ns;
-            k->table[k->ntable].fail = 1;
-            if (k->table[k->ntable++].prompt == NULL) {
+            if (k->table[k->ntable].prompt == NULL) {
                 PyErr_NoMemory();
                 goto fail;
             }
+            k->table[k->ntable].latency_ns = k->default_latency_ns;
+            k->table[k->ntable++].fail = 1;
         }
     }
     Py_DECREF(fseq);
