@@ -169,9 +169,13 @@ class BadInputTests(HarnessTest):
         self.assertIn("does not define add, squares", res.json["detail"])
 
     def test_file_over_one_mib(self):
-        res = mini(SUBS / "huge.py")
-        self.assertVerdict(res, "rejected", rc=1)
-        self.assertIn("the limit is 1.0 MiB", res.json["detail"])
+        with tempfile.TemporaryDirectory() as d:
+            huge = os.path.join(d, "huge.py")
+            with open(huge, "w") as f:
+                f.write("x = 1\n" + "#" * (1024 * 1024 + 10) + "\n")
+            res = mini(huge)
+            self.assertVerdict(res, "rejected", rc=1)
+            self.assertIn("the limit is 1.0 MiB", res.json["detail"])
 
     def test_missing_file_is_usage_error(self):
         res = run("run", "mini", "/nonexistent/sol.py", *MINI)
