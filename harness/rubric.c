@@ -1258,26 +1258,36 @@ static enum ph_rc match_misc(const struct doc *d, const struct off_misc *m,
 /* ---------------------------------------------------------------------- */
 /* Parsing.                                                                */
 
+/* The cleanups leave what they release empty, so that an error path that
+ * already cleaned up a part and the rubric's final free never release it
+ * twice (found by fuzz_exercise). */
 static void phrase_cleanup(struct phrase *p)
 {
     free(p->w);
+    p->w = NULL;
 }
 
 static void group_cleanup(struct group *g)
 {
-    for (size_t i = 0; i < g->nalt; i++)
+    for (size_t i = 0; g->alt != NULL && i < g->nalt; i++)
         phrase_cleanup(&g->alt[i]);
     free(g->alt);
+    g->alt = NULL;
+    g->nalt = 0;
 }
 
 static void concept_cleanup(struct concept *c)
 {
-    for (size_t v = 0; v < c->nvar; v++) {
-        for (size_t g = 0; g < c->var[v].ng; g++)
+    for (size_t v = 0; c->var != NULL && v < c->nvar; v++) {
+        for (size_t g = 0; c->var[v].g != NULL && g < c->var[v].ng; g++)
             group_cleanup(&c->var[v].g[g]);
         free(c->var[v].g);
+        c->var[v].g = NULL;
+        c->var[v].ng = 0;
     }
     free(c->var);
+    c->var = NULL;
+    c->nvar = 0;
 }
 
 static void offline_free(struct offline *o, size_t npoints, size_t nmisc)
