@@ -685,6 +685,7 @@ static PyObject *init_module(void)
 /* Imported once in the supervisor so forked workers start warm. */
 static const char *const preimports[] = {
     "pyharness.runtime",
+    "pyharness.checklib",
     "asyncio",
     "json",
     "re",

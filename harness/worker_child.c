@@ -58,6 +58,7 @@ static const char *const watched_modules[] = {
     "concurrent.futures",
     "pyharness",
     "pyharness.runtime",
+    "pyharness.checklib",
     "pyharness.harness",
     "pyharness.fakellm",
     "_pyharness",

@@ -8,6 +8,8 @@ read (Python peak memory, wall time) are recorded in C through h.measure().
 import collections
 import itertools
 
+from pyharness.checklib import CountingIterator
+
 # Visible sample: surrounding whitespace, an empty string, a whitespace-only token, inner spaces.
 SAMPLE = ["  Hello", "WORLD  ", "", "   ", "\tTab\n", "MiXeD Case", "a", " b ", "hello"]
 
@@ -15,22 +17,6 @@ SAMPLE = ["  Hello", "WORLD  ", "", "   ", "\tTab\n", "MiXeD Case", "a", " b ", 
 STREAM_WORDS = [" Alpha", "", "BETA ", "  ", "gamma", "\tDelta\n", "\n", "Epsilon", "ZETA", " eta "]
 
 GUARD_LIMIT = 1_000_000  # "endless" streams stop here; only an eager solution gets this far
-
-
-class CountingIterator:
-    """An iterator that counts how many items were pulled from it."""
-
-    def __init__(self, it):
-        self._it = iter(it)
-        self.pulled = 0
-
-    def __iter__(self):
-        return self
-
-    def __next__(self):
-        item = next(self._it)
-        self.pulled += 1
-        return item
 
 
 class ReadTooFar(Exception):

@@ -11,26 +11,10 @@ the latencies differ by at least 25 ms.
 
 import asyncio
 
-from pyharness.fakellm import CompletionError, RateLimitError
+from pyharness.checklib import exception_name as _name
+from pyharness.checklib import observable as _observable
 
-# What a submission may legitimately let escape, and is observed by type name:
-# the fake server's 429 and 500 answers, and our own timeout.  Anything else is
-# a bug in the submission and propagates, so the report shows its traceback.
-OBSERVED = (RateLimitError, CompletionError, TimeoutError)
 RUN_TIMEOUT_S = 8.0  # a hung coroutine becomes an observed TimeoutError, not a killed run
-
-
-def _observable(exc):
-    if isinstance(exc, OBSERVED):
-        return True
-    # A TaskGroup wraps failures in an ExceptionGroup.
-    return isinstance(exc, ExceptionGroup) and exc.subgroup(OBSERVED) is exc
-
-
-def _name(exc):
-    if isinstance(exc, ExceptionGroup):
-        return f"{type(exc).__name__}[{', '.join(sorted({_name(e) for e in exc.exceptions}))}]"
-    return type(exc).__name__
 
 
 def _outcome(value):

@@ -10,21 +10,7 @@ import collections
 import itertools
 import json
 
-
-class CountingIterator:
-    """An iterator that counts how many items were pulled from it."""
-
-    def __init__(self, it):
-        self._it = iter(it)
-        self.pulled = 0
-
-    def __iter__(self):
-        return self
-
-    def __next__(self):
-        item = next(self._it)
-        self.pulled += 1
-        return item
+from pyharness.checklib import CountingIterator
 
 
 def _drain(iterable):

@@ -1,0 +1,49 @@
+"""Helpers that several exercises' checks share.
+
+Checks import them (`from pyharness.checklib import CountingIterator`); they
+run in the worker like the rest of a check and only shape observations.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Iterator
+
+from .fakellm import CompletionError, RateLimitError
+
+# What an asyncio submission may legitimately let escape, observed by type
+# name: the fake server's 429 and 500 answers, and a check's own timeout.
+# Anything else is a bug in the submission and propagates, so the report
+# shows its traceback.
+OBSERVED_ERRORS = (RateLimitError, CompletionError, TimeoutError)
+
+
+class CountingIterator:
+    """An iterator that counts how many items were pulled from it."""
+
+    def __init__(self, it: Iterable[Any]) -> None:
+        self._it: Iterator[Any] = iter(it)
+        self.pulled = 0
+
+    def __iter__(self) -> "CountingIterator":
+        return self
+
+    def __next__(self) -> Any:
+        item = next(self._it)
+        self.pulled += 1
+        return item
+
+
+def observable(exc: BaseException) -> bool:
+    """True for an exception a check records instead of letting it propagate."""
+    if isinstance(exc, OBSERVED_ERRORS):
+        return True
+    # A TaskGroup wraps failures in an ExceptionGroup.
+    return isinstance(exc, ExceptionGroup) and exc.subgroup(OBSERVED_ERRORS) is exc
+
+
+def exception_name(exc: BaseException) -> str:
+    """The type name, with the members of an ExceptionGroup, sorted."""
+    if isinstance(exc, ExceptionGroup):
+        inner = ", ".join(sorted({exception_name(e) for e in exc.exceptions}))
+        return f"{type(exc).__name__}[{inner}]"
+    return type(exc).__name__
