@@ -567,6 +567,7 @@ enum ph_rc worker_run(const struct worker_spec *spec, struct worker_result *res,
     args.scratch = scratch;
     args.module_path = module_copy;
     args.checks_code = checks_code;
+    args.policy = &pol;
     memcpy(args.nonce, r.nonce, sizeof args.nonce);
     fflush(stdout);
     fflush(stderr);

@@ -32,6 +32,7 @@
 #include "err.h"
 
 struct exercise;
+struct sandbox_policy;
 
 enum worker_role {
     WORKER_CANDIDATE, /* cand.* in rules */
@@ -108,8 +109,9 @@ struct worker_child_args {
     const struct worker_spec *spec;
     int result_fd;
     const char *scratch;
-    const char *module_path; /* the copy inside scratch */
-    void *checks_code;       /* compiled checks.py (embed_compile_cached), borrowed */
+    const char *module_path;             /* the copy inside scratch */
+    void *checks_code;                   /* compiled checks.py (embed_compile_cached), borrowed */
+    const struct sandbox_policy *policy; /* the one sandbox_fork() used; borrowed */
     char nonce[40];
 };
 

@@ -22,7 +22,6 @@
 #include "exercise.h"
 #include "fileio.h"
 #include "measure.h"
-#include "paths.h"
 #include "proto.h"
 #include "sandbox.h"
 #include "sandbox_audit.h"
@@ -497,21 +496,12 @@ static void setup(struct child *c)
 
 static void confine(struct child *c)
 {
-    struct sandbox_policy pol;
     struct ph_err err = {0};
-    const struct exercise *ex = c->a->spec->ex;
 
-    memset(&pol, 0, sizeof pol);
-    pol.scratch_dir = c->a->scratch;
-    pol.python_dir = paths_python_dir();
-    pol.host_exe = paths_exe();
-    pol.cpu_s = ex->limits.cpu_s;
-    pol.memory_bytes = ex->limits.memory_bytes;
-    pol.fsize_bytes = 64u * 1024 * 1024;
-    pol.nproc = ex->limits.nproc;
-    if (sandbox_enter(&pol, &err) != PH_OK)
+    /* The policy sandbox_fork() was given: the fork left it in our memory. */
+    if (sandbox_enter(c->a->policy, &err) != PH_OK)
         die(err.msg);
-    sandbox_audit_arm(&pol);
+    sandbox_audit_arm(c->a->policy);
     /* PID 2 under the run's own init: /proc shows the run and nothing else,
      * so child CPU can be counted for every process of it (forkserver pools). */
     measure_set_run_namespace(getpid() == 2 && getppid() == 1);
