@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 
 #include "fileio.h"
@@ -92,15 +93,8 @@ static int answer_key_set;
 
 static void answer_key_init(void)
 {
-    FILE *f;
-
-    if (answer_key_set)
-        return;
-    f = fopen("/dev/urandom", "rb");
-    if (f != NULL) {
-        answer_key_set = fread(answer_key, 1, sizeof answer_key, f) == sizeof answer_key;
-        fclose(f);
-    }
+    if (!answer_key_set)
+        answer_key_set = getrandom(answer_key, sizeof answer_key, 0) == (ssize_t)sizeof answer_key;
 }
 
 static void note_tamper(const char *fmt, const char *arg) __attribute__((format(printf, 1, 0)));

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -96,14 +97,9 @@ static enum ph_rc make_nonce(char *out, size_t cap, struct ph_err *err)
 {
     unsigned char raw[16];
     size_t i;
-    int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
 
-    if (fd < 0 || read(fd, raw, sizeof raw) != (ssize_t)sizeof raw) {
-        if (fd >= 0)
-            close(fd);
-        return ph_errf(err, PH_EIO, "cannot read /dev/urandom");
-    }
-    close(fd);
+    if (getrandom(raw, sizeof raw, 0) != (ssize_t)sizeof raw)
+        return ph_errf(err, PH_EIO, "getrandom: %s", strerror(errno));
     for (i = 0; i < sizeof raw && 2 * i + 2 < cap; i++)
         snprintf(out + 2 * i, 3, "%02x", raw[i]);
     return PH_OK;
