@@ -2,6 +2,7 @@
 #include "cmd_doctor.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,27 +47,50 @@ static void reason_of(const char *notes, const char *name, char *out, size_t cap
     out[len] = '\0';
 }
 
+/* The self-test's worker: confine, then report on fd 3 (the result pipe). */
+static void selftest_body(const struct sandbox_run *run, const void *job, size_t len, void *arg)
+{
+    struct ph_err err = {0};
+    char buf[SELFTEST_MSG_MAX];
+    size_t n;
+
+    (void)job;
+    (void)len;
+    (void)arg;
+    if (sandbox_enter(run, &err) != PH_OK)
+        snprintf(buf, sizeof buf, "%s", err.msg);
+    else
+        snprintf(buf, sizeof buf, "ok");
+    n = strlen(buf);
+    _exit(write(3, buf, n) == (ssize_t)n ? 0 : 1);
+}
+
 /*
- * Start one confined run with a throwaway scratch folder and report whether
- * sandbox_enter succeeded in it: the layers are probed one by one, this
- * checks that they also work together.
+ * Start a host and one confined run in it, with a throwaway scratch root,
+ * and report whether sandbox_enter succeeded: the layers are probed one by
+ * one, this checks that they also work together.
  */
 static int selftest(char *msg, size_t cap)
 {
     char scratch[] = "/tmp/pyharness-doctor-XXXXXX";
     struct sandbox_policy pol;
+    struct sandbox_hooks hooks;
+    struct sandbox_host *h = NULL;
+    struct sandbox_run run;
+    struct rusage ru;
     struct ph_err err = {0};
     int pfd[2] = {-1, -1};
+    int fds[3] = {-1, -1, -1};
     int status = 0, ok = 0;
     ssize_t n;
-    pid_t pid;
 
     snprintf(msg, cap, "could not start");
+    run.scratch[0] = '\0';
     if (mkdtemp(scratch) == NULL) {
         snprintf(msg, cap, "mkdtemp: %s", strerror(errno));
         return 0;
     }
-    if (pipe(pfd) != 0) {
+    if (pipe2(pfd, O_CLOEXEC) != 0) {
         snprintf(msg, cap, "pipe: %s", strerror(errno));
         goto out;
     }
@@ -77,41 +101,32 @@ static int selftest(char *msg, size_t cap)
     pol.cpu_s = 2;
     pol.memory_bytes = 64u * 1024 * 1024;
     pol.nproc = 4;
+    memset(&hooks, 0, sizeof hooks);
+    hooks.body = selftest_body;
     fflush(stdout);
-    pid = sandbox_fork(&pol, &err);
-    if (pid == 0) {
-        char buf[SELFTEST_MSG_MAX];
-        size_t len;
-
-        close(pfd[0]);
-        if (chdir(scratch) != 0 || sandbox_enter(&pol, &err) != PH_OK)
-            snprintf(buf, sizeof buf, "%s", err.msg[0] ? err.msg : "chdir to scratch failed");
-        else
-            snprintf(buf, sizeof buf, "ok");
-        len = strlen(buf);
-        if (write(pfd[1], buf, len) != (ssize_t)len)
-            _exit(1);
-        _exit(0);
-    }
-    close(pfd[1]);
-    pfd[1] = -1;
-    if (pid < 0) {
+    fds[2] = pfd[1];
+    if (sandbox_host_start(&pol, &hooks, &h, &err) != PH_OK ||
+        sandbox_run_new(h, &run, &err) != PH_OK ||
+        sandbox_run_start(h, &run, "", 0, fds, &err) != PH_OK) {
         snprintf(msg, cap, "%s", err.msg);
         goto out;
     }
+    close(pfd[1]);
+    pfd[1] = -1;
+    (void)sandbox_run_wait(h, -1, &status, &ru);
     n = read(pfd[0], msg, cap - 1);
     msg[n > 0 ? (size_t)n : 0] = '\0';
     if (n <= 0)
         snprintf(msg, cap, "the confined process died before reporting");
-    sandbox_kill(pid);
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        ;
     ok = strcmp(msg, "ok") == 0;
 out:
+    sandbox_host_stop(h);
     if (pfd[0] >= 0)
         close(pfd[0]);
     if (pfd[1] >= 0)
         close(pfd[1]);
+    if (run.scratch[0] != '\0')
+        (void)rmdir(run.scratch);
     (void)rmdir(scratch);
     return ok;
 }

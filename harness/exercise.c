@@ -373,6 +373,8 @@ static enum ph_rc need_file(const char *dir, const char *name, struct ph_err *er
     return PH_OK;
 }
 
+static unsigned long loads; /* exercise_load() calls so far */
+
 enum ph_rc exercise_load(const char *dir, struct exercise **out, struct ph_err *err)
 {
     struct exercise *ex = NULL;
@@ -389,6 +391,7 @@ enum ph_rc exercise_load(const char *dir, struct exercise **out, struct ph_err *
     ex = calloc(1, sizeof *ex);
     if (ex == NULL)
         return ph_errf(err, PH_ENOMEM, "out of memory");
+    ex->serial = ++loads; /* a host built for one load never serves another */
     ex->dir = realpath(dir, NULL);
     if (ex->dir == NULL) {
         rc = ph_errf(err, PH_EINPUT, "%s: no such exercise folder", dir);

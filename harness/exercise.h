@@ -72,8 +72,9 @@ struct exercise {
     struct exercise_check *checks;
     size_t nchecks;
     struct exercise_perf perf;
-    int needs_baseline; /* some rule or the perf spec reads "base." figures */
-    cJSON *json;        /* the whole document; owns what the borrowed fields point to */
+    int needs_baseline;   /* some rule or the perf spec reads "base." figures */
+    cJSON *json;          /* the whole document; owns what the borrowed fields point to */
+    unsigned long serial; /* distinct for every exercise_load() of this process */
 };
 
 /*

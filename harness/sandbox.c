@@ -1,33 +1,34 @@
 /*
  * sandbox.c - see sandbox.h.
  *
- * Process layout of a run where PID namespaces work (the normal case):
+ * Process layout where PID namespaces work (the normal case):
  *
- *   supervisor -> relay (host PID namespace, C only)
- *                   -> reaper (PID 1 of a fresh PID namespace, C only)
- *                        -> worker (PID 2, runs Python: sandbox_fork returns 0 here)
+ *   supervisor -> relay (host PID namespace, C only, one per host)
+ *                   -> host (PID 1 of a fresh PID namespace; network, IPC and
+ *                      mount namespaces of its own; the mount view)
+ *                        -> worker (one per run: sandbox_hooks.body runs here)
  *
- * Why three processes: PID 1 of a namespace ignores every signal it has no
- * handler for, SIGXCPU from RLIMIT_CPU included, so Python must not be PID 1;
- * and PID 1 cannot die of an arbitrary signal on purpose, so the process the
- * supervisor waits for (the relay) must live outside the namespace.  The
- * reaper reaps everything, kills the whole namespace as soon as the worker
- * ends, and sends the worker's wait status to the relay, which exits or
- * dies the same way.  rusage flows up with each reaping, so the supervisor's
- * wait4() counts every process of the run.  When the reaper dies (normally,
- * by sandbox_kill, or because the relay died: PR_SET_PDEATHSIG), the kernel
- * kills whatever is left in the namespace: no daemon outlives its run.
+ * The relay exists because the process that unshares a PID namespace stays
+ * outside it; it only waits for the host.  The host never runs candidate
+ * code: it forks the worker, acts on ABORT, and when the worker has ended
+ * kills every other process of the namespace (kill(-1) from PID 1), reaps
+ * them, empties /dev/shm, and only then sends END with the worker's wait
+ * status and the CPU of everything the run forked (RUSAGE_CHILDREN).  The
+ * host is non-dumpable and runs as root of its namespaces; each worker drops
+ * to the run's own uid, so a run cannot reach its host, and PID 1 ignores
+ * the signals a process of its namespace may send it.  When the supervisor
+ * dies, PR_SET_PDEATHSIG takes down the relay, the host and with it the
+ * namespace: no daemon outlives its run or its supervisor.
  *
- * The worker is a subreaper too, so orphans stay its descendants, and where a
- * PID namespace is refused the run falls back to: its own process group, the
- * subreaper, and (as root) a dedicated uid whose processes sandbox_kill kills
- * with kill(-1) from a helper running as that uid.
+ * Where a PID namespace is refused the host is the supervisor's child, a
+ * subreaper, and ends a run by killing the worker's session, every
+ * descendant, and (as root) every process of the run's uid.
  *
- * sandbox_enter() then applies, in the worker: rlimits, a private read-only
- * mount view (only /usr, a few /etc files, device nodes, a fresh /proc, the
- * runtime package, the host binary and the scratch folder; bin folders and
- * the exercise bank covered), a scrubbed environment block, the drop to an
- * unprivileged identity, no_new_privs and a seccomp filter.
+ * sandbox_enter() then applies, in the worker: rlimits, the drop to the
+ * run's identity, no_new_privs and a seccomp filter.  The mount view (only
+ * /usr, a few /etc files, device nodes, a fresh /proc, the runtime package,
+ * the host binary and the scratch root; bin folders and the exercise bank
+ * covered) is built once, by the host.
  */
 #include "sandbox.h"
 
@@ -56,6 +57,7 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -65,8 +67,9 @@
 #include "paths.h"
 
 /* Identities of runs when the supervisor is root: one uid per live run
- * (base + the pid sandbox_fork returned), far above any real account, so
- * RLIMIT_NPROC counts only that run and kill(-1) as that uid reaches only it. */
+ * (see sandbox_run_new), far above any real account, so RLIMIT_NPROC counts
+ * only that run, kill(-1) as that uid reaches only it, and what one run
+ * leaves behind is not the next run's to read. */
 #define UID_BASE 1600000000u
 
 /* Defaults when the policy leaves a limit at 0. */
@@ -77,38 +80,20 @@
 #define CPU_HARD_MARGIN_S 2 /* SIGXCPU first, SIGKILL this much later */
 #define NOFILE_LIMIT 256    /* multiprocessing needs a few dozen */
 #define STACK_LIMIT (64ul * 1024 * 1024)
-#define SHM_SIZE "64m"    /* /dev/shm for multiprocessing's semaphores */
-#define TERM_WAIT_MS 1000 /* how long the reaper may take to end a run it was asked to end */
-#define KILL_WAIT_MS 5000 /* how long sandbox_kill waits for a namespace to empty */
-#define MAX_RUNS 256      /* runs tracked at once by one supervisor */
+#define SHM_SIZE "64m"      /* /dev/shm for multiprocessing's semaphores */
+#define TERM_WAIT_MS 1000   /* how long a host may take to end a run it was asked to end */
+#define KILL_WAIT_MS 5000   /* how long we wait for a killed host's namespace to empty */
+#define HOST_START_MS 30000 /* how long a host may take to build its namespaces and view */
 
-/* Exit status of a relay whose setup failed before a worker existed. */
+/* Exit status of a process of ours whose setup failed before candidate code. */
 #define RELAY_SETUP_FAILED 125
-
-struct run {
-    pid_t pid;        /* what sandbox_fork returned; 0 = free slot */
-    pid_t reaper;     /* the namespace's PID 1 in our namespace, 0 if none */
-    int pidfd;        /* of pid, -1 if unavailable */
-    int reaper_pidfd; /* of reaper, -1 if none */
-    uid_t uid;        /* dedicated uid, 0 if none */
-};
-
-static struct run runs[MAX_RUNS];
 
 static struct sandbox_caps caps;
 static int caps_ready;
 
-/* Set in the worker when setting up its namespaces failed after the fork:
+/* Set in the worker when setting up its run failed after the fork:
  * sandbox_enter reports it, so the run fails closed before candidate code. */
 static char child_setup_error[256];
-static uid_t child_uid; /* the uid the worker drops to, 0 for none */
-
-/* Report from the relay to the supervisor. */
-struct relay_info {
-    pid_t reaper;
-    int error;
-    char msg[200];
-};
 
 static int sys_pidfd_open(pid_t pid)
 {
@@ -404,54 +389,12 @@ const char *sandbox_layers_string(void)
     return buf;
 }
 
-/* ---- run table (supervisor side) ---- */
+static enum ph_rc build_view(const struct sandbox_policy *p, struct ph_err *err);
+static void prepare_seccomp(void);
+static void kill_descendants(pid_t root);
+static void kill_uid(uid_t uid);
 
-static struct run *run_find(pid_t pid)
-{
-    for (size_t i = 0; i < MAX_RUNS; i++) {
-        if (runs[i].pid == pid && pid > 0)
-            return &runs[i];
-    }
-    return NULL;
-}
-
-static void run_add(pid_t pid, pid_t reaper, uid_t uid)
-{
-    for (size_t i = 0; i < MAX_RUNS; i++) {
-        if (runs[i].pid != 0)
-            continue;
-        runs[i].pid = pid;
-        runs[i].reaper = reaper;
-        runs[i].uid = uid;
-        runs[i].pidfd = sys_pidfd_open(pid);
-        runs[i].reaper_pidfd = reaper > 0 ? sys_pidfd_open(reaper) : -1;
-        return;
-    }
-}
-
-static void run_forget(struct run *r)
-{
-    if (r->pidfd >= 0)
-        close(r->pidfd);
-    if (r->reaper_pidfd >= 0)
-        close(r->reaper_pidfd);
-    memset(r, 0, sizeof *r);
-}
-
-/* In a new child: the supervisor's pidfds of other runs must not leak into
- * candidate code (pidfd_send_signal would reach another run). */
-static void close_run_fds(void)
-{
-    for (size_t i = 0; i < MAX_RUNS; i++) {
-        if (runs[i].pidfd >= 0 && runs[i].pid != 0)
-            close(runs[i].pidfd);
-        if (runs[i].reaper_pidfd >= 0 && runs[i].pid != 0)
-            close(runs[i].reaper_pidfd);
-        runs[i].pid = 0;
-        runs[i].pidfd = -1;
-        runs[i].reaper_pidfd = -1;
-    }
-}
+/* ---- in new processes ---- */
 
 /* Close every fd except `keep` (-1 for none) and 0..2. */
 static void close_all_but(int keep)
@@ -479,6 +422,20 @@ static void close_all_but(int keep)
     closedir(d);
 }
 
+/* Point 0, 1 and 2 at /dev/null: a host must not hold the supervisor's
+ * terminal or pipes open (a caller reading them would never see EOF). */
+static void quiet_stdio(void)
+{
+    int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+    if (fd < 0)
+        return;
+    for (int i = 0; i < 3; i++)
+        (void)dup2(fd, i);
+    if (fd > 2)
+        close(fd);
+}
+
 static void reset_signals(void)
 {
     sigset_t none;
@@ -493,7 +450,7 @@ static void reset_signals(void)
 
 /*
  * Overwrite the environment block the process was started with.  A forked
- * worker inherits the supervisor's, and /proc/<pid>/environ shows that block
+ * process inherits the supervisor's, and /proc/<pid>/environ shows that block
  * whatever clearenv() did later: the harness's secrets would leak through it.
  * Entries still in use are moved to the heap first.
  */
@@ -534,91 +491,12 @@ static void scrub_env_block(void)
     memset((void *)start, 0, end - start);
 }
 
-/* ---- process creation ---- */
-
-/* SIGTERM from the supervisor: end the run.  kill() is async-signal-safe. */
-static void reaper_on_term(int sig)
-{
-    (void)sig;
-    (void)kill(-1, SIGKILL);
-}
-
-/*
- * The namespace's PID 1: reap everything, end the run when the worker ends.
- * The supervisor ends a run early (timeout, output cap) with SIGTERM rather
- * than SIGKILL, so that the reaper still reaps the worker: its CPU time then
- * reaches the supervisor's wait4() through the relay.
- */
-static void reaper_loop(pid_t worker, int status_fd)
-{
-    int worker_status = 0;
-    int have_worker = 0;
-    struct sigaction sa;
-
-    reset_signals();
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = reaper_on_term;
-    sigemptyset(&sa.sa_mask);
-    (void)sigaction(SIGTERM, &sa, NULL);
-    close_all_but(status_fd);
-    for (;;) {
-        int st = 0;
-        pid_t pid = waitpid(-1, &st, __WALL);
-
-        if (pid < 0) {
-            if (errno == EINTR)
-                continue;
-            break;
-        }
-        if (pid == worker && !have_worker) {
-            worker_status = st;
-            have_worker = 1;
-            /* From PID 1, kill(-1) reaches every other process of the namespace. */
-            (void)kill(-1, SIGKILL);
-        }
-    }
-    if (have_worker)
-        (void)write(status_fd, &worker_status, sizeof worker_status);
-    _exit(0);
-}
-
-/* Die the way the worker died, so the supervisor's wait4 sees its status. */
-static void relay_status(int status)
-{
-    if (WIFEXITED(status))
-        _exit(WEXITSTATUS(status));
-    if (WIFSIGNALED(status)) {
-        int sig = WTERMSIG(status);
-        struct rlimit none = {0, 0};
-        sigset_t set;
-
-        (void)setrlimit(RLIMIT_CORE, &none);
-        (void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-        (void)signal(sig, SIG_DFL);
-        sigemptyset(&set);
-        sigaddset(&set, sig);
-        sigprocmask(SIG_UNBLOCK, &set, NULL);
-        (void)kill(getpid(), sig);
-        _exit(128 + sig);
-    }
-    _exit(RELAY_SETUP_FAILED);
-}
-
-static void relay_fail(int info_fd, const char *what)
-{
-    struct relay_info info;
-
-    memset(&info, 0, sizeof info);
-    info.error = errno != 0 ? errno : EINVAL;
-    snprintf(info.msg, sizeof info.msg, "%s: %s", what, strerror(info.error));
-    (void)write(info_fd, &info, sizeof info);
-    _exit(RELAY_SETUP_FAILED);
-}
-
 static int namespace_flags(void)
 {
-    int flags = CLONE_NEWPID;
+    int flags = 0;
 
+    if (caps.pid_namespace)
+        flags |= CLONE_NEWPID;
     if (caps.net_namespace)
         flags |= CLONE_NEWNET;
     if (caps.ipc_namespace)
@@ -630,168 +508,793 @@ static int namespace_flags(void)
     return flags;
 }
 
-/*
- * In the relay: unshare, fork the reaper, which forks the worker.  Returns
- * only in the worker.
- */
-static void relay_main(pid_t supervisor, int info_fd)
+/* Unshare `flags` and make the new namespaces usable.  0, or -1 with errno
+ * set and `what` naming the step. */
+static int enter_namespaces(int flags, const char **what)
 {
-    int status_pipe[2];
     uid_t uid = getuid();
     gid_t gid = getgid();
-    int flags = namespace_flags();
-    pid_t reaper;
-    struct relay_info info;
-    int status = 0, worker_status = 0;
+
+    *what = "unshare";
+    if (flags == 0)
+        return 0;
+    if (unshare(flags) != 0)
+        return -1;
+    *what = "user namespace id maps";
+    if ((flags & CLONE_NEWUSER) != 0 && map_ids(uid, gid) != 0)
+        return -1;
+    *what = "making mounts private";
+    if ((flags & CLONE_NEWNS) != 0 && mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
+        return -1;
+    return 0;
+}
+
+/* ---- the host process ---- */
+
+/*
+ * Messages on a host's control socket (SOCK_SEQPACKET: one message per
+ * send, never merged or split).  The supervisor sends JOB (with the run's
+ * three fds) and ABORT; the host answers READY or FAIL once at start-up,
+ * then exactly one END per JOB.
+ */
+enum { MSG_READY = 1, MSG_FAIL, MSG_JOB, MSG_ABORT, MSG_END };
+
+struct msg_job {
+    uint32_t type;  /* MSG_JOB */
+    uint32_t uid;   /* the run's uid, 0 for none */
+    uint32_t len;   /* payload bytes after this header */
+    uint32_t fdmap; /* bit i: fds[i] was sent (in order) */
+    char scratch[4096];
+};
+
+struct msg_end {
+    uint32_t type;  /* MSG_END, MSG_READY, MSG_FAIL */
+    int32_t status; /* the worker's wait status */
+    struct rusage ru;
+    char msg[256]; /* why, for MSG_FAIL */
+};
+
+#define JOB_MSG_MAX (sizeof(struct msg_job) + SANDBOX_JOB_MAX)
+
+struct sandbox_host {
+    const struct sandbox_policy *policy; /* borrowed */
+    const struct sandbox_hooks *hooks;   /* borrowed */
+    pid_t child;                         /* our child: the relay, or the host itself */
+    pid_t host;                          /* the host, as our namespace numbers it */
+    int host_pidfd;                      /* -1 when unavailable */
+    int ctrl;                            /* our end of the control socket; -1 once dead */
+    int running;                         /* a run was started and not yet collected */
+    uid_t run_uid;                       /* of the run started last */
+    unsigned long serial;                /* runs started so far */
+    struct sandbox_host *next;           /* all hosts, for sandbox_stop_all */
+};
+
+static struct sandbox_host *hosts;
+
+/* State of the host process itself (meaningful only there). */
+static struct {
+    int ctrl;
+    pid_t self;
+    int pidns; /* PID 1 of its own namespace */
+    const struct sandbox_policy *policy;
+    const struct sandbox_hooks *hooks;
+    unsigned char *buf; /* one JOB message */
+} hs;
+
+static void send_end(int fd, uint32_t type, int status, const struct rusage *ru, const char *msg)
+{
+    struct msg_end m;
+
+    memset(&m, 0, sizeof m);
+    m.type = type;
+    m.status = status;
+    if (ru != NULL)
+        m.ru = *ru;
+    if (msg != NULL)
+        snprintf(m.msg, sizeof m.msg, "%s", msg);
+    while (send(fd, &m, sizeof m, MSG_NOSIGNAL) < 0 && errno == EINTR)
+        ;
+}
+
+static _Noreturn void fail_start(int ctrl, const char *what)
+{
+    char msg[256];
+
+    snprintf(msg, sizeof msg, "%s: %s", what, strerror(errno != 0 ? errno : EINVAL));
+    send_end(ctrl, MSG_FAIL, 0, NULL, msg);
+    _exit(RELAY_SETUP_FAILED);
+}
+
+/* Kill every process of the run but the host: from PID 1, kill(-1) reaches
+ * the whole namespace; without one, the worker's group, the descendants the
+ * host adopted as subreaper, and the run's uid. */
+static void host_kill_run(pid_t worker, uid_t uid)
+{
+    if (hs.pidns) {
+        (void)kill(-1, SIGKILL);
+        return;
+    }
+    if (worker > 0)
+        (void)kill(-worker, SIGKILL);
+    kill_descendants(getpid());
+    if (uid != 0)
+        kill_uid(uid);
+}
+
+/* Kill and reap until nothing of the run is left. */
+static void host_end_run(pid_t worker, uid_t uid)
+{
+    host_kill_run(worker, uid);
+    for (int round = 0; round < 10000; round++) {
+        pid_t w = waitpid(-1, NULL, __WALL | (hs.pidns ? 0 : WNOHANG));
+
+        if (w < 0 && errno == ECHILD)
+            return;
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (hs.pidns) {
+            /* Whatever forked before the kill landed is killed now. */
+            (void)kill(-1, SIGKILL);
+        } else if (w == 0) {
+            usleep(1000);
+            if (round % 16 == 15)
+                host_kill_run(worker, uid);
+        }
+    }
+}
+
+/* The view's /dev/shm is the host's own tmpfs: empty it between runs. */
+static void host_clean_shm(void)
+{
+    DIR *d;
+    struct dirent *e;
+
+    if (!caps.mount_namespace)
+        return;
+    d = opendir("/dev/shm");
+    if (d == NULL)
+        return;
+    for (e = readdir(d); e != NULL; e = readdir(d)) {
+        char path[300];
+
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        snprintf(path, sizeof path, "/dev/shm/%s", e->d_name);
+        (void)fileio_rmtree(path);
+    }
+    closedir(d);
+}
+
+/* Wait for the worker to end, acting on ABORT meanwhile.  Returns its wait
+ * status; *ru its rusage. */
+static int host_wait_worker(pid_t pid, uid_t uid, struct rusage *ru)
+{
+    int pidfd = sys_pidfd_open(pid);
+    int status = 0;
+
+    for (;;) {
+        struct pollfd p[2] = {{hs.ctrl, POLLIN, 0}, {pidfd, POLLIN, 0}};
+        pid_t w = wait4(pid, &status, WNOHANG | __WALL, ru);
+
+        if (w == pid)
+            break;
+        if (w < 0 && errno != EINTR) {
+            status = SIGKILL; /* cannot happen: it is our child */
+            break;
+        }
+        if (poll(p, pidfd >= 0 ? 2 : 1, pidfd >= 0 ? -1 : 1) <= 0)
+            continue;
+        if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+            uint32_t type = 0;
+            ssize_t n = recv(hs.ctrl, &type, sizeof type, 0);
+
+            if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) {
+                /* The supervisor is gone: so is the run. */
+                host_end_run(pid, uid);
+                _exit(0);
+            }
+            if (n == (ssize_t)sizeof type && type == MSG_ABORT)
+                host_kill_run(pid, uid);
+        }
+    }
+    if (pidfd >= 0)
+        close(pidfd);
+    return status;
+}
+
+/* In the new worker: its fds, session, IPC namespace and folder; then the
+ * caller's body. */
+static _Noreturn void worker_start(const struct msg_job *job, const int fds[3])
+{
+    struct sandbox_run run;
+    int high[3], devnull;
+
+    /* Out of the way of 0..3 first: received fds may sit anywhere. */
+    for (int i = 0; i < 3; i++)
+        high[i] = fds[i] >= 0 ? fcntl(fds[i], F_DUPFD_CLOEXEC, 64) : -1;
+    devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+    (void)dup2(devnull, STDIN_FILENO);
+    (void)dup2(high[0] >= 0 ? high[0] : devnull, STDOUT_FILENO);
+    (void)dup2(high[1] >= 0 ? high[1] : devnull, STDERR_FILENO);
+    if (dup2(high[2] >= 0 ? high[2] : devnull, 3) < 0)
+        _exit(RELAY_SETUP_FAILED);
+    /* The result pipe stays ours: a re-executed host (multiprocessing
+     * spawn) must not inherit it. */
+    (void)fcntl(3, F_SETFD, FD_CLOEXEC);
+    close_range(4, ~0U, 0);
+    (void)setsid();
+    (void)prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    if (getppid() != (hs.pidns ? 1 : hs.self))
+        _exit(RELAY_SETUP_FAILED);
+    if (caps.ipc_namespace && unshare(CLONE_NEWIPC) != 0)
+        snprintf(child_setup_error, sizeof child_setup_error, "IPC namespace: %s", strerror(errno));
+    memset(&run, 0, sizeof run);
+    memcpy(run.scratch, job->scratch, sizeof run.scratch);
+    run.scratch[sizeof run.scratch - 1] = '\0';
+    run.uid = job->uid;
+    run.policy = hs.policy;
+    if (chdir(run.scratch) != 0)
+        snprintf(child_setup_error, sizeof child_setup_error, "chdir %s: %s", run.scratch,
+                 strerror(errno));
+    hs.hooks->body(&run, job + 1, job->len, hs.hooks->arg);
+    _exit(RELAY_SETUP_FAILED);
+}
+
+/* Receive one message and up to three fds.  Returns its length, 0 at EOF. */
+static ssize_t recv_job(int fd, unsigned char *buf, size_t cap, int fds[3])
+{
+    union {
+        struct cmsghdr align;
+        char buf[CMSG_SPACE(3 * sizeof(int))];
+    } cm;
+    struct iovec iov = {buf, cap};
+    struct msghdr mh;
+    struct cmsghdr *c;
     ssize_t n;
+
+    fds[0] = fds[1] = fds[2] = -1;
+    memset(&mh, 0, sizeof mh);
+    mh.msg_iov = &iov;
+    mh.msg_iovlen = 1;
+    mh.msg_control = cm.buf;
+    mh.msg_controllen = sizeof cm.buf;
+    do {
+        n = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0)
+        return 0;
+    for (c = CMSG_FIRSTHDR(&mh); c != NULL; c = CMSG_NXTHDR(&mh, c)) {
+        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+            size_t k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+
+            memcpy(fds, CMSG_DATA(c), (k > 3 ? 3 : k) * sizeof(int));
+        }
+    }
+    if ((mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) != 0) {
+        for (int i = 0; i < 3; i++) {
+            if (fds[i] >= 0)
+                close(fds[i]);
+            fds[i] = -1;
+        }
+        return -1;
+    }
+    return n;
+}
+
+/* One run: fork its worker, wait for it, end everything of it, report. */
+static void host_run(const struct msg_job *job, int got[3])
+{
+    struct rusage before, after, ru;
+    int fds[3] = {-1, -1, -1};
+    int status, k = 0;
+    pid_t pid;
+
+    /* The fds arrive packed; fdmap says which of stdout, stderr, results. */
+    for (int i = 0; i < 3; i++)
+        fds[i] = (job->fdmap & (1u << i)) != 0 ? got[k++] : -1;
+    memset(&ru, 0, sizeof ru);
+    getrusage(RUSAGE_CHILDREN, &before);
+    if (hs.hooks->before_fork != NULL)
+        hs.hooks->before_fork();
+    pid = fork();
+    if (pid == 0) {
+        if (hs.hooks->after_fork_child != NULL)
+            hs.hooks->after_fork_child();
+        worker_start(job, fds);
+    }
+    if (hs.hooks->after_fork_parent != NULL)
+        hs.hooks->after_fork_parent();
+    for (int i = 0; i < 3; i++) {
+        if (fds[i] >= 0)
+            close(fds[i]);
+    }
+    if (pid < 0) {
+        send_end(hs.ctrl, MSG_END, W_EXITCODE(RELAY_SETUP_FAILED, 0), &ru, "fork failed");
+        return;
+    }
+    status = host_wait_worker(pid, job->uid, &ru);
+    host_end_run(pid, job->uid);
+    /* CPU of everything the run forked, orphans included; peak RSS is the
+     * worker's own (RUSAGE_CHILDREN keeps a maximum over all runs). */
+    getrusage(RUSAGE_CHILDREN, &after);
+    timersub(&after.ru_utime, &before.ru_utime, &ru.ru_utime);
+    timersub(&after.ru_stime, &before.ru_stime, &ru.ru_stime);
+    host_clean_shm();
+    send_end(hs.ctrl, MSG_END, status, &ru, NULL);
+}
+
+static _Noreturn void host_main(int ctrl)
+{
+    char msg[256] = "";
+
+    hs.ctrl = ctrl;
+    hs.self = getpid();
+    hs.pidns = caps.pid_namespace && getpid() == 1;
+    (void)prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    (void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+    if (!hs.pidns && caps.subreaper)
+        (void)prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+    reset_signals();
+    close_all_but(ctrl);
+    quiet_stdio();
+    scrub_env_block();
+    if (hs.hooks->after_fork_child != NULL)
+        hs.hooks->after_fork_child();
+    hs.buf = malloc(JOB_MSG_MAX);
+    if (hs.buf == NULL)
+        fail_start(ctrl, "out of memory");
+    if (caps.mount_namespace) {
+        struct ph_err err = {0};
+
+        if (build_view(hs.policy, &err) != PH_OK) {
+            send_end(ctrl, MSG_FAIL, 0, NULL, err.msg);
+            _exit(RELAY_SETUP_FAILED);
+        }
+    }
+    if (hs.hooks->host_init != NULL && hs.hooks->host_init(hs.hooks->arg, msg, sizeof msg) != 0) {
+        send_end(ctrl, MSG_FAIL, 0, NULL, msg[0] ? msg : "the host failed to initialise");
+        _exit(RELAY_SETUP_FAILED);
+    }
+    send_end(ctrl, MSG_READY, 0, NULL, NULL);
+    for (;;) {
+        int fds[3];
+        ssize_t n = recv_job(ctrl, hs.buf, JOB_MSG_MAX, fds);
+        const struct msg_job *job = (const struct msg_job *)hs.buf;
+
+        if (n == 0)
+            break;
+        if (n < (ssize_t)sizeof(uint32_t) || job->type != MSG_JOB ||
+            n != (ssize_t)(sizeof *job + job->len) || job->len > SANDBOX_JOB_MAX) {
+            /* A late ABORT, or nothing we sent: drop it. */
+            for (int i = 0; i < 3; i++) {
+                if (fds[i] >= 0)
+                    close(fds[i]);
+            }
+            continue;
+        }
+        host_run(job, fds);
+    }
+    /* The supervisor closed the socket (or died): end quietly. */
+    host_end_run(0, 0);
+    _exit(0);
+}
+
+/* With a PID namespace: the supervisor's child unshares, forks the host
+ * (PID 1 of the new namespace) and waits for it.  It exists because the
+ * process that creates a PID namespace stays outside it; it costs one fork
+ * per host, not per run. */
+static _Noreturn void relay_main(pid_t supervisor, int ctrl, int info_fd)
+{
+    const char *what = "";
+    pid_t host;
+    int status = 0;
 
     (void)setpgid(0, 0);
     if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0 || getppid() != supervisor)
         _exit(RELAY_SETUP_FAILED);
-    child_uid = caps.uid_drop ? UID_BASE + (uid_t)getpid() : 0;
-    if (unshare(flags) != 0)
-        relay_fail(info_fd, "unshare");
-    if ((flags & CLONE_NEWUSER) != 0 && map_ids(uid, gid) != 0)
-        relay_fail(info_fd, "user namespace id maps");
+    if (enter_namespaces(namespace_flags(), &what) != 0)
+        fail_start(ctrl, what);
     /* Only now: a non-dumpable process cannot write its own id maps. */
     (void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-    if ((flags & CLONE_NEWNS) != 0 && mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
-        relay_fail(info_fd, "making mounts private");
-    if (pipe2(status_pipe, O_CLOEXEC) != 0)
-        relay_fail(info_fd, "pipe");
-    reaper = fork();
-    if (reaper < 0)
-        relay_fail(info_fd, "fork of the namespace's init");
-    if (reaper == 0) {
-        pid_t worker;
-
-        close(status_pipe[0]);
+    host = fork();
+    if (host < 0)
+        fail_start(ctrl, "fork of the namespace's init");
+    if (host == 0) {
         close(info_fd);
-        (void)prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-        (void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-        scrub_env_block();
-        worker = fork();
-        if (worker < 0)
-            _exit(RELAY_SETUP_FAILED);
-        if (worker == 0) {
-            close(status_pipe[1]);
-            close_run_fds();
-            (void)setsid();
-            (void)prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
-            return;
-        }
-        reaper_loop(worker, status_pipe[1]);
+        host_main(ctrl);
     }
-    close(status_pipe[1]);
-    memset(&info, 0, sizeof info);
-    info.reaper = reaper;
-    (void)write(info_fd, &info, sizeof info);
-    close_all_but(status_pipe[0]);
+    (void)write(info_fd, &host, sizeof host);
+    close_all_but(-1);
+    quiet_stdio();
     reset_signals();
     scrub_env_block();
-    while (waitpid(reaper, &status, 0) < 0) {
+    while (waitpid(host, &status, 0) < 0) {
         if (errno != EINTR)
             _exit(RELAY_SETUP_FAILED);
     }
-    do {
-        n = read(status_pipe[0], &worker_status, sizeof worker_status);
-    } while (n < 0 && errno == EINTR);
-    relay_status(n == (ssize_t)sizeof worker_status ? worker_status : status);
+    _exit(0);
 }
 
-static pid_t fork_nested(struct ph_err *err)
+/* Without a PID namespace the supervisor's child is the host. */
+static _Noreturn void flat_main(pid_t supervisor, int ctrl)
 {
-    int info_pipe[2];
-    pid_t supervisor = getpid();
-    pid_t pid;
-    struct relay_info info;
-    ssize_t n;
+    const char *what = "";
 
-    if (pipe2(info_pipe, O_CLOEXEC) != 0) {
-        ph_errf(err, PH_EIO, "sandbox: pipe: %s", strerror(errno));
-        return -1;
-    }
-    pid = fork();
-    if (pid < 0) {
-        ph_errf(err, PH_EIO, "sandbox: fork: %s", strerror(errno));
-        close(info_pipe[0]);
-        close(info_pipe[1]);
-        return -1;
-    }
-    if (pid == 0) {
-        close(info_pipe[0]);
-        relay_main(supervisor, info_pipe[1]);
-        return 0;
-    }
-    close(info_pipe[1]);
-    (void)setpgid(pid, pid);
-    memset(&info, 0, sizeof info);
+    (void)setpgid(0, 0);
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0 || getppid() != supervisor)
+        _exit(RELAY_SETUP_FAILED);
+    if (enter_namespaces(namespace_flags() & ~CLONE_NEWPID, &what) != 0)
+        fail_start(ctrl, what);
+    host_main(ctrl);
+}
+
+/* ---- hosts, supervisor side ---- */
+
+/* Wait until `pidfd`'s process has exited, at most `ms`; 1 when it did. */
+static int wait_pidfd(int pidfd, int ms)
+{
+    struct pollfd pfd = {.fd = pidfd, .events = POLLIN};
+    int n;
+
     do {
-        n = read(info_pipe[0], &info, sizeof info);
+        n = poll(&pfd, 1, ms);
     } while (n < 0 && errno == EINTR);
-    close(info_pipe[0]);
-    if (n != (ssize_t)sizeof info || info.error != 0 || info.reaper <= 0) {
-        ph_errf(err, PH_EINTERNAL, "sandbox: starting the run's namespaces failed: %s",
-                n == (ssize_t)sizeof info ? info.msg : "the relay process died");
+    return n > 0;
+}
+
+/* Reap our child `pid`, waiting at most `ms` before killing it. */
+static void reap_child(pid_t pid, int ms)
+{
+    int pidfd = sys_pidfd_open(pid);
+
+    if (pidfd >= 0) {
+        if (!wait_pidfd(pidfd, ms))
+            (void)kill(pid, SIGKILL);
+        close(pidfd);
+    } else {
+        for (int i = 0; i < ms && waitpid(pid, NULL, WNOHANG) == 0; i++)
+            usleep(1000);
         (void)kill(pid, SIGKILL);
-        while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-            ;
-        return -1;
     }
-    run_add(pid, info.reaper, caps.uid_drop ? UID_BASE + (uid_t)pid : 0);
-    return pid;
+    while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+        ;
 }
 
-/* Fallback without a PID namespace: one child, its own group, a subreaper,
- * whatever other namespaces work. */
-static pid_t fork_flat(struct ph_err *err)
+/* The host will not answer: kill it (as PID 1, with its whole namespace)
+ * and wait until it is gone. */
+static void host_kill(struct sandbox_host *h)
 {
-    pid_t supervisor = getpid();
-    pid_t pid = fork();
-
-    if (pid < 0) {
-        ph_errf(err, PH_EIO, "sandbox: fork: %s", strerror(errno));
-        return -1;
+    if (h->ctrl >= 0) {
+        close(h->ctrl);
+        h->ctrl = -1;
     }
-    if (pid == 0) {
-        int flags = namespace_flags() & ~CLONE_NEWPID;
-        uid_t uid = getuid();
-        gid_t gid = getgid();
-
-        close_run_fds();
-        (void)setpgid(0, 0);
-        (void)prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-        if (getppid() != supervisor)
-            _exit(RELAY_SETUP_FAILED);
-        if (caps.subreaper)
-            (void)prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
-        if (flags != 0 && unshare(flags) != 0)
-            snprintf(child_setup_error, sizeof child_setup_error, "unshare: %s", strerror(errno));
-        else if ((flags & CLONE_NEWUSER) != 0 && map_ids(uid, gid) != 0)
-            snprintf(child_setup_error, sizeof child_setup_error, "id maps: %s", strerror(errno));
-        else if ((flags & CLONE_NEWNS) != 0 &&
-                 mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
-            snprintf(child_setup_error, sizeof child_setup_error, "private mounts: %s",
-                     strerror(errno));
-        child_uid = caps.uid_drop ? UID_BASE + (uid_t)getpid() : 0;
-        return 0;
+    if (h->host_pidfd >= 0) {
+        (void)sys_pidfd_send_signal(h->host_pidfd, SIGKILL);
+        wait_pidfd(h->host_pidfd, KILL_WAIT_MS);
+        close(h->host_pidfd);
+        h->host_pidfd = -1;
+    } else if (h->host > 0) {
+        (void)kill(h->host, SIGKILL);
     }
-    (void)setpgid(pid, pid);
-    run_add(pid, 0, caps.uid_drop ? UID_BASE + (uid_t)pid : 0);
-    return pid;
+    if (h->child > 0) {
+        (void)kill(h->child, SIGKILL);
+        reap_child(h->child, KILL_WAIT_MS);
+        h->child = 0;
+    }
+    /* Without a PID namespace the run's processes outlive the host. */
+    if (!caps.pid_namespace && h->run_uid != 0)
+        kill_uid(h->run_uid);
 }
 
-static void prepare_seccomp(void);
-
-pid_t sandbox_fork(const struct sandbox_policy *p, struct ph_err *err)
+static void host_forget(struct sandbox_host *h)
 {
-    (void)p;
+    for (struct sandbox_host **p = &hosts; *p != NULL; p = &(*p)->next) {
+        if (*p == h) {
+            *p = h->next;
+            return;
+        }
+    }
+}
+
+/* Read the host's first message: READY, or why it failed. */
+static enum ph_rc host_wait_ready(struct sandbox_host *h, struct ph_err *err)
+{
+    struct pollfd p = {h->ctrl, POLLIN, 0};
+    struct msg_end m;
+    ssize_t n;
+    int r;
+
+    do {
+        r = poll(&p, 1, HOST_START_MS);
+    } while (r < 0 && errno == EINTR);
+    if (r <= 0)
+        return ph_errf(err, PH_EINTERNAL, "sandbox: the host did not start within %d s",
+                       HOST_START_MS / 1000);
+    memset(&m, 0, sizeof m);
+    n = recv(h->ctrl, &m, sizeof m, 0);
+    if (n == (ssize_t)sizeof m && m.type == MSG_READY)
+        return PH_OK;
+    m.msg[sizeof m.msg - 1] = '\0';
+    return ph_errf(err, PH_EINTERNAL, "sandbox: starting the run's host failed: %s",
+                   n == (ssize_t)sizeof m && m.type == MSG_FAIL ? m.msg : "it died");
+}
+
+enum ph_rc sandbox_host_start(const struct sandbox_policy *p, const struct sandbox_hooks *hooks,
+                              struct sandbox_host **out, struct ph_err *err)
+{
+    struct sandbox_host *h;
+    int sv[2], info[2] = {-1, -1};
+    pid_t supervisor = getpid(), pid;
+    enum ph_rc rc;
+
+    *out = NULL;
+    if (p->scratch_dir == NULL || p->scratch_dir[0] != '/')
+        return ph_errf(err, PH_EINTERNAL, "sandbox: the scratch root must be an absolute path");
     (void)sandbox_probe();
     if (caps.seccomp)
         prepare_seccomp();
-    if (caps.pid_namespace)
-        return fork_nested(err);
-    return fork_flat(err);
+    /* Runs' uids must reach their own folders inside it, and nothing else. */
+    if (chmod(p->scratch_dir, 0711) != 0)
+        return ph_errf(err, PH_EIO, "sandbox: chmod %s: %s", p->scratch_dir, strerror(errno));
+    h = calloc(1, sizeof *h);
+    if (h == NULL)
+        return ph_errf(err, PH_ENOMEM, "out of memory");
+    h->policy = p;
+    h->hooks = hooks;
+    h->host_pidfd = -1;
+    h->ctrl = -1;
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
+        free(h);
+        return ph_errf(err, PH_EIO, "sandbox: socketpair: %s", strerror(errno));
+    }
+    if (caps.pid_namespace && pipe2(info, O_CLOEXEC) != 0) {
+        close(sv[0]);
+        close(sv[1]);
+        free(h);
+        return ph_errf(err, PH_EIO, "sandbox: pipe: %s", strerror(errno));
+    }
+    /* The host's copy of the policy: this memory, as it is at the fork. */
+    hs.policy = p;
+    hs.hooks = hooks;
+    if (hooks->before_fork != NULL)
+        hooks->before_fork();
+    pid = fork();
+    if (pid == 0) {
+        close(sv[0]);
+        if (info[0] >= 0)
+            close(info[0]);
+        if (caps.pid_namespace)
+            relay_main(supervisor, sv[1], info[1]);
+        flat_main(supervisor, sv[1]);
+    }
+    if (hooks->after_fork_parent != NULL)
+        hooks->after_fork_parent();
+    close(sv[1]);
+    if (info[1] >= 0)
+        close(info[1]);
+    if (pid < 0) {
+        close(sv[0]);
+        if (info[0] >= 0)
+            close(info[0]);
+        free(h);
+        return ph_errf(err, PH_EIO, "sandbox: fork: %s", strerror(errno));
+    }
+    (void)setpgid(pid, pid);
+    h->child = pid;
+    h->ctrl = sv[0];
+    h->host = pid;
+    if (info[0] >= 0) {
+        pid_t host = 0;
+        ssize_t n;
+
+        do {
+            n = read(info[0], &host, sizeof host);
+        } while (n < 0 && errno == EINTR);
+        close(info[0]);
+        h->host = n == (ssize_t)sizeof host && host > 0 ? host : 0;
+    }
+    if (h->host > 0)
+        h->host_pidfd = sys_pidfd_open(h->host);
+    h->next = hosts;
+    hosts = h;
+    rc = host_wait_ready(h, err);
+    if (rc != PH_OK) {
+        sandbox_host_stop(h);
+        return rc;
+    }
+    *out = h;
+    return PH_OK;
+}
+
+int sandbox_host_alive(const struct sandbox_host *h)
+{
+    return h != NULL && h->ctrl >= 0;
+}
+
+int sandbox_host_fd(const struct sandbox_host *h)
+{
+    return h != NULL ? h->ctrl : -1;
+}
+
+void sandbox_host_stop(struct sandbox_host *h)
+{
+    if (h == NULL)
+        return;
+    host_forget(h);
+    if (h->ctrl >= 0) {
+        /* EOF on its socket: the host ends the run it may have, and exits. */
+        close(h->ctrl);
+        h->ctrl = -1;
+        if (h->host_pidfd >= 0 && !wait_pidfd(h->host_pidfd, TERM_WAIT_MS))
+            host_kill(h);
+    }
+    host_kill(h);
+    free(h);
+}
+
+void sandbox_stop_all(void)
+{
+    while (hosts != NULL)
+        sandbox_host_stop(hosts);
+}
+
+enum ph_rc sandbox_run_new(struct sandbox_host *h, struct sandbox_run *run, struct ph_err *err)
+{
+    memset(run, 0, sizeof *run);
+    h->serial++;
+    /* Unique among live runs: hosts differ by pid, a host's runs by serial,
+     * and a run's processes are all dead before its uid comes round again. */
+    if (caps.uid_drop)
+        run->uid =
+            UID_BASE + ((unsigned)(h->host % (1 << 19)) << 10) + (unsigned)(h->serial % 1024);
+    if (snprintf(run->scratch, sizeof run->scratch, "%s/run-XXXXXX", h->policy->scratch_dir) >=
+        (int)sizeof run->scratch)
+        return ph_errf(err, PH_EINTERNAL, "sandbox: scratch path too long");
+    if (mkdtemp(run->scratch) == NULL)
+        return ph_errf(err, PH_EIO, "cannot create a run folder in %s: %s", h->policy->scratch_dir,
+                       strerror(errno));
+    return PH_OK;
+}
+
+static uid_t chown_to;
+
+static int chown_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    (void)lchown(path, chown_to, chown_to);
+    return 0;
+}
+
+enum ph_rc sandbox_run_start(struct sandbox_host *h, const struct sandbox_run *run, const void *job,
+                             size_t len, const int fds[3], struct ph_err *err)
+{
+    union {
+        struct cmsghdr align;
+        char buf[CMSG_SPACE(3 * sizeof(int))];
+    } cm;
+    struct msg_job hdr;
+    struct iovec iov[2];
+    struct msghdr mh;
+    int sent[3], nfd = 0;
+    ssize_t n;
+
+    if (!sandbox_host_alive(h))
+        return ph_errf(err, PH_EINTERNAL, "sandbox: the run's host is not running");
+    if (h->running)
+        return ph_errf(err, PH_EINTERNAL, "sandbox: the host is already running a run");
+    if (len > SANDBOX_JOB_MAX)
+        return ph_errf(err, PH_EINPUT, "sandbox: a job of %zu bytes is over the %u byte limit", len,
+                       SANDBOX_JOB_MAX);
+    if (run->uid != 0) {
+        chown_to = run->uid;
+        (void)nftw(run->scratch, chown_entry, 16, FTW_PHYS | FTW_MOUNT);
+    }
+    memset(&hdr, 0, sizeof hdr);
+    hdr.type = MSG_JOB;
+    hdr.uid = run->uid;
+    hdr.len = (uint32_t)len;
+    snprintf(hdr.scratch, sizeof hdr.scratch, "%s", run->scratch);
+    for (int i = 0; i < 3; i++) {
+        if (fds[i] >= 0) {
+            hdr.fdmap |= 1u << i;
+            sent[nfd++] = fds[i];
+        }
+    }
+    iov[0].iov_base = &hdr;
+    iov[0].iov_len = sizeof hdr;
+    iov[1].iov_base = (void *)job;
+    iov[1].iov_len = len;
+    memset(&mh, 0, sizeof mh);
+    mh.msg_iov = iov;
+    mh.msg_iovlen = len > 0 ? 2 : 1;
+    if (nfd > 0) {
+        struct cmsghdr *c;
+
+        memset(&cm, 0, sizeof cm);
+        mh.msg_control = cm.buf;
+        mh.msg_controllen = CMSG_SPACE((size_t)nfd * sizeof(int));
+        c = CMSG_FIRSTHDR(&mh);
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN((size_t)nfd * sizeof(int));
+        memcpy(CMSG_DATA(c), sent, (size_t)nfd * sizeof(int));
+    }
+    do {
+        n = sendmsg(h->ctrl, &mh, MSG_NOSIGNAL);
+    } while (n < 0 && errno == EINTR);
+    if (n != (ssize_t)(sizeof hdr + len)) {
+        int e = errno;
+
+        host_kill(h);
+        return ph_errf(err, PH_EINTERNAL, "sandbox: the run's host is gone (%s)", strerror(e));
+    }
+    h->running = 1;
+    h->run_uid = run->uid;
+    return PH_OK;
+}
+
+int sandbox_run_wait(struct sandbox_host *h, int timeout_ms, int *status, struct rusage *ru)
+{
+    struct pollfd p;
+    struct msg_end m;
+    ssize_t n;
+    int r;
+
+    *status = 0;
+    memset(ru, 0, sizeof *ru);
+    if (!h->running)
+        return 1;
+    if (h->ctrl < 0)
+        goto died;
+    p.fd = h->ctrl;
+    p.events = POLLIN;
+    p.revents = 0;
+    do {
+        r = poll(&p, 1, timeout_ms);
+    } while (r < 0 && errno == EINTR);
+    if (r == 0)
+        return 0;
+    do {
+        n = recv(h->ctrl, &m, sizeof m, 0);
+    } while (n < 0 && errno == EINTR);
+    if (n != (ssize_t)sizeof m || m.type != MSG_END) {
+        host_kill(h);
+        goto died;
+    }
+    h->running = 0;
+    *status = m.status;
+    *ru = m.ru;
+    return 1;
+died:
+    /* The host died under the run: as if its worker had been killed. */
+    h->running = 0;
+    *status = SIGKILL;
+    return 1;
+}
+
+void sandbox_run_abort(struct sandbox_host *h)
+{
+    uint32_t type = MSG_ABORT;
+    struct pollfd p;
+    int r;
+
+    if (h == NULL || !h->running || h->ctrl < 0)
+        return;
+    if (send(h->ctrl, &type, sizeof type, MSG_NOSIGNAL) != (ssize_t)sizeof type) {
+        host_kill(h);
+        return;
+    }
+    /* The host answers with the run's END once everything of it is gone. */
+    p.fd = h->ctrl;
+    p.events = POLLIN;
+    p.revents = 0;
+    do {
+        r = poll(&p, 1, TERM_WAIT_MS);
+    } while (r < 0 && errno == EINTR);
+    if (r <= 0)
+        host_kill(h);
 }
 
 /* ---- sandbox_enter: limits ---- */
@@ -842,7 +1345,7 @@ static unsigned count_own_processes(void)
     return count;
 }
 
-static enum ph_rc apply_rlimits(const struct sandbox_policy *p, struct ph_err *err)
+static enum ph_rc apply_rlimits(const struct sandbox_policy *p, uid_t run_uid, struct ph_err *err)
 {
     rlim_t cpu = p->cpu_s > 0 ? (rlim_t)(p->cpu_s + 0.999) : DEFAULT_CPU_S;
     size_t mem = p->memory_bytes > 0 ? p->memory_bytes : DEFAULT_MEMORY;
@@ -853,10 +1356,10 @@ static enum ph_rc apply_rlimits(const struct sandbox_policy *p, struct ph_err *e
     size_t data = status_kb("VmData:") + mem;
 
     /* Outside a dedicated uid or user namespace, NPROC counts all our processes. */
-    if (child_uid == 0 && !caps.user_namespace)
+    if (run_uid == 0 && !caps.user_namespace)
         nproc += count_own_processes();
-    else
-        nproc += 2; /* the relay and the reaper when they share the uid */
+    else if (run_uid == 0)
+        nproc += 2; /* the relay and the host, which share the uid */
     if (set_limit(RLIMIT_CPU, cpu, cpu + CPU_HARD_MARGIN_S) != 0)
         return ph_errf(err, PH_EINTERNAL, "sandbox: RLIMIT_CPU: %s", strerror(errno));
     if (set_limit(RLIMIT_CORE, 0, 0) != 0)
@@ -1218,27 +1721,14 @@ out:
 
 /* ---- sandbox_enter: identity ---- */
 
-static uid_t chown_to;
-
-static int chown_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+static enum ph_rc drop_identity(uid_t uid, struct ph_err *err)
 {
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    (void)lchown(path, chown_to, chown_to);
-    return 0;
-}
-
-static enum ph_rc drop_identity(const struct sandbox_policy *p, struct ph_err *err)
-{
-    if (child_uid != 0) {
-        chown_to = child_uid;
-        if (p->scratch_dir != NULL)
-            (void)nftw(p->scratch_dir, chown_entry, 16, FTW_PHYS | FTW_MOUNT);
-        if (setgroups(0, NULL) != 0 || setresgid(child_uid, child_uid, child_uid) != 0 ||
-            setresuid(child_uid, child_uid, child_uid) != 0)
-            return ph_errf(err, PH_EINTERNAL, "sandbox: dropping to uid %u: %s",
-                           (unsigned)child_uid, strerror(errno));
+    if (uid != 0) {
+        /* The run's folder was handed to `uid` by sandbox_run_start. */
+        if (setgroups(0, NULL) != 0 || setresgid(uid, uid, uid) != 0 ||
+            setresuid(uid, uid, uid) != 0)
+            return ph_errf(err, PH_EINTERNAL, "sandbox: dropping to uid %u: %s", (unsigned)uid,
+                           strerror(errno));
         /* Changing uid made us non-dumpable, which gives /proc/self to root and
          * breaks the worker's own measurements (clear_refs).  Other processes of
          * the run share our uid and our memory anyway; ptrace is denied by
@@ -1471,26 +1961,22 @@ static void set_list_env(const char *name, const char *const *list)
         (void)setenv(name, buf, 1);
 }
 
-enum ph_rc sandbox_enter(const struct sandbox_policy *p, struct ph_err *err)
+enum ph_rc sandbox_enter(const struct sandbox_run *run, struct ph_err *err)
 {
+    const struct sandbox_policy *p = run->policy;
     char num[32];
     enum ph_rc rc;
 
     (void)sandbox_probe();
     if (child_setup_error[0] != '\0')
         return ph_errf(err, PH_EINTERNAL, "sandbox: %s", child_setup_error);
-    rc = apply_rlimits(p, err);
+    if (p == NULL)
+        return ph_errf(err, PH_EINTERNAL, "sandbox: not in a run's worker");
+    rc = apply_rlimits(p, run->uid, err);
     if (rc != PH_OK)
         return rc;
-    if (caps.mount_namespace) {
-        rc = build_view(p, err);
-        if (rc != PH_OK)
-            return rc;
-    }
-    scrub_env_block();
     /* For re-executed hosts (multiprocessing spawn): the policy of their hook. */
-    if (p->scratch_dir != NULL)
-        (void)setenv(SANDBOX_ENV_SCRATCH, p->scratch_dir, 1);
+    (void)setenv(SANDBOX_ENV_SCRATCH, run->scratch, 1);
     if (p->python_dir != NULL)
         (void)setenv(SANDBOX_ENV_PYTHON, p->python_dir, 1);
     if (p->host_exe != NULL)
@@ -1499,7 +1985,7 @@ enum ph_rc sandbox_enter(const struct sandbox_policy *p, struct ph_err *err)
     (void)setenv(SANDBOX_ENV_ROOT_PID, num, 1);
     set_list_env(SANDBOX_ENV_HIDDEN, p->hidden_paths);
     set_list_env(SANDBOX_ENV_READABLE, p->readable_paths);
-    rc = drop_identity(p, err);
+    rc = drop_identity(run->uid, err);
     if (rc != PH_OK)
         return rc;
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
@@ -1522,19 +2008,7 @@ int sandbox_confined(void)
     return prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1;
 }
 
-/* ---- sandbox_kill ---- */
-
-/* Wait until the process behind `pidfd` has exited, at most `ms`; 1 when it did. */
-static int wait_pidfd(int pidfd, int ms)
-{
-    struct pollfd pfd = {.fd = pidfd, .events = POLLIN};
-    int n;
-
-    do {
-        n = poll(&pfd, 1, ms);
-    } while (n < 0 && errno == EINTR);
-    return n > 0;
-}
+/* ---- killing what a run left, without a PID namespace ---- */
 
 /* Kill every process running as `uid`: a helper with that uid calls kill(-1),
  * which reaches exactly those processes, until none is left. */
@@ -1639,54 +2113,5 @@ static void kill_descendants(pid_t root)
         if (!found)
             return;
         usleep(1000);
-    }
-}
-
-void sandbox_kill(pid_t pid)
-{
-    struct run *r;
-    siginfo_t si;
-
-    if (pid <= 0)
-        return;
-    r = run_find(pid);
-    if (r != NULL && r->reaper > 0) {
-        /* The namespace's init: when it dies the kernel kills the rest, and it
-         * has exited only once they are all gone. */
-        if (r->reaper_pidfd >= 0) {
-            /* Ask first (see reaper_loop), then insist. */
-            (void)sys_pidfd_send_signal(r->reaper_pidfd, SIGTERM);
-            if (!wait_pidfd(r->reaper_pidfd, TERM_WAIT_MS)) {
-                (void)sys_pidfd_send_signal(r->reaper_pidfd, SIGKILL);
-                wait_pidfd(r->reaper_pidfd, KILL_WAIT_MS);
-            }
-        } else {
-            (void)kill(r->reaper, SIGKILL);
-        }
-    }
-    memset(&si, 0, sizeof si);
-    if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0) {
-        /* Not reaped yet, so the pid and its group are still ours to signal.
-         * Wait for its death but leave the reaping (status, rusage) to the
-         * caller's wait4. */
-        if (r == NULL || r->reaper == 0)
-            kill_descendants(pid);
-        (void)killpg(pid, SIGKILL);
-        (void)kill(pid, SIGKILL);
-        memset(&si, 0, sizeof si);
-        while (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT) < 0 && errno == EINTR)
-            ;
-    }
-    if (r != NULL && r->reaper == 0 && r->uid != 0)
-        kill_uid(r->uid);
-    if (r != NULL)
-        run_forget(r);
-}
-
-void sandbox_kill_all(void)
-{
-    for (size_t i = 0; i < MAX_RUNS; i++) {
-        if (runs[i].pid != 0)
-            sandbox_kill(runs[i].pid);
     }
 }

@@ -1,16 +1,18 @@
 /*
  * sandbox.h - confinement of the processes that run candidate code.
  *
- * Owns the layers that stand between a submission and the host: process
- * creation into fresh namespaces (sandbox_fork), resource limits and seccomp
- * (sandbox_enter), and the probe that tells which layers this machine allows
- * (sandbox_probe, shown by `pyharness doctor` and in reports).  The CPython
+ * Owns the layers that stand between a submission and the host: the hosts
+ * that hold fresh namespaces and fork a worker per run (sandbox_host_start,
+ * sandbox_run_start), resource limits and seccomp (sandbox_enter), and the
+ * probe that tells which layers this machine allows (sandbox_probe, shown by
+ * `pyharness doctor` and in reports).  The CPython
  * audit hook lives in sandbox_audit.c because it needs Python.h.
  */
 #ifndef PH_SANDBOX_H
 #define PH_SANDBOX_H
 
 #include <stddef.h>
+#include <sys/resource.h>
 #include <sys/types.h>
 
 #include "err.h"
@@ -54,25 +56,95 @@ struct sandbox_caps {
 const struct sandbox_caps *sandbox_probe(void);
 
 /*
- * Create the process that will run candidate code.  Returns like fork(): 0 in
- * the new process, its pid in the caller, -1 with `err` set.  The new process
- * leads its own process group, and, where the machine allows, is PID 1 of a
- * fresh PID namespace with empty network and IPC namespaces, so that every
- * descendant dies with it.  Must be called with no other threads running.
+ * A host holds one set of namespaces (PID, network, IPC, mount) and the
+ * mount view for many runs, one at a time: it is PID 1 of its PID namespace
+ * and forks a fresh worker for every run.  Building namespaces and a mount
+ * view costs milliseconds; a run then costs one fork.  Nothing of a run
+ * outlives it: when its worker ends, the host kills every other process of
+ * the namespace, reaps them, empties the private /dev/shm and only then
+ * reports the end to the supervisor.  Each run also gets its own uid (as
+ * root), its own IPC namespace and its own scratch folder.
  */
-pid_t sandbox_fork(const struct sandbox_policy *p, struct ph_err *err);
+struct sandbox_host;
+
+/* One run, as the supervisor prepares it (sandbox_run_new) and the worker
+ * sees it. */
+struct sandbox_run {
+    char scratch[4096];                  /* its own folder, inside the host's scratch root */
+    unsigned uid;                        /* the uid it runs as; 0: it keeps the caller's */
+    const struct sandbox_policy *policy; /* in the worker: the host's policy; else NULL */
+};
+
+struct sandbox_hooks {
+    /* Around every fork (the host's and each worker's): PyOS_BeforeFork and
+     * friends for an embedded interpreter.  Each may be NULL. */
+    void (*before_fork)(void);
+    void (*after_fork_parent)(void);
+    void (*after_fork_child)(void);
+    /* In the host, once, inside its namespaces and view, before any run:
+     * 0, or -1 with a message (the host then fails to start).  May be NULL. */
+    int (*host_init)(void *arg, char *msg, size_t cap);
+    /* In each worker, with fds 1, 2 and 3 the run's stdout, stderr and
+     * result pipe, its cwd the run's folder.  It must call sandbox_enter()
+     * before running candidate code.  Never returns. */
+    void (*body)(const struct sandbox_run *run, const void *job, size_t len, void *arg);
+    void *arg;
+};
+
+/* Largest job payload sandbox_run_start() carries. */
+#define SANDBOX_JOB_MAX (64u * 1024)
 
 /*
- * In the process sandbox_fork() returned 0 in: apply rlimits, drop what can
- * be dropped, and install the seccomp filter.  Call after the interpreter is
- * ready and before candidate code runs.  Irreversible.
+ * Start a host for policy `p`, whose scratch_dir is the scratch root: an
+ * existing absolute folder that holds the runs' folders.  `p`, its strings
+ * and `hooks` must stay valid until sandbox_host_stop().  Must be called
+ * with no other threads running.
  */
-enum ph_rc sandbox_enter(const struct sandbox_policy *p, struct ph_err *err);
+enum ph_rc sandbox_host_start(const struct sandbox_policy *p, const struct sandbox_hooks *hooks,
+                              struct sandbox_host **out, struct ph_err *err);
 
-/* Kill every process of the run rooted at `pid` (its group or namespace).
- * Does not reap `pid` itself: the caller does, with wait4(), to read the
- * run's rusage (CPU and peak RSS the submission cannot touch). */
-void sandbox_kill(pid_t pid);
+/* 1 while the host can take runs. */
+int sandbox_host_alive(const struct sandbox_host *h);
+
+/* Kill the host and whatever runs in it, reap it, free `h`.  Accepts NULL. */
+void sandbox_host_stop(struct sandbox_host *h);
+
+/* Make the next run's folder and identity.  The caller fills the folder and
+ * removes it after the run (it stays the caller's to remove). */
+enum ph_rc sandbox_run_new(struct sandbox_host *h, struct sandbox_run *run, struct ph_err *err);
+
+/*
+ * Start `run` (one at a time per host): hand its folder to its uid, send
+ * `job` (at most SANDBOX_JOB_MAX bytes, copied) and fds[0..2] (the write
+ * ends of stdout, stderr and the result pipe; -1 for /dev/null) to the host,
+ * which forks the worker.  The caller may close its copies of fds afterwards.
+ */
+enum ph_rc sandbox_run_start(struct sandbox_host *h, const struct sandbox_run *run, const void *job,
+                             size_t len, const int fds[3], struct ph_err *err);
+
+/* Readable when the running run has ended (for poll()). */
+int sandbox_host_fd(const struct sandbox_host *h);
+
+/*
+ * Collect the end of the running run, waiting at most `timeout_ms` (-1:
+ * until it ends).  1: it ended and every process of it is gone; *status is
+ * the worker's wait status, *ru the rusage of the whole run (CPU of every
+ * process of it, the worker's peak RSS), figures the submission cannot
+ * touch.  0: still running.  A host that dies under a run ends it as if its
+ * worker had been killed by SIGKILL (and is not alive any more).
+ */
+int sandbox_run_wait(struct sandbox_host *h, int timeout_ms, int *status, struct rusage *ru);
+
+/* End the running run now (timeout, output cap): every process of it is
+ * killed.  Then collect it with sandbox_run_wait(). */
+void sandbox_run_abort(struct sandbox_host *h);
+
+/*
+ * In a worker: apply rlimits, drop to the run's identity, no_new_privs and
+ * the seccomp filter.  Call after the interpreter is ready and before
+ * candidate code runs.  Irreversible.
+ */
+enum ph_rc sandbox_enter(const struct sandbox_run *run, struct ph_err *err);
 
 /*
  * Environment variables through which a process of a run tells a re-executed
@@ -96,9 +168,8 @@ void sandbox_policy_from_env(struct sandbox_policy *p);
  * ancestor set no_new_privs and a seccomp filter), else 0. */
 int sandbox_confined(void);
 
-/* Kill every process of every run still alive (at exit or on a fatal signal
- * of the supervisor).  Safe to call more than once. */
-void sandbox_kill_all(void);
+/* Stop every host still running (at exit).  Safe to call more than once. */
+void sandbox_stop_all(void);
 
 /* A JSON-friendly one-line summary of active layers, e.g. "rlimits,pidns,netns,seccomp,audit".
  * Static storage. */

@@ -337,37 +337,15 @@ static void classify(struct run *r, int status, int killed_for, const char *kill
     set_detail(res, "%s", buf);
 }
 
-/*
- * Reap `pid` if it exits before `until`.  A pidfd wakes us the moment it
- * does (Linux 5.3+); without one we look every millisecond.  1 when reaped.
- */
-static int wait_exit(pid_t pid, int64_t until, int *status, struct rusage *ru)
+/* Collect the run's end, waiting until `until` at the latest.  1 when it ended. */
+static int wait_end(struct sandbox_host *h, int64_t until, int *status, struct rusage *ru)
 {
-    int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-    int reaped = 0;
+    int64_t left = until - measure_now_ns();
 
-    for (;;) {
-        int64_t now;
-        if (wait4(pid, status, WNOHANG, ru) == pid) {
-            reaped = 1;
-            break;
-        }
-        now = measure_now_ns();
-        if (now >= until)
-            break;
-        if (pidfd >= 0) {
-            struct pollfd p = {pidfd, POLLIN, 0};
-            (void)poll(&p, 1, (int)((until - now) / 1000000 + 1));
-        } else {
-            usleep(1000);
-        }
-    }
-    if (pidfd >= 0)
-        close(pidfd);
-    return reaped;
+    return sandbox_run_wait(h, left > 0 ? (int)(left / 1000000 + 1) : 0, status, ru) == 1;
 }
 
-static enum ph_rc supervise(struct run *r, pid_t pid, int fds[3], struct ph_err *err)
+static enum ph_rc supervise(struct run *r, struct sandbox_host *h, int fds[3], struct ph_err *err)
 {
     struct worker_result *res = r->res;
     const struct exercise_limits *lim = &r->spec->ex->limits;
@@ -376,7 +354,6 @@ static enum ph_rc supervise(struct run *r, pid_t pid, int fds[3], struct ph_err 
     int64_t exited_at = 0;
     int open_fds = 3, status = 0, reaped = 0, killed_for = -1;
     char kill_detail[256] = "";
-    pid_t w;
 
     while (open_fds > 0) {
         struct pollfd pfd[3];
@@ -398,12 +375,9 @@ static enum ph_rc supervise(struct run *r, pid_t pid, int fds[3], struct ph_err 
             }
             break;
         }
-        if (!reaped) {
-            w = wait4(pid, &status, WNOHANG, &res->ru);
-            if (w == pid) {
-                reaped = 1;
-                exited_at = now;
-            }
+        if (!reaped && sandbox_run_wait(h, 0, &status, &res->ru) == 1) {
+            reaped = 1;
+            exited_at = now;
         }
         /* Descendants may keep the pipes open after the worker is gone. */
         if (reaped && now - exited_at > EXIT_GRACE_NS)
@@ -419,7 +393,8 @@ static enum ph_rc supervise(struct run *r, pid_t pid, int fds[3], struct ph_err 
             if (wait_ms > POLL_SLICE_MS)
                 wait_ms = POLL_SLICE_MS;
             if (poll(pfd, (nfds_t)np, (int)wait_ms) < 0 && errno != EINTR) {
-                sandbox_kill(pid);
+                sandbox_run_abort(h);
+                (void)sandbox_run_wait(h, -1, &status, &res->ru);
                 return ph_errf(err, PH_EIO, "poll: %s", strerror(errno));
             }
         }
@@ -460,16 +435,13 @@ static enum ph_rc supervise(struct run *r, pid_t pid, int fds[3], struct ph_err 
      * itself, so that a clean exit is not mistaken for our kill. */
     if (!reaped && killed_for < 0) {
         int64_t until = measure_now_ns() + EXIT_WAIT_NS;
-        reaped = wait_exit(pid, until < run_deadline ? until : run_deadline, &status, &res->ru);
+        reaped = wait_end(h, until < run_deadline ? until : run_deadline, &status, &res->ru);
     }
-    /* Whatever happened, nothing of this run outlives it. */
-    sandbox_kill(pid);
+    /* Whatever happened, nothing of this run outlives it: the host reports
+     * the end only once every process of the run is gone. */
     if (!reaped) {
-        for (;;) {
-            w = wait4(pid, &status, 0, &res->ru);
-            if (w == pid || (w < 0 && errno != EINTR))
-                break;
-        }
+        sandbox_run_abort(h);
+        (void)sandbox_run_wait(h, -1, &status, &res->ru);
     }
     res->killed_by_us = killed_for >= 0;
     res->wall_ns = measure_now_ns() - t0;
@@ -477,46 +449,160 @@ static enum ph_rc supervise(struct run *r, pid_t pid, int fds[3], struct ph_err 
     return PH_OK;
 }
 
-static enum ph_rc prepare_scratch(const struct worker_spec *spec, char *scratch, size_t cap,
-                                  char *module_copy, size_t mcap, struct ph_err *err)
+/* Copy the module into the run's folder, where the worker imports it. */
+static enum ph_rc copy_module(const struct worker_spec *spec, const char *scratch,
+                              char *module_copy, size_t mcap, struct ph_err *err)
 {
-    const char *tmp = getenv("TMPDIR");
     char *text = NULL;
     size_t len = 0;
     enum ph_rc rc;
 
-    if (tmp == NULL || tmp[0] != '/')
-        tmp = "/tmp";
-    snprintf(scratch, cap, "%s/pyharness-XXXXXX", tmp);
-    if (mkdtemp(scratch) == NULL)
-        return ph_errf(err, PH_EIO, "cannot create a scratch folder in %s: %s", tmp,
-                       strerror(errno));
     snprintf(module_copy, mcap, "%s/submission.py", scratch);
     rc = fileio_read(spec->module_path, MODULE_MAX, &text, &len, err);
     if (rc == PH_OK)
         rc = fileio_write(module_copy, text, len, err);
     free(text);
-    if (rc != PH_OK)
-        fileio_rmtree(scratch);
     return rc;
+}
+
+/*
+ * The host kept between runs: one per exercise load, so that a run costs a
+ * fork and not a new set of namespaces.  A different exercise (or a dead
+ * host) gets a new one.
+ */
+static struct {
+    struct sandbox_host *h;
+    const struct exercise *ex;
+    unsigned long ex_serial;
+    struct sandbox_policy pol;
+    struct sandbox_hooks hooks;
+    struct worker_host_ctx ctx;
+    char root[PATH_MAX];
+    int registered;
+} pool;
+
+void worker_shutdown(void)
+{
+    sandbox_host_stop(pool.h);
+    pool.h = NULL;
+    pool.ex = NULL;
+    if (pool.root[0] != '\0')
+        fileio_rmtree(pool.root);
+    pool.root[0] = '\0';
+}
+
+static void before_fork(void)
+{
+    PyOS_BeforeFork();
+}
+
+static void after_fork_parent(void)
+{
+    PyOS_AfterFork_Parent();
+}
+
+static void after_fork_child(void)
+{
+    PyOS_AfterFork_Child();
+}
+
+static enum ph_rc host_for(const struct exercise *ex, struct ph_err *err)
+{
+    const char *tmp = getenv("TMPDIR");
+    char cpath[PATH_MAX];
+    void *checks_code;
+
+    if (pool.h != NULL && pool.ex == ex && pool.ex_serial == ex->serial &&
+        sandbox_host_alive(pool.h))
+        return PH_OK;
+    worker_shutdown();
+    if (!pool.registered) {
+        atexit(worker_shutdown);
+        pool.registered = 1;
+    }
+    /* What the host inherits: compiled checks, the tamper snapshot. */
+    snprintf(cpath, sizeof cpath, "%s/checks.py", ex->dir);
+    checks_code = embed_compile_cached(cpath, "checks.py", err);
+    if (checks_code == NULL)
+        return err->rc;
+    worker_child_prepare();
+    if (tmp == NULL || tmp[0] != '/')
+        tmp = "/tmp";
+    snprintf(pool.root, sizeof pool.root, "%s/pyharness-XXXXXX", tmp);
+    if (mkdtemp(pool.root) == NULL) {
+        pool.root[0] = '\0';
+        return ph_errf(err, PH_EIO, "cannot create a scratch folder in %s: %s", tmp,
+                       strerror(errno));
+    }
+    memset(&pool.pol, 0, sizeof pool.pol);
+    pool.pol.scratch_dir = pool.root;
+    pool.pol.python_dir = paths_python_dir();
+    pool.pol.host_exe = paths_exe();
+    pool.pol.cpu_s = ex->limits.cpu_s;
+    pool.pol.memory_bytes = ex->limits.memory_bytes;
+    pool.pol.fsize_bytes = FSIZE_MAX_BYTES;
+    pool.pol.nproc = ex->limits.nproc;
+    pool.pol.network = 0;
+    pool.ctx.ex = ex;
+    pool.ctx.checks_code = checks_code;
+    memset(&pool.hooks, 0, sizeof pool.hooks);
+    pool.hooks.before_fork = before_fork;
+    pool.hooks.after_fork_parent = after_fork_parent;
+    pool.hooks.after_fork_child = after_fork_child;
+    pool.hooks.host_init = worker_child_host_init;
+    pool.hooks.body = worker_child_body;
+    pool.hooks.arg = &pool.ctx;
+    fflush(stdout);
+    fflush(stderr);
+    if (sandbox_host_start(&pool.pol, &pool.hooks, &pool.h, err) != PH_OK) {
+        worker_shutdown();
+        return err->rc;
+    }
+    pool.ex = ex;
+    pool.ex_serial = ex->serial;
+    return PH_OK;
+}
+
+/* The job for the worker: everything of `spec` that is not the exercise. */
+static char *make_job(const struct worker_spec *spec, const char *nonce, const char *module_copy)
+{
+    cJSON *job = cJSON_CreateObject(), *only;
+    char *text = NULL;
+
+    if (job == NULL)
+        return NULL;
+    cJSON_AddStringToObject(job, "n", nonce);
+    cJSON_AddNumberToObject(job, "role", (double)spec->role);
+    cJSON_AddStringToObject(job, "module", module_copy);
+    cJSON_AddStringToObject(job, "display",
+                            spec->display_name ? spec->display_name : "submission.py");
+    if (spec->params != NULL)
+        cJSON_AddItemToObject(job, "params", cJSON_Duplicate(spec->params, 1));
+    if (spec->only != NULL) {
+        only = cJSON_AddArrayToObject(job, "only");
+        for (size_t i = 0; only != NULL && i < spec->nonly; i++)
+            cJSON_AddItemToArray(only, cJSON_CreateString(spec->only[i]));
+    }
+    text = cJSON_PrintUnformatted(job);
+    cJSON_Delete(job);
+    return text;
 }
 
 enum ph_rc worker_run(const struct worker_spec *spec, struct worker_result *res, struct ph_err *err)
 {
     const struct exercise *ex = spec->ex;
     struct run r;
-    struct sandbox_policy pol;
-    struct worker_child_args args;
-    char scratch[PATH_MAX], module_copy[PATH_MAX + 32];
+    struct sandbox_run run;
+    char module_copy[sizeof run.scratch + 32];
     int pres[2] = {-1, -1}, pout[2] = {-1, -1}, perr[2] = {-1, -1};
     int fds[3];
     enum ph_rc rc = PH_EINTERNAL;
-    void *checks_code;
+    char *job = NULL;
     size_t i;
-    pid_t pid;
 
     memset(res, 0, sizeof *res);
     memset(&r, 0, sizeof r);
+    run.scratch[0] = '\0';
     res->role = spec->role;
     res->exit_status = -1;
     res->running_check = -1;
@@ -532,66 +618,32 @@ enum ph_rc worker_run(const struct worker_spec *spec, struct worker_result *res,
         res->checks[i].name = ex->checks[idx].name;
     }
     rc = make_nonce(r.nonce, sizeof r.nonce, err);
-    if (rc != PH_OK)
+    if (rc == PH_OK)
+        rc = host_for(ex, err);
+    if (rc == PH_OK)
+        rc = sandbox_run_new(pool.h, &run, err);
+    if (rc != PH_OK) {
+        run.scratch[0] = '\0';
         return rc;
-    {
-        char cpath[PATH_MAX];
-        snprintf(cpath, sizeof cpath, "%s/checks.py", ex->dir);
-        checks_code = embed_compile_cached(cpath, "checks.py", err);
-        if (checks_code == NULL)
-            return err->rc;
     }
-    worker_child_prepare();
-    rc = prepare_scratch(spec, scratch, sizeof scratch, module_copy, sizeof module_copy, err);
+    rc = copy_module(spec, run.scratch, module_copy, sizeof module_copy, err);
     if (rc != PH_OK)
-        return rc;
+        goto out;
+    job = make_job(spec, r.nonce, module_copy);
+    if (job == NULL) {
+        rc = ph_errf(err, PH_ENOMEM, "out of memory");
+        goto out;
+    }
     if (pipe2(pres, O_CLOEXEC) != 0 || pipe2(pout, O_CLOEXEC) != 0 || pipe2(perr, O_CLOEXEC) != 0) {
         rc = ph_errf(err, PH_EIO, "pipe: %s", strerror(errno));
         goto out;
     }
-    memset(&pol, 0, sizeof pol);
-    pol.scratch_dir = scratch;
-    pol.python_dir = paths_python_dir();
-    pol.host_exe = paths_exe();
-    pol.cpu_s = ex->limits.cpu_s;
-    pol.memory_bytes = ex->limits.memory_bytes;
-    pol.fsize_bytes = FSIZE_MAX_BYTES;
-    pol.nproc = ex->limits.nproc;
-    pol.network = 0;
-    memset(&args, 0, sizeof args);
-    args.spec = spec;
-    args.scratch = scratch;
-    args.module_path = module_copy;
-    args.checks_code = checks_code;
-    args.policy = &pol;
-    memcpy(args.nonce, r.nonce, sizeof args.nonce);
-    fflush(stdout);
-    fflush(stderr);
-    PyOS_BeforeFork();
-    pid = sandbox_fork(&pol, err);
-    if (pid == 0) {
-        int devnull;
-        PyOS_AfterFork_Child();
-        dup2(pout[1], STDOUT_FILENO);
-        dup2(perr[1], STDERR_FILENO);
-        devnull = open("/dev/null", O_RDONLY);
-        if (devnull >= 0 && devnull != STDIN_FILENO) {
-            dup2(devnull, STDIN_FILENO);
-            close(devnull);
-        }
-        /* fd 3 is the result pipe; every other descriptor of the host closes. */
-        if (dup2(pres[1], 3) < 0)
-            _exit(120);
-        fcntl(3, F_SETFD, FD_CLOEXEC);
-        close_range(4, ~0U, 0);
-        args.result_fd = 3;
-        worker_child_main(&args);
-    }
-    PyOS_AfterFork_Parent();
-    if (pid < 0) {
-        rc = err->rc != PH_OK ? err->rc : ph_errf(err, PH_EIO, "fork failed");
+    fds[0] = pout[1];
+    fds[1] = perr[1];
+    fds[2] = pres[1];
+    rc = sandbox_run_start(pool.h, &run, job, strlen(job), fds, err);
+    if (rc != PH_OK)
         goto out;
-    }
     close(pres[1]);
     close(pout[1]);
     close(perr[1]);
@@ -607,7 +659,7 @@ enum ph_rc worker_run(const struct worker_spec *spec, struct worker_result *res,
     r.out_cap = ex->limits.output_bytes;
     r.err_cap = ex->limits.output_bytes;
     proto_reader_init(&r.reader);
-    rc = supervise(&r, pid, fds, err);
+    rc = supervise(&r, pool.h, fds, err);
     for (i = 0; i < 3; i++)
         if (fds[i] >= 0)
             close(fds[i]);
@@ -626,6 +678,8 @@ out:
         if (perr[i] >= 0)
             close(perr[i]);
     }
-    fileio_rmtree(scratch);
+    free(job);
+    if (run.scratch[0] != '\0')
+        fileio_rmtree(run.scratch);
     return rc;
 }

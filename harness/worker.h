@@ -1,8 +1,9 @@
 /*
  * worker.h - running one submission's checks in a fresh forked process.
  *
- * The supervisor (this process, interpreter already initialised) forks a
- * worker per run, so no run can leave state for the next.  The worker loads
+ * The supervisor (this process, interpreter already initialised) keeps a
+ * sandbox host per exercise (sandbox.h) that forks a fresh worker per run,
+ * so no run can leave state for the next.  The worker loads
  * one module (the candidate's file, reference.py or baseline.py) and runs
  * the exercise's observation checks against it; it reports plain data over
  * a pipe as frames (proto.h) written from C:
@@ -101,25 +102,32 @@ enum ph_rc worker_run(const struct worker_spec *spec, struct worker_result *res,
 
 void worker_result_cleanup(struct worker_result *res);
 
+/* Stop the sandbox host worker_run() keeps between runs and remove its
+ * scratch root.  Registered with atexit() by the first worker_run(). */
+void worker_shutdown(void);
+
 const char *worker_role_name(enum worker_role role); /* "cand", "ref", "base" */
 const char *worker_end_name(enum worker_end end);
 
-/* The module names the child side uses; exported for worker_child.c. */
-struct worker_child_args {
-    const struct worker_spec *spec;
-    int result_fd;
-    const char *scratch;
-    const char *module_path;             /* the copy inside scratch */
-    void *checks_code;                   /* compiled checks.py (embed_compile_cached), borrowed */
-    const struct sandbox_policy *policy; /* the one sandbox_fork() used; borrowed */
-    char nonce[40];
+/* What a host needs before its first run: the exercise and its compiled
+ * checks.py (embed_compile_cached), both as they are when the host forks. */
+struct worker_host_ctx {
+    const struct exercise *ex;
+    void *checks_code;
 };
+
+struct sandbox_run;
+
+/* In the host (worker_child.c), once: import the runtime and load the
+ * checks (sandbox_hooks.host_init; `arg` is a struct worker_host_ctx). */
+int worker_child_host_init(void *arg, char *msg, size_t cap);
+
+/* The worker process's body (sandbox_hooks.body; worker_child.c): run the
+ * job worker_run() sent and report over fd 3.  Never returns. */
+void worker_child_body(const struct sandbox_run *run, const void *job, size_t len, void *arg);
 
 /* Snapshot, in the supervisor, what workers later check for tampering
  * (worker_child.c).  Idempotent; called by worker_run() before each fork. */
 void worker_child_prepare(void);
-
-/* The worker process's body (worker_child.c).  Never returns. */
-_Noreturn void worker_child_main(const struct worker_child_args *a);
 
 #endif

@@ -66,6 +66,25 @@ static const char *const watched_modules[] = {
 #define WATCH_MAX 32
 #define TAMPER_MSG_MAX 256
 
+/* What the job says, parsed in the worker (see worker_run). */
+struct worker_child_args {
+    struct worker_spec spec; /* ex is the host's; strings point into job */
+    cJSON *job;              /* owned */
+    const struct sandbox_run *run;
+    int result_fd;
+    const char *scratch;
+    const char *module_path;
+    const char *nonce;
+};
+
+/* Prepared once per host, before any run (worker_child_host_init). */
+static struct {
+    const struct worker_host_ctx *ctx;
+    PyObject *rt;       /* pyharness.runtime */
+    PyObject *describe; /* runtime.describe_exception */
+    PyObject *checks;   /* dict name -> function */
+} host;
+
 struct child {
     const struct worker_child_args *a;
     PyObject *rt;       /* pyharness.runtime, new ref */
@@ -304,7 +323,7 @@ static cJSON *take_exception(struct child *c)
         PyException_SetTraceback(value, tb);
     if (value != NULL)
         desc = PyObject_CallFunction(c->describe, "Os", value,
-                                     c->a->spec->display_name ? c->a->spec->display_name : "");
+                                     c->a->spec.display_name ? c->a->spec.display_name : "");
     if (desc != NULL)
         out = ser_value(&s, desc, 0);
     if (out == NULL || !cJSON_IsObject(out)) {
@@ -331,7 +350,8 @@ static void scrub_environment(struct child *c)
     const char *scratch = c->a->scratch;
 
     /* The host's environment may hold API keys: the worker keeps a fixed
-     * allow-list only, in C and in both of Python's copies of it. */
+     * allow-list only, in C and in both of Python's copies of it (the host
+     * cleared the rest already; this sets the run's own folders). */
     clearenv();
     setenv("PATH", "/usr/local/bin:/usr/bin:/bin", 1);
     setenv("LANG", "C.UTF-8", 1);
@@ -466,24 +486,34 @@ static void add_tamper(struct child *c, cJSON *frame)
         cJSON_Delete(arr);
 }
 
+int worker_child_host_init(void *arg, char *msg, size_t cap)
+{
+    host.ctx = arg;
+    /* Secrets go before anything else: the host lives as long as its runs. */
+    clearenv();
+    host.rt = PyImport_ImportModule("pyharness.runtime");
+    if (host.rt != NULL)
+        host.describe = PyObject_GetAttrString(host.rt, "describe_exception");
+    if (host.describe != NULL)
+        host.checks = PyObject_CallMethod(host.rt, "load_checks", "Os",
+                                          (PyObject *)host.ctx->checks_code, "checks.py");
+    if (host.checks == NULL) {
+        snprintf(msg, cap, "the exercise's checks.py failed to load in the sandbox");
+        PyErr_Clear();
+        return -1;
+    }
+    return 0;
+}
+
 static void setup(struct child *c)
 {
-    const struct worker_spec *spec = c->a->spec;
+    const struct worker_spec *spec = &c->a->spec;
     PyObject *params = NULL; /* new ref */
 
-    if (chdir(c->a->scratch) != 0)
-        die("cannot enter the scratch folder");
-    c->rt = PyImport_ImportModule("pyharness.runtime");
-    if (c->rt == NULL)
-        die("cannot import pyharness.runtime");
+    c->rt = host.rt;
+    c->describe = host.describe;
+    c->checks = host.checks;
     scrub_environment(c);
-    c->describe = PyObject_GetAttrString(c->rt, "describe_exception");
-    if (c->describe == NULL)
-        die("pyharness.runtime has no describe_exception");
-    c->checks =
-        PyObject_CallMethod(c->rt, "load_checks", "Os", (PyObject *)c->a->checks_code, "checks.py");
-    if (c->checks == NULL)
-        die("the exercise's checks.py failed to load");
     params = params_object(spec->params);
     if (params == NULL)
         die("bad check parameters");
@@ -497,19 +527,21 @@ static void setup(struct child *c)
 static void confine(struct child *c)
 {
     struct ph_err err = {0};
+    struct sandbox_policy pol = *c->a->run->policy;
 
-    /* The policy sandbox_fork() was given: the fork left it in our memory. */
-    if (sandbox_enter(c->a->policy, &err) != PH_OK)
+    if (sandbox_enter(c->a->run, &err) != PH_OK)
         die(err.msg);
-    sandbox_audit_arm(c->a->policy);
-    /* PID 2 under the run's own init: /proc shows the run and nothing else,
-     * so child CPU can be counted for every process of it (forkserver pools). */
-    measure_set_run_namespace(getpid() == 2 && getppid() == 1);
+    /* The hook's writable folder is the run's own. */
+    pol.scratch_dir = c->a->scratch;
+    sandbox_audit_arm(&pol);
+    /* A child of its namespace's PID 1: /proc shows the run and nothing
+     * else, so child CPU can be counted for every process of it. */
+    measure_set_run_namespace(getppid() == 1);
 }
 
 static int import_submission(struct child *c)
 {
-    const struct exercise *ex = c->a->spec->ex;
+    const struct exercise *ex = c->a->spec.ex;
     PyObject *names = NULL; /* new ref */
     cJSON *f = new_frame(c, "import");
     size_t i;
@@ -521,7 +553,7 @@ static int import_submission(struct child *c)
         PyList_SET_ITEM(names, (Py_ssize_t)i, PyUnicode_FromString(ex->entry_points[i]));
     c->sub = PyObject_CallMethod(
         c->rt, "load_submission", "ssO", c->a->module_path,
-        c->a->spec->display_name ? c->a->spec->display_name : "submission.py", names);
+        c->a->spec.display_name ? c->a->spec.display_name : "submission.py", names);
     Py_DECREF(names);
     if (c->sub == NULL) {
         cJSON_AddStringToObject(f, "status", "error");
@@ -599,29 +631,80 @@ static void flush_python_streams(void)
     PyErr_Clear();
 }
 
-_Noreturn void worker_child_main(const struct worker_child_args *a)
+/* Fill `a` from the job worker_run() sent.  0, or -1 if it is not one. */
+static int parse_job(struct worker_child_args *a, const void *job, size_t len)
 {
+    const cJSON *n, *role, *module, *display, *params, *only, *it;
+    size_t k = 0;
+
+    a->job = cJSON_ParseWithLength(job, len);
+    if (a->job == NULL)
+        return -1;
+    n = cJSON_GetObjectItemCaseSensitive(a->job, "n");
+    role = cJSON_GetObjectItemCaseSensitive(a->job, "role");
+    module = cJSON_GetObjectItemCaseSensitive(a->job, "module");
+    display = cJSON_GetObjectItemCaseSensitive(a->job, "display");
+    params = cJSON_GetObjectItemCaseSensitive(a->job, "params");
+    only = cJSON_GetObjectItemCaseSensitive(a->job, "only");
+    if (!cJSON_IsString(n) || !cJSON_IsNumber(role) || !cJSON_IsString(module) ||
+        !cJSON_IsString(display))
+        return -1;
+    a->nonce = n->valuestring;
+    a->module_path = module->valuestring;
+    a->spec.ex = host.ctx->ex;
+    a->spec.role = (enum worker_role)role->valueint;
+    a->spec.module_path = module->valuestring;
+    a->spec.display_name = display->valuestring;
+    a->spec.params = cJSON_IsObject(params) ? params : NULL;
+    if (cJSON_IsArray(only)) {
+        const char **names = calloc((size_t)cJSON_GetArraySize(only) + 1, sizeof *names);
+
+        if (names == NULL)
+            return -1;
+        cJSON_ArrayForEach(it, only)
+        {
+            if (!cJSON_IsString(it))
+                return -1;
+            names[k++] = it->valuestring;
+        }
+        a->spec.only = names;
+        a->spec.nonly = k;
+    }
+    return 0;
+}
+
+void worker_child_body(const struct sandbox_run *run, const void *job, size_t len, void *arg)
+{
+    struct worker_child_args a;
     struct child c;
-    const struct worker_spec *spec = a->spec;
-    struct measure_span run;
+    const struct worker_spec *spec;
+    struct measure_span span;
     struct measure_figures fig;
     cJSON *f;
     size_t i;
 
+    (void)arg;
+    memset(&a, 0, sizeof a);
+    a.run = run;
+    a.result_fd = 3;
+    a.scratch = run->scratch;
+    if (parse_job(&a, job, len) != 0)
+        die("the job from the supervisor is malformed");
+    spec = &a.spec;
     memset(&c, 0, sizeof c);
-    c.a = a;
+    c.a = &a;
     /* A file past RLIMIT_FSIZE becomes OSError(EFBIG), not a dead worker. */
     signal(SIGXFSZ, SIG_IGN);
     setup(&c);
     confine(&c);
     send_frame(&c, new_frame(&c, "hello"));
-    measure_begin(&run);
+    measure_begin(&span);
     if (import_submission(&c) == 0) {
         size_t n = spec->only ? spec->nonly : spec->ex->nchecks;
         for (i = 0; i < n; i++)
             run_one_check(&c, spec->only ? spec->only[i] : spec->ex->checks[i].name);
     }
-    measure_end(&run, &fig);
+    measure_end(&span, &fig);
     flush_python_streams();
     f = new_frame(&c, "end");
     cJSON_AddItemToObject(f, "metrics", measure_figures_to_json(&fig));

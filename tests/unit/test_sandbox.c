@@ -1,8 +1,8 @@
 /*
  * test_sandbox.c - the confinement layers of sandbox.c, exercised with plain
- * C children (no Python): each test forks a run with sandbox_fork, the child
- * enters the sandbox and tries an attack, and reports through its exit
- * status (0: contained); the test then checks what must not exist.
+ * C workers (no Python): each test starts a host and a run in it, the
+ * worker enters the sandbox and tries an attack, and reports through its
+ * exit status (0: contained); the test then checks what must not exist.
  */
 #include <criterion/criterion.h>
 
@@ -17,7 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/ipc.h>
 #include <sys/ptrace.h>
+#include <sys/shm.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -61,40 +63,73 @@ static struct sandbox_policy policy(void)
     return p;
 }
 
-/* Fork a run whose child enters the sandbox and then calls `body`. */
-static pid_t run(struct sandbox_policy *p, int (*body)(void))
+/* The worker's body: enter the sandbox, then call the test's function (the
+ * job, when there is one, is handed to it as `job_text`). */
+static int (*body_fn)(void);
+static char job_text[256];
+
+static void trampoline(const struct sandbox_run *run, const void *job, size_t len, void *arg)
 {
     struct ph_err err = {0};
-    pid_t pid = sandbox_fork(p, &err);
 
-    cr_assert_geq(pid, 0, "sandbox_fork: %s", err.msg);
-    if (pid == 0) {
-        if (chdir(scratch) != 0 || sandbox_enter(p, &err) != PH_OK) {
-            fprintf(stderr, "sandbox_enter: %s\n", err.msg);
-            _exit(ENTER_FAILED);
-        }
-        _exit(body());
+    (void)arg;
+    snprintf(job_text, sizeof job_text, "%.*s", (int)len, (const char *)job);
+    if (sandbox_enter(run, &err) != PH_OK) {
+        fprintf(stderr, "sandbox_enter: %s\n", err.msg);
+        _exit(ENTER_FAILED);
     }
-    return pid;
+    _exit(body_fn());
 }
 
-static int wait_status(pid_t pid, struct rusage *ru)
+static const struct sandbox_hooks hooks = {.body = trampoline};
+
+static struct sandbox_host *start_host(struct sandbox_policy *p, int (*body)(void))
+{
+    struct ph_err err = {0};
+    struct sandbox_host *h = NULL;
+
+    body_fn = body;
+    cr_assert_eq(sandbox_host_start(p, &hooks, &h, &err), PH_OK, "sandbox_host_start: %s", err.msg);
+    return h;
+}
+
+/* Start one run in `h`; its stderr is ours. */
+static void start_run(struct sandbox_host *h, const char *job, struct sandbox_run *run)
+{
+    struct ph_err err = {0};
+    int fds[3] = {-1, STDERR_FILENO, -1};
+
+    cr_assert_eq(sandbox_run_new(h, run, &err), PH_OK, "sandbox_run_new: %s", err.msg);
+    cr_assert_eq(sandbox_run_start(h, run, job, strlen(job), fds, &err), PH_OK,
+                 "sandbox_run_start: %s", err.msg);
+}
+
+/* A host with one run whose worker enters the sandbox and calls `body`. */
+static struct sandbox_host *run(struct sandbox_policy *p, int (*body)(void))
+{
+    struct sandbox_host *h = start_host(p, body);
+    struct sandbox_run r;
+
+    start_run(h, "", &r);
+    return h;
+}
+
+static int wait_status(struct sandbox_host *h, struct rusage *ru)
 {
     int status = 0;
     struct rusage dummy;
 
-    while (wait4(pid, &status, 0, ru != NULL ? ru : &dummy) < 0)
-        cr_assert_eq(errno, EINTR, "wait4: %s", strerror(errno));
+    cr_assert_eq(sandbox_run_wait(h, -1, &status, ru != NULL ? ru : &dummy), 1);
     return status;
 }
 
-static void expect_contained(pid_t pid)
+static void expect_contained(struct sandbox_host *h)
 {
-    int status = wait_status(pid, NULL);
+    int status = wait_status(h, NULL);
 
-    sandbox_kill(pid);
-    cr_assert(WIFEXITED(status), "the child died of signal %d", WTERMSIG(status));
-    cr_assert_eq(WEXITSTATUS(status), CONTAINED, "the child reported %d", WEXITSTATUS(status));
+    sandbox_host_stop(h);
+    cr_assert(WIFEXITED(status), "the worker died of signal %d", WTERMSIG(status));
+    cr_assert_eq(WEXITSTATUS(status), CONTAINED, "the worker reported %d", WEXITSTATUS(status));
 }
 
 /* Processes whose comm is `marker`, anywhere on the machine. */
@@ -173,10 +208,10 @@ static int body_exit_42(void)
 Test(sandbox, exit_status_is_relayed)
 {
     struct sandbox_policy p = policy();
-    pid_t pid = run(&p, body_exit_42);
-    int status = wait_status(pid, NULL);
+    struct sandbox_host *h = run(&p, body_exit_42);
+    int status = wait_status(h, NULL);
 
-    sandbox_kill(pid);
+    sandbox_host_stop(h);
     cr_assert(WIFEXITED(status));
     cr_assert_eq(WEXITSTATUS(status), 42);
 }
@@ -190,10 +225,10 @@ static int body_sigterm(void)
 Test(sandbox, death_by_signal_is_relayed)
 {
     struct sandbox_policy p = policy();
-    pid_t pid = run(&p, body_sigterm);
-    int status = wait_status(pid, NULL);
+    struct sandbox_host *h = run(&p, body_sigterm);
+    int status = wait_status(h, NULL);
 
-    sandbox_kill(pid);
+    sandbox_host_stop(h);
     cr_assert(WIFSIGNALED(status));
     cr_assert_eq(WTERMSIG(status), SIGTERM);
 }
@@ -210,13 +245,13 @@ static int body_spin(void)
 Test(sandbox, cpu_limit_sends_sigxcpu)
 {
     struct sandbox_policy p = policy();
-    pid_t pid;
+    struct sandbox_host *h;
     int status;
 
     p.cpu_s = 1;
-    pid = run(&p, body_spin);
-    status = wait_status(pid, NULL);
-    sandbox_kill(pid);
+    h = run(&p, body_spin);
+    status = wait_status(h, NULL);
+    sandbox_host_stop(h);
     cr_assert(WIFSIGNALED(status));
     cr_assert(WTERMSIG(status) == SIGXCPU || WTERMSIG(status) == SIGKILL, "signal %d",
               WTERMSIG(status));
@@ -244,12 +279,12 @@ Test(sandbox, rusage_counts_the_whole_run)
 {
     struct sandbox_policy p = policy();
     struct rusage ru;
-    pid_t pid = run(&p, body_burn_in_grandchild);
-    int status = wait_status(pid, &ru);
+    struct sandbox_host *h = run(&p, body_burn_in_grandchild);
+    int status = wait_status(h, &ru);
     double cpu = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
                  (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
 
-    sandbox_kill(pid);
+    sandbox_host_stop(h);
     cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == CONTAINED);
     cr_assert_geq(cpu, 0.25, "wait4 saw %.3f s of CPU", cpu);
 }
@@ -274,9 +309,9 @@ static int body_fork_bomb(void)
 Test(sandbox, fork_bomb_is_contained_by_nproc)
 {
     struct sandbox_policy p = policy();
-    pid_t pid = run(&p, body_fork_bomb);
+    struct sandbox_host *h = run(&p, body_fork_bomb);
 
-    expect_contained(pid);
+    expect_contained(h);
 }
 
 static int body_memory_bomb(void)
@@ -293,9 +328,9 @@ static int body_memory_bomb(void)
 Test(sandbox, memory_bomb_is_contained_by_rlimit_data)
 {
     struct sandbox_policy p = policy();
-    pid_t pid = run(&p, body_memory_bomb);
+    struct sandbox_host *h = run(&p, body_memory_bomb);
 
-    expect_contained(pid);
+    expect_contained(h);
 }
 
 static int body_big_file(void)
@@ -321,9 +356,9 @@ static int body_big_file(void)
 Test(sandbox, disk_fill_is_contained_by_fsize)
 {
     struct sandbox_policy p = policy();
-    pid_t pid = run(&p, body_big_file);
+    struct sandbox_host *h = run(&p, body_big_file);
 
-    expect_contained(pid);
+    expect_contained(h);
 }
 
 static int body_ptrace(void)
@@ -337,12 +372,12 @@ static int body_ptrace(void)
 Test(sandbox, seccomp_denies_ptrace)
 {
     struct sandbox_policy p = policy();
-    pid_t pid;
+    struct sandbox_host *h;
 
     if (!sandbox_probe()->seccomp)
         cr_skip_test("seccomp is not available here");
-    pid = run(&p, body_ptrace);
-    expect_contained(pid);
+    h = run(&p, body_ptrace);
+    expect_contained(h);
 }
 
 static int body_sockets(void)
@@ -361,12 +396,12 @@ static int body_sockets(void)
 Test(sandbox, seccomp_allows_only_unix_sockets)
 {
     struct sandbox_policy p = policy();
-    pid_t pid;
+    struct sandbox_host *h;
 
     if (!sandbox_probe()->seccomp)
         cr_skip_test("seccomp is not available here");
-    pid = run(&p, body_sockets);
-    expect_contained(pid);
+    h = run(&p, body_sockets);
+    expect_contained(h);
 }
 
 static int body_new_namespace(void)
@@ -379,12 +414,12 @@ static int body_new_namespace(void)
 Test(sandbox, seccomp_denies_new_namespaces)
 {
     struct sandbox_policy p = policy();
-    pid_t pid;
+    struct sandbox_host *h;
 
     if (!sandbox_probe()->seccomp)
         cr_skip_test("seccomp is not available here");
-    pid = run(&p, body_new_namespace);
-    expect_contained(pid);
+    h = run(&p, body_new_namespace);
+    expect_contained(h);
 }
 
 static int body_kill_everyone(void)
@@ -399,12 +434,12 @@ static int body_kill_everyone(void)
 Test(sandbox, kill_minus_one_is_refused)
 {
     struct sandbox_policy p = policy();
-    pid_t pid;
+    struct sandbox_host *h;
 
     if (!sandbox_probe()->seccomp)
         cr_skip_test("seccomp is not available here");
-    pid = run(&p, body_kill_everyone);
-    expect_contained(pid);
+    h = run(&p, body_kill_everyone);
+    expect_contained(h);
 }
 
 static int body_daemon(void)
@@ -430,17 +465,18 @@ static int body_daemon(void)
 static void daemon_dies_with_kill(void)
 {
     struct sandbox_policy p = policy();
-    pid_t pid;
+    struct sandbox_host *h;
 
     new_marker();
-    pid = run(&p, body_daemon);
+    h = run(&p, body_daemon);
     wait_marked(1);
-    sandbox_kill(pid);
-    (void)wait_status(pid, NULL);
-    cr_assert_eq(count_marked(marker), 0, "a daemon of the run outlived sandbox_kill");
+    sandbox_run_abort(h);
+    (void)wait_status(h, NULL);
+    cr_assert_eq(count_marked(marker), 0, "a daemon of the run outlived sandbox_run_abort");
+    sandbox_host_stop(h);
 }
 
-Test(sandbox, setsid_double_fork_daemon_dies_with_sandbox_kill)
+Test(sandbox, setsid_double_fork_daemon_dies_with_abort)
 {
     daemon_dies_with_kill();
 }
@@ -466,15 +502,13 @@ static int body_daemon_and_exit(void)
 Test(sandbox, daemon_dies_when_the_worker_exits)
 {
     struct sandbox_policy p = policy();
-    pid_t pid;
+    struct sandbox_host *h;
 
-    if (!sandbox_probe()->pid_namespace)
-        cr_skip_test("needs a PID namespace: without one, sandbox_kill does this");
     new_marker();
-    pid = run(&p, body_daemon_and_exit);
-    (void)wait_status(pid, NULL);
+    h = run(&p, body_daemon_and_exit);
+    (void)wait_status(h, NULL);
     cr_assert_eq(count_marked(marker), 0, "a daemon outlived its worker");
-    sandbox_kill(pid);
+    sandbox_host_stop(h);
 }
 
 Test(sandbox, daemon_dies_without_pid_namespace)
@@ -484,6 +518,113 @@ Test(sandbox, daemon_dies_without_pid_namespace)
     setenv("PYHARNESS_SANDBOX_DISABLE", "pidns", 1);
     cr_assert_eq(sandbox_probe()->pid_namespace, 0);
     daemon_dies_with_kill();
+}
+
+Test(sandbox, daemon_dies_when_the_worker_exits_without_pid_namespace)
+{
+    struct sandbox_policy p = policy();
+    struct sandbox_host *h;
+
+    if (geteuid() != 0)
+        cr_skip_test("the fallback kills by uid, which needs root");
+    setenv("PYHARNESS_SANDBOX_DISABLE", "pidns", 1);
+    cr_assert_eq(sandbox_probe()->pid_namespace, 0);
+    new_marker();
+    h = run(&p, body_daemon_and_exit);
+    (void)wait_status(h, NULL);
+    cr_assert_eq(count_marked(marker), 0, "a daemon outlived its worker");
+    sandbox_host_stop(h);
+}
+
+/*
+ * Two runs in one host, the first leaving what it can (a daemon, a file in
+ * /dev/shm, a System V segment, a file in its folder), the second looking
+ * for it.  The job says which run this is.
+ */
+#define LEFT_KEY 0x5048
+
+static int body_leave_or_look(void)
+{
+    if (strcmp(job_text, "leave") == 0) {
+        int fd = open("/dev/shm/left-behind", O_WRONLY | O_CREAT, 0666);
+        int id = shmget(LEFT_KEY, 4096, IPC_CREAT | 0666);
+
+        if (fd < 0 || id < 0)
+            return ESCAPED;
+        close(fd);
+        fd = open("mine", O_WRONLY | O_CREAT, 0644);
+        if (fd < 0)
+            return ESCAPED + 1;
+        close(fd);
+        if (fork() == 0) {
+            setsid();
+            prctl(PR_SET_NAME, marker, 0, 0, 0);
+            for (;;)
+                pause();
+        }
+        return CONTAINED;
+    }
+    if (access("/dev/shm/left-behind", F_OK) == 0 && sandbox_probe()->mount_namespace)
+        return ESCAPED + 2;
+    if (shmget(LEFT_KEY, 4096, 0) >= 0 && sandbox_probe()->ipc_namespace)
+        return ESCAPED + 3;
+    if (access("mine", F_OK) == 0)
+        return ESCAPED + 4;
+    return CONTAINED;
+}
+
+Test(sandbox, a_run_finds_nothing_of_the_previous_run_in_its_host)
+{
+    struct sandbox_policy p = policy();
+    struct sandbox_host *h;
+    struct sandbox_run first, second;
+    int status;
+
+    new_marker();
+    h = start_host(&p, body_leave_or_look);
+    start_run(h, "leave", &first);
+    status = wait_status(h, NULL);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == CONTAINED, "first run: status %d",
+              status);
+    cr_assert_eq(count_marked(marker), 0, "the first run's daemon outlived it");
+    start_run(h, "look", &second);
+    status = wait_status(h, NULL);
+    cr_assert(WIFEXITED(status), "second run died of signal %d", WTERMSIG(status));
+    cr_assert_eq(WEXITSTATUS(status), CONTAINED, "second run reported %d", WEXITSTATUS(status));
+    cr_assert_str_neq(first.scratch, second.scratch);
+    if (sandbox_probe()->uid_drop)
+        cr_assert_neq(first.uid, second.uid, "two runs shared a uid");
+    sandbox_host_stop(h);
+}
+
+static int body_hang(void)
+{
+    for (;;)
+        pause();
+    return ESCAPED;
+}
+
+Test(sandbox, abort_ends_a_hung_run_and_the_host_takes_the_next)
+{
+    struct sandbox_policy p = policy();
+    struct sandbox_host *h = start_host(&p, body_hang);
+    struct sandbox_run r;
+    int status;
+
+    start_run(h, "", &r);
+    cr_assert_eq(sandbox_run_wait(h, 100, &status, &(struct rusage){0}), 0,
+                 "a hung run ended by itself");
+    sandbox_run_abort(h);
+    status = wait_status(h, NULL);
+    cr_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL, "status %d", status);
+    cr_assert(sandbox_host_alive(h));
+    /* The same host takes the next run (which hangs too). */
+    start_run(h, "", &r);
+    cr_assert_eq(sandbox_run_wait(h, 100, &status, &(struct rusage){0}), 0);
+    sandbox_run_abort(h);
+    status = wait_status(h, NULL);
+    cr_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL, "status %d", status);
+    sandbox_host_stop(h);
 }
 
 static int listen_port;
@@ -508,7 +649,7 @@ Test(sandbox, network_namespace_has_no_route_to_host_loopback)
     struct sockaddr_in sa;
     socklen_t len = sizeof sa;
     int lfd, one = 1;
-    pid_t pid;
+    struct sandbox_host *h;
 
     /* seccomp off, so that this test sees the namespace alone. */
     setenv("PYHARNESS_SANDBOX_DISABLE", "seccomp", 1);
@@ -525,8 +666,8 @@ Test(sandbox, network_namespace_has_no_route_to_host_loopback)
     cr_assert_eq(listen(lfd, 8), 0);
     cr_assert_eq(getsockname(lfd, (struct sockaddr *)&sa, &len), 0);
     listen_port = ntohs(sa.sin_port);
-    pid = run(&p, body_connect_loopback);
-    expect_contained(pid);
+    h = run(&p, body_connect_loopback);
+    expect_contained(h);
     cr_assert_lt(accept(lfd, NULL, NULL), 0, "the listener received a connection");
     close(lfd);
 }
@@ -544,13 +685,16 @@ static int body_mount_view(void)
     fd = open("/usr/escape", O_WRONLY | O_CREAT, 0644);
     if (fd >= 0)
         return ESCAPED + 2;
-    snprintf(probe, sizeof probe, "%s/ok", scratch);
-    fd = open(probe, O_WRONLY | O_CREAT, 0644);
+    fd = open("ok", O_WRONLY | O_CREAT, 0644); /* the run's own folder */
     if (fd < 0)
         return ESCAPED + 3;
     close(fd);
     if (getuid() == 0 && geteuid() == 0 && sandbox_probe()->uid_drop)
         return ESCAPED + 4;
+    /* The scratch root holds other runs' folders: passable, not listable. */
+    snprintf(probe, sizeof probe, "%s", scratch);
+    if (sandbox_probe()->uid_drop && opendir(probe) != NULL)
+        return ESCAPED + 6;
     {
         /* A hidden folder inside a visible tree is covered. */
         DIR *d = opendir("/usr/share/doc");
@@ -571,13 +715,13 @@ Test(sandbox, mount_view_hides_and_is_read_only)
 {
     struct sandbox_policy p = policy();
     const char *hidden[] = {PH_TEST_DATA, "/usr/share/doc", NULL};
-    pid_t pid;
+    struct sandbox_host *h;
 
     if (!sandbox_probe()->mount_namespace)
         cr_skip_test("mount namespaces are not available here");
     p.hidden_paths = hidden;
-    pid = run(&p, body_mount_view);
-    expect_contained(pid);
+    h = run(&p, body_mount_view);
+    expect_contained(h);
 }
 
 static int body_environ_block(void)
@@ -600,7 +744,7 @@ static int body_environ_block(void)
 Test(sandbox, environment_block_is_scrubbed)
 {
     struct sandbox_policy p = policy();
-    pid_t pid = run(&p, body_environ_block);
+    struct sandbox_host *h = run(&p, body_environ_block);
 
-    expect_contained(pid);
+    expect_contained(h);
 }
