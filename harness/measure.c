@@ -546,7 +546,8 @@ static int64_t children_cpu_ns(void)
  * process reaped.  RUSAGE_CHILDREN alone misses grandchildren reaped by an
  * intermediate that is still alive (multiprocessing's forkserver forks the
  * pool workers and reaps them itself).  Only meaningful where /proc shows the
- * run alone: inside its own PID namespace (measure_set_run_namespace).
+ * run alone: in a PID namespace whose PID 1 is the run's host
+ * (measure_set_run_namespace).
  * Resolution is the clock tick (10 ms).
  */
 static int ns_scope;
@@ -599,6 +600,9 @@ static int64_t namespace_children_cpu_ns(void)
         if (e->d_name[0] < '0' || e->d_name[0] > '9')
             continue;
         pid = strtol(e->d_name, NULL, 10);
+        /* PID 1 is the sandbox host: its reaped children are earlier runs. */
+        if (pid == 1)
+            continue;
         snprintf(path, sizeof path, "/proc/%ld/stat", pid);
         if (fileio_read_small(path, buf, sizeof buf) > 0)
             ticks += ticks_of(buf, pid == (long)me);

@@ -76,7 +76,7 @@ int measure_reset_hwm(void);
 
 /*
  * Count, in children_cpu_ns, the CPU of every process /proc shows (not only
- * reaped children).  For a worker that is alone in its own PID namespace.
+ * reaped children) but PID 1.  For a worker whose PID namespace holds its run only.
  */
 void measure_set_run_namespace(int on);
 

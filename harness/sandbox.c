@@ -1111,6 +1111,11 @@ int sandbox_host_alive(const struct sandbox_host *h)
     return h != NULL && h->ctrl >= 0;
 }
 
+pid_t sandbox_host_pid(const struct sandbox_host *h)
+{
+    return h != NULL ? h->host : 0;
+}
+
 int sandbox_host_fd(const struct sandbox_host *h)
 {
     return h != NULL ? h->ctrl : -1;

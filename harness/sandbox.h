@@ -103,8 +103,13 @@ struct sandbox_hooks {
 enum ph_rc sandbox_host_start(const struct sandbox_policy *p, const struct sandbox_hooks *hooks,
                               struct sandbox_host **out, struct ph_err *err);
 
-/* 1 while the host can take runs. */
+/* 1 while the host can take runs, as far as the supervisor knows: a host
+ * that died since is found out by the next sandbox_run_start(). */
 int sandbox_host_alive(const struct sandbox_host *h);
+
+/* The host process, as this PID namespace numbers it (for `doctor` and
+ * tests); 0 if unknown. */
+pid_t sandbox_host_pid(const struct sandbox_host *h);
 
 /* Kill the host and whatever runs in it, reap it, free `h`.  Accepts NULL. */
 void sandbox_host_stop(struct sandbox_host *h);

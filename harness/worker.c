@@ -520,12 +520,11 @@ static enum ph_rc host_for(const struct exercise *ex, struct ph_err *err)
         atexit(worker_shutdown);
         pool.registered = 1;
     }
-    /* What the host inherits: compiled checks, the tamper snapshot. */
+    /* What the host inherits: the compiled checks. */
     snprintf(cpath, sizeof cpath, "%s/checks.py", ex->dir);
     checks_code = embed_compile_cached(cpath, "checks.py", err);
     if (checks_code == NULL)
         return err->rc;
-    worker_child_prepare();
     if (tmp == NULL || tmp[0] != '/')
         tmp = "/tmp";
     snprintf(pool.root, sizeof pool.root, "%s/pyharness-XXXXXX", tmp);
@@ -618,22 +617,8 @@ enum ph_rc worker_run(const struct worker_spec *spec, struct worker_result *res,
         res->checks[i].name = ex->checks[idx].name;
     }
     rc = make_nonce(r.nonce, sizeof r.nonce, err);
-    if (rc == PH_OK)
-        rc = host_for(ex, err);
-    if (rc == PH_OK)
-        rc = sandbox_run_new(pool.h, &run, err);
-    if (rc != PH_OK) {
-        run.scratch[0] = '\0';
-        return rc;
-    }
-    rc = copy_module(spec, run.scratch, module_copy, sizeof module_copy, err);
     if (rc != PH_OK)
-        goto out;
-    job = make_job(spec, r.nonce, module_copy);
-    if (job == NULL) {
-        rc = ph_errf(err, PH_ENOMEM, "out of memory");
-        goto out;
-    }
+        return rc;
     if (pipe2(pres, O_CLOEXEC) != 0 || pipe2(pout, O_CLOEXEC) != 0 || pipe2(perr, O_CLOEXEC) != 0) {
         rc = ph_errf(err, PH_EIO, "pipe: %s", strerror(errno));
         goto out;
@@ -641,7 +626,33 @@ enum ph_rc worker_run(const struct worker_spec *spec, struct worker_result *res,
     fds[0] = pout[1];
     fds[1] = perr[1];
     fds[2] = pres[1];
-    rc = sandbox_run_start(pool.h, &run, job, strlen(job), fds, err);
+    /* A host that died since the last run (killed from outside, out of
+     * memory) is replaced once. */
+    for (int attempt = 0; attempt < 2; attempt++) {
+        if (run.scratch[0] != '\0')
+            fileio_rmtree(run.scratch);
+        run.scratch[0] = '\0';
+        free(job);
+        job = NULL;
+        rc = host_for(ex, err);
+        if (rc == PH_OK)
+            rc = sandbox_run_new(pool.h, &run, err);
+        if (rc != PH_OK) {
+            run.scratch[0] = '\0';
+            goto out;
+        }
+        rc = copy_module(spec, run.scratch, module_copy, sizeof module_copy, err);
+        if (rc != PH_OK)
+            goto out;
+        job = make_job(spec, r.nonce, module_copy);
+        if (job == NULL) {
+            rc = ph_errf(err, PH_ENOMEM, "out of memory");
+            goto out;
+        }
+        rc = sandbox_run_start(pool.h, &run, job, strlen(job), fds, err);
+        if (rc == PH_OK || sandbox_host_alive(pool.h))
+            break;
+    }
     if (rc != PH_OK)
         goto out;
     close(pres[1]);

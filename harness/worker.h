@@ -126,8 +126,4 @@ int worker_child_host_init(void *arg, char *msg, size_t cap);
  * job worker_run() sent and report over fd 3.  Never returns. */
 void worker_child_body(const struct sandbox_run *run, const void *job, size_t len, void *arg);
 
-/* Snapshot, in the supervisor, what workers later check for tampering
- * (worker_child.c).  Idempotent; called by worker_run() before each fork. */
-void worker_child_prepare(void);
-
 #endif

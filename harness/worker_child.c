@@ -13,6 +13,7 @@
 #include <limits.h>
 #include <math.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,6 +83,7 @@ static struct {
     const struct worker_host_ctx *ctx;
     PyObject *rt;       /* pyharness.runtime */
     PyObject *describe; /* runtime.describe_exception */
+    PyObject *harness;  /* pyharness.harness */
     PyObject *checks;   /* dict name -> function */
 } host;
 
@@ -388,19 +390,38 @@ static PyObject *params_object(const cJSON *params)
 }
 
 /*
- * The watched modules' callables, snapshotted once in the supervisor (after
- * the pre-imports, before any fork): every worker inherits the same objects,
- * so identity comparisons stay valid in the child.
+ * The watched modules' callables, snapshotted once in the host (after the
+ * runtime is loaded, before any worker): every worker inherits the same
+ * objects, so identity comparisons stay valid in the child.
  */
 static struct {
     PyObject *dicts[WATCH_MAX]; /* live module dicts, new refs */
     PyObject *snaps[WATCH_MAX]; /* their callables and submodules, new refs */
+    uint64_t tags[WATCH_MAX];   /* dict version at the snapshot, or 0 */
     const char *names[WATCH_MAX];
     size_t n;
     int done;
 } watch;
 
-void worker_child_prepare(void)
+/*
+ * PEP 509's version tag changes with every write to a dict: while a watched
+ * dict keeps the tag it had at the snapshot, nothing in it was rebound and
+ * the scan can skip it.  (The field is gone in 3.12, which scans always.)
+ */
+static uint64_t dict_tag(PyObject *d)
+{
+#if PY_VERSION_HEX < 0x030C0000
+    _Pragma("GCC diagnostic push")
+        _Pragma("GCC diagnostic ignored \"-Wdeprecated-declarations\"") return ((PyDictObject *)d)
+            ->ma_version_tag;
+    _Pragma("GCC diagnostic pop")
+#else
+    (void)d;
+    return 0;
+#endif
+}
+
+static void worker_child_prepare(void)
 {
     size_t i;
 
@@ -432,6 +453,9 @@ void worker_child_prepare(void)
         watch.names[watch.n] = watched_modules[i];
         watch.n++;
     }
+    /* After the loop: importing a later module may add to an earlier one. */
+    for (i = 0; i < watch.n; i++)
+        watch.tags[i] = dict_tag(watch.dicts[i]);
 }
 
 /*
@@ -454,6 +478,8 @@ static void watch_verify(struct child *c, cJSON *arr)
     for (i = 0; i < watch.n; i++) {
         PyObject *k, *v, *now; /* borrowed */
         Py_ssize_t pos = 0;
+        if (watch.tags[i] != 0 && dict_tag(watch.dicts[i]) == watch.tags[i])
+            continue;
         while (PyDict_Next(watch.snaps[i], &pos, &k, &v)) {
             now = PyDict_GetItemWithError(watch.dicts[i], k);
             if (now != v) {
@@ -495,6 +521,8 @@ int worker_child_host_init(void *arg, char *msg, size_t cap)
     if (host.rt != NULL)
         host.describe = PyObject_GetAttrString(host.rt, "describe_exception");
     if (host.describe != NULL)
+        host.harness = PyImport_ImportModule("pyharness.harness"); /* make_harness's */
+    if (host.harness != NULL)
         host.checks = PyObject_CallMethod(host.rt, "load_checks", "Os",
                                           (PyObject *)host.ctx->checks_code, "checks.py");
     if (host.checks == NULL) {
@@ -502,6 +530,8 @@ int worker_child_host_init(void *arg, char *msg, size_t cap)
         PyErr_Clear();
         return -1;
     }
+    /* Last: what the workers compare against is the host's final state. */
+    worker_child_prepare();
     return 0;
 }
 
@@ -621,14 +651,17 @@ static void run_one_check(struct child *c, const char *name)
 
 static void flush_python_streams(void)
 {
-    PyObject *r =
-        PyRun_String("import sys\n"
-                     "for _s in (sys.stdout, sys.stderr):\n"
-                     "    try:\n        _s.flush()\n    except Exception:\n        pass\n",
-                     Py_file_input, PyModule_GetDict(PyImport_AddModule("__main__")),
-                     PyModule_GetDict(PyImport_AddModule("__main__")));
-    Py_XDECREF(r);
-    PyErr_Clear();
+    static const char *const names[] = {"stdout", "stderr"};
+
+    for (size_t i = 0; i < 2; i++) {
+        PyObject *stream = PySys_GetObject(names[i]); /* borrowed */
+        PyObject *r = NULL;                           /* new ref */
+
+        if (stream != NULL && stream != Py_None)
+            r = PyObject_CallMethod(stream, "flush", NULL);
+        Py_XDECREF(r);
+        PyErr_Clear();
+    }
 }
 
 /* Fill `a` from the job worker_run() sent.  0, or -1 if it is not one. */

@@ -8,7 +8,9 @@ compares it with the reference's observation outside this process.
 from __future__ import annotations
 
 import builtins
+import importlib.machinery
 import importlib.util
+import io
 import os
 import posix
 import sys
@@ -67,16 +69,26 @@ def load_checks(source: str | CodeType, filename: str) -> dict[str, Callable[...
 
 
 def load_submission(path: str, display_name: str, entry_points: list[str]) -> ModuleType:
-    """Import the file at `path` as the module `submission` and check its names."""
+    """Import the file at `path` as the module `submission` and check its names.
+
+    What importlib's SourceFileLoader does, without the finder machinery the
+    worker would otherwise walk on every run: the module gets the same spec,
+    loader, __file__ and code (compiled from bytes, so a coding line and a
+    BOM are honoured), and sys.path holds its folder, so a multiprocessing
+    child that unpickles `submission.f` imports the same file.
+    """
     folder = os.path.dirname(path)
     if folder not in sys.path:
         sys.path.insert(0, folder)
-    spec = importlib.util.spec_from_file_location("submission", path)
-    if spec is None or spec.loader is None:
-        raise SubmissionError(f"{display_name}: cannot be imported")
+    loader = importlib.machinery.SourceFileLoader("submission", path)
+    spec = importlib.machinery.ModuleSpec("submission", loader, origin=path)
+    spec.has_location = True
     module = importlib.util.module_from_spec(spec)
+    with io.open_code(path) as f:
+        source = f.read()
+    code = compile(source, path, "exec", dont_inherit=True)
     sys.modules["submission"] = module
-    spec.loader.exec_module(module)
+    exec(code, module.__dict__)
     missing = [name for name in entry_points if not hasattr(module, name)]
     if missing:
         names = ", ".join(missing)

@@ -748,3 +748,40 @@ Test(sandbox, environment_block_is_scrubbed)
 
     expect_contained(h);
 }
+
+Test(sandbox, a_host_killed_under_a_run_ends_it_as_killed_and_takes_no_more)
+{
+    struct sandbox_policy p = policy();
+    struct sandbox_host *h = start_host(&p, body_hang);
+    struct sandbox_run r;
+    struct ph_err err = {0};
+    int status, fds[3] = {-1, -1, -1};
+
+    start_run(h, "", &r);
+    cr_assert_gt(sandbox_host_pid(h), 0);
+    cr_assert_eq(kill(sandbox_host_pid(h), SIGKILL), 0);
+    status = wait_status(h, NULL);
+    cr_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL, "status %d", status);
+    cr_assert_eq(sandbox_host_alive(h), 0);
+    cr_assert_neq(sandbox_run_start(h, &r, "", 0, fds, &err), PH_OK);
+    sandbox_host_stop(h);
+}
+
+Test(sandbox, a_host_killed_between_runs_refuses_the_next)
+{
+    struct sandbox_policy p = policy();
+    struct sandbox_host *h = start_host(&p, body_exit_42);
+    struct sandbox_run r;
+    struct ph_err err = {0};
+    int status, fds[3] = {-1, -1, -1};
+
+    start_run(h, "", &r);
+    status = wait_status(h, NULL);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 42);
+    cr_assert_eq(kill(sandbox_host_pid(h), SIGKILL), 0);
+    usleep(100000);
+    cr_assert_neq(sandbox_run_start(h, &r, "", 0, fds, &err), PH_OK);
+    cr_assert_eq(sandbox_host_alive(h), 0);
+    cr_log_info("%s", err.msg);
+    sandbox_host_stop(h);
+}
