@@ -10,7 +10,10 @@
  *
  * The relay exists because the process that unshares a PID namespace stays
  * outside it; it only waits for the host.  The host never runs candidate
- * code: it forks the worker, acts on ABORT, and when the worker has ended
+ * code: it keeps the next run's worker forked and parked (so the fork and
+ * the interpreter's after-fork work overlap the supervisor's handling of the
+ * last result, never a measured run), hands it the job, acts on ABORT, and
+ * when the worker has ended
  * kills every other process of the namespace (kill(-1) from PID 1), reaps
  * them, empties /dev/shm, and only then sends END with the worker's wait
  * status and the CPU of everything the run forked (RUSAGE_CHILDREN).  The
@@ -704,7 +707,7 @@ static int host_wait_worker(pid_t pid, uid_t uid, struct rusage *ru)
 
 /* In the new worker: its fds, session, IPC namespace and folder; then the
  * caller's body. */
-static _Noreturn void worker_start(const struct msg_job *job, const int fds[3])
+static _Noreturn void worker_start(const struct msg_job *job, const int fds[3], int ipc_done)
 {
     struct sandbox_run run;
     int high[3], devnull;
@@ -726,7 +729,7 @@ static _Noreturn void worker_start(const struct msg_job *job, const int fds[3])
     (void)prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
     if (getppid() != (hs.pidns ? 1 : hs.self))
         _exit(RELAY_SETUP_FAILED);
-    if (caps.ipc_namespace && unshare(CLONE_NEWIPC) != 0)
+    if (caps.ipc_namespace && !ipc_done && unshare(CLONE_NEWIPC) != 0)
         snprintf(child_setup_error, sizeof child_setup_error, "IPC namespace: %s", strerror(errno));
     memset(&run, 0, sizeof run);
     memcpy(run.scratch, job->scratch, sizeof run.scratch);
@@ -738,6 +741,38 @@ static _Noreturn void worker_start(const struct msg_job *job, const int fds[3])
                  strerror(errno));
     hs.hooks->body(&run, job + 1, job->len, hs.hooks->arg);
     _exit(RELAY_SETUP_FAILED);
+}
+
+/* Send one message made of `iov` with `nfd` fds attached.  Returns what
+ * sendmsg() returned. */
+static ssize_t send_with_fds(int sock, struct iovec *iov, int iovcnt, const int *fds, int nfd)
+{
+    union {
+        struct cmsghdr align;
+        char buf[CMSG_SPACE(3 * sizeof(int))];
+    } cm;
+    struct msghdr mh;
+    ssize_t n;
+
+    memset(&mh, 0, sizeof mh);
+    mh.msg_iov = iov;
+    mh.msg_iovlen = (size_t)iovcnt;
+    if (nfd > 0) {
+        struct cmsghdr *c;
+
+        memset(&cm, 0, sizeof cm);
+        mh.msg_control = cm.buf;
+        mh.msg_controllen = CMSG_SPACE((size_t)nfd * sizeof(int));
+        c = CMSG_FIRSTHDR(&mh);
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN((size_t)nfd * sizeof(int));
+        memcpy(CMSG_DATA(c), fds, (size_t)nfd * sizeof(int));
+    }
+    do {
+        n = sendmsg(sock, &mh, MSG_NOSIGNAL);
+    } while (n < 0 && errno == EINTR);
+    return n;
 }
 
 /* Receive one message and up to three fds.  Returns its length, 0 at EOF. */
@@ -781,29 +816,130 @@ static ssize_t recv_job(int fd, unsigned char *buf, size_t cap, int fds[3])
     return n;
 }
 
-/* One run: fork its worker, wait for it, end everything of it, report. */
-static void host_run(const struct msg_job *job, int got[3])
+/* 1 if `buf` (n bytes) is a whole JOB message. */
+static int is_job(const unsigned char *buf, ssize_t n)
 {
-    struct rusage before, after, ru;
-    int fds[3] = {-1, -1, -1};
-    int status, k = 0;
-    pid_t pid;
+    const struct msg_job *job = (const struct msg_job *)buf;
 
-    /* The fds arrive packed; fdmap says which of stdout, stderr, results. */
+    return n >= (ssize_t)sizeof *job && job->type == MSG_JOB && job->len <= SANDBOX_JOB_MAX &&
+           n == (ssize_t)(sizeof *job + job->len);
+}
+
+/* Unpack the fds a JOB carried: fdmap says which of stdout, stderr and
+ * the result pipe were sent, in that order. */
+static void job_fds(const struct msg_job *job, const int got[3], int fds[3])
+{
+    int k = 0;
+
     for (int i = 0; i < 3; i++)
         fds[i] = (job->fdmap & (1u << i)) != 0 ? got[k++] : -1;
-    memset(&ru, 0, sizeof ru);
-    getrusage(RUSAGE_CHILDREN, &before);
+}
+
+/*
+ * The next run's worker, forked as soon as the previous run is over and
+ * parked until its job arrives: the fork and the interpreter's after-fork
+ * work happen while the supervisor handles the last result, never while a
+ * run is being measured.  It holds nothing of the host's but its memory.
+ */
+static struct {
+    pid_t pid; /* 0: none */
+    int sock;  /* the host's end of its job socket */
+} parked;
+
+static _Noreturn void parked_main(int sock)
+{
+    int ipc_done = 0, got[3], fds[3];
+    ssize_t n;
+
+    /* Not the control socket: the supervisor must see EOF when the host dies. */
+    close(hs.ctrl);
+    (void)prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    if (getppid() != (hs.pidns ? 1 : hs.self))
+        _exit(0);
+    if (caps.ipc_namespace && unshare(CLONE_NEWIPC) == 0)
+        ipc_done = 1;
+    n = recv_job(sock, hs.buf, JOB_MSG_MAX, got);
+    if (!is_job(hs.buf, n))
+        _exit(0);
+    job_fds((const struct msg_job *)hs.buf, got, fds);
+    worker_start((const struct msg_job *)hs.buf, fds, ipc_done);
+}
+
+static void host_park(void)
+{
+    int sv[2];
+    pid_t pid;
+
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
+        return;
     if (hs.hooks->before_fork != NULL)
         hs.hooks->before_fork();
     pid = fork();
     if (pid == 0) {
         if (hs.hooks->after_fork_child != NULL)
             hs.hooks->after_fork_child();
-        worker_start(job, fds);
+        close(sv[0]);
+        parked_main(sv[1]);
     }
     if (hs.hooks->after_fork_parent != NULL)
         hs.hooks->after_fork_parent();
+    close(sv[1]);
+    if (pid < 0) {
+        close(sv[0]);
+        return;
+    }
+    parked.pid = pid;
+    parked.sock = sv[0];
+}
+
+/* Hand the job (`n` bytes in hs.buf, fds packed in `got`) to the parked
+ * worker.  Its pid, or -1 when there is none or it is gone. */
+static pid_t host_unpark(ssize_t n, const int got[3])
+{
+    const struct msg_job *job = (const struct msg_job *)hs.buf;
+    struct iovec iov = {hs.buf, (size_t)n};
+    int nfd = __builtin_popcount(job->fdmap & 7u);
+    pid_t pid = parked.pid;
+
+    if (pid <= 0)
+        return -1;
+    parked.pid = 0;
+    if (send_with_fds(parked.sock, &iov, 1, got, nfd) != n) {
+        (void)kill(pid, SIGKILL);
+        while (waitpid(pid, NULL, __WALL) < 0 && errno == EINTR)
+            ;
+        pid = -1;
+    }
+    close(parked.sock);
+    return pid;
+}
+
+/* One run: hand it to the parked worker (or fork one), wait for it, end
+ * everything of it, report, and park the next run's worker. */
+static void host_run(ssize_t n, int got[3])
+{
+    const struct msg_job *job = (const struct msg_job *)hs.buf;
+    struct rusage before, after, ru;
+    int fds[3];
+    int status;
+    pid_t pid;
+
+    job_fds(job, got, fds);
+    memset(&ru, 0, sizeof ru);
+    getrusage(RUSAGE_CHILDREN, &before);
+    pid = host_unpark(n, got);
+    if (pid < 0) {
+        if (hs.hooks->before_fork != NULL)
+            hs.hooks->before_fork();
+        pid = fork();
+        if (pid == 0) {
+            if (hs.hooks->after_fork_child != NULL)
+                hs.hooks->after_fork_child();
+            worker_start(job, fds, 0);
+        }
+        if (hs.hooks->after_fork_parent != NULL)
+            hs.hooks->after_fork_parent();
+    }
     for (int i = 0; i < 3; i++) {
         if (fds[i] >= 0)
             close(fds[i]);
@@ -821,6 +957,7 @@ static void host_run(const struct msg_job *job, int got[3])
     timersub(&after.ru_stime, &before.ru_stime, &ru.ru_stime);
     host_clean_shm();
     send_end(hs.ctrl, MSG_END, status, &ru, NULL);
+    host_park();
 }
 
 static _Noreturn void host_main(int ctrl)
@@ -856,15 +993,14 @@ static _Noreturn void host_main(int ctrl)
         _exit(RELAY_SETUP_FAILED);
     }
     send_end(ctrl, MSG_READY, 0, NULL, NULL);
+    host_park();
     for (;;) {
         int fds[3];
         ssize_t n = recv_job(ctrl, hs.buf, JOB_MSG_MAX, fds);
-        const struct msg_job *job = (const struct msg_job *)hs.buf;
 
         if (n == 0)
             break;
-        if (n < (ssize_t)sizeof(uint32_t) || job->type != MSG_JOB ||
-            n != (ssize_t)(sizeof *job + job->len) || job->len > SANDBOX_JOB_MAX) {
+        if (!is_job(hs.buf, n)) {
             /* A late ABORT, or nothing we sent: drop it. */
             for (int i = 0; i < 3; i++) {
                 if (fds[i] >= 0)
@@ -872,7 +1008,7 @@ static _Noreturn void host_main(int ctrl)
             }
             continue;
         }
-        host_run(job, fds);
+        host_run(n, fds);
     }
     /* The supervisor closed the socket (or died): end quietly. */
     host_end_run(0, 0);
@@ -1175,13 +1311,8 @@ static int chown_entry(const char *path, const struct stat *st, int flag, struct
 enum ph_rc sandbox_run_start(struct sandbox_host *h, const struct sandbox_run *run, const void *job,
                              size_t len, const int fds[3], struct ph_err *err)
 {
-    union {
-        struct cmsghdr align;
-        char buf[CMSG_SPACE(3 * sizeof(int))];
-    } cm;
     struct msg_job hdr;
     struct iovec iov[2];
-    struct msghdr mh;
     int sent[3], nfd = 0;
     ssize_t n;
 
@@ -1211,24 +1342,7 @@ enum ph_rc sandbox_run_start(struct sandbox_host *h, const struct sandbox_run *r
     iov[0].iov_len = sizeof hdr;
     iov[1].iov_base = (void *)job;
     iov[1].iov_len = len;
-    memset(&mh, 0, sizeof mh);
-    mh.msg_iov = iov;
-    mh.msg_iovlen = len > 0 ? 2 : 1;
-    if (nfd > 0) {
-        struct cmsghdr *c;
-
-        memset(&cm, 0, sizeof cm);
-        mh.msg_control = cm.buf;
-        mh.msg_controllen = CMSG_SPACE((size_t)nfd * sizeof(int));
-        c = CMSG_FIRSTHDR(&mh);
-        c->cmsg_level = SOL_SOCKET;
-        c->cmsg_type = SCM_RIGHTS;
-        c->cmsg_len = CMSG_LEN((size_t)nfd * sizeof(int));
-        memcpy(CMSG_DATA(c), sent, (size_t)nfd * sizeof(int));
-    }
-    do {
-        n = sendmsg(h->ctrl, &mh, MSG_NOSIGNAL);
-    } while (n < 0 && errno == EINTR);
+    n = send_with_fds(h->ctrl, iov, len > 0 ? 2 : 1, sent, nfd);
     if (n != (ssize_t)(sizeof hdr + len)) {
         int e = errno;
 

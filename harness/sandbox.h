@@ -58,7 +58,8 @@ const struct sandbox_caps *sandbox_probe(void);
 /*
  * A host holds one set of namespaces (PID, network, IPC, mount) and the
  * mount view for many runs, one at a time: it is PID 1 of its PID namespace
- * and forks a fresh worker for every run.  Building namespaces and a mount
+ * and forks a fresh worker for every run (ahead of the run, once the
+ * previous one has ended).  Building namespaces and a mount
  * view costs milliseconds; a run then costs one fork.  Nothing of a run
  * outlives it: when its worker ends, the host kills every other process of
  * the namespace, reaps them, empties the private /dev/shm and only then
