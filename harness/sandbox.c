@@ -13,10 +13,10 @@
  * code: it keeps the next run's worker forked and parked (so the fork and
  * the interpreter's after-fork work overlap the supervisor's handling of the
  * last result, never a measured run), hands it the job, acts on ABORT, and
- * when the worker has ended
- * kills every other process of the namespace (kill(-1) from PID 1), reaps
- * them, empties /dev/shm, and only then sends END with the worker's wait
- * status and the CPU of everything the run forked (RUSAGE_CHILDREN).  The
+ * when the worker has ended kills every other process of the namespace
+ * (kill(-1) from PID 1), reaps them, empties /dev/shm, and only then sends
+ * END with the worker's wait status and the CPU of everything the run
+ * forked (RUSAGE_CHILDREN).  The
  * host is non-dumpable and runs as root of its namespaces; each worker drops
  * to the run's own uid, so a run cannot reach its host, and PID 1 ignores
  * the signals a process of its namespace may send it.  When the supervisor
