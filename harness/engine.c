@@ -49,12 +49,28 @@ static enum ph_rc finish(const struct judge_input *in, struct explain_result *ex
     return score_run(in, out, err);
 }
 
+/* Run one role's module through a worker (the exercise's sandbox host is
+ * shared by the roles: see worker.h). */
+static enum ph_rc run_role(const struct exercise *ex, const cJSON *params, enum worker_role role,
+                           const char *module_path, const char *display_name,
+                           struct worker_result *res, struct ph_err *err)
+{
+    struct worker_spec spec;
+
+    memset(&spec, 0, sizeof spec);
+    spec.ex = ex;
+    spec.params = params;
+    spec.role = role;
+    spec.module_path = module_path;
+    spec.display_name = display_name;
+    return worker_run(&spec, res, err);
+}
+
 enum ph_rc engine_run(const struct exercise *ex, const struct engine_opts *opts,
                       struct explain_result *explanation, struct run_result *out,
                       struct ph_err *err)
 {
     struct worker_result cand, ref, base;
-    struct worker_spec spec;
     struct judge_input in;
     const char *name = opts->display_name ? opts->display_name : opts->submission_path;
     char *text = NULL;
@@ -95,32 +111,19 @@ enum ph_rc engine_run(const struct exercise *ex, const struct engine_opts *opts,
         }
         goto done;
     }
-    memset(&spec, 0, sizeof spec);
-    spec.ex = ex;
-    spec.params = opts->params;
     /* The reference first: if the exercise is broken, say so before blaming anyone. */
     snprintf(path, sizeof path, "%s/reference.py", ex->dir);
-    spec.role = WORKER_REFERENCE;
-    spec.module_path = path;
-    spec.display_name = "reference.py";
-    rc = worker_run(&spec, &ref, err);
+    rc = run_role(ex, opts->params, WORKER_REFERENCE, path, "reference.py", &ref, err);
     if (rc != PH_OK)
         goto done;
     if (ex->needs_baseline) {
-        char bpath[4096];
-        snprintf(bpath, sizeof bpath, "%s/baseline.py", ex->dir);
-        spec.role = WORKER_BASELINE;
-        spec.module_path = bpath;
-        spec.display_name = "baseline.py";
-        rc = worker_run(&spec, &base, err);
+        snprintf(path, sizeof path, "%s/baseline.py", ex->dir);
+        rc = run_role(ex, opts->params, WORKER_BASELINE, path, "baseline.py", &base, err);
         if (rc != PH_OK)
             goto done;
         in.base = &base;
     }
-    spec.role = WORKER_CANDIDATE;
-    spec.module_path = opts->submission_path;
-    spec.display_name = name;
-    rc = worker_run(&spec, &cand, err);
+    rc = run_role(ex, opts->params, WORKER_CANDIDATE, opts->submission_path, name, &cand, err);
     if (rc != PH_OK)
         goto done;
     in.cand = &cand;

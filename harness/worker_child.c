@@ -696,8 +696,10 @@ static int parse_job(struct worker_child_args *a, const void *job, size_t len)
             return -1;
         cJSON_ArrayForEach(it, only)
         {
-            if (!cJSON_IsString(it))
+            if (!cJSON_IsString(it)) {
+                free(names);
                 return -1;
+            }
             names[k++] = it->valuestring;
         }
         a->spec.only = names;
