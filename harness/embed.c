@@ -676,49 +676,37 @@ static PyObject *init_module(void)
 
 /* ---- lifecycle ---- */
 
-/* Imported once in the supervisor so forked workers start warm. */
+/*
+ * Imported once in the supervisor, so every host and worker starts warm:
+ * the runtime and cheap, common modules that register no fork handlers.
+ * What an exercise uses beyond these (asyncio, threading, multiprocessing,
+ * random, ...) its sandbox host loads (worker_child_host_init): each of
+ * those adds to what every fork and every worker's PyOS_AfterFork_Child
+ * costs, so workers of exercises that do not use them should not pay.
+ */
 static const char *const preimports[] = {
     "pyharness.runtime",
     "pyharness.checklib",
-    "asyncio",
+    "pyharness.harness",
     "json",
     "re",
     "collections",
     "itertools",
     "functools",
+    "operator",
     "contextlib",
     "contextvars",
-    "threading",
-    "concurrent.futures",
-    "multiprocessing",
-    "multiprocessing.pool",
-    "multiprocessing.connection",
-    "multiprocessing.spawn",
-    "multiprocessing.popen_fork",
-    "multiprocessing.popen_spawn_posix",
-    "multiprocessing.popen_forkserver",
-    "multiprocessing.forkserver",
-    "multiprocessing.queues",
-    "multiprocessing.synchronize",
-    "multiprocessing.resource_tracker",
-    "cProfile",
-    "pstats",
-    "time",
     "math",
-    "statistics",
     "heapq",
-    "dataclasses",
+    "bisect",
+    "time",
     "typing",
     "traceback",
-    "tempfile",
     "string",
-    "random",
     "struct",
     "io",
-    "pickle",
-    "queue",
-    "operator",
-    "bisect",
+    "copy",
+    "ast",
     NULL,
 };
 

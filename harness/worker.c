@@ -486,6 +486,9 @@ void worker_shutdown(void)
     sandbox_host_stop(pool.h);
     pool.h = NULL;
     pool.ex = NULL;
+    if (pool.ctx.preload != NULL && Py_IsInitialized())
+        Py_DECREF((PyObject *)pool.ctx.preload);
+    pool.ctx.preload = NULL;
     if (pool.root[0] != '\0')
         fileio_rmtree(pool.root);
     pool.root[0] = '\0';
@@ -504,6 +507,40 @@ static void after_fork_parent(void)
 static void after_fork_child(void)
 {
     PyOS_AfterFork_Child();
+}
+
+/*
+ * What the exercise's own files import (pyharness.runtime.exercise_imports):
+ * the host preloads it, so the checks and submissions importing the same
+ * modules do not pay for it inside a run.  A new reference, or NULL (the
+ * host then loads what checks.py imports, as it executes it).
+ */
+static PyObject *exercise_preloads(const struct exercise *ex)
+{
+    static const char *const files[] = {"checks.py", "reference.py", "baseline.py", "starter.py"};
+    PyObject *rt = PyImport_ImportModule("pyharness.runtime"); /* new refs */
+    PyObject *paths = PyList_New(0), *names = NULL;
+
+    for (size_t i = 0; rt != NULL && paths != NULL && i < sizeof files / sizeof files[0]; i++) {
+        char path[PATH_MAX];
+        PyObject *s;
+
+        snprintf(path, sizeof path, "%s/%s", ex->dir, files[i]);
+        s = PyUnicode_FromString(path);
+        if (s == NULL || PyList_Append(paths, s) != 0) {
+            Py_XDECREF(s);
+            goto out;
+        }
+        Py_DECREF(s);
+    }
+    if (rt != NULL && paths != NULL)
+        names = PyObject_CallMethod(rt, "exercise_imports", "O", paths);
+out:
+    if (names == NULL)
+        PyErr_Clear();
+    Py_XDECREF(paths);
+    Py_XDECREF(rt);
+    return names;
 }
 
 static enum ph_rc host_for(const struct exercise *ex, struct ph_err *err)
@@ -544,6 +581,7 @@ static enum ph_rc host_for(const struct exercise *ex, struct ph_err *err)
     pool.pol.network = 0;
     pool.ctx.ex = ex;
     pool.ctx.checks_code = checks_code;
+    pool.ctx.preload = exercise_preloads(ex);
     memset(&pool.hooks, 0, sizeof pool.hooks);
     pool.hooks.before_fork = before_fork;
     pool.hooks.after_fork_parent = after_fork_parent;

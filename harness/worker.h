@@ -114,12 +114,14 @@ const char *worker_end_name(enum worker_end end);
 struct worker_host_ctx {
     const struct exercise *ex;
     void *checks_code;
+    void *preload; /* list of module names the host imports first (PyObject *), or NULL */
 };
 
 struct sandbox_run;
 
-/* In the host (worker_child.c), once: import the runtime and load the
- * checks (sandbox_hooks.host_init; `arg` is a struct worker_host_ctx). */
+/* In the host (worker_child.c), once: import what the exercise uses, load
+ * the checks, and snapshot what workers check for tampering
+ * (sandbox_hooks.host_init; `arg` is a struct worker_host_ctx). */
 int worker_child_host_init(void *arg, char *msg, size_t cap);
 
 /* The worker process's body (sandbox_hooks.body; worker_child.c): run the

@@ -429,9 +429,15 @@ static void worker_child_prepare(void)
         return;
     watch.done = 1;
     for (i = 0; watched_modules[i] != NULL && watch.n < WATCH_MAX; i++) {
-        PyObject *mod = PyImport_ImportModule(watched_modules[i]); /* new ref */
-        PyObject *d, *snap, *k, *v;                                /* d, k, v borrowed */
+        PyObject *name = PyUnicode_FromString(watched_modules[i]); /* new ref */
+        PyObject *mod = NULL, *d, *snap, *k, *v; /* mod new ref; d, k, v borrowed */
         Py_ssize_t pos = 0;
+
+        /* Only what is loaded: a module the host never imported is fresh in
+         * each worker, and nothing the checks rely on. */
+        if (name != NULL)
+            mod = PyImport_GetModule(name);
+        Py_XDECREF(name);
         if (mod == NULL) {
             PyErr_Clear();
             continue;
@@ -512,11 +518,45 @@ static void add_tamper(struct child *c, cJSON *frame)
         cJSON_Delete(arr);
 }
 
+/* Import each module named in `names` (a list, or NULL); a module that
+ * fails to import is the submission's problem if it needs it, not ours. */
+static void preload(PyObject *names)
+{
+    Py_ssize_t n = names != NULL && PyList_Check(names) ? PyList_GET_SIZE(names) : 0;
+
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *m = PyImport_Import(PyList_GET_ITEM(names, i)); /* new ref */
+
+        if (m == NULL)
+            PyErr_Clear();
+        Py_XDECREF(m);
+    }
+}
+
+/* Call module.fn() for its effect; 0, or -1 with the error cleared. */
+static int call_for_effect(const char *module, const char *fn)
+{
+    PyObject *m = PyImport_ImportModule(module), *r = NULL; /* new refs */
+
+    if (m != NULL)
+        r = PyObject_CallMethod(m, fn, NULL);
+    Py_XDECREF(m);
+    if (r == NULL) {
+        PyErr_Clear();
+        return -1;
+    }
+    Py_DECREF(r);
+    return 0;
+}
+
 int worker_child_host_init(void *arg, char *msg, size_t cap)
 {
+    PyObject *modules = PyImport_GetModuleDict(); /* borrowed */
+
     host.ctx = arg;
     /* Secrets go before anything else: the host lives as long as its runs. */
     clearenv();
+    preload(host.ctx->preload);
     host.rt = PyImport_ImportModule("pyharness.runtime");
     if (host.rt != NULL)
         host.describe = PyObject_GetAttrString(host.rt, "describe_exception");
@@ -530,6 +570,14 @@ int worker_child_host_init(void *arg, char *msg, size_t cap)
         PyErr_Clear();
         return -1;
     }
+    /* h.run_async and h.client bind asyncio now, before any submission. */
+    if (PyDict_GetItemString(modules, "asyncio") != NULL &&
+        call_for_effect("pyharness.harness", "bind_asyncio") != 0) {
+        snprintf(msg, cap, "binding asyncio into the check harness failed");
+        return -1;
+    }
+    /* What the host loaded stays out of the collector's way in every worker. */
+    (void)call_for_effect("gc", "freeze");
     /* Last: what the workers compare against is the host's final state. */
     worker_child_prepare();
     return 0;

@@ -8,7 +8,18 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Iterator
 
-from .fakellm import CompletionError, RateLimitError
+
+class RateLimitError(Exception):
+    """The fake server's concurrency cap was exceeded (HTTP 429)."""
+
+    status = 429
+
+
+class CompletionError(Exception):
+    """The fake model failed on this prompt (HTTP 500)."""
+
+    status = 500
+
 
 # What an asyncio submission may legitimately let escape, observed by type
 # name: the fake server's 429 and 500 answers, and a check's own timeout.

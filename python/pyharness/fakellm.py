@@ -17,17 +17,10 @@ from typing import Iterable, Mapping
 
 import _pyharness
 
+# Defined with the other helpers checks share (importing them needs no asyncio).
+from .checklib import CompletionError, RateLimitError
 
-class RateLimitError(Exception):
-    """The fake server's concurrency cap was exceeded (HTTP 429)."""
-
-    status = 429
-
-
-class CompletionError(Exception):
-    """The fake model failed on this prompt (HTTP 500)."""
-
-    status = 500
+__all__ = ["CompletionError", "FakeLLMClient", "RateLimitError"]
 
 
 class FakeLLMClient:

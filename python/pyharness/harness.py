@@ -11,13 +11,10 @@ through Python objects; rules in exercise.json read them as
 
 from __future__ import annotations
 
-import asyncio
 import os
 from typing import Any, Awaitable, Callable, Iterable, Mapping
 
 import _pyharness
-
-from .fakellm import FakeLLMClient
 
 HEARTBEAT_S = 0.005  # event-loop monitor tick: a blocked loop shows as a long gap
 
@@ -26,9 +23,11 @@ class Harness:
     """What a check may use: measurement, fake clients, scratch files.
 
     The C entry points are bound as class attributes when this module is
-    imported (before any submission runs): replacing `_pyharness` or this
-    module's globals later cannot redirect a measurement, and the class
-    itself cannot be changed (the audit hook blocks setattr on types).
+    imported, and asyncio's by bind_asyncio() when the exercise uses asyncio
+    (both in the sandbox host, before any submission runs): replacing
+    `_pyharness`, `asyncio` or this module's globals later cannot redirect a
+    measurement, and the class itself cannot be changed (the audit hook
+    blocks setattr on types).
     """
 
     __slots__ = ("scratch", "role", "params", "cpus")
@@ -36,11 +35,12 @@ class Harness:
     _measure = staticmethod(_pyharness.measure)
     _heartbeat = staticmethod(_pyharness.heartbeat)
     _now_ns = staticmethod(_pyharness.now_ns)
-    _client_class = FakeLLMClient
-    _asyncio_run = staticmethod(asyncio.run)
-    _sleep = staticmethod(asyncio.sleep)
-    _ensure_future = staticmethod(asyncio.ensure_future)
-    _wait_for = staticmethod(asyncio.wait_for)
+    # Bound by bind_asyncio(); None for an exercise whose files never import asyncio.
+    _client_class: Any = None
+    _asyncio_run: Any = None
+    _sleep: Any = None
+    _ensure_future: Any = None
+    _wait_for: Any = None
 
     def __init__(self, scratch: str, role: str, params: dict[str, Any]) -> None:
         self.scratch = scratch
@@ -58,8 +58,10 @@ class Harness:
         return self._measure(fn, *args, **kwargs)
 
     def client(self, name: str, latency: float = 0.05, cap: int = 1000, fail: Iterable[str] = (),
-               latencies: Mapping[str, float] | None = None) -> FakeLLMClient:
-        """A fake LLM client whose counters appear as cand.client.<name>.*."""
+               latencies: Mapping[str, float] | None = None) -> Any:
+        """A fake LLM client (pyharness.fakellm.FakeLLMClient) whose counters
+        appear as cand.client.<name>.*."""
+        self._need_asyncio("h.client()")
         return self._client_class(name, latency=latency, cap=cap, fail=fail, latencies=latencies)
 
     def run_async(self, label: str, make: Callable[[], Awaitable[Any]], monitor: str | None = None,
@@ -69,6 +71,7 @@ class Harness:
         With `monitor`, a heartbeat task ticks every 5 ms; the longest gap
         between ticks (cand.monitor.<name>.max_gap_ns) shows a blocked loop.
         """
+        self._need_asyncio("h.run_async()")
 
         async def main() -> Any:
             if monitor:
@@ -86,6 +89,11 @@ class Harness:
 
         return self.measure(label, self._asyncio_run, main())
 
+    def _need_asyncio(self, what: str) -> None:
+        if self._asyncio_run is None:
+            raise RuntimeError(f"{what} needs asyncio, which this exercise's files never "
+                               "import: add `import asyncio` to its checks.py")
+
     async def _beat(self, name: str) -> None:
         while True:
             self._heartbeat(name)
@@ -100,3 +108,20 @@ class Harness:
 
     def now_ns(self) -> int:
         return self._now_ns()
+
+
+def bind_asyncio() -> None:
+    """Bind asyncio's entry points and the fake client into Harness.
+
+    Called by the sandbox host once it has loaded an exercise whose files
+    import asyncio, before any submission runs.
+    """
+    import asyncio
+
+    from .fakellm import FakeLLMClient
+
+    Harness._client_class = FakeLLMClient
+    Harness._asyncio_run = staticmethod(asyncio.run)
+    Harness._sleep = staticmethod(asyncio.sleep)
+    Harness._ensure_future = staticmethod(asyncio.ensure_future)
+    Harness._wait_for = staticmethod(asyncio.wait_for)

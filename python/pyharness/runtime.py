@@ -21,6 +21,7 @@ from typing import Any, Callable
 __all__ = [
     "SubmissionError",
     "describe_exception",
+    "exercise_imports",
     "load_checks",
     "load_submission",
     "make_harness",
@@ -46,6 +47,53 @@ def scrub_environ(keep: dict[str, str]) -> None:
     for key, value in keep.items():
         posix.environ[key.encode()] = value.encode()
         os.environ._data[os.environ.encodekey(key)] = os.environ.encodevalue(value)  # type: ignore[attr-defined]
+
+
+# Modules that a package loads only when first used, often inside code that
+# is being measured (a pool starting its first process): preloaded with it.
+COMPANIONS = {
+    "multiprocessing": [
+        "multiprocessing.pool", "multiprocessing.connection", "multiprocessing.spawn",
+        "multiprocessing.popen_fork", "multiprocessing.popen_spawn_posix",
+        "multiprocessing.popen_forkserver", "multiprocessing.forkserver",
+        "multiprocessing.queues", "multiprocessing.synchronize",
+        "multiprocessing.resource_tracker", "multiprocessing.shared_memory",
+    ],
+    "concurrent.futures": ["concurrent.futures.thread", "concurrent.futures.process",
+                           "multiprocessing"],
+    "asyncio": ["pyharness.fakellm"],
+    "cProfile": ["pstats"],
+}
+
+
+def exercise_imports(paths: list[str]) -> list[str]:
+    """The modules the exercise's own files import, anywhere in them, with
+    their companions: what the sandbox host loads before the first worker,
+    so that neither the checks nor a submission importing the same modules
+    pays for it inside a run.  Unreadable or unparsable files are skipped."""
+    import ast
+
+    found: list[str] = []
+
+    def add(name: str) -> None:
+        if name and name not in found:
+            found.append(name)
+            for companion in COMPANIONS.get(name, []):
+                add(companion)
+
+    for path in paths:
+        try:
+            with open(path, "rb") as f:
+                tree = ast.parse(f.read(), path)
+        except (OSError, SyntaxError, ValueError):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    add(alias.name)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                add(node.module)
+    return found
 
 
 def load_checks(source: str | CodeType, filename: str) -> dict[str, Callable[..., Any]]:

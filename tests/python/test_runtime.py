@@ -58,6 +58,49 @@ class LoadSubmissionTests(unittest.TestCase):
         self.assertEqual(mod.a(), 5)
 
 
+class LoadSubmissionDetailsTests(unittest.TestCase):
+    def test_coding_cookie_spec_and_file(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "submission.py")
+            with open(path, "wb") as f:
+                f.write("# -*- coding: latin-1 -*-\nname = 'caf\xe9'\n".encode("latin-1"))
+            mod = runtime.load_submission(path, "sol.py", ["name"])
+            self.assertEqual(mod.name, "caf\xe9")
+            self.assertEqual(mod.__file__, path)
+            self.assertEqual(mod.__spec__.origin, path)
+            self.assertEqual(mod.__name__, "submission")
+
+
+class ExerciseImportsTests(unittest.TestCase):
+    def write(self, d, name, text):
+        path = os.path.join(d, name)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(textwrap.dedent(text))
+        return path
+
+    def test_every_import_with_companions_once(self):
+        with tempfile.TemporaryDirectory() as d:
+            checks = self.write(d, "checks.py", """
+                import json, os.path
+                from collections import Counter
+                from . import sibling
+                def check_x(sub, h):
+                    import asyncio
+                    from concurrent.futures import ThreadPoolExecutor
+                    return 1
+                """)
+            ref = self.write(d, "reference.py", "import json\nimport re\n")
+            broken = self.write(d, "starter.py", "def f(:\n")
+            names = runtime.exercise_imports([checks, ref, broken, os.path.join(d, "missing.py")])
+        self.assertEqual(len(names), len(set(names)))
+        for name in ("json", "os.path", "collections", "asyncio", "pyharness.fakellm",
+                     "concurrent.futures", "concurrent.futures.process", "multiprocessing",
+                     "multiprocessing.popen_fork", "re"):
+            self.assertIn(name, names)
+        self.assertNotIn("sibling", names)
+        self.assertLess(names.index("json"), names.index("re"))
+
+
 class DescribeExceptionTests(unittest.TestCase):
     def test_only_submission_frames(self):
         d = tempfile.mkdtemp()
