@@ -83,7 +83,7 @@ static struct {
     const struct worker_host_ctx *ctx;
     PyObject *rt;       /* pyharness.runtime */
     PyObject *describe; /* runtime.describe_exception */
-    PyObject *harness;  /* pyharness.harness */
+    PyObject *harness;  /* pyharness.harness.Harness */
     PyObject *checks;   /* dict name -> function */
 } host;
 
@@ -346,28 +346,43 @@ static cJSON *take_exception(struct child *c)
     return out;
 }
 
-static void scrub_environment(struct child *c)
+/*
+ * The host's environment may hold API keys: the host keeps a fixed
+ * allow-list only, in C and in both of Python's copies of it, once; each
+ * run then only points HOME and TMPDIR at its own folder.  (Rebuilding the
+ * whole environment per run touched every old entry: 70-odd copy-on-write
+ * faults.)  0, or -1 with a Python error set.
+ */
+static int scrub_environment(const char *home)
 {
     PyObject *keep, *r; /* new refs */
-    const char *scratch = c->a->scratch;
 
-    /* The host's environment may hold API keys: the worker keeps a fixed
-     * allow-list only, in C and in both of Python's copies of it (the host
-     * cleared the rest already; this sets the run's own folders). */
     clearenv();
     setenv("PATH", "/usr/local/bin:/usr/bin:/bin", 1);
     setenv("LANG", "C.UTF-8", 1);
     setenv("LC_ALL", "C.UTF-8", 1);
+    setenv("HOME", home, 1);
+    setenv("TMPDIR", home, 1);
+    keep = Py_BuildValue("{s:s,s:s,s:s,s:s,s:s}", "PATH", "/usr/local/bin:/usr/bin:/bin", "LANG",
+                         "C.UTF-8", "LC_ALL", "C.UTF-8", "HOME", home, "TMPDIR", home);
+    if (keep == NULL)
+        return -1;
+    r = PyObject_CallMethod(host.rt, "scrub_environ", "O", keep);
+    Py_DECREF(keep);
+    Py_XDECREF(r);
+    return r != NULL ? 0 : -1;
+}
+
+/* HOME and TMPDIR of the run, in C and in Python's os.environ. */
+static void enter_run_folder(const char *scratch)
+{
+    PyObject *r; /* new ref */
+
     setenv("HOME", scratch, 1);
     setenv("TMPDIR", scratch, 1);
-    keep = Py_BuildValue("{s:s,s:s,s:s,s:s,s:s}", "PATH", "/usr/local/bin:/usr/bin:/bin", "LANG",
-                         "C.UTF-8", "LC_ALL", "C.UTF-8", "HOME", scratch, "TMPDIR", scratch);
-    if (keep == NULL)
-        die("out of memory");
-    r = PyObject_CallMethod(c->rt, "scrub_environ", "O", keep);
-    Py_DECREF(keep);
+    r = PyObject_CallMethod(host.rt, "set_run_folder", "s", scratch);
     if (r == NULL)
-        die("cannot scrub the environment");
+        die("cannot set the run's folder in the environment");
     Py_DECREF(r);
 }
 
@@ -560,8 +575,13 @@ int worker_child_host_init(void *arg, char *msg, size_t cap)
     host.rt = PyImport_ImportModule("pyharness.runtime");
     if (host.rt != NULL)
         host.describe = PyObject_GetAttrString(host.rt, "describe_exception");
-    if (host.describe != NULL)
-        host.harness = PyImport_ImportModule("pyharness.harness"); /* make_harness's */
+    if (host.describe != NULL && scrub_environment(host.ctx->ex->dir) == 0) {
+        PyObject *m = PyImport_ImportModule("pyharness.harness"); /* new ref */
+
+        if (m != NULL)
+            host.harness = PyObject_GetAttrString(m, "Harness");
+        Py_XDECREF(m);
+    }
     if (host.harness != NULL)
         host.checks = PyObject_CallMethod(host.rt, "load_checks", "Os",
                                           (PyObject *)host.ctx->checks_code, "checks.py");
@@ -591,12 +611,12 @@ static void setup(struct child *c)
     c->rt = host.rt;
     c->describe = host.describe;
     c->checks = host.checks;
-    scrub_environment(c);
+    enter_run_folder(c->a->scratch);
     params = params_object(spec->params);
     if (params == NULL)
         die("bad check parameters");
-    c->h = PyObject_CallMethod(c->rt, "make_harness", "ssO", c->a->scratch,
-                               worker_role_name(spec->role), params);
+    c->h = PyObject_CallFunction(host.harness, "ssO", c->a->scratch, worker_role_name(spec->role),
+                                 params);
     Py_DECREF(params);
     if (c->h == NULL)
         die("cannot create the check harness");

@@ -26,6 +26,7 @@ __all__ = [
     "load_submission",
     "make_harness",
     "scrub_environ",
+    "set_run_folder",
 ]
 
 MESSAGE_MAX = 600
@@ -94,6 +95,13 @@ def exercise_imports(paths: list[str]) -> list[str]:
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
                 add(node.module)
     return found
+
+
+def set_run_folder(path: str) -> None:
+    """Point HOME and TMPDIR at the run's own folder (os.environ and posix)."""
+    for key in ("HOME", "TMPDIR"):
+        posix.environ[key.encode()] = path.encode()
+        os.environ._data[os.environ.encodekey(key)] = os.environ.encodevalue(path)  # type: ignore[attr-defined]
 
 
 def load_checks(source: str | CodeType, filename: str) -> dict[str, Callable[..., Any]]:
