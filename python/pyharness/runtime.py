@@ -24,7 +24,6 @@ __all__ = [
     "exercise_imports",
     "load_checks",
     "load_submission",
-    "make_harness",
     "scrub_environ",
     "set_run_folder",
 ]
@@ -150,14 +149,6 @@ def load_submission(path: str, display_name: str, entry_points: list[str]) -> Mo
         names = ", ".join(missing)
         raise SubmissionError(f"{display_name} does not define {names}")
     return module
-
-
-def make_harness(scratch: str, role: str, params: dict[str, Any]) -> Any:
-    """The `h` object checks receive (imported here, not at module level, so
-    that this module's pure functions can be tested without the C host)."""
-    from .harness import Harness
-
-    return Harness(scratch, role, params)
 
 
 def _safe_str(exc: BaseException) -> str:
