@@ -552,7 +552,7 @@ struct msg_job {
 
 struct msg_end {
     uint32_t type;  /* MSG_END, MSG_READY, MSG_FAIL */
-    int32_t status; /* the worker's wait status */
+    int32_t status; /* the worker's wait status; for MSG_FAIL, 1 if host_init refused */
     struct rusage ru;
     char msg[256]; /* why, for MSG_FAIL */
 };
@@ -989,7 +989,8 @@ static _Noreturn void host_main(int ctrl)
         }
     }
     if (hs.hooks->host_init != NULL && hs.hooks->host_init(hs.hooks->arg, msg, sizeof msg) != 0) {
-        send_end(ctrl, MSG_FAIL, 0, NULL, msg[0] ? msg : "the host failed to initialise");
+        /* Status 1: the caller's own set-up refused (its input), not ours. */
+        send_end(ctrl, MSG_FAIL, 1, NULL, msg[0] ? msg : "the host failed to initialise");
         _exit(RELAY_SETUP_FAILED);
     }
     send_end(ctrl, MSG_READY, 0, NULL, NULL);
@@ -1151,6 +1152,8 @@ static enum ph_rc host_wait_ready(struct sandbox_host *h, struct ph_err *err)
     if (n == (ssize_t)sizeof m && m.type == MSG_READY)
         return PH_OK;
     m.msg[sizeof m.msg - 1] = '\0';
+    if (n == (ssize_t)sizeof m && m.type == MSG_FAIL && m.status == 1)
+        return ph_errf(err, PH_EINPUT, "%s", m.msg);
     return ph_errf(err, PH_EINTERNAL, "sandbox: starting the run's host failed: %s",
                    n == (ssize_t)sizeof m && m.type == MSG_FAIL ? m.msg : "it died");
 }

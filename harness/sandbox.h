@@ -83,7 +83,9 @@ struct sandbox_hooks {
     void (*after_fork_parent)(void);
     void (*after_fork_child)(void);
     /* In the host, once, inside its namespaces and view, before any run:
-     * 0, or -1 with a message (the host then fails to start).  May be NULL. */
+     * 0, or -1 with a message (the host then fails to start, and
+     * sandbox_host_start() returns PH_EINPUT with that message: the
+     * caller's input was at fault).  May be NULL. */
     int (*host_init)(void *arg, char *msg, size_t cap);
     /* In each worker, with fds 1, 2 and 3 the run's stdout, stderr and
      * result pipe, its cwd the run's folder.  It must call sandbox_enter()

@@ -586,7 +586,21 @@ int worker_child_host_init(void *arg, char *msg, size_t cap)
         host.checks = PyObject_CallMethod(host.rt, "load_checks", "Os",
                                           (PyObject *)host.ctx->checks_code, "checks.py");
     if (host.checks == NULL) {
-        snprintf(msg, cap, "the exercise's checks.py failed to load in the sandbox");
+        /* The exercise's own bug: name the file and what went wrong. */
+        PyObject *type, *value, *tb, *text = NULL; /* new refs */
+        const char *what = NULL;
+
+        PyErr_Fetch(&type, &value, &tb);
+        if (value != NULL)
+            text = PyObject_Str(value);
+        if (text != NULL)
+            what = PyUnicode_AsUTF8(text);
+        snprintf(msg, cap, "%s/checks.py failed to load: %s: %s", host.ctx->ex->dir,
+                 type != NULL ? ((PyTypeObject *)type)->tp_name : "error", what ? what : "?");
+        Py_XDECREF(text);
+        Py_XDECREF(type);
+        Py_XDECREF(value);
+        Py_XDECREF(tb);
         PyErr_Clear();
         return -1;
     }

@@ -2,6 +2,7 @@
 
 import json
 import os
+import shutil
 import tempfile
 import unittest
 
@@ -119,7 +120,6 @@ class VerdictTests(HarnessTest):
     def test_forkserver_pool_cpu_is_counted(self):
         # Pool workers forked by multiprocessing's forkserver are reaped by it,
         # not by the worker: their CPU must still reach children_cpu_ns.
-        import shutil
         with tempfile.TemporaryDirectory() as d:
             ex = os.path.join(d, "mini-pool")
             shutil.copytree(FIXTURES / "exercises" / "mini", ex)
@@ -210,6 +210,17 @@ class BadInputTests(HarnessTest):
             res = run("run", ex, str(SUBS / "empty.py"))
             self.assertEqual(res.rc, 2)
             self.assertIn('checks[3].rules[0].left', res.stderr)
+
+    def test_checks_py_failing_at_load_names_file_and_error(self):
+        with tempfile.TemporaryDirectory() as d:
+            ex = os.path.join(d, "mini")
+            shutil.copytree(FIXTURES / "exercises" / "mini", ex)
+            with open(os.path.join(ex, "checks.py"), "a") as f:
+                f.write("\nundefined_at_load + 1\n")
+            res = run("run", ex, str(FIXTURES / "exercises" / "mini" / "reference.py"))
+            self.assertEqual(res.rc, 2, res.stderr)
+            self.assertIn("checks.py failed to load: NameError", res.stderr)
+            self.assertIn("undefined_at_load", res.stderr)
 
     def test_out_file_written(self):
         with tempfile.TemporaryDirectory() as d:
