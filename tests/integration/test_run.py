@@ -108,6 +108,19 @@ class VerdictTests(HarnessTest):
         res = mini(SUBS / "int_vs_float.py")
         self.assertVerdict(res, "failed", rc=1)
 
+    def test_workers_map_no_network_library(self):
+        # libcurl (and its TLS, SSH, LDAP dependencies) is loaded only when an
+        # LLM is asked, so a worker, a fork of the supervisor, never has it.
+        with tempfile.TemporaryDirectory() as d:
+            sub = os.path.join(d, "maps.py")
+            with open(sub, "w") as f:
+                f.write("import re\n"
+                        "_maps = open('/proc/self/maps').read()\n"
+                        "print('MAPPED', sorted(set(re.findall(r'lib(curl|ssl|gnutls|ssh2|ldap)', _maps))))\n")
+                f.write((FIXTURES / "exercises" / "mini" / "reference.py").read_text())
+            res = mini(sub)
+            self.assertIn("MAPPED []", res.json.get("stdout", ""), res.json.get("stdout"))
+
     def test_whole_run_rss_peak_covers_every_check(self):
         # Each check resets VmHWM; the run's peak must still see the 120 MB one.
         res = mini(SUBS / "rss_120mb.py")
