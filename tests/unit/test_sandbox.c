@@ -23,6 +23,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -406,9 +407,36 @@ Test(sandbox, seccomp_allows_only_unix_sockets)
 
 static int body_new_namespace(void)
 {
-    if (unshare(CLONE_NEWUSER) == 0 || unshare(CLONE_NEWNS) == 0)
+    /* IPC passes the filter (a host's parked worker takes one) but the
+     * kernel refuses it to a worker without privileges. */
+    if (unshare(CLONE_NEWUSER) == 0 || unshare(CLONE_NEWNS) == 0 || unshare(CLONE_NEWIPC) == 0)
         return ESCAPED;
     return CONTAINED;
+}
+
+static int body_pidfd_signal(void)
+{
+    /* A pidfd may be opened (the host waits on its workers' pidfds under the
+     * same filter); signalling or stealing fds through one may not. */
+    int fd = (int)syscall(SYS_pidfd_open, getppid(), 0);
+
+    if (fd < 0)
+        return CONTAINED;
+    if (syscall(SYS_pidfd_send_signal, fd, SIGKILL, NULL, 0) == 0 ||
+        syscall(SYS_pidfd_getfd, fd, 0, 0) >= 0)
+        return ESCAPED;
+    return CONTAINED;
+}
+
+Test(sandbox, seccomp_denies_signals_and_fds_through_pidfds)
+{
+    struct sandbox_policy p = policy();
+    struct sandbox_host *h;
+
+    if (!sandbox_probe()->seccomp)
+        cr_skip_test("seccomp is not available here");
+    h = run(&p, body_pidfd_signal);
+    expect_contained(h);
 }
 
 Test(sandbox, seccomp_denies_new_namespaces)
