@@ -180,6 +180,27 @@ static int map_ids(uid_t uid, gid_t gid)
     return write_file("/proc/self/gid_map", line);
 }
 
+/* Call fn(pid, arg) for each process /proc lists, until it returns
+ * nonzero.  Returns that value, 0 if it never did, -1 if /proc is unreadable. */
+static int for_each_pid(int (*fn)(long pid, void *arg), void *arg)
+{
+    DIR *d = opendir("/proc");
+    struct dirent *e;
+    int r = 0;
+
+    if (d == NULL)
+        return -1;
+    for (e = readdir(d); e != NULL && r == 0; e = readdir(d)) {
+        char *end;
+        long pid = strtol(e->d_name, &end, 10);
+
+        if (*end == '\0' && pid > 0)
+            r = fn(pid, arg);
+    }
+    closedir(d);
+    return r;
+}
+
 /* Run `fn` in a throwaway child; its exit status 0 means the layer works,
  * anything else is an errno value. */
 static int probe_in_child(int (*fn)(void))
@@ -621,21 +642,17 @@ static int filter_in_host;
 
 /* kill() every process of the namespace but PID 1, found in its own /proc:
  * what kill(-1) from PID 1 does. */
+static int kill_unless_init(long pid, void *arg)
+{
+    (void)arg;
+    if (pid > 1)
+        (void)kill((pid_t)pid, SIGKILL);
+    return 0;
+}
+
 static void kill_ns_scan(void)
 {
-    DIR *d = opendir("/proc");
-    struct dirent *e;
-
-    if (d == NULL)
-        return;
-    for (e = readdir(d); e != NULL; e = readdir(d)) {
-        char *end;
-        long pid = strtol(e->d_name, &end, 10);
-
-        if (*end == '\0' && pid > 1)
-            (void)kill((pid_t)pid, SIGKILL);
-    }
-    closedir(d);
+    (void)for_each_pid(kill_unless_init, NULL);
 }
 
 /* Kill every process of the run but the host: from PID 1, kill(-1) reaches
@@ -739,9 +756,9 @@ static int host_wait_worker(pid_t pid, uid_t uid, struct rusage *ru)
     return status;
 }
 
-/* In the new worker: its fds, session, IPC namespace and folder; then the
- * caller's body. */
-static _Noreturn void worker_start(const struct msg_job *job, const int fds[3], int ipc_done)
+/* In the new worker, once its job arrived: its fds, session and folder;
+ * then the caller's body. */
+static _Noreturn void worker_start(const struct msg_job *job, const int fds[3])
 {
     struct sandbox_run run;
     int high[3], devnull;
@@ -759,12 +776,7 @@ static _Noreturn void worker_start(const struct msg_job *job, const int fds[3], 
      * spawn) must not inherit it. */
     (void)fcntl(3, F_SETFD, FD_CLOEXEC);
     close_range(4, ~0U, 0);
-    (void)setsid();
-    (void)prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-    if (getppid() != (hs.pidns ? 1 : hs.self))
-        _exit(RELAY_SETUP_FAILED);
-    if (caps.ipc_namespace && !ipc_done && unshare(CLONE_NEWIPC) != 0)
-        snprintf(child_setup_error, sizeof child_setup_error, "IPC namespace: %s", strerror(errno));
+    (void)setsid(); /* parked_main already tied it to the host's life */
     memset(&run, 0, sizeof run);
     memcpy(run.scratch, job->scratch, sizeof run.scratch);
     run.scratch[sizeof run.scratch - 1] = '\0';
@@ -882,7 +894,7 @@ static struct {
 
 static _Noreturn void parked_main(int sock)
 {
-    int ipc_done = 0, got[3], fds[3];
+    int got[3], fds[3];
     ssize_t n;
 
     /* Not the control socket: the supervisor must see EOF when the host dies. */
@@ -890,13 +902,14 @@ static _Noreturn void parked_main(int sock)
     (void)prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
     if (getppid() != (hs.pidns ? 1 : hs.self))
         _exit(0);
-    if (caps.ipc_namespace && unshare(CLONE_NEWIPC) == 0)
-        ipc_done = 1;
+    /* The run's own IPC namespace; a failure stops the run in sandbox_enter. */
+    if (caps.ipc_namespace && unshare(CLONE_NEWIPC) != 0)
+        snprintf(child_setup_error, sizeof child_setup_error, "IPC namespace: %s", strerror(errno));
     n = recv_job(sock, hs.buf, JOB_MSG_MAX, got);
     if (!is_job(hs.buf, n))
         _exit(0);
     job_fds((const struct msg_job *)hs.buf, got, fds);
-    worker_start((const struct msg_job *)hs.buf, fds, ipc_done);
+    worker_start((const struct msg_job *)hs.buf, fds);
 }
 
 static void host_park(void)
@@ -948,8 +961,9 @@ static pid_t host_unpark(ssize_t n, const int got[3])
     return pid;
 }
 
-/* One run: hand it to the parked worker (or fork one), wait for it, end
- * everything of it, report, and park the next run's worker. */
+/* One run: hand it to the parked worker (parking one first if there is
+ * none), wait for it, end everything of it, report, and park the next
+ * run's worker. */
 static void host_run(ssize_t n, int got[3])
 {
     const struct msg_job *job = (const struct msg_job *)hs.buf;
@@ -963,16 +977,10 @@ static void host_run(ssize_t n, int got[3])
     getrusage(RUSAGE_CHILDREN, &before);
     pid = host_unpark(n, got);
     if (pid < 0) {
-        if (hs.hooks->before_fork != NULL)
-            hs.hooks->before_fork();
-        pid = fork();
-        if (pid == 0) {
-            if (hs.hooks->after_fork_child != NULL)
-                hs.hooks->after_fork_child();
-            worker_start(job, fds, 0);
-        }
-        if (hs.hooks->after_fork_parent != NULL)
-            hs.hooks->after_fork_parent();
+        /* None parked (a fork failed), or it died: the one way to make a
+         * worker, now. */
+        host_park();
+        pid = host_unpark(n, got);
     }
     for (int i = 0; i < 3; i++) {
         if (fds[i] >= 0)
@@ -1486,26 +1494,22 @@ static size_t status_kb(const char *key)
 }
 
 /* Processes of our real uid now (for RLIMIT_NPROC when it counts them all). */
+static int count_if_mine(long pid, void *arg)
+{
+    char path[64];
+    struct stat st;
+
+    snprintf(path, sizeof path, "/proc/%ld", pid);
+    if (stat(path, &st) == 0 && st.st_uid == getuid())
+        (*(unsigned *)arg)++;
+    return 0;
+}
+
 static unsigned count_own_processes(void)
 {
-    DIR *d = opendir("/proc");
-    struct dirent *e;
     unsigned count = 0;
-    uid_t me = getuid();
 
-    if (d == NULL)
-        return 0;
-    for (e = readdir(d); e != NULL; e = readdir(d)) {
-        char path[300];
-        struct stat st;
-
-        if (e->d_name[0] < '0' || e->d_name[0] > '9')
-            continue;
-        snprintf(path, sizeof path, "/proc/%s", e->d_name);
-        if (stat(path, &st) == 0 && st.st_uid == me)
-            count++;
-    }
-    closedir(d);
+    (void)for_each_pid(count_if_mine, &count);
     return count;
 }
 
@@ -2180,38 +2184,33 @@ int sandbox_confined(void)
 
 /* ---- killing what a run left, without a PID namespace ---- */
 
-/* Kill every process running as `uid`: a helper with that uid calls kill(-1),
- * which reaches exactly those processes, until none is left. */
-/* 1 when some process running as `uid`, other than the caller, is not a
- * zombie (from /proc). */
-static int uid_has_live_process(uid_t uid)
+/* 1 if `pid` is not the caller, not a zombie, and runs as *(uid_t *)arg. */
+static int live_as_uid(long pid, void *arg)
 {
-    DIR *d = opendir("/proc");
-    struct dirent *e;
-    int live = 0;
+    char path[64], buf[1024];
+    const char *state, *uidline;
 
-    if (d == NULL)
-        return 1;
-    for (e = readdir(d); e != NULL && !live; e = readdir(d)) {
-        char path[64], buf[1024];
-        const char *state, *uidline;
-
-        if (e->d_name[0] < '0' || e->d_name[0] > '9' || strtol(e->d_name, NULL, 10) == getpid())
-            continue;
-        snprintf(path, sizeof path, "/proc/%s/status", e->d_name);
-        if (fileio_read_small(path, buf, sizeof buf) < 0)
-            continue;
-        state = strstr(buf, "\nState:\t");
-        uidline = strstr(buf, "\nUid:\t");
-        if (state == NULL || uidline == NULL)
-            continue;
-        if (strtoul(uidline + 6, NULL, 10) == (unsigned long)uid && state[8] != 'Z')
-            live = 1;
-    }
-    closedir(d);
-    return live;
+    if (pid == (long)getpid())
+        return 0;
+    snprintf(path, sizeof path, "/proc/%ld/status", pid);
+    if (fileio_read_small(path, buf, sizeof buf) < 0)
+        return 0;
+    state = strstr(buf, "\nState:\t");
+    uidline = strstr(buf, "\nUid:\t");
+    if (state == NULL || uidline == NULL)
+        return 0;
+    return strtoul(uidline + 6, NULL, 10) == (unsigned long)*(uid_t *)arg && state[8] != 'Z';
 }
 
+/* 1 when some process running as `uid`, other than the caller, is not a
+ * zombie (from /proc; 1 when /proc cannot tell). */
+static int uid_has_live_process(uid_t uid)
+{
+    return for_each_pid(live_as_uid, &uid) != 0;
+}
+
+/* Kill every process running as `uid`: a helper with that uid calls kill(-1),
+ * which reaches exactly those processes, until none is left. */
 static void kill_uid(uid_t uid)
 {
     pid_t pid = fork();
@@ -2255,32 +2254,34 @@ static pid_t parent_of(pid_t pid)
 /* Without a PID namespace: the worker is a subreaper, so every process of
  * the run is its descendant; kill them (before the worker) until none is
  * left.  A process about to fork cannot, once SIGKILL is pending. */
+struct descendants {
+    pid_t root;
+    int found;
+};
+
+static int kill_if_descendant(long pid, void *arg)
+{
+    struct descendants *k = arg;
+    pid_t up;
+    int depth = 0;
+
+    if (pid <= 1 || pid == k->root)
+        return 0;
+    for (up = parent_of((pid_t)pid); up > 1 && up != k->root && depth < 64; depth++)
+        up = parent_of(up);
+    if (up == k->root) {
+        (void)kill((pid_t)pid, SIGKILL);
+        k->found = 1;
+    }
+    return 0;
+}
+
 static void kill_descendants(pid_t root)
 {
     for (int round = 0; round < 100; round++) {
-        DIR *d = opendir("/proc");
-        struct dirent *e;
-        int found = 0;
+        struct descendants k = {root, 0};
 
-        if (d == NULL)
-            return;
-        for (e = readdir(d); e != NULL; e = readdir(d)) {
-            char *end;
-            long pid = strtol(e->d_name, &end, 10);
-            pid_t up;
-            int depth = 0;
-
-            if (*end != '\0' || pid <= 1 || pid == root)
-                continue;
-            for (up = parent_of((pid_t)pid); up > 1 && up != root && depth < 64; depth++)
-                up = parent_of(up);
-            if (up == root) {
-                (void)kill((pid_t)pid, SIGKILL);
-                found = 1;
-            }
-        }
-        closedir(d);
-        if (!found)
+        if (for_each_pid(kill_if_descendant, &k) < 0 || !k.found)
             return;
         usleep(1000);
     }
