@@ -14,16 +14,6 @@
 
 #define BENCH_MAX_RUNS 100000
 
-/* CPU of this process (RUSAGE_SELF) or of its reaped descendants. */
-static int64_t cpu_ns(int who)
-{
-    struct rusage ru;
-
-    getrusage(who, &ru);
-    return ((int64_t)ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000000LL +
-           ((int64_t)ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000LL;
-}
-
 static int cmp_i64(const void *a, const void *b)
 {
     int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
@@ -56,7 +46,7 @@ int cmd_bench_main(int argc, char **argv)
         ph_errf(&err, PH_ENOMEM, "out of memory");
         goto fail;
     }
-    self0 = cpu_ns(RUSAGE_SELF);
+    self0 = measure_rusage_cpu_ns(RUSAGE_SELF);
     memset(&spec, 0, sizeof spec);
     spec.ex = ex;
     spec.role = WORKER_CANDIDATE;
@@ -77,7 +67,7 @@ int cmd_bench_main(int argc, char **argv)
         }
         worker_result_cleanup(&res);
     }
-    self_cpu = cpu_ns(RUSAGE_SELF) - self0;
+    self_cpu = measure_rusage_cpu_ns(RUSAGE_SELF) - self0;
     first = times[0]; /* includes starting the exercise's sandbox host */
     qsort(times, (size_t)n, sizeof *times, cmp_i64);
     /* The host and its workers are counted once reaped: stop it first. */
@@ -87,7 +77,7 @@ int cmd_bench_main(int argc, char **argv)
            "\"sandbox_cpu_ns\": %lld}\n",
            n, (long long)startup, (long long)first, (long long)(total / n), (long long)times[n / 2],
            (long long)times[0], (long long)(self_cpu / n),
-           (long long)(cpu_ns(RUSAGE_CHILDREN) / n));
+           (long long)(measure_rusage_cpu_ns(RUSAGE_CHILDREN) / n));
     status = CLI_EXIT_OK;
     goto out;
 fail:

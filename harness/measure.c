@@ -530,14 +530,19 @@ int64_t measure_cpu_ns(void)
     return clock_ns(CLOCK_PROCESS_CPUTIME_ID);
 }
 
-static int64_t children_cpu_ns(void)
+int64_t measure_rusage_cpu_ns(int who)
 {
     struct rusage ru;
 
-    if (getrusage(RUSAGE_CHILDREN, &ru) != 0)
+    if (getrusage(who, &ru) != 0)
         return 0;
     return ((int64_t)ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000000LL +
            ((int64_t)ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000LL;
+}
+
+static int64_t children_cpu_ns(void)
+{
+    return measure_rusage_cpu_ns(RUSAGE_CHILDREN);
 }
 
 /*

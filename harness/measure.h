@@ -66,6 +66,9 @@ int64_t measure_py_allocs(void);
 
 int64_t measure_now_ns(void); /* CLOCK_MONOTONIC */
 int64_t measure_cpu_ns(void); /* CLOCK_PROCESS_CPUTIME_ID */
+/* User plus system CPU from getrusage(`who`): RUSAGE_SELF or RUSAGE_CHILDREN
+ * (the reaped descendants); 0 if it fails. */
+int64_t measure_rusage_cpu_ns(int who);
 
 /* VmRSS / VmHWM of this process in bytes from /proc/self/status; -1 if unreadable. */
 int64_t measure_rss_bytes(void);

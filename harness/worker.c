@@ -466,16 +466,14 @@ static enum ph_rc copy_module(const struct worker_spec *spec, const char *scratc
 }
 
 /*
- * The host kept between runs: one per exercise load, so that a run costs a
- * fork and not a new set of namespaces.  A different exercise (or a dead
- * host) gets a new one.
+ * The host kept between runs: one per exercise load (exercise.serial, which
+ * no other load shares), so that a run costs a fork and not a new set of
+ * namespaces.  A different exercise (or a dead host) gets a new one.
  */
 static struct {
     struct sandbox_host *h;
-    const struct exercise *ex;
-    unsigned long ex_serial;
+    unsigned long ex_serial; /* of the exercise the host serves; 0: none */
     struct sandbox_policy pol;
-    struct sandbox_hooks hooks;
     struct worker_host_ctx ctx;
     char root[PATH_MAX];
     int registered;
@@ -485,7 +483,7 @@ void worker_shutdown(void)
 {
     sandbox_host_stop(pool.h);
     pool.h = NULL;
-    pool.ex = NULL;
+    pool.ex_serial = 0;
     if (pool.ctx.preload != NULL && Py_IsInitialized())
         Py_DECREF((PyObject *)pool.ctx.preload);
     pool.ctx.preload = NULL;
@@ -543,14 +541,23 @@ out:
     return names;
 }
 
+/* How the hosts fork, prepare and run workers: the same for every exercise. */
+static const struct sandbox_hooks hooks = {
+    .before_fork = before_fork,
+    .after_fork_parent = after_fork_parent,
+    .after_fork_child = after_fork_child,
+    .host_init = worker_child_host_init,
+    .body = worker_child_body,
+    .arg = &pool.ctx,
+};
+
 static enum ph_rc host_for(const struct exercise *ex, struct ph_err *err)
 {
     const char *tmp = getenv("TMPDIR");
     char cpath[PATH_MAX];
     void *checks_code;
 
-    if (pool.h != NULL && pool.ex == ex && pool.ex_serial == ex->serial &&
-        sandbox_host_alive(pool.h))
+    if (pool.h != NULL && pool.ex_serial == ex->serial && sandbox_host_alive(pool.h))
         return PH_OK;
     worker_shutdown();
     if (!pool.registered) {
@@ -582,20 +589,12 @@ static enum ph_rc host_for(const struct exercise *ex, struct ph_err *err)
     pool.ctx.ex = ex;
     pool.ctx.checks_code = checks_code;
     pool.ctx.preload = exercise_preloads(ex);
-    memset(&pool.hooks, 0, sizeof pool.hooks);
-    pool.hooks.before_fork = before_fork;
-    pool.hooks.after_fork_parent = after_fork_parent;
-    pool.hooks.after_fork_child = after_fork_child;
-    pool.hooks.host_init = worker_child_host_init;
-    pool.hooks.body = worker_child_body;
-    pool.hooks.arg = &pool.ctx;
     fflush(stdout);
     fflush(stderr);
-    if (sandbox_host_start(&pool.pol, &pool.hooks, &pool.h, err) != PH_OK) {
+    if (sandbox_host_start(&pool.pol, &hooks, &pool.h, err) != PH_OK) {
         worker_shutdown();
         return err->rc;
     }
-    pool.ex = ex;
     pool.ex_serial = ex->serial;
     return PH_OK;
 }

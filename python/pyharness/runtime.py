@@ -45,8 +45,14 @@ def scrub_environ(keep: dict[str, str]) -> None:
     posix.environ.clear()
     os.environ._data.clear()  # type: ignore[attr-defined]
     for key, value in keep.items():
-        posix.environ[key.encode()] = value.encode()
-        os.environ._data[os.environ.encodekey(key)] = os.environ.encodevalue(value)  # type: ignore[attr-defined]
+        _put_environ(key, value)
+
+
+def _put_environ(key: str, value: str) -> None:
+    """Set `key` in both copies without putenv(): C's environment is the
+    host's business (worker_child.c sets it)."""
+    posix.environ[key.encode()] = value.encode()
+    os.environ._data[os.environ.encodekey(key)] = os.environ.encodevalue(value)  # type: ignore[attr-defined]
 
 
 # Modules that a package loads only when first used, often inside code that
@@ -99,8 +105,7 @@ def exercise_imports(paths: list[str]) -> list[str]:
 def set_run_folder(path: str) -> None:
     """Point HOME and TMPDIR at the run's own folder (os.environ and posix)."""
     for key in ("HOME", "TMPDIR"):
-        posix.environ[key.encode()] = path.encode()
-        os.environ._data[os.environ.encodekey(key)] = os.environ.encodevalue(path)  # type: ignore[attr-defined]
+        _put_environ(key, path)
 
 
 def load_checks(source: str | CodeType, filename: str) -> dict[str, Callable[..., Any]]:
