@@ -919,14 +919,23 @@ out:
     Py_XDECREF(os);
 }
 
+static int prepared;
+
+void sandbox_audit_prepare(void)
+{
+    if (!Py_IsInitialized())
+        return;
+    in_hook = 1;
+    find_stdlib();
+    sync_environ();
+    in_hook = 0;
+    prepared = 1;
+}
+
 void sandbox_audit_arm(const struct sandbox_policy *p)
 {
-    if (Py_IsInitialized()) {
-        in_hook = 1;
-        find_stdlib();
-        sync_environ();
-        in_hook = 0;
-    }
+    if (!prepared)
+        sandbox_audit_prepare();
     if (pol.armed)
         return; /* irreversible, and never widened */
     if (p == NULL)

@@ -16,10 +16,18 @@
 void sandbox_audit_install(void);
 
 /*
+ * What arming needs from Python: the standard library's folder, and
+ * posix.environ stripped of anything the C environment no longer has.  A
+ * sandbox host calls it once, with its environment final, so that its
+ * workers arm without running Python; sandbox_audit_arm() calls it if
+ * nobody did.
+ */
+void sandbox_audit_prepare(void);
+
+/*
  * Turn the policy on; irreversible and never widened by a later call.  `p` is
  * borrowed (strings are copied); NULL reads it from the SANDBOX_ENV_*
- * variables (child mode).  Also drops from posix.environ anything the C
- * environment no longer has.
+ * variables (child mode).
  */
 void sandbox_audit_arm(const struct sandbox_policy *p);
 

@@ -13,6 +13,7 @@
 #include <limits.h>
 #include <math.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,9 +21,11 @@
 #include <unistd.h>
 
 #include "embed.h"
+#include "engine.h"
 #include "exercise.h"
 #include "fileio.h"
 #include "measure.h"
+#include "paths.h"
 #include "proto.h"
 #include "sandbox.h"
 #include "sandbox_audit.h"
@@ -78,23 +81,34 @@ struct worker_child_args {
     const char *nonce;
 };
 
-/* Prepared once per host, before any run (worker_child_host_init). */
+/*
+ * Prepared once per host, before any run (worker_child_host_init), so that a
+ * worker runs as little Python as it can before the submission: each Python
+ * function a worker runs for the first time writes to pages it shares with
+ * the host (reference counts, specialised bytecode), and every such page is
+ * a copy-on-write fault in every run.  All references are owned.
+ */
 static struct {
     const struct worker_host_ctx *ctx;
     PyObject *rt;       /* pyharness.runtime */
     PyObject *describe; /* runtime.describe_exception */
-    PyObject *harness;  /* pyharness.harness.Harness */
+    PyObject *missing;  /* runtime.missing_names */
     PyObject *checks;   /* dict name -> function */
+    PyObject *h;        /* the Harness object; each worker sets its fields */
+    PyObject *sub;      /* runtime.submission_module(), its spec and loader */
+    PyObject *sub_spec;
+    PyObject *sub_loader;
+    PyObject *environ[2]; /* posix.environ and os.environ._data (bytes -> bytes) */
 } host;
 
+/* One run, in its worker.  The PyObject pointers borrow the host's. */
 struct child {
     const struct worker_child_args *a;
-    PyObject *rt;       /* pyharness.runtime, new ref */
-    PyObject *describe; /* runtime.describe_exception, bound before submission code; new ref */
+    PyObject *describe; /* runtime.describe_exception, bound before submission code */
     int violation_reported;
-    PyObject *checks; /* dict name -> function, new ref */
-    PyObject *h;      /* the Harness object, new ref */
-    PyObject *sub;    /* the submission module, new ref */
+    PyObject *checks; /* dict name -> function */
+    PyObject *h;      /* the Harness object */
+    PyObject *sub;    /* the submission module, once its code ran */
 };
 
 static _Noreturn void die(const char *what)
@@ -373,17 +387,25 @@ static int scrub_environment(const char *home)
     return r != NULL ? 0 : -1;
 }
 
-/* HOME and TMPDIR of the run, in C and in Python's os.environ. */
+/* HOME and TMPDIR of the run, in C and in both of Python's copies of the
+ * environment (posix.environ and os.environ._data map bytes to bytes). */
 static void enter_run_folder(const char *scratch)
 {
-    PyObject *r; /* new ref */
+    static const char *const keys[] = {"HOME", "TMPDIR"};
+    PyObject *value = PyBytes_FromString(scratch); /* new ref */
 
-    setenv("HOME", scratch, 1);
-    setenv("TMPDIR", scratch, 1);
-    r = PyObject_CallMethod(host.rt, "set_run_folder", "s", scratch);
-    if (r == NULL)
-        die("cannot set the run's folder in the environment");
-    Py_DECREF(r);
+    if (value == NULL)
+        die("out of memory");
+    for (size_t i = 0; i < 2; i++) {
+        PyObject *key = PyBytes_FromString(keys[i]); /* new ref */
+
+        if (key == NULL || PyDict_SetItem(host.environ[0], key, value) != 0 ||
+            PyDict_SetItem(host.environ[1], key, value) != 0)
+            die("cannot set the run's folder in the environment");
+        Py_DECREF(key);
+        setenv(keys[i], scratch, 1);
+    }
+    Py_DECREF(value);
 }
 
 static PyObject *params_object(const cJSON *params)
@@ -564,6 +586,79 @@ static int call_for_effect(const char *module, const char *fn)
     return 0;
 }
 
+/* An attribute of the object an attribute of `o` names: o.a.b; new ref. */
+static PyObject *attr2(PyObject *o, const char *a, const char *b)
+{
+    PyObject *mid = o != NULL ? PyObject_GetAttrString(o, a) : NULL; /* new ref */
+    PyObject *res = mid != NULL ? PyObject_GetAttrString(mid, b) : NULL;
+
+    Py_XDECREF(mid);
+    return res;
+}
+
+/* What every run uses and can be made before any: the Harness object, the
+ * submission's module, the environment's dicts.  0, or -1 with a Python
+ * error set. */
+static int prepare_runs(void)
+{
+    PyObject *mod, *cls = NULL, *params; /* new refs */
+
+    if (host.describe == NULL)
+        return -1;
+    host.missing = PyObject_GetAttrString(host.rt, "missing_names");
+    mod = PyImport_ImportModule("pyharness.harness");
+    if (mod != NULL)
+        cls = PyObject_GetAttrString(mod, "Harness");
+    Py_XDECREF(mod);
+    params = PyDict_New();
+    if (cls != NULL && params != NULL)
+        host.h = PyObject_CallFunction(cls, "ssO", host.ctx->ex->dir, "cand", params);
+    Py_XDECREF(cls);
+    Py_XDECREF(params);
+    host.sub = PyObject_CallMethod(host.rt, "submission_module", NULL);
+    host.sub_spec = host.sub != NULL ? PyObject_GetAttrString(host.sub, "__spec__") : NULL;
+    host.sub_loader =
+        host.sub_spec != NULL ? PyObject_GetAttrString(host.sub_spec, "loader") : NULL;
+    host.environ[0] = PyObject_GetAttrString(PyImport_AddModule("posix"), "environ");
+    host.environ[1] = attr2(PyImport_AddModule("os"), "environ", "_data");
+    if (host.missing == NULL || host.h == NULL || host.sub_loader == NULL ||
+        host.environ[0] == NULL || host.environ[1] == NULL)
+        return -1;
+    if (!PyDict_Check(host.environ[0]) || !PyDict_Check(host.environ[1])) {
+        PyErr_SetString(PyExc_TypeError, "the environment is not held in dicts");
+        return -1;
+    }
+    sandbox_audit_prepare();
+    return 0;
+}
+
+/* Write "<what>: <type>: <message>" of the current Python error into msg
+ * and clear it; returns -1. */
+static int python_error(char *msg, size_t cap, const char *fmt, ...)
+{
+    PyObject *type, *value, *tb, *text = NULL; /* new refs */
+    const char *what = NULL;
+    char head[512];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(head, sizeof head, fmt, ap);
+    va_end(ap);
+    PyErr_Fetch(&type, &value, &tb);
+    if (value != NULL)
+        text = PyObject_Str(value);
+    if (text != NULL)
+        what = PyUnicode_AsUTF8(text);
+    snprintf(msg, cap, "%s: %s: %s", head, type != NULL ? ((PyTypeObject *)type)->tp_name : "error",
+             what ? what : "?");
+    Py_XDECREF(text);
+    Py_XDECREF(type);
+    Py_XDECREF(value);
+    Py_XDECREF(tb);
+    PyErr_Clear();
+    return -1;
+}
+
 int worker_child_host_init(void *arg, char *msg, size_t cap)
 {
     PyObject *modules = PyImport_GetModuleDict(); /* borrowed */
@@ -575,35 +670,16 @@ int worker_child_host_init(void *arg, char *msg, size_t cap)
     host.rt = PyImport_ImportModule("pyharness.runtime");
     if (host.rt != NULL)
         host.describe = PyObject_GetAttrString(host.rt, "describe_exception");
-    if (host.describe != NULL && scrub_environment(host.ctx->ex->dir) == 0) {
-        PyObject *m = PyImport_ImportModule("pyharness.harness"); /* new ref */
-
-        if (m != NULL)
-            host.harness = PyObject_GetAttrString(m, "Harness");
-        Py_XDECREF(m);
-    }
-    if (host.harness != NULL)
-        host.checks = PyObject_CallMethod(host.rt, "load_checks", "Os",
-                                          (PyObject *)host.ctx->checks_code, "checks.py");
-    if (host.checks == NULL) {
-        /* The exercise's own bug: name the file and what went wrong. */
-        PyObject *type, *value, *tb, *text = NULL; /* new refs */
-        const char *what = NULL;
-
-        PyErr_Fetch(&type, &value, &tb);
-        if (value != NULL)
-            text = PyObject_Str(value);
-        if (text != NULL)
-            what = PyUnicode_AsUTF8(text);
-        snprintf(msg, cap, "%s/checks.py failed to load: %s: %s", host.ctx->ex->dir,
-                 type != NULL ? ((PyTypeObject *)type)->tp_name : "error", what ? what : "?");
-        Py_XDECREF(text);
-        Py_XDECREF(type);
-        Py_XDECREF(value);
-        Py_XDECREF(tb);
-        PyErr_Clear();
-        return -1;
-    }
+    if (host.describe != NULL && scrub_environment(host.ctx->ex->dir) != 0)
+        Py_CLEAR(host.describe);
+    if (prepare_runs() != 0)
+        return python_error(msg, cap, "the runtime failed to load (python/ is %s)",
+                            paths_python_dir());
+    host.checks = PyObject_CallMethod(host.rt, "load_checks", "Os",
+                                      (PyObject *)host.ctx->checks_code, "checks.py");
+    /* The exercise's own bug: name the file and what went wrong. */
+    if (host.checks == NULL)
+        return python_error(msg, cap, "%s/checks.py failed to load", host.ctx->ex->dir);
     /* h.run_async and h.client bind asyncio now, before any submission. */
     if (PyDict_GetItemString(modules, "asyncio") != NULL &&
         call_for_effect("pyharness.harness", "bind_asyncio") != 0) {
@@ -617,23 +693,25 @@ int worker_child_host_init(void *arg, char *msg, size_t cap)
     return 0;
 }
 
+/* Point the host's Harness object at this run (its slots, set from C). */
+static void set_harness_field(PyObject *h, const char *name, PyObject *value)
+{
+    if (value == NULL || PyObject_SetAttrString(h, name, value) != 0)
+        die("cannot set up the check harness");
+    Py_DECREF(value);
+}
+
 static void setup(struct child *c)
 {
     const struct worker_spec *spec = &c->a->spec;
-    PyObject *params = NULL; /* new ref */
 
-    c->rt = host.rt;
     c->describe = host.describe;
     c->checks = host.checks;
+    c->h = host.h;
     enter_run_folder(c->a->scratch);
-    params = params_object(spec->params);
-    if (params == NULL)
-        die("bad check parameters");
-    c->h = PyObject_CallFunction(host.harness, "ssO", c->a->scratch, worker_role_name(spec->role),
-                                 params);
-    Py_DECREF(params);
-    if (c->h == NULL)
-        die("cannot create the check harness");
+    set_harness_field(c->h, "scratch", PyUnicode_FromString(c->a->scratch));
+    set_harness_field(c->h, "role", PyUnicode_FromString(worker_role_name(spec->role)));
+    set_harness_field(c->h, "params", params_object(spec->params));
 }
 
 static void confine(struct child *c)
@@ -651,22 +729,110 @@ static void confine(struct child *c)
     measure_set_run_namespace(getppid() == 1);
 }
 
+/* Put `folder` first on sys.path unless it is there already; 0 or -1. */
+static int path_first(PyObject *folder)
+{
+    PyObject *path = PySys_GetObject("path"); /* borrowed */
+    int has;
+
+    if (path == NULL || !PyList_Check(path)) {
+        PyErr_SetString(PyExc_RuntimeError, "sys.path is not a list");
+        return -1;
+    }
+    has = PySequence_Contains(path, folder);
+    if (has < 0)
+        return -1;
+    return has ? 0 : PyList_Insert(path, 0, folder);
+}
+
+/* The exercise's entry points the module lacks, as runtime.missing_names()'s
+ * error set; 0 if it has them all, -1 on error. */
+static int check_entry_points(PyObject *mod, const char *display)
+{
+    const struct exercise *ex = host.ctx->ex;
+    PyObject *missing = PyList_New(0), *err; /* new refs */
+
+    if (missing == NULL)
+        return -1;
+    for (size_t i = 0; i < ex->nentry; i++) {
+        PyObject *name = PyUnicode_FromString(ex->entry_points[i]); /* new ref */
+
+        if (name == NULL || (!PyObject_HasAttr(mod, name) && PyList_Append(missing, name) != 0)) {
+            Py_XDECREF(name);
+            Py_DECREF(missing);
+            return -1;
+        }
+        Py_DECREF(name);
+    }
+    if (PyList_GET_SIZE(missing) == 0) {
+        Py_DECREF(missing);
+        return 0;
+    }
+    err = PyObject_CallFunction(host.missing, "sO", display, missing);
+    Py_DECREF(missing);
+    if (err != NULL) {
+        PyErr_SetObject((PyObject *)Py_TYPE(err), err);
+        Py_DECREF(err);
+    }
+    return -1;
+}
+
+/*
+ * Run the submission's file as the module `submission` the host made
+ * (runtime.submission_module(), which says what this does and why).  The
+ * code is compiled with the builtin compile() on the file's bytes, as
+ * importlib does.  Returns the module (borrowed from the host), or NULL with
+ * the exception set.
+ */
+static PyObject *load_submission(const struct child *c)
+{
+    const char *path = c->a->module_path;
+    const char *slash = strrchr(path, '/');
+    PyObject *mod = host.sub, *globals = PyModule_GetDict(host.sub);             /* borrowed */
+    PyObject *file = NULL, *folder = NULL, *src = NULL, *code = NULL, *r = NULL; /* new refs */
+    struct ph_err err = {0};
+    char *text = NULL;
+    size_t len = 0;
+    int ok = 0;
+
+    if (fileio_read(path, ENGINE_SUBMISSION_MAX, &text, &len, &err) != PH_OK) {
+        PyErr_SetString(PyExc_OSError, err.msg);
+        return NULL;
+    }
+    file = PyUnicode_DecodeFSDefault(path);
+    folder = slash != NULL ? PyUnicode_DecodeFSDefaultAndSize(path, slash - path) : NULL;
+    src = PyBytes_FromStringAndSize(text, (Py_ssize_t)len);
+    free(text);
+    if (file == NULL || folder == NULL || src == NULL)
+        goto out;
+    if (PyObject_SetAttrString(host.sub_loader, "path", file) != 0 ||
+        PyObject_SetAttrString(host.sub_spec, "origin", file) != 0 ||
+        PyObject_SetAttrString(mod, "__file__", file) != 0 || path_first(folder) != 0)
+        goto out;
+    code = PyObject_CallFunction(PyDict_GetItemString(PyEval_GetBuiltins(), "compile"), "OOsii",
+                                 src, file, "exec", 0, 1);
+    if (code == NULL || PyDict_SetItemString(PyImport_GetModuleDict(), "submission", mod) != 0)
+        goto out;
+    if (PyDict_GetItemString(globals, "__builtins__") == NULL &&
+        PyDict_SetItemString(globals, "__builtins__", PyEval_GetBuiltins()) != 0)
+        goto out;
+    r = PyEval_EvalCode(code, globals, globals);
+    ok = r != NULL && check_entry_points(mod, c->a->spec.display_name ? c->a->spec.display_name
+                                                                      : "submission.py") == 0;
+out:
+    Py_XDECREF(r);
+    Py_XDECREF(code);
+    Py_XDECREF(src);
+    Py_XDECREF(folder);
+    Py_XDECREF(file);
+    return ok ? mod : NULL;
+}
+
 static int import_submission(struct child *c)
 {
-    const struct exercise *ex = c->a->spec.ex;
-    PyObject *names = NULL; /* new ref */
     cJSON *f = new_frame(c, "import");
-    size_t i;
 
-    names = PyList_New((Py_ssize_t)ex->nentry);
-    if (names == NULL)
-        die("out of memory");
-    for (i = 0; i < ex->nentry; i++)
-        PyList_SET_ITEM(names, (Py_ssize_t)i, PyUnicode_FromString(ex->entry_points[i]));
-    c->sub = PyObject_CallMethod(
-        c->rt, "load_submission", "ssO", c->a->module_path,
-        c->a->spec.display_name ? c->a->spec.display_name : "submission.py", names);
-    Py_DECREF(names);
+    c->sub = load_submission(c);
     if (c->sub == NULL) {
         cJSON_AddStringToObject(f, "status", "error");
         cJSON_AddItemToObject(f, "error", take_exception(c));

@@ -23,9 +23,9 @@ __all__ = [
     "describe_exception",
     "exercise_imports",
     "load_checks",
-    "load_submission",
+    "missing_names",
     "scrub_environ",
-    "set_run_folder",
+    "submission_module",
 ]
 
 MESSAGE_MAX = 600
@@ -102,12 +102,6 @@ def exercise_imports(paths: list[str]) -> list[str]:
     return found
 
 
-def set_run_folder(path: str) -> None:
-    """Point HOME and TMPDIR at the run's own folder (os.environ and posix)."""
-    for key in ("HOME", "TMPDIR"):
-        _put_environ(key, path)
-
-
 def load_checks(source: str | CodeType, filename: str) -> dict[str, Callable[..., Any]]:
     """Execute checks.py (source, or code the host compiled once) and return
     its `check_<name>` functions by name."""
@@ -128,32 +122,30 @@ def load_checks(source: str | CodeType, filename: str) -> dict[str, Callable[...
     }
 
 
-def load_submission(path: str, display_name: str, entry_points: list[str]) -> ModuleType:
-    """Import the file at `path` as the module `submission` and check its names.
+def submission_module() -> ModuleType:
+    """An empty module `submission`, with the spec and loader importlib's
+    SourceFileLoader gives a file.
 
-    What importlib's SourceFileLoader does, without the finder machinery the
-    worker would otherwise walk on every run: the module gets the same spec,
-    loader, __file__ and code (compiled from bytes, so a coding line and a
-    BOM are honoured), and sys.path holds its folder, so a multiprocessing
-    child that unpickles `submission.f` imports the same file.
+    The sandbox host makes it once, before any run, so that workers run no
+    import machinery: each worker points the module, its spec and its loader
+    at its own copy of the file (`__file__`, `__spec__.origin`,
+    `__loader__.path`), puts the file's folder first on sys.path, registers
+    the module in sys.modules, and runs the code compiled from the file's
+    bytes (so a coding line and a BOM are honoured) in it; then it checks
+    that the exercise's entry points exist (worker_child.c).
     """
-    folder = os.path.dirname(path)
-    if folder not in sys.path:
-        sys.path.insert(0, folder)
-    loader = importlib.machinery.SourceFileLoader("submission", path)
-    spec = importlib.machinery.ModuleSpec("submission", loader, origin=path)
+    loader = importlib.machinery.SourceFileLoader("submission", "submission.py")
+    spec = importlib.machinery.ModuleSpec("submission", loader, origin="submission.py")
     spec.has_location = True
     module = importlib.util.module_from_spec(spec)
-    with io.open_code(path) as f:
-        source = f.read()
-    code = compile(source, path, "exec", dont_inherit=True)
-    sys.modules["submission"] = module
-    exec(code, module.__dict__)
-    missing = [name for name in entry_points if not hasattr(module, name)]
-    if missing:
-        names = ", ".join(missing)
-        raise SubmissionError(f"{display_name} does not define {names}")
+    # Bytecode is never cached for a submission: no __cached__ to keep right.
+    module.__dict__.pop("__cached__", None)
     return module
+
+
+def missing_names(display_name: str, names: list[str]) -> SubmissionError:
+    """The error for a submission that lacks some of the exercise's entry points."""
+    return SubmissionError(f"{display_name} does not define {', '.join(names)}")
 
 
 def _safe_str(exc: BaseException) -> str:

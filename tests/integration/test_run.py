@@ -176,6 +176,21 @@ class BadInputTests(HarnessTest):
         self.assertVerdict(res, "error", rc=1)
         self.assertIn("not valid UTF-8", res.json["detail"])
 
+    def test_null_byte(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "nul.py")
+            with open(path, "wb") as f:
+                f.write(b"def add(a, b):\n    return a + b\n\0\n")
+            res = mini(path)
+        self.assertVerdict(res, "error", rc=1)
+        self.assertIn("null bytes", res.json["detail"])
+
+    def test_coding_line_is_honoured(self):
+        self.assertVerdict(mini(SUBS / "cookie_latin1.py"), "passed", rc=0)
+
+    def test_module_is_what_an_import_makes(self):
+        self.assertVerdict(mini(SUBS / "module_identity.py"), "passed", rc=0)
+
     def test_empty_file(self):
         res = mini(SUBS / "empty.py")
         self.assertVerdict(res, "error", rc=1)

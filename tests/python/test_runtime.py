@@ -2,7 +2,8 @@
 
 What they prove: checks keep their own builtins whatever a submission does
 to the builtins module later; tracebacks show only the submission's frames;
-a submission missing a required name is refused at import; both of Python's
+the module a submission runs in is named and specified as an import would
+make it; both of Python's
 copies of the environment are replaced.
 """
 
@@ -37,38 +38,21 @@ class LoadChecksTests(unittest.TestCase):
         self.assertEqual(runtime.load_checks(code, "checks.py")["z"](None, None), "z")
 
 
-class LoadSubmissionTests(unittest.TestCase):
-    def write(self, text):
-        d = tempfile.mkdtemp()
-        path = os.path.join(d, "submission.py")
-        with open(path, "w") as f:
-            f.write(textwrap.dedent(text))
-        return path
-
-    def test_missing_names_are_refused(self):
-        path = self.write("def a():\n    pass\n")
-        with self.assertRaises(runtime.SubmissionError) as cm:
-            runtime.load_submission(path, "sol.py", ["a", "b", "c"])
-        self.assertEqual(str(cm.exception), "sol.py does not define b, c")
-
-    def test_loads_as_module_submission(self):
-        path = self.write("X = 5\ndef a():\n    return X\n")
-        mod = runtime.load_submission(path, "sol.py", ["a"])
+class SubmissionModuleTests(unittest.TestCase):
+    def test_empty_module_with_spec_and_loader(self):
+        mod = runtime.submission_module()
         self.assertEqual(mod.__name__, "submission")
-        self.assertEqual(mod.a(), 5)
+        self.assertEqual(mod.__spec__.name, "submission")
+        self.assertIs(mod.__loader__, mod.__spec__.loader)
+        self.assertTrue(mod.__spec__.has_location)
+        self.assertNotIn("__cached__", vars(mod))
+        self.assertEqual(set(vars(mod)) - {"__name__", "__doc__", "__package__", "__loader__",
+                                           "__spec__", "__file__"}, set())
 
-
-class LoadSubmissionDetailsTests(unittest.TestCase):
-    def test_coding_cookie_spec_and_file(self):
-        with tempfile.TemporaryDirectory() as d:
-            path = os.path.join(d, "submission.py")
-            with open(path, "wb") as f:
-                f.write("# -*- coding: latin-1 -*-\nname = 'caf\xe9'\n".encode("latin-1"))
-            mod = runtime.load_submission(path, "sol.py", ["name"])
-            self.assertEqual(mod.name, "caf\xe9")
-            self.assertEqual(mod.__file__, path)
-            self.assertEqual(mod.__spec__.origin, path)
-            self.assertEqual(mod.__name__, "submission")
+    def test_missing_names_message(self):
+        err = runtime.missing_names("sol.py", ["b", "c"])
+        self.assertIsInstance(err, runtime.SubmissionError)
+        self.assertEqual(str(err), "sol.py does not define b, c")
 
 
 class ExerciseImportsTests(unittest.TestCase):
@@ -103,13 +87,11 @@ class ExerciseImportsTests(unittest.TestCase):
 
 class DescribeExceptionTests(unittest.TestCase):
     def test_only_submission_frames(self):
-        d = tempfile.mkdtemp()
-        path = os.path.join(d, "submission.py")
-        with open(path, "w") as f:
-            f.write("def boom():\n    raise KeyError('k')\n")
-        mod = runtime.load_submission(path, "mine.py", ["boom"])
+        namespace = {}
+        exec(compile("def boom():\n    raise KeyError('k')\n", "/tmp/x/submission.py", "exec"),
+             namespace)
         try:
-            mod.boom()
+            namespace["boom"]()
         except KeyError as exc:
             desc = runtime.describe_exception(exc, "mine.py")
         self.assertEqual(desc["type"], "KeyError")
