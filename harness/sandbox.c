@@ -99,6 +99,8 @@ static int caps_ready;
 /* Set in the worker when setting up its run failed after the fork:
  * sandbox_enter reports it, so the run fails closed before candidate code. */
 static char child_setup_error[256];
+/* Set in a parked worker once its rlimits are in place. */
+static int limits_applied;
 
 static int sys_pidfd_open(pid_t pid)
 {
@@ -416,6 +418,20 @@ const char *sandbox_layers_string(void)
 }
 
 static enum ph_rc build_view(const struct sandbox_policy *p, struct ph_err *err);
+/* The rlimits of a run, in the order they are set. */
+struct limit {
+    int res;
+    const char *name;
+    struct rlimit rl;
+    int required; /* a failure to set it stops the run */
+};
+struct rlimit_plan {
+    struct limit l[8];
+    size_t n;
+};
+
+static void plan_rlimits(const struct sandbox_policy *p, int shared_uid, struct rlimit_plan *plan);
+static enum ph_rc apply_rlimits(const struct rlimit_plan *plan, struct ph_err *err);
 static void prepare_seccomp(void);
 static enum ph_rc install_seccomp(struct ph_err *err);
 static void kill_descendants(pid_t root);
@@ -605,7 +621,8 @@ static struct {
     int pidns; /* PID 1 of its own namespace */
     const struct sandbox_policy *policy;
     const struct sandbox_hooks *hooks;
-    unsigned char *buf; /* one JOB message */
+    unsigned char *buf;         /* one JOB message */
+    struct rlimit_plan *limits; /* the runs' rlimits (plan_rlimits) */
 } hs;
 
 static void send_end(int fd, uint32_t type, int status, const struct rusage *ru, const char *msg)
@@ -655,6 +672,15 @@ static void kill_ns_scan(void)
     (void)for_each_pid(kill_unless_init, NULL);
 }
 
+/* Whether this process has a child, live or not yet reaped. */
+static int has_children(void)
+{
+    siginfo_t si;
+
+    memset(&si, 0, sizeof si);
+    return waitid(P_ALL, 0, &si, WEXITED | WSTOPPED | WCONTINUED | WNOHANG | WNOWAIT | __WALL) == 0;
+}
+
 /* Kill every process of the run but the host: from PID 1, kill(-1) reaches
  * the whole namespace; without one, the worker's group, the descendants the
  * host adopted as subreaper, and the run's uid. */
@@ -670,7 +696,11 @@ static void host_kill_run(pid_t worker, uid_t uid)
     }
     if (worker > 0)
         (void)kill(-worker, SIGKILL);
-    kill_descendants(getpid());
+    /* What outlives its parent is re-parented to the host (a subreaper) or
+     * leaves its tree for good: with no child left, there is nothing of the
+     * run below the host to look for. */
+    if (has_children())
+        kill_descendants(getpid());
     if (uid != 0)
         kill_uid(uid);
 }
@@ -894,6 +924,7 @@ static struct {
 
 static _Noreturn void parked_main(int sock)
 {
+    struct ph_err err = {0};
     int got[3], fds[3];
     ssize_t n;
 
@@ -905,7 +936,19 @@ static _Noreturn void parked_main(int sock)
     /* The run's own IPC namespace; a failure stops the run in sandbox_enter. */
     if (caps.ipc_namespace && unshare(CLONE_NEWIPC) != 0)
         snprintf(child_setup_error, sizeof child_setup_error, "IPC namespace: %s", strerror(errno));
+    /* The limits depend on the host's policy alone: set now, off the run's
+     * clock (sandbox_enter reports a failure). */
+    if (apply_rlimits(hs.limits, &err) == PH_OK)
+        limits_applied = 1;
+    else if (child_setup_error[0] == '\0')
+        snprintf(child_setup_error, sizeof child_setup_error, "%s", err.msg);
+    {
+    }
     n = recv_job(sock, hs.buf, JOB_MSG_MAX, got);
+    {
+        struct rusage ru_;
+        getrusage(RUSAGE_SELF, &ru_);
+    }
     if (!is_job(hs.buf, n))
         _exit(0);
     job_fds((const struct msg_job *)hs.buf, got, fds);
@@ -921,10 +964,16 @@ static void host_park(void)
         return;
     if (hs.hooks->before_fork != NULL)
         hs.hooks->before_fork();
+    {
+    }
     pid = fork();
     if (pid == 0) {
+        {
+        }
         if (hs.hooks->after_fork_child != NULL)
             hs.hooks->after_fork_child();
+        {
+        }
         close(sv[0]);
         parked_main(sv[1]);
     }
@@ -1020,7 +1069,8 @@ static _Noreturn void host_main(int ctrl)
     if (hs.hooks->after_fork_child != NULL)
         hs.hooks->after_fork_child();
     hs.buf = malloc(JOB_MSG_MAX);
-    if (hs.buf == NULL)
+    hs.limits = malloc(sizeof *hs.limits);
+    if (hs.buf == NULL || hs.limits == NULL)
         fail_start(ctrl, "out of memory");
     if (caps.mount_namespace) {
         struct ph_err err = {0};
@@ -1043,6 +1093,9 @@ static _Noreturn void host_main(int ctrl)
         if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 && install_seccomp(&ferr) == PH_OK)
             filter_in_host = 1;
     }
+    /* The runs' limits, worked out once: the host's own limits and memory
+     * are what each worker starts from. */
+    plan_rlimits(hs.policy, !caps.uid_drop, hs.limits);
     send_end(ctrl, MSG_READY, 0, NULL, NULL);
     host_park();
     for (;;) {
@@ -1471,20 +1524,6 @@ void sandbox_run_abort(struct sandbox_host *h)
 
 /* ---- sandbox_enter: limits ---- */
 
-static int set_limit(int res, rlim_t soft, rlim_t hard)
-{
-    struct rlimit cur, rl = {.rlim_cur = soft, .rlim_max = hard};
-
-    /* Never ask for more than the hard limit we have: that fails as non-root. */
-    if (getrlimit(res, &cur) == 0 && cur.rlim_max != RLIM_INFINITY) {
-        if (rl.rlim_max > cur.rlim_max)
-            rl.rlim_max = cur.rlim_max;
-        if (rl.rlim_cur > rl.rlim_max)
-            rl.rlim_cur = rl.rlim_max;
-    }
-    return setrlimit(res, &rl);
-}
-
 /* A "Key:  <n> kB" line of /proc/self/status, in bytes; 0 if missing. */
 static size_t status_kb(const char *key)
 {
@@ -1513,36 +1552,65 @@ static unsigned count_own_processes(void)
     return count;
 }
 
-static enum ph_rc apply_rlimits(const struct sandbox_policy *p, uid_t run_uid, struct ph_err *err)
+/* `shared_uid`: the run keeps the host's uid (no uid drop). */
+/* One limit of the plan: what setrlimit() gets, clamped to the hard limit
+ * in force (asking for more fails as non-root). */
+static void plan_limit(struct rlimit_plan *plan, int res, const char *name, rlim_t soft,
+                       rlim_t hard, int required)
+{
+    struct limit *l = &plan->l[plan->n++];
+    struct rlimit cur;
+
+    l->res = res;
+    l->name = name;
+    l->required = required;
+    l->rl.rlim_cur = soft;
+    l->rl.rlim_max = hard;
+    if (getrlimit(res, &cur) == 0 && cur.rlim_max != RLIM_INFINITY) {
+        if (l->rl.rlim_max > cur.rlim_max)
+            l->rl.rlim_max = cur.rlim_max;
+        if (l->rl.rlim_cur > l->rl.rlim_max)
+            l->rl.rlim_cur = l->rl.rlim_max;
+    }
+}
+
+/* The limits of a run under policy `p`, worked out in the process whose
+ * children will run (a sandbox host works them out once for all its runs).
+ * `shared_uid`: the runs keep this process's uid (no uid drop). */
+static void plan_rlimits(const struct sandbox_policy *p, int shared_uid, struct rlimit_plan *plan)
 {
     rlim_t cpu = p->cpu_s > 0 ? (rlim_t)(p->cpu_s + 0.999) : DEFAULT_CPU_S;
     size_t mem = p->memory_bytes > 0 ? p->memory_bytes : DEFAULT_MEMORY;
     size_t fsize = p->fsize_bytes > 0 ? p->fsize_bytes : DEFAULT_FSIZE;
     unsigned nproc = p->nproc > 0 ? p->nproc : DEFAULT_NPROC;
-    /* RLIMIT_DATA bounds all private writable memory, and the worker already
+    /* RLIMIT_DATA bounds all private writable memory, and a worker already
      * holds the supervisor's: the limit is growth on top of what exists. */
     size_t data = status_kb("VmData:") + mem;
 
     /* Outside a dedicated uid or user namespace, NPROC counts all our processes. */
-    if (run_uid == 0 && !caps.user_namespace)
+    if (shared_uid && !caps.user_namespace)
         nproc += count_own_processes();
-    else if (run_uid == 0)
+    else if (shared_uid)
         nproc += 2; /* the relay and the host, which share the uid */
-    if (set_limit(RLIMIT_CPU, cpu, cpu + CPU_HARD_MARGIN_S) != 0)
-        return ph_errf(err, PH_EINTERNAL, "sandbox: RLIMIT_CPU: %s", strerror(errno));
-    if (set_limit(RLIMIT_CORE, 0, 0) != 0)
-        return ph_errf(err, PH_EINTERNAL, "sandbox: RLIMIT_CORE: %s", strerror(errno));
-    if (set_limit(RLIMIT_DATA, data, data) != 0)
-        return ph_errf(err, PH_EINTERNAL, "sandbox: RLIMIT_DATA: %s", strerror(errno));
-    if (set_limit(RLIMIT_FSIZE, fsize, fsize) != 0)
-        return ph_errf(err, PH_EINTERNAL, "sandbox: RLIMIT_FSIZE: %s", strerror(errno));
-    if (set_limit(RLIMIT_NPROC, nproc, nproc) != 0)
-        return ph_errf(err, PH_EINTERNAL, "sandbox: RLIMIT_NPROC: %s", strerror(errno));
-    if (set_limit(RLIMIT_NOFILE, NOFILE_LIMIT, NOFILE_LIMIT) != 0)
-        return ph_errf(err, PH_EINTERNAL, "sandbox: RLIMIT_NOFILE: %s", strerror(errno));
-    if (set_limit(RLIMIT_STACK, STACK_LIMIT, STACK_LIMIT) != 0)
-        return ph_errf(err, PH_EINTERNAL, "sandbox: RLIMIT_STACK: %s", strerror(errno));
-    (void)set_limit(RLIMIT_MSGQUEUE, 0, 0);
+    plan->n = 0;
+    plan_limit(plan, RLIMIT_CPU, "RLIMIT_CPU", cpu, cpu + CPU_HARD_MARGIN_S, 1);
+    plan_limit(plan, RLIMIT_CORE, "RLIMIT_CORE", 0, 0, 1);
+    plan_limit(plan, RLIMIT_DATA, "RLIMIT_DATA", data, data, 1);
+    plan_limit(plan, RLIMIT_FSIZE, "RLIMIT_FSIZE", fsize, fsize, 1);
+    plan_limit(plan, RLIMIT_NPROC, "RLIMIT_NPROC", nproc, nproc, 1);
+    plan_limit(plan, RLIMIT_NOFILE, "RLIMIT_NOFILE", NOFILE_LIMIT, NOFILE_LIMIT, 1);
+    plan_limit(plan, RLIMIT_STACK, "RLIMIT_STACK", STACK_LIMIT, STACK_LIMIT, 1);
+    plan_limit(plan, RLIMIT_MSGQUEUE, "RLIMIT_MSGQUEUE", 0, 0, 0);
+}
+
+static enum ph_rc apply_rlimits(const struct rlimit_plan *plan, struct ph_err *err)
+{
+    for (size_t i = 0; i < plan->n; i++) {
+        const struct limit *l = &plan->l[i];
+
+        if (setrlimit(l->res, &l->rl) != 0 && l->required)
+            return ph_errf(err, PH_EINTERNAL, "sandbox: %s: %s", l->name, strerror(errno));
+    }
     return PH_OK;
 }
 
@@ -2146,9 +2214,14 @@ enum ph_rc sandbox_enter(const struct sandbox_run *run, struct ph_err *err)
         return ph_errf(err, PH_EINTERNAL, "sandbox: %s", child_setup_error);
     if (p == NULL)
         return ph_errf(err, PH_EINTERNAL, "sandbox: not in a run's worker");
-    rc = apply_rlimits(p, run->uid, err);
-    if (rc != PH_OK)
-        return rc;
+    if (!limits_applied) {
+        struct rlimit_plan plan;
+
+        plan_rlimits(p, run->uid == 0, &plan);
+        rc = apply_rlimits(&plan, err);
+        if (rc != PH_OK)
+            return rc;
+    }
     /* For re-executed hosts (multiprocessing spawn): the policy of their hook. */
     (void)setenv(SANDBOX_ENV_SCRATCH, run->scratch, 1);
     if (p->python_dir != NULL)
