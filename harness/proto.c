@@ -23,12 +23,11 @@ static enum ph_rc write_all(int fd, const void *data, size_t n, struct ph_err *e
     return PH_OK;
 }
 
-enum ph_rc proto_write(int fd, const cJSON *frame, struct ph_err *err)
+enum ph_rc proto_queue(struct proto_out *q, const cJSON *frame, struct ph_err *err)
 {
     char *text = cJSON_PrintUnformatted(frame);
-    unsigned char hdr[4];
+    unsigned char *p;
     size_t n;
-    enum ph_rc rc;
 
     if (text == NULL)
         return ph_errf(err, PH_ENOMEM, "out of memory serialising a frame");
@@ -38,14 +37,53 @@ enum ph_rc proto_write(int fd, const cJSON *frame, struct ph_err *err)
         return ph_errf(err, PH_ELIMIT, "frame of %zu bytes exceeds the %u-byte cap", n,
                        PROTO_FRAME_MAX);
     }
-    hdr[0] = (unsigned char)(n & 0xff);
-    hdr[1] = (unsigned char)((n >> 8) & 0xff);
-    hdr[2] = (unsigned char)((n >> 16) & 0xff);
-    hdr[3] = (unsigned char)((n >> 24) & 0xff);
-    rc = write_all(fd, hdr, sizeof hdr, err);
-    if (rc == PH_OK)
-        rc = write_all(fd, text, n, err);
+    if (q->cap - q->len < n + 4) {
+        size_t cap = q->cap ? q->cap : 4096;
+        char *grown;
+
+        while (cap - q->len < n + 4)
+            cap *= 2;
+        grown = realloc(q->buf, cap);
+        if (grown == NULL) {
+            free(text);
+            return ph_errf(err, PH_ENOMEM, "out of memory queueing a frame");
+        }
+        q->buf = grown;
+        q->cap = cap;
+    }
+    p = (unsigned char *)q->buf + q->len;
+    p[0] = (unsigned char)(n & 0xff);
+    p[1] = (unsigned char)((n >> 8) & 0xff);
+    p[2] = (unsigned char)((n >> 16) & 0xff);
+    p[3] = (unsigned char)((n >> 24) & 0xff);
+    memcpy(p + 4, text, n);
+    q->len += n + 4;
     free(text);
+    return PH_OK;
+}
+
+enum ph_rc proto_flush(struct proto_out *q, int fd, struct ph_err *err)
+{
+    enum ph_rc rc = q->len > 0 ? write_all(fd, q->buf, q->len, err) : PH_OK;
+
+    q->len = 0;
+    return rc;
+}
+
+void proto_out_cleanup(struct proto_out *q)
+{
+    free(q->buf);
+    memset(q, 0, sizeof *q);
+}
+
+enum ph_rc proto_write(int fd, const cJSON *frame, struct ph_err *err)
+{
+    struct proto_out q = {0};
+    enum ph_rc rc = proto_queue(&q, frame, err);
+
+    if (rc == PH_OK)
+        rc = proto_flush(&q, fd, err);
+    proto_out_cleanup(&q);
     return rc;
 }
 

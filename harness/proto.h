@@ -23,6 +23,25 @@
 /* Serialise `frame` (borrowed) and write it whole to `fd`, retrying on EINTR. */
 enum ph_rc proto_write(int fd, const cJSON *frame, struct ph_err *err);
 
+/*
+ * Frames queued to go in one write.  Each write wakes the reader, so a
+ * worker sends what it has only where the supervisor must know it (before
+ * candidate code runs again), not frame by frame.  Zero-initialise; the
+ * buffer is owned.
+ */
+struct proto_out {
+    char *buf;
+    size_t len, cap;
+};
+
+/* Serialise `frame` (borrowed) onto the end of `q`. */
+enum ph_rc proto_queue(struct proto_out *q, const cJSON *frame, struct ph_err *err);
+
+/* Write everything queued to `fd` and empty `q`. */
+enum ph_rc proto_flush(struct proto_out *q, int fd, struct ph_err *err);
+
+void proto_out_cleanup(struct proto_out *q);
+
 struct proto_reader {
     unsigned char *buf; /* owned */
     size_t len, cap;

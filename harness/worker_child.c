@@ -111,8 +111,15 @@ struct child {
     PyObject *sub;    /* the submission module, once its code ran */
 };
 
+/* Frames not yet written to the result pipe (see proto_out). */
+static struct proto_out outq;
+
 static _Noreturn void die(const char *what)
 {
+    struct ph_err err = {0};
+
+    /* What the supervisor has not seen yet says how far the run got. */
+    (void)proto_flush(&outq, 3, &err);
     /* The supervisor sees an early exit without the end frame: never a pass. */
     fprintf(stderr, "pyharness worker: %s\n", what);
     if (PyErr_Occurred())
@@ -131,15 +138,32 @@ static cJSON *new_frame(const struct child *c, const char *type)
     return f;
 }
 
-static void send_frame(const struct child *c, cJSON *f)
+/* Queue frame `f` (consumed); it goes with the next send_frames(). */
+static void queue_frame(cJSON *f)
 {
     struct ph_err err = {0};
 
-    if (proto_write(c->a->result_fd, f, &err) != PH_OK) {
+    if (proto_queue(&outq, f, &err) != PH_OK) {
         cJSON_Delete(f);
         die(err.msg);
     }
     cJSON_Delete(f);
+}
+
+/* Write the queued frames.  Called before candidate code runs again: a
+ * worker that dies or hangs there has told the supervisor how far it got. */
+static void send_frames(const struct child *c)
+{
+    struct ph_err err = {0};
+
+    if (proto_flush(&outq, c->a->result_fd, &err) != PH_OK)
+        die(err.msg);
+}
+
+static void send_frame(const struct child *c, cJSON *f)
+{
+    queue_frame(f);
+    send_frames(c);
 }
 
 /* ---- type-strict serialiser ---- */
@@ -836,12 +860,12 @@ static int import_submission(struct child *c)
     if (c->sub == NULL) {
         cJSON_AddStringToObject(f, "status", "error");
         cJSON_AddItemToObject(f, "error", take_exception(c));
-        send_frame(c, f);
+        queue_frame(f);
         return -1;
     }
     cJSON_AddStringToObject(f, "status", "ok");
     add_tamper(c, f);
-    send_frame(c, f);
+    queue_frame(f);
     return 0;
 }
 
@@ -864,7 +888,7 @@ static void run_one_check(struct child *c, const char *name)
         cJSON *e = cJSON_AddObjectToObject(f, "error");
         cJSON_AddStringToObject(e, "type", "HarnessError");
         cJSON_AddStringToObject(e, "message", "checks.py defines no such check");
-        send_frame(c, f);
+        queue_frame(f);
         return;
     }
     measure_begin(&span);
@@ -894,7 +918,7 @@ static void run_one_check(struct child *c, const char *name)
     if (log != NULL)
         cJSON_AddItemToObject(f, "log", log);
     add_tamper(c, f);
-    send_frame(c, f);
+    queue_frame(f);
 }
 
 static void flush_python_streams(void)
@@ -980,7 +1004,7 @@ void worker_child_body(const struct sandbox_run *run, const void *job, size_t le
     signal(SIGXFSZ, SIG_IGN);
     setup(&c);
     confine(&c);
-    send_frame(&c, new_frame(&c, "hello"));
+    queue_frame(new_frame(&c, "hello"));
     measure_begin(&span);
     if (import_submission(&c) == 0) {
         size_t n = spec->only ? spec->nonly : spec->ex->nchecks;
@@ -988,6 +1012,8 @@ void worker_child_body(const struct sandbox_run *run, const void *job, size_t le
             run_one_check(&c, spec->only ? spec->only[i] : spec->ex->checks[i].name);
     }
     measure_end(&span, &fig);
+    /* The streams may be the submission's objects, whose flush() runs its code. */
+    send_frames(&c);
     flush_python_streams();
     f = new_frame(&c, "end");
     cJSON_AddItemToObject(f, "metrics", measure_figures_to_json(&fig));

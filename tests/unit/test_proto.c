@@ -1,5 +1,6 @@
 /* Unit tests for proto.c: frames between worker and supervisor. */
 #include <criterion/criterion.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -37,6 +38,47 @@ Test(proto, round_trip_through_a_pipe)
     cr_assert_eq(proto_reader_pending(&r), 0);
     proto_reader_cleanup(&r);
     cJSON_Delete(f);
+    close(p[0]);
+}
+
+/* Queued frames arrive whole and in order, and the queue can be reused;
+ * a buffer that must grow keeps what it held. */
+Test(proto, queued_frames_arrive_in_order)
+{
+    int p[2];
+    struct proto_out q = {0};
+    struct proto_reader r;
+    struct ph_err err = {0};
+    cJSON *f = cJSON_CreateObject(), *got = NULL;
+    char *big = malloc(10000), buf[32768];
+    ssize_t n;
+
+    cr_assert_eq(pipe(p), 0);
+    memset(big, 'x', 9999);
+    big[9999] = '\0';
+    cJSON_AddStringToObject(f, "t", "a");
+    cr_assert_eq(proto_queue(&q, f, &err), PH_OK);
+    cJSON_AddStringToObject(f, "pad", big);
+    cr_assert_eq(proto_queue(&q, f, &err), PH_OK);
+    cr_assert_eq(proto_flush(&q, p[1], &err), PH_OK);
+    cr_assert_eq(q.len, 0);
+    cr_assert_eq(proto_flush(&q, p[1], &err), PH_OK); /* nothing queued: no write */
+    close(p[1]);
+    n = read(p[0], buf, sizeof buf);
+    cr_assert_gt(n, 10000);
+    proto_reader_init(&r);
+    cr_assert_eq(proto_reader_feed(&r, buf, (size_t)n, &err), PH_OK);
+    cr_assert_eq(proto_reader_next(&r, &got, &err), 1);
+    cr_assert_null(cJSON_GetObjectItem(got, "pad"));
+    cJSON_Delete(got);
+    cr_assert_eq(proto_reader_next(&r, &got, &err), 1);
+    cr_assert_eq(strlen(cJSON_GetObjectItem(got, "pad")->valuestring), 9999);
+    cJSON_Delete(got);
+    cr_assert_eq(read(p[0], buf, sizeof buf), 0);
+    proto_reader_cleanup(&r);
+    proto_out_cleanup(&q);
+    cJSON_Delete(f);
+    free(big);
     close(p[0]);
 }
 
