@@ -592,6 +592,22 @@ static enum ph_rc judge_check(const struct judge_input *in, size_t idx, struct c
     return PH_OK;
 }
 
+/* Whole-run Python figures for a worker that never sent them: the highest
+ * peak and the sum of the allocations of the checks that finished. */
+static void python_lower_bounds(struct run_result *out)
+{
+    out->metrics_partial = 1;
+    for (size_t i = 0; i < out->nchecks; i++) {
+        const struct check_result *cr = &out->checks[i];
+
+        if (!cr->has_metrics)
+            continue;
+        if (cr->metrics.py_peak_bytes > out->metrics.py_peak_bytes)
+            out->metrics.py_peak_bytes = cr->metrics.py_peak_bytes;
+        out->metrics.py_allocs += cr->metrics.py_allocs;
+    }
+}
+
 enum ph_rc judge_run(const struct judge_input *in, struct run_result *out, struct ph_err *err)
 {
     const struct exercise *ex = in->ex;
@@ -661,6 +677,8 @@ enum ph_rc judge_run(const struct judge_input *in, struct run_result *out, struc
     out->metrics.rss_peak_bytes = (int64_t)c->ru.ru_maxrss * 1024;
     out->metrics.parallelism =
         c->wall_ns > 0 ? (double)out->metrics.cpu_ns / (double)c->wall_ns : 0.0;
+    if (c->end_frame == NULL)
+        python_lower_bounds(out);
     if (c->end_frame != NULL) {
         struct measure_figures f;
         if (measure_figures_from_json(cJSON_GetObjectItemCaseSensitive(c->end_frame, "metrics"),

@@ -87,6 +87,8 @@ cJSON *report_json_run(const struct run_result *r)
     m = measure_figures_to_json(&r->metrics);
     if (m == NULL)
         goto fail;
+    if (r->metrics_partial)
+        cJSON_AddBoolToObject(m, "partial", 1);
     cJSON_AddItemToObject(root, "metrics", m);
     cJSON_AddItemToObject(root, "score", score_json(&r->score));
     if (r->explanation != NULL) {

@@ -121,9 +121,10 @@ void report_text_run(FILE *out, const struct run_result *r, int color)
         fprintf(out, "%.1f/%.0f\n", s->explanation, s->explanation_max);
     if (s->perf_origin != NULL)
         fprintf(out, "  performance: %s\n", s->perf_origin);
-    fprintf(out, "  run: wall %.2f s, cpu %.2f s (parallelism %.2f), python peak %s, rss peak %s\n",
+    fprintf(out,
+            "  run: wall %.2f s, cpu %.2f s (parallelism %.2f), python peak %s%s, rss peak %s\n",
             (double)r->metrics.wall_ns / 1e9, (double)r->metrics.cpu_ns / 1e9,
-            r->metrics.parallelism,
+            r->metrics.parallelism, r->metrics_partial ? "at least " : "",
             fileio_human_size((double)r->metrics.py_peak_bytes, a, sizeof a),
             fileio_human_size((double)r->metrics.rss_peak_bytes, b, sizeof b));
     if (r->explanation != NULL)

@@ -61,6 +61,9 @@ struct run_result {
     struct check_result *checks;
     size_t nchecks;
     struct measure_figures metrics; /* the whole run */
+    /* The worker never sent its whole-run figures (it was killed or died):
+     * the Python ones are lower bounds from the checks that finished. */
+    int metrics_partial;
     struct score score;
     struct explain_result *explanation; /* NULL when none was given */
     char *model_answer;                 /* shown with the explanation */

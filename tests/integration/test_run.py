@@ -76,6 +76,19 @@ class VerdictTests(HarnessTest):
         res = mini(SUBS / "memhog.py")
         self.assertVerdict(res, "memory_limit", rc=1)
 
+    def test_killed_run_keeps_python_figures_of_finished_checks(self):
+        res = mini(SUBS / "late_crash.py")
+        self.assertVerdict(res, "crashed", rc=1)
+        self.assertEqual(res.test("add")["status"], "passed")
+        m = res.json["metrics"]
+        self.assertIs(m.get("partial"), True)
+        self.assertGreaterEqual(m["py_peak_bytes"], 1_500_000)
+        self.assertGreaterEqual(m["py_allocs"], res.test("add")["metrics"]["py_allocs"])
+        text = run("run", "mini", str(SUBS / "late_crash.py"), *MINI)
+        self.assertIn("python peak at least", text.stdout)
+        self.assertNotIn("partial", mini(SUBS.parent / "exercises" / "mini" / "reference.py")
+                         .json["metrics"])
+
     def test_output_flood(self):
         res = mini(SUBS / "flood.py")
         self.assertVerdict(res, "output_limit", rc=1)
