@@ -942,13 +942,7 @@ static _Noreturn void parked_main(int sock)
         limits_applied = 1;
     else if (child_setup_error[0] == '\0')
         snprintf(child_setup_error, sizeof child_setup_error, "%s", err.msg);
-    {
-    }
     n = recv_job(sock, hs.buf, JOB_MSG_MAX, got);
-    {
-        struct rusage ru_;
-        getrusage(RUSAGE_SELF, &ru_);
-    }
     if (!is_job(hs.buf, n))
         _exit(0);
     job_fds((const struct msg_job *)hs.buf, got, fds);
@@ -964,16 +958,10 @@ static void host_park(void)
         return;
     if (hs.hooks->before_fork != NULL)
         hs.hooks->before_fork();
-    {
-    }
     pid = fork();
     if (pid == 0) {
-        {
-        }
         if (hs.hooks->after_fork_child != NULL)
             hs.hooks->after_fork_child();
-        {
-        }
         close(sv[0]);
         parked_main(sv[1]);
     }

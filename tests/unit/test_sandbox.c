@@ -641,7 +641,7 @@ Test(sandbox, abort_ends_a_hung_run_and_the_host_takes_the_next)
 
     start_run(h, "", &r);
     cr_assert_eq(sandbox_run_wait(h, 100, &status, &(struct rusage){0}), 0,
-                 "a hung run ended by itself");
+                 "a hung run ended by itself: status %d", status);
     sandbox_run_abort(h);
     status = wait_status(h, NULL);
     cr_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL, "status %d", status);
