@@ -23,8 +23,9 @@ struct compare_opts {
 
 /*
  * 1 when `got` equals `expected` under `opts`, else 0 and a description of
- * the first difference in `why` ("at [3][1]: expected 5, got 4"; values are
- * left out when `show_values` is 0, for hidden checks).
+ * the first difference in `why` ("at [3][1]: expected 5, got 4").  With
+ * `show_values` 0 (hidden checks) nothing expected is named, not even a
+ * length or a type: only where the first difference is and what was got.
  */
 int compare_json(const cJSON *expected, const cJSON *got, const struct compare_opts *opts,
                  int show_values, char *why, size_t whycap);

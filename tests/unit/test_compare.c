@@ -88,6 +88,21 @@ Test(compare, hidden_values_stay_hidden)
     cr_assert_null(strstr(why, "42"), "%s", why);
     cJSON_Delete(x);
     cJSON_Delete(y);
+    /* Nor the expected length or type. */
+    x = cJSON_Parse("[1, 2, 3, 4, 5, 6, 7]");
+    y = cJSON_Parse("[1, 2]");
+    cr_assert_not(compare_json(x, y, &o, 0, why, sizeof why));
+    cr_assert_null(strstr(why, "7"), "%s", why);
+    cr_assert(strstr(why, "length differs") != NULL, "%s", why);
+    cJSON_Delete(x);
+    cJSON_Delete(y);
+    x = cJSON_Parse("[\"s\"]");
+    y = cJSON_Parse("[true]");
+    cr_assert_not(compare_json(x, y, &o, 0, why, sizeof why));
+    cr_assert_null(strstr(why, "str"), "%s", why);
+    cr_assert(strstr(why, "type differs (got bool)") != NULL, "%s", why);
+    cJSON_Delete(x);
+    cJSON_Delete(y);
 }
 
 Test(compare, ignored_top_level_keys)
