@@ -589,6 +589,7 @@ static enum ph_rc host_for(const struct exercise *ex, struct ph_err *err)
     pool.ctx.ex = ex;
     pool.ctx.checks_code = checks_code;
     pool.ctx.preload = exercise_preloads(ex);
+    pool.ctx.scratch_root = pool.root;
     fflush(stdout);
     fflush(stderr);
     if (sandbox_host_start(&pool.pol, &hooks, &pool.h, err) != PH_OK) {

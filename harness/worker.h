@@ -115,6 +115,7 @@ struct worker_host_ctx {
     const struct exercise *ex;
     void *checks_code;
     void *preload; /* list of module names the host imports first (PyObject *), or NULL */
+    const char *scratch_root; /* where the runs' folders are: the host's HOME and TMPDIR */
 };
 
 struct sandbox_run;

@@ -694,7 +694,7 @@ int worker_child_host_init(void *arg, char *msg, size_t cap)
     host.rt = PyImport_ImportModule("pyharness.runtime");
     if (host.rt != NULL)
         host.describe = PyObject_GetAttrString(host.rt, "describe_exception");
-    if (host.describe != NULL && scrub_environment(host.ctx->ex->dir) != 0)
+    if (host.describe != NULL && scrub_environment(host.ctx->scratch_root) != 0)
         Py_CLEAR(host.describe);
     if (prepare_runs() != 0)
         return python_error(msg, cap, "the runtime failed to load (python/ is %s)",
