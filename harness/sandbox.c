@@ -14,26 +14,29 @@
  * the interpreter's after-fork work overlap the supervisor's handling of the
  * last result, never a measured run), hands it the job, acts on ABORT, and
  * when the worker has ended kills every other process of the namespace
- * (kill(-1) from PID 1), reaps them, empties /dev/shm, and only then sends
- * END with the worker's wait status and the CPU of everything the run
- * forked (RUSAGE_CHILDREN).  The
- * host is non-dumpable and runs as root of its namespaces; each worker drops
- * to the run's own uid, so a run cannot reach its host, and PID 1 ignores
- * the signals a process of its namespace may send it.  When the supervisor
- * dies, PR_SET_PDEATHSIG takes down the relay, the host and with it the
+ * (kill(-1) from PID 1, or a /proc walk under its own filter), reaps them,
+ * empties /dev/shm, and only then sends END with the worker's wait status
+ * and the CPU of everything the run forked (RUSAGE_CHILDREN).  The host is
+ * non-dumpable and runs as root of its namespaces; each worker drops to the
+ * run's own uid, so a run cannot reach its host, and PID 1 ignores the
+ * signals a process of its namespace may send it.  When the supervisor dies,
+ * PR_SET_PDEATHSIG takes down the relay, the host and with it the
  * namespace: no daemon outlives its run or its supervisor.
  *
  * Where a PID namespace is refused the host is the supervisor's child, a
  * subreaper, and ends a run by killing the worker's session, every
- * descendant, and (as root) every process of the run's uid.
+ * descendant (when the host has a child left to look under), and (as root)
+ * every process of the run's uid.
  *
- * sandbox_enter() then applies, in the worker: rlimits, the drop to the
- * run's identity, no_new_privs and a seccomp filter (which a host with its
- * own PID namespace and /proc attaches to itself once, before its first
- * worker, so that workers inherit it instead of attaching it each run).  The mount view (only
- * /usr, a few /etc files, device nodes, a fresh /proc, the runtime package,
- * the host binary and the scratch root; bin folders and the exercise bank
- * covered) is built once, by the host.
+ * A parked worker unshares its own IPC namespace and sets the run's rlimits
+ * (worked out once by the host) before its job arrives.  sandbox_enter()
+ * then applies, in the worker: the drop to the run's identity, no_new_privs
+ * and a seccomp filter (which a host with its own PID namespace and /proc
+ * attaches to itself once, before its first worker, so that workers inherit
+ * it instead of attaching it each run).  The mount view (only /usr, a few
+ * /etc files, device nodes, a fresh /proc, the runtime package, the host
+ * binary and the scratch root; bin folders and the exercise bank covered) is
+ * built once, by the host.
  */
 #include "sandbox.h"
 
@@ -1540,7 +1543,6 @@ static unsigned count_own_processes(void)
     return count;
 }
 
-/* `shared_uid`: the run keeps the host's uid (no uid drop). */
 /* One limit of the plan: what setrlimit() gets, clamped to the hard limit
  * in force (asking for more fails as non-root). */
 static void plan_limit(struct rlimit_plan *plan, int res, const char *name, rlim_t soft,

@@ -148,8 +148,9 @@ int sandbox_run_wait(struct sandbox_host *h, int timeout_ms, int *status, struct
 void sandbox_run_abort(struct sandbox_host *h);
 
 /*
- * In a worker: apply rlimits, drop to the run's identity, no_new_privs and
- * the seccomp filter.  Call after the interpreter is ready and before
+ * In a worker: apply rlimits (a host's parked worker set them before its
+ * job arrived), drop to the run's identity, no_new_privs and the seccomp
+ * filter.  Call after the interpreter is ready and before
  * candidate code runs.  Irreversible.
  */
 enum ph_rc sandbox_enter(const struct sandbox_run *run, struct ph_err *err);

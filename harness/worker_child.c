@@ -824,7 +824,8 @@ static PyObject *load_submission(const struct child *c)
         return NULL;
     }
     file = PyUnicode_DecodeFSDefault(path);
-    folder = slash != NULL ? PyUnicode_DecodeFSDefaultAndSize(path, slash - path) : NULL;
+    /* What os.path.dirname() gives: "" for a bare name. */
+    folder = PyUnicode_DecodeFSDefaultAndSize(path, slash != NULL ? slash - path : 0);
     src = PyBytes_FromStringAndSize(text, (Py_ssize_t)len);
     free(text);
     if (file == NULL || folder == NULL || src == NULL)
