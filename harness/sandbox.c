@@ -1161,16 +1161,17 @@ static _Noreturn void flat_main(pid_t supervisor, int ctrl)
 
 /* ---- hosts, supervisor side ---- */
 
-/* Wait until `pidfd`'s process has exited, at most `ms`; 1 when it did. */
-static int wait_pidfd(int pidfd, int ms)
+/* Wait at most `ms` for `fd` to be readable (a pidfd: its process has
+ * exited).  What poll() returns, EINTR retried: > 0 readable, 0 timed out. */
+static int poll_in(int fd, int ms)
 {
-    struct pollfd pfd = {.fd = pidfd, .events = POLLIN};
+    struct pollfd pfd = {.fd = fd, .events = POLLIN};
     int n;
 
     do {
         n = poll(&pfd, 1, ms);
     } while (n < 0 && errno == EINTR);
-    return n > 0;
+    return n;
 }
 
 /* Reap our child `pid`, waiting at most `ms` before killing it. */
@@ -1179,7 +1180,7 @@ static void reap_child(pid_t pid, int ms)
     int pidfd = sys_pidfd_open(pid);
 
     if (pidfd >= 0) {
-        if (!wait_pidfd(pidfd, ms))
+        if (poll_in(pidfd, ms) <= 0)
             (void)kill(pid, SIGKILL);
         close(pidfd);
     } else {
@@ -1201,7 +1202,7 @@ static void host_kill(struct sandbox_host *h)
     }
     if (h->host_pidfd >= 0) {
         (void)sys_pidfd_send_signal(h->host_pidfd, SIGKILL);
-        wait_pidfd(h->host_pidfd, KILL_WAIT_MS);
+        (void)poll_in(h->host_pidfd, KILL_WAIT_MS);
         close(h->host_pidfd);
         h->host_pidfd = -1;
     } else if (h->host > 0) {
@@ -1230,15 +1231,10 @@ static void host_forget(struct sandbox_host *h)
 /* Read the host's first message: READY, or why it failed. */
 static enum ph_rc host_wait_ready(struct sandbox_host *h, struct ph_err *err)
 {
-    struct pollfd p = {h->ctrl, POLLIN, 0};
     struct msg_end m;
     ssize_t n;
-    int r;
 
-    do {
-        r = poll(&p, 1, HOST_START_MS);
-    } while (r < 0 && errno == EINTR);
-    if (r <= 0)
+    if (poll_in(h->ctrl, HOST_START_MS) <= 0)
         return ph_errf(err, PH_EINTERNAL, "sandbox: the host did not start within %d s",
                        HOST_START_MS / 1000);
     memset(&m, 0, sizeof m);
@@ -1363,7 +1359,7 @@ void sandbox_host_stop(struct sandbox_host *h)
         /* EOF on its socket: the host ends the run it may have, and exits. */
         close(h->ctrl);
         h->ctrl = -1;
-        if (h->host_pidfd >= 0 && !wait_pidfd(h->host_pidfd, TERM_WAIT_MS))
+        if (h->host_pidfd >= 0 && poll_in(h->host_pidfd, TERM_WAIT_MS) <= 0)
             host_kill(h);
     }
     host_kill(h);
@@ -1453,10 +1449,8 @@ enum ph_rc sandbox_run_start(struct sandbox_host *h, const struct sandbox_run *r
 
 int sandbox_run_wait(struct sandbox_host *h, int timeout_ms, int *status, struct rusage *ru)
 {
-    struct pollfd p;
     struct msg_end m;
     ssize_t n;
-    int r;
 
     *status = 0;
     memset(ru, 0, sizeof *ru);
@@ -1464,13 +1458,7 @@ int sandbox_run_wait(struct sandbox_host *h, int timeout_ms, int *status, struct
         return 1;
     if (h->ctrl < 0)
         goto died;
-    p.fd = h->ctrl;
-    p.events = POLLIN;
-    p.revents = 0;
-    do {
-        r = poll(&p, 1, timeout_ms);
-    } while (r < 0 && errno == EINTR);
-    if (r == 0)
+    if (poll_in(h->ctrl, timeout_ms) == 0)
         return 0;
     do {
         n = recv(h->ctrl, &m, sizeof m, 0);
@@ -1493,8 +1481,6 @@ died:
 void sandbox_run_abort(struct sandbox_host *h)
 {
     uint32_t type = MSG_ABORT;
-    struct pollfd p;
-    int r;
 
     if (h == NULL || !h->running || h->ctrl < 0)
         return;
@@ -1503,13 +1489,7 @@ void sandbox_run_abort(struct sandbox_host *h)
         return;
     }
     /* The host answers with the run's END once everything of it is gone. */
-    p.fd = h->ctrl;
-    p.events = POLLIN;
-    p.revents = 0;
-    do {
-        r = poll(&p, 1, TERM_WAIT_MS);
-    } while (r < 0 && errno == EINTR);
-    if (r <= 0)
+    if (poll_in(h->ctrl, TERM_WAIT_MS) <= 0)
         host_kill(h);
 }
 
