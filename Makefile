@@ -58,7 +58,7 @@ lint:
 	sh tools/lint.sh
 
 format:
-	clang-format -i harness/*.c harness/*.h tests/unit/*.c
+	clang-format -i harness/*/*.c harness/*/*.h tests/unit/*.c
 
 install: build
 	cmake --install $(BUILD)
