@@ -77,34 +77,27 @@ int cmd_run_main(int argc, char **argv)
     struct engine_opts opts;
     char *dir = NULL;
     int json = 0, status = CLI_EXIT_INTERNAL, have_res = 0;
-    int i;
+    const char *scorer = NULL;
+    int npos, parsed;
+    const struct cli_opt opts_table[] = {
+        {"json", 0, CLI_FLAG, NULL, "print the result as JSON", NULL, &json},
+        {"out", 'o', CLI_VALUE, "FILE", "also write the JSON result to FILE", &out_path, NULL},
+        {"explanation", 'e', CLI_VALUE, "FILE", "score this written explanation too", &explanation,
+         NULL},
+        {"scorer", 0, CLI_VALUE, "NAME", "offline, llm or auto (default auto)", &scorer, NULL},
+        {NULL, 0, CLI_FLAG, NULL, NULL, NULL, NULL},
+    };
 
     memset(&res, 0, sizeof res);
-    for (i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--json") == 0) {
-            json = 1;
-        } else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) {
-            out_path = argv[++i];
-        } else if (strcmp(argv[i], "--explanation") == 0 && i + 1 < argc) {
-            explanation = argv[++i];
-        } else if (strcmp(argv[i], "--scorer") == 0 && i + 1 < argc) {
-            if (explain_scorer_parse(argv[++i], &which) != 0)
-                return cli_usage("--scorer takes offline, llm or auto, not \"%s\"", argv[i]);
-        } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            fputs(usage, stdout);
-            return CLI_EXIT_OK;
-        } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
-            return cli_usage("run: unknown option %s\n%s", argv[i], usage);
-        } else if (exercise_arg == NULL) {
-            exercise_arg = argv[i];
-        } else if (file == NULL) {
-            file = argv[i];
-        } else {
-            return cli_usage("run: unexpected argument %s\n%s", argv[i], usage);
-        }
-    }
-    if (exercise_arg == NULL || file == NULL)
+    parsed = cli_parse(usage, opts_table, argc, argv, &npos);
+    if (parsed != CLI_PARSE_OK)
+        return cli_parse_status(parsed);
+    if (scorer != NULL && explain_scorer_parse(scorer, &which) != 0)
+        return cli_usage("--scorer takes offline, llm or auto, not \"%s\"", scorer);
+    if (npos != 2)
         return cli_usage("run: needs an exercise and a submission file\n%s", usage);
+    exercise_arg = argv[1];
+    file = argv[2];
     if (exercise_resolve(exercise_arg, paths_exercises_dir(), &dir, &err) != PH_OK ||
         exercise_load(dir, &ex, &err) != PH_OK)
         goto fail;
