@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bank.h"
 #include "cli.h"
 #include "engine.h"
 #include "exercise.h"
@@ -98,7 +99,7 @@ int cmd_run_main(int argc, char **argv)
         return cli_usage("run: needs an exercise and a submission file\n%s", usage);
     exercise_arg = argv[1];
     file = argv[2];
-    if (exercise_resolve(exercise_arg, paths_exercises_dir(), &dir, &err) != PH_OK ||
+    if (bank_resolve(exercise_arg, &dir, &err) != PH_OK ||
         exercise_load(dir, &ex, &err) != PH_OK)
         goto fail;
     if (!fileio_is_file(file)) {

@@ -14,6 +14,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "bank.h"
 #include "err.h"
 #include "exercise.h"
 #include "explain.h"
@@ -274,7 +275,6 @@ int cmd_score_main(int argc, char **argv)
     struct explain_job *jobs = NULL;
     char **answers = NULL;
     char *dir = NULL;
-    const char *exdir;
     enum ph_rc rc;
     int status = 3;
 
@@ -295,9 +295,7 @@ int cmd_score_main(int argc, char **argv)
         if (rc != PH_OK)
             goto fail;
     }
-    exdir = paths_exercises_dir();
-    rc = exercise_resolve(o.exercise, exdir != NULL && exdir[0] != '\0' ? exdir : "exercises", &dir,
-                          &err);
+    rc = bank_resolve(o.exercise, &dir, &err);
     if (rc != PH_OK)
         goto fail;
     rc = exercise_load(dir, &ex, &err);

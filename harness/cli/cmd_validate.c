@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bank.h"
 #include "cli.h"
 #include "engine.h"
 #include "exercise.h"
@@ -61,7 +62,7 @@ static void validate_one(const char *arg, struct tally *t)
     size_t len = 0;
     cJSON *expected = NULL, *it;
 
-    if (exercise_resolve(arg, paths_exercises_dir(), &dir, &err) != PH_OK ||
+    if (bank_resolve(arg, &dir, &err) != PH_OK ||
         exercise_load(dir, &ex, &err) != PH_OK) {
         say(t, 0, arg, "%s%s", err.msg, "");
         goto out;
@@ -142,15 +143,13 @@ int cmd_validate_main(int argc, char **argv)
         for (i = 1; i < argc; i++)
             validate_one(argv[i], &t);
     } else {
-        char **ids = NULL;
+        struct bank_entry *list = NULL;
         size_t n = 0, k;
-        if (exercise_list(paths_exercises_dir(), &ids, &n, &err) != PH_OK)
+        if (bank_list(&list, &n, &err) != PH_OK)
             return cli_fail(&err);
-        for (k = 0; k < n; k++) {
-            validate_one(ids[k], &t);
-            free(ids[k]);
-        }
-        free(ids);
+        for (k = 0; k < n; k++)
+            validate_one(list[k].dir, &t);
+        bank_list_free(list, n);
     }
     printf("%d passed, %d failed\n", t.ok, t.bad);
     return t.bad == 0 ? CLI_EXIT_OK : CLI_EXIT_NOT_PASSED;

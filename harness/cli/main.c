@@ -94,5 +94,16 @@ int main(int argc, char **argv)
             return status;
         }
     }
+    {
+        const char *names[sizeof commands / sizeof commands[0]], *guess;
+        size_t k = 0;
+
+        for (c = commands; c->name != NULL; c++)
+            names[k++] = c->name;
+        names[k] = NULL;
+        guess = cli_did_you_mean(argv[1], names);
+        if (guess != NULL)
+            return cli_usage("unknown command \"%s\": did you mean %s?", argv[1], guess);
+    }
     return cli_usage("unknown command \"%s\"", argv[1]);
 }
