@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "embed.h"
@@ -39,8 +40,70 @@ int cli_usage(const char *fmt, ...)
 int cli_color(FILE *f)
 {
     const char *no = getenv("NO_COLOR");
+    const char *term = getenv("TERM");
 
-    return isatty(fileno(f)) && (no == NULL || no[0] == '\0');
+    return isatty(fileno(f)) && (no == NULL || no[0] == '\0') &&
+           (term == NULL || strcmp(term, "dumb") != 0);
+}
+
+int cli_width(FILE *f)
+{
+    struct winsize ws;
+    const char *env = getenv("COLUMNS");
+    long w = 80;
+
+    if (isatty(fileno(f)) && ioctl(fileno(f), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) {
+        w = ws.ws_col;
+    } else if (env != NULL && env[0] != '\0') {
+        char *end;
+        long v = strtol(env, &end, 10);
+        if (*end == '\0' && v > 0)
+            w = v;
+    }
+    return w < 40 ? 40 : w > 200 ? 200 : (int)w;
+}
+
+void cli_wrap(FILE *out, const char *text, const char *indent, int width)
+{
+    const char *p = text;
+    int room = width - (int)strlen(indent), col;
+
+    if (room < 20)
+        room = 20;
+    while (*p != '\0') {
+        const char *eol = strchr(p, '\n');
+        const char *end = eol ? eol : p + strlen(p);
+
+        fputs(indent, out);
+        col = 0;
+        while (p < end) {
+            const char *w = p, *we;
+            int len;
+
+            while (w < end && *w == ' ')
+                w++;
+            we = w;
+            while (we < end && *we != ' ')
+                we++;
+            len = (int)(we - w);
+            if (len == 0)
+                break;
+            if (col > 0 && col + 1 + len > room) {
+                fputc('\n', out);
+                fputs(indent, out);
+                col = 0;
+            }
+            if (col > 0) {
+                fputc(' ', out);
+                col++;
+            }
+            fwrite(w, 1, (size_t)len, out);
+            col += len;
+            p = we;
+        }
+        fputc('\n', out);
+        p = eol ? eol + 1 : end;
+    }
 }
 
 /* ---- the option parser ---- */

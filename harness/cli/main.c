@@ -15,6 +15,7 @@
 #include "cmd_list.h"
 #include "cmd_run.h"
 #include "cmd_score.h"
+#include "cmd_show.h"
 #include "cmd_validate.h"
 #include "embed.h"
 #include "paths.h"
@@ -26,6 +27,8 @@ struct command {
 };
 
 static const struct command commands[] = {
+    {"show", cmd_show_main, "show EXERCISE [--json]          the question, statement, checks, grading"},
+    {"start", cmd_start_main, "start EXERCISE [DIR]            copy the starter to a working file"},
     {"run", cmd_run_main, "run EXERCISE FILE [--json] [--out F] [--explanation F]  grade a file"},
     {"list", cmd_list_main, "list [--json]                   the exercises, one line each"},
     {"score", cmd_score_main, "score EXERCISE ANSWER... [--json] score written explanations"},
@@ -53,7 +56,8 @@ static void help(FILE *out)
 int main(int argc, char **argv)
 {
     struct ph_err err = {0};
-    const char *exercises = NULL;
+    const char *exercises[PATHS_BANKS_MAX];
+    size_t nex = 0, k;
     const struct command *c;
     int i, n = 0, status;
 
@@ -62,9 +66,12 @@ int main(int argc, char **argv)
     /* Pull out global options; keep the rest in order. */
     for (i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--exercises") == 0 && i + 1 < argc) {
-            exercises = argv[++i];
+            i++;
+            if (nex < PATHS_BANKS_MAX)
+                exercises[nex++] = argv[i];
         } else if (strncmp(argv[i], "--exercises=", 12) == 0) {
-            exercises = argv[i] + 12;
+            if (nex < PATHS_BANKS_MAX)
+                exercises[nex++] = argv[i] + 12;
         } else if (strcmp(argv[i], "--no-alloc-hooks") == 0) {
             cli_alloc_hooks = 0;
         } else {
@@ -84,8 +91,9 @@ int main(int argc, char **argv)
     }
     if (paths_init(&err) != PH_OK)
         return cli_fail(&err);
-    if (exercises != NULL && paths_set_exercises(exercises, &err) != PH_OK)
-        return cli_fail(&err);
+    for (k = 0; k < nex; k++)
+        if (paths_set_exercises(exercises[k], &err) != PH_OK)
+            return cli_fail(&err);
     for (c = commands; c->name != NULL; c++) {
         if (strcmp(argv[1], c->name) == 0) {
             status = c->main(argc - 1, argv + 1);
@@ -96,11 +104,11 @@ int main(int argc, char **argv)
     }
     {
         const char *names[sizeof commands / sizeof commands[0]], *guess;
-        size_t k = 0;
+        size_t m = 0;
 
         for (c = commands; c->name != NULL; c++)
-            names[k++] = c->name;
-        names[k] = NULL;
+            names[m++] = c->name;
+        names[m] = NULL;
         guess = cli_did_you_mean(argv[1], names);
         if (guess != NULL)
             return cli_usage("unknown command \"%s\": did you mean %s?", argv[1], guess);
