@@ -10,6 +10,7 @@
 
 #include "bank.h"
 #include "cli.h"
+#include "cli_progress.h"
 #include "engine.h"
 #include "exercise.h"
 #include "explain_score.h"
@@ -77,15 +78,19 @@ int cmd_run_main(int argc, char **argv)
     struct explain_result *er = NULL;
     struct engine_opts opts;
     char *dir = NULL;
+    struct cli_progress prog;
+    int quiet = 0;
     int json = 0, status = CLI_EXIT_INTERNAL, have_res = 0;
     const char *scorer = NULL;
     int npos, parsed;
     const struct cli_opt opts_table[] = {
         {"json", 0, CLI_FLAG, NULL, "print the result as JSON", NULL, &json},
-        {"out", 'o', CLI_VALUE, "FILE", "also write the JSON result to FILE", &out_path, NULL},
+        {"out", 'o', CLI_VALUE, "FILE", "write the JSON result to FILE (stdout keeps the report)",
+         &out_path, NULL},
         {"explanation", 'e', CLI_VALUE, "FILE", "score this written explanation too", &explanation,
          NULL},
         {"scorer", 0, CLI_VALUE, "NAME", "offline, llm or auto (default auto)", &scorer, NULL},
+        {"quiet", 'q', CLI_FLAG, NULL, "no progress lines on stderr", NULL, &quiet},
         {NULL, 0, CLI_FLAG, NULL, NULL, NULL, NULL},
     };
 
@@ -99,6 +104,14 @@ int cmd_run_main(int argc, char **argv)
         return cli_usage("run: needs an exercise and a submission file\n%s", usage);
     exercise_arg = argv[1];
     file = argv[2];
+    /* Refuse an unwritable --out now, not after the work is done. */
+    if (out_path != NULL && fileio_check_writable(out_path, "--out", &err) != PH_OK)
+        goto fail;
+    if (explanation != NULL && !fileio_is_file(explanation)) {
+        ph_errf(&err, PH_EINPUT, "--explanation %s: %s", explanation,
+                fileio_is_dir(explanation) ? "is a folder, expected a text file" : "no such file");
+        goto fail;
+    }
     if (bank_resolve(exercise_arg, &dir, &err) != PH_OK ||
         exercise_load(dir, &ex, &err) != PH_OK)
         goto fail;
@@ -107,6 +120,14 @@ int cmd_run_main(int argc, char **argv)
                 fileio_is_dir(file) ? "is a folder, expected a Python file" : "no such file");
         goto fail;
     }
+    cli_progress_init(&prog, stderr);
+    if (!quiet)
+        fprintf(stderr, "grading %s on %s (%zu checks; reference.py runs first)\n", file, ex->id,
+                ex->nchecks);
+    if (!quiet && explanation != NULL)
+        fprintf(stderr, "scoring %s with the %s scorer%s\n", explanation,
+                which == EXPLAIN_OFFLINE ? "offline" : which == EXPLAIN_LLM ? "LLM" : "LLM or offline",
+                which == EXPLAIN_OFFLINE ? "" : " (waiting for the model's answer)");
     if (score_explanation(ex, explanation, which, &er, &err) != PH_OK)
         goto fail;
     if (cli_start_python(&err) != PH_OK)
@@ -114,9 +135,19 @@ int cmd_run_main(int argc, char **argv)
     memset(&opts, 0, sizeof opts);
     opts.submission_path = file;
     opts.display_name = file;
+    if (!quiet) {
+        opts.progress = cli_progress_cb;
+        opts.progress_ud = &prog;
+    }
     if (engine_run(ex, &opts, er, &res, &err) != PH_OK) {
+        if (!quiet)
+            cli_progress_finish(&prog);
         er = NULL;
         goto fail;
+    }
+    if (!quiet) {
+        cli_progress_finish(&prog);
+        fputc('\n', stderr);
     }
     er = NULL;
     have_res = 1;
@@ -137,11 +168,11 @@ int cmd_run_main(int argc, char **argv)
             }
             text[n] = '\0';
         }
-        if (json)
+        if (json && out_path == NULL)
             printf("%s\n", text);
         free(text);
     }
-    if (!json)
+    if (!json || out_path != NULL)
         report_text_run(stdout, &res, cli_color(stdout));
     status = res.verdict == VERDICT_PASSED ? CLI_EXIT_OK : CLI_EXIT_NOT_PASSED;
     goto out;

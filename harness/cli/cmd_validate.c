@@ -38,11 +38,13 @@ static void say(struct tally *t, int ok, const char *id, const char *fmt, const 
 static enum ph_rc verdict_of(const struct exercise *ex, const char *file, char *verdict, size_t cap,
                              char *detail, size_t dcap, struct ph_err *err)
 {
-    struct engine_opts o = {file, NULL, NULL};
+    struct engine_opts o;
     struct run_result r;
     enum ph_rc rc;
     const char *base = strrchr(file, '/');
 
+    memset(&o, 0, sizeof o);
+    o.submission_path = file;
     o.display_name = base ? base + 1 : file;
     rc = engine_run(ex, &o, NULL, &r, err);
     if (rc != PH_OK)

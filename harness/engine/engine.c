@@ -51,13 +51,21 @@ static enum ph_rc finish(const struct judge_input *in, struct explain_result *ex
 
 /* Run one role's module through a worker (the exercise's sandbox host is
  * shared by the roles: see worker.h). */
-static enum ph_rc run_role(const struct exercise *ex, const cJSON *params, enum worker_role role,
-                           const char *module_path, const char *display_name,
-                           struct worker_result *res, struct ph_err *err)
+static enum ph_rc run_role(const struct exercise *ex, const struct engine_opts *opts,
+                           enum worker_role role, const char *module_path,
+                           const char *display_name, struct worker_result *res,
+                           struct ph_err *err)
 {
     struct worker_spec spec;
+    const cJSON *params = opts->params;
 
+    if (opts->progress != NULL) {
+        struct run_progress p = {RUN_PROGRESS_ROLE, (int)role, NULL, 0, ex->nchecks, 0, 0, 0};
+        opts->progress(opts->progress_ud, &p);
+    }
     memset(&spec, 0, sizeof spec);
+    spec.progress = opts->progress;
+    spec.progress_ud = opts->progress_ud;
     spec.ex = ex;
     spec.params = params;
     spec.role = role;
@@ -113,17 +121,17 @@ enum ph_rc engine_run(const struct exercise *ex, const struct engine_opts *opts,
     }
     /* The reference first: if the exercise is broken, say so before blaming anyone. */
     snprintf(path, sizeof path, "%s/reference.py", ex->dir);
-    rc = run_role(ex, opts->params, WORKER_REFERENCE, path, "reference.py", &ref, err);
+    rc = run_role(ex, opts, WORKER_REFERENCE, path, "reference.py", &ref, err);
     if (rc != PH_OK)
         goto done;
     if (ex->needs_baseline) {
         snprintf(path, sizeof path, "%s/baseline.py", ex->dir);
-        rc = run_role(ex, opts->params, WORKER_BASELINE, path, "baseline.py", &base, err);
+        rc = run_role(ex, opts, WORKER_BASELINE, path, "baseline.py", &base, err);
         if (rc != PH_OK)
             goto done;
         in.base = &base;
     }
-    rc = run_role(ex, opts->params, WORKER_CANDIDATE, opts->submission_path, name, &cand, err);
+    rc = run_role(ex, opts, WORKER_CANDIDATE, opts->submission_path, name, &cand, err);
     if (rc != PH_OK)
         goto done;
     in.cand = &cand;

@@ -13,6 +13,7 @@
 
 #include "err.h"
 #include "result.h"
+#include "run_progress.h"
 
 struct exercise;
 struct explain_result;
@@ -24,6 +25,8 @@ struct engine_opts {
     const char *submission_path; /* file to grade; borrowed */
     const char *display_name;    /* how reports name it; defaults to the path */
     const cJSON *params;         /* check parameters; borrowed, may be NULL */
+    run_progress_fn progress;    /* told as each role starts and each check ends; may be NULL */
+    void *progress_ud;
 };
 
 /*

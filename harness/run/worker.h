@@ -31,6 +31,7 @@
 #include <cjson/cJSON.h>
 
 #include "err.h"
+#include "run_progress.h"
 
 struct exercise;
 struct sandbox_policy;
@@ -61,6 +62,8 @@ struct worker_spec {
     const cJSON *params;      /* handed to checks as h.params; borrowed, may be NULL */
     const char *const *only;  /* run only these checks, in this order; NULL: all */
     size_t nonly;
+    run_progress_fn progress; /* called as checks begin and end; may be NULL */
+    void *progress_ud;
 };
 
 struct worker_check {
