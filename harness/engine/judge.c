@@ -234,6 +234,8 @@ static void fmt_value(double v, const char *unit, char *buf, size_t cap)
         fileio_human_size(v, buf, cap);
     else if (strcmp(unit, "mb") == 0)
         snprintf(buf, cap, "%.1f MB", v / 1e6);
+    else if (strcmp(unit, "ms") == 0 && v < 1e6)
+        fileio_human_duration(v, buf, cap); /* "0.0 ms" says nothing: 840 µs */
     else if (strcmp(unit, "ms") == 0)
         snprintf(buf, cap, "%.1f ms", v / 1e6);
     else if (strcmp(unit, "s") == 0)
@@ -246,6 +248,10 @@ static void fmt_value(double v, const char *unit, char *buf, size_t cap)
         snprintf(buf, cap, "%.0f", v);
     else if (strcmp(unit, "pct") == 0)
         snprintf(buf, cap, "%.0f%%", v * 100);
+    else if (v == floor(v) && fabs(v) < 1e15)
+        snprintf(buf, cap, "%.0f", v); /* a count: 1000, not 1e+03 */
+    else if (fabs(v) >= 1000 && fabs(v) < 1e15)
+        snprintf(buf, cap, "%.0f", v);
     else
         snprintf(buf, cap, "%.3g", v);
 }

@@ -101,24 +101,31 @@ void report_text_run(FILE *out, const struct run_result *r, int color)
         fprintf(out, "  %s%s%s %-28s", col(color, status_color(c->status)), status_mark(c->status),
                 col(color, "\033[0m"), c->name);
         if (c->has_metrics)
-            fprintf(out, " %9.1f ms  py peak %10s", (double)c->metrics.wall_ns / 1e6,
+            fprintf(out, " %9s  py peak %10s",
+                    fileio_human_duration((double)c->metrics.wall_ns, b, sizeof b),
                     fileio_human_size((double)c->metrics.py_peak_bytes, a, sizeof a));
         fprintf(out, "%s\n", c->visible ? "" : "  (hidden)");
+        if (c->description != NULL && c->description[0] != '\0')
+            fprintf(out, "       %s%s%s\n", col(color, "\033[2m"), c->description,
+                    col(color, "\033[0m"));
         if (c->message != NULL && c->status != VERDICT_PASSED)
             indent_block(out, c->message, "       ", 10);
         if (c->lesson != NULL)
             fprintf(out, "       %s->%s %s\n", col(color, "\033[36m"), col(color, "\033[0m"),
                     c->lesson);
     }
-    fprintf(out,
-            "\n%sScore%s  %.1f / %.0f   correctness %.1f/%.0f, performance %.1f/%.0f, "
-            "explanation ",
-            col(color, "\033[1m"), col(color, "\033[0m"), s->total, s->max, s->correctness,
-            s->correctness_max, s->performance, s->performance_max);
-    if (s->explanation_missing)
-        fprintf(out, "missing (0/%.0f; add --explanation FILE)\n", s->explanation_max);
+    fprintf(out, "\n%sScore%s  %.1f / %.0f   correctness %.1f/%.0f", col(color, "\033[1m"),
+            col(color, "\033[0m"), s->total, s->max, s->correctness, s->correctness_max);
+    if (s->performance_max > 0)
+        fprintf(out, ", performance %.1f/%.0f", s->performance, s->performance_max);
+    /* A part worth nothing is not "missing". */
+    if (s->explanation_max <= 0)
+        fprintf(out, "\n");
+    else if (s->explanation_missing)
+        fprintf(out, ", explanation missing (0/%.0f; add --explanation FILE)\n",
+                s->explanation_max);
     else
-        fprintf(out, "%.1f/%.0f\n", s->explanation, s->explanation_max);
+        fprintf(out, ", explanation %.1f/%.0f\n", s->explanation, s->explanation_max);
     if (s->perf_origin != NULL)
         fprintf(out, "  performance: %s\n", s->perf_origin);
     fprintf(out,

@@ -40,9 +40,11 @@ enum ph_rc fileio_read(const char *path, size_t max, char **out, size_t *len, st
         goto out;
     }
     if ((size_t)st.st_size > max) {
-        rc = ph_errf(err, PH_ELIMIT, "%s: file is %s (%lld bytes), the limit is %s (%zu bytes)",
-                     path, fileio_human_size((double)st.st_size, hs, sizeof hs),
-                     (long long)st.st_size, fileio_human_size((double)max, hm, sizeof hm), max);
+        /* Byte counts, not rounded sizes: "1.0 MiB, the limit is 1.0 MiB" says nothing. */
+        (void)hs;
+        rc = ph_errf(err, PH_ELIMIT, "%s: %lld bytes, %lld over the limit of %s (%zu bytes)", path,
+                     (long long)st.st_size, (long long)st.st_size - (long long)max,
+                     fileio_human_size((double)max, hm, sizeof hm), max);
         goto out;
     }
     buf = malloc((size_t)st.st_size + 1);
