@@ -11,6 +11,7 @@
 #include "exercise.h"
 #include "fileio.h"
 #include "paths.h"
+#include "validate_lint.h"
 
 #define EXPECTED_MAX (64u * 1024)
 
@@ -34,10 +35,14 @@ static void say(struct tally *t, int ok, const char *id, const char *fmt, const 
         t->bad++;
 }
 
+/* Names of the checks that did not pass in the last verdict_of(), " a b ". */
+static char not_passed[2048];
+
 /* Run `file` as a submission; the verdict name goes to `verdict`. */
 static enum ph_rc verdict_of(const struct exercise *ex, const char *file, char *verdict, size_t cap,
                              char *detail, size_t dcap, struct ph_err *err)
 {
+    size_t i, used;
     struct engine_opts o;
     struct run_result r;
     enum ph_rc rc;
@@ -51,12 +56,30 @@ static enum ph_rc verdict_of(const struct exercise *ex, const char *file, char *
         return rc;
     snprintf(verdict, cap, "%s", verdict_name(r.verdict));
     snprintf(detail, dcap, "%s", r.detail ? r.detail : "");
+    used = (size_t)snprintf(not_passed, sizeof not_passed, " ");
+    for (i = 0; i < r.nchecks && used < sizeof not_passed; i++)
+        if (r.checks[i].status != VERDICT_PASSED && r.checks[i].status != VERDICT_SKIPPED)
+            used += (size_t)snprintf(not_passed + used, sizeof not_passed - used, "%s ",
+                                     r.checks[i].name);
     run_result_cleanup(&r);
     return PH_OK;
 }
 
+struct lint_ctx {
+    struct tally *t;
+    const char *id;
+};
+
+static void lint_say(void *ud, const char *msg)
+{
+    struct lint_ctx *l = ud;
+
+    say(l->t, 0, l->id, "%s%s", msg, "");
+}
+
 static void validate_one(const char *arg, struct tally *t)
 {
+    struct lint_ctx lint;
     struct ph_err err = {0};
     struct exercise *ex = NULL;
     char *dir = NULL, *text = NULL;
@@ -76,6 +99,11 @@ static void validate_one(const char *arg, struct tally *t)
                                        : "\"rubric\"");
     else
         say(t, 1, ex->id, "%s%s", "exercise.json is complete", "");
+    lint.t = t;
+    lint.id = ex->id;
+    if (validate_lint(ex, lint_say, &lint) == 0)
+        say(t, 1, ex->id, "%s%s", "no unknown keys, every check has its function, weights add up",
+            "");
     snprintf(path, sizeof path, "%s/reference.py", ex->dir);
     if (verdict_of(ex, path, verdict, sizeof verdict, detail, sizeof detail, &err) != PH_OK) {
         say(t, 0, ex->id, "reference: %s%s", err.msg, "");
@@ -104,9 +132,32 @@ static void validate_one(const char *arg, struct tally *t)
     }
     cJSON_ArrayForEach(it, expected)
     {
-        char file[4096];
-        if (!cJSON_IsString(it)) {
-            say(t, 0, ex->id, "examples/expected.json: \"%s\" must map to a verdict name%s",
+        char file[4096], want_check[128] = "", needle[140];
+        const char *want;
+        /* "file.py": "failed", or {"verdict": "failed", "check": "name"}: the
+         * named check must be among those that did not pass. */
+        if (cJSON_IsString(it)) {
+            want = it->valuestring;
+        } else if (cJSON_IsObject(it) &&
+                   cJSON_IsString(cJSON_GetObjectItemCaseSensitive(it, "verdict"))) {
+            const cJSON *ck = cJSON_GetObjectItemCaseSensitive(it, "check");
+            want = cJSON_GetObjectItemCaseSensitive(it, "verdict")->valuestring;
+            if (cJSON_IsString(ck))
+                snprintf(want_check, sizeof want_check, "%s", ck->valuestring);
+            else if (ck != NULL) {
+                say(t, 0, ex->id, "examples/expected.json: \"%s\": \"check\" must be a check name%s",
+                    it->string, "");
+                continue;
+            }
+            if (want_check[0] != '\0' && exercise_find_check(ex, want_check) < 0) {
+                say(t, 0, ex->id, "examples/expected.json: \"%s\" names check \"%s\", which is not a check",
+                    it->string, want_check);
+                continue;
+            }
+        } else {
+            say(t, 0, ex->id,
+                "examples/expected.json: \"%s\" must map to a verdict name or {\"verdict\": ..., "
+                "\"check\": ...}%s",
                 it->string, "");
             continue;
         }
@@ -116,13 +167,23 @@ static void validate_one(const char *arg, struct tally *t)
             say(t, 0, ex->id, "%s%s", err.msg, "");
             continue;
         }
-        if (strcmp(verdict, it->valuestring) == 0) {
-            say(t, 1, ex->id, "examples/%s: %s", it->string, verdict);
+        snprintf(needle, sizeof needle, " %s ", want_check);
+        if (strcmp(verdict, want) != 0) {
+            char msg[600];
+            snprintf(msg, sizeof msg, "%s, expected %s (%.400s)", verdict, want, detail);
+            say(t, 0, ex->id, "examples/%s: %s", it->string, msg);
+        } else if (want_check[0] != '\0' && strstr(not_passed, needle) == NULL) {
+            char msg[600];
+            snprintf(msg, sizeof msg, "%s, but not for the reason expected.json gives: check %s passed (did not pass:%.300s)",
+                     verdict, want_check, not_passed[1] ? not_passed : " none");
+            say(t, 0, ex->id, "examples/%s: %s", it->string, msg);
+        } else if (want_check[0] != '\0') {
+            char msg[300];
+            snprintf(msg, sizeof msg, "%s (check %s did not pass, as expected)", verdict,
+                     want_check);
+            say(t, 1, ex->id, "examples/%s: %s", it->string, msg);
         } else {
-            char want[600];
-            snprintf(want, sizeof want, "%s, expected %s (%.400s)", verdict, it->valuestring,
-                     detail);
-            say(t, 0, ex->id, "examples/%s: %s", it->string, want);
+            say(t, 1, ex->id, "examples/%s: %s", it->string, verdict);
         }
     }
 out:
