@@ -123,8 +123,9 @@ enum ph_rc bank_resolve(const char *arg, char **dir_out, struct ph_err *err)
         names[i] = list[i].id;
     guess = cli_did_you_mean(arg, names);
     if (guess != NULL)
-        rc = ph_errf(err, PH_EINPUT, "unknown exercise \"%s\": did you mean %s? (see `pyharness list`)",
-                     arg, guess);
+        rc =
+            ph_errf(err, PH_EINPUT,
+                    "unknown exercise \"%s\": did you mean %s? (see `pyharness list`)", arg, guess);
     else
         rc = ph_errf(err, PH_EINPUT, "unknown exercise \"%s\" (see `pyharness list`)", arg);
     free(names);

@@ -8,7 +8,7 @@
 
 #include "fileio.h"
 
-#define REDRAW_NS 100000000LL  /* a spinner frame every 100 ms at most */
+#define REDRAW_NS 100000000LL     /* a spinner frame every 100 ms at most */
 #define SPIN_AFTER_NS 300000000LL /* a check shorter than this gets no spinner */
 
 static const char *const frames[] = {"|", "/", "-", "\\"};

@@ -61,7 +61,8 @@ int cmd_list_main(int argc, char **argv)
         } else {
             printf("%-28s %-18s %s", ex->id, ex->topic, ex->title);
             if (strcmp(list[i].origin, "built-in") != 0)
-                printf("  [%s%s]", list[i].bank, list[i].shadows ? ", shadows the built-in one" : "");
+                printf("  [%s%s]", list[i].bank,
+                       list[i].shadows ? ", shadows the built-in one" : "");
             printf("\n");
         }
         exercise_free(ex);

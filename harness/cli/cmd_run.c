@@ -112,8 +112,7 @@ int cmd_run_main(int argc, char **argv)
                 fileio_is_dir(explanation) ? "is a folder, expected a text file" : "no such file");
         goto fail;
     }
-    if (bank_resolve(exercise_arg, &dir, &err) != PH_OK ||
-        exercise_load(dir, &ex, &err) != PH_OK)
+    if (bank_resolve(exercise_arg, &dir, &err) != PH_OK || exercise_load(dir, &ex, &err) != PH_OK)
         goto fail;
     if (!fileio_is_file(file)) {
         ph_errf(&err, PH_EINPUT, "%s: %s", file,
@@ -126,7 +125,9 @@ int cmd_run_main(int argc, char **argv)
                 ex->nchecks);
     if (!quiet && explanation != NULL)
         fprintf(stderr, "scoring %s with the %s scorer%s\n", explanation,
-                which == EXPLAIN_OFFLINE ? "offline" : which == EXPLAIN_LLM ? "LLM" : "LLM or offline",
+                which == EXPLAIN_OFFLINE ? "offline"
+                : which == EXPLAIN_LLM   ? "LLM"
+                                         : "LLM or offline",
                 which == EXPLAIN_OFFLINE ? "" : " (waiting for the model's answer)");
     if (score_explanation(ex, explanation, which, &er, &err) != PH_OK)
         goto fail;

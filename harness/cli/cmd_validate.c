@@ -87,8 +87,7 @@ static void validate_one(const char *arg, struct tally *t)
     size_t len = 0;
     cJSON *expected = NULL, *it;
 
-    if (bank_resolve(arg, &dir, &err) != PH_OK ||
-        exercise_load(dir, &ex, &err) != PH_OK) {
+    if (bank_resolve(arg, &dir, &err) != PH_OK || exercise_load(dir, &ex, &err) != PH_OK) {
         say(t, 0, arg, "%s%s", err.msg, "");
         goto out;
     }
@@ -145,12 +144,14 @@ static void validate_one(const char *arg, struct tally *t)
             if (cJSON_IsString(ck))
                 snprintf(want_check, sizeof want_check, "%s", ck->valuestring);
             else if (ck != NULL) {
-                say(t, 0, ex->id, "examples/expected.json: \"%s\": \"check\" must be a check name%s",
-                    it->string, "");
+                say(t, 0, ex->id,
+                    "examples/expected.json: \"%s\": \"check\" must be a check name%s", it->string,
+                    "");
                 continue;
             }
             if (want_check[0] != '\0' && exercise_find_check(ex, want_check) < 0) {
-                say(t, 0, ex->id, "examples/expected.json: \"%s\" names check \"%s\", which is not a check",
+                say(t, 0, ex->id,
+                    "examples/expected.json: \"%s\" names check \"%s\", which is not a check",
                     it->string, want_check);
                 continue;
             }
@@ -174,7 +175,9 @@ static void validate_one(const char *arg, struct tally *t)
             say(t, 0, ex->id, "examples/%s: %s", it->string, msg);
         } else if (want_check[0] != '\0' && strstr(not_passed, needle) == NULL) {
             char msg[600];
-            snprintf(msg, sizeof msg, "%s, but not for the reason expected.json gives: check %s passed (did not pass:%.300s)",
+            snprintf(msg, sizeof msg,
+                     "%s, but not for the reason expected.json gives: check %s passed (did not "
+                     "pass:%.300s)",
                      verdict, want_check, not_passed[1] ? not_passed : " none");
             say(t, 0, ex->id, "examples/%s: %s", it->string, msg);
         } else if (want_check[0] != '\0') {

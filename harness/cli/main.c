@@ -13,6 +13,7 @@
 #include "cmd_bench.h"
 #include "cmd_doctor.h"
 #include "cmd_list.h"
+#include "cmd_new.h"
 #include "cmd_run.h"
 #include "cmd_score.h"
 #include "cmd_show.h"
@@ -27,13 +28,15 @@ struct command {
 };
 
 static const struct command commands[] = {
-    {"show", cmd_show_main, "show EXERCISE [--json]          the question, statement, checks, grading"},
+    {"show", cmd_show_main,
+     "show EXERCISE [--json]          the question, statement, checks, grading"},
     {"start", cmd_start_main, "start EXERCISE [DIR]            copy the starter to a working file"},
     {"run", cmd_run_main, "run EXERCISE FILE [--json] [--out F] [--explanation F]  grade a file"},
     {"list", cmd_list_main, "list [--json]                   the exercises, one line each"},
     {"score", cmd_score_main, "score EXERCISE ANSWER... [--json] score written explanations"},
     {"validate", cmd_validate_main, "validate [EXERCISE...]          check exercises end to end"},
     {"doctor", cmd_doctor_main, "doctor [--json]                 which sandbox layers work here"},
+    {"new", cmd_new_main, "new ID [DIR]                    scaffold an exercise that validates"},
     {"bench-worker", cmd_bench_main, "bench-worker EXERCISE FILE N    (internal) fork-server cost"},
     {NULL, NULL, NULL},
 };

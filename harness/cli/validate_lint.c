@@ -16,22 +16,23 @@
 #define CHECKS_MAX (1024u * 1024) /* checks.py: a few hundred lines */
 #define LINT_MSG 512
 
-static const char *const top_keys[] = {"id",      "title",   "topic",       "question",
+static const char *const top_keys[] = {"id",           "title",        "topic",  "question",
                                        "model_answer", "entry_points", "limits", "weights",
-                                       "checks",  "performance", "rubric",  NULL};
-static const char *const limit_keys[] = {"wall_s", "cpu_s", "memory_mb", "output_kb", "nproc", NULL};
+                                       "checks",       "performance",  "rubric", NULL};
+static const char *const limit_keys[] = {"wall_s",    "cpu_s", "memory_mb",
+                                         "output_kb", "nproc", NULL};
 static const char *const weight_keys[] = {"correctness", "performance", "explanation", NULL};
-static const char *const check_keys[] = {"name",   "description", "visible", "weight",
-                                         "timeout_s", "compare",   "tolerance", "ignore",
-                                         "rules",  "lesson",      NULL};
+static const char *const check_keys[] = {"name",      "description", "visible",   "weight",
+                                         "timeout_s", "compare",     "tolerance", "ignore",
+                                         "rules",     "lesson",      NULL};
 static const char *const tolerance_keys[] = {"rel", "abs", NULL};
-static const char *const rule_keys[] = {"left", "op", "right", "scale", "plus", "message", "when",
-                                        NULL};
+static const char *const rule_keys[] = {"left", "op",      "right", "scale",
+                                        "plus", "message", "when",  NULL};
 static const char *const perf_keys[] = {"check", "describe", "ratio", "full_at", "zero_at", NULL};
 static const char *const ratio_keys[] = {"num", "den", NULL};
 /* The units a lesson placeholder {path:unit} may name (judge.c formats them). */
-static const char *const units[] = {"bytes", "mb", "ms", "s", "sec", "x", "int", "pct", "num",
-                                    NULL};
+static const char *const units[] = {"bytes", "mb",  "ms",  "s",   "sec",
+                                    "x",     "int", "pct", "num", NULL};
 
 struct lint {
     const struct exercise *ex;
@@ -70,9 +71,10 @@ static void keys_of(struct lint *l, const cJSON *obj, const char *const *keys, c
         return;
     cJSON_ArrayForEach(it, obj)
     {
-        const char *guess = cli_did_you_mean(it->string, keys);
-        if (known(it->string, keys))
+        const char *guess;
+        if (known(it->string, keys) || strncmp(it->string, "//", 2) == 0) /* a comment */
             continue;
+        guess = cli_did_you_mean(it->string, keys);
         if (guess != NULL)
             problem(l, "exercise.json: %s%s\"%s\" is not a known key: did you mean \"%s\"?", where,
                     where[0] ? ": " : "", it->string, guess);
@@ -179,8 +181,9 @@ size_t validate_lint(const struct exercise *ex, validate_lint_fn say, void *ud)
                 "not 100",
                 ex->weights.correctness, ex->weights.performance, ex->weights.explanation, sum);
     if (ex->weights.performance > 0 && !ex->perf.present)
-        problem(&l, "exercise.json: weights.performance is %g but there is no \"performance\" "
-                    "section to earn it",
+        problem(&l,
+                "exercise.json: weights.performance is %g but there is no \"performance\" "
+                "section to earn it",
                 ex->weights.performance);
     snprintf(path, sizeof path, "%s/checks.py", ex->dir);
     if (fileio_read(path, CHECKS_MAX, &src, &len, &err) != PH_OK) {

@@ -52,9 +52,8 @@ static enum ph_rc finish(const struct judge_input *in, struct explain_result *ex
 /* Run one role's module through a worker (the exercise's sandbox host is
  * shared by the roles: see worker.h). */
 static enum ph_rc run_role(const struct exercise *ex, const struct engine_opts *opts,
-                           enum worker_role role, const char *module_path,
-                           const char *display_name, struct worker_result *res,
-                           struct ph_err *err)
+                           enum worker_role role, const char *module_path, const char *display_name,
+                           struct worker_result *res, struct ph_err *err)
 {
     struct worker_spec spec;
     const cJSON *params = opts->params;

@@ -22,11 +22,11 @@ enum run_progress_kind {
 
 struct run_progress {
     enum run_progress_kind kind;
-    int role;          /* enum worker_role: 0 candidate, 1 reference, 2 baseline */
-    const char *check; /* borrowed; NULL for RUN_PROGRESS_ROLE */
-    size_t index;      /* of the check in this run, from 0 */
-    size_t count;      /* checks in this run */
-    int ok;            /* RUN_PROGRESS_DONE: the check returned (no exception) */
+    int role;           /* enum worker_role: 0 candidate, 1 reference, 2 baseline */
+    const char *check;  /* borrowed; NULL for RUN_PROGRESS_ROLE */
+    size_t index;       /* of the check in this run, from 0 */
+    size_t count;       /* checks in this run */
+    int ok;             /* RUN_PROGRESS_DONE: the check returned (no exception) */
     int64_t elapsed_ns; /* since the check began (DONE, TICK) */
     double limit_s;     /* the check's own wall-clock limit */
 };

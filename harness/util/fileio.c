@@ -245,8 +245,7 @@ enum ph_rc fileio_check_writable(const char *path, const char *what, struct ph_e
         return ph_errf(err, PH_EINPUT, "%s %s: is a folder, expected a file path", what, path);
     if (access(path, F_OK) == 0) {
         if (access(path, W_OK) != 0)
-            return ph_errf(err, PH_EINPUT, "%s %s: not writable: %s", what, path,
-                           strerror(errno));
+            return ph_errf(err, PH_EINPUT, "%s %s: not writable: %s", what, path, strerror(errno));
         return PH_OK;
     }
     slash = strrchr(path, '/');

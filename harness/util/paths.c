@@ -35,7 +35,6 @@ static int is_dir(const char *p)
     return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-
 /* The data root: $PYHARNESS_HOME, <exe>/../share/pyharness, the source tree. */
 static enum ph_rc find_root(char *root, size_t cap, struct ph_err *err)
 {

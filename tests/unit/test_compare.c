@@ -90,8 +90,7 @@ Test(compare, key_paths_read_as_python_would_write_them)
 
     cr_assert_not(same("{\"r\": {\"0\": 1}}", "{\"r\": {\"0\": 2}}", 0, why, sizeof why));
     cr_assert(strstr(why, "at r[0]:") != NULL, "%s", why);
-    cr_assert_not(
-        same("{\"two words\": 1}", "{\"two words\": 2}", 0, why, sizeof why));
+    cr_assert_not(same("{\"two words\": 1}", "{\"two words\": 2}", 0, why, sizeof why));
     cr_assert(strstr(why, "at [\"two words\"]:") != NULL, "%s", why);
 }
 
