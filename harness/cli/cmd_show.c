@@ -73,7 +73,7 @@ static cJSON *show_json(const struct exercise *ex, const char *starter_path)
     return o;
 }
 
-static void show_text(FILE *out, const struct exercise *ex, const char *starter_path,
+void cmd_show_write(FILE *out, const struct exercise *ex, const char *starter_path,
                       const char *starter, int color, int width)
 {
     size_t i, hidden = 0;
@@ -137,7 +137,8 @@ static void show_text(FILE *out, const struct exercise *ex, const char *starter_
                  "  ", width);
     fprintf(out, "  limits: %g s wall, %g s CPU, %zu MiB of memory per run\n", ex->limits.wall_s,
             ex->limits.cpu_s, ex->limits.memory_bytes / (1024 * 1024));
-    fprintf(out, "\nnext: pyharness start %s\n", ex->id);
+    if (strcmp(starter_path, "starter.py") != 0) /* not in a student kit */
+        fprintf(out, "\nnext: pyharness start %s\n", ex->id);
 }
 
 int cmd_show_main(int argc, char **argv)
@@ -174,7 +175,7 @@ int cmd_show_main(int argc, char **argv)
         printf("%s\n", text);
         free(text);
     } else {
-        show_text(stdout, ex, starter_path, starter, cli_color(stdout), cli_width(stdout));
+        cmd_show_write(stdout, ex, starter_path, starter, cli_color(stdout), cli_width(stdout));
     }
     status = CLI_EXIT_OK;
     goto out;

@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "cmd_bench.h"
 #include "cmd_doctor.h"
+#include "cmd_kit.h"
 #include "cmd_list.h"
 #include "cmd_new.h"
 #include "cmd_run.h"
@@ -37,6 +38,7 @@ static const struct command commands[] = {
     {"validate", cmd_validate_main, "validate [EXERCISE...]          check exercises end to end"},
     {"doctor", cmd_doctor_main, "doctor [--json]                 which sandbox layers work here"},
     {"new", cmd_new_main, "new ID [DIR]                    scaffold an exercise that validates"},
+    {"kit", cmd_kit_main, "kit OUT_DIR [EXERCISE...]       export a student kit, no answer keys"},
     {"bench-worker", cmd_bench_main, "bench-worker EXERCISE FILE N    (internal) fork-server cost"},
     {NULL, NULL, NULL},
 };
