@@ -74,7 +74,7 @@ static cJSON *show_json(const struct exercise *ex, const char *starter_path)
 }
 
 void cmd_show_write(FILE *out, const struct exercise *ex, const char *starter_path,
-                      const char *starter, int color, int width)
+                    const char *starter, int color, int width)
 {
     size_t i, hidden = 0;
     double visible_w = 0, total_w = 0;
