@@ -209,16 +209,21 @@ int cmd_doctor_main(int argc, char **argv)
     struct ph_err err = {0};
     int json = 0, self_ok, status;
 
-    for (int k = 1; k < argc; k++) {
-        if (strcmp(argv[k], "--json") == 0) {
-            json = 1;
-        } else {
-            fprintf(stderr,
-                    "pyharness doctor: unknown argument %s\nusage: pyharness doctor "
-                    "[--json]\n",
-                    argv[k]);
-            return 2;
-        }
+    {
+        static const char usage[] =
+            "usage: pyharness doctor [--json]\n"
+            "Which sandbox layers work on this machine, the Python in use, the exercise banks\n"
+            "and the LLM configuration (never the key).  Exit 1 when a layer is missing.\n";
+        int npos, parsed;
+        const struct cli_opt opts[] = {
+            {"json", 0, CLI_FLAG, NULL, "print the report as JSON", NULL, &json},
+            {NULL, 0, CLI_FLAG, NULL, NULL, NULL, NULL},
+        };
+        parsed = cli_parse(usage, opts, argc, argv, &npos);
+        if (parsed != CLI_PARSE_OK)
+            return cli_parse_status(parsed);
+        if (npos != 0)
+            return cli_usage("doctor: takes no arguments, not \"%s\"", argv[1]);
     }
     if (paths_exe() == NULL || paths_exe()[0] == '\0')
         (void)paths_init(&err);

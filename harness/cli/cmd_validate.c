@@ -17,6 +17,7 @@
 
 struct tally {
     int ok, bad;
+    cJSON *items; /* with --json: one object per line, else NULL */
 };
 
 static void say(struct tally *t, int ok, const char *id, const char *fmt, const char *a,
@@ -28,7 +29,16 @@ static void say(struct tally *t, int ok, const char *id, const char *fmt, const 
     char line[1024];
 
     snprintf(line, sizeof line, fmt, a, b);
-    printf("%s %s: %s\n", ok ? "ok  " : "FAIL", id, line);
+    if (t->items != NULL) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "exercise", id);
+        cJSON_AddBoolToObject(o, "ok", ok);
+        cJSON_AddStringToObject(o, "message", line);
+        cJSON_AddItemToArray(t->items, o);
+    } else {
+        printf("%s %s: %s\n", ok ? "ok  " : "FAIL", id, line);
+        fflush(stdout); /* a line as each finding is made: validate can take a minute */
+    }
     if (ok)
         t->ok++;
     else
@@ -199,24 +209,61 @@ out:
 
 int cmd_validate_main(int argc, char **argv)
 {
+    static const char usage[] =
+        "usage: pyharness validate [EXERCISE...] [--json]\n"
+        "Check exercises end to end: exercise.json (unknown keys, weights, lesson units, a\n"
+        "check_ function per check), reference.py passes, starter.py does not, and every\n"
+        "example in examples/expected.json gets its verdict.  Every exercise on the search\n"
+        "path unless some are named.  Exit 1 when anything failed.\n";
     struct ph_err err = {0};
-    struct tally t = {0, 0};
-    int i;
+    struct tally t = {0, 0, NULL};
+    int i, json = 0, npos, parsed;
+    const struct cli_opt opts[] = {
+        {"json", 0, CLI_FLAG, NULL, "print the findings as JSON", NULL, &json},
+        {NULL, 0, CLI_FLAG, NULL, NULL, NULL, NULL},
+    };
 
+    parsed = cli_parse(usage, opts, argc, argv, &npos);
+    if (parsed != CLI_PARSE_OK)
+        return cli_parse_status(parsed);
+    /* A misspelt name is bad usage (exit 2), found before any work. */
+    for (i = 1; i <= npos; i++) {
+        char *dir = NULL;
+        if (bank_resolve(argv[i], &dir, &err) != PH_OK)
+            return cli_fail(&err);
+        free(dir);
+    }
     if (cli_start_python(&err) != PH_OK)
         return cli_fail(&err);
-    if (argc > 1) {
-        for (i = 1; i < argc; i++)
+    if (json)
+        t.items = cJSON_CreateArray();
+    if (npos > 0) {
+        for (i = 1; i <= npos; i++)
             validate_one(argv[i], &t);
     } else {
         struct bank_entry *list = NULL;
         size_t n = 0, k;
-        if (bank_list(&list, &n, &err) != PH_OK)
+        if (bank_list(&list, &n, &err) != PH_OK) {
+            cJSON_Delete(t.items);
             return cli_fail(&err);
+        }
         for (k = 0; k < n; k++)
             validate_one(list[k].dir, &t);
         bank_list_free(list, n);
     }
-    printf("%d passed, %d failed\n", t.ok, t.bad);
+    if (json) {
+        cJSON *root = cJSON_CreateObject();
+        char *text;
+        cJSON_AddNumberToObject(root, "passed", t.ok);
+        cJSON_AddNumberToObject(root, "failed", t.bad);
+        cJSON_AddItemToObject(root, "findings", t.items);
+        text = cJSON_Print(root);
+        if (text != NULL)
+            printf("%s\n", text);
+        free(text);
+        cJSON_Delete(root);
+    } else {
+        printf("%d passed, %d failed\n", t.ok, t.bad);
+    }
     return t.bad == 0 ? CLI_EXIT_OK : CLI_EXIT_NOT_PASSED;
 }
