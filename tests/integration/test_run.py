@@ -283,9 +283,11 @@ class ListTests(HarnessTest):
         ids = [e["id"] for e in json.loads(res.stdout)]
         self.assertIn("generators-streaming", ids)
 
-    def test_exercises_override(self):
+    def test_exercises_adds_a_bank_to_the_builtin_one(self):
         res = run("list", *MINI)
-        self.assertEqual(res.stdout.split()[0], "mini")
+        ids = [line.split()[0] for line in res.stdout.splitlines()]
+        self.assertIn("mini", ids)
+        self.assertIn("generators-streaming", ids)
 
 
 if __name__ == "__main__":
