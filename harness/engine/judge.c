@@ -16,6 +16,7 @@
 #include "compare.h"
 #include "exercise.h"
 #include "fileio.h"
+#include "ratio.h"
 
 #define MSG_MAX 1024
 
@@ -285,7 +286,8 @@ static char *format_lesson(const struct judge_input *in, const char *check, cons
             const char *unit = "num";
             double a, b = 1.0;
             cJSON *opa, *opb = NULL;
-            int bad;
+            enum ratio_kind kind;
+            int bad, cand_top;
             if (end == NULL || (size_t)(end - p - 1) >= sizeof expr)
                 return NULL;
             memcpy(expr, p + 1, (size_t)(end - p - 1));
@@ -307,7 +309,12 @@ static char *format_lesson(const struct judge_input *in, const char *check, cons
             cJSON_Delete(opb);
             if (bad || (slash != NULL && b == 0))
                 return NULL;
-            fmt_value(slash != NULL ? a / b : a, unit, val, sizeof val);
+            if (slash != NULL && strcmp(unit, "x") == 0 &&
+                ratio_classify(expr, slash + 1, &kind, &cand_top) == 0 && a > 0 && b > 0)
+                /* cand/ref or ref/cand: said one way, "2.3x slower than the reference". */
+                ratio_phrase(cand_top ? a / b : b / a, kind, val, sizeof val);
+            else
+                fmt_value(slash != NULL ? a / b : a, unit, val, sizeof val);
             o += (size_t)snprintf(out + o, sizeof out - o, "%s", val);
             if (o >= sizeof out)
                 o = sizeof out - 1;

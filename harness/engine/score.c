@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "exercise.h"
+#include "ratio.h"
 
 static double clamp01(double v)
 {
@@ -16,6 +17,17 @@ static double clamp01(double v)
 static double round1(double v)
 {
     return (double)(long long)(v * 10.0 + (v >= 0 ? 0.5 : -0.5)) / 10.0;
+}
+
+/* "1.25x slower than the reference" -> "1.25x slower": the thresholds follow
+ * the figure that already named the reference. */
+static void trim_reference(char *phrase)
+{
+    static const char tail[] = " than the reference";
+    size_t n = strlen(phrase), m = sizeof tail - 1;
+
+    if (n > m && strcmp(phrase + n - m, tail) == 0)
+        phrase[n - m] = '\0';
 }
 
 enum ph_rc score_run(const struct judge_input *in, struct run_result *out, struct ph_err *err)
@@ -47,10 +59,30 @@ enum ph_rc score_run(const struct judge_input *in, struct run_result *out, struc
             s->perf_ratio = r;
             s->performance = s->performance_max * clamp01((r - ex->perf.zero_at) /
                                                           (ex->perf.full_at - ex->perf.zero_at));
-            snprintf(origin, sizeof origin,
-                     "check %s: %s = %.2f (full marks at %.2f, none at %.2f)", ex->perf.check,
-                     ex->perf.describe ? ex->perf.describe : "ratio", r, ex->perf.full_at,
-                     ex->perf.zero_at);
+            enum ratio_kind kind;
+            int cand_top;
+            if (cJSON_IsString(ex->perf.num) && cJSON_IsString(ex->perf.den) &&
+                ratio_classify(ex->perf.num->valuestring, ex->perf.den->valuestring, &kind,
+                               &cand_top) == 0 &&
+                r > 0 && ex->perf.full_at > 0 && ex->perf.zero_at > 0) {
+                /* One convention for every ratio a report shows: the
+                 * candidate against the reference, in words. */
+                char now[96], full[96], zero[96];
+                ratio_phrase(cand_top ? r : 1 / r, kind, now, sizeof now);
+                ratio_phrase(cand_top ? ex->perf.full_at : 1 / ex->perf.full_at, kind, full,
+                             sizeof full);
+                ratio_phrase(cand_top ? ex->perf.zero_at : 1 / ex->perf.zero_at, kind, zero,
+                             sizeof zero);
+                trim_reference(full);
+                trim_reference(zero);
+                snprintf(origin, sizeof origin, "check %s: %s (full marks at %s, none at %s)",
+                         ex->perf.check, now, full, zero);
+            } else {
+                snprintf(origin, sizeof origin,
+                         "check %s: %s = %.2f (full marks at %.2f, none at %.2f)", ex->perf.check,
+                         ex->perf.describe ? ex->perf.describe : "ratio", r, ex->perf.full_at,
+                         ex->perf.zero_at);
+            }
         } else {
             snprintf(origin, sizeof origin, "check %s did not pass: no performance credit",
                      ex->perf.check);

@@ -211,7 +211,7 @@ static int take_frame(struct run *r, cJSON *frame)
             progress(r, RUN_PROGRESS_DONE, (size_t)res->running_check,
                      cJSON_IsString(st) && strcmp(st->valuestring, "ok") == 0,
                      cJSON_IsNumber(w) && w->valuedouble > 0 ? (int64_t)w->valuedouble
-                                                              : c->elapsed_ns);
+                                                             : c->elapsed_ns);
         }
         res->running_check = -1;
         r->next_check++;
