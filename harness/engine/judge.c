@@ -513,6 +513,7 @@ static enum ph_rc judge_check(const struct judge_input *in, size_t idx, struct c
     const cJSON *bf = in->base ? check_frame(in->base, ec->name) : NULL;
     const cJSON *st, *rule;
     char msg[MSG_MAX] = "";
+    int wrong_result = 0;
 
     cr->name = dupstr(ec->name);
     cr->description = dupstr(ec->description);
@@ -586,6 +587,7 @@ static enum ph_rc judge_check(const struct judge_input *in, size_t idx, struct c
                           sizeof why)) {
             cr->status = VERDICT_FAILED;
             snprintf(msg, sizeof msg, "wrong result %s", why);
+            wrong_result = 1;
         }
     }
     if (cr->status == VERDICT_PASSED && ec->rules != NULL) {
@@ -600,7 +602,10 @@ static enum ph_rc judge_check(const struct judge_input *in, size_t idx, struct c
     }
     if (cr->status != VERDICT_PASSED)
         cr->message = dupstr(msg);
-    if (ec->lesson != NULL)
+    /* A lesson reads figures as the measure of the intended computation;
+     * after a wrong result they measured something else ("0 B of peak
+     * memory" for a reader that returned a list), so it is left out. */
+    if (ec->lesson != NULL && !wrong_result)
         cr->lesson = format_lesson(in, ec->name, ec->lesson);
     return PH_OK;
 }

@@ -155,11 +155,20 @@ class RunOutput(HarnessTest):
         self.assertNotIn("\033", res.stderr + res.stdout)
         self.assertNotIn("grading", run("run", "mini", GOOD, "-q", *MINI).stderr)
 
-    def test_the_text_report_shows_check_descriptions_and_no_zero_weight_part(self):
-        res = run("run", "generators-streaming",
-                  str(SOURCE / "exercises/generators-streaming/examples/good.py"), "-q")
-        self.assertIn("a size below 1 raises ValueError", res.stdout)
+    def test_the_report_shows_descriptions_and_keeps_lessons_to_measured_figures(self):
+        with tempfile.TemporaryDirectory() as d:
+            out = os.path.join(d, "r.json")
+            res = run("run", "generators-streaming",
+                      str(SOURCE / "exercises/generators-streaming/examples/bad_eager.py"),
+                      "-q", "--out", out)
+            doc = json.loads(Path(out).read_text())
+        self.assertIn("a size below 1 raises ValueError", res.stdout)  # a check's description
         self.assertNotIn("(0/0", res.stdout)
+        self.assertRegex(res.stdout, r"[0-9.]+ (µs|ms|s)  py peak")
+        self.assertNotIn('["', res.stdout)  # key paths read as Python: at is_iterator
+        lazy = next(t for t in doc["tests"] if t["name"] == "read_jsonl_lazy")
+        self.assertIn("wrong result", lazy["message"])
+        self.assertIsNone(lazy.get("lesson"), "a lesson from figures of the wrong computation")
 
 
 class Banks(HarnessTest):
