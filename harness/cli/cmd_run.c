@@ -4,6 +4,7 @@
  */
 #include "cmd_run.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include "exercise.h"
 #include "explain_score.h"
 #include "fileio.h"
+#include "llm.h"
 #include "paths.h"
 #include "report.h"
 
@@ -43,7 +45,17 @@ static enum ph_rc score_explanation(const struct exercise *ex, const char *path,
     rc = fileio_read(path, ANSWER_MAX, &text, &len, err);
     if (rc != PH_OK)
         return rc == PH_ELIMIT ? PH_EINPUT : rc;
-    if (fileio_utf8_invalid_at(text, len) >= 0) {
+    {
+        /* As `score` does: an empty answer is a mistake to point out, not a 0. */
+        size_t i;
+        for (i = 0; i < len && isspace((unsigned char)text[i]); i++)
+            ;
+        if (i == len) {
+            free(text);
+            return ph_errf(err, PH_EINPUT, "%s: the answer is empty", path);
+        }
+    }
+    if (memchr(text, '\0', len) != NULL || fileio_utf8_invalid_at(text, len) >= 0) {
         free(text);
         return ph_errf(err, PH_EINPUT, "%s: not valid UTF-8 text", path);
     }
@@ -120,17 +132,16 @@ int cmd_run_main(int argc, char **argv)
         goto fail;
     }
     cli_progress_init(&prog, stderr);
+    /* What the scorer waits for, when it is a model over the network. */
+    if (!quiet && explanation != NULL &&
+        (which == EXPLAIN_LLM || (which == EXPLAIN_AUTO && llm_configured())))
+        fprintf(stderr, "scoring %s with the LLM scorer (waiting for the model's answer)\n",
+                explanation);
+    if (score_explanation(ex, explanation, which, &er, &err) != PH_OK)
+        goto fail;
     if (!quiet)
         fprintf(stderr, "grading %s on %s (%zu checks; reference.py runs first)\n", file, ex->id,
                 ex->nchecks);
-    if (!quiet && explanation != NULL)
-        fprintf(stderr, "scoring %s with the %s scorer%s\n", explanation,
-                which == EXPLAIN_OFFLINE ? "offline"
-                : which == EXPLAIN_LLM   ? "LLM"
-                                         : "LLM or offline",
-                which == EXPLAIN_OFFLINE ? "" : " (waiting for the model's answer)");
-    if (score_explanation(ex, explanation, which, &er, &err) != PH_OK)
-        goto fail;
     if (cli_start_python(&err) != PH_OK)
         goto fail;
     memset(&opts, 0, sizeof opts);

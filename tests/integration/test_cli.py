@@ -71,7 +71,12 @@ class HelpAndTypos(HarnessTest):
 
     def test_bad_paths_are_exit_2_with_the_path_named(self):
         with tempfile.TemporaryDirectory() as d:
+            empty = os.path.join(d, "empty.md")
+            Path(empty).write_text("  \n")
             cases = [
+                # An empty explanation: the same answer from run and score.
+                (["run", "generators-streaming", GOOD, "--explanation", empty], "the answer is empty"),
+                (["score", "generators-streaming", empty], "the answer is empty"),
                 (["run", "mini", "/nonexistent/sol.py", *MINI], "/nonexistent/sol.py"),
                 (["run", "mini", d, *MINI], "is a folder"),
                 (["run", "mini", GOOD, "--explanation", "/nonexistent/a.md", *MINI], "/nonexistent/a.md"),
