@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "embed.h"
+#include "textwrap.h"
 
 int cli_alloc_hooks = 1;
 
@@ -65,45 +66,7 @@ int cli_width(FILE *f)
 
 void cli_wrap(FILE *out, const char *text, const char *indent, int width)
 {
-    const char *p = text;
-    int room = width - (int)strlen(indent), col;
-
-    if (room < 20)
-        room = 20;
-    while (*p != '\0') {
-        const char *eol = strchr(p, '\n');
-        const char *end = eol ? eol : p + strlen(p);
-
-        fputs(indent, out);
-        col = 0;
-        while (p < end) {
-            const char *w = p, *we;
-            int len;
-
-            while (w < end && *w == ' ')
-                w++;
-            we = w;
-            while (we < end && *we != ' ')
-                we++;
-            len = (int)(we - w);
-            if (len == 0)
-                break;
-            if (col > 0 && col + 1 + len > room) {
-                fputc('\n', out);
-                fputs(indent, out);
-                col = 0;
-            }
-            if (col > 0) {
-                fputc(' ', out);
-                col++;
-            }
-            fwrite(w, 1, (size_t)len, out);
-            col += len;
-            p = we;
-        }
-        fputc('\n', out);
-        p = eol ? eol + 1 : end;
-    }
+    textwrap_print(out, text, indent, indent, width);
 }
 
 /* ---- the option parser ---- */

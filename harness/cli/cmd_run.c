@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "bank.h"
 #include "cli.h"
@@ -184,6 +185,8 @@ int cmd_run_main(int argc, char **argv)
             printf("%s\n", text);
         free(text);
     }
+    if (isatty(fileno(stdout)))
+        report_text_set_width(cli_width(stdout));
     if (!json || out_path != NULL)
         report_text_run(stdout, &res, cli_color(stdout));
     status = res.verdict == VERDICT_PASSED ? CLI_EXIT_OK : CLI_EXIT_NOT_PASSED;

@@ -18,6 +18,10 @@
 /* New JSON object for a run; caller frees with cJSON_Delete(); NULL on OOM. */
 cJSON *report_json_run(const struct run_result *r);
 
+/* Wrap the text report's messages at `columns` (the terminal's width); 0,
+ * the default, for none. */
+void report_text_set_width(int columns);
+
 /* The human-readable report.  `color` adds ANSI colours (for terminals). */
 void report_text_run(FILE *out, const struct run_result *r, int color);
 
