@@ -216,7 +216,8 @@ class BadInputTests(HarnessTest):
                 f.write("x = 1\n" + "#" * (1024 * 1024 + 10) + "\n")
             res = mini(huge)
             self.assertVerdict(res, "rejected", rc=1)
-            self.assertIn("the limit is 1.0 MiB", res.json["detail"])
+            # Byte counts, not "file is 1.0 MiB, the limit is 1.0 MiB".
+            self.assertIn("1048593 bytes, 17 over the limit of 1.0 MiB", res.json["detail"])
 
     def test_missing_file_is_usage_error(self):
         res = run("run", "mini", "/nonexistent/sol.py", *MINI)
