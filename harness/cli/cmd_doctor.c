@@ -134,6 +134,25 @@ out:
     return ok;
 }
 
+/* The endpoint without credentials a URL may carry (https://user:key@host/). */
+static void shown_endpoint(const char *url, char *out, size_t cap)
+{
+    const char *scheme = url ? strstr(url, "://") : NULL;
+    const char *host = scheme ? scheme + 3 : url;
+    const char *at, *slash;
+
+    if (url == NULL) {
+        snprintf(out, cap, "?");
+        return;
+    }
+    at = strchr(host, '@');
+    slash = strchr(host, '/');
+    if (at != NULL && (slash == NULL || at < slash))
+        snprintf(out, cap, "%.*s***@%s", (int)(host - url), url, at + 1);
+    else
+        snprintf(out, cap, "%s", url);
+}
+
 /* What the runs would use here: Python, the exercise banks, the LLM (never
  * its key: only whether one is set). */
 static void environment(cJSON *root)
@@ -143,6 +162,7 @@ static void environment(cJSON *root)
     const char *py = "not started";
     size_t i;
     int have_llm = llm_configured();
+    char endpoint[512];
     enum ph_rc lrc = PH_OK;
 
     if (cli_start_python(&err) == PH_OK)
@@ -152,6 +172,7 @@ static void environment(cJSON *root)
     memset(&cfg, 0, sizeof cfg);
     if (have_llm)
         lrc = llm_config_load(&cfg, &err);
+    shown_endpoint(cfg.endpoint, endpoint, sizeof endpoint);
     if (root != NULL) {
         cJSON *banks = cJSON_AddArrayToObject(root, "exercise_banks");
         cJSON *llm = cJSON_AddObjectToObject(root, "llm");
@@ -168,7 +189,7 @@ static void environment(cJSON *root)
             cJSON_AddStringToObject(llm, "error", err.msg);
         if (have_llm && lrc == PH_OK) {
             cJSON_AddStringToObject(llm, "provider", llm_provider_name(cfg.provider));
-            cJSON_AddStringToObject(llm, "endpoint", cfg.endpoint ? cfg.endpoint : "");
+            cJSON_AddStringToObject(llm, "endpoint", endpoint);
             cJSON_AddStringToObject(llm, "model", cfg.model ? cfg.model : "");
             cJSON_AddBoolToObject(llm, "api_key_set", cfg.api_key != NULL && cfg.api_key[0]);
             cJSON_AddNumberToObject(llm, "concurrency", cfg.concurrency);
@@ -190,8 +211,7 @@ static void environment(cJSON *root)
         else
             printf("LLM scorer: %s, model %s at %s, API key %s, %u at once, %g requests/min, "
                    "%g s timeout%s%s\n",
-                   llm_provider_name(cfg.provider), cfg.model ? cfg.model : "?",
-                   cfg.endpoint ? cfg.endpoint : "?",
+                   llm_provider_name(cfg.provider), cfg.model ? cfg.model : "?", endpoint,
                    cfg.api_key != NULL && cfg.api_key[0] ? "set (not shown)" : "not set",
                    cfg.concurrency, cfg.rpm, cfg.timeout_s, cfg.source ? ", from " : "",
                    cfg.source ? cfg.source : "");

@@ -176,6 +176,23 @@ class RunOutput(HarnessTest):
         self.assertIsNone(lazy.get("lesson"), "a lesson from figures of the wrong computation")
 
 
+class Doctor(HarnessTest):
+    def test_doctor_shows_python_banks_and_llm_without_secrets(self):
+        env = {"PYHARNESS_LLM_PROVIDER": "openai", "PYHARNESS_LLM_MODEL": "tiny",
+               "PYHARNESS_LLM_API_KEY": "sk-canary-123",
+               "PYHARNESS_LLM_BASE_URL": "http://user:pw-canary@127.0.0.1:9/v1"}
+        res = run("doctor", "--json", *MINI, env=env)
+        doc = json.loads(res.stdout)
+        self.assertRegex(doc["python"], r"^3\.[0-9]+")
+        self.assertEqual([b["origin"] for b in doc["exercise_banks"]], ["--exercises", "built-in"])
+        self.assertEqual(doc["llm"]["model"], "tiny")
+        self.assertTrue(doc["llm"]["api_key_set"])
+        text = run("doctor", env=env)
+        for out in (res.stdout + res.stderr, text.stdout + text.stderr):
+            self.assertNotIn("canary", out)
+        self.assertIn("API key set (not shown)", text.stdout)
+
+
 class Banks(HarnessTest):
     def test_a_local_bank_adds_to_the_builtin_one_and_can_shadow_it(self):
         with tempfile.TemporaryDirectory() as bank:
