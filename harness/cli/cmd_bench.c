@@ -26,6 +26,7 @@ int cmd_bench_main(int argc, char **argv)
     struct ph_err err = {0};
     struct exercise *ex = NULL;
     struct worker_spec spec;
+    struct worker_pool *pool = NULL;
     char *dir = NULL, *end = NULL;
     int64_t *times = NULL, t0, total = 0, startup, first, self0 = 0, self_cpu;
     long n, i;
@@ -46,6 +47,8 @@ int cmd_bench_main(int argc, char **argv)
         ph_errf(&err, PH_ENOMEM, "out of memory");
         goto fail;
     }
+    if (worker_pool_new(1, &pool, &err) != PH_OK)
+        goto fail;
     self0 = measure_rusage_cpu_ns(RUSAGE_SELF);
     memset(&spec, 0, sizeof spec);
     spec.ex = ex;
@@ -55,7 +58,7 @@ int cmd_bench_main(int argc, char **argv)
     for (i = 0; i < n; i++) {
         struct worker_result res;
         int64_t s = measure_now_ns();
-        if (worker_run(&spec, &res, &err) != PH_OK)
+        if (worker_run(pool, &spec, &res, &err) != PH_OK)
             goto fail;
         times[i] = measure_now_ns() - s;
         total += times[i];
@@ -71,7 +74,8 @@ int cmd_bench_main(int argc, char **argv)
     first = times[0]; /* includes starting the exercise's sandbox host */
     qsort(times, (size_t)n, sizeof *times, cmp_i64);
     /* The host and its workers are counted once reaped: stop it first. */
-    worker_shutdown();
+    worker_pool_free(pool);
+    pool = NULL;
     printf("{\"runs\": %ld, \"startup_ns\": %lld, \"first_ns\": %lld, \"mean_ns\": %lld, "
            "\"median_ns\": %lld, \"min_ns\": %lld, \"supervisor_cpu_ns\": %lld, "
            "\"sandbox_cpu_ns\": %lld}\n",
@@ -83,6 +87,7 @@ int cmd_bench_main(int argc, char **argv)
 fail:
     status = cli_fail(&err);
 out:
+    worker_pool_free(pool);
     free(times);
     exercise_free(ex);
     free(dir);

@@ -14,7 +14,8 @@
 #include "explain_score.h"
 #include "fileio.h"
 #include "paths.h"
-#include "report.h"
+#include "report_json.h"
+#include "report_text.h"
 
 #define ANSWER_MAX (64u * 1024) /* an explanation is prose: a page, not a book */
 

@@ -30,6 +30,7 @@
 #include "sandbox.h"
 #include "sandbox_audit.h"
 #include "worker.h"
+#include "worker_child.h"
 
 #define OBS_MAX_DEPTH 64
 #define OBS_MAX_NODES 2000000
