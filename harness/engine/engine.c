@@ -342,7 +342,7 @@ static enum ph_rc reference_for(struct engine *e, const struct exercise *ex, con
         rc = run_module(e, ex, params, role, file, names, n, &fresh, err);
         if (rc == PH_OK) {
             (*timed)++;
-            worker_result_fold(out, &fresh, 1);
+            worker_result_fold(out, &fresh, 1, ex->limits.output_bytes);
             worker_result_cleanup(&fresh);
         }
     }
@@ -415,7 +415,7 @@ static enum ph_rc run_candidate(struct engine *e, const struct exercise *ex,
             out->end = WORKER_END_PROTOCOL;
             memcpy(out->detail, more.detail, sizeof out->detail);
         }
-        worker_result_fold(out, &more, 0);
+        worker_result_fold(out, &more, 0, ex->limits.output_bytes);
         worker_result_cleanup(&more);
     }
     free(rest);

@@ -173,10 +173,9 @@ static void append_capped(char **buf, size_t *len, const char *more, size_t n, s
     *buf = t;
 }
 
-void worker_result_fold(struct worker_result *dst, struct worker_result *later, int whole_run)
+void worker_result_fold(struct worker_result *dst, struct worker_result *later, int whole_run,
+                        size_t out_cap)
 {
-    size_t cap = dst->out_len + later->out_len + dst->err_len + later->err_len;
-
     for (size_t i = 0; i < later->nchecks; i++) {
         struct worker_check *lc = &later->checks[i];
 
@@ -205,8 +204,8 @@ void worker_result_fold(struct worker_result *dst, struct worker_result *later, 
     dst->ru.ru_stime.tv_usec += later->ru.ru_stime.tv_usec;
     if (later->ru.ru_maxrss > dst->ru.ru_maxrss)
         dst->ru.ru_maxrss = later->ru.ru_maxrss;
-    append_capped(&dst->out, &dst->out_len, later->out, later->out_len, cap);
-    append_capped(&dst->errout, &dst->err_len, later->errout, later->err_len, cap);
+    append_capped(&dst->out, &dst->out_len, later->out, later->out_len, out_cap);
+    append_capped(&dst->errout, &dst->err_len, later->errout, later->err_len, out_cap);
     dst->output_bytes += later->output_bytes;
     if (!whole_run) {
         cJSON_Delete(dst->end_frame);

@@ -145,11 +145,12 @@ enum ph_rc worker_result_copy(struct worker_result *dst, const struct worker_res
 /*
  * Fold `later` (a run of some of the same checks, `only`) into `dst`: each
  * check `later` reported replaces dst's, its frame moved out of `later`;
- * CPU, wall time and output add up.  A later end other than WORKER_END_OK
+ * CPU, wall time and output add up (output kept up to `out_cap` bytes per stream).  A later end other than WORKER_END_OK
  * becomes dst's when dst ended well.  The whole-run frame goes when the two
  * are not one run (`whole_run` 0).  `later` is left for cleanup.
  */
-void worker_result_fold(struct worker_result *dst, struct worker_result *later, int whole_run);
+void worker_result_fold(struct worker_result *dst, struct worker_result *later, int whole_run,
+                        size_t out_cap);
 
 const char *worker_role_name(enum worker_role role); /* "cand", "ref", "base" */
 const char *worker_end_name(enum worker_end end);

@@ -61,7 +61,18 @@ class VerdictTests(HarnessTest):
         self.assertVerdict(res, "crashed", rc=1)
         self.assertIn("SIGSEGV", res.json["detail"])
         self.assertEqual(res.test("add")["status"], "crashed")
-        self.assertEqual(res.test("squares")["status"], "skipped")
+        # The checks after the crash ran in a fresh worker: squares is judged.
+        self.assertEqual(res.test("squares")["status"], "failed")
+
+    def test_a_hung_check_costs_only_that_check(self):
+        res = mini(SUBS / "hang_first.py")
+        self.assertVerdict(res, "timeout", rc=1)
+        self.assertEqual(res.test("add")["status"], "timeout")
+        self.assertIn("add", res.test("add")["message"])
+        for name in ("squares", "hidden_add", "memory"):
+            self.assertEqual(res.test(name)["status"], "passed", name)
+        self.assertGreater(res.json["score"]["correctness"], 0)
+        self.assertTrue(res.json["metrics"].get("partial"))
 
     def test_busy_loop_times_out_per_check(self):
         res = mini(SUBS / "loop.py")
