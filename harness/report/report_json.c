@@ -150,6 +150,15 @@ fail:
     return NULL;
 }
 
+char *report_json_text(const struct run_result *r)
+{
+    cJSON *j = report_json_run(r);
+    char *text = j != NULL ? cJSON_Print(j) : NULL;
+
+    cJSON_Delete(j);
+    return text;
+}
+
 /* ---- reading it back ---- */
 
 struct reader {

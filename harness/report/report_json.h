@@ -18,6 +18,10 @@
 /* New JSON object for a run; caller frees with cJSON_Delete(); NULL on OOM. */
 cJSON *report_json_run(const struct run_result *r);
 
+/* The JSON form as text, indented, without a final newline: what `run
+ * --json` prints and the store records.  Caller frees; NULL on OOM. */
+char *report_json_text(const struct run_result *r);
+
 /*
  * Read a result back from its JSON form (borrowed) into `out` (caller
  * cleans up with run_result_cleanup()) and score it from what it holds.
