@@ -14,6 +14,9 @@
 
 #define BENCH_MAX_RUNS 100000
 
+static const char usage[] = "usage: pyharness bench-worker EXERCISE FILE RUNS\n"
+                            "(internal) the cost of one run through a sandbox host\n";
+
 static int cmp_i64(const void *a, const void *b)
 {
     int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
@@ -32,8 +35,14 @@ int cmd_bench_main(int argc, char **argv)
     long n, i;
     int status = CLI_EXIT_INTERNAL;
 
-    if (argc != 4)
-        return cli_usage("usage: pyharness bench-worker EXERCISE FILE RUNS");
+    int npos, parsed;
+    const struct cli_opt opts[] = {{NULL, 0, CLI_FLAG, NULL, NULL, NULL, NULL}};
+
+    parsed = cli_parse(usage, opts, argc, argv, &npos);
+    if (parsed != CLI_PARSE_OK)
+        return cli_parse_status(parsed);
+    if (npos != 3)
+        return cli_usage("bench-worker: needs an exercise, a file and a number of runs\n%s", usage);
     n = strtol(argv[3], &end, 10);
     if (end == argv[3] || *end != '\0' || n < 1 || n > BENCH_MAX_RUNS)
         return cli_usage("bench-worker: RUNS must be 1..%d", BENCH_MAX_RUNS);
