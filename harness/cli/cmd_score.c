@@ -16,6 +16,7 @@
 #include "err.h"
 #include "exercise.h"
 #include "explain.h"
+#include "cli.h"
 #include "explain_score.h"
 #include "fileio.h"
 #include "paths.h"
@@ -280,7 +281,7 @@ int cmd_score_main(int argc, char **argv)
         }
     }
     if (rc != PH_OK) {
-        status = ph_rc_exit_status(rc);
+        status = cli_exit_status(rc);
         goto out;
     }
     for (size_t i = 0; i < o.nfiles; i++) {
@@ -299,7 +300,7 @@ int cmd_score_main(int argc, char **argv)
             any_job |= jobs[i].rc != PH_OK;
         if (!any_job)
             fprintf(stderr, "pyharness score: %s\n", err.msg);
-        status = ph_rc_exit_status(rc);
+        status = cli_exit_status(rc);
         goto out;
     }
 

@@ -53,5 +53,3 @@ void ph_err_clear(struct ph_err *err)
     err->rc = PH_OK;
     err->msg[0] = '\0';
 }
-
-}
