@@ -47,8 +47,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
     const char *scorer = NULL;
     int npos, parsed;
     const struct cli_opt table[] = {
-        {"json", 0, CLI_FLAG, NULL, "print JSON: one object per answer, an array for several",
-         NULL, &o->json},
+        {"json", 0, CLI_FLAG, NULL, "print JSON: one object per answer, an array for several", NULL,
+         &o->json},
         {"scorer", 0, CLI_VALUE, "NAME",
          "offline (rubric, no network), llm (the configured LLM), or auto (the default)", &scorer,
          NULL},

@@ -116,7 +116,8 @@ static void validate_one(struct engine *e, const char *arg, struct tally *t)
         }
         snprintf(file, sizeof file, "%s/examples/%s", ex->dir, it->string);
         ph_err_clear(&err);
-        if (verdict_of(e, ex, file, verdict, sizeof verdict, detail, sizeof detail, &err) != PH_OK) {
+        if (verdict_of(e, ex, file, verdict, sizeof verdict, detail, sizeof detail, &err) !=
+            PH_OK) {
             say(t, 0, ex->id, "%s%s", err.msg, "");
             continue;
         }

@@ -265,14 +265,12 @@ static void cache_add(struct engine *e, struct ref_entry *en)
 }
 
 /* The checks whose `role` figures are measured again beside a candidate. */
-static size_t measured_checks(const struct exercise *ex, enum worker_role role,
-                              const char **names)
+static size_t measured_checks(const struct exercise *ex, enum worker_role role, const char **names)
 {
     size_t n = 0;
 
     for (size_t i = 0; i < ex->nchecks; i++) {
-        int m = role == WORKER_REFERENCE ? ex->checks[i].ref_measured
-                                         : ex->checks[i].base_measured;
+        int m = role == WORKER_REFERENCE ? ex->checks[i].ref_measured : ex->checks[i].base_measured;
         if (m)
             names[n++] = ex->checks[i].name;
     }
@@ -368,9 +366,8 @@ static long stopped_check(const struct worker_result *res)
  * another worker: it is a rejection of the run.
  */
 static enum ph_rc run_candidate(struct engine *e, const struct exercise *ex,
-                                const struct engine_opts *opts, const char *name,
-                                const char *text, size_t len, struct worker_result *out,
-                                struct ph_err *err)
+                                const struct engine_opts *opts, const char *name, const char *text,
+                                size_t len, struct worker_result *out, struct ph_err *err)
 {
     struct worker_spec spec;
     const char **rest = NULL;
@@ -422,16 +419,15 @@ static enum ph_rc run_candidate(struct engine *e, const struct exercise *ex,
     return rc;
 }
 
-enum ph_rc engine_grade(struct engine *e, const struct exercise *ex,
-                        const struct engine_opts *opts, struct explain_result *explanation,
-                        struct run_result *out, struct ph_err *err)
+enum ph_rc engine_grade(struct engine *e, const struct exercise *ex, const struct engine_opts *opts,
+                        struct explain_result *explanation, struct run_result *out,
+                        struct ph_err *err)
 {
     struct worker_result cand, ref, base;
     struct judge_input in;
     struct ref_entry *entry = NULL;
-    const char *name = opts->display_name ? opts->display_name : opts->submission_path;
-    const char *text = opts->submission_text;
-    size_t len = opts->submission_len;
+    const char *name, *text;
+    size_t len;
     char *owned = NULL;
     char why[512], sha[SHA256_HEX_LEN] = "", key[SHA256_HEX_LEN];
     struct ph_err ferr = {0};
@@ -440,6 +436,9 @@ enum ph_rc engine_grade(struct engine *e, const struct exercise *ex,
     long bad;
 
     assert(e != NULL && ex != NULL && opts != NULL && out != NULL);
+    name = opts->display_name ? opts->display_name : opts->submission_path;
+    text = opts->submission_text;
+    len = opts->submission_len;
     memset(&cand, 0, sizeof cand);
     memset(&ref, 0, sizeof ref);
     memset(&base, 0, sizeof base);

@@ -52,10 +52,10 @@ struct engine_config {
 
 /* What an engine did, for tests and benchmarks. */
 struct engine_stats {
-    unsigned long submissions;   /* engine_grade() calls that reached a worker */
-    unsigned long ref_whole;     /* whole reference runs */
-    unsigned long ref_timed;     /* reference runs of the measured checks only */
-    unsigned long base_whole;    /* the same for the baseline */
+    unsigned long submissions; /* engine_grade() calls that reached a worker */
+    unsigned long ref_whole;   /* whole reference runs */
+    unsigned long ref_timed;   /* reference runs of the measured checks only */
+    unsigned long base_whole;  /* the same for the baseline */
     unsigned long base_timed;
     unsigned long cache_hits;    /* references taken from the cache */
     unsigned long resumed;       /* fresh workers for the checks after a failed one */
@@ -101,9 +101,9 @@ struct engine_opts {
  * caller cleans up `out` with run_result_cleanup(); on failure nothing is
  * left in it.
  */
-enum ph_rc engine_grade(struct engine *e, const struct exercise *ex,
-                        const struct engine_opts *opts, struct explain_result *explanation,
-                        struct run_result *out, struct ph_err *err);
+enum ph_rc engine_grade(struct engine *e, const struct exercise *ex, const struct engine_opts *opts,
+                        struct explain_result *explanation, struct run_result *out,
+                        struct ph_err *err);
 
 /*
  * engine_grade() on the process's default engine, made at the first call

@@ -16,6 +16,7 @@
 #include "compare.h"
 #include "exercise.h"
 #include "fileio.h"
+#include "proto.h"
 #include "rules.h"
 
 #define MSG_MAX 1024
@@ -95,7 +96,7 @@ static enum verdict exception_verdict(const cJSON *error, char *msg, size_t cap)
         snprintf(msg, cap, "%s: %s\n%s", ts, ms, tb->valuestring);
     else
         snprintf(msg, cap, "%s: %s", ts, ms);
-    if (strncmp(ms, "pyharness sandbox:", 18) == 0)
+    if (proto_is_blocked(ms))
         return VERDICT_REJECTED;
     if (strcmp(ts, "MemoryError") == 0) {
         if (ms[0] == '\0')
@@ -146,7 +147,6 @@ static enum ph_rc judge_check(const struct judge_input *in, size_t idx, struct c
     const cJSON *bf = in->base ? check_frame(in->base, ec->name) : NULL;
     const struct worker_check *wc = worker_result_check(in->cand, ec->name);
     struct rule_frames frames;
-    const cJSON *st;
     char msg[MSG_MAX] = "";
 
     cr->name = dupstr(ec->name);
@@ -156,8 +156,7 @@ static enum ph_rc judge_check(const struct judge_input *in, size_t idx, struct c
     if (cr->name == NULL)
         return ph_errf(err, PH_ENOMEM, "out of memory");
     /* The reference must have passed through cleanly, or the exercise is broken. */
-    st = cJSON_GetObjectItemCaseSensitive(rf, "status");
-    if (rf == NULL || !cJSON_IsString(st) || strcmp(st->valuestring, "ok") != 0) {
+    if (proto_frame_status(rf) != PROTO_STATUS_OK) {
         const cJSON *e = cJSON_GetObjectItemCaseSensitive(rf, "error");
         char why[512] = "it did not report";
         if (e != NULL)
@@ -168,19 +167,13 @@ static enum ph_rc judge_check(const struct judge_input *in, size_t idx, struct c
                        ec->name, why);
     }
     if (in->base != NULL) {
-        st = cJSON_GetObjectItemCaseSensitive(bf, "status");
-        if (bf == NULL || !cJSON_IsString(st) || strcmp(st->valuestring, "ok") != 0)
+        if (proto_frame_status(bf) != PROTO_STATUS_OK)
             return ph_errf(err, PH_EINTERNAL, "%s: baseline.py fails check %s", in->ex->json_path,
                            ec->name);
     }
     if (cf == NULL) {
         long running = in->cand->running_check;
-        const char *import_status = NULL;
-        if (in->cand->import_frame != NULL) {
-            st = cJSON_GetObjectItemCaseSensitive(in->cand->import_frame, "status");
-            import_status = cJSON_IsString(st) ? st->valuestring : NULL;
-        }
-        if (import_status != NULL && strcmp(import_status, "ok") != 0) {
+        if (proto_frame_status(in->cand->import_frame) == PROTO_STATUS_ERROR) {
             cr->status = VERDICT_SKIPPED;
             snprintf(msg, sizeof msg, "not run: the submission failed to import");
         } else if (wc != NULL && wc->stopped) {
@@ -203,8 +196,7 @@ static enum ph_rc judge_check(const struct judge_input *in, size_t idx, struct c
         const cJSON *log = cJSON_GetObjectItemCaseSensitive(cf, "log");
         cr->log = log ? cJSON_Duplicate(log, 1) : NULL;
     }
-    st = cJSON_GetObjectItemCaseSensitive(cf, "status");
-    if (!cJSON_IsString(st) || strcmp(st->valuestring, "ok") != 0) {
+    if (proto_frame_status(cf) != PROTO_STATUS_OK) {
         cr->status =
             exception_verdict(cJSON_GetObjectItemCaseSensitive(cf, "error"), msg, sizeof msg);
         cr->message = dupstr(msg);
@@ -328,8 +320,7 @@ enum ph_rc judge_run(const struct judge_input *in, struct run_result *out, struc
         }
     }
     if (c->import_frame != NULL) {
-        const cJSON *st = cJSON_GetObjectItemCaseSensitive(c->import_frame, "status");
-        if (cJSON_IsString(st) && strcmp(st->valuestring, "ok") != 0) {
+        if (proto_frame_status(c->import_frame) == PROTO_STATUS_ERROR) {
             char m[MSG_MAX];
             enum verdict v = exception_verdict(
                 cJSON_GetObjectItemCaseSensitive(c->import_frame, "error"), m, sizeof m);

@@ -78,11 +78,11 @@ struct result_perf {
 /* Facts of the run that a report shows and that a re-render on another
  * machine must not replace with its own. */
 struct result_facts {
-    char *harness_version; /* PH_VERSION of the grader */
-    char *python;          /* "3.11.2" */
-    char *sandbox;         /* active layers, e.g. "rlimits,pidns,seccomp,audit" */
-    char *alloc_hooks;     /* measure_hooks_mode() */
-    int cpus;              /* online CPUs (sys.cpus in rules) */
+    char *harness_version;                  /* PH_VERSION of the grader */
+    char *python;                           /* "3.11.2" */
+    char *sandbox;                          /* active layers, e.g. "rlimits,pidns,seccomp,audit" */
+    char *alloc_hooks;                      /* measure_hooks_mode() */
+    int cpus;                               /* online CPUs (sys.cpus in rules) */
     char exercise_sha256[SHA256_HEX_LEN];   /* exercise.content_sha256 */
     char submission_sha256[SHA256_HEX_LEN]; /* the bytes graded; "" when none were read */
 };

@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 static double clamp01(double v)
 {
     return v < 0 ? 0 : v > 1 ? 1 : v;

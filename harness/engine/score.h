@@ -1,8 +1,8 @@
 /*
  * score.h - combining correctness, performance and explanation into a grade.
  *
- * Weights come from exercise.json, copied into the result when it is judged; every part records where it came from
- * (which checks, which figures, which scorer) so a report can show it.
+ * Weights come from exercise.json, copied into the result when it is judged; every part records
+ * where it came from (which checks, which figures, which scorer) so a report can show it.
  */
 #ifndef PH_SCORE_H
 #define PH_SCORE_H

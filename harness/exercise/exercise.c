@@ -19,7 +19,7 @@
 #include "rules.h"
 #include "sha256.h"
 
-#define EXERCISE_JSON_MAX (1024 * 1024) /* exercise.json is prose and rules, not data */
+#define EXERCISE_JSON_MAX (1024 * 1024)      /* exercise.json is prose and rules, not data */
 #define EXERCISE_FILE_MAX (2u * 1024 * 1024) /* checks.py, reference.py: code, not data */
 
 /* Defaults for limits a folder does not set: generous enough for the

@@ -61,7 +61,7 @@ struct exercise_weights {
 
 struct exercise_perf {
     int present;
-    char *check;      /* the check whose figures feed it; must pass for any credit */
+    char *check;             /* the check whose figures feed it; must pass for any credit */
     struct rule_operand num; /* path or number: ratio = num / den */
     struct rule_operand den;
     double full_at; /* ratio giving full marks */

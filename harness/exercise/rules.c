@@ -9,7 +9,7 @@
 #include "compare.h"
 #include "fileio.h"
 
-#define RULE_MSG_MAX 1024     /* a rule's failure message, as reports show it */
+#define RULE_MSG_MAX 1024      /* a rule's failure message, as reports show it */
 #define RULE_PATH_STEPS_MAX 16 /* deeper paths are a typo, not a figure */
 #define RULE_WHEN_DEPTH_MAX 4  /* "when" inside "when" inside ... */
 
@@ -19,14 +19,14 @@ static const struct {
     const char *name;
     enum rule_section section;
 } section_names[] = {
-    {"obs", RULE_SEC_OBS},         {"metrics", RULE_SEC_METRICS}, {"measure", RULE_SEC_MEASURE},
-    {"client", RULE_SEC_CLIENT},   {"monitor", RULE_SEC_MONITOR},
+    {"obs", RULE_SEC_OBS},       {"metrics", RULE_SEC_METRICS}, {"measure", RULE_SEC_MEASURE},
+    {"client", RULE_SEC_CLIENT}, {"monitor", RULE_SEC_MONITOR},
 };
 
 /* The fields of measure_figures_to_json(): what metrics and measure paths end in. */
 static const char *const figure_names[] = {
-    "wall_ns",          "cpu_ns",    "children_cpu_ns",  "py_peak_bytes", "py_current_bytes",
-    "py_allocs",        "rss_peak_bytes", "rss_growth_bytes", "parallelism",   NULL,
+    "wall_ns",   "cpu_ns",         "children_cpu_ns",  "py_peak_bytes", "py_current_bytes",
+    "py_allocs", "rss_peak_bytes", "rss_growth_bytes", "parallelism",   NULL,
 };
 
 static const struct {
@@ -174,8 +174,8 @@ static enum ph_rc compile_path(const char *text, const char *where, const char *
         case RULE_SEC_CLIENT:
         case RULE_SEC_MONITOR:
             if (nseg != 4)
-                return ph_errf(err, PH_EINPUT, "%s: %s: \"%s\" must be %s.LABEL.FIELD", where,
-                               ctx, text, section_names[i].name);
+                return ph_errf(err, PH_EINPUT, "%s: %s: \"%s\" must be %s.LABEL.FIELD", where, ctx,
+                               text, section_names[i].name);
             break;
         case RULE_SEC_CPUS:
             assert(0);
@@ -351,9 +351,8 @@ void rules_lesson_cleanup(struct rule_lesson *l)
     memset(l, 0, sizeof *l);
 }
 
-static enum ph_rc lesson_placeholder(const char *expr, size_t n, const char *where,
-                                     const char *ctx, struct rule_lesson_part *part,
-                                     struct ph_err *err)
+static enum ph_rc lesson_placeholder(const char *expr, size_t n, const char *where, const char *ctx,
+                                     struct rule_lesson_part *part, struct ph_err *err)
 {
     char buf[256];
     char *colon, *slash;
@@ -361,8 +360,8 @@ static enum ph_rc lesson_placeholder(const char *expr, size_t n, const char *whe
     size_t i;
 
     if (n == 0 || n >= sizeof buf)
-        return ph_errf(err, PH_EINPUT, "%s: %s: placeholder \"{%.*s}\" is empty or too long",
-                       where, ctx, (int)(n > 60 ? 60 : n), expr);
+        return ph_errf(err, PH_EINPUT, "%s: %s: placeholder \"{%.*s}\" is empty or too long", where,
+                       ctx, (int)(n > 60 ? 60 : n), expr);
     memcpy(buf, expr, n);
     buf[n] = '\0';
     part->unit = RULE_UNIT_NUM;
@@ -498,8 +497,7 @@ static int is_tuple(const cJSON *node)
            strcmp(node->child->string, "$tuple") == 0;
 }
 
-const cJSON *rules_resolve(const struct rule_path *p, const struct rule_frames *f,
-                           cJSON **scratch)
+const cJSON *rules_resolve(const struct rule_path *p, const struct rule_frames *f, cJSON **scratch)
 {
     const cJSON *node;
 

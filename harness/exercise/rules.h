@@ -141,8 +141,7 @@ struct rule_frames {
  * the caller frees with cJSON_Delete, for `len` and sys.cpus), or NULL when
  * the figure is missing.
  */
-const cJSON *rules_resolve(const struct rule_path *p, const struct rule_frames *f,
-                           cJSON **scratch);
+const cJSON *rules_resolve(const struct rule_path *p, const struct rule_frames *f, cJSON **scratch);
 
 /* The operand as a number ({"$float": x} unwrapped, bools 0/1): 0, or -1
  * when missing or not numeric. */

@@ -166,8 +166,8 @@ struct reader {
     int nomem;
 };
 
-static const cJSON *need(struct reader *rd, const cJSON *obj, const char *key, int (*is)(const cJSON *),
-                         const char *field)
+static const cJSON *need(struct reader *rd, const cJSON *obj, const char *key,
+                         int (*is)(const cJSON *), const char *field)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
 
@@ -265,8 +265,8 @@ static void read_check(struct reader *rd, const cJSON *t, struct check_result *c
             continue;
         if (c->log == NULL)
             c->log = cJSON_CreateObject();
-        if (c->log == NULL || !cJSON_AddItemToObject(c->log, log_sections[k],
-                                                     cJSON_Duplicate(sec, 1)))
+        if (c->log == NULL ||
+            !cJSON_AddItemToObject(c->log, log_sections[k], cJSON_Duplicate(sec, 1)))
             rd->nomem = 1;
     }
 }

@@ -29,6 +29,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "dynbuf.h"
 #include "embed.h"
 #include "exercise.h"
 #include "fileio.h"
@@ -38,9 +39,10 @@
 #include "sandbox.h"
 #include "worker_child.h"
 
-#define POLL_SLICE_MS 50                    /* how often we look at the worker between reads */
-#define EXIT_GRACE_NS 200000000LL           /* drain pipes this long after the worker exits */
-#define EXIT_WAIT_NS 2000000000LL           /* wait this long for a worker whose pipes closed */
+#define PIPE_READ_CHUNK 65536     /* bytes taken from a pipe per read() */
+#define POLL_SLICE_MS 50          /* how often we look at the worker between reads */
+#define EXIT_GRACE_NS 200000000LL /* drain pipes this long after the worker exits */
+#define EXIT_WAIT_NS 2000000000LL /* wait this long for a worker whose pipes closed */
 
 const char *worker_role_name(enum worker_role role)
 {
@@ -158,19 +160,16 @@ nomem:
 /* Append `n` bytes to a captured stream, keeping at most `cap` in all. */
 static void append_capped(char **buf, size_t *len, const char *more, size_t n, size_t cap)
 {
-    size_t take;
-    char *t;
+    struct dynbuf b;
 
-    if (more == NULL || n == 0 || *len >= cap)
+    if (more == NULL || n == 0)
         return;
-    take = n < cap - *len ? n : cap - *len;
-    t = realloc(*buf, *len + take + 1);
-    if (t == NULL)
-        return;
-    memcpy(t + *len, more, take);
-    *len += take;
-    t[*len] = '\0';
-    *buf = t;
+    dynbuf_init(&b, cap);
+    b.buf = *buf;
+    b.len = *len;
+    b.cap = *buf != NULL ? *len + 1 : 0;
+    (void)dynbuf_add_truncated(&b, more, n);
+    *buf = dynbuf_take(&b, len);
 }
 
 void worker_result_fold(struct worker_result *dst, struct worker_result *later, int whole_run,
@@ -234,7 +233,8 @@ struct run {
     int got_hello, got_import, import_failed, got_end;
     size_t next_check; /* index of the next check expected to begin */
     int64_t check_deadline;
-    size_t out_cap, err_cap;
+    struct dynbuf out, err;  /* captured stdout and stderr, capped */
+    const char *module_copy; /* the module's path in the run's folder (its frames' file) */
     char proto_error[256];
 };
 
@@ -249,8 +249,9 @@ static void set_detail(struct worker_result *res, const char *fmt, const char *a
 /* Validate and file one frame.  Returns 0, or -1 with run->proto_error set. */
 static int take_frame(struct run *r, cJSON *frame)
 {
-    const cJSON *t = cJSON_GetObjectItemCaseSensitive(frame, "t");
     const cJSON *n = cJSON_GetObjectItemCaseSensitive(frame, "n");
+    enum proto_frame_type type = proto_frame_type(frame);
+    enum proto_status status;
     const cJSON *name;
     struct worker_result *res = r->res;
 
@@ -260,21 +261,26 @@ static int take_frame(struct run *r, cJSON *frame)
                  "result message)");
         goto bad;
     }
-    if (!cJSON_IsString(t))
+    switch (type) {
+    case PROTO_FRAME_UNKNOWN:
         goto malformed;
-    if (strcmp(t->valuestring, "hello") == 0) {
+    case PROTO_FRAME_HELLO:
         if (r->got_hello)
             goto order;
         r->got_hello = 1;
-    } else if (strcmp(t->valuestring, "import") == 0) {
-        const cJSON *st = cJSON_GetObjectItemCaseSensitive(frame, "status");
-        if (!r->got_hello || r->got_import || !cJSON_IsString(st))
+        break;
+    case PROTO_FRAME_IMPORT:
+        status = proto_frame_status(frame);
+        if (!r->got_hello || r->got_import || status == PROTO_STATUS_MISSING)
             goto order;
         r->got_import = 1;
-        r->import_failed = strcmp(st->valuestring, "ok") != 0;
+        r->import_failed = status != PROTO_STATUS_OK;
         res->import_frame = frame;
         return 0;
-    } else if (strcmp(t->valuestring, "begin") == 0) {
+    case PROTO_FRAME_BEGIN: {
+        long idx;
+        double tmo;
+
         name = cJSON_GetObjectItemCaseSensitive(frame, "check");
         if (!r->got_import || r->import_failed || r->next_check >= res->nchecks ||
             !cJSON_IsString(name) ||
@@ -284,13 +290,15 @@ static int take_frame(struct run *r, cJSON *frame)
         res->checks[r->next_check].started = 1;
         res->checks[r->next_check].elapsed_ns = measure_now_ns();
         res->running_check = (long)r->next_check;
-        {
-            long idx = exercise_find_check(r->spec->ex, name->valuestring);
-            double tmo = idx >= 0 ? r->spec->ex->checks[idx].timeout_s : 60.0;
-            r->check_deadline = measure_now_ns() + (int64_t)(tmo * 1e9);
-        }
-    } else if (strcmp(t->valuestring, "check") == 0) {
+        idx = exercise_find_check(r->spec->ex, name->valuestring);
+        assert(idx >= 0); /* res->checks holds only the exercise's checks */
+        tmo = r->spec->ex->checks[idx].timeout_s;
+        r->check_deadline = measure_now_ns() + (int64_t)(tmo * 1e9);
+        break;
+    }
+    case PROTO_FRAME_CHECK: {
         struct worker_check *c;
+
         name = cJSON_GetObjectItemCaseSensitive(frame, "check");
         if (res->running_check < 0 || !cJSON_IsString(name))
             goto order;
@@ -303,21 +311,20 @@ static int take_frame(struct run *r, cJSON *frame)
         r->next_check++;
         r->check_deadline = 0;
         return 0;
-    } else if (strcmp(t->valuestring, "end") == 0) {
+    }
+    case PROTO_FRAME_END:
         if (!r->got_import || r->got_end || res->running_check >= 0 ||
             (!r->import_failed && r->next_check != res->nchecks))
             goto order;
         r->got_end = 1;
         res->end_frame = frame;
         return 0;
-    } else {
-        goto malformed;
     }
     cJSON_Delete(frame);
     return 0;
 order:
     snprintf(r->proto_error, sizeof r->proto_error, "result messages arrived out of order (\"%s\")",
-             cJSON_IsString(t) ? t->valuestring : "?");
+             proto_frame_type_name(type));
     goto bad;
 malformed:
     snprintf(r->proto_error, sizeof r->proto_error, "a result message has no valid type");
@@ -329,7 +336,7 @@ bad:
 /* Read what is available on the result pipe.  Returns 0, 1 at EOF, -1 on protocol error. */
 static int pump_results(struct run *r, int fd)
 {
-    char buf[65536];
+    char buf[PIPE_READ_CHUNK];
     struct ph_err e = {0};
     ssize_t n = read(fd, buf, sizeof buf);
     cJSON *frame;
@@ -356,10 +363,11 @@ static int pump_results(struct run *r, int fd)
     }
 }
 
-/* Read stdout or stderr; keep up to `cap` bytes.  Returns 1 at EOF. */
-static int pump_output(int fd, char **buf, size_t *len, size_t cap, size_t *total)
+/* Read stdout or stderr into `b` (capped: the rest is counted, not kept).
+ * Returns 1 at EOF. */
+static int pump_output(int fd, struct dynbuf *b, size_t *total)
 {
-    char tmp[65536];
+    char tmp[PIPE_READ_CHUNK];
     ssize_t n = read(fd, tmp, sizeof tmp);
 
     if (n < 0)
@@ -367,16 +375,7 @@ static int pump_output(int fd, char **buf, size_t *len, size_t cap, size_t *tota
     if (n == 0)
         return 1;
     *total += (size_t)n;
-    if (*len < cap) {
-        size_t take = (size_t)n < cap - *len ? (size_t)n : cap - *len;
-        char *t = realloc(*buf, *len + take + 1);
-        if (t != NULL) {
-            memcpy(t + *len, tmp, take);
-            *len += take;
-            t[*len] = '\0';
-            *buf = t;
-        }
-    }
+    (void)dynbuf_add_truncated(b, tmp, (size_t)n);
     return 0;
 }
 
@@ -465,6 +464,49 @@ static int wait_end(struct sandbox_host *h, int64_t until, int *status, struct r
     return sandbox_run_wait(h, left > 0 ? (int)(left / 1000000 + 1) : 0, status, ru) == 1;
 }
 
+/*
+ * The line a hung check was on, from the stack the worker's watchdog wrote
+ * to stderr (WORKER_STACK_MARK, worker_child.c): the most recent frame in
+ * the submission's own file, as ", at FILE line N in FUNC" in `out` ("" when
+ * there is none).  The dump is cut out of the captured stderr: it also
+ * names the checks' frames, which are not the candidate's to see.
+ */
+static void hung_line(struct worker_result *res, const char *module, const char *display, char *out,
+                      size_t cap)
+{
+    char *mark, *line;
+    char want[300];
+    size_t wlen;
+
+    out[0] = '\0';
+    if (res->errout == NULL || module == NULL)
+        return;
+    mark = NULL;
+    for (char *p = strstr(res->errout, WORKER_STACK_MARK); p != NULL;
+         p = strstr(p + 1, WORKER_STACK_MARK))
+        mark = p; /* the last one: the check's own */
+    if (mark == NULL)
+        return;
+    snprintf(want, sizeof want, "  File \"%s\", line ", module);
+    wlen = strlen(want);
+    for (line = mark; line != NULL && *line != '\0'; line = strchr(line, '\n')) {
+        if (*line == '\n')
+            line++;
+        if (strncmp(line, want, wlen) == 0) {
+            char *eol = strchr(line, '\n');
+            int n = eol ? (int)(eol - line - wlen) : (int)strlen(line + wlen);
+            const char *name = display ? display : "submission.py";
+            const char *base = strrchr(name, '/');
+            snprintf(out, cap, ", at %s line %.*s", base ? base + 1 : name, n, line + wlen);
+            break;
+        }
+    }
+    /* Cut the dump (every thread's stack) from the mark on: the worker was
+     * stopped right after writing it. */
+    res->err_len = (size_t)(mark - res->errout);
+    *mark = '\0';
+}
+
 static enum ph_rc supervise(struct run *r, struct sandbox_host *h, int fds[3], struct ph_err *err)
 {
     struct worker_result *res = r->res;
@@ -529,11 +571,8 @@ static enum ph_rc supervise(struct run *r, struct sandbox_host *h, int fds[3], s
                     snprintf(kill_detail, sizeof kill_detail, "%s", r->proto_error);
                     break;
                 }
-            } else if (which == 1) {
-                eof = pump_output(fds[1], &res->out, &res->out_len, r->out_cap, &res->output_bytes);
             } else {
-                eof = pump_output(fds[2], &res->errout, &res->err_len, r->err_cap,
-                                  &res->output_bytes);
+                eof = pump_output(fds[which], which == 1 ? &r->out : &r->err, &res->output_bytes);
             }
             if (eof) {
                 close(fds[which]);
@@ -565,14 +604,19 @@ static enum ph_rc supervise(struct run *r, struct sandbox_host *h, int fds[3], s
     }
     res->killed_by_us = killed_for >= 0;
     res->wall_ns = measure_now_ns() - t0;
+    res->out = dynbuf_take(&r->out, &res->out_len);
+    res->errout = dynbuf_take(&r->err, &res->err_len);
     classify(r, status, killed_for, kill_detail);
     if (res->end != WORKER_END_OK && res->running_check >= 0) {
         struct worker_check *c = &res->checks[res->running_check];
+        char where[256] = "";
 
         assert(c->frame == NULL);
+        if (res->end == WORKER_END_TIMEOUT || res->end == WORKER_END_CPU)
+            hung_line(res, r->module_copy, r->spec->display_name, where, sizeof where);
         c->stopped = 1;
         c->stop = res->end;
-        snprintf(c->stop_detail, sizeof c->stop_detail, "%s", res->detail);
+        snprintf(c->stop_detail, sizeof c->stop_detail, "%s%s", res->detail, where);
     }
     return PH_OK;
 }
@@ -717,8 +761,7 @@ out:
 }
 
 /* Start a host for `ex` in a new slot (*out), not yet in the pool. */
-static enum ph_rc slot_start(const struct exercise *ex, struct host_slot **out,
-                             struct ph_err *err)
+static enum ph_rc slot_start(const struct exercise *ex, struct host_slot **out, struct ph_err *err)
 {
     const char *tmp = getenv("TMPDIR");
     char cpath[PATH_MAX];
@@ -740,8 +783,7 @@ static enum ph_rc slot_start(const struct exercise *ex, struct host_slot **out,
     snprintf(s->root, sizeof s->root, "%s/pyharness-XXXXXX", tmp);
     if (mkdtemp(s->root) == NULL) {
         s->root[0] = '\0';
-        rc = ph_errf(err, PH_EIO, "cannot create a scratch folder in %s: %s", tmp,
-                     strerror(errno));
+        rc = ph_errf(err, PH_EIO, "cannot create a scratch folder in %s: %s", tmp, strerror(errno));
         goto fail;
     }
     s->pol.scratch_dir = s->root;
@@ -947,8 +989,9 @@ enum ph_rc worker_run(struct worker_pool *pool, const struct worker_spec *spec,
     pres[0] = pout[0] = perr[0] = -1; /* supervise() closes them */
     r.spec = spec;
     r.res = res;
-    r.out_cap = ex->limits.output_bytes;
-    r.err_cap = ex->limits.output_bytes;
+    r.module_copy = module_copy;
+    dynbuf_init(&r.out, ex->limits.output_bytes);
+    dynbuf_init(&r.err, ex->limits.output_bytes);
     proto_reader_init(&r.reader);
     rc = supervise(&r, slot->h, fds, err);
     for (i = 0; i < 3; i++)
@@ -960,6 +1003,8 @@ enum ph_rc worker_run(struct worker_pool *pool, const struct worker_spec *spec,
         set_detail(res, "%s", "the result stream ended with a truncated message");
     }
     proto_reader_cleanup(&r.reader);
+    dynbuf_free(&r.out);
+    dynbuf_free(&r.err);
 out:
     if (slot != NULL) {
         if (sandbox_host_alive(slot->h))

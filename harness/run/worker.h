@@ -58,6 +58,11 @@ enum worker_end {
 #define WORKER_MODULE_MAX (2u * 1024 * 1024)
 /* Largest file a run may write in its scratch folder (RLIMIT_FSIZE). */
 #define WORKER_FSIZE_MAX (64u * 1024 * 1024)
+/* How long before a check's deadline a worker writes its Python stack to
+ * stderr (worker_child.c), so the verdict of a hung check names its line. */
+#define WORKER_STACK_LEAD_S 0.4
+/* What faulthandler writes first; worker.c looks for it in stderr. */
+#define WORKER_STACK_MARK "Timeout ("
 /* Hosts a pool keeps when its creator does not say. */
 #define WORKER_POOL_DEFAULT_HOSTS 4
 
@@ -145,9 +150,9 @@ enum ph_rc worker_result_copy(struct worker_result *dst, const struct worker_res
 /*
  * Fold `later` (a run of some of the same checks, `only`) into `dst`: each
  * check `later` reported replaces dst's, its frame moved out of `later`;
- * CPU, wall time and output add up (output kept up to `out_cap` bytes per stream).  A later end other than WORKER_END_OK
- * becomes dst's when dst ended well.  The whole-run frame goes when the two
- * are not one run (`whole_run` 0).  `later` is left for cleanup.
+ * CPU, wall time and output add up (output kept up to `out_cap` bytes per stream).  A later end
+ * other than WORKER_END_OK becomes dst's when dst ended well.  The whole-run frame goes when the
+ * two are not one run (`whole_run` 0).  `later` is left for cleanup.
  */
 void worker_result_fold(struct worker_result *dst, struct worker_result *later, int whole_run,
                         size_t out_cap);

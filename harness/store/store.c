@@ -379,8 +379,8 @@ enum ph_rc store_run_put(struct store *st, const struct store_run *run, const ch
     size_t len = strlen(json);
 
     if (len > STORE_RUN_JSON_MAX)
-        return ph_errf(err, PH_ELIMIT, "%s: a result of %zu bytes is over the store's %d",
-                       st->path, len, STORE_RUN_JSON_MAX);
+        return ph_errf(err, PH_ELIMIT, "%s: a result of %zu bytes is over the store's %d", st->path,
+                       len, STORE_RUN_JSON_MAX);
     if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK ||
         sqlite3_bind_text(stmt, 1, run->exercise, -1, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_text(stmt, 2, run->exercise_sha256, -1, SQLITE_STATIC) != SQLITE_OK ||

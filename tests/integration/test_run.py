@@ -68,7 +68,9 @@ class VerdictTests(HarnessTest):
         res = mini(SUBS / "hang_first.py")
         self.assertVerdict(res, "timeout", rc=1)
         self.assertEqual(res.test("add")["status"], "timeout")
-        self.assertIn("add", res.test("add")["message"])
+        # The verdict names the line the check was on when it was stopped.
+        self.assertIn("hang_first.py line 6 in add", res.test("add")["message"])
+        self.assertNotIn("Timeout (", res.json["stderr"])
         for name in ("squares", "hidden_add", "memory"):
             self.assertEqual(res.test(name)["status"], "passed", name)
         self.assertGreater(res.json["score"]["correctness"], 0)
@@ -78,6 +80,7 @@ class VerdictTests(HarnessTest):
         res = mini(SUBS / "loop.py")
         self.assertVerdict(res, "timeout", rc=1)
         self.assertIn("add", res.json["detail"])
+        self.assertIn("loop.py line 3 in add", res.test("add")["message"])
 
     def test_sleep_forever_times_out(self):
         res = mini(SUBS / "sleepy.py")
@@ -332,6 +335,19 @@ class ResultTests(HarnessTest):
             res = run("show", path)
             self.assertEqual(res.rc, 2)
             self.assertIn("format", res.stderr)
+
+
+class EngineTests(HarnessTest):
+    def test_validate_runs_the_reference_whole_once_per_exercise(self):
+        # reference.py, starter.py and three examples go through one engine: the
+        # reference's observations come from the cache; only its check whose
+        # rules read ref.measure figures (memory) runs again beside each one.
+        res = run("validate", "mini", *MINI, "--engine-stats")
+        # The fixture has no question or rubric: that one line fails, the runs pass.
+        self.assertEqual(res.rc, 1, res.stdout + res.stderr)
+        self.assertEqual(res.stdout.count("FAIL"), 1, res.stdout)
+        self.assertIn("engine: 5 submissions, reference runs 1 whole + 4 timed-only", res.stdout)
+        self.assertIn("1 hosts", res.stdout)
 
 
 class RuleErrorTests(HarnessTest):
