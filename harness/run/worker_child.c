@@ -896,14 +896,19 @@ static void watchdog_arm(const struct exercise *ex, const char *name)
     PyErr_Clear();
 }
 
+/* Called with the check's exception, if any, pending: it is kept. */
 static void watchdog_disarm(void)
 {
-    PyObject *fh = PyImport_ImportModule("faulthandler"); /* new refs */
-    PyObject *r = fh ? PyObject_CallMethod(fh, "cancel_dump_traceback_later", NULL) : NULL;
+    PyObject *type, *value, *tb; /* new refs: the check's exception */
+    PyObject *fh, *r;            /* new refs */
 
+    PyErr_Fetch(&type, &value, &tb);
+    fh = PyImport_ImportModule("faulthandler");
+    r = fh ? PyObject_CallMethod(fh, "cancel_dump_traceback_later", NULL) : NULL;
     Py_XDECREF(r);
     Py_XDECREF(fh);
     PyErr_Clear();
+    PyErr_Restore(type, value, tb);
 }
 
 static void run_one_check(struct child *c, const char *name)

@@ -80,7 +80,7 @@ class VerdictTests(HarnessTest):
         res = mini(SUBS / "loop.py")
         self.assertVerdict(res, "timeout", rc=1)
         self.assertIn("add", res.json["detail"])
-        self.assertIn("loop.py line 3 in add", res.test("add")["message"])
+        self.assertIn("loop.py line 2 in add", res.test("add")["message"])
 
     def test_sleep_forever_times_out(self):
         res = mini(SUBS / "sleepy.py")
