@@ -18,7 +18,8 @@ struct tally {
     int broken; /* an exercise that does not load: bad input, exit 2 */
 };
 
-static const char usage[] = "usage: pyharness validate [EXERCISE...] [--engine-stats]\n";
+static const char usage[] =
+    "usage: pyharness validate [EXERCISE...] [--engine-stats] [--reference cached|all|fresh]\n";
 
 static void say(struct tally *t, int ok, const char *id, const char *fmt, const char *a,
                 const char *b) __attribute__((format(printf, 4, 0)));
@@ -143,17 +144,32 @@ int cmd_validate_main(int argc, char **argv)
     struct ph_err err = {0};
     struct tally t = {0, 0, 0};
     struct engine *e = NULL;
+    struct engine_config cfg;
+    const char *policy = NULL;
     int i, npos, parsed, stats = 0, status;
     const struct cli_opt opts[] = {
         {"engine-stats", 0, CLI_FLAG, NULL,
          "print how many reference runs the engine made (benchmarks)", NULL, &stats},
+        {"reference", 0, CLI_VALUE, "POLICY",
+         "reuse reference runs: cached (timed checks again; the default), all, or fresh", &policy,
+         NULL},
         {NULL, 0, CLI_FLAG, NULL, NULL, NULL, NULL},
     };
 
     parsed = cli_parse(usage, opts, argc, argv, &npos);
     if (parsed != CLI_PARSE_OK)
         return cli_parse_status(parsed);
-    if (cli_start_python(&err) != PH_OK || engine_new(NULL, &e, &err) != PH_OK)
+    memset(&cfg, 0, sizeof cfg);
+    if (policy == NULL || strcmp(policy, "cached") == 0)
+        cfg.ref_policy = ENGINE_REF_CACHED;
+    else if (strcmp(policy, "all") == 0)
+        cfg.ref_policy = ENGINE_REF_CACHED_ALL;
+    else if (strcmp(policy, "fresh") == 0)
+        cfg.ref_policy = ENGINE_REF_FRESH;
+    else
+        return cli_usage("validate: --reference takes cached, all or fresh, not \"%s\"\n%s", policy,
+                         usage);
+    if (cli_start_python(&err) != PH_OK || engine_new(&cfg, &e, &err) != PH_OK)
         return cli_fail(&err);
     if (npos > 0) {
         for (i = 1; i <= npos; i++)

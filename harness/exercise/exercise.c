@@ -366,8 +366,6 @@ static enum ph_rc content_hash(struct exercise *ex, struct ph_err *err)
     return PH_OK;
 }
 
-static unsigned long loads; /* exercise_load() calls so far */
-
 enum ph_rc exercise_load(const char *dir, struct exercise **out, struct ph_err *err)
 {
     struct exercise *ex = NULL;
@@ -384,7 +382,6 @@ enum ph_rc exercise_load(const char *dir, struct exercise **out, struct ph_err *
     ex = calloc(1, sizeof *ex);
     if (ex == NULL)
         return ph_errf(err, PH_ENOMEM, "out of memory");
-    ex->serial = ++loads; /* a host built for one load never serves another */
     ex->dir = realpath(dir, NULL);
     if (ex->dir == NULL) {
         rc = ph_errf(err, PH_EINPUT, "%s: no such exercise folder", dir);

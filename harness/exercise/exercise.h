@@ -81,12 +81,11 @@ struct exercise {
     struct exercise_check *checks;
     size_t nchecks;
     struct exercise_perf perf;
-    int needs_baseline;   /* some rule or the perf spec reads "base." figures */
-    cJSON *json;          /* the whole document; owns what the borrowed fields point to */
-    unsigned long serial; /* distinct for every exercise_load() of this process */
+    int needs_baseline; /* some rule or the perf spec reads "base." figures */
+    cJSON *json;        /* the whole document; owns what the borrowed fields point to */
     /* SHA-256 over the files that decide a grade (exercise.json, checks.py,
-     * reference.py, baseline.py): what a stored result and a cached
-     * reference run are keyed by. */
+     * reference.py, baseline.py): what a stored result, a cached reference
+     * run and a kept sandbox host are keyed by. */
     char content_sha256[SHA256_HEX_LEN];
 };
 

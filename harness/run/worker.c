@@ -642,17 +642,19 @@ static enum ph_rc place_module(const struct worker_spec *spec, const char *scrat
 }
 
 /*
- * A host kept between runs: one per exercise load (exercise.serial, which
- * no other load shares), so that a run costs a fork and not a new set of
- * namespaces.  A pool holds several, for several exercises at once and
+ * A host kept between runs: one per exercise (its folder and content hash:
+ * a host forked for one load serves a later load of the same files, and
+ * never an edited exercise), so that a run costs a fork and not a new set
+ * of namespaces.  A pool holds several, for several exercises at once and
  * several of one exercise (one per run in flight).  Each slot is its own
  * allocation: its policy and hooks must stay where the host was given them.
  */
 struct host_slot {
     struct sandbox_host *h;
-    unsigned long ex_serial; /* of the exercise the host serves */
-    int busy;                /* a run is in flight on it */
-    uint64_t last_used;      /* pool tick, for evicting the least recently used */
+    char ex_sha256[SHA256_HEX_LEN]; /* content hash of the exercise it serves */
+    char ex_dir[PATH_MAX];          /* and its folder */
+    int busy;                       /* a run is in flight on it */
+    uint64_t last_used;             /* pool tick, for evicting the least recently used */
     struct sandbox_policy pol;
     struct sandbox_hooks hooks;
     struct worker_host_ctx ctx;
@@ -808,7 +810,8 @@ static enum ph_rc slot_start(const struct exercise *ex, struct host_slot **out, 
     rc = sandbox_host_start(&s->pol, &s->hooks, &s->h, err);
     if (rc != PH_OK)
         goto fail;
-    s->ex_serial = ex->serial;
+    snprintf(s->ex_sha256, sizeof s->ex_sha256, "%s", ex->content_sha256);
+    snprintf(s->ex_dir, sizeof s->ex_dir, "%s", ex->dir);
     *out = s;
     return PH_OK;
 fail:
@@ -834,7 +837,8 @@ static enum ph_rc pool_acquire(struct worker_pool *p, const struct exercise *ex,
 
         if (c->busy)
             continue;
-        if (c->ex_serial == ex->serial && sandbox_host_alive(c->h)) {
+        if (strcmp(c->ex_sha256, ex->content_sha256) == 0 && strcmp(c->ex_dir, ex->dir) == 0 &&
+            sandbox_host_alive(c->h)) {
             s = c;
             break;
         }

@@ -29,7 +29,9 @@ OLD_COMMIT = "0255129"  # main before the engine object
 OLD_BUILD = BUILD / f"bench-old-{OLD_COMMIT}"
 EXERCISE = "comprehension-map-filter"
 COPIES = (3, 20)
-ROUNDS = 3
+ROUNDS = int(os.environ.get("PYHARNESS_BENCH_ROUNDS", "1"))
+# this build's reference policies (validate --reference) beside the old build
+VARIANTS = (("new", "cached"), ("new", "all"), ("old", None))
 
 
 def build_old() -> Path | None:
@@ -69,10 +71,10 @@ def bank(d: Path, copies: int) -> Path:
     return dst.parent
 
 
-def validate(exe: Path, banks: Path, stats: bool) -> tuple[float, str]:
+def validate(exe: Path, banks: Path, policy: str | None) -> tuple[float, str]:
     args = [str(exe), "validate", EXERCISE, "--exercises", str(banks)]
-    if stats:
-        args.append("--engine-stats")
+    if policy is not None:
+        args += ["--engine-stats", "--reference", policy]
     t0 = time.monotonic()
     out = subprocess.run(args, capture_output=True, text=True)
     dt = time.monotonic() - t0
@@ -88,32 +90,33 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as d:
         banks = {n: bank(Path(d), n) for n in COPIES}
         best: dict[tuple[str, int], float] = {}
-        stats_line = {}
+        stats_line: dict[tuple[str, int], str] = {}
         for _ in range(ROUNDS):
             for n in COPIES:
-                for label, exe in (("new", new), ("old", old)):
+                for label, policy in VARIANTS:
+                    exe = new if label == "new" else old
                     if exe is None:
                         continue
-                    dt, out = validate(exe, banks[n], label == "new")
-                    best[(label, n)] = min(dt, best.get((label, n), dt))
+                    key = f"{label}:{policy}" if policy else label
+                    dt, out = validate(exe, banks[n], policy)
+                    best[(key, n)] = min(dt, best.get((key, n), dt))
                     m = re.search(r"^engine: .*$", out, re.M)
                     if m:
-                        stats_line[n] = m.group(0)
+                        stats_line[(key, n)] = m.group(0)
     lo, hi = COPIES
+    keys = sorted({k for k, _ in best}, key=lambda k: (k.startswith("old"), k))
     for n in COPIES:
         subs = n + 2  # the examples, reference.py and starter.py as submissions
         print(f"    N={n:2d}: {subs} submissions")
-        print(f"      new: {best[('new', n)]:6.2f} s   {stats_line.get(n, '')}")
-        if old is not None:
-            print(f"      old: {best[('old', n)]:6.2f} s   reference runs {subs} whole "
-                  f"(engine_run ran reference.py for every submission)")
-    per_new = (best[("new", hi)] - best[("new", lo)]) / (hi - lo)
-    print(f"    per additional submission: new {per_new * 1e3:7.1f} ms", end="")
-    if old is not None:
-        per_old = (best[("old", hi)] - best[("old", lo)]) / (hi - lo)
-        print(f", old {per_old * 1e3:7.1f} ms, ratio {per_old / per_new:.2f}x less")
-    else:
-        print()
+        for k in keys:
+            note = stats_line.get((k, n), f"reference runs {subs} whole (engine_run ran "
+                                          "reference.py for every submission)")
+            print(f"      {k:11} {best[(k, n)]:6.2f} s   {note}")
+    print(f"    per additional submission, (T{hi} - T{lo}) / {hi - lo}:")
+    per = {k: (best[(k, hi)] - best[(k, lo)]) / (hi - lo) for k in keys}
+    for k in keys:
+        ratio = f"   old / this: {per['old'] / per[k]:.2f}x" if "old" in per and k != "old" else ""
+        print(f"      {k:11} {per[k] * 1e3:7.1f} ms{ratio}")
 
 
 if __name__ == "__main__":
