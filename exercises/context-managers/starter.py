@@ -40,7 +40,9 @@ def temporary(settings, **overrides):
     (the very same object), and keys that did not exist before are removed
     again.  A key that existed with the value None keeps the value None: "absent"
     and "None" are different states.  Uses nest: each level restores what
-    the level outside it had.  Restoring costs time proportional to the
+    the level outside it had.  Only the overridden keys are restored: a key
+    that was not overridden but that the block changed, added or deleted
+    stays as the block left it.  Restoring costs time proportional to the
     number of overrides, not to the size of `settings`.
     """
     raise NotImplementedError
