@@ -15,13 +15,16 @@ def run_cpu_bound(fn, inputs, workers):
 
     `fn` is a picklable module-level function (e.g. a tokenising or
     feature-hashing loop) and every input and result is picklable.  The work
-    must really run in parallel: the grader measures, from outside your code,
-    the CPU time of your process and of its worker processes divided by the
-    wall time ("parallelism"), and expects it clearly above 1, close to what
-    the machine's free cores allow at that moment.  Worker processes are
-    counted once they have exited and been reaped, so shut your pool down
-    before returning (a `with` block does).  The checks also run your function
-    with multiprocessing's default start method set to "fork", "spawn" and
+    must really run in parallel: the grader runs the same tasks serially
+    first, then measures your function's speed-up against that serial cost
+    (serial time / your wall time) and compares it with what the machine
+    allowed during your run (the smaller of the number of tasks that can run
+    at once and the cores other load left free).  Most of the CPU time must
+    be spent in worker processes, not in your own process.  When the function
+    returns, its pool must be shut down: no worker process or pool thread
+    still running (a `with` block does it); anything left running is stopped
+    and fails the check.  The checks also run your function with
+    multiprocessing's default start method set to "fork", "spawn" and
     "forkserver"; any of them works for the timed checks too.
 
     >>> run_cpu_bound(abs, [-3, 1, -2], 2)
@@ -36,7 +39,8 @@ def run_io_bound(fn, inputs, workers):
 
     Calls overlap: n calls of latency L each take about ceil(n / workers) x L,
     never fewer than that (no more than `workers` calls at once).  `fn` may be
-    any callable, including a closure or a lambda.
+    any callable, including a closure or a lambda.  As for run_cpu_bound, no
+    pool thread may still be running once the function has returned.
 
     >>> run_io_bound(str.upper, ["a", "b"], 4)
     ['A', 'B']

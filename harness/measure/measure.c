@@ -870,8 +870,8 @@ void measure_speedup(int64_t serial_cpu_ns, int max_parallel, struct measure_fig
 
     if (par->cores_free >= 0 && par->cores_free < possible)
         possible = par->cores_free;
-    if (possible < 1.0)
-        possible = 1.0; /* one core is always there, if shared */
+    if (possible < 0.1)
+        possible = 0.1; /* the run got almost nothing: judge what it did get */
     par->speedup = par->wall_ns > 0 ? (double)serial_cpu_ns / (double)par->wall_ns : 0.0;
     par->speedup_possible = possible;
 }
