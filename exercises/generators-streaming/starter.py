@@ -8,7 +8,9 @@ nothing may be read or built before the caller asks for it.
 def batched(iterable, size):
     """Lazily yield lists of up to `size` consecutive items of `iterable`.
 
-    The last list may be shorter.  `size < 1` raises ValueError.  Must work on
+    The last list may be shorter.  `size < 1` (0 or negative) raises
+    ValueError, either when batched() is called or at the first next(): both
+    are accepted.  Must work on
     an infinite iterator (itertools.count()) and keep memory constant however
     long the input is.
 
@@ -19,5 +21,10 @@ def batched(iterable, size):
 
 
 def read_jsonl(path):
-    """Yield one parsed object per non-blank line of the JSON Lines file `path`."""
+    """Yield one parsed object per non-blank line of the JSON Lines file `path`.
+
+    The file is UTF-8 text; lines holding only whitespace are skipped.  Records
+    are read one at a time: the first one arrives without the whole file being
+    read or parsed.
+    """
     raise NotImplementedError
