@@ -39,6 +39,7 @@ def featurize(n):
 HEAVY_N = 1_200_000
 HEAVY_TASKS = 4
 HEAVY_WORKERS = 4
+PARALLEL_REPEAT = 3
 
 
 def _work_module(h):
@@ -105,8 +106,14 @@ def check_cpu_parallel(sub, h):
     work = _work_module(h)
     inputs = [HEAVY_N + i for i in range(HEAVY_TASKS)]
     _serial(h, work, inputs)
-    result = _stopped(h, sub.run_cpu_bound, work.featurize, inputs, HEAVY_WORKERS,
-                      label="processes", serial="serial",
+
+    def fresh(run):
+        # Inputs of the same size, new for each run: nothing to reuse.
+        return (work.featurize, [x + 10 * run for x in inputs], HEAVY_WORKERS)
+
+    # The median of 3 runs, each judged against the cores free during it.
+    result = _stopped(h, sub.run_cpu_bound, label="processes", repeat=PARALLEL_REPEAT,
+                      fresh=fresh, serial="serial",
                       max_parallel=min(HEAVY_WORKERS, HEAVY_TASKS, h.cpus))
     return {"results": result}
 
