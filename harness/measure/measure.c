@@ -31,6 +31,7 @@
 
 #include "fileio.h"
 
+#include <assert.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -811,13 +812,15 @@ static int cmp_dbl(const void *a, const void *b)
 
 #define MEDIAN_MAX 128
 
-/* Median of the int64 field at `offset` over `runs`; *lo and *hi get the extremes. */
+/* Median of the int64 field at `offset` over `runs` (1 <= n <= MEDIAN_MAX); *lo and *hi
+ * get the extremes. */
 static int64_t median_i64(const struct measure_figures *runs, int n, size_t offset, int64_t *lo,
                           int64_t *hi)
 {
-    int64_t v[MEDIAN_MAX];
+    int64_t v[MEDIAN_MAX] = {0};
     int i;
 
+    assert(n >= 1 && n <= MEDIAN_MAX);
     for (i = 0; i < n; i++)
         memcpy(&v[i], (const char *)&runs[i] + offset, sizeof v[i]);
     qsort(v, (size_t)n, sizeof v[0], cmp_i64);
