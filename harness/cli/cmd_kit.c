@@ -9,7 +9,7 @@
 
 #include "bank.h"
 #include "cli.h"
-#include "cmd_show.h"
+#include "cmd_statement.h"
 #include "exercise.h"
 #include "fileio.h"
 
@@ -59,7 +59,7 @@ static enum ph_rc export_one(const char *out_dir, const char *arg, FILE *index, 
         goto out;
     }
     fputs("```\n", f);
-    cmd_show_write(f, ex, "starter.py", starter, 0, KIT_WIDTH);
+    cmd_statement_write(f, ex, "starter.py", starter, 0, KIT_WIDTH);
     fprintf(f, "```\n\nGrade your work with `pyharness run %s starter.py`.\n", ex->id);
     if (fclose(f) != 0) {
         f = NULL;

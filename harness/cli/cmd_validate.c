@@ -18,6 +18,7 @@
 struct tally {
     int ok, bad;
     cJSON *items; /* with --json: one object per line, else NULL */
+    int broken;   /* an exercise that does not load: bad input, exit 2 */
 };
 
 static void say(struct tally *t, int ok, const char *id, const char *fmt, const char *a,
@@ -49,8 +50,9 @@ static void say(struct tally *t, int ok, const char *id, const char *fmt, const 
 static char not_passed[2048];
 
 /* Run `file` as a submission; the verdict name goes to `verdict`. */
-static enum ph_rc verdict_of(const struct exercise *ex, const char *file, char *verdict, size_t cap,
-                             char *detail, size_t dcap, struct ph_err *err)
+static enum ph_rc verdict_of(struct engine *e, const struct exercise *ex, const char *file,
+                             char *verdict, size_t cap, char *detail, size_t dcap,
+                             struct ph_err *err)
 {
     size_t i, used;
     struct engine_opts o;
@@ -61,7 +63,7 @@ static enum ph_rc verdict_of(const struct exercise *ex, const char *file, char *
     memset(&o, 0, sizeof o);
     o.submission_path = file;
     o.display_name = base ? base + 1 : file;
-    rc = engine_run(ex, &o, NULL, &r, err);
+    rc = engine_grade(e, ex, &o, NULL, &r, err);
     if (rc != PH_OK)
         return rc;
     snprintf(verdict, cap, "%s", verdict_name(r.verdict));
@@ -87,7 +89,7 @@ static void lint_say(void *ud, const char *msg)
     say(l->t, 0, l->id, "%s%s", msg, "");
 }
 
-static void validate_one(const char *arg, struct tally *t)
+static void validate_one(struct engine *e, const char *arg, struct tally *t)
 {
     struct lint_ctx lint;
     struct ph_err err = {0};
@@ -99,6 +101,7 @@ static void validate_one(const char *arg, struct tally *t)
 
     if (bank_resolve(arg, &dir, &err) != PH_OK || exercise_load(dir, &ex, &err) != PH_OK) {
         say(t, 0, arg, "%s%s", err.msg, "");
+        t->broken |= err.rc == PH_EINPUT || err.rc == PH_EUSAGE;
         goto out;
     }
     if (ex->question == NULL || ex->model_answer == NULL || ex->rubric == NULL)
@@ -114,7 +117,7 @@ static void validate_one(const char *arg, struct tally *t)
         say(t, 1, ex->id, "%s%s", "no unknown keys, every check has its function, weights add up",
             "");
     snprintf(path, sizeof path, "%s/reference.py", ex->dir);
-    if (verdict_of(ex, path, verdict, sizeof verdict, detail, sizeof detail, &err) != PH_OK) {
+    if (verdict_of(e, ex, path, verdict, sizeof verdict, detail, sizeof detail, &err) != PH_OK) {
         say(t, 0, ex->id, "reference: %s%s", err.msg, "");
         goto out;
     }
@@ -122,7 +125,7 @@ static void validate_one(const char *arg, struct tally *t)
         strcmp(verdict, "passed") == 0 ? "" : detail);
     snprintf(path, sizeof path, "%s/starter.py", ex->dir);
     ph_err_clear(&err);
-    if (verdict_of(ex, path, verdict, sizeof verdict, detail, sizeof detail, &err) != PH_OK)
+    if (verdict_of(e, ex, path, verdict, sizeof verdict, detail, sizeof detail, &err) != PH_OK)
         say(t, 0, ex->id, "starter: %s%s", err.msg, "");
     else
         say(t, strcmp(verdict, "passed") != 0, ex->id, "starter.py: %s%s", verdict,
@@ -174,7 +177,8 @@ static void validate_one(const char *arg, struct tally *t)
         }
         snprintf(file, sizeof file, "%s/examples/%s", ex->dir, it->string);
         ph_err_clear(&err);
-        if (verdict_of(ex, file, verdict, sizeof verdict, detail, sizeof detail, &err) != PH_OK) {
+        if (verdict_of(e, ex, file, verdict, sizeof verdict, detail, sizeof detail, &err) !=
+            PH_OK) {
             say(t, 0, ex->id, "%s%s", err.msg, "");
             continue;
         }
@@ -210,16 +214,26 @@ out:
 int cmd_validate_main(int argc, char **argv)
 {
     static const char usage[] =
-        "usage: pyharness validate [EXERCISE...] [--json]\n"
+        "usage: pyharness validate [EXERCISE...] [--json] [--engine-stats]\n"
+        "                          [--reference cached|all|fresh]\n"
         "Check exercises end to end: exercise.json (unknown keys, weights, lesson units, a\n"
         "check_ function per check), reference.py passes, starter.py does not, and every\n"
         "example in examples/expected.json gets its verdict.  Every exercise on the search\n"
-        "path unless some are named.  Exit 1 when anything failed.\n";
+        "path unless some are named.  Exit 1 when anything failed, 2 when an exercise does\n"
+        "not load.\n";
     struct ph_err err = {0};
-    struct tally t = {0, 0, NULL};
-    int i, json = 0, npos, parsed;
+    struct tally t = {0, 0, NULL, 0};
+    struct engine *e = NULL;
+    struct engine_config cfg;
+    const char *policy = NULL;
+    int i, json = 0, npos, parsed, stats = 0, status;
     const struct cli_opt opts[] = {
         {"json", 0, CLI_FLAG, NULL, "print the findings as JSON", NULL, &json},
+        {"engine-stats", 0, CLI_FLAG, NULL,
+         "print how many reference runs the engine made (benchmarks)", NULL, &stats},
+        {"reference", 0, CLI_VALUE, "POLICY",
+         "reuse reference runs: cached (timed checks again; the default), all, or fresh", &policy,
+         NULL},
         {NULL, 0, CLI_FLAG, NULL, NULL, NULL, NULL},
     };
 
@@ -233,22 +247,33 @@ int cmd_validate_main(int argc, char **argv)
             return cli_fail(&err);
         free(dir);
     }
-    if (cli_start_python(&err) != PH_OK)
+    memset(&cfg, 0, sizeof cfg);
+    if (policy == NULL || strcmp(policy, "cached") == 0)
+        cfg.ref_policy = ENGINE_REF_CACHED;
+    else if (strcmp(policy, "all") == 0)
+        cfg.ref_policy = ENGINE_REF_CACHED_ALL;
+    else if (strcmp(policy, "fresh") == 0)
+        cfg.ref_policy = ENGINE_REF_FRESH;
+    else
+        return cli_usage("validate: --reference takes cached, all or fresh, not \"%s\"\n%s", policy,
+                         usage);
+    if (cli_start_python(&err) != PH_OK || engine_new(&cfg, &e, &err) != PH_OK)
         return cli_fail(&err);
     if (json)
         t.items = cJSON_CreateArray();
     if (npos > 0) {
         for (i = 1; i <= npos; i++)
-            validate_one(argv[i], &t);
+            validate_one(e, argv[i], &t);
     } else {
         struct bank_entry *list = NULL;
         size_t n = 0, k;
         if (bank_list(&list, &n, &err) != PH_OK) {
             cJSON_Delete(t.items);
+            engine_free(e);
             return cli_fail(&err);
         }
         for (k = 0; k < n; k++)
-            validate_one(list[k].dir, &t);
+            validate_one(e, list[k].dir, &t);
         bank_list_free(list, n);
     }
     if (json) {
@@ -265,5 +290,16 @@ int cmd_validate_main(int argc, char **argv)
     } else {
         printf("%d passed, %d failed\n", t.ok, t.bad);
     }
-    return t.bad == 0 ? CLI_EXIT_OK : CLI_EXIT_NOT_PASSED;
+    if (stats) {
+        struct engine_stats st;
+        engine_get_stats(e, &st);
+        printf("engine: %lu submissions, reference runs %lu whole + %lu timed-only, baseline "
+               "runs %lu whole + %lu timed-only, %lu cache hits, %lu resumed workers, %lu "
+               "hosts\n",
+               st.submissions, st.ref_whole, st.ref_timed, st.base_whole, st.base_timed,
+               st.cache_hits, st.resumed, st.hosts_started);
+    }
+    engine_free(e);
+    status = t.broken ? CLI_EXIT_INPUT : t.bad == 0 ? CLI_EXIT_OK : CLI_EXIT_NOT_PASSED;
+    return status;
 }

@@ -17,7 +17,7 @@
 #include "cmd_new.h"
 #include "cmd_run.h"
 #include "cmd_score.h"
-#include "cmd_show.h"
+#include "cmd_statement.h"
 #include "cmd_validate.h"
 #include "embed.h"
 #include "paths.h"
@@ -29,8 +29,9 @@ struct command {
 };
 
 static const struct command commands[] = {
-    {"show", cmd_show_main,
-     "show EXERCISE [--json]          the question, statement, checks, grading"},
+    {"show", cmd_show_any_main,
+     "show EXERCISE [--json]          the question, statement, checks, grading\n"
+     "  show RESULT.json | --store DB --id N  render a saved result again"},
     {"start", cmd_start_main, "start EXERCISE [DIR]            copy the starter to a working file"},
     {"run", cmd_run_main, "run EXERCISE FILE [--json] [--out F] [--explanation F]  grade a file"},
     {"list", cmd_list_main, "list [--json]                   the exercises, one line each"},
