@@ -24,7 +24,7 @@ struct cli_progress {
 /* Start showing progress on `out` (a terminal or not). */
 void cli_progress_init(struct cli_progress *p, FILE *out);
 
-/* A run_progress_fn: pass it with the struct as user data. */
+/* A progress function for engine_opts: pass the struct as user data. */
 void cli_progress_cb(void *ud, const struct run_progress *ev);
 
 /* Take the spinner line off the screen before the report is printed. */

@@ -31,8 +31,8 @@ static const char *const rule_keys[] = {"left", "op",      "right", "scale",
 static const char *const perf_keys[] = {"check", "describe", "ratio", "full_at", "zero_at", NULL};
 static const char *const ratio_keys[] = {"num", "den", NULL};
 /* The units a lesson placeholder {path:unit} may name (judge.c formats them). */
-static const char *const units[] = {"bytes", "mb",  "ms",  "s",   "sec",
-                                    "x",     "int", "pct", "num", NULL};
+static const char *const units[] = {"bytes", "mb",  "ms",  "s",   "sec", "x",
+                                    "vs",    "int", "pct", "num", NULL};
 
 struct lint {
     const struct exercise *ex;
@@ -109,7 +109,7 @@ static void lesson_units(struct lint *l, const char *check, size_t i, const char
                 const char *guess = cli_did_you_mean(unit, units);
                 problem(l,
                         "exercise.json: checks[%zu] (%s): lesson placeholder unit \"%s\" is not "
-                        "one of bytes, mb, ms, s, sec, x, int, pct, num%s%s%s",
+                        "one of bytes, mb, ms, s, sec, x, vs, int, pct, num%s%s%s",
                         i, check, unit, guess ? " (did you mean \"" : "", guess ? guess : "",
                         guess ? "\"?)" : "");
             }

@@ -87,7 +87,8 @@ struct engine_opts {
     const char *submission_path; /* file to grade; borrowed */
     const char *display_name;    /* how reports name it; defaults to the path */
     const cJSON *params;         /* check parameters; borrowed, may be NULL */
-    run_progress_fn progress;    /* told as each role starts and each check ends; may be NULL */
+    /* called as checks begin and end (run_progress.h); may be NULL */
+    void (*progress)(void *ud, const struct run_progress *p);
     void *progress_ud;
     /* The submission's bytes when the caller already holds them (borrowed,
      * may be NULL): then submission_path is only a name and is not read. */

@@ -43,6 +43,7 @@ static const struct {
     {"num", RULE_UNIT_NUM}, {"bytes", RULE_UNIT_BYTES}, {"mb", RULE_UNIT_MB},
     {"ms", RULE_UNIT_MS},   {"s", RULE_UNIT_S},         {"sec", RULE_UNIT_SEC},
     {"x", RULE_UNIT_X},     {"int", RULE_UNIT_INT},     {"pct", RULE_UNIT_PCT},
+    {"vs", RULE_UNIT_VS},
 };
 
 static const struct {
@@ -381,7 +382,7 @@ static enum ph_rc lesson_placeholder(const char *expr, size_t n, const char *whe
         if (i == NELEM(unit_names))
             return ph_errf(err, PH_EINPUT,
                            "%s: %s: unknown unit \"%s\" in \"{%.*s}\" (num, bytes, mb, ms, s, sec, "
-                           "x, int or pct)",
+                           "x, vs, int or pct)",
                            where, ctx, colon + 1, (int)n, expr);
         part->unit = unit_names[i].unit;
     }
@@ -608,6 +609,7 @@ void rules_format_value(double v, enum rule_unit unit, char *buf, size_t cap)
         snprintf(buf, cap, "%.3f s", v);
         return;
     case RULE_UNIT_X:
+    case RULE_UNIT_VS: /* without a candidate/reference pair to name */
         snprintf(buf, cap, "%.2fx", v);
         return;
     case RULE_UNIT_INT:
@@ -660,7 +662,7 @@ char *rules_lesson_format(const struct rule_lesson *l, const struct rule_frames 
             if (path_number(&part->num, f, &a) != 0 ||
                 (part->has_den && (path_number(&part->den, f, &b) != 0 || b == 0)))
                 return NULL;
-            if (part->has_den && part->unit == RULE_UNIT_X && a > 0 &&
+            if (part->has_den && part->unit == RULE_UNIT_VS && a > 0 &&
                 ratio_classify(part->num.text, part->den.text, &kind, &cand_top) == 0)
                 /* cand/ref or ref/cand: said one way, "2.3x slower than the reference". */
                 ratio_phrase(cand_top ? a / b : b / a, kind, val, sizeof val);

@@ -1,7 +1,8 @@
 /*
  * run_progress.h - what a run reports while it goes (types only).
  *
- * The supervisor calls a progress function as the worker's frames arrive
+ * The supervisor calls a progress function,
+ * void (*)(void *ud, const struct run_progress *p), as the worker's frames arrive
  * and, while a check runs, on every look at the worker (about every 50 ms),
  * so that a command can show each check as it finishes and a spinner on a
  * long one.  The callback runs in the supervisor, never in a worker; it must
@@ -30,7 +31,5 @@ struct run_progress {
     int64_t elapsed_ns; /* since the check began (DONE, TICK) */
     double limit_s;     /* the check's own wall-clock limit */
 };
-
-typedef void (*run_progress_fn)(void *ud, const struct run_progress *p);
 
 #endif

@@ -79,7 +79,8 @@ struct worker_spec {
     const cJSON *params;      /* handed to checks as h.params; borrowed, may be NULL */
     const char *const *only;  /* run only these checks, in this order; NULL: all */
     size_t nonly;
-    run_progress_fn progress; /* called as checks begin and end; may be NULL */
+    /* called as checks begin and end (run_progress.h); may be NULL */
+    void (*progress)(void *ud, const struct run_progress *p);
     void *progress_ud;
 };
 

@@ -167,7 +167,7 @@ class RunOutput(HarnessTest):
                       str(SOURCE / "exercises/generators-streaming/examples/bad_eager.py"),
                       "-q", "--out", out)
             doc = json.loads(Path(out).read_text())
-        self.assertIn("a size below 1 raises ValueError", res.stdout)  # a check's description
+        self.assertIn("batched() groups items into lists of `size`", res.stdout)  # a description
         self.assertNotIn("(0/0", res.stdout)
         self.assertRegex(res.stdout, r"[0-9.]+ (µs|ms|s)  py peak")
         self.assertNotIn('["', res.stdout)  # key paths read as Python: at is_iterator
@@ -225,18 +225,16 @@ class AuthorPath(HarnessTest):
             path = Path(ex, "exercise.json")
             doc = json.loads(path.read_text())
             doc["checks"][0]["visibel"] = doc["checks"][0].pop("visible")
-            doc["checks"][2]["lesson"] = "{cand.measure.big.wall_ns:msec}"
             doc["weights"]["explanation"] = 30
-            doc["checks"].append({"name": "ghost", "weight": 1})
+            doc["checks"].append({"name": "ghost", "weight": 1, "timeout_s": 5})
             path.write_text(json.dumps(doc))
             Path(ex, "examples", "expected.json").write_text(json.dumps(
                 {"good.py": "passed", "bad_list.py": {"verdict": "failed", "check": "mean_basic"},
                  "bad_floor.py": "failed"}))
             res = run("validate", ex, "--json")
-            self.assertEqual(res.rc, 1)
+            self.assertEqual(res.rc, 1, res.stdout)
             found = "\n".join(f["message"] for f in res.json["findings"] if not f["ok"])
             self.assertIn('"visibel" is not a known key: did you mean "visible"?', found)
-            self.assertIn('unit "msec"', found)
             self.assertIn("= 110, not 100", found)
             self.assertIn('no "def check_ghost(sub, h)"', found)
             doc["checks"].pop()
@@ -244,6 +242,12 @@ class AuthorPath(HarnessTest):
             res = run("validate", ex, "--json")
             found = "\n".join(f["message"] for f in res.json["findings"] if not f["ok"])
             self.assertIn("bad_list.py: failed, but not for the reason expected.json gives", found)
+            # A unit that does not exist: the exercise does not load at all (exit 2).
+            doc["checks"][2]["lesson"] = "{cand.measure.big.wall_ns:msec}"
+            path.write_text(json.dumps(doc))
+            res = run("validate", ex)
+            self.assertEqual(res.rc, 2, res.stdout)
+            self.assertIn('unknown unit "msec"', res.stdout)
 
     def test_the_student_kit_has_statements_and_no_answer_keys(self):
         with tempfile.TemporaryDirectory() as d:
@@ -255,11 +259,15 @@ class AuthorPath(HarnessTest):
                                      "generators-streaming/README.md",
                                      "generators-streaming/starter.py"])
             readme = Path(kit, "generators-streaming", "README.md").read_text()
-            self.assertIn("batched_basic", readme)          # a visible check
-            self.assertNotIn("batched_infinite", readme)     # a hidden one
-            model = json.loads((SOURCE / "exercises/generators-streaming/exercise.json")
-                               .read_text())["model_answer"]
+            self.assertIn("batched_basic", readme)  # a visible check
+            bank = SOURCE / "exercises" / "generators-streaming"
+            model = json.loads((bank / "exercise.json").read_text())["model_answer"]
             self.assertNotIn(model[:60], readme)
+            starter = (bank / "starter.py").read_text()
+            secret_lines = [line for line in (bank / "reference.py").read_text().splitlines()
+                            if len(line.strip()) > 25 and line.strip() not in starter]
+            for line in secret_lines:  # nothing of the answer key
+                self.assertNotIn(line.strip(), readme)
 
 
 if __name__ == "__main__":
