@@ -52,7 +52,8 @@ class HelpAndTypos(HarnessTest):
     def test_a_misspelt_option_gets_a_suggestion_on_every_command(self):
         typos = {"run": ("--jsno", "--json"), "list": ("--jsno", "--json"),
                  "show": ("--jsno", "--json"), "validate": ("--jsno", "--json"),
-                 "doctor": ("--jsno", "--json"), "start": ("--forse", "--force"),
+                 "doctor": ("--jsno", "--json"), "score": ("--jsno", "--json"),
+                 "start": ("--forse", "--force"),
                  "kit": ("--jsno", None), "new": ("--jsno", None)}
         for cmd, (typo, meant) in typos.items():
             res = run(cmd, typo)
