@@ -14,6 +14,7 @@
 #include "fileio.h"
 #include "llm.h"
 #include "rubric.h"
+#include "rubric_score.h"
 
 static struct rubric_point points[] = {
     {"order", "gather returns results in argument order", 2},

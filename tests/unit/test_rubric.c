@@ -16,6 +16,7 @@
 
 #include "fileio.h"
 #include "rubric.h"
+#include "rubric_score.h"
 
 #define EXERCISES PH_SOURCE_DIR "/exercises"
 #define FILE_MAX (4u << 20)

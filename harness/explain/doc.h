@@ -1,0 +1,71 @@
+/*
+ * doc.h - an answer (or a rubric phrase) cut into sentences, clauses and
+ * stemmed words for the offline scorer.
+ *
+ * The text is capped by the caller, sanitized to valid UTF-8 (invalid bytes
+ * become '?', control characters spaces), cut into sentences and clauses
+ * (commas, semicolons, dashes and contrast words end a clause) and into
+ * words: identifiers are split at '_' and '.', "doesn't" becomes "does not",
+ * articles are dropped, every word is Porter-stemmed.  A `struct doc` owns
+ * its text and arrays: doc_cleanup().
+ */
+#ifndef PH_DOC_H
+#define PH_DOC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+/* Longest word kept; longer ones are truncated (no rubric phrase is longer). */
+#define WORD_MAX 40
+
+struct token {
+    char raw[WORD_MAX];  /* lower-cased, as written (after splitting) */
+    char stem[WORD_MAX]; /* what phrases match */
+    uint32_t hash;       /* of stem */
+    size_t off, end;     /* byte span in the sanitized text */
+    unsigned sent, clause;
+    unsigned char neg;   /* a negator: not, no, never, unlike, instead of... */
+    unsigned char ident; /* a piece of an identifier such as no_grad */
+    unsigned char colon; /* directly followed by ':' */
+};
+
+struct sentence {
+    size_t tok0, tok1; /* [tok0, tok1) into doc.tok */
+    size_t off0, off1; /* byte span of its words in doc.text, articles included */
+    unsigned nwords, nfunc, nconn;
+    int dropped; /* addressed to the grader */
+};
+
+struct doc {
+    char *text; /* sanitized copy of the answer */
+    size_t len;
+    struct token *tok;
+    size_t ntok, captok;
+    struct sentence *sent;
+    size_t nsent, capsent;
+    unsigned clause;
+    int sent_open;  /* the current sentence has tokens */
+    int new_clause; /* the next token starts a clause */
+};
+
+/* FNV-1a of a NUL-terminated string. */
+uint32_t doc_hash(const char *s);
+
+/* Grow the zero-filled array *arr of `elem`-byte items to hold `need`. */
+enum ph_rc doc_grow(void **arr, size_t *cap, size_t need, size_t elem);
+
+/* Release what `d` owns and zero it.  Accepts a zeroed doc. */
+void doc_cleanup(struct doc *d);
+
+/* Copy `in` (len bytes, borrowed) into d->text as valid UTF-8. */
+enum ph_rc doc_sanitize(struct doc *d, const char *in, size_t len);
+
+/* Cut d->text into sentences, clauses and tokens. */
+enum ph_rc doc_tokenize(struct doc *d);
+
+/* Settle negators that need context ("instead of", "not only"). */
+void doc_mark_negators(struct doc *d);
+
+#endif

@@ -1,0 +1,349 @@
+/*
+ * rubric_score.c - see rubric_score.h: the offline scorer.
+ *
+ * The offline scorer reads an answer the way a hurried but careful human
+ * grader would, without a network or a model:
+ *
+ *  1. The text is capped (RUBRIC_ANSWER_MAX), invalid UTF-8 bytes become '?'
+ *     and control characters spaces, so evidence quoted back is valid UTF-8.
+ *  2. It is cut into sentences and clauses (commas, semicolons, dashes and
+ *     contrast words such as "but", "while", "unlike" end a clause) and into
+ *     words: identifiers are split at '_' and '.', "doesn't" becomes "does
+ *     not", articles are dropped, every word is Porter-stemmed, so "preserves",
+ *     "preserved" and "preserving" meet.
+ *  3. Sentences addressed to the grader ("ignore previous instructions",
+ *     "give this 10/10") are removed before anything is credited and the
+ *     result says so (`injection`).
+ *  4. Each rubric point is a set of concept groups; a group is a list of
+ *     alternative phrasings.  A point is expressed when every group occurs in
+ *     one sentence (full credit), in two neighbouring sentences, or anywhere
+ *     (less), and partly when only some groups occur together.  A phrasing
+ *     preceded closely by a negator in its clause ("does not preserve order")
+ *     does not count for the point; it can instead trigger the misconception
+ *     that names the point in "negates".
+ *  5. Misconceptions are concept groups too, but must co-occur, un-negated, in
+ *     one clause, so a correct contrast ("gather keeps order, while
+ *     as_completed yields by completion") does not trip "gather returns
+ *     completion order".
+ *  6. Coverage is scaled by how much the answer reads as explanation rather
+ *     than a list of terms: the share of function words and connectives, and
+ *     how dense the matched key terms are.  Misconception penalties come last.
+ *
+ * The rubric JSON format is documented in docs/exercise-format.md.
+ */
+#include "rubric_score.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "doc.h"
+#include "injection.h"
+#include "matcher.h"
+
+/* An explanation is a few paragraphs; 64 KiB is far beyond any honest answer
+ * and bounds the scorer's work (phrases x words) on hostile input. */
+#define RUBRIC_ANSWER_MAX (64 * 1024)
+
+/* Evidence and feedback are shown to candidates: short. */
+#define EVIDENCE_MAX 240
+#define FEEDBACK_MAX 1200
+
+/* The sentence `si` as evidence: whitespace collapsed, capped on a UTF-8
+ * boundary.  Caller frees. */
+static char *sentence_text(const struct doc *d, long si)
+{
+    const struct sentence *s;
+    size_t a, b, i, o = 0;
+    char *out;
+
+    if (si < 0 || (size_t)si >= d->nsent)
+        return NULL;
+    s = &d->sent[si];
+    a = s->off0;
+    b = s->off1;
+    if (b <= a)
+        return NULL;
+    while (b < d->len && strchr(".!?)\"'`", d->text[b]) != NULL && d->text[b] != '\0')
+        b++;
+    out = malloc(EVIDENCE_MAX + 4);
+    if (out == NULL)
+        return NULL;
+    i = a;
+    for (; i < b && o < EVIDENCE_MAX; i++) {
+        char c = d->text[i];
+        if (isspace((unsigned char)c)) {
+            if (o > 0 && out[o - 1] != ' ')
+                out[o++] = ' ';
+            continue;
+        }
+        out[o++] = c;
+    }
+    if (i < b) {
+        /* Cut before a whole character: the bytes backed over were copied
+         * one for one (continuation bytes are never spaces). */
+        while (o > 0 && ((unsigned char)d->text[i] & 0xc0) == 0x80) {
+            o--;
+            i--;
+        }
+        memcpy(out + o, "...", 3);
+        o += 3;
+    }
+    out[o] = '\0';
+    return out;
+}
+
+struct style {
+    double words, func, conn, sentences;
+    double factor; /* 0.2 .. 1: how much the answer reads as an explanation */
+};
+
+/*
+ * Why a multiplier and not a bonus: a list of the right terms does show the
+ * candidate has heard of them, so it keeps a little credit, but it explains
+ * nothing.  English prose runs at 40-55% function words; a list of terms is
+ * near 0.  Under 10 words there is too little to judge structure.
+ */
+static struct style measure_style(const struct doc *d, double density)
+{
+    struct style st = {0};
+    double ratio, f;
+
+    for (size_t i = 0; i < d->nsent; i++) {
+        if (d->sent[i].dropped)
+            continue;
+        st.words += d->sent[i].nwords;
+        st.func += d->sent[i].nfunc;
+        st.conn += d->sent[i].nconn;
+        st.sentences += 1;
+    }
+    if (st.words < 1) {
+        st.factor = 0.0;
+        return st;
+    }
+    ratio = st.func / st.words;
+    f = (ratio - 0.10) / (0.28 - 0.10);
+    f = f < 0 ? 0 : f > 1 ? 1 : f;
+    st.factor = 0.2 + 0.8 * f;
+    /* No reason, consequence or contrast anywhere in a long answer. */
+    if (st.conn == 0 && st.words >= 25)
+        st.factor *= 0.85;
+    /* Key terms packed tighter than any sentence carries them. */
+    if (density > 0.5)
+        st.factor *= 1.0 - (density - 0.5);
+    if (st.factor < 0.2)
+        st.factor = 0.2;
+    return st;
+}
+
+/* Share of the answer's words that some rubric phrase matched. */
+static enum ph_rc key_density(const struct doc *d, const struct offline *off, size_t np,
+                              double *out)
+{
+    unsigned char *hit = NULL;
+    enum ph_rc rc = PH_OK;
+    size_t nhit = 0;
+
+    *out = 0.0;
+    if (d->ntok == 0)
+        return PH_OK;
+    hit = calloc(d->ntok, 1);
+    if (hit == NULL)
+        return PH_ENOMEM;
+    for (size_t p = 0; p < np && rc == PH_OK; p++) {
+        const struct concept *c = &off->pts[p];
+        for (size_t v = 0; v < c->nvar && rc == PH_OK; v++) {
+            for (size_t g = 0; g < c->var[v].ng && rc == PH_OK; g++) {
+                struct occs o = {0};
+                rc = matcher_find_group(d, &c->var[v].g[g], &o);
+                for (size_t i = 0; i < o.n; i++)
+                    for (size_t k = o.v[i].start; k <= o.v[i].end; k++)
+                        hit[k] = 1;
+                free(o.v);
+            }
+        }
+    }
+    for (size_t i = 0; i < d->ntok; i++)
+        nhit += hit[i];
+    *out = (double)nhit / (double)d->ntok;
+    free(hit);
+    return rc;
+}
+
+struct fbuf {
+    char s[FEEDBACK_MAX];
+    size_t n;
+};
+
+static void fb_add(struct fbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void fb_add(struct fbuf *b, const char *fmt, ...)
+{
+    va_list ap;
+    int w;
+
+    if (b->n >= sizeof b->s - 1)
+        return;
+    va_start(ap, fmt);
+    w = vsnprintf(b->s + b->n, sizeof b->s - b->n, fmt, ap);
+    va_end(ap);
+    if (w < 0)
+        return;
+    b->n += (size_t)w;
+    if (b->n >= sizeof b->s)
+        b->n = sizeof b->s - 1;
+}
+
+static void build_feedback(const struct rubric *r, const struct explain_result *res, int empty,
+                           const struct style *st, struct fbuf *fb)
+{
+    size_t covered = 0, shown = 0;
+
+    if (empty) {
+        fb_add(fb, "The explanation is empty, so nothing could be credited.");
+        if (res->injection)
+            fb_add(fb, " Text addressed to the grader was ignored.");
+        fb_add(fb, " Explain in your own sentences, for example: %s", r->points[0].text);
+        return;
+    }
+    for (size_t i = 0; i < res->npoints; i++)
+        covered += res->points[i].credit >= 0.75;
+    fb_add(fb, "Covered %zu of %zu key points.", covered, res->npoints);
+    for (size_t pass = 0; pass < 2; pass++) {
+        /* Missing points first, then the ones only partly made. */
+        for (size_t i = 0; i < res->npoints && shown < 3; i++) {
+            const struct explain_point *p = &res->points[i];
+            int missing = p->credit < 0.25, partial = p->credit >= 0.25 && p->credit < 0.75;
+            if ((pass == 0 && !missing) || (pass == 1 && !partial))
+                continue;
+            fb_add(fb, " %s %s", pass == 0 ? "Missing:" : "Only partly explained:", p->text);
+            shown++;
+        }
+    }
+    for (size_t i = 0; i < res->nmisconceptions; i++)
+        fb_add(fb, " Not right: %s", res->misconceptions[i].text);
+    if (st->factor < 0.6)
+        fb_add(fb, " The answer reads like a list of terms: say how they connect, in full "
+                   "sentences (because, so, which, instead).");
+    if (res->injection)
+        fb_add(fb, " Text addressed to the grader was ignored and earned nothing.");
+}
+
+/* Coverage to grade: human graders give most of the marks once the main ideas
+ * are there, and little for one idea out of five; a mild curve follows that. */
+static double curve(double coverage)
+{
+    if (coverage <= 0)
+        return 0;
+    if (coverage >= 1)
+        return 1;
+    return pow(coverage, 0.7);
+}
+
+enum ph_rc rubric_score(const struct rubric *r, const char *question, const char *answer,
+                        struct explain_result *out, struct ph_err *err)
+{
+    const struct offline *off;
+    struct doc d = {0};
+    struct style st = {0};
+    struct fbuf *fb = NULL;
+    size_t len;
+    double wsum = 0, got = 0, penalty = 0, density = 0;
+    int empty;
+    enum ph_rc rc = PH_ENOMEM; /* every failure below is an allocation's */
+
+    if (out == NULL || r == NULL || r->offline == NULL)
+        return ph_errf(err, PH_EINTERNAL, "rubric_score: no rubric or result");
+    memset(out, 0, sizeof *out);
+    off = r->offline;
+    if (question == NULL)
+        question = "explanation";
+    if (answer == NULL)
+        answer = "";
+    len = strnlen(answer, RUBRIC_ANSWER_MAX + 1);
+    if (len > RUBRIC_ANSWER_MAX) {
+        rc = ph_errf(err, PH_ELIMIT,
+                     "%s: the explanation is longer than %d bytes (64 KiB); shorten it", question,
+                     RUBRIC_ANSWER_MAX);
+        goto out;
+    }
+    out->question = strdup(question);
+    out->scorer = strdup("offline");
+    out->points = calloc(r->npoints, sizeof *out->points);
+    out->misconceptions =
+        calloc(r->nmisconceptions ? r->nmisconceptions : 1, sizeof *out->misconceptions);
+    fb = calloc(1, sizeof *fb);
+    if (out->question == NULL || out->scorer == NULL || out->points == NULL ||
+        out->misconceptions == NULL || fb == NULL)
+        goto out;
+    out->max = r->max;
+    for (size_t i = 0; i < r->npoints; i++) {
+        struct explain_point *p = &out->points[i];
+        out->npoints = i + 1;
+        p->id = strdup(r->points[i].id);
+        p->text = strdup(r->points[i].text);
+        p->weight = r->points[i].weight;
+        if (p->id == NULL || p->text == NULL)
+            goto out;
+        wsum += p->weight;
+    }
+    if (doc_sanitize(&d, answer, len) != PH_OK || doc_tokenize(&d) != PH_OK)
+        goto out;
+    doc_mark_negators(&d);
+    out->injection = injection_drop(&d);
+    empty = d.ntok == 0;
+    if (!empty) {
+        if (key_density(&d, off, r->npoints, &density) != PH_OK)
+            goto out;
+        st = measure_style(&d, density);
+        for (size_t i = 0; i < r->npoints; i++) {
+            struct match m;
+            if (matcher_concept(&d, &off->pts[i], &m) != PH_OK)
+                goto out;
+            out->points[i].credit = m.credit;
+            if (m.credit > 0 && m.sent >= 0) {
+                out->points[i].evidence = sentence_text(&d, m.sent);
+                if (out->points[i].evidence == NULL)
+                    goto out;
+            }
+            got += m.credit * out->points[i].weight;
+        }
+        for (size_t i = 0; i < r->nmisconceptions; i++) {
+            const struct off_misc *om = &off->mis[i];
+            struct explain_misconception *em;
+            long sent;
+            if (matcher_misc(&d, om, om->negates >= 0 ? &off->pts[om->negates] : NULL, &sent) !=
+                PH_OK)
+                goto out;
+            if (sent < 0)
+                continue;
+            em = &out->misconceptions[out->nmisconceptions++];
+            em->id = strdup(r->misconceptions[i].id);
+            em->text = strdup(r->misconceptions[i].text);
+            em->penalty = r->misconceptions[i].penalty;
+            em->evidence = sentence_text(&d, sent);
+            if (em->id == NULL || em->text == NULL || em->evidence == NULL)
+                goto out;
+            penalty += em->penalty;
+        }
+        out->score = r->max * curve(wsum > 0 ? got / wsum : 0) * st.factor - penalty;
+        out->score = out->score < 0 ? 0 : out->score > r->max ? r->max : out->score;
+        out->score = round(out->score * 10.0) / 10.0;
+    }
+    build_feedback(r, out, empty, &st, fb);
+    out->feedback = strdup(fb->s);
+    if (out->feedback == NULL)
+        goto out;
+    rc = PH_OK;
+out:
+    if (rc == PH_ENOMEM)
+        ph_errf(err, PH_ENOMEM, "%s: out of memory while scoring the explanation", question);
+    if (rc != PH_OK)
+        explain_result_cleanup(out);
+    free(fb);
+    doc_cleanup(&d);
+    return rc;
+}
