@@ -33,7 +33,34 @@ void explain_result_cleanup(struct explain_result *r)
     free(r->feedback);
     free(r->note);
     free(r->model_answer);
+    free(r->language);
+    free(r->review_reason);
     memset(r, 0, sizeof *r);
+}
+
+void explain_result_review(struct explain_result *r, double confidence, const char *why)
+{
+    size_t old, add;
+    char *p;
+
+    r->needs_review = 1;
+    if (r->confidence > confidence)
+        r->confidence = confidence;
+    if (why == NULL || why[0] == '\0')
+        return;
+    if (r->review_reason != NULL && strstr(r->review_reason, why) != NULL)
+        return;
+    old = r->review_reason != NULL ? strlen(r->review_reason) : 0;
+    add = strlen(why);
+    p = realloc(r->review_reason, old + add + 3);
+    if (p == NULL)
+        return;
+    if (old > 0) {
+        memcpy(p + old, "; ", 2);
+        old += 2;
+    }
+    memcpy(p + old, why, add + 1);
+    r->review_reason = p;
 }
 
 /* Scores are shown to people: two decimals are plenty. */
@@ -89,6 +116,12 @@ cJSON *explain_result_to_json(const struct explain_result *r)
     ok &= cJSON_AddItemToObject(o, "note", string_or_null(r->note));
     ok &= cJSON_AddBoolToObject(o, "cached", r->cached) != NULL;
     ok &= cJSON_AddNumberToObject(o, "requests", r->requests) != NULL;
+    ok &= cJSON_AddItemToObject(o, "language", string_or_null(r->language));
+    ok &= cJSON_AddNumberToObject(o, "confidence", round2(r->confidence)) != NULL;
+    ok &= cJSON_AddBoolToObject(o, "needs_review", r->needs_review) != NULL;
+    ok &= cJSON_AddItemToObject(o, "review_reason", string_or_null(r->review_reason));
+    if (ok && r->llm_total >= 0 && r->scorer != NULL && strcmp(r->scorer, "offline") != 0)
+        ok &= cJSON_AddNumberToObject(o, "llm_total", round2(r->llm_total)) != NULL;
     if (ok && r->model_answer != NULL)
         ok &= cJSON_AddStringToObject(o, "model_answer", r->model_answer) != NULL;
     if (ok && r->offline.present) {
@@ -173,6 +206,15 @@ enum ph_rc explain_result_from_json(const cJSON *json, struct explain_result *ou
     out->fallback = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(json, "fallback"));
     out->flagged = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(json, "flagged"));
     out->cached = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(json, "cached"));
+    out->needs_review = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(json, "needs_review"));
+    tally(opt_string(json, "language", &out->language), &bad, &oom);
+    tally(opt_string(json, "review_reason", &out->review_reason), &bad, &oom);
+    out->confidence = 1.0;
+    out->llm_total = -1;
+    if (cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(json, "confidence")))
+        out->confidence = cJSON_GetObjectItemCaseSensitive(json, "confidence")->valuedouble;
+    if (cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(json, "llm_total")))
+        out->llm_total = cJSON_GetObjectItemCaseSensitive(json, "llm_total")->valuedouble;
     points = cJSON_GetObjectItemCaseSensitive(json, "points");
     mis = cJSON_GetObjectItemCaseSensitive(json, "misconceptions");
     if (oom)

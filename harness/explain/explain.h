@@ -60,7 +60,20 @@ struct explain_result {
     int cached;         /* an LLM result read from the score cache, no request sent */
     unsigned requests;  /* HTTP requests sent for this answer (retries included) */
     struct explain_offline_signals offline; /* beside an LLM score: see above */
+    char *language;      /* ISO 639-1 code of the answer's language ("en", "es"), or NULL */
+    double confidence;   /* 0..1: how far the score can be trusted without a human */
+    int needs_review;    /* a human should look before the score is used */
+    char *review_reason; /* why needs_review, in a sentence; NULL when not */
+    double llm_total;    /* the LLM's own total, a cross-check only; -1 when none */
 };
+
+/* Below this confidence a score is marked needs_review. */
+#define EXPLAIN_REVIEW_CONFIDENCE 0.5
+
+/* Mark `r` for review (confidence capped at `confidence`) and append `why`
+ * to its review reason.  Allocation failures leave the flag set and the
+ * reason as it was. */
+void explain_result_review(struct explain_result *r, double confidence, const char *why);
 
 /* Release everything `r` owns and zero it; `r` itself is not freed (it may
  * live on the stack).  Accepts NULL. */

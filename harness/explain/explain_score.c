@@ -285,6 +285,15 @@ out:
 enum ph_rc explain_score_many(struct explain_job *jobs, size_t n, enum explain_scorer which,
                               struct ph_err *err)
 {
+    struct explain_opts o = {which, which != EXPLAIN_LLM, 0};
+
+    return explain_score_batch(jobs, n, &o, err);
+}
+
+enum ph_rc explain_score_batch(struct explain_job *jobs, size_t n, const struct explain_opts *opts,
+                               struct ph_err *err)
+{
+    enum explain_scorer which = opts->scorer;
     int use_llm;
     enum ph_rc rc = PH_OK;
 
