@@ -9,6 +9,9 @@
  * Every line is checked before anything is scored, so a typo on line 40 does
  * not cost 39 LLM requests first.
  *
+ * Answers the scorer could not read (another language) are left out of
+ * Spearman and MAE and counted apart: they carry no score to compare.
+ *
  * Spearman's rho is computed on ranks with ties sharing their mean rank: a
  * teacher wants the scorer to order answers as they would; the mean absolute
  * error says how far its numbers are from theirs.
@@ -369,7 +372,7 @@ struct report {
     struct agreement all, en;
     size_t confusion[NBANDS][NBANDS]; /* [grade band][score band] */
     struct label kinds[LABELS_MAX], langs[LABELS_MAX];
-    size_t nkinds, nlangs, review, fallback;
+    size_t nkinds, nlangs, review, fallback, unscored;
     size_t *order; /* items by |grade - score|, largest first */
 };
 
@@ -388,6 +391,7 @@ static int print_json(const char *path, const struct set *s, const struct explai
     add_agreement(o, "english", r->en);
     cJSON_AddNumberToObject(o, "needs_review", (double)r->review);
     cJSON_AddNumberToObject(o, "fallback", (double)r->fallback);
+    cJSON_AddNumberToObject(o, "unscored", (double)r->unscored);
     conf = cJSON_AddObjectToObject(o, "confusion");
     for (int g = 0; conf != NULL && g < NBANDS; g++) {
         cJSON *row = cJSON_AddObjectToObject(conf, band_names[g]);
@@ -413,6 +417,7 @@ static int print_json(const char *path, const struct set *s, const struct explai
             cJSON_AddStringToObject(e, "lang", it->lang);
         cJSON_AddNumberToObject(e, "grade", it->grade);
         cJSON_AddNumberToObject(e, "score", round(res->score * 100) / 100);
+        cJSON_AddBoolToObject(e, "scored", !res->unscored);
         cJSON_AddNumberToObject(e, "confidence", round(res->confidence * 100) / 100);
         cJSON_AddBoolToObject(e, "needs_review", res->needs_review);
         if (res->review_reason != NULL)
@@ -453,8 +458,11 @@ static void print_text(const char *path, const struct set *s, const struct expla
 {
     printf("%s: %zu answers, scorer %s\n", path, s->n,
            jobs[0].result.scorer ? jobs[0].result.scorer : "?");
-    printf("  overall: Spearman %.3f, mean absolute error %.2f (n=%zu)\n", r->all.rho, r->all.mae,
-           r->all.n);
+    printf("  overall: Spearman %.3f, mean absolute error %.2f (n=%zu scored)\n", r->all.rho,
+           r->all.mae, r->all.n);
+    if (r->unscored > 0)
+        printf("  not scored (a language the scorer cannot read): %zu, each marked needs_review\n",
+               r->unscored);
     if (r->en.n != r->all.n && r->en.n > 1)
         printf("  English: Spearman %.3f, mean absolute error %.2f (n=%zu)\n", r->en.rho, r->en.mae,
                r->en.n);
@@ -514,7 +522,7 @@ int cmd_calibrate_main(int argc, char **argv)
     struct report *r = NULL;
     struct explain_job *jobs = NULL;
     double *human = NULL, *ours = NULL, *diff = NULL;
-    unsigned char *en = NULL;
+    unsigned char *en = NULL, *scored = NULL;
     struct ph_err err;
     size_t worst = WORST_DEFAULT, failed = 0;
     enum ph_rc rc;
@@ -553,9 +561,10 @@ int cmd_calibrate_main(int argc, char **argv)
     ours = calloc(s.n, sizeof *ours);
     diff = calloc(s.n, sizeof *diff);
     en = calloc(s.n, 1);
+    scored = calloc(s.n, 1);
     r = calloc(1, sizeof *r);
-    if (jobs == NULL || human == NULL || ours == NULL || diff == NULL || en == NULL || r == NULL ||
-        (r->order = calloc(s.n, sizeof *r->order)) == NULL) {
+    if (jobs == NULL || human == NULL || ours == NULL || diff == NULL || en == NULL ||
+        scored == NULL || r == NULL || (r->order = calloc(s.n, sizeof *r->order)) == NULL) {
         rc = ph_errf(&err, PH_ENOMEM, "out of memory");
         goto fail;
     }
@@ -587,7 +596,9 @@ int cmd_calibrate_main(int argc, char **argv)
         human[i] = s.items[i].grade;
         ours[i] = res->max > 0 ? res->score * 10.0 / res->max : res->score;
         diff[i] = fabs(human[i] - ours[i]);
-        en[i] = (unsigned char)is_english(&s.items[i]);
+        scored[i] = !res->unscored;
+        en[i] = (unsigned char)(is_english(&s.items[i]) && scored[i]);
+        r->unscored += (size_t)(res->unscored != 0);
         r->confusion[band(human[i])][band(ours[i])]++;
         r->review += (size_t)(res->needs_review != 0);
         r->fallback += (size_t)(res->fallback != 0);
@@ -595,7 +606,7 @@ int cmd_calibrate_main(int argc, char **argv)
         tally_label(r->langs, &r->nlangs, s.items[i].lang, human[i], ours[i], res->needs_review);
         r->order[i] = i;
     }
-    r->all = agree(human, ours, NULL, s.n);
+    r->all = agree(human, ours, scored, s.n);
     r->en = agree(human, ours, en, s.n);
     sort_key = diff;
     qsort(r->order, s.n, sizeof *r->order, by_disagreement);
@@ -621,6 +632,7 @@ out:
     free(ours);
     free(diff);
     free(en);
+    free(scored);
     set_cleanup(&s);
     return status;
 }

@@ -24,6 +24,7 @@ uint32_t doc_hash(const char *s)
 void doc_cleanup(struct doc *d)
 {
     free(d->text);
+    free(d->kind);
     free(d->tok);
     free(d->sent);
     memset(d, 0, sizeof *d);
@@ -152,11 +153,13 @@ static enum ph_rc add_token(struct doc *d, const char *word, size_t off, size_t 
         d->clause++;
         d->new_clause = 0;
     }
-    s->nwords++;
-    if (!ident && words_is_function(word))
-        s->nfunc++;
-    if (!ident && words_is_connective(word))
-        s->nconn++;
+    if (d->kind == NULL || d->kind[off] != DOC_CODE) {
+        s->nwords++;
+        if (!ident && words_is_function(word))
+            s->nfunc++;
+        if (!ident && words_is_connective(word))
+            s->nconn++;
+    }
     /* Articles carry nothing a phrase needs and only widen gaps. */
     if (!ident && (strcmp(word, "a") == 0 || strcmp(word, "an") == 0 || strcmp(word, "the") == 0))
         return PH_OK;
@@ -177,7 +180,10 @@ static enum ph_rc add_token(struct doc *d, const char *word, size_t off, size_t 
     t->sent = (unsigned)(d->nsent - 1);
     t->clause = d->clause;
     t->ident = (unsigned char)ident;
-    if (!ident) {
+    t->code = d->kind != NULL && d->kind[off] == DOC_CODE;
+    if (t->code)
+        d->sent[d->nsent - 1].code = 1;
+    if (!ident && !t->code) {
         static const char *const negators[] = {"not", "no", "never", "neither", "nor", "none",
                                                "unlike", "nothing", "without", "regardless",
                                                "irrespective", "prevent", "prevents", "preventing",
@@ -220,6 +226,12 @@ static enum ph_rc add_part(struct doc *d, char *w, size_t off, size_t end, int i
     apos = strchr(w, '\'');
     if (apos != NULL)
         *apos = '\0';
+    /* Dunder names read as their word: __exit__ is "exit". */
+    while (w[0] == '_')
+        w++;
+    n = strlen(w);
+    while (n > 0 && w[n - 1] == '_')
+        w[--n] = '\0';
     return add_token(d, w, off, end, ident);
 }
 
@@ -262,14 +274,115 @@ static int newline_breaks(const char *t, size_t len, size_t i)
     return k > 0 && t[k - 1] == ':';
 }
 
+static int starts_with(const char *p, const char *end, const char *word)
+{
+    size_t n = strlen(word);
+
+    return (size_t)(end - p) >= n && memcmp(p, word, n) == 0;
+}
+
+/* Does the line [p, end) (leading blanks skipped) read as Python code? */
+static int line_is_code(const char *p, const char *end, int prev_code, size_t indent)
+{
+    static const char *const openers[] = {
+        "def ", "async def ", "class ",   "import ", "return ", "yield ", "await ", "raise ",
+        "try:", "except",     "finally:", "elif ",   "else:",   "@",      ">>> ",   "print("};
+    static const char *const blocks[] = {"with ",  "for ",        "if ",
+                                         "while ", "async with ", "async for "};
+    const char *q = end;
+    const char *e;
+
+    while (q > p && isspace((unsigned char)q[-1]))
+        q--;
+    if (q == p)
+        return 0;
+    if (prev_code && indent >= 4)
+        return 1;
+    for (size_t i = 0; i < sizeof openers / sizeof openers[0]; i++)
+        if (starts_with(p, q, openers[i]))
+            return 1;
+    if (starts_with(p, q, "from ") && memmem(p, (size_t)(q - p), " import ", 8) != NULL)
+        return 1;
+    for (size_t i = 0; i < sizeof blocks / sizeof blocks[0]; i++)
+        if (starts_with(p, q, blocks[i]) && q[-1] == ':')
+            return 1;
+    /* name = value, name.attr += value, name[i] = value */
+    e = p;
+    if (!(isalpha((unsigned char)*e) || *e == '_'))
+        return 0;
+    while (e < q && (isalnum((unsigned char)*e) || *e == '_' || *e == '.' || *e == '[' ||
+                     *e == ']' || *e == ',' || *e == ' '))
+        e++;
+    if (e < q && *e == '=' && e + 1 < q && e[1] != '=')
+        return memchr(p, ' ', (size_t)(e - p)) == NULL || e[-1] == ' ';
+    if (e + 1 < q && strchr("+-*/", *e) != NULL && e[1] == '=')
+        return 1;
+    return 0;
+}
+
+/* Fill d->kind: which bytes are code, which comments in code, which prose. */
+static enum ph_rc classify_lines(struct doc *d)
+{
+    const char *t = d->text, *end = d->text + d->len, *p = d->text;
+    int fence = 0, prev_code = 0;
+
+    d->kind = calloc(d->len + 1, 1);
+    if (d->kind == NULL)
+        return PH_ENOMEM;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *le = nl != NULL ? nl : end, *b = p;
+        int code;
+
+        while (b < le && (*b == ' ' || *b == '\t'))
+            b++;
+        if (starts_with(b, le, "```")) {
+            fence = !fence;
+            code = 1;
+        } else {
+            code = fence || line_is_code(b, le, prev_code, (size_t)(b - p));
+        }
+        if (code) {
+            char quote = 0;
+            unsigned char k = DOC_CODE;
+            for (const char *c = p; c < le; c++) {
+                if (k == DOC_CODE && quote == 0 && (*c == '"' || *c == '\''))
+                    quote = *c;
+                else if (quote != 0 && *c == quote)
+                    quote = 0;
+                else if (quote == 0 && *c == '#')
+                    k = DOC_COMMENT;
+                d->kind[c - t] = k;
+            }
+        }
+        if (b < le)
+            prev_code = code;
+        p = nl != NULL ? nl + 1 : end;
+    }
+    return PH_OK;
+}
+
 enum ph_rc doc_tokenize(struct doc *d)
 {
     const char *t = d->text;
     size_t len = d->len, i = 0;
     enum ph_rc rc = PH_OK;
+    unsigned char prev_kind = DOC_PROSE;
 
+    rc = classify_lines(d);
+    if (rc != PH_OK)
+        return rc;
     while (i < len) {
         unsigned char c = (unsigned char)t[i];
+
+        /* Code, its comments and prose never share a sentence; each line of
+         * code is a sentence of its own. */
+        if (!isspace(c) && d->kind[i] != prev_kind) {
+            end_sentence(d);
+            prev_kind = d->kind[i];
+        }
+        if (c == '\n' && d->kind[i > 0 ? i - 1 : 0] != DOC_PROSE)
+            end_sentence(d);
 
         if (is_word_byte(c)) {
             /* A word runs over letters, digits, '_', non-ASCII, and over an
@@ -299,7 +412,9 @@ enum ph_rc doc_tokenize(struct doc *d)
                 abbrev = 1;
             p0 = i;
             for (size_t k = i; k <= j && rc == PH_OK; k++) {
-                int sep = k == j || t[k] == '_' || t[k] == '.';
+                /* '.' separates the parts of a dotted name (asyncio.gather);
+                 * '_' does not: run_cpu_bound is one name, not three words. */
+                int sep = k == j || t[k] == '.';
                 if (!sep) {
                     if (bl < sizeof buf - 1)
                         buf[bl++] = (char)tolower((unsigned char)t[k]);

@@ -29,6 +29,7 @@ struct token {
     unsigned char neg;   /* a negator: not, no, never, unlike, instead of... */
     unsigned char ident; /* a piece of an identifier such as no_grad */
     unsigned char colon; /* directly followed by ':' */
+    unsigned char code;  /* written in a line of code, not in prose or a comment */
 };
 
 struct sentence {
@@ -36,10 +37,12 @@ struct sentence {
     size_t off0, off1; /* byte span of its words in doc.text, articles included */
     unsigned nwords, nfunc, nconn;
     int dropped; /* addressed to the grader */
+    int code;    /* a line of code (its comment, if any, is a sentence of its own) */
 };
 
 struct doc {
-    char *text; /* sanitized copy of the answer */
+    char *text;          /* sanitized copy of the answer */
+    unsigned char *kind; /* per byte of text: DOC_PROSE, DOC_CODE, DOC_COMMENT */
     size_t len;
     struct token *tok;
     size_t ntok, captok;
@@ -49,6 +52,12 @@ struct doc {
     int sent_open;  /* the current sentence has tokens */
     int new_clause; /* the next token starts a clause */
 };
+
+/* What each byte of an answer is: prose, code, or a comment in code.  Code
+ * is recognised by lines: inside ``` fences, or a line that reads as Python
+ * (def, class, import, return, an assignment, a block opener ending in ':',
+ * an indented continuation of code). */
+enum { DOC_PROSE = 0, DOC_CODE = 1, DOC_COMMENT = 2 };
 
 /* FNV-1a of a NUL-terminated string. */
 uint32_t doc_hash(const char *s);

@@ -116,6 +116,7 @@ cJSON *explain_result_to_json(const struct explain_result *r)
     ok &= cJSON_AddItemToObject(o, "note", string_or_null(r->note));
     ok &= cJSON_AddBoolToObject(o, "cached", r->cached) != NULL;
     ok &= cJSON_AddNumberToObject(o, "requests", r->requests) != NULL;
+    ok &= cJSON_AddBoolToObject(o, "scored", !r->unscored) != NULL;
     ok &= cJSON_AddItemToObject(o, "language", string_or_null(r->language));
     ok &= cJSON_AddNumberToObject(o, "confidence", round2(r->confidence)) != NULL;
     ok &= cJSON_AddBoolToObject(o, "needs_review", r->needs_review) != NULL;
@@ -207,6 +208,7 @@ enum ph_rc explain_result_from_json(const cJSON *json, struct explain_result *ou
     out->flagged = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(json, "flagged"));
     out->cached = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(json, "cached"));
     out->needs_review = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(json, "needs_review"));
+    out->unscored = cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(json, "scored"));
     tally(opt_string(json, "language", &out->language), &bad, &oom);
     tally(opt_string(json, "review_reason", &out->review_reason), &bad, &oom);
     out->confidence = 1.0;

@@ -60,6 +60,7 @@ struct explain_result {
     int cached;         /* an LLM result read from the score cache, no request sent */
     unsigned requests;  /* HTTP requests sent for this answer (retries included) */
     struct explain_offline_signals offline; /* beside an LLM score: see above */
+    int unscored;        /* the scorer could not read the answer (another language): score is 0 */
     char *language;      /* ISO 639-1 code of the answer's language ("en", "es"), or NULL */
     double confidence;   /* 0..1: how far the score can be trusted without a human */
     int needs_review;    /* a human should look before the score is used */

@@ -151,7 +151,7 @@ static long evidence_in(const struct occs *gocc, size_t ng, int by_clause, unsig
 /* How well the groups of one pattern co-occur; `gocc` holds each group's
  * occurrences. */
 static struct match match_pattern(const struct doc *d, const struct occs *gocc, size_t ng,
-                                  enum scope scope)
+                                  enum scope scope, const unsigned char *uses)
 {
     struct match best = {0.0, -1};
     int by_clause = scope == SCOPE_CLAUSE;
@@ -183,11 +183,16 @@ static struct match match_pattern(const struct doc *d, const struct occs *gocc, 
             c = 1.0;
         else if (pair == ng)
             c = CREDIT_PAIR;
-        else if (here > 0 && ng > 1)
+        else if (here >= 2 && ng > 2)
             c = CREDIT_PARTIAL * (double)here / (double)ng;
-        if (c > best.credit) {
-            best.credit = c;
-            best.sent = evidence_in(gocc, ng, by_clause, u);
+        if (c > 0) {
+            long s = evidence_in(gocc, ng, by_clause, u);
+            if (uses != NULL && s >= 0 && uses[s] >= SENTENCE_POINTS_MAX)
+                c *= CREDIT_CROWDED;
+            if (c > best.credit) {
+                best.credit = c;
+                best.sent = s;
+            }
         }
     }
     if (ng > 1 && best.credit < CREDIT_ANYWHERE && all_groups_anywhere(gocc, ng))
@@ -205,7 +210,8 @@ static void occs_free(struct occs *o, size_t n)
 }
 
 /* Best match of a concept over its variants. */
-enum ph_rc matcher_concept(const struct doc *d, const struct concept *c, struct match *out)
+enum ph_rc matcher_concept(const struct doc *d, const struct concept *c, const unsigned char *uses,
+                           struct match *out)
 {
     enum ph_rc rc = PH_OK;
 
@@ -220,7 +226,7 @@ enum ph_rc matcher_concept(const struct doc *d, const struct concept *c, struct 
             rc = matcher_find_group(d, &p->g[g], &gocc[g]);
         resolve_negation(gocc, p->ng);
         if (rc == PH_OK) {
-            struct match m = match_pattern(d, gocc, p->ng, c->scope);
+            struct match m = match_pattern(d, gocc, p->ng, c->scope, uses);
             if (m.credit > out->credit)
                 *out = m;
         }

@@ -27,10 +27,13 @@
 
 /* Credit for a point whose groups co-occur only across two neighbouring
  * sentences, or only somewhere in the answer, and the share of a point given
- * per group when only some groups occur together. */
+ * per group when at least two of three or more groups occur together.  A
+ * lone word of a point earns nothing: a mention is not a claim. */
 #define CREDIT_PAIR 0.85
-#define CREDIT_ANYWHERE 0.55
+#define CREDIT_ANYWHERE 0.35
 #define CREDIT_PARTIAL 0.45
+#define SENTENCE_POINTS_MAX 2
+#define CREDIT_CROWDED 0.5
 
 enum scope { SCOPE_CLAUSE, SCOPE_SENTENCE, SCOPE_PAIR };
 
@@ -96,8 +99,16 @@ struct match {
  * frees out->v). */
 enum ph_rc matcher_find_group(const struct doc *d, const struct group *g, struct occs *out);
 
-/* Best match of concept `c` over its variants. */
-enum ph_rc matcher_concept(const struct doc *d, const struct concept *c, struct match *out);
+/*
+ * Best match of concept `c` over its variants.  `uses` (one count per
+ * sentence, or NULL) says how many points each sentence already earned: one
+ * sentence rarely makes more than two key points, so a point whose only
+ * evidence is a sentence that already earned SENTENCE_POINTS_MAX gets
+ * CREDIT_CROWDED of its credit (a long list-like sentence cannot earn the
+ * whole rubric).
+ */
+enum ph_rc matcher_concept(const struct doc *d, const struct concept *c, const unsigned char *uses,
+                           struct match *out);
 
 /* Does the answer state misconception `m` (or deny `negated_point`, which may
  * be NULL)?  *sent is the evidence sentence, -1 when not stated. */

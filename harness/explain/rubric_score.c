@@ -42,11 +42,20 @@
 
 #include "doc.h"
 #include "injection.h"
+#include "lang.h"
 #include "matcher.h"
 
 /* An explanation is a few paragraphs; 64 KiB is far beyond any honest answer
  * and bounds the scorer's work (phrases x words) on hostile input. */
 #define RUBRIC_ANSWER_MAX (64 * 1024)
+
+/* An answer that tries to talk the grader into a score loses this much on
+ * top of earning nothing for that text: an examiner would not shrug it off. */
+#define INJECTION_PENALTY 3.0
+/* Share of code tokens past which an answer is "mostly code". */
+#define MOSTLY_CODE 0.6
+/* Fewer prose words than this and the confidence is capped. */
+#define SHORT_ANSWER_WORDS 15
 
 /* Evidence and feedback are shown to candidates: short. */
 #define EVIDENCE_MAX 240
@@ -232,6 +241,42 @@ static void build_feedback(const struct rubric *r, const struct explain_result *
         fb_add(fb, " Text addressed to the grader was ignored and earned nothing.");
 }
 
+/*
+ * How far the score can be trusted without a human, and why not.  The
+ * reasons are the cases this scorer is known to read badly: an answer that is
+ * mostly code (it reads comments and names, not what the code does), text
+ * addressed to the grader, and an answer that makes the key points while also
+ * stating misconceptions (a human must weigh which it believes).
+ */
+static void assess_confidence(const struct doc *d, struct explain_result *out, double coverage,
+                              int empty)
+{
+    size_t code = 0, prose = 0;
+
+    for (size_t i = 0; i < d->ntok; i++) {
+        code += d->tok[i].code;
+        prose += !d->tok[i].code;
+    }
+    if (empty)
+        return;
+    if (code > 0 && (double)code / (double)d->ntok > MOSTLY_CODE)
+        explain_result_review(out, 0.4,
+                              "mostly code: the offline scorer reads its comments and names, "
+                              "not what the code does; review it");
+    if (out->injection)
+        explain_result_review(out, 0.3,
+                              "injection attempt: text addressed to the grader was ignored and "
+                              "cost points");
+    if (out->nmisconceptions > 0 && coverage >= 0.5)
+        explain_result_review(out, 0.45,
+                              "conflicting signals: the answer makes key points and also states "
+                              "a misconception");
+    if (prose < SHORT_ANSWER_WORDS && out->confidence > 0.7)
+        out->confidence = 0.7; /* little text: a human's grade could move a lot */
+    if (!out->needs_review && out->confidence < EXPLAIN_REVIEW_CONFIDENCE)
+        explain_result_review(out, out->confidence, "low confidence");
+}
+
 /* Coverage to grade: human graders give most of the marks once the main ideas
  * are there, and little for one idea out of five; a mild curve follows that. */
 static double curve(double coverage)
@@ -240,7 +285,7 @@ static double curve(double coverage)
         return 0;
     if (coverage >= 1)
         return 1;
-    return pow(coverage, 0.7);
+    return coverage;
 }
 
 enum ph_rc rubric_score(const struct rubric *r, const char *question, const char *answer,
@@ -250,8 +295,10 @@ enum ph_rc rubric_score(const struct rubric *r, const char *question, const char
     struct doc d = {0};
     struct style st = {0};
     struct fbuf *fb = NULL;
+    unsigned char *uses = NULL;
     size_t len;
-    double wsum = 0, got = 0, penalty = 0, density = 0;
+    double wsum = 0, got = 0, penalty = 0, density = 0, coverage = 0;
+    struct lang_guess lang;
     int empty;
     enum ph_rc rc = PH_ENOMEM; /* every failure below is an allocation's */
 
@@ -294,16 +341,40 @@ enum ph_rc rubric_score(const struct rubric *r, const char *question, const char
         goto out;
     doc_mark_negators(&d);
     out->injection = injection_drop(&d);
+    out->confidence = 1.0;
+    out->llm_total = -1;
+    lang = lang_detect(&d);
+    out->language = strdup(lang.code);
+    if (out->language == NULL)
+        goto out;
+    if (lang.other) {
+        /* Nothing this scorer says about such an answer would be true:
+         * no points, no misconceptions, no feedback but the fact. */
+        char why[256];
+        snprintf(why, sizeof why,
+                 "written in %s: not scored offline; configure an LLM or review it", lang.name);
+        out->unscored = 1;
+        explain_result_review(out, 0.0, why);
+        snprintf(fb->s, sizeof fb->s, "This answer is %s.", why);
+        out->feedback = strdup(fb->s);
+        rc = out->feedback != NULL && out->review_reason != NULL ? PH_OK : PH_ENOMEM;
+        goto out;
+    }
     empty = d.ntok == 0;
     if (!empty) {
         if (key_density(&d, off, r->npoints, &density) != PH_OK)
             goto out;
         st = measure_style(&d, density);
+        uses = calloc(d.nsent + 1, 1);
+        if (uses == NULL)
+            goto out;
         for (size_t i = 0; i < r->npoints; i++) {
             struct match m;
-            if (matcher_concept(&d, &off->pts[i], &m) != PH_OK)
+            if (matcher_concept(&d, &off->pts[i], uses, &m) != PH_OK)
                 goto out;
             out->points[i].credit = m.credit;
+            if (m.sent >= 0 && m.credit >= 0.5 && uses[m.sent] < 255)
+                uses[m.sent]++;
             if (m.credit > 0 && m.sent >= 0) {
                 out->points[i].evidence = sentence_text(&d, m.sent);
                 if (out->points[i].evidence == NULL)
@@ -329,10 +400,14 @@ enum ph_rc rubric_score(const struct rubric *r, const char *question, const char
                 goto out;
             penalty += em->penalty;
         }
-        out->score = r->max * curve(wsum > 0 ? got / wsum : 0) * st.factor - penalty;
+        coverage = wsum > 0 ? got / wsum : 0;
+        if (out->injection)
+            penalty += INJECTION_PENALTY;
+        out->score = r->max * curve(coverage) * st.factor - penalty;
         out->score = out->score < 0 ? 0 : out->score > r->max ? r->max : out->score;
         out->score = round(out->score * 10.0) / 10.0;
     }
+    assess_confidence(&d, out, coverage, empty);
     build_feedback(r, out, empty, &st, fb);
     out->feedback = strdup(fb->s);
     if (out->feedback == NULL)
@@ -344,6 +419,7 @@ out:
     if (rc != PH_OK)
         explain_result_cleanup(out);
     free(fb);
+    free(uses);
     doc_cleanup(&d);
     return rc;
 }
