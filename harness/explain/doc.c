@@ -184,14 +184,16 @@ static enum ph_rc add_token(struct doc *d, const char *word, size_t off, size_t 
     if (t->code)
         d->sent[d->nsent - 1].code = 1;
     if (!ident && !t->code) {
+        static const char *const contrasts[] = {"unlike", "regardless", "irrespective"};
         static const char *const negators[] = {"not", "no", "never", "neither", "nor", "none",
-                                               "unlike", "nothing", "without", "regardless",
-                                               "irrespective", "prevent", "prevents", "preventing",
-                                               "avoid", "avoids", "avoiding",
+                                               "nothing", "without", "prevent", "prevents",
+                                               "preventing", "avoid", "avoids", "avoiding", "poor",
                                                /* contractions typed without the apostrophe */
                                                "doesnt", "dont", "isnt", "arent", "cant", "wont",
                                                "didnt", "wasnt", "shouldnt", "cannot"};
-        t->neg = (unsigned char)WORDS_IN(word, negators);
+        t->neg = WORDS_IN(word, contrasts)  ? NEG_CONTRAST
+                 : WORDS_IN(word, negators) ? NEG_NOT
+                                            : NEG_NONE;
     }
     s->tok1 = d->ntok;
     return PH_OK;
@@ -488,7 +490,7 @@ void doc_mark_negators(struct doc *d)
         if (nx != NULL && nx->sent == t->sent &&
             ((strcmp(t->raw, "instead") == 0 && strcmp(nx->raw, "of") == 0) ||
              (strcmp(t->raw, "rather") == 0 && strcmp(nx->raw, "than") == 0)))
-            t->neg = 1;
+            t->neg = NEG_CONTRAST;
         if (t->neg && nx != NULL && nx->sent == t->sent &&
             (strcmp(nx->raw, "only") == 0 || strcmp(nx->raw, "just") == 0))
             t->neg = 0;

@@ -26,7 +26,8 @@ struct token {
     uint32_t hash;       /* of stem */
     size_t off, end;     /* byte span in the sanitized text */
     unsigned sent, clause;
-    unsigned char neg;   /* a negator: not, no, never, unlike, instead of... */
+    unsigned char neg;   /* NEG_NOT (not, no, never, ...) or NEG_CONTRAST (unlike,
+                            instead of, rather than): both deny what follows */
     unsigned char ident; /* a piece of an identifier such as no_grad */
     unsigned char colon; /* directly followed by ':' */
     unsigned char code;  /* written in a line of code, not in prose or a comment */
@@ -37,6 +38,7 @@ struct sentence {
     size_t off0, off1; /* byte span of its words in doc.text, articles included */
     unsigned nwords, nfunc, nconn;
     int dropped; /* addressed to the grader */
+    int wrong;   /* states a misconception: earns no point (set by the scorer) */
     int code;    /* a line of code (its comment, if any, is a sentence of its own) */
 };
 
@@ -52,6 +54,12 @@ struct doc {
     int sent_open;  /* the current sentence has tokens */
     int new_clause; /* the next token starts a clause */
 };
+
+/* A negator either denies (NEG_NOT: "gather does not keep the order") or
+ * contrasts (NEG_CONTRAST: "the slowest call rather than the sum" asserts
+ * the first and sets the second aside).  Both keep what follows from earning
+ * a point; only a denial states the opposite of a point. */
+enum { NEG_NONE = 0, NEG_NOT = 1, NEG_CONTRAST = 2 };
 
 /* What each byte of an answer is: prose, code, or a comment in code.  Code
  * is recognised by lines: inside ``` fences, or a line that reads as Python

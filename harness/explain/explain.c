@@ -22,6 +22,7 @@ void explain_result_cleanup(struct explain_result *r)
     for (size_t i = 0; r->misconceptions != NULL && i < r->nmisconceptions; i++) {
         free(r->misconceptions[i].id);
         free(r->misconceptions[i].text);
+        free(r->misconceptions[i].correction);
         free(r->misconceptions[i].evidence);
     }
     free(r->misconceptions);
@@ -106,6 +107,7 @@ cJSON *explain_result_to_json(const struct explain_result *r)
         ok &= cJSON_AddItemToArray(arr, item);
         ok &= cJSON_AddItemToObject(item, "id", string_or_null(m->id));
         ok &= cJSON_AddItemToObject(item, "text", string_or_null(m->text));
+        ok &= cJSON_AddItemToObject(item, "correction", string_or_null(m->correction));
         ok &= cJSON_AddNumberToObject(item, "penalty", m->penalty) != NULL;
         ok &= cJSON_AddItemToObject(item, "evidence", string_or_null(m->evidence));
     }
@@ -246,6 +248,7 @@ enum ph_rc explain_result_from_json(const cJSON *json, struct explain_result *ou
         tally(req_string(item, "id", &m->id), &bad, &oom);
         tally(opt_string(item, "text", &m->text), &bad, &oom);
         tally(req_number(item, "penalty", &m->penalty), &bad, &oom);
+        tally(opt_string(item, "correction", &m->correction), &bad, &oom);
         tally(opt_string(item, "evidence", &m->evidence), &bad, &oom);
     }
     off = cJSON_GetObjectItemCaseSensitive(json, "offline");

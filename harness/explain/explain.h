@@ -24,9 +24,10 @@ struct explain_point {
 
 struct explain_misconception {
     char *id;
-    char *text;     /* what is wrong, from the rubric */
-    double penalty; /* points taken off the 0..max score */
-    char *evidence; /* the answer's sentence that states it, or NULL */
+    char *text;       /* the wrong belief, from the rubric */
+    char *correction; /* what is right instead, or NULL */
+    double penalty;   /* points taken off the 0..max score */
+    char *evidence;   /* the answer's sentence that states it, or NULL */
 };
 
 /*

@@ -26,7 +26,7 @@ static int negated(const struct doc *d, const struct phrase *p, size_t start, si
     for (size_t k = start + 1; k < end; k++) {
         if (d->tok[k].neg) {
             *at = k;
-            return 1;
+            return d->tok[k].neg;
         }
     }
     for (size_t back = 1; back <= NEG_REACH && back <= start; back++) {
@@ -35,7 +35,7 @@ static int negated(const struct doc *d, const struct phrase *p, size_t start, si
             break;
         if (t->neg) {
             *at = start - back;
-            return 1;
+            return t->neg;
         }
     }
     return 0;
@@ -69,7 +69,7 @@ static enum ph_rc find_phrase(const struct doc *d, const struct phrase *p, struc
         size_t pos = i;
         int ok = 1;
 
-        if (!word_matches(&p->w[0], &d->tok[i]))
+        if (!word_matches(&p->w[0], &d->tok[i]) || d->sent[d->tok[i].sent].wrong)
             continue;
         for (size_t w = 1; w < p->n && ok; w++) {
             ok = 0;
@@ -245,13 +245,20 @@ static long first_sentence_in(const struct occs *o, int by_clause, unsigned u)
 }
 
 /*
- * Do the groups occur un-negated in unit `u` in the order written?  A wrong
- * belief is stated subject first ("threading.local works fine with asyncio");
- * requiring the order keeps "ContextVar works with asyncio and threading.local
- * with threads" from reading as one.
+ * Do the groups occur un-negated in unit `u` (in the order written when
+ * `ordered`)?  A claim is the same claim in any word order ("threads run in
+ * parallel" and "in parallel, threads run"), so order is not required unless
+ * the rubric asks for it, for the rare belief whose words also make a correct
+ * contrast in another order.
  */
-static int in_order(const struct occs *gocc, size_t ng, int by_clause, unsigned u)
+static int in_order(const struct occs *gocc, size_t ng, int by_clause, unsigned u, int ordered)
 {
+    if (!ordered) {
+        for (size_t g = 0; g < ng; g++)
+            if (!occs_in(&gocc[g], by_clause, u, 0))
+                return 0;
+        return 1;
+    }
     size_t after = 0;
     int first = 1;
 
@@ -279,7 +286,7 @@ static int in_order(const struct occs *gocc, size_t ng, int by_clause, unsigned 
  * group must occur un-negated.  A unit holding an `unless` phrase never counts.
  */
 static enum ph_rc misc_pattern(const struct doc *d, const struct pattern *p, enum scope scope,
-                               int denied, const struct occs *unless, long *sent)
+                               int denied, int ordered, const struct occs *unless, long *sent)
 {
     int by_clause = denied || scope == SCOPE_CLAUSE;
     unsigned nunits = by_clause ? d->clause + 1 : (unsigned)d->nsent;
@@ -296,11 +303,14 @@ static enum ph_rc misc_pattern(const struct doc *d, const struct pattern *p, enu
         if (denied) {
             for (size_t g = 0; g < p->ng && all; g++) {
                 all = occs_in(&gocc[g], by_clause, u, -1);
-                if (all && !occs_in(&gocc[g], by_clause, u, 0))
+                /* Denied, not merely contrasted: "the slowest call rather
+                 * than the sum" does not deny the point about the sum. */
+                if (all && !occs_in(&gocc[g], by_clause, u, 0) &&
+                    occs_in(&gocc[g], by_clause, u, NEG_NOT))
                     neg = 1;
             }
         } else {
-            all = in_order(gocc, p->ng, by_clause, u);
+            all = in_order(gocc, p->ng, by_clause, u, ordered);
         }
         if (!all || (denied && !neg) || occs_in(unless, by_clause, u, -1))
             continue;
@@ -324,10 +334,10 @@ enum ph_rc matcher_misc(const struct doc *d, const struct off_misc *m,
     *sent = -1;
     rc = matcher_find_group(d, &m->unless, &unless);
     for (size_t v = 0; v < m->c.nvar && rc == PH_OK && *sent < 0; v++)
-        rc = misc_pattern(d, &m->c.var[v], m->c.scope, 0, &unless, sent);
+        rc = misc_pattern(d, &m->c.var[v], m->c.scope, 0, m->ordered, &unless, sent);
     for (size_t v = 0; negated_point != NULL && v < negated_point->nvar && rc == PH_OK && *sent < 0;
          v++)
-        rc = misc_pattern(d, &negated_point->var[v], SCOPE_CLAUSE, 1, &unless, sent);
+        rc = misc_pattern(d, &negated_point->var[v], SCOPE_CLAUSE, 1, 0, &unless, sent);
     free(unless.v);
     return rc;
 }

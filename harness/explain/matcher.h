@@ -69,6 +69,7 @@ struct concept {
 struct off_misc {
     struct concept c; /* nvar may be 0 when only `negates` is given */
     long negates;     /* index of the point this denies, or -1 */
+    int ordered;      /* its groups must occur in the order written */
     struct group unless;
 };
 

@@ -82,6 +82,7 @@ void rubric_free(struct rubric *r)
     for (size_t i = 0; r->misconceptions != NULL && i < r->nmisconceptions; i++) {
         free(r->misconceptions[i].id);
         free(r->misconceptions[i].text);
+        free(r->misconceptions[i].correction);
     }
     free(r->points);
     free(r->misconceptions);
@@ -426,6 +427,15 @@ enum ph_rc rubric_parse(const cJSON *node, const char *where, struct rubric **ou
         rc = get_string(m, "id", where, field, &rm->id, err);
         if (rc == PH_OK)
             rc = get_string(m, "text", where, field, &rm->text, err);
+        if (rc == PH_OK && cJSON_GetObjectItemCaseSensitive(m, "correction") != NULL)
+            rc = get_string(m, "correction", where, field, &rm->correction, err);
+        if (rc == PH_OK && cJSON_GetObjectItemCaseSensitive(m, "ordered") != NULL) {
+            const cJSON *o = cJSON_GetObjectItemCaseSensitive(m, "ordered");
+            if (!cJSON_IsBool(o))
+                rc =
+                    ph_errf(err, PH_EINPUT, "%s: %s.ordered: expected true or false", where, field);
+            om->ordered = cJSON_IsTrue(o);
+        }
         if (rc == PH_OK)
             rc = get_number(m, "penalty", where, field, 0.0, r->max, &rm->penalty, err);
         if (rc == PH_OK)

@@ -22,8 +22,9 @@ struct rubric_point {
 
 struct rubric_misconception {
     char *id;
-    char *text;     /* the wrong belief, in a sentence */
-    double penalty; /* points off, on the 0..max scale */
+    char *text;       /* the wrong belief, in a sentence, as a candidate would state it */
+    char *correction; /* what is right instead, for feedback; NULL when not given */
+    double penalty;   /* points off, on the 0..max scale */
 };
 
 struct rubric {

@@ -52,6 +52,8 @@
 /* An answer that tries to talk the grader into a score loses this much on
  * top of earning nothing for that text: an examiner would not shrug it off. */
 #define INJECTION_PENALTY 3.0
+/* Weight of each misconception after the most serious one. */
+#define MISC_FURTHER 0.6
 /* Share of code tokens past which an answer is "mostly code". */
 #define MOSTLY_CODE 0.6
 /* Fewer prose words than this and the confidence is capped. */
@@ -206,6 +208,18 @@ static void fb_add(struct fbuf *b, const char *fmt, ...)
         b->n = sizeof b->s - 1;
 }
 
+/* `s` with its first letter lower-cased when the second is too ("Threads
+ * run" -> "threads run", but "GIL" stays); static buffer, one use at a time. */
+static const char *lowered_first(const char *s)
+{
+    static _Thread_local char buf[FEEDBACK_MAX];
+
+    snprintf(buf, sizeof buf, "%s", s);
+    if (buf[0] >= 'A' && buf[0] <= 'Z' && buf[1] >= 'a' && buf[1] <= 'z')
+        buf[0] = (char)(buf[0] - 'A' + 'a');
+    return buf;
+}
+
 static void build_feedback(const struct rubric *r, const struct explain_result *res, int empty,
                            const struct style *st, struct fbuf *fb)
 {
@@ -232,8 +246,14 @@ static void build_feedback(const struct rubric *r, const struct explain_result *
             shown++;
         }
     }
-    for (size_t i = 0; i < res->nmisconceptions; i++)
-        fb_add(fb, " Not right: %s", res->misconceptions[i].text);
+    for (size_t i = 0; i < res->nmisconceptions; i++) {
+        const struct explain_misconception *m = &res->misconceptions[i];
+        if (m->correction != NULL)
+            fb_add(fb, " Not right: the answer says or implies that %s In fact: %s",
+                   lowered_first(m->text), m->correction);
+        else
+            fb_add(fb, " Not right: %s", m->text);
+    }
     if (st->factor < 0.6)
         fb_add(fb, " The answer reads like a list of terms: say how they connect, in full "
                    "sentences (because, so, which, instead).");
@@ -277,6 +297,26 @@ static void assess_confidence(const struct doc *d, struct explain_result *out, d
         explain_result_review(out, out->confidence, "low confidence");
 }
 
+static int by_size_desc(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+
+    return x < y ? 1 : x > y ? -1 : 0;
+}
+
+/* The penalty of several misconceptions: the largest in full, each further
+ * one at MISC_FURTHER of its own.  A grader takes an answer down for being
+ * wrong, but two slips do not make an answer twice as wrong as one. */
+static double penalties(double *p, size_t n)
+{
+    double total = 0;
+
+    qsort(p, n, sizeof *p, by_size_desc);
+    for (size_t i = 0; i < n; i++)
+        total += i == 0 ? p[i] : MISC_FURTHER * p[i];
+    return total;
+}
+
 /* Coverage to grade: human graders give most of the marks once the main ideas
  * are there, and little for one idea out of five; a mild curve follows that. */
 static double curve(double coverage)
@@ -295,7 +335,8 @@ enum ph_rc rubric_score(const struct rubric *r, const char *question, const char
     struct doc d = {0};
     struct style st = {0};
     struct fbuf *fb = NULL;
-    unsigned char *uses = NULL;
+    unsigned char *uses = NULL, *wrong = NULL;
+    double *pens = NULL;
     size_t len;
     double wsum = 0, got = 0, penalty = 0, density = 0, coverage = 0;
     struct lang_guess lang;
@@ -366,8 +407,38 @@ enum ph_rc rubric_score(const struct rubric *r, const char *question, const char
             goto out;
         st = measure_style(&d, density);
         uses = calloc(d.nsent + 1, 1);
-        if (uses == NULL)
+        wrong = calloc(d.nsent + 1, 1);
+        pens = calloc(r->nmisconceptions + 1, sizeof *pens);
+        if (uses == NULL || wrong == NULL || pens == NULL)
             goto out;
+        for (size_t i = 0; i < r->nmisconceptions; i++) {
+            const struct off_misc *om = &off->mis[i];
+            struct explain_misconception *em;
+            long sent;
+            if (matcher_misc(&d, om, om->negates >= 0 ? &off->pts[om->negates] : NULL, &sent) !=
+                PH_OK)
+                goto out;
+            if (sent < 0)
+                continue;
+            em = &out->misconceptions[out->nmisconceptions++];
+            em->id = strdup(r->misconceptions[i].id);
+            em->text = strdup(r->misconceptions[i].text);
+            if (r->misconceptions[i].correction != NULL) {
+                em->correction = strdup(r->misconceptions[i].correction);
+                if (em->correction == NULL)
+                    goto out;
+            }
+            em->penalty = r->misconceptions[i].penalty;
+            pens[out->nmisconceptions - 1] = em->penalty;
+            wrong[sent] = 1;
+            em->evidence = sentence_text(&d, sent);
+            if (em->id == NULL || em->text == NULL || em->evidence == NULL)
+                goto out;
+        }
+        /* A sentence that states a wrong belief earns no point, however
+         * many of a point's words it uses: it asserts something else. */
+        for (size_t i = 0; i < d.nsent; i++)
+            d.sent[i].wrong = wrong[i];
         for (size_t i = 0; i < r->npoints; i++) {
             struct match m;
             if (matcher_concept(&d, &off->pts[i], uses, &m) != PH_OK)
@@ -382,27 +453,10 @@ enum ph_rc rubric_score(const struct rubric *r, const char *question, const char
             }
             got += m.credit * out->points[i].weight;
         }
-        for (size_t i = 0; i < r->nmisconceptions; i++) {
-            const struct off_misc *om = &off->mis[i];
-            struct explain_misconception *em;
-            long sent;
-            if (matcher_misc(&d, om, om->negates >= 0 ? &off->pts[om->negates] : NULL, &sent) !=
-                PH_OK)
-                goto out;
-            if (sent < 0)
-                continue;
-            em = &out->misconceptions[out->nmisconceptions++];
-            em->id = strdup(r->misconceptions[i].id);
-            em->text = strdup(r->misconceptions[i].text);
-            em->penalty = r->misconceptions[i].penalty;
-            em->evidence = sentence_text(&d, sent);
-            if (em->id == NULL || em->text == NULL || em->evidence == NULL)
-                goto out;
-            penalty += em->penalty;
-        }
-        coverage = wsum > 0 ? got / wsum : 0;
+        penalty += penalties(pens, out->nmisconceptions);
         if (out->injection)
             penalty += INJECTION_PENALTY;
+        coverage = wsum > 0 ? got / wsum : 0;
         out->score = r->max * curve(coverage) * st.factor - penalty;
         out->score = out->score < 0 ? 0 : out->score > r->max ? r->max : out->score;
         out->score = round(out->score * 10.0) / 10.0;
@@ -420,6 +474,8 @@ out:
         explain_result_cleanup(out);
     free(fb);
     free(uses);
+    free(wrong);
+    free(pens);
     doc_cleanup(&d);
     return rc;
 }

@@ -247,6 +247,11 @@ void stem_word(char *w)
 
     if (n <= 2)
         return;
+    /* Porter turns "one" into "on", so "one GIL" would match "on the GIL". */
+    if (strcmp(w, "one") == 0 || strcmp(w, "ones") == 0) {
+        w[3] = '\0';
+        return;
+    }
     for (size_t i = 0; i < n; i++)
         if (w[i] < 'a' || w[i] > 'z')
             return;
