@@ -29,7 +29,7 @@
  * sentences, or only somewhere in the answer, and the share of a point given
  * per group when at least two of three or more groups occur together.  A
  * lone word of a point earns nothing: a mention is not a claim. */
-#define CREDIT_PAIR 0.85
+#define CREDIT_PAIR 0.6
 #define CREDIT_ANYWHERE 0.35
 #define CREDIT_PARTIAL 0.45
 #define SENTENCE_POINTS_MAX 2
