@@ -14,6 +14,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "cli.h"
 #include "err.h"
 #include "exercise.h"
 #include "explain.h"
@@ -29,97 +30,55 @@
 
 static const char usage[] =
     "usage: pyharness score EXERCISE ANSWER_FILE... [--json] [--scorer offline|llm|auto]\n"
-    "                       [--exercises DIR]\n"
     "Score written explanations of EXERCISE's concept (an exercise id or folder).\n"
-    "  --json          print JSON: one object per answer, an array for several\n"
-    "  --scorer NAME   offline (rubric, no network), llm (the configured LLM), or\n"
-    "                  auto (the LLM when one is configured; the default)\n"
-    "  --exercises DIR look exercise ids up in DIR\n";
+    "The default scorer, auto, uses an LLM when one is configured and allowed (a local\n"
+    "server, or a remote API with --allow-remote), else the offline rubric scorer.";
 
 struct opts {
     int json;
+    int allow_remote;
     enum explain_scorer scorer;
+    const char *scorer_name;
+    const char *fallback;
     const char *exercises;
     const char *exercise;
     const char **files;
     size_t nfiles;
 };
 
-__attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
-{
-    va_list ap;
-
-    fprintf(stderr, "pyharness score: ");
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fprintf(stderr, "\n%s", usage);
-    return 2;
-}
-
-/* Option value from "--opt VALUE" or "--opt=VALUE"; NULL when missing. */
-static const char *opt_value(int argc, char **argv, int *i, const char *name)
-{
-    size_t n = strlen(name);
-
-    if (argv[*i][n] == '=')
-        return argv[*i] + n + 1;
-    if (*i + 1 >= argc)
-        return NULL;
-    return argv[++*i];
-}
-
-static int is_opt(const char *arg, const char *name)
-{
-    size_t n = strlen(name);
-
-    return strncmp(arg, name, n) == 0 && (arg[n] == '\0' || arg[n] == '=');
-}
-
 /* Returns -1 when parsed, else the exit status (0 for --help). */
 static int parse_args(int argc, char **argv, struct opts *o)
 {
-    int dashdash = 0;
+    const struct cli_opt table[] = {
+        {"json", 0, CLI_FLAG, NULL, "print JSON: one object per answer, an array for several", NULL,
+         &o->json},
+        {"scorer", 0, CLI_VALUE, "NAME", "offline (rubric, no network), llm, or auto (default)",
+         &o->scorer_name, NULL},
+        {"fallback", 0, CLI_VALUE, "offline",
+         "with --scorer llm: score offline where the LLM gives no usable grade (else exit 1)",
+         &o->fallback, NULL},
+        {"allow-remote", 0, CLI_FLAG, NULL,
+         "let answers go to a remote (non-loopback) LLM for this command", NULL, &o->allow_remote},
+        {"exercises", 0, CLI_VALUE, "DIR", "look exercise ids up in DIR", &o->exercises, NULL},
+        {NULL, 0, CLI_FLAG, NULL, NULL, NULL, NULL},
+    };
+    int npos = 0, parsed = cli_parse(usage, table, argc, argv, &npos);
 
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char *v;
-        if (!dashdash && a[0] == '-' && a[1] != '\0') {
-            if (strcmp(a, "--") == 0) {
-                dashdash = 1;
-            } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-                fputs(usage, stdout);
-                return 0;
-            } else if (strcmp(a, "--json") == 0) {
-                o->json = 1;
-            } else if (is_opt(a, "--scorer")) {
-                v = opt_value(argc, argv, &i, "--scorer");
-                if (v == NULL)
-                    return usage_error("%s needs a value: offline, llm or auto", "--scorer");
-                if (explain_scorer_parse(v, &o->scorer) != 0)
-                    return usage_error("--scorer %s: expected offline, llm or auto", v);
-            } else if (is_opt(a, "--exercises")) {
-                v = opt_value(argc, argv, &i, "--exercises");
-                if (v == NULL || v[0] == '\0')
-                    return usage_error("%s needs a folder", "--exercises");
-                o->exercises = v;
-            } else {
-                return usage_error("unknown option %s", a);
-            }
-            continue;
-        }
-        if (o->exercise == NULL) {
-            o->exercise = a;
-        } else {
-            if (o->nfiles >= ANSWERS_MAX)
-                return usage_error("too many answer files (the limit is %d)", ANSWERS_MAX);
-            o->files[o->nfiles++] = a;
-        }
-    }
-    if (o->exercise == NULL)
-        return usage_error("%s", "missing EXERCISE and ANSWER_FILE");
-    if (o->nfiles == 0)
-        return usage_error("%s", "missing ANSWER_FILE");
+    if (parsed != CLI_PARSE_OK)
+        return cli_parse_status(parsed);
+    if (o->scorer_name != NULL && explain_scorer_parse(o->scorer_name, &o->scorer) != 0)
+        return cli_usage("--scorer %s: expected offline, llm or auto", o->scorer_name);
+    if (o->fallback != NULL && strcmp(o->fallback, "offline") != 0)
+        return cli_usage("--fallback %s: the only fallback is offline", o->fallback);
+    if (npos < 1)
+        return cli_usage("%s", "missing EXERCISE and ANSWER_FILE");
+    if (npos < 2)
+        return cli_usage("%s", "missing ANSWER_FILE");
+    if (npos - 1 > ANSWERS_MAX)
+        return cli_usage("too many answer files (the limit is %d)", ANSWERS_MAX);
+    o->exercise = argv[1];
+    for (int i = 2; i <= npos; i++)
+        o->files[o->nfiles++] = argv[i];
     return -1;
 }
 
@@ -180,8 +139,19 @@ static void print_indented(const char *text, const char *indent)
 
 static void print_text(const char *file, const struct explain_result *r)
 {
-    printf("%s: %.1f/%g  (scorer: %s%s%s)\n", file, r->score, r->max, r->scorer,
-           r->cached ? ", cached" : "", r->fallback ? ", fallback" : "");
+    if (r->unscored)
+        printf("%s: not scored  (scorer: %s)\n", file, r->scorer);
+    else
+        printf("%s: %.1f/%g  (scorer: %s%s%s, confidence %.2f)\n", file, r->score, r->max,
+               r->scorer, r->cached ? ", cached" : "", r->fallback ? ", fallback" : "",
+               r->confidence);
+    if (r->needs_review)
+        printf("  NEEDS REVIEW: %s\n", r->review_reason ? r->review_reason : "low confidence");
+    if (r->unscored) {
+        if (r->feedback != NULL)
+            printf("  %s\n", r->feedback);
+        return;
+    }
     printf("  rubric points:\n");
     for (size_t i = 0; i < r->npoints; i++) {
         const struct explain_point *p = &r->points[i];
@@ -197,6 +167,8 @@ static void print_text(const char *file, const struct explain_result *r)
         for (size_t i = 0; i < r->nmisconceptions; i++) {
             const struct explain_misconception *m = &r->misconceptions[i];
             printf("    [-%g] %s: %s\n", m->penalty, m->id, m->text ? m->text : "");
+            if (m->correction != NULL)
+                printf("           correct view: %s\n", m->correction);
             if (m->evidence != NULL)
                 printf("           evidence: \"%s\"\n", m->evidence);
         }
@@ -269,6 +241,7 @@ out:
 int cmd_score_main(int argc, char **argv)
 {
     struct opts o;
+    struct explain_opts eo;
     struct ph_err err;
     struct exercise *ex = NULL;
     struct explain_job *jobs = NULL;
@@ -337,7 +310,10 @@ int cmd_score_main(int argc, char **argv)
         jobs[i].answer = answers[i];
         jobs[i].source = o.files[i];
     }
-    rc = explain_score_many(jobs, o.nfiles, o.scorer, &err);
+    eo.scorer = o.scorer;
+    eo.fallback_offline = o.fallback != NULL || o.scorer == EXPLAIN_AUTO;
+    eo.allow_remote = o.allow_remote;
+    rc = explain_score_batch(jobs, o.nfiles, &eo, &err);
     for (size_t i = 0; i < o.nfiles; i++)
         if (jobs[i].rc != PH_OK)
             fprintf(stderr, "pyharness score: %s: %s\n", o.files[i], jobs[i].err.msg);
@@ -348,7 +324,8 @@ int cmd_score_main(int argc, char **argv)
             any_job |= jobs[i].rc != PH_OK;
         if (!any_job)
             fprintf(stderr, "pyharness score: %s\n", err.msg);
-        status = ph_rc_exit_status(rc);
+        /* No usable LLM grade is a failed scoring, not bad input. */
+        status = rc == PH_ENET || rc == PH_EPROTO ? CLI_EXIT_NOT_PASSED : ph_rc_exit_status(rc);
         goto out;
     }
 

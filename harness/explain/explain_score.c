@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "exercise.h"
+#include "fileio.h"
 #include "llm.h"
 #include "rubric_score.h"
 #include "sha256.h"
@@ -70,7 +71,15 @@ static void calibrate(struct explain_result *llm, const struct explain_result *o
             llm->offline.misconceptions[llm->offline.nmisconceptions++] = id;
         }
     }
-    if (diff > EXPLAIN_FLAG_DISAGREEMENT) {
+    if (offline->unscored) {
+        /* The offline scorer could not read it (another language): there is
+         * nothing to disagree with. */
+    } else if (diff > EXPLAIN_FLAG_DISAGREEMENT) {
+        char why[160];
+        snprintf(why, sizeof why,
+                 "the LLM (%.1f) and the offline scorer (%.1f) disagree by more than %g points",
+                 llm->score, offline->score, EXPLAIN_FLAG_DISAGREEMENT);
+        explain_result_review(llm, 0.4, why);
         llm->flagged = 1;
         snprintf(note, sizeof note,
                  "the LLM scored %.1f/%g but the offline scorer %.1f/%g: they differ by more "
@@ -80,11 +89,14 @@ static void calibrate(struct explain_result *llm, const struct explain_result *o
                                     : "");
         set_note(llm, note);
     } else if (offline->injection && !llm->injection) {
+        explain_result_review(llm, 0.3, "injection attempt seen by the offline scorer");
         llm->flagged = 1;
         set_note(llm, "the offline scorer saw text addressed to the grader that the LLM did not "
                       "report; a human should review this answer");
     }
     llm->injection |= offline->injection;
+    if (llm->language == NULL && offline->language != NULL)
+        llm->language = strdup(offline->language);
 }
 
 /* Replace `dst` by the offline result, marked as standing in for the LLM. */
@@ -100,6 +112,8 @@ static void use_fallback(struct explain_result *dst, struct explain_result *offl
     snprintf(note, sizeof note,
              "the LLM scorer gave no usable grade (%s); the offline scorer stood in", why);
     set_note(dst, note);
+    explain_result_review(dst, dst->confidence < 0.6 ? dst->confidence : 0.6,
+                          "the LLM gave no usable grade; scored offline instead");
 }
 
 static enum ph_rc job_check(struct explain_job *job)
@@ -196,20 +210,59 @@ static void cache_store(struct store *st, const struct llm_config *cfg, const st
     cJSON_Delete(json);
 }
 
-static enum ph_rc score_with_llm(struct explain_job *jobs, size_t n, struct ph_err *err)
+/*
+ * Open the LLM score cache.  PYHARNESS_LLM_CACHE set by the user either works
+ * or is an error: a folder holds llm-cache.sqlite3, a file is the database,
+ * and one that cannot be opened stops the command before anything is sent
+ * (a silently disabled cache would resend, and pay for, every answer).  The
+ * default location is best effort: without it every answer is sent.
+ */
+static enum ph_rc open_cache(struct store **st, struct ph_err *err)
 {
-    struct llm_config cfg;
+    const char *env = getenv("PYHARNESS_LLM_CACHE");
+    char *path = NULL, *joined = NULL;
+    struct ph_err serr;
+    enum ph_rc rc = PH_OK;
+
+    *st = NULL;
+    ph_err_clear(&serr);
+    if (env != NULL && env[0] != '\0' && strcmp(env, "off") != 0 && strcmp(env, "0") != 0) {
+        size_t n = strlen(env) + sizeof "/llm-cache.sqlite3";
+        if (fileio_is_dir(env)) {
+            joined = malloc(n);
+            if (joined == NULL)
+                return ph_errf(err, PH_ENOMEM, "out of memory");
+            snprintf(joined, n, "%s/llm-cache.sqlite3", env);
+        }
+        if (store_open(joined != NULL ? joined : env, st, &serr) != PH_OK) {
+            *st = NULL;
+            rc = ph_errf(err, PH_EINPUT,
+                         "PYHARNESS_LLM_CACHE=%s: the LLM score cache cannot be opened (%s); "
+                         "point it at a writable folder or file, or set it to off",
+                         env, serr.msg);
+        }
+        free(joined);
+        return rc;
+    }
+    if (store_llm_cache_path(&path, NULL) == PH_OK && path != NULL &&
+        store_open(path, st, NULL) != PH_OK)
+        *st = NULL;
+    free(path);
+    return PH_OK;
+}
+
+static enum ph_rc score_with_llm(struct explain_job *jobs, size_t n,
+                                 const struct explain_opts *opts, const struct llm_config *cfgp,
+                                 struct ph_err *err)
+{
+    struct llm_config cfg = *cfgp;
     struct llm_side *side = NULL;
     struct llm_job *lj = NULL;
     size_t *map = NULL;
     size_t nl = 0;
     struct store *st = NULL;
-    char *cache_path = NULL;
     enum ph_rc rc;
 
-    rc = llm_config_load(&cfg, err);
-    if (rc != PH_OK)
-        return rc;
     side = calloc(n + 1, sizeof *side);
     lj = calloc(n + 1, sizeof *lj);
     map = calloc(n + 1, sizeof *map);
@@ -217,9 +270,9 @@ static enum ph_rc score_with_llm(struct explain_job *jobs, size_t n, struct ph_e
         rc = ph_errf(err, PH_ENOMEM, "out of memory scoring %zu answers", n);
         goto out;
     }
-    if (store_llm_cache_path(&cache_path, NULL) == PH_OK && cache_path != NULL &&
-        store_open(cache_path, &st, NULL) != PH_OK)
-        st = NULL; /* no cache: every answer is sent */
+    rc = open_cache(&st, err);
+    if (rc != PH_OK)
+        goto out;
 
     for (size_t i = 0; i < n; i++) {
         struct explain_job *j = &jobs[i];
@@ -255,9 +308,14 @@ static enum ph_rc score_with_llm(struct explain_job *jobs, size_t n, struct ph_e
             memset(&lj[k].result, 0, sizeof lj[k].result);
             j->result.requests = lj[k].requests;
             cache_store(st, &cfg, s, &j->result);
-        } else if (s->offline_rc == PH_OK) {
+        } else if (opts->fallback_offline && s->offline_rc == PH_OK) {
             use_fallback(&j->result, &s->offline, lj[k].err.msg);
             j->result.requests = lj[k].requests;
+        } else if (!opts->fallback_offline) {
+            j->rc = ph_errf(&j->err, lj[k].rc == PH_OK ? PH_ENET : lj[k].rc,
+                            "the LLM gave no usable grade (%s); nothing was scored (--fallback "
+                            "offline scores such answers offline)",
+                            lj[k].err.msg);
         } else {
             j->rc = ph_errf(&j->err, s->offline_rc, "%s", s->offline_err.msg);
         }
@@ -274,11 +332,9 @@ out:
     for (size_t k = 0; lj != NULL && k < nl; k++)
         explain_result_cleanup(&lj[k].result);
     store_close(st);
-    free(cache_path);
     free(map);
     free(lj);
     free(side);
-    llm_config_cleanup(&cfg);
     return rc;
 }
 
@@ -294,28 +350,61 @@ enum ph_rc explain_score_batch(struct explain_job *jobs, size_t n, const struct 
                                struct ph_err *err)
 {
     enum explain_scorer which = opts->scorer;
-    int use_llm;
+    struct llm_config cfg;
+    char note[512] = "";
+    int use_llm = 0;
     enum ph_rc rc = PH_OK;
 
+    memset(&cfg, 0, sizeof cfg);
     for (size_t i = 0; i < n; i++) {
         memset(&jobs[i].result, 0, sizeof jobs[i].result);
         ph_err_clear(&jobs[i].err);
         jobs[i].rc = job_check(&jobs[i]);
     }
-    use_llm = which == EXPLAIN_LLM || (which == EXPLAIN_AUTO && explain_llm_configured());
     if (which == EXPLAIN_LLM && !explain_llm_configured())
         return ph_errf(err, PH_EUSAGE,
                        "the LLM scorer was asked for but no LLM is configured: set "
-                       "PYHARNESS_LLM_PROVIDER and PYHARNESS_LLM_API_KEY (or OPENAI_API_KEY, "
-                       "ANTHROPIC_API_KEY), or choose the offline scorer");
+                       "PYHARNESS_LLM_PROVIDER (ollama, llamacpp, openai, anthropic) and, for a "
+                       "remote API, PYHARNESS_LLM_API_KEY and PYHARNESS_LLM_ALLOW_REMOTE=1 (see "
+                       "docs/llm.md), or choose the offline scorer");
+    if (which != EXPLAIN_OFFLINE && explain_llm_configured()) {
+        rc = llm_config_load(&cfg, err);
+        if (rc != PH_OK)
+            return rc;
+        use_llm = 1;
+        /* Students' answers leave this machine only when someone chose it. */
+        if (cfg.remote && !cfg.allow_remote && !opts->allow_remote) {
+            if (which == EXPLAIN_LLM) {
+                rc = ph_errf(err, PH_EUSAGE,
+                             "the configured LLM at %s is not on this machine, and sending "
+                             "students' answers there was not allowed: pass --allow-remote or "
+                             "set PYHARNESS_LLM_ALLOW_REMOTE=1 (environment or config file), or "
+                             "use a local server (ollama, llamacpp)",
+                             cfg.host);
+                llm_config_cleanup(&cfg);
+                return rc;
+            }
+            snprintf(note, sizeof note,
+                     "scored offline: an LLM is configured at %s, but answers are sent to a "
+                     "remote host only with --allow-remote or PYHARNESS_LLM_ALLOW_REMOTE=1",
+                     cfg.host);
+            use_llm = 0;
+        }
+    }
     if (use_llm) {
-        rc = score_with_llm(jobs, n, err);
+        rc = score_with_llm(jobs, n, opts, &cfg, err);
+        llm_config_cleanup(&cfg);
         if (rc != PH_OK)
             return rc;
     } else {
-        for (size_t i = 0; i < n; i++)
-            if (jobs[i].rc == PH_OK)
-                jobs[i].rc = score_offline(&jobs[i], &jobs[i].result, &jobs[i].err);
+        llm_config_cleanup(&cfg);
+        for (size_t i = 0; i < n; i++) {
+            if (jobs[i].rc != PH_OK)
+                continue;
+            jobs[i].rc = score_offline(&jobs[i], &jobs[i].result, &jobs[i].err);
+            if (jobs[i].rc == PH_OK && note[0] != '\0')
+                set_note(&jobs[i].result, note);
+        }
     }
     for (size_t i = 0; i < n; i++) {
         set_model_answer(&jobs[i]);

@@ -242,8 +242,9 @@ static void finish(struct batch *b, struct xfer *x, CURLcode code)
     if (code == CURLE_OK && status >= 200 && status < 300) {
         struct ph_err perr;
         ph_err_clear(&perr);
-        if (llm_parse_response(cfg->provider, cfg->model, x->job->task, x->resp.p ? x->resp.p : "",
-                               x->resp.len, &x->job->result, &perr) == PH_OK) {
+        if (llm_parse_response(cfg->provider, cfg->model, x->job->task, x->job->answer,
+                               x->resp.p ? x->resp.p : "", x->resp.len, &x->job->result,
+                               &perr) == PH_OK) {
             x->job->rc = PH_OK;
             x->state = X_DONE;
             b->ndone++;
@@ -322,9 +323,10 @@ static enum ph_rc batch_init(struct batch *b, const struct llm_config *cfg, stru
         h = t;
     }
     if (cfg->api_key != NULL) {
-        int len = snprintf(
-            auth, sizeof auth, "%s%s",
-            cfg->provider == LLM_OPENAI ? "Authorization: Bearer " : "x-api-key: ", cfg->api_key);
+        int len = snprintf(auth, sizeof auth, "%s%s",
+                           llm_provider_openai_wire(cfg->provider) ? "Authorization: Bearer "
+                                                                   : "x-api-key: ",
+                           cfg->api_key);
         if (len < 0 || (size_t)len >= sizeof auth) {
             explicit_bzero(auth, sizeof auth);
             curl_slist_free_all(h);

@@ -39,14 +39,24 @@ enum cfg_key {
     K_OPENAI_BASE_URL,
     K_ANTHROPIC_API_KEY,
     K_ANTHROPIC_BASE_URL,
+    K_ALLOW_REMOTE,
     NKEYS
 };
 
 static const char *const key_names[NKEYS] = {
-    "PYHARNESS_LLM_PROVIDER",  "PYHARNESS_LLM_BASE_URL",    "PYHARNESS_LLM_MODEL",
-    "PYHARNESS_LLM_API_KEY",   "PYHARNESS_LLM_CONCURRENCY", "PYHARNESS_LLM_RPM",
-    "PYHARNESS_LLM_TIMEOUT_S", "PYHARNESS_LLM_MAX_RETRIES", "OPENAI_API_KEY",
-    "OPENAI_BASE_URL",         "ANTHROPIC_API_KEY",         "ANTHROPIC_BASE_URL",
+    "PYHARNESS_LLM_PROVIDER",
+    "PYHARNESS_LLM_BASE_URL",
+    "PYHARNESS_LLM_MODEL",
+    "PYHARNESS_LLM_API_KEY",
+    "PYHARNESS_LLM_CONCURRENCY",
+    "PYHARNESS_LLM_RPM",
+    "PYHARNESS_LLM_TIMEOUT_S",
+    "PYHARNESS_LLM_MAX_RETRIES",
+    "OPENAI_API_KEY",
+    "OPENAI_BASE_URL",
+    "ANTHROPIC_API_KEY",
+    "ANTHROPIC_BASE_URL",
+    "PYHARNESS_LLM_ALLOW_REMOTE",
 };
 
 struct cfg_file {
@@ -266,7 +276,7 @@ static enum ph_rc make_endpoint(enum llm_provider p, const char *base, const cha
                            where);
     while (len > 0 && base[len - 1] == '/')
         len--;
-    if (p == LLM_OPENAI) {
+    if (llm_provider_openai_wire(p)) {
         suffix = ends_with(base, "/chat/completions") ? "" : "/chat/completions";
     } else {
         char tmp[2048];
@@ -282,6 +292,81 @@ static enum ph_rc make_endpoint(enum llm_provider p, const char *base, const cha
         return ph_errf(err, PH_EINPUT, "%s: URL too long", where);
     *out = strdup(buf);
     return *out ? PH_OK : ph_errf(err, PH_ENOMEM, "out of memory");
+}
+
+static const char *default_base(enum llm_provider p)
+{
+    switch (p) {
+    case LLM_ANTHROPIC:
+        return "https://api.anthropic.com";
+    case LLM_OLLAMA:
+        return "http://localhost:11434/v1";
+    case LLM_LLAMACPP:
+        return "http://localhost:8080/v1";
+    case LLM_OPENAI:
+        break;
+    }
+    return "https://api.openai.com/v1";
+}
+
+static const char *default_model(enum llm_provider p)
+{
+    switch (p) {
+    case LLM_ANTHROPIC:
+        return "claude-3-5-haiku-latest";
+    case LLM_OLLAMA:
+        return "llama3.1";
+    case LLM_LLAMACPP:
+        return "default"; /* llama-server answers with the model it loaded */
+    case LLM_OPENAI:
+        break;
+    }
+    return "gpt-4o-mini";
+}
+
+/* The host of an http(s) URL, without port or brackets; caller frees. */
+static char *url_host(const char *url)
+{
+    const char *h = strstr(url, "://"), *e;
+    char *out;
+
+    h = h != NULL ? h + 3 : url;
+    if (strchr(h, '@') != NULL && strchr(h, '@') < h + strcspn(h, "/"))
+        h = strchr(h, '@') + 1; /* user:pass@host */
+    if (*h == '[') {
+        h++;
+        e = strchr(h, ']');
+        if (e == NULL)
+            e = h + strlen(h);
+    } else {
+        e = h + strcspn(h, ":/?#");
+    }
+    out = malloc((size_t)(e - h) + 1);
+    if (out == NULL)
+        return NULL;
+    memcpy(out, h, (size_t)(e - h));
+    out[e - h] = '\0';
+    for (char *c = out; *c; c++)
+        *c = (char)tolower((unsigned char)*c);
+    return out;
+}
+
+int llm_url_is_loopback(const char *url)
+{
+    char *host = url_host(url);
+    int local = 0;
+
+    if (host == NULL)
+        return 0;
+    if (strcmp(host, "localhost") == 0 || strcmp(host, "::1") == 0 ||
+        strcmp(host, "0:0:0:0:0:0:0:1") == 0 || ends_with(host, ".localhost"))
+        local = 1;
+    if (strncmp(host, "127.", 4) == 0) {
+        /* 127.0.0.0/8, written as a dotted quad */
+        local = strspn(host, "0123456789.") == strlen(host);
+    }
+    free(host);
+    return local;
 }
 
 enum ph_rc llm_config_load(struct llm_config *cfg, struct ph_err *err)
@@ -309,10 +394,14 @@ enum ph_rc llm_config_load(struct llm_config *cfg, struct ph_err *err)
             cfg->provider = LLM_OPENAI;
         } else if (strcasecmp(v, "anthropic") == 0) {
             cfg->provider = LLM_ANTHROPIC;
+        } else if (strcasecmp(v, "ollama") == 0) {
+            cfg->provider = LLM_OLLAMA;
+        } else if (strcasecmp(v, "llamacpp") == 0 || strcasecmp(v, "llama.cpp") == 0) {
+            cfg->provider = LLM_LLAMACPP;
         } else {
             rc = ph_errf(err, PH_EINPUT,
-                         "%s: \"%.32s\" is not a provider; expected openai or "
-                         "anthropic",
+                         "%s: \"%.32s\" is not a provider; expected openai, anthropic, ollama "
+                         "or llamacpp",
                          where, v);
             goto out;
         }
@@ -326,9 +415,11 @@ enum ph_rc llm_config_load(struct llm_config *cfg, struct ph_err *err)
     }
 
     key = cfg_get(&f, K_API_KEY, where, sizeof where);
-    if (key == NULL)
-        key = cfg_get(&f, cfg->provider == LLM_OPENAI ? K_OPENAI_API_KEY : K_ANTHROPIC_API_KEY,
-                      where, sizeof where);
+    /* A local server needs no key: never hand it one meant for a vendor. */
+    if (key == NULL && cfg->provider == LLM_OPENAI)
+        key = cfg_get(&f, K_OPENAI_API_KEY, where, sizeof where);
+    else if (key == NULL && cfg->provider == LLM_ANTHROPIC)
+        key = cfg_get(&f, K_ANTHROPIC_API_KEY, where, sizeof where);
     if (key != NULL) {
         /* A line break would let the value add headers of its own. */
         for (const char *c = key; *c; c++) {
@@ -345,19 +436,36 @@ enum ph_rc llm_config_load(struct llm_config *cfg, struct ph_err *err)
     }
 
     base = cfg_get(&f, K_BASE_URL, where, sizeof where);
+    if (base == NULL && cfg->provider == LLM_OPENAI)
+        base = cfg_get(&f, K_OPENAI_BASE_URL, where, sizeof where);
+    else if (base == NULL && cfg->provider == LLM_ANTHROPIC)
+        base = cfg_get(&f, K_ANTHROPIC_BASE_URL, where, sizeof where);
     if (base == NULL)
-        base = cfg_get(&f, cfg->provider == LLM_OPENAI ? K_OPENAI_BASE_URL : K_ANTHROPIC_BASE_URL,
-                       where, sizeof where);
-    if (base == NULL)
-        base =
-            cfg->provider == LLM_OPENAI ? "https://api.openai.com/v1" : "https://api.anthropic.com";
+        base = default_base(cfg->provider);
     rc = make_endpoint(cfg->provider, base, where, &cfg->endpoint, err);
     if (rc != PH_OK)
         goto out;
 
+    cfg->remote = !llm_url_is_loopback(cfg->endpoint);
+    cfg->host = url_host(cfg->endpoint);
+    if (cfg->host == NULL) {
+        rc = ph_errf(err, PH_ENOMEM, "out of memory");
+        goto out;
+    }
+    v = cfg_get(&f, K_ALLOW_REMOTE, where, sizeof where);
+    if (v != NULL) {
+        if (strcasecmp(v, "1") == 0 || strcasecmp(v, "yes") == 0 || strcasecmp(v, "true") == 0) {
+            cfg->allow_remote = 1;
+        } else if (!(strcasecmp(v, "0") == 0 || strcasecmp(v, "no") == 0 ||
+                     strcasecmp(v, "false") == 0)) {
+            rc = ph_errf(err, PH_EINPUT, "%s: \"%.32s\": expected yes or no", where, v);
+            goto out;
+        }
+    }
+
     v = cfg_get(&f, K_MODEL, where, sizeof where);
     if (v == NULL)
-        v = cfg->provider == LLM_OPENAI ? "gpt-4o-mini" : "claude-3-5-haiku-latest";
+        v = default_model(cfg->provider);
     if (strlen(v) > 200) {
         rc = ph_errf(err, PH_EINPUT, "%s: model name longer than 200 characters", where);
         goto out;
@@ -405,10 +513,26 @@ void llm_config_cleanup(struct llm_config *cfg)
     free(cfg->endpoint);
     free(cfg->model);
     free(cfg->source);
+    free(cfg->host);
     memset(cfg, 0, sizeof *cfg);
 }
 
 const char *llm_provider_name(enum llm_provider p)
 {
-    return p == LLM_ANTHROPIC ? "anthropic" : "openai";
+    switch (p) {
+    case LLM_ANTHROPIC:
+        return "anthropic";
+    case LLM_OLLAMA:
+        return "ollama";
+    case LLM_LLAMACPP:
+        return "llamacpp";
+    case LLM_OPENAI:
+        break;
+    }
+    return "openai";
+}
+
+int llm_provider_openai_wire(enum llm_provider p)
+{
+    return p != LLM_ANTHROPIC;
 }

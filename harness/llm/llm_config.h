@@ -11,7 +11,13 @@
 
 #include "err.h"
 
-enum llm_provider { LLM_OPENAI, LLM_ANTHROPIC };
+/* OpenAI, Ollama and llama.cpp's server speak the OpenAI chat-completions
+ * wire format and differ in defaults and in how a JSON schema is asked for;
+ * Anthropic has its own Messages API. */
+enum llm_provider { LLM_OPENAI, LLM_ANTHROPIC, LLM_OLLAMA, LLM_LLAMACPP };
+
+/* 1 when `p` speaks the OpenAI chat-completions wire format. */
+int llm_provider_openai_wire(enum llm_provider p);
 
 struct llm_config {
     enum llm_provider provider;
@@ -23,7 +29,14 @@ struct llm_config {
     double timeout_s;     /* per request, connection included */
     unsigned max_retries; /* after the first attempt, on 429/5xx/timeouts */
     char *source;         /* config file read, or NULL: for messages */
+    int remote;           /* the endpoint's host is not this machine (not loopback) */
+    int allow_remote;     /* the configuration allows sending answers to a remote host */
+    char *host;           /* the endpoint's host, for messages */
 };
+
+/* 1 when the host part of `url` (http[s]://host[:port]/...) is this machine:
+ * localhost, 127.0.0.0/8 or [::1]. */
+int llm_url_is_loopback(const char *url);
 
 /*
  * 1 when an LLM is configured: any PYHARNESS_LLM_* key, OPENAI_API_KEY,
@@ -46,7 +59,7 @@ enum ph_rc llm_config_load(struct llm_config *cfg, struct ph_err *err);
 /* Accepts NULL; zeroes `cfg`. */
 void llm_config_cleanup(struct llm_config *cfg);
 
-/* "openai" or "anthropic"; static storage. */
+/* "openai", "anthropic", "ollama" or "llamacpp"; static storage. */
 const char *llm_provider_name(enum llm_provider p);
 
 #endif

@@ -12,7 +12,7 @@ struct rubric;
 
 /* Bump whenever the prompt, schema or parsing changes meaning: cached
  * scores made under another version are not reused. */
-#define LLM_PROMPT_VERSION 1
+#define LLM_PROMPT_VERSION 2
 
 /* Longest response body read from a provider; a grader's verdict is a few
  * KiB, so anything past this is a broken or hostile server. */

@@ -102,16 +102,90 @@ static int is_number(const cJSON *n)
     return cJSON_IsNumber(n) && isfinite(n->valuedouble);
 }
 
+/* Lower-cased, with every run of white space (and typographic quotes and
+ * dashes) folded, so a quote the model re-wrapped still matches. */
+static size_t fold(const char *s, char *out, size_t cap)
+{
+    size_t o = 0;
+    int space = 1;
+
+    for (; *s != '\0' && o + 1 < cap; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (isspace(c)) {
+            if (!space)
+                out[o++] = ' ';
+            space = 1;
+            continue;
+        }
+        out[o++] = (char)tolower(c);
+        space = 0;
+    }
+    while (o > 0 && out[o - 1] == ' ')
+        o--;
+    out[o] = '\0';
+    return o;
+}
+
+int llm_evidence_in(const char *answer, const char *evidence)
+{
+    char *a = NULL, *e = NULL;
+    size_t alen, elen, cut;
+    int found = 0;
+
+    if (answer == NULL || evidence == NULL)
+        return 0;
+    alen = strlen(answer);
+    elen = strlen(evidence);
+    a = malloc(alen + 1);
+    e = malloc(elen + 1);
+    if (a == NULL || e == NULL)
+        goto out;
+    fold(answer, a, alen + 1);
+    elen = fold(evidence, e, elen + 1);
+    /* A quote may be trimmed: drop an ellipsis and outer quotes. */
+    while (elen > 0 && (e[elen - 1] == '.' || e[elen - 1] == '"' || e[elen - 1] == '\''))
+        e[--elen] = '\0';
+    cut = 0;
+    while (cut < elen && (e[cut] == '"' || e[cut] == '\'' || e[cut] == '.'))
+        cut++;
+    if (elen - cut < LLM_EVIDENCE_MIN)
+        goto out;
+    found = strstr(a, e + cut) != NULL;
+out:
+    free(a);
+    free(e);
+    return found;
+}
+
+/* The grade from the rubric: each point's credit times its weight, as a share
+ * of all the weights, scaled to max, minus the penalty of every misconception
+ * kept (the model quoted it), within 0..max.  The model's own total is kept
+ * in llm_total only to check this against. */
+static void llm_grade(struct explain_result *out)
+{
+    double wsum = 0, got = 0, pen = 0, g;
+
+    for (size_t i = 0; i < out->npoints; i++) {
+        wsum += out->points[i].weight;
+        got += out->points[i].credit * out->points[i].weight;
+    }
+    for (size_t i = 0; i < out->nmisconceptions; i++)
+        pen += out->misconceptions[i].penalty;
+    g = (wsum > 0 ? out->max * got / wsum : 0) - pen;
+    g = g < 0 ? 0 : g > out->max ? out->max : g;
+    out->score = round(g * 100.0) / 100.0;
+}
+
 /* Validate the grader's verdict object and fill `out`. */
 static enum ph_rc parse_verdict(const cJSON *v, enum llm_provider provider, const char *model,
-                                const struct llm_task *task, struct explain_result *out,
-                                struct ph_err *err)
+                                const struct llm_task *task, const char *answer,
+                                struct explain_result *out, struct ph_err *err)
 {
     const struct rubric *r = task->rubric;
     const cJSON *points, *mis, *score, *feedback, *inj, *item;
     char scorer[256];
     int oom = 0;
-    size_t nmis_reply;
+    size_t nmis_reply, unquoted = 0;
 
     if (!cJSON_IsObject(v))
         return ph_errf(err, PH_EPROTO, "the grade is not a JSON object");
@@ -193,8 +267,9 @@ static enum ph_rc parse_verdict(const cJSON *v, enum llm_provider provider, cons
     snprintf(scorer, sizeof scorer, "%s:%s", llm_provider_name(provider), model);
     out->question = strdup(task->question_id);
     out->scorer = strdup(scorer);
-    out->score = score->valuedouble;
+    out->llm_total = score->valuedouble;
     out->max = r->max;
+    out->confidence = 1.0;
     out->injection = cJSON_IsTrue(inj);
     out->feedback = clean_copy(feedback->valuestring, FEEDBACK_MAX, &oom);
     if (out->feedback == NULL && !oom)
@@ -236,17 +311,43 @@ static enum ph_rc parse_verdict(const cJSON *v, enum llm_provider provider, cons
         for (k = 0; k < r->nmisconceptions; k++)
             if (strcmp(r->misconceptions[k].id, id->valuestring) == 0)
                 break;
+        /* A penalty needs the sentence that earns it, quoted from the
+         * answer: a model that imagines a misconception costs nothing. */
+        if (!cJSON_IsString(evidence) || !llm_evidence_in(answer, evidence->valuestring)) {
+            unquoted++;
+            continue;
+        }
         struct explain_misconception *m = &out->misconceptions[out->nmisconceptions++];
         m->id = strdup(r->misconceptions[k].id);
         m->text = strdup(r->misconceptions[k].text);
         m->penalty = r->misconceptions[k].penalty;
         if (m->id == NULL || m->text == NULL)
             goto oom;
-        if (cJSON_IsString(evidence))
-            m->evidence = clean_copy(evidence->valuestring, EVIDENCE_MAX, &oom);
+        if (r->misconceptions[k].correction != NULL) {
+            m->correction = strdup(r->misconceptions[k].correction);
+            if (m->correction == NULL)
+                goto oom;
+        }
+        m->evidence = clean_copy(evidence->valuestring, EVIDENCE_MAX, &oom);
     }
     if (oom)
         goto oom;
+    llm_grade(out);
+    if (unquoted > 0)
+        explain_result_review(out, 0.6,
+                              "the LLM named a misconception without quoting the answer; it was "
+                              "not counted");
+    if (out->injection)
+        explain_result_review(out, 0.3, "injection attempt: the answer addressed the grader");
+    if (fabs(out->llm_total - out->score) * (out->max > 0 ? 10.0 / out->max : 1.0) >
+        LLM_TOTAL_DISAGREEMENT) {
+        char why[200];
+        snprintf(why, sizeof why,
+                 "the LLM's own total %.1f disagrees with the rubric arithmetic on its credits "
+                 "(%.1f)",
+                 out->llm_total, out->score);
+        explain_result_review(out, 0.4, why);
+    }
     return PH_OK;
 oom:
     explain_result_cleanup(out);
@@ -274,8 +375,8 @@ static cJSON *parse_embedded_json(const char *text)
 }
 
 enum ph_rc llm_parse_response(enum llm_provider provider, const char *model,
-                              const struct llm_task *task, const char *body, size_t len,
-                              struct explain_result *out, struct ph_err *err)
+                              const struct llm_task *task, const char *answer, const char *body,
+                              size_t len, struct explain_result *out, struct ph_err *err)
 {
     cJSON *root = NULL, *inner = NULL;
     const cJSON *verdict = NULL;
@@ -290,7 +391,7 @@ enum ph_rc llm_parse_response(enum llm_provider provider, const char *model,
         rc = ph_errf(err, PH_EPROTO, "the reply is not a JSON object");
         goto out;
     }
-    if (provider == LLM_OPENAI) {
+    if (llm_provider_openai_wire(provider)) {
         const cJSON *choices = cJSON_GetObjectItemCaseSensitive(root, "choices");
         const cJSON *choice = cJSON_GetArrayItem(choices, 0);
         const cJSON *msg = cJSON_GetObjectItemCaseSensitive(choice, "message");
@@ -351,7 +452,7 @@ enum ph_rc llm_parse_response(enum llm_provider provider, const char *model,
         rc = ph_errf(err, PH_EPROTO, "the reply holds no JSON grade");
         goto out;
     }
-    rc = parse_verdict(verdict, provider, model, task, out, err);
+    rc = parse_verdict(verdict, provider, model, task, answer, out, err);
 out:
     cJSON_Delete(inner);
     cJSON_Delete(root);

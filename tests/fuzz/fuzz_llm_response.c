@@ -36,7 +36,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     p = (data[0] & 1) ? LLM_ANTHROPIC : LLM_OPENAI;
     ph_err_clear(&err);
-    if (llm_parse_response(p, "fuzz", &task, (const char *)data + 1, size - 1, &r, &err) == PH_OK) {
+    if (llm_parse_response(p, "fuzz", &task, "gather keeps the order of its arguments", (const char *)data + 1, size - 1, &r, &err) == PH_OK) {
         /* What we accept must satisfy what the rest of the host relies on. */
         if (r.score < 0 || r.score > r.max || r.npoints != rub.npoints || r.feedback == NULL)
             __builtin_trap();
