@@ -148,6 +148,15 @@ static long evidence_in(const struct occs *gocc, size_t ng, int by_clause, unsig
     return -1;
 }
 
+/* Is the point's subject (its first group) named, un-negated, in prose? */
+static int mentioned(const struct doc *d, const struct occs *o)
+{
+    for (size_t i = 0; i < o->n; i++)
+        if (!o->v[i].neg && !d->tok[o->v[i].start].code)
+            return 1;
+    return 0;
+}
+
 /* How well the groups of one pattern co-occur; `gocc` holds each group's
  * occurrences. */
 static struct match match_pattern(const struct doc *d, const struct occs *gocc, size_t ng,
@@ -197,6 +206,8 @@ static struct match match_pattern(const struct doc *d, const struct occs *gocc, 
     }
     if (ng > 1 && best.credit < CREDIT_ANYWHERE && all_groups_anywhere(gocc, ng))
         best.credit = CREDIT_ANYWHERE;
+    if (best.credit < CREDIT_MENTION && mentioned(d, &gocc[0]))
+        best.credit = CREDIT_MENTION;
     return best;
 }
 
@@ -280,6 +291,21 @@ static int in_order(const struct occs *gocc, size_t ng, int by_clause, unsigned 
 }
 
 /*
+ * Does an `unless` phrase occur in unit `u`?  When the misconception is being
+ * read as the denial of a point, a negating phrase of the list ("not") does
+ * not excuse it: the negation is what states it.
+ */
+static int unless_in(const struct occs *o, int by_clause, unsigned u, int denied)
+{
+    for (size_t i = 0; i < o->n; i++) {
+        unsigned ou = by_clause ? o->v[i].clause : o->v[i].sent;
+        if (ou == u && !(denied && o->v[i].self_neg))
+            return 1;
+    }
+    return 0;
+}
+
+/*
  * Does one pattern state a misconception in some unit?  With `denied`, the
  * pattern is a point's: every group must occur in one clause and at least one
  * of them only negated ("gather does not keep the order").  Otherwise every
@@ -312,7 +338,7 @@ static enum ph_rc misc_pattern(const struct doc *d, const struct pattern *p, enu
         } else {
             all = in_order(gocc, p->ng, by_clause, u, ordered);
         }
-        if (!all || (denied && !neg) || occs_in(unless, by_clause, u, -1))
+        if (!all || (denied && !neg) || unless_in(unless, by_clause, u, denied))
             continue;
         *sent = first_sentence_in(&gocc[0], by_clause, u);
     }

@@ -32,6 +32,10 @@
 #define CREDIT_PAIR 0.6
 #define CREDIT_ANYWHERE 0.35
 #define CREDIT_PARTIAL 0.45
+/* A point whose subject is only named (in prose, not denied) earns a little:
+ * a grader gives an on-topic but vague answer a few marks, and more than a
+ * list of terms, which the style factor then takes down. */
+#define CREDIT_MENTION 0.2
 #define SENTENCE_POINTS_MAX 2
 #define CREDIT_CROWDED 0.5
 

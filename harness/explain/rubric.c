@@ -429,6 +429,13 @@ enum ph_rc rubric_parse(const cJSON *node, const char *where, struct rubric **ou
             rc = get_string(m, "text", where, field, &rm->text, err);
         if (rc == PH_OK && cJSON_GetObjectItemCaseSensitive(m, "correction") != NULL)
             rc = get_string(m, "correction", where, field, &rm->correction, err);
+        if (rc == PH_OK && cJSON_GetObjectItemCaseSensitive(m, "fundamental") != NULL) {
+            const cJSON *o = cJSON_GetObjectItemCaseSensitive(m, "fundamental");
+            if (!cJSON_IsBool(o))
+                rc = ph_errf(err, PH_EINPUT, "%s: %s.fundamental: expected true or false", where,
+                             field);
+            rm->fundamental = cJSON_IsTrue(o);
+        }
         if (rc == PH_OK && cJSON_GetObjectItemCaseSensitive(m, "ordered") != NULL) {
             const cJSON *o = cJSON_GetObjectItemCaseSensitive(m, "ordered");
             if (!cJSON_IsBool(o))

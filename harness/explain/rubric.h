@@ -25,6 +25,7 @@ struct rubric_misconception {
     char *text;       /* the wrong belief, in a sentence, as a candidate would state it */
     char *correction; /* what is right instead, for feedback; NULL when not given */
     double penalty;   /* points off, on the 0..max scale */
+    int fundamental;  /* the central claim is wrong: the offline score is capped */
 };
 
 struct rubric {

@@ -52,6 +52,10 @@
 /* An answer that tries to talk the grader into a score loses this much on
  * top of earning nothing for that text: an examiner would not shrug it off. */
 #define INJECTION_PENALTY 3.0
+/* Ceilings, as a share of max: an answer with an injection attempt, and one
+ * stating a misconception the rubric marks "fundamental". */
+#define INJECTION_CAP 0.2
+#define FUNDAMENTAL_CAP 0.3
 /* Weight of each misconception after the most serious one. */
 #define MISC_FURTHER 0.6
 /* Share of code tokens past which an answer is "mostly code". */
@@ -339,6 +343,7 @@ enum ph_rc rubric_score(const struct rubric *r, const char *question, const char
     double *pens = NULL;
     size_t len;
     double wsum = 0, got = 0, penalty = 0, density = 0, coverage = 0;
+    int fundamental = 0;
     struct lang_guess lang;
     int empty;
     enum ph_rc rc = PH_ENOMEM; /* every failure below is an allocation's */
@@ -430,6 +435,7 @@ enum ph_rc rubric_score(const struct rubric *r, const char *question, const char
             }
             em->penalty = r->misconceptions[i].penalty;
             pens[out->nmisconceptions - 1] = em->penalty;
+            fundamental |= r->misconceptions[i].fundamental;
             wrong[sent] = 1;
             em->evidence = sentence_text(&d, sent);
             if (em->id == NULL || em->text == NULL || em->evidence == NULL)
@@ -458,6 +464,13 @@ enum ph_rc rubric_score(const struct rubric *r, const char *question, const char
             penalty += INJECTION_PENALTY;
         coverage = wsum > 0 ? got / wsum : 0;
         out->score = r->max * curve(coverage) * st.factor - penalty;
+        /* An answer built on a wrong central belief, or one that tries to
+         * talk the grader round, does not pass on the strength of its other
+         * sentences. */
+        if (fundamental && out->score > r->max * FUNDAMENTAL_CAP)
+            out->score = r->max * FUNDAMENTAL_CAP;
+        if (out->injection && out->score > r->max * INJECTION_CAP)
+            out->score = r->max * INJECTION_CAP;
         out->score = out->score < 0 ? 0 : out->score > r->max ? r->max : out->score;
         out->score = round(out->score * 10.0) / 10.0;
     }
