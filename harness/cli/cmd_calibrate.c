@@ -109,6 +109,12 @@ static enum ph_rc exercise_for(struct set *s, const char *id, const char *where,
     rc = exercise_resolve(id, exdir != NULL && exdir[0] != '\0' ? exdir : "exercises", &dir, err);
     if (rc == PH_OK)
         rc = exercise_load(dir, &ex, err);
+    if (rc != PH_OK && rc != PH_ENOMEM) {
+        char msg[PH_ERR_MSG_MAX];
+        snprintf(msg, sizeof msg, "%s", err->msg);
+        ph_err_clear(err);
+        rc = ph_errf(err, rc, "%s: \"question\": %s", where, msg);
+    }
     if (rc == PH_OK && ex->rubric == NULL)
         rc = ph_errf(err, PH_EINPUT, "%s: question \"%s\" (%s) has no rubric to score against",
                      where, id, ex->json_path);

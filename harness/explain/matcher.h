@@ -80,6 +80,7 @@ struct off_misc {
 struct offline {
     struct concept *pts; /* one per rubric point */
     struct off_misc *mis;
+    struct group topic; /* the question's subject; nalt 0 when the rubric gives none */
 };
 
 struct occ {

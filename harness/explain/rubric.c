@@ -65,6 +65,7 @@ static void offline_free(struct offline *o, size_t npoints, size_t nmisc)
         concept_cleanup(&o->mis[i].c);
         group_cleanup(&o->mis[i].unless);
     }
+    group_cleanup(&o->topic);
     free(o->pts);
     free(o->mis);
     free(o);
@@ -383,6 +384,12 @@ enum ph_rc rubric_parse(const cJSON *node, const char *where, struct rubric **ou
     if (r->points == NULL || off->pts == NULL || r->misconceptions == NULL || off->mis == NULL) {
         rc = ph_errf(err, PH_ENOMEM, "%s: rubric: out of memory", where);
         goto out;
+    }
+    if (cJSON_GetObjectItemCaseSensitive(node, "topic") != NULL) {
+        rc = parse_group(cJSON_GetObjectItemCaseSensitive(node, "topic"), where, "rubric.topic",
+                         &off->topic, err);
+        if (rc != PH_OK)
+            goto out;
     }
     for (size_t i = 0; i < np; i++) {
         const cJSON *p = cJSON_GetArrayItem(pts, (int)i);

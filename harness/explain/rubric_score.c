@@ -56,6 +56,8 @@
  * stating a misconception the rubric marks "fundamental". */
 #define INJECTION_CAP 0.2
 #define FUNDAMENTAL_CAP 0.3
+/* An answer that never names the question's subject ("topic"). */
+#define OFF_TOPIC_CAP 0.1
 /* Weight of each misconception after the most serious one. */
 #define MISC_FURTHER 0.6
 /* Share of code tokens past which an answer is "mostly code". */
@@ -301,6 +303,37 @@ static void assess_confidence(const struct doc *d, struct explain_result *out, d
         explain_result_review(out, out->confidence, "low confidence");
 }
 
+/*
+ * Does a fundamental misconception the answer states stand?  When the answer
+ * also asserts, elsewhere and in full, the very point the misconception
+ * contradicts, the two signals conflict: the detection may be wrong, so the
+ * penalty applies but not the ceiling, and the score is marked for review.
+ */
+static int fundamental_stands(const struct explain_result *out, const long *negates, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        long p = negates[i];
+        if (p < 0 || (size_t)p >= out->npoints || out->points[p].credit < 0.85)
+            return 1;
+    }
+    return 0;
+}
+
+/* *off is 1 when no phrase of the rubric's topic occurs, un-negated, in the
+ * answer's prose: whatever else it says, it is about something else. */
+static enum ph_rc on_topic(const struct doc *d, const struct group *topic, int *off)
+{
+    struct occs o = {0};
+    enum ph_rc rc = matcher_find_group(d, topic, &o);
+
+    *off = 1;
+    for (size_t i = 0; rc == PH_OK && i < o.n; i++)
+        if (!d->tok[o.v[i].start].code)
+            *off = 0;
+    free(o.v);
+    return rc;
+}
+
 static int by_size_desc(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -343,7 +376,9 @@ enum ph_rc rubric_score(const struct rubric *r, const char *question, const char
     double *pens = NULL;
     size_t len;
     double wsum = 0, got = 0, penalty = 0, density = 0, coverage = 0;
-    int fundamental = 0;
+    int off_topic = 0;
+    long *fund_negates = NULL;
+    size_t nfund = 0;
     struct lang_guess lang;
     int empty;
     enum ph_rc rc = PH_ENOMEM; /* every failure below is an allocation's */
@@ -414,7 +449,8 @@ enum ph_rc rubric_score(const struct rubric *r, const char *question, const char
         uses = calloc(d.nsent + 1, 1);
         wrong = calloc(d.nsent + 1, 1);
         pens = calloc(r->nmisconceptions + 1, sizeof *pens);
-        if (uses == NULL || wrong == NULL || pens == NULL)
+        fund_negates = calloc(r->nmisconceptions + 1, sizeof *fund_negates);
+        if (uses == NULL || wrong == NULL || pens == NULL || fund_negates == NULL)
             goto out;
         for (size_t i = 0; i < r->nmisconceptions; i++) {
             const struct off_misc *om = &off->mis[i];
@@ -435,7 +471,8 @@ enum ph_rc rubric_score(const struct rubric *r, const char *question, const char
             }
             em->penalty = r->misconceptions[i].penalty;
             pens[out->nmisconceptions - 1] = em->penalty;
-            fundamental |= r->misconceptions[i].fundamental;
+            if (r->misconceptions[i].fundamental)
+                fund_negates[nfund++] = om->negates;
             wrong[sent] = 1;
             em->evidence = sentence_text(&d, sent);
             if (em->id == NULL || em->text == NULL || em->evidence == NULL)
@@ -467,14 +504,22 @@ enum ph_rc rubric_score(const struct rubric *r, const char *question, const char
         /* An answer built on a wrong central belief, or one that tries to
          * talk the grader round, does not pass on the strength of its other
          * sentences. */
-        if (fundamental && out->score > r->max * FUNDAMENTAL_CAP)
+        if (fundamental_stands(out, fund_negates, nfund) && out->score > r->max * FUNDAMENTAL_CAP)
             out->score = r->max * FUNDAMENTAL_CAP;
         if (out->injection && out->score > r->max * INJECTION_CAP)
             out->score = r->max * INJECTION_CAP;
+        if (off->topic.nalt > 0) {
+            if (on_topic(&d, &off->topic, &off_topic) != PH_OK)
+                goto out;
+            if (off_topic && out->score > r->max * OFF_TOPIC_CAP)
+                out->score = r->max * OFF_TOPIC_CAP;
+        }
         out->score = out->score < 0 ? 0 : out->score > r->max ? r->max : out->score;
         out->score = round(out->score * 10.0) / 10.0;
     }
     assess_confidence(&d, out, coverage, empty);
+    if (off_topic)
+        fb_add(fb, "The answer does not address the question: it never names its subject. ");
     build_feedback(r, out, empty, &st, fb);
     out->feedback = strdup(fb->s);
     if (out->feedback == NULL)
@@ -489,6 +534,7 @@ out:
     free(uses);
     free(wrong);
     free(pens);
+    free(fund_negates);
     doc_cleanup(&d);
     return rc;
 }
