@@ -276,6 +276,9 @@ static int newline_breaks(const char *t, size_t len, size_t i)
     return k > 0 && t[k - 1] == ':';
 }
 
+/* Past this many words, a line with a full stop reads as prose. */
+#define PROSE_LINE_WORDS 15
+
 static int starts_with(const char *p, const char *end, const char *word)
 {
     size_t n = strlen(word);
@@ -300,6 +303,15 @@ static int line_is_code(const char *p, const char *end, int prev_code, size_t in
         return 0;
     if (prev_code && indent >= 4)
         return 1;
+    /* A long line of words with a full stop is a paragraph, whatever it
+     * starts with. */
+    {
+        size_t words = 1;
+        for (const char *c = p; c < q; c++)
+            words += *c == ' ';
+        if (words > PROSE_LINE_WORDS && (q[-1] == '.' || memmem(p, (size_t)(q - p), ". ", 2)))
+            return 0;
+    }
     for (size_t i = 0; i < sizeof openers / sizeof openers[0]; i++)
         if (starts_with(p, q, openers[i]))
             return 1;
@@ -308,16 +320,24 @@ static int line_is_code(const char *p, const char *end, int prev_code, size_t in
     for (size_t i = 0; i < sizeof blocks / sizeof blocks[0]; i++)
         if (starts_with(p, q, blocks[i]) && q[-1] == ':')
             return 1;
-    /* name = value, name.attr += value, name[i] = value */
+    /* name = value, name.attr += value, name[i] = value, a, b = value: the
+     * left side is names joined by '.', '[...]' and ", ", nothing else. */
     e = p;
     if (!(isalpha((unsigned char)*e) || *e == '_'))
         return 0;
-    while (e < q && (isalnum((unsigned char)*e) || *e == '_' || *e == '.' || *e == '[' ||
-                     *e == ']' || *e == ',' || *e == ' '))
+    while (e < q) {
+        if (isalnum((unsigned char)*e) || *e == '_' || *e == '.' || *e == '[' || *e == ']')
+            e++;
+        else if (*e == ',' && e + 1 < q && e[1] == ' ')
+            e += 2;
+        else
+            break;
+    }
+    while (e < q && *e == ' ')
         e++;
-    if (e < q && *e == '=' && e + 1 < q && e[1] != '=')
-        return memchr(p, ' ', (size_t)(e - p)) == NULL || e[-1] == ' ';
-    if (e + 1 < q && strchr("+-*/", *e) != NULL && e[1] == '=')
+    if (e + 1 < q && *e == '=' && e[1] != '=')
+        return 1;
+    if (e + 2 < q && strchr("+-*/", *e) != NULL && e[1] == '=')
         return 1;
     return 0;
 }

@@ -3,6 +3,8 @@
  */
 #include "matcher.h"
 
+#include "words.h"
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -291,15 +293,35 @@ static int in_order(const struct occs *gocc, size_t ng, int by_clause, unsigned 
 }
 
 /*
- * Does an `unless` phrase occur in unit `u`?  When the misconception is being
- * read as the denial of a point, a negating phrase of the list ("not") does
- * not excuse it: the negation is what states it.
+ * Is sentence `si` about a belief rather than stating it ("many people think
+ * threads run in parallel, but they do not", "a common myth is that ...")?
+ * Such a sentence reports the misconception; it does not hold it.
  */
-static int unless_in(const struct occs *o, int by_clause, unsigned u, int denied)
+static int reported(const struct doc *d, long si)
 {
-    for (size_t i = 0; i < o->n; i++) {
-        unsigned ou = by_clause ? o->v[i].clause : o->v[i].sent;
-        if (ou == u && !(denied && o->v[i].self_neg))
+    static const char *const words[] = {
+        "myth",    "myths",     "misconception", "misconceptions", "mistaken", "mistakenly",
+        "wrongly", "misbelief", "tempting",      "misleading",     "fallacy",  "misunderstanding"};
+    static const char *const who[] = {"people", "many", "some", "beginners", "everyone", "often"};
+    static const char *const verbs[] = {"think",  "believe",  "assume",  "say",  "claim", "expect",
+                                        "thinks", "believes", "assumes", "says", "claims"};
+    const struct sentence *s;
+
+    if (si < 0 || (size_t)si >= d->nsent)
+        return 0;
+    s = &d->sent[si];
+    for (size_t i = s->tok0; i < s->tok1; i++) {
+        const struct token *t = &d->tok[i];
+        const struct token *nx = i + 1 < s->tok1 ? &d->tok[i + 1] : NULL;
+        if (WORDS_IN(t->raw, words))
+            return 1;
+        if (nx != NULL && WORDS_IN(t->raw, who) && WORDS_IN(nx->raw, verbs))
+            return 1;
+        if (nx != NULL && strcmp(t->raw, "contrary") == 0 && strcmp(nx->raw, "to") == 0)
+            return 1;
+        if (nx != NULL && strcmp(t->raw, "common") == 0 &&
+            (strcmp(nx->raw, "mistake") == 0 || strcmp(nx->raw, "belief") == 0 ||
+             strcmp(nx->raw, "error") == 0))
             return 1;
     }
     return 0;
@@ -338,7 +360,9 @@ static enum ph_rc misc_pattern(const struct doc *d, const struct pattern *p, enu
         } else {
             all = in_order(gocc, p->ng, by_clause, u, ordered);
         }
-        if (!all || (denied && !neg) || unless_in(unless, by_clause, u, denied))
+        if (!all || (denied && !neg) || occs_in(unless, by_clause, u, -1))
+            continue;
+        if (reported(d, first_sentence_in(&gocc[0], by_clause, u)))
             continue;
         *sent = first_sentence_in(&gocc[0], by_clause, u);
     }

@@ -62,6 +62,8 @@
 #define MISC_FURTHER 0.6
 /* Share of code tokens past which an answer is "mostly code". */
 #define MOSTLY_CODE 0.6
+/* The style factor of an answer that is mostly code. */
+#define CODE_STYLE_FLOOR 0.9
 /* Fewer prose words than this and the confidence is capped. */
 #define SHORT_ANSWER_WORDS 15
 
@@ -274,6 +276,15 @@ static void build_feedback(const struct rubric *r, const struct explain_result *
  * addressed to the grader, and an answer that makes the key points while also
  * stating misconceptions (a human must weigh which it believes).
  */
+static double code_share(const struct doc *d)
+{
+    size_t code = 0;
+
+    for (size_t i = 0; i < d->ntok; i++)
+        code += d->tok[i].code;
+    return d->ntok > 0 ? (double)code / (double)d->ntok : 0.0;
+}
+
 static void assess_confidence(const struct doc *d, struct explain_result *out, double coverage,
                               int empty)
 {
@@ -446,6 +457,10 @@ enum ph_rc rubric_score(const struct rubric *r, const char *question, const char
         if (key_density(&d, off, r->npoints, &density) != PH_OK)
             goto out;
         st = measure_style(&d, density);
+        /* Comments in code are terse by nature: the list-of-terms measure is
+         * for prose, and an answer that is mostly code goes to a human. */
+        if (code_share(&d) > MOSTLY_CODE && st.factor < CODE_STYLE_FLOOR)
+            st.factor = CODE_STYLE_FLOOR;
         uses = calloc(d.nsent + 1, 1);
         wrong = calloc(d.nsent + 1, 1);
         pens = calloc(r->nmisconceptions + 1, sizeof *pens);
