@@ -124,6 +124,24 @@ class HeldOutSet(Goals, unittest.TestCase):
 
 
 @unittest.skipUnless(BIN, "PYHARNESS_BIN is not set")
+class AuthorsSets(unittest.TestCase):
+    """Small sets the scorer's authors wrote to pin behaviour down (tuned on,
+    so regression checks, not validity figures)."""
+
+    def test_excellent_answers_that_deny_misconceptions_state_none(self) -> None:
+        r = calibrate(DATA / "authors-excellent.jsonl")
+        for a in r["answers"]:
+            self.assertEqual(a["misconceptions"], 0, brief(a))
+            self.assertGreaterEqual(a["score"], 4.5, brief(a))
+
+    def test_one_line_misconceptions_are_caught(self) -> None:
+        r = calibrate(DATA / "authors-misconceptions.jsonl")
+        for a in r["answers"]:
+            self.assertGreaterEqual(a["misconceptions"], 1, brief(a))
+            self.assertLessEqual(a["score"], 2.0, brief(a))
+
+
+@unittest.skipUnless(BIN, "PYHARNESS_BIN is not set")
 class Command(unittest.TestCase):
     def setUp(self) -> None:
         self.tmp = Path(tempfile.mkdtemp(prefix="ph-calibrate-"))

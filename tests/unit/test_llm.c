@@ -25,7 +25,7 @@ static struct rubric_point points[] = {
     {"concurrent", "the awaitables run concurrently", 1},
 };
 static struct rubric_misconception miscs[] = {
-    {"completion-order", "gather returns results in completion order", NULL, 3, 0},
+    {.id = "completion-order", .text = "gather returns results in completion order", .penalty = 3},
 };
 static struct rubric rub = {10, points, 2, miscs, 1, NULL};
 
