@@ -45,6 +45,8 @@
 /* Labels (kinds, languages) broken down in the report. */
 #define LABELS_MAX 64
 #define WORST_DEFAULT 5
+/* Bytes of an answer quoted in the text report. */
+#define EXCERPT_MAX 100
 
 static const char usage[] =
     "usage: pyharness calibrate GRADED.jsonl [--scorer offline|llm|auto] [--json]\n"
@@ -433,7 +435,8 @@ static int print_json(const char *path, const struct set *s, const struct explai
     }
     arr = cJSON_AddArrayToObject(o, "worst");
     for (size_t k = 0; arr != NULL && k < worst && k < s->n; k++)
-        cJSON_AddItemToArray(arr, cJSON_CreateNumber(s->items[r->order[k]].line));
+        if (!jobs[r->order[k]].result.unscored)
+            cJSON_AddItemToArray(arr, cJSON_CreateNumber(s->items[r->order[k]].line));
     text = cJSON_Print(o);
     if (text == NULL)
         goto out;
@@ -457,6 +460,20 @@ static void print_labels(const char *title, const struct label *l, size_t n)
         printf("  %-16s %4zu %10.1f %10.1f %6.1f %6.1f %7zu %7zu\n", l[i].name, l[i].n,
                l[i].sum_grade / l[i].n, l[i].sum_score / l[i].n, l[i].min_score, l[i].max_score,
                l[i].within2, l[i].review);
+}
+
+/* The length of the longest prefix of `s` of at most `max` bytes that ends
+ * on a character boundary. */
+static int utf8_prefix(const char *s, size_t max)
+{
+    size_t n = strnlen(s, max + 1);
+
+    if (n <= max)
+        return (int)n;
+    n = max;
+    while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+        n--;
+    return (int)n;
 }
 
 static void print_text(const char *path, const struct set *s, const struct explain_job *jobs,
@@ -492,18 +509,21 @@ static void print_text(const char *path, const struct set *s, const struct expla
     for (size_t k = 0; k < worst && k < s->n; k++) {
         const struct item *it = &s->items[r->order[k]];
         const struct explain_result *res = &jobs[r->order[k]].result;
-        printf("  line %u, %s%s%s: teacher %.1f, scorer %.1f%s\n    \"%.100s%s\"\n", it->line,
+        int cut = utf8_prefix(it->answer, EXCERPT_MAX);
+        if (res->unscored)
+            break; /* sorted last: nothing to compare */
+        printf("  line %u, %s%s%s: teacher %.1f, scorer %.1f%s\n    \"%.*s%s\"\n", it->line,
                it->question, it->kind ? ", " : "", it->kind ? it->kind : "", it->grade, res->score,
-               res->needs_review ? " (needs review)" : "", it->answer,
-               strlen(it->answer) > 100 ? "..." : "");
+               res->needs_review ? " (needs review)" : "", cut, it->answer,
+               it->answer[cut] != '\0' ? "..." : "");
     }
 }
 
-static const double *sort_key;
-
-static int by_disagreement(const void *a, const void *b)
+/* qsort_r comparator: indices into the `diff` array, largest first. */
+static int by_disagreement(const void *a, const void *b, void *diff)
 {
-    double x = sort_key[*(const size_t *)a], y = sort_key[*(const size_t *)b];
+    const double *d = diff;
+    double x = d[*(const size_t *)a], y = d[*(const size_t *)b];
 
     return x < y ? 1 : x > y ? -1 : 0;
 }
@@ -601,7 +621,7 @@ int cmd_calibrate_main(int argc, char **argv)
         const struct explain_result *res = &jobs[i].result;
         human[i] = s.items[i].grade;
         ours[i] = res->max > 0 ? res->score * 10.0 / res->max : res->score;
-        diff[i] = fabs(human[i] - ours[i]);
+        diff[i] = res->unscored ? -1.0 : fabs(human[i] - ours[i]); /* unscored: not listed */
         scored[i] = !res->unscored;
         en[i] = (unsigned char)(is_english(&s.items[i]) && scored[i]);
         r->unscored += (size_t)(res->unscored != 0);
@@ -614,8 +634,7 @@ int cmd_calibrate_main(int argc, char **argv)
     }
     r->all = agree(human, ours, scored, s.n);
     r->en = agree(human, ours, en, s.n);
-    sort_key = diff;
-    qsort(r->order, s.n, sizeof *r->order, by_disagreement);
+    qsort_r(r->order, s.n, sizeof *r->order, by_disagreement, diff);
     if (json) {
         status = print_json(argv[1], &s, jobs, r, worst);
     } else {

@@ -216,13 +216,11 @@ static void fb_add(struct fbuf *b, const char *fmt, ...)
         b->n = sizeof b->s - 1;
 }
 
-/* `s` with its first letter lower-cased when the second is too ("Threads
- * run" -> "threads run", but "GIL" stays); static buffer, one use at a time. */
-static const char *lowered_first(const char *s)
+/* `s` into buf with its first letter lower-cased when the second is too
+ * ("Threads run" -> "threads run", but "GIL" stays); returns buf. */
+static const char *lowered_first(const char *s, char *buf, size_t cap)
 {
-    static _Thread_local char buf[FEEDBACK_MAX];
-
-    snprintf(buf, sizeof buf, "%s", s);
+    snprintf(buf, cap, "%s", s);
     if (buf[0] >= 'A' && buf[0] <= 'Z' && buf[1] >= 'a' && buf[1] <= 'z')
         buf[0] = (char)(buf[0] - 'A' + 'a');
     return buf;
@@ -256,9 +254,10 @@ static void build_feedback(const struct rubric *r, const struct explain_result *
     }
     for (size_t i = 0; i < res->nmisconceptions; i++) {
         const struct explain_misconception *m = &res->misconceptions[i];
+        char belief[FEEDBACK_MAX];
         if (m->correction != NULL)
             fb_add(fb, " Not right: the answer says or implies that %s In fact: %s",
-                   lowered_first(m->text), m->correction);
+                   lowered_first(m->text, belief, sizeof belief), m->correction);
         else
             fb_add(fb, " Not right: %s", m->text);
     }
