@@ -462,6 +462,24 @@ class LocalServers(unittest.TestCase):
         self.assertEqual((r["scorer"], r["score"]), ("llamacpp:local-1", 10))
         self.assertEqual(srv.stats()["auth_missing"], 1)
 
+    def test_calibrate_with_a_local_llm(self) -> None:
+        srv = FakeServer("--flavour", "ollama")
+        self.servers.append(srv)
+        graded = self.tmp / "graded.jsonl"
+        rows = [(GOOD, 9), (GOOD + "FAKE_CREDIT=0.2 FAKE_SCORE=2\n", 2),
+                (GOOD + "FAKE_CREDIT=0.6 FAKE_SCORE=6\n", 6)]
+        graded.write_text("".join(json.dumps({"question": str(self.exercise), "answer": a,
+                                              "grade": g}) + "\n" for a, g in rows))
+        p = subprocess.run([BIN, "calibrate", str(graded), "--scorer", "llm", "--json"],
+                           env=self.env("ollama", srv.url), capture_output=True, text=True,
+                           timeout=120)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        r = json.loads(p.stdout)
+        self.assertEqual(r["scorer"], "ollama:local-1")
+        self.assertEqual([a["score"] for a in r["answers"]], [10, 2, 6])
+        self.assertEqual(r["overall"]["spearman"], 1.0)
+        self.assertEqual(srv.stats()["requests"], 3)
+
     def test_the_wrong_structured_output_shape_is_refused(self) -> None:
         # llama.cpp's json_object form sent to a server that wants json_schema.
         srv, err = self.score("llamacpp", "ollama", expect=1)
