@@ -116,17 +116,33 @@ static void use_fallback(struct explain_result *dst, struct explain_result *offl
                           "the LLM gave no usable grade; scored offline instead");
 }
 
+/* The question a job scores answers to, whether an exercise or not. */
+static struct explain_question job_question(const struct explain_job *j)
+{
+    struct explain_question q = {NULL, NULL, NULL, NULL};
+
+    if (j->ex != NULL) {
+        q.id = j->ex->id;
+        q.question = j->ex->question;
+        q.model_answer = j->ex->model_answer;
+        q.rubric = j->ex->rubric;
+    } else if (j->q != NULL) {
+        q = *j->q;
+    }
+    return q;
+}
+
 static enum ph_rc job_check(struct explain_job *job)
 {
-    const struct exercise *ex = job->ex;
+    struct explain_question q = job_question(job);
 
-    if (ex == NULL || job->answer == NULL)
-        return ph_errf(&job->err, PH_EINTERNAL, "%s: no exercise or answer to score",
+    if ((job->ex == NULL && job->q == NULL) || job->answer == NULL || q.id == NULL)
+        return ph_errf(&job->err, PH_EINTERNAL, "%s: no question or answer to score",
                        job->source ? job->source : "answer");
-    if (ex->rubric == NULL)
+    if (q.rubric == NULL)
         return ph_errf(&job->err, PH_EINPUT,
-                       "%s: the exercise has no \"rubric\", so explanations cannot be scored",
-                       ex->json_path ? ex->json_path : ex->id);
+                       "%s: the question has no \"rubric\", so explanations cannot be scored",
+                       job->ex != NULL && job->ex->json_path ? job->ex->json_path : q.id);
     return PH_OK;
 }
 
@@ -135,14 +151,18 @@ static enum ph_rc job_check(struct explain_job *job)
 static enum ph_rc score_offline(struct explain_job *j, struct explain_result *out,
                                 struct ph_err *err)
 {
+    struct explain_question q = job_question(j);
+
     memset(out, 0, sizeof *out);
-    return rubric_score(j->ex->rubric, j->ex->id, j->answer, out, err);
+    return rubric_score(q.rubric, q.id, j->answer, out, err);
 }
 
 static void set_model_answer(struct explain_job *j)
 {
-    if (j->rc == PH_OK && j->result.model_answer == NULL && j->ex->model_answer != NULL)
-        j->result.model_answer = strdup(j->ex->model_answer);
+    struct explain_question q = job_question(j);
+
+    if (j->rc == PH_OK && j->result.model_answer == NULL && q.model_answer != NULL)
+        j->result.model_answer = strdup(q.model_answer);
 }
 
 struct llm_side {
@@ -279,10 +299,11 @@ static enum ph_rc score_with_llm(struct explain_job *jobs, size_t n,
         struct llm_side *s = &side[i];
         if (j->rc != PH_OK)
             continue;
-        s->task.question_id = j->ex->id;
-        s->task.question = j->ex->question;
-        s->task.model_answer = j->ex->model_answer;
-        s->task.rubric = j->ex->rubric;
+        struct explain_question q = job_question(j);
+        s->task.question_id = q.id;
+        s->task.question = q.question;
+        s->task.model_answer = q.model_answer;
+        s->task.rubric = q.rubric;
         llm_prompt_version(&s->task, s->prompt_version);
         sha256_hex(j->answer, strlen(j->answer), s->answer_sha);
         ph_err_clear(&s->offline_err);

@@ -16,6 +16,7 @@
 #include "explain.h"
 
 struct exercise;
+struct rubric;
 
 enum explain_scorer {
     EXPLAIN_AUTO,    /* the LLM when one is configured, else offline */
@@ -27,11 +28,21 @@ enum explain_scorer {
  * scorer's before the result is flagged for a human. */
 #define EXPLAIN_FLAG_DISAGREEMENT 3.0
 
+/* A question to score answers to, when it is not an exercise (a practice
+ * session's concept question): every field borrowed. */
+struct explain_question {
+    const char *id;
+    const char *question;
+    const char *model_answer; /* may be NULL */
+    const struct rubric *rubric;
+};
+
 struct explain_job {
-    const struct exercise *ex;    /* borrowed; must have a rubric */
-    const char *answer;           /* borrowed, UTF-8 */
-    const char *source;           /* borrowed: file name for messages */
-    struct explain_result result; /* filled; the job owns it: explain_result_cleanup() */
+    const struct exercise *ex;        /* borrowed; must have a rubric; or NULL and... */
+    const struct explain_question *q; /* ...this, borrowed */
+    const char *answer;               /* borrowed, UTF-8 */
+    const char *source;               /* borrowed: file name for messages */
+    struct explain_result result;     /* filled; the job owns it: explain_result_cleanup() */
     struct ph_err err;
     enum ph_rc rc; /* PH_OK when `result` holds a score */
 };

@@ -20,6 +20,7 @@
 
 #include "fileio.h"
 #include "rubric.h"
+#include "explain_score.h"
 #include "rubric_score.h"
 
 #define EXERCISES PH_SOURCE_DIR "/exercises"
@@ -526,6 +527,29 @@ Test(claims, another_language_is_reported_not_scored)
     cr_assert_str_eq(res.language, "en");
     cr_assert_not(res.unscored);
     explain_result_cleanup(&res);
+}
+
+Test(claims, a_question_that_is_not_an_exercise_is_scored_the_same_way)
+{
+    struct rubric *r = load_rubric("generators-streaming");
+    struct explain_question q = {"practice-generators", "What does a generator do?",
+                                 "It yields values one at a time.", r};
+    struct explain_job job;
+    struct explain_opts opts = {EXPLAIN_OFFLINE, 0, 0};
+    struct ph_err err = {0};
+
+    memset(&job, 0, sizeof job);
+    job.q = &q;
+    job.answer = "A generator yields one value at a time, so memory stays constant however "
+                 "large the input is.";
+    job.source = "typed answer";
+    cr_assert_eq(explain_score_batch(&job, 1, &opts, &err), PH_OK, "%s", err.msg);
+    cr_assert_eq(job.rc, PH_OK, "%s", job.err.msg);
+    cr_assert_str_eq(job.result.question, "practice-generators");
+    cr_assert_str_eq(job.result.model_answer, "It yields values one at a time.");
+    cr_assert_eq(point(&job.result, "constant-memory")->credit, 1.0);
+    explain_result_cleanup(&job.result);
+    rubric_free(r);
 }
 
 Test(rubric_score, empty_answer)
