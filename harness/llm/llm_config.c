@@ -214,8 +214,9 @@ int llm_configured(void)
 
     if (cfg_file_load(&f, NULL) != PH_OK)
         return 1;
+    /* Allowing remote hosts names no LLM: it alone configures nothing. */
     for (int k = 0; k < NKEYS && !any; k++)
-        any = cfg_get(&f, (enum cfg_key)k, where, sizeof where) != NULL;
+        any = k != K_ALLOW_REMOTE && cfg_get(&f, (enum cfg_key)k, where, sizeof where) != NULL;
     cfg_file_cleanup(&f);
     return any;
 }

@@ -590,8 +590,53 @@ Test(config, nothing_set_means_not_configured)
     cr_assert_eq(llm_configured(), 0);
     setenv("PYHARNESS_LLM_CACHE", "/tmp/x", 1); /* not a provider setting */
     cr_assert_eq(llm_configured(), 0);
+    setenv("PYHARNESS_LLM_ALLOW_REMOTE", "1", 1); /* a permission, not an LLM */
+    cr_assert_eq(llm_configured(), 0);
     setenv("OPENAI_API_KEY", "sk-abc", 1);
     cr_assert_eq(llm_configured(), 1);
+}
+
+Test(config, local_servers_need_no_consent_remote_ones_do)
+{
+    struct llm_config c;
+    struct ph_err err = {0};
+
+    setenv("PYHARNESS_LLM_PROVIDER", "ollama", 1);
+    cr_assert_eq(llm_config_load(&c, &err), PH_OK, "%s", err.msg);
+    cr_assert_eq(c.provider, LLM_OLLAMA);
+    cr_assert_str_eq(c.endpoint, "http://localhost:11434/v1/chat/completions");
+    cr_assert_not(c.remote);
+    cr_assert_null(c.api_key);
+    llm_config_cleanup(&c);
+
+    setenv("PYHARNESS_LLM_PROVIDER", "llamacpp", 1);
+    setenv("OPENAI_API_KEY", "sk-vendor", 1); /* never handed to a local server */
+    cr_assert_eq(llm_config_load(&c, &err), PH_OK, "%s", err.msg);
+    cr_assert_str_eq(c.endpoint, "http://localhost:8080/v1/chat/completions");
+    cr_assert_null(c.api_key);
+    llm_config_cleanup(&c);
+
+    setenv("PYHARNESS_LLM_PROVIDER", "openai", 1);
+    cr_assert_eq(llm_config_load(&c, &err), PH_OK, "%s", err.msg);
+    cr_assert(c.remote);
+    cr_assert_not(c.allow_remote);
+    cr_assert_str_eq(c.host, "api.openai.com");
+    llm_config_cleanup(&c);
+
+    setenv("PYHARNESS_LLM_ALLOW_REMOTE", "yes", 1);
+    cr_assert_eq(llm_config_load(&c, &err), PH_OK, "%s", err.msg);
+    cr_assert(c.allow_remote);
+    llm_config_cleanup(&c);
+    setenv("PYHARNESS_LLM_ALLOW_REMOTE", "perhaps", 1);
+    cr_assert_eq(llm_config_load(&c, &err), PH_EINPUT);
+    cr_assert_not_null(strstr(err.msg, "PYHARNESS_LLM_ALLOW_REMOTE"), "%s", err.msg);
+
+    cr_assert(llm_url_is_loopback("http://127.0.0.1:9/v1"));
+    cr_assert(llm_url_is_loopback("http://[::1]:8080/v1"));
+    cr_assert(llm_url_is_loopback("http://LOCALHOST/v1"));
+    cr_assert_not(llm_url_is_loopback("http://127.0.0.1.evil.example/v1"));
+    cr_assert_not(llm_url_is_loopback("http://localhost@evil.example/v1"));
+    cr_assert_not(llm_url_is_loopback("https://api.openai.com/v1"));
 }
 
 Test(config, defaults_and_usual_names)
