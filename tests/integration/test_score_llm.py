@@ -479,6 +479,21 @@ class LocalServers(unittest.TestCase):
         self.assertEqual([a["score"] for a in r["answers"]], [10, 2, 6])
         self.assertEqual(r["overall"]["spearman"], 1.0)
         self.assertEqual(srv.stats()["requests"], 3)
+        # An answer the LLM cannot grade: a loud failure, or offline when asked.
+        with graded.open("a") as f:
+            f.write(json.dumps({"question": str(self.exercise), "grade": 5,
+                                "answer": GOOD + "FAKE_MODE=malformed\n"}) + "\n")
+        env = dict(self.env("ollama", srv.url), PYHARNESS_LLM_MAX_RETRIES="0")
+        p = subprocess.run([BIN, "calibrate", str(graded), "--scorer", "llm"], env=env,
+                           capture_output=True, text=True, timeout=120)
+        self.assertEqual(p.returncode, 1, p.stderr)
+        self.assertIn("%s:4" % graded, p.stderr)
+        self.assertIn("no usable grade", p.stderr)
+        p = subprocess.run([BIN, "calibrate", str(graded), "--scorer", "llm", "--fallback",
+                            "offline", "--json"], env=env, capture_output=True, text=True,
+                           timeout=120)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(json.loads(p.stdout)["fallback"], 1)
 
     def test_the_wrong_structured_output_shape_is_refused(self) -> None:
         # llama.cpp's json_object form sent to a server that wants json_schema.
