@@ -559,16 +559,20 @@ int cmd_calibrate_main(int argc, char **argv)
     if (parsed != CLI_PARSE_OK)
         return cli_parse_status(parsed);
     if (npos != 1)
-        return cli_usage("calibrate takes one GRADED.jsonl file, got %d arguments", npos);
+        return cli_usage("calibrate: takes one GRADED.jsonl file, got %d arguments\n%s", npos,
+                         usage);
     if (scorer != NULL && explain_scorer_parse(scorer, &eo.scorer) != 0)
-        return cli_usage("--scorer %s: expected offline, llm or auto", scorer);
+        return cli_usage("calibrate: --scorer %s: expected offline, llm or auto\n%s", scorer,
+                         usage);
     if (fallback != NULL && strcmp(fallback, "offline") != 0)
-        return cli_usage("--fallback %s: the only fallback is offline", fallback);
+        return cli_usage("calibrate: --fallback %s: the only fallback is offline\n%s", fallback,
+                         usage);
     if (worst_s != NULL) {
         char *end = NULL;
         long w = strtol(worst_s, &end, 10);
         if (end == worst_s || *end != '\0' || w < 0 || w > 1000)
-            return cli_usage("--worst %s: expected a count from 0 to 1000", worst_s);
+            return cli_usage("calibrate: --worst %s: expected a count from 0 to 1000\n%s", worst_s,
+                             usage);
         worst = (size_t)w;
     }
     eo.fallback_offline = fallback != NULL || eo.scorer == EXPLAIN_AUTO;
@@ -614,7 +618,7 @@ int cmd_calibrate_main(int argc, char **argv)
                 "pyharness calibrate: %zu of %zu answers got no usable grade; nothing reported "
                 "(--fallback offline scores them offline instead)\n",
                 failed, s.n);
-        status = rc == PH_ENET || rc == PH_EPROTO ? CLI_EXIT_NOT_PASSED : ph_rc_exit_status(rc);
+        status = rc == PH_ENET || rc == PH_EPROTO ? CLI_EXIT_NOT_PASSED : cli_exit_status(rc);
         goto out;
     }
     for (size_t i = 0; i < s.n; i++) {

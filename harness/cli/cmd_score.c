@@ -7,7 +7,6 @@
 #include "cmd_score.h"
 
 #include <ctype.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +17,7 @@
 #include "err.h"
 #include "exercise.h"
 #include "explain.h"
+#include "cli.h"
 #include "explain_score.h"
 #include "fileio.h"
 #include "paths.h"
@@ -30,6 +30,7 @@
 
 static const char usage[] =
     "usage: pyharness score EXERCISE ANSWER_FILE... [--json] [--scorer offline|llm|auto]\n"
+    "                       [--fallback offline] [--allow-remote] [--exercises DIR]\n"
     "Score written explanations of EXERCISE's concept (an exercise id or folder).\n"
     "The default scorer, auto, uses an LLM when one is configured and allowed (a local\n"
     "server, or a remote API with --allow-remote), else the offline rubric scorer.";
@@ -46,7 +47,7 @@ struct opts {
     size_t nfiles;
 };
 
-/* Returns -1 when parsed, else the exit status (0 for --help). */
+/* Returns -1 when parsed, else the exit status (CLI_EXIT_OK for --help). */
 static int parse_args(int argc, char **argv, struct opts *o)
 {
     const struct cli_opt table[] = {
@@ -67,15 +68,19 @@ static int parse_args(int argc, char **argv, struct opts *o)
     if (parsed != CLI_PARSE_OK)
         return cli_parse_status(parsed);
     if (o->scorer_name != NULL && explain_scorer_parse(o->scorer_name, &o->scorer) != 0)
-        return cli_usage("--scorer %s: expected offline, llm or auto", o->scorer_name);
+        return cli_usage("score: --scorer %s: expected offline, llm or auto\n%s", o->scorer_name,
+                         usage);
     if (o->fallback != NULL && strcmp(o->fallback, "offline") != 0)
-        return cli_usage("--fallback %s: the only fallback is offline", o->fallback);
+        return cli_usage("score: --fallback %s: the only fallback is offline\n%s", o->fallback,
+                         usage);
+    if (o->exercises != NULL && o->exercises[0] == '\0')
+        return cli_usage("score: --exercises needs a folder\n%s", usage);
     if (npos < 1)
-        return cli_usage("%s", "missing EXERCISE and ANSWER_FILE");
+        return cli_usage("score: missing EXERCISE and ANSWER_FILE\n%s", usage);
     if (npos < 2)
-        return cli_usage("%s", "missing ANSWER_FILE");
+        return cli_usage("score: missing ANSWER_FILE\n%s", usage);
     if (npos - 1 > ANSWERS_MAX)
-        return cli_usage("too many answer files (the limit is %d)", ANSWERS_MAX);
+        return cli_usage("score: too many answer files (the limit is %d)\n%s", ANSWERS_MAX, usage);
     o->exercise = argv[1];
     for (int i = 2; i <= npos; i++)
         o->files[o->nfiles++] = argv[i];
@@ -209,7 +214,7 @@ static int print_json(const struct explain_job *jobs, size_t n)
 {
     cJSON *root = NULL;
     char *text = NULL;
-    int status = 3;
+    int status = CLI_EXIT_INTERNAL;
 
     if (n == 1) {
         root = job_json(&jobs[0]);
@@ -229,9 +234,9 @@ static int print_json(const struct explain_job *jobs, size_t n)
     if (text == NULL)
         goto out;
     puts(text);
-    status = 0;
+    status = CLI_EXIT_OK;
 out:
-    if (status != 0)
+    if (status != CLI_EXIT_OK)
         fprintf(stderr, "pyharness score: out of memory writing JSON\n");
     free(text);
     cJSON_Delete(root);
@@ -249,7 +254,7 @@ int cmd_score_main(int argc, char **argv)
     char *dir = NULL;
     const char *exdir;
     enum ph_rc rc;
-    int status = 3;
+    int status = CLI_EXIT_INTERNAL;
 
     memset(&o, 0, sizeof o);
     ph_err_clear(&err);
@@ -257,7 +262,7 @@ int cmd_score_main(int argc, char **argv)
     o.files = calloc((size_t)(argc > 0 ? argc : 1), sizeof *o.files);
     if (o.files == NULL) {
         fprintf(stderr, "pyharness score: out of memory\n");
-        return 3;
+        return CLI_EXIT_INTERNAL;
     }
     status = parse_args(argc, argv, &o);
     if (status >= 0)
@@ -302,7 +307,7 @@ int cmd_score_main(int argc, char **argv)
         }
     }
     if (rc != PH_OK) {
-        status = ph_rc_exit_status(rc);
+        status = cli_exit_status(rc);
         goto out;
     }
     for (size_t i = 0; i < o.nfiles; i++) {
@@ -325,7 +330,7 @@ int cmd_score_main(int argc, char **argv)
         if (!any_job)
             fprintf(stderr, "pyharness score: %s\n", err.msg);
         /* No usable LLM grade is a failed scoring, not bad input. */
-        status = rc == PH_ENET || rc == PH_EPROTO ? CLI_EXIT_NOT_PASSED : ph_rc_exit_status(rc);
+        status = rc == PH_ENET || rc == PH_EPROTO ? CLI_EXIT_NOT_PASSED : cli_exit_status(rc);
         goto out;
     }
 
@@ -341,15 +346,15 @@ int cmd_score_main(int argc, char **argv)
             printf("\nmodel answer:\n");
             print_indented(ex->model_answer, "  ");
         }
-        status = 0;
+        status = CLI_EXIT_OK;
     }
     goto out;
 fail:
     fprintf(stderr, "pyharness score: %s\n", err.msg);
-    status = ph_rc_exit_status(rc);
+    status = cli_exit_status(rc);
 out:
-    if (fflush(stdout) != 0 && status == 0)
-        status = 3;
+    if (fflush(stdout) != 0 && status == CLI_EXIT_OK)
+        status = CLI_EXIT_INTERNAL;
     for (size_t i = 0; jobs != NULL && i < o.nfiles; i++)
         explain_result_cleanup(&jobs[i].result);
     for (size_t i = 0; answers != NULL && i < o.nfiles; i++)

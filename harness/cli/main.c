@@ -16,6 +16,7 @@
 #include "cmd_run.h"
 #include "cmd_calibrate.h"
 #include "cmd_score.h"
+#include "cmd_show.h"
 #include "cmd_validate.h"
 #include "embed.h"
 #include "paths.h"
@@ -32,6 +33,7 @@ static const struct command commands[] = {
     {"score", cmd_score_main, "score EXERCISE ANSWER... [--json] score written explanations"},
     {"calibrate", cmd_calibrate_main,
      "calibrate GRADED.jsonl [--json]  the scorer vs a teacher's grades"},
+    {"show", cmd_show_main, "show RESULT.json | --store DB --id N  render a saved result again"},
     {"validate", cmd_validate_main, "validate [EXERCISE...]          check exercises end to end"},
     {"doctor", cmd_doctor_main, "doctor [--json]                 which sandbox layers work here"},
     {"bench-worker", cmd_bench_main, "bench-worker EXERCISE FILE N    (internal) fork-server cost"},
