@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "cmd_bench.h"
+#include "cmd_calibrate.h"
 #include "cmd_doctor.h"
 #include "cmd_kit.h"
 #include "cmd_list.h"
@@ -36,6 +37,8 @@ static const struct command commands[] = {
     {"run", cmd_run_main, "run EXERCISE FILE [--json] [--out F] [--explanation F]  grade a file"},
     {"list", cmd_list_main, "list [--json]                   the exercises, one line each"},
     {"score", cmd_score_main, "score EXERCISE ANSWER... [--json] score written explanations"},
+    {"calibrate", cmd_calibrate_main,
+     "calibrate GRADED.jsonl [--json]  the scorer vs a teacher's grades"},
     {"validate", cmd_validate_main, "validate [EXERCISE...]          check exercises end to end"},
     {"doctor", cmd_doctor_main, "doctor [--json]                 which sandbox layers work here"},
     {"new", cmd_new_main, "new ID [DIR]                    scaffold an exercise that validates"},

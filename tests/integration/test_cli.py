@@ -14,7 +14,8 @@ from pathlib import Path
 
 from phtest import FIXTURES, MINI, SOURCE, HarnessTest, run
 
-COMMANDS = ["show", "start", "run", "list", "score", "validate", "doctor", "new", "kit"]
+COMMANDS = ["show", "start", "run", "list", "score", "calibrate", "validate", "doctor", "new",
+            "kit"]
 GOOD = str(FIXTURES / "exercises" / "mini" / "examples" / "good.py")
 BAD = str(FIXTURES / "exercises" / "mini" / "examples" / "bad_add.py")
 
@@ -101,6 +102,11 @@ class ExitStatusTable(HarnessTest):
         with tempfile.TemporaryDirectory() as d:
             answer = os.path.join(d, "answer.md")
             Path(answer).write_text("A generator yields items one at a time, lazily.\n")
+            graded = os.path.join(d, "graded.jsonl")
+            Path(graded).write_text("".join(json.dumps(
+                {"question": "generators-streaming", "answer": a, "grade": g}) + "\n" for a, g in
+                [("A generator yields items lazily, one at a time, so memory stays constant.", 6),
+                 ("It is a list.", 0)]))
             Path(d, "new").mkdir()
             scenarios = {
                 ("run", 0): ["run", "mini", GOOD, *MINI],
@@ -117,13 +123,17 @@ class ExitStatusTable(HarnessTest):
                 ("list", 2): ["list", "extra"],
                 ("score", 0): ["score", "generators-streaming", answer, "--scorer", "offline"],
                 ("score", 2): ["score", "generators-streaming", "/nonexistent.md"],
+                ("calibrate", 0): ["calibrate", graded, "--scorer", "offline"],
+                ("calibrate", 2): ["calibrate", "/nonexistent.jsonl"],
                 ("new", 0): ["new", "fresh-one", os.path.join(d, "new")],
                 ("new", 2): ["new", "fresh-one", os.path.join(d, "new")],  # exists now
                 ("kit", 0): ["kit", os.path.join(d, "kit"), "mini", *MINI],
                 ("kit", 2): ["kit", os.path.join(d, "kit"), "mini", *MINI],
             }
-            # validate's 0 is the author's path below; doctor's 0/1 depend on the machine.
-            covered = set(scenarios) | {("validate", 0), ("doctor", 0), ("doctor", 1)}
+            # validate's 0 is the author's path below; doctor's 0/1 depend on the machine;
+            # score's and calibrate's 1 needs an unreachable LLM (test_score_llm drives it).
+            covered = set(scenarios) | {("validate", 0), ("doctor", 0), ("doctor", 1),
+                                        ("score", 1), ("calibrate", 1)}
             for cmd, statuses in documented.items():
                 for s in statuses:
                     self.assertIn((cmd, s), covered, "README documents a status no test drives")
