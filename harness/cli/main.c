@@ -12,10 +12,13 @@
 #include "cli.h"
 #include "cmd_bench.h"
 #include "cmd_doctor.h"
+#include "cmd_history.h"
 #include "cmd_list.h"
+#include "cmd_practice.h"
 #include "cmd_run.h"
 #include "cmd_score.h"
 #include "cmd_validate.h"
+#include "cmd_voice.h"
 #include "embed.h"
 #include "paths.h"
 
@@ -30,6 +33,9 @@ static const struct command commands[] = {
     {"list", cmd_list_main, "list [--json]                   the exercises, one line each"},
     {"score", cmd_score_main, "score EXERCISE ANSWER... [--json] score written explanations"},
     {"validate", cmd_validate_main, "validate [EXERCISE...]          check exercises end to end"},
+    {"practice", cmd_practice_main, "practice [--topic T] [--minutes M] [--voice]  timed practice"},
+    {"history", cmd_history_main, "history [--json]                practice progress per topic"},
+    {"voice", cmd_voice_main, "voice say|transcribe|lm|measure  speech tools for --voice"},
     {"doctor", cmd_doctor_main, "doctor [--json]                 which sandbox layers work here"},
     {"bench-worker", cmd_bench_main, "bench-worker EXERCISE FILE N    (internal) fork-server cost"},
     {NULL, NULL, NULL},
