@@ -39,6 +39,8 @@ static int reserve(struct editor *ed, size_t need)
     nb = realloc(ed->buf, ncap);
     if (nb == NULL)
         return -1;
+    if (ed->buf == NULL)
+        nb[0] = '\0'; /* a new buffer holds the empty text */
     ed->buf = nb;
     ed->cap = ncap;
     return 0;

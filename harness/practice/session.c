@@ -152,6 +152,46 @@ static void print_wrapped(FILE *f, const char *text, const char *indent, int wid
     editor_cleanup(&ed);
 }
 
+/* Print "prefix text" wrapped to `width`, continuation lines indented to
+ * the end of the prefix. */
+static void print_hanging(FILE *f, const char *prefix, const char *text, int width)
+{
+    char indent[64];
+    size_t n = strlen(prefix);
+    struct editor ed;
+    struct editor_row *rows = NULL;
+    size_t nr, r, c;
+    int w;
+
+    if (n >= sizeof indent)
+        n = sizeof indent - 1;
+    memset(indent, ' ', n);
+    indent[n] = '\0';
+    w = width - (int)n;
+    if (w < 20)
+        w = 20;
+    editor_init(&ed);
+    if (editor_set(&ed, text) == 0) {
+        nr = editor_layout(&ed, w + 1, NULL, 0, &r, &c);
+        rows = calloc(nr + 1, sizeof *rows);
+        if (rows != NULL)
+            nr = editor_layout(&ed, w + 1, rows, nr + 1, &r, &c);
+    }
+    if (rows == NULL) {
+        fprintf(f, "%s%s\n", prefix, text);
+    } else {
+        for (size_t i = 0; i < nr; i++) {
+            size_t len = rows[i].end - rows[i].start;
+            while (len > 0 && (ed.buf[rows[i].start + len - 1] == ' ' ||
+                               ed.buf[rows[i].start + len - 1] == '\n'))
+                len--;
+            fprintf(f, "%s%.*s\n", i == 0 ? prefix : indent, (int)len, ed.buf + rows[i].start);
+        }
+    }
+    free(rows);
+    editor_cleanup(&ed);
+}
+
 static int screen_width(void)
 {
     int rows, cols;
@@ -326,14 +366,14 @@ static const char *str(const cJSON *o, const char *k)
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-static void show_concept_result(struct item *it, const cJSON *r)
+static void show_concept_result(struct item *it, const cJSON *r, int brief)
 {
     const cJSON *pts = cJSON_GetObjectItemCaseSensitive(r, "points");
     const cJSON *mis = cJSON_GetObjectItemCaseSensitive(r, "misconceptions");
     const cJSON *p;
     int w = screen_width();
     double worst_w = -1;
-    char line[512];
+    char prefix[32];
 
     it->score = num(r, "score", 0);
     it->max = num(r, "max", 10);
@@ -347,8 +387,8 @@ static void show_concept_result(struct item *it, const cJSON *r)
         double credit = num(p, "credit", 0), weight = num(p, "weight", 0);
         const char *text = str(p, "text");
         const char *mark = credit >= 0.75 ? "[+]" : credit > 0.0 ? "[~]" : "[-]";
-        snprintf(line, sizeof line, "%s %3.0f%%  %s", mark, credit * 100.0, text ? text : "");
-        print_wrapped(stdout, line, "  ", w);
+        snprintf(prefix, sizeof prefix, "  %s %3.0f%%  ", mark, credit * 100.0);
+        print_hanging(stdout, prefix, text ? text : "", w);
         if (credit < 0.75 && weight * (1.0 - credit) > worst_w && text != NULL) {
             worst_w = weight * (1.0 - credit);
             free(it->missed);
@@ -357,13 +397,12 @@ static void show_concept_result(struct item *it, const cJSON *r)
     }
     cJSON_ArrayForEach(p, mis)
     {
-        snprintf(line, sizeof line, "[!] -%g  %s", num(p, "penalty", 0),
-                 str(p, "text") ? str(p, "text") : "");
-        print_wrapped(stdout, line, "  ", w);
+        snprintf(prefix, sizeof prefix, "  [!] -%-3g  ", num(p, "penalty", 0));
+        print_hanging(stdout, prefix, str(p, "text") ? str(p, "text") : "", w);
     }
     if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r, "injection")))
         printf("  (text addressed to the grader was ignored)\n");
-    if (str(r, "feedback") != NULL && str(r, "feedback")[0] != '\0') {
+    if (!brief && str(r, "feedback") != NULL && str(r, "feedback")[0] != '\0') {
         printf("Feedback:\n");
         print_wrapped(stdout, str(r, "feedback"), "  ", w);
     }
@@ -404,7 +443,7 @@ static void show_model_answer(const struct item *it)
 {
     if (it->q->ex->model_answer == NULL)
         return;
-    printf("Model answer:\n");
+    printf("\nModel answer:\n");
     print_wrapped(stdout, it->q->ex->model_answer, "  ", screen_width());
 }
 
@@ -484,7 +523,7 @@ static void score_concept(struct ses *s, struct item *it)
             fprintf(stderr, "pyharness practice: scoring failed: %s\n", err.msg);
         return;
     }
-    show_concept_result(it, res);
+    show_concept_result(it, res, s->tui);
     it->scored = 1;
     cJSON_Delete(res);
 }
@@ -622,27 +661,30 @@ static void draw(struct screen *sc)
     struct ses *s = sc->s;
     const struct qbank_question *q = s->items[sc->idx].q;
     int rows, cols;
-    char left[16], status[256], rule[256];
+    char left[16], status[256], right[64];
     struct editor qed;
     struct editor_row qrows[QUESTION_ROWS_MAX + 1];
     size_t nq, r, c, shown;
-    int row = 1;
+    int row = 1, room;
 
+    /* Every line is placed with an explicit cursor move and kept shorter
+     * than the screen, so nothing ever wraps or scrolls the screen.  stdio
+     * output goes out first: both reach the same terminal. */
+    fflush(stdout);
     term_size(&rows, &cols);
     if (cols > 250)
         cols = 250;
+    if (rows < 8)
+        rows = 8;
     fmt_time(left, sizeof left, sc->deadline - now_s());
-    term_puts("\033[?25l\033[H");
+    term_puts("\033[?25l");
     snprintf(status, sizeof status, " question %zu/%zu | %s | %s", sc->idx + 1, s->n, q->topic,
              qbank_kind_name(q->kind));
-    {
-        int room = cols - (int)strlen(status) - 16;
-        term_puts("\033[7m");
-        term_printf("%.*s%*s time left %s \033[0m\033[K", cols - 17, status, room > 0 ? room : 0,
-                    "", left);
-    }
-    term_puts("\r\n");
-    row++;
+    snprintf(right, sizeof right, " time left %s ", left);
+    room = cols - 1 - (int)strlen(right);
+    term_move(row++, 1);
+    term_printf("\033[7m%-*.*s%s\033[0m\033[K", room > 0 ? room : 0, room > 0 ? room : 0, status,
+                right);
     editor_init(&qed);
     editor_set(&qed, q->ex->question);
     nq = editor_layout(&qed, cols, qrows, QUESTION_ROWS_MAX + 1, &r, &c);
@@ -650,19 +692,25 @@ static void draw(struct screen *sc)
     if (rows < 16 && shown > 4)
         shown = 4;
     for (size_t i = 0; i < shown; i++) {
-        term_putn(qed.buf + qrows[i].start, qrows[i].end - qrows[i].start);
+        size_t len = qrows[i].end - qrows[i].start;
+        term_move(row++, 1);
+        term_putn(qed.buf + qrows[i].start, len);
         if (i + 1 == shown && nq > shown)
             term_puts("...");
-        term_puts("\033[K\r\n");
-        row++;
+        term_puts("\033[K");
     }
     editor_cleanup(&qed);
-    snprintf(rule, sizeof rule, "-- %s ", sc->hint);
-    term_printf("\033[2m%.*s", cols - 1, rule);
-    for (int k = (int)strlen(rule); k < cols - 1; k++)
-        term_puts("-");
-    term_puts("\033[0m\033[K\r\n");
-    row++;
+    term_move(row++, 1);
+    {
+        char rule[256];
+        int n = snprintf(rule, sizeof rule, "-- %s ", sc->hint);
+        if (n > cols - 1)
+            n = cols - 1;
+        term_printf("\033[2m%.*s", n, rule);
+        for (int k = n; k < cols - 1; k++)
+            term_puts("-");
+        term_puts("\033[0m\033[K");
+    }
     if (sc->ed != NULL) {
         int height = rows - row; /* editor rows: row .. rows-1 */
         size_t n, crow, ccol;
@@ -679,22 +727,27 @@ static void draw(struct screen *sc)
             sc->top = crow - (size_t)height + 1;
         for (int i = 0; i < height; i++) {
             size_t k = sc->top + (size_t)i;
+            term_move(row + i, 1);
             if (er != NULL && k < n) {
                 size_t len = er[k].end - er[k].start;
                 if (len > 0 && sc->ed->buf[er[k].start + len - 1] == '\n')
                     len--;
                 term_putn(sc->ed->buf + er[k].start, len);
             }
-            term_puts("\033[K\r\n");
+            term_puts("\033[K");
         }
         free(er);
-        term_printf("\033[K%.*s", cols - 1, sc->msg);
+        term_move(rows, 1);
+        term_printf("%.*s\033[K", cols - 1, sc->msg);
         term_move(row + (int)(crow - sc->top), (int)ccol + 1);
         term_puts("\033[?25h");
     } else {
-        term_puts("\033[J");
+        for (int i = row; i < rows; i++) {
+            term_move(i, 1);
+            term_puts("\033[K");
+        }
         term_move(rows, 1);
-        term_printf("\033[K%.*s", cols - 1, sc->msg);
+        term_printf("%.*s\033[K", cols - 1, sc->msg);
     }
     term_flush();
 }
@@ -1024,8 +1077,9 @@ static void tui_exercise(struct ses *s, size_t idx, double deadline)
 /* Waiting between questions: Enter goes on, q or Ctrl-C finishes. */
 static void tui_pause(struct ses *s, int last)
 {
-    printf("\n%s\n", last ? "Press Enter for the summary."
-                          : "Press Enter for the next question, q to finish now.");
+    printf("\n%s\n", last < 0 ? "Press Enter for the model answer, q to finish now."
+                     : last  ? "Press Enter for the summary."
+                             : "Press Enter for the next question, q to finish now.");
     fflush(stdout);
     if (term_enter() != 0)
         return;
@@ -1055,7 +1109,7 @@ static void summary(struct ses *s)
     char t1[16], t2[16];
 
     printf("\n== Summary ==\n");
-    printf("  #  %-32s %-18s %7s  %s\n", "question", "topic", "score", "time used / allowed");
+    printf("  #  %-26s %-16s %7s  %s\n", "question", "topic", "score", "used / allowed");
     for (size_t i = 0; i < s->n; i++) {
         struct item *it = &s->items[i];
         if (!it->scored)
@@ -1066,8 +1120,10 @@ static void summary(struct ses *s)
         used += it->used;
         fmt_time(t1, sizeof t1, it->used);
         fmt_time(t2, sizeof t2, it->allowed);
-        printf(" %2zu  %-32.32s %-18.18s %4.1f/%-2g  %s / %s%s\n", i + 1, it->q->id, it->q->topic,
-               it->score, it->max, t1, t2, it->timed_out ? "  (time ran out)" : "");
+        if (it->allowed <= 0)
+            snprintf(t2, sizeof t2, "untimed");
+        printf(" %2zu  %-26.26s %-16.16s %4.1f/%-2g  %s / %-7s%s\n", i + 1, it->q->id,
+               it->q->topic, it->score, it->max, t1, t2, it->timed_out ? " time ran out" : "");
     }
     if (answered == 0) {
         printf("  no question was answered\n");
@@ -1324,10 +1380,12 @@ int session_run(const struct session_opts *o, const struct qbank *b, struct stor
             ph_err_clear(&err);
         }
     }
-    if (o->answers_file == NULL)
-        printf("Practice session: %zu question%s, %.0f minute%s%s.\n", s->n, s->n == 1 ? "" : "s",
-               o->minutes, o->minutes == 1 ? "" : "s",
+    if (o->answers_file == NULL) {
+        char t[16];
+        fmt_time(t, sizeof t, o->seconds > 0 ? o->seconds * (double)s->n : session_s);
+        printf("Practice session: %zu question%s in %s%s.\n", s->n, s->n == 1 ? "" : "s", t,
                s->tui ? "" : " (plain prompts: stdin is not a terminal)");
+    }
 
     for (size_t i = 0; i < s->n && !s->quit && !got_signal; i++) {
         struct item *it = &s->items[i];
@@ -1393,10 +1451,15 @@ int session_run(const struct session_opts *o, const struct qbank *b, struct stor
                 it->used = allowed;
             if (s->quit)
                 break;
-            show_model_answer(it);
             if (it->scored)
                 record(s, it, i);
             spent += it->used;
+            /* The score first, on a screen of its own; then the model answer. */
+            tui_pause(s, -1);
+            if (s->quit)
+                break;
+            printf("\033[H\033[2J== Question %zu/%zu: %s ==\n", i + 1, s->n, it->q->id);
+            show_model_answer(it);
             tui_pause(s, i + 1 == s->n);
             continue;
         }

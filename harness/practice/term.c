@@ -56,6 +56,7 @@ void term_restore_now(void)
 
 void term_leave(void)
 {
+    fflush(stdout);
     term_flush();
     term_restore_now();
 }
