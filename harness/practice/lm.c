@@ -191,18 +191,24 @@ static enum ph_rc write_arpa(const char *path, char **vocab, struct counts *c, i
     return PH_OK;
 }
 
-/* Copy the dictionary lines of words in `vocab` to `out`; mark known[id]. */
-static enum ph_rc filter_dict(const char *in, const char *out, char **vocab, size_t nvocab,
-                              char *known, struct ph_err *err)
+/* Copy the dictionary lines of words in `vocab` to `out` (appending when
+ * `append`); mark known[id].  With `skip_known`, words already known (from
+ * an earlier dictionary) are not copied again. */
+static enum ph_rc filter_dict(const char *in, const char *out, int append, int skip_known,
+                              char **vocab, size_t nvocab, char *known, struct ph_err *err)
 {
     FILE *fi = fopen(in, "r"), *fo = NULL;
+    char *seen = calloc(nvocab > 0 ? nvocab : 1, 1);
     char line[LM_DICT_LINE_MAX];
     enum ph_rc rc = PH_EIO;
 
-    if (fi == NULL)
-        return ph_errf(err, PH_EINPUT, "%s: %s (the pronunciation dictionary)", in,
-                       strerror(errno));
-    fo = fopen(out, "w");
+    if (fi == NULL || seen == NULL) {
+        free(seen);
+        if (fi != NULL)
+            fclose(fi);
+        return ph_errf(err, PH_EINPUT, "%s: %s (a pronunciation dictionary)", in, strerror(errno));
+    }
+    fo = fopen(out, append ? "a" : "w");
     if (fo == NULL) {
         rc = ph_errf(err, PH_EIO, "%s: %s", out, strerror(errno));
         goto out;
@@ -220,9 +226,10 @@ static enum ph_rc filter_dict(const char *in, const char *out, char **vocab, siz
         if (k == 0)
             continue;
         id = word_id(vocab, nvocab, word);
-        if (id < 0)
+        if (id < 0 || (skip_known && known[id] && !seen[id]))
             continue;
         known[id] = 1;
+        seen[id] = 1;
         fputs(line, fo);
         if (strchr(line, '\n') == NULL)
             fputc('\n', fo);
@@ -236,11 +243,13 @@ out:
     if (fo != NULL && fclose(fo) != 0 && rc == PH_OK)
         rc = ph_errf(err, PH_EIO, "%s: write failed", out);
     fclose(fi);
+    free(seen);
     return rc;
 }
 
-enum ph_rc lm_build(const char *const *texts, size_t n, const char *dict_in, const char *arpa_out,
-                    const char *dict_out, struct lm_stats *stats, struct ph_err *err)
+enum ph_rc lm_build(const char *const *texts, size_t n, const char *dict_in, const char *extra_dict,
+                    const char *arpa_out, const char *dict_out, struct lm_stats *stats,
+                    struct ph_err *err)
 {
     struct spoken_words *words = calloc(n > 0 ? n : 1, sizeof *words);
     char **vocab = NULL;
@@ -291,7 +300,12 @@ enum ph_rc lm_build(const char *const *texts, size_t n, const char *dict_in, con
     known = calloc(nvocab, 1);
     if (known == NULL)
         goto oom;
-    rc = filter_dict(dict_in, dict_out, vocab, nvocab, known, err);
+    if (extra_dict != NULL) {
+        rc = filter_dict(extra_dict, dict_out, 0, 0, vocab, nvocab, known, err);
+        if (rc != PH_OK)
+            goto out;
+    }
+    rc = filter_dict(dict_in, dict_out, extra_dict != NULL, 1, vocab, nvocab, known, err);
     if (rc != PH_OK)
         goto out;
     s_id = word_id(vocab, nvocab, "<s>");

@@ -27,9 +27,12 @@ struct lm_stats {
 /*
  * Build from `texts` (n strings, borrowed).  `dict_in` is a CMU-format
  * pronunciation dictionary ("word PH O N ES", variants "word(2) ...");
- * `arpa_out` and `dict_out` are written (replaced).  `stats` may be NULL.
+ * `extra_dict` (may be NULL) is one more, read first, for the jargon the
+ * general one lacks (asyncio, coroutine, deque).  `arpa_out` and `dict_out`
+ * are written (replaced).  `stats` may be NULL.
  */
-enum ph_rc lm_build(const char *const *texts, size_t n, const char *dict_in, const char *arpa_out,
-                    const char *dict_out, struct lm_stats *stats, struct ph_err *err);
+enum ph_rc lm_build(const char *const *texts, size_t n, const char *dict_in, const char *extra_dict,
+                    const char *arpa_out, const char *dict_out, struct lm_stats *stats,
+                    struct ph_err *err);
 
 #endif

@@ -47,6 +47,7 @@ void qbank_free(struct qbank *b)
         exercise_free(b->q[i].ex);
     }
     free(b->q);
+    free(b->dir);
     free(b);
 }
 
@@ -362,8 +363,10 @@ enum ph_rc qbank_load(const char *questions_dir, const char *exercises_dir, stru
     enum ph_rc rc;
 
     *out = NULL;
-    if (b == NULL)
+    if (b == NULL || (b->dir = strdup(questions_dir)) == NULL) {
+        free(b);
         return ph_errf(err, PH_ENOMEM, "out of memory");
+    }
     rc = list_json(questions_dir, &names, &nnames, err);
     if (rc != PH_OK)
         goto out;

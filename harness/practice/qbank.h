@@ -40,6 +40,7 @@ struct qbank_question {
 struct qbank {
     struct qbank_question *q;
     size_t n;
+    char *dir; /* the concept questions' folder (pronunciations.dict lives there too) */
 };
 
 /*

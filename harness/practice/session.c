@@ -1078,8 +1078,8 @@ static void tui_exercise(struct ses *s, size_t idx, double deadline)
 static void tui_pause(struct ses *s, int last)
 {
     printf("\n%s\n", last < 0 ? "Press Enter for the model answer, q to finish now."
-                     : last  ? "Press Enter for the summary."
-                             : "Press Enter for the next question, q to finish now.");
+                     : last   ? "Press Enter for the summary."
+                              : "Press Enter for the next question, q to finish now.");
     fflush(stdout);
     if (term_enter() != 0)
         return;
@@ -1122,8 +1122,8 @@ static void summary(struct ses *s)
         fmt_time(t2, sizeof t2, it->allowed);
         if (it->allowed <= 0)
             snprintf(t2, sizeof t2, "untimed");
-        printf(" %2zu  %-26.26s %-16.16s %4.1f/%-2g  %s / %-7s%s\n", i + 1, it->q->id,
-               it->q->topic, it->score, it->max, t1, t2, it->timed_out ? " time ran out" : "");
+        printf(" %2zu  %-26.26s %-16.16s %4.1f/%-2g  %s / %-7s%s\n", i + 1, it->q->id, it->q->topic,
+               it->score, it->max, t1, t2, it->timed_out ? " time ran out" : "");
     }
     if (answered == 0) {
         printf("  no question was answered\n");

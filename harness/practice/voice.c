@@ -137,6 +137,9 @@ enum ph_rc voice_synth(const char *text, struct voice_audio *out, struct ph_err 
         espeak_SetSynthCallback(synth_cb);
         if (espeak_SetVoiceByName("en-us") != EE_OK)
             espeak_SetVoiceByName("en");
+        const char *rate = getenv("PYHARNESS_VOICE_RATE");
+        if (rate != NULL && rate[0] != '\0')
+            espeak_SetParameter(espeakRATE, (int)strtol(rate, NULL, 10), 0);
     }
     cur_sink = &sink;
     if (espeak_Synth(text, strlen(text) + 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8, NULL, NULL) !=
@@ -160,10 +163,14 @@ enum ph_rc voice_speak(const char *text, struct ph_err *err)
 {
 #ifdef PH_HAVE_ESPEAK
     /* Called in a child of its own (runner.c): playback mode for this process only. */
+    const char *rate = getenv("PYHARNESS_VOICE_RATE");
+
     if (espeak_Initialize(AUDIO_OUTPUT_SYNCH_PLAYBACK, 0, NULL, espeakINITIALIZE_DONT_EXIT) <= 0)
         return ph_errf(err, PH_EIO, "espeak-ng: no audio output");
     if (espeak_SetVoiceByName("en-us") != EE_OK)
         espeak_SetVoiceByName("en");
+    if (rate != NULL && rate[0] != '\0')
+        espeak_SetParameter(espeakRATE, (int)strtol(rate, NULL, 10), 0);
     if (espeak_Synth(text, strlen(text) + 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8, NULL, NULL) !=
             EE_OK ||
         espeak_Synchronize() != EE_OK)

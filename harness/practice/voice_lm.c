@@ -12,10 +12,14 @@
 #include <unistd.h>
 
 #include "exercise.h"
+#include "fileio.h"
 #include "qbank.h"
 #include "rubric.h"
 #include "sha256.h"
 #include "voice.h"
+
+/* The project's pronunciation supplement is a few hundred lines. */
+#define VOICE_LM_EXTRA_MAX (1024 * 1024)
 
 void voice_lm_files_free(struct voice_lm_files *f)
 {
@@ -90,7 +94,8 @@ enum ph_rc voice_lm_bank(const struct qbank *b, struct voice_lm_files *out, stru
     struct sha256_ctx h;
     unsigned char digest[32];
     char hex[65], dir[PATH_MAX], arpa[PATH_MAX + 64], dict[PATH_MAX + 64];
-    char tmp_a[PATH_MAX + 80], tmp_d[PATH_MAX + 80];
+    char tmp_a[PATH_MAX + 80], tmp_d[PATH_MAX + 80], extra[PATH_MAX + 32];
+    int have_extra = 0;
     enum ph_rc rc;
 
     memset(out, 0, sizeof *out);
@@ -110,6 +115,19 @@ enum ph_rc voice_lm_bank(const struct qbank *b, struct voice_lm_files *out, stru
     for (size_t i = 0; i < n; i++)
         sha256_update(&h, texts[i], strlen(texts[i]) + 1);
     sha256_update(&h, voice_general_dict(), strlen(voice_general_dict()) + 1);
+    /* The project's own pronunciations (jargon the general dictionary lacks). */
+    snprintf(extra, sizeof extra, "%s/pronunciations.dict", b->dir);
+    if (access(extra, R_OK) == 0) {
+        char *text = NULL;
+        size_t len = 0;
+        if (fileio_read(extra, VOICE_LM_EXTRA_MAX, &text, &len, err) != PH_OK) {
+            rc = err != NULL ? err->rc : PH_EIO;
+            goto out;
+        }
+        sha256_update(&h, text, len);
+        free(text);
+        have_extra = 1;
+    }
     sha256_final(&h, digest);
     for (int i = 0; i < 8; i++)
         snprintf(hex + 2 * i, 3, "%02x", digest[i]);
@@ -123,7 +141,8 @@ enum ph_rc voice_lm_bank(const struct qbank *b, struct voice_lm_files *out, stru
          * while another builds never reads half a model. */
         snprintf(tmp_a, sizeof tmp_a, "%s.%ld.tmp", arpa, (long)getpid());
         snprintf(tmp_d, sizeof tmp_d, "%s.%ld.tmp", dict, (long)getpid());
-        rc = lm_build(texts, n, voice_general_dict(), tmp_a, tmp_d, &out->stats, err);
+        rc = lm_build(texts, n, voice_general_dict(), have_extra ? extra : NULL, tmp_a, tmp_d,
+                      &out->stats, err);
         if (rc == PH_OK && (rename(tmp_d, dict) != 0 || rename(tmp_a, arpa) != 0))
             rc = ph_errf(err, PH_EIO, "%s: %s", arpa, strerror(errno));
         if (rc != PH_OK) {

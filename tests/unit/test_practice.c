@@ -101,7 +101,8 @@ Test(editor, control_bytes_are_dropped_and_the_size_is_capped)
     char *big = malloc(EDITOR_MAX + 2);
 
     editor_init(&ed);
-    type(&ed, "a\x01\x1b" "b");
+    type(&ed, "a\x01\x1b"
+              "b");
     cr_assert_str_eq(editor_text(&ed), "ab");
     memset(big, 'x', EDITOR_MAX + 1);
     big[EDITOR_MAX + 1] = '\0';
@@ -153,8 +154,7 @@ static void load_bank(void)
     struct ph_err err;
 
     ph_err_clear(&err);
-    cr_assert_eq(qbank_load(SRC "/questions", SRC "/exercises", &bank, &err), PH_OK, "%s",
-                 err.msg);
+    cr_assert_eq(qbank_load(SRC "/questions", SRC "/exercises", &bank, &err), PH_OK, "%s", err.msg);
 }
 
 static void free_bank(void)
@@ -165,9 +165,9 @@ static void free_bank(void)
 
 TestSuite(bank, .init = load_bank, .fini = free_bank);
 
-static const char *const seed_topics[] = {
-    "concurrency", "generators", "asyncio", "context managers", "contextvars",
-    "comprehensions", "profiling", "memory", "data structures"};
+static const char *const seed_topics[] = {"concurrency",      "generators",  "asyncio",
+                                          "context managers", "contextvars", "comprehensions",
+                                          "profiling",        "memory",      "data structures"};
 
 Test(bank, holds_at_least_30_concept_questions_over_every_seed_topic_and_the_exercises)
 {
@@ -327,7 +327,7 @@ Test(lm, builds_an_arpa_trigram_model_and_a_dictionary_of_known_words_only)
           f);
     fclose(f);
     ph_err_clear(&err);
-    cr_assert_eq(lm_build(texts, 2, dict, arpa, odict, &st, &err), PH_OK, "%s", err.msg);
+    cr_assert_eq(lm_build(texts, 2, dict, NULL, arpa, odict, &st, &err), PH_OK, "%s", err.msg);
     cr_assert_eq(st.vocab, 7); /* zzqx is not in the dictionary */
     cr_assert_eq(st.dropped, 1);
     cr_assert_eq(st.sentences, 3);
@@ -361,9 +361,9 @@ Test(history, sessions_and_answers_round_trip_through_the_store)
     struct store *st = NULL;
     struct ph_err err;
     struct store_practice_session s = {1700000000, "asyncio", 10, 0};
-    struct store_practice_answer a = {0,   "async-semaphore", "asyncio", "concept", "my answer",
-                                      6.5, 10,                120.0,     240.0,     0,
-                                      "offline"};
+    struct store_practice_answer a = {
+        0, "async-semaphore", "asyncio", "concept", "my answer", 6.5, 10, 120.0, 240.0,
+        0, "offline"};
     long long id = 0;
     int n = 0;
 
