@@ -337,8 +337,9 @@ static int ensure_lm(struct ses *s, struct ph_err *err)
 
 /* The WAV answering `q`, if --answer-audio gave one: a file answers the
  * first question; a folder holds <id>.wav per question. */
-static const char *audio_for(struct ses *s, const struct qbank_question *q, char *buf, size_t size)
+static const char *audio_for(struct ses *s, size_t idx, char *buf, size_t size)
 {
+    const struct qbank_question *q = s->items[idx].q;
     struct stat sb;
 
     if (s->o->answer_audio == NULL || q->kind != QBANK_CONCEPT)
@@ -347,7 +348,7 @@ static const char *audio_for(struct ses *s, const struct qbank_question *q, char
         snprintf(buf, size, "%s/%s.wav", s->o->answer_audio, q->id);
         return access(buf, R_OK) == 0 ? buf : NULL;
     }
-    return s->n == 0 ? s->o->answer_audio : NULL;
+    return idx == 0 ? s->o->answer_audio : NULL;
 }
 
 /* Showing results ---------------------------------------------------------- */
@@ -765,7 +766,7 @@ static char *tui_concept(struct ses *s, size_t idx, double deadline, int *timed_
     unsigned char in[256];
     size_t inlen = 0;
     char wavbuf[PATH_MAX];
-    const char *wav = audio_for(s, it->q, wavbuf, sizeof wavbuf);
+    const char *wav = audio_for(s, idx, wavbuf, sizeof wavbuf);
     char *answer = NULL;
     int width, rows, done = 0;
 
@@ -1258,7 +1259,7 @@ static void ask_plain(struct ses *s, size_t i, double allowed)
     struct item *it = &s->items[i];
     double t0 = now_s();
     char left[16], wavbuf[PATH_MAX];
-    const char *wav = audio_for(s, it->q, wavbuf, sizeof wavbuf);
+    const char *wav = audio_for(s, i, wavbuf, sizeof wavbuf);
     struct ph_err err;
 
     ph_err_clear(&err);

@@ -29,6 +29,8 @@
 
 /* What the recogniser's acoustic model was trained on. */
 #define VOICE_ASR_RATE 16000
+/* Silence around synthesised speech: half a second at espeak-ng's 22050 Hz. */
+#define VOICE_PAD_SAMPLES 11025
 /* A WAV file bigger than this is not a spoken answer. */
 #define VOICE_WAV_MAX ((size_t)VOICE_SECONDS_MAX * 48000 * 2 * 2 + 4096)
 
@@ -141,6 +143,12 @@ enum ph_rc voice_synth(const char *text, struct voice_audio *out, struct ph_err 
         if (rate != NULL && rate[0] != '\0')
             espeak_SetParameter(espeakRATE, (int)strtol(rate, NULL, 10), 0);
     }
+    /* Half a second of silence on both sides: the recogniser estimates the
+     * background level from the start, and clipped edges lose words. */
+    int16_t quiet[VOICE_PAD_SAMPLES];
+    memset(quiet, 0, sizeof quiet);
+    if (append(out, &sink.cap, quiet, VOICE_PAD_SAMPLES) != 0)
+        return ph_errf(err, PH_ENOMEM, "out of memory");
     cur_sink = &sink;
     if (espeak_Synth(text, strlen(text) + 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8, NULL, NULL) !=
             EE_OK ||
@@ -151,6 +159,10 @@ enum ph_rc voice_synth(const char *text, struct voice_audio *out, struct ph_err 
                        sink.failed ? " (over the length limit)" : "");
     }
     cur_sink = NULL;
+    if (append(out, &sink.cap, quiet, VOICE_PAD_SAMPLES) != 0) {
+        voice_audio_free(out);
+        return ph_errf(err, PH_ENOMEM, "out of memory");
+    }
     out->rate = synth_rate;
     return PH_OK;
 #else
