@@ -1110,7 +1110,7 @@ static void summary(struct ses *s)
     char t1[16], t2[16];
 
     printf("\n== Summary ==\n");
-    printf("  #  %-26s %-16s %7s  %s\n", "question", "topic", "score", "used / allowed");
+    printf("  #  %-24s %-14s %7s  %s\n", "question", "topic", "score", "used / allowed");
     for (size_t i = 0; i < s->n; i++) {
         struct item *it = &s->items[i];
         if (!it->scored)
@@ -1123,8 +1123,9 @@ static void summary(struct ses *s)
         fmt_time(t2, sizeof t2, it->allowed);
         if (it->allowed <= 0)
             snprintf(t2, sizeof t2, "untimed");
-        printf(" %2zu  %-26.26s %-16.16s %4.1f/%-2g  %s / %-7s%s\n", i + 1, it->q->id, it->q->topic,
-               it->score, it->max, t1, t2, it->timed_out ? " time ran out" : "");
+        /* 78 columns at most, so a summary never wraps on an 80-column screen. */
+        printf(" %2zu  %-24.24s %-14.14s %4.1f/%-2g  %s / %s%s\n", i + 1, it->q->id,
+               it->q->topic, it->score, it->max, t1, t2, it->timed_out ? "  timed out" : "");
     }
     if (answered == 0) {
         printf("  no question was answered\n");
