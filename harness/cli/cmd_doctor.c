@@ -237,8 +237,8 @@ int cmd_doctor_main(int argc, char **argv)
            self_ok ? "a confined run started with every active layer" : selftest_msg);
     if (!self_ok)
         printf("  (confined runs will fail; see the message above)\n");
-    printf("voice (practice --voice): %s\n",
-           voice_missing()[0] != '\0' ? voice_missing()
-                                      : "espeak-ng speaks, PocketSphinx transcribes");
+    printf("voice (practice --voice): %s\n", voice_missing()[0] != '\0'
+                                                 ? voice_missing()
+                                                 : "espeak-ng speaks, PocketSphinx transcribes");
     return status;
 }

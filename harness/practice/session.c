@@ -1124,8 +1124,8 @@ static void summary(struct ses *s)
         if (it->allowed <= 0)
             snprintf(t2, sizeof t2, "untimed");
         /* 78 columns at most, so a summary never wraps on an 80-column screen. */
-        printf(" %2zu  %-24.24s %-14.14s %4.1f/%-2g  %s / %s%s\n", i + 1, it->q->id,
-               it->q->topic, it->score, it->max, t1, t2, it->timed_out ? "  timed out" : "");
+        printf(" %2zu  %-24.24s %-14.14s %4.1f/%-2g  %s / %s%s\n", i + 1, it->q->id, it->q->topic,
+               it->score, it->max, t1, t2, it->timed_out ? "  timed out" : "");
     }
     if (answered == 0) {
         printf("  no question was answered\n");
