@@ -15,12 +15,13 @@
 #include "paths.h"
 #include "qbank.h"
 #include "spoken.h"
+#include "stt_http.h"
 #include "voice.h"
 #include "voice_lm.h"
 
 static const char usage[] =
     "usage: pyharness voice say TEXT [--wav OUT]\n"
-    "       pyharness voice transcribe WAV [--lm bank|general]\n"
+    "       pyharness voice transcribe WAV [--lm bank|general]  (PYHARNESS_STT_URL: a server)\n"
     "       pyharness voice lm\n"
     "       pyharness voice measure [--limit N] [--json]\n"
     "Speech tools: synthesise with espeak-ng, transcribe with PocketSphinx, build the\n"
@@ -176,6 +177,14 @@ int cmd_voice_main(int argc, char **argv)
             return cli_usage("voice transcribe: needs a WAV file");
         if (voice_wav_read(argv[2], &audio, &err) != PH_OK)
             goto fail;
+        if (lmname == NULL && stt_http_configured()) {
+            /* The configured transcription server, as practice uses it. */
+            if (stt_http_transcribe(&audio, &text, &err) != PH_OK)
+                goto fail;
+            printf("%s\n", text);
+            status = CLI_EXIT_OK;
+            goto out;
+        }
         if (lmname == NULL || strcmp(lmname, "bank") == 0) {
             if (load_bank(&bank, &err) != PH_OK || voice_lm_bank(bank, &lm, &err) != PH_OK)
                 goto fail;

@@ -43,6 +43,7 @@
 #include "report.h"
 #include "runner.h"
 #include "store.h"
+#include "stt_http.h"
 #include "term.h"
 #include "voice.h"
 #include "voice_lm.h"
@@ -276,7 +277,8 @@ static enum ph_rc listen_fn(void *arg, cJSON **out, struct ph_err *err)
                         : voice_record(a->max_seconds, NULL, &audio, err);
     if (rc != PH_OK)
         return rc;
-    rc = voice_transcribe(&audio, a->lm, a->dict, &text, err);
+    rc = stt_http_configured() ? stt_http_transcribe(&audio, &text, err)
+                               : voice_transcribe(&audio, a->lm, a->dict, &text, err);
     voice_audio_free(&audio);
     if (rc != PH_OK)
         return rc;
@@ -325,7 +327,8 @@ static int ensure_lm(struct ses *s, struct ph_err *err)
 {
     if (s->lm_ready)
         return 0;
-    if (s->o->voice_lm != NULL && strcmp(s->o->voice_lm, "general") == 0) {
+    if (stt_http_configured() ||
+        (s->o->voice_lm != NULL && strcmp(s->o->voice_lm, "general") == 0)) {
         s->lm_ready = 1;
         return 0;
     }

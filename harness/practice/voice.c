@@ -204,39 +204,18 @@ static uint16_t le16(const unsigned char *p)
     return (uint16_t)(p[0] | p[1] << 8);
 }
 
-enum ph_rc voice_wav_read(const char *path, struct voice_audio *out, struct ph_err *err)
+enum ph_rc voice_wav_parse(const unsigned char *buf, size_t len, const char *path,
+                           struct voice_audio *out, struct ph_err *err)
 {
-    FILE *f = fopen(path, "rb");
-    unsigned char *buf = NULL;
-    size_t len = 0, pos = 12;
-    enum ph_rc rc = PH_EINPUT;
+    size_t pos = 12;
     int channels = 0, bits = 0, fmt = 0;
     long rate = 0;
     const unsigned char *data = NULL;
     size_t data_len = 0;
 
     memset(out, 0, sizeof *out);
-    if (f == NULL)
-        return ph_errf(err, PH_EINPUT, "%s: %s", path, strerror(errno));
-    buf = malloc(VOICE_WAV_MAX);
-    if (buf == NULL) {
-        rc = ph_errf(err, PH_ENOMEM, "out of memory");
-        goto out;
-    }
-    len = fread(buf, 1, VOICE_WAV_MAX, f);
-    if (ferror(f)) {
-        rc = ph_errf(err, PH_EIO, "%s: read failed", path);
-        goto out;
-    }
-    if (len == VOICE_WAV_MAX) {
-        rc =
-            ph_errf(err, PH_EINPUT, "%s: longer than %d seconds of audio", path, VOICE_SECONDS_MAX);
-        goto out;
-    }
-    if (len < 12 || memcmp(buf, "RIFF", 4) != 0 || memcmp(buf + 8, "WAVE", 4) != 0) {
-        rc = ph_errf(err, PH_EINPUT, "%s: not a WAV file (no RIFF/WAVE header)", path);
-        goto out;
-    }
+    if (len < 12 || memcmp(buf, "RIFF", 4) != 0 || memcmp(buf + 8, "WAVE", 4) != 0)
+        return ph_errf(err, PH_EINPUT, "%s: not a WAV file (no RIFF/WAVE header)", path);
     while (pos + 8 <= len) {
         uint32_t sz = le32(buf + pos + 4);
         const unsigned char *body = buf + pos + 8;
@@ -256,24 +235,20 @@ enum ph_rc voice_wav_read(const char *path, struct voice_audio *out, struct ph_e
             break;
         pos += 8 + (size_t)sz + (sz & 1);
     }
-    if (fmt == 0 || data == NULL) {
-        rc = ph_errf(err, PH_EINPUT, "%s: a WAV file without %s chunk", path,
-                     fmt == 0 ? "a \"fmt \"" : "a \"data\"");
-        goto out;
-    }
+    if (fmt == 0 || data == NULL)
+        return ph_errf(err, PH_EINPUT, "%s: a WAV file without %s chunk", path,
+                       fmt == 0 ? "a \"fmt \"" : "a \"data\"");
     if ((fmt != 1 && fmt != 0xFFFE) || bits != 16 || channels < 1 || channels > 2 || rate < 8000 ||
-        rate > 48000) {
-        rc = ph_errf(err, PH_EINPUT,
-                     "%s: unsupported WAV (format %d, %d bits, %d channels, %ld Hz): "
-                     "16-bit PCM, mono or stereo, 8-48 kHz is needed",
-                     path, fmt, bits, channels, rate);
-        goto out;
-    }
+        rate > 48000)
+        return ph_errf(err, PH_EINPUT,
+                       "%s: unsupported WAV (format %d, %d bits, %d channels, %ld Hz): "
+                       "16-bit PCM, mono or stereo, 8-48 kHz is needed",
+                       path, fmt, bits, channels, rate);
     out->n = data_len / (size_t)(2 * channels);
     out->s = malloc((out->n > 0 ? out->n : 1) * sizeof *out->s);
     if (out->s == NULL) {
-        rc = ph_errf(err, PH_ENOMEM, "out of memory");
-        goto out;
+        out->n = 0;
+        return ph_errf(err, PH_ENOMEM, "out of memory");
     }
     for (size_t i = 0; i < out->n; i++) {
         int v = 0;
@@ -282,10 +257,36 @@ enum ph_rc voice_wav_read(const char *path, struct voice_audio *out, struct ph_e
         out->s[i] = (int16_t)(v / channels);
     }
     out->rate = (int)rate;
-    rc = PH_OK;
+    return PH_OK;
+}
+
+enum ph_rc voice_wav_read(const char *path, struct voice_audio *out, struct ph_err *err)
+{
+    FILE *f = fopen(path, "rb");
+    unsigned char *buf = NULL;
+    size_t len = 0;
+    enum ph_rc rc = PH_EINPUT;
+
+    memset(out, 0, sizeof *out);
+    if (f == NULL)
+        return ph_errf(err, PH_EINPUT, "%s: %s", path, strerror(errno));
+    buf = malloc(VOICE_WAV_MAX);
+    if (buf == NULL) {
+        rc = ph_errf(err, PH_ENOMEM, "out of memory");
+        goto out;
+    }
+    len = fread(buf, 1, VOICE_WAV_MAX, f);
+    if (ferror(f)) {
+        rc = ph_errf(err, PH_EIO, "%s: read failed", path);
+        goto out;
+    }
+    if (len == VOICE_WAV_MAX) {
+        rc =
+            ph_errf(err, PH_EINPUT, "%s: longer than %d seconds of audio", path, VOICE_SECONDS_MAX);
+        goto out;
+    }
+    rc = voice_wav_parse(buf, len, path, out, err);
 out:
-    if (rc != PH_OK)
-        voice_audio_free(out);
     free(buf);
     fclose(f);
     return rc;

@@ -44,6 +44,11 @@ enum ph_rc voice_speak(const char *text, struct ph_err *err);
 
 /* RIFF/WAVE, PCM 16-bit, mono or stereo (mixed down); errors name `path`. */
 enum ph_rc voice_wav_read(const char *path, struct voice_audio *out, struct ph_err *err);
+
+/* The same from bytes in memory (borrowed); `path` only names them in
+ * messages.  Untrusted input: every chunk size is checked against `len`. */
+enum ph_rc voice_wav_parse(const unsigned char *buf, size_t len, const char *path,
+                           struct voice_audio *out, struct ph_err *err);
 enum ph_rc voice_wav_write(const char *path, const struct voice_audio *a, struct ph_err *err);
 
 /*

@@ -329,5 +329,65 @@ class VoiceTest(unittest.TestCase):
         self.assertIn(str(bad), res.stderr)
 
 
+class SttServerTest(unittest.TestCase):
+    """An OpenAI-compatible transcription server (a local fake of its request and
+    response shapes) stands in for PocketSphinx when PYHARNESS_STT_URL is set."""
+
+    def test_a_configured_server_transcribes_the_spoken_answer(self):
+        import http.server
+        import struct
+        import threading
+
+        seen: dict = {}
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 (http.server's name)
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                seen.update(path=self.path, ctype=self.headers["Content-Type"], body=body,
+                            auth=self.headers.get("Authorization"))
+                out = json.dumps({"text": SPOKEN}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.write(out)
+
+            def log_message(self, *args):
+                pass
+
+        server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        tmp = Path(tempfile.mkdtemp(prefix="ph-stt-"))
+        try:
+            wav = tmp / "a.wav"
+            pcm = b"\x00\x01" * 16000
+            wav.write_bytes(struct.pack("<4sI4s4sIHHIIHH4sI", b"RIFF", 36 + len(pcm), b"WAVE",
+                                        b"fmt ", 16, 1, 1, 16000, 32000, 2, 16, b"data",
+                                        len(pcm)) + pcm)
+            env = {"PYHARNESS_STT_URL": f"http://127.0.0.1:{server.server_port}/v1",
+                   "PYHARNESS_STT_MODEL": "whisper-small", "PYHARNESS_STT_API_KEY": "k-1",
+                   "PYHARNESS_LLM_CACHE": "off"}
+            res = run("practice", "--topic", "gen-memory", "--questions", "1", "--answer-audio",
+                      str(wav), "--no-history", "--scorer", "offline", env=env)
+            self.assertEqual(res.rc, 0, res.stderr)
+            self.assertIn(f"Transcript of {wav}:", res.stdout)
+            self.assertIn("A list holds every element at once", res.stdout)
+            score = float(re.search(r"Score: (\d+\.\d)/10", res.stdout).group(1))
+            self.assertGreaterEqual(score, 7.0)
+            self.assertEqual(seen["path"], "/v1/audio/transcriptions")
+            self.assertIn("multipart/form-data; boundary=", seen["ctype"])
+            self.assertIn(b'name="model"\r\n\r\nwhisper-small', seen["body"])
+            self.assertIn(b'filename="answer.wav"', seen["body"])
+            self.assertIn(b"RIFF", seen["body"])
+            self.assertEqual(seen["auth"], "Bearer k-1")
+            bad = run("voice", "transcribe", str(wav),
+                      env={"PYHARNESS_STT_URL": "https://example.org/v1"})
+            self.assertEqual(bad.rc, 2)
+            self.assertIn("only http://", bad.stderr)
+        finally:
+            server.shutdown()
+            server.server_close()
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
 if __name__ == "__main__":
     unittest.main()
