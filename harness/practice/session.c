@@ -52,6 +52,8 @@
 #define TICK_MS 200
 /* Questions in one session, at most. */
 #define SESSION_MAX_QUESTIONS 64
+/* Topics whose history weighs the pick; the bank has nine. */
+#define SESSION_TOPICS_MAX 64
 /* A scripted answers file: a quiz, not a book. */
 #define ANSWERS_FILE_MAX (1024u * 1024)
 /* Lines of the question shown above the editor at most (the rest is cut
@@ -67,6 +69,7 @@ struct item {
     int scored;
     char *scorer;
     char *missed; /* the heaviest rubric point not earned, for "study next" */
+    int listed;   /* already named under "study next" */
 };
 
 struct ses {
@@ -298,27 +301,58 @@ static enum ph_rc speak_fn(void *arg, cJSON **out, struct ph_err *err)
     return rc;
 }
 
-/* Wait for a runner without a screen (plain mode), honouring Ctrl-C. */
-static cJSON *wait_runner(struct ses *s, struct runner *r, struct ph_err *err)
+/*
+ * Wait for a runner's answer, honouring Ctrl-C (a signal, or the byte when
+ * the terminal is raw).  With `label`, a spinner, the time spent and (when
+ * `deadline` > 0) the question's countdown are redrawn on the current line
+ * while the child works.  NULL when it failed (err set) or the learner left
+ * (s->quit set).
+ */
+static cJSON *wait_runner(struct ses *s, struct runner *r, const char *label, double deadline,
+                          struct ph_err *err)
 {
     cJSON *out = NULL;
+    double t0 = now_s();
+    int tty = label != NULL;
 
     for (;;) {
-        struct pollfd p[2] = {{runner_fd(r), POLLIN, 0}, {sig_pipe[0], POLLIN, 0}};
-        int k = poll(p, 2, TICK_MS);
-        if (got_signal) {
+        struct pollfd p[3] = {
+            {runner_fd(r), POLLIN, 0}, {sig_pipe[0], POLLIN, 0}, {tty ? 0 : -1, POLLIN, 0}};
+        int k = poll(p, 3, tty ? TICK_MS / 2 : TICK_MS);
+        int ctrl_c = 0;
+        if (k > 0 && (p[2].revents & POLLIN)) {
+            char c[64];
+            ssize_t nr = read(0, c, sizeof c);
+            ctrl_c = nr > 0 && memchr(c, 0x03, (size_t)nr) != NULL;
+        }
+        if (got_signal || ctrl_c) {
             s->quit = 1;
             runner_kill(r);
             ph_errf(err, PH_EUSAGE, "interrupted");
-            return NULL;
-        }
-        if (k < 0 && errno != EINTR)
+            out = NULL;
             break;
+        }
+        if (k < 0 && errno != EINTR) {
+            ph_errf(err, PH_EIO, "poll: %s", strerror(errno));
+            break;
+        }
         if (runner_step(r, &out, err) == 1)
-            return out;
+            break;
+        if (tty) {
+            char left[16] = "";
+            double el = now_s() - t0;
+            if (deadline > 0)
+                fmt_time(left, sizeof left, deadline - now_s());
+            printf("\r\033[K%s %c %.1fs%s%s", label, spinner[(int)(el * 8) % 4], el,
+                   deadline > 0 ? "   time left " : "", left);
+            fflush(stdout);
+        }
     }
-    ph_errf(err, PH_EIO, "poll: %s", strerror(errno));
-    return NULL;
+    if (tty) {
+        printf("\r\033[K");
+        fflush(stdout);
+    }
+    return out;
 }
 
 /* Voice ------------------------------------------------------------------ */
@@ -482,7 +516,6 @@ static void score_concept(struct ses *s, struct item *it)
     struct score_arg arg = {it->q->ex, it->answer, s->o->scorer};
     struct ph_err err;
     cJSON *res = NULL;
-    double t0 = now_s();
 
     ph_err_clear(&err);
     it->max = 10;
@@ -498,29 +531,7 @@ static void score_concept(struct ses *s, struct item *it)
         fprintf(stderr, "pyharness practice: %s\n", err.msg);
         return;
     }
-    if (s->tui) {
-        for (;;) {
-            struct pollfd p[2] = {{runner_fd(&r), POLLIN, 0}, {0, POLLIN, 0}};
-            char c[64];
-            int k = poll(p, 2, TICK_MS / 2);
-            if (k > 0 && (p[1].revents & POLLIN)) {
-                ssize_t nr = read(0, c, sizeof c);
-                if (nr > 0 && memchr(c, 0x03, (size_t)nr) != NULL) {
-                    s->quit = 1;
-                    runner_kill(&r);
-                    break;
-                }
-            }
-            if (runner_step(&r, &res, &err) == 1)
-                break;
-            printf("\r\033[Kscoring %c %.1fs", spinner[(int)((now_s() - t0) * 8) % 4],
-                   now_s() - t0);
-            fflush(stdout);
-        }
-        printf("\r\033[K");
-    } else {
-        res = wait_runner(s, &r, &err);
-    }
+    res = wait_runner(s, &r, s->tui ? "scoring" : NULL, 0, &err);
     runner_cleanup(&r);
     if (res == NULL) {
         if (!s->quit)
@@ -538,7 +549,6 @@ static int run_code(struct ses *s, struct item *it, const char *path, cJSON **re
     struct runner r;
     struct code_arg arg = {it->q->ex, path};
     struct ph_err err;
-    double t0 = now_s();
 
     *res = NULL;
     ph_err_clear(&err);
@@ -547,30 +557,7 @@ static int run_code(struct ses *s, struct item *it, const char *path, cJSON **re
         fprintf(stderr, "pyharness practice: %s\n", err.msg);
         return -1;
     }
-    if (s->tui) {
-        for (;;) {
-            struct pollfd p[2] = {{runner_fd(&r), POLLIN, 0}, {0, POLLIN, 0}};
-            char c[64], left[16];
-            int k = poll(p, 2, TICK_MS / 2);
-            if (k > 0 && (p[1].revents & POLLIN)) {
-                ssize_t nr = read(0, c, sizeof c);
-                if (nr > 0 && memchr(c, 0x03, (size_t)nr) != NULL) {
-                    s->quit = 1;
-                    runner_kill(&r);
-                    break;
-                }
-            }
-            if (runner_step(&r, res, &err) == 1)
-                break;
-            fmt_time(left, sizeof left, deadline - now_s());
-            printf("\r\033[Krunning your code %c %.1fs   time left %s",
-                   spinner[(int)((now_s() - t0) * 8) % 4], now_s() - t0, left);
-            fflush(stdout);
-        }
-        printf("\r\033[K");
-    } else {
-        *res = wait_runner(s, &r, &err);
-    }
+    *res = wait_runner(s, &r, s->tui ? "running your code" : NULL, deadline, &err);
     runner_cleanup(&r);
     if (*res == NULL && !s->quit)
         fprintf(stderr, "pyharness practice: the run failed: %s\n", err.msg);
@@ -1144,7 +1131,7 @@ static void summary(struct ses *s)
         size_t worst = s->n;
         for (size_t i = 0; i < s->n; i++) {
             struct item *it = &s->items[i];
-            if (!it->scored || it->score >= 7.5 || it->allowed < 0)
+            if (!it->scored || it->score >= 7.5 || it->listed)
                 continue;
             if (worst == s->n || it->score < s->items[worst].score)
                 worst = i;
@@ -1156,12 +1143,9 @@ static void summary(struct ses *s)
         snprintf(line, sizeof line, "- %s (%s, %.1f/10)%s%s", w->q->topic, w->q->id, w->score,
                  w->missed != NULL ? ": " : "", w->missed != NULL ? w->missed : "");
         print_wrapped(stdout, line, "  ", screen_width());
-        w->allowed = -w->allowed - 1; /* mark as listed */
+        w->listed = 1;
         shown++;
     }
-    for (size_t i = 0; i < s->n; i++)
-        if (s->items[i].allowed < 0)
-            s->items[i].allowed = -s->items[i].allowed - 1;
     if (shown == 0)
         printf("  nothing urgent: every answer scored 7.5 or more\n");
 }
@@ -1223,21 +1207,14 @@ static int parse_answers(struct ses *s, char *text, struct ph_err *err)
 
 /* The session -------------------------------------------------------------- */
 
-static void stats_add(void *arg, const struct store_practice_row *row);
-
 struct stats_acc {
-    struct pick_topic t[64];
-    double sum[64];
+    struct pick_topic t[SESSION_TOPICS_MAX];
+    double sum[SESSION_TOPICS_MAX];
     size_t n;
 };
 
+/* store_practice_each() callback: the mean score (0..10) per topic. */
 static int stats_cb(void *arg, const struct store_practice_row *row)
-{
-    stats_add(arg, row);
-    return 0;
-}
-
-static void stats_add(void *arg, const struct store_practice_row *row)
 {
     struct stats_acc *a = arg;
     size_t i;
@@ -1246,16 +1223,18 @@ static void stats_add(void *arg, const struct store_practice_row *row)
         if (strcmp(a->t[i].topic, row->topic) == 0)
             break;
     if (i == a->n) {
-        if (a->n == 64)
-            return;
+        /* Topics past the table's size keep the unseen weight. */
+        if (a->n == SESSION_TOPICS_MAX)
+            return 0;
         a->t[i].topic = strdup(row->topic);
         if (a->t[i].topic == NULL)
-            return;
+            return 0;
         a->n++;
     }
     a->sum[i] += row->max > 0 ? row->score / row->max * 10.0 : 0;
     a->t[i].answers++;
     a->t[i].mean = a->sum[i] / (double)a->t[i].answers;
+    return 0;
 }
 
 static void ask_plain(struct ses *s, size_t i, double allowed)
@@ -1280,7 +1259,7 @@ static void ask_plain(struct ses *s, size_t i, double allowed)
             la.dict = s->lm.dict;
             runner_init(&r);
             if (runner_start(&r, listen_fn, &la, &err) == PH_OK)
-                res = wait_runner(s, &r, &err);
+                res = wait_runner(s, &r, NULL, 0, &err);
             runner_cleanup(&r);
         }
         if (res != NULL && str(res, "text") != NULL) {

@@ -263,9 +263,9 @@ class PracticeTest(unittest.TestCase):
 SPOKEN = ("A list holds every element at once, so its memory grows with the input. A generator "
           "produces one item at a time, so memory stays constant however large the file is. "
           "Reading the file line by line and yielding records lets work start immediately.")
-# Measured on Debian 12 (espeak-ng 1.51, pocketsphinx 0.8 en-us): bank model 0.41, general
-# model 0.93 on this answer; bounds leave room for other builds of the engines.
-WER_BANK_MAX = 0.55
+# Measured on Debian 12 (espeak-ng 1.51, pocketsphinx 0.8 en-us): bank model 0.52, general
+# model 0.91 on this answer; scores 6.1 spoken, 8.9 typed.  The bounds leave a little room.
+WER_BANK_MAX = 0.60
 SCORE_GAP_MAX = 3.5
 
 
