@@ -5,6 +5,14 @@
  * cmd_ln_init + ps_init, ps_start_utt(ps) without an id), with sphinxad for
  * the microphone.  espeak-ng 1.51: the synchronous mode hands samples to a
  * callback, which is how a WAV is made without a sound device.
+ *
+ * Neither is linked: both are loaded with dlopen() the first time a call
+ * needs them (as curl_dl.c does for libcurl).  Linked, they and their
+ * dependencies (PulseAudio, ALSA, pcaudio: a dozen libraries) would be
+ * mapped into every process the binary starts, including the interpreters
+ * a submission's multiprocessing spawns inside the sandbox, where they
+ * cannot load.  The headers are still used for the types; each function is
+ * called through a pointer of the declared type (__typeof__).
  */
 #include "voice.h"
 
@@ -22,6 +30,165 @@
 #include <pocketsphinx.h>
 #include <sphinxbase/ad.h>
 #endif
+
+#include <dlfcn.h>
+
+#ifdef PH_HAVE_ESPEAK
+static struct {
+    __typeof__(&espeak_Initialize) Initialize;
+    __typeof__(&espeak_SetSynthCallback) SetSynthCallback;
+    __typeof__(&espeak_SetVoiceByName) SetVoiceByName;
+    __typeof__(&espeak_SetParameter) SetParameter;
+    __typeof__(&espeak_Synth) Synth;
+    __typeof__(&espeak_Synchronize) Synchronize;
+} es;
+#define espeak_Initialize (es.Initialize)
+#define espeak_SetSynthCallback (es.SetSynthCallback)
+#define espeak_SetVoiceByName (es.SetVoiceByName)
+#define espeak_SetParameter (es.SetParameter)
+#define espeak_Synth (es.Synth)
+#define espeak_Synchronize (es.Synchronize)
+#endif
+#ifdef PH_HAVE_POCKETSPHINX
+static struct {
+    __typeof__(&cmd_ln_init) f_cmd_ln_init;
+    __typeof__(&cmd_ln_free_r) f_cmd_ln_free_r;
+    __typeof__(&ps_args) f_ps_args;
+    __typeof__(&ps_init) f_ps_init;
+    __typeof__(&ps_start_utt) f_ps_start_utt;
+    __typeof__(&ps_process_raw) f_ps_process_raw;
+    __typeof__(&ps_end_utt) f_ps_end_utt;
+    __typeof__(&ps_get_hyp) f_ps_get_hyp;
+    __typeof__(&ps_free) f_ps_free;
+    __typeof__(&ad_open_sps) f_ad_open_sps;
+    __typeof__(&ad_start_rec) f_ad_start_rec;
+    __typeof__(&ad_read) f_ad_read;
+    __typeof__(&ad_close) f_ad_close;
+} sx;
+#define cmd_ln_init (sx.f_cmd_ln_init)
+#define cmd_ln_free_r (sx.f_cmd_ln_free_r)
+#define ps_args (sx.f_ps_args)
+#define ps_init (sx.f_ps_init)
+#define ps_start_utt (sx.f_ps_start_utt)
+#define ps_process_raw (sx.f_ps_process_raw)
+#define ps_end_utt (sx.f_ps_end_utt)
+#define ps_get_hyp (sx.f_ps_get_hyp)
+#define ps_free (sx.f_ps_free)
+#define ad_open_sps (sx.f_ad_open_sps)
+#define ad_start_rec (sx.f_ad_start_rec)
+#define ad_read (sx.f_ad_read)
+#define ad_close (sx.f_ad_close)
+#endif
+
+struct sym {
+    const char *name;
+    void **slot;
+};
+
+/* dlopen the first of `libs` that loads and find every symbol of `syms`;
+ * 0, or -1 with a message naming what is missing. */
+static int load_syms(const char *const *libs, const struct sym *syms, struct ph_err *err)
+{
+    void *h = NULL;
+
+    for (size_t i = 0; libs[i] != NULL && h == NULL; i++)
+        h = dlopen(libs[i], RTLD_NOW | RTLD_LOCAL);
+    if (h == NULL)
+        return ph_errf(err, PH_EUSAGE, "%s cannot be loaded (%s): install it", libs[0], dlerror()),
+               -1;
+    for (size_t i = 0; syms[i].name != NULL; i++) {
+        *syms[i].slot = dlsym(h, syms[i].name);
+        if (*syms[i].slot == NULL)
+            return ph_errf(err, PH_EUSAGE, "%s: no %s (an unexpected version)", libs[0],
+                           syms[i].name),
+                   -1;
+    }
+    return 0;
+}
+
+#ifdef PH_HAVE_ESPEAK
+static int tts_load(struct ph_err *err)
+{
+    static const char *const libs[] = {"libespeak-ng.so.1", "libespeak-ng.so", NULL};
+    static int state; /* 0 not tried, 1 loaded, -1 failed */
+    const struct sym syms[] = {
+        {"espeak_Initialize", (void **)&es.Initialize},
+        {"espeak_SetSynthCallback", (void **)&es.SetSynthCallback},
+        {"espeak_SetVoiceByName", (void **)&es.SetVoiceByName},
+        {"espeak_SetParameter", (void **)&es.SetParameter},
+        {"espeak_Synth", (void **)&es.Synth},
+        {"espeak_Synchronize", (void **)&es.Synchronize},
+        {NULL, NULL},
+    };
+
+    if (state == 0)
+        state = load_syms(libs, syms, err) == 0 ? 1 : -1;
+    else if (state < 0)
+        ph_errf(err, PH_EUSAGE, "libespeak-ng.so.1 cannot be loaded: install libespeak-ng1");
+    return state > 0 ? 0 : -1;
+}
+#endif
+
+#ifdef PH_HAVE_POCKETSPHINX
+static int asr_load(struct ph_err *err)
+{
+    static const char *const base[] = {"libsphinxbase.so.3", "libsphinxbase.so", NULL};
+    static const char *const psl[] = {"libpocketsphinx.so.3", "libpocketsphinx.so", NULL};
+    static const char *const ad[] = {"libsphinxad.so.3", "libsphinxad.so", NULL};
+    static int state;
+    const struct sym base_syms[] = {
+        {"cmd_ln_init", (void **)&sx.f_cmd_ln_init},
+        {"cmd_ln_free_r", (void **)&sx.f_cmd_ln_free_r},
+        {NULL, NULL},
+    };
+    const struct sym ps_syms[] = {
+        {"ps_args", (void **)&sx.f_ps_args},
+        {"ps_init", (void **)&sx.f_ps_init},
+        {"ps_start_utt", (void **)&sx.f_ps_start_utt},
+        {"ps_process_raw", (void **)&sx.f_ps_process_raw},
+        {"ps_end_utt", (void **)&sx.f_ps_end_utt},
+        {"ps_get_hyp", (void **)&sx.f_ps_get_hyp},
+        {"ps_free", (void **)&sx.f_ps_free},
+        {NULL, NULL},
+    };
+    const struct sym ad_syms[] = {
+        {"ad_open_sps", (void **)&sx.f_ad_open_sps},
+        {"ad_start_rec", (void **)&sx.f_ad_start_rec},
+        {"ad_read", (void **)&sx.f_ad_read},
+        {"ad_close", (void **)&sx.f_ad_close},
+        {NULL, NULL},
+    };
+
+    if (state == 0)
+        state = load_syms(base, base_syms, err) == 0 && load_syms(psl, ps_syms, err) == 0 &&
+                        load_syms(ad, ad_syms, err) == 0
+                    ? 1
+                    : -1;
+    else if (state < 0)
+        ph_errf(err, PH_EUSAGE, "PocketSphinx cannot be loaded: install libpocketsphinx3");
+    return state > 0 ? 0 : -1;
+}
+#endif
+
+int voice_tts_loadable(struct ph_err *err)
+{
+#ifdef PH_HAVE_ESPEAK
+    return tts_load(err) == 0;
+#else
+    ph_errf(err, PH_EUSAGE, "%s", voice_missing());
+    return 0;
+#endif
+}
+
+int voice_asr_loadable(struct ph_err *err)
+{
+#ifdef PH_HAVE_POCKETSPHINX
+    return asr_load(err) == 0;
+#else
+    ph_errf(err, PH_EUSAGE, "%s", voice_missing());
+    return 0;
+#endif
+}
 
 #ifndef PH_SPHINX_MODELDIR
 #define PH_SPHINX_MODELDIR "/usr/share/pocketsphinx/model"
@@ -127,6 +294,8 @@ enum ph_rc voice_synth(const char *text, struct voice_audio *out, struct ph_err 
 #ifdef PH_HAVE_ESPEAK
     struct synth_sink sink = {out, 0, 0};
 
+    if (tts_load(err) != 0)
+        return PH_EUSAGE;
     if (synth_rate == 0) {
         synth_rate =
             espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, NULL, espeakINITIALIZE_DONT_EXIT);
@@ -177,6 +346,8 @@ enum ph_rc voice_speak(const char *text, struct ph_err *err)
     /* Called in a child of its own (runner.c): playback mode for this process only. */
     const char *rate = getenv("PYHARNESS_VOICE_RATE");
 
+    if (tts_load(err) != 0)
+        return PH_EUSAGE;
     if (espeak_Initialize(AUDIO_OUTPUT_SYNCH_PLAYBACK, 0, NULL, espeakINITIALIZE_DONT_EXIT) <= 0)
         return ph_errf(err, PH_EIO, "espeak-ng: no audio output");
     if (espeak_SetVoiceByName("en-us") != EE_OK)
@@ -379,6 +550,8 @@ enum ph_rc voice_transcribe(const struct voice_audio *a, const char *lm, const c
 
     if (a->n == 0 || a->rate <= 0)
         return ph_errf(err, PH_EINPUT, "no audio to transcribe");
+    if (asr_load(err) != 0)
+        return PH_EUSAGE;
     if (a->rate == VOICE_ASR_RATE) {
         n = a->n;
     } else {
@@ -434,12 +607,15 @@ enum ph_rc voice_record(double max_seconds, volatile int *stop, struct voice_aud
 {
     memset(out, 0, sizeof *out);
 #ifdef PH_HAVE_POCKETSPHINX
-    ad_rec_t *ad = ad_open_sps(VOICE_ASR_RATE);
+    ad_rec_t *ad;
     int16 buf[2048];
     size_t cap = 0, quiet = 0;
     int heard = 0;
     enum ph_rc rc = PH_EIO;
 
+    if (asr_load(err) != 0)
+        return PH_EUSAGE;
+    ad = ad_open_sps(VOICE_ASR_RATE);
     if (ad == NULL)
         return ph_errf(err, PH_EIO, "no microphone (the default audio input cannot be opened)");
     if (ad_start_rec(ad) < 0) {
