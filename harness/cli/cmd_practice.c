@@ -214,7 +214,7 @@ int cmd_practice_main(int argc, char **argv)
         if (store_history_path(&hist, &err) != PH_OK || store_open(hist, &st, &err) != PH_OK)
             goto fail;
     }
-    status = session_run(&so, bank, st);
+    status = cli_exit_status(session_run(&so, bank, st));
     goto out;
 fail:
     status = cli_fail(&err);

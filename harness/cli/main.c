@@ -17,6 +17,7 @@
 #include "cmd_practice.h"
 #include "cmd_run.h"
 #include "cmd_score.h"
+#include "cmd_show.h"
 #include "cmd_validate.h"
 #include "cmd_voice.h"
 #include "embed.h"
@@ -32,6 +33,7 @@ static const struct command commands[] = {
     {"run", cmd_run_main, "run EXERCISE FILE [--json] [--out F] [--explanation F]  grade a file"},
     {"list", cmd_list_main, "list [--json]                   the exercises, one line each"},
     {"score", cmd_score_main, "score EXERCISE ANSWER... [--json] score written explanations"},
+    {"show", cmd_show_main, "show RESULT.json | --store DB --id N  render a saved result again"},
     {"validate", cmd_validate_main, "validate [EXERCISE...]          check exercises end to end"},
     {"practice", cmd_practice_main, "practice [--topic T] [--minutes M] [--voice]  timed practice"},
     {"history", cmd_history_main, "history [--json]                practice progress per topic"},

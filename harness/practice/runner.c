@@ -16,8 +16,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "worker.h"
-
 void runner_init(struct runner *r)
 {
     memset(r, 0, sizeof *r);
@@ -68,8 +66,8 @@ static void child(int fd, runner_fn fn, void *arg)
     text = cJSON_PrintUnformatted(doc);
     if (text != NULL)
         write_all(fd, text, strlen(text));
-    /* Sandbox hosts this child started die with it. */
-    worker_shutdown();
+    /* _exit: the parent's stdio buffers and atexit handlers are not ours.
+     * Jobs that start sandbox hosts free their engine themselves. */
     _exit(text != NULL ? 0 : 3);
 }
 

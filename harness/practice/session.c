@@ -32,7 +32,6 @@
 
 #include <cjson/cJSON.h>
 
-#include "cli.h"
 #include "editor.h"
 #include "engine.h"
 #include "exercise.h"
@@ -40,7 +39,7 @@
 #include "fileio.h"
 #include "pick.h"
 #include "qbank.h"
-#include "report.h"
+#include "report_json.h"
 #include "runner.h"
 #include "store.h"
 #include "stt_http.h"
@@ -250,17 +249,26 @@ static enum ph_rc code_fn(void *arg, cJSON **out, struct ph_err *err)
     struct code_arg *a = arg;
     struct engine_opts eo;
     struct run_result res;
+    struct engine *e = NULL;
     enum ph_rc rc;
 
+    /* An engine of this child's own, freed before the child exits so that
+     * its sandbox hosts go with it.  (The reference runs again for every
+     * run: a few hundred milliseconds, behind the spinner.) */
     memset(&eo, 0, sizeof eo);
     eo.submission_path = a->path;
     eo.display_name = "your solution";
-    rc = engine_run(a->ex, &eo, NULL, &res, err);
-    if (rc != PH_OK)
-        return rc;
-    *out = report_json_run(&res);
-    run_result_cleanup(&res);
-    return *out != NULL ? PH_OK : ph_errf(err, PH_ENOMEM, "out of memory");
+    rc = engine_new(NULL, &e, err);
+    if (rc == PH_OK)
+        rc = engine_grade(e, a->ex, &eo, NULL, &res, err);
+    if (rc == PH_OK) {
+        *out = report_json_run(&res);
+        run_result_cleanup(&res);
+        if (*out == NULL)
+            rc = ph_errf(err, PH_ENOMEM, "out of memory");
+    }
+    engine_free(e);
+    return rc;
 }
 
 struct listen_arg {
@@ -1286,20 +1294,20 @@ static void ask_plain(struct ses *s, size_t i, double allowed)
         printf("\n(time is up: what was typed is scored)\n");
 }
 
-int session_run(const struct session_opts *o, const struct qbank *b, struct store *st)
+enum ph_rc session_run(const struct session_opts *o, const struct qbank *b, struct store *st)
 {
     struct ses *s = calloc(1, sizeof *s);
     struct ph_err err;
     struct sigaction sa;
     char *answers_text = NULL;
     size_t idx[SESSION_MAX_QUESTIONS];
-    int status = CLI_EXIT_INTERNAL;
+    enum ph_rc status = PH_EINTERNAL;
     double session_s = o->minutes * 60.0, spent = 0;
 
     ph_err_clear(&err);
     if (s == NULL) {
         fprintf(stderr, "pyharness practice: out of memory\n");
-        return CLI_EXIT_INTERNAL;
+        return PH_ENOMEM;
     }
     s->o = o;
     s->b = b;
@@ -1328,7 +1336,7 @@ int session_run(const struct session_opts *o, const struct qbank *b, struct stor
         if (fileio_read(o->answers_file, ANSWERS_FILE_MAX, &answers_text, &len, &err) != PH_OK ||
             parse_answers(s, answers_text, &err) != 0) {
             fprintf(stderr, "pyharness practice: %s\n", err.msg);
-            status = ph_rc_exit_status(err.rc);
+            status = err.rc;
             goto out;
         }
     } else {
@@ -1351,7 +1359,7 @@ int session_run(const struct session_opts *o, const struct qbank *b, struct stor
         if (s->n == 0) {
             fprintf(stderr, "pyharness practice: no question matches --topic %s\n",
                     o->topic != NULL ? o->topic : "");
-            status = CLI_EXIT_INPUT;
+            status = PH_EINPUT;
             goto out;
         }
         for (size_t i = 0; i < s->n; i++)
@@ -1479,7 +1487,7 @@ int session_run(const struct session_opts *o, const struct qbank *b, struct stor
     if (st != NULL && s->session_id != 0 &&
         store_practice_end(st, s->session_id, s->quit, &err) != PH_OK)
         fprintf(stderr, "pyharness practice: %s\n", err.msg);
-    status = CLI_EXIT_OK;
+    status = PH_OK;
 out:
     term_leave();
     if (s->tmpdir[0] != '\0') {

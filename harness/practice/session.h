@@ -35,8 +35,10 @@ struct session_opts {
     int plain; /* force plain prompts even on a terminal */
 };
 
-/* Run a session; returns the process exit status (CLI_EXIT_*).  Messages
- * go to stderr, the session to stdout.  `st` may be NULL (no history). */
-int session_run(const struct session_opts *o, const struct qbank *b, struct store *st);
+/* Run a session.  Messages go to stderr (already printed when this returns
+ * an error: bad answers file, no question for the topic), the session to
+ * stdout.  `st` may be NULL (no history).  A session the learner ended with
+ * Ctrl-C is PH_OK. */
+enum ph_rc session_run(const struct session_opts *o, const struct qbank *b, struct store *st);
 
 #endif
