@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "paths.h"
 #include "sandbox.h"
+#include "voice.h"
 
 #define SELFTEST_MSG_MAX 512
 
@@ -206,6 +207,13 @@ int cmd_doctor_main(int argc, char **argv)
         cJSON_AddStringToObject(root, "cgroups",
                                 "not used (no delegated cgroup v2 controllers "
                                 "assumed)");
+        {
+            /* Voice for `practice --voice`: optional at build time. */
+            cJSON *v = cJSON_AddObjectToObject(root, "voice");
+            cJSON_AddBoolToObject(v, "tts", voice_tts_built());
+            cJSON_AddBoolToObject(v, "asr", voice_asr_built());
+            cJSON_AddStringToObject(v, "missing", voice_missing());
+        }
         text = cJSON_Print(root);
         if (text != NULL)
             printf("%s\n", text);
@@ -230,5 +238,8 @@ int cmd_doctor_main(int argc, char **argv)
            self_ok ? "a confined run started with every active layer" : selftest_msg);
     if (!self_ok)
         printf("  (confined runs will fail; see the message above)\n");
+    printf("voice (practice --voice): %s\n", voice_missing()[0] != '\0'
+                                                 ? voice_missing()
+                                                 : "espeak-ng speaks, PocketSphinx transcribes");
     return status;
 }

@@ -12,12 +12,15 @@
 #include "cli.h"
 #include "cmd_bench.h"
 #include "cmd_doctor.h"
+#include "cmd_history.h"
 #include "cmd_list.h"
+#include "cmd_practice.h"
 #include "cmd_run.h"
 #include "cmd_calibrate.h"
 #include "cmd_score.h"
 #include "cmd_show.h"
 #include "cmd_validate.h"
+#include "cmd_voice.h"
 #include "embed.h"
 #include "paths.h"
 
@@ -35,6 +38,9 @@ static const struct command commands[] = {
      "calibrate GRADED.jsonl [--json]  the scorer vs a teacher's grades"},
     {"show", cmd_show_main, "show RESULT.json | --store DB --id N  render a saved result again"},
     {"validate", cmd_validate_main, "validate [EXERCISE...]          check exercises end to end"},
+    {"practice", cmd_practice_main, "practice [--topic T] [--minutes M] [--voice]  timed practice"},
+    {"history", cmd_history_main, "history [--json]                practice progress per topic"},
+    {"voice", cmd_voice_main, "voice say|transcribe|lm|measure  speech tools for --voice"},
     {"doctor", cmd_doctor_main, "doctor [--json]                 which sandbox layers work here"},
     {"bench-worker", cmd_bench_main, "bench-worker EXERCISE FILE N    (internal) fork-server cost"},
     {NULL, NULL, NULL},
