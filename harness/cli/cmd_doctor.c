@@ -17,6 +17,7 @@
 #include "llm.h"
 #include "paths.h"
 #include "sandbox.h"
+#include "voice.h"
 
 #define SELFTEST_MSG_MAX 512
 
@@ -294,6 +295,13 @@ int cmd_doctor_main(int argc, char **argv)
                                 "not used (no delegated cgroup v2 controllers "
                                 "assumed)");
         environment(root);
+        {
+            /* Voice for `practice --voice`: optional at build time. */
+            cJSON *v = cJSON_AddObjectToObject(root, "voice");
+            cJSON_AddBoolToObject(v, "tts", voice_tts_built());
+            cJSON_AddBoolToObject(v, "asr", voice_asr_built());
+            cJSON_AddStringToObject(v, "missing", voice_missing());
+        }
         text = cJSON_Print(root);
         if (text != NULL)
             printf("%s\n", text);
@@ -319,5 +327,8 @@ int cmd_doctor_main(int argc, char **argv)
     if (!self_ok)
         printf("  (confined runs will fail; see the message above)\n");
     environment(NULL);
+    printf("voice (practice --voice): %s\n", voice_missing()[0] != '\0'
+                                                 ? voice_missing()
+                                                 : "espeak-ng speaks, PocketSphinx transcribes");
     return status;
 }

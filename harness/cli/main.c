@@ -13,13 +13,16 @@
 #include "cmd_bench.h"
 #include "cmd_calibrate.h"
 #include "cmd_doctor.h"
+#include "cmd_history.h"
 #include "cmd_kit.h"
 #include "cmd_list.h"
 #include "cmd_new.h"
+#include "cmd_practice.h"
 #include "cmd_run.h"
 #include "cmd_score.h"
 #include "cmd_statement.h"
 #include "cmd_validate.h"
+#include "cmd_voice.h"
 #include "embed.h"
 #include "paths.h"
 
@@ -40,6 +43,9 @@ static const struct command commands[] = {
     {"calibrate", cmd_calibrate_main,
      "calibrate GRADED.jsonl [--json]  the scorer vs a teacher's grades"},
     {"validate", cmd_validate_main, "validate [EXERCISE...]          check exercises end to end"},
+    {"practice", cmd_practice_main, "practice [--topic T] [--minutes M] [--voice]  timed practice"},
+    {"history", cmd_history_main, "history [--json]                practice progress per topic"},
+    {"voice", cmd_voice_main, "voice say|transcribe|lm|measure  speech tools for --voice"},
     {"doctor", cmd_doctor_main, "doctor [--json]                 which sandbox layers work here"},
     {"new", cmd_new_main, "new ID [DIR]                    scaffold an exercise that validates"},
     {"kit", cmd_kit_main, "kit OUT_DIR [EXERCISE...]       export a student kit, no answer keys"},

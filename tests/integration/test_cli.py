@@ -38,7 +38,7 @@ def readme_exit_table() -> dict[str, set[int]]:
 
 class HelpAndTypos(HarnessTest):
     def test_every_command_has_help_with_a_line_per_option(self):
-        for cmd in COMMANDS:
+        for cmd in COMMANDS + ["practice", "history", "voice"]:
             res = run(cmd, "--help")
             self.assertEqual(res.rc, 0, f"{cmd}: {res.stderr}")
             self.assertIn(f"usage: pyharness {cmd}", res.stdout, cmd)
@@ -55,7 +55,8 @@ class HelpAndTypos(HarnessTest):
                  "show": ("--jsno", "--json"), "validate": ("--jsno", "--json"),
                  "doctor": ("--jsno", "--json"), "score": ("--jsno", "--json"),
                  "start": ("--forse", "--force"),
-                 "kit": ("--jsno", None), "new": ("--jsno", None)}
+                 "kit": ("--jsno", None), "new": ("--jsno", None),
+                 "practice": ("--jsno", None), "history": ("--jsno", "--json")}
         for cmd, (typo, meant) in typos.items():
             res = run(cmd, typo)
             self.assertEqual(res.rc, 2, cmd)
