@@ -14,6 +14,9 @@
 #include "cmd_doctor.h"
 #include "cmd_list.h"
 #include "cmd_run.h"
+#include "cmd_grade.h"
+#include "cmd_merge.h"
+#include "cmd_gradescope.h"
 #include "cmd_score.h"
 #include "cmd_validate.h"
 #include "embed.h"
@@ -29,6 +32,9 @@ static const struct command commands[] = {
     {"run", cmd_run_main, "run EXERCISE FILE [--json] [--out F] [--explanation F]  grade a file"},
     {"list", cmd_list_main, "list [--json]                   the exercises, one line each"},
     {"score", cmd_score_main, "score EXERCISE ANSWER... [--json] score written explanations"},
+    {"grade", cmd_grade_main, "grade HOMEWORK SUBMISSIONS --out DIR [-j N] grade a class"},
+    {"merge", cmd_merge_main, "merge SHARD_DIR... --out DIR     one gradebook from shards"},
+    {"gradescope", cmd_gradescope_main, "gradescope HOMEWORK --out ZIP    Gradescope autograder"},
     {"validate", cmd_validate_main, "validate [EXERCISE...]          check exercises end to end"},
     {"doctor", cmd_doctor_main, "doctor [--json]                 which sandbox layers work here"},
     {"bench-worker", cmd_bench_main, "bench-worker EXERCISE FILE N    (internal) fork-server cost"},
