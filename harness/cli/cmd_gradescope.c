@@ -42,17 +42,18 @@ static const char setup_sh[] =
     "apt-get update -qq\n"
     "apt-get install -y -qq --no-install-recommends cmake gcc make pkg-config python3 \\\n"
     "  python3-dev libcurl4-openssl-dev libcjson-dev libseccomp-dev libsqlite3-dev zlib1g-dev\n"
-    "cd \"$(dirname \"$0\")/pyharness\"\n"
+    "cd \"${PYHARNESS_AUTOGRADER_ROOT:-/autograder}/source/pyharness\"\n"
     "cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPH_BUILD_TESTS=OFF\n"
     "cmake --build build -j\"$(nproc)\" --target pyharness\n";
 
 static const char run_sh[] =
     "#!/bin/sh\n"
-    "# Gradescope runs this per submission.  PYHARNESS_AUTOGRADER_ROOT moves /autograder\n"
-    "# (tests lay out a temporary root); PYHARNESS_BIN picks another pyharness binary.\n"
+    "# Gradescope copies this to /autograder/run_autograder and runs it per submission; the\n"
+    "# zip is in /autograder/source.  PYHARNESS_AUTOGRADER_ROOT moves /autograder (tests lay\n"
+    "# out a temporary root); PYHARNESS_BIN picks another pyharness binary.\n"
     "set -u\n"
     "ROOT=\"${PYHARNESS_AUTOGRADER_ROOT:-/autograder}\"\n"
-    "SRC=\"$(cd \"$(dirname \"$0\")\" && pwd)\"\n"
+    "SRC=\"$ROOT/source\"\n"
     "BIN=\"${PYHARNESS_BIN:-$SRC/pyharness/build/pyharness}\"\n"
     "OUT=\"$(mktemp -d)\"\n"
     "mkdir -p \"$ROOT/results\"\n"

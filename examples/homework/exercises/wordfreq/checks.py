@@ -30,6 +30,6 @@ def check_top_ties(sub, h):
 
 
 def check_speed(sub, h):
-    text = _text(20000, 5000)
+    text = _text(20000, 2000)
     top = h.measure("top", sub.top_words, text, 5)
     return [list(p) for p in top]
