@@ -79,6 +79,19 @@ def check_gradescope_schema(t: unittest.TestCase, res: dict) -> None:
         t.assertIn(entry.get("order", "desc"), {"asc", "desc"})
 
 
+def assert_same_grades(t: unittest.TestCase, a: Path, b: Path) -> None:
+    """The same verdicts and correctness points exactly; totals within GRADE_TOLERANCE."""
+    pa, pb = parts(a / "grade.sqlite3"), parts(b / "grade.sqlite3")
+    t.assertEqual(set(pa), set(pb))
+    for key in pa:
+        t.assertEqual(pa[key][:2], pb[key][:2], key)
+    ga, gb = gradebook(a / "gradebook.csv"), gradebook(b / "gradebook.csv")
+    t.assertEqual(set(ga), set(gb))
+    for student in ga:
+        t.assertAlmostEqual(float(ga[student]["score"]), float(gb[student]["score"]),
+                            delta=GRADE_TOLERANCE, msg=student)
+
+
 class GradeClass(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -237,14 +250,7 @@ class GradeClass(unittest.TestCase):
         self.assert_same_grades(self.out, one)
 
     def assert_same_grades(self, a: Path, b: Path) -> None:
-        pa, pb = parts(a / "grade.sqlite3"), parts(b / "grade.sqlite3")
-        self.assertEqual(set(pa), set(pb))
-        for key in pa:
-            self.assertEqual(pa[key][:2], pb[key][:2], key)  # verdict and correctness, exactly
-        ga, gb = gradebook(a / "gradebook.csv"), gradebook(b / "gradebook.csv")
-        for student in ga:
-            self.assertAlmostEqual(float(ga[student]["score"]), float(gb[student]["score"]),
-                                   delta=GRADE_TOLERANCE, msg=student)
+        assert_same_grades(self, a, b)
 
 
 class GradeInput(unittest.TestCase):
