@@ -386,6 +386,52 @@ class GradeResume(unittest.TestCase):
             self.assertIn("4 parts graded", r.stderr)
 
 
+class GradeProgress(unittest.TestCase):
+    def small_class(self, tmp: Path) -> Path:
+        subs = tmp / "class"
+        for who in ("alice", "bob"):
+            shutil.copytree(CLASS / who, subs / who)
+        return subs
+
+    def run_on_tty(self, args: list[str], env: dict) -> str:
+        import pty
+        pid, fd = pty.fork()
+        if pid == 0:
+            os.execve(BIN, [BIN, *args], env)
+        chunks = []
+        while True:
+            try:
+                data = os.read(fd, 4096)
+            except OSError:
+                break
+            if not data:
+                break
+            chunks.append(data)
+        os.waitpid(pid, 0)
+        os.close(fd)
+        return b"".join(chunks).decode(errors="replace")
+
+    def test_a_bar_on_a_terminal_plain_lines_otherwise_and_no_color_respected(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            tmp = Path(tmp)
+            subs = self.small_class(tmp)
+            args = ["grade", str(HOMEWORK), str(subs), "--out", str(tmp / "out"), "--regrade"]
+            env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+            out = self.run_on_tty(args, env)
+            self.assertIn("\r", out)
+            self.assertIn("4/4", out)
+            self.assertIn("/s", out)
+            self.assertIn("left", out)
+            self.assertIn("\033[", out)
+            out = self.run_on_tty(args, dict(env, NO_COLOR="1"))
+            self.assertIn("4/4", out)
+            self.assertNotIn("\033[", out)
+            r = run(*args)
+            self.assertEqual(r.rc, 0, r.stderr)
+            self.assertNotIn("\r", r.stderr)
+            self.assertIn("graded 4/4", r.stderr)
+
+
 class Gradescope(unittest.TestCase):
     def test_the_zip_runs_in_a_simulated_gradescope_root(self):
         with tempfile.TemporaryDirectory() as tmp:
