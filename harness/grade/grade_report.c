@@ -248,6 +248,26 @@ static void md_esc(FILE *f, const char *s)
     }
 }
 
+/* Drop a UTF-8 sequence cut short at the end of `s` (by a capped snprintf),
+ * so that JSON and HTML stay valid UTF-8. */
+static char *utf8_trim(char *s)
+{
+    size_t n = strlen(s), i = n, need;
+
+    while (i > 0 && ((unsigned char)s[i - 1] & 0xC0) == 0x80 && n - i < 3)
+        i--;
+    if (i == 0 || ((unsigned char)s[i - 1] & 0x80) == 0)
+        return s;
+    i--; /* the lead byte */
+    need = ((unsigned char)s[i] & 0xE0) == 0xC0   ? 2
+           : ((unsigned char)s[i] & 0xF0) == 0xE0 ? 3
+           : ((unsigned char)s[i] & 0xF8) == 0xF0 ? 4
+                                                  : 1;
+    if (n - i < need)
+        s[i] = '\0';
+    return s;
+}
+
 static const char *jstr(const cJSON *o, const char *k)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
@@ -383,7 +403,7 @@ static cJSON *gradescope_results(const struct book *b, const struct student *s,
 {
     const struct homework *hw = b->hw;
     cJSON *root = cJSON_CreateObject(), *tests, *lb, *e;
-    char out[2048], name[256], num[32], ts[64];
+    char out[2048] = "", name[256], num[32], ts[64];
     double exec_s = 0, wall_s = 0, peak_mb = 0, score = s->score;
     size_t used = 0;
     int over_budget = 0;
@@ -427,7 +447,9 @@ static cJSON *gradescope_results(const struct book *b, const struct student *s,
             const char *m = jstr(t, "message"), *lesson = jstr(t, "lesson");
             snprintf(msg, sizeof msg, "%s%s%s%s%s", st, m && m[0] ? ": " : "", m ? m : "",
                      lesson ? "\n" : "", lesson ? lesson : "");
+            utf8_trim(msg);
             snprintf(name, sizeof name, "%s: %s", exid, cn);
+            utf8_trim(name);
             snprintf(num, sizeof num, "%zu.%zu", k + 1, ++i);
             cJSON_AddItemToArray(tests, gs_test(name, num, strcmp(st, "passed") == 0 ? mx : 0, mx,
                                                 strcmp(st, "passed") == 0 ? "passed" : "failed",
@@ -474,6 +496,7 @@ static cJSON *gradescope_results(const struct book *b, const struct student *s,
                                      hw->budget, ro->previous_best);
     }
     (void)used;
+    utf8_trim(out);
     cJSON_AddNumberToObject(root, "score", r2(score));
     cJSON_AddNumberToObject(root, "execution_time", (double)(long long)ceil(exec_s));
     cJSON_AddStringToObject(root, "output", out);
@@ -820,6 +843,7 @@ static void passage(FILE *f, const char *src, const unsigned char *mark, size_t 
         if (mark[line - 1]) {
             char buf[256];
             snprintf(buf, sizeof buf, "%.*s", (int)(len < 200 ? len : 200), p);
+            utf8_trim(buf);
             if (gap && shown > 0)
                 fprintf(f, "   ...\n");
             fprintf(f, "%3zu ", line);
@@ -1082,7 +1106,8 @@ static enum ph_rc write_summary(const struct book *b, const char *dir,
             free(starter);
             continue;
         }
-        qsort(pairs, np, sizeof *pairs, cmp_pair);
+        if (np > 1)
+            qsort(pairs, np, sizeof *pairs, cmp_pair);
         for (size_t i = 0; i < np; i++) {
             review++;
             fprintf(f, "<tr class=\"pairrow\"><td>");

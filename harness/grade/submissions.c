@@ -573,7 +573,8 @@ enum ph_rc subs_scan(const struct homework *hw, const char *dir, const struct su
                 goto fail;
         }
     }
-    qsort(c->st, c->n, sizeof *c->st, cmp_student);
+    if (c->n > 1)
+        qsort(c->st, c->n, sizeof *c->st, cmp_student);
     for (size_t i = 1; i < c->n; i++)
         if (strcmp(c->st[i].id, c->st[i - 1].id) == 0) {
             rc = ph_errf(err, PH_EINPUT, "%s: student %s has both %s and %s: keep one", dir,

@@ -112,7 +112,8 @@ class GradeClass(unittest.TestCase):
 
     def test_gradebook_numbers(self):
         alice = self.book["alice"]
-        self.assertEqual(float(alice["score"]), 15.0)
+        # Full correctness and explanations; only the performance points are timed.
+        self.assertGreaterEqual(float(alice["score"]), 15.0 - GRADE_TOLERANCE)
         self.assertEqual(float(alice["max_score"]), 15.0)
         self.assertEqual(alice["timestamp"], "2026-11-20T20:05:00Z")
         for who in ("carol", "frank", "judy"):
@@ -125,6 +126,8 @@ class GradeClass(unittest.TestCase):
         self.assertGreaterEqual(float(self.book["mallory"]["wordfreq (10)"]), 7.0)  # from a zip
         self.assertEqual(float(self.book["oscar"]["wordfreq (10)"]), 0.0)  # endless loop
         st = parts(self.out / "grade.sqlite3")
+        self.assertEqual(st[("alice", "wordfreq")][:2], ("passed", 70.0))
+        self.assertEqual(st[("alice", "running-mean")][:2], ("passed", 70.0))
         self.assertEqual(st[("frank", "wordfreq")][0], "rejected")
         self.assertEqual(st[("oscar", "wordfreq")][0], "timeout")
         self.assertEqual(st[("erin", "wordfreq")][0], "memory_limit")
@@ -158,7 +161,7 @@ class GradeClass(unittest.TestCase):
 
     def test_results_json_follows_gradescope_and_carries_visibility(self):
         for student in self.book:
-            res = json.loads((self.out / student / "results.json").read_text())
+            res = json.loads((self.out / student / "results.json").read_text(encoding="utf-8"))
             check_gradescope_schema(self, res)
             self.assertAlmostEqual(res["score"], float(self.book[student]["score"]), places=2)
         alice = json.loads((self.out / "alice" / "results.json").read_text())
@@ -422,10 +425,10 @@ class GradeProgress(unittest.TestCase):
             self.assertIn("4/4", out)
             self.assertIn("/s", out)
             self.assertIn("left", out)
-            self.assertIn("\033[", out)
+            self.assertIn("\033[32m", out)
             out = self.run_on_tty(args, dict(env, NO_COLOR="1"))
             self.assertIn("4/4", out)
-            self.assertNotIn("\033[", out)
+            self.assertNotIn("\033[32m", out)
             r = run(*args)
             self.assertEqual(r.rc, 0, r.stderr)
             self.assertNotIn("\r", r.stderr)

@@ -234,7 +234,7 @@ Test(similarity, tolerates_broken_files)
 Test(scratch, a_dead_runs_folder_is_swept_and_a_live_ones_is_kept)
 {
     char tmp[] = "/tmp/ph-test-scratch-XXXXXX", dead[128], live[128], lock[160];
-    int fd, pipefd[2];
+    int locked[2], release[2];
     pid_t child;
 
     cr_assert_not_null(mkdtemp(tmp));
@@ -245,30 +245,32 @@ Test(scratch, a_dead_runs_folder_is_swept_and_a_live_ones_is_kept)
     snprintf(lock, sizeof lock, "%s/.lock", dead);
     close(open(lock, O_CREAT | O_WRONLY, 0600));
     snprintf(lock, sizeof lock, "%s/.lock", live);
-    cr_assert_eq(pipe(pipefd), 0);
+    cr_assert_eq(pipe(locked), 0);
+    cr_assert_eq(pipe(release), 0);
     child = fork();
     if (child == 0) {
         int lfd = open(lock, O_CREAT | O_WRONLY, 0600);
         char c;
         flock(lfd, LOCK_EX);
-        (void)write(pipefd[1], "x", 1);
-        (void)read(pipefd[0], &c, 1); /* hold the lock until the parent is done */
+        (void)write(locked[1], "x", 1);
+        (void)read(release[0], &c, 1); /* hold the lock until the parent is done */
         _exit(0);
     }
     {
         char c;
-        cr_assert_eq(read(pipefd[0], &c, 1), 1);
+        cr_assert_eq(read(locked[0], &c, 1), 1);
     }
     cr_assert_eq(scratch_sweep(tmp), 1);
     cr_assert_not(fileio_is_dir(dead));
     cr_assert(fileio_is_dir(live));
-    fd = pipefd[1];
-    (void)write(fd, "y", 1);
+    (void)write(release[1], "y", 1);
     waitpid(child, NULL, 0);
     cr_assert_eq(scratch_sweep(tmp), 1);
     cr_assert_not(fileio_is_dir(live));
-    close(pipefd[0]);
-    close(pipefd[1]);
+    for (int i = 0; i < 2; i++) {
+        close(locked[i]);
+        close(release[i]);
+    }
     fileio_rmtree(tmp);
 }
 

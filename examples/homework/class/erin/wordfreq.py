@@ -6,7 +6,9 @@ _cache = []
 
 def word_counts(text):
     words = re.findall(r"[^\W\d_]+", text)
-    _cache.append([w.lower() * 20000 for w in words])
+    # Keeps a private copy of everything, "for speed": 64 MiB at a time.
+    for _ in range(8):
+        _cache.append(bytearray(64 << 20))
     return dict(Counter(w.lower() for w in words))
 
 
