@@ -18,6 +18,7 @@
 #include "cmd_merge.h"
 #include "cmd_gradescope.h"
 #include "cmd_score.h"
+#include "cmd_show.h"
 #include "cmd_validate.h"
 #include "embed.h"
 #include "paths.h"
@@ -35,6 +36,7 @@ static const struct command commands[] = {
     {"grade", cmd_grade_main, "grade HOMEWORK SUBMISSIONS --out DIR [-j N] grade a class"},
     {"merge", cmd_merge_main, "merge SHARD_DIR... --out DIR     one gradebook from shards"},
     {"gradescope", cmd_gradescope_main, "gradescope HOMEWORK --out ZIP    Gradescope autograder"},
+    {"show", cmd_show_main, "show RESULT.json | --store DB --id N  render a saved result again"},
     {"validate", cmd_validate_main, "validate [EXERCISE...]          check exercises end to end"},
     {"doctor", cmd_doctor_main, "doctor [--json]                 which sandbox layers work here"},
     {"bench-worker", cmd_bench_main, "bench-worker EXERCISE FILE N    (internal) fork-server cost"},

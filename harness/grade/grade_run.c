@@ -37,7 +37,7 @@
 #include "fileio.h"
 #include "homework.h"
 #include "progress.h"
-#include "report.h"
+#include "report_json.h"
 #include "scratch.h"
 #include "sha256.h"
 #include "store.h"
@@ -49,6 +49,7 @@ struct job {
 };
 
 struct ctx {
+    struct engine *engine; /* the worker's own (NULL in the parent) */
     const struct homework *hw;
     const struct subs_class *cls;
     const struct grade_opts *o;
@@ -200,7 +201,7 @@ static enum ph_rc grade_one(struct ctx *c, struct store *st, const struct job *j
     struct engine_opts eo;
     struct explain_result *er = NULL;
     struct ph_err e = {0};
-    char dir[PATH_MAX], path[PATH_MAX + 80], display[512];
+    char display[512];
     char *expl_note = NULL, *budget = NULL, *extra = NULL, *problem = NULL, *json = NULL;
     long long t0 = mono_ns();
     int have_res = 0;
@@ -208,21 +209,17 @@ static enum ph_rc grade_one(struct ctx *c, struct store *st, const struct job *j
 
     memset(&res, 0, sizeof res);
     base_row(c, j, &row);
-    snprintf(dir, sizeof dir, "%s/part-%d", c->scratch_root, (int)getpid());
-    (void)mkdir(dir, 0700);
-    snprintf(path, sizeof path, "%s/%s.py", dir, he->id);
     snprintf(display, sizeof display, "%s/%s.py", stu->id, he->id);
     (void)score_expl(he->ex, p, c->o->scorer, &er, &expl_note);
-    rc = fileio_write(path, p->code, p->code_len, &e);
-    if (rc == PH_OK) {
-        memset(&eo, 0, sizeof eo);
-        eo.submission_path = path;
-        eo.display_name = display;
-        rc = engine_run(he->ex, &eo, er, &res, &e);
-        er = NULL; /* taken by engine_run */
-        have_res = rc == PH_OK;
-    }
-    (void)unlink(path);
+    memset(&eo, 0, sizeof eo);
+    eo.submission_path = display;
+    eo.display_name = display;
+    /* The bytes screened and hashed are the bytes graded: no file between. */
+    eo.submission_text = p->code;
+    eo.submission_len = p->code_len;
+    rc = engine_grade(c->engine, he->ex, &eo, er, &res, &e);
+    er = NULL; /* taken by engine_grade */
+    have_res = rc == PH_OK;
     budget = budget_note(c->hw, p);
     if (expl_note != NULL && budget != NULL) {
         if (asprintf(&extra, "%s; %s", expl_note, budget) < 0)
@@ -277,7 +274,6 @@ static enum ph_rc grade_one(struct ctx *c, struct store *st, const struct job *j
     free(extra);
     free(budget);
     free(expl_note);
-    (void)rmdir(dir);
     return rc;
 }
 
@@ -329,7 +325,16 @@ static void worker_main(struct ctx *c, int in_fd, int out_fd, pid_t parent)
     (void)prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
     if (getppid() != parent)
         _exit(3);
-    if (c->o->start_engine(&e) != PH_OK || store_open(c->store_path, &st, &e) != PH_OK) {
+    struct engine_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    /* One host per exercise stays alive, and each exercise's reference is
+     * observed once in this process; timed checks still measure the
+     * reference again beside each candidate (the engine's default policy). */
+    cfg.max_hosts = c->hw->nex;
+    cfg.ref_policy = ENGINE_REF_CACHED;
+    cfg.scorer = (enum explain_scorer)c->o->scorer;
+    if (c->o->start_engine(&e) != PH_OK || engine_new(&cfg, &c->engine, &e) != PH_OK ||
+        store_open(c->store_path, &st, &e) != PH_OK) {
         fprintf(stderr, "pyharness: grade worker: %s\n", e.msg);
         goto out;
     }
@@ -349,9 +354,10 @@ static void worker_main(struct ctx *c, int in_fd, int out_fd, pid_t parent)
     status = 0;
 out:
     store_close(st);
+    engine_free(c->engine);
     fflush(stdout);
     fflush(stderr);
-    /* exit(), not _exit(): the engine's atexit handlers stop its sandbox hosts. */
+    /* exit(), not _exit(): the interpreter's atexit handlers run. */
     exit(status);
 }
 
