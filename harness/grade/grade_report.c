@@ -1037,8 +1037,7 @@ static enum ph_rc write_summary(const struct book *b, const char *dir,
                     continue;
                 rk[nr].s = i;
                 rk[nr].k = k;
-                rk[nr].v =
-                    pass == 0 ? p->wall_ns : (p->py_peak > p->rss_peak ? p->py_peak : p->py_peak);
+                rk[nr].v = pass == 0 ? p->wall_ns : p->py_peak; /* peak Python memory ranks */
                 nr++;
             }
         qsort(rk, nr, sizeof *rk, cmp_ranked);
