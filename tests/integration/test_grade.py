@@ -122,7 +122,8 @@ class GradeClass(unittest.TestCase):
         self.assertEqual(float(self.book["frank"]["score"]), 0.0)
         self.assertEqual(float(self.book["judy"]["score"]), 0.0)
         self.assertEqual(float(self.book["heidi"]["wordfreq (10)"]), 0.0)
-        self.assertGreater(float(self.book["heidi"]["running-mean (5)"]), 3.9)
+        # Full correctness (3.5 of 5) whatever the timing-based performance points.
+        self.assertGreaterEqual(float(self.book["heidi"]["running-mean (5)"]), 3.5)
         self.assertGreaterEqual(float(self.book["mallory"]["wordfreq (10)"]), 7.0)  # from a zip
         self.assertEqual(float(self.book["oscar"]["wordfreq (10)"]), 0.0)  # endless loop
         st = parts(self.out / "grade.sqlite3")
