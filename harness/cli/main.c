@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "cmd_bench.h"
+#include "cmd_compare.h"
 #include "cmd_doctor.h"
 #include "cmd_list.h"
 #include "cmd_run.h"
@@ -27,6 +28,8 @@ struct command {
 
 static const struct command commands[] = {
     {"run", cmd_run_main, "run EXERCISE FILE [--json] [--out F] [--explanation F]  grade a file"},
+    {"compare", cmd_compare_main,
+     "compare EXERCISE FILE... [--against reference]  implementations side by side"},
     {"list", cmd_list_main, "list [--json]                   the exercises, one line each"},
     {"score", cmd_score_main, "score EXERCISE ANSWER... [--json] score written explanations"},
     {"validate", cmd_validate_main, "validate [EXERCISE...]          check exercises end to end"},

@@ -515,7 +515,8 @@ static void after_fork_child(void)
  */
 static PyObject *exercise_preloads(const struct exercise *ex)
 {
-    static const char *const files[] = {"checks.py", "reference.py", "baseline.py", "starter.py"};
+    static const char *const files[] = {"checks.py", "reference.py", "baseline.py", "starter.py",
+                                        "workloads.py"};
     PyObject *rt = PyImport_ImportModule("pyharness.runtime"); /* new refs */
     PyObject *paths = PyList_New(0), *names = NULL;
 
@@ -555,7 +556,7 @@ static enum ph_rc host_for(const struct exercise *ex, struct ph_err *err)
 {
     const char *tmp = getenv("TMPDIR");
     char cpath[PATH_MAX];
-    void *checks_code;
+    void *checks_code, *workloads_code;
 
     if (pool.h != NULL && pool.ex_serial == ex->serial && sandbox_host_alive(pool.h))
         return PH_OK;
@@ -569,6 +570,13 @@ static enum ph_rc host_for(const struct exercise *ex, struct ph_err *err)
     checks_code = embed_compile_cached(cpath, "checks.py", err);
     if (checks_code == NULL)
         return err->rc;
+    snprintf(cpath, sizeof cpath, "%s/workloads.py", ex->dir);
+    workloads_code = NULL;
+    if (fileio_is_file(cpath)) {
+        workloads_code = embed_compile_cached(cpath, "workloads.py", err);
+        if (workloads_code == NULL)
+            return err->rc;
+    }
     if (tmp == NULL || tmp[0] != '/')
         tmp = "/tmp";
     snprintf(pool.root, sizeof pool.root, "%s/pyharness-XXXXXX", tmp);
@@ -588,6 +596,7 @@ static enum ph_rc host_for(const struct exercise *ex, struct ph_err *err)
     pool.pol.network = 0;
     pool.ctx.ex = ex;
     pool.ctx.checks_code = checks_code;
+    pool.ctx.workloads_code = workloads_code;
     pool.ctx.preload = exercise_preloads(ex);
     pool.ctx.scratch_root = pool.root;
     fflush(stdout);
@@ -648,7 +657,13 @@ enum ph_rc worker_run(const struct worker_spec *spec, struct worker_result *res,
     if (res->checks == NULL)
         return ph_errf(err, PH_ENOMEM, "out of memory");
     for (i = 0; i < res->nchecks; i++) {
-        long idx = spec->only ? exercise_find_check(ex, spec->only[i]) : (long)i;
+        long idx;
+        if (spec->only != NULL &&
+            strncmp(spec->only[i], WORKER_WORKLOAD_PREFIX, strlen(WORKER_WORKLOAD_PREFIX)) == 0) {
+            res->checks[i].name = spec->only[i];
+            continue;
+        }
+        idx = spec->only ? exercise_find_check(ex, spec->only[i]) : (long)i;
         if (idx < 0)
             return ph_errf(err, PH_EINPUT, "%s: no check named \"%s\"", ex->json_path,
                            spec->only[i]);

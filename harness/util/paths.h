@@ -21,5 +21,6 @@ enum ph_rc paths_set_exercises(const char *dir, struct ph_err *err);
 const char *paths_exe(void); /* absolute path of this binary */
 const char *paths_python_dir(void);
 const char *paths_exercises_dir(void);
+const char *paths_reports_dir(void); /* templates and styles of the reports */
 
 #endif
