@@ -26,7 +26,6 @@
 #define STOP_ITERS 400   /* bootstrap resamples while deciding whether to stop */
 #define FINAL_ITERS 2000 /* for the reported intervals */
 #define BOOT_SEED 0x5eedf00dULL
-#define MEM_FLOOR_BYTES 64.0 /* a peak below this fits as this: log residuals need > 0 */
 #define NFIGS 6
 
 enum fig { FIG_WALL, FIG_CPU, FIG_PEAK, FIG_RSS, FIG_ALLOCS, FIG_PAR };
@@ -210,14 +209,17 @@ static void sample_failed(struct sample *smp, const struct worker_result *res, c
                  res->detail[0] ? res->detail : worker_end_name(res->end));
 }
 
+/* cpu_clock: CPU figures from the thread clock the workload check reports
+ * (exact) instead of the process clock (tick-grained in a threaded worker). */
 static enum ph_rc run_sample(const struct exercise *ex, const struct perf_impl *im,
                              const char *check, double n, size_t loops, size_t warmup,
-                             size_t values, struct sample *smp, struct ph_err *err)
+                             size_t values, int cpu_clock, struct sample *smp,
+                             struct ph_err *err)
 {
     struct worker_spec spec;
     struct worker_result res;
     const char *only[1] = {check};
-    cJSON *params = cJSON_CreateObject(), *frame, *measures, *st;
+    cJSON *params = cJSON_CreateObject(), *frame, *measures, *st, *tcpu;
     enum ph_rc rc;
 
     memset(smp, 0, sizeof *smp);
@@ -243,6 +245,8 @@ static enum ph_rc run_sample(const struct exercise *ex, const struct perf_impl *
     st = cJSON_GetObjectItemCaseSensitive(frame, "status");
     measures = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(frame, "log"),
                                                 "measures");
+    tcpu = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(frame, "obs"),
+                                            "thread_cpu_ns");
     if (res.end != WORKER_END_OK || !cJSON_IsString(st) || strcmp(st->valuestring, "ok") != 0) {
         sample_failed(smp, &res, frame);
         goto out;
@@ -257,6 +261,14 @@ static enum ph_rc run_sample(const struct exercise *ex, const struct perf_impl *
         }
         for (int k = 0; k < NFIGS; k++)
             smp->v[i][k] = figure(&f, (enum fig)k, loops);
+        if (cpu_clock) {
+            const cJSON *t = cJSON_GetArrayItem(tcpu, (int)i);
+            if (!cJSON_IsNumber(t) || t->valuedouble < 0) {
+                snprintf(smp->why, sizeof smp->why, "the worker sent no thread CPU time");
+                goto out;
+            }
+            smp->v[i][FIG_CPU] = t->valuedouble / 1e9 / (double)loops;
+        }
         smp->nvalues++;
     }
     smp->ok = 1;
@@ -325,8 +337,8 @@ static void analyse_cell(struct perf_cell *cell, const struct perf_cell *base, u
         perf_ratio_ci(cell->wall, base->wall, n, iters, BOOT_SEED, &cell->r_wall);
         perf_ratio_ci(cell->cpu, base->cpu, n, iters, BOOT_SEED + 1, &cell->r_cpu);
         for (size_t i = 0; i < n; i++) {
-            pa[i] = fmax(cell->peak[i], MEM_FLOOR_BYTES);
-            pb[i] = fmax(base->peak[i], MEM_FLOOR_BYTES);
+            pa[i] = fmax(cell->peak[i], 1.0);
+            pb[i] = fmax(base->peak[i], 1.0);
         }
         perf_ratio_ci(pa, pb, n, iters, BOOT_SEED + 2, &cell->r_peak);
         free(pa);
@@ -335,6 +347,8 @@ static void analyse_cell(struct perf_cell *cell, const struct perf_cell *base, u
     cell->sig_wall = significance(&cell->r_wall);
     cell->sig_cpu = significance(&cell->r_cpu);
     cell->sig_peak = significance(&cell->r_peak);
+    if (fabs(cell->s_peak.median - base->s_peak.median) < PERF_MEM_SLACK_BYTES)
+        cell->sig_peak = PERF_SIG_NONE;
     cell->r_time = cpu_clock ? cell->r_cpu : cell->r_wall;
     cell->sig_time = cpu_clock ? cell->sig_cpu : cell->sig_wall;
     cell->has_ratio = 1;
@@ -351,7 +365,7 @@ static void fit_impl(struct perf_workload_result *r, struct perf_comparison *c, 
             continue;
         x[k] = r->sizes[s];
         t[k] = r->w->cpu_clock ? cell->s_cpu.median : cell->s_wall.median;
-        m[k] = fmax(cell->s_peak.median, MEM_FLOOR_BYTES);
+        m[k] = fmax(cell->s_peak.median, 0) + PERF_MEM_SLACK_BYTES;
         k++;
     }
     (void)c;
@@ -449,7 +463,7 @@ static enum ph_rc calibrate(const struct perf_options *o, struct perf_comparison
                     continue;
                 }
             }
-            rc = run_sample(o->ex, im, check, r->sizes[s], 1, 1, 1, &smp, err);
+            rc = run_sample(o->ex, im, check, r->sizes[s], 1, 1, 1, r->w->cpu_clock, &smp, err);
             if (rc != PH_OK)
                 return rc;
             if (!smp.ok) {
@@ -496,7 +510,7 @@ static enum ph_rc measure_once(const struct perf_options *o, struct perf_compari
     if (cell->state != PERF_CELL_MEASURED)
         return PH_OK;
     rc = run_sample(o->ex, &c->impls[i], check, r->sizes[s], cell->loops, cell->warmup,
-                    cell->values, &smp, err);
+                    cell->values, r->w->cpu_clock, &smp, err);
     if (rc != PH_OK)
         return rc;
     if (!smp.ok) {
@@ -514,13 +528,15 @@ static enum ph_rc measure_workload(const struct perf_options *o, struct perf_com
 {
     char check[128];
     int done[PERF_WORKLOAD_MAX_SIZES] = {0};
-    size_t round, ndone;
+    size_t round, ndone, ntimed = 0;
     double max_call_s;
     enum ph_rc rc;
 
     snprintf(check, sizeof check, "%s%s", WORKER_WORKLOAD_PREFIX, r->w->name);
     /* A call may take a third of what one implementation gets at one size. */
-    max_call_s = (deadline - now_s()) / 3.0 / (double)c->nimpls / (double)r->nsizes;
+    for (size_t i = 0; i < c->nimpls; i++)
+        ntimed += c->impls[i].correct != PERF_WRONG;
+    max_call_s = (deadline - now_s()) / 3.0 / (double)(ntimed ? ntimed : 1) / (double)r->nsizes;
     if (max_call_s < 0.2)
         max_call_s = 0.2;
     progress(o, "%s: calibrating %zu implementation(s) at %zu size(s)\n", r->w->name, c->nimpls,

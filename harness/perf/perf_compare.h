@@ -66,6 +66,11 @@ enum perf_sig {
     PERF_SIG_DIFFERENT,
 };
 
+/* Memory fits add this to every peak, and a memory difference smaller than
+ * this is never called significant: a few hundred bytes of frames and small
+ * objects say nothing about how memory grows, and log residuals need > 0. */
+#define PERF_MEM_SLACK_BYTES 1024.0
+
 /* Differences smaller than this are below what repeated invocations of
  * compare reproduce (the stability goal), so they are not called differences. */
 #define PERF_NEGLIGIBLE 0.03

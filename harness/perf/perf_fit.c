@@ -4,10 +4,18 @@
 #include <math.h>
 #include <string.h>
 
-/* Residual variance floor: 0.01% in log terms.  Without it a curve that
- * happens to go through every point exactly has AIC -infinity and no class
- * could compete with it. */
-#define RSS_FLOOR_PER_POINT 1e-8
+/* How far a class may miss a point and still count as exact: 10%.  Per-item
+ * costs drift by up to that much across sizes for reasons no growth class
+ * models (caches, the allocator, CPython's cache of small ints, integers
+ * growing a digit), while n log n and n differ by 30-45% per decade at the
+ * sizes people pick, which stays well above it.  The medians are
+ * precise enough that, without a floor, AIC would promote such drift to a
+ * higher class (linear code "n log n", a constant "logarithmic").  It also
+ * keeps an exact fit from having AIC -infinity. */
+#define RSS_FLOOR_PER_POINT (PERF_FIT_TOLERANCE * PERF_FIT_TOLERANCE)
+/* Classes within this much AIC of the best are indistinguishable by the
+ * data (Burnham & Anderson's rule of thumb): the simplest of them is named. */
+#define AIC_TIE 2.0
 
 static const char *const class_names[PERF_NCLASSES] = {
     "constant", "logarithmic", "linear", "n log n", "quadratic", "cubic", "exponential",
@@ -152,23 +160,24 @@ int perf_fit_growth(const double *x, const double *y, size_t m, struct perf_fit 
         }
         md->aic = (double)m * log(fmax(md->rss / (double)m, RSS_FLOOR_PER_POINT)) + 2.0 * md->k;
     }
-    /* Lowest AIC wins; on a tie the simpler (earlier) class. */
-    out->best = out->runner_up = PERF_CONSTANT;
-    for (int c = 0; c < PERF_NCLASSES; c++) {
-        double a = out->models[c].aic;
-        if (a < best) {
-            second = best;
-            out->runner_up = out->best;
-            best = a;
+    /* The lowest AIC, then the simplest class within AIC_TIE of it. */
+    for (int c = 0; c < PERF_NCLASSES; c++)
+        if (out->models[c].aic < best)
+            best = out->models[c].aic;
+    out->best = PERF_CONSTANT;
+    for (int c = 0; c < PERF_NCLASSES; c++)
+        if (out->models[c].aic <= best + AIC_TIE) {
             out->best = (enum perf_class)c;
-        } else if (a < second) {
-            second = a;
+            break;
+        }
+    out->runner_up = out->best == PERF_CONSTANT ? PERF_LOG : PERF_CONSTANT;
+    for (int c = 0; c < PERF_NCLASSES; c++)
+        if (c != (int)out->best && out->models[c].aic < second) {
+            second = out->models[c].aic;
             out->runner_up = (enum perf_class)c;
         }
-    }
-    if (out->runner_up == out->best)
-        out->runner_up = out->best == PERF_CONSTANT ? PERF_LOG : PERF_CONSTANT;
-    out->delta_aic = second - best;
+    out->delta_aic = second - out->models[out->best].aic;
+    best = out->models[out->best].aic;
     for (int c = 0; c < PERF_NCLASSES; c++)
         if (out->models[c].valid)
             wsum += exp(-(out->models[c].aic - best) / 2);

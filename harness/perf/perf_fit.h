@@ -6,9 +6,11 @@
  * one scale: the residuals ln(cost / fitted), which make a 10% miss at
  * n = 10^3 count as much as one at n = 10^6, and Akaike's information
  * criterion over those residuals, AIC = m ln(RSS / m) + 2k, so a class with
- * more parameters has to earn them.  The lowest AIC wins; the runner-up and
- * the difference in AIC (under 2: the data hardly tell them apart) are kept
- * as the evidence.  Pure functions; the caller owns everything.
+ * more parameters has to earn them.  Misses under PERF_FIT_TOLERANCE count as
+ * exact, and among the classes within 2 AIC of the best the simplest is
+ * named (the data cannot tell them apart).  The runner-up and its AIC
+ * difference are kept as the evidence.  Pure functions; the caller owns
+ * everything.
  */
 #ifndef PH_PERF_FIT_H
 #define PH_PERF_FIT_H
@@ -25,6 +27,9 @@ enum perf_class {
     PERF_EXPONENTIAL,
     PERF_NCLASSES,
 };
+
+/* Relative miss under which a class fits a point exactly (see perf_fit.c). */
+#define PERF_FIT_TOLERANCE 0.10
 
 /* Most points a fit takes: sizes a user asks for, not a data set. */
 #define PERF_FIT_MAX 64
@@ -43,7 +48,7 @@ struct perf_fit {
     size_t m;
     struct perf_model models[PERF_NCLASSES];
     enum perf_class best, runner_up;
-    double delta_aic;               /* runner-up's AIC minus the best's */
+    double delta_aic;               /* runner-up's AIC minus the named class's */
     double weight;                  /* Akaike weight of the best class, 0..1 */
     double residuals[PERF_FIT_MAX]; /* best class: cost / fitted - 1 at each point */
     double max_residual;            /* largest |residual| */

@@ -227,7 +227,8 @@ static int chart_build(const struct perf_comparison *c, size_t wl, int memory, c
             for (size_t k = 0; k < FIT_POINTS; k++) {
                 double t = (double)k / (FIT_POINTS - 1);
                 d->fx[ns][k] = xmin * pow(xmax / xmin, t);
-                d->fy[ns][k] = perf_model_eval(&fit->models[fit->best], d->fx[ns][k]);
+                d->fy[ns][k] = perf_model_eval(&fit->models[fit->best], d->fx[ns][k]) -
+                               (memory ? PERF_MEM_SLACK_BYTES : 0);
             }
             se->fit_x = d->fx[ns];
             se->fit_y = d->fy[ns];
