@@ -72,7 +72,7 @@ static int ends_with(const char *s, const char *suffix)
 int cmd_compare_main(int argc, char **argv)
 {
     const char *against = NULL, *sizes_arg = NULL, *budget_arg = NULL, *format_arg = NULL;
-    const char *out_path = NULL, *workload_arg = NULL, *precision_arg = NULL;
+    const char *out_path = NULL, *workload_arg = NULL, *precision_arg = NULL, *rounds_arg = NULL;
     int json = 0, quiet = 0, sequential = 0, status = CLI_EXIT_INTERNAL, have = 0;
     struct ph_err err = {0};
     struct exercise *ex = NULL;
@@ -106,6 +106,9 @@ int cmd_compare_main(int argc, char **argv)
          "stop when every ratio's 95% interval is within this (default 2%)", &precision_arg, NULL},
         {"sequential", 0, CLI_FLAG, NULL, "no interleaving: all runs of A, then B (benchmark)",
          NULL, &sequential},
+        {"min-rounds", 0, CLI_VALUE, "N",
+         "rounds before the stopping rule applies (default 5; with --sequential: the rounds)",
+         &rounds_arg, NULL},
         {"quiet", 'q', CLI_FLAG, NULL, "no progress on stderr", NULL, &quiet},
         {NULL, 0, CLI_FLAG, NULL, NULL, NULL, NULL},
     };
@@ -136,6 +139,13 @@ int cmd_compare_main(int argc, char **argv)
         if (po.precision < 0)
             return cli_usage("--precision takes a percentage such as 2%%, not \"%s\"",
                              precision_arg);
+    }
+    if (rounds_arg != NULL) {
+        char *end;
+        long v = strtol(rounds_arg, &end, 10);
+        if (*end != '\0' || end == rounds_arg || v < 2 || v > 400)
+            return cli_usage("--min-rounds takes a number from 2 to 400, not \"%s\"", rounds_arg);
+        po.min_rounds = (size_t)v;
     }
     if (sizes_arg != NULL && perf_sizes_parse(sizes_arg, "--sizes", sizes, PERF_WORKLOAD_MAX_SIZES,
                                               &nsizes, &err) != PH_OK)
@@ -171,6 +181,19 @@ int cmd_compare_main(int argc, char **argv)
         specs[nspecs].name = argv[i];
         specs[nspecs].is_reference = 0;
         nspecs++;
+    }
+    /* Reports name a file by its base name, or by the path as given when
+     * two base names are the same. */
+    for (size_t i = 0; i < nspecs; i++) {
+        const char *slash = strrchr(specs[i].name, '/');
+        const char *base = slash ? slash + 1 : specs[i].name;
+        int clash = 0;
+        for (size_t j = 0; j < nspecs; j++) {
+            const char *sj = strrchr(specs[j].path, '/');
+            clash |= j != i && strcmp(sj ? sj + 1 : specs[j].path, base) == 0;
+        }
+        if (!clash)
+            specs[i].name = base;
     }
     for (size_t i = 0; i < nspecs; i++)
         if (!fileio_is_file(specs[i].path)) {

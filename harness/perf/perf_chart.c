@@ -116,10 +116,12 @@ static int axis_setup(struct axis *ax, double lo, double hi)
     if (!(lo <= hi))
         return -1;
     if (ax->log) {
-        ax->lo = floor(log10(lo) + 1e-9);
-        ax->hi = ceil(log10(hi) - 1e-9);
-        if (ax->hi <= ax->lo)
-            ax->hi = ax->lo + 1;
+        /* The data's own range, padded: snapping to whole decades would
+         * leave most of a chart of 500..8000 empty. */
+        double span = log10(hi) - log10(lo);
+        double pad = span > 0 ? fmax(0.06 * span, 0.05) : 0.5;
+        ax->lo = log10(lo) - pad;
+        ax->hi = log10(hi) + pad;
     } else {
         double span, step, mag;
         lo = fmin(lo, 0);
@@ -134,40 +136,62 @@ static int axis_setup(struct axis *ax, double lo, double hi)
     return 0;
 }
 
-/* Ticks at every decade (every other one past 6); linear: 5 steps. */
-static void draw_ticks(FILE *out, const struct axis *ax, int vertical, enum perf_unit unit)
+static void tick(FILE *out, const struct axis *ax, int vertical, enum perf_unit unit, double v)
 {
     char buf[32];
-    int nd = (int)(ax->hi - ax->lo);
-    int every = ax->log && nd > 6 ? 2 : 1;
-    int nt = ax->log ? nd : 5;
+    double p = axis_map(ax, v);
 
-    for (int i = 0; i <= nt; i += every) {
-        double v = ax->log ? pow(10, ax->lo + i) : ax->lo + (ax->hi - ax->lo) * i / nt;
-        double p = axis_map(ax, v);
-        perf_unit_format(v, unit, buf, sizeof buf);
-        if (vertical) {
-            fprintf(out,
-                    "<line class=\"grid\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\"/>"
-                    "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n",
-                    PLOT_L, PLOT_R, p, p, PLOT_L - 6, p + 4, buf);
-        } else {
-            fprintf(out,
-                    "<line class=\"grid\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\"/>"
-                    "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>\n",
-                    p, p, PLOT_T, PLOT_B, p, PLOT_B + 18, buf);
-        }
-        /* Faint lines at 2..9 times the decade, when there is room. */
-        for (int k = 2; ax->log && nd <= 4 && i < nt && k <= 9; k++) {
-            double q = axis_map(ax, v * k);
-            if (vertical)
-                fprintf(out,
-                        "<line class=\"minor\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\"/>",
-                        PLOT_L, PLOT_R, q, q);
-            else
-                fprintf(out,
-                        "<line class=\"minor\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\"/>",
-                        q, q, PLOT_T, PLOT_B);
+    perf_unit_format(v, unit, buf, sizeof buf);
+    if (vertical)
+        fprintf(out,
+                "<line class=\"grid\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\"/>"
+                "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n",
+                PLOT_L, PLOT_R, p, p, PLOT_L - 6, p + 4, buf);
+    else
+        fprintf(out,
+                "<line class=\"grid\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\"/>"
+                "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>\n",
+                p, p, PLOT_T, PLOT_B, p, PLOT_B + 18, buf);
+}
+
+static void minor(FILE *out, const struct axis *ax, int vertical, double v)
+{
+    double q = axis_map(ax, v);
+
+    if (vertical)
+        fprintf(out, "<line class=\"minor\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\"/>",
+                PLOT_L, PLOT_R, q, q);
+    else
+        fprintf(out, "<line class=\"minor\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\"/>", q,
+                q, PLOT_T, PLOT_B);
+}
+
+/* Log axis: labelled ticks at 1, 2 and 5 times each decade when the axis
+ * spans under 2.5 decades, at every decade up to 6, every other one past
+ * that; faint lines at the other multiples when there is room.  Linear
+ * axis: 5 steps. */
+static void draw_ticks(FILE *out, const struct axis *ax, int vertical, enum perf_unit unit)
+{
+    static const int all[] = {1, 2, 3, 4, 5, 6, 7, 8, 9};
+    double span = ax->hi - ax->lo;
+    int every = span > 6 ? 2 : 1;
+
+    if (!ax->log) {
+        for (int i = 0; i <= 5; i++)
+            tick(out, ax, vertical, unit, ax->lo + span * i / 5);
+        return;
+    }
+    for (int k = (int)floor(ax->lo); k <= (int)ceil(ax->hi); k++) {
+        for (size_t j = 0; j < sizeof all / sizeof all[0]; j++) {
+            int m = all[j];
+            double v = m * pow(10, k), lv = log10(v);
+            int label = m == 1 ? (k % every == 0) : (span < 2.5 && (m == 2 || m == 5));
+            if (lv < ax->lo - 1e-9 || lv > ax->hi + 1e-9)
+                continue;
+            if (label)
+                tick(out, ax, vertical, unit, v);
+            else if (span <= 4)
+                minor(out, ax, vertical, v);
         }
     }
 }
@@ -311,10 +335,13 @@ static void draw_legend(FILE *out, const struct perf_chart *c, int any_fit, int 
         if (c->lines)
             fprintf(out, "Shaded: 95%% interval of the median. ");
         if (any_fit)
-            fprintf(out, "Thin dashed: fitted growth curve. ");
-        if (any_raw)
-            fprintf(out, "Dots: single measurements (hollow: outliers, kept).");
+            fprintf(out, "Thin dashed: fitted growth curve.");
         fprintf(out, "</text>\n");
+        if (any_raw)
+            fprintf(out,
+                    "<text class=\"note\" x=\"%.1f\" y=\"%.1f\">Dots: single measurements "
+                    "(hollow: outliers, kept in every figure).</text>\n",
+                    PLOT_L, y + 4 + LEGEND_ROW * 0.8);
     }
     fprintf(out, "</g>\n");
 }
@@ -341,7 +368,8 @@ int perf_chart_svg(FILE *out, const struct perf_chart *c, int standalone)
     }
     if (axis_setup(&ax, xlo, xhi) != 0 || axis_setup(&ay, ylo, yhi) != 0)
         return -1;
-    height = LEGEND_T + LEGEND_ROW * ((double)c->nseries + (any_fit || any_raw)) + 4;
+    height =
+        LEGEND_T + LEGEND_ROW * ((double)c->nseries + (any_fit || any_raw) + any_raw * 0.8) + 4;
     if (standalone)
         fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     fprintf(out,

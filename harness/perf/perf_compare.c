@@ -213,8 +213,7 @@ static void sample_failed(struct sample *smp, const struct worker_result *res, c
  * (exact) instead of the process clock (tick-grained in a threaded worker). */
 static enum ph_rc run_sample(const struct exercise *ex, const struct perf_impl *im,
                              const char *check, double n, size_t loops, size_t warmup,
-                             size_t values, int cpu_clock, struct sample *smp,
-                             struct ph_err *err)
+                             size_t values, int cpu_clock, struct sample *smp, struct ph_err *err)
 {
     struct worker_spec spec;
     struct worker_result res;
@@ -288,7 +287,7 @@ static int cmp_double(const void *a, const void *b)
 static void record(struct perf_cell *cell, const struct sample *smp, int cpu_clock)
 {
     double *dst[NFIGS] = {cell->wall, cell->cpu, cell->peak, cell->rss, cell->allocs, cell->par};
-    double col[VALUES_PER_WORKER];
+    double col[VALUES_PER_WORKER] = {0};
 
     for (int k = 0; k < NFIGS; k++) {
         for (size_t i = 0; i < smp->nvalues; i++)

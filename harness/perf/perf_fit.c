@@ -4,7 +4,7 @@
 #include <math.h>
 #include <string.h>
 
-/* How far a class may miss a point and still count as exact: 10%.  Per-item
+/* How far a class may miss a point and still count as exact: 8%.  Per-item
  * costs drift by up to that much across sizes for reasons no growth class
  * models (caches, the allocator, CPython's cache of small ints, integers
  * growing a digit), while n log n and n differ by 30-45% per decade at the

@@ -29,7 +29,7 @@ enum perf_class {
 };
 
 /* Relative miss under which a class fits a point exactly (see perf_fit.c). */
-#define PERF_FIT_TOLERANCE 0.10
+#define PERF_FIT_TOLERANCE 0.08
 
 /* Most points a fit takes: sizes a user asks for, not a data set. */
 #define PERF_FIT_MAX 64

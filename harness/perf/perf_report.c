@@ -340,12 +340,12 @@ static int show_parallelism(const struct perf_comparison *c, size_t wl)
 
 /* One table row, HTML or Markdown. */
 static void row(FILE *out, const struct out_fmt *f, const char *cls, const char *const *cells,
-                size_t n, int header)
+                size_t n, int header, size_t nleft)
 {
     if (f->html) {
         fprintf(out, "<tr%s%s%s>", cls ? " class=\"" : "", cls ? cls : "", cls ? "\"" : "");
         for (size_t i = 0; i < n; i++) {
-            fprintf(out, "<%s%s>", header ? "th" : "td", i < 2 ? " class=\"name\"" : "");
+            fprintf(out, "<%s%s>", header ? "th" : "td", i < nleft ? " class=\"name\"" : "");
             perf_xml_escape(out, cells[i]);
             fprintf(out, "</%s>", header ? "th" : "td");
         }
@@ -362,7 +362,7 @@ static void row(FILE *out, const struct out_fmt *f, const char *cls, const char 
     if (header) {
         fputc('|', out);
         for (size_t i = 0; i < n; i++)
-            fputs(i < 2 ? " :--- |" : " ---: |", out);
+            fputs(i < nleft ? " :--- |" : " ---: |", out);
         fputc('\n', out);
     }
 }
@@ -374,7 +374,7 @@ static void figures_table(FILE *out, const struct out_fmt *f, const struct perf_
 {
     const struct perf_workload_result *r = &c->results[wl];
     const char *head[NCOLS] = {"n",           "implementation", "wall / call (median)",
-                               "IQR",         "CPU / call",     "ratio to baseline [95% CI]",
+                               "IQR",         "CPU / call",     "time ratio to baseline [95% CI]",
                                "Python peak", "RSS peak",       "allocations / call",
                                "parallelism", "outliers",       "rounds x values"};
     size_t ncols = show_parallelism(c, wl) ? NCOLS : NCOLS - 1;
@@ -387,7 +387,7 @@ static void figures_table(FILE *out, const struct out_fmt *f, const struct perf_
     }
     if (f->html)
         fprintf(out, "<table class=\"figures\" data-workload=\"%s\">\n<thead>", r->w->name);
-    row(out, f, NULL, head, ncols, 1);
+    row(out, f, NULL, head, ncols, 1, 2);
     if (f->html)
         fprintf(out, "</thead>\n<tbody>\n");
     for (size_t s = 0; s < r->nsizes; s++) {
@@ -404,7 +404,7 @@ static void figures_table(FILE *out, const struct out_fmt *f, const struct perf_
                 snprintf(b[k++], sizeof b[0], "%s", cell->note[0] ? cell->note : "not measured");
                 for (; k < ncols; k++)
                     b[k][0] = '\0';
-                row(out, f, i == c->baseline ? "baseline skipped" : "skipped", cells, ncols, 0);
+                row(out, f, i == c->baseline ? "baseline skipped" : "skipped", cells, ncols, 0, 3);
                 continue;
             }
             secs(cell->s_wall.median, b[k++], sizeof b[0]);
@@ -425,7 +425,7 @@ static void figures_table(FILE *out, const struct out_fmt *f, const struct perf_
             snprintf(b[k++], sizeof b[0], "%zu of %zu", cell->s_raw.noutliers, cell->nraw);
             snprintf(b[k++], sizeof b[0], "%zu x %zu (loops %zu)", cell->nrounds, cell->values,
                      cell->loops);
-            row(out, f, i == c->baseline ? "baseline" : ratio_class(cell), cells, ncols, 0);
+            row(out, f, i == c->baseline ? "baseline" : ratio_class(cell), cells, ncols, 0, 2);
         }
     }
     if (f->html)
@@ -459,7 +459,7 @@ static void growth_table(FILE *out, const struct out_fmt *f, const struct perf_c
 
     if (f->html)
         fprintf(out, "<table class=\"growth\">\n<thead>");
-    row(out, f, NULL, head, 6, 1);
+    row(out, f, NULL, head, 6, 1, 6);
     if (f->html)
         fprintf(out, "</thead>\n<tbody>\n");
     for (size_t i = 0; i < c->nimpls; i++) {
@@ -481,7 +481,7 @@ static void growth_table(FILE *out, const struct out_fmt *f, const struct perf_c
                      r->mem_worse[i] ? "memory" : "");
         else
             snprintf(b[5], sizeof b[5], "no worse");
-        row(out, f, r->time_worse[i] || r->mem_worse[i] ? "flag" : NULL, cells, 6, 0);
+        row(out, f, r->time_worse[i] || r->mem_worse[i] ? "flag" : NULL, cells, 6, 0, 6);
     }
     if (f->html)
         fprintf(out, "</tbody>\n</table>\n");
@@ -497,7 +497,7 @@ static void impls_table(FILE *out, const struct out_fmt *f, const struct perf_co
 
     if (f->html)
         fprintf(out, "<table class=\"impls\">\n<thead>");
-    row(out, f, NULL, head, 4, 1);
+    row(out, f, NULL, head, 4, 1, 4);
     if (f->html)
         fprintf(out, "</thead>\n<tbody>\n");
     for (size_t i = 0; i < c->nimpls; i++) {
@@ -507,7 +507,7 @@ static void impls_table(FILE *out, const struct out_fmt *f, const struct perf_co
         snprintf(b[2], sizeof b[2], "%s%s%s", perf_correct_name(im->correct),
                  im->verdict ? ": verdict " : "", im->verdict ? im->verdict : "");
         snprintf(b[3], sizeof b[3], "%s", im->why ? im->why : "");
-        row(out, f, im->correct == PERF_WRONG ? "wrong" : NULL, cells, 4, 0);
+        row(out, f, im->correct == PERF_WRONG ? "wrong" : NULL, cells, 4, 0, 4);
     }
     if (f->html)
         fprintf(out, "</tbody>\n</table>\n");
@@ -536,6 +536,14 @@ static void method_text(FILE *out, const struct out_fmt *f, const struct perf_co
             "correctness checks.",
             c->python, c->cpus, c->budget_s, c->elapsed_s - c->check_s, c->check_s);
     fprintf(out, f->html ? "</p>\n" : "\n");
+}
+
+static const char *clock_note(const struct perf_workload_result *r)
+{
+    return r->w->cpu_clock ? "Ratios, growth and the time chart use CPU time (the work is "
+                             "single-threaded, and CPU time does not count waiting for a core)."
+                           : "Ratios, growth and the time chart use wall time (the work waits, "
+                             "or uses threads or processes).";
 }
 
 /* The body of the HTML page or the Markdown document.  `svg_stem`: for
@@ -597,11 +605,11 @@ static int body(FILE *out, const struct out_fmt *f, const struct perf_comparison
                     "<code>%s</code></h2>\n<p>",
                     r->w->name, r->w->name);
             perf_xml_escape(out, r->w->description);
-            fprintf(out, "</p>\n");
+            fprintf(out, " %s</p>\n", clock_note(r));
         } else {
             fprintf(out, "## Workload `%s`\n\n", r->w->name);
             esc(out, f, r->w->description);
-            fprintf(out, "\n\n");
+            fprintf(out, " %s\n\n", clock_note(r));
         }
         figures_table(out, f, c, w);
         fprintf(out, f->html ? "<h3>Growth</h3>\n" : "### Growth\n\n");
@@ -615,7 +623,10 @@ static int body(FILE *out, const struct out_fmt *f, const struct perf_comparison
                 fprintf(out,
                         "<figcaption>%s of <code>%s</code> against n, log-log; one line "
                         "per implementation.</figcaption>\n</figure>\n",
-                        memory ? "Python peak memory" : "Wall time per call", r->w->name);
+                        memory            ? "Python peak memory"
+                        : r->w->cpu_clock ? "CPU time per call"
+                                          : "Wall time per call",
+                        r->w->name);
             } else if (svg_stem != NULL) {
                 char path[PATH_MAX + 128];
                 const char *base;
