@@ -16,12 +16,13 @@
 #include "worker.h"
 
 #define DEFAULT_BUDGET_S 60.0
-#define DEFAULT_PRECISION 0.02
-#define DEFAULT_MIN_ROUNDS 5
+#define DEFAULT_PRECISION 0.01
+#define DEFAULT_MIN_ROUNDS 10
 #define DEFAULT_MAX_ROUNDS 400
 #define DEFAULT_TARGET_VALUE_S 0.01
 #define VALUES_PER_WORKER 3 /* measured values per fresh worker */
 #define SLOW_CALL_S 0.1     /* past this, one call is its own warm-up and value */
+#define CALIB_SPAN_S 0.002  /* one value of the second calibration run */
 #define MAX_LOOPS 1000000
 #define STOP_ITERS 400   /* bootstrap resamples while deciding whether to stop */
 #define FINAL_ITERS 2000 /* for the reported intervals */
@@ -283,7 +284,12 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Record a worker's values as round `cell->nrounds` of the cell. */
+/* Record a worker's values as round `cell->nrounds` of the cell.  The
+ * round's figure is the smallest of the worker's values: interference from
+ * the rest of the machine only ever adds time, so the least disturbed of
+ * three consecutive values is the one that repeats (timeit's reasoning);
+ * across rounds the median then discards the workers that were disturbed
+ * throughout.  Every value stays in `raw` for the charts. */
 static void record(struct perf_cell *cell, const struct sample *smp, int cpu_clock)
 {
     double *dst[NFIGS] = {cell->wall, cell->cpu, cell->peak, cell->rss, cell->allocs, cell->par};
@@ -293,7 +299,9 @@ static void record(struct perf_cell *cell, const struct sample *smp, int cpu_clo
         for (size_t i = 0; i < smp->nvalues; i++)
             col[i] = smp->v[i][k];
         qsort(col, smp->nvalues, sizeof col[0], cmp_double);
-        dst[k][cell->nrounds] = col[smp->nvalues / 2];
+        /* Memory and parallelism are not disturbed that way: their median. */
+        dst[k][cell->nrounds] =
+            k == FIG_WALL || k == FIG_CPU || k == FIG_ALLOCS ? col[0] : col[smp->nvalues / 2];
     }
     for (size_t i = 0; i < smp->nvalues; i++)
         cell->raw[cell->nraw++] = smp->v[i][cpu_clock ? FIG_CPU : FIG_WALL];
@@ -472,6 +480,22 @@ static enum ph_rc calibrate(const struct perf_options *o, struct perf_comparison
                 continue;
             }
             cell->calib_s = fmax(smp.v[0][FIG_WALL], 1e-9);
+            /* A fast call: calibrate again on a few values of a few calls,
+             * so one preempted call does not set the loops for good. */
+            if (cell->calib_s < SLOW_CALL_S) {
+                double t = cell->calib_s, l = ceil(CALIB_SPAN_S / t);
+                size_t loops = l > MAX_LOOPS ? MAX_LOOPS : (size_t)l;
+                rc = run_sample(o->ex, im, check, r->sizes[s], loops, 1, VALUES_PER_WORKER,
+                                r->w->cpu_clock, &smp, err);
+                if (rc != PH_OK)
+                    return rc;
+                for (size_t v = 0; smp.ok && v < smp.nvalues; v++) {
+                    double x = smp.v[v][r->w->cpu_clock ? FIG_CPU : FIG_WALL];
+                    if (x > 0 && (v == 0 || x < t))
+                        t = x;
+                }
+                cell->calib_s = fmax(t, 1e-9);
+            }
             if (cell->calib_s > SLOW_CALL_S) {
                 cell->loops = 1;
                 cell->warmup = 0;
@@ -558,6 +582,12 @@ static enum ph_rc measure_workload(const struct perf_options *o, struct perf_com
         return PH_OK;
     }
     for (round = 0; round < o->max_rounds; round++) {
+        /* A new sandbox host every round: each host has its own memory
+         * layout, which biases every worker forked from it the same way
+         * (Mytkowicz et al. 2009), so rounds on one host would agree with
+         * each other and not with the next invocation.  Across hosts the
+         * bias becomes noise the intervals account for. */
+        worker_shutdown();
         for (size_t s = 0; s < r->nsizes; s++) {
             if (done[s])
                 continue;

@@ -113,8 +113,8 @@ struct perf_options {
     const double *sizes; /* override every workload's sizes; NULL: declared ones */
     size_t nsizes;
     double budget_s;       /* default 60 */
-    double precision;      /* target relative half-width of every ratio's CI; default 0.02 */
-    size_t min_rounds;     /* default 5 */
+    double precision;      /* target relative half-width of every ratio's CI; default 0.01 */
+    size_t min_rounds;     /* default 10 */
     size_t max_rounds;     /* default 400 */
     double target_value_s; /* one measured value; default 0.01 */
     int sequential;        /* 1: no interleaving (A A A ... B B B), for the benchmark */

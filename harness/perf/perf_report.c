@@ -524,16 +524,17 @@ static void method_text(FILE *out, const struct out_fmt *f, const struct perf_co
     esc(out, f, c->stop);
     fprintf(out, f->html ? "</p>\n<p>" : "\n\n");
     fprintf(out,
-            "Each value is the median of a fresh sandboxed worker's measured values (after one "
-            "unmeasured warm-up call), each of `loops` calls sized to last about 10 ms. Rounds run "
-            "every implementation once per size in a rotated order (A B C, then B C A, ...), so a "
-            "change in the machine's speed hits all alike; ratios are medians over rounds divided "
-            "pairwise, with a 95%% percentile-bootstrap interval over rounds. A ratio whose "
-            "interval contains 1, or that is within 3%%, is reported as no significant "
-            "difference. Outliers (beyond 1.5 IQR of the quartiles) are kept in every figure and "
-            "drawn hollow. Growth classes are fitted to the medians on log residuals and ranked "
-            "by AIC. Python %s, %d CPU(s), budget %.0f s, measured in %.1f s plus %.1f s of "
-            "correctness checks.",
+            "Every sample comes from a fresh sandboxed worker: one unmeasured warm-up call, then "
+            "3 values of `loops` calls each (sized to last about 10 ms); the sample is the "
+            "smallest value (interference only adds time). Rounds run every implementation once "
+            "per size in a rotated order (A B C, then B C A, ...), a new sandbox host each round, "
+            "so a change in the machine's speed hits all alike; a ratio is the median over rounds "
+            "divided by the baseline's, with a 95%% percentile-bootstrap interval that resamples "
+            "rounds with their pairs. A ratio whose interval contains 1, or that is within 3%%, "
+            "is reported as no significant difference. Outliers (beyond 1.5 IQR of the "
+            "quartiles) are kept in every figure and drawn hollow. Growth classes are fitted to "
+            "the medians on log residuals and ranked by AIC. Python %s, %d CPU(s), budget %.0f "
+            "s, measured in %.1f s plus %.1f s of correctness checks.",
             c->python, c->cpus, c->budget_s, c->elapsed_s - c->check_s, c->check_s);
     fprintf(out, f->html ? "</p>\n" : "\n");
 }

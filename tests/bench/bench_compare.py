@@ -23,7 +23,7 @@ BIN = Path(sys.argv[1] if len(sys.argv) > 1 else ROOT / "build") / "pyharness"
 PAIR = ROOT / "tests" / "bench" / "exercises" / "pair"
 FILES = [str(ROOT / "tests" / "bench" / "compare" / f) for f in ("for_loop.py", "while_loop.py")]
 INVOCATIONS = 5
-BUDGET = "8s"
+BUDGET = "20s"
 
 
 def one(workload: str, *extra: str) -> tuple[float, int]:
