@@ -18,6 +18,7 @@
 #define DEFAULT_BUDGET_S 60.0
 #define DEFAULT_PRECISION 0.01
 #define DEFAULT_MIN_ROUNDS 10
+#define HARD_MIN_ROUNDS 3 /* rounds run whatever the budget: fewer give no interval */
 #define DEFAULT_MAX_ROUNDS 400
 #define DEFAULT_TARGET_VALUE_S 0.01
 #define VALUES_PER_WORKER 3 /* measured values per fresh worker */
@@ -597,6 +598,12 @@ static enum ph_rc measure_workload(const struct perf_options *o, struct perf_com
                 if (rc != PH_OK)
                     return rc;
             }
+        }
+        /* The budget outranks min_rounds, once an interval can be had. */
+        if (round + 1 >= HARD_MIN_ROUNDS && round + 1 < o->min_rounds && now_s() >= deadline) {
+            round++;
+            c->converged = 0;
+            break;
         }
         if (round + 1 < o->min_rounds)
             continue;
