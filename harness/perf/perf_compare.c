@@ -32,6 +32,14 @@
 
 enum fig { FIG_WALL, FIG_CPU, FIG_PEAK, FIG_RSS, FIG_ALLOCS, FIG_PAR };
 
+/* One comparison's measuring state: its options and the pool of sandbox
+ * hosts its workers come from (its own, so that the default engine's host,
+ * which ran the correctness checks, is not the one timed). */
+struct session {
+    struct perf_options o;
+    struct worker_pool *pool;
+};
+
 static void progress(const struct perf_options *o, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
@@ -213,9 +221,10 @@ static void sample_failed(struct sample *smp, const struct worker_result *res, c
 
 /* cpu_clock: CPU figures from the thread clock the workload check reports
  * (exact) instead of the process clock (tick-grained in a threaded worker). */
-static enum ph_rc run_sample(const struct exercise *ex, const struct perf_impl *im,
-                             const char *check, double n, size_t loops, size_t warmup,
-                             size_t values, int cpu_clock, struct sample *smp, struct ph_err *err)
+static enum ph_rc run_sample(struct worker_pool *pool, const struct exercise *ex,
+                             const struct perf_impl *im, const char *check, double n, size_t loops,
+                             size_t warmup, size_t values, int cpu_clock, struct sample *smp,
+                             struct ph_err *err)
 {
     struct worker_spec spec;
     struct worker_result res;
@@ -238,7 +247,7 @@ static enum ph_rc run_sample(const struct exercise *ex, const struct perf_impl *
     spec.params = params;
     spec.only = only;
     spec.nonly = 1;
-    rc = worker_run(&spec, &res, err);
+    rc = worker_run(pool, &spec, &res, err);
     cJSON_Delete(params);
     if (rc != PH_OK)
         return rc;
@@ -434,7 +443,7 @@ static int size_done(struct perf_comparison *c, struct perf_workload_result *r, 
     return 1;
 }
 
-static enum ph_rc calibrate(const struct perf_options *o, struct perf_comparison *c,
+static enum ph_rc calibrate(struct session *ss, struct perf_comparison *c,
                             struct perf_workload_result *r, const char *check, double max_call_s,
                             struct ph_err *err)
 {
@@ -471,13 +480,14 @@ static enum ph_rc calibrate(const struct perf_options *o, struct perf_comparison
                     continue;
                 }
             }
-            rc = run_sample(o->ex, im, check, r->sizes[s], 1, 1, 1, r->w->cpu_clock, &smp, err);
+            rc = run_sample(ss->pool, ss->o.ex, im, check, r->sizes[s], 1, 1, 1, r->w->cpu_clock,
+                            &smp, err);
             if (rc != PH_OK)
                 return rc;
             if (!smp.ok) {
                 cell->state = PERF_CELL_FAILED;
                 snprintf(cell->note, sizeof cell->note, "%s", smp.why);
-                progress(o, "  %s at n=%g: %s\n", im->name, r->sizes[s], smp.why);
+                progress(&ss->o, "  %s at n=%g: %s\n", im->name, r->sizes[s], smp.why);
                 continue;
             }
             cell->calib_s = fmax(smp.v[0][FIG_WALL], 1e-9);
@@ -486,8 +496,8 @@ static enum ph_rc calibrate(const struct perf_options *o, struct perf_comparison
             if (cell->calib_s < SLOW_CALL_S) {
                 double t = cell->calib_s, l = ceil(CALIB_SPAN_S / t);
                 size_t loops = l > MAX_LOOPS ? MAX_LOOPS : (size_t)l;
-                rc = run_sample(o->ex, im, check, r->sizes[s], loops, 1, VALUES_PER_WORKER,
-                                r->w->cpu_clock, &smp, err);
+                rc = run_sample(ss->pool, ss->o.ex, im, check, r->sizes[s], loops, 1,
+                                VALUES_PER_WORKER, r->w->cpu_clock, &smp, err);
                 if (rc != PH_OK)
                     return rc;
                 for (size_t v = 0; smp.ok && v < smp.nvalues; v++) {
@@ -502,7 +512,7 @@ static enum ph_rc calibrate(const struct perf_options *o, struct perf_comparison
                 cell->warmup = 0;
                 cell->values = 1;
             } else {
-                double l = ceil(o->target_value_s / cell->calib_s);
+                double l = ceil(ss->o.target_value_s / cell->calib_s);
                 cell->loops = l > MAX_LOOPS ? MAX_LOOPS : (size_t)l;
                 cell->warmup = 1;
                 cell->values = VALUES_PER_WORKER;
@@ -523,7 +533,7 @@ static enum ph_rc calibrate(const struct perf_options *o, struct perf_comparison
 }
 
 /* One worker of implementation i at size s; marks the cell failed if it fails. */
-static enum ph_rc measure_once(const struct perf_options *o, struct perf_comparison *c,
+static enum ph_rc measure_once(struct session *ss, struct perf_comparison *c,
                                struct perf_workload_result *r, const char *check, size_t i,
                                size_t s, struct ph_err *err)
 {
@@ -533,7 +543,7 @@ static enum ph_rc measure_once(const struct perf_options *o, struct perf_compari
 
     if (cell->state != PERF_CELL_MEASURED)
         return PH_OK;
-    rc = run_sample(o->ex, &c->impls[i], check, r->sizes[s], cell->loops, cell->warmup,
+    rc = run_sample(ss->pool, ss->o.ex, &c->impls[i], check, r->sizes[s], cell->loops, cell->warmup,
                     cell->values, r->w->cpu_clock, &smp, err);
     if (rc != PH_OK)
         return rc;
@@ -546,7 +556,7 @@ static enum ph_rc measure_once(const struct perf_options *o, struct perf_compari
     return PH_OK;
 }
 
-static enum ph_rc measure_workload(const struct perf_options *o, struct perf_comparison *c,
+static enum ph_rc measure_workload(struct session *ss, struct perf_comparison *c,
                                    struct perf_workload_result *r, double t0, double deadline,
                                    struct ph_err *err)
 {
@@ -563,58 +573,52 @@ static enum ph_rc measure_workload(const struct perf_options *o, struct perf_com
     max_call_s = (deadline - now_s()) / 3.0 / (double)(ntimed ? ntimed : 1) / (double)r->nsizes;
     if (max_call_s < 0.2)
         max_call_s = 0.2;
-    progress(o, "%s: calibrating %zu implementation(s) at %zu size(s)\n", r->w->name, c->nimpls,
-             r->nsizes);
-    rc = calibrate(o, c, r, check, max_call_s, err);
+    progress(&ss->o, "%s: calibrating %zu implementation(s) at %zu size(s)\n", r->w->name,
+             c->nimpls, r->nsizes);
+    rc = calibrate(ss, c, r, check, max_call_s, err);
     if (rc != PH_OK)
         return rc;
-    if (o->sequential) {
+    if (ss->o.sequential) {
         /* The benchmark's foil: all of A's rounds, then all of B's. */
         for (size_t i = 0; i < c->nimpls; i++)
-            for (round = 0; round < o->min_rounds; round++)
+            for (round = 0; round < ss->o.min_rounds; round++)
                 for (size_t s = 0; s < r->nsizes; s++) {
-                    rc = measure_once(o, c, r, check, i, s, err);
+                    rc = measure_once(ss, c, r, check, i, s, err);
                     if (rc != PH_OK)
                         return rc;
                 }
-        c->rounds = o->min_rounds;
+        c->rounds = ss->o.min_rounds;
         snprintf(c->stop, sizeof c->stop, "sequential mode: %zu rounds per implementation",
-                 o->min_rounds);
+                 ss->o.min_rounds);
         return PH_OK;
     }
-    for (round = 0; round < o->max_rounds; round++) {
-        /* A new sandbox host every round: each host has its own memory
-         * layout, which biases every worker forked from it the same way
-         * (Mytkowicz et al. 2009), so rounds on one host would agree with
-         * each other and not with the next invocation.  Across hosts the
-         * bias becomes noise the intervals account for. */
-        worker_shutdown();
+    for (round = 0; round < ss->o.max_rounds; round++) {
         for (size_t s = 0; s < r->nsizes; s++) {
             if (done[s])
                 continue;
             /* A B C, then B C A, then C A B: no implementation always first. */
             for (size_t k = 0; k < c->nimpls; k++) {
-                rc = measure_once(o, c, r, check, (k + round) % c->nimpls, s, err);
+                rc = measure_once(ss, c, r, check, (k + round) % c->nimpls, s, err);
                 if (rc != PH_OK)
                     return rc;
             }
         }
         /* The budget outranks min_rounds, once an interval can be had. */
-        if (round + 1 >= HARD_MIN_ROUNDS && round + 1 < o->min_rounds && now_s() >= deadline) {
+        if (round + 1 >= HARD_MIN_ROUNDS && round + 1 < ss->o.min_rounds && now_s() >= deadline) {
             round++;
             c->converged = 0;
             break;
         }
-        if (round + 1 < o->min_rounds)
+        if (round + 1 < ss->o.min_rounds)
             continue;
         ndone = 0;
         for (size_t s = 0; s < r->nsizes; s++) {
             if (!done[s])
-                done[s] = size_done(c, r, s, o->precision);
+                done[s] = size_done(c, r, s, ss->o.precision);
             ndone += (size_t)done[s];
         }
-        progress(o, "\r%s: round %zu, %zu of %zu size(s) within ±%.3g%%, %.0f s", r->w->name,
-                 round + 1, ndone, r->nsizes, o->precision * 100, now_s() - t0);
+        progress(&ss->o, "\r%s: round %zu, %zu of %zu size(s) within ±%.3g%%, %.0f s", r->w->name,
+                 round + 1, ndone, r->nsizes, ss->o.precision * 100, now_s() - t0);
         if (ndone == r->nsizes) {
             round++;
             break;
@@ -625,11 +629,11 @@ static enum ph_rc measure_workload(const struct perf_options *o, struct perf_com
             break;
         }
     }
-    progress(o, "\n");
+    progress(&ss->o, "\n");
     if (round > c->rounds)
         c->rounds = round;
     for (size_t s = 0; s < r->nsizes; s++)
-        if (!size_done(c, r, s, o->precision))
+        if (!size_done(c, r, s, ss->o.precision))
             c->converged = 0;
     return PH_OK;
 }
@@ -638,6 +642,7 @@ enum ph_rc perf_compare_run(const struct perf_options *opts, const struct perf_i
                             size_t nimpls, size_t baseline, struct perf_comparison *out,
                             struct ph_err *err)
 {
+    struct session ss = {*opts, NULL};
     struct perf_options o = *opts;
     const struct exercise *ex = o.ex;
     double t0 = now_s(), deadline;
@@ -703,14 +708,21 @@ enum ph_rc perf_compare_run(const struct perf_options *opts, const struct perf_i
             progress(&o, "  wrong: %s\n", out->impls[i].why);
     }
     out->check_s = now_s() - t0;
+    ss.o = o;
+    rc = worker_pool_new(1, &ss.pool, err);
+    if (rc != PH_OK)
+        return rc;
     /* The budget is for measuring, shared by the workloads. */
     for (size_t w = 0; w < nwl; w++) {
         double start = now_s();
         deadline = t0 + out->check_s + o.budget_s * (double)(w + 1) / (double)nwl;
-        rc = measure_workload(&o, out, &out->results[w], start, deadline, err);
-        if (rc != PH_OK)
+        rc = measure_workload(&ss, out, &out->results[w], start, deadline, err);
+        if (rc != PH_OK) {
+            worker_pool_free(ss.pool);
             return rc;
+        }
     }
+    worker_pool_free(ss.pool);
     perf_compare_analyse(out, FINAL_ITERS);
     out->elapsed_s = now_s() - t0;
     if (o.sequential)

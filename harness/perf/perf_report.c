@@ -527,7 +527,7 @@ static void method_text(FILE *out, const struct out_fmt *f, const struct perf_co
             "Every sample comes from a fresh sandboxed worker: one unmeasured warm-up call, then "
             "3 values of `loops` calls each (sized to last about 10 ms); the sample is the "
             "smallest value (interference only adds time). Rounds run every implementation once "
-            "per size in a rotated order (A B C, then B C A, ...), a new sandbox host each round, "
+            "per size in a rotated order (A B C, then B C A, ...), "
             "so a change in the machine's speed hits all alike; a ratio is the median over rounds "
             "divided by the baseline's, with a 95%% percentile-bootstrap interval that resamples "
             "rounds with their pairs. A ratio whose interval contains 1, or that is within 3%%, "
