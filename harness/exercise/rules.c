@@ -23,10 +23,15 @@ static const struct {
     {"client", RULE_SEC_CLIENT}, {"monitor", RULE_SEC_MONITOR},
 };
 
-/* The fields of measure_figures_to_json(): what metrics and measure paths end in. */
+/* The fields of measure_figures_to_json(): what metrics and measure paths
+ * end in (the spread fields exist when a measure repeated, the speed-up
+ * ones when it was given a serial cost). */
 static const char *const figure_names[] = {
-    "wall_ns",   "cpu_ns",         "children_cpu_ns",  "py_peak_bytes", "py_current_bytes",
-    "py_allocs", "rss_peak_bytes", "rss_growth_bytes", "parallelism",   NULL,
+    "wall_ns",          "cpu_ns",       "children_cpu_ns", "py_peak_bytes",
+    "py_current_bytes", "py_allocs",    "rss_peak_bytes",  "rss_growth_bytes",
+    "parallelism",      "other_cpu_ns", "cores_free",      "wall_min_ns",
+    "wall_max_ns",      "cpu_min_ns",   "cpu_max_ns",      "speedup",
+    "speedup_possible", NULL,
 };
 
 static const struct {
