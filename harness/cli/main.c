@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "cmd_bench.h"
 #include "cmd_calibrate.h"
+#include "cmd_compare.h"
 #include "cmd_doctor.h"
 #include "cmd_grade.h"
 #include "cmd_gradescope.h"
@@ -41,6 +42,8 @@ static const struct command commands[] = {
      "  show RESULT.json | --store DB --id N  render a saved result again"},
     {"start", cmd_start_main, "start EXERCISE [DIR]            copy the starter to a working file"},
     {"run", cmd_run_main, "run EXERCISE FILE [--json] [--out F] [--explanation F]  grade a file"},
+    {"compare", cmd_compare_main,
+     "compare EXERCISE FILE... [--against reference]  implementations side by side"},
     {"list", cmd_list_main, "list [--json]                   the exercises, one line each"},
     {"score", cmd_score_main, "score EXERCISE ANSWER... [--json] score written explanations"},
     {"calibrate", cmd_calibrate_main,

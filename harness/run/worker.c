@@ -313,8 +313,11 @@ static int take_frame(struct run *r, cJSON *frame)
         res->checks[r->next_check].elapsed_ns = measure_now_ns();
         res->running_check = (long)r->next_check;
         idx = exercise_find_check(r->spec->ex, name->valuestring);
-        assert(idx >= 0); /* res->checks holds only the exercise's checks */
-        tmo = r->spec->ex->checks[idx].timeout_s;
+        /* res->checks holds the exercise's checks and, for compare, its
+         * sized workloads, which have the whole run's limit. */
+        assert(idx >= 0 || strncmp(name->valuestring, WORKER_WORKLOAD_PREFIX,
+                                   strlen(WORKER_WORKLOAD_PREFIX)) == 0);
+        tmo = idx >= 0 ? r->spec->ex->checks[idx].timeout_s : r->spec->ex->limits.wall_s;
         r->check_deadline = measure_now_ns() + (int64_t)(tmo * 1e9);
         progress(r, RUN_PROGRESS_BEGIN, r->next_check, 0, 0);
         break;
@@ -567,7 +570,7 @@ static enum ph_rc supervise(struct run *r, struct sandbox_host *h, int fds[3], s
                 long ci = exercise_find_check(r->spec->ex, res->checks[res->running_check].name);
                 snprintf(kill_detail, sizeof kill_detail, "check %s ran past its %g s limit",
                          res->checks[res->running_check].name,
-                         ci >= 0 ? r->spec->ex->checks[ci].timeout_s : 0.0);
+                         ci >= 0 ? r->spec->ex->checks[ci].timeout_s : lim->wall_s);
             } else {
                 snprintf(kill_detail, sizeof kill_detail, "the run took longer than its %g s limit",
                          lim->wall_s);
@@ -773,7 +776,8 @@ unsigned long worker_pool_hosts_started(const struct worker_pool *p)
  */
 static PyObject *exercise_preloads(const struct exercise *ex)
 {
-    static const char *const files[] = {"checks.py", "reference.py", "baseline.py", "starter.py"};
+    static const char *const files[] = {"checks.py", "reference.py", "baseline.py", "starter.py",
+                                        "workloads.py"};
     PyObject *rt = PyImport_ImportModule("pyharness.runtime"); /* new refs */
     PyObject *paths = PyList_New(0), *names = NULL;
 
@@ -816,6 +820,15 @@ static enum ph_rc slot_start(const struct exercise *ex, struct host_slot **out, 
     if (s->ctx.checks_code == NULL) {
         rc = err->rc;
         goto fail;
+    }
+    /* Sized workloads (pyharness compare), when the exercise has them. */
+    snprintf(cpath, sizeof cpath, "%s/workloads.py", ex->dir);
+    if (fileio_is_file(cpath)) {
+        s->ctx.workloads_code = embed_compile_cached(cpath, "workloads.py", err);
+        if (s->ctx.workloads_code == NULL) {
+            rc = err->rc;
+            goto fail;
+        }
     }
     if (tmp == NULL || tmp[0] != '/')
         tmp = "/tmp";
@@ -970,7 +983,13 @@ enum ph_rc worker_run(struct worker_pool *pool, const struct worker_spec *spec,
     if (res->checks == NULL)
         return ph_errf(err, PH_ENOMEM, "out of memory");
     for (i = 0; i < res->nchecks; i++) {
-        long idx = spec->only ? exercise_find_check(ex, spec->only[i]) : (long)i;
+        long idx;
+        if (spec->only != NULL &&
+            strncmp(spec->only[i], WORKER_WORKLOAD_PREFIX, strlen(WORKER_WORKLOAD_PREFIX)) == 0) {
+            res->checks[i].name = spec->only[i];
+            continue;
+        }
+        idx = spec->only ? exercise_find_check(ex, spec->only[i]) : (long)i;
         if (idx < 0)
             return ph_errf(err, PH_EINPUT, "%s: no check named \"%s\"", ex->json_path,
                            spec->only[i]);

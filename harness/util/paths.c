@@ -18,6 +18,7 @@
 static char exe[PATH_MAX];
 static char python_dir[PATH_MAX];
 static char builtin_dir[PATH_MAX];
+static char reports_dir[PATH_MAX];
 
 struct bank {
     char dir[PATH_MAX];
@@ -95,7 +96,8 @@ enum ph_rc paths_init(struct ph_err *err)
         return ph_errf(err, PH_EINTERNAL, "cannot resolve %s", root);
     if ((size_t)snprintf(python_dir, sizeof python_dir, "%s/python", real) >= sizeof python_dir ||
         (size_t)snprintf(builtin_dir, sizeof builtin_dir, "%s/exercises", real) >=
-            sizeof builtin_dir)
+            sizeof builtin_dir ||
+        (size_t)snprintf(reports_dir, sizeof reports_dir, "%s/reports", real) >= sizeof reports_dir)
         return ph_errf(err, PH_EINTERNAL, "data path too long: %s", real);
     nbanks = 0;
     env = getenv("PYHARNESS_EXERCISES");
@@ -190,6 +192,11 @@ const char *paths_exe(void)
 const char *paths_python_dir(void)
 {
     return python_dir;
+}
+
+const char *paths_reports_dir(void)
+{
+    return reports_dir;
 }
 
 const char *paths_exercises_dir(void)

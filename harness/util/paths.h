@@ -29,6 +29,7 @@ const char *paths_exe(void); /* absolute path of this binary */
 const char *paths_python_dir(void);
 /* The first bank searched (the first --exercises DIR, else the built-in one). */
 const char *paths_exercises_dir(void);
+const char *paths_reports_dir(void); /* templates and styles of the reports */
 
 /* The banks, in search order; index < paths_bank_count().  Borrowed. */
 size_t paths_bank_count(void);

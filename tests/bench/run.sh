@@ -16,3 +16,4 @@ fi
 PYHARNESS_BIN="$build/pyharness" /usr/bin/python3 "$here/bench_llm.py"
 PYHARNESS_BIN="$build/pyharness" /usr/bin/python3 "$here/bench_explain.py"
 /usr/bin/python3 "$here/bench_stability.py" "$build"
+/usr/bin/python3 "$here/bench_compare.py" "$build"
