@@ -759,6 +759,14 @@ static PyObject *exercise_preloads(const struct exercise *ex)
     }
     if (rt != NULL && paths != NULL)
         names = PyObject_CallMethod(rt, "exercise_imports", "O", paths);
+    /* Every worker arms faulthandler's watchdog around each check
+     * (worker_child.c): imported once here, not once per run. */
+    if (names != NULL && PyList_Check(names)) {
+        PyObject *fh = PyUnicode_FromString("faulthandler"); /* new ref */
+        if (fh == NULL || PyList_Append(names, fh) != 0)
+            PyErr_Clear();
+        Py_XDECREF(fh);
+    }
 out:
     if (names == NULL)
         PyErr_Clear();
