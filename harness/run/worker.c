@@ -251,6 +251,28 @@ static void set_detail(struct worker_result *res, const char *fmt, const char *a
     snprintf(res->detail, sizeof res->detail, fmt, arg);
 }
 
+/* Tell the spec's progress function, if any, about check `i`. */
+static void progress(const struct run *r, enum run_progress_kind kind, size_t i, int ok,
+                     int64_t elapsed_ns)
+{
+    struct run_progress p;
+    long ci;
+
+    if (r->spec->progress == NULL || i >= r->res->nchecks)
+        return;
+    memset(&p, 0, sizeof p);
+    p.kind = kind;
+    p.role = (int)r->spec->role;
+    p.check = r->res->checks[i].name;
+    p.index = i;
+    p.count = r->res->nchecks;
+    p.ok = ok;
+    p.elapsed_ns = elapsed_ns;
+    ci = exercise_find_check(r->spec->ex, p.check);
+    p.limit_s = ci >= 0 ? r->spec->ex->checks[ci].timeout_s : 0;
+    r->spec->progress(r->spec->progress_ud, &p);
+}
+
 /* Validate and file one frame.  Returns 0, or -1 with run->proto_error set. */
 static int take_frame(struct run *r, cJSON *frame)
 {
@@ -299,6 +321,7 @@ static int take_frame(struct run *r, cJSON *frame)
         assert(idx >= 0); /* res->checks holds only the exercise's checks */
         tmo = r->spec->ex->checks[idx].timeout_s;
         r->check_deadline = measure_now_ns() + (int64_t)(tmo * 1e9);
+        progress(r, RUN_PROGRESS_BEGIN, r->next_check, 0, 0);
         break;
     }
     case PROTO_FRAME_CHECK: {
@@ -312,6 +335,17 @@ static int take_frame(struct run *r, cJSON *frame)
             goto order;
         c->frame = frame;
         c->elapsed_ns = measure_now_ns() - c->elapsed_ns;
+        {
+            const cJSON *st = cJSON_GetObjectItemCaseSensitive(frame, "status");
+            const cJSON *m = cJSON_GetObjectItemCaseSensitive(frame, "metrics");
+            const cJSON *w = cJSON_GetObjectItemCaseSensitive(m, "wall_ns");
+            /* The check's own figure, as the report will show it; frames may
+             * arrive together, so the supervisor's clock can say less. */
+            progress(r, RUN_PROGRESS_DONE, (size_t)res->running_check,
+                     cJSON_IsString(st) && strcmp(st->valuestring, "ok") == 0,
+                     cJSON_IsNumber(w) && w->valuedouble > 0 ? (int64_t)w->valuedouble
+                                                             : c->elapsed_ns);
+        }
         res->running_check = -1;
         r->next_check++;
         r->check_deadline = 0;
@@ -529,6 +563,9 @@ static enum ph_rc supervise(struct run *r, struct sandbox_host *h, int fds[3], s
 
         if (r->check_deadline != 0 && r->check_deadline < until)
             until = r->check_deadline;
+        if (res->running_check >= 0 && r->spec->progress != NULL)
+            progress(r, RUN_PROGRESS_TICK, (size_t)res->running_check, 0,
+                     now - res->checks[res->running_check].elapsed_ns);
         if (now >= until) {
             killed_for = WORKER_END_TIMEOUT;
             if (r->check_deadline != 0 && now >= r->check_deadline && res->running_check >= 0) {

@@ -31,6 +31,7 @@
 #include <cjson/cJSON.h>
 
 #include "err.h"
+#include "run_progress.h"
 
 struct exercise;
 struct sandbox_policy;
@@ -78,6 +79,9 @@ struct worker_spec {
     const cJSON *params;      /* handed to checks as h.params; borrowed, may be NULL */
     const char *const *only;  /* run only these checks, in this order; NULL: all */
     size_t nonly;
+    /* called as checks begin and end (run_progress.h); may be NULL */
+    void (*progress)(void *ud, const struct run_progress *p);
+    void *progress_ud;
 };
 
 struct worker_check {

@@ -55,6 +55,34 @@ static const char *const migrations[] = {
     "  created_at INTEGER NOT NULL"
     ");"
     "CREATE INDEX runs_by_submission ON runs (exercise, submission_sha256);",
+    /* 3: practice sessions (pyharness practice / history).  One row per
+     * session, one per answered question; the answer text is kept so a
+     * learner can look back at what they wrote. */
+    "CREATE TABLE practice_session ("
+    "  id INTEGER PRIMARY KEY,"
+    "  started_at INTEGER NOT NULL,"
+    "  ended_at INTEGER,"
+    "  topic TEXT,"
+    "  minutes REAL NOT NULL,"
+    "  voice INTEGER NOT NULL DEFAULT 0,"
+    "  interrupted INTEGER NOT NULL DEFAULT 0"
+    ");"
+    "CREATE TABLE practice_answer ("
+    "  session_id INTEGER NOT NULL REFERENCES practice_session(id),"
+    "  seq INTEGER NOT NULL,"
+    "  question TEXT NOT NULL,"
+    "  topic TEXT NOT NULL,"
+    "  kind TEXT NOT NULL,"
+    "  answer TEXT NOT NULL,"
+    "  score REAL NOT NULL,"
+    "  max REAL NOT NULL,"
+    "  seconds_used REAL NOT NULL,"
+    "  seconds_allowed REAL NOT NULL,"
+    "  timed_out INTEGER NOT NULL,"
+    "  scorer TEXT NOT NULL,"
+    "  PRIMARY KEY (session_id, seq)"
+    ");"
+    "CREATE INDEX practice_answer_topic ON practice_answer (topic);",
 };
 
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])
@@ -441,6 +469,168 @@ enum ph_rc store_run_get(struct store *st, long long id, char **json_out, struct
     }
     memcpy(*json_out, text, (size_t)len);
     (*json_out)[len] = '\0';
+    rc = PH_OK;
+out:
+    sqlite3_finalize(stmt);
+    return rc;
+}
+
+/* Practice history ------------------------------------------------------ */
+
+enum ph_rc store_history_path(char **out, struct ph_err *err)
+{
+    const char *env = getenv("PYHARNESS_HISTORY");
+    const char *base = getenv("XDG_DATA_HOME");
+    const char *home = getenv("HOME");
+    char buf[PATH_MAX];
+    int n;
+
+    *out = NULL;
+    if (env != NULL && env[0] != '\0')
+        n = snprintf(buf, sizeof buf, "%s", env);
+    else if (base != NULL && base[0] == '/')
+        n = snprintf(buf, sizeof buf, "%s/pyharness/history.sqlite3", base);
+    else if (home != NULL && home[0] != '\0')
+        n = snprintf(buf, sizeof buf, "%s/.local/share/pyharness/history.sqlite3", home);
+    else
+        return ph_errf(err, PH_EINPUT,
+                       "no place for the practice history: set PYHARNESS_HISTORY, "
+                       "XDG_DATA_HOME or HOME");
+    if (n < 0 || (size_t)n >= sizeof buf)
+        return ph_errf(err, PH_EINPUT, "practice history path too long");
+    *out = strdup(buf);
+    if (*out == NULL)
+        return ph_errf(err, PH_ENOMEM, "out of memory");
+    return PH_OK;
+}
+
+enum ph_rc store_practice_begin(struct store *st, const struct store_practice_session *s,
+                                long long *id, struct ph_err *err)
+{
+    static const char sql[] = "INSERT INTO practice_session (started_at, topic, minutes, voice) "
+                              "VALUES (?1, ?2, ?3, ?4)";
+    sqlite3_stmt *stmt = NULL;
+    enum ph_rc rc = PH_EIO;
+
+    *id = 0;
+    if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK ||
+        sqlite3_bind_int64(stmt, 1, (sqlite3_int64)s->started_at) != SQLITE_OK ||
+        (s->topic != NULL ? sqlite3_bind_text(stmt, 2, s->topic, -1, SQLITE_STATIC)
+                          : sqlite3_bind_null(stmt, 2)) != SQLITE_OK ||
+        sqlite3_bind_double(stmt, 3, s->minutes) != SQLITE_OK ||
+        sqlite3_bind_int(stmt, 4, s->voice != 0) != SQLITE_OK ||
+        sqlite3_step(stmt) != SQLITE_DONE) {
+        rc = db_error(err, st->db, st->path, "recording a practice session");
+        goto out;
+    }
+    *id = (long long)sqlite3_last_insert_rowid(st->db);
+    rc = PH_OK;
+out:
+    sqlite3_finalize(stmt);
+    return rc;
+}
+
+enum ph_rc store_practice_answer_put(struct store *st, long long id,
+                                     const struct store_practice_answer *a, struct ph_err *err)
+{
+    static const char sql[] =
+        "INSERT OR REPLACE INTO practice_answer (session_id, seq, question, topic, kind, "
+        "answer, score, max, seconds_used, seconds_allowed, timed_out, scorer) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+    sqlite3_stmt *stmt = NULL;
+    enum ph_rc rc = PH_EIO;
+
+    if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK ||
+        sqlite3_bind_int64(stmt, 1, (sqlite3_int64)id) != SQLITE_OK ||
+        sqlite3_bind_int(stmt, 2, a->seq) != SQLITE_OK ||
+        sqlite3_bind_text(stmt, 3, a->question, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_text(stmt, 4, a->topic, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_text(stmt, 5, a->kind, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_text(stmt, 6, a->answer != NULL ? a->answer : "", -1, SQLITE_STATIC) !=
+            SQLITE_OK ||
+        sqlite3_bind_double(stmt, 7, a->score) != SQLITE_OK ||
+        sqlite3_bind_double(stmt, 8, a->max) != SQLITE_OK ||
+        sqlite3_bind_double(stmt, 9, a->seconds_used) != SQLITE_OK ||
+        sqlite3_bind_double(stmt, 10, a->seconds_allowed) != SQLITE_OK ||
+        sqlite3_bind_int(stmt, 11, a->timed_out != 0) != SQLITE_OK ||
+        sqlite3_bind_text(stmt, 12, a->scorer != NULL ? a->scorer : "", -1, SQLITE_STATIC) !=
+            SQLITE_OK ||
+        sqlite3_step(stmt) != SQLITE_DONE) {
+        rc = db_error(err, st->db, st->path, "recording a practice answer");
+        goto out;
+    }
+    rc = PH_OK;
+out:
+    sqlite3_finalize(stmt);
+    return rc;
+}
+
+enum ph_rc store_practice_end(struct store *st, long long id, int interrupted, struct ph_err *err)
+{
+    static const char sql[] =
+        "UPDATE practice_session SET ended_at = ?2, interrupted = ?3 WHERE id = ?1";
+    sqlite3_stmt *stmt = NULL;
+    enum ph_rc rc = PH_EIO;
+
+    if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK ||
+        sqlite3_bind_int64(stmt, 1, (sqlite3_int64)id) != SQLITE_OK ||
+        sqlite3_bind_int64(stmt, 2, (sqlite3_int64)time(NULL)) != SQLITE_OK ||
+        sqlite3_bind_int(stmt, 3, interrupted != 0) != SQLITE_OK ||
+        sqlite3_step(stmt) != SQLITE_DONE) {
+        rc = db_error(err, st->db, st->path, "ending a practice session");
+        goto out;
+    }
+    rc = PH_OK;
+out:
+    sqlite3_finalize(stmt);
+    return rc;
+}
+
+static const char *col_text(sqlite3_stmt *stmt, int i)
+{
+    const unsigned char *t = sqlite3_column_text(stmt, i);
+
+    return t != NULL ? (const char *)t : "";
+}
+
+enum ph_rc store_practice_each(struct store *st,
+                               int (*fn)(void *arg, const struct store_practice_row *row),
+                               void *arg, struct ph_err *err)
+{
+    static const char sql[] =
+        "SELECT a.session_id, s.started_at, s.interrupted, a.question, a.topic, a.kind, a.score, "
+        "a.max, a.seconds_used, a.seconds_allowed, a.timed_out FROM practice_answer a "
+        "JOIN practice_session s ON s.id = a.session_id ORDER BY a.session_id, a.seq";
+    sqlite3_stmt *stmt = NULL;
+    enum ph_rc rc = PH_EIO;
+    int step;
+
+    if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+        rc = db_error(err, st->db, st->path, "reading the practice history");
+        goto out;
+    }
+    while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+        struct store_practice_row row;
+        row.session = (long long)sqlite3_column_int64(stmt, 0);
+        row.started_at = (long long)sqlite3_column_int64(stmt, 1);
+        row.interrupted = sqlite3_column_int(stmt, 2);
+        row.question = col_text(stmt, 3);
+        row.topic = col_text(stmt, 4);
+        row.kind = col_text(stmt, 5);
+        row.score = sqlite3_column_double(stmt, 6);
+        row.max = sqlite3_column_double(stmt, 7);
+        row.seconds_used = sqlite3_column_double(stmt, 8);
+        row.seconds_allowed = sqlite3_column_double(stmt, 9);
+        row.timed_out = sqlite3_column_int(stmt, 10);
+        if (fn(arg, &row) != 0) {
+            rc = PH_OK;
+            goto out;
+        }
+    }
+    if (step != SQLITE_DONE) {
+        rc = db_error(err, st->db, st->path, "reading the practice history");
+        goto out;
+    }
     rc = PH_OK;
 out:
     sqlite3_finalize(stmt);

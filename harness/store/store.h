@@ -4,8 +4,9 @@
  * Owns one database file: its schema (a `schema_version` table and numbered
  * migrations applied in order, so later features add tables by appending a
  * migration), the connection, and every prepared statement, each finalized
- * before the call that prepared it returns.  Today it holds the LLM score
- * cache and graded runs (store_run_*); batch grading adds its tables here.  Only store.c includes
+ * before the call that prepared it returns.  It holds the LLM score cache,
+ * graded runs (store_run_*) and the practice history (store_practice_*);
+ * batch grading adds its tables here.  Only store.c includes
  * sqlite3.h.  A `struct store` is used by one thread at a time; several
  * processes may share the file (WAL, busy timeout).
  */
@@ -17,7 +18,7 @@
 struct store;
 
 /* The schema version this build creates and understands. */
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 /* Longest JSON a cache row may hold; bigger results are refused, not cut. */
 #define STORE_LLM_JSON_MAX (1024 * 1024)
@@ -64,6 +65,63 @@ enum ph_rc store_llm_get(struct store *st, const struct store_llm_key *key, char
 enum ph_rc store_llm_put(struct store *st, const struct store_llm_key *key, const char *json,
                          struct ph_err *err);
 
+/*
+ * Where the practice history lives: $PYHARNESS_HISTORY when set, else
+ * $XDG_DATA_HOME/pyharness/history.sqlite3 (XDG_DATA_HOME defaults to
+ * ~/.local/share).  Caller frees *out with free().
+ */
+enum ph_rc store_history_path(char **out, struct ph_err *err);
+
+/* One practice session; all strings borrowed. */
+struct store_practice_session {
+    long long started_at; /* unix seconds */
+    const char *topic;    /* the --topic filter, or NULL for a mixed session */
+    double minutes;       /* the session's time budget */
+    int voice;            /* --voice was given */
+};
+
+/* One answered (or timed-out) question of a session; strings borrowed. */
+struct store_practice_answer {
+    int seq; /* 0, 1, ... within the session */
+    const char *question;
+    const char *topic;
+    const char *kind;   /* "concept" or "exercise" */
+    const char *answer; /* what was typed (or the code), possibly empty */
+    double score, max;
+    double seconds_used, seconds_allowed;
+    int timed_out;
+    const char *scorer; /* "offline", "openai:<model>", "engine" */
+};
+
+/* Record a new session; *id receives its row id. */
+enum ph_rc store_practice_begin(struct store *st, const struct store_practice_session *s,
+                                long long *id, struct ph_err *err);
+
+/* Record one answer of session `id`. */
+enum ph_rc store_practice_answer_put(struct store *st, long long id,
+                                     const struct store_practice_answer *a, struct ph_err *err);
+
+/* Mark session `id` ended now; `interrupted` when the learner left early. */
+enum ph_rc store_practice_end(struct store *st, long long id, int interrupted, struct ph_err *err);
+
+/* One stored answer as history reads it; strings borrowed, valid during the
+ * callback only. */
+struct store_practice_row {
+    long long session;
+    long long started_at;
+    int interrupted;
+    const char *question, *topic, *kind;
+    double score, max, seconds_used, seconds_allowed;
+    int timed_out;
+};
+
+/*
+ * Call `fn` for every stored answer, oldest session first, in answer order.
+ * A non-zero return from `fn` stops the walk (and is not an error).
+ */
+enum ph_rc store_practice_each(struct store *st,
+                               int (*fn)(void *arg, const struct store_practice_row *row),
+                               void *arg, struct ph_err *err);
 /* Longest result JSON a run row may hold (a result carries capped output). */
 #define STORE_RUN_JSON_MAX (16 * 1024 * 1024)
 
