@@ -13,9 +13,12 @@
 #include "cmd_bench.h"
 #include "cmd_calibrate.h"
 #include "cmd_doctor.h"
+#include "cmd_grade.h"
+#include "cmd_gradescope.h"
 #include "cmd_history.h"
 #include "cmd_kit.h"
 #include "cmd_list.h"
+#include "cmd_merge.h"
 #include "cmd_new.h"
 #include "cmd_practice.h"
 #include "cmd_run.h"
@@ -42,6 +45,9 @@ static const struct command commands[] = {
     {"score", cmd_score_main, "score EXERCISE ANSWER... [--json] score written explanations"},
     {"calibrate", cmd_calibrate_main,
      "calibrate GRADED.jsonl [--json]  the scorer vs a teacher's grades"},
+    {"grade", cmd_grade_main, "grade HOMEWORK SUBMISSIONS --out DIR [-j N] grade a class"},
+    {"merge", cmd_merge_main, "merge SHARD_DIR... --out DIR     one gradebook from shards"},
+    {"gradescope", cmd_gradescope_main, "gradescope HOMEWORK --out ZIP    Gradescope autograder"},
     {"validate", cmd_validate_main, "validate [EXERCISE...]          check exercises end to end"},
     {"practice", cmd_practice_main, "practice [--topic T] [--minutes M] [--voice]  timed practice"},
     {"history", cmd_history_main, "history [--json]                practice progress per topic"},

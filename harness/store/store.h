@@ -5,10 +5,10 @@
  * migrations applied in order, so later features add tables by appending a
  * migration), the connection, and every prepared statement, each finalized
  * before the call that prepared it returns.  It holds the LLM score cache,
- * graded runs (store_run_*) and the practice history (store_practice_*);
- * batch grading adds its tables here.  Only store.c includes
- * sqlite3.h.  A `struct store` is used by one thread at a time; several
- * processes may share the file (WAL, busy timeout).
+ * graded runs (store_run_*), the practice history (store_practice_*) and
+ * batch grading's parts (store_grade_*).  Only store.c includes sqlite3.h.
+ * A `struct store` is used by one thread at a time; several processes may
+ * share the file (WAL, busy timeout).
  */
 #ifndef PH_STORE_H
 #define PH_STORE_H
@@ -18,7 +18,7 @@
 struct store;
 
 /* The schema version this build creates and understands. */
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 /* Longest JSON a cache row may hold; bigger results are refused, not cut. */
 #define STORE_LLM_JSON_MAX (1024 * 1024)
@@ -146,5 +146,60 @@ enum ph_rc store_run_put(struct store *st, const struct store_run *run, const ch
 /* The JSON of run `id`, exactly as recorded; caller frees *json_out with free().
  * PH_EINPUT when there is no such run. */
 enum ph_rc store_run_get(struct store *st, long long id, char **json_out, struct ph_err *err);
+
+/* ---- batch grading (grade/) ------------------------------------------ */
+
+#define STORE_HASH_HEX 65 /* 64 hex digits and the NUL */
+
+/* One graded part: a student's work on one exercise.  Strings are borrowed
+ * (by store_grade_put from the caller; in a store_grade_each callback from
+ * the store, valid until the callback returns).  NULL problem, result_json
+ * or source mean none. */
+struct store_grade_row {
+    const char *student, *exercise;
+    const char *exercise_sha256;    /* content of the exercise's files */
+    const char *submission_sha256;  /* the bytes graded, "" when there were none */
+    const char *explanation_sha256; /* the explanation's bytes, "" when none */
+    const char *status;             /* a verdict name, or "missing" / "invalid" */
+    const char *problem;            /* what the student is told went wrong with the files */
+    long long wall_ns, cpu_ns, py_peak_bytes, rss_peak_bytes;
+    double correctness, performance, explanation, total, max; /* the run's score */
+    int flagged;             /* the explanation's score needs a human */
+    int attempts;            /* submissions counted for the budget */
+    long long submitted_at;  /* Unix seconds, 0 when unknown */
+    long long graded_at;     /* Unix seconds */
+    long long grade_ns;      /* wall time the harness spent on this part */
+    const char *shard;       /* "K/N" or "" */
+    const char *result_json; /* the engine's result, or NULL */
+    const char *source;      /* the submission's text (for similarity), or NULL */
+};
+
+/* Insert or replace one part, atomically (one statement). */
+enum ph_rc store_grade_put(struct store *st, const struct store_grade_row *row, struct ph_err *err);
+
+struct store_grade_hashes {
+    int found;
+    char exercise_sha256[STORE_HASH_HEX], submission_sha256[STORE_HASH_HEX],
+        explanation_sha256[STORE_HASH_HEX];
+    long long submitted_at;
+    int attempts;
+};
+
+/* What the recorded part of (student, exercise) was graded from; out->found
+ * is 0 when there is none. */
+enum ph_rc store_grade_hashes(struct store *st, const char *student, const char *exercise,
+                              struct store_grade_hashes *out, struct ph_err *err);
+
+/* Called once per recorded part, by student then exercise.  A code other
+ * than PH_OK stops the walk and is returned by store_grade_each(). */
+typedef enum ph_rc (*store_grade_fn)(const struct store_grade_row *row, void *arg,
+                                     struct ph_err *err);
+
+enum ph_rc store_grade_each(struct store *st, store_grade_fn fn, void *arg, struct ph_err *err);
+
+/* The assignment's facts (name, homework hash, shard): key/value strings.
+ * store_meta_get: *out is NULL when unset, else the caller frees it. */
+enum ph_rc store_meta_set(struct store *st, const char *key, const char *value, struct ph_err *err);
+enum ph_rc store_meta_get(struct store *st, const char *key, char **out, struct ph_err *err);
 
 #endif
