@@ -119,6 +119,9 @@ cJSON *report_json_run(const struct run_result *r)
     cJSON_AddItemToObject(root, "score", score_json(&r->score));
     if (r->explanation != NULL) {
         cJSON *e = explain_result_to_json(r->explanation);
+        /* The result's model answer is the one source: the explanation
+         * shows it, whatever the scorer's copy says. */
+        cJSON_DeleteItemFromObjectCaseSensitive(e, "model_answer");
         if (e != NULL && r->model_answer != NULL)
             cJSON_AddStringToObject(e, "model_answer", r->model_answer);
         cJSON_AddItemToObject(root, "explanation", e);

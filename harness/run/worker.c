@@ -39,6 +39,11 @@
 #include "sandbox.h"
 #include "worker_child.h"
 
+/* A SIGKILL counts as the CPU limit's when the run had used this share of
+ * it (the hard limit sits just above the soft one), and as the memory
+ * limit's when its peak RSS had reached this share of the limit. */
+#define CPU_KILL_SHARE 0.98
+#define MEMORY_KILL_SHARE 0.9
 #define PIPE_READ_CHUNK 65536     /* bytes taken from a pipe per read() */
 #define POLL_SLICE_MS 50          /* how often we look at the worker between reads */
 #define EXIT_GRACE_NS 200000000LL /* drain pipes this long after the worker exits */
@@ -458,12 +463,12 @@ static void classify(struct run *r, int status, int killed_for, const char *kill
     if (WIFSIGNALED(status)) {
         int sig = WTERMSIG(status);
         double cpu = ru_cpu_s(&res->ru);
-        if (sig == SIGXCPU || (sig == SIGKILL && cpu >= lim->cpu_s * 0.98)) {
+        if (sig == SIGXCPU || (sig == SIGKILL && cpu >= lim->cpu_s * CPU_KILL_SHARE)) {
             res->end = WORKER_END_CPU;
             snprintf(buf, sizeof buf, "CPU time limit of %g s reached%s%s", lim->cpu_s,
                      during ? " in check " : "", during ? during : "");
-        } else if (sig == SIGKILL &&
-                   (size_t)res->ru.ru_maxrss * 1024 >= lim->memory_bytes * 9 / 10) {
+        } else if (sig == SIGKILL && (size_t)res->ru.ru_maxrss * 1024 >=
+                                         (size_t)(lim->memory_bytes * MEMORY_KILL_SHARE)) {
             res->end = WORKER_END_MEMORY;
             snprintf(buf, sizeof buf, "killed for memory (peak RSS %ld MiB)%s%s",
                      res->ru.ru_maxrss / 1024, during ? " in check " : "", during ? during : "");
@@ -795,6 +800,14 @@ static PyObject *exercise_preloads(const struct exercise *ex)
     }
     if (rt != NULL && paths != NULL)
         names = PyObject_CallMethod(rt, "exercise_imports", "O", paths);
+    /* Every worker arms faulthandler's watchdog around each check
+     * (worker_child.c): imported once here, not once per run. */
+    if (names != NULL && PyList_Check(names)) {
+        PyObject *fh = PyUnicode_FromString("faulthandler"); /* new ref */
+        if (fh == NULL || PyList_Append(names, fh) != 0)
+            PyErr_Clear();
+        Py_XDECREF(fh);
+    }
 out:
     if (names == NULL)
         PyErr_Clear();

@@ -80,7 +80,8 @@ class VerdictTests(HarnessTest):
         res = mini(SUBS / "loop.py")
         self.assertVerdict(res, "timeout", rc=1)
         self.assertIn("add", res.json["detail"])
-        self.assertIn("loop.py line 2 in add", res.test("add")["message"])
+        # `while True: pass` is stopped on either of its two lines.
+        self.assertRegex(res.test("add")["message"], r"loop\.py line [23] in add")
 
     def test_sleep_forever_times_out(self):
         res = mini(SUBS / "sleepy.py")
