@@ -24,6 +24,8 @@ import time
 import unittest
 from pathlib import Path
 
+from phtest import check_result
+
 SOURCE = Path(os.environ.get("PYHARNESS_SOURCE", Path(__file__).resolve().parents[2]))
 BIN = os.environ.get("PYHARNESS_BIN", str(SOURCE / "build" / "pyharness"))
 ATTACKS = SOURCE / "tests" / "attacks"
@@ -139,6 +141,7 @@ class AttackCorpus(unittest.TestCase):
             result = json.loads(out)
         except json.JSONDecodeError:
             self.fail(f"no JSON result: {context}\nstdout: {out[:1500]}")
+        check_result(result)
         verdict = result.get("verdict")
         self.assertNotEqual(verdict, "passed", f"an attack passed: {context}")
         self.assertIn(verdict, entry["expect"],
