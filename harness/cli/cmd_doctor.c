@@ -14,6 +14,7 @@
 
 #include "paths.h"
 #include "sandbox.h"
+#include "sandbox_enter.h"
 
 #define SELFTEST_MSG_MAX 512
 

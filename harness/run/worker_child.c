@@ -28,6 +28,7 @@
 #include "paths.h"
 #include "proto.h"
 #include "sandbox.h"
+#include "sandbox_enter.h"
 #include "sandbox_audit.h"
 #include "worker.h"
 

@@ -3,8 +3,8 @@
  *
  * Owns the layers that stand between a submission and the host: the hosts
  * that hold fresh namespaces and fork a worker per run (sandbox_host_start,
- * sandbox_run_start), resource limits and seccomp (sandbox_enter), and the
- * probe that tells which layers this machine allows (sandbox_probe, shown by
+ * sandbox_run_start), resource limits and seccomp (sandbox_enter, sandbox_enter.h), and the
+ * probe that tells which layers this machine allows (sandbox_probe.h, shown by
  * `pyharness doctor` and in reports).  The CPython
  * audit hook lives in sandbox_audit.c because it needs Python.h.
  */
@@ -16,6 +16,7 @@
 #include <sys/types.h>
 
 #include "err.h"
+#include "sandbox_probe.h"
 
 struct sandbox_policy {
     const char *scratch_dir; /* the only writable place; borrowed */
@@ -35,25 +36,6 @@ struct sandbox_policy {
     const char *const *hidden_paths;
     const char *const *readable_paths;
 };
-
-/* Which layers work on this machine; filled by sandbox_probe(). */
-struct sandbox_caps {
-    int rlimits;
-    int uid_drop; /* runs as a dedicated unprivileged uid (root only) */
-    int pid_namespace;
-    int net_namespace;
-    int mount_namespace;
-    int user_namespace;
-    int ipc_namespace;
-    int seccomp;
-    int audit_hooks;
-    int subreaper;
-    int no_new_privs;
-    char notes[1024]; /* why a layer is missing, for doctor and reports */
-};
-
-/* Probe once (cheap, cached); never fails, missing layers are reported. */
-const struct sandbox_caps *sandbox_probe(void);
 
 /*
  * A host holds one set of namespaces (PID, network, IPC, mount) and the
@@ -147,41 +129,7 @@ int sandbox_run_wait(struct sandbox_host *h, int timeout_ms, int *status, struct
  * killed.  Then collect it with sandbox_run_wait(). */
 void sandbox_run_abort(struct sandbox_host *h);
 
-/*
- * In a worker: apply rlimits (a host's parked worker set them before its
- * job arrived), drop to the run's identity, no_new_privs and the seccomp
- * filter.  Call after the interpreter is ready and before
- * candidate code runs.  Irreversible.
- */
-enum ph_rc sandbox_enter(const struct sandbox_run *run, struct ph_err *err);
-
-/*
- * Environment variables through which a process of a run tells a re-executed
- * host (multiprocessing spawn/forkserver, "child mode") the policy for its
- * audit hook.  sandbox_enter() sets them; sandbox_policy_from_env() reads
- * them.  They cannot widen anything: a host that finds itself confined
- * (no_new_privs set) arms its hook at install time whatever they say.
- */
-#define SANDBOX_ENV_SCRATCH "PYHARNESS_SANDBOX_SCRATCH"
-#define SANDBOX_ENV_PYTHON "PYHARNESS_SANDBOX_PYTHON"
-#define SANDBOX_ENV_EXE "PYHARNESS_SANDBOX_EXE"
-#define SANDBOX_ENV_ROOT_PID "PYHARNESS_SANDBOX_ROOT_PID"
-#define SANDBOX_ENV_HIDDEN "PYHARNESS_SANDBOX_HIDDEN"     /* ':'-separated */
-#define SANDBOX_ENV_READABLE "PYHARNESS_SANDBOX_READABLE" /* ':'-separated */
-
-/* Fill `p` from the SANDBOX_ENV_* variables (strings borrowed from the
- * environment; zero-initialised fields otherwise).  Never fails. */
-void sandbox_policy_from_env(struct sandbox_policy *p);
-
-/* 1 if this process already runs confined by sandbox_enter() (it or an
- * ancestor set no_new_privs and a seccomp filter), else 0. */
-int sandbox_confined(void);
-
 /* Stop every host still running (at exit).  Safe to call more than once. */
 void sandbox_stop_all(void);
-
-/* A JSON-friendly one-line summary of active layers, e.g. "rlimits,pidns,netns,seccomp,audit".
- * Static storage. */
-const char *sandbox_layers_string(void);
 
 #endif

@@ -37,6 +37,7 @@
 #include <unistd.h>
 
 #include "paths.h"
+#include "sandbox_enter.h"
 
 #define MAX_LIST 32 /* entries in each allow/deny list */
 #define VIOLATION_MAX 512
