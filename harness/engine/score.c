@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "exercise.h"
+#include "worker.h"
 
 static double clamp01(double v)
 {
@@ -59,6 +60,14 @@ enum ph_rc score_run(const struct judge_input *in, struct run_result *out, struc
         /* No measured comparison: performance follows correctness. */
         s->performance = wsum > 0 ? s->performance_max * wpass / wsum : 0;
         snprintf(origin, sizeof origin, "no performance spec: follows correctness");
+    }
+    /* A run that did not finish (timed out, crashed, killed after its last
+     * check) has no whole-run figures: what it did not finish earns
+     * nothing, so such a run never keeps full marks. */
+    if (in->cand != NULL && in->cand->end != WORKER_END_OK && s->performance > 0) {
+        s->performance = 0;
+        snprintf(origin, sizeof origin, "the run did not finish (%s): no performance credit",
+                 in->cand->detail[0] ? in->cand->detail : worker_end_name(in->cand->end));
     }
     s->perf_origin = strdup(origin);
     if (s->perf_origin == NULL)

@@ -8,9 +8,6 @@
  * the submission could write.  A worker can only ever make things worse for
  * itself: a missing, truncated or forged frame never turns into a result.
  */
-#define PY_SSIZE_T_CLEAN
-#include <Python.h> /* PyOS_BeforeFork and friends, nothing else */
-
 #include "worker.h"
 
 #include <errno.h>
@@ -34,6 +31,7 @@
 #include "paths.h"
 #include "proto.h"
 #include "sandbox.h"
+#include "worker_host.h"
 
 #define MODULE_MAX (2u * 1024 * 1024)       /* a copy of an already size-checked file */
 #define POLL_SLICE_MS 50                    /* how often we look at the worker between reads */
@@ -126,6 +124,19 @@ static void set_detail(struct worker_result *res, const char *fmt, const char *a
     snprintf(res->detail, sizeof res->detail, fmt, arg);
 }
 
+/* Every string and key of `v` made valid UTF-8 (a worker may write any
+ * bytes into a frame; reports must stay valid JSON and UTF-8). */
+static void scrub_json(cJSON *v, int depth)
+{
+    for (; v != NULL && depth < 256; v = v->next) {
+        if (v->string != NULL)
+            (void)fileio_utf8_scrub(v->string, strlen(v->string));
+        if (cJSON_IsString(v) && v->valuestring != NULL)
+            (void)fileio_utf8_scrub(v->valuestring, strlen(v->valuestring));
+        scrub_json(v->child, depth + 1);
+    }
+}
+
 /* Validate and file one frame.  Returns 0, or -1 with run->proto_error set. */
 static int take_frame(struct run *r, cJSON *frame)
 {
@@ -133,6 +144,8 @@ static int take_frame(struct run *r, cJSON *frame)
     const cJSON *n = cJSON_GetObjectItemCaseSensitive(frame, "n");
     const cJSON *name;
     struct worker_result *res = r->res;
+
+    scrub_json(frame, 0);
 
     if (!cJSON_IsString(n) || strcmp(n->valuestring, r->nonce) != 0) {
         snprintf(r->proto_error, sizeof r->proto_error,
@@ -443,6 +456,12 @@ static enum ph_rc supervise(struct run *r, struct sandbox_host *h, int fds[3], s
         sandbox_run_abort(h);
         (void)sandbox_run_wait(h, -1, &status, &res->ru);
     }
+    /* What the submission printed goes into reports as text: valid UTF-8,
+     * no NUL to cut it short. */
+    if (res->out != NULL)
+        (void)fileio_utf8_scrub(res->out, res->out_len);
+    if (res->errout != NULL)
+        (void)fileio_utf8_scrub(res->errout, res->err_len);
     res->killed_by_us = killed_for >= 0;
     res->wall_ns = measure_now_ns() - t0;
     classify(r, status, killed_for, kill_detail);
@@ -474,7 +493,6 @@ static struct {
     struct sandbox_host *h;
     unsigned long ex_serial; /* of the exercise the host serves; 0: none */
     struct sandbox_policy pol;
-    struct worker_host_ctx ctx;
     char root[PATH_MAX];
     int registered;
 } pool;
@@ -484,78 +502,18 @@ void worker_shutdown(void)
     sandbox_host_stop(pool.h);
     pool.h = NULL;
     pool.ex_serial = 0;
-    if (pool.ctx.preload != NULL && Py_IsInitialized())
-        Py_DECREF((PyObject *)pool.ctx.preload);
-    pool.ctx.preload = NULL;
     if (pool.root[0] != '\0')
         fileio_rmtree(pool.root);
     pool.root[0] = '\0';
 }
 
-static void before_fork(void)
-{
-    PyOS_BeforeFork();
-}
-
-static void after_fork_parent(void)
-{
-    PyOS_AfterFork_Parent();
-}
-
-static void after_fork_child(void)
-{
-    PyOS_AfterFork_Child();
-}
-
-/*
- * What the exercise's own files import (pyharness.runtime.exercise_imports):
- * the host preloads it, so the checks and submissions importing the same
- * modules do not pay for it inside a run.  A new reference, or NULL (the
- * host then loads what checks.py imports, as it executes it).
- */
-static PyObject *exercise_preloads(const struct exercise *ex)
-{
-    static const char *const files[] = {"checks.py", "reference.py", "baseline.py", "starter.py"};
-    PyObject *rt = PyImport_ImportModule("pyharness.runtime"); /* new refs */
-    PyObject *paths = PyList_New(0), *names = NULL;
-
-    for (size_t i = 0; rt != NULL && paths != NULL && i < sizeof files / sizeof files[0]; i++) {
-        char path[PATH_MAX];
-        PyObject *s;
-
-        snprintf(path, sizeof path, "%s/%s", ex->dir, files[i]);
-        s = PyUnicode_FromString(path);
-        if (s == NULL || PyList_Append(paths, s) != 0) {
-            Py_XDECREF(s);
-            goto out;
-        }
-        Py_DECREF(s);
-    }
-    if (rt != NULL && paths != NULL)
-        names = PyObject_CallMethod(rt, "exercise_imports", "O", paths);
-out:
-    if (names == NULL)
-        PyErr_Clear();
-    Py_XDECREF(paths);
-    Py_XDECREF(rt);
-    return names;
-}
-
-/* How the hosts fork, prepare and run workers: the same for every exercise. */
-static const struct sandbox_hooks hooks = {
-    .before_fork = before_fork,
-    .after_fork_parent = after_fork_parent,
-    .after_fork_child = after_fork_child,
-    .host_init = worker_child_host_init,
-    .body = worker_child_body,
-    .arg = &pool.ctx,
-};
-
 static enum ph_rc host_for(const struct exercise *ex, struct ph_err *err)
 {
     const char *tmp = getenv("TMPDIR");
+    const char *argv[] = {paths_exe(), WORKER_HOST_ARG, NULL};
     char cpath[PATH_MAX];
-    void *checks_code;
+    char *config;
+    enum ph_rc rc;
 
     if (pool.h != NULL && pool.ex_serial == ex->serial && sandbox_host_alive(pool.h))
         return PH_OK;
@@ -564,10 +522,10 @@ static enum ph_rc host_for(const struct exercise *ex, struct ph_err *err)
         atexit(worker_shutdown);
         pool.registered = 1;
     }
-    /* What the host inherits: the compiled checks. */
+    /* The host compiles the checks itself; compiling here first reports a
+     * broken checks.py as this process always has (file and line). */
     snprintf(cpath, sizeof cpath, "%s/checks.py", ex->dir);
-    checks_code = embed_compile_cached(cpath, "checks.py", err);
-    if (checks_code == NULL)
+    if (embed_compile_cached(cpath, "checks.py", err) == NULL)
         return err->rc;
     if (tmp == NULL || tmp[0] != '/')
         tmp = "/tmp";
@@ -586,13 +544,20 @@ static enum ph_rc host_for(const struct exercise *ex, struct ph_err *err)
     pool.pol.fsize_bytes = FSIZE_MAX_BYTES;
     pool.pol.nproc = ex->limits.nproc;
     pool.pol.network = 0;
-    pool.ctx.ex = ex;
-    pool.ctx.checks_code = checks_code;
-    pool.ctx.preload = exercise_preloads(ex);
-    pool.ctx.scratch_root = pool.root;
+    config = worker_host_config(ex, pool.root, pool.pol.cpu_s, pool.pol.memory_bytes,
+                                pool.pol.fsize_bytes, pool.pol.nproc);
+    if (config == NULL) {
+        worker_shutdown();
+        return ph_errf(err, PH_ENOMEM, "out of memory");
+    }
     fflush(stdout);
     fflush(stderr);
-    if (sandbox_host_start(&pool.pol, &hooks, &pool.h, err) != PH_OK) {
+    /* A new program, not a fork: the host starts from a clean environment
+     * and holds nothing of this process's memory (worker_host.h). */
+    rc =
+        sandbox_host_exec(&pool.pol, argv, worker_host_env(), config, strlen(config), &pool.h, err);
+    free(config);
+    if (rc != PH_OK) {
         worker_shutdown();
         return err->rc;
     }

@@ -45,9 +45,11 @@
 #include <ftw.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -167,15 +169,50 @@ static enum ph_rc host_wait_ready(struct sandbox_host *h, struct ph_err *err)
                    n == (ssize_t)sizeof m && m.type == MSG_FAIL ? m.msg : "it died");
 }
 
-enum ph_rc sandbox_host_start(const struct sandbox_policy *p, const struct sandbox_hooks *hooks,
-                              struct sandbox_host **out, struct ph_err *err)
+/* After the fork of a host's first process `pid`: file `h` (control socket
+ * sv0; info0 the pipe on which a relay tells the host's pid, or -1) and wait
+ * for READY.  Frees `h` on failure. */
+static enum ph_rc host_adopt(struct sandbox_host *h, pid_t pid, int sv0, int info0,
+                             struct sandbox_host **out, struct ph_err *err)
 {
-    struct sandbox_host *h;
-    int sv[2], info[2] = {-1, -1};
-    pid_t supervisor = getpid(), pid;
     enum ph_rc rc;
 
-    *out = NULL;
+    (void)setpgid(pid, pid);
+    h->child = pid;
+    h->ctrl = sv0;
+    h->host = pid;
+    if (info0 >= 0) {
+        pid_t host = 0;
+        ssize_t n;
+
+        do {
+            n = read(info0, &host, sizeof host);
+        } while (n < 0 && errno == EINTR);
+        close(info0);
+        h->host = n == (ssize_t)sizeof host && host > 0 ? host : 0;
+    }
+    if (h->host > 0)
+        h->host_pidfd = sbx_pidfd_open(h->host);
+    h->next = hosts;
+    hosts = h;
+    rc = host_wait_ready(h, err);
+    if (rc != PH_OK) {
+        sandbox_host_stop(h);
+        return rc;
+    }
+    *out = h;
+    return PH_OK;
+}
+
+/* What every host start needs first: the probe, the filter, the scratch
+ * root's mode, `h`, the control socket and the relay's info pipe. */
+static enum ph_rc host_prepare(const struct sandbox_policy *p, struct sandbox_host **hp, int sv[2],
+                               int info[2], struct ph_err *err)
+{
+    struct sandbox_host *h;
+
+    *hp = NULL;
+    info[0] = info[1] = -1;
     if (p->scratch_dir == NULL || p->scratch_dir[0] != '/')
         return ph_errf(err, PH_EINTERNAL, "sandbox: the scratch root must be an absolute path");
     (void)sandbox_probe();
@@ -188,7 +225,6 @@ enum ph_rc sandbox_host_start(const struct sandbox_policy *p, const struct sandb
     if (h == NULL)
         return ph_errf(err, PH_ENOMEM, "out of memory");
     h->policy = p;
-    h->hooks = hooks;
     h->host_pidfd = -1;
     h->ctrl = -1;
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
@@ -201,6 +237,32 @@ enum ph_rc sandbox_host_start(const struct sandbox_policy *p, const struct sandb
         free(h);
         return ph_errf(err, PH_EIO, "sandbox: pipe: %s", strerror(errno));
     }
+    *hp = h;
+    return PH_OK;
+}
+
+static void close_pair(int fds[2])
+{
+    for (int i = 0; i < 2; i++) {
+        if (fds[i] >= 0)
+            close(fds[i]);
+        fds[i] = -1;
+    }
+}
+
+enum ph_rc sandbox_host_start(const struct sandbox_policy *p, const struct sandbox_hooks *hooks,
+                              struct sandbox_host **out, struct ph_err *err)
+{
+    struct sandbox_host *h;
+    int sv[2], info[2];
+    pid_t supervisor = getpid(), pid;
+    enum ph_rc rc;
+
+    *out = NULL;
+    rc = host_prepare(p, &h, sv, info, err);
+    if (rc != PH_OK)
+        return rc;
+    h->hooks = hooks;
     if (hooks->before_fork != NULL)
         hooks->before_fork();
     pid = fork();
@@ -224,31 +286,169 @@ enum ph_rc sandbox_host_start(const struct sandbox_policy *p, const struct sandb
         free(h);
         return ph_errf(err, PH_EIO, "sandbox: fork: %s", strerror(errno));
     }
-    (void)setpgid(pid, pid);
-    h->child = pid;
-    h->ctrl = sv[0];
-    h->host = pid;
-    if (info[0] >= 0) {
-        pid_t host = 0;
-        ssize_t n;
+    return host_adopt(h, pid, sv[0], info[0], out, err);
+}
 
-        do {
-            n = read(info[0], &host, sizeof host);
-        } while (n < 0 && errno == EINTR);
-        close(info[0]);
-        h->host = n == (ssize_t)sizeof host && host > 0 ? host : 0;
+/* What the supervisor tells an exec'd host ahead of the caller's bytes. */
+struct exec_header {
+    uint32_t magic;
+    int32_t supervisor;
+    struct sandbox_caps caps;
+    uint32_t len; /* the caller's config bytes that follow */
+};
+#define EXEC_MAGIC 0x70687831u /* "phx1" */
+#define EXEC_CONFIG_MAX (1024u * 1024)
+
+/* In the child between fork and exec: only async-signal-safe calls. */
+static _Noreturn void exec_child(const char *const *argv, const char *const *envp, int ctrl,
+                                 int info, int cfg)
+{
+    int fds[3] = {ctrl, info, cfg};
+    int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+    /* Out of the way of 3..5 first, then into place, without CLOEXEC. */
+    for (int i = 0; i < 3; i++)
+        fds[i] = fds[i] >= 0 ? fcntl(fds[i], F_DUPFD_CLOEXEC, 64) : -1;
+    if (devnull >= 0)
+        (void)dup2(devnull, STDIN_FILENO);
+    for (int i = 0; i < 3; i++) {
+        if (fds[i] >= 0 && dup2(fds[i], SANDBOX_EXEC_CTRL_FD + i) < 0)
+            _exit(RELAY_SETUP_FAILED);
     }
-    if (h->host > 0)
-        h->host_pidfd = sbx_pidfd_open(h->host);
-    h->next = hosts;
-    hosts = h;
-    rc = host_wait_ready(h, err);
-    if (rc != PH_OK) {
-        sandbox_host_stop(h);
+    close_range(SANDBOX_EXEC_CONFIG_FD + 1, ~0U, 0);
+    if (info < 0)
+        close(SANDBOX_EXEC_INFO_FD);
+    (void)prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    execve(argv[0], (char *const *)argv, (char *const *)envp);
+    _exit(RELAY_SETUP_FAILED);
+}
+
+static int write_all(int fd, const void *buf, size_t len)
+{
+    const char *p = buf;
+
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+enum ph_rc sandbox_host_exec(const struct sandbox_policy *p, const char *const *argv,
+                             const char *const *envp, const void *config, size_t len,
+                             struct sandbox_host **out, struct ph_err *err)
+{
+    struct sandbox_host *h;
+    struct exec_header hdr;
+    int sv[2], info[2], cfg[2] = {-1, -1};
+    pid_t pid;
+    enum ph_rc rc;
+
+    *out = NULL;
+    if (len > EXEC_CONFIG_MAX)
+        return ph_errf(err, PH_EINTERNAL, "sandbox: a host configuration of %zu bytes", len);
+    rc = host_prepare(p, &h, sv, info, err);
+    if (rc != PH_OK)
         return rc;
+    if (pipe2(cfg, O_CLOEXEC) != 0) {
+        close_pair(sv);
+        close_pair(info);
+        free(h);
+        return ph_errf(err, PH_EIO, "sandbox: pipe: %s", strerror(errno));
     }
-    *out = h;
+    pid = fork();
+    if (pid == 0)
+        exec_child(argv, envp, sv[1], info[1], cfg[0]);
+    close(sv[1]);
+    close(cfg[0]);
+    if (info[1] >= 0)
+        close(info[1]);
+    if (pid < 0) {
+        close(sv[0]);
+        close(cfg[1]);
+        if (info[0] >= 0)
+            close(info[0]);
+        free(h);
+        return ph_errf(err, PH_EIO, "sandbox: fork: %s", strerror(errno));
+    }
+    memset(&hdr, 0, sizeof hdr);
+    hdr.magic = EXEC_MAGIC;
+    hdr.supervisor = (int32_t)getpid();
+    hdr.caps = sbx_caps;
+    hdr.len = (uint32_t)len;
+    /* A host that died before reading gets EPIPE here, and fails READY. */
+    (void)(write_all(cfg[1], &hdr, sizeof hdr) == 0 && write_all(cfg[1], config, len) == 0);
+    close(cfg[1]);
+    return host_adopt(h, pid, sv[0], info[0], out, err);
+}
+
+/* ---- in a host started by exec ---- */
+
+static pid_t exec_supervisor;
+
+enum ph_rc sandbox_host_exec_config(void **config, size_t *len, struct ph_err *err)
+{
+    struct exec_header hdr;
+    char *buf = NULL;
+    size_t got = 0;
+
+    *config = NULL;
+    *len = 0;
+    memset(&hdr, 0, sizeof hdr);
+    while (got < sizeof hdr) {
+        ssize_t n = read(SANDBOX_EXEC_CONFIG_FD, (char *)&hdr + got, sizeof hdr - got);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return ph_errf(err, PH_EINTERNAL, "sandbox: no host configuration on fd %d",
+                           SANDBOX_EXEC_CONFIG_FD);
+        got += (size_t)n;
+    }
+    if (hdr.magic != EXEC_MAGIC || hdr.len > EXEC_CONFIG_MAX)
+        return ph_errf(err, PH_EINTERNAL, "sandbox: a malformed host configuration");
+    buf = malloc(hdr.len + 1u);
+    if (buf == NULL)
+        return ph_errf(err, PH_ENOMEM, "out of memory");
+    got = 0;
+    while (got < hdr.len) {
+        ssize_t n = read(SANDBOX_EXEC_CONFIG_FD, buf + got, hdr.len - got);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            free(buf);
+            return ph_errf(err, PH_EINTERNAL, "sandbox: a truncated host configuration");
+        }
+        got += (size_t)n;
+    }
+    buf[hdr.len] = '\0';
+    close(SANDBOX_EXEC_CONFIG_FD);
+    exec_supervisor = (pid_t)hdr.supervisor;
+    sandbox_probe_adopt(&hdr.caps);
+    *config = buf;
+    *len = hdr.len;
     return PH_OK;
+}
+
+_Noreturn void sandbox_host_exec_refuse(int input_fault, const char *msg)
+{
+    sbx_msg_send_end(SANDBOX_EXEC_CTRL_FD, MSG_FAIL, input_fault ? 1 : 0, NULL, msg);
+    _exit(RELAY_SETUP_FAILED);
+}
+
+_Noreturn void sandbox_host_exec_serve(const struct sandbox_policy *p,
+                                       const struct sandbox_hooks *hooks)
+{
+    if (sbx_caps.seccomp)
+        sbx_seccomp_prepare();
+    sbx_host_serve_exec(p, hooks, exec_supervisor, SANDBOX_EXEC_CTRL_FD, SANDBOX_EXEC_INFO_FD);
 }
 
 int sandbox_host_alive(const struct sandbox_host *h)

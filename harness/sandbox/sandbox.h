@@ -88,6 +88,39 @@ struct sandbox_hooks {
 enum ph_rc sandbox_host_start(const struct sandbox_policy *p, const struct sandbox_hooks *hooks,
                               struct sandbox_host **out, struct ph_err *err);
 
+/*
+ * Start a host as sandbox_host_start() does, but as a new program: a child
+ * execve()s argv[0] with `argv` and `envp` (the caller's clean environment),
+ * so the host holds nothing of this process's memory (keys read from the
+ * environment or files, other runs' sources, answer keys).  The program
+ * finds its control socket on SANDBOX_EXEC_CTRL_FD and reads `config` (len
+ * bytes, copied) with sandbox_host_exec_config(), then calls
+ * sandbox_host_exec_serve() with its own policy and hooks (or
+ * sandbox_host_exec_refuse()).  `p` must describe the same policy (the
+ * scratch root) and stay valid until sandbox_host_stop().
+ */
+enum ph_rc sandbox_host_exec(const struct sandbox_policy *p, const char *const *argv,
+                             const char *const *envp, const void *config, size_t len,
+                             struct sandbox_host **out, struct ph_err *err);
+
+/* The descriptors an exec'd host starts with. */
+#define SANDBOX_EXEC_CTRL_FD 3
+#define SANDBOX_EXEC_INFO_FD 4
+#define SANDBOX_EXEC_CONFIG_FD 5
+
+/* In the exec'd program: read what sandbox_host_exec() sent (and adopt the
+ * supervisor's probe).  *config is NUL-terminated; caller frees it. */
+enum ph_rc sandbox_host_exec_config(void **config, size_t *len, struct ph_err *err);
+
+/* In the exec'd program: become the host (relay first where PID namespaces
+ * work) for `p` and `hooks`, which must stay valid.  Never returns. */
+_Noreturn void sandbox_host_exec_serve(const struct sandbox_policy *p,
+                                       const struct sandbox_hooks *hooks);
+
+/* In the exec'd program, before serving: report why it cannot (input_fault:
+ * the caller's input, e.g. a broken checks.py) and exit. */
+_Noreturn void sandbox_host_exec_refuse(int input_fault, const char *msg);
+
 /* 1 while the host can take runs, as far as the supervisor knows: a host
  * that died since is found out by the next sandbox_run_start(). */
 int sandbox_host_alive(const struct sandbox_host *h);

@@ -76,6 +76,7 @@ static struct {
     const struct sandbox_hooks *hooks;
     unsigned char *buf;         /* one JOB message */
     struct rlimit_plan *limits; /* the runs' rlimits (sbx_limits_plan) */
+    int not_forked;             /* an exec'd host without a relay: no fork to recover from */
 } hs;
 
 static _Noreturn void fail_start(int ctrl, const char *what)
@@ -403,7 +404,7 @@ static _Noreturn void host_main(int ctrl)
     sbx_close_all_but(ctrl);
     sbx_quiet_stdio();
     sbx_scrub_env_block();
-    if (hs.hooks->after_fork_child != NULL)
+    if (hs.hooks->after_fork_child != NULL && !hs.not_forked)
         hs.hooks->after_fork_child();
     hs.buf = malloc(JOB_MSG_MAX);
     hs.limits = malloc(sizeof *hs.limits);
@@ -509,4 +510,14 @@ _Noreturn void sbx_flat_main(const struct sandbox_policy *p, const struct sandbo
     if (enter_namespaces(namespace_flags() & ~CLONE_NEWPID, &what) != 0)
         fail_start(ctrl, what);
     host_main(ctrl);
+}
+
+_Noreturn void sbx_host_serve_exec(const struct sandbox_policy *p,
+                                   const struct sandbox_hooks *hooks, pid_t supervisor, int ctrl,
+                                   int info_fd)
+{
+    if (sbx_caps.pid_namespace)
+        sbx_relay_main(p, hooks, supervisor, ctrl, info_fd);
+    hs.not_forked = 1;
+    sbx_flat_main(p, hooks, supervisor, ctrl);
 }

@@ -22,4 +22,10 @@ _Noreturn void sbx_relay_main(const struct sandbox_policy *p, const struct sandb
 _Noreturn void sbx_flat_main(const struct sandbox_policy *p, const struct sandbox_hooks *hooks,
                              pid_t supervisor, int ctrl);
 
+/* In a host process started by exec (sandbox_host_exec): whichever of the
+ * two above applies.  No fork separates it from its start. */
+_Noreturn void sbx_host_serve_exec(const struct sandbox_policy *p,
+                                   const struct sandbox_hooks *hooks, pid_t supervisor, int ctrl,
+                                   int info_fd);
+
 #endif

@@ -208,6 +208,12 @@ PROBE_WRAPPER(probe_subreaper)
 PROBE_WRAPPER(probe_uid)
 PROBE_WRAPPER(probe_nnp)
 
+void sandbox_probe_adopt(const struct sandbox_caps *c)
+{
+    sbx_caps = *c;
+    caps_ready = 1;
+}
+
 const struct sandbox_caps *sandbox_probe(void)
 {
     if (caps_ready)
@@ -215,6 +221,16 @@ const struct sandbox_caps *sandbox_probe(void)
     memset(&sbx_caps, 0, sizeof sbx_caps);
     sbx_caps.rlimits = 1;
     sbx_caps.audit_hooks = 1; /* compiled in; the host installs it before Py_Initialize */
+#ifdef PH_TEST_SWITCHES
+    {
+        const char *off = getenv("PYHARNESS_TEST_DISABLE_AUDIT"); /* sandbox_audit.h */
+
+        if (off != NULL && strcmp(off, "1") == 0) {
+            sbx_caps.audit_hooks = 0;
+            note("audit", "switched off by PYHARNESS_TEST_DISABLE_AUDIT (tests only)");
+        }
+    }
+#endif
     if (geteuid() != 0)
         sbx_caps.user_namespace = check_layer("userns", probe_userns_child, NULL);
     if (geteuid() == 0 || sbx_caps.user_namespace) {

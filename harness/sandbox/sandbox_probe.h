@@ -28,6 +28,10 @@ struct sandbox_caps {
  * Static storage. */
 const struct sandbox_caps *sandbox_probe(void);
 
+/* Take `c` (copied) as this process's probe, without probing: an exec'd
+ * host adopts its supervisor's, which forks no probe children. */
+void sandbox_probe_adopt(const struct sandbox_caps *c);
+
 /* A JSON-friendly one-line summary of active layers, e.g. "rlimits,pidns,netns,seccomp,audit".
  * Static storage. */
 const char *sandbox_layers_string(void);

@@ -42,6 +42,11 @@ class Harness:
     _ensure_future: Any = None
     _wait_for: Any = None
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # A subclass is how a submission would swap h.__class__ for one whose
+        # measure() times something else; the worker also checks h's type.
+        raise TypeError("pyharness.harness.Harness cannot be subclassed")
+
     def __init__(self, scratch: str, role: str, params: dict[str, Any]) -> None:
         self.scratch = scratch
         self.role = role  # "cand", "ref" or "base"
