@@ -42,6 +42,9 @@ PORTS = range(47123, 47131)  # the attacks try these; see socket_loopback.py
 HOST_TIMEOUT_S = 180
 AUDIT_OFF = os.environ.get("PYHARNESS_TEST_DISABLE_AUDIT") == "1"
 RAW_CONTROLS = set(range(0x20)) - {0x09, 0x0A} | {0x7F}
+# Performance marks move a little between two runs of the same code on a
+# loaded machine; correctness does not.
+PERF_NOISE = 3.0
 
 
 def _processes_mentioning(needle: str) -> list[tuple[int, str]]:
@@ -131,10 +134,10 @@ class AttackCorpus(unittest.TestCase):
         args = [BIN, "run", exercise, str(path)] + ([] if text else ["--json"])
         return subprocess.run(args, env=env, capture_output=True, timeout=HOST_TIMEOUT_S)
 
-    def _total(self, path: Path, entry: dict, env: dict) -> float:
+    def _score(self, path: Path, entry: dict, env: dict) -> dict:
         proc = self._run_one(path, entry, env)
         self.assertIn(proc.returncode, (0, 1), f"{path.name}: exit {proc.returncode}")
-        return json.loads(proc.stdout.decode("utf-8"))["score"]["total"]
+        return json.loads(proc.stdout.decode("utf-8"))["score"]
 
     def _run_attack(self, entry: dict) -> None:
         name = entry["file"]
@@ -157,12 +160,12 @@ class AttackCorpus(unittest.TestCase):
         self._connections()  # drain anything unrelated
         scratch_parent = tempfile.TemporaryDirectory(prefix="ph-attack-tmp-")
         env["TMPDIR"] = scratch_parent.name
-        control_total = None
+        control = None
         text_proc = None
         try:
             proc = self._run_one(path, entry, env)
             if "control" in entry:
-                control_total = self._total(ATTACKS / "controls" / entry["control"], entry, env)
+                control = self._score(ATTACKS / "controls" / entry["control"], entry, env)
             if entry.get("report") == "text":
                 text_proc = self._run_one(path, entry, env, text=True)
         finally:
@@ -187,15 +190,18 @@ class AttackCorpus(unittest.TestCase):
                       f"verdict {verdict!r} ({result.get('detail')!r}), expected one of "
                       f"{entry['expect']}: {context}")
         self.assertNotIn(canary, out + err, f"the canary secret leaked: {context}")
-        if control_total is not None:
-            total = result["score"]["total"]
+        if control is not None:
+            score = result["score"]
             if entry.get("below_control"):
-                self.assertLess(total, control_total,
-                                f"{name} kept its control's {control_total}: {context}")
+                self.assertLess(score["total"], control["total"],
+                                f"{name} kept its control's {control['total']}: {context}")
             else:
-                self.assertLessEqual(total, control_total,
-                                     f"{name} scored {total}, its control {control_total}: "
-                                     f"{context}")
+                self.assertLessEqual(score["correctness"], control["correctness"],
+                                     f"{name}: correctness {score['correctness']}, its control "
+                                     f"{control['correctness']}: {context}")
+                self.assertLessEqual(score["total"], control["total"] + PERF_NOISE,
+                                     f"{name} scored {score['total']}, its control "
+                                     f"{control['total']}: {context}")
         if text_proc is not None:
             raw = sorted({b for b in text_proc.stdout if b in RAW_CONTROLS})
             self.assertEqual(raw, [], f"{name}: raw control bytes reached the text report")
