@@ -91,6 +91,10 @@ class Harness:
             finally:
                 if beat is not None:
                     beat.cancel()
+                    # A last tick: a submission that cancelled the heartbeat
+                    # task (asyncio.all_tasks reaches it) and then blocked
+                    # the loop shows the whole block as one gap.
+                    self._heartbeat(monitor)
 
         return self.measure(label, self._asyncio_run, main())
 

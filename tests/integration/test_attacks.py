@@ -134,10 +134,14 @@ class AttackCorpus(unittest.TestCase):
         args = [BIN, "run", exercise, str(path)] + ([] if text else ["--json"])
         return subprocess.run(args, env=env, capture_output=True, timeout=HOST_TIMEOUT_S)
 
-    def _score(self, path: Path, entry: dict, env: dict) -> dict:
+    def _result(self, path: Path, entry: dict, env: dict) -> dict:
         proc = self._run_one(path, entry, env)
         self.assertIn(proc.returncode, (0, 1), f"{path.name}: exit {proc.returncode}")
-        return json.loads(proc.stdout.decode("utf-8"))["score"]
+        return json.loads(proc.stdout.decode("utf-8"))
+
+    @staticmethod
+    def _status(result: dict, check: str) -> str:
+        return next((t["status"] for t in result.get("tests", []) if t["name"] == check), "?")
 
     def _run_attack(self, entry: dict) -> None:
         name = entry["file"]
@@ -165,7 +169,7 @@ class AttackCorpus(unittest.TestCase):
         try:
             proc = self._run_one(path, entry, env)
             if "control" in entry:
-                control = self._score(ATTACKS / "controls" / entry["control"], entry, env)
+                control = self._result(ATTACKS / "controls" / entry["control"], entry, env)
             if entry.get("report") == "text":
                 text_proc = self._run_one(path, entry, env, text=True)
         finally:
@@ -191,15 +195,21 @@ class AttackCorpus(unittest.TestCase):
                       f"{entry['expect']}: {context}")
         self.assertNotIn(canary, out + err, f"the canary secret leaked: {context}")
         if control is not None:
-            score = result["score"]
+            score, target = result["score"], entry.get("target")
+            if target is not None and self._status(control, target) != "passed":
+                self.assertNotEqual(self._status(result, target), "passed",
+                                    f"{name} passed {target}, its control did not: {context}")
+            control = control["score"]
             if entry.get("below_control"):
                 self.assertLess(score["total"], control["total"],
                                 f"{name} kept its control's {control['total']}: {context}")
             else:
-                self.assertLessEqual(score["correctness"], control["correctness"],
+                self.assertLessEqual(score["correctness"],
+                                     control["correctness"] + entry.get("noise", 0),
                                      f"{name}: correctness {score['correctness']}, its control "
                                      f"{control['correctness']}: {context}")
-                self.assertLessEqual(score["total"], control["total"] + PERF_NOISE,
+                self.assertLessEqual(score["total"],
+                                     control["total"] + PERF_NOISE + entry.get("noise", 0),
                                      f"{name} scored {score['total']}, its control "
                                      f"{control['total']}: {context}")
         if text_proc is not None:
