@@ -782,6 +782,40 @@ static int python_error(char *msg, size_t cap, const char *fmt, ...)
     return -1;
 }
 
+/* Classes the checks call through, and their modules. */
+static const char *const harness_classes[][2] = {
+    {"pyharness.harness", "Harness"},
+    {"pyharness.fakellm", "FakeLLMClient"},
+};
+
+/*
+ * Make the checks' own classes immutable, as built-in types are, once the
+ * host has bound everything into them: `Harness.measure = fake` on the class
+ * itself (same class object, so h's type check would not see it) then
+ * raises TypeError in any worker.  Their dicts are also watched (a write
+ * past the flag, from native code, is still reported).
+ */
+static void freeze_harness_classes(void)
+{
+    PyObject *modules = PyImport_GetModuleDict(); /* borrowed */
+
+    for (size_t i = 0; i < sizeof harness_classes / sizeof harness_classes[0]; i++) {
+        PyObject *mod = PyDict_GetItemString(modules, harness_classes[i][0]); /* borrowed */
+        PyObject *cls =
+            mod != NULL ? PyObject_GetAttrString(mod, harness_classes[i][1]) : NULL; /* new ref */
+
+        if (cls != NULL && PyType_Check(cls)) {
+            PyTypeObject *t = (PyTypeObject *)cls;
+
+            t->tp_flags |= Py_TPFLAGS_IMMUTABLETYPE;
+            PyType_Modified(t);
+            watch_dict(t->tp_dict, harness_classes[i][1]);
+        }
+        Py_XDECREF(cls);
+        PyErr_Clear();
+    }
+}
+
 int worker_child_host_init(void *arg, char *msg, size_t cap)
 {
     PyObject *modules = PyImport_GetModuleDict(); /* borrowed */
@@ -809,6 +843,7 @@ int worker_child_host_init(void *arg, char *msg, size_t cap)
         snprintf(msg, cap, "binding asyncio into the check harness failed");
         return -1;
     }
+    freeze_harness_classes();
     /* What the host loaded stays out of the collector's way in every worker. */
     (void)call_for_effect("gc", "freeze");
     /* Last: what the workers compare against is the host's final state. */

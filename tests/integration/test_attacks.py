@@ -190,9 +190,13 @@ class AttackCorpus(unittest.TestCase):
             self.fail(f"no JSON result: {context}\nstdout: {out[:1500]}")
         verdict = result.get("verdict")
         self.assertNotEqual(verdict, "passed", f"an attack passed: {context}")
-        self.assertIn(verdict, entry["expect"],
-                      f"verdict {verdict!r} ({result.get('detail')!r}), expected one of "
-                      f"{entry['expect']}: {context}")
+        # Without the hook, what it would have rejected is stopped by the
+        # kernel layers instead (an OSError: "error"), or killed: any verdict
+        # but "passed" holds the grade; the assertions below still apply.
+        if not AUDIT_OFF:
+            self.assertIn(verdict, entry["expect"],
+                          f"verdict {verdict!r} ({result.get('detail')!r}), expected one of "
+                          f"{entry['expect']}: {context}")
         self.assertNotIn(canary, out + err, f"the canary secret leaked: {context}")
         if control is not None:
             score, target = result["score"], entry.get("target")
