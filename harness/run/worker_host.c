@@ -73,14 +73,43 @@ const char *const *worker_host_env(void)
     }
 }
 
+static PyObject *exercise_preloads(const struct exercise *ex);
+
+/* The preload list as JSON strings (an empty array when there is none). */
+static cJSON *preload_json(const struct exercise *ex)
+{
+    PyObject *names = exercise_preloads(ex); /* new ref */
+    cJSON *arr = cJSON_CreateArray();
+
+    for (Py_ssize_t i = 0;
+         arr != NULL && names != NULL && PyList_Check(names) && i < PyList_GET_SIZE(names); i++) {
+        PyObject *n = PyList_GET_ITEM(names, i); /* borrowed */
+        const char *u = PyUnicode_Check(n) ? PyUnicode_AsUTF8(n) : NULL;
+
+        if (u != NULL)
+            cJSON_AddItemToArray(arr, cJSON_CreateString(u));
+    }
+    PyErr_Clear();
+    Py_XDECREF(names);
+    return arr;
+}
+
 char *worker_host_config(const struct exercise *ex, const char *scratch_root, double cpu_s,
                          size_t memory_bytes, size_t fsize_bytes, unsigned nproc)
 {
     cJSON *c = cJSON_CreateObject();
+    cJSON *pre;
     char *text = NULL;
 
     if (c == NULL)
         return NULL;
+    /* Worked out here, in the supervisor: the host never reads reference.py,
+     * so its text is nowhere in the runs' address space. */
+    pre = preload_json(ex);
+    if (pre == NULL || !cJSON_AddItemToObject(c, "preload", pre)) {
+        cJSON_Delete(pre);
+        goto out;
+    }
     if (cJSON_AddStringToObject(c, "exercise", ex->dir) == NULL ||
         cJSON_AddStringToObject(c, "exercises", paths_exercises_dir()) == NULL ||
         cJSON_AddStringToObject(c, "scratch", scratch_root) == NULL ||
@@ -163,6 +192,27 @@ static const struct sandbox_hooks hooks = {
     .arg = &self.ctx,
 };
 
+/* The supervisor's preload list as a Python list (new ref), or NULL. */
+static PyObject *preload_list(const cJSON *arr)
+{
+    PyObject *list = PyList_New(0); /* new ref */
+    const cJSON *n;
+
+    cJSON_ArrayForEach(n, arr)
+    {
+        PyObject *s = cJSON_IsString(n) ? PyUnicode_FromString(n->valuestring) : NULL;
+
+        if (s == NULL || list == NULL || PyList_Append(list, s) != 0) {
+            Py_XDECREF(s);
+            Py_CLEAR(list);
+            PyErr_Clear();
+            return NULL;
+        }
+        Py_DECREF(s);
+    }
+    return list;
+}
+
 static const char *str_field(const cJSON *c, const char *name)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(c, name);
@@ -231,7 +281,7 @@ int worker_host_main(int argc, char **argv)
     self.pol.nproc = (unsigned)num_field(c, "nproc");
     self.pol.network = 0;
     self.ctx.ex = ex;
-    self.ctx.preload = exercise_preloads(ex);
+    self.ctx.preload = preload_list(cJSON_GetObjectItemCaseSensitive(c, "preload"));
     self.ctx.scratch_root = self.scratch;
     cJSON_Delete(c);
     sandbox_host_exec_serve(&self.pol, &hooks);
