@@ -4,7 +4,8 @@
 # otherwise prints the command to run.
 set -eu
 PKGS="cmake gcc make pkg-config python3 python3-dev libcurl4-openssl-dev libcjson-dev
-libcriterion-dev libseccomp-dev libsqlite3-dev clang libclang-rt-dev clang-format cppcheck valgrind tmux"
+libcriterion-dev libseccomp-dev libsqlite3-dev clang libclang-rt-dev clang-format cppcheck valgrind tmux
+python3-jsonschema"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

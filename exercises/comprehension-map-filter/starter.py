@@ -31,3 +31,27 @@ def iter_clean_tokens(words):
     ['w0', 'w1', 'w2']
     """
     raise NotImplementedError
+
+
+# ---- how this exercise is graded (generated from exercise.json by tools/statements.py) ----
+# Correctness (60 points) is the weighted share of these checks that pass; each is compared
+# with the reference solution's behaviour:
+#   - clean_basic (11.2 points): clean_tokens() returns a list of stripped, lower-cased
+#     tokens in input order, without empty or whitespace-only ones
+#   - clean_edge_cases (7.5 points): empty and all-blank inputs, duplicates kept in order,
+#     Unicode whitespace and capitals, inner whitespace kept, the input list left unchanged
+#   - iter_basic (7.5 points): iter_clean_tokens() returns an iterator over the same tokens
+#     and accepts lists, tuples and generators
+#   - iter_lazy (11.2 points): iter_clean_tokens() reads nothing when called and then only
+#     as far as the tokens asked for
+#   - iter_infinite (7.5 points): iter_clean_tokens() works on an endless stream
+#   - memory_constant (11.2 points): peak Python memory of iter_clean_tokens() does not grow
+#     with the number of items consumed
+#   - speed (3.8 points): cleaning 10^6 words, eagerly (CPU time, median of 3 runs, each on
+#     a list of its own) and lazily, against the reference
+# Performance (20 points), only once the check speed passes: reference CPU time / yours for
+# clean_tokens() on 10^6 words (median of 3 runs). Full marks at 0.5 or more, none at 0.2,
+# linear in between.
+# Explanation (20 points): your written answer to the exercise's question, scored against
+# its rubric.
+# ---- end of the grading terms ----

@@ -238,16 +238,67 @@ def check_temporary_identity(sub, h):
     }
 
 
-def check_temporary_speed(sub, h):
-    """10^5 enter/exit pairs on a 500-key config with two overrides (one new key)."""
-    settings = {f"param_{i}": i for i in range(500)}
-    before = dict(settings)
+def check_temporary_leaves_other_keys(sub, h):
+    """Keys the block changes but that were not overridden stay as the block left them."""
+    s = {"lr": 0.001, "epochs": 10, "name": "base", "seed": 1}
+    with sub.temporary(s, lr=0.5, debug=True):
+        s["epochs"] = 20  # changed inside, not overridden
+        s["added_inside"] = "kept"  # a new key the block adds
+        del s["name"]  # a key the block removes
+    after = _state(s)
+    with sub.temporary(s, seed=2):
+        s["epochs"] = 30
+    return {"after": after, "after_second": _state(s)}
+
+
+RESTORE_PAIRS = 200
+RESTORE_SIZES = (1_000, 100_000)
+
+
+def check_temporary_restore_cost(sub, h):
+    """Enter/exit cost with two overrides on a 1,000-key and a 100,000-key dict.
+
+    Wall time (the spans are too short for the process CPU clock, which ticks
+    while a CPU limit is set), median of 3 runs each on a dict of its own: a
+    restore that copies or rebuilds the whole dict costs 100 times more on
+    the large one."""
     temporary = sub.temporary
 
-    def enter_exit():
-        for _ in range(10**5):
+    def make(size):
+        def fresh(_run):
+            return ({f"param_{i}": i for i in range(size)},)
+        return fresh
+
+    def pairs(settings):
+        for _ in range(RESTORE_PAIRS):
             with temporary(settings, param_7=0.5, debug=True):
                 pass
+        return len(settings)
 
-    h.measure("enter_exit_1e5", enter_exit, repeat=3)
-    return {"restored": settings == before, "size": len(settings)}
+    sizes = []
+    for size in RESTORE_SIZES:
+        sizes.append(h.measure(f"keys_{size}", pairs, repeat=3, fresh=make(size)))
+    return {"sizes_after": sizes}
+
+
+SPEED_PAIRS = 10**5
+
+
+def check_temporary_speed(sub, h):
+    """10^5 enter/exit pairs on a 500-key config with two overrides (one new key).
+
+    CPU time (single-threaded code), median of 3 runs, each on a dict of its own."""
+    temporary = sub.temporary
+
+    def fresh(run):
+        return ({f"param_{i}": i + run for i in range(500)},)
+
+    def enter_exit(settings):
+        before = dict(settings)
+        for _ in range(SPEED_PAIRS):
+            with temporary(settings, param_7=0.5, debug=True):
+                pass
+        return settings == before
+
+    restored = h.measure("enter_exit_1e5", enter_exit, repeat=3, fresh=fresh)
+    return {"restored": restored}

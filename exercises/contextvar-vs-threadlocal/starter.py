@@ -25,3 +25,35 @@ async def handle_request(rid, work):
 def current_request_id():
     """The id of the request the calling code belongs to, or None outside any request."""
     raise NotImplementedError
+
+
+# ---- how this exercise is graded (generated from exercise.json by tools/statements.py) ----
+# Correctness (60 points) is the weighted share of these checks that pass; each is compared
+# with the reference solution's behaviour:
+#   - outside_is_none (2.6 points): current_request_id() is None outside any request:
+#     before, inside the event loop around a request, and after
+#   - single_request (5.2 points): inside one request the id is visible across awaits, and
+#     handle_request returns work's own result
+#   - interleaved (13.0 points): 300 concurrent requests on one event loop, reading the id
+#     between random sleeps: each sees only its own id, and they still run concurrently
+#   - nested (7.8 points): requests nested three deep restore each outer id on the way back,
+#     alone and in 20 concurrent tasks
+#   - to_thread (7.8 points): the id is visible inside asyncio.to_thread, in the worker
+#     thread, for 20 concurrent requests
+#   - exception_restores (5.2 points): when work raises, the same exception propagates and
+#     the previous id (outer request, or None) is back
+#   - sequential_restore (5.2 points): requests run one after another in the same task do
+#     not leak their id into the next or past their end
+#   - spawned_tasks (2.6 points): a task created inside a request keeps that request's id,
+#     even after the request has returned
+#   - no_task_per_request (7.8 points): handle_request creates no task of its own: tasks
+#     created on the event loop during 60 requests are counted by the harness (outside the
+#     submission's reach) and must not exceed the reference's count
+#   - speed (2.6 points): 2 x 10^4 requests in a row, each awaiting twice: CPU time, median
+#     of 5 runs with fresh request ids, against the reference
+# Performance (20 points), only once the check speed passes: reference CPU time / yours for
+# 2 x 10^4 handle_request calls (median of 5 runs). Full marks at 0.5 or more, none at 0.2,
+# linear in between.
+# Explanation (20 points): your written answer to the exercise's question, scored against
+# its rubric.
+# ---- end of the grading terms ----

@@ -34,9 +34,40 @@ async def in_completion_order(client, prompts: list[str]):
     - `index` is the prompt's position in `prompts`; the second element is the
       answer, or the exception object if that call raised (never raised here).
     - Every prompt yields exactly one item; an empty `prompts` yields nothing.
+    - A consumer may stop iterating early.  Cancelling the calls still running
+      when the generator is closed (a try/finally around the loop that yields)
+      is good practice, but it is not graded: only what is yielded, when, and
+      how many calls run at once are.
 
     >>> async for i, outcome in in_completion_order(client, prompts):
     ...     print(i, outcome)
     """
     raise NotImplementedError
     yield  # makes this function an async generator
+
+
+# ---- how this exercise is graded (generated from exercise.json by tools/statements.py) ----
+# Correctness (60 points) is the weighted share of these checks that pass; each is compared
+# with the reference solution's behaviour:
+#   - gather_order (6.7 points): gather_all returns the answers in the order of the prompts,
+#     although later prompts answer sooner
+#   - gather_exceptions (10.0 points): a failed call's exception is returned in its slot
+#     (the other answers still arrive); gather_all does not raise
+#   - gather_concurrent (10.0 points): 20 calls of 20 to 115 ms all run at once: the batch
+#     takes about as long as the slowest call, not the sum (1.35 s)
+#   - gather_many (6.7 points): 100 calls of 10 ms at once, every 17th failing: outcomes in
+#     order, about 10 ms in all
+#   - completion_order (10.0 points): in_completion_order yields (index, answer or
+#     exception) fastest first, all calls running at once
+#   - completion_many (6.7 points): 10 prompts with scrambled latencies 25 ms apart, two
+#     failing: yielded in order of completion
+#   - first_item_early (6.7 points): the first item arrives as soon as the fastest call is
+#     done (30 ms), not after the slow ones (0.25 s and more)
+#   - empty_input (3.3 points): no prompts: gather_all returns [], in_completion_order
+#     yields nothing, the client is not called
+# Performance (20 points), only once the check gather_concurrent passes: reference time /
+# your time for 20 concurrent calls of 20 to 115 ms. Full marks at 0.85 or more, none at
+# 0.4, linear in between.
+# Explanation (20 points): your written answer to the exercise's question, scored against
+# its rubric.
+# ---- end of the grading terms ----

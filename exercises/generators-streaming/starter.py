@@ -8,7 +8,9 @@ nothing may be read or built before the caller asks for it.
 def batched(iterable, size):
     """Lazily yield lists of up to `size` consecutive items of `iterable`.
 
-    The last list may be shorter.  `size < 1` raises ValueError.  Must work on
+    The last list may be shorter.  `size < 1` (0 or negative) raises
+    ValueError, either when batched() is called or at the first next(): both
+    are accepted.  Must work on
     an infinite iterator (itertools.count()) and keep memory constant however
     long the input is.
 
@@ -19,5 +21,38 @@ def batched(iterable, size):
 
 
 def read_jsonl(path):
-    """Yield one parsed object per non-blank line of the JSON Lines file `path`."""
+    """Yield one parsed object per non-blank line of the JSON Lines file `path`.
+
+    The file is UTF-8 text; lines holding only whitespace are skipped.  Records
+    are read one at a time: the first one arrives without the whole file being
+    read or parsed.
+    """
     raise NotImplementedError
+
+
+# ---- how this exercise is graded (generated from exercise.json by tools/statements.py) ----
+# Correctness (60 points) is the weighted share of these checks that pass; each is compared
+# with the reference solution's behaviour:
+#   - batched_basic (7.5 points): batched() groups items into lists of `size`; the last may
+#     be shorter
+#   - batched_invalid_size (3.8 points): a size below 1 (0 or negative) raises ValueError,
+#     at the call or at the first next()
+#   - batched_lazy (7.5 points): nothing is pulled from the input before the first batch is
+#     asked for, and only about one batch after
+#   - batched_infinite (7.5 points): works on an infinite iterator
+#   - batched_any_iterable (3.8 points): accepts generators, tuples and views, not only
+#     lists
+#   - read_jsonl_basic (7.5 points): read_jsonl() yields one object per non-blank line of a
+#     UTF-8 file (non-ASCII text included)
+#   - read_jsonl_lazy (7.5 points): read_jsonl() streams: the first record arrives without
+#     parsing the whole file
+#   - memory_constant (11.2 points): peak Python memory and resident memory do not grow with
+#     the length of the input (10^4 against 10^6 items)
+#   - speed (3.8 points): batching 10^6 items into lists of 64: CPU time, median of 5 runs
+#     on fresh iterators, against the reference
+# Performance (20 points), only once the check speed passes: reference CPU time / yours for
+# batching 10^6 items (median of 5 runs). Full marks at 0.35 or more, none at 0.12, linear
+# in between.
+# Explanation (20 points): your written answer to the exercise's question, scored against
+# its rubric.
+# ---- end of the grading terms ----

@@ -10,8 +10,10 @@ measure it first, for example
 
 on a corpus of a few thousand documents, fix the biggest cost, measure again,
 and check that the output has not changed.  Your version is timed against the
-baseline on a generated corpus of about 3,000 documents (120,000 words): the
-performance score grows with the speed-up, full marks from 5x.
+baseline on a generated corpus of about 3,000 documents (120,000 words), in
+CPU time, as the median of several runs on corpora of their own: the speed
+check's bound and the speed-ups that earn full and no performance marks are
+in the grading terms at the end of this file.
 """
 
 
@@ -39,3 +41,29 @@ def top_words(docs, k, stopwords):
     [('cat', 2), ('hat', 1)]
     """
     raise NotImplementedError
+
+
+# ---- how this exercise is graded (generated from exercise.json by tools/statements.py) ----
+# Correctness (60 points) is the weighted share of these checks that pass; each is compared
+# with the reference solution's behaviour:
+#   - basic (5.5 points): counts lower-cased words, drops stopwords, ranks by count
+#   - ties (8.2 points): equal counts are ordered by word, also when k cuts through a tie
+#   - edge_cases (5.5 points): k = 0, k larger than the vocabulary, no documents, empty
+#     documents, only stopwords, no words at all
+#   - speed (8.2 points): a generated corpus of 3,000 documents (about 120,000 words, 3,000
+#     distinct): same top 25 as the baseline, and at least 2x faster than it (CPU time,
+#     median of 3 runs on corpora of their own)
+#   - apostrophes_and_case (8.2 points): apostrophes inside, around and alone, upper and
+#     mixed case, hyphens, digits, underscores, non-ASCII letters and whitespace as
+#     separators
+#   - stopword_case (5.5 points): stopwords are compared after lower-casing; duplicates,
+#     apostrophes and stopwords that can never match
+#   - random_inputs (10.9 points): 150 small random inputs full of ties, with k from 0 to 50
+#   - medium_corpus (5.5 points): a 300-document corpus: top 50, and the whole vocabulary
+#   - inputs_unchanged (2.7 points): the input lists are not modified, and calling again
+#     with the same input gives the same answer
+# Performance (20 points), only once the check speed passes: baseline CPU time / yours on
+# the 3,000-document corpus. Full marks at 5 or more, none at 1, linear in between.
+# Explanation (20 points): your written answer to the exercise's question, scored against
+# its rubric.
+# ---- end of the grading terms ----

@@ -18,10 +18,23 @@ enum ph_rc cli_start_python(struct ph_err *err)
     return embed_init(&o, err);
 }
 
+int cli_exit_status(enum ph_rc rc)
+{
+    switch (rc) {
+    case PH_OK:
+        return CLI_EXIT_OK;
+    case PH_EUSAGE:
+    case PH_EINPUT:
+        return CLI_EXIT_INPUT;
+    default:
+        return CLI_EXIT_INTERNAL;
+    }
+}
+
 int cli_fail(const struct ph_err *err)
 {
     fprintf(stderr, "pyharness: %s\n", err->msg[0] ? err->msg : ph_strerror(err->rc));
-    return ph_rc_exit_status(err->rc);
+    return cli_exit_status(err->rc);
 }
 
 int cli_usage(const char *fmt, ...)

@@ -71,6 +71,10 @@ extern int cli_alloc_hooks;
 /* Start the embedded interpreter once (idempotent). */
 enum ph_rc cli_start_python(struct ph_err *err);
 
+/* The exit status for an error code: CLI_EXIT_INPUT for usage and input
+ * errors, CLI_EXIT_INTERNAL for the rest, CLI_EXIT_OK for PH_OK. */
+int cli_exit_status(enum ph_rc rc);
+
 /* Print "pyharness: <message>" to stderr; return the exit status for err->rc. */
 int cli_fail(const struct ph_err *err);
 

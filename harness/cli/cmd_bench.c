@@ -14,6 +14,9 @@
 
 #define BENCH_MAX_RUNS 100000
 
+static const char usage[] = "usage: pyharness bench-worker EXERCISE FILE RUNS\n"
+                            "(internal) the cost of one run through a sandbox host\n";
+
 static int cmp_i64(const void *a, const void *b)
 {
     int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
@@ -26,13 +29,20 @@ int cmd_bench_main(int argc, char **argv)
     struct ph_err err = {0};
     struct exercise *ex = NULL;
     struct worker_spec spec;
+    struct worker_pool *pool = NULL;
     char *dir = NULL, *end = NULL;
     int64_t *times = NULL, t0, total = 0, startup, first, self0 = 0, self_cpu;
     long n, i;
     int status = CLI_EXIT_INTERNAL;
 
-    if (argc != 4)
-        return cli_usage("usage: pyharness bench-worker EXERCISE FILE RUNS");
+    int npos, parsed;
+    const struct cli_opt opts[] = {{NULL, 0, CLI_FLAG, NULL, NULL, NULL, NULL}};
+
+    parsed = cli_parse(usage, opts, argc, argv, &npos);
+    if (parsed != CLI_PARSE_OK)
+        return cli_parse_status(parsed);
+    if (npos != 3)
+        return cli_usage("bench-worker: needs an exercise, a file and a number of runs\n%s", usage);
     n = strtol(argv[3], &end, 10);
     if (end == argv[3] || *end != '\0' || n < 1 || n > BENCH_MAX_RUNS)
         return cli_usage("bench-worker: RUNS must be 1..%d", BENCH_MAX_RUNS);
@@ -46,6 +56,8 @@ int cmd_bench_main(int argc, char **argv)
         ph_errf(&err, PH_ENOMEM, "out of memory");
         goto fail;
     }
+    if (worker_pool_new(1, &pool, &err) != PH_OK)
+        goto fail;
     self0 = measure_rusage_cpu_ns(RUSAGE_SELF);
     memset(&spec, 0, sizeof spec);
     spec.ex = ex;
@@ -55,7 +67,7 @@ int cmd_bench_main(int argc, char **argv)
     for (i = 0; i < n; i++) {
         struct worker_result res;
         int64_t s = measure_now_ns();
-        if (worker_run(&spec, &res, &err) != PH_OK)
+        if (worker_run(pool, &spec, &res, &err) != PH_OK)
             goto fail;
         times[i] = measure_now_ns() - s;
         total += times[i];
@@ -71,7 +83,8 @@ int cmd_bench_main(int argc, char **argv)
     first = times[0]; /* includes starting the exercise's sandbox host */
     qsort(times, (size_t)n, sizeof *times, cmp_i64);
     /* The host and its workers are counted once reaped: stop it first. */
-    worker_shutdown();
+    worker_pool_free(pool);
+    pool = NULL;
     printf("{\"runs\": %ld, \"startup_ns\": %lld, \"first_ns\": %lld, \"mean_ns\": %lld, "
            "\"median_ns\": %lld, \"min_ns\": %lld, \"supervisor_cpu_ns\": %lld, "
            "\"sandbox_cpu_ns\": %lld}\n",
@@ -83,6 +96,7 @@ int cmd_bench_main(int argc, char **argv)
 fail:
     status = cli_fail(&err);
 out:
+    worker_pool_free(pool);
     free(times);
     exercise_free(ex);
     free(dir);

@@ -12,11 +12,14 @@
 
 #include <cjson/cJSON.h>
 
+#include "cli.h"
 #include "paths.h"
 #include "sandbox.h"
 #include "sandbox_enter.h"
 
 #define SELFTEST_MSG_MAX 512
+
+static const char doctor_usage[] = "usage: pyharness doctor [--json]\n";
 
 struct layer {
     const char *name; /* as in sandbox_layers_string() and the probe's notes */
@@ -174,19 +177,17 @@ int cmd_doctor_main(int argc, char **argv)
     char selftest_msg[SELFTEST_MSG_MAX];
     struct utsname un;
     struct ph_err err = {0};
-    int json = 0, self_ok, status;
+    int json = 0, self_ok, status, npos, parsed;
+    const struct cli_opt opts[] = {
+        {"json", 0, CLI_FLAG, NULL, "print the layers as JSON", NULL, &json},
+        {NULL, 0, CLI_FLAG, NULL, NULL, NULL, NULL},
+    };
 
-    for (int k = 1; k < argc; k++) {
-        if (strcmp(argv[k], "--json") == 0) {
-            json = 1;
-        } else {
-            fprintf(stderr,
-                    "pyharness doctor: unknown argument %s\nusage: pyharness doctor "
-                    "[--json]\n",
-                    argv[k]);
-            return 2;
-        }
-    }
+    parsed = cli_parse(doctor_usage, opts, argc, argv, &npos);
+    if (parsed != CLI_PARSE_OK)
+        return cli_parse_status(parsed);
+    if (npos > 0)
+        return cli_usage("doctor: unexpected argument \"%s\"\n%s", argv[1], doctor_usage);
     if (paths_exe() == NULL || paths_exe()[0] == '\0')
         (void)paths_init(&err);
     c = sandbox_probe();
@@ -213,7 +214,7 @@ int cmd_doctor_main(int argc, char **argv)
         memset(&un, 0, sizeof un);
     for (size_t i = 0; i < nl; i++)
         missing += !layers[i].on;
-    status = !self_ok ? 3 : missing > 0 ? 1 : 0;
+    status = !self_ok ? CLI_EXIT_INTERNAL : missing > 0 ? CLI_EXIT_NOT_PASSED : CLI_EXIT_OK;
 
     if (json) {
         cJSON *root = cJSON_CreateObject();

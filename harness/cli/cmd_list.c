@@ -9,20 +9,25 @@
 #include "exercise.h"
 #include "paths.h"
 
+static const char usage[] = "usage: pyharness list [--json]\n";
+
 int cmd_list_main(int argc, char **argv)
 {
     struct ph_err err = {0};
     char **ids = NULL;
     size_t n = 0, i;
-    int json = 0, status = CLI_EXIT_OK, k;
+    int json = 0, status = CLI_EXIT_OK, npos, parsed;
     cJSON *arr = NULL;
+    const struct cli_opt opts[] = {
+        {"json", 0, CLI_FLAG, NULL, "print the exercises as JSON", NULL, &json},
+        {NULL, 0, CLI_FLAG, NULL, NULL, NULL, NULL},
+    };
 
-    for (k = 1; k < argc; k++) {
-        if (strcmp(argv[k], "--json") == 0)
-            json = 1;
-        else
-            return cli_usage("list: unknown argument %s", argv[k]);
-    }
+    parsed = cli_parse(usage, opts, argc, argv, &npos);
+    if (parsed != CLI_PARSE_OK)
+        return cli_parse_status(parsed);
+    if (npos > 0)
+        return cli_usage("list: unexpected argument \"%s\"\n%s", argv[1], usage);
     if (exercise_list(paths_exercises_dir(), &ids, &n, &err) != PH_OK)
         return cli_fail(&err);
     arr = json ? cJSON_CreateArray() : NULL;

@@ -14,13 +14,15 @@
 #include "explain_score.h"
 #include "fileio.h"
 #include "paths.h"
-#include "report.h"
+#include "report_json.h"
+#include "report_text.h"
+#include "store.h"
 
 #define ANSWER_MAX (64u * 1024) /* an explanation is prose: a page, not a book */
 
 static const char usage[] =
     "usage: pyharness run EXERCISE FILE [--json] [--out FILE] [--explanation FILE]\n"
-    "                     [--scorer offline|llm|auto]\n";
+    "                     [--scorer offline|llm|auto] [--store DB]\n";
 
 /* Score the explanation file, if any.  *out is NULL when none was given. */
 static enum ph_rc score_explanation(const struct exercise *ex, const char *path,
@@ -66,6 +68,30 @@ static enum ph_rc score_explanation(const struct exercise *ex, const char *path,
     return rc;
 }
 
+/* Record the result in the store at `path` and say which run it is. */
+static enum ph_rc record(const char *path, const struct run_result *r, const char *json,
+                         struct ph_err *err)
+{
+    struct store *st = NULL;
+    struct store_run key;
+    long long id = 0;
+    enum ph_rc rc;
+
+    key.exercise = r->exercise;
+    key.exercise_sha256 = r->facts.exercise_sha256;
+    key.submission = r->submission;
+    key.submission_sha256 = r->facts.submission_sha256;
+    key.verdict = verdict_name(r->verdict);
+    key.total = r->score.total;
+    rc = store_open(path, &st, err);
+    if (rc == PH_OK)
+        rc = store_run_put(st, &key, json, &id, err);
+    if (rc == PH_OK)
+        fprintf(stderr, "pyharness: recorded as run %lld in %s\n", id, path);
+    store_close(st);
+    return rc;
+}
+
 int cmd_run_main(int argc, char **argv)
 {
     const char *exercise_arg = NULL, *file = NULL, *out_path = NULL, *explanation = NULL;
@@ -77,7 +103,7 @@ int cmd_run_main(int argc, char **argv)
     struct engine_opts opts;
     char *dir = NULL;
     int json = 0, status = CLI_EXIT_INTERNAL, have_res = 0;
-    const char *scorer = NULL;
+    const char *scorer = NULL, *store_path = NULL;
     int npos, parsed;
     const struct cli_opt opts_table[] = {
         {"json", 0, CLI_FLAG, NULL, "print the result as JSON", NULL, &json},
@@ -85,6 +111,8 @@ int cmd_run_main(int argc, char **argv)
         {"explanation", 'e', CLI_VALUE, "FILE", "score this written explanation too", &explanation,
          NULL},
         {"scorer", 0, CLI_VALUE, "NAME", "offline, llm or auto (default auto)", &scorer, NULL},
+        {"store", 0, CLI_VALUE, "DB", "also record the result in this SQLite store", &store_path,
+         NULL},
         {NULL, 0, CLI_FLAG, NULL, NULL, NULL, NULL},
     };
 
@@ -119,12 +147,14 @@ int cmd_run_main(int argc, char **argv)
     }
     er = NULL;
     have_res = 1;
-    if (json || out_path != NULL) {
-        cJSON *j = report_json_run(&res);
-        char *text = j ? cJSON_Print(j) : NULL;
-        cJSON_Delete(j);
+    if (json || out_path != NULL || store_path != NULL) {
+        char *text = report_json_text(&res);
         if (text == NULL) {
             ph_errf(&err, PH_ENOMEM, "out of memory writing the report");
+            goto fail;
+        }
+        if (store_path != NULL && record(store_path, &res, text, &err) != PH_OK) {
+            free(text);
             goto fail;
         }
         if (out_path != NULL) {

@@ -7,7 +7,6 @@
 #include "cmd_score.h"
 
 #include <ctype.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +16,7 @@
 #include "err.h"
 #include "exercise.h"
 #include "explain.h"
+#include "cli.h"
 #include "explain_score.h"
 #include "fileio.h"
 #include "paths.h"
@@ -30,11 +30,7 @@
 static const char usage[] =
     "usage: pyharness score EXERCISE ANSWER_FILE... [--json] [--scorer offline|llm|auto]\n"
     "                       [--exercises DIR]\n"
-    "Score written explanations of EXERCISE's concept (an exercise id or folder).\n"
-    "  --json          print JSON: one object per answer, an array for several\n"
-    "  --scorer NAME   offline (rubric, no network), llm (the configured LLM), or\n"
-    "                  auto (the LLM when one is configured; the default)\n"
-    "  --exercises DIR look exercise ids up in DIR\n";
+    "Score written explanations of EXERCISE's concept (an exercise id or folder).\n";
 
 struct opts {
     int json;
@@ -45,81 +41,37 @@ struct opts {
     size_t nfiles;
 };
 
-__attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
-{
-    va_list ap;
-
-    fprintf(stderr, "pyharness score: ");
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fprintf(stderr, "\n%s", usage);
-    return 2;
-}
-
-/* Option value from "--opt VALUE" or "--opt=VALUE"; NULL when missing. */
-static const char *opt_value(int argc, char **argv, int *i, const char *name)
-{
-    size_t n = strlen(name);
-
-    if (argv[*i][n] == '=')
-        return argv[*i] + n + 1;
-    if (*i + 1 >= argc)
-        return NULL;
-    return argv[++*i];
-}
-
-static int is_opt(const char *arg, const char *name)
-{
-    size_t n = strlen(name);
-
-    return strncmp(arg, name, n) == 0 && (arg[n] == '\0' || arg[n] == '=');
-}
-
-/* Returns -1 when parsed, else the exit status (0 for --help). */
+/* Returns -1 when parsed, else the exit status (CLI_EXIT_OK for --help). */
 static int parse_args(int argc, char **argv, struct opts *o)
 {
-    int dashdash = 0;
+    const char *scorer = NULL;
+    int npos, parsed;
+    const struct cli_opt table[] = {
+        {"json", 0, CLI_FLAG, NULL, "print JSON: one object per answer, an array for several", NULL,
+         &o->json},
+        {"scorer", 0, CLI_VALUE, "NAME",
+         "offline (rubric, no network), llm (the configured LLM), or auto (the default)", &scorer,
+         NULL},
+        {"exercises", 0, CLI_VALUE, "DIR", "look exercise ids up in DIR", &o->exercises, NULL},
+        {NULL, 0, CLI_FLAG, NULL, NULL, NULL, NULL},
+    };
 
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char *v;
-        if (!dashdash && a[0] == '-' && a[1] != '\0') {
-            if (strcmp(a, "--") == 0) {
-                dashdash = 1;
-            } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-                fputs(usage, stdout);
-                return 0;
-            } else if (strcmp(a, "--json") == 0) {
-                o->json = 1;
-            } else if (is_opt(a, "--scorer")) {
-                v = opt_value(argc, argv, &i, "--scorer");
-                if (v == NULL)
-                    return usage_error("%s needs a value: offline, llm or auto", "--scorer");
-                if (explain_scorer_parse(v, &o->scorer) != 0)
-                    return usage_error("--scorer %s: expected offline, llm or auto", v);
-            } else if (is_opt(a, "--exercises")) {
-                v = opt_value(argc, argv, &i, "--exercises");
-                if (v == NULL || v[0] == '\0')
-                    return usage_error("%s needs a folder", "--exercises");
-                o->exercises = v;
-            } else {
-                return usage_error("unknown option %s", a);
-            }
-            continue;
-        }
-        if (o->exercise == NULL) {
-            o->exercise = a;
-        } else {
-            if (o->nfiles >= ANSWERS_MAX)
-                return usage_error("too many answer files (the limit is %d)", ANSWERS_MAX);
-            o->files[o->nfiles++] = a;
-        }
-    }
-    if (o->exercise == NULL)
-        return usage_error("%s", "missing EXERCISE and ANSWER_FILE");
-    if (o->nfiles == 0)
-        return usage_error("%s", "missing ANSWER_FILE");
+    parsed = cli_parse(usage, table, argc, argv, &npos);
+    if (parsed != CLI_PARSE_OK)
+        return cli_parse_status(parsed);
+    if (scorer != NULL && explain_scorer_parse(scorer, &o->scorer) != 0)
+        return cli_usage("score: --scorer %s: expected offline, llm or auto\n%s", scorer, usage);
+    if (o->exercises != NULL && o->exercises[0] == '\0')
+        return cli_usage("score: --exercises needs a folder\n%s", usage);
+    if (npos < 1)
+        return cli_usage("score: missing EXERCISE and ANSWER_FILE\n%s", usage);
+    if (npos < 2)
+        return cli_usage("score: missing ANSWER_FILE\n%s", usage);
+    if (npos - 1 > ANSWERS_MAX)
+        return cli_usage("score: too many answer files (the limit is %d)\n%s", ANSWERS_MAX, usage);
+    o->exercise = argv[1];
+    for (int i = 2; i <= npos; i++)
+        o->files[o->nfiles++] = argv[i];
     return -1;
 }
 
@@ -237,7 +189,7 @@ static int print_json(const struct explain_job *jobs, size_t n)
 {
     cJSON *root = NULL;
     char *text = NULL;
-    int status = 3;
+    int status = CLI_EXIT_INTERNAL;
 
     if (n == 1) {
         root = job_json(&jobs[0]);
@@ -257,9 +209,9 @@ static int print_json(const struct explain_job *jobs, size_t n)
     if (text == NULL)
         goto out;
     puts(text);
-    status = 0;
+    status = CLI_EXIT_OK;
 out:
-    if (status != 0)
+    if (status != CLI_EXIT_OK)
         fprintf(stderr, "pyharness score: out of memory writing JSON\n");
     free(text);
     cJSON_Delete(root);
@@ -276,7 +228,7 @@ int cmd_score_main(int argc, char **argv)
     char *dir = NULL;
     const char *exdir;
     enum ph_rc rc;
-    int status = 3;
+    int status = CLI_EXIT_INTERNAL;
 
     memset(&o, 0, sizeof o);
     ph_err_clear(&err);
@@ -284,7 +236,7 @@ int cmd_score_main(int argc, char **argv)
     o.files = calloc((size_t)(argc > 0 ? argc : 1), sizeof *o.files);
     if (o.files == NULL) {
         fprintf(stderr, "pyharness score: out of memory\n");
-        return 3;
+        return CLI_EXIT_INTERNAL;
     }
     status = parse_args(argc, argv, &o);
     if (status >= 0)
@@ -329,7 +281,7 @@ int cmd_score_main(int argc, char **argv)
         }
     }
     if (rc != PH_OK) {
-        status = ph_rc_exit_status(rc);
+        status = cli_exit_status(rc);
         goto out;
     }
     for (size_t i = 0; i < o.nfiles; i++) {
@@ -348,7 +300,7 @@ int cmd_score_main(int argc, char **argv)
             any_job |= jobs[i].rc != PH_OK;
         if (!any_job)
             fprintf(stderr, "pyharness score: %s\n", err.msg);
-        status = ph_rc_exit_status(rc);
+        status = cli_exit_status(rc);
         goto out;
     }
 
@@ -364,15 +316,15 @@ int cmd_score_main(int argc, char **argv)
             printf("\nmodel answer:\n");
             print_indented(ex->model_answer, "  ");
         }
-        status = 0;
+        status = CLI_EXIT_OK;
     }
     goto out;
 fail:
     fprintf(stderr, "pyharness score: %s\n", err.msg);
-    status = ph_rc_exit_status(rc);
+    status = cli_exit_status(rc);
 out:
-    if (fflush(stdout) != 0 && status == 0)
-        status = 3;
+    if (fflush(stdout) != 0 && status == CLI_EXIT_OK)
+        status = CLI_EXIT_INTERNAL;
     for (size_t i = 0; jobs != NULL && i < o.nfiles; i++)
         explain_result_cleanup(&jobs[i].result);
     for (size_t i = 0; answers != NULL && i < o.nfiles; i++)

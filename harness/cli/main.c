@@ -15,6 +15,7 @@
 #include "cmd_list.h"
 #include "cmd_run.h"
 #include "cmd_score.h"
+#include "cmd_show.h"
 #include "cmd_validate.h"
 #include "embed.h"
 #include "paths.h"
@@ -30,6 +31,7 @@ static const struct command commands[] = {
     {"run", cmd_run_main, "run EXERCISE FILE [--json] [--out F] [--explanation F]  grade a file"},
     {"list", cmd_list_main, "list [--json]                   the exercises, one line each"},
     {"score", cmd_score_main, "score EXERCISE ANSWER... [--json] score written explanations"},
+    {"show", cmd_show_main, "show RESULT.json | --store DB --id N  render a saved result again"},
     {"validate", cmd_validate_main, "validate [EXERCISE...]          check exercises end to end"},
     {"doctor", cmd_doctor_main, "doctor [--json]                 which sandbox layers work here"},
     {"bench-worker", cmd_bench_main, "bench-worker EXERCISE FILE N    (internal) fork-server cost"},

@@ -23,20 +23,16 @@ struct judge_input {
     const struct worker_result *ref;  /* required */
     const struct worker_result *base; /* NULL unless the exercise needs a baseline */
     const char *submission_name;
+    int cpus; /* the run's CPU count: sys.cpus, and recorded in the result */
 };
 
 /*
- * Fill `out` (caller cleans up with run_result_cleanup()).  PH_EINTERNAL when
+ * Fill `out` (caller cleans up with run_result_cleanup()): verdicts, figures,
+ * the exercise's weights and the performance figures, facts.cpus; the
+ * caller adds the other facts and scores it (score_run).  PH_EINTERNAL when
  * the reference itself failed a check: the exercise is broken, and the
  * message says which check and why.
  */
 enum ph_rc judge_run(const struct judge_input *in, struct run_result *out, struct ph_err *err);
-
-/*
- * Resolve a rule operand ("cand.measure.big.wall_ns", a number) for check
- * `check` to a number.  Returns 0 on success, -1 when missing or not numeric.
- */
-int judge_number(const struct judge_input *in, const char *check, const cJSON *operand,
-                 double *out);
 
 #endif

@@ -1,7 +1,11 @@
 /*
  * result.h - the outcome of one run: verdicts, per-check results, figures,
- * score.  Produced by judge.c and score.c, consumed by the reports and the
- * store.  A `struct run_result` owns every pointer in it.
+ * score, and the facts of the run it was graded in.  Produced by judge.c
+ * and score.c, consumed by the reports and the store.  A result is
+ * self-contained: scoring it (score_run) and rendering it need nothing but
+ * the result, so one loaded back from JSON or the store (report_json.h)
+ * scores and renders the same on any machine.  Its JSON form is documented
+ * in docs/result-format.md.  A `struct run_result` owns every pointer in it.
  */
 #ifndef PH_RESULT_H
 #define PH_RESULT_H
@@ -12,6 +16,10 @@
 
 #include "explain.h"
 #include "measure.h"
+#include "sha256.h"
+
+/* The version of the result's JSON form ("format"); a reader refuses others. */
+#define RESULT_FORMAT 1
 
 enum verdict {
     VERDICT_PASSED,
@@ -52,6 +60,33 @@ struct score {
     char *perf_origin; /* which check and figures, for reports */
 };
 
+/* The exercise's weights, as they were when the run was graded. */
+struct result_weights {
+    double correctness, performance, explanation; /* points */
+};
+
+/* The performance spec and the figures it read (num / den), as judged. */
+struct result_perf {
+    int present;    /* the exercise has a performance spec */
+    char *check;    /* whose figures; it must pass for any credit */
+    char *describe; /* what the ratio means, or NULL */
+    double full_at, zero_at;
+    int measured; /* num and den were found (den > 0) */
+    double num, den;
+};
+
+/* Facts of the run that a report shows and that a re-render on another
+ * machine must not replace with its own. */
+struct result_facts {
+    char *harness_version;                  /* PH_VERSION of the grader */
+    char *python;                           /* "3.11.2" */
+    char *sandbox;                          /* active layers, e.g. "rlimits,pidns,seccomp,audit" */
+    char *alloc_hooks;                      /* measure_hooks_mode() */
+    int cpus;                               /* online CPUs (sys.cpus in rules) */
+    char exercise_sha256[SHA256_HEX_LEN];   /* exercise.content_sha256 */
+    char submission_sha256[SHA256_HEX_LEN]; /* the bytes graded; "" when none were read */
+};
+
 struct run_result {
     char *exercise;
     char *title;
@@ -69,10 +104,15 @@ struct run_result {
     char *model_answer;                 /* shown with the explanation */
     char *stdout_text;                  /* what the submission printed (capped) */
     char *stderr_text;
-    char *sandbox; /* active layers, e.g. "rlimits,pidns,seccomp,audit" */
-    char *python;  /* "3.11.2" */
+    struct result_weights weights;
+    struct result_perf perf;
+    struct result_facts facts;
 };
 
+/* Release what `r` owns and zero it; `r` itself is not freed.  Accepts NULL. */
 void run_result_cleanup(struct run_result *r);
+
+/* The verdict named `name` ("memory_limit"): 0, or -1 when none is. */
+int verdict_parse(const char *name, enum verdict *out);
 
 #endif

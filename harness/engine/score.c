@@ -1,12 +1,10 @@
 /* score.c - see score.h. */
 #include "score.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "exercise.h"
-#include "worker.h"
 
 static double clamp01(double v)
 {
@@ -19,19 +17,39 @@ static double round1(double v)
     return (double)(long long)(v * 10.0 + (v >= 0 ? 0.5 : -0.5)) / 10.0;
 }
 
-enum ph_rc score_run(const struct judge_input *in, struct run_result *out, struct ph_err *err)
+/* 1 when the run's verdict is a run-level failure no check carries. */
+static int run_ended_after_checks(const struct run_result *out)
 {
-    const struct exercise *ex = in->ex;
+    switch (out->verdict) {
+    case VERDICT_TIMEOUT:
+    case VERDICT_MEMORY_LIMIT:
+    case VERDICT_CRASHED:
+    case VERDICT_OUTPUT_LIMIT:
+        break;
+    default:
+        return 0;
+    }
+    for (size_t i = 0; i < out->nchecks; i++) {
+        if (out->checks[i].status == out->verdict || out->checks[i].status == VERDICT_SKIPPED)
+            return 0;
+    }
+    return 1;
+}
+
+enum ph_rc score_run(struct run_result *out, struct ph_err *err)
+{
+    const struct result_perf *p = &out->perf;
     struct score *s = &out->score;
-    double wsum = 0, wpass = 0, num, den;
+    double wsum = 0, wpass = 0;
     char origin[512];
     size_t i;
 
+    free(s->perf_origin);
     memset(s, 0, sizeof *s);
     s->perf_ratio = -1;
-    s->correctness_max = ex->weights.correctness;
-    s->performance_max = ex->weights.performance;
-    s->explanation_max = ex->weights.explanation;
+    s->correctness_max = out->weights.correctness;
+    s->performance_max = out->weights.performance;
+    s->explanation_max = out->weights.explanation;
     s->max = s->correctness_max + s->performance_max + s->explanation_max;
     for (i = 0; i < out->nchecks; i++) {
         wsum += out->checks[i].weight;
@@ -39,35 +57,38 @@ enum ph_rc score_run(const struct judge_input *in, struct run_result *out, struc
             wpass += out->checks[i].weight;
     }
     s->correctness = wsum > 0 ? s->correctness_max * wpass / wsum : 0;
-    if (ex->perf.present) {
-        long idx = exercise_find_check(ex, ex->perf.check);
-        int passed = idx >= 0 && out->checks[idx].status == VERDICT_PASSED;
-        if (passed && judge_number(in, ex->perf.check, ex->perf.num, &num) == 0 &&
-            judge_number(in, ex->perf.check, ex->perf.den, &den) == 0 && den > 0) {
-            double r = num / den;
+    if (p->present) {
+        int passed = 0;
+        for (i = 0; i < out->nchecks; i++)
+            if (strcmp(out->checks[i].name, p->check) == 0)
+                passed = out->checks[i].status == VERDICT_PASSED;
+        if (passed && p->measured && p->den > 0) {
+            double r = p->num / p->den;
+            assert(p->full_at != p->zero_at); /* exercise_load() refuses it */
             s->perf_ratio = r;
-            s->performance = s->performance_max * clamp01((r - ex->perf.zero_at) /
-                                                          (ex->perf.full_at - ex->perf.zero_at));
+            s->performance =
+                s->performance_max * clamp01((r - p->zero_at) / (p->full_at - p->zero_at));
             snprintf(origin, sizeof origin,
-                     "check %s: %s = %.2f (full marks at %.2f, none at %.2f)", ex->perf.check,
-                     ex->perf.describe ? ex->perf.describe : "ratio", r, ex->perf.full_at,
-                     ex->perf.zero_at);
+                     "check %s: %s = %.2f (full marks at %.2f, none at %.2f)", p->check,
+                     p->describe ? p->describe : "ratio", r, p->full_at, p->zero_at);
         } else {
             snprintf(origin, sizeof origin, "check %s did not pass: no performance credit",
-                     ex->perf.check);
+                     p->check);
         }
     } else {
         /* No measured comparison: performance follows correctness. */
         s->performance = wsum > 0 ? s->performance_max * wpass / wsum : 0;
         snprintf(origin, sizeof origin, "no performance spec: follows correctness");
     }
-    /* A run that did not finish (timed out, crashed, killed after its last
-     * check) has no whole-run figures: what it did not finish earns
-     * nothing, so such a run never keeps full marks. */
-    if (in->cand != NULL && in->cand->end != WORKER_END_OK && s->performance > 0) {
+    /* A run that ended badly after its last check (a timeout, crash or
+     * limit that no check carries: the checks all finished) did not finish
+     * what comes after them, the whole run's figures: no performance credit,
+     * so such a run never keeps full marks.  A check that hung or crashed
+     * costs only that check. */
+    if (s->performance > 0 && run_ended_after_checks(out)) {
         s->performance = 0;
         snprintf(origin, sizeof origin, "the run did not finish (%s): no performance credit",
-                 in->cand->detail[0] ? in->cand->detail : worker_end_name(in->cand->end));
+                 out->detail != NULL ? out->detail : verdict_name(out->verdict));
     }
     s->perf_origin = strdup(origin);
     if (s->perf_origin == NULL)

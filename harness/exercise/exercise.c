@@ -16,8 +16,11 @@
 
 #include "fileio.h"
 #include "rubric.h"
+#include "rules.h"
+#include "sha256.h"
 
-#define EXERCISE_JSON_MAX (1024 * 1024) /* exercise.json is prose and rules, not data */
+#define EXERCISE_JSON_MAX (1024 * 1024)      /* exercise.json is prose and rules, not data */
+#define EXERCISE_FILE_MAX (2u * 1024 * 1024) /* checks.py, reference.py: code, not data */
 
 /* Defaults for limits a folder does not set: generous enough for the
  * measured workloads (10^6 items), small enough to stop a runaway. */
@@ -92,75 +95,6 @@ static enum ph_rc get_number(const cJSON *obj, const char *key, double dflt, dou
         return ph_errf(err, PH_EINPUT, "%s: field \"%s%s\" is %g, expected %g to %g", where, ctx,
                        key, it->valuedouble, lo, hi);
     *out = it->valuedouble;
-    return PH_OK;
-}
-
-static int path_root_ok(const char *p)
-{
-    return strncmp(p, "cand.", 5) == 0 || strncmp(p, "ref.", 4) == 0 ||
-           strncmp(p, "base.", 5) == 0 || strncmp(p, "sys.", 4) == 0;
-}
-
-/* A rule operand: a number, a bool, null, or a path string. */
-static enum ph_rc check_operand(const cJSON *v, const char *where, const char *ctx, int *uses_base,
-                                struct ph_err *err)
-{
-    if (v == NULL)
-        return ph_errf(err, PH_EINPUT, "%s: missing field \"%s\"", where, ctx);
-    if (cJSON_IsNumber(v) || cJSON_IsBool(v) || cJSON_IsNull(v))
-        return PH_OK;
-    if (!cJSON_IsString(v))
-        return ph_errf(err, PH_EINPUT, "%s: \"%s\" must be a number or a path string", where, ctx);
-    if (!path_root_ok(v->valuestring))
-        return ph_errf(err, PH_EINPUT,
-                       "%s: \"%s\" is \"%s\": a path must start with cand., ref., base. or sys.",
-                       where, ctx, v->valuestring);
-    if (strncmp(v->valuestring, "base.", 5) == 0)
-        *uses_base = 1;
-    return PH_OK;
-}
-
-static enum ph_rc check_rule(const cJSON *r, const char *where, const char *ctx, int *uses_base,
-                             struct ph_err *err)
-{
-    static const char *ops[] = {"le", "lt", "ge", "gt", "eq", "ne", NULL};
-    const cJSON *op, *it;
-    char sub[256];
-    int i, found = 0;
-    enum ph_rc rc;
-
-    if (!cJSON_IsObject(r))
-        return ph_errf(err, PH_EINPUT, "%s: \"%s\" must be an object", where, ctx);
-    snprintf(sub, sizeof sub, "%s.left", ctx);
-    rc = check_operand(cJSON_GetObjectItemCaseSensitive(r, "left"), where, sub, uses_base, err);
-    if (rc != PH_OK)
-        return rc;
-    snprintf(sub, sizeof sub, "%s.right", ctx);
-    rc = check_operand(cJSON_GetObjectItemCaseSensitive(r, "right"), where, sub, uses_base, err);
-    if (rc != PH_OK)
-        return rc;
-    op = cJSON_GetObjectItemCaseSensitive(r, "op");
-    if (!cJSON_IsString(op))
-        return ph_errf(err, PH_EINPUT, "%s: missing string field \"%s.op\"", where, ctx);
-    for (i = 0; ops[i] != NULL; i++)
-        found |= strcmp(op->valuestring, ops[i]) == 0;
-    if (!found)
-        return ph_errf(err, PH_EINPUT, "%s: \"%s.op\" is \"%s\": expected le, lt, ge, gt, eq or ne",
-                       where, ctx, op->valuestring);
-    it = cJSON_GetObjectItemCaseSensitive(r, "scale");
-    if (it != NULL && !cJSON_IsNumber(it))
-        return ph_errf(err, PH_EINPUT, "%s: \"%s.scale\" must be a number", where, ctx);
-    it = cJSON_GetObjectItemCaseSensitive(r, "plus");
-    if (it != NULL && !cJSON_IsNumber(it))
-        return ph_errf(err, PH_EINPUT, "%s: \"%s.plus\" must be a number", where, ctx);
-    it = cJSON_GetObjectItemCaseSensitive(r, "message");
-    if (it != NULL && !cJSON_IsString(it))
-        return ph_errf(err, PH_EINPUT, "%s: \"%s.message\" must be a string", where, ctx);
-    it = cJSON_GetObjectItemCaseSensitive(r, "when");
-    if (it != NULL) {
-        snprintf(sub, sizeof sub, "%s.when", ctx);
-        return check_rule(it, where, sub, uses_base, err);
-    }
     return PH_OK;
 }
 
@@ -246,21 +180,35 @@ static enum ph_rc parse_check(const cJSON *c, size_t idx, const char *where,
     it = cJSON_GetObjectItemCaseSensitive(c, "rules");
     if (it != NULL) {
         const cJSON *r;
-        size_t n = 0;
         char rctx[96];
         if (!cJSON_IsArray(it))
             return ph_errf(err, PH_EINPUT, "%s: \"%srules\" must be an array", where, ctx);
+        out->rules = calloc((size_t)cJSON_GetArraySize(it) + 1, sizeof *out->rules);
+        if (out->rules == NULL)
+            return ph_errf(err, PH_ENOMEM, "out of memory");
         cJSON_ArrayForEach(r, it)
         {
-            snprintf(rctx, sizeof rctx, "%srules[%zu]", ctx, n);
-            rc = check_rule(r, where, rctx, uses_base, err);
+            snprintf(rctx, sizeof rctx, "%srules[%zu]", ctx, out->nrules);
+            rc = rules_compile_rule(r, where, rctx, &out->rules[out->nrules], err);
             if (rc != PH_OK)
                 return rc;
-            n++;
+            out->nrules++;
         }
-        out->rules = it;
+        out->has_rules = 1;
     }
-    if (out->compare == CHECK_COMPARE_NONE && out->rules == NULL)
+    if (out->lesson != NULL) {
+        char lctx[96];
+        snprintf(lctx, sizeof lctx, "%slesson", ctx);
+        rc = rules_compile_lesson(out->lesson, where, lctx, &out->lesson_rule, err);
+        if (rc != PH_OK)
+            return rc;
+    }
+    for (size_t k = 0; k < out->nrules; k++) {
+        out->ref_measured |= rules_rule_reads_measured(&out->rules[k], RULE_REF);
+        out->base_measured |= rules_rule_reads_measured(&out->rules[k], RULE_BASE);
+        *uses_base |= rules_rule_reads(&out->rules[k], RULE_BASE);
+    }
+    if (out->compare == CHECK_COMPARE_NONE && !out->has_rules)
         return ph_errf(
             err, PH_EINPUT,
             "%s: check \"%s\" has compare \"none\" and no rules: nothing would decide it", where,
@@ -344,14 +292,24 @@ static enum ph_rc parse_perf(const cJSON *p, const char *where, struct exercise 
     if (!cJSON_IsObject(ratio))
         return ph_errf(err, PH_EINPUT,
                        "%s: \"performance.ratio\" must be {\"num\": ..., \"den\": ...}", where);
-    ex->perf.num = cJSON_GetObjectItemCaseSensitive(ratio, "num");
-    ex->perf.den = cJSON_GetObjectItemCaseSensitive(ratio, "den");
-    rc = check_operand(ex->perf.num, where, "performance.ratio.num", uses_base, err);
+    rc = rules_compile_operand(cJSON_GetObjectItemCaseSensitive(ratio, "num"), where,
+                               "performance.ratio.num", &ex->perf.num, err);
     if (rc != PH_OK)
         return rc;
-    rc = check_operand(ex->perf.den, where, "performance.ratio.den", uses_base, err);
+    rc = rules_compile_operand(cJSON_GetObjectItemCaseSensitive(ratio, "den"), where,
+                               "performance.ratio.den", &ex->perf.den, err);
     if (rc != PH_OK)
         return rc;
+    {
+        struct exercise_check *pc = &ex->checks[exercise_find_check(ex, ex->perf.check)];
+        const struct rule_operand *ops[2] = {&ex->perf.num, &ex->perf.den};
+
+        for (int k = 0; k < 2; k++) {
+            pc->ref_measured |= rules_operand_reads_measured(ops[k], RULE_REF);
+            pc->base_measured |= rules_operand_reads_measured(ops[k], RULE_BASE);
+            *uses_base |= rules_operand_reads(ops[k], RULE_BASE);
+        }
+    }
     rc = get_number(p, "full_at", 1.0, 0, 1e9, where, "performance.", &ex->perf.full_at, err);
     if (rc != PH_OK)
         return rc;
@@ -373,7 +331,40 @@ static enum ph_rc need_file(const char *dir, const char *name, struct ph_err *er
     return PH_OK;
 }
 
-static unsigned long loads; /* exercise_load() calls so far */
+/*
+ * The exercise's content hash: every file that decides a grade, each as its
+ * name, its length and its bytes, so that no two different folders hash
+ * alike.  examples/, starter.py and the statement do not change a grade.
+ */
+static enum ph_rc content_hash(struct exercise *ex, struct ph_err *err)
+{
+    static const char *const files[] = {"exercise.json", "checks.py", "reference.py",
+                                        "baseline.py"};
+    struct sha256_ctx c;
+    unsigned char d[SHA256_DIGEST_LEN];
+
+    sha256_init(&c);
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        char path[PATH_MAX], head[64];
+        char *text = NULL;
+        size_t len = 0;
+        int n;
+
+        snprintf(path, sizeof path, "%s/%s", ex->dir, files[i]);
+        if (!fileio_is_file(path))
+            continue;
+        if (fileio_read(path, EXERCISE_FILE_MAX, &text, &len, err) != PH_OK)
+            return err->rc == PH_ELIMIT ? ph_errf(err, PH_EINPUT, "%s", err->msg) : err->rc;
+        n = snprintf(head, sizeof head, "%s\n%zu\n", files[i], len);
+        sha256_update(&c, head, (size_t)n);
+        sha256_update(&c, text, len);
+        free(text);
+    }
+    sha256_final(&c, d);
+    for (size_t i = 0; i < SHA256_DIGEST_LEN; i++)
+        snprintf(ex->content_sha256 + 2 * i, 3, "%02x", d[i]);
+    return PH_OK;
+}
 
 enum ph_rc exercise_load(const char *dir, struct exercise **out, struct ph_err *err)
 {
@@ -391,7 +382,6 @@ enum ph_rc exercise_load(const char *dir, struct exercise **out, struct ph_err *
     ex = calloc(1, sizeof *ex);
     if (ex == NULL)
         return ph_errf(err, PH_ENOMEM, "out of memory");
-    ex->serial = ++loads; /* a host built for one load never serves another */
     ex->dir = realpath(dir, NULL);
     if (ex->dir == NULL) {
         rc = ph_errf(err, PH_EINPUT, "%s: no such exercise folder", dir);
@@ -527,6 +517,9 @@ enum ph_rc exercise_load(const char *dir, struct exercise **out, struct ph_err *
         if (rc != PH_OK)
             goto out;
     }
+    rc = content_hash(ex, err);
+    if (rc != PH_OK)
+        goto out;
     *out = ex;
     ex = NULL;
     rc = PH_OK;
@@ -547,6 +540,10 @@ void exercise_free(struct exercise *ex)
         free(c->name);
         free(c->description);
         free(c->lesson);
+        rules_lesson_cleanup(&c->lesson_rule);
+        for (j = 0; j < c->nrules; j++)
+            rules_rule_cleanup(&c->rules[j]);
+        free(c->rules);
         for (j = 0; j < c->nignore; j++)
             free(c->ignore[j]);
         free(c->ignore);
@@ -557,6 +554,8 @@ void exercise_free(struct exercise *ex)
     free(ex->entry_points);
     free(ex->perf.check);
     free(ex->perf.describe);
+    rules_operand_cleanup(&ex->perf.num);
+    rules_operand_cleanup(&ex->perf.den);
     rubric_free(ex->rubric);
     free(ex->dir);
     free(ex->json_path);

@@ -15,6 +15,8 @@
 #include <cjson/cJSON.h>
 
 #include "err.h"
+#include "rules.h"
+#include "sha256.h"
 
 struct rubric;
 
@@ -34,8 +36,15 @@ struct exercise_check {
     double abs_tol;
     char **ignore; /* top-level observation keys left out of the comparison */
     size_t nignore;
-    const cJSON *rules; /* borrowed from exercise.json; array or NULL */
-    char *lesson;       /* format string for reports, or NULL */
+    struct rule *rules; /* compiled from "rules"; owned */
+    size_t nrules;
+    int has_rules;                  /* "rules" was given (even empty) */
+    char *lesson;                   /* format string for reports, or NULL */
+    struct rule_lesson lesson_rule; /* the lesson compiled (no parts when none) */
+    /* Its rules (or the performance spec, for its check) read the
+     * reference's / baseline's measured figures, not only observations:
+     * those are measured again beside each candidate, never cached. */
+    int ref_measured, base_measured;
 };
 
 struct exercise_limits {
@@ -52,9 +61,9 @@ struct exercise_weights {
 
 struct exercise_perf {
     int present;
-    char *check;      /* the check whose figures feed it; must pass for any credit */
-    const cJSON *num; /* path or number: ratio = num / den */
-    const cJSON *den;
+    char *check;             /* the check whose figures feed it; must pass for any credit */
+    struct rule_operand num; /* path or number: ratio = num / den */
+    struct rule_operand den;
     double full_at; /* ratio giving full marks */
     double zero_at; /* ratio giving none; linear in between */
     char *describe; /* what the ratio means, for reports */
@@ -72,9 +81,12 @@ struct exercise {
     struct exercise_check *checks;
     size_t nchecks;
     struct exercise_perf perf;
-    int needs_baseline;   /* some rule or the perf spec reads "base." figures */
-    cJSON *json;          /* the whole document; owns what the borrowed fields point to */
-    unsigned long serial; /* distinct for every exercise_load() of this process */
+    int needs_baseline; /* some rule or the perf spec reads "base." figures */
+    cJSON *json;        /* the whole document; owns what the borrowed fields point to */
+    /* SHA-256 over the files that decide a grade (exercise.json, checks.py,
+     * reference.py, baseline.py): what a stored result, a cached reference
+     * run and a kept sandbox host are keyed by. */
+    char content_sha256[SHA256_HEX_LEN];
 };
 
 /*

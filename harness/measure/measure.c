@@ -31,11 +31,13 @@
 
 #include "fileio.h"
 
+#include <assert.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -675,6 +677,57 @@ int measure_cpus(void)
     return n > 0 ? (int)n : 1;
 }
 
+/*
+ * Busy CPU time of the machine on the CPUs this process may run on, from
+ * /proc/stat (user, nice, system, irq, softirq, steal of each "cpuN" line in
+ * the affinity set), in ns; -1 when unreadable.  Resolution is the clock tick.
+ * The descriptor is opened once and re-read from offset 0.
+ */
+static int stat_fd = -1;
+
+static int64_t machine_busy_ns(void)
+{
+    static long tick;
+    static char buf[16384];
+    cpu_set_t set;
+    ssize_t got;
+    const char *p;
+    unsigned long long busy = 0;
+    int have_set;
+
+    if (stat_fd < 0)
+        stat_fd = open("/proc/stat", O_RDONLY | O_CLOEXEC);
+    if (stat_fd < 0)
+        return -1;
+    if (tick <= 0)
+        tick = sysconf(_SC_CLK_TCK);
+    got = pread(stat_fd, buf, sizeof buf - 1, 0);
+    if (got < 4 || tick <= 0 || strncmp(buf, "cpu ", 4) != 0) {
+        /* Not /proc/stat any more (a sandbox closed it and the number was
+         * reused): forget it, and open it again next time. */
+        stat_fd = -1;
+        return -1;
+    }
+    buf[got] = '\0';
+    have_set = sched_getaffinity(0, sizeof set, &set) == 0;
+    for (p = buf; p != NULL && *p != '\0'; p = strchr(p, '\n'), p = p != NULL ? p + 1 : NULL) {
+        unsigned long long v[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+        char *end;
+        long cpu;
+        if (strncmp(p, "cpu", 3) != 0 || p[3] < '0' || p[3] > '9')
+            continue;
+        cpu = strtol(p + 3, &end, 10);
+        if (have_set && (cpu < 0 || cpu >= CPU_SETSIZE || !CPU_ISSET((int)cpu, &set)))
+            continue;
+        if (sscanf(end, " %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3],
+                   &v[4], &v[5], &v[6], &v[7]) < 4)
+            continue;
+        /* user nice system idle iowait irq softirq steal: all but idle and iowait */
+        busy += v[0] + v[1] + v[2] + v[5] + v[6] + v[7];
+    }
+    return (int64_t)busy * (1000000000LL / tick);
+}
+
 void measure_begin(struct measure_span *s)
 {
     int64_t cur = measure_py_current();
@@ -690,6 +743,7 @@ void measure_begin(struct measure_span *s)
     s->rss0 = measure_rss_bytes();
     s->t0_children = children_cpu_ns();
     s->t0_ns_children = namespace_children_cpu_ns();
+    s->t0_busy = machine_busy_ns();
     s->t0_cpu = measure_cpu_ns();
     s->t0_wall = measure_now_ns();
 }
@@ -702,6 +756,7 @@ void measure_end(const struct measure_span *s, struct measure_figures *out)
     int64_t ns_ch = ns_scope ? namespace_children_cpu_ns() - s->t0_ns_children : 0;
     int64_t span_peak = measure_py_peak();
     int64_t hwm = measure_hwm_bytes();
+    int64_t busy = s->t0_busy >= 0 ? machine_busy_ns() : -1;
 
     if (hwm_seen > hwm)
         hwm = hwm_seen; /* a nested span reset the kernel's figure */
@@ -721,9 +776,107 @@ void measure_end(const struct measure_span *s, struct measure_figures *out)
     out->rss_growth_bytes = (hwm >= 0 && s->rss0 >= 0 && hwm > s->rss0) ? hwm - s->rss0 : 0;
     out->rss_reset = s->rss_reset;
     out->parallelism = wall > 0 ? (double)(cpu + ch) / (double)wall : 0.0;
+    out->repeats = 1;
+    out->wall_min_ns = out->wall_max_ns = wall;
+    out->cpu_min_ns = out->cpu_max_ns = cpu;
+    out->other_cpu_ns = -1;
+    out->cores_free = -1;
+    if (busy >= 0 && wall > 0) {
+        int cpus = measure_cpus();
+        int64_t other = busy - s->t0_busy - (cpu + ch);
+        double free;
+        if (other < 0)
+            other = 0;
+        free = (double)cpus - (double)other / (double)wall;
+        out->other_cpu_ns = other;
+        out->cores_free = free < 0 ? 0 : free > cpus ? cpus : free;
+    }
     /* Restore the outer span's view: its peak is the larger of the two. */
     if (s->saved_peak > span_peak)
         atomic_store_explicit(&peak, s->saved_peak, memory_order_relaxed);
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+    return (x > y) - (x < y);
+}
+
+static int cmp_dbl(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+
+    return (x > y) - (x < y);
+}
+
+#define MEDIAN_MAX 128
+
+/* Median of the int64 field at `offset` over `runs` (1 <= n <= MEDIAN_MAX); *lo and *hi
+ * get the extremes. */
+static int64_t median_i64(const struct measure_figures *runs, int n, size_t offset, int64_t *lo,
+                          int64_t *hi)
+{
+    int64_t v[MEDIAN_MAX] = {0};
+    int i;
+
+    assert(n >= 1 && n <= MEDIAN_MAX);
+    for (i = 0; i < n; i++)
+        memcpy(&v[i], (const char *)&runs[i] + offset, sizeof v[i]);
+    qsort(v, (size_t)n, sizeof v[0], cmp_i64);
+    if (lo != NULL)
+        *lo = v[0];
+    if (hi != NULL)
+        *hi = v[n - 1];
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+void measure_pick_median(const struct measure_figures *runs, int n, struct measure_figures *out)
+{
+    double cores[MEDIAN_MAX];
+    int i, ncores = 0;
+
+    if (n > MEDIAN_MAX)
+        n = MEDIAN_MAX;
+    *out = runs[0];
+    if (n <= 1)
+        return;
+#define MED(field, lo, hi)                                                                         \
+    out->field = median_i64(runs, n, offsetof(struct measure_figures, field), lo, hi)
+    MED(wall_ns, &out->wall_min_ns, &out->wall_max_ns);
+    MED(cpu_ns, &out->cpu_min_ns, &out->cpu_max_ns);
+    MED(children_cpu_ns, NULL, NULL);
+    MED(py_peak_bytes, NULL, NULL);
+    MED(py_current_bytes, NULL, NULL);
+    MED(py_allocs, NULL, NULL);
+    MED(rss_peak_bytes, NULL, NULL);
+    MED(rss_growth_bytes, NULL, NULL);
+    MED(other_cpu_ns, NULL, NULL);
+#undef MED
+    for (i = 0; i < n; i++)
+        if (runs[i].cores_free >= 0)
+            cores[ncores++] = runs[i].cores_free;
+    if (ncores > 0) {
+        qsort(cores, (size_t)ncores, sizeof cores[0], cmp_dbl);
+        out->cores_free =
+            ncores % 2 ? cores[ncores / 2] : (cores[ncores / 2 - 1] + cores[ncores / 2]) / 2;
+    }
+    out->parallelism = out->wall_ns > 0
+                           ? (double)(out->cpu_ns + out->children_cpu_ns) / (double)out->wall_ns
+                           : 0.0;
+    out->repeats = n;
+}
+
+void measure_speedup(int64_t serial_cpu_ns, int max_parallel, struct measure_figures *par)
+{
+    double possible = max_parallel > 0 ? (double)max_parallel : 1.0;
+
+    if (par->cores_free >= 0 && par->cores_free < possible)
+        possible = par->cores_free;
+    if (possible < 0.1)
+        possible = 0.1; /* the run got almost nothing: judge what it did get */
+    par->speedup = par->wall_ns > 0 ? (double)serial_cpu_ns / (double)par->wall_ns : 0.0;
+    par->speedup_possible = possible;
 }
 
 cJSON *measure_figures_to_json(const struct measure_figures *f)
@@ -740,7 +893,22 @@ cJSON *measure_figures_to_json(const struct measure_figures *f)
         !cJSON_AddNumberToObject(o, "py_allocs", (double)f->py_allocs) ||
         !cJSON_AddNumberToObject(o, "rss_peak_bytes", (double)f->rss_peak_bytes) ||
         !cJSON_AddNumberToObject(o, "rss_growth_bytes", (double)f->rss_growth_bytes) ||
-        !cJSON_AddNumberToObject(o, "parallelism", f->parallelism)) {
+        !cJSON_AddNumberToObject(o, "parallelism", f->parallelism) ||
+        !cJSON_AddNumberToObject(o, "other_cpu_ns", (double)f->other_cpu_ns) ||
+        !cJSON_AddNumberToObject(o, "cores_free", f->cores_free)) {
+        cJSON_Delete(o);
+        return NULL;
+    }
+    if (f->repeats > 1 && (!cJSON_AddNumberToObject(o, "wall_min_ns", (double)f->wall_min_ns) ||
+                           !cJSON_AddNumberToObject(o, "wall_max_ns", (double)f->wall_max_ns) ||
+                           !cJSON_AddNumberToObject(o, "cpu_min_ns", (double)f->cpu_min_ns) ||
+                           !cJSON_AddNumberToObject(o, "cpu_max_ns", (double)f->cpu_max_ns))) {
+        cJSON_Delete(o);
+        return NULL;
+    }
+    if (f->speedup_possible > 0 &&
+        (!cJSON_AddNumberToObject(o, "speedup", f->speedup) ||
+         !cJSON_AddNumberToObject(o, "speedup_possible", f->speedup_possible))) {
         cJSON_Delete(o);
         return NULL;
     }
@@ -771,5 +939,17 @@ int measure_figures_from_json(const cJSON *obj, struct measure_figures *out)
     out->rss_growth_bytes = num_field(obj, "rss_growth_bytes");
     par = cJSON_GetObjectItemCaseSensitive(obj, "parallelism");
     out->parallelism = cJSON_IsNumber(par) ? par->valuedouble : 0.0;
+    out->other_cpu_ns = num_field(obj, "other_cpu_ns");
+    par = cJSON_GetObjectItemCaseSensitive(obj, "cores_free");
+    out->cores_free = cJSON_IsNumber(par) ? par->valuedouble : -1.0;
+    out->repeats = 1;
+    out->wall_min_ns = num_field(obj, "wall_min_ns");
+    out->wall_max_ns = num_field(obj, "wall_max_ns");
+    out->cpu_min_ns = num_field(obj, "cpu_min_ns");
+    out->cpu_max_ns = num_field(obj, "cpu_max_ns");
+    par = cJSON_GetObjectItemCaseSensitive(obj, "speedup");
+    out->speedup = cJSON_IsNumber(par) ? par->valuedouble : 0.0;
+    par = cJSON_GetObjectItemCaseSensitive(obj, "speedup_possible");
+    out->speedup_possible = cJSON_IsNumber(par) ? par->valuedouble : 0.0;
     return 0;
 }

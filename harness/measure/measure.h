@@ -28,11 +28,25 @@ struct measure_figures {
     int64_t rss_growth_bytes; /* VmHWM at the end minus VmRSS at the start */
     double parallelism;       /* (cpu + children cpu) / wall */
     int rss_reset;            /* 1 when the kernel let us reset VmHWM */
+    /* Competing load over the span, from /proc/stat (the CPUs this process
+     * may run on): CPU time the machine spent on anything but this run, and
+     * the cores left for the run (CPUs - other / wall); -1 when unknown. */
+    int64_t other_cpu_ns;
+    double cores_free;
+    /* Repeated measurements (measure_pick_median): the figures above are
+     * medians; the fastest and slowest wall and CPU times give the spread. */
+    int repeats;
+    int64_t wall_min_ns, wall_max_ns, cpu_min_ns, cpu_max_ns;
+    /* Speed-up against a serial cost measured in the same check
+     * (measure_speedup); 0 when none was given. */
+    double speedup;          /* serial CPU time / wall time */
+    double speedup_possible; /* min(cores free, tasks that can run at once) */
 };
 
 /* The state saved by measure_begin(); spans nest (an inner span does not
  * lose the outer one's peak). */
 struct measure_span {
+    int64_t t0_busy; /* busy CPU time of the machine (our CPUs), -1 if unknown */
     int64_t t0_wall, t0_cpu, t0_children, t0_ns_children;
     int64_t py_cur0, py_allocs0;
     int64_t saved_peak; /* outer span's peak so far */
@@ -85,6 +99,25 @@ void measure_set_run_namespace(int on);
 
 /* Logical CPUs this process may run on. */
 int measure_cpus(void);
+
+/*
+ * Combine `n` repeated measurements of the same work (each on fresh inputs)
+ * into `out`: the median of each time and memory figure, parallelism from
+ * the medians, and the fastest and slowest wall and CPU times as the spread.
+ * n >= 1.  A single run is copied as it is.
+ */
+void measure_pick_median(const struct measure_figures *runs, int n, struct measure_figures *out);
+
+/*
+ * Parallelism as a speed-up: `serial_cpu_ns` is the CPU time the same work
+ * took run serially (measured in the same check), `max_parallel` how many
+ * of its tasks can run at once.  Sets par->speedup (serial / wall) and
+ * par->speedup_possible (the smaller of max_parallel and the cores the
+ * machine left free during the span), so that spinning processes around
+ * serial work earns nothing, and load arriving mid-span lowers what is
+ * expected instead of failing the code.
+ */
+void measure_speedup(int64_t serial_cpu_ns, int max_parallel, struct measure_figures *par);
 
 /* New JSON object with every figure; caller frees with cJSON_Delete(). */
 cJSON *measure_figures_to_json(const struct measure_figures *f);

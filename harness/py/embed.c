@@ -244,18 +244,22 @@ done:
     return out;
 }
 
-/* measure_into(label, repeat, fn, args, kwargs) -> result; figures go to the C log. */
+/* measure_into(label, repeat, fn, args, kwargs[, serial, max_parallel]) -> result; the
+ * median figures of the `repeat` runs go to the C log (measure_pick_median).  With
+ * `serial`, the label of a serial run of the same work measured earlier in this check,
+ * the speed-up against its CPU time is recorded too (measure_speedup). */
 static PyObject *py_measure_into(PyObject *self, PyObject *args)
 {
-    const char *label;
-    int repeat, i;
+    static struct measure_figures runs[MAX_REPEAT];
+    const char *label, *serial = NULL;
+    int repeat, i, max_parallel = 1;
     PyObject *fn, *fargs, *fkw, *res = NULL;
-    struct measure_figures f, best;
     struct mlabel *slot;
+    const struct mlabel *base = NULL;
     size_t k;
 
-    if (!PyArg_ParseTuple(args, "siOO!O:measure_into", &label, &repeat, &fn, &PyTuple_Type, &fargs,
-                          &fkw))
+    if (!PyArg_ParseTuple(args, "siOO!O|zi:measure_into", &label, &repeat, &fn, &PyTuple_Type,
+                          &fargs, &fkw, &serial, &max_parallel))
         return NULL;
     if (fkw == Py_None)
         fkw = NULL;
@@ -271,13 +275,21 @@ static PyObject *py_measure_into(PyObject *self, PyObject *args)
         PyErr_SetString(PyExc_ValueError, "measure_into: label must be 1..63 characters");
         return NULL;
     }
-    for (k = 0; k < nmlog; k++)
+    for (k = 0; k < nmlog; k++) {
         if (strcmp(mlog[k].label, label) == 0) {
             note_tamper("measurement label \"%s\" recorded twice in one check", label);
             PyErr_Format(PyExc_RuntimeError, "measurement label %s already used in this check",
                          label);
             return NULL;
         }
+        if (serial != NULL && strcmp(mlog[k].label, serial) == 0)
+            base = &mlog[k];
+    }
+    if (serial != NULL && base == NULL) {
+        PyErr_Format(PyExc_ValueError, "measure_into: no serial measurement %s in this check",
+                     serial);
+        return NULL;
+    }
     if (nmlog == LOG_LABELS) {
         PyErr_SetString(PyExc_RuntimeError, "too many labelled measurements in one check");
         return NULL;
@@ -287,14 +299,14 @@ static PyObject *py_measure_into(PyObject *self, PyObject *args)
     slot->nested = measure_depth > 0;
     for (i = 0; i < repeat; i++) {
         Py_XDECREF(res);
-        res = call_measured(fn, fargs, fkw, &f); /* new ref */
+        res = call_measured(fn, fargs, fkw, &runs[i]); /* new ref */
         if (res == NULL)
             break;
-        if (i == 0 || f.wall_ns < best.wall_ns)
-            best = f;
     }
     if (res != NULL) {
-        slot->f = best;
+        measure_pick_median(runs, repeat, &slot->f);
+        if (base != NULL)
+            measure_speedup(base->f.cpu_ns + base->f.children_cpu_ns, max_parallel, &slot->f);
         slot->repeats = repeat;
     } else {
         nmlog--; /* a failed measurement records nothing */
@@ -675,8 +687,8 @@ static PyMethodDef methods[] = {
     {"measure", (PyCFunction)(void (*)(void))py_measure, METH_VARARGS | METH_KEYWORDS,
      "measure(fn, *args, **kwargs) -> (result, figures): call fn and measure it from C."},
     {"measure_into", py_measure_into, METH_VARARGS,
-     "measure_into(label, repeat, fn, args, kwargs) -> result: measure fn `repeat` times and "
-     "record the fastest run's figures under `label` in the check's C log."},
+     "measure_into(label, repeat, fn, args, kwargs[, serial, max_parallel]) -> result: measure "
+     "fn `repeat` times and record the median figures under `label` in the check's C log."},
     {"client_new", py_client_new, METH_VARARGS,
      "client_new(name, cap, latency_s, latencies, fail) -> id"},
     {"client_begin", py_client_begin, METH_VARARGS,

@@ -1,5 +1,5 @@
 /* report_text.c - see report.h.  The terminal report of one run. */
-#include "report.h"
+#include "report_text.h"
 
 #include <string.h>
 

@@ -13,11 +13,46 @@
 
 #include <cjson/cJSON.h>
 
+#include "dynbuf.h"
 #include "err.h"
+
+/* The frames a worker sends, in order (worker.h documents their fields). */
+enum proto_frame_type {
+    PROTO_FRAME_UNKNOWN, /* no "t", or one not below: a malformed stream */
+    PROTO_FRAME_HELLO,
+    PROTO_FRAME_IMPORT,
+    PROTO_FRAME_BEGIN,
+    PROTO_FRAME_CHECK,
+    PROTO_FRAME_END,
+};
+
+/* How an import or a check went, as its frame's "status" says. */
+enum proto_status {
+    PROTO_STATUS_MISSING, /* no frame, or no valid "status" */
+    PROTO_STATUS_OK,
+    PROTO_STATUS_ERROR,
+};
+
+/* The message an exception raised by the sandbox's audit hook starts with
+ * (sandbox_audit.c): a blocked operation, judged as a rejection. */
+#define PROTO_BLOCKED_PREFIX "pyharness sandbox:"
+
+/* The type of `frame` (borrowed, may be NULL). */
+enum proto_frame_type proto_frame_type(const cJSON *frame);
+
+/* "hello", "import", ...: the "t" of a frame of that type; static storage. */
+const char *proto_frame_type_name(enum proto_frame_type t);
+
+/* The "status" of an import or check frame (borrowed, may be NULL). */
+enum proto_status proto_frame_status(const cJSON *frame);
+
+/* 1 when an exception message is the sandbox's refusal of an operation. */
+int proto_is_blocked(const char *message);
 
 /* One frame's JSON, and the whole stream of one run: a cap keeps a hostile
  * worker from growing the supervisor without bound. */
 #define PROTO_FRAME_MAX (8u * 1024 * 1024)
+#define PROTO_HEADER_LEN 4 /* the little-endian length before each frame */
 #define PROTO_STREAM_MAX (64u * 1024 * 1024)
 
 /* Serialise `frame` (borrowed) and write it whole to `fd`, retrying on EINTR. */
@@ -30,8 +65,7 @@ enum ph_rc proto_write(int fd, const cJSON *frame, struct ph_err *err);
  * buffer is owned.
  */
 struct proto_out {
-    char *buf;
-    size_t len, cap;
+    struct dynbuf b; /* capped at PROTO_STREAM_MAX once used */
 };
 
 /* Serialise `frame` (borrowed) onto the end of `q`. */
@@ -43,9 +77,8 @@ enum ph_rc proto_flush(struct proto_out *q, int fd, struct ph_err *err);
 void proto_out_cleanup(struct proto_out *q);
 
 struct proto_reader {
-    unsigned char *buf; /* owned */
-    size_t len, cap;
-    size_t total; /* bytes received so far, for PROTO_STREAM_MAX */
+    struct dynbuf b; /* bytes not yet forming a frame */
+    size_t total;    /* bytes received so far, for PROTO_STREAM_MAX */
 };
 
 void proto_reader_init(struct proto_reader *r);

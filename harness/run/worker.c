@@ -10,11 +10,13 @@
  */
 #include "worker.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +26,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "dynbuf.h"
 #include "embed.h"
 #include "exercise.h"
 #include "fileio.h"
@@ -31,13 +34,13 @@
 #include "paths.h"
 #include "proto.h"
 #include "sandbox.h"
+#include "worker_child.h"
 #include "worker_host.h"
 
-#define MODULE_MAX (2u * 1024 * 1024)       /* a copy of an already size-checked file */
-#define POLL_SLICE_MS 50                    /* how often we look at the worker between reads */
-#define EXIT_GRACE_NS 200000000LL           /* drain pipes this long after the worker exits */
-#define EXIT_WAIT_NS 2000000000LL           /* wait this long for a worker whose pipes closed */
-#define FSIZE_MAX_BYTES (64u * 1024 * 1024) /* largest file a run may write in scratch */
+#define PIPE_READ_CHUNK 65536     /* bytes taken from a pipe per read() */
+#define POLL_SLICE_MS 50          /* how often we look at the worker between reads */
+#define EXIT_GRACE_NS 200000000LL /* drain pipes this long after the worker exits */
+#define EXIT_WAIT_NS 2000000000LL /* wait this long for a worker whose pipes closed */
 
 const char *worker_role_name(enum worker_role role)
 {
@@ -91,6 +94,122 @@ void worker_result_cleanup(struct worker_result *res)
     memset(res, 0, sizeof *res);
 }
 
+const struct worker_check *worker_result_check(const struct worker_result *res, const char *name)
+{
+    if (res == NULL)
+        return NULL;
+    for (size_t i = 0; i < res->nchecks; i++)
+        if (strcmp(res->checks[i].name, name) == 0)
+            return &res->checks[i];
+    return NULL;
+}
+
+static char *dup_bytes(const char *s, size_t n)
+{
+    char *d;
+
+    if (s == NULL)
+        return NULL;
+    d = malloc(n + 1);
+    if (d != NULL) {
+        memcpy(d, s, n);
+        d[n] = '\0';
+    }
+    return d;
+}
+
+enum ph_rc worker_result_copy(struct worker_result *dst, const struct worker_result *src,
+                              struct ph_err *err)
+{
+    size_t i;
+
+    *dst = *src;
+    dst->checks = NULL;
+    dst->import_frame = dst->end_frame = NULL;
+    dst->out = dst->errout = NULL;
+    dst->nchecks = 0;
+    dst->checks = calloc(src->nchecks ? src->nchecks : 1, sizeof *dst->checks);
+    if (dst->checks == NULL)
+        goto nomem;
+    dst->nchecks = src->nchecks;
+    for (i = 0; i < src->nchecks; i++) {
+        dst->checks[i] = src->checks[i];
+        dst->checks[i].frame = NULL;
+        if (src->checks[i].frame != NULL) {
+            dst->checks[i].frame = cJSON_Duplicate(src->checks[i].frame, 1);
+            if (dst->checks[i].frame == NULL)
+                goto nomem;
+        }
+    }
+    if ((src->import_frame != NULL &&
+         (dst->import_frame = cJSON_Duplicate(src->import_frame, 1)) == NULL) ||
+        (src->end_frame != NULL && (dst->end_frame = cJSON_Duplicate(src->end_frame, 1)) == NULL))
+        goto nomem;
+    dst->out = dup_bytes(src->out, src->out_len);
+    dst->errout = dup_bytes(src->errout, src->err_len);
+    if ((src->out != NULL && dst->out == NULL) || (src->errout != NULL && dst->errout == NULL))
+        goto nomem;
+    return PH_OK;
+nomem:
+    worker_result_cleanup(dst);
+    return ph_errf(err, PH_ENOMEM, "out of memory");
+}
+
+/* Append `n` bytes to a captured stream, keeping at most `cap` in all. */
+static void append_capped(char **buf, size_t *len, const char *more, size_t n, size_t cap)
+{
+    struct dynbuf b;
+
+    if (more == NULL || n == 0)
+        return;
+    dynbuf_init(&b, cap);
+    b.buf = *buf;
+    b.len = *len;
+    b.cap = *buf != NULL ? *len + 1 : 0;
+    (void)dynbuf_add_truncated(&b, more, n);
+    *buf = dynbuf_take(&b, len);
+}
+
+void worker_result_fold(struct worker_result *dst, struct worker_result *later, int whole_run,
+                        size_t out_cap)
+{
+    for (size_t i = 0; i < later->nchecks; i++) {
+        struct worker_check *lc = &later->checks[i];
+
+        for (size_t j = 0; j < dst->nchecks; j++) {
+            struct worker_check *dc = &dst->checks[j];
+
+            if (strcmp(dc->name, lc->name) != 0)
+                continue;
+            cJSON_Delete(dc->frame);
+            *dc = *lc;
+            lc->frame = NULL;
+            break;
+        }
+    }
+    if (dst->end == WORKER_END_OK && later->end != WORKER_END_OK) {
+        dst->end = later->end;
+        memcpy(dst->detail, later->detail, sizeof dst->detail);
+        dst->exit_status = later->exit_status;
+        dst->term_signal = later->term_signal;
+        dst->killed_by_us = later->killed_by_us;
+    }
+    dst->wall_ns += later->wall_ns;
+    dst->ru.ru_utime.tv_sec += later->ru.ru_utime.tv_sec;
+    dst->ru.ru_utime.tv_usec += later->ru.ru_utime.tv_usec;
+    dst->ru.ru_stime.tv_sec += later->ru.ru_stime.tv_sec;
+    dst->ru.ru_stime.tv_usec += later->ru.ru_stime.tv_usec;
+    if (later->ru.ru_maxrss > dst->ru.ru_maxrss)
+        dst->ru.ru_maxrss = later->ru.ru_maxrss;
+    append_capped(&dst->out, &dst->out_len, later->out, later->out_len, out_cap);
+    append_capped(&dst->errout, &dst->err_len, later->errout, later->err_len, out_cap);
+    dst->output_bytes += later->output_bytes;
+    if (!whole_run) {
+        cJSON_Delete(dst->end_frame);
+        dst->end_frame = NULL;
+    }
+}
+
 static enum ph_rc make_nonce(char *out, size_t cap, struct ph_err *err)
 {
     unsigned char raw[16];
@@ -112,7 +231,8 @@ struct run {
     int got_hello, got_import, import_failed, got_end;
     size_t next_check; /* index of the next check expected to begin */
     int64_t check_deadline;
-    size_t out_cap, err_cap;
+    struct dynbuf out, err;  /* captured stdout and stderr, capped */
+    const char *module_copy; /* the module's path in the run's folder (its frames' file) */
     char proto_error[256];
 };
 
@@ -140,8 +260,9 @@ static void scrub_json(cJSON *v, int depth)
 /* Validate and file one frame.  Returns 0, or -1 with run->proto_error set. */
 static int take_frame(struct run *r, cJSON *frame)
 {
-    const cJSON *t = cJSON_GetObjectItemCaseSensitive(frame, "t");
     const cJSON *n = cJSON_GetObjectItemCaseSensitive(frame, "n");
+    enum proto_frame_type type = proto_frame_type(frame);
+    enum proto_status status;
     const cJSON *name;
     struct worker_result *res = r->res;
 
@@ -153,21 +274,26 @@ static int take_frame(struct run *r, cJSON *frame)
                  "result message)");
         goto bad;
     }
-    if (!cJSON_IsString(t))
+    switch (type) {
+    case PROTO_FRAME_UNKNOWN:
         goto malformed;
-    if (strcmp(t->valuestring, "hello") == 0) {
+    case PROTO_FRAME_HELLO:
         if (r->got_hello)
             goto order;
         r->got_hello = 1;
-    } else if (strcmp(t->valuestring, "import") == 0) {
-        const cJSON *st = cJSON_GetObjectItemCaseSensitive(frame, "status");
-        if (!r->got_hello || r->got_import || !cJSON_IsString(st))
+        break;
+    case PROTO_FRAME_IMPORT:
+        status = proto_frame_status(frame);
+        if (!r->got_hello || r->got_import || status == PROTO_STATUS_MISSING)
             goto order;
         r->got_import = 1;
-        r->import_failed = strcmp(st->valuestring, "ok") != 0;
+        r->import_failed = status != PROTO_STATUS_OK;
         res->import_frame = frame;
         return 0;
-    } else if (strcmp(t->valuestring, "begin") == 0) {
+    case PROTO_FRAME_BEGIN: {
+        long idx;
+        double tmo;
+
         name = cJSON_GetObjectItemCaseSensitive(frame, "check");
         if (!r->got_import || r->import_failed || r->next_check >= res->nchecks ||
             !cJSON_IsString(name) ||
@@ -177,13 +303,15 @@ static int take_frame(struct run *r, cJSON *frame)
         res->checks[r->next_check].started = 1;
         res->checks[r->next_check].elapsed_ns = measure_now_ns();
         res->running_check = (long)r->next_check;
-        {
-            long idx = exercise_find_check(r->spec->ex, name->valuestring);
-            double tmo = idx >= 0 ? r->spec->ex->checks[idx].timeout_s : 60.0;
-            r->check_deadline = measure_now_ns() + (int64_t)(tmo * 1e9);
-        }
-    } else if (strcmp(t->valuestring, "check") == 0) {
+        idx = exercise_find_check(r->spec->ex, name->valuestring);
+        assert(idx >= 0); /* res->checks holds only the exercise's checks */
+        tmo = r->spec->ex->checks[idx].timeout_s;
+        r->check_deadline = measure_now_ns() + (int64_t)(tmo * 1e9);
+        break;
+    }
+    case PROTO_FRAME_CHECK: {
         struct worker_check *c;
+
         name = cJSON_GetObjectItemCaseSensitive(frame, "check");
         if (res->running_check < 0 || !cJSON_IsString(name))
             goto order;
@@ -196,21 +324,20 @@ static int take_frame(struct run *r, cJSON *frame)
         r->next_check++;
         r->check_deadline = 0;
         return 0;
-    } else if (strcmp(t->valuestring, "end") == 0) {
+    }
+    case PROTO_FRAME_END:
         if (!r->got_import || r->got_end || res->running_check >= 0 ||
             (!r->import_failed && r->next_check != res->nchecks))
             goto order;
         r->got_end = 1;
         res->end_frame = frame;
         return 0;
-    } else {
-        goto malformed;
     }
     cJSON_Delete(frame);
     return 0;
 order:
     snprintf(r->proto_error, sizeof r->proto_error, "result messages arrived out of order (\"%s\")",
-             cJSON_IsString(t) ? t->valuestring : "?");
+             proto_frame_type_name(type));
     goto bad;
 malformed:
     snprintf(r->proto_error, sizeof r->proto_error, "a result message has no valid type");
@@ -222,7 +349,7 @@ bad:
 /* Read what is available on the result pipe.  Returns 0, 1 at EOF, -1 on protocol error. */
 static int pump_results(struct run *r, int fd)
 {
-    char buf[65536];
+    char buf[PIPE_READ_CHUNK];
     struct ph_err e = {0};
     ssize_t n = read(fd, buf, sizeof buf);
     cJSON *frame;
@@ -249,10 +376,11 @@ static int pump_results(struct run *r, int fd)
     }
 }
 
-/* Read stdout or stderr; keep up to `cap` bytes.  Returns 1 at EOF. */
-static int pump_output(int fd, char **buf, size_t *len, size_t cap, size_t *total)
+/* Read stdout or stderr into `b` (capped: the rest is counted, not kept).
+ * Returns 1 at EOF. */
+static int pump_output(int fd, struct dynbuf *b, size_t *total)
 {
-    char tmp[65536];
+    char tmp[PIPE_READ_CHUNK];
     ssize_t n = read(fd, tmp, sizeof tmp);
 
     if (n < 0)
@@ -260,16 +388,7 @@ static int pump_output(int fd, char **buf, size_t *len, size_t cap, size_t *tota
     if (n == 0)
         return 1;
     *total += (size_t)n;
-    if (*len < cap) {
-        size_t take = (size_t)n < cap - *len ? (size_t)n : cap - *len;
-        char *t = realloc(*buf, *len + take + 1);
-        if (t != NULL) {
-            memcpy(t + *len, tmp, take);
-            *len += take;
-            t[*len] = '\0';
-            *buf = t;
-        }
-    }
+    (void)dynbuf_add_truncated(b, tmp, (size_t)n);
     return 0;
 }
 
@@ -358,6 +477,49 @@ static int wait_end(struct sandbox_host *h, int64_t until, int *status, struct r
     return sandbox_run_wait(h, left > 0 ? (int)(left / 1000000 + 1) : 0, status, ru) == 1;
 }
 
+/*
+ * The line a hung check was on, from the stack the worker's watchdog wrote
+ * to stderr (WORKER_STACK_MARK, worker_child.c): the most recent frame in
+ * the submission's own file, as ", at FILE line N in FUNC" in `out` ("" when
+ * there is none).  The dump is cut out of the captured stderr: it also
+ * names the checks' frames, which are not the candidate's to see.
+ */
+static void hung_line(struct worker_result *res, const char *module, const char *display, char *out,
+                      size_t cap)
+{
+    char *mark, *line;
+    char want[300];
+    size_t wlen;
+
+    out[0] = '\0';
+    if (res->errout == NULL || module == NULL)
+        return;
+    mark = NULL;
+    for (char *p = strstr(res->errout, WORKER_STACK_MARK); p != NULL;
+         p = strstr(p + 1, WORKER_STACK_MARK))
+        mark = p; /* the last one: the check's own */
+    if (mark == NULL)
+        return;
+    snprintf(want, sizeof want, "  File \"%s\", line ", module);
+    wlen = strlen(want);
+    for (line = mark; line != NULL && *line != '\0'; line = strchr(line, '\n')) {
+        if (*line == '\n')
+            line++;
+        if (strncmp(line, want, wlen) == 0) {
+            char *eol = strchr(line, '\n');
+            int n = eol ? (int)(eol - line - wlen) : (int)strlen(line + wlen);
+            const char *name = display ? display : "submission.py";
+            const char *base = strrchr(name, '/');
+            snprintf(out, cap, ", at %s line %.*s", base ? base + 1 : name, n, line + wlen);
+            break;
+        }
+    }
+    /* Cut the dump (every thread's stack) from the mark on: the worker was
+     * stopped right after writing it. */
+    res->err_len = (size_t)(mark - res->errout);
+    *mark = '\0';
+}
+
 static enum ph_rc supervise(struct run *r, struct sandbox_host *h, int fds[3], struct ph_err *err)
 {
     struct worker_result *res = r->res;
@@ -422,11 +584,8 @@ static enum ph_rc supervise(struct run *r, struct sandbox_host *h, int fds[3], s
                     snprintf(kill_detail, sizeof kill_detail, "%s", r->proto_error);
                     break;
                 }
-            } else if (which == 1) {
-                eof = pump_output(fds[1], &res->out, &res->out_len, r->out_cap, &res->output_bytes);
             } else {
-                eof = pump_output(fds[2], &res->errout, &res->err_len, r->err_cap,
-                                  &res->output_bytes);
+                eof = pump_output(fds[which], which == 1 ? &r->out : &r->err, &res->output_bytes);
             }
             if (eof) {
                 close(fds[which]);
@@ -464,20 +623,37 @@ static enum ph_rc supervise(struct run *r, struct sandbox_host *h, int fds[3], s
         (void)fileio_utf8_scrub(res->errout, res->err_len);
     res->killed_by_us = killed_for >= 0;
     res->wall_ns = measure_now_ns() - t0;
+    res->out = dynbuf_take(&r->out, &res->out_len);
+    res->errout = dynbuf_take(&r->err, &res->err_len);
     classify(r, status, killed_for, kill_detail);
+    if (res->end != WORKER_END_OK && res->running_check >= 0) {
+        struct worker_check *c = &res->checks[res->running_check];
+        char where[256] = "";
+
+        assert(c->frame == NULL);
+        if (res->end == WORKER_END_TIMEOUT || res->end == WORKER_END_CPU)
+            hung_line(res, r->module_copy, r->spec->display_name, where, sizeof where);
+        c->stopped = 1;
+        c->stop = res->end;
+        snprintf(c->stop_detail, sizeof c->stop_detail, "%s%s", res->detail, where);
+    }
     return PH_OK;
 }
 
-/* Copy the module into the run's folder, where the worker imports it. */
-static enum ph_rc copy_module(const struct worker_spec *spec, const char *scratch,
-                              char *module_copy, size_t mcap, struct ph_err *err)
+/* Put the module into the run's folder, where the worker imports it: the
+ * bytes the engine screened and hashed when it has them, so that what runs
+ * is what was graded; else a copy of the (exercise's own) file. */
+static enum ph_rc place_module(const struct worker_spec *spec, const char *scratch,
+                               char *module_copy, size_t mcap, struct ph_err *err)
 {
     char *text = NULL;
     size_t len = 0;
     enum ph_rc rc;
 
     snprintf(module_copy, mcap, "%s/submission.py", scratch);
-    rc = fileio_read(spec->module_path, MODULE_MAX, &text, &len, err);
+    if (spec->module_text != NULL)
+        return fileio_write(module_copy, spec->module_text, spec->module_len, err);
+    rc = fileio_read(spec->module_path, WORKER_MODULE_MAX, &text, &len, err);
     if (rc == PH_OK)
         rc = fileio_write(module_copy, text, len, err);
     free(text);
@@ -485,84 +661,194 @@ static enum ph_rc copy_module(const struct worker_spec *spec, const char *scratc
 }
 
 /*
- * The host kept between runs: one per exercise load (exercise.serial, which
- * no other load shares), so that a run costs a fork and not a new set of
- * namespaces.  A different exercise (or a dead host) gets a new one.
+ * A host kept between runs: one per exercise (its folder and content hash:
+ * a host forked for one load serves a later load of the same files, and
+ * never an edited exercise), so that a run costs a fork and not a new set
+ * of namespaces.  A pool holds several, for several exercises at once and
+ * several of one exercise (one per run in flight).  Each slot is its own
+ * allocation: its policy and hooks must stay where the host was given them.
  */
-static struct {
+struct host_slot {
     struct sandbox_host *h;
-    unsigned long ex_serial; /* of the exercise the host serves; 0: none */
+    char ex_sha256[SHA256_HEX_LEN]; /* content hash of the exercise it serves */
+    char ex_dir[PATH_MAX];          /* and its folder */
+    int busy;                       /* a run is in flight on it */
+    uint64_t last_used;             /* pool tick, for evicting the least recently used */
     struct sandbox_policy pol;
     char root[PATH_MAX];
-    int registered;
-} pool;
+};
 
-void worker_shutdown(void)
+struct worker_pool {
+    struct host_slot **slots;
+    size_t nslots, max_hosts;
+    uint64_t tick;
+    unsigned long hosts_started;
+};
+
+static void slot_free(struct host_slot *s)
 {
-    sandbox_host_stop(pool.h);
-    pool.h = NULL;
-    pool.ex_serial = 0;
-    if (pool.root[0] != '\0')
-        fileio_rmtree(pool.root);
-    pool.root[0] = '\0';
+    if (s == NULL)
+        return;
+    assert(!s->busy);
+    sandbox_host_stop(s->h);
+    if (s->root[0] != '\0')
+        fileio_rmtree(s->root);
+    free(s);
 }
 
-static enum ph_rc host_for(const struct exercise *ex, struct ph_err *err)
+enum ph_rc worker_pool_new(size_t max_hosts, struct worker_pool **out, struct ph_err *err)
+{
+    struct worker_pool *p = calloc(1, sizeof *p);
+
+    *out = NULL;
+    if (p == NULL)
+        return ph_errf(err, PH_ENOMEM, "out of memory");
+    p->max_hosts = max_hosts > 0 ? max_hosts : WORKER_POOL_DEFAULT_HOSTS;
+    p->slots = calloc(p->max_hosts, sizeof *p->slots);
+    if (p->slots == NULL) {
+        free(p);
+        return ph_errf(err, PH_ENOMEM, "out of memory");
+    }
+    *out = p;
+    return PH_OK;
+}
+
+void worker_pool_free(struct worker_pool *p)
+{
+    if (p == NULL)
+        return;
+    for (size_t i = 0; i < p->nslots; i++)
+        slot_free(p->slots[i]);
+    free(p->slots);
+    free(p);
+}
+
+unsigned long worker_pool_hosts_started(const struct worker_pool *p)
+{
+    return p->hosts_started;
+}
+
+/* Start a host for `ex` in a new slot (*out), not yet in the pool. */
+static enum ph_rc slot_start(const struct exercise *ex, struct host_slot **out, struct ph_err *err)
 {
     const char *tmp = getenv("TMPDIR");
     const char *argv[] = {paths_exe(), WORKER_HOST_ARG, NULL};
     char cpath[PATH_MAX];
-    char *config;
-    enum ph_rc rc;
+    char *config = NULL;
+    struct host_slot *s = calloc(1, sizeof *s);
+    enum ph_rc rc = PH_ENOMEM;
 
-    if (pool.h != NULL && pool.ex_serial == ex->serial && sandbox_host_alive(pool.h))
-        return PH_OK;
-    worker_shutdown();
-    if (!pool.registered) {
-        atexit(worker_shutdown);
-        pool.registered = 1;
-    }
+    *out = NULL;
+    if (s == NULL)
+        return ph_errf(err, PH_ENOMEM, "out of memory");
     /* The host compiles the checks itself; compiling here first reports a
      * broken checks.py as this process always has (file and line). */
     snprintf(cpath, sizeof cpath, "%s/checks.py", ex->dir);
-    if (embed_compile_cached(cpath, "checks.py", err) == NULL)
-        return err->rc;
+    if (embed_compile_cached(cpath, "checks.py", err) == NULL) {
+        rc = err->rc;
+        goto fail;
+    }
     if (tmp == NULL || tmp[0] != '/')
         tmp = "/tmp";
-    snprintf(pool.root, sizeof pool.root, "%s/pyharness-XXXXXX", tmp);
-    if (mkdtemp(pool.root) == NULL) {
-        pool.root[0] = '\0';
-        return ph_errf(err, PH_EIO, "cannot create a scratch folder in %s: %s", tmp,
-                       strerror(errno));
+    snprintf(s->root, sizeof s->root, "%s/pyharness-XXXXXX", tmp);
+    if (mkdtemp(s->root) == NULL) {
+        s->root[0] = '\0';
+        rc = ph_errf(err, PH_EIO, "cannot create a scratch folder in %s: %s", tmp, strerror(errno));
+        goto fail;
     }
-    memset(&pool.pol, 0, sizeof pool.pol);
-    pool.pol.scratch_dir = pool.root;
-    pool.pol.python_dir = paths_python_dir();
-    pool.pol.host_exe = paths_exe();
-    pool.pol.cpu_s = ex->limits.cpu_s;
-    pool.pol.memory_bytes = ex->limits.memory_bytes;
-    pool.pol.fsize_bytes = FSIZE_MAX_BYTES;
-    pool.pol.nproc = ex->limits.nproc;
-    pool.pol.network = 0;
-    config = worker_host_config(ex, pool.root, pool.pol.cpu_s, pool.pol.memory_bytes,
-                                pool.pol.fsize_bytes, pool.pol.nproc);
+    s->pol.scratch_dir = s->root;
+    s->pol.python_dir = paths_python_dir();
+    s->pol.host_exe = paths_exe();
+    s->pol.cpu_s = ex->limits.cpu_s;
+    s->pol.memory_bytes = ex->limits.memory_bytes;
+    s->pol.fsize_bytes = WORKER_FSIZE_MAX;
+    s->pol.nproc = ex->limits.nproc;
+    s->pol.network = 0;
+    config = worker_host_config(ex, s->root, s->pol.cpu_s, s->pol.memory_bytes, s->pol.fsize_bytes,
+                                s->pol.nproc);
     if (config == NULL) {
-        worker_shutdown();
-        return ph_errf(err, PH_ENOMEM, "out of memory");
+        rc = ph_errf(err, PH_ENOMEM, "out of memory");
+        goto fail;
     }
     fflush(stdout);
     fflush(stderr);
     /* A new program, not a fork: the host starts from a clean environment
      * and holds nothing of this process's memory (worker_host.h). */
-    rc =
-        sandbox_host_exec(&pool.pol, argv, worker_host_env(), config, strlen(config), &pool.h, err);
+    rc = sandbox_host_exec(&s->pol, argv, worker_host_env(), config, strlen(config), &s->h, err);
     free(config);
-    if (rc != PH_OK) {
-        worker_shutdown();
-        return err->rc;
-    }
-    pool.ex_serial = ex->serial;
+    if (rc != PH_OK)
+        goto fail;
+    snprintf(s->ex_sha256, sizeof s->ex_sha256, "%s", ex->content_sha256);
+    snprintf(s->ex_dir, sizeof s->ex_dir, "%s", ex->dir);
+    *out = s;
     return PH_OK;
+fail:
+    slot_free(s);
+    return rc;
+}
+
+/*
+ * An idle live host for `ex`: one already kept, or a new one.  When the pool
+ * is full, the least recently used idle host makes room; dead hosts are
+ * dropped on the way.  The slot comes back busy: release with slot_release().
+ */
+static enum ph_rc pool_acquire(struct worker_pool *p, const struct exercise *ex,
+                               struct host_slot **out, struct ph_err *err)
+{
+    struct host_slot *s = NULL;
+    size_t i, victim = SIZE_MAX;
+    enum ph_rc rc;
+
+    *out = NULL;
+    for (i = 0; i < p->nslots; i++) {
+        struct host_slot *c = p->slots[i];
+
+        if (c->busy)
+            continue;
+        if (strcmp(c->ex_sha256, ex->content_sha256) == 0 && strcmp(c->ex_dir, ex->dir) == 0 &&
+            sandbox_host_alive(c->h)) {
+            s = c;
+            break;
+        }
+        if (victim == SIZE_MAX || !sandbox_host_alive(c->h) ||
+            c->last_used < p->slots[victim]->last_used)
+            victim = i;
+    }
+    if (s == NULL) {
+        if (p->nslots == p->max_hosts) {
+            if (victim == SIZE_MAX)
+                return ph_errf(err, PH_EINTERNAL, "every one of the %zu sandbox hosts is busy",
+                               p->max_hosts);
+            slot_free(p->slots[victim]);
+            p->slots[victim] = p->slots[--p->nslots];
+            p->slots[p->nslots] = NULL;
+        }
+        rc = slot_start(ex, &s, err);
+        if (rc != PH_OK)
+            return rc;
+        assert(p->nslots < p->max_hosts);
+        p->slots[p->nslots++] = s;
+        p->hosts_started++;
+    }
+    s->busy = 1;
+    s->last_used = ++p->tick;
+    *out = s;
+    return PH_OK;
+}
+
+/* Drop a slot whose host died, so the next acquire starts a new one. */
+static void pool_drop(struct worker_pool *p, struct host_slot *s)
+{
+    for (size_t i = 0; i < p->nslots; i++) {
+        if (p->slots[i] == s) {
+            p->slots[i] = p->slots[--p->nslots];
+            p->slots[p->nslots] = NULL;
+            s->busy = 0;
+            slot_free(s);
+            return;
+        }
+    }
+    assert(0 && "slot not in its pool");
 }
 
 /* The job for the worker: everything of `spec` that is not the exercise. */
@@ -590,9 +876,11 @@ static char *make_job(const struct worker_spec *spec, const char *nonce, const c
     return text;
 }
 
-enum ph_rc worker_run(const struct worker_spec *spec, struct worker_result *res, struct ph_err *err)
+enum ph_rc worker_run(struct worker_pool *pool, const struct worker_spec *spec,
+                      struct worker_result *res, struct ph_err *err)
 {
     const struct exercise *ex = spec->ex;
+    struct host_slot *slot = NULL;
     struct run r;
     struct sandbox_run run;
     char module_copy[sizeof run.scratch + 32];
@@ -637,14 +925,17 @@ enum ph_rc worker_run(const struct worker_spec *spec, struct worker_result *res,
         run.scratch[0] = '\0';
         free(job);
         job = NULL;
-        rc = host_for(ex, err);
+        if (slot != NULL)
+            pool_drop(pool, slot);
+        slot = NULL;
+        rc = pool_acquire(pool, ex, &slot, err);
         if (rc == PH_OK)
-            rc = sandbox_run_new(pool.h, &run, err);
+            rc = sandbox_run_new(slot->h, &run, err);
         if (rc != PH_OK) {
             run.scratch[0] = '\0';
             goto out;
         }
-        rc = copy_module(spec, run.scratch, module_copy, sizeof module_copy, err);
+        rc = place_module(spec, run.scratch, module_copy, sizeof module_copy, err);
         if (rc != PH_OK)
             goto out;
         job = make_job(spec, r.nonce, module_copy);
@@ -652,8 +943,8 @@ enum ph_rc worker_run(const struct worker_spec *spec, struct worker_result *res,
             rc = ph_errf(err, PH_ENOMEM, "out of memory");
             goto out;
         }
-        rc = sandbox_run_start(pool.h, &run, job, strlen(job), fds, err);
-        if (rc == PH_OK || sandbox_host_alive(pool.h))
+        rc = sandbox_run_start(slot->h, &run, job, strlen(job), fds, err);
+        if (rc == PH_OK || sandbox_host_alive(slot->h))
             break;
     }
     if (rc != PH_OK)
@@ -670,10 +961,11 @@ enum ph_rc worker_run(const struct worker_spec *spec, struct worker_result *res,
     pres[0] = pout[0] = perr[0] = -1; /* supervise() closes them */
     r.spec = spec;
     r.res = res;
-    r.out_cap = ex->limits.output_bytes;
-    r.err_cap = ex->limits.output_bytes;
+    r.module_copy = module_copy;
+    dynbuf_init(&r.out, ex->limits.output_bytes);
+    dynbuf_init(&r.err, ex->limits.output_bytes);
     proto_reader_init(&r.reader);
-    rc = supervise(&r, pool.h, fds, err);
+    rc = supervise(&r, slot->h, fds, err);
     for (i = 0; i < 3; i++)
         if (fds[i] >= 0)
             close(fds[i]);
@@ -683,7 +975,15 @@ enum ph_rc worker_run(const struct worker_spec *spec, struct worker_result *res,
         set_detail(res, "%s", "the result stream ended with a truncated message");
     }
     proto_reader_cleanup(&r.reader);
+    dynbuf_free(&r.out);
+    dynbuf_free(&r.err);
 out:
+    if (slot != NULL) {
+        if (sandbox_host_alive(slot->h))
+            slot->busy = 0;
+        else
+            pool_drop(pool, slot);
+    }
     for (i = 0; i < 2; i++) {
         if (pres[i] >= 0)
             close(pres[i]);

@@ -53,10 +53,27 @@ enum worker_end {
     WORKER_END_PROTOCOL,   /* malformed or forged frames */
 };
 
+/* Largest module a run loads: the engine screens submissions against a
+ * smaller cap (ENGINE_SUBMISSION_MAX); this bounds the exercise's own files. */
+#define WORKER_MODULE_MAX (2u * 1024 * 1024)
+/* Largest file a run may write in its scratch folder (RLIMIT_FSIZE). */
+#define WORKER_FSIZE_MAX (64u * 1024 * 1024)
+/* How long before a check's deadline a worker writes its Python stack to
+ * stderr (worker_child.c), so the verdict of a hung check names its line. */
+#define WORKER_STACK_LEAD_S 0.4
+/* What faulthandler writes first; worker.c looks for it in stderr. */
+#define WORKER_STACK_MARK "Timeout ("
+/* Hosts a pool keeps when its creator does not say. */
+#define WORKER_POOL_DEFAULT_HOSTS 4
+
 struct worker_spec {
     const struct exercise *ex; /* borrowed */
     enum worker_role role;
-    const char *module_path;  /* file loaded as the `submission` module; borrowed */
+    const char *module_path; /* file loaded as the `submission` module; borrowed */
+    /* The module's bytes, already read and screened (borrowed, may be
+     * NULL): the run gets exactly these, and module_path is not read again. */
+    const char *module_text;
+    size_t module_len;
     const char *display_name; /* how tracebacks name it ("my_solution.py") */
     const cJSON *params;      /* handed to checks as h.params; borrowed, may be NULL */
     const char *const *only;  /* run only these checks, in this order; NULL: all */
@@ -68,6 +85,11 @@ struct worker_check {
     cJSON *frame;       /* the "check" frame, owned; NULL if it never arrived */
     int started;        /* its "begin" frame arrived */
     int64_t elapsed_ns; /* supervisor's clock from begin to result */
+    /* The worker ended while this check ran: how (never WORKER_END_OK) and
+     * the supervisor's words for it.  stopped is 0 otherwise. */
+    int stopped;
+    enum worker_end stop;
+    char stop_detail[512];
 };
 
 struct worker_result {
@@ -92,19 +114,48 @@ struct worker_result {
 };
 
 /*
- * Fork a worker for `spec`, feed it, enforce the exercise's limits, and
- * collect what it sent.  PH_OK means the worker was run and `res` says how it
- * ended (even a crash is PH_OK); an error is the harness's own failure.
- * Caller releases `res` with worker_result_cleanup().
+ * The sandbox hosts kept between runs, owned by whoever made the pool (an
+ * engine, bench-worker): one per exercise load and run in flight, at most
+ * `max_hosts` (0: WORKER_POOL_DEFAULT_HOSTS) alive, the least recently used
+ * idle one stopped to make room.  Caller frees with worker_pool_free(),
+ * which stops every host and removes their scratch roots; the interpreter
+ * must still be initialised then.
  */
-enum ph_rc worker_run(const struct worker_spec *spec, struct worker_result *res,
-                      struct ph_err *err);
+struct worker_pool;
+
+enum ph_rc worker_pool_new(size_t max_hosts, struct worker_pool **out, struct ph_err *err);
+void worker_pool_free(struct worker_pool *p); /* accepts NULL */
+
+/* Hosts started since the pool was made (for tests and benchmarks). */
+unsigned long worker_pool_hosts_started(const struct worker_pool *p);
+
+/*
+ * Fork a worker for `spec` on a host of `pool`, feed it, enforce the
+ * exercise's limits, and collect what it sent.  PH_OK means the worker was
+ * run and `res` says how it ended (even a crash is PH_OK); an error is the
+ * harness's own failure.  Caller releases `res` with worker_result_cleanup().
+ */
+enum ph_rc worker_run(struct worker_pool *pool, const struct worker_spec *spec,
+                      struct worker_result *res, struct ph_err *err);
 
 void worker_result_cleanup(struct worker_result *res);
 
-/* Stop the sandbox host worker_run() keeps between runs and remove its
- * scratch root.  Registered with atexit() by the first worker_run(). */
-void worker_shutdown(void);
+/* The entry of `res` for the check named `name` (borrowed), or NULL. */
+const struct worker_check *worker_result_check(const struct worker_result *res, const char *name);
+
+/* A deep copy of `src` into `dst` (caller cleans up with worker_result_cleanup()). */
+enum ph_rc worker_result_copy(struct worker_result *dst, const struct worker_result *src,
+                              struct ph_err *err);
+
+/*
+ * Fold `later` (a run of some of the same checks, `only`) into `dst`: each
+ * check `later` reported replaces dst's, its frame moved out of `later`;
+ * CPU, wall time and output add up (output kept up to `out_cap` bytes per stream).  A later end
+ * other than WORKER_END_OK becomes dst's when dst ended well.  The whole-run frame goes when the
+ * two are not one run (`whole_run` 0).  `later` is left for cleanup.
+ */
+void worker_result_fold(struct worker_result *dst, struct worker_result *later, int whole_run,
+                        size_t out_cap);
 
 const char *worker_role_name(enum worker_role role); /* "cand", "ref", "base" */
 const char *worker_end_name(enum worker_end end);
@@ -117,16 +168,5 @@ struct worker_host_ctx {
     void *preload; /* list of module names the host imports first (PyObject *), or NULL */
     const char *scratch_root; /* where the runs' folders are: the host's HOME and TMPDIR */
 };
-
-struct sandbox_run;
-
-/* In the host (worker_child.c), once: import what the exercise uses, load
- * the checks, and snapshot what workers check for tampering
- * (sandbox_hooks.host_init; `arg` is a struct worker_host_ctx). */
-int worker_child_host_init(void *arg, char *msg, size_t cap);
-
-/* The worker process's body (sandbox_hooks.body; worker_child.c): run the
- * job worker_run() sent and report over fd 3.  Never returns. */
-void worker_child_body(const struct sandbox_run *run, const void *job, size_t len, void *arg);
 
 #endif

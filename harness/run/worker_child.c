@@ -31,6 +31,7 @@
 #include "sandbox_enter.h"
 #include "sandbox_audit.h"
 #include "worker.h"
+#include "worker_child.h"
 
 #define OBS_MAX_DEPTH 64
 #define OBS_MAX_NODES 2000000
@@ -1004,6 +1005,46 @@ static int import_submission(struct child *c)
     return 0;
 }
 
+/*
+ * Where a hung check was: faulthandler's watchdog (a C thread, which needs
+ * no GIL, so a busy loop cannot stop it) writes the Python stack of every
+ * thread to fd 2 a little before the supervisor's deadline for the check;
+ * worker.c finds it there and names the line in the check's verdict.  Only
+ * a diagnostic: nothing is decided from it.  Best effort, errors cleared.
+ */
+static void watchdog_arm(const struct exercise *ex, const char *name)
+{
+    long idx = exercise_find_check(ex, name);
+    double limit = idx >= 0 ? ex->checks[idx].timeout_s : 0.0;
+    double at = limit - WORKER_STACK_LEAD_S;
+    PyObject *fh, *r; /* new refs */
+
+    if (limit <= 0)
+        return;
+    if (at < limit / 2)
+        at = limit / 2;
+    fh = PyImport_ImportModule("faulthandler");
+    r = fh ? PyObject_CallMethod(fh, "dump_traceback_later", "dOi", at, Py_False, 2) : NULL;
+    Py_XDECREF(r);
+    Py_XDECREF(fh);
+    PyErr_Clear();
+}
+
+/* Called with the check's exception, if any, pending: it is kept. */
+static void watchdog_disarm(void)
+{
+    PyObject *type, *value, *tb; /* new refs: the check's exception */
+    PyObject *fh, *r;            /* new refs */
+
+    PyErr_Fetch(&type, &value, &tb);
+    fh = PyImport_ImportModule("faulthandler");
+    r = fh ? PyObject_CallMethod(fh, "cancel_dump_traceback_later", NULL) : NULL;
+    Py_XDECREF(r);
+    Py_XDECREF(fh);
+    PyErr_Clear();
+    PyErr_Restore(type, value, tb);
+}
+
 static void run_one_check(struct child *c, const char *name)
 {
     PyObject *fn, *obs; /* fn borrowed, obs new ref */
@@ -1026,9 +1067,11 @@ static void run_one_check(struct child *c, const char *name)
         queue_frame(f);
         return;
     }
+    watchdog_arm(c->a->spec.ex, name);
     measure_begin(&span);
     obs = PyObject_CallFunctionObjArgs(fn, c->sub, c->h, NULL);
     measure_end(&span, &fig);
+    watchdog_disarm();
     if (obs == NULL) {
         cJSON_AddStringToObject(f, "status", "error");
         cJSON_AddItemToObject(f, "error", take_exception(c));

@@ -20,6 +20,7 @@
 #include "paths.h"
 #include "sandbox.h"
 #include "worker.h"
+#include "worker_child.h"
 
 /* Variables a host may inherit: none of them holds a secret.  Everything
  * else (API keys, tokens, the user's configuration paths) stays behind. */

@@ -40,6 +40,21 @@ static const char *const migrations[] = {
     "  created_at INTEGER NOT NULL,"
     "  PRIMARY KEY (provider, model, prompt_version, question, answer_sha256)"
     ") WITHOUT ROWID;",
+    /* 2: graded runs.  The result's JSON (docs/result-format.md) is kept as
+     * rendered, so loading and rendering it again gives the same bytes; the
+     * columns beside it are what a gradebook or a resume looks runs up by. */
+    "CREATE TABLE runs ("
+    "  id INTEGER PRIMARY KEY,"
+    "  exercise TEXT NOT NULL,"
+    "  exercise_sha256 TEXT NOT NULL,"
+    "  submission TEXT NOT NULL,"
+    "  submission_sha256 TEXT NOT NULL,"
+    "  verdict TEXT NOT NULL,"
+    "  total REAL NOT NULL,"
+    "  result_json TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL"
+    ");"
+    "CREATE INDEX runs_by_submission ON runs (exercise, submission_sha256);",
 };
 
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])
@@ -347,6 +362,85 @@ enum ph_rc store_llm_put(struct store *st, const struct store_llm_key *key, cons
         rc = db_error(err, st->db, st->path, "writing the LLM cache");
         goto out;
     }
+    rc = PH_OK;
+out:
+    sqlite3_finalize(stmt);
+    return rc;
+}
+
+enum ph_rc store_run_put(struct store *st, const struct store_run *run, const char *json,
+                         long long *id_out, struct ph_err *err)
+{
+    static const char sql[] = "INSERT INTO runs (exercise, exercise_sha256, submission, "
+                              "submission_sha256, verdict, total, result_json, created_at) "
+                              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+    sqlite3_stmt *stmt = NULL;
+    enum ph_rc rc = PH_EIO;
+    size_t len = strlen(json);
+
+    if (len > STORE_RUN_JSON_MAX)
+        return ph_errf(err, PH_ELIMIT, "%s: a result of %zu bytes is over the store's %d", st->path,
+                       len, STORE_RUN_JSON_MAX);
+    if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK ||
+        sqlite3_bind_text(stmt, 1, run->exercise, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_text(stmt, 2, run->exercise_sha256, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_text(stmt, 3, run->submission, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_text(stmt, 4, run->submission_sha256, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_text(stmt, 5, run->verdict, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_double(stmt, 6, run->total) != SQLITE_OK ||
+        sqlite3_bind_text(stmt, 7, json, (int)len, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_int64(stmt, 8, (sqlite3_int64)time(NULL)) != SQLITE_OK) {
+        rc = db_error(err, st->db, st->path, "recording a run");
+        goto out;
+    }
+    if (sqlite3_step(stmt) != SQLITE_DONE) {
+        rc = db_error(err, st->db, st->path, "recording a run");
+        goto out;
+    }
+    if (id_out != NULL)
+        *id_out = (long long)sqlite3_last_insert_rowid(st->db);
+    rc = PH_OK;
+out:
+    sqlite3_finalize(stmt);
+    return rc;
+}
+
+enum ph_rc store_run_get(struct store *st, long long id, char **json_out, struct ph_err *err)
+{
+    static const char sql[] = "SELECT result_json FROM runs WHERE id = ?1";
+    sqlite3_stmt *stmt = NULL;
+    enum ph_rc rc = PH_EIO;
+    const unsigned char *text;
+    int step, len;
+
+    *json_out = NULL;
+    if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK ||
+        sqlite3_bind_int64(stmt, 1, (sqlite3_int64)id) != SQLITE_OK) {
+        rc = db_error(err, st->db, st->path, "reading a run");
+        goto out;
+    }
+    step = sqlite3_step(stmt);
+    if (step == SQLITE_DONE) {
+        rc = ph_errf(err, PH_EINPUT, "%s: no run %lld", st->path, id);
+        goto out;
+    }
+    if (step != SQLITE_ROW) {
+        rc = db_error(err, st->db, st->path, "reading a run");
+        goto out;
+    }
+    text = sqlite3_column_text(stmt, 0);
+    len = sqlite3_column_bytes(stmt, 0);
+    if (text == NULL || len < 0 || len > STORE_RUN_JSON_MAX) {
+        rc = ph_errf(err, PH_EINPUT, "%s: run %lld holds no result", st->path, id);
+        goto out;
+    }
+    *json_out = malloc((size_t)len + 1);
+    if (*json_out == NULL) {
+        rc = ph_errf(err, PH_ENOMEM, "%s: out of memory reading a run", st->path);
+        goto out;
+    }
+    memcpy(*json_out, text, (size_t)len);
+    (*json_out)[len] = '\0';
     rc = PH_OK;
 out:
     sqlite3_finalize(stmt);

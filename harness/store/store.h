@@ -5,7 +5,7 @@
  * migrations applied in order, so later features add tables by appending a
  * migration), the connection, and every prepared statement, each finalized
  * before the call that prepared it returns.  Today it holds the LLM score
- * cache; batch grading will add its run tables here.  Only store.c includes
+ * cache and graded runs (store_run_*); batch grading adds its tables here.  Only store.c includes
  * sqlite3.h.  A `struct store` is used by one thread at a time; several
  * processes may share the file (WAL, busy timeout).
  */
@@ -17,7 +17,7 @@
 struct store;
 
 /* The schema version this build creates and understands. */
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
 /* Longest JSON a cache row may hold; bigger results are refused, not cut. */
 #define STORE_LLM_JSON_MAX (1024 * 1024)
@@ -63,5 +63,30 @@ enum ph_rc store_llm_get(struct store *st, const struct store_llm_key *key, char
 /* Insert or replace the result JSON (borrowed) for `key`. */
 enum ph_rc store_llm_put(struct store *st, const struct store_llm_key *key, const char *json,
                          struct ph_err *err);
+
+/* Longest result JSON a run row may hold (a result carries capped output). */
+#define STORE_RUN_JSON_MAX (16 * 1024 * 1024)
+
+/* What a recorded run is looked up by; all borrowed, none NULL. */
+struct store_run {
+    const char *exercise;
+    const char *exercise_sha256;
+    const char *submission;
+    const char *submission_sha256;
+    const char *verdict;
+    double total;
+};
+
+/*
+ * Record a graded run: `json` (borrowed) is the result's JSON form
+ * (report_json.h), kept byte for byte.  *id_out (may be NULL) receives the
+ * run's id.
+ */
+enum ph_rc store_run_put(struct store *st, const struct store_run *run, const char *json,
+                         long long *id_out, struct ph_err *err);
+
+/* The JSON of run `id`, exactly as recorded; caller frees *json_out with free().
+ * PH_EINPUT when there is no such run. */
+enum ph_rc store_run_get(struct store *st, long long id, char **json_out, struct ph_err *err);
 
 #endif

@@ -53,16 +53,3 @@ void ph_err_clear(struct ph_err *err)
     err->rc = PH_OK;
     err->msg[0] = '\0';
 }
-
-int ph_rc_exit_status(enum ph_rc rc)
-{
-    switch (rc) {
-    case PH_OK:
-        return 0;
-    case PH_EUSAGE:
-    case PH_EINPUT:
-        return 2;
-    default:
-        return 3;
-    }
-}

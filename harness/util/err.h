@@ -47,8 +47,4 @@ enum ph_rc ph_errf(struct ph_err *err, enum ph_rc rc, const char *fmt, ...)
 /* Reset to "no error". */
 void ph_err_clear(struct ph_err *err);
 
-/* The process exit status the CLI uses for an error of this code (2 for input
- * and usage errors, 3 for internal ones). */
-int ph_rc_exit_status(enum ph_rc rc);
-
 #endif

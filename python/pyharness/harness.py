@@ -12,6 +12,7 @@ through Python objects; rules in exercise.json read them as
 from __future__ import annotations
 
 import os
+import resource
 from typing import Any, Awaitable, Callable, Iterable, Mapping
 
 import _pyharness
@@ -41,6 +42,10 @@ class Harness:
     _sleep: Any = None
     _ensure_future: Any = None
     _wait_for: Any = None
+    _get_running_loop: Any = None
+    _task_class: Any = None
+    _rusage_thread = resource.RUSAGE_THREAD
+    _thread_vcsw = staticmethod(lambda who, _ru=resource.getrusage: _ru(who).ru_nvcsw)
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         # A subclass is how a submission would swap h.__class__ for one whose
@@ -54,9 +59,33 @@ class Harness:
         self.cpus = _pyharness.cpus()
 
     def measure(self, label: str, fn: Callable[..., Any], *args: Any, repeat: int = 1,
-                **kwargs: Any) -> Any:
-        """Call fn(*args, **kwargs) `repeat` times; record the fastest run under `label`."""
-        return self._measure_into(label, repeat, fn, args, kwargs or None)
+                fresh: Callable[[int], tuple] | None = None, serial: str | None = None,
+                max_parallel: int = 1, **kwargs: Any) -> Any:
+        """Call fn `repeat` times and record the median figures under `label`.
+
+        With `fresh`, repetition i calls fn(*fresh(i), **kwargs): every run
+        gets inputs of its own (all made before the first run, outside the
+        timed spans), so a cache keyed by the input gains nothing.  Without
+        it, fn(*args, **kwargs) is called each time.  The spread (fastest
+        and slowest wall and CPU times) is recorded beside the medians.
+
+        With `serial`, the label of a serial run of the same work measured
+        earlier in the check, the speed-up against that run's CPU time is
+        recorded as `speedup`, and what the machine allowed as
+        `speedup_possible` (the smaller of `max_parallel` and the cores left
+        free by other load during the span).  Returns the last run's result.
+        """
+        if fresh is None:
+            return self._measure_into(label, repeat, fn, args, kwargs or None, serial,
+                                      max_parallel)
+        inputs = [tuple(fresh(i)) for i in range(repeat)]
+        pending = iter(inputs)
+        call_kwargs = kwargs or {}
+
+        def one_run() -> Any:
+            return fn(*next(pending), **call_kwargs)
+
+        return self._measure_into(label, repeat, one_run, (), None, serial, max_parallel)
 
     def figures(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[Any, dict]:
         """Call fn and return (result, figures) without recording them for grading."""
@@ -70,20 +99,36 @@ class Harness:
         return self._client_class(name, latency=latency, cap=cap, fail=fail, latencies=latencies)
 
     def run_async(self, label: str, make: Callable[[], Awaitable[Any]], monitor: str | None = None,
-                  timeout: float | None = None) -> Any:
+                  timeout: float | None = None, count_tasks: str | None = None) -> Any:
         """Run the coroutine `make()` with asyncio.run, measured under `label`.
 
         With `monitor`, a heartbeat task ticks every 5 ms; the longest gap
         between ticks (cand.monitor.<name>.max_gap_ns) shows a blocked loop.
+        Blocking calls made on the loop's thread are also observed directly:
+        each time the thread sleeps in the kernel outside the selector's
+        wait (time.sleep, a synchronous socket or lock, however short), the
+        C counter cand.monitor.<name>_blocked.beats goes up by one (it
+        starts at 1).
+
+        With `count_tasks`, every task created on the loop after make()
+        starts is counted in C as cand.monitor.<count_tasks>.beats (starting
+        at 1), through a task factory installed before the submission runs.
         """
         self._need_asyncio("h.run_async()")
+        blocked = monitor + "_blocked" if monitor else None
 
         async def main() -> Any:
+            loop = self._get_running_loop()
             if monitor:
                 # A first tick now: a stall before the submission's first
                 # await shows as a gap too.
                 self._heartbeat(monitor)
+                self._heartbeat(blocked)
+                self._watch_selector(loop, blocked)
             beat = self._ensure_future(self._beat(monitor)) if monitor else None
+            if count_tasks:
+                self._heartbeat(count_tasks)
+                loop.set_task_factory(self._task_factory(count_tasks))
             try:
                 if timeout is None:
                     return await make()
@@ -97,6 +142,41 @@ class Harness:
                     self._heartbeat(monitor)
 
         return self.measure(label, self._asyncio_run, main())
+
+    def _task_factory(self, name: str) -> Callable[..., Any]:
+        beat, task_class = self._heartbeat, self._task_class
+
+        def factory(loop: Any, coro: Any, **kwargs: Any) -> Any:
+            beat(name)
+            return task_class(coro, loop=loop, **kwargs)
+
+        return factory
+
+    def _watch_selector(self, loop: Any, name: str) -> None:
+        """Count the loop thread's voluntary context switches outside select().
+
+        A correct event loop only sleeps in the kernel inside the selector's
+        wait; any other voluntary switch on its thread is a blocking call.
+        Involuntary switches (a busy machine preempting the thread) are not
+        counted, so load does not look like blocking.
+        """
+        selector = getattr(loop, "_selector", None)
+        if selector is None:
+            return
+        switches, beat, thread = self._thread_vcsw, self._heartbeat, self._rusage_thread
+        inner = selector.select
+        state = [switches(thread)]
+
+        def select(timeout: Any = None) -> Any:
+            outside = switches(thread) - state[0]
+            for _ in range(min(outside, 1000)):
+                beat(name)
+            try:
+                return inner(timeout)
+            finally:
+                state[0] = switches(thread)
+
+        selector.select = select
 
     def _need_asyncio(self, what: str) -> None:
         if self._asyncio_run is None:
@@ -134,3 +214,5 @@ def bind_asyncio() -> None:
     Harness._sleep = staticmethod(asyncio.sleep)
     Harness._ensure_future = staticmethod(asyncio.ensure_future)
     Harness._wait_for = staticmethod(asyncio.wait_for)
+    Harness._get_running_loop = staticmethod(asyncio.get_running_loop)
+    Harness._task_class = asyncio.Task

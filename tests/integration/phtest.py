@@ -8,11 +8,24 @@ import subprocess
 import unittest
 from pathlib import Path
 
+import jsonschema  # Debian's python3-jsonschema (tools/install-deps.sh)
+
 BIN = os.environ.get("PYHARNESS_BIN", str(Path(__file__).resolve().parents[2] / "build" / "pyharness"))
 SOURCE = Path(os.environ.get("PYHARNESS_SOURCE", str(Path(__file__).resolve().parents[2])))
 FIXTURES = SOURCE / "tests" / "integration" / "fixtures"
 SUBS = FIXTURES / "subs"
 MINI = ["--exercises", str(FIXTURES / "exercises")]
+RESULT_SCHEMA = json.loads((SOURCE / "docs" / "result.schema.json").read_text())
+_VALIDATOR = jsonschema.Draft202012Validator(RESULT_SCHEMA)
+
+
+def check_result(doc: dict) -> None:
+    """Every result a test sees must match the shipped schema (docs/result-format.md)."""
+    errors = sorted(_VALIDATOR.iter_errors(doc), key=lambda e: list(e.path))
+    if errors:
+        e = errors[0]
+        raise AssertionError(f"result does not match docs/result.schema.json at "
+                             f"{'/'.join(map(str, e.path)) or '(top)'}: {e.message}")
 
 
 class Result:
@@ -24,6 +37,8 @@ class Result:
             self.json = json.loads(proc.stdout) if proc.stdout.strip().startswith(("{", "[")) else None
         except json.JSONDecodeError:
             self.json = None
+        if isinstance(self.json, dict) and "tests" in self.json and "verdict" in self.json:
+            check_result(self.json)
 
     @property
     def verdict(self) -> str | None:

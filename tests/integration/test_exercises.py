@@ -2,9 +2,15 @@
 the starter does not, every example gets its expected verdict."""
 
 import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
 import unittest
+from pathlib import Path
 
-from phtest import SOURCE, HarnessTest, run
+from phtest import BIN, SOURCE, HarnessTest, run
 
 EXPECTED_IDS = {
     "asyncio-llm-calls", "gather-vs-as-completed", "context-managers",
@@ -27,6 +33,39 @@ class ExerciseBankTests(HarnessTest):
                 res = run("validate", ex, timeout=900)
                 self.assertEqual(res.rc, 0, f"{ex}:\n{res.stdout}\n{res.stderr}")
                 self.assertIn(" 0 failed", res.stdout)
+
+    def test_statements_carry_the_thresholds_of_exercise_json(self):
+        # One source for every threshold: the grading terms at the end of each
+        # starter.py are rendered from exercise.json (tools/statements.py).
+        res = subprocess.run([sys.executable, str(SOURCE / "tools" / "statements.py"), "--check"],
+                             capture_output=True, text=True)
+        self.assertEqual(res.returncode, 0, res.stdout + res.stderr)
+
+    def test_each_exercise_validates_as_an_unprivileged_user(self):
+        # Root can reset VmHWM, raise limits and read anything: the bank must
+        # validate the same way for any user.  An installed copy of the tree
+        # the user can read, run as nobody.
+        build = Path(BIN).parent
+        if os.geteuid() != 0:
+            self.skipTest("already unprivileged: test_each_exercise_validates covers it")
+        if not (build / "CMakeCache.txt").exists() or shutil.which("setpriv") is None:
+            self.skipTest("needs a CMake build tree and setpriv")
+        with tempfile.TemporaryDirectory() as prefix:
+            os.chmod(prefix, 0o755)
+            subprocess.run(["cmake", "--install", str(build), "--prefix", prefix], check=True,
+                           capture_output=True)
+            subprocess.run(["chmod", "-R", "a+rX", prefix], check=True)
+            env = {k: v for k, v in os.environ.items() if not k.startswith("PYHARNESS_")}
+            env["HOME"] = prefix
+            for ex in exercise_ids():
+                with self.subTest(exercise=ex):
+                    res = subprocess.run(
+                        ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                         os.path.join(prefix, "bin", "pyharness"), "validate", ex],
+                        capture_output=True, text=True, env=env, cwd=prefix, timeout=900,
+                        errors="replace")
+                    self.assertEqual(res.returncode, 0, f"{ex}:\n{res.stdout}\n{res.stderr}")
+                    self.assertIn(" 0 failed", res.stdout)
 
     def test_each_exercise_has_question_model_answer_and_rubric(self):
         for ex in exercise_ids():

@@ -9,7 +9,7 @@ import tempfile
 import unittest
 from pathlib import Path
 
-from phtest import BIN, HarnessTest
+from phtest import BIN, HarnessTest, check_result
 
 
 class InstallTests(HarnessTest):
@@ -31,6 +31,7 @@ class InstallTests(HarnessTest):
             run = subprocess.run([exe, "run", "generators-streaming", good, "--json"],
                                  capture_output=True, text=True, env=env, cwd=prefix)
             self.assertEqual(run.returncode, 0, run.stderr)
+            check_result(json.loads(run.stdout))
             self.assertEqual(json.loads(run.stdout)["verdict"], "passed")
 
 

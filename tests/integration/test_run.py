@@ -6,7 +6,7 @@ import shutil
 import tempfile
 import unittest
 
-from phtest import MINI, SOURCE, SUBS, FIXTURES, HarnessTest, run
+from phtest import MINI, SOURCE, SUBS, FIXTURES, HarnessTest, check_result, run
 
 METRIC_FIELDS = {"wall_ns", "cpu_ns", "py_peak_bytes", "py_allocs", "rss_peak_bytes", "parallelism"}
 
@@ -61,12 +61,26 @@ class VerdictTests(HarnessTest):
         self.assertVerdict(res, "crashed", rc=1)
         self.assertIn("SIGSEGV", res.json["detail"])
         self.assertEqual(res.test("add")["status"], "crashed")
-        self.assertEqual(res.test("squares")["status"], "skipped")
+        # The checks after the crash ran in a fresh worker: squares is judged.
+        self.assertEqual(res.test("squares")["status"], "failed")
+
+    def test_a_hung_check_costs_only_that_check(self):
+        res = mini(SUBS / "hang_first.py")
+        self.assertVerdict(res, "timeout", rc=1)
+        self.assertEqual(res.test("add")["status"], "timeout")
+        # The verdict names the line the check was on when it was stopped.
+        self.assertIn("hang_first.py line 6 in add", res.test("add")["message"])
+        self.assertNotIn("Timeout (", res.json["stderr"])
+        for name in ("squares", "hidden_add", "memory"):
+            self.assertEqual(res.test(name)["status"], "passed", name)
+        self.assertGreater(res.json["score"]["correctness"], 0)
+        self.assertTrue(res.json["metrics"].get("partial"))
 
     def test_busy_loop_times_out_per_check(self):
         res = mini(SUBS / "loop.py")
         self.assertVerdict(res, "timeout", rc=1)
         self.assertIn("add", res.json["detail"])
+        self.assertIn("loop.py line 2 in add", res.test("add")["message"])
 
     def test_sleep_forever_times_out(self):
         res = mini(SUBS / "sleepy.py")
@@ -271,7 +285,106 @@ class BadInputTests(HarnessTest):
             self.assertEqual(res.rc, 0)
             self.assertIn("passed", res.stdout)  # text report still on the terminal
             with open(out) as f:
-                self.assertEqual(json.load(f)["verdict"], "passed")
+                doc = json.load(f)
+            check_result(doc)
+            self.assertEqual(doc["verdict"], "passed")
+
+
+class ResultTests(HarnessTest):
+    """A result is self-contained: it renders the same from its JSON and from the store."""
+
+    def round_trip(self, sub, *extra):
+        with tempfile.TemporaryDirectory() as d:
+            out, db = os.path.join(d, "r.json"), os.path.join(d, "runs.sqlite3")
+            first = run("run", "mini", str(sub), *MINI, "--out", out, "--store", db, *extra)
+            self.assertIn(first.rc, (0, 1), first.stderr)
+            with open(out) as f:
+                text = f.read()
+            check_result(json.loads(text))
+            again = run("show", "--store", db, "--id", "1", "--json")
+            self.assertEqual(again.rc, first.rc, again.stderr)
+            self.assertEqual(again.stdout, text)  # render -> store -> load -> render
+            from_file = run("show", out, "--json")
+            self.assertEqual(from_file.stdout, text)
+            shown = run("show", out)  # the terminal report, from the result alone
+            self.assertEqual(shown.stdout, first.stdout)
+            return json.loads(text)
+
+    def test_a_passing_result_round_trips_byte_for_byte(self):
+        doc = self.round_trip(FIXTURES / "exercises/mini/examples/good.py")
+        self.assertEqual(doc["format"], 1)
+        self.assertEqual(len(doc["submission_sha256"]), 64)
+        self.assertEqual(len(doc["exercise_sha256"]), 64)
+        self.assertIsNotNone(doc["performance"]["num"])
+
+    def test_a_failed_run_with_partial_figures_round_trips(self):
+        doc = self.round_trip(SUBS / "crash.py")
+        self.assertEqual(doc["verdict"], "crashed")
+
+    def test_the_submission_hash_is_of_the_bytes_graded(self):
+        import hashlib
+        sub = FIXTURES / "exercises/mini/examples/good.py"
+        res = run("run", "mini", str(sub), *MINI, "--json")
+        self.assertEqual(res.json["submission_sha256"], hashlib.sha256(sub.read_bytes()).hexdigest())
+
+    def test_a_result_of_another_format_is_refused(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "r.json")
+            with open(path, "w") as f:
+                json.dump({"format": 99, "verdict": "passed"}, f)
+            res = run("show", path)
+            self.assertEqual(res.rc, 2)
+            self.assertIn("format", res.stderr)
+
+
+class EngineTests(HarnessTest):
+    def test_validate_runs_the_reference_whole_once_per_exercise(self):
+        # reference.py, starter.py and three examples go through one engine: the
+        # reference's observations come from the cache; only its check whose
+        # rules read ref.measure figures (memory) runs again beside each one.
+        res = run("validate", "mini", *MINI, "--engine-stats")
+        # The fixture has no question or rubric: that one line fails, the runs pass.
+        self.assertEqual(res.rc, 1, res.stdout + res.stderr)
+        self.assertEqual(res.stdout.count("FAIL"), 1, res.stdout)
+        self.assertIn("engine: 5 submissions, reference runs 1 whole + 4 timed-only", res.stdout)
+        self.assertIn("1 hosts", res.stdout)
+
+
+class RuleErrorTests(HarnessTest):
+    """A typo in a rule is an exercise error at load: exit 2 naming the field."""
+
+    def broken_exercise(self, d, mutate):
+        ex = os.path.join(d, "mini-typo")
+        shutil.copytree(FIXTURES / "exercises" / "mini", ex)
+        doc = json.loads((FIXTURES / "exercises/mini/exercise.json").read_text())
+        doc["id"] = "mini-typo"
+        mutate(doc)
+        with open(os.path.join(ex, "exercise.json"), "w") as f:
+            json.dump(doc, f)
+        return ex
+
+    def check_refused(self, mutate, field):
+        with tempfile.TemporaryDirectory() as d:
+            ex = self.broken_exercise(d, mutate)
+            sub = str(FIXTURES / "exercises/mini/examples/good.py")
+            for res in (run("run", ex, sub), run("validate", ex)):
+                self.assertEqual(res.rc, 2, res.stdout + res.stderr)
+                self.assertIn(field, res.stdout + res.stderr)
+
+    def test_a_figure_path_typo(self):
+        def m(doc):
+            doc["checks"][3]["rules"][0]["left"] = "cand.mesure.big.py_peak_bytes"
+        self.check_refused(m, 'checks[3].rules[0].left: unknown figure "mesure"')
+
+    def test_an_op_typo(self):
+        def m(doc):
+            doc["checks"][3]["rules"][0]["op"] = "lte"
+        self.check_refused(m, 'checks[3].rules[0].op: unknown op "lte"')
+
+    def test_a_lesson_placeholder_typo(self):
+        def m(doc):
+            doc["checks"][3]["lesson"] = "peak {cand.measure.big.py_peak_bytes:byte}"
+        self.check_refused(m, 'checks[3].lesson: unknown unit "byte"')
 
 
 class ListTests(HarnessTest):

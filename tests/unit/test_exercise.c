@@ -153,3 +153,96 @@ Test(exercise, resolve_ids_and_paths)
                  PH_EINPUT);
     cr_assert(strstr(err.msg, "unknown exercise \"nope\"") != NULL, "%s", err.msg);
 }
+
+/* The rule language is compiled at load: a typo is an exercise error that
+ * names the field, never a check that fails every candidate at run time. */
+static void expect_rule_error(const char *check_json, const char *want)
+{
+    char json[1024];
+    struct ph_err err = {0};
+
+    snprintf(json, sizeof json, "{" BASE ", \"checks\": [{\"name\": \"a\"}, %s]}", check_json);
+    cr_assert_eq(load_json(json, &err), PH_EINPUT, "%s loaded", check_json);
+    cr_assert(strstr(err.msg, want) != NULL, "wanted \"%s\" in: %s", want, err.msg);
+}
+
+Test(rules, a_typo_in_a_figure_path_is_refused_at_load_naming_the_field)
+{
+    expect_rule_error("{\"name\": \"b\", \"rules\": [{\"left\": \"cand.mesure.big.wall_ns\", "
+                      "\"op\": \"le\", \"right\": 1}]}",
+                      "checks[1].rules[0].left: unknown figure \"mesure\"");
+    expect_rule_error("{\"name\": \"b\", \"rules\": [{\"left\": 1, \"op\": \"le\", "
+                      "\"right\": \"ref.measure.big.wall_nss\"}]}",
+                      "checks[1].rules[0].right: unknown figure");
+    expect_rule_error("{\"name\": \"b\", \"rules\": [{\"left\": \"cnd.obs.x\", \"op\": \"le\", "
+                      "\"right\": 1}]}",
+                      "checks[1].rules[0].left: unknown role \"cnd\"");
+    expect_rule_error("{\"name\": \"b\", \"rules\": [{\"left\": \"sys.cores\", \"op\": \"le\", "
+                      "\"right\": 1}]}",
+                      "checks[1].rules[0].left: unknown figure");
+}
+
+Test(rules, an_unknown_op_or_a_bad_when_is_refused_at_load)
+{
+    expect_rule_error("{\"name\": \"b\", \"rules\": [{\"left\": \"cand.obs.x\", \"op\": \"lte\", "
+                      "\"right\": 1}]}",
+                      "checks[1].rules[0].op: unknown op \"lte\"");
+    expect_rule_error("{\"name\": \"b\", \"rules\": [{\"left\": \"cand.obs.x\", \"op\": \"le\", "
+                      "\"right\": 1, \"when\": {\"left\": \"sys.cpus\", \"op\": \"ge\"}}]}",
+                      "checks[1].rules[0].when.right: missing");
+}
+
+Test(rules, a_bad_lesson_placeholder_is_refused_at_load)
+{
+    expect_rule_error("{\"name\": \"b\", \"lesson\": \"took {cand.measure.big.wall_ns:mss}\"}",
+                      "checks[1].lesson: unknown unit \"mss\"");
+    expect_rule_error("{\"name\": \"b\", \"lesson\": \"took {cand.mesure.big.wall_ns:ms}\"}",
+                      "checks[1].lesson: unknown figure \"mesure\"");
+    expect_rule_error("{\"name\": \"b\", \"lesson\": \"took {cand.obs.x\"}",
+                      "checks[1].lesson: a \"{\" is never closed");
+}
+
+Test(rules, the_performance_ratio_is_compiled_too)
+{
+    char json[512];
+    struct ph_err err = {0};
+
+    snprintf(json, sizeof json,
+             "{" BASE ", \"checks\": [{\"name\": \"a\"}], \"performance\": {\"check\": \"a\", "
+             "\"ratio\": {\"num\": \"ref.measure.x.wal_ns\", \"den\": 1}}}");
+    cr_assert_eq(load_json(json, &err), PH_EINPUT);
+    cr_assert(strstr(err.msg, "performance.ratio.num: unknown figure") != NULL, "%s", err.msg);
+}
+
+Test(rules, a_rule_evaluates_on_frames_and_says_why_it_fails)
+{
+    struct rule r;
+    struct rule_frames f = {{0}, 2};
+    struct ph_err err = {0};
+    cJSON *rule = cJSON_Parse("{\"left\": \"cand.measure.big.wall_ns\", \"op\": \"le\", "
+                              "\"right\": \"ref.measure.big.wall_ns\", \"scale\": 2, "
+                              "\"message\": \"too slow\", "
+                              "\"when\": {\"left\": \"sys.cpus\", \"op\": \"ge\", \"right\": 2}}");
+    cJSON *cand = cJSON_Parse("{\"log\": {\"measures\": {\"big\": {\"wall_ns\": 5000000}}}}");
+    cJSON *ref = cJSON_Parse("{\"log\": {\"measures\": {\"big\": {\"wall_ns\": 2000000}}}}");
+    char why[256] = "";
+
+    cr_assert_eq(rules_compile_rule(rule, "x.json", "checks[0].rules[0]", &r, &err), PH_OK, "%s",
+                 err.msg);
+    cr_assert(rules_rule_reads_measured(&r, RULE_REF));
+    cr_assert(!rules_rule_reads(&r, RULE_BASE));
+    f.frame[RULE_CAND] = cand;
+    f.frame[RULE_REF] = ref;
+    cr_assert_eq(rules_eval(&r, &f, why, sizeof why), 0);
+    cr_assert_str_eq(why, "too slow (cand.measure.big.wall_ns = 5.0 ms, needed <= 4.0 ms)");
+    f.cpus = 1; /* the rule does not apply on one CPU */
+    cr_assert_eq(rules_eval(&r, &f, why, sizeof why), 1);
+    f.cpus = 2;
+    f.frame[RULE_REF] = NULL;
+    cr_assert_eq(rules_eval(&r, &f, why, sizeof why), -1);
+    cr_assert_str_eq(why, "figure ref.measure.big.wall_ns is missing");
+    rules_rule_cleanup(&r);
+    cJSON_Delete(rule);
+    cJSON_Delete(cand);
+    cJSON_Delete(ref);
+}

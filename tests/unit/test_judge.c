@@ -65,7 +65,7 @@ static enum verdict judge(const char *const cand[4], enum worker_end end, struct
     in.ref = &r;
     in.submission_name = "sub.py";
     cr_assert_eq(judge_run(&in, out, &err), PH_OK, "%s", err.msg);
-    cr_assert_eq(score_run(&in, out, &err), PH_OK, "%s", err.msg);
+    cr_assert_eq(score_run(out, &err), PH_OK, "%s", err.msg);
     worker_result_cleanup(&c);
     worker_result_cleanup(&r);
     return out->verdict;

@@ -5,6 +5,7 @@
 
 #include <criterion/criterion.h>
 #include <math.h>
+#include <string.h>
 
 #include "embed.h"
 #include "measure.h"
@@ -202,7 +203,19 @@ Test(measure, threads_allocating_without_the_gil_stay_consistent)
 
 Test(measure, figures_round_trip_through_json)
 {
-    struct measure_figures f = {1, 2, 3, 4, 5, 6, 7, 8, 1.5, 1}, g;
+    struct measure_figures f = {.wall_ns = 1,
+                                .cpu_ns = 2,
+                                .children_cpu_ns = 3,
+                                .py_peak_bytes = 4,
+                                .py_current_bytes = 5,
+                                .py_allocs = 6,
+                                .rss_peak_bytes = 7,
+                                .rss_growth_bytes = 8,
+                                .parallelism = 1.5,
+                                .rss_reset = 1,
+                                .other_cpu_ns = 9,
+                                .cores_free = 1.25},
+                           g;
     cJSON *j = measure_figures_to_json(&f);
 
     cr_assert_not_null(j);
@@ -210,6 +223,63 @@ Test(measure, figures_round_trip_through_json)
     cr_assert_eq(g.wall_ns, 1);
     cr_assert_eq(g.py_allocs, 6);
     cr_assert_float_eq(g.parallelism, 1.5, 1e-9);
+    cr_assert_eq(g.other_cpu_ns, 9);
+    cr_assert_float_eq(g.cores_free, 1.25, 1e-9);
     cJSON_Delete(j);
     cr_assert_eq(measure_figures_from_json(NULL, &g), -1);
+}
+
+Test(measure, repeated_runs_keep_the_median_not_the_fastest)
+{
+    /* One run far faster than the others (a cache hit on a repeated input)
+     * must not become the figure; the spread is kept. */
+    struct measure_figures runs[5], out;
+    int64_t walls[5] = {900, 100, 1000, 1100, 950};
+    int i;
+
+    memset(runs, 0, sizeof runs);
+    for (i = 0; i < 5; i++) {
+        runs[i].wall_ns = walls[i];
+        runs[i].cpu_ns = walls[i] / 2;
+        runs[i].cores_free = 2.0 - i * 0.1;
+    }
+    measure_pick_median(runs, 5, &out);
+    cr_assert_eq(out.wall_ns, 950);
+    cr_assert_eq(out.cpu_ns, 475);
+    cr_assert_eq(out.wall_min_ns, 100);
+    cr_assert_eq(out.wall_max_ns, 1100);
+    cr_assert_eq(out.repeats, 5);
+    cr_assert_float_eq(out.cores_free, 1.8, 1e-9);
+}
+
+Test(measure, speedup_is_against_the_serial_cost_and_the_free_cores)
+{
+    struct measure_figures par;
+
+    memset(&par, 0, sizeof par);
+    /* Serial work of 1 s wrapped in spinning processes: wall 1 s, speed-up 1. */
+    par.wall_ns = 1000000000;
+    par.cores_free = 2.0;
+    measure_speedup(1000000000, 4, &par);
+    cr_assert_float_eq(par.speedup, 1.0, 1e-9);
+    cr_assert_float_eq(par.speedup_possible, 2.0, 1e-9);
+    /* Load during the span: 0.7 of a core was left, so 0.7x is all one can ask. */
+    par.cores_free = 0.7;
+    measure_speedup(1000000000, 4, &par);
+    cr_assert_float_eq(par.speedup_possible, 0.7, 1e-9);
+}
+
+Test(measure, a_span_reports_the_competing_load)
+{
+    struct measure_span s;
+    struct measure_figures f;
+    volatile double x = 0;
+    int i;
+
+    measure_begin(&s);
+    for (i = 0; i < 20000000; i++)
+        x += i;
+    measure_end(&s, &f);
+    cr_assert(f.cores_free >= 0 && f.cores_free <= measure_cpus(), "cores_free %f", f.cores_free);
+    cr_assert(f.other_cpu_ns >= 0);
 }

@@ -61,7 +61,7 @@ Test(proto, queued_frames_arrive_in_order)
     cJSON_AddStringToObject(f, "pad", big);
     cr_assert_eq(proto_queue(&q, f, &err), PH_OK);
     cr_assert_eq(proto_flush(&q, p[1], &err), PH_OK);
-    cr_assert_eq(q.len, 0);
+    cr_assert_eq(q.b.len, 0);
     cr_assert_eq(proto_flush(&q, p[1], &err), PH_OK); /* nothing queued: no write */
     close(p[1]);
     n = read(p[0], buf, sizeof buf);
