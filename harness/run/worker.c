@@ -615,16 +615,16 @@ static enum ph_rc supervise(struct run *r, struct sandbox_host *h, int fds[3], s
         sandbox_run_abort(h);
         (void)sandbox_run_wait(h, -1, &status, &res->ru);
     }
-    /* What the submission printed goes into reports as text: valid UTF-8,
-     * no NUL to cut it short. */
-    if (res->out != NULL)
-        (void)fileio_utf8_scrub(res->out, res->out_len);
-    if (res->errout != NULL)
-        (void)fileio_utf8_scrub(res->errout, res->err_len);
     res->killed_by_us = killed_for >= 0;
     res->wall_ns = measure_now_ns() - t0;
     res->out = dynbuf_take(&r->out, &res->out_len);
     res->errout = dynbuf_take(&r->err, &res->err_len);
+    /* What the submission printed goes into reports as text: valid UTF-8,
+     * no NUL to cut it short (judge.c scrubs again what it joins and cuts). */
+    if (res->out != NULL)
+        (void)fileio_utf8_scrub(res->out, res->out_len);
+    if (res->errout != NULL)
+        (void)fileio_utf8_scrub(res->errout, res->err_len);
     classify(r, status, killed_for, kill_detail);
     if (res->end != WORKER_END_OK && res->running_check >= 0) {
         struct worker_check *c = &res->checks[res->running_check];
