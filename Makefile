@@ -28,6 +28,9 @@ demo: build
 	./$(BUILD)/pyharness list
 	-./$(BUILD)/pyharness run generators-streaming exercises/generators-streaming/examples/good.py
 	-./$(BUILD)/pyharness run generators-streaming exercises/generators-streaming/examples/bad_eager.py
+	./$(BUILD)/pyharness grade examples/homework/homework.json examples/homework/class \
+	  --out $(BUILD)/demo-results -j $(JOBS)
+	@echo "class summary: $(BUILD)/demo-results/summary.html"
 
 # The whole suite, then the unit and integration tests again under ASan+UBSan,
 # then a short fuzzing pass over every parser of untrusted bytes, then the

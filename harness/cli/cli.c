@@ -5,9 +5,11 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "embed.h"
+#include "textwrap.h"
 
 int cli_alloc_hooks = 1;
 
@@ -52,8 +54,32 @@ int cli_usage(const char *fmt, ...)
 int cli_color(FILE *f)
 {
     const char *no = getenv("NO_COLOR");
+    const char *term = getenv("TERM");
 
-    return isatty(fileno(f)) && (no == NULL || no[0] == '\0');
+    return isatty(fileno(f)) && (no == NULL || no[0] == '\0') &&
+           (term == NULL || strcmp(term, "dumb") != 0);
+}
+
+int cli_width(FILE *f)
+{
+    struct winsize ws;
+    const char *env = getenv("COLUMNS");
+    long w = 80;
+
+    if (isatty(fileno(f)) && ioctl(fileno(f), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) {
+        w = ws.ws_col;
+    } else if (env != NULL && env[0] != '\0') {
+        char *end;
+        long v = strtol(env, &end, 10);
+        if (*end == '\0' && v > 0)
+            w = v;
+    }
+    return w < 40 ? 40 : w > 200 ? 200 : (int)w;
+}
+
+void cli_wrap(FILE *out, const char *text, const char *indent, int width)
+{
+    textwrap_print(out, text, indent, indent, width);
 }
 
 /* ---- the option parser ---- */

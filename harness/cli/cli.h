@@ -81,7 +81,19 @@ int cli_fail(const struct ph_err *err);
 /* Print a usage error and return CLI_EXIT_INPUT. */
 int cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* 1 when colours should be used on `f`. */
+/* 1 when colours should be used on `f`: a terminal, NO_COLOR unset or
+ * empty, and TERM not "dumb". */
 int cli_color(FILE *f);
+
+/* Columns to wrap prose at on `f`: the terminal's width when `f` is one
+ * (else $COLUMNS, else 80), kept between 40 and 200. */
+int cli_width(FILE *f);
+
+/*
+ * Print `text` to `out` as paragraphs wrapped at `width` columns, each line
+ * started by `indent`; existing newlines are kept, a word longer than a line
+ * stands alone on its own.
+ */
+void cli_wrap(FILE *out, const char *text, const char *indent, int width);
 
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "bank.h"
 #include "cli.h"
 #include "exercise.h"
 #include "measure.h"
@@ -47,8 +48,8 @@ int cmd_bench_main(int argc, char **argv)
     if (end == argv[3] || *end != '\0' || n < 1 || n > BENCH_MAX_RUNS)
         return cli_usage("bench-worker: RUNS must be 1..%d", BENCH_MAX_RUNS);
     t0 = measure_now_ns();
-    if (exercise_resolve(argv[1], paths_exercises_dir(), &dir, &err) != PH_OK ||
-        exercise_load(dir, &ex, &err) != PH_OK || cli_start_python(&err) != PH_OK)
+    if (bank_resolve(argv[1], &dir, &err) != PH_OK || exercise_load(dir, &ex, &err) != PH_OK ||
+        cli_start_python(&err) != PH_OK)
         goto fail;
     startup = measure_now_ns() - t0;
     times = calloc((size_t)n, sizeof *times);

@@ -13,9 +13,12 @@
 #include <cjson/cJSON.h>
 
 #include "cli.h"
+#include "embed.h"
+#include "llm.h"
 #include "paths.h"
 #include "sandbox.h"
 #include "sandbox_enter.h"
+#include "voice.h"
 
 #define SELFTEST_MSG_MAX 512
 
@@ -167,6 +170,91 @@ static size_t integrity_layers(struct layer *l, const char **why)
     return n;
 }
 
+/* The endpoint without credentials a URL may carry (https://user:key@host/). */
+static void shown_endpoint(const char *url, char *out, size_t cap)
+{
+    const char *scheme = url ? strstr(url, "://") : NULL;
+    const char *host = scheme ? scheme + 3 : url;
+    const char *at, *slash;
+
+    if (url == NULL) {
+        snprintf(out, cap, "?");
+        return;
+    }
+    at = strchr(host, '@');
+    slash = strchr(host, '/');
+    if (at != NULL && (slash == NULL || at < slash))
+        snprintf(out, cap, "%.*s***@%s", (int)(host - url), url, at + 1);
+    else
+        snprintf(out, cap, "%s", url);
+}
+
+/* What the runs would use here: Python, the exercise banks, the LLM (never
+ * its key: only whether one is set). */
+static void environment(cJSON *root)
+{
+    struct llm_config cfg;
+    struct ph_err err = {0};
+    const char *py = "not started";
+    size_t i;
+    int have_llm = llm_configured();
+    char endpoint[512];
+    enum ph_rc lrc = PH_OK;
+
+    if (cli_start_python(&err) == PH_OK)
+        py = embed_python_version();
+    else
+        py = err.msg;
+    memset(&cfg, 0, sizeof cfg);
+    if (have_llm)
+        lrc = llm_config_load(&cfg, &err);
+    shown_endpoint(cfg.endpoint, endpoint, sizeof endpoint);
+    if (root != NULL) {
+        cJSON *banks = cJSON_AddArrayToObject(root, "exercise_banks");
+        cJSON *llm = cJSON_AddObjectToObject(root, "llm");
+
+        cJSON_AddStringToObject(root, "python", py);
+        for (i = 0; i < paths_bank_count(); i++) {
+            cJSON *b = cJSON_CreateObject();
+            cJSON_AddStringToObject(b, "path", paths_bank(i));
+            cJSON_AddStringToObject(b, "origin", paths_bank_origin(i));
+            cJSON_AddItemToArray(banks, b);
+        }
+        cJSON_AddBoolToObject(llm, "configured", have_llm && lrc == PH_OK);
+        if (have_llm && lrc != PH_OK)
+            cJSON_AddStringToObject(llm, "error", err.msg);
+        if (have_llm && lrc == PH_OK) {
+            cJSON_AddStringToObject(llm, "provider", llm_provider_name(cfg.provider));
+            cJSON_AddStringToObject(llm, "endpoint", endpoint);
+            cJSON_AddStringToObject(llm, "model", cfg.model ? cfg.model : "");
+            cJSON_AddBoolToObject(llm, "api_key_set", cfg.api_key != NULL && cfg.api_key[0]);
+            cJSON_AddNumberToObject(llm, "concurrency", cfg.concurrency);
+            cJSON_AddNumberToObject(llm, "rpm", cfg.rpm);
+            cJSON_AddNumberToObject(llm, "timeout_s", cfg.timeout_s);
+            if (cfg.source != NULL)
+                cJSON_AddStringToObject(llm, "config_file", cfg.source);
+        }
+    } else {
+        printf("python: %s\n", py);
+        printf("exercise banks (searched in this order):\n");
+        for (i = 0; i < paths_bank_count(); i++)
+            printf("  %-20s %s\n", paths_bank_origin(i), paths_bank(i));
+        if (!have_llm)
+            printf("LLM scorer: not configured (explanations use the offline rubric scorer; "
+                   "set PYHARNESS_LLM_PROVIDER, _MODEL, _API_KEY)\n");
+        else if (lrc != PH_OK)
+            printf("LLM scorer: configuration error: %s\n", err.msg);
+        else
+            printf("LLM scorer: %s, model %s at %s, API key %s, %u at once, %g requests/min, "
+                   "%g s timeout%s%s\n",
+                   llm_provider_name(cfg.provider), cfg.model ? cfg.model : "?", endpoint,
+                   cfg.api_key != NULL && cfg.api_key[0] ? "set (not shown)" : "not set",
+                   cfg.concurrency, cfg.rpm, cfg.timeout_s, cfg.source ? ", from " : "",
+                   cfg.source ? cfg.source : "");
+    }
+    llm_config_cleanup(&cfg);
+}
+
 int cmd_doctor_main(int argc, char **argv)
 {
     const struct sandbox_caps *c;
@@ -253,6 +341,14 @@ int cmd_doctor_main(int argc, char **argv)
         cJSON_AddStringToObject(root, "cgroups",
                                 "not used (no delegated cgroup v2 controllers "
                                 "assumed)");
+        environment(root);
+        {
+            /* Voice for `practice --voice`: optional at build time. */
+            cJSON *v = cJSON_AddObjectToObject(root, "voice");
+            cJSON_AddBoolToObject(v, "tts", voice_tts_built());
+            cJSON_AddBoolToObject(v, "asr", voice_asr_built());
+            cJSON_AddStringToObject(v, "missing", voice_missing());
+        }
         text = cJSON_Print(root);
         if (text != NULL)
             printf("%s\n", text);
@@ -281,5 +377,9 @@ int cmd_doctor_main(int argc, char **argv)
            self_ok ? "a confined run started with every active layer" : selftest_msg);
     if (!self_ok)
         printf("  (confined runs will fail; see the message above)\n");
+    environment(NULL);
+    printf("voice (practice --voice): %s\n", voice_missing()[0] != '\0'
+                                                 ? voice_missing()
+                                                 : "espeak-ng speaks, PocketSphinx transcribes");
     return status;
 }

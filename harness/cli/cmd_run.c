@@ -4,15 +4,20 @@
  */
 #include "cmd_run.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "bank.h"
 #include "cli.h"
+#include "cli_progress.h"
 #include "engine.h"
 #include "exercise.h"
 #include "explain_score.h"
 #include "fileio.h"
+#include "llm.h"
 #include "paths.h"
 #include "report_json.h"
 #include "report_text.h"
@@ -43,7 +48,17 @@ static enum ph_rc score_explanation(const struct exercise *ex, const char *path,
     rc = fileio_read(path, ANSWER_MAX, &text, &len, err);
     if (rc != PH_OK)
         return rc == PH_ELIMIT ? PH_EINPUT : rc;
-    if (fileio_utf8_invalid_at(text, len) >= 0) {
+    {
+        /* As `score` does: an empty answer is a mistake to point out, not a 0. */
+        size_t i;
+        for (i = 0; i < len && isspace((unsigned char)text[i]); i++)
+            ;
+        if (i == len) {
+            free(text);
+            return ph_errf(err, PH_EINPUT, "%s: the answer is empty", path);
+        }
+    }
+    if (memchr(text, '\0', len) != NULL || fileio_utf8_invalid_at(text, len) >= 0) {
         free(text);
         return ph_errf(err, PH_EINPUT, "%s: not valid UTF-8 text", path);
     }
@@ -102,15 +117,19 @@ int cmd_run_main(int argc, char **argv)
     struct explain_result *er = NULL;
     struct engine_opts opts;
     char *dir = NULL;
+    struct cli_progress prog;
+    int quiet = 0;
     int json = 0, status = CLI_EXIT_INTERNAL, have_res = 0;
     const char *scorer = NULL, *store_path = NULL;
     int npos, parsed;
     const struct cli_opt opts_table[] = {
         {"json", 0, CLI_FLAG, NULL, "print the result as JSON", NULL, &json},
-        {"out", 'o', CLI_VALUE, "FILE", "also write the JSON result to FILE", &out_path, NULL},
+        {"out", 'o', CLI_VALUE, "FILE", "write the JSON result to FILE (stdout keeps the report)",
+         &out_path, NULL},
         {"explanation", 'e', CLI_VALUE, "FILE", "score this written explanation too", &explanation,
          NULL},
         {"scorer", 0, CLI_VALUE, "NAME", "offline, llm or auto (default auto)", &scorer, NULL},
+        {"quiet", 'q', CLI_FLAG, NULL, "no progress lines on stderr", NULL, &quiet},
         {"store", 0, CLI_VALUE, "DB", "also record the result in this SQLite store", &store_path,
          NULL},
         {NULL, 0, CLI_FLAG, NULL, NULL, NULL, NULL},
@@ -126,24 +145,50 @@ int cmd_run_main(int argc, char **argv)
         return cli_usage("run: needs an exercise and a submission file\n%s", usage);
     exercise_arg = argv[1];
     file = argv[2];
-    if (exercise_resolve(exercise_arg, paths_exercises_dir(), &dir, &err) != PH_OK ||
-        exercise_load(dir, &ex, &err) != PH_OK)
+    /* Refuse an unwritable --out now, not after the work is done. */
+    if (out_path != NULL && fileio_check_writable(out_path, "--out", &err) != PH_OK)
+        goto fail;
+    if (explanation != NULL && !fileio_is_file(explanation)) {
+        ph_errf(&err, PH_EINPUT, "--explanation %s: %s", explanation,
+                fileio_is_dir(explanation) ? "is a folder, expected a text file" : "no such file");
+        goto fail;
+    }
+    if (bank_resolve(exercise_arg, &dir, &err) != PH_OK || exercise_load(dir, &ex, &err) != PH_OK)
         goto fail;
     if (!fileio_is_file(file)) {
         ph_errf(&err, PH_EINPUT, "%s: %s", file,
                 fileio_is_dir(file) ? "is a folder, expected a Python file" : "no such file");
         goto fail;
     }
+    cli_progress_init(&prog, stderr);
+    /* What the scorer waits for, when it is a model over the network. */
+    if (!quiet && explanation != NULL &&
+        (which == EXPLAIN_LLM || (which == EXPLAIN_AUTO && llm_configured())))
+        fprintf(stderr, "scoring %s with the LLM scorer (waiting for the model's answer)\n",
+                explanation);
     if (score_explanation(ex, explanation, which, &er, &err) != PH_OK)
         goto fail;
+    if (!quiet)
+        fprintf(stderr, "grading %s on %s (%zu checks; reference.py runs first)\n", file, ex->id,
+                ex->nchecks);
     if (cli_start_python(&err) != PH_OK)
         goto fail;
     memset(&opts, 0, sizeof opts);
     opts.submission_path = file;
     opts.display_name = file;
+    if (!quiet) {
+        opts.progress = cli_progress_cb;
+        opts.progress_ud = &prog;
+    }
     if (engine_run(ex, &opts, er, &res, &err) != PH_OK) {
+        if (!quiet)
+            cli_progress_finish(&prog);
         er = NULL;
         goto fail;
+    }
+    if (!quiet) {
+        cli_progress_finish(&prog);
+        fputc('\n', stderr);
     }
     er = NULL;
     have_res = 1;
@@ -166,11 +211,13 @@ int cmd_run_main(int argc, char **argv)
             }
             text[n] = '\0';
         }
-        if (json)
+        if (json && out_path == NULL)
             printf("%s\n", text);
         free(text);
     }
-    if (!json)
+    if (isatty(fileno(stdout)))
+        report_text_set_width(cli_width(stdout));
+    if (!json || out_path != NULL)
         report_text_run(stdout, &res, cli_color(stdout));
     status = res.verdict == VERDICT_PASSED ? CLI_EXIT_OK : CLI_EXIT_NOT_PASSED;
     goto out;

@@ -13,6 +13,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "bank.h"
+#include "cli.h"
 #include "err.h"
 #include "exercise.h"
 #include "explain.h"
@@ -29,12 +31,17 @@
 
 static const char usage[] =
     "usage: pyharness score EXERCISE ANSWER_FILE... [--json] [--scorer offline|llm|auto]\n"
-    "                       [--exercises DIR]\n"
-    "Score written explanations of EXERCISE's concept (an exercise id or folder).\n";
+    "                       [--fallback offline] [--allow-remote] [--exercises DIR]\n"
+    "Score written explanations of EXERCISE's concept (an exercise id or folder).\n"
+    "The default scorer, auto, uses an LLM when one is configured and allowed (a local\n"
+    "server, or a remote API with --allow-remote), else the offline rubric scorer.";
 
 struct opts {
     int json;
+    int allow_remote;
     enum explain_scorer scorer;
+    const char *scorer_name;
+    const char *fallback;
     const char *exercises;
     const char *exercise;
     const char **files;
@@ -44,23 +51,29 @@ struct opts {
 /* Returns -1 when parsed, else the exit status (CLI_EXIT_OK for --help). */
 static int parse_args(int argc, char **argv, struct opts *o)
 {
-    const char *scorer = NULL;
-    int npos, parsed;
     const struct cli_opt table[] = {
         {"json", 0, CLI_FLAG, NULL, "print JSON: one object per answer, an array for several", NULL,
          &o->json},
-        {"scorer", 0, CLI_VALUE, "NAME",
-         "offline (rubric, no network), llm (the configured LLM), or auto (the default)", &scorer,
-         NULL},
+        {"scorer", 0, CLI_VALUE, "NAME", "offline (rubric, no network), llm, or auto (default)",
+         &o->scorer_name, NULL},
+        {"fallback", 0, CLI_VALUE, "offline",
+         "with --scorer llm: score offline where the LLM gives no usable grade (else exit 1)",
+         &o->fallback, NULL},
+        {"allow-remote", 0, CLI_FLAG, NULL,
+         "let answers go to a remote (non-loopback) LLM for this command", NULL, &o->allow_remote},
         {"exercises", 0, CLI_VALUE, "DIR", "look exercise ids up in DIR", &o->exercises, NULL},
         {NULL, 0, CLI_FLAG, NULL, NULL, NULL, NULL},
     };
+    int npos = 0, parsed = cli_parse(usage, table, argc, argv, &npos);
 
-    parsed = cli_parse(usage, table, argc, argv, &npos);
     if (parsed != CLI_PARSE_OK)
         return cli_parse_status(parsed);
-    if (scorer != NULL && explain_scorer_parse(scorer, &o->scorer) != 0)
-        return cli_usage("score: --scorer %s: expected offline, llm or auto\n%s", scorer, usage);
+    if (o->scorer_name != NULL && explain_scorer_parse(o->scorer_name, &o->scorer) != 0)
+        return cli_usage("score: --scorer %s: expected offline, llm or auto\n%s", o->scorer_name,
+                         usage);
+    if (o->fallback != NULL && strcmp(o->fallback, "offline") != 0)
+        return cli_usage("score: --fallback %s: the only fallback is offline\n%s", o->fallback,
+                         usage);
     if (o->exercises != NULL && o->exercises[0] == '\0')
         return cli_usage("score: --exercises needs a folder\n%s", usage);
     if (npos < 1)
@@ -132,8 +145,19 @@ static void print_indented(const char *text, const char *indent)
 
 static void print_text(const char *file, const struct explain_result *r)
 {
-    printf("%s: %.1f/%g  (scorer: %s%s%s)\n", file, r->score, r->max, r->scorer,
-           r->cached ? ", cached" : "", r->fallback ? ", fallback" : "");
+    if (r->unscored)
+        printf("%s: not scored  (scorer: %s)\n", file, r->scorer);
+    else
+        printf("%s: %.1f/%g  (scorer: %s%s%s, confidence %.2f)\n", file, r->score, r->max,
+               r->scorer, r->cached ? ", cached" : "", r->fallback ? ", fallback" : "",
+               r->confidence);
+    if (r->needs_review)
+        printf("  NEEDS REVIEW: %s\n", r->review_reason ? r->review_reason : "low confidence");
+    if (r->unscored) {
+        if (r->feedback != NULL)
+            printf("  %s\n", r->feedback);
+        return;
+    }
     printf("  rubric points:\n");
     for (size_t i = 0; i < r->npoints; i++) {
         const struct explain_point *p = &r->points[i];
@@ -149,6 +173,8 @@ static void print_text(const char *file, const struct explain_result *r)
         for (size_t i = 0; i < r->nmisconceptions; i++) {
             const struct explain_misconception *m = &r->misconceptions[i];
             printf("    [-%g] %s: %s\n", m->penalty, m->id, m->text ? m->text : "");
+            if (m->correction != NULL)
+                printf("           correct view: %s\n", m->correction);
             if (m->evidence != NULL)
                 printf("           evidence: \"%s\"\n", m->evidence);
         }
@@ -221,12 +247,12 @@ out:
 int cmd_score_main(int argc, char **argv)
 {
     struct opts o;
+    struct explain_opts eo;
     struct ph_err err;
     struct exercise *ex = NULL;
     struct explain_job *jobs = NULL;
     char **answers = NULL;
     char *dir = NULL;
-    const char *exdir;
     enum ph_rc rc;
     int status = CLI_EXIT_INTERNAL;
 
@@ -247,9 +273,7 @@ int cmd_score_main(int argc, char **argv)
         if (rc != PH_OK)
             goto fail;
     }
-    exdir = paths_exercises_dir();
-    rc = exercise_resolve(o.exercise, exdir != NULL && exdir[0] != '\0' ? exdir : "exercises", &dir,
-                          &err);
+    rc = bank_resolve(o.exercise, &dir, &err);
     if (rc != PH_OK)
         goto fail;
     rc = exercise_load(dir, &ex, &err);
@@ -289,7 +313,10 @@ int cmd_score_main(int argc, char **argv)
         jobs[i].answer = answers[i];
         jobs[i].source = o.files[i];
     }
-    rc = explain_score_many(jobs, o.nfiles, o.scorer, &err);
+    eo.scorer = o.scorer;
+    eo.fallback_offline = o.fallback != NULL || o.scorer == EXPLAIN_AUTO;
+    eo.allow_remote = o.allow_remote;
+    rc = explain_score_batch(jobs, o.nfiles, &eo, &err);
     for (size_t i = 0; i < o.nfiles; i++)
         if (jobs[i].rc != PH_OK)
             fprintf(stderr, "pyharness score: %s: %s\n", o.files[i], jobs[i].err.msg);
@@ -300,7 +327,8 @@ int cmd_score_main(int argc, char **argv)
             any_job |= jobs[i].rc != PH_OK;
         if (!any_job)
             fprintf(stderr, "pyharness score: %s\n", err.msg);
-        status = cli_exit_status(rc);
+        /* No usable LLM grade is a failed scoring, not bad input. */
+        status = rc == PH_ENET || rc == PH_EPROTO ? CLI_EXIT_NOT_PASSED : cli_exit_status(rc);
         goto out;
     }
 

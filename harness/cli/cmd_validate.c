@@ -5,21 +5,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bank.h"
 #include "cli.h"
 #include "engine.h"
 #include "exercise.h"
 #include "fileio.h"
 #include "paths.h"
+#include "validate_lint.h"
 
 #define EXPECTED_MAX (64u * 1024)
 
 struct tally {
     int ok, bad;
-    int broken; /* an exercise that does not load: bad input, exit 2 */
+    cJSON *items; /* with --json: one object per line, else NULL */
+    int broken;   /* an exercise that does not load: bad input, exit 2 */
 };
-
-static const char usage[] =
-    "usage: pyharness validate [EXERCISE...] [--engine-stats] [--reference cached|all|fresh]\n";
 
 static void say(struct tally *t, int ok, const char *id, const char *fmt, const char *a,
                 const char *b) __attribute__((format(printf, 4, 0)));
@@ -30,18 +30,31 @@ static void say(struct tally *t, int ok, const char *id, const char *fmt, const 
     char line[1024];
 
     snprintf(line, sizeof line, fmt, a, b);
-    printf("%s %s: %s\n", ok ? "ok  " : "FAIL", id, line);
+    if (t->items != NULL) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "exercise", id);
+        cJSON_AddBoolToObject(o, "ok", ok);
+        cJSON_AddStringToObject(o, "message", line);
+        cJSON_AddItemToArray(t->items, o);
+    } else {
+        printf("%s %s: %s\n", ok ? "ok  " : "FAIL", id, line);
+        fflush(stdout); /* a line as each finding is made: validate can take a minute */
+    }
     if (ok)
         t->ok++;
     else
         t->bad++;
 }
 
+/* Names of the checks that did not pass in the last verdict_of(), " a b ". */
+static char not_passed[2048];
+
 /* Run `file` as a submission; the verdict name goes to `verdict`. */
 static enum ph_rc verdict_of(struct engine *e, const struct exercise *ex, const char *file,
                              char *verdict, size_t cap, char *detail, size_t dcap,
                              struct ph_err *err)
 {
+    size_t i, used;
     struct engine_opts o;
     struct run_result r;
     enum ph_rc rc;
@@ -55,12 +68,30 @@ static enum ph_rc verdict_of(struct engine *e, const struct exercise *ex, const 
         return rc;
     snprintf(verdict, cap, "%s", verdict_name(r.verdict));
     snprintf(detail, dcap, "%s", r.detail ? r.detail : "");
+    used = (size_t)snprintf(not_passed, sizeof not_passed, " ");
+    for (i = 0; i < r.nchecks && used < sizeof not_passed; i++)
+        if (r.checks[i].status != VERDICT_PASSED && r.checks[i].status != VERDICT_SKIPPED)
+            used += (size_t)snprintf(not_passed + used, sizeof not_passed - used, "%s ",
+                                     r.checks[i].name);
     run_result_cleanup(&r);
     return PH_OK;
 }
 
+struct lint_ctx {
+    struct tally *t;
+    const char *id;
+};
+
+static void lint_say(void *ud, const char *msg)
+{
+    struct lint_ctx *l = ud;
+
+    say(l->t, 0, l->id, "%s%s", msg, "");
+}
+
 static void validate_one(struct engine *e, const char *arg, struct tally *t)
 {
+    struct lint_ctx lint;
     struct ph_err err = {0};
     struct exercise *ex = NULL;
     char *dir = NULL, *text = NULL;
@@ -68,8 +99,7 @@ static void validate_one(struct engine *e, const char *arg, struct tally *t)
     size_t len = 0;
     cJSON *expected = NULL, *it;
 
-    if (exercise_resolve(arg, paths_exercises_dir(), &dir, &err) != PH_OK ||
-        exercise_load(dir, &ex, &err) != PH_OK) {
+    if (bank_resolve(arg, &dir, &err) != PH_OK || exercise_load(dir, &ex, &err) != PH_OK) {
         say(t, 0, arg, "%s%s", err.msg, "");
         t->broken |= err.rc == PH_EINPUT || err.rc == PH_EUSAGE;
         goto out;
@@ -81,6 +111,11 @@ static void validate_one(struct engine *e, const char *arg, struct tally *t)
                                        : "\"rubric\"");
     else
         say(t, 1, ex->id, "%s%s", "exercise.json is complete", "");
+    lint.t = t;
+    lint.id = ex->id;
+    if (validate_lint(ex, lint_say, &lint) == 0)
+        say(t, 1, ex->id, "%s%s", "no unknown keys, every check has its function, weights add up",
+            "");
     snprintf(path, sizeof path, "%s/reference.py", ex->dir);
     if (verdict_of(e, ex, path, verdict, sizeof verdict, detail, sizeof detail, &err) != PH_OK) {
         say(t, 0, ex->id, "reference: %s%s", err.msg, "");
@@ -109,9 +144,34 @@ static void validate_one(struct engine *e, const char *arg, struct tally *t)
     }
     cJSON_ArrayForEach(it, expected)
     {
-        char file[4096];
-        if (!cJSON_IsString(it)) {
-            say(t, 0, ex->id, "examples/expected.json: \"%s\" must map to a verdict name%s",
+        char file[4096], want_check[128] = "", needle[140];
+        const char *want;
+        /* "file.py": "failed", or {"verdict": "failed", "check": "name"}: the
+         * named check must be among those that did not pass. */
+        if (cJSON_IsString(it)) {
+            want = it->valuestring;
+        } else if (cJSON_IsObject(it) &&
+                   cJSON_IsString(cJSON_GetObjectItemCaseSensitive(it, "verdict"))) {
+            const cJSON *ck = cJSON_GetObjectItemCaseSensitive(it, "check");
+            want = cJSON_GetObjectItemCaseSensitive(it, "verdict")->valuestring;
+            if (cJSON_IsString(ck))
+                snprintf(want_check, sizeof want_check, "%s", ck->valuestring);
+            else if (ck != NULL) {
+                say(t, 0, ex->id,
+                    "examples/expected.json: \"%s\": \"check\" must be a check name%s", it->string,
+                    "");
+                continue;
+            }
+            if (want_check[0] != '\0' && exercise_find_check(ex, want_check) < 0) {
+                say(t, 0, ex->id,
+                    "examples/expected.json: \"%s\" names check \"%s\", which is not a check",
+                    it->string, want_check);
+                continue;
+            }
+        } else {
+            say(t, 0, ex->id,
+                "examples/expected.json: \"%s\" must map to a verdict name or {\"verdict\": ..., "
+                "\"check\": ...}%s",
                 it->string, "");
             continue;
         }
@@ -122,13 +182,25 @@ static void validate_one(struct engine *e, const char *arg, struct tally *t)
             say(t, 0, ex->id, "%s%s", err.msg, "");
             continue;
         }
-        if (strcmp(verdict, it->valuestring) == 0) {
-            say(t, 1, ex->id, "examples/%s: %s", it->string, verdict);
+        snprintf(needle, sizeof needle, " %s ", want_check);
+        if (strcmp(verdict, want) != 0) {
+            char msg[600];
+            snprintf(msg, sizeof msg, "%s, expected %s (%.400s)", verdict, want, detail);
+            say(t, 0, ex->id, "examples/%s: %s", it->string, msg);
+        } else if (want_check[0] != '\0' && strstr(not_passed, needle) == NULL) {
+            char msg[600];
+            snprintf(msg, sizeof msg,
+                     "%s, but not for the reason expected.json gives: check %s passed (did not "
+                     "pass:%.300s)",
+                     verdict, want_check, not_passed[1] ? not_passed : " none");
+            say(t, 0, ex->id, "examples/%s: %s", it->string, msg);
+        } else if (want_check[0] != '\0') {
+            char msg[300];
+            snprintf(msg, sizeof msg, "%s (check %s did not pass, as expected)", verdict,
+                     want_check);
+            say(t, 1, ex->id, "examples/%s: %s", it->string, msg);
         } else {
-            char want[600];
-            snprintf(want, sizeof want, "%s, expected %s (%.400s)", verdict, it->valuestring,
-                     detail);
-            say(t, 0, ex->id, "examples/%s: %s", it->string, want);
+            say(t, 1, ex->id, "examples/%s: %s", it->string, verdict);
         }
     }
 out:
@@ -141,13 +213,22 @@ out:
 
 int cmd_validate_main(int argc, char **argv)
 {
+    static const char usage[] =
+        "usage: pyharness validate [EXERCISE...] [--json] [--engine-stats]\n"
+        "                          [--reference cached|all|fresh]\n"
+        "Check exercises end to end: exercise.json (unknown keys, weights, lesson units, a\n"
+        "check_ function per check), reference.py passes, starter.py does not, and every\n"
+        "example in examples/expected.json gets its verdict.  Every exercise on the search\n"
+        "path unless some are named.  Exit 1 when anything failed, 2 when an exercise does\n"
+        "not load.\n";
     struct ph_err err = {0};
-    struct tally t = {0, 0, 0};
+    struct tally t = {0, 0, NULL, 0};
     struct engine *e = NULL;
     struct engine_config cfg;
     const char *policy = NULL;
-    int i, npos, parsed, stats = 0, status;
+    int i, json = 0, npos, parsed, stats = 0, status;
     const struct cli_opt opts[] = {
+        {"json", 0, CLI_FLAG, NULL, "print the findings as JSON", NULL, &json},
         {"engine-stats", 0, CLI_FLAG, NULL,
          "print how many reference runs the engine made (benchmarks)", NULL, &stats},
         {"reference", 0, CLI_VALUE, "POLICY",
@@ -159,6 +240,13 @@ int cmd_validate_main(int argc, char **argv)
     parsed = cli_parse(usage, opts, argc, argv, &npos);
     if (parsed != CLI_PARSE_OK)
         return cli_parse_status(parsed);
+    /* A misspelt name is bad usage (exit 2), found before any work. */
+    for (i = 1; i <= npos; i++) {
+        char *dir = NULL;
+        if (bank_resolve(argv[i], &dir, &err) != PH_OK)
+            return cli_fail(&err);
+        free(dir);
+    }
     memset(&cfg, 0, sizeof cfg);
     if (policy == NULL || strcmp(policy, "cached") == 0)
         cfg.ref_policy = ENGINE_REF_CACHED;
@@ -171,23 +259,37 @@ int cmd_validate_main(int argc, char **argv)
                          usage);
     if (cli_start_python(&err) != PH_OK || engine_new(&cfg, &e, &err) != PH_OK)
         return cli_fail(&err);
+    if (json)
+        t.items = cJSON_CreateArray();
     if (npos > 0) {
         for (i = 1; i <= npos; i++)
             validate_one(e, argv[i], &t);
     } else {
-        char **ids = NULL;
+        struct bank_entry *list = NULL;
         size_t n = 0, k;
-        if (exercise_list(paths_exercises_dir(), &ids, &n, &err) != PH_OK) {
+        if (bank_list(&list, &n, &err) != PH_OK) {
+            cJSON_Delete(t.items);
             engine_free(e);
             return cli_fail(&err);
         }
-        for (k = 0; k < n; k++) {
-            validate_one(e, ids[k], &t);
-            free(ids[k]);
-        }
-        free(ids);
+        for (k = 0; k < n; k++)
+            validate_one(e, list[k].dir, &t);
+        bank_list_free(list, n);
     }
-    printf("%d passed, %d failed\n", t.ok, t.bad);
+    if (json) {
+        cJSON *root = cJSON_CreateObject();
+        char *text;
+        cJSON_AddNumberToObject(root, "passed", t.ok);
+        cJSON_AddNumberToObject(root, "failed", t.bad);
+        cJSON_AddItemToObject(root, "findings", t.items);
+        text = cJSON_Print(root);
+        if (text != NULL)
+            printf("%s\n", text);
+        free(text);
+        cJSON_Delete(root);
+    } else {
+        printf("%d passed, %d failed\n", t.ok, t.bad);
+    }
     if (stats) {
         struct engine_stats st;
         engine_get_stats(e, &st);

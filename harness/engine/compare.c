@@ -1,6 +1,7 @@
 /* compare.c - see compare.h. */
 #include "compare.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -141,6 +142,25 @@ static int differ(struct ctx *c, const char *path, const char *what, const cJSON
     return 0;
 }
 
+/* A readable key path: result.count, result[0] (a dict key that is a
+ * number, as JSON writes int keys), result["two words"]. */
+static void key_path(char *buf, size_t cap, const char *path, const char *key)
+{
+    const char *k = key;
+    int ident = (*k == '_' || isalpha((unsigned char)*k)), digits = isdigit((unsigned char)*k) != 0;
+
+    for (; *k != '\0'; k++) {
+        ident = ident && (*k == '_' || isalnum((unsigned char)*k));
+        digits = digits && isdigit((unsigned char)*k);
+    }
+    if (ident)
+        snprintf(buf, cap, "%s%s%s", path, path[0] != '\0' ? "." : "", key);
+    else if (digits)
+        snprintf(buf, cap, "%s[%s]", path, key);
+    else
+        snprintf(buf, cap, "%s[\"%s\"]", path, key);
+}
+
 static int eq(struct ctx *c, const cJSON *e, const cJSON *g, const char *path, int depth);
 
 static int eq_array(struct ctx *c, const cJSON *e, const cJSON *g, const char *path, int depth)
@@ -262,7 +282,7 @@ static int eq(struct ctx *c, const cJSON *e, const cJSON *g, const char *path, i
                 continue;
             n_e++;
             b = cJSON_GetObjectItemCaseSensitive(g, a->string);
-            snprintf(sub, sizeof sub, "%s[\"%s\"]", path, a->string);
+            key_path(sub, sizeof sub, path, a->string);
             if (b == NULL)
                 return differ(c, sub, "missing key", NULL, NULL);
             if (!eq(c, a, b, sub, depth + 1))
@@ -275,7 +295,7 @@ static int eq(struct ctx *c, const cJSON *e, const cJSON *g, const char *path, i
             for (a = g->child; a != NULL; a = a->next)
                 if (cJSON_GetObjectItemCaseSensitive(e, a->string) == NULL &&
                     !(depth == 0 && ignored(a->string, c->o))) {
-                    snprintf(sub, sizeof sub, "%s[\"%s\"]", path, a->string);
+                    key_path(sub, sizeof sub, path, a->string);
                     return differ(c, sub, "unexpected key", NULL, NULL);
                 }
             return differ(c, path, "keys differ", NULL, NULL);

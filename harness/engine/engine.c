@@ -382,6 +382,13 @@ static enum ph_rc run_candidate(struct engine *e, const struct exercise *ex,
     spec.display_name = name;
     spec.module_text = text;
     spec.module_len = len;
+    spec.progress = opts->progress;
+    spec.progress_ud = opts->progress_ud;
+    if (opts->progress != NULL) {
+        struct run_progress p = {
+            RUN_PROGRESS_ROLE, WORKER_CANDIDATE, NULL, 0, ex->nchecks, 0, 0, 0};
+        opts->progress(opts->progress_ud, &p);
+    }
     rc = worker_run(e->pool, &spec, out, err);
     if (rc != PH_OK)
         return rc;

@@ -30,6 +30,7 @@
 #include "err.h"
 #include "explain_score.h"
 #include "result.h"
+#include "run_progress.h"
 
 struct exercise;
 struct explain_result;
@@ -86,6 +87,9 @@ struct engine_opts {
     const char *submission_path; /* file to grade; borrowed */
     const char *display_name;    /* how reports name it; defaults to the path */
     const cJSON *params;         /* check parameters; borrowed, may be NULL */
+    /* called as checks begin and end (run_progress.h); may be NULL */
+    void (*progress)(void *ud, const struct run_progress *p);
+    void *progress_ud;
     /* The submission's bytes when the caller already holds them (borrowed,
      * may be NULL): then submission_path is only a name and is not read. */
     const char *submission_text;

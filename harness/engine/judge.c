@@ -148,6 +148,7 @@ static enum ph_rc judge_check(const struct judge_input *in, size_t idx, struct c
     const struct worker_check *wc = worker_result_check(in->cand, ec->name);
     struct rule_frames frames;
     char msg[MSG_MAX] = "";
+    int wrong_result = 0;
 
     cr->name = dupstr(ec->name);
     cr->description = dupstr(ec->description);
@@ -216,6 +217,7 @@ static enum ph_rc judge_check(const struct judge_input *in, size_t idx, struct c
                           sizeof why)) {
             cr->status = VERDICT_FAILED;
             snprintf(msg, sizeof msg, "wrong result %s", why);
+            wrong_result = 1;
         }
     }
     frames_for(in, ec->name, &frames);
@@ -224,7 +226,10 @@ static enum ph_rc judge_check(const struct judge_input *in, size_t idx, struct c
             cr->status = VERDICT_FAILED;
     if (cr->status != VERDICT_PASSED)
         cr->message = dupstr(msg);
-    if (ec->lesson != NULL)
+    /* A lesson reads figures as the measure of the intended computation;
+     * after a wrong result they measured something else ("0 B of peak
+     * memory" for a reader that returned a list), so it is left out. */
+    if (ec->lesson != NULL && !wrong_result)
         cr->lesson = rules_lesson_format(&ec->lesson_rule, &frames);
     return PH_OK;
 }

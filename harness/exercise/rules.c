@@ -2,12 +2,14 @@
 #include "rules.h"
 
 #include <assert.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "compare.h"
 #include "fileio.h"
+#include "ratio.h"
 
 #define RULE_MSG_MAX 1024      /* a rule's failure message, as reports show it */
 #define RULE_PATH_STEPS_MAX 16 /* deeper paths are a typo, not a figure */
@@ -41,6 +43,7 @@ static const struct {
     {"num", RULE_UNIT_NUM}, {"bytes", RULE_UNIT_BYTES}, {"mb", RULE_UNIT_MB},
     {"ms", RULE_UNIT_MS},   {"s", RULE_UNIT_S},         {"sec", RULE_UNIT_SEC},
     {"x", RULE_UNIT_X},     {"int", RULE_UNIT_INT},     {"pct", RULE_UNIT_PCT},
+    {"vs", RULE_UNIT_VS},
 };
 
 static const struct {
@@ -379,7 +382,7 @@ static enum ph_rc lesson_placeholder(const char *expr, size_t n, const char *whe
         if (i == NELEM(unit_names))
             return ph_errf(err, PH_EINPUT,
                            "%s: %s: unknown unit \"%s\" in \"{%.*s}\" (num, bytes, mb, ms, s, sec, "
-                           "x, int or pct)",
+                           "x, vs, int or pct)",
                            where, ctx, colon + 1, (int)n, expr);
         part->unit = unit_names[i].unit;
     }
@@ -594,7 +597,10 @@ void rules_format_value(double v, enum rule_unit unit, char *buf, size_t cap)
         snprintf(buf, cap, "%.1f MB", v / 1e6);
         return;
     case RULE_UNIT_MS:
-        snprintf(buf, cap, "%.1f ms", v / 1e6);
+        if (v < 1e6) /* "0.0 ms" says nothing: 840 µs */
+            fileio_human_duration(v, buf, cap);
+        else
+            snprintf(buf, cap, "%.1f ms", v / 1e6);
         return;
     case RULE_UNIT_S:
         snprintf(buf, cap, "%.2f s", v / 1e9);
@@ -603,6 +609,7 @@ void rules_format_value(double v, enum rule_unit unit, char *buf, size_t cap)
         snprintf(buf, cap, "%.3f s", v);
         return;
     case RULE_UNIT_X:
+    case RULE_UNIT_VS: /* without a candidate/reference pair to name */
         snprintf(buf, cap, "%.2fx", v);
         return;
     case RULE_UNIT_INT:
@@ -614,7 +621,10 @@ void rules_format_value(double v, enum rule_unit unit, char *buf, size_t cap)
     case RULE_UNIT_NUM:
         break;
     }
-    snprintf(buf, cap, "%.3g", v);
+    if ((v == floor(v) || fabs(v) >= 1000) && fabs(v) < 1e15)
+        snprintf(buf, cap, "%.0f", v); /* a count: 1000, not 1e+03 */
+    else
+        snprintf(buf, cap, "%.3g", v);
 }
 
 /* Unit implied by an operand's last field, for messages. */
@@ -645,13 +655,19 @@ char *rules_lesson_format(const struct rule_lesson *l, const struct rule_frames 
         char val[64];
         const char *piece = part->text;
         double a, b = 1.0;
-        int n;
+        enum ratio_kind kind;
+        int n, cand_top;
 
         if (piece == NULL) {
             if (path_number(&part->num, f, &a) != 0 ||
                 (part->has_den && (path_number(&part->den, f, &b) != 0 || b == 0)))
                 return NULL;
-            rules_format_value(part->has_den ? a / b : a, part->unit, val, sizeof val);
+            if (part->has_den && part->unit == RULE_UNIT_VS && a > 0 &&
+                ratio_classify(part->num.text, part->den.text, &kind, &cand_top) == 0)
+                /* cand/ref or ref/cand: said one way, "2.3x slower than the reference". */
+                ratio_phrase(cand_top ? a / b : b / a, kind, val, sizeof val);
+            else
+                rules_format_value(part->has_den ? a / b : a, part->unit, val, sizeof val);
             piece = val;
         }
         n = snprintf(out + o, sizeof out - o, "%s", piece);

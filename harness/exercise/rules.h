@@ -51,6 +51,7 @@ enum rule_unit {
     RULE_UNIT_S,  /* from ns */
     RULE_UNIT_SEC,
     RULE_UNIT_X,
+    RULE_UNIT_VS, /* {cand/ref:vs}: "2.30x slower than the reference" */
     RULE_UNIT_INT,
     RULE_UNIT_PCT,
 };

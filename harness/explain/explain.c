@@ -1,25 +1,13 @@
 /*
- * explain.c - see explain.h and explain_score.h.
- *
- * The offline scorer runs for every answer, even when an LLM scores it: it
- * is cheap and deterministic, it is the fallback when the LLM fails, and its
- * misconception and injection signals are shown beside the LLM's verdict so
- * a reviewer can spot an LLM that was talked into a high grade.  Only the
- * LLM's own verdict is cached; the calibration is recomputed each time.
+ * explain.c - see explain.h: the result of scoring one explanation, and its
+ * JSON form.
  */
 #include "explain.h"
-#include "explain_score.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "exercise.h"
-#include "llm.h"
-#include "rubric.h"
-#include "sha256.h"
-#include "store.h"
 
 void explain_result_cleanup(struct explain_result *r)
 {
@@ -34,6 +22,7 @@ void explain_result_cleanup(struct explain_result *r)
     for (size_t i = 0; r->misconceptions != NULL && i < r->nmisconceptions; i++) {
         free(r->misconceptions[i].id);
         free(r->misconceptions[i].text);
+        free(r->misconceptions[i].correction);
         free(r->misconceptions[i].evidence);
     }
     free(r->misconceptions);
@@ -45,7 +34,34 @@ void explain_result_cleanup(struct explain_result *r)
     free(r->feedback);
     free(r->note);
     free(r->model_answer);
+    free(r->language);
+    free(r->review_reason);
     memset(r, 0, sizeof *r);
+}
+
+void explain_result_review(struct explain_result *r, double confidence, const char *why)
+{
+    size_t old, add;
+    char *p;
+
+    r->needs_review = 1;
+    if (r->confidence > confidence)
+        r->confidence = confidence;
+    if (why == NULL || why[0] == '\0')
+        return;
+    if (r->review_reason != NULL && strstr(r->review_reason, why) != NULL)
+        return;
+    old = r->review_reason != NULL ? strlen(r->review_reason) : 0;
+    add = strlen(why);
+    p = realloc(r->review_reason, old + add + 3);
+    if (p == NULL)
+        return;
+    if (old > 0) {
+        memcpy(p + old, "; ", 2);
+        old += 2;
+    }
+    memcpy(p + old, why, add + 1);
+    r->review_reason = p;
 }
 
 /* Scores are shown to people: two decimals are plenty. */
@@ -91,6 +107,7 @@ cJSON *explain_result_to_json(const struct explain_result *r)
         ok &= cJSON_AddItemToArray(arr, item);
         ok &= cJSON_AddItemToObject(item, "id", string_or_null(m->id));
         ok &= cJSON_AddItemToObject(item, "text", string_or_null(m->text));
+        ok &= cJSON_AddItemToObject(item, "correction", string_or_null(m->correction));
         ok &= cJSON_AddNumberToObject(item, "penalty", m->penalty) != NULL;
         ok &= cJSON_AddItemToObject(item, "evidence", string_or_null(m->evidence));
     }
@@ -101,6 +118,13 @@ cJSON *explain_result_to_json(const struct explain_result *r)
     ok &= cJSON_AddItemToObject(o, "note", string_or_null(r->note));
     ok &= cJSON_AddBoolToObject(o, "cached", r->cached) != NULL;
     ok &= cJSON_AddNumberToObject(o, "requests", r->requests) != NULL;
+    ok &= cJSON_AddBoolToObject(o, "scored", !r->unscored) != NULL;
+    ok &= cJSON_AddItemToObject(o, "language", string_or_null(r->language));
+    ok &= cJSON_AddNumberToObject(o, "confidence", round2(r->confidence)) != NULL;
+    ok &= cJSON_AddBoolToObject(o, "needs_review", r->needs_review) != NULL;
+    ok &= cJSON_AddItemToObject(o, "review_reason", string_or_null(r->review_reason));
+    if (ok && r->llm_total >= 0 && r->scorer != NULL && strcmp(r->scorer, "offline") != 0)
+        ok &= cJSON_AddNumberToObject(o, "llm_total", round2(r->llm_total)) != NULL;
     if (ok && r->model_answer != NULL)
         ok &= cJSON_AddStringToObject(o, "model_answer", r->model_answer) != NULL;
     if (ok && r->offline.present) {
@@ -185,6 +209,16 @@ enum ph_rc explain_result_from_json(const cJSON *json, struct explain_result *ou
     out->fallback = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(json, "fallback"));
     out->flagged = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(json, "flagged"));
     out->cached = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(json, "cached"));
+    out->needs_review = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(json, "needs_review"));
+    out->unscored = cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(json, "scored"));
+    tally(opt_string(json, "language", &out->language), &bad, &oom);
+    tally(opt_string(json, "review_reason", &out->review_reason), &bad, &oom);
+    out->confidence = 1.0;
+    out->llm_total = -1;
+    if (cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(json, "confidence")))
+        out->confidence = cJSON_GetObjectItemCaseSensitive(json, "confidence")->valuedouble;
+    if (cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(json, "llm_total")))
+        out->llm_total = cJSON_GetObjectItemCaseSensitive(json, "llm_total")->valuedouble;
     points = cJSON_GetObjectItemCaseSensitive(json, "points");
     mis = cJSON_GetObjectItemCaseSensitive(json, "misconceptions");
     if (oom)
@@ -214,6 +248,7 @@ enum ph_rc explain_result_from_json(const cJSON *json, struct explain_result *ou
         tally(req_string(item, "id", &m->id), &bad, &oom);
         tally(opt_string(item, "text", &m->text), &bad, &oom);
         tally(req_number(item, "penalty", &m->penalty), &bad, &oom);
+        tally(opt_string(item, "correction", &m->correction), &bad, &oom);
         tally(opt_string(item, "evidence", &m->evidence), &bad, &oom);
     }
     off = cJSON_GetObjectItemCaseSensitive(json, "offline");
@@ -249,303 +284,4 @@ oom:
 fail:
     explain_result_cleanup(out);
     return ph_errf(err, PH_EPROTO, "explanation result: a required field is missing or mistyped");
-}
-
-/* ------------------------------------------------------------------------ */
-/* The scorer front end. */
-
-int explain_llm_configured(void)
-{
-    return llm_configured();
-}
-
-int explain_scorer_parse(const char *name, enum explain_scorer *out)
-{
-    if (strcmp(name, "auto") == 0)
-        *out = EXPLAIN_AUTO;
-    else if (strcmp(name, "offline") == 0)
-        *out = EXPLAIN_OFFLINE;
-    else if (strcmp(name, "llm") == 0)
-        *out = EXPLAIN_LLM;
-    else
-        return -1;
-    return 0;
-}
-
-static void set_note(struct explain_result *r, const char *note)
-{
-    char *copy = strdup(note);
-
-    if (copy == NULL)
-        return; /* a missing note is better than a missing score */
-    free(r->note);
-    r->note = copy;
-}
-
-/* Put the offline scorer's view beside an LLM's verdict and flag a large
- * disagreement: either one may be wrong, and an LLM that was talked into a
- * high grade by the answer itself is exactly the case to catch. */
-static void calibrate(struct explain_result *llm, const struct explain_result *offline)
-{
-    char note[512];
-    double scale = llm->max > 0 ? 10.0 / llm->max : 1.0;
-    double diff = fabs(llm->score - offline->score) * scale;
-
-    llm->offline.present = 1;
-    llm->offline.score = offline->score;
-    llm->offline.injection = offline->injection;
-    llm->offline.misconceptions =
-        calloc(offline->nmisconceptions + 1, sizeof *llm->offline.misconceptions);
-    if (llm->offline.misconceptions != NULL) {
-        for (size_t i = 0; i < offline->nmisconceptions; i++) {
-            char *id = strdup(offline->misconceptions[i].id ? offline->misconceptions[i].id : "");
-            if (id == NULL)
-                break;
-            llm->offline.misconceptions[llm->offline.nmisconceptions++] = id;
-        }
-    }
-    if (diff > EXPLAIN_FLAG_DISAGREEMENT) {
-        llm->flagged = 1;
-        snprintf(note, sizeof note,
-                 "the LLM scored %.1f/%g but the offline scorer %.1f/%g: they differ by more "
-                 "than %g points on a 0-10 scale%s; a human should review this answer",
-                 llm->score, llm->max, offline->score, offline->max, EXPLAIN_FLAG_DISAGREEMENT,
-                 offline->injection ? ", and the offline scorer saw text addressed to the grader"
-                                    : "");
-        set_note(llm, note);
-    } else if (offline->injection && !llm->injection) {
-        llm->flagged = 1;
-        set_note(llm, "the offline scorer saw text addressed to the grader that the LLM did not "
-                      "report; a human should review this answer");
-    }
-    llm->injection |= offline->injection;
-}
-
-/* Replace `dst` by the offline result, marked as standing in for the LLM. */
-static void use_fallback(struct explain_result *dst, struct explain_result *offline,
-                         const char *why)
-{
-    char note[PH_ERR_MSG_MAX + 128];
-
-    explain_result_cleanup(dst);
-    *dst = *offline;
-    memset(offline, 0, sizeof *offline);
-    dst->fallback = 1;
-    snprintf(note, sizeof note,
-             "the LLM scorer gave no usable grade (%s); the offline scorer stood in", why);
-    set_note(dst, note);
-}
-
-static enum ph_rc job_check(struct explain_job *job)
-{
-    const struct exercise *ex = job->ex;
-
-    if (ex == NULL || job->answer == NULL)
-        return ph_errf(&job->err, PH_EINTERNAL, "%s: no exercise or answer to score",
-                       job->source ? job->source : "answer");
-    if (ex->rubric == NULL)
-        return ph_errf(&job->err, PH_EINPUT,
-                       "%s: the exercise has no \"rubric\", so explanations cannot be scored",
-                       ex->json_path ? ex->json_path : ex->id);
-    return PH_OK;
-}
-
-/* The offline score of job `j` into `out` (zeroed first: rubric_score may
- * not know the fields this module added). */
-static enum ph_rc score_offline(struct explain_job *j, struct explain_result *out,
-                                struct ph_err *err)
-{
-    memset(out, 0, sizeof *out);
-    return rubric_score(j->ex->rubric, j->ex->id, j->answer, out, err);
-}
-
-static void set_model_answer(struct explain_job *j)
-{
-    if (j->rc == PH_OK && j->result.model_answer == NULL && j->ex->model_answer != NULL)
-        j->result.model_answer = strdup(j->ex->model_answer);
-}
-
-struct llm_side {
-    struct llm_task task;
-    char prompt_version[LLM_PROMPT_VERSION_LEN];
-    char answer_sha[SHA256_HEX_LEN];
-    struct explain_result offline;
-    enum ph_rc offline_rc;
-    struct ph_err offline_err;
-    int want_llm; /* not answered from the cache */
-};
-
-static void cache_key(const struct llm_config *cfg, const struct llm_side *s,
-                      struct store_llm_key *key)
-{
-    key->provider = llm_provider_name(cfg->provider);
-    key->model = cfg->model;
-    key->prompt_version = s->prompt_version;
-    key->question = s->task.question_id;
-    key->answer_sha256 = s->answer_sha;
-}
-
-/* Try the cache for side `s`; 1 and fills `out` on a hit. */
-static int cache_lookup(struct store *st, const struct llm_config *cfg, const struct llm_side *s,
-                        struct explain_result *out)
-{
-    struct store_llm_key key;
-    char *text = NULL;
-    cJSON *json = NULL;
-    int hit = 0;
-
-    if (st == NULL)
-        return 0;
-    cache_key(cfg, s, &key);
-    if (store_llm_get(st, &key, &text, NULL) != PH_OK || text == NULL)
-        goto out;
-    json = cJSON_Parse(text);
-    if (explain_result_from_json(json, out, NULL) != PH_OK)
-        goto out;
-    out->cached = 1;
-    out->requests = 0;
-    hit = 1;
-out:
-    cJSON_Delete(json);
-    free(text);
-    return hit;
-}
-
-static void cache_store(struct store *st, const struct llm_config *cfg, const struct llm_side *s,
-                        const struct explain_result *r)
-{
-    struct store_llm_key key;
-    cJSON *json;
-    char *text = NULL;
-
-    if (st == NULL)
-        return;
-    json = explain_result_to_json(r);
-    if (json != NULL)
-        text = cJSON_PrintUnformatted(json);
-    cache_key(cfg, s, &key);
-    if (text != NULL)
-        store_llm_put(st, &key, text, NULL); /* best effort: a lost entry costs one request */
-    free(text);
-    cJSON_Delete(json);
-}
-
-static enum ph_rc score_with_llm(struct explain_job *jobs, size_t n, struct ph_err *err)
-{
-    struct llm_config cfg;
-    struct llm_side *side = NULL;
-    struct llm_job *lj = NULL;
-    size_t *map = NULL;
-    size_t nl = 0;
-    struct store *st = NULL;
-    char *cache_path = NULL;
-    enum ph_rc rc;
-
-    rc = llm_config_load(&cfg, err);
-    if (rc != PH_OK)
-        return rc;
-    side = calloc(n + 1, sizeof *side);
-    lj = calloc(n + 1, sizeof *lj);
-    map = calloc(n + 1, sizeof *map);
-    if (side == NULL || lj == NULL || map == NULL) {
-        rc = ph_errf(err, PH_ENOMEM, "out of memory scoring %zu answers", n);
-        goto out;
-    }
-    if (store_llm_cache_path(&cache_path, NULL) == PH_OK && cache_path != NULL &&
-        store_open(cache_path, &st, NULL) != PH_OK)
-        st = NULL; /* no cache: every answer is sent */
-
-    for (size_t i = 0; i < n; i++) {
-        struct explain_job *j = &jobs[i];
-        struct llm_side *s = &side[i];
-        if (j->rc != PH_OK)
-            continue;
-        s->task.question_id = j->ex->id;
-        s->task.question = j->ex->question;
-        s->task.model_answer = j->ex->model_answer;
-        s->task.rubric = j->ex->rubric;
-        llm_prompt_version(&s->task, s->prompt_version);
-        sha256_hex(j->answer, strlen(j->answer), s->answer_sha);
-        ph_err_clear(&s->offline_err);
-        s->offline_rc = score_offline(j, &s->offline, &s->offline_err);
-        if (cache_lookup(st, &cfg, s, &j->result))
-            continue;
-        s->want_llm = 1;
-        lj[nl].task = &s->task;
-        lj[nl].answer = j->answer;
-        map[nl++] = i;
-    }
-
-    if (nl > 0) {
-        rc = llm_score_many(&cfg, lj, nl, err);
-        if (rc != PH_OK)
-            goto out;
-    }
-    for (size_t k = 0; k < nl; k++) {
-        struct explain_job *j = &jobs[map[k]];
-        struct llm_side *s = &side[map[k]];
-        if (lj[k].rc == PH_OK) {
-            j->result = lj[k].result;
-            memset(&lj[k].result, 0, sizeof lj[k].result);
-            j->result.requests = lj[k].requests;
-            cache_store(st, &cfg, s, &j->result);
-        } else if (s->offline_rc == PH_OK) {
-            use_fallback(&j->result, &s->offline, lj[k].err.msg);
-            j->result.requests = lj[k].requests;
-        } else {
-            j->rc = ph_errf(&j->err, s->offline_rc, "%s", s->offline_err.msg);
-        }
-    }
-    for (size_t i = 0; i < n; i++) {
-        struct explain_job *j = &jobs[i];
-        if (j->rc == PH_OK && !j->result.fallback && side[i].offline_rc == PH_OK)
-            calibrate(&j->result, &side[i].offline);
-    }
-    rc = PH_OK;
-out:
-    for (size_t i = 0; side != NULL && i < n; i++)
-        explain_result_cleanup(&side[i].offline);
-    for (size_t k = 0; lj != NULL && k < nl; k++)
-        explain_result_cleanup(&lj[k].result);
-    store_close(st);
-    free(cache_path);
-    free(map);
-    free(lj);
-    free(side);
-    llm_config_cleanup(&cfg);
-    return rc;
-}
-
-enum ph_rc explain_score_many(struct explain_job *jobs, size_t n, enum explain_scorer which,
-                              struct ph_err *err)
-{
-    int use_llm;
-    enum ph_rc rc = PH_OK;
-
-    for (size_t i = 0; i < n; i++) {
-        memset(&jobs[i].result, 0, sizeof jobs[i].result);
-        ph_err_clear(&jobs[i].err);
-        jobs[i].rc = job_check(&jobs[i]);
-    }
-    use_llm = which == EXPLAIN_LLM || (which == EXPLAIN_AUTO && explain_llm_configured());
-    if (which == EXPLAIN_LLM && !explain_llm_configured())
-        return ph_errf(err, PH_EUSAGE,
-                       "the LLM scorer was asked for but no LLM is configured: set "
-                       "PYHARNESS_LLM_PROVIDER and PYHARNESS_LLM_API_KEY (or OPENAI_API_KEY, "
-                       "ANTHROPIC_API_KEY), or choose the offline scorer");
-    if (use_llm) {
-        rc = score_with_llm(jobs, n, err);
-        if (rc != PH_OK)
-            return rc;
-    } else {
-        for (size_t i = 0; i < n; i++)
-            if (jobs[i].rc == PH_OK)
-                jobs[i].rc = score_offline(&jobs[i], &jobs[i].result, &jobs[i].err);
-    }
-    for (size_t i = 0; i < n; i++) {
-        set_model_answer(&jobs[i]);
-        if (jobs[i].rc != PH_OK && rc == PH_OK)
-            rc = ph_errf(err, jobs[i].rc, "%s", jobs[i].err.msg);
-    }
-    return rc;
 }

@@ -24,9 +24,10 @@ struct explain_point {
 
 struct explain_misconception {
     char *id;
-    char *text;     /* what is wrong, from the rubric */
-    double penalty; /* points taken off the 0..max score */
-    char *evidence; /* the answer's sentence that states it, or NULL */
+    char *text;       /* the wrong belief, from the rubric */
+    char *correction; /* what is right instead, or NULL */
+    double penalty;   /* points taken off the 0..max score */
+    char *evidence;   /* the answer's sentence that states it, or NULL */
 };
 
 /*
@@ -60,7 +61,21 @@ struct explain_result {
     int cached;         /* an LLM result read from the score cache, no request sent */
     unsigned requests;  /* HTTP requests sent for this answer (retries included) */
     struct explain_offline_signals offline; /* beside an LLM score: see above */
+    int unscored;        /* the scorer could not read the answer (another language): score is 0 */
+    char *language;      /* ISO 639-1 code of the answer's language ("en", "es"), or NULL */
+    double confidence;   /* 0..1: how far the score can be trusted without a human */
+    int needs_review;    /* a human should look before the score is used */
+    char *review_reason; /* why needs_review, in a sentence; NULL when not */
+    double llm_total;    /* the LLM's own total, a cross-check only; -1 when none */
 };
+
+/* Below this confidence a score is marked needs_review. */
+#define EXPLAIN_REVIEW_CONFIDENCE 0.5
+
+/* Mark `r` for review (confidence capped at `confidence`) and append `why`
+ * to its review reason.  Allocation failures leave the flag set and the
+ * reason as it was. */
+void explain_result_review(struct explain_result *r, double confidence, const char *why);
 
 /* Release everything `r` owns and zero it; `r` itself is not freed (it may
  * live on the stack).  Accepts NULL. */

@@ -1,10 +1,9 @@
 /*
- * rubric.h - an exercise's explanation rubric and the offline scorer.
+ * rubric.h - an exercise's explanation rubric.
  *
  * Owns the parsed rubric (key points with weights, misconceptions with
- * penalties, and the offline scorer's compiled concept data) and scores an
- * answer without any network, deterministically.  The LLM scorer reads the
- * public fields to build its prompt.
+ * penalties, and the offline scorer's compiled concept data).  The offline
+ * scorer (rubric_score.h) and the LLM scorer (llm_prompt.h) read it.
  */
 #ifndef PH_RUBRIC_H
 #define PH_RUBRIC_H
@@ -14,7 +13,6 @@
 #include <cjson/cJSON.h>
 
 #include "err.h"
-#include "explain.h"
 
 struct rubric_point {
     char *id;
@@ -24,8 +22,10 @@ struct rubric_point {
 
 struct rubric_misconception {
     char *id;
-    char *text;     /* the wrong belief, in a sentence */
-    double penalty; /* points off, on the 0..max scale */
+    char *text;       /* the wrong belief, in a sentence, as a candidate would state it */
+    char *correction; /* what is right instead, for feedback; NULL when not given */
+    double penalty;   /* points off, on the 0..max scale */
+    int fundamental;  /* the central claim is wrong: the offline score is capped */
 };
 
 struct rubric {
@@ -47,13 +47,5 @@ enum ph_rc rubric_parse(const cJSON *node, const char *where, struct rubric **ou
 
 /* Accepts NULL. */
 void rubric_free(struct rubric *r);
-
-/*
- * Score `answer` (UTF-8 text, borrowed) against the rubric with the offline
- * scorer.  Fills `out` (caller cleans up with explain_result_cleanup());
- * out->scorer is "offline".  `question` is the exercise id, copied.
- */
-enum ph_rc rubric_score(const struct rubric *r, const char *question, const char *answer,
-                        struct explain_result *out, struct ph_err *err);
 
 #endif

@@ -915,11 +915,20 @@ cJSON *measure_figures_to_json(const struct measure_figures *f)
     return o;
 }
 
+/* A figure read back from a stored result: a number outside int64_t's range
+ * (or NaN) cannot come from measure_figures_to_json(), and converting it
+ * would be undefined behaviour, so it reads as 0. */
 static int64_t num_field(const cJSON *obj, const char *name)
 {
     const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, name);
+    double v;
 
-    return cJSON_IsNumber(it) ? (int64_t)it->valuedouble : 0;
+    if (!cJSON_IsNumber(it))
+        return 0;
+    v = it->valuedouble;
+    if (!(v > -9.2e18 && v < 9.2e18))
+        return 0;
+    return (int64_t)v;
 }
 
 int measure_figures_from_json(const cJSON *obj, struct measure_figures *out)

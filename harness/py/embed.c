@@ -1023,6 +1023,39 @@ void *embed_compile_cached(const char *path, const char *filename, struct ph_err
     return code;
 }
 
+char *embed_call_text(const char *modname, const char *func, const char *arg, struct ph_err *err)
+{
+    PyObject *mod = PyImport_ImportModule(modname); /* new ref */
+    PyObject *r = NULL;                             /* new ref */
+    const char *text;
+    char *out = NULL;
+
+    if (mod != NULL)
+        r = PyObject_CallMethod(mod, func, "s", arg);
+    text = r != NULL && PyUnicode_Check(r) ? PyUnicode_AsUTF8(r) : NULL;
+    if (text != NULL) {
+        out = strdup(text);
+        if (out == NULL)
+            ph_errf(err, PH_ENOMEM, "out of memory");
+    } else {
+        PyObject *type, *value, *tb; /* new refs */
+        PyObject *s = NULL;          /* new ref */
+        PyErr_Fetch(&type, &value, &tb);
+        if (value != NULL)
+            s = PyObject_Str(value);
+        ph_errf(err, PH_EINPUT, "%s",
+                s != NULL && PyUnicode_AsUTF8(s) != NULL ? PyUnicode_AsUTF8(s) : "not a string");
+        Py_XDECREF(s);
+        Py_XDECREF(type);
+        Py_XDECREF(value);
+        Py_XDECREF(tb);
+        PyErr_Clear();
+    }
+    Py_XDECREF(r);
+    Py_XDECREF(mod);
+    return out;
+}
+
 int embed_ready(void)
 {
     return ready;

@@ -39,6 +39,14 @@ int embed_ready(void);
  */
 void *embed_compile_cached(const char *path, const char *filename, struct ph_err *err);
 
+/*
+ * Call the stdlib-only helper `module`.`func`(arg) in this process and return
+ * the str it returns (for pyharness.runtime.read_workloads: a declaration
+ * read with ast.literal_eval, nothing executed).  Caller frees with free();
+ * NULL with `err` set (PH_EINPUT and the exception's text) on failure.
+ */
+char *embed_call_text(const char *module, const char *func, const char *arg, struct ph_err *err);
+
 /* Finalise the interpreter (the supervisor at exit). */
 void embed_finalize(void);
 

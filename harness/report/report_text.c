@@ -1,11 +1,21 @@
 /* report_text.c - see report.h.  The terminal report of one run. */
 #include "report_text.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "fileio.h"
+#include "textwrap.h"
 
 #define EXCERPT_LINES 15
+
+/* Columns to wrap messages at; 0: none (files, pipes). */
+static int wrap_width;
+
+void report_text_set_width(int columns)
+{
+    wrap_width = columns;
+}
 
 static const char *col(int on, const char *code)
 {
@@ -109,17 +119,44 @@ static void puts_safe(FILE *out, const char *text)
         put_safe(out, text, strlen(text));
 }
 
+/* `n` bytes of `text` as put_safe() prints them, in a new string (caller
+ * frees with free()), or NULL when out of memory. */
+static char *escaped(const char *text, size_t n)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+
+    if (m == NULL)
+        return NULL;
+    put_safe(m, text, n);
+    if (fclose(m) != 0) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
 static void indent_block(FILE *out, const char *text, const char *prefix, int max_lines)
 {
     const char *p = text;
     int lines = 0;
+    char line[4096];
 
     while (*p != '\0' && lines < max_lines) {
         const char *nl = strchr(p, '\n');
         size_t n = nl ? (size_t)(nl - p) : strlen(p);
-        fputs(prefix, out);
-        put_safe(out, p, n);
-        fputc('\n', out);
+        if (n < sizeof line && strncmp(prefix, "  | ", 4) != 0) {
+            /* Prose wraps to the terminal; a program's own output does not. */
+            char *safe = escaped(p, n);
+
+            textwrap_print(out, safe != NULL ? safe : "?", prefix, prefix, wrap_width);
+            free(safe);
+        } else {
+            fputs(prefix, out);
+            put_safe(out, p, n);
+            fputc('\n', out);
+        }
         lines++;
         if (nl == NULL)
             return;
@@ -192,37 +229,64 @@ void report_text_run(FILE *out, const struct run_result *r, int color)
         fprintf(out, "%*s", c->name != NULL && strlen(c->name) < 28 ? 28 - (int)strlen(c->name) : 0,
                 "");
         if (c->has_metrics)
-            fprintf(out, " %9.1f ms  py peak %10s", (double)c->metrics.wall_ns / 1e6,
+            fprintf(out, " %9s  py peak %10s",
+                    fileio_human_duration((double)c->metrics.wall_ns, b, sizeof b),
                     fileio_human_size((double)c->metrics.py_peak_bytes, a, sizeof a));
         fprintf(out, "%s\n", c->visible ? "" : "  (hidden)");
+        if (c->description != NULL && c->description[0] != '\0') {
+            fputs(col(color, "\033[2m"), out);
+            textwrap_print(out, c->description, "       ", "       ", wrap_width);
+            fputs(col(color, "\033[0m"), out);
+        }
         if (c->message != NULL && c->status != VERDICT_PASSED)
             indent_block(out, c->message, "       ", 10);
         if (c->lesson != NULL) {
-            fprintf(out, "       %s->%s ", col(color, "\033[36m"), col(color, "\033[0m"));
-            puts_safe(out, c->lesson);
-            fputc('\n', out);
+            char arrow[32];
+            snprintf(arrow, sizeof arrow, "       %s->%s ", col(color, "\033[36m"),
+                     col(color, "\033[0m"));
+            fputs(arrow, out);
+            {
+                char *safe = escaped(c->lesson, strlen(c->lesson));
+
+                textwrap_print(out, safe != NULL ? safe : "?", "", "          ",
+                               wrap_width > 0 ? wrap_width - 10 : 0);
+                free(safe);
+            }
         }
     }
-    fprintf(out,
-            "\n%sScore%s  %.1f / %.0f   correctness %.1f/%.0f, performance %.1f/%.0f, "
-            "explanation ",
-            col(color, "\033[1m"), col(color, "\033[0m"), s->total, s->max, s->correctness,
-            s->correctness_max, s->performance, s->performance_max);
-    if (s->explanation_missing)
-        fprintf(out, "missing (0/%.0f; add --explanation FILE)\n", s->explanation_max);
-    else
-        fprintf(out, "%.1f/%.0f\n", s->explanation, s->explanation_max);
-    if (s->perf_origin != NULL) {
-        fprintf(out, "  performance: ");
-        puts_safe(out, s->perf_origin);
-        fputc('\n', out);
+    {
+        char line[1024];
+        size_t n;
+
+        fprintf(out, "\n%sScore%s  ", col(color, "\033[1m"), col(color, "\033[0m"));
+        n = (size_t)snprintf(line, sizeof line, "%.1f / %.0f   correctness %.1f/%.0f", s->total,
+                             s->max, s->correctness, s->correctness_max);
+        if (s->performance_max > 0 && n < sizeof line)
+            n += (size_t)snprintf(line + n, sizeof line - n, ", performance %.1f/%.0f",
+                                  s->performance, s->performance_max);
+        /* A part worth nothing is not "missing". */
+        if (s->explanation_max > 0 && s->explanation_missing && n < sizeof line)
+            snprintf(line + n, sizeof line - n,
+                     ", explanation missing (0/%.0f; add --explanation FILE)", s->explanation_max);
+        else if (s->explanation_max > 0 && n < sizeof line)
+            snprintf(line + n, sizeof line - n, ", explanation %.1f/%.0f", s->explanation,
+                     s->explanation_max);
+        textwrap_print(out, line, "", "       ", wrap_width > 0 ? wrap_width - 7 : 0);
+        if (s->perf_origin != NULL) {
+            char *safe = escaped(s->perf_origin, strlen(s->perf_origin));
+
+            snprintf(line, sizeof line, "performance: %s", safe != NULL ? safe : "?");
+            free(safe);
+            textwrap_print(out, line, "  ", "    ", wrap_width);
+        }
+        snprintf(line, sizeof line,
+                 "run: wall %.2f s, cpu %.2f s (parallelism %.2f), python peak %s%s, rss peak %s",
+                 (double)r->metrics.wall_ns / 1e9, (double)r->metrics.cpu_ns / 1e9,
+                 r->metrics.parallelism, r->metrics_partial ? "at least " : "",
+                 fileio_human_size((double)r->metrics.py_peak_bytes, a, sizeof a),
+                 fileio_human_size((double)r->metrics.rss_peak_bytes, b, sizeof b));
+        textwrap_print(out, line, "  ", "    ", wrap_width);
     }
-    fprintf(out,
-            "  run: wall %.2f s, cpu %.2f s (parallelism %.2f), python peak %s%s, rss peak %s\n",
-            (double)r->metrics.wall_ns / 1e9, (double)r->metrics.cpu_ns / 1e9,
-            r->metrics.parallelism, r->metrics_partial ? "at least " : "",
-            fileio_human_size((double)r->metrics.py_peak_bytes, a, sizeof a),
-            fileio_human_size((double)r->metrics.rss_peak_bytes, b, sizeof b));
     if (r->explanation != NULL)
         explanation_block(out, r, color);
     if (r->stdout_text != NULL && r->stdout_text[0] != '\0') {

@@ -257,6 +257,28 @@ static void scrub_json(cJSON *v, int depth)
     }
 }
 
+/* Tell the spec's progress function, if any, about check `i`. */
+static void progress(const struct run *r, enum run_progress_kind kind, size_t i, int ok,
+                     int64_t elapsed_ns)
+{
+    struct run_progress p;
+    long ci;
+
+    if (r->spec->progress == NULL || i >= r->res->nchecks)
+        return;
+    memset(&p, 0, sizeof p);
+    p.kind = kind;
+    p.role = (int)r->spec->role;
+    p.check = r->res->checks[i].name;
+    p.index = i;
+    p.count = r->res->nchecks;
+    p.ok = ok;
+    p.elapsed_ns = elapsed_ns;
+    ci = exercise_find_check(r->spec->ex, p.check);
+    p.limit_s = ci >= 0 ? r->spec->ex->checks[ci].timeout_s : 0;
+    r->spec->progress(r->spec->progress_ud, &p);
+}
+
 /* Validate and file one frame.  Returns 0, or -1 with run->proto_error set. */
 static int take_frame(struct run *r, cJSON *frame)
 {
@@ -304,9 +326,13 @@ static int take_frame(struct run *r, cJSON *frame)
         res->checks[r->next_check].elapsed_ns = measure_now_ns();
         res->running_check = (long)r->next_check;
         idx = exercise_find_check(r->spec->ex, name->valuestring);
-        assert(idx >= 0); /* res->checks holds only the exercise's checks */
-        tmo = r->spec->ex->checks[idx].timeout_s;
+        /* res->checks holds the exercise's checks and, for compare, its
+         * sized workloads, which have the whole run's limit. */
+        assert(idx >= 0 || strncmp(name->valuestring, WORKER_WORKLOAD_PREFIX,
+                                   strlen(WORKER_WORKLOAD_PREFIX)) == 0);
+        tmo = idx >= 0 ? r->spec->ex->checks[idx].timeout_s : r->spec->ex->limits.wall_s;
         r->check_deadline = measure_now_ns() + (int64_t)(tmo * 1e9);
+        progress(r, RUN_PROGRESS_BEGIN, r->next_check, 0, 0);
         break;
     }
     case PROTO_FRAME_CHECK: {
@@ -320,6 +346,17 @@ static int take_frame(struct run *r, cJSON *frame)
             goto order;
         c->frame = frame;
         c->elapsed_ns = measure_now_ns() - c->elapsed_ns;
+        {
+            const cJSON *st = cJSON_GetObjectItemCaseSensitive(frame, "status");
+            const cJSON *m = cJSON_GetObjectItemCaseSensitive(frame, "metrics");
+            const cJSON *w = cJSON_GetObjectItemCaseSensitive(m, "wall_ns");
+            /* The check's own figure, as the report will show it; frames may
+             * arrive together, so the supervisor's clock can say less. */
+            progress(r, RUN_PROGRESS_DONE, (size_t)res->running_check,
+                     cJSON_IsString(st) && strcmp(st->valuestring, "ok") == 0,
+                     cJSON_IsNumber(w) && w->valuedouble > 0 ? (int64_t)w->valuedouble
+                                                             : c->elapsed_ns);
+        }
         res->running_check = -1;
         r->next_check++;
         r->check_deadline = 0;
@@ -537,13 +574,16 @@ static enum ph_rc supervise(struct run *r, struct sandbox_host *h, int fds[3], s
 
         if (r->check_deadline != 0 && r->check_deadline < until)
             until = r->check_deadline;
+        if (res->running_check >= 0 && r->spec->progress != NULL)
+            progress(r, RUN_PROGRESS_TICK, (size_t)res->running_check, 0,
+                     now - res->checks[res->running_check].elapsed_ns);
         if (now >= until) {
             killed_for = WORKER_END_TIMEOUT;
             if (r->check_deadline != 0 && now >= r->check_deadline && res->running_check >= 0) {
                 long ci = exercise_find_check(r->spec->ex, res->checks[res->running_check].name);
                 snprintf(kill_detail, sizeof kill_detail, "check %s ran past its %g s limit",
                          res->checks[res->running_check].name,
-                         ci >= 0 ? r->spec->ex->checks[ci].timeout_s : 0.0);
+                         ci >= 0 ? r->spec->ex->checks[ci].timeout_s : lim->wall_s);
             } else {
                 snprintf(kill_detail, sizeof kill_detail, "the run took longer than its %g s limit",
                          lim->wall_s);
@@ -748,6 +788,14 @@ static enum ph_rc slot_start(const struct exercise *ex, struct host_slot **out, 
         rc = err->rc;
         goto fail;
     }
+    /* Sized workloads (pyharness compare), when the exercise has them. */
+    snprintf(cpath, sizeof cpath, "%s/workloads.py", ex->dir);
+    if (fileio_is_file(cpath)) {
+        if (embed_compile_cached(cpath, "workloads.py", err) == NULL) {
+            rc = err->rc;
+            goto fail;
+        }
+    }
     if (tmp == NULL || tmp[0] != '/')
         tmp = "/tmp";
     snprintf(s->root, sizeof s->root, "%s/pyharness-XXXXXX", tmp);
@@ -901,7 +949,13 @@ enum ph_rc worker_run(struct worker_pool *pool, const struct worker_spec *spec,
     if (res->checks == NULL)
         return ph_errf(err, PH_ENOMEM, "out of memory");
     for (i = 0; i < res->nchecks; i++) {
-        long idx = spec->only ? exercise_find_check(ex, spec->only[i]) : (long)i;
+        long idx;
+        if (spec->only != NULL &&
+            strncmp(spec->only[i], WORKER_WORKLOAD_PREFIX, strlen(WORKER_WORKLOAD_PREFIX)) == 0) {
+            res->checks[i].name = spec->only[i];
+            continue;
+        }
+        idx = spec->only ? exercise_find_check(ex, spec->only[i]) : (long)i;
         if (idx < 0)
             return ph_errf(err, PH_EINPUT, "%s: no check named \"%s\"", ex->json_path,
                            spec->only[i]);

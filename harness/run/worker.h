@@ -31,6 +31,7 @@
 #include <cjson/cJSON.h>
 
 #include "err.h"
+#include "run_progress.h"
 
 struct exercise;
 struct sandbox_policy;
@@ -76,12 +77,20 @@ struct worker_spec {
     size_t module_len;
     const char *display_name; /* how tracebacks name it ("my_solution.py") */
     const cJSON *params;      /* handed to checks as h.params; borrowed, may be NULL */
-    const char *const *only;  /* run only these checks, in this order; NULL: all */
+    /* Run only these checks, in this order; NULL: all.  A name starting with
+     * WORKER_WORKLOAD_PREFIX is a sized workload of workloads.py (compare). */
+    const char *const *only;
     size_t nonly;
+    /* called as checks begin and end (run_progress.h); may be NULL */
+    void (*progress)(void *ud, const struct run_progress *p);
+    void *progress_ud;
 };
 
+/* Names of workload checks: not an identifier, so never a check of checks.py. */
+#define WORKER_WORKLOAD_PREFIX "workload:"
+
 struct worker_check {
-    const char *name;   /* borrowed from the exercise */
+    const char *name;   /* borrowed from the exercise (a workload's from spec->only) */
     cJSON *frame;       /* the "check" frame, owned; NULL if it never arrived */
     int started;        /* its "begin" frame arrived */
     int64_t elapsed_ns; /* supervisor's clock from begin to result */
@@ -165,7 +174,8 @@ const char *worker_end_name(enum worker_end end);
 struct worker_host_ctx {
     const struct exercise *ex;
     void *checks_code;
-    void *preload; /* list of module names the host imports first (PyObject *), or NULL */
+    void *workloads_code; /* compiled workloads.py, or NULL when the exercise has none */
+    void *preload;        /* list of module names the host imports first (PyObject *), or NULL */
     const char *scratch_root; /* where the runs' folders are: the host's HOME and TMPDIR */
 };
 

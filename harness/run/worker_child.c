@@ -838,6 +838,15 @@ int worker_child_host_init(void *arg, char *msg, size_t cap)
     /* The exercise's own bug: name the file and what went wrong. */
     if (host.checks == NULL)
         return python_error(msg, cap, "%s/checks.py failed to load", host.ctx->ex->dir);
+    /* Sized workloads (pyharness compare) run as checks named "workload:NAME". */
+    if (host.ctx->workloads_code != NULL) {
+        PyObject *r =
+            PyObject_CallMethod(host.rt, "load_workloads", "OsO", /* new ref */
+                                (PyObject *)host.ctx->workloads_code, "workloads.py", host.checks);
+        if (r == NULL)
+            return python_error(msg, cap, "%s/workloads.py failed to load", host.ctx->ex->dir);
+        Py_DECREF(r);
+    }
     /* h.run_async and h.client bind asyncio now, before any submission. */
     if (PyDict_GetItemString(modules, "asyncio") != NULL &&
         call_for_effect("pyharness.harness", "bind_asyncio") != 0) {

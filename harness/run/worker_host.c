@@ -16,6 +16,7 @@
 
 #include "embed.h"
 #include "exercise.h"
+#include "fileio.h"
 #include "measure.h"
 #include "paths.h"
 #include "sandbox.h"
@@ -149,7 +150,8 @@ static void after_fork_child(void)
  */
 static PyObject *exercise_preloads(const struct exercise *ex)
 {
-    static const char *const files[] = {"checks.py", "reference.py", "baseline.py", "starter.py"};
+    static const char *const files[] = {"checks.py", "reference.py", "baseline.py", "starter.py",
+                                        "workloads.py"};
     PyObject *rt = PyImport_ImportModule("pyharness.runtime"); /* new refs */
     PyObject *paths = PyList_New(0), *names = NULL;
 
@@ -270,6 +272,13 @@ int worker_host_main(int argc, char **argv)
     self.ctx.checks_code = embed_compile_cached(cpath, "checks.py", &err);
     if (self.ctx.checks_code == NULL)
         goto fail;
+    /* Sized workloads (pyharness compare), when the exercise has them. */
+    snprintf(cpath, sizeof cpath, "%s/workloads.py", ex->dir);
+    if (fileio_is_file(cpath)) {
+        self.ctx.workloads_code = embed_compile_cached(cpath, "workloads.py", &err);
+        if (self.ctx.workloads_code == NULL)
+            goto fail;
+    }
     snprintf(self.scratch, sizeof self.scratch, "%s", scratch);
     snprintf(self.python_dir, sizeof self.python_dir, "%s", paths_python_dir());
     snprintf(self.exe, sizeof self.exe, "%s", paths_exe());

@@ -121,6 +121,17 @@ static int under_list(const char *path, const struct path_list *l)
     return 0;
 }
 
+/* Under any exercise bank on the search path (--exercises adds banks to the
+ * built-in one: each holds answer keys). */
+static int under_banks(const char *path)
+{
+    for (size_t i = 0; i < paths_bank_count(); i++) {
+        if (under(path, paths_bank(i)))
+            return 1;
+    }
+    return 0;
+}
+
 static char *dup_or_null(const char *s)
 {
     return s != NULL && s[0] != '\0' ? strdup(s) : NULL;
@@ -199,7 +210,7 @@ static enum code_class classify_filename(const char *f)
         return CODE_CANDIDATE;
     if (strncmp(f, "<pyharness", 10) == 0 || strcmp(f, "checks.py") == 0)
         return CODE_PROTECTED;
-    if (under(f, pol.python_dir) || under(f, paths_exercises_dir()) || under_list(f, &pol.hidden))
+    if (under(f, pol.python_dir) || under_banks(f) || under_list(f, &pol.hidden))
         return CODE_PROTECTED;
     if (strncmp(f, "<frozen ", 8) == 0 || under(f, pol.stdlib_dir) ||
         strncmp(f, "/usr/lib/python3", 16) == 0 || strncmp(f, "/usr/local/lib/python3", 22) == 0)
@@ -443,7 +454,7 @@ static int readable(const char *path)
 {
     const char *rest = NULL;
 
-    if (under(path, paths_exercises_dir()) || under_list(path, &pol.hidden))
+    if (under_banks(path) || under_list(path, &pol.hidden))
         return 0;
     if (own_proc(path, &rest))
         return own_proc_readable(rest);
@@ -459,7 +470,7 @@ static int readable(const char *path)
 
 static int writable(const char *path)
 {
-    if (under(path, paths_exercises_dir()) || under_list(path, &pol.hidden))
+    if (under_banks(path) || under_list(path, &pol.hidden))
         return 0;
     if (under(path, pol.scratch))
         return 1;

@@ -55,6 +55,66 @@ static const char *const migrations[] = {
     "  created_at INTEGER NOT NULL"
     ");"
     "CREATE INDEX runs_by_submission ON runs (exercise, submission_sha256);",
+    /* 3: practice sessions (pyharness practice / history).  One row per
+     * session, one per answered question; the answer text is kept so a
+     * learner can look back at what they wrote. */
+    "CREATE TABLE practice_session ("
+    "  id INTEGER PRIMARY KEY,"
+    "  started_at INTEGER NOT NULL,"
+    "  ended_at INTEGER,"
+    "  topic TEXT,"
+    "  minutes REAL NOT NULL,"
+    "  voice INTEGER NOT NULL DEFAULT 0,"
+    "  interrupted INTEGER NOT NULL DEFAULT 0"
+    ");"
+    "CREATE TABLE practice_answer ("
+    "  session_id INTEGER NOT NULL REFERENCES practice_session(id),"
+    "  seq INTEGER NOT NULL,"
+    "  question TEXT NOT NULL,"
+    "  topic TEXT NOT NULL,"
+    "  kind TEXT NOT NULL,"
+    "  answer TEXT NOT NULL,"
+    "  score REAL NOT NULL,"
+    "  max REAL NOT NULL,"
+    "  seconds_used REAL NOT NULL,"
+    "  seconds_allowed REAL NOT NULL,"
+    "  timed_out INTEGER NOT NULL,"
+    "  scorer TEXT NOT NULL,"
+    "  PRIMARY KEY (session_id, seq)"
+    ");"
+    "CREATE INDEX practice_answer_topic ON practice_answer (topic);",
+    /* 4: batch grading.  One row per student and exercise, written in one
+     * statement when that part is fully graded, so a killed `grade` never
+     * leaves a half-graded part behind; the hashes say whether a re-run
+     * must grade it again.  grade_meta holds the assignment's facts. */
+    "CREATE TABLE grade_runs ("
+    "  student TEXT NOT NULL,"
+    "  exercise TEXT NOT NULL,"
+    "  exercise_sha256 TEXT NOT NULL,"
+    "  submission_sha256 TEXT NOT NULL,"
+    "  explanation_sha256 TEXT NOT NULL,"
+    "  status TEXT NOT NULL,"
+    "  problem TEXT,"
+    "  wall_ns INTEGER NOT NULL,"
+    "  cpu_ns INTEGER NOT NULL,"
+    "  py_peak_bytes INTEGER NOT NULL,"
+    "  rss_peak_bytes INTEGER NOT NULL,"
+    "  correctness REAL NOT NULL,"
+    "  performance REAL NOT NULL,"
+    "  explanation REAL NOT NULL,"
+    "  total REAL NOT NULL,"
+    "  max REAL NOT NULL,"
+    "  flagged INTEGER NOT NULL,"
+    "  attempts INTEGER NOT NULL,"
+    "  submitted_at INTEGER NOT NULL,"
+    "  graded_at INTEGER NOT NULL,"
+    "  grade_ns INTEGER NOT NULL,"
+    "  shard TEXT NOT NULL,"
+    "  result_json TEXT,"
+    "  source TEXT,"
+    "  PRIMARY KEY (student, exercise)"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE grade_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;",
 };
 
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])
@@ -442,6 +502,371 @@ enum ph_rc store_run_get(struct store *st, long long id, char **json_out, struct
     memcpy(*json_out, text, (size_t)len);
     (*json_out)[len] = '\0';
     rc = PH_OK;
+out:
+    sqlite3_finalize(stmt);
+    return rc;
+}
+
+/* Practice history ------------------------------------------------------ */
+
+enum ph_rc store_history_path(char **out, struct ph_err *err)
+{
+    const char *env = getenv("PYHARNESS_HISTORY");
+    const char *base = getenv("XDG_DATA_HOME");
+    const char *home = getenv("HOME");
+    char buf[PATH_MAX];
+    int n;
+
+    *out = NULL;
+    if (env != NULL && env[0] != '\0')
+        n = snprintf(buf, sizeof buf, "%s", env);
+    else if (base != NULL && base[0] == '/')
+        n = snprintf(buf, sizeof buf, "%s/pyharness/history.sqlite3", base);
+    else if (home != NULL && home[0] != '\0')
+        n = snprintf(buf, sizeof buf, "%s/.local/share/pyharness/history.sqlite3", home);
+    else
+        return ph_errf(err, PH_EINPUT,
+                       "no place for the practice history: set PYHARNESS_HISTORY, "
+                       "XDG_DATA_HOME or HOME");
+    if (n < 0 || (size_t)n >= sizeof buf)
+        return ph_errf(err, PH_EINPUT, "practice history path too long");
+    *out = strdup(buf);
+    if (*out == NULL)
+        return ph_errf(err, PH_ENOMEM, "out of memory");
+    return PH_OK;
+}
+
+enum ph_rc store_practice_begin(struct store *st, const struct store_practice_session *s,
+                                long long *id, struct ph_err *err)
+{
+    static const char sql[] = "INSERT INTO practice_session (started_at, topic, minutes, voice) "
+                              "VALUES (?1, ?2, ?3, ?4)";
+    sqlite3_stmt *stmt = NULL;
+    enum ph_rc rc = PH_EIO;
+
+    *id = 0;
+    if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK ||
+        sqlite3_bind_int64(stmt, 1, (sqlite3_int64)s->started_at) != SQLITE_OK ||
+        (s->topic != NULL ? sqlite3_bind_text(stmt, 2, s->topic, -1, SQLITE_STATIC)
+                          : sqlite3_bind_null(stmt, 2)) != SQLITE_OK ||
+        sqlite3_bind_double(stmt, 3, s->minutes) != SQLITE_OK ||
+        sqlite3_bind_int(stmt, 4, s->voice != 0) != SQLITE_OK ||
+        sqlite3_step(stmt) != SQLITE_DONE) {
+        rc = db_error(err, st->db, st->path, "recording a practice session");
+        goto out;
+    }
+    *id = (long long)sqlite3_last_insert_rowid(st->db);
+    rc = PH_OK;
+out:
+    sqlite3_finalize(stmt);
+    return rc;
+}
+
+enum ph_rc store_practice_answer_put(struct store *st, long long id,
+                                     const struct store_practice_answer *a, struct ph_err *err)
+{
+    static const char sql[] =
+        "INSERT OR REPLACE INTO practice_answer (session_id, seq, question, topic, kind, "
+        "answer, score, max, seconds_used, seconds_allowed, timed_out, scorer) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+    sqlite3_stmt *stmt = NULL;
+    enum ph_rc rc = PH_EIO;
+
+    if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK ||
+        sqlite3_bind_int64(stmt, 1, (sqlite3_int64)id) != SQLITE_OK ||
+        sqlite3_bind_int(stmt, 2, a->seq) != SQLITE_OK ||
+        sqlite3_bind_text(stmt, 3, a->question, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_text(stmt, 4, a->topic, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_text(stmt, 5, a->kind, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_text(stmt, 6, a->answer != NULL ? a->answer : "", -1, SQLITE_STATIC) !=
+            SQLITE_OK ||
+        sqlite3_bind_double(stmt, 7, a->score) != SQLITE_OK ||
+        sqlite3_bind_double(stmt, 8, a->max) != SQLITE_OK ||
+        sqlite3_bind_double(stmt, 9, a->seconds_used) != SQLITE_OK ||
+        sqlite3_bind_double(stmt, 10, a->seconds_allowed) != SQLITE_OK ||
+        sqlite3_bind_int(stmt, 11, a->timed_out != 0) != SQLITE_OK ||
+        sqlite3_bind_text(stmt, 12, a->scorer != NULL ? a->scorer : "", -1, SQLITE_STATIC) !=
+            SQLITE_OK ||
+        sqlite3_step(stmt) != SQLITE_DONE) {
+        rc = db_error(err, st->db, st->path, "recording a practice answer");
+        goto out;
+    }
+    rc = PH_OK;
+out:
+    sqlite3_finalize(stmt);
+    return rc;
+}
+
+enum ph_rc store_practice_end(struct store *st, long long id, int interrupted, struct ph_err *err)
+{
+    static const char sql[] =
+        "UPDATE practice_session SET ended_at = ?2, interrupted = ?3 WHERE id = ?1";
+    sqlite3_stmt *stmt = NULL;
+    enum ph_rc rc = PH_EIO;
+
+    if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK ||
+        sqlite3_bind_int64(stmt, 1, (sqlite3_int64)id) != SQLITE_OK ||
+        sqlite3_bind_int64(stmt, 2, (sqlite3_int64)time(NULL)) != SQLITE_OK ||
+        sqlite3_bind_int(stmt, 3, interrupted != 0) != SQLITE_OK ||
+        sqlite3_step(stmt) != SQLITE_DONE) {
+        rc = db_error(err, st->db, st->path, "ending a practice session");
+        goto out;
+    }
+    rc = PH_OK;
+out:
+    sqlite3_finalize(stmt);
+    return rc;
+}
+
+static const char *col_text(sqlite3_stmt *stmt, int i)
+{
+    const unsigned char *t = sqlite3_column_text(stmt, i);
+
+    return t != NULL ? (const char *)t : "";
+}
+
+enum ph_rc store_practice_each(struct store *st,
+                               int (*fn)(void *arg, const struct store_practice_row *row),
+                               void *arg, struct ph_err *err)
+{
+    static const char sql[] =
+        "SELECT a.session_id, s.started_at, s.interrupted, a.question, a.topic, a.kind, a.score, "
+        "a.max, a.seconds_used, a.seconds_allowed, a.timed_out FROM practice_answer a "
+        "JOIN practice_session s ON s.id = a.session_id ORDER BY a.session_id, a.seq";
+    sqlite3_stmt *stmt = NULL;
+    enum ph_rc rc = PH_EIO;
+    int step;
+
+    if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+        rc = db_error(err, st->db, st->path, "reading the practice history");
+        goto out;
+    }
+    while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+        struct store_practice_row row;
+        row.session = (long long)sqlite3_column_int64(stmt, 0);
+        row.started_at = (long long)sqlite3_column_int64(stmt, 1);
+        row.interrupted = sqlite3_column_int(stmt, 2);
+        row.question = col_text(stmt, 3);
+        row.topic = col_text(stmt, 4);
+        row.kind = col_text(stmt, 5);
+        row.score = sqlite3_column_double(stmt, 6);
+        row.max = sqlite3_column_double(stmt, 7);
+        row.seconds_used = sqlite3_column_double(stmt, 8);
+        row.seconds_allowed = sqlite3_column_double(stmt, 9);
+        row.timed_out = sqlite3_column_int(stmt, 10);
+        if (fn(arg, &row) != 0) {
+            rc = PH_OK;
+            goto out;
+        }
+    }
+    if (step != SQLITE_DONE) {
+        rc = db_error(err, st->db, st->path, "reading the practice history");
+        goto out;
+    }
+    rc = PH_OK;
+out:
+    sqlite3_finalize(stmt);
+    return rc;
+}
+
+/* ---- batch grading ---------------------------------------------------- */
+
+enum ph_rc store_grade_put(struct store *st, const struct store_grade_row *row, struct ph_err *err)
+{
+    static const char sql[] =
+        "INSERT OR REPLACE INTO grade_runs (student, exercise, exercise_sha256, "
+        "submission_sha256, explanation_sha256, status, problem, wall_ns, cpu_ns, "
+        "py_peak_bytes, rss_peak_bytes, correctness, performance, explanation, total, max, "
+        "flagged, attempts, submitted_at, graded_at, grade_ns, shard, result_json, source) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
+        "?18, ?19, ?20, ?21, ?22, ?23, ?24)";
+    const char *text[7] = {row->student,
+                           row->exercise,
+                           row->exercise_sha256,
+                           row->submission_sha256,
+                           row->explanation_sha256,
+                           row->status,
+                           row->problem};
+    const long long ints[4] = {row->wall_ns, row->cpu_ns, row->py_peak_bytes, row->rss_peak_bytes};
+    const double reals[5] = {row->correctness, row->performance, row->explanation, row->total,
+                             row->max};
+    sqlite3_stmt *stmt = NULL;
+    enum ph_rc rc = PH_EIO;
+    int bad = 0, i;
+
+    if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+        goto fail;
+    for (i = 0; i < 7; i++)
+        bad |= (text[i] ? sqlite3_bind_text(stmt, i + 1, text[i], -1, SQLITE_STATIC)
+                        : sqlite3_bind_null(stmt, i + 1)) != SQLITE_OK;
+    for (i = 0; i < 4; i++)
+        bad |= sqlite3_bind_int64(stmt, 8 + i, (sqlite3_int64)ints[i]) != SQLITE_OK;
+    for (i = 0; i < 5; i++)
+        bad |= sqlite3_bind_double(stmt, 12 + i, reals[i]) != SQLITE_OK;
+    bad |= sqlite3_bind_int(stmt, 17, row->flagged) != SQLITE_OK;
+    bad |= sqlite3_bind_int(stmt, 18, row->attempts) != SQLITE_OK;
+    bad |= sqlite3_bind_int64(stmt, 19, (sqlite3_int64)row->submitted_at) != SQLITE_OK;
+    bad |= sqlite3_bind_int64(stmt, 20, (sqlite3_int64)row->graded_at) != SQLITE_OK;
+    bad |= sqlite3_bind_int64(stmt, 21, (sqlite3_int64)row->grade_ns) != SQLITE_OK;
+    bad |=
+        sqlite3_bind_text(stmt, 22, row->shard ? row->shard : "", -1, SQLITE_STATIC) != SQLITE_OK;
+    bad |= (row->result_json ? sqlite3_bind_text(stmt, 23, row->result_json, -1, SQLITE_STATIC)
+                             : sqlite3_bind_null(stmt, 23)) != SQLITE_OK;
+    bad |= (row->source ? sqlite3_bind_text(stmt, 24, row->source, -1, SQLITE_STATIC)
+                        : sqlite3_bind_null(stmt, 24)) != SQLITE_OK;
+    if (bad || sqlite3_step(stmt) != SQLITE_DONE)
+        goto fail;
+    rc = PH_OK;
+    goto out;
+fail:
+    rc = db_error(err, st->db, st->path, "recording a graded part");
+out:
+    sqlite3_finalize(stmt);
+    return rc;
+}
+
+enum ph_rc store_grade_hashes(struct store *st, const char *student, const char *exercise,
+                              struct store_grade_hashes *out, struct ph_err *err)
+{
+    static const char sql[] =
+        "SELECT exercise_sha256, submission_sha256, explanation_sha256, "
+        "submitted_at, attempts FROM grade_runs WHERE student = ?1 AND exercise = ?2";
+    sqlite3_stmt *stmt = NULL;
+    enum ph_rc rc = PH_EIO;
+    int step;
+
+    memset(out, 0, sizeof *out);
+    if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK ||
+        sqlite3_bind_text(stmt, 1, student, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_text(stmt, 2, exercise, -1, SQLITE_STATIC) != SQLITE_OK)
+        goto fail;
+    step = sqlite3_step(stmt);
+    if (step == SQLITE_ROW) {
+        char *dst[3] = {out->exercise_sha256, out->submission_sha256, out->explanation_sha256};
+        for (int i = 0; i < 3; i++) {
+            const unsigned char *t = sqlite3_column_text(stmt, i);
+            snprintf(dst[i], STORE_HASH_HEX, "%s", t ? (const char *)t : "");
+        }
+        out->submitted_at = sqlite3_column_int64(stmt, 3);
+        out->attempts = sqlite3_column_int(stmt, 4);
+        out->found = 1;
+    } else if (step != SQLITE_DONE) {
+        goto fail;
+    }
+    rc = PH_OK;
+    goto out;
+fail:
+    rc = db_error(err, st->db, st->path, "reading graded parts");
+out:
+    sqlite3_finalize(stmt);
+    return rc;
+}
+
+static const char *col_text_or_null(sqlite3_stmt *stmt, int i)
+{
+    const unsigned char *t = sqlite3_column_text(stmt, i);
+    return t ? (const char *)t : NULL;
+}
+
+enum ph_rc store_grade_each(struct store *st, store_grade_fn fn, void *arg, struct ph_err *err)
+{
+    static const char sql[] =
+        "SELECT student, exercise, exercise_sha256, submission_sha256, explanation_sha256, "
+        "status, problem, wall_ns, cpu_ns, py_peak_bytes, rss_peak_bytes, correctness, "
+        "performance, explanation, total, max, flagged, attempts, submitted_at, graded_at, "
+        "grade_ns, shard, result_json, source FROM grade_runs ORDER BY student, exercise";
+    sqlite3_stmt *stmt = NULL;
+    struct store_grade_row row;
+    enum ph_rc rc = PH_EIO;
+    int step;
+
+    if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+        goto fail;
+    while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+        memset(&row, 0, sizeof row);
+        row.student = col_text_or_null(stmt, 0);
+        row.exercise = col_text_or_null(stmt, 1);
+        row.exercise_sha256 = col_text_or_null(stmt, 2);
+        row.submission_sha256 = col_text_or_null(stmt, 3);
+        row.explanation_sha256 = col_text_or_null(stmt, 4);
+        row.status = col_text_or_null(stmt, 5);
+        row.problem = col_text_or_null(stmt, 6);
+        row.wall_ns = sqlite3_column_int64(stmt, 7);
+        row.cpu_ns = sqlite3_column_int64(stmt, 8);
+        row.py_peak_bytes = sqlite3_column_int64(stmt, 9);
+        row.rss_peak_bytes = sqlite3_column_int64(stmt, 10);
+        row.correctness = sqlite3_column_double(stmt, 11);
+        row.performance = sqlite3_column_double(stmt, 12);
+        row.explanation = sqlite3_column_double(stmt, 13);
+        row.total = sqlite3_column_double(stmt, 14);
+        row.max = sqlite3_column_double(stmt, 15);
+        row.flagged = sqlite3_column_int(stmt, 16);
+        row.attempts = sqlite3_column_int(stmt, 17);
+        row.submitted_at = sqlite3_column_int64(stmt, 18);
+        row.graded_at = sqlite3_column_int64(stmt, 19);
+        row.grade_ns = sqlite3_column_int64(stmt, 20);
+        row.shard = col_text_or_null(stmt, 21);
+        row.result_json = col_text_or_null(stmt, 22);
+        row.source = col_text_or_null(stmt, 23);
+        if (row.student == NULL || row.exercise == NULL || row.status == NULL) {
+            rc = ph_errf(err, PH_EINPUT,
+                         "%s: a grade_runs row without student, exercise or "
+                         "status",
+                         st->path);
+            goto out;
+        }
+        rc = fn(&row, arg, err);
+        if (rc != PH_OK)
+            goto out;
+    }
+    if (step != SQLITE_DONE)
+        goto fail;
+    rc = PH_OK;
+    goto out;
+fail:
+    rc = db_error(err, st->db, st->path, "reading graded parts");
+out:
+    sqlite3_finalize(stmt);
+    return rc;
+}
+
+enum ph_rc store_meta_set(struct store *st, const char *key, const char *value, struct ph_err *err)
+{
+    sqlite3_stmt *stmt = NULL;
+    enum ph_rc rc = PH_OK;
+
+    if (sqlite3_prepare_v2(st->db, "INSERT OR REPLACE INTO grade_meta (key, value) VALUES (?1, ?2)",
+                           -1, &stmt, NULL) != SQLITE_OK ||
+        sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_text(stmt, 2, value, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_step(stmt) != SQLITE_DONE)
+        rc = db_error(err, st->db, st->path, "recording the assignment");
+    sqlite3_finalize(stmt);
+    return rc;
+}
+
+enum ph_rc store_meta_get(struct store *st, const char *key, char **out, struct ph_err *err)
+{
+    sqlite3_stmt *stmt = NULL;
+    enum ph_rc rc = PH_OK;
+    int step;
+
+    *out = NULL;
+    if (sqlite3_prepare_v2(st->db, "SELECT value FROM grade_meta WHERE key = ?1", -1, &stmt,
+                           NULL) != SQLITE_OK ||
+        sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC) != SQLITE_OK) {
+        rc = db_error(err, st->db, st->path, "reading the assignment");
+        goto out;
+    }
+    step = sqlite3_step(stmt);
+    if (step == SQLITE_ROW) {
+        const char *t = col_text_or_null(stmt, 0);
+        *out = strdup(t ? t : "");
+        if (*out == NULL)
+            rc = ph_errf(err, PH_ENOMEM, "out of memory");
+    } else if (step != SQLITE_DONE) {
+        rc = db_error(err, st->db, st->path, "reading the assignment");
+    }
 out:
     sqlite3_finalize(stmt);
     return rc;

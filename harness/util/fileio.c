@@ -40,9 +40,11 @@ enum ph_rc fileio_read(const char *path, size_t max, char **out, size_t *len, st
         goto out;
     }
     if ((size_t)st.st_size > max) {
-        rc = ph_errf(err, PH_ELIMIT, "%s: file is %s (%lld bytes), the limit is %s (%zu bytes)",
-                     path, fileio_human_size((double)st.st_size, hs, sizeof hs),
-                     (long long)st.st_size, fileio_human_size((double)max, hm, sizeof hm), max);
+        /* Byte counts, not rounded sizes: "1.0 MiB, the limit is 1.0 MiB" says nothing. */
+        (void)hs;
+        rc = ph_errf(err, PH_ELIMIT, "%s: %lld bytes, %lld over the limit of %s (%zu bytes)", path,
+                     (long long)st.st_size, (long long)st.st_size - (long long)max,
+                     fileio_human_size((double)max, hm, sizeof hm), max);
         goto out;
     }
     buf = malloc((size_t)st.st_size + 1);
@@ -251,4 +253,59 @@ int fileio_is_dir(const char *path)
     struct stat st;
 
     return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+enum ph_rc fileio_check_writable(const char *path, const char *what, struct ph_err *err)
+{
+    char dir[4096];
+    const char *slash;
+    size_t n;
+
+    if (path == NULL || path[0] == '\0')
+        return ph_errf(err, PH_EINPUT, "%s: an empty path", what);
+    if (fileio_is_dir(path))
+        return ph_errf(err, PH_EINPUT, "%s %s: is a folder, expected a file path", what, path);
+    if (access(path, F_OK) == 0) {
+        if (access(path, W_OK) != 0)
+            return ph_errf(err, PH_EINPUT, "%s %s: not writable: %s", what, path, strerror(errno));
+        return PH_OK;
+    }
+    slash = strrchr(path, '/');
+    if (slash == NULL) {
+        dir[0] = '.';
+        dir[1] = '\0';
+    } else {
+        n = slash == path ? 1 : (size_t)(slash - path);
+        if (n >= sizeof dir)
+            return ph_errf(err, PH_EINPUT, "%s %s: path too long", what, path);
+        memcpy(dir, path, n);
+        dir[n] = '\0';
+    }
+    if (!fileio_is_dir(dir))
+        return ph_errf(err, PH_EINPUT, "%s %s: the folder %s does not exist", what, path, dir);
+    if (access(dir, W_OK | X_OK) != 0)
+        return ph_errf(err, PH_EINPUT, "%s %s: cannot create files in %s: %s", what, path, dir,
+                       strerror(errno));
+    return PH_OK;
+}
+
+const char *fileio_human_duration(double ns, char *buf, size_t cap)
+{
+    static const struct {
+        double div;
+        const char *unit;
+    } units[] = {{1, "ns"}, {1e3, "\xc2\xb5s"}, {1e6, "ms"}, {1e9, "s"}};
+    size_t i = 0;
+    double v;
+
+    while (i + 1 < sizeof units / sizeof units[0] && ns >= units[i + 1].div * 0.9995)
+        i++;
+    v = ns / units[i].div;
+    if (i == 0 || v >= 99.95)
+        snprintf(buf, cap, "%.0f %s", v, units[i].unit);
+    else if (v >= 9.995)
+        snprintf(buf, cap, "%.1f %s", v, units[i].unit);
+    else
+        snprintf(buf, cap, "%.2f %s", v, units[i].unit);
+    return buf;
 }

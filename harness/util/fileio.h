@@ -33,6 +33,11 @@ long long fileio_proc_status_bytes(const char *key);
 /* Write `len` bytes to `path` (created 0600 or truncated).  */
 enum ph_rc fileio_write(const char *path, const void *buf, size_t len, struct ph_err *err);
 
+/* PH_OK when fileio_write(path) can be expected to succeed: an existing
+ * file is writable, or the folder it would go into is; PH_EINPUT naming
+ * `what` (e.g. "--out") and the reason otherwise.  Creates nothing. */
+enum ph_rc fileio_check_writable(const char *path, const char *what, struct ph_err *err);
+
 /* Offset of the first byte that is not valid UTF-8, or -1 when all of it is. */
 long fileio_utf8_invalid_at(const char *buf, size_t len);
 
@@ -42,6 +47,10 @@ size_t fileio_utf8_scrub(char *buf, size_t len);
 
 /* Human-readable size: "1.2 MiB", "512 B".  Writes into `buf`; returns it. */
 const char *fileio_human_size(double bytes, char *buf, size_t cap);
+
+/* Human-readable duration with three significant digits: "840 µs", "12.3 ms",
+ * "4.20 s".  Writes into `buf`; returns it. */
+const char *fileio_human_duration(double ns, char *buf, size_t cap);
 
 /* Remove `path` and everything below it; symlinks are removed, never followed. */
 int fileio_rmtree(const char *path);

@@ -17,21 +17,23 @@
 
 static char exe[PATH_MAX];
 static char python_dir[PATH_MAX];
-static char exercises_dir[PATH_MAX];
+static char builtin_dir[PATH_MAX];
+static char reports_dir[PATH_MAX];
+
+struct bank {
+    char dir[PATH_MAX];
+    const char *origin;
+};
+/* Added banks in search order, the built-in one not among them. */
+static struct bank banks[PATHS_BANKS_MAX];
+static size_t nbanks;
+static const char *bank_origin = "--exercises";
 
 static int is_dir(const char *p)
 {
     struct stat st;
 
     return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-static int copy_path(char *dst, const char *src, struct ph_err *err)
-{
-    if (strlen(src) >= PATH_MAX)
-        return ph_errf(err, PH_EINPUT, "path too long: %.64s...", src);
-    memcpy(dst, src, strlen(src) + 1);
-    return PH_OK;
 }
 
 /* The data root: $PYHARNESS_HOME, <exe>/../share/pyharness, the source tree. */
@@ -93,24 +95,93 @@ enum ph_rc paths_init(struct ph_err *err)
     if (realpath(root, real) == NULL)
         return ph_errf(err, PH_EINTERNAL, "cannot resolve %s", root);
     if ((size_t)snprintf(python_dir, sizeof python_dir, "%s/python", real) >= sizeof python_dir ||
-        (size_t)snprintf(exercises_dir, sizeof exercises_dir, "%s/exercises", real) >=
-            sizeof exercises_dir)
+        (size_t)snprintf(builtin_dir, sizeof builtin_dir, "%s/exercises", real) >=
+            sizeof builtin_dir ||
+        (size_t)snprintf(reports_dir, sizeof reports_dir, "%s/reports", real) >= sizeof reports_dir)
         return ph_errf(err, PH_EINTERNAL, "data path too long: %s", real);
+    nbanks = 0;
     env = getenv("PYHARNESS_EXERCISES");
-    if (env != NULL && env[0] != '\0')
-        return paths_set_exercises(env, err);
+    if (env != NULL && env[0] != '\0') {
+        const char *p = env, *colon;
+        char one[PATH_MAX];
+
+        bank_origin = "PYHARNESS_EXERCISES";
+        for (; *p != '\0'; p = colon ? colon + 1 : p + strlen(p)) {
+            size_t len;
+
+            colon = strchr(p, ':');
+            len = colon ? (size_t)(colon - p) : strlen(p);
+            if (len == 0)
+                continue;
+            if (len >= sizeof one)
+                return ph_errf(err, PH_EINPUT, "PYHARNESS_EXERCISES: a path is too long");
+            memcpy(one, p, len);
+            one[len] = '\0';
+            rc = paths_set_exercises(one, err);
+            if (rc != PH_OK)
+                return ph_errf(err, rc, "PYHARNESS_EXERCISES: %s", err->msg);
+        }
+        bank_origin = "--exercises";
+    }
     return PH_OK;
 }
 
 enum ph_rc paths_set_exercises(const char *dir, struct ph_err *err)
 {
     char real[PATH_MAX];
+    size_t i;
 
     if (!is_dir(dir))
-        return ph_errf(err, PH_EINPUT, "%s: not a folder of exercises", dir);
+        return ph_errf(err, PH_EINPUT, "%s: not a folder of exercises (--exercises DIR)", dir);
     if (realpath(dir, real) == NULL)
         return ph_errf(err, PH_EINPUT, "%s: cannot resolve the path", dir);
-    return copy_path(exercises_dir, real, err);
+    /* The command line replaces the environment's banks, as it always did. */
+    if (strcmp(bank_origin, "--exercises") == 0 && nbanks > 0 &&
+        strcmp(banks[0].origin, "PYHARNESS_EXERCISES") == 0)
+        nbanks = 0;
+    if (strcmp(real, builtin_dir) == 0)
+        return PH_OK; /* already searched, last */
+    for (i = 0; i < nbanks; i++)
+        if (strcmp(banks[i].dir, real) == 0)
+            return PH_OK;
+    if (nbanks == PATHS_BANKS_MAX)
+        return ph_errf(err, PH_EINPUT, "%s: at most %d exercise banks", dir, PATHS_BANKS_MAX);
+    memcpy(banks[nbanks].dir, real, strlen(real) + 1);
+    banks[nbanks].origin = bank_origin;
+    nbanks++;
+    return PH_OK;
+}
+
+size_t paths_bank_count(void)
+{
+    return nbanks + 1;
+}
+
+const char *paths_bank(size_t i)
+{
+    return i < nbanks ? banks[i].dir : builtin_dir;
+}
+
+const char *paths_bank_origin(size_t i)
+{
+    return i < nbanks ? banks[i].origin : "built-in";
+}
+
+long paths_find_exercise(const char *id)
+{
+    char probe[PATH_MAX + 300];
+    size_t i;
+
+    if (id == NULL || id[0] == '\0' || strchr(id, '/') != NULL || id[0] == '.')
+        return -1;
+    for (i = 0; i < paths_bank_count(); i++) {
+        if ((size_t)snprintf(probe, sizeof probe, "%s/%s/exercise.json", paths_bank(i), id) >=
+            sizeof probe)
+            continue;
+        if (access(probe, F_OK) == 0)
+            return (long)i;
+    }
+    return -1;
 }
 
 const char *paths_exe(void)
@@ -123,7 +194,12 @@ const char *paths_python_dir(void)
     return python_dir;
 }
 
+const char *paths_reports_dir(void)
+{
+    return reports_dir;
+}
+
 const char *paths_exercises_dir(void)
 {
-    return exercises_dir;
+    return paths_bank(0);
 }

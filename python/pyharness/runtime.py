@@ -14,6 +14,7 @@ import io
 import os
 import posix
 import sys
+import time
 import traceback
 from types import CodeType, ModuleType
 from typing import Any, Callable
@@ -23,7 +24,9 @@ __all__ = [
     "describe_exception",
     "exercise_imports",
     "load_checks",
+    "load_workloads",
     "missing_names",
+    "read_workloads",
     "scrub_environ",
     "submission_module",
 ]
@@ -120,6 +123,90 @@ def load_checks(source: str | CodeType, filename: str) -> dict[str, Callable[...
         for name, fn in namespace.items()
         if name.startswith("check_") and callable(fn)
     }
+
+
+WORKLOAD_PREFIX = "workload:"  # cannot collide with a check: not an identifier
+
+
+def read_workloads(path: str) -> str:
+    """The `WORKLOADS = {...}` declaration of an exercise's workloads.py, as
+    JSON text, read with ast.literal_eval (nothing in the file is executed:
+    the supervisor calls this).  Raises ValueError naming what is wrong."""
+    import ast
+    import json
+
+    with open(path, "rb") as f:
+        tree = ast.parse(f.read(), path)
+    for node in tree.body:
+        if (isinstance(node, ast.Assign) and len(node.targets) == 1
+                and isinstance(node.targets[0], ast.Name) and node.targets[0].id == "WORKLOADS"):
+            try:
+                value = ast.literal_eval(node.value)
+            except ValueError as exc:
+                raise ValueError(f"{path}: WORKLOADS must be a literal ({exc})") from None
+            defined = {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
+            if isinstance(value, dict):
+                for name in value:
+                    if f"workload_{name}" not in defined:
+                        raise ValueError(f"{path}: WORKLOADS[{name!r}]: no top-level function "
+                                         f"workload_{name}(sub, h, n)")
+            return json.dumps(value)
+    raise ValueError(f"{path}: no top-level WORKLOADS = {{...}} declaration")
+
+
+def load_workloads(source: str | CodeType, filename: str,
+                   checks: dict[str, Callable[..., Any]]) -> None:
+    """Execute workloads.py and add each `workload_<name>(sub, h, n)` to
+    `checks` as the check `workload:<name>`.
+
+    A workload function prepares its input of size n and returns a callable
+    that does the work once; the check calls it `h.params["warmup"]` times
+    unmeasured, then records `h.params["values"]` measurements "v0", "v1", ...
+    of `h.params["loops"]` calls each (pyharness compare divides by loops).
+    The check returns {"thread_cpu_ns": [...]}, the calling thread's CPU time
+    of each value: in a worker with more than one thread the process CPU
+    clock only moves at scheduler ticks (4 ms), too coarse for one value,
+    while the thread clock is exact.  (A comparison report, not a grade, so
+    a figure read inside the process is acceptable here; the clock function
+    is bound before any submission runs.)  Correctness is judged by the
+    exercise's checks, not here."""
+    namespace: dict[str, Any] = {
+        "__name__": "pyharness_workloads",
+        "__file__": filename,
+        "__builtins__": dict(vars(builtins)),
+    }
+    code = source if isinstance(source, CodeType) else compile(source, filename, "exec")
+    exec(code, namespace)
+    rng = range  # the private builtins' range, not one a submission rebinds
+    thread_ns = time.thread_time_ns
+
+    def make(fn: Callable[..., Any]) -> Callable[[Any, Any], dict[str, list[int]]]:
+        def check(sub: Any, h: Any) -> dict[str, list[int]]:
+            params = h.params
+            loops = int(params.get("loops", 1))
+            run = fn(sub, h, int(params["n"]))
+            for _ in rng(int(params.get("warmup", 1))):
+                run()
+
+            cpu: list[int] = []
+
+            def many() -> None:
+                # Inside the measured span, around the loop alone: the
+                # measurement's own bookkeeping stays out of the figure.
+                t0 = thread_ns()
+                for _ in rng(loops):
+                    run()
+                cpu.append(thread_ns() - t0)
+
+            for i in rng(int(params.get("values", 1))):
+                h.measure(f"v{i}", many)
+            return {"thread_cpu_ns": cpu}
+
+        return check
+
+    for name, fn in list(namespace.items()):
+        if name.startswith("workload_") and callable(fn):
+            checks[WORKLOAD_PREFIX + name[len("workload_"):]] = make(fn)
 
 
 def submission_module() -> ModuleType:

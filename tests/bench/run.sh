@@ -14,4 +14,6 @@ if [ -x "$old/pyharness" ]; then
   /usr/bin/python3 "$here/bench_core.py" "$old"
 fi
 PYHARNESS_BIN="$build/pyharness" /usr/bin/python3 "$here/bench_llm.py"
+PYHARNESS_BIN="$build/pyharness" /usr/bin/python3 "$here/bench_explain.py"
 /usr/bin/python3 "$here/bench_stability.py" "$build"
+/usr/bin/python3 "$here/bench_compare.py" "$build"

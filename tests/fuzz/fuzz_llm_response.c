@@ -14,13 +14,17 @@
 #include "fileio.h"
 #include "llm.h"
 #include "rubric.h"
+#include "rubric_score.h"
 
 static struct rubric_point points[] = {
     {"order", "gather returns results in argument order", 2},
     {"concurrent", "the awaitables run concurrently", 1},
 };
 static struct rubric_misconception miscs[] = {
-    {"completion-order", "gather returns results in completion order", 3},
+    {.id = "completion-order",
+     .text = "gather returns results in completion order",
+     .correction = "gather returns results in argument order",
+     .penalty = 3},
 };
 static struct rubric rub = {10, points, 2, miscs, 1, NULL};
 static const struct llm_task task = {"tiny-gather", "In what order?", "Argument order.", &rub};
@@ -35,7 +39,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     p = (data[0] & 1) ? LLM_ANTHROPIC : LLM_OPENAI;
     ph_err_clear(&err);
-    if (llm_parse_response(p, "fuzz", &task, (const char *)data + 1, size - 1, &r, &err) == PH_OK) {
+    if (llm_parse_response(p, "fuzz", &task, "gather keeps the order of its arguments",
+                           (const char *)data + 1, size - 1, &r, &err) == PH_OK) {
         /* What we accept must satisfy what the rest of the host relies on. */
         if (r.score < 0 || r.score > r.max || r.npoints != rub.npoints || r.feedback == NULL)
             __builtin_trap();

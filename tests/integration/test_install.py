@@ -21,6 +21,17 @@ class InstallTests(HarnessTest):
             subprocess.run(["cmake", "--install", str(build), "--prefix", prefix],
                            check=True, capture_output=True)
             exe = os.path.join(prefix, "bin", "pyharness")
+            # What a student may read is world-readable; the answer keys are not.
+            share = Path(prefix, "share", "pyharness")
+            ex = share / "exercises" / "generators-streaming"
+            mode = lambda p: p.stat().st_mode & 0o777
+            self.assertEqual(mode(ex / "starter.py"), 0o644)
+            self.assertEqual(mode(ex / "exercise.json"), 0o644)
+            for secret in ("reference.py", "checks.py", "examples/good.py"):
+                self.assertEqual(mode(ex / secret) & 0o007, 0, secret)
+            self.assertEqual(mode(ex / "examples") & 0o007, 0)
+            kit = share / "student" / "generators-streaming"
+            self.assertEqual(sorted(p.name for p in kit.iterdir()), ["README.md", "starter.py"])
             good = os.path.join(prefix, "share", "pyharness", "exercises",
                                 "generators-streaming", "examples", "good.py")
             env = {k: v for k, v in os.environ.items() if not k.startswith("PYHARNESS_")}

@@ -230,7 +230,8 @@ class BadInputTests(HarnessTest):
                 f.write("x = 1\n" + "#" * (1024 * 1024 + 10) + "\n")
             res = mini(huge)
             self.assertVerdict(res, "rejected", rc=1)
-            self.assertIn("the limit is 1.0 MiB", res.json["detail"])
+            # Byte counts, not "file is 1.0 MiB, the limit is 1.0 MiB".
+            self.assertIn("1048593 bytes, 17 over the limit of 1.0 MiB", res.json["detail"])
 
     def test_missing_file_is_usage_error(self):
         res = run("run", "mini", "/nonexistent/sol.py", *MINI)
@@ -396,9 +397,11 @@ class ListTests(HarnessTest):
         ids = [e["id"] for e in json.loads(res.stdout)]
         self.assertIn("generators-streaming", ids)
 
-    def test_exercises_override(self):
+    def test_exercises_adds_a_bank_to_the_builtin_one(self):
         res = run("list", *MINI)
-        self.assertEqual(res.stdout.split()[0], "mini")
+        ids = [line.split()[0] for line in res.stdout.splitlines()]
+        self.assertIn("mini", ids)
+        self.assertIn("generators-streaming", ids)
 
 
 if __name__ == "__main__":

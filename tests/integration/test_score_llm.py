@@ -155,7 +155,10 @@ class ScoreWithFakeLLM(unittest.TestCase):
         r = self.score_json(self.answer(GOOD))
         self.assertEqual(r["scorer"], "openai:fake-1")
         self.assertEqual(r["question"], "tiny-gather")
-        self.assertEqual((r["score"], r["max"]), (8, 10))
+        # Every point credited 1: the grade is 10 from the rubric, whatever the
+        # model's own total (8) says.
+        self.assertEqual((r["score"], r["max"], r["llm_total"]), (10, 10, 8))
+        self.assertFalse(r["needs_review"])
         self.assertEqual([p["id"] for p in r["points"]], ["order", "concurrent"])
         self.assertIn("feedback", r)
         self.assertEqual(r["misconceptions"], [])
@@ -165,7 +168,7 @@ class ScoreWithFakeLLM(unittest.TestCase):
         s = self.server.stats()
         self.assertEqual((s["requests"], s["auth_present"], s["auth_missing"]), (1, 1, 0))
         text = self.run_score(self.answer(GOOD, "b.md")).stdout
-        self.assertIn("8.0/10", text)
+        self.assertIn("10.0/10", text)
         self.assertIn("model answer", text)
 
     def test_offline_scorer_sends_nothing(self) -> None:
@@ -214,7 +217,7 @@ class ScoreWithFakeLLM(unittest.TestCase):
         self.server.set("bad-score", fail_times=1)
         r = self.score_json(self.answer(GOOD))
         self.assertFalse(r["fallback"])
-        self.assertEqual(r["score"], 8)
+        self.assertEqual(r["score"], 10)
         self.assertEqual(self.server.stats()["requests"], 2)
         self.server.set("bad-score")
         r = self.score_json(self.answer(GOOD + "again"))
@@ -241,7 +244,8 @@ class ScoreWithFakeLLM(unittest.TestCase):
             if i % 5 == 0:
                 text, want = GOOD + "\nFAKE_MODE=malformed %d\n" % i, None
             else:
-                text, want = GOOD + "\nFAKE_SCORE=%d\n" % (i % 10), float(i % 10)
+                c = (i % 10) / 10
+                text, want = GOOD + "\nFAKE_CREDIT=%g FAKE_SCORE=%d\n" % (c, i % 10), float(i % 10)
             files.append(self.answer(text, "a%02d.md" % i))
             expect.append(want)
         env = dict(self.env, PYHARNESS_LLM_CONCURRENCY="4")
@@ -308,7 +312,7 @@ class ScoreWithFakeLLM(unittest.TestCase):
                     "PYHARNESS_LLM_CACHE": "off"})
         r = self.score_json(self.answer(GOOD), env=env)
         self.assertEqual(r["scorer"], "anthropic:claude-fake")
-        self.assertEqual(r["score"], 8)
+        self.assertEqual(r["score"], 10)
         s = self.server.stats()
         self.assertEqual(s["paths"], {"/v1/messages": 1})
         self.assertEqual(s["auth_present"], 1)
@@ -327,6 +331,68 @@ class ScoreWithFakeLLM(unittest.TestCase):
         bad = dict(self.env, PYHARNESS_LLM_CONCURRENCY="zero")
         p = self.run_score(self.answer(GOOD), expect=2, env=bad)
         self.assertIn("PYHARNESS_LLM_CONCURRENCY", p.stderr)
+
+    # -- the grade is the rubric's arithmetic --------------------------------------------
+
+    def test_grade_is_rubric_arithmetic_and_the_models_total_only_a_check(self) -> None:
+        r = self.score_json(self.answer(GOOD + "FAKE_CREDIT=0.5 FAKE_SCORE=9\n"))
+        self.assertEqual((r["score"], r["llm_total"]), (5, 9))
+        self.assertTrue(r["needs_review"])
+        self.assertIn("own total", r["review_reason"])
+
+    def test_misconception_counts_only_with_a_quote_from_the_answer(self) -> None:
+        r = self.score_json(self.answer(GOOD + "FAKE_MISC=completion-order FAKE_SCORE=7\n"))
+        self.assertEqual([m["id"] for m in r["misconceptions"]], ["completion-order"])
+        self.assertEqual(r["score"], 7)  # 10 - penalty 3
+        r = self.score_json(self.answer(GOOD + "FAKE_MISC_UNQUOTED=completion-order\n", "u.md"))
+        self.assertEqual((r["misconceptions"], r["score"]), ([], 10))
+        self.assertTrue(r["needs_review"])
+
+    def test_llm_that_gives_no_grade_fails_loudly_unless_fallback_asked(self) -> None:
+        self.server.set("malformed")
+        p = self.run_score(self.answer(GOOD), "--scorer", "llm", "--json", expect=1)
+        self.assertIn("no usable grade", p.stderr)
+        self.assertEqual(p.stdout, "")
+        r = json.loads(self.run_score(self.answer(GOOD), "--scorer", "llm", "--fallback",
+                                      "offline", "--json").stdout)
+        self.assertTrue(r["fallback"])
+        self.assertTrue(r["needs_review"])
+
+    # -- answers leave the machine only when someone chose that ------------------------------
+
+    def test_remote_llm_needs_an_explicit_choice(self) -> None:
+        remote = dict(self.env, PYHARNESS_LLM_BASE_URL="http://192.0.2.1:9/v1",
+                      PYHARNESS_LLM_TIMEOUT_S="0.5", PYHARNESS_LLM_MAX_RETRIES="0",
+                      PYHARNESS_LLM_CACHE="off")
+        p = self.run_score(self.answer(GOOD), "--scorer", "llm", expect=2, env=remote)
+        self.assertIn("--allow-remote", p.stderr)
+        r = self.score_json(self.answer(GOOD), env=remote)  # auto: offline, and says why
+        self.assertEqual(r["scorer"], "offline")
+        self.assertIn("PYHARNESS_LLM_ALLOW_REMOTE", r["note"])
+        # Only an API key in the environment: nothing leaves the machine.
+        only_key = {k: v for k, v in self.env.items() if not k.startswith("PYHARNESS_LLM_")}
+        only_key["OPENAI_API_KEY"] = KEY
+        self.assertEqual(self.score_json(self.answer(GOOD), env=only_key)["scorer"], "offline")
+        # Allowed explicitly, it is tried (and fails: nothing listens there).
+        for args, env in ((("--allow-remote",), remote),
+                          ((), dict(remote, PYHARNESS_LLM_ALLOW_REMOTE="1"))):
+            p = self.run_score(self.answer(GOOD), "--scorer", "llm", *args, expect=1, env=env)
+            self.assertIn("no usable grade", p.stderr)
+        self.assertEqual(self.server.stats()["requests"], 0)
+
+    def test_cache_folder_works_and_a_bad_cache_is_an_error(self) -> None:
+        folder = self.tmp / "cache-dir"
+        folder.mkdir()
+        env = dict(self.env, PYHARNESS_LLM_CACHE=str(folder))
+        f = self.answer(GOOD)
+        self.assertFalse(self.score_json(f, env=env)["cached"])
+        self.assertTrue(self.score_json(f, env=env)["cached"])
+        self.assertTrue((folder / "llm-cache.sqlite3").exists())
+        self.assertEqual(self.server.stats()["requests"], 1)
+        bad = dict(self.env, PYHARNESS_LLM_CACHE=str(self.tmp / "answer.md" / "x.sqlite3"))
+        p = self.run_score(f, expect=2, env=bad)
+        self.assertIn("PYHARNESS_LLM_CACHE", p.stderr)
+        self.assertEqual(self.server.stats()["requests"], 1)
 
     # -- usage and input --------------------------------------------------------------------
 
@@ -347,6 +413,93 @@ class ScoreWithFakeLLM(unittest.TestCase):
         env = {k: v for k, v in self.env.items() if not k.startswith("PYHARNESS_LLM_")}
         p = self.run_score(self.answer(GOOD), "--scorer", "llm", expect=2, env=env)
         self.assertIn("no LLM is configured", p.stderr)
+
+
+@unittest.skipUnless(BIN, "PYHARNESS_BIN is not set")
+class LocalServers(unittest.TestCase):
+    """Ollama's and llama.cpp server's OpenAI-compatible endpoints, reproduced by
+    the fake with --flavour: their structured-output parameters and replies."""
+
+    def setUp(self) -> None:
+        self.tmp = Path(tempfile.mkdtemp(prefix="ph-score-local-"))
+        self.exercise = make_exercise(self.tmp)
+        (self.tmp / "a.md").write_text(GOOD)
+        self.servers: list[FakeServer] = []
+
+    def tearDown(self) -> None:
+        for s in self.servers:
+            s.close()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def env(self, provider: str, url: str) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items()
+               if not k.startswith(("PYHARNESS_LLM", "OPENAI_", "ANTHROPIC_"))}
+        env.update({"PYHARNESS_LLM_PROVIDER": provider, "PYHARNESS_LLM_BASE_URL": url + "/v1",
+                    "PYHARNESS_LLM_MODEL": "local-1", "PYHARNESS_LLM_CACHE": "off",
+                    "OPENAI_API_KEY": KEY,  # a vendor's key is never sent to a local server
+                    "XDG_CONFIG_HOME": str(self.tmp / "config"),
+                    "NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost"})
+        return env
+
+    def score(self, provider: str, flavour: str, expect: int = 0) -> Any:
+        srv = FakeServer("--flavour", flavour)
+        self.servers.append(srv)
+        p = subprocess.run([BIN, "score", str(self.exercise), str(self.tmp / "a.md"), "--json",
+                            "--scorer", "llm"], env=self.env(provider, srv.url),
+                           capture_output=True, text=True, timeout=120)
+        self.assertEqual(p.returncode, expect, p.stderr)
+        self.assertNotIn(KEY, p.stdout + p.stderr)
+        return srv, (json.loads(p.stdout) if expect == 0 else p.stderr)
+
+    def test_ollama(self) -> None:
+        srv, r = self.score("ollama", "ollama")
+        self.assertEqual((r["scorer"], r["score"], r["fallback"]), ("ollama:local-1", 10, False))
+        s = srv.stats()
+        self.assertEqual((s["paths"], s["auth_missing"]), ({"/v1/chat/completions": 1}, 1))
+
+    def test_llamacpp(self) -> None:
+        srv, r = self.score("llamacpp", "llamacpp")
+        self.assertEqual((r["scorer"], r["score"]), ("llamacpp:local-1", 10))
+        self.assertEqual(srv.stats()["auth_missing"], 1)
+
+    def test_calibrate_with_a_local_llm(self) -> None:
+        srv = FakeServer("--flavour", "ollama")
+        self.servers.append(srv)
+        graded = self.tmp / "graded.jsonl"
+        rows = [(GOOD, 9), (GOOD + "FAKE_CREDIT=0.2 FAKE_SCORE=2\n", 2),
+                (GOOD + "FAKE_CREDIT=0.6 FAKE_SCORE=6\n", 6)]
+        graded.write_text("".join(json.dumps({"question": str(self.exercise), "answer": a,
+                                              "grade": g}) + "\n" for a, g in rows))
+        p = subprocess.run([BIN, "calibrate", str(graded), "--scorer", "llm", "--json"],
+                           env=self.env("ollama", srv.url), capture_output=True, text=True,
+                           timeout=120)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        r = json.loads(p.stdout)
+        self.assertEqual(r["scorer"], "ollama:local-1")
+        self.assertEqual([a["score"] for a in r["answers"]], [10, 2, 6])
+        self.assertEqual(r["overall"]["spearman"], 1.0)
+        self.assertEqual(srv.stats()["requests"], 3)
+        # An answer the LLM cannot grade: a loud failure, or offline when asked.
+        with graded.open("a") as f:
+            f.write(json.dumps({"question": str(self.exercise), "grade": 5,
+                                "answer": GOOD + "FAKE_MODE=malformed\n"}) + "\n")
+        env = dict(self.env("ollama", srv.url), PYHARNESS_LLM_MAX_RETRIES="0")
+        p = subprocess.run([BIN, "calibrate", str(graded), "--scorer", "llm"], env=env,
+                           capture_output=True, text=True, timeout=120)
+        self.assertEqual(p.returncode, 1, p.stderr)
+        self.assertIn("%s:4" % graded, p.stderr)
+        self.assertIn("no usable grade", p.stderr)
+        p = subprocess.run([BIN, "calibrate", str(graded), "--scorer", "llm", "--fallback",
+                            "offline", "--json"], env=env, capture_output=True, text=True,
+                           timeout=120)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(json.loads(p.stdout)["fallback"], 1)
+
+    def test_the_wrong_structured_output_shape_is_refused(self) -> None:
+        # llama.cpp's json_object form sent to a server that wants json_schema.
+        srv, err = self.score("llamacpp", "ollama", expect=1)
+        self.assertIn("no usable grade", err)
+        self.assertIn("400", err)
 
 
 if __name__ == "__main__":

@@ -22,8 +22,27 @@ answer is in the body, so a test can mix modes within one batch):
     echo-key    HTTP 401 echoing the request's credentials in the body
 
 ``fail_times`` N > 0 applies a failing mode to the first N requests only and
-answers normally afterwards (``-1``: always).  A marker ``FAKE_SCORE=<x>``
-sets the score of a normal answer.
+answers normally afterwards (``-1``: always).  A marker ``FAKE_CREDIT=<x>``
+sets the credit given to every rubric point (default 1), ``FAKE_SCORE=<x>``
+the grader's own total (default 8), and ``FAKE_MISC=<id>`` cites that
+misconception with the answer's first sentence as evidence
+(``FAKE_MISC_UNQUOTED=<id>`` cites it with a quote not in the answer).
+
+``--flavour`` reproduces what a local server checks and sends on its
+OpenAI-compatible /v1/chat/completions endpoint:
+
+    openai      response_format {"type": "json_schema", "json_schema": {...}}
+    ollama      the same request (Ollama 0.5+ constrains decoding to the
+                schema); the reply carries "system_fingerprint": "fp_ollama";
+                a request with "stream" not false is refused, as the test
+                client never streams
+    llamacpp    response_format {"type": "json_object", "schema": {...}} (or
+                json_schema with a "schema" inside); json_schema without one
+                is refused with HTTP 400 as llama-server does; the reply
+                carries llama-server's "timings" object
+
+A request whose structured-output parameter the flavour does not accept gets
+HTTP 400, so a client sending the wrong shape fails its test.
 
 GET /stats returns JSON: requests, max_in_flight, in_flight, auth_present,
 auth_missing, connections (distinct client sockets), times (arrival times,
@@ -86,32 +105,76 @@ class State:
         }
 
 
+def schema_of(req: dict[str, Any], anthropic: bool) -> dict[str, Any] | None:
+    """The JSON schema the client asked the reply to follow, wherever it sits."""
+    try:
+        if anthropic:
+            return req["tools"][0]["input_schema"]
+        rf = req["response_format"]
+        if rf.get("type") == "json_object":
+            return rf["schema"]
+        return rf["json_schema"]["schema"]
+    except (KeyError, IndexError, TypeError):
+        return None
+
+
 def rubric_ids(req: dict[str, Any], anthropic: bool) -> list[str]:
     """The rubric point ids the client's schema allows."""
     try:
-        if anthropic:
-            schema = req["tools"][0]["input_schema"]
-        else:
-            schema = req["response_format"]["json_schema"]["schema"]
+        schema = schema_of(req, anthropic) or {}
         return list(schema["properties"]["points"]["items"]["properties"]["id"]["enum"])
     except (KeyError, IndexError, TypeError):
         return []
 
 
-def grade(req: dict[str, Any], anthropic: bool, score: float) -> dict[str, Any]:
+def flavour_error(flavour: str, req: dict[str, Any]) -> str | None:
+    """Why a local server of this flavour would refuse the request, or None."""
+    rf = req.get("response_format")
+    if not isinstance(rf, dict):
+        return "no response_format: the reply would not be constrained to the schema"
+    kind = rf.get("type")
+    if flavour in ("openai", "ollama"):
+        if kind != "json_schema" or not isinstance(rf.get("json_schema", {}).get("schema"), dict):
+            return "response_format must be {type: json_schema, json_schema: {schema}}"
+        if flavour == "ollama" and req.get("stream", True) is not False:
+            return "stream must be false"
+        return None
+    if kind == "json_object":
+        return None if isinstance(rf.get("schema"), dict) else "json_object needs a schema here"
+    if kind == "json_schema":
+        sch = rf.get("json_schema", {})
+        return None if isinstance(sch.get("schema"), dict) else \
+            'response_format type "json_schema" needs json_schema.schema'
+    return 'response_format type must be "json_object" or "json_schema"'
+
+
+def answer_text(req: dict[str, Any], anthropic: bool) -> str:
+    """The candidate's answer, cut out of the user message between its markers."""
+    msgs = req.get("messages") or []
+    user = next((m.get("content", "") for m in msgs if m.get("role") == "user"), "")
+    m = re.search(r"<<<CANDIDATE ANSWER [0-9a-f]+>>>\n(.*)\n<<<END CANDIDATE ANSWER", user, re.S)
+    return m.group(1) if m else ""
+
+
+def grade(req: dict[str, Any], anthropic: bool, score: float, credit: float,
+          misc: str | None, unquoted: bool) -> dict[str, Any]:
+    first = re.split(r"(?<=[.!?])\s", answer_text(req, anthropic).strip())[0]
     return {
         "points": [
-            {"id": pid, "credit": 1.0, "evidence": "fake evidence"}
+            {"id": pid, "credit": credit, "evidence": first}
             for pid in rubric_ids(req, anthropic)
         ],
-        "misconceptions": [],
+        "misconceptions": [] if misc is None else [
+            {"id": misc, "evidence": "a sentence the candidate never wrote" if unquoted else first}
+        ],
         "score": score,
         "feedback": "Fake grader: clear explanation.",
         "injection": False,
     }
 
 
-def wrap(verdict: dict[str, Any], anthropic: bool, model: str) -> dict[str, Any]:
+def wrap(verdict: dict[str, Any], anthropic: bool, model: str,
+         flavour: str = "openai") -> dict[str, Any]:
     if anthropic:
         return {
             "id": "msg_fake",
@@ -124,9 +187,10 @@ def wrap(verdict: dict[str, Any], anthropic: bool, model: str) -> dict[str, Any]
             "stop_reason": "tool_use",
             "usage": {"input_tokens": 1, "output_tokens": 1},
         }
-    return {
+    reply: dict[str, Any] = {
         "id": "chatcmpl-fake",
         "object": "chat.completion",
+        "created": int(time.time()),
         "model": model,
         "choices": [
             {
@@ -135,7 +199,14 @@ def wrap(verdict: dict[str, Any], anthropic: bool, model: str) -> dict[str, Any]
                 "finish_reason": "stop",
             }
         ],
+        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
     }
+    if flavour == "ollama":
+        reply["system_fingerprint"] = "fp_ollama"
+    elif flavour == "llamacpp":
+        reply["timings"] = {"prompt_n": 1, "prompt_ms": 1.0, "predicted_n": 1,
+                            "predicted_ms": 1.0}
+    return reply
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -257,16 +328,28 @@ class Handler(BaseHTTPRequestHandler):
         if mode == "malformed":
             self.send_raw(200, b'{"choices": [ {"message": oops this is not json')
             return
+        if not anthropic:
+            why = flavour_error(self.server.flavour, req)
+            if why is not None:
+                self.send_json(400, {"error": {"code": 400, "message": why,
+                                               "type": "invalid_request_error"}})
+                return
         score = float(score_m.group(1)) if score_m else 8.0
         if mode == "bad-score":
             score = 42.0
-        self.send_json(200, wrap(grade(req, anthropic, score), anthropic, req.get("model", "")))
+        credit_m = re.search(rb"FAKE_CREDIT=([0-9.]+)", body)
+        misc_m = re.search(rb"FAKE_MISC(_UNQUOTED)?=([a-z0-9-]+)", body)
+        credit = float(credit_m.group(1)) if credit_m else 1.0
+        misc = misc_m.group(2).decode() if misc_m else None
+        verdict = grade(req, anthropic, score, credit, misc, bool(misc_m and misc_m.group(1)))
+        self.send_json(200, wrap(verdict, anthropic, req.get("model", ""), self.server.flavour))
 
 
 class Server(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 128  # a burst of concurrent clients must not be refused
     state: State
+    flavour: str = "openai"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -276,8 +359,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--retry-after", default="1", help="Retry-After value sent with 429")
     ap.add_argument("--fail-times", type=int, default=-1,
                     help="fail only the first N requests (-1: all)")
+    ap.add_argument("--flavour", choices=("openai", "ollama", "llamacpp"), default="openai",
+                    help="whose OpenAI-compatible endpoint to reproduce")
     args = ap.parse_args(argv)
     server = Server(("127.0.0.1", 0), Handler)
+    server.flavour = args.flavour
     server.state = State(args.mode, args.delay, args.retry_after, args.fail_times)
     print(server.server_address[1], flush=True)
     try:

@@ -80,8 +80,18 @@ Test(compare, path_of_first_difference)
 
     cr_assert_not(
         same("{\"a\": [[1, 2], [3, 4]]}", "{\"a\": [[1, 2], [3, 5]]}", 0, why, sizeof why));
-    cr_assert(strstr(why, "[\"a\"][1][1]") != NULL, "%s", why);
+    cr_assert(strstr(why, "at a[1][1]:") != NULL, "%s", why);
     cr_assert(strstr(why, "expected 4, got 5") != NULL, "%s", why);
+}
+
+Test(compare, key_paths_read_as_python_would_write_them)
+{
+    char why[256];
+
+    cr_assert_not(same("{\"r\": {\"0\": 1}}", "{\"r\": {\"0\": 2}}", 0, why, sizeof why));
+    cr_assert(strstr(why, "at r[0]:") != NULL, "%s", why);
+    cr_assert_not(same("{\"two words\": 1}", "{\"two words\": 2}", 0, why, sizeof why));
+    cr_assert(strstr(why, "at [\"two words\"]:") != NULL, "%s", why);
 }
 
 Test(compare, hidden_values_stay_hidden)

@@ -18,15 +18,19 @@
 #include "fileio.h"
 #include "llm.h"
 #include "rubric.h"
+#include "rubric_score.h"
 
 static struct rubric_point points[] = {
     {"order", "gather returns results in argument order", 2},
     {"concurrent", "the awaitables run concurrently", 1},
 };
 static struct rubric_misconception miscs[] = {
-    {"completion-order", "gather returns results in completion order", 3},
+    {.id = "completion-order", .text = "gather returns results in completion order", .penalty = 3},
 };
 static struct rubric rub = {10, points, 2, miscs, 1, NULL};
+
+/* The answer the replies below grade: their quotes come from it. */
+#define TEST_ANSWER "gather keeps order, and the results come back as they finish."
 static const struct llm_task task = {"tiny-gather", "In what order does gather return results?",
                                      "In argument order.", &rub};
 
@@ -136,6 +140,56 @@ Test(prompt, openai_fences_answer_as_data)
     cJSON_Delete(req);
 }
 
+static const cJSON *path(const cJSON *o, const char *const *keys)
+{
+    for (; o != NULL && *keys != NULL; keys++)
+        o = cJSON_GetObjectItem(o, *keys);
+    return o;
+}
+
+Test(prompt, schema_bounds_every_number_and_enumerates_ids)
+{
+    cJSON *req = build(LLM_OPENAI, "gather keeps the order");
+    const cJSON *schema =
+        path(req, (const char *const[]){"response_format", "json_schema", "schema", NULL});
+    const cJSON *credit = path(schema, (const char *const[]){"properties", "points", "items",
+                                                             "properties", "credit", NULL});
+    const cJSON *score = path(schema, (const char *const[]){"properties", "score", NULL});
+    const cJSON *mis = path(schema, (const char *const[]){"properties", "misconceptions", NULL});
+    const cJSON *pts = path(schema, (const char *const[]){"properties", "points", NULL});
+
+    cr_assert_eq(cJSON_GetObjectItem(credit, "minimum")->valuedouble, 0);
+    cr_assert_eq(cJSON_GetObjectItem(credit, "maximum")->valuedouble, 1);
+    cr_assert_eq(cJSON_GetObjectItem(score, "minimum")->valuedouble, 0);
+    cr_assert_eq(cJSON_GetObjectItem(score, "maximum")->valuedouble, 10);
+    cr_assert_eq(cJSON_GetObjectItem(pts, "minItems")->valuedouble, 2);
+    cr_assert_eq(cJSON_GetObjectItem(pts, "maxItems")->valuedouble, 2);
+    cr_assert_eq(cJSON_GetArraySize(
+                     path(mis, (const char *const[]){"items", "properties", "id", "enum", NULL})),
+                 1);
+    /* The prompt shows a misconception as the wrong belief it is. */
+    cr_assert_not_null(strstr(user_content(req), "WRONG: gather returns results in completion"));
+    cJSON_Delete(req);
+}
+
+Test(prompt, ollama_and_llamacpp_ask_for_the_schema_their_way)
+{
+    cJSON *o = build(LLM_OLLAMA, "gather keeps the order");
+    cJSON *l = build(LLM_LLAMACPP, "gather keeps the order");
+
+    cr_assert_str_eq(path(o, (const char *const[]){"response_format", "type", NULL})->valuestring,
+                     "json_schema");
+    cr_assert(cJSON_IsObject(
+        path(o, (const char *const[]){"response_format", "json_schema", "schema", NULL})));
+    cr_assert(cJSON_IsFalse(cJSON_GetObjectItem(o, "stream")));
+    cr_assert_str_eq(path(l, (const char *const[]){"response_format", "type", NULL})->valuestring,
+                     "json_object");
+    cr_assert(cJSON_IsObject(path(l, (const char *const[]){"response_format", "schema", NULL})));
+    cr_assert_not_null(user_content(l));
+    cJSON_Delete(o);
+    cJSON_Delete(l);
+}
+
 Test(prompt, anthropic_uses_forced_tool)
 {
     cJSON *req = build(LLM_ANTHROPIC, "gather keeps the order");
@@ -162,7 +216,7 @@ Test(prompt, version_tracks_exercise_not_answer)
     llm_prompt_version(&task, a);
     llm_prompt_version(&task, b);
     cr_assert_str_eq(a, b);
-    cr_assert_eq(strncmp(a, "1:", 2), 0);
+    cr_assert_eq(strncmp(a, "2:", 2), 0);
     p2[1].text = "changed wording";
     r2.points = p2;
     t2.rubric = &r2;
@@ -194,7 +248,7 @@ static enum ph_rc parse_verdict_text(const char *verdict, struct explain_result 
     enum ph_rc rc;
 
     ph_err_clear(err);
-    rc = llm_parse_response(LLM_OPENAI, "m-1", &task, body, strlen(body), r, err);
+    rc = llm_parse_response(LLM_OPENAI, "m-1", &task, TEST_ANSWER, body, strlen(body), r, err);
     free(body);
     return rc;
 }
@@ -213,7 +267,10 @@ Test(parse, good_openai)
     cr_assert_eq(parse_verdict_text(GOOD, &r, &err), PH_OK, "%s", err.msg);
     cr_assert_str_eq(r.scorer, "openai:m-1");
     cr_assert_str_eq(r.question, "tiny-gather");
-    cr_assert_float_eq(r.score, 6.5, 1e-9);
+    /* (1 x 2 + 0.5 x 1) / 3 x 10 - 3 = 5.33, not the model's own 6.5 */
+    cr_assert_float_eq(r.score, 5.33, 1e-9);
+    cr_assert_float_eq(r.llm_total, 6.5, 1e-9);
+    cr_assert_not(r.needs_review, "%s", r.review_reason);
     cr_assert_float_eq(r.max, 10, 1e-9);
     cr_assert_eq(r.npoints, 2);
     cr_assert_str_eq(r.points[0].id, "order");
@@ -223,6 +280,52 @@ Test(parse, good_openai)
     cr_assert_float_eq(r.misconceptions[0].penalty, 3, 1e-9);
     cr_assert_str_eq(r.feedback, "Mostly right.");
     explain_result_cleanup(&r);
+}
+
+Test(parse, the_grade_is_the_rubric_arithmetic_and_a_far_total_asks_for_review)
+{
+    struct explain_result r;
+    struct ph_err err;
+
+    cr_assert_eq(
+        parse_verdict_text("{\"points\": [{\"id\": \"order\", \"credit\": 0, \"evidence\": "
+                           "\"\"}, {\"id\": \"concurrent\", \"credit\": 0, \"evidence\": "
+                           "\"\"}], \"misconceptions\": [], \"score\": 10, \"feedback\": "
+                           "\"Perfect.\", \"injection\": false}",
+                           &r, &err),
+        PH_OK, "%s", err.msg);
+    cr_assert_float_eq(r.score, 0, 1e-9);
+    cr_assert_float_eq(r.llm_total, 10, 1e-9);
+    cr_assert(r.needs_review);
+    cr_assert_not_null(strstr(r.review_reason, "own total"), "%s", r.review_reason);
+    explain_result_cleanup(&r);
+}
+
+Test(parse, a_misconception_not_quoted_from_the_answer_costs_nothing)
+{
+    struct explain_result r;
+    struct ph_err err;
+
+    cr_assert_eq(
+        parse_verdict_text("{\"points\": [{\"id\": \"order\", \"credit\": 1, \"evidence\": "
+                           "\"\"}, {\"id\": \"concurrent\", \"credit\": 1, \"evidence\": "
+                           "\"\"}], \"misconceptions\": [{\"id\": \"completion-order\", "
+                           "\"evidence\": \"gather returns them in completion order\"}], "
+                           "\"score\": 7, \"feedback\": \"x\", \"injection\": false}",
+                           &r, &err),
+        PH_OK, "%s", err.msg);
+    cr_assert_eq(r.nmisconceptions, 0);
+    cr_assert_float_eq(r.score, 10, 1e-9);
+    cr_assert(r.needs_review);
+    explain_result_cleanup(&r);
+}
+
+Test(parse, evidence_is_found_verbatim_modulo_case_space_and_quotes)
+{
+    cr_assert(llm_evidence_in("Gather keeps  the\norder of its arguments.",
+                              "\"gather keeps the order of its arguments...\""));
+    cr_assert_not(llm_evidence_in("gather keeps the order", "gather keeps the order always"));
+    cr_assert_not(llm_evidence_in("gather keeps the order", "order"), "too short to count");
 }
 
 Test(parse, fenced_markdown_content)
@@ -246,8 +349,9 @@ Test(parse, good_anthropic_tool_use_and_text)
     char *body;
 
     ph_err_clear(&err);
-    cr_assert_eq(llm_parse_response(LLM_ANTHROPIC, "c-1", &task, tool, strlen(tool), &r, &err),
-                 PH_OK, "%s", err.msg);
+    cr_assert_eq(
+        llm_parse_response(LLM_ANTHROPIC, "c-1", &task, TEST_ANSWER, tool, strlen(tool), &r, &err),
+        PH_OK, "%s", err.msg);
     cr_assert_str_eq(r.scorer, "anthropic:c-1");
     explain_result_cleanup(&r);
 
@@ -255,8 +359,9 @@ Test(parse, good_anthropic_tool_use_and_text)
     cJSON_AddStringToObject(blk, "text", GOOD);
     cJSON_AddItemToArray(cJSON_AddArrayToObject(text, "content"), blk);
     body = cJSON_PrintUnformatted(text);
-    cr_assert_eq(llm_parse_response(LLM_ANTHROPIC, "c-1", &task, body, strlen(body), &r, &err),
-                 PH_OK, "%s", err.msg);
+    cr_assert_eq(
+        llm_parse_response(LLM_ANTHROPIC, "c-1", &task, TEST_ANSWER, body, strlen(body), &r, &err),
+        PH_OK, "%s", err.msg);
     explain_result_cleanup(&r);
     free(body);
     cJSON_Delete(text);
@@ -327,7 +432,8 @@ Test(parse, rejects_bad_envelopes)
         struct explain_result r;
         struct ph_err err;
         ph_err_clear(&err);
-        cr_assert_eq(llm_parse_response(LLM_OPENAI, "m", &task, bad[i], strlen(bad[i]), &r, &err),
+        cr_assert_eq(llm_parse_response(LLM_OPENAI, "m", &task, TEST_ANSWER, bad[i], strlen(bad[i]),
+                                        &r, &err),
                      PH_EPROTO, "accepted #%zu", i);
     }
     /* The length is honoured: a body is not read past it even without a NUL. */
@@ -335,7 +441,8 @@ Test(parse, rejects_bad_envelopes)
     struct explain_result r;
     struct ph_err err;
     ph_err_clear(&err);
-    cr_assert_eq(llm_parse_response(LLM_ANTHROPIC, "m", &task, buf, 2, &r, &err), PH_EPROTO);
+    cr_assert_eq(llm_parse_response(LLM_ANTHROPIC, "m", &task, TEST_ANSWER, buf, 2, &r, &err),
+                 PH_EPROTO);
 }
 
 Test(parse, hostile_strings_are_cleaned_and_capped)
@@ -483,8 +590,53 @@ Test(config, nothing_set_means_not_configured)
     cr_assert_eq(llm_configured(), 0);
     setenv("PYHARNESS_LLM_CACHE", "/tmp/x", 1); /* not a provider setting */
     cr_assert_eq(llm_configured(), 0);
+    setenv("PYHARNESS_LLM_ALLOW_REMOTE", "1", 1); /* a permission, not an LLM */
+    cr_assert_eq(llm_configured(), 0);
     setenv("OPENAI_API_KEY", "sk-abc", 1);
     cr_assert_eq(llm_configured(), 1);
+}
+
+Test(config, local_servers_need_no_consent_remote_ones_do)
+{
+    struct llm_config c;
+    struct ph_err err = {0};
+
+    setenv("PYHARNESS_LLM_PROVIDER", "ollama", 1);
+    cr_assert_eq(llm_config_load(&c, &err), PH_OK, "%s", err.msg);
+    cr_assert_eq(c.provider, LLM_OLLAMA);
+    cr_assert_str_eq(c.endpoint, "http://localhost:11434/v1/chat/completions");
+    cr_assert_not(c.remote);
+    cr_assert_null(c.api_key);
+    llm_config_cleanup(&c);
+
+    setenv("PYHARNESS_LLM_PROVIDER", "llamacpp", 1);
+    setenv("OPENAI_API_KEY", "sk-vendor", 1); /* never handed to a local server */
+    cr_assert_eq(llm_config_load(&c, &err), PH_OK, "%s", err.msg);
+    cr_assert_str_eq(c.endpoint, "http://localhost:8080/v1/chat/completions");
+    cr_assert_null(c.api_key);
+    llm_config_cleanup(&c);
+
+    setenv("PYHARNESS_LLM_PROVIDER", "openai", 1);
+    cr_assert_eq(llm_config_load(&c, &err), PH_OK, "%s", err.msg);
+    cr_assert(c.remote);
+    cr_assert_not(c.allow_remote);
+    cr_assert_str_eq(c.host, "api.openai.com");
+    llm_config_cleanup(&c);
+
+    setenv("PYHARNESS_LLM_ALLOW_REMOTE", "yes", 1);
+    cr_assert_eq(llm_config_load(&c, &err), PH_OK, "%s", err.msg);
+    cr_assert(c.allow_remote);
+    llm_config_cleanup(&c);
+    setenv("PYHARNESS_LLM_ALLOW_REMOTE", "perhaps", 1);
+    cr_assert_eq(llm_config_load(&c, &err), PH_EINPUT);
+    cr_assert_not_null(strstr(err.msg, "PYHARNESS_LLM_ALLOW_REMOTE"), "%s", err.msg);
+
+    cr_assert(llm_url_is_loopback("http://127.0.0.1:9/v1"));
+    cr_assert(llm_url_is_loopback("http://[::1]:8080/v1"));
+    cr_assert(llm_url_is_loopback("http://LOCALHOST/v1"));
+    cr_assert_not(llm_url_is_loopback("http://127.0.0.1.evil.example/v1"));
+    cr_assert_not(llm_url_is_loopback("http://localhost@evil.example/v1"));
+    cr_assert_not(llm_url_is_loopback("https://api.openai.com/v1"));
 }
 
 Test(config, defaults_and_usual_names)

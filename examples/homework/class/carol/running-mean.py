@@ -1,0 +1,3 @@
+def running_mean(values):
+    for v in values:
+        yield total / count

@@ -1,0 +1,7 @@
+def word_counts(text):
+    while True:
+        pass
+
+
+def top_words(text, k):
+    return []

@@ -1,0 +1,118 @@
+/*
+ * injection.c - see injection.h.
+ */
+#include "injection.h"
+
+#include <string.h>
+
+#include "words.h"
+
+static int tok_is(const struct token *t, const char *const *list, size_t n)
+{
+    return words_in(t->raw, list, n);
+}
+
+#define TOK_IS(t, l) tok_is((t), (l), sizeof(l) / sizeof((l)[0]))
+
+static int sentence_has(const struct doc *d, const struct sentence *s, const char *const *list,
+                        size_t n)
+{
+    for (size_t i = s->tok0; i < s->tok1; i++)
+        if (tok_is(&d->tok[i], list, n))
+            return 1;
+    return 0;
+}
+
+static int sentence_injects(const struct doc *d, const struct sentence *s)
+{
+    static const char *const dismiss[] = {"ignore",   "ignoring", "disregard", "forget",
+                                          "override", "bypass",   "overrule"};
+    /* Not "previous" alone: "so it does not forget previous tokens" is prose. */
+    static const char *const orders[] = {"instruction", "instructions", "prompt",     "prompts",
+                                         "rubric",      "rules",        "guidelines", "criteria",
+                                         "directions",  "above",        "system",     "directive"};
+    static const char *const addressee[] = {"grader",   "graders",   "evaluator", "evaluators",
+                                            "examiner", "examiners", "assessor",  "marker"};
+    static const char *const award[] = {"award",    "assign", "grant", "deserve",
+                                        "deserves", "output", "give",  "rate",
+                                        "score",    "grade",  "mark",  "return"};
+    static const char *const top[] = {"10",      "ten",     "full", "perfect", "maximum",
+                                      "maximal", "highest", "top",  "max",     "100"};
+    static const char *const roles[] = {"system", "assistant", "user", "developer"};
+    /* Claims of a review the grader should defer to: "this answer has
+     * already been verified by a senior engineer". */
+    static const char *const vouched[] = {"verified", "approved", "validated", "certified",
+                                          "endorsed", "vetted",   "reviewed"};
+    static const char *const work[] = {"answer",   "solution",   "explanation",
+                                       "response", "submission", "candidate"};
+    static const char *const authority[] = {"senior",    "engineer",    "engineers", "committee",
+                                            "expert",    "experts",     "staff",     "professor",
+                                            "teacher",   "interviewer", "lead",      "reviewer",
+                                            "reviewers", "panel",       "team",      "manager"};
+    static const char *const machines[] = {"scorer", "scorers", "automated", "autograder",
+                                           "ai",     "llm",     "grading"};
+    static const char *const must[] = {"must", "should", "shall", "will", "need", "needs"};
+
+    for (size_t i = s->tok0; i < s->tok1; i++) {
+        const struct token *t = &d->tok[i];
+        if (TOK_IS(t, addressee))
+            return 1;
+        if (TOK_IS(t, vouched) && sentence_has(d, s, work, sizeof work / sizeof work[0])) {
+            for (size_t k = i + 1; k < s->tok1 && k <= i + 6; k++)
+                if (TOK_IS(&d->tok[k], authority))
+                    return 1;
+        }
+        if (TOK_IS(t, machines)) {
+            for (size_t k = i + 1; k < s->tok1 && k <= i + 3; k++)
+                if (TOK_IS(&d->tok[k], must))
+                    return 1;
+        }
+        if (i == s->tok0 && t->colon && TOK_IS(t, roles))
+            return 1;
+        if (TOK_IS(t, dismiss)) {
+            for (size_t k = i + 1; k < s->tok1 && k <= i + 5; k++)
+                if (TOK_IS(&d->tok[k], orders))
+                    return 1;
+        }
+        if (TOK_IS(t, award)) {
+            for (size_t k = i + 1; k < s->tok1 && k <= i + 4; k++)
+                if (TOK_IS(&d->tok[k], top))
+                    return 1;
+        }
+        /* "10/10", "10 out of 10" */
+        if (strcmp(t->raw, "10") == 0 && i + 1 < s->tok1) {
+            const struct token *nx = &d->tok[i + 1];
+            if (strcmp(nx->raw, "10") == 0 || (strcmp(nx->raw, "out") == 0 && i + 3 < s->tok1 &&
+                                               strcmp(d->tok[i + 3].raw, "10") == 0))
+                return 1;
+        }
+        if (strcmp(t->raw, "system") == 0 && i + 1 < s->tok1 &&
+            strcmp(d->tok[i + 1].raw, "prompt") == 0)
+            return 1;
+        if ((strcmp(t->raw, "full") == 0 || strcmp(t->raw, "top") == 0) && i + 1 < s->tok1 &&
+            (strcmp(d->tok[i + 1].raw, "marks") == 0 || strcmp(d->tok[i + 1].raw, "credit") == 0))
+            return 1;
+    }
+    return 0;
+}
+
+/* Drop the sentences that address the grader; returns whether any did. */
+int injection_drop(struct doc *d)
+{
+    size_t o = 0;
+    int any = 0;
+
+    for (size_t si = 0; si < d->nsent; si++) {
+        struct sentence *s = &d->sent[si];
+        size_t t0 = o;
+        s->dropped = sentence_injects(d, s);
+        any |= s->dropped;
+        for (size_t i = s->tok0; i < s->tok1; i++)
+            if (!s->dropped)
+                d->tok[o++] = d->tok[i];
+        s->tok0 = t0;
+        s->tok1 = o;
+    }
+    d->ntok = o;
+    return any;
+}

@@ -1,0 +1,393 @@
+/*
+ * matcher.c - see matcher.h.
+ */
+#include "matcher.h"
+
+#include "words.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int word_matches(const struct pword *w, const struct token *t)
+{
+    if (w->prefix)
+        return strncmp(t->raw, w->raw, strlen(w->raw)) == 0 ||
+               strncmp(t->stem, w->s, strlen(w->s)) == 0;
+    return w->hash == t->hash && strcmp(w->s, t->stem) == 0;
+}
+
+/* Is the occurrence [start, end] of `p` denied?  *at is the negator. */
+static int negated(const struct doc *d, const struct phrase *p, size_t start, size_t end,
+                   size_t *at)
+{
+    const struct token *t0 = &d->tok[start];
+
+    if (p->has_neg)
+        return 0;
+    for (size_t k = start + 1; k < end; k++) {
+        if (d->tok[k].neg) {
+            *at = k;
+            return d->tok[k].neg;
+        }
+    }
+    for (size_t back = 1; back <= NEG_REACH && back <= start; back++) {
+        const struct token *t = &d->tok[start - back];
+        if (t->clause != t0->clause)
+            break;
+        if (t->neg) {
+            *at = start - back;
+            return t->neg;
+        }
+    }
+    return 0;
+}
+
+/*
+ * A negator that belongs to another phrase of the same pattern denies nothing
+ * else: in "data that does not fit in RAM", "not" is part of "not fit", and
+ * "RAM" is stated, not denied.
+ */
+static void resolve_negation(struct occs *gocc, size_t ng)
+{
+    for (size_t g = 0; g < ng; g++) {
+        for (size_t i = 0; i < gocc[g].n; i++) {
+            struct occ *o = &gocc[g].v[i];
+            for (size_t h = 0; h < ng && o->neg; h++) {
+                for (size_t k = 0; k < gocc[h].n && o->neg; k++) {
+                    const struct occ *q = &gocc[h].v[k];
+                    if (q->self_neg && q->start <= o->neg_at && o->neg_at <= q->end)
+                        o->neg = 0;
+                }
+            }
+        }
+    }
+}
+
+/* Append every occurrence of `p` in the answer to `out`. */
+static enum ph_rc find_phrase(const struct doc *d, const struct phrase *p, struct occs *out)
+{
+    for (size_t i = 0; i < d->ntok; i++) {
+        size_t pos = i;
+        int ok = 1;
+
+        if (!word_matches(&p->w[0], &d->tok[i]) || d->sent[d->tok[i].sent].wrong)
+            continue;
+        for (size_t w = 1; w < p->n && ok; w++) {
+            ok = 0;
+            for (size_t k = pos + 1; k < d->ntok && k <= pos + 1 + PHRASE_SLOP; k++) {
+                if (d->tok[k].sent != d->tok[i].sent)
+                    break;
+                if (word_matches(&p->w[w], &d->tok[k])) {
+                    pos = k;
+                    ok = 1;
+                    break;
+                }
+            }
+        }
+        if (!ok)
+            continue;
+        enum ph_rc rc = doc_grow((void **)&out->v, &out->cap, out->n + 1, sizeof *out->v);
+        if (rc != PH_OK)
+            return rc;
+        out->v[out->n].start = i;
+        out->v[out->n].end = pos;
+        out->v[out->n].sent = d->tok[i].sent;
+        out->v[out->n].clause = d->tok[i].clause;
+        out->v[out->n].neg_at = 0;
+        out->v[out->n].neg = negated(d, p, i, pos, &out->v[out->n].neg_at);
+        out->v[out->n].self_neg = p->has_neg;
+        out->n++;
+    }
+    return PH_OK;
+}
+
+enum ph_rc matcher_find_group(const struct doc *d, const struct group *g, struct occs *out)
+{
+    for (size_t a = 0; a < g->nalt; a++) {
+        enum ph_rc rc = find_phrase(d, &g->alt[a], out);
+        if (rc != PH_OK)
+            return rc;
+    }
+    return PH_OK;
+}
+
+/* Does group occurrence list `o` hold an occurrence in unit `u` (a sentence or
+ * a clause number) with polarity `want_neg` (-1: either)? */
+static int occs_in(const struct occs *o, int by_clause, unsigned u, int want_neg)
+{
+    for (size_t i = 0; i < o->n; i++) {
+        unsigned ou = by_clause ? o->v[i].clause : o->v[i].sent;
+        if (ou == u && (want_neg < 0 || o->v[i].neg == want_neg))
+            return 1;
+    }
+    return 0;
+}
+
+/* Does every group have an un-negated occurrence somewhere? */
+static int all_groups_anywhere(const struct occs *gocc, size_t ng)
+{
+    for (size_t g = 0; g < ng; g++) {
+        int any = 0;
+        for (size_t i = 0; i < gocc[g].n && !any; i++)
+            any = !gocc[g].v[i].neg;
+        if (!any)
+            return 0;
+    }
+    return 1;
+}
+
+/* The sentence of the first un-negated occurrence of any group in unit `u`. */
+static long evidence_in(const struct occs *gocc, size_t ng, int by_clause, unsigned u)
+{
+    for (size_t g = 0; g < ng; g++) {
+        for (size_t i = 0; i < gocc[g].n; i++) {
+            const struct occ *o = &gocc[g].v[i];
+            if (!o->neg && (by_clause ? o->clause : o->sent) == u)
+                return (long)o->sent;
+        }
+    }
+    return -1;
+}
+
+/* Is the point's subject (its first group) named, un-negated, in prose? */
+static int mentioned(const struct doc *d, const struct occs *o)
+{
+    for (size_t i = 0; i < o->n; i++)
+        if (!o->v[i].neg && !d->tok[o->v[i].start].code)
+            return 1;
+    return 0;
+}
+
+/* How well the groups of one pattern co-occur; `gocc` holds each group's
+ * occurrences. */
+static struct match match_pattern(const struct doc *d, const struct occs *gocc, size_t ng,
+                                  enum scope scope, const unsigned char *uses)
+{
+    struct match best = {0.0, -1};
+    int by_clause = scope == SCOPE_CLAUSE;
+    unsigned nunits = by_clause ? d->clause + 1 : (unsigned)d->nsent;
+
+    for (unsigned u = 0; u < nunits; u++) {
+        size_t here = 0, pair = 0, any = 0;
+        int denied = 0;
+        double c = 0.0;
+        /* A unit that states the point and denies it ("gather does not keep
+         * the order") earns nothing, not even partial credit. */
+        for (size_t g = 0; g < ng; g++) {
+            int some = occs_in(&gocc[g], by_clause, u, -1);
+            any += (size_t)some;
+            if (some && !occs_in(&gocc[g], by_clause, u, 0))
+                denied = 1;
+        }
+        if (denied && any == ng)
+            continue;
+        for (size_t g = 0; g < ng; g++) {
+            int in = occs_in(&gocc[g], by_clause, u, 0);
+            here += (size_t)in;
+            if (in || (!by_clause && u + 1 < nunits && occs_in(&gocc[g], 0, u + 1, 0)))
+                pair++;
+        }
+        if (here == ng)
+            c = 1.0;
+        else if (scope == SCOPE_PAIR && pair == ng)
+            c = 1.0;
+        else if (pair == ng)
+            c = CREDIT_PAIR;
+        else if (here >= 2 && ng > 2)
+            c = CREDIT_PARTIAL * (double)here / (double)ng;
+        if (c > 0) {
+            long s = evidence_in(gocc, ng, by_clause, u);
+            if (uses != NULL && s >= 0 && uses[s] >= SENTENCE_POINTS_MAX)
+                c *= CREDIT_CROWDED;
+            if (c > best.credit) {
+                best.credit = c;
+                best.sent = s;
+            }
+        }
+    }
+    if (ng > 1 && best.credit < CREDIT_ANYWHERE && all_groups_anywhere(gocc, ng))
+        best.credit = CREDIT_ANYWHERE;
+    if (best.credit < CREDIT_MENTION && mentioned(d, &gocc[0]))
+        best.credit = CREDIT_MENTION;
+    return best;
+}
+
+static void occs_free(struct occs *o, size_t n)
+{
+    if (o == NULL)
+        return;
+    for (size_t i = 0; i < n; i++)
+        free(o[i].v);
+    free(o);
+}
+
+/* Best match of a concept over its variants. */
+enum ph_rc matcher_concept(const struct doc *d, const struct concept *c, const unsigned char *uses,
+                           struct match *out)
+{
+    enum ph_rc rc = PH_OK;
+
+    out->credit = 0.0;
+    out->sent = -1;
+    for (size_t v = 0; v < c->nvar && rc == PH_OK; v++) {
+        const struct pattern *p = &c->var[v];
+        struct occs *gocc = calloc(p->ng, sizeof *gocc);
+        if (gocc == NULL)
+            return PH_ENOMEM;
+        for (size_t g = 0; g < p->ng && rc == PH_OK; g++)
+            rc = matcher_find_group(d, &p->g[g], &gocc[g]);
+        resolve_negation(gocc, p->ng);
+        if (rc == PH_OK) {
+            struct match m = match_pattern(d, gocc, p->ng, c->scope, uses);
+            if (m.credit > out->credit)
+                *out = m;
+        }
+        occs_free(gocc, p->ng);
+    }
+    return rc;
+}
+
+/* The sentence of group 0's first occurrence in unit `u`, with any polarity. */
+static long first_sentence_in(const struct occs *o, int by_clause, unsigned u)
+{
+    for (size_t i = 0; i < o->n; i++)
+        if ((by_clause ? o->v[i].clause : o->v[i].sent) == u)
+            return (long)o->v[i].sent;
+    return -1;
+}
+
+/*
+ * Do the groups occur un-negated in unit `u` (in the order written when
+ * `ordered`)?  A claim is the same claim in any word order ("threads run in
+ * parallel" and "in parallel, threads run"), so order is not required unless
+ * the rubric asks for it, for the rare belief whose words also make a correct
+ * contrast in another order.
+ */
+static int in_order(const struct occs *gocc, size_t ng, int by_clause, unsigned u, int ordered)
+{
+    if (!ordered) {
+        for (size_t g = 0; g < ng; g++)
+            if (!occs_in(&gocc[g], by_clause, u, 0))
+                return 0;
+        return 1;
+    }
+    size_t after = 0;
+    int first = 1;
+
+    for (size_t g = 0; g < ng; g++) {
+        size_t best = SIZE_MAX;
+        for (size_t i = 0; i < gocc[g].n; i++) {
+            const struct occ *o = &gocc[g].v[i];
+            if (o->neg || (by_clause ? o->clause : o->sent) != u)
+                continue;
+            if ((first || o->start > after) && o->start < best)
+                best = o->start;
+        }
+        if (best == SIZE_MAX)
+            return 0;
+        after = best;
+        first = 0;
+    }
+    return 1;
+}
+
+/*
+ * Is sentence `si` about a belief rather than stating it ("many people think
+ * threads run in parallel, but they do not", "a common myth is that ...")?
+ * Such a sentence reports the misconception; it does not hold it.
+ */
+static int reported(const struct doc *d, long si)
+{
+    static const char *const words[] = {
+        "myth",    "myths",     "misconception", "misconceptions", "mistaken", "mistakenly",
+        "wrongly", "misbelief", "tempting",      "misleading",     "fallacy",  "misunderstanding"};
+    static const char *const who[] = {"people", "many", "some", "beginners", "everyone", "often"};
+    static const char *const verbs[] = {"think",  "believe",  "assume",  "say",  "claim", "expect",
+                                        "thinks", "believes", "assumes", "says", "claims"};
+    const struct sentence *s;
+
+    if (si < 0 || (size_t)si >= d->nsent)
+        return 0;
+    s = &d->sent[si];
+    for (size_t i = s->tok0; i < s->tok1; i++) {
+        const struct token *t = &d->tok[i];
+        const struct token *nx = i + 1 < s->tok1 ? &d->tok[i + 1] : NULL;
+        if (WORDS_IN(t->raw, words))
+            return 1;
+        if (nx != NULL && WORDS_IN(t->raw, who) && WORDS_IN(nx->raw, verbs))
+            return 1;
+        if (nx != NULL && strcmp(t->raw, "contrary") == 0 && strcmp(nx->raw, "to") == 0)
+            return 1;
+        if (nx != NULL && strcmp(t->raw, "common") == 0 &&
+            (strcmp(nx->raw, "mistake") == 0 || strcmp(nx->raw, "belief") == 0 ||
+             strcmp(nx->raw, "error") == 0))
+            return 1;
+    }
+    return 0;
+}
+
+/*
+ * Does one pattern state a misconception in some unit?  With `denied`, the
+ * pattern is a point's: every group must occur in one clause and at least one
+ * of them only negated ("gather does not keep the order").  Otherwise every
+ * group must occur un-negated.  A unit holding an `unless` phrase never counts.
+ */
+static enum ph_rc misc_pattern(const struct doc *d, const struct pattern *p, enum scope scope,
+                               int denied, int ordered, const struct occs *unless, long *sent)
+{
+    int by_clause = denied || scope == SCOPE_CLAUSE;
+    unsigned nunits = by_clause ? d->clause + 1 : (unsigned)d->nsent;
+    struct occs *gocc = calloc(p->ng, sizeof *gocc);
+    enum ph_rc rc = PH_OK;
+
+    if (gocc == NULL)
+        return PH_ENOMEM;
+    for (size_t g = 0; g < p->ng && rc == PH_OK; g++)
+        rc = matcher_find_group(d, &p->g[g], &gocc[g]);
+    resolve_negation(gocc, p->ng);
+    for (unsigned u = 0; u < nunits && rc == PH_OK && *sent < 0; u++) {
+        int all = 1, neg = 0;
+        if (denied) {
+            for (size_t g = 0; g < p->ng && all; g++) {
+                all = occs_in(&gocc[g], by_clause, u, -1);
+                /* Denied, not merely contrasted: "the slowest call rather
+                 * than the sum" does not deny the point about the sum. */
+                if (all && !occs_in(&gocc[g], by_clause, u, 0) &&
+                    occs_in(&gocc[g], by_clause, u, NEG_NOT))
+                    neg = 1;
+            }
+        } else {
+            all = in_order(gocc, p->ng, by_clause, u, ordered);
+        }
+        if (!all || (denied && !neg) || occs_in(unless, by_clause, u, -1))
+            continue;
+        if (reported(d, first_sentence_in(&gocc[0], by_clause, u)))
+            continue;
+        *sent = first_sentence_in(&gocc[0], by_clause, u);
+    }
+    occs_free(gocc, p->ng);
+    return rc;
+}
+
+/*
+ * Does the answer state a misconception?  Either its own groups all occur,
+ * un-negated, in one clause, or the point it `negates` is stated with a group
+ * denied.  *sent is the evidence sentence, -1 when not stated.
+ */
+enum ph_rc matcher_misc(const struct doc *d, const struct off_misc *m,
+                        const struct concept *negated_point, long *sent)
+{
+    struct occs unless = {0};
+    enum ph_rc rc;
+
+    *sent = -1;
+    rc = matcher_find_group(d, &m->unless, &unless);
+    for (size_t v = 0; v < m->c.nvar && rc == PH_OK && *sent < 0; v++)
+        rc = misc_pattern(d, &m->c.var[v], m->c.scope, 0, m->ordered, &unless, sent);
+    for (size_t v = 0; negated_point != NULL && v < negated_point->nvar && rc == PH_OK && *sent < 0;
+         v++)
+        rc = misc_pattern(d, &negated_point->var[v], SCOPE_CLAUSE, 1, 0, &unless, sent);
+    free(unless.v);
+    return rc;
+}

@@ -1,0 +1,554 @@
+/*
+ * rubric_score.c - see rubric_score.h: the offline scorer.
+ *
+ * The offline scorer reads an answer the way a hurried but careful human
+ * grader would, without a network or a model:
+ *
+ *  1. The text is capped (RUBRIC_ANSWER_MAX), invalid UTF-8 bytes become '?'
+ *     and control characters spaces, so evidence quoted back is valid UTF-8.
+ *  2. It is cut into sentences and clauses (commas, semicolons, dashes and
+ *     contrast words such as "but", "while", "unlike" end a clause) and into
+ *     words: identifiers are split at '_' and '.', "doesn't" becomes "does
+ *     not", articles are dropped, every word is Porter-stemmed, so "preserves",
+ *     "preserved" and "preserving" meet.
+ *  3. Sentences addressed to the grader ("ignore previous instructions",
+ *     "give this 10/10") are removed before anything is credited and the
+ *     result says so (`injection`).
+ *  4. Each rubric point is a set of concept groups; a group is a list of
+ *     alternative phrasings.  A point is expressed when every group occurs in
+ *     one sentence (full credit), in two neighbouring sentences, or anywhere
+ *     (less), and partly when only some groups occur together.  A phrasing
+ *     preceded closely by a negator in its clause ("does not preserve order")
+ *     does not count for the point; it can instead trigger the misconception
+ *     that names the point in "negates".
+ *  5. Misconceptions are concept groups too, but must co-occur, un-negated, in
+ *     one clause, so a correct contrast ("gather keeps order, while
+ *     as_completed yields by completion") does not trip "gather returns
+ *     completion order".
+ *  6. Coverage is scaled by how much the answer reads as explanation rather
+ *     than a list of terms: the share of function words and connectives, and
+ *     how dense the matched key terms are.  Misconception penalties come last.
+ *
+ * The rubric JSON format is documented in docs/exercise-format.md.
+ */
+#include "rubric_score.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "doc.h"
+#include "injection.h"
+#include "lang.h"
+#include "matcher.h"
+
+/* An explanation is a few paragraphs; 64 KiB is far beyond any honest answer
+ * and bounds the scorer's work (phrases x words) on hostile input. */
+#define RUBRIC_ANSWER_MAX (64 * 1024)
+
+/* An answer that tries to talk the grader into a score loses this much on
+ * top of earning nothing for that text: an examiner would not shrug it off. */
+#define INJECTION_PENALTY 3.0
+/* Ceilings, as a share of max: an answer with an injection attempt, and one
+ * stating a misconception the rubric marks "fundamental". */
+#define INJECTION_CAP 0.2
+#define FUNDAMENTAL_CAP 0.3
+/* An answer that never names the question's subject ("topic"). */
+#define OFF_TOPIC_CAP 0.1
+/* Weight of each misconception after the most serious one. */
+#define MISC_FURTHER 0.6
+/* Share of code tokens past which an answer is "mostly code". */
+#define MOSTLY_CODE 0.6
+/* The style factor of an answer that is mostly code. */
+#define CODE_STYLE_FLOOR 0.9
+/* Fewer prose words than this and the confidence is capped. */
+#define SHORT_ANSWER_WORDS 15
+
+/* Evidence and feedback are shown to candidates: short. */
+#define EVIDENCE_MAX 240
+#define FEEDBACK_MAX 1200
+
+/* The sentence `si` as evidence: whitespace collapsed, capped on a UTF-8
+ * boundary.  Caller frees. */
+static char *sentence_text(const struct doc *d, long si)
+{
+    const struct sentence *s;
+    size_t a, b, i, o = 0;
+    char *out;
+
+    if (si < 0 || (size_t)si >= d->nsent)
+        return NULL;
+    s = &d->sent[si];
+    a = s->off0;
+    b = s->off1;
+    if (b <= a)
+        return NULL;
+    while (b < d->len && strchr(".!?)\"'`", d->text[b]) != NULL && d->text[b] != '\0')
+        b++;
+    out = malloc(EVIDENCE_MAX + 4);
+    if (out == NULL)
+        return NULL;
+    i = a;
+    for (; i < b && o < EVIDENCE_MAX; i++) {
+        char c = d->text[i];
+        if (isspace((unsigned char)c)) {
+            if (o > 0 && out[o - 1] != ' ')
+                out[o++] = ' ';
+            continue;
+        }
+        out[o++] = c;
+    }
+    if (i < b) {
+        /* Cut before a whole character: the bytes backed over were copied
+         * one for one (continuation bytes are never spaces). */
+        while (o > 0 && ((unsigned char)d->text[i] & 0xc0) == 0x80) {
+            o--;
+            i--;
+        }
+        memcpy(out + o, "...", 3);
+        o += 3;
+    }
+    out[o] = '\0';
+    return out;
+}
+
+struct style {
+    double words, func, conn, sentences;
+    double factor; /* 0.2 .. 1: how much the answer reads as an explanation */
+};
+
+/*
+ * Why a multiplier and not a bonus: a list of the right terms does show the
+ * candidate has heard of them, so it keeps a little credit, but it explains
+ * nothing.  English prose runs at 40-55% function words; a list of terms is
+ * near 0.  Under 10 words there is too little to judge structure.
+ */
+static struct style measure_style(const struct doc *d, double density)
+{
+    struct style st = {0};
+    double ratio, f;
+
+    for (size_t i = 0; i < d->nsent; i++) {
+        if (d->sent[i].dropped)
+            continue;
+        st.words += d->sent[i].nwords;
+        st.func += d->sent[i].nfunc;
+        st.conn += d->sent[i].nconn;
+        st.sentences += 1;
+    }
+    if (st.words < 1) {
+        st.factor = 0.0;
+        return st;
+    }
+    ratio = st.func / st.words;
+    f = (ratio - 0.10) / (0.28 - 0.10);
+    f = f < 0 ? 0 : f > 1 ? 1 : f;
+    st.factor = 0.2 + 0.8 * f;
+    /* No reason, consequence or contrast anywhere in a long answer. */
+    if (st.conn == 0 && st.words >= 25)
+        st.factor *= 0.85;
+    /* Key terms packed tighter than any sentence carries them. */
+    if (density > 0.5)
+        st.factor *= 1.0 - (density - 0.5);
+    if (st.factor < 0.2)
+        st.factor = 0.2;
+    return st;
+}
+
+/* Share of the answer's words that some rubric phrase matched. */
+static enum ph_rc key_density(const struct doc *d, const struct offline *off, size_t np,
+                              double *out)
+{
+    unsigned char *hit = NULL;
+    enum ph_rc rc = PH_OK;
+    size_t nhit = 0;
+
+    *out = 0.0;
+    if (d->ntok == 0)
+        return PH_OK;
+    hit = calloc(d->ntok, 1);
+    if (hit == NULL)
+        return PH_ENOMEM;
+    for (size_t p = 0; p < np && rc == PH_OK; p++) {
+        const struct concept *c = &off->pts[p];
+        for (size_t v = 0; v < c->nvar && rc == PH_OK; v++) {
+            for (size_t g = 0; g < c->var[v].ng && rc == PH_OK; g++) {
+                struct occs o = {0};
+                rc = matcher_find_group(d, &c->var[v].g[g], &o);
+                for (size_t i = 0; i < o.n; i++)
+                    for (size_t k = o.v[i].start; k <= o.v[i].end; k++)
+                        hit[k] = 1;
+                free(o.v);
+            }
+        }
+    }
+    for (size_t i = 0; i < d->ntok; i++)
+        nhit += hit[i];
+    *out = (double)nhit / (double)d->ntok;
+    free(hit);
+    return rc;
+}
+
+struct fbuf {
+    char s[FEEDBACK_MAX];
+    size_t n;
+};
+
+static void fb_add(struct fbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void fb_add(struct fbuf *b, const char *fmt, ...)
+{
+    va_list ap;
+    int w;
+
+    if (b->n >= sizeof b->s - 1)
+        return;
+    va_start(ap, fmt);
+    w = vsnprintf(b->s + b->n, sizeof b->s - b->n, fmt, ap);
+    va_end(ap);
+    if (w < 0)
+        return;
+    b->n += (size_t)w;
+    if (b->n >= sizeof b->s)
+        b->n = sizeof b->s - 1;
+}
+
+/* `s` into buf with its first letter lower-cased when the second is too
+ * ("Threads run" -> "threads run", but "GIL" stays); returns buf. */
+static const char *lowered_first(const char *s, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "%s", s);
+    if (buf[0] >= 'A' && buf[0] <= 'Z' && buf[1] >= 'a' && buf[1] <= 'z')
+        buf[0] = (char)(buf[0] - 'A' + 'a');
+    return buf;
+}
+
+static void build_feedback(const struct rubric *r, const struct explain_result *res, int empty,
+                           const struct style *st, struct fbuf *fb)
+{
+    size_t covered = 0, shown = 0;
+
+    if (empty) {
+        fb_add(fb, "The explanation is empty, so nothing could be credited.");
+        if (res->injection)
+            fb_add(fb, " Text addressed to the grader was ignored.");
+        fb_add(fb, " Explain in your own sentences, for example: %s", r->points[0].text);
+        return;
+    }
+    for (size_t i = 0; i < res->npoints; i++)
+        covered += res->points[i].credit >= 0.75;
+    fb_add(fb, "Covered %zu of %zu key points.", covered, res->npoints);
+    for (size_t pass = 0; pass < 2; pass++) {
+        /* Missing points first, then the ones only partly made. */
+        for (size_t i = 0; i < res->npoints && shown < 3; i++) {
+            const struct explain_point *p = &res->points[i];
+            int missing = p->credit < 0.25, partial = p->credit >= 0.25 && p->credit < 0.75;
+            if ((pass == 0 && !missing) || (pass == 1 && !partial))
+                continue;
+            fb_add(fb, " %s %s", pass == 0 ? "Missing:" : "Only partly explained:", p->text);
+            shown++;
+        }
+    }
+    for (size_t i = 0; i < res->nmisconceptions; i++) {
+        const struct explain_misconception *m = &res->misconceptions[i];
+        char belief[FEEDBACK_MAX];
+        if (m->correction != NULL)
+            fb_add(fb, " Not right: the answer says or implies that %s In fact: %s",
+                   lowered_first(m->text, belief, sizeof belief), m->correction);
+        else
+            fb_add(fb, " Not right: %s", m->text);
+    }
+    if (st->factor < 0.6)
+        fb_add(fb, " The answer reads like a list of terms: say how they connect, in full "
+                   "sentences (because, so, which, instead).");
+    if (res->injection)
+        fb_add(fb, " Text addressed to the grader was ignored and earned nothing.");
+}
+
+/*
+ * How far the score can be trusted without a human, and why not.  The
+ * reasons are the cases this scorer is known to read badly: an answer that is
+ * mostly code (it reads comments and names, not what the code does), text
+ * addressed to the grader, and an answer that makes the key points while also
+ * stating misconceptions (a human must weigh which it believes).
+ */
+static double code_share(const struct doc *d)
+{
+    size_t code = 0;
+
+    for (size_t i = 0; i < d->ntok; i++)
+        code += d->tok[i].code;
+    return d->ntok > 0 ? (double)code / (double)d->ntok : 0.0;
+}
+
+static void assess_confidence(const struct doc *d, struct explain_result *out, double coverage,
+                              int empty)
+{
+    size_t code = 0, prose = 0;
+
+    for (size_t i = 0; i < d->ntok; i++) {
+        code += d->tok[i].code;
+        prose += !d->tok[i].code;
+    }
+    if (empty)
+        return;
+    if (code > 0 && (double)code / (double)d->ntok > MOSTLY_CODE)
+        explain_result_review(out, 0.4,
+                              "mostly code: the offline scorer reads its comments and names, "
+                              "not what the code does; review it");
+    if (out->injection)
+        explain_result_review(out, 0.3,
+                              "injection attempt: text addressed to the grader was ignored and "
+                              "cost points");
+    if (out->nmisconceptions > 0 && coverage >= 0.5)
+        explain_result_review(out, 0.45,
+                              "conflicting signals: the answer makes key points and also states "
+                              "a misconception");
+    if (prose < SHORT_ANSWER_WORDS && out->confidence > 0.7)
+        out->confidence = 0.7; /* little text: a human's grade could move a lot */
+    if (!out->needs_review && out->confidence < EXPLAIN_REVIEW_CONFIDENCE)
+        explain_result_review(out, out->confidence, "low confidence");
+}
+
+/*
+ * Does a fundamental misconception the answer states stand?  When the answer
+ * also asserts, elsewhere and in full, the very point the misconception
+ * contradicts, the two signals conflict: the detection may be wrong, so the
+ * penalty applies but not the ceiling, and the score is marked for review.
+ */
+static int fundamental_stands(const struct explain_result *out, const long *negates, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        long p = negates[i];
+        if (p < 0 || (size_t)p >= out->npoints || out->points[p].credit < 0.85)
+            return 1;
+    }
+    return 0;
+}
+
+/* *off is 1 when no phrase of the rubric's topic occurs, un-negated, in the
+ * answer's prose: whatever else it says, it is about something else. */
+static enum ph_rc on_topic(const struct doc *d, const struct group *topic, int *off)
+{
+    struct occs o = {0};
+    enum ph_rc rc = matcher_find_group(d, topic, &o);
+
+    *off = 1;
+    for (size_t i = 0; rc == PH_OK && i < o.n; i++)
+        if (!d->tok[o.v[i].start].code)
+            *off = 0;
+    free(o.v);
+    return rc;
+}
+
+static int by_size_desc(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+
+    return x < y ? 1 : x > y ? -1 : 0;
+}
+
+/* The penalty of several misconceptions: the largest in full, each further
+ * one at MISC_FURTHER of its own.  A grader takes an answer down for being
+ * wrong, but two slips do not make an answer twice as wrong as one. */
+static double penalties(double *p, size_t n)
+{
+    double total = 0;
+
+    qsort(p, n, sizeof *p, by_size_desc);
+    for (size_t i = 0; i < n; i++)
+        total += i == 0 ? p[i] : MISC_FURTHER * p[i];
+    return total;
+}
+
+/* Coverage to grade: human graders give most of the marks once the main ideas
+ * are there, and little for one idea out of five; a mild curve follows that. */
+static double curve(double coverage)
+{
+    if (coverage <= 0)
+        return 0;
+    if (coverage >= 1)
+        return 1;
+    return coverage;
+}
+
+enum ph_rc rubric_score(const struct rubric *r, const char *question, const char *answer,
+                        struct explain_result *out, struct ph_err *err)
+{
+    const struct offline *off;
+    struct doc d = {0};
+    struct style st = {0};
+    struct fbuf *fb = NULL;
+    unsigned char *uses = NULL, *wrong = NULL;
+    double *pens = NULL;
+    size_t len;
+    double wsum = 0, got = 0, penalty = 0, density = 0, coverage = 0;
+    int off_topic = 0;
+    long *fund_negates = NULL;
+    size_t nfund = 0;
+    struct lang_guess lang;
+    int empty;
+    enum ph_rc rc = PH_ENOMEM; /* every failure below is an allocation's */
+
+    if (out == NULL || r == NULL || r->offline == NULL)
+        return ph_errf(err, PH_EINTERNAL, "rubric_score: no rubric or result");
+    memset(out, 0, sizeof *out);
+    off = r->offline;
+    if (question == NULL)
+        question = "explanation";
+    if (answer == NULL)
+        answer = "";
+    len = strnlen(answer, RUBRIC_ANSWER_MAX + 1);
+    if (len > RUBRIC_ANSWER_MAX) {
+        rc = ph_errf(err, PH_ELIMIT,
+                     "%s: the explanation is longer than %d bytes (64 KiB); shorten it", question,
+                     RUBRIC_ANSWER_MAX);
+        goto out;
+    }
+    out->question = strdup(question);
+    out->scorer = strdup("offline");
+    out->points = calloc(r->npoints, sizeof *out->points);
+    out->misconceptions =
+        calloc(r->nmisconceptions ? r->nmisconceptions : 1, sizeof *out->misconceptions);
+    fb = calloc(1, sizeof *fb);
+    if (out->question == NULL || out->scorer == NULL || out->points == NULL ||
+        out->misconceptions == NULL || fb == NULL)
+        goto out;
+    out->max = r->max;
+    for (size_t i = 0; i < r->npoints; i++) {
+        struct explain_point *p = &out->points[i];
+        out->npoints = i + 1;
+        p->id = strdup(r->points[i].id);
+        p->text = strdup(r->points[i].text);
+        p->weight = r->points[i].weight;
+        if (p->id == NULL || p->text == NULL)
+            goto out;
+        wsum += p->weight;
+    }
+    if (doc_sanitize(&d, answer, len) != PH_OK || doc_tokenize(&d) != PH_OK)
+        goto out;
+    doc_mark_negators(&d);
+    out->injection = injection_drop(&d);
+    out->confidence = 1.0;
+    out->llm_total = -1;
+    lang = lang_detect(&d);
+    out->language = strdup(lang.code);
+    if (out->language == NULL)
+        goto out;
+    if (lang.other) {
+        /* Nothing this scorer says about such an answer would be true:
+         * no points, no misconceptions, no feedback but the fact. */
+        char why[256];
+        snprintf(why, sizeof why,
+                 "written in %s: not scored offline; configure an LLM or review it", lang.name);
+        out->unscored = 1;
+        explain_result_review(out, 0.0, why);
+        snprintf(fb->s, sizeof fb->s, "This answer is %s.", why);
+        out->feedback = strdup(fb->s);
+        rc = out->feedback != NULL && out->review_reason != NULL ? PH_OK : PH_ENOMEM;
+        goto out;
+    }
+    empty = d.ntok == 0;
+    if (!empty) {
+        if (key_density(&d, off, r->npoints, &density) != PH_OK)
+            goto out;
+        st = measure_style(&d, density);
+        /* Comments in code are terse by nature: the list-of-terms measure is
+         * for prose, and an answer that is mostly code goes to a human. */
+        if (code_share(&d) > MOSTLY_CODE && st.factor < CODE_STYLE_FLOOR)
+            st.factor = CODE_STYLE_FLOOR;
+        uses = calloc(d.nsent + 1, 1);
+        wrong = calloc(d.nsent + 1, 1);
+        pens = calloc(r->nmisconceptions + 1, sizeof *pens);
+        fund_negates = calloc(r->nmisconceptions + 1, sizeof *fund_negates);
+        if (uses == NULL || wrong == NULL || pens == NULL || fund_negates == NULL)
+            goto out;
+        for (size_t i = 0; i < r->nmisconceptions; i++) {
+            const struct off_misc *om = &off->mis[i];
+            struct explain_misconception *em;
+            long sent;
+            if (matcher_misc(&d, om, om->negates >= 0 ? &off->pts[om->negates] : NULL, &sent) !=
+                PH_OK)
+                goto out;
+            if (sent < 0)
+                continue;
+            em = &out->misconceptions[out->nmisconceptions++];
+            em->id = strdup(r->misconceptions[i].id);
+            em->text = strdup(r->misconceptions[i].text);
+            if (r->misconceptions[i].correction != NULL) {
+                em->correction = strdup(r->misconceptions[i].correction);
+                if (em->correction == NULL)
+                    goto out;
+            }
+            em->penalty = r->misconceptions[i].penalty;
+            pens[out->nmisconceptions - 1] = em->penalty;
+            if (r->misconceptions[i].fundamental)
+                fund_negates[nfund++] = om->negates;
+            wrong[sent] = 1;
+            em->evidence = sentence_text(&d, sent);
+            if (em->id == NULL || em->text == NULL || em->evidence == NULL)
+                goto out;
+        }
+        /* A sentence that states a wrong belief earns no point, however
+         * many of a point's words it uses: it asserts something else. */
+        for (size_t i = 0; i < d.nsent; i++)
+            d.sent[i].wrong = wrong[i];
+        for (size_t i = 0; i < r->npoints; i++) {
+            struct match m;
+            if (matcher_concept(&d, &off->pts[i], uses, &m) != PH_OK)
+                goto out;
+            out->points[i].credit = m.credit;
+            if (m.sent >= 0 && m.credit >= 0.5 && uses[m.sent] < 255)
+                uses[m.sent]++;
+            if (m.credit > 0 && m.sent >= 0) {
+                out->points[i].evidence = sentence_text(&d, m.sent);
+                if (out->points[i].evidence == NULL)
+                    goto out;
+            }
+            got += m.credit * out->points[i].weight;
+        }
+        penalty += penalties(pens, out->nmisconceptions);
+        if (out->injection)
+            penalty += INJECTION_PENALTY;
+        coverage = wsum > 0 ? got / wsum : 0;
+        out->score = r->max * curve(coverage) * st.factor - penalty;
+        /* An answer built on a wrong central belief, or one that tries to
+         * talk the grader round, does not pass on the strength of its other
+         * sentences. */
+        if (fundamental_stands(out, fund_negates, nfund) && out->score > r->max * FUNDAMENTAL_CAP)
+            out->score = r->max * FUNDAMENTAL_CAP;
+        if (out->injection && out->score > r->max * INJECTION_CAP)
+            out->score = r->max * INJECTION_CAP;
+        if (off->topic.nalt > 0) {
+            if (on_topic(&d, &off->topic, &off_topic) != PH_OK)
+                goto out;
+            if (off_topic && out->score > r->max * OFF_TOPIC_CAP)
+                out->score = r->max * OFF_TOPIC_CAP;
+        }
+        out->score = out->score < 0 ? 0 : out->score > r->max ? r->max : out->score;
+        out->score = round(out->score * 10.0) / 10.0;
+    }
+    assess_confidence(&d, out, coverage, empty);
+    if (off_topic)
+        fb_add(fb, "The answer does not address the question: it never names its subject. ");
+    build_feedback(r, out, empty, &st, fb);
+    out->feedback = strdup(fb->s);
+    if (out->feedback == NULL)
+        goto out;
+    rc = PH_OK;
+out:
+    if (rc == PH_ENOMEM)
+        ph_errf(err, PH_ENOMEM, "%s: out of memory while scoring the explanation", question);
+    if (rc != PH_OK)
+        explain_result_cleanup(out);
+    free(fb);
+    free(uses);
+    free(wrong);
+    free(pens);
+    free(fund_negates);
+    doc_cleanup(&d);
+    return rc;
+}

@@ -1,0 +1,1207 @@
+/*
+ * grade_report.c - see grade_report.h.
+ *
+ * Every file is written to `<name>.tmp` and renamed, so a reader (or a
+ * second render after a crash) never sees half a gradebook.  Scores are
+ * rounded to 2 decimals once, here, and every output prints the same
+ * rounded figures.
+ */
+#include "grade_report.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "exercise.h"
+#include "fileio.h"
+#include "homework.h"
+#include "similarity.h"
+#include "store.h"
+
+#define SIM_THRESHOLD 0.5 /* Jaccard of fingerprints: well above two honest solutions */
+#define SIM_MIN_SHARED 6  /* fingerprints in common before a pair means anything */
+#define TOP_N 5           /* slowest / most memory-hungry listed */
+#define HIST_BINS 10
+
+struct part {
+    char *status, *problem, *shard;
+    long long wall_ns, cpu_ns, py_peak, rss_peak, submitted_at, grade_ns;
+    double total, max, correctness, performance, explanation;
+    int flagged, attempts;
+    cJSON *result; /* parsed result_json, or NULL */
+    char *source;
+    double points; /* this part's share of the homework's points */
+};
+
+struct student {
+    char *id;
+    struct part **parts; /* one per homework exercise; NULL when never recorded */
+    double raw, late_pct, penalty, score, max;
+    int days_late;
+    long long ts;
+};
+
+struct book {
+    const struct homework *hw;
+    struct student *st;
+    size_t n, cap;
+};
+
+static double r2(double x)
+{
+    return round(x * 100.0) / 100.0;
+}
+
+static char *xstrdup(const char *s)
+{
+    return s ? strdup(s) : NULL;
+}
+
+static void part_free(struct part *p)
+{
+    if (p == NULL)
+        return;
+    free(p->status);
+    free(p->problem);
+    free(p->shard);
+    free(p->source);
+    cJSON_Delete(p->result);
+    free(p);
+}
+
+static enum ph_rc collect(const struct store_grade_row *row, void *arg, struct ph_err *err)
+{
+    struct book *b = arg;
+    const struct homework *hw = b->hw;
+    struct student *s;
+    struct part *p;
+    size_t k;
+
+    for (k = 0; k < hw->nex; k++)
+        if (strcmp(hw->ex[k].id, row->exercise) == 0)
+            break;
+    if (k == hw->nex)
+        return PH_OK; /* an exercise no longer in the assignment */
+    if (b->n == 0 || strcmp(b->st[b->n - 1].id, row->student) != 0) {
+        if (b->n == b->cap) {
+            size_t cap = b->cap ? b->cap * 2 : 64;
+            struct student *ns = realloc(b->st, cap * sizeof *ns);
+            if (ns == NULL)
+                return ph_errf(err, PH_ENOMEM, "out of memory");
+            b->st = ns;
+            b->cap = cap;
+        }
+        s = &b->st[b->n];
+        memset(s, 0, sizeof *s);
+        s->id = strdup(row->student);
+        s->parts = calloc(hw->nex, sizeof *s->parts);
+        b->n++;
+        if (s->id == NULL || s->parts == NULL)
+            return ph_errf(err, PH_ENOMEM, "out of memory");
+    }
+    s = &b->st[b->n - 1];
+    p = calloc(1, sizeof *p);
+    if (p == NULL)
+        return ph_errf(err, PH_ENOMEM, "out of memory");
+    p->status = xstrdup(row->status);
+    p->problem = xstrdup(row->problem);
+    p->shard = xstrdup(row->shard);
+    p->source = xstrdup(row->source);
+    p->wall_ns = row->wall_ns;
+    p->cpu_ns = row->cpu_ns;
+    p->py_peak = row->py_peak_bytes;
+    p->rss_peak = row->rss_peak_bytes;
+    p->submitted_at = row->submitted_at;
+    p->grade_ns = row->grade_ns;
+    p->total = row->total;
+    p->max = row->max;
+    p->correctness = row->correctness;
+    p->performance = row->performance;
+    p->explanation = row->explanation;
+    p->flagged = row->flagged;
+    p->attempts = row->attempts;
+    p->result = row->result_json ? cJSON_Parse(row->result_json) : NULL;
+    p->points = row->max > 0 ? r2(hw->ex[k].points * row->total / row->max) : 0;
+    part_free(s->parts[k]);
+    s->parts[k] = p;
+    return PH_OK;
+}
+
+static void book_totals(struct book *b)
+{
+    const struct homework *hw = b->hw;
+
+    for (size_t i = 0; i < b->n; i++) {
+        struct student *s = &b->st[i];
+        s->raw = 0;
+        s->max = 0;
+        s->ts = 0;
+        for (size_t k = 0; k < hw->nex; k++) {
+            s->max += hw->ex[k].points;
+            if (s->parts[k] == NULL)
+                continue;
+            s->raw += s->parts[k]->points;
+            if (s->parts[k]->submitted_at > s->ts)
+                s->ts = s->parts[k]->submitted_at;
+        }
+        s->raw = r2(s->raw);
+        s->max = r2(s->max);
+        s->late_pct = homework_late_percent(hw, s->ts, &s->days_late);
+        s->penalty = r2(s->raw * s->late_pct / 100.0);
+        s->score = r2(s->raw - s->penalty);
+    }
+}
+
+static void book_free(struct book *b)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        for (size_t k = 0; k < b->hw->nex; k++)
+            part_free(b->st[i].parts ? b->st[i].parts[k] : NULL);
+        free(b->st[i].parts);
+        free(b->st[i].id);
+    }
+    free(b->st);
+}
+
+/* ---- output helpers ---------------------------------------------------------- */
+
+struct out {
+    FILE *f;
+    char path[PATH_MAX], tmp[PATH_MAX + 8];
+};
+
+static enum ph_rc out_open(struct out *o, const char *dir, const char *name, struct ph_err *err)
+{
+    snprintf(o->path, sizeof o->path, "%s/%s", dir, name);
+    snprintf(o->tmp, sizeof o->tmp, "%s.tmp", o->path);
+    o->f = fopen(o->tmp, "w");
+    if (o->f == NULL)
+        return ph_errf(err, PH_EIO, "%s: cannot write: %s", o->tmp, strerror(errno));
+    return PH_OK;
+}
+
+static enum ph_rc out_close(struct out *o, struct ph_err *err)
+{
+    int bad = ferror(o->f);
+
+    if (fclose(o->f) != 0 || bad) {
+        (void)unlink(o->tmp);
+        return ph_errf(err, PH_EIO, "%s: write failed", o->tmp);
+    }
+    if (rename(o->tmp, o->path) != 0)
+        return ph_errf(err, PH_EIO, "%s: cannot rename: %s", o->path, strerror(errno));
+    return PH_OK;
+}
+
+static void csv_field(FILE *f, const char *s)
+{
+    /* A leading = + - @ would be a formula in a spreadsheet: quote it away. */
+    int risky = s[0] == '=' || s[0] == '+' || s[0] == '@' ||
+                (s[0] == '-' && s[1] != '\0' && !(s[1] >= '0' && s[1] <= '9'));
+    fputc('"', f);
+    if (risky)
+        fputc('\'', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+static void html_esc(FILE *f, const char *s)
+{
+    for (; s != NULL && *s; s++) {
+        switch (*s) {
+        case '<':
+            fputs("&lt;", f);
+            break;
+        case '>':
+            fputs("&gt;", f);
+            break;
+        case '&':
+            fputs("&amp;", f);
+            break;
+        case '"':
+            fputs("&quot;", f);
+            break;
+        default:
+            fputc(*s, f);
+        }
+    }
+}
+
+/* Markdown: keep text literal inside table cells and prose. */
+static void md_esc(FILE *f, const char *s)
+{
+    for (; s != NULL && *s; s++) {
+        if (strchr("\\`*_[]<>|#", *s) != NULL)
+            fputc('\\', f);
+        fputc(*s == '\n' ? ' ' : *s, f);
+    }
+}
+
+/* Drop a UTF-8 sequence cut short at the end of `s` (by a capped snprintf),
+ * so that JSON and HTML stay valid UTF-8. */
+static char *utf8_trim(char *s)
+{
+    size_t n = strlen(s), i = n, need;
+
+    while (i > 0 && ((unsigned char)s[i - 1] & 0xC0) == 0x80 && n - i < 3)
+        i--;
+    if (i == 0 || ((unsigned char)s[i - 1] & 0x80) == 0)
+        return s;
+    i--; /* the lead byte */
+    need = ((unsigned char)s[i] & 0xE0) == 0xC0   ? 2
+           : ((unsigned char)s[i] & 0xF0) == 0xE0 ? 3
+           : ((unsigned char)s[i] & 0xF8) == 0xF0 ? 4
+                                                  : 1;
+    if (n - i < need)
+        s[i] = '\0';
+    return s;
+}
+
+static const char *jstr(const cJSON *o, const char *k)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static double jnum(const cJSON *o, const char *k, double dflt)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+    return cJSON_IsNumber(v) ? v->valuedouble : dflt;
+}
+
+static const char *part_status(const struct part *p)
+{
+    return p ? p->status : "missing";
+}
+
+/* ---- gradebook ------------------------------------------------------------ */
+
+static enum ph_rc write_gradebook(const struct book *b, const char *dir, unsigned formats,
+                                  struct ph_err *err)
+{
+    const struct homework *hw = b->hw;
+    struct out o = {0};
+    char ts[64];
+    enum ph_rc rc;
+
+    rc = out_open(&o, dir, "gradebook.csv", err);
+    if (rc != PH_OK)
+        return rc;
+    fputs("student_id,raw_score,late_penalty,score,max_score,timestamp,days_late", o.f);
+    for (size_t k = 0; k < hw->nex; k++) {
+        char h[160];
+        snprintf(h, sizeof h, "%s (%g)", hw->ex[k].id, hw->ex[k].points);
+        fputc(',', o.f);
+        csv_field(o.f, h);
+    }
+    fputs(",status\n", o.f);
+    for (size_t i = 0; i < b->n; i++) {
+        const struct student *s = &b->st[i];
+        int bad = 0;
+        csv_field(o.f, s->id);
+        fprintf(o.f, ",%.2f,%.2f,%.2f,%.2f,%s,%d", s->raw, s->penalty, s->score, s->max,
+                s->ts > 0 ? homework_format_time(s->ts, ts, sizeof ts) : "", s->days_late);
+        for (size_t k = 0; k < hw->nex; k++) {
+            fprintf(o.f, ",%.2f", s->parts[k] ? s->parts[k]->points : 0.0);
+            bad |= s->parts[k] == NULL || s->parts[k]->problem != NULL;
+        }
+        fprintf(o.f, ",%s\n", bad ? "see feedback" : "ok");
+    }
+    rc = out_close(&o, err);
+    if (rc == PH_OK && (formats & GRADE_FORMAT_CANVAS)) {
+        /* Canvas's gradebook import: the first five columns identify the
+         * student (Canvas matches on SIS Login ID when ID is empty), then
+         * one column per assignment, named as in Canvas. */
+        rc = out_open(&o, dir, "gradebook-canvas.csv", err);
+        if (rc != PH_OK)
+            return rc;
+        fputs("Student,ID,SIS User ID,SIS Login ID,Section,", o.f);
+        csv_field(o.f, hw->name);
+        fputs("\n", o.f);
+        fputs("Points Possible,,,,,", o.f);
+        fprintf(o.f, "%.2f\n", b->n ? b->st[0].max : 0.0);
+        for (size_t i = 0; i < b->n; i++) {
+            csv_field(o.f, b->st[i].id);
+            fputs(",,,", o.f);
+            csv_field(o.f, b->st[i].id);
+            fprintf(o.f, ",,%.2f\n", b->st[i].score);
+        }
+        rc = out_close(&o, err);
+    }
+    if (rc == PH_OK && (formats & GRADE_FORMAT_MOODLE)) {
+        /* Moodle's "Import grades from CSV": map "ID number" to the user
+         * field of that name and the assignment column to its grade item;
+         * "Feedback" can be mapped to the item's feedback. */
+        rc = out_open(&o, dir, "gradebook-moodle.csv", err);
+        if (rc != PH_OK)
+            return rc;
+        fputs("ID number,", o.f);
+        csv_field(o.f, hw->name);
+        fputs(",Feedback\n", o.f);
+        for (size_t i = 0; i < b->n; i++) {
+            char fb[128];
+            csv_field(o.f, b->st[i].id);
+            fprintf(o.f, ",%.2f,", b->st[i].score);
+            if (b->st[i].days_late > 0)
+                snprintf(fb, sizeof fb, "%d day(s) late: -%.0f%%", b->st[i].days_late,
+                         b->st[i].late_pct);
+            else
+                snprintf(fb, sizeof fb, "on time");
+            csv_field(o.f, fb);
+            fputc('\n', o.f);
+        }
+        rc = out_close(&o, err);
+    }
+    return rc;
+}
+
+/* ---- per-student: Gradescope results.json ---------------------------------- */
+
+static double check_weights(const cJSON *tests)
+{
+    const cJSON *t;
+    double sum = 0;
+
+    cJSON_ArrayForEach(t, tests) sum += jnum(t, "weight", 1);
+    return sum > 0 ? sum : 1;
+}
+
+static cJSON *gs_test(const char *name, const char *number, double score, double max,
+                      const char *status, const char *output, const char *vis, const char *tag1,
+                      const char *tag2)
+{
+    cJSON *t = cJSON_CreateObject(), *tags;
+
+    cJSON_AddStringToObject(t, "name", name);
+    cJSON_AddStringToObject(t, "number", number);
+    cJSON_AddNumberToObject(t, "score", r2(score));
+    cJSON_AddNumberToObject(t, "max_score", r2(max));
+    cJSON_AddStringToObject(t, "status", status);
+    cJSON_AddStringToObject(t, "output", output ? output : "");
+    cJSON_AddStringToObject(t, "output_format", "text");
+    cJSON_AddStringToObject(t, "visibility", vis);
+    tags = cJSON_AddArrayToObject(t, "tags");
+    cJSON_AddItemToArray(tags, cJSON_CreateString(tag1));
+    if (tag2 != NULL)
+        cJSON_AddItemToArray(tags, cJSON_CreateString(tag2));
+    return t;
+}
+
+static cJSON *gradescope_results(const struct book *b, const struct student *s,
+                                 const struct grade_report_opts *ro)
+{
+    const struct homework *hw = b->hw;
+    cJSON *root = cJSON_CreateObject(), *tests, *lb, *e;
+    char out[2048] = "", name[256], num[32], ts[64];
+    double exec_s = 0, wall_s = 0, peak_mb = 0, score = s->score;
+    size_t used = 0;
+    int over_budget = 0;
+
+    if (root == NULL)
+        return NULL;
+    tests = cJSON_CreateArray();
+    for (size_t k = 0; k < hw->nex; k++) {
+        const struct part *p = s->parts[k];
+        const char *exid = hw->ex[k].id;
+        double f;
+        if (p == NULL || p->result == NULL) {
+            snprintf(name, sizeof name, "%s: submission", exid);
+            snprintf(num, sizeof num, "%zu", k + 1);
+            cJSON_AddItemToArray(tests, gs_test(name, num, 0, hw->ex[k].points, "failed",
+                                                p && p->problem ? p->problem : "not submitted",
+                                                "visible", exid, part_status(p)));
+            continue;
+        }
+        if (hw->budget > 0 && p->attempts > hw->budget)
+            over_budget = 1;
+        exec_s += (double)p->grade_ns / 1e9;
+        wall_s += (double)p->wall_ns / 1e9;
+        if ((double)p->py_peak / 1048576.0 > peak_mb)
+            peak_mb = (double)p->py_peak / 1048576.0;
+        f = p->max > 0 ? hw->ex[k].points / p->max : 0;
+        const cJSON *sc = cJSON_GetObjectItemCaseSensitive(p->result, "score");
+        const cJSON *parts = cJSON_GetObjectItemCaseSensitive(sc, "parts");
+        const cJSON *rt = cJSON_GetObjectItemCaseSensitive(p->result, "tests"), *t;
+        double cmax = jnum(cJSON_GetObjectItemCaseSensitive(parts, "correctness"), "max", 0);
+        double sumw = check_weights(rt);
+        size_t i = 0;
+        cJSON_ArrayForEach(t, rt)
+        {
+            const char *cn = jstr(t, "name") ? jstr(t, "name") : "?";
+            const char *st = jstr(t, "status") ? jstr(t, "status") : "failed";
+            const cJSON *vis = cJSON_GetObjectItemCaseSensitive(t, "visible");
+            enum hw_visibility v = homework_check_vis(hw, k, cn, !cJSON_IsTrue(vis));
+            double mx = f * cmax * jnum(t, "weight", 1) / sumw;
+            char msg[1024];
+            const char *m = jstr(t, "message"), *lesson = jstr(t, "lesson");
+            snprintf(msg, sizeof msg, "%s%s%s%s%s", st, m && m[0] ? ": " : "", m ? m : "",
+                     lesson ? "\n" : "", lesson ? lesson : "");
+            utf8_trim(msg);
+            snprintf(name, sizeof name, "%s: %s", exid, cn);
+            utf8_trim(name);
+            snprintf(num, sizeof num, "%zu.%zu", k + 1, ++i);
+            cJSON_AddItemToArray(tests, gs_test(name, num, strcmp(st, "passed") == 0 ? mx : 0, mx,
+                                                strcmp(st, "passed") == 0 ? "passed" : "failed",
+                                                msg, homework_vis_name(v), exid, st));
+        }
+        const cJSON *perf = cJSON_GetObjectItemCaseSensitive(parts, "performance");
+        if (perf != NULL) {
+            snprintf(name, sizeof name, "%s: performance", exid);
+            snprintf(num, sizeof num, "%zu.%zu", k + 1, ++i);
+            cJSON_AddItemToArray(
+                tests, gs_test(name, num, f * jnum(perf, "score", 0), f * jnum(perf, "max", 0),
+                               jnum(perf, "score", 0) >= jnum(perf, "max", 0) ? "passed" : "failed",
+                               jstr(perf, "origin"), homework_vis_name(hw->vis_visible), exid,
+                               "performance"));
+        }
+        const cJSON *ex = cJSON_GetObjectItemCaseSensitive(parts, "explanation");
+        if (ex != NULL && jnum(ex, "max", 0) > 0) {
+            const cJSON *expl = cJSON_GetObjectItemCaseSensitive(p->result, "explanation");
+            snprintf(name, sizeof name, "%s: explanation", exid);
+            snprintf(num, sizeof num, "%zu.%zu", k + 1, ++i);
+            cJSON_AddItemToArray(
+                tests, gs_test(name, num, f * jnum(ex, "score", 0), f * jnum(ex, "max", 0),
+                               jnum(ex, "score", 0) > 0 ? "passed" : "failed",
+                               expl ? jstr(expl, "feedback") : "no explanation submitted",
+                               homework_vis_name(hw->vis_visible), exid, "explanation"));
+        }
+        if (p->problem != NULL)
+            used += (size_t)snprintf(out + used, used < sizeof out ? sizeof out - used : 0,
+                                     "- %s\n", p->problem);
+    }
+    if (used >= sizeof out)
+        used = sizeof out - 1;
+    if (s->days_late > 0)
+        used += (size_t)snprintf(out + used, sizeof out - used,
+                                 "- submitted %s, %d day(s) late: %.0f%% off (%.2f points)\n",
+                                 homework_format_time(s->ts, ts, sizeof ts), s->days_late,
+                                 s->late_pct, s->penalty);
+    if (over_budget && ro->previous_best >= 0 && ro->previous_best > score) {
+        score = ro->previous_best;
+        if (used < sizeof out)
+            used += (size_t)snprintf(out + used, sizeof out - used,
+                                     "- this submission is over the budget of %d: your best "
+                                     "earlier score (%.2f) stands\n",
+                                     hw->budget, ro->previous_best);
+    }
+    (void)used;
+    utf8_trim(out);
+    cJSON_AddNumberToObject(root, "score", r2(score));
+    cJSON_AddNumberToObject(root, "execution_time", (double)(long long)ceil(exec_s));
+    cJSON_AddStringToObject(root, "output", out);
+    cJSON_AddStringToObject(root, "output_format", "md");
+    cJSON_AddStringToObject(root, "test_output_format", "text");
+    cJSON_AddStringToObject(root, "visibility", "visible");
+    cJSON_AddStringToObject(root, "stdout_visibility", "hidden");
+    cJSON_AddItemToObject(root, "tests", tests);
+    lb = cJSON_AddArrayToObject(root, "leaderboard");
+    e = cJSON_CreateObject();
+    cJSON_AddStringToObject(e, "name", "Time (s)");
+    cJSON_AddNumberToObject(e, "value", round(wall_s * 1000) / 1000);
+    cJSON_AddStringToObject(e, "order", "asc");
+    cJSON_AddItemToArray(lb, e);
+    e = cJSON_CreateObject();
+    cJSON_AddStringToObject(e, "name", "Peak memory (MB)");
+    cJSON_AddNumberToObject(e, "value", round(peak_mb * 100) / 100);
+    cJSON_AddStringToObject(e, "order", "asc");
+    cJSON_AddItemToArray(lb, e);
+    return root;
+}
+
+/* ---- per-student: feedback (Markdown and HTML from one walk) ---------------- */
+
+struct fb {
+    FILE *md, *html;
+};
+
+static void fb_text(struct fb *f, const char *s)
+{
+    md_esc(f->md, s);
+    html_esc(f->html, s);
+}
+
+static void feedback(const struct book *b, const struct student *s,
+                     const struct grade_report_opts *ro, struct fb *f)
+{
+    const struct homework *hw = b->hw;
+    char ts[64], due[64];
+
+    fprintf(f->md, "# ");
+    md_esc(f->md, hw->name);
+    fprintf(f->md, ": feedback for ");
+    md_esc(f->md, s->id);
+    fprintf(f->md, "\n\n");
+    fprintf(f->html, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                     "<title>");
+    html_esc(f->html, hw->name);
+    fprintf(f->html,
+            "</title><style>body{font-family:sans-serif;max-width:60em;margin:2em auto;"
+            "padding:0 1em;color:#222}table{border-collapse:collapse}td,th{border:1px solid "
+            "#bbb;padding:.25em .5em;text-align:left;vertical-align:top}.passed{color:#176117}"
+            ".failed,.error,.missing,.invalid,.rejected,.crashed,.timeout,.memory_limit{color:"
+            "#9b1c1c;font-weight:bold}</style></head><body>\n<h1>");
+    html_esc(f->html, hw->name);
+    fprintf(f->html, ": feedback for ");
+    html_esc(f->html, s->id);
+    fprintf(f->html, "</h1>\n");
+    fprintf(f->md, "Score: **%.2f / %.2f**", s->score, s->max);
+    fprintf(f->html, "<p>Score: <strong>%.2f / %.2f</strong>", s->score, s->max);
+    if (s->days_late > 0) {
+        fprintf(f->md,
+                " (%.2f before a late penalty of %.0f%%: submitted %s, %d day(s) after "
+                "the due date %s)",
+                s->raw, s->late_pct, homework_format_time(s->ts, ts, sizeof ts), s->days_late,
+                homework_format_time(hw->due, due, sizeof due));
+        fprintf(f->html,
+                " (%.2f before a late penalty of %.0f%%: submitted %s, %d day(s) after "
+                "the due date %s)",
+                s->raw, s->late_pct, ts, s->days_late, due);
+    }
+    fprintf(f->md, "\n\n");
+    fprintf(f->html, "</p>\n");
+    for (size_t k = 0; k < hw->nex; k++) {
+        const struct part *p = s->parts[k];
+        const cJSON *rt, *t, *expl;
+        size_t hidden = 0;
+        fprintf(f->md, "## ");
+        md_esc(f->md, hw->ex[k].id);
+        fprintf(f->md, ": %.2f / %g (%s)\n\n", p ? p->points : 0, hw->ex[k].points, part_status(p));
+        fprintf(f->html, "<h2>");
+        html_esc(f->html, hw->ex[k].id);
+        fprintf(f->html, ": %.2f / %g (<span class=\"%s\">%s</span>)</h2>\n", p ? p->points : 0,
+                hw->ex[k].points, part_status(p), part_status(p));
+        if (p == NULL || p->problem != NULL) {
+            fprintf(f->md, "**Problem:** ");
+            fprintf(f->html, "<p><strong>Problem:</strong> ");
+            fb_text(f, p ? p->problem : "nothing was recorded for this exercise");
+            fprintf(f->md, "\n\n");
+            fprintf(f->html, "</p>\n");
+        }
+        if (p == NULL || p->result == NULL)
+            continue;
+        fprintf(f->md, "| check | status | what it found |\n|---|---|---|\n");
+        fprintf(f->html, "<table><tr><th>check</th><th>status</th><th>what it found</th></tr>\n");
+        rt = cJSON_GetObjectItemCaseSensitive(p->result, "tests");
+        cJSON_ArrayForEach(t, rt)
+        {
+            const char *cn = jstr(t, "name") ? jstr(t, "name") : "?";
+            const char *st = jstr(t, "status") ? jstr(t, "status") : "?";
+            const char *m = jstr(t, "message"), *lesson = jstr(t, "lesson");
+            const char *desc = jstr(t, "description");
+            enum hw_visibility v = homework_check_vis(
+                hw, k, cn, !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(t, "visible")));
+            if (!homework_vis_shown(hw, v, ro->now, ro->published)) {
+                hidden++;
+                continue;
+            }
+            fprintf(f->md, "| ");
+            md_esc(f->md, cn);
+            fprintf(f->md, " | %s | ", st);
+            fprintf(f->html, "<tr><td>");
+            html_esc(f->html, cn);
+            fprintf(f->html, "</td><td class=\"%s\">%s</td><td>", st, st);
+            if (desc != NULL)
+                fb_text(f, desc);
+            if (m != NULL && m[0] != '\0') {
+                fprintf(f->md, ". ");
+                fprintf(f->html, "<br>");
+                fb_text(f, m);
+            }
+            if (lesson != NULL) {
+                fprintf(f->md, ". Figures: ");
+                fprintf(f->html, "<br><em>Figures:</em> ");
+                fb_text(f, lesson);
+            }
+            fprintf(f->md, " |\n");
+            fprintf(f->html, "</td></tr>\n");
+        }
+        fprintf(f->md, "\n");
+        fprintf(f->html, "</table>\n");
+        if (hidden > 0) {
+            fprintf(f->md, "%zu more check(s) are not shown yet.\n\n", hidden);
+            fprintf(f->html, "<p>%zu more check(s) are not shown yet.</p>\n", hidden);
+        }
+        fprintf(f->md, "Measured: %.1f ms wall, %.1f ms CPU, peak Python memory %.1f KiB.\n\n",
+                (double)p->wall_ns / 1e6, (double)p->cpu_ns / 1e6, (double)p->py_peak / 1024);
+        fprintf(f->html,
+                "<p>Measured: %.1f ms wall, %.1f ms CPU, peak Python memory %.1f KiB.</p>\n",
+                (double)p->wall_ns / 1e6, (double)p->cpu_ns / 1e6, (double)p->py_peak / 1024);
+        expl = cJSON_GetObjectItemCaseSensitive(p->result, "explanation");
+        if (cJSON_IsObject(expl)) {
+            fprintf(f->md, "**Explanation:** %.1f / %.0f. ", jnum(expl, "score", 0),
+                    jnum(expl, "max", 10));
+            fprintf(f->html, "<p><strong>Explanation:</strong> %.1f / %.0f. ",
+                    jnum(expl, "score", 0), jnum(expl, "max", 10));
+            fb_text(f, jstr(expl, "feedback"));
+            fprintf(f->md, "\n\n");
+            fprintf(f->html, "</p>\n");
+        }
+        if (homework_model_answer_shown(hw, k, ro->now)) {
+            const char *ma = hw->ex[k].ex != NULL   ? hw->ex[k].ex->model_answer
+                             : cJSON_IsObject(expl) ? jstr(expl, "model_answer")
+                                                    : NULL;
+            if (ma != NULL) {
+                fprintf(f->md, "**Model answer:** ");
+                fprintf(f->html, "<p><strong>Model answer:</strong> ");
+                fb_text(f, ma);
+                fprintf(f->md, "\n\n");
+                fprintf(f->html, "</p>\n");
+            }
+        }
+    }
+    fprintf(f->html, "</body></html>\n");
+}
+
+/* ---- junit.xml -------------------------------------------------------------- */
+
+static void xml_esc(FILE *f, const char *s)
+{
+    for (; s != NULL && *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c < 0x20 && c != '\n' && c != '\t')
+            continue; /* not allowed in XML 1.0 */
+        switch (c) {
+        case '<':
+            fputs("&lt;", f);
+            break;
+        case '>':
+            fputs("&gt;", f);
+            break;
+        case '&':
+            fputs("&amp;", f);
+            break;
+        case '"':
+            fputs("&quot;", f);
+            break;
+        default:
+            fputc(c, f);
+        }
+    }
+}
+
+static enum ph_rc write_junit(const struct book *b, const char *dir, struct ph_err *err)
+{
+    const struct homework *hw = b->hw;
+    struct out o = {0};
+    enum ph_rc rc = out_open(&o, dir, "junit.xml", err);
+
+    if (rc != PH_OK)
+        return rc;
+    fprintf(o.f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"");
+    xml_esc(o.f, hw->name);
+    fprintf(o.f, "\">\n");
+    for (size_t i = 0; i < b->n; i++) {
+        const struct student *s = &b->st[i];
+        size_t tests = 0, failures = 0;
+        double secs = 0;
+        for (size_t k = 0; k < hw->nex; k++) {
+            const struct part *p = s->parts[k];
+            const cJSON *rt = p && p->result ? cJSON_GetObjectItemCaseSensitive(p->result, "tests")
+                                             : NULL,
+                        *t;
+            if (rt == NULL) {
+                tests++;
+                failures++;
+                continue;
+            }
+            secs += (double)p->wall_ns / 1e9;
+            cJSON_ArrayForEach(t, rt)
+            {
+                tests++;
+                failures += !(jstr(t, "status") && strcmp(jstr(t, "status"), "passed") == 0);
+            }
+        }
+        fprintf(o.f, "  <testsuite name=\"");
+        xml_esc(o.f, s->id);
+        fprintf(o.f, "\" tests=\"%zu\" failures=\"%zu\" time=\"%.3f\">\n", tests, failures, secs);
+        for (size_t k = 0; k < hw->nex; k++) {
+            const struct part *p = s->parts[k];
+            const cJSON *rt = p && p->result ? cJSON_GetObjectItemCaseSensitive(p->result, "tests")
+                                             : NULL,
+                        *t;
+            if (rt == NULL) {
+                fprintf(o.f, "    <testcase classname=\"");
+                xml_esc(o.f, hw->ex[k].id);
+                fprintf(o.f, "\" name=\"submission\"><failure message=\"");
+                xml_esc(o.f, p && p->problem ? p->problem : "not submitted");
+                fprintf(o.f, "\" type=\"%s\"/></testcase>\n", part_status(p));
+                continue;
+            }
+            cJSON_ArrayForEach(t, rt)
+            {
+                const char *st = jstr(t, "status") ? jstr(t, "status") : "?";
+                const cJSON *m = cJSON_GetObjectItemCaseSensitive(t, "metrics");
+                fprintf(o.f, "    <testcase classname=\"");
+                xml_esc(o.f, hw->ex[k].id);
+                fprintf(o.f, "\" name=\"");
+                xml_esc(o.f, jstr(t, "name"));
+                fprintf(o.f, "\" time=\"%.6f\"", jnum(m, "wall_ns", 0) / 1e9);
+                if (strcmp(st, "passed") == 0) {
+                    fprintf(o.f, "/>\n");
+                } else {
+                    fprintf(o.f, "><failure message=\"");
+                    xml_esc(o.f, jstr(t, "message") ? jstr(t, "message") : st);
+                    fprintf(o.f, "\" type=\"%s\"/></testcase>\n", st);
+                }
+            }
+        }
+        fprintf(o.f, "  </testsuite>\n");
+    }
+    fprintf(o.f, "</testsuites>\n");
+    return out_close(&o, err);
+}
+
+/* ---- summary.html ------------------------------------------------------------ */
+
+struct pair {
+    size_t a, b, k, shared;
+    double sim;
+};
+
+struct ranked {
+    size_t s, k;
+    long long v;
+};
+
+static int cmp_ranked(const void *x, const void *y)
+{
+    long long a = ((const struct ranked *)x)->v, b = ((const struct ranked *)y)->v;
+    return a < b ? 1 : a > b ? -1 : 0;
+}
+
+static int cmp_pair(const void *x, const void *y)
+{
+    double a = ((const struct pair *)x)->sim, b = ((const struct pair *)y)->sim;
+    return a < b ? 1 : a > b ? -1 : 0;
+}
+
+static void svg_histogram(FILE *f, const struct book *b)
+{
+    size_t bins[HIST_BINS] = {0}, top = 1;
+    const int W = 520, H = 200, L = 40, B = 30;
+
+    for (size_t i = 0; i < b->n; i++) {
+        double pct = b->st[i].max > 0 ? 100 * b->st[i].score / b->st[i].max : 0;
+        int bin = (int)(pct / (100.0 / HIST_BINS));
+        bins[bin >= HIST_BINS ? HIST_BINS - 1 : bin < 0 ? 0 : bin]++;
+    }
+    for (int i = 0; i < HIST_BINS; i++)
+        top = bins[i] > top ? bins[i] : top;
+    fprintf(f,
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+            "role=\"img\" aria-label=\"score distribution\" class=\"hist\">\n",
+            W, H);
+    fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>\n", L, H - B,
+            W - 10, H - B);
+    fprintf(f, "<line x1=\"%d\" y1=\"10\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>\n", L, L, H - B);
+    for (int i = 0; i < HIST_BINS; i++) {
+        double bw = (double)(W - L - 20) / HIST_BINS;
+        double h = (double)(H - B - 20) * (double)bins[i] / (double)top;
+        fprintf(f,
+                "<rect class=\"bar\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+                "fill=\"#4a78b5\"><title>%d-%d%%: %zu</title></rect>\n",
+                L + 2 + i * bw, H - B - h, bw - 4, h, i * 10, i * 10 + 10, bins[i]);
+        fprintf(f, "<text x=\"%.1f\" y=\"%d\" font-size=\"10\" text-anchor=\"middle\">%d</text>\n",
+                L + i * bw, H - B + 12, i * 10);
+        if (bins[i] > 0)
+            fprintf(f,
+                    "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" "
+                    "text-anchor=\"middle\">%zu</text>\n",
+                    L + 2 + i * bw + bw / 2 - 2, H - B - h - 3, bins[i]);
+    }
+    fprintf(f,
+            "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"middle\">score, %% of "
+            "the maximum</text>\n",
+            (W + L) / 2, H - 4);
+    fprintf(f,
+            "<text x=\"12\" y=\"%d\" font-size=\"11\" transform=\"rotate(-90 12 %d)\" "
+            "text-anchor=\"middle\">students</text>\n</svg>\n",
+            (H - B) / 2, (H - B) / 2);
+}
+
+static void passage(FILE *f, const char *src, const unsigned char *mark, size_t nlines)
+{
+    const char *p = src;
+    size_t line = 1, shown = 0;
+    int gap = 0;
+
+    fprintf(f, "<pre>");
+    while (*p != '\0' && line <= nlines && shown < 40) {
+        const char *e = strchr(p, '\n');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        if (mark[line - 1]) {
+            char buf[256];
+            snprintf(buf, sizeof buf, "%.*s", (int)(len < 200 ? len : 200), p);
+            utf8_trim(buf);
+            if (gap && shown > 0)
+                fprintf(f, "   ...\n");
+            fprintf(f, "%3zu ", line);
+            html_esc(f, buf);
+            fputc('\n', f);
+            shown++;
+            gap = 0;
+        } else {
+            gap = 1;
+        }
+        p = e ? e + 1 : p + len;
+        line++;
+    }
+    fprintf(f, "</pre>");
+}
+
+static size_t count_lines(const char *s)
+{
+    size_t n = 1;
+    for (; *s; s++)
+        n += *s == '\n';
+    return n;
+}
+
+static enum ph_rc similar_pairs(const struct book *b, size_t k, const char *starter,
+                                struct pair **out, size_t *nout)
+{
+    struct sim_doc *docs = calloc(b->n + 1, sizeof *docs), common = {0};
+    size_t *df = NULL, np = 0, cap = 0;
+    struct pair *pairs = NULL;
+
+    *out = NULL;
+    *nout = 0;
+    if (docs == NULL)
+        return PH_ENOMEM;
+    if (starter != NULL)
+        (void)sim_doc_init(&common, starter);
+    for (size_t i = 0; i < b->n; i++) {
+        const struct part *p = b->st[i].parts[k];
+        if (p != NULL && p->source != NULL && sim_doc_init(&docs[i], p->source) == 0)
+            sim_doc_subtract(&docs[i], &common);
+    }
+    for (size_t i = 0; i < b->n; i++)
+        for (size_t j = i + 1; j < b->n; j++) {
+            size_t shared = 0;
+            double sim = sim_score(&docs[i], &docs[j], &shared);
+            if (sim < SIM_THRESHOLD || shared < SIM_MIN_SHARED)
+                continue;
+            if (np == cap) {
+                cap = cap ? cap * 2 : 16;
+                struct pair *np2 = realloc(pairs, cap * sizeof *np2);
+                if (np2 == NULL)
+                    break;
+                pairs = np2;
+            }
+            pairs[np].a = i;
+            pairs[np].b = j;
+            pairs[np].k = k;
+            pairs[np].shared = shared;
+            pairs[np].sim = sim;
+            np++;
+        }
+    for (size_t i = 0; i < b->n; i++)
+        sim_doc_free(&docs[i]);
+    sim_doc_free(&common);
+    free(docs);
+    free(df);
+    *out = pairs;
+    *nout = np;
+    return PH_OK;
+}
+
+static void pair_detail(FILE *f, const struct book *b, const struct pair *pr)
+{
+    const char *sa = b->st[pr->a].parts[pr->k]->source, *sb = b->st[pr->b].parts[pr->k]->source;
+    struct sim_doc da = {0}, db = {0};
+    size_t na = count_lines(sa), nb = count_lines(sb);
+    unsigned char *ma = calloc(na, 1), *mb = calloc(nb, 1);
+
+    if (ma != NULL && mb != NULL && sim_doc_init(&da, sa) == 0 && sim_doc_init(&db, sb) == 0) {
+        sim_shared_lines(&da, &db, ma, na);
+        sim_shared_lines(&db, &da, mb, nb);
+        fprintf(f, "<details><summary>shared passages</summary><div class=\"pair\"><div><b>");
+        html_esc(f, b->st[pr->a].id);
+        fprintf(f, "</b>");
+        passage(f, sa, ma, na);
+        fprintf(f, "</div><div><b>");
+        html_esc(f, b->st[pr->b].id);
+        fprintf(f, "</b>");
+        passage(f, sb, mb, nb);
+        fprintf(f, "</div></div></details>");
+    }
+    sim_doc_free(&da);
+    sim_doc_free(&db);
+    free(ma);
+    free(mb);
+}
+
+static char *read_starter(const struct homework *hw, size_t k)
+{
+    char path[PATH_MAX], *text = NULL;
+    size_t len = 0;
+    struct ph_err e = {0};
+
+    if (hw->ex[k].ex == NULL)
+        return NULL;
+    snprintf(path, sizeof path, "%s/starter.py", hw->ex[k].ex->dir);
+    if (!fileio_is_file(path) || fileio_read(path, 1u << 20, &text, &len, &e) != PH_OK)
+        return NULL;
+    return text;
+}
+
+static enum ph_rc write_summary(const struct book *b, const char *dir,
+                                struct grade_report_totals *tot, struct ph_err *err)
+{
+    const struct homework *hw = b->hw;
+    struct ranked *rk = calloc(b->n * hw->nex + 1, sizeof *rk);
+    struct out o = {0};
+    size_t nr = 0, review = 0;
+    double sum = 0;
+    char due[64];
+    enum ph_rc rc;
+
+    if (rk == NULL)
+        return ph_errf(err, PH_ENOMEM, "out of memory");
+    rc = out_open(&o, dir, "summary.html", err);
+    if (rc != PH_OK) {
+        free(rk);
+        return rc;
+    }
+    FILE *f = o.f;
+    fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>");
+    html_esc(f, hw->name);
+    fprintf(f, ": class summary</title><style>body{font-family:sans-serif;max-width:70em;"
+               "margin:2em auto;padding:0 1em;color:#222}table{border-collapse:collapse;"
+               "margin:.5em 0}td,th{border:1px solid #bbb;padding:.25em .5em;text-align:left;"
+               "vertical-align:top}.pair{display:flex;gap:1em}.pair pre{background:#f4f4f4;"
+               "padding:.5em;font-size:85%%;overflow:auto;max-width:34em}.rate{display:inline-"
+               "block;height:.8em;background:#4a78b5}</style></head><body>\n<h1>");
+    html_esc(f, hw->name);
+    for (size_t i = 0; i < b->n; i++)
+        sum += b->st[i].score;
+    fprintf(f, ": class summary</h1>\n<p>%zu students, due %s, mean score %.2f / %.2f.</p>\n", b->n,
+            homework_format_time(hw->due, due, sizeof due), b->n ? sum / (double)b->n : 0,
+            b->n ? b->st[0].max : 0);
+    fprintf(f, "<h2>Score distribution</h2>\n");
+    svg_histogram(f, b);
+
+    fprintf(f, "<h2>Pass rates per check</h2>\n");
+    for (size_t k = 0; k < hw->nex; k++) {
+        /* Checks are listed in the order the first graded result gives them. */
+        const cJSON *names = NULL, *t;
+        for (size_t i = 0; i < b->n && names == NULL; i++)
+            if (b->st[i].parts[k] && b->st[i].parts[k]->result)
+                names = cJSON_GetObjectItemCaseSensitive(b->st[i].parts[k]->result, "tests");
+        fprintf(f, "<h3>");
+        html_esc(f, hw->ex[k].id);
+        fprintf(f, "</h3><table class=\"rates\"><tr><th>check</th><th>passed</th><th></th></tr>\n");
+        cJSON_ArrayForEach(t, names)
+        {
+            const char *cn = jstr(t, "name");
+            size_t pass = 0;
+            for (size_t i = 0; i < b->n; i++) {
+                const struct part *p = b->st[i].parts[k];
+                const cJSON *u;
+                if (p == NULL || p->result == NULL)
+                    continue;
+                cJSON_ArrayForEach(
+                    u, cJSON_GetObjectItemCaseSensitive(
+                           p->result,
+                           "tests")) if (jstr(u, "name") && cn &&
+                                         strcmp(jstr(u, "name"), cn) == 0 && jstr(u, "status") &&
+                                         strcmp(jstr(u, "status"), "passed") == 0) pass++;
+            }
+            fprintf(f, "<tr><td>");
+            html_esc(f, cn);
+            fprintf(f,
+                    "</td><td>%zu / %zu</td><td><span class=\"rate\" style=\"width:%.0fpx\">"
+                    "</span></td></tr>\n",
+                    pass, b->n, b->n ? 200.0 * (double)pass / (double)b->n : 0);
+        }
+        fprintf(f, "</table>\n");
+    }
+
+    for (int pass = 0; pass < 2; pass++) {
+        nr = 0;
+        for (size_t i = 0; i < b->n; i++)
+            for (size_t k = 0; k < hw->nex; k++) {
+                const struct part *p = b->st[i].parts[k];
+                if (p == NULL || p->result == NULL)
+                    continue;
+                rk[nr].s = i;
+                rk[nr].k = k;
+                rk[nr].v = pass == 0 ? p->wall_ns : p->py_peak; /* peak Python memory ranks */
+                nr++;
+            }
+        qsort(rk, nr, sizeof *rk, cmp_ranked);
+        fprintf(f,
+                "<h2>%s</h2>\n<table class=\"%s\"><tr><th>student</th><th>exercise</th>"
+                "<th>verdict</th><th>wall</th><th>peak Python memory</th><th>peak RSS</th>"
+                "</tr>\n",
+                pass == 0 ? "Slowest submissions" : "Most memory-hungry submissions",
+                pass == 0 ? "slowest" : "memory");
+        for (size_t r = 0; r < nr && r < TOP_N; r++) {
+            const struct part *p = b->st[rk[r].s].parts[rk[r].k];
+            fprintf(f, "<tr><td>");
+            html_esc(f, b->st[rk[r].s].id);
+            fprintf(f, "</td><td>");
+            html_esc(f, hw->ex[rk[r].k].id);
+            fprintf(f, "</td><td>%s</td><td>%.1f ms</td><td>%.1f KiB</td><td>%.1f MiB</td></tr>\n",
+                    p->status, (double)p->wall_ns / 1e6, (double)p->py_peak / 1024,
+                    (double)p->rss_peak / 1048576);
+        }
+        fprintf(f, "</table>\n");
+    }
+
+    fprintf(f, "<h2>Review queue</h2>\n<table class=\"review\"><tr><th>student</th>"
+               "<th>exercise</th><th>why</th></tr>\n");
+    for (size_t i = 0; i < b->n; i++)
+        for (size_t k = 0; k < hw->nex; k++) {
+            const struct part *p = b->st[i].parts[k];
+            const char *why = NULL;
+            if (p == NULL)
+                continue;
+            if (strcmp(p->status, "rejected") == 0)
+                why = "sandbox verdict: rejected";
+            else if (strcmp(p->status, "crashed") == 0)
+                why = "sandbox verdict: crashed";
+            else if (strcmp(p->status, "error") == 0 && p->result == NULL)
+                why = "the grader failed on this part";
+            else if (p->flagged)
+                why = "explanation score uncertain (flagged by the scorer)";
+            else if (hw->budget > 0 && p->attempts > hw->budget)
+                why = "over the submission budget";
+            if (why == NULL)
+                continue;
+            review++;
+            fprintf(f, "<tr class=\"item\"><td>");
+            html_esc(f, b->st[i].id);
+            fprintf(f, "</td><td>");
+            html_esc(f, hw->ex[k].id);
+            fprintf(f, "</td><td>%s", why);
+            if (p->problem != NULL) {
+                fprintf(f, ": ");
+                html_esc(f, p->problem);
+            } else if (p->result != NULL && jstr(p->result, "detail") != NULL) {
+                fprintf(f, ": ");
+                html_esc(f, jstr(p->result, "detail"));
+            }
+            fprintf(f, "</td></tr>\n");
+        }
+    fprintf(f, "</table>\n<h3>Near-identical submissions</h3>\n<table class=\"similar\">"
+               "<tr><th>exercise</th><th>students</th><th>similarity</th><th></th></tr>\n");
+    for (size_t k = 0; k < hw->nex; k++) {
+        struct pair *pairs = NULL;
+        size_t np = 0;
+        char *starter = read_starter(hw, k);
+        if (similar_pairs(b, k, starter, &pairs, &np) != PH_OK) {
+            free(starter);
+            continue;
+        }
+        if (np > 1)
+            qsort(pairs, np, sizeof *pairs, cmp_pair);
+        for (size_t i = 0; i < np; i++) {
+            review++;
+            fprintf(f, "<tr class=\"pairrow\"><td>");
+            html_esc(f, hw->ex[k].id);
+            fprintf(f, "</td><td class=\"students\">");
+            html_esc(f, b->st[pairs[i].a].id);
+            fprintf(f, " &amp; ");
+            html_esc(f, b->st[pairs[i].b].id);
+            fprintf(f, "</td><td>%.0f%% (%zu fingerprints)</td><td>", 100 * pairs[i].sim,
+                    pairs[i].shared);
+            pair_detail(f, b, &pairs[i]);
+            fprintf(f, "</td></tr>\n");
+        }
+        free(pairs);
+        free(starter);
+    }
+    fprintf(f, "</table>\n</body></html>\n");
+    free(rk);
+    tot->review = review;
+    return out_close(&o, err);
+}
+
+/* ---- entry point ----------------------------------------------------------------- */
+
+static enum ph_rc write_student(const struct book *b, const struct student *s, const char *dir,
+                                const struct grade_report_opts *ro, struct ph_err *err)
+{
+    char sdir[PATH_MAX];
+    struct out md = {0}, html = {0}, js = {0};
+    struct fb f;
+    cJSON *gs;
+    char *text;
+    enum ph_rc rc;
+
+    if (s->id[0] == '.' || strchr(s->id, '/') != NULL)
+        return ph_errf(err, PH_EINPUT, "student id \"%s\" cannot name a folder", s->id);
+    snprintf(sdir, sizeof sdir, "%s/%s", dir, s->id);
+    if (mkdir(sdir, 0755) != 0 && errno != EEXIST)
+        return ph_errf(err, PH_EIO, "%s: cannot create: %s", sdir, strerror(errno));
+    gs = gradescope_results(b, s, ro);
+    text = gs ? cJSON_Print(gs) : NULL;
+    cJSON_Delete(gs);
+    if (text == NULL)
+        return ph_errf(err, PH_ENOMEM, "out of memory");
+    rc = out_open(&js, sdir, "results.json", err);
+    if (rc == PH_OK) {
+        fputs(text, js.f);
+        fputc('\n', js.f);
+        rc = out_close(&js, err);
+    }
+    free(text);
+    if (rc != PH_OK)
+        return rc;
+    rc = out_open(&md, sdir, "feedback.md", err);
+    if (rc != PH_OK)
+        return rc;
+    rc = out_open(&html, sdir, "feedback.html", err);
+    if (rc != PH_OK) {
+        fclose(md.f);
+        return rc;
+    }
+    f.md = md.f;
+    f.html = html.f;
+    feedback(b, s, ro, &f);
+    rc = out_close(&md, err);
+    if (rc == PH_OK)
+        rc = out_close(&html, err);
+    else
+        fclose(html.f);
+    return rc;
+}
+
+enum ph_rc grade_report_write(const struct homework *hw, struct store *st, const char *out_dir,
+                              const struct grade_report_opts *ro, struct grade_report_totals *tot,
+                              struct ph_err *err)
+{
+    struct book b;
+    enum ph_rc rc;
+
+    memset(&b, 0, sizeof b);
+    memset(tot, 0, sizeof *tot);
+    b.hw = hw;
+    rc = store_grade_each(st, collect, &b, err);
+    if (rc != PH_OK)
+        goto out;
+    book_totals(&b);
+    tot->students = b.n;
+    rc = write_gradebook(&b, out_dir, ro->formats, err);
+    for (size_t i = 0; rc == PH_OK && i < b.n; i++)
+        rc = write_student(&b, &b.st[i], out_dir, ro, err);
+    if (rc == PH_OK)
+        rc = write_junit(&b, out_dir, err);
+    if (rc == PH_OK)
+        rc = write_summary(&b, out_dir, tot, err);
+out:
+    book_free(&b);
+    return rc;
+}

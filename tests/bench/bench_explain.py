@@ -1,0 +1,110 @@
+#!/usr/bin/env python3
+"""Benchmark: how far the offline explanation scorer agrees with human grades.
+
+Scores the graded sets in tests/data/explanations/ with `pyharness calibrate
+--json` and prints their figures side by side: the blind auditor's tuning set
+(the rubrics were tuned on it) next to the held-out set (nobody working on the
+scorer read it), and the project's first graded set.  An external set named by
+PYHARNESS_CALIBRATION is added as a column when it exists; it is never needed.
+
+Figures per set: Spearman and mean absolute error, overall (answers the scorer
+could score) and on English answers; the highest score given to each weak kind
+of answer and the lowest given to a plain-words excellent one, beside the
+issue's goal for each; how answers in other languages were handled.  Nothing
+here fails the build: the goals that hold are asserted by
+tests/integration/test_calibrate.py.
+
+    PYHARNESS_BIN=build/pyharness python3 tests/bench/bench_explain.py
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+SOURCE = HERE.parent.parent
+DATA = SOURCE / "tests" / "data" / "explanations"
+
+# (label, kind, "max" or "min", goal)
+KIND_ROWS = [
+    ("misconception, highest", "misconception", "max", "<= 4"),
+    ("vague, highest", "vague", "max", "<= 3"),
+    ("keyword list, highest", "keywords", "max", "<= 2"),
+    ("off-topic, highest", "off_topic", "max", "<= 2"),
+    ("injection, highest", "injection", "max", "<= 2"),
+    ("excellent, lowest", "excellent", "min", ">= 8"),
+    ("mostly code, lowest", "excellent_code", "min", ""),
+    ("partly wrong, mean", "partly_wrong", "mean", ""),
+    ("mediocre, mean", "mediocre", "mean", ""),
+]
+
+
+def run(bin_: str, path: Path) -> dict[str, Any]:
+    p = subprocess.run([bin_, "calibrate", str(path), "--json", "--exercises",
+                        str(SOURCE / "exercises")], capture_output=True, text=True, timeout=900)
+    if p.returncode != 0:
+        sys.exit("pyharness calibrate %s failed (%d): %s" % (path, p.returncode, p.stderr))
+    return json.loads(p.stdout)
+
+
+def kind_figure(r: dict[str, Any], kind: str, how: str) -> str:
+    scores = [a["score"] for a in r["answers"] if a.get("kind") == kind and a["scored"]]
+    if not scores:
+        return "-"
+    v = max(scores) if how == "max" else min(scores) if how == "min" else sum(scores) / len(
+        scores)
+    return "%.1f" % v
+
+
+def languages(r: dict[str, Any]) -> str:
+    other = [a for a in r["answers"] if a.get("lang") not in (None, "en")]
+    if not other:
+        return "-"
+    fair = sum(1 for a in other if a["scored"] and abs(a["score"] - a["grade"]) <= 2)
+    review = sum(1 for a in other if not (a["scored"] and abs(a["score"] - a["grade"]) <= 2)
+                 and a["needs_review"])
+    false_fb = sum(1 for a in other if not a["scored"] and (
+        "Missing" in a["feedback"] or "list of terms" in a["feedback"]))
+    silent = len(other) - fair - review
+    return "%d: %d within 2, %d review, %d silent, %d false fb" % (len(other), fair, review,
+                                                                  silent, false_fb)
+
+
+def main() -> int:
+    bin_ = os.environ.get("PYHARNESS_BIN") or str(SOURCE / "build" / "pyharness")
+    sets = [("tune (audit)", DATA / "audit-tune.jsonl"),
+            ("held-out (audit)", DATA / "audit-heldout.jsonl"),
+            ("first set", DATA / "heldout.jsonl")]
+    ext = os.environ.get("PYHARNESS_CALIBRATION", "")
+    if ext and Path(ext).is_file():
+        sets.append(("external", Path(ext)))
+    reports = [(name, run(bin_, path)) for name, path in sets if path.is_file()]
+    width = 20
+
+    def row(label: str, cells: list[str], goal: str = "") -> None:
+        print("  %-26s%s  %s" % (label, "".join("%*s" % (width, c) for c in cells), goal))
+
+    print("explanation scorer (offline) against human grades")
+    row("", [n for n, _ in reports], "goal (held-out)")
+    row("answers (scored)", ["%d (%d)" % (len(r["answers"]), r["overall"]["n"])
+                             for _, r in reports])
+    row("Spearman, overall", ["%.3f" % r["overall"]["spearman"] for _, r in reports])
+    row("MAE, overall", ["%.2f" % r["overall"]["mae"] for _, r in reports])
+    row("Spearman, English", ["%.3f" % r["english"]["spearman"] for _, r in reports], ">= 0.75")
+    row("MAE, English", ["%.2f" % r["english"]["mae"] for _, r in reports])
+    for label, kind, how, goal in KIND_ROWS:
+        row(label, [kind_figure(r, kind, how) for _, r in reports], goal)
+    row("needs_review", ["%d" % r["needs_review"] for _, r in reports])
+    print("  other languages:")
+    for name, r in reports:
+        print("    %-18s %s" % (name, languages(r)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

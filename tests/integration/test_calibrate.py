@@ -1,0 +1,232 @@
+"""`pyharness calibrate` and the explanation scorer's validity on graded sets.
+
+Two sets written and graded by a blind auditor ship in tests/data/explanations/:
+audit-tune.jsonl, which the rubrics and phrase lists were tuned on, and
+audit-heldout.jsonl, which nobody working on the scorer has read.  Each set
+holds every kind of answer the scorer must handle (plain-words excellent,
+mostly code, mediocre, partly wrong, confident misconception, vague,
+keyword-stuffed, injection, off-topic, Spanish, French, German).  This test
+scores both offline and asserts the goals of issue 13 on each, one test per
+goal, where the scorer meets them (`make bench` prints every figure for both
+sets side by side, met or not).  The command itself is checked too: report
+shape, errors that name file and line, exit statuses.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import unittest
+from pathlib import Path
+from typing import Any
+
+BIN = os.environ.get("PYHARNESS_BIN", "")
+SOURCE = Path(os.environ.get("PYHARNESS_SOURCE", Path(__file__).resolve().parents[2]))
+DATA = SOURCE / "tests" / "data" / "explanations"
+WEAK = ("misconception", "vague", "keywords", "off_topic", "injection")
+OTHER_LANGUAGES = ("es", "fr", "de")
+
+
+def calibrate(path: Path, *args: str) -> dict[str, Any]:
+    p = subprocess.run([BIN, "calibrate", str(path), "--json", "--exercises",
+                        str(SOURCE / "exercises"), *args],
+                       capture_output=True, text=True, timeout=600)
+    if p.returncode != 0:
+        raise AssertionError("calibrate %s failed (%d): %s" % (path, p.returncode, p.stderr))
+    return json.loads(p.stdout)
+
+
+def by_kind(report: dict[str, Any], kind: str) -> list[dict[str, Any]]:
+    return [a for a in report["answers"] if a.get("kind") == kind]
+
+
+def brief(a: dict[str, Any]) -> str:
+    """An answer's figures for a failure message: never its text or feedback,
+    so a failure on the held-out set does not show its answers to whoever
+    tunes the scorer next."""
+    return "line %s (%s, %s): grade %s, score %s" % (a["line"], a["question"], a.get("kind"),
+                                                    a["grade"], a["score"])
+
+
+class Goals:
+    """The goals of issue 13, checked on one graded set."""
+
+    set_name = ""
+    report: dict[str, Any]
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        cls.report = calibrate(DATA / cls.set_name)
+
+    def test_every_kind_is_in_the_set(self) -> None:
+        kinds = {a.get("kind") for a in self.report["answers"]}
+        for k in ("excellent", "excellent_code", "mediocre", "partly_wrong", *WEAK,
+                  *OTHER_LANGUAGES):
+            self.assertIn(k, kinds)
+
+    def test_english_spearman_at_least_0_75(self) -> None:
+        self.assertGreaterEqual(self.report["english"]["spearman"], 0.75, self.report["english"])
+
+    def test_confident_misconceptions_at_most_4(self) -> None:
+        for a in by_kind(self.report, "misconception"):
+            self.assertLessEqual(a["score"], 4.0, brief(a))
+
+    def test_keywords_off_topic_and_injections_at_most_2(self) -> None:
+        for kind in ("keywords", "off_topic", "injection"):
+            for a in by_kind(self.report, kind):
+                self.assertLessEqual(a["score"], 2.0, brief(a))
+
+    def test_injections_are_flagged_for_review(self) -> None:
+        for a in by_kind(self.report, "injection"):
+            self.assertTrue(a["needs_review"], brief(a))
+            self.assertIn("injection", a["review_reason"], brief(a))
+
+    def test_plain_words_excellent_at_least_8(self) -> None:
+        for a in by_kind(self.report, "excellent"):
+            self.assertGreaterEqual(a["score"], 8.0, brief(a))
+
+    def test_other_languages_fair_or_marked_with_no_false_feedback(self) -> None:
+        names = {"es": "Spanish", "fr": "French", "de": "German"}
+        for lang in OTHER_LANGUAGES:
+            for a in by_kind(self.report, lang):
+                if a["scored"] and abs(a["score"] - a["grade"]) <= 2:
+                    continue
+                self.assertTrue(a["needs_review"], brief(a))
+                self.assertFalse(a["scored"], brief(a))
+                self.assertIn("written in %s" % names[lang], a["review_reason"], brief(a))
+                # Nothing claimed about points or style it cannot read.
+                self.assertNotIn("Missing", a["feedback"], brief(a))
+                self.assertNotIn("list of terms", a["feedback"], brief(a))
+
+    def test_vague_at_most_3(self) -> None:
+        for a in by_kind(self.report, "vague"):
+            self.assertLessEqual(a["score"], 3.0, brief(a))
+
+
+@unittest.skipUnless(BIN, "PYHARNESS_BIN is not set")
+class TuneSet(Goals, unittest.TestCase):
+    """The set the scorer was tuned on: the goals hold here except where noted."""
+
+    set_name = "audit-tune.jsonl"
+
+    # Not met on this set: one vague answer ("gather runs everything and gives
+    # you all the results, and as_completed gives them to you as they
+    # complete") reads as three rubric points to the offline scorer (6.0).
+    @unittest.expectedFailure
+    def test_vague_at_most_3(self) -> None:
+        super().test_vague_at_most_3()
+
+
+@unittest.skipUnless(BIN, "PYHARNESS_BIN is not set")
+class HeldOutSet(Goals, unittest.TestCase):
+    """The set nobody tuned on: the figures that say whether to trust the scorer."""
+
+    set_name = "audit-heldout.jsonl"
+
+    # Goals missed on the held-out set, measured once after tuning stopped
+    # (2026-11-29; `make bench` prints the figures).  Marked expected failures
+    # so that a change which meets one shows up as an unexpected success:
+    # English Spearman 0.731 (goal 0.75; 0.626 before this work), the highest
+    # confident misconception 4.9 (goal 4), the highest vague answer 4.3
+    # (goal 3), the lowest plain-words excellent answer 3.0 (goal 8).
+    @unittest.expectedFailure
+    def test_english_spearman_at_least_0_75(self) -> None:
+        super().test_english_spearman_at_least_0_75()
+
+    @unittest.expectedFailure
+    def test_confident_misconceptions_at_most_4(self) -> None:
+        super().test_confident_misconceptions_at_most_4()
+
+    @unittest.expectedFailure
+    def test_vague_at_most_3(self) -> None:
+        super().test_vague_at_most_3()
+
+    @unittest.expectedFailure
+    def test_plain_words_excellent_at_least_8(self) -> None:
+        super().test_plain_words_excellent_at_least_8()
+
+
+@unittest.skipUnless(BIN, "PYHARNESS_BIN is not set")
+class AuthorsSets(unittest.TestCase):
+    """Small sets the scorer's authors wrote to pin behaviour down (tuned on,
+    so regression checks, not validity figures)."""
+
+    def test_excellent_answers_that_deny_misconceptions_state_none(self) -> None:
+        r = calibrate(DATA / "authors-excellent.jsonl")
+        for a in r["answers"]:
+            self.assertEqual(a["misconceptions"], 0, brief(a))
+            self.assertGreaterEqual(a["score"], 4.5, brief(a))
+
+    def test_one_line_misconceptions_are_caught(self) -> None:
+        r = calibrate(DATA / "authors-misconceptions.jsonl")
+        for a in r["answers"]:
+            self.assertGreaterEqual(a["misconceptions"], 1, brief(a))
+            self.assertLessEqual(a["score"], 2.0, brief(a))
+
+
+@unittest.skipUnless(BIN, "PYHARNESS_BIN is not set")
+class Command(unittest.TestCase):
+    def setUp(self) -> None:
+        self.tmp = Path(tempfile.mkdtemp(prefix="ph-calibrate-"))
+
+    def tearDown(self) -> None:
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def run_cmd(self, *args: str, expect: int = 0) -> subprocess.CompletedProcess[str]:
+        p = subprocess.run([BIN, "calibrate", *args, "--exercises", str(SOURCE / "exercises")],
+                           capture_output=True, text=True, timeout=300)
+        self.assertEqual(p.returncode, expect, p.stdout + p.stderr)
+        return p
+
+    def test_text_report_has_every_part(self) -> None:
+        out = self.run_cmd(str(DATA / "heldout.jsonl")).stdout
+        for part in ("Spearman", "mean absolute error", "confusion", "9-10",
+                     "worst disagreements"):
+            self.assertIn(part, out)
+
+    def test_json_report_shape(self) -> None:
+        r = calibrate(DATA / "audit-tune.jsonl", "--worst", "3")
+        self.assertEqual(r["scorer"], "offline")
+        self.assertEqual(len(r["answers"]), 48)
+        self.assertEqual(len(r["worst"]), 3)
+        self.assertEqual(set(r["confusion"]), {"0-2", "3-4", "5-6", "7-8", "9-10"})
+        self.assertEqual(sum(sum(row.values()) for row in r["confusion"].values()), 48)
+        self.assertEqual(r["unscored"], 12)  # the Spanish, French and German answers
+        self.assertEqual(r["overall"]["n"], 36)
+        self.assertIn("es", r["languages"])
+
+    def test_bad_lines_name_file_and_line(self) -> None:
+        f = self.tmp / "g.jsonl"
+        good = json.dumps({"question": "generators-streaming", "answer": "x", "grade": 5})
+        cases = {
+            "not json": "{oops",
+            '"grade"': json.dumps({"question": "generators-streaming", "answer": "x",
+                                   "grade": 11}),
+            '"question"': json.dumps({"answer": "x", "grade": 1}),
+            "no-such-exercise": json.dumps({"question": "no-such-exercise", "answer": "x",
+                                            "grade": 1}),
+        }
+        for what, line in cases.items():
+            f.write_text(good + "\n" + line + "\n")
+            p = self.run_cmd(str(f), expect=2)
+            self.assertIn("%s:2" % f, p.stderr, what)
+        self.run_cmd(str(self.tmp / "missing.jsonl"), expect=2)
+        self.run_cmd(expect=2)
+        self.run_cmd(str(DATA / "heldout.jsonl"), "--scorer", "psychic", expect=2)
+
+    def test_llm_scorer_not_configured_is_a_usage_error(self) -> None:
+        env = {k: v for k, v in os.environ.items()
+               if not k.startswith(("PYHARNESS_LLM", "OPENAI_", "ANTHROPIC_"))}
+        env["XDG_CONFIG_HOME"] = str(self.tmp)
+        p = subprocess.run([BIN, "calibrate", str(DATA / "heldout.jsonl"), "--scorer", "llm",
+                            "--exercises", str(SOURCE / "exercises")],
+                           capture_output=True, text=True, timeout=60, env=env)
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn("no LLM is configured", p.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
