@@ -29,6 +29,7 @@
 #include "cmd_voice.h"
 #include "embed.h"
 #include "paths.h"
+#include "worker_host.h"
 
 struct command {
     const char *name;
@@ -85,6 +86,8 @@ int main(int argc, char **argv)
     const struct command *c;
     int i, n = 0, status;
 
+    if (argc == 2 && strcmp(argv[1], WORKER_HOST_ARG) == 0)
+        return worker_host_main(argc, argv);
     if (embed_is_child_invocation(argc, argv))
         return embed_child_main(argc, argv);
     /* Pull out global options; keep the rest in order. */

@@ -59,6 +59,8 @@ static const char *kind(const cJSON *v)
                 return "set";
             if (strcmp(tag->string, "$bytes") == 0)
                 return "bytes";
+            if (strcmp(tag->string, "$str0") == 0)
+                return "str";
             if (strcmp(tag->string, "$exc") == 0)
                 return "exception";
             if (strcmp(tag->string, "$type") == 0)
@@ -244,9 +246,16 @@ static int eq(struct ctx *c, const cJSON *e, const cJSON *g, const char *path, i
         return 1;
     if (cJSON_IsBool(e))
         return cJSON_IsTrue(e) == cJSON_IsTrue(g) ? 1 : differ(c, path, "value differs", e, g);
-    if (cJSON_IsString(e))
-        return strcmp(e->valuestring, g->valuestring) == 0 ? 1
-                                                           : differ(c, path, "value differs", e, g);
+    if (strcmp(ke, "str") == 0) {
+        /* A plain string and one holding a NUL ({"$str0": hex}) never match. */
+        if (cJSON_IsString(e) != cJSON_IsString(g))
+            return differ(c, path, "value differs", e, g);
+        if (cJSON_IsString(e))
+            return strcmp(e->valuestring, g->valuestring) == 0
+                       ? 1
+                       : differ(c, path, "value differs", e, g);
+        return cJSON_Compare(e->child, g->child, 1) ? 1 : differ(c, path, "value differs", e, g);
+    }
     if (cJSON_IsArray(e))
         return eq_array(c, e, g, path, depth);
     if (strcmp(ke, "set") == 0)

@@ -293,6 +293,12 @@ enum ph_rc judge_run(const struct judge_input *in, struct run_result *out, struc
     out->model_answer = dupstr(ex->model_answer);
     out->stdout_text = dupstr(c->out ? c->out : "");
     out->stderr_text = dupstr(c->errout ? c->errout : "");
+    /* Captured output joined across resumed workers and cut at a cap may
+     * end inside a UTF-8 sequence: reports stay valid UTF-8. */
+    if (out->stdout_text != NULL)
+        (void)fileio_utf8_scrub(out->stdout_text, strlen(out->stdout_text));
+    if (out->stderr_text != NULL)
+        (void)fileio_utf8_scrub(out->stderr_text, strlen(out->stderr_text));
     out->checks = calloc(ex->nchecks, sizeof *out->checks);
     if (out->exercise == NULL || out->checks == NULL)
         return ph_errf(err, PH_ENOMEM, "out of memory");

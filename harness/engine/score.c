@@ -17,6 +17,25 @@ static double round1(double v)
     return (double)(long long)(v * 10.0 + (v >= 0 ? 0.5 : -0.5)) / 10.0;
 }
 
+/* 1 when the run's verdict is a run-level failure no check carries. */
+static int run_ended_after_checks(const struct run_result *out)
+{
+    switch (out->verdict) {
+    case VERDICT_TIMEOUT:
+    case VERDICT_MEMORY_LIMIT:
+    case VERDICT_CRASHED:
+    case VERDICT_OUTPUT_LIMIT:
+        break;
+    default:
+        return 0;
+    }
+    for (size_t i = 0; i < out->nchecks; i++) {
+        if (out->checks[i].status == out->verdict || out->checks[i].status == VERDICT_SKIPPED)
+            return 0;
+    }
+    return 1;
+}
+
 enum ph_rc score_run(struct run_result *out, struct ph_err *err)
 {
     const struct result_perf *p = &out->perf;
@@ -60,6 +79,16 @@ enum ph_rc score_run(struct run_result *out, struct ph_err *err)
         /* No measured comparison: performance follows correctness. */
         s->performance = wsum > 0 ? s->performance_max * wpass / wsum : 0;
         snprintf(origin, sizeof origin, "no performance spec: follows correctness");
+    }
+    /* A run that ended badly after its last check (a timeout, crash or
+     * limit that no check carries: the checks all finished) did not finish
+     * what comes after them, the whole run's figures: no performance credit,
+     * so such a run never keeps full marks.  A check that hung or crashed
+     * costs only that check. */
+    if (s->performance > 0 && run_ended_after_checks(out)) {
+        s->performance = 0;
+        snprintf(origin, sizeof origin, "the run did not finish (%s): no performance credit",
+                 out->detail != NULL ? out->detail : verdict_name(out->verdict));
     }
     s->perf_origin = strdup(origin);
     if (s->perf_origin == NULL)

@@ -8,6 +8,7 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <structmember.h>
 
 #include "embed.h"
 
@@ -595,6 +596,37 @@ static PyObject *py_client_cancel(PyObject *self, PyObject *args)
 }
 
 /* heartbeat(name): one tick of an event-loop monitor; records the longest gap. */
+/* The thread that initialised the interpreter: a forked worker's main
+ * thread has the same identity. */
+static unsigned long main_thread;
+
+/*
+ * 1 when the Python code calling a `_pyharness` entry point is the check
+ * harness itself (pyharness/harness.py under python/), on the main thread.
+ * A submission calling heartbeat() from a thread of its own would hide a
+ * blocked event loop; from its own coroutine, it would hide a blocking call
+ * split into slices.  (The audit hook refuses code compiled under the
+ * harness's file name.)
+ */
+static int called_by_harness(void)
+{
+    PyFrameObject *f = PyEval_GetFrame(); /* borrowed */
+    PyCodeObject *code;
+    const char *file, *dir = paths_python_dir();
+    size_t n = dir != NULL ? strlen(dir) : 0;
+    int ok;
+
+    if (PyThread_get_thread_ident() != main_thread || f == NULL || n == 0)
+        return 0;
+    code = PyFrame_GetCode(f); /* new ref */
+    file = PyUnicode_Check(code->co_filename) ? PyUnicode_AsUTF8(code->co_filename) : NULL;
+    ok = file != NULL && strncmp(file, dir, n) == 0 &&
+         strcmp(file + n, "/pyharness/harness.py") == 0;
+    Py_DECREF(code);
+    PyErr_Clear();
+    return ok;
+}
+
 static PyObject *py_heartbeat(PyObject *self, PyObject *args)
 {
     const char *name;
@@ -604,6 +636,10 @@ static PyObject *py_heartbeat(PyObject *self, PyObject *args)
 
     if (!PyArg_ParseTuple(args, "s:heartbeat", &name))
         return NULL;
+    if (!called_by_harness()) {
+        note_tamper("heartbeat(\"%s\") called by the submission", name);
+        Py_RETURN_NONE;
+    }
     for (i = 0; i < nmonitors; i++)
         if (strcmp(monitors[i].name, name) == 0)
             m = &monitors[i];
@@ -668,6 +704,86 @@ static PyMethodDef methods[] = {
     {NULL, NULL, 0, NULL},
 };
 
+/* ---- CountingIterator ---- */
+
+/*
+ * An iterator that counts what was pulled from it, for the laziness checks.
+ * The checks hand it to the submission, so the count must not be writable
+ * from Python: it is a read-only C member of a type that cannot be
+ * subclassed and whose instances' __class__ cannot be reassigned (a static
+ * type).  Native code in the worker could still rewrite it; counting from
+ * the host is the plan (docs/observation.md).
+ */
+typedef struct {
+    PyObject_HEAD PyObject *it; /* new ref */
+    Py_ssize_t pulled;
+} counting_iter;
+
+static void counting_dealloc(counting_iter *self)
+{
+    PyObject_GC_UnTrack(self);
+    Py_CLEAR(self->it);
+    PyObject_GC_Del(self);
+}
+
+static int counting_traverse(counting_iter *self, visitproc visit, void *arg)
+{
+    Py_VISIT(self->it);
+    return 0;
+}
+
+static PyObject *counting_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
+{
+    PyObject *src;
+    counting_iter *self;
+
+    if (!PyArg_ParseTuple(args, "O:CountingIterator", &src) ||
+        (kwds != NULL && PyDict_GET_SIZE(kwds) > 0)) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_TypeError, "CountingIterator takes one iterable");
+        return NULL;
+    }
+    self = PyObject_GC_New(counting_iter, type);
+    if (self == NULL)
+        return NULL;
+    self->pulled = 0;
+    self->it = PyObject_GetIter(src);
+    if (self->it == NULL) {
+        Py_DECREF(self);
+        return NULL;
+    }
+    PyObject_GC_Track(self);
+    return (PyObject *)self;
+}
+
+static PyObject *counting_next(counting_iter *self)
+{
+    PyObject *item = PyIter_Next(self->it); /* new ref */
+
+    if (item != NULL)
+        self->pulled++;
+    return item;
+}
+
+static PyMemberDef counting_members[] = {
+    {"pulled", T_PYSSIZET, offsetof(counting_iter, pulled), READONLY,
+     "items pulled so far (read-only)"},
+    {NULL, 0, 0, 0, NULL},
+};
+
+static PyTypeObject counting_type = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "_pyharness.CountingIterator",
+    .tp_basicsize = sizeof(counting_iter),
+    .tp_dealloc = (destructor)counting_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC, /* no BASETYPE: final */
+    .tp_doc = "CountingIterator(iterable): counts the items pulled, in C.",
+    .tp_traverse = (traverseproc)counting_traverse,
+    .tp_iter = PyObject_SelfIter,
+    .tp_iternext = (iternextfunc)counting_next,
+    .tp_members = counting_members,
+    .tp_new = counting_new,
+};
+
 static struct PyModuleDef module = {
     PyModuleDef_HEAD_INIT,
     "_pyharness",
@@ -683,7 +799,15 @@ static struct PyModuleDef module = {
 
 static PyObject *init_module(void)
 {
-    return PyModule_Create(&module);
+    PyObject *m; /* new ref */
+
+    main_thread = PyThread_get_thread_ident();
+    if (PyType_Ready(&counting_type) != 0)
+        return NULL;
+    m = PyModule_Create(&module);
+    if (m != NULL && PyModule_AddObjectRef(m, "CountingIterator", (PyObject *)&counting_type) != 0)
+        Py_CLEAR(m);
+    return m;
 }
 
 /* ---- lifecycle ---- */

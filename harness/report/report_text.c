@@ -1,6 +1,7 @@
 /* report_text.c - see report.h.  The terminal report of one run. */
 #include "report_text.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "fileio.h"
@@ -40,6 +41,102 @@ static const char *status_color(enum verdict v)
     return v == VERDICT_PASSED ? "\033[32m" : v == VERDICT_SKIPPED ? "\033[33m" : "\033[31m";
 }
 
+/* Length of the UTF-8 sequence at s (n bytes left) and its code point;
+ * 0 when it is not a valid one. */
+static size_t utf8_seq(const unsigned char *s, size_t n, unsigned *cp)
+{
+    size_t need, k;
+
+    if (s[0] < 0x80) {
+        *cp = s[0];
+        return 1;
+    }
+    if (s[0] >= 0xC2 && s[0] <= 0xDF)
+        need = 1;
+    else if (s[0] >= 0xE0 && s[0] <= 0xEF)
+        need = 2;
+    else if (s[0] >= 0xF0 && s[0] <= 0xF4)
+        need = 3;
+    else
+        return 0;
+    *cp = s[0] & (0x3F >> need);
+    for (k = 1; k <= need; k++) {
+        if (k >= n || (s[k] & 0xC0) != 0x80)
+            return 0;
+        *cp = (*cp << 6) | (s[k] & 0x3F);
+    }
+    if ((need == 2 && *cp < 0x800) || (need == 3 && (*cp < 0x10000 || *cp > 0x10FFFF)) ||
+        (*cp >= 0xD800 && *cp <= 0xDFFF))
+        return 0;
+    return need + 1;
+}
+
+/* Code points that would act on the terminal or reorder what it shows:
+ * C0 and C1 controls (ESC, CR, backspace...), DEL, and the bidirectional
+ * overrides and isolates. */
+static int unsafe_cp(unsigned cp)
+{
+    return (cp < 0x20 && cp != '\t') || (cp >= 0x7F && cp <= 0x9F) ||
+           (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200E ||
+           cp == 0x200F || cp == 0x061C;
+}
+
+/*
+ * Print `n` bytes of text that may come from a submission (its output, an
+ * exception's message or type name, figures it chose): anything that would
+ * act on the terminal is shown escaped (\x1b, \u202e), invalid UTF-8 as
+ * \xNN.  A wrong solution must not be able to redraw the screen as a PASS.
+ * Newlines are the caller's: this prints one line's worth.
+ */
+static void put_safe(FILE *out, const char *text, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    size_t i = 0;
+
+    while (i < n) {
+        unsigned cp = 0;
+        size_t k = utf8_seq(s + i, n - i, &cp);
+
+        if (k == 0) {
+            fprintf(out, "\\x%02x", s[i]);
+            i++;
+        } else if (unsafe_cp(cp)) {
+            if (cp < 0x100)
+                fprintf(out, "\\x%02x", cp);
+            else
+                fprintf(out, "\\u%04x", cp);
+            i += k;
+        } else {
+            fwrite(s + i, 1, k, out);
+            i += k;
+        }
+    }
+}
+
+static void puts_safe(FILE *out, const char *text)
+{
+    if (text != NULL)
+        put_safe(out, text, strlen(text));
+}
+
+/* `n` bytes of `text` as put_safe() prints them, in a new string (caller
+ * frees with free()), or NULL when out of memory. */
+static char *escaped(const char *text, size_t n)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+
+    if (m == NULL)
+        return NULL;
+    put_safe(m, text, n);
+    if (fclose(m) != 0) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
 static void indent_block(FILE *out, const char *text, const char *prefix, int max_lines)
 {
     const char *p = text;
@@ -51,11 +148,14 @@ static void indent_block(FILE *out, const char *text, const char *prefix, int ma
         size_t n = nl ? (size_t)(nl - p) : strlen(p);
         if (n < sizeof line && strncmp(prefix, "  | ", 4) != 0) {
             /* Prose wraps to the terminal; a program's own output does not. */
-            memcpy(line, p, n);
-            line[n] = '\0';
-            textwrap_print(out, line, prefix, prefix, wrap_width);
+            char *safe = escaped(p, n);
+
+            textwrap_print(out, safe != NULL ? safe : "?", prefix, prefix, wrap_width);
+            free(safe);
         } else {
-            fprintf(out, "%s%.*s\n", prefix, (int)n, p);
+            fputs(prefix, out);
+            put_safe(out, p, n);
+            fputc('\n', out);
         }
         lines++;
         if (nl == NULL)
@@ -76,19 +176,23 @@ static void explanation_block(FILE *out, const struct run_result *r, int color)
             e->fallback ? ", LLM unavailable: offline scorer stood in" : "");
     for (i = 0; i < e->npoints; i++) {
         const struct explain_point *p = &e->points[i];
-        fprintf(out, "  [%s] %s\n",
-                p->credit >= 0.75  ? "x"
-                : p->credit > 0.25 ? "~"
-                                   : " ",
-                p->text ? p->text : p->id);
+        fprintf(out, "  [%s] ", p->credit >= 0.75 ? "x" : p->credit > 0.25 ? "~" : " ");
+        puts_safe(out, p->text ? p->text : p->id);
+        fputc('\n', out);
     }
-    for (i = 0; i < e->nmisconceptions; i++)
-        fprintf(out, "  [-%.1f] misconception: %s\n", e->misconceptions[i].penalty,
-                e->misconceptions[i].text ? e->misconceptions[i].text : e->misconceptions[i].id);
+    for (i = 0; i < e->nmisconceptions; i++) {
+        fprintf(out, "  [-%.1f] misconception: ", e->misconceptions[i].penalty);
+        puts_safe(out,
+                  e->misconceptions[i].text ? e->misconceptions[i].text : e->misconceptions[i].id);
+        fputc('\n', out);
+    }
     if (e->injection)
         fprintf(out, "  note: text addressed to the grader was ignored\n");
-    if (e->flagged && e->note)
-        fprintf(out, "  flagged for review: %s\n", e->note);
+    if (e->flagged && e->note) {
+        fprintf(out, "  flagged for review: ");
+        puts_safe(out, e->note);
+        fputc('\n', out);
+    }
     if (e->feedback && e->feedback[0])
         indent_block(out, e->feedback, "  feedback: ", 6);
     if (r->model_answer != NULL) {
@@ -105,18 +209,25 @@ void report_text_run(FILE *out, const struct run_result *r, int color)
 
     fprintf(out, "%s%s%s  %s\n", col(color, "\033[1m"), r->exercise, col(color, "\033[0m"),
             r->title ? r->title : "");
-    fprintf(out, "submission: %s\n", r->submission);
+    fprintf(out, "submission: ");
+    puts_safe(out, r->submission);
+    fputc('\n', out);
     fprintf(out, "verdict:    %s%s%s", col(color, status_color(r->verdict)),
             verdict_name(r->verdict), col(color, "\033[0m"));
     if (r->verdict != VERDICT_PASSED && r->detail != NULL) {
         const char *nl = strchr(r->detail, '\n');
-        fprintf(out, "  (%.*s)", nl ? (int)(nl - r->detail) : (int)strlen(r->detail), r->detail);
+        fputs("  (", out);
+        put_safe(out, r->detail, nl ? (size_t)(nl - r->detail) : strlen(r->detail));
+        fputc(')', out);
     }
     fprintf(out, "\n\n");
     for (i = 0; i < r->nchecks; i++) {
         const struct check_result *c = &r->checks[i];
-        fprintf(out, "  %s%s%s %-28s", col(color, status_color(c->status)), status_mark(c->status),
-                col(color, "\033[0m"), c->name);
+        fprintf(out, "  %s%s%s ", col(color, status_color(c->status)), status_mark(c->status),
+                col(color, "\033[0m"));
+        puts_safe(out, c->name);
+        fprintf(out, "%*s", c->name != NULL && strlen(c->name) < 28 ? 28 - (int)strlen(c->name) : 0,
+                "");
         if (c->has_metrics)
             fprintf(out, " %9s  py peak %10s",
                     fileio_human_duration((double)c->metrics.wall_ns, b, sizeof b),
@@ -134,7 +245,13 @@ void report_text_run(FILE *out, const struct run_result *r, int color)
             snprintf(arrow, sizeof arrow, "       %s->%s ", col(color, "\033[36m"),
                      col(color, "\033[0m"));
             fputs(arrow, out);
-            textwrap_print(out, c->lesson, "", "          ", wrap_width > 0 ? wrap_width - 10 : 0);
+            {
+                char *safe = escaped(c->lesson, strlen(c->lesson));
+
+                textwrap_print(out, safe != NULL ? safe : "?", "", "          ",
+                               wrap_width > 0 ? wrap_width - 10 : 0);
+                free(safe);
+            }
         }
     }
     {
@@ -156,7 +273,10 @@ void report_text_run(FILE *out, const struct run_result *r, int color)
                      s->explanation_max);
         textwrap_print(out, line, "", "       ", wrap_width > 0 ? wrap_width - 7 : 0);
         if (s->perf_origin != NULL) {
-            snprintf(line, sizeof line, "performance: %s", s->perf_origin);
+            char *safe = escaped(s->perf_origin, strlen(s->perf_origin));
+
+            snprintf(line, sizeof line, "performance: %s", safe != NULL ? safe : "?");
+            free(safe);
             textwrap_print(out, line, "  ", "    ", wrap_width);
         }
         snprintf(line, sizeof line,

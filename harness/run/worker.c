@@ -8,9 +8,6 @@
  * the submission could write.  A worker can only ever make things worse for
  * itself: a missing, truncated or forged frame never turns into a result.
  */
-#define PY_SSIZE_T_CLEAN
-#include <Python.h> /* PyOS_BeforeFork and friends, nothing else */
-
 #include "worker.h"
 
 #include <assert.h>
@@ -38,6 +35,7 @@
 #include "proto.h"
 #include "sandbox.h"
 #include "worker_child.h"
+#include "worker_host.h"
 
 /* A SIGKILL counts as the CPU limit's when the run had used this share of
  * it (the hard limit sits just above the soft one), and as the memory
@@ -251,6 +249,19 @@ static void set_detail(struct worker_result *res, const char *fmt, const char *a
     snprintf(res->detail, sizeof res->detail, fmt, arg);
 }
 
+/* Every string and key of `v` made valid UTF-8 (a worker may write any
+ * bytes into a frame; reports must stay valid JSON and UTF-8). */
+static void scrub_json(cJSON *v, int depth)
+{
+    for (; v != NULL && depth < 256; v = v->next) {
+        if (v->string != NULL)
+            (void)fileio_utf8_scrub(v->string, strlen(v->string));
+        if (cJSON_IsString(v) && v->valuestring != NULL)
+            (void)fileio_utf8_scrub(v->valuestring, strlen(v->valuestring));
+        scrub_json(v->child, depth + 1);
+    }
+}
+
 /* Tell the spec's progress function, if any, about check `i`. */
 static void progress(const struct run *r, enum run_progress_kind kind, size_t i, int ok,
                      int64_t elapsed_ns)
@@ -281,6 +292,8 @@ static int take_frame(struct run *r, cJSON *frame)
     enum proto_status status;
     const cJSON *name;
     struct worker_result *res = r->res;
+
+    scrub_json(frame, 0);
 
     if (!cJSON_IsString(n) || strcmp(n->valuestring, r->nonce) != 0) {
         snprintf(r->proto_error, sizeof r->proto_error,
@@ -651,6 +664,12 @@ static enum ph_rc supervise(struct run *r, struct sandbox_host *h, int fds[3], s
     res->wall_ns = measure_now_ns() - t0;
     res->out = dynbuf_take(&r->out, &res->out_len);
     res->errout = dynbuf_take(&r->err, &res->err_len);
+    /* What the submission printed goes into reports as text: valid UTF-8,
+     * no NUL to cut it short (judge.c scrubs again what it joins and cuts). */
+    if (res->out != NULL)
+        (void)fileio_utf8_scrub(res->out, res->out_len);
+    if (res->errout != NULL)
+        (void)fileio_utf8_scrub(res->errout, res->err_len);
     classify(r, status, killed_for, kill_detail);
     if (res->end != WORKER_END_OK && res->running_check >= 0) {
         struct worker_check *c = &res->checks[res->running_check];
@@ -701,8 +720,6 @@ struct host_slot {
     int busy;                       /* a run is in flight on it */
     uint64_t last_used;             /* pool tick, for evicting the least recently used */
     struct sandbox_policy pol;
-    struct sandbox_hooks hooks;
-    struct worker_host_ctx ctx;
     char root[PATH_MAX];
 };
 
@@ -713,29 +730,12 @@ struct worker_pool {
     unsigned long hosts_started;
 };
 
-static void before_fork(void)
-{
-    PyOS_BeforeFork();
-}
-
-static void after_fork_parent(void)
-{
-    PyOS_AfterFork_Parent();
-}
-
-static void after_fork_child(void)
-{
-    PyOS_AfterFork_Child();
-}
-
 static void slot_free(struct host_slot *s)
 {
     if (s == NULL)
         return;
     assert(!s->busy);
     sandbox_host_stop(s->h);
-    if (s->ctx.preload != NULL && Py_IsInitialized())
-        Py_DECREF((PyObject *)s->ctx.preload);
     if (s->root[0] != '\0')
         fileio_rmtree(s->root);
     free(s);
@@ -773,72 +773,30 @@ unsigned long worker_pool_hosts_started(const struct worker_pool *p)
     return p->hosts_started;
 }
 
-/*
- * What the exercise's own files import (pyharness.runtime.exercise_imports):
- * the host preloads it, so the checks and submissions importing the same
- * modules do not pay for it inside a run.  A new reference, or NULL (the
- * host then loads what checks.py imports, as it executes it).
- */
-static PyObject *exercise_preloads(const struct exercise *ex)
-{
-    static const char *const files[] = {"checks.py", "reference.py", "baseline.py", "starter.py",
-                                        "workloads.py"};
-    PyObject *rt = PyImport_ImportModule("pyharness.runtime"); /* new refs */
-    PyObject *paths = PyList_New(0), *names = NULL;
-
-    for (size_t i = 0; rt != NULL && paths != NULL && i < sizeof files / sizeof files[0]; i++) {
-        char path[PATH_MAX];
-        PyObject *s;
-
-        snprintf(path, sizeof path, "%s/%s", ex->dir, files[i]);
-        s = PyUnicode_FromString(path);
-        if (s == NULL || PyList_Append(paths, s) != 0) {
-            Py_XDECREF(s);
-            goto out;
-        }
-        Py_DECREF(s);
-    }
-    if (rt != NULL && paths != NULL)
-        names = PyObject_CallMethod(rt, "exercise_imports", "O", paths);
-    /* Every worker arms faulthandler's watchdog around each check
-     * (worker_child.c): imported once here, not once per run. */
-    if (names != NULL && PyList_Check(names)) {
-        PyObject *fh = PyUnicode_FromString("faulthandler"); /* new ref */
-        if (fh == NULL || PyList_Append(names, fh) != 0)
-            PyErr_Clear();
-        Py_XDECREF(fh);
-    }
-out:
-    if (names == NULL)
-        PyErr_Clear();
-    Py_XDECREF(paths);
-    Py_XDECREF(rt);
-    return names;
-}
-
 /* Start a host for `ex` in a new slot (*out), not yet in the pool. */
 static enum ph_rc slot_start(const struct exercise *ex, struct host_slot **out, struct ph_err *err)
 {
     const char *tmp = getenv("TMPDIR");
+    const char *argv[] = {paths_exe(), WORKER_HOST_ARG, NULL};
     char cpath[PATH_MAX];
+    char *config = NULL;
     struct host_slot *s = calloc(1, sizeof *s);
     enum ph_rc rc = PH_ENOMEM;
 
     *out = NULL;
     if (s == NULL)
         return ph_errf(err, PH_ENOMEM, "out of memory");
-    /* What the host inherits: the compiled checks. */
+    /* The host compiles the checks itself; compiling here first reports a
+     * broken checks.py as this process always has (file and line). */
     snprintf(cpath, sizeof cpath, "%s/checks.py", ex->dir);
-    s->ctx.checks_code = embed_compile_cached(cpath, "checks.py", err);
-    if (s->ctx.checks_code == NULL) {
+    if (embed_compile_cached(cpath, "checks.py", err) == NULL) {
         rc = err->rc;
         goto fail;
     }
     /* Sized workloads (pyharness compare), when the exercise has them. */
     snprintf(cpath, sizeof cpath, "%s/workloads.py", ex->dir);
     if (fileio_is_file(cpath)) {
-        s->ctx.workloads_code = embed_compile_cached(cpath, "workloads.py", err);
-        if (s->ctx.workloads_code == NULL) {
+        if (embed_compile_cached(cpath, "workloads.py", err) == NULL) {
             rc = err->rc;
             goto fail;
         }
@@ -859,18 +817,18 @@ static enum ph_rc slot_start(const struct exercise *ex, struct host_slot **out, 
     s->pol.fsize_bytes = WORKER_FSIZE_MAX;
     s->pol.nproc = ex->limits.nproc;
     s->pol.network = 0;
-    s->ctx.ex = ex;
-    s->ctx.preload = exercise_preloads(ex);
-    s->ctx.scratch_root = s->root;
-    s->hooks.before_fork = before_fork;
-    s->hooks.after_fork_parent = after_fork_parent;
-    s->hooks.after_fork_child = after_fork_child;
-    s->hooks.host_init = worker_child_host_init;
-    s->hooks.body = worker_child_body;
-    s->hooks.arg = &s->ctx;
+    config = worker_host_config(ex, s->root, s->pol.cpu_s, s->pol.memory_bytes, s->pol.fsize_bytes,
+                                s->pol.nproc);
+    if (config == NULL) {
+        rc = ph_errf(err, PH_ENOMEM, "out of memory");
+        goto fail;
+    }
     fflush(stdout);
     fflush(stderr);
-    rc = sandbox_host_start(&s->pol, &s->hooks, &s->h, err);
+    /* A new program, not a fork: the host starts from a clean environment
+     * and holds nothing of this process's memory (worker_host.h). */
+    rc = sandbox_host_exec(&s->pol, argv, worker_host_env(), config, strlen(config), &s->h, err);
+    free(config);
     if (rc != PH_OK)
         goto fail;
     snprintf(s->ex_sha256, sizeof s->ex_sha256, "%s", ex->content_sha256);

@@ -28,6 +28,7 @@
 #include "paths.h"
 #include "proto.h"
 #include "sandbox.h"
+#include "sandbox_enter.h"
 #include "sandbox_audit.h"
 #include "worker.h"
 #include "worker_child.h"
@@ -96,6 +97,7 @@ static struct {
     PyObject *missing;  /* runtime.missing_names */
     PyObject *checks;   /* dict name -> function */
     PyObject *h;        /* the Harness object; each worker sets its fields */
+    PyObject *h_type;   /* its type, as the host made it */
     PyObject *sub;      /* runtime.submission_module(), its spec and loader */
     PyObject *sub_spec;
     PyObject *sub_loader;
@@ -107,6 +109,7 @@ struct child {
     const struct worker_child_args *a;
     PyObject *describe; /* runtime.describe_exception, bound before submission code */
     int violation_reported;
+    int h_type_reported;
     PyObject *checks; /* dict name -> function */
     PyObject *h;      /* the Harness object */
     PyObject *sub;    /* the submission module, once its code ran */
@@ -189,6 +192,60 @@ static cJSON *tagged(const char *tag, cJSON *payload)
 
 static cJSON *ser_value(struct ser *s, PyObject *o, int depth);
 
+/*
+ * An exact str.  A string with an embedded NUL cannot be a JSON string here
+ * (C strings end at NUL): it becomes {"$str0": hex of its UTF-8}, so two
+ * strings that differ after a NUL never compare equal.  Lone surrogates have
+ * no UTF-8 at all: they are named, as before.
+ */
+static cJSON *ser_str(PyObject *o)
+{
+    Py_ssize_t n;
+    const char *u = PyUnicode_AsUTF8AndSize(o, &n);
+    char *hex;
+    cJSON *r;
+
+    if (u == NULL) {
+        PyErr_Clear();
+        return tagged("$type", cJSON_CreateString("str (not representable as UTF-8)"));
+    }
+    if ((Py_ssize_t)strlen(u) == n)
+        return cJSON_CreateString(u);
+    hex = malloc((size_t)n * 2 + 1);
+    if (hex == NULL)
+        return NULL;
+    for (Py_ssize_t i = 0; i < n; i++)
+        snprintf(hex + 2 * i, 3, "%02x", (unsigned char)u[i]);
+    hex[2 * n] = '\0';
+    r = tagged("$str0", cJSON_CreateString(hex));
+    free(hex);
+    return r;
+}
+
+/* A dict whose keys can be a JSON object's: all exact str, none starting
+ * with '$' (the tags' namespace: {"$tuple": [...]} must not read as a
+ * tuple) and none holding a NUL (a C string would cut it). */
+static int plain_keys(PyObject *o)
+{
+    Py_ssize_t pos = 0, n;
+    PyObject *k, *v; /* borrowed */
+
+    while (PyDict_Next(o, &pos, &k, &v)) {
+        const char *u;
+
+        if (!PyUnicode_CheckExact(k))
+            return 0;
+        u = PyUnicode_AsUTF8AndSize(k, &n);
+        if (u == NULL) {
+            PyErr_Clear();
+            return 0;
+        }
+        if (u[0] == '$' || (Py_ssize_t)strlen(u) != n)
+            return 0;
+    }
+    return 1;
+}
+
 static cJSON *ser_seq(struct ser *s, PyObject *o, int depth)
 {
     Py_ssize_t i, n = PySequence_Fast_GET_SIZE(o);
@@ -251,15 +308,8 @@ static cJSON *ser_value(struct ser *s, PyObject *o, int depth)
             return tagged("$float", cJSON_CreateNumber(d));
         return cJSON_CreateNumber(d);
     }
-    if (PyUnicode_CheckExact(o)) {
-        Py_ssize_t n;
-        const char *u = PyUnicode_AsUTF8AndSize(o, &n);
-        if (u == NULL || (Py_ssize_t)strlen(u) != n) {
-            PyErr_Clear();
-            return tagged("$type", cJSON_CreateString("str (not representable as UTF-8)"));
-        }
-        return cJSON_CreateString(u);
-    }
+    if (PyUnicode_CheckExact(o))
+        return ser_str(o);
     if (PyList_CheckExact(o))
         return ser_seq(s, o, depth);
     if (PyTuple_CheckExact(o)) {
@@ -269,13 +319,8 @@ static cJSON *ser_value(struct ser *s, PyObject *o, int depth)
     if (PyDict_CheckExact(o)) {
         Py_ssize_t pos = 0;
         PyObject *k, *v; /* borrowed */
-        int all_str = 1;
         cJSON *obj;
-        while (PyDict_Next(o, &pos, &k, &v))
-            if (!PyUnicode_CheckExact(k))
-                all_str = 0;
-        pos = 0;
-        if (all_str) {
+        if (plain_keys(o)) {
             obj = cJSON_CreateObject();
             if (obj == NULL)
                 return NULL;
@@ -483,6 +528,48 @@ static uint64_t dict_tag(PyObject *d)
 #endif
 }
 
+/* Watch `d` (borrowed) under `name`: every value in it, not only callables. */
+static void watch_dict(PyObject *d, const char *name)
+{
+    PyObject *snap;
+
+    if (d == NULL || !PyDict_Check(d) || watch.n >= WATCH_MAX)
+        return;
+    snap = PyDict_Copy(d);
+    if (snap == NULL) {
+        PyErr_Clear();
+        return;
+    }
+    Py_INCREF(d);
+    watch.dicts[watch.n] = d;
+    watch.snaps[watch.n] = snap;
+    watch.names[watch.n] = name;
+    watch.n++;
+}
+
+/*
+ * The checks' own namespace and its private builtins.  A submission can
+ * reach them by walking frames (f_back from its own frame is the check's,
+ * and no audit event stands on f_back or f_globals): rebinding a helper
+ * there (CountingIterator, _drain) would turn failing code into passing
+ * code.  Any rebinding is reported as tampering, which rejects the run.
+ */
+static void watch_checks_namespace(void)
+{
+    PyObject *k, *fn; /* borrowed */
+    Py_ssize_t pos = 0;
+
+    if (host.checks == NULL || !PyDict_Next(host.checks, &pos, &k, &fn) || !PyFunction_Check(fn))
+        return;
+    {
+        PyObject *g = PyFunction_GetGlobals(fn); /* borrowed */
+        PyObject *b = g != NULL ? PyDict_GetItemString(g, "__builtins__") : NULL;
+
+        watch_dict(g, "checks.py");
+        watch_dict(b, "checks.py builtins");
+    }
+}
+
 static void worker_child_prepare(void)
 {
     size_t i;
@@ -521,6 +608,7 @@ static void worker_child_prepare(void)
         watch.names[watch.n] = watched_modules[i];
         watch.n++;
     }
+    watch_checks_namespace();
     /* After the loop: importing a later module may add to an earlier one. */
     for (i = 0; i < watch.n; i++)
         watch.tags[i] = dict_tag(watch.dicts[i]);
@@ -542,6 +630,15 @@ static void watch_verify(struct child *c, cJSON *arr)
         snprintf(msg, sizeof msg, "%s", violation);
         cJSON_AddItemToArray(arr, cJSON_CreateString(msg));
         c->violation_reported = 1;
+    }
+    /* h.__class__ reassigned (to a class whose measure() times something
+     * else): the checks' harness object is no longer what the host made. */
+    if (c->h != NULL && host.h_type != NULL && (PyObject *)Py_TYPE(c->h) != host.h_type &&
+        !c->h_type_reported) {
+        snprintf(msg, sizeof msg, "the submission changed the class of the checks' harness to %s",
+                 Py_TYPE(c->h)->tp_name);
+        cJSON_AddItemToArray(arr, cJSON_CreateString(msg));
+        c->h_type_reported = 1;
     }
     for (i = 0; i < watch.n; i++) {
         PyObject *k, *v, *now; /* borrowed */
@@ -638,6 +735,8 @@ static int prepare_runs(void)
     params = PyDict_New();
     if (cls != NULL && params != NULL)
         host.h = PyObject_CallFunction(cls, "ssO", host.ctx->ex->dir, "cand", params);
+    if (host.h != NULL)
+        host.h_type = Py_NewRef((PyObject *)Py_TYPE(host.h));
     Py_XDECREF(cls);
     Py_XDECREF(params);
     host.sub = PyObject_CallMethod(host.rt, "submission_module", NULL);
@@ -684,6 +783,40 @@ static int python_error(char *msg, size_t cap, const char *fmt, ...)
     return -1;
 }
 
+/* Classes the checks call through, and their modules. */
+static const char *const harness_classes[][2] = {
+    {"pyharness.harness", "Harness"},
+    {"pyharness.fakellm", "FakeLLMClient"},
+};
+
+/*
+ * Make the checks' own classes immutable, as built-in types are, once the
+ * host has bound everything into them: `Harness.measure = fake` on the class
+ * itself (same class object, so h's type check would not see it) then
+ * raises TypeError in any worker.  Their dicts are also watched (a write
+ * past the flag, from native code, is still reported).
+ */
+static void freeze_harness_classes(void)
+{
+    PyObject *modules = PyImport_GetModuleDict(); /* borrowed */
+
+    for (size_t i = 0; i < sizeof harness_classes / sizeof harness_classes[0]; i++) {
+        PyObject *mod = PyDict_GetItemString(modules, harness_classes[i][0]); /* borrowed */
+        PyObject *cls =
+            mod != NULL ? PyObject_GetAttrString(mod, harness_classes[i][1]) : NULL; /* new ref */
+
+        if (cls != NULL && PyType_Check(cls)) {
+            PyTypeObject *t = (PyTypeObject *)cls;
+
+            t->tp_flags |= Py_TPFLAGS_IMMUTABLETYPE;
+            PyType_Modified(t);
+            watch_dict(t->tp_dict, harness_classes[i][1]);
+        }
+        Py_XDECREF(cls);
+        PyErr_Clear();
+    }
+}
+
 int worker_child_host_init(void *arg, char *msg, size_t cap)
 {
     PyObject *modules = PyImport_GetModuleDict(); /* borrowed */
@@ -720,6 +853,7 @@ int worker_child_host_init(void *arg, char *msg, size_t cap)
         snprintf(msg, cap, "binding asyncio into the check harness failed");
         return -1;
     }
+    freeze_harness_classes();
     /* What the host loaded stays out of the collector's way in every worker. */
     (void)call_for_effect("gc", "freeze");
     /* Last: what the workers compare against is the host's final state. */

@@ -3,8 +3,8 @@
  *
  * Owns the layers that stand between a submission and the host: the hosts
  * that hold fresh namespaces and fork a worker per run (sandbox_host_start,
- * sandbox_run_start), resource limits and seccomp (sandbox_enter), and the
- * probe that tells which layers this machine allows (sandbox_probe, shown by
+ * sandbox_run_start), resource limits and seccomp (sandbox_enter, sandbox_enter.h), and the
+ * probe that tells which layers this machine allows (sandbox_probe.h, shown by
  * `pyharness doctor` and in reports).  The CPython
  * audit hook lives in sandbox_audit.c because it needs Python.h.
  */
@@ -16,6 +16,7 @@
 #include <sys/types.h>
 
 #include "err.h"
+#include "sandbox_probe.h"
 
 struct sandbox_policy {
     const char *scratch_dir; /* the only writable place; borrowed */
@@ -35,25 +36,6 @@ struct sandbox_policy {
     const char *const *hidden_paths;
     const char *const *readable_paths;
 };
-
-/* Which layers work on this machine; filled by sandbox_probe(). */
-struct sandbox_caps {
-    int rlimits;
-    int uid_drop; /* runs as a dedicated unprivileged uid (root only) */
-    int pid_namespace;
-    int net_namespace;
-    int mount_namespace;
-    int user_namespace;
-    int ipc_namespace;
-    int seccomp;
-    int audit_hooks;
-    int subreaper;
-    int no_new_privs;
-    char notes[1024]; /* why a layer is missing, for doctor and reports */
-};
-
-/* Probe once (cheap, cached); never fails, missing layers are reported. */
-const struct sandbox_caps *sandbox_probe(void);
 
 /*
  * A host holds one set of namespaces (PID, network, IPC, mount) and the
@@ -106,6 +88,39 @@ struct sandbox_hooks {
 enum ph_rc sandbox_host_start(const struct sandbox_policy *p, const struct sandbox_hooks *hooks,
                               struct sandbox_host **out, struct ph_err *err);
 
+/*
+ * Start a host as sandbox_host_start() does, but as a new program: a child
+ * execve()s argv[0] with `argv` and `envp` (the caller's clean environment),
+ * so the host holds nothing of this process's memory (keys read from the
+ * environment or files, other runs' sources, answer keys).  The program
+ * finds its control socket on SANDBOX_EXEC_CTRL_FD and reads `config` (len
+ * bytes, copied) with sandbox_host_exec_config(), then calls
+ * sandbox_host_exec_serve() with its own policy and hooks (or
+ * sandbox_host_exec_refuse()).  `p` must describe the same policy (the
+ * scratch root) and stay valid until sandbox_host_stop().
+ */
+enum ph_rc sandbox_host_exec(const struct sandbox_policy *p, const char *const *argv,
+                             const char *const *envp, const void *config, size_t len,
+                             struct sandbox_host **out, struct ph_err *err);
+
+/* The descriptors an exec'd host starts with. */
+#define SANDBOX_EXEC_CTRL_FD 3
+#define SANDBOX_EXEC_INFO_FD 4
+#define SANDBOX_EXEC_CONFIG_FD 5
+
+/* In the exec'd program: read what sandbox_host_exec() sent (and adopt the
+ * supervisor's probe).  *config is NUL-terminated; caller frees it. */
+enum ph_rc sandbox_host_exec_config(void **config, size_t *len, struct ph_err *err);
+
+/* In the exec'd program: become the host (relay first where PID namespaces
+ * work) for `p` and `hooks`, which must stay valid.  Never returns. */
+_Noreturn void sandbox_host_exec_serve(const struct sandbox_policy *p,
+                                       const struct sandbox_hooks *hooks);
+
+/* In the exec'd program, before serving: report why it cannot (input_fault:
+ * the caller's input, e.g. a broken checks.py) and exit. */
+_Noreturn void sandbox_host_exec_refuse(int input_fault, const char *msg);
+
 /* 1 while the host can take runs, as far as the supervisor knows: a host
  * that died since is found out by the next sandbox_run_start(). */
 int sandbox_host_alive(const struct sandbox_host *h);
@@ -147,41 +162,7 @@ int sandbox_run_wait(struct sandbox_host *h, int timeout_ms, int *status, struct
  * killed.  Then collect it with sandbox_run_wait(). */
 void sandbox_run_abort(struct sandbox_host *h);
 
-/*
- * In a worker: apply rlimits (a host's parked worker set them before its
- * job arrived), drop to the run's identity, no_new_privs and the seccomp
- * filter.  Call after the interpreter is ready and before
- * candidate code runs.  Irreversible.
- */
-enum ph_rc sandbox_enter(const struct sandbox_run *run, struct ph_err *err);
-
-/*
- * Environment variables through which a process of a run tells a re-executed
- * host (multiprocessing spawn/forkserver, "child mode") the policy for its
- * audit hook.  sandbox_enter() sets them; sandbox_policy_from_env() reads
- * them.  They cannot widen anything: a host that finds itself confined
- * (no_new_privs set) arms its hook at install time whatever they say.
- */
-#define SANDBOX_ENV_SCRATCH "PYHARNESS_SANDBOX_SCRATCH"
-#define SANDBOX_ENV_PYTHON "PYHARNESS_SANDBOX_PYTHON"
-#define SANDBOX_ENV_EXE "PYHARNESS_SANDBOX_EXE"
-#define SANDBOX_ENV_ROOT_PID "PYHARNESS_SANDBOX_ROOT_PID"
-#define SANDBOX_ENV_HIDDEN "PYHARNESS_SANDBOX_HIDDEN"     /* ':'-separated */
-#define SANDBOX_ENV_READABLE "PYHARNESS_SANDBOX_READABLE" /* ':'-separated */
-
-/* Fill `p` from the SANDBOX_ENV_* variables (strings borrowed from the
- * environment; zero-initialised fields otherwise).  Never fails. */
-void sandbox_policy_from_env(struct sandbox_policy *p);
-
-/* 1 if this process already runs confined by sandbox_enter() (it or an
- * ancestor set no_new_privs and a seccomp filter), else 0. */
-int sandbox_confined(void);
-
 /* Stop every host still running (at exit).  Safe to call more than once. */
 void sandbox_stop_all(void);
-
-/* A JSON-friendly one-line summary of active layers, e.g. "rlimits,pidns,netns,seccomp,audit".
- * Static storage. */
-const char *sandbox_layers_string(void);
 
 #endif

@@ -37,6 +37,7 @@
 #include <unistd.h>
 
 #include "paths.h"
+#include "sandbox_enter.h"
 
 #define MAX_LIST 32 /* entries in each allow/deny list */
 #define VIOLATION_MAX 512
@@ -51,6 +52,7 @@ struct path_list {
 static struct {
     int installed;
     int armed;
+    int test_off;   /* PYHARNESS_TEST_DISABLE_AUDIT=1 in a PH_TEST_SWITCHES build */
     pid_t root_pid; /* the run's first Python process */
     int own_pid_ns; /* root_pid's parent is PID 1: the run has its own PID namespace */
     char *scratch;
@@ -351,6 +353,22 @@ static int normalize(const char *in, char *out, size_t cap)
     return 0;
 }
 
+/* 1 if `path` has a ".." segment. */
+static int has_dotdot(const char *path)
+{
+    for (const char *s = path; *s != '\0';) {
+        const char *end = strchr(s, '/');
+        size_t n = end != NULL ? (size_t)(end - s) : strlen(s);
+
+        if (n == 2 && s[0] == '.' && s[1] == '.')
+            return 1;
+        if (end == NULL)
+            break;
+        s = end + 1;
+    }
+    return 0;
+}
+
 /* The absolute, symlink-free form of `obj` (str, bytes or PathLike) in `out`;
  * 1 on success, 0 when it is not a path (an fd), -1 on error (cleared). */
 static int resolve_path(PyObject *obj, char *out, size_t cap)
@@ -367,6 +385,11 @@ static int resolve_path(PyObject *obj, char *out, size_t cap)
         return -1;
     }
     raw = PyBytes_AS_STRING(bytes);
+    /* A relative name is resolved here against the working folder, but the
+     * call may resolve it against a dir_fd the event does not show: ".."
+     * would then climb out of whatever folder that descriptor is. */
+    if (raw[0] != '/' && has_dotdot(raw))
+        goto out;
     if (raw[0] == '/') {
         snprintf(joined, sizeof joined, "%s", raw);
     } else {
@@ -403,17 +426,38 @@ static int own_proc(const char *path, const char **rest)
     return 0;
 }
 
+/*
+ * What of its own /proc entry a run may open: a few read-only figures, by
+ * name.  Not the folder itself nor task/<tid>: a descriptor of either is a
+ * dir_fd from which "mem", "environ" or "root" open by a relative name, and
+ * the "open" audit event does not carry dir_fd.  Not mem, environ, pagemap,
+ * root, cwd, map_files, in any spelling (task/<tid>/mem is the same memory).
+ */
+static int own_proc_readable(const char *rest)
+{
+    static const char *const allowed[] = {"/status", "/stat",   "/statm",   "/smaps_rollup",
+                                          "/limits", "/cgroup", "/sched",   "/io",
+                                          "/fd",     "/comm",   "/cmdline", "/maps"};
+
+    for (size_t i = 0; i < sizeof allowed / sizeof allowed[0]; i++) {
+        size_t n = strlen(allowed[i]);
+
+        /* "/fd" also allows "/fd/N" (what an open descriptor is). */
+        if (strncmp(rest, allowed[i], n) == 0 &&
+            (rest[n] == '\0' || (strcmp(allowed[i], "/fd") == 0 && rest[n] == '/')))
+            return 1;
+    }
+    return 0;
+}
+
 static int readable(const char *path)
 {
     const char *rest = NULL;
 
     if (under_banks(path) || under_list(path, &pol.hidden))
         return 0;
-    if (own_proc(path, &rest)) {
-        /* Our own status, maps, fds; not the raw memory. */
-        return strncmp(rest, "/mem", 4) != 0 && strncmp(rest, "/environ", 8) != 0 &&
-               strncmp(rest, "/pagemap", 8) != 0;
-    }
+    if (own_proc(path, &rest))
+        return own_proc_readable(rest);
     if (under(path, pol.scratch) || under(path, pol.python_dir) || under(path, pol.host_exe) ||
         under_list(path, &pol.readable))
         return 1;
@@ -719,11 +763,11 @@ static int hook_introspection(const char *event, PyObject *args)
         return block(event, "walking the interpreter's objects reaches the checks");
     if (is(event, "sys._current_frames") || is(event, "sys._current_exceptions"))
         return block(event, "other threads' frames belong to the harness");
-    if (is(event, "sys.settrace") || is(event, "sys.setprofile")) {
-        if (candidate_calling())
-            return block(event, "tracing could rewrite the checks' frames");
-        return 0;
-    }
+    /* From any caller: bdb, pdb, threading.settrace/setprofile and
+     * cProfile install a tracer on the candidate's behalf, from stdlib
+     * frames; nothing of the harness traces once armed. */
+    if (is(event, "sys.settrace") || is(event, "sys.setprofile"))
+        return block(event, "tracing could rewrite the checks' frames");
     if (is(event, "code.__new__")) {
         if (candidate_calling())
             return block(event, "hand-made code objects can read arbitrary memory");
@@ -817,7 +861,7 @@ static int audit_hook(const char *event, PyObject *args, void *data)
     int rc;
 
     (void)data;
-    if (!pol.armed || in_hook)
+    if (!pol.armed || in_hook || pol.test_off)
         return 0;
     in_hook = 1;
     rc = hook_files(event, args);
@@ -862,10 +906,23 @@ static void arm_from_env(void)
     arm_from(&p, r > 0 ? (pid_t)r : getpid());
 }
 
+int sandbox_audit_test_disabled(void)
+{
+#ifdef PH_TEST_SWITCHES
+    const char *v = getenv(SANDBOX_AUDIT_TEST_ENV);
+
+    /* Read once, at install time, before a host clears its environment. */
+    if (!pol.installed && v != NULL && strcmp(v, "1") == 0)
+        pol.test_off = 1;
+#endif
+    return pol.test_off;
+}
+
 void sandbox_audit_install(void)
 {
     if (pol.installed)
         return;
+    (void)sandbox_audit_test_disabled();
     if (PySys_AddAuditHook(audit_hook, NULL) != 0)
         return;
     pol.installed = 1;

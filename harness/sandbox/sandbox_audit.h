@@ -39,4 +39,14 @@ void sandbox_audit_arm(const struct sandbox_policy *p);
  */
 const char *sandbox_audit_violation(void);
 
+/*
+ * 1 when the hook is switched off for tests: PYHARNESS_TEST_DISABLE_AUDIT=1
+ * at install time, honoured only by a build with PH_TEST_SWITCHES (see
+ * CMakeLists.txt).  The hook stays installed and the other layers stay on;
+ * processes a run re-executes (multiprocessing spawn) do not see the
+ * variable and arm their hook as usual.
+ */
+#define SANDBOX_AUDIT_TEST_ENV "PYHARNESS_TEST_DISABLE_AUDIT"
+int sandbox_audit_test_disabled(void);
+
 #endif

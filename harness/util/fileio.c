@@ -142,6 +142,28 @@ enum ph_rc fileio_write(const char *path, const void *buf, size_t len, struct ph
     return PH_OK;
 }
 
+size_t fileio_utf8_scrub(char *buf, size_t len)
+{
+    size_t off = 0, changed = 0;
+
+    for (size_t i = 0; i < len; i++) {
+        if (buf[i] == '\0') {
+            buf[i] = '?';
+            changed++;
+        }
+    }
+    while (off < len) {
+        long at = fileio_utf8_invalid_at(buf + off, len - off);
+
+        if (at < 0)
+            break;
+        buf[off + (size_t)at] = '?';
+        changed++;
+        off += (size_t)at + 1;
+    }
+    return changed;
+}
+
 long fileio_utf8_invalid_at(const char *buf, size_t len)
 {
     const unsigned char *s = (const unsigned char *)buf;

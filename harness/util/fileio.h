@@ -41,6 +41,10 @@ enum ph_rc fileio_check_writable(const char *path, const char *what, struct ph_e
 /* Offset of the first byte that is not valid UTF-8, or -1 when all of it is. */
 long fileio_utf8_invalid_at(const char *buf, size_t len);
 
+/* Make `buf` (len bytes) valid UTF-8 in place: each byte that starts no
+ * valid sequence, and each NUL, becomes '?'.  Returns how many changed. */
+size_t fileio_utf8_scrub(char *buf, size_t len);
+
 /* Human-readable size: "1.2 MiB", "512 B".  Writes into `buf`; returns it. */
 const char *fileio_human_size(double bytes, char *buf, size_t cap);
 

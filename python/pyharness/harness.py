@@ -47,6 +47,11 @@ class Harness:
     _rusage_thread = resource.RUSAGE_THREAD
     _thread_vcsw = staticmethod(lambda who, _ru=resource.getrusage: _ru(who).ru_nvcsw)
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # A subclass is how a submission would swap h.__class__ for one whose
+        # measure() times something else; the worker also checks h's type.
+        raise TypeError("pyharness.harness.Harness cannot be subclassed")
+
     def __init__(self, scratch: str, role: str, params: dict[str, Any]) -> None:
         self.scratch = scratch
         self.role = role  # "cand", "ref" or "base"
@@ -131,6 +136,10 @@ class Harness:
             finally:
                 if beat is not None:
                     beat.cancel()
+                    # A last tick: a submission that cancelled the heartbeat
+                    # task (asyncio.all_tasks reaches it) and then blocked
+                    # the loop shows the whole block as one gap.
+                    self._heartbeat(monitor)
 
         return self.measure(label, self._asyncio_run, main())
 

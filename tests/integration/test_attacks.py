@@ -7,8 +7,18 @@ it; no file appears outside the scratch folder; the loopback listener this
 test opens receives no connection; and the canary secret put in the host's
 environment appears nowhere in stdout, stderr or the JSON.
 
+Entries with a control (tests/attacks/controls/) also run the control, the
+same code without the trick, and assert that the trick gains nothing: the
+attack's total is not above the control's.  Every JSON result must be valid
+UTF-8; `"report": "text"` entries also run the terminal report and assert
+that nothing of the submission reaches it raw (ESC, CR, other controls).
+
 Environment: PYHARNESS_BIN (the host binary), PYHARNESS_SOURCE (the source
-tree); PYHARNESS_ATTACKS=name,name runs a subset.
+tree); PYHARNESS_ATTACKS=name,name runs a subset.  With
+PYHARNESS_TEST_DISABLE_AUDIT=1 (honoured by builds with PH_TEST_SWITCHES) the
+CPython audit hook is off: an entry marked "needs_audit" that then gets
+through is reported as a skip naming what got through (the part of the grade
+that still rests on the hook); every other entry must hold as it is.
 """
 
 from __future__ import annotations
@@ -32,6 +42,8 @@ ATTACKS = SOURCE / "tests" / "attacks"
 MANIFEST = json.loads((ATTACKS / "manifest.json").read_text())
 PORTS = range(47123, 47131)  # the attacks try these; see socket_loopback.py
 HOST_TIMEOUT_S = 180
+AUDIT_OFF = os.environ.get("PYHARNESS_TEST_DISABLE_AUDIT") == "1"
+RAW_CONTROLS = set(range(0x20)) - {0x09, 0x0A} | {0x7F}
 
 
 def _processes_mentioning(needle: str) -> list[tuple[int, str]]:
@@ -108,6 +120,29 @@ class AttackCorpus(unittest.TestCase):
         return n
 
     def run_attack(self, entry: dict) -> None:
+        if not (AUDIT_OFF and entry.get("needs_audit")):
+            self._run_attack(entry)
+            return
+        try:
+            self._run_attack(entry)
+        except AssertionError as exc:
+            self.skipTest(f"gets through without the audit hook: {str(exc)[:300]}")
+
+    def _run_one(self, path: Path, entry: dict, env: dict, text: bool = False):
+        exercise = entry["exercise"]
+        args = [BIN, "run", exercise, str(path)] + ([] if text else ["--json"])
+        return subprocess.run(args, env=env, capture_output=True, timeout=HOST_TIMEOUT_S)
+
+    def _result(self, path: Path, entry: dict, env: dict) -> dict:
+        proc = self._run_one(path, entry, env)
+        self.assertIn(proc.returncode, (0, 1), f"{path.name}: exit {proc.returncode}")
+        return json.loads(proc.stdout.decode("utf-8"))
+
+    @staticmethod
+    def _status(result: dict, check: str) -> str:
+        return next((t["status"] for t in result.get("tests", []) if t["name"] == check), "?")
+
+    def _run_attack(self, entry: dict) -> None:
         name = entry["file"]
         path = ATTACKS / name
         canary = "canary-" + secrets.token_hex(12)
@@ -120,18 +155,29 @@ class AttackCorpus(unittest.TestCase):
             f.unlink(missing_ok=True)
         tmp = None
         exercise = entry["exercise"]
+        if "exercises" in entry:
+            env["PYHARNESS_EXERCISES"] = str(SOURCE / entry["exercises"])
         if "limits" in entry:
             tmp = _exercises_with_limits(exercise, entry["limits"])
             env["PYHARNESS_EXERCISES"] = tmp.name
         self._connections()  # drain anything unrelated
         scratch_parent = tempfile.TemporaryDirectory(prefix="ph-attack-tmp-")
         env["TMPDIR"] = scratch_parent.name
+        control = None
+        text_proc = None
         try:
-            proc = subprocess.run([BIN, "run", exercise, str(path), "--json"], env=env,
-                                  capture_output=True, timeout=HOST_TIMEOUT_S)
+            proc = self._run_one(path, entry, env)
+            if "control" in entry:
+                control = self._result(ATTACKS / "controls" / entry["control"], entry, env)
+            if entry.get("report") == "text":
+                text_proc = self._run_one(path, entry, env, text=True)
         finally:
             if tmp is not None:
                 tmp.cleanup()
+        try:
+            proc.stdout.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            self.fail(f"{name}: the JSON report is not valid UTF-8: {exc}")
         out = proc.stdout.decode(errors="replace")
         err = proc.stderr.decode(errors="replace")
         context = f"{name}: exit {proc.returncode}\nstderr: {err[-1500:]}"
@@ -144,10 +190,32 @@ class AttackCorpus(unittest.TestCase):
         check_result(result)
         verdict = result.get("verdict")
         self.assertNotEqual(verdict, "passed", f"an attack passed: {context}")
-        self.assertIn(verdict, entry["expect"],
-                      f"verdict {verdict!r} ({result.get('detail')!r}), expected one of "
-                      f"{entry['expect']}: {context}")
+        # Without the hook, what it would have rejected is stopped by the
+        # kernel layers instead (an OSError: "error"), or killed: any verdict
+        # but "passed" holds the grade; the assertions below still apply.
+        if not AUDIT_OFF:
+            self.assertIn(verdict, entry["expect"],
+                          f"verdict {verdict!r} ({result.get('detail')!r}), expected one of "
+                          f"{entry['expect']}: {context}")
         self.assertNotIn(canary, out + err, f"the canary secret leaked: {context}")
+        if control is not None:
+            score, target = result["score"], entry.get("target")
+            if target is not None and self._status(control, target) != "passed":
+                self.assertNotEqual(self._status(result, target), "passed",
+                                    f"{name} passed {target}, its control did not: {context}")
+            control = control["score"]
+            if entry.get("below_control"):
+                self.assertLess(score["total"], control["total"],
+                                f"{name} kept its control's {control['total']}: {context}")
+            else:
+                self.assertLessEqual(score["correctness"],
+                                     control["correctness"] + entry.get("noise", 0),
+                                     f"{name}: correctness {score['correctness']}, its control "
+                                     f"{control['correctness']}: {context}")
+        if text_proc is not None:
+            raw = sorted({b for b in text_proc.stdout if b in RAW_CONTROLS})
+            self.assertEqual(raw, [], f"{name}: raw control bytes reached the text report")
+            text_proc.stdout.decode("utf-8")
 
         time.sleep(0.05)
         stray = _processes_mentioning(str(path))
@@ -158,7 +226,7 @@ class AttackCorpus(unittest.TestCase):
         left = os.listdir(scratch_parent.name)
         scratch_parent.cleanup()
         self.assertEqual(left, [], f"a scratch folder was left behind: {context}")
-        exercise_dir = SOURCE / "exercises" / exercise
+        exercise_dir = SOURCE / entry.get("exercises", "exercises") / exercise
         self.assertNotIn("# tampered", (exercise_dir / "checks.py").read_text(),
                          "the exercise was modified")
 

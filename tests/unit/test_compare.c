@@ -130,3 +130,23 @@ Test(compare, missing_and_extra_keys)
     cr_assert_not(same("{}", "{\"z\": 1}", 0, why, sizeof why));
     cr_assert(strstr(why, "unexpected key") != NULL, "%s", why);
 }
+
+/* The worker serialises a dict with a '$' key, or one holding a NUL, as
+ * {"$dict": [[key, value], ...]}, and a str with a NUL as {"$str0": hex}. */
+Test(compare, a_dollar_keyed_dict_is_never_a_tuple)
+{
+    char why[256];
+
+    cr_assert_not(
+        same("{\"$tuple\": [1, 2]}", "{\"$dict\": [[\"$tuple\", [1, 2]]]}", 0, why, sizeof why));
+    cr_assert(strstr(why, "type differs") != NULL, "%s", why);
+}
+
+Test(compare, strings_that_differ_after_a_nul_differ)
+{
+    char why[256];
+
+    cr_assert_not(same("{\"$str0\": \"6b0061\"}", "{\"$str0\": \"6b0062\"}", 0, why, sizeof why));
+    cr_assert_not(same("{\"$str0\": \"6b0061\"}", "\"k\"", 0, why, sizeof why));
+    cr_assert(same("{\"$str0\": \"6b0061\"}", "{\"$str0\": \"6b0061\"}", 0, why, sizeof why));
+}

@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "sandbox.h"
+#include "sandbox_enter.h"
 
 /* Exit codes of the children: anything but CONTAINED is a failure. */
 #define CONTAINED 0

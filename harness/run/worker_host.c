@@ -1,0 +1,309 @@
+/*
+ * worker_host.c - see worker_host.h.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include "worker_host.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "embed.h"
+#include "exercise.h"
+#include "fileio.h"
+#include "measure.h"
+#include "paths.h"
+#include "sandbox.h"
+#include "worker.h"
+#include "worker_child.h"
+
+/* Variables a host may inherit: none of them holds a secret.  Everything
+ * else (API keys, tokens, the user's configuration paths) stays behind. */
+static const char *const env_allowed[] = {
+    "LANG",
+    "LC_ALL",
+    "LC_CTYPE",
+    "LC_NUMERIC",
+    "LC_COLLATE",
+    "LC_MESSAGES",
+    "TZ",
+    "PYHARNESS_HOME",
+    "PYHARNESS_SANDBOX_DISABLE",
+    "PYHARNESS_TEST_DISABLE_AUDIT",
+    "PYHARNESS_ALLOC_HEADERS",
+    "ASAN_OPTIONS",
+    "UBSAN_OPTIONS",
+    "LSAN_OPTIONS",
+};
+
+#define ENV_MAX (sizeof env_allowed / sizeof env_allowed[0])
+
+const char *const *worker_host_env(void)
+{
+    static char *env[ENV_MAX + 1];
+    size_t n = 0;
+
+    for (size_t i = 0; i < ENV_MAX; i++) {
+        const char *v = getenv(env_allowed[i]);
+        size_t len;
+
+        free(env[i]);
+        env[i] = NULL;
+        if (v == NULL)
+            continue;
+        len = strlen(env_allowed[i]) + strlen(v) + 2;
+        env[i] = malloc(len);
+        if (env[i] != NULL)
+            snprintf(env[i], len, "%s=%s", env_allowed[i], v);
+    }
+    /* Compact: the array is both the storage and the envp. */
+    {
+        static const char *out[ENV_MAX + 1];
+
+        for (size_t i = 0; i < ENV_MAX; i++) {
+            if (env[i] != NULL)
+                out[n++] = env[i];
+        }
+        out[n] = NULL;
+        return out;
+    }
+}
+
+static PyObject *exercise_preloads(const struct exercise *ex);
+
+/* The preload list as JSON strings (an empty array when there is none). */
+static cJSON *preload_json(const struct exercise *ex)
+{
+    PyObject *names = exercise_preloads(ex); /* new ref */
+    cJSON *arr = cJSON_CreateArray();
+
+    for (Py_ssize_t i = 0;
+         arr != NULL && names != NULL && PyList_Check(names) && i < PyList_GET_SIZE(names); i++) {
+        PyObject *n = PyList_GET_ITEM(names, i); /* borrowed */
+        const char *u = PyUnicode_Check(n) ? PyUnicode_AsUTF8(n) : NULL;
+
+        if (u != NULL)
+            cJSON_AddItemToArray(arr, cJSON_CreateString(u));
+    }
+    PyErr_Clear();
+    Py_XDECREF(names);
+    return arr;
+}
+
+char *worker_host_config(const struct exercise *ex, const char *scratch_root, double cpu_s,
+                         size_t memory_bytes, size_t fsize_bytes, unsigned nproc)
+{
+    cJSON *c = cJSON_CreateObject();
+    cJSON *pre;
+    char *text = NULL;
+
+    if (c == NULL)
+        return NULL;
+    /* Worked out here, in the supervisor: the host never reads reference.py,
+     * so its text is nowhere in the runs' address space. */
+    pre = preload_json(ex);
+    if (pre == NULL || !cJSON_AddItemToObject(c, "preload", pre)) {
+        cJSON_Delete(pre);
+        goto out;
+    }
+    if (cJSON_AddStringToObject(c, "exercise", ex->dir) == NULL ||
+        cJSON_AddStringToObject(c, "exercises", paths_exercises_dir()) == NULL ||
+        cJSON_AddStringToObject(c, "scratch", scratch_root) == NULL ||
+        cJSON_AddNumberToObject(c, "cpu_s", cpu_s) == NULL ||
+        cJSON_AddNumberToObject(c, "memory_bytes", (double)memory_bytes) == NULL ||
+        cJSON_AddNumberToObject(c, "fsize_bytes", (double)fsize_bytes) == NULL ||
+        cJSON_AddNumberToObject(c, "nproc", (double)nproc) == NULL ||
+        cJSON_AddBoolToObject(c, "alloc_hooks", measure_hooks_active()) == NULL)
+        goto out;
+    text = cJSON_PrintUnformatted(c);
+out:
+    cJSON_Delete(c);
+    return text;
+}
+
+static void before_fork(void)
+{
+    PyOS_BeforeFork();
+}
+
+static void after_fork_parent(void)
+{
+    PyOS_AfterFork_Parent();
+}
+
+static void after_fork_child(void)
+{
+    PyOS_AfterFork_Child();
+}
+
+/*
+ * What the exercise's own files import (pyharness.runtime.exercise_imports):
+ * the host preloads it, so the checks and submissions importing the same
+ * modules do not pay for it inside a run.  A new reference, or NULL (the
+ * host then loads what checks.py imports, as it executes it).
+ */
+static PyObject *exercise_preloads(const struct exercise *ex)
+{
+    static const char *const files[] = {"checks.py", "reference.py", "baseline.py", "starter.py",
+                                        "workloads.py"};
+    PyObject *rt = PyImport_ImportModule("pyharness.runtime"); /* new refs */
+    PyObject *paths = PyList_New(0), *names = NULL;
+
+    for (size_t i = 0; rt != NULL && paths != NULL && i < sizeof files / sizeof files[0]; i++) {
+        char path[PATH_MAX];
+        PyObject *s;
+
+        snprintf(path, sizeof path, "%s/%s", ex->dir, files[i]);
+        s = PyUnicode_FromString(path);
+        if (s == NULL || PyList_Append(paths, s) != 0) {
+            Py_XDECREF(s);
+            goto out;
+        }
+        Py_DECREF(s);
+    }
+    if (rt != NULL && paths != NULL)
+        names = PyObject_CallMethod(rt, "exercise_imports", "O", paths);
+    /* Every worker arms faulthandler's watchdog around each check
+     * (worker_child.c): imported once by the host, not once per run. */
+    if (names != NULL && PyList_Check(names)) {
+        PyObject *fh = PyUnicode_FromString("faulthandler"); /* new ref */
+        if (fh == NULL || PyList_Append(names, fh) != 0)
+            PyErr_Clear();
+        Py_XDECREF(fh);
+    }
+out:
+    if (names == NULL)
+        PyErr_Clear();
+    Py_XDECREF(paths);
+    Py_XDECREF(rt);
+    return names;
+}
+
+/* The host's state: it serves one exercise for its whole life. */
+static struct {
+    struct sandbox_policy pol;
+    struct worker_host_ctx ctx;
+    char scratch[PATH_MAX];
+    char python_dir[PATH_MAX];
+    char exe[PATH_MAX];
+} self;
+
+static const struct sandbox_hooks hooks = {
+    .before_fork = before_fork,
+    .after_fork_parent = after_fork_parent,
+    .after_fork_child = after_fork_child,
+    .host_init = worker_child_host_init,
+    .body = worker_child_body,
+    .arg = &self.ctx,
+};
+
+/* The supervisor's preload list as a Python list (new ref), or NULL. */
+static PyObject *preload_list(const cJSON *arr)
+{
+    PyObject *list = PyList_New(0); /* new ref */
+    const cJSON *n;
+
+    cJSON_ArrayForEach(n, arr)
+    {
+        PyObject *s = cJSON_IsString(n) ? PyUnicode_FromString(n->valuestring) : NULL;
+
+        if (s == NULL || list == NULL || PyList_Append(list, s) != 0) {
+            Py_XDECREF(s);
+            Py_CLEAR(list);
+            PyErr_Clear();
+            return NULL;
+        }
+        Py_DECREF(s);
+    }
+    return list;
+}
+
+static const char *str_field(const cJSON *c, const char *name)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(c, name);
+
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static double num_field(const cJSON *c, const char *name)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(c, name);
+
+    return cJSON_IsNumber(v) ? v->valuedouble : 0;
+}
+
+int worker_host_main(int argc, char **argv)
+{
+    struct ph_err err = {0};
+    struct embed_options opts = {1};
+    struct exercise *ex = NULL;
+    void *text = NULL;
+    size_t len = 0;
+    cJSON *c = NULL;
+    const char *exdir, *exercises, *scratch;
+    char cpath[PATH_MAX];
+    int input_fault = 0;
+
+    (void)argc;
+    (void)argv;
+    if (isatty(SANDBOX_EXEC_CONFIG_FD) || sandbox_host_exec_config(&text, &len, &err) != PH_OK) {
+        fprintf(stderr, "pyharness: %s is started by the supervisor, not by hand\n",
+                WORKER_HOST_ARG);
+        return 2;
+    }
+    c = cJSON_ParseWithLength(text, len);
+    free(text);
+    exdir = str_field(c, "exercise");
+    exercises = str_field(c, "exercises");
+    scratch = str_field(c, "scratch");
+    if (c == NULL || exdir == NULL || scratch == NULL) {
+        ph_errf(&err, PH_EINTERNAL, "sandbox host: a malformed configuration");
+        goto fail;
+    }
+    opts.alloc_hooks = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "alloc_hooks"));
+    if (paths_init(&err) != PH_OK)
+        goto fail;
+    if (exercises != NULL && paths_set_exercises(exercises, &err) != PH_OK)
+        goto fail;
+    if (embed_init(&opts, &err) != PH_OK)
+        goto fail;
+    input_fault = 1; /* from here on, what fails is the exercise */
+    if (exercise_load(exdir, &ex, &err) != PH_OK)
+        goto fail;
+    snprintf(cpath, sizeof cpath, "%s/checks.py", ex->dir);
+    self.ctx.checks_code = embed_compile_cached(cpath, "checks.py", &err);
+    if (self.ctx.checks_code == NULL)
+        goto fail;
+    /* Sized workloads (pyharness compare), when the exercise has them. */
+    snprintf(cpath, sizeof cpath, "%s/workloads.py", ex->dir);
+    if (fileio_is_file(cpath)) {
+        self.ctx.workloads_code = embed_compile_cached(cpath, "workloads.py", &err);
+        if (self.ctx.workloads_code == NULL)
+            goto fail;
+    }
+    snprintf(self.scratch, sizeof self.scratch, "%s", scratch);
+    snprintf(self.python_dir, sizeof self.python_dir, "%s", paths_python_dir());
+    snprintf(self.exe, sizeof self.exe, "%s", paths_exe());
+    self.pol.scratch_dir = self.scratch;
+    self.pol.python_dir = self.python_dir;
+    self.pol.host_exe = self.exe;
+    self.pol.cpu_s = num_field(c, "cpu_s");
+    self.pol.memory_bytes = (size_t)num_field(c, "memory_bytes");
+    self.pol.fsize_bytes = (size_t)num_field(c, "fsize_bytes");
+    self.pol.nproc = (unsigned)num_field(c, "nproc");
+    self.pol.network = 0;
+    self.ctx.ex = ex;
+    self.ctx.preload = preload_list(cJSON_GetObjectItemCaseSensitive(c, "preload"));
+    self.ctx.scratch_root = self.scratch;
+    cJSON_Delete(c);
+    sandbox_host_exec_serve(&self.pol, &hooks);
+fail:
+    cJSON_Delete(c);
+    sandbox_host_exec_refuse(input_fault, err.msg[0] ? err.msg : "the host failed to start");
+}

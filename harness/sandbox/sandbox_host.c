@@ -1,0 +1,523 @@
+/*
+ * sandbox_host.c - see sandbox_host.h.
+ */
+#include "sandbox_host.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "fileio.h"
+#include "sandbox_internal.h"
+#include "sandbox_limits.h"
+#include "sandbox_msg.h"
+#include "sandbox_proc.h"
+#include "sandbox_reap.h"
+#include "sandbox_seccomp.h"
+#include "sandbox_view.h"
+
+static int namespace_flags(void)
+{
+    int flags = 0;
+
+    if (sbx_caps.pid_namespace)
+        flags |= CLONE_NEWPID;
+    if (sbx_caps.net_namespace)
+        flags |= CLONE_NEWNET;
+    if (sbx_caps.ipc_namespace)
+        flags |= CLONE_NEWIPC;
+    if (sbx_caps.mount_namespace)
+        flags |= CLONE_NEWNS;
+    if (geteuid() != 0 && sbx_caps.user_namespace)
+        flags |= CLONE_NEWUSER;
+    return flags;
+}
+
+/* Unshare `flags` and make the new namespaces usable.  0, or -1 with errno
+ * set and `what` naming the step. */
+static int enter_namespaces(int flags, const char **what)
+{
+    uid_t uid = getuid();
+    gid_t gid = getgid();
+
+    *what = "unshare";
+    if (flags == 0)
+        return 0;
+    if (unshare(flags) != 0)
+        return -1;
+    *what = "user namespace id maps";
+    if ((flags & CLONE_NEWUSER) != 0 && sbx_map_ids(uid, gid) != 0)
+        return -1;
+    *what = "making mounts private";
+    if ((flags & CLONE_NEWNS) != 0 && mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
+        return -1;
+    return 0;
+}
+
+/* State of the host process itself (meaningful only there). */
+static struct {
+    int ctrl;
+    pid_t self;
+    int pidns; /* PID 1 of its own namespace */
+    const struct sandbox_policy *policy;
+    const struct sandbox_hooks *hooks;
+    unsigned char *buf;         /* one JOB message */
+    struct rlimit_plan *limits; /* the runs' rlimits (sbx_limits_plan) */
+    int not_forked;             /* an exec'd host without a relay: no fork to recover from */
+} hs;
+
+static _Noreturn void fail_start(int ctrl, const char *what)
+{
+    char msg[256];
+
+    snprintf(msg, sizeof msg, "%s: %s", what, strerror(errno != 0 ? errno : EINVAL));
+    sbx_msg_send_end(ctrl, MSG_FAIL, 0, NULL, msg);
+    _exit(RELAY_SETUP_FAILED);
+}
+
+/* kill() every process of the namespace but PID 1, found in its own /proc:
+ * what kill(-1) from PID 1 does. */
+static int kill_unless_init(long pid, void *arg)
+{
+    (void)arg;
+    if (pid > 1)
+        (void)kill((pid_t)pid, SIGKILL);
+    return 0;
+}
+
+static void kill_ns_scan(void)
+{
+    (void)sbx_for_each_pid(kill_unless_init, NULL);
+}
+
+/* Whether this process has a child, live or not yet reaped. */
+static int has_children(void)
+{
+    siginfo_t si;
+
+    memset(&si, 0, sizeof si);
+    return waitid(P_ALL, 0, &si, WEXITED | WSTOPPED | WCONTINUED | WNOHANG | WNOWAIT | __WALL) == 0;
+}
+
+/* Kill every process of the run but the host: from PID 1, kill(-1) reaches
+ * the whole namespace; without one, the worker's group, the descendants the
+ * host adopted as subreaper, and the run's uid. */
+static void host_kill_run(pid_t worker, uid_t uid)
+{
+    if (hs.pidns && sbx_filter_in_host) {
+        kill_ns_scan();
+        return;
+    }
+    if (hs.pidns) {
+        (void)kill(-1, SIGKILL);
+        return;
+    }
+    if (worker > 0)
+        (void)kill(-worker, SIGKILL);
+    /* What outlives its parent is re-parented to the host (a subreaper) or
+     * leaves its tree for good: with no child left, there is nothing of the
+     * run below the host to look for. */
+    if (has_children())
+        sbx_reap_descendants(getpid());
+    if (uid != 0)
+        sbx_reap_uid(uid);
+}
+
+/* Kill and reap until nothing of the run is left. */
+static void host_end_run(pid_t worker, uid_t uid)
+{
+    host_kill_run(worker, uid);
+    for (int round = 0; round < 10000; round++) {
+        pid_t w = waitpid(-1, NULL, __WALL | (hs.pidns ? 0 : WNOHANG));
+
+        if (w < 0 && errno == ECHILD)
+            return;
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (hs.pidns) {
+            /* Whatever forked before the kill landed is killed now. */
+            host_kill_run(worker, uid);
+        } else if (w == 0) {
+            usleep(1000);
+            if (round % 16 == 15)
+                host_kill_run(worker, uid);
+        }
+    }
+}
+
+/* The view's /dev/shm is the host's own tmpfs: empty it between runs. */
+static void host_clean_shm(void)
+{
+    DIR *d;
+    struct dirent *e;
+
+    if (!sbx_caps.mount_namespace)
+        return;
+    d = opendir("/dev/shm");
+    if (d == NULL)
+        return;
+    for (e = readdir(d); e != NULL; e = readdir(d)) {
+        char path[300];
+
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        snprintf(path, sizeof path, "/dev/shm/%s", e->d_name);
+        (void)fileio_rmtree(path);
+    }
+    closedir(d);
+}
+
+/* Wait for the worker to end, acting on ABORT meanwhile.  Returns its wait
+ * status; *ru its rusage. */
+static int host_wait_worker(pid_t pid, uid_t uid, struct rusage *ru)
+{
+    int pidfd = sbx_pidfd_open(pid);
+    int status = 0;
+
+    for (;;) {
+        struct pollfd p[2] = {{hs.ctrl, POLLIN, 0}, {pidfd, POLLIN, 0}};
+        pid_t w = wait4(pid, &status, WNOHANG | __WALL, ru);
+
+        if (w == pid)
+            break;
+        if (w < 0 && errno != EINTR) {
+            status = SIGKILL; /* cannot happen: it is our child */
+            break;
+        }
+        if (poll(p, pidfd >= 0 ? 2 : 1, pidfd >= 0 ? -1 : 1) <= 0)
+            continue;
+        if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+            uint32_t type = 0;
+            ssize_t n = recv(hs.ctrl, &type, sizeof type, 0);
+
+            if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) {
+                /* The supervisor is gone: so is the run. */
+                host_end_run(pid, uid);
+                _exit(0);
+            }
+            if (n == (ssize_t)sizeof type && type == MSG_ABORT)
+                host_kill_run(pid, uid);
+        }
+    }
+    if (pidfd >= 0)
+        close(pidfd);
+    return status;
+}
+
+/* In the new worker, once its job arrived: its fds, session and folder;
+ * then the caller's body. */
+static _Noreturn void worker_start(const struct msg_job *job, const int fds[3])
+{
+    struct sandbox_run run;
+    int high[3], devnull;
+
+    /* Out of the way of 0..3 first: received fds may sit anywhere. */
+    for (int i = 0; i < 3; i++)
+        high[i] = fds[i] >= 0 ? fcntl(fds[i], F_DUPFD_CLOEXEC, 64) : -1;
+    devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+    (void)dup2(devnull, STDIN_FILENO);
+    (void)dup2(high[0] >= 0 ? high[0] : devnull, STDOUT_FILENO);
+    (void)dup2(high[1] >= 0 ? high[1] : devnull, STDERR_FILENO);
+    if (dup2(high[2] >= 0 ? high[2] : devnull, 3) < 0)
+        _exit(RELAY_SETUP_FAILED);
+    /* The result pipe stays ours: a re-executed host (multiprocessing
+     * spawn) must not inherit it. */
+    (void)fcntl(3, F_SETFD, FD_CLOEXEC);
+    close_range(4, ~0U, 0);
+    (void)setsid(); /* parked_main already tied it to the host's life */
+    memset(&run, 0, sizeof run);
+    memcpy(run.scratch, job->scratch, sizeof run.scratch);
+    run.scratch[sizeof run.scratch - 1] = '\0';
+    run.uid = job->uid;
+    run.policy = hs.policy;
+    if (chdir(run.scratch) != 0)
+        snprintf(sbx_child_setup_error, sizeof sbx_child_setup_error, "chdir %s: %s", run.scratch,
+                 strerror(errno));
+    hs.hooks->body(&run, job + 1, job->len, hs.hooks->arg);
+    _exit(RELAY_SETUP_FAILED);
+}
+
+/* Unpack the fds a JOB carried: fdmap says which of stdout, stderr and
+ * the result pipe were sent, in that order. */
+static void job_fds(const struct msg_job *job, const int got[3], int fds[3])
+{
+    int k = 0;
+
+    for (int i = 0; i < 3; i++)
+        fds[i] = (job->fdmap & (1u << i)) != 0 ? got[k++] : -1;
+}
+
+/*
+ * The next run's worker, forked as soon as the previous run is over and
+ * parked until its job arrives: the fork and the interpreter's after-fork
+ * work happen while the supervisor handles the last result, never while a
+ * run is being measured.  It holds nothing of the host's but its memory.
+ */
+static struct {
+    pid_t pid; /* 0: none */
+    int sock;  /* the host's end of its job socket */
+} parked;
+
+static _Noreturn void parked_main(int sock)
+{
+    struct ph_err err = {0};
+    int got[3], fds[3];
+    ssize_t n;
+
+    /* Not the control socket: the supervisor must see EOF when the host dies. */
+    close(hs.ctrl);
+    (void)prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    if (getppid() != (hs.pidns ? 1 : hs.self))
+        _exit(0);
+    /* The run's own IPC namespace; a failure stops the run in sandbox_enter. */
+    if (sbx_caps.ipc_namespace && unshare(CLONE_NEWIPC) != 0)
+        snprintf(sbx_child_setup_error, sizeof sbx_child_setup_error, "IPC namespace: %s",
+                 strerror(errno));
+    /* The limits depend on the host's policy alone: set now, off the run's
+     * clock (sandbox_enter reports a failure). */
+    if (sbx_limits_apply(hs.limits, &err) == PH_OK)
+        sbx_limits_applied = 1;
+    else if (sbx_child_setup_error[0] == '\0')
+        snprintf(sbx_child_setup_error, sizeof sbx_child_setup_error, "%s", err.msg);
+    n = sbx_msg_recv(sock, hs.buf, JOB_MSG_MAX, got);
+    if (!sbx_msg_is_job(hs.buf, n))
+        _exit(0);
+    job_fds((const struct msg_job *)hs.buf, got, fds);
+    worker_start((const struct msg_job *)hs.buf, fds);
+}
+
+static void host_park(void)
+{
+    int sv[2];
+    pid_t pid;
+
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
+        return;
+    if (hs.hooks->before_fork != NULL)
+        hs.hooks->before_fork();
+    pid = fork();
+    if (pid == 0) {
+        if (hs.hooks->after_fork_child != NULL)
+            hs.hooks->after_fork_child();
+        close(sv[0]);
+        parked_main(sv[1]);
+    }
+    if (hs.hooks->after_fork_parent != NULL)
+        hs.hooks->after_fork_parent();
+    close(sv[1]);
+    if (pid < 0) {
+        close(sv[0]);
+        return;
+    }
+    parked.pid = pid;
+    parked.sock = sv[0];
+}
+
+/* Hand the job (`n` bytes in hs.buf, fds packed in `got`) to the parked
+ * worker.  Its pid, or -1 when there is none or it is gone. */
+static pid_t host_unpark(ssize_t n, const int got[3])
+{
+    const struct msg_job *job = (const struct msg_job *)hs.buf;
+    struct iovec iov = {hs.buf, (size_t)n};
+    int nfd = __builtin_popcount(job->fdmap & 7u);
+    pid_t pid = parked.pid;
+
+    if (pid <= 0)
+        return -1;
+    parked.pid = 0;
+    if (sbx_msg_send_fds(parked.sock, &iov, 1, got, nfd) != n) {
+        (void)kill(pid, SIGKILL);
+        while (waitpid(pid, NULL, __WALL) < 0 && errno == EINTR)
+            ;
+        pid = -1;
+    }
+    close(parked.sock);
+    return pid;
+}
+
+/* One run: hand it to the parked worker (parking one first if there is
+ * none), wait for it, end everything of it, report, and park the next
+ * run's worker. */
+static void host_run(ssize_t n, int got[3])
+{
+    const struct msg_job *job = (const struct msg_job *)hs.buf;
+    struct rusage before, after, ru;
+    int fds[3];
+    int status;
+    pid_t pid;
+
+    job_fds(job, got, fds);
+    memset(&ru, 0, sizeof ru);
+    getrusage(RUSAGE_CHILDREN, &before);
+    pid = host_unpark(n, got);
+    if (pid < 0) {
+        /* None parked (a fork failed), or it died: the one way to make a
+         * worker, now. */
+        host_park();
+        pid = host_unpark(n, got);
+    }
+    for (int i = 0; i < 3; i++) {
+        if (fds[i] >= 0)
+            close(fds[i]);
+    }
+    if (pid < 0) {
+        sbx_msg_send_end(hs.ctrl, MSG_END, W_EXITCODE(RELAY_SETUP_FAILED, 0), &ru, "fork failed");
+        return;
+    }
+    status = host_wait_worker(pid, job->uid, &ru);
+    host_end_run(pid, job->uid);
+    /* CPU of everything the run forked, orphans included; peak RSS is the
+     * worker's own (RUSAGE_CHILDREN keeps a maximum over all runs). */
+    getrusage(RUSAGE_CHILDREN, &after);
+    timersub(&after.ru_utime, &before.ru_utime, &ru.ru_utime);
+    timersub(&after.ru_stime, &before.ru_stime, &ru.ru_stime);
+    host_clean_shm();
+    sbx_msg_send_end(hs.ctrl, MSG_END, status, &ru, NULL);
+    host_park();
+}
+
+static _Noreturn void host_main(int ctrl)
+{
+    char msg[256] = "";
+
+    hs.ctrl = ctrl;
+    hs.self = getpid();
+    hs.pidns = sbx_caps.pid_namespace && getpid() == 1;
+    (void)prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    (void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+    if (!hs.pidns && sbx_caps.subreaper)
+        (void)prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+    sbx_reset_signals();
+    sbx_close_all_but(ctrl);
+    sbx_quiet_stdio();
+    sbx_scrub_env_block();
+    if (hs.hooks->after_fork_child != NULL && !hs.not_forked)
+        hs.hooks->after_fork_child();
+    hs.buf = malloc(JOB_MSG_MAX);
+    hs.limits = malloc(sizeof *hs.limits);
+    if (hs.buf == NULL || hs.limits == NULL)
+        fail_start(ctrl, "out of memory");
+    if (sbx_caps.mount_namespace) {
+        struct ph_err err = {0};
+
+        if (sbx_view_build(hs.policy, &err) != PH_OK) {
+            sbx_msg_send_end(ctrl, MSG_FAIL, 0, NULL, err.msg);
+            _exit(RELAY_SETUP_FAILED);
+        }
+    }
+    if (hs.hooks->host_init != NULL && hs.hooks->host_init(hs.hooks->arg, msg, sizeof msg) != 0) {
+        /* Status 1: the caller's own set-up refused (its input), not ours. */
+        sbx_msg_send_end(ctrl, MSG_FAIL, 1, NULL, msg[0] ? msg : "the host failed to initialise");
+        _exit(RELAY_SETUP_FAILED);
+    }
+    /* With its own PID namespace and /proc, the host can live under the
+     * runs' filter (see sbx_filter_in_host); elsewhere each worker attaches it. */
+    if (hs.pidns && sbx_caps.mount_namespace && sbx_caps.seccomp) {
+        struct ph_err ferr = {0};
+
+        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 && sbx_seccomp_install(&ferr) == PH_OK)
+            sbx_filter_in_host = 1;
+    }
+    /* The runs' limits, worked out once: the host's own limits and memory
+     * are what each worker starts from. */
+    sbx_limits_plan(hs.policy, !sbx_caps.uid_drop, hs.limits);
+    sbx_msg_send_end(ctrl, MSG_READY, 0, NULL, NULL);
+    host_park();
+    for (;;) {
+        int fds[3];
+        ssize_t n = sbx_msg_recv(ctrl, hs.buf, JOB_MSG_MAX, fds);
+
+        if (n == 0)
+            break;
+        if (!sbx_msg_is_job(hs.buf, n)) {
+            /* A late ABORT, or nothing we sent: drop it. */
+            for (int i = 0; i < 3; i++) {
+                if (fds[i] >= 0)
+                    close(fds[i]);
+            }
+            continue;
+        }
+        host_run(n, fds);
+    }
+    /* The supervisor closed the socket (or died): end quietly. */
+    host_end_run(0, 0);
+    _exit(0);
+}
+
+/* With a PID namespace: the supervisor's child unshares, forks the host
+ * (PID 1 of the new namespace) and waits for it.  It exists because the
+ * process that creates a PID namespace stays outside it; it costs one fork
+ * per host, not per run. */
+_Noreturn void sbx_relay_main(const struct sandbox_policy *p, const struct sandbox_hooks *hooks,
+                              pid_t supervisor, int ctrl, int info_fd)
+{
+    const char *what = "";
+    pid_t host;
+    int status = 0;
+
+    hs.policy = p;
+    hs.hooks = hooks;
+    (void)setpgid(0, 0);
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0 || getppid() != supervisor)
+        _exit(RELAY_SETUP_FAILED);
+    if (enter_namespaces(namespace_flags(), &what) != 0)
+        fail_start(ctrl, what);
+    /* Only now: a non-dumpable process cannot write its own id maps. */
+    (void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+    host = fork();
+    if (host < 0)
+        fail_start(ctrl, "fork of the namespace's init");
+    if (host == 0) {
+        close(info_fd);
+        host_main(ctrl);
+    }
+    (void)write(info_fd, &host, sizeof host);
+    sbx_close_all_but(-1);
+    sbx_quiet_stdio();
+    sbx_reset_signals();
+    sbx_scrub_env_block();
+    while (waitpid(host, &status, 0) < 0) {
+        if (errno != EINTR)
+            _exit(RELAY_SETUP_FAILED);
+    }
+    _exit(0);
+}
+
+/* Without a PID namespace the supervisor's child is the host. */
+_Noreturn void sbx_flat_main(const struct sandbox_policy *p, const struct sandbox_hooks *hooks,
+                             pid_t supervisor, int ctrl)
+{
+    const char *what = "";
+
+    hs.policy = p;
+    hs.hooks = hooks;
+    (void)setpgid(0, 0);
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0 || getppid() != supervisor)
+        _exit(RELAY_SETUP_FAILED);
+    if (enter_namespaces(namespace_flags() & ~CLONE_NEWPID, &what) != 0)
+        fail_start(ctrl, what);
+    host_main(ctrl);
+}
+
+_Noreturn void sbx_host_serve_exec(const struct sandbox_policy *p,
+                                   const struct sandbox_hooks *hooks, pid_t supervisor, int ctrl,
+                                   int info_fd)
+{
+    if (sbx_caps.pid_namespace)
+        sbx_relay_main(p, hooks, supervisor, ctrl, info_fd);
+    hs.not_forked = 1;
+    sbx_flat_main(p, hooks, supervisor, ctrl);
+}
