@@ -1,0 +1,17 @@
+# BUG: each of hundreds of concurrent requests on one thread sees its own id (threading.local shared by all tasks)
+import threading
+
+_local = threading.local()
+
+
+async def handle_request(rid, work):
+    prev = getattr(_local, "rid", None)
+    _local.rid = rid
+    try:
+        return await work()
+    finally:
+        _local.rid = prev
+
+
+def current_request_id():
+    return getattr(_local, "rid", None)
