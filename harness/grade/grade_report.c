@@ -22,6 +22,7 @@
 #include "exercise.h"
 #include "fileio.h"
 #include "homework.h"
+#include "markup.h"
 #include "similarity.h"
 #include "store.h"
 
@@ -218,24 +219,7 @@ static void csv_field(FILE *f, const char *s)
 
 static void html_esc(FILE *f, const char *s)
 {
-    for (; s != NULL && *s; s++) {
-        switch (*s) {
-        case '<':
-            fputs("&lt;", f);
-            break;
-        case '>':
-            fputs("&gt;", f);
-            break;
-        case '&':
-            fputs("&amp;", f);
-            break;
-        case '"':
-            fputs("&quot;", f);
-            break;
-        default:
-            fputc(*s, f);
-        }
-    }
+    markup_escape(f, s, 0);
 }
 
 /* Markdown: keep text literal inside table cells and prose. */
@@ -667,27 +651,7 @@ static void feedback(const struct book *b, const struct student *s,
 
 static void xml_esc(FILE *f, const char *s)
 {
-    for (; s != NULL && *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c < 0x20 && c != '\n' && c != '\t')
-            continue; /* not allowed in XML 1.0 */
-        switch (c) {
-        case '<':
-            fputs("&lt;", f);
-            break;
-        case '>':
-            fputs("&gt;", f);
-            break;
-        case '&':
-            fputs("&amp;", f);
-            break;
-        case '"':
-            fputs("&quot;", f);
-            break;
-        default:
-            fputc(c, f);
-        }
-    }
+    markup_escape(f, s, MARKUP_DROP_CONTROLS);
 }
 
 static enum ph_rc write_junit(const struct book *b, const char *dir, struct ph_err *err)

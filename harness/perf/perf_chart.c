@@ -4,6 +4,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "markup.h"
+
 /* Geometry of a chart, in SVG user units (pixels at 100%). */
 #define CHART_W 720.0
 #define PLOT_L 86.0
@@ -25,27 +27,7 @@ static const char *const dashes[] = {"none", "9 4", "2 3", "10 3 2 3", "5 2", "1
 
 void perf_xml_escape(FILE *out, const char *s)
 {
-    for (; s != NULL && *s != '\0'; s++) {
-        switch (*s) {
-        case '&':
-            fputs("&amp;", out);
-            break;
-        case '<':
-            fputs("&lt;", out);
-            break;
-        case '>':
-            fputs("&gt;", out);
-            break;
-        case '"':
-            fputs("&quot;", out);
-            break;
-        case '\'':
-            fputs("&#39;", out);
-            break;
-        default:
-            fputc(*s, out);
-        }
-    }
+    markup_escape(out, s, MARKUP_APOS);
 }
 
 const char *perf_unit_format(double v, enum perf_unit unit, char *buf, size_t cap)
