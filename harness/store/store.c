@@ -8,6 +8,7 @@
  */
 #include "store.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -344,6 +345,20 @@ enum ph_rc store_llm_cache_path(char **out, struct ph_err *err)
     return PH_OK;
 }
 
+/* A NUL-terminated copy of a column's `len` bytes (len >= 0, checked by the
+ * caller against its cap); caller frees, NULL when out of memory. */
+static char *text_dup(const unsigned char *text, int len)
+{
+    char *d = malloc((size_t)len + 1);
+
+    assert(len >= 0);
+    if (d != NULL) {
+        memcpy(d, text, (size_t)len);
+        d[len] = '\0';
+    }
+    return d;
+}
+
 static int bind_key(sqlite3_stmt *stmt, const struct store_llm_key *key)
 {
     const char *v[5] = {key->provider, key->model, key->prompt_version, key->question,
@@ -386,13 +401,11 @@ enum ph_rc store_llm_get(struct store *st, const struct store_llm_key *key, char
         rc = PH_OK;
         goto out;
     }
-    *json_out = malloc((size_t)len + 1);
+    *json_out = text_dup(text, len);
     if (*json_out == NULL) {
         rc = ph_errf(err, PH_ENOMEM, "%s: out of memory reading the LLM cache", st->path);
         goto out;
     }
-    memcpy(*json_out, text, (size_t)len);
-    (*json_out)[len] = '\0';
     rc = PH_OK;
 out:
     sqlite3_finalize(stmt);
@@ -494,13 +507,11 @@ enum ph_rc store_run_get(struct store *st, long long id, char **json_out, struct
         rc = ph_errf(err, PH_EINPUT, "%s: run %lld holds no result", st->path, id);
         goto out;
     }
-    *json_out = malloc((size_t)len + 1);
+    *json_out = text_dup(text, len);
     if (*json_out == NULL) {
         rc = ph_errf(err, PH_ENOMEM, "%s: out of memory reading a run", st->path);
         goto out;
     }
-    memcpy(*json_out, text, (size_t)len);
-    (*json_out)[len] = '\0';
     rc = PH_OK;
 out:
     sqlite3_finalize(stmt);
