@@ -1077,11 +1077,16 @@ static void watchdog_disarm(void)
 /* The runner's attribute `name` is true (a split run). */
 static int runner_flag(const struct child *c, const char *name)
 {
-    PyObject *v = c->runner ? PyObject_GetAttrString(c->runner, name) : NULL; /* new ref */
-    int on = v != NULL && PyObject_IsTrue(v) == 1;
+    PyObject *type, *value, *tb; /* new refs: an error pending before the call is kept */
+    PyObject *v;                 /* new ref */
+    int on;
 
+    PyErr_Fetch(&type, &value, &tb);
+    v = c->runner ? PyObject_GetAttrString(c->runner, name) : NULL;
+    on = v != NULL && PyObject_IsTrue(v) == 1;
     Py_XDECREF(v);
     PyErr_Clear();
+    PyErr_Restore(type, value, tb);
     return on;
 }
 
