@@ -257,25 +257,37 @@ def check_spawned_tasks(sub, h):
 async def tasks_scenario(sub):
     import asyncio
 
-    async def work():
-        await asyncio.sleep(0)
-        return sub.current_request_id()
+    current_task = asyncio.current_task
+
+    async def call(rid):
+        """One request; work() notes whether it runs in the caller's own task
+        (a task made by constructing asyncio.Task directly never reaches
+        the loop's task factory, but it still is another task)."""
+        caller = current_task()
+
+        async def work():
+            await asyncio.sleep(0)
+            return [sub.current_request_id(), current_task() is caller]
+
+        return await sub.handle_request(rid, work)
 
     seen = []
     for i in range(50):
-        seen.append(await sub.handle_request(f"seq-{i}", work))
+        seen.append(await call(f"seq-{i}"))
     # 10 concurrent requests: gather makes one task per coroutine (counted for
     # every solution alike); handle_request itself must add none.
-    seen.extend(await asyncio.gather(*(sub.handle_request(f"con-{i}", work)
-                                       for i in range(10))))
-    return {"ids": seen,
+    seen.extend(await asyncio.gather(*(call(f"con-{i}") for i in range(10))))
+    ids = [r[0] if type(r) is list and len(r) == 2 else r for r in seen]
+    elsewhere = sum(1 for r in seen if not (type(r) is list and len(r) == 2 and r[1] is True))
+    return {"ids": ids, "requests_whose_work_ran_in_a_new_task": elsewhere,
             "factory_kept": asyncio.get_running_loop().get_task_factory() is not None}
 
 
 def check_no_task_per_request(sub, h):
     """Requests create no tasks of their own: tasks made on the loop are counted
     by the worker's task factory (installed before the submission runs) and
-    compared with the reference's count for the same scenario."""
+    compared with the reference's count for the same scenario; work() also
+    reports whether it ran in the task that called handle_request."""
     return _run(h, "tasks", tasks_scenario, sub, count_tasks="tasks")
 
 
