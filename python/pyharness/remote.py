@@ -45,6 +45,9 @@ from typing import Any, Callable
 HEADER = struct.Struct(">I")
 MESSAGE_MAX = 64 * 1024 * 1024
 DEPTH_MAX = 200
+FEED_LIMIT = 4_000_000  # items of one fed input: past it, the input is being stored
+FEED_CHUNK_MAX = 65536  # items per answer once a fed iterator is read in bulk
+_SCALARS = (int, str, float, bool, type(None))
 PING_S = 0.005  # event-loop monitor period
 WATCHDOG_SIGNAL = signal.SIGUSR2  # the worker dumps its stacks (faulthandler) on it
 
@@ -395,6 +398,7 @@ class _Runner:
         self.pid = worker_pid
         self.remotes: "weakref.WeakValueDictionary[int, Remote]" = weakref.WeakValueDictionary()
         self.feeds: dict[int, Any] = {}
+        self.fed_counts: dict[int, int] = {}
         self.callbacks: dict[int, Any] = {}
         self.timers: list = []
         self.seq = 0
@@ -625,9 +629,26 @@ class _Runner:
             raise ProtocolError("a feed request for no feed")
         items: list = []
         reply: dict[str, Any] = {"op": "fed", "items": items}
+        fid = msg["id"]
+        done = self.fed_counts.get(fid, 0)
+        if done >= FEED_LIMIT:
+            # No check needs this much of one input: the submission is
+            # storing a stream (an endless one, likely) it should consume.
+            reply["raise"] = {"type": "MemoryError", "module": "builtins", "bases": [],
+                              "args": [], "msg": "",
+                              "desc": {"type": "MemoryError", "traceback": "",
+                                       "message": f"the submission read more than {FEED_LIMIT:,} "
+                                       "items of one input without giving anything back: "
+                                       "an endless stream cannot be stored"}}
+            self.wire.send(reply)
+            return
+        n = max(1, min(want, FEED_CHUNK_MAX, FEED_LIMIT - done))
+        self.fed_counts[fid] = done + n
+        enc, scalar = self.encode, _SCALARS
         try:
-            for _ in range(max(1, min(want, 4096))):
-                items.append(self.encode(next(it)))
+            for _ in range(n):
+                v = next(it)
+                items.append(v if type(v) in scalar else enc(v))
         except StopIteration:
             reply["stop"] = True
         except Exception as exc:
@@ -725,6 +746,7 @@ class _Runner:
         """Drop the check's handles, feeds and pending calls; the tampering
         the worker noticed and the runner saw, for the check's frame."""
         self.feeds.clear()
+        self.fed_counts.clear()
         self.callbacks.clear()
         self.timers = []
         self.calls.clear()
@@ -1113,10 +1135,11 @@ class Fed:
                 raise StopIteration
             # One at a time first (laziness is judged on the first few
             # items), then in growing chunks (a long stream stays cheap).
-            n = 1 if self._asked < 64 else min(4096, self._asked)
+            n = 1 if self._asked < 64 else min(FEED_CHUNK_MAX, self._asked)
             self._w.wire.send({"op": "feed", "id": self._id, "n": n})
             msg = self._w.recv_for("fed")
-            items = [self._w.decode(x) for x in msg.get("items", [])]
+            dec = self._w.decode
+            items = [x if type(x) in _SCALARS else dec(x) for x in msg.get("items", [])]
             self._asked += len(items)
             self._buf = items[::-1]
             if msg.get("stop"):
@@ -1185,10 +1208,16 @@ class RemoteClient:
         return msg.get("ok")
 
 
-def serve(fd: int, module: Any, import_error: BaseException | None,
-          describe: Callable[[BaseException], Any], tamper: Callable[[], list]) -> None:
+def serve(fd: int, module: Any, import_error: BaseException | None, display: str,
+          tamper: Callable[[], list]) -> None:
     """The worker's side of a run: report the import, then answer requests
-    until the runner says goodbye."""
+    until the runner says goodbye.  `display` is the submission's name in
+    tracebacks; `tamper()` lists what the worker's own checks noticed."""
+    from .runtime import describe_exception
+
+    def describe(exc: BaseException) -> Any:
+        return describe_exception(exc, display)
+
     w = _Worker(fd, module, describe, tamper)
     ready: dict[str, Any] = {"op": "ready"}
     if import_error is not None:
