@@ -45,6 +45,7 @@ from typing import Any, Callable
 HEADER = struct.Struct(">I")
 MESSAGE_MAX = 64 * 1024 * 1024
 DEPTH_MAX = 200
+BIG_INT_BITS = 12000  # past it, an int goes as hex: JSON's decimal text is capped at 4300 digits
 FEED_LIMIT = 4_000_000  # items of one fed input: past it, the input is being stored
 FEED_CHUNK_MAX = 65536  # items per answer once a fed iterator is read in bulk
 _SCALARS = (int, str, float, bool, type(None))
@@ -432,6 +433,8 @@ class _Runner:
         if depth > DEPTH_MAX:
             raise ValueError("a value nested too deeply to send to the worker")
         t = type(v)
+        if t is int and v.bit_length() > BIG_INT_BITS:
+            return {"$I": format(v, "x")}
         if v is None or t in (bool, int, float, str):
             return v
         enc = self.encode
@@ -849,7 +852,7 @@ class _Worker:
         if depth > DEPTH_MAX:
             return self.handle(v)
         t = type(v)
-        if t is int and v.bit_length() > 12000:
+        if t is int and v.bit_length() > BIG_INT_BITS:
             return {"$I": format(v, "x")}  # past int's digit limit for JSON text
         if v is None or t in (bool, int, str, float):
             return v
@@ -918,6 +921,8 @@ class _Worker:
             return getattr(builtins, p)
         if tag == "$md":
             return getattr(getattr(builtins, p[0]), p[1])
+        if tag == "$I":
+            return int(p, 16)
         if tag == "$feed":
             return Fed(self, p)
         if tag == "$cb":
