@@ -47,8 +47,9 @@ def current_request_id():
 #   - spawned_tasks (2.6 points): a task created inside a request keeps that request's id,
 #     even after the request has returned
 #   - no_task_per_request (7.8 points): handle_request creates no task of its own: tasks
-#     created on the event loop during 60 requests are counted by the harness (outside the
-#     submission's reach) and must not exceed the reference's count
+#     created on the event loop during 60 requests are counted by the harness's task factory
+#     and must not exceed the reference's count, and work() must run in the task that called
+#     handle_request
 #   - speed (2.6 points): 2 x 10^4 requests in a row, each awaiting twice: CPU time, median
 #     of 5 runs with fresh request ids, against the reference
 # Performance (20 points), only once the check speed passes: reference CPU time / yours for
