@@ -306,6 +306,7 @@ static const struct sandbox_hooks hooks = {
     .after_fork_child = after_fork_child,
     .host_init = worker_child_host_init,
     .body = worker_child_body,
+    .parked = worker_child_parked,
     .arg = &self.ctx,
 };
 
