@@ -1439,7 +1439,7 @@ static _Noreturn void mirror_worker(struct child *c)
         sigprocmask(SIG_UNBLOCK, &set, NULL);
         raise(WTERMSIG(status));
     }
-    _exit(WIFEXITED(status) && WEXITSTATUS(status) != 0 ? WEXITSTATUS(status) : 121);
+    _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 121);
 }
 
 /*
