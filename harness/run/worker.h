@@ -79,6 +79,9 @@ struct worker_spec {
     size_t module_len;
     const char *display_name; /* how tracebacks name it ("my_solution.py") */
     const cJSON *params;      /* handed to checks as h.params; borrowed, may be NULL */
+    /* The grading's secret seed (h.seed): the same for the reference and the
+     * candidate it is compared with, never in the worker; 0 for none. */
+    uint64_t seed;
     /* Run only these checks, in this order; NULL: all.  A name starting with
      * WORKER_WORKLOAD_PREFIX is a sized workload of workloads.py (compare). */
     const char *const *only;

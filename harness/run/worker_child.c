@@ -89,6 +89,7 @@ struct worker_child_args {
     const char *scratch;
     const char *module_path;
     const char *nonce;
+    const char *seed; /* hex, or NULL; the runner's alone (wipe_secrets) */
 };
 
 /*
@@ -1241,6 +1242,10 @@ static int parse_job(struct worker_child_args *a, const void *job, size_t len)
         !cJSON_IsString(display))
         return -1;
     a->nonce = n->valuestring;
+    {
+        const cJSON *seed = cJSON_GetObjectItemCaseSensitive(a->job, "seed");
+        a->seed = cJSON_IsString(seed) ? seed->valuestring : NULL;
+    }
     a->module_path = module->valuestring;
     a->spec.ex = host.ctx->ex;
     a->spec.role = (enum worker_role)role->valueint;
@@ -1372,6 +1377,8 @@ static void wipe_secrets(struct child *c, void *job, size_t len)
     explicit_bzero(job, len);
     if (c->a->nonce != NULL)
         explicit_bzero((char *)c->a->nonce, strlen(c->a->nonce));
+    if (c->a->seed != NULL)
+        explicit_bzero((char *)c->a->seed, strlen(c->a->seed));
     explicit_bzero(host.ctx->checks_blob, host.ctx->checks_len);
     embed_wipe_secrets();
 }
@@ -1463,6 +1470,9 @@ static _Noreturn void run_as_runner(struct child *c, int fd)
     measure_set_run_namespace(getppid() == 1);
     if (c->checks == NULL)
         c->checks = load_checks(0);
+    /* Only now, in this process: the worker never holds the seed. */
+    if (c->a->seed != NULL)
+        set_harness_field(c->h, "seed", PyLong_FromString(c->a->seed, NULL, 16));
     remote_type = (PyTypeObject *)PyObject_GetAttrString(host.remote, "Remote");
     if (remote_type == NULL || !PyType_Check(remote_type))
         die("pyharness.remote.Remote is missing");
