@@ -225,9 +225,8 @@ static int compile_checks_child(const char *path, int fd)
         PyErr_Clear();
         goto out;
     }
-    rc = fileio_write_all(fd, PyBytes_AS_STRING(bytes), (size_t)PyBytes_GET_SIZE(bytes)) == 0
-             ? 0
-             : 1;
+    rc = fileio_write_all(fd, PyBytes_AS_STRING(bytes), (size_t)PyBytes_GET_SIZE(bytes)) == 0 ? 0
+                                                                                              : 1;
     msg[0] = '\0';
 out:
     if (rc != 0 && msg[0] != '\0')
