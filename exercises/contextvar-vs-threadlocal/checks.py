@@ -308,9 +308,12 @@ def speed_run(sub, run, requests):
 
         handle = sub.handle_request
         last = None
+        own = 0  # requests whose work saw their own id: no request can be skipped
         for i in range(requests):
-            last = await handle(f"r{run}-{i}", work)
-        return [last, sub.current_request_id()]
+            rid = f"r{run}-{i}"
+            last = await handle(rid, work)
+            own += last == rid
+        return [last, sub.current_request_id(), own]
 
     return asyncio.run(scenario())
 
@@ -324,5 +327,5 @@ def check_speed(sub, h):
     def fresh(run):
         return (sub, run, SPEED_REQUESTS)
 
-    last = h.measure("requests", speed_run, repeat=SPEED_REPEAT, fresh=fresh)
-    return {"last_and_after": last}
+    last, after, own = h.measure("requests", speed_run, repeat=SPEED_REPEAT, fresh=fresh)
+    return {"last_and_after": [last, after], "requests_that_saw_their_own_id": own}
