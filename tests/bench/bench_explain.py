@@ -79,6 +79,7 @@ def main() -> int:
     bin_ = os.environ.get("PYHARNESS_BIN") or str(SOURCE / "build" / "pyharness")
     sets = [("tune (audit)", DATA / "audit-tune.jsonl"),
             ("held-out (audit)", DATA / "audit-heldout.jsonl"),
+            ("held-out 2", DATA / "audit-heldout2.jsonl"),
             ("first set", DATA / "heldout.jsonl")]
     ext = os.environ.get("PYHARNESS_CALIBRATION", "")
     if ext and Path(ext).is_file():
