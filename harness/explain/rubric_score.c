@@ -74,7 +74,8 @@
  * about half the marks, however many rubric words it matches.  So the share
  * of the marks an answer can reach grows with its prose, from DEPTH_FLOOR to
  * all of it at DEPTH_WORDS_FULL words (a full answer runs 100-250 words; a
- * tight one that makes every point in 60 loses nothing).  Mild on purpose:
+ * tight one that makes every point in 60 loses nothing; a token of code
+ * counts as DEPTH_CODE_SHARE of a word, since code explains too).  Mild on purpose:
  * graders differ most here (the blind auditor gave a correct 45-word answer
  * 5, the first graded set a correct 30-word one 7), and a stronger ceiling
  * fitted to one of them costs the other a point and more.  Code is not prose:
@@ -89,6 +90,7 @@
  */
 #define DEPTH_FLOOR 0.25
 #define DEPTH_WORDS_FULL 60.0
+#define DEPTH_CODE_SHARE 0.5
 #define HEDGE_WORDS 80.0
 #define HEDGE_CAP 0.3
 /* Fewer prose words than this and the confidence is capped. */
@@ -308,6 +310,15 @@ static void build_feedback(const struct rubric *r, const struct explain_result *
  * addressed to the grader, and an answer that makes the key points while also
  * stating misconceptions (a human must weigh which it believes).
  */
+static size_t code_tokens(const struct doc *d)
+{
+    size_t code = 0;
+
+    for (size_t i = 0; i < d->ntok; i++)
+        code += d->tok[i].code;
+    return code;
+}
+
 static double code_share(const struct doc *d)
 {
     size_t code = 0;
@@ -575,7 +586,7 @@ enum ph_rc rubric_score(const struct rubric *r, const char *question, const char
             double earned = curve(coverage) * st.factor, ceiling = 1.0;
             long hedge_sent;
             if (code_share(&d) <= MOSTLY_CODE) {
-                ceiling = depth_ceiling(st.words);
+                ceiling = depth_ceiling(st.words + DEPTH_CODE_SHARE * code_tokens(&d));
                 if (hedge_count(&d, &hedge_sent) > 0 && st.words < HEDGE_WORDS &&
                     ceiling > HEDGE_CAP) {
                     ceiling = HEDGE_CAP;
