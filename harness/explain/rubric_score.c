@@ -73,7 +73,8 @@
  * the ideas it names: a correct but brief paragraph of three claims gets
  * about half the marks, however many rubric words it matches.  So the share
  * of the marks an answer can reach grows with its prose, from DEPTH_FLOOR to
- * all of it at DEPTH_WORDS_FULL words (a full answer runs 100-250 words; a
+ * all of it at DEPTH_WORDS_PER_POINT words per key point of the rubric (60
+ * for the exercises' six points: a full answer runs 100-250 words, and a
  * tight one that makes every point in 60 loses nothing; a token of code
  * counts as DEPTH_CODE_SHARE of a word, since code explains too).  Mild on purpose:
  * graders differ most here (the blind auditor gave a correct 45-word answer
@@ -89,7 +90,7 @@
  * has room to say what it depends on.
  */
 #define DEPTH_FLOOR 0.25
-#define DEPTH_WORDS_FULL 60.0
+#define DEPTH_WORDS_PER_POINT 10.0
 #define DEPTH_CODE_SHARE 0.5
 #define HEDGE_WORDS 80.0
 #define HEDGE_CAP 0.3
@@ -303,13 +304,7 @@ static void build_feedback(const struct rubric *r, const struct explain_result *
         fb_add(fb, " Text addressed to the grader was ignored and earned nothing.");
 }
 
-/*
- * How far the score can be trusted without a human, and why not.  The
- * reasons are the cases this scorer is known to read badly: an answer that is
- * mostly code (it reads comments and names, not what the code does), text
- * addressed to the grader, and an answer that makes the key points while also
- * stating misconceptions (a human must weigh which it believes).
- */
+/* Tokens written in lines of code. */
 static size_t code_tokens(const struct doc *d)
 {
     size_t code = 0;
@@ -319,13 +314,16 @@ static size_t code_tokens(const struct doc *d)
     return code;
 }
 
+/*
+ * How far the score can be trusted without a human, and why not.  The
+ * reasons are the cases this scorer is known to read badly: an answer that is
+ * mostly code (it reads comments and names, not what the code does), text
+ * addressed to the grader, and an answer that makes the key points while also
+ * stating misconceptions (a human must weigh which it believes).
+ */
 static double code_share(const struct doc *d)
 {
-    size_t code = 0;
-
-    for (size_t i = 0; i < d->ntok; i++)
-        code += d->tok[i].code;
-    return d->ntok > 0 ? (double)code / (double)d->ntok : 0.0;
+    return d->ntok > 0 ? (double)code_tokens(d) / (double)d->ntok : 0.0;
 }
 
 static void assess_confidence(const struct doc *d, struct explain_result *out, double coverage,
@@ -419,10 +417,12 @@ static double curve(double coverage)
     return coverage;
 }
 
-/* The share of the marks an answer of `words` prose words can reach. */
-static double depth_ceiling(double words)
+/* The share of the marks an answer of `words` prose words can reach, on a
+ * rubric of `npoints` key points. */
+static double depth_ceiling(double words, size_t npoints)
 {
-    double c = DEPTH_FLOOR + (1.0 - DEPTH_FLOOR) * words / DEPTH_WORDS_FULL;
+    double full = DEPTH_WORDS_PER_POINT * (double)(npoints > 0 ? npoints : 1);
+    double c = DEPTH_FLOOR + (1.0 - DEPTH_FLOOR) * words / full;
 
     return c > 1 ? 1 : c;
 }
@@ -586,7 +586,7 @@ enum ph_rc rubric_score(const struct rubric *r, const char *question, const char
             double earned = curve(coverage) * st.factor, ceiling = 1.0;
             long hedge_sent;
             if (code_share(&d) <= MOSTLY_CODE) {
-                ceiling = depth_ceiling(st.words + DEPTH_CODE_SHARE * code_tokens(&d));
+                ceiling = depth_ceiling(st.words + DEPTH_CODE_SHARE * code_tokens(&d), r->npoints);
                 if (hedge_count(&d, &hedge_sent) > 0 && st.words < HEDGE_WORDS &&
                     ceiling > HEDGE_CAP) {
                     ceiling = HEDGE_CAP;
