@@ -510,10 +510,10 @@ class RunWithFakeLLM(unittest.TestCase):
     provider; when the LLM is down, `--fallback offline` lets the offline
     scorer stand in and the report says which scorer scored."""
 
-    EXERCISE = SOURCE / "exercises" / "gather-vs-as-completed"
-    ANSWER = ("Both run the awaitables concurrently. gather returns one list in the order the "
-              "awaitables were passed in; as_completed yields each result as soon as it "
-              "finishes, which suits a progress bar.\n")
+    EXERCISE = SOURCE / "exercises" / "generators-streaming"
+    ANSWER = ("A generator is a function with yield: each next() runs it to the next yield and "
+              "pauses there, so values come one at a time and memory does not grow with the "
+              "input, which lets a pipeline stream a large file line by line.\n")
 
     def setUp(self) -> None:
         self.tmp = Path(tempfile.mkdtemp(prefix="ph-run-llm-"))
