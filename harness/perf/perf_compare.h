@@ -36,6 +36,7 @@
 struct exercise;
 
 #define PERF_MAX_IMPLS 8
+#define PERF_MAX_VALUES 16 /* measured values per worker */
 
 enum perf_correct {
     PERF_CORRECT,     /* every check passed */
@@ -75,6 +76,13 @@ enum perf_sig {
  * compare reproduce (the stability goal), so they are not called differences. */
 #define PERF_NEGLIGIBLE 0.03
 
+/* A cell whose round figures spread more than this (robust coefficient of
+ * variation, 1.4826 MAD / median) was disturbed in most workers, not in a
+ * few: its median then follows how busy the machine was while it ran, and
+ * another invocation on a quieter or busier machine gives another figure,
+ * whatever its bootstrap interval says. */
+#define PERF_NOISE_LIMIT 0.05
+
 /* One implementation at one size of one workload.  Figures per call. */
 struct perf_cell {
     enum perf_cell_state state;
@@ -94,6 +102,13 @@ struct perf_cell {
     struct perf_ci r_wall, r_cpu, r_peak, r_time;
     enum perf_sig sig_wall, sig_cpu, sig_peak, sig_time;
     int has_ratio;
+    /* How reproducible the time figures are (see PERF_NOISE_LIMIT): */
+    double noise; /* robust CV of the round figures on the workload's clock */
+    double drift; /* |ratio on the first half of the rounds - on the second| / ratio */
+    /* The ratio is not reproducible to PERF_NEGLIGIBLE: its interval or its
+     * drift is wider, or this cell or the baseline's is past the noise limit.
+     * Reports then give the measured noise, not a bare figure. */
+    int noisy;
 };
 
 struct perf_workload_result {
@@ -114,7 +129,7 @@ struct perf_options {
     size_t nsizes;
     double budget_s;       /* default 60 */
     double precision;      /* target relative half-width of every ratio's CI; default 0.01 */
-    size_t min_rounds;     /* default 10 */
+    size_t min_rounds;     /* 0: 10 on the CPU clock, 20 on the wall clock */
     size_t max_rounds;     /* default 400 */
     double target_value_s; /* one measured value; default 0.01 */
     int sequential;        /* 1: no interleaving (A A A ... B B B), for the benchmark */
@@ -133,7 +148,10 @@ struct perf_comparison {
     size_t rounds; /* measured rounds (calibration not counted) */
     int converged; /* every ratio's interval reached the precision */
     int sequential;
-    char stop[200]; /* why sampling stopped, in a sentence */
+    size_t nnoisy;       /* ratios (cells) marked noisy */
+    double cpu_pressure; /* share of the measuring time some task waited for a CPU
+                          * (/proc/pressure/cpu "some"); -1: not available */
+    char stop[200];      /* why sampling stopped, in a sentence */
     char python[32];
     int cpus;
 };
@@ -155,6 +173,17 @@ enum ph_rc perf_compare_run(const struct perf_options *opts, const struct perf_i
                             struct ph_err *err);
 
 void perf_comparison_cleanup(struct perf_comparison *c);
+
+/*
+ * Run workload `w` of `ex` once on `path` (the exercise's reference.py when
+ * is_reference) at size n, in a fresh worker of a pool of its own: one call,
+ * no warm-up.  For `pyharness validate`.  PH_OK with *ok set: 1 and *call_s
+ * the call's time on the workload's clock, or 0 and `why` (cap bytes) saying
+ * what went wrong; an engine error otherwise.  Everything is borrowed.
+ */
+enum ph_rc perf_workload_try(const struct exercise *ex, const struct perf_workload *w,
+                             const char *path, int is_reference, double n, int *ok, char *why,
+                             size_t cap, double *call_s, struct ph_err *err);
 
 /* The cell of implementation i at size index s. */
 struct perf_cell *perf_cell_at(const struct perf_comparison *c, size_t wl, size_t i, size_t s);
