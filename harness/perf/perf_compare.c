@@ -347,11 +347,29 @@ static enum perf_sig significance(const struct perf_ci *ci)
     return PERF_SIG_DIFFERENT;
 }
 
-/* Robust coefficient of variation of x[0..n): 1.4826 MAD / median (the
+/* Robust coefficient of variation of a summary: 1.4826 MAD / median (the
  * MAD scaled to a standard deviation for normal data). */
 static double robust_cv(const struct perf_summary *s)
 {
     return s->n >= 2 && s->median > 0 ? 1.4826 * s->mad / s->median : 0.0;
+}
+
+/* Robust CV of the per-round ratios a[i] / b[i], i < n. */
+static double pair_noise(const double *a, const double *b, size_t n)
+{
+    struct perf_summary s;
+    double *q = malloc((n ? n : 1) * sizeof *q);
+    size_t k = 0;
+
+    if (q == NULL)
+        return 0.0;
+    for (size_t i = 0; i < n; i++)
+        if (b[i] > 0)
+            q[k++] = a[i] / b[i];
+    if (perf_summarize(q, k, &s) != 0)
+        s.n = 0;
+    free(q);
+    return robust_cv(&s);
 }
 
 /* How far the ratio on the first half of the rounds is from the one on the
@@ -384,6 +402,7 @@ static void analyse_cell(struct perf_cell *cell, const struct perf_cell *base, u
     cell->has_ratio = 0;
     cell->noisy = 0;
     cell->drift = 0;
+    cell->ratio_noise = 0;
     if (base == NULL || cell->state != PERF_CELL_MEASURED || base->state != PERF_CELL_MEASURED)
         return;
     {
@@ -415,12 +434,13 @@ static void analyse_cell(struct perf_cell *cell, const struct perf_cell *base, u
     cell->has_ratio = 1;
     {
         size_t n = cell->nrounds < base->nrounds ? cell->nrounds : base->nrounds;
-        cell->drift = ratio_drift(cpu_clock ? cell->cpu : cell->wall,
-                                  cpu_clock ? base->cpu : base->wall, n, cell->r_time.est);
+        const double *a = cpu_clock ? cell->cpu : cell->wall;
+        const double *b = cpu_clock ? base->cpu : base->wall;
+        cell->drift = ratio_drift(a, b, n, cell->r_time.est);
+        cell->ratio_noise = pair_noise(a, b, n);
     }
     cell->noisy = perf_ci_halfwidth(&cell->r_time) > PERF_NEGLIGIBLE ||
-                  cell->drift > PERF_NEGLIGIBLE || cell->noise > PERF_NOISE_LIMIT ||
-                  base->noise > PERF_NOISE_LIMIT;
+                  cell->drift > PERF_NEGLIGIBLE || cell->ratio_noise > PERF_RATIO_NOISE_LIMIT;
 }
 
 static void fit_impl(struct perf_workload_result *r, struct perf_comparison *c, size_t i)

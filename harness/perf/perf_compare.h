@@ -76,12 +76,16 @@ enum perf_sig {
  * compare reproduce (the stability goal), so they are not called differences. */
 #define PERF_NEGLIGIBLE 0.03
 
-/* A cell whose round figures spread more than this (robust coefficient of
- * variation, 1.4826 MAD / median) was disturbed in most workers, not in a
- * few: its median then follows how busy the machine was while it ran, and
- * another invocation on a quieter or busier machine gives another figure,
- * whatever its bootstrap interval says. */
+/* Round figures that spread more than this (robust coefficient of
+ * variation, 1.4826 MAD / median) were disturbed in most workers, not in a
+ * few: their median then follows how busy the machine was while they ran,
+ * and another invocation on a quieter or busier machine gives another
+ * figure, whatever the bootstrap interval says.  Applied to a cell's own
+ * figures (shown as noisy) and to the per-round ratios of a pair (the
+ * ratio is then noisy): a slow drift of the machine moves both sides of a
+ * pair, so it counts against the first and not the second. */
 #define PERF_NOISE_LIMIT 0.05
+#define PERF_RATIO_NOISE_LIMIT 0.10
 
 /* One implementation at one size of one workload.  Figures per call. */
 struct perf_cell {
@@ -103,11 +107,13 @@ struct perf_cell {
     enum perf_sig sig_wall, sig_cpu, sig_peak, sig_time;
     int has_ratio;
     /* How reproducible the time figures are (see PERF_NOISE_LIMIT): */
-    double noise; /* robust CV of the round figures on the workload's clock */
-    double drift; /* |ratio on the first half of the rounds - on the second| / ratio */
+    double noise;       /* robust CV of the round figures on the workload's clock */
+    double ratio_noise; /* robust CV of the per-round ratios to the baseline */
+    double drift;       /* |ratio on the first half of the rounds - on the second| / ratio */
     /* The ratio is not reproducible to PERF_NEGLIGIBLE: its interval or its
-     * drift is wider, or this cell or the baseline's is past the noise limit.
-     * Reports then give the measured noise, not a bare figure. */
+     * drift is wider, or its per-round ratios spread past
+     * PERF_RATIO_NOISE_LIMIT.  Reports then give the interval and the
+     * measured noise, not a bare figure. */
     int noisy;
 };
 

@@ -77,12 +77,13 @@ static const char *growth_word(enum perf_class k)
 
 /* The noise measured for a noisy ratio, in words: what varied and by how much. */
 static void noise_text(FILE *out, const struct perf_comparison *c,
-                       const struct perf_workload_result *r, const struct perf_cell *cell,
-                       const struct perf_cell *base)
+                       const struct perf_workload_result *r, const struct perf_cell *cell)
 {
-    fprintf(out, "%s time per call varied by ±%.1f%% and ±%.1f%% between rounds",
-            r->w->cpu_clock ? "CPU" : "wall", 100 * cell->noise, 100 * base->noise);
-    fprintf(out, ", the two halves of the run gave ratios %.1f%% apart", 100 * cell->drift);
+    fprintf(out,
+            "the interval is ±%.1f%% wide, the %s-time ratio varied by ±%.1f%% from round to "
+            "round, the two halves of the run gave ratios %.1f%% apart",
+            100 * perf_ci_halfwidth(&cell->r_time), r->w->cpu_clock ? "CPU" : "wall",
+            100 * cell->ratio_noise, 100 * cell->drift);
     if (c->cpu_pressure >= 0)
         fprintf(out, ", and some task waited for a CPU %.0f%% of the time", 100 * c->cpu_pressure);
 }
@@ -124,7 +125,7 @@ static void sentence(FILE *out, const struct perf_comparison *c, size_t wl, size
                         im->name, base->name, nb, r->w->unit, ci->lo, ci->hi);
             fprintf(out, ", but not to the 3%% a rerun would reproduce: the machine was too "
                          "noisy (");
-            noise_text(out, c, r, cell, perf_cell_at(c, wl, c->baseline, (size_t)s));
+            noise_text(out, c, r, cell);
             fprintf(out, "); rerun with a larger --budget on a quieter machine");
             if (r->w->cpu_clock == 0)
                 fprintf(out, ", or compare CPU time");
@@ -978,6 +979,7 @@ cJSON *perf_report_json(const struct perf_comparison *c)
                 cJSON_AddNumberToObject(e, "noise", cell->noise);
                 if (cell->has_ratio) {
                     cJSON_AddNumberToObject(e, "drift", cell->drift);
+                    cJSON_AddNumberToObject(e, "ratio_noise", cell->ratio_noise);
                     cJSON_AddBoolToObject(e, "noisy", cell->noisy);
                     ratio = cJSON_AddObjectToObject(e, "ratio");
                     cJSON_AddItemToObject(ratio, "wall", ci_json(&cell->r_wall, cell->sig_wall));

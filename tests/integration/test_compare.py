@@ -196,5 +196,83 @@ class CompareTest(HarnessTest):
         self.assertEqual(res.rc, 2, "one file and no --against compares nothing")
 
 
+
+GOOD_WORKLOADS = Path(SIZED) / "workloads.py"
+
+
+class ValidateWorkloadsTest(HarnessTest):
+    """`pyharness validate` reads an exercise's workloads.py: the declaration,
+    sizes a growth fit can use, and each workload run once on the reference
+    at its smallest size; every finding names the file and the problem."""
+
+    def validate_with(self, text: str | None) -> list[str]:
+        """validate a copy of the `sized` fixture whose workloads.py is `text`
+        (None: no file); the lines about workloads.py."""
+        with tempfile.TemporaryDirectory(prefix="ph-validate-") as tmp:
+            ex = Path(tmp) / "sized"
+            shutil.copytree(SIZED, ex)
+            shutil.rmtree(ex / "examples")  # validate stops there: faster
+            if text is None:
+                (ex / "workloads.py").unlink()
+            else:
+                (ex / "workloads.py").write_text(text, encoding="utf-8")
+            res = run("validate", str(ex), timeout=300)
+            self.assertIn(res.rc, (1, 2), res.stdout + res.stderr)
+            return [line for line in (res.stdout + res.stderr).splitlines()
+                    if "workloads.py" in line]
+
+    def assert_finding(self, text: str | None, *needles: str) -> None:
+        lines = self.validate_with(text)
+        fails = [line for line in lines if line.startswith("FAIL")]
+        self.assertEqual(len(fails), 1, lines)
+        for needle in needles:
+            self.assertIn(needle, fails[0])
+
+    def test_the_fixtures_workloads_pass(self) -> None:
+        lines = self.validate_with(GOOD_WORKLOADS.read_text(encoding="utf-8"))
+        self.assertEqual(len(lines), 1, lines)
+        self.assertTrue(lines[0].startswith("ok"), lines)
+        self.assertIn("1 sized workload(s)", lines[0])
+
+    def test_a_missing_workloads_file_is_reported(self) -> None:
+        self.assert_finding(None, "workloads.py: missing", "docs/exercise-format.md")
+
+    def test_a_file_without_a_declaration_is_reported(self) -> None:
+        self.assert_finding("def workload_total(sub, h, n):\n    return lambda: sub.total(n)\n",
+                            "workloads.py", "no top-level WORKLOADS")
+
+    def test_a_declared_workload_without_its_function_is_reported(self) -> None:
+        self.assert_finding('WORKLOADS = {"total": {"sizes": [10, 100, 1000], "unit": "items"}}\n',
+                            "workloads.py", "WORKLOADS['total']", "workload_total(sub, h, n)")
+
+    def test_bad_sizes_are_reported(self) -> None:
+        body = "\n\ndef workload_total(sub, h, n):\n    return lambda: sub.total(n)\n"
+        for sizes, needle in (("[10, 100.5, 1000]", "size 100.5 is not a whole number"),
+                              ("[]", ".sizes: needs a list of 1 to 16 sizes"),
+                              ("[100, 1000]", "needs at least 3 sizes"),
+                              ("[100, 200, 300]", "less than a factor of 4"),
+                              ('"lots"', ".sizes: needs a list")):
+            with self.subTest(sizes=sizes):
+                self.assert_finding(
+                    f'WORKLOADS = {{"total": {{"sizes": {sizes}, "unit": "items"}}}}' + body,
+                    'WORKLOADS["total"]', needle)
+
+    def test_a_workload_that_fails_on_the_reference_is_reported(self) -> None:
+        head = 'WORKLOADS = {"total": {"sizes": [10, 100, 1000], "unit": "items"}}\n\n\n'
+        self.assert_finding(head + "def workload_total(sub, h, n):\n    return lambda: 1 / 0\n",
+                            "workloads.py", "on reference.py at n = 10", "ZeroDivisionError")
+        self.assert_finding(head + "def workload_total(sub, h, n):\n    sub.total(n)\n",
+                            "workload_total(sub, h, n)", "must return a function")
+        self.assert_finding(head + "def workload_total(sub, h, n):\n    return lambda: sub.nope(n)\n",
+                            "AttributeError", "nope")
+
+    def test_a_workload_too_slow_at_its_smallest_size_is_reported(self) -> None:
+        self.assert_finding(
+            'WORKLOADS = {"total": {"sizes": [10, 100, 1000], "unit": "items", "clock": "wall"}}\n'
+            "import time\n\n\ndef workload_total(sub, h, n):\n"
+            "    return lambda: time.sleep(1.3)\n",
+            'WORKLOADS["total"].sizes', "takes 1.3", "at most 1 s")
+
+
 if __name__ == "__main__":
     unittest.main()
