@@ -107,7 +107,8 @@ int cmd_compare_main(int argc, char **argv)
         {"sequential", 0, CLI_FLAG, NULL, "no interleaving: all runs of A, then B (benchmark)",
          NULL, &sequential},
         {"min-rounds", 0, CLI_VALUE, "N",
-         "rounds before the stopping rule applies (default 10; with --sequential: the rounds)",
+         "rounds before the stopping rule applies (default 10 on the CPU clock, 20 on the "
+         "wall clock; with --sequential: the rounds)",
          &rounds_arg, NULL},
         {"quiet", 'q', CLI_FLAG, NULL, "no progress on stderr", NULL, &quiet},
         {NULL, 0, CLI_FLAG, NULL, NULL, NULL, NULL},
@@ -147,6 +148,9 @@ int cmd_compare_main(int argc, char **argv)
             return cli_usage("--min-rounds takes a number from 2 to 400, not \"%s\"", rounds_arg);
         po.min_rounds = (size_t)v;
     }
+    /* Before minutes of measuring, not after. */
+    if (out_path != NULL && fileio_check_writable(out_path, "--out", &err) != PH_OK)
+        goto fail;
     if (sizes_arg != NULL && perf_sizes_parse(sizes_arg, "--sizes", sizes, PERF_WORKLOAD_MAX_SIZES,
                                               &nsizes, &err) != PH_OK)
         goto fail;

@@ -61,6 +61,18 @@ struct session {
 static void progress(const struct perf_options *o, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* A round's progress line overwrites the last on a terminal; elsewhere (a
+ * log file, a CI job) each round gets its own line. */
+static const char *line_start(const struct perf_options *o)
+{
+    return o->progress != NULL && isatty(fileno(o->progress)) ? "\r" : "\n";
+}
+
+static const char *line_end(const struct perf_options *o)
+{
+    return o->progress != NULL && isatty(fileno(o->progress)) ? "\033[K" : "";
+}
+
 static void progress(const struct perf_options *o, const char *fmt, ...)
 {
     va_list ap;
@@ -563,6 +575,8 @@ static enum ph_rc calibrate(struct session *ss, struct perf_comparison *c,
                 snprintf(cell->note, sizeof cell->note, "not timed: wrong results");
                 continue;
             }
+            if (cell->state == PERF_CELL_SKIPPED) /* by the size below: too slow there */
+                continue;
             if (s > 0 && r->cells[i * r->nsizes + s - 1].state != PERF_CELL_MEASURED) {
                 cell->state = PERF_CELL_SKIPPED;
                 snprintf(cell->note, sizeof cell->note, "not run: %s at a smaller size",
@@ -638,8 +652,6 @@ static enum ph_rc calibrate(struct session *ss, struct perf_comparison *c,
             }
             prev_n = r->sizes[s];
             prev_t = cell->calib_s;
-            if (s + 1 < r->nsizes && r->cells[i * r->nsizes + s + 1].state == PERF_CELL_SKIPPED)
-                break;
         }
     }
     return PH_OK;
@@ -746,16 +758,20 @@ static enum ph_rc measure_workload(struct session *ss, struct perf_comparison *c
             c->converged = 0;
             break;
         }
-        if (round + 1 < min_rounds)
+        if (round + 1 < min_rounds) {
+            progress(&ss->o, "%s%s: round %zu of at least %zu, %.0f s%s", line_start(&ss->o),
+                     r->w->name, round + 1, min_rounds, now_s() - t0, line_end(&ss->o));
             continue;
+        }
         ndone = 0;
         for (size_t s = 0; s < r->nsizes; s++) {
             if (!done[s])
                 done[s] = size_done(c, r, s, ss->o.precision);
             ndone += (size_t)done[s];
         }
-        progress(&ss->o, "\r%s: round %zu, %zu of %zu size(s) within ±%.3g%%, %.0f s", r->w->name,
-                 round + 1, ndone, r->nsizes, ss->o.precision * 100, now_s() - t0);
+        progress(&ss->o, "%s%s: round %zu, %zu of %zu size(s) within ±%.3g%%, %.0f s%s",
+                 line_start(&ss->o), r->w->name,
+                 round + 1, ndone, r->nsizes, ss->o.precision * 100, now_s() - t0, line_end(&ss->o));
         if (ndone == r->nsizes) {
             round++;
             break;

@@ -2,6 +2,7 @@
 #include "perf_report.h"
 
 #include <limits.h>
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,8 +128,6 @@ static void sentence(FILE *out, const struct perf_comparison *c, size_t wl, size
                          "noisy (");
             noise_text(out, c, r, cell);
             fprintf(out, "); rerun with a larger --budget on a quieter machine");
-            if (r->w->cpu_clock == 0)
-                fprintf(out, ", or compare CPU time");
         } else if (cell->sig_time == PERF_SIG_DIFFERENT && ci->est < 1)
             fprintf(out, "%s is %.3gx faster than %s at n = %s %s (95%% CI %.3g-%.3g)", im->name,
                     1 / ci->est, base->name, nb, r->w->unit, 1 / ci->hi, 1 / ci->lo);
@@ -170,6 +169,8 @@ void perf_report_summary(FILE *out, const struct perf_comparison *c, size_t wl)
     for (size_t i = 0; i < c->nimpls; i++) {
         if (i == c->baseline)
             continue;
+        if (c->nresults > 1)
+            fprintf(out, "%s: ", c->results[wl].w->name);
         sentence(out, c, wl, i);
         fputc('\n', out);
     }
@@ -760,9 +761,24 @@ static enum ph_rc read_template(const char *name, char **text, struct ph_err *er
 static enum ph_rc write_text(const char *out_path, FILE *stream, const char *text,
                              struct ph_err *err)
 {
-    if (out_path != NULL)
-        return fileio_write(out_path, text, strlen(text), err);
-    fputs(text, stream);
+    FILE *f;
+    size_t len = strlen(text);
+
+    if (out_path == NULL) {
+        fputs(text, stream);
+        return PH_OK;
+    }
+    /* fopen, not fileio_write (0600): a report is for sharing, so it gets
+     * the user's umask, as the chart files beside it do. */
+    f = fopen(out_path, "w");
+    if (f == NULL)
+        return ph_errf(err, PH_EIO, "%s: cannot write the report: %s", out_path, strerror(errno));
+    if (fwrite(text, 1, len, f) != len) {
+        fclose(f);
+        return ph_errf(err, PH_EIO, "%s: cannot write the report: %s", out_path, strerror(errno));
+    }
+    if (fclose(f) != 0)
+        return ph_errf(err, PH_EIO, "%s: cannot write the report: %s", out_path, strerror(errno));
     return PH_OK;
 }
 
