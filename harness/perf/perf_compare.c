@@ -65,12 +65,12 @@ static void progress(const struct perf_options *o, const char *fmt, ...)
  * log file, a CI job) each round gets its own line. */
 static const char *line_start(const struct perf_options *o)
 {
-    return o->progress != NULL && isatty(fileno(o->progress)) ? "\r" : "\n";
+    return o->progress != NULL && isatty(fileno(o->progress)) ? "\r" : "";
 }
 
 static const char *line_end(const struct perf_options *o)
 {
-    return o->progress != NULL && isatty(fileno(o->progress)) ? "\033[K" : "";
+    return o->progress != NULL && isatty(fileno(o->progress)) ? "\033[K" : "\n";
 }
 
 static void progress(const struct perf_options *o, const char *fmt, ...)
@@ -782,7 +782,8 @@ static enum ph_rc measure_workload(struct session *ss, struct perf_comparison *c
             break;
         }
     }
-    progress(&ss->o, "\n");
+    if (*line_start(&ss->o) != '\0')
+        progress(&ss->o, "\n");
     if (round > c->rounds)
         c->rounds = round;
     for (size_t s = 0; s < r->nsizes; s++)
