@@ -197,6 +197,52 @@ class CompareTest(HarnessTest):
 
 
 
+JITTER_WORKLOADS = '''
+import time
+
+WORKLOADS = {"jitter": {"sizes": [1000, 2000, 4000], "unit": "items", "clock": "wall"}}
+
+
+def workload_jitter(sub, h, n):
+    # Half the workers, at random, are 3 ms slower on every call: a machine
+    # whose noise no number of rounds averages to 3%.
+    pause = 0.003 if time.perf_counter_ns() // 1000 % 2 else 0.0
+
+    def run():
+        sub.total(n)
+        if pause:
+            time.sleep(pause)
+    return run
+'''
+
+
+class NoisyMachineTest(HarnessTest):
+    """A ratio that cannot be measured to the 3% goal is reported as such,
+    with its interval and the noise measured, not as a bare figure."""
+
+    def test_a_ratio_too_noisy_for_the_goal_says_so_with_its_noise(self) -> None:
+        with tempfile.TemporaryDirectory(prefix="ph-noisy-") as tmp:
+            ex = Path(tmp) / "sized"
+            shutil.copytree(SIZED, ex)
+            (ex / "workloads.py").write_text(JITTER_WORKLOADS, encoding="utf-8")
+            res = run("compare", str(ex), str(IMPLS / "linear.py"), str(IMPLS / "linear_copy.py"),
+                      "--budget", "8s", "--out", f"{tmp}/r.md", "--json", "-q", timeout=600)
+            self.assertEqual(res.rc, 0, res.stderr)
+            rep = res.json
+            md = Path(f"{tmp}/r.md").read_text(encoding="utf-8")
+        self.assertGreaterEqual(rep["noisy_ratios"], 1)
+        noisy = [c for c in rep["workloads"][0]["results"] if c.get("noisy")]
+        self.assertTrue(noisy, rep["workloads"][0]["results"])
+        self.assertGreater(max(c["ratio_noise"] for c in noisy), 0.10)
+        sentence = rep["workloads"][0]["summary"][0]
+        self.assertIn("too noisy", sentence)
+        self.assertIn("95% CI", sentence)
+        self.assertRegex(sentence, r"varied by ±\d+\.\d% from round to round")
+        self.assertNotIn("no significant difference", sentence)
+        self.assertIn("**Too noisy:**", md)
+        self.assertIn("too noisy for 3%", md)
+
+
 GOOD_WORKLOADS = Path(SIZED) / "workloads.py"
 
 
