@@ -158,8 +158,9 @@ static void validate_workloads(const struct exercise *ex, struct tally *t)
     }
     if (bad == 0) {
         char msg[256];
-        snprintf(msg, sizeof msg, "%zu sized workload(s), each runs on reference.py at its "
-                                  "smallest size",
+        snprintf(msg, sizeof msg,
+                 "%zu sized workload(s), each runs on reference.py at its "
+                 "smallest size",
                  wls.n);
         say(t, 1, ex->id, "workloads.py: %s%s", msg, "");
     }

@@ -39,8 +39,8 @@
 #define WALL_TARGET_VALUE_S 0.002
 #define WALL_WORKER_SPAN_S 0.03
 #define MAX_VALUES PERF_MAX_VALUES
-#define SLOW_CALL_S 0.1     /* past this, one call is its own warm-up and value */
-#define CALIB_SPAN_S 0.002  /* one value of the second calibration run */
+#define SLOW_CALL_S 0.1    /* past this, one call is its own warm-up and value */
+#define CALIB_SPAN_S 0.002 /* one value of the second calibration run */
 #define MAX_LOOPS 1000000
 #define STOP_ITERS 400   /* bootstrap resamples while deciding whether to stop */
 #define FINAL_ITERS 2000 /* for the reported intervals */
@@ -770,8 +770,8 @@ static enum ph_rc measure_workload(struct session *ss, struct perf_comparison *c
             ndone += (size_t)done[s];
         }
         progress(&ss->o, "%s%s: round %zu, %zu of %zu size(s) within ±%.3g%%, %.0f s%s",
-                 line_start(&ss->o), r->w->name,
-                 round + 1, ndone, r->nsizes, ss->o.precision * 100, now_s() - t0, line_end(&ss->o));
+                 line_start(&ss->o), r->w->name, round + 1, ndone, r->nsizes, ss->o.precision * 100,
+                 now_s() - t0, line_end(&ss->o));
         if (ndone == r->nsizes) {
             round++;
             break;

@@ -81,9 +81,9 @@ static void noise_text(FILE *out, const struct perf_comparison *c,
                        const struct perf_workload_result *r, const struct perf_cell *cell)
 {
     fprintf(out,
-            "the interval is ±%.1f%% wide, the %s-time ratio varied by ±%.1f%% from round to "
-            "round, the two halves of the run gave ratios %.1f%% apart",
-            100 * perf_ci_halfwidth(&cell->r_time), r->w->cpu_clock ? "CPU" : "wall",
+            "%zu rounds, the interval is ±%.1f%% wide, the %s-time ratio varied by ±%.1f%% from "
+            "round to round, the two halves of the run gave ratios %.1f%% apart",
+            cell->nrounds, 100 * perf_ci_halfwidth(&cell->r_time), r->w->cpu_clock ? "CPU" : "wall",
             100 * cell->ratio_noise, 100 * cell->drift);
     if (c->cpu_pressure >= 0)
         fprintf(out, ", and some task waited for a CPU %.0f%% of the time", 100 * c->cpu_pressure);
@@ -116,18 +116,24 @@ static void sentence(FILE *out, const struct perf_comparison *c, size_t wl, size
             /* No point figure the next invocation would not repeat: the
              * interval, and the noise that made it so. */
             if (ci->lo > 1.0 || ci->hi < 1.0)
-                fprintf(out, "%s is %s than %s at n = %s %s, by %.3gx to %.3gx (95%% CI)",
-                        im->name, ci->est < 1 ? "faster" : "slower", base->name, nb, r->w->unit,
+                fprintf(out, "%s is %s than %s at n = %s %s, by %.3gx to %.3gx (95%% CI)", im->name,
+                        ci->est < 1 ? "faster" : "slower", base->name, nb, r->w->unit,
                         ci->est < 1 ? 1 / ci->hi : ci->lo, ci->est < 1 ? 1 / ci->lo : ci->hi);
             else
                 fprintf(out,
                         "no difference in time between %s and %s at n = %s %s could be "
                         "established (95%% CI %.3g-%.3g)",
                         im->name, base->name, nb, r->w->unit, ci->lo, ci->hi);
-            fprintf(out, ", but not to the 3%% a rerun would reproduce: the machine was too "
-                         "noisy (");
-            noise_text(out, c, r, cell);
-            fprintf(out, "); rerun with a larger --budget on a quieter machine");
+            {
+                int machine =
+                    cell->ratio_noise > PERF_RATIO_NOISE_LIMIT || cell->drift > PERF_NEGLIGIBLE;
+                fprintf(out, ", but not to the 3%% a rerun would reproduce: %s (",
+                        machine ? "the machine was too noisy"
+                                : "too few rounds fitted in the budget");
+                noise_text(out, c, r, cell);
+                fprintf(out, "); rerun with a larger --budget%s",
+                        machine ? " on a quieter machine" : "");
+            }
         } else if (cell->sig_time == PERF_SIG_DIFFERENT && ci->est < 1)
             fprintf(out, "%s is %.3gx faster than %s at n = %s %s (95%% CI %.3g-%.3g)", im->name,
                     1 / ci->est, base->name, nb, r->w->unit, 1 / ci->hi, 1 / ci->lo);
@@ -410,10 +416,18 @@ static void figures_table(FILE *out, const struct out_fmt *f, const struct perf_
                           size_t wl)
 {
     const struct perf_workload_result *r = &c->results[wl];
-    const char *head[NCOLS] = {"n",           "implementation", "wall / call (median)",
-                               "IQR",         "CPU / call",     "time ratio to baseline [95% CI]",
-                               "Python peak", "RSS peak",       "allocations / call",
-                               "parallelism", "outliers",       "rounds x values",
+    const char *head[NCOLS] = {"n",
+                               "implementation",
+                               "wall / call (median)",
+                               "IQR",
+                               "CPU / call",
+                               "time ratio to baseline [95% CI]",
+                               "Python peak",
+                               "RSS peak",
+                               "allocations / call",
+                               "parallelism",
+                               "outliers",
+                               "rounds x values",
                                "spread between rounds"};
     size_t ncols = show_parallelism(c, wl) ? NCOLS : NCOLS - 1;
     char b[NCOLS][160];
@@ -565,12 +579,14 @@ static void method_text(FILE *out, const struct out_fmt *f, const struct perf_co
     esc(out, f, c->stop);
     fprintf(out, f->html ? "</p>\n" : "\n\n");
     if (c->nnoisy > 0) {
-        fprintf(out, f->html ? "<p class=\"noisy\">" : "**Too noisy:** ");
+        fprintf(out, f->html ? "<p class=\"noisy\"><strong>Not reproducible to 3%%:</strong> "
+                             : "**Not reproducible to 3%%:** ");
         fprintf(out,
                 "%zu ratio(s) could not be measured to the 3%% that a rerun reproduces: their "
-                "interval, the disagreement between the two halves of the run, or the spread "
-                "between rounds was wider (figures in each sentence above and in the \"spread "
-                "between rounds\" column). Their intervals are given, not a single figure.",
+                "interval, the disagreement between the two halves of the run, or the spread of "
+                "the per-round ratios was wider (the figures are in each sentence above; each "
+                "implementation's own spread is in the \"spread between rounds\" column). Their "
+                "intervals are given, not a single figure.",
                 c->nnoisy);
         if (c->cpu_pressure >= 0)
             fprintf(out, " Some task waited for a CPU during %.0f%% of the measuring time.",

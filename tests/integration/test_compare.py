@@ -239,7 +239,8 @@ class NoisyMachineTest(HarnessTest):
         self.assertIn("95% CI", sentence)
         self.assertRegex(sentence, r"varied by ±\d+\.\d% from round to round")
         self.assertNotIn("no significant difference", sentence)
-        self.assertIn("**Too noisy:**", md)
+        self.assertIn("the machine was too noisy", sentence)
+        self.assertIn("**Not reproducible to 3%:**", md)
         self.assertIn("too noisy for 3%", md)
 
 

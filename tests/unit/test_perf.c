@@ -203,8 +203,17 @@ Test(perf_chart, an_svg_with_every_series_point_band_and_fit)
         {"a<&>.py", pts[0], 3, fx, fy, 2, rx, ry, ro, 3},
         {"b.py", pts[1], 3, NULL, NULL, 0, NULL, NULL, NULL, 0},
     };
-    struct perf_chart chart = {"t1", "time", "input size n (items)", "time per call (seconds)",
-                               PERF_UNIT_COUNT, PERF_UNIT_SECONDS, 1, 1, 1, series, 2};
+    struct perf_chart chart = {"t1",
+                               "time",
+                               "input size n (items)",
+                               "time per call (seconds)",
+                               PERF_UNIT_COUNT,
+                               PERF_UNIT_SECONDS,
+                               1,
+                               1,
+                               1,
+                               series,
+                               2};
     char *text = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&text, &len);
@@ -257,8 +266,8 @@ Test(perf_workload, sizes_parse_sort_and_reject)
 
 /* A comparison of two implementations at one size, fed round figures: the
  * baseline b (impl 0) and a (impl 1), on the CPU clock; then analysed. */
-static struct perf_workload noise_wl = {.name = "w", .unit = "items", .description = "",
-                                        .sizes = {1000}, .cpu_clock = 1, .nsizes = 1};
+static struct perf_workload noise_wl = {
+    .name = "w", .unit = "items", .description = "", .sizes = {1000}, .cpu_clock = 1, .nsizes = 1};
 
 static void feed(struct perf_comparison *c, const double *a, const double *b, size_t n)
 {
@@ -279,8 +288,8 @@ static void feed(struct perf_comparison *c, const double *a, const double *b, si
     c->results->cells = calloc(2, sizeof *c->results->cells);
     for (size_t i = 0; i < 2; i++) {
         struct perf_cell *cell = &c->results->cells[i];
-        double **arrs[] = {&cell->wall, &cell->cpu,    &cell->peak,
-                           &cell->rss,  &cell->allocs, &cell->par, &cell->raw};
+        double **arrs[] = {&cell->wall,   &cell->cpu, &cell->peak, &cell->rss,
+                           &cell->allocs, &cell->par, &cell->raw};
         for (size_t k = 0; k < sizeof arrs / sizeof arrs[0]; k++) {
             *arrs[k] = calloc(n, sizeof(double));
             memcpy(*arrs[k], src[i], n * sizeof(double));
@@ -362,8 +371,8 @@ Test(perf_noise, steady_rounds_are_not_noisy)
     }
     feed(&c, a, b, 20);
     cell = perf_cell_at(&c, 0, 1, 0);
-    cr_assert_not(cell->noisy, "halfwidth %g drift %g noise %g",
-                  perf_ci_halfwidth(&cell->r_time), cell->drift, cell->ratio_noise);
+    cr_assert_not(cell->noisy, "halfwidth %g drift %g noise %g", perf_ci_halfwidth(&cell->r_time),
+                  cell->drift, cell->ratio_noise);
     cr_assert(cell->noise < 0.03 && cell->ratio_noise < 0.03);
     perf_comparison_cleanup(&c);
 }
