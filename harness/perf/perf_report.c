@@ -82,9 +82,11 @@ static void noise_text(FILE *out, const struct perf_comparison *c,
 {
     fprintf(out,
             "%zu rounds, the interval is ±%.1f%% wide, the %s-time ratio varied by ±%.1f%% from "
-            "round to round, the two halves of the run gave ratios %.1f%% apart",
+            "round to round",
             cell->nrounds, 100 * perf_ci_halfwidth(&cell->r_time), r->w->cpu_clock ? "CPU" : "wall",
-            100 * cell->ratio_noise, 100 * cell->drift);
+            100 * cell->ratio_noise);
+    if (cell->nrounds >= 4) /* halves of at least 2 rounds */
+        fprintf(out, ", the two halves of the run gave ratios %.1f%% apart", 100 * cell->drift);
     if (c->cpu_pressure >= 0)
         fprintf(out, ", and some task waited for a CPU %.0f%% of the time", 100 * c->cpu_pressure);
 }
