@@ -7,15 +7,22 @@
  * - every sample is a fresh sandboxed worker forked from the exercise's
  *   host, so no run inherits another's heap, caches or JIT-like warm state;
  *   inside it, `warmup` unmeasured calls, then `values` measured ones of
- *   `loops` calls each (loops calibrated so one value lasts ~10 ms, which
- *   puts the clock's resolution and the fork's noise far below it);
+ *   `loops` calls each (on the CPU clock 3 values of ~10 ms, which puts the
+ *   clock's resolution and the fork's noise far below it; on the wall clock
+ *   up to 15 values of ~2 ms, so that some fall between two preemptions of
+ *   a busy machine); the worker's smallest value is the round's figure;
+ * - every 2 rounds the workers come from a new exec'd host, with its own
+ *   memory layout, so no one layout decides a whole invocation's ratio;
  * - a round runs every implementation once per size, the order rotated
  *   each round (A B C, B C A, C A B), so a change in the machine's speed
  *   hits all of them alike, and the ratio of two implementations is taken
  *   over rounds, pair by pair (perf_ratio_ci);
- * - rounds continue until every ratio's 95% interval is within
- *   ±precision of its estimate, or the time budget is spent: the result
- *   says which.  A size whose ratios are already tight stops early;
+ * - rounds (at least 10 on the CPU clock, 20 on the wall clock) continue
+ *   until every ratio's 95% interval is within ±precision of its estimate
+ *   and the two halves of the rounds agree within 3%, or the time budget
+ *   is spent: the result says which.  A size whose ratios are already
+ *   tight stops early.  A ratio that still cannot be reproduced to 3% is
+ *   marked noisy, with the noise measured (perf_cell.noisy);
  * - an implementation too slow at one size (a call would take longer than
  *   its share of the budget) is not run at the larger ones, and says so.
  *

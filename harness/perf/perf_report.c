@@ -123,8 +123,8 @@ static void sentence(FILE *out, const struct perf_comparison *c, size_t wl, size
                         ci->est < 1 ? 1 / ci->hi : ci->lo, ci->est < 1 ? 1 / ci->lo : ci->hi);
             else
                 fprintf(out,
-                        "no difference in time between %s and %s at n = %s %s could be "
-                        "established (95%% CI %.3g-%.3g)",
+                        "no significant difference in time between %s and %s at n = %s %s "
+                        "(95%% CI %.3g-%.3g)",
                         im->name, base->name, nb, r->w->unit, ci->lo, ci->hi);
             {
                 int machine =
@@ -601,7 +601,9 @@ static void method_text(FILE *out, const struct out_fmt *f, const struct perf_co
             "values of `loops` calls each (on the CPU clock 3 values of about 10 ms; on the wall "
             "clock up to 15 values of about 2 ms, short enough that some fall between two "
             "preemptions of a busy machine); the sample is the smallest value (interference "
-            "only adds time). Rounds run every implementation once "
+            "only adds time). Every 2 rounds the workers come from a new sandbox host, with a new "
+            "memory layout, so that no one layout decides the ratio. Rounds run every "
+            "implementation once "
             "per size in a rotated order (A B C, then B C A, ...), "
             "so a change in the machine's speed hits all alike; a ratio is the median over rounds "
             "divided by the baseline's, with a 95%% percentile-bootstrap interval that resamples "
