@@ -144,7 +144,7 @@ struct perf_options {
     double precision;      /* target relative half-width of every ratio's CI; default 0.01 */
     size_t min_rounds;     /* 0: 10 on the CPU clock, 20 on the wall clock */
     size_t max_rounds;     /* default 400 */
-    double target_value_s; /* one measured value; default 0.01 */
+    double target_value_s; /* one measured value on the CPU clock; default 0.01 */
     int sequential;        /* 1: no interleaving (A A A ... B B B), for the benchmark */
     int skip_correctness;  /* the benchmark's pair is known to be correct */
     FILE *progress;        /* NULL: quiet */
