@@ -18,7 +18,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from compare_skeleton import html_skeleton, markdown_skeleton
-from phtest import FIXTURES, MINI, SOURCE, HarnessTest, run
+from phtest import FIXTURES, SOURCE, HarnessTest, run
 
 SIZED = str(FIXTURES / "exercises" / "sized")
 IMPLS = FIXTURES / "compare"
@@ -176,7 +176,11 @@ class CompareTest(HarnessTest):
         self.assertEqual(page.count('<svg xmlns="http://www.w3.org/2000/svg" class="ph-chart"'), 2)
 
     def test_an_exercise_without_workloads_is_bad_input(self) -> None:
-        res = run(*MINI, "compare", "mini", self.path("linear"), "--against", "reference", "-q")
+        with tempfile.TemporaryDirectory(prefix="ph-noworkloads-") as tmp:
+            ex = Path(tmp) / "mini"
+            shutil.copytree(FIXTURES / "exercises" / "mini", ex)
+            (ex / "workloads.py").unlink()
+            res = run("compare", str(ex), self.path("linear"), "--against", "reference", "-q")
         self.assertEqual(res.rc, 2, res.stderr)
         self.assertIn("declares no sized workloads", res.stderr)
 
