@@ -327,6 +327,16 @@ class Remote:
         return f"<{self._tp} in the worker>"
 
 
+def type_name(value: Any) -> str:
+    """The name of `value`'s type where it lives: a Remote's type in the
+    worker, anything else's own."""
+    if type(value) is Remote:
+        return value._tp
+    if type(value) is Attr:
+        return "function"
+    return type(value).__name__
+
+
 class Attr:
     """A function or class of the submission's module, called in one request."""
 
