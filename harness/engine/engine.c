@@ -196,6 +196,12 @@ static enum ph_rc screened_out(const struct exercise *ex, const char *name, enum
         out->perf.describe = ex->perf.describe ? strdup(ex->perf.describe) : NULL;
         out->perf.full_at = ex->perf.full_at;
         out->perf.zero_at = ex->perf.zero_at;
+        if (ex->perf.num.kind == RULE_OPERAND_PATH && ex->perf.den.kind == RULE_OPERAND_PATH) {
+            out->perf.num_of = strdup(ex->perf.num.path.text);
+            out->perf.den_of = strdup(ex->perf.den.path.text);
+            if (out->perf.num_of == NULL || out->perf.den_of == NULL)
+                return ph_errf(err, PH_ENOMEM, "out of memory");
+        }
         if (out->perf.check == NULL)
             return ph_errf(err, PH_ENOMEM, "out of memory");
     }
