@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "fileio.h"
+#include "llm.h"
 
 #define REDRAW_NS 100000000LL     /* a spinner frame every 100 ms at most */
 #define SPIN_AFTER_NS 300000000LL /* a check shorter than this gets no spinner */
@@ -67,7 +68,8 @@ void cli_progress_cb(void *ud, const struct run_progress *ev)
             clear_line(p);
             spinner(p, "running %s%s%s", role_name(ev->role), ev->role == 0 ? "" : " first", "");
         } else {
-            fprintf(p->out, "running %s (%zu checks)\n", role_name(ev->role), ev->count);
+            fprintf(p->out, "running %s (%zu check%s)\n", role_name(ev->role), ev->count,
+                    ev->count == 1 ? "" : "s");
         }
         break;
     case RUN_PROGRESS_BEGIN:
@@ -96,6 +98,35 @@ void cli_progress_cb(void *ud, const struct run_progress *ev)
             snprintf(what, sizeof what, "%s: %s %s", role_name(ev->role), idx, ev->check);
             spinner(p, "%s  %s (limit %s)", what, t, lim);
         }
+        break;
+    }
+}
+
+void cli_progress_llm(void *ud, const struct llm_event *ev)
+{
+    struct cli_progress *p = ud;
+    char t[32], why[128];
+    size_t i;
+
+    switch (ev->kind) {
+    case LLM_EVENT_WAITING:
+        if (!p->tty || ev->elapsed_s < 0.3 || now_ns() - p->last_draw < REDRAW_NS)
+            break;
+        fileio_human_duration(ev->elapsed_s * 1e9, t, sizeof t);
+        spinner(p, "waiting for the model's answer%s  %s%s", ev->pending > 1 ? "s" : "", t, "");
+        break;
+    case LLM_EVENT_RETRY:
+        /* A server's words: one line, printable, short. */
+        snprintf(why, sizeof why, "%s", ev->why != NULL ? ev->why : "no reply");
+        for (i = 0; why[i] != '\0'; i++)
+            if ((unsigned char)why[i] < 0x20 || why[i] == 0x7f)
+                why[i] = ' ';
+        if (i == sizeof why - 1)
+            memcpy(why + sizeof why - 4, "...", 4);
+        clear_line(p);
+        fprintf(p->out, "  LLM: %s; retry %u of %u in %.1f s\n", why, ev->retry, ev->retries,
+                (double)ev->delay_ms / 1000.0);
+        fflush(p->out);
         break;
     }
 }

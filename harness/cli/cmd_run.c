@@ -31,9 +31,11 @@ static const char usage[] =
 
 /* Score the explanation file, if any.  *out is NULL when none was given. */
 static enum ph_rc score_explanation(const struct exercise *ex, const char *path,
-                                    enum explain_scorer which, struct explain_result **out,
-                                    struct ph_err *err)
+                                    enum explain_scorer which, const struct llm_watch *watch,
+                                    struct explain_result **out, struct ph_err *err)
 {
+    /* As explain_score_many(): the offline scorer stands in unless the LLM was asked for. */
+    struct explain_opts eo = {which, which != EXPLAIN_LLM, 0, watch};
     struct explain_job job;
     char *text = NULL;
     size_t len = 0;
@@ -66,7 +68,7 @@ static enum ph_rc score_explanation(const struct exercise *ex, const char *path,
     job.ex = ex;
     job.answer = text;
     job.source = path;
-    rc = explain_score_many(&job, 1, which, err);
+    rc = explain_score_batch(&job, 1, &eo, err);
     if (rc == PH_OK && job.rc == PH_OK) {
         *out = malloc(sizeof **out);
         if (*out == NULL) {
@@ -118,6 +120,8 @@ int cmd_run_main(int argc, char **argv)
     struct engine_opts opts;
     char *dir = NULL;
     struct cli_progress prog;
+    struct llm_watch watch;
+    enum ph_rc rc_expl;
     int quiet = 0;
     int json = 0, status = CLI_EXIT_INTERNAL, have_res = 0;
     const char *scorer = NULL, *store_path = NULL;
@@ -166,7 +170,12 @@ int cmd_run_main(int argc, char **argv)
         (which == EXPLAIN_LLM || (which == EXPLAIN_AUTO && llm_configured())))
         fprintf(stderr, "scoring %s with the LLM scorer (waiting for the model's answer)\n",
                 explanation);
-    if (score_explanation(ex, explanation, which, &er, &err) != PH_OK)
+    watch.fn = quiet ? NULL : cli_progress_llm;
+    watch.ud = &prog;
+    rc_expl = score_explanation(ex, explanation, which, &watch, &er, &err);
+    if (!quiet)
+        cli_progress_finish(&prog);
+    if (rc_expl != PH_OK)
         goto fail;
     if (!quiet)
         fprintf(stderr, "grading %s on %s (%zu checks; reference.py runs first)\n", file, ex->id,

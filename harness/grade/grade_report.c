@@ -621,6 +621,20 @@ static void feedback(const struct book *b, const struct student *s,
         fprintf(f->html,
                 "<p>Measured: %.1f ms wall, %.1f ms CPU, peak Python memory %.1f KiB.</p>\n",
                 (double)p->wall_ns / 1e6, (double)p->cpu_ns / 1e6, (double)p->py_peak / 1024);
+        {
+            /* How the performance marks were earned, in the words the terminal report uses. */
+            const cJSON *sc = cJSON_GetObjectItemCaseSensitive(p->result, "score");
+            const cJSON *pp = cJSON_GetObjectItemCaseSensitive(
+                cJSON_GetObjectItemCaseSensitive(sc, "parts"), "performance");
+            const char *origin = jstr(pp, "origin");
+            if (origin != NULL && origin[0] != '\0') {
+                fprintf(f->md, "**Performance:** ");
+                fprintf(f->html, "<p><strong>Performance:</strong> ");
+                fb_text(f, origin);
+                fprintf(f->md, "\n\n");
+                fprintf(f->html, "</p>\n");
+            }
+        }
         expl = cJSON_GetObjectItemCaseSensitive(p->result, "explanation");
         if (cJSON_IsObject(expl)) {
             fprintf(f->md, "**Explanation:** %.1f / %.0f. ", jnum(expl, "score", 0),

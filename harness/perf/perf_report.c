@@ -9,6 +9,7 @@
 #include "fileio.h"
 #include "paths.h"
 #include "perf_chart.h"
+#include "ratio.h"
 
 #define TEMPLATE_MAX (256u * 1024)
 #define FIT_POINTS 48 /* points along a fitted curve */
@@ -98,17 +99,22 @@ static void sentence(FILE *out, const struct perf_comparison *c, size_t wl, size
         const struct perf_cell *cell = perf_cell_at(c, wl, i, (size_t)s);
         const struct perf_ci *ci = &cell->r_time;
         size_text(r->sizes[s], nb, sizeof nb);
-        if (cell->sig_time == PERF_SIG_DIFFERENT && ci->est < 1)
-            fprintf(out, "%s is %.3gx faster than %s at n = %s %s (95%% CI %.3g-%.3g)", im->name,
-                    1 / ci->est, base->name, nb, r->w->unit, 1 / ci->hi, 1 / ci->lo);
-        else if (cell->sig_time == PERF_SIG_DIFFERENT)
-            fprintf(out, "%s is %.3gx slower than %s at n = %s %s (95%% CI %.3g-%.3g)", im->name,
-                    ci->est, base->name, nb, r->w->unit, ci->lo, ci->hi);
+        char said[96], lo[64], hi[64];
+        int worse;
+        ratio_phrase_of(ci->est, RATIO_TIME, base->name, said, sizeof said);
+        ratio_factor(ci->est, &worse);
+        if (cell->sig_time == PERF_SIG_DIFFERENT)
+            fprintf(out, "%s is %s at n = %s %s (95%% CI %s to %s)", im->name, said, nb, r->w->unit,
+                    ratio_bound(worse ? ci->lo : ci->hi, RATIO_TIME, lo, sizeof lo),
+                    ratio_bound(worse ? ci->hi : ci->lo, RATIO_TIME, hi, sizeof hi));
         else
             fprintf(out,
-                    "no significant difference in time between %s and %s at n = %s %s (ratio "
-                    "%.3g, 95%% CI %.3g-%.3g%s)",
-                    im->name, base->name, nb, r->w->unit, ci->est, ci->lo, ci->hi,
+                    "no significant difference in time between %s and %s at n = %s %s (measured "
+                    "%s, 95%% CI %s to %s%s)",
+                    im->name, base->name, nb, r->w->unit,
+                    ratio_phrase_of(ci->est, RATIO_TIME, NULL, said, sizeof said),
+                    ratio_bound(ci->lo, RATIO_TIME, lo, sizeof lo),
+                    ratio_bound(ci->hi, RATIO_TIME, hi, sizeof hi),
                     cell->sig_time == PERF_SIG_NEGLIGIBLE ? ", under 3%" : "");
         if (ft->ok && bt->ok) {
             if (ft->best == bt->best)
@@ -320,12 +326,26 @@ static const char *ratio_class(const struct perf_cell *cell)
     return cell->r_time.est < 1 ? "faster" : "slower";
 }
 
+/* "1.52x faster [1.41x, 1.60x]": the estimate and its interval said as
+ * ratio.h says every comparison, the interval's factors in the estimate's
+ * direction; "no significant difference [1.02x faster, 1.01x slower]". */
 static void ratio_text(char *buf, size_t cap, const struct perf_ci *ci, enum perf_sig sig)
 {
-    if (sig == PERF_SIG_DIFFERENT)
-        snprintf(buf, cap, "%.3gx [%.3g, %.3g]", ci->est, ci->lo, ci->hi);
-    else
-        snprintf(buf, cap, "%.3gx [%.3g, %.3g] no significant difference", ci->est, ci->lo, ci->hi);
+    char est[64], lo[64], hi[64];
+    int worse;
+
+    if (sig == PERF_SIG_DIFFERENT) {
+        double a, b;
+        ratio_factor(ci->est, &worse);
+        a = worse ? ci->lo : 1 / ci->hi;
+        b = worse ? ci->hi : 1 / ci->lo;
+        ratio_phrase_of(ci->est, RATIO_TIME, NULL, est, sizeof est);
+        snprintf(buf, cap, "%s [%.*fx, %.*fx]", est, a < 10 ? 2 : 1, a, b < 10 ? 2 : 1, b);
+    } else {
+        snprintf(buf, cap, "no significant difference [%s, %s]",
+                 ratio_bound(ci->lo, RATIO_TIME, lo, sizeof lo),
+                 ratio_bound(ci->hi, RATIO_TIME, hi, sizeof hi));
+    }
 }
 
 static int show_parallelism(const struct perf_comparison *c, size_t wl)
@@ -373,10 +393,11 @@ static void figures_table(FILE *out, const struct out_fmt *f, const struct perf_
                           size_t wl)
 {
     const struct perf_workload_result *r = &c->results[wl];
-    const char *head[NCOLS] = {"n",           "implementation", "wall / call (median)",
-                               "IQR",         "CPU / call",     "time ratio to baseline [95% CI]",
-                               "Python peak", "RSS peak",       "allocations / call",
-                               "parallelism", "outliers",       "rounds x values"};
+    const char *head[NCOLS] = {
+        "n",           "implementation", "wall / call (median)",
+        "IQR",         "CPU / call",     "time against the baseline [95% CI]",
+        "Python peak", "RSS peak",       "allocations / call",
+        "parallelism", "outliers",       "rounds x values"};
     size_t ncols = show_parallelism(c, wl) ? NCOLS : NCOLS - 1;
     char b[NCOLS][160];
     const char *cells[NCOLS];
