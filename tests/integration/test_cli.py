@@ -188,6 +188,56 @@ class RunOutput(HarnessTest):
         self.assertIsNone(lazy.get("lesson"), "a lesson from figures of the wrong computation")
 
 
+class RatioWording(HarnessTest):
+    """Every place a learner reads their code against the reference says it one way."""
+
+    PHRASE = r"([0-9.]+x (slower|faster) than the (reference|baseline)|about as fast as the " \
+             r"(reference|baseline))"
+
+    def test_a_real_report_says_the_comparison_one_way_everywhere(self):
+        good = str(SOURCE / "exercises/comprehension-map-filter/examples/good.py")
+        with tempfile.TemporaryDirectory() as d:
+            out = os.path.join(d, "r.json")
+            res = run("run", "comprehension-map-filter", good, "-q", "--out", out)
+            self.assertEqual(res.rc, 0, res.stderr)
+            doc = json.loads(Path(out).read_text())
+            shown = run("show", out)
+        perf, part = doc["performance"], doc["score"]["parts"]["performance"]
+        self.assertEqual((perf["num_of"], perf["den_of"]),
+                         ("ref.measure.clean_1e6.cpu_ns", "cand.measure.clean_1e6.cpu_ns"))
+        # The word follows the figures: yours over the reference's, whichever way the spec divides.
+        mine_over_ref = perf["den"] / perf["num"]
+        self.assertRegex(part["compared"], "^" + self.PHRASE + "$")
+        if mine_over_ref > 1.05:
+            self.assertIn("slower", part["compared"])
+        elif mine_over_ref < 1 / 1.05:
+            self.assertIn("faster", part["compared"])
+        else:
+            self.assertIn("about as fast", part["compared"])
+        factor = max(mine_over_ref, 1 / mine_over_ref)
+        if factor > 1.05:
+            self.assertAlmostEqual(float(part["compared"].split("x")[0]), factor, places=2)
+        for text in (res.stdout, shown.stdout):
+            line = next(l for l in text.splitlines() if "performance: check speed" in l)
+            self.assertIn(part["compared"], line)
+            self.assertIn("full marks at 2.00x slower than the reference or better, none at 5.00x "
+                          "slower or worse", " ".join(text.split()))
+            self.assertNotIn("/ yours", text)
+            self.assertNotIn("time / your", text)
+        speed = next(t for t in doc["tests"] if t["name"] == "speed")
+        self.assertRegex(speed["lesson"], "clean_tokens [0-9.]+ ms of CPU, " + self.PHRASE)
+
+    def test_show_and_the_starters_state_the_same_grading_terms(self):
+        for ex in sorted((SOURCE / "exercises").glob("*/exercise.json")):
+            res = run("show", ex.parent.name, "--json")
+            self.assertEqual(res.rc, 0, res.stderr)
+            terms = json.loads(res.stdout)["performance"]["terms"]
+            starter = " ".join(l.lstrip("# ").strip() for l in
+                               (ex.parent / "starter.py").read_text().splitlines())
+            self.assertIn(terms, starter, ex.parent.name)
+            self.assertNotIn("/ yours", starter)
+
+
 class Doctor(HarnessTest):
     def test_doctor_shows_python_banks_and_llm_without_secrets(self):
         env = {"PYHARNESS_LLM_PROVIDER": "openai", "PYHARNESS_LLM_MODEL": "tiny",
