@@ -358,6 +358,7 @@ static enum ph_rc content_hash(struct exercise *ex, struct ph_err *err)
         n = snprintf(head, sizeof head, "%s\n%zu\n", files[i], len);
         sha256_update(&c, head, (size_t)n);
         sha256_update(&c, text, len);
+        explicit_bzero(text, len); /* reference.py: not left in a host's heap */
         free(text);
     }
     sha256_final(&c, d);
@@ -524,9 +525,64 @@ enum ph_rc exercise_load(const char *dir, struct exercise **out, struct ph_err *
     ex = NULL;
     rc = PH_OK;
 out:
+    if (text != NULL)
+        explicit_bzero(text, len); /* model answers and rubrics do not linger on the heap */
     free(text);
     exercise_free(ex);
     return rc;
+}
+
+/* Zero every string under `node` (keys included), before it is freed. */
+static void wipe_json(cJSON *node)
+{
+    for (cJSON *c = node; c != NULL; c = c->next) {
+        if (c->valuestring != NULL)
+            explicit_bzero(c->valuestring, strlen(c->valuestring));
+        if (c->string != NULL)
+            explicit_bzero(c->string, strlen(c->string));
+        if (c->child != NULL)
+            wipe_json(c->child);
+    }
+}
+
+static void wipe_str(char **s)
+{
+    if (*s != NULL) {
+        explicit_bzero(*s, strlen(*s));
+        free(*s);
+        *s = NULL;
+    }
+}
+
+void exercise_forget_answers(struct exercise *ex)
+{
+    static const char *const secret[] = {"model_answer", "rubric", "question"};
+
+    if (ex == NULL)
+        return;
+    wipe_str(&ex->model_answer);
+    wipe_str(&ex->question);
+    if (ex->rubric != NULL) {
+        struct rubric *r = ex->rubric;
+        for (size_t i = 0; i < r->npoints; i++) {
+            wipe_str(&r->points[i].id);
+            wipe_str(&r->points[i].text);
+        }
+        for (size_t i = 0; i < r->nmisconceptions; i++) {
+            wipe_str(&r->misconceptions[i].id);
+            wipe_str(&r->misconceptions[i].text);
+            wipe_str(&r->misconceptions[i].correction);
+        }
+        rubric_free(r);
+        ex->rubric = NULL;
+    }
+    for (size_t i = 0; i < sizeof secret / sizeof secret[0]; i++) {
+        cJSON *it = cJSON_DetachItemFromObjectCaseSensitive(ex->json, secret[i]);
+        if (it != NULL) {
+            wipe_json(it); /* detached: its next is NULL, the walk stays inside it */
+            cJSON_Delete(it);
+        }
+    }
 }
 
 void exercise_free(struct exercise *ex)

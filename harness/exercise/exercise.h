@@ -96,6 +96,14 @@ struct exercise {
  */
 enum ph_rc exercise_load(const char *dir, struct exercise **out, struct ph_err *err);
 
+/*
+ * Wipe from `ex` what a candidate must never read, the model answer, the
+ * rubric and the question: zeroed in memory, then freed, so that a sandbox
+ * host (whose memory every worker it forks inherits) keeps none of it.  The
+ * checks, rules and limits stay: `ex` still runs a submission.  Accepts NULL.
+ */
+void exercise_forget_answers(struct exercise *ex);
+
 /* Accepts NULL. */
 void exercise_free(struct exercise *ex);
 
