@@ -8,11 +8,13 @@
 #include "exercise.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <dirent.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fileio.h"
 #include "rubric.h"
@@ -396,6 +398,17 @@ enum ph_rc exercise_load(const char *dir, struct exercise **out, struct ph_err *
     }
     where = ex->json_path;
     rc = fileio_read(path, EXERCISE_JSON_MAX, &text, &len, err);
+    if (rc != PH_OK && access(path, R_OK) != 0 && errno == EACCES) {
+        /* An installed bank keeps exercise.json (model answer, rubric) to its group. */
+        ph_err_clear(err);
+        rc = ph_errf(err, PH_EINPUT,
+                     "%s: not readable by you: an installed bank's exercise files (model answers, "
+                     "rubrics, reference solutions) are for its owner and group; the statements "
+                     "and starters are in its student kit (share/pyharness/student/, or "
+                     "`pyharness kit DIR` run by a grader)",
+                     path);
+        goto out;
+    }
     if (rc != PH_OK)
         goto out;
     ex->json = cJSON_ParseWithLength(text, len);

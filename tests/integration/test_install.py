@@ -49,6 +49,17 @@ class InstallTests(HarnessTest):
             self.assertEqual(shown.returncode, 0, shown.stderr)
             self.assertIn("Question", shown.stdout)
             self.assertTrue(json.loads(run.stdout)["model_answer"])
+            if os.geteuid() == 0:
+                # Someone outside the bank's group is told where the statements are.
+                os.chmod(prefix, 0o755)
+                other = subprocess.run([exe, "show", "generators-streaming"], capture_output=True,
+                                       text=True, env=env, cwd="/", user=65534, group=65534,
+                                       extra_groups=[])
+                self.assertEqual(other.returncode, 2, other.stderr)
+                self.assertIn("exercise.json: not readable by you", other.stderr)
+                self.assertIn("student kit", other.stderr)
+                kit_readme = kit / "README.md"
+                self.assertEqual(mode(kit_readme) & 0o004, 0o004)
             # A submission cannot: not by the installed path, with the audit hook or without.
             secret = ex / "exercise.json"
             peek = Path(prefix, "peek.py")
