@@ -22,8 +22,10 @@ static int64_t now_ns(void)
     return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-static const char *role_name(int role)
+static const char *role_label(const struct cli_progress *p, int role)
 {
+    if (role == 0 && p->cand_label != NULL)
+        return p->cand_label;
     return role == 1 ? "reference.py" : role == 2 ? "baseline.py" : "your file";
 }
 
@@ -66,20 +68,21 @@ void cli_progress_cb(void *ud, const struct run_progress *ev)
     case RUN_PROGRESS_ROLE:
         if (p->tty) {
             clear_line(p);
-            spinner(p, "running %s%s%s", role_name(ev->role), ev->role == 0 ? "" : " first", "");
-        } else {
-            fprintf(p->out, "running %s (%zu check%s)\n", role_name(ev->role), ev->count,
+            spinner(p, "running %s%s%s", role_label(p, ev->role), ev->role == 0 ? "" : " first",
+                    "");
+        } else if (!p->spinner_only) {
+            fprintf(p->out, "running %s (%zu check%s)\n", role_label(p, ev->role), ev->count,
                     ev->count == 1 ? "" : "s");
         }
         break;
     case RUN_PROGRESS_BEGIN:
         if (p->tty)
-            spinner(p, "%s: %s %s", role_name(ev->role), idx, ev->check);
+            spinner(p, "%s: %s %s", role_label(p, ev->role), idx, ev->check);
         break;
     case RUN_PROGRESS_DONE:
-        if (ev->role != 0) {
+        if (ev->role != 0 || p->spinner_only) {
             if (p->tty)
-                spinner(p, "%s: %s %s", role_name(ev->role), idx, ev->check);
+                spinner(p, "%s: %s %s", role_label(p, ev->role), idx, ev->check);
             break;
         }
         clear_line(p);
@@ -95,7 +98,7 @@ void cli_progress_cb(void *ud, const struct run_progress *ev)
         snprintf(lim, sizeof lim, "%g s", ev->limit_s);
         {
             char what[128];
-            snprintf(what, sizeof what, "%s: %s %s", role_name(ev->role), idx, ev->check);
+            snprintf(what, sizeof what, "%s: %s %s", role_label(p, ev->role), idx, ev->check);
             spinner(p, "%s  %s (limit %s)", what, t, lim);
         }
         break;

@@ -21,6 +21,10 @@ struct cli_progress {
     int line_open;     /* the spinner line is on screen */
     int64_t last_draw; /* monotonic ns of the last redraw */
     unsigned frame;
+    /* Only the spinner, no line per check or role (validate's many runs); off a
+     * terminal, nothing at all. */
+    int spinner_only;
+    const char *cand_label; /* the candidate's name on the spinner ("your file"); borrowed */
 };
 
 /* Start showing progress on `out` (a terminal or not). */
