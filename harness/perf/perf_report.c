@@ -127,9 +127,11 @@ static void sentence(FILE *out, const struct perf_comparison *c, size_t wl, size
                         perf_class_name(bt->best));
         }
         if (cell->sig_peak == PERF_SIG_DIFFERENT) {
-            double k = cell->r_peak.est;
-            fprintf(out, "; %s uses %.3gx %s Python peak memory", im->name, k < 1 ? 1 / k : k,
-                    k < 1 ? "less" : "more");
+            char fx[32];
+            int more;
+            ratio_factor_text(ratio_factor(cell->r_peak.est, &more), fx, sizeof fx);
+            fprintf(out, "; %s uses %s %s Python peak memory", im->name, fx,
+                    more ? "more" : "less");
         } else {
             fprintf(out, "; the same Python peak memory");
         }
@@ -335,12 +337,11 @@ static void ratio_text(char *buf, size_t cap, const struct perf_ci *ci, enum per
     int worse;
 
     if (sig == PERF_SIG_DIFFERENT) {
-        double a, b;
         ratio_factor(ci->est, &worse);
-        a = worse ? ci->lo : 1 / ci->hi;
-        b = worse ? ci->hi : 1 / ci->lo;
+        ratio_factor_text(worse ? ci->lo : 1 / ci->hi, lo, sizeof lo);
+        ratio_factor_text(worse ? ci->hi : 1 / ci->lo, hi, sizeof hi);
         ratio_phrase_of(ci->est, RATIO_TIME, NULL, est, sizeof est);
-        snprintf(buf, cap, "%s [%.*fx, %.*fx]", est, a < 10 ? 2 : 1, a, b < 10 ? 2 : 1, b);
+        snprintf(buf, cap, "%s [%s, %s]", est, lo, hi);
     } else {
         snprintf(buf, cap, "no significant difference [%s, %s]",
                  ratio_bound(ci->lo, RATIO_TIME, lo, sizeof lo),
@@ -440,7 +441,9 @@ static void figures_table(FILE *out, const struct out_fmt *f, const struct perf_
                 snprintf(b[k++], sizeof b[0], "-");
             bytes(cell->s_peak.median, b[k++], sizeof b[0]);
             bytes(cell->s_rss.median, b[k++], sizeof b[0]);
-            snprintf(b[k++], sizeof b[0], "%.4g", cell->s_allocs.median);
+            /* A count reads as one: 33340, not 3.334e+04. */
+            snprintf(b[k++], sizeof b[0], cell->s_allocs.median >= 1000 ? "%.0f" : "%.4g",
+                     cell->s_allocs.median);
             if (ncols == NCOLS)
                 snprintf(b[k++], sizeof b[0], "%.2f", cell->s_par.median);
             snprintf(b[k++], sizeof b[0], "%zu of %zu", cell->s_raw.noutliers, cell->nraw);

@@ -95,12 +95,15 @@ double ratio_factor(double cand_over_other, int *worse)
 }
 
 /* "2.30x", "23.0x", "230x", "over 1000000x": the factor, never inf. */
-static void factor_text(double f, char *buf, size_t cap)
+const char *ratio_factor_text(double f, char *buf, size_t cap)
 {
-    if (!(f < RATIO_HUGE))
+    if (isnan(f))
+        snprintf(buf, cap, "n/a");
+    else if (!(f < RATIO_HUGE))
         snprintf(buf, cap, "over %.0fx", RATIO_HUGE);
     else
         snprintf(buf, cap, "%.*fx", f < 10 ? 2 : f < 100 ? 1 : 0, f);
+    return buf;
 }
 
 /* " than the reference", or "" without an object. */
@@ -127,7 +130,7 @@ const char *ratio_phrase_of(double r, enum ratio_kind kind, const char *than, ch
             snprintf(buf, cap, "%s %s",
                      kind == RATIO_MEMORY ? "about as much memory as" : "about as fast as", than);
     } else {
-        factor_text(ratio_factor(r, &worse), f, sizeof f);
+        ratio_factor_text(ratio_factor(r, &worse), f, sizeof f);
         snprintf(buf, cap, "%s %s%s", f, worse ? more : less, t);
     }
     return buf;
@@ -160,10 +163,10 @@ const char *ratio_bound(double r, enum ratio_kind kind, char *buf, size_t cap)
 
     if (isnan(r) || r <= 0)
         snprintf(buf, cap, "not measured");
-    else if (r == 1)
+    else if (ratio_factor(r, &worse) < 1.005) /* would print as "1.00x" either way */
         snprintf(buf, cap, "%s", kind == RATIO_MEMORY ? "the same memory" : "the same speed");
     else {
-        factor_text(ratio_factor(r, &worse), f, sizeof f);
+        ratio_factor_text(ratio_factor(r, &worse), f, sizeof f);
         snprintf(buf, cap, "%s %s", f,
                  worse ? (kind == RATIO_MEMORY ? "more memory" : "slower")
                        : (kind == RATIO_MEMORY ? "less memory" : "faster"));

@@ -77,6 +77,10 @@ const char *ratio_bound(double cand_over_other, enum ratio_kind kind, char *buf,
 const char *ratio_terms(const struct ratio_pair *pair, double full_at, double zero_at, char *buf,
                         size_t cap);
 
+/* A factor (>= 1) as every phrase writes it: "2.30x", "23.0x", "230x",
+ * "over 1000000x" ("n/a" for NaN).  Writes into `buf`; returns it. */
+const char *ratio_factor_text(double factor, char *buf, size_t cap);
+
 /*
  * The factor and direction a quotient cand / other is said with: returns
  * the factor (>= 1) and sets *worse to 1 when the candidate's figure is the

@@ -115,6 +115,20 @@ Test(ratio, bounds_are_exact_and_have_no_object)
     cr_assert_str_eq(ratio_bound(0.2, RATIO_TIME, buf, sizeof buf), "5.00x faster");
     cr_assert_str_eq(ratio_bound(1.0, RATIO_TIME, buf, sizeof buf), "the same speed");
     cr_assert_str_eq(ratio_bound(1.02, RATIO_TIME, buf, sizeof buf), "1.02x slower");
+    /* What would print as "1.00x faster" is the same. */
+    cr_assert_str_eq(ratio_bound(0.998, RATIO_TIME, buf, sizeof buf), "the same speed");
+    cr_assert_str_eq(ratio_bound(1.004, RATIO_MEMORY, buf, sizeof buf), "the same memory");
+}
+
+Test(ratio, a_factor_is_written_one_way_everywhere)
+{
+    char buf[32];
+
+    cr_assert_str_eq(ratio_factor_text(1.5, buf, sizeof buf), "1.50x");
+    cr_assert_str_eq(ratio_factor_text(64.94, buf, sizeof buf), "64.9x");
+    cr_assert_str_eq(ratio_factor_text(828.8, buf, sizeof buf), "829x");
+    cr_assert_str_eq(ratio_factor_text(INFINITY, buf, sizeof buf), "over 1000000x");
+    cr_assert_str_eq(ratio_factor_text(NAN, buf, sizeof buf), "n/a");
 }
 
 Test(ratio, the_factor_of_a_confidence_interval_turns_with_the_estimate)
