@@ -226,6 +226,27 @@ static void snippet(const struct xfer *x, char *out, size_t cap)
     out[j] = '\0';
 }
 
+/* Tell the batch's watcher, if any, that `x` is sent again after delay_ms. */
+static void tell_retry(struct batch *b, const struct xfer *x, char *why, unsigned retry,
+                       unsigned retries, long delay_ms)
+{
+    struct llm_event ev;
+
+    if (b->watch == NULL || b->watch->fn == NULL)
+        return;
+    redact(why, b->cfg->api_key); /* a proxy may echo the request's headers back */
+    memset(&ev, 0, sizeof ev);
+    ev.kind = LLM_EVENT_RETRY;
+    ev.job = (size_t)(x - b->x);
+    ev.pending = b->n - b->ndone;
+    ev.retry = retry;
+    ev.retries = retries;
+    ev.delay_ms = delay_ms;
+    ev.why = why;
+    ev.elapsed_s = now_s() - b->began;
+    b->watch->fn(b->watch->ud, &ev);
+}
+
 static void finish(struct batch *b, struct xfer *x, CURLcode code)
 {
     const struct llm_config *cfg = b->cfg;
@@ -257,6 +278,8 @@ static void finish(struct batch *b, struct xfer *x, CURLcode code)
         if (perr.rc == PH_EPROTO && x->bad_replies < BAD_REPLY_RETRIES) {
             x->bad_replies++;
             x->state = X_READY;
+            snprintf(what, sizeof what, "an unusable reply (%s)", perr.msg);
+            tell_retry(b, x, what, x->bad_replies, BAD_REPLY_RETRIES, 0);
             return;
         }
         job_fail(b, x, perr.rc, "unusable reply after %u requests: %s", x->job->requests, perr.msg);
@@ -278,20 +301,7 @@ static void finish(struct batch *b, struct xfer *x, CURLcode code)
             delay = ra;
         x->state = X_WAITING;
         x->ready_at = now_s() + (double)delay / 1000.0;
-        if (b->watch != NULL && b->watch->fn != NULL) {
-            struct llm_event ev;
-            memset(&ev, 0, sizeof ev);
-            ev.kind = LLM_EVENT_RETRY;
-            ev.job = (size_t)(x - b->x);
-            ev.pending = b->n - b->ndone;
-            ev.retry = x->retries;
-            ev.retries = cfg->max_retries;
-            ev.delay_ms = delay;
-            ev.why = what;
-            ev.elapsed_s = now_s() - b->began;
-            redact(what, cfg->api_key);
-            b->watch->fn(b->watch->ud, &ev);
-        }
+        tell_retry(b, x, what, x->retries, cfg->max_retries, delay);
         return;
     }
     if (transient)

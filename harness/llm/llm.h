@@ -35,7 +35,7 @@ struct llm_job {
 /* What a batch reports while it waits, for a command to show (llm_watch). */
 enum llm_event_kind {
     LLM_EVENT_WAITING, /* still waiting for replies: about every 100 ms */
-    LLM_EVENT_RETRY,   /* a request failed and will be sent again after delay_ms */
+    LLM_EVENT_RETRY,   /* a request failed (or its reply was unusable): sent again after delay_ms */
 };
 
 struct llm_event {
@@ -43,7 +43,7 @@ struct llm_event {
     size_t job;       /* index of the answer in the batch */
     size_t pending;   /* answers not yet scored */
     unsigned retry;   /* RETRY: which retry this is, from 1 */
-    unsigned retries; /* RETRY: at most this many (llm_config.max_retries) */
+    unsigned retries; /* RETRY: at most this many (max_retries; 1 for an unusable reply) */
     long delay_ms;    /* RETRY: before the next request */
     const char *why;  /* RETRY: what failed ("HTTP 503: ..."); borrowed, no key in it */
     double elapsed_s; /* since the batch began */

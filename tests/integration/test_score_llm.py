@@ -426,6 +426,12 @@ class ScoreWithFakeLLM(unittest.TestCase):
         self.assertRegex(p.stderr, r"LLM: HTTP 500[^\n]*; retry 2 of 3 in [0-9.]+ s\n")
         self.assertNotIn("retry 3 of 3", p.stderr)
         self.assertNotIn("\x1b[", p.stderr)  # no spinner off a terminal
+        # A reply that cannot be used is asked again at once, and said so.
+        self.server.set("malformed", fail_times=1)
+        p = self.run_score(self.answer(GOOD + "That is documented.\n", "again.md"), "--json",
+                           env=env)  # another answer: the first one's grade is cached
+        self.assertFalse(json.loads(p.stdout)["fallback"])
+        self.assertRegex(p.stderr, r"LLM: an unusable reply \([^\n]*\); retry 1 of 1 in 0\.0 s\n")
         self.server.set("500", fail_times=1)
         good = SOURCE / "exercises" / "generators-streaming" / "examples" / "good.py"
         r = subprocess.run([BIN, "run", "generators-streaming", str(good), "--explanation",
