@@ -360,7 +360,9 @@ static enum ph_rc content_hash(struct exercise *ex, struct ph_err *err)
         n = snprintf(head, sizeof head, "%s\n%zu\n", files[i], len);
         sha256_update(&c, head, (size_t)n);
         sha256_update(&c, text, len);
-        explicit_bzero(text, len); /* reference.py: not left in a host's heap */
+        /* The reference's and the checks' text must not linger in freed
+         * memory: sandbox hosts fork the runs from their memory. */
+        explicit_bzero(text, len);
         free(text);
     }
     sha256_final(&c, d);
@@ -370,6 +372,12 @@ static enum ph_rc content_hash(struct exercise *ex, struct ph_err *err)
 }
 
 enum ph_rc exercise_load(const char *dir, struct exercise **out, struct ph_err *err)
+{
+    return exercise_load_json(dir, NULL, 0, NULL, out, err);
+}
+
+enum ph_rc exercise_load_json(const char *dir, const char *json, size_t json_len,
+                              const char *content_sha256, struct exercise **out, struct ph_err *err)
 {
     struct exercise *ex = NULL;
     char path[PATH_MAX];
@@ -397,27 +405,30 @@ enum ph_rc exercise_load(const char *dir, struct exercise **out, struct ph_err *
         goto out;
     }
     where = ex->json_path;
-    rc = fileio_read(path, EXERCISE_JSON_MAX, &text, &len, err);
-    if (rc != PH_OK && access(path, R_OK) != 0 && errno == EACCES) {
-        /* An installed bank keeps exercise.json (model answer, rubric) to its group. */
-        ph_err_clear(err);
-        rc = ph_errf(err, PH_EINPUT,
-                     "%s: not readable by you: an installed bank's exercise files (model answers, "
-                     "rubrics, reference solutions) are for its owner and group; the statements "
-                     "and starters are in its student kit (share/pyharness/student/, or "
-                     "`pyharness kit DIR` run by a grader)",
-                     path);
-        goto out;
+    if (json == NULL) {
+        rc = fileio_read(path, EXERCISE_JSON_MAX, &text, &len, err);
+        if (rc != PH_OK && access(path, R_OK) != 0 && errno == EACCES) {
+            /* An installed bank keeps exercise.json (model answer, rubric) to its group. */
+            ph_err_clear(err);
+            rc =
+                ph_errf(err, PH_EINPUT,
+                        "%s: not readable by you: an installed bank's exercise files (model "
+                        "answers, rubrics, reference solutions) are for its owner and group; the "
+                        "statements and starters are in its student kit (share/pyharness/student/, "
+                        "or `pyharness kit DIR` run by a grader)",
+                        path);
+        }
+        if (rc != PH_OK)
+            goto out;
     }
-    if (rc != PH_OK)
-        goto out;
-    ex->json = cJSON_ParseWithLength(text, len);
+    ex->json = cJSON_ParseWithLength(json != NULL ? json : text, json != NULL ? json_len : len);
     if (ex->json == NULL) {
-        const char *at = cJSON_GetErrorPtr();
+        const char *at = cJSON_GetErrorPtr(), *base = json != NULL ? json : text;
+        size_t blen = json != NULL ? json_len : len;
         long line = 1;
         const char *p;
-        if (at != NULL && at >= text && at <= text + len)
-            for (p = text; p < at; p++)
+        if (at != NULL && at >= base && at <= base + blen)
+            for (p = base; p < at; p++)
                 line += *p == '\n';
         rc = ph_errf(err, PH_EINPUT, "%s: not valid JSON (line %ld)", where, line);
         goto out;
@@ -531,7 +542,10 @@ enum ph_rc exercise_load(const char *dir, struct exercise **out, struct ph_err *
         if (rc != PH_OK)
             goto out;
     }
-    rc = content_hash(ex, err);
+    if (content_sha256 != NULL)
+        snprintf(ex->content_sha256, sizeof ex->content_sha256, "%s", content_sha256);
+    else
+        rc = content_hash(ex, err);
     if (rc != PH_OK)
         goto out;
     *out = ex;
@@ -539,7 +553,7 @@ enum ph_rc exercise_load(const char *dir, struct exercise **out, struct ph_err *
     rc = PH_OK;
 out:
     if (text != NULL)
-        explicit_bzero(text, len); /* model answers and rubrics do not linger on the heap */
+        explicit_bzero(text, len);
     free(text);
     exercise_free(ex);
     return rc;
@@ -569,12 +583,11 @@ static void wipe_str(char **s)
 
 void exercise_forget_answers(struct exercise *ex)
 {
-    static const char *const secret[] = {"model_answer", "rubric", "question"};
+    static const char *const secret[] = {"model_answer", "rubric"};
 
     if (ex == NULL)
         return;
     wipe_str(&ex->model_answer);
-    wipe_str(&ex->question);
     if (ex->rubric != NULL) {
         struct rubric *r = ex->rubric;
         for (size_t i = 0; i < r->npoints; i++) {

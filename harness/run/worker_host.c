@@ -3,10 +3,14 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <marshal.h>
 
 #include "worker_host.h"
 
 #include <limits.h>
+#include <sys/wait.h>
+#include <fcntl.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,12 +18,14 @@
 
 #include <cjson/cJSON.h>
 
+#include "dynbuf.h"
 #include "embed.h"
 #include "exercise.h"
 #include "fileio.h"
 #include "measure.h"
 #include "paths.h"
 #include "sandbox.h"
+#include "sha256.h"
 #include "worker.h"
 #include "worker_child.h"
 
@@ -185,6 +191,150 @@ out:
     return names;
 }
 
+/*
+ * What a sandbox host knows of its exercise comes from a throwaway child
+ * (load_in_child): the host itself never reads exercise.json, checks.py or
+ * reference.py, so neither they nor their freed copies are in the memory
+ * its runs are forked from.  The child sends, in order: the exercise's JSON
+ * without the model answer and the rubric (u32 length, text), its content
+ * hash (hex), and checks.py compiled and marshalled (the rest).  On failure
+ * it sends the reason instead and exits 1.
+ */
+static int load_child(const char *exdir, int fd)
+{
+    struct ph_err err = {0};
+    struct exercise *ex = NULL;
+    PyObject *code = NULL, *bytes = NULL, *rt = NULL, *checks = NULL; /* new refs */
+    char *src = NULL, *json = NULL, msg[1024], cpath[PATH_MAX];
+    size_t len = 0;
+    uint32_t jlen;
+    int rc = 1;
+
+    msg[0] = '\0';
+    if (exercise_load(exdir, &ex, &err) != PH_OK) {
+        snprintf(msg, sizeof msg, "%s", err.msg);
+        goto out;
+    }
+    exercise_forget_answers(ex);
+    json = cJSON_PrintUnformatted(ex->json);
+    snprintf(cpath, sizeof cpath, "%s/checks.py", ex->dir);
+    if (json == NULL || fileio_read(cpath, WORKER_MODULE_MAX, &src, &len, &err) != PH_OK) {
+        snprintf(msg, sizeof msg, "%s", json == NULL ? "out of memory" : err.msg);
+        goto out;
+    }
+    code = Py_CompileString(src, "checks.py", Py_file_input);
+    rt = code != NULL ? PyImport_ImportModule("pyharness.runtime") : NULL;
+    checks = rt != NULL ? PyObject_CallMethod(rt, "load_checks", "Os", code, "checks.py") : NULL;
+    bytes = checks != NULL ? PyMarshal_WriteObjectToString(code, Py_MARSHAL_VERSION) : NULL;
+    if (bytes == NULL) {
+        PyObject *type, *value, *tb, *text = NULL; /* new refs */
+
+        PyErr_Fetch(&type, &value, &tb);
+        if (value != NULL)
+            text = PyObject_Str(value);
+        snprintf(msg, sizeof msg, "%s failed to load: %s: %s", cpath,
+                 type != NULL ? ((PyTypeObject *)type)->tp_name : "error",
+                 text != NULL && PyUnicode_AsUTF8(text) != NULL ? PyUnicode_AsUTF8(text) : "?");
+        Py_XDECREF(text);
+        Py_XDECREF(type);
+        Py_XDECREF(value);
+        Py_XDECREF(tb);
+        PyErr_Clear();
+        goto out;
+    }
+    jlen = (uint32_t)strlen(json);
+    rc =
+        fileio_write_all(fd, "K", 1) == 0 && fileio_write_all(fd, &jlen, sizeof jlen) == 0 &&
+                fileio_write_all(fd, json, jlen) == 0 &&
+                fileio_write_all(fd, ex->content_sha256, SHA256_HEX_LEN - 1) == 0 &&
+                fileio_write_all(fd, PyBytes_AS_STRING(bytes), (size_t)PyBytes_GET_SIZE(bytes)) == 0
+            ? 0
+            : 1;
+out:
+    if (rc != 0 && msg[0] != '\0') {
+        (void)fileio_write_all(fd, "E", 1);
+        (void)fileio_write_all(fd, msg, strlen(msg));
+    }
+    free(src);
+    free(json);
+    Py_XDECREF(bytes);
+    Py_XDECREF(checks);
+    Py_XDECREF(rt);
+    Py_XDECREF(code);
+    exercise_free(ex);
+    return rc;
+}
+
+/* Run load_child and take what it sends: the exercise (`*ex`, owned by
+ * the caller) and the checks' bytes (`*blob`, `*blen`, owned). */
+static enum ph_rc load_in_child(const char *exdir, struct exercise **ex, unsigned char **blob,
+                                size_t *blen, struct ph_err *err)
+{
+    struct dynbuf out;
+    char hash[SHA256_HEX_LEN];
+    uint32_t jlen = 0;
+    int fds[2], status = 0;
+    enum ph_rc rc;
+    pid_t pid;
+
+    if (pipe2(fds, O_CLOEXEC) != 0)
+        return ph_errf(err, PH_EINTERNAL, "sandbox host: pipe: %s", strerror(errno));
+    pid = fork();
+    if (pid < 0) {
+        close(fds[0]);
+        close(fds[1]);
+        return ph_errf(err, PH_EINTERNAL, "sandbox host: fork: %s", strerror(errno));
+    }
+    if (pid == 0) {
+        close(fds[0]);
+        _exit(load_child(exdir, fds[1]));
+    }
+    close(fds[1]);
+    dynbuf_init(&out, WORKER_MODULE_MAX * 8);
+    for (;;) {
+        char buf[8192];
+        ssize_t n = read(fds[0], buf, sizeof buf);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0 || dynbuf_add(&out, buf, (size_t)n, err) != PH_OK) {
+            explicit_bzero(buf, sizeof buf);
+            break;
+        }
+        explicit_bzero(buf, sizeof buf);
+    }
+    close(fds[0]);
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    if (out.len >= 1 + sizeof jlen)
+        memcpy(&jlen, out.buf + 1, sizeof jlen);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || out.len < 1 || out.buf[0] != 'K' ||
+        out.len < 1 + sizeof jlen + jlen + SHA256_HEX_LEN - 1) {
+        rc =
+            ph_errf(err, PH_EINPUT, "%s",
+                    out.len > 1 && out.buf[0] == 'E' ? out.buf + 1 : "the exercise failed to load");
+        dynbuf_free(&out);
+        return rc;
+    }
+    memcpy(hash, out.buf + 1 + sizeof jlen + jlen, SHA256_HEX_LEN - 1);
+    hash[SHA256_HEX_LEN - 1] = '\0';
+    rc = exercise_load_json(exdir, out.buf + 1 + sizeof jlen, jlen, hash, ex, err);
+    if (rc == PH_OK) {
+        size_t head = 1 + sizeof jlen + jlen + SHA256_HEX_LEN - 1;
+
+        *blen = out.len - head;
+        *blob = malloc(*blen > 0 ? *blen : 1);
+        if (*blob == NULL)
+            rc = ph_errf(err, PH_ENOMEM, "out of memory");
+        else
+            memcpy(*blob, out.buf + head, *blen);
+    }
+    /* The checks' bytes stay in *blob only (a worker wipes that copy). */
+    explicit_bzero(out.buf, out.len);
+    dynbuf_free(&out);
+    return rc;
+}
+
 /* The host's state: it serves one exercise for its whole life. */
 static struct {
     struct sandbox_policy pol;
@@ -200,6 +350,7 @@ static const struct sandbox_hooks hooks = {
     .after_fork_child = after_fork_child,
     .host_init = worker_child_host_init,
     .body = worker_child_body,
+    .parked = worker_child_parked,
     .arg = &self.ctx,
 };
 
@@ -274,11 +425,7 @@ int worker_host_main(int argc, char **argv)
     if (embed_init(&opts, &err) != PH_OK)
         goto fail;
     input_fault = 1; /* from here on, what fails is the exercise */
-    if (exercise_load(exdir, &ex, &err) != PH_OK)
-        goto fail;
-    snprintf(cpath, sizeof cpath, "%s/checks.py", ex->dir);
-    self.ctx.checks_code = embed_compile_cached(cpath, "checks.py", &err);
-    if (self.ctx.checks_code == NULL)
+    if (load_in_child(exdir, &ex, &self.ctx.checks_blob, &self.ctx.checks_len, &err) != PH_OK)
         goto fail;
     /* Sized workloads (pyharness compare), when the exercise has them. */
     snprintf(cpath, sizeof cpath, "%s/workloads.py", ex->dir);

@@ -74,12 +74,10 @@ class InstallTests(HarnessTest):
                 self.assertNotIn("PEEK-READ", doc["stdout"], audit)
                 self.assertNotEqual(doc["verdict"], "passed")
 
-    @unittest.expectedFailure
     def test_a_worker_holds_no_model_answer_in_memory(self):
         # With the audit hook off (a test build), a submission scans its own memory for a
-        # sentence of the model answer.  The sandbox host loads exercise.json whole and every
-        # worker it forks inherits that heap; it passes once worker_host.c calls
-        # exercise_forget_answers(ex) right after exercise_load() (harness/run/ is issue 10's).
+        # sentence of the model answer: the sandbox host that forks it dropped and wiped the
+        # answer (exercise_forget_answers() in worker_host.c) and fills what it frees.
         answer = json.loads((SOURCE_EX / "exercise.json").read_text())["model_answer"]
         needle = " ".join(answer.split()[20:27])
         with tempfile.TemporaryDirectory() as d:
