@@ -123,6 +123,8 @@ int cmd_run_main(int argc, char **argv)
     struct engine_opts opts;
     char *dir = NULL;
     struct cli_progress prog;
+    struct llm_watch watch;
+    enum ph_rc rc_expl;
     int quiet = 0;
     int json = 0, status = CLI_EXIT_INTERNAL, have_res = 0;
     const char *scorer = NULL, *store_path = NULL, *fallback = NULL;
@@ -186,7 +188,13 @@ int cmd_run_main(int argc, char **argv)
     eo.scorer = which;
     eo.fallback_offline = fallback != NULL || which == EXPLAIN_AUTO;
     eo.allow_remote = allow_remote;
-    if (score_explanation(ex, explanation, &eo, &er, &err) != PH_OK) {
+    watch.fn = quiet ? NULL : cli_progress_llm;
+    watch.ud = &prog;
+    eo.watch = &watch;
+    rc_expl = score_explanation(ex, explanation, &eo, &er, &err);
+    if (!quiet)
+        cli_progress_finish(&prog);
+    if (rc_expl != PH_OK) {
         /* No usable LLM grade is a failed scoring (exit 1, as `score`), not
          * bad input or an internal error; nothing was graded. */
         if (err.rc == PH_ENET || err.rc == PH_EPROTO) {

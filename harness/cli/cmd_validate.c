@@ -7,6 +7,7 @@
 
 #include "bank.h"
 #include "cli.h"
+#include "cli_progress.h"
 #include "engine.h"
 #include "exercise.h"
 #include "fileio.h"
@@ -65,6 +66,7 @@ static enum ph_rc verdict_of(struct engine *e, const struct exercise *ex, const 
 {
     size_t i, used;
     struct engine_opts o;
+    struct cli_progress prog;
     struct run_result r;
     enum ph_rc rc;
     const char *base = strrchr(file, '/');
@@ -72,7 +74,16 @@ static enum ph_rc verdict_of(struct engine *e, const struct exercise *ex, const 
     memset(&o, 0, sizeof o);
     o.submission_path = file;
     o.display_name = base ? base + 1 : file;
+    /* On a terminal, a spinner with the check in progress: validate can take a minute. */
+    cli_progress_init(&prog, stderr);
+    prog.spinner_only = 1;
+    prog.cand_label = o.display_name;
+    if (prog.tty) {
+        o.progress = cli_progress_cb;
+        o.progress_ud = &prog;
+    }
     rc = engine_grade(e, ex, &o, NULL, &r, err);
+    cli_progress_finish(&prog);
     if (rc != PH_OK)
         return rc;
     snprintf(verdict, cap, "%s", verdict_name(r.verdict));

@@ -8,11 +8,13 @@
 #include "exercise.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <dirent.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fileio.h"
 #include "rubric.h"
@@ -405,6 +407,17 @@ enum ph_rc exercise_load_json(const char *dir, const char *json, size_t json_len
     where = ex->json_path;
     if (json == NULL) {
         rc = fileio_read(path, EXERCISE_JSON_MAX, &text, &len, err);
+        if (rc != PH_OK && access(path, R_OK) != 0 && errno == EACCES) {
+            /* An installed bank keeps exercise.json (model answer, rubric) to its group. */
+            ph_err_clear(err);
+            rc =
+                ph_errf(err, PH_EINPUT,
+                        "%s: not readable by you: an installed bank's exercise files (model "
+                        "answers, rubrics, reference solutions) are for its owner and group; the "
+                        "statements and starters are in its student kit (share/pyharness/student/, "
+                        "or `pyharness kit DIR` run by a grader)",
+                        path);
+        }
         if (rc != PH_OK)
             goto out;
     }
@@ -546,6 +559,58 @@ out:
     return rc;
 }
 
+/* Zero every string under `node` (keys included), before it is freed. */
+static void wipe_json(cJSON *node)
+{
+    for (cJSON *c = node; c != NULL; c = c->next) {
+        if (c->valuestring != NULL)
+            explicit_bzero(c->valuestring, strlen(c->valuestring));
+        if (c->string != NULL)
+            explicit_bzero(c->string, strlen(c->string));
+        if (c->child != NULL)
+            wipe_json(c->child);
+    }
+}
+
+static void wipe_str(char **s)
+{
+    if (*s != NULL) {
+        explicit_bzero(*s, strlen(*s));
+        free(*s);
+        *s = NULL;
+    }
+}
+
+void exercise_forget_answers(struct exercise *ex)
+{
+    static const char *const secret[] = {"model_answer", "rubric"};
+
+    if (ex == NULL)
+        return;
+    wipe_str(&ex->model_answer);
+    if (ex->rubric != NULL) {
+        struct rubric *r = ex->rubric;
+        for (size_t i = 0; i < r->npoints; i++) {
+            wipe_str(&r->points[i].id);
+            wipe_str(&r->points[i].text);
+        }
+        for (size_t i = 0; i < r->nmisconceptions; i++) {
+            wipe_str(&r->misconceptions[i].id);
+            wipe_str(&r->misconceptions[i].text);
+            wipe_str(&r->misconceptions[i].correction);
+        }
+        rubric_free(r);
+        ex->rubric = NULL;
+    }
+    for (size_t i = 0; i < sizeof secret / sizeof secret[0]; i++) {
+        cJSON *it = cJSON_DetachItemFromObjectCaseSensitive(ex->json, secret[i]);
+        if (it != NULL) {
+            wipe_json(it); /* detached: its next is NULL, the walk stays inside it */
+            cJSON_Delete(it);
+        }
+    }
+}
+
 void exercise_free(struct exercise *ex)
 {
     size_t i, j;
@@ -583,19 +648,6 @@ void exercise_free(struct exercise *ex)
     free(ex->model_answer);
     cJSON_Delete(ex->json);
     free(ex);
-}
-
-void exercise_forget_answers(struct exercise *ex)
-{
-    if (ex->model_answer != NULL) {
-        explicit_bzero(ex->model_answer, strlen(ex->model_answer));
-        free(ex->model_answer);
-        ex->model_answer = NULL;
-    }
-    rubric_free(ex->rubric);
-    ex->rubric = NULL;
-    cJSON_DeleteItemFromObjectCaseSensitive(ex->json, "model_answer");
-    cJSON_DeleteItemFromObjectCaseSensitive(ex->json, "rubric");
 }
 
 long exercise_find_check(const struct exercise *ex, const char *name)

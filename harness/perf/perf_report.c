@@ -10,6 +10,7 @@
 #include "fileio.h"
 #include "paths.h"
 #include "perf_chart.h"
+#include "ratio.h"
 
 #define TEMPLATE_MAX (256u * 1024)
 #define FIT_POINTS 48 /* points along a fitted curve */
@@ -114,18 +115,25 @@ static void sentence(FILE *out, const struct perf_comparison *c, size_t wl, size
         const struct perf_cell *cell = perf_cell_at(c, wl, i, (size_t)s);
         const struct perf_ci *ci = &cell->r_time;
         size_text(r->sizes[s], nb, sizeof nb);
+        char said[96], lo[64], hi[64];
+        int worse;
+        ratio_phrase_of(ci->est, RATIO_TIME, base->name, said, sizeof said);
+        ratio_factor(ci->est, &worse);
         if (cell->noisy) {
             /* No point figure the next invocation would not repeat: the
              * interval, and the noise that made it so. */
             if (ci->lo > 1.0 || ci->hi < 1.0)
-                fprintf(out, "%s is %s than %s at n = %s %s, by %.3gx to %.3gx (95%% CI)", im->name,
-                        ci->est < 1 ? "faster" : "slower", base->name, nb, r->w->unit,
-                        ci->est < 1 ? 1 / ci->hi : ci->lo, ci->est < 1 ? 1 / ci->lo : ci->hi);
+                fprintf(out, "%s is %s at n = %s %s, by %s to %s (95%% CI)", im->name,
+                        worse ? "slower" : "faster", nb, r->w->unit,
+                        ratio_bound(worse ? ci->lo : ci->hi, RATIO_TIME, lo, sizeof lo),
+                        ratio_bound(worse ? ci->hi : ci->lo, RATIO_TIME, hi, sizeof hi));
             else
                 fprintf(out,
                         "no significant difference in time between %s and %s at n = %s %s "
-                        "(95%% CI %.3g-%.3g)",
-                        im->name, base->name, nb, r->w->unit, ci->lo, ci->hi);
+                        "(95%% CI %s to %s)",
+                        im->name, base->name, nb, r->w->unit,
+                        ratio_bound(ci->lo, RATIO_TIME, lo, sizeof lo),
+                        ratio_bound(ci->hi, RATIO_TIME, hi, sizeof hi));
             {
                 int machine =
                     cell->ratio_noise > PERF_RATIO_NOISE_LIMIT || cell->drift > PERF_NEGLIGIBLE;
@@ -136,17 +144,18 @@ static void sentence(FILE *out, const struct perf_comparison *c, size_t wl, size
                 fprintf(out, "); rerun with a larger --budget%s",
                         machine ? " on a quieter machine" : "");
             }
-        } else if (cell->sig_time == PERF_SIG_DIFFERENT && ci->est < 1)
-            fprintf(out, "%s is %.3gx faster than %s at n = %s %s (95%% CI %.3g-%.3g)", im->name,
-                    1 / ci->est, base->name, nb, r->w->unit, 1 / ci->hi, 1 / ci->lo);
-        else if (cell->sig_time == PERF_SIG_DIFFERENT)
-            fprintf(out, "%s is %.3gx slower than %s at n = %s %s (95%% CI %.3g-%.3g)", im->name,
-                    ci->est, base->name, nb, r->w->unit, ci->lo, ci->hi);
+        } else if (cell->sig_time == PERF_SIG_DIFFERENT)
+            fprintf(out, "%s is %s at n = %s %s (95%% CI %s to %s)", im->name, said, nb, r->w->unit,
+                    ratio_bound(worse ? ci->lo : ci->hi, RATIO_TIME, lo, sizeof lo),
+                    ratio_bound(worse ? ci->hi : ci->lo, RATIO_TIME, hi, sizeof hi));
         else
             fprintf(out,
-                    "no significant difference in time between %s and %s at n = %s %s (ratio "
-                    "%.3g, 95%% CI %.3g-%.3g%s)",
-                    im->name, base->name, nb, r->w->unit, ci->est, ci->lo, ci->hi,
+                    "no significant difference in time between %s and %s at n = %s %s (measured "
+                    "%s, 95%% CI %s to %s%s)",
+                    im->name, base->name, nb, r->w->unit,
+                    ratio_phrase_of(ci->est, RATIO_TIME, NULL, said, sizeof said),
+                    ratio_bound(ci->lo, RATIO_TIME, lo, sizeof lo),
+                    ratio_bound(ci->hi, RATIO_TIME, hi, sizeof hi),
                     cell->sig_time == PERF_SIG_NEGLIGIBLE ? ", under 3%" : "");
         if (ft->ok && bt->ok) {
             if (ft->best == bt->best)
@@ -159,9 +168,11 @@ static void sentence(FILE *out, const struct perf_comparison *c, size_t wl, size
                         perf_class_name(bt->best));
         }
         if (cell->sig_peak == PERF_SIG_DIFFERENT) {
-            double k = cell->r_peak.est;
-            fprintf(out, "; %s uses %.3gx %s Python peak memory", im->name, k < 1 ? 1 / k : k,
-                    k < 1 ? "less" : "more");
+            char fx[32];
+            int more;
+            ratio_factor_text(ratio_factor(cell->r_peak.est, &more), fx, sizeof fx);
+            fprintf(out, "; %s uses %s %s Python peak memory", im->name, fx,
+                    more ? "more" : "less");
         } else {
             fprintf(out, "; the same Python peak memory");
         }
@@ -362,15 +373,27 @@ static const char *ratio_class(const struct perf_cell *cell)
     return cell->r_time.est < 1 ? "faster" : "slower";
 }
 
+/* "1.52x faster [1.41x, 1.60x]": the estimate and its interval said as
+ * ratio.h says every comparison, the interval's factors in the estimate's
+ * direction; "no significant difference [1.02x faster, 1.01x slower]";
+ * "... too noisy for 3%" when a rerun would not reproduce it. */
 static void ratio_text(char *buf, size_t cap, const struct perf_ci *ci, enum perf_sig sig,
                        int noisy)
 {
-    if (noisy)
-        snprintf(buf, cap, "%.3gx [%.3g, %.3g] too noisy for 3%%", ci->est, ci->lo, ci->hi);
-    else if (sig == PERF_SIG_DIFFERENT)
-        snprintf(buf, cap, "%.3gx [%.3g, %.3g]", ci->est, ci->lo, ci->hi);
-    else
-        snprintf(buf, cap, "%.3gx [%.3g, %.3g] no significant difference", ci->est, ci->lo, ci->hi);
+    char est[64], lo[64], hi[64];
+    int worse;
+
+    if (sig == PERF_SIG_DIFFERENT) {
+        ratio_factor(ci->est, &worse);
+        ratio_factor_text(worse ? ci->lo : 1 / ci->hi, lo, sizeof lo);
+        ratio_factor_text(worse ? ci->hi : 1 / ci->lo, hi, sizeof hi);
+        ratio_phrase_of(ci->est, RATIO_TIME, NULL, est, sizeof est);
+        snprintf(buf, cap, "%s [%s, %s]%s", est, lo, hi, noisy ? " too noisy for 3%" : "");
+    } else {
+        snprintf(buf, cap, "no significant difference [%s, %s]%s",
+                 ratio_bound(ci->lo, RATIO_TIME, lo, sizeof lo),
+                 ratio_bound(ci->hi, RATIO_TIME, hi, sizeof hi), noisy ? " too noisy for 3%" : "");
+    }
 }
 
 static int show_parallelism(const struct perf_comparison *c, size_t wl)
@@ -423,7 +446,7 @@ static void figures_table(FILE *out, const struct out_fmt *f, const struct perf_
                                "wall / call (median)",
                                "IQR",
                                "CPU / call",
-                               "time ratio to baseline [95% CI]",
+                               "time against the baseline [95% CI]",
                                "Python peak",
                                "RSS peak",
                                "allocations / call",
@@ -474,7 +497,9 @@ static void figures_table(FILE *out, const struct out_fmt *f, const struct perf_
                 snprintf(b[k++], sizeof b[0], "-");
             bytes(cell->s_peak.median, b[k++], sizeof b[0]);
             bytes(cell->s_rss.median, b[k++], sizeof b[0]);
-            snprintf(b[k++], sizeof b[0], "%.4g", cell->s_allocs.median);
+            /* A count reads as one: 33340, not 3.334e+04. */
+            snprintf(b[k++], sizeof b[0], cell->s_allocs.median >= 1000 ? "%.0f" : "%.4g",
+                     cell->s_allocs.median);
             if (ncols == NCOLS)
                 snprintf(b[k++], sizeof b[0], "%.2f", cell->s_par.median);
             snprintf(b[k++], sizeof b[0], "%zu of %zu", cell->s_raw.noutliers, cell->nraw);

@@ -483,6 +483,15 @@ static void show_code_result(struct item *it, const cJSON *r)
     }
     if (str(r, "detail") != NULL)
         print_wrapped(stdout, str(r, "detail"), "  ", w);
+    {
+        /* Speed against the reference, in the words `run` uses. */
+        const cJSON *perf = cJSON_GetObjectItemCaseSensitive(
+            cJSON_GetObjectItemCaseSensitive(score, "parts"), "performance");
+        if (str(perf, "origin") != NULL && str(perf, "origin")[0] != '\0') {
+            snprintf(line, sizeof line, "speed: %s", str(perf, "origin"));
+            print_wrapped(stdout, line, "  ", w);
+        }
+    }
 }
 
 static void show_model_answer(const struct item *it)

@@ -415,6 +415,67 @@ class ScoreWithFakeLLM(unittest.TestCase):
         p = self.run_score(self.answer(GOOD), "--scorer", "llm", expect=2, env=env)
         self.assertIn("no LLM is configured", p.stderr)
 
+    # -- what a learner sees while the LLM is waited for ---------------------------------------
+
+    def test_retries_are_plain_lines_on_stderr_off_a_terminal(self) -> None:
+        # score and run both say what the scorer waits for; stdout keeps the result alone.
+        self.server.set("500", fail_times=2)
+        env = dict(self.env, PYHARNESS_LLM_MAX_RETRIES="3")
+        p = self.run_score(self.answer(GOOD), "--json", env=env)
+        json.loads(p.stdout)
+        self.assertRegex(p.stderr, r"LLM: HTTP 500[^\n]*; retry 1 of 3 in [0-9.]+ s\n")
+        self.assertRegex(p.stderr, r"LLM: HTTP 500[^\n]*; retry 2 of 3 in [0-9.]+ s\n")
+        self.assertNotIn("retry 3 of 3", p.stderr)
+        self.assertNotIn("\x1b[", p.stderr)  # no spinner off a terminal
+        # A reply that cannot be used is asked again at once, and said so.
+        self.server.set("malformed", fail_times=1)
+        p = self.run_score(self.answer(GOOD + "That is documented.\n", "again.md"), "--json",
+                           env=env)  # another answer: the first one's grade is cached
+        self.assertFalse(json.loads(p.stdout)["fallback"])
+        self.assertRegex(p.stderr, r"LLM: an unusable reply \([^\n]*\); retry 1 of 1 in 0\.0 s\n")
+        self.server.set("500", fail_times=1)
+        good = SOURCE / "exercises" / "generators-streaming" / "examples" / "good.py"
+        r = subprocess.run([BIN, "run", "generators-streaming", str(good), "--explanation",
+                            self.answer(GOOD, "run.md"), "--scorer", "llm", "--json"],
+                           env=env, capture_output=True, text=True, timeout=300)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(json.loads(r.stdout)["explanation"]["requests"], 2)
+        self.assertRegex(r.stderr, r"LLM: HTTP 500[^\n]*; retry 1 of 3 in [0-9.]+ s\n")
+        self.assertNotIn(KEY, r.stderr)
+
+    @unittest.skipIf(shutil.which("tmux") is None, "tmux is not installed")
+    def test_a_terminal_shows_the_wait_and_each_retry(self) -> None:
+        import shlex
+        sock = "ph-llm-%d" % os.getpid()
+        tmux = lambda *a: subprocess.run(["tmux", "-L", sock, *a], check=True,
+                                         capture_output=True, text=True).stdout
+        self.addCleanup(subprocess.run, ["tmux", "-L", sock, "kill-server"], capture_output=True)
+        # Each request takes 1.5 s: long enough to read the spinner off the screen.
+        self.server.set("500", delay=1.5, fail_times=1)
+        envs = " ".join("%s=%s" % (k, shlex.quote(v)) for k, v in self.env.items()
+                        if k.startswith(("PYHARNESS_LLM", "XDG_", "NO_PROXY", "no_proxy")))
+        tmux("-f", "/dev/null", "new-session", "-d", "-s", "t", "-x", "120", "-y", "40",
+             "env", "TERM=xterm-256color", "bash", "--norc", "--noprofile")
+        line = "env %s PYHARNESS_LLM_MAX_RETRIES=2 %s score %s %s; echo END\"\"-score" % (
+            envs, shlex.quote(BIN), shlex.quote(str(self.exercise)),
+            shlex.quote(self.answer(GOOD)))
+        tmux("send-keys", "-t", "t", line, "Enter")
+        seen, end = [], time.monotonic() + 120
+        while time.monotonic() < end:
+            screen = tmux("capture-pane", "-p", "-t", "t")
+            seen.append(screen)
+            if "END-score" in screen:
+                break
+            time.sleep(0.05)
+        everything = "\n".join(seen)
+        self.assertIn("END-score", seen[-1], seen[-1])
+        # The spinner while the first request hangs, with the time spent waiting...
+        self.assertRegex(everything, r"[|/\\-] waiting for the model's answer\s+[0-9.]+ (ms|s)")
+        # ...the retry, kept on screen, and the spinner gone once the grade is in.
+        self.assertRegex(seen[-1], r"LLM: HTTP 500[^\n]*; retry 1 of 2 in [0-9.]+ s")
+        self.assertNotIn("waiting for the model", seen[-1])
+        self.assertIn("10.0/10", seen[-1])
+
 
 @unittest.skipUnless(BIN, "PYHARNESS_BIN is not set")
 class LocalServers(unittest.TestCase):

@@ -610,7 +610,7 @@ Test(claims, a_question_that_is_not_an_exercise_is_scored_the_same_way)
     struct explain_question q = {"practice-generators", "What does a generator do?",
                                  "It yields values one at a time.", r};
     struct explain_job job;
-    struct explain_opts opts = {EXPLAIN_OFFLINE, 0, 0};
+    struct explain_opts opts = {EXPLAIN_OFFLINE, 0, 0, NULL};
     struct ph_err err = {0};
 
     memset(&job, 0, sizeof job);
