@@ -38,6 +38,7 @@
 #include "explain.h"
 #include "fileio.h"
 #include "pick.h"
+#include "practice_score.h"
 #include "qbank.h"
 #include "report_json.h"
 #include "runner.h"
@@ -293,9 +294,12 @@ static enum ph_rc listen_fn(void *arg, cJSON **out, struct ph_err *err)
     voice_audio_free(&audio);
     if (rc != PH_OK)
         return rc;
+    /* Shown and scored as written text: "asyncio dot gather" is asyncio.gather. */
+    char *written = practice_heard_text(text);
     *out = cJSON_CreateObject();
-    if (*out == NULL || cJSON_AddStringToObject(*out, "text", text) == NULL)
+    if (written == NULL || *out == NULL || cJSON_AddStringToObject(*out, "text", written) == NULL)
         rc = ph_errf(err, PH_ENOMEM, "out of memory");
+    free(written);
     free(text);
     return rc;
 }
