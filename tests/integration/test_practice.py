@@ -180,7 +180,15 @@ class PracticeTest(unittest.TestCase):
             s = t.wait_for(r"question 1/1 \| generators \| exercise")
             self.assertIn("Enter: edit in $EDITOR", s)
             t.keys("Enter")  # the "editor" copies a correct solution in and exits
-            t.wait_for(r"last run: passed", timeout=120)
+            s = t.wait_for(r"last run \(#1\): passed", timeout=120)
+            # Later runs reuse the session's engine (its host, the cached reference):
+            # printed, not asserted (timings on a shared machine).
+            times = [float(re.search(r"points in (\d+\.\d) s", s).group(1))]
+            for n in (2, 3):
+                t.keys("r")
+                s = t.wait_for(rf"last run \(#{n}\): passed", timeout=120)
+                times.append(float(re.search(r"points in (\d+\.\d) s", s).group(1)))
+            print(f"\ngraded in {times[0]} s the first time, then {times[1]} s and {times[2]} s")
             t.keys("s")
             graded = t.wait_for(r"Press Enter for the model answer", timeout=120)
             self.assertRegex(graded, r"Verdict: passed   Score: \d+\.\d/10")
