@@ -858,6 +858,10 @@ static char *tui_concept(struct ses *s, size_t idx, double deadline, int *timed_
         double left = deadline - now_s();
         cJSON *res = NULL;
 
+        if (got_signal) {
+            s->quit = 1; /* SIGHUP (the terminal closed) or SIGTERM */
+            break;
+        }
         term_size(&rows, &width);
         draw(&sc);
         if (left <= 0) {
@@ -892,10 +896,18 @@ static char *tui_concept(struct ses *s, size_t idx, double deadline, int *timed_
             cJSON_Delete(res);
             res = NULL;
         }
+        if (p[0].revents & (POLLHUP | POLLERR | POLLNVAL) && !(p[0].revents & POLLIN)) {
+            s->quit = 1; /* the terminal is gone: nothing more will be typed */
+            break;
+        }
         if (!(p[0].revents & POLLIN))
             continue;
         ssize_t nr = read(0, in + inlen, sizeof in - inlen);
-        if (nr <= 0)
+        if (nr == 0 || (nr < 0 && errno != EINTR && errno != EAGAIN)) {
+            s->quit = 1;
+            break;
+        }
+        if (nr < 0)
             continue;
         inlen += (size_t)nr;
         for (;;) {
@@ -1067,11 +1079,17 @@ static void tui_exercise(struct ses *s, size_t idx, double deadline)
         unsigned char c[64];
         int action = 0;
 
+        if (got_signal) {
+            s->quit = 1;
+            break;
+        }
         draw(&sc);
         if (now_s() >= deadline)
             break;
-        if (poll(&p, 1, TICK_MS) > 0 && (p.revents & POLLIN)) {
+        if (poll(&p, 1, TICK_MS) > 0 && (p.revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL))) {
             ssize_t nr = read(0, c, sizeof c);
+            if (nr == 0 || (nr < 0 && errno != EINTR && errno != EAGAIN))
+                s->quit = 1; /* the terminal is gone */
             for (ssize_t i = 0; i < nr; i++) {
                 if (c[i] == 0x03)
                     s->quit = 1;
@@ -1142,10 +1160,20 @@ static void tui_pause(struct ses *s, int last)
     for (;;) {
         struct pollfd p = {0, POLLIN, 0};
         unsigned char c;
+        ssize_t nr;
+        if (got_signal) {
+            s->quit = 1;
+            break;
+        }
         if (poll(&p, 1, 1000) <= 0)
             continue;
-        if (read(0, &c, 1) != 1)
+        nr = read(0, &c, 1);
+        if (nr < 0 && (errno == EINTR || errno == EAGAIN))
+            continue;
+        if (nr != 1) {
+            s->quit = 1; /* the terminal is gone */
             break;
+        }
         if (c == 0x03 || c == 'q') {
             s->quit = 1;
             break;

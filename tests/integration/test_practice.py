@@ -171,6 +171,40 @@ class PracticeTest(unittest.TestCase):
         self.assertTrue(h["sessions"][0]["interrupted"])
 
     @unittest.skipUnless(HAVE_TMUX, "tmux is not installed")
+    def test_closing_the_terminal_ends_the_session_and_keeps_what_was_answered(self):
+        # Closing the window hangs the terminal up: SIGHUP, then reads fail.  The
+        # session must end (not spin on a dead terminal) and record what was scored.
+        for stage in ("answering", "waiting"):
+            with self.subTest(stage=stage):
+                hist = self.tmp / f"history-{stage}.sqlite3"
+                env = dict(self.env, PYHARNESS_HISTORY=str(hist))
+                t = Tmux(f"{BIN} practice --topic concurrency --no-code --questions 3 "
+                         f"--seconds 60 --seed 5 --scorer offline", env)
+                try:
+                    t.wait_for(r"question 1/3")
+                    t.type(GIL_ANSWER)
+                    t.keys("C-d")
+                    t.wait_for(r"Press Enter for the model answer")
+                    if stage == "answering":
+                        t.keys("Enter")
+                        t.wait_for(r"Model answer:")
+                        t.keys("Enter")
+                        t.wait_for(r"question 2/3")
+                        t.type("half an answer")
+                finally:
+                    t.close()
+                deadline = time.monotonic() + 30
+                while True:
+                    res = run("history", "--json", env=env)
+                    sessions = (res.json or {}).get("sessions", [])
+                    if sessions and sessions[0]["interrupted"]:
+                        break
+                    self.assertLess(time.monotonic(), deadline,
+                                    f"the session never ended: {res.stdout}")
+                    time.sleep(0.5)
+                self.assertEqual(sessions[0]["answers"], 1)
+
+    @unittest.skipUnless(HAVE_TMUX, "tmux is not installed")
     def test_a_coding_exercise_is_edited_run_with_a_spinner_and_graded(self):
         ref = SOURCE / "exercises" / "generators-streaming" / "reference.py"
         env = dict(self.env, EDITOR=f"cp {ref}", VISUAL="")
