@@ -9,8 +9,15 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <marshal.h>
 
 #include <limits.h>
+#include <sys/uio.h>
+#include <sys/prctl.h>
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <sys/socket.h>
+#include <errno.h>
 #include <math.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -29,6 +36,7 @@
 #include "proto.h"
 #include "sandbox.h"
 #include "sandbox_enter.h"
+#include "sandbox_msg.h"
 #include "sandbox_audit.h"
 #include "worker.h"
 #include "worker_child.h"
@@ -81,6 +89,7 @@ struct worker_child_args {
     const char *scratch;
     const char *module_path;
     const char *nonce;
+    const char *seed; /* hex, or NULL; the runner's alone (wipe_secrets) */
 };
 
 /*
@@ -95,7 +104,7 @@ static struct {
     PyObject *rt;       /* pyharness.runtime */
     PyObject *describe; /* runtime.describe_exception */
     PyObject *missing;  /* runtime.missing_names */
-    PyObject *checks;   /* dict name -> function */
+    PyObject *remote;   /* pyharness.remote */
     PyObject *h;        /* the Harness object; each worker sets its fields */
     PyObject *h_type;   /* its type, as the host made it */
     PyObject *sub;      /* runtime.submission_module(), its spec and loader */
@@ -110,9 +119,11 @@ struct child {
     PyObject *describe; /* runtime.describe_exception, bound before submission code */
     int violation_reported;
     int h_type_reported;
-    PyObject *checks; /* dict name -> function */
+    PyObject *checks; /* dict name -> function (new ref, loaded after the fork) */
     PyObject *h;      /* the Harness object */
-    PyObject *sub;    /* the submission module, once its code ran */
+    PyObject *sub;    /* the submission module, or the runner's proxy for it */
+    PyObject *runner; /* remote._Runner of a split run (new ref), or NULL */
+    pid_t worker;     /* the worker process of a split run */
 };
 
 /* Frames not yet written to the result pipe (see proto_out). */
@@ -191,6 +202,9 @@ static cJSON *tagged(const char *tag, cJSON *payload)
 }
 
 static cJSON *ser_value(struct ser *s, PyObject *o, int depth);
+
+/* pyharness.remote.Remote in a check runner (borrowed from the module). */
+static PyTypeObject *remote_type;
 
 /*
  * An exact str.  A string with an embedded NUL cannot be a JSON string here
@@ -389,6 +403,16 @@ static cJSON *ser_value(struct ser *s, PyObject *o, int depth)
     }
     if (PyExceptionInstance_Check(o))
         return tagged("$exc", cJSON_CreateString(Py_TYPE(o)->tp_name));
+    /* An object that stays in the worker: named by its type there. */
+    if (remote_type != NULL && Py_TYPE(o) == remote_type) {
+        PyObject *tp = PyObject_GetAttrString(o, "_tp"); /* new ref; a slot: no user code */
+        const char *u = tp != NULL && PyUnicode_CheckExact(tp) ? PyUnicode_AsUTF8(tp) : NULL;
+        cJSON *r = tagged("$type", cJSON_CreateString(u != NULL ? u : "?"));
+
+        Py_XDECREF(tp);
+        PyErr_Clear();
+        return r;
+    }
     /* Anything else is named by its C-level type name: no Python code runs. */
     return tagged("$type", cJSON_CreateString(Py_TYPE(o)->tp_name));
 }
@@ -554,12 +578,12 @@ static void watch_dict(PyObject *d, const char *name)
  * there (CountingIterator, _drain) would turn failing code into passing
  * code.  Any rebinding is reported as tampering, which rejects the run.
  */
-static void watch_checks_namespace(void)
+static void watch_checks_namespace(PyObject *checks)
 {
     PyObject *k, *fn; /* borrowed */
     Py_ssize_t pos = 0;
 
-    if (host.checks == NULL || !PyDict_Next(host.checks, &pos, &k, &fn) || !PyFunction_Check(fn))
+    if (checks == NULL || !PyDict_Next(checks, &pos, &k, &fn) || !PyFunction_Check(fn))
         return;
     {
         PyObject *g = PyFunction_GetGlobals(fn); /* borrowed */
@@ -608,7 +632,6 @@ static void worker_child_prepare(void)
         watch.names[watch.n] = watched_modules[i];
         watch.n++;
     }
-    watch_checks_namespace();
     /* After the loop: importing a later module may add to an earlier one. */
     for (i = 0; i < watch.n; i++)
         watch.tags[i] = dict_tag(watch.dicts[i]);
@@ -833,19 +856,21 @@ int worker_child_host_init(void *arg, char *msg, size_t cap)
     if (prepare_runs() != 0)
         return python_error(msg, cap, "the runtime failed to load (python/ is %s)",
                             paths_python_dir());
-    host.checks = PyObject_CallMethod(host.rt, "load_checks", "Os",
-                                      (PyObject *)host.ctx->checks_code, "checks.py");
-    /* The exercise's own bug: name the file and what went wrong. */
-    if (host.checks == NULL)
-        return python_error(msg, cap, "%s/checks.py failed to load", host.ctx->ex->dir);
-    /* Sized workloads (pyharness compare) run as checks named "workload:NAME". */
-    if (host.ctx->workloads_code != NULL) {
-        PyObject *r =
-            PyObject_CallMethod(host.rt, "load_workloads", "OsO", /* new ref */
-                                (PyObject *)host.ctx->workloads_code, "workloads.py", host.checks);
-        if (r == NULL)
-            return python_error(msg, cap, "%s/workloads.py failed to load", host.ctx->ex->dir);
-        Py_DECREF(r);
+    /* Check runners and workers use it; loaded once, before any run. */
+    host.remote = PyImport_ImportModule("pyharness.remote");
+    if (host.remote == NULL)
+        return python_error(msg, cap, "the runtime failed to load (python/ is %s)",
+                            paths_python_dir());
+    /* A worker dumps its stacks on this signal, sent by its runner a little
+     * before the supervisor's deadline for a check (a diagnostic only). */
+    {
+        PyObject *fh = PyImport_ImportModule("faulthandler"), *r = NULL; /* new refs */
+
+        if (fh != NULL)
+            r = PyObject_CallMethod(fh, "register", "iOO", SIGUSR2, Py_None, Py_True);
+        Py_XDECREF(r);
+        Py_XDECREF(fh);
+        PyErr_Clear();
     }
     /* h.run_async and h.client bind asyncio now, before any submission. */
     if (PyDict_GetItemString(modules, "asyncio") != NULL &&
@@ -874,7 +899,6 @@ static void setup(struct child *c)
     const struct worker_spec *spec = &c->a->spec;
 
     c->describe = host.describe;
-    c->checks = host.checks;
     c->h = host.h;
     enter_run_folder(c->a->scratch);
     set_harness_field(c->h, "scratch", PyUnicode_FromString(c->a->scratch));
@@ -1054,10 +1078,89 @@ static void watchdog_disarm(void)
     PyErr_Restore(type, value, tb);
 }
 
-static void run_one_check(struct child *c, const char *name)
+/* The runner's attribute `name` is true (a split run). */
+static int runner_flag(const struct child *c, const char *name)
+{
+    PyObject *type, *value, *tb; /* new refs: an error pending before the call is kept */
+    PyObject *v;                 /* new ref */
+    int on;
+
+    PyErr_Fetch(&type, &value, &tb);
+    v = c->runner ? PyObject_GetAttrString(c->runner, name) : NULL;
+    on = v != NULL && PyObject_IsTrue(v) == 1;
+    Py_XDECREF(v);
+    PyErr_Clear();
+    PyErr_Restore(type, value, tb);
+    return on;
+}
+
+/* 1 when the runner stopped the run itself (runner.stopped is set). */
+static int runner_stopped(const struct child *c)
+{
+    PyObject *type, *value, *tb; /* new refs: a pending error is kept */
+    PyObject *v;                 /* new ref */
+    int on;
+
+    PyErr_Fetch(&type, &value, &tb);
+    v = PyObject_GetAttrString(c->runner, "stopped");
+    on = v != NULL && v != Py_None;
+    Py_XDECREF(v);
+    PyErr_Clear();
+    PyErr_Restore(type, value, tb);
+    return on;
+}
+
+/* The runner sends the worker the stack-dump signal a little before the
+ * supervisor's deadline for check `name` (what watchdog_arm does in a
+ * single-process run). */
+static void runner_deadline(const struct child *c, const char *name)
+{
+    long idx = exercise_find_check(c->a->spec.ex, name);
+    double limit = idx >= 0 ? c->a->spec.ex->checks[idx].timeout_s : 0.0;
+    double at = limit - WORKER_STACK_LEAD_S;
+    PyObject *r; /* new ref */
+
+    if (limit <= 0)
+        return;
+    if (at < limit / 2)
+        at = limit / 2;
+    r = PyObject_CallMethod(c->runner, "set_deadline", "L",
+                            (long long)(measure_now_ns() + (int64_t)(at * 1e9)));
+    Py_XDECREF(r);
+    PyErr_Clear();
+}
+
+/* What the worker and the runner noticed during the check, into `frame`'s
+ * tamper list (made if needed). */
+static void runner_tamper(const struct child *c, cJSON *frame)
+{
+    PyObject *list = PyObject_CallMethod(c->runner, "end_check", NULL); /* new ref */
+    cJSON *arr = cJSON_GetObjectItemCaseSensitive(frame, "tamper");
+    Py_ssize_t n = list != NULL && PyList_Check(list) ? PyList_GET_SIZE(list) : 0;
+
+    for (Py_ssize_t i = 0; i < n; i++) {
+        const char *u = PyUnicode_Check(PyList_GET_ITEM(list, i))
+                            ? PyUnicode_AsUTF8(PyList_GET_ITEM(list, i))
+                            : NULL;
+        if (u == NULL)
+            continue;
+        if (arr == NULL)
+            arr = cJSON_AddArrayToObject(frame, "tamper");
+        if (arr != NULL)
+            cJSON_AddItemToArray(arr, cJSON_CreateString(u));
+    }
+    Py_XDECREF(list);
+    PyErr_Clear();
+}
+
+/* Run check `name` and queue its frame.  In a split run, returns -1 without
+ * queuing it when the worker went away during the check: how it ended is
+ * then the run's end (run_as_runner). */
+static int run_one_check(struct child *c, const char *name)
 {
     PyObject *fn, *obs; /* fn borrowed, obs new ref */
     struct measure_span span;
+    struct embed_inside saved;
     struct measure_figures fig;
     cJSON *f, *log;
 
@@ -1074,13 +1177,23 @@ static void run_one_check(struct child *c, const char *name)
         cJSON_AddStringToObject(e, "type", "HarnessError");
         cJSON_AddStringToObject(e, "message", "checks.py defines no such check");
         queue_frame(f);
-        return;
+        return 0;
     }
-    watchdog_arm(c->a->spec.ex, name);
-    measure_begin(&span);
+    if (c->runner != NULL)
+        runner_deadline(c, name);
+    else
+        watchdog_arm(c->a->spec.ex, name);
+    embed_span_begin(&span, &saved);
     obs = PyObject_CallFunctionObjArgs(fn, c->sub, c->h, NULL);
-    measure_end(&span, &fig);
-    watchdog_disarm();
+    embed_span_end(&span, &saved, &fig);
+    if (c->runner == NULL)
+        watchdog_disarm();
+    if (c->runner != NULL && runner_flag(c, "gone") && !runner_stopped(c)) {
+        Py_XDECREF(obs);
+        PyErr_Clear();
+        cJSON_Delete(f);
+        return -1;
+    }
     if (obs == NULL) {
         cJSON_AddStringToObject(f, "status", "error");
         cJSON_AddItemToObject(f, "error", take_exception(c));
@@ -1105,7 +1218,10 @@ static void run_one_check(struct child *c, const char *name)
     if (log != NULL)
         cJSON_AddItemToObject(f, "log", log);
     add_tamper(c, f);
+    if (c->runner != NULL)
+        runner_tamper(c, f);
     queue_frame(f);
+    return 0;
 }
 
 static void flush_python_streams(void)
@@ -1142,6 +1258,10 @@ static int parse_job(struct worker_child_args *a, const void *job, size_t len)
         !cJSON_IsString(display))
         return -1;
     a->nonce = n->valuestring;
+    {
+        const cJSON *seed = cJSON_GetObjectItemCaseSensitive(a->job, "seed");
+        a->seed = cJSON_IsString(seed) ? seed->valuestring : NULL;
+    }
     a->module_path = module->valuestring;
     a->spec.ex = host.ctx->ex;
     a->spec.role = (enum worker_role)role->valueint;
@@ -1167,15 +1287,392 @@ static int parse_job(struct worker_child_args *a, const void *job, size_t len)
     return 0;
 }
 
+/* The checks, loaded from the host's marshalled bytes into this process
+ * (and the sized workloads in a single-process run).  Dies on failure: the
+ * host loaded them once already, so this is not the submission's doing. */
+static PyObject *load_checks(int with_workloads)
+{
+    PyObject *code, *checks = NULL, *r; /* new refs */
+
+    code = PyMarshal_ReadObjectFromString((const char *)host.ctx->checks_blob,
+                                          (Py_ssize_t)host.ctx->checks_len);
+    if (code != NULL)
+        checks = PyObject_CallMethod(host.rt, "load_checks", "Os", code, "checks.py");
+    Py_XDECREF(code);
+    if (checks == NULL)
+        die("checks.py failed to load");
+    if (with_workloads && host.ctx->workloads_code != NULL) {
+        r = PyObject_CallMethod(host.rt, "load_workloads", "OsO",
+                                (PyObject *)host.ctx->workloads_code, "workloads.py", checks);
+        if (r == NULL)
+            die("workloads.py failed to load");
+        Py_DECREF(r);
+    }
+    return checks;
+}
+
+/* 1 when the job runs sized workloads (pyharness compare): not a grade,
+ * so they run in one process, measured from inside (see load_workloads). */
+static int is_workload_job(const struct worker_spec *spec)
+{
+    for (size_t i = 0; spec->only != NULL && i < spec->nonly; i++)
+        if (strncmp(spec->only[i], "workload:", 9) == 0)
+            return 1;
+    return 0;
+}
+
+static void run_checks(struct child *c)
+{
+    const struct worker_spec *spec = &c->a->spec;
+    size_t n = spec->only ? spec->nonly : spec->ex->nchecks;
+
+    for (size_t i = 0; i < n; i++)
+        if (run_one_check(c, spec->only ? spec->only[i] : spec->ex->checks[i].name) != 0)
+            return;
+}
+
+/* A single-process run (sized workloads): the old way, checks and
+ * submission in one interpreter. */
+static _Noreturn void run_single(struct child *c)
+{
+    struct measure_span span;
+    struct measure_figures fig;
+    cJSON *f;
+
+    c->checks = load_checks(1);
+    watch_checks_namespace(c->checks);
+    confine(c);
+    queue_frame(new_frame(c, "hello"));
+    measure_begin(&span);
+    if (import_submission(c) == 0)
+        run_checks(c);
+    measure_end(&span, &fig);
+    /* The streams may be the submission's objects, whose flush() runs its code. */
+    send_frames(c);
+    flush_python_streams();
+    f = new_frame(c, "end");
+    cJSON_AddItemToObject(f, "metrics", measure_figures_to_json(&fig));
+    send_frame(c, f);
+    fflush(stdout);
+    fflush(stderr);
+    _exit(0);
+}
+
+/* tamper() for the worker's serve loop: what watch_verify finds, as a list. */
+static struct child *serving;
+
+static PyObject *py_tamper(PyObject *self, PyObject *unused)
+{
+    cJSON *arr = cJSON_CreateArray(), *it;
+    PyObject *list = PyList_New(0); /* new ref */
+
+    (void)self;
+    (void)unused;
+    if (arr == NULL || list == NULL) {
+        cJSON_Delete(arr);
+        return list;
+    }
+    watch_verify(serving, arr);
+    cJSON_ArrayForEach(it, arr)
+    {
+        PyObject *u = PyUnicode_FromString(it->valuestring); /* new ref */
+        if (u == NULL || PyList_Append(list, u) != 0)
+            PyErr_Clear();
+        Py_XDECREF(u);
+    }
+    cJSON_Delete(arr);
+    return list;
+}
+
+static PyMethodDef tamper_def = {"tamper", py_tamper, METH_NOARGS, NULL};
+
+/* What a worker must not hold once submission code runs: the job (its
+ * nonce), the checks' bytes, the fake model's answer key. */
+static void wipe_secrets(struct child *c, void *job, size_t len)
+{
+    explicit_bzero(job, len);
+    if (c->a->nonce != NULL)
+        explicit_bzero((char *)c->a->nonce, strlen(c->a->nonce));
+    if (c->a->seed != NULL)
+        explicit_bzero((char *)c->a->seed, strlen(c->a->seed));
+    explicit_bzero(host.ctx->checks_blob, host.ctx->checks_len);
+    embed_wipe_secrets();
+}
+
+/*
+ * The worker of a split run: confined, it imports the submission and
+ * answers the runner's requests on `fd` (remote.serve) until told to stop.
+ * It has no result pipe: nothing it writes reaches the supervisor but its
+ * output.
+ */
+static _Noreturn void run_as_worker(struct child *c, int fd, void *job, size_t len)
+{
+    PyObject *err = NULL, *tamper, *r; /* new refs */
+    PyObject *type, *tb;
+
+    wipe_secrets(c, job, len);
+    if (c->a->result_fd >= 0)
+        close(c->a->result_fd);
+    serving = c;
+    tamper = PyCFunction_New(&tamper_def, NULL);
+    if (tamper == NULL)
+        die("cannot set up the worker");
+    confine(c);
+    c->sub = load_submission(c);
+    if (c->sub == NULL) {
+        PyErr_Fetch(&type, &err, &tb);
+        PyErr_NormalizeException(&type, &err, &tb);
+        if (err != NULL && tb != NULL)
+            PyException_SetTraceback(err, tb);
+        Py_XDECREF(type);
+        Py_XDECREF(tb);
+        if (err == NULL)
+            err = Py_NewRef(Py_None);
+    }
+    r = PyObject_CallMethod(host.remote, "serve", "iOOsO", fd, c->sub ? c->sub : Py_None,
+                            err ? err : Py_None,
+                            c->a->spec.display_name ? c->a->spec.display_name : "submission.py",
+                            tamper);
+    Py_XDECREF(r);
+    PyErr_Clear();
+    flush_python_streams();
+    fflush(stdout);
+    fflush(stderr);
+    _exit(0);
+}
+
+/* The worker ended before the run did: end this process the same way, so
+ * the host reports the run's end as it would have for a single process
+ * (a crash, the CPU limit, an early exit).  Frames already complete go first. */
+static _Noreturn void mirror_worker(struct child *c)
+{
+    int status = 0;
+
+    send_frames(c);
+    while (waitpid(c->worker, &status, 0) < 0 && errno == EINTR)
+        ;
+    fflush(stdout);
+    fflush(stderr);
+    if (WIFSIGNALED(status)) {
+        sigset_t set;
+
+        signal(WTERMSIG(status), SIG_DFL);
+        sigemptyset(&set);
+        sigaddset(&set, WTERMSIG(status));
+        sigprocmask(SIG_UNBLOCK, &set, NULL);
+        raise(WTERMSIG(status));
+    }
+    _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 121);
+}
+
+/*
+ * The check runner of a split run: runs checks.py with `sub` a proxy for
+ * the worker's module, observes the worker from outside (measure_observe),
+ * and alone writes frames to the supervisor.
+ */
+static _Noreturn void run_as_runner(struct child *c, int fd)
+{
+    struct measure_span span;
+    struct embed_inside saved;
+    struct measure_figures fig;
+    PyObject *started, *sub, *err, *tamper; /* started new ref; the rest borrowed from it */
+    cJSON *f;
+
+    embed_set_runner();
+    /* A worker that is gone is an error to report, not a signal to die of. */
+    signal(SIGPIPE, SIG_IGN);
+    if (measure_observe(c->worker) != 0)
+        die("cannot read the worker's CPU clock");
+    measure_set_run_namespace(getppid() == 1);
+    if (c->checks == NULL)
+        c->checks = load_checks(0);
+    /* Only now, in this process: the worker never holds the seed. */
+    if (c->a->seed != NULL)
+        set_harness_field(c->h, "seed", PyLong_FromString(c->a->seed, NULL, 16));
+    remote_type = (PyTypeObject *)PyObject_GetAttrString(host.remote, "Remote");
+    if (remote_type == NULL || !PyType_Check(remote_type))
+        die("pyharness.remote.Remote is missing");
+    Py_DECREF(remote_type); /* the module keeps it */
+    queue_frame(new_frame(c, "hello"));
+    embed_span_begin(&span, &saved);
+    started = PyObject_CallMethod(host.remote, "start", "iiO", fd, (int)c->worker, c->checks);
+    if (started == NULL || !PyTuple_Check(started) || PyTuple_GET_SIZE(started) != 3) {
+        PyErr_Clear();
+        mirror_worker(c);
+    }
+    c->runner = PyObject_CallMethod(host.remote, "runner", NULL);
+    if (c->runner != NULL && c->a->spec.ex->limits.memory_bytes > 0) {
+        PyObject *r = PyObject_CallMethod(c->runner, "set_memory_limit", "K", /* new ref */
+                                          (unsigned long long)c->a->spec.ex->limits.memory_bytes);
+        Py_XDECREF(r);
+        PyErr_Clear();
+    }
+    sub = PyTuple_GET_ITEM(started, 0);
+    err = PyTuple_GET_ITEM(started, 1);
+    tamper = PyTuple_GET_ITEM(started, 2);
+    f = new_frame(c, "import");
+    if (err != Py_None) {
+        struct ser s = {0};
+        cJSON *e = ser_value(&s, err, 0);
+
+        PyErr_Clear();
+        cJSON_AddStringToObject(f, "status", "error");
+        cJSON_AddItemToObject(f, "error", e != NULL ? e : cJSON_CreateObject());
+    } else {
+        cJSON_AddStringToObject(f, "status", "ok");
+        c->sub = sub;
+    }
+    if (PyList_Check(tamper) && PyList_GET_SIZE(tamper) > 0) {
+        struct ser s = {0};
+        cJSON *t = ser_value(&s, tamper, 0);
+
+        PyErr_Clear();
+        if (t != NULL)
+            cJSON_AddItemToObject(f, "tamper", t);
+    }
+    queue_frame(f);
+    if (c->sub != NULL) {
+        run_checks(c);
+        /* Stopped by the runner (the run's memory): every check reported it,
+         * and the run ends in order.  Gone by itself: end as it ended. */
+        if (runner_flag(c, "gone") && !runner_stopped(c))
+            mirror_worker(c);
+    }
+    embed_span_end(&span, &saved, &fig);
+    {
+        PyObject *r = PyObject_CallMethod(c->runner, "bye", NULL); /* new ref */
+        Py_XDECREF(r);
+        PyErr_Clear();
+    }
+    /* The worker has flushed its output (or is gone): the host ends what is
+     * left of the run once this process exits. */
+    measure_observe(0);
+    f = new_frame(c, "end");
+    cJSON_AddItemToObject(f, "metrics", measure_figures_to_json(&fig));
+    send_frame(c, f);
+    fflush(stdout);
+    fflush(stderr);
+    _exit(0);
+}
+
+/* The worker-to-be a parked runner forked, and what the runner loaded
+ * while waiting for its job.  Meaningful in the runner only. */
+static struct {
+    pid_t pid;        /* 0: none */
+    int job;          /* SEQPACKET: the job and the run's stdout and stderr go here */
+    int proto;        /* the runner's end of the request socket */
+    PyObject *checks; /* new ref */
+} pair;
+
+/* The worker-to-be: wait for the job its runner forwards, take the run's
+ * output fds and folder, then become the run's worker. */
+static _Noreturn void parked_worker_main(int jobsock, int proto)
+{
+    static unsigned char buf[sizeof(struct sandbox_run) + SANDBOX_JOB_MAX];
+    struct worker_child_args a;
+    struct sandbox_run run;
+    struct child c;
+    int got[3] = {-1, -1, -1}, devnull;
+    ssize_t n;
+
+    (void)prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    (void)prctl(PR_SET_NAME, "ph-worker", 0, 0, 0);
+    n = sbx_msg_recv(jobsock, buf, sizeof buf, got);
+    if (n < (ssize_t)sizeof run || got[0] < 0 || got[1] < 0)
+        _exit(0);
+    memcpy(&run, buf, sizeof run);
+    devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+    (void)dup2(devnull, STDIN_FILENO);
+    (void)dup2(got[0], STDOUT_FILENO);
+    (void)dup2(got[1], STDERR_FILENO);
+    (void)dup2(proto, 3);
+    close_range(4, ~0U, 0);
+    if (chdir(run.scratch) != 0)
+        _exit(0);
+    memset(&a, 0, sizeof a);
+    a.run = &run;
+    a.result_fd = -1;
+    a.scratch = run.scratch;
+    if (parse_job(&a, buf + sizeof run, (size_t)n - sizeof run) != 0)
+        die("the job from the runner is malformed");
+    memset(&c, 0, sizeof c);
+    c.a = &a;
+    signal(SIGXFSZ, SIG_IGN);
+    enter_run_folder(a.scratch);
+    run_as_worker(&c, 3, buf, (size_t)n);
+}
+
+void worker_child_parked(void *arg)
+{
+    int js[2], ps[2];
+    pid_t pid;
+
+    (void)arg;
+    /* Names that tell the two apart in ps and perf. */
+    (void)prctl(PR_SET_NAME, "ph-runner", 0, 0, 0);
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, js) != 0)
+        return;
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ps) != 0) {
+        close(js[0]);
+        close(js[1]);
+        return;
+    }
+    PyOS_BeforeFork();
+    pid = fork();
+    if (pid == 0) {
+        PyOS_AfterFork_Child();
+        close(js[0]);
+        close(ps[0]);
+        parked_worker_main(js[1], ps[1]);
+    }
+    PyOS_AfterFork_Parent();
+    close(js[1]);
+    close(ps[1]);
+    if (pid < 0) {
+        close(js[0]);
+        close(ps[0]);
+        return;
+    }
+    pair.pid = pid;
+    /* Above what the run's set-up closes (sandbox.h). */
+    pair.job = fcntl(js[0], F_DUPFD_CLOEXEC, SANDBOX_PARKED_FD_MIN);
+    pair.proto = fcntl(ps[0], F_DUPFD_CLOEXEC, SANDBOX_PARKED_FD_MIN);
+    close(js[0]);
+    close(ps[0]);
+    /* After the fork: the worker must never hold the checks as objects. */
+    pair.checks = load_checks(0);
+    {
+        PyObject *r = PyObject_CallMethod(host.remote, "prepare", "iiO", pair.proto, (int)pid,
+                                          pair.checks); /* new ref */
+        Py_XDECREF(r);
+        PyErr_Clear(); /* start() prepares again if this failed */
+    }
+}
+
+/* Give the parked worker its job and the run's stdout and stderr.
+ * 0, or -1 when it is gone (the caller forks one now). */
+static int unpark_worker(const struct sandbox_run *run, const void *job, size_t len)
+{
+    struct iovec iov[2] = {{(void *)run, sizeof *run}, {(void *)job, len}};
+    int fds[2] = {STDOUT_FILENO, STDERR_FILENO};
+    ssize_t sent = sbx_msg_send_fds(pair.job, iov, 2, fds, 2);
+
+    close(pair.job);
+    if (sent != (ssize_t)(sizeof *run + len)) {
+        kill(pair.pid, SIGKILL);
+        close(pair.proto);
+        Py_CLEAR(pair.checks);
+        pair.pid = 0;
+        return -1;
+    }
+    return 0;
+}
+
 void worker_child_body(const struct sandbox_run *run, const void *job, size_t len, void *arg)
 {
     struct worker_child_args a;
     struct child c;
-    const struct worker_spec *spec;
-    struct measure_span span;
-    struct measure_figures fig;
-    cJSON *f;
-    size_t i;
+    int sv[2];
 
     (void)arg;
     memset(&a, 0, sizeof a);
@@ -1184,28 +1681,31 @@ void worker_child_body(const struct sandbox_run *run, const void *job, size_t le
     a.scratch = run->scratch;
     if (parse_job(&a, job, len) != 0)
         die("the job from the supervisor is malformed");
-    spec = &a.spec;
     memset(&c, 0, sizeof c);
     c.a = &a;
     /* A file past RLIMIT_FSIZE becomes OSError(EFBIG), not a dead worker. */
     signal(SIGXFSZ, SIG_IGN);
     setup(&c);
-    confine(&c);
-    queue_frame(new_frame(&c, "hello"));
-    measure_begin(&span);
-    if (import_submission(&c) == 0) {
-        size_t n = spec->only ? spec->nonly : spec->ex->nchecks;
-        for (i = 0; i < n; i++)
-            run_one_check(&c, spec->only ? spec->only[i] : spec->ex->checks[i].name);
+    if (is_workload_job(&a.spec)) {
+        if (pair.pid > 0)
+            kill(pair.pid, SIGKILL);
+        Py_CLEAR(pair.checks);
+        run_single(&c);
     }
-    measure_end(&span, &fig);
-    /* The streams may be the submission's objects, whose flush() runs its code. */
-    send_frames(&c);
-    flush_python_streams();
-    f = new_frame(&c, "end");
-    cJSON_AddItemToObject(f, "metrics", measure_figures_to_json(&fig));
-    send_frame(&c, f);
-    fflush(stdout);
-    fflush(stderr);
-    _exit(0);
+    if (pair.pid > 0 && unpark_worker(run, job, len) == 0) {
+        c.worker = pair.pid;
+        c.checks = pair.checks;
+        run_as_runner(&c, pair.proto);
+    }
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
+        die("cannot make the worker's socket");
+    c.worker = fork();
+    if (c.worker < 0)
+        die("cannot fork the worker");
+    if (c.worker == 0) {
+        close(sv[0]);
+        run_as_worker(&c, sv[1], (void *)job, len);
+    }
+    close(sv[1]);
+    run_as_runner(&c, sv[0]);
 }
