@@ -393,6 +393,21 @@ class VoiceTest(unittest.TestCase):
         self.assertLessEqual(s_typed, WRONG_SCORE_MAX)
         self.assertLessEqual(s_spoken, WRONG_SCORE_MAX)
 
+    def test_measure_reads_an_answers_file_and_names_its_bad_line(self):
+        bad = self.tmp / "answers.md"
+        bad.write_text("# a comment\n## gen-memory\nA list holds everything.\n## no-such-q\nx\n")
+        res = run("voice", "measure", "--answers", str(bad), env=self.env)
+        self.assertEqual(res.rc, 2)
+        self.assertIn(f"{bad}:4: no concept question \"no-such-q\"", res.stderr)
+        good = self.tmp / "good.md"
+        good.write_text("## gen-memory wrong\n" + SPOKEN_WRONG + "\n")
+        res = run("voice", "measure", "--answers", str(good), "--json", env=self.env)
+        self.assertEqual(res.rc, 0, res.stderr)
+        (a,) = res.json["answers"]
+        self.assertTrue(a["wrong"])
+        self.assertLessEqual(a["score_spoken"], WRONG_SCORE_MAX)
+        self.assertLessEqual(res.json["wrong_score_max"], WRONG_SCORE_MAX)
+
     def test_a_wav_that_is_not_one_is_refused_naming_the_file(self):
         bad = self.tmp / "bad.wav"
         bad.write_bytes(b"RIFF\x00\x00\x00\x00WAVEjunk")
