@@ -1429,10 +1429,9 @@ static _Noreturn void run_as_worker(struct child *c, int fd, void *job, size_t l
         if (err == NULL)
             err = Py_NewRef(Py_None);
     }
-    r = PyObject_CallMethod(host.remote, "serve", "iOOsO", fd, c->sub ? c->sub : Py_None,
-                            err ? err : Py_None,
-                            c->a->spec.display_name ? c->a->spec.display_name : "submission.py",
-                            tamper);
+    r = PyObject_CallMethod(
+        host.remote, "serve", "iOOsO", fd, c->sub ? c->sub : Py_None, err ? err : Py_None,
+        c->a->spec.display_name ? c->a->spec.display_name : "submission.py", tamper);
     Py_XDECREF(r);
     PyErr_Clear();
     flush_python_streams();
