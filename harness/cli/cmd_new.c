@@ -196,6 +196,25 @@ static const char t_checks_py[] =
     "def check_speed(sub, h):\n"
     "    h.measure(\"t\", lambda: sub.mean(range(10**6)))\n";
 
+static const char t_workloads_py[] =
+    "\"\"\"Sized workloads of @ID@, for `pyharness compare`: how time and memory grow\n"
+    "with n.  WORKLOADS is read without running anything; workload_<name>(sub, h, n)\n"
+    "prepares an input of size n and returns a function that does the work once.\n"
+    "\"\"\"\n"
+    "\n"
+    "WORKLOADS = {\n"
+    "    \"mean\": {\n"
+    "        \"sizes\": [1000, 10000, 100000],\n"
+    "        \"unit\": \"values\",\n"
+    "        \"clock\": \"cpu\",\n"
+    "        \"description\": \"mean() of a generator of n numbers.\",\n"
+    "    },\n"
+    "}\n"
+    "\n"
+    "\n"
+    "def workload_mean(sub, h, n):\n"
+    "    return lambda: sub.mean(i % 97 for i in range(n))\n";
+
 static const char t_examples_good_py[] = "def mean(values):\n"
                                          "    count = 0\n"
                                          "    total = 0\n"
@@ -235,6 +254,7 @@ static const struct {
     {"starter.py", t_starter_py},
     {"reference.py", t_reference_py},
     {"checks.py", t_checks_py},
+    {"workloads.py", t_workloads_py},
     {"examples/good.py", t_examples_good_py},
     {"examples/bad_list.py", t_examples_bad_list_py},
     {"examples/bad_floor.py", t_examples_bad_floor_py},

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -500,6 +501,87 @@ class LocalServers(unittest.TestCase):
         srv, err = self.score("llamacpp", "ollama", expect=1)
         self.assertIn("no usable grade", err)
         self.assertIn("400", err)
+
+
+@unittest.skipUnless(BIN, "PYHARNESS_BIN is not set")
+class RunWithFakeLLM(unittest.TestCase):
+    """`pyharness run --explanation` with the LLM scorer: a real exercise graded
+    (its reference solution, which passes), the explanation sent to the fake
+    provider; when the LLM is down, `--fallback offline` lets the offline
+    scorer stand in and the report says which scorer scored."""
+
+    EXERCISE = SOURCE / "exercises" / "generators-streaming"
+    ANSWER = ("A generator is a function with yield: each next() runs it to the next yield and "
+              "pauses there, so values come one at a time and memory does not grow with the "
+              "input, which lets a pipeline stream a large file line by line.\n")
+
+    def setUp(self) -> None:
+        self.tmp = Path(tempfile.mkdtemp(prefix="ph-run-llm-"))
+        (self.tmp / "answer.md").write_text(self.ANSWER)
+        self.servers: list[FakeServer] = []
+
+    def tearDown(self) -> None:
+        for s in self.servers:
+            s.close()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def env(self, url: str) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items()
+               if not k.startswith(("PYHARNESS_LLM", "OPENAI_", "ANTHROPIC_"))}
+        env.update({"PYHARNESS_LLM_BASE_URL": url + "/v1", "PYHARNESS_LLM_API_KEY": KEY,
+                    "PYHARNESS_LLM_MODEL": "fake-1", "PYHARNESS_LLM_CACHE": "off",
+                    "PYHARNESS_LLM_TIMEOUT_S": "10", "PYHARNESS_LLM_MAX_RETRIES": "0",
+                    "XDG_CONFIG_HOME": str(self.tmp / "config"),
+                    "NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost"})
+        return env
+
+    def down_url(self) -> str:
+        """A loopback port nothing listens on: the LLM is down."""
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            return "http://127.0.0.1:%d" % s.getsockname()[1]
+
+    def run_(self, url: str, *args: str, expect: int = 0) -> subprocess.CompletedProcess[str]:
+        p = subprocess.run([BIN, "run", str(self.EXERCISE),
+                            str(self.EXERCISE / "reference.py"), "--explanation",
+                            str(self.tmp / "answer.md"), "--scorer", "llm", "--quiet", *args],
+                           env=self.env(url), capture_output=True, text=True, timeout=600)
+        self.assertNotIn(KEY, p.stdout + p.stderr)
+        self.assertEqual(p.returncode, expect, "stdout: %s\nstderr: %s" % (p.stdout, p.stderr))
+        return p
+
+    def test_llm_up_scores_with_the_llm(self) -> None:
+        srv = FakeServer()
+        self.servers.append(srv)
+        e = json.loads(self.run_(srv.url, "--json", "--fallback", "offline").stdout)["explanation"]
+        self.assertEqual((e["scorer"], e["fallback"], e["score"]), ("openai:fake-1", False, 10))
+        self.assertEqual(srv.stats()["requests"], 1)
+
+    def test_llm_down_fails_before_grading_unless_fallback_asked(self) -> None:
+        url = self.down_url()
+        p = self.run_(url, "--json", expect=1)
+        self.assertIn("no usable grade", p.stderr)
+        self.assertIn("--fallback offline", p.stderr)
+        self.assertEqual(p.stdout, "")  # nothing graded, no result printed
+        r = json.loads(self.run_(url, "--json", "--fallback", "offline").stdout)
+        e = r["explanation"]
+        self.assertEqual(r["verdict"], "passed")
+        self.assertEqual((e["scorer"], e["fallback"], e["needs_review"]), ("offline", True, True))
+        self.assertIn("no usable grade", e["review_reason"])
+        self.assertGreater(e["score"], 0)
+        text = self.run_(url, "--fallback", "offline").stdout
+        self.assertIn("(scorer: offline, LLM unavailable: offline scorer stood in)", text)
+
+    def test_a_server_error_falls_back_too(self) -> None:
+        srv = FakeServer("--mode", "500")
+        self.servers.append(srv)
+        self.run_(srv.url, expect=1)
+        e = json.loads(self.run_(srv.url, "--json", "--fallback", "offline").stdout)["explanation"]
+        self.assertEqual((e["scorer"], e["fallback"]), ("offline", True))
+
+    def test_only_offline_is_a_fallback(self) -> None:
+        p = self.run_(self.down_url(), "--fallback", "llm", expect=2)
+        self.assertIn("--fallback llm", p.stderr)
 
 
 if __name__ == "__main__":
