@@ -57,7 +57,6 @@ struct ctx {
     size_t njobs;
     char store_path[PATH_MAX];
     char shard[32];
-    char scratch_root[PATH_MAX];
 };
 
 int grade_in_shard(const char *student, int k, int n)
@@ -604,10 +603,8 @@ enum ph_rc grade_run(const struct homework *hw, const struct subs_class *cls,
                      const struct grade_opts *o, struct grade_counts *counts, struct ph_err *err)
 {
     struct ctx c;
-    struct scratch scr = {.lock_fd = -1};
     struct store *st = NULL;
     size_t *order = NULL, norder = 0, skipped = 0;
-    char *old_tmp = NULL;
     enum ph_rc rc;
 
     memset(&c, 0, sizeof c);
@@ -681,24 +678,15 @@ enum ph_rc grade_run(const struct homework *hw, const struct subs_class *cls,
     store_close(st);
     st = NULL;
     if (norder > 0) {
-        rc = scratch_open(&scr, err);
+        /* Every scratch folder the workers' engines make goes under this
+         * process tree's own, removed however the run ends. */
+        rc = scratch_enter("grade", err);
         if (rc != PH_OK)
             goto out;
-        snprintf(c.scratch_root, sizeof c.scratch_root, "%s", scr.root);
-        if (getenv("TMPDIR") != NULL)
-            old_tmp = strdup(getenv("TMPDIR"));
-        /* Every scratch folder the engines make goes under ours. */
-        setenv("TMPDIR", scr.root, 1);
         rc = dispatch(&c, order, norder, counts, skipped, err);
-        if (old_tmp != NULL)
-            setenv("TMPDIR", old_tmp, 1);
-        else
-            unsetenv("TMPDIR");
     }
 out:
-    scratch_close(&scr);
     store_close(st);
-    free(old_tmp);
     free(order);
     free(c.jobs);
     return rc;

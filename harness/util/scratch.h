@@ -1,35 +1,47 @@
 /*
- * scratch.h - a batch run's scratch folder, and the sweeping of dead runs'.
+ * scratch.h - one scratch folder per pyharness process tree, removed however
+ * the tree ends, and the sweeping of dead runs' folders.
  *
- * `grade` points $TMPDIR of everything it starts (engines, sandbox hosts,
- * runs) at one folder of its own, `$TMPDIR/pyharness-grade-XXXXXX`, and
- * holds an exclusive flock on `.lock` inside it for as long as it lives (its
- * children inherit the descriptor).  A folder whose lock can be taken
- * belongs to a run that is gone, however it ended (kill -9 included): the
- * next run removes it.  The lock, not a pid, decides, so pid reuse cannot
- * keep a dead run's folder alive or remove a live one's.
+ * A command that starts engines, hosts or runs calls scratch_enter() first:
+ * it creates `$TMPDIR/pyharness-<tag>-XXXXXX`, holds an exclusive flock on
+ * `.lock` inside it, and points $TMPDIR of the process (and of everything it
+ * starts) at it, so every folder the engines make goes under it.
+ *
+ * Removal does not rely on the command ending well.  A guardian process
+ * (double-forked, in its own session, ignoring the terminal's signals)
+ * holds the lock too and waits for the end of a pipe whose write end only
+ * the command's own process tree holds: when the last of them is gone
+ * (normal exit, SIGINT, SIGTERM, SIGKILL), it removes the folder.  If the
+ * guardian is killed as well, the lock is free and the next command's sweep
+ * removes the folder.  The lock, not a pid, decides, so pid reuse can
+ * neither keep a dead run's folder nor remove a live one's.
  */
 #ifndef PH_SCRATCH_H
 #define PH_SCRATCH_H
 
-#include <limits.h>
-
 #include "err.h"
 
-#define SCRATCH_PREFIX "pyharness-grade-"
+/* Every folder this module makes starts with one of these; `grade` used
+ * the second before every command had one. */
+#define SCRATCH_PREFIX "pyharness-run-"
+#define SCRATCH_PREFIX_GRADE "pyharness-grade-"
 
-struct scratch {
-    char root[PATH_MAX];
-    int lock_fd;
-};
-
-/* Remove the folders of dead runs under `tmp` (borrowed); returns how many. */
+/* Remove the folders of dead runs under `tmp` (borrowed); returns how many.
+ * Only folders of this user, with one of the prefixes above and a `.lock`
+ * nobody holds (or, without a `.lock`, older than a minute) are removed. */
 int scratch_sweep(const char *tmp);
 
-/* Sweep, then create and lock a new folder under $TMPDIR (or /tmp). */
-enum ph_rc scratch_open(struct scratch *s, struct ph_err *err);
+/* Sweep, then create and lock this process tree's folder, start its
+ * guardian and set $TMPDIR to it.  `tag` (borrowed; letters) names the
+ * folder, e.g. "run".  A no-op when this process, or the process it was
+ * forked from, already entered. */
+enum ph_rc scratch_enter(const char *tag, struct ph_err *err);
 
-/* Unlock and remove the folder (a no-op on an unopened one). */
-void scratch_close(struct scratch *s);
+/* The folder entered, or NULL. */
+const char *scratch_root(void);
+
+/* In the process that entered: remove the folder now and restore $TMPDIR.
+ * Elsewhere (a forked child) and when nothing was entered: a no-op. */
+void scratch_leave(void);
 
 #endif
