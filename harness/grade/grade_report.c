@@ -22,6 +22,7 @@
 
 #include "exercise.h"
 #include "fileio.h"
+#include "grade_run.h"
 #include "homework.h"
 #include "markup.h"
 #include "perf_chart.h"
@@ -341,14 +342,34 @@ static enum ph_rc write_gradebook(const struct book *b, const char *dir, unsigne
     for (size_t i = 0; i < b->n; i++) {
         const struct student *s = &b->st[i];
         int bad = 0;
+        char over[512] = "";
+        size_t used = 0;
         csv_field(o.f, s->id);
         fprintf(o.f, ",%.2f,%.2f,%.2f,%.2f,%s,%d", s->raw, s->penalty, s->score, s->max,
                 s->ts > 0 ? homework_format_time(s->ts, ts, sizeof ts) : "", s->days_late);
         for (size_t k = 0; k < hw->nex; k++) {
-            fprintf(o.f, ",%.2f", s->parts[k] ? s->parts[k]->points : 0.0);
-            bad |= s->parts[k] == NULL || s->parts[k]->problem != NULL;
+            const struct part *p = s->parts[k];
+            char why[256];
+            fprintf(o.f, ",%.2f", p ? p->points : 0.0);
+            bad |= p == NULL || p->problem != NULL;
+            /* A part the assignment's budget stopped or refused is named with
+             * its reason. */
+            if (p != NULL && strcmp(p->status, GRADE_STATUS_OVER_BUDGET) == 0)
+                snprintf(why, sizeof why, "not graded: submission %d, over the budget of %d",
+                         p->attempts, hw->budget);
+            if (p != NULL &&
+                (strcmp(p->status, GRADE_STATUS_OVER_BUDGET) == 0 ||
+                 homework_budget_stop(hw, k, p->status, why, sizeof why) != NULL) &&
+                used < sizeof over)
+                used += (size_t)snprintf(over + used, sizeof over - used, "%s%s %s",
+                                         used ? "; " : "", hw->ex[k].id, why);
         }
-        fprintf(o.f, ",%s\n", bad ? "see feedback" : "ok");
+        fputc(',', o.f);
+        if (over[0] != '\0')
+            csv_field(o.f, over);
+        else
+            fputs(bad ? "see feedback" : "ok", o.f);
+        fputc('\n', o.f);
     }
     rc = out_close(&o, err);
     if (rc == PH_OK && (formats & GRADE_FORMAT_CANVAS)) {
@@ -447,6 +468,8 @@ static cJSON *gradescope_results(const struct book *b, const struct student *s,
         const struct part *p = s->parts[k];
         const char *exid = hw->ex[k].id;
         double f;
+        if (p != NULL && hw->budget > 0 && p->attempts > hw->budget)
+            over_budget = 1;
         if (p == NULL || p->result == NULL) {
             snprintf(name, sizeof name, "%s: submission", exid);
             snprintf(num, sizeof num, "%zu", k + 1);
@@ -455,8 +478,6 @@ static cJSON *gradescope_results(const struct book *b, const struct student *s,
                                                 "visible", exid, part_status(p)));
             continue;
         }
-        if (hw->budget > 0 && p->attempts > hw->budget)
-            over_budget = 1;
         exec_s += (double)p->grade_ns / 1e9;
         wall_s += (double)p->wall_ns / 1e9;
         if ((double)p->py_peak / 1048576.0 > peak_mb)
@@ -581,7 +602,8 @@ static void feedback(const struct book *b, const struct student *s,
             "</title><style>body{font-family:sans-serif;max-width:60em;margin:2em auto;"
             "padding:0 1em;color:#222}table{border-collapse:collapse}td,th{border:1px solid "
             "#bbb;padding:.25em .5em;text-align:left;vertical-align:top}.passed{color:#176117}"
-            ".failed,.error,.missing,.invalid,.rejected,.crashed,.timeout,.memory_limit{color:"
+            ".failed,.error,.missing,.invalid,.rejected,.crashed,.timeout,.memory_limit,.over_"
+            "budget{color:"
             "#9b1c1c;font-weight:bold}</style></head><body>\n<h1>");
     html_esc(f->html, hw->name);
     fprintf(f->html, ": feedback for ");

@@ -151,6 +151,29 @@ static enum ph_rc record_screened(struct ctx *c, struct store *st, const struct 
     return rc;
 }
 
+/* A part over the submission budget: recorded, not run. */
+static enum ph_rc record_over_budget(struct ctx *c, struct store *st, const struct job *j,
+                                     struct ph_err *err)
+{
+    const struct subs_part *p = &c->cls->st[j->s].parts[j->k];
+    struct store_grade_row row;
+    char *why = NULL, *problem;
+    enum ph_rc rc;
+
+    if (asprintf(&why, "submission %d, over this assignment's budget of %d submissions: not graded",
+                 p->attempts, c->hw->budget) < 0)
+        return ph_errf(err, PH_ENOMEM, "out of memory");
+    problem = part_problem(p, why);
+    base_row(c, j, &row);
+    row.status = GRADE_STATUS_OVER_BUDGET;
+    row.problem = problem ? problem : why;
+    row.max = 100;
+    rc = store_grade_put(st, &row, err);
+    free(problem);
+    free(why);
+    return rc;
+}
+
 /* ---- worker process ------------------------------------------------------ */
 
 static enum ph_rc score_expl(const struct exercise *ex, const struct subs_part *p, int scorer,
@@ -228,8 +251,19 @@ static enum ph_rc grade_one(struct ctx *c, struct store *st, const struct job *j
     }
     if (have_res) {
         cJSON *jr = report_json_run(&res);
+        char stop[256];
+        const char *why =
+            homework_budget_stop(c->hw, j->k, verdict_name(res.verdict), stop, sizeof stop);
         json = jr ? cJSON_PrintUnformatted(jr) : NULL;
         cJSON_Delete(jr);
+        if (why != NULL) {
+            /* Stopped by the assignment's budget: say so first. */
+            char *both = NULL;
+            if (asprintf(&both, "%s%s%s", why, extra ? "; " : "", extra ? extra : "") < 0)
+                both = NULL;
+            free(extra);
+            extra = both;
+        }
         problem = part_problem(p, extra);
         row.status = verdict_name(res.verdict);
         row.wall_ns = res.metrics.wall_ns;
@@ -663,6 +697,22 @@ enum ph_rc grade_run(const struct homework *hw, const struct subs_class *cls,
                 h.submitted_at == p->submitted_at && h.attempts == p->attempts) {
                 skipped++;
                 counts->skipped++;
+                continue;
+            }
+            if (p->status == NULL && hw->budget > 0 && p->attempts > hw->budget) {
+                /* Over the submission budget: the submission is not graded.
+                 * A grade recorded from an earlier submission within the
+                 * budget (an earlier run) is kept, as Gradescope keeps it. */
+                if (!o->regrade && h.found && h.attempts > 0 && h.attempts <= hw->budget &&
+                    strcmp(h.exercise_sha256, hw->ex[k].sha256) == 0) {
+                    skipped++;
+                    counts->skipped++;
+                    continue;
+                }
+                rc = record_over_budget(&c, st, j, err);
+                if (rc != PH_OK)
+                    goto out;
+                counts->screened++;
                 continue;
             }
             if (p->status != NULL) {

@@ -22,6 +22,9 @@ struct subs_class;
 
 #define GRADE_JOBS_MAX 64
 #define GRADE_STORE_NAME "grade.sqlite3"
+/* The status of a part not graded because the student went over the
+ * assignment's submission budget. */
+#define GRADE_STATUS_OVER_BUDGET "over_budget"
 
 struct grade_opts {
     const char *out_dir;  /* results folder; the store lives in it */

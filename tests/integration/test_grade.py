@@ -394,6 +394,84 @@ class GradeResume(unittest.TestCase):
             self.assertIn("4 parts graded", r.stderr)
 
 
+class GradeBudget(unittest.TestCase):
+    """Both budgets are enforced: submission_limits stops a run (the sandbox, at the
+    lowered limits) and names the budget; a submission over submission_budget is not
+    graded, unless an earlier one within the budget already was."""
+
+    def setUp(self):
+        self._tmp = tempfile.TemporaryDirectory()
+        self.tmp = Path(self._tmp.name)
+        self.subs = self.tmp / "class"
+        keep = ("alice", "erin", "oscar")
+        for who in keep:
+            shutil.copytree(CLASS / who, self.subs / who)
+        rows = (CLASS / "manifest.csv").read_text().splitlines()
+        self.rows = [rows[0]] + [r for r in rows[1:] if r.split(",")[0] in keep]
+        doc = json.loads(HOMEWORK.read_text())
+        for ex in doc["exercises"]:
+            ex["folder"] = str(HW / ex["folder"])
+        doc["submission_limits"] = {"wall_s": 3, "memory_mb": 64}
+        self.hw = self.tmp / "homework.json"
+        self.hw.write_text(json.dumps(doc))
+        self.out = self.tmp / "out"
+
+    def tearDown(self):
+        self._tmp.cleanup()
+
+    def grade(self, rows: list[str]):
+        (self.subs / "manifest.csv").write_text("\n".join(rows) + "\n")
+        r = run("grade", str(self.hw), str(self.subs), "--out", str(self.out), "-j", "2")
+        self.assertEqual(r.rc, 0, r.stderr[-2000:])
+        return gradebook(self.out / "gradebook.csv"), parts(self.out / "grade.sqlite3")
+
+    def test_limits_stop_a_run_and_the_budget_is_named(self):
+        book, st = self.grade(self.rows)
+        self.assertEqual(st[("alice", "wordfreq")][:2], ("passed", 70.0))
+        self.assertEqual(book["alice"]["status"], "ok")
+        # oscar's endless loop is stopped at 3 s, not at the exercise's own 12 s.
+        self.assertEqual(st[("oscar", "wordfreq")][0], "timeout")
+        self.assertIn("wordfreq stopped: over this assignment's budget of 3 s per submission",
+                      book["oscar"]["status"])
+        self.assertEqual(st[("erin", "wordfreq")][0], "memory_limit")
+        self.assertIn("budget of 64 MB of memory per submission", book["erin"]["status"])
+        res = json.loads((self.out / "oscar" / "results.json").read_text())
+        self.assertIn("budget of 3 s per submission", res["output"])
+        check_gradescope_schema(self, res)
+        self.assertIn("budget of 3 s per submission",
+                      (self.out / "oscar" / "feedback.md").read_text())
+        # Six submissions of running-mean against a budget of 5: not graded.
+        self.assertEqual(st[("oscar", "running-mean")][0], "over_budget")
+        self.assertEqual(float(book["oscar"]["running-mean (5)"]), 0.0)
+        self.assertIn("running-mean not graded: submission 6, over the budget of 5",
+                      book["oscar"]["status"])
+        over = [t for t in res["tests"] if "running-mean" in t["name"]]
+        self.assertTrue(over and all(t["score"] == 0 for t in over))
+        self.assertTrue(any("over this assignment's budget of 5" in t["output"] for t in over))
+        self.assertIn("over the submission budget", (self.out / "summary.html").read_text())
+
+    def test_an_earlier_grade_within_the_budget_is_kept(self):
+        five = [r for r in self.rows if not r.endswith("07:50:00Z")]
+        _, st = self.grade(five)
+        first = st[("oscar", "running-mean")]
+        self.assertNotEqual(first[0], "over_budget")
+        # The sixth submission arrives: over the budget, the earlier grade stays.
+        book, st = self.grade(self.rows)
+        self.assertEqual(st[("oscar", "running-mean")], first)
+        self.assertGreater(float(book["oscar"]["running-mean (5)"]), 0.0)
+
+    def test_bad_limits_are_exit_2_naming_the_field(self):
+        doc = json.loads(self.hw.read_text())
+        for bad, want in (({"wall_s": 0}, "submission_limits.wall_s"),
+                          ({"memory": 5}, "submission_limits.memory: unknown key"),
+                          (7, "submission_limits: must be an object")):
+            doc["submission_limits"] = bad
+            self.hw.write_text(json.dumps(doc))
+            r = run("grade", str(self.hw), str(self.subs), "--out", str(self.out))
+            self.assertEqual(r.rc, 2, r.stderr)
+            self.assertIn(want, r.stderr)
+
+
 class GradeProgress(unittest.TestCase):
     def small_class(self, tmp: Path) -> Path:
         subs = tmp / "class"
