@@ -348,6 +348,11 @@ static int write_all(int fd, const char *s, size_t n)
     return 0;
 }
 
+static void on_nothing(int sig)
+{
+    (void)sig;
+}
+
 static void worker_main(struct ctx *c, int in_fd, int out_fd, pid_t parent)
 {
     struct store *st = NULL;
@@ -373,6 +378,20 @@ static void worker_main(struct ctx *c, int in_fd, int out_fd, pid_t parent)
         store_open(c->store_path, &st, &e) != PH_OK || store_relax_sync(st, &e) != PH_OK) {
         fprintf(stderr, "pyharness: grade worker: %s\n", e.msg);
         goto out;
+    }
+    /* The parent decides what a Ctrl-C or a SIGTERM means (grade_run.h):
+     * it stops dispatching and kills this process.  A handler that does
+     * nothing, not SIG_IGN: an ignored signal would stay ignored across
+     * exec in the sandbox hosts and their runs; a handler is reset there. */
+    {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_nothing;
+        sa.sa_flags = SA_RESTART;
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGINT, &sa, NULL);
+        sigaction(SIGTERM, &sa, NULL);
+        sigaction(SIGHUP, &sa, NULL);
     }
     while ((idx = read_index(in_fd)) >= 0) {
         char line[32];
@@ -499,9 +518,18 @@ static enum ph_rc record_lost(struct ctx *c, const struct job *j, int status, st
     return rc;
 }
 
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop(int sig)
+{
+    stop_signal = sig;
+}
+
 static enum ph_rc dispatch(struct ctx *c, size_t *order, size_t n, struct grade_counts *counts,
                            size_t skipped, struct ph_err *err)
 {
+    static const int stops[] = {SIGINT, SIGTERM, SIGHUP};
+    struct sigaction sa, old[3];
     struct worker ws[GRADE_JOBS_MAX];
     struct pollfd pf[GRADE_JOBS_MAX];
     struct progress prog;
@@ -510,6 +538,14 @@ static enum ph_rc dispatch(struct ctx *c, size_t *order, size_t n, struct grade_
     enum ph_rc rc = PH_OK;
     void (*old_pipe)(int) = signal(SIGPIPE, SIG_IGN);
 
+    /* Stop cleanly on Ctrl-C or a scheduler's SIGTERM: no SA_RESTART, so
+     * poll() returns and the loop sees the flag. */
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop;
+    sigemptyset(&sa.sa_mask);
+    stop_signal = 0;
+    for (int i = 0; i < 3; i++)
+        sigaction(stops[i], &sa, &old[i]);
     if (!c->o->quiet)
         progress_start(&prog, stderr, n, skipped);
     for (int i = 0; i < nw; i++) {
@@ -525,6 +561,10 @@ static enum ph_rc dispatch(struct ctx *c, size_t *order, size_t n, struct grade_
     }
     while (done < n) {
         int np = 0;
+        if (stop_signal != 0) {
+            counts->interrupted = stop_signal;
+            goto out;
+        }
         for (int i = 0; i < nw; i++) {
             pf[i].fd = ws[i].res_fd;
             pf[i].events = POLLIN;
@@ -570,6 +610,10 @@ static enum ph_rc dispatch(struct ctx *c, size_t *order, size_t n, struct grade_
             if (r < 0 && errno == EINTR)
                 continue;
             /* The worker ended. */
+            if (stop_signal != 0) {
+                counts->interrupted = stop_signal;
+                goto out;
+            }
             {
                 long lost = w->busy;
                 int status = 0;
@@ -600,10 +644,16 @@ static enum ph_rc dispatch(struct ctx *c, size_t *order, size_t n, struct grade_
         }
     }
 out:
-    for (int i = 0; i < nw; i++)
+    for (int i = 0; i < nw; i++) {
+        /* Interrupted: the parts in flight are dropped, not waited for. */
+        if (counts->interrupted && ws[i].pid > 0)
+            kill(ws[i].pid, SIGKILL);
         retire(&ws[i]);
+    }
     if (!c->o->quiet)
         progress_end(&prog);
+    for (int i = 0; i < 3; i++)
+        sigaction(stops[i], &old[i], NULL);
     signal(SIGPIPE, old_pipe);
     return rc;
 }

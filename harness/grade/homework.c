@@ -359,6 +359,7 @@ enum ph_rc homework_parse(const char *path, const char *dir, const char *text,
     struct homework *hw = NULL;
     cJSON *root = NULL;
     const cJSON *it;
+    const char *parse_end = NULL;
     enum ph_rc rc = PH_ENOMEM;
     double d = 0;
     int e;
@@ -377,7 +378,18 @@ enum ph_rc homework_parse(const char *path, const char *dir, const char *text,
     hw->vis_hidden = HW_VIS_AFTER_DUE_DATE;
     hw->model_answer = HW_SHOW_AFTER_DUE_DATE;
     hw->max_file_bytes = (size_t)HOMEWORK_FILE_KB_DEFAULT * 1024;
-    root = cJSON_Parse(text);
+    root = cJSON_ParseWithOpts(text, &parse_end, 0);
+    if (root == NULL) {
+        /* Where the parser stopped, as an editor counts: line and column. */
+        int line = 1, col = 1;
+        for (const char *q = text; parse_end != NULL && q < parse_end && *q; q++, col++)
+            if (*q == '\n') {
+                line++;
+                col = 0;
+            }
+        rc = ph_errf(err, PH_EINPUT, "%s: not valid JSON (line %d, column %d)", path, line, col);
+        goto fail;
+    }
     if (!cJSON_IsObject(root)) {
         rc = ph_errf(err, PH_EINPUT, "%s: not a JSON object", path);
         goto fail;

@@ -366,6 +366,47 @@ class GradeResume(unittest.TestCase):
             self.assertEqual([p.name for p in scratch.iterdir()
                               if p.name.startswith("pyharness-grade-")], [])
 
+    def test_ctrl_c_or_sigterm_stops_cleanly_and_the_next_run_goes_on(self):
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with self.subTest(signal=sig.name), tempfile.TemporaryDirectory() as tmp:
+                tmp = Path(tmp)
+                out = tmp / "out"
+                proc = subprocess.Popen([BIN, "grade", str(HOMEWORK), str(CLASS), "--out",
+                                         str(out), "-j", "2", "--quiet"],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                        text=True, env=dict(os.environ, TMPDIR=str(tmp)))
+                store = out / "grade.sqlite3"
+                deadline = time.monotonic() + 120
+                while time.monotonic() < deadline and proc.poll() is None:
+                    time.sleep(0.2)
+                    try:
+                        with sqlite3.connect(store, timeout=1) as db:
+                            n = db.execute("SELECT count(*) FROM grade_runs WHERE "
+                                           "result_json IS NOT NULL").fetchone()[0]
+                    except sqlite3.Error:
+                        continue
+                    if n >= 2:
+                        break
+                self.assertIsNone(proc.poll(), "the run ended before it could be stopped")
+                os.kill(proc.pid, sig)
+                _, stderr = proc.communicate(timeout=60)
+                self.assertEqual(proc.returncode, 128 + sig, stderr)
+                self.assertIn(f"interrupted by", stderr)
+                self.assertIn("run the same command again", stderr)
+                before = parts(store)
+                # Nothing half-recorded: no part is the grader's own failure.
+                self.assertFalse([k for k, v in before.items() if v[0] == "error" and
+                                  k != ("carol", "wordfreq")], before)
+                r = run("grade", str(HOMEWORK), str(CLASS), "--out", str(out), "-j", "2",
+                        env={"TMPDIR": str(tmp)})
+                self.assertEqual(r.rc, 0, r.stderr[-1000:])
+                after = parts(store)
+                self.assertEqual(len(after), 24)
+                for key, value in before.items():
+                    self.assertEqual(after[key], value, key)
+                self.assertEqual([p.name for p in tmp.iterdir() if p.name.startswith("pyharness-")],
+                                 [])
+
     def test_a_changed_submission_or_exercise_regrades_only_its_part(self):
         with tempfile.TemporaryDirectory() as tmp:
             tmp = Path(tmp)
