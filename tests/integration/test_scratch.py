@@ -70,12 +70,14 @@ class Scratch(unittest.TestCase):
         self._tmp.cleanup()
 
     def start_run(self) -> subprocess.Popen:
+        before = set(ours(self.tmpdir))
         proc = subprocess.Popen([BIN, "run", str(EXERCISE), str(self.slow)], env=self.env,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        # In flight: the run's folder holds the engine's host folder.
+        # In flight: its own new folder holds the engine's host folder.
         self.assertTrue(wait_for(lambda: any(
             len(list(p.iterdir())) > 1 for p in self.tmpdir.iterdir()
-            if p.name.startswith("pyharness-run-"))), "the run never made its scratch folder")
+            if p.name.startswith("pyharness-run-") and p.name not in before)),
+            "the run never made its scratch folder")
         return proc
 
     def test_a_finished_run_leaves_nothing(self):
@@ -103,8 +105,12 @@ class Scratch(unittest.TestCase):
             folders = [self.tmpdir / n for n in names]
             dead_folder = next(f for f in folders if dead.pid in lock_holders(f))
             live_folder = next(f for f in folders if f != dead_folder)
-            # The whole tree and its guardian die at once: nobody cleans up.
-            for pid in lock_holders(dead_folder):
+            # The whole tree and its guardian die at once: nobody cleans up.  Stopped
+            # first, so the guardian cannot start removing when the command dies.
+            holders = lock_holders(dead_folder)
+            for pid in holders:
+                os.kill(pid, signal.SIGSTOP)
+            for pid in holders:
                 os.kill(pid, signal.SIGKILL)
             dead.wait(timeout=30)
             time.sleep(1.0)  # the sandbox host dies with its parent
