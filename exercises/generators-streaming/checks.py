@@ -1,20 +1,31 @@
 """Observation checks for generators-streaming.
 
 Each check_<name>(sub, h) calls the submission and returns plain data.  The
-harness runs the same check on reference.py in another process and the C
-supervisor compares the two; rules in exercise.json read the figures that
-h.measure() records in C.
+checks run in the check runner, outside the submission's process: `sub` is a
+proxy whose calls are requests, and an iterator passed to it is fed item by
+item from here, so the laziness counts are the runner's own.  Loops that
+must run next to the submission (draining 10^6 items) are `@inside`
+functions, one request each, timed from outside.  The harness runs the same
+check on reference.py in another run and the C supervisor compares the two;
+rules in exercise.json read the figures that h.measure() records in C.
 """
 
 import collections
 import itertools
 import json
 
-from pyharness.checklib import CountingIterator
+from pyharness.checklib import CountingIterator, inside
 
 
-def _drain(iterable):
-    collections.deque(iterable, maxlen=0)
+@inside
+def drain_batched(sub, n, size):
+    """Batch n items and drop the batches as they come (nothing kept)."""
+    collections.deque(sub.batched(iter(range(n)), size), maxlen=0)
+
+
+@inside
+def count_batches(sub, items, size):
+    return sum(1 for _ in sub.batched(iter(items), size))
 
 
 def check_batched_basic(sub, h):
@@ -78,8 +89,8 @@ def check_read_jsonl_lazy(sub, h):
 
 
 def check_memory_constant(sub, h):
-    h.measure("items_1e4", lambda: _drain(sub.batched(iter(range(10**4)), 100)))
-    h.measure("items_1e6", lambda: _drain(sub.batched(iter(range(10**6)), 100)))
+    h.measure("items_1e4", drain_batched, sub, 10**4, 100)
+    h.measure("items_1e6", drain_batched, sub, 10**6, 100)
     return {"ok": True}
 
 
@@ -88,10 +99,7 @@ def check_speed(sub, h):
     each on an iterator of its own."""
 
     def fresh(run):
-        return (iter(range(run, run + 10**6)),)
-
-    def count_batches(items):
-        return sum(1 for _ in sub.batched(items, 64))
+        return (sub, range(run, run + 10**6), 64)
 
     count = h.measure("batch_1e6", count_batches, repeat=5, fresh=fresh)
     return {"batches": count}

@@ -81,6 +81,7 @@ static int64_t gil_allocs;
 static _Atomic int64_t raw_cur;
 static _Atomic int64_t raw_allocs;
 static _Atomic int64_t peak; /* relaxed: a racy max from RAW is acceptable */
+static int64_t clock_ns(clockid_t id);
 static __thread int in_gil_hook;
 
 static inline void note_peak(int64_t total)
@@ -508,6 +509,31 @@ int64_t measure_py_peak(void)
     return atomic_load_explicit(&peak, memory_order_relaxed);
 }
 
+void measure_py_begin(struct measure_py_span *s)
+{
+    int64_t cur = measure_py_current();
+
+    s->saved_peak = measure_py_peak();
+    atomic_store_explicit(&peak, cur, memory_order_relaxed);
+    s->cur0 = cur;
+    s->allocs0 = measure_py_allocs();
+    s->cpu0 = clock_ns(CLOCK_PROCESS_CPUTIME_ID);
+    s->wall0 = clock_ns(CLOCK_MONOTONIC);
+}
+
+void measure_py_end(const struct measure_py_span *s, struct measure_py_figures *out)
+{
+    int64_t span_peak = measure_py_peak();
+
+    out->wall_ns = clock_ns(CLOCK_MONOTONIC) - s->wall0;
+    out->cpu_ns = clock_ns(CLOCK_PROCESS_CPUTIME_ID) - s->cpu0;
+    out->peak_bytes = span_peak > s->cur0 ? span_peak - s->cur0 : 0;
+    out->current_bytes = measure_py_current() - s->cur0;
+    out->allocs = measure_py_allocs() - s->allocs0;
+    if (s->saved_peak > span_peak)
+        atomic_store_explicit(&peak, s->saved_peak, memory_order_relaxed);
+}
+
 int64_t measure_py_allocs(void)
 {
     return gil_allocs + atomic_load_explicit(&raw_allocs, memory_order_relaxed);
@@ -527,9 +553,36 @@ int64_t measure_now_ns(void)
     return clock_ns(CLOCK_MONOTONIC);
 }
 
+/* The process a check runner observes (measure_observe), or 0: this process. */
+static pid_t subject;
+static clockid_t subject_clock;
+static char subject_status[64], subject_clear_refs[64];
+
+int measure_observe(pid_t pid)
+{
+    clockid_t id;
+
+    if (pid <= 0) {
+        subject = 0;
+        return 0;
+    }
+    if (clock_getcpuclockid(pid, &id) != 0)
+        return -1;
+    subject = pid;
+    subject_clock = id;
+    snprintf(subject_status, sizeof subject_status, "/proc/%ld/status", (long)pid);
+    snprintf(subject_clear_refs, sizeof subject_clear_refs, "/proc/%ld/clear_refs", (long)pid);
+    return 0;
+}
+
+pid_t measure_subject(void)
+{
+    return subject;
+}
+
 int64_t measure_cpu_ns(void)
 {
-    return clock_ns(CLOCK_PROCESS_CPUTIME_ID);
+    return clock_ns(subject > 0 ? subject_clock : CLOCK_PROCESS_CPUTIME_ID);
 }
 
 int64_t measure_rusage_cpu_ns(int who)
@@ -610,7 +663,7 @@ static int64_t namespace_children_cpu_ns(void)
         return 0;
     /* No PID handed out since ours: the run has created no process, so
      * there is nothing to count, and one small read spares the scan. */
-    if (ns_last_pid() == (long)me)
+    if (subject <= 0 && ns_last_pid() == (long)me)
         return 0;
     if (tick <= 0)
         tick = sysconf(_SC_CLK_TCK);
@@ -629,21 +682,38 @@ static int64_t namespace_children_cpu_ns(void)
         if (pid == 1)
             continue;
         snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+        /* Observing another process: the observer's own time is not the
+         * run's, and the subject's own time comes from its CPU clock. */
+        if (subject > 0 && pid == (long)me)
+            continue;
         if (fileio_read_small(path, buf, sizeof buf) > 0)
-            ticks += ticks_of(buf, pid == (long)me);
+            ticks += ticks_of(buf, subject > 0 ? pid == (long)subject : pid == (long)me);
     }
     closedir(d);
     return ticks * (1000000000LL / tick);
 }
 
+static int64_t status_bytes(const char *key)
+{
+    char buf[4096];
+    const char *p;
+
+    if (subject <= 0)
+        return fileio_proc_status_bytes(key);
+    if (fileio_read_small(subject_status, buf, sizeof buf) < 0)
+        return -1;
+    p = strstr(buf, key);
+    return p != NULL ? strtoll(p + strlen(key), NULL, 10) * 1024 : -1;
+}
+
 int64_t measure_rss_bytes(void)
 {
-    return fileio_proc_status_bytes("VmRSS:");
+    return status_bytes("VmRSS:");
 }
 
 int64_t measure_hwm_bytes(void)
 {
-    return fileio_proc_status_bytes("VmHWM:");
+    return status_bytes("VmHWM:");
 }
 
 /* The highest VmHWM read just before a reset, since the innermost open span
@@ -658,7 +728,7 @@ int measure_reset_hwm(void)
 
     if (before > hwm_seen)
         hwm_seen = before;
-    fd = open("/proc/self/clear_refs", O_WRONLY | O_CLOEXEC);
+    fd = open(subject > 0 ? subject_clear_refs : "/proc/self/clear_refs", O_WRONLY | O_CLOEXEC);
     if (fd < 0)
         return 0;
     ok = write(fd, "5", 1) == 1;
@@ -765,16 +835,21 @@ void measure_end(const struct measure_span *s, struct measure_figures *out)
     memset(out, 0, sizeof *out);
     out->wall_ns = wall;
     out->cpu_ns = cpu;
-    out->children_cpu_ns = ns_ch > ch ? ns_ch : ch;
+    out->children_cpu_ns = subject > 0 || ns_ch > ch ? ns_ch : ch;
     ch = out->children_cpu_ns;
-    out->py_peak_bytes = span_peak - s->py_cur0;
-    if (out->py_peak_bytes < 0)
-        out->py_peak_bytes = 0;
-    out->py_current_bytes = measure_py_current() - s->py_cur0;
-    out->py_allocs = measure_py_allocs() - s->py_allocs0;
+    if (subject <= 0) {
+        /* An observer's own allocations are not the run's: it takes the
+         * subject's from the subject's report instead. */
+        out->py_peak_bytes = span_peak - s->py_cur0;
+        if (out->py_peak_bytes < 0)
+            out->py_peak_bytes = 0;
+        out->py_current_bytes = measure_py_current() - s->py_cur0;
+        out->py_allocs = measure_py_allocs() - s->py_allocs0;
+    }
     out->rss_peak_bytes = hwm;
     out->rss_growth_bytes = (hwm >= 0 && s->rss0 >= 0 && hwm > s->rss0) ? hwm - s->rss0 : 0;
     out->rss_reset = s->rss_reset;
+    out->outside = subject > 0;
     out->parallelism = wall > 0 ? (double)(cpu + ch) / (double)wall : 0.0;
     out->repeats = 1;
     out->wall_min_ns = out->wall_max_ns = wall;
@@ -852,6 +927,8 @@ void measure_pick_median(const struct measure_figures *runs, int n, struct measu
     MED(rss_peak_bytes, NULL, NULL);
     MED(rss_growth_bytes, NULL, NULL);
     MED(other_cpu_ns, NULL, NULL);
+    MED(inside_wall_ns, NULL, NULL);
+    MED(inside_cpu_ns, NULL, NULL);
 #undef MED
     for (i = 0; i < n; i++)
         if (runs[i].cores_free >= 0)
@@ -903,6 +980,12 @@ cJSON *measure_figures_to_json(const struct measure_figures *f)
                            !cJSON_AddNumberToObject(o, "wall_max_ns", (double)f->wall_max_ns) ||
                            !cJSON_AddNumberToObject(o, "cpu_min_ns", (double)f->cpu_min_ns) ||
                            !cJSON_AddNumberToObject(o, "cpu_max_ns", (double)f->cpu_max_ns))) {
+        cJSON_Delete(o);
+        return NULL;
+    }
+    if (f->outside && (!cJSON_AddStringToObject(o, "observed", "outside") ||
+                       !cJSON_AddNumberToObject(o, "inside_wall_ns", (double)f->inside_wall_ns) ||
+                       !cJSON_AddNumberToObject(o, "inside_cpu_ns", (double)f->inside_cpu_ns))) {
         cJSON_Delete(o);
         return NULL;
     }
@@ -958,6 +1041,9 @@ int measure_figures_from_json(const cJSON *obj, struct measure_figures *out)
     out->wall_max_ns = num_field(obj, "wall_max_ns");
     out->cpu_min_ns = num_field(obj, "cpu_min_ns");
     out->cpu_max_ns = num_field(obj, "cpu_max_ns");
+    out->outside = cJSON_GetObjectItemCaseSensitive(obj, "observed") != NULL;
+    out->inside_wall_ns = num_field(obj, "inside_wall_ns");
+    out->inside_cpu_ns = num_field(obj, "inside_cpu_ns");
     par = cJSON_GetObjectItemCaseSensitive(obj, "speedup");
     out->speedup = cJSON_IsNumber(par) ? par->valuedouble : 0.0;
     par = cJSON_GetObjectItemCaseSensitive(obj, "speedup_possible");

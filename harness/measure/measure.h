@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <cjson/cJSON.h>
 
@@ -41,6 +42,11 @@ struct measure_figures {
      * (measure_speedup); 0 when none was given. */
     double speedup;          /* serial CPU time / wall time */
     double speedup_possible; /* min(cores free, tasks that can run at once) */
+    /* 1 when wall, CPU and resident-set figures were taken from outside the
+     * measured process (measure_observe); the Python figures and the two
+     * below are then the worker's own report, kept as a cross-check. */
+    int outside;
+    int64_t inside_wall_ns, inside_cpu_ns;
 };
 
 /* The state saved by measure_begin(); spans nest (an inner span does not
@@ -70,6 +76,17 @@ int measure_hooks_active(void);
  * (every block carries its size), or "off".  Static storage. */
 const char *measure_hooks_mode(void);
 
+/* The Python allocator and this process's clocks alone, for a worker's
+ * report of one request (cheap: no /proc read). */
+struct measure_py_span {
+    int64_t cur0, allocs0, saved_peak, wall0, cpu0;
+};
+struct measure_py_figures {
+    int64_t peak_bytes, current_bytes, allocs, wall_ns, cpu_ns;
+};
+void measure_py_begin(struct measure_py_span *s);
+void measure_py_end(const struct measure_py_span *s, struct measure_py_figures *out);
+
 void measure_begin(struct measure_span *s);
 void measure_end(const struct measure_span *s, struct measure_figures *out);
 
@@ -96,6 +113,18 @@ int measure_reset_hwm(void);
  * reaped children) but PID 1.  For a worker whose PID namespace holds its run only.
  */
 void measure_set_run_namespace(int on);
+
+/*
+ * Observe `pid` instead of this process (a check runner timing the worker it
+ * sends requests to): the CPU clock becomes the worker's, resident-set
+ * figures are read from /proc/<pid>/status (and reset through its
+ * clear_refs), and the namespace scan leaves this process out.  The Python
+ * allocator figures stay this process's (a runner fills them from the
+ * worker's own report).  pid 0 returns to this process.  0, or -1 when the
+ * kernel gives no CPU clock for pid.
+ */
+int measure_observe(pid_t pid);
+pid_t measure_subject(void); /* 0 when observing this process */
 
 /* Logical CPUs this process may run on. */
 int measure_cpus(void);

@@ -201,19 +201,80 @@ static PyObject *figures_dict(const struct measure_figures *f)
         "rss_growth_bytes", (long long)f->rss_growth_bytes, "parallelism", f->parallelism);
 }
 
-/* Call fn(*args, **kwargs) inside a measurement span.  Returns a new ref. */
+/* What the observed worker reported of its own figures for the requests
+ * made during the innermost open span (inside_note), in a check runner. */
+struct inside_figs {
+    int64_t py_peak, py_current, py_allocs, wall_ns, cpu_ns;
+};
+static struct inside_figs inside;
+_Static_assert(sizeof(struct inside_figs) <= sizeof(struct embed_inside), "embed_inside too small");
+
+void embed_span_begin(struct measure_span *span, struct embed_inside *saved)
+{
+    memcpy(saved, &inside, sizeof inside);
+    memset(&inside, 0, sizeof inside);
+    measure_begin(span);
+}
+
+void embed_span_end(const struct measure_span *span, const struct embed_inside *saved,
+                    struct measure_figures *f)
+{
+    struct inside_figs outer;
+
+    measure_end(span, f);
+    memcpy(&outer, saved, sizeof outer);
+    if (f->outside) {
+        f->py_peak_bytes = inside.py_peak;
+        f->py_current_bytes = inside.py_current;
+        f->py_allocs = inside.py_allocs;
+        f->inside_wall_ns = inside.wall_ns;
+        f->inside_cpu_ns = inside.cpu_ns;
+    }
+    /* An outer span sees what the inner one saw. */
+    if (outer.py_current + inside.py_peak > outer.py_peak)
+        outer.py_peak = outer.py_current + inside.py_peak;
+    outer.py_current += inside.py_current;
+    outer.py_allocs += inside.py_allocs;
+    outer.wall_ns += inside.wall_ns;
+    outer.cpu_ns += inside.cpu_ns;
+    inside = outer;
+}
+
+/* Call fn(*args, **kwargs) inside a measurement span.  Returns a new ref.
+ * In a check runner (measure_subject() set), wall, CPU and resident-set
+ * figures are the runner's view of the worker; the Python allocator
+ * figures are the worker's report, a lesson and a cross-check only. */
 static PyObject *call_measured(PyObject *fn, PyObject *args, PyObject *kwargs,
                                struct measure_figures *f)
 {
     struct measure_span span;
+    struct embed_inside saved;
     PyObject *res; /* new ref */
 
     measure_depth++;
-    measure_begin(&span);
+    embed_span_begin(&span, &saved);
     res = PyObject_Call(fn, args, kwargs);
-    measure_end(&span, f);
+    embed_span_end(&span, &saved, f);
     measure_depth--;
     return res;
+}
+
+/* inside_note(py_peak, py_current, py_allocs, wall_ns, cpu_ns): the worker's
+ * own figures for one request, added to the open span's (a runner calls it
+ * with what the worker's reply said). */
+static PyObject *py_inside_note(PyObject *self, PyObject *args)
+{
+    long long peak, cur, allocs, wall, cpu;
+
+    if (!PyArg_ParseTuple(args, "LLLLL:inside_note", &peak, &cur, &allocs, &wall, &cpu))
+        return NULL;
+    if (inside.py_current + peak > inside.py_peak)
+        inside.py_peak = inside.py_current + peak;
+    inside.py_current += cur;
+    inside.py_allocs += allocs;
+    inside.wall_ns += wall;
+    inside.cpu_ns += cpu;
+    Py_RETURN_NONE;
 }
 
 /* measure(fn, *args, **kwargs) -> (result, figures) */
@@ -608,6 +669,52 @@ static unsigned long main_thread;
  * split into slices.  (The audit hook refuses code compiled under the
  * harness's file name.)
  */
+/* A worker's own figures for the request it is answering (remote.py's
+ * serve loop): opened and closed around each request, nested at most
+ * INSIDE_DEPTH deep (a request does not start another). */
+#define INSIDE_DEPTH 8
+static struct measure_py_span inside_spans[INSIDE_DEPTH];
+static int ninside;
+
+static PyObject *py_inside_open(PyObject *self, PyObject *unused)
+{
+    if (ninside == INSIDE_DEPTH) {
+        PyErr_SetString(PyExc_RuntimeError, "inside_open: nested too deeply");
+        return NULL;
+    }
+    measure_py_begin(&inside_spans[ninside]);
+    return PyLong_FromLong(ninside++);
+}
+
+static PyObject *py_inside_close(PyObject *self, PyObject *arg)
+{
+    long i = PyLong_AsLong(arg);
+    struct measure_py_figures f;
+
+    if (i == -1 && PyErr_Occurred())
+        return NULL;
+    if (i < 0 || i != ninside - 1) {
+        PyErr_SetString(PyExc_ValueError, "inside_close: not the innermost open span");
+        return NULL;
+    }
+    measure_py_end(&inside_spans[--ninside], &f);
+    return Py_BuildValue("(LLLLL)", (long long)f.peak_bytes, (long long)f.current_bytes,
+                         (long long)f.allocs, (long long)f.wall_ns, (long long)f.cpu_ns);
+}
+
+static int runner_process;
+
+void embed_set_runner(void)
+{
+    runner_process = 1;
+}
+
+void embed_wipe_secrets(void)
+{
+    explicit_bzero(answer_key, sizeof answer_key);
+    answer_key_set = 1; /* never drawn again here: this process has no key */
+}
+
 static int called_by_harness(void)
 {
     PyFrameObject *f = PyEval_GetFrame(); /* borrowed */
@@ -616,6 +723,9 @@ static int called_by_harness(void)
     size_t n = dir != NULL ? strlen(dir) : 0;
     int ok;
 
+    /* A check runner runs no submission code: whatever calls is the harness. */
+    if (runner_process)
+        return 1;
     if (PyThread_get_thread_ident() != main_thread || f == NULL || n == 0)
         return 0;
     code = PyFrame_GetCode(f); /* new ref */
@@ -689,6 +799,13 @@ static PyMethodDef methods[] = {
     {"measure_into", py_measure_into, METH_VARARGS,
      "measure_into(label, repeat, fn, args, kwargs[, serial, max_parallel]) -> result: measure "
      "fn `repeat` times and record the median figures under `label` in the check's C log."},
+    {"inside_open", py_inside_open, METH_NOARGS,
+     "inside_open() -> span: start the worker's own figures for a request."},
+    {"inside_close", py_inside_close, METH_O,
+     "inside_close(span) -> (py_peak, py_current, py_allocs, wall_ns, cpu_ns)."},
+    {"inside_note", py_inside_note, METH_VARARGS,
+     "inside_note(py_peak, py_current, py_allocs, wall_ns, cpu_ns): the observed worker's own "
+     "figures for a request, kept beside the runner's (a check runner only)."},
     {"client_new", py_client_new, METH_VARARGS,
      "client_new(name, cap, latency_s, latencies, fail) -> id"},
     {"client_begin", py_client_begin, METH_VARARGS,

@@ -14,6 +14,7 @@
 #include <cjson/cJSON.h>
 
 #include "err.h"
+#include "measure.h"
 
 struct embed_options {
     int alloc_hooks; /* install the counting allocator (off only for benchmarks) */
@@ -70,5 +71,26 @@ int embed_child_main(int argc, char **argv);
  */
 cJSON *embed_log_take(void);
 void embed_log_reset(void);
+
+/*
+ * A measurement span (measure_begin/measure_end) that, in a check runner,
+ * also collects what the observed worker reported of its own figures for
+ * the requests made during it (the Python allocator's, a cross-check).
+ * `saved` holds the enclosing span's collection until embed_span_end.
+ */
+struct embed_inside {
+    int64_t opaque[5];
+};
+void embed_span_begin(struct measure_span *span, struct embed_inside *saved);
+void embed_span_end(const struct measure_span *span, const struct embed_inside *saved,
+                    struct measure_figures *f);
+
+/* This process is a check runner: it runs no submission code, so the
+ * `_pyharness` entry points that check their caller accept any caller. */
+void embed_set_runner(void);
+
+/* Wipe what a worker must not hold (the fake model's answer key) before
+ * submission code runs in it. */
+void embed_wipe_secrets(void);
 
 #endif

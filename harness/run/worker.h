@@ -173,7 +173,13 @@ const char *worker_end_name(enum worker_end end);
  * checks.py (embed_compile_cached), both as they are when the host forks. */
 struct worker_host_ctx {
     const struct exercise *ex;
-    void *checks_code;
+    /* checks.py compiled and marshalled by a throwaway child of the host
+     * (worker_host.c): the host never holds the checks as Python objects,
+     * so a worker forked from it finds no check source in its memory; the
+     * worker wipes these bytes before submission code runs, and the check
+     * runner loads them after the worker is forked.  Owned by the host. */
+    unsigned char *checks_blob;
+    size_t checks_len;
     void *workloads_code; /* compiled workloads.py, or NULL when the exercise has none */
     void *preload;        /* list of module names the host imports first (PyObject *), or NULL */
     const char *scratch_root; /* where the runs' folders are: the host's HOME and TMPDIR */

@@ -9,8 +9,12 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <marshal.h>
 
 #include <limits.h>
+#include <sys/wait.h>
+#include <sys/socket.h>
+#include <errno.h>
 #include <math.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -95,7 +99,7 @@ static struct {
     PyObject *rt;       /* pyharness.runtime */
     PyObject *describe; /* runtime.describe_exception */
     PyObject *missing;  /* runtime.missing_names */
-    PyObject *checks;   /* dict name -> function */
+    PyObject *remote;   /* pyharness.remote */
     PyObject *h;        /* the Harness object; each worker sets its fields */
     PyObject *h_type;   /* its type, as the host made it */
     PyObject *sub;      /* runtime.submission_module(), its spec and loader */
@@ -110,9 +114,11 @@ struct child {
     PyObject *describe; /* runtime.describe_exception, bound before submission code */
     int violation_reported;
     int h_type_reported;
-    PyObject *checks; /* dict name -> function */
+    PyObject *checks; /* dict name -> function (new ref, loaded after the fork) */
     PyObject *h;      /* the Harness object */
-    PyObject *sub;    /* the submission module, once its code ran */
+    PyObject *sub;    /* the submission module, or the runner's proxy for it */
+    PyObject *runner; /* remote._Runner of a split run (new ref), or NULL */
+    pid_t worker;     /* the worker process of a split run */
 };
 
 /* Frames not yet written to the result pipe (see proto_out). */
@@ -191,6 +197,9 @@ static cJSON *tagged(const char *tag, cJSON *payload)
 }
 
 static cJSON *ser_value(struct ser *s, PyObject *o, int depth);
+
+/* pyharness.remote.Remote in a check runner (borrowed from the module). */
+static PyTypeObject *remote_type;
 
 /*
  * An exact str.  A string with an embedded NUL cannot be a JSON string here
@@ -389,6 +398,16 @@ static cJSON *ser_value(struct ser *s, PyObject *o, int depth)
     }
     if (PyExceptionInstance_Check(o))
         return tagged("$exc", cJSON_CreateString(Py_TYPE(o)->tp_name));
+    /* An object that stays in the worker: named by its type there. */
+    if (remote_type != NULL && Py_TYPE(o) == remote_type) {
+        PyObject *tp = PyObject_GetAttrString(o, "_tp"); /* new ref; a slot: no user code */
+        const char *u = tp != NULL && PyUnicode_CheckExact(tp) ? PyUnicode_AsUTF8(tp) : NULL;
+        cJSON *r = tagged("$type", cJSON_CreateString(u != NULL ? u : "?"));
+
+        Py_XDECREF(tp);
+        PyErr_Clear();
+        return r;
+    }
     /* Anything else is named by its C-level type name: no Python code runs. */
     return tagged("$type", cJSON_CreateString(Py_TYPE(o)->tp_name));
 }
@@ -554,12 +573,12 @@ static void watch_dict(PyObject *d, const char *name)
  * there (CountingIterator, _drain) would turn failing code into passing
  * code.  Any rebinding is reported as tampering, which rejects the run.
  */
-static void watch_checks_namespace(void)
+static void watch_checks_namespace(PyObject *checks)
 {
     PyObject *k, *fn; /* borrowed */
     Py_ssize_t pos = 0;
 
-    if (host.checks == NULL || !PyDict_Next(host.checks, &pos, &k, &fn) || !PyFunction_Check(fn))
+    if (checks == NULL || !PyDict_Next(checks, &pos, &k, &fn) || !PyFunction_Check(fn))
         return;
     {
         PyObject *g = PyFunction_GetGlobals(fn); /* borrowed */
@@ -608,7 +627,6 @@ static void worker_child_prepare(void)
         watch.names[watch.n] = watched_modules[i];
         watch.n++;
     }
-    watch_checks_namespace();
     /* After the loop: importing a later module may add to an earlier one. */
     for (i = 0; i < watch.n; i++)
         watch.tags[i] = dict_tag(watch.dicts[i]);
@@ -833,19 +851,21 @@ int worker_child_host_init(void *arg, char *msg, size_t cap)
     if (prepare_runs() != 0)
         return python_error(msg, cap, "the runtime failed to load (python/ is %s)",
                             paths_python_dir());
-    host.checks = PyObject_CallMethod(host.rt, "load_checks", "Os",
-                                      (PyObject *)host.ctx->checks_code, "checks.py");
-    /* The exercise's own bug: name the file and what went wrong. */
-    if (host.checks == NULL)
-        return python_error(msg, cap, "%s/checks.py failed to load", host.ctx->ex->dir);
-    /* Sized workloads (pyharness compare) run as checks named "workload:NAME". */
-    if (host.ctx->workloads_code != NULL) {
-        PyObject *r =
-            PyObject_CallMethod(host.rt, "load_workloads", "OsO", /* new ref */
-                                (PyObject *)host.ctx->workloads_code, "workloads.py", host.checks);
-        if (r == NULL)
-            return python_error(msg, cap, "%s/workloads.py failed to load", host.ctx->ex->dir);
-        Py_DECREF(r);
+    /* Check runners and workers use it; loaded once, before any run. */
+    host.remote = PyImport_ImportModule("pyharness.remote");
+    if (host.remote == NULL)
+        return python_error(msg, cap, "the runtime failed to load (python/ is %s)",
+                            paths_python_dir());
+    /* A worker dumps its stacks on this signal, sent by its runner a little
+     * before the supervisor's deadline for a check (a diagnostic only). */
+    {
+        PyObject *fh = PyImport_ImportModule("faulthandler"), *r = NULL; /* new refs */
+
+        if (fh != NULL)
+            r = PyObject_CallMethod(fh, "register", "iOO", SIGUSR2, Py_None, Py_True);
+        Py_XDECREF(r);
+        Py_XDECREF(fh);
+        PyErr_Clear();
     }
     /* h.run_async and h.client bind asyncio now, before any submission. */
     if (PyDict_GetItemString(modules, "asyncio") != NULL &&
@@ -874,7 +894,6 @@ static void setup(struct child *c)
     const struct worker_spec *spec = &c->a->spec;
 
     c->describe = host.describe;
-    c->checks = host.checks;
     c->h = host.h;
     enter_run_folder(c->a->scratch);
     set_harness_field(c->h, "scratch", PyUnicode_FromString(c->a->scratch));
@@ -1054,10 +1073,73 @@ static void watchdog_disarm(void)
     PyErr_Restore(type, value, tb);
 }
 
-static void run_one_check(struct child *c, const char *name)
+/* The runner's attribute `name` is true (a split run). */
+static int runner_flag(const struct child *c, const char *name)
+{
+    PyObject *type, *value, *tb; /* new refs: an error pending before the call is kept */
+    PyObject *v;                 /* new ref */
+    int on;
+
+    PyErr_Fetch(&type, &value, &tb);
+    v = c->runner ? PyObject_GetAttrString(c->runner, name) : NULL;
+    on = v != NULL && PyObject_IsTrue(v) == 1;
+    Py_XDECREF(v);
+    PyErr_Clear();
+    PyErr_Restore(type, value, tb);
+    return on;
+}
+
+/* The runner sends the worker the stack-dump signal a little before the
+ * supervisor's deadline for check `name` (what watchdog_arm does in a
+ * single-process run). */
+static void runner_deadline(const struct child *c, const char *name)
+{
+    long idx = exercise_find_check(c->a->spec.ex, name);
+    double limit = idx >= 0 ? c->a->spec.ex->checks[idx].timeout_s : 0.0;
+    double at = limit - WORKER_STACK_LEAD_S;
+    PyObject *r; /* new ref */
+
+    if (limit <= 0)
+        return;
+    if (at < limit / 2)
+        at = limit / 2;
+    r = PyObject_CallMethod(c->runner, "set_deadline", "L",
+                            (long long)(measure_now_ns() + (int64_t)(at * 1e9)));
+    Py_XDECREF(r);
+    PyErr_Clear();
+}
+
+/* What the worker and the runner noticed during the check, into `frame`'s
+ * tamper list (made if needed). */
+static void runner_tamper(const struct child *c, cJSON *frame)
+{
+    PyObject *list = PyObject_CallMethod(c->runner, "end_check", NULL); /* new ref */
+    cJSON *arr = cJSON_GetObjectItemCaseSensitive(frame, "tamper");
+    Py_ssize_t n = list != NULL && PyList_Check(list) ? PyList_GET_SIZE(list) : 0;
+
+    for (Py_ssize_t i = 0; i < n; i++) {
+        const char *u = PyUnicode_Check(PyList_GET_ITEM(list, i))
+                            ? PyUnicode_AsUTF8(PyList_GET_ITEM(list, i))
+                            : NULL;
+        if (u == NULL)
+            continue;
+        if (arr == NULL)
+            arr = cJSON_AddArrayToObject(frame, "tamper");
+        if (arr != NULL)
+            cJSON_AddItemToArray(arr, cJSON_CreateString(u));
+    }
+    Py_XDECREF(list);
+    PyErr_Clear();
+}
+
+/* Run check `name` and queue its frame.  In a split run, returns -1 without
+ * queuing it when the worker went away during the check: how it ended is
+ * then the run's end (run_as_runner). */
+static int run_one_check(struct child *c, const char *name)
 {
     PyObject *fn, *obs; /* fn borrowed, obs new ref */
     struct measure_span span;
+    struct embed_inside saved;
     struct measure_figures fig;
     cJSON *f, *log;
 
@@ -1074,13 +1156,23 @@ static void run_one_check(struct child *c, const char *name)
         cJSON_AddStringToObject(e, "type", "HarnessError");
         cJSON_AddStringToObject(e, "message", "checks.py defines no such check");
         queue_frame(f);
-        return;
+        return 0;
     }
-    watchdog_arm(c->a->spec.ex, name);
-    measure_begin(&span);
+    if (c->runner != NULL)
+        runner_deadline(c, name);
+    else
+        watchdog_arm(c->a->spec.ex, name);
+    embed_span_begin(&span, &saved);
     obs = PyObject_CallFunctionObjArgs(fn, c->sub, c->h, NULL);
-    measure_end(&span, &fig);
-    watchdog_disarm();
+    embed_span_end(&span, &saved, &fig);
+    if (c->runner == NULL)
+        watchdog_disarm();
+    if (c->runner != NULL && runner_flag(c, "gone")) {
+        Py_XDECREF(obs);
+        PyErr_Clear();
+        cJSON_Delete(f);
+        return -1;
+    }
     if (obs == NULL) {
         cJSON_AddStringToObject(f, "status", "error");
         cJSON_AddItemToObject(f, "error", take_exception(c));
@@ -1105,7 +1197,10 @@ static void run_one_check(struct child *c, const char *name)
     if (log != NULL)
         cJSON_AddItemToObject(f, "log", log);
     add_tamper(c, f);
+    if (c->runner != NULL)
+        runner_tamper(c, f);
     queue_frame(f);
+    return 0;
 }
 
 static void flush_python_streams(void)
@@ -1167,15 +1262,283 @@ static int parse_job(struct worker_child_args *a, const void *job, size_t len)
     return 0;
 }
 
+/* The checks, loaded from the host's marshalled bytes into this process
+ * (and the sized workloads in a single-process run).  Dies on failure: the
+ * host loaded them once already, so this is not the submission's doing. */
+static PyObject *load_checks(int with_workloads)
+{
+    PyObject *code, *checks = NULL, *r; /* new refs */
+
+    code = PyMarshal_ReadObjectFromString((const char *)host.ctx->checks_blob,
+                                          (Py_ssize_t)host.ctx->checks_len);
+    if (code != NULL)
+        checks = PyObject_CallMethod(host.rt, "load_checks", "Os", code, "checks.py");
+    Py_XDECREF(code);
+    if (checks == NULL)
+        die("checks.py failed to load");
+    if (with_workloads && host.ctx->workloads_code != NULL) {
+        r = PyObject_CallMethod(host.rt, "load_workloads", "OsO",
+                                (PyObject *)host.ctx->workloads_code, "workloads.py", checks);
+        if (r == NULL)
+            die("workloads.py failed to load");
+        Py_DECREF(r);
+    }
+    return checks;
+}
+
+/* 1 when the job runs sized workloads (pyharness compare): not a grade,
+ * so they run in one process, measured from inside (see load_workloads). */
+static int is_workload_job(const struct worker_spec *spec)
+{
+    for (size_t i = 0; spec->only != NULL && i < spec->nonly; i++)
+        if (strncmp(spec->only[i], "workload:", 9) == 0)
+            return 1;
+    return 0;
+}
+
+static void run_checks(struct child *c)
+{
+    const struct worker_spec *spec = &c->a->spec;
+    size_t n = spec->only ? spec->nonly : spec->ex->nchecks;
+
+    for (size_t i = 0; i < n; i++)
+        if (run_one_check(c, spec->only ? spec->only[i] : spec->ex->checks[i].name) != 0)
+            return;
+}
+
+/* A single-process run (sized workloads): the old way, checks and
+ * submission in one interpreter. */
+static _Noreturn void run_single(struct child *c)
+{
+    struct measure_span span;
+    struct measure_figures fig;
+    cJSON *f;
+
+    c->checks = load_checks(1);
+    watch_checks_namespace(c->checks);
+    confine(c);
+    queue_frame(new_frame(c, "hello"));
+    measure_begin(&span);
+    if (import_submission(c) == 0)
+        run_checks(c);
+    measure_end(&span, &fig);
+    /* The streams may be the submission's objects, whose flush() runs its code. */
+    send_frames(c);
+    flush_python_streams();
+    f = new_frame(c, "end");
+    cJSON_AddItemToObject(f, "metrics", measure_figures_to_json(&fig));
+    send_frame(c, f);
+    fflush(stdout);
+    fflush(stderr);
+    _exit(0);
+}
+
+/* tamper() for the worker's serve loop: what watch_verify finds, as a list. */
+static struct child *serving;
+
+static PyObject *py_tamper(PyObject *self, PyObject *unused)
+{
+    cJSON *arr = cJSON_CreateArray(), *it;
+    PyObject *list = PyList_New(0); /* new ref */
+
+    (void)self;
+    (void)unused;
+    if (arr == NULL || list == NULL) {
+        cJSON_Delete(arr);
+        return list;
+    }
+    watch_verify(serving, arr);
+    cJSON_ArrayForEach(it, arr)
+    {
+        PyObject *u = PyUnicode_FromString(it->valuestring); /* new ref */
+        if (u == NULL || PyList_Append(list, u) != 0)
+            PyErr_Clear();
+        Py_XDECREF(u);
+    }
+    cJSON_Delete(arr);
+    return list;
+}
+
+static PyMethodDef tamper_def = {"tamper", py_tamper, METH_NOARGS, NULL};
+
+/* What a worker must not hold once submission code runs: the job (its
+ * nonce), the checks' bytes, the fake model's answer key. */
+static void wipe_secrets(struct child *c, void *job, size_t len)
+{
+    explicit_bzero(job, len);
+    if (c->a->nonce != NULL)
+        explicit_bzero((char *)c->a->nonce, strlen(c->a->nonce));
+    explicit_bzero(host.ctx->checks_blob, host.ctx->checks_len);
+    embed_wipe_secrets();
+}
+
+/*
+ * The worker of a split run: confined, it imports the submission and
+ * answers the runner's requests on `fd` (remote.serve) until told to stop.
+ * It has no result pipe: nothing it writes reaches the supervisor but its
+ * output.
+ */
+static _Noreturn void run_as_worker(struct child *c, int fd, void *job, size_t len)
+{
+    PyObject *err = NULL, *tamper, *r; /* new refs */
+    PyObject *type, *tb;
+
+    wipe_secrets(c, job, len);
+    close(c->a->result_fd);
+    serving = c;
+    tamper = PyCFunction_New(&tamper_def, NULL);
+    if (tamper == NULL)
+        die("cannot set up the worker");
+    confine(c);
+    c->sub = load_submission(c);
+    if (c->sub == NULL) {
+        PyErr_Fetch(&type, &err, &tb);
+        PyErr_NormalizeException(&type, &err, &tb);
+        if (err != NULL && tb != NULL)
+            PyException_SetTraceback(err, tb);
+        Py_XDECREF(type);
+        Py_XDECREF(tb);
+        if (err == NULL)
+            err = Py_NewRef(Py_None);
+    }
+    r = PyObject_CallMethod(host.remote, "serve", "iOOsO", fd, c->sub ? c->sub : Py_None,
+                            err ? err : Py_None,
+                            c->a->spec.display_name ? c->a->spec.display_name : "submission.py",
+                            tamper);
+    Py_XDECREF(r);
+    PyErr_Clear();
+    flush_python_streams();
+    fflush(stdout);
+    fflush(stderr);
+    _exit(0);
+}
+
+/* The worker ended before the run did: end this process the same way, so
+ * the host reports the run's end as it would have for a single process
+ * (a crash, the CPU limit, an early exit).  Frames already complete go first. */
+static _Noreturn void mirror_worker(struct child *c)
+{
+    int status = 0;
+
+    send_frames(c);
+    while (waitpid(c->worker, &status, 0) < 0 && errno == EINTR)
+        ;
+    fflush(stdout);
+    fflush(stderr);
+    if (WIFSIGNALED(status)) {
+        sigset_t set;
+
+        signal(WTERMSIG(status), SIG_DFL);
+        sigemptyset(&set);
+        sigaddset(&set, WTERMSIG(status));
+        sigprocmask(SIG_UNBLOCK, &set, NULL);
+        raise(WTERMSIG(status));
+    }
+    _exit(WIFEXITED(status) && WEXITSTATUS(status) != 0 ? WEXITSTATUS(status) : 121);
+}
+
+/* Wait for the worker to leave after goodbye; a worker that lingers is
+ * killed (its run is over).  Returns its status. */
+static int reap_worker(pid_t pid)
+{
+    int status = 0;
+
+    for (int i = 0; i < 200; i++) {
+        pid_t got = waitpid(pid, &status, WNOHANG);
+        if (got == pid)
+            return status;
+        if (got < 0 && errno != EINTR)
+            return 0;
+        usleep(i < 20 ? 500 : 10000);
+    }
+    kill(pid, SIGKILL);
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    return status;
+}
+
+/*
+ * The check runner of a split run: runs checks.py with `sub` a proxy for
+ * the worker's module, observes the worker from outside (measure_observe),
+ * and alone writes frames to the supervisor.
+ */
+static _Noreturn void run_as_runner(struct child *c, int fd)
+{
+    struct measure_span span;
+    struct embed_inside saved;
+    struct measure_figures fig;
+    PyObject *started, *sub, *err, *tamper; /* started new ref; the rest borrowed from it */
+    cJSON *f;
+
+    embed_set_runner();
+    /* A worker that is gone is an error to report, not a signal to die of. */
+    signal(SIGPIPE, SIG_IGN);
+    if (measure_observe(c->worker) != 0)
+        die("cannot read the worker's CPU clock");
+    measure_set_run_namespace(getppid() == 1);
+    c->checks = load_checks(0);
+    remote_type = (PyTypeObject *)PyObject_GetAttrString(host.remote, "Remote");
+    if (remote_type == NULL || !PyType_Check(remote_type))
+        die("pyharness.remote.Remote is missing");
+    Py_DECREF(remote_type); /* the module keeps it */
+    queue_frame(new_frame(c, "hello"));
+    embed_span_begin(&span, &saved);
+    started = PyObject_CallMethod(host.remote, "start", "iiO", fd, (int)c->worker, c->checks);
+    if (started == NULL || !PyTuple_Check(started) || PyTuple_GET_SIZE(started) != 3) {
+        PyErr_Clear();
+        mirror_worker(c);
+    }
+    c->runner = PyObject_CallMethod(host.remote, "runner", NULL);
+    sub = PyTuple_GET_ITEM(started, 0);
+    err = PyTuple_GET_ITEM(started, 1);
+    tamper = PyTuple_GET_ITEM(started, 2);
+    f = new_frame(c, "import");
+    if (err != Py_None) {
+        struct ser s = {0};
+        cJSON *e = ser_value(&s, err, 0);
+
+        PyErr_Clear();
+        cJSON_AddStringToObject(f, "status", "error");
+        cJSON_AddItemToObject(f, "error", e != NULL ? e : cJSON_CreateObject());
+    } else {
+        cJSON_AddStringToObject(f, "status", "ok");
+        c->sub = sub;
+    }
+    if (PyList_Check(tamper) && PyList_GET_SIZE(tamper) > 0) {
+        struct ser s = {0};
+        cJSON *t = ser_value(&s, tamper, 0);
+
+        PyErr_Clear();
+        if (t != NULL)
+            cJSON_AddItemToObject(f, "tamper", t);
+    }
+    queue_frame(f);
+    if (c->sub != NULL) {
+        run_checks(c);
+        if (runner_flag(c, "gone"))
+            mirror_worker(c);
+    }
+    embed_span_end(&span, &saved, &fig);
+    {
+        PyObject *r = PyObject_CallMethod(c->runner, "bye", NULL); /* new ref */
+        Py_XDECREF(r);
+        PyErr_Clear();
+    }
+    reap_worker(c->worker);
+    measure_observe(0);
+    f = new_frame(c, "end");
+    cJSON_AddItemToObject(f, "metrics", measure_figures_to_json(&fig));
+    send_frame(c, f);
+    fflush(stdout);
+    fflush(stderr);
+    _exit(0);
+}
+
 void worker_child_body(const struct sandbox_run *run, const void *job, size_t len, void *arg)
 {
     struct worker_child_args a;
     struct child c;
-    const struct worker_spec *spec;
-    struct measure_span span;
-    struct measure_figures fig;
-    cJSON *f;
-    size_t i;
+    int sv[2];
 
     (void)arg;
     memset(&a, 0, sizeof a);
@@ -1184,28 +1547,22 @@ void worker_child_body(const struct sandbox_run *run, const void *job, size_t le
     a.scratch = run->scratch;
     if (parse_job(&a, job, len) != 0)
         die("the job from the supervisor is malformed");
-    spec = &a.spec;
     memset(&c, 0, sizeof c);
     c.a = &a;
     /* A file past RLIMIT_FSIZE becomes OSError(EFBIG), not a dead worker. */
     signal(SIGXFSZ, SIG_IGN);
     setup(&c);
-    confine(&c);
-    queue_frame(new_frame(&c, "hello"));
-    measure_begin(&span);
-    if (import_submission(&c) == 0) {
-        size_t n = spec->only ? spec->nonly : spec->ex->nchecks;
-        for (i = 0; i < n; i++)
-            run_one_check(&c, spec->only ? spec->only[i] : spec->ex->checks[i].name);
+    if (is_workload_job(&a.spec))
+        run_single(&c);
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
+        die("cannot make the worker's socket");
+    c.worker = fork();
+    if (c.worker < 0)
+        die("cannot fork the worker");
+    if (c.worker == 0) {
+        close(sv[0]);
+        run_as_worker(&c, sv[1], (void *)job, len);
     }
-    measure_end(&span, &fig);
-    /* The streams may be the submission's objects, whose flush() runs its code. */
-    send_frames(&c);
-    flush_python_streams();
-    f = new_frame(&c, "end");
-    cJSON_AddItemToObject(f, "metrics", measure_figures_to_json(&fig));
-    send_frame(&c, f);
-    fflush(stdout);
-    fflush(stderr);
-    _exit(0);
+    close(sv[1]);
+    run_as_runner(&c, sv[0]);
 }

@@ -3,10 +3,14 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <marshal.h>
 
 #include "worker_host.h"
 
 #include <limits.h>
+#include <sys/wait.h>
+#include <fcntl.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +18,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "dynbuf.h"
 #include "embed.h"
 #include "exercise.h"
 #include "fileio.h"
@@ -185,6 +190,107 @@ out:
     return names;
 }
 
+/* In the throwaway child: compile `path`, run it as the checks module once,
+ * and write the marshalled code to `fd`; on failure write the reason.
+ * Returns the exit status. */
+static int compile_checks_child(const char *path, int fd)
+{
+    struct ph_err err = {0};
+    PyObject *code = NULL, *bytes = NULL, *rt = NULL, *checks = NULL; /* new refs */
+    char *src = NULL, msg[1024];
+    size_t len = 0;
+    int rc = 1;
+
+    if (fileio_read(path, WORKER_MODULE_MAX, &src, &len, &err) != PH_OK) {
+        snprintf(msg, sizeof msg, "%s", err.msg);
+        goto out;
+    }
+    code = Py_CompileString(src, "checks.py", Py_file_input);
+    rt = code != NULL ? PyImport_ImportModule("pyharness.runtime") : NULL;
+    checks = rt != NULL ? PyObject_CallMethod(rt, "load_checks", "Os", code, "checks.py") : NULL;
+    bytes = checks != NULL ? PyMarshal_WriteObjectToString(code, Py_MARSHAL_VERSION) : NULL;
+    if (bytes == NULL) {
+        PyObject *type, *value, *tb, *text = NULL; /* new refs */
+
+        PyErr_Fetch(&type, &value, &tb);
+        if (value != NULL)
+            text = PyObject_Str(value);
+        snprintf(msg, sizeof msg, "does not load: %s: %s",
+                 type != NULL ? ((PyTypeObject *)type)->tp_name : "error",
+                 text != NULL && PyUnicode_AsUTF8(text) != NULL ? PyUnicode_AsUTF8(text) : "?");
+        Py_XDECREF(text);
+        Py_XDECREF(type);
+        Py_XDECREF(value);
+        Py_XDECREF(tb);
+        PyErr_Clear();
+        goto out;
+    }
+    rc = fileio_write_all(fd, PyBytes_AS_STRING(bytes), (size_t)PyBytes_GET_SIZE(bytes)) == 0
+             ? 0
+             : 1;
+    msg[0] = '\0';
+out:
+    if (rc != 0 && msg[0] != '\0')
+        (void)fileio_write_all(fd, msg, strlen(msg));
+    free(src);
+    Py_XDECREF(bytes);
+    Py_XDECREF(checks);
+    Py_XDECREF(rt);
+    Py_XDECREF(code);
+    return rc;
+}
+
+/*
+ * checks.py as marshalled code, compiled and loaded once (to find the
+ * exercise's own errors now, not in every run) by a child that exits: the
+ * host itself never holds the checks as Python objects, whose freed memory
+ * would still hold their text in every worker forked from it.
+ */
+static enum ph_rc compile_checks(const char *path, unsigned char **blob, size_t *len,
+                                 struct ph_err *err)
+{
+    struct dynbuf out;
+    int fds[2], status = 0;
+    pid_t pid;
+
+    if (pipe2(fds, O_CLOEXEC) != 0)
+        return ph_errf(err, PH_EINTERNAL, "sandbox host: pipe: %s", strerror(errno));
+    pid = fork();
+    if (pid < 0) {
+        close(fds[0]);
+        close(fds[1]);
+        return ph_errf(err, PH_EINTERNAL, "sandbox host: fork: %s", strerror(errno));
+    }
+    if (pid == 0) {
+        close(fds[0]);
+        _exit(compile_checks_child(path, fds[1]));
+    }
+    close(fds[1]);
+    dynbuf_init(&out, WORKER_MODULE_MAX * 4);
+    for (;;) {
+        char buf[8192];
+        ssize_t n = read(fds[0], buf, sizeof buf);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        if (dynbuf_add(&out, buf, (size_t)n, err) != PH_OK)
+            break;
+    }
+    close(fds[0]);
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || out.len < 1) {
+        ph_errf(err, PH_EINPUT, "%s: %.*s", path, (int)(out.len > 0 ? out.len : 0),
+                out.len > 0 ? (const char *)out.buf : "the checks failed to load");
+        dynbuf_free(&out);
+        return PH_EINPUT;
+    }
+    *blob = (unsigned char *)dynbuf_take(&out, len);
+    return PH_OK;
+}
+
 /* The host's state: it serves one exercise for its whole life. */
 static struct {
     struct sandbox_policy pol;
@@ -277,8 +383,7 @@ int worker_host_main(int argc, char **argv)
     if (exercise_load(exdir, &ex, &err) != PH_OK)
         goto fail;
     snprintf(cpath, sizeof cpath, "%s/checks.py", ex->dir);
-    self.ctx.checks_code = embed_compile_cached(cpath, "checks.py", &err);
-    if (self.ctx.checks_code == NULL)
+    if (compile_checks(cpath, &self.ctx.checks_blob, &self.ctx.checks_len, &err) != PH_OK)
         goto fail;
     /* Sized workloads (pyharness compare), when the exercise has them. */
     snprintf(cpath, sizeof cpath, "%s/workloads.py", ex->dir);

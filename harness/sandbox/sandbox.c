@@ -39,6 +39,7 @@
  * built once, by the host.
  */
 #include "sandbox.h"
+#include "fileio.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -323,23 +324,6 @@ static _Noreturn void exec_child(const char *const *argv, const char *const *env
     _exit(RELAY_SETUP_FAILED);
 }
 
-static int write_all(int fd, const void *buf, size_t len)
-{
-    const char *p = buf;
-
-    while (len > 0) {
-        ssize_t n = write(fd, p, len);
-
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return -1;
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
 enum ph_rc sandbox_host_exec(const struct sandbox_policy *p, const char *const *argv,
                              const char *const *envp, const void *config, size_t len,
                              struct sandbox_host **out, struct ph_err *err)
@@ -383,7 +367,7 @@ enum ph_rc sandbox_host_exec(const struct sandbox_policy *p, const char *const *
     hdr.caps = sbx_caps;
     hdr.len = (uint32_t)len;
     /* A host that died before reading gets EPIPE here, and fails READY. */
-    (void)(write_all(cfg[1], &hdr, sizeof hdr) == 0 && write_all(cfg[1], config, len) == 0);
+    (void)(fileio_write_all(cfg[1], &hdr, sizeof hdr) == 0 && fileio_write_all(cfg[1], config, len) == 0);
     close(cfg[1]);
     return host_adopt(h, pid, sv[0], info[0], out, err);
 }

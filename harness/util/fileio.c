@@ -119,6 +119,23 @@ long long fileio_proc_status_bytes(const char *key)
     return strtoll(p + strlen(key), NULL, 10) * 1024;
 }
 
+int fileio_write_all(int fd, const void *buf, size_t len)
+{
+    const char *p = buf;
+
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
 enum ph_rc fileio_write(const char *path, const void *buf, size_t len, struct ph_err *err)
 {
     const char *p = buf;

@@ -31,6 +31,9 @@ long fileio_read_small(const char *path, char *buf, size_t cap);
 long long fileio_proc_status_bytes(const char *key);
 
 /* Write `len` bytes to `path` (created 0600 or truncated).  */
+/* Write all `len` bytes to `fd`, retrying short writes and EINTR.  0 or -1. */
+int fileio_write_all(int fd, const void *buf, size_t len);
+
 enum ph_rc fileio_write(const char *path, const void *buf, size_t len, struct ph_err *err);
 
 /* PH_OK when fileio_write(path) can be expected to succeed: an existing

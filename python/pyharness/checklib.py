@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Iterator
 
+from .remote import inside  # noqa: F401  (checks.py: `from pyharness.checklib import inside`)
+
 
 class RateLimitError(Exception):
     """The fake server's concurrency cap was exceeded (HTTP 429)."""

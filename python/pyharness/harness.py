@@ -17,6 +17,8 @@ from typing import Any, Awaitable, Callable, Iterable, Mapping
 
 import _pyharness
 
+from . import remote as _remote
+
 HEARTBEAT_S = 0.005  # event-loop monitor tick: a blocked loop shows as a long gap
 
 
@@ -93,29 +95,45 @@ class Harness:
 
     def client(self, name: str, latency: float = 0.05, cap: int = 1000, fail: Iterable[str] = (),
                latencies: Mapping[str, float] | None = None) -> Any:
-        """A fake LLM client (pyharness.fakellm.FakeLLMClient) whose counters
-        appear as cand.client.<name>.*."""
+        """A fake LLM service whose counters appear as cand.client.<name>.*.
+
+        Passed to the submission, it is a client with `await
+        client.complete(prompt)`; every call is answered by the check runner,
+        which keeps the counters, latencies and answers outside the
+        submission's process."""
+        if _remote.runner() is not None:
+            cid = _pyharness.client_new(name, cap, float(latency), dict(latencies or {}),
+                                        list(fail))
+            return _remote.Client(cid, name)
         self._need_asyncio("h.client()")
         return self._client_class(name, latency=latency, cap=cap, fail=fail, latencies=latencies)
 
-    def run_async(self, label: str, make: Callable[[], Awaitable[Any]], monitor: str | None = None,
-                  timeout: float | None = None, count_tasks: str | None = None) -> Any:
-        """Run the coroutine `make()` with asyncio.run, measured under `label`.
+    def run_async(self, label: str, fn: Callable[..., Awaitable[Any]], *args: Any,
+                  monitor: str | None = None, timeout: float | None = None,
+                  count_tasks: str | None = None, **kwargs: Any) -> Any:
+        """Run `await fn(*args, **kwargs)` with asyncio.run in the worker,
+        measured under `label` (fn: the submission's coroutine function, or
+        an @inside one).
 
-        With `monitor`, a heartbeat task ticks every 5 ms; the longest gap
-        between ticks (cand.monitor.<name>.max_gap_ns) shows a blocked loop.
-        Blocking calls made on the loop's thread are also observed directly:
-        each time the thread sleeps in the kernel outside the selector's
-        wait (time.sleep, a synchronous socket or lock, however short), the
-        C counter cand.monitor.<name>_blocked.beats goes up by one (it
-        starts at 1).
+        With `monitor`, the runner pings the worker's event loop every 5 ms;
+        the longest gap between answers (cand.monitor.<name>.max_gap_ns)
+        shows a blocked loop.  The worker also reports each time the loop's
+        thread slept in the kernel outside the selector's wait (time.sleep,
+        a synchronous socket or lock): cand.monitor.<name>_blocked.beats
+        (starting at 1), its own figure, a cross-check.
 
-        With `count_tasks`, every task created on the loop after make()
-        starts is counted in C as cand.monitor.<count_tasks>.beats (starting
-        at 1), through a task factory installed before the submission runs.
+        With `count_tasks`, tasks created on the loop are counted (the
+        worker's report) as cand.monitor.<count_tasks>.beats, starting at 1.
         """
+        r = _remote.runner()
+        if r is not None:
+            return self.measure(label, r.run_async, fn, args, kwargs, monitor, timeout,
+                                count_tasks)
         self._need_asyncio("h.run_async()")
         blocked = monitor + "_blocked" if monitor else None
+
+        def make() -> Awaitable[Any]:
+            return fn(*args, **kwargs)
 
         async def main() -> Any:
             loop = self._get_running_loop()

@@ -253,6 +253,11 @@ def describe_exception(exc: BaseException, display_name: str) -> dict[str, str]:
     Frames of the harness and of the checks are left out: hidden checks must
     not leak their inputs through a traceback.
     """
+    seen = getattr(exc, "_ph_remote", None)
+    if type(seen) is dict and all(type(seen.get(k)) is str for k in ("type", "message")):
+        # Raised in the worker: its own description, made there.
+        return {"type": seen["type"], "message": seen["message"][:MESSAGE_MAX + 3],
+                "traceback": str(seen.get("traceback", ""))}
     kind = type(exc)
     qualname = kind.__qualname__ if kind.__module__ in ("builtins", "submission") else (
         f"{kind.__module__}.{kind.__qualname__}"

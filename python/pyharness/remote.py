@@ -1,0 +1,1239 @@
+"""Checks observe a submission from outside its process.
+
+A run is two processes.  The *check runner* runs checks.py: it holds the
+result pipe to the supervisor, the clocks that time each request, the fake
+services (the LLM server) and the data sources it feeds the submission.  The
+*worker* runs the submission and nothing else of the grade: it imports the
+candidate's file and answers requests over a socket.  Whatever the worker
+does to itself (rewriting its own memory, forging values), the runner's
+figures stay the runner's, and the only frames the supervisor reads are the
+runner's.
+
+In checks.py, `sub` is a proxy: `sub.batched(range(10), 3)` is a request,
+plain data crosses by value, and anything else the submission returns (a
+generator, a context manager, an object) stays in the worker behind a
+handle the runner uses through the same proxy.  An iterator a check passes
+in stays in the runner and is fed to the worker item by item, so the runner
+counts what was asked of it.  Code that must run next to the submission
+(timed loops, event-loop bodies) is marked `@inside` in checks.py and
+shipped to the worker as code: that is the only check code a worker sees.
+
+Wire format: 4-byte big-endian length, then one JSON object (ASCII, so lone
+surrogates survive).  Values are JSON with `$`-tagged objects for what JSON
+lacks (tuples, dicts with any keys, sets, bytes, ranges, exceptions,
+handles).  Nothing from the worker is ever executed or unpickled by the
+runner: a lying worker can make its own answers wrong, not the runner's.
+"""
+
+from __future__ import annotations
+
+import base64
+import builtins
+import heapq
+import importlib
+import json
+import marshal
+import os
+import select
+import signal
+import struct
+import sys
+import types
+import weakref
+from typing import Any, Callable
+
+HEADER = struct.Struct(">I")
+MESSAGE_MAX = 64 * 1024 * 1024
+DEPTH_MAX = 200
+BIG_INT_BITS = 12000  # past it, an int goes as hex: JSON's decimal text is capped at 4300 digits
+FEED_LIMIT = 4_000_000  # items of one fed input: past it, the input is being stored
+FEED_CHUNK_MAX = 65536  # items per answer once a fed iterator is read in bulk
+_SCALARS = (int, str, float, bool, type(None))
+PING_S = 0.005  # event-loop monitor period
+WATCHDOG_SIGNAL = signal.SIGUSR2  # the worker dumps its stacks (faulthandler) on it
+
+_DICT_VIEWS = {type({}.keys()): "$k", type({}.values()): "$v", type({}.items()): "$it"}
+
+
+class WorkerGone(Exception):
+    """The worker closed its end: it exited or was killed mid-request."""
+
+
+class ProtocolError(Exception):
+    """The worker sent something that is not a message of this protocol."""
+
+
+# --------------------------------------------------------------------------- wire
+
+
+class Wire:
+    """Length-prefixed JSON messages over a stream socket."""
+
+    def __init__(self, fd: int) -> None:
+        # Plain descriptor I/O: a socket object would be refused in the
+        # worker by the audit hook (and needs nothing a descriptor lacks).
+        self.fd = fd
+        self.buf = bytearray()
+
+    def send(self, msg: dict) -> None:
+        data = json.dumps(msg, separators=(",", ":")).encode("ascii")
+        if len(data) > MESSAGE_MAX:
+            raise ValueError(f"a message of {len(data)} bytes is over the {MESSAGE_MAX} limit")
+        view = memoryview(HEADER.pack(len(data)) + data)
+        try:
+            while view:
+                try:
+                    n = os.write(self.fd, view)
+                except BlockingIOError:
+                    select.select([], [self.fd], [])
+                    continue
+                view = view[n:]
+        except OSError as exc:
+            raise WorkerGone(f"the other side is gone ({exc.strerror})") from None
+
+    def _take(self) -> dict | None:
+        if len(self.buf) < HEADER.size:
+            return None
+        (n,) = HEADER.unpack_from(self.buf)
+        if n > MESSAGE_MAX:
+            raise ProtocolError(f"a message of {n} bytes announced")
+        if len(self.buf) < HEADER.size + n:
+            return None
+        data = bytes(self.buf[HEADER.size:HEADER.size + n])
+        del self.buf[:HEADER.size + n]
+        try:
+            msg = json.loads(data)
+        except (ValueError, RecursionError) as exc:
+            raise ProtocolError(f"a message that is not JSON ({type(exc).__name__})") from None
+        if type(msg) is not dict:
+            raise ProtocolError("a message that is not an object")
+        return msg
+
+    def fill(self) -> None:
+        """Read what is there (the socket is readable); WorkerGone at EOF."""
+        try:
+            chunk = os.read(self.fd, 1 << 16)
+        except BlockingIOError:
+            return
+        except OSError as exc:
+            raise WorkerGone(f"the other side is gone ({exc.strerror})") from None
+        if not chunk:
+            raise WorkerGone("the other side closed the connection")
+        self.buf += chunk
+
+    def recv(self, timeout_s: float | None = None) -> dict | None:
+        """The next message; None when `timeout_s` passes first."""
+        while True:
+            msg = self._take()
+            if msg is not None:
+                return msg
+            if timeout_s is not None:
+                ready, _, _ = select.select([self.fd], [], [], max(0.0, timeout_s))
+                if not ready:
+                    return None
+            self.fill()
+
+
+# --------------------------------------------------------------------------- values
+
+def _b64(b: bytes) -> str:
+    return base64.b64encode(b).decode("ascii")
+
+
+def _plain_scalar(v: Any) -> bool:
+    return v is None or type(v) in (bool, int, float, str)
+
+
+def exception_info(exc: BaseException, encode: Callable[[Any], Any], describe: Any = None,
+                   depth: int = 0) -> dict:
+    """An exception as data: its type's name, module and built-in bases, its
+    args as far as they are plain, its plain attributes, members of a group."""
+    t = type(exc)
+    bases = [b.__name__ for b in t.__mro__ if b.__module__ == "builtins"
+             and issubclass(b, BaseException)]
+    info: dict[str, Any] = {"type": t.__name__, "module": str(t.__module__), "bases": bases}
+    try:
+        info["args"] = [encode(a) for a in exc.args]
+    except Exception:
+        info["args"] = []
+    try:
+        info["msg"] = str(exc)[:600]
+    except Exception:
+        info["msg"] = "(the exception's message could not be read)"
+    attrs = {}
+    for k, v in list(getattr(exc, "__dict__", {}).items())[:20]:
+        if type(k) is str and _plain_scalar(v):
+            attrs[k] = v
+    if attrs:
+        info["attrs"] = attrs
+    if isinstance(exc, StopIteration):
+        try:
+            info["value"] = encode(exc.value)
+        except Exception:
+            info["value"] = None
+    if isinstance(exc, BaseExceptionGroup) and depth < 8:
+        info["group"] = [exception_info(e, encode, None, depth + 1) for e in exc.exceptions[:50]]
+    if describe is not None:
+        try:
+            info["desc"] = describe(exc)
+        except Exception:
+            pass
+    return info
+
+
+_SYNTHETIC: dict[tuple, type] = {}
+
+
+def exception_class(info: dict) -> type:
+    """The runner's class for an exception the worker raised: the built-in
+    class of that name, the harness's own (RateLimitError), or a class made
+    with the same name over its nearest built-in base."""
+    name, module = str(info.get("type", "Exception")), str(info.get("module", ""))
+    if module == "builtins":
+        cls = getattr(builtins, name, None)
+        if isinstance(cls, type) and issubclass(cls, BaseException):
+            return cls
+    if module.startswith("pyharness."):
+        mod = sys.modules.get(module)
+        cls = getattr(mod, name, None) if mod is not None else None
+        if isinstance(cls, type) and issubclass(cls, BaseException):
+            return cls
+    base = BaseException
+    for b in info.get("bases", []):
+        cand = getattr(builtins, str(b), None)
+        if isinstance(cand, type) and issubclass(cand, BaseException):
+            base = cand
+            break
+    if issubclass(base, BaseExceptionGroup):
+        base = Exception  # a group's subclass cannot be rebuilt faithfully
+    key = (module, name, base)
+    cls = _SYNTHETIC.get(key)
+    if cls is None:
+        cls = type(name, (base,), {"__module__": module or "submission"})
+        _SYNTHETIC[key] = cls
+    return cls
+
+
+def make_exception(info: dict, decode: Callable[[Any], Any], depth: int = 0) -> BaseException:
+    if type(info) is not dict or depth > 8:
+        return ProtocolError("an exception that is not described")
+    cls = exception_class(info)
+    args = info.get("args", [])
+    try:
+        args = tuple(decode(a) for a in args) if type(args) is list else ()
+    except Exception:
+        args = ()
+    group = info.get("group")
+    exc: BaseException
+    if type(group) is list and issubclass(cls, BaseExceptionGroup):
+        members = [make_exception(g, decode, depth + 1) for g in group]
+        msg = args[0] if args and type(args[0]) is str else str(info.get("msg", ""))
+        try:
+            exc = cls(msg, members)
+        except Exception:
+            exc = ExceptionGroup(msg, [m for m in members if isinstance(m, Exception)] or
+                                 [Exception("?")])
+    else:
+        try:
+            exc = cls(*args)
+        except Exception:
+            exc = cls.__new__(cls)
+            exc.args = args
+    for k, v in (info.get("attrs") or {}).items():
+        try:
+            setattr(exc, str(k), v)
+        except Exception:
+            pass
+    if isinstance(exc, StopIteration) and "value" in info:
+        exc.value = decode(info["value"])
+    if type(info.get("desc")) is dict:
+        try:
+            exc._ph_remote = info["desc"]  # type: ignore[attr-defined]
+        except Exception:
+            pass
+    return exc
+
+
+# --------------------------------------------------------------------------- runner side
+
+class Remote:
+    """An object that lives in the worker, used from the runner."""
+
+    __slots__ = ("_id", "_tp", "__weakref__")
+
+    def __init__(self, hid: int, tp: str) -> None:
+        object.__setattr__(self, "_id", hid)
+        object.__setattr__(self, "_tp", tp)
+
+    def __getattr__(self, name: str) -> Any:
+        return _runner().request({"op": "getattr", "h": self._id, "name": name})
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        _runner().request({"op": "setattr", "h": self._id, "name": name,
+                           "v": _runner().encode(value)})
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        r = _runner()
+        return r.request({"op": "call", "h": self._id, "a": r.encode(list(args)),
+                          "k": r.encode(kwargs)})
+
+    def __iter__(self) -> Any:
+        return _runner().request({"op": "iter", "h": self._id})
+
+    def __next__(self) -> Any:
+        return _runner().request({"op": "next", "h": self._id})
+
+    def __enter__(self) -> Any:
+        return _runner().request({"op": "enter", "h": self._id})
+
+    def __exit__(self, et: Any, ev: Any, tb: Any) -> Any:
+        r = _runner()
+        return r.request({"op": "exit", "h": self._id, "a": r.encode([et, ev, None])}, passing=ev)
+
+    def __len__(self) -> int:
+        return _runner().request({"op": "len", "h": self._id})
+
+    def __bool__(self) -> bool:
+        return _runner().request({"op": "bool", "h": self._id})
+
+    def __getitem__(self, key: Any) -> Any:
+        r = _runner()
+        return r.request({"op": "getitem", "h": self._id, "a": r.encode(key)})
+
+    def __contains__(self, key: Any) -> bool:
+        r = _runner()
+        return r.request({"op": "contains", "h": self._id, "a": r.encode(key)})
+
+    def __repr__(self) -> str:
+        return f"<{self._tp} in the worker>"
+
+
+class Inside:
+    """A function of checks.py that runs in the worker (see `inside`)."""
+
+    def __init__(self, fn: types.FunctionType) -> None:
+        if fn.__closure__:
+            raise TypeError(f"@inside {fn.__name__}: a function that runs next to the "
+                            "submission cannot use variables of an enclosing function")
+        self.fn = fn
+        self.name = fn.__name__
+        self.__name__ = fn.__name__
+        self.__doc__ = fn.__doc__
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        r = _runner()
+        if r is None:  # plain python3 (tests of checks.py itself)
+            return self.fn(*args, **kwargs)
+        return r.request({"op": "inside", "name": self.name, "a": r.encode(list(args)),
+                          "k": r.encode(kwargs)})
+
+
+def inside(fn: types.FunctionType) -> Inside:
+    """Mark a top-level function of checks.py to run in the worker, next to
+    the submission: called from a check, it is one request, timed from
+    outside like any other.  It may use modules, other @inside functions and
+    plain constants of checks.py; `sub` passed to it is the submission's
+    module itself."""
+    return Inside(fn)
+
+
+class Client:
+    """A fake LLM service's handle in the runner: passed to the submission,
+    it becomes a client in the worker whose calls this process answers."""
+
+    __slots__ = ("cid", "name")
+
+    def __init__(self, cid: int, name: str) -> None:
+        self.cid = cid
+        self.name = name
+
+
+def _ship(fn: Inside, namespace: dict) -> list:
+    """The code of an @inside function and how the worker finds its globals."""
+    names: set[str] = set()
+
+    def walk(code: types.CodeType) -> None:
+        names.update(code.co_names)
+        for c in code.co_consts:
+            if isinstance(c, types.CodeType):
+                walk(c)
+
+    walk(fn.fn.__code__)
+    globs = []
+    for name in sorted(names):
+        if name not in namespace:
+            continue
+        v = namespace[name]
+        if isinstance(v, types.ModuleType):
+            globs.append([name, "module", v.__name__])
+        elif isinstance(v, Inside):
+            globs.append([name, "inside", v.name])
+        elif _plain_scalar(v) or type(v) in (tuple, frozenset):
+            try:
+                globs.append([name, "value", _Runner.encode_static(v)])
+            except TypeError:
+                pass
+        else:
+            module, qual = getattr(v, "__module__", None), getattr(v, "__qualname__", None)
+            mod = sys.modules.get(module) if type(module) is str else None
+            if mod is not None and type(qual) is str and getattr(mod, qual, None) is v:
+                globs.append([name, "attr", [module, qual]])
+    defaults = fn.fn.__defaults__
+    return [fn.name, _b64(marshal.dumps(fn.fn.__code__)), globs,
+            _Runner.encode_static(list(defaults)) if defaults else None]
+
+
+_current: "_Runner | None" = None
+
+
+def _runner() -> "_Runner":
+    return _current  # type: ignore[return-value]
+
+
+class _Runner:
+    """The runner's end of one run: requests, feeds, callbacks, the fake
+    LLM service, the event-loop monitor, the stack-dump watchdog."""
+
+    def __init__(self, fd: int, worker_pid: int) -> None:
+        self.wire = Wire(fd)
+        self.pid = worker_pid
+        self.remotes: "weakref.WeakValueDictionary[int, Remote]" = weakref.WeakValueDictionary()
+        self.feeds: dict[int, Any] = {}
+        self.fed_counts: dict[int, int] = {}
+        self.callbacks: dict[int, Any] = {}
+        self.timers: list = []
+        self.seq = 0
+        self.calls: dict[int, list] = {}  # worker call id -> [token, timer entry]
+        self.monitor: str | None = None
+        self.tamper: list[str] = []
+        self.deadline_ns = 0
+        self.dumped = False
+        self.gone = False
+        import _pyharness
+        self._ph = _pyharness
+
+    # ---- values
+    @staticmethod
+    def encode_static(v: Any, depth: int = 0) -> Any:
+        if depth > DEPTH_MAX:
+            raise ValueError("a value nested too deeply to send")
+        t = type(v)
+        if v is None or t in (bool, int, float, str):
+            return v
+        e = _Runner.encode_static
+        if t is list:
+            return [e(x, depth + 1) for x in v]
+        if t is tuple:
+            return {"$t": [e(x, depth + 1) for x in v]}
+        if t is frozenset:
+            return {"$f": [e(x, depth + 1) for x in v]}
+        raise TypeError(t.__name__)
+
+    def encode(self, v: Any, depth: int = 0) -> Any:
+        if depth > DEPTH_MAX:
+            raise ValueError("a value nested too deeply to send to the worker")
+        t = type(v)
+        if t is int and v.bit_length() > BIG_INT_BITS:
+            return {"$I": format(v, "x")}
+        if v is None or t in (bool, int, float, str):
+            return v
+        enc = self.encode
+        if t is list:
+            return [enc(x, depth + 1) for x in v]
+        if t is tuple:
+            return {"$t": [enc(x, depth + 1) for x in v]}
+        if t is dict:
+            return {"$d": [[enc(k, depth + 1), enc(x, depth + 1)] for k, x in v.items()]}
+        if t is set:
+            return {"$s": [enc(x, depth + 1) for x in v]}
+        if t is frozenset:
+            return {"$f": [enc(x, depth + 1) for x in v]}
+        if t is bytes:
+            return {"$b": _b64(v)}
+        if t is bytearray:
+            return {"$ba": _b64(bytes(v))}
+        if t is range:
+            return {"$r": [v.start, v.stop, v.step]}
+        if t is Remote:
+            return {"$h": v._id}
+        if t is Inside:
+            return {"$i": v.name}
+        if t is Client:
+            return {"$c": [v.cid, v.name]}
+        if t in _DICT_VIEWS:
+            return {_DICT_VIEWS[t]: enc(list(v), depth + 1)}
+        if isinstance(v, BaseException):
+            return {"$e": exception_info(v, lambda a: enc(a, depth + 1))}
+        if isinstance(v, type) and issubclass(v, BaseException):
+            return {"$et": exception_info(v.__new__(v), lambda a: None)}
+        if t is types.TracebackType:
+            return None
+        if t is types.BuiltinFunctionType and getattr(v, "__self__", None) is builtins:
+            return {"$bf": v.__name__}
+        if t in (types.MethodDescriptorType, types.WrapperDescriptorType) and \
+                getattr(builtins, v.__objclass__.__name__, None) is v.__objclass__:
+            return {"$md": [v.__objclass__.__name__, v.__name__]}
+        if hasattr(v, "__next__") or (hasattr(v, "__iter__") and not callable(v)):
+            self.seq += 1
+            self.feeds[self.seq] = iter(v)
+            return {"$feed": self.seq}
+        if callable(v):
+            self.seq += 1
+            self.callbacks[self.seq] = v
+            return {"$cb": self.seq}
+        raise TypeError(f"a {t.__name__} cannot be sent to the worker")
+
+    def decode(self, v: Any, depth: int = 0) -> Any:
+        if depth > DEPTH_MAX:
+            raise ProtocolError("a value nested too deeply")
+        t = type(v)
+        if v is None or t in (bool, int, float, str):
+            return v
+        dec = self.decode
+        if t is list:
+            return [dec(x, depth + 1) for x in v]
+        if t is not dict or len(v) != 1:
+            raise ProtocolError("a value that is not of this protocol")
+        (tag, p), = v.items()
+        if tag == "$t":
+            return tuple(dec(x, depth + 1) for x in self._list(p))
+        if tag == "$d":
+            out = {}
+            for pair in self._list(p):
+                if type(pair) is not list or len(pair) != 2:
+                    raise ProtocolError("a dict entry that is not a pair")
+                out[dec(pair[0], depth + 1)] = dec(pair[1], depth + 1)
+            return out
+        if tag == "$s":
+            return {dec(x, depth + 1) for x in self._list(p)}
+        if tag == "$f":
+            return frozenset(dec(x, depth + 1) for x in self._list(p))
+        if tag in ("$b", "$ba"):
+            raw = base64.b64decode(str(p))
+            return raw if tag == "$b" else bytearray(raw)
+        if tag == "$r":
+            a, b, c = self._list(p)
+            return range(int(a), int(b), int(c))
+        if tag == "$h":
+            hid, tp = self._list(p)
+            if type(hid) is not int:
+                raise ProtocolError("a handle that is not a number")
+            r = self.remotes.get(hid)
+            if r is None:
+                r = Remote(hid, str(tp))
+                self.remotes[hid] = r
+            return r
+        if tag == "$e":
+            return make_exception(p, dec)
+        if tag == "$I" and type(p) is str and len(p) < 1 << 20:
+            try:
+                return int(p, 16)
+            except ValueError:
+                pass
+        raise ProtocolError(f"an unknown tag {tag[:20]!r}")
+
+    @staticmethod
+    def _list(p: Any) -> list:
+        if type(p) is not list:
+            raise ProtocolError("a tagged value without its list")
+        return p
+
+    # ---- requests
+    def request(self, msg: dict, passing: Any = None) -> Any:
+        """Send `msg` and serve the worker until its reply; return the value
+        or raise the exception it reports.  `passing` is an exception the
+        runner handed over (to __exit__): re-raised by the worker, it comes
+        back as itself."""
+        if self.gone:
+            raise WorkerGone("the worker is gone")
+        try:
+            self.wire.send(msg)
+            reply = self._serve()
+        except (WorkerGone, ProtocolError):
+            self.gone = True
+            raise
+        fig = reply.get("fig")
+        if type(fig) is list and len(fig) == 5 and all(type(x) is int for x in fig):
+            self._ph.inside_note(*fig)
+        counts = reply.get("counts")
+        self._counts = counts if type(counts) is dict else {}
+        tamper = reply.get("tamper")
+        if type(tamper) is list:
+            self.tamper.extend(str(t)[:200] for t in tamper[:10])
+        if "raise" in reply:
+            if reply.get("same") is True and passing is not None:
+                raise passing
+            raise make_exception(reply["raise"], self.decode)
+        return self.decode(reply.get("ok"))
+
+    def _serve(self) -> dict:
+        while True:
+            now = self._ph.now_ns()
+            if (self.timers and self.timers[0][0] <= now) or (
+                    self.deadline_ns and not self.dumped and now >= self.deadline_ns):
+                self._fire()
+                continue
+            wait = None
+            if self.timers:
+                wait = max(0, self.timers[0][0] - now) / 1e9
+            if self.deadline_ns and not self.dumped:
+                left = max(0, self.deadline_ns - now) / 1e9
+                wait = left if wait is None else min(wait, left)
+            msg = self.wire.recv(wait)
+            if msg is None:
+                self._fire()
+                continue
+            op = msg.get("op")
+            if op == "re":
+                return msg
+            self._answer(op, msg)
+
+    def _fire(self) -> None:
+        now = self._ph.now_ns()
+        if self.deadline_ns and not self.dumped and now >= self.deadline_ns:
+            self.dumped = True
+            try:
+                os.kill(self.pid, WATCHDOG_SIGNAL)
+            except OSError:
+                pass
+        while self.timers and self.timers[0][0] <= now:
+            _, _, kind, data = heapq.heappop(self.timers)
+            if kind == "llm":
+                self._llm_done(data)
+            elif kind == "ping" and self.monitor is not None:
+                self.wire.send({"op": "ping"})
+                self._at(now + int(PING_S * 1e9), "ping", None)
+
+    def _at(self, due_ns: int, kind: str, data: Any) -> list:
+        self.seq += 1
+        entry = [due_ns, self.seq, kind, data]
+        heapq.heappush(self.timers, entry)
+        return entry
+
+    def _answer(self, op: Any, msg: dict) -> None:
+        if op == "feed":
+            self._feed(msg)
+        elif op == "cb":
+            self._callback(msg)
+        elif op == "llm":
+            self._llm(msg)
+        elif op == "llm_cancel":
+            self._llm_cancel(msg)
+        elif op == "pong":
+            if self.monitor is not None:
+                self._ph.heartbeat(self.monitor)
+        else:
+            raise ProtocolError(f"an unexpected message {str(op)[:20]!r}")
+
+    def _feed(self, msg: dict) -> None:
+        it = self.feeds.get(msg.get("id"))  # type: ignore[arg-type]
+        want = msg.get("n")
+        if it is None or type(want) is not int:
+            raise ProtocolError("a feed request for no feed")
+        items: list = []
+        reply: dict[str, Any] = {"op": "fed", "items": items}
+        fid = msg["id"]
+        done = self.fed_counts.get(fid, 0)
+        if done >= FEED_LIMIT:
+            # No check needs this much of one input: the submission is
+            # storing a stream (an endless one, likely) it should consume.
+            reply["raise"] = {"type": "MemoryError", "module": "builtins", "bases": [],
+                              "args": [], "msg": "",
+                              "desc": {"type": "MemoryError", "traceback": "",
+                                       "message": f"the submission read more than {FEED_LIMIT:,} "
+                                       "items of one input without giving anything back: "
+                                       "an endless stream cannot be stored"}}
+            self.wire.send(reply)
+            return
+        n = max(1, min(want, FEED_CHUNK_MAX, FEED_LIMIT - done))
+        self.fed_counts[fid] = done + n
+        enc, scalar = self.encode, _SCALARS
+        try:
+            for _ in range(n):
+                v = next(it)
+                items.append(v if type(v) in scalar else enc(v))
+        except StopIteration:
+            reply["stop"] = True
+        except Exception as exc:
+            reply["raise"] = exception_info(exc, self.encode)
+        self.wire.send(reply)
+
+    def _callback(self, msg: dict) -> None:
+        fn = self.callbacks.get(msg.get("id"))  # type: ignore[arg-type]
+        if fn is None:
+            raise ProtocolError("a callback request for no callback")
+        try:
+            args = self.decode(msg.get("a", []))
+            value = fn(*args)
+            reply = {"op": "cbre", "ok": self.encode(value)}
+        except (WorkerGone, ProtocolError):
+            raise
+        except Exception as exc:
+            reply = {"op": "cbre", "raise": exception_info(exc, self.encode)}
+        self.wire.send(reply)
+
+    # ---- the fake LLM service
+    def _llm(self, msg: dict) -> None:
+        cid, prompt, call = msg.get("c"), msg.get("p"), msg.get("id")
+        if type(cid) is not int or type(call) is not int or call in self.calls:
+            raise ProtocolError("a malformed model call")
+        if type(prompt) is not str:
+            self.wire.send({"op": "llm_done", "id": call, "err": "type"})
+            return
+        try:
+            token, delay, fails = self._ph.client_begin(cid, prompt)
+        except ValueError:
+            raise ProtocolError("a model call on no client") from None
+        if token < 0:
+            self.wire.send({"op": "llm_done", "id": call, "err": "429"})
+            return
+        entry = self._at(self._ph.now_ns() + int(delay * 1e9), "llm", [call, token, fails])
+        self.calls[call] = [token, entry]
+
+    def _llm_done(self, data: list) -> None:
+        call, token, fails = data
+        if self.calls.pop(call, None) is None:
+            return
+        answer = self._ph.client_end(token)
+        if fails:
+            self.wire.send({"op": "llm_done", "id": call, "err": "500"})
+        else:
+            self.wire.send({"op": "llm_done", "id": call, "ok": answer})
+
+    def _llm_cancel(self, msg: dict) -> None:
+        pending = self.calls.pop(msg.get("id"), None)  # type: ignore[arg-type]
+        if pending is None:
+            return
+        token, entry = pending
+        entry[2] = "cancelled"
+        self._ph.client_cancel(token)
+
+    # ---- one check, one run
+    def run_async(self, fn: Any, args: tuple, kwargs: dict, monitor: str | None,
+                  timeout: float | None, count_tasks: str | None) -> Any:
+        if not isinstance(fn, (Remote, Inside)):
+            raise TypeError("h.run_async(label, fn, ...): fn must be the submission's "
+                            "coroutine function or an @inside one")
+        ph = self._ph
+        if monitor:
+            ph.heartbeat(monitor)
+            ph.heartbeat(monitor + "_blocked")
+        if count_tasks:
+            ph.heartbeat(count_tasks)
+        self.monitor = monitor
+        if monitor:
+            self._at(ph.now_ns() + int(PING_S * 1e9), "ping", None)
+        fn_enc = self.encode(fn)
+        try:
+            return self.request({"op": "async", "fn": fn_enc, "a": self.encode(list(args)),
+                                 "k": self.encode(kwargs), "monitor": bool(monitor),
+                                 "timeout": timeout, "tasks": bool(count_tasks)},
+                                )
+        finally:
+            counts = self._counts
+            self._counts = {}
+            if monitor:
+                ph.heartbeat(monitor)
+                for _ in range(min(int(counts.get("blocked", 0)), 1000)):
+                    ph.heartbeat(monitor + "_blocked")
+            if count_tasks:
+                for _ in range(min(int(counts.get("tasks", 0)), 100000)):
+                    ph.heartbeat(count_tasks)
+            self.monitor = None
+            self.timers = [t for t in self.timers if t[2] == "llm"]
+            heapq.heapify(self.timers)
+
+    _counts: dict = {}
+
+    def end_check(self) -> list[str]:
+        """Drop the check's handles, feeds and pending calls; the tampering
+        the worker noticed and the runner saw, for the check's frame."""
+        self.feeds.clear()
+        self.fed_counts.clear()
+        self.callbacks.clear()
+        self.timers = []
+        self.calls.clear()
+        self.deadline_ns = 0
+        self.dumped = False
+        if not self.gone:
+            try:
+                self.request({"op": "end_check"})
+            except (WorkerGone, ProtocolError):
+                pass
+            except Exception:
+                pass
+        out, self.tamper = self.tamper, []
+        return out
+
+    def set_deadline(self, ns: int) -> None:
+        self.deadline_ns = ns
+        self.dumped = False
+
+    def bye(self) -> None:
+        if not self.gone:
+            try:
+                self.wire.send({"op": "bye"})
+            except WorkerGone:
+                pass
+
+
+def start(fd: int, worker_pid: int, checks: dict) -> tuple[Remote | None, Any, list]:
+    """The runner's side of a run: wait for the worker's import report, ship
+    the @inside functions.  Returns (sub, import error or None, tamper)."""
+    global _current
+    r = _Runner(fd, worker_pid)
+    _current = r
+    namespace: dict = {}
+    for fn in checks.values():
+        g = getattr(fn, "__globals__", None)
+        if isinstance(g, dict):
+            namespace = g
+            break
+    ready = r.wire.recv()
+    if ready is None or ready.get("op") != "ready":
+        raise ProtocolError("the worker did not report its import")
+    tamper = [str(t)[:200] for t in ready.get("tamper", [])[:10]] if \
+        type(ready.get("tamper")) is list else []
+    if "error" in ready:
+        err = ready["error"]
+        return None, err if type(err) is dict else {"type": "?", "message": "?"}, tamper
+    shipped = [_ship(v, namespace) for v in namespace.values() if isinstance(v, Inside)]
+    if shipped:
+        r.request({"op": "load", "fns": shipped})
+    sub = Remote(0, "module")
+    r.remotes[0] = sub
+    return sub, None, tamper
+
+
+def runner() -> _Runner | None:
+    return _current
+
+
+# --------------------------------------------------------------------------- worker side
+
+class _Worker:
+    """The worker's end: the submission's objects behind handles, requests
+    answered one at a time."""
+
+    def __init__(self, fd: int, module: Any, describe: Callable[[BaseException], Any],
+                 tamper: Callable[[], list]) -> None:
+        import _pyharness
+        self.wire = Wire(fd)
+        self.module = module
+        self.describe = describe
+        self.tamper = tamper
+        self._ph = _pyharness
+        self.reset()
+        self.inside: dict[str, Any] = {}
+        self.ns: dict[str, Any] = {"__name__": "pyharness_inside",
+                                   "__builtins__": dict(vars(builtins))}
+        self.futures: dict[int, Any] = {}
+        self.call_seq = 0
+        self.loops: "weakref.WeakSet[Any]" = weakref.WeakSet()
+        self.counts: dict[str, int] = {}
+        self.clients: dict[int, Any] = {}
+
+    def reset(self) -> None:
+        self.objs: dict[int, Any] = {0: self.module}
+        self.ids: dict[int, int] = {id(self.module): 0}
+        self.next_id = 1
+
+    # ---- values
+    def handle(self, v: Any) -> dict:
+        hid = self.ids.get(id(v))
+        if hid is None or self.objs.get(hid) is not v:
+            hid = self.next_id
+            self.next_id += 1
+            self.objs[hid] = v
+            self.ids[id(v)] = hid
+        return {"$h": [hid, type(v).__name__]}
+
+    def encode(self, v: Any, depth: int = 0) -> Any:
+        if depth > DEPTH_MAX:
+            return self.handle(v)
+        t = type(v)
+        if t is int and v.bit_length() > BIG_INT_BITS:
+            return {"$I": format(v, "x")}  # past int's digit limit for JSON text
+        if v is None or t in (bool, int, str, float):
+            return v
+        enc = self.encode
+        if t is list:
+            return [enc(x, depth + 1) for x in v]
+        if t is tuple:
+            return {"$t": [enc(x, depth + 1) for x in v]}
+        if t is dict:
+            return {"$d": [[enc(k, depth + 1), enc(x, depth + 1)] for k, x in v.items()]}
+        if t is set:
+            return {"$s": [enc(x, depth + 1) for x in v]}
+        if t is frozenset:
+            return {"$f": [enc(x, depth + 1) for x in v]}
+        if t is bytes:
+            return {"$b": _b64(v)}
+        if t is bytearray:
+            return {"$ba": _b64(bytes(v))}
+        if t is range:
+            return {"$r": [v.start, v.stop, v.step]}
+        if isinstance(v, BaseException):
+            return {"$e": exception_info(v, lambda a: enc(a, depth + 1))}
+        return self.handle(v)
+
+    def decode(self, v: Any, depth: int = 0) -> Any:
+        if depth > DEPTH_MAX:
+            raise ProtocolError("too deep")
+        t = type(v)
+        if v is None or t in (bool, int, float, str):
+            return v
+        dec = self.decode
+        if t is list:
+            return [dec(x, depth + 1) for x in v]
+        (tag, p), = v.items()
+        if tag == "$t":
+            return tuple(dec(x, depth + 1) for x in p)
+        if tag == "$d":
+            return {dec(k, depth + 1): dec(x, depth + 1) for k, x in p}
+        if tag == "$s":
+            return {dec(x, depth + 1) for x in p}
+        if tag == "$f":
+            return frozenset(dec(x, depth + 1) for x in p)
+        if tag == "$b":
+            return base64.b64decode(p)
+        if tag == "$ba":
+            return bytearray(base64.b64decode(p))
+        if tag == "$r":
+            return range(*p)
+        if tag == "$h":
+            return self.objs[p]
+        if tag == "$i":
+            return self.inside[p]
+        if tag == "$c":
+            return self.client(p[0], p[1])
+        if tag == "$k":
+            return dict.fromkeys(dec(p, depth + 1)).keys()
+        if tag == "$v":
+            return dict(enumerate(dec(p, depth + 1))).values()
+        if tag == "$it":
+            return dict(dec(p, depth + 1)).items()
+        if tag == "$e":
+            return make_exception(p, dec)
+        if tag == "$et":
+            return exception_class(p)
+        if tag == "$bf":
+            return getattr(builtins, p)
+        if tag == "$md":
+            return getattr(getattr(builtins, p[0]), p[1])
+        if tag == "$I":
+            return int(p, 16)
+        if tag == "$feed":
+            return Fed(self, p)
+        if tag == "$cb":
+            return Callback(self, p)
+        raise ProtocolError(f"unknown tag {tag!r}")
+
+    # ---- messages
+    def recv_for(self, wanted: str) -> dict:
+        """Block for the message `wanted`; model answers and pings that come
+        first are dealt with on the way."""
+        while True:
+            msg = self.wire.recv()
+            assert msg is not None
+            if msg.get("op") == wanted:
+                return msg
+            self.dispatch_async(msg)
+
+    def dispatch_async(self, msg: dict) -> None:
+        op = msg.get("op")
+        if op == "ping":
+            self.wire.send({"op": "pong"})
+        elif op == "llm_done":
+            fut = self.futures.pop(msg.get("id"), None)
+            if fut is not None and not fut.done():
+                fut.set_result(msg)
+        else:
+            raise ProtocolError(f"unexpected {op!r} while a request runs")
+
+    def pump(self) -> None:
+        """Readable socket under an event loop: take what came."""
+        os.set_blocking(self.wire.fd, False)
+        try:
+            self.wire.fill()
+        finally:
+            os.set_blocking(self.wire.fd, True)
+        while True:
+            msg = self.wire._take()
+            if msg is None:
+                return
+            self.dispatch_async(msg)
+
+    def attach(self, loop: Any) -> None:
+        if loop not in self.loops:
+            loop.add_reader(self.wire.fd, self.pump)
+            self.loops.add(loop)
+
+    def client(self, cid: int, name: str) -> Any:
+        c = self.clients.get(cid)
+        if c is None:
+            c = RemoteClient(self, cid, name)
+            self.clients[cid] = c
+        return c
+
+    # ---- the loop
+    def serve(self) -> None:
+        while True:
+            msg = self.wire.recv()
+            assert msg is not None
+            op = msg.get("op")
+            if op == "bye":
+                return
+            if op in ("ping", "llm_done"):
+                continue  # late: the request they belonged to is over
+            self.counts = {}
+            reply: dict[str, Any] = {"op": "re"}
+            span = self._ph.inside_open()
+            try:
+                value = self.run(op, msg)
+                reply["ok"] = self.encode(value)
+            except (WorkerGone, ProtocolError):
+                raise
+            except BaseException as exc:  # what the submission raised is the answer
+                passed = msg.get("_passing")
+                reply["raise"] = exception_info(exc, self.encode, self.describe)
+                if passed is not None and exc is passed:
+                    reply["same"] = True
+            reply["fig"] = list(self._ph.inside_close(span))
+            if self.counts:
+                reply["counts"] = self.counts
+            tamper = self.tamper()
+            if tamper:
+                reply["tamper"] = tamper
+            self.wire.send(reply)
+
+    def run(self, op: str, msg: dict) -> Any:
+        if op == "call":
+            return self.objs[msg["h"]](*self.decode(msg["a"]), **self.decode(msg["k"]))
+        if op == "getattr":
+            return getattr(self.objs[msg["h"]], msg["name"])
+        if op == "setattr":
+            setattr(self.objs[msg["h"]], msg["name"], self.decode(msg["v"]))
+            return None
+        if op == "iter":
+            return iter(self.objs[msg["h"]])
+        if op == "next":
+            return next(self.objs[msg["h"]])
+        if op == "enter":
+            return self.objs[msg["h"]].__enter__()
+        if op == "exit":
+            et, ev, _ = self.decode(msg["a"])
+            msg["_passing"] = ev
+            return self.objs[msg["h"]].__exit__(et, ev, ev.__traceback__ if ev else None)
+        if op == "len":
+            return len(self.objs[msg["h"]])
+        if op == "bool":
+            return bool(self.objs[msg["h"]])
+        if op == "getitem":
+            return self.objs[msg["h"]][self.decode(msg["a"])]
+        if op == "contains":
+            return self.decode(msg["a"]) in self.objs[msg["h"]]
+        if op == "inside":
+            return self.inside[msg["name"]](*self.decode(msg["a"]), **self.decode(msg["k"]))
+        if op == "async":
+            return self.run_async(msg)
+        if op == "load":
+            self.load(msg["fns"])
+            return None
+        if op == "end_check":
+            self.reset()
+            self.futures.clear()
+            return None
+        raise ProtocolError(f"unknown request {op!r}")
+
+    def load(self, fns: list) -> None:
+        for name, code, globs, defaults in fns:
+            fn = types.FunctionType(marshal.loads(base64.b64decode(code)), self.ns, name)
+            if defaults is not None:
+                fn.__defaults__ = tuple(self.decode(defaults))
+            self.inside[name] = fn
+        for name, code, globs, defaults in fns:
+            for gname, kind, value in globs:
+                if kind == "module":
+                    self.ns[gname] = importlib.import_module(value)
+                elif kind == "inside":
+                    self.ns[gname] = self.inside[value]
+                elif kind == "value":
+                    self.ns[gname] = self.decode(value)
+                elif kind == "attr":
+                    obj: Any = importlib.import_module(value[0])
+                    for part in value[1].split("."):
+                        obj = getattr(obj, part)
+                    self.ns[gname] = obj
+
+    def run_async(self, msg: dict) -> Any:
+        fn = self.decode(msg["fn"])
+        args, kwargs = self.decode(msg["a"]), self.decode(msg["k"])
+        import asyncio
+
+        timeout = msg.get("timeout")
+        counts = self.counts
+        worker = self
+
+        async def main() -> Any:
+            loop = asyncio.get_running_loop()
+            worker.attach(loop)
+            if msg.get("monitor"):
+                _watch_selector(loop, counts)
+            if msg.get("tasks"):
+                counts["tasks"] = 0
+                task_class = asyncio.Task
+
+                def factory(loop: Any, coro: Any, **kw: Any) -> Any:
+                    counts["tasks"] += 1
+                    return task_class(coro, loop=loop, **kw)
+
+                loop.set_task_factory(factory)
+            await asyncio.sleep(0)
+            aw = fn(*args, **kwargs)
+            if timeout is None:
+                return await aw
+            return await asyncio.wait_for(aw, timeout)
+
+        return asyncio.run(main())
+
+
+def _watch_selector(loop: Any, counts: dict) -> None:
+    """Count the loop thread's voluntary context switches outside select():
+    a correct loop sleeps in the kernel only there; any other voluntary
+    switch on its thread is a blocking call (the worker's own report)."""
+    import resource
+
+    selector = getattr(loop, "_selector", None)
+    if selector is None:
+        return
+    who = resource.RUSAGE_THREAD
+    inner = selector.select
+    counts["blocked"] = 0
+    state = [resource.getrusage(who).ru_nvcsw]
+
+    def select(timeout: Any = None) -> Any:
+        counts["blocked"] += resource.getrusage(who).ru_nvcsw - state[0]
+        try:
+            return inner(timeout)
+        finally:
+            state[0] = resource.getrusage(who).ru_nvcsw
+
+    selector.select = select
+
+
+class Fed:
+    """An iterator whose items come from the runner, asked for one request
+    at a time (the runner counts what was asked)."""
+
+    __slots__ = ("_w", "_id", "_buf", "_done", "_asked")
+
+    def __init__(self, w: _Worker, fid: int) -> None:
+        self._w, self._id, self._buf, self._done, self._asked = w, fid, [], False, 0
+
+    def __iter__(self) -> "Fed":
+        return self
+
+    def __next__(self) -> Any:
+        if not self._buf:
+            if self._done:
+                raise StopIteration
+            # One at a time first (laziness is judged on the first few
+            # items), then in growing chunks (a long stream stays cheap).
+            n = 1 if self._asked < 64 else min(FEED_CHUNK_MAX, self._asked)
+            self._w.wire.send({"op": "feed", "id": self._id, "n": n})
+            msg = self._w.recv_for("fed")
+            dec = self._w.decode
+            items = [x if type(x) in _SCALARS else dec(x) for x in msg.get("items", [])]
+            self._asked += len(items)
+            self._buf = items[::-1]
+            if msg.get("stop"):
+                self._done = True
+            if "raise" in msg:
+                self._done = True
+                if not self._buf:
+                    raise make_exception(msg["raise"], self._w.decode)
+            if not self._buf:
+                raise StopIteration
+        return self._buf.pop()
+
+
+class Callback:
+    """A callable of the runner's, called from the worker."""
+
+    __slots__ = ("_w", "_id")
+
+    def __init__(self, w: _Worker, cid: int) -> None:
+        self._w, self._id = w, cid
+
+    def __call__(self, *args: Any) -> Any:
+        self._w.wire.send({"op": "cb", "id": self._id, "a": self._w.encode(list(args))})
+        msg = self._w.recv_for("cbre")
+        if "raise" in msg:
+            raise make_exception(msg["raise"], self._w.decode)
+        return self._w.decode(msg.get("ok"))
+
+
+class RemoteClient:
+    """The fake LLM client a submission uses: every call is answered by the
+    runner, which keeps the counters, latencies and answers."""
+
+    __slots__ = ("_w", "_cid", "name")
+
+    def __init__(self, w: _Worker, cid: int, name: str) -> None:
+        self._w, self._cid, self.name = w, cid, name
+
+    async def complete(self, prompt: str) -> str:
+        """The model's answer to `prompt`, or RateLimitError / CompletionError."""
+        import asyncio
+
+        from .checklib import CompletionError, RateLimitError
+
+        w = self._w
+        loop = asyncio.get_running_loop()
+        w.attach(loop)
+        w.call_seq += 1
+        call = w.call_seq
+        fut = loop.create_future()
+        w.futures[call] = fut
+        w.wire.send({"op": "llm", "c": self._cid, "p": prompt, "id": call})
+        try:
+            msg = await fut
+        except BaseException:
+            if w.futures.pop(call, None) is not None or not fut.done():
+                w.wire.send({"op": "llm_cancel", "id": call})
+            raise
+        err = msg.get("err")
+        if err == "429":
+            raise RateLimitError("429 Too Many Requests: more than the server's cap in flight")
+        if err == "500":
+            raise CompletionError(f"500 model error on prompt {prompt!r}")
+        if err == "type":
+            raise TypeError(f"complete() takes a str prompt, not {type(prompt).__name__}")
+        return msg.get("ok")
+
+
+def serve(fd: int, module: Any, import_error: BaseException | None, display: str,
+          tamper: Callable[[], list]) -> None:
+    """The worker's side of a run: report the import, then answer requests
+    until the runner says goodbye.  `display` is the submission's name in
+    tracebacks; `tamper()` lists what the worker's own checks noticed."""
+    from .runtime import describe_exception
+
+    def describe(exc: BaseException) -> Any:
+        return describe_exception(exc, display)
+
+    w = _Worker(fd, module, describe, tamper)
+    ready: dict[str, Any] = {"op": "ready"}
+    if import_error is not None:
+        try:
+            ready["error"] = describe(import_error)
+        except BaseException:
+            ready["error"] = {"type": type(import_error).__name__,
+                              "message": "(the error could not be described)"}
+    t = tamper()
+    if t:
+        ready["tamper"] = t
+    w.wire.send(ready)
+    if import_error is None:
+        w.serve()
