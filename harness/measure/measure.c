@@ -663,7 +663,7 @@ static int64_t namespace_children_cpu_ns(void)
         return 0;
     /* No PID handed out since ours: the run has created no process, so
      * there is nothing to count, and one small read spares the scan. */
-    if (subject <= 0 && ns_last_pid() == (long)me)
+    if (ns_last_pid() == (long)(subject > 0 ? subject : me))
         return 0;
     if (tick <= 0)
         tick = sysconf(_SC_CLK_TCK);

@@ -49,7 +49,8 @@ BIG_INT_BITS = 12000  # past it, an int goes as hex: JSON's decimal text is capp
 FEED_LIMIT = 4_000_000  # items of one fed input: past it, the input is being stored
 FEED_CHUNK_MAX = 65536  # items per answer once a fed iterator is read in bulk
 _SCALARS = (int, str, float, bool, type(None))
-PING_S = 0.005  # event-loop monitor period
+PING_S = 0.005
+BYE_WAIT_S = 2.0  # a worker flushing its output at the end of a run  # event-loop monitor period
 WATCHDOG_SIGNAL = signal.SIGUSR2  # the worker dumps its stacks (faulthandler) on it
 
 _DICT_VIEWS = {type({}.keys()): "$k", type({}.values()): "$v", type({}.items()): "$it"}
@@ -266,7 +267,10 @@ class Remote:
         object.__setattr__(self, "_tp", tp)
 
     def __getattr__(self, name: str) -> Any:
-        return _runner().request({"op": "getattr", "h": self._id, "name": name})
+        r = _runner()
+        if self._id == 0 and name in r.callables:
+            return Attr(name)  # one request per call, not two
+        return r.request({"op": "getattr", "h": self._id, "name": name})
 
     def __setattr__(self, name: str, value: Any) -> None:
         _runner().request({"op": "setattr", "h": self._id, "name": name,
@@ -306,6 +310,26 @@ class Remote:
 
     def __repr__(self) -> str:
         return f"<{self._tp} in the worker>"
+
+
+class Attr:
+    """A function or class of the submission's module, called in one request."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        r = _runner()
+        return r.request({"op": "call", "h": 0, "attr": self.name, "a": r.encode(list(args)),
+                          "k": r.encode(kwargs)})
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(_runner().request({"op": "getattr", "h": 0, "name": self.name}), name)
+
+    def __repr__(self) -> str:
+        return f"<submission.{self.name} in the worker>"
 
 
 class Inside:
@@ -406,6 +430,9 @@ class _Runner:
         self.calls: dict[int, list] = {}  # worker call id -> [token, timer entry]
         self.monitor: str | None = None
         self.tamper: list[str] = []
+        self.callables: frozenset = frozenset()
+        self.shipped: list = []
+        self.deferred: list[dict] = []
         self.deadline_ns = 0
         self.dumped = False
         self.gone = False
@@ -456,6 +483,8 @@ class _Runner:
             return {"$r": [v.start, v.stop, v.step]}
         if t is Remote:
             return {"$h": v._id}
+        if t is Attr:
+            return {"$a": v.name}
         if t is Inside:
             return {"$i": v.name}
         if t is Client:
@@ -711,7 +740,7 @@ class _Runner:
     # ---- one check, one run
     def run_async(self, fn: Any, args: tuple, kwargs: dict, monitor: str | None,
                   timeout: float | None, count_tasks: str | None) -> Any:
-        if not isinstance(fn, (Remote, Inside)):
+        if not isinstance(fn, (Remote, Attr, Inside)):
             raise TypeError("h.run_async(label, fn, ...): fn must be the submission's "
                             "coroutine function or an @inside one")
         ph = self._ph
@@ -757,11 +786,11 @@ class _Runner:
         self.dumped = False
         if not self.gone:
             try:
-                self.request({"op": "end_check"})
+                # One way: the worker drops the check's handles before it
+                # reads the next request; what it noticed comes with that reply.
+                self.wire.send({"op": "end_check"})
             except (WorkerGone, ProtocolError):
-                pass
-            except Exception:
-                pass
+                self.gone = True
         out, self.tamper = self.tamper, []
         return out
 
@@ -770,16 +799,23 @@ class _Runner:
         self.dumped = False
 
     def bye(self) -> None:
-        if not self.gone:
-            try:
-                self.wire.send({"op": "bye"})
-            except WorkerGone:
-                pass
+        """Tell the worker the run is over and wait until its output is
+        flushed (it answers, or goes)."""
+        if self.gone:
+            return
+        try:
+            self.wire.send({"op": "bye"})
+            while True:
+                msg = self.wire.recv(BYE_WAIT_S)
+                if msg is None or msg.get("op") == "bye":
+                    return
+        except (WorkerGone, ProtocolError):
+            pass
 
 
-def start(fd: int, worker_pid: int, checks: dict) -> tuple[Remote | None, Any, list]:
-    """The runner's side of a run: wait for the worker's import report, ship
-    the @inside functions.  Returns (sub, import error or None, tamper)."""
+def prepare(fd: int, worker_pid: int, checks: dict) -> None:
+    """Make the runner's end of a run before its job arrives (off the run's
+    clock): the @inside functions are marshalled now."""
     global _current
     r = _Runner(fd, worker_pid)
     _current = r
@@ -789,6 +825,17 @@ def start(fd: int, worker_pid: int, checks: dict) -> tuple[Remote | None, Any, l
         if isinstance(g, dict):
             namespace = g
             break
+    r.shipped = [_ship(v, namespace) for v in namespace.values() if isinstance(v, Inside)]
+
+
+def start(fd: int, worker_pid: int, checks: dict) -> tuple[Remote | None, Any, list]:
+    """The runner's side of a run: wait for the worker's import report, ship
+    the @inside functions.  Returns (sub, import error or None, tamper)."""
+    r = _current
+    if r is None or r.wire.fd != fd or r.pid != worker_pid:
+        prepare(fd, worker_pid, checks)
+        r = _current
+    assert r is not None
     ready = r.wire.recv()
     if ready is None or ready.get("op") != "ready":
         raise ProtocolError("the worker did not report its import")
@@ -797,9 +844,11 @@ def start(fd: int, worker_pid: int, checks: dict) -> tuple[Remote | None, Any, l
     if "error" in ready:
         err = ready["error"]
         return None, err if type(err) is dict else {"type": "?", "message": "?"}, tamper
-    shipped = [_ship(v, namespace) for v in namespace.values() if isinstance(v, Inside)]
-    if shipped:
-        r.request({"op": "load", "fns": shipped})
+    names = ready.get("callables")
+    if type(names) is list:
+        r.callables = frozenset(n for n in names if type(n) is str)
+    if r.shipped:
+        r.request({"op": "load", "fns": r.shipped})
     sub = Remote(0, "module")
     r.remotes[0] = sub
     return sub, None, tamper
@@ -905,6 +954,8 @@ class _Worker:
             return self.objs[p]
         if tag == "$i":
             return self.inside[p]
+        if tag == "$a":
+            return getattr(self.module, p)
         if tag == "$c":
             return self.client(p[0], p[1])
         if tag == "$k":
@@ -983,9 +1034,15 @@ class _Worker:
             assert msg is not None
             op = msg.get("op")
             if op == "bye":
+                _flush_streams()
+                self.wire.send({"op": "bye"})
                 return
             if op in ("ping", "llm_done"):
                 continue  # late: the request they belonged to is over
+            if op == "end_check":
+                self.reset()
+                self.futures.clear()
+                continue
             self.counts = {}
             reply: dict[str, Any] = {"op": "re"}
             span = self._ph.inside_open()
@@ -1009,7 +1066,10 @@ class _Worker:
 
     def run(self, op: str, msg: dict) -> Any:
         if op == "call":
-            return self.objs[msg["h"]](*self.decode(msg["a"]), **self.decode(msg["k"]))
+            fn = self.objs[msg["h"]]
+            if "attr" in msg:
+                fn = getattr(fn, msg["attr"])
+            return fn(*self.decode(msg["a"]), **self.decode(msg["k"]))
         if op == "getattr":
             return getattr(self.objs[msg["h"]], msg["name"])
         if op == "setattr":
@@ -1039,10 +1099,6 @@ class _Worker:
             return self.run_async(msg)
         if op == "load":
             self.load(msg["fns"])
-            return None
-        if op == "end_check":
-            self.reset()
-            self.futures.clear()
             return None
         raise ProtocolError(f"unknown request {op!r}")
 
@@ -1120,6 +1176,16 @@ def _watch_selector(loop: Any, counts: dict) -> None:
             state[0] = resource.getrusage(who).ru_nvcsw
 
     selector.select = select
+
+
+def _flush_streams() -> None:
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name, None)
+        try:
+            if stream is not None:
+                stream.flush()
+        except BaseException:  # the submission's own stream object may refuse
+            pass
 
 
 class Fed:
@@ -1234,6 +1300,10 @@ def serve(fd: int, module: Any, import_error: BaseException | None, display: str
     t = tamper()
     if t:
         ready["tamper"] = t
+    if module is not None:
+        kinds = (types.FunctionType, types.BuiltinFunctionType, type)
+        ready["callables"] = [k for k, v in list(vars(module).items())[:5000]
+                              if type(k) is str and isinstance(v, kinds)]
     w.wire.send(ready)
     if import_error is None:
         w.serve()
