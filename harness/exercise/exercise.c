@@ -358,6 +358,9 @@ static enum ph_rc content_hash(struct exercise *ex, struct ph_err *err)
         n = snprintf(head, sizeof head, "%s\n%zu\n", files[i], len);
         sha256_update(&c, head, (size_t)n);
         sha256_update(&c, text, len);
+        /* The reference's and the checks' text must not linger in freed
+         * memory: sandbox hosts fork the runs from their memory. */
+        explicit_bzero(text, len);
         free(text);
     }
     sha256_final(&c, d);
@@ -367,6 +370,12 @@ static enum ph_rc content_hash(struct exercise *ex, struct ph_err *err)
 }
 
 enum ph_rc exercise_load(const char *dir, struct exercise **out, struct ph_err *err)
+{
+    return exercise_load_json(dir, NULL, 0, NULL, out, err);
+}
+
+enum ph_rc exercise_load_json(const char *dir, const char *json, size_t json_len,
+                              const char *content_sha256, struct exercise **out, struct ph_err *err)
 {
     struct exercise *ex = NULL;
     char path[PATH_MAX];
@@ -394,16 +403,19 @@ enum ph_rc exercise_load(const char *dir, struct exercise **out, struct ph_err *
         goto out;
     }
     where = ex->json_path;
-    rc = fileio_read(path, EXERCISE_JSON_MAX, &text, &len, err);
-    if (rc != PH_OK)
-        goto out;
-    ex->json = cJSON_ParseWithLength(text, len);
+    if (json == NULL) {
+        rc = fileio_read(path, EXERCISE_JSON_MAX, &text, &len, err);
+        if (rc != PH_OK)
+            goto out;
+    }
+    ex->json = cJSON_ParseWithLength(json != NULL ? json : text, json != NULL ? json_len : len);
     if (ex->json == NULL) {
-        const char *at = cJSON_GetErrorPtr();
+        const char *at = cJSON_GetErrorPtr(), *base = json != NULL ? json : text;
+        size_t blen = json != NULL ? json_len : len;
         long line = 1;
         const char *p;
-        if (at != NULL && at >= text && at <= text + len)
-            for (p = text; p < at; p++)
+        if (at != NULL && at >= base && at <= base + blen)
+            for (p = base; p < at; p++)
                 line += *p == '\n';
         rc = ph_errf(err, PH_EINPUT, "%s: not valid JSON (line %ld)", where, line);
         goto out;
@@ -517,13 +529,18 @@ enum ph_rc exercise_load(const char *dir, struct exercise **out, struct ph_err *
         if (rc != PH_OK)
             goto out;
     }
-    rc = content_hash(ex, err);
+    if (content_sha256 != NULL)
+        snprintf(ex->content_sha256, sizeof ex->content_sha256, "%s", content_sha256);
+    else
+        rc = content_hash(ex, err);
     if (rc != PH_OK)
         goto out;
     *out = ex;
     ex = NULL;
     rc = PH_OK;
 out:
+    if (text != NULL)
+        explicit_bzero(text, len);
     free(text);
     exercise_free(ex);
     return rc;
@@ -566,6 +583,19 @@ void exercise_free(struct exercise *ex)
     free(ex->model_answer);
     cJSON_Delete(ex->json);
     free(ex);
+}
+
+void exercise_forget_answers(struct exercise *ex)
+{
+    if (ex->model_answer != NULL) {
+        explicit_bzero(ex->model_answer, strlen(ex->model_answer));
+        free(ex->model_answer);
+        ex->model_answer = NULL;
+    }
+    rubric_free(ex->rubric);
+    ex->rubric = NULL;
+    cJSON_DeleteItemFromObjectCaseSensitive(ex->json, "model_answer");
+    cJSON_DeleteItemFromObjectCaseSensitive(ex->json, "rubric");
 }
 
 long exercise_find_check(const struct exercise *ex, const char *name)

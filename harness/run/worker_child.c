@@ -1094,6 +1094,22 @@ static int runner_flag(const struct child *c, const char *name)
     return on;
 }
 
+/* 1 when the runner stopped the run itself (runner.stopped is set). */
+static int runner_stopped(const struct child *c)
+{
+    PyObject *type, *value, *tb; /* new refs: a pending error is kept */
+    PyObject *v;                 /* new ref */
+    int on;
+
+    PyErr_Fetch(&type, &value, &tb);
+    v = PyObject_GetAttrString(c->runner, "stopped");
+    on = v != NULL && v != Py_None;
+    Py_XDECREF(v);
+    PyErr_Clear();
+    PyErr_Restore(type, value, tb);
+    return on;
+}
+
 /* The runner sends the worker the stack-dump signal a little before the
  * supervisor's deadline for check `name` (what watchdog_arm does in a
  * single-process run). */
@@ -1172,7 +1188,7 @@ static int run_one_check(struct child *c, const char *name)
     embed_span_end(&span, &saved, &fig);
     if (c->runner == NULL)
         watchdog_disarm();
-    if (c->runner != NULL && runner_flag(c, "gone")) {
+    if (c->runner != NULL && runner_flag(c, "gone") && !runner_stopped(c)) {
         Py_XDECREF(obs);
         PyErr_Clear();
         cJSON_Delete(f);
@@ -1413,10 +1429,9 @@ static _Noreturn void run_as_worker(struct child *c, int fd, void *job, size_t l
         if (err == NULL)
             err = Py_NewRef(Py_None);
     }
-    r = PyObject_CallMethod(host.remote, "serve", "iOOsO", fd, c->sub ? c->sub : Py_None,
-                            err ? err : Py_None,
-                            c->a->spec.display_name ? c->a->spec.display_name : "submission.py",
-                            tamper);
+    r = PyObject_CallMethod(
+        host.remote, "serve", "iOOsO", fd, c->sub ? c->sub : Py_None, err ? err : Py_None,
+        c->a->spec.display_name ? c->a->spec.display_name : "submission.py", tamper);
     Py_XDECREF(r);
     PyErr_Clear();
     flush_python_streams();
@@ -1485,6 +1500,12 @@ static _Noreturn void run_as_runner(struct child *c, int fd)
         mirror_worker(c);
     }
     c->runner = PyObject_CallMethod(host.remote, "runner", NULL);
+    if (c->runner != NULL && c->a->spec.ex->limits.memory_bytes > 0) {
+        PyObject *r = PyObject_CallMethod(c->runner, "set_memory_limit", "K", /* new ref */
+                                          (unsigned long long)c->a->spec.ex->limits.memory_bytes);
+        Py_XDECREF(r);
+        PyErr_Clear();
+    }
     sub = PyTuple_GET_ITEM(started, 0);
     err = PyTuple_GET_ITEM(started, 1);
     tamper = PyTuple_GET_ITEM(started, 2);
@@ -1511,7 +1532,9 @@ static _Noreturn void run_as_runner(struct child *c, int fd)
     queue_frame(f);
     if (c->sub != NULL) {
         run_checks(c);
-        if (runner_flag(c, "gone"))
+        /* Stopped by the runner (the run's memory): every check reported it,
+         * and the run ends in order.  Gone by itself: end as it ended. */
+        if (runner_flag(c, "gone") && !runner_stopped(c))
             mirror_worker(c);
     }
     embed_span_end(&span, &saved, &fig);

@@ -49,8 +49,8 @@ BIG_INT_BITS = 12000  # past it, an int goes as hex: JSON's decimal text is capp
 FEED_LIMIT = 4_000_000  # items of one fed input: past it, the input is being stored
 FEED_CHUNK_MAX = 65536  # items per answer once a fed iterator is read in bulk
 _SCALARS = (int, str, float, bool, type(None))
-PING_S = 0.005
-BYE_WAIT_S = 2.0  # a worker flushing its output at the end of a run  # event-loop monitor period
+MEMORY_SAMPLE_S = 0.02  # how often a request's run is weighed while it runs
+PING_S = 0.005  # event-loop monitor period
 WATCHDOG_SIGNAL = signal.SIGUSR2  # the worker dumps its stacks (faulthandler) on it
 
 _DICT_VIEWS = {type({}.keys()): "$k", type({}.values()): "$v", type({}.items()): "$it"}
@@ -75,6 +75,17 @@ class Wire:
         # worker by the audit hook (and needs nothing a descriptor lacks).
         self.fd = fd
         self.buf = bytearray()
+        self.pidfd = -1
+
+    def watch(self, pid: int) -> None:
+        """Also end a wait when process `pid` (the other side) exits: a
+        process it forked can hold its end of the socket open after it is
+        gone.  Opened once the run's descriptors are in place."""
+        if self.pidfd < 0:
+            try:
+                self.pidfd = os.pidfd_open(pid)
+            except (OSError, AttributeError):
+                self.pidfd = -1
 
     def send(self, msg: dict) -> None:
         data = json.dumps(msg, separators=(",", ":")).encode("ascii")
@@ -128,10 +139,14 @@ class Wire:
             msg = self._take()
             if msg is not None:
                 return msg
-            if timeout_s is not None:
-                ready, _, _ = select.select([self.fd], [], [], max(0.0, timeout_s))
+            if timeout_s is not None or self.pidfd >= 0:
+                fds = [self.fd] if self.pidfd < 0 else [self.fd, self.pidfd]
+                ready, _, _ = select.select(fds, [], [],
+                                            None if timeout_s is None else max(0.0, timeout_s))
                 if not ready:
                     return None
+                if self.fd not in ready:
+                    raise WorkerGone("the worker exited")
             self.fill()
 
 
@@ -436,6 +451,13 @@ class _Runner:
         self.deadline_ns = 0
         self.dumped = False
         self.gone = False
+        # The whole run's memory limit (set_memory_limit), watched while a
+        # request runs; `stopped` says why the run was stopped, once it was.
+        self.memory_limit = 0
+        self.memory_base = 0
+        self.memory_peak = 0
+        self.next_sample_ns = 0
+        self.stopped: str | None = None
         import _pyharness
         self._ph = _pyharness
 
@@ -573,6 +595,8 @@ class _Runner:
         or raise the exception it reports.  `passing` is an exception the
         runner handed over (to __exit__): re-raised by the worker, it comes
         back as itself."""
+        if self.stopped is not None:
+            raise MemoryError(self.stopped)
         if self.gone:
             raise WorkerGone("the worker is gone")
         try:
@@ -580,6 +604,8 @@ class _Runner:
             reply = self._serve()
         except (WorkerGone, ProtocolError):
             self.gone = True
+            if self.stopped is not None:
+                raise MemoryError(self.stopped) from None
             raise
         fig = reply.get("fig")
         if type(fig) is list and len(fig) == 5 and all(type(x) is int for x in fig):
@@ -602,9 +628,11 @@ class _Runner:
                     self.deadline_ns and not self.dumped and now >= self.deadline_ns):
                 self._fire()
                 continue
-            wait = None
+            if self.memory_limit and now >= self.next_sample_ns:
+                self._sample_memory(now)
+            wait = MEMORY_SAMPLE_S if self.memory_limit else None
             if self.timers:
-                wait = max(0, self.timers[0][0] - now) / 1e9
+                wait = min(wait or 1e9, max(0, self.timers[0][0] - now) / 1e9)
             if self.deadline_ns and not self.dumped:
                 left = max(0, self.deadline_ns - now) / 1e9
                 wait = left if wait is None else min(wait, left)
@@ -616,6 +644,30 @@ class _Runner:
             if op == "re":
                 return msg
             self._answer(op, msg)
+
+    def set_memory_limit(self, limit_bytes: int) -> None:
+        """One memory limit for the whole run: the run's processes together
+        (their proportional set sizes, so pages a fork shares count once) may
+        grow by `limit_bytes` over what the worker held when it was ready."""
+        base = self._ph.run_memory()
+        if base < 0 or limit_bytes <= 0:
+            return
+        self.memory_base = base
+        self.memory_peak = base
+        self.memory_limit = base + limit_bytes
+
+    def _sample_memory(self, now: int) -> None:
+        self.next_sample_ns = now + int(MEMORY_SAMPLE_S * 1e9)
+        used = self._ph.run_memory()
+        if used > self.memory_peak:
+            self.memory_peak = used
+        if used <= self.memory_limit:
+            return
+        self.stopped = (f"the run's processes together held {used / 2**20:.0f} MiB, over the "
+                        f"run's limit of {(self.memory_limit - self.memory_base) / 2**20:.0f} "
+                        "MiB (every process of the run counts, child processes included)")
+        self._ph.kill_run()
+        raise WorkerGone("stopped for memory")
 
     def _fire(self) -> None:
         now = self._ph.now_ns()
@@ -805,8 +857,10 @@ class _Runner:
             return
         try:
             self.wire.send({"op": "bye"})
+            # No time limit of its own: a submission that never lets its
+            # process finish runs into the run's wall-clock limit.
             while True:
-                msg = self.wire.recv(BYE_WAIT_S)
+                msg = self.wire.recv()
                 if msg is None or msg.get("op") == "bye":
                     return
         except (WorkerGone, ProtocolError):
@@ -836,6 +890,7 @@ def start(fd: int, worker_pid: int, checks: dict) -> tuple[Remote | None, Any, l
         prepare(fd, worker_pid, checks)
         r = _current
     assert r is not None
+    r.wire.watch(worker_pid)
     ready = r.wire.recv()
     if ready is None or ready.get("op") != "ready":
         raise ProtocolError("the worker did not report its import")

@@ -1,10 +1,4 @@
-"""Observation checks for running-mean.
-
-The checks run in the check runner, outside the submission's process: `sub` is
-a proxy, and an iterator passed to it is fed item by item from here (the
-laziness count is the runner's own).  Draining 10^5 means runs next to the
-submission, in an `@inside` function: one request, timed from outside.
-"""
+"""Observation checks for running-mean."""
 import collections
 import itertools
 
@@ -13,7 +7,7 @@ from pyharness.checklib import CountingIterator, inside
 
 @inside
 def drain_means(sub, n):
-    """The running means of 0..n-1, dropped as they come (nothing kept)."""
+    """Runs next to the submission: n items never cross the socket."""
     collections.deque(sub.running_mean(iter(range(n))), maxlen=0)
 
 
