@@ -52,6 +52,21 @@ def parts(store: Path) -> dict[tuple[str, str], tuple]:
             "SELECT student, exercise, status, round(correctness, 6), total FROM grade_runs")}
 
 
+def wait_until_graded(proc: subprocess.Popen, store: Path, n: int, timeout: float = 120) -> None:
+    """Until `n` parts are recorded in `store`, or `proc` ends, or the time is up."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.2)
+        try:
+            with sqlite3.connect(store, timeout=1) as db:
+                graded = db.execute("SELECT count(*) FROM grade_runs WHERE "
+                                    "result_json IS NOT NULL").fetchone()[0]
+        except sqlite3.Error:
+            continue
+        if graded >= n:
+            return
+
+
 def grade(*args: str, env: dict | None = None, timeout: float = 400):
     return run("grade", str(HOMEWORK), *args, "--quiet", env=env, timeout=timeout)
 
@@ -326,18 +341,7 @@ class GradeResume(unittest.TestCase):
                                      "-j", "1", "--quiet"], env=env, stdout=subprocess.DEVNULL,
                                     stderr=subprocess.DEVNULL)
             store = out / "grade.sqlite3"
-            deadline = time.monotonic() + 120
-            graded = 0
-            while time.monotonic() < deadline and proc.poll() is None:
-                time.sleep(0.2)
-                try:
-                    with sqlite3.connect(store, timeout=1) as db:
-                        graded = db.execute("SELECT count(*) FROM grade_runs WHERE "
-                                            "result_json IS NOT NULL").fetchone()[0]
-                except sqlite3.Error:
-                    continue
-                if graded >= 3:
-                    break
+            wait_until_graded(proc, store, 3)
             self.assertIsNone(proc.poll(), "the run ended before it could be killed")
             os.kill(proc.pid, signal.SIGKILL)
             proc.wait()
@@ -376,22 +380,12 @@ class GradeResume(unittest.TestCase):
                                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                         text=True, env=dict(os.environ, TMPDIR=str(tmp)))
                 store = out / "grade.sqlite3"
-                deadline = time.monotonic() + 120
-                while time.monotonic() < deadline and proc.poll() is None:
-                    time.sleep(0.2)
-                    try:
-                        with sqlite3.connect(store, timeout=1) as db:
-                            n = db.execute("SELECT count(*) FROM grade_runs WHERE "
-                                           "result_json IS NOT NULL").fetchone()[0]
-                    except sqlite3.Error:
-                        continue
-                    if n >= 2:
-                        break
+                wait_until_graded(proc, store, 2)
                 self.assertIsNone(proc.poll(), "the run ended before it could be stopped")
                 os.kill(proc.pid, sig)
                 _, stderr = proc.communicate(timeout=60)
                 self.assertEqual(proc.returncode, 128 + sig, stderr)
-                self.assertIn(f"interrupted by", stderr)
+                self.assertIn("interrupted by", stderr)
                 self.assertIn("run the same command again", stderr)
                 before = parts(store)
                 # Nothing half-recorded: no part is the grader's own failure.
