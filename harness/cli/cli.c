@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "embed.h"
+#include "scratch.h"
 #include "textwrap.h"
 
 int cli_alloc_hooks = 1;
@@ -16,7 +17,13 @@ int cli_alloc_hooks = 1;
 enum ph_rc cli_start_python(struct ph_err *err)
 {
     struct embed_options o = {cli_alloc_hooks};
+    enum ph_rc rc;
 
+    /* Before the interpreter: the guardian is forked from a small process,
+     * and every engine, host and run folder goes under this scratch. */
+    rc = scratch_enter("run", err);
+    if (rc != PH_OK)
+        return rc;
     return embed_init(&o, err);
 }
 

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 #include "paths.h"
 #include "sandbox.h"
 #include "sandbox_enter.h"
+#include "scratch.h"
 #include "voice.h"
 
 #define SELFTEST_MSG_MAX 512
@@ -79,7 +81,7 @@ static void selftest_body(const struct sandbox_run *run, const void *job, size_t
  */
 static int selftest(char *msg, size_t cap)
 {
-    char scratch[] = "/tmp/pyharness-doctor-XXXXXX";
+    char scratch[PATH_MAX];
     struct sandbox_policy pol;
     struct sandbox_hooks hooks;
     struct sandbox_host *h = NULL;
@@ -93,6 +95,12 @@ static int selftest(char *msg, size_t cap)
 
     snprintf(msg, cap, "could not start");
     run.scratch[0] = '\0';
+    /* Under this command's own scratch folder: gone however doctor ends. */
+    if (scratch_enter("run", &err) != PH_OK) {
+        snprintf(msg, cap, "%s", err.msg);
+        return 0;
+    }
+    snprintf(scratch, sizeof scratch, "%s/doctor-XXXXXX", scratch_root());
     if (mkdtemp(scratch) == NULL) {
         snprintf(msg, cap, "mkdtemp: %s", strerror(errno));
         return 0;

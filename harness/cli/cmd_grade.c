@@ -254,6 +254,15 @@ int cmd_grade_main(int argc, char **argv)
     go.start_engine = start_engine;
     if (grade_run(hw, cls, &go, &counts, &err) != PH_OK)
         goto fail;
+    if (counts.interrupted) {
+        /* Nothing recorded is lost; the reports would show a partial class. */
+        fprintf(stderr,
+                "pyharness: grade: interrupted by %s: %zu parts graded and recorded in %s/%s "
+                "this run; run the same command again to go on from there\n",
+                strsignal(counts.interrupted), counts.graded, out, GRADE_STORE_NAME);
+        status = 128 + counts.interrupted;
+        goto out;
+    }
     snprintf(store_path, sizeof store_path, "%s/%s", out, GRADE_STORE_NAME);
     if (store_open(store_path, &st, &err) != PH_OK ||
         grade_report_write(hw, st, out, &ro, &tot, &err) != PH_OK)

@@ -29,6 +29,7 @@
 #include "cmd_voice.h"
 #include "embed.h"
 #include "paths.h"
+#include "scratch.h"
 #include "worker_host.h"
 
 struct command {
@@ -125,6 +126,7 @@ int main(int argc, char **argv)
         if (strcmp(argv[1], c->name) == 0) {
             status = c->main(argc - 1, argv + 1);
             fflush(stdout);
+            scratch_leave();
             /* Workers are gone; skip finalising the interpreter: exit is enough. */
             return status;
         }

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,8 +22,10 @@
 
 #include "exercise.h"
 #include "fileio.h"
+#include "grade_run.h"
 #include "homework.h"
 #include "markup.h"
+#include "perf_chart.h"
 #include "similarity.h"
 #include "store.h"
 
@@ -222,6 +225,52 @@ static void html_esc(FILE *f, const char *s)
     markup_escape(f, s, 0);
 }
 
+/* ---- HTML tables: the one writer of every table on the feedback and summary pages ---- */
+
+/* Open a table of class `cls` (or none) with its header cells, NULL-ended. */
+static void html_table(FILE *f, const char *cls, ...)
+{
+    va_list ap;
+    const char *h;
+
+    fputs("<table", f);
+    if (cls != NULL)
+        fprintf(f, " class=\"%s\"", cls);
+    fputs("><tr>", f);
+    va_start(ap, cls);
+    while ((h = va_arg(ap, const char *)) != NULL) {
+        fputs("<th>", f);
+        html_esc(f, h);
+        fputs("</th>", f);
+    }
+    va_end(ap);
+    fputs("</tr>\n", f);
+}
+
+/* Start a row (of class `cls`, or none) with cells of escaped text,
+ * NULL-ended; the caller may add cells and ends it with html_row_end(). */
+static void html_row(FILE *f, const char *cls, ...)
+{
+    va_list ap;
+    const char *c;
+
+    fputs(cls != NULL ? "<tr class=\"" : "<tr>", f);
+    if (cls != NULL)
+        fprintf(f, "%s\">", cls);
+    va_start(ap, cls);
+    while ((c = va_arg(ap, const char *)) != NULL) {
+        fputs("<td>", f);
+        html_esc(f, c);
+        fputs("</td>", f);
+    }
+    va_end(ap);
+}
+
+static void html_row_end(FILE *f)
+{
+    fputs("</tr>\n", f);
+}
+
 /* Markdown: keep text literal inside table cells and prose. */
 static void md_esc(FILE *f, const char *s)
 {
@@ -293,14 +342,34 @@ static enum ph_rc write_gradebook(const struct book *b, const char *dir, unsigne
     for (size_t i = 0; i < b->n; i++) {
         const struct student *s = &b->st[i];
         int bad = 0;
+        char over[512] = "";
+        size_t used = 0;
         csv_field(o.f, s->id);
         fprintf(o.f, ",%.2f,%.2f,%.2f,%.2f,%s,%d", s->raw, s->penalty, s->score, s->max,
                 s->ts > 0 ? homework_format_time(s->ts, ts, sizeof ts) : "", s->days_late);
         for (size_t k = 0; k < hw->nex; k++) {
-            fprintf(o.f, ",%.2f", s->parts[k] ? s->parts[k]->points : 0.0);
-            bad |= s->parts[k] == NULL || s->parts[k]->problem != NULL;
+            const struct part *p = s->parts[k];
+            char why[256];
+            fprintf(o.f, ",%.2f", p ? p->points : 0.0);
+            bad |= p == NULL || p->problem != NULL;
+            /* A part the assignment's budget stopped or refused is named with
+             * its reason. */
+            if (p != NULL && strcmp(p->status, GRADE_STATUS_OVER_BUDGET) == 0)
+                snprintf(why, sizeof why, "not graded: submission %d, over the budget of %d",
+                         p->attempts, hw->budget);
+            if (p != NULL &&
+                (strcmp(p->status, GRADE_STATUS_OVER_BUDGET) == 0 ||
+                 homework_budget_stop(hw, k, p->status, why, sizeof why) != NULL) &&
+                used < sizeof over)
+                used += (size_t)snprintf(over + used, sizeof over - used, "%s%s %s",
+                                         used ? "; " : "", hw->ex[k].id, why);
         }
-        fprintf(o.f, ",%s\n", bad ? "see feedback" : "ok");
+        fputc(',', o.f);
+        if (over[0] != '\0')
+            csv_field(o.f, over);
+        else
+            fputs(bad ? "see feedback" : "ok", o.f);
+        fputc('\n', o.f);
     }
     rc = out_close(&o, err);
     if (rc == PH_OK && (formats & GRADE_FORMAT_CANVAS)) {
@@ -399,6 +468,8 @@ static cJSON *gradescope_results(const struct book *b, const struct student *s,
         const struct part *p = s->parts[k];
         const char *exid = hw->ex[k].id;
         double f;
+        if (p != NULL && hw->budget > 0 && p->attempts > hw->budget)
+            over_budget = 1;
         if (p == NULL || p->result == NULL) {
             snprintf(name, sizeof name, "%s: submission", exid);
             snprintf(num, sizeof num, "%zu", k + 1);
@@ -407,8 +478,6 @@ static cJSON *gradescope_results(const struct book *b, const struct student *s,
                                                 "visible", exid, part_status(p)));
             continue;
         }
-        if (hw->budget > 0 && p->attempts > hw->budget)
-            over_budget = 1;
         exec_s += (double)p->grade_ns / 1e9;
         wall_s += (double)p->wall_ns / 1e9;
         if ((double)p->py_peak / 1048576.0 > peak_mb)
@@ -533,7 +602,8 @@ static void feedback(const struct book *b, const struct student *s,
             "</title><style>body{font-family:sans-serif;max-width:60em;margin:2em auto;"
             "padding:0 1em;color:#222}table{border-collapse:collapse}td,th{border:1px solid "
             "#bbb;padding:.25em .5em;text-align:left;vertical-align:top}.passed{color:#176117}"
-            ".failed,.error,.missing,.invalid,.rejected,.crashed,.timeout,.memory_limit{color:"
+            ".failed,.error,.missing,.invalid,.rejected,.crashed,.timeout,.memory_limit,.over_"
+            "budget{color:"
             "#9b1c1c;font-weight:bold}</style></head><body>\n<h1>");
     html_esc(f->html, hw->name);
     fprintf(f->html, ": feedback for ");
@@ -575,7 +645,7 @@ static void feedback(const struct book *b, const struct student *s,
         if (p == NULL || p->result == NULL)
             continue;
         fprintf(f->md, "| check | status | what it found |\n|---|---|---|\n");
-        fprintf(f->html, "<table><tr><th>check</th><th>status</th><th>what it found</th></tr>\n");
+        html_table(f->html, NULL, "check", "status", "what it found", (char *)NULL);
         rt = cJSON_GetObjectItemCaseSensitive(p->result, "tests");
         cJSON_ArrayForEach(t, rt)
         {
@@ -592,9 +662,8 @@ static void feedback(const struct book *b, const struct student *s,
             fprintf(f->md, "| ");
             md_esc(f->md, cn);
             fprintf(f->md, " | %s | ", st);
-            fprintf(f->html, "<tr><td>");
-            html_esc(f->html, cn);
-            fprintf(f->html, "</td><td class=\"%s\">%s</td><td>", st, st);
+            html_row(f->html, NULL, cn, (char *)NULL);
+            fprintf(f->html, "<td class=\"%s\">%s</td><td>", st, st);
             if (desc != NULL)
                 fb_text(f, desc);
             if (m != NULL && m[0] != '\0') {
@@ -608,7 +677,8 @@ static void feedback(const struct book *b, const struct student *s,
                 fb_text(f, lesson);
             }
             fprintf(f->md, " |\n");
-            fprintf(f->html, "</td></tr>\n");
+            fprintf(f->html, "</td>");
+            html_row_end(f->html);
         }
         fprintf(f->md, "\n");
         fprintf(f->html, "</table>\n");
@@ -770,48 +840,114 @@ static int cmp_pair(const void *x, const void *y)
     return a < b ? 1 : a > b ? -1 : 0;
 }
 
-static void svg_histogram(FILE *f, const struct book *b)
-{
-    size_t bins[HIST_BINS] = {0}, top = 1;
-    const int W = 520, H = 200, L = 40, B = 30;
+/* ---- class summary charts (compare's chart module, perf_chart.h) ------------------- */
 
-    for (size_t i = 0; i < b->n; i++) {
-        double pct = b->st[i].max > 0 ? 100 * b->st[i].score / b->st[i].max : 0;
-        int bin = (int)(pct / (100.0 / HIST_BINS));
-        bins[bin >= HIST_BINS ? HIST_BINS - 1 : bin < 0 ? 0 : bin]++;
+/* Students per band of 10% of the maximum: the assignment's score (after
+ * the late penalty) and each exercise's points, one series each. */
+static void chart_scores(FILE *f, const struct book *b)
+{
+    const struct homework *hw = b->hw;
+    size_t ns = hw->nex + 1;
+    struct perf_chart_point *pts = calloc(ns * HIST_BINS, sizeof *pts);
+    struct perf_chart_series *series = calloc(ns, sizeof *series);
+    struct perf_chart c;
+
+    if (pts == NULL || series == NULL)
+        goto out;
+    for (size_t si = 0; si < ns; si++) {
+        struct perf_chart_point *sp = &pts[si * HIST_BINS];
+        size_t bins[HIST_BINS] = {0};
+        for (size_t i = 0; i < b->n; i++) {
+            const struct student *st = &b->st[i];
+            const struct part *p = si > 0 ? st->parts[si - 1] : NULL;
+            double pct = si == 0 ? (st->max > 0 ? 100 * st->score / st->max : 0)
+                                 : (p != NULL ? 100 * p->points / hw->ex[si - 1].points : 0);
+            int bin = (int)(pct / (100.0 / HIST_BINS));
+            bins[bin >= HIST_BINS ? HIST_BINS - 1 : bin < 0 ? 0 : bin]++;
+        }
+        for (int j = 0; j < HIST_BINS; j++) {
+            sp[j].x = 100.0 / HIST_BINS * (j + 0.5);
+            sp[j].y = sp[j].lo = sp[j].hi = (double)bins[j];
+        }
+        series[si].name = si == 0 ? "assignment score" : hw->ex[si - 1].id;
+        series[si].pts = sp;
+        series[si].npts = HIST_BINS;
     }
-    for (int i = 0; i < HIST_BINS; i++)
-        top = bins[i] > top ? bins[i] : top;
-    fprintf(f,
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-            "role=\"img\" aria-label=\"score distribution\" class=\"hist\">\n",
-            W, H);
-    fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>\n", L, H - B,
-            W - 10, H - B);
-    fprintf(f, "<line x1=\"%d\" y1=\"10\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>\n", L, L, H - B);
-    for (int i = 0; i < HIST_BINS; i++) {
-        double bw = (double)(W - L - 20) / HIST_BINS;
-        double h = (double)(H - B - 20) * (double)bins[i] / (double)top;
-        fprintf(f,
-                "<rect class=\"bar\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
-                "fill=\"#4a78b5\"><title>%d-%d%%: %zu</title></rect>\n",
-                L + 2 + i * bw, H - B - h, bw - 4, h, i * 10, i * 10 + 10, bins[i]);
-        fprintf(f, "<text x=\"%.1f\" y=\"%d\" font-size=\"10\" text-anchor=\"middle\">%d</text>\n",
-                L + i * bw, H - B + 12, i * 10);
-        if (bins[i] > 0)
-            fprintf(f,
-                    "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" "
-                    "text-anchor=\"middle\">%zu</text>\n",
-                    L + 2 + i * bw + bw / 2 - 2, H - B - h - 3, bins[i]);
+    memset(&c, 0, sizeof c);
+    c.id = "chart-scores";
+    c.title = "Score distribution";
+    c.x_label = "score, % of the maximum (middle of each 10% band)";
+    c.y_label = "students";
+    c.x_unit = c.y_unit = PERF_UNIT_PLAIN;
+    c.lines = 1;
+    c.series = series;
+    c.nseries = ns;
+    (void)perf_chart_svg(f, &c, 0);
+out:
+    free(pts);
+    free(series);
+}
+
+static int cmp_point_x(const void *x, const void *y)
+{
+    double a = ((const struct perf_chart_point *)x)->x, b = ((const struct perf_chart_point *)y)->x;
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/* Every graded submission's wall time against its peak Python memory, one
+ * series per exercise, each point named after its student: the slow and
+ * the memory-hungry stand apart at the right and the top. */
+static void chart_figures(FILE *f, const struct book *b)
+{
+    const struct homework *hw = b->hw;
+    struct perf_chart_point *pts = calloc(b->n * hw->nex + 1, sizeof *pts);
+    const char **labels = calloc(b->n * hw->nex + 1, sizeof *labels);
+    struct perf_chart_series *series = calloc(hw->nex, sizeof *series);
+    struct perf_chart c;
+    size_t used = 0, drawn = 0;
+
+    if (pts == NULL || labels == NULL || series == NULL)
+        goto out;
+    for (size_t k = 0; k < hw->nex; k++) {
+        size_t first = used;
+        for (size_t i = 0; i < b->n; i++) {
+            const struct part *p = b->st[i].parts[k];
+            if (p == NULL || p->result == NULL || p->wall_ns <= 0 || p->py_peak <= 0)
+                continue;
+            pts[used].x = (double)p->wall_ns / 1e9;
+            pts[used].y = pts[used].lo = pts[used].hi = (double)p->py_peak;
+            /* The label rides in `lo` while sorting: an index, exact in a double. */
+            pts[used].lo = (double)i;
+            used++;
+        }
+        qsort(pts + first, used - first, sizeof *pts, cmp_point_x);
+        for (size_t j = first; j < used; j++) {
+            labels[j] = b->st[(size_t)pts[j].lo].id;
+            pts[j].lo = pts[j].y;
+        }
+        series[drawn].name = hw->ex[k].id;
+        series[drawn].pts = pts + first;
+        series[drawn].npts = used - first;
+        series[drawn].labels = labels + first;
+        drawn += used > first;
     }
-    fprintf(f,
-            "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"middle\">score, %% of "
-            "the maximum</text>\n",
-            (W + L) / 2, H - 4);
-    fprintf(f,
-            "<text x=\"12\" y=\"%d\" font-size=\"11\" transform=\"rotate(-90 12 %d)\" "
-            "text-anchor=\"middle\">students</text>\n</svg>\n",
-            (H - B) / 2, (H - B) / 2);
+    if (drawn == 0)
+        goto out;
+    memset(&c, 0, sizeof c);
+    c.id = "chart-figures";
+    c.title = "Time and memory of every graded submission";
+    c.x_label = "wall time of the whole run";
+    c.y_label = "peak Python memory";
+    c.x_unit = PERF_UNIT_SECONDS;
+    c.y_unit = PERF_UNIT_BYTES;
+    c.log_x = c.log_y = 1;
+    c.series = series;
+    c.nseries = drawn;
+    (void)perf_chart_svg(f, &c, 0);
+out:
+    free(pts);
+    free(labels);
+    free(series);
 }
 
 static void passage(FILE *f, const char *src, const unsigned char *mark, size_t nlines)
@@ -974,7 +1110,7 @@ static enum ph_rc write_summary(const struct book *b, const char *dir,
             homework_format_time(hw->due, due, sizeof due), b->n ? sum / (double)b->n : 0,
             b->n ? b->st[0].max : 0);
     fprintf(f, "<h2>Score distribution</h2>\n");
-    svg_histogram(f, b);
+    chart_scores(f, b);
 
     fprintf(f, "<h2>Pass rates per check</h2>\n");
     for (size_t k = 0; k < hw->nex; k++) {
@@ -985,7 +1121,8 @@ static enum ph_rc write_summary(const struct book *b, const char *dir,
                 names = cJSON_GetObjectItemCaseSensitive(b->st[i].parts[k]->result, "tests");
         fprintf(f, "<h3>");
         html_esc(f, hw->ex[k].id);
-        fprintf(f, "</h3><table class=\"rates\"><tr><th>check</th><th>passed</th><th></th></tr>\n");
+        fprintf(f, "</h3>");
+        html_table(f, "rates", "check", "passed", "", (char *)NULL);
         cJSON_ArrayForEach(t, names)
         {
             const char *cn = jstr(t, "name");
@@ -1002,12 +1139,12 @@ static enum ph_rc write_summary(const struct book *b, const char *dir,
                                          strcmp(jstr(u, "name"), cn) == 0 && jstr(u, "status") &&
                                          strcmp(jstr(u, "status"), "passed") == 0) pass++;
             }
-            fprintf(f, "<tr><td>");
-            html_esc(f, cn);
-            fprintf(f,
-                    "</td><td>%zu / %zu</td><td><span class=\"rate\" style=\"width:%.0fpx\">"
-                    "</span></td></tr>\n",
-                    pass, b->n, b->n ? 200.0 * (double)pass / (double)b->n : 0);
+            char rate[64];
+            snprintf(rate, sizeof rate, "%zu / %zu", pass, b->n);
+            html_row(f, NULL, cn, rate, (char *)NULL);
+            fprintf(f, "<td><span class=\"rate\" style=\"width:%.0fpx\"></span></td>",
+                    b->n ? 200.0 * (double)pass / (double)b->n : 0);
+            html_row_end(f);
         }
         fprintf(f, "</table>\n");
     }
@@ -1025,27 +1162,27 @@ static enum ph_rc write_summary(const struct book *b, const char *dir,
                 nr++;
             }
         qsort(rk, nr, sizeof *rk, cmp_ranked);
-        fprintf(f,
-                "<h2>%s</h2>\n<table class=\"%s\"><tr><th>student</th><th>exercise</th>"
-                "<th>verdict</th><th>wall</th><th>peak Python memory</th><th>peak RSS</th>"
-                "</tr>\n",
-                pass == 0 ? "Slowest submissions" : "Most memory-hungry submissions",
-                pass == 0 ? "slowest" : "memory");
+        fprintf(f, "<h2>%s</h2>\n",
+                pass == 0 ? "Slowest submissions" : "Most memory-hungry submissions");
+        if (pass == 0)
+            chart_figures(f, b);
+        html_table(f, pass == 0 ? "slowest" : "memory", "student", "exercise", "verdict", "wall",
+                   "peak Python memory", "peak RSS", (char *)NULL);
         for (size_t r = 0; r < nr && r < TOP_N; r++) {
             const struct part *p = b->st[rk[r].s].parts[rk[r].k];
-            fprintf(f, "<tr><td>");
-            html_esc(f, b->st[rk[r].s].id);
-            fprintf(f, "</td><td>");
-            html_esc(f, hw->ex[rk[r].k].id);
-            fprintf(f, "</td><td>%s</td><td>%.1f ms</td><td>%.1f KiB</td><td>%.1f MiB</td></tr>\n",
-                    p->status, (double)p->wall_ns / 1e6, (double)p->py_peak / 1024,
-                    (double)p->rss_peak / 1048576);
+            char wall[32], py[32], rss[32];
+            snprintf(wall, sizeof wall, "%.1f ms", (double)p->wall_ns / 1e6);
+            snprintf(py, sizeof py, "%.1f KiB", (double)p->py_peak / 1024);
+            snprintf(rss, sizeof rss, "%.1f MiB", (double)p->rss_peak / 1048576);
+            html_row(f, NULL, b->st[rk[r].s].id, hw->ex[rk[r].k].id, p->status, wall, py, rss,
+                     (char *)NULL);
+            html_row_end(f);
         }
         fprintf(f, "</table>\n");
     }
 
-    fprintf(f, "<h2>Review queue</h2>\n<table class=\"review\"><tr><th>student</th>"
-               "<th>exercise</th><th>why</th></tr>\n");
+    fprintf(f, "<h2>Review queue</h2>\n");
+    html_table(f, "review", "student", "exercise", "why", (char *)NULL);
     for (size_t i = 0; i < b->n; i++)
         for (size_t k = 0; k < hw->nex; k++) {
             const struct part *p = b->st[i].parts[k];
@@ -1065,11 +1202,8 @@ static enum ph_rc write_summary(const struct book *b, const char *dir,
             if (why == NULL)
                 continue;
             review++;
-            fprintf(f, "<tr class=\"item\"><td>");
-            html_esc(f, b->st[i].id);
-            fprintf(f, "</td><td>");
-            html_esc(f, hw->ex[k].id);
-            fprintf(f, "</td><td>%s", why);
+            html_row(f, "item", b->st[i].id, hw->ex[k].id, (char *)NULL);
+            fprintf(f, "<td>%s", why);
             if (p->problem != NULL) {
                 fprintf(f, ": ");
                 html_esc(f, p->problem);
@@ -1077,10 +1211,11 @@ static enum ph_rc write_summary(const struct book *b, const char *dir,
                 fprintf(f, ": ");
                 html_esc(f, jstr(p->result, "detail"));
             }
-            fprintf(f, "</td></tr>\n");
+            fprintf(f, "</td>");
+            html_row_end(f);
         }
-    fprintf(f, "</table>\n<h3>Near-identical submissions</h3>\n<table class=\"similar\">"
-               "<tr><th>exercise</th><th>students</th><th>similarity</th><th></th></tr>\n");
+    fprintf(f, "</table>\n<h3>Near-identical submissions</h3>\n");
+    html_table(f, "similar", "exercise", "students", "similarity", "", (char *)NULL);
     for (size_t k = 0; k < hw->nex; k++) {
         struct pair *pairs = NULL;
         size_t np = 0;
@@ -1093,16 +1228,16 @@ static enum ph_rc write_summary(const struct book *b, const char *dir,
             qsort(pairs, np, sizeof *pairs, cmp_pair);
         for (size_t i = 0; i < np; i++) {
             review++;
-            fprintf(f, "<tr class=\"pairrow\"><td>");
-            html_esc(f, hw->ex[k].id);
-            fprintf(f, "</td><td class=\"students\">");
+            html_row(f, "pairrow", hw->ex[k].id, (char *)NULL);
+            fprintf(f, "<td class=\"students\">");
             html_esc(f, b->st[pairs[i].a].id);
             fprintf(f, " &amp; ");
             html_esc(f, b->st[pairs[i].b].id);
             fprintf(f, "</td><td>%.0f%% (%zu fingerprints)</td><td>", 100 * pairs[i].sim,
                     pairs[i].shared);
             pair_detail(f, b, &pairs[i]);
-            fprintf(f, "</td></tr>\n");
+            fprintf(f, "</td>");
+            html_row_end(f);
         }
         free(pairs);
         free(starter);

@@ -57,7 +57,6 @@ struct ctx {
     size_t njobs;
     char store_path[PATH_MAX];
     char shard[32];
-    char scratch_root[PATH_MAX];
 };
 
 int grade_in_shard(const char *student, int k, int n)
@@ -152,6 +151,29 @@ static enum ph_rc record_screened(struct ctx *c, struct store *st, const struct 
     return rc;
 }
 
+/* A part over the submission budget: recorded, not run. */
+static enum ph_rc record_over_budget(struct ctx *c, struct store *st, const struct job *j,
+                                     struct ph_err *err)
+{
+    const struct subs_part *p = &c->cls->st[j->s].parts[j->k];
+    struct store_grade_row row;
+    char *why = NULL, *problem;
+    enum ph_rc rc;
+
+    if (asprintf(&why, "submission %d, over this assignment's budget of %d submissions: not graded",
+                 p->attempts, c->hw->budget) < 0)
+        return ph_errf(err, PH_ENOMEM, "out of memory");
+    problem = part_problem(p, why);
+    base_row(c, j, &row);
+    row.status = GRADE_STATUS_OVER_BUDGET;
+    row.problem = problem ? problem : why;
+    row.max = 100;
+    rc = store_grade_put(st, &row, err);
+    free(problem);
+    free(why);
+    return rc;
+}
+
 /* ---- worker process ------------------------------------------------------ */
 
 static enum ph_rc score_expl(const struct exercise *ex, const struct subs_part *p, int scorer,
@@ -229,8 +251,19 @@ static enum ph_rc grade_one(struct ctx *c, struct store *st, const struct job *j
     }
     if (have_res) {
         cJSON *jr = report_json_run(&res);
+        char stop[256];
+        const char *why =
+            homework_budget_stop(c->hw, j->k, verdict_name(res.verdict), stop, sizeof stop);
         json = jr ? cJSON_PrintUnformatted(jr) : NULL;
         cJSON_Delete(jr);
+        if (why != NULL) {
+            /* Stopped by the assignment's budget: say so first. */
+            char *both = NULL;
+            if (asprintf(&both, "%s%s%s", why, extra ? "; " : "", extra ? extra : "") < 0)
+                both = NULL;
+            free(extra);
+            extra = both;
+        }
         problem = part_problem(p, extra);
         row.status = verdict_name(res.verdict);
         row.wall_ns = res.metrics.wall_ns;
@@ -315,6 +348,11 @@ static int write_all(int fd, const char *s, size_t n)
     return 0;
 }
 
+static void on_nothing(int sig)
+{
+    (void)sig;
+}
+
 static void worker_main(struct ctx *c, int in_fd, int out_fd, pid_t parent)
 {
     struct store *st = NULL;
@@ -333,10 +371,27 @@ static void worker_main(struct ctx *c, int in_fd, int out_fd, pid_t parent)
     cfg.max_hosts = c->hw->nex;
     cfg.ref_policy = ENGINE_REF_CACHED;
     cfg.scorer = (enum explain_scorer)c->o->scorer;
+    /* One commit per part, without waiting for the disk: kill -9 loses
+     * nothing committed (store_relax_sync), and a commit cost 4-5 ms of
+     * fdatasync per part on a busy machine. */
     if (c->o->start_engine(&e) != PH_OK || engine_new(&cfg, &c->engine, &e) != PH_OK ||
-        store_open(c->store_path, &st, &e) != PH_OK) {
+        store_open(c->store_path, &st, &e) != PH_OK || store_relax_sync(st, &e) != PH_OK) {
         fprintf(stderr, "pyharness: grade worker: %s\n", e.msg);
         goto out;
+    }
+    /* The parent decides what a Ctrl-C or a SIGTERM means (grade_run.h):
+     * it stops dispatching and kills this process.  A handler that does
+     * nothing, not SIG_IGN: an ignored signal would stay ignored across
+     * exec in the sandbox hosts and their runs; a handler is reset there. */
+    {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_nothing;
+        sa.sa_flags = SA_RESTART;
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGINT, &sa, NULL);
+        sigaction(SIGTERM, &sa, NULL);
+        sigaction(SIGHUP, &sa, NULL);
     }
     while ((idx = read_index(in_fd)) >= 0) {
         char line[32];
@@ -463,9 +518,18 @@ static enum ph_rc record_lost(struct ctx *c, const struct job *j, int status, st
     return rc;
 }
 
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop(int sig)
+{
+    stop_signal = sig;
+}
+
 static enum ph_rc dispatch(struct ctx *c, size_t *order, size_t n, struct grade_counts *counts,
                            size_t skipped, struct ph_err *err)
 {
+    static const int stops[] = {SIGINT, SIGTERM, SIGHUP};
+    struct sigaction sa, old[3];
     struct worker ws[GRADE_JOBS_MAX];
     struct pollfd pf[GRADE_JOBS_MAX];
     struct progress prog;
@@ -474,6 +538,14 @@ static enum ph_rc dispatch(struct ctx *c, size_t *order, size_t n, struct grade_
     enum ph_rc rc = PH_OK;
     void (*old_pipe)(int) = signal(SIGPIPE, SIG_IGN);
 
+    /* Stop cleanly on Ctrl-C or a scheduler's SIGTERM: no SA_RESTART, so
+     * poll() returns and the loop sees the flag. */
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop;
+    sigemptyset(&sa.sa_mask);
+    stop_signal = 0;
+    for (int i = 0; i < 3; i++)
+        sigaction(stops[i], &sa, &old[i]);
     if (!c->o->quiet)
         progress_start(&prog, stderr, n, skipped);
     for (int i = 0; i < nw; i++) {
@@ -489,6 +561,10 @@ static enum ph_rc dispatch(struct ctx *c, size_t *order, size_t n, struct grade_
     }
     while (done < n) {
         int np = 0;
+        if (stop_signal != 0) {
+            counts->interrupted = stop_signal;
+            goto out;
+        }
         for (int i = 0; i < nw; i++) {
             pf[i].fd = ws[i].res_fd;
             pf[i].events = POLLIN;
@@ -534,6 +610,10 @@ static enum ph_rc dispatch(struct ctx *c, size_t *order, size_t n, struct grade_
             if (r < 0 && errno == EINTR)
                 continue;
             /* The worker ended. */
+            if (stop_signal != 0) {
+                counts->interrupted = stop_signal;
+                goto out;
+            }
             {
                 long lost = w->busy;
                 int status = 0;
@@ -564,10 +644,16 @@ static enum ph_rc dispatch(struct ctx *c, size_t *order, size_t n, struct grade_
         }
     }
 out:
-    for (int i = 0; i < nw; i++)
+    for (int i = 0; i < nw; i++) {
+        /* Interrupted: the parts in flight are dropped, not waited for. */
+        if (counts->interrupted && ws[i].pid > 0)
+            kill(ws[i].pid, SIGKILL);
         retire(&ws[i]);
+    }
     if (!c->o->quiet)
         progress_end(&prog);
+    for (int i = 0; i < 3; i++)
+        sigaction(stops[i], &old[i], NULL);
     signal(SIGPIPE, old_pipe);
     return rc;
 }
@@ -604,10 +690,8 @@ enum ph_rc grade_run(const struct homework *hw, const struct subs_class *cls,
                      const struct grade_opts *o, struct grade_counts *counts, struct ph_err *err)
 {
     struct ctx c;
-    struct scratch scr = {.lock_fd = -1};
     struct store *st = NULL;
     size_t *order = NULL, norder = 0, skipped = 0;
-    char *old_tmp = NULL;
     enum ph_rc rc;
 
     memset(&c, 0, sizeof c);
@@ -624,6 +708,9 @@ enum ph_rc grade_run(const struct homework *hw, const struct subs_class *cls,
     rc = store_open(c.store_path, &st, err);
     if (rc != PH_OK)
         return rc;
+    rc = store_relax_sync(st, err);
+    if (rc != PH_OK)
+        goto out;
     {
         char due[64];
         const char *k[] = {"homework_json", "homework_dir", "homework_path",
@@ -668,6 +755,22 @@ enum ph_rc grade_run(const struct homework *hw, const struct subs_class *cls,
                 counts->skipped++;
                 continue;
             }
+            if (p->status == NULL && hw->budget > 0 && p->attempts > hw->budget) {
+                /* Over the submission budget: the submission is not graded.
+                 * A grade recorded from an earlier submission within the
+                 * budget (an earlier run) is kept, as Gradescope keeps it. */
+                if (!o->regrade && h.found && h.attempts > 0 && h.attempts <= hw->budget &&
+                    strcmp(h.exercise_sha256, hw->ex[k].sha256) == 0) {
+                    skipped++;
+                    counts->skipped++;
+                    continue;
+                }
+                rc = record_over_budget(&c, st, j, err);
+                if (rc != PH_OK)
+                    goto out;
+                counts->screened++;
+                continue;
+            }
             if (p->status != NULL) {
                 rc = record_screened(&c, st, j, err);
                 if (rc != PH_OK)
@@ -681,24 +784,15 @@ enum ph_rc grade_run(const struct homework *hw, const struct subs_class *cls,
     store_close(st);
     st = NULL;
     if (norder > 0) {
-        rc = scratch_open(&scr, err);
+        /* Every scratch folder the workers' engines make goes under this
+         * process tree's own, removed however the run ends. */
+        rc = scratch_enter("grade", err);
         if (rc != PH_OK)
             goto out;
-        snprintf(c.scratch_root, sizeof c.scratch_root, "%s", scr.root);
-        if (getenv("TMPDIR") != NULL)
-            old_tmp = strdup(getenv("TMPDIR"));
-        /* Every scratch folder the engines make goes under ours. */
-        setenv("TMPDIR", scr.root, 1);
         rc = dispatch(&c, order, norder, counts, skipped, err);
-        if (old_tmp != NULL)
-            setenv("TMPDIR", old_tmp, 1);
-        else
-            unsetenv("TMPDIR");
     }
 out:
-    scratch_close(&scr);
     store_close(st);
-    free(old_tmp);
     free(order);
     free(c.jobs);
     return rc;

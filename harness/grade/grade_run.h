@@ -22,6 +22,9 @@ struct subs_class;
 
 #define GRADE_JOBS_MAX 64
 #define GRADE_STORE_NAME "grade.sqlite3"
+/* The status of a part not graded because the student went over the
+ * assignment's submission budget. */
+#define GRADE_STATUS_OVER_BUDGET "over_budget"
 
 struct grade_opts {
     const char *out_dir;  /* results folder; the store lives in it */
@@ -41,6 +44,7 @@ struct grade_counts {
     size_t screened; /* parts recorded as missing/invalid without a run */
     size_t skipped;  /* unchanged parts already in the store */
     size_t failed;   /* parts the grader itself failed on (recorded, retried next run) */
+    int interrupted; /* the signal (SIGINT, SIGTERM, SIGHUP) that stopped the run, or 0 */
 };
 
 /* 1 when `student` belongs to shard k of n (n = 0: every student).  The
@@ -49,9 +53,11 @@ int grade_in_shard(const char *student, int k, int n);
 
 /*
  * Grade the class into the store `<out_dir>/grade.sqlite3`.  The homework's
- * exercises must be loaded.  An error is returned only for what stops the
- * whole run (the store, the scratch folder); a part that cannot be graded
- * is recorded with its message.
+ * exercises must be loaded.  SIGINT, SIGTERM or SIGHUP stop the run: the
+ * workers are killed (the parts in flight are not recorded) and
+ * counts->interrupted names the signal; everything recorded stays.  An error is returned only for
+ * what stops the whole run (the store, the scratch folder); a part that cannot be graded is
+ * recorded with its message.
  */
 enum ph_rc grade_run(const struct homework *hw, const struct subs_class *cls,
                      const struct grade_opts *o, struct grade_counts *counts, struct ph_err *err);

@@ -309,16 +309,57 @@ static enum ph_rc parse_exercise(const char *path, const char *dir, size_t i, co
     return PH_OK;
 }
 
+static enum ph_rc parse_limits(const char *path, const cJSON *v, struct homework *hw,
+                               struct ph_err *err)
+{
+    static const char *const keys[] = {"wall_s", "memory_mb", "$comment", NULL};
+    const cJSON *it;
+    double d = 0;
+    enum ph_rc rc;
+
+    if (!cJSON_IsObject(v))
+        return ph_errf(err, PH_EINPUT,
+                       "%s: submission_limits: must be an object such as {\"wall_s\": 10, "
+                       "\"memory_mb\": 256}",
+                       path);
+    rc = known_keys(path, "submission_limits", v, keys, err);
+    if (rc != PH_OK)
+        return rc;
+    it = cJSON_GetObjectItemCaseSensitive(v, "wall_s");
+    if (it != NULL) {
+        rc = get_number(path, "submission_limits.wall_s", it, 0.1, 3600, &d, err);
+        if (rc != PH_OK)
+            return rc;
+        hw->limit_wall_s = d;
+    }
+    it = cJSON_GetObjectItemCaseSensitive(v, "memory_mb");
+    if (it != NULL) {
+        rc = get_number(path, "submission_limits.memory_mb", it, 1, 65536, &d, err);
+        if (rc != PH_OK)
+            return rc;
+        hw->limit_memory_bytes = (size_t)(d * 1024 * 1024);
+    }
+    return PH_OK;
+}
+
 enum ph_rc homework_parse(const char *path, const char *dir, const char *text,
                           struct homework **out, struct ph_err *err)
 {
-    static const char *const keys[] = {"name",        "due",          "late_policy",
-                                       "visibility",  "model_answer", "submission_budget",
-                                       "max_file_kb", "exercises",    "$comment",
+    static const char *const keys[] = {"name",
+                                       "due",
+                                       "late_policy",
+                                       "visibility",
+                                       "model_answer",
+                                       "submission_budget",
+                                       "max_file_kb",
+                                       "exercises",
+                                       "$comment",
+                                       "submission_limits",
                                        NULL};
     struct homework *hw = NULL;
     cJSON *root = NULL;
     const cJSON *it;
+    const char *parse_end = NULL;
     enum ph_rc rc = PH_ENOMEM;
     double d = 0;
     int e;
@@ -337,7 +378,18 @@ enum ph_rc homework_parse(const char *path, const char *dir, const char *text,
     hw->vis_hidden = HW_VIS_AFTER_DUE_DATE;
     hw->model_answer = HW_SHOW_AFTER_DUE_DATE;
     hw->max_file_bytes = (size_t)HOMEWORK_FILE_KB_DEFAULT * 1024;
-    root = cJSON_Parse(text);
+    root = cJSON_ParseWithOpts(text, &parse_end, 0);
+    if (root == NULL) {
+        /* Where the parser stopped, as an editor counts: line and column. */
+        int line = 1, col = 1;
+        for (const char *q = text; parse_end != NULL && q < parse_end && *q; q++, col++)
+            if (*q == '\n') {
+                line++;
+                col = 0;
+            }
+        rc = ph_errf(err, PH_EINPUT, "%s: not valid JSON (line %d, column %d)", path, line, col);
+        goto fail;
+    }
     if (!cJSON_IsObject(root)) {
         rc = ph_errf(err, PH_EINPUT, "%s: not a JSON object", path);
         goto fail;
@@ -387,6 +439,12 @@ enum ph_rc homework_parse(const char *path, const char *dir, const char *text,
         if (rc != PH_OK)
             goto fail;
         hw->budget = (int)d;
+    }
+    it = cJSON_GetObjectItemCaseSensitive(root, "submission_limits");
+    if (it != NULL) {
+        rc = parse_limits(path, it, hw, err);
+        if (rc != PH_OK)
+            goto fail;
     }
     it = cJSON_GetObjectItemCaseSensitive(root, "max_file_kb");
     if (it != NULL) {
@@ -462,7 +520,8 @@ enum ph_rc homework_load(const char *path, struct homework **out, struct ph_err 
 }
 
 /* The exercise's identity for regrading: the files that decide a grade. */
-static enum ph_rc hash_exercise(const char *dir, char out[65], struct ph_err *err)
+static enum ph_rc hash_exercise(const char *dir, const struct homework *hw, char out[65],
+                                struct ph_err *err)
 {
     static const char *const files[] = {"exercise.json", "checks.py", "reference.py",
                                         "baseline.py"};
@@ -483,10 +542,44 @@ static enum ph_rc hash_exercise(const char *dir, char out[65], struct ph_err *er
         sha256_update(&c, text, len);
         free(text);
     }
+    /* Changing the budget changes how the exercise is graded: its column is
+     * graded again.  Without limits the hash is the files' alone. */
+    if (hw->limit_wall_s > 0 || hw->limit_memory_bytes > 0) {
+        char lim[96];
+        int n = snprintf(lim, sizeof lim, "submission_limits %.3f %zu", hw->limit_wall_s,
+                         hw->limit_memory_bytes);
+        sha256_update(&c, lim, (size_t)n + 1);
+    }
     sha256_final(&c, d);
     for (int i = 0; i < SHA256_DIGEST_LEN; i++)
         snprintf(out + 2 * i, 3, "%02x", d[i]);
     return PH_OK;
+}
+
+const char *homework_budget_stop(const struct homework *hw, size_t i, const char *verdict,
+                                 char *buf, size_t cap)
+{
+    const struct hw_exercise *e = &hw->ex[i];
+
+    if (verdict == NULL)
+        return NULL;
+    if (strcmp(verdict, "timeout") == 0 && hw->limit_wall_s > 0 &&
+        hw->limit_wall_s < e->own_wall_s) {
+        snprintf(buf, cap,
+                 "stopped: over this assignment's budget of %g s per submission (the exercise "
+                 "itself allows %g s)",
+                 hw->limit_wall_s, e->own_wall_s);
+        return buf;
+    }
+    if (strcmp(verdict, "memory_limit") == 0 && hw->limit_memory_bytes > 0 &&
+        hw->limit_memory_bytes < e->own_memory_bytes) {
+        snprintf(buf, cap,
+                 "stopped: over this assignment's budget of %.0f MB of memory per submission "
+                 "(the exercise itself allows %.0f MB)",
+                 (double)hw->limit_memory_bytes / 1048576, (double)e->own_memory_bytes / 1048576);
+        return buf;
+    }
+    return NULL;
 }
 
 enum ph_rc homework_load_exercises(struct homework *hw, const char *exercises_dir,
@@ -512,10 +605,20 @@ enum ph_rc homework_load_exercises(struct homework *hw, const char *exercises_di
         }
         rc = exercise_load(dir, &e->ex, err);
         if (rc == PH_OK)
-            rc = hash_exercise(dir, e->sha256, err);
+            rc = hash_exercise(dir, hw, e->sha256, err);
         free(dir);
         if (rc != PH_OK)
             return rc;
+        /* The assignment's budget per submission: the sandbox enforces the
+         * exercise's limits, so lower them (never raise them). */
+        e->own_wall_s = e->ex->limits.wall_s;
+        e->own_memory_bytes = e->ex->limits.memory_bytes;
+        if (hw->limit_wall_s > 0 && hw->limit_wall_s < e->ex->limits.wall_s)
+            e->ex->limits.wall_s = hw->limit_wall_s;
+        if (hw->limit_wall_s > 0 && hw->limit_wall_s < e->ex->limits.cpu_s)
+            e->ex->limits.cpu_s = hw->limit_wall_s;
+        if (hw->limit_memory_bytes > 0 && hw->limit_memory_bytes < e->ex->limits.memory_bytes)
+            e->ex->limits.memory_bytes = hw->limit_memory_bytes;
         for (size_t k = 0; k < e->nvis; k++)
             if (exercise_find_check(e->ex, e->vis[k].check) < 0)
                 return ph_errf(err, PH_EINPUT,

@@ -49,7 +49,12 @@ struct hw_exercise {
     size_t nvis;
     int model_answer;    /* enum hw_show, or -1: the assignment's */
     struct exercise *ex; /* loaded by homework_load_exercises(), else NULL */
-    char sha256[65];     /* content of the exercise's files, once loaded */
+    char sha256[65];     /* content of the exercise's files (and the assignment's
+                          * submission_limits), once loaded */
+    /* The exercise's own limits before submission_limits lowered them: a
+     * run stopped at a lower limit was stopped by the assignment's budget. */
+    double own_wall_s;
+    size_t own_memory_bytes;
 };
 
 struct homework {
@@ -65,6 +70,11 @@ struct homework {
     enum hw_visibility vis_hidden;  /* checks the exercise hides */
     enum hw_show model_answer;
     int budget; /* submissions per student; 0 = unlimited */
+    /* submission_limits: what one submission may use, enforced by lowering
+     * every exercise's limits to these (the sandbox stops the run); 0 =
+     * the exercise's own. */
+    double limit_wall_s;
+    size_t limit_memory_bytes;
     size_t max_file_bytes;
     struct hw_exercise *ex;
     size_t nex;
@@ -92,6 +102,13 @@ void homework_free(struct homework *hw);
  * 1 when exercise.json marks the check as not visible. */
 enum hw_visibility homework_check_vis(const struct homework *hw, size_t i, const char *name,
                                       int hidden_in_exercise);
+
+/* When part `i`'s run ended with `verdict` (verdict_name()) because of
+ * the assignment's submission_limits rather than the exercise's own: the
+ * reason, for the student and the gradebook ("stopped: over this
+ * assignment's budget of 5 s per submission"); NULL otherwise. */
+const char *homework_budget_stop(const struct homework *hw, size_t i, const char *verdict,
+                                 char *buf, size_t cap);
 
 /* Whether a check at `vis` is shown in feedback rendered at time `now`
  * (Unix seconds); `published` is 1 once the instructor published grades. */

@@ -57,6 +57,9 @@ static char *dupf(const char *fmt, ...)
     return s;
 }
 
+/* found.bad: 1 unreadable, FOUND_LINK a symbolic link (never followed). */
+#define FOUND_LINK 2
+
 static void found_free(struct found_list *l)
 {
     for (size_t i = 0; i < l->n; i++) {
@@ -112,6 +115,10 @@ static void scan_folder(const char *dir, int depth, size_t cap, struct found_lis
         if (S_ISDIR(sb.st_mode)) {
             if (depth < DEPTH_MAX)
                 scan_folder(path, depth + 1, cap, l);
+        } else if (S_ISLNK(sb.st_mode)) {
+            /* Not followed (a student's folder must not point the grader at
+             * files outside it), but named: the student is told why. */
+            add_found(l, de->d_name, NULL, 0, 0, FOUND_LINK, (long long)sb.st_mtime);
         } else if (S_ISREG(sb.st_mode)) {
             char *data = NULL;
             size_t len = 0;
@@ -125,8 +132,6 @@ static void scan_folder(const char *dir, int depth, size_t cap, struct found_lis
             add_found(l, de->d_name, data, too_big ? (size_t)sb.st_size : len, too_big, bad,
                       (long long)sb.st_mtime);
         }
-        /* Symbolic links are not followed: a student's folder must not
-         * point the grader at files outside it. */
     }
     closedir(d);
 }
@@ -167,6 +172,8 @@ static char *screen(const struct found *f, const char *want, size_t cap)
 {
     long bad;
 
+    if (f->bad == FOUND_LINK)
+        return dupf("%s: is a symbolic link, which is not followed: submit the file itself", want);
     if (f->bad)
         return dupf("%s: could not be read (corrupt or unsupported in the zip)", want);
     if (f->too_big)

@@ -285,6 +285,10 @@ static void draw_series(FILE *out, const struct perf_chart *c, size_t si, const 
             continue;
         fprintf(out, "<g class=\"pt\"><title>");
         perf_xml_escape(out, s->name);
+        if (s->labels != NULL && s->labels[i] != NULL) {
+            fputs(", ", out);
+            perf_xml_escape(out, s->labels[i]);
+        }
         fprintf(out, ": %s at %s</title>", perf_unit_format(s->pts[i].y, c->y_unit, by, sizeof by),
                 perf_unit_format(s->pts[i].x, c->x_unit, bx, sizeof bx));
         draw_marker(out, (int)si, axis_map(ax, s->pts[i].x), axis_map(ay, s->pts[i].y), colour,

@@ -10,8 +10,9 @@
  * chart printed in grey still tells them apart.  Axes carry their label
  * with the unit and ticks formatted in that unit.
  *
- * Used by `pyharness compare` (time and memory against size) and meant for
- * `grade` (the distribution of a class's speed ratios).  The markup carries
+ * Used by `pyharness compare` (time and memory against size) and by
+ * `grade`'s class summary (score distribution; time against memory, one
+ * labelled point per submission).  The markup carries
  * data-* attributes a test can count: <svg class="ph-chart" data-series=N>,
  * <g class="series" data-name=... data-points=K>, one element of class
  * "pt" per point.
@@ -44,6 +45,7 @@ struct perf_chart_series {
     const double *raw_x, *raw_y;      /* individual samples, or NULL */
     const unsigned char *raw_outlier; /* 1 for an outlier; may be NULL */
     size_t nraw;
+    const char *const *labels; /* per point, named in its tooltip (a student); may be NULL */
 };
 
 struct perf_chart {

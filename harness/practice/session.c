@@ -42,6 +42,7 @@
 #include "qbank.h"
 #include "report_json.h"
 #include "runner.h"
+#include "scratch.h"
 #include "store.h"
 #include "stt_http.h"
 #include "term.h"
@@ -92,7 +93,7 @@ struct ses {
     int in_eof;
     struct voice_lm_files lm;
     int lm_ready;
-    char tmpdir[64];
+    char tmpdir[PATH_MAX];
     struct runner code;     /* the serving child that runs the learner's code */
     struct code_server srv; /* its state (in the child) */
     double last_run_s;      /* how long the last run took to grade */
@@ -1421,7 +1422,10 @@ enum ph_rc session_run(const struct session_opts *o, const struct qbank *b, stru
     signal(SIGSEGV, on_fatal);
     signal(SIGABRT, on_fatal);
     signal(SIGPIPE, SIG_IGN);
-    snprintf(s->tmpdir, sizeof s->tmpdir, "/tmp/pyharness-practice-XXXXXX");
+    /* Under the command's scratch folder (cli_start_python made it), so
+     * a killed session leaves nothing behind. */
+    snprintf(s->tmpdir, sizeof s->tmpdir, "%s/pyharness-practice-XXXXXX",
+             scratch_root() != NULL ? scratch_root() : "/tmp");
     if (mkdtemp(s->tmpdir) == NULL) {
         fprintf(stderr, "pyharness practice: mkdtemp: %s\n", strerror(errno));
         goto out;

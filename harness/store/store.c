@@ -299,6 +299,11 @@ fail:
     return rc;
 }
 
+enum ph_rc store_relax_sync(struct store *st, struct ph_err *err)
+{
+    return exec_sql(st, "PRAGMA synchronous=NORMAL", "relaxing synchronous commits", err);
+}
+
 void store_close(struct store *st)
 {
     if (st == NULL)

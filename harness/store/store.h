@@ -31,6 +31,15 @@ struct store;
  */
 enum ph_rc store_open(const char *path, struct store **out, struct ph_err *err);
 
+/*
+ * Commit without waiting for the disk (PRAGMA synchronous=NORMAL under WAL):
+ * a commit survives the process being killed at any moment (kill -9), not
+ * a power cut of the machine, which may lose the last commits but never
+ * leaves a half-written one.  For a store that can be rebuilt by running
+ * again (grade's: a lost part is graded again on the next run).
+ */
+enum ph_rc store_relax_sync(struct store *st, struct ph_err *err);
+
 /* Close the connection and free `st`.  Accepts NULL. */
 void store_close(struct store *st);
 

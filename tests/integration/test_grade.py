@@ -52,6 +52,21 @@ def parts(store: Path) -> dict[tuple[str, str], tuple]:
             "SELECT student, exercise, status, round(correctness, 6), total FROM grade_runs")}
 
 
+def wait_until_graded(proc: subprocess.Popen, store: Path, n: int, timeout: float = 120) -> None:
+    """Until `n` parts are recorded in `store`, or `proc` ends, or the time is up."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.2)
+        try:
+            with sqlite3.connect(store, timeout=1) as db:
+                graded = db.execute("SELECT count(*) FROM grade_runs WHERE "
+                                    "result_json IS NOT NULL").fetchone()[0]
+        except sqlite3.Error:
+            continue
+        if graded >= n:
+            return
+
+
 def grade(*args: str, env: dict | None = None, timeout: float = 400):
     return run("grade", str(HOMEWORK), *args, "--quiet", env=env, timeout=timeout)
 
@@ -326,25 +341,18 @@ class GradeResume(unittest.TestCase):
                                      "-j", "1", "--quiet"], env=env, stdout=subprocess.DEVNULL,
                                     stderr=subprocess.DEVNULL)
             store = out / "grade.sqlite3"
-            deadline = time.monotonic() + 120
-            graded = 0
-            while time.monotonic() < deadline and proc.poll() is None:
-                time.sleep(0.2)
-                try:
-                    with sqlite3.connect(store, timeout=1) as db:
-                        graded = db.execute("SELECT count(*) FROM grade_runs WHERE "
-                                            "result_json IS NOT NULL").fetchone()[0]
-                except sqlite3.Error:
-                    continue
-                if graded >= 3:
-                    break
+            wait_until_graded(proc, store, 3)
             self.assertIsNone(proc.poll(), "the run ended before it could be killed")
             os.kill(proc.pid, signal.SIGKILL)
             proc.wait()
             time.sleep(1.5)  # its workers die with it (PR_SET_PDEATHSIG)
             before = parts(store)
-            self.assertTrue(any(p.name.startswith("pyharness-grade-") for p in scratch.iterdir()),
-                            "the killed run's scratch folder should be there to sweep")
+            # Its scratch folder goes with it (the guardian: tests/integration/test_scratch.py).
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline and any(p.name.startswith("pyharness-")
+                                                      for p in scratch.iterdir()):
+                time.sleep(0.1)
+            self.assertEqual([p.name for p in scratch.iterdir()], [])
             for status, _corr, total in before.values():
                 self.assertNotEqual(status, "")
             self.assertLess(len(before), 24)
@@ -361,6 +369,37 @@ class GradeResume(unittest.TestCase):
                 self.assertEqual(after[key], value, key)  # nothing already graded was redone
             self.assertEqual([p.name for p in scratch.iterdir()
                               if p.name.startswith("pyharness-grade-")], [])
+
+    def test_ctrl_c_or_sigterm_stops_cleanly_and_the_next_run_goes_on(self):
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with self.subTest(signal=sig.name), tempfile.TemporaryDirectory() as tmp:
+                tmp = Path(tmp)
+                out = tmp / "out"
+                proc = subprocess.Popen([BIN, "grade", str(HOMEWORK), str(CLASS), "--out",
+                                         str(out), "-j", "2", "--quiet"],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                        text=True, env=dict(os.environ, TMPDIR=str(tmp)))
+                store = out / "grade.sqlite3"
+                wait_until_graded(proc, store, 2)
+                self.assertIsNone(proc.poll(), "the run ended before it could be stopped")
+                os.kill(proc.pid, sig)
+                _, stderr = proc.communicate(timeout=60)
+                self.assertEqual(proc.returncode, 128 + sig, stderr)
+                self.assertIn("interrupted by", stderr)
+                self.assertIn("run the same command again", stderr)
+                before = parts(store)
+                # Nothing half-recorded: no part is the grader's own failure.
+                self.assertFalse([k for k, v in before.items() if v[0] == "error" and
+                                  k != ("carol", "wordfreq")], before)
+                r = run("grade", str(HOMEWORK), str(CLASS), "--out", str(out), "-j", "2",
+                        env={"TMPDIR": str(tmp)})
+                self.assertEqual(r.rc, 0, r.stderr[-1000:])
+                after = parts(store)
+                self.assertEqual(len(after), 24)
+                for key, value in before.items():
+                    self.assertEqual(after[key], value, key)
+                self.assertEqual([p.name for p in tmp.iterdir() if p.name.startswith("pyharness-")],
+                                 [])
 
     def test_a_changed_submission_or_exercise_regrades_only_its_part(self):
         with tempfile.TemporaryDirectory() as tmp:
@@ -388,6 +427,84 @@ class GradeResume(unittest.TestCase):
             self.assertIn("2 parts graded", r.stderr)
             r = run("grade", str(hw / "homework.json"), str(subs), "--out", str(out), "--regrade")
             self.assertIn("4 parts graded", r.stderr)
+
+
+class GradeBudget(unittest.TestCase):
+    """Both budgets are enforced: submission_limits stops a run (the sandbox, at the
+    lowered limits) and names the budget; a submission over submission_budget is not
+    graded, unless an earlier one within the budget already was."""
+
+    def setUp(self):
+        self._tmp = tempfile.TemporaryDirectory()
+        self.tmp = Path(self._tmp.name)
+        self.subs = self.tmp / "class"
+        keep = ("alice", "erin", "oscar")
+        for who in keep:
+            shutil.copytree(CLASS / who, self.subs / who)
+        rows = (CLASS / "manifest.csv").read_text().splitlines()
+        self.rows = [rows[0]] + [r for r in rows[1:] if r.split(",")[0] in keep]
+        doc = json.loads(HOMEWORK.read_text())
+        for ex in doc["exercises"]:
+            ex["folder"] = str(HW / ex["folder"])
+        doc["submission_limits"] = {"wall_s": 3, "memory_mb": 64}
+        self.hw = self.tmp / "homework.json"
+        self.hw.write_text(json.dumps(doc))
+        self.out = self.tmp / "out"
+
+    def tearDown(self):
+        self._tmp.cleanup()
+
+    def grade(self, rows: list[str]):
+        (self.subs / "manifest.csv").write_text("\n".join(rows) + "\n")
+        r = run("grade", str(self.hw), str(self.subs), "--out", str(self.out), "-j", "2")
+        self.assertEqual(r.rc, 0, r.stderr[-2000:])
+        return gradebook(self.out / "gradebook.csv"), parts(self.out / "grade.sqlite3")
+
+    def test_limits_stop_a_run_and_the_budget_is_named(self):
+        book, st = self.grade(self.rows)
+        self.assertEqual(st[("alice", "wordfreq")][:2], ("passed", 70.0))
+        self.assertEqual(book["alice"]["status"], "ok")
+        # oscar's endless loop is stopped at 3 s, not at the exercise's own 12 s.
+        self.assertEqual(st[("oscar", "wordfreq")][0], "timeout")
+        self.assertIn("wordfreq stopped: over this assignment's budget of 3 s per submission",
+                      book["oscar"]["status"])
+        self.assertEqual(st[("erin", "wordfreq")][0], "memory_limit")
+        self.assertIn("budget of 64 MB of memory per submission", book["erin"]["status"])
+        res = json.loads((self.out / "oscar" / "results.json").read_text())
+        self.assertIn("budget of 3 s per submission", res["output"])
+        check_gradescope_schema(self, res)
+        self.assertIn("budget of 3 s per submission",
+                      (self.out / "oscar" / "feedback.md").read_text())
+        # Six submissions of running-mean against a budget of 5: not graded.
+        self.assertEqual(st[("oscar", "running-mean")][0], "over_budget")
+        self.assertEqual(float(book["oscar"]["running-mean (5)"]), 0.0)
+        self.assertIn("running-mean not graded: submission 6, over the budget of 5",
+                      book["oscar"]["status"])
+        over = [t for t in res["tests"] if "running-mean" in t["name"]]
+        self.assertTrue(over and all(t["score"] == 0 for t in over))
+        self.assertTrue(any("over this assignment's budget of 5" in t["output"] for t in over))
+        self.assertIn("over the submission budget", (self.out / "summary.html").read_text())
+
+    def test_an_earlier_grade_within_the_budget_is_kept(self):
+        five = [r for r in self.rows if not r.endswith("07:50:00Z")]
+        _, st = self.grade(five)
+        first = st[("oscar", "running-mean")]
+        self.assertNotEqual(first[0], "over_budget")
+        # The sixth submission arrives: over the budget, the earlier grade stays.
+        book, st = self.grade(self.rows)
+        self.assertEqual(st[("oscar", "running-mean")], first)
+        self.assertGreater(float(book["oscar"]["running-mean (5)"]), 0.0)
+
+    def test_bad_limits_are_exit_2_naming_the_field(self):
+        doc = json.loads(self.hw.read_text())
+        for bad, want in (({"wall_s": 0}, "submission_limits.wall_s"),
+                          ({"memory": 5}, "submission_limits.memory: unknown key"),
+                          (7, "submission_limits: must be an object")):
+            doc["submission_limits"] = bad
+            self.hw.write_text(json.dumps(doc))
+            r = run("grade", str(self.hw), str(self.subs), "--out", str(self.out))
+            self.assertEqual(r.rc, 2, r.stderr)
+            self.assertIn(want, r.stderr)
 
 
 class GradeProgress(unittest.TestCase):

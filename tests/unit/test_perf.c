@@ -200,8 +200,8 @@ Test(perf_chart, an_svg_with_every_series_point_band_and_fit)
     const double rx[3] = {1e3, 1e3, 1e3}, ry[3] = {1e-4, 1.01e-4, 5e-4};
     const unsigned char ro[3] = {0, 0, 1};
     struct perf_chart_series series[2] = {
-        {"a<&>.py", pts[0], 3, fx, fy, 2, rx, ry, ro, 3},
-        {"b.py", pts[1], 3, NULL, NULL, 0, NULL, NULL, NULL, 0},
+        {"a<&>.py", pts[0], 3, fx, fy, 2, rx, ry, ro, 3, NULL},
+        {"b.py", pts[1], 3, NULL, NULL, 0, NULL, NULL, NULL, 0, NULL},
     };
     struct perf_chart chart = {"t1",
                                "time",

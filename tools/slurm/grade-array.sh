@@ -25,5 +25,10 @@ shift 3
 : "${SLURM_ARRAY_TASK_ID:?submit with sbatch --array=0-N-1}"
 n=${SLURM_ARRAY_TASK_COUNT:?submit with sbatch --array=0-N-1}
 k=$((SLURM_ARRAY_TASK_ID - ${SLURM_ARRAY_TASK_MIN:-0} + 1))
+if [ "$k" -gt "$n" ]; then
+    # A sparse array (--array=1,3,5) has fewer tasks than ids: slices would be lost.
+    echo "$0: task $SLURM_ARRAY_TASK_ID of $n: the array must be contiguous (--array=0-$((n - 1)))" >&2
+    exit 2
+fi
 exec "${PYHARNESS:-pyharness}" grade "$hw" "$subs" --out "$prefix-shard-$k" --shard "$k/$n" \
     -j "${SLURM_CPUS_PER_TASK:-1}" "$@"
