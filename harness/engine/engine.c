@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "embed.h"
 #include "exercise.h"
@@ -35,6 +36,10 @@ struct engine {
     struct ref_entry *cache[ENGINE_REF_CACHE_MAX]; /* oldest first */
     size_t ncache;
     struct engine_stats stats;
+    /* Drawn once: every run of this engine (references and candidates
+     * alike) gets it as h.seed, so hidden inputs made from it are the same
+     * on both sides of a comparison and unknown to a submission. */
+    uint64_t seed;
 };
 
 static struct engine *default_engine; /* engine_run()'s; freed at exit */
@@ -49,6 +54,8 @@ enum ph_rc engine_new(const struct engine_config *cfg, struct engine **out, stru
         return ph_errf(err, PH_ENOMEM, "out of memory");
     if (cfg != NULL)
         e->cfg = *cfg;
+    if (getrandom(&e->seed, sizeof e->seed, 0) != (ssize_t)sizeof e->seed || e->seed == 0)
+        e->seed = (uint64_t)measure_now_ns() | 1;
     rc = worker_pool_new(e->cfg.max_hosts, &e->pool, err);
     if (rc != PH_OK) {
         free(e);
@@ -215,6 +222,7 @@ static enum ph_rc run_module(struct engine *e, const struct exercise *ex, const 
     memset(&spec, 0, sizeof spec);
     spec.ex = ex;
     spec.params = params;
+    spec.seed = e->seed;
     spec.role = role;
     spec.module_path = path;
     spec.display_name = file;
@@ -377,6 +385,7 @@ static enum ph_rc run_candidate(struct engine *e, const struct exercise *ex,
     memset(&spec, 0, sizeof spec);
     spec.ex = ex;
     spec.params = opts->params;
+    spec.seed = e->seed;
     spec.role = WORKER_CANDIDATE;
     spec.module_path = opts->submission_path;
     spec.display_name = name;

@@ -215,7 +215,7 @@ static int compile_checks_child(const char *path, int fd)
         PyErr_Fetch(&type, &value, &tb);
         if (value != NULL)
             text = PyObject_Str(value);
-        snprintf(msg, sizeof msg, "does not load: %s: %s",
+        snprintf(msg, sizeof msg, "failed to load: %s: %s",
                  type != NULL ? ((PyTypeObject *)type)->tp_name : "error",
                  text != NULL && PyUnicode_AsUTF8(text) != NULL ? PyUnicode_AsUTF8(text) : "?");
         Py_XDECREF(text);
@@ -225,9 +225,8 @@ static int compile_checks_child(const char *path, int fd)
         PyErr_Clear();
         goto out;
     }
-    rc = fileio_write_all(fd, PyBytes_AS_STRING(bytes), (size_t)PyBytes_GET_SIZE(bytes)) == 0
-             ? 0
-             : 1;
+    rc = fileio_write_all(fd, PyBytes_AS_STRING(bytes), (size_t)PyBytes_GET_SIZE(bytes)) == 0 ? 0
+                                                                                              : 1;
     msg[0] = '\0';
 out:
     if (rc != 0 && msg[0] != '\0')
@@ -282,7 +281,7 @@ static enum ph_rc compile_checks(const char *path, unsigned char **blob, size_t 
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || out.len < 1) {
-        ph_errf(err, PH_EINPUT, "%s: %.*s", path, (int)(out.len > 0 ? out.len : 0),
+        ph_errf(err, PH_EINPUT, "%s %.*s", path, (int)(out.len > 0 ? out.len : 0),
                 out.len > 0 ? (const char *)out.buf : "the checks failed to load");
         dynbuf_free(&out);
         return PH_EINPUT;
@@ -306,6 +305,7 @@ static const struct sandbox_hooks hooks = {
     .after_fork_child = after_fork_child,
     .host_init = worker_child_host_init,
     .body = worker_child_body,
+    .parked = worker_child_parked,
     .arg = &self.ctx,
 };
 
