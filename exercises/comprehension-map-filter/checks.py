@@ -45,12 +45,13 @@ def _as_list(result):
         return None
 
 
-def _type_name(value):
-    """The type's name of a value, also of one that stays in the worker."""
-    return value.__class__.__name__
-
-
 # ---- what runs in the worker ----
+
+@inside
+def type_name(value):
+    """The name of a value's type, taken where the value lives."""
+    return type(value).__name__
+
 
 @inside
 def drain_stream(sub, n):
@@ -116,7 +117,7 @@ def count_lazy(sub, box):
 def check_clean_basic(sub, h):
     words = list(SAMPLE)
     result = sub.clean_tokens(words)
-    return {"type": _type_name(result), "tokens": _as_list(result)}
+    return {"type": type_name(result), "tokens": _as_list(result)}
 
 
 def check_clean_edge_cases(sub, h):
