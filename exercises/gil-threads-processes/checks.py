@@ -11,9 +11,9 @@ its child processes') are taken by the runner around each request.
 
 The CPU-bound function must be picklable by reference for every start
 method, so it lives in a small module written into the run's scratch folder
-(the worker's current directory, put on its sys.path before the import, so
-"spawn" and "forkserver" children can import it too); checks.py itself is
-not importable by children.
+(which the worker puts first on its sys.path before the import, so "spawn"
+and "forkserver" children, which inherit the path, can import it too);
+checks.py itself is not importable by children.
 
 Timing never enters an observation: wall time and parallelism are recorded in
 C by h.measure() and judged by the rules in exercise.json.
@@ -22,7 +22,6 @@ C by h.measure() and judged by the rules in exercise.json.
 import contextlib
 import importlib
 import multiprocessing
-import os
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -89,7 +88,7 @@ def set_start_method(method):
 
 @inside
 def serially(fn, inputs):
-    """The work run serially in the worker's main thread: the cost a speed-up is measured against."""
+    """The work run serially in the worker's main thread: what a speed-up is measured against."""
     return [fn(x) for x in inputs]
 
 
