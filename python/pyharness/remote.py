@@ -50,8 +50,7 @@ FEED_LIMIT = 4_000_000  # items of one fed input: past it, the input is being st
 FEED_CHUNK_MAX = 65536  # items per answer once a fed iterator is read in bulk
 _SCALARS = (int, str, float, bool, type(None))
 MEMORY_SAMPLE_S = 0.02  # how often a request's run is weighed while it runs
-PING_S = 0.005
-BYE_WAIT_S = 2.0  # a worker flushing its output at the end of a run  # event-loop monitor period
+PING_S = 0.005  # event-loop monitor period
 WATCHDOG_SIGNAL = signal.SIGUSR2  # the worker dumps its stacks (faulthandler) on it
 
 _DICT_VIEWS = {type({}.keys()): "$k", type({}.values()): "$v", type({}.items()): "$it"}
@@ -76,6 +75,17 @@ class Wire:
         # worker by the audit hook (and needs nothing a descriptor lacks).
         self.fd = fd
         self.buf = bytearray()
+        self.pidfd = -1
+
+    def watch(self, pid: int) -> None:
+        """Also end a wait when process `pid` (the other side) exits: a
+        process it forked can hold its end of the socket open after it is
+        gone.  Opened once the run's descriptors are in place."""
+        if self.pidfd < 0:
+            try:
+                self.pidfd = os.pidfd_open(pid)
+            except (OSError, AttributeError):
+                self.pidfd = -1
 
     def send(self, msg: dict) -> None:
         data = json.dumps(msg, separators=(",", ":")).encode("ascii")
@@ -129,10 +139,14 @@ class Wire:
             msg = self._take()
             if msg is not None:
                 return msg
-            if timeout_s is not None:
-                ready, _, _ = select.select([self.fd], [], [], max(0.0, timeout_s))
+            if timeout_s is not None or self.pidfd >= 0:
+                fds = [self.fd] if self.pidfd < 0 else [self.fd, self.pidfd]
+                ready, _, _ = select.select(fds, [], [],
+                                            None if timeout_s is None else max(0.0, timeout_s))
                 if not ready:
                     return None
+                if self.fd not in ready:
+                    raise WorkerGone("the worker exited")
             self.fill()
 
 
@@ -311,6 +325,16 @@ class Remote:
 
     def __repr__(self) -> str:
         return f"<{self._tp} in the worker>"
+
+
+def type_name(value: Any) -> str:
+    """The name of `value`'s type where it lives: a Remote's type in the
+    worker, anything else's own."""
+    if type(value) is Remote:
+        return value._tp
+    if type(value) is Attr:
+        return "function"
+    return type(value).__name__
 
 
 class Attr:
@@ -843,8 +867,10 @@ class _Runner:
             return
         try:
             self.wire.send({"op": "bye"})
+            # No time limit of its own: a submission that never lets its
+            # process finish runs into the run's wall-clock limit.
             while True:
-                msg = self.wire.recv(BYE_WAIT_S)
+                msg = self.wire.recv()
                 if msg is None or msg.get("op") == "bye":
                     return
         except (WorkerGone, ProtocolError):
@@ -874,6 +900,7 @@ def start(fd: int, worker_pid: int, checks: dict) -> tuple[Remote | None, Any, l
         prepare(fd, worker_pid, checks)
         r = _current
     assert r is not None
+    r.wire.watch(worker_pid)
     ready = r.wire.recv()
     if ready is None or ready.get("op") != "ready":
         raise ProtocolError("the worker did not report its import")
