@@ -15,7 +15,7 @@ import collections
 import itertools
 import types
 
-from pyharness.checklib import CountingIterator, inside
+from pyharness.checklib import CountingIterator, inside, type_name
 
 # Visible sample: surrounding whitespace, an empty string, a whitespace-only token, inner spaces.
 SAMPLE = ["  Hello", "WORLD  ", "", "   ", "\tTab\n", "MiXeD Case", "a", " b ", "hello"]
@@ -46,12 +46,6 @@ def _as_list(result):
 
 
 # ---- what runs in the worker ----
-
-@inside
-def type_name(value):
-    """The name of a value's type, taken where the value lives."""
-    return type(value).__name__
-
 
 @inside
 def drain_stream(sub, n):
