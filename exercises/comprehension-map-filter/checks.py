@@ -1,20 +1,27 @@
 """Observation checks for comprehension-map-filter.
 
 Each check_<name>(sub, h) calls the submission and returns plain data; the C
-supervisor compares it with the reference's observation.  Figures that rules
-read (Python peak memory, wall time) are recorded in C through h.measure().
+supervisor compares it with the reference's observation.  The checks run in
+the check runner, outside the submission's process: `sub` is a proxy whose
+calls are requests, and an iterator passed to it is fed item by item from
+here, so the laziness counts are the runner's own.  Loops over many items
+(draining 10^6 tokens, cleaning 10^6 words) are `@inside` functions that run
+in the worker as one request each, timed from outside by h.measure(); the
+figures rules read (wall and CPU time, resident set, and the worker's own
+report of its Python peak memory) are recorded in C.
 """
 
 import collections
 import itertools
+import types
 
-from pyharness.checklib import CountingIterator
+from pyharness.checklib import CountingIterator, inside, type_name
 
 # Visible sample: surrounding whitespace, an empty string, a whitespace-only token, inner spaces.
 SAMPLE = ["  Hello", "WORLD  ", "", "   ", "\tTab\n", "MiXeD Case", "a", " b ", "hello"]
 
 # A cycle used for the streaming checks: 10 words, 3 of them blank after stripping.
-STREAM_WORDS = [" Alpha", "", "BETA ", "  ", "gamma", "\tDelta\n", "\n", "Epsilon", "ZETA", " eta "]
+STREAM_WORDS = (" Alpha", "", "BETA ", "  ", "gamma", "\tDelta\n", "\n", "Epsilon", "ZETA", " eta ")
 
 GUARD_LIMIT = 1_000_000  # "endless" streams stop here; only an eager solution gets this far
 
@@ -31,17 +38,6 @@ def _endless(words):
         yield word
 
 
-def _drain(iterable):
-    collections.deque(iterable, maxlen=0)
-
-
-def _big_words(n):
-    """n words, deterministic: mixed case, padding, blanks, duplicates."""
-    shapes = ("{}", "  {}", "{}\t", " {} ", "", "   ", "{}\n")
-    stems = ("Token", "DATA", "model", "Train", "eval", "GPU", "batch", "Loss")
-    return [shapes[i % 7].format(f"{stems[i % 8]}{i % 1000}") for i in range(n)]
-
-
 def _as_list(result):
     try:
         return list(result)
@@ -49,10 +45,73 @@ def _as_list(result):
         return None
 
 
+# ---- what runs in the worker ----
+
+@inside
+def drain_stream(sub, n):
+    """Drain iter_clean_tokens() over n words of a cycle made in the worker, keeping nothing."""
+    words = itertools.islice(itertools.cycle(STREAM_WORDS), n)
+    collections.deque(sub.iter_clean_tokens(words), maxlen=0)
+
+
+@inside
+def input_unchanged(sub, words):
+    """clean_tokens() on a list of the worker's own: is the list the same afterwards?"""
+    mine = list(words)
+    sub.clean_tokens(mine)
+    return mine == words
+
+
+@inside
+def make_words(n):
+    """n words, deterministic: mixed case, padding, blanks, duplicates (kept in the worker)."""
+    shapes = ("{}", "  {}", "{}\t", " {} ", "", "   ", "{}\n")
+    stems = ("Token", "DATA", "model", "Train", "eval", "GPU", "batch", "Loss")
+    words = [shapes[i % 7].format(f"{stems[i % 8]}{i % 1000}") for i in range(n)]
+    return types.SimpleNamespace(words=words, out=None)
+
+
+@inside
+def copy_words(box):
+    """A list of its own with the same words."""
+    return types.SimpleNamespace(words=list(box.words), out=None)
+
+
+@inside
+def clean_into(sub, box):
+    """clean_tokens() on the box's words; the result stays in the box (nothing crosses)."""
+    box.out = sub.clean_tokens(box.words)
+
+
+@inside
+def summary_of(box):
+    """How many tokens clean_tokens() gave and the first and last eight."""
+    try:
+        tokens = list(box.out)
+    except TypeError:
+        tokens = []
+    return {"count": len(tokens), "head": tokens[:8], "tail": tokens[-8:]}
+
+
+@inside
+def drop_results(boxes):
+    """Free clean_tokens()'s results before the next measurement."""
+    for box in boxes:
+        box.out = None
+
+
+@inside
+def count_lazy(sub, box):
+    """Drain iter_clean_tokens() over the box's words, counting tokens."""
+    return sum(1 for _ in sub.iter_clean_tokens(box.words))
+
+
+# ---- checks ----
+
 def check_clean_basic(sub, h):
     words = list(SAMPLE)
     result = sub.clean_tokens(words)
-    return {"type": type(result).__name__, "tokens": _as_list(result)}
+    return {"type": type_name(result), "tokens": _as_list(result)}
 
 
 def check_clean_edge_cases(sub, h):
@@ -65,9 +124,8 @@ def check_clean_edge_cases(sub, h):
         "inner_whitespace_kept": ["  New   York  ", "a\tb"],
     }
     out = {name: _as_list(sub.clean_tokens(words)) for name, words in cases.items()}
-    words = list(SAMPLE)
-    sub.clean_tokens(words)
-    out["input_unchanged"] = words == SAMPLE
+    # The list must be the worker's own: a copy sent by value could not show a change.
+    out["input_unchanged"] = input_unchanged(sub, list(SAMPLE))
     return out
 
 
@@ -84,6 +142,7 @@ def check_iter_basic(sub, h):
 
 
 def check_iter_lazy(sub, h):
+    # Fed item by item from the runner: the counts are the runner's own.
     source = CountingIterator(STREAM_WORDS * 100)
     tokens = sub.iter_clean_tokens(source)
     pulled_at_call = source.pulled
@@ -101,28 +160,34 @@ def check_iter_lazy(sub, h):
 
 
 def check_iter_infinite(sub, h):
+    # The runner counts what the worker pulled: reading up to the tripwire is
+    # the observation, whether or not the tripwire's exception reaches the
+    # submission (it comes back, if at all, as an exception of the same name).
+    source = CountingIterator(_endless(STREAM_WORDS))
     try:
-        return {"first_20": list(itertools.islice(sub.iter_clean_tokens(_endless(STREAM_WORDS)), 20))}
-    except ReadTooFar as exc:
-        return {"first_20": None, "problem": str(exc)}
+        first = list(itertools.islice(sub.iter_clean_tokens(source), 20))
+    except Exception as exc:
+        if type(exc).__name__ != ReadTooFar.__name__:
+            raise
+        first = None
+    if first is None or source.pulled >= GUARD_LIMIT:
+        return {"first_20": None, "problem": f"read {GUARD_LIMIT} items of an endless stream"}
+    return {"first_20": first}
 
 
 def check_memory_constant(sub, h):
-    h.measure("consumed_1e4",
-              lambda: _drain(sub.iter_clean_tokens(itertools.islice(itertools.cycle(STREAM_WORDS), 10**4))))
-    h.measure("consumed_1e6",
-              lambda: _drain(sub.iter_clean_tokens(itertools.islice(itertools.cycle(STREAM_WORDS), 10**6))))
+    h.measure("consumed_1e4", drain_stream, sub, 10**4)
+    h.measure("consumed_1e6", drain_stream, sub, 10**6)
     return {"ok": True}
 
 
 def check_speed(sub, h):
     """CPU time (single-threaded code), median of 3 runs, each on a list of its own."""
-    words = _big_words(10**6)
-    eager = _as_list(h.measure("clean_1e6", sub.clean_tokens, repeat=3,
-                               fresh=lambda run: (list(words) if run else words,))) or []
-    summary = {"count": len(eager), "head": eager[:8], "tail": eager[-8:]}
-    del eager
-    lazy_count = h.measure("iter_1e6", lambda items: sum(1 for _ in sub.iter_clean_tokens(items)),
-                           repeat=3, fresh=lambda run: (list(words) if run else words,))
-    summary["lazy_count"] = lazy_count
+    first = make_words(10**6)
+    boxes = [first] + [copy_words(first) for _ in range(2)]
+    h.measure("clean_1e6", clean_into, repeat=3, fresh=lambda run: (sub, boxes[run]))
+    summary = summary_of(boxes[-1])
+    drop_results(boxes)
+    summary["lazy_count"] = h.measure("iter_1e6", count_lazy, repeat=3,
+                                      fresh=lambda run: (sub, boxes[run]))
     return summary

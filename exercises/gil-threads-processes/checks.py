@@ -1,9 +1,19 @@
 """Observation checks for gil-threads-processes.
 
-The CPU-bound function must be picklable by reference for every start method,
-so it lives in a small module written into the run's scratch folder (which is
-on sys.path and is the current directory, so "spawn" and "forkserver"
-children can import it too); checks.py itself is not importable by children.
+The checks run in the check runner, outside the submission's process: `sub`
+is a proxy whose calls are requests answered by the worker.  Everything that
+must live next to the submission runs there as `@inside` functions: the
+CPU-bound function (imported in the worker), the blocking I/O calls (made
+in the worker, on the submission's threads), the serial and thread-pool
+baselines, and the `Leftovers` bookkeeping that finds and stops processes
+and threads a call leaves running.  Wall and CPU time (the worker's own and
+its child processes') are taken by the runner around each request.
+
+The CPU-bound function must be picklable by reference for every start
+method, so it lives in a small module written into the run's scratch folder
+(which the worker puts first on its sys.path before the import, so "spawn"
+and "forkserver" children, which inherit the path, can import it too);
+checks.py itself is not importable by children.
 
 Timing never enters an observation: wall time and parallelism are recorded in
 C by h.measure() and judged by the rules in exercise.json.
@@ -12,10 +22,11 @@ C by h.measure() and judged by the rules in exercise.json.
 import contextlib
 import importlib
 import multiprocessing
+import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from pyharness.checklib import Leftovers
+from pyharness.checklib import Leftovers, inside
 
 WORK_MODULE = "gil_work"
 WORK_SOURCE = '''"""CPU-bound work for the gil-threads-processes checks."""
@@ -42,33 +53,109 @@ HEAVY_WORKERS = 4
 PARALLEL_REPEAT = 3
 
 
-def _work_module(h):
-    """Write and import the picklable CPU-bound function (same module for every role)."""
-    h.write_file(WORK_MODULE + ".py", WORK_SOURCE)
+# ---- what runs in the worker ----
+
+@inside
+def import_work(folder):
+    """The picklable CPU-bound function, imported in the worker from the run's
+    folder (put first on its sys.path, which spawned children inherit)."""
+    if folder not in sys.path:
+        sys.path.insert(0, folder)
     importlib.invalidate_caches()
-    return importlib.import_module(WORK_MODULE)
+    return importlib.import_module(WORK_MODULE).featurize
+
+
+@inside
+def leftovers_begin():
+    """Start noting the worker's processes and threads (a Leftovers, by handle)."""
+    return Leftovers().__enter__()
+
+
+@inside
+def leftovers_end(left):
+    """Stop and count what was started since leftovers_begin() and is still running."""
+    left.__exit__(None, None, None)
+    return left.observation()
+
+
+@inside
+def set_start_method(method):
+    """Make `method` multiprocessing's default start method; the one before."""
+    before = multiprocessing.get_start_method(allow_none=True)
+    multiprocessing.set_start_method(method, force=True)
+    return before
+
+
+@inside
+def serially(fn, inputs):
+    """The work run serially in the worker's main thread: what a speed-up is measured against."""
+    return [fn(x) for x in inputs]
+
+
+@inside
+def on_threads(fn, inputs, workers):
+    """The same work on a thread pool in the worker (the GIL serialises it)."""
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(fn, inputs))
+
+
+@inside
+def sleeper(latencies):
+    """A blocking call made in the worker: sleeps latencies[key] seconds."""
+
+    def call(key):
+        time.sleep(latencies[key])
+        return "reply-" + key
+
+    return call
+
+
+@inside
+def doubler():
+    """A lambda made in the worker (threads may call it; nothing to pickle)."""
+    return lambda s: s * 2
+
+
+# ---- the runner's side ----
+
+def _work_fn(h):
+    """Write the CPU-bound module into the run's folder and import it in the
+    worker (same module for every role); its function, by handle."""
+    h.write_file(WORK_MODULE + ".py", WORK_SOURCE)
+    return import_work(h.scratch)
 
 
 @contextlib.contextmanager
 def _start_method(method):
-    """Make `method` the default start method for the duration of the block."""
-    before = multiprocessing.get_start_method(allow_none=True)
-    multiprocessing.set_start_method(method, force=True)
+    """Make `method` the worker's default start method for the duration of the block."""
+    before = set_start_method(method)
     try:
         yield
     finally:
-        multiprocessing.set_start_method(before, force=True)
+        set_start_method(before)
+
+
+@contextlib.contextmanager
+def _left_running():
+    """Find and stop, in the worker, the processes and threads the block left
+    running; the counts land in the yielded dict."""
+    seen = {}
+    left = leftovers_begin()
+    try:
+        yield seen
+    finally:
+        seen.update(leftovers_end(left))
 
 
 def _serial(h, work, inputs, label="serial"):
-    """The same work run serially in this process: the cost a speed-up is measured against."""
-    h.measure(label, lambda: [work.featurize(x) for x in inputs])
+    """The same work run serially in the worker: the cost a speed-up is measured against."""
+    h.measure(label, serially, work, inputs)
 
 
 def _stopped(h, fn, *args, label=None, **kwargs):
     """Call fn (measured under `label` when given) and stop whatever it left running,
     so that nothing it started is counted in a later measurement."""
-    with Leftovers():
+    with _left_running():
         if label is None:
             return fn(*args)
         return h.measure(label, fn, *args, **kwargs)
@@ -79,37 +166,30 @@ def _uneven_inputs():
     return [300_000, 7, 150_000, 3, 60_000, 1, 90_000, 0, 11]
 
 
-def _sleeper(latencies):
-    def call(key):
-        time.sleep(latencies[key])
-        return "reply-" + key
-    return call
-
-
 # ---- CPU-bound: processes ----
 
 def check_cpu_results(sub, h):
-    work = _work_module(h)
+    featurize = _work_fn(h)
     run = sub.run_cpu_bound
     return {
-        "uneven_3_workers": _stopped(h, run, work.featurize, _uneven_inputs(), 3),
-        "one_worker": _stopped(h, run, work.featurize, [5, 50_000, 500], 1),
-        "more_workers_than_inputs": _stopped(h, run, work.featurize, [20_000, 2], 6),
+        "uneven_3_workers": _stopped(h, run, featurize, _uneven_inputs(), 3),
+        "one_worker": _stopped(h, run, featurize, [5, 50_000, 500], 1),
+        "more_workers_than_inputs": _stopped(h, run, featurize, [20_000, 2], 6),
         "builtin_fn": _stopped(h, run, abs, [-3, 1, -2, 0], 2),
-        "empty": _stopped(h, run, work.featurize, [], 2),
+        "empty": _stopped(h, run, featurize, [], 2),
     }
 
 
 def check_cpu_parallel(sub, h):
     """Speed-up of the candidate's processes against the same work run serially,
     judged against the cores the machine left free during the span."""
-    work = _work_module(h)
+    featurize = _work_fn(h)
     inputs = [HEAVY_N + i for i in range(HEAVY_TASKS)]
-    _serial(h, work, inputs)
+    _serial(h, featurize, inputs)
 
     def fresh(run):
         # Inputs of the same size, new for each run: nothing to reuse.
-        return (work.featurize, [x + 10 * run for x in inputs], HEAVY_WORKERS)
+        return (featurize, [x + 10 * run for x in inputs], HEAVY_WORKERS)
 
     # The median of 3 runs, each judged against the cores free during it.
     result = _stopped(h, sub.run_cpu_bound, label="processes", repeat=PARALLEL_REPEAT,
@@ -122,53 +202,50 @@ def check_pools_shut_down(sub, h):
     """No process or thread of either pool is still running when the function returns.
 
     Only that is observed: the results are other checks' business."""
-    work = _work_module(h)
+    featurize = _work_fn(h)
     seen = {}
-    with Leftovers() as left:
-        sub.run_cpu_bound(work.featurize, [30_000, 5, 20_000], 2)
-    seen["run_cpu_bound"] = left.observation()
+    with _left_running() as left:
+        sub.run_cpu_bound(featurize, [30_000, 5, 20_000], 2)
+    seen["run_cpu_bound"] = left
     keys = ["s%d" % i for i in range(6)]
-    with Leftovers() as left:
-        sub.run_io_bound(_sleeper(dict.fromkeys(keys, 0.01)), keys, 3)
-    seen["run_io_bound"] = left.observation()
+    call = sleeper(dict.fromkeys(keys, 0.01))
+    with _left_running() as left:
+        sub.run_io_bound(call, keys, 3)
+    seen["run_io_bound"] = left
     return seen
 
 
 def check_cpu_start_methods(sub, h):
-    work = _work_module(h)
+    featurize = _work_fn(h)
     inputs = [40_000, 3, 25_000, 9, 1]
+    run = sub.run_cpu_bound
     seen = {}
     for method in ("fork", "spawn", "forkserver"):
-        with _start_method(method), Leftovers():
+        with _start_method(method), _left_running():
             try:
-                seen[method] = sub.run_cpu_bound(work.featurize, inputs, 2)
+                seen[method] = run(featurize, inputs, 2)
             except Exception as exc:  # the type is the observation
                 seen[method] = "raised " + type(exc).__name__
     return seen
 
 
 def check_cpu_many_inputs(sub, h):
-    work = _work_module(h)
+    featurize = _work_fn(h)
     inputs = [(i * 7919) % 20_000 for i in range(40)]
-    return _stopped(h, sub.run_cpu_bound, work.featurize, inputs, 2)
+    return _stopped(h, sub.run_cpu_bound, featurize, inputs, 2)
 
 
 def check_gil_threads_vs_processes(sub, h):
     """The same CPU-bound work on the candidate's processes and on threads (the GIL)."""
-    work = _work_module(h)
+    featurize = _work_fn(h)
     inputs = [HEAVY_N + i for i in range(HEAVY_TASKS)]
-
-    def on_threads():
-        with ThreadPoolExecutor(max_workers=HEAVY_WORKERS) as pool:
-            return list(pool.map(work.featurize, inputs))
-
-    _serial(h, work, inputs)
-    by_processes = _stopped(h, sub.run_cpu_bound, work.featurize, inputs, HEAVY_WORKERS,
+    _serial(h, featurize, inputs)
+    by_processes = _stopped(h, sub.run_cpu_bound, featurize, inputs, HEAVY_WORKERS,
                             label="processes", serial="serial",
                             max_parallel=min(HEAVY_WORKERS, HEAVY_TASKS, h.cpus))
     if h.role == "cand":
         # Only the candidate's report shows it; the reference run skips it to save time.
-        h.measure("threads", on_threads, serial="serial",
+        h.measure("threads", on_threads, featurize, inputs, HEAVY_WORKERS, serial="serial",
                   max_parallel=min(HEAVY_WORKERS, HEAVY_TASKS, h.cpus))
     return by_processes
 
@@ -177,25 +254,25 @@ def check_gil_threads_vs_processes(sub, h):
 
 def check_io_results(sub, h):
     latencies = {"a": 0.12, "b": 0.01, "c": 0.06, "d": 0.0, "e": 0.03, "f": 0.09}
-    call = _sleeper(latencies)
+    call = sleeper(latencies)
     run = sub.run_io_bound
     return {
         "uneven_3_workers": _stopped(h, run, call, list("abcdef"), 3),
         "one_worker": _stopped(h, run, call, ["d", "b"], 1),
-        "lambda": _stopped(h, run, lambda s: s * 2, ["x", "yz"], 2),
+        "lambda": _stopped(h, run, doubler(), ["x", "yz"], 2),
         "empty": _stopped(h, run, call, [], 4),
     }
 
 
 def check_io_concurrent(sub, h):
     keys = ["p%02d" % i for i in range(12)]
-    call = _sleeper(dict.fromkeys(keys, 0.1))
+    call = sleeper(dict.fromkeys(keys, 0.1))
     return _stopped(h, sub.run_io_bound, call, keys, 4, label="io_12x100ms_4")
 
 
 def check_io_many_workers(sub, h):
     keys = ["q%02d" % i for i in range(20)]
-    call = _sleeper(dict.fromkeys(keys, 0.05))
+    call = sleeper(dict.fromkeys(keys, 0.05))
     wide = _stopped(h, sub.run_io_bound, call, keys, 10, label="io_20x50ms_10")
     few = _stopped(h, sub.run_io_bound, call, keys[:3], 8, label="io_3x50ms_8")
     return {"wide": wide, "few": few}

@@ -1,14 +1,21 @@
 """Observation checks for profile-and-optimize.
 
 Every check calls top_words and returns its output: the supervisor compares
-it, type-strictly, with the reference's.  The speed check also runs on
-baseline.py in its own worker (rules read base.measure.corpus.wall_ns), so the
-speed-up over the baseline is measured in C, outside the candidate's process.
-Inputs are fixed or generated from fixed seeds, except random_inputs, whose
-inputs come from the grading's secret seed (h.rng).
+it, type-strictly, with the reference's.  The checks run in the check runner,
+outside the submission's process: `sub` is a proxy whose calls are requests,
+and the lists passed cross by value.  The speed check sends its corpus to the
+worker before the timed span and times one request that only calls
+top_words on it (an `@inside` function); it also runs on baseline.py in its
+own run (rules read base.measure.corpus.cpu_ns), so the speed-up over the
+baseline is measured in C, outside the candidate's process.  Inputs are
+fixed or generated here from fixed seeds, except random_inputs, whose inputs
+come from the grading's secret seed (h.rng).
 """
 
 import random
+import types
+
+from pyharness.checklib import inside
 
 STOPWORDS = [
     "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and",
@@ -124,18 +131,33 @@ def check_edge_cases(sub, h):
     }
 
 
+@inside
+def keep_corpus(docs, stopwords):
+    """The corpus, kept in the worker for a timed call (it crosses outside the span)."""
+    return types.SimpleNamespace(docs=docs, stopwords=stopwords)
+
+
+@inside
+def top_words_of(sub, corpus, k):
+    """top_words on a corpus already in the worker: all a timed request does."""
+    return sub.top_words(corpus.docs, k, corpus.stopwords)
+
+
 def check_speed(sub, h):
     # CPU time (single-threaded code, so a busy machine barely moves it), one
     # run on a corpus of its own (same size and word distribution as the
-    # reference's and the baseline's, made outside the timed span).  One run:
-    # a slow submission repeated would outlast the run's time limit on a busy
-    # machine, and full marks start far below a good solution's speed-up.
+    # reference's and the baseline's, made here and sent to the worker
+    # outside the timed span).  One run: a slow submission repeated would
+    # outlast the run's time limit on a busy machine, and full marks start
+    # far below a good solution's speed-up.
     repeat = 1
+    corpora = [keep_corpus(make_corpus(2024 + run, 3000, 3000, 40), STOPWORDS)
+               for run in range(repeat)]
 
     def fresh(run):
-        return (make_corpus(2024 + run, 3000, 3000, 40), 25, STOPWORDS)
+        return (sub, corpora[run], 25)
 
-    return h.measure("corpus", sub.top_words, repeat=repeat, fresh=fresh)
+    return h.measure("corpus", top_words_of, repeat=repeat, fresh=fresh)
 
 
 # ---- hidden ----
@@ -183,9 +205,10 @@ def check_medium_corpus(sub, h):
     }
 
 
-def check_inputs_unchanged(sub, h):
-    docs = ["Some Words, some words", "and more WORDS"]
-    stop = ["And", "more"]
+@inside
+def calls_on_own_lists(sub, docs, stop):
+    """Three calls on the same lists of the worker's own (a list sent by value
+    could not show a change), one on another input in between."""
     docs_copy, stop_copy = list(docs), list(stop)
     first = sub.top_words(docs, 3, stop)
     second = sub.top_words(docs, 3, stop)
@@ -198,3 +221,7 @@ def check_inputs_unchanged(sub, h):
         "stopwords_unchanged": stop == stop_copy,
         "same_answer_when_called_again": first == second == third,
     }
+
+
+def check_inputs_unchanged(sub, h):
+    return calls_on_own_lists(sub, ["Some Words, some words", "and more WORDS"], ["And", "more"])
