@@ -52,6 +52,10 @@ static enum ph_rc drop_identity(uid_t uid, struct ph_err *err)
         if (syscall(SYS_capset, &hdr, data) != 0)
             return ph_errf(err, PH_EINTERNAL, "sandbox: dropping capabilities: %s",
                            strerror(errno));
+        /* As above: the check runner reads this process's /proc from
+         * outside (CPU, memory, its children), which a non-dumpable process
+         * refuses; ptrace stays denied by seccomp. */
+        (void)prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
     }
     return PH_OK;
 }

@@ -417,11 +417,12 @@ def _ship(fn: Inside, namespace: dict) -> list:
             globs.append([name, "module", v.__name__])
         elif isinstance(v, Inside):
             globs.append([name, "inside", v.name])
-        elif _plain_scalar(v) or type(v) in (tuple, frozenset):
+        elif _plain_scalar(v) or type(v) in (tuple, frozenset, list, dict):
             try:
                 globs.append([name, "value", _Runner.encode_static(v)])
-            except TypeError:
-                pass
+            except (TypeError, ValueError):
+                raise TypeError(f"@inside {fn.name} uses {name}, which holds data that cannot "
+                                "be sent to the worker (plain data only)") from None
         else:
             module, qual = getattr(v, "__module__", None), getattr(v, "__qualname__", None)
             mod = sys.modules.get(module) if type(module) is str else None
@@ -486,6 +487,8 @@ class _Runner:
             return {"$t": [e(x, depth + 1) for x in v]}
         if t is frozenset:
             return {"$f": [e(x, depth + 1) for x in v]}
+        if t is dict:
+            return {"$d": [[e(k, depth + 1), e(x, depth + 1)] for k, x in v.items()]}
         raise TypeError(t.__name__)
 
     def encode(self, v: Any, depth: int = 0) -> Any:
@@ -946,6 +949,9 @@ class _Worker:
         self.loops: "weakref.WeakSet[Any]" = weakref.WeakSet()
         self.counts: dict[str, int] = {}
         self.clients: dict[int, Any] = {}
+        import threading
+
+        self.lock = threading.RLock()  # a request back to the runner and its answer
 
     def reset(self) -> None:
         self.objs: dict[int, Any] = {0: self.module}
@@ -1257,23 +1263,28 @@ class Fed:
     """An iterator whose items come from the runner, asked for one request
     at a time (the runner counts what was asked)."""
 
-    __slots__ = ("_w", "_id", "_buf", "_done", "_asked")
+    __slots__ = ("_w", "_id", "_buf", "_done", "_asked", "_error")
 
     def __init__(self, w: _Worker, fid: int) -> None:
         self._w, self._id, self._buf, self._done, self._asked = w, fid, [], False, 0
+        self._error: dict | None = None  # raised once the items before it are used
 
     def __iter__(self) -> "Fed":
         return self
 
     def __next__(self) -> Any:
         if not self._buf:
+            if self._error is not None:
+                error, self._error = self._error, None
+                raise make_exception(error, self._w.decode)
             if self._done:
                 raise StopIteration
             # One at a time first (laziness is judged on the first few
             # items), then in growing chunks (a long stream stays cheap).
             n = 1 if self._asked < 64 else min(FEED_CHUNK_MAX, self._asked)
-            self._w.wire.send({"op": "feed", "id": self._id, "n": n})
-            msg = self._w.recv_for("fed")
+            with self._w.lock:
+                self._w.wire.send({"op": "feed", "id": self._id, "n": n})
+                msg = self._w.recv_for("fed")
             dec = self._w.decode
             items = [x if type(x) in _SCALARS else dec(x) for x in msg.get("items", [])]
             self._asked += len(items)
@@ -1282,10 +1293,9 @@ class Fed:
                 self._done = True
             if "raise" in msg:
                 self._done = True
-                if not self._buf:
-                    raise make_exception(msg["raise"], self._w.decode)
+                self._error = msg["raise"]
             if not self._buf:
-                raise StopIteration
+                return self.__next__()
         return self._buf.pop()
 
 
@@ -1298,8 +1308,11 @@ class Callback:
         self._w, self._id = w, cid
 
     def __call__(self, *args: Any) -> Any:
-        self._w.wire.send({"op": "cb", "id": self._id, "a": self._w.encode(list(args))})
-        msg = self._w.recv_for("cbre")
+        # One call at a time: answers carry no id (threads of the submission
+        # may call back at once).
+        with self._w.lock:
+            self._w.wire.send({"op": "cb", "id": self._id, "a": self._w.encode(list(args))})
+            msg = self._w.recv_for("cbre")
         if "raise" in msg:
             raise make_exception(msg["raise"], self._w.decode)
         return self._w.decode(msg.get("ok"))

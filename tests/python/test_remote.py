@@ -86,6 +86,11 @@ async def fetch(client, prompts):
 
 def apply(fn, xs):
     return [fn(x) for x in xs]
+
+def on_threads(fn, xs):
+    import concurrent.futures
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        return list(pool.map(fn, xs))
 '''
 
 
@@ -168,6 +173,21 @@ class RemoteTest(unittest.TestCase):
             with self.sub.Reraiser():
                 raise err
         self.assertIs(cm.exception, err)
+
+    def test_an_error_after_items_reaches_the_submission_after_them(self):
+        def source():
+            yield from range(100)
+            raise KeyError("end")
+
+        with self.assertRaises(KeyError):
+            self.sub.eager(source())
+
+    def test_callbacks_from_threads_get_their_own_answers(self):
+        def slow_double(x):
+            time.sleep(0.01 * (5 - x))
+            return 2 * x
+
+        self.assertEqual(self.sub.on_threads(slow_double, list(range(5))), [0, 2, 4, 6, 8])
 
     def test_callbacks_and_builtins(self):
         self.assertEqual(self.sub.apply(len, ["ab", "c"]), [2, 1])
