@@ -76,7 +76,16 @@ def check_nonblocking(sub, h):
     # shows as a long gap between answers (and in the worker's blocked count).
     prompts = _prompts(20, "loop")
     client = h.client("loop", latency=0.04, cap=10)
-    return _fetch(sub, h, "fetch", client, prompts, 5, 0.16, monitor="loop")
+    obs = _fetch(sub, h, "fetch", client, prompts, 5, 0.16, monitor="loop")
+    # Then a burst: 100 calls at once, so 100 tasks start in one turn of the
+    # loop and their answers wake them in one turn too.  A blocking call of
+    # even 1 ms per call then stalls the loop for about 100 ms, a gap the
+    # runner's pings see from outside (the blocked count is the worker's own
+    # report; this figure is not).
+    burst = _prompts(100, "burst")
+    client = h.client("burst", latency=0.02, cap=100)
+    obs["burst"] = _fetch(sub, h, "burst", client, burst, 100, 0.02, monitor="burst")
+    return obs
 
 
 def check_wall_time(sub, h):
