@@ -132,7 +132,6 @@ static _Noreturn void die(const char *what)
     (void)proto_flush(&outq, 3, &err);
     /* The supervisor sees an early exit without the end frame: never a pass. */
     fprintf(stderr, "pyharness worker: %s\n", what);
-    {FILE *dbg = fopen("/tmp/ph-die.log", "a"); if (dbg) { fprintf(dbg, "DIE %d: %s\n", getpid(), what); fclose(dbg);} }
     if (PyErr_Occurred())
         PyErr_Print();
     fflush(stderr);
@@ -1381,22 +1380,14 @@ static void wipe_secrets(struct child *c, void *job, size_t len)
  */
 static _Noreturn void run_as_worker(struct child *c, int fd, void *job, size_t len)
 {
-    PyObject *err = NULL, *describe = NULL, *tamper, *r; /* new refs */
+    PyObject *err = NULL, *tamper, *r; /* new refs */
     PyObject *type, *tb;
 
     wipe_secrets(c, job, len);
     close(c->a->result_fd);
     serving = c;
     tamper = PyCFunction_New(&tamper_def, NULL);
-    {
-        PyObject *ft = PyImport_ImportModule("functools"); /* new ref */
-        if (ft != NULL)
-            describe = PyObject_CallMethod(ft, "partial", "Os", host.describe,
-                                           c->a->spec.display_name ? c->a->spec.display_name
-                                                                   : "submission.py");
-        Py_XDECREF(ft);
-    }
-    if (tamper == NULL || describe == NULL)
+    if (tamper == NULL)
         die("cannot set up the worker");
     confine(c);
     c->sub = load_submission(c);
@@ -1410,8 +1401,10 @@ static _Noreturn void run_as_worker(struct child *c, int fd, void *job, size_t l
         if (err == NULL)
             err = Py_NewRef(Py_None);
     }
-    r = PyObject_CallMethod(host.remote, "serve", "iOOOO", fd, c->sub ? c->sub : Py_None,
-                            err ? err : Py_None, describe, tamper);
+    r = PyObject_CallMethod(host.remote, "serve", "iOOsO", fd, c->sub ? c->sub : Py_None,
+                            err ? err : Py_None,
+                            c->a->spec.display_name ? c->a->spec.display_name : "submission.py",
+                            tamper);
     Py_XDECREF(r);
     PyErr_Clear();
     flush_python_streams();
@@ -1478,6 +1471,8 @@ static _Noreturn void run_as_runner(struct child *c, int fd)
     cJSON *f;
 
     embed_set_runner();
+    /* A worker that is gone is an error to report, not a signal to die of. */
+    signal(SIGPIPE, SIG_IGN);
     if (measure_observe(c->worker) != 0)
         die("cannot read the worker's CPU clock");
     measure_set_run_namespace(getppid() == 1);
@@ -1490,7 +1485,6 @@ static _Noreturn void run_as_runner(struct child *c, int fd)
     embed_span_begin(&span, &saved);
     started = PyObject_CallMethod(host.remote, "start", "iiO", fd, (int)c->worker, c->checks);
     if (started == NULL || !PyTuple_Check(started) || PyTuple_GET_SIZE(started) != 3) {
-        PyErr_Print();
         PyErr_Clear();
         mirror_worker(c);
     }

@@ -45,6 +45,10 @@ from typing import Any, Callable
 HEADER = struct.Struct(">I")
 MESSAGE_MAX = 64 * 1024 * 1024
 DEPTH_MAX = 200
+BIG_INT_BITS = 12000  # past it, an int goes as hex: JSON's decimal text is capped at 4300 digits
+FEED_LIMIT = 4_000_000  # items of one fed input: past it, the input is being stored
+FEED_CHUNK_MAX = 65536  # items per answer once a fed iterator is read in bulk
+_SCALARS = (int, str, float, bool, type(None))
 PING_S = 0.005  # event-loop monitor period
 WATCHDOG_SIGNAL = signal.SIGUSR2  # the worker dumps its stacks (faulthandler) on it
 
@@ -395,6 +399,7 @@ class _Runner:
         self.pid = worker_pid
         self.remotes: "weakref.WeakValueDictionary[int, Remote]" = weakref.WeakValueDictionary()
         self.feeds: dict[int, Any] = {}
+        self.fed_counts: dict[int, int] = {}
         self.callbacks: dict[int, Any] = {}
         self.timers: list = []
         self.seq = 0
@@ -428,6 +433,8 @@ class _Runner:
         if depth > DEPTH_MAX:
             raise ValueError("a value nested too deeply to send to the worker")
         t = type(v)
+        if t is int and v.bit_length() > BIG_INT_BITS:
+            return {"$I": format(v, "x")}
         if v is None or t in (bool, int, float, str):
             return v
         enc = self.encode
@@ -625,9 +632,26 @@ class _Runner:
             raise ProtocolError("a feed request for no feed")
         items: list = []
         reply: dict[str, Any] = {"op": "fed", "items": items}
+        fid = msg["id"]
+        done = self.fed_counts.get(fid, 0)
+        if done >= FEED_LIMIT:
+            # No check needs this much of one input: the submission is
+            # storing a stream (an endless one, likely) it should consume.
+            reply["raise"] = {"type": "MemoryError", "module": "builtins", "bases": [],
+                              "args": [], "msg": "",
+                              "desc": {"type": "MemoryError", "traceback": "",
+                                       "message": f"the submission read more than {FEED_LIMIT:,} "
+                                       "items of one input without giving anything back: "
+                                       "an endless stream cannot be stored"}}
+            self.wire.send(reply)
+            return
+        n = max(1, min(want, FEED_CHUNK_MAX, FEED_LIMIT - done))
+        self.fed_counts[fid] = done + n
+        enc, scalar = self.encode, _SCALARS
         try:
-            for _ in range(max(1, min(want, 4096))):
-                items.append(self.encode(next(it)))
+            for _ in range(n):
+                v = next(it)
+                items.append(v if type(v) in scalar else enc(v))
         except StopIteration:
             reply["stop"] = True
         except Exception as exc:
@@ -725,6 +749,7 @@ class _Runner:
         """Drop the check's handles, feeds and pending calls; the tampering
         the worker noticed and the runner saw, for the check's frame."""
         self.feeds.clear()
+        self.fed_counts.clear()
         self.callbacks.clear()
         self.timers = []
         self.calls.clear()
@@ -827,7 +852,7 @@ class _Worker:
         if depth > DEPTH_MAX:
             return self.handle(v)
         t = type(v)
-        if t is int and v.bit_length() > 12000:
+        if t is int and v.bit_length() > BIG_INT_BITS:
             return {"$I": format(v, "x")}  # past int's digit limit for JSON text
         if v is None or t in (bool, int, str, float):
             return v
@@ -896,6 +921,8 @@ class _Worker:
             return getattr(builtins, p)
         if tag == "$md":
             return getattr(getattr(builtins, p[0]), p[1])
+        if tag == "$I":
+            return int(p, 16)
         if tag == "$feed":
             return Fed(self, p)
         if tag == "$cb":
@@ -1113,10 +1140,11 @@ class Fed:
                 raise StopIteration
             # One at a time first (laziness is judged on the first few
             # items), then in growing chunks (a long stream stays cheap).
-            n = 1 if self._asked < 64 else min(4096, self._asked)
+            n = 1 if self._asked < 64 else min(FEED_CHUNK_MAX, self._asked)
             self._w.wire.send({"op": "feed", "id": self._id, "n": n})
             msg = self._w.recv_for("fed")
-            items = [self._w.decode(x) for x in msg.get("items", [])]
+            dec = self._w.decode
+            items = [x if type(x) in _SCALARS else dec(x) for x in msg.get("items", [])]
             self._asked += len(items)
             self._buf = items[::-1]
             if msg.get("stop"):
@@ -1185,10 +1213,16 @@ class RemoteClient:
         return msg.get("ok")
 
 
-def serve(fd: int, module: Any, import_error: BaseException | None,
-          describe: Callable[[BaseException], Any], tamper: Callable[[], list]) -> None:
+def serve(fd: int, module: Any, import_error: BaseException | None, display: str,
+          tamper: Callable[[], list]) -> None:
     """The worker's side of a run: report the import, then answer requests
-    until the runner says goodbye."""
+    until the runner says goodbye.  `display` is the submission's name in
+    tracebacks; `tamper()` lists what the worker's own checks noticed."""
+    from .runtime import describe_exception
+
+    def describe(exc: BaseException) -> Any:
+        return describe_exception(exc, display)
+
     w = _Worker(fd, module, describe, tamper)
     ready: dict[str, Any] = {"op": "ready"}
     if import_error is not None:

@@ -1,0 +1,195 @@
+"""The runner/worker protocol (pyharness.remote) between two real processes.
+
+The worker is a forked child serving a small module over a socketpair, as in
+a run (without the sandbox and the C host: `_pyharness` is a stand-in that
+keeps the counters the C module would).
+"""
+
+import os
+import socket
+import sys
+import time
+import types
+import unittest
+
+fake = types.ModuleType("_pyharness")
+fake.notes = []
+fake.beats = {}
+fake.inside_open = lambda: 0
+fake.inside_close = lambda span: (0, 0, 0, 0, 0)
+fake.inside_note = lambda *figs: fake.notes.append(figs)
+fake.now_ns = time.monotonic_ns
+fake.heartbeat = lambda name: fake.beats.__setitem__(name, fake.beats.get(name, 0) + 1)
+_calls = {}
+
+
+def _client_begin(cid, prompt):
+    _calls[len(_calls) + 1] = prompt
+    return len(_calls), 0.01, prompt == "fail"
+
+
+fake.client_begin = _client_begin
+fake.client_end = lambda token: "answer:" + _calls[token]
+fake.client_cancel = lambda token: None
+sys.modules.setdefault("_pyharness", fake)
+
+from pyharness import remote  # noqa: E402
+
+SUBMISSION = '''
+import asyncio
+
+class Custom(KeyError):
+    pass
+
+def echo(*args, **kwargs):
+    return [args, kwargs]
+
+def gen(n):
+    for i in range(n):
+        yield i
+
+def batched(it, size):
+    buf = []
+    for x in it:
+        buf.append(x)
+        if len(buf) == size:
+            yield buf
+            buf = []
+    if buf:
+        yield buf
+
+def eager(it):
+    return list(it)
+
+def boom():
+    raise Custom("nope")
+
+class Box:
+    def __init__(self):
+        self.entered = 0
+        self.seen = None
+    def __enter__(self):
+        self.entered += 1
+        return self
+    def __exit__(self, et, ev, tb):
+        self.seen = et.__name__ if et else None
+        return False
+
+class Reraiser:
+    def __enter__(self):
+        return self
+    def __exit__(self, et, ev, tb):
+        raise ev
+
+async def fetch(client, prompts):
+    return await asyncio.gather(*(client.complete(p) for p in prompts))
+
+def apply(fn, xs):
+    return [fn(x) for x in xs]
+'''
+
+
+class RemoteTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        module = types.ModuleType("submission")
+        exec(SUBMISSION, module.__dict__)
+        a, b = socket.socketpair()
+        pid = os.fork()
+        if pid == 0:  # the worker
+            a.close()
+            try:
+                remote.serve(os.dup(b.fileno()), module, None, "submission.py", lambda: [])
+            finally:
+                os._exit(0)
+        b.close()
+        cls.pid = pid
+        cls.sub, err, _ = remote.start(os.dup(a.fileno()), pid, {})
+        a.close()
+        assert err is None, err
+        cls.r = remote.runner()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.r.bye()
+        os.waitpid(cls.pid, 0)
+
+    def test_plain_values_cross_with_their_types(self):
+        value = (1, 2.0, "é\udc80", b"\x00\xff", None, True, {1: "a", (2, 3): [4]},
+                 {5, 6}, frozenset({7}), range(3, 9, 2), 10**5000)
+        args, kwargs = self.sub.echo(*value, key=[1, (2,)])
+        self.assertEqual(args, value)
+        self.assertEqual([type(v) for v in args], [type(v) for v in value])
+        self.assertEqual(kwargs, {"key": [1, (2,)]})
+
+    def test_a_generator_stays_in_the_worker(self):
+        g = self.sub.gen(3)
+        self.assertIsInstance(g, remote.Remote)
+        self.assertIs(iter(g), g)
+        self.assertEqual(list(g), [0, 1, 2])
+        self.assertEqual(remote.Remote.__repr__(g), "<generator in the worker>")
+
+    def test_a_fed_iterator_is_counted_by_the_runner(self):
+        pulled = []
+
+        def source():
+            for i in range(100):
+                pulled.append(i)
+                yield i
+
+        batches = self.sub.batched(source(), 3)
+        self.assertEqual(pulled, [])
+        self.assertEqual(next(batches), [0, 1, 2])
+        self.assertEqual(len(pulled), 3)
+        self.assertEqual(len(list(batches)), 33)
+
+    def test_an_endless_input_being_stored_trips(self):
+        import itertools
+
+        with self.assertRaises(MemoryError):
+            self.sub.eager(itertools.count())
+
+    def test_exceptions_keep_name_bases_and_message(self):
+        with self.assertRaises(KeyError) as cm:
+            self.sub.boom()
+        self.assertEqual(type(cm.exception).__name__, "Custom")
+        self.assertEqual(cm.exception.args, ("nope",))
+
+    def test_with_blocks_and_the_exception_passed_through(self):
+        box = self.sub.Box()
+        err = ValueError("x")
+        with self.assertRaises(ValueError) as cm:
+            with box:
+                raise err
+        self.assertIs(cm.exception, err)
+        self.assertEqual(box.entered, 1)
+        self.assertEqual(box.seen, "ValueError")
+        with self.assertRaises(ValueError) as cm:
+            with self.sub.Reraiser():
+                raise err
+        self.assertIs(cm.exception, err)
+
+    def test_callbacks_and_builtins(self):
+        self.assertEqual(self.sub.apply(len, ["ab", "c"]), [2, 1])
+        self.assertEqual(self.sub.apply(str.upper, ["ab"]), ["AB"])
+        self.assertEqual(self.sub.apply(lambda x: x * 10, [1, 2]), [10, 20])
+
+    def test_the_llm_service_answers_from_the_runner(self):
+        client = remote.Client(7, "svc")
+        out = self.r.run_async(self.sub.fetch, (client, ["a", "b"]), {}, "loop", 5.0, None)
+        self.assertEqual(out, ["answer:a", "answer:b"])
+        self.assertGreaterEqual(fake.beats.get("loop", 0), 2)
+        with self.assertRaises(Exception) as cm:
+            self.r.run_async(self.sub.fetch, (client, ["fail"]), {}, None, 5.0, None)
+        self.assertEqual(type(cm.exception).__name__, "CompletionError")
+
+    def test_a_lying_worker_is_a_protocol_error_not_a_crash(self):
+        r = remote._Runner.__new__(remote._Runner)
+        r.remotes = {}
+        for bad in ({"$nope": 1}, {"$t": 5}, {"$h": ["x", "y"]}, {"a": 1, "b": 2}):
+            with self.assertRaises(remote.ProtocolError):
+                r.decode(bad)
+
+
+if __name__ == "__main__":
+    unittest.main()
