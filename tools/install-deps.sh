@@ -5,7 +5,7 @@
 set -eu
 PKGS="cmake gcc make pkg-config python3 python3-dev libcurl4-openssl-dev libcjson-dev
 libcriterion-dev libseccomp-dev libsqlite3-dev zlib1g-dev clang libclang-rt-dev clang-format cppcheck valgrind tmux
-python3-jsonschema libespeak-ng-dev espeak-ng-data libpocketsphinx-dev pocketsphinx-en-us slurm-wlm munge chromium"
+python3-jsonschema libespeak-ng-dev espeak-ng-data libpocketsphinx-dev pocketsphinx-en-us pulseaudio pulseaudio-utils slurm-wlm munge chromium"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

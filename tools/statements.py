@@ -21,8 +21,43 @@ BEGIN = "# ---- how this exercise is graded (generated from exercise.json by too
 END = "# ---- end of the grading terms ----"
 
 
-def _ratio(x: float) -> str:
-    return f"{x:g}"
+def _bound(r: float, memory: bool) -> str:
+    """ratio.c's ratio_bound(): a factor of 1 or more and a direction word."""
+    if r == 1:
+        return "the same memory" if memory else "the same speed"
+    worse, f = r >= 1, r if r >= 1 else 1 / r
+    if f >= 1e6:
+        text = "over 1000000x"
+    else:
+        text = f"{f:.{2 if f < 10 else 1 if f < 100 else 0}f}x"
+    words = ("more memory", "less memory") if memory else ("slower", "faster")
+    return f"{text} {words[0] if worse else words[1]}"
+
+
+def terms(perf: dict) -> str:
+    """The performance marks' bounds in ratio.c's words (ratio_terms()); `pyharness show --json`
+    prints the same string as performance.terms, and test_cli holds the two together."""
+    full, zero = perf["full_at"], perf["zero_at"]
+    num, den = perf["ratio"]["num"], perf["ratio"]["den"]
+    kind = lambda p: "time" if str(p).endswith("_ns") else "memory" if str(p).endswith("_bytes") else None
+    other = lambda p: ("the reference" if str(p).startswith("ref.") else
+                       "the baseline" if str(p).startswith("base.") else None)
+    pair = None
+    if kind(num) and kind(num) == kind(den):
+        if str(num).startswith("cand.") and other(den):
+            pair = (True, other(den))
+        elif str(den).startswith("cand.") and other(num):
+            pair = (False, other(num))
+    if pair is None or full <= 0 or zero <= 0:
+        more = full > zero
+        return (f"full marks at a ratio of {full:g} or {'more' if more else 'less'}, none at "
+                f"{zero:g} or {'less' if more else 'more'}")
+    top, who = pair
+    memory = kind(num) == "memory"
+    better = full < zero if top else full > zero
+    b = lambda at: _bound(at if top else 1 / at, memory)
+    return (f"full marks at {b(full)} than {who} or {'better' if better else 'worse'}, "
+            f"none at {b(zero)} or {'worse' if better else 'better'}")
 
 
 def render(doc: dict) -> str:
@@ -42,11 +77,9 @@ def render(doc: dict) -> str:
         para(f"- {c['name']} ({share:.1f} points): {c.get('description', '')}", indent="#   ")
     perf = doc.get("performance")
     if perf:
-        full, zero = perf["full_at"], perf["zero_at"]
-        better = "or more" if full > zero else "or less"
         para(f"Performance ({weights['performance']} points), only once the check "
-             f"{perf['check']} passes: {perf.get('describe', 'the measured ratio')}. Full marks "
-             f"at {_ratio(full)} {better}, none at {_ratio(zero)}, linear in between.")
+             f"{perf['check']} passes: {perf.get('describe', 'the measured ratio')}; "
+             f"{terms(perf)}, linear in between.")
     para(f"Explanation ({weights['explanation']} points): your written answer to the exercise's "
          "question, scored against its rubric.")
     out.append(END)

@@ -51,9 +51,9 @@ async def fetch_all(client, prompts: list[str], limit: int) -> list[str]:
 #     25, about 4 rounds
 #   - limit_above_count (3.2 points): a limit above the number of prompts: all of them in
 #     flight at once
-# Performance (20 points), only once the check wall_time passes: reference time / your time
-# for 40 calls of 30 ms with limit 8. Full marks at 0.85 or more, none at 0.4, linear in
-# between.
+# Performance (20 points), only once the check wall_time passes: wall-clock time of 40 calls
+# of 30 ms with limit 8; full marks at 1.18x slower than the reference or better, none at
+# 2.50x slower or worse, linear in between.
 # Explanation (20 points): your written answer to the exercise's question, scored against
 # its rubric.
 # ---- end of the grading terms ----

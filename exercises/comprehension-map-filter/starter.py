@@ -49,9 +49,9 @@ def iter_clean_tokens(words):
 #     with the number of items consumed
 #   - speed (3.8 points): cleaning 10^6 words, eagerly (CPU time, median of 3 runs, each on
 #     a list of its own) and lazily, against the reference
-# Performance (20 points), only once the check speed passes: reference CPU time / yours for
-# clean_tokens() on 10^6 words (median of 3 runs). Full marks at 0.5 or more, none at 0.2,
-# linear in between.
+# Performance (20 points), only once the check speed passes: CPU time of clean_tokens() on
+# 10^6 words, median of 3 runs; full marks at 2.00x slower than the reference or better,
+# none at 5.00x slower or worse, linear in between.
 # Explanation (20 points): your written answer to the exercise's question, scored against
 # its rubric.
 # ---- end of the grading terms ----

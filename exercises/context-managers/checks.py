@@ -1,13 +1,22 @@
 """Observation checks for context-managers.
 
 Each check_<name>(sub, h) calls the submission and returns plain data; the C
-supervisor compares it with the reference's observation.  Durations reported
-by the candidate's Timer are never compared with the reference's: they are
-left out of the comparison ("ignore") and judged by rules against the known
-sleep and the wall time the harness measured in C around the same block.
+supervisor compares it with the reference's observation.  The checks run in
+the check runner, outside the submission's process: `sub` is a proxy, and a
+`with sub.Timer() as t:` block here enters and leaves the Timer in the
+worker by two requests while the block itself (the sleeps) runs here, timed
+by the runner.  temporary() mutates the caller's dict, which must live next
+to the submission: those scenarios are `@inside` functions, shipped to the
+worker and run there as one request each.  Durations reported by the
+candidate's Timer are never compared with the reference's: they are left
+out of the comparison ("ignore") and judged by rules against the known
+sleep and the wall time the harness measured around the same block.
 """
 
 import time
+
+from pyharness.checklib import inside
+from pyharness.remote import Remote
 
 SLEEP_S = 0.05
 
@@ -16,16 +25,18 @@ class Boom(Exception):
     """The exception the checks raise inside `with` blocks."""
 
 
+def _type_name(value):
+    """The type's name of a value, also of one that stayed in the worker."""
+    if type(value) is Remote:
+        return value._tp
+    return type(value).__name__
+
+
 def _seconds(value):
     """The Timer's elapsed value as a number a rule can read (None when it is not one)."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
     return None
-
-
-def _state(d):
-    """A plain copy of a settings dict (values must be plain data)."""
-    return dict(d)
 
 
 # --------------------------------------------------------------------------- Timer
@@ -38,7 +49,7 @@ def check_timer_measures(sub, h):
 
     t = h.measure("block", timed_block)
     elapsed = getattr(t, "elapsed", None)
-    return {"elapsed_type": type(elapsed).__name__, "elapsed_s": _seconds(elapsed)}
+    return {"elapsed_type": _type_name(elapsed), "elapsed_s": _seconds(elapsed)}
 
 
 def check_timer_exception(sub, h):
@@ -67,7 +78,7 @@ def check_timer_exception(sub, h):
     return {
         "propagated": seen,
         "same_exception_object": same_object,
-        "elapsed_type": type(elapsed).__name__,
+        "elapsed_type": _type_name(elapsed),
         "elapsed_s": _seconds(elapsed),
         "exit_suppresses": suppresses,
     }
@@ -79,12 +90,12 @@ def check_timer_other_exits(sub, h):
     for _ in range(3):
         with sub.Timer() as t_break:
             break
-    seen["break"] = type(t_break.elapsed).__name__
+    seen["break"] = _type_name(t_break.elapsed)
 
     def early_return():
         with sub.Timer() as t:
             return t
-    seen["return"] = type(early_return().elapsed).__name__
+    seen["return"] = _type_name(early_return().elapsed)
 
     t_kbd = None
     try:
@@ -94,7 +105,7 @@ def check_timer_other_exits(sub, h):
         seen["keyboard_interrupt"] = "propagated"
     else:
         seen["keyboard_interrupt"] = "swallowed"
-    seen["keyboard_interrupt_elapsed"] = type(getattr(t_kbd, "elapsed", None)).__name__
+    seen["keyboard_interrupt_elapsed"] = _type_name(getattr(t_kbd, "elapsed", None))
 
     class Custom(LookupError):
         def __init__(self, code):
@@ -130,45 +141,67 @@ def check_timer_independent(sub, h):
 
 
 # --------------------------------------------------------------------------- temporary
+#
+# Each scenario runs in the worker (the settings dict is the submission's to
+# mutate) and returns what it saw; the check returns that as its observation.
+# Dicts are copied with dict(...) at each step: a plain copy of the state.
 
-def check_temporary_basic(sub, h):
+
+@inside
+def temporary_basic(sub):
     settings = {"lr": 0.001, "batch_size": 32, "optimizer": "adam"}
-    before = _state(settings)
+    before = dict(settings)
     with sub.temporary(settings, lr=0.1, warmup_steps=100) as cfg:
-        inside = _state(settings)
+        during = dict(settings)
         as_is_same_dict = cfg is settings
-    return {"before": before, "inside": inside, "as_binds_same_dict": as_is_same_dict,
-            "after": _state(settings), "restored": settings == before,
+    return {"before": before, "inside": during, "as_binds_same_dict": as_is_same_dict,
+            "after": dict(settings), "restored": settings == before,
             "added_key_removed": "warmup_steps" not in settings}
 
 
-def check_temporary_exception(sub, h):
+def check_temporary_basic(sub, h):
+    return temporary_basic(sub)
+
+
+@inside
+def temporary_exception(sub):
+    class Boom(Exception):
+        pass
+
     settings = {"lr": 0.001, "epochs": 10}
     err = Boom("step failed")
     seen, same = "no exception reached the caller", False
-    inside = None
+    during = None
     try:
         with sub.temporary(settings, lr=1.0, debug=True):
-            inside = _state(settings)
+            during = dict(settings)
             raise err
     except BaseException as exc:
         seen, same = type(exc).__name__, exc is err
-    return {"inside": inside, "propagated": seen, "same_exception_object": same,
-            "after": _state(settings)}
+    return {"inside": during, "propagated": seen, "same_exception_object": same,
+            "after": dict(settings)}
 
 
-def check_temporary_nesting(sub, h):
+def check_temporary_exception(sub, h):
+    return temporary_exception(sub)
+
+
+@inside
+def temporary_nesting(sub):
+    class Boom(Exception):
+        pass
+
     s = {"lr": 0.001, "batch_size": 32, "precision": "fp32"}
     trace = []
     with sub.temporary(s, lr=0.01, debug=True):
-        trace.append(["level1 in", _state(s)])
+        trace.append(["level1 in", dict(s)])
         with sub.temporary(s, lr=0.1, batch_size=8, seed=1):
-            trace.append(["level2 in", _state(s)])
+            trace.append(["level2 in", dict(s)])
             with sub.temporary(s, debug=False, seed=2, precision="bf16", extra="x"):
-                trace.append(["level3 in", _state(s)])
-            trace.append(["level2 after 3", _state(s)])
-        trace.append(["level1 after 2", _state(s)])
-    trace.append(["outside", _state(s)])
+                trace.append(["level3 in", dict(s)])
+            trace.append(["level2 after 3", dict(s)])
+        trace.append(["level1 after 2", dict(s)])
+    trace.append(["outside", dict(s)])
 
     # Exceptions raised in inner levels, caught at different depths.
     seen = []
@@ -178,50 +211,60 @@ def check_temporary_nesting(sub, h):
                 with sub.temporary(s, lr=0.7, tmp=2, other=3):
                     raise Boom("deep")
         except Boom:
-            seen.append(["caught at level1", _state(s)])
+            seen.append(["caught at level1", dict(s)])
         try:
             with sub.temporary(s, batch_size=1):
                 try:
                     with sub.temporary(s, batch_size=2, tmp=9):
                         raise ValueError("inner")
                 except ValueError:
-                    seen.append(["caught at level2", _state(s)])
+                    seen.append(["caught at level2", dict(s)])
                 raise KeyError("middle")
         except KeyError:
-            seen.append(["caught at level1 again", _state(s)])
-    seen.append(["outside", _state(s)])
+            seen.append(["caught at level1 again", dict(s)])
+    seen.append(["outside", dict(s)])
     return {"trace": trace, "exceptions": seen}
 
 
-def check_temporary_none_vs_missing(sub, h):
+def check_temporary_nesting(sub, h):
+    return temporary_nesting(sub)
+
+
+@inside
+def temporary_none_vs_missing(sub):
     s = {"scheduler": None, "lr": 0.001, "steps": 0, "name": "", "flag": False}
     out = {}
     with sub.temporary(s, scheduler="cosine", warmup=None):
-        out["inside"] = _state(s)
+        out["inside"] = dict(s)
         out["warmup_present_inside"] = "warmup" in s
-    out["after"] = _state(s)
+    out["after"] = dict(s)
     out["scheduler_present_after"] = "scheduler" in s
     out["warmup_present_after"] = "warmup" in s
 
     with sub.temporary(s, steps=5, name="run", flag=True, lr=None):
-        out["falsy_inside"] = _state(s)
-    out["falsy_after"] = _state(s)
+        out["falsy_inside"] = dict(s)
+    out["falsy_after"] = dict(s)
 
     with sub.temporary(s, lr=0.001):  # the same value it already had
         pass
     with sub.temporary(s):  # no overrides at all
-        out["no_overrides_inside"] = _state(s)
-    out["final"] = _state(s)
+        out["no_overrides_inside"] = dict(s)
+    out["final"] = dict(s)
     return out
 
 
-def check_temporary_identity(sub, h):
+def check_temporary_none_vs_missing(sub, h):
+    return temporary_none_vs_missing(sub)
+
+
+@inside
+def temporary_identity(sub):
     layers = [512, 256]
     schedule = {"kind": "step", "every": 10}
     settings = {"layers": layers, "schedule": schedule, "lr": 0.001}
     alias = settings
     with sub.temporary(settings, layers=[64], schedule=None, new=[1, 2]) as cfg:
-        inside = {
+        during = {
             "as_binds_same_dict": cfg is settings,
             "caller_dict_mutated": settings.get("layers") == [64] and "new" in settings,
             "alias_sees_override": alias.get("layers") == [64],
@@ -229,7 +272,7 @@ def check_temporary_identity(sub, h):
         settings["layers"].append(32)  # the block mutates the override value...
         settings["layers"] = [8]  # ...and rebinds an overridden key itself
     return {
-        "inside": inside,
+        "inside": during,
         "layers_is_same_object": settings.get("layers") is layers,
         "schedule_is_same_object": settings.get("schedule") is schedule,
         "layers_value": settings.get("layers"),
@@ -238,67 +281,99 @@ def check_temporary_identity(sub, h):
     }
 
 
-def check_temporary_leaves_other_keys(sub, h):
-    """Keys the block changes but that were not overridden stay as the block left them."""
+def check_temporary_identity(sub, h):
+    return temporary_identity(sub)
+
+
+@inside
+def temporary_leaves_other_keys(sub):
     s = {"lr": 0.001, "epochs": 10, "name": "base", "seed": 1}
     with sub.temporary(s, lr=0.5, debug=True):
         s["epochs"] = 20  # changed inside, not overridden
         s["added_inside"] = "kept"  # a new key the block adds
         del s["name"]  # a key the block removes
-    after = _state(s)
+    after = dict(s)
     with sub.temporary(s, seed=2):
         s["epochs"] = 30
-    return {"after": after, "after_second": _state(s)}
+    return {"after": after, "after_second": dict(s)}
+
+
+def check_temporary_leaves_other_keys(sub, h):
+    """Keys the block changes but that were not overridden stay as the block left them."""
+    return temporary_leaves_other_keys(sub)
 
 
 RESTORE_PAIRS = 200
 RESTORE_SIZES = (1_000, 100_000)
 
 
+@inside
+def settings_of_size(size, offset=0):
+    """A settings dict of `size` keys made in the worker, behind a handle
+    (a holder object, so the dict stays there instead of crossing by value)."""
+    import types
+
+    return types.SimpleNamespace(settings={f"param_{i}": i + offset for i in range(size)})
+
+
+@inside
+def restore_pairs(sub, holder, pairs):
+    """The timed loop; returns the dict's size after it and how many blocks
+    saw both overrides (a temporary() that skips big dicts gains nothing)."""
+    settings = holder.settings
+    saw = 0
+    for _ in range(pairs):
+        with sub.temporary(settings, param_7=0.5, debug=True):
+            saw += settings.get("param_7") == 0.5 and settings.get("debug") is True
+    return [len(settings), saw]
+
+
 def check_temporary_restore_cost(sub, h):
     """Enter/exit cost with two overrides on a 1,000-key and a 100,000-key dict.
 
-    Wall time (the spans are too short for the process CPU clock, which ticks
-    while a CPU limit is set), median of 3 runs each on a dict of its own: a
-    restore that copies or rebuilds the whole dict costs 100 times more on
-    the large one."""
-    temporary = sub.temporary
+    CPU time of the worker, read by the runner from the worker's CPU clock
+    once the request is answered (exact from outside, and blind to waiting
+    for a core: the wall time of a sub-millisecond request on a loaded
+    machine is mostly scheduling), median of 3 runs each on a dict of its
+    own, made in the worker before the timed requests: a restore that copies
+    or rebuilds the whole dict costs 100 times more on the large one."""
 
     def make(size):
         def fresh(_run):
-            return ({f"param_{i}": i for i in range(size)},)
+            return (sub, settings_of_size(size), RESTORE_PAIRS)
         return fresh
 
-    def pairs(settings):
-        for _ in range(RESTORE_PAIRS):
-            with temporary(settings, param_7=0.5, debug=True):
-                pass
-        return len(settings)
-
-    sizes = []
+    sizes, saw = [], []
     for size in RESTORE_SIZES:
-        sizes.append(h.measure(f"keys_{size}", pairs, repeat=3, fresh=make(size)))
-    return {"sizes_after": sizes}
+        after, blocks = h.measure(f"keys_{size}", restore_pairs, repeat=3, fresh=make(size))
+        sizes.append(after)
+        saw.append(blocks)
+    return {"sizes_after": sizes, "blocks_that_saw_the_overrides": saw}
 
 
 SPEED_PAIRS = 10**5
+
+
+@inside
+def enter_exit(sub, holder, pairs):
+    """The timed loop; returns whether the dict is back as it was and how many
+    blocks saw both overrides (the work cannot be skipped for a faster time)."""
+    settings = holder.settings
+    before = dict(settings)
+    saw = 0
+    for _ in range(pairs):
+        with sub.temporary(settings, param_7=0.5, debug=True):
+            saw += settings.get("param_7") == 0.5 and settings.get("debug") is True
+    return [settings == before, saw]
 
 
 def check_temporary_speed(sub, h):
     """10^5 enter/exit pairs on a 500-key config with two overrides (one new key).
 
     CPU time (single-threaded code), median of 3 runs, each on a dict of its own."""
-    temporary = sub.temporary
 
     def fresh(run):
-        return ({f"param_{i}": i + run for i in range(500)},)
+        return (sub, settings_of_size(500, run), SPEED_PAIRS)
 
-    def enter_exit(settings):
-        before = dict(settings)
-        for _ in range(SPEED_PAIRS):
-            with temporary(settings, param_7=0.5, debug=True):
-                pass
-        return settings == before
-
-    restored = h.measure("enter_exit_1e5", enter_exit, repeat=3, fresh=fresh)
-    return {"restored": restored}
+    restored, saw = h.measure("enter_exit_1e5", enter_exit, repeat=3, fresh=fresh)
+    return {"restored": restored, "blocks_that_saw_the_overrides": saw}

@@ -77,9 +77,9 @@ def temporary(settings, **overrides):
 #     on a 100,000-key dict as on a 1,000-key one
 #   - temporary_speed (2.2 points): 10^5 enter/exit pairs of temporary() with two overrides
 #     on a 500-key dict: CPU time, median of 3 runs, against the reference
-# Performance (20 points), only once the check temporary_speed passes: reference CPU time /
-# yours for 10^5 enter/exit pairs of temporary() (median of 3 runs). Full marks at 0.4 or
-# more, none at 0.15, linear in between.
+# Performance (20 points), only once the check temporary_speed passes: CPU time of 10^5
+# enter/exit pairs of temporary(), median of 3 runs; full marks at 2.50x slower than the
+# reference or better, none at 6.67x slower or worse, linear in between.
 # Explanation (20 points): your written answer to the exercise's question, scored against
 # its rubric.
 # ---- end of the grading terms ----

@@ -1,68 +1,93 @@
 """Observation checks for contextvar-vs-threadlocal.
 
 Each check_<name>(sub, h) runs requests through the submission on a fresh
-event loop (h.run_async, timed in C) and returns what every piece of code
-saw.  Every correct solution sees exactly the same ids, so observations are
-compared with the reference's; wall times only reach rules.
+event loop and returns what every piece of code saw.  The checks run in the
+check runner, outside the submission's process: the event loops, tasks and
+threads must all live next to the submission, so every scenario is an
+`@inside` async function that h.run_async runs under asyncio.run in the
+worker (one request, timed from outside; tasks counted by the worker's task
+factory).  Every correct solution sees exactly the same ids, so observations
+are compared with the reference's; wall times only reach rules.
 """
 
-import asyncio
 import random
-import time
+
+from pyharness.checklib import inside
 
 RUN_TIMEOUT_S = 8.0  # a request that never finishes (deadlock) is reported, not waited for
 
 
-class Boom(Exception):
-    """Raised inside work() by the checks."""
-
-
-def _run(h, label, make, count_tasks=None):
-    """Run make() on a fresh loop, measured in C; a hang becomes an observation."""
+def _run(h, label, scenario, *args, count_tasks=None):
+    """Run `await scenario(*args)` on a fresh loop in the worker, measured from
+    outside; a hang becomes an observation."""
     try:
-        return h.run_async(label, make, timeout=RUN_TIMEOUT_S, count_tasks=count_tasks)
-    except asyncio.TimeoutError:
+        return h.run_async(label, scenario, *args, timeout=RUN_TIMEOUT_S,
+                           count_tasks=count_tasks)
+    except TimeoutError:  # asyncio.TimeoutError is TimeoutError
         return f"did not finish within {RUN_TIMEOUT_S:g} s"
+
+
+@inside
+async def outside_scenario(sub):
+    seen = {"in_loop_before": sub.current_request_id()}
+
+    async def work():
+        return sub.current_request_id()
+
+    seen["inside"] = await sub.handle_request("solo", work)
+    seen["in_loop_after"] = sub.current_request_id()
+    return seen
 
 
 def check_outside_is_none(sub, h):
     out = {"before_any_request": sub.current_request_id()}
-
-    async def scenario():
-        seen = {"in_loop_before": sub.current_request_id()}
-
-        async def work():
-            return sub.current_request_id()
-
-        seen["inside"] = await sub.handle_request("solo", work)
-        seen["in_loop_after"] = sub.current_request_id()
-        return seen
-
-    out["loop"] = _run(h, "outside", scenario)
+    out["loop"] = _run(h, "outside", outside_scenario, sub)
     out["after_run"] = sub.current_request_id()
     return out
 
 
-def check_single_request(sub, h):
+@inside
+async def single_scenario(sub):
+    import asyncio
+
     payload = {"answer": 42}
 
-    async def scenario():
+    async def work():
+        reads = [sub.current_request_id()]
+        await asyncio.sleep(0)
+        reads.append(sub.current_request_id())
+        await asyncio.sleep(0.001)
+        reads.append(sub.current_request_id())
+        return reads
+
+    async def returns_payload():
+        return payload
+
+    reads = await sub.handle_request("req-1", work)
+    result = await sub.handle_request("req-2", returns_payload)
+    return {"reads": reads, "result_is_works_result": result is payload}
+
+
+def check_single_request(sub, h):
+    return _run(h, "single", single_scenario, sub)
+
+
+@inside
+async def interleaved_scenario(sub, delays):
+    import asyncio
+
+    async def request(i):
         async def work():
-            reads = [sub.current_request_id()]
-            await asyncio.sleep(0)
-            reads.append(sub.current_request_id())
-            await asyncio.sleep(0.001)
+            reads = []
+            for d in delays[i]:
+                reads.append(sub.current_request_id())
+                await asyncio.sleep(d)
             reads.append(sub.current_request_id())
             return reads
 
-        async def returns_payload():
-            return payload
+        return await sub.handle_request(f"req-{i}", work)
 
-        reads = await sub.handle_request("req-1", work)
-        result = await sub.handle_request("req-2", returns_payload)
-        return {"reads": reads, "result_is_works_result": result is payload}
-
-    return _run(h, "single", scenario)
+    return await asyncio.gather(*(request(i) for i in range(len(delays))))
 
 
 def check_interleaved(sub, h):
@@ -71,21 +96,7 @@ def check_interleaved(sub, h):
     rng = random.Random(20240501)
     delays = [[rng.uniform(0.0, 0.002) for _ in range(steps)] for _ in range(n)]
 
-    async def scenario():
-        async def request(i):
-            async def work():
-                reads = []
-                for d in delays[i]:
-                    reads.append(sub.current_request_id())
-                    await asyncio.sleep(d)
-                reads.append(sub.current_request_id())
-                return reads
-
-            return await sub.handle_request(f"req-{i}", work)
-
-        return await asyncio.gather(*(request(i) for i in range(n)))
-
-    results = _run(h, "interleaved", scenario)
+    results = _run(h, "interleaved", interleaved_scenario, sub, delays)
     if isinstance(results, str):
         return {"problem": results}
     wrong = [[i, j, seen] for i, reads in enumerate(results) for j, seen in enumerate(reads)
@@ -101,8 +112,9 @@ def check_interleaved(sub, h):
     }
 
 
-def check_nested(sub, h):
-    """Requests nested three deep, alone and in 20 concurrent tasks."""
+@inside
+async def nested_scenario(sub):
+    import asyncio
 
     async def level(prefix, depth, trace):
         trace.append([depth, "in", sub.current_request_id()])
@@ -125,129 +137,185 @@ def check_nested(sub, h):
         trace.append([0, "outside", sub.current_request_id()])
         return trace
 
-    async def scenario():
-        alone = await one("solo")
-        many = await asyncio.gather(*(one(f"t{i}") for i in range(20)))
-        return {"alone": alone, "concurrent": many}
-
-    return _run(h, "nested", scenario)
+    alone = await one("solo")
+    many = await asyncio.gather(*(one(f"t{i}") for i in range(20)))
+    return {"alone": alone, "concurrent": many}
 
 
-def check_to_thread(sub, h):
-    """20 concurrent requests each read the id inside asyncio.to_thread (blocking 5 ms there)."""
+def check_nested(sub, h):
+    """Requests nested three deep, alone and in 20 concurrent tasks."""
+    return _run(h, "nested", nested_scenario, sub)
+
+
+@inside
+async def to_thread_scenario(sub):
+    import asyncio
+    import time
 
     def blocking_read():
         time.sleep(0.005)
         return sub.current_request_id()
 
-    async def scenario():
-        async def request(i):
-            async def work():
-                in_thread = await asyncio.to_thread(blocking_read)
-                return [in_thread, sub.current_request_id()]
+    async def request(i):
+        async def work():
+            in_thread = await asyncio.to_thread(blocking_read)
+            return [in_thread, sub.current_request_id()]
 
-            return await sub.handle_request(f"req-{i}", work)
+        return await sub.handle_request(f"req-{i}", work)
 
-        return await asyncio.gather(*(request(i) for i in range(20)))
+    return await asyncio.gather(*(request(i) for i in range(20)))
 
-    return _run(h, "to_thread", scenario)
+
+def check_to_thread(sub, h):
+    """20 concurrent requests each read the id inside asyncio.to_thread (blocking 5 ms there)."""
+    return _run(h, "to_thread", to_thread_scenario, sub)
+
+
+@inside
+async def exception_scenario(sub):
+    import asyncio
+
+    class Boom(Exception):
+        """Raised inside work() by the check."""
+
+    seen = {}
+    err = Boom("work failed")
+
+    async def failing():
+        await asyncio.sleep(0)
+        raise err
+
+    async def outer_work():
+        try:
+            await sub.handle_request("inner", failing)
+        except Exception as exc:  # the type and identity are the observation
+            seen["inner_raised"] = [type(exc).__name__, exc is err]
+        seen["outer_after_inner_failed"] = sub.current_request_id()
+        return "outer done"
+
+    seen["outer_result"] = await sub.handle_request("outer", outer_work)
+    try:
+        await sub.handle_request("top", failing)
+    except Exception as exc:
+        seen["top_raised"] = [type(exc).__name__, exc is err]
+    seen["after_top_failed"] = sub.current_request_id()
+    return seen
 
 
 def check_exception_restores(sub, h):
-    async def scenario():
-        seen = {}
-        err = Boom("work failed")
+    return _run(h, "exception", exception_scenario, sub)
 
-        async def failing():
-            await asyncio.sleep(0)
-            raise err
 
-        async def outer_work():
-            try:
-                await sub.handle_request("inner", failing)
-            except Exception as exc:  # the type and identity are the observation
-                seen["inner_raised"] = [type(exc).__name__, exc is err]
-            seen["outer_after_inner_failed"] = sub.current_request_id()
-            return "outer done"
+@inside
+async def sequential_scenario(sub):
+    import asyncio
 
-        seen["outer_result"] = await sub.handle_request("outer", outer_work)
-        try:
-            await sub.handle_request("top", failing)
-        except Exception as exc:
-            seen["top_raised"] = [type(exc).__name__, exc is err]
-        seen["after_top_failed"] = sub.current_request_id()
-        return seen
+    seen = []
 
-    return _run(h, "exception", scenario)
+    async def work():
+        await asyncio.sleep(0)
+        return sub.current_request_id()
+
+    for rid in ("a", "b", "c"):
+        seen.append([rid, await sub.handle_request(rid, work), sub.current_request_id()])
+    return seen
 
 
 def check_sequential_restore(sub, h):
     """Several requests one after another in the same task: none leaks into the next."""
+    return _run(h, "sequential", sequential_scenario, sub)
 
-    async def scenario():
-        seen = []
 
+@inside
+async def spawned_scenario(sub):
+    import asyncio
+
+    children = []
+
+    async def child():
+        await asyncio.sleep(0.005)
+        return sub.current_request_id()
+
+    async def request(i):
         async def work():
-            await asyncio.sleep(0)
+            children.append(asyncio.create_task(child()))
             return sub.current_request_id()
 
-        for rid in ("a", "b", "c"):
-            seen.append([rid, await sub.handle_request(rid, work), sub.current_request_id()])
-        return seen
+        return await sub.handle_request(f"req-{i}", work)
 
-    return _run(h, "sequential", scenario)
+    own = await asyncio.gather(*(request(i) for i in range(10)))
+    after_requests = sub.current_request_id()
+    return {"own": own, "children": await asyncio.gather(*children), "after": after_requests}
 
 
 def check_spawned_tasks(sub, h):
     """A task created inside a request keeps that request's id, even after the request returned."""
+    return _run(h, "spawned", spawned_scenario, sub)
 
-    async def scenario():
-        children = []
 
-        async def child():
-            await asyncio.sleep(0.005)
-            return sub.current_request_id()
+@inside
+async def tasks_scenario(sub):
+    import asyncio
 
-        async def request(i):
-            async def work():
-                children.append(asyncio.create_task(child()))
-                return sub.current_request_id()
+    current_task = asyncio.current_task
 
-            return await sub.handle_request(f"req-{i}", work)
+    async def call(rid):
+        """One request; work() notes whether it runs in the caller's own task
+        (a task made by constructing asyncio.Task directly never reaches
+        the loop's task factory, but it still is another task)."""
+        caller = current_task()
 
-        own = await asyncio.gather(*(request(i) for i in range(10)))
-        after_requests = sub.current_request_id()
-        return {"own": own, "children": await asyncio.gather(*children),
-                "after": after_requests}
+        async def work():
+            await asyncio.sleep(0)
+            return [sub.current_request_id(), current_task() is caller]
 
-    return _run(h, "spawned", scenario)
+        return await sub.handle_request(rid, work)
+
+    seen = []
+    for i in range(50):
+        seen.append(await call(f"seq-{i}"))
+    # 10 concurrent requests: gather makes one task per coroutine (counted for
+    # every solution alike); handle_request itself must add none.
+    seen.extend(await asyncio.gather(*(call(f"con-{i}") for i in range(10))))
+    ids = [r[0] if type(r) is list and len(r) == 2 else r for r in seen]
+    elsewhere = sum(1 for r in seen if not (type(r) is list and len(r) == 2 and r[1] is True))
+    return {"ids": ids, "requests_whose_work_ran_in_a_new_task": elsewhere,
+            "factory_kept": asyncio.get_running_loop().get_task_factory() is not None}
 
 
 def check_no_task_per_request(sub, h):
-    """Requests create no tasks of their own: tasks made on the loop are counted in C
-    (through a task factory installed before the submission runs) and compared with
-    the reference's count for the same scenario."""
-
-    async def scenario():
-        async def work():
-            await asyncio.sleep(0)
-            return sub.current_request_id()
-
-        seen = []
-        for i in range(50):
-            seen.append(await sub.handle_request(f"seq-{i}", work))
-        # 10 concurrent requests: gather makes one task per coroutine (counted for
-        # every solution alike); handle_request itself must add none.
-        seen.extend(await asyncio.gather(*(sub.handle_request(f"con-{i}", work)
-                                           for i in range(10))))
-        return {"ids": seen, "factory_kept": asyncio.get_running_loop().get_task_factory()
-                is not None}
-
-    return _run(h, "tasks", scenario, count_tasks="tasks")
+    """Requests create no tasks of their own: tasks made on the loop are counted
+    by the worker's task factory (installed before the submission runs) and
+    compared with the reference's count for the same scenario; work() also
+    reports whether it ran in the task that called handle_request."""
+    return _run(h, "tasks", tasks_scenario, sub, count_tasks="tasks")
 
 
 SPEED_REQUESTS = 20_000
 SPEED_REPEAT = 5
+
+
+@inside
+def speed_run(sub, run, requests):
+    """`requests` requests one after another on a fresh event loop, ids of run `run`."""
+    import asyncio
+
+    async def scenario():
+        async def work():
+            await asyncio.sleep(0)
+            await asyncio.sleep(0)
+            return sub.current_request_id()
+
+        handle = sub.handle_request
+        last = None
+        own = 0  # requests whose work saw their own id: no request can be skipped
+        for i in range(requests):
+            rid = f"r{run}-{i}"
+            last = await handle(rid, work)
+            own += last == rid
+        return [last, sub.current_request_id(), own]
+
+    return asyncio.run(scenario())
 
 
 def check_speed(sub, h):
@@ -256,23 +324,8 @@ def check_speed(sub, h):
     CPU time (the code is single-threaded), median of 5 runs, each with request
     ids of its own."""
 
-    def scenario_for(run):
-        async def scenario():
-            async def work():
-                await asyncio.sleep(0)
-                await asyncio.sleep(0)
-                return sub.current_request_id()
+    def fresh(run):
+        return (sub, run, SPEED_REQUESTS)
 
-            handle = sub.handle_request
-            last = None
-            for i in range(SPEED_REQUESTS):
-                last = await handle(f"r{run}-{i}", work)
-            return [last, sub.current_request_id()]
-
-        return (scenario,)
-
-    def run_all(scenario):
-        return asyncio.run(scenario())
-
-    last = h.measure("requests", run_all, repeat=SPEED_REPEAT, fresh=scenario_for)
-    return {"last_and_after": last}
+    last, after, own = h.measure("requests", speed_run, repeat=SPEED_REPEAT, fresh=fresh)
+    return {"last_and_after": [last, after], "requests_that_saw_their_own_id": own}

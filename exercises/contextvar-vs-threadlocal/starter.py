@@ -47,13 +47,14 @@ def current_request_id():
 #   - spawned_tasks (2.6 points): a task created inside a request keeps that request's id,
 #     even after the request has returned
 #   - no_task_per_request (7.8 points): handle_request creates no task of its own: tasks
-#     created on the event loop during 60 requests are counted by the harness (outside the
-#     submission's reach) and must not exceed the reference's count
+#     created on the event loop during 60 requests are counted by the harness's task factory
+#     and must not exceed the reference's count, and work() must run in the task that called
+#     handle_request
 #   - speed (2.6 points): 2 x 10^4 requests in a row, each awaiting twice: CPU time, median
 #     of 5 runs with fresh request ids, against the reference
-# Performance (20 points), only once the check speed passes: reference CPU time / yours for
-# 2 x 10^4 handle_request calls (median of 5 runs). Full marks at 0.5 or more, none at 0.2,
-# linear in between.
+# Performance (20 points), only once the check speed passes: CPU time of 2 x 10^4
+# handle_request calls, median of 5 runs; full marks at 2.00x slower than the reference or
+# better, none at 5.00x slower or worse, linear in between.
 # Explanation (20 points): your written answer to the exercise's question, scored against
 # its rubric.
 # ---- end of the grading terms ----

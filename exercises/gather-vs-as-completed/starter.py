@@ -65,9 +65,9 @@ async def in_completion_order(client, prompts: list[str]):
 #     done (30 ms), not after the slow ones (0.25 s and more)
 #   - empty_input (3.3 points): no prompts: gather_all returns [], in_completion_order
 #     yields nothing, the client is not called
-# Performance (20 points), only once the check gather_concurrent passes: reference time /
-# your time for 20 concurrent calls of 20 to 115 ms. Full marks at 0.85 or more, none at
-# 0.4, linear in between.
+# Performance (20 points), only once the check gather_concurrent passes: wall-clock time of
+# 20 concurrent calls of 20 to 115 ms; full marks at 1.18x slower than the reference or
+# better, none at 2.50x slower or worse, linear in between.
 # Explanation (20 points): your written answer to the exercise's question, scored against
 # its rubric.
 # ---- end of the grading terms ----

@@ -75,8 +75,8 @@ def run_io_bound(fn, inputs, workers):
 #     calls with 8 workers about 50 ms
 # Performance (20 points), only once the check cpu_parallel passes: speed-up of
 # run_cpu_bound (serial time / your wall time, 4 tasks of 0.13 s on 4 workers) as a share of
-# what the machine allowed during the span (median of 3 runs). Full marks at 0.6 or more,
-# none at 0.4, linear in between.
+# what the machine allowed during the span (median of 3 runs); full marks at a ratio of 0.6
+# or more, none at 0.4 or less, linear in between.
 # Explanation (20 points): your written answer to the exercise's question, scored against
 # its rubric.
 # ---- end of the grading terms ----

@@ -62,8 +62,9 @@ def top_words(docs, k, stopwords):
 #   - medium_corpus (5.5 points): a 300-document corpus: top 50, and the whole vocabulary
 #   - inputs_unchanged (2.7 points): the input lists are not modified, and calling again
 #     with the same input gives the same answer
-# Performance (20 points), only once the check speed passes: baseline CPU time / yours on
-# the 3,000-document corpus. Full marks at 5 or more, none at 1, linear in between.
+# Performance (20 points), only once the check speed passes: CPU time on the 3,000-document
+# corpus; full marks at 5.00x faster than the baseline or better, none at the same speed or
+# worse, linear in between.
 # Explanation (20 points): your written answer to the exercise's question, scored against
 # its rubric.
 # ---- end of the grading terms ----

@@ -543,7 +543,7 @@ int cmd_calibrate_main(int argc, char **argv)
         {"json", 0, CLI_FLAG, NULL, "print the report as JSON", NULL, &json},
         {NULL, 0, CLI_FLAG, NULL, NULL, NULL, NULL},
     };
-    struct explain_opts eo = {EXPLAIN_OFFLINE, 0, 0};
+    struct explain_opts eo = {EXPLAIN_OFFLINE, 0, 0, NULL};
     struct set s;
     struct report *r = NULL;
     struct explain_job *jobs = NULL;

@@ -81,6 +81,7 @@ int cmd_compare_main(int argc, char **argv)
     struct perf_options po;
     struct perf_impl_spec specs[PERF_MAX_IMPLS];
     char against_path[PATH_MAX];
+    char dup_names[PERF_MAX_IMPLS][PATH_MAX + 16];
     double sizes[PERF_WORKLOAD_MAX_SIZES];
     size_t nsizes = 0, nspecs = 0, baseline = 0;
     long only = -1;
@@ -107,7 +108,8 @@ int cmd_compare_main(int argc, char **argv)
         {"sequential", 0, CLI_FLAG, NULL, "no interleaving: all runs of A, then B (benchmark)",
          NULL, &sequential},
         {"min-rounds", 0, CLI_VALUE, "N",
-         "rounds before the stopping rule applies (default 10; with --sequential: the rounds)",
+         "rounds before the stopping rule applies (default 10 on the CPU clock, 20 on the "
+         "wall clock; with --sequential: the rounds)",
          &rounds_arg, NULL},
         {"quiet", 'q', CLI_FLAG, NULL, "no progress on stderr", NULL, &quiet},
         {NULL, 0, CLI_FLAG, NULL, NULL, NULL, NULL},
@@ -147,6 +149,9 @@ int cmd_compare_main(int argc, char **argv)
             return cli_usage("--min-rounds takes a number from 2 to 400, not \"%s\"", rounds_arg);
         po.min_rounds = (size_t)v;
     }
+    /* Before minutes of measuring, not after. */
+    if (out_path != NULL && fileio_check_writable(out_path, "--out", &err) != PH_OK)
+        goto fail;
     if (sizes_arg != NULL && perf_sizes_parse(sizes_arg, "--sizes", sizes, PERF_WORKLOAD_MAX_SIZES,
                                               &nsizes, &err) != PH_OK)
         goto fail;
@@ -194,6 +199,17 @@ int cmd_compare_main(int argc, char **argv)
         }
         if (!clash)
             specs[i].name = base;
+    }
+    /* The same file twice (an A/A comparison, which should read "no
+     * significant difference"): "a.py" and "a.py (2)". */
+    for (size_t i = 1; i < nspecs; i++) {
+        size_t same = 1;
+        for (size_t j = 0; j < i; j++)
+            same += strcmp(specs[j].name, specs[i].name) == 0;
+        if (same > 1) {
+            snprintf(dup_names[i], sizeof dup_names[i], "%s (%zu)", specs[i].name, same);
+            specs[i].name = dup_names[i];
+        }
     }
     for (size_t i = 0; i < nspecs; i++)
         if (!fileio_is_file(specs[i].path)) {

@@ -143,7 +143,7 @@ out:
  * layers (issue 10): shown, not counted in the exit status, since most of
  * them are not built yet and a machine cannot turn them on.
  */
-static size_t integrity_layers(struct layer *l, const char **why)
+static size_t integrity_layers(const struct sandbox_caps *c, struct layer *l, const char **why)
 {
     size_t n = 0;
     const char *exe = paths_exe();
@@ -151,15 +151,19 @@ static size_t integrity_layers(struct layer *l, const char **why)
     l[n] = (struct layer){"exec", "hosts start by exec, clean allow-listed environment",
                           exe != NULL && access(exe, X_OK) == 0};
     why[n++] = "this binary cannot be executed by path";
+    l[n] = (struct layer){"outside",
+                          "checks run in a check runner; the worker answers requests and holds "
+                          "no result pipe, check source, answer key or seed",
+                          1};
+    why[n++] = "";
+    l[n] = (struct layer){"runmem", "one memory limit for the whole run (every process, PSS)",
+                          c->pid_namespace};
+    why[n++] = "no PID namespace: the runner weighs the worker alone";
     l[n] = (struct layer){"noproc", "no /proc in the run's view", 0};
     why[n++] = "not yet: a worker sees its own namespace's /proc; the audit hook allows only "
-               "named figures of /proc/self";
+               "named figures of /proc/self (docs/observation.md)";
     l[n] = (struct layer){"quotas", "per-run disk and inode quotas", 0};
     why[n++] = "not yet: RLIMIT_FSIZE bounds each file, not the run's folder";
-    l[n] = (struct layer){"runmem", "one memory limit for the whole run", 0};
-    why[n++] = "not yet: RLIMIT_DATA bounds each process";
-    l[n] = (struct layer){"outside", "graded figures observed outside the worker", 0};
-    why[n++] = "not yet: see docs/observation.md";
 #ifdef PH_TEST_SWITCHES
     l[n] = (struct layer){"noswitch", "PYHARNESS_TEST_DISABLE_AUDIT ignored", 0};
     why[n++] = "honoured: a test build (PH_TEST_SWITCHES)";
@@ -296,7 +300,7 @@ int cmd_doctor_main(int argc, char **argv)
     layers[nl++] = (struct layer){"nnp", "no_new_privs", c->no_new_privs};
     layers[nl++] = (struct layer){"seccomp", "seccomp-bpf system call filter", c->seccomp};
     layers[nl++] = (struct layer){"audit", "CPython audit hook", c->audit_hooks};
-    ne = integrity_layers(extra, extra_why);
+    ne = integrity_layers(c, extra, extra_why);
     self_ok = selftest(selftest_msg, sizeof selftest_msg);
     if (uname(&un) != 0)
         memset(&un, 0, sizeof un);

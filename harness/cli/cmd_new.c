@@ -85,9 +85,9 @@ static const char t_exercise_json[] =
     "      \"//rules\": \"left OP right * scale + plus; operands are numbers or paths into the "
     "measured figures\",\n"
     "      \"lesson\": \"peak Python memory {cand.measure.big.py_peak_bytes:bytes} for 10^6 items "
-    "(reference {ref.measure.big.py_peak_bytes:bytes})\",\n"
+    "({cand.measure.big.py_peak_bytes/ref.measure.big.py_peak_bytes:vs})\",\n"
     "      \"//lesson\": \"shown in reports; {path:unit} with units bytes, mb, ms, s, sec, x, int, "
-    "pct, num\"\n"
+    "pct, num; {cand.X/ref.X:vs} says 2.30x slower (or more memory) than the reference\"\n"
     "    },\n"
     "    {\n"
     "      \"name\": \"speed\",\n"
@@ -109,13 +109,14 @@ static const char t_exercise_json[] =
     "  ],\n"
     "  \"performance\": {\n"
     "    \"check\": \"speed\",\n"
-    "    \"describe\": \"reference time / your time for 10^6 items\",\n"
+    "    \"describe\": \"wall-clock time for 10^6 items\",\n"
     "    \"ratio\": {\"num\": \"ref.measure.t.wall_ns\", \"den\": \"cand.measure.t.wall_ns\"},\n"
     "    \"full_at\": 0.8,\n"
     "    \"zero_at\": 0.2\n"
     "  },\n"
     "  \"//performance\": \"the ratio num / den scores linearly from zero_at (no points) to "
-    "full_at (all of them); only when the check passed\",\n"
+    "full_at (all of them); only when the check passed; reports say it as 1.25x slower than the "
+    "reference\",\n"
     "  \"rubric\": {\n"
     "    \"max\": 10,\n"
     "    \"points\": [\n"
@@ -196,6 +197,25 @@ static const char t_checks_py[] =
     "def check_speed(sub, h):\n"
     "    h.measure(\"t\", lambda: sub.mean(range(10**6)))\n";
 
+static const char t_workloads_py[] =
+    "\"\"\"Sized workloads of @ID@, for `pyharness compare`: how time and memory grow\n"
+    "with n.  WORKLOADS is read without running anything; workload_<name>(sub, h, n)\n"
+    "prepares an input of size n and returns a function that does the work once.\n"
+    "\"\"\"\n"
+    "\n"
+    "WORKLOADS = {\n"
+    "    \"mean\": {\n"
+    "        \"sizes\": [1000, 10000, 100000],\n"
+    "        \"unit\": \"values\",\n"
+    "        \"clock\": \"cpu\",\n"
+    "        \"description\": \"mean() of a generator of n numbers.\",\n"
+    "    },\n"
+    "}\n"
+    "\n"
+    "\n"
+    "def workload_mean(sub, h, n):\n"
+    "    return lambda: sub.mean(i % 97 for i in range(n))\n";
+
 static const char t_examples_good_py[] = "def mean(values):\n"
                                          "    count = 0\n"
                                          "    total = 0\n"
@@ -235,6 +255,7 @@ static const struct {
     {"starter.py", t_starter_py},
     {"reference.py", t_reference_py},
     {"checks.py", t_checks_py},
+    {"workloads.py", t_workloads_py},
     {"examples/good.py", t_examples_good_py},
     {"examples/bad_list.py", t_examples_bad_list_py},
     {"examples/bad_floor.py", t_examples_bad_floor_py},

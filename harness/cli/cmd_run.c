@@ -1,6 +1,7 @@
 /*
  * cmd_run.c - `pyharness run EXERCISE FILE [--json] [--out FILE]
- *             [--explanation FILE] [--scorer offline|llm|auto]`
+ *             [--explanation FILE] [--scorer offline|llm|auto]
+ *             [--fallback offline] [--allow-remote] [--store DB]`
  */
 #include "cmd_run.h"
 
@@ -27,11 +28,14 @@
 
 static const char usage[] =
     "usage: pyharness run EXERCISE FILE [--json] [--out FILE] [--explanation FILE]\n"
-    "                     [--scorer offline|llm|auto] [--store DB]\n";
+    "                     [--scorer offline|llm|auto] [--fallback offline] [--allow-remote]\n"
+    "                     [--store DB]\n";
 
-/* Score the explanation file, if any.  *out is NULL when none was given. */
+/* Score the explanation file, if any, as `eo` says.  *out is NULL when none
+ * was given.  An LLM that gives no usable grade without a fallback is
+ * PH_ENET or PH_EPROTO: the caller stops before grading anything. */
 static enum ph_rc score_explanation(const struct exercise *ex, const char *path,
-                                    enum explain_scorer which, struct explain_result **out,
+                                    const struct explain_opts *eo, struct explain_result **out,
                                     struct ph_err *err)
 {
     struct explain_job job;
@@ -66,7 +70,7 @@ static enum ph_rc score_explanation(const struct exercise *ex, const char *path,
     job.ex = ex;
     job.answer = text;
     job.source = path;
-    rc = explain_score_many(&job, 1, which, err);
+    rc = explain_score_batch(&job, 1, eo, err);
     if (rc == PH_OK && job.rc == PH_OK) {
         *out = malloc(sizeof **out);
         if (*out == NULL) {
@@ -111,6 +115,7 @@ int cmd_run_main(int argc, char **argv)
 {
     const char *exercise_arg = NULL, *file = NULL, *out_path = NULL, *explanation = NULL;
     enum explain_scorer which = EXPLAIN_AUTO;
+    struct explain_opts eo;
     struct ph_err err = {0};
     struct exercise *ex = NULL;
     struct run_result res;
@@ -118,9 +123,12 @@ int cmd_run_main(int argc, char **argv)
     struct engine_opts opts;
     char *dir = NULL;
     struct cli_progress prog;
+    struct llm_watch watch;
+    enum ph_rc rc_expl;
     int quiet = 0;
     int json = 0, status = CLI_EXIT_INTERNAL, have_res = 0;
-    const char *scorer = NULL, *store_path = NULL;
+    const char *scorer = NULL, *store_path = NULL, *fallback = NULL;
+    int allow_remote = 0;
     int npos, parsed;
     const struct cli_opt opts_table[] = {
         {"json", 0, CLI_FLAG, NULL, "print the result as JSON", NULL, &json},
@@ -129,6 +137,13 @@ int cmd_run_main(int argc, char **argv)
         {"explanation", 'e', CLI_VALUE, "FILE", "score this written explanation too", &explanation,
          NULL},
         {"scorer", 0, CLI_VALUE, "NAME", "offline, llm or auto (default auto)", &scorer, NULL},
+        {"fallback", 0, CLI_VALUE, "offline",
+         "with --scorer llm: score the explanation offline when the LLM gives no usable grade "
+         "(else exit 1 before grading)",
+         &fallback, NULL},
+        {"allow-remote", 0, CLI_FLAG, NULL,
+         "let the explanation go to a remote (non-loopback) LLM for this command", NULL,
+         &allow_remote},
         {"quiet", 'q', CLI_FLAG, NULL, "no progress lines on stderr", NULL, &quiet},
         {"store", 0, CLI_VALUE, "DB", "also record the result in this SQLite store", &store_path,
          NULL},
@@ -141,6 +156,8 @@ int cmd_run_main(int argc, char **argv)
         return cli_parse_status(parsed);
     if (scorer != NULL && explain_scorer_parse(scorer, &which) != 0)
         return cli_usage("--scorer takes offline, llm or auto, not \"%s\"", scorer);
+    if (fallback != NULL && strcmp(fallback, "offline") != 0)
+        return cli_usage("run: --fallback %s: the only fallback is offline\n%s", fallback, usage);
     if (npos != 2)
         return cli_usage("run: needs an exercise and a submission file\n%s", usage);
     exercise_arg = argv[1];
@@ -166,8 +183,27 @@ int cmd_run_main(int argc, char **argv)
         (which == EXPLAIN_LLM || (which == EXPLAIN_AUTO && llm_configured())))
         fprintf(stderr, "scoring %s with the LLM scorer (waiting for the model's answer)\n",
                 explanation);
-    if (score_explanation(ex, explanation, which, &er, &err) != PH_OK)
+    /* As `score` does: auto always falls back; llm only when asked to. */
+    memset(&eo, 0, sizeof eo);
+    eo.scorer = which;
+    eo.fallback_offline = fallback != NULL || which == EXPLAIN_AUTO;
+    eo.allow_remote = allow_remote;
+    watch.fn = quiet ? NULL : cli_progress_llm;
+    watch.ud = &prog;
+    eo.watch = &watch;
+    rc_expl = score_explanation(ex, explanation, &eo, &er, &err);
+    if (!quiet)
+        cli_progress_finish(&prog);
+    if (rc_expl != PH_OK) {
+        /* No usable LLM grade is a failed scoring (exit 1, as `score`), not
+         * bad input or an internal error; nothing was graded. */
+        if (err.rc == PH_ENET || err.rc == PH_EPROTO) {
+            fprintf(stderr, "pyharness: %s\n", err.msg);
+            status = CLI_EXIT_NOT_PASSED;
+            goto out;
+        }
         goto fail;
+    }
     if (!quiet)
         fprintf(stderr, "grading %s on %s (%zu checks; reference.py runs first)\n", file, ex->id,
                 ex->nchecks);

@@ -15,12 +15,14 @@
 
 #include "bank.h"
 #include "cli.h"
+#include "cli_progress.h"
 #include "err.h"
 #include "exercise.h"
 #include "explain.h"
 #include "cli.h"
 #include "explain_score.h"
 #include "fileio.h"
+#include "llm.h"
 #include "paths.h"
 
 /* An explanation is a few paragraphs; 64 KiB is far past any honest one and
@@ -248,6 +250,8 @@ int cmd_score_main(int argc, char **argv)
 {
     struct opts o;
     struct explain_opts eo;
+    struct cli_progress prog;
+    struct llm_watch watch;
     struct ph_err err;
     struct exercise *ex = NULL;
     struct explain_job *jobs = NULL;
@@ -313,10 +317,17 @@ int cmd_score_main(int argc, char **argv)
         jobs[i].answer = answers[i];
         jobs[i].source = o.files[i];
     }
+    memset(&eo, 0, sizeof eo);
     eo.scorer = o.scorer;
     eo.fallback_offline = o.fallback != NULL || o.scorer == EXPLAIN_AUTO;
     eo.allow_remote = o.allow_remote;
+    /* What the LLM waits for, on stderr: stdout keeps the scores. */
+    cli_progress_init(&prog, stderr);
+    watch.fn = cli_progress_llm;
+    watch.ud = &prog;
+    eo.watch = &watch;
     rc = explain_score_batch(jobs, o.nfiles, &eo, &err);
+    cli_progress_finish(&prog);
     for (size_t i = 0; i < o.nfiles; i++)
         if (jobs[i].rc != PH_OK)
             fprintf(stderr, "pyharness score: %s: %s\n", o.files[i], jobs[i].err.msg);

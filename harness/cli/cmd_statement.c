@@ -13,6 +13,7 @@
 #include "cmd_show.h"
 #include "exercise.h"
 #include "fileio.h"
+#include "ratio.h"
 
 #define STARTER_MAX (256u * 1024) /* a starter is a page of signatures and docstrings */
 
@@ -36,11 +37,32 @@ static const char *plain(int color)
     return color ? "\033[0m" : "";
 }
 
+/*
+ * Where the performance marks start and end, said as reports say a run's
+ * figures ("full marks at 2.00x slower than the reference or better, ...");
+ * a ratio of anything else (a share of a possible speed-up) as its bounds.
+ * tools/statements.py renders the same words into each starter.py.
+ */
+static const char *perf_terms(const struct exercise *ex, char *buf, size_t cap)
+{
+    const struct exercise_perf *p = &ex->perf;
+    struct ratio_pair pair;
+
+    if (p->num.kind == RULE_OPERAND_PATH && p->den.kind == RULE_OPERAND_PATH &&
+        ratio_classify(p->num.path.text, p->den.path.text, &pair) == 0)
+        return ratio_terms(&pair, p->full_at, p->zero_at, buf, cap);
+    snprintf(buf, cap, "full marks at a ratio of %g or %s, none at %g or %s", p->full_at,
+             p->full_at > p->zero_at ? "more" : "less", p->zero_at,
+             p->full_at > p->zero_at ? "less" : "more");
+    return buf;
+}
+
 static cJSON *show_json(const struct exercise *ex, const char *starter_path)
 {
     cJSON *o = cJSON_CreateObject(), *checks = cJSON_AddArrayToObject(o, "visible_checks");
     cJSON *w = cJSON_AddObjectToObject(o, "weights");
     size_t i, hidden = 0;
+    char terms[256];
 
     cJSON_AddStringToObject(o, "id", ex->id);
     cJSON_AddStringToObject(o, "title", ex->title);
@@ -71,6 +93,7 @@ static cJSON *show_json(const struct exercise *ex, const char *starter_path)
         cJSON_AddStringToObject(p, "describe", ex->perf.describe ? ex->perf.describe : "");
         cJSON_AddNumberToObject(p, "full_at", ex->perf.full_at);
         cJSON_AddNumberToObject(p, "zero_at", ex->perf.zero_at);
+        cJSON_AddStringToObject(p, "terms", perf_terms(ex, terms, sizeof terms));
     }
     return o;
 }
@@ -125,11 +148,12 @@ void cmd_statement_write(FILE *out, const struct exercise *ex, const char *start
              "function's results match the reference's and its rules on time and memory hold.",
              "  ", width);
     if (ex->perf.present) {
+        char terms[256];
         snprintf(line, sizeof line,
-                 "performance: from check %s, %s; full marks at a ratio of %g or more, none at "
-                 "%g or less, linear in between; the check must pass for any credit.",
+                 "performance: from check %s, %s; %s, linear in between; the check must pass for "
+                 "any credit.",
                  ex->perf.check, ex->perf.describe ? ex->perf.describe : "a measured ratio",
-                 ex->perf.full_at, ex->perf.zero_at);
+                 perf_terms(ex, terms, sizeof terms));
         cli_wrap(out, line, "  ", width);
     }
     if (ex->weights.explanation > 0)

@@ -7,13 +7,23 @@
 
 #include "bank.h"
 #include "cli.h"
+#include "cli_progress.h"
 #include "engine.h"
 #include "exercise.h"
 #include "fileio.h"
 #include "paths.h"
+#include "perf_compare.h"
+#include "perf_workload.h"
 #include "validate_lint.h"
 
 #define EXPECTED_MAX (64u * 1024)
+
+/* A workload's sizes must span this factor at least, or the growth classes
+ * compare fits (linear, n log n, quadratic...) cannot be told apart. */
+#define WORKLOAD_MIN_SPAN 4.0
+/* One call at the smallest size longer than this leaves compare too few
+ * rounds at the larger sizes within a default budget. */
+#define WORKLOAD_MAX_SMALLEST_CALL_S 1.0
 
 struct tally {
     int ok, bad;
@@ -56,6 +66,7 @@ static enum ph_rc verdict_of(struct engine *e, const struct exercise *ex, const 
 {
     size_t i, used;
     struct engine_opts o;
+    struct cli_progress prog;
     struct run_result r;
     enum ph_rc rc;
     const char *base = strrchr(file, '/');
@@ -63,7 +74,16 @@ static enum ph_rc verdict_of(struct engine *e, const struct exercise *ex, const 
     memset(&o, 0, sizeof o);
     o.submission_path = file;
     o.display_name = base ? base + 1 : file;
+    /* On a terminal, a spinner with the check in progress: validate can take a minute. */
+    cli_progress_init(&prog, stderr);
+    prog.spinner_only = 1;
+    prog.cand_label = o.display_name;
+    if (prog.tty) {
+        o.progress = cli_progress_cb;
+        o.progress_ud = &prog;
+    }
     rc = engine_grade(e, ex, &o, NULL, &r, err);
+    cli_progress_finish(&prog);
     if (rc != PH_OK)
         return rc;
     snprintf(verdict, cap, "%s", verdict_name(r.verdict));
@@ -75,6 +95,87 @@ static enum ph_rc verdict_of(struct engine *e, const struct exercise *ex, const 
                                      r.checks[i].name);
     run_result_cleanup(&r);
     return PH_OK;
+}
+
+/* The exercise's sized workloads (workloads.py): declared, sizes a growth
+ * fit can use, and each one running on the reference at its smallest size. */
+static void validate_workloads(const struct exercise *ex, struct tally *t)
+{
+    struct perf_workloads wls;
+    struct ph_err err = {0};
+    char path[4096], ref[4096];
+    size_t bad = 0;
+
+    snprintf(path, sizeof path, "%s/workloads.py", ex->dir);
+    snprintf(ref, sizeof ref, "%s/reference.py", ex->dir);
+    if (!fileio_is_file(path)) {
+        say(t, 0, ex->id,
+            "%s: missing: an exercise declares at least one sized workload for `pyharness "
+            "compare` (WORKLOADS and workload_NAME(sub, h, n); see %s)",
+            path, "docs/exercise-format.md");
+        return;
+    }
+    if (perf_workloads_load(ex->dir, &wls, &err) != PH_OK) {
+        say(t, 0, ex->id, "%s%s", err.msg, "");
+        perf_workloads_cleanup(&wls);
+        return;
+    }
+    for (size_t i = 0; i < wls.n; i++) {
+        const struct perf_workload *w = &wls.items[i];
+        char what[600], why[300], msg[1024];
+        double call_s = 0;
+        int ok = 0;
+        snprintf(what, sizeof what, "workloads.py: WORKLOADS[\"%s\"]", w->name);
+        if (w->nsizes < 3) {
+            say(t, 0, ex->id, "%s.sizes: %s", what,
+                "needs at least 3 sizes: a growth class is fitted to them");
+            bad++;
+            continue;
+        }
+        if (w->sizes[w->nsizes - 1] < WORKLOAD_MIN_SPAN * w->sizes[0]) {
+            snprintf(msg, sizeof msg,
+                     "from %g to %g spans less than a factor of %g: growth classes cannot be "
+                     "told apart",
+                     w->sizes[0], w->sizes[w->nsizes - 1], WORKLOAD_MIN_SPAN);
+            say(t, 0, ex->id, "%s.sizes: %s", what, msg);
+            bad++;
+            continue;
+        }
+        ph_err_clear(&err);
+        if (perf_workload_try(ex, w, ref, 1, w->sizes[0], &ok, why, sizeof why, &call_s, &err) !=
+            PH_OK) {
+            say(t, 0, ex->id, "%s: %s", what, err.msg);
+            bad++;
+            continue;
+        }
+        if (!ok) {
+            snprintf(msg, sizeof msg, "workload_%s(sub, h, n) on reference.py at n = %g: %s%s",
+                     w->name, w->sizes[0], why,
+                     strstr(why, "not callable") != NULL
+                         ? " (it must return a function that does the work once)"
+                         : "");
+            say(t, 0, ex->id, "workloads.py: %s%s", msg, "");
+            bad++;
+            continue;
+        }
+        if (call_s > WORKLOAD_MAX_SMALLEST_CALL_S) {
+            snprintf(msg, sizeof msg,
+                     "one call on reference.py at the smallest size, n = %g, takes %.3g s (at "
+                     "most %g s): compare could time few rounds",
+                     w->sizes[0], call_s, WORKLOAD_MAX_SMALLEST_CALL_S);
+            say(t, 0, ex->id, "%s.sizes: %s", what, msg);
+            bad++;
+        }
+    }
+    if (bad == 0) {
+        char msg[256];
+        snprintf(msg, sizeof msg,
+                 "%zu sized workload(s), each runs on reference.py at its "
+                 "smallest size",
+                 wls.n);
+        say(t, 1, ex->id, "workloads.py: %s%s", msg, "");
+    }
+    perf_workloads_cleanup(&wls);
 }
 
 struct lint_ctx {
@@ -123,6 +224,7 @@ static void validate_one(struct engine *e, const char *arg, struct tally *t)
     }
     say(t, strcmp(verdict, "passed") == 0, ex->id, "reference.py: %s %s", verdict,
         strcmp(verdict, "passed") == 0 ? "" : detail);
+    validate_workloads(ex, t);
     snprintf(path, sizeof path, "%s/starter.py", ex->dir);
     ph_err_clear(&err);
     if (verdict_of(e, ex, path, verdict, sizeof verdict, detail, sizeof detail, &err) != PH_OK)

@@ -4,6 +4,7 @@
 #include "cmd_voice.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,21 +13,28 @@
 
 #include "cli.h"
 #include "exercise.h"
+#include "explain.h"
+#include "fileio.h"
 #include "paths.h"
+#include "practice_score.h"
 #include "qbank.h"
 #include "spoken.h"
 #include "stt_http.h"
 #include "voice.h"
 #include "voice_lm.h"
 
+/* A file of answers to measure: a few dozen paragraphs. */
+#define VOICE_ANSWERS_MAX (1024 * 1024)
+
 static const char usage[] =
     "usage: pyharness voice say TEXT [--wav OUT]\n"
     "       pyharness voice transcribe WAV [--lm bank|general]  (PYHARNESS_STT_URL: a server)\n"
     "       pyharness voice lm\n"
-    "       pyharness voice measure [--limit N] [--json]\n"
+    "       pyharness voice measure [--answers FILE] [--limit N] [--json]\n"
     "Speech tools: synthesise with espeak-ng, transcribe with PocketSphinx, build the\n"
     "question bank's language model, and measure the word error rate of the bank\n"
-    "model and the general English model on synthesised model answers.";
+    "model and the general English model on synthesised answers (the model answers,\n"
+    "or those of FILE), and how far each spoken answer's score is from the typed one.";
 
 /* The first sentence (up to `max` bytes) of `text`; caller frees. */
 static char *first_sentences(const char *text, size_t want)
@@ -62,55 +70,192 @@ static enum ph_rc load_bank(struct qbank **bank, struct ph_err *err)
     return rc;
 }
 
-static int measure(struct qbank *bank, const struct voice_lm_files *lm, unsigned limit, int json)
+/* One answer to measure: said by espeak-ng, heard by PocketSphinx. */
+struct sample {
+    const struct qbank_question *q; /* borrowed from the bank */
+    char *text;                     /* what is said; owned */
+    int wrong;                      /* a control: a wrong answer that must stay low */
+};
+
+/* The measured answers: the model answers' first two sentences of every
+ * third concept question (spread over topics), up to `limit`. */
+static int samples_from_bank(const struct qbank *bank, unsigned limit, struct sample *v, size_t *n)
+{
+    for (size_t i = 0; i < bank->n && *n < limit; i++) {
+        if (bank->q[i].kind != QBANK_CONCEPT || i % 3 != 0)
+            continue;
+        v[*n].q = &bank->q[i];
+        v[*n].wrong = 0;
+        v[*n].text = first_sentences(bank->q[i].ex->model_answer, 2);
+        if (v[*n].text == NULL)
+            return -1;
+        (*n)++;
+    }
+    return 0;
+}
+
+/*
+ * The answers of `path`: "## ID" (or "## ID wrong" for a control) then the
+ * answer's text, as `practice --answers` reads them; lines starting with '#'
+ * before the first section are comments.  Errors name the file and line.
+ */
+static enum ph_rc samples_from_file(const struct qbank *bank, const char *path, unsigned limit,
+                                    struct sample *v, size_t *n, struct ph_err *err)
+{
+    char *text = NULL, *p, *body = NULL;
+    size_t len = 0, lineno = 0;
+    struct sample *cur = NULL;
+    enum ph_rc rc = fileio_read(path, VOICE_ANSWERS_MAX, &text, &len, err);
+
+    if (rc != PH_OK)
+        return rc;
+    for (p = text; *p != '\0';) {
+        char *nl = strchr(p, '\n');
+        char *next = nl != NULL ? nl + 1 : p + strlen(p);
+        lineno++;
+        if (strncmp(p, "## ", 3) == 0) {
+            char id[80];
+            size_t k = (size_t)((nl != NULL ? nl : next) - (p + 3));
+            int wrong = 0;
+            while (k > 0 && (p[3 + k - 1] == ' ' || p[3 + k - 1] == '\r'))
+                k--;
+            if (k > 6 && memcmp(p + 3 + k - 6, " wrong", 6) == 0) {
+                wrong = 1;
+                k -= 6;
+            }
+            if (k == 0 || k >= sizeof id) {
+                rc = ph_errf(err, PH_EINPUT, "%s:%zu: expected \"## QUESTION-ID\"", path, lineno);
+                goto out;
+            }
+            memcpy(id, p + 3, k);
+            id[k] = '\0';
+            if (cur != NULL) {
+                *(p - 1) = '\0';
+                cur->text = strdup(body);
+                if (cur->text == NULL)
+                    goto oom;
+            }
+            if (*n >= limit) {
+                cur = NULL;
+                break;
+            }
+            cur = &v[(*n)++];
+            cur->text = NULL;
+            cur->wrong = wrong;
+            cur->q = qbank_find(bank, id);
+            if (cur->q == NULL || cur->q->kind != QBANK_CONCEPT) {
+                rc = ph_errf(err, PH_EINPUT, "%s:%zu: no concept question \"%s\" in the bank", path,
+                             lineno, id);
+                goto out;
+            }
+            body = next;
+        } else if (cur == NULL && p[0] != '#' && p[strspn(p, " \t\r\n")] != '\0' &&
+                   p[strspn(p, " \t\r")] != '\n') {
+            rc = ph_errf(err, PH_EINPUT, "%s:%zu: text before the first \"## QUESTION-ID\" line",
+                         path, lineno);
+            goto out;
+        }
+        p = next;
+    }
+    if (cur != NULL) {
+        cur->text = strdup(body);
+        if (cur->text == NULL)
+            goto oom;
+    }
+    if (*n == 0)
+        rc = ph_errf(err, PH_EINPUT, "%s: no \"## QUESTION-ID\" line: nothing to measure", path);
+    goto out;
+oom:
+    rc = ph_errf(err, PH_ENOMEM, "out of memory");
+out:
+    free(text);
+    return rc;
+}
+
+/* The offline score of `answer` for `q`, typed or heard (-1 on failure). */
+static double offline_score(const struct qbank_question *q, const char *answer, int heard)
+{
+    struct explain_result r;
+    struct ph_err err;
+    double score = -1;
+
+    ph_err_clear(&err);
+    memset(&r, 0, sizeof r);
+    if (practice_score_offline(q->ex, answer, heard, &r, &err) == PH_OK)
+        score = r.score;
+    explain_result_cleanup(&r);
+    return score;
+}
+
+static int measure(struct qbank *bank, const struct voice_lm_files *lm, const char *answers,
+                   unsigned limit, int json)
 {
     cJSON *root = cJSON_CreateObject(), *items = cJSON_AddArrayToObject(root, "answers");
-    double sum_bank = 0, sum_gen = 0;
-    unsigned n = 0;
+    double sum_bank = 0, sum_gen = 0, sum_gap = 0, max_gap = 0, max_wrong = 0;
+    unsigned n = 0, nright = 0, nwrong = 0;
+    struct sample *v = calloc(limit, sizeof *v);
+    size_t nv = 0;
     struct ph_err err;
     int status = CLI_EXIT_INTERNAL;
 
     ph_err_clear(&err);
-    for (size_t i = 0; i < bank->n && n < limit; i++) {
-        const struct qbank_question *q = &bank->q[i];
+    if (v == NULL || root == NULL)
+        goto out;
+    if (answers != NULL) {
+        if (samples_from_file(bank, answers, limit, v, &nv, &err) != PH_OK) {
+            status = cli_fail(&err);
+            goto out;
+        }
+    } else if (samples_from_bank(bank, limit, v, &nv) != 0) {
+        goto out;
+    }
+    for (size_t i = 0; i < nv; i++) {
+        const struct qbank_question *q = v[i].q;
+        const char *ref = v[i].text;
         struct voice_audio audio;
-        char *ref, *hb = NULL, *hg = NULL;
-        if (q->kind != QBANK_CONCEPT)
-            continue;
-        /* Spread over topics: every third question. */
-        if (i % 3 != 0)
-            continue;
-        ref = first_sentences(q->ex->model_answer, 2);
-        if (ref == NULL || voice_synth(ref, &audio, &err) != PH_OK ||
+        char *hb = NULL, *hg = NULL;
+        if (voice_synth(ref, &audio, &err) != PH_OK ||
             voice_transcribe(&audio, lm->arpa, lm->dict, &hb, &err) != PH_OK ||
             voice_transcribe(&audio, NULL, NULL, &hg, &err) != PH_OK) {
             fprintf(stderr, "pyharness voice: %s: %s\n", q->id, err.msg);
-            free(ref);
             free(hb);
             voice_audio_free(&audio);
             goto out;
         }
+        voice_audio_free(&audio);
         double wb = spoken_wer(ref, hb), wg = spoken_wer(ref, hg);
+        double typed = offline_score(q, ref, 0), spoken = offline_score(q, hb, 1);
         sum_bank += wb;
         sum_gen += wg;
         n++;
+        if (v[i].wrong) {
+            nwrong++;
+            max_wrong = fmax(max_wrong, fmax(typed, spoken));
+        } else {
+            nright++;
+            sum_gap += fabs(typed - spoken);
+            max_gap = fmax(max_gap, fabs(typed - spoken));
+        }
         if (json) {
             cJSON *o = cJSON_CreateObject();
             cJSON_AddItemToArray(items, o);
             cJSON_AddStringToObject(o, "question", q->id);
+            cJSON_AddBoolToObject(o, "wrong", v[i].wrong);
             cJSON_AddStringToObject(o, "reference", ref);
             cJSON_AddStringToObject(o, "bank", hb);
             cJSON_AddStringToObject(o, "general", hg);
             cJSON_AddNumberToObject(o, "wer_bank", wb);
             cJSON_AddNumberToObject(o, "wer_general", wg);
+            cJSON_AddNumberToObject(o, "score_typed", typed);
+            cJSON_AddNumberToObject(o, "score_spoken", spoken);
         } else {
-            printf("%s\n  said:    %s\n  bank:    %s  (WER %.2f)\n  general: %s  (WER %.2f)\n",
-                   q->id, ref, hb, wb, hg, wg);
+            printf("%s%s\n  said:    %s\n  bank:    %s  (WER %.2f)\n  general: %s  (WER %.2f)\n"
+                   "  score typed %.1f, spoken %.1f\n",
+                   q->id, v[i].wrong ? " (a wrong answer)" : "", ref, hb, wb, hg, wg, typed,
+                   spoken);
         }
-        free(ref);
         free(hb);
         free(hg);
-        voice_audio_free(&audio);
     }
     if (n == 0) {
         fprintf(stderr, "pyharness voice: no concept question to measure\n");
@@ -120,6 +265,9 @@ static int measure(struct qbank *bank, const struct voice_lm_files *lm, unsigned
         char *text;
         cJSON_AddNumberToObject(root, "wer_bank", sum_bank / n);
         cJSON_AddNumberToObject(root, "wer_general", sum_gen / n);
+        cJSON_AddNumberToObject(root, "score_gap_mean", nright > 0 ? sum_gap / nright : 0);
+        cJSON_AddNumberToObject(root, "score_gap_max", max_gap);
+        cJSON_AddNumberToObject(root, "wrong_score_max", max_wrong);
         text = cJSON_Print(root);
         if (text != NULL)
             puts(text);
@@ -127,9 +275,19 @@ static int measure(struct qbank *bank, const struct voice_lm_files *lm, unsigned
     } else {
         printf("mean word error rate over %u answers: bank model %.3f, general model %.3f\n", n,
                sum_bank / n, sum_gen / n);
+        if (nright > 0)
+            printf("typed vs spoken score (bank model): mean gap %.2f, largest %.2f over %u "
+                   "answers\n",
+                   sum_gap / nright, max_gap, nright);
+        if (nwrong > 0)
+            printf("wrong answers (controls): highest score typed or spoken %.1f over %u\n",
+                   max_wrong, nwrong);
     }
     status = CLI_EXIT_OK;
 out:
+    for (size_t i = 0; v != NULL && i < nv; i++)
+        free(v[i].text);
+    free(v);
     cJSON_Delete(root);
     return status;
 }
@@ -140,13 +298,15 @@ int cmd_voice_main(int argc, char **argv)
     struct qbank *bank = NULL;
     struct voice_lm_files lm;
     struct voice_audio audio;
-    const char *wav = NULL, *lmname = NULL, *limit_s = NULL;
+    const char *wav = NULL, *lmname = NULL, *limit_s = NULL, *answers = NULL;
     int json = 0, npos = 0, parsed, status = CLI_EXIT_INTERNAL;
     char *text = NULL;
     const struct cli_opt opts[] = {
         {"wav", 0, CLI_VALUE, "OUT", "say: write a WAV file instead of playing", &wav, NULL},
         {"lm", 0, CLI_VALUE, "NAME", "transcribe: bank (default) or general", &lmname, NULL},
         {"limit", 0, CLI_VALUE, "N", "measure: answers to synthesise (default 6)", &limit_s, NULL},
+        {"answers", 0, CLI_VALUE, "FILE", "measure: these answers (\"## ID\" sections)", &answers,
+         NULL},
         {"json", 0, CLI_FLAG, NULL, "measure: print JSON", NULL, &json},
         {NULL, 0, CLI_FLAG, NULL, NULL, NULL, NULL},
     };
@@ -206,7 +366,7 @@ int cmd_voice_main(int argc, char **argv)
             printf("(cached)\n");
         status = CLI_EXIT_OK;
     } else if (strcmp(argv[1], "measure") == 0) {
-        double limit = 6;
+        double limit = answers != NULL ? 1000 : 6;
         char *end;
         if (limit_s != NULL) {
             errno = 0;
@@ -216,7 +376,7 @@ int cmd_voice_main(int argc, char **argv)
         }
         if (load_bank(&bank, &err) != PH_OK || voice_lm_bank(bank, &lm, &err) != PH_OK)
             goto fail;
-        status = measure(bank, &lm, (unsigned)limit, json);
+        status = measure(bank, &lm, answers, (unsigned)limit, json);
     } else {
         return cli_usage("voice: unknown action \"%s\" (say, transcribe, lm, measure)", argv[1]);
     }

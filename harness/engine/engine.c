@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "embed.h"
 #include "exercise.h"
@@ -35,6 +36,10 @@ struct engine {
     struct ref_entry *cache[ENGINE_REF_CACHE_MAX]; /* oldest first */
     size_t ncache;
     struct engine_stats stats;
+    /* Drawn once: every run of this engine (references and candidates
+     * alike) gets it as h.seed, so hidden inputs made from it are the same
+     * on both sides of a comparison and unknown to a submission. */
+    uint64_t seed;
 };
 
 static struct engine *default_engine; /* engine_run()'s; freed at exit */
@@ -49,6 +54,8 @@ enum ph_rc engine_new(const struct engine_config *cfg, struct engine **out, stru
         return ph_errf(err, PH_ENOMEM, "out of memory");
     if (cfg != NULL)
         e->cfg = *cfg;
+    if (getrandom(&e->seed, sizeof e->seed, 0) != (ssize_t)sizeof e->seed || e->seed == 0)
+        e->seed = (uint64_t)measure_now_ns() | 1;
     rc = worker_pool_new(e->cfg.max_hosts, &e->pool, err);
     if (rc != PH_OK) {
         free(e);
@@ -196,6 +203,12 @@ static enum ph_rc screened_out(const struct exercise *ex, const char *name, enum
         out->perf.describe = ex->perf.describe ? strdup(ex->perf.describe) : NULL;
         out->perf.full_at = ex->perf.full_at;
         out->perf.zero_at = ex->perf.zero_at;
+        if (ex->perf.num.kind == RULE_OPERAND_PATH && ex->perf.den.kind == RULE_OPERAND_PATH) {
+            out->perf.num_of = strdup(ex->perf.num.path.text);
+            out->perf.den_of = strdup(ex->perf.den.path.text);
+            if (out->perf.num_of == NULL || out->perf.den_of == NULL)
+                return ph_errf(err, PH_ENOMEM, "out of memory");
+        }
         if (out->perf.check == NULL)
             return ph_errf(err, PH_ENOMEM, "out of memory");
     }
@@ -204,9 +217,10 @@ static enum ph_rc screened_out(const struct exercise *ex, const char *name, enum
 
 /* ---- the reference and baseline ---- */
 
-static enum ph_rc run_module(struct engine *e, const struct exercise *ex, const cJSON *params,
-                             enum worker_role role, const char *file, const char *const *only,
-                             size_t nonly, struct worker_result *res, struct ph_err *err)
+static enum ph_rc run_module(struct engine *e, const struct exercise *ex,
+                             const struct engine_opts *opts, enum worker_role role,
+                             const char *file, const char *const *only, size_t nonly,
+                             struct worker_result *res, struct ph_err *err)
 {
     struct worker_spec spec;
     char path[4096];
@@ -214,12 +228,21 @@ static enum ph_rc run_module(struct engine *e, const struct exercise *ex, const 
     snprintf(path, sizeof path, "%s/%s", ex->dir, file);
     memset(&spec, 0, sizeof spec);
     spec.ex = ex;
-    spec.params = params;
+    spec.params = opts->params;
+    spec.seed = e->seed;
     spec.role = role;
     spec.module_path = path;
     spec.display_name = file;
     spec.only = only;
     spec.nonly = nonly;
+    /* The reference's checks are shown going by too: a slow one is not a blank screen. */
+    spec.progress = opts->progress;
+    spec.progress_ud = opts->progress_ud;
+    if (opts->progress != NULL) {
+        struct run_progress p = {RUN_PROGRESS_ROLE,           role, NULL, 0,
+                                 nonly ? nonly : ex->nchecks, 0,    0,    0};
+        opts->progress(opts->progress_ud, &p);
+    }
     return worker_run(e->pool, &spec, res, err);
 }
 
@@ -282,9 +305,10 @@ static size_t measured_checks(const struct exercise *ex, enum worker_role role, 
  * `out` (caller cleans up): the cached one with its measured checks run
  * again, or a whole new run that is then cached.
  */
-static enum ph_rc reference_for(struct engine *e, const struct exercise *ex, const cJSON *params,
-                                enum worker_role role, struct ref_entry **entry,
-                                struct worker_result *out, struct ph_err *err)
+static enum ph_rc reference_for(struct engine *e, const struct exercise *ex,
+                                const struct engine_opts *opts, enum worker_role role,
+                                struct ref_entry **entry, struct worker_result *out,
+                                struct ph_err *err)
 {
     const char *file = role == WORKER_REFERENCE ? "reference.py" : "baseline.py";
     unsigned long *whole = role == WORKER_REFERENCE ? &e->stats.ref_whole : &e->stats.base_whole;
@@ -302,7 +326,7 @@ static enum ph_rc reference_for(struct engine *e, const struct exercise *ex, con
              : en->has_base             ? &en->base
                                         : NULL;
     if (cached == NULL) {
-        rc = run_module(e, ex, params, role, file, NULL, 0, out, err);
+        rc = run_module(e, ex, opts, role, file, NULL, 0, out, err);
         if (rc != PH_OK)
             return rc;
         (*whole)++;
@@ -312,7 +336,7 @@ static enum ph_rc reference_for(struct engine *e, const struct exercise *ex, con
                 en = calloc(1, sizeof *en);
                 if (en == NULL)
                     return ph_errf(err, PH_ENOMEM, "out of memory");
-                rc = cache_key(ex, params, en->key, err);
+                rc = cache_key(ex, opts->params, en->key, err);
                 if (rc != PH_OK) {
                     free(en);
                     return rc;
@@ -337,7 +361,7 @@ static enum ph_rc reference_for(struct engine *e, const struct exercise *ex, con
         return ph_errf(err, PH_ENOMEM, "out of memory");
     n = measured_checks(ex, role, names);
     if (n > 0) {
-        rc = run_module(e, ex, params, role, file, names, n, &fresh, err);
+        rc = run_module(e, ex, opts, role, file, names, n, &fresh, err);
         if (rc == PH_OK) {
             (*timed)++;
             worker_result_fold(out, &fresh, 1, ex->limits.output_bytes);
@@ -377,6 +401,7 @@ static enum ph_rc run_candidate(struct engine *e, const struct exercise *ex,
     memset(&spec, 0, sizeof spec);
     spec.ex = ex;
     spec.params = opts->params;
+    spec.seed = e->seed;
     spec.role = WORKER_CANDIDATE;
     spec.module_path = opts->submission_path;
     spec.display_name = name;
@@ -489,12 +514,12 @@ enum ph_rc engine_grade(struct engine *e, const struct exercise *ex, const struc
         entry = cache_find(e, key);
     }
     /* The reference first: if the exercise is broken, say so before blaming anyone. */
-    rc = reference_for(e, ex, opts->params, WORKER_REFERENCE, &entry, &ref, err);
+    rc = reference_for(e, ex, opts, WORKER_REFERENCE, &entry, &ref, err);
     if (rc != PH_OK)
         goto done;
     in.ref = &ref;
     if (ex->needs_baseline) {
-        rc = reference_for(e, ex, opts->params, WORKER_BASELINE, &entry, &base, err);
+        rc = reference_for(e, ex, opts, WORKER_BASELINE, &entry, &base, err);
         if (rc != PH_OK)
             goto done;
         in.base = &base;

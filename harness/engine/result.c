@@ -73,6 +73,7 @@ void run_result_cleanup(struct run_result *r)
     free(r->submission);
     free(r->detail);
     free(r->score.perf_origin);
+    free(r->score.perf_compared);
     if (r->explanation != NULL) {
         explain_result_cleanup(r->explanation);
         free(r->explanation);
@@ -82,6 +83,8 @@ void run_result_cleanup(struct run_result *r)
     free(r->stderr_text);
     free(r->perf.check);
     free(r->perf.describe);
+    free(r->perf.num_of);
+    free(r->perf.den_of);
     free(r->facts.harness_version);
     free(r->facts.python);
     free(r->facts.sandbox);

@@ -58,6 +58,9 @@ struct score {
     int explanation_missing;
     double perf_ratio; /* -1 when not measured */
     char *perf_origin; /* which check and figures, for reports */
+    /* "2.30x slower than the reference" (ratio.h), or NULL when the ratio is
+     * not one of the candidate against the reference or a baseline */
+    char *perf_compared;
 };
 
 /* The exercise's weights, as they were when the run was graded. */
@@ -69,7 +72,9 @@ struct result_weights {
 struct result_perf {
     int present;    /* the exercise has a performance spec */
     char *check;    /* whose figures; it must pass for any credit */
-    char *describe; /* what the ratio means, or NULL */
+    char *describe; /* what is measured, or NULL */
+    char *num_of;   /* the rule path of num ("ref.measure.t.cpu_ns"), or NULL */
+    char *den_of;   /* and of den: they say what the ratio compares (ratio.h) */
     double full_at, zero_at;
     int measured; /* num and den were found (den > 0) */
     double num, den;

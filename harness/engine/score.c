@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ratio.h"
+
 static double clamp01(double v)
 {
     return v < 0 ? 0 : v > 1 ? 1 : v;
@@ -36,15 +38,35 @@ static int run_ended_after_checks(const struct run_result *out)
     return 1;
 }
 
+/*
+ * "check speed: 1.23x faster than the reference (CPU time of ...); full
+ * marks at 2.00x slower than the reference or better, none at 5.00x slower
+ * or worse": the measured figures and the bounds said the one way ratio.h
+ * says them.
+ */
+static void compared_origin(const struct result_perf *p, const struct ratio_pair *pair,
+                            char *origin, size_t ocap, char *compared, size_t ccap)
+{
+    double cand = pair->cand_on_top ? p->num : p->den, other = pair->cand_on_top ? p->den : p->num;
+    char terms[256];
+
+    ratio_phrase(cand, other, pair->kind, ratio_other_name(pair->other), compared, ccap);
+    ratio_terms(pair, p->full_at, p->zero_at, terms, sizeof terms);
+    snprintf(origin, ocap, "check %s: %s%s%s%s; %s", p->check, compared, p->describe ? " (" : "",
+             p->describe ? p->describe : "", p->describe ? ")" : "", terms);
+}
+
 enum ph_rc score_run(struct run_result *out, struct ph_err *err)
 {
     const struct result_perf *p = &out->perf;
     struct score *s = &out->score;
     double wsum = 0, wpass = 0;
-    char origin[512];
+    char origin[768], compared[128];
+    struct ratio_pair pair;
     size_t i;
 
     free(s->perf_origin);
+    free(s->perf_compared);
     memset(s, 0, sizeof *s);
     s->perf_ratio = -1;
     s->correctness_max = out->weights.correctness;
@@ -68,9 +90,16 @@ enum ph_rc score_run(struct run_result *out, struct ph_err *err)
             s->perf_ratio = r;
             s->performance =
                 s->performance_max * clamp01((r - p->zero_at) / (p->full_at - p->zero_at));
-            snprintf(origin, sizeof origin,
-                     "check %s: %s = %.2f (full marks at %.2f, none at %.2f)", p->check,
-                     p->describe ? p->describe : "ratio", r, p->full_at, p->zero_at);
+            if (ratio_classify(p->num_of, p->den_of, &pair) == 0) {
+                compared_origin(p, &pair, origin, sizeof origin, compared, sizeof compared);
+                s->perf_compared = strdup(compared);
+                if (s->perf_compared == NULL)
+                    return ph_errf(err, PH_ENOMEM, "out of memory");
+            } else {
+                snprintf(origin, sizeof origin,
+                         "check %s: %s = %.2f (full marks at %.2f, none at %.2f)", p->check,
+                         p->describe ? p->describe : "ratio", r, p->full_at, p->zero_at);
+            }
         } else {
             snprintf(origin, sizeof origin, "check %s did not pass: no performance credit",
                      p->check);

@@ -8,11 +8,13 @@
 #include "exercise.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <dirent.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fileio.h"
 #include "rubric.h"
@@ -358,6 +360,9 @@ static enum ph_rc content_hash(struct exercise *ex, struct ph_err *err)
         n = snprintf(head, sizeof head, "%s\n%zu\n", files[i], len);
         sha256_update(&c, head, (size_t)n);
         sha256_update(&c, text, len);
+        /* The reference's and the checks' text must not linger in freed
+         * memory: sandbox hosts fork the runs from their memory. */
+        explicit_bzero(text, len);
         free(text);
     }
     sha256_final(&c, d);
@@ -367,6 +372,12 @@ static enum ph_rc content_hash(struct exercise *ex, struct ph_err *err)
 }
 
 enum ph_rc exercise_load(const char *dir, struct exercise **out, struct ph_err *err)
+{
+    return exercise_load_json(dir, NULL, 0, NULL, out, err);
+}
+
+enum ph_rc exercise_load_json(const char *dir, const char *json, size_t json_len,
+                              const char *content_sha256, struct exercise **out, struct ph_err *err)
 {
     struct exercise *ex = NULL;
     char path[PATH_MAX];
@@ -394,16 +405,30 @@ enum ph_rc exercise_load(const char *dir, struct exercise **out, struct ph_err *
         goto out;
     }
     where = ex->json_path;
-    rc = fileio_read(path, EXERCISE_JSON_MAX, &text, &len, err);
-    if (rc != PH_OK)
-        goto out;
-    ex->json = cJSON_ParseWithLength(text, len);
+    if (json == NULL) {
+        rc = fileio_read(path, EXERCISE_JSON_MAX, &text, &len, err);
+        if (rc != PH_OK && access(path, R_OK) != 0 && errno == EACCES) {
+            /* An installed bank keeps exercise.json (model answer, rubric) to its group. */
+            ph_err_clear(err);
+            rc =
+                ph_errf(err, PH_EINPUT,
+                        "%s: not readable by you: an installed bank's exercise files (model "
+                        "answers, rubrics, reference solutions) are for its owner and group; the "
+                        "statements and starters are in its student kit (share/pyharness/student/, "
+                        "or `pyharness kit DIR` run by a grader)",
+                        path);
+        }
+        if (rc != PH_OK)
+            goto out;
+    }
+    ex->json = cJSON_ParseWithLength(json != NULL ? json : text, json != NULL ? json_len : len);
     if (ex->json == NULL) {
-        const char *at = cJSON_GetErrorPtr();
+        const char *at = cJSON_GetErrorPtr(), *base = json != NULL ? json : text;
+        size_t blen = json != NULL ? json_len : len;
         long line = 1;
         const char *p;
-        if (at != NULL && at >= text && at <= text + len)
-            for (p = text; p < at; p++)
+        if (at != NULL && at >= base && at <= base + blen)
+            for (p = base; p < at; p++)
                 line += *p == '\n';
         rc = ph_errf(err, PH_EINPUT, "%s: not valid JSON (line %ld)", where, line);
         goto out;
@@ -517,16 +542,73 @@ enum ph_rc exercise_load(const char *dir, struct exercise **out, struct ph_err *
         if (rc != PH_OK)
             goto out;
     }
-    rc = content_hash(ex, err);
+    if (content_sha256 != NULL)
+        snprintf(ex->content_sha256, sizeof ex->content_sha256, "%s", content_sha256);
+    else
+        rc = content_hash(ex, err);
     if (rc != PH_OK)
         goto out;
     *out = ex;
     ex = NULL;
     rc = PH_OK;
 out:
+    if (text != NULL)
+        explicit_bzero(text, len);
     free(text);
     exercise_free(ex);
     return rc;
+}
+
+/* Zero every string under `node` (keys included), before it is freed. */
+static void wipe_json(cJSON *node)
+{
+    for (cJSON *c = node; c != NULL; c = c->next) {
+        if (c->valuestring != NULL)
+            explicit_bzero(c->valuestring, strlen(c->valuestring));
+        if (c->string != NULL)
+            explicit_bzero(c->string, strlen(c->string));
+        if (c->child != NULL)
+            wipe_json(c->child);
+    }
+}
+
+static void wipe_str(char **s)
+{
+    if (*s != NULL) {
+        explicit_bzero(*s, strlen(*s));
+        free(*s);
+        *s = NULL;
+    }
+}
+
+void exercise_forget_answers(struct exercise *ex)
+{
+    static const char *const secret[] = {"model_answer", "rubric"};
+
+    if (ex == NULL)
+        return;
+    wipe_str(&ex->model_answer);
+    if (ex->rubric != NULL) {
+        struct rubric *r = ex->rubric;
+        for (size_t i = 0; i < r->npoints; i++) {
+            wipe_str(&r->points[i].id);
+            wipe_str(&r->points[i].text);
+        }
+        for (size_t i = 0; i < r->nmisconceptions; i++) {
+            wipe_str(&r->misconceptions[i].id);
+            wipe_str(&r->misconceptions[i].text);
+            wipe_str(&r->misconceptions[i].correction);
+        }
+        rubric_free(r);
+        ex->rubric = NULL;
+    }
+    for (size_t i = 0; i < sizeof secret / sizeof secret[0]; i++) {
+        cJSON *it = cJSON_DetachItemFromObjectCaseSensitive(ex->json, secret[i]);
+        if (it != NULL) {
+            wipe_json(it); /* detached: its next is NULL, the walk stays inside it */
+            cJSON_Delete(it);
+        }
+    }
 }
 
 void exercise_free(struct exercise *ex)

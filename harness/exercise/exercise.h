@@ -96,8 +96,23 @@ struct exercise {
  */
 enum ph_rc exercise_load(const char *dir, struct exercise **out, struct ph_err *err);
 
+/* As exercise_load(), from `json` (json_len bytes, borrowed) instead of the
+ * folder's exercise.json, and with the content hash given (hex, as
+ * content_sha256) instead of read from the files: for a process that must
+ * never read them (a sandbox host, worker_host.c). */
+enum ph_rc exercise_load_json(const char *dir, const char *json, size_t json_len,
+                              const char *content_sha256, struct exercise **out,
+                              struct ph_err *err);
+
 /* Accepts NULL. */
 void exercise_free(struct exercise *ex);
+
+/* Drop the model answer and the rubric (and their JSON) from `ex`: a process
+ * that never scores explanations, whose memory submission code may read, has
+ * no use for them.  Their strings are zeroed before they are freed; the
+ * caller makes other freed memory unreadable too (sandbox hosts fill freed
+ * blocks: worker_host.c).  The checks, rules and limits stay.  Accepts NULL. */
+void exercise_forget_answers(struct exercise *ex);
 
 /*
  * Turn what the user typed (an id, or a path to a folder) into an absolute

@@ -396,6 +396,16 @@ static enum ph_rc lesson_placeholder(const char *expr, size_t n, const char *whe
         part->has_den = 1;
         rc = compile_path(slash + 1, where, ctx, &part->den, err);
     }
+    if (rc == PH_OK && part->unit == RULE_UNIT_VS) {
+        struct ratio_pair pair;
+        /* "2.30x slower than the reference" needs a candidate figure against
+         * the reference's or the baseline's of the same kind. */
+        if (!part->has_den || ratio_classify(part->num.text, part->den.text, &pair) != 0)
+            return ph_errf(err, PH_EINPUT,
+                           "%s: %s: \"{%.*s}\": the unit vs compares a cand. figure with the "
+                           "same ref. or base. figure (_ns or _bytes), as {cand.X/ref.X:vs}",
+                           where, ctx, (int)n, expr);
+    }
     return rc;
 }
 
@@ -657,17 +667,21 @@ char *rules_lesson_format(const struct rule_lesson *l, const struct rule_frames 
         char val[64];
         const char *piece = part->text;
         double a, b = 1.0;
-        enum ratio_kind kind;
-        int n, cand_top;
+        struct ratio_pair pair;
+        int n;
 
         if (piece == NULL) {
             if (path_number(&part->num, f, &a) != 0 ||
-                (part->has_den && (path_number(&part->den, f, &b) != 0 || b == 0)))
+                (part->has_den && path_number(&part->den, f, &b) != 0))
                 return NULL;
-            if (part->has_den && part->unit == RULE_UNIT_VS && a > 0 &&
-                ratio_classify(part->num.text, part->den.text, &kind, &cand_top) == 0)
-                /* cand/ref or ref/cand: said one way, "2.3x slower than the reference". */
-                ratio_phrase(cand_top ? a / b : b / a, kind, val, sizeof val);
+            if (part->has_den && part->unit == RULE_UNIT_VS &&
+                ratio_classify(part->num.text, part->den.text, &pair) == 0)
+                /* cand/ref or ref/cand: said one way, "2.30x slower than the reference";
+                 * a zero figure is said in words. */
+                ratio_phrase(pair.cand_on_top ? a : b, pair.cand_on_top ? b : a, pair.kind,
+                             ratio_other_name(pair.other), val, sizeof val);
+            else if (part->has_den && b == 0)
+                return NULL;
             else
                 rules_format_value(part->has_den ? a / b : a, part->unit, val, sizeof val);
             piece = val;

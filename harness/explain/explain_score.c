@@ -317,7 +317,7 @@ static enum ph_rc score_with_llm(struct explain_job *jobs, size_t n,
     }
 
     if (nl > 0) {
-        rc = llm_score_many(&cfg, lj, nl, err);
+        rc = llm_score_watched(&cfg, lj, nl, opts->watch, err);
         if (rc != PH_OK)
             goto out;
     }
@@ -362,7 +362,7 @@ out:
 enum ph_rc explain_score_many(struct explain_job *jobs, size_t n, enum explain_scorer which,
                               struct ph_err *err)
 {
-    struct explain_opts o = {which, which != EXPLAIN_LLM, 0};
+    struct explain_opts o = {which, which != EXPLAIN_LLM, 0, NULL};
 
     return explain_score_batch(jobs, n, &o, err);
 }

@@ -16,6 +16,7 @@
 #include "explain.h"
 
 struct exercise;
+struct llm_watch;
 struct rubric;
 
 enum explain_scorer {
@@ -57,6 +58,8 @@ struct explain_opts {
     /* The command line allowed a remote (non-loopback) LLM endpoint
      * (--allow-remote); the configuration can allow it too. */
     int allow_remote;
+    /* Told what an LLM batch waits for (retries, time); borrowed, may be NULL. */
+    const struct llm_watch *watch;
 };
 
 /*

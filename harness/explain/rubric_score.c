@@ -41,6 +41,7 @@
 #include <string.h>
 
 #include "doc.h"
+#include "hedge.h"
 #include "injection.h"
 #include "lang.h"
 #include "matcher.h"
@@ -58,12 +59,41 @@
 #define FUNDAMENTAL_CAP 0.3
 /* An answer that never names the question's subject ("topic"). */
 #define OFF_TOPIC_CAP 0.1
+/* The share of a misconception's penalty it keeps when the point it denies
+ * is already lost (see rubric_score()). */
+#define MISC_BEYOND_POINT 0.5
 /* Weight of each misconception after the most serious one. */
 #define MISC_FURTHER 0.6
 /* Share of code tokens past which an answer is "mostly code". */
 #define MOSTLY_CODE 0.6
 /* The style factor of an answer that is mostly code. */
 #define CODE_STYLE_FLOOR 0.9
+/*
+ * Depth: a grader cannot give full marks to an answer too short to explain
+ * the ideas it names: a correct but brief paragraph of three claims gets
+ * about half the marks, however many rubric words it matches.  So the share
+ * of the marks an answer can reach grows with its prose, from DEPTH_FLOOR to
+ * all of it at DEPTH_WORDS_PER_POINT words per key point of the rubric (60
+ * for the exercises' six points: a full answer runs 100-250 words, and a
+ * tight one that makes every point in 60 loses nothing; a token of code
+ * counts as DEPTH_CODE_SHARE of a word, since code explains too).  Mild on purpose:
+ * graders differ most here (the blind auditor gave a correct 45-word answer
+ * 5, the first graded set a correct 30-word one 7), and a stronger ceiling
+ * fitted to one of them costs the other a point and more.  Code is not prose:
+ * an answer that is mostly code goes to a human instead (its own review
+ * reason) and is not limited here; the words of its comments count.
+ *
+ * Hedges: a short answer that hands the question back ("which one you pick
+ * depends on your use case", "limit them somehow") is vague whatever it
+ * names: graders put it at 3 of 10.  Under HEDGE_WORDS prose words, one
+ * hedge (hedge.h) caps the answer at HEDGE_CAP of the marks; a longer answer
+ * has room to say what it depends on.
+ */
+#define DEPTH_FLOOR 0.25
+#define DEPTH_WORDS_PER_POINT 10.0
+#define DEPTH_CODE_SHARE 0.5
+#define HEDGE_WORDS 80.0
+#define HEDGE_CAP 0.3
 /* Fewer prose words than this and the confidence is capped. */
 #define SHORT_ANSWER_WORDS 15
 
@@ -227,7 +257,7 @@ static const char *lowered_first(const char *s, char *buf, size_t cap)
 }
 
 static void build_feedback(const struct rubric *r, const struct explain_result *res, int empty,
-                           const struct style *st, struct fbuf *fb)
+                           int brief, int hedged, const struct style *st, struct fbuf *fb)
 {
     size_t covered = 0, shown = 0;
 
@@ -264,8 +294,24 @@ static void build_feedback(const struct rubric *r, const struct explain_result *
     if (st->factor < 0.6)
         fb_add(fb, " The answer reads like a list of terms: say how they connect, in full "
                    "sentences (because, so, which, instead).");
+    if (brief && st->factor >= 0.6)
+        fb_add(fb, " The answer is too short to explain what it names: say why each point holds, "
+                   "in a few more sentences.");
+    if (hedged)
+        fb_add(fb, " The answer hedges (\"it depends\", \"somehow\") where it should commit: say "
+                   "what it depends on and why.");
     if (res->injection)
         fb_add(fb, " Text addressed to the grader was ignored and earned nothing.");
+}
+
+/* Tokens written in lines of code. */
+static size_t code_tokens(const struct doc *d)
+{
+    size_t code = 0;
+
+    for (size_t i = 0; i < d->ntok; i++)
+        code += d->tok[i].code;
+    return code;
 }
 
 /*
@@ -277,11 +323,7 @@ static void build_feedback(const struct rubric *r, const struct explain_result *
  */
 static double code_share(const struct doc *d)
 {
-    size_t code = 0;
-
-    for (size_t i = 0; i < d->ntok; i++)
-        code += d->tok[i].code;
-    return d->ntok > 0 ? (double)code / (double)d->ntok : 0.0;
+    return d->ntok > 0 ? (double)code_tokens(d) / (double)d->ntok : 0.0;
 }
 
 static void assess_confidence(const struct doc *d, struct explain_result *out, double coverage,
@@ -375,6 +417,16 @@ static double curve(double coverage)
     return coverage;
 }
 
+/* The share of the marks an answer of `words` prose words can reach, on a
+ * rubric of `npoints` key points. */
+static double depth_ceiling(double words, size_t npoints)
+{
+    double full = DEPTH_WORDS_PER_POINT * (double)(npoints > 0 ? npoints : 1);
+    double c = DEPTH_FLOOR + (1.0 - DEPTH_FLOOR) * words / full;
+
+    return c > 1 ? 1 : c;
+}
+
 enum ph_rc rubric_score(const struct rubric *r, const char *question, const char *answer,
                         struct explain_result *out, struct ph_err *err)
 {
@@ -386,8 +438,8 @@ enum ph_rc rubric_score(const struct rubric *r, const char *question, const char
     double *pens = NULL;
     size_t len;
     double wsum = 0, got = 0, penalty = 0, density = 0, coverage = 0;
-    int off_topic = 0;
-    long *fund_negates = NULL;
+    int off_topic = 0, brief = 0, hedged = 0;
+    long *fund_negates = NULL, *pen_negates = NULL;
     size_t nfund = 0;
     struct lang_guess lang;
     int empty;
@@ -464,7 +516,9 @@ enum ph_rc rubric_score(const struct rubric *r, const char *question, const char
         wrong = calloc(d.nsent + 1, 1);
         pens = calloc(r->nmisconceptions + 1, sizeof *pens);
         fund_negates = calloc(r->nmisconceptions + 1, sizeof *fund_negates);
-        if (uses == NULL || wrong == NULL || pens == NULL || fund_negates == NULL)
+        pen_negates = calloc(r->nmisconceptions + 1, sizeof *pen_negates);
+        if (uses == NULL || wrong == NULL || pens == NULL || fund_negates == NULL ||
+            pen_negates == NULL)
             goto out;
         for (size_t i = 0; i < r->nmisconceptions; i++) {
             const struct off_misc *om = &off->mis[i];
@@ -485,6 +539,7 @@ enum ph_rc rubric_score(const struct rubric *r, const char *question, const char
             }
             em->penalty = r->misconceptions[i].penalty;
             pens[out->nmisconceptions - 1] = em->penalty;
+            pen_negates[out->nmisconceptions - 1] = om->negates;
             if (r->misconceptions[i].fundamental)
                 fund_negates[nfund++] = om->negates;
             wrong[sent] = 1;
@@ -510,11 +565,42 @@ enum ph_rc rubric_score(const struct rubric *r, const char *question, const char
             }
             got += m.credit * out->points[i].weight;
         }
+        /* A wrong claim that denies a key point already costs that point
+         * (its sentence earns nothing); the penalty is what it costs beyond
+         * the point, at least MISC_BEYOND_POINT of it, so a good answer
+         * with one slip is not taken down twice for it. */
+        for (size_t i = 0; i < out->nmisconceptions; i++) {
+            long p = pen_negates[i];
+            double lost;
+            if (p < 0 || (size_t)p >= out->npoints || wsum <= 0)
+                continue;
+            lost = (1.0 - out->points[p].credit) * out->points[p].weight / wsum * r->max;
+            pens[i] = pens[i] - lost > pens[i] * MISC_BEYOND_POINT ? pens[i] - lost
+                                                                   : pens[i] * MISC_BEYOND_POINT;
+        }
         penalty += penalties(pens, out->nmisconceptions);
         if (out->injection)
             penalty += INJECTION_PENALTY;
         coverage = wsum > 0 ? got / wsum : 0;
-        out->score = r->max * curve(coverage) * st.factor - penalty;
+        {
+            double earned = curve(coverage) * st.factor, ceiling = 1.0;
+            long hedge_sent;
+            if (code_share(&d) <= MOSTLY_CODE) {
+                ceiling = depth_ceiling(st.words + DEPTH_CODE_SHARE * code_tokens(&d), r->npoints);
+                if (hedge_count(&d, &hedge_sent) > 0 && st.words < HEDGE_WORDS &&
+                    ceiling > HEDGE_CAP) {
+                    ceiling = HEDGE_CAP;
+                    hedged = 1;
+                }
+            }
+            if (earned > ceiling) {
+                earned = ceiling;
+                brief = !hedged;
+            } else {
+                hedged = 0;
+            }
+            out->score = r->max * earned - penalty;
+        }
         /* An answer built on a wrong central belief, or one that tries to
          * talk the grader round, does not pass on the strength of its other
          * sentences. */
@@ -534,7 +620,7 @@ enum ph_rc rubric_score(const struct rubric *r, const char *question, const char
     assess_confidence(&d, out, coverage, empty);
     if (off_topic)
         fb_add(fb, "The answer does not address the question: it never names its subject. ");
-    build_feedback(r, out, empty, &st, fb);
+    build_feedback(r, out, empty, brief, hedged, &st, fb);
     out->feedback = strdup(fb->s);
     if (out->feedback == NULL)
         goto out;
@@ -549,6 +635,7 @@ out:
     free(wrong);
     free(pens);
     free(fund_negates);
+    free(pen_negates);
     doc_cleanup(&d);
     return rc;
 }

@@ -616,11 +616,31 @@ static void feedback(const struct book *b, const struct student *s,
             fprintf(f->md, "%zu more check(s) are not shown yet.\n\n", hidden);
             fprintf(f->html, "<p>%zu more check(s) are not shown yet.</p>\n", hidden);
         }
-        fprintf(f->md, "Measured: %.1f ms wall, %.1f ms CPU, peak Python memory %.1f KiB.\n\n",
-                (double)p->wall_ns / 1e6, (double)p->cpu_ns / 1e6, (double)p->py_peak / 1024);
-        fprintf(f->html,
-                "<p>Measured: %.1f ms wall, %.1f ms CPU, peak Python memory %.1f KiB.</p>\n",
-                (double)p->wall_ns / 1e6, (double)p->cpu_ns / 1e6, (double)p->py_peak / 1024);
+        {
+            /* "840 µs", not "0.8 ms" or "0.0 ms"; sizes in their own unit. */
+            char wall[32], cpu[32], peak[32];
+            fileio_human_duration((double)p->wall_ns, wall, sizeof wall);
+            fileio_human_duration((double)p->cpu_ns, cpu, sizeof cpu);
+            fileio_human_size((double)p->py_peak, peak, sizeof peak);
+            fprintf(f->md, "Measured: %s wall, %s CPU, peak Python memory %s.\n\n", wall, cpu,
+                    peak);
+            fprintf(f->html, "<p>Measured: %s wall, %s CPU, peak Python memory %s.</p>\n", wall,
+                    cpu, peak);
+        }
+        {
+            /* How the performance marks were earned, in the words the terminal report uses. */
+            const cJSON *sc = cJSON_GetObjectItemCaseSensitive(p->result, "score");
+            const cJSON *pp = cJSON_GetObjectItemCaseSensitive(
+                cJSON_GetObjectItemCaseSensitive(sc, "parts"), "performance");
+            const char *origin = jstr(pp, "origin");
+            if (origin != NULL && origin[0] != '\0') {
+                fprintf(f->md, "**Performance:** ");
+                fprintf(f->html, "<p><strong>Performance:</strong> ");
+                fb_text(f, origin);
+                fprintf(f->md, "\n\n");
+                fprintf(f->html, "</p>\n");
+            }
+        }
         expl = cJSON_GetObjectItemCaseSensitive(p->result, "explanation");
         if (cJSON_IsObject(expl)) {
             fprintf(f->md, "**Explanation:** %.1f / %.0f. ", jnum(expl, "score", 0),

@@ -38,6 +38,8 @@
 
 /* How much of an error reply goes into a message. */
 #define SNIPPET_MAX 200
+/* A watched batch wakes this often to say it is still waiting. */
+#define WATCH_TICK_S 0.1
 /* Replies answered 200 but unusable are retried this many times. */
 #define BAD_REPLY_RETRIES 1
 #define ANTHROPIC_VERSION "2023-06-01"
@@ -69,6 +71,8 @@ struct batch {
     unsigned running;
     struct llm_bucket bucket;
     uint64_t rng;
+    const struct llm_watch *watch; /* may be NULL */
+    double began;                  /* now_s() when the batch began */
 };
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
@@ -222,6 +226,27 @@ static void snippet(const struct xfer *x, char *out, size_t cap)
     out[j] = '\0';
 }
 
+/* Tell the batch's watcher, if any, that `x` is sent again after delay_ms. */
+static void tell_retry(struct batch *b, const struct xfer *x, char *why, unsigned retry,
+                       unsigned retries, long delay_ms)
+{
+    struct llm_event ev;
+
+    if (b->watch == NULL || b->watch->fn == NULL)
+        return;
+    redact(why, b->cfg->api_key); /* a proxy may echo the request's headers back */
+    memset(&ev, 0, sizeof ev);
+    ev.kind = LLM_EVENT_RETRY;
+    ev.job = (size_t)(x - b->x);
+    ev.pending = b->n - b->ndone;
+    ev.retry = retry;
+    ev.retries = retries;
+    ev.delay_ms = delay_ms;
+    ev.why = why;
+    ev.elapsed_s = now_s() - b->began;
+    b->watch->fn(b->watch->ud, &ev);
+}
+
 static void finish(struct batch *b, struct xfer *x, CURLcode code)
 {
     const struct llm_config *cfg = b->cfg;
@@ -253,6 +278,8 @@ static void finish(struct batch *b, struct xfer *x, CURLcode code)
         if (perr.rc == PH_EPROTO && x->bad_replies < BAD_REPLY_RETRIES) {
             x->bad_replies++;
             x->state = X_READY;
+            snprintf(what, sizeof what, "an unusable reply (%s)", perr.msg);
+            tell_retry(b, x, what, x->bad_replies, BAD_REPLY_RETRIES, 0);
             return;
         }
         job_fail(b, x, perr.rc, "unusable reply after %u requests: %s", x->job->requests, perr.msg);
@@ -274,6 +301,7 @@ static void finish(struct batch *b, struct xfer *x, CURLcode code)
             delay = ra;
         x->state = X_WAITING;
         x->ready_at = now_s() + (double)delay / 1000.0;
+        tell_retry(b, x, what, x->retries, cfg->max_retries, delay);
         return;
     }
     if (transient)
@@ -386,16 +414,35 @@ static void batch_cleanup(struct batch *b)
 enum ph_rc llm_score_many(const struct llm_config *cfg, struct llm_job *jobs, size_t n,
                           struct ph_err *err)
 {
+    return llm_score_watched(cfg, jobs, n, NULL, err);
+}
+
+enum ph_rc llm_score_watched(const struct llm_config *cfg, struct llm_job *jobs, size_t n,
+                             const struct llm_watch *watch, struct ph_err *err)
+{
     struct batch b;
     enum ph_rc rc;
     size_t next = 0; /* jobs are started roughly in order, for fairness */
+    int watched = watch != NULL && watch->fn != NULL;
 
     rc = batch_init(&b, cfg, jobs, n, err);
+    b.watch = watch;
+    b.began = now_s();
     if (rc != PH_OK)
         goto out;
     while (b.ndone < b.n) {
         double now = now_s();
-        double wake = now + 1.0; /* poll at least once a second */
+        /* poll at least once a second; often enough for a spinner when watched */
+        double wake = now + (watched ? WATCH_TICK_S : 1.0);
+
+        if (watched) {
+            struct llm_event ev;
+            memset(&ev, 0, sizeof ev);
+            ev.kind = LLM_EVENT_WAITING;
+            ev.pending = b.n - b.ndone;
+            ev.elapsed_s = now - b.began;
+            watch->fn(watch->ud, &ev);
+        }
         int still, msgs;
         CURLMsg *m;
 

@@ -32,6 +32,29 @@ struct llm_job {
     unsigned requests; /* HTTP requests sent (retries included) */
 };
 
+/* What a batch reports while it waits, for a command to show (llm_watch). */
+enum llm_event_kind {
+    LLM_EVENT_WAITING, /* still waiting for replies: about every 100 ms */
+    LLM_EVENT_RETRY,   /* a request failed (or its reply was unusable): sent again after delay_ms */
+};
+
+struct llm_event {
+    enum llm_event_kind kind;
+    size_t job;       /* index of the answer in the batch */
+    size_t pending;   /* answers not yet scored */
+    unsigned retry;   /* RETRY: which retry this is, from 1 */
+    unsigned retries; /* RETRY: at most this many (max_retries; 1 for an unusable reply) */
+    long delay_ms;    /* RETRY: before the next request */
+    const char *why;  /* RETRY: what failed ("HTTP 503: ..."); borrowed, no key in it */
+    double elapsed_s; /* since the batch began */
+};
+
+/* A function the batch calls while it runs; it must return quickly. */
+struct llm_watch {
+    void (*fn)(void *ud, const struct llm_event *ev);
+    void *ud;
+};
+
 /*
  * Score `n` jobs concurrently through one curl multi handle: at most
  * cfg->concurrency in flight, cfg->rpm per minute, retries with backoff and
@@ -42,5 +65,9 @@ struct llm_job {
  */
 enum ph_rc llm_score_many(const struct llm_config *cfg, struct llm_job *jobs, size_t n,
                           struct ph_err *err);
+
+/* llm_score_many(), telling `watch` (borrowed; may be NULL) what it waits for. */
+enum ph_rc llm_score_watched(const struct llm_config *cfg, struct llm_job *jobs, size_t n,
+                             const struct llm_watch *watch, struct ph_err *err);
 
 #endif

@@ -617,6 +617,11 @@ void measure_set_run_namespace(int on)
     ns_scope = on;
 }
 
+int measure_run_namespace(void)
+{
+    return ns_scope;
+}
+
 static int64_t ticks_of(const char *stat, int self)
 {
     const char *p = strrchr(stat, ')');
@@ -663,7 +668,7 @@ static int64_t namespace_children_cpu_ns(void)
         return 0;
     /* No PID handed out since ours: the run has created no process, so
      * there is nothing to count, and one small read spares the scan. */
-    if (subject <= 0 && ns_last_pid() == (long)me)
+    if (ns_last_pid() == (long)(subject > 0 ? subject : me))
         return 0;
     if (tick <= 0)
         tick = sysconf(_SC_CLK_TCK);
@@ -704,6 +709,51 @@ static int64_t status_bytes(const char *key)
         return -1;
     p = strstr(buf, key);
     return p != NULL ? strtoll(p + strlen(key), NULL, 10) * 1024 : -1;
+}
+
+/* "Pss:" of /proc/<pid>/smaps_rollup in bytes, or -1. */
+static int64_t pss_of(long pid)
+{
+    char path[64], buf[2048];
+    const char *p;
+
+    snprintf(path, sizeof path, "/proc/%ld/smaps_rollup", pid);
+    if (fileio_read_small(path, buf, sizeof buf) < 0)
+        return -1;
+    p = strstr(buf, "\nPss:");
+    return p != NULL ? strtoll(p + 5, NULL, 10) * 1024 : -1;
+}
+
+int64_t measure_run_pss_bytes(void)
+{
+    int64_t total = 0;
+    struct dirent *e;
+    DIR *d;
+
+    if (subject <= 0)
+        return -1;
+    /* No process made since the worker, or no namespace of the run's own
+     * (where /proc shows the whole machine): the worker alone. */
+    if (!ns_scope || ns_last_pid() == (long)subject)
+        return pss_of((long)subject);
+    d = opendir("/proc");
+    if (d == NULL)
+        return -1;
+    for (e = readdir(d); e != NULL; e = readdir(d)) {
+        long pid;
+        int64_t v;
+
+        if (e->d_name[0] < '0' || e->d_name[0] > '9')
+            continue;
+        pid = strtol(e->d_name, NULL, 10);
+        if (pid == 1 || pid == (long)getpid())
+            continue;
+        v = pss_of(pid);
+        if (v > 0)
+            total += v;
+    }
+    closedir(d);
+    return total;
 }
 
 int64_t measure_rss_bytes(void)

@@ -113,6 +113,7 @@ int measure_reset_hwm(void);
  * reaped children) but PID 1.  For a worker whose PID namespace holds its run only.
  */
 void measure_set_run_namespace(int on);
+int measure_run_namespace(void); /* 1 once set */
 
 /*
  * Observe `pid` instead of this process (a check runner timing the worker it
@@ -125,6 +126,12 @@ void measure_set_run_namespace(int on);
  */
 int measure_observe(pid_t pid);
 pid_t measure_subject(void); /* 0 when observing this process */
+
+/* The memory of the whole observed run: the proportional set size (shared
+ * pages split between the processes sharing them) of every process of the
+ * run's PID namespace but its PID 1 and this one.  -1 when not observing
+ * or unreadable. */
+int64_t measure_run_pss_bytes(void);
 
 /* Logical CPUs this process may run on. */
 int measure_cpus(void);

@@ -18,12 +18,29 @@
 #define DEFAULT_BUDGET_S 60.0
 #define DEFAULT_PRECISION 0.01
 #define DEFAULT_MIN_ROUNDS 10
+/* pyperf's default of 20 processes: a wall clock needs more fresh workers
+ * before its median stops moving with the machine's load. */
+#define DEFAULT_MIN_ROUNDS_WALL 20
+#define ROUNDS_PER_HOST 2 /* then a fresh sandbox host: see new_host() */
 #define HARD_MIN_ROUNDS 3 /* rounds run whatever the budget: fewer give no interval */
 #define DEFAULT_MAX_ROUNDS 400
 #define DEFAULT_TARGET_VALUE_S 0.01
-#define VALUES_PER_WORKER 3 /* measured values per fresh worker */
-#define SLOW_CALL_S 0.1     /* past this, one call is its own warm-up and value */
-#define CALIB_SPAN_S 0.002  /* one value of the second calibration run */
+#define VALUES_PER_WORKER 3 /* measured values per fresh worker on the CPU clock */
+/*
+ * The wall clock on a shared machine: another runnable task takes the core
+ * for a scheduler slice (4 ms at HZ=250), which adds its whole length to the
+ * value it lands in and nothing to the others.  Long values are all hit, by
+ * a varying number of slices, so their minimum follows the machine's load;
+ * a value of ~2 ms fits between two preemptions often enough that the
+ * smallest of a dozen of them is an undisturbed one, in every worker.  So on
+ * the wall clock a worker measures up to MAX_VALUES short values (about
+ * WALL_WORKER_SPAN_S in all) where the CPU clock takes 3 of 10 ms.
+ */
+#define WALL_TARGET_VALUE_S 0.002
+#define WALL_WORKER_SPAN_S 0.03
+#define MAX_VALUES PERF_MAX_VALUES
+#define SLOW_CALL_S 0.1    /* past this, one call is its own warm-up and value */
+#define CALIB_SPAN_S 0.002 /* one value of the second calibration run */
 #define MAX_LOOPS 1000000
 #define STOP_ITERS 400   /* bootstrap resamples while deciding whether to stop */
 #define FINAL_ITERS 2000 /* for the reported intervals */
@@ -38,10 +55,23 @@ enum fig { FIG_WALL, FIG_CPU, FIG_PEAK, FIG_RSS, FIG_ALLOCS, FIG_PAR };
 struct session {
     struct perf_options o;
     struct worker_pool *pool;
+    int min_rounds_given; /* else the clock's default */
 };
 
 static void progress(const struct perf_options *o, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/* A round's progress line overwrites the last on a terminal; elsewhere (a
+ * log file, a CI job) each round gets its own line. */
+static const char *line_start(const struct perf_options *o)
+{
+    return o->progress != NULL && isatty(fileno(o->progress)) ? "\r" : "";
+}
+
+static const char *line_end(const struct perf_options *o)
+{
+    return o->progress != NULL && isatty(fileno(o->progress)) ? "\033[K" : "\n";
+}
 
 static void progress(const struct perf_options *o, const char *fmt, ...)
 {
@@ -115,7 +145,7 @@ static int cell_alloc(struct perf_cell *cell, size_t rounds)
         if (*arrs[i] == NULL)
             return -1;
     }
-    cell->raw = calloc(rounds * VALUES_PER_WORKER, sizeof(double));
+    cell->raw = calloc(rounds * MAX_VALUES, sizeof(double));
     return cell->raw == NULL ? -1 : 0;
 }
 
@@ -181,7 +211,7 @@ struct sample {
     int ok;
     char why[256];
     size_t nvalues;
-    double v[VALUES_PER_WORKER][NFIGS];
+    double v[MAX_VALUES][NFIGS];
 };
 
 static double figure(const struct measure_figures *f, enum fig which, size_t loops)
@@ -261,7 +291,7 @@ static enum ph_rc run_sample(struct worker_pool *pool, const struct exercise *ex
         sample_failed(smp, &res, frame);
         goto out;
     }
-    for (size_t i = 0; i < values && i < VALUES_PER_WORKER; i++) {
+    for (size_t i = 0; i < values && i < MAX_VALUES; i++) {
         char label[16];
         struct measure_figures f;
         snprintf(label, sizeof label, "v%zu", i);
@@ -297,13 +327,13 @@ static int cmp_double(const void *a, const void *b)
 /* Record a worker's values as round `cell->nrounds` of the cell.  The
  * round's figure is the smallest of the worker's values: interference from
  * the rest of the machine only ever adds time, so the least disturbed of
- * three consecutive values is the one that repeats (timeit's reasoning);
+ * a worker's consecutive values is the one that repeats (timeit's reasoning);
  * across rounds the median then discards the workers that were disturbed
  * throughout.  Every value stays in `raw` for the charts. */
 static void record(struct perf_cell *cell, const struct sample *smp, int cpu_clock)
 {
     double *dst[NFIGS] = {cell->wall, cell->cpu, cell->peak, cell->rss, cell->allocs, cell->par};
-    double col[VALUES_PER_WORKER] = {0};
+    double col[MAX_VALUES] = {0};
 
     for (int k = 0; k < NFIGS; k++) {
         for (size_t i = 0; i < smp->nvalues; i++)
@@ -329,6 +359,47 @@ static enum perf_sig significance(const struct perf_ci *ci)
     return PERF_SIG_DIFFERENT;
 }
 
+/* Robust coefficient of variation of a summary: 1.4826 MAD / median (the
+ * MAD scaled to a standard deviation for normal data). */
+static double robust_cv(const struct perf_summary *s)
+{
+    return s->n >= 2 && s->median > 0 ? 1.4826 * s->mad / s->median : 0.0;
+}
+
+/* Robust CV of the per-round ratios a[i] / b[i], i < n. */
+static double pair_noise(const double *a, const double *b, size_t n)
+{
+    struct perf_summary s;
+    double *q = malloc((n ? n : 1) * sizeof *q);
+    size_t k = 0;
+
+    if (q == NULL)
+        return 0.0;
+    for (size_t i = 0; i < n; i++)
+        if (b[i] > 0)
+            q[k++] = a[i] / b[i];
+    if (perf_summarize(q, k, &s) != 0)
+        s.n = 0;
+    free(q);
+    return robust_cv(&s);
+}
+
+/* How far the ratio on the first half of the rounds is from the one on the
+ * second half, relative to the whole: a drift of the machine during the run
+ * that pairing did not cancel shows here, and the bootstrap interval, which
+ * treats rounds as exchangeable, does not see it.  0 below 4 rounds. */
+static double ratio_drift(const double *a, const double *b, size_t n, double est)
+{
+    struct perf_ci h1, h2;
+    size_t k = n / 2;
+
+    if (n < 4 || !(est > 0))
+        return 0.0;
+    perf_ratio_ci(a, b, k, 0, BOOT_SEED, &h1);
+    perf_ratio_ci(a + k, b + k, n - k, 0, BOOT_SEED, &h2);
+    return fabs(h1.est - h2.est) / est;
+}
+
 static void analyse_cell(struct perf_cell *cell, const struct perf_cell *base, unsigned iters,
                          int cpu_clock)
 {
@@ -339,7 +410,11 @@ static void analyse_cell(struct perf_cell *cell, const struct perf_cell *base, u
     perf_summarize(cell->allocs, cell->nrounds, &cell->s_allocs);
     perf_summarize(cell->par, cell->nrounds, &cell->s_par);
     perf_summarize(cell->raw, cell->nraw, &cell->s_raw);
+    cell->noise = robust_cv(cpu_clock ? &cell->s_cpu : &cell->s_wall);
     cell->has_ratio = 0;
+    cell->noisy = 0;
+    cell->drift = 0;
+    cell->ratio_noise = 0;
     if (base == NULL || cell->state != PERF_CELL_MEASURED || base->state != PERF_CELL_MEASURED)
         return;
     {
@@ -369,6 +444,15 @@ static void analyse_cell(struct perf_cell *cell, const struct perf_cell *base, u
     cell->r_time = cpu_clock ? cell->r_cpu : cell->r_wall;
     cell->sig_time = cpu_clock ? cell->sig_cpu : cell->sig_wall;
     cell->has_ratio = 1;
+    {
+        size_t n = cell->nrounds < base->nrounds ? cell->nrounds : base->nrounds;
+        const double *a = cpu_clock ? cell->cpu : cell->wall;
+        const double *b = cpu_clock ? base->cpu : base->wall;
+        cell->drift = ratio_drift(a, b, n, cell->r_time.est);
+        cell->ratio_noise = pair_noise(a, b, n);
+    }
+    cell->noisy = perf_ci_halfwidth(&cell->r_time) > PERF_NEGLIGIBLE ||
+                  cell->drift > PERF_NEGLIGIBLE || cell->ratio_noise > PERF_RATIO_NOISE_LIMIT;
 }
 
 static void fit_impl(struct perf_workload_result *r, struct perf_comparison *c, size_t i)
@@ -392,6 +476,7 @@ static void fit_impl(struct perf_workload_result *r, struct perf_comparison *c, 
 
 void perf_compare_analyse(struct perf_comparison *c, unsigned iters)
 {
+    c->nnoisy = 0;
     for (size_t w = 0; w < c->nresults; w++) {
         struct perf_workload_result *r = &c->results[w];
         for (size_t s = 0; s < r->nsizes; s++) {
@@ -400,6 +485,8 @@ void perf_compare_analyse(struct perf_comparison *c, unsigned iters)
                 analyse_cell(&r->cells[i * r->nsizes + s], i == c->baseline ? NULL : base, iters,
                              r->w->cpu_clock);
         }
+        for (size_t k = 0; k < c->nimpls * r->nsizes; k++)
+            c->nnoisy += (size_t)r->cells[k].noisy;
         for (size_t i = 0; i < c->nimpls; i++)
             fit_impl(r, c, i);
         for (size_t i = 0; i < c->nimpls; i++) {
@@ -417,6 +504,31 @@ void perf_compare_analyse(struct perf_comparison *c, unsigned iters)
 static double now_s(void)
 {
     return (double)measure_now_ns() / 1e9;
+}
+
+/* Microseconds some task has waited for a CPU since boot (the kernel's
+ * pressure stall information), or -1 where the kernel has none: the
+ * machine's load as the run queue felt it, which is what inflates a wall
+ * clock. */
+static double cpu_stall_us(void)
+{
+    char line[256];
+    double total = -1;
+    FILE *f = fopen("/proc/pressure/cpu", "r");
+
+    if (f == NULL)
+        return -1;
+    while (fgets(line, sizeof line, f) != NULL) {
+        const char *t = strstr(line, "total=");
+        if (strncmp(line, "some ", 5) == 0 && t != NULL) {
+            char *end;
+            total = strtod(t + 6, &end);
+            if (end == t + 6)
+                total = -1;
+        }
+    }
+    fclose(f);
+    return total;
 }
 
 /* 1 when every ratio at size s is within the precision (or cannot have one). */
@@ -439,6 +551,10 @@ static int size_done(struct perf_comparison *c, struct perf_workload_result *r, 
             return 0;
         if (perf_ci_halfwidth(&ci) > precision)
             return 0;
+        /* An interval tight over a run whose two halves disagree is tight
+         * about a moving target: keep sampling. */
+        if (ratio_drift(a, b, n, ci.est) > PERF_NEGLIGIBLE)
+            return 0;
     }
     return 1;
 }
@@ -459,6 +575,8 @@ static enum ph_rc calibrate(struct session *ss, struct perf_comparison *c,
                 snprintf(cell->note, sizeof cell->note, "not timed: wrong results");
                 continue;
             }
+            if (cell->state == PERF_CELL_SKIPPED) /* by the size below: too slow there */
+                continue;
             if (s > 0 && r->cells[i * r->nsizes + s - 1].state != PERF_CELL_MEASURED) {
                 cell->state = PERF_CELL_SKIPPED;
                 snprintf(cell->note, sizeof cell->note, "not run: %s at a smaller size",
@@ -497,7 +615,8 @@ static enum ph_rc calibrate(struct session *ss, struct perf_comparison *c,
                 double t = cell->calib_s, l = ceil(CALIB_SPAN_S / t);
                 size_t loops = l > MAX_LOOPS ? MAX_LOOPS : (size_t)l;
                 rc = run_sample(ss->pool, ss->o.ex, im, check, r->sizes[s], loops, 1,
-                                VALUES_PER_WORKER, r->w->cpu_clock, &smp, err);
+                                r->w->cpu_clock ? VALUES_PER_WORKER : MAX_VALUES / 2,
+                                r->w->cpu_clock, &smp, err);
                 if (rc != PH_OK)
                     return rc;
                 for (size_t v = 0; smp.ok && v < smp.nvalues; v++) {
@@ -511,11 +630,19 @@ static enum ph_rc calibrate(struct session *ss, struct perf_comparison *c,
                 cell->loops = 1;
                 cell->warmup = 0;
                 cell->values = 1;
-            } else {
+            } else if (r->w->cpu_clock) {
                 double l = ceil(ss->o.target_value_s / cell->calib_s);
                 cell->loops = l > MAX_LOOPS ? MAX_LOOPS : (size_t)l;
                 cell->warmup = 1;
                 cell->values = VALUES_PER_WORKER;
+            } else {
+                double l = ceil(WALL_TARGET_VALUE_S / cell->calib_s), v;
+                cell->loops = l > MAX_LOOPS ? MAX_LOOPS : (size_t)l;
+                v = round(WALL_WORKER_SPAN_S / ((double)cell->loops * cell->calib_s));
+                cell->warmup = 1;
+                cell->values = v < VALUES_PER_WORKER ? VALUES_PER_WORKER
+                               : v > MAX_VALUES      ? MAX_VALUES
+                                                     : (size_t)v;
             }
             if (cell->calib_s > max_call_s && s + 1 < r->nsizes) {
                 /* Measured here; the larger sizes would not fit the budget. */
@@ -525,11 +652,25 @@ static enum ph_rc calibrate(struct session *ss, struct perf_comparison *c,
             }
             prev_n = r->sizes[s];
             prev_t = cell->calib_s;
-            if (s + 1 < r->nsizes && r->cells[i * r->nsizes + s + 1].state == PERF_CELL_SKIPPED)
-                break;
         }
     }
     return PH_OK;
+}
+
+/* A fresh sandbox host for the next rounds.  Workers forked from one host
+ * share its address-space layout, hash seed and heap: a layout that happens
+ * to suit one implementation's loop better than another's (or worse) then
+ * holds for a whole invocation, and shows as a ratio that moves between
+ * invocations by several percent while each invocation's interval is tight
+ * (Mytkowicz et al. 2009, "Producing wrong data without doing anything
+ * obviously wrong").  The host is exec'd, so each one draws a new layout,
+ * as pyperf's many processes do; the median over rounds then averages over
+ * layouts instead of reporting one of them. */
+static enum ph_rc new_host(struct session *ss, struct ph_err *err)
+{
+    worker_pool_free(ss->pool);
+    ss->pool = NULL;
+    return worker_pool_new(1, &ss->pool, err);
 }
 
 /* One worker of implementation i at size s; marks the cell failed if it fails. */
@@ -563,6 +704,9 @@ static enum ph_rc measure_workload(struct session *ss, struct perf_comparison *c
     char check[128];
     int done[PERF_WORKLOAD_MAX_SIZES] = {0};
     size_t round, ndone, ntimed = 0;
+    size_t min_rounds = ss->min_rounds_given ? ss->o.min_rounds
+                        : r->w->cpu_clock    ? DEFAULT_MIN_ROUNDS
+                                             : DEFAULT_MIN_ROUNDS_WALL;
     double max_call_s;
     enum ph_rc rc;
 
@@ -581,18 +725,23 @@ static enum ph_rc measure_workload(struct session *ss, struct perf_comparison *c
     if (ss->o.sequential) {
         /* The benchmark's foil: all of A's rounds, then all of B's. */
         for (size_t i = 0; i < c->nimpls; i++)
-            for (round = 0; round < ss->o.min_rounds; round++)
+            for (round = 0; round < min_rounds; round++)
                 for (size_t s = 0; s < r->nsizes; s++) {
                     rc = measure_once(ss, c, r, check, i, s, err);
                     if (rc != PH_OK)
                         return rc;
                 }
-        c->rounds = ss->o.min_rounds;
+        c->rounds = min_rounds;
         snprintf(c->stop, sizeof c->stop, "sequential mode: %zu rounds per implementation",
-                 ss->o.min_rounds);
+                 min_rounds);
         return PH_OK;
     }
     for (round = 0; round < ss->o.max_rounds; round++) {
+        if (round > 0 && round % ROUNDS_PER_HOST == 0) {
+            rc = new_host(ss, err);
+            if (rc != PH_OK)
+                return rc;
+        }
         for (size_t s = 0; s < r->nsizes; s++) {
             if (done[s])
                 continue;
@@ -604,21 +753,25 @@ static enum ph_rc measure_workload(struct session *ss, struct perf_comparison *c
             }
         }
         /* The budget outranks min_rounds, once an interval can be had. */
-        if (round + 1 >= HARD_MIN_ROUNDS && round + 1 < ss->o.min_rounds && now_s() >= deadline) {
+        if (round + 1 >= HARD_MIN_ROUNDS && round + 1 < min_rounds && now_s() >= deadline) {
             round++;
             c->converged = 0;
             break;
         }
-        if (round + 1 < ss->o.min_rounds)
+        if (round + 1 < min_rounds) {
+            progress(&ss->o, "%s%s: round %zu of at least %zu, %.0f s%s", line_start(&ss->o),
+                     r->w->name, round + 1, min_rounds, now_s() - t0, line_end(&ss->o));
             continue;
+        }
         ndone = 0;
         for (size_t s = 0; s < r->nsizes; s++) {
             if (!done[s])
                 done[s] = size_done(c, r, s, ss->o.precision);
             ndone += (size_t)done[s];
         }
-        progress(&ss->o, "\r%s: round %zu, %zu of %zu size(s) within ±%.3g%%, %.0f s", r->w->name,
-                 round + 1, ndone, r->nsizes, ss->o.precision * 100, now_s() - t0);
+        progress(&ss->o, "%s%s: round %zu, %zu of %zu size(s) within ±%.3g%%, %.0f s%s",
+                 line_start(&ss->o), r->w->name, round + 1, ndone, r->nsizes, ss->o.precision * 100,
+                 now_s() - t0, line_end(&ss->o));
         if (ndone == r->nsizes) {
             round++;
             break;
@@ -629,7 +782,8 @@ static enum ph_rc measure_workload(struct session *ss, struct perf_comparison *c
             break;
         }
     }
-    progress(&ss->o, "\n");
+    if (*line_start(&ss->o) != '\0')
+        progress(&ss->o, "\n");
     if (round > c->rounds)
         c->rounds = round;
     for (size_t s = 0; s < r->nsizes; s++)
@@ -642,10 +796,10 @@ enum ph_rc perf_compare_run(const struct perf_options *opts, const struct perf_i
                             size_t nimpls, size_t baseline, struct perf_comparison *out,
                             struct ph_err *err)
 {
-    struct session ss = {*opts, NULL};
+    struct session ss = {*opts, NULL, opts->min_rounds >= 2};
     struct perf_options o = *opts;
     const struct exercise *ex = o.ex;
-    double t0 = now_s(), deadline;
+    double t0 = now_s(), deadline, stall0, stall1;
     size_t nwl = o.only ? o.nonly : o.workloads->n;
     enum ph_rc rc = PH_ENOMEM;
 
@@ -657,7 +811,7 @@ enum ph_rc perf_compare_run(const struct perf_options *opts, const struct perf_i
     if (o.precision <= 0)
         o.precision = DEFAULT_PRECISION;
     if (o.min_rounds < 2)
-        o.min_rounds = DEFAULT_MIN_ROUNDS;
+        o.min_rounds = DEFAULT_MIN_ROUNDS_WALL; /* the larger default, for max_rounds */
     if (o.max_rounds < o.min_rounds)
         o.max_rounds = o.max_rounds ? o.min_rounds : DEFAULT_MAX_ROUNDS;
     if (o.target_value_s <= 0)
@@ -708,6 +862,7 @@ enum ph_rc perf_compare_run(const struct perf_options *opts, const struct perf_i
             progress(&o, "  wrong: %s\n", out->impls[i].why);
     }
     out->check_s = now_s() - t0;
+    stall0 = cpu_stall_us();
     ss.o = o;
     rc = worker_pool_new(1, &ss.pool, err);
     if (rc != PH_OK)
@@ -725,6 +880,10 @@ enum ph_rc perf_compare_run(const struct perf_options *opts, const struct perf_i
     worker_pool_free(ss.pool);
     perf_compare_analyse(out, FINAL_ITERS);
     out->elapsed_s = now_s() - t0;
+    stall1 = cpu_stall_us();
+    out->cpu_pressure = stall0 >= 0 && stall1 >= stall0 && out->elapsed_s > out->check_s
+                            ? fmin((stall1 - stall0) / 1e6 / (out->elapsed_s - out->check_s), 1.0)
+                            : -1;
     if (o.sequential)
         ; /* stop says so already */
     else if (out->converged)
@@ -739,4 +898,38 @@ enum ph_rc perf_compare_run(const struct perf_options *opts, const struct perf_i
     return PH_OK;
 nomem:
     return ph_errf(err, PH_ENOMEM, "out of memory");
+}
+
+enum ph_rc perf_workload_try(const struct exercise *ex, const struct perf_workload *w,
+                             const char *path, int is_reference, double n, int *ok, char *why,
+                             size_t cap, double *call_s, struct ph_err *err)
+{
+    struct worker_pool *pool = NULL;
+    struct perf_impl im;
+    struct sample smp;
+    char check[128];
+    enum ph_rc rc;
+
+    *ok = 0;
+    *call_s = 0;
+    if (cap > 0)
+        why[0] = '\0';
+    memset(&im, 0, sizeof im);
+    im.path = (char *)path; /* borrowed; run_sample only reads it */
+    im.name = (char *)path;
+    im.is_reference = is_reference;
+    snprintf(check, sizeof check, "%s%s", WORKER_WORKLOAD_PREFIX, w->name);
+    rc = worker_pool_new(1, &pool, err);
+    if (rc != PH_OK)
+        return rc;
+    rc = run_sample(pool, ex, &im, check, n, 1, 0, 1, w->cpu_clock, &smp, err);
+    worker_pool_free(pool);
+    if (rc != PH_OK)
+        return rc;
+    *ok = smp.ok;
+    if (smp.ok)
+        *call_s = smp.v[0][w->cpu_clock ? FIG_CPU : FIG_WALL];
+    else if (cap > 0)
+        snprintf(why, cap, "%s", smp.why);
+    return PH_OK;
 }

@@ -7,15 +7,22 @@
  * - every sample is a fresh sandboxed worker forked from the exercise's
  *   host, so no run inherits another's heap, caches or JIT-like warm state;
  *   inside it, `warmup` unmeasured calls, then `values` measured ones of
- *   `loops` calls each (loops calibrated so one value lasts ~10 ms, which
- *   puts the clock's resolution and the fork's noise far below it);
+ *   `loops` calls each (on the CPU clock 3 values of ~10 ms, which puts the
+ *   clock's resolution and the fork's noise far below it; on the wall clock
+ *   up to 15 values of ~2 ms, so that some fall between two preemptions of
+ *   a busy machine); the worker's smallest value is the round's figure;
+ * - every 2 rounds the workers come from a new exec'd host, with its own
+ *   memory layout, so no one layout decides a whole invocation's ratio;
  * - a round runs every implementation once per size, the order rotated
  *   each round (A B C, B C A, C A B), so a change in the machine's speed
  *   hits all of them alike, and the ratio of two implementations is taken
  *   over rounds, pair by pair (perf_ratio_ci);
- * - rounds continue until every ratio's 95% interval is within
- *   ±precision of its estimate, or the time budget is spent: the result
- *   says which.  A size whose ratios are already tight stops early;
+ * - rounds (at least 10 on the CPU clock, 20 on the wall clock) continue
+ *   until every ratio's 95% interval is within ±precision of its estimate
+ *   and the two halves of the rounds agree within 3%, or the time budget
+ *   is spent: the result says which.  A size whose ratios are already
+ *   tight stops early.  A ratio that still cannot be reproduced to 3% is
+ *   marked noisy, with the noise measured (perf_cell.noisy);
  * - an implementation too slow at one size (a call would take longer than
  *   its share of the budget) is not run at the larger ones, and says so.
  *
@@ -36,6 +43,7 @@
 struct exercise;
 
 #define PERF_MAX_IMPLS 8
+#define PERF_MAX_VALUES 16 /* measured values per worker */
 
 enum perf_correct {
     PERF_CORRECT,     /* every check passed */
@@ -75,6 +83,17 @@ enum perf_sig {
  * compare reproduce (the stability goal), so they are not called differences. */
 #define PERF_NEGLIGIBLE 0.03
 
+/* Round figures that spread more than this (robust coefficient of
+ * variation, 1.4826 MAD / median) were disturbed in most workers, not in a
+ * few: their median then follows how busy the machine was while they ran,
+ * and another invocation on a quieter or busier machine gives another
+ * figure, whatever the bootstrap interval says.  Applied to a cell's own
+ * figures (shown as noisy) and to the per-round ratios of a pair (the
+ * ratio is then noisy): a slow drift of the machine moves both sides of a
+ * pair, so it counts against the first and not the second. */
+#define PERF_NOISE_LIMIT 0.05
+#define PERF_RATIO_NOISE_LIMIT 0.10
+
 /* One implementation at one size of one workload.  Figures per call. */
 struct perf_cell {
     enum perf_cell_state state;
@@ -94,6 +113,15 @@ struct perf_cell {
     struct perf_ci r_wall, r_cpu, r_peak, r_time;
     enum perf_sig sig_wall, sig_cpu, sig_peak, sig_time;
     int has_ratio;
+    /* How reproducible the time figures are (see PERF_NOISE_LIMIT): */
+    double noise;       /* robust CV of the round figures on the workload's clock */
+    double ratio_noise; /* robust CV of the per-round ratios to the baseline */
+    double drift;       /* |ratio on the first half of the rounds - on the second| / ratio */
+    /* The ratio is not reproducible to PERF_NEGLIGIBLE: its interval or its
+     * drift is wider, or its per-round ratios spread past
+     * PERF_RATIO_NOISE_LIMIT.  Reports then give the interval and the
+     * measured noise, not a bare figure. */
+    int noisy;
 };
 
 struct perf_workload_result {
@@ -114,9 +142,9 @@ struct perf_options {
     size_t nsizes;
     double budget_s;       /* default 60 */
     double precision;      /* target relative half-width of every ratio's CI; default 0.01 */
-    size_t min_rounds;     /* default 10 */
+    size_t min_rounds;     /* 0: 10 on the CPU clock, 20 on the wall clock */
     size_t max_rounds;     /* default 400 */
-    double target_value_s; /* one measured value; default 0.01 */
+    double target_value_s; /* one measured value on the CPU clock; default 0.01 */
     int sequential;        /* 1: no interleaving (A A A ... B B B), for the benchmark */
     int skip_correctness;  /* the benchmark's pair is known to be correct */
     FILE *progress;        /* NULL: quiet */
@@ -133,7 +161,10 @@ struct perf_comparison {
     size_t rounds; /* measured rounds (calibration not counted) */
     int converged; /* every ratio's interval reached the precision */
     int sequential;
-    char stop[200]; /* why sampling stopped, in a sentence */
+    size_t nnoisy;       /* ratios (cells) marked noisy */
+    double cpu_pressure; /* share of the measuring time some task waited for a CPU
+                          * (/proc/pressure/cpu "some"); -1: not available */
+    char stop[200];      /* why sampling stopped, in a sentence */
     char python[32];
     int cpus;
 };
@@ -155,6 +186,17 @@ enum ph_rc perf_compare_run(const struct perf_options *opts, const struct perf_i
                             struct ph_err *err);
 
 void perf_comparison_cleanup(struct perf_comparison *c);
+
+/*
+ * Run workload `w` of `ex` once on `path` (the exercise's reference.py when
+ * is_reference) at size n, in a fresh worker of a pool of its own: one call,
+ * no warm-up.  For `pyharness validate`.  PH_OK with *ok set: 1 and *call_s
+ * the call's time on the workload's clock, or 0 and `why` (cap bytes) saying
+ * what went wrong; an engine error otherwise.  Everything is borrowed.
+ */
+enum ph_rc perf_workload_try(const struct exercise *ex, const struct perf_workload *w,
+                             const char *path, int is_reference, double n, int *ok, char *why,
+                             size_t cap, double *call_s, struct ph_err *err);
 
 /* The cell of implementation i at size index s. */
 struct perf_cell *perf_cell_at(const struct perf_comparison *c, size_t wl, size_t i, size_t s);

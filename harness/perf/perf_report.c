@@ -2,6 +2,7 @@
 #include "perf_report.h"
 
 #include <limits.h>
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include "fileio.h"
 #include "paths.h"
 #include "perf_chart.h"
+#include "ratio.h"
 
 #define TEMPLATE_MAX (256u * 1024)
 #define FIT_POINTS 48 /* points along a fitted curve */
@@ -75,6 +77,21 @@ static const char *growth_word(enum perf_class k)
     return (unsigned)k < PERF_NCLASSES ? words[k] : "?";
 }
 
+/* The noise measured for a noisy ratio, in words: what varied and by how much. */
+static void noise_text(FILE *out, const struct perf_comparison *c,
+                       const struct perf_workload_result *r, const struct perf_cell *cell)
+{
+    fprintf(out,
+            "%zu rounds, the interval is ±%.1f%% wide, the %s-time ratio varied by ±%.1f%% from "
+            "round to round",
+            cell->nrounds, 100 * perf_ci_halfwidth(&cell->r_time), r->w->cpu_clock ? "CPU" : "wall",
+            100 * cell->ratio_noise);
+    if (cell->nrounds >= 4) /* halves of at least 2 rounds */
+        fprintf(out, ", the two halves of the run gave ratios %.1f%% apart", 100 * cell->drift);
+    if (c->cpu_pressure >= 0)
+        fprintf(out, ", and some task waited for a CPU %.0f%% of the time", 100 * c->cpu_pressure);
+}
+
 /* "a.py is 3.1x faster than b.py at n = 10^6 items (95% CI 2.9-3.3); ..." */
 static void sentence(FILE *out, const struct perf_comparison *c, size_t wl, size_t i)
 {
@@ -98,17 +115,47 @@ static void sentence(FILE *out, const struct perf_comparison *c, size_t wl, size
         const struct perf_cell *cell = perf_cell_at(c, wl, i, (size_t)s);
         const struct perf_ci *ci = &cell->r_time;
         size_text(r->sizes[s], nb, sizeof nb);
-        if (cell->sig_time == PERF_SIG_DIFFERENT && ci->est < 1)
-            fprintf(out, "%s is %.3gx faster than %s at n = %s %s (95%% CI %.3g-%.3g)", im->name,
-                    1 / ci->est, base->name, nb, r->w->unit, 1 / ci->hi, 1 / ci->lo);
-        else if (cell->sig_time == PERF_SIG_DIFFERENT)
-            fprintf(out, "%s is %.3gx slower than %s at n = %s %s (95%% CI %.3g-%.3g)", im->name,
-                    ci->est, base->name, nb, r->w->unit, ci->lo, ci->hi);
+        char said[96], lo[64], hi[64];
+        int worse;
+        ratio_phrase_of(ci->est, RATIO_TIME, base->name, said, sizeof said);
+        ratio_factor(ci->est, &worse);
+        if (cell->noisy) {
+            /* No point figure the next invocation would not repeat: the
+             * interval, and the noise that made it so. */
+            if (ci->lo > 1.0 || ci->hi < 1.0)
+                fprintf(out, "%s is %s at n = %s %s, by %s to %s (95%% CI)", im->name,
+                        worse ? "slower" : "faster", nb, r->w->unit,
+                        ratio_bound(worse ? ci->lo : ci->hi, RATIO_TIME, lo, sizeof lo),
+                        ratio_bound(worse ? ci->hi : ci->lo, RATIO_TIME, hi, sizeof hi));
+            else
+                fprintf(out,
+                        "no significant difference in time between %s and %s at n = %s %s "
+                        "(95%% CI %s to %s)",
+                        im->name, base->name, nb, r->w->unit,
+                        ratio_bound(ci->lo, RATIO_TIME, lo, sizeof lo),
+                        ratio_bound(ci->hi, RATIO_TIME, hi, sizeof hi));
+            {
+                int machine =
+                    cell->ratio_noise > PERF_RATIO_NOISE_LIMIT || cell->drift > PERF_NEGLIGIBLE;
+                fprintf(out, ", but not to the 3%% a rerun would reproduce: %s (",
+                        machine ? "the machine was too noisy"
+                                : "too few rounds fitted in the budget");
+                noise_text(out, c, r, cell);
+                fprintf(out, "); rerun with a larger --budget%s",
+                        machine ? " on a quieter machine" : "");
+            }
+        } else if (cell->sig_time == PERF_SIG_DIFFERENT)
+            fprintf(out, "%s is %s at n = %s %s (95%% CI %s to %s)", im->name, said, nb, r->w->unit,
+                    ratio_bound(worse ? ci->lo : ci->hi, RATIO_TIME, lo, sizeof lo),
+                    ratio_bound(worse ? ci->hi : ci->lo, RATIO_TIME, hi, sizeof hi));
         else
             fprintf(out,
-                    "no significant difference in time between %s and %s at n = %s %s (ratio "
-                    "%.3g, 95%% CI %.3g-%.3g%s)",
-                    im->name, base->name, nb, r->w->unit, ci->est, ci->lo, ci->hi,
+                    "no significant difference in time between %s and %s at n = %s %s (measured "
+                    "%s, 95%% CI %s to %s%s)",
+                    im->name, base->name, nb, r->w->unit,
+                    ratio_phrase_of(ci->est, RATIO_TIME, NULL, said, sizeof said),
+                    ratio_bound(ci->lo, RATIO_TIME, lo, sizeof lo),
+                    ratio_bound(ci->hi, RATIO_TIME, hi, sizeof hi),
                     cell->sig_time == PERF_SIG_NEGLIGIBLE ? ", under 3%" : "");
         if (ft->ok && bt->ok) {
             if (ft->best == bt->best)
@@ -121,9 +168,11 @@ static void sentence(FILE *out, const struct perf_comparison *c, size_t wl, size
                         perf_class_name(bt->best));
         }
         if (cell->sig_peak == PERF_SIG_DIFFERENT) {
-            double k = cell->r_peak.est;
-            fprintf(out, "; %s uses %.3gx %s Python peak memory", im->name, k < 1 ? 1 / k : k,
-                    k < 1 ? "less" : "more");
+            char fx[32];
+            int more;
+            ratio_factor_text(ratio_factor(cell->r_peak.est, &more), fx, sizeof fx);
+            fprintf(out, "; %s uses %s %s Python peak memory", im->name, fx,
+                    more ? "more" : "less");
         } else {
             fprintf(out, "; the same Python peak memory");
         }
@@ -139,6 +188,8 @@ void perf_report_summary(FILE *out, const struct perf_comparison *c, size_t wl)
     for (size_t i = 0; i < c->nimpls; i++) {
         if (i == c->baseline)
             continue;
+        if (c->nresults > 1)
+            fprintf(out, "%s: ", c->results[wl].w->name);
         sentence(out, c, wl, i);
         fputc('\n', out);
     }
@@ -315,17 +366,34 @@ static void esc(FILE *out, const struct out_fmt *f, const char *s)
 
 static const char *ratio_class(const struct perf_cell *cell)
 {
+    if (cell->noisy)
+        return "noisy";
     if (cell->sig_time != PERF_SIG_DIFFERENT)
         return "same";
     return cell->r_time.est < 1 ? "faster" : "slower";
 }
 
-static void ratio_text(char *buf, size_t cap, const struct perf_ci *ci, enum perf_sig sig)
+/* "1.52x faster [1.41x, 1.60x]": the estimate and its interval said as
+ * ratio.h says every comparison, the interval's factors in the estimate's
+ * direction; "no significant difference [1.02x faster, 1.01x slower]";
+ * "... too noisy for 3%" when a rerun would not reproduce it. */
+static void ratio_text(char *buf, size_t cap, const struct perf_ci *ci, enum perf_sig sig,
+                       int noisy)
 {
-    if (sig == PERF_SIG_DIFFERENT)
-        snprintf(buf, cap, "%.3gx [%.3g, %.3g]", ci->est, ci->lo, ci->hi);
-    else
-        snprintf(buf, cap, "%.3gx [%.3g, %.3g] no significant difference", ci->est, ci->lo, ci->hi);
+    char est[64], lo[64], hi[64];
+    int worse;
+
+    if (sig == PERF_SIG_DIFFERENT) {
+        ratio_factor(ci->est, &worse);
+        ratio_factor_text(worse ? ci->lo : 1 / ci->hi, lo, sizeof lo);
+        ratio_factor_text(worse ? ci->hi : 1 / ci->lo, hi, sizeof hi);
+        ratio_phrase_of(ci->est, RATIO_TIME, NULL, est, sizeof est);
+        snprintf(buf, cap, "%s [%s, %s]%s", est, lo, hi, noisy ? " too noisy for 3%" : "");
+    } else {
+        snprintf(buf, cap, "no significant difference [%s, %s]%s",
+                 ratio_bound(ci->lo, RATIO_TIME, lo, sizeof lo),
+                 ratio_bound(ci->hi, RATIO_TIME, hi, sizeof hi), noisy ? " too noisy for 3%" : "");
+    }
 }
 
 static int show_parallelism(const struct perf_comparison *c, size_t wl)
@@ -367,16 +435,25 @@ static void row(FILE *out, const struct out_fmt *f, const char *cls, const char 
     }
 }
 
-#define NCOLS 12
+#define NCOLS 13
 
 static void figures_table(FILE *out, const struct out_fmt *f, const struct perf_comparison *c,
                           size_t wl)
 {
     const struct perf_workload_result *r = &c->results[wl];
-    const char *head[NCOLS] = {"n",           "implementation", "wall / call (median)",
-                               "IQR",         "CPU / call",     "time ratio to baseline [95% CI]",
-                               "Python peak", "RSS peak",       "allocations / call",
-                               "parallelism", "outliers",       "rounds x values"};
+    const char *head[NCOLS] = {"n",
+                               "implementation",
+                               "wall / call (median)",
+                               "IQR",
+                               "CPU / call",
+                               "time against the baseline [95% CI]",
+                               "Python peak",
+                               "RSS peak",
+                               "allocations / call",
+                               "parallelism",
+                               "outliers",
+                               "rounds x values",
+                               "spread between rounds"};
     size_t ncols = show_parallelism(c, wl) ? NCOLS : NCOLS - 1;
     char b[NCOLS][160];
     const char *cells[NCOLS];
@@ -384,6 +461,7 @@ static void figures_table(FILE *out, const struct out_fmt *f, const struct perf_
     if (ncols == NCOLS - 1) {
         head[9] = head[10];
         head[10] = head[11];
+        head[11] = head[12];
     }
     if (f->html)
         fprintf(out, "<table class=\"figures\" data-workload=\"%s\">\n<thead>", r->w->name);
@@ -414,17 +492,21 @@ static void figures_table(FILE *out, const struct out_fmt *f, const struct perf_
             if (i == c->baseline)
                 snprintf(b[k++], sizeof b[0], "1 (baseline)");
             else if (cell->has_ratio)
-                ratio_text(b[k++], sizeof b[0], &cell->r_time, cell->sig_time);
+                ratio_text(b[k++], sizeof b[0], &cell->r_time, cell->sig_time, cell->noisy);
             else
                 snprintf(b[k++], sizeof b[0], "-");
             bytes(cell->s_peak.median, b[k++], sizeof b[0]);
             bytes(cell->s_rss.median, b[k++], sizeof b[0]);
-            snprintf(b[k++], sizeof b[0], "%.4g", cell->s_allocs.median);
+            /* A count reads as one: 33340, not 3.334e+04. */
+            snprintf(b[k++], sizeof b[0], cell->s_allocs.median >= 1000 ? "%.0f" : "%.4g",
+                     cell->s_allocs.median);
             if (ncols == NCOLS)
                 snprintf(b[k++], sizeof b[0], "%.2f", cell->s_par.median);
             snprintf(b[k++], sizeof b[0], "%zu of %zu", cell->s_raw.noutliers, cell->nraw);
             snprintf(b[k++], sizeof b[0], "%zu x %zu (loops %zu)", cell->nrounds, cell->values,
                      cell->loops);
+            snprintf(b[k++], sizeof b[0], "±%.1f%%%s", 100 * cell->noise,
+                     cell->noise > PERF_NOISE_LIMIT ? " (noisy)" : "");
             row(out, f, i == c->baseline ? "baseline" : ratio_class(cell), cells, ncols, 0, 2);
         }
     }
@@ -522,15 +604,38 @@ static void method_text(FILE *out, const struct out_fmt *f, const struct perf_co
     else
         fprintf(out, "**Stopping:** ");
     esc(out, f, c->stop);
-    fprintf(out, f->html ? "</p>\n<p>" : "\n\n");
+    fprintf(out, f->html ? "</p>\n" : "\n\n");
+    if (c->nnoisy > 0) {
+        fprintf(out, f->html ? "<p class=\"noisy\"><strong>Not reproducible to 3%%:</strong> "
+                             : "**Not reproducible to 3%%:** ");
+        fprintf(out,
+                "%zu ratio(s) could not be measured to the 3%% that a rerun reproduces: their "
+                "interval, the disagreement between the two halves of the run, or the spread of "
+                "the per-round ratios was wider (the figures are in each sentence above; each "
+                "implementation's own spread is in the \"spread between rounds\" column). Their "
+                "intervals are given, not a single figure.",
+                c->nnoisy);
+        if (c->cpu_pressure >= 0)
+            fprintf(out, " Some task waited for a CPU during %.0f%% of the measuring time.",
+                    100 * c->cpu_pressure);
+        fprintf(out, f->html ? "</p>\n" : "\n\n");
+    }
+    fprintf(out, f->html ? "<p>" : "");
     fprintf(out,
             "Every sample comes from a fresh sandboxed worker: one unmeasured warm-up call, then "
-            "3 values of `loops` calls each (sized to last about 10 ms); the sample is the "
-            "smallest value (interference only adds time). Rounds run every implementation once "
+            "values of `loops` calls each (on the CPU clock 3 values of about 10 ms; on the wall "
+            "clock up to 15 values of about 2 ms, short enough that some fall between two "
+            "preemptions of a busy machine); the sample is the smallest value (interference "
+            "only adds time). Every 2 rounds the workers come from a new sandbox host, with a new "
+            "memory layout, so that no one layout decides the ratio. Rounds run every "
+            "implementation once "
             "per size in a rotated order (A B C, then B C A, ...), "
             "so a change in the machine's speed hits all alike; a ratio is the median over rounds "
             "divided by the baseline's, with a 95%% percentile-bootstrap interval that resamples "
-            "rounds with their pairs. A ratio whose interval contains 1, or that is within 3%%, "
+            "rounds with their pairs; sampling goes on (at least 10 rounds on the CPU clock, "
+            "20 on the wall clock) until the interval is within the precision and the ratios "
+            "of the two halves of the run agree within 3%%. A ratio whose interval contains 1, "
+            "or that is within 3%%, "
             "is reported as no significant difference. Outliers (beyond 1.5 IQR of the "
             "quartiles) are kept in every figure and drawn hollow. Growth classes are fitted to "
             "the medians on log residuals and ranked by AIC. Python %s, %d CPU(s), budget %.0f "
@@ -701,9 +806,24 @@ static enum ph_rc read_template(const char *name, char **text, struct ph_err *er
 static enum ph_rc write_text(const char *out_path, FILE *stream, const char *text,
                              struct ph_err *err)
 {
-    if (out_path != NULL)
-        return fileio_write(out_path, text, strlen(text), err);
-    fputs(text, stream);
+    FILE *f;
+    size_t len = strlen(text);
+
+    if (out_path == NULL) {
+        fputs(text, stream);
+        return PH_OK;
+    }
+    /* fopen, not fileio_write (0600): a report is for sharing, so it gets
+     * the user's umask, as the chart files beside it do. */
+    f = fopen(out_path, "w");
+    if (f == NULL)
+        return ph_errf(err, PH_EIO, "%s: cannot write the report: %s", out_path, strerror(errno));
+    if (fwrite(text, 1, len, f) != len) {
+        fclose(f);
+        return ph_errf(err, PH_EIO, "%s: cannot write the report: %s", out_path, strerror(errno));
+    }
+    if (fclose(f) != 0)
+        return ph_errf(err, PH_EIO, "%s: cannot write the report: %s", out_path, strerror(errno));
     return PH_OK;
 }
 
@@ -846,6 +966,11 @@ cJSON *perf_report_json(const struct perf_comparison *c)
     cJSON_AddStringToObject(root, "stop", c->stop);
     cJSON_AddStringToObject(root, "python", c->python);
     cJSON_AddNumberToObject(root, "cpus", c->cpus);
+    if (c->cpu_pressure >= 0)
+        cJSON_AddNumberToObject(root, "cpu_pressure", c->cpu_pressure);
+    else
+        cJSON_AddNullToObject(root, "cpu_pressure");
+    cJSON_AddNumberToObject(root, "noisy_ratios", (double)c->nnoisy);
     arr = cJSON_AddArrayToObject(root, "implementations");
     for (size_t i = 0; i < c->nimpls; i++) {
         cJSON *o = cJSON_CreateObject();
@@ -912,7 +1037,11 @@ cJSON *perf_report_json(const struct perf_comparison *c)
                 cJSON_AddItemToObject(e, "py_allocs", summary_json(&cell->s_allocs));
                 cJSON_AddItemToObject(e, "parallelism", summary_json(&cell->s_par));
                 cJSON_AddNumberToObject(e, "outliers", (double)cell->s_raw.noutliers);
+                cJSON_AddNumberToObject(e, "noise", cell->noise);
                 if (cell->has_ratio) {
+                    cJSON_AddNumberToObject(e, "drift", cell->drift);
+                    cJSON_AddNumberToObject(e, "ratio_noise", cell->ratio_noise);
+                    cJSON_AddBoolToObject(e, "noisy", cell->noisy);
                     ratio = cJSON_AddObjectToObject(e, "ratio");
                     cJSON_AddItemToObject(ratio, "wall", ci_json(&cell->r_wall, cell->sig_wall));
                     cJSON_AddItemToObject(ratio, "time", ci_json(&cell->r_time, cell->sig_time));

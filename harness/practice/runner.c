@@ -4,6 +4,9 @@
  * The child writes one JSON document: {"ok": true, "value": ...} or
  * {"ok": false, "error": "...", "code": N}.  A child that dies first leaves
  * a short or empty document, which the parent reports with the signal.
+ * A serving child reads requests as one JSON document per line and answers
+ * each with one such document and a new line (cJSON's unformatted output
+ * has no new line of its own).
  */
 #include "runner.h"
 
@@ -14,12 +17,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 void runner_init(struct runner *r)
 {
     memset(r, 0, sizeof *r);
     r->fd = -1;
+    r->req_fd = -1;
 }
 
 static void write_all(int fd, const char *s, size_t n)
@@ -35,12 +40,8 @@ static void write_all(int fd, const char *s, size_t n)
     }
 }
 
-static void child(int fd, runner_fn fn, void *arg)
+static void quiet_child(void)
 {
-    struct ph_err err;
-    cJSON *value = NULL, *doc = cJSON_CreateObject();
-    enum ph_rc rc;
-    char *text;
     int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 
     if (null >= 0) {
@@ -50,25 +51,92 @@ static void child(int fd, runner_fn fn, void *arg)
     }
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
-    ph_err_clear(&err);
-    rc = fn(arg, &value, &err);
-    if (doc == NULL)
-        _exit(3);
+    signal(SIGPIPE, SIG_DFL);
+}
+
+/* Write the answer document for (rc, value), taking `value`; `nl` ends it
+ * with a new line.  0 when written. */
+static int answer(int fd, enum ph_rc rc, cJSON *value, const struct ph_err *err, int nl)
+{
+    cJSON *doc = cJSON_CreateObject();
+    char *text;
+
+    if (doc == NULL) {
+        cJSON_Delete(value);
+        return -1;
+    }
     if (rc == PH_OK && value != NULL) {
         cJSON_AddBoolToObject(doc, "ok", 1);
         cJSON_AddItemToObject(doc, "value", value);
     } else {
         cJSON_Delete(value);
         cJSON_AddBoolToObject(doc, "ok", 0);
-        cJSON_AddStringToObject(doc, "error", err.msg[0] != '\0' ? err.msg : "failed");
+        cJSON_AddStringToObject(doc, "error", err->msg[0] != '\0' ? err->msg : "failed");
         cJSON_AddNumberToObject(doc, "code", rc != PH_OK ? (double)rc : (double)PH_EINTERNAL);
     }
     text = cJSON_PrintUnformatted(doc);
-    if (text != NULL)
-        write_all(fd, text, strlen(text));
+    cJSON_Delete(doc);
+    if (text == NULL)
+        return -1;
+    write_all(fd, text, strlen(text));
+    if (nl)
+        write_all(fd, "\n", 1);
+    free(text);
+    return 0;
+}
+
+static void child(int fd, runner_fn fn, void *arg)
+{
+    struct ph_err err;
+    cJSON *value = NULL;
+    enum ph_rc rc;
+
+    quiet_child();
+    ph_err_clear(&err);
+    rc = fn(arg, &value, &err);
     /* _exit: the parent's stdio buffers and atexit handlers are not ours.
      * Jobs that start sandbox hosts free their engine themselves. */
-    _exit(text != NULL ? 0 : 3);
+    _exit(answer(fd, rc, value, &err, 0) == 0 ? 0 : 3);
+}
+
+/* A serving child: one request per line until the parent closes the pipe. */
+static void server(int in, int out, runner_serve_fn fn, void *state)
+{
+    char *line = malloc(RUNNER_REQUEST_MAX + 1);
+    size_t len = 0;
+    struct ph_err err;
+    cJSON *value = NULL;
+
+    quiet_child();
+    for (;;) {
+        char *nl = line != NULL ? memchr(line, '\n', len) : NULL;
+        if (nl == NULL) {
+            ssize_t n;
+            if (line == NULL || len == RUNNER_REQUEST_MAX)
+                break;
+            n = read(in, line + len, RUNNER_REQUEST_MAX - len);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0)
+                break;
+            len += (size_t)n;
+            continue;
+        }
+        *nl = '\0';
+        cJSON *req = cJSON_Parse(line);
+        ph_err_clear(&err);
+        value = NULL;
+        enum ph_rc rc = req != NULL ? fn(state, req, &value, &err)
+                                    : ph_errf(&err, PH_EINTERNAL, "a malformed request");
+        cJSON_Delete(req);
+        if (answer(out, rc, value, &err, 1) != 0)
+            break;
+        len -= (size_t)(nl + 1 - line);
+        memmove(line, nl + 1, len);
+    }
+    free(line);
+    fn(state, NULL, &value, &err);
+    _exit(0);
 }
 
 enum ph_rc runner_start(struct runner *r, runner_fn fn, void *arg, struct ph_err *err)
@@ -98,6 +166,80 @@ enum ph_rc runner_start(struct runner *r, runner_fn fn, void *arg, struct ph_err
     r->pid = pid;
     r->fd = p[0];
     r->done = 0;
+    return PH_OK;
+}
+
+enum ph_rc runner_serve(struct runner *r, runner_serve_fn fn, void *state, struct ph_err *err)
+{
+    int req[2], resp[2];
+    pid_t pid;
+
+    runner_cleanup(r);
+    if (pipe2(req, O_CLOEXEC) != 0)
+        return ph_errf(err, PH_EIO, "pipe: %s", strerror(errno));
+    if (pipe2(resp, O_CLOEXEC) != 0) {
+        close(req[0]);
+        close(req[1]);
+        return ph_errf(err, PH_EIO, "pipe: %s", strerror(errno));
+    }
+    fflush(stdout);
+    fflush(stderr);
+    pid = fork();
+    if (pid < 0) {
+        close(req[0]);
+        close(req[1]);
+        close(resp[0]);
+        close(resp[1]);
+        return ph_errf(err, PH_EIO, "fork: %s", strerror(errno));
+    }
+    if (pid == 0) {
+        close(req[1]);
+        close(resp[0]);
+        server(req[0], resp[1], fn, state);
+    }
+    close(req[0]);
+    close(resp[1]);
+    (void)fcntl(resp[0], F_SETFL, O_NONBLOCK);
+    r->pid = pid;
+    r->fd = resp[0];
+    r->req_fd = req[1];
+    r->done = 1; /* waiting for a request */
+    return PH_OK;
+}
+
+int runner_serving(const struct runner *r)
+{
+    return r->req_fd >= 0 && r->pid > 0 && r->done;
+}
+
+enum ph_rc runner_request(struct runner *r, const cJSON *req, struct ph_err *err)
+{
+    char *text;
+    size_t n;
+    ssize_t w = 0;
+
+    if (!runner_serving(r))
+        return ph_errf(err, PH_EWORKER, "the background server is not running");
+    text = cJSON_PrintUnformatted(req);
+    if (text == NULL)
+        return ph_errf(err, PH_ENOMEM, "out of memory");
+    n = strlen(text);
+    if (n + 1 > RUNNER_REQUEST_MAX) {
+        free(text);
+        return ph_errf(err, PH_ELIMIT, "a request of %zu bytes", n);
+    }
+    text[n] = '\n';
+    /* A request is far below PIPE_BUF: one write, never torn. */
+    do
+        w = write(r->req_fd, text, n + 1);
+    while (w < 0 && errno == EINTR);
+    free(text);
+    if (w != (ssize_t)(n + 1)) {
+        runner_kill(r);
+        return ph_errf(err, PH_EWORKER, "the background server is gone");
+    }
+    r->done = 0;
+    r->len = 0;
     return PH_OK;
 }
 
@@ -157,8 +299,31 @@ int runner_step(struct runner *r, cJSON **out, struct ph_err *err)
         }
         memcpy(r->buf + r->len, chunk, (size_t)n);
         r->len += (size_t)n;
+        if (r->req_fd >= 0 && memchr(r->buf, '\n', r->len) != NULL)
+            break;
+    }
+    if (r->req_fd >= 0 && r->len > 0 && r->buf[r->len - 1] == '\n') {
+        /* A server's answer: the child stays for the next request. */
+        doc = cJSON_ParseWithLength(r->buf, r->len - 1);
+        r->len = 0;
+        r->done = 1;
+        if (doc == NULL)
+            ph_errf(err, PH_EWORKER, "the background server sent a malformed answer");
+        else if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(doc, "ok")))
+            *out = cJSON_DetachItemFromObjectCaseSensitive(doc, "value");
+        else
+            ph_errf(err, PH_EWORKER, "%s",
+                    cJSON_IsString(cJSON_GetObjectItemCaseSensitive(doc, "error"))
+                        ? cJSON_GetObjectItemCaseSensitive(doc, "error")->valuestring
+                        : "the background job failed");
+        cJSON_Delete(doc);
+        return 1;
     }
     reap(r, &status);
+    if (r->req_fd >= 0) {
+        close(r->req_fd);
+        r->req_fd = -1;
+    }
     if (r->len > 0) {
         r->buf[r->len] = '\0';
         doc = cJSON_ParseWithLength(r->buf, r->len);
@@ -195,11 +360,32 @@ void runner_kill(struct runner *r)
         kill(r->pid, SIGKILL);
         reap(r, &status);
     }
+    if (r->req_fd >= 0) {
+        close(r->req_fd);
+        r->req_fd = -1;
+    }
 }
 
 void runner_cleanup(struct runner *r)
 {
+    if (runner_serving(r)) {
+        /* Idle: end of requests, then a little time to stop its hosts. */
+        close(r->req_fd);
+        r->req_fd = -1;
+        for (int ms = 0; ms < RUNNER_SERVER_QUIT_MS; ms += 10) {
+            int status;
+            pid_t w = waitpid(r->pid, &status, WNOHANG);
+            if (w == r->pid || (w < 0 && errno != EINTR)) {
+                r->pid = 0;
+                break;
+            }
+            struct timespec ts = {0, 10 * 1000 * 1000};
+            nanosleep(&ts, NULL);
+        }
+    }
     runner_kill(r);
+    if (r->req_fd >= 0)
+        close(r->req_fd);
     if (r->fd >= 0)
         close(r->fd);
     free(r->buf);

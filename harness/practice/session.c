@@ -38,6 +38,7 @@
 #include "explain.h"
 #include "fileio.h"
 #include "pick.h"
+#include "practice_score.h"
 #include "qbank.h"
 #include "report_json.h"
 #include "runner.h"
@@ -71,6 +72,12 @@ struct item {
     int listed;   /* already named under "study next" */
 };
 
+struct code_server {
+    const struct qbank *b;
+    struct engine *e; /* made at the first request */
+    unsigned runs;
+};
+
 struct ses {
     const struct session_opts *o;
     const struct qbank *b;
@@ -86,6 +93,10 @@ struct ses {
     struct voice_lm_files lm;
     int lm_ready;
     char tmpdir[64];
+    struct runner code;     /* the serving child that runs the learner's code */
+    struct code_server srv; /* its state (in the child) */
+    double last_run_s;      /* how long the last run took to grade */
+    unsigned last_run_n;    /* which run of the session it was */
 };
 
 static volatile sig_atomic_t got_signal;
@@ -239,36 +250,60 @@ static enum ph_rc score_fn(void *arg, cJSON **out, struct ph_err *err)
     return rc;
 }
 
-struct code_arg {
-    const struct exercise *ex;
-    const char *path;
-};
+static double num(const cJSON *o, const char *k, double dflt);
+static const char *str(const cJSON *o, const char *k);
 
-static enum ph_rc code_fn(void *arg, cJSON **out, struct ph_err *err)
+/*
+ * The learner's code runs in one serving child for the whole session
+ * (runner_serve), which keeps one engine: its sandbox host for the exercise
+ * and the reference runs it cached stay from one run to the next, so the
+ * second run of the same exercise skips the reference's whole run and the
+ * host's start.  The engine is freed (its hosts stopped) when the session
+ * closes the server; a server killed by Ctrl-C takes its hosts with it as a
+ * one-shot child did, and the next run starts a new one.
+ */
+static enum ph_rc code_serve(void *state, const cJSON *req, cJSON **out, struct ph_err *err)
 {
-    struct code_arg *a = arg;
+    struct code_server *cs = state;
     struct engine_opts eo;
     struct run_result res;
-    struct engine *e = NULL;
-    enum ph_rc rc;
+    const struct qbank_question *q;
+    const char *id, *path;
+    double t0 = now_s();
+    enum ph_rc rc = PH_OK;
+    cJSON *result;
 
-    /* An engine of this child's own, freed before the child exits so that
-     * its sandbox hosts go with it.  (The reference runs again for every
-     * run: a few hundred milliseconds, behind the spinner.) */
-    memset(&eo, 0, sizeof eo);
-    eo.submission_path = a->path;
-    eo.display_name = "your solution";
-    rc = engine_new(NULL, &e, err);
-    if (rc == PH_OK)
-        rc = engine_grade(e, a->ex, &eo, NULL, &res, err);
-    if (rc == PH_OK) {
-        *out = report_json_run(&res);
-        run_result_cleanup(&res);
-        if (*out == NULL)
-            rc = ph_errf(err, PH_ENOMEM, "out of memory");
+    if (req == NULL) {
+        engine_free(cs->e);
+        cs->e = NULL;
+        return PH_OK;
     }
-    engine_free(e);
-    return rc;
+    id = str(req, "question");
+    path = str(req, "path");
+    q = id != NULL ? qbank_find(cs->b, id) : NULL;
+    if (q == NULL || q->kind != QBANK_EXERCISE || path == NULL)
+        return ph_errf(err, PH_EINTERNAL, "a malformed run request");
+    if (cs->e == NULL)
+        rc = engine_new(NULL, &cs->e, err);
+    if (rc != PH_OK)
+        return rc;
+    memset(&eo, 0, sizeof eo);
+    eo.submission_path = path;
+    eo.display_name = "your solution";
+    rc = engine_grade(cs->e, q->ex, &eo, NULL, &res, err);
+    if (rc != PH_OK)
+        return rc;
+    result = report_json_run(&res);
+    run_result_cleanup(&res);
+    *out = cJSON_CreateObject();
+    if (result == NULL || *out == NULL) {
+        cJSON_Delete(result);
+        return ph_errf(err, PH_ENOMEM, "out of memory");
+    }
+    cJSON_AddItemToObject(*out, "result", result);
+    cJSON_AddNumberToObject(*out, "seconds", now_s() - t0);
+    cJSON_AddNumberToObject(*out, "run", ++cs->runs);
+    return PH_OK;
 }
 
 struct listen_arg {
@@ -293,9 +328,12 @@ static enum ph_rc listen_fn(void *arg, cJSON **out, struct ph_err *err)
     voice_audio_free(&audio);
     if (rc != PH_OK)
         return rc;
+    /* Shown and scored as written text: "asyncio dot gather" is asyncio.gather. */
+    char *written = practice_heard_text(text);
     *out = cJSON_CreateObject();
-    if (*out == NULL || cJSON_AddStringToObject(*out, "text", text) == NULL)
+    if (written == NULL || *out == NULL || cJSON_AddStringToObject(*out, "text", written) == NULL)
         rc = ph_errf(err, PH_ENOMEM, "out of memory");
+    free(written);
     free(text);
     return rc;
 }
@@ -483,6 +521,15 @@ static void show_code_result(struct item *it, const cJSON *r)
     }
     if (str(r, "detail") != NULL)
         print_wrapped(stdout, str(r, "detail"), "  ", w);
+    {
+        /* Speed against the reference, in the words `run` uses. */
+        const cJSON *perf = cJSON_GetObjectItemCaseSensitive(
+            cJSON_GetObjectItemCaseSensitive(score, "parts"), "performance");
+        if (str(perf, "origin") != NULL && str(perf, "origin")[0] != '\0') {
+            snprintf(line, sizeof line, "speed: %s", str(perf, "origin"));
+            print_wrapped(stdout, line, "  ", w);
+        }
+    }
 }
 
 static void show_model_answer(const struct item *it)
@@ -554,19 +601,38 @@ static void score_concept(struct ses *s, struct item *it)
 /* Run the learner's code in a child; *res receives the run's JSON. */
 static int run_code(struct ses *s, struct item *it, const char *path, cJSON **res, double deadline)
 {
-    struct runner r;
-    struct code_arg arg = {it->q->ex, path};
     struct ph_err err;
+    cJSON *req = cJSON_CreateObject(), *ans;
 
     *res = NULL;
     ph_err_clear(&err);
-    runner_init(&r);
-    if (runner_start(&r, code_fn, &arg, &err) != PH_OK) {
+    if (req == NULL || cJSON_AddStringToObject(req, "question", it->q->id) == NULL ||
+        cJSON_AddStringToObject(req, "path", path) == NULL) {
+        cJSON_Delete(req);
+        fprintf(stderr, "pyharness practice: out of memory\n");
+        return -1;
+    }
+    if (!runner_serving(&s->code) && runner_serve(&s->code, code_serve, &s->srv, &err) != PH_OK) {
+        cJSON_Delete(req);
         fprintf(stderr, "pyharness practice: %s\n", err.msg);
         return -1;
     }
-    *res = wait_runner(s, &r, s->tui ? "running your code" : NULL, deadline, &err);
-    runner_cleanup(&r);
+    if (runner_request(&s->code, req, &err) != PH_OK) {
+        cJSON_Delete(req);
+        fprintf(stderr, "pyharness practice: %s\n", err.msg);
+        return -1;
+    }
+    cJSON_Delete(req);
+    ans = wait_runner(s, &s->code, s->tui ? "running your code" : NULL, deadline, &err);
+    if (ans != NULL) {
+        *res = cJSON_DetachItemFromObjectCaseSensitive(ans, "result");
+        s->last_run_s = num(ans, "seconds", 0);
+        s->last_run_n = (unsigned)num(ans, "run", 0);
+        if (getenv("PYHARNESS_PRACTICE_TIMING") != NULL)
+            fprintf(stderr, "practice: run %u of the session graded in %.2f s\n", s->last_run_n,
+                    s->last_run_s);
+    }
+    cJSON_Delete(ans);
     if (*res == NULL && !s->quit)
         fprintf(stderr, "pyharness practice: the run failed: %s\n", err.msg);
     return *res != NULL ? 0 : -1;
@@ -801,6 +867,10 @@ static char *tui_concept(struct ses *s, size_t idx, double deadline, int *timed_
         double left = deadline - now_s();
         cJSON *res = NULL;
 
+        if (got_signal) {
+            s->quit = 1; /* SIGHUP (the terminal closed) or SIGTERM */
+            break;
+        }
         term_size(&rows, &width);
         draw(&sc);
         if (left <= 0) {
@@ -835,10 +905,18 @@ static char *tui_concept(struct ses *s, size_t idx, double deadline, int *timed_
             cJSON_Delete(res);
             res = NULL;
         }
+        if (p[0].revents & (POLLHUP | POLLERR | POLLNVAL) && !(p[0].revents & POLLIN)) {
+            s->quit = 1; /* the terminal is gone: nothing more will be typed */
+            break;
+        }
         if (!(p[0].revents & POLLIN))
             continue;
         ssize_t nr = read(0, in + inlen, sizeof in - inlen);
-        if (nr <= 0)
+        if (nr == 0 || (nr < 0 && errno != EINTR && errno != EAGAIN)) {
+            s->quit = 1;
+            break;
+        }
+        if (nr < 0)
             continue;
         inlen += (size_t)nr;
         for (;;) {
@@ -1010,11 +1088,17 @@ static void tui_exercise(struct ses *s, size_t idx, double deadline)
         unsigned char c[64];
         int action = 0;
 
+        if (got_signal) {
+            s->quit = 1;
+            break;
+        }
         draw(&sc);
         if (now_s() >= deadline)
             break;
-        if (poll(&p, 1, TICK_MS) > 0 && (p.revents & POLLIN)) {
+        if (poll(&p, 1, TICK_MS) > 0 && (p.revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL))) {
             ssize_t nr = read(0, c, sizeof c);
+            if (nr == 0 || (nr < 0 && errno != EINTR && errno != EAGAIN))
+                s->quit = 1; /* the terminal is gone */
             for (ssize_t i = 0; i < nr; i++) {
                 if (c[i] == 0x03)
                     s->quit = 1;
@@ -1043,11 +1127,11 @@ static void tui_exercise(struct ses *s, size_t idx, double deadline)
             printf("\033[H\033[2J");
             fflush(stdout);
             if (run_code(s, it, path, &last, deadline) == 0 && last != NULL)
-                snprintf(sc.msg, sizeof sc.msg, "last run: %s, %.0f/%.0f points%s",
-                         str(last, "verdict") ? str(last, "verdict") : "?",
+                snprintf(sc.msg, sizeof sc.msg, "last run (#%u): %s, %.0f/%.0f points in %.1f s%s",
+                         s->last_run_n, str(last, "verdict") ? str(last, "verdict") : "?",
                          num(cJSON_GetObjectItemCaseSensitive(last, "score"), "total", 0),
                          num(cJSON_GetObjectItemCaseSensitive(last, "score"), "max", 0),
-                         action == 's' ? "" : " (s submits it)");
+                         s->last_run_s, action == 's' ? "" : " (s submits it)");
             if (action == 's')
                 submit = 1;
         }
@@ -1085,10 +1169,20 @@ static void tui_pause(struct ses *s, int last)
     for (;;) {
         struct pollfd p = {0, POLLIN, 0};
         unsigned char c;
+        ssize_t nr;
+        if (got_signal) {
+            s->quit = 1;
+            break;
+        }
         if (poll(&p, 1, 1000) <= 0)
             continue;
-        if (read(0, &c, 1) != 1)
+        nr = read(0, &c, 1);
+        if (nr < 0 && (errno == EINTR || errno == EAGAIN))
+            continue;
+        if (nr != 1) {
+            s->quit = 1; /* the terminal is gone */
             break;
+        }
         if (c == 0x03 || c == 'q') {
             s->quit = 1;
             break;
@@ -1312,6 +1406,8 @@ enum ph_rc session_run(const struct session_opts *o, const struct qbank *b, stru
     s->o = o;
     s->b = b;
     s->st = st;
+    s->srv.b = b;
+    runner_init(&s->code);
     s->tui = o->answers_file == NULL && !o->plain && isatty(0) && isatty(1);
     if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
         fprintf(stderr, "pyharness practice: pipe: %s\n", strerror(errno));
@@ -1504,6 +1600,7 @@ out:
         free(s->items[i].scorer);
         free(s->items[i].missed);
     }
+    runner_cleanup(&s->code);
     voice_lm_files_free(&s->lm);
     free(answers_text);
     signal(SIGINT, SIG_DFL);

@@ -124,6 +124,26 @@ int spoken_split(const char *text, int mark_sentences, struct spoken_words *out)
             last_was_end = 0;
             continue;
         }
+        /* Read aloud as espeak-ng and most people do: "asyncio.gather" is
+         * "asyncio dot gather", "x == y" "x equals equals y", "3.5" "three point five" ('_' is
+         * silent). */
+        if (c == '.' && p > (const unsigned char *)text && (isalpha(p[-1]) || p[-1] == '_') &&
+            (isalpha(p[1]) || p[1] == '_')) {
+            if (push(out, &cap, "dot", 3) != 0)
+                goto fail;
+            continue;
+        }
+        if (c == '.' && p > (const unsigned char *)text && isdigit(p[-1]) && isdigit(p[1])) {
+            if (push(out, &cap, "point", 5) != 0)
+                goto fail;
+            continue;
+        }
+        if (c == '=') {
+            if (push(out, &cap, "equals", 6) != 0)
+                goto fail;
+            last_was_end = 0;
+            continue;
+        }
         if (c == '\0' || c == '.' || c == '!' || c == '?' || c == ';' || c == ':' || c == '\n') {
             /* "3.5" and "asyncio.gather" are not sentence ends. */
             int inner = c == '.' && p[1] != '\0' && !isspace(p[1]);

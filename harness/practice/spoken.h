@@ -4,8 +4,9 @@
  *
  * Shared by the language-model builder (lm.c), the voice front end and the
  * tests.  Words are lowercase ASCII letters and apostrophes; digits become
- * number words ("2" -> "two"); identifiers split at '_' and '.', so
- * "asyncio.gather" is "asyncio gather".  Owns nothing between calls.
+ * number words ("2" -> "two"); identifiers split at '_' and '.', and are
+ * read as they are said aloud: "asyncio.gather" is "asyncio dot gather",
+ * "==" "equals equals".  Owns nothing between calls.
  */
 #ifndef PH_SPOKEN_H
 #define PH_SPOKEN_H

@@ -198,6 +198,16 @@ int voice_asr_loadable(struct ph_err *err)
 #define VOICE_ASR_RATE 16000
 /* Silence around synthesised speech: half a second at espeak-ng's 22050 Hz. */
 #define VOICE_PAD_SAMPLES 11025
+/* The noise floor added before recognition, in 16-bit steps (about -66 dBFS,
+ * a quiet room through a cheap microphone).  The acoustic model was trained
+ * on recordings, which never hold digital silence: frames of exact zeros have
+ * a log energy of minus infinity (clamped), and with the cepstral mean taken
+ * over the utterance they drag every other frame's features off.  espeak-ng
+ * pads with such zeros and pauses between words with them; on 13 synthesised
+ * answers the bank model's mean WER went from 0.45 to 0.07 with this floor
+ * (0.45, 0.15, 0.08, 0.07, 0.07 at 0, 2, 8, 16, 32 steps).  Real microphone
+ * audio is already that noisy, so for it this changes nothing that matters. */
+#define VOICE_NOISE_FLOOR 16
 /* A WAV file bigger than this is not a spoken answer. */
 #define VOICE_WAV_MAX ((size_t)VOICE_SECONDS_MAX * 48000 * 2 * 2 + 4096)
 
@@ -533,6 +543,20 @@ static int16_t *resample(const struct voice_audio *a, size_t *n_out)
     *n_out = n;
     return o;
 }
+
+/* Add the noise floor in place; a fixed seed keeps transcripts reproducible. */
+static void add_noise_floor(int16_t *s, size_t n)
+{
+    uint32_t x = 2463534242u;
+
+    for (size_t i = 0; i < n; i++) {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        int v = s[i] + (int)(x % (2 * VOICE_NOISE_FLOOR + 1)) - VOICE_NOISE_FLOOR;
+        s[i] = (int16_t)(v > 32767 ? 32767 : v < -32768 ? -32768 : v);
+    }
+}
 #endif
 
 enum ph_rc voice_transcribe(const struct voice_audio *a, const char *lm, const char *dict,
@@ -554,11 +578,15 @@ enum ph_rc voice_transcribe(const struct voice_audio *a, const char *lm, const c
         return PH_EUSAGE;
     if (a->rate == VOICE_ASR_RATE) {
         n = a->n;
+        pcm = malloc(n * sizeof *pcm);
+        if (pcm != NULL)
+            memcpy(pcm, a->s, n * sizeof *pcm);
     } else {
         pcm = resample(a, &n);
-        if (pcm == NULL)
-            return ph_errf(err, PH_ENOMEM, "out of memory");
     }
+    if (pcm == NULL)
+        return ph_errf(err, PH_ENOMEM, "out of memory");
+    add_noise_floor(pcm, n);
     cfg = cmd_ln_init(NULL, ps_args(), TRUE, "-hmm", PH_SPHINX_MODELDIR "/en-us/en-us", "-lm",
                       lm != NULL ? lm : PH_SPHINX_MODELDIR "/en-us/en-us.lm.bin", "-dict",
                       dict != NULL ? dict : voice_general_dict(), "-logfn", "/dev/null", NULL);
@@ -575,8 +603,7 @@ enum ph_rc voice_transcribe(const struct voice_audio *a, const char *lm, const c
                      PH_SPHINX_MODELDIR, lm != NULL ? lm : "en-us.lm.bin");
         goto out;
     }
-    if (ps_start_utt(ps) < 0 || ps_process_raw(ps, pcm != NULL ? pcm : a->s, n, FALSE, TRUE) < 0 ||
-        ps_end_utt(ps) < 0) {
+    if (ps_start_utt(ps) < 0 || ps_process_raw(ps, pcm, n, FALSE, TRUE) < 0 || ps_end_utt(ps) < 0) {
         rc = ph_errf(err, PH_EIO, "pocketsphinx: decoding failed");
         goto out;
     }

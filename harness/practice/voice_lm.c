@@ -18,6 +18,9 @@
 #include "sha256.h"
 #include "voice.h"
 
+/* Bumped when spoken_split() changes the words it makes from a text
+ * (2: identifiers keep their spoken "dot", '=' is "equals"). */
+#define VOICE_LM_WORDS_VERSION "words-2"
 /* The project's pronunciation supplement is a few hundred lines. */
 #define VOICE_LM_EXTRA_MAX (1024 * 1024)
 
@@ -115,6 +118,8 @@ enum ph_rc voice_lm_bank(const struct qbank *b, struct voice_lm_files *out, stru
     for (size_t i = 0; i < n; i++)
         sha256_update(&h, texts[i], strlen(texts[i]) + 1);
     sha256_update(&h, voice_general_dict(), strlen(voice_general_dict()) + 1);
+    /* How texts become words (spoken.c): a change there rebuilds the model. */
+    sha256_update(&h, VOICE_LM_WORDS_VERSION, sizeof VOICE_LM_WORDS_VERSION);
     /* The project's own pronunciations (jargon the general dictionary lacks). */
     snprintf(extra, sizeof extra, "%s/pronunciations.dict", b->dir);
     if (access(extra, R_OK) == 0) {

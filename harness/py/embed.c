@@ -15,6 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <dirent.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 
@@ -768,6 +770,36 @@ static PyObject *py_heartbeat(PyObject *self, PyObject *args)
     Py_RETURN_NONE;
 }
 
+static PyObject *py_run_memory(PyObject *self, PyObject *unused)
+{
+    return PyLong_FromLongLong(measure_run_pss_bytes());
+}
+
+/* kill_run(): SIGKILL every process of the observed run (the runner's PID
+ * namespace but PID 1 and the runner itself). */
+static PyObject *py_kill_run(PyObject *self, PyObject *unused)
+{
+    struct dirent *e;
+    DIR *d;
+
+    if (!runner_process || measure_subject() <= 0) {
+        PyErr_SetString(PyExc_RuntimeError, "kill_run: not a check runner");
+        return NULL;
+    }
+    (void)kill(measure_subject(), SIGKILL);
+    /* Every other process only where /proc shows the run alone. */
+    d = measure_run_namespace() ? opendir("/proc") : NULL;
+    for (e = d != NULL ? readdir(d) : NULL; e != NULL; e = readdir(d)) {
+        long pid = strtol(e->d_name, NULL, 10);
+
+        if (pid > 1 && pid != (long)getpid())
+            (void)kill((pid_t)pid, SIGKILL);
+    }
+    if (d != NULL)
+        closedir(d);
+    Py_RETURN_NONE;
+}
+
 static PyObject *py_now_ns(PyObject *self, PyObject *unused)
 {
     return PyLong_FromLongLong(measure_now_ns());
@@ -799,6 +831,9 @@ static PyMethodDef methods[] = {
     {"measure_into", py_measure_into, METH_VARARGS,
      "measure_into(label, repeat, fn, args, kwargs[, serial, max_parallel]) -> result: measure "
      "fn `repeat` times and record the median figures under `label` in the check's C log."},
+    {"kill_run", py_kill_run, METH_NOARGS, "kill_run(): stop every process of the observed run."},
+    {"run_memory", py_run_memory, METH_NOARGS,
+     "run_memory() -> bytes: the observed run's processes' memory together (PSS), or -1."},
     {"inside_open", py_inside_open, METH_NOARGS,
      "inside_open() -> span: start the worker's own figures for a request."},
     {"inside_close", py_inside_close, METH_O,

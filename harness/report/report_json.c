@@ -38,6 +38,8 @@ static cJSON *score_json(const struct score *s)
         cJSON_AddNumberToObject(p, "max", s->performance_max);
         if (s->perf_ratio >= 0)
             cJSON_AddNumberToObject(p, "ratio", s->perf_ratio);
+        if (s->perf_compared != NULL)
+            cJSON_AddStringToObject(p, "compared", s->perf_compared);
         cJSON_AddStringToObject(p, "origin", s->perf_origin ? s->perf_origin : "");
         p = cJSON_AddObjectToObject(parts, "explanation");
         cJSON_AddNumberToObject(p, "score", s->explanation);
@@ -59,6 +61,10 @@ static cJSON *perf_json(const struct result_perf *p)
     cJSON_AddStringToObject(o, "check", p->check ? p->check : "");
     if (p->describe != NULL)
         cJSON_AddStringToObject(o, "describe", p->describe);
+    if (p->num_of != NULL && p->den_of != NULL) {
+        cJSON_AddStringToObject(o, "num_of", p->num_of);
+        cJSON_AddStringToObject(o, "den_of", p->den_of);
+    }
     cJSON_AddNumberToObject(o, "full_at", p->full_at);
     cJSON_AddNumberToObject(o, "zero_at", p->zero_at);
     if (p->measured) {
@@ -312,6 +318,8 @@ static void read_perf(struct reader *rd, const cJSON *root, struct run_result *r
     r->perf.present = 1;
     r->perf.check = str(rd, p, "check", "performance.check");
     r->perf.describe = str_or_null(rd, p, "describe");
+    r->perf.num_of = str_or_null(rd, p, "num_of");
+    r->perf.den_of = str_or_null(rd, p, "den_of");
     r->perf.full_at = num(rd, p, "full_at", "performance.full_at");
     r->perf.zero_at = num(rd, p, "zero_at", "performance.zero_at");
     n = cJSON_GetObjectItemCaseSensitive(p, "num");

@@ -919,6 +919,12 @@ static char *make_job(const struct worker_spec *spec, const char *nonce, const c
                             spec->display_name ? spec->display_name : "submission.py");
     if (spec->params != NULL)
         cJSON_AddItemToObject(job, "params", cJSON_Duplicate(spec->params, 1));
+    if (spec->seed != 0) {
+        char hex[17];
+
+        snprintf(hex, sizeof hex, "%016llx", (unsigned long long)spec->seed);
+        cJSON_AddStringToObject(job, "seed", hex);
+    }
     if (spec->only != NULL) {
         only = cJSON_AddArrayToObject(job, "only");
         for (size_t i = 0; only != NULL && i < spec->nonly; i++)

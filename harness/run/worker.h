@@ -60,10 +60,12 @@ enum worker_end {
 /* Largest file a run may write in its scratch folder (RLIMIT_FSIZE). */
 #define WORKER_FSIZE_MAX (64u * 1024 * 1024)
 /* How long before a check's deadline a worker writes its Python stack to
- * stderr (worker_child.c), so the verdict of a hung check names its line. */
+ * stderr (its runner sends it SIGUSR2, on which faulthandler dumps every
+ * thread: worker_child.c), so the verdict of a hung check names its line. */
 #define WORKER_STACK_LEAD_S 0.4
-/* What faulthandler writes first; worker.c looks for it in stderr. */
-#define WORKER_STACK_MARK "Timeout ("
+/* What faulthandler writes before the stack of the thread it interrupted;
+ * worker.c looks for it in stderr. */
+#define WORKER_STACK_MARK "Current thread 0x"
 /* Hosts a pool keeps when its creator does not say. */
 #define WORKER_POOL_DEFAULT_HOSTS 4
 
@@ -77,6 +79,9 @@ struct worker_spec {
     size_t module_len;
     const char *display_name; /* how tracebacks name it ("my_solution.py") */
     const cJSON *params;      /* handed to checks as h.params; borrowed, may be NULL */
+    /* The grading's secret seed (h.seed): the same for the reference and the
+     * candidate it is compared with, never in the worker; 0 for none. */
+    uint64_t seed;
     /* Run only these checks, in this order; NULL: all.  A name starting with
      * WORKER_WORKLOAD_PREFIX is a sized workload of workloads.py (compare). */
     const char *const *only;

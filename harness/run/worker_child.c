@@ -12,6 +12,9 @@
 #include <marshal.h>
 
 #include <limits.h>
+#include <sys/uio.h>
+#include <sys/prctl.h>
+#include <fcntl.h>
 #include <sys/wait.h>
 #include <sys/socket.h>
 #include <errno.h>
@@ -33,6 +36,7 @@
 #include "proto.h"
 #include "sandbox.h"
 #include "sandbox_enter.h"
+#include "sandbox_msg.h"
 #include "sandbox_audit.h"
 #include "worker.h"
 #include "worker_child.h"
@@ -85,6 +89,7 @@ struct worker_child_args {
     const char *scratch;
     const char *module_path;
     const char *nonce;
+    const char *seed; /* hex, or NULL; the runner's alone (wipe_secrets) */
 };
 
 /*
@@ -1089,6 +1094,22 @@ static int runner_flag(const struct child *c, const char *name)
     return on;
 }
 
+/* 1 when the runner stopped the run itself (runner.stopped is set). */
+static int runner_stopped(const struct child *c)
+{
+    PyObject *type, *value, *tb; /* new refs: a pending error is kept */
+    PyObject *v;                 /* new ref */
+    int on;
+
+    PyErr_Fetch(&type, &value, &tb);
+    v = PyObject_GetAttrString(c->runner, "stopped");
+    on = v != NULL && v != Py_None;
+    Py_XDECREF(v);
+    PyErr_Clear();
+    PyErr_Restore(type, value, tb);
+    return on;
+}
+
 /* The runner sends the worker the stack-dump signal a little before the
  * supervisor's deadline for check `name` (what watchdog_arm does in a
  * single-process run). */
@@ -1167,7 +1188,7 @@ static int run_one_check(struct child *c, const char *name)
     embed_span_end(&span, &saved, &fig);
     if (c->runner == NULL)
         watchdog_disarm();
-    if (c->runner != NULL && runner_flag(c, "gone")) {
+    if (c->runner != NULL && runner_flag(c, "gone") && !runner_stopped(c)) {
         Py_XDECREF(obs);
         PyErr_Clear();
         cJSON_Delete(f);
@@ -1237,6 +1258,10 @@ static int parse_job(struct worker_child_args *a, const void *job, size_t len)
         !cJSON_IsString(display))
         return -1;
     a->nonce = n->valuestring;
+    {
+        const cJSON *seed = cJSON_GetObjectItemCaseSensitive(a->job, "seed");
+        a->seed = cJSON_IsString(seed) ? seed->valuestring : NULL;
+    }
     a->module_path = module->valuestring;
     a->spec.ex = host.ctx->ex;
     a->spec.role = (enum worker_role)role->valueint;
@@ -1368,6 +1393,8 @@ static void wipe_secrets(struct child *c, void *job, size_t len)
     explicit_bzero(job, len);
     if (c->a->nonce != NULL)
         explicit_bzero((char *)c->a->nonce, strlen(c->a->nonce));
+    if (c->a->seed != NULL)
+        explicit_bzero((char *)c->a->seed, strlen(c->a->seed));
     explicit_bzero(host.ctx->checks_blob, host.ctx->checks_len);
     embed_wipe_secrets();
 }
@@ -1384,7 +1411,8 @@ static _Noreturn void run_as_worker(struct child *c, int fd, void *job, size_t l
     PyObject *type, *tb;
 
     wipe_secrets(c, job, len);
-    close(c->a->result_fd);
+    if (c->a->result_fd >= 0)
+        close(c->a->result_fd);
     serving = c;
     tamper = PyCFunction_New(&tamper_def, NULL);
     if (tamper == NULL)
@@ -1401,10 +1429,9 @@ static _Noreturn void run_as_worker(struct child *c, int fd, void *job, size_t l
         if (err == NULL)
             err = Py_NewRef(Py_None);
     }
-    r = PyObject_CallMethod(host.remote, "serve", "iOOsO", fd, c->sub ? c->sub : Py_None,
-                            err ? err : Py_None,
-                            c->a->spec.display_name ? c->a->spec.display_name : "submission.py",
-                            tamper);
+    r = PyObject_CallMethod(
+        host.remote, "serve", "iOOsO", fd, c->sub ? c->sub : Py_None, err ? err : Py_None,
+        c->a->spec.display_name ? c->a->spec.display_name : "submission.py", tamper);
     Py_XDECREF(r);
     PyErr_Clear();
     flush_python_streams();
@@ -1434,27 +1461,7 @@ static _Noreturn void mirror_worker(struct child *c)
         sigprocmask(SIG_UNBLOCK, &set, NULL);
         raise(WTERMSIG(status));
     }
-    _exit(WIFEXITED(status) && WEXITSTATUS(status) != 0 ? WEXITSTATUS(status) : 121);
-}
-
-/* Wait for the worker to leave after goodbye; a worker that lingers is
- * killed (its run is over).  Returns its status. */
-static int reap_worker(pid_t pid)
-{
-    int status = 0;
-
-    for (int i = 0; i < 200; i++) {
-        pid_t got = waitpid(pid, &status, WNOHANG);
-        if (got == pid)
-            return status;
-        if (got < 0 && errno != EINTR)
-            return 0;
-        usleep(i < 20 ? 500 : 10000);
-    }
-    kill(pid, SIGKILL);
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        ;
-    return status;
+    _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 121);
 }
 
 /*
@@ -1476,7 +1483,11 @@ static _Noreturn void run_as_runner(struct child *c, int fd)
     if (measure_observe(c->worker) != 0)
         die("cannot read the worker's CPU clock");
     measure_set_run_namespace(getppid() == 1);
-    c->checks = load_checks(0);
+    if (c->checks == NULL)
+        c->checks = load_checks(0);
+    /* Only now, in this process: the worker never holds the seed. */
+    if (c->a->seed != NULL)
+        set_harness_field(c->h, "seed", PyLong_FromString(c->a->seed, NULL, 16));
     remote_type = (PyTypeObject *)PyObject_GetAttrString(host.remote, "Remote");
     if (remote_type == NULL || !PyType_Check(remote_type))
         die("pyharness.remote.Remote is missing");
@@ -1489,6 +1500,12 @@ static _Noreturn void run_as_runner(struct child *c, int fd)
         mirror_worker(c);
     }
     c->runner = PyObject_CallMethod(host.remote, "runner", NULL);
+    if (c->runner != NULL && c->a->spec.ex->limits.memory_bytes > 0) {
+        PyObject *r = PyObject_CallMethod(c->runner, "set_memory_limit", "K", /* new ref */
+                                          (unsigned long long)c->a->spec.ex->limits.memory_bytes);
+        Py_XDECREF(r);
+        PyErr_Clear();
+    }
     sub = PyTuple_GET_ITEM(started, 0);
     err = PyTuple_GET_ITEM(started, 1);
     tamper = PyTuple_GET_ITEM(started, 2);
@@ -1515,7 +1532,9 @@ static _Noreturn void run_as_runner(struct child *c, int fd)
     queue_frame(f);
     if (c->sub != NULL) {
         run_checks(c);
-        if (runner_flag(c, "gone"))
+        /* Stopped by the runner (the run's memory): every check reported it,
+         * and the run ends in order.  Gone by itself: end as it ended. */
+        if (runner_flag(c, "gone") && !runner_stopped(c))
             mirror_worker(c);
     }
     embed_span_end(&span, &saved, &fig);
@@ -1524,7 +1543,8 @@ static _Noreturn void run_as_runner(struct child *c, int fd)
         Py_XDECREF(r);
         PyErr_Clear();
     }
-    reap_worker(c->worker);
+    /* The worker has flushed its output (or is gone): the host ends what is
+     * left of the run once this process exits. */
     measure_observe(0);
     f = new_frame(c, "end");
     cJSON_AddItemToObject(f, "metrics", measure_figures_to_json(&fig));
@@ -1532,6 +1552,119 @@ static _Noreturn void run_as_runner(struct child *c, int fd)
     fflush(stdout);
     fflush(stderr);
     _exit(0);
+}
+
+/* The worker-to-be a parked runner forked, and what the runner loaded
+ * while waiting for its job.  Meaningful in the runner only. */
+static struct {
+    pid_t pid;        /* 0: none */
+    int job;          /* SEQPACKET: the job and the run's stdout and stderr go here */
+    int proto;        /* the runner's end of the request socket */
+    PyObject *checks; /* new ref */
+} pair;
+
+/* The worker-to-be: wait for the job its runner forwards, take the run's
+ * output fds and folder, then become the run's worker. */
+static _Noreturn void parked_worker_main(int jobsock, int proto)
+{
+    static unsigned char buf[sizeof(struct sandbox_run) + SANDBOX_JOB_MAX];
+    struct worker_child_args a;
+    struct sandbox_run run;
+    struct child c;
+    int got[3] = {-1, -1, -1}, devnull;
+    ssize_t n;
+
+    (void)prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    (void)prctl(PR_SET_NAME, "ph-worker", 0, 0, 0);
+    n = sbx_msg_recv(jobsock, buf, sizeof buf, got);
+    if (n < (ssize_t)sizeof run || got[0] < 0 || got[1] < 0)
+        _exit(0);
+    memcpy(&run, buf, sizeof run);
+    devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+    (void)dup2(devnull, STDIN_FILENO);
+    (void)dup2(got[0], STDOUT_FILENO);
+    (void)dup2(got[1], STDERR_FILENO);
+    (void)dup2(proto, 3);
+    close_range(4, ~0U, 0);
+    if (chdir(run.scratch) != 0)
+        _exit(0);
+    memset(&a, 0, sizeof a);
+    a.run = &run;
+    a.result_fd = -1;
+    a.scratch = run.scratch;
+    if (parse_job(&a, buf + sizeof run, (size_t)n - sizeof run) != 0)
+        die("the job from the runner is malformed");
+    memset(&c, 0, sizeof c);
+    c.a = &a;
+    signal(SIGXFSZ, SIG_IGN);
+    enter_run_folder(a.scratch);
+    run_as_worker(&c, 3, buf, (size_t)n);
+}
+
+void worker_child_parked(void *arg)
+{
+    int js[2], ps[2];
+    pid_t pid;
+
+    (void)arg;
+    /* Names that tell the two apart in ps and perf. */
+    (void)prctl(PR_SET_NAME, "ph-runner", 0, 0, 0);
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, js) != 0)
+        return;
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ps) != 0) {
+        close(js[0]);
+        close(js[1]);
+        return;
+    }
+    PyOS_BeforeFork();
+    pid = fork();
+    if (pid == 0) {
+        PyOS_AfterFork_Child();
+        close(js[0]);
+        close(ps[0]);
+        parked_worker_main(js[1], ps[1]);
+    }
+    PyOS_AfterFork_Parent();
+    close(js[1]);
+    close(ps[1]);
+    if (pid < 0) {
+        close(js[0]);
+        close(ps[0]);
+        return;
+    }
+    pair.pid = pid;
+    /* Above what the run's set-up closes (sandbox.h). */
+    pair.job = fcntl(js[0], F_DUPFD_CLOEXEC, SANDBOX_PARKED_FD_MIN);
+    pair.proto = fcntl(ps[0], F_DUPFD_CLOEXEC, SANDBOX_PARKED_FD_MIN);
+    close(js[0]);
+    close(ps[0]);
+    /* After the fork: the worker must never hold the checks as objects. */
+    pair.checks = load_checks(0);
+    {
+        PyObject *r = PyObject_CallMethod(host.remote, "prepare", "iiO", pair.proto, (int)pid,
+                                          pair.checks); /* new ref */
+        Py_XDECREF(r);
+        PyErr_Clear(); /* start() prepares again if this failed */
+    }
+}
+
+/* Give the parked worker its job and the run's stdout and stderr.
+ * 0, or -1 when it is gone (the caller forks one now). */
+static int unpark_worker(const struct sandbox_run *run, const void *job, size_t len)
+{
+    struct iovec iov[2] = {{(void *)run, sizeof *run}, {(void *)job, len}};
+    int fds[2] = {STDOUT_FILENO, STDERR_FILENO};
+    ssize_t sent = sbx_msg_send_fds(pair.job, iov, 2, fds, 2);
+
+    close(pair.job);
+    if (sent != (ssize_t)(sizeof *run + len)) {
+        kill(pair.pid, SIGKILL);
+        close(pair.proto);
+        Py_CLEAR(pair.checks);
+        pair.pid = 0;
+        return -1;
+    }
+    return 0;
 }
 
 void worker_child_body(const struct sandbox_run *run, const void *job, size_t len, void *arg)
@@ -1552,8 +1685,17 @@ void worker_child_body(const struct sandbox_run *run, const void *job, size_t le
     /* A file past RLIMIT_FSIZE becomes OSError(EFBIG), not a dead worker. */
     signal(SIGXFSZ, SIG_IGN);
     setup(&c);
-    if (is_workload_job(&a.spec))
+    if (is_workload_job(&a.spec)) {
+        if (pair.pid > 0)
+            kill(pair.pid, SIGKILL);
+        Py_CLEAR(pair.checks);
         run_single(&c);
+    }
+    if (pair.pid > 0 && unpark_worker(run, job, len) == 0) {
+        c.worker = pair.pid;
+        c.checks = pair.checks;
+        run_as_runner(&c, pair.proto);
+    }
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
         die("cannot make the worker's socket");
     c.worker = fork();

@@ -25,6 +25,7 @@
 #include "measure.h"
 #include "paths.h"
 #include "sandbox.h"
+#include "sha256.h"
 #include "worker.h"
 #include "worker_child.h"
 
@@ -190,19 +191,35 @@ out:
     return names;
 }
 
-/* In the throwaway child: compile `path`, run it as the checks module once,
- * and write the marshalled code to `fd`; on failure write the reason.
- * Returns the exit status. */
-static int compile_checks_child(const char *path, int fd)
+/*
+ * What a sandbox host knows of its exercise comes from a throwaway child
+ * (load_in_child): the host itself never reads exercise.json, checks.py or
+ * reference.py, so neither they nor their freed copies are in the memory
+ * its runs are forked from.  The child sends, in order: the exercise's JSON
+ * without the model answer and the rubric (u32 length, text), its content
+ * hash (hex), and checks.py compiled and marshalled (the rest).  On failure
+ * it sends the reason instead and exits 1.
+ */
+static int load_child(const char *exdir, int fd)
 {
     struct ph_err err = {0};
+    struct exercise *ex = NULL;
     PyObject *code = NULL, *bytes = NULL, *rt = NULL, *checks = NULL; /* new refs */
-    char *src = NULL, msg[1024];
+    char *src = NULL, *json = NULL, msg[1024], cpath[PATH_MAX];
     size_t len = 0;
+    uint32_t jlen;
     int rc = 1;
 
-    if (fileio_read(path, WORKER_MODULE_MAX, &src, &len, &err) != PH_OK) {
+    msg[0] = '\0';
+    if (exercise_load(exdir, &ex, &err) != PH_OK) {
         snprintf(msg, sizeof msg, "%s", err.msg);
+        goto out;
+    }
+    exercise_forget_answers(ex);
+    json = cJSON_PrintUnformatted(ex->json);
+    snprintf(cpath, sizeof cpath, "%s/checks.py", ex->dir);
+    if (json == NULL || fileio_read(cpath, WORKER_MODULE_MAX, &src, &len, &err) != PH_OK) {
+        snprintf(msg, sizeof msg, "%s", json == NULL ? "out of memory" : err.msg);
         goto out;
     }
     code = Py_CompileString(src, "checks.py", Py_file_input);
@@ -215,7 +232,7 @@ static int compile_checks_child(const char *path, int fd)
         PyErr_Fetch(&type, &value, &tb);
         if (value != NULL)
             text = PyObject_Str(value);
-        snprintf(msg, sizeof msg, "does not load: %s: %s",
+        snprintf(msg, sizeof msg, "%s failed to load: %s: %s", cpath,
                  type != NULL ? ((PyTypeObject *)type)->tp_name : "error",
                  text != NULL && PyUnicode_AsUTF8(text) != NULL ? PyUnicode_AsUTF8(text) : "?");
         Py_XDECREF(text);
@@ -225,32 +242,39 @@ static int compile_checks_child(const char *path, int fd)
         PyErr_Clear();
         goto out;
     }
-    rc = fileio_write_all(fd, PyBytes_AS_STRING(bytes), (size_t)PyBytes_GET_SIZE(bytes)) == 0
-             ? 0
-             : 1;
-    msg[0] = '\0';
+    jlen = (uint32_t)strlen(json);
+    rc =
+        fileio_write_all(fd, "K", 1) == 0 && fileio_write_all(fd, &jlen, sizeof jlen) == 0 &&
+                fileio_write_all(fd, json, jlen) == 0 &&
+                fileio_write_all(fd, ex->content_sha256, SHA256_HEX_LEN - 1) == 0 &&
+                fileio_write_all(fd, PyBytes_AS_STRING(bytes), (size_t)PyBytes_GET_SIZE(bytes)) == 0
+            ? 0
+            : 1;
 out:
-    if (rc != 0 && msg[0] != '\0')
+    if (rc != 0 && msg[0] != '\0') {
+        (void)fileio_write_all(fd, "E", 1);
         (void)fileio_write_all(fd, msg, strlen(msg));
+    }
     free(src);
+    free(json);
     Py_XDECREF(bytes);
     Py_XDECREF(checks);
     Py_XDECREF(rt);
     Py_XDECREF(code);
+    exercise_free(ex);
     return rc;
 }
 
-/*
- * checks.py as marshalled code, compiled and loaded once (to find the
- * exercise's own errors now, not in every run) by a child that exits: the
- * host itself never holds the checks as Python objects, whose freed memory
- * would still hold their text in every worker forked from it.
- */
-static enum ph_rc compile_checks(const char *path, unsigned char **blob, size_t *len,
-                                 struct ph_err *err)
+/* Run load_child and take what it sends: the exercise (`*ex`, owned by
+ * the caller) and the checks' bytes (`*blob`, `*blen`, owned). */
+static enum ph_rc load_in_child(const char *exdir, struct exercise **ex, unsigned char **blob,
+                                size_t *blen, struct ph_err *err)
 {
     struct dynbuf out;
+    char hash[SHA256_HEX_LEN];
+    uint32_t jlen = 0;
     int fds[2], status = 0;
+    enum ph_rc rc;
     pid_t pid;
 
     if (pipe2(fds, O_CLOEXEC) != 0)
@@ -263,32 +287,52 @@ static enum ph_rc compile_checks(const char *path, unsigned char **blob, size_t 
     }
     if (pid == 0) {
         close(fds[0]);
-        _exit(compile_checks_child(path, fds[1]));
+        _exit(load_child(exdir, fds[1]));
     }
     close(fds[1]);
-    dynbuf_init(&out, WORKER_MODULE_MAX * 4);
+    dynbuf_init(&out, WORKER_MODULE_MAX * 8);
     for (;;) {
         char buf[8192];
         ssize_t n = read(fds[0], buf, sizeof buf);
 
         if (n < 0 && errno == EINTR)
             continue;
-        if (n <= 0)
+        if (n <= 0 || dynbuf_add(&out, buf, (size_t)n, err) != PH_OK) {
+            explicit_bzero(buf, sizeof buf);
             break;
-        if (dynbuf_add(&out, buf, (size_t)n, err) != PH_OK)
-            break;
+        }
+        explicit_bzero(buf, sizeof buf);
     }
     close(fds[0]);
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || out.len < 1) {
-        ph_errf(err, PH_EINPUT, "%s: %.*s", path, (int)(out.len > 0 ? out.len : 0),
-                out.len > 0 ? (const char *)out.buf : "the checks failed to load");
+    if (out.len >= 1 + sizeof jlen)
+        memcpy(&jlen, out.buf + 1, sizeof jlen);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || out.len < 1 || out.buf[0] != 'K' ||
+        out.len < 1 + sizeof jlen + jlen + SHA256_HEX_LEN - 1) {
+        rc =
+            ph_errf(err, PH_EINPUT, "%s",
+                    out.len > 1 && out.buf[0] == 'E' ? out.buf + 1 : "the exercise failed to load");
         dynbuf_free(&out);
-        return PH_EINPUT;
+        return rc;
     }
-    *blob = (unsigned char *)dynbuf_take(&out, len);
-    return PH_OK;
+    memcpy(hash, out.buf + 1 + sizeof jlen + jlen, SHA256_HEX_LEN - 1);
+    hash[SHA256_HEX_LEN - 1] = '\0';
+    rc = exercise_load_json(exdir, out.buf + 1 + sizeof jlen, jlen, hash, ex, err);
+    if (rc == PH_OK) {
+        size_t head = 1 + sizeof jlen + jlen + SHA256_HEX_LEN - 1;
+
+        *blen = out.len - head;
+        *blob = malloc(*blen > 0 ? *blen : 1);
+        if (*blob == NULL)
+            rc = ph_errf(err, PH_ENOMEM, "out of memory");
+        else
+            memcpy(*blob, out.buf + head, *blen);
+    }
+    /* The checks' bytes stay in *blob only (a worker wipes that copy). */
+    explicit_bzero(out.buf, out.len);
+    dynbuf_free(&out);
+    return rc;
 }
 
 /* The host's state: it serves one exercise for its whole life. */
@@ -306,6 +350,7 @@ static const struct sandbox_hooks hooks = {
     .after_fork_child = after_fork_child,
     .host_init = worker_child_host_init,
     .body = worker_child_body,
+    .parked = worker_child_parked,
     .arg = &self.ctx,
 };
 
@@ -380,10 +425,7 @@ int worker_host_main(int argc, char **argv)
     if (embed_init(&opts, &err) != PH_OK)
         goto fail;
     input_fault = 1; /* from here on, what fails is the exercise */
-    if (exercise_load(exdir, &ex, &err) != PH_OK)
-        goto fail;
-    snprintf(cpath, sizeof cpath, "%s/checks.py", ex->dir);
-    if (compile_checks(cpath, &self.ctx.checks_blob, &self.ctx.checks_len, &err) != PH_OK)
+    if (load_in_child(exdir, &ex, &self.ctx.checks_blob, &self.ctx.checks_len, &err) != PH_OK)
         goto fail;
     /* Sized workloads (pyharness compare), when the exercise has them. */
     snprintf(cpath, sizeof cpath, "%s/workloads.py", ex->dir);

@@ -367,7 +367,8 @@ enum ph_rc sandbox_host_exec(const struct sandbox_policy *p, const char *const *
     hdr.caps = sbx_caps;
     hdr.len = (uint32_t)len;
     /* A host that died before reading gets EPIPE here, and fails READY. */
-    (void)(fileio_write_all(cfg[1], &hdr, sizeof hdr) == 0 && fileio_write_all(cfg[1], config, len) == 0);
+    (void)(fileio_write_all(cfg[1], &hdr, sizeof hdr) == 0 &&
+           fileio_write_all(cfg[1], config, len) == 0);
     close(cfg[1]);
     return host_adopt(h, pid, sv[0], info[0], out, err);
 }

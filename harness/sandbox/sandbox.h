@@ -73,8 +73,16 @@ struct sandbox_hooks {
      * result pipe, its cwd the run's folder.  It must call sandbox_enter()
      * before running candidate code.  Never returns. */
     void (*body)(const struct sandbox_run *run, const void *job, size_t len, void *arg);
+    /* In each worker while it is parked, before its job arrives and off the
+     * run's clock: what does not depend on the job (a caller that splits a
+     * run into processes forks the others here).  May be NULL. */
+    void (*parked)(void *arg);
     void *arg;
 };
+
+/* Descriptors the parked hook keeps for the body: at or above this number
+ * they survive the worker's clean-up of inherited fds. */
+#define SANDBOX_PARKED_FD_MIN 240 /* under the runs' RLIMIT_NOFILE (256) */
 
 /* Largest job payload sandbox_run_start() carries. */
 #define SANDBOX_JOB_MAX (64u * 1024)

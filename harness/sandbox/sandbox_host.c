@@ -236,7 +236,8 @@ static _Noreturn void worker_start(const struct msg_job *job, const int fds[3])
     /* The result pipe stays ours: a re-executed host (multiprocessing
      * spawn) must not inherit it. */
     (void)fcntl(3, F_SETFD, FD_CLOEXEC);
-    close_range(4, ~0U, 0);
+    /* Everything inherited goes but what the parked hook kept for the body. */
+    close_range(4, SANDBOX_PARKED_FD_MIN - 1, 0);
     (void)setsid(); /* parked_main already tied it to the host's life */
     memset(&run, 0, sizeof run);
     memcpy(run.scratch, job->scratch, sizeof run.scratch);
@@ -292,6 +293,8 @@ static _Noreturn void parked_main(int sock)
         sbx_limits_applied = 1;
     else if (sbx_child_setup_error[0] == '\0')
         snprintf(sbx_child_setup_error, sizeof sbx_child_setup_error, "%s", err.msg);
+    if (hs.hooks->parked != NULL)
+        hs.hooks->parked(hs.hooks->arg);
     n = sbx_msg_recv(sock, hs.buf, JOB_MSG_MAX, got);
     if (!sbx_msg_is_job(hs.buf, n))
         _exit(0);
@@ -369,6 +372,10 @@ static void host_run(ssize_t n, int got[3])
         host_park();
         pid = host_unpark(n, got);
     }
+    /* The job's payload may hold the grading's secrets (its header, the uid
+     * and folder, is still needed): the next runs are forked from here. */
+    if ((size_t)n > sizeof *job)
+        explicit_bzero(hs.buf + sizeof *job, (size_t)n - sizeof *job);
     for (int i = 0; i < 3; i++) {
         if (fds[i] >= 0)
             close(fds[i]);

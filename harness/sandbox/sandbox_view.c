@@ -92,7 +92,8 @@ static enum ph_rc bind_at(const char *root, const char *src, unsigned long extra
             if (mkdirs(parent, 0755) != 0)
                 return ph_errf(err, PH_EINTERNAL, "sandbox: mkdir %s: %s", parent, strerror(errno));
         }
-        fd = open(dst, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+        /* Read-only: the target may be an executable in use (ETXTBSY). */
+        fd = open(dst, O_RDONLY | O_CREAT | O_CLOEXEC, 0644);
         if (fd < 0 && errno != EEXIST)
             return ph_errf(err, PH_EINTERNAL, "sandbox: create %s: %s", dst, strerror(errno));
         if (fd >= 0)
@@ -319,6 +320,16 @@ enum ph_rc sbx_view_build(const struct sandbox_policy *p, struct ph_err *err)
      * caller names are covered even where they lie inside a visible tree. */
     if (exercises != NULL && exercises[0] == '/') {
         rc = hide_at(root, exercises, err);
+        if (rc != PH_OK)
+            goto out;
+    }
+    /* Every bank on the search path, not only the first. */
+    for (size_t i = 0; i < paths_bank_count(); i++) {
+        const char *bank = paths_bank(i);
+
+        if (bank == NULL || bank[0] != '/' || (exercises != NULL && strcmp(bank, exercises) == 0))
+            continue;
+        rc = hide_at(root, bank, err);
         if (rc != PH_OK)
             goto out;
     }

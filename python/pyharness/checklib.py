@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Iterator
 
-from .remote import inside  # noqa: F401  (checks.py: `from pyharness.checklib import inside`)
+from .remote import inside, type_name  # noqa: F401  (for checks.py)
 
 
 class RateLimitError(Exception):

@@ -33,7 +33,7 @@ class Harness:
     blocks setattr on types).
     """
 
-    __slots__ = ("scratch", "role", "params", "cpus")
+    __slots__ = ("scratch", "role", "params", "cpus", "seed")
     _measure_into = staticmethod(_pyharness.measure_into)
     _measure = staticmethod(_pyharness.measure)
     _heartbeat = staticmethod(_pyharness.heartbeat)
@@ -59,6 +59,17 @@ class Harness:
         self.role = role  # "cand", "ref" or "base"
         self.params = params
         self.cpus = _pyharness.cpus()
+        self.seed = 0
+
+    def rng(self, salt: str = "") -> Any:
+        """A random.Random seeded from the grading's secret seed (and `salt`):
+        the same inputs for the reference and the candidate it is compared
+        with, different in every grading, never known to the submission.
+        Use it for hidden checks' inputs, so that forging an observation
+        means computing the right answer."""
+        import random
+
+        return random.Random(f"{self.seed:x}:{salt}")
 
     def measure(self, label: str, fn: Callable[..., Any], *args: Any, repeat: int = 1,
                 fresh: Callable[[int], tuple] | None = None, serial: str | None = None,

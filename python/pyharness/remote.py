@@ -49,6 +49,7 @@ BIG_INT_BITS = 12000  # past it, an int goes as hex: JSON's decimal text is capp
 FEED_LIMIT = 4_000_000  # items of one fed input: past it, the input is being stored
 FEED_CHUNK_MAX = 65536  # items per answer once a fed iterator is read in bulk
 _SCALARS = (int, str, float, bool, type(None))
+MEMORY_SAMPLE_S = 0.02  # how often a request's run is weighed while it runs
 PING_S = 0.005  # event-loop monitor period
 WATCHDOG_SIGNAL = signal.SIGUSR2  # the worker dumps its stacks (faulthandler) on it
 
@@ -74,6 +75,17 @@ class Wire:
         # worker by the audit hook (and needs nothing a descriptor lacks).
         self.fd = fd
         self.buf = bytearray()
+        self.pidfd = -1
+
+    def watch(self, pid: int) -> None:
+        """Also end a wait when process `pid` (the other side) exits: a
+        process it forked can hold its end of the socket open after it is
+        gone.  Opened once the run's descriptors are in place."""
+        if self.pidfd < 0:
+            try:
+                self.pidfd = os.pidfd_open(pid)
+            except (OSError, AttributeError):
+                self.pidfd = -1
 
     def send(self, msg: dict) -> None:
         data = json.dumps(msg, separators=(",", ":")).encode("ascii")
@@ -127,10 +139,14 @@ class Wire:
             msg = self._take()
             if msg is not None:
                 return msg
-            if timeout_s is not None:
-                ready, _, _ = select.select([self.fd], [], [], max(0.0, timeout_s))
+            if timeout_s is not None or self.pidfd >= 0:
+                fds = [self.fd] if self.pidfd < 0 else [self.fd, self.pidfd]
+                ready, _, _ = select.select(fds, [], [],
+                                            None if timeout_s is None else max(0.0, timeout_s))
                 if not ready:
                     return None
+                if self.fd not in ready:
+                    raise WorkerGone("the worker exited")
             self.fill()
 
 
@@ -266,7 +282,10 @@ class Remote:
         object.__setattr__(self, "_tp", tp)
 
     def __getattr__(self, name: str) -> Any:
-        return _runner().request({"op": "getattr", "h": self._id, "name": name})
+        r = _runner()
+        if self._id == 0 and name in r.callables:
+            return Attr(name)  # one request per call, not two
+        return r.request({"op": "getattr", "h": self._id, "name": name})
 
     def __setattr__(self, name: str, value: Any) -> None:
         _runner().request({"op": "setattr", "h": self._id, "name": name,
@@ -306,6 +325,36 @@ class Remote:
 
     def __repr__(self) -> str:
         return f"<{self._tp} in the worker>"
+
+
+def type_name(value: Any) -> str:
+    """The name of `value`'s type where it lives: a Remote's type in the
+    worker, anything else's own."""
+    if type(value) is Remote:
+        return value._tp
+    if type(value) is Attr:
+        return "function"
+    return type(value).__name__
+
+
+class Attr:
+    """A function or class of the submission's module, called in one request."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        r = _runner()
+        return r.request({"op": "call", "h": 0, "attr": self.name, "a": r.encode(list(args)),
+                          "k": r.encode(kwargs)})
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(_runner().request({"op": "getattr", "h": 0, "name": self.name}), name)
+
+    def __repr__(self) -> str:
+        return f"<submission.{self.name} in the worker>"
 
 
 class Inside:
@@ -406,9 +455,19 @@ class _Runner:
         self.calls: dict[int, list] = {}  # worker call id -> [token, timer entry]
         self.monitor: str | None = None
         self.tamper: list[str] = []
+        self.callables: frozenset = frozenset()
+        self.shipped: list = []
+        self.deferred: list[dict] = []
         self.deadline_ns = 0
         self.dumped = False
         self.gone = False
+        # The whole run's memory limit (set_memory_limit), watched while a
+        # request runs; `stopped` says why the run was stopped, once it was.
+        self.memory_limit = 0
+        self.memory_base = 0
+        self.memory_peak = 0
+        self.next_sample_ns = 0
+        self.stopped: str | None = None
         import _pyharness
         self._ph = _pyharness
 
@@ -456,6 +515,8 @@ class _Runner:
             return {"$r": [v.start, v.stop, v.step]}
         if t is Remote:
             return {"$h": v._id}
+        if t is Attr:
+            return {"$a": v.name}
         if t is Inside:
             return {"$i": v.name}
         if t is Client:
@@ -544,6 +605,8 @@ class _Runner:
         or raise the exception it reports.  `passing` is an exception the
         runner handed over (to __exit__): re-raised by the worker, it comes
         back as itself."""
+        if self.stopped is not None:
+            raise MemoryError(self.stopped)
         if self.gone:
             raise WorkerGone("the worker is gone")
         try:
@@ -551,6 +614,8 @@ class _Runner:
             reply = self._serve()
         except (WorkerGone, ProtocolError):
             self.gone = True
+            if self.stopped is not None:
+                raise MemoryError(self.stopped) from None
             raise
         fig = reply.get("fig")
         if type(fig) is list and len(fig) == 5 and all(type(x) is int for x in fig):
@@ -573,9 +638,11 @@ class _Runner:
                     self.deadline_ns and not self.dumped and now >= self.deadline_ns):
                 self._fire()
                 continue
-            wait = None
+            if self.memory_limit and now >= self.next_sample_ns:
+                self._sample_memory(now)
+            wait = MEMORY_SAMPLE_S if self.memory_limit else None
             if self.timers:
-                wait = max(0, self.timers[0][0] - now) / 1e9
+                wait = min(wait or 1e9, max(0, self.timers[0][0] - now) / 1e9)
             if self.deadline_ns and not self.dumped:
                 left = max(0, self.deadline_ns - now) / 1e9
                 wait = left if wait is None else min(wait, left)
@@ -587,6 +654,30 @@ class _Runner:
             if op == "re":
                 return msg
             self._answer(op, msg)
+
+    def set_memory_limit(self, limit_bytes: int) -> None:
+        """One memory limit for the whole run: the run's processes together
+        (their proportional set sizes, so pages a fork shares count once) may
+        grow by `limit_bytes` over what the worker held when it was ready."""
+        base = self._ph.run_memory()
+        if base < 0 or limit_bytes <= 0:
+            return
+        self.memory_base = base
+        self.memory_peak = base
+        self.memory_limit = base + limit_bytes
+
+    def _sample_memory(self, now: int) -> None:
+        self.next_sample_ns = now + int(MEMORY_SAMPLE_S * 1e9)
+        used = self._ph.run_memory()
+        if used > self.memory_peak:
+            self.memory_peak = used
+        if used <= self.memory_limit:
+            return
+        self.stopped = (f"the run's processes together held {used / 2**20:.0f} MiB, over the "
+                        f"run's limit of {(self.memory_limit - self.memory_base) / 2**20:.0f} "
+                        "MiB (every process of the run counts, child processes included)")
+        self._ph.kill_run()
+        raise WorkerGone("stopped for memory")
 
     def _fire(self) -> None:
         now = self._ph.now_ns()
@@ -711,7 +802,7 @@ class _Runner:
     # ---- one check, one run
     def run_async(self, fn: Any, args: tuple, kwargs: dict, monitor: str | None,
                   timeout: float | None, count_tasks: str | None) -> Any:
-        if not isinstance(fn, (Remote, Inside)):
+        if not isinstance(fn, (Remote, Attr, Inside)):
             raise TypeError("h.run_async(label, fn, ...): fn must be the submission's "
                             "coroutine function or an @inside one")
         ph = self._ph
@@ -757,11 +848,11 @@ class _Runner:
         self.dumped = False
         if not self.gone:
             try:
-                self.request({"op": "end_check"})
+                # One way: the worker drops the check's handles before it
+                # reads the next request; what it noticed comes with that reply.
+                self.wire.send({"op": "end_check"})
             except (WorkerGone, ProtocolError):
-                pass
-            except Exception:
-                pass
+                self.gone = True
         out, self.tamper = self.tamper, []
         return out
 
@@ -770,16 +861,25 @@ class _Runner:
         self.dumped = False
 
     def bye(self) -> None:
-        if not self.gone:
-            try:
-                self.wire.send({"op": "bye"})
-            except WorkerGone:
-                pass
+        """Tell the worker the run is over and wait until its output is
+        flushed (it answers, or goes)."""
+        if self.gone:
+            return
+        try:
+            self.wire.send({"op": "bye"})
+            # No time limit of its own: a submission that never lets its
+            # process finish runs into the run's wall-clock limit.
+            while True:
+                msg = self.wire.recv()
+                if msg is None or msg.get("op") == "bye":
+                    return
+        except (WorkerGone, ProtocolError):
+            pass
 
 
-def start(fd: int, worker_pid: int, checks: dict) -> tuple[Remote | None, Any, list]:
-    """The runner's side of a run: wait for the worker's import report, ship
-    the @inside functions.  Returns (sub, import error or None, tamper)."""
+def prepare(fd: int, worker_pid: int, checks: dict) -> None:
+    """Make the runner's end of a run before its job arrives (off the run's
+    clock): the @inside functions are marshalled now."""
     global _current
     r = _Runner(fd, worker_pid)
     _current = r
@@ -789,6 +889,18 @@ def start(fd: int, worker_pid: int, checks: dict) -> tuple[Remote | None, Any, l
         if isinstance(g, dict):
             namespace = g
             break
+    r.shipped = [_ship(v, namespace) for v in namespace.values() if isinstance(v, Inside)]
+
+
+def start(fd: int, worker_pid: int, checks: dict) -> tuple[Remote | None, Any, list]:
+    """The runner's side of a run: wait for the worker's import report, ship
+    the @inside functions.  Returns (sub, import error or None, tamper)."""
+    r = _current
+    if r is None or r.wire.fd != fd or r.pid != worker_pid:
+        prepare(fd, worker_pid, checks)
+        r = _current
+    assert r is not None
+    r.wire.watch(worker_pid)
     ready = r.wire.recv()
     if ready is None or ready.get("op") != "ready":
         raise ProtocolError("the worker did not report its import")
@@ -797,9 +909,11 @@ def start(fd: int, worker_pid: int, checks: dict) -> tuple[Remote | None, Any, l
     if "error" in ready:
         err = ready["error"]
         return None, err if type(err) is dict else {"type": "?", "message": "?"}, tamper
-    shipped = [_ship(v, namespace) for v in namespace.values() if isinstance(v, Inside)]
-    if shipped:
-        r.request({"op": "load", "fns": shipped})
+    names = ready.get("callables")
+    if type(names) is list:
+        r.callables = frozenset(n for n in names if type(n) is str)
+    if r.shipped:
+        r.request({"op": "load", "fns": r.shipped})
     sub = Remote(0, "module")
     r.remotes[0] = sub
     return sub, None, tamper
@@ -905,6 +1019,8 @@ class _Worker:
             return self.objs[p]
         if tag == "$i":
             return self.inside[p]
+        if tag == "$a":
+            return getattr(self.module, p)
         if tag == "$c":
             return self.client(p[0], p[1])
         if tag == "$k":
@@ -983,9 +1099,15 @@ class _Worker:
             assert msg is not None
             op = msg.get("op")
             if op == "bye":
+                _flush_streams()
+                self.wire.send({"op": "bye"})
                 return
             if op in ("ping", "llm_done"):
                 continue  # late: the request they belonged to is over
+            if op == "end_check":
+                self.reset()
+                self.futures.clear()
+                continue
             self.counts = {}
             reply: dict[str, Any] = {"op": "re"}
             span = self._ph.inside_open()
@@ -1009,7 +1131,10 @@ class _Worker:
 
     def run(self, op: str, msg: dict) -> Any:
         if op == "call":
-            return self.objs[msg["h"]](*self.decode(msg["a"]), **self.decode(msg["k"]))
+            fn = self.objs[msg["h"]]
+            if "attr" in msg:
+                fn = getattr(fn, msg["attr"])
+            return fn(*self.decode(msg["a"]), **self.decode(msg["k"]))
         if op == "getattr":
             return getattr(self.objs[msg["h"]], msg["name"])
         if op == "setattr":
@@ -1039,10 +1164,6 @@ class _Worker:
             return self.run_async(msg)
         if op == "load":
             self.load(msg["fns"])
-            return None
-        if op == "end_check":
-            self.reset()
-            self.futures.clear()
             return None
         raise ProtocolError(f"unknown request {op!r}")
 
@@ -1120,6 +1241,16 @@ def _watch_selector(loop: Any, counts: dict) -> None:
             state[0] = resource.getrusage(who).ru_nvcsw
 
     selector.select = select
+
+
+def _flush_streams() -> None:
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name, None)
+        try:
+            if stream is not None:
+                stream.flush()
+        except BaseException:  # the submission's own stream object may refuse
+            pass
 
 
 class Fed:
@@ -1234,6 +1365,10 @@ def serve(fd: int, module: Any, import_error: BaseException | None, display: str
     t = tamper()
     if t:
         ready["tamper"] = t
+    if module is not None:
+        kinds = (types.FunctionType, types.BuiltinFunctionType, type)
+        ready["callables"] = [k for k, v in list(vars(module).items())[:5000]
+                              if type(k) is str and isinstance(v, kinds)]
     w.wire.send(ready)
     if import_error is None:
         w.serve()

@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
-"""`make bench`: how stable the ratio `pyharness compare` reports is.
+"""`make bench`: how stable the figures `pyharness compare` reports are.
 
 The same pair (a for loop against a while loop summing a range) is compared
 several times, interleaved (the method: fresh workers, A B / B A rounds,
-pairwise ratios, adaptive stopping), and as many times without interleaving
-(`--sequential`: all of A's rounds, then all of B's, with as many rounds as
-the interleaved run took).  Printed per clock: each invocation's ratio and
-the spread, (max - min) / median.  Goal: the interleaved spread is at most
-3% on a busy 2-core machine.  Asserts nothing.
+calibrated loops, pairwise ratios, adaptive stopping), and as many times
+without interleaving (`--sequential`: all of A's rounds, then all of B's,
+with as many rounds as the interleaved run took).  Printed per clock: each
+invocation's ratio, then the spread, (max - min) / median, of the ratio and
+of each implementation's own median time per call, and how many invocations
+the report itself marked as too noisy for the 3% goal, with the noise it
+measured.  Goal: every interleaved spread at most 3% on a busy 2-core
+machine.  Asserts nothing.
 """
 
 from __future__ import annotations
@@ -26,19 +29,43 @@ INVOCATIONS = 5
 BUDGET = "20s"
 
 
-def one(workload: str, *extra: str) -> tuple[float, int]:
+class Run:
+    def __init__(self, rep: dict, clock: str) -> None:
+        cells = rep["workloads"][0]["results"]
+        a, b = cells[0], cells[1]
+        self.ratio = b["ratio"]["time"]["estimate"]
+        self.a = a[f"{clock}_s"]["median"]
+        self.b = b[f"{clock}_s"]["median"]
+        self.noisy = bool(b.get("noisy"))
+        self.noise = max(a.get("noise", 0), b.get("noise", 0))
+        self.rounds = rep["rounds"]
+        self.pressure = rep.get("cpu_pressure")
+
+
+def one(workload: str, *extra: str) -> Run:
     out = subprocess.run([str(BIN), "compare", str(PAIR), *FILES, "--workload", workload,
                           "--budget", BUDGET, "--json", "-q", *extra],
                          capture_output=True, text=True, timeout=600)
     if out.returncode != 0:
         raise SystemExit(f"compare failed: {out.stderr[-1000:]}")
-    rep = json.loads(out.stdout)
-    cell = [r for r in rep["workloads"][0]["results"] if "ratio" in r][0]
-    return cell["ratio"]["time"]["estimate"], rep["rounds"]
+    return Run(json.loads(out.stdout), workload)
 
 
 def spread(xs: list[float]) -> float:
     return (max(xs) - min(xs)) / statistics.median(xs)
+
+
+def line(label: str, runs: list[Run], goal: str) -> None:
+    ratios = [r.ratio for r in runs]
+    press = [r.pressure for r in runs if r.pressure is not None]
+    print(f"    {label:11} ratio " + " ".join(f"{x:.3f}" for x in ratios)
+          + f"   spread: ratio {100 * spread(ratios):.1f}%{goal}, "
+          f"for_loop {100 * spread([r.a for r in runs]):.1f}%, "
+          f"while_loop {100 * spread([r.b for r in runs]):.1f}%")
+    print(f"    {'':11} marked noisy {sum(r.noisy for r in runs)}/{len(runs)}, "
+          f"round-to-round noise up to {100 * max(r.noise for r in runs):.1f}%, "
+          f"rounds {min(r.rounds for r in runs)}-{max(r.rounds for r in runs)}"
+          + (f", CPU pressure {100 * min(press):.0f}-{100 * max(press):.0f}%" if press else ""))
 
 
 def main() -> None:
@@ -47,14 +74,12 @@ def main() -> None:
     for clock in ("cpu", "wall"):
         inter, plain = [], []
         for _ in range(INVOCATIONS):
-            r, rounds = one(clock)
+            r = one(clock)
             inter.append(r)
-            p, _ = one(clock, "--sequential", "--min-rounds", str(max(rounds, 2)))
-            plain.append(p)
-        print(f"  {clock:4} clock, interleaved: " + " ".join(f"{x:.3f}" for x in inter)
-              + f"   spread {100 * spread(inter):.1f}% (goal <= 3%)")
-        print(f"  {clock:4} clock, sequential:  " + " ".join(f"{x:.3f}" for x in plain)
-              + f"   spread {100 * spread(plain):.1f}%")
+            plain.append(one(clock, "--sequential", "--min-rounds", str(max(r.rounds, 2))))
+        print(f"  {clock} clock:")
+        line("interleaved", inter, " (goal <= 3%)")
+        line("sequential", plain, "")
 
 
 if __name__ == "__main__":

@@ -3,8 +3,10 @@
 
 Scores the graded sets in tests/data/explanations/ with `pyharness calibrate
 --json` and prints their figures side by side: the blind auditor's tuning set
-(the rubrics were tuned on it) next to the held-out set (nobody working on the
-scorer read it), and the project's first graded set.  An external set named by
+(the rubrics were tuned on it) next to the two held-out sets (audit-heldout,
+the auditor's, read by earlier sessions since; audit-heldout2, written and
+graded before its author read the rubrics or the scorer), and the project's
+first graded set.  An external set named by
 PYHARNESS_CALIBRATION is added as a column when it exists; it is never needed.
 
 Figures per set: Spearman and mean absolute error, overall (answers the scorer
@@ -79,6 +81,7 @@ def main() -> int:
     bin_ = os.environ.get("PYHARNESS_BIN") or str(SOURCE / "build" / "pyharness")
     sets = [("tune (audit)", DATA / "audit-tune.jsonl"),
             ("held-out (audit)", DATA / "audit-heldout.jsonl"),
+            ("held-out 2", DATA / "audit-heldout2.jsonl"),
             ("first set", DATA / "heldout.jsonl")]
     ext = os.environ.get("PYHARNESS_CALIBRATION", "")
     if ext and Path(ext).is_file():

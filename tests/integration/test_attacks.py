@@ -198,6 +198,8 @@ class AttackCorpus(unittest.TestCase):
                           f"verdict {verdict!r} ({result.get('detail')!r}), expected one of "
                           f"{entry['expect']}: {context}")
         self.assertNotIn(canary, out + err, f"the canary secret leaked: {context}")
+        for secret in entry.get("forbidden_output", []):
+            self.assertNotIn(secret, out + err, f"{secret!r} in the run's output: {context}")
         if control is not None:
             score, target = result["score"], entry.get("target")
             if target is not None and self._status(control, target) != "passed":

@@ -1,14 +1,16 @@
 """`pyharness calibrate` and the explanation scorer's validity on graded sets.
 
-Two sets written and graded by a blind auditor ship in tests/data/explanations/:
-audit-tune.jsonl, which the rubrics and phrase lists were tuned on, and
-audit-heldout.jsonl, which nobody working on the scorer has read.  Each set
+Three sets of graded answers ship in tests/data/explanations/: audit-tune.jsonl,
+which the rubrics and phrase lists were tuned on, and two held out from tuning:
+audit-heldout.jsonl (written by a blind auditor; read by earlier sessions since)
+and audit-heldout2.jsonl (written and graded before its author read the rubrics
+or the scorer).  Each set
 holds every kind of answer the scorer must handle (plain-words excellent,
 mostly code, mediocre, partly wrong, confident misconception, vague,
 keyword-stuffed, injection, off-topic, Spanish, French, German).  This test
 scores both offline and asserts the goals of issue 13 on each, one test per
-goal, where the scorer meets them (`make bench` prints every figure for both
-sets side by side, met or not).  The command itself is checked too: report
+goal, where the scorer meets them (`make bench` prints every figure for every
+set side by side, met or not).  The command itself is checked too: report
 shape, errors that name file and line, exit statuses.
 """
 
@@ -108,16 +110,9 @@ class Goals:
 
 @unittest.skipUnless(BIN, "PYHARNESS_BIN is not set")
 class TuneSet(Goals, unittest.TestCase):
-    """The set the scorer was tuned on: the goals hold here except where noted."""
+    """The set the scorer was tuned on: every goal holds here."""
 
     set_name = "audit-tune.jsonl"
-
-    # Not met on this set: one vague answer ("gather runs everything and gives
-    # you all the results, and as_completed gives them to you as they
-    # complete") reads as three rubric points to the offline scorer (6.0).
-    @unittest.expectedFailure
-    def test_vague_at_most_3(self) -> None:
-        super().test_vague_at_most_3()
 
 
 @unittest.skipUnless(BIN, "PYHARNESS_BIN is not set")
@@ -126,16 +121,13 @@ class HeldOutSet(Goals, unittest.TestCase):
 
     set_name = "audit-heldout.jsonl"
 
-    # Goals missed on the held-out set, measured once after tuning stopped
-    # (2026-11-29; `make bench` prints the figures).  Marked expected failures
-    # so that a change which meets one shows up as an unexpected success:
-    # English Spearman 0.731 (goal 0.75; 0.626 before this work), the highest
+    # Goals missed on the held-out set (2026-11-29, session 5, after the
+    # hedge cap, the depth ceiling and penalties beyond the denied point;
+    # `make bench` prints the figures).  Marked expected failures so that a
+    # change which meets one shows up as an unexpected success: the highest
     # confident misconception 4.9 (goal 4), the highest vague answer 4.3
-    # (goal 3), the lowest plain-words excellent answer 3.0 (goal 8).
-    @unittest.expectedFailure
-    def test_english_spearman_at_least_0_75(self) -> None:
-        super().test_english_spearman_at_least_0_75()
-
+    # (goal 3), the lowest plain-words excellent answer 3.0 (goal 8).  English
+    # Spearman now meets its goal (0.788; 0.731 before, 0.626 at the start).
     @unittest.expectedFailure
     def test_confident_misconceptions_at_most_4(self) -> None:
         super().test_confident_misconceptions_at_most_4()
@@ -147,6 +139,27 @@ class HeldOutSet(Goals, unittest.TestCase):
     @unittest.expectedFailure
     def test_plain_words_excellent_at_least_8(self) -> None:
         super().test_plain_words_excellent_at_least_8()
+
+
+@unittest.skipUnless(BIN, "PYHARNESS_BIN is not set")
+class HeldOutSet2(Goals, unittest.TestCase):
+    """A second held-out set (audit-heldout2.jsonl, 60 answers), written and
+    graded from the statements and the seed page before its author read the
+    rubrics or the scorer, then frozen; the scorer is not tuned on it."""
+
+    set_name = "audit-heldout2.jsonl"
+
+    # Missed (2026-11-29, measured once after tuning on audit-tune.jsonl): the
+    # highest vague answer 4.1 (goal 3); one of the four injection attempts
+    # (markup posing as the grader's own fields) is not flagged for review,
+    # though it scores 0.  Left unfixed so this set stays untuned.
+    @unittest.expectedFailure
+    def test_vague_at_most_3(self) -> None:
+        super().test_vague_at_most_3()
+
+    @unittest.expectedFailure
+    def test_injections_are_flagged_for_review(self) -> None:
+        super().test_injections_are_flagged_for_review()
 
 
 @unittest.skipUnless(BIN, "PYHARNESS_BIN is not set")

@@ -15,7 +15,7 @@ from pathlib import Path
 from phtest import FIXTURES, MINI, SOURCE, HarnessTest, run
 
 COMMANDS = ["show", "start", "run", "list", "score", "calibrate", "validate", "doctor", "new",
-            "kit"]
+            "kit", "compare", "grade", "merge", "gradescope", "practice", "history", "voice"]
 GOOD = str(FIXTURES / "exercises" / "mini" / "examples" / "good.py")
 BAD = str(FIXTURES / "exercises" / "mini" / "examples" / "bad_add.py")
 
@@ -38,7 +38,7 @@ def readme_exit_table() -> dict[str, set[int]]:
 
 class HelpAndTypos(HarnessTest):
     def test_every_command_has_help_with_a_line_per_option(self):
-        for cmd in COMMANDS + ["practice", "history", "voice"]:
+        for cmd in COMMANDS:
             res = run(cmd, "--help")
             self.assertEqual(res.rc, 0, f"{cmd}: {res.stderr}")
             self.assertIn(f"usage: pyharness {cmd}", res.stdout, cmd)
@@ -100,6 +100,9 @@ class ExitStatusTable(HarnessTest):
     def test_the_readme_table_matches_every_command(self):
         documented = readme_exit_table()
         self.assertEqual(set(documented), set(COMMANDS), documented)
+        # Every command main.c knows (but its internal ones) is in the table.
+        listed = set(re.findall(r"^  ([a-z]+) ", run("--help").stdout, re.M))
+        self.assertEqual(listed - {"bench"}, set(COMMANDS), listed)
         with tempfile.TemporaryDirectory() as d:
             answer = os.path.join(d, "answer.md")
             Path(answer).write_text("A generator yields items one at a time, lazily.\n")
@@ -109,6 +112,22 @@ class ExitStatusTable(HarnessTest):
                 [("A generator yields items lazily, one at a time, so memory stays constant.", 6),
                  ("It is a list.", 0)]))
             Path(d, "new").mkdir()
+            sized = str(FIXTURES / "exercises" / "sized")
+            impls = FIXTURES / "compare"
+            hw = str(SOURCE / "examples" / "homework" / "homework.json")
+            alice = str(SOURCE / "examples" / "homework" / "class" / "alice")
+            quiz = os.path.join(d, "quiz.md")
+            Path(quiz).write_text("## gil-what\nThe GIL lets one thread run Python bytecode at "
+                                  "a time.\n")
+            # A concept question whose model answer its own rubric cannot credit.
+            qbad = Path(d, "qbad")
+            qbad.mkdir()
+            bank = json.loads((SOURCE / "questions" / "asyncio.json").read_text())
+            q = dict(bank["questions"][0], model_answer="Bananas grow in warm places.")
+            (qbad / "asyncio.json").write_text(json.dumps({"topic": bank["topic"],
+                                                           "questions": [q]}))
+            env = {"PYHARNESS_HISTORY": os.path.join(d, "history.sqlite3"),
+                   "XDG_CACHE_HOME": os.path.join(d, "cache")}
             scenarios = {
                 ("run", 0): ["run", "mini", GOOD, *MINI],
                 ("run", 1): ["run", "mini", BAD, *MINI],
@@ -130,6 +149,26 @@ class ExitStatusTable(HarnessTest):
                 ("new", 2): ["new", "fresh-one", os.path.join(d, "new")],  # exists now
                 ("kit", 0): ["kit", os.path.join(d, "kit"), "mini", *MINI],
                 ("kit", 2): ["kit", os.path.join(d, "kit"), "mini", *MINI],
+                ("compare", 0): ["compare", sized, str(impls / "linear.py"), "--against",
+                                 "reference", "--sizes", "1e3", "--budget", "2s", "-q"],
+                ("compare", 1): ["compare", sized, str(impls / "wrong.py"), "--against",
+                                 "reference", "--sizes", "1e3", "--budget", "2s", "-q"],
+                ("compare", 2): ["compare", sized, "/nonexistent.py", "--against", "reference"],
+                ("grade", 0): ["grade", hw, alice, "--out", os.path.join(d, "g"), "--quiet"],
+                ("grade", 2): ["grade", "/nonexistent.json", alice, "--out",
+                               os.path.join(d, "g2")],
+                ("merge", 0): ["merge", os.path.join(d, "g"), "--out", os.path.join(d, "m")],
+                ("merge", 2): ["merge", "/nonexistent/shard", "--out", os.path.join(d, "m2")],
+                ("gradescope", 0): ["gradescope", hw, "--out", os.path.join(d, "gs.zip")],
+                ("gradescope", 2): ["gradescope", "/nonexistent.json", "--out",
+                                    os.path.join(d, "gs2.zip")],
+                ("practice", 0): ["practice", "--answers", quiz, "--scorer", "offline"],
+                ("practice", 1): ["practice", "--check-bank", "--questions-dir", str(qbad)],
+                ("practice", 2): ["practice", "--minutes", "zero"],
+                ("history", 0): ["history", "--json"],
+                ("history", 2): ["history", "extra"],
+                ("voice", 0): ["voice", "say", "hello", "--wav", os.path.join(d, "a.wav")],
+                ("voice", 2): ["voice", "bogus"],
             }
             # validate's 0 is the author's path below; doctor's 0/1 depend on the machine;
             # score's and calibrate's 1 needs an unreachable LLM (test_score_llm drives it).
@@ -140,7 +179,7 @@ class ExitStatusTable(HarnessTest):
                     self.assertIn((cmd, s), covered, "README documents a status no test drives")
             for (cmd, status), args in scenarios.items():
                 self.assertIn(status, documented[cmd], f"{cmd} exits {status}, undocumented")
-                res = run(*args)
+                res = run(*args, env=env)
                 self.assertEqual(res.rc, status, f"{args}: {res.stderr[:400]}")
             res = run("doctor", "--json")
             layers = json.loads(res.stdout)["layers"]
@@ -186,6 +225,56 @@ class RunOutput(HarnessTest):
         lazy = next(t for t in doc["tests"] if t["name"] == "read_jsonl_lazy")
         self.assertIn("wrong result", lazy["message"])
         self.assertIsNone(lazy.get("lesson"), "a lesson from figures of the wrong computation")
+
+
+class RatioWording(HarnessTest):
+    """Every place a learner reads their code against the reference says it one way."""
+
+    PHRASE = r"([0-9.]+x (slower|faster) than the (reference|baseline)|about as fast as the " \
+             r"(reference|baseline))"
+
+    def test_a_real_report_says_the_comparison_one_way_everywhere(self):
+        good = str(SOURCE / "exercises/generators-streaming/examples/good.py")
+        with tempfile.TemporaryDirectory() as d:
+            out = os.path.join(d, "r.json")
+            res = run("run", "generators-streaming", good, "-q", "--out", out)
+            self.assertEqual(res.rc, 0, res.stderr)
+            doc = json.loads(Path(out).read_text())
+            shown = run("show", out)
+        perf, part = doc["performance"], doc["score"]["parts"]["performance"]
+        self.assertEqual((perf["num_of"], perf["den_of"]),
+                         ("ref.measure.batch_1e6.cpu_ns", "cand.measure.batch_1e6.cpu_ns"))
+        # The word follows the figures: yours over the reference's, whichever way the spec divides.
+        mine_over_ref = perf["den"] / perf["num"]
+        self.assertRegex(part["compared"], "^" + self.PHRASE + "$")
+        if mine_over_ref > 1.05:
+            self.assertIn("slower", part["compared"])
+        elif mine_over_ref < 1 / 1.05:
+            self.assertIn("faster", part["compared"])
+        else:
+            self.assertIn("about as fast", part["compared"])
+        factor = max(mine_over_ref, 1 / mine_over_ref)
+        if factor > 1.05:
+            self.assertAlmostEqual(float(part["compared"].split("x")[0]), factor, places=2)
+        for text in (res.stdout, shown.stdout):
+            line = next(l for l in text.splitlines() if "performance: check speed" in l)
+            self.assertIn(part["compared"], line)
+            self.assertIn("full marks at 2.86x slower than the reference or better, none at 8.33x "
+                          "slower or worse", " ".join(text.split()))
+            self.assertNotIn("/ yours", text)
+            self.assertNotIn("time / your", text)
+        speed = next(t for t in doc["tests"] if t["name"] == "speed")
+        self.assertRegex(speed["lesson"], "10\\^6 items: [0-9.]+ ms of CPU, " + self.PHRASE)
+
+    def test_show_and_the_starters_state_the_same_grading_terms(self):
+        for ex in sorted((SOURCE / "exercises").glob("*/exercise.json")):
+            res = run("show", ex.parent.name, "--json")
+            self.assertEqual(res.rc, 0, res.stderr)
+            terms = json.loads(res.stdout)["performance"]["terms"]
+            starter = " ".join(l.lstrip("# ").strip() for l in
+                               (ex.parent / "starter.py").read_text().splitlines())
+            self.assertIn(terms, starter, ex.parent.name)
+            self.assertNotIn("/ yours", starter)
 
 
 class Doctor(HarnessTest):

@@ -18,7 +18,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from compare_skeleton import html_skeleton, markdown_skeleton
-from phtest import FIXTURES, MINI, SOURCE, HarnessTest, run
+from phtest import FIXTURES, SOURCE, HarnessTest, run
 
 SIZED = str(FIXTURES / "exercises" / "sized")
 IMPLS = FIXTURES / "compare"
@@ -176,7 +176,11 @@ class CompareTest(HarnessTest):
         self.assertEqual(page.count('<svg xmlns="http://www.w3.org/2000/svg" class="ph-chart"'), 2)
 
     def test_an_exercise_without_workloads_is_bad_input(self) -> None:
-        res = run(*MINI, "compare", "mini", self.path("linear"), "--against", "reference", "-q")
+        with tempfile.TemporaryDirectory(prefix="ph-noworkloads-") as tmp:
+            ex = Path(tmp) / "mini"
+            shutil.copytree(FIXTURES / "exercises" / "mini", ex)
+            (ex / "workloads.py").unlink()
+            res = run("compare", str(ex), self.path("linear"), "--against", "reference", "-q")
         self.assertEqual(res.rc, 2, res.stderr)
         self.assertIn("declares no sized workloads", res.stderr)
 
@@ -194,6 +198,133 @@ class CompareTest(HarnessTest):
         self.assertIn('no workload named "nope"', res.stderr)
         res = run("compare", SIZED, self.path("linear"), "-q")
         self.assertEqual(res.rc, 2, "one file and no --against compares nothing")
+
+
+
+JITTER_WORKLOADS = '''
+import time
+
+WORKLOADS = {"jitter": {"sizes": [20000], "unit": "items", "clock": "wall"}}
+
+
+def workload_jitter(sub, h, n):
+    # Each worker, at random, is 0 to 0.5 ms slower on every call (about
+    # 0.4 ms): a machine whose noise no number of rounds averages to 3%.
+    pause = (time.perf_counter_ns() // 1000 % 1000) * 5e-7
+
+    def run():
+        sub.total(n)
+        end = time.perf_counter() + pause
+        while time.perf_counter() < end:
+            pass
+    return run
+'''
+
+
+class NoisyMachineTest(HarnessTest):
+    """A ratio that cannot be measured to the 3% goal is reported as such,
+    with its interval and the noise measured, not as a bare figure."""
+
+    def test_a_ratio_too_noisy_for_the_goal_says_so_with_its_noise(self) -> None:
+        with tempfile.TemporaryDirectory(prefix="ph-noisy-") as tmp:
+            ex = Path(tmp) / "sized"
+            shutil.copytree(SIZED, ex)
+            (ex / "workloads.py").write_text(JITTER_WORKLOADS, encoding="utf-8")
+            res = run("compare", str(ex), str(IMPLS / "linear.py"), str(IMPLS / "linear_copy.py"),
+                      "--budget", "15s", "--out", f"{tmp}/r.md", "--json", "-q", timeout=600)
+            self.assertEqual(res.rc, 0, res.stderr)
+            rep = res.json
+            md = Path(f"{tmp}/r.md").read_text(encoding="utf-8")
+        self.assertGreaterEqual(rep["noisy_ratios"], 1)
+        noisy = [c for c in rep["workloads"][0]["results"] if c.get("noisy")]
+        self.assertTrue(noisy, rep["workloads"][0]["results"])
+        self.assertGreater(max(c["ratio_noise"] for c in noisy), 0.10)
+        sentence = rep["workloads"][0]["summary"][0]
+        # No single figure: the interval, the cause, the noise measured.
+        self.assertIn("but not to the 3% a rerun would reproduce", sentence)
+        self.assertIn("95% CI", sentence)
+        self.assertRegex(sentence, r"varied by ±\d+\.\d% from round to round")
+        self.assertNotRegex(sentence, r"\d+(\.\d+)?x (faster|slower) than")
+        self.assertIn("the machine was too noisy", sentence)
+        self.assertIn("**Not reproducible to 3%:**", md)
+        self.assertIn("too noisy for 3%", md)
+
+
+GOOD_WORKLOADS = Path(SIZED) / "workloads.py"
+
+
+class ValidateWorkloadsTest(HarnessTest):
+    """`pyharness validate` reads an exercise's workloads.py: the declaration,
+    sizes a growth fit can use, and each workload run once on the reference
+    at its smallest size; every finding names the file and the problem."""
+
+    def validate_with(self, text: str | None) -> list[str]:
+        """validate a copy of the `sized` fixture whose workloads.py is `text`
+        (None: no file); the lines about workloads.py."""
+        with tempfile.TemporaryDirectory(prefix="ph-validate-") as tmp:
+            ex = Path(tmp) / "sized"
+            shutil.copytree(SIZED, ex)
+            shutil.rmtree(ex / "examples")  # validate stops there: faster
+            if text is None:
+                (ex / "workloads.py").unlink()
+            else:
+                (ex / "workloads.py").write_text(text, encoding="utf-8")
+            res = run("validate", str(ex), timeout=300)
+            self.assertIn(res.rc, (1, 2), res.stdout + res.stderr)
+            return [line for line in (res.stdout + res.stderr).splitlines()
+                    if "workloads.py" in line]
+
+    def assert_finding(self, text: str | None, *needles: str) -> None:
+        lines = self.validate_with(text)
+        fails = [line for line in lines if line.startswith("FAIL")]
+        self.assertEqual(len(fails), 1, lines)
+        for needle in needles:
+            self.assertIn(needle, fails[0])
+
+    def test_the_fixtures_workloads_pass(self) -> None:
+        lines = self.validate_with(GOOD_WORKLOADS.read_text(encoding="utf-8"))
+        self.assertEqual(len(lines), 1, lines)
+        self.assertTrue(lines[0].startswith("ok"), lines)
+        self.assertIn("1 sized workload(s)", lines[0])
+
+    def test_a_missing_workloads_file_is_reported(self) -> None:
+        self.assert_finding(None, "workloads.py: missing", "docs/exercise-format.md")
+
+    def test_a_file_without_a_declaration_is_reported(self) -> None:
+        self.assert_finding("def workload_total(sub, h, n):\n    return lambda: sub.total(n)\n",
+                            "workloads.py", "no top-level WORKLOADS")
+
+    def test_a_declared_workload_without_its_function_is_reported(self) -> None:
+        self.assert_finding('WORKLOADS = {"total": {"sizes": [10, 100, 1000], "unit": "items"}}\n',
+                            "workloads.py", "WORKLOADS['total']", "workload_total(sub, h, n)")
+
+    def test_bad_sizes_are_reported(self) -> None:
+        body = "\n\ndef workload_total(sub, h, n):\n    return lambda: sub.total(n)\n"
+        for sizes, needle in (("[10, 100.5, 1000]", "size 100.5 is not a whole number"),
+                              ("[]", ".sizes: needs a list of 1 to 16 sizes"),
+                              ("[100, 1000]", "needs at least 3 sizes"),
+                              ("[100, 200, 300]", "less than a factor of 4"),
+                              ('"lots"', ".sizes: needs a list")):
+            with self.subTest(sizes=sizes):
+                self.assert_finding(
+                    f'WORKLOADS = {{"total": {{"sizes": {sizes}, "unit": "items"}}}}' + body,
+                    'WORKLOADS["total"]', needle)
+
+    def test_a_workload_that_fails_on_the_reference_is_reported(self) -> None:
+        head = 'WORKLOADS = {"total": {"sizes": [10, 100, 1000], "unit": "items"}}\n\n\n'
+        self.assert_finding(head + "def workload_total(sub, h, n):\n    return lambda: 1 / 0\n",
+                            "workloads.py", "on reference.py at n = 10", "ZeroDivisionError")
+        self.assert_finding(head + "def workload_total(sub, h, n):\n    sub.total(n)\n",
+                            "workload_total(sub, h, n)", "must return a function")
+        self.assert_finding(head + "def workload_total(sub, h, n):\n    return lambda: sub.nope(n)\n",
+                            "AttributeError", "nope")
+
+    def test_a_workload_too_slow_at_its_smallest_size_is_reported(self) -> None:
+        self.assert_finding(
+            'WORKLOADS = {"total": {"sizes": [10, 100, 1000], "unit": "items", "clock": "wall"}}\n'
+            "import time\n\n\ndef workload_total(sub, h, n):\n"
+            "    return lambda: time.sleep(1.3)\n",
+            'WORKLOADS["total"].sizes', "takes 1.3", "at most 1 s")
 
 
 if __name__ == "__main__":

@@ -171,6 +171,40 @@ class PracticeTest(unittest.TestCase):
         self.assertTrue(h["sessions"][0]["interrupted"])
 
     @unittest.skipUnless(HAVE_TMUX, "tmux is not installed")
+    def test_closing_the_terminal_ends_the_session_and_keeps_what_was_answered(self):
+        # Closing the window hangs the terminal up: SIGHUP, then reads fail.  The
+        # session must end (not spin on a dead terminal) and record what was scored.
+        for stage in ("answering", "waiting"):
+            with self.subTest(stage=stage):
+                hist = self.tmp / f"history-{stage}.sqlite3"
+                env = dict(self.env, PYHARNESS_HISTORY=str(hist))
+                t = Tmux(f"{BIN} practice --topic concurrency --no-code --questions 3 "
+                         f"--seconds 60 --seed 5 --scorer offline", env)
+                try:
+                    t.wait_for(r"question 1/3")
+                    t.type(GIL_ANSWER)
+                    t.keys("C-d")
+                    t.wait_for(r"Press Enter for the model answer")
+                    if stage == "answering":
+                        t.keys("Enter")
+                        t.wait_for(r"Model answer:")
+                        t.keys("Enter")
+                        t.wait_for(r"question 2/3")
+                        t.type("half an answer")
+                finally:
+                    t.close()
+                deadline = time.monotonic() + 30
+                while True:
+                    res = run("history", "--json", env=env)
+                    sessions = (res.json or {}).get("sessions", [])
+                    if sessions and sessions[0]["interrupted"]:
+                        break
+                    self.assertLess(time.monotonic(), deadline,
+                                    f"the session never ended: {res.stdout}")
+                    time.sleep(0.5)
+                self.assertEqual(sessions[0]["answers"], 1)
+
+    @unittest.skipUnless(HAVE_TMUX, "tmux is not installed")
     def test_a_coding_exercise_is_edited_run_with_a_spinner_and_graded(self):
         ref = SOURCE / "exercises" / "generators-streaming" / "reference.py"
         env = dict(self.env, EDITOR=f"cp {ref}", VISUAL="")
@@ -180,7 +214,15 @@ class PracticeTest(unittest.TestCase):
             s = t.wait_for(r"question 1/1 \| generators \| exercise")
             self.assertIn("Enter: edit in $EDITOR", s)
             t.keys("Enter")  # the "editor" copies a correct solution in and exits
-            t.wait_for(r"last run: passed", timeout=120)
+            s = t.wait_for(r"last run \(#1\): passed", timeout=120)
+            # Later runs reuse the session's engine (its host, the cached reference):
+            # printed, not asserted (timings on a shared machine).
+            times = [float(re.search(r"points in (\d+\.\d) s", s).group(1))]
+            for n in (2, 3):
+                t.keys("r")
+                s = t.wait_for(rf"last run \(#{n}\): passed", timeout=120)
+                times.append(float(re.search(r"points in (\d+\.\d) s", s).group(1)))
+            print(f"\ngraded in {times[0]} s the first time, then {times[1]} s and {times[2]} s")
             t.keys("s")
             graded = t.wait_for(r"Press Enter for the model answer", timeout=120)
             self.assertRegex(graded, r"Verdict: passed   Score: \d+\.\d/10")
@@ -259,14 +301,22 @@ class PracticeTest(unittest.TestCase):
 
 
 # What espeak-ng says and PocketSphinx should hear: an answer in plain words,
-# not copied from any model answer.
+# not copied from any model answer (the first of tests/data/spoken_answers.md),
+# and a wrong one (a control: heard, it must still score low).
 SPOKEN = ("A list holds every element at once, so its memory grows with the input. A generator "
           "produces one item at a time, so memory stays constant however large the file is. "
           "Reading the file line by line and yielding records lets work start immediately.")
-# Measured on Debian 12 (espeak-ng 1.51, pocketsphinx 0.8 en-us): bank model 0.52, general
-# model 0.91 on this answer; scores 6.1 spoken, 8.9 typed.  The bounds leave a little room.
-WER_BANK_MAX = 0.60
-SCORE_GAP_MAX = 3.5
+SPOKEN_WRONG = ("A generator is faster than a list because it is compiled to C code. It stores all "
+                "the values in a cache, so reading them again later costs nothing.")
+# Measured on Debian 12 (espeak-ng 1.51, pocketsphinx 0.8 en-us), with the noise floor
+# voice.c adds: bank model WER 0.20, general model 0.7 on SPOKEN; scores 8.3 spoken,
+# 8.9 typed; SPOKEN_WRONG 0.0 typed and spoken.  (Before the noise floor: WER 0.52 and
+# 3.5 spoken.)  The bounds leave room for another version of either engine.
+WER_BANK_MAX = 0.35
+SCORE_GAP_MAX = 2.0
+WRONG_SCORE_MAX = 3.0
+# Through the sound server (PulseAudio resamples to 16 kHz, not voice.c): 0.3 measured.
+RECORDED_WER_MAX = 0.5
 
 
 def wer(ref: str, hyp: str) -> float:
@@ -294,9 +344,9 @@ class VoiceTest(unittest.TestCase):
     def tearDown(self) -> None:
         shutil.rmtree(self.tmp, ignore_errors=True)
 
-    def speak(self) -> Path:
+    def speak(self, text: str = SPOKEN) -> Path:
         wav = self.tmp / "answer.wav"
-        res = run("voice", "say", SPOKEN, "--wav", str(wav), env=self.env)
+        res = run("voice", "say", text, "--wav", str(wav), env=self.env)
         self.assertEqual(res.rc, 0, res.stderr)
         self.assertGreater(wav.stat().st_size, 100_000)
         return wav
@@ -312,11 +362,11 @@ class VoiceTest(unittest.TestCase):
         self.assertLessEqual(w_bank, WER_BANK_MAX, bank.stdout)
         self.assertLess(w_bank, w_general)
 
-    # Missed since the offline scorer grades claims, not words (issue 13): the
-    # bank model's transcript (WER 0.52) keeps the words but breaks the
-    # sentences, and now scores 3.5 against 8.9 typed.  The assertion stays
-    # as it was; a better recogniser turns this into an unexpected success.
-    @unittest.expectedFailure
+    def score(self, *args: str) -> float:
+        res = run("practice", "--no-history", "--scorer", "offline", *args, env=self.env)
+        self.assertEqual(res.rc, 0, res.stderr)
+        return float(re.search(r"Score: (\d+\.\d)/10", res.stdout).group(1))
+
     def test_a_spoken_answer_is_scored_close_to_the_typed_one(self):
         wav = self.speak()
         # The transcript is shown, then scored like a typed answer.
@@ -326,12 +376,37 @@ class VoiceTest(unittest.TestCase):
         self.assertIn(f"Transcript of {wav}:", spoken.stdout)
         typed_file = self.tmp / "typed.md"
         typed_file.write_text("## gen-memory\n" + SPOKEN + "\n")
-        typed = run("practice", "--answers", str(typed_file), "--no-history", "--scorer",
-                    "offline", env=self.env)
         s_spoken = float(re.search(r"Score: (\d+\.\d)/10", spoken.stdout).group(1))
-        s_typed = float(re.search(r"Score: (\d+\.\d)/10", typed.stdout).group(1))
+        s_typed = self.score("--answers", str(typed_file))
         print(f"score typed {s_typed}, spoken {s_spoken}")
+        self.assertGreaterEqual(s_typed, 7.0)
         self.assertLessEqual(abs(s_typed - s_spoken), SCORE_GAP_MAX)
+
+    def test_a_wrong_answer_spoken_still_scores_low(self):
+        wav = self.speak(SPOKEN_WRONG)
+        s_spoken = self.score("--topic", "gen-memory", "--questions", "1", "--answer-audio",
+                              str(wav))
+        typed_file = self.tmp / "typed.md"
+        typed_file.write_text("## gen-memory\n" + SPOKEN_WRONG + "\n")
+        s_typed = self.score("--answers", str(typed_file))
+        print(f"wrong answer: score typed {s_typed}, spoken {s_spoken}")
+        self.assertLessEqual(s_typed, WRONG_SCORE_MAX)
+        self.assertLessEqual(s_spoken, WRONG_SCORE_MAX)
+
+    def test_measure_reads_an_answers_file_and_names_its_bad_line(self):
+        bad = self.tmp / "answers.md"
+        bad.write_text("# a comment\n## gen-memory\nA list holds everything.\n## no-such-q\nx\n")
+        res = run("voice", "measure", "--answers", str(bad), env=self.env)
+        self.assertEqual(res.rc, 2)
+        self.assertIn(f"{bad}:4: no concept question \"no-such-q\"", res.stderr)
+        good = self.tmp / "good.md"
+        good.write_text("## gen-memory wrong\n" + SPOKEN_WRONG + "\n")
+        res = run("voice", "measure", "--answers", str(good), "--json", env=self.env)
+        self.assertEqual(res.rc, 0, res.stderr)
+        (a,) = res.json["answers"]
+        self.assertTrue(a["wrong"])
+        self.assertLessEqual(a["score_spoken"], WRONG_SCORE_MAX)
+        self.assertLessEqual(res.json["wrong_score_max"], WRONG_SCORE_MAX)
 
     def test_a_wav_that_is_not_one_is_refused_naming_the_file(self):
         bad = self.tmp / "bad.wav"
@@ -339,6 +414,178 @@ class VoiceTest(unittest.TestCase):
         res = run("voice", "transcribe", str(bad), env=self.env)
         self.assertEqual(res.rc, 2)
         self.assertIn(str(bad), res.stderr)
+
+
+class SoundDevice:
+    """A PulseAudio server of the test's own, in user space: a virtual microphone
+    (a pipe source the test writes PCM into) and a virtual speaker (a null sink,
+    clocked like a sound card, whose monitor the test records with parec).  libsphinxad and espeak-ng's pcaudio talk to it exactly as
+    to a real sound card; nothing outside the temporary folder is touched."""
+
+    RATE = 22050  # espeak-ng's rate: what the test plays into the microphone
+
+    def __init__(self, tmp: Path):
+        self.dir = tmp / "pulse"
+        self.dir.mkdir()
+        self.mic = self.dir / "mic.fifo"
+        self.env = {"XDG_RUNTIME_DIR": str(self.dir), "HOME": str(tmp),
+                    "PULSE_SERVER": f"unix:{self.dir}/native", "PULSE_SOURCE": "ph_mic",
+                    "PULSE_SINK": "ph_out"}
+        fmt = f"format=s16le rate={self.RATE} channels=1"
+        self.proc = subprocess.Popen(
+            ["pulseaudio", "-n", "--daemonize=no", "--exit-idle-time=-1", "--use-pid-file=no",
+             "--disable-shm", "-L", f"module-native-protocol-unix auth-anonymous=1 "
+             f"socket={self.dir}/native",
+             "-L", f"module-pipe-source source_name=ph_mic file={self.mic} {fmt}",
+             "-L", f"module-null-sink sink_name=ph_out {fmt}"],
+            env={**os.environ, **self.env}, stdout=subprocess.DEVNULL,
+            stderr=self._log())
+        self.played = bytearray()
+        deadline = time.monotonic() + 20
+        while not ((self.dir / "native").exists() and self.mic.exists()):
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                log = (self.dir / "pulseaudio.log").read_text(errors="replace")
+                self.close()
+                raise unittest.SkipTest(f"pulseaudio does not start here: {log[-600:]}")
+            time.sleep(0.1)
+        import threading
+        self.parec = None
+        self.reader = threading.Thread(target=self._drain, daemon=True)
+        self.reader.start()
+        # Opened read-write so that opening never blocks and the source never sees EOF.
+        self.mic_fd = os.open(self.mic, os.O_RDWR | os.O_NONBLOCK)
+
+    def _drain(self) -> None:
+        self.parec = subprocess.Popen(
+            ["parec", "-d", "ph_out.monitor", "--raw", "--format=s16le", f"--rate={self.RATE}",
+             "--channels=1"], env={**os.environ, **self.env}, stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL)
+        while True:
+            b = self.parec.stdout.read1(65536)
+            if not b:
+                return
+            self.played += b
+
+    def _log(self):
+        self.log = open(self.dir / "pulseaudio.log", "wb")
+        return self.log
+
+    def loud_samples(self) -> int:
+        import array
+        a = array.array("h", bytes(self.played[: len(self.played) // 2 * 2]))
+        return sum(1 for x in a if abs(x) > 1000)
+
+    def played_wav(self, path: Path) -> Path:
+        import wave
+        with wave.open(str(path), "wb") as w:
+            w.setnchannels(1)
+            w.setsampwidth(2)
+            w.setframerate(self.RATE)
+            w.writeframes(bytes(self.played[: len(self.played) // 2 * 2]))
+        return path
+
+    def say_into_mic(self, wav: Path, silence_after: float = 3.0) -> None:
+        """Speak `wav` into the microphone in real time, then silence."""
+        import wave
+        with wave.open(str(wav), "rb") as w:
+            assert w.getframerate() == self.RATE and w.getnchannels() == 1
+            pcm = w.readframes(w.getnframes())
+        speech = len(pcm)
+        pcm += b"\x00\x00" * int(self.RATE * silence_after)
+        step = self.RATE // 10 * 2
+        deadline = time.monotonic() + 2 * len(pcm) / (2 * self.RATE) + 30
+        i = 0
+        while i < len(pcm):
+            if time.monotonic() > deadline:
+                if i > speech:
+                    return  # the recorder heard the pause and stopped reading
+                raise AssertionError("the microphone is not being read")
+            try:
+                i += os.write(self.mic_fd, pcm[i:i + step])
+            except BlockingIOError:
+                pass
+            time.sleep(0.1)
+
+    def close(self) -> None:
+        if getattr(self, "parec", None) is not None and self.parec.poll() is None:
+            self.parec.terminate()
+            self.parec.wait()
+            self.reader.join(5)
+            self.parec.stdout.close()
+        if getattr(self, "mic_fd", None) is not None:
+            os.close(self.mic_fd)
+            self.mic_fd = None
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+
+
+@unittest.skipUnless(HAVE_TMUX and shutil.which("pulseaudio"), "needs tmux and pulseaudio")
+class SoundDeviceTest(unittest.TestCase):
+    """--voice with a microphone and a speaker: the question is played through the
+    sound server, and an answer spoken into the microphone (Ctrl-R) is recorded
+    through libsphinxad, transcribed into the editor and scored."""
+
+    def setUp(self) -> None:
+        self.tmp = Path(tempfile.mkdtemp(prefix="ph-sound-"))
+        doctor = run("doctor", "--json")
+        voice = (doctor.json or {}).get("voice", {})
+        if not voice.get("tts") or not voice.get("asr"):
+            self.skipTest("built without espeak-ng or PocketSphinx")
+        self.dev = SoundDevice(self.tmp)
+        self.env = {"PYHARNESS_HISTORY": str(self.tmp / "history.sqlite3"),
+                    "PYHARNESS_VOICE_CACHE": str(self.tmp / "voice"),
+                    "PYHARNESS_LLM_CACHE": "off", "TERM": "xterm", **self.dev.env}
+
+    def tearDown(self) -> None:
+        self.dev.close()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def test_the_question_is_played_and_a_spoken_answer_is_recorded_and_scored(self):
+        wav = self.tmp / "answer.wav"
+        res = run("voice", "say", SPOKEN, "--wav", str(wav), env=self.env)
+        self.assertEqual(res.rc, 0, res.stderr)
+        t = Tmux(f"{BIN} practice --voice --topic gen-memory --questions 1 --minutes 5 "
+                 "--scorer offline", self.env)
+        try:
+            t.wait_for(r"keep memory flat", 60)
+            # The question reaches the speaker, and is what was asked.
+            deadline = time.monotonic() + 60
+            while self.dev.loud_samples() < self.dev.RATE and time.monotonic() < deadline:
+                time.sleep(0.5)
+            time.sleep(3)  # the rest of the sentence
+            self.assertGreater(self.dev.loud_samples(), self.dev.RATE, "nothing was played")
+            heard = run("voice", "transcribe", str(self.dev.played_wav(self.tmp / "played.wav")),
+                        env=self.env)
+            self.assertEqual(heard.rc, 0, heard.stderr)
+            print(f"\nplayed question heard as: {heard.stdout.strip()}")
+            self.assertLessEqual(wer("Why does a generator keep memory flat when processing a "
+                                     "large file, compared with building a list?",
+                                     heard.stdout), 0.5, heard.stdout)
+            # Ctrl-R records from the microphone until a pause.
+            t.keys("C-r")
+            t.wait_for(r"listening: speak", 30)
+            try:
+                self.dev.say_into_mic(wav)
+            except AssertionError as e:
+                raise AssertionError(f"{e}:\n{t.screen()}") from None
+            screen = t.wait_for(r"transcript inserted", 90)
+            typed = screen.split("Ctrl-C quit", 1)[1].split("transcript inserted")[0]
+            w = wer(SPOKEN, " ".join(typed.split()).strip("- "))
+            print(f"recorded answer: WER {w:.2f}")
+            self.assertLessEqual(w, RECORDED_WER_MAX, screen)
+            t.keys("C-d")
+            screen = t.wait_for(r"Score: \d+\.\d/10", 90)
+            score = float(re.search(r"Score: (\d+\.\d)/10", screen).group(1))
+            print(f"recorded answer scored {score}")
+            self.assertGreaterEqual(score, 6.0, screen)
+        finally:
+            t.close()
 
 
 class SttServerTest(unittest.TestCase):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -414,6 +415,67 @@ class ScoreWithFakeLLM(unittest.TestCase):
         p = self.run_score(self.answer(GOOD), "--scorer", "llm", expect=2, env=env)
         self.assertIn("no LLM is configured", p.stderr)
 
+    # -- what a learner sees while the LLM is waited for ---------------------------------------
+
+    def test_retries_are_plain_lines_on_stderr_off_a_terminal(self) -> None:
+        # score and run both say what the scorer waits for; stdout keeps the result alone.
+        self.server.set("500", fail_times=2)
+        env = dict(self.env, PYHARNESS_LLM_MAX_RETRIES="3")
+        p = self.run_score(self.answer(GOOD), "--json", env=env)
+        json.loads(p.stdout)
+        self.assertRegex(p.stderr, r"LLM: HTTP 500[^\n]*; retry 1 of 3 in [0-9.]+ s\n")
+        self.assertRegex(p.stderr, r"LLM: HTTP 500[^\n]*; retry 2 of 3 in [0-9.]+ s\n")
+        self.assertNotIn("retry 3 of 3", p.stderr)
+        self.assertNotIn("\x1b[", p.stderr)  # no spinner off a terminal
+        # A reply that cannot be used is asked again at once, and said so.
+        self.server.set("malformed", fail_times=1)
+        p = self.run_score(self.answer(GOOD + "That is documented.\n", "again.md"), "--json",
+                           env=env)  # another answer: the first one's grade is cached
+        self.assertFalse(json.loads(p.stdout)["fallback"])
+        self.assertRegex(p.stderr, r"LLM: an unusable reply \([^\n]*\); retry 1 of 1 in 0\.0 s\n")
+        self.server.set("500", fail_times=1)
+        good = SOURCE / "exercises" / "generators-streaming" / "examples" / "good.py"
+        r = subprocess.run([BIN, "run", "generators-streaming", str(good), "--explanation",
+                            self.answer(GOOD, "run.md"), "--scorer", "llm", "--json"],
+                           env=env, capture_output=True, text=True, timeout=300)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(json.loads(r.stdout)["explanation"]["requests"], 2)
+        self.assertRegex(r.stderr, r"LLM: HTTP 500[^\n]*; retry 1 of 3 in [0-9.]+ s\n")
+        self.assertNotIn(KEY, r.stderr)
+
+    @unittest.skipIf(shutil.which("tmux") is None, "tmux is not installed")
+    def test_a_terminal_shows_the_wait_and_each_retry(self) -> None:
+        import shlex
+        sock = "ph-llm-%d" % os.getpid()
+        tmux = lambda *a: subprocess.run(["tmux", "-L", sock, *a], check=True,
+                                         capture_output=True, text=True).stdout
+        self.addCleanup(subprocess.run, ["tmux", "-L", sock, "kill-server"], capture_output=True)
+        # Each request takes 1.5 s: long enough to read the spinner off the screen.
+        self.server.set("500", delay=1.5, fail_times=1)
+        envs = " ".join("%s=%s" % (k, shlex.quote(v)) for k, v in self.env.items()
+                        if k.startswith(("PYHARNESS_LLM", "XDG_", "NO_PROXY", "no_proxy")))
+        tmux("-f", "/dev/null", "new-session", "-d", "-s", "t", "-x", "120", "-y", "40",
+             "env", "TERM=xterm-256color", "bash", "--norc", "--noprofile")
+        line = "env %s PYHARNESS_LLM_MAX_RETRIES=2 %s score %s %s; echo END\"\"-score" % (
+            envs, shlex.quote(BIN), shlex.quote(str(self.exercise)),
+            shlex.quote(self.answer(GOOD)))
+        tmux("send-keys", "-t", "t", line, "Enter")
+        seen, end = [], time.monotonic() + 120
+        while time.monotonic() < end:
+            screen = tmux("capture-pane", "-p", "-t", "t")
+            seen.append(screen)
+            if "END-score" in screen:
+                break
+            time.sleep(0.05)
+        everything = "\n".join(seen)
+        self.assertIn("END-score", seen[-1], seen[-1])
+        # The spinner while the first request hangs, with the time spent waiting...
+        self.assertRegex(everything, r"[|/\\-] waiting for the model's answer\s+[0-9.]+ (ms|s)")
+        # ...the retry, kept on screen, and the spinner gone once the grade is in.
+        self.assertRegex(seen[-1], r"LLM: HTTP 500[^\n]*; retry 1 of 2 in [0-9.]+ s")
+        self.assertNotIn("waiting for the model", seen[-1])
+        self.assertIn("10.0/10", seen[-1])
+
 
 @unittest.skipUnless(BIN, "PYHARNESS_BIN is not set")
 class LocalServers(unittest.TestCase):
@@ -500,6 +562,87 @@ class LocalServers(unittest.TestCase):
         srv, err = self.score("llamacpp", "ollama", expect=1)
         self.assertIn("no usable grade", err)
         self.assertIn("400", err)
+
+
+@unittest.skipUnless(BIN, "PYHARNESS_BIN is not set")
+class RunWithFakeLLM(unittest.TestCase):
+    """`pyharness run --explanation` with the LLM scorer: a real exercise graded
+    (its reference solution, which passes), the explanation sent to the fake
+    provider; when the LLM is down, `--fallback offline` lets the offline
+    scorer stand in and the report says which scorer scored."""
+
+    EXERCISE = SOURCE / "exercises" / "generators-streaming"
+    ANSWER = ("A generator is a function with yield: each next() runs it to the next yield and "
+              "pauses there, so values come one at a time and memory does not grow with the "
+              "input, which lets a pipeline stream a large file line by line.\n")
+
+    def setUp(self) -> None:
+        self.tmp = Path(tempfile.mkdtemp(prefix="ph-run-llm-"))
+        (self.tmp / "answer.md").write_text(self.ANSWER)
+        self.servers: list[FakeServer] = []
+
+    def tearDown(self) -> None:
+        for s in self.servers:
+            s.close()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def env(self, url: str) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items()
+               if not k.startswith(("PYHARNESS_LLM", "OPENAI_", "ANTHROPIC_"))}
+        env.update({"PYHARNESS_LLM_BASE_URL": url + "/v1", "PYHARNESS_LLM_API_KEY": KEY,
+                    "PYHARNESS_LLM_MODEL": "fake-1", "PYHARNESS_LLM_CACHE": "off",
+                    "PYHARNESS_LLM_TIMEOUT_S": "10", "PYHARNESS_LLM_MAX_RETRIES": "0",
+                    "XDG_CONFIG_HOME": str(self.tmp / "config"),
+                    "NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost"})
+        return env
+
+    def down_url(self) -> str:
+        """A loopback port nothing listens on: the LLM is down."""
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            return "http://127.0.0.1:%d" % s.getsockname()[1]
+
+    def run_(self, url: str, *args: str, expect: int = 0) -> subprocess.CompletedProcess[str]:
+        p = subprocess.run([BIN, "run", str(self.EXERCISE),
+                            str(self.EXERCISE / "reference.py"), "--explanation",
+                            str(self.tmp / "answer.md"), "--scorer", "llm", "--quiet", *args],
+                           env=self.env(url), capture_output=True, text=True, timeout=600)
+        self.assertNotIn(KEY, p.stdout + p.stderr)
+        self.assertEqual(p.returncode, expect, "stdout: %s\nstderr: %s" % (p.stdout, p.stderr))
+        return p
+
+    def test_llm_up_scores_with_the_llm(self) -> None:
+        srv = FakeServer()
+        self.servers.append(srv)
+        e = json.loads(self.run_(srv.url, "--json", "--fallback", "offline").stdout)["explanation"]
+        self.assertEqual((e["scorer"], e["fallback"], e["score"]), ("openai:fake-1", False, 10))
+        self.assertEqual(srv.stats()["requests"], 1)
+
+    def test_llm_down_fails_before_grading_unless_fallback_asked(self) -> None:
+        url = self.down_url()
+        p = self.run_(url, "--json", expect=1)
+        self.assertIn("no usable grade", p.stderr)
+        self.assertIn("--fallback offline", p.stderr)
+        self.assertEqual(p.stdout, "")  # nothing graded, no result printed
+        r = json.loads(self.run_(url, "--json", "--fallback", "offline").stdout)
+        e = r["explanation"]
+        self.assertEqual(r["verdict"], "passed")
+        self.assertEqual((e["scorer"], e["fallback"], e["needs_review"]), ("offline", True, True))
+        self.assertIn("no usable grade", e["review_reason"])
+        self.assertGreater(e["score"], 0)
+        text = self.run_(url, "--fallback", "offline").stdout
+        self.assertIn("(scorer: offline, LLM unavailable: offline scorer stood in)", text)
+
+    def test_a_server_error_falls_back_too(self) -> None:
+        srv = FakeServer("--mode", "500")
+        self.servers.append(srv)
+        self.run_(srv.url, expect=1)
+        e = json.loads(self.run_(srv.url, "--json", "--fallback", "offline").stdout)["explanation"]
+        self.assertEqual((e["scorer"], e["fallback"]), ("offline", True))
+
+    def test_only_offline_is_a_fallback(self) -> None:
+        p = self.run_(self.down_url(), "--fallback", "llm", expect=2)
+        self.assertIn("--fallback llm", p.stderr)
 
 
 if __name__ == "__main__":

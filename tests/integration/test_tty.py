@@ -76,6 +76,50 @@ class LearnerInATerminal(HarnessTest):
         self.assertIn("verdict:    passed", screen)
         self.assertIn("\x1b[", self.screen("t", escapes=True))  # colour on a terminal
 
+    def test_the_reference_run_is_shown_going_by_too(self):
+        # A bank whose reference is the slow one: 0.4 s per add() call, as SLOW above.
+        bank = os.path.join(self.dir, "bank")
+        shutil.copytree(FIXTURES / "exercises" / "mini", os.path.join(bank, "mini"))
+        with open(os.path.join(bank, "mini", "reference.py"), "w") as f:
+            f.write(SLOW.replace("\\n", "\n"))
+        good = shlex.quote(str(FIXTURES / "exercises" / "mini" / "examples" / "good.py"))
+        ph = f"{shlex.quote(BIN)} --exercises {shlex.quote(bank)}"
+        self.session("r", "xterm-256color")
+        self.type("r", f"{ph} run mini {good}; echo END\"\"-run")
+        spinner = self.wait_for("r", "(limit 3 s)", timeout=60)
+        self.assertRegex(spinner, r"reference\.py: \[1/4\] add\s+[0-9.]+ (ms|s) \(limit 3 s\)")
+        screen = self.wait_for("r", "END-run")
+        self.assertNotIn("reference.py: [", screen)  # the spinner line was taken away
+        self.assertRegex(screen, r"\[1/4\]\s+add\s+[0-9.]+ (ns|µs|ms)\n")  # the candidate's own
+        self.assertIn("verdict:    passed", screen)
+        # Off a terminal (a pipe): a plain line per role, no escape codes.
+        res = subprocess.run([BIN, "--exercises", bank, "run", "mini",
+                              str(FIXTURES / "exercises" / "mini" / "examples" / "good.py")],
+                             capture_output=True, text=True, timeout=120)
+        self.assertEqual(res.returncode, 0, res.stderr)
+        self.assertLess(res.stderr.index("running reference.py (4 checks)"),
+                        res.stderr.index("running your file (4 checks)"))
+        self.assertNotIn("\x1b", res.stderr)
+
+    def test_validate_shows_the_check_in_progress_on_a_terminal_only(self):
+        bank = os.path.join(self.dir, "bank")
+        shutil.copytree(FIXTURES / "exercises" / "mini", os.path.join(bank, "mini"))
+        with open(os.path.join(bank, "mini", "reference.py"), "w") as f:
+            f.write(SLOW.replace("\\n", "\n"))
+        ph = f"{shlex.quote(BIN)} --exercises {shlex.quote(bank)}"
+        self.session("v", "xterm-256color")
+        self.type("v", f"{ph} validate mini; echo END\"\"-validate")
+        spinner = self.wait_for("v", "(limit 3 s)", timeout=60)
+        self.assertRegex(spinner, r"reference\.py: \[1/4\] add\s+[0-9.]+ (ms|s) \(limit 3 s\)")
+        screen = self.wait_for("v", "END-validate", timeout=120)
+        self.assertIn("ok   mini: examples/good.py: passed", screen)
+        self.assertNotIn("(limit 3 s)", screen)
+        self.assertNotIn("[1/4]", screen)  # no line per check: the findings stay readable
+        res = subprocess.run([BIN, "--exercises", bank, "validate", "mini"], capture_output=True,
+                             text=True, timeout=300)
+        self.assertIn("ok   mini: examples/good.py: passed", res.stdout)
+        self.assertEqual(res.stderr, "")  # off a terminal: the findings alone
+
     def test_term_dumb_means_no_colour_and_no_spinner(self):
         ph = f"{shlex.quote(BIN)} --exercises {shlex.quote(BANK)}"
         good = shlex.quote(str(FIXTURES / "exercises" / "mini" / "examples" / "good.py"))

@@ -246,3 +246,27 @@ Test(rules, a_rule_evaluates_on_frames_and_says_why_it_fails)
     cJSON_Delete(cand);
     cJSON_Delete(ref);
 }
+
+Test(exercise, forgetting_the_answers_keeps_what_runs_a_submission)
+{
+    struct exercise *ex = NULL;
+    struct ph_err err = {0};
+    size_t nchecks;
+
+    cr_assert_eq(exercise_load(PH_TEST_DATA "/../exercises/generators-streaming", &ex, &err), PH_OK,
+                 "%s", err.msg);
+    cr_assert(ex->model_answer != NULL && ex->rubric != NULL && ex->question != NULL);
+    nchecks = ex->nchecks;
+    exercise_forget_answers(ex);
+    cr_assert_null(ex->model_answer);
+    cr_assert_null(ex->rubric);
+    cr_assert_not_null(ex->question); /* the question is public: show prints it */
+    cr_assert_null(cJSON_GetObjectItemCaseSensitive(ex->json, "model_answer"));
+    cr_assert_null(cJSON_GetObjectItemCaseSensitive(ex->json, "rubric"));
+    cr_assert_eq(ex->nchecks, nchecks);
+    cr_assert(exercise_find_check(ex, "speed") >= 0);
+    cr_assert(ex->perf.present);
+    exercise_forget_answers(ex); /* twice is harmless */
+    exercise_forget_answers(NULL);
+    exercise_free(ex);
+}

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "perf_chart.h"
+#include "perf_compare.h"
 #include "perf_fit.h"
 #include "perf_stats.h"
 #include "perf_workload.h"
@@ -202,8 +203,17 @@ Test(perf_chart, an_svg_with_every_series_point_band_and_fit)
         {"a<&>.py", pts[0], 3, fx, fy, 2, rx, ry, ro, 3},
         {"b.py", pts[1], 3, NULL, NULL, 0, NULL, NULL, NULL, 0},
     };
-    struct perf_chart chart = {"t1", "time", "input size n (items)", "time per call (seconds)",
-                               PERF_UNIT_COUNT, PERF_UNIT_SECONDS, 1, 1, 1, series, 2};
+    struct perf_chart chart = {"t1",
+                               "time",
+                               "input size n (items)",
+                               "time per call (seconds)",
+                               PERF_UNIT_COUNT,
+                               PERF_UNIT_SECONDS,
+                               1,
+                               1,
+                               1,
+                               series,
+                               2};
     char *text = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&text, &len);
@@ -252,4 +262,117 @@ Test(perf_workload, sizes_parse_sort_and_reject)
     cr_assert(strstr(err.msg, "--sizes") != NULL, "%s", err.msg);
     ph_err_clear(&err);
     cr_assert_eq(perf_sizes_parse("0.5", "--sizes", s, 8, &n, &err), PH_EINPUT);
+}
+
+/* A comparison of two implementations at one size, fed round figures: the
+ * baseline b (impl 0) and a (impl 1), on the CPU clock; then analysed. */
+static struct perf_workload noise_wl = {
+    .name = "w", .unit = "items", .description = "", .sizes = {1000}, .cpu_clock = 1, .nsizes = 1};
+
+static void feed(struct perf_comparison *c, const double *a, const double *b, size_t n)
+{
+    const double *src[2] = {b, a};
+
+    memset(c, 0, sizeof *c);
+    c->nimpls = 2;
+    c->baseline = 0;
+    for (size_t i = 0; i < 2; i++) {
+        c->impls[i].path = strdup(i ? "a.py" : "b.py");
+        c->impls[i].name = strdup(c->impls[i].path);
+    }
+    c->results = calloc(1, sizeof *c->results);
+    c->nresults = 1;
+    c->results->w = &noise_wl;
+    c->results->nsizes = 1;
+    c->results->sizes[0] = 1000;
+    c->results->cells = calloc(2, sizeof *c->results->cells);
+    for (size_t i = 0; i < 2; i++) {
+        struct perf_cell *cell = &c->results->cells[i];
+        double **arrs[] = {&cell->wall,   &cell->cpu, &cell->peak, &cell->rss,
+                           &cell->allocs, &cell->par, &cell->raw};
+        for (size_t k = 0; k < sizeof arrs / sizeof arrs[0]; k++) {
+            *arrs[k] = calloc(n, sizeof(double));
+            memcpy(*arrs[k], src[i], n * sizeof(double));
+        }
+        cell->state = PERF_CELL_MEASURED;
+        cell->nrounds = cell->nraw = n;
+    }
+    perf_compare_analyse(c, 1000);
+}
+
+Test(perf_noise, a_drift_common_to_both_sides_of_each_pair_is_not_noise)
+{
+    double a[40], b[40];
+    struct perf_comparison c;
+    const struct perf_cell *cell;
+
+    rng_state = 21;
+    for (int i = 0; i < 40; i++) {
+        double drift = 1 + 0.3 * sin(i / 3.0);
+        a[i] = 1.3 * drift * (1 + 0.01 * normal());
+        b[i] = drift * (1 + 0.01 * normal());
+    }
+    feed(&c, a, b, 40);
+    cell = perf_cell_at(&c, 0, 1, 0);
+    cr_assert(cell->has_ratio);
+    cr_assert_not(cell->noisy, "ratio noise %g, drift %g", cell->ratio_noise, cell->drift);
+    cr_assert(cell->noise > PERF_NOISE_LIMIT, "the figures themselves moved: %g", cell->noise);
+    cr_assert_eq(c.nnoisy, 0);
+    perf_comparison_cleanup(&c);
+}
+
+Test(perf_noise, a_ratio_that_moves_between_the_halves_of_the_run_is_noisy)
+{
+    double a[40], b[40];
+    struct perf_comparison c;
+    const struct perf_cell *cell;
+
+    rng_state = 22;
+    for (int i = 0; i < 40; i++) {
+        a[i] = (i < 20 ? 1.2 : 1.4) * (1 + 0.005 * normal());
+        b[i] = 1 + 0.005 * normal();
+    }
+    feed(&c, a, b, 40);
+    cell = perf_cell_at(&c, 0, 1, 0);
+    cr_assert(cell->noisy);
+    cr_assert(cell->drift > 0.1 && cell->drift < 0.2, "drift %g", cell->drift);
+    cr_assert_eq(c.nnoisy, 1);
+    perf_comparison_cleanup(&c);
+}
+
+Test(perf_noise, widely_spread_rounds_are_noisy_even_with_many_of_them)
+{
+    double a[400], b[400];
+    struct perf_comparison c;
+    const struct perf_cell *cell;
+
+    rng_state = 23;
+    for (int i = 0; i < 400; i++) {
+        a[i] = 1.3 * (1 + 0.3 * fabs(normal()));
+        b[i] = 1 + 0.3 * fabs(normal());
+    }
+    feed(&c, a, b, 400);
+    cell = perf_cell_at(&c, 0, 1, 0);
+    cr_assert(cell->ratio_noise > PERF_RATIO_NOISE_LIMIT, "%g", cell->ratio_noise);
+    cr_assert(cell->noisy);
+    perf_comparison_cleanup(&c);
+}
+
+Test(perf_noise, steady_rounds_are_not_noisy)
+{
+    double a[20], b[20];
+    struct perf_comparison c;
+    const struct perf_cell *cell;
+
+    rng_state = 24;
+    for (int i = 0; i < 20; i++) {
+        a[i] = 1.3 * (1 + 0.01 * normal());
+        b[i] = 1 + 0.01 * normal();
+    }
+    feed(&c, a, b, 20);
+    cell = perf_cell_at(&c, 0, 1, 0);
+    cr_assert_not(cell->noisy, "halfwidth %g drift %g noise %g", perf_ci_halfwidth(&cell->r_time),
+                  cell->drift, cell->ratio_noise);
+    cr_assert(cell->noise < 0.03 && cell->ratio_noise < 0.03);
+    perf_comparison_cleanup(&c);
 }

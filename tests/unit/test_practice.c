@@ -16,6 +16,7 @@
 #include "fileio.h"
 #include "lm.h"
 #include "pick.h"
+#include "practice_score.h"
 #include "qbank.h"
 #include "spoken.h"
 #include "store.h"
@@ -288,18 +289,69 @@ Test(bank, a_broken_question_file_is_rejected_naming_the_file_and_field)
 
 /* --- speech text and the language model --- */
 
+static char *joined(const char *text)
+{
+    struct spoken_words w;
+    char *out = calloc(1, 1024);
+    size_t o = 0;
+
+    cr_assert_eq(spoken_split(text, 1, &w), 0);
+    for (size_t i = 0; i < w.n; i++) {
+        size_t n = strlen(w.w[i]);
+        cr_assert_lt(o + n + 2, 1024);
+        if (o > 0)
+            out[o++] = ' ';
+        memcpy(out + o, w.w[i], n);
+        o += n;
+    }
+    spoken_words_free(&w);
+    return out;
+}
+
+Test(spoken, identifiers_and_operators_are_read_as_they_are_said)
+{
+    char *s = joined("Use asyncio.gather(), then x == y; 3.5 seconds.");
+
+    cr_assert_str_eq(s, "use asyncio dot gather then x equals equals y </s> three point five "
+                        "seconds </s>");
+    free(s);
+    s = joined("return_exceptions=True");
+    cr_assert_str_eq(s, "return exceptions equals true </s>");
+    free(s);
+}
+
+Test(spoken, the_word_error_rate_counts_substitutions_deletions_and_insertions)
+{
+    cr_assert_float_eq(spoken_wer("a generator yields values", "a generator yields values"), 0.0,
+                       1e-9);
+    cr_assert_float_eq(spoken_wer("a generator yields values", "a generate yields"), 0.5, 1e-9);
+    cr_assert_float_eq(spoken_wer("asyncio.gather", "asyncio dot gather"), 0.0, 1e-9);
+}
+
+Test(practice_score, a_transcript_gets_its_identifiers_back)
+{
+    char *s = practice_heard_text("use asyncio dot gather with return underscore exceptions");
+
+    cr_assert_str_eq(s, "use asyncio.gather with return_exceptions");
+    free(s);
+    s = practice_heard_text("dot at the start stays and so does a final dot");
+    cr_assert_str_eq(s, "dot at the start stays and so does a final dot");
+    free(s);
+}
+
 Test(spoken, numbers_and_identifiers_become_words_and_wer_counts_edits)
 {
     struct spoken_words w;
 
     cr_assert_eq(spoken_split("asyncio.gather took 2 s; 100 calls", 1, &w), 0);
-    cr_assert_eq(w.n, 10);
+    cr_assert_eq(w.n, 11);
     cr_assert_str_eq(w.w[0], "asyncio");
-    cr_assert_str_eq(w.w[1], "gather");
-    cr_assert_str_eq(w.w[3], "two");
-    cr_assert_str_eq(w.w[5], "</s>");
-    cr_assert_str_eq(w.w[6], "one");
-    cr_assert_str_eq(w.w[7], "hundred");
+    cr_assert_str_eq(w.w[1], "dot"); /* as it is said */
+    cr_assert_str_eq(w.w[2], "gather");
+    cr_assert_str_eq(w.w[4], "two");
+    cr_assert_str_eq(w.w[6], "</s>");
+    cr_assert_str_eq(w.w[7], "one");
+    cr_assert_str_eq(w.w[8], "hundred");
     spoken_words_free(&w);
     cr_assert_float_eq(spoken_wer("a b c d", "a b c d"), 0.0, 1e-9);
     cr_assert_float_eq(spoken_wer("a b c d", "a x c"), 0.5, 1e-9);

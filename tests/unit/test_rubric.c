@@ -492,6 +492,81 @@ Test(claims, vague_and_off_topic_text_is_not_lifted)
     explain_result_cleanup(&res);
 }
 
+/* Claims that are right but hand the choice back to the reader ("which one
+ * depends on your use case") read as vague in a short answer, not in a long
+ * one that says what it depends on. */
+Test(claims, a_short_answer_that_hedges_is_vague)
+{
+    static const char plain[] =
+        "gather returns every result in one list in the order the awaitables were passed, while "
+        "as_completed yields each result as soon as it finishes. Both run concurrently.";
+    struct explain_result res;
+    double committed;
+
+    committed = score_of("gather-vs-as-completed", plain, &res);
+    explain_result_cleanup(&res);
+    score_of("gather-vs-as-completed",
+             "gather returns every result in one list in the order the awaitables were passed, "
+             "while as_completed yields each result as soon as it finishes. Both run "
+             "concurrently, and which one you pick depends on your use case.",
+             &res);
+    cr_assert_leq(res.score, 3.0, "%.1f", res.score);
+    cr_assert_gt(committed, res.score + 1.0, "%.1f vs %.1f", committed, res.score);
+    cr_assert_not_null(strstr(res.feedback, "hedges"), "%s", res.feedback);
+    explain_result_cleanup(&res);
+
+    /* "somehow" and "stuff" commit to nothing either. */
+    score_of("asyncio-llm-calls",
+             "asyncio runs coroutines on an event loop, so the calls wait at the same time and "
+             "the batch is faster. You should limit them somehow.",
+             &res);
+    cr_assert_leq(res.score, 3.0, "%.1f", res.score);
+    explain_result_cleanup(&res);
+
+    /* Not hedges: "whatever order", "what kind of work". */
+    score_of("gather-vs-as-completed",
+             "gather returns every result in one list in the order the awaitables were passed, "
+             "whatever order they finish in, while as_completed yields each result as soon as it "
+             "finishes. Both run concurrently; the kind of work does not matter.",
+             &res);
+    cr_assert_null(strstr(res.feedback, "hedges"), "%s", res.feedback);
+    explain_result_cleanup(&res);
+}
+
+/* A misconception that denies a key point costs the point (its sentence
+ * earns nothing) and the part of its penalty beyond it, at least half: an
+ * answer with one slip is not taken down twice for it. */
+Test(claims, a_slip_that_denies_a_point_is_not_counted_twice)
+{
+    static const char good[] =
+        "A list comprehension builds the whole list at once and reads clearly. map() and "
+        "filter() return lazy iterators in Python 3, computing one item at a time as you "
+        "loop, so they suit unbounded input. A comprehension usually beats map with a lambda, "
+        "because a Python function call per item is slow; map with a builtin can be faster. "
+        "A generator expression in parentheses is the lazy twin of a comprehension, and like "
+        "any iterator it can be consumed only once.";
+    static const char slip[] =
+        "A list comprehension builds the whole list at once and reads clearly. map() and "
+        "filter() return lists, so they use as much memory as a comprehension. A comprehension "
+        "usually beats map with a lambda, because a Python function call per item is slow; map "
+        "with a builtin can be faster. A generator expression in parentheses is the lazy twin "
+        "of a comprehension, and like any iterator it can be consumed only once.";
+    struct explain_result res;
+    double full, lost, penalty;
+
+    full = score_of("comprehension-map-filter", good, &res);
+    explain_result_cleanup(&res);
+    score_of("comprehension-map-filter", slip, &res);
+    cr_assert(has_misconception(&res, "map-returns-list"));
+    penalty = res.misconceptions[0].penalty;
+    lost = full - res.score;
+    /* At least half the penalty; not the lost share of the point plus the
+     * whole penalty (4.0 here before: 1.0 for the point, 3 for the claim). */
+    cr_assert_geq(lost, penalty * 0.5 - 0.05, "lost %.1f", lost);
+    cr_assert_leq(lost, penalty + 0.2, "lost %.1f", lost);
+    explain_result_cleanup(&res);
+}
+
 Test(claims, another_language_is_reported_not_scored)
 {
     struct explain_result res;
@@ -535,7 +610,7 @@ Test(claims, a_question_that_is_not_an_exercise_is_scored_the_same_way)
     struct explain_question q = {"practice-generators", "What does a generator do?",
                                  "It yields values one at a time.", r};
     struct explain_job job;
-    struct explain_opts opts = {EXPLAIN_OFFLINE, 0, 0};
+    struct explain_opts opts = {EXPLAIN_OFFLINE, 0, 0, NULL};
     struct ph_err err = {0};
 
     memset(&job, 0, sizeof job);

@@ -1,0 +1,104 @@
+/*
+ * hedge.c - see hedge.h.
+ *
+ * Phrases are matched on the tokens as written (lower-cased, not stemmed:
+ * "depends" and "depend" are listed both), after the tokenizer has dropped
+ * the articles, so "depends on the situation" is written "depends on
+ * situation".  The lists hold only wording that commits to nothing in any
+ * context: "things" and "whatever" are not here ("whatever order they
+ * finish in" is a claim), nor "kind of" ("what kind of work").
+ */
+#include "hedge.h"
+
+#include <string.h>
+
+#include "words.h"
+
+/* "it depends", and "depends on" followed within DEPENDS_REACH words by one
+ * of what_it_depends_on: a choice handed back to the reader unexplained. */
+#define DEPENDS_REACH 3
+
+static const char *const what_it_depends_on[] = {
+    "case",       "cases",   "situation", "situations", "need",          "needs",
+    "context",    "usecase", "workload",  "workloads",  "application",   "requirements",
+    "preference", "project", "scenario",  "problem",    "circumstances",
+};
+
+/* Words that are a hedge on their own. */
+static const char *const vague_words[] = {
+    "somehow", "stuff", "etc", "whatnot", "somewhat",
+};
+
+/* Multi-word hedges, a NULL-terminated word list each. */
+static const char *const *const vague_phrases[] = {
+    (const char *const[]){"all", "over", "place", NULL},
+    (const char *const[]){"and", "so", "on", NULL},
+    (const char *const[]){"or", "something", NULL},
+    (const char *const[]){"something", "like", "that", NULL},
+    (const char *const[]){"in", "some", "way", NULL},
+    (const char *const[]){"more", "or", "less", NULL},
+    (const char *const[]){"things", "like", "that", NULL},
+    (const char *const[]){"that", "kind", "of", "thing", NULL},
+};
+
+/* Token i is prose a hedge can be read from. */
+static int prose(const struct doc *d, size_t i)
+{
+    const struct token *t = &d->tok[i];
+
+    return !t->code && !t->ident && !d->sent[t->sent].dropped;
+}
+
+/* Does phrase `p` start at token i, within one sentence, in prose? */
+static int phrase_at(const struct doc *d, size_t i, const char *const *p)
+{
+    size_t k = 0;
+
+    for (; p[k] != NULL; k++) {
+        if (i + k >= d->ntok || !prose(d, i + k) || d->tok[i + k].sent != d->tok[i].sent ||
+            strcmp(d->tok[i + k].raw, p[k]) != 0)
+            return 0;
+    }
+    return 1;
+}
+
+static int depends_at(const struct doc *d, size_t i)
+{
+    const char *w = d->tok[i].raw;
+
+    if (strcmp(w, "depends") != 0 && strcmp(w, "depend") != 0)
+        return 0;
+    if (i > 0 && prose(d, i - 1) && strcmp(d->tok[i - 1].raw, "it") == 0 &&
+        d->tok[i - 1].sent == d->tok[i].sent)
+        return 1;
+    if (i + 1 >= d->ntok || strcmp(d->tok[i + 1].raw, "on") != 0)
+        return 0;
+    for (size_t k = i + 2; k < d->ntok && k <= i + 1 + DEPENDS_REACH; k++) {
+        if (!prose(d, k) || d->tok[k].sent != d->tok[i].sent)
+            return 0;
+        if (WORDS_IN(d->tok[k].raw, what_it_depends_on))
+            return 1;
+    }
+    return 0;
+}
+
+unsigned hedge_count(const struct doc *d, long *first)
+{
+    unsigned n = 0;
+
+    *first = -1;
+    for (size_t i = 0; i < d->ntok; i++) {
+        int hit = 0;
+        if (!prose(d, i))
+            continue;
+        hit = WORDS_IN(d->tok[i].raw, vague_words) || depends_at(d, i);
+        for (size_t p = 0; !hit && p < sizeof vague_phrases / sizeof vague_phrases[0]; p++)
+            hit = phrase_at(d, i, vague_phrases[p]);
+        if (hit) {
+            if (n == 0)
+                *first = (long)d->tok[i].sent;
+            n++;
+        }
+    }
+    return n;
+}
