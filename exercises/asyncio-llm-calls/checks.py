@@ -1,29 +1,40 @@
 """Observation checks for asyncio-llm-calls.
 
-Each check builds a fake LLM client (its counters live in C: calls, peak in
-flight, rejected 429s, span from first call to last completion, mean calls in
-flight), runs the submission's fetch_all through h.run_async (timed in C) and
-returns what came back.  The grade's timing and concurrency rules in
-exercise.json read only those C figures; the observation holds nothing
-timing-dependent, so it is the same for every correct solution.
+The checks run in the check runner, outside the submission's process.  Each
+builds a fake LLM service (h.client): passed to fetch_all it becomes a client
+in the worker whose every `await client.complete(prompt)` is answered by the
+runner, which keeps the counters (calls, peak in flight, rejected 429s, span
+from the first call to the last completion, mean calls in flight) on its own
+clock.  h.run_async runs `await sub.fetch_all(client, prompts, limit)` under
+asyncio.run in the worker as one request, timed from the runner; with a
+monitor, the runner pings the worker's event loop every 5 ms.  The grade's
+timing and concurrency rules in exercise.json read only those figures; the
+observation holds nothing timing-dependent, so it is the same for every
+correct solution.
 
 Exceptions raised by fetch_all (a 429 from going over the server's cap, a
 timeout) are observed by type name: they show up as a wrong result.
 """
 
-import asyncio
-
 from pyharness.checklib import exception_name as _name
 from pyharness.checklib import observable as _observable
+from pyharness.remote import Remote
 
 RUN_TIMEOUT_S = 8.0  # a hung fetch_all becomes an observed TimeoutError, not a killed run
+
+
+def _type_name(value):
+    """The type's name; for an object left in the worker, its worker-side type."""
+    if type(value) is Remote:
+        return object.__getattribute__(value, "_tp")
+    return type(value).__name__
 
 
 def _plain(results):
     """The result as plain data: a list of answers; anything unexpected by its type name."""
     if type(results) is not list:
-        return "?" + type(results).__name__
-    return [r if type(r) is str else "?" + type(r).__name__ for r in results]
+        return "?" + _type_name(results)
+    return [r if type(r) is str else "?" + _type_name(r) for r in results]
 
 
 def _prompts(n, tag):
@@ -33,15 +44,11 @@ def _prompts(n, tag):
 def _fetch(sub, h, label, client, prompts, limit, ideal_s, monitor=None):
     """Run fetch_all; observe its result (or the exception's type) and the ideal time for reports."""
     ideal_ns = round(ideal_s * 1e9)
-
-    async def go():
-        # One yield first, so the loop monitor's first heartbeat is on the
-        # clock before the submission can block the loop.
-        await asyncio.sleep(0)
-        return await sub.fetch_all(client, list(prompts), limit)
-
     try:
-        results = h.run_async(label, go, monitor=monitor, timeout=RUN_TIMEOUT_S)
+        # The monitor's first beat is on the runner's clock before the request
+        # goes out: a stall before fetch_all's first await shows as a gap too.
+        results = h.run_async(label, sub.fetch_all, client, list(prompts), limit,
+                              monitor=monitor, timeout=RUN_TIMEOUT_S)
     except Exception as exc:
         if not _observable(exc):
             raise
@@ -65,10 +72,20 @@ def check_peak_within_limit(sub, h):
 
 
 def check_nonblocking(sub, h):
-    # A 5 ms heartbeat runs beside fetch_all; a blocking call shows as a long gap.
+    # The runner pings the loop every 5 ms while fetch_all runs; a blocking call
+    # shows as a long gap between answers (and in the worker's blocked count).
     prompts = _prompts(20, "loop")
     client = h.client("loop", latency=0.04, cap=10)
-    return _fetch(sub, h, "fetch", client, prompts, 5, 0.16, monitor="loop")
+    obs = _fetch(sub, h, "fetch", client, prompts, 5, 0.16, monitor="loop")
+    # Then a burst: 100 calls at once, so 100 tasks start in one turn of the
+    # loop and their answers wake them in one turn too.  A blocking call of
+    # even 1 ms per call then stalls the loop for about 100 ms, a gap the
+    # runner's pings see from outside (the blocked count is the worker's own
+    # report; this figure is not).
+    burst = _prompts(100, "burst")
+    client = h.client("burst", latency=0.02, cap=100)
+    obs["burst"] = _fetch(sub, h, "burst", client, burst, 100, 0.02, monitor="burst")
+    return obs
 
 
 def check_wall_time(sub, h):

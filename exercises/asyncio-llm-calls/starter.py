@@ -38,7 +38,8 @@ async def fetch_all(client, prompts: list[str], limit: int) -> list[str]:
 #     flight (counted by the fake server), no 429 answers
 #   - nonblocking (9.5 points): the event loop never blocks: no blocking call on the loop's
 #     thread outside its wait for I/O (each time.sleep, however short, is counted by the
-#     harness), and a 5 ms heartbeat keeps ticking while fetch_all runs
+#     harness), and a 5 ms heartbeat keeps ticking while fetch_all runs, also while 100
+#     calls start and finish together
 #   - wall_time (9.5 points): 40 calls of 30 ms with limit 8 take about ceil(40/8) x 30 ms =
 #     0.15 s
 #   - keeps_limit_busy (9.5 points): with uneven latencies, a new call starts as soon as any

@@ -1,20 +1,64 @@
 """Observation checks for gather-vs-as-completed.
 
-Each check builds a fake LLM client with a latency per prompt (its counters
-live in C: calls, peak in flight, span from first call to last completion)
-and runs the submission through h.run_async (timed in C).  Observations hold
-only what came back, with exceptions reduced to their type name, so they are
-the same for every correct solution; rules in exercise.json read the C
-figures for concurrency and timing.  Completion order is observable because
-the latencies differ by at least 25 ms.
+The checks run in the check runner, outside the submission's process.  Each
+builds a fake LLM service with a latency per prompt (h.client): passed to
+the submission it becomes a client in the worker whose every call is
+answered by the runner, which keeps the counters (calls, peak in flight,
+span from the first call to the last completion) on its own clock.
+h.run_async runs the submission's coroutine function, or an @inside one
+that drives the async generator, under asyncio.run in the worker as one
+request, timed from the runner.  Observations hold only what came back,
+with exceptions reduced to their type name, so they are the same for every
+correct solution; rules in exercise.json read the runner's figures for
+concurrency and timing.  Completion order is observable because the
+latencies differ by at least 25 ms.
 """
 
-import asyncio
-
 from pyharness.checklib import exception_name as _name
+from pyharness.checklib import inside
 from pyharness.checklib import observable as _observable
+from pyharness.remote import Remote
 
 RUN_TIMEOUT_S = 8.0  # a hung coroutine becomes an observed TimeoutError, not a killed run
+
+
+@inside
+async def stream_all(sub, client, prompts):
+    """Drain in_completion_order next to the submission: every item, in the order given."""
+    return [item async for item in sub.in_completion_order(client, prompts)]
+
+
+@inside
+async def stream_first_timed(sub, client, stopwatch, prompts):
+    """Drain in_completion_order with a stopwatch on the first item.
+
+    The stopwatch is a second fake service with no latency: one call before
+    the generator starts and one when its first item arrives.  The runner
+    times both, so its span for that service (first call begun to last call
+    ended) is the time to the first item, on the runner's clock; nothing
+    the submission cancels or skips can end it sooner.
+    """
+    await stopwatch.complete("start")
+    items = []
+    async for item in sub.in_completion_order(client, prompts):
+        if not items:
+            await stopwatch.complete("first item")
+        items.append(item)
+    return items
+
+
+@inside
+async def empty_both(sub, client):
+    gathered = await sub.gather_all(client, [])
+    streamed = [item async for item in sub.in_completion_order(client, [])]
+    return [gathered, streamed]
+
+
+def _type_name(value):
+    """The type's name; for an object left in the worker, its worker-side type."""
+    if type(value) is Remote:
+        return object.__getattribute__(value, "_tp")
+    return type(value).__name__
 
 
 def _outcome(value):
@@ -23,20 +67,21 @@ def _outcome(value):
         return value
     if isinstance(value, BaseException):
         return "!" + type(value).__name__
-    return "?" + type(value).__name__
+    return "?" + _type_name(value)
 
 
 def _item(item):
     if type(item) is tuple and len(item) == 2 and type(item[0]) is int:
         return [item[0], _outcome(item[1])]
-    return "?" + type(item).__name__
+    return "?" + _type_name(item)
 
 
-def _run(h, label, make, ideal_s, normalise):
-    """Run make() through h.run_async; observe its normalised result or the exception's type."""
+def _run(h, label, fn, args, ideal_s, normalise):
+    """Run `await fn(*args)` through h.run_async; observe its normalised result
+    or the exception's type."""
     obs = {"raised": None, "results": None, "ideal_ns": round(ideal_s * 1e9)}
     try:
-        value = h.run_async(label, make, timeout=RUN_TIMEOUT_S)
+        value = h.run_async(label, fn, *args, timeout=RUN_TIMEOUT_S)
     except Exception as exc:
         if not _observable(exc):
             raise
@@ -46,26 +91,24 @@ def _run(h, label, make, ideal_s, normalise):
     return obs
 
 
+def _gather_list(value):
+    if type(value) is not list:
+        return "?" + _type_name(value)
+    return [_outcome(v) for v in value]
+
+
+def _items(items):
+    if type(items) is not list:
+        return "?" + _type_name(items)
+    return [_item(i) for i in items]
+
+
 def _gather(sub, h, client, prompts, ideal_s):
-    async def go():
-        return await sub.gather_all(client, list(prompts))
-
-    def normalise(value):
-        if type(value) is not list:
-            return "?" + type(value).__name__
-        return [_outcome(v) for v in value]
-
-    return _run(h, "gather", go, ideal_s, normalise)
+    return _run(h, "gather", sub.gather_all, (client, list(prompts)), ideal_s, _gather_list)
 
 
 def _stream(sub, h, client, prompts, ideal_s):
-    async def go():
-        items = []
-        async for item in sub.in_completion_order(client, list(prompts)):
-            items.append(item)
-        return items
-
-    return _run(h, "stream", go, ideal_s, lambda items: [_item(i) for i in items])
+    return _run(h, "stream", stream_all, (sub, client, list(prompts)), ideal_s, _items)
 
 
 def check_gather_order(sub, h):
@@ -94,10 +137,14 @@ def check_gather_concurrent(sub, h):
 
 
 def check_gather_many(sub, h):
-    # 100 calls of 10 ms, every 17th fails.
+    # 100 calls of 50 ms, every 17th fails.  The runner's service ends each
+    # call on its own clock, whether or not the worker has sent the rest: the
+    # latency must outlast the worker's time to send 100 requests on a busy
+    # machine (up to about 25 ms seen), or a correct gather_all shows fewer
+    # than 100 in flight.
     prompts = [f"many-{i:03d}" for i in range(100)]
-    client = h.client("many", latency=0.01, fail={p for i, p in enumerate(prompts) if i % 17 == 3})
-    return _gather(sub, h, client, prompts, 0.01)
+    client = h.client("many", latency=0.05, fail={p for i, p in enumerate(prompts) if i % 17 == 3})
+    return _gather(sub, h, client, prompts, 0.05)
 
 
 def check_completion_order(sub, h):
@@ -118,38 +165,21 @@ def check_completion_many(sub, h):
 
 def check_first_item_early(sub, h):
     # One call answers in 30 ms, the others 0.25 s or more: the first item
-    # must arrive without waiting for them.  A stopwatch call to a second fake
-    # client begins before the generator starts and is cancelled when the first
-    # item arrives, so its span (measured in C) is the time to the first item.
+    # must arrive without waiting for them.  A stopwatch service with no
+    # latency is called once before the generator starts and once when the
+    # first item arrives, so its span (timed by the runner) is the time to the
+    # first item.
     prompts = [f"early-{i}" for i in range(5)]
     latencies = dict(zip(prompts, [0.3, 0.35, 0.03, 0.4, 0.25]))
     client = h.client("early", latencies=latencies)
-    stopwatch = h.client("first_item", latency=30.0)
-
-    async def go():
-        watch = asyncio.ensure_future(stopwatch.complete("stopwatch"))
-        await asyncio.sleep(0)  # the stopwatch call has begun
-        items = []
-        try:
-            async for item in sub.in_completion_order(client, list(prompts)):
-                watch.cancel()
-                items.append(item)
-        finally:
-            watch.cancel()
-        return items
-
-    return _run(h, "stream", go, 0.03, lambda items: [_item(i) for i in items])
+    stopwatch = h.client("first_item", latency=0.0)
+    return _run(h, "stream", stream_first_timed, (sub, client, stopwatch, prompts), 0.03, _items)
 
 
 def check_empty_input(sub, h):
     client = h.client("empty")
 
-    async def go():
-        gathered = await sub.gather_all(client, [])
-        streamed = [item async for item in sub.in_completion_order(client, [])]
-        return [gathered, streamed]
-
     def normalise(pair):
-        return [[] if type(x) is list and not x else "?" + type(x).__name__ for x in pair]
+        return [[] if type(x) is list and not x else "?" + _type_name(x) for x in pair]
 
-    return _run(h, "empty", go, 0.0, normalise)
+    return _run(h, "empty", empty_both, (sub, client), 0.0, normalise)
