@@ -74,10 +74,12 @@ static const char *const watched_modules[] = {
     "pyharness.checklib",
     "pyharness.harness",
     "pyharness.fakellm",
+    "pyharness.remote",
+    "resource",
     "_pyharness",
     NULL,
 };
-#define WATCH_MAX 32
+#define WATCH_MAX 64
 #define TAMPER_MSG_MAX 256
 
 /* What the job says, parsed in the worker (see worker_run). */
@@ -810,6 +812,13 @@ static int python_error(char *msg, size_t cap, const char *fmt, ...)
 static const char *const harness_classes[][2] = {
     {"pyharness.harness", "Harness"},
     {"pyharness.fakellm", "FakeLLMClient"},
+    /* The worker's side of the protocol: a submission rewriting
+     * RemoteClient.complete would skip or fake the calls a check makes. */
+    {"pyharness.remote", "RemoteClient"},
+    {"pyharness.remote", "Fed"},
+    {"pyharness.remote", "Callback"},
+    {"pyharness.remote", "_Worker"},
+    {"pyharness.remote", "Wire"},
 };
 
 /*
@@ -1339,6 +1348,10 @@ static _Noreturn void run_single(struct child *c)
     struct measure_figures fig;
     cJSON *f;
 
+    /* Not a split run: the parked runner's protocol state must not make
+     * h.client() hand out the runner's service handles. */
+    if (PyObject_SetAttrString(host.remote, "_current", Py_None) != 0)
+        PyErr_Clear();
     c->checks = load_checks(1);
     watch_checks_namespace(c->checks);
     confine(c);

@@ -34,6 +34,7 @@ import importlib
 import json
 import marshal
 import os
+import resource
 import select
 import signal
 import struct
@@ -52,6 +53,11 @@ _SCALARS = (int, str, float, bool, type(None))
 MEMORY_SAMPLE_S = 0.02  # how often a request's run is weighed while it runs
 PING_S = 0.005  # event-loop monitor period
 WATCHDOG_SIGNAL = signal.SIGUSR2  # the worker dumps its stacks (faulthandler) on it
+
+# Bound when the host imports this module, before any submission runs: a
+# submission replacing resource.getrusage later changes nothing here.
+_getrusage = resource.getrusage
+_RUSAGE_THREAD = resource.RUSAGE_THREAD
 
 _DICT_VIEWS = {type({}.keys()): "$k", type({}.values()): "$v", type({}.items()): "$it"}
 
@@ -1229,22 +1235,20 @@ def _watch_selector(loop: Any, counts: dict) -> None:
     """Count the loop thread's voluntary context switches outside select():
     a correct loop sleeps in the kernel only there; any other voluntary
     switch on its thread is a blocking call (the worker's own report)."""
-    import resource
-
     selector = getattr(loop, "_selector", None)
     if selector is None:
         return
-    who = resource.RUSAGE_THREAD
+    who, getrusage = _RUSAGE_THREAD, _getrusage
     inner = selector.select
     counts["blocked"] = 0
-    state = [resource.getrusage(who).ru_nvcsw]
+    state = [getrusage(who).ru_nvcsw]
 
     def select(timeout: Any = None) -> Any:
-        counts["blocked"] += resource.getrusage(who).ru_nvcsw - state[0]
+        counts["blocked"] += getrusage(who).ru_nvcsw - state[0]
         try:
             return inner(timeout)
         finally:
-            state[0] = resource.getrusage(who).ru_nvcsw
+            state[0] = getrusage(who).ru_nvcsw
 
     selector.select = select
 
