@@ -18,6 +18,17 @@ from pyharness.checklib import CountingIterator, inside
 
 
 @inside
+def collect(sub, items, size, limit=None):
+    """The batches as a caller keeps them, collected next to the submission:
+    a batch list the submission reuses and clears shows as it would to a
+    caller (every kept batch changed), not as a copy taken at each yield."""
+    batches = sub.batched(items, size)
+    if limit is not None:
+        batches = itertools.islice(batches, limit)
+    return list(batches)
+
+
+@inside
 def drain_batched(sub, n, size):
     """Batch n items and drop the batches as they come (nothing kept)."""
     collections.deque(sub.batched(iter(range(n)), size), maxlen=0)
@@ -38,11 +49,11 @@ def digest_batches(sub, items, size):
 
 def check_batched_basic(sub, h):
     return {
-        "range10_by3": list(sub.batched(range(10), 3)),
-        "range6_by3": list(sub.batched(range(6), 3)),
-        "by1": list(sub.batched("abc", 1)),
-        "bigger_than_input": list(sub.batched([1, 2], 5)),
-        "empty": list(sub.batched([], 4)),
+        "range10_by3": collect(sub, range(10), 3),
+        "range6_by3": collect(sub, range(6), 3),
+        "by1": collect(sub, "abc", 1),
+        "bigger_than_input": collect(sub, [1, 2], 5),
+        "empty": collect(sub, [], 4),
     }
 
 
@@ -67,15 +78,15 @@ def check_batched_lazy(sub, h):
 
 
 def check_batched_infinite(sub, h):
-    return list(itertools.islice(sub.batched(itertools.count(), 7), 4))
+    return collect(sub, itertools.count(), 7, 4)
 
 
 def check_batched_any_iterable(sub, h):
     gen = (x * x for x in range(11))
     return {
-        "generator": list(sub.batched(gen, 4)),
-        "tuple": list(sub.batched(tuple("streaming"), 2)),
-        "dict_keys": list(sub.batched({"a": 1, "b": 2, "c": 3}.keys(), 2)),
+        "generator": collect(sub, gen, 4),
+        "tuple": collect(sub, tuple("streaming"), 2),
+        "dict_keys": collect(sub, {"a": 1, "b": 2, "c": 3}.keys(), 2),
     }
 
 
