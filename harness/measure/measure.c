@@ -700,15 +700,7 @@ static int64_t namespace_children_cpu_ns(void)
 
 static int64_t status_bytes(const char *key)
 {
-    char buf[4096];
-    const char *p;
-
-    if (subject <= 0)
-        return fileio_proc_status_bytes(key);
-    if (fileio_read_small(subject_status, buf, sizeof buf) < 0)
-        return -1;
-    p = strstr(buf, key);
-    return p != NULL ? strtoll(p + strlen(key), NULL, 10) * 1024 : -1;
+    return subject > 0 ? fileio_status_bytes(subject_status, key) : fileio_proc_status_bytes(key);
 }
 
 /* "Pss:" of /proc/<pid>/smaps_rollup in bytes, or -1. */

@@ -1103,20 +1103,10 @@ static int runner_flag(const struct child *c, const char *name)
     return on;
 }
 
-/* 1 when the runner stopped the run itself (runner.stopped is set). */
+/* 1 when the runner stopped the run itself (runner.stopped holds why). */
 static int runner_stopped(const struct child *c)
 {
-    PyObject *type, *value, *tb; /* new refs: a pending error is kept */
-    PyObject *v;                 /* new ref */
-    int on;
-
-    PyErr_Fetch(&type, &value, &tb);
-    v = PyObject_GetAttrString(c->runner, "stopped");
-    on = v != NULL && v != Py_None;
-    Py_XDECREF(v);
-    PyErr_Clear();
-    PyErr_Restore(type, value, tb);
-    return on;
+    return runner_flag(c, "stopped");
 }
 
 /* The runner sends the worker the stack-dump signal a little before the

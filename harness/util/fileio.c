@@ -108,10 +108,15 @@ long fileio_read_small(const char *path, char *buf, size_t cap)
 
 long long fileio_proc_status_bytes(const char *key)
 {
+    return fileio_status_bytes("/proc/self/status", key);
+}
+
+long long fileio_status_bytes(const char *path, const char *key)
+{
     char buf[4096];
     const char *p;
 
-    if (fileio_read_small("/proc/self/status", buf, sizeof buf) < 0)
+    if (fileio_read_small(path, buf, sizeof buf) < 0)
         return -1;
     p = strstr(buf, key);
     if (p == NULL)

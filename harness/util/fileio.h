@@ -29,6 +29,8 @@ long fileio_read_small(const char *path, char *buf, size_t cap);
 /* A "Key:  N kB" field of /proc/self/status (key with its colon, "VmHWM:"),
  * in bytes; -1 when unreadable or missing. */
 long long fileio_proc_status_bytes(const char *key);
+/* The same field of the status file at `path` (another process's). */
+long long fileio_status_bytes(const char *path, const char *key);
 
 /* Write `len` bytes to `path` (created 0600 or truncated).  */
 /* Write all `len` bytes to `fd`, retrying short writes and EINTR.  0 or -1. */

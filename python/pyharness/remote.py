@@ -166,6 +166,38 @@ def _plain_scalar(v: Any) -> bool:
     return v is None or type(v) in (bool, int, float, str)
 
 
+_NOT_DATA = object()
+
+
+def encode_data(v: Any, enc: Callable[[Any, int], Any], depth: int) -> Any:
+    """The wire form of plain data, one level deep (`enc` encodes what a
+    container holds), or _NOT_DATA: both ends encode data alike and differ
+    only in what they do with the rest."""
+    t = type(v)
+    if t is int and v.bit_length() > BIG_INT_BITS:
+        return {"$I": format(v, "x")}  # past int's digit limit for JSON text
+    if v is None or t in (bool, int, float, str):
+        return v
+    d = depth + 1
+    if t is list:
+        return [enc(x, d) for x in v]
+    if t is tuple:
+        return {"$t": [enc(x, d) for x in v]}
+    if t is dict:
+        return {"$d": [[enc(k, d), enc(x, d)] for k, x in v.items()]}
+    if t is set:
+        return {"$s": [enc(x, d) for x in v]}
+    if t is frozenset:
+        return {"$f": [enc(x, d) for x in v]}
+    if t is bytes:
+        return {"$b": _b64(v)}
+    if t is bytearray:
+        return {"$ba": _b64(bytes(v))}
+    if t is range:
+        return {"$r": [v.start, v.stop, v.step]}
+    return _NOT_DATA
+
+
 def exception_info(exc: BaseException, encode: Callable[[Any], Any], describe: Any = None,
                    depth: int = 0) -> dict:
     """An exception as data: its type's name, module and built-in bases, its
@@ -481,47 +513,22 @@ class _Runner:
     # ---- values
     @staticmethod
     def encode_static(v: Any, depth: int = 0) -> Any:
+        """Plain data only (constants shipped with @inside functions)."""
         if depth > DEPTH_MAX:
             raise ValueError("a value nested too deeply to send")
-        t = type(v)
-        if v is None or t in (bool, int, float, str):
-            return v
-        e = _Runner.encode_static
-        if t is list:
-            return [e(x, depth + 1) for x in v]
-        if t is tuple:
-            return {"$t": [e(x, depth + 1) for x in v]}
-        if t is frozenset:
-            return {"$f": [e(x, depth + 1) for x in v]}
-        if t is dict:
-            return {"$d": [[e(k, depth + 1), e(x, depth + 1)] for k, x in v.items()]}
-        raise TypeError(t.__name__)
+        data = encode_data(v, _Runner.encode_static, depth)
+        if data is _NOT_DATA:
+            raise TypeError(type(v).__name__)
+        return data
 
     def encode(self, v: Any, depth: int = 0) -> Any:
         if depth > DEPTH_MAX:
             raise ValueError("a value nested too deeply to send to the worker")
+        data = encode_data(v, self.encode, depth)
+        if data is not _NOT_DATA:
+            return data
         t = type(v)
-        if t is int and v.bit_length() > BIG_INT_BITS:
-            return {"$I": format(v, "x")}
-        if v is None or t in (bool, int, float, str):
-            return v
         enc = self.encode
-        if t is list:
-            return [enc(x, depth + 1) for x in v]
-        if t is tuple:
-            return {"$t": [enc(x, depth + 1) for x in v]}
-        if t is dict:
-            return {"$d": [[enc(k, depth + 1), enc(x, depth + 1)] for k, x in v.items()]}
-        if t is set:
-            return {"$s": [enc(x, depth + 1) for x in v]}
-        if t is frozenset:
-            return {"$f": [enc(x, depth + 1) for x in v]}
-        if t is bytes:
-            return {"$b": _b64(v)}
-        if t is bytearray:
-            return {"$ba": _b64(bytes(v))}
-        if t is range:
-            return {"$r": [v.start, v.stop, v.step]}
         if t is Remote:
             return {"$h": v._id}
         if t is Attr:
@@ -977,28 +984,10 @@ class _Worker:
     def encode(self, v: Any, depth: int = 0) -> Any:
         if depth > DEPTH_MAX:
             return self.handle(v)
-        t = type(v)
-        if t is int and v.bit_length() > BIG_INT_BITS:
-            return {"$I": format(v, "x")}  # past int's digit limit for JSON text
-        if v is None or t in (bool, int, str, float):
-            return v
+        data = encode_data(v, self.encode, depth)
+        if data is not _NOT_DATA:
+            return data
         enc = self.encode
-        if t is list:
-            return [enc(x, depth + 1) for x in v]
-        if t is tuple:
-            return {"$t": [enc(x, depth + 1) for x in v]}
-        if t is dict:
-            return {"$d": [[enc(k, depth + 1), enc(x, depth + 1)] for k, x in v.items()]}
-        if t is set:
-            return {"$s": [enc(x, depth + 1) for x in v]}
-        if t is frozenset:
-            return {"$f": [enc(x, depth + 1) for x in v]}
-        if t is bytes:
-            return {"$b": _b64(v)}
-        if t is bytearray:
-            return {"$ba": _b64(bytes(v))}
-        if t is range:
-            return {"$r": [v.start, v.stop, v.step]}
         if isinstance(v, BaseException):
             return {"$e": exception_info(v, lambda a: enc(a, depth + 1))}
         return self.handle(v)
