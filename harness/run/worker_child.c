@@ -915,6 +915,10 @@ static void setup(struct child *c)
     set_harness_field(c->h, "params", params_object(spec->params));
 }
 
+/* Set in the process that forks a run's worker (the runner-to-be), while
+ * its parent is still the host: 1 when that host is its PID namespace's init. */
+static int run_in_own_pidns;
+
 static void confine(struct child *c)
 {
     struct ph_err err = {0};
@@ -924,6 +928,9 @@ static void confine(struct child *c)
         die(err.msg);
     /* The hook's writable folder is the run's own. */
     pol.scratch_dir = c->a->scratch;
+    /* A worker's parent is its runner, whose parent is the namespace's
+     * init: the hook cannot see that from the worker's own parent. */
+    pol.own_pid_ns = run_in_own_pidns;
     sandbox_audit_arm(&pol);
     /* A child of its namespace's PID 1: /proc shows the run and nothing
      * else, so child CPU can be counted for every process of it. */
@@ -1610,6 +1617,7 @@ void worker_child_parked(void *arg)
     pid_t pid;
 
     (void)arg;
+    run_in_own_pidns = getppid() == 1;
     /* Names that tell the two apart in ps and perf. */
     (void)prctl(PR_SET_NAME, "ph-runner", 0, 0, 0);
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, js) != 0)
@@ -1699,6 +1707,7 @@ void worker_child_body(const struct sandbox_run *run, const void *job, size_t le
         c.checks = pair.checks;
         run_as_runner(&c, pair.proto);
     }
+    run_in_own_pidns = getppid() == 1;
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
         die("cannot make the worker's socket");
     c.worker = fork();

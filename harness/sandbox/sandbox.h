@@ -35,6 +35,11 @@ struct sandbox_policy {
      * submission file, if it is not copied into scratch_dir). */
     const char *const *hidden_paths;
     const char *const *readable_paths;
+    /* For sandbox_audit_arm(): the run's processes are alone in a PID
+     * namespace whose init is its host, even when the armed process is not
+     * the host's child (a worker forked by its check runner).  When 0, the
+     * hook infers it from the armed process's parent being PID 1. */
+    int own_pid_ns;
 };
 
 /*

@@ -890,7 +890,7 @@ static void arm_from(const struct sandbox_policy *p, pid_t root)
     for (size_t i = 0; p->readable_paths != NULL && p->readable_paths[i] != NULL; i++)
         list_add(&pol.readable, p->readable_paths[i]);
     pol.root_pid = root;
-    pol.own_pid_ns = root > 1 && parent_of(root) == 1;
+    pol.own_pid_ns = p->own_pid_ns || (root > 1 && parent_of(root) == 1);
     pol.armed = 1;
 }
 
