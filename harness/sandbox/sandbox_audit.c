@@ -55,6 +55,7 @@ static struct {
     int test_off;   /* PYHARNESS_TEST_DISABLE_AUDIT=1 in a PH_TEST_SWITCHES build */
     pid_t root_pid; /* the run's first Python process */
     int own_pid_ns; /* root_pid's parent is PID 1: the run has its own PID namespace */
+    pid_t runner;   /* in it, root_pid's parent when that is not PID 1: its check runner */
     char *scratch;
     char *python_dir;
     char *host_exe;
@@ -552,7 +553,7 @@ static int pid_in_run(long pid)
      * the run: walking parents would misjudge a process whose parent is
      * exiting at that moment (a pool shutting down). */
     if (pol.own_pid_ns)
-        return pid > 1;
+        return pid > 1 && pid != (long)pol.runner;
     /* A pid that is gone (a pool worker that already exited) hurts no one:
      * let kill() fail with ESRCH as it would anywhere. */
     if (kill(up, 0) != 0 && errno == ESRCH)
@@ -891,6 +892,10 @@ static void arm_from(const struct sandbox_policy *p, pid_t root)
         list_add(&pol.readable, p->readable_paths[i]);
     pol.root_pid = root;
     pol.own_pid_ns = p->own_pid_ns || (root > 1 && parent_of(root) == 1);
+    /* The runner shares the namespace but is not of the run. */
+    pol.runner = pol.own_pid_ns && root > 1 ? parent_of(root) : 0;
+    if (pol.runner == 1)
+        pol.runner = 0;
     pol.armed = 1;
 }
 
