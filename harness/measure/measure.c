@@ -780,6 +780,32 @@ static int add_rchar(long pid, void *arg)
     return 0;
 }
 
+/* Minor plus major page faults of a process (fields 10 and 12 of its stat). */
+static int add_faults(long pid, void *arg)
+{
+    char path[64], buf[1024];
+    unsigned long long minflt = 0, majflt = 0;
+    const char *p;
+
+    snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+    if (fileio_read_small(path, buf, sizeof buf) <= 0)
+        return 0;
+    p = strrchr(buf, ')');
+    /* After ") ": state ppid pgrp session tty_nr tpgid flags minflt cminflt majflt */
+    if (p != NULL &&
+        sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %llu %*u %llu", &minflt, &majflt) == 2)
+        *(int64_t *)arg += (int64_t)(minflt + majflt);
+    return 0;
+}
+
+static int64_t run_faults(void)
+{
+    int64_t total = 0;
+
+    measure_each_run_pid(add_faults, &total);
+    return total;
+}
+
 /* What the observed run's live processes have read so far. */
 static int64_t run_rchar(void)
 {
@@ -961,9 +987,11 @@ void measure_begin(struct measure_span *s)
     s->rss0 = measure_rss_bytes();
     s->nothers = 0;
     s->t0_rchar = -1;
+    s->t0_faults = -1;
     if (subject > 0) {
         measure_each_run_pid(note_other, s);
         s->t0_rchar = run_rchar();
+        s->t0_faults = run_faults();
     }
     s->t0_children = children_cpu_ns();
     s->t0_ns_children = namespace_children_cpu_ns();
@@ -1004,6 +1032,7 @@ void measure_end(const struct measure_span *s, struct measure_figures *out)
     out->rss_growth_bytes = (hwm >= 0 && s->rss0 >= 0 && hwm > s->rss0) ? hwm - s->rss0 : 0;
     out->run_cpu_ns = cpu + ch;
     out->io_read_bytes = -1;
+    out->page_faults = -1;
     if (subject > 0) {
         struct others_sum o = {s, 0, 0};
 
@@ -1016,6 +1045,10 @@ void measure_end(const struct measure_span *s, struct measure_figures *out)
         if (s->t0_rchar >= 0) {
             int64_t r = run_rchar() - s->t0_rchar;
             out->io_read_bytes = r > 0 ? r : 0;
+        }
+        if (s->t0_faults >= 0) {
+            int64_t f = run_faults() - s->t0_faults;
+            out->page_faults = f > 0 ? f : 0;
         }
     }
     out->rss_reset = s->rss_reset;
@@ -1101,6 +1134,7 @@ void measure_pick_median(const struct measure_figures *runs, int n, struct measu
     MED(inside_cpu_ns, NULL, NULL);
     MED(run_cpu_ns, NULL, NULL);
     MED(io_read_bytes, NULL, NULL);
+    MED(page_faults, NULL, NULL);
 #undef MED
     for (i = 0; i < n; i++)
         if (runs[i].cores_free >= 0)
@@ -1158,6 +1192,7 @@ cJSON *measure_figures_to_json(const struct measure_figures *f)
     }
     if (f->outside && (!cJSON_AddStringToObject(o, "observed", "outside") ||
                        !cJSON_AddNumberToObject(o, "io_read_bytes", (double)f->io_read_bytes) ||
+                       !cJSON_AddNumberToObject(o, "page_faults", (double)f->page_faults) ||
                        !cJSON_AddNumberToObject(o, "inside_wall_ns", (double)f->inside_wall_ns) ||
                        !cJSON_AddNumberToObject(o, "inside_cpu_ns", (double)f->inside_cpu_ns))) {
         cJSON_Delete(o);
@@ -1204,6 +1239,9 @@ int measure_figures_from_json(const cJSON *obj, struct measure_figures *out)
     out->io_read_bytes = cJSON_GetObjectItemCaseSensitive(obj, "io_read_bytes") != NULL
                              ? num_field(obj, "io_read_bytes")
                              : -1;
+    out->page_faults = cJSON_GetObjectItemCaseSensitive(obj, "page_faults") != NULL
+                           ? num_field(obj, "page_faults")
+                           : -1;
     out->py_peak_bytes = num_field(obj, "py_peak_bytes");
     out->py_current_bytes = num_field(obj, "py_current_bytes");
     out->py_allocs = num_field(obj, "py_allocs");

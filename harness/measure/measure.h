@@ -36,6 +36,10 @@ struct measure_figures {
      * files, pipes, the runner's socket); -1 when not observed. */
     int64_t run_cpu_ns;
     int64_t io_read_bytes;
+    /* Observed from outside: page faults of the run's processes (minor and
+     * major; memory first touched, which giving other memory back cannot
+     * hide); -1 when not observed. */
+    int64_t page_faults;
     double parallelism; /* (cpu + children cpu) / wall */
     int rss_reset;      /* 1 when the kernel let us reset VmHWM */
     /* Competing load over the span, from /proc/stat (the CPUs this process
@@ -80,7 +84,7 @@ struct measure_span {
         int64_t rss0;
     } others[MEASURE_OTHERS_MAX];
     int nothers;
-    int64_t t0_rchar;
+    int64_t t0_rchar, t0_faults;
 };
 
 /*
