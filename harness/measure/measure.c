@@ -748,6 +748,11 @@ static int add_pss(long pid, void *arg)
     return 0;
 }
 
+/* The highest run PSS read since the innermost span began: the runner
+ * weighs the run every 20 ms while a request runs, so a process born and
+ * gone within a span still shows in its figures. */
+static int64_t pss_seen = -1;
+
 int64_t measure_run_pss_bytes(void)
 {
     int64_t total = 0;
@@ -755,7 +760,11 @@ int64_t measure_run_pss_bytes(void)
     if (subject <= 0)
         return -1;
     measure_each_run_pid(add_pss, &total);
-    return total > 0 ? total : -1;
+    if (total <= 0)
+        return -1;
+    if (total > pss_seen)
+        pss_seen = total;
+    return total;
 }
 
 /* The field `key` ("rchar: ") of /proc/<pid>/io, or -1. */
@@ -986,12 +995,17 @@ void measure_begin(struct measure_span *s)
     hwm_seen = 0;
     s->rss0 = measure_rss_bytes();
     s->nothers = 0;
+    s->pss0 = -1;
+    s->saved_pss_seen = pss_seen;
     s->t0_rchar = -1;
     s->t0_faults = -1;
     if (subject > 0) {
         measure_each_run_pid(note_other, s);
         s->t0_rchar = run_rchar();
         s->t0_faults = run_faults();
+        s->saved_pss_seen = pss_seen;
+        pss_seen = -1;
+        s->pss0 = measure_run_pss_bytes();
     }
     s->t0_children = children_cpu_ns();
     s->t0_ns_children = namespace_children_cpu_ns();
@@ -1050,6 +1064,11 @@ void measure_end(const struct measure_span *s, struct measure_figures *out)
             int64_t f = run_faults() - s->t0_faults;
             out->page_faults = f > 0 ? f : 0;
         }
+        /* What the runner's samples saw during the span, beyond its start. */
+        if (s->pss0 > 0 && pss_seen > s->pss0 && pss_seen - s->pss0 > out->rss_growth_bytes)
+            out->rss_growth_bytes = pss_seen - s->pss0;
+        if (s->saved_pss_seen > pss_seen)
+            pss_seen = s->saved_pss_seen;
     }
     out->rss_reset = s->rss_reset;
     out->outside = subject > 0;

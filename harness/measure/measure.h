@@ -85,6 +85,9 @@ struct measure_span {
     } others[MEASURE_OTHERS_MAX];
     int nothers;
     int64_t t0_rchar, t0_faults;
+    /* The run's PSS at the start, and the outer span's highest sample
+     * (measure_run_pss_bytes records the highest since the span began). */
+    int64_t pss0, saved_pss_seen;
 };
 
 /*
