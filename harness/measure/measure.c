@@ -752,6 +752,17 @@ static int add_pss(long pid, void *arg)
  * weighs the run every 20 ms while a request runs, so a process born and
  * gone within a span still shows in its figures. */
 static int64_t pss_seen = -1;
+/* The first sample taken in the innermost span: its base.  Taken lazily (a
+ * PSS read walks the worker's page tables): a span too short to be sampled
+ * has no base and no sampled figure, and growth within the first 20 ms shows
+ * in the span's other memory figures. */
+static int64_t pss_base = -1;
+static int weigh_next; /* measure_weigh_next_span() */
+
+void measure_weigh_next_span(void)
+{
+    weigh_next = 1;
+}
 
 int64_t measure_run_pss_bytes(void)
 {
@@ -762,6 +773,8 @@ int64_t measure_run_pss_bytes(void)
     measure_each_run_pid(add_pss, &total);
     if (total <= 0)
         return -1;
+    if (pss_base < 0)
+        pss_base = total;
     if (total > pss_seen)
         pss_seen = total;
     return total;
@@ -1018,9 +1031,15 @@ void measure_begin(struct measure_span *s)
         s->t0_faults = run_faults();
         s->t0_main = main_thread_ns();
         s->saved_pss_seen = pss_seen;
+        s->pss0 = pss_base; /* the outer span's, restored at the end */
         pss_seen = -1;
-        s->pss0 = measure_run_pss_bytes();
+        pss_base = -1;
+        /* A span whose figures are graded weighs the run at its start. */
+        if (weigh_next)
+            (void)measure_run_pss_bytes();
+        weigh_next = 0;
     }
+    weigh_next = 0;
     s->t0_children = children_cpu_ns();
     s->t0_ns_children = namespace_children_cpu_ns();
     s->t0_busy = machine_busy_ns();
@@ -1084,10 +1103,11 @@ void measure_end(const struct measure_span *s, struct measure_figures *out)
             out->main_thread_cpu_ns = m >= s->t0_main ? m - s->t0_main : -1;
         }
         /* What the runner's samples saw during the span, beyond its start. */
-        if (s->pss0 > 0 && pss_seen > s->pss0 && pss_seen - s->pss0 > out->rss_growth_bytes)
-            out->rss_growth_bytes = pss_seen - s->pss0;
+        if (pss_base > 0 && pss_seen > pss_base && pss_seen - pss_base > out->rss_growth_bytes)
+            out->rss_growth_bytes = pss_seen - pss_base;
         if (s->saved_pss_seen > pss_seen)
             pss_seen = s->saved_pss_seen;
+        pss_base = s->pss0;
     }
     out->rss_reset = s->rss_reset;
     out->outside = subject > 0;

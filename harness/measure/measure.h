@@ -90,8 +90,8 @@ struct measure_span {
     } others[MEASURE_OTHERS_MAX];
     int nothers;
     int64_t t0_rchar, t0_faults;
-    /* The run's PSS at the start, and the outer span's highest sample
-     * (measure_run_pss_bytes records the highest since the span began). */
+    /* The outer span's first and highest samples of the run's PSS, put back
+     * when this span ends (measure_run_pss_bytes records them per span). */
     int64_t pss0, saved_pss_seen;
     int64_t t0_main;
 };
@@ -174,6 +174,12 @@ int64_t measure_run_pss_bytes(void);
  * Stops early when fn returns nonzero.  Observing this process (no
  * subject), the run is this process and what the namespace shows. */
 void measure_each_run_pid(int (*fn)(long pid, void *arg), void *arg);
+
+/* The next span (measure_begin) weighs the observed run (its PSS) at its
+ * start: for the spans whose figures are graded (h.measure), not every
+ * check's, since the read walks the worker's page tables.  Other spans take
+ * their first 20 ms sample as their base. */
+void measure_weigh_next_span(void);
 
 /* Logical CPUs this process may run on. */
 int measure_cpus(void);

@@ -255,6 +255,7 @@ static PyObject *call_measured(PyObject *fn, PyObject *args, PyObject *kwargs,
     PyObject *res; /* new ref */
 
     measure_depth++;
+    measure_weigh_next_span();
     embed_span_begin(&span, &saved);
     res = PyObject_Call(fn, args, kwargs);
     embed_span_end(&span, &saved, f);
