@@ -335,16 +335,19 @@ static void assess_confidence(const struct doc *d, struct explain_result *out, d
         code += d->tok[i].code;
         prose += !d->tok[i].code;
     }
+    /* Text addressed to the grader is flagged even when it was all there
+     * was: an answer made only of fake grader output scores 0 but a human
+     * should still see the attempt. */
+    if (out->injection)
+        explain_result_review(out, 0.3,
+                              "injection attempt: text addressed to the grader was ignored and "
+                              "cost points");
     if (empty)
         return;
     if (code > 0 && (double)code / (double)d->ntok > MOSTLY_CODE)
         explain_result_review(out, 0.4,
                               "mostly code: the offline scorer reads its comments and names, "
                               "not what the code does; review it");
-    if (out->injection)
-        explain_result_review(out, 0.3,
-                              "injection attempt: text addressed to the grader was ignored and "
-                              "cost points");
     if (out->nmisconceptions > 0 && coverage >= 0.5)
         explain_result_review(out, 0.45,
                               "conflicting signals: the answer makes key points and also states "
@@ -382,6 +385,25 @@ static enum ph_rc on_topic(const struct doc *d, const struct group *topic, int *
     for (size_t i = 0; rc == PH_OK && i < o.n; i++)
         if (!d->tok[o.v[i].start].code)
             *off = 0;
+    free(o.v);
+    return rc;
+}
+
+/* Mark where the answer names the question's subject (d->topic), for the
+ * matcher's subject carry. */
+static enum ph_rc mark_topic(struct doc *d, const struct group *topic)
+{
+    struct occs o = {0};
+    enum ph_rc rc;
+
+    if (topic->nalt == 0 || d->ntok == 0)
+        return PH_OK;
+    d->topic = calloc(d->ntok, 1);
+    if (d->topic == NULL)
+        return PH_ENOMEM;
+    rc = matcher_find_group(d, topic, &o);
+    for (size_t i = 0; rc == PH_OK && i < o.n; i++)
+        d->topic[o.v[i].start] = 1;
     free(o.v);
     return rc;
 }
@@ -484,6 +506,8 @@ enum ph_rc rubric_score(const struct rubric *r, const char *question, const char
         goto out;
     doc_mark_negators(&d);
     out->injection = injection_drop(&d);
+    if (mark_topic(&d, &off->topic) != PH_OK)
+        goto out;
     out->confidence = 1.0;
     out->llm_total = -1;
     lang = lang_detect(&d);
