@@ -94,6 +94,10 @@
 #define DEPTH_CODE_SHARE 0.5
 #define HEDGE_WORDS 80.0
 #define HEDGE_CAP 0.3
+/* Judgements ("easier", "more modern", "is like", "ContextVar is for
+ * context") that make a short answer vague: one is ordinary, two say
+ * nothing the reader could check (hedge.h). */
+#define JUDGEMENTS 2
 /* Fewer prose words than this and the confidence is capped. */
 #define SHORT_ANSWER_WORDS 15
 
@@ -298,8 +302,8 @@ static void build_feedback(const struct rubric *r, const struct explain_result *
         fb_add(fb, " The answer is too short to explain what it names: say why each point holds, "
                    "in a few more sentences.");
     if (hedged)
-        fb_add(fb, " The answer hedges (\"it depends\", \"somehow\") where it should commit: say "
-                   "what it depends on and why.");
+        fb_add(fb, " The answer hedges or judges (\"it depends\", \"somehow\", \"easier\", "
+                   "\"more modern\") where it should explain: say what each thing does, and why.");
     if (res->injection)
         fb_add(fb, " Text addressed to the grader was ignored and earned nothing.");
 }
@@ -611,8 +615,8 @@ enum ph_rc rubric_score(const struct rubric *r, const char *question, const char
             long hedge_sent;
             if (code_share(&d) <= MOSTLY_CODE) {
                 ceiling = depth_ceiling(st.words + DEPTH_CODE_SHARE * code_tokens(&d), r->npoints);
-                if (hedge_count(&d, &hedge_sent) > 0 && st.words < HEDGE_WORDS &&
-                    ceiling > HEDGE_CAP) {
+                if ((hedge_count(&d, &hedge_sent) > 0 || hedge_judgements(&d) >= JUDGEMENTS) &&
+                    st.words < HEDGE_WORDS && ceiling > HEDGE_CAP) {
                     ceiling = HEDGE_CAP;
                     hedged = 1;
                 }
@@ -640,6 +644,25 @@ enum ph_rc rubric_score(const struct rubric *r, const char *question, const char
         }
         out->score = out->score < 0 ? 0 : out->score > r->max ? r->max : out->score;
         out->score = round(out->score * 10.0) / 10.0;
+    }
+    if (getenv("PH_DEBUG_SUBST") && !empty) {
+        size_t ng = 0, nhit = 0, nspec = 0;
+        for (size_t p = 0; p < r->npoints; p++)
+            for (size_t v = 0; v < off->pts[p].nvar; v++)
+                for (size_t g = 0; g < off->pts[p].var[v].ng; g++) {
+                    struct occs o = {0};
+                    int hit = 0;
+                    matcher_find_group(&d, &off->pts[p].var[v].g[g], &o);
+                    for (size_t i = 0; i < o.n; i++)
+                        hit |= !o.v[i].neg && !d.tok[o.v[i].start].code;
+                    ng++;
+                    nhit += hit;
+                    nspec += hit && g > 0;
+                    free(o.v);
+                }
+        fprintf(stderr,
+                "SUBST words=%.0f groups=%zu hit=%zu spec=%zu cov=%.2f style=%.2f score=%.1f\n",
+                st.words, ng, nhit, nspec, coverage, st.factor, out->score);
     }
     assess_confidence(&d, out, coverage, empty);
     if (off_topic)
