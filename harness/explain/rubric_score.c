@@ -645,25 +645,6 @@ enum ph_rc rubric_score(const struct rubric *r, const char *question, const char
         out->score = out->score < 0 ? 0 : out->score > r->max ? r->max : out->score;
         out->score = round(out->score * 10.0) / 10.0;
     }
-    if (getenv("PH_DEBUG_SUBST") && !empty) {
-        size_t ng = 0, nhit = 0, nspec = 0;
-        for (size_t p = 0; p < r->npoints; p++)
-            for (size_t v = 0; v < off->pts[p].nvar; v++)
-                for (size_t g = 0; g < off->pts[p].var[v].ng; g++) {
-                    struct occs o = {0};
-                    int hit = 0;
-                    matcher_find_group(&d, &off->pts[p].var[v].g[g], &o);
-                    for (size_t i = 0; i < o.n; i++)
-                        hit |= !o.v[i].neg && !d.tok[o.v[i].start].code;
-                    ng++;
-                    nhit += hit;
-                    nspec += hit && g > 0;
-                    free(o.v);
-                }
-        fprintf(stderr,
-                "SUBST words=%.0f groups=%zu hit=%zu spec=%zu cov=%.2f style=%.2f score=%.1f\n",
-                st.words, ng, nhit, nspec, coverage, st.factor, out->score);
-    }
     assess_confidence(&d, out, coverage, empty);
     if (off_topic)
         fb_add(fb, "The answer does not address the question: it never names its subject. ");

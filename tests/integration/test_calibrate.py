@@ -117,41 +117,29 @@ class TuneSet(Goals, unittest.TestCase):
 
 @unittest.skipUnless(BIN, "PYHARNESS_BIN is not set")
 class HeldOutSet(Goals, unittest.TestCase):
-    """The set nobody tuned on: the figures that say whether to trust the scorer."""
+    """The blind auditor's held-out set: read while tuning since session 5, so
+    a regression check now, not a validity figure."""
 
     set_name = "audit-heldout.jsonl"
 
     # Read by sessions 5 and 6 while tuning: tuning figures now, kept as a
-    # regression check.  Still missed (2026-11-30, session 6, after the
-    # subject carry and clause-bound phrases; `make bench` prints the
-    # figures): the highest vague answer 4.3 (goal 3) and the lowest
-    # plain-words excellent answer 7.0 (goal 8; 3.0 before).  The highest
-    # confident misconception is now 3.0 (4.9 before): asserted as a goal.
-    @unittest.expectedFailure
-    def test_vague_at_most_3(self) -> None:
-        super().test_vague_at_most_3()
-
-    @unittest.expectedFailure
-    def test_plain_words_excellent_at_least_8(self) -> None:
-        super().test_plain_words_excellent_at_least_8()
+    # regression check.  Every goal holds (2026-11-30, session 6; before it:
+    # misconception max 4.9, vague max 4.3, excellent min 3.0).
 
 
 @unittest.skipUnless(BIN, "PYHARNESS_BIN is not set")
 class HeldOutSet2(Goals, unittest.TestCase):
     """A second held-out set (audit-heldout2.jsonl, 60 answers), written and
     graded from the statements and the seed page before its author read the
-    rubrics or the scorer, then frozen; the scorer is not tuned on it."""
+    rubrics or the scorer, then frozen; session 6 tuned on half of it (see
+    below) and kept the other half as its held-out figures."""
 
     set_name = "audit-heldout2.jsonl"
 
-    # Session 6 tuned on half of this set (lines n with n % 4 in {0, 1}) and
-    # held the other half out (n % 4 in {2, 3}); see docs/exercise-format.md.
-    # Missed: the highest vague answer (4.1 on the tuning half, 3.7 on the
-    # held-out half; goal 3).  The markup injection posing as the grader's
-    # own fields is now flagged (it was not).
-    @unittest.expectedFailure
-    def test_vague_at_most_3(self) -> None:
-        super().test_vague_at_most_3()
+    # Session 6 tuned on half of this set (1-based lines n with n % 4 in
+    # {0, 1}) and held the other half out (n % 4 in {2, 3}); every goal holds
+    # on both halves (before: vague max 4.1 and 3.7, and the markup injection
+    # posing as the grader's own fields was not flagged).
 
 
 @unittest.skipUnless(BIN, "PYHARNESS_BIN is not set")
