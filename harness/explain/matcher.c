@@ -455,9 +455,23 @@ static int reported(const struct doc *d, long si)
  * of them only negated ("gather does not keep the order").  Otherwise every
  * group must occur un-negated.  A unit holding an `unless` phrase never counts.
  */
+/* Is occurrence `o` inside one of the occurrences of the `ng` groups `gocc`? */
+static int within(const struct occ *o, const struct occs *gocc, size_t ng)
+{
+    for (size_t g = 0; g < ng; g++)
+        for (size_t i = 0; i < gocc[g].n; i++)
+            if (!gocc[g].v[i].carried && gocc[g].v[i].start <= o->start &&
+                o->end <= gocc[g].v[i].end)
+                return 1;
+    return 0;
+}
+
 /* Does sentence `si` assert some variant of `c` in full, every group named
- * in it, none denied? */
-static enum ph_rc asserts_in(const struct doc *d, const struct concept *c, unsigned si, int *yes)
+ * in it, none denied, with words other than the misconception's claim (`mocc`,
+ * the occurrences of its `mng` groups after the subject): "completion order"
+ * names an order but does not say the input order is kept. */
+static enum ph_rc asserts_in(const struct doc *d, const struct concept *c, unsigned si,
+                             const struct occs *mocc, size_t mng, int *yes)
 {
     enum ph_rc rc = PH_OK;
 
@@ -471,8 +485,14 @@ static enum ph_rc asserts_in(const struct doc *d, const struct concept *c, unsig
         for (size_t g = 0; g < p->ng && rc == PH_OK; g++)
             rc = matcher_find_group(d, &p->g[g], &gocc[g]);
         resolve_negation(gocc, p->ng);
-        for (size_t g = 0; g < p->ng && all; g++)
-            all = occs_in(&gocc[g], 0, si, 0);
+        for (size_t g = 0; g < p->ng && all; g++) {
+            int found = 0;
+            for (size_t i = 0; i < gocc[g].n && !found; i++) {
+                const struct occ *o = &gocc[g].v[i];
+                found = o->sent == si && !o->neg && !within(o, mocc, mng);
+            }
+            all = found;
+        }
         *yes = rc == PH_OK && all;
         occs_free(gocc, p->ng);
     }
@@ -522,7 +542,7 @@ static enum ph_rc misc_pattern(const struct doc *d, const struct pattern *p, enu
             int yes = 0;
             if (occs_in(unless, 0, si, -1))
                 continue;
-            rc = asserts_in(d, point, si, &yes);
+            rc = asserts_in(d, point, si, gocc + 1, p->ng - 1, &yes);
             if (yes)
                 continue;
         }

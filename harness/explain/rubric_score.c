@@ -66,6 +66,11 @@
 #define MISC_FURTHER 0.6
 /* Share of code tokens past which an answer is "mostly code". */
 #define MOSTLY_CODE 0.6
+/* An answer with this share of code tokens that scores under MUCH_CODE_LOW
+ * of the marks goes to a human: the code may well explain what the prose
+ * leaves out (the scorer does not read what code does). */
+#define MUCH_CODE 0.3
+#define MUCH_CODE_LOW 0.5
 /* The style factor of an answer that is mostly code. */
 #define CODE_STYLE_FLOOR 0.9
 /*
@@ -352,6 +357,10 @@ static void assess_confidence(const struct doc *d, struct explain_result *out, d
         explain_result_review(out, 0.4,
                               "mostly code: the offline scorer reads its comments and names, "
                               "not what the code does; review it");
+    else if ((double)code / (double)d->ntok > MUCH_CODE && out->score < out->max * MUCH_CODE_LOW)
+        explain_result_review(out, 0.45,
+                              "much of it is code and the score is low: the offline scorer "
+                              "reads comments and names, not what the code does; review it");
     if (out->nmisconceptions > 0 && coverage >= 0.5)
         explain_result_review(out, 0.45,
                               "conflicting signals: the answer makes key points and also states "
