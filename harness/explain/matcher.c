@@ -466,6 +466,29 @@ static int within(const struct occ *o, const struct occs *gocc, size_t ng)
     return 0;
 }
 
+/*
+ * Does an occurrence in clause `u` deny its words?  "without" before a thing
+ * says it is absent, not that a claim is false: "concurrent I/O without
+ * threads" does not say threads are no help for I/O, while "without keeping
+ * the order" denies keeping it.  So "without" denies only an action (a word
+ * ending in "ing").
+ */
+static int denies_in(const struct doc *d, const struct occs *o, unsigned u)
+{
+    for (size_t i = 0; i < o->n; i++) {
+        const struct occ *x = &o->v[i];
+        const char *w = d->tok[x->start].raw;
+        size_t n = strlen(w);
+        if (x->clause != u || x->neg != NEG_NOT)
+            continue;
+        if (strcmp(d->tok[x->neg_at].raw, "without") == 0 &&
+            !(n > 4 && strcmp(w + n - 3, "ing") == 0))
+            continue;
+        return 1;
+    }
+    return 0;
+}
+
 /* Does sentence `si` assert some variant of `c` in full, every group named
  * in it, none denied, with words other than the misconception's claim (`mocc`,
  * the occurrences of its `mng` groups after the subject): "completion order"
@@ -522,8 +545,7 @@ static enum ph_rc misc_pattern(const struct doc *d, const struct pattern *p, enu
                 all = occs_in(&gocc[g], by_clause, u, -1);
                 /* Denied, not merely contrasted: "the slowest call rather
                  * than the sum" does not deny the point about the sum. */
-                if (all && !occs_in(&gocc[g], by_clause, u, 0) &&
-                    occs_in(&gocc[g], by_clause, u, NEG_NOT))
+                if (all && !occs_in(&gocc[g], by_clause, u, 0) && denies_in(d, &gocc[g], u))
                     neg = 1;
             }
         } else {

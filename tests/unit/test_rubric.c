@@ -629,6 +629,28 @@ Test(claims, the_subject_is_carried_into_clauses_that_do_not_name_it)
     explain_result_cleanup(&res);
 }
 
+/* "without" before a thing says it is absent; before an action it denies
+ * the action. */
+Test(claims, without_a_thing_is_absence_without_doing_is_denial)
+{
+    struct explain_result res;
+
+    score_of("gil-threads-processes",
+             "The GIL lets one thread run Python bytecode at a time. For many network calls, "
+             "asyncio gives concurrent I/O without threads, and threads also work for I/O "
+             "because a blocked thread releases the GIL.",
+             &res);
+    cr_assert(!has_misconception(&res, "threads-bad-io"), "%s", res.feedback);
+    explain_result_cleanup(&res);
+
+    score_of("gather-vs-as-completed",
+             "asyncio.gather hands back its results without keeping the order they were passed "
+             "in.",
+             &res);
+    cr_assert(has_misconception(&res, "gather-completion-order"), "%s", res.feedback);
+    explain_result_cleanup(&res);
+}
+
 /* A phrase's words are read together: a comma parts them. */
 Test(claims, a_phrase_does_not_straddle_a_comma)
 {
