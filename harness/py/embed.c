@@ -255,6 +255,7 @@ static PyObject *call_measured(PyObject *fn, PyObject *args, PyObject *kwargs,
     PyObject *res; /* new ref */
 
     measure_depth++;
+    measure_weigh_next_span();
     embed_span_begin(&span, &saved);
     res = PyObject_Call(fn, args, kwargs);
     embed_span_end(&span, &saved, f);
@@ -370,7 +371,12 @@ static PyObject *py_measure_into(PyObject *self, PyObject *args)
     if (res != NULL) {
         measure_pick_median(runs, repeat, &slot->f);
         if (base != NULL)
-            measure_speedup(base->f.cpu_ns + base->f.children_cpu_ns, max_parallel, &slot->f);
+            /* Observed from outside, the serial run's own thread: a thread
+             * spinning beside it must not make the serial cost look higher. */
+            measure_speedup(base->f.main_thread_cpu_ns > 0
+                                ? base->f.main_thread_cpu_ns
+                                : base->f.cpu_ns + base->f.children_cpu_ns,
+                            max_parallel, &slot->f);
         slot->repeats = repeat;
     } else {
         nmlog--; /* a failed measurement records nothing */
