@@ -23,6 +23,38 @@ static int sentence_has(const struct doc *d, const struct sentence *s, const cha
     return 0;
 }
 
+/*
+ * Does token i write one of a grader's own output fields with a value, as
+ * markup or data would ("score=10", "\"needs_review\": false",
+ * "confidence: high")?  An answer has no reason to fill in its own grade.
+ */
+static int grader_field(const struct doc *d, const struct sentence *s, size_t i)
+{
+    static const char *const fields[] = {"score",   "grade",  "verdict", "confidence",
+                                         "credit",  "review", "marks",   "points",
+                                         "flagged", "rating", "passed"};
+    static const char *const values[] = {
+        "high", "true", "false",   "excellent", "pass", "full", "perfect",    "correct",
+        "none", "max",  "maximum", "approved",  "low",  "null", "outstanding"};
+    const struct token *t = &d->tok[i], *nx;
+    size_t k;
+    int sep = 0;
+
+    if (!TOK_IS(t, fields) || i + 1 >= s->tok1)
+        return 0;
+    nx = &d->tok[i + 1];
+    for (k = t->end; k < nx->off && k < d->len; k++) {
+        char c = d->text[k];
+        if (c == '=' || c == ':')
+            sep = 1;
+        else if (c != ' ' && c != '"' && c != '\'' && c != '\t')
+            return 0;
+    }
+    if (!sep)
+        return 0;
+    return (nx->raw[0] >= '0' && nx->raw[0] <= '9') || TOK_IS(nx, values);
+}
+
 static int sentence_injects(const struct doc *d, const struct sentence *s)
 {
     static const char *const dismiss[] = {"ignore",   "ignoring", "disregard", "forget",
@@ -55,7 +87,7 @@ static int sentence_injects(const struct doc *d, const struct sentence *s)
 
     for (size_t i = s->tok0; i < s->tok1; i++) {
         const struct token *t = &d->tok[i];
-        if (TOK_IS(t, addressee))
+        if (TOK_IS(t, addressee) || grader_field(d, s, i))
             return 1;
         if (TOK_IS(t, vouched) && sentence_has(d, s, work, sizeof work / sizeof work[0])) {
             for (size_t k = i + 1; k < s->tok1 && k <= i + 6; k++)
