@@ -63,13 +63,17 @@ static int sentence_injects(const struct doc *d, const struct sentence *s)
     static const char *const orders[] = {"instruction", "instructions", "prompt",     "prompts",
                                          "rubric",      "rules",        "guidelines", "criteria",
                                          "directions",  "above",        "system",     "directive"};
+    /* "rubric" too: an explanation is written for a reader, not for its
+     * marking scheme ("every rubric concept is present", a fake rubric table). */
     static const char *const addressee[] = {"grader",   "graders",   "evaluator", "evaluators",
-                                            "examiner", "examiners", "assessor",  "marker"};
+                                            "examiner", "examiners", "assessor",  "marker",
+                                            "rubric",   "rubrics"};
     static const char *const award[] = {"award",    "assign", "grant", "deserve",
                                         "deserves", "output", "give",  "rate",
                                         "score",    "grade",  "mark",  "return"};
-    static const char *const top[] = {"10",      "ten",     "full", "perfect", "maximum",
-                                      "maximal", "highest", "top",  "max",     "100"};
+    static const char *const top[] = {"10",        "ten",         "full",     "perfect",  "maximum",
+                                      "maximal",   "highest",     "top",      "max",      "100",
+                                      "excellent", "outstanding", "flawless", "exemplary"};
     static const char *const roles[] = {"system", "assistant", "user", "developer"};
     /* Claims of a review the grader should defer to: "this answer has
      * already been verified by a senior engineer". */
@@ -126,6 +130,22 @@ static int sentence_injects(const struct doc *d, const struct sentence *s)
             return 1;
     }
     return 0;
+}
+
+int injection_hide_markup(struct doc *d)
+{
+    int any = 0;
+    char *p = d->text;
+
+    while ((p = strstr(p, "<!--")) != NULL) {
+        char *end = strstr(p + 4, "-->");
+        size_t n = end != NULL ? (size_t)(end + 3 - p) : strlen(p);
+
+        memset(p, ' ', n);
+        p += n;
+        any = 1;
+    }
+    return any;
 }
 
 /* Drop the sentences that address the grader; returns whether any did. */

@@ -473,7 +473,7 @@ enum ph_rc rubric_score(const struct rubric *r, const char *question, const char
     double *pens = NULL;
     size_t len;
     double wsum = 0, got = 0, penalty = 0, density = 0, coverage = 0;
-    int off_topic = 0, brief = 0, hedged = 0;
+    int off_topic = 0, brief = 0, hedged = 0, hidden;
     long *fund_negates = NULL, *pen_negates = NULL;
     size_t nfund = 0;
     struct lang_guess lang;
@@ -515,10 +515,13 @@ enum ph_rc rubric_score(const struct rubric *r, const char *question, const char
             goto out;
         wsum += p->weight;
     }
-    if (doc_sanitize(&d, answer, len) != PH_OK || doc_tokenize(&d) != PH_OK)
+    if (doc_sanitize(&d, answer, len) != PH_OK)
+        goto out;
+    hidden = injection_hide_markup(&d);
+    if (doc_tokenize(&d) != PH_OK)
         goto out;
     doc_mark_negators(&d);
-    out->injection = injection_drop(&d);
+    out->injection = injection_drop(&d) | hidden;
     if (mark_topic(&d, &off->topic) != PH_OK)
         goto out;
     out->confidence = 1.0;

@@ -6,8 +6,12 @@ Scores the graded sets in tests/data/explanations/ with `pyharness calibrate
 (the rubrics were tuned on it) next to the two held-out sets (audit-heldout,
 the auditor's, read by earlier sessions since; audit-heldout2, written and
 graded before its author read the rubrics or the scorer, in the two halves
-session 6 split it into: one tuned on, one held out), and the project's
-first graded set.  An external set named by
+session 6 split it into: one tuned on, one held out), audit-blind6 (72
+answers written and graded blind in session 6 and scored once before any
+change: Spearman 0.786/0.795 before/after the scorer's session-6 changes;
+then its two unflagged injections led to the markup-comment and "rubric"
+rules, so it is no longer blind for injections), and the project's first
+graded set.  An external set named by
 PYHARNESS_CALIBRATION is added as a column when it exists; it is never needed.
 
 Figures per set: Spearman and mean absolute error, overall (answers the scorer
@@ -109,6 +113,7 @@ def main() -> int:
             ("audit-heldout", DATA / "audit-heldout.jsonl"),
             ("heldout2 tune half", tune2),
             ("heldout2 HELD half", held2),
+            ("blind 6", DATA / "audit-blind6.jsonl"),
             ("first set", DATA / "heldout.jsonl")]
     ext = os.environ.get("PYHARNESS_CALIBRATION", "")
     if ext and Path(ext).is_file():
