@@ -127,6 +127,9 @@ struct child {
     PyObject *sub;    /* the submission module, or the runner's proxy for it */
     PyObject *runner; /* remote._Runner of a split run (new ref), or NULL */
     pid_t worker;     /* the worker process of a split run */
+    /* The audit hook's violations, one per line (sandbox_audit_set_channel):
+     * the worker's write end, the runner's read end; -1 when none. */
+    int channel;
 };
 
 /* Frames not yet written to the result pipe (see proto_out). */
@@ -1165,12 +1168,55 @@ static void runner_deadline(const struct child *c, const char *name)
 
 /* What the worker and the runner noticed during the check, into `frame`'s
  * tamper list (made if needed). */
-static void runner_tamper(const struct child *c, cJSON *frame)
+/* What the worker's audit hook refused since the last check, read from the
+ * violations pipe into the frame's tamper list.  The worker cannot take back
+ * a line once written; closing the pipe is itself reported. */
+static void channel_tamper(struct child *c, cJSON *frame)
+{
+    char buf[4096];
+    cJSON *arr;
+    ssize_t n;
+    int lines = 0;
+
+    if (c->channel < 0)
+        return;
+    n = read(c->channel, buf, sizeof buf - 1);
+    if (n < 0)
+        return; /* EAGAIN: nothing refused */
+    if (n == 0) {
+        /* Every write end is closed while the worker lives: it closed its own. */
+        int alive = kill(c->worker, 0) == 0;
+
+        close(c->channel);
+        c->channel = -1;
+        if (!alive)
+            return;
+        snprintf(buf, sizeof buf, "the worker closed the channel its audit hook reports on");
+        n = (ssize_t)strlen(buf);
+    }
+    arr = cJSON_GetObjectItemCaseSensitive(frame, "tamper");
+    if (arr == NULL)
+        arr = cJSON_AddArrayToObject(frame, "tamper");
+    if (arr == NULL)
+        return;
+    buf[n] = '\0';
+    for (char *line = buf, *nl; line != NULL && *line != '\0' && lines < 10; line = nl) {
+        nl = strchr(line, '\n');
+        if (nl != NULL)
+            *nl++ = '\0';
+        cJSON_AddItemToArray(arr, cJSON_CreateString(line));
+        lines++;
+    }
+}
+
+static void runner_tamper(struct child *c, cJSON *frame)
 {
     PyObject *list = PyObject_CallMethod(c->runner, "end_check", NULL); /* new ref */
     cJSON *arr = cJSON_GetObjectItemCaseSensitive(frame, "tamper");
     Py_ssize_t n = list != NULL && PyList_Check(list) ? PyList_GET_SIZE(list) : 0;
 
+    channel_tamper(c, frame);
+    arr = cJSON_GetObjectItemCaseSensitive(frame, "tamper");
     for (Py_ssize_t i = 0; i < n; i++) {
         const char *u = PyUnicode_Check(PyList_GET_ITEM(list, i))
                             ? PyUnicode_AsUTF8(PyList_GET_ITEM(list, i))
@@ -1455,6 +1501,7 @@ static _Noreturn void run_as_worker(struct child *c, int fd, void *job, size_t l
     if (tamper == NULL)
         die("cannot set up the worker");
     confine(c);
+    sandbox_audit_set_channel(c->channel);
     c->sub = load_submission(c);
     if (c->sub == NULL) {
         PyErr_Fetch(&type, &err, &tb);
@@ -1596,12 +1643,13 @@ static struct {
     pid_t pid;        /* 0: none */
     int job;          /* SEQPACKET: the job and the run's stdout and stderr go here */
     int proto;        /* the runner's end of the request socket */
+    int channel;      /* the runner's end of the violations pipe */
     PyObject *checks; /* new ref */
 } pair;
 
 /* The worker-to-be: wait for the job its runner forwards, take the run's
  * output fds and folder, then become the run's worker. */
-static _Noreturn void parked_worker_main(int jobsock, int proto)
+static _Noreturn void parked_worker_main(int jobsock, int proto, int channel)
 {
     static unsigned char buf[sizeof(struct sandbox_run) + SANDBOX_JOB_MAX];
     struct worker_child_args a;
@@ -1621,8 +1669,9 @@ static _Noreturn void parked_worker_main(int jobsock, int proto)
     (void)dup2(got[0], STDOUT_FILENO);
     (void)dup2(got[1], STDERR_FILENO);
     (void)dup2(proto, 3);
+    (void)dup3(channel, 4, O_CLOEXEC);
     /* All but the Landlock ruleset its host kept (sandbox_enter takes it). */
-    close_range(4, SBX_LANDLOCK_FD - 1, 0);
+    close_range(5, SBX_LANDLOCK_FD - 1, 0);
     close_range(SBX_LANDLOCK_FD + 1, ~0U, 0);
     if (chdir(run.scratch) != 0)
         _exit(0);
@@ -1634,6 +1683,7 @@ static _Noreturn void parked_worker_main(int jobsock, int proto)
         die("the job from the runner is malformed");
     memset(&c, 0, sizeof c);
     c.a = &a;
+    c.channel = 4;
     signal(SIGXFSZ, SIG_IGN);
     enter_run_folder(a.scratch);
     run_as_worker(&c, 3, buf, (size_t)n);
@@ -1641,7 +1691,7 @@ static _Noreturn void parked_worker_main(int jobsock, int proto)
 
 void worker_child_parked(void *arg)
 {
-    int js[2], ps[2];
+    int js[2], ps[2], tp[2] = {-1, -1};
     pid_t pid;
 
     (void)arg;
@@ -1655,22 +1705,34 @@ void worker_child_parked(void *arg)
         close(js[1]);
         return;
     }
+    /* Non-blocking: a worker never waits on its own report of a violation. */
+    if (pipe2(tp, O_CLOEXEC | O_NONBLOCK) != 0)
+        tp[0] = tp[1] = -1;
     PyOS_BeforeFork();
     pid = fork();
     if (pid == 0) {
         PyOS_AfterFork_Child();
         close(js[0]);
         close(ps[0]);
-        parked_worker_main(js[1], ps[1]);
+        if (tp[0] >= 0)
+            close(tp[0]);
+        parked_worker_main(js[1], ps[1], tp[1]);
     }
     PyOS_AfterFork_Parent();
     close(js[1]);
     close(ps[1]);
+    if (tp[1] >= 0)
+        close(tp[1]);
     if (pid < 0) {
         close(js[0]);
         close(ps[0]);
+        if (tp[0] >= 0)
+            close(tp[0]);
         return;
     }
+    pair.channel = tp[0] >= 0 ? fcntl(tp[0], F_DUPFD_CLOEXEC, SANDBOX_PARKED_FD_MIN) : -1;
+    if (tp[0] >= 0)
+        close(tp[0]);
     pair.pid = pid;
     /* Above what the run's set-up closes (sandbox.h). */
     pair.job = fcntl(js[0], F_DUPFD_CLOEXEC, SANDBOX_PARKED_FD_MIN);
@@ -1710,7 +1772,7 @@ void worker_child_body(const struct sandbox_run *run, const void *job, size_t le
 {
     struct worker_child_args a;
     struct child c;
-    int sv[2];
+    int sv[2], tp[2];
 
     (void)arg;
     memset(&a, 0, sizeof a);
@@ -1721,6 +1783,7 @@ void worker_child_body(const struct sandbox_run *run, const void *job, size_t le
         die("the job from the supervisor is malformed");
     memset(&c, 0, sizeof c);
     c.a = &a;
+    c.channel = -1;
     /* A file past RLIMIT_FSIZE becomes OSError(EFBIG), not a dead worker. */
     signal(SIGXFSZ, SIG_IGN);
     setup(&c);
@@ -1733,18 +1796,27 @@ void worker_child_body(const struct sandbox_run *run, const void *job, size_t le
     if (pair.pid > 0 && unpark_worker(run, job, len) == 0) {
         c.worker = pair.pid;
         c.checks = pair.checks;
+        c.channel = pair.channel;
         run_as_runner(&c, pair.proto);
     }
     run_in_own_pidns = getppid() == 1;
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
         die("cannot make the worker's socket");
+    if (pipe2(tp, O_CLOEXEC | O_NONBLOCK) != 0)
+        tp[0] = tp[1] = -1;
     c.worker = fork();
     if (c.worker < 0)
         die("cannot fork the worker");
     if (c.worker == 0) {
         close(sv[0]);
+        if (tp[0] >= 0)
+            close(tp[0]);
+        c.channel = tp[1];
         run_as_worker(&c, sv[1], (void *)job, len);
     }
     close(sv[1]);
+    if (tp[1] >= 0)
+        close(tp[1]);
+    c.channel = tp[0];
     run_as_runner(&c, sv[0]);
 }

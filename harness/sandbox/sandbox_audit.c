@@ -175,6 +175,13 @@ static void list_add_env(struct path_list *l, const char *name)
 
 static int block(const char *event, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+static int channel_fd = -1; /* sandbox_audit_set_channel */
+
+void sandbox_audit_set_channel(int fd)
+{
+    channel_fd = fd;
+}
+
 static int block(const char *event, const char *fmt, ...)
 {
     char detail[VIOLATION_MAX];
@@ -185,6 +192,12 @@ static int block(const char *event, const char *fmt, ...)
     vsnprintf(detail, sizeof detail, fmt, ap);
     va_end(ap);
     snprintf(msg, sizeof msg, "pyharness sandbox: %s blocked: %s", event, detail);
+    if (channel_fd >= 0) {
+        char line[sizeof msg + 1];
+        int n = snprintf(line, sizeof line, "%s\n", msg);
+
+        (void)!write(channel_fd, line, n > 0 && (size_t)n < sizeof line ? (size_t)n : 0);
+    }
     if (violation[0] == '\0')
         snprintf(violation, sizeof violation, "%s", msg);
     if (violation_type == NULL) {

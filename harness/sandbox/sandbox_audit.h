@@ -39,6 +39,11 @@ void sandbox_audit_arm(const struct sandbox_policy *p);
  */
 const char *sandbox_audit_violation(void);
 
+/* Also write every violation, as one line, to `fd` (a pipe to the check
+ * runner; -1: none): what the hook refuses reaches the runner even if the
+ * worker's own Python reports are silenced.  The write never blocks. */
+void sandbox_audit_set_channel(int fd);
+
 /*
  * 1 when the hook is switched off for tests: PYHARNESS_TEST_DISABLE_AUDIT=1
  * at install time, honoured only by a build with PH_TEST_SWITCHES (see
