@@ -525,54 +525,71 @@ static enum ph_rc run_candidate(struct engine *e, const struct exercise *ex,
 
 /* ---- the rolling reference (ENGINE_REF_ROLLING) ---- */
 
-/* Largest relative difference between the numbers at the same place in two
- * figure trees (the measured figures of one check in two measurements). */
+/* Largest relative difference between the durations (wall_ns, cpu_ns) at
+ * the same place in two figure trees: one check's `measures` in two
+ * measurements of the reference. */
 static double tree_disagreement(const cJSON *a, const cJSON *b)
 {
     double worst = 0;
     const cJSON *x;
 
-    if (a == NULL || b == NULL)
-        return 0;
-    if (cJSON_IsNumber(a) && cJSON_IsNumber(b)) {
-        double u = a->valuedouble, v = b->valuedouble, lo = fmin(fabs(u), fabs(v));
-        if (lo <= 0)
-            return 0;
-        return fabs(u - v) / lo;
-    }
     if (!cJSON_IsObject(a) || !cJSON_IsObject(b))
         return 0;
     cJSON_ArrayForEach(x, a)
     {
-        double d;
-        if (x->string == NULL)
+        const cJSON *y = x->string ? cJSON_GetObjectItemCaseSensitive(b, x->string) : NULL;
+        double d = 0;
+        if (y == NULL)
             continue;
-        d = tree_disagreement(x, cJSON_GetObjectItemCaseSensitive(b, x->string));
+        if (cJSON_IsNumber(x) && cJSON_IsNumber(y) &&
+            (strcmp(x->string, "wall_ns") == 0 || strcmp(x->string, "cpu_ns") == 0)) {
+            double lo = fmin(x->valuedouble, y->valuedouble);
+            d = lo > 0 ? fabs(x->valuedouble - y->valuedouble) / lo : 0;
+        } else {
+            d = tree_disagreement(x, y);
+        }
         if (d > worst)
             worst = d;
     }
     return worst;
 }
 
+/* The check's `measures` object (h.measure() figures), wherever the frame
+ * nests it; NULL when it has none. */
+static const cJSON *find_measures(const cJSON *node)
+{
+    const cJSON *x;
+
+    if (!cJSON_IsObject(node))
+        return NULL;
+    cJSON_ArrayForEach(x, node)
+    {
+        const cJSON *m;
+        if (x->string != NULL && strcmp(x->string, "measures") == 0 && cJSON_IsObject(x))
+            return x;
+        m = find_measures(x);
+        if (m != NULL)
+            return m;
+    }
+    return NULL;
+}
+
 /* How far apart two measurements of the reference are: the largest relative
- * difference between their timed figures (measures, metrics) in any check. */
+ * difference between their timed figures in any check. */
 static double disagreement(const struct worker_result *a, const struct worker_result *b)
 {
-    static const char *const sections[] = {"measures", "metrics"};
     double worst = 0;
 
     for (size_t i = 0; i < a->nchecks; i++) {
         const cJSON *fa = a->checks[i].frame;
         for (size_t j = 0; j < b->nchecks; j++) {
             const cJSON *fb = b->checks[j].frame;
+            double d;
             if (fa == NULL || fb == NULL || strcmp(a->checks[i].name, b->checks[j].name) != 0)
                 continue;
-            for (size_t k = 0; k < sizeof sections / sizeof sections[0]; k++) {
-                double d = tree_disagreement(cJSON_GetObjectItemCaseSensitive(fa, sections[k]),
-                                             cJSON_GetObjectItemCaseSensitive(fb, sections[k]));
-                if (d > worst)
-                    worst = d;
-            }
+            d = tree_disagreement(find_measures(fa), find_measures(fb));
+            if (d > worst)
+                worst = d;
         }
     }
     return worst;
@@ -614,9 +631,11 @@ out:
     return rc;
 }
 
+/* A measurement taken (t_ns set) whose runs ended cleanly. */
 static int sample_ok(const struct ref_sample *s)
 {
-    return s->ref.end == WORKER_END_OK && (!s->has_base || s->base.end == WORKER_END_OK);
+    return s->t_ns != 0 && s->ref.end == WORKER_END_OK &&
+           (!s->has_base || s->base.end == WORKER_END_OK);
 }
 
 /* The entry's whole run with the measurement `s` folded in, into `out`. */
@@ -758,7 +777,7 @@ static enum ph_rc settle_entry(struct engine *e, struct ref_entry *en, struct ph
         if (disagreement(lr, &after.ref) > roll_drift(e) ||
             (after.has_base && disagreement(lb, &after.base) > roll_drift(e))) {
             e->stats.ref_drifts++;
-            en->window = 1;
+            en->window = en->window / 2 > 1 ? en->window / 2 : 1;
             if (take_sample(e, en, &again, err) == PH_OK && sample_ok(&again))
                 use[n++] = &again;
         } else {

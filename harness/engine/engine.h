@@ -30,8 +30,9 @@
  * arrives on either side of its run cannot fail it.  When two consecutive
  * measurements disagree by more than `ref_drift` (the machine's speed
  * changed), the reference is measured once more at once, that one counts
- * too, and the next measurement comes after one candidate; the window then
- * doubles back to `ref_every` while consecutive measurements agree.
+ * too, and the window between measurements is halved (down to one
+ * candidate); it doubles back to `ref_every` while consecutive
+ * measurements agree.
  */
 #ifndef PH_ENGINE_H
 #define PH_ENGINE_H
@@ -62,7 +63,7 @@ enum engine_ref_policy {
 /* ENGINE_REF_ROLLING's defaults (a 0 in the config means these). */
 #define ENGINE_ROLL_EVERY 8      /* candidates between two reference measurements */
 #define ENGINE_ROLL_EVERY_S 20.0 /* seconds between them */
-#define ENGINE_ROLL_DRIFT 0.25   /* relative disagreement that means drift */
+#define ENGINE_ROLL_DRIFT 0.5    /* relative disagreement that means drift */
 #define ENGINE_ROLL_EVERY_MAX 64
 
 struct engine_config {
