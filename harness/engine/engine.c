@@ -748,9 +748,19 @@ static void judge_pending(struct ref_entry *en, const struct ref_sample *const *
     en->npend = 0;
 }
 
+/* Whether measurement `s` disagrees with the reference (and baseline)
+ * figures `ref`/`base` by more than the drift tolerance. */
+static int samples_disagree(const struct engine *e, const struct worker_result *ref,
+                            const struct worker_result *base, const struct ref_sample *s)
+{
+    return disagreement(ref, &s->ref) > roll_drift(e) ||
+           (s->has_base && disagreement(base, &s->base) > roll_drift(e));
+}
+
 /*
- * Take the measurement after `en`'s waiting candidates and judge them; on a
- * disagreement with the one before, measure again and shrink the window.
+ * Take the measurement after `en`'s waiting candidates and judge them.  On
+ * a disagreement with the one before, measure again; the window shrinks
+ * when that one disagrees too (the machine's speed changed).
  */
 static enum ph_rc settle_entry(struct engine *e, struct ref_entry *en, struct ph_err *err)
 {
@@ -771,15 +781,21 @@ static enum ph_rc settle_entry(struct engine *e, struct ref_entry *en, struct ph
         rc = take_sample(e, en, &after, err);
     }
     if (rc == PH_OK && sample_ok(&after)) {
-        use[n++] = &after;
         const struct worker_result *lr = en->last.whole ? &en->ref : &en->last.ref;
         const struct worker_result *lb = en->last.whole ? &en->base : &en->last.base;
-        if (disagreement(lr, &after.ref) > roll_drift(e) ||
-            (after.has_base && disagreement(lb, &after.base) > roll_drift(e))) {
+        use[n++] = &after;
+        if (samples_disagree(e, lr, lb, &after)) {
+            /* Measure again: the machine's speed changed if the new figure
+             * agrees with `after`, not with the one before; otherwise
+             * `after` was a stray figure.  Both count for the judgement. */
             e->stats.ref_drifts++;
-            en->window = en->window / 2 > 1 ? en->window / 2 : 1;
-            if (take_sample(e, en, &again, err) == PH_OK && sample_ok(&again))
+            if (take_sample(e, en, &again, err) == PH_OK && sample_ok(&again)) {
                 use[n++] = &again;
+                if (samples_disagree(e, lr, lb, &again))
+                    en->window = en->window / 2 > 1 ? en->window / 2 : 1;
+            } else {
+                en->window = en->window / 2 > 1 ? en->window / 2 : 1;
+            }
         } else {
             en->window = en->window * 2 > roll_every(e) ? roll_every(e) : en->window * 2;
         }
@@ -841,6 +857,7 @@ static enum ph_rc rolling_entry(struct engine *e, const struct exercise *ex,
     memset(base, 0, sizeof *base);
     if (en != NULL && en->last.t_ns != 0) {
         e->stats.cache_hits++;
+        en->ex = ex; /* the same content: measured with the one loaded now */
         *out = en;
         return PH_OK;
     }

@@ -28,11 +28,11 @@
  * measurement, then judged against the measurement before its run and the
  * one after it, and keeps the better of the two judgements: load that
  * arrives on either side of its run cannot fail it.  When two consecutive
- * measurements disagree by more than `ref_drift` (the machine's speed
- * changed), the reference is measured once more at once, that one counts
- * too, and the window between measurements is halved (down to one
- * candidate); it doubles back to `ref_every` while consecutive
- * measurements agree.
+ * measurements disagree by more than `ref_drift`, the reference is measured
+ * once more at once and that one counts too; if it also disagrees with the
+ * one before (the machine's speed changed, not a stray figure), the window
+ * between measurements is halved (down to one candidate).  It doubles back
+ * to `ref_every` while consecutive measurements agree.
  */
 #ifndef PH_ENGINE_H
 #define PH_ENGINE_H

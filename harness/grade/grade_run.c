@@ -488,13 +488,17 @@ static void worker_main(struct ctx *c, int in_fd, int out_fd, pid_t parent)
     }
     status = 0;
     if (c->stats) {
-        /* For benchmarks ($PYHARNESS_GRADE_STATS): what this worker's engine ran. */
+        /* For benchmarks ($PYHARNESS_GRADE_STATS): what this worker's engine
+         * ran, to the parent, which prints it. */
         struct engine_stats es;
+        char line[256];
+        int n;
         engine_get_stats(c->engine, &es);
-        fprintf(stderr,
-                "pyharness: grade worker stats: {\"submissions\": %lu, \"ref_whole\": %lu, "
-                "\"ref_timed\": %lu, \"base_timed\": %lu, \"ref_drifts\": %lu}\n",
-                es.submissions, es.ref_whole, es.ref_timed, es.base_timed, es.ref_drifts);
+        n = snprintf(line, sizeof line,
+                     "S {\"submissions\": %lu, \"ref_whole\": %lu, \"ref_timed\": %lu, "
+                     "\"base_timed\": %lu, \"ref_drifts\": %lu}\n",
+                     es.submissions, es.ref_whole, es.ref_timed, es.base_timed, es.ref_drifts);
+        (void)write_all(out_fd, line, (size_t)n);
     }
 out:
     store_close(st);
@@ -564,10 +568,31 @@ static int spawn(struct ctx *c, struct worker *w, struct worker *all, int nall)
     return 0;
 }
 
-static void retire(struct worker *w)
+static void retire(struct worker *w, int drain)
 {
     if (w->job_fd >= 0)
         close(w->job_fd);
+    /* A worker that ended normally may still say what its engine ran
+     * ($PYHARNESS_GRADE_STATS) after its last part. */
+    while (drain && w->res_fd >= 0) {
+        char *nl;
+        ssize_t r = read(w->res_fd, w->rbuf + w->rlen, sizeof w->rbuf - 1 - w->rlen);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        w->rlen += (size_t)r;
+        w->rbuf[w->rlen] = '\0';
+        while ((nl = strchr(w->rbuf, '\n')) != NULL) {
+            *nl = '\0';
+            if (strncmp(w->rbuf, "S ", 2) == 0)
+                fprintf(stderr, "pyharness: grade worker stats: %s\n", w->rbuf + 2);
+            memmove(w->rbuf, nl + 1, w->rlen - (size_t)(nl + 1 - w->rbuf) + 1);
+            w->rlen = strlen(w->rbuf);
+        }
+        if (w->rlen == sizeof w->rbuf - 1)
+            w->rlen = 0;
+    }
     if (w->res_fd >= 0)
         close(w->res_fd);
     w->job_fd = w->res_fd = -1;
@@ -720,6 +745,8 @@ static enum ph_rc dispatch(struct ctx *c, size_t *order, size_t n, struct grade_
                     *nl = '\0';
                     if (strcmp(w->rbuf, "R") == 0) {
                         feed(w, order, n, &next);
+                    } else if (strncmp(w->rbuf, "S ", 2) == 0) {
+                        fprintf(stderr, "pyharness: grade worker stats: %s\n", w->rbuf + 2);
                     } else {
                         idx = strtol(w->rbuf, &end, 10);
                         if (end == w->rbuf || *end != '\0' || idx < 0 || (size_t)idx >= c->njobs ||
@@ -785,7 +812,7 @@ out:
         /* Interrupted: the parts in flight are dropped, not waited for. */
         if (counts->interrupted && ws[i].pid > 0)
             kill(ws[i].pid, SIGKILL);
-        retire(&ws[i]);
+        retire(&ws[i], rc == PH_OK && !counts->interrupted);
     }
     if (!c->o->quiet)
         progress_end(&prog);
