@@ -39,6 +39,7 @@ import select
 import signal
 import struct
 import sys
+import threading
 import types
 import weakref
 from typing import Any, Callable
@@ -507,6 +508,9 @@ class _Runner:
         self.memory_peak = 0
         self.next_sample_ns = 0
         self.stopped: str | None = None
+        self.stopped_type = "MemoryError"
+        # The run's disk quota (set_disk_limit): its folder and /dev/shm.
+        self.disk: tuple[list[str], int, int] | None = None
         import _pyharness
         self._ph = _pyharness
 
@@ -622,7 +626,7 @@ class _Runner:
         runner handed over (to __exit__): re-raised by the worker, it comes
         back as itself."""
         if self.stopped is not None:
-            raise MemoryError(self.stopped)
+            raise self._stop_error()
         if self.gone:
             raise WorkerGone("the worker is gone")
         try:
@@ -631,7 +635,7 @@ class _Runner:
         except (WorkerGone, ProtocolError):
             self.gone = True
             if self.stopped is not None:
-                raise MemoryError(self.stopped) from None
+                raise self._stop_error() from None
             raise
         fig = reply.get("fig")
         if type(fig) is list and len(fig) == 5 and all(type(x) is int for x in fig):
@@ -654,9 +658,9 @@ class _Runner:
                     self.deadline_ns and not self.dumped and now >= self.deadline_ns):
                 self._fire()
                 continue
-            if self.memory_limit and now >= self.next_sample_ns:
-                self._sample_memory(now)
-            wait = MEMORY_SAMPLE_S if self.memory_limit else None
+            if self._sampling() and now >= self.next_sample_ns:
+                self._sample(now)
+            wait = MEMORY_SAMPLE_S if self._sampling() else None
             if self.timers:
                 wait = min(wait or 1e9, max(0, self.timers[0][0] - now) / 1e9)
             if self.deadline_ns and not self.dumped:
@@ -682,8 +686,53 @@ class _Runner:
         self.memory_peak = base
         self.memory_limit = base + limit_bytes
 
-    def _sample_memory(self, now: int) -> None:
+    def set_disk_limit(self, folder: str, limit_bytes: int, limit_entries: int) -> None:
+        """What the run's folder and /dev/shm may hold together (bytes on
+        disk, entries): past either, the run is stopped like for memory."""
+        if limit_bytes > 0 and limit_entries > 0:
+            self.disk = ([folder, "/dev/shm"], limit_bytes, limit_entries)
+
+    def wait_ready(self) -> dict | None:
+        """The worker's import report, the run's quotas watched meanwhile
+        (an import can fill a disk as well as a request can)."""
+        while True:
+            now = self._ph.now_ns()
+            if self._sampling() and now >= self.next_sample_ns:
+                self._sample(now)
+            msg = self.wire.recv(MEMORY_SAMPLE_S if self._sampling() else None)
+            if msg is not None:
+                return msg
+
+    def _sampling(self) -> bool:
+        return bool(self.memory_limit) or self.disk is not None
+
+    def _stop_error(self) -> BaseException:
+        if self.stopped_type == "OSError":
+            return OSError(28, self.stopped)  # ENOSPC
+        return MemoryError(self.stopped)
+
+    def _sample(self, now: int) -> None:
         self.next_sample_ns = now + int(MEMORY_SAMPLE_S * 1e9)
+        if self.disk is not None:
+            self._sample_disk()
+        if self.memory_limit:
+            self._sample_memory()
+
+    def _sample_disk(self) -> None:
+        assert self.disk is not None
+        folders, max_bytes, max_entries = self.disk
+        used, entries = self._ph.run_disk(folders, max_bytes, max_entries)
+        if used <= max_bytes and entries <= max_entries:
+            return
+        what = (f"{used / 2**20:.0f} MiB, over the run's limit of {max_bytes / 2**20:.0f} MiB"
+                if used > max_bytes else
+                f"{entries:,} files and folders, over the run's limit of {max_entries:,}")
+        self.stopped = f"the run's folder and /dev/shm held {what}"
+        self.stopped_type = "OSError"
+        self._ph.kill_run()
+        raise WorkerGone("stopped for disk")
+
+    def _sample_memory(self) -> None:
         used = self._ph.run_memory()
         if used > self.memory_peak:
             self.memory_peak = used
@@ -908,16 +957,26 @@ def prepare(fd: int, worker_pid: int, checks: dict) -> None:
     r.shipped = [_ship(v, namespace) for v in namespace.values() if isinstance(v, Inside)]
 
 
-def start(fd: int, worker_pid: int, checks: dict) -> tuple[Remote | None, Any, list]:
+def start(fd: int, worker_pid: int, checks: dict,
+          disk: tuple[str, int, int] | None = None) -> tuple[Remote | None, Any, list]:
     """The runner's side of a run: wait for the worker's import report, ship
-    the @inside functions.  Returns (sub, import error or None, tamper)."""
+    the @inside functions.  `disk` is (the run's folder, bytes, entries): the
+    quota watched from now on.  Returns (sub, import error or None, tamper)."""
     r = _current
     if r is None or r.wire.fd != fd or r.pid != worker_pid:
         prepare(fd, worker_pid, checks)
         r = _current
     assert r is not None
     r.wire.watch(worker_pid)
-    ready = r.wire.recv()
+    if disk is not None:
+        r.set_disk_limit(*disk)
+    try:
+        ready = r.wait_ready()
+    except WorkerGone:
+        if r.stopped is None:
+            raise
+        # Stopped while importing: an import error that says why.
+        return None, {"type": r.stopped_type, "message": r.stopped}, []
     if ready is None or ready.get("op") != "ready":
         raise ProtocolError("the worker did not report its import")
     tamper = [str(t)[:200] for t in ready.get("tamper", [])[:10]] if \
@@ -962,8 +1021,6 @@ class _Worker:
         self.loops: "weakref.WeakSet[Any]" = weakref.WeakSet()
         self.counts: dict[str, int] = {}
         self.clients: dict[int, Any] = {}
-        import threading
-
         self.lock = threading.RLock()  # a request back to the runner and its answer
 
     def reset(self) -> None:
