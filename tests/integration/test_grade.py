@@ -187,7 +187,14 @@ class GradeClass(unittest.TestCase):
         self.assertEqual(vis["wordfreq: speed"], "after_published")  # homework override
         self.assertAlmostEqual(sum(t["max_score"] for t in alice["tests"]), 15.0, delta=0.05)
         names = {e["name"] for e in alice["leaderboard"]}
-        self.assertEqual(names, {"Time (s)", "Peak memory (MB)"})
+        # Both exercises time alice against the reference: her speed in each, higher better.
+        self.assertEqual(names, {"Time (s)", "Peak memory (MB)",
+                                 "wordfreq: speed vs reference (x)",
+                                 "running-mean: speed vs reference (x)"})
+        for e in alice["leaderboard"]:
+            if "speed vs reference" in e["name"]:
+                self.assertEqual(e["order"], "desc")
+                self.assertGreater(e["value"], 0)
 
     def test_feedback_shows_checks_by_visibility_before_and_after_the_due_date(self):
         before = (self.out / "alice" / "feedback.md").read_text()
