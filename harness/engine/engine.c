@@ -935,11 +935,12 @@ enum ph_rc engine_submit(struct engine *e, const struct exercise *ex,
     char why[512], sha[SHA256_HEX_LEN] = "", key[SHA256_HEX_LEN];
     struct ph_err ferr = {0}, gerr = {0};
     int cpus = measure_cpus();
-    int rolling = e->cfg.ref_policy == ENGINE_REF_ROLLING;
+    int rolling;
     enum ph_rc rc, settled = PH_OK;
     long bad;
 
     assert(e != NULL && ex != NULL && opts != NULL && done != NULL);
+    rolling = e->cfg.ref_policy == ENGINE_REF_ROLLING;
     name = opts->display_name ? opts->display_name : opts->submission_path;
     text = opts->submission_text;
     len = opts->submission_len;
