@@ -525,6 +525,13 @@ static enum ph_rc run_candidate(struct engine *e, const struct exercise *ex,
 
 /* ---- the rolling reference (ENGINE_REF_ROLLING) ---- */
 
+/* The timed figures of an h.measure() entry that rules compare. */
+static int is_duration_key(const char *k)
+{
+    return strcmp(k, "wall_ns") == 0 || strcmp(k, "cpu_ns") == 0 || strcmp(k, "run_wall_ns") == 0 ||
+           strcmp(k, "run_cpu_ns") == 0;
+}
+
 /* Largest relative difference between the durations (wall_ns, cpu_ns) at
  * the same place in two figure trees: one check's `measures` in two
  * measurements of the reference. */
@@ -541,8 +548,7 @@ static double tree_disagreement(const cJSON *a, const cJSON *b)
         double d = 0;
         if (y == NULL)
             continue;
-        if (cJSON_IsNumber(x) && cJSON_IsNumber(y) &&
-            (strcmp(x->string, "wall_ns") == 0 || strcmp(x->string, "cpu_ns") == 0)) {
+        if (cJSON_IsNumber(x) && cJSON_IsNumber(y) && is_duration_key(x->string)) {
             double lo = fmin(x->valuedouble, y->valuedouble);
             d = lo > 0 ? fabs(x->valuedouble - y->valuedouble) / lo : 0;
         } else {
