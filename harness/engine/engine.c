@@ -1086,11 +1086,14 @@ enum ph_rc engine_grade(struct engine *e, const struct exercise *ex, const struc
                         struct explain_result *explanation, struct run_result *out,
                         struct ph_err *err)
 {
-    struct sync_done s = {0, PH_OK, out, err};
+    struct sync_done s;
     enum ph_rc rc;
 
     assert(out != NULL);
     memset(out, 0, sizeof *out);
+    memset(&s, 0, sizeof s);
+    s.out = out;
+    s.err = err;
     rc = engine_submit(e, ex, opts, explanation, sync_done, &s, err);
     /* Rolling: this one alone waits for its measurement after. */
     if (!s.called)
