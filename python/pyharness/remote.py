@@ -46,6 +46,7 @@ from typing import Any, Callable
 
 HEADER = struct.Struct(">I")
 MESSAGE_MAX = 64 * 1024 * 1024
+NAME_MAX = 200  # a type or module name as the worker reports it
 DEPTH_MAX = 200
 BIG_INT_BITS = 12000  # past it, an int goes as hex: JSON's decimal text is capped at 4300 digits
 FEED_LIMIT = 4_000_000  # items of one fed input: past it, the input is being stored
@@ -206,7 +207,10 @@ def exception_info(exc: BaseException, encode: Callable[[Any], Any], describe: A
     t = type(exc)
     bases = [b.__name__ for b in t.__mro__ if b.__module__ == "builtins"
              and issubclass(b, BaseException)]
-    info: dict[str, Any] = {"type": t.__name__, "module": str(t.__module__), "bases": bases}
+    # Names are the submission's own: a 24 MiB class name must not make the
+    # reply too large to send (the run would look like it exited).
+    info: dict[str, Any] = {"type": str(t.__name__)[:NAME_MAX],
+                            "module": str(t.__module__)[:NAME_MAX], "bases": bases}
     try:
         info["args"] = [encode(a) for a in exc.args]
     except Exception:
@@ -499,6 +503,7 @@ class _Runner:
         self.shipped: list = []
         self.deferred: list[dict] = []
         self.deadline_ns = 0
+        self.ping_out: int | None = None  # the number of the ping awaiting its pong
         self.dumped = False
         self.gone = False
         # The whole run's memory limit (set_memory_limit), watched while a
@@ -678,7 +683,8 @@ class _Runner:
     def set_memory_limit(self, limit_bytes: int) -> None:
         """One memory limit for the whole run: the run's processes together
         (their proportional set sizes, so pages a fork shares count once) may
-        grow by `limit_bytes` over what the worker held when it was ready."""
+        grow by `limit_bytes` over what the worker held before it imported
+        the submission."""
         base = self._ph.run_memory()
         if base < 0 or limit_bytes <= 0:
             return
@@ -756,9 +762,12 @@ class _Runner:
             _, _, kind, data = heapq.heappop(self.timers)
             if kind == "llm":
                 self._llm_done(data)
-            elif kind == "ping" and self.monitor is not None:
-                self.wire.send({"op": "ping"})
-                self._at(now + int(PING_S * 1e9), "ping", None)
+            elif kind == "ping" and self.monitor is not None and self.ping_out is None:
+                # One ping out at a time, numbered: only the answer to it is a
+                # beat, so a loop that is blocked stays silent however many
+                # pongs something else in the worker writes.
+                self.ping_out = int.from_bytes(os.urandom(8), "big") >> 1
+                self.wire.send({"op": "ping", "n": self.ping_out})
 
     def _at(self, due_ns: int, kind: str, data: Any) -> list:
         self.seq += 1
@@ -776,8 +785,11 @@ class _Runner:
         elif op == "llm_cancel":
             self._llm_cancel(msg)
         elif op == "pong":
-            if self.monitor is not None:
+            if self.monitor is not None and self.ping_out is not None and \
+                    msg.get("n") == self.ping_out and type(msg.get("n")) is int:
+                self.ping_out = None
                 self._ph.heartbeat(self.monitor)
+                self._at(self._ph.now_ns() + int(PING_S * 1e9), "ping", None)
         else:
             raise ProtocolError(f"an unexpected message {str(op)[:20]!r}")
 
@@ -877,6 +889,7 @@ class _Runner:
         if count_tasks:
             ph.heartbeat(count_tasks)
         self.monitor = monitor
+        self.ping_out = None
         if monitor:
             self._at(ph.now_ns() + int(PING_S * 1e9), "ping", None)
         fn_enc = self.encode(fn)
@@ -900,6 +913,34 @@ class _Runner:
             heapq.heapify(self.timers)
 
     _counts: dict = {}
+
+    def iterate_async(self, fn: Any, args: tuple, kwargs: dict,
+                      timeout: float | None) -> tuple[list, list[int]]:
+        """h.iterate_async in a split run: the worker keeps an event loop
+        and the iterator; each step is a request timed here."""
+        if not isinstance(fn, (Remote, Attr, Inside)):
+            raise TypeError("h.iterate_async(fn, ...): fn must be the submission's "
+                            "async generator function")
+        ph = self._ph
+        t0 = ph.now_ns()
+        end = t0 + int(timeout * 1e9) if timeout is not None else None
+        self.request({"op": "aiter_open", "fn": self.encode(fn), "a": self.encode(list(args)),
+                      "k": self.encode(kwargs)})
+        items: list = []
+        times: list[int] = []
+        try:
+            while True:
+                left = None if end is None else max(0.0, (end - ph.now_ns()) / 1e9)
+                try:
+                    item = self.request({"op": "aiter_next", "timeout": left})
+                except StopAsyncIteration:
+                    break
+                times.append(ph.now_ns() - t0)
+                items.append(item)
+        finally:
+            if not self.gone:
+                self.request({"op": "aiter_close"})
+        return items, times
 
     def end_check(self) -> list[str]:
         """Drop the check's handles, feeds and pending calls; the tampering
@@ -957,11 +998,12 @@ def prepare(fd: int, worker_pid: int, checks: dict) -> None:
     r.shipped = [_ship(v, namespace) for v in namespace.values() if isinstance(v, Inside)]
 
 
-def start(fd: int, worker_pid: int, checks: dict,
-          disk: tuple[str, int, int] | None = None) -> tuple[Remote | None, Any, list]:
+def start(fd: int, worker_pid: int, checks: dict, disk: tuple[str, int, int] | None = None,
+          memory_limit: int = 0) -> tuple[Remote | None, Any, list]:
     """The runner's side of a run: wait for the worker's import report, ship
-    the @inside functions.  `disk` is (the run's folder, bytes, entries): the
-    quota watched from now on.  Returns (sub, import error or None, tamper)."""
+    the @inside functions.  `disk` is (the run's folder, bytes, entries) and
+    `memory_limit` what the run may grow by: both watched from now on, the
+    import included.  Returns (sub, import error or None, tamper)."""
     r = _current
     if r is None or r.wire.fd != fd or r.pid != worker_pid:
         prepare(fd, worker_pid, checks)
@@ -970,6 +1012,8 @@ def start(fd: int, worker_pid: int, checks: dict,
     r.wire.watch(worker_pid)
     if disk is not None:
         r.set_disk_limit(*disk)
+    if memory_limit > 0:
+        r.set_memory_limit(memory_limit)
     try:
         ready = r.wait_ready()
     except WorkerGone:
@@ -1021,6 +1065,8 @@ class _Worker:
         self.loops: "weakref.WeakSet[Any]" = weakref.WeakSet()
         self.counts: dict[str, int] = {}
         self.clients: dict[int, Any] = {}
+        self.notes: list[str] = []  # tampering the serving code itself noticed
+        self.aiter: tuple[Any, Any] | None = None  # h.iterate_async's (loop, iterator)
         self.lock = threading.RLock()  # a request back to the runner and its answer
 
     def reset(self) -> None:
@@ -1036,7 +1082,7 @@ class _Worker:
             self.next_id += 1
             self.objs[hid] = v
             self.ids[id(v)] = hid
-        return {"$h": [hid, type(v).__name__]}
+        return {"$h": [hid, str(type(v).__name__)[:NAME_MAX]]}
 
     def encode(self, v: Any, depth: int = 0) -> Any:
         if depth > DEPTH_MAX:
@@ -1117,7 +1163,7 @@ class _Worker:
     def dispatch_async(self, msg: dict) -> None:
         op = msg.get("op")
         if op == "ping":
-            self.wire.send({"op": "pong"})
+            self.wire.send({"op": "pong", "n": msg.get("n")})
         elif op == "llm_done":
             fut = self.futures.pop(msg.get("id"), None)
             if fut is not None and not fut.done():
@@ -1160,6 +1206,11 @@ class _Worker:
                 _flush_streams()
                 self.wire.send({"op": "bye"})
                 return
+            if op == "llm_done" and self.aiter is not None:
+                # The iterator's loop waits for its next step: the answer is
+                # its own, delivered when that step runs the loop.
+                self.dispatch_async(msg)
+                continue
             if op in ("ping", "llm_done"):
                 continue  # late: the request they belonged to is over
             if op == "end_check":
@@ -1182,10 +1233,17 @@ class _Worker:
             reply["fig"] = list(self._ph.inside_close(span))
             if self.counts:
                 reply["counts"] = self.counts
-            tamper = self.tamper()
+            tamper = self.tamper() + self.notes
+            self.notes = []
             if tamper:
                 reply["tamper"] = tamper
-            self.wire.send(reply)
+            try:
+                self.wire.send(reply)
+            except ValueError as exc:  # over MESSAGE_MAX: say so, not die
+                too_big = OverflowError(f"the submission's answer is too large to observe ({exc})")
+                reply.pop("ok", None)
+                reply["raise"] = exception_info(too_big, self.encode, self.describe)
+                self.wire.send(reply)
 
     def run(self, op: str, msg: dict) -> Any:
         if op == "call":
@@ -1220,6 +1278,8 @@ class _Worker:
             return self.inside[msg["name"]](*self.decode(msg["a"]), **self.decode(msg["k"]))
         if op == "async":
             return self.run_async(msg)
+        if op in ("aiter_open", "aiter_next", "aiter_close"):
+            return self.aiter_step(op, msg)
         if op == "load":
             self.load(msg["fns"])
             return None
@@ -1259,22 +1319,73 @@ class _Worker:
             worker.attach(loop)
             if msg.get("monitor"):
                 _watch_selector(loop, counts)
-            if msg.get("tasks"):
-                counts["tasks"] = 0
-                task_class = asyncio.Task
-
-                def factory(loop: Any, coro: Any, **kw: Any) -> Any:
-                    counts["tasks"] += 1
-                    return task_class(coro, loop=loop, **kw)
-
-                loop.set_task_factory(factory)
             await asyncio.sleep(0)
             aw = fn(*args, **kwargs)
             if timeout is None:
                 return await aw
             return await asyncio.wait_for(aw, timeout)
 
-        return asyncio.run(main())
+        if not msg.get("tasks"):
+            return asyncio.run(main())
+        # Every Task registers itself in asyncio.tasks._all_tasks, however it
+        # was made (a loop's factory, asyncio.Task(...) itself, a subclass):
+        # counted there, not in a task factory the submission could unset.
+        registry = asyncio.tasks._all_tasks
+        add = registry.add
+
+        def counting_add(task: Any) -> None:
+            counts["tasks"] += 1
+            add(task)
+
+        counts["tasks"] = 0
+        registry.add = counting_add
+        try:
+            return asyncio.run(main())
+        finally:
+            if registry.__dict__.get("add") is not counting_add:
+                self.notes.append("the harness's task counter was removed during the run")
+            registry.__dict__.pop("add", None)
+
+
+    def aiter_step(self, op: str, msg: dict) -> Any:
+        import asyncio
+
+        if op == "aiter_open":
+            if self.aiter is not None:
+                raise ProtocolError("an async iteration is already open")
+            fn = self.decode(msg["fn"])
+            args, kwargs = self.decode(msg["a"]), self.decode(msg["k"])
+            loop = asyncio.new_event_loop()
+            self.attach(loop)
+            try:
+                it = fn(*args, **kwargs).__aiter__()
+            except BaseException:
+                loop.close()
+                raise
+            self.aiter = (loop, it)
+            return None
+        if self.aiter is None:
+            raise ProtocolError("no async iteration is open")
+        loop, it = self.aiter
+        if op == "aiter_next":
+            timeout = msg.get("timeout")
+            step = it.__anext__()
+            if type(timeout) in (int, float):
+                step = asyncio.wait_for(step, timeout)
+            asyncio.set_event_loop(loop)
+            try:
+                return loop.run_until_complete(step)
+            finally:
+                asyncio.set_event_loop(None)
+        self.aiter = None
+        try:
+            aclose = getattr(it, "aclose", None)
+            if aclose is not None:
+                loop.run_until_complete(aclose())
+            loop.run_until_complete(loop.shutdown_asyncgens())
+        finally:
+            loop.close()
+        return None
 
 
 def _watch_selector(loop: Any, counts: dict) -> None:
