@@ -16,6 +16,7 @@
 #include <cjson/cJSON.h>
 
 #include "cli.h"
+#include "engine.h"
 #include "explain_score.h"
 #include "fileio.h"
 #include "grade_report.h"
@@ -29,7 +30,8 @@ static const char usage[] =
     "usage: pyharness grade HOMEWORK.json SUBMISSIONS/ --out DIR [-j N] [--shard K/N]\n"
     "                       [--regrade] [--format nbgrader,canvas,moodle] [--scorer NAME]\n"
     "                       [--manifest CSV] [--single [--student ID]]\n"
-    "                       [--gradescope-metadata FILE] [--as-of TIME] [--published]\n";
+    "                       [--gradescope-metadata FILE] [--as-of TIME] [--published]\n"
+    "                       [--reference rolling|each] [--reference-every K]\n";
 
 #define METADATA_MAX (4u << 20)
 
@@ -147,6 +149,7 @@ int cmd_grade_main(int argc, char **argv)
 {
     const char *out = NULL, *jobs_s = NULL, *shard_s = NULL, *format_s = NULL, *scorer_s = NULL;
     const char *manifest = NULL, *student = NULL, *gsmeta = NULL, *as_of = NULL;
+    const char *ref_s = NULL, *ref_every_s = NULL;
     int regrade = 0, single = 0, published = 0, quiet = 0, npos, parsed;
     struct homework *hw = NULL;
     struct subs_class *cls = NULL;
@@ -182,6 +185,12 @@ int cmd_grade_main(int argc, char **argv)
         {"published", 0, CLI_FLAG, NULL, "grades are published: after_published checks show", NULL,
          &published},
         {"quiet", 'q', CLI_FLAG, NULL, "no progress output", NULL, &quiet},
+        {"reference", 0, CLI_VALUE, "POLICY",
+         "reference timing: rolling (default; every K parts, bracketing them) or each (beside "
+         "every part)",
+         &ref_s, NULL},
+        {"reference-every", 0, CLI_VALUE, "K", "rolling: parts between reference measurements (8)",
+         &ref_every_s, NULL},
         {NULL, 0, CLI_FLAG, NULL, NULL, NULL, NULL},
     };
 
@@ -204,6 +213,19 @@ int cmd_grade_main(int argc, char **argv)
             return cli_usage("-j takes a number of workers from 1 to %d, not \"%s\"",
                              GRADE_JOBS_MAX, jobs_s);
         go.jobs = (int)j;
+    }
+    if (ref_s != NULL && strcmp(ref_s, "rolling") != 0 && strcmp(ref_s, "each") != 0)
+        return cli_usage("--reference takes rolling or each, not \"%s\"", ref_s);
+    go.ref_each = ref_s != NULL && strcmp(ref_s, "each") == 0;
+    if (ref_every_s != NULL) {
+        char *end;
+        long k = strtol(ref_every_s, &end, 10);
+        if (end == ref_every_s || *end != '\0' || k < 1 || k > ENGINE_ROLL_EVERY_MAX)
+            return cli_usage("--reference-every takes a number of parts from 1 to %d, not \"%s\"",
+                             ENGINE_ROLL_EVERY_MAX, ref_every_s);
+        if (go.ref_each)
+            return cli_usage("--reference-every goes with --reference rolling, not each");
+        go.ref_every = (int)k;
     }
     if (shard_s != NULL && parse_shard(shard_s, &go.shard_k, &go.shard_n) != 0)
         return cli_usage("--shard takes K/N with 1 <= K <= N, not \"%s\"", shard_s);

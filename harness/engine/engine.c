@@ -2,6 +2,7 @@
 #include "engine.h"
 
 #include <assert.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,12 +22,39 @@
 /* Reference runs kept: one per exercise and parameter set a process grades. */
 #define ENGINE_REF_CACHE_MAX 32
 
+/* One measurement of the reference's (and baseline's) measured checks. */
+struct ref_sample {
+    struct worker_result ref, base; /* only the measured checks, unless `whole` */
+    int has_base;
+    int whole; /* the entry's whole run: nothing to fold */
+    int64_t t_ns;
+};
+
+/* A candidate run waiting for the reference measurement after it. */
+struct pending {
+    const struct exercise *ex;
+    char *name;
+    char sha[SHA256_HEX_LEN];
+    int cpus;
+    struct explain_result *explanation;
+    struct worker_result cand;
+    engine_done_fn done;
+    void *ud;
+};
+
 /* A cached reference (and baseline) run of one exercise content and params. */
 struct ref_entry {
     char key[SHA256_HEX_LEN];
     struct worker_result ref;
     struct worker_result base;
     int has_base;
+    /* ENGINE_REF_ROLLING */
+    const struct exercise *ex; /* borrowed: the one its candidates were submitted with */
+    cJSON *params;             /* owned copy */
+    struct ref_sample last;    /* the latest measurement; last.t_ns == 0: none yet */
+    struct pending *pend;
+    size_t npend, cap;
+    unsigned window; /* candidates between measurements now */
 };
 
 struct engine {
@@ -43,6 +71,22 @@ struct engine {
 };
 
 static struct engine *default_engine; /* engine_run()'s; freed at exit */
+
+static unsigned roll_every(const struct engine *e)
+{
+    unsigned k = e->cfg.ref_every ? e->cfg.ref_every : ENGINE_ROLL_EVERY;
+    return k > ENGINE_ROLL_EVERY_MAX ? ENGINE_ROLL_EVERY_MAX : k;
+}
+
+static double roll_every_s(const struct engine *e)
+{
+    return e->cfg.ref_every_s > 0 ? e->cfg.ref_every_s : ENGINE_ROLL_EVERY_S;
+}
+
+static double roll_drift(const struct engine *e)
+{
+    return e->cfg.ref_drift > 0 ? e->cfg.ref_drift : ENGINE_ROLL_DRIFT;
+}
 
 enum ph_rc engine_new(const struct engine_config *cfg, struct engine **out, struct ph_err *err)
 {
@@ -65,12 +109,35 @@ enum ph_rc engine_new(const struct engine_config *cfg, struct engine **out, stru
     return PH_OK;
 }
 
+static void sample_cleanup(struct ref_sample *s)
+{
+    worker_result_cleanup(&s->ref);
+    worker_result_cleanup(&s->base);
+    memset(s, 0, sizeof *s);
+}
+
+static void pending_cleanup(struct pending *p)
+{
+    free(p->name);
+    if (p->explanation != NULL) {
+        explain_result_cleanup(p->explanation);
+        free(p->explanation);
+    }
+    worker_result_cleanup(&p->cand);
+    memset(p, 0, sizeof *p);
+}
+
 static void entry_free(struct ref_entry *en)
 {
     if (en == NULL)
         return;
     worker_result_cleanup(&en->ref);
     worker_result_cleanup(&en->base);
+    sample_cleanup(&en->last);
+    for (size_t i = 0; i < en->npend; i++)
+        pending_cleanup(&en->pend[i]);
+    free(en->pend);
+    cJSON_Delete(en->params);
     free(en);
 }
 
@@ -276,10 +343,15 @@ static struct ref_entry *cache_find(struct engine *e, const char *key)
     return NULL;
 }
 
-/* Keep `en` (taken); the oldest entry makes room. */
+static enum ph_rc settle_entry(struct engine *e, struct ref_entry *en, struct ph_err *err);
+
+/* Keep `en` (taken); the oldest entry makes room, its waiting candidates
+ * judged first. */
 static void cache_add(struct engine *e, struct ref_entry *en)
 {
     if (e->ncache == ENGINE_REF_CACHE_MAX) {
+        struct ph_err ignored = {0};
+        (void)settle_entry(e, e->cache[0], &ignored); /* its candidates got any error */
         entry_free(e->cache[0]);
         memmove(e->cache, e->cache + 1, (e->ncache - 1) * sizeof e->cache[0]);
         e->ncache--;
@@ -451,31 +523,442 @@ static enum ph_rc run_candidate(struct engine *e, const struct exercise *ex,
     return rc;
 }
 
-enum ph_rc engine_grade(struct engine *e, const struct exercise *ex, const struct engine_opts *opts,
-                        struct explain_result *explanation, struct run_result *out,
-                        struct ph_err *err)
+/* ---- the rolling reference (ENGINE_REF_ROLLING) ---- */
+
+/* The timed figures of an h.measure() entry that rules compare. */
+static int is_duration_key(const char *k)
+{
+    return strcmp(k, "wall_ns") == 0 || strcmp(k, "cpu_ns") == 0 || strcmp(k, "run_wall_ns") == 0 ||
+           strcmp(k, "run_cpu_ns") == 0;
+}
+
+/* Largest relative difference between the durations (wall_ns, cpu_ns) at
+ * the same place in two figure trees: one check's `measures` in two
+ * measurements of the reference. */
+static double tree_disagreement(const cJSON *a, const cJSON *b)
+{
+    double worst = 0;
+    const cJSON *x;
+
+    if (!cJSON_IsObject(a) || !cJSON_IsObject(b))
+        return 0;
+    cJSON_ArrayForEach(x, a)
+    {
+        const cJSON *y = x->string ? cJSON_GetObjectItemCaseSensitive(b, x->string) : NULL;
+        double d = 0;
+        if (y == NULL)
+            continue;
+        if (cJSON_IsNumber(x) && cJSON_IsNumber(y) && is_duration_key(x->string)) {
+            double lo = fmin(x->valuedouble, y->valuedouble);
+            d = lo > 0 ? fabs(x->valuedouble - y->valuedouble) / lo : 0;
+        } else {
+            d = tree_disagreement(x, y);
+        }
+        if (d > worst)
+            worst = d;
+    }
+    return worst;
+}
+
+/* The check's `measures` object (h.measure() figures), wherever the frame
+ * nests it; NULL when it has none. */
+static const cJSON *find_measures(const cJSON *node)
+{
+    const cJSON *x;
+
+    if (!cJSON_IsObject(node))
+        return NULL;
+    cJSON_ArrayForEach(x, node)
+    {
+        const cJSON *m;
+        if (x->string != NULL && strcmp(x->string, "measures") == 0 && cJSON_IsObject(x))
+            return x;
+        m = find_measures(x);
+        if (m != NULL)
+            return m;
+    }
+    return NULL;
+}
+
+/* How far apart two measurements of the reference are: the largest relative
+ * difference between their timed figures in any check. */
+static double disagreement(const struct worker_result *a, const struct worker_result *b)
+{
+    double worst = 0;
+
+    for (size_t i = 0; i < a->nchecks; i++) {
+        const cJSON *fa = a->checks[i].frame;
+        for (size_t j = 0; j < b->nchecks; j++) {
+            const cJSON *fb = b->checks[j].frame;
+            double d;
+            if (fa == NULL || fb == NULL || strcmp(a->checks[i].name, b->checks[j].name) != 0)
+                continue;
+            d = tree_disagreement(find_measures(fa), find_measures(fb));
+            if (d > worst)
+                worst = d;
+        }
+    }
+    return worst;
+}
+
+/* Measure the reference's (and baseline's) measured checks once, into `s`. */
+static enum ph_rc take_sample(struct engine *e, struct ref_entry *en, struct ref_sample *s,
+                              struct ph_err *err)
+{
+    const struct exercise *ex = en->ex;
+    struct engine_opts o;
+    const char **names = calloc(ex->nchecks ? ex->nchecks : 1, sizeof *names);
+    enum ph_rc rc = PH_OK;
+    size_t n;
+
+    memset(s, 0, sizeof *s);
+    memset(&o, 0, sizeof o);
+    o.params = en->params;
+    if (names == NULL)
+        return ph_errf(err, PH_ENOMEM, "out of memory");
+    n = measured_checks(ex, WORKER_REFERENCE, names);
+    rc = run_module(e, ex, &o, WORKER_REFERENCE, "reference.py", names, n, &s->ref, err);
+    if (rc != PH_OK)
+        goto out;
+    e->stats.ref_timed++;
+    if (ex->needs_baseline) {
+        n = measured_checks(ex, WORKER_BASELINE, names);
+        rc = run_module(e, ex, &o, WORKER_BASELINE, "baseline.py", names, n, &s->base, err);
+        if (rc != PH_OK)
+            goto out;
+        e->stats.base_timed++;
+        s->has_base = 1;
+    }
+    s->t_ns = measure_now_ns();
+out:
+    free(names);
+    if (rc != PH_OK)
+        sample_cleanup(s);
+    return rc;
+}
+
+/* A measurement taken (t_ns set) whose runs ended cleanly. */
+static int sample_ok(const struct ref_sample *s)
+{
+    return s->t_ns != 0 && s->ref.end == WORKER_END_OK &&
+           (!s->has_base || s->base.end == WORKER_END_OK);
+}
+
+/* The entry's whole run with the measurement `s` folded in, into `out`. */
+static enum ph_rc sample_view(const struct ref_entry *en, const struct worker_result *whole,
+                              const struct worker_result *part, int fold, struct worker_result *out,
+                              struct ph_err *err)
+{
+    struct worker_result tmp;
+    enum ph_rc rc = worker_result_copy(out, whole, err);
+
+    if (rc != PH_OK || !fold)
+        return rc;
+    rc = worker_result_copy(&tmp, part, err);
+    if (rc != PH_OK) {
+        worker_result_cleanup(out);
+        return rc;
+    }
+    worker_result_fold(out, &tmp, 1, en->ex->limits.output_bytes);
+    worker_result_cleanup(&tmp);
+    return PH_OK;
+}
+
+/* Judge `p` against measurement `s`, scored without its explanation. */
+static enum ph_rc judge_against(const struct ref_entry *en, const struct ref_sample *s,
+                                const struct pending *p, struct run_result *out, struct ph_err *err)
+{
+    struct worker_result ref, base;
+    struct judge_input in;
+    enum ph_rc rc;
+
+    memset(&base, 0, sizeof base);
+    memset(out, 0, sizeof *out);
+    rc = sample_view(en, &en->ref, &s->ref, !s->whole, &ref, err);
+    if (rc != PH_OK)
+        return rc;
+    memset(&in, 0, sizeof in);
+    in.ex = p->ex;
+    in.submission_name = p->name;
+    in.cpus = p->cpus;
+    in.cand = &p->cand;
+    in.ref = &ref;
+    if (p->ex->needs_baseline) {
+        rc = sample_view(en, &en->base, &s->base, !s->whole, &base, err);
+        if (rc != PH_OK)
+            goto out;
+        in.base = &base;
+    }
+    rc = judge_run(&in, out, err);
+    if (rc == PH_OK)
+        rc = score_run(out, err);
+    if (rc != PH_OK)
+        run_result_cleanup(out);
+out:
+    worker_result_cleanup(&ref);
+    worker_result_cleanup(&base);
+    return rc;
+}
+
+/* Judge every waiting candidate of `en` against each of the `n` measurements
+ * (the one before their runs and those after), keep the better judgement,
+ * and hand it over. */
+static void judge_pending(struct ref_entry *en, const struct ref_sample *const *samples, size_t n)
+{
+    for (size_t i = 0; i < en->npend; i++) {
+        struct pending *p = &en->pend[i];
+        struct run_result best, r;
+        struct ph_err err = {0}, e2 = {0};
+        enum ph_rc rc = PH_EINTERNAL;
+        int have = 0;
+
+        memset(&best, 0, sizeof best);
+        for (size_t k = 0; k < n; k++) {
+            enum ph_rc rk = judge_against(en, samples[k], p, &r, have ? &e2 : &err);
+            if (rk != PH_OK) {
+                if (!have)
+                    rc = rk;
+                continue;
+            }
+            if (!have || r.score.total > best.score.total) {
+                if (have)
+                    run_result_cleanup(&best);
+                best = r;
+                have = 1;
+                rc = PH_OK;
+            } else {
+                run_result_cleanup(&r);
+            }
+        }
+        if (have) {
+            rc = finish(p->ex, p->sha, p->cpus, p->explanation, &best, &err);
+            p->explanation = NULL;
+        }
+        if (rc != PH_OK) {
+            if (have)
+                run_result_cleanup(&best);
+            p->done(p->ud, rc, NULL, &err);
+        } else {
+            struct run_result *out = malloc(sizeof *out);
+            if (out == NULL) {
+                run_result_cleanup(&best);
+                ph_errf(&err, PH_ENOMEM, "out of memory");
+                p->done(p->ud, PH_ENOMEM, NULL, &err);
+            } else {
+                *out = best;
+                p->done(p->ud, PH_OK, out, &err);
+            }
+        }
+        pending_cleanup(p);
+    }
+    en->npend = 0;
+}
+
+/* Whether measurement `s` disagrees with the reference (and baseline)
+ * figures `ref`/`base` by more than the drift tolerance. */
+static int samples_disagree(const struct engine *e, const struct worker_result *ref,
+                            const struct worker_result *base, const struct ref_sample *s)
+{
+    return disagreement(ref, &s->ref) > roll_drift(e) ||
+           (s->has_base && disagreement(base, &s->base) > roll_drift(e));
+}
+
+/*
+ * Take the measurement after `en`'s waiting candidates and judge them.  On
+ * a disagreement with the one before, measure again; the window shrinks
+ * when that one disagrees too (the machine's speed changed).
+ */
+static enum ph_rc settle_entry(struct engine *e, struct ref_entry *en, struct ph_err *err)
+{
+    struct ref_sample after, again;
+    const struct ref_sample *use[3];
+    size_t n = 0;
+    enum ph_rc rc = PH_OK;
+
+    memset(&after, 0, sizeof after);
+    memset(&again, 0, sizeof again);
+    if (en->npend == 0)
+        return PH_OK;
+    use[n++] = &en->last;
+    rc = take_sample(e, en, &after, err);
+    if (rc == PH_OK && !sample_ok(&after)) {
+        /* A measurement that did not finish (a timeout under load): once more. */
+        sample_cleanup(&after);
+        rc = take_sample(e, en, &after, err);
+    }
+    if (rc == PH_OK && sample_ok(&after)) {
+        const struct worker_result *lr = en->last.whole ? &en->ref : &en->last.ref;
+        const struct worker_result *lb = en->last.whole ? &en->base : &en->last.base;
+        use[n++] = &after;
+        if (samples_disagree(e, lr, lb, &after)) {
+            /* Measure again: the machine's speed changed if the new figure
+             * agrees with `after`, not with the one before; otherwise
+             * `after` was a stray figure.  Both count for the judgement. */
+            e->stats.ref_drifts++;
+            if (take_sample(e, en, &again, err) == PH_OK && sample_ok(&again)) {
+                use[n++] = &again;
+                if (samples_disagree(e, lr, lb, &again))
+                    en->window = en->window / 2 > 1 ? en->window / 2 : 1;
+            } else {
+                en->window = en->window / 2 > 1 ? en->window / 2 : 1;
+            }
+        } else {
+            en->window = en->window * 2 > roll_every(e) ? roll_every(e) : en->window * 2;
+        }
+    }
+    judge_pending(en, use, n);
+    /* The latest good measurement is the next candidates' "before". */
+    if (sample_ok(&again)) {
+        sample_cleanup(&en->last);
+        en->last = again;
+        memset(&again, 0, sizeof again);
+    } else if (sample_ok(&after)) {
+        sample_cleanup(&en->last);
+        en->last = after;
+        memset(&after, 0, sizeof after);
+    }
+    sample_cleanup(&after);
+    sample_cleanup(&again);
+    return rc;
+}
+
+enum ph_rc engine_settle(struct engine *e, const struct exercise *ex, struct ph_err *err)
+{
+    enum ph_rc rc = PH_OK;
+
+    for (size_t i = 0; i < e->ncache; i++) {
+        struct ref_entry *en = e->cache[i];
+        if (en->npend == 0 || (ex != NULL && en->ex != ex))
+            continue;
+        enum ph_rc r = settle_entry(e, en, err);
+        if (rc == PH_OK)
+            rc = r;
+    }
+    return rc;
+}
+
+size_t engine_pending(const struct engine *e)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < e->ncache; i++)
+        n += e->cache[i]->npend;
+    return n;
+}
+
+/* The rolling entry of (ex, params), made with the reference's whole run
+ * (and the baseline's) when there is none; NULL (and PH_OK) when the
+ * reference did not run cleanly: then `ref`/`base` hold that run for an
+ * immediate judgement. */
+static enum ph_rc rolling_entry(struct engine *e, const struct exercise *ex,
+                                const struct engine_opts *opts, const char *key,
+                                struct ref_entry **out, struct worker_result *ref,
+                                struct worker_result *base, struct ph_err *err)
+{
+    struct ref_entry *en = cache_find(e, key);
+    enum ph_rc rc;
+
+    *out = NULL;
+    memset(ref, 0, sizeof *ref);
+    memset(base, 0, sizeof *base);
+    if (en != NULL && en->last.t_ns != 0) {
+        e->stats.cache_hits++;
+        en->ex = ex; /* the same content: measured with the one loaded now */
+        *out = en;
+        return PH_OK;
+    }
+    rc = reference_for(e, ex, opts, WORKER_REFERENCE, &en, ref, err);
+    if (rc != PH_OK || en == NULL)
+        return rc;
+    if (ex->needs_baseline) {
+        rc = reference_for(e, ex, opts, WORKER_BASELINE, &en, base, err);
+        if (rc != PH_OK || !en->has_base)
+            return rc;
+    }
+    en->ex = ex;
+    if (opts->params != NULL && (en->params = cJSON_Duplicate(opts->params, 1)) == NULL)
+        return ph_errf(err, PH_ENOMEM, "out of memory");
+    /* The whole run is the first measurement. */
+    en->last.whole = 1;
+    en->last.has_base = en->has_base;
+    en->last.ref.end = en->ref.end;
+    en->last.base.end = en->base.end;
+    en->last.t_ns = measure_now_ns();
+    en->window = roll_every(e);
+    worker_result_cleanup(ref);
+    worker_result_cleanup(base);
+    *out = en;
+    return PH_OK;
+}
+
+/* Hold the candidate run `cand` (taken) until the next measurement. */
+static enum ph_rc hold(struct engine *e, struct ref_entry *en, const struct exercise *ex,
+                       const char *name, const char *sha, int cpus,
+                       struct explain_result *explanation, struct worker_result *cand,
+                       engine_done_fn done, void *ud, struct ph_err *err)
+{
+    struct pending *p;
+
+    if (en->npend == en->cap) {
+        size_t cap = en->cap ? en->cap * 2 : 8;
+        struct pending *np = realloc(en->pend, cap * sizeof *np);
+        if (np == NULL)
+            return ph_errf(err, PH_ENOMEM, "out of memory");
+        en->pend = np;
+        en->cap = cap;
+    }
+    p = &en->pend[en->npend];
+    memset(p, 0, sizeof *p);
+    p->name = strdup(name);
+    if (p->name == NULL)
+        return ph_errf(err, PH_ENOMEM, "out of memory");
+    en->npend++;
+    p->ex = ex;
+    snprintf(p->sha, sizeof p->sha, "%s", sha);
+    p->cpus = cpus;
+    p->explanation = explanation;
+    p->cand = *cand;
+    memset(cand, 0, sizeof *cand);
+    p->done = done;
+    p->ud = ud;
+    (void)e;
+    return PH_OK;
+}
+
+/* ---- grading ---- */
+
+enum ph_rc engine_submit(struct engine *e, const struct exercise *ex,
+                         const struct engine_opts *opts, struct explain_result *explanation,
+                         engine_done_fn done, void *ud, struct ph_err *err)
 {
     struct worker_result cand, ref, base;
     struct judge_input in;
     struct ref_entry *entry = NULL;
+    struct run_result *out = NULL;
     const char *name, *text;
     size_t len;
     char *owned = NULL;
     char why[512], sha[SHA256_HEX_LEN] = "", key[SHA256_HEX_LEN];
-    struct ph_err ferr = {0};
+    struct ph_err ferr = {0}, gerr = {0};
     int cpus = measure_cpus();
-    enum ph_rc rc;
+    int rolling;
+    enum ph_rc rc, settled = PH_OK;
     long bad;
 
-    assert(e != NULL && ex != NULL && opts != NULL && out != NULL);
+    assert(e != NULL && ex != NULL && opts != NULL && done != NULL);
+    rolling = e->cfg.ref_policy == ENGINE_REF_ROLLING;
     name = opts->display_name ? opts->display_name : opts->submission_path;
     text = opts->submission_text;
     len = opts->submission_len;
     memset(&cand, 0, sizeof cand);
     memset(&ref, 0, sizeof ref);
     memset(&base, 0, sizeof base);
-    memset(out, 0, sizeof out[0]);
     memset(&in, 0, sizeof in);
+    out = calloc(1, sizeof *out);
+    if (out == NULL) {
+        rc = ph_errf(&gerr, PH_ENOMEM, "out of memory");
+        goto done;
+    }
     in.ex = ex;
     in.submission_name = name;
     in.cpus = cpus;
@@ -483,11 +966,11 @@ enum ph_rc engine_grade(struct engine *e, const struct exercise *ex, const struc
     if (text == NULL) {
         rc = fileio_read(opts->submission_path, ENGINE_SUBMISSION_MAX, &owned, &len, &ferr);
         if (rc == PH_ELIMIT) {
-            rc = screened_out(ex, name, VERDICT_REJECTED, ferr.msg, out, err);
+            rc = screened_out(ex, name, VERDICT_REJECTED, ferr.msg, out, &gerr);
             goto finish;
         }
         if (rc != PH_OK) {
-            ph_errf(err, rc, "%s", ferr.msg);
+            ph_errf(&gerr, rc, "%s", ferr.msg);
             goto done;
         }
         text = owned;
@@ -495,7 +978,7 @@ enum ph_rc engine_grade(struct engine *e, const struct exercise *ex, const struc
         char hs[32];
         snprintf(why, sizeof why, "%s: larger than %s", name,
                  fileio_human_size((double)ENGINE_SUBMISSION_MAX, hs, sizeof hs));
-        rc = screened_out(ex, name, VERDICT_REJECTED, why, out, err);
+        rc = screened_out(ex, name, VERDICT_REJECTED, why, out, &gerr);
         goto finish;
     }
     sha256_hex(text, len, sha);
@@ -503,41 +986,69 @@ enum ph_rc engine_grade(struct engine *e, const struct exercise *ex, const struc
     if (bad >= 0) {
         snprintf(why, sizeof why, "%s is not valid UTF-8 (byte %ld, 0x%02x): save it as UTF-8",
                  name, bad, (unsigned char)text[bad]);
-        rc = screened_out(ex, name, VERDICT_ERROR, why, out, err);
+        rc = screened_out(ex, name, VERDICT_ERROR, why, out, &gerr);
         goto finish;
     }
     e->stats.submissions++;
     if (e->cfg.ref_policy != ENGINE_REF_FRESH) {
-        rc = cache_key(ex, opts->params, key, err);
+        rc = cache_key(ex, opts->params, key, &gerr);
         if (rc != PH_OK)
             goto done;
         entry = cache_find(e, key);
     }
-    /* The reference first: if the exercise is broken, say so before blaming anyone. */
-    rc = reference_for(e, ex, opts, WORKER_REFERENCE, &entry, &ref, err);
-    if (rc != PH_OK)
-        goto done;
-    in.ref = &ref;
-    if (ex->needs_baseline) {
-        rc = reference_for(e, ex, opts, WORKER_BASELINE, &entry, &base, err);
+    if (rolling) {
+        rc = rolling_entry(e, ex, opts, key, &entry, &ref, &base, &gerr);
         if (rc != PH_OK)
             goto done;
-        in.base = &base;
     }
-    rc = run_candidate(e, ex, opts, name, text, len, &cand, err);
+    if (rolling && entry != NULL) {
+        int64_t now;
+        rc = run_candidate(e, ex, opts, name, text, len, &cand, &gerr);
+        if (rc != PH_OK)
+            goto done;
+        rc = hold(e, entry, ex, name, sha, cpus, explanation, &cand, done, ud, &gerr);
+        if (rc != PH_OK)
+            goto done;
+        explanation = NULL;
+        free(out);
+        free(owned);
+        now = measure_now_ns();
+        if (entry->npend >= entry->window ||
+            (double)(now - entry->last.t_ns) / 1e9 >= roll_every_s(e))
+            settled = settle_entry(e, entry, err);
+        return settled;
+    }
+    if (!rolling) {
+        /* The reference first: if the exercise is broken, say so before blaming anyone. */
+        rc = reference_for(e, ex, opts, WORKER_REFERENCE, &entry, &ref, &gerr);
+        if (rc != PH_OK)
+            goto done;
+        if (ex->needs_baseline) {
+            rc = reference_for(e, ex, opts, WORKER_BASELINE, &entry, &base, &gerr);
+            if (rc != PH_OK)
+                goto done;
+        }
+    }
+    in.ref = &ref;
+    if (ex->needs_baseline)
+        in.base = &base;
+    rc = run_candidate(e, ex, opts, name, text, len, &cand, &gerr);
     if (rc != PH_OK)
         goto done;
     in.cand = &cand;
-    rc = judge_run(&in, out, err);
+    rc = judge_run(&in, out, &gerr);
 finish:
     if (rc == PH_OK) {
-        rc = finish(ex, sha, cpus, explanation, out, err);
+        rc = finish(ex, sha, cpus, explanation, out, &gerr);
         explanation = NULL;
     }
 done:
     /* A failure after judging leaves nothing half-built for the caller. */
-    if (rc != PH_OK)
+    if (rc != PH_OK && out != NULL) {
         run_result_cleanup(out);
+        free(out);
+        out = NULL;
+    }
     if (explanation != NULL) {
         explain_result_cleanup(explanation);
         free(explanation);
@@ -546,5 +1057,49 @@ done:
     worker_result_cleanup(&cand);
     worker_result_cleanup(&ref);
     worker_result_cleanup(&base);
-    return rc;
+    done(ud, rc, out, &gerr);
+    return PH_OK;
+}
+
+struct sync_done {
+    int called;
+    enum ph_rc rc;
+    struct run_result *out;
+    struct ph_err *err;
+};
+
+static void sync_done(void *ud, enum ph_rc rc, struct run_result *res, const struct ph_err *err)
+{
+    struct sync_done *s = ud;
+
+    s->called = 1;
+    s->rc = rc;
+    if (rc == PH_OK) {
+        *s->out = *res;
+        free(res);
+    } else {
+        *s->err = *err;
+    }
+}
+
+enum ph_rc engine_grade(struct engine *e, const struct exercise *ex, const struct engine_opts *opts,
+                        struct explain_result *explanation, struct run_result *out,
+                        struct ph_err *err)
+{
+    struct sync_done s;
+    enum ph_rc rc;
+
+    assert(out != NULL);
+    memset(out, 0, sizeof *out);
+    memset(&s, 0, sizeof s);
+    s.out = out;
+    s.err = err;
+    rc = engine_submit(e, ex, opts, explanation, sync_done, &s, err);
+    /* Rolling: this one alone waits for its measurement after. */
+    if (!s.called)
+        (void)engine_settle(e, ex, err);
+    if (!s.called)
+        return rc != PH_OK ? rc
+                           : ph_errf(err, PH_EINTERNAL, "%s: the run was never judged", ex->id);
+    return s.rc;
 }

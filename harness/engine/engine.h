@@ -19,6 +19,20 @@
  * beside each candidate, so timings are taken under the same load; the
  * other figures come from the cache.  compare wants fresh interleaved runs
  * (ENGINE_REF_FRESH).
+ *
+ * A batch (grade) amortises the reference's timing over a class
+ * (ENGINE_REF_ROLLING, docs/grading.md "Reference policy"): the measured
+ * checks of the reference run again every `ref_every` candidates or
+ * `ref_every_s` seconds per exercise, whichever comes first, not beside each
+ * candidate.  A candidate is held (engine_submit) until the next such
+ * measurement, then judged against the measurement before its run and the
+ * one after it, and keeps the better of the two judgements: load that
+ * arrives on either side of its run cannot fail it.  When two consecutive
+ * measurements disagree by more than `ref_drift`, the reference is measured
+ * once more at once and that one counts too; if it also disagrees with the
+ * one before (the machine's speed changed, not a stray figure), the window
+ * between measurements is halved (down to one candidate).  It doubles back
+ * to `ref_every` while consecutive measurements agree.
  */
 #ifndef PH_ENGINE_H
 #define PH_ENGINE_H
@@ -43,12 +57,24 @@ enum engine_ref_policy {
     ENGINE_REF_CACHED,     /* observations cached; measured figures again per candidate */
     ENGINE_REF_CACHED_ALL, /* everything cached, timings included */
     ENGINE_REF_FRESH,      /* the whole reference again beside every candidate */
+    ENGINE_REF_ROLLING,    /* measured figures every K candidates or T s, bracketing them */
 };
+
+/* ENGINE_REF_ROLLING's defaults (a 0 in the config means these). */
+#define ENGINE_ROLL_EVERY 8      /* candidates between two reference measurements */
+#define ENGINE_ROLL_EVERY_S 20.0 /* seconds between them */
+#define ENGINE_ROLL_DRIFT 0.5    /* relative disagreement that means drift */
+#define ENGINE_ROLL_EVERY_MAX 64
 
 struct engine_config {
     size_t max_hosts; /* sandbox hosts kept alive; 0: the pool's default */
     enum engine_ref_policy ref_policy;
     enum explain_scorer scorer; /* how callers score explanations (EXPLAIN_AUTO) */
+    /* ENGINE_REF_ROLLING only; 0: the defaults above.  ref_every is capped
+     * at ENGINE_ROLL_EVERY_MAX. */
+    unsigned ref_every;
+    double ref_every_s;
+    double ref_drift;
 };
 
 /* What an engine did, for tests and benchmarks. */
@@ -61,6 +87,7 @@ struct engine_stats {
     unsigned long cache_hits;    /* references taken from the cache */
     unsigned long resumed;       /* fresh workers for the checks after a failed one */
     unsigned long hosts_started; /* sandbox hosts started */
+    unsigned long ref_drifts;    /* rolling: consecutive measurements that disagreed */
 };
 
 struct engine;
@@ -68,7 +95,9 @@ struct engine;
 /* A new engine (cfg NULL: defaults).  Caller frees with engine_free(). */
 enum ph_rc engine_new(const struct engine_config *cfg, struct engine **out, struct ph_err *err);
 
-/* Stop its hosts, drop its cache, close its store.  Accepts NULL. */
+/* Stop its hosts, drop its cache, close its store.  Candidates still
+ * pending (engine_submit) are dropped without a call: settle first.
+ * Accepts NULL. */
 void engine_free(struct engine *e);
 
 /* Attach the store results are recorded in (takes ownership; NULL detaches
@@ -108,6 +137,36 @@ struct engine_opts {
 enum ph_rc engine_grade(struct engine *e, const struct exercise *ex, const struct engine_opts *opts,
                         struct explain_result *explanation, struct run_result *out,
                         struct ph_err *err);
+
+/*
+ * Called once per engine_submit(): rc PH_OK with the result (the callee
+ * owns it and cleans it up with run_result_cleanup()), or the error that
+ * engine_grade() would have returned (res NULL).
+ */
+typedef void (*engine_done_fn)(void *ud, enum ph_rc rc, struct run_result *res,
+                               const struct ph_err *err);
+
+/*
+ * engine_grade() for a batch: the same screening, run and judgement, but
+ * under ENGINE_REF_ROLLING the result may come later, from a later
+ * engine_submit() or engine_settle() (the candidate waits for the
+ * reference measurement after it).  Other policies call `done` before
+ * returning.  `done` is called exactly once for the submission; `ex` must
+ * stay loaded until then.  The opts' strings and text are copied as
+ * needed; `params` must be the same object (or equal) for an exercise's
+ * submissions.  Returns PH_OK, or what went wrong with a reference
+ * measurement taken for earlier candidates (they got it through `done`).
+ */
+enum ph_rc engine_submit(struct engine *e, const struct exercise *ex,
+                         const struct engine_opts *opts, struct explain_result *explanation,
+                         engine_done_fn done, void *ud, struct ph_err *err);
+
+/* Judge every candidate still waiting for a reference measurement: those of
+ * `ex` (NULL: of every exercise).  A last measurement is taken for them. */
+enum ph_rc engine_settle(struct engine *e, const struct exercise *ex, struct ph_err *err);
+
+/* Candidates submitted and not yet judged. */
+size_t engine_pending(const struct engine *e);
 
 /*
  * engine_grade() on the process's default engine, made at the first call

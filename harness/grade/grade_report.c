@@ -26,6 +26,7 @@
 #include "homework.h"
 #include "markup.h"
 #include "perf_chart.h"
+#include "ratio.h"
 #include "similarity.h"
 #include "store.h"
 
@@ -42,6 +43,11 @@ struct part {
     cJSON *result; /* parsed result_json, or NULL */
     char *source;
     double points; /* this part's share of the homework's points */
+    /* How many times faster than the reference its measured check ran (the
+     * reference's time / its own: 2 is twice as fast, 0.5 half as fast), from
+     * the result's performance figures; -1 when the exercise's performance
+     * ratio is not a time against the reference's, or none was measured. */
+    double speed;
 };
 
 struct student {
@@ -78,6 +84,31 @@ static void part_free(struct part *p)
     free(p->source);
     cJSON_Delete(p->result);
     free(p);
+}
+
+/* The reference's time over the candidate's, from a result's "performance"
+ * figures (num/den and the rule paths they came from), or -1. */
+static double part_speed(const cJSON *result)
+{
+    const cJSON *perf = result ? cJSON_GetObjectItemCaseSensitive(result, "performance") : NULL;
+    const cJSON *num = cJSON_GetObjectItemCaseSensitive(perf, "num");
+    const cJSON *den = cJSON_GetObjectItemCaseSensitive(perf, "den");
+    const cJSON *num_of = cJSON_GetObjectItemCaseSensitive(perf, "num_of");
+    const cJSON *den_of = cJSON_GetObjectItemCaseSensitive(perf, "den_of");
+    struct ratio_pair pair;
+    double a, c;
+
+    if (!cJSON_IsNumber(num) || !cJSON_IsNumber(den) || !cJSON_IsString(num_of) ||
+        !cJSON_IsString(den_of))
+        return -1;
+    if (ratio_classify(num_of->valuestring, den_of->valuestring, &pair) != 0 ||
+        pair.kind != RATIO_TIME || pair.other != RATIO_REFERENCE)
+        return -1;
+    a = pair.cand_on_top ? den->valuedouble : num->valuedouble; /* the reference's */
+    c = pair.cand_on_top ? num->valuedouble : den->valuedouble; /* the candidate's */
+    if (!(a > 0) || !(c > 0) || !isfinite(a / c))
+        return -1;
+    return a / c;
 }
 
 static enum ph_rc collect(const struct store_grade_row *row, void *arg, struct ph_err *err)
@@ -133,6 +164,7 @@ static enum ph_rc collect(const struct store_grade_row *row, void *arg, struct p
     p->attempts = row->attempts;
     p->result = row->result_json ? cJSON_Parse(row->result_json) : NULL;
     p->points = row->max > 0 ? r2(hw->ex[k].points * row->total / row->max) : 0;
+    p->speed = part_speed(p->result);
     part_free(s->parts[k]);
     s->parts[k] = p;
     return PH_OK;
@@ -569,6 +601,20 @@ static cJSON *gradescope_results(const struct book *b, const struct student *s,
     cJSON_AddNumberToObject(e, "value", round(peak_mb * 100) / 100);
     cJSON_AddStringToObject(e, "order", "asc");
     cJSON_AddItemToArray(lb, e);
+    /* Per exercise: times faster than the reference (the class summary's
+     * speed chart plots the same figure). */
+    for (size_t k = 0; k < hw->nex; k++) {
+        const struct part *p = s->parts[k];
+        char what[160];
+        if (p == NULL || !(p->speed > 0))
+            continue;
+        snprintf(what, sizeof what, "%s: speed vs reference (x)", hw->ex[k].id);
+        e = cJSON_CreateObject();
+        cJSON_AddStringToObject(e, "name", what);
+        cJSON_AddNumberToObject(e, "value", round(p->speed * 1000) / 1000);
+        cJSON_AddStringToObject(e, "order", "desc");
+        cJSON_AddItemToArray(lb, e);
+    }
     return root;
 }
 
@@ -950,6 +996,79 @@ out:
     free(series);
 }
 
+static int cmp_double(const void *x, const void *y)
+{
+    double a = *(const double *)x, b = *(const double *)y;
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/* The distribution of the students' speed against the reference, per
+ * exercise: each student's ratio (the reference's time over theirs; 1 is as
+ * fast as the reference) on a log axis, against the share of the class at
+ * or below it: the empirical distribution function, one series per
+ * exercise, each point named after its student.  Only parts whose speed
+ * check passed have a ratio.  1 when drawn. */
+static int chart_speed(FILE *f, const struct book *b)
+{
+    const struct homework *hw = b->hw;
+    struct perf_chart_point *pts = calloc(b->n * hw->nex + 1, sizeof *pts);
+    const char **labels = calloc(b->n * hw->nex + 1, sizeof *labels);
+    struct perf_chart_series *series = calloc(hw->nex, sizeof *series);
+    double *keyed = calloc(2 * (b->n + 1), sizeof *keyed);
+    struct perf_chart c;
+    size_t used = 0, drawn = 0;
+
+    if (pts == NULL || labels == NULL || series == NULL || keyed == NULL)
+        goto out;
+    for (size_t k = 0; k < hw->nex; k++) {
+        size_t first = used, m = 0;
+        for (size_t i = 0; i < b->n; i++) {
+            const struct part *p = b->st[i].parts[k];
+            if (p == NULL || !(p->speed > 0))
+                continue;
+            /* Sorted as (speed, student index) pairs. */
+            keyed[2 * m] = p->speed;
+            keyed[2 * m + 1] = (double)i;
+            m++;
+        }
+        qsort(keyed, m, 2 * sizeof *keyed, cmp_double);
+        for (size_t j = 0; j < m; j++) {
+            pts[used].x = keyed[2 * j];
+            pts[used].y = pts[used].lo = pts[used].hi = 100.0 * (double)(j + 1) / (double)m;
+            labels[used] = b->st[(size_t)keyed[2 * j + 1]].id;
+            used++;
+        }
+        if (m == 0)
+            continue;
+        series[drawn].name = hw->ex[k].id;
+        series[drawn].pts = pts + first;
+        series[drawn].npts = m;
+        series[drawn].labels = labels + first;
+        drawn++;
+    }
+    if (drawn == 0)
+        goto out;
+    memset(&c, 0, sizeof c);
+    c.id = "chart-speed";
+    c.title = "Speed against the reference, per exercise";
+    c.x_label = "speed vs the reference (its time / the student's; 1x: as fast)";
+    c.y_label = "% of the exercise's timed students at or below";
+    c.x_unit = PERF_UNIT_RATIO;
+    c.y_unit = PERF_UNIT_PLAIN;
+    c.log_x = 1;
+    c.lines = 1;
+    c.series = series;
+    c.nseries = drawn;
+    if (perf_chart_svg(f, &c, 0) != 0)
+        drawn = 0;
+out:
+    free(pts);
+    free(labels);
+    free(series);
+    free(keyed);
+    return drawn > 0;
+}
+
 static void passage(FILE *f, const char *src, const unsigned char *mark, size_t nlines)
 {
     const char *p = src;
@@ -1111,6 +1230,9 @@ static enum ph_rc write_summary(const struct book *b, const char *dir,
             b->n ? b->st[0].max : 0);
     fprintf(f, "<h2>Score distribution</h2>\n");
     chart_scores(f, b);
+    fprintf(f, "<h2>Speed against the reference</h2>\n");
+    if (!chart_speed(f, b))
+        fprintf(f, "<p>No submission has a speed measured against the reference.</p>\n");
 
     fprintf(f, "<h2>Pass rates per check</h2>\n");
     for (size_t k = 0; k < hw->nex; k++) {

@@ -57,6 +57,10 @@ struct ctx {
     size_t njobs;
     char store_path[PATH_MAX];
     char shard[32];
+    int stats; /* $PYHARNESS_GRADE_STATS set: workers print their engine's counts */
+    /* In a worker: the first failure to record a part (the run stops). */
+    enum ph_rc rec_rc;
+    struct ph_err rec_err;
 };
 
 int grade_in_shard(const char *student, int k, int n)
@@ -210,50 +214,52 @@ static enum ph_rc score_expl(const struct exercise *ex, const struct subs_part *
     return PH_OK;
 }
 
-/* Grade one part and record it.  A failure of the grader itself is recorded
- * too (status "error", empty hashes so that the next run grades it again). */
-static enum ph_rc grade_one(struct ctx *c, struct store *st, const struct job *j,
-                            struct ph_err *err)
-{
-    const struct hw_exercise *he = &c->hw->ex[j->k];
-    const struct subs_student *stu = &c->cls->st[j->s];
-    const struct subs_part *p = &stu->parts[j->k];
-    struct store_grade_row row;
-    struct run_result res;
-    struct engine_opts eo;
-    struct explain_result *er = NULL;
-    struct ph_err e = {0};
-    char display[512];
-    char *expl_note = NULL, *budget = NULL, *extra = NULL, *problem = NULL, *json = NULL;
-    long long t0 = mono_ns();
-    int have_res = 0;
-    enum ph_rc rc;
+/* A part handed to the engine and not yet recorded (the engine's rolling
+ * reference holds it until the reference's measurement after it). */
+struct part_wait {
+    struct ctx *c;
+    struct store *st;
+    const struct job *j;
+    long idx;
+    int out_fd;
+    char *expl_note;
+    long long t0;
+    long long submit_ns; /* its engine_submit() call, once returned */
+    int in_submit;
+    int recorded;
+    enum ph_rc rc; /* of recording it in the store */
+    struct ph_err err;
+};
 
-    memset(&res, 0, sizeof res);
+static int write_all(int fd, const char *s, size_t n);
+
+/* Record one graded part (the engine's answer) and tell the parent.  A
+ * failure of the grader itself is recorded too (status "error", empty
+ * hashes so that the next run grades it again). */
+static void part_done(void *ud, enum ph_rc grc, struct run_result *res, const struct ph_err *gerr)
+{
+    struct part_wait *w = ud;
+    struct ctx *c = w->c;
+    const struct job *j = w->j;
+    const struct subs_part *p = &c->cls->st[j->s].parts[j->k];
+    struct store_grade_row row;
+    char *budget = NULL, *extra = NULL, *problem = NULL, *json = NULL;
+    char line[32];
+    int n;
+
     base_row(c, j, &row);
-    snprintf(display, sizeof display, "%s/%s.py", stu->id, he->id);
-    (void)score_expl(he->ex, p, c->o->scorer, &er, &expl_note);
-    memset(&eo, 0, sizeof eo);
-    eo.submission_path = display;
-    eo.display_name = display;
-    /* The bytes screened and hashed are the bytes graded: no file between. */
-    eo.submission_text = p->code;
-    eo.submission_len = p->code_len;
-    rc = engine_grade(c->engine, he->ex, &eo, er, &res, &e);
-    er = NULL; /* taken by engine_grade */
-    have_res = rc == PH_OK;
     budget = budget_note(c->hw, p);
-    if (expl_note != NULL && budget != NULL) {
-        if (asprintf(&extra, "%s; %s", expl_note, budget) < 0)
+    if (w->expl_note != NULL && budget != NULL) {
+        if (asprintf(&extra, "%s; %s", w->expl_note, budget) < 0)
             extra = NULL;
     } else {
-        extra = expl_note ? strdup(expl_note) : budget ? strdup(budget) : NULL;
+        extra = w->expl_note ? strdup(w->expl_note) : budget ? strdup(budget) : NULL;
     }
-    if (have_res) {
-        cJSON *jr = report_json_run(&res);
+    if (grc == PH_OK) {
+        cJSON *jr = report_json_run(res);
         char stop[256];
         const char *why =
-            homework_budget_stop(c->hw, j->k, verdict_name(res.verdict), stop, sizeof stop);
+            homework_budget_stop(c->hw, j->k, verdict_name(res->verdict), stop, sizeof stop);
         json = jr ? cJSON_PrintUnformatted(jr) : NULL;
         cJSON_Delete(jr);
         if (why != NULL) {
@@ -265,26 +271,26 @@ static enum ph_rc grade_one(struct ctx *c, struct store *st, const struct job *j
             extra = both;
         }
         problem = part_problem(p, extra);
-        row.status = verdict_name(res.verdict);
-        row.wall_ns = res.metrics.wall_ns;
-        row.cpu_ns = res.metrics.cpu_ns;
-        row.py_peak_bytes = res.metrics.py_peak_bytes;
-        row.rss_peak_bytes = res.metrics.rss_peak_bytes;
-        row.correctness = res.score.correctness;
-        row.performance = res.score.performance;
-        row.explanation = res.score.explanation;
-        row.total = res.score.total;
-        row.max = res.score.max > 0 ? res.score.max : 100;
+        row.status = verdict_name(res->verdict);
+        row.wall_ns = res->metrics.wall_ns;
+        row.cpu_ns = res->metrics.cpu_ns;
+        row.py_peak_bytes = res->metrics.py_peak_bytes;
+        row.rss_peak_bytes = res->metrics.rss_peak_bytes;
+        row.correctness = res->score.correctness;
+        row.performance = res->score.performance;
+        row.explanation = res->score.explanation;
+        row.total = res->score.total;
+        row.max = res->score.max > 0 ? res->score.max : 100;
         row.flagged =
-            res.explanation != NULL &&
-            (res.explanation->flagged || res.explanation->fallback || res.explanation->injection);
+            res->explanation != NULL && (res->explanation->flagged || res->explanation->fallback ||
+                                         res->explanation->injection);
         row.result_json = json;
     } else {
         char *msg = NULL;
         if (asprintf(&msg,
                      "the grader failed on this part (%s); it is graded again on the "
                      "next run",
-                     e.msg) < 0)
+                     gerr->msg) < 0)
             msg = NULL;
         problem = msg;
         row.status = "error";
@@ -294,20 +300,67 @@ static enum ph_rc grade_one(struct ctx *c, struct store *st, const struct job *j
         row.submission_sha256 = "";
     }
     row.problem = problem;
-    row.grade_ns = mono_ns() - t0;
-    rc = store_grade_put(st, &row, err);
-    if (have_res)
-        run_result_cleanup(&res);
-    if (er != NULL) {
-        explain_result_cleanup(er);
-        free(er);
+    /* A part judged later is charged its own submission's time; the
+     * reference measurement that settles it is charged to the part whose
+     * submission took it. */
+    row.grade_ns = w->in_submit ? mono_ns() - w->t0 : w->submit_ns;
+    w->rc = store_grade_put(w->st, &row, &w->err);
+    w->recorded = 1;
+    if (w->rc == PH_OK) {
+        n = snprintf(line, sizeof line, "%ld\n", w->idx);
+        if (write_all(w->out_fd, line, (size_t)n) != 0)
+            w->rc = ph_errf(&w->err, PH_EIO, "the parent stopped listening");
+    }
+    if (w->rc != PH_OK && c->rec_rc == PH_OK) {
+        c->rec_rc = w->rc;
+        c->rec_err = w->err;
+    }
+    if (res != NULL) {
+        run_result_cleanup(res);
+        free(res);
     }
     free(json);
     free(problem);
     free(extra);
     free(budget);
-    free(expl_note);
-    return rc;
+    free(w->expl_note);
+    w->expl_note = NULL;
+}
+
+/* Hand one part to the engine; part_done() records it, now or after a
+ * later part. */
+static void grade_one(struct ctx *c, struct part_wait *w)
+{
+    const struct hw_exercise *he = &c->hw->ex[w->j->k];
+    const struct subs_student *stu = &c->cls->st[w->j->s];
+    const struct subs_part *p = &stu->parts[w->j->k];
+    struct engine_opts eo;
+    struct explain_result *er = NULL;
+    struct ph_err e = {0};
+    char display[512];
+
+    w->t0 = mono_ns();
+    w->in_submit = 1;
+    snprintf(display, sizeof display, "%s/%s.py", stu->id, he->id);
+    (void)score_expl(he->ex, p, c->o->scorer, &er, &w->expl_note);
+    memset(&eo, 0, sizeof eo);
+    eo.submission_path = display;
+    eo.display_name = display;
+    /* The bytes screened and hashed are the bytes graded: no file between. */
+    eo.submission_text = p->code;
+    eo.submission_len = p->code_len;
+    /* Errors of a reference measurement reach each part it concerned. */
+    (void)engine_submit(c->engine, he->ex, &eo, er, part_done, w, &e);
+    w->submit_ns = mono_ns() - w->t0;
+    w->in_submit = 0;
+}
+
+/* The first failure to record a part in this worker, or PH_OK. */
+static enum ph_rc first_failure(const struct ctx *c, struct ph_err *err)
+{
+    if (c->rec_rc != PH_OK)
+        *err = c->rec_err;
+    return c->rec_rc;
 }
 
 /* Read one decimal index terminated by '\n'; -1 at EOF or on garbage. */
@@ -356,8 +409,10 @@ static void on_nothing(int sig)
 static void worker_main(struct ctx *c, int in_fd, int out_fd, pid_t parent)
 {
     struct store *st = NULL;
+    struct part_wait *waits = NULL;
     struct ph_err e = {0};
     long idx;
+    long last_k = -1;
     int status = 3;
 
     (void)prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
@@ -366,11 +421,18 @@ static void worker_main(struct ctx *c, int in_fd, int out_fd, pid_t parent)
     struct engine_config cfg;
     memset(&cfg, 0, sizeof cfg);
     /* One host per exercise stays alive, and each exercise's reference is
-     * observed once in this process; timed checks still measure the
-     * reference again beside each candidate (the engine's default policy). */
+     * observed once in this process.  Its timed checks are measured again
+     * beside each candidate (--reference each) or every few candidates,
+     * bracketing them (--reference rolling, the default: engine.h). */
     cfg.max_hosts = c->hw->nex;
-    cfg.ref_policy = ENGINE_REF_CACHED;
+    cfg.ref_policy = c->o->ref_each ? ENGINE_REF_CACHED : ENGINE_REF_ROLLING;
+    cfg.ref_every = (unsigned)c->o->ref_every;
     cfg.scorer = (enum explain_scorer)c->o->scorer;
+    waits = calloc(c->njobs ? c->njobs : 1, sizeof *waits);
+    if (waits == NULL) {
+        fprintf(stderr, "pyharness: grade worker: out of memory\n");
+        goto out;
+    }
     /* One commit per part, without waiting for the disk: kill -9 loses
      * nothing committed (store_relax_sync), and a commit cost 4-5 ms of
      * fdatasync per part on a busy machine. */
@@ -393,23 +455,55 @@ static void worker_main(struct ctx *c, int in_fd, int out_fd, pid_t parent)
         sigaction(SIGTERM, &sa, NULL);
         sigaction(SIGHUP, &sa, NULL);
     }
+    /* The parent sends a part when this process says "R" (ready for one);
+     * each part's index comes back once it is recorded. */
     while ((idx = read_index(in_fd)) >= 0) {
-        char line[32];
-        int n;
+        struct part_wait *w;
         if ((size_t)idx >= c->njobs)
             break;
-        if (grade_one(c, st, &c->jobs[idx], &e) != PH_OK) {
+        w = &waits[idx];
+        memset(w, 0, sizeof *w);
+        w->c = c;
+        w->st = st;
+        w->j = &c->jobs[idx];
+        w->idx = idx;
+        w->out_fd = out_fd;
+        /* A new exercise: the last one's waiting parts get their closing
+         * measurement now, next to their runs, not at the end. */
+        if (last_k >= 0 && (size_t)last_k != w->j->k)
+            (void)engine_settle(c->engine, NULL, &e);
+        last_k = (long)w->j->k;
+        grade_one(c, w);
+        if (first_failure(c, &e) != PH_OK) {
             fprintf(stderr, "pyharness: grade worker: %s\n", e.msg);
             goto out;
         }
-        n = snprintf(line, sizeof line, "%ld\n", idx);
-        if (write_all(out_fd, line, (size_t)n) != 0)
+        if (write_all(out_fd, "R\n", 2) != 0)
             goto out;
     }
+    (void)engine_settle(c->engine, NULL, &e);
+    if (first_failure(c, &e) != PH_OK) {
+        fprintf(stderr, "pyharness: grade worker: %s\n", e.msg);
+        goto out;
+    }
     status = 0;
+    if (c->stats) {
+        /* For benchmarks ($PYHARNESS_GRADE_STATS): what this worker's engine
+         * ran, to the parent, which prints it. */
+        struct engine_stats es;
+        char line[256];
+        int n;
+        engine_get_stats(c->engine, &es);
+        n = snprintf(line, sizeof line,
+                     "S {\"submissions\": %lu, \"ref_whole\": %lu, \"ref_timed\": %lu, "
+                     "\"base_timed\": %lu, \"ref_drifts\": %lu}\n",
+                     es.submissions, es.ref_whole, es.ref_timed, es.base_timed, es.ref_drifts);
+        (void)write_all(out_fd, line, (size_t)n);
+    }
 out:
     store_close(st);
     engine_free(c->engine);
+    free(waits);
     fflush(stdout);
     fflush(stderr);
     /* exit(), not _exit(): the interpreter's atexit handlers run. */
@@ -418,11 +512,16 @@ out:
 
 /* ---- parent -------------------------------------------------------------- */
 
+/* Parts a worker holds at once: the one it runs and those waiting for the
+ * reference measurement after them (engine.h, ENGINE_REF_ROLLING). */
+#define HELD_MAX (ENGINE_ROLL_EVERY_MAX + 2)
+
 struct worker {
     pid_t pid;
-    int job_fd, res_fd;
-    long busy; /* index being graded, or -1 */
-    char rbuf[64];
+    int job_fd, res_fd;  /* job_fd -1 once told there is no more */
+    long held[HELD_MAX]; /* indices handed out and not yet recorded */
+    size_t nheld;
+    char rbuf[256];
     size_t rlen;
 };
 
@@ -464,15 +563,36 @@ static int spawn(struct ctx *c, struct worker *w, struct worker *all, int nall)
     close(rp[1]);
     w->job_fd = jp[1];
     w->res_fd = rp[0];
-    w->busy = -1;
+    w->nheld = 0;
     w->rlen = 0;
     return 0;
 }
 
-static void retire(struct worker *w)
+static void retire(struct worker *w, int drain)
 {
     if (w->job_fd >= 0)
         close(w->job_fd);
+    /* A worker that ended normally may still say what its engine ran
+     * ($PYHARNESS_GRADE_STATS) after its last part. */
+    while (drain && w->res_fd >= 0) {
+        char *nl;
+        ssize_t r = read(w->res_fd, w->rbuf + w->rlen, sizeof w->rbuf - 1 - w->rlen);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        w->rlen += (size_t)r;
+        w->rbuf[w->rlen] = '\0';
+        while ((nl = strchr(w->rbuf, '\n')) != NULL) {
+            *nl = '\0';
+            if (strncmp(w->rbuf, "S ", 2) == 0)
+                fprintf(stderr, "pyharness: grade worker stats: %s\n", w->rbuf + 2);
+            memmove(w->rbuf, nl + 1, w->rlen - (size_t)(nl + 1 - w->rbuf) + 1);
+            w->rlen = strlen(w->rbuf);
+        }
+        if (w->rlen == sizeof w->rbuf - 1)
+            w->rlen = 0;
+    }
     if (w->res_fd >= 0)
         close(w->res_fd);
     w->job_fd = w->res_fd = -1;
@@ -486,8 +606,35 @@ static int send_job(struct worker *w, size_t idx)
     char line[32];
     int n = snprintf(line, sizeof line, "%zu\n", idx);
 
-    w->busy = (long)idx;
+    if (w->nheld == HELD_MAX)
+        return -1;
+    w->held[w->nheld++] = (long)idx;
     return write_all(w->job_fd, line, (size_t)n);
+}
+
+/* Forget `idx` among the parts `w` holds; 0, or -1 when it held no such part. */
+static int drop_held(struct worker *w, long idx)
+{
+    for (size_t i = 0; i < w->nheld; i++)
+        if (w->held[i] == idx) {
+            w->held[i] = w->held[--w->nheld];
+            return 0;
+        }
+    return -1;
+}
+
+/* The worker is ready for a part: the next one, or the news that there is
+ * none (its job pipe closed: it judges what it holds and ends). */
+static void feed(struct worker *w, const size_t *order, size_t n, size_t *next)
+{
+    if (w->job_fd < 0)
+        return;
+    if (*next < n && send_job(w, order[*next]) == 0) {
+        (*next)++;
+        return;
+    }
+    close(w->job_fd);
+    w->job_fd = -1;
 }
 
 /* A worker died with a part in hand: record that part as the grader's
@@ -592,18 +739,33 @@ static enum ph_rc dispatch(struct ctx *c, size_t *order, size_t n, struct grade_
                 w->rlen += (size_t)r;
                 w->rbuf[w->rlen] = '\0';
                 while ((nl = strchr(w->rbuf, '\n')) != NULL) {
-                    const struct job *j = &c->jobs[w->busy];
                     char what[256];
-                    snprintf(what, sizeof what, "%s/%s", c->cls->st[j->s].id, c->hw->ex[j->k].id);
+                    char *end;
+                    long idx;
+                    *nl = '\0';
+                    if (strcmp(w->rbuf, "R") == 0) {
+                        feed(w, order, n, &next);
+                    } else if (strncmp(w->rbuf, "S ", 2) == 0) {
+                        fprintf(stderr, "pyharness: grade worker stats: %s\n", w->rbuf + 2);
+                    } else {
+                        idx = strtol(w->rbuf, &end, 10);
+                        if (end == w->rbuf || *end != '\0' || idx < 0 || (size_t)idx >= c->njobs ||
+                            drop_held(w, idx) != 0) {
+                            rc = ph_errf(err, PH_EINTERNAL,
+                                         "a grading worker answered \"%s\" for no part it holds",
+                                         w->rbuf);
+                            goto out;
+                        }
+                        const struct job *j = &c->jobs[idx];
+                        snprintf(what, sizeof what, "%s/%s", c->cls->st[j->s].id,
+                                 c->hw->ex[j->k].id);
+                        done++;
+                        counts->graded++;
+                        if (!c->o->quiet)
+                            progress_step(&prog, what);
+                    }
                     memmove(w->rbuf, nl + 1, w->rlen - (size_t)(nl + 1 - w->rbuf) + 1);
                     w->rlen = strlen(w->rbuf);
-                    w->busy = -1;
-                    done++;
-                    counts->graded++;
-                    if (!c->o->quiet)
-                        progress_step(&prog, what);
-                    if (next < n && send_job(w, order[next]) == 0)
-                        next++;
                 }
                 continue;
             }
@@ -615,15 +777,16 @@ static enum ph_rc dispatch(struct ctx *c, size_t *order, size_t n, struct grade_
                 goto out;
             }
             {
-                long lost = w->busy;
                 int status = 0;
                 close(w->res_fd);
-                close(w->job_fd);
+                if (w->job_fd >= 0)
+                    close(w->job_fd);
                 w->res_fd = w->job_fd = -1;
                 (void)waitpid(w->pid, &status, 0);
                 w->pid = -1;
-                if (lost >= 0) {
-                    rc = record_lost(c, &c->jobs[lost], status, err);
+                /* What it held and had not recorded is lost: say so per part. */
+                for (size_t h = 0; h < w->nheld; h++) {
+                    rc = record_lost(c, &c->jobs[w->held[h]], status, err);
                     if (rc != PH_OK)
                         goto out;
                     done++;
@@ -631,6 +794,7 @@ static enum ph_rc dispatch(struct ctx *c, size_t *order, size_t n, struct grade_
                     if (!c->o->quiet)
                         progress_step(&prog, "(lost: the worker ended)");
                 }
+                w->nheld = 0;
                 if (next < n) {
                     if (spawn(c, w, ws, nw) != 0) {
                         rc = ph_errf(err, PH_EIO, "cannot restart a grading worker: %s",
@@ -648,7 +812,7 @@ out:
         /* Interrupted: the parts in flight are dropped, not waited for. */
         if (counts->interrupted && ws[i].pid > 0)
             kill(ws[i].pid, SIGKILL);
-        retire(&ws[i]);
+        retire(&ws[i], rc == PH_OK && !counts->interrupted);
     }
     if (!c->o->quiet)
         progress_end(&prog);
@@ -699,6 +863,7 @@ enum ph_rc grade_run(const struct homework *hw, const struct subs_class *cls,
     c.hw = hw;
     c.cls = cls;
     c.o = o;
+    c.stats = getenv("PYHARNESS_GRADE_STATS") != NULL;
     if (o->shard_n > 0)
         snprintf(c.shard, sizeof c.shard, "%d/%d", o->shard_k, o->shard_n);
     rc = check_writable(o->out_dir, err);

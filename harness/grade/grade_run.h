@@ -33,6 +33,11 @@ struct grade_opts {
     int regrade;          /* grade every part again */
     int scorer;           /* enum explain_scorer for explanations */
     int quiet;            /* no progress output */
+    /* How the reference's timed checks are measured (engine.h): 0, the
+     * rolling reference every `ref_every` parts (0: the engine's default);
+     * 1, again beside each part. */
+    int ref_each;
+    int ref_every;
     /* Starts the embedded interpreter in a worker process (cli_start_python). */
     enum ph_rc (*start_engine)(struct ph_err *err);
 };

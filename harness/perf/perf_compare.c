@@ -491,10 +491,29 @@ void perf_compare_analyse(struct perf_comparison *c, unsigned iters)
             fit_impl(r, c, i);
         for (size_t i = 0; i < c->nimpls; i++) {
             const struct perf_fit *bt = &r->time_fit[c->baseline], *bm = &r->mem_fit[c->baseline];
-            r->time_worse[i] =
-                i != c->baseline && bt->ok && r->time_fit[i].ok && r->time_fit[i].best > bt->best;
-            r->mem_worse[i] =
-                i != c->baseline && bm->ok && r->mem_fit[i].ok && r->mem_fit[i].best > bm->best;
+            const struct perf_cell *first = NULL, *last = NULL;
+            enum perf_growth_vs tv = PERF_GROWTH_NO_WORSE, mv = PERF_GROWTH_NO_WORSE;
+            /* The ratios to the baseline at the smallest and largest sizes measured. */
+            for (size_t s = 0; s < r->nsizes; s++) {
+                const struct perf_cell *cell = &r->cells[i * r->nsizes + s];
+                if (cell->state != PERF_CELL_MEASURED || !cell->has_ratio)
+                    continue;
+                if (first == NULL)
+                    first = cell;
+                last = cell;
+            }
+            if (first == last)
+                first = last = NULL;
+            if (i != c->baseline) {
+                tv = perf_growth_compare(&r->time_fit[i], bt, first ? &first->r_time : NULL,
+                                         last ? &last->r_time : NULL);
+                mv = perf_growth_compare(&r->mem_fit[i], bm, first ? &first->r_peak : NULL,
+                                         last ? &last->r_peak : NULL);
+            }
+            r->time_worse[i] = tv == PERF_GROWTH_WORSE;
+            r->time_unclear[i] = tv == PERF_GROWTH_UNCLEAR;
+            r->mem_worse[i] = mv == PERF_GROWTH_WORSE;
+            r->mem_unclear[i] = mv == PERF_GROWTH_UNCLEAR;
         }
     }
 }

@@ -130,7 +130,11 @@ struct perf_workload_result {
     size_t nsizes;
     struct perf_cell *cells; /* [impl * nsizes + size] */
     struct perf_fit time_fit[PERF_MAX_IMPLS], mem_fit[PERF_MAX_IMPLS];
-    int time_worse[PERF_MAX_IMPLS], mem_worse[PERF_MAX_IMPLS]; /* class above the baseline's */
+    /* Growth against the baseline's (perf_growth_compare): worse only when
+     * the fits' AIC and the ratios' intervals say so; a higher class without
+     * that evidence is "not distinguishable" (the *_unclear flags). */
+    int time_worse[PERF_MAX_IMPLS], mem_worse[PERF_MAX_IMPLS];
+    int time_unclear[PERF_MAX_IMPLS], mem_unclear[PERF_MAX_IMPLS];
 };
 
 struct perf_options {

@@ -191,3 +191,31 @@ int perf_fit_growth(const double *x, const double *y, size_t m, struct perf_fit 
     out->ok = 1;
     return 0;
 }
+
+enum perf_growth_vs perf_growth_compare(const struct perf_fit *impl, const struct perf_fit *base,
+                                        const struct perf_ci *first, const struct perf_ci *last)
+{
+    double daic;
+
+    if (!impl->ok || !base->ok || impl->best <= base->best)
+        return PERF_GROWTH_NO_WORSE;
+    daic = impl->models[base->best].aic - impl->models[impl->best].aic;
+    if (!(daic >= PERF_GROWTH_MIN_DAIC))
+        return PERF_GROWTH_UNCLEAR;
+    if (first == NULL || last == NULL || !(last->lo > first->hi) || !(last->est > first->est))
+        return PERF_GROWTH_UNCLEAR;
+    return PERF_GROWTH_WORSE;
+}
+
+const char *perf_growth_vs_name(enum perf_growth_vs v)
+{
+    switch (v) {
+    case PERF_GROWTH_WORSE:
+        return "worse";
+    case PERF_GROWTH_UNCLEAR:
+        return "not distinguishable";
+    case PERF_GROWTH_NO_WORSE:
+        break;
+    }
+    return "no worse";
+}

@@ -17,6 +17,8 @@
 
 #include <stddef.h>
 
+#include "perf_stats.h"
+
 enum perf_class {
     PERF_CONSTANT,
     PERF_LOG,
@@ -60,6 +62,34 @@ struct perf_fit {
  * or more than PERF_FIT_MAX.
  */
 int perf_fit_growth(const double *x, const double *y, size_t m, struct perf_fit *out);
+
+/* How an implementation's growth compares with the baseline's. */
+enum perf_growth_vs {
+    PERF_GROWTH_NO_WORSE, /* the same class or a lower one (or no fit) */
+    PERF_GROWTH_WORSE,    /* a higher class, and the evidence holds */
+    PERF_GROWTH_UNCLEAR,  /* a higher class named, but not distinguishable */
+};
+
+/* The AIC difference on an implementation's own figures by which the
+ * baseline's class must fit them worse than its own class. */
+#define PERF_GROWTH_MIN_DAIC 6.0
+
+/*
+ * Is `impl`'s growth worse than `base`'s?  Only when both say so:
+ *  - the fits: on impl's own figures, the baseline's class has an AIC at
+ *    least PERF_GROWTH_MIN_DAIC above impl's named class (the data reject
+ *    the baseline's growth for this implementation);
+ *  - the intervals: the ratio impl/base at the largest size (`last`) is
+ *    above the one at the smallest size (`first`), their 95% intervals
+ *    apart (the ratio grows beyond its noise).
+ * A higher class without both is PERF_GROWTH_UNCLEAR ("not
+ * distinguishable").  `first`/`last` may be NULL (no ratios): unclear.
+ */
+enum perf_growth_vs perf_growth_compare(const struct perf_fit *impl, const struct perf_fit *base,
+                                        const struct perf_ci *first, const struct perf_ci *last);
+
+/* "worse", "not distinguishable", "no worse". */
+const char *perf_growth_vs_name(enum perf_growth_vs v);
 
 /* The fitted cost at size n. */
 double perf_model_eval(const struct perf_model *model, double n);

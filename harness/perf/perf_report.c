@@ -166,6 +166,8 @@ static void sentence(FILE *out, const struct perf_comparison *c, size_t wl, size
             if (r->time_worse[i])
                 fprintf(out, " (%s where the baseline is %s)", perf_class_name(ft->best),
                         perf_class_name(bt->best));
+            else if (r->time_unclear[i])
+                fprintf(out, " (not distinguishable from the baseline's growth at this noise)");
         }
         if (cell->sig_peak == PERF_SIG_DIFFERENT) {
             char fx[32];
@@ -179,6 +181,8 @@ static void sentence(FILE *out, const struct perf_comparison *c, size_t wl, size
         if (fm->ok && bm->ok && r->mem_worse[i])
             fprintf(out, ", growing %s where the baseline's is %s", perf_class_name(fm->best),
                     perf_class_name(bm->best));
+        else if (fm->ok && bm->ok && r->mem_unclear[i])
+            fprintf(out, ", its growth not distinguishable from the baseline's");
         fprintf(out, ".");
     }
 }
@@ -561,6 +565,11 @@ static void growth_table(FILE *out, const struct out_fmt *f, const struct perf_c
             snprintf(b[5], sizeof b[5], "WORSE: %s%s%s", r->time_worse[i] ? "time" : "",
                      r->time_worse[i] && r->mem_worse[i] ? " and " : "",
                      r->mem_worse[i] ? "memory" : "");
+        else if (r->time_unclear[i] || r->mem_unclear[i])
+            snprintf(b[5], sizeof b[5], "not distinguishable: %s%s%s",
+                     r->time_unclear[i] ? "time" : "",
+                     r->time_unclear[i] && r->mem_unclear[i] ? " and " : "",
+                     r->mem_unclear[i] ? "memory" : "");
         else
             snprintf(b[5], sizeof b[5], "no worse");
         row(out, f, r->time_worse[i] || r->mem_worse[i] ? "flag" : NULL, cells, 6, 0, 6);
@@ -1060,6 +1069,16 @@ cJSON *perf_report_json(const struct perf_comparison *c)
             cJSON_AddItemToObject(g, "memory", fit_json(&r->mem_fit[i]));
             cJSON_AddBoolToObject(g, "time_worse_than_baseline", r->time_worse[i]);
             cJSON_AddBoolToObject(g, "memory_worse_than_baseline", r->mem_worse[i]);
+            cJSON_AddStringToObject(g, "time_vs_baseline",
+                                    perf_growth_vs_name(r->time_worse[i] ? PERF_GROWTH_WORSE
+                                                        : r->time_unclear[i]
+                                                            ? PERF_GROWTH_UNCLEAR
+                                                            : PERF_GROWTH_NO_WORSE));
+            cJSON_AddStringToObject(g, "memory_vs_baseline",
+                                    perf_growth_vs_name(r->mem_worse[i] ? PERF_GROWTH_WORSE
+                                                        : r->mem_unclear[i]
+                                                            ? PERF_GROWTH_UNCLEAR
+                                                            : PERF_GROWTH_NO_WORSE));
             cJSON_AddItemToArray(growth, g);
         }
         cJSON_AddItemToArray(wls, o);

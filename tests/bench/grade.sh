@@ -1,6 +1,12 @@
 #!/bin/sh
-# Batch grading benchmark (not in `make test`): sh tests/bench/grade.sh [BUILD_DIR]
+# Batch grading benchmark (not in `make test`):
+#   sh tests/bench/grade.sh [BUILD_DIR] [--throughput] [--fairness]
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-build=$(cd "${1:-$here/../../build}" && pwd)
-/usr/bin/python3 "$here/bench_grade.py" "$build/pyharness"
+build=$here/../../build
+if [ $# -gt 0 ] && [ "${1#--}" = "$1" ]; then
+    build=$1
+    shift
+fi
+build=$(cd "$build" && pwd)
+/usr/bin/python3 "$here/bench_grade.py" "$build/pyharness" "$@"

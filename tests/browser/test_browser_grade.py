@@ -2,7 +2,9 @@
 summary.html for the example class and the test checks what an instructor gets: the
 charts drawn by the chart module compare uses (perf_chart.c: svg.ph-chart), with one
 series per exercise and a point per graded submission named after its student, the
-tables, no console error and no network request.  The screenshot is kept as a test
+distribution of the students' speed against the reference per exercise (each point a
+student at the ratio the store's result carries), the tables, no console error and no
+network request.  The screenshot is kept as a test
 artefact ($PYHARNESS_ARTIFACTS, by default the build folder's test-artifacts/).
 """
 
@@ -29,6 +31,10 @@ TITLES_JS = """JSON.stringify(Array.from(document.querySelectorAll(
   'svg#chart-figures g.series')).map(g => ({name: g.dataset.name,
   titles: Array.from(g.querySelectorAll('g.pt title')).map(t => t.textContent)})))"""
 
+SPEED_JS = """JSON.stringify(Array.from(document.querySelectorAll(
+  'svg#chart-speed g.series')).map(g => ({name: g.dataset.name,
+  titles: Array.from(g.querySelectorAll('g.pt title')).map(t => t.textContent)})))"""
+
 TABLES_JS = """JSON.stringify(Array.from(document.querySelectorAll('table')).map(t => ({
   cls: t.className, rows: t.querySelectorAll('tr').length,
   heads: Array.from(t.querySelectorAll('th')).map(h => h.textContent)})))"""
@@ -43,6 +49,8 @@ class GradeSummaryBrowserTest(unittest.TestCase):
     requests: list = []
     page_url = ""
     graded: dict = {}
+    speeds: dict = {}
+    speed_titles: list = []
     students = 0
 
     @classmethod
@@ -60,15 +68,29 @@ class GradeSummaryBrowserTest(unittest.TestCase):
                     "AND wall_ns > 0 AND py_peak_bytes > 0"):
                 cls.graded.setdefault(ex, set()).add(student)
             cls.students = db.execute("SELECT count(DISTINCT student) FROM grade_runs").fetchone()[0]
+            # Speed against the reference, from each result's own figures: the
+            # reference's time over the student's (this homework's ratios are
+            # ref.*_ns / cand.*_ns).
+            for ex, student, rj in db.execute(
+                    "SELECT exercise, student, result_json FROM grade_runs WHERE result_json "
+                    "IS NOT NULL"):
+                perf = json.loads(rj).get("performance") or {}
+                num, den = perf.get("num") or 0, perf.get("den") or 0
+                if (num > 0 and den > 0
+                        and str(perf.get("num_of", "")).startswith("ref.")
+                        and str(perf.get("den_of", "")).startswith("cand.")):
+                    cls.speeds.setdefault(ex, {})[student] = num / den
         cls.page_url = (out / "summary.html").resolve().as_uri()
         browser = Browser(find_browser())
         try:
             browser.open(cls.page_url)
             cls.charts = json.loads(browser.evaluate(CHARTS_JS))
             cls.titles = json.loads(browser.evaluate(TITLES_JS))
+            cls.speed_titles = json.loads(browser.evaluate(SPEED_JS))
             cls.tables = json.loads(browser.evaluate(TABLES_JS))
             browser.screenshot(str(ARTIFACTS / "grade-summary.png"))
             browser.screenshot(str(ARTIFACTS / "grade-chart-scores.png"), "svg#chart-scores")
+            browser.screenshot(str(ARTIFACTS / "grade-chart-speed.png"), "svg#chart-speed")
             cls.errors = browser.console_errors()
             cls.requests = browser.requests()
         finally:
@@ -81,7 +103,36 @@ class GradeSummaryBrowserTest(unittest.TestCase):
         raise AssertionError(f"no chart {cid} in {[c['id'] for c in self.charts]}")
 
     def test_the_summary_draws_only_chart_module_charts(self) -> None:
-        self.assertEqual([c["id"] for c in self.charts], ["chart-scores", "chart-figures"])
+        self.assertEqual([c["id"] for c in self.charts],
+                         ["chart-scores", "chart-speed", "chart-figures"])
+
+    def test_the_speed_distribution_has_a_point_per_timed_student_at_their_ratio(self) -> None:
+        c = self.chart("chart-speed")
+        # The example class has timed students in both exercises, some slower
+        # than the reference and some not.
+        self.assertEqual({s["name"] for s in c["series"]}, set(self.speeds))
+        self.assertGreaterEqual(len(self.speeds), 2)
+        for s in c["series"]:
+            self.assertEqual(s["points"], len(self.speeds[s["name"]]), s)
+            self.assertEqual(s["points"], s["declared"])
+            self.assertTrue(s["drawn"], s)
+        self.assertTrue(any("(log scale)" in label for label in c["axisLabels"]), c["axisLabels"])
+        for series in self.speed_titles:
+            want = self.speeds[series["name"]]
+            got = {}
+            shares = []
+            for t in series["titles"]:
+                # "wordfreq, dave: 50 at 0.118x": student, share of the class, ratio.
+                head, tail = t.split(": ", 1)
+                share, ratio = tail.split(" at ")
+                got[head.split(", ", 1)[1]] = float(ratio.rstrip("x"))
+                shares.append(float(share))
+            self.assertEqual(set(got), set(want))
+            for student, r in got.items():
+                self.assertAlmostEqual(r, want[student], delta=0.006 * want[student], msg=student)
+            # An empirical distribution: the share rises to the whole class.
+            self.assertEqual(shares, sorted(shares))
+            self.assertEqual(shares[-1], 100)
 
     def test_the_score_distribution_has_the_assignment_and_each_exercise(self) -> None:
         c = self.chart("chart-scores")

@@ -187,7 +187,14 @@ class GradeClass(unittest.TestCase):
         self.assertEqual(vis["wordfreq: speed"], "after_published")  # homework override
         self.assertAlmostEqual(sum(t["max_score"] for t in alice["tests"]), 15.0, delta=0.05)
         names = {e["name"] for e in alice["leaderboard"]}
-        self.assertEqual(names, {"Time (s)", "Peak memory (MB)"})
+        # Both exercises time alice against the reference: her speed in each, higher better.
+        self.assertEqual(names, {"Time (s)", "Peak memory (MB)",
+                                 "wordfreq: speed vs reference (x)",
+                                 "running-mean: speed vs reference (x)"})
+        for e in alice["leaderboard"]:
+            if "speed vs reference" in e["name"]:
+                self.assertEqual(e["order"], "desc")
+                self.assertGreater(e["value"], 0)
 
     def test_feedback_shows_checks_by_visibility_before_and_after_the_due_date(self):
         before = (self.out / "alice" / "feedback.md").read_text()
@@ -268,6 +275,36 @@ class GradeClass(unittest.TestCase):
         self.assertEqual(r.rc, 0, r.stderr[-1000:])
         self.assert_same_grades(self.out, one)
 
+    def test_the_rolling_reference_measures_less_and_grades_the_same(self):
+        """The default policy measures the reference's timed checks every K
+        candidates, not beside each; --reference each measures it beside every
+        candidate.  Both give the class run's grades (the same verdicts and
+        correctness points, totals within the stability bound)."""
+        counts = {}
+        for policy, extra in (("rolling", ["--reference-every", "4"]), ("each", [])):
+            out = self.tmp / f"ref-{policy}"
+            r = grade(str(CLASS), "--out", str(out), "-j", "1", "--reference", policy, *extra,
+                      env={**os.environ, "PYHARNESS_GRADE_STATS": "1"})
+            self.assertEqual(r.rc, 0, r.stderr[-1000:])
+            lines = [json.loads(line.split("stats: ", 1)[1]) for line in r.stderr.splitlines()
+                     if line.startswith("pyharness: grade worker stats: ")]
+            self.assertEqual(len(lines), 1, r.stderr[-1000:])
+            counts[policy] = lines[0]
+            self.assert_same_grades(self.out, out)
+        each, rolling = counts["each"], counts["rolling"]
+        self.assertEqual(each["submissions"], rolling["submissions"])
+        # each: one timed reference run per candidate after the first of an
+        # exercise (whose whole reference run is fresh).
+        self.assertEqual(each["ref_timed"], each["submissions"] - each["ref_whole"])
+        # rolling, every 4: one measurement per window of at most 4 candidates
+        # of an exercise (two exercises here), one more per drift; a drift
+        # also halves the window, so only a quiet run has a fixed count.
+        rounds = rolling["ref_timed"] - rolling["ref_drifts"]
+        self.assertLessEqual(rounds, rolling["submissions"], counts)
+        if rolling["ref_drifts"] == 0:
+            self.assertLessEqual(rounds, rolling["submissions"] // 4 + 2, counts)
+            self.assertLess(rolling["ref_timed"], each["ref_timed"], counts)
+
     def assert_same_grades(self, a: Path, b: Path) -> None:
         assert_same_grades(self, a, b)
 
@@ -324,7 +361,10 @@ class GradeInput(unittest.TestCase):
             self.assertIn("not a folder", r.stderr)
 
     def test_bad_options(self):
-        for args in (["-j", "0"], ["--shard", "3/2"], ["--shard", "x"], ["--format", "excel"]):
+        for args in (["-j", "0"], ["--shard", "3/2"], ["--shard", "x"], ["--format", "excel"],
+                     ["--reference", "sometimes"], ["--reference-every", "0"],
+                     ["--reference-every", "65"], ["--reference", "each",
+                                                   "--reference-every", "4"]):
             r = run("grade", str(HOMEWORK), str(CLASS), "--out", "/tmp/never", *args)
             self.assertEqual(r.rc, 2, args)
 

@@ -376,3 +376,62 @@ Test(perf_noise, steady_rounds_are_not_noisy)
     cr_assert(cell->noise < 0.03 && cell->ratio_noise < 0.03);
     perf_comparison_cleanup(&c);
 }
+
+/* ---- growth against the baseline: the flag needs evidence ---- */
+
+Test(perf_growth, clean_quadratic_against_linear_is_worse)
+{
+    double base[4], impl[4];
+    struct perf_fit fb, fi;
+    /* The ratio impl/base at 10^3 and 10^6, with tight intervals. */
+    const struct perf_ci first = {0.01, 0.0095, 0.0105, 1}, last = {10, 9.6, 10.4, 1};
+
+    for (size_t i = 0; i < 4; i++) {
+        base[i] = 1e-7 * decades[i];
+        impl[i] = 1e-11 * decades[i] * decades[i];
+    }
+    cr_assert_eq(perf_fit_growth(decades, base, 4, &fb), 0);
+    cr_assert_eq(perf_fit_growth(decades, impl, 4, &fi), 0);
+    cr_assert_eq(fb.best, PERF_LINEAR);
+    cr_assert_eq(fi.best, PERF_QUADRATIC);
+    cr_assert_eq(perf_growth_compare(&fi, &fb, &first, &last), PERF_GROWTH_WORSE);
+    /* The same fits with intervals that overlap: the ratio did not grow
+     * beyond its noise, so the flag is not raised. */
+    {
+        const struct perf_ci wide_first = {0.5, 0.2, 3, 0}, wide_last = {1, 0.3, 4, 0};
+        cr_assert_eq(perf_growth_compare(&fi, &fb, &wide_first, &wide_last), PERF_GROWTH_UNCLEAR);
+        cr_assert_eq(perf_growth_compare(&fi, &fb, NULL, NULL), PERF_GROWTH_UNCLEAR);
+    }
+    /* The baseline against itself, and the lower class against the higher. */
+    cr_assert_eq(perf_growth_compare(&fb, &fb, &first, &last), PERF_GROWTH_NO_WORSE);
+    cr_assert_eq(perf_growth_compare(&fb, &fi, &first, &last), PERF_GROWTH_NO_WORSE);
+    cr_assert_str_eq(perf_growth_vs_name(PERF_GROWTH_UNCLEAR), "not distinguishable");
+}
+
+Test(perf_growth, a_noisy_linear_series_named_higher_is_not_distinguishable)
+{
+    /* A linear cost measured with 35% noise (a busy machine): the fit names
+     * a class above linear, but the data do not reject linear, and the
+     * ratios' intervals overlap. */
+    const double noise[4] = {-0.30, 0.05, -0.10, 0.35};
+    const struct perf_ci first = {0.8, 0.55, 1.25, 0}, last = {1.3, 0.8, 2.1, 0};
+    double base[4], impl[4];
+    struct perf_fit fb, fi;
+
+    for (size_t i = 0; i < 4; i++) {
+        base[i] = 1e-7 * decades[i];
+        impl[i] = 1e-7 * decades[i] * (1 + noise[i]);
+    }
+    cr_assert_eq(perf_fit_growth(decades, base, 4, &fb), 0);
+    cr_assert_eq(perf_fit_growth(decades, impl, 4, &fi), 0);
+    cr_assert_eq(fb.best, PERF_LINEAR);
+    /* The case under test: a higher class named on noise alone. */
+    cr_assert_gt(fi.best, PERF_LINEAR, "fitted as %s", perf_class_name(fi.best));
+    cr_assert_eq(perf_growth_compare(&fi, &fb, &first, &last), PERF_GROWTH_UNCLEAR);
+    /* Even with intervals that are apart, the fits' evidence is missing. */
+    {
+        const struct perf_ci tight_first = {0.7, 0.68, 0.72, 1}, tight_last = {1.35, 1.3, 1.4, 1};
+        cr_assert_eq(perf_growth_compare(&fi, &fb, &tight_first, &tight_last), PERF_GROWTH_UNCLEAR,
+                     "dAIC %.2f", fi.models[fb.best].aic - fi.models[fi.best].aic);
+    }
+}
