@@ -308,23 +308,35 @@ RESTORE_SIZES = (1_000, 100_000)
 
 
 @inside
-def settings_of_size(size, offset=0):
-    """A settings dict of `size` keys made in the worker, behind a handle
-    (a holder object, so the dict stays there instead of crossing by value)."""
+def settings_of_size(size, seed):
+    """A settings dict of `size` keys drawn from `seed`, made in the worker,
+    behind a handle (a holder object, so the dict stays there instead of
+    crossing by value), with the names of one existing key and one new key
+    to override: unknown to the submission before the check draws them."""
+    import random
     import types
 
-    return types.SimpleNamespace(settings={f"param_{i}": i + offset for i in range(size)})
+    rng = random.Random(seed)
+    tag = rng.getrandbits(32)
+    settings = {f"param_{tag:x}_{i}": rng.random() for i in range(size)}
+    return types.SimpleNamespace(settings=settings, key=f"param_{tag:x}_{rng.randrange(size)}",
+                                 new_key=f"flag_{rng.getrandbits(32):x}")
+
+
+def _seed(h, salt):
+    return h.rng(salt).getrandbits(64)
 
 
 @inside
 def restore_pairs(sub, holder, pairs):
     """The timed loop; returns the dict's size after it and how many blocks
     saw both overrides (a temporary() that skips big dicts gains nothing)."""
-    settings = holder.settings
+    settings, key, new_key = holder.settings, holder.key, holder.new_key
+    overrides = {key: 0.5, new_key: True}
     saw = 0
     for _ in range(pairs):
-        with sub.temporary(settings, param_7=0.5, debug=True):
-            saw += settings.get("param_7") == 0.5 and settings.get("debug") is True
+        with sub.temporary(settings, **overrides):
+            saw += settings.get(key) == 0.5 and settings.get(new_key) is True
     return [len(settings), saw]
 
 
@@ -335,12 +347,14 @@ def check_temporary_restore_cost(sub, h):
     once the request is answered (exact from outside, and blind to waiting
     for a core: the wall time of a sub-millisecond request on a loaded
     machine is mostly scheduling), median of 3 runs each on a dict of its
-    own, made in the worker before the timed requests: a restore that copies
-    or rebuilds the whole dict costs 100 times more on the large one."""
+    own drawn from the grading's seed, made in the worker before the timed
+    requests: a restore that copies or rebuilds the whole dict costs 100
+    times more on the large one."""
 
     def make(size):
-        def fresh(_run):
-            return (sub, settings_of_size(size), RESTORE_PAIRS)
+        def fresh(run):
+            return (sub, settings_of_size(size, _seed(h, f"restore-{size}-{run}")),
+                    RESTORE_PAIRS)
         return fresh
 
     sizes, saw = [], []
@@ -358,22 +372,25 @@ SPEED_PAIRS = 10**5
 def enter_exit(sub, holder, pairs):
     """The timed loop; returns whether the dict is back as it was and how many
     blocks saw both overrides (the work cannot be skipped for a faster time)."""
-    settings = holder.settings
+    settings, key, new_key = holder.settings, holder.key, holder.new_key
+    overrides = {key: 0.5, new_key: True}
     before = dict(settings)
     saw = 0
     for _ in range(pairs):
-        with sub.temporary(settings, param_7=0.5, debug=True):
-            saw += settings.get("param_7") == 0.5 and settings.get("debug") is True
+        with sub.temporary(settings, **overrides):
+            saw += settings.get(key) == 0.5 and settings.get(new_key) is True
     return [settings == before, saw]
 
 
 def check_temporary_speed(sub, h):
     """10^5 enter/exit pairs on a 500-key config with two overrides (one new key).
 
-    CPU time (single-threaded code), median of 3 runs, each on a dict of its own."""
+    CPU time (single-threaded code), median of 3 runs, each on a dict of its
+    own drawn from the grading's seed (keys, values and which key is
+    overridden)."""
 
     def fresh(run):
-        return (sub, settings_of_size(500, run), SPEED_PAIRS)
+        return (sub, settings_of_size(500, _seed(h, f"speed-{run}")), SPEED_PAIRS)
 
     restored, saw = h.measure("enter_exit_1e5", enter_exit, repeat=3, fresh=fresh)
     return {"restored": restored, "blocks_that_saw_the_overrides": saw}
