@@ -187,15 +187,15 @@ def check_temporary_exception(sub, h):
 
 
 @inside
-def temporary_nesting(sub):
+def temporary_nesting(sub, v):
     class Boom(Exception):
         pass
 
-    s = {"lr": 0.001, "batch_size": 32, "precision": "fp32"}
+    s = {"lr": v[0], "batch_size": 32, "precision": "fp32"}
     trace = []
-    with sub.temporary(s, lr=0.01, debug=True):
+    with sub.temporary(s, lr=v[1], debug=True):
         trace.append(["level1 in", dict(s)])
-        with sub.temporary(s, lr=0.1, batch_size=8, seed=1):
+        with sub.temporary(s, lr=v[2], batch_size=8, seed=v[3]):
             trace.append(["level2 in", dict(s)])
             with sub.temporary(s, debug=False, seed=2, precision="bf16", extra="x"):
                 trace.append(["level3 in", dict(s)])
@@ -227,12 +227,12 @@ def temporary_nesting(sub):
 
 
 def check_temporary_nesting(sub, h):
-    return temporary_nesting(sub)
+    return temporary_nesting(sub, _values(h, "nesting"))
 
 
 @inside
-def temporary_none_vs_missing(sub):
-    s = {"scheduler": None, "lr": 0.001, "steps": 0, "name": "", "flag": False}
+def temporary_none_vs_missing(sub, v):
+    s = {"scheduler": None, "lr": v[0], "steps": 0, "name": "", "flag": False}
     out = {}
     with sub.temporary(s, scheduler="cosine", warmup=None):
         out["inside"] = dict(s)
@@ -245,7 +245,7 @@ def temporary_none_vs_missing(sub):
         out["falsy_inside"] = dict(s)
     out["falsy_after"] = dict(s)
 
-    with sub.temporary(s, lr=0.001):  # the same value it already had
+    with sub.temporary(s, lr=v[0]):  # the same value it already had
         pass
     with sub.temporary(s):  # no overrides at all
         out["no_overrides_inside"] = dict(s)
@@ -254,14 +254,14 @@ def temporary_none_vs_missing(sub):
 
 
 def check_temporary_none_vs_missing(sub, h):
-    return temporary_none_vs_missing(sub)
+    return temporary_none_vs_missing(sub, _values(h, "none_vs_missing"))
 
 
 @inside
-def temporary_identity(sub):
-    layers = [512, 256]
+def temporary_identity(sub, v):
+    layers = [512, 256, v[3]]
     schedule = {"kind": "step", "every": 10}
-    settings = {"layers": layers, "schedule": schedule, "lr": 0.001}
+    settings = {"layers": layers, "schedule": schedule, "lr": v[0]}
     alias = settings
     with sub.temporary(settings, layers=[64], schedule=None, new=[1, 2]) as cfg:
         during = {
@@ -276,20 +276,20 @@ def temporary_identity(sub):
         "layers_is_same_object": settings.get("layers") is layers,
         "schedule_is_same_object": settings.get("schedule") is schedule,
         "layers_value": settings.get("layers"),
-        "layers_unchanged": layers == [512, 256],
+        "layers_unchanged": layers == [512, 256, v[3]],
         "keys": sorted(settings),
     }
 
 
 def check_temporary_identity(sub, h):
-    return temporary_identity(sub)
+    return temporary_identity(sub, _values(h, "identity"))
 
 
 @inside
-def temporary_leaves_other_keys(sub):
-    s = {"lr": 0.001, "epochs": 10, "name": "base", "seed": 1}
-    with sub.temporary(s, lr=0.5, debug=True):
-        s["epochs"] = 20  # changed inside, not overridden
+def temporary_leaves_other_keys(sub, v):
+    s = {"lr": v[0], "epochs": v[3], "name": "base", "seed": 1}
+    with sub.temporary(s, lr=v[1], debug=True):
+        s["epochs"] = v[3] + 10  # changed inside, not overridden
         s["added_inside"] = "kept"  # a new key the block adds
         del s["name"]  # a key the block removes
     after = dict(s)
@@ -300,7 +300,16 @@ def temporary_leaves_other_keys(sub):
 
 def check_temporary_leaves_other_keys(sub, h):
     """Keys the block changes but that were not overridden stay as the block left them."""
-    return temporary_leaves_other_keys(sub)
+    return temporary_leaves_other_keys(sub, _values(h, "leaves_other_keys"))
+
+
+def _values(h, salt):
+    """Values for a hidden scenario drawn from the grading's seed (three
+    floats, one whole number), so that its observation cannot be known in
+    advance: the same for the reference and the candidate."""
+    rng = h.rng(salt)
+    return [round(rng.uniform(1e-4, 1e-1), 6), round(rng.uniform(0.2, 2.0), 4),
+            round(rng.uniform(2.0, 9.0), 3), rng.randrange(2, 1000)]
 
 
 RESTORE_PAIRS = 200
