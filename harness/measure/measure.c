@@ -748,6 +748,11 @@ static int add_pss(long pid, void *arg)
     return 0;
 }
 
+/* The highest run PSS read since the innermost span began: the runner
+ * weighs the run every 20 ms while a request runs, so a process born and
+ * gone within a span still shows in its figures. */
+static int64_t pss_seen = -1;
+
 int64_t measure_run_pss_bytes(void)
 {
     int64_t total = 0;
@@ -755,7 +760,11 @@ int64_t measure_run_pss_bytes(void)
     if (subject <= 0)
         return -1;
     measure_each_run_pid(add_pss, &total);
-    return total > 0 ? total : -1;
+    if (total <= 0)
+        return -1;
+    if (total > pss_seen)
+        pss_seen = total;
+    return total;
 }
 
 /* The field `key` ("rchar: ") of /proc/<pid>/io, or -1. */
@@ -778,6 +787,18 @@ static int add_rchar(long pid, void *arg)
     if (v > 0)
         *(int64_t *)arg += v;
     return 0;
+}
+
+/* Nanoseconds the subject's main thread has run (the first field of its
+ * task's schedstat), or -1. */
+static int64_t main_thread_ns(void)
+{
+    char path[96], buf[128];
+
+    snprintf(path, sizeof path, "/proc/%ld/task/%ld/schedstat", (long)subject, (long)subject);
+    if (fileio_read_small(path, buf, sizeof buf) <= 0)
+        return -1;
+    return strtoll(buf, NULL, 10);
 }
 
 /* Minor plus major page faults of a process (fields 10 and 12 of its stat). */
@@ -986,12 +1007,19 @@ void measure_begin(struct measure_span *s)
     hwm_seen = 0;
     s->rss0 = measure_rss_bytes();
     s->nothers = 0;
+    s->pss0 = -1;
+    s->saved_pss_seen = pss_seen;
     s->t0_rchar = -1;
     s->t0_faults = -1;
+    s->t0_main = -1;
     if (subject > 0) {
         measure_each_run_pid(note_other, s);
         s->t0_rchar = run_rchar();
         s->t0_faults = run_faults();
+        s->t0_main = main_thread_ns();
+        s->saved_pss_seen = pss_seen;
+        pss_seen = -1;
+        s->pss0 = measure_run_pss_bytes();
     }
     s->t0_children = children_cpu_ns();
     s->t0_ns_children = namespace_children_cpu_ns();
@@ -1033,6 +1061,7 @@ void measure_end(const struct measure_span *s, struct measure_figures *out)
     out->run_cpu_ns = cpu + ch;
     out->io_read_bytes = -1;
     out->page_faults = -1;
+    out->main_thread_cpu_ns = -1;
     if (subject > 0) {
         struct others_sum o = {s, 0, 0};
 
@@ -1050,6 +1079,15 @@ void measure_end(const struct measure_span *s, struct measure_figures *out)
             int64_t f = run_faults() - s->t0_faults;
             out->page_faults = f > 0 ? f : 0;
         }
+        if (s->t0_main >= 0) {
+            int64_t m = main_thread_ns();
+            out->main_thread_cpu_ns = m >= s->t0_main ? m - s->t0_main : -1;
+        }
+        /* What the runner's samples saw during the span, beyond its start. */
+        if (s->pss0 > 0 && pss_seen > s->pss0 && pss_seen - s->pss0 > out->rss_growth_bytes)
+            out->rss_growth_bytes = pss_seen - s->pss0;
+        if (s->saved_pss_seen > pss_seen)
+            pss_seen = s->saved_pss_seen;
     }
     out->rss_reset = s->rss_reset;
     out->outside = subject > 0;
@@ -1135,6 +1173,7 @@ void measure_pick_median(const struct measure_figures *runs, int n, struct measu
     MED(run_cpu_ns, NULL, NULL);
     MED(io_read_bytes, NULL, NULL);
     MED(page_faults, NULL, NULL);
+    MED(main_thread_cpu_ns, NULL, NULL);
 #undef MED
     for (i = 0; i < n; i++)
         if (runs[i].cores_free >= 0)
@@ -1190,11 +1229,13 @@ cJSON *measure_figures_to_json(const struct measure_figures *f)
         cJSON_Delete(o);
         return NULL;
     }
-    if (f->outside && (!cJSON_AddStringToObject(o, "observed", "outside") ||
-                       !cJSON_AddNumberToObject(o, "io_read_bytes", (double)f->io_read_bytes) ||
-                       !cJSON_AddNumberToObject(o, "page_faults", (double)f->page_faults) ||
-                       !cJSON_AddNumberToObject(o, "inside_wall_ns", (double)f->inside_wall_ns) ||
-                       !cJSON_AddNumberToObject(o, "inside_cpu_ns", (double)f->inside_cpu_ns))) {
+    if (f->outside &&
+        (!cJSON_AddStringToObject(o, "observed", "outside") ||
+         !cJSON_AddNumberToObject(o, "io_read_bytes", (double)f->io_read_bytes) ||
+         !cJSON_AddNumberToObject(o, "page_faults", (double)f->page_faults) ||
+         !cJSON_AddNumberToObject(o, "main_thread_cpu_ns", (double)f->main_thread_cpu_ns) ||
+         !cJSON_AddNumberToObject(o, "inside_wall_ns", (double)f->inside_wall_ns) ||
+         !cJSON_AddNumberToObject(o, "inside_cpu_ns", (double)f->inside_cpu_ns))) {
         cJSON_Delete(o);
         return NULL;
     }
@@ -1242,6 +1283,9 @@ int measure_figures_from_json(const cJSON *obj, struct measure_figures *out)
     out->page_faults = cJSON_GetObjectItemCaseSensitive(obj, "page_faults") != NULL
                            ? num_field(obj, "page_faults")
                            : -1;
+    out->main_thread_cpu_ns = cJSON_GetObjectItemCaseSensitive(obj, "main_thread_cpu_ns") != NULL
+                                  ? num_field(obj, "main_thread_cpu_ns")
+                                  : -1;
     out->py_peak_bytes = num_field(obj, "py_peak_bytes");
     out->py_current_bytes = num_field(obj, "py_current_bytes");
     out->py_allocs = num_field(obj, "py_allocs");

@@ -40,6 +40,11 @@ struct measure_figures {
      * major; memory first touched, which giving other memory back cannot
      * hide); -1 when not observed. */
     int64_t page_faults;
+    /* Observed from outside: CPU of the worker's main thread alone (the one
+     * that runs the requests), from its schedstat; -1 when not observed.  A
+     * serial run is measured on it, so a thread spinning beside the work
+     * cannot inflate what a speed-up is measured against. */
+    int64_t main_thread_cpu_ns;
     double parallelism; /* (cpu + children cpu) / wall */
     int rss_reset;      /* 1 when the kernel let us reset VmHWM */
     /* Competing load over the span, from /proc/stat (the CPUs this process
@@ -85,6 +90,10 @@ struct measure_span {
     } others[MEASURE_OTHERS_MAX];
     int nothers;
     int64_t t0_rchar, t0_faults;
+    /* The run's PSS at the start, and the outer span's highest sample
+     * (measure_run_pss_bytes records the highest since the span began). */
+    int64_t pss0, saved_pss_seen;
+    int64_t t0_main;
 };
 
 /*
