@@ -37,8 +37,11 @@ def _plain(results):
     return [r if type(r) is str else "?" + _type_name(r) for r in results]
 
 
-def _prompts(n, tag):
-    return [f"{tag}-{i:03d}" for i in range(n)]
+def _prompts(h, n, tag):
+    """n prompts under a token drawn from the grading's seed: unknown to the
+    submission in advance, the same for the reference and the candidate."""
+    token = f"{h.rng(tag).getrandbits(40):010x}"
+    return [f"{tag}-{token}-{i:03d}" for i in range(n)]
 
 
 def _fetch(sub, h, label, client, prompts, limit, ideal_s, monitor=None):
@@ -58,7 +61,7 @@ def _fetch(sub, h, label, client, prompts, limit, ideal_s, monitor=None):
 
 def check_results_in_order(sub, h):
     # Later prompts answer sooner: completion order is (nearly) the reverse of input order.
-    prompts = _prompts(12, "order")
+    prompts = _prompts(h, 12, "order")
     latencies = {p: 0.01 * (12 - i) for i, p in enumerate(prompts)}
     client = h.client("order", latency=0.05, cap=12, latencies=latencies)
     return _fetch(sub, h, "fetch", client, prompts, 4, 0.21)
@@ -66,7 +69,7 @@ def check_results_in_order(sub, h):
 
 def check_peak_within_limit(sub, h):
     # The server would accept all 16 at once: only the candidate's own limit keeps it at 4.
-    prompts = _prompts(16, "peak")
+    prompts = _prompts(h, 16, "peak")
     client = h.client("peak", latency=0.05, cap=16)
     return _fetch(sub, h, "fetch", client, prompts, 4, 0.20)
 
@@ -74,7 +77,7 @@ def check_peak_within_limit(sub, h):
 def check_nonblocking(sub, h):
     # The runner pings the loop every 5 ms while fetch_all runs; a blocking call
     # shows as a long gap between answers (and in the worker's blocked count).
-    prompts = _prompts(20, "loop")
+    prompts = _prompts(h, 20, "loop")
     client = h.client("loop", latency=0.04, cap=10)
     obs = _fetch(sub, h, "fetch", client, prompts, 5, 0.16, monitor="loop")
     # Then a burst: 100 calls at once, so 100 tasks start in one turn of the
@@ -82,7 +85,7 @@ def check_nonblocking(sub, h):
     # even 1 ms per call then stalls the loop for about 100 ms, a gap the
     # runner's pings see from outside (the blocked count is the worker's own
     # report; this figure is not).
-    burst = _prompts(100, "burst")
+    burst = _prompts(h, 100, "burst")
     client = h.client("burst", latency=0.02, cap=100)
     obs["burst"] = _fetch(sub, h, "burst", client, burst, 100, 0.02, monitor="burst")
     return obs
@@ -90,7 +93,7 @@ def check_nonblocking(sub, h):
 
 def check_wall_time(sub, h):
     # 40 calls of 30 ms, 8 at a time: 5 rounds, ideally 0.15 s.
-    prompts = _prompts(40, "wall")
+    prompts = _prompts(h, 40, "wall")
     client = h.client("wall", latency=0.03, cap=16)
     return _fetch(sub, h, "fetch", client, prompts, 8, 0.15)
 
@@ -99,14 +102,14 @@ def check_keeps_limit_busy(sub, h):
     # One slow call (120 ms) in every group of four fast ones (20 ms).  Starting the
     # next prompt as soon as any call ends keeps 4 in flight (about 0.30 s);
     # waiting for a whole group of 4 before starting the next takes 0.72 s.
-    prompts = _prompts(24, "busy")
+    prompts = _prompts(h, 24, "busy")
     latencies = {p: (0.12 if i % 4 == 0 else 0.02) for i, p in enumerate(prompts)}
     client = h.client("busy", latency=0.02, cap=8, latencies=latencies)
     return _fetch(sub, h, "fetch", client, prompts, 4, 0.30)
 
 
 def check_limit_one(sub, h):
-    prompts = _prompts(6, "one")
+    prompts = _prompts(h, 6, "one")
     client = h.client("one", latency=0.02, cap=2)
     return _fetch(sub, h, "fetch", client, prompts, 1, 0.12)
 
@@ -118,13 +121,13 @@ def check_empty_input(sub, h):
 
 def check_many_prompts(sub, h):
     # 100 calls of 10 ms, 25 at a time: 4 rounds, ideally 0.04 s.
-    prompts = _prompts(100, "many")
+    prompts = _prompts(h, 100, "many")
     client = h.client("many", latency=0.01, cap=50)
     return _fetch(sub, h, "fetch", client, prompts, 25, 0.04)
 
 
 def check_limit_above_count(sub, h):
     # A limit larger than the batch: all 5 calls at once.
-    prompts = _prompts(5, "few")
+    prompts = _prompts(h, 5, "few")
     client = h.client("few", latency=0.05, cap=100)
     return _fetch(sub, h, "fetch", client, prompts, 50, 0.05)

@@ -13,6 +13,7 @@ report of its Python peak memory) are recorded in C.
 
 import collections
 import itertools
+import random
 import types
 
 from pyharness.checklib import CountingIterator, inside, type_name
@@ -48,9 +49,9 @@ def _as_list(result):
 # ---- what runs in the worker ----
 
 @inside
-def drain_stream(sub, n):
+def drain_stream(sub, n, cycle):
     """Drain iter_clean_tokens() over n words of a cycle made in the worker, keeping nothing."""
-    words = itertools.islice(itertools.cycle(STREAM_WORDS), n)
+    words = itertools.islice(itertools.cycle(cycle), n)
     collections.deque(sub.iter_clean_tokens(words), maxlen=0)
 
 
@@ -63,18 +64,17 @@ def input_unchanged(sub, words):
 
 
 @inside
-def make_words(n):
-    """n words, deterministic: mixed case, padding, blanks, duplicates (kept in the worker)."""
+def make_words(n, seed):
+    """n words drawn from `seed`: mixed case, padding, blanks (two shapes in
+    seven), duplicates (kept in the worker).  Each timed run gets words of
+    its own, unknown before the check draws the seed."""
     shapes = ("{}", "  {}", "{}\t", " {} ", "", "   ", "{}\n")
     stems = ("Token", "DATA", "model", "Train", "eval", "GPU", "batch", "Loss")
-    words = [shapes[i % 7].format(f"{stems[i % 8]}{i % 1000}") for i in range(n)]
+    rng = random.Random(seed)
+    bits = rng.getrandbits
+    words = [shape.format(f"{stem}{bits(10) % 1000}")
+             for shape, stem in zip(rng.choices(shapes, k=n), rng.choices(stems, k=n))]
     return types.SimpleNamespace(words=words, out=None)
-
-
-@inside
-def copy_words(box):
-    """A list of its own with the same words."""
-    return types.SimpleNamespace(words=list(box.words), out=None)
 
 
 @inside
@@ -101,9 +101,10 @@ def drop_results(boxes):
 
 
 @inside
-def count_lazy(sub, box):
-    """Drain iter_clean_tokens() over the box's words, counting tokens."""
-    return sum(1 for _ in sub.iter_clean_tokens(box.words))
+def count_lazy(sub, box, report):
+    """Drain iter_clean_tokens() over the box's words, counting tokens; the
+    count goes back through `report` (a callback into the runner), every run's."""
+    report(sum(1 for _ in sub.iter_clean_tokens(box.words)))
 
 
 # ---- checks ----
@@ -114,6 +115,21 @@ def check_clean_basic(sub, h):
     return {"type": type_name(result), "tokens": _as_list(result)}
 
 
+def _random_words(rng, n):
+    """n words drawn from the grading's seed: padding of every kind, case,
+    non-ASCII letters, blanks and duplicates."""
+    pads = ("", " ", "  ", "\t", "\n", "\u3000", "\xa0", "\u2003")
+    stems = ("Kyoto", "ÉCOLE", "über", "New  York", "a\tb", "GPU", "Straße", "x")
+    words = []
+    for _ in range(n):
+        if rng.random() < 0.2:
+            words.append("".join(rng.choice(pads) for _ in range(rng.randrange(3))))
+        else:
+            stem = rng.choice(stems) if rng.random() < 0.5 else words[-1] if words else "dup"
+            words.append(rng.choice(pads) + stem.strip() + rng.choice(pads))
+    return words
+
+
 def check_clean_edge_cases(sub, h):
     cases = {
         "empty": [],
@@ -122,10 +138,11 @@ def check_clean_edge_cases(sub, h):
         "unicode_whitespace": ["\u3000Kyoto\u3000", "\xa0", "\u2003Paris\xa0", "\u2009"],
         "non_ascii_case": ["ÉCOLE", " Über ", "ÇA VA"],
         "inner_whitespace_kept": ["  New   York  ", "a\tb"],
+        "drawn": _random_words(h.rng("edge_cases"), 60),
     }
     out = {name: _as_list(sub.clean_tokens(words)) for name, words in cases.items()}
     # The list must be the worker's own: a copy sent by value could not show a change.
-    out["input_unchanged"] = input_unchanged(sub, list(SAMPLE))
+    out["input_unchanged"] = input_unchanged(sub, _random_words(h.rng("unchanged"), 30))
     return out
 
 
@@ -163,7 +180,9 @@ def check_iter_infinite(sub, h):
     # The runner counts what the worker pulled: reading up to the tripwire is
     # the observation, whether or not the tripwire's exception reaches the
     # submission (it comes back, if at all, as an exception of the same name).
-    source = CountingIterator(_endless(STREAM_WORDS))
+    words = list(STREAM_WORDS)
+    h.rng("iter_infinite").shuffle(words)
+    source = CountingIterator(_endless(words))
     try:
         first = list(itertools.islice(sub.iter_clean_tokens(source), 20))
     except Exception as exc:
@@ -176,18 +195,27 @@ def check_iter_infinite(sub, h):
 
 
 def check_memory_constant(sub, h):
-    h.measure("consumed_1e4", drain_stream, sub, 10**4)
-    h.measure("consumed_1e6", drain_stream, sub, 10**6)
+    cycle = list(STREAM_WORDS)
+    h.rng("memory_constant").shuffle(cycle)
+    h.measure("consumed_1e4", drain_stream, sub, 10**4, cycle)
+    h.measure("consumed_1e6", drain_stream, sub, 10**6, cycle)
     return {"ok": True}
 
 
+SPEED_N = 10**6
+SPEED_RUNS = 3
+
+
 def check_speed(sub, h):
-    """CPU time (single-threaded code), median of 3 runs, each on a list of its own."""
-    first = make_words(10**6)
-    boxes = [first] + [copy_words(first) for _ in range(2)]
-    h.measure("clean_1e6", clean_into, repeat=3, fresh=lambda run: (sub, boxes[run]))
-    summary = summary_of(boxes[-1])
+    """CPU time (single-threaded code), median of 3 runs, each on words of its
+    own drawn from the grading's seed (made in the worker before the first
+    timed run), so a cache keyed by the input's content gains nothing."""
+    boxes = [make_words(SPEED_N, h.rng(f"speed-{run}").getrandbits(64))
+             for run in range(SPEED_RUNS)]
+    h.measure("clean_1e6", clean_into, repeat=SPEED_RUNS, fresh=lambda run: (sub, boxes[run]))
+    summaries = [summary_of(box) for box in boxes]
     drop_results(boxes)
-    summary["lazy_count"] = h.measure("iter_1e6", count_lazy, repeat=3,
-                                      fresh=lambda run: (sub, boxes[run]))
-    return summary
+    counts = []
+    h.measure("iter_1e6", count_lazy, repeat=SPEED_RUNS,
+              fresh=lambda run: (sub, boxes[run], counts.append))
+    return {"clean": summaries, "lazy_counts": counts}

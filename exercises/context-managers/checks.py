@@ -187,15 +187,15 @@ def check_temporary_exception(sub, h):
 
 
 @inside
-def temporary_nesting(sub):
+def temporary_nesting(sub, v):
     class Boom(Exception):
         pass
 
-    s = {"lr": 0.001, "batch_size": 32, "precision": "fp32"}
+    s = {"lr": v[0], "batch_size": 32, "precision": "fp32"}
     trace = []
-    with sub.temporary(s, lr=0.01, debug=True):
+    with sub.temporary(s, lr=v[1], debug=True):
         trace.append(["level1 in", dict(s)])
-        with sub.temporary(s, lr=0.1, batch_size=8, seed=1):
+        with sub.temporary(s, lr=v[2], batch_size=8, seed=v[3]):
             trace.append(["level2 in", dict(s)])
             with sub.temporary(s, debug=False, seed=2, precision="bf16", extra="x"):
                 trace.append(["level3 in", dict(s)])
@@ -227,12 +227,12 @@ def temporary_nesting(sub):
 
 
 def check_temporary_nesting(sub, h):
-    return temporary_nesting(sub)
+    return temporary_nesting(sub, _values(h, "nesting"))
 
 
 @inside
-def temporary_none_vs_missing(sub):
-    s = {"scheduler": None, "lr": 0.001, "steps": 0, "name": "", "flag": False}
+def temporary_none_vs_missing(sub, v):
+    s = {"scheduler": None, "lr": v[0], "steps": 0, "name": "", "flag": False}
     out = {}
     with sub.temporary(s, scheduler="cosine", warmup=None):
         out["inside"] = dict(s)
@@ -245,7 +245,7 @@ def temporary_none_vs_missing(sub):
         out["falsy_inside"] = dict(s)
     out["falsy_after"] = dict(s)
 
-    with sub.temporary(s, lr=0.001):  # the same value it already had
+    with sub.temporary(s, lr=v[0]):  # the same value it already had
         pass
     with sub.temporary(s):  # no overrides at all
         out["no_overrides_inside"] = dict(s)
@@ -254,14 +254,14 @@ def temporary_none_vs_missing(sub):
 
 
 def check_temporary_none_vs_missing(sub, h):
-    return temporary_none_vs_missing(sub)
+    return temporary_none_vs_missing(sub, _values(h, "none_vs_missing"))
 
 
 @inside
-def temporary_identity(sub):
-    layers = [512, 256]
+def temporary_identity(sub, v):
+    layers = [512, 256, v[3]]
     schedule = {"kind": "step", "every": 10}
-    settings = {"layers": layers, "schedule": schedule, "lr": 0.001}
+    settings = {"layers": layers, "schedule": schedule, "lr": v[0]}
     alias = settings
     with sub.temporary(settings, layers=[64], schedule=None, new=[1, 2]) as cfg:
         during = {
@@ -276,20 +276,20 @@ def temporary_identity(sub):
         "layers_is_same_object": settings.get("layers") is layers,
         "schedule_is_same_object": settings.get("schedule") is schedule,
         "layers_value": settings.get("layers"),
-        "layers_unchanged": layers == [512, 256],
+        "layers_unchanged": layers == [512, 256, v[3]],
         "keys": sorted(settings),
     }
 
 
 def check_temporary_identity(sub, h):
-    return temporary_identity(sub)
+    return temporary_identity(sub, _values(h, "identity"))
 
 
 @inside
-def temporary_leaves_other_keys(sub):
-    s = {"lr": 0.001, "epochs": 10, "name": "base", "seed": 1}
-    with sub.temporary(s, lr=0.5, debug=True):
-        s["epochs"] = 20  # changed inside, not overridden
+def temporary_leaves_other_keys(sub, v):
+    s = {"lr": v[0], "epochs": v[3], "name": "base", "seed": 1}
+    with sub.temporary(s, lr=v[1], debug=True):
+        s["epochs"] = v[3] + 10  # changed inside, not overridden
         s["added_inside"] = "kept"  # a new key the block adds
         del s["name"]  # a key the block removes
     after = dict(s)
@@ -300,7 +300,16 @@ def temporary_leaves_other_keys(sub):
 
 def check_temporary_leaves_other_keys(sub, h):
     """Keys the block changes but that were not overridden stay as the block left them."""
-    return temporary_leaves_other_keys(sub)
+    return temporary_leaves_other_keys(sub, _values(h, "leaves_other_keys"))
+
+
+def _values(h, salt):
+    """Values for a hidden scenario drawn from the grading's seed (three
+    floats, one whole number), so that its observation cannot be known in
+    advance: the same for the reference and the candidate."""
+    rng = h.rng(salt)
+    return [round(rng.uniform(1e-4, 1e-1), 6), round(rng.uniform(0.2, 2.0), 4),
+            round(rng.uniform(2.0, 9.0), 3), rng.randrange(2, 1000)]
 
 
 RESTORE_PAIRS = 200
@@ -308,23 +317,35 @@ RESTORE_SIZES = (1_000, 100_000)
 
 
 @inside
-def settings_of_size(size, offset=0):
-    """A settings dict of `size` keys made in the worker, behind a handle
-    (a holder object, so the dict stays there instead of crossing by value)."""
+def settings_of_size(size, seed):
+    """A settings dict of `size` keys drawn from `seed`, made in the worker,
+    behind a handle (a holder object, so the dict stays there instead of
+    crossing by value), with the names of one existing key and one new key
+    to override: unknown to the submission before the check draws them."""
+    import random
     import types
 
-    return types.SimpleNamespace(settings={f"param_{i}": i + offset for i in range(size)})
+    rng = random.Random(seed)
+    tag = rng.getrandbits(32)
+    settings = {f"param_{tag:x}_{i}": rng.random() for i in range(size)}
+    return types.SimpleNamespace(settings=settings, key=f"param_{tag:x}_{rng.randrange(size)}",
+                                 new_key=f"flag_{rng.getrandbits(32):x}")
+
+
+def _seed(h, salt):
+    return h.rng(salt).getrandbits(64)
 
 
 @inside
 def restore_pairs(sub, holder, pairs):
     """The timed loop; returns the dict's size after it and how many blocks
     saw both overrides (a temporary() that skips big dicts gains nothing)."""
-    settings = holder.settings
+    settings, key, new_key = holder.settings, holder.key, holder.new_key
+    overrides = {key: 0.5, new_key: True}
     saw = 0
     for _ in range(pairs):
-        with sub.temporary(settings, param_7=0.5, debug=True):
-            saw += settings.get("param_7") == 0.5 and settings.get("debug") is True
+        with sub.temporary(settings, **overrides):
+            saw += settings.get(key) == 0.5 and settings.get(new_key) is True
     return [len(settings), saw]
 
 
@@ -335,12 +356,14 @@ def check_temporary_restore_cost(sub, h):
     once the request is answered (exact from outside, and blind to waiting
     for a core: the wall time of a sub-millisecond request on a loaded
     machine is mostly scheduling), median of 3 runs each on a dict of its
-    own, made in the worker before the timed requests: a restore that copies
-    or rebuilds the whole dict costs 100 times more on the large one."""
+    own drawn from the grading's seed, made in the worker before the timed
+    requests: a restore that copies or rebuilds the whole dict costs 100
+    times more on the large one."""
 
     def make(size):
-        def fresh(_run):
-            return (sub, settings_of_size(size), RESTORE_PAIRS)
+        def fresh(run):
+            return (sub, settings_of_size(size, _seed(h, f"restore-{size}-{run}")),
+                    RESTORE_PAIRS)
         return fresh
 
     sizes, saw = [], []
@@ -358,22 +381,25 @@ SPEED_PAIRS = 10**5
 def enter_exit(sub, holder, pairs):
     """The timed loop; returns whether the dict is back as it was and how many
     blocks saw both overrides (the work cannot be skipped for a faster time)."""
-    settings = holder.settings
+    settings, key, new_key = holder.settings, holder.key, holder.new_key
+    overrides = {key: 0.5, new_key: True}
     before = dict(settings)
     saw = 0
     for _ in range(pairs):
-        with sub.temporary(settings, param_7=0.5, debug=True):
-            saw += settings.get("param_7") == 0.5 and settings.get("debug") is True
+        with sub.temporary(settings, **overrides):
+            saw += settings.get(key) == 0.5 and settings.get(new_key) is True
     return [settings == before, saw]
 
 
 def check_temporary_speed(sub, h):
     """10^5 enter/exit pairs on a 500-key config with two overrides (one new key).
 
-    CPU time (single-threaded code), median of 3 runs, each on a dict of its own."""
+    CPU time (single-threaded code), median of 3 runs, each on a dict of its
+    own drawn from the grading's seed (keys, values and which key is
+    overridden)."""
 
     def fresh(run):
-        return (sub, settings_of_size(500, run), SPEED_PAIRS)
+        return (sub, settings_of_size(500, _seed(h, f"speed-{run}")), SPEED_PAIRS)
 
     restored, saw = h.measure("enter_exit_1e5", enter_exit, repeat=3, fresh=fresh)
     return {"restored": restored, "blocks_that_saw_the_overrides": saw}

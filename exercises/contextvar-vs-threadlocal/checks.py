@@ -10,11 +10,16 @@ factory).  Every correct solution sees exactly the same ids, so observations
 are compared with the reference's; wall times only reach rules.
 """
 
-import random
-
 from pyharness.checklib import inside
 
 RUN_TIMEOUT_S = 8.0  # a request that never finishes (deadlock) is reported, not waited for
+
+
+def _tag(h, salt):
+    """A prefix for request ids drawn from the grading's seed: the ids a
+    hidden or timed scenario uses are unknown to the submission in advance
+    (the same for the reference and the candidate)."""
+    return f"{h.rng(salt).getrandbits(40):x}-"
 
 
 def _run(h, label, scenario, *args, count_tasks=None):
@@ -93,7 +98,7 @@ async def interleaved_scenario(sub, delays):
 def check_interleaved(sub, h):
     """300 concurrent requests, 5 reads each, separated by random sleeps of 0-2 ms."""
     n, steps = 300, 4
-    rng = random.Random(20240501)
+    rng = h.rng("interleaved")
     delays = [[rng.uniform(0.0, 0.002) for _ in range(steps)] for _ in range(n)]
 
     results = _run(h, "interleaved", interleaved_scenario, sub, delays)
@@ -172,7 +177,7 @@ def check_to_thread(sub, h):
 
 
 @inside
-async def exception_scenario(sub):
+async def exception_scenario(sub, tag):
     import asyncio
 
     class Boom(Exception):
@@ -187,15 +192,15 @@ async def exception_scenario(sub):
 
     async def outer_work():
         try:
-            await sub.handle_request("inner", failing)
+            await sub.handle_request(tag + "inner", failing)
         except Exception as exc:  # the type and identity are the observation
             seen["inner_raised"] = [type(exc).__name__, exc is err]
         seen["outer_after_inner_failed"] = sub.current_request_id()
         return "outer done"
 
-    seen["outer_result"] = await sub.handle_request("outer", outer_work)
+    seen["outer_result"] = await sub.handle_request(tag + "outer", outer_work)
     try:
-        await sub.handle_request("top", failing)
+        await sub.handle_request(tag + "top", failing)
     except Exception as exc:
         seen["top_raised"] = [type(exc).__name__, exc is err]
     seen["after_top_failed"] = sub.current_request_id()
@@ -203,11 +208,11 @@ async def exception_scenario(sub):
 
 
 def check_exception_restores(sub, h):
-    return _run(h, "exception", exception_scenario, sub)
+    return _run(h, "exception", exception_scenario, sub, _tag(h, "exception"))
 
 
 @inside
-async def sequential_scenario(sub):
+async def sequential_scenario(sub, tag):
     import asyncio
 
     seen = []
@@ -216,18 +221,18 @@ async def sequential_scenario(sub):
         await asyncio.sleep(0)
         return sub.current_request_id()
 
-    for rid in ("a", "b", "c"):
+    for rid in (tag + "a", tag + "b", tag + "c"):
         seen.append([rid, await sub.handle_request(rid, work), sub.current_request_id()])
     return seen
 
 
 def check_sequential_restore(sub, h):
     """Several requests one after another in the same task: none leaks into the next."""
-    return _run(h, "sequential", sequential_scenario, sub)
+    return _run(h, "sequential", sequential_scenario, sub, _tag(h, "sequential"))
 
 
 @inside
-async def spawned_scenario(sub):
+async def spawned_scenario(sub, tag):
     import asyncio
 
     children = []
@@ -241,7 +246,7 @@ async def spawned_scenario(sub):
             children.append(asyncio.create_task(child()))
             return sub.current_request_id()
 
-        return await sub.handle_request(f"req-{i}", work)
+        return await sub.handle_request(f"{tag}req-{i}", work)
 
     own = await asyncio.gather(*(request(i) for i in range(10)))
     after_requests = sub.current_request_id()
@@ -250,11 +255,11 @@ async def spawned_scenario(sub):
 
 def check_spawned_tasks(sub, h):
     """A task created inside a request keeps that request's id, even after the request returned."""
-    return _run(h, "spawned", spawned_scenario, sub)
+    return _run(h, "spawned", spawned_scenario, sub, _tag(h, "spawned"))
 
 
 @inside
-async def tasks_scenario(sub):
+async def tasks_scenario(sub, tag):
     import asyncio
 
     current_task = asyncio.current_task
@@ -273,10 +278,10 @@ async def tasks_scenario(sub):
 
     seen = []
     for i in range(50):
-        seen.append(await call(f"seq-{i}"))
+        seen.append(await call(f"{tag}seq-{i}"))
     # 10 concurrent requests: gather makes one task per coroutine (counted for
     # every solution alike); handle_request itself must add none.
-    seen.extend(await asyncio.gather(*(call(f"con-{i}") for i in range(10))))
+    seen.extend(await asyncio.gather(*(call(f"{tag}con-{i}") for i in range(10))))
     ids = [r[0] if type(r) is list and len(r) == 2 else r for r in seen]
     elsewhere = sum(1 for r in seen if not (type(r) is list and len(r) == 2 and r[1] is True))
     return {"ids": ids, "requests_whose_work_ran_in_a_new_task": elsewhere,
@@ -288,7 +293,7 @@ def check_no_task_per_request(sub, h):
     by the worker's task factory (installed before the submission runs) and
     compared with the reference's count for the same scenario; work() also
     reports whether it ran in the task that called handle_request."""
-    return _run(h, "tasks", tasks_scenario, sub, count_tasks="tasks")
+    return _run(h, "tasks", tasks_scenario, sub, _tag(h, "tasks"), count_tasks="tasks")
 
 
 SPEED_REQUESTS = 20_000
@@ -297,7 +302,8 @@ SPEED_REPEAT = 5
 
 @inside
 def speed_run(sub, run, requests):
-    """`requests` requests one after another on a fresh event loop, ids of run `run`."""
+    """`requests` requests one after another on a fresh event loop, ids made
+    from `run` (a token the check drew for this run)."""
     import asyncio
 
     async def scenario():
@@ -322,10 +328,10 @@ def check_speed(sub, h):
     """2 x 10^4 requests one after another on one event loop, each awaiting twice.
 
     CPU time (the code is single-threaded), median of 5 runs, each with request
-    ids of its own."""
+    ids of its own drawn from the grading's seed."""
 
     def fresh(run):
-        return (sub, run, SPEED_REQUESTS)
+        return (sub, _tag(h, f"speed-{run}"), SPEED_REQUESTS)
 
     last, after, own = h.measure("requests", speed_run, repeat=SPEED_REPEAT, fresh=fresh)
     return {"last_and_after": [last, after], "requests_that_saw_their_own_id": own}

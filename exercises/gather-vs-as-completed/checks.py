@@ -92,6 +92,19 @@ def _stream(sub, h, client, prompts, ideal_s):
     return _run(h, "stream", stream_all, (sub, client, list(prompts)), ideal_s, _items)
 
 
+def _drawn(h, salt, stem, n):
+    """n distinct prompts and a random.Random, both from the grading's seed:
+    the prompts, and which of them is slow, fast or failing, are unknown to
+    the submission in advance (the same for the reference and the candidate)."""
+    rng = h.rng(salt)
+    prompts = []
+    while len(prompts) < n:
+        p = f"{stem}-{rng.getrandbits(32):08x}"
+        if p not in prompts:
+            prompts.append(p)
+    return prompts, rng
+
+
 def check_gather_order(sub, h):
     # Later prompts answer sooner: the list must still follow the prompts.
     prompts = [f"order-{i}" for i in range(6)]
@@ -111,8 +124,10 @@ def check_gather_exceptions(sub, h):
 
 def check_gather_concurrent(sub, h):
     # 20 calls of 20 to 115 ms: together about 115 ms, one after another 1.35 s.
-    prompts = [f"conc-{i:02d}" for i in range(20)]
-    latencies = {p: 0.02 + 0.005 * ((7 * i) % 20) for i, p in enumerate(prompts)}
+    prompts, rng = _drawn(h, "gather_concurrent", "conc", 20)
+    waits = [0.02 + 0.005 * i for i in range(20)]
+    rng.shuffle(waits)
+    latencies = dict(zip(prompts, waits))
     client = h.client("conc", latencies=latencies)
     return _gather(sub, h, client, prompts, 0.115)
 
@@ -123,8 +138,8 @@ def check_gather_many(sub, h):
     # latency must outlast the worker's time to send 100 requests on a busy
     # machine (up to about 25 ms seen), or a correct gather_all shows fewer
     # than 100 in flight.
-    prompts = [f"many-{i:03d}" for i in range(100)]
-    client = h.client("many", latency=0.05, fail={p for i, p in enumerate(prompts) if i % 17 == 3})
+    prompts, rng = _drawn(h, "gather_many", "many", 100)
+    client = h.client("many", latency=0.05, fail=set(rng.sample(prompts, 6)))
     return _gather(sub, h, client, prompts, 0.05)
 
 
@@ -138,9 +153,11 @@ def check_completion_order(sub, h):
 
 def check_completion_many(sub, h):
     # 10 prompts, latencies 25 ms apart in scrambled order, two of them failing.
-    prompts = [f"step-{i:02d}" for i in range(10)]
-    latencies = {p: 0.025 * (1 + (3 * i) % 10) for i, p in enumerate(prompts)}
-    client = h.client("steps", latencies=latencies, fail={"step-04", "step-07"})
+    prompts, rng = _drawn(h, "completion_many", "step", 10)
+    waits = [0.025 * (1 + i) for i in range(10)]
+    rng.shuffle(waits)
+    latencies = dict(zip(prompts, waits))
+    client = h.client("steps", latencies=latencies, fail=set(rng.sample(prompts, 2)))
     return _stream(sub, h, client, prompts, 0.25)
 
 
@@ -149,8 +166,11 @@ def check_first_item_early(sub, h):
     # must arrive without waiting for them.  The runner drives the iteration
     # itself, one request per item (h.iterate_async), so the time to the first
     # item is on its own clock: nothing the worker says or skips can shorten it.
-    prompts = [f"early-{i}" for i in range(5)]
-    latencies = dict(zip(prompts, [0.3, 0.35, 0.03, 0.4, 0.25]))
+    # Which prompt is the fast one is drawn from the grading's seed.
+    prompts, rng = _drawn(h, "first_item_early", "early", 5)
+    waits = [0.3, 0.35, 0.03, 0.4, 0.25]
+    rng.shuffle(waits)
+    latencies = dict(zip(prompts, waits))
     client = h.client("early", latencies=latencies)
     obs = {"raised": None, "results": None, "ideal_ns": round(0.03 * 1e9), "first_item_ns": None}
     try:

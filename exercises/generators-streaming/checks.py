@@ -29,22 +29,29 @@ def collect(sub, items, size, limit=None):
 
 
 @inside
-def drain_batched(sub, n, size):
-    """Batch n items and drop the batches as they come (nothing kept)."""
-    collections.deque(sub.batched(iter(range(n)), size), maxlen=0)
+def drain_batched(sub, start, n, size):
+    """Batch n items from `start` on and drop the batches as they come (nothing kept)."""
+    collections.deque(sub.batched(iter(range(start, start + n)), size), maxlen=0)
 
 
 @inside
-def digest_batches(sub, items, size):
-    """The batches' count, their items' count and the sum of each batch's
-    last item: an answer that needs every batch's contents (a count alone
-    can be made up from the input's length)."""
+def digest_batches(sub, items, size, probes, report):
+    """Batch `items` (a range whose start and step the runner drew for this
+    run) and hand back what the runner verifies: the batches' count, their
+    items' count, the sum of each batch's last item, and the whole contents
+    of the batches at `probes` (indices the runner drew).  The digest goes
+    back through `report`, a callback into the runner, so every run is
+    checked, not only the last."""
+    wanted = set(probes)
     batches = total = tail = 0
+    seen = {}
     for batch in sub.batched(iter(items), size):
+        if batches in wanted:
+            seen[batches] = list(batch)
         batches += 1
         total += len(batch)
         tail += batch[-1]
-    return [batches, total, tail]
+    report([batches, total, tail], [seen.get(p) for p in probes])
 
 
 def check_batched_basic(sub, h):
@@ -78,15 +85,23 @@ def check_batched_lazy(sub, h):
 
 
 def check_batched_infinite(sub, h):
-    return collect(sub, itertools.count(), 7, 4)
+    # An endless count fed from the runner, its start and step drawn from the
+    # grading's seed: the first four batches cannot be known in advance.
+    rng = h.rng("infinite")
+    source = iter(itertools.count(rng.randrange(10**6), rng.randrange(1, 50)))
+    return collect(sub, source, 7, 4)
 
 
 def check_batched_any_iterable(sub, h):
-    gen = (x * x for x in range(11))
+    rng = h.rng("any_iterable")
+    base = rng.randrange(1000)
+    gen = (x * x for x in range(base, base + rng.randrange(9, 14)))
+    letters = "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randrange(7, 12)))
+    keys = {f"k{rng.randrange(10**6)}_{i}": i for i in range(rng.randrange(3, 6))}
     return {
         "generator": collect(sub, gen, 4),
-        "tuple": collect(sub, tuple("streaming"), 2),
-        "dict_keys": collect(sub, {"a": 1, "b": 2, "c": 3}.keys(), 2),
+        "tuple": collect(sub, tuple(letters), 2),
+        "dict_keys": collect(sub, keys.keys(), 2),
     }
 
 
@@ -99,8 +114,16 @@ def check_read_jsonl_basic(sub, h):
 
 
 def check_read_jsonl_lazy(sub, h):
-    record = json.dumps({"id": 0, "payload": "x" * 200})
-    path = h.write_file("big.jsonl", "\n".join([record] * 20000) + "\n")
+    # 20,000 records of about 200 characters (4 MB), their contents drawn
+    # from the grading's seed: the first record cannot be known in advance.
+    rng = h.rng("read_jsonl_lazy")
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    first_id = rng.randrange(10**9)
+    records = [json.dumps({"id": first_id + i,
+                           "payload": rng.choice(letters) * 190 + "".join(
+                               rng.choice(letters) for _ in range(10))})
+               for i in range(20000)]
+    path = h.write_file("big.jsonl", "\n".join(records) + "\n")
     stream = h.measure("first_record", sub.read_jsonl, path)
     is_iterator = iter(stream) is stream
     first = h.measure("first_next", next, iter(stream))
@@ -108,17 +131,64 @@ def check_read_jsonl_lazy(sub, h):
 
 
 def check_memory_constant(sub, h):
-    h.measure("items_1e4", drain_batched, sub, 10**4, 100)
-    h.measure("items_1e6", drain_batched, sub, 10**6, 100)
+    start = h.rng("memory_constant").randrange(1 << 28)
+    h.measure("items_1e4", drain_batched, sub, start, 10**4, 100)
+    h.measure("items_1e6", drain_batched, sub, start, 10**6, 100)
     return {"ok": True}
+
+
+SPEED_N = 10**6
+SPEED_SIZE = 64
+SPEED_RUNS = 5
+SPEED_PROBES = 6
+
+
+def _speed_input(h, run):
+    """Run `run`'s input: 10^6 items of a range whose start and step come
+    from the grading's secret seed (unknown to the submission until the
+    timed request carries it, different for every run), and the batch
+    indices the runner will check in full (the last batch among them)."""
+    rng = h.rng(f"speed-{run}")
+    start, step = rng.randrange(1 << 28), rng.randrange(1, 512)
+    items = range(start, start + SPEED_N * step, step)
+    nbatches = -(-SPEED_N // SPEED_SIZE)
+    probes = sorted(rng.sample(range(nbatches - 1), SPEED_PROBES - 1)) + [nbatches - 1]
+    return items, probes
+
+
+def _expected(items, size, probes):
+    """What a correct batched() gives on `items`, computed in the runner."""
+    n = len(items)
+    last = [items[min(i + size, n) - 1] for i in range(0, n, size)]
+    return [len(last), n, sum(last)], [list(items[p * size:(p + 1) * size]) for p in probes]
 
 
 def check_speed(sub, h):
     """10^6 items in batches of 64: CPU time (single-threaded), median of 5 runs,
-    each on an iterator of its own."""
+    each on an input of its own drawn from the grading's seed.  The digest of
+    every run is compared in the runner with what it computes itself."""
+    inputs = [_speed_input(h, run) for run in range(SPEED_RUNS)]
+    reports = []
+
+    def report(digest, probed):
+        reports.append((digest, probed))
 
     def fresh(run):
-        return (sub, range(run, run + 10**6), 64)
+        items, probes = inputs[run]
+        return (sub, items, SPEED_SIZE, probes, report)
 
-    digest = h.measure("batch_1e6", digest_batches, repeat=5, fresh=fresh)
-    return {"batches": digest}
+    h.measure("batch_1e6", digest_batches, repeat=SPEED_RUNS, fresh=fresh)
+    verified = []
+    for (items, probes), got in itertools.zip_longest(inputs, reports):
+        if got is None:
+            verified.append("no digest reported")
+            continue
+        digest, probed = got
+        want_digest, want_probed = _expected(items, SPEED_SIZE, probes)
+        if digest != want_digest:
+            verified.append("wrong batches (count, items or last items)")
+        elif probed != want_probed:
+            verified.append("a checked batch holds the wrong items")
+        else:
+            verified.append("ok")
+    return {"runs": verified}

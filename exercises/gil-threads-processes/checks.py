@@ -176,6 +176,13 @@ def _stopped(h, fn, *args, label=None, **kwargs):
         return h.measure(label, fn, *args, **kwargs)
 
 
+def _heavy_inputs(h, salt):
+    """HEAVY_TASKS inputs of about HEAVY_N each (within 0.1%), drawn from the
+    grading's seed: the same work size, unknown to the submission in advance."""
+    rng = h.rng(salt)
+    return [HEAVY_N + rng.randrange(1000) for _ in range(HEAVY_TASKS)]
+
+
 def _uneven_inputs():
     # Large tasks first, tiny ones after: completion order differs from input order.
     return [300_000, 7, 150_000, 3, 60_000, 1, 90_000, 0, 11]
@@ -199,12 +206,11 @@ def check_cpu_parallel(sub, h):
     """Speed-up of the candidate's processes against the same work run serially,
     judged against the cores the machine left free during the span."""
     featurize = _work_fn(h)
-    inputs = [HEAVY_N + i for i in range(HEAVY_TASKS)]
-    _serial(h, featurize, inputs)
+    _serial(h, featurize, _heavy_inputs(h, "cpu_parallel-serial"))
 
     def fresh(run):
-        # Inputs of the same size, new for each run: nothing to reuse.
-        return (featurize, [x + 10 * run for x in inputs], HEAVY_WORKERS)
+        # Inputs of the same size, drawn anew for each run: nothing to reuse.
+        return (featurize, _heavy_inputs(h, f"cpu_parallel-{run}"), HEAVY_WORKERS)
 
     # The median of 3 runs, each judged against the cores free during it.
     result = _stopped(h, sub.run_cpu_bound, label="processes", repeat=PARALLEL_REPEAT,
@@ -232,7 +238,9 @@ def check_pools_shut_down(sub, h):
 
 def check_cpu_start_methods(sub, h):
     featurize = _work_fn(h)
-    inputs = [40_000, 3, 25_000, 9, 1]
+    rng = h.rng("cpu_start_methods")
+    inputs = [rng.randrange(35_000, 45_000), rng.randrange(10), rng.randrange(20_000, 30_000),
+              rng.randrange(10), rng.randrange(3)]
     run = sub.run_cpu_bound
     seen = {}
     for method in ("fork", "spawn", "forkserver"):
@@ -246,15 +254,16 @@ def check_cpu_start_methods(sub, h):
 
 def check_cpu_many_inputs(sub, h):
     featurize = _work_fn(h)
-    inputs = [(i * 7919) % 20_000 for i in range(40)]
+    rng = h.rng("cpu_many_inputs")
+    inputs = [rng.randrange(20_000) for _ in range(40)]
     return _stopped(h, sub.run_cpu_bound, featurize, inputs, 2)
 
 
 def check_gil_threads_vs_processes(sub, h):
     """The same CPU-bound work on the candidate's processes and on threads (the GIL)."""
     featurize = _work_fn(h)
-    inputs = [HEAVY_N + i for i in range(HEAVY_TASKS)]
-    _serial(h, featurize, inputs)
+    inputs = _heavy_inputs(h, "gil_threads_vs_processes")
+    _serial(h, featurize, _heavy_inputs(h, "gil_threads_vs_processes-serial"))
     by_processes = _stopped(h, sub.run_cpu_bound, featurize, inputs, HEAVY_WORKERS,
                             label="processes", serial="serial",
                             max_parallel=min(HEAVY_WORKERS, HEAVY_TASKS, h.cpus))
@@ -286,7 +295,8 @@ def check_io_concurrent(sub, h):
 
 
 def check_io_many_workers(sub, h):
-    keys = ["q%02d" % i for i in range(20)]
+    token = h.rng("io_many_workers").getrandbits(32)
+    keys = ["q%08x-%02d" % (token, i) for i in range(20)]
     call = sleeper(dict.fromkeys(keys, 0.05))
     wide = _stopped(h, sub.run_io_bound, call, keys, 10, label="io_20x50ms_10")
     few = _stopped(h, sub.run_io_bound, call, keys[:3], 8, label="io_3x50ms_8")

@@ -8,8 +8,9 @@ worker before the timed span and times one request that only calls
 top_words on it (an `@inside` function); it also runs on baseline.py in its
 own run (rules read base.measure.corpus.cpu_ns), so the speed-up over the
 baseline is measured in C, outside the candidate's process.  Inputs are
-fixed or generated here from fixed seeds, except random_inputs, whose inputs
-come from the grading's secret seed (h.rng).
+fixed (the visible checks' and a few hand-written edge cases, in an order
+drawn per grading) or drawn from the grading's secret seed (h.rng): new in
+every grading, the same for the reference, the baseline and the candidate.
 """
 
 import random
@@ -145,13 +146,14 @@ def top_words_of(sub, corpus, k):
 
 def check_speed(sub, h):
     # CPU time (single-threaded code, so a busy machine barely moves it), one
-    # run on a corpus of its own (same size and word distribution as the
-    # reference's and the baseline's, made here and sent to the worker
+    # run on a corpus drawn from the grading's seed (the same as the
+    # reference's and the baseline's, new in every grading, made here and sent to the worker
     # outside the timed span).  One run: a slow submission repeated would
     # outlast the run's time limit on a busy machine, and full marks start
     # far below a good solution's speed-up.
     repeat = 1
-    corpora = [keep_corpus(make_corpus(2024 + run, 3000, 3000, 40), STOPWORDS)
+    corpora = [keep_corpus(make_corpus(h.rng(f"speed-{run}").getrandbits(64), 3000, 3000, 40),
+                           STOPWORDS)
                for run in range(repeat)]
 
     def fresh(run):
@@ -172,6 +174,7 @@ def check_apostrophes_and_case(sub, h):
         "caf\u00e9 na\u00efve r\u00e9sum\u00e9 \u00fcber",
         "tabs\tand\nnewlines\r\nsplit words",
     ]
+    h.rng("apostrophes_and_case").shuffle(docs)  # the order of documents never matters
     return {
         "all": sub.top_words(docs, 100, []),
         "with_stopwords": sub.top_words(docs, 100, ["the", "and", "it's"]),
@@ -198,7 +201,7 @@ def check_random_inputs(sub, h):
 
 
 def check_medium_corpus(sub, h):
-    docs = make_corpus(99, 300, 400, 30)
+    docs = make_corpus(h.rng("medium_corpus").getrandbits(64), 300, 400, 30)
     return {
         "top50": sub.top_words(docs, 50, STOPWORDS),
         "everything": sub.top_words(docs, 10_000, STOPWORDS[:20]),
@@ -224,4 +227,7 @@ def calls_on_own_lists(sub, docs, stop):
 
 
 def check_inputs_unchanged(sub, h):
-    return calls_on_own_lists(sub, ["Some Words, some words", "and more WORDS"], ["And", "more"])
+    rng = h.rng("inputs_unchanged")
+    docs, _k, stop = _small_case(rng)
+    return calls_on_own_lists(sub, docs + ["Some Words, some words", "and more WORDS"],
+                              stop + ["And", "more"])
