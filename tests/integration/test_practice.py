@@ -587,6 +587,61 @@ class SoundDeviceTest(unittest.TestCase):
         finally:
             t.close()
 
+    def test_enter_or_space_stops_a_recording_early(self):
+        """While recording, the screen names the stop keys; Space ends the recording
+        mid-sentence (the speaker has not paused), and what was said so far is
+        transcribed into the editor."""
+        import threading
+        import wave
+        wav = self.tmp / "answer.wav"
+        res = run("voice", "say", SPOKEN, "--wav", str(wav), env=self.env)
+        self.assertEqual(res.rc, 0, res.stderr)
+        with wave.open(str(wav), "rb") as w:
+            pcm = w.readframes(w.getnframes())
+        stream = pcm * 4  # about 50 s of speech: far past any pause the recorder waits for
+        t = Tmux(f"{BIN} practice --voice --topic gen-memory --questions 1 --minutes 5 "
+                 "--scorer offline", self.env)
+        stop = threading.Event()
+        fed = [0]
+
+        def feed() -> None:
+            step = self.dev.RATE // 10 * 2
+            while fed[0] < len(stream) and not stop.is_set():
+                try:
+                    fed[0] += os.write(self.dev.mic_fd, stream[fed[0]:fed[0] + step])
+                except BlockingIOError:
+                    pass
+                time.sleep(0.1)
+
+        feeder = threading.Thread(target=feed, daemon=True)
+        try:
+            t.wait_for(r"keep memory flat", 60)
+            t.keys("C-r")
+            screen = t.wait_for(r"listening: speak", 30)
+            self.assertIn("Enter or Space stops", screen)
+            feeder.start()
+            time.sleep(5)
+            t.keys("Space")
+            pressed = fed[0]
+            screen = t.wait_for(r"transcript inserted", 60)
+            heard_at = fed[0]
+            stop.set()
+            self.assertNotIn("Enter or Space stops", screen)
+            typed = screen.split("Ctrl-C quit", 1)[1].split("transcript inserted")[0]
+            words = re.findall(r"[a-z']+", typed.lower())
+            print(f"\nstopped after {pressed / 2 / self.dev.RATE:.1f} s of speech: "
+                  f"{len(words)} words heard: {' '.join(words)}")
+            # Cut short: well under one telling of the answer (45 words), and the
+            # transcript came while the speaker was still talking.
+            self.assertGreaterEqual(len(words), 3, screen)
+            self.assertLess(len(words), 40, screen)
+            self.assertLess(heard_at, len(stream), "the recording ran until the speech ended")
+            said = set(re.findall(r"[a-z']+", SPOKEN.lower()))
+            self.assertGreaterEqual(sum(w in said for w in words), len(words) / 2, screen)
+        finally:
+            stop.set()
+            t.close()
+
 
 class SttServerTest(unittest.TestCase):
     """An OpenAI-compatible transcription server (a local fake of its request and
