@@ -28,14 +28,14 @@
 
 static const char usage[] =
     "usage: pyharness voice say TEXT [--wav OUT]\n"
-    "       pyharness voice transcribe WAV [--lm mixed|bank|general]  (PYHARNESS_STT_URL: a "
+    "       pyharness voice transcribe WAV [--lm bank|mixed|general]  (PYHARNESS_STT_URL: a "
     "server)\n"
-    "       pyharness voice lm [--lm mixed|bank]\n"
+    "       pyharness voice lm [--lm bank|mixed]\n"
     "       pyharness voice measure [--answers FILE] [--limit N] [--lm NAME] [--json]\n"
     "Speech tools: synthesise with espeak-ng, transcribe with PocketSphinx, build the\n"
     "question bank's language model, and measure the word error rate of the bank\n"
-    "model with everyday words mixed in (mixed), the bank alone (bank) and the general\n"
-    "English model (general) on synthesised answers (the model answers,\n"
+    "model (bank), the bank with everyday English words mixed in (mixed) and the\n"
+    "general English model (general) on synthesised answers (the model answers,\n"
     "or those of FILE), and how far each spoken answer's score is from the typed one.";
 
 /* The first sentence (up to `max` bytes) of `text`; caller frees. */
@@ -190,10 +190,10 @@ static double offline_score(const struct qbank_question *q, const char *answer, 
 }
 
 /* The models `measure` compares, in the order of its columns. */
-enum { M_MIXED, M_BANK, M_GENERAL, M_COUNT };
-static const char *const model_names[M_COUNT] = {"mixed", "bank", "general"};
+enum { M_BANK, M_MIXED, M_GENERAL, M_COUNT };
+static const char *const model_names[M_COUNT] = {"bank", "mixed", "general"};
 
-/* The model called `name` (mixed, bank or general; NULL is mixed): general
+/* The model called `name` (bank, mixed or general; NULL is bank): general
  * leaves `lm` empty, which voice_transcribe() reads as Debian's model. */
 static enum ph_rc model_files(const struct qbank *bank, const char *name, struct voice_lm_files *lm,
                               struct ph_err *err)
@@ -203,7 +203,7 @@ static enum ph_rc model_files(const struct qbank *bank, const char *name, struct
     memset(lm, 0, sizeof *lm);
     if (name != NULL && strcmp(name, "general") == 0)
         return PH_OK;
-    if (name != NULL && strcmp(name, "bank") == 0)
+    if (name == NULL || strcmp(name, "bank") == 0)
         return voice_lm_bank(bank, NULL, lm, err);
     voice_lm_mix_default(&mix);
     return voice_lm_bank(bank, &mix, lm, err);
@@ -349,7 +349,7 @@ int cmd_voice_main(int argc, char **argv)
     const struct cli_opt opts[] = {
         {"wav", 0, CLI_VALUE, "OUT", "say: write a WAV file instead of playing", &wav, NULL},
         {"lm", 0, CLI_VALUE, "NAME",
-         "mixed (default), bank or general (measure: all three by default)", &lmname, NULL},
+         "bank (default), mixed or general (measure: all three by default)", &lmname, NULL},
         {"limit", 0, CLI_VALUE, "N", "measure: answers to synthesise (default 6)", &limit_s, NULL},
         {"answers", 0, CLI_VALUE, "FILE", "measure: these answers (\"## ID\" sections)", &answers,
          NULL},
@@ -366,9 +366,9 @@ int cmd_voice_main(int argc, char **argv)
         return cli_parse_status(parsed);
     if (npos < 1)
         return cli_usage("voice: needs say, transcribe, lm or measure\n%s", usage);
-    if (lmname != NULL && strcmp(lmname, "mixed") != 0 && strcmp(lmname, "bank") != 0 &&
+    if (lmname != NULL && strcmp(lmname, "bank") != 0 && strcmp(lmname, "mixed") != 0 &&
         strcmp(lmname, "general") != 0)
-        return cli_usage("--lm takes mixed, bank or general, not \"%s\"", lmname);
+        return cli_usage("--lm takes bank, mixed or general, not \"%s\"", lmname);
     if (strcmp(argv[1], "say") == 0) {
         if (npos != 2)
             return cli_usage("voice say: needs the text to say");

@@ -428,7 +428,7 @@ static int ensure_lm(struct ses *s, struct ph_err *err)
         s->lm_ready = 1;
         return 0;
     }
-    if (s->o->voice_lm != NULL && strcmp(s->o->voice_lm, "bank") == 0) {
+    if (s->o->voice_lm == NULL || strcmp(s->o->voice_lm, "bank") == 0) {
         if (voice_lm_bank(s->b, NULL, &s->lm, err) != PH_OK)
             return -1;
     } else {

@@ -401,12 +401,33 @@ class VoiceTest(unittest.TestCase):
         self.assertIn(f"{bad}:4: no concept question \"no-such-q\"", res.stderr)
         good = self.tmp / "good.md"
         good.write_text("## gen-memory wrong\n" + SPOKEN_WRONG + "\n")
-        res = run("voice", "measure", "--answers", str(good), "--json", env=self.env)
+        res = run("voice", "measure", "--answers", str(good), "--lm", "mixed", "--json",
+                  env=self.env)
         self.assertEqual(res.rc, 0, res.stderr)
         (a,) = res.json["answers"]
         self.assertTrue(a["wrong"])
-        self.assertLessEqual(a["score_spoken"], WRONG_SCORE_MAX)
-        self.assertLessEqual(res.json["wrong_score_max"], WRONG_SCORE_MAX)
+        self.assertLessEqual(a["score_mixed"], WRONG_SCORE_MAX)
+        self.assertLessEqual(res.json["mixed"]["wrong_score_max"], WRONG_SCORE_MAX)
+        self.assertNotIn("bank", res.json)  # --lm: that model only
+
+    def test_held_out_spoken_answers_stay_within_their_measured_figures(self):
+        """tests/data/spoken_heldout.md was written after every tuning choice and was
+        never tuned on.  Bank model, measured (docs/practice.md): WER 0.46, typed vs
+        spoken gap mean 2.3, largest 6.0, wrong answers at most 3.6.  The goals of issue
+        16 (gap mean <= 1.0, largest <= 2.0, wrong <= 2.5) are NOT met; these bounds are
+        the measured figures with room for another engine version, to catch a
+        regression."""
+        heldout = Path(__file__).resolve().parents[1] / "data" / "spoken_heldout.md"
+        res = run("voice", "measure", "--answers", str(heldout), "--lm", "bank", "--json",
+                  env=self.env)
+        self.assertEqual(res.rc, 0, res.stderr)
+        m = res.json["bank"]
+        print(f"\nheld out, bank model: WER {m['wer']:.3f}, gap mean {m['score_gap_mean']:.2f}, "
+              f"largest {m['score_gap_max']:.2f}, wrong at most {m['wrong_score_max']:.1f}")
+        self.assertEqual(len(res.json["answers"]), 15)
+        self.assertLessEqual(m["wer"], 0.55)
+        self.assertLessEqual(m["score_gap_mean"], 3.0)
+        self.assertLessEqual(m["wrong_score_max"], 4.5)
 
     def test_a_wav_that_is_not_one_is_refused_naming_the_file(self):
         bad = self.tmp / "bad.wav"
