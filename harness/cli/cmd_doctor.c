@@ -167,11 +167,17 @@ static size_t integrity_layers(const struct sandbox_caps *c, struct layer *l, co
     l[n] = (struct layer){"runmem", "one memory limit for the whole run (every process, PSS)",
                           c->pid_namespace};
     why[n++] = "no PID namespace: the runner weighs the worker alone";
-    l[n] = (struct layer){"noproc", "no /proc in the run's view", 0};
-    why[n++] = "not yet: a worker sees its own namespace's /proc; the audit hook allows only "
-               "named figures of /proc/self (docs/observation.md)";
-    l[n] = (struct layer){"quotas", "per-run disk and inode quotas", 0};
-    why[n++] = "not yet: RLIMIT_FSIZE bounds each file, not the run's folder";
+    l[n] = (struct layer){"noproc",
+                          "no /proc for the run (Landlock): it reads only the view's system "
+                          "files, writes only its folder, signals only its own processes",
+                          c->landlock > 0};
+    why[n++] = "this kernel has no Landlock: a worker can open its namespace's /proc; the audit "
+               "hook allows only named figures of /proc/self (docs/observation.md)";
+    l[n] = (struct layer){"quotas",
+                          "per-run disk and file quotas: the check runner weighs the run's folder "
+                          "and /dev/shm while it runs (limits.disk_mb, limits.files)",
+                          1};
+    why[n++] = "";
 #ifdef PH_TEST_SWITCHES
     l[n] = (struct layer){"noswitch", "PYHARNESS_TEST_DISABLE_AUDIT ignored", 0};
     why[n++] = "honoured: a test build (PH_TEST_SWITCHES)";

@@ -19,8 +19,8 @@
 static const char *const top_keys[] = {"id",           "title",        "topic",  "question",
                                        "model_answer", "entry_points", "limits", "weights",
                                        "checks",       "performance",  "rubric", NULL};
-static const char *const limit_keys[] = {"wall_s",    "cpu_s", "memory_mb",
-                                         "output_kb", "nproc", NULL};
+static const char *const limit_keys[] = {"wall_s", "cpu_s",   "memory_mb", "output_kb",
+                                         "nproc",  "disk_mb", "files",     NULL};
 static const char *const weight_keys[] = {"correctness", "performance", "explanation", NULL};
 static const char *const check_keys[] = {"name",      "description", "visible",   "weight",
                                          "timeout_s", "compare",     "tolerance", "ignore",

@@ -31,6 +31,10 @@
 #define DEFAULT_MEMORY_MB 1024.0
 #define DEFAULT_OUTPUT_KB 1024.0
 #define DEFAULT_NPROC 64
+/* A run's folder (and /dev/shm): enough for any exercise's data files, far
+ * from what would hurt the machine. */
+#define DEFAULT_DISK_MB 256.0
+#define DEFAULT_FILES 10000
 #define DEFAULT_CHECK_TIMEOUT_S 20.0
 
 static char *dupstr(const char *s)
@@ -221,7 +225,7 @@ static enum ph_rc parse_check(const cJSON *c, size_t idx, const char *where,
 static enum ph_rc parse_limits(const cJSON *l, const char *where, struct exercise_limits *out,
                                struct ph_err *err)
 {
-    double mem, outkb, nproc;
+    double mem, outkb, nproc, disk, files;
     enum ph_rc rc;
 
     if (l != NULL && !cJSON_IsObject(l))
@@ -242,6 +246,14 @@ static enum ph_rc parse_limits(const cJSON *l, const char *where, struct exercis
     rc = get_number(l, "nproc", DEFAULT_NPROC, 1, 4096, where, "limits.", &nproc, err);
     if (rc != PH_OK)
         return rc;
+    rc = get_number(l, "disk_mb", DEFAULT_DISK_MB, 1, 65536, where, "limits.", &disk, err);
+    if (rc != PH_OK)
+        return rc;
+    rc = get_number(l, "files", DEFAULT_FILES, 16, 1000000, where, "limits.", &files, err);
+    if (rc != PH_OK)
+        return rc;
+    out->disk_bytes = (unsigned long long)(disk * 1024 * 1024);
+    out->files = (unsigned long long)files;
     out->memory_bytes = (size_t)(mem * 1024 * 1024);
     out->output_bytes = (size_t)(outkb * 1024);
     out->nproc = (unsigned)nproc;

@@ -53,6 +53,9 @@ struct exercise_limits {
     size_t memory_bytes; /* RLIMIT_DATA above the interpreter's own */
     size_t output_bytes; /* stdout + stderr of the worker */
     unsigned nproc;      /* processes a run may hold at once */
+    /* What the run's folder and /dev/shm may hold together: the check
+     * runner stops the run past either. */
+    unsigned long long disk_bytes, files;
 };
 
 struct exercise_weights {

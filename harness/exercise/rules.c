@@ -92,6 +92,7 @@ static int is_figure(const char *s)
     memset(&all, 0, sizeof all);
     all.repeats = 2;          /* the spread: wall_min_ns, ... */
     all.speedup_possible = 1; /* speedup, speedup_possible */
+    all.outside = 1;          /* io_read_bytes, inside_wall_ns, ... */
     o = measure_figures_to_json(&all);
     found = o != NULL && cJSON_GetObjectItemCaseSensitive(o, s) != NULL;
     cJSON_Delete(o);

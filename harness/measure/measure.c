@@ -655,47 +655,70 @@ static long ns_last_pid(void)
     return p != NULL ? strtol(p + 1, NULL, 10) : -1;
 }
 
-static int64_t namespace_children_cpu_ns(void)
+void measure_each_run_pid(int (*fn)(long pid, void *arg), void *arg)
 {
-    static long tick;
-    char path[64], buf[1024];
-    pid_t me = getpid();
-    int64_t ticks = 0;
+    long me = (long)getpid(), self = subject > 0 ? (long)subject : me;
     struct dirent *e;
     DIR *d;
 
-    if (!ns_scope)
-        return 0;
-    /* No PID handed out since ours: the run has created no process, so
-     * there is nothing to count, and one small read spares the scan. */
-    if (ns_last_pid() == (long)(subject > 0 ? subject : me))
-        return 0;
-    if (tick <= 0)
-        tick = sysconf(_SC_CLK_TCK);
+    /* Without a namespace of the run's own, /proc shows the whole machine:
+     * the run is the process we know.  No PID handed out since it: the run
+     * has made no process, and one small read spares the scan. */
+    if (!ns_scope || ns_last_pid() == self) {
+        (void)fn(self, arg);
+        return;
+    }
     d = opendir("/proc");
-    if (d == NULL || tick <= 0) {
-        if (d != NULL)
-            closedir(d);
-        return 0;
+    if (d == NULL) {
+        (void)fn(self, arg);
+        return;
     }
     for (e = readdir(d); e != NULL; e = readdir(d)) {
         long pid;
+
         if (e->d_name[0] < '0' || e->d_name[0] > '9')
             continue;
         pid = strtol(e->d_name, NULL, 10);
-        /* PID 1 is the sandbox host: its reaped children are earlier runs. */
-        if (pid == 1)
+        /* PID 1 is the sandbox host (its reaped children are earlier runs);
+         * an observer is not the run it observes. */
+        if (pid == 1 || (subject > 0 && pid == me))
             continue;
-        snprintf(path, sizeof path, "/proc/%ld/stat", pid);
-        /* Observing another process: the observer's own time is not the
-         * run's, and the subject's own time comes from its CPU clock. */
-        if (subject > 0 && pid == (long)me)
-            continue;
-        if (fileio_read_small(path, buf, sizeof buf) > 0)
-            ticks += ticks_of(buf, subject > 0 ? pid == (long)subject : pid == (long)me);
+        if (fn(pid, arg) != 0)
+            break;
     }
     closedir(d);
-    return ticks * (1000000000LL / tick);
+}
+
+struct ticks_sum {
+    long self;
+    int64_t ticks;
+};
+
+static int add_ticks(long pid, void *arg)
+{
+    struct ticks_sum *t = arg;
+    char path[64], buf[1024];
+
+    snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+    /* The subject's own time comes from its CPU clock: only what it reaped. */
+    if (fileio_read_small(path, buf, sizeof buf) > 0)
+        t->ticks += ticks_of(buf, pid == t->self);
+    return 0;
+}
+
+static int64_t namespace_children_cpu_ns(void)
+{
+    static long tick;
+    struct ticks_sum t = {subject > 0 ? (long)subject : (long)getpid(), 0};
+
+    if (!ns_scope || ns_last_pid() == t.self)
+        return 0; /* no process made: nothing reaped, nothing else alive */
+    if (tick <= 0)
+        tick = sysconf(_SC_CLK_TCK);
+    if (tick <= 0)
+        return 0;
+    measure_each_run_pid(add_ticks, &t);
+    return t.ticks * (1000000000LL / tick);
 }
 
 static int64_t status_bytes(const char *key)
@@ -716,36 +739,143 @@ static int64_t pss_of(long pid)
     return p != NULL ? strtoll(p + 5, NULL, 10) * 1024 : -1;
 }
 
+static int add_pss(long pid, void *arg)
+{
+    int64_t v = pss_of(pid);
+
+    if (v > 0)
+        *(int64_t *)arg += v;
+    return 0;
+}
+
 int64_t measure_run_pss_bytes(void)
 {
     int64_t total = 0;
-    struct dirent *e;
-    DIR *d;
 
     if (subject <= 0)
         return -1;
-    /* No process made since the worker, or no namespace of the run's own
-     * (where /proc shows the whole machine): the worker alone. */
-    if (!ns_scope || ns_last_pid() == (long)subject)
-        return pss_of((long)subject);
-    d = opendir("/proc");
-    if (d == NULL)
-        return -1;
-    for (e = readdir(d); e != NULL; e = readdir(d)) {
-        long pid;
-        int64_t v;
+    measure_each_run_pid(add_pss, &total);
+    return total > 0 ? total : -1;
+}
 
-        if (e->d_name[0] < '0' || e->d_name[0] > '9')
-            continue;
-        pid = strtol(e->d_name, NULL, 10);
-        if (pid == 1 || pid == (long)getpid())
-            continue;
-        v = pss_of(pid);
-        if (v > 0)
-            total += v;
-    }
-    closedir(d);
+/* The field `key` ("rchar: ") of /proc/<pid>/io, or -1. */
+static int64_t io_field(long pid, const char *key)
+{
+    char path[64], buf[512];
+    const char *p;
+
+    snprintf(path, sizeof path, "/proc/%ld/io", pid);
+    if (fileio_read_small(path, buf, sizeof buf) < 0)
+        return -1;
+    p = strstr(buf, key);
+    return p != NULL ? strtoll(p + strlen(key), NULL, 10) : -1;
+}
+
+static int add_rchar(long pid, void *arg)
+{
+    int64_t v = io_field(pid, "rchar: ");
+
+    if (v > 0)
+        *(int64_t *)arg += v;
+    return 0;
+}
+
+/* Minor plus major page faults of a process (fields 10 and 12 of its stat). */
+static int add_faults(long pid, void *arg)
+{
+    char path[64], buf[1024];
+    unsigned long long minflt = 0, majflt = 0;
+    const char *p;
+
+    snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+    if (fileio_read_small(path, buf, sizeof buf) <= 0)
+        return 0;
+    p = strrchr(buf, ')');
+    /* After ") ": state ppid pgrp session tty_nr tpgid flags minflt cminflt majflt */
+    if (p != NULL &&
+        sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %llu %*u %llu", &minflt, &majflt) == 2)
+        *(int64_t *)arg += (int64_t)(minflt + majflt);
+    return 0;
+}
+
+static int64_t run_faults(void)
+{
+    int64_t total = 0;
+
+    measure_each_run_pid(add_faults, &total);
     return total;
+}
+
+/* What the observed run's live processes have read so far. */
+static int64_t run_rchar(void)
+{
+    int64_t total = 0;
+
+    measure_each_run_pid(add_rchar, &total);
+    return total;
+}
+
+/* "VmRSS:" or "VmHWM:" of another process, in bytes, or -1. */
+static int64_t status_of(long pid, const char *key)
+{
+    char path[64];
+
+    snprintf(path, sizeof path, "/proc/%ld/status", pid);
+    return fileio_status_bytes(path, key);
+}
+
+/* At a span's start: the run's other processes, their RSS, their VmHWM reset. */
+static int note_other(long pid, void *arg)
+{
+    struct measure_span *s = arg;
+    char path[64];
+    int fd;
+
+    if (pid == (long)subject || s->nothers >= MEASURE_OTHERS_MAX)
+        return 0;
+    s->others[s->nothers].pid = pid;
+    s->others[s->nothers].rss0 = status_of(pid, "VmRSS:");
+    s->nothers++;
+    snprintf(path, sizeof path, "/proc/%ld/clear_refs", pid);
+    fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        (void)!write(fd, "5", 1);
+        close(fd);
+    }
+    return 0;
+}
+
+struct others_sum {
+    const struct measure_span *s;
+    int64_t peak, growth;
+};
+
+/* At a span's end: what each other process of the run held at its peak. */
+static int sum_other(long pid, void *arg)
+{
+    struct others_sum *o = arg;
+    int64_t hwm, pss;
+
+    if (pid == (long)subject)
+        return 0;
+    for (int i = 0; i < o->s->nothers; i++) {
+        if (o->s->others[i].pid != pid)
+            continue;
+        hwm = status_of(pid, "VmHWM:");
+        if (hwm > 0) {
+            o->peak += hwm;
+            if (o->s->others[i].rss0 >= 0 && hwm > o->s->others[i].rss0)
+                o->growth += hwm - o->s->others[i].rss0;
+        }
+        return 0;
+    }
+    /* Born during the span: its pages shared with its parent count once. */
+    pss = pss_of(pid);
+    if (pss > 0) {
+        o->peak += pss;
+        o->growth += pss;
+    }
+    return 0;
 }
 
 int64_t measure_rss_bytes(void)
@@ -770,7 +900,9 @@ int measure_reset_hwm(void)
 
     if (before > hwm_seen)
         hwm_seen = before;
-    fd = open(subject > 0 ? subject_clear_refs : "/proc/self/clear_refs", O_WRONLY | O_CLOEXEC);
+    if (subject <= 0)
+        return fileio_proc_clear_refs("5");
+    fd = open(subject_clear_refs, O_WRONLY | O_CLOEXEC);
     if (fd < 0)
         return 0;
     ok = write(fd, "5", 1) == 1;
@@ -853,6 +985,14 @@ void measure_begin(struct measure_span *s)
     s->saved_hwm = hwm_seen;
     hwm_seen = 0;
     s->rss0 = measure_rss_bytes();
+    s->nothers = 0;
+    s->t0_rchar = -1;
+    s->t0_faults = -1;
+    if (subject > 0) {
+        measure_each_run_pid(note_other, s);
+        s->t0_rchar = run_rchar();
+        s->t0_faults = run_faults();
+    }
     s->t0_children = children_cpu_ns();
     s->t0_ns_children = namespace_children_cpu_ns();
     s->t0_busy = machine_busy_ns();
@@ -890,6 +1030,27 @@ void measure_end(const struct measure_span *s, struct measure_figures *out)
     }
     out->rss_peak_bytes = hwm;
     out->rss_growth_bytes = (hwm >= 0 && s->rss0 >= 0 && hwm > s->rss0) ? hwm - s->rss0 : 0;
+    out->run_cpu_ns = cpu + ch;
+    out->io_read_bytes = -1;
+    out->page_faults = -1;
+    if (subject > 0) {
+        struct others_sum o = {s, 0, 0};
+
+        /* The run's memory is every process's: a child that holds what the
+         * worker hands it is the run holding it. */
+        measure_each_run_pid(sum_other, &o);
+        if (out->rss_peak_bytes >= 0)
+            out->rss_peak_bytes += o.peak;
+        out->rss_growth_bytes += o.growth;
+        if (s->t0_rchar >= 0) {
+            int64_t r = run_rchar() - s->t0_rchar;
+            out->io_read_bytes = r > 0 ? r : 0;
+        }
+        if (s->t0_faults >= 0) {
+            int64_t f = run_faults() - s->t0_faults;
+            out->page_faults = f > 0 ? f : 0;
+        }
+    }
     out->rss_reset = s->rss_reset;
     out->outside = subject > 0;
     out->parallelism = wall > 0 ? (double)(cpu + ch) / (double)wall : 0.0;
@@ -971,6 +1132,9 @@ void measure_pick_median(const struct measure_figures *runs, int n, struct measu
     MED(other_cpu_ns, NULL, NULL);
     MED(inside_wall_ns, NULL, NULL);
     MED(inside_cpu_ns, NULL, NULL);
+    MED(run_cpu_ns, NULL, NULL);
+    MED(io_read_bytes, NULL, NULL);
+    MED(page_faults, NULL, NULL);
 #undef MED
     for (i = 0; i < n; i++)
         if (runs[i].cores_free >= 0)
@@ -1014,7 +1178,8 @@ cJSON *measure_figures_to_json(const struct measure_figures *f)
         !cJSON_AddNumberToObject(o, "rss_growth_bytes", (double)f->rss_growth_bytes) ||
         !cJSON_AddNumberToObject(o, "parallelism", f->parallelism) ||
         !cJSON_AddNumberToObject(o, "other_cpu_ns", (double)f->other_cpu_ns) ||
-        !cJSON_AddNumberToObject(o, "cores_free", f->cores_free)) {
+        !cJSON_AddNumberToObject(o, "cores_free", f->cores_free) ||
+        !cJSON_AddNumberToObject(o, "run_cpu_ns", (double)f->run_cpu_ns)) {
         cJSON_Delete(o);
         return NULL;
     }
@@ -1026,6 +1191,8 @@ cJSON *measure_figures_to_json(const struct measure_figures *f)
         return NULL;
     }
     if (f->outside && (!cJSON_AddStringToObject(o, "observed", "outside") ||
+                       !cJSON_AddNumberToObject(o, "io_read_bytes", (double)f->io_read_bytes) ||
+                       !cJSON_AddNumberToObject(o, "page_faults", (double)f->page_faults) ||
                        !cJSON_AddNumberToObject(o, "inside_wall_ns", (double)f->inside_wall_ns) ||
                        !cJSON_AddNumberToObject(o, "inside_cpu_ns", (double)f->inside_cpu_ns))) {
         cJSON_Delete(o);
@@ -1066,6 +1233,15 @@ int measure_figures_from_json(const cJSON *obj, struct measure_figures *out)
     out->wall_ns = num_field(obj, "wall_ns");
     out->cpu_ns = num_field(obj, "cpu_ns");
     out->children_cpu_ns = num_field(obj, "children_cpu_ns");
+    out->run_cpu_ns = cJSON_GetObjectItemCaseSensitive(obj, "run_cpu_ns") != NULL
+                          ? num_field(obj, "run_cpu_ns")
+                          : out->cpu_ns + out->children_cpu_ns;
+    out->io_read_bytes = cJSON_GetObjectItemCaseSensitive(obj, "io_read_bytes") != NULL
+                             ? num_field(obj, "io_read_bytes")
+                             : -1;
+    out->page_faults = cJSON_GetObjectItemCaseSensitive(obj, "page_faults") != NULL
+                           ? num_field(obj, "page_faults")
+                           : -1;
     out->py_peak_bytes = num_field(obj, "py_peak_bytes");
     out->py_current_bytes = num_field(obj, "py_current_bytes");
     out->py_allocs = num_field(obj, "py_allocs");

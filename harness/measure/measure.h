@@ -25,10 +25,23 @@ struct measure_figures {
     int64_t py_peak_bytes;    /* highest live Python-allocated bytes above the start */
     int64_t py_current_bytes; /* live bytes at the end minus at the start */
     int64_t py_allocs;        /* allocation calls (malloc, calloc, realloc of NULL) */
-    int64_t rss_peak_bytes;   /* VmHWM during the span (reset at its start) */
-    int64_t rss_growth_bytes; /* VmHWM at the end minus VmRSS at the start */
-    double parallelism;       /* (cpu + children cpu) / wall */
-    int rss_reset;            /* 1 when the kernel let us reset VmHWM */
+    /* VmHWM during the span (reset at its start), and VmHWM at the end minus
+     * VmRSS at the start.  Observed from outside, the run's processes
+     * together: each one's peak (or growth) summed, a process born during the
+     * span counted by its proportional set size at the end. */
+    int64_t rss_peak_bytes;
+    int64_t rss_growth_bytes;
+    /* Observed from outside: CPU of every process of the run (cpu_ns +
+     * children_cpu_ns), and the bytes they read (rchar of /proc/<pid>/io:
+     * files, pipes, the runner's socket); -1 when not observed. */
+    int64_t run_cpu_ns;
+    int64_t io_read_bytes;
+    /* Observed from outside: page faults of the run's processes (minor and
+     * major; memory first touched, which giving other memory back cannot
+     * hide); -1 when not observed. */
+    int64_t page_faults;
+    double parallelism; /* (cpu + children cpu) / wall */
+    int rss_reset;      /* 1 when the kernel let us reset VmHWM */
     /* Competing load over the span, from /proc/stat (the CPUs this process
      * may run on): CPU time the machine spent on anything but this run, and
      * the cores left for the run (CPUs - other / wall); -1 when unknown. */
@@ -49,6 +62,11 @@ struct measure_figures {
     int64_t inside_wall_ns, inside_cpu_ns;
 };
 
+/* Processes of a run besides its worker whose memory a span follows one by
+ * one (the run's nproc limit is 64 by default); more are counted like
+ * processes born during the span. */
+#define MEASURE_OTHERS_MAX 64
+
 /* The state saved by measure_begin(); spans nest (an inner span does not
  * lose the outer one's peak). */
 struct measure_span {
@@ -59,6 +77,14 @@ struct measure_span {
     int64_t rss0;
     int64_t saved_hwm; /* outer span's highest VmHWM seen before resets */
     int rss_reset;
+    /* Observed from outside: the run's other processes at the start (their
+     * VmHWM reset) and what the run had read. */
+    struct {
+        long pid;
+        int64_t rss0;
+    } others[MEASURE_OTHERS_MAX];
+    int nothers;
+    int64_t t0_rchar, t0_faults;
 };
 
 /*
@@ -132,6 +158,13 @@ pid_t measure_subject(void); /* 0 when observing this process */
  * run's PID namespace but its PID 1 and this one.  -1 when not observing
  * or unreadable. */
 int64_t measure_run_pss_bytes(void);
+
+/* Call fn(pid, arg) for every process of the observed run: the subject,
+ * and every other process of the run's own PID namespace but its PID 1 and
+ * this one (none without such a namespace, or before the run made one).
+ * Stops early when fn returns nonzero.  Observing this process (no
+ * subject), the run is this process and what the namespace shows. */
+void measure_each_run_pid(int (*fn)(long pid, void *arg), void *arg);
 
 /* Logical CPUs this process may run on. */
 int measure_cpus(void);

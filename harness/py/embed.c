@@ -196,11 +196,12 @@ fail:
 static PyObject *figures_dict(const struct measure_figures *f)
 {
     return Py_BuildValue(
-        "{s:L,s:L,s:L,s:L,s:L,s:L,s:L,s:L,s:d}", "wall_ns", (long long)f->wall_ns, "cpu_ns",
+        "{s:L,s:L,s:L,s:L,s:L,s:L,s:L,s:L,s:d,s:L,s:L}", "wall_ns", (long long)f->wall_ns, "cpu_ns",
         (long long)f->cpu_ns, "children_cpu_ns", (long long)f->children_cpu_ns, "py_peak_bytes",
         (long long)f->py_peak_bytes, "py_current_bytes", (long long)f->py_current_bytes,
         "py_allocs", (long long)f->py_allocs, "rss_peak_bytes", (long long)f->rss_peak_bytes,
-        "rss_growth_bytes", (long long)f->rss_growth_bytes, "parallelism", f->parallelism);
+        "rss_growth_bytes", (long long)f->rss_growth_bytes, "parallelism", f->parallelism,
+        "run_cpu_ns", (long long)f->run_cpu_ns, "io_read_bytes", (long long)f->io_read_bytes);
 }
 
 /* What the observed worker reported of its own figures for the requests
@@ -775,28 +776,59 @@ static PyObject *py_run_memory(PyObject *self, PyObject *unused)
     return PyLong_FromLongLong(measure_run_pss_bytes());
 }
 
+/* run_disk(folders, max_bytes, max_entries) -> (bytes, entries): what the
+ * folders hold together, counted up to just past the bounds. */
+static PyObject *py_run_disk(PyObject *self, PyObject *args)
+{
+    struct fileio_usage total = {0, 0};
+    unsigned long long max_bytes, max_entries;
+    PyObject *folders, *seq; /* borrowed; new ref */
+
+    (void)self;
+    if (!PyArg_ParseTuple(args, "OKK:run_disk", &folders, &max_bytes, &max_entries))
+        return NULL;
+    seq = PySequence_Fast(folders, "run_disk: folders must be a sequence");
+    if (seq == NULL)
+        return NULL;
+    for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(seq); i++) {
+        const char *path = PyUnicode_AsUTF8(PySequence_Fast_GET_ITEM(seq, i));
+        struct fileio_usage u;
+
+        if (path == NULL) {
+            Py_DECREF(seq);
+            return NULL;
+        }
+        if (fileio_tree_usage(path, max_bytes - total.bytes, max_entries - total.entries, &u) != 0)
+            continue;
+        total.bytes += u.bytes;
+        total.entries += u.entries;
+        if (total.bytes > max_bytes || total.entries > max_entries)
+            break;
+    }
+    Py_DECREF(seq);
+    return Py_BuildValue("(KK)", total.bytes, total.entries);
+}
+
 /* kill_run(): SIGKILL every process of the observed run (the runner's PID
  * namespace but PID 1 and the runner itself). */
+static int kill_one(long pid, void *arg)
+{
+    (void)arg;
+    (void)kill((pid_t)pid, SIGKILL);
+    return 0;
+}
+
 static PyObject *py_kill_run(PyObject *self, PyObject *unused)
 {
-    struct dirent *e;
-    DIR *d;
-
+    (void)self;
+    (void)unused;
     if (!runner_process || measure_subject() <= 0) {
         PyErr_SetString(PyExc_RuntimeError, "kill_run: not a check runner");
         return NULL;
     }
+    /* The worker first: it makes no more processes once it is gone. */
     (void)kill(measure_subject(), SIGKILL);
-    /* Every other process only where /proc shows the run alone. */
-    d = measure_run_namespace() ? opendir("/proc") : NULL;
-    for (e = d != NULL ? readdir(d) : NULL; e != NULL; e = readdir(d)) {
-        long pid = strtol(e->d_name, NULL, 10);
-
-        if (pid > 1 && pid != (long)getpid())
-            (void)kill((pid_t)pid, SIGKILL);
-    }
-    if (d != NULL)
-        closedir(d);
+    measure_each_run_pid(kill_one, NULL);
     Py_RETURN_NONE;
 }
 
@@ -832,6 +864,8 @@ static PyMethodDef methods[] = {
      "measure_into(label, repeat, fn, args, kwargs[, serial, max_parallel]) -> result: measure "
      "fn `repeat` times and record the median figures under `label` in the check's C log."},
     {"kill_run", py_kill_run, METH_NOARGS, "kill_run(): stop every process of the observed run."},
+    {"run_disk", py_run_disk, METH_VARARGS,
+     "run_disk(folders, max_bytes, max_entries) -> (bytes, entries) the folders hold."},
     {"run_memory", py_run_memory, METH_NOARGS,
      "run_memory() -> bytes: the observed run's processes' memory together (PSS), or -1."},
     {"inside_open", py_inside_open, METH_NOARGS,

@@ -36,6 +36,7 @@
 #include "proto.h"
 #include "sandbox.h"
 #include "sandbox_enter.h"
+#include "sandbox_landlock.h"
 #include "sandbox_msg.h"
 #include "sandbox_audit.h"
 #include "worker.h"
@@ -1504,18 +1505,17 @@ static _Noreturn void run_as_runner(struct child *c, int fd)
     Py_DECREF(remote_type); /* the module keeps it */
     queue_frame(new_frame(c, "hello"));
     embed_span_begin(&span, &saved);
-    started = PyObject_CallMethod(host.remote, "start", "iiO", fd, (int)c->worker, c->checks);
+    /* The quotas are watched from before the import: what an import holds
+     * or writes is the run's like anything else. */
+    started = PyObject_CallMethod(host.remote, "start", "iiO(sKK)K", fd, (int)c->worker, c->checks,
+                                  c->a->scratch, c->a->spec.ex->limits.disk_bytes,
+                                  c->a->spec.ex->limits.files,
+                                  (unsigned long long)c->a->spec.ex->limits.memory_bytes);
     if (started == NULL || !PyTuple_Check(started) || PyTuple_GET_SIZE(started) != 3) {
         PyErr_Clear();
         mirror_worker(c);
     }
     c->runner = PyObject_CallMethod(host.remote, "runner", NULL);
-    if (c->runner != NULL && c->a->spec.ex->limits.memory_bytes > 0) {
-        PyObject *r = PyObject_CallMethod(c->runner, "set_memory_limit", "K", /* new ref */
-                                          (unsigned long long)c->a->spec.ex->limits.memory_bytes);
-        Py_XDECREF(r);
-        PyErr_Clear();
-    }
     sub = PyTuple_GET_ITEM(started, 0);
     err = PyTuple_GET_ITEM(started, 1);
     tamper = PyTuple_GET_ITEM(started, 2);
@@ -1595,7 +1595,9 @@ static _Noreturn void parked_worker_main(int jobsock, int proto)
     (void)dup2(got[0], STDOUT_FILENO);
     (void)dup2(got[1], STDERR_FILENO);
     (void)dup2(proto, 3);
-    close_range(4, ~0U, 0);
+    /* All but the Landlock ruleset its host kept (sandbox_enter takes it). */
+    close_range(4, SBX_LANDLOCK_FD - 1, 0);
+    close_range(SBX_LANDLOCK_FD + 1, ~0U, 0);
     if (chdir(run.scratch) != 0)
         _exit(0);
     memset(&a, 0, sizeof a);

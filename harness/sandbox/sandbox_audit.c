@@ -38,6 +38,7 @@
 
 #include "paths.h"
 #include "sandbox_enter.h"
+#include "sandbox_landlock.h"
 
 #define MAX_LIST 32 /* entries in each allow/deny list */
 #define VIOLATION_MAX 512
@@ -529,6 +530,10 @@ static pid_t parent_of(pid_t pid)
     FILE *f;
     size_t n;
 
+    /* Without /proc (a run confined by Landlock), this process still knows its own. */
+    if (pid == getpid())
+        return getppid();
+
     snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
     f = fopen(path, "re");
     if (f == NULL)
@@ -555,8 +560,12 @@ static int pid_in_run(long pid)
     if (pol.own_pid_ns)
         return pid > 1 && pid != (long)pol.runner;
     /* A pid that is gone (a pool worker that already exited) hurts no one:
-     * let kill() fail with ESRCH as it would anywhere. */
-    if (kill(up, 0) != 0 && errno == ESRCH)
+     * let kill() fail with ESRCH as it would anywhere.  With signals scoped
+     * by Landlock the kernel itself tells the run's processes (its domain)
+     * from the rest, and /proc, which the walk below reads, is out of reach. */
+    if (kill(up, 0) != 0)
+        return errno == ESRCH;
+    if (sbx_landlock_signals_scoped())
         return 1;
     for (int depth = 0; depth < 128 && up > 1; depth++) {
         if (up == pol.root_pid || up == getpid())

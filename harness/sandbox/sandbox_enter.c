@@ -15,7 +15,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "sandbox_internal.h"
+#include "sandbox_landlock.h"
 #include "sandbox_limits.h"
 #include "sandbox_seccomp.h"
 
@@ -88,6 +90,7 @@ enum ph_rc sandbox_enter(const struct sandbox_run *run, struct ph_err *err)
     const struct sandbox_policy *p = run->policy;
     char num[32];
     enum ph_rc rc;
+    int entered;
 
     (void)sandbox_probe();
     if (sbx_child_setup_error[0] != '\0')
@@ -117,6 +120,11 @@ enum ph_rc sandbox_enter(const struct sandbox_run *run, struct ph_err *err)
         return rc;
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
         return ph_errf(err, PH_EINTERNAL, "sandbox: no_new_privs: %s", strerror(errno));
+    /* The worker's own figures are read through these once /proc is gone. */
+    fileio_keep_proc_self();
+    rc = sbx_landlock_enter(&entered, err);
+    if (rc != PH_OK)
+        return rc;
     if (sbx_caps.seccomp && !sbx_filter_in_host)
         return sbx_seccomp_install(err);
     return PH_OK;

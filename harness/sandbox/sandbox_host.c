@@ -22,6 +22,7 @@
 
 #include "fileio.h"
 #include "sandbox_internal.h"
+#include "sandbox_landlock.h"
 #include "sandbox_limits.h"
 #include "sandbox_msg.h"
 #include "sandbox_proc.h"
@@ -429,6 +430,16 @@ static _Noreturn void host_main(int ctrl)
         /* Status 1: the caller's own set-up refused (its input), not ours. */
         sbx_msg_send_end(ctrl, MSG_FAIL, 1, NULL, msg[0] ? msg : "the host failed to initialise");
         _exit(RELAY_SETUP_FAILED);
+    }
+    /* Built inside the view, before the host's own filter: each worker
+     * enters it (sandbox_enter). */
+    {
+        struct ph_err lerr = {0};
+
+        if (sbx_landlock_prepare(hs.policy, &lerr) != PH_OK) {
+            sbx_msg_send_end(ctrl, MSG_FAIL, 0, NULL, lerr.msg);
+            _exit(RELAY_SETUP_FAILED);
+        }
     }
     /* With its own PID namespace and /proc, the host can live under the
      * runs' filter (see sbx_filter_in_host); elsewhere each worker attaches it. */

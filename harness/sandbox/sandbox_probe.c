@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "sandbox_internal.h"
+#include "sandbox_landlock.h"
 #include "sandbox_proc.h"
 
 struct sandbox_caps sbx_caps;
@@ -244,6 +245,9 @@ const struct sandbox_caps *sandbox_probe(void)
     sbx_caps.seccomp = check_layer("seccomp", probe_seccomp_child, NULL);
     sbx_caps.subreaper = check_layer("subreaper", probe_subreaper_child, NULL);
     sbx_caps.no_new_privs = check_layer("nnp", probe_nnp_child, NULL);
+    sbx_caps.landlock = sbx_landlock_abi();
+    if (sbx_caps.landlock == 0)
+        note("landlock", "this kernel offers no Landlock: a run can open its namespace's /proc");
     if (geteuid() == 0)
         sbx_caps.uid_drop = check_layer("uid", probe_uid_child, NULL);
     else
@@ -266,7 +270,7 @@ const char *sandbox_layers_string(void)
         {c->rlimits, "rlimits"},       {c->uid_drop, "uid"},        {c->user_namespace, "userns"},
         {c->pid_namespace, "pidns"},   {c->net_namespace, "netns"}, {c->ipc_namespace, "ipcns"},
         {c->mount_namespace, "mntns"}, {c->subreaper, "subreaper"}, {c->seccomp, "seccomp"},
-        {c->audit_hooks, "audit"},
+        {c->landlock > 0, "landlock"}, {c->audit_hooks, "audit"},
     };
 
     buf[0] = '\0';

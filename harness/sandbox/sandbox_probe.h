@@ -21,6 +21,7 @@ struct sandbox_caps {
     int audit_hooks;
     int subreaper;
     int no_new_privs;
+    int landlock;     /* the Landlock ABI, 0 when the kernel has none */
     char notes[1024]; /* why a layer is missing, for doctor and reports */
 };
 

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <dirent.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,22 +107,131 @@ long fileio_read_small(const char *path, char *buf, size_t cap)
     return (long)n;
 }
 
+/* This process's /proc/self/status and clear_refs, opened before it lost
+ * sight of /proc (fileio_keep_proc_self); `pid` tells a forked child that
+ * the descriptors are its parent's entries, not its own. */
+static struct {
+    pid_t pid;
+    int status;
+    int clear_refs;
+} kept = {0, -1, -1};
+
+void fileio_keep_proc_self(void)
+{
+    if (kept.pid == getpid())
+        return;
+    /* A parent's: still open in this child, and not this child's figures. */
+    if (kept.status >= 0)
+        close(kept.status);
+    if (kept.clear_refs >= 0)
+        close(kept.clear_refs);
+    kept.status = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+    kept.clear_refs = open("/proc/self/clear_refs", O_WRONLY | O_CLOEXEC);
+    kept.pid = getpid();
+}
+
+int fileio_proc_clear_refs(const char *value)
+{
+    int fd = kept.pid == getpid() ? kept.clear_refs : -1;
+    int opened = fd < 0, ok;
+
+    if (opened)
+        fd = open("/proc/self/clear_refs", O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    ok = write(fd, value, strlen(value)) == (ssize_t)strlen(value);
+    if (opened)
+        close(fd);
+    return ok;
+}
+
+/* The value of `key` ("VmRSS:") in status text `buf`, in bytes, or -1. */
+static long long status_value(const char *buf, const char *key)
+{
+    const char *p = strstr(buf, key);
+
+    if (p == NULL)
+        return -1;
+    return strtoll(p + strlen(key), NULL, 10) * 1024;
+}
+
 long long fileio_proc_status_bytes(const char *key)
 {
-    return fileio_status_bytes("/proc/self/status", key);
+    char buf[4096];
+    ssize_t n;
+
+    if (kept.pid != getpid() || kept.status < 0)
+        return fileio_status_bytes("/proc/self/status", key);
+    do {
+        n = pread(kept.status, buf, sizeof buf - 1, 0);
+    } while (n < 0 && errno == EINTR);
+    if (n <= 0)
+        return -1;
+    buf[n] = '\0';
+    return status_value(buf, key);
+}
+
+#define TREE_DEPTH_MAX 256
+
+/* One level of fileio_tree_usage: `dirfd` is consumed (closed). */
+static int tree_walk(int dirfd, int depth, unsigned long long stop_bytes,
+                     unsigned long long stop_entries, struct fileio_usage *u)
+{
+    DIR *d = fdopendir(dirfd);
+    struct dirent *e;
+    int over = 0;
+
+    if (d == NULL) {
+        close(dirfd);
+        return 0;
+    }
+    while (!over && (e = readdir(d)) != NULL) {
+        struct stat st;
+
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        u->entries++;
+        if (fstatat(dirfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+            continue; /* gone since readdir */
+        u->bytes += (unsigned long long)st.st_blocks * 512u;
+        if (S_ISDIR(st.st_mode)) {
+            int sub;
+
+            if (depth + 1 >= TREE_DEPTH_MAX) {
+                u->bytes = stop_bytes + 1;
+                u->entries = stop_entries + 1;
+                over = 1;
+                break;
+            }
+            sub = openat(dirfd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (sub >= 0)
+                over = tree_walk(sub, depth + 1, stop_bytes, stop_entries, u);
+        }
+        over = over || u->bytes > stop_bytes || u->entries > stop_entries;
+    }
+    closedir(d);
+    return over;
+}
+
+int fileio_tree_usage(const char *path, unsigned long long stop_bytes,
+                      unsigned long long stop_entries, struct fileio_usage *out)
+{
+    int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+    memset(out, 0, sizeof *out);
+    if (fd < 0)
+        return -1;
+    (void)tree_walk(fd, 0, stop_bytes, stop_entries, out);
+    return 0;
 }
 
 long long fileio_status_bytes(const char *path, const char *key)
 {
     char buf[4096];
-    const char *p;
 
     if (fileio_read_small(path, buf, sizeof buf) < 0)
         return -1;
-    p = strstr(buf, key);
-    if (p == NULL)
-        return -1;
-    return strtoll(p + strlen(key), NULL, 10) * 1024;
+    return status_value(buf, key);
 }
 
 int fileio_write_all(int fd, const void *buf, size_t len)

@@ -28,6 +28,28 @@ long fileio_read_small(const char *path, char *buf, size_t cap);
 
 /* A "Key:  N kB" field of /proc/self/status (key with its colon, "VmHWM:"),
  * in bytes; -1 when unreadable or missing. */
+/* Keep descriptors of /proc/self/status and /proc/self/clear_refs, so that
+ * fileio_proc_status_bytes() and fileio_proc_clear_refs() keep working once
+ * this process can no longer open /proc (a run's Landlock domain).  A forked
+ * child keeps its own by calling it again. */
+void fileio_keep_proc_self(void);
+
+/* What a folder holds: its blocks on disk in bytes and its entries (files,
+ * folders, links), counted without following links.  The walk stops as soon
+ * as either passes its `stop_` bound (a run over its quota need not be
+ * counted to the end): the figures are then at least that.  0, or -1 when
+ * `path` cannot be opened.  A tree deeper than 256 levels counts as over
+ * both bounds. */
+struct fileio_usage {
+    unsigned long long bytes;
+    unsigned long long entries;
+};
+int fileio_tree_usage(const char *path, unsigned long long stop_bytes,
+                      unsigned long long stop_entries, struct fileio_usage *out);
+
+/* Write `value` to this process's clear_refs; 1 on success, else 0. */
+int fileio_proc_clear_refs(const char *value);
+
 long long fileio_proc_status_bytes(const char *key);
 /* The same field of the status file at `path` (another process's). */
 long long fileio_status_bytes(const char *path, const char *key);

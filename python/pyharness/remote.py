@@ -39,6 +39,7 @@ import select
 import signal
 import struct
 import sys
+import threading
 import types
 import weakref
 from typing import Any, Callable
@@ -498,6 +499,7 @@ class _Runner:
         self.shipped: list = []
         self.deferred: list[dict] = []
         self.deadline_ns = 0
+        self.ping_out: int | None = None  # the number of the ping awaiting its pong
         self.dumped = False
         self.gone = False
         # The whole run's memory limit (set_memory_limit), watched while a
@@ -507,6 +509,9 @@ class _Runner:
         self.memory_peak = 0
         self.next_sample_ns = 0
         self.stopped: str | None = None
+        self.stopped_type = "MemoryError"
+        # The run's disk quota (set_disk_limit): its folder and /dev/shm.
+        self.disk: tuple[list[str], int, int] | None = None
         import _pyharness
         self._ph = _pyharness
 
@@ -622,7 +627,7 @@ class _Runner:
         runner handed over (to __exit__): re-raised by the worker, it comes
         back as itself."""
         if self.stopped is not None:
-            raise MemoryError(self.stopped)
+            raise self._stop_error()
         if self.gone:
             raise WorkerGone("the worker is gone")
         try:
@@ -631,7 +636,7 @@ class _Runner:
         except (WorkerGone, ProtocolError):
             self.gone = True
             if self.stopped is not None:
-                raise MemoryError(self.stopped) from None
+                raise self._stop_error() from None
             raise
         fig = reply.get("fig")
         if type(fig) is list and len(fig) == 5 and all(type(x) is int for x in fig):
@@ -654,9 +659,9 @@ class _Runner:
                     self.deadline_ns and not self.dumped and now >= self.deadline_ns):
                 self._fire()
                 continue
-            if self.memory_limit and now >= self.next_sample_ns:
-                self._sample_memory(now)
-            wait = MEMORY_SAMPLE_S if self.memory_limit else None
+            if self._sampling() and now >= self.next_sample_ns:
+                self._sample(now)
+            wait = MEMORY_SAMPLE_S if self._sampling() else None
             if self.timers:
                 wait = min(wait or 1e9, max(0, self.timers[0][0] - now) / 1e9)
             if self.deadline_ns and not self.dumped:
@@ -674,7 +679,8 @@ class _Runner:
     def set_memory_limit(self, limit_bytes: int) -> None:
         """One memory limit for the whole run: the run's processes together
         (their proportional set sizes, so pages a fork shares count once) may
-        grow by `limit_bytes` over what the worker held when it was ready."""
+        grow by `limit_bytes` over what the worker held before it imported
+        the submission."""
         base = self._ph.run_memory()
         if base < 0 or limit_bytes <= 0:
             return
@@ -682,8 +688,53 @@ class _Runner:
         self.memory_peak = base
         self.memory_limit = base + limit_bytes
 
-    def _sample_memory(self, now: int) -> None:
+    def set_disk_limit(self, folder: str, limit_bytes: int, limit_entries: int) -> None:
+        """What the run's folder and /dev/shm may hold together (bytes on
+        disk, entries): past either, the run is stopped like for memory."""
+        if limit_bytes > 0 and limit_entries > 0:
+            self.disk = ([folder, "/dev/shm"], limit_bytes, limit_entries)
+
+    def wait_ready(self) -> dict | None:
+        """The worker's import report, the run's quotas watched meanwhile
+        (an import can fill a disk as well as a request can)."""
+        while True:
+            now = self._ph.now_ns()
+            if self._sampling() and now >= self.next_sample_ns:
+                self._sample(now)
+            msg = self.wire.recv(MEMORY_SAMPLE_S if self._sampling() else None)
+            if msg is not None:
+                return msg
+
+    def _sampling(self) -> bool:
+        return bool(self.memory_limit) or self.disk is not None
+
+    def _stop_error(self) -> BaseException:
+        if self.stopped_type == "OSError":
+            return OSError(28, self.stopped)  # ENOSPC
+        return MemoryError(self.stopped)
+
+    def _sample(self, now: int) -> None:
         self.next_sample_ns = now + int(MEMORY_SAMPLE_S * 1e9)
+        if self.disk is not None:
+            self._sample_disk()
+        if self.memory_limit:
+            self._sample_memory()
+
+    def _sample_disk(self) -> None:
+        assert self.disk is not None
+        folders, max_bytes, max_entries = self.disk
+        used, entries = self._ph.run_disk(folders, max_bytes, max_entries)
+        if used <= max_bytes and entries <= max_entries:
+            return
+        what = (f"{used / 2**20:.0f} MiB, over the run's limit of {max_bytes / 2**20:.0f} MiB"
+                if used > max_bytes else
+                f"{entries:,} files and folders, over the run's limit of {max_entries:,}")
+        self.stopped = f"the run's folder and /dev/shm held {what}"
+        self.stopped_type = "OSError"
+        self._ph.kill_run()
+        raise WorkerGone("stopped for disk")
+
+    def _sample_memory(self) -> None:
         used = self._ph.run_memory()
         if used > self.memory_peak:
             self.memory_peak = used
@@ -707,9 +758,12 @@ class _Runner:
             _, _, kind, data = heapq.heappop(self.timers)
             if kind == "llm":
                 self._llm_done(data)
-            elif kind == "ping" and self.monitor is not None:
-                self.wire.send({"op": "ping"})
-                self._at(now + int(PING_S * 1e9), "ping", None)
+            elif kind == "ping" and self.monitor is not None and self.ping_out is None:
+                # One ping out at a time, numbered: only the answer to it is a
+                # beat, so a loop that is blocked stays silent however many
+                # pongs something else in the worker writes.
+                self.ping_out = int.from_bytes(os.urandom(8), "big") >> 1
+                self.wire.send({"op": "ping", "n": self.ping_out})
 
     def _at(self, due_ns: int, kind: str, data: Any) -> list:
         self.seq += 1
@@ -727,8 +781,11 @@ class _Runner:
         elif op == "llm_cancel":
             self._llm_cancel(msg)
         elif op == "pong":
-            if self.monitor is not None:
+            if self.monitor is not None and self.ping_out is not None and \
+                    msg.get("n") == self.ping_out and type(msg.get("n")) is int:
+                self.ping_out = None
                 self._ph.heartbeat(self.monitor)
+                self._at(self._ph.now_ns() + int(PING_S * 1e9), "ping", None)
         else:
             raise ProtocolError(f"an unexpected message {str(op)[:20]!r}")
 
@@ -828,6 +885,7 @@ class _Runner:
         if count_tasks:
             ph.heartbeat(count_tasks)
         self.monitor = monitor
+        self.ping_out = None
         if monitor:
             self._at(ph.now_ns() + int(PING_S * 1e9), "ping", None)
         fn_enc = self.encode(fn)
@@ -908,16 +966,29 @@ def prepare(fd: int, worker_pid: int, checks: dict) -> None:
     r.shipped = [_ship(v, namespace) for v in namespace.values() if isinstance(v, Inside)]
 
 
-def start(fd: int, worker_pid: int, checks: dict) -> tuple[Remote | None, Any, list]:
+def start(fd: int, worker_pid: int, checks: dict, disk: tuple[str, int, int] | None = None,
+          memory_limit: int = 0) -> tuple[Remote | None, Any, list]:
     """The runner's side of a run: wait for the worker's import report, ship
-    the @inside functions.  Returns (sub, import error or None, tamper)."""
+    the @inside functions.  `disk` is (the run's folder, bytes, entries) and
+    `memory_limit` what the run may grow by: both watched from now on, the
+    import included.  Returns (sub, import error or None, tamper)."""
     r = _current
     if r is None or r.wire.fd != fd or r.pid != worker_pid:
         prepare(fd, worker_pid, checks)
         r = _current
     assert r is not None
     r.wire.watch(worker_pid)
-    ready = r.wire.recv()
+    if disk is not None:
+        r.set_disk_limit(*disk)
+    if memory_limit > 0:
+        r.set_memory_limit(memory_limit)
+    try:
+        ready = r.wait_ready()
+    except WorkerGone:
+        if r.stopped is None:
+            raise
+        # Stopped while importing: an import error that says why.
+        return None, {"type": r.stopped_type, "message": r.stopped}, []
     if ready is None or ready.get("op") != "ready":
         raise ProtocolError("the worker did not report its import")
     tamper = [str(t)[:200] for t in ready.get("tamper", [])[:10]] if \
@@ -962,8 +1033,7 @@ class _Worker:
         self.loops: "weakref.WeakSet[Any]" = weakref.WeakSet()
         self.counts: dict[str, int] = {}
         self.clients: dict[int, Any] = {}
-        import threading
-
+        self.notes: list[str] = []  # tampering the serving code itself noticed
         self.lock = threading.RLock()  # a request back to the runner and its answer
 
     def reset(self) -> None:
@@ -1060,7 +1130,7 @@ class _Worker:
     def dispatch_async(self, msg: dict) -> None:
         op = msg.get("op")
         if op == "ping":
-            self.wire.send({"op": "pong"})
+            self.wire.send({"op": "pong", "n": msg.get("n")})
         elif op == "llm_done":
             fut = self.futures.pop(msg.get("id"), None)
             if fut is not None and not fut.done():
@@ -1125,7 +1195,8 @@ class _Worker:
             reply["fig"] = list(self._ph.inside_close(span))
             if self.counts:
                 reply["counts"] = self.counts
-            tamper = self.tamper()
+            tamper = self.tamper() + self.notes
+            self.notes = []
             if tamper:
                 reply["tamper"] = tamper
             self.wire.send(reply)
@@ -1202,22 +1273,32 @@ class _Worker:
             worker.attach(loop)
             if msg.get("monitor"):
                 _watch_selector(loop, counts)
-            if msg.get("tasks"):
-                counts["tasks"] = 0
-                task_class = asyncio.Task
-
-                def factory(loop: Any, coro: Any, **kw: Any) -> Any:
-                    counts["tasks"] += 1
-                    return task_class(coro, loop=loop, **kw)
-
-                loop.set_task_factory(factory)
             await asyncio.sleep(0)
             aw = fn(*args, **kwargs)
             if timeout is None:
                 return await aw
             return await asyncio.wait_for(aw, timeout)
 
-        return asyncio.run(main())
+        if not msg.get("tasks"):
+            return asyncio.run(main())
+        # Every Task registers itself in asyncio.tasks._all_tasks, however it
+        # was made (a loop's factory, asyncio.Task(...) itself, a subclass):
+        # counted there, not in a task factory the submission could unset.
+        registry = asyncio.tasks._all_tasks
+        add = registry.add
+
+        def counting_add(task: Any) -> None:
+            counts["tasks"] += 1
+            add(task)
+
+        counts["tasks"] = 0
+        registry.add = counting_add
+        try:
+            return asyncio.run(main())
+        finally:
+            if registry.__dict__.get("add") is not counting_add:
+                self.notes.append("the harness's task counter was removed during the run")
+            registry.__dict__.pop("add", None)
 
 
 def _watch_selector(loop: Any, counts: dict) -> None:

@@ -198,6 +198,9 @@ class AttackCorpus(unittest.TestCase):
                           f"verdict {verdict!r} ({result.get('detail')!r}), expected one of "
                           f"{entry['expect']}: {context}")
         self.assertNotIn(canary, out + err, f"the canary secret leaked: {context}")
+        for text in entry.get("detail_contains", []):
+            self.assertIn(text, json.dumps(result, ensure_ascii=False),
+                          f"{text!r} is not in the result: {context}")
         for secret in entry.get("forbidden_output", []):
             self.assertNotIn(secret, out + err, f"{secret!r} in the run's output: {context}")
         if control is not None:

@@ -2,13 +2,27 @@
 
 import json
 import os
+import re
 import shutil
+import subprocess
 import tempfile
+import time
 import unittest
 
-from phtest import MINI, SOURCE, SUBS, FIXTURES, HarnessTest, check_result, run
+from phtest import BIN, MINI, SOURCE, SUBS, FIXTURES, HarnessTest, check_result, run
 
 METRIC_FIELDS = {"wall_ns", "cpu_ns", "py_peak_bytes", "py_allocs", "rss_peak_bytes", "parallelism"}
+
+
+def _descends_from(pid: int, ancestor: int) -> bool:
+    for _ in range(64):
+        if pid == ancestor:
+            return True
+        if pid <= 1:
+            return False
+        with open(f"/proc/{pid}/stat") as f:
+            pid = int(f.read().rsplit(")", 1)[1].split()[1])
+    return False
 
 
 def mini(sub: str, *extra: str):
@@ -139,15 +153,44 @@ class VerdictTests(HarnessTest):
     def test_workers_map_no_network_library(self):
         # libcurl (and its TLS, SSH, LDAP dependencies) is loaded only when an
         # LLM is asked, so a worker, a fork of the supervisor, never has it.
+        # Read from outside while the worker sleeps at import: the run itself
+        # cannot open /proc (Landlock), which the submission reports too.
+        if not os.access("/proc/1/maps", os.R_OK):
+            self.skipTest("other processes' maps are not readable here")
         with tempfile.TemporaryDirectory() as d:
             sub = os.path.join(d, "maps.py")
             with open(sub, "w") as f:
-                f.write("import re\n"
-                        "_maps = open('/proc/self/maps').read()\n"
-                        "print('MAPPED', sorted(set(re.findall(r'lib(curl|ssl|gnutls|ssh2|ldap)', _maps))))\n")
+                f.write("import time\n"
+                        "try:\n"
+                        "    open('/proc/self/maps').read()\n"
+                        "    print('PROC READABLE')\n"
+                        "except OSError:\n"
+                        "    print('PROC DENIED')\n"
+                        "time.sleep(2)\n")
                 f.write((FIXTURES / "exercises" / "mini" / "reference.py").read_text())
-            res = mini(sub)
-            self.assertIn("MAPPED []", res.json.get("stdout", ""), res.json.get("stdout"))
+            proc = subprocess.Popen([BIN, "run", "mini", sub, "--json", *MINI],
+                                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+            seen: dict[int, str] = {}
+            deadline = time.monotonic() + 60
+            while proc.poll() is None and time.monotonic() < deadline:
+                for pid in os.listdir("/proc"):
+                    try:
+                        with open(f"/proc/{pid}/comm") as f:
+                            if f.read().strip() != "ph-worker":
+                                continue
+                        if not _descends_from(int(pid), proc.pid):
+                            continue  # another run on this machine
+                        with open(f"/proc/{pid}/maps") as f:
+                            seen[int(pid)] = f.read()
+                    except (OSError, ValueError):
+                        continue
+                time.sleep(0.05)
+            out, _ = proc.communicate(timeout=120)
+            self.assertTrue(seen, "no worker was seen while it slept")
+            for pid, maps in seen.items():
+                found = sorted(set(re.findall(r"lib(curl|ssl|gnutls|ssh2|ldap)", maps)))
+                self.assertEqual(found, [], f"worker {pid} maps {found}: " + "".join(l for l in maps.splitlines(True) if re.search(r"lib(curl|ssl|gnutls|ssh2|ldap)", l)))
+            self.assertIn("PROC DENIED", json.loads(out).get("stdout", ""))
 
     def test_whole_run_rss_peak_covers_every_check(self):
         # Each check resets VmHWM; the run's peak must still see the 120 MB one.
