@@ -408,8 +408,8 @@ int cmd_voice_main(int argc, char **argv)
             goto fail;
         printf("model: %s\ndictionary: %s\n", lm.arpa, lm.dict);
         if (lm.built)
-            printf("built: %zu words (%zu of them everyday words only the general model "
-                   "brought; %zu left out: not in the pronunciation dictionary), "
+            printf("built: %zu words (%zu of them everyday words from the general model; "
+                   "%zu left out: not in the pronunciation dictionary), "
                    "%zu sentences, %zu/%zu/%zu n-grams\n",
                    lm.stats.vocab, lm.stats.general, lm.stats.dropped, lm.stats.sentences,
                    lm.stats.ngrams[0], lm.stats.ngrams[1], lm.stats.ngrams[2]);
