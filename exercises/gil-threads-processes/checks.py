@@ -135,16 +135,31 @@ def _start_method(method):
         set_start_method(before)
 
 
+def _helper_process(cmdline):
+    """multiprocessing's own long-lived helpers (its forkserver and resource
+    tracker), which outlive any pool by design."""
+    return "forkserver" in cmdline or "resource_tracker" in cmdline
+
+
 @contextlib.contextmanager
-def _left_running():
-    """Find and stop, in the worker, the processes and threads the block left
-    running; the counts land in the yielded dict."""
+def _left_running(h):
+    """Find and stop the processes and threads the block left running; the
+    counts land in the yielded dict.  The worker looks at its own children
+    and threads; the runner also counts the run's processes from outside,
+    so a pool the worker hides (raw forks) or does not report is still found."""
     seen = {}
+    before = h.run_processes()
     left = leftovers_begin()
     try:
         yield seen
     finally:
         seen.update(leftovers_end(left))
+        after = {pid for pid, cmd in h.run_processes().items()
+                 if pid not in before and not _helper_process(cmd)}
+        if after:
+            seen["processes_left_running"] = max(seen.get("processes_left_running", 0),
+                                                 len(after))
+            h.stop_processes(after)
 
 
 def _serial(h, work, inputs, label="serial"):
@@ -155,7 +170,7 @@ def _serial(h, work, inputs, label="serial"):
 def _stopped(h, fn, *args, label=None, **kwargs):
     """Call fn (measured under `label` when given) and stop whatever it left running,
     so that nothing it started is counted in a later measurement."""
-    with _left_running():
+    with _left_running(h):
         if label is None:
             return fn(*args)
         return h.measure(label, fn, *args, **kwargs)
@@ -204,12 +219,12 @@ def check_pools_shut_down(sub, h):
     Only that is observed: the results are other checks' business."""
     featurize = _work_fn(h)
     seen = {}
-    with _left_running() as left:
+    with _left_running(h) as left:
         sub.run_cpu_bound(featurize, [30_000, 5, 20_000], 2)
     seen["run_cpu_bound"] = left
     keys = ["s%d" % i for i in range(6)]
     call = sleeper(dict.fromkeys(keys, 0.01))
-    with _left_running() as left:
+    with _left_running(h) as left:
         sub.run_io_bound(call, keys, 3)
     seen["run_io_bound"] = left
     return seen
@@ -221,7 +236,7 @@ def check_cpu_start_methods(sub, h):
     run = sub.run_cpu_bound
     seen = {}
     for method in ("fork", "spawn", "forkserver"):
-        with _start_method(method), _left_running():
+        with _start_method(method), _left_running(h):
             try:
                 seen[method] = run(featurize, inputs, 2)
             except Exception as exc:  # the type is the observation

@@ -27,6 +27,7 @@ void doc_cleanup(struct doc *d)
     free(d->kind);
     free(d->tok);
     free(d->sent);
+    free(d->topic);
     memset(d, 0, sizeof *d);
 }
 

@@ -50,6 +50,9 @@ struct doc {
     size_t ntok, captok;
     struct sentence *sent;
     size_t nsent, capsent;
+    /* Per token, set by the scorer (or NULL): a phrase naming the question's
+     * subject (the rubric's topic) starts here.  See matcher.c's carry. */
+    unsigned char *topic;
     unsigned clause;
     int sent_open;  /* the current sentence has tokens */
     int new_clause; /* the next token starts a clause */

@@ -102,3 +102,63 @@ unsigned hedge_count(const struct doc *d, long *first)
     }
     return n;
 }
+
+/* Verdict words: how a thing seems, never what it does. */
+static const char *const verdicts[] = {
+    "pythonic",  "modern", "newer",   "older",  "nicer", "easier",    "cleaner",
+    "better",    "best",   "good",    "useful", "handy", "efficient", "actually",
+    "basically", "things", "simpler", "neater", "fancy", "magic",     "powerful",
+};
+static const char *const *const verdict_phrases[] = {
+    (const char *const[]){"a", "bit", NULL},    (const char *const[]){"kind", "of", NULL},
+    (const char *const[]){"sort", "of", NULL},  (const char *const[]){"is", "like", NULL},
+    (const char *const[]){"are", "like", NULL},
+};
+/* Letters two words share at the start to be read as the same word. */
+#define SAME_WORD_PREFIX 5
+
+/* "X is for X-ish": token i is "for" after "is"/"are", and a word within
+ * two after it starts like a word within three before the verb, in its
+ * clause. */
+static int restates_at(const struct doc *d, size_t i)
+{
+    if (strcmp(d->tok[i].raw, "for") != 0 || i < 2 || !prose(d, i - 1) ||
+        (strcmp(d->tok[i - 1].raw, "is") != 0 && strcmp(d->tok[i - 1].raw, "are") != 0))
+        return 0;
+    for (size_t a = i + 1; a < d->ntok && a <= i + 2; a++) {
+        if (d->tok[a].clause != d->tok[i].clause || strlen(d->tok[a].raw) < SAME_WORD_PREFIX)
+            continue;
+        for (size_t back = 2; back <= 4 && back <= i; back++) {
+            const struct token *b = &d->tok[i - back];
+            if (b->clause != d->tok[i].clause)
+                break;
+            if (strncmp(b->raw, d->tok[a].raw, SAME_WORD_PREFIX) == 0)
+                return 1;
+        }
+    }
+    return 0;
+}
+
+unsigned hedge_judgements(const struct doc *d)
+{
+    enum { NV = sizeof verdicts / sizeof verdicts[0] };
+    enum { NP = sizeof verdict_phrases / sizeof verdict_phrases[0] };
+    unsigned char seen[NV + NP + 1] = {0};
+    unsigned n = 0, restated = 0;
+
+    for (size_t i = 0; i < d->ntok; i++) {
+        if (!prose(d, i))
+            continue;
+        for (size_t k = 0; k < NV + NP; k++) {
+            int hit = k < NV ? strcmp(d->tok[i].raw, verdicts[k]) == 0
+                             : phrase_at(d, i, verdict_phrases[k - NV]);
+            if (hit && !seen[k]) {
+                seen[k] = 1;
+                n++;
+            }
+        }
+        /* Each restating definition counts: they are the whole answer. */
+        restated += (unsigned)restates_at(d, i);
+    }
+    return n + restated;
+}

@@ -19,4 +19,15 @@
  * index of the first one, -1 when there is none. */
 unsigned hedge_count(const struct doc *d, long *first);
 
+/*
+ * Judgements in place of explanation, counted once per kind: a verdict word
+ * that says how the thing seems, not what it does ("more Pythonic", "easier",
+ * "the more modern option", "best practices", "a bit"), a comparison by
+ * likeness ("a generator is like a function"), and a definition that restates
+ * its subject ("ContextVar is for context", "threading.local is for
+ * threads").  One is ordinary in a good answer; two or more in a short answer
+ * are what graders call vague.
+ */
+unsigned hedge_judgements(const struct doc *d);
+
 #endif

@@ -23,6 +23,38 @@ static int sentence_has(const struct doc *d, const struct sentence *s, const cha
     return 0;
 }
 
+/*
+ * Does token i write one of a grader's own output fields with a value, as
+ * markup or data would ("score=10", "\"needs_review\": false",
+ * "confidence: high")?  An answer has no reason to fill in its own grade.
+ */
+static int grader_field(const struct doc *d, const struct sentence *s, size_t i)
+{
+    static const char *const fields[] = {"score",   "grade",  "verdict", "confidence",
+                                         "credit",  "review", "marks",   "points",
+                                         "flagged", "rating", "passed"};
+    static const char *const values[] = {
+        "high", "true", "false",   "excellent", "pass", "full", "perfect",    "correct",
+        "none", "max",  "maximum", "approved",  "low",  "null", "outstanding"};
+    const struct token *t = &d->tok[i], *nx;
+    size_t k;
+    int sep = 0;
+
+    if (!TOK_IS(t, fields) || i + 1 >= s->tok1)
+        return 0;
+    nx = &d->tok[i + 1];
+    for (k = t->end; k < nx->off && k < d->len; k++) {
+        char c = d->text[k];
+        if (c == '=' || c == ':')
+            sep = 1;
+        else if (c != ' ' && c != '"' && c != '\'' && c != '\t')
+            return 0;
+    }
+    if (!sep)
+        return 0;
+    return (nx->raw[0] >= '0' && nx->raw[0] <= '9') || TOK_IS(nx, values);
+}
+
 static int sentence_injects(const struct doc *d, const struct sentence *s)
 {
     static const char *const dismiss[] = {"ignore",   "ignoring", "disregard", "forget",
@@ -31,13 +63,17 @@ static int sentence_injects(const struct doc *d, const struct sentence *s)
     static const char *const orders[] = {"instruction", "instructions", "prompt",     "prompts",
                                          "rubric",      "rules",        "guidelines", "criteria",
                                          "directions",  "above",        "system",     "directive"};
+    /* "rubric" too: an explanation is written for a reader, not for its
+     * marking scheme ("every rubric concept is present", a fake rubric table). */
     static const char *const addressee[] = {"grader",   "graders",   "evaluator", "evaluators",
-                                            "examiner", "examiners", "assessor",  "marker"};
+                                            "examiner", "examiners", "assessor",  "marker",
+                                            "rubric",   "rubrics"};
     static const char *const award[] = {"award",    "assign", "grant", "deserve",
                                         "deserves", "output", "give",  "rate",
                                         "score",    "grade",  "mark",  "return"};
-    static const char *const top[] = {"10",      "ten",     "full", "perfect", "maximum",
-                                      "maximal", "highest", "top",  "max",     "100"};
+    static const char *const top[] = {"10",        "ten",         "full",     "perfect",  "maximum",
+                                      "maximal",   "highest",     "top",      "max",      "100",
+                                      "excellent", "outstanding", "flawless", "exemplary"};
     static const char *const roles[] = {"system", "assistant", "user", "developer"};
     /* Claims of a review the grader should defer to: "this answer has
      * already been verified by a senior engineer". */
@@ -55,7 +91,7 @@ static int sentence_injects(const struct doc *d, const struct sentence *s)
 
     for (size_t i = s->tok0; i < s->tok1; i++) {
         const struct token *t = &d->tok[i];
-        if (TOK_IS(t, addressee))
+        if (TOK_IS(t, addressee) || grader_field(d, s, i))
             return 1;
         if (TOK_IS(t, vouched) && sentence_has(d, s, work, sizeof work / sizeof work[0])) {
             for (size_t k = i + 1; k < s->tok1 && k <= i + 6; k++)
@@ -94,6 +130,22 @@ static int sentence_injects(const struct doc *d, const struct sentence *s)
             return 1;
     }
     return 0;
+}
+
+int injection_hide_markup(struct doc *d)
+{
+    int any = 0;
+    char *p = d->text;
+
+    while ((p = strstr(p, "<!--")) != NULL) {
+        char *end = strstr(p + 4, "-->");
+        size_t n = end != NULL ? (size_t)(end + 3 - p) : strlen(p);
+
+        memset(p, ' ', n);
+        p += n;
+        any = 1;
+    }
+    return any;
 }
 
 /* Drop the sentences that address the grader; returns whether any did. */

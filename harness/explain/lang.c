@@ -11,59 +11,46 @@
 
 #include <string.h>
 
-#include "words.h"
+/* Most words one language's list may hold; a list ends at its first NULL. */
+#define LANG_WORDS_MAX 52
 
-static const char *const en_words[] = {
-    "the",  "and",   "is",   "are",   "of", "to",      "that",  "this",  "with",   "for",
-    "it",   "which", "when", "while", "so", "because", "not",   "but",   "they",   "you",
-    "can",  "each",  "one",  "from",  "by", "its",     "their", "what",  "into",   "than",
-    "only", "then",  "also", "does",  "do", "be",      "has",   "have",  "was",    "were",
-    "on",   "at",    "or",   "as",    "an", "if",      "all",   "would", "should", "there",
-};
-static const char *const es_words[] = {
-    "el",    "los",    "las",      "del",  "que",   "es",    "son",    "una",     "por",   "para",
-    "con",   "cuando", "pero",     "como", "más",   "cada",  "sin",    "también", "solo",  "hay",
-    "muy",   "esto",   "esta",     "este", "hasta", "donde", "porque", "así",     "lo",    "se",
-    "puede", "hace",   "mientras", "ya",   "sus",   "otra",  "otro",   "usar",    "mismo", "entre",
-};
-static const char *const fr_words[] = {
-    "le",   "les",  "des",  "est",   "sont",  "une",    "pour", "avec",  "dans", "qui",
-    "pas",  "mais", "ou",   "donc",  "quand", "chaque", "sans", "aussi", "très", "sur",
-    "au",   "aux",  "du",   "ce",    "cette", "ces",    "il",   "ils",   "elle", "on",
-    "peut", "fait", "même", "entre", "leur",  "nous",   "vous", "plus",  "tout", "être",
-};
-static const char *const de_words[] = {
-    "der",  "das",  "und",  "ist",  "sind",  "ein",   "eine", "nicht", "mit",    "für",
-    "auf",  "wenn", "dann", "aber", "oder",  "auch",  "nur",  "wird",  "werden", "den",
-    "dem",  "des",  "zu",   "im",   "bei",   "man",   "sich", "kann",  "jeder",  "jede",
-    "weil", "dass", "ohne", "noch", "schon", "immer", "wie",  "es",    "sie",    "wir",
-};
-static const char *const it_words[] = {
-    "il",     "lo",     "gli", "della", "delle", "che",   "è",     "sono",  "una",  "per",
-    "con",    "quando", "ma",  "come",  "ogni",  "senza", "anche", "solo",  "più",  "questo",
-    "questa", "perché", "nel", "nella", "degli", "dei",   "può",   "molto", "cosa", "loro",
-};
-static const char *const pt_words[] = {
-    "os",    "não",  "uma",  "para", "com",  "quando", "mas",   "cada",   "sem",   "também",
-    "muito", "isso", "isto", "este", "esta", "pelo",   "pela",  "são",    "está",  "nos",
-    "nas",   "dos",  "das",  "ao",   "pode", "faz",    "então", "porque", "ainda", "você",
-};
-
-struct table {
+/* One row per language the scorer tells apart: its code, its name in English
+ * and its function words.  English comes first: it wins ties. */
+static const struct table {
     const char *code, *name;
-    const char *const *words;
-    size_t n;
-};
-
-#define TABLE(c, nm, l)                                                                            \
-    {                                                                                              \
-        c, nm, l, sizeof(l) / sizeof((l)[0])                                                       \
-    }
-
-static const struct table tables[] = {
-    TABLE("en", "English", en_words), TABLE("es", "Spanish", es_words),
-    TABLE("fr", "French", fr_words),  TABLE("de", "German", de_words),
-    TABLE("it", "Italian", it_words), TABLE("pt", "Portuguese", pt_words),
+    const char *const words[LANG_WORDS_MAX];
+} tables[] = {
+    {"en",
+     "English",
+     {"the",  "and",   "is",   "are",   "of", "to",      "that",  "this",  "with",   "for",
+      "it",   "which", "when", "while", "so", "because", "not",   "but",   "they",   "you",
+      "can",  "each",  "one",  "from",  "by", "its",     "their", "what",  "into",   "than",
+      "only", "then",  "also", "does",  "do", "be",      "has",   "have",  "was",    "were",
+      "on",   "at",    "or",   "as",    "an", "if",      "all",   "would", "should", "there"}},
+    {"es", "Spanish", {"el",   "los",  "las",   "del",     "que",      "es",     "son",
+                       "una",  "por",  "para",  "con",     "cuando",   "pero",   "como",
+                       "más",  "cada", "sin",   "también", "solo",     "hay",    "muy",
+                       "esto", "esta", "este",  "hasta",   "donde",    "porque", "así",
+                       "lo",   "se",   "puede", "hace",    "mientras", "ya",     "sus",
+                       "otra", "otro", "usar",  "mismo",   "entre"}},
+    {"fr", "French", {"le",    "les",   "des",  "est",  "sont", "une",  "pour",  "avec",
+                      "dans",  "qui",   "pas",  "mais", "ou",   "donc", "quand", "chaque",
+                      "sans",  "aussi", "très", "sur",  "au",   "aux",  "du",    "ce",
+                      "cette", "ces",   "il",   "ils",  "elle", "on",   "peut",  "fait",
+                      "même",  "entre", "leur", "nous", "vous", "plus", "tout",  "être"}},
+    {"de", "German", {"der",  "das",  "und",    "ist",   "sind",  "ein",  "eine", "nicht",
+                      "mit",  "für",  "auf",    "wenn",  "dann",  "aber", "oder", "auch",
+                      "nur",  "wird", "werden", "den",   "dem",   "des",  "zu",   "im",
+                      "bei",  "man",  "sich",   "kann",  "jeder", "jede", "weil", "dass",
+                      "ohne", "noch", "schon",  "immer", "wie",   "es",   "sie",  "wir"}},
+    {"it", "Italian", {"il",    "lo",   "gli", "della",  "delle",  "che",    "è",    "sono",
+                       "una",   "per",  "con", "quando", "ma",     "come",   "ogni", "senza",
+                       "anche", "solo", "più", "questo", "questa", "perché", "nel",  "nella",
+                       "degli", "dei",  "può", "molto",  "cosa",   "loro"}},
+    {"pt", "Portuguese", {"os",   "não",    "uma",   "para",   "com",   "quando", "mas",  "cada",
+                          "sem",  "também", "muito", "isso",   "isto",  "este",   "esta", "pelo",
+                          "pela", "são",    "está",  "nos",    "nas",   "dos",    "das",  "ao",
+                          "pode", "faz",    "então", "porque", "ainda", "você"}},
 };
 #define NTABLES (sizeof tables / sizeof tables[0])
 
@@ -87,7 +74,8 @@ struct lang_guess lang_detect(const struct doc *d)
         if (r[0] >= 0xcd && !(r[0] == 0xc3 || r[0] == 0xc4 || r[0] == 0xc5))
             nonlatin++;
         for (size_t k = 0; k < NTABLES; k++)
-            counts[k] += (unsigned)words_in(t->raw, tables[k].words, tables[k].n);
+            for (size_t w = 0; w < LANG_WORDS_MAX && tables[k].words[w] != NULL; w++)
+                counts[k] += strcmp(t->raw, tables[k].words[w]) == 0;
     }
     for (size_t k = 1; k < NTABLES; k++)
         if (counts[k] > counts[best])

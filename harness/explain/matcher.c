@@ -76,7 +76,10 @@ static enum ph_rc find_phrase(const struct doc *d, const struct phrase *p, struc
         for (size_t w = 1; w < p->n && ok; w++) {
             ok = 0;
             for (size_t k = pos + 1; k < d->ntok && k <= pos + 1 + PHRASE_SLOP; k++) {
-                if (d->tok[k].sent != d->tok[i].sent)
+                /* A phrase is words read together: a comma, colon or
+                 * clause opener between two words parts them ("the
+                 * complete, ordered batch" does not say "completion order"). */
+                if (d->tok[k].clause != d->tok[i].clause)
                     break;
                 if (word_matches(&p->w[w], &d->tok[k])) {
                     pos = k;
@@ -112,6 +115,102 @@ enum ph_rc matcher_find_group(const struct doc *d, const struct group *g, struct
     return PH_OK;
 }
 
+/* The first token of clause `u` (tokens' clause numbers never decrease), or
+ * d->ntok when no token is in it. */
+static size_t clause_start(const struct doc *d, unsigned u)
+{
+    size_t lo = 0, hi = d->ntok;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (d->tok[mid].clause < u)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Is token `k` inside one of the occurrences in `o`? */
+static int inside(const struct occs *o, size_t k)
+{
+    for (size_t i = 0; i < o->n; i++)
+        if (o->v[i].start <= k && k <= o->v[i].end)
+            return 1;
+    return 0;
+}
+
+/*
+ * The subject carried into clauses that do not name it.  Writers name a
+ * subject once and go on about it: "asyncio.gather wraps everything in tasks.
+ * The result is a list in the same order as the arguments" states that
+ * gather keeps the order; "gather collects results as each call completes,
+ * so the list it returns is in completion order" states that gather returns
+ * completion order.  So a clause that names no subject of the question (no
+ * topic phrase) is read as being about the subject of its sentence (the
+ * first topic phrase before it) or, when its sentence names none before it
+ * and `across` (points, not misconceptions: a wrong belief is charged only on
+ * what a sentence itself says), the subject of the sentence before.  A topic phrase naming anything
+ * else in between ("gather keeps the order; as_completed hands back ...") stops the carry.  Group 0
+ * of a pattern is its subject; `subj` is its occurrences, to which one
+ * carried occurrence per such clause is added.
+ */
+static enum ph_rc add_carried(const struct doc *d, struct occs *subj, int across)
+{
+    size_t n0 = subj->n;
+
+    if (n0 == 0 || d->ntok == 0 || d->topic == NULL)
+        return PH_OK;
+    for (unsigned u = d->tok[0].clause; u <= d->tok[d->ntok - 1].clause; u++) {
+        size_t a = clause_start(d, u), b = a, anchor = SIZE_MAX;
+        const struct occ *from = NULL;
+        unsigned sa;
+        int blocked = 0;
+        if (a >= d->ntok || d->tok[a].clause != u || d->tok[a].code)
+            continue;
+        sa = d->tok[a].sent;
+        while (b + 1 < d->ntok && d->tok[b + 1].clause == u)
+            b++;
+        for (size_t i = 0; i < n0; i++)
+            if (subj->v[i].clause == u)
+                blocked = 1; /* named here: nothing to carry */
+        /* The subject is the first thing the sentence names, or, when it
+         * names nothing before this clause, what the sentence before did. */
+        for (size_t k = d->sent[sa].tok0; k < a && anchor == SIZE_MAX; k++)
+            if (d->topic[k])
+                anchor = k;
+        if (anchor == SIZE_MAX && across && sa > 0)
+            for (size_t k = d->sent[sa - 1].tok0; k < d->sent[sa - 1].tok1 && anchor == SIZE_MAX;
+                 k++)
+                if (d->topic[k])
+                    anchor = k;
+        for (size_t i = 0; i < n0 && anchor != SIZE_MAX && !blocked; i++) {
+            const struct occ *o = &subj->v[i];
+            if (o->start <= anchor && anchor <= o->end && !o->neg && !d->tok[o->start].code)
+                from = o;
+        }
+        if (blocked || from == NULL || a - from->end > CARRY_REACH)
+            continue;
+        for (size_t k = from->end + 1; k <= b && !blocked; k++)
+            blocked = d->topic[k] && !inside(subj, k);
+        if (blocked)
+            continue;
+        enum ph_rc rc = doc_grow((void **)&subj->v, &subj->cap, subj->n + 1, sizeof *subj->v);
+        if (rc != PH_OK)
+            return rc;
+        subj->v[subj->n] = (struct occ){.start = a,
+                                        .end = a,
+                                        .sent = d->tok[a].sent,
+                                        .clause = u,
+                                        .neg = 0,
+                                        .neg_at = 0,
+                                        .self_neg = 0,
+                                        .carried = 1};
+        subj->n++;
+    }
+    return PH_OK;
+}
+
 /* Does group occurrence list `o` hold an occurrence in unit `u` (a sentence or
  * a clause number) with polarity `want_neg` (-1: either)? */
 static int occs_in(const struct occs *o, int by_clause, unsigned u, int want_neg)
@@ -122,6 +221,24 @@ static int occs_in(const struct occs *o, int by_clause, unsigned u, int want_neg
             return 1;
     }
     return 0;
+}
+
+/* Is the only un-negated occurrence in sentence `u` a carried one? */
+static int carried_only(const struct occs *o, unsigned u)
+{
+    for (size_t i = 0; i < o->n; i++)
+        if (o->v[i].sent == u && !o->v[i].neg && !o->v[i].carried)
+            return 0;
+    return 1;
+}
+
+/* Is the subject of clause `u` only carried into it? */
+static int carried_clause(const struct occs *o, unsigned u)
+{
+    for (size_t i = 0; i < o->n; i++)
+        if (o->v[i].clause == u && !o->v[i].carried)
+            return 0;
+    return 1;
 }
 
 /* Does every group have an un-negated occurrence somewhere? */
@@ -185,7 +302,10 @@ static struct match match_pattern(const struct doc *d, const struct occs *gocc, 
         for (size_t g = 0; g < ng; g++) {
             int in = occs_in(&gocc[g], by_clause, u, 0);
             here += (size_t)in;
-            if (in || (!by_clause && u + 1 < nunits && occs_in(&gocc[g], 0, u + 1, 0)))
+            /* Across two sentences only what each names itself: a subject
+             * carried into u does not reach on into u + 1. */
+            if ((in && !carried_only(&gocc[g], u)) ||
+                (!by_clause && u + 1 < nunits && occs_in(&gocc[g], 0, u + 1, 0)))
                 pair++;
         }
         if (here == ng)
@@ -238,6 +358,8 @@ enum ph_rc matcher_concept(const struct doc *d, const struct concept *c, const u
         for (size_t g = 0; g < p->ng && rc == PH_OK; g++)
             rc = matcher_find_group(d, &p->g[g], &gocc[g]);
         resolve_negation(gocc, p->ng);
+        if (rc == PH_OK && p->ng > 1)
+            rc = add_carried(d, &gocc[0], 1);
         if (rc == PH_OK) {
             struct match m = match_pattern(d, gocc, p->ng, c->scope, uses);
             if (m.credit > out->credit)
@@ -333,8 +455,76 @@ static int reported(const struct doc *d, long si)
  * of them only negated ("gather does not keep the order").  Otherwise every
  * group must occur un-negated.  A unit holding an `unless` phrase never counts.
  */
+/* Is occurrence `o` inside one of the occurrences of the `ng` groups `gocc`? */
+static int within(const struct occ *o, const struct occs *gocc, size_t ng)
+{
+    for (size_t g = 0; g < ng; g++)
+        for (size_t i = 0; i < gocc[g].n; i++)
+            if (!gocc[g].v[i].carried && gocc[g].v[i].start <= o->start &&
+                o->end <= gocc[g].v[i].end)
+                return 1;
+    return 0;
+}
+
+/*
+ * Does an occurrence in clause `u` deny its words?  "without" before a thing
+ * says it is absent, not that a claim is false: "concurrent I/O without
+ * threads" does not say threads are no help for I/O, while "without keeping
+ * the order" denies keeping it.  So "without" denies only an action (a word
+ * ending in "ing").
+ */
+static int denies_in(const struct doc *d, const struct occs *o, unsigned u)
+{
+    for (size_t i = 0; i < o->n; i++) {
+        const struct occ *x = &o->v[i];
+        const char *w = d->tok[x->start].raw;
+        size_t n = strlen(w);
+        if (x->clause != u || x->neg != NEG_NOT)
+            continue;
+        if (strcmp(d->tok[x->neg_at].raw, "without") == 0 &&
+            !(n > 4 && strcmp(w + n - 3, "ing") == 0))
+            continue;
+        return 1;
+    }
+    return 0;
+}
+
+/* Does sentence `si` assert some variant of `c` in full, every group named
+ * in it, none denied, with words other than the misconception's claim (`mocc`,
+ * the occurrences of its `mng` groups after the subject): "completion order"
+ * names an order but does not say the input order is kept. */
+static enum ph_rc asserts_in(const struct doc *d, const struct concept *c, unsigned si,
+                             const struct occs *mocc, size_t mng, int *yes)
+{
+    enum ph_rc rc = PH_OK;
+
+    *yes = 0;
+    for (size_t v = 0; c != NULL && v < c->nvar && rc == PH_OK && !*yes; v++) {
+        const struct pattern *p = &c->var[v];
+        struct occs *gocc = calloc(p->ng, sizeof *gocc);
+        int all = 1;
+        if (gocc == NULL)
+            return PH_ENOMEM;
+        for (size_t g = 0; g < p->ng && rc == PH_OK; g++)
+            rc = matcher_find_group(d, &p->g[g], &gocc[g]);
+        resolve_negation(gocc, p->ng);
+        for (size_t g = 0; g < p->ng && all; g++) {
+            int found = 0;
+            for (size_t i = 0; i < gocc[g].n && !found; i++) {
+                const struct occ *o = &gocc[g].v[i];
+                found = o->sent == si && !o->neg && !within(o, mocc, mng);
+            }
+            all = found;
+        }
+        *yes = rc == PH_OK && all;
+        occs_free(gocc, p->ng);
+    }
+    return rc;
+}
+
 static enum ph_rc misc_pattern(const struct doc *d, const struct pattern *p, enum scope scope,
-                               int denied, int ordered, const struct occs *unless, long *sent)
+                               int denied, int ordered, const struct occs *unless,
+                               const struct concept *point, long *sent)
 {
     int by_clause = denied || scope == SCOPE_CLAUSE;
     unsigned nunits = by_clause ? d->clause + 1 : (unsigned)d->nsent;
@@ -346,6 +536,8 @@ static enum ph_rc misc_pattern(const struct doc *d, const struct pattern *p, enu
     for (size_t g = 0; g < p->ng && rc == PH_OK; g++)
         rc = matcher_find_group(d, &p->g[g], &gocc[g]);
     resolve_negation(gocc, p->ng);
+    if (rc == PH_OK && p->ng > 1)
+        rc = add_carried(d, &gocc[0], 0);
     for (unsigned u = 0; u < nunits && rc == PH_OK && *sent < 0; u++) {
         int all = 1, neg = 0;
         if (denied) {
@@ -353,8 +545,7 @@ static enum ph_rc misc_pattern(const struct doc *d, const struct pattern *p, enu
                 all = occs_in(&gocc[g], by_clause, u, -1);
                 /* Denied, not merely contrasted: "the slowest call rather
                  * than the sum" does not deny the point about the sum. */
-                if (all && !occs_in(&gocc[g], by_clause, u, 0) &&
-                    occs_in(&gocc[g], by_clause, u, NEG_NOT))
+                if (all && !occs_in(&gocc[g], by_clause, u, 0) && denies_in(d, &gocc[g], u))
                     neg = 1;
             }
         } else {
@@ -364,6 +555,19 @@ static enum ph_rc misc_pattern(const struct doc *d, const struct pattern *p, enu
             continue;
         if (reported(d, first_sentence_in(&gocc[0], by_clause, u)))
             continue;
+        /* Read with a carried subject, a clause is held to its whole
+         * sentence: "gather returns one list in the order you passed them,
+         * whichever finished first" names an exception word or asserts the
+         * point this belief denies, and then states nothing wrong. */
+        if (by_clause && carried_clause(&gocc[0], u)) {
+            unsigned si = (unsigned)first_sentence_in(&gocc[0], by_clause, u);
+            int yes = 0;
+            if (occs_in(unless, 0, si, -1))
+                continue;
+            rc = asserts_in(d, point, si, gocc + 1, p->ng - 1, &yes);
+            if (yes)
+                continue;
+        }
         *sent = first_sentence_in(&gocc[0], by_clause, u);
     }
     occs_free(gocc, p->ng);
@@ -384,10 +588,10 @@ enum ph_rc matcher_misc(const struct doc *d, const struct off_misc *m,
     *sent = -1;
     rc = matcher_find_group(d, &m->unless, &unless);
     for (size_t v = 0; v < m->c.nvar && rc == PH_OK && *sent < 0; v++)
-        rc = misc_pattern(d, &m->c.var[v], m->c.scope, 0, m->ordered, &unless, sent);
+        rc = misc_pattern(d, &m->c.var[v], m->c.scope, 0, m->ordered, &unless, negated_point, sent);
     for (size_t v = 0; negated_point != NULL && v < negated_point->nvar && rc == PH_OK && *sent < 0;
          v++)
-        rc = misc_pattern(d, &negated_point->var[v], SCOPE_CLAUSE, 1, 0, &unless, sent);
+        rc = misc_pattern(d, &negated_point->var[v], SCOPE_CLAUSE, 1, 0, &unless, NULL, sent);
     free(unless.v);
     return rc;
 }

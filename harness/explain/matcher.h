@@ -24,6 +24,8 @@
  * "order kept"), and how far back a negator reaches ("does not really keep"). */
 #define PHRASE_SLOP 1
 #define NEG_REACH 4
+/* How many words back a clause may take its subject from (see add_carried). */
+#define CARRY_REACH 40
 
 /* Credit for a point whose groups co-occur only across two neighbouring
  * sentences, or only somewhere in the answer, and the share of a point given
@@ -89,6 +91,7 @@ struct occ {
     int neg;       /* denied by a negator close before or inside it */
     size_t neg_at; /* that negator's token index, when neg */
     int self_neg;  /* the phrase itself holds a negator ("not fit") */
+    int carried;   /* not written here: the subject carried into this clause */
 };
 
 struct occs {

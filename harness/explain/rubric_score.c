@@ -66,6 +66,11 @@
 #define MISC_FURTHER 0.6
 /* Share of code tokens past which an answer is "mostly code". */
 #define MOSTLY_CODE 0.6
+/* An answer with this share of code tokens that scores under MUCH_CODE_LOW
+ * of the marks goes to a human: the code may well explain what the prose
+ * leaves out (the scorer does not read what code does). */
+#define MUCH_CODE 0.3
+#define MUCH_CODE_LOW 0.5
 /* The style factor of an answer that is mostly code. */
 #define CODE_STYLE_FLOOR 0.9
 /*
@@ -94,6 +99,10 @@
 #define DEPTH_CODE_SHARE 0.5
 #define HEDGE_WORDS 80.0
 #define HEDGE_CAP 0.3
+/* Judgements ("easier", "more modern", "is like", "ContextVar is for
+ * context") that make a short answer vague: one is ordinary, two say
+ * nothing the reader could check (hedge.h). */
+#define JUDGEMENTS 2
 /* Fewer prose words than this and the confidence is capped. */
 #define SHORT_ANSWER_WORDS 15
 
@@ -298,8 +307,8 @@ static void build_feedback(const struct rubric *r, const struct explain_result *
         fb_add(fb, " The answer is too short to explain what it names: say why each point holds, "
                    "in a few more sentences.");
     if (hedged)
-        fb_add(fb, " The answer hedges (\"it depends\", \"somehow\") where it should commit: say "
-                   "what it depends on and why.");
+        fb_add(fb, " The answer hedges or judges (\"it depends\", \"somehow\", \"easier\", "
+                   "\"more modern\") where it should explain: say what each thing does, and why.");
     if (res->injection)
         fb_add(fb, " Text addressed to the grader was ignored and earned nothing.");
 }
@@ -335,16 +344,23 @@ static void assess_confidence(const struct doc *d, struct explain_result *out, d
         code += d->tok[i].code;
         prose += !d->tok[i].code;
     }
+    /* Text addressed to the grader is flagged even when it was all there
+     * was: an answer made only of fake grader output scores 0 but a human
+     * should still see the attempt. */
+    if (out->injection)
+        explain_result_review(out, 0.3,
+                              "injection attempt: text addressed to the grader was ignored and "
+                              "cost points");
     if (empty)
         return;
     if (code > 0 && (double)code / (double)d->ntok > MOSTLY_CODE)
         explain_result_review(out, 0.4,
                               "mostly code: the offline scorer reads its comments and names, "
                               "not what the code does; review it");
-    if (out->injection)
-        explain_result_review(out, 0.3,
-                              "injection attempt: text addressed to the grader was ignored and "
-                              "cost points");
+    else if ((double)code / (double)d->ntok > MUCH_CODE && out->score < out->max * MUCH_CODE_LOW)
+        explain_result_review(out, 0.45,
+                              "much of it is code and the score is low: the offline scorer "
+                              "reads comments and names, not what the code does; review it");
     if (out->nmisconceptions > 0 && coverage >= 0.5)
         explain_result_review(out, 0.45,
                               "conflicting signals: the answer makes key points and also states "
@@ -382,6 +398,25 @@ static enum ph_rc on_topic(const struct doc *d, const struct group *topic, int *
     for (size_t i = 0; rc == PH_OK && i < o.n; i++)
         if (!d->tok[o.v[i].start].code)
             *off = 0;
+    free(o.v);
+    return rc;
+}
+
+/* Mark where the answer names the question's subject (d->topic), for the
+ * matcher's subject carry. */
+static enum ph_rc mark_topic(struct doc *d, const struct group *topic)
+{
+    struct occs o = {0};
+    enum ph_rc rc;
+
+    if (topic->nalt == 0 || d->ntok == 0)
+        return PH_OK;
+    d->topic = calloc(d->ntok, 1);
+    if (d->topic == NULL)
+        return PH_ENOMEM;
+    rc = matcher_find_group(d, topic, &o);
+    for (size_t i = 0; rc == PH_OK && i < o.n; i++)
+        d->topic[o.v[i].start] = 1;
     free(o.v);
     return rc;
 }
@@ -438,7 +473,7 @@ enum ph_rc rubric_score(const struct rubric *r, const char *question, const char
     double *pens = NULL;
     size_t len;
     double wsum = 0, got = 0, penalty = 0, density = 0, coverage = 0;
-    int off_topic = 0, brief = 0, hedged = 0;
+    int off_topic = 0, brief = 0, hedged = 0, hidden;
     long *fund_negates = NULL, *pen_negates = NULL;
     size_t nfund = 0;
     struct lang_guess lang;
@@ -480,10 +515,15 @@ enum ph_rc rubric_score(const struct rubric *r, const char *question, const char
             goto out;
         wsum += p->weight;
     }
-    if (doc_sanitize(&d, answer, len) != PH_OK || doc_tokenize(&d) != PH_OK)
+    if (doc_sanitize(&d, answer, len) != PH_OK)
+        goto out;
+    hidden = injection_hide_markup(&d);
+    if (doc_tokenize(&d) != PH_OK)
         goto out;
     doc_mark_negators(&d);
-    out->injection = injection_drop(&d);
+    out->injection = injection_drop(&d) | hidden;
+    if (mark_topic(&d, &off->topic) != PH_OK)
+        goto out;
     out->confidence = 1.0;
     out->llm_total = -1;
     lang = lang_detect(&d);
@@ -587,8 +627,8 @@ enum ph_rc rubric_score(const struct rubric *r, const char *question, const char
             long hedge_sent;
             if (code_share(&d) <= MOSTLY_CODE) {
                 ceiling = depth_ceiling(st.words + DEPTH_CODE_SHARE * code_tokens(&d), r->npoints);
-                if (hedge_count(&d, &hedge_sent) > 0 && st.words < HEDGE_WORDS &&
-                    ceiling > HEDGE_CAP) {
+                if ((hedge_count(&d, &hedge_sent) > 0 || hedge_judgements(&d) >= JUDGEMENTS) &&
+                    st.words < HEDGE_WORDS && ceiling > HEDGE_CAP) {
                     ceiling = HEDGE_CAP;
                     hedged = 1;
                 }

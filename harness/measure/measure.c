@@ -748,6 +748,22 @@ static int add_pss(long pid, void *arg)
     return 0;
 }
 
+/* The highest run PSS read since the innermost span began: the runner
+ * weighs the run every 20 ms while a request runs, so a process born and
+ * gone within a span still shows in its figures. */
+static int64_t pss_seen = -1;
+/* The first sample taken in the innermost span: its base.  Taken lazily (a
+ * PSS read walks the worker's page tables): a span too short to be sampled
+ * has no base and no sampled figure, and growth within the first 20 ms shows
+ * in the span's other memory figures. */
+static int64_t pss_base = -1;
+static int weigh_next; /* measure_weigh_next_span() */
+
+void measure_weigh_next_span(void)
+{
+    weigh_next = 1;
+}
+
 int64_t measure_run_pss_bytes(void)
 {
     int64_t total = 0;
@@ -755,7 +771,13 @@ int64_t measure_run_pss_bytes(void)
     if (subject <= 0)
         return -1;
     measure_each_run_pid(add_pss, &total);
-    return total > 0 ? total : -1;
+    if (total <= 0)
+        return -1;
+    if (pss_base < 0)
+        pss_base = total;
+    if (total > pss_seen)
+        pss_seen = total;
+    return total;
 }
 
 /* The field `key` ("rchar: ") of /proc/<pid>/io, or -1. */
@@ -780,21 +802,36 @@ static int add_rchar(long pid, void *arg)
     return 0;
 }
 
-/* Minor plus major page faults of a process (fields 10 and 12 of its stat). */
+/* Nanoseconds the subject's main thread has run (the first field of its
+ * task's schedstat), or -1. */
+static int64_t main_thread_ns(void)
+{
+    char path[96], buf[128];
+
+    snprintf(path, sizeof path, "/proc/%ld/task/%ld/schedstat", (long)subject, (long)subject);
+    if (fileio_read_small(path, buf, sizeof buf) <= 0)
+        return -1;
+    return strtoll(buf, NULL, 10);
+}
+
+/* Minor plus major page faults of a process and of the children it reaped
+ * (fields 10 to 13 of its stat). */
 static int add_faults(long pid, void *arg)
 {
     char path[64], buf[1024];
-    unsigned long long minflt = 0, majflt = 0;
+    unsigned long long f[4] = {0, 0, 0, 0};
     const char *p;
 
     snprintf(path, sizeof path, "/proc/%ld/stat", pid);
     if (fileio_read_small(path, buf, sizeof buf) <= 0)
         return 0;
     p = strrchr(buf, ')');
-    /* After ") ": state ppid pgrp session tty_nr tpgid flags minflt cminflt majflt */
-    if (p != NULL &&
-        sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %llu %*u %llu", &minflt, &majflt) == 2)
-        *(int64_t *)arg += (int64_t)(minflt + majflt);
+    /* After ") ": state ppid pgrp session tty_nr tpgid flags minflt cminflt
+     * majflt cmajflt.  The reaped children's faults too: a child born and
+     * gone within the span still shows in its parent's. */
+    if (p != NULL && sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %llu %llu %llu %llu", &f[0], &f[1],
+                            &f[2], &f[3]) == 4)
+        *(int64_t *)arg += (int64_t)(f[0] + f[1] + f[2] + f[3]);
     return 0;
 }
 
@@ -986,13 +1023,26 @@ void measure_begin(struct measure_span *s)
     hwm_seen = 0;
     s->rss0 = measure_rss_bytes();
     s->nothers = 0;
+    s->pss0 = -1;
+    s->saved_pss_seen = pss_seen;
     s->t0_rchar = -1;
     s->t0_faults = -1;
+    s->t0_main = -1;
     if (subject > 0) {
         measure_each_run_pid(note_other, s);
         s->t0_rchar = run_rchar();
         s->t0_faults = run_faults();
+        s->t0_main = main_thread_ns();
+        s->saved_pss_seen = pss_seen;
+        s->pss0 = pss_base; /* the outer span's, restored at the end */
+        pss_seen = -1;
+        pss_base = -1;
+        /* A span whose figures are graded weighs the run at its start. */
+        if (weigh_next)
+            (void)measure_run_pss_bytes();
+        weigh_next = 0;
     }
+    weigh_next = 0;
     s->t0_children = children_cpu_ns();
     s->t0_ns_children = namespace_children_cpu_ns();
     s->t0_busy = machine_busy_ns();
@@ -1033,6 +1083,7 @@ void measure_end(const struct measure_span *s, struct measure_figures *out)
     out->run_cpu_ns = cpu + ch;
     out->io_read_bytes = -1;
     out->page_faults = -1;
+    out->main_thread_cpu_ns = -1;
     if (subject > 0) {
         struct others_sum o = {s, 0, 0};
 
@@ -1050,6 +1101,16 @@ void measure_end(const struct measure_span *s, struct measure_figures *out)
             int64_t f = run_faults() - s->t0_faults;
             out->page_faults = f > 0 ? f : 0;
         }
+        if (s->t0_main >= 0) {
+            int64_t m = main_thread_ns();
+            out->main_thread_cpu_ns = m >= s->t0_main ? m - s->t0_main : -1;
+        }
+        /* What the runner's samples saw during the span, beyond its start. */
+        if (pss_base > 0 && pss_seen > pss_base && pss_seen - pss_base > out->rss_growth_bytes)
+            out->rss_growth_bytes = pss_seen - pss_base;
+        if (s->saved_pss_seen > pss_seen)
+            pss_seen = s->saved_pss_seen;
+        pss_base = s->pss0;
     }
     out->rss_reset = s->rss_reset;
     out->outside = subject > 0;
@@ -1135,6 +1196,7 @@ void measure_pick_median(const struct measure_figures *runs, int n, struct measu
     MED(run_cpu_ns, NULL, NULL);
     MED(io_read_bytes, NULL, NULL);
     MED(page_faults, NULL, NULL);
+    MED(main_thread_cpu_ns, NULL, NULL);
 #undef MED
     for (i = 0; i < n; i++)
         if (runs[i].cores_free >= 0)
@@ -1190,11 +1252,13 @@ cJSON *measure_figures_to_json(const struct measure_figures *f)
         cJSON_Delete(o);
         return NULL;
     }
-    if (f->outside && (!cJSON_AddStringToObject(o, "observed", "outside") ||
-                       !cJSON_AddNumberToObject(o, "io_read_bytes", (double)f->io_read_bytes) ||
-                       !cJSON_AddNumberToObject(o, "page_faults", (double)f->page_faults) ||
-                       !cJSON_AddNumberToObject(o, "inside_wall_ns", (double)f->inside_wall_ns) ||
-                       !cJSON_AddNumberToObject(o, "inside_cpu_ns", (double)f->inside_cpu_ns))) {
+    if (f->outside &&
+        (!cJSON_AddStringToObject(o, "observed", "outside") ||
+         !cJSON_AddNumberToObject(o, "io_read_bytes", (double)f->io_read_bytes) ||
+         !cJSON_AddNumberToObject(o, "page_faults", (double)f->page_faults) ||
+         !cJSON_AddNumberToObject(o, "main_thread_cpu_ns", (double)f->main_thread_cpu_ns) ||
+         !cJSON_AddNumberToObject(o, "inside_wall_ns", (double)f->inside_wall_ns) ||
+         !cJSON_AddNumberToObject(o, "inside_cpu_ns", (double)f->inside_cpu_ns))) {
         cJSON_Delete(o);
         return NULL;
     }
@@ -1242,6 +1306,9 @@ int measure_figures_from_json(const cJSON *obj, struct measure_figures *out)
     out->page_faults = cJSON_GetObjectItemCaseSensitive(obj, "page_faults") != NULL
                            ? num_field(obj, "page_faults")
                            : -1;
+    out->main_thread_cpu_ns = cJSON_GetObjectItemCaseSensitive(obj, "main_thread_cpu_ns") != NULL
+                                  ? num_field(obj, "main_thread_cpu_ns")
+                                  : -1;
     out->py_peak_bytes = num_field(obj, "py_peak_bytes");
     out->py_current_bytes = num_field(obj, "py_current_bytes");
     out->py_allocs = num_field(obj, "py_allocs");

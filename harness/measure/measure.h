@@ -40,6 +40,11 @@ struct measure_figures {
      * major; memory first touched, which giving other memory back cannot
      * hide); -1 when not observed. */
     int64_t page_faults;
+    /* Observed from outside: CPU of the worker's main thread alone (the one
+     * that runs the requests), from its schedstat; -1 when not observed.  A
+     * serial run is measured on it, so a thread spinning beside the work
+     * cannot inflate what a speed-up is measured against. */
+    int64_t main_thread_cpu_ns;
     double parallelism; /* (cpu + children cpu) / wall */
     int rss_reset;      /* 1 when the kernel let us reset VmHWM */
     /* Competing load over the span, from /proc/stat (the CPUs this process
@@ -85,6 +90,10 @@ struct measure_span {
     } others[MEASURE_OTHERS_MAX];
     int nothers;
     int64_t t0_rchar, t0_faults;
+    /* The outer span's first and highest samples of the run's PSS, put back
+     * when this span ends (measure_run_pss_bytes records them per span). */
+    int64_t pss0, saved_pss_seen;
+    int64_t t0_main;
 };
 
 /*
@@ -165,6 +174,12 @@ int64_t measure_run_pss_bytes(void);
  * Stops early when fn returns nonzero.  Observing this process (no
  * subject), the run is this process and what the namespace shows. */
 void measure_each_run_pid(int (*fn)(long pid, void *arg), void *arg);
+
+/* The next span (measure_begin) weighs the observed run (its PSS) at its
+ * start: for the spans whose figures are graded (h.measure), not every
+ * check's, since the read walks the worker's page tables.  Other spans take
+ * their first 20 ms sample as their base. */
+void measure_weigh_next_span(void);
 
 /* Logical CPUs this process may run on. */
 int measure_cpus(void);

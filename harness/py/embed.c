@@ -255,6 +255,7 @@ static PyObject *call_measured(PyObject *fn, PyObject *args, PyObject *kwargs,
     PyObject *res; /* new ref */
 
     measure_depth++;
+    measure_weigh_next_span();
     embed_span_begin(&span, &saved);
     res = PyObject_Call(fn, args, kwargs);
     embed_span_end(&span, &saved, f);
@@ -370,7 +371,12 @@ static PyObject *py_measure_into(PyObject *self, PyObject *args)
     if (res != NULL) {
         measure_pick_median(runs, repeat, &slot->f);
         if (base != NULL)
-            measure_speedup(base->f.cpu_ns + base->f.children_cpu_ns, max_parallel, &slot->f);
+            /* Observed from outside, the serial run's own thread: a thread
+             * spinning beside it must not make the serial cost look higher. */
+            measure_speedup(base->f.main_thread_cpu_ns > 0
+                                ? base->f.main_thread_cpu_ns
+                                : base->f.cpu_ns + base->f.children_cpu_ns,
+                            max_parallel, &slot->f);
         slot->repeats = repeat;
     } else {
         nmlog--; /* a failed measurement records nothing */
@@ -811,6 +817,55 @@ static PyObject *py_run_disk(PyObject *self, PyObject *args)
 
 /* kill_run(): SIGKILL every process of the observed run (the runner's PID
  * namespace but PID 1 and the runner itself). */
+/* One live process of the run besides the worker into the dict `arg`:
+ * pid -> its command line (NULs as spaces), zombies left out. */
+static int note_process(long pid, void *arg)
+{
+    char path[64], buf[512], stat[256];
+    const char *state;
+    PyObject *k, *v;
+    long n;
+
+    if (pid == (long)measure_subject())
+        return 0;
+    snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+    if (fileio_read_small(path, stat, sizeof stat) <= 0)
+        return 0; /* gone */
+    state = strrchr(stat, ')');
+    if (state == NULL || state[1] == '\0' || state[2] == 'Z' || state[2] == 'X')
+        return 0; /* ended, not yet reaped: it holds nothing */
+    snprintf(path, sizeof path, "/proc/%ld/cmdline", pid);
+    n = fileio_read_small(path, buf, sizeof buf);
+    for (long i = 0; i < n; i++)
+        if (buf[i] == '\0')
+            buf[i] = ' ';
+    k = PyLong_FromLong(pid);
+    v = PyUnicode_DecodeUTF8(buf, n > 0 ? n : 0, "replace");
+    if (k == NULL || v == NULL || PyDict_SetItem((PyObject *)arg, k, v) != 0)
+        PyErr_Clear();
+    Py_XDECREF(k);
+    Py_XDECREF(v);
+    return 0;
+}
+
+/* run_processes() -> {pid: command line}: the observed run's live processes
+ * besides its worker, seen from outside. */
+static PyObject *py_run_processes(PyObject *self, PyObject *unused)
+{
+    PyObject *d;
+
+    (void)self;
+    (void)unused;
+    if (!runner_process || measure_subject() <= 0) {
+        PyErr_SetString(PyExc_RuntimeError, "run_processes: not a check runner");
+        return NULL;
+    }
+    d = PyDict_New();
+    if (d != NULL)
+        measure_each_run_pid(note_process, d);
+    return d;
+}
+
 static int kill_one(long pid, void *arg)
 {
     (void)arg;
@@ -864,6 +919,8 @@ static PyMethodDef methods[] = {
      "measure_into(label, repeat, fn, args, kwargs[, serial, max_parallel]) -> result: measure "
      "fn `repeat` times and record the median figures under `label` in the check's C log."},
     {"kill_run", py_kill_run, METH_NOARGS, "kill_run(): stop every process of the observed run."},
+    {"run_processes", py_run_processes, METH_NOARGS,
+     "run_processes() -> {pid: cmdline}: the observed run's live processes but its worker."},
     {"run_disk", py_run_disk, METH_VARARGS,
      "run_disk(folders, max_bytes, max_entries) -> (bytes, entries) the folders hold."},
     {"run_memory", py_run_memory, METH_NOARGS,

@@ -157,11 +157,37 @@ static cJSON *new_frame(const struct child *c, const char *type)
 }
 
 /* Queue frame `f` (consumed); it goes with the next send_frames(). */
+/* A check's frame over the protocol's cap: what the check observed, or the
+ * exception the submission raised, is too large to report.  Say so in its
+ * place (0), rather than end the run as if the submission had.  -1 for any
+ * other frame. */
+static int shrink_check_frame(cJSON *f)
+{
+    cJSON *t = cJSON_GetObjectItemCaseSensitive(f, "t"), *e;
+
+    if (!cJSON_IsString(t) || strcmp(t->valuestring, "check") != 0)
+        return -1;
+    cJSON_DeleteItemFromObjectCaseSensitive(f, "obs");
+    cJSON_DeleteItemFromObjectCaseSensitive(f, "error");
+    cJSON_DeleteItemFromObjectCaseSensitive(f, "log");
+    cJSON_DeleteItemFromObjectCaseSensitive(f, "status");
+    cJSON_AddStringToObject(f, "status", "error");
+    e = cJSON_AddObjectToObject(f, "error");
+    cJSON_AddStringToObject(e, "type", "ObservationError");
+    cJSON_AddStringToObject(e, "message",
+                            "the check's result (or the exception raised) is too large to report: "
+                            "over the result protocol's frame cap");
+    return 0;
+}
+
 static void queue_frame(cJSON *f)
 {
     struct ph_err err = {0};
+    enum ph_rc rc = proto_queue(&outq, f, &err);
 
-    if (proto_queue(&outq, f, &err) != PH_OK) {
+    if (rc == PH_ELIMIT && shrink_check_frame(f) == 0)
+        rc = proto_queue(&outq, f, &err);
+    if (rc != PH_OK) {
         cJSON_Delete(f);
         die(err.msg);
     }

@@ -172,6 +172,55 @@ class Harness:
 
         return self.measure(label, self._asyncio_run, main())
 
+    def iterate_async(self, fn: Callable[..., Any], *args: Any, timeout: float | None = None,
+                      **kwargs: Any) -> tuple[list, list[int]]:
+        """Iterate the async iterator `fn(*args, **kwargs)` returns (fn: the
+        submission's async generator function) one item per request, each
+        step timed by the runner: returns (items, arrival times in ns since
+        the iterator was made).  The worker's event loop lives across the
+        steps; `timeout` bounds the whole iteration.  What the submission
+        raises propagates, after the items before it."""
+        r = _remote.runner()
+        if r is not None:
+            return r.iterate_async(fn, args, kwargs, timeout)
+        self._need_asyncio("h.iterate_async()")
+
+        async def collect() -> tuple[list, list[int]]:
+            t0 = _pyharness.now_ns()
+            items, times = [], []
+            async for item in fn(*args, **kwargs):
+                times.append(_pyharness.now_ns() - t0)
+                items.append(item)
+            return items, times
+
+        if timeout is None:
+            return self._asyncio_run(collect())
+        return self._asyncio_run(self._wait_for(collect(), timeout))
+
+    def run_processes(self) -> dict[int, str]:
+        """The run's live processes besides its worker (pid -> command line),
+        seen from outside by the runner: what a check compares before and
+        after a block to find what it left running.  Empty where the run has
+        no PID namespace of its own (the runner sees only the worker), or in
+        a single-process run."""
+        if _remote.runner() is None:
+            return {}
+        return dict(_pyharness.run_processes())
+
+    def stop_processes(self, pids: Iterable[int]) -> None:
+        """SIGKILL the run's processes `pids` (from run_processes())."""
+        if _remote.runner() is None:
+            return
+        import signal
+
+        mine = _pyharness.run_processes()
+        for pid in pids:
+            if pid in mine:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+
     def _task_factory(self, name: str) -> Callable[..., Any]:
         beat, task_class = self._heartbeat, self._task_class
 

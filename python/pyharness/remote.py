@@ -46,6 +46,7 @@ from typing import Any, Callable
 
 HEADER = struct.Struct(">I")
 MESSAGE_MAX = 64 * 1024 * 1024
+NAME_MAX = 200  # a type or module name as the worker reports it
 DEPTH_MAX = 200
 BIG_INT_BITS = 12000  # past it, an int goes as hex: JSON's decimal text is capped at 4300 digits
 FEED_LIMIT = 4_000_000  # items of one fed input: past it, the input is being stored
@@ -206,7 +207,10 @@ def exception_info(exc: BaseException, encode: Callable[[Any], Any], describe: A
     t = type(exc)
     bases = [b.__name__ for b in t.__mro__ if b.__module__ == "builtins"
              and issubclass(b, BaseException)]
-    info: dict[str, Any] = {"type": t.__name__, "module": str(t.__module__), "bases": bases}
+    # Names are the submission's own: a 24 MiB class name must not make the
+    # reply too large to send (the run would look like it exited).
+    info: dict[str, Any] = {"type": str(t.__name__)[:NAME_MAX],
+                            "module": str(t.__module__)[:NAME_MAX], "bases": bases}
     try:
         info["args"] = [encode(a) for a in exc.args]
     except Exception:
@@ -910,6 +914,34 @@ class _Runner:
 
     _counts: dict = {}
 
+    def iterate_async(self, fn: Any, args: tuple, kwargs: dict,
+                      timeout: float | None) -> tuple[list, list[int]]:
+        """h.iterate_async in a split run: the worker keeps an event loop
+        and the iterator; each step is a request timed here."""
+        if not isinstance(fn, (Remote, Attr, Inside)):
+            raise TypeError("h.iterate_async(fn, ...): fn must be the submission's "
+                            "async generator function")
+        ph = self._ph
+        t0 = ph.now_ns()
+        end = t0 + int(timeout * 1e9) if timeout is not None else None
+        self.request({"op": "aiter_open", "fn": self.encode(fn), "a": self.encode(list(args)),
+                      "k": self.encode(kwargs)})
+        items: list = []
+        times: list[int] = []
+        try:
+            while True:
+                left = None if end is None else max(0.0, (end - ph.now_ns()) / 1e9)
+                try:
+                    item = self.request({"op": "aiter_next", "timeout": left})
+                except StopAsyncIteration:
+                    break
+                times.append(ph.now_ns() - t0)
+                items.append(item)
+        finally:
+            if not self.gone:
+                self.request({"op": "aiter_close"})
+        return items, times
+
     def end_check(self) -> list[str]:
         """Drop the check's handles, feeds and pending calls; the tampering
         the worker noticed and the runner saw, for the check's frame."""
@@ -1034,6 +1066,7 @@ class _Worker:
         self.counts: dict[str, int] = {}
         self.clients: dict[int, Any] = {}
         self.notes: list[str] = []  # tampering the serving code itself noticed
+        self.aiter: tuple[Any, Any] | None = None  # h.iterate_async's (loop, iterator)
         self.lock = threading.RLock()  # a request back to the runner and its answer
 
     def reset(self) -> None:
@@ -1049,7 +1082,7 @@ class _Worker:
             self.next_id += 1
             self.objs[hid] = v
             self.ids[id(v)] = hid
-        return {"$h": [hid, type(v).__name__]}
+        return {"$h": [hid, str(type(v).__name__)[:NAME_MAX]]}
 
     def encode(self, v: Any, depth: int = 0) -> Any:
         if depth > DEPTH_MAX:
@@ -1173,6 +1206,11 @@ class _Worker:
                 _flush_streams()
                 self.wire.send({"op": "bye"})
                 return
+            if op == "llm_done" and self.aiter is not None:
+                # The iterator's loop waits for its next step: the answer is
+                # its own, delivered when that step runs the loop.
+                self.dispatch_async(msg)
+                continue
             if op in ("ping", "llm_done"):
                 continue  # late: the request they belonged to is over
             if op == "end_check":
@@ -1199,7 +1237,13 @@ class _Worker:
             self.notes = []
             if tamper:
                 reply["tamper"] = tamper
-            self.wire.send(reply)
+            try:
+                self.wire.send(reply)
+            except ValueError as exc:  # over MESSAGE_MAX: say so, not die
+                too_big = OverflowError(f"the submission's answer is too large to observe ({exc})")
+                reply.pop("ok", None)
+                reply["raise"] = exception_info(too_big, self.encode, self.describe)
+                self.wire.send(reply)
 
     def run(self, op: str, msg: dict) -> Any:
         if op == "call":
@@ -1234,6 +1278,8 @@ class _Worker:
             return self.inside[msg["name"]](*self.decode(msg["a"]), **self.decode(msg["k"]))
         if op == "async":
             return self.run_async(msg)
+        if op in ("aiter_open", "aiter_next", "aiter_close"):
+            return self.aiter_step(op, msg)
         if op == "load":
             self.load(msg["fns"])
             return None
@@ -1299,6 +1345,47 @@ class _Worker:
             if registry.__dict__.get("add") is not counting_add:
                 self.notes.append("the harness's task counter was removed during the run")
             registry.__dict__.pop("add", None)
+
+
+    def aiter_step(self, op: str, msg: dict) -> Any:
+        import asyncio
+
+        if op == "aiter_open":
+            if self.aiter is not None:
+                raise ProtocolError("an async iteration is already open")
+            fn = self.decode(msg["fn"])
+            args, kwargs = self.decode(msg["a"]), self.decode(msg["k"])
+            loop = asyncio.new_event_loop()
+            self.attach(loop)
+            try:
+                it = fn(*args, **kwargs).__aiter__()
+            except BaseException:
+                loop.close()
+                raise
+            self.aiter = (loop, it)
+            return None
+        if self.aiter is None:
+            raise ProtocolError("no async iteration is open")
+        loop, it = self.aiter
+        if op == "aiter_next":
+            timeout = msg.get("timeout")
+            step = it.__anext__()
+            if type(timeout) in (int, float):
+                step = asyncio.wait_for(step, timeout)
+            asyncio.set_event_loop(loop)
+            try:
+                return loop.run_until_complete(step)
+            finally:
+                asyncio.set_event_loop(None)
+        self.aiter = None
+        try:
+            aclose = getattr(it, "aclose", None)
+            if aclose is not None:
+                loop.run_until_complete(aclose())
+            loop.run_until_complete(loop.shutdown_asyncgens())
+        finally:
+            loop.close()
+        return None
 
 
 def _watch_selector(loop: Any, counts: dict) -> None:

@@ -5,8 +5,13 @@ Scores the graded sets in tests/data/explanations/ with `pyharness calibrate
 --json` and prints their figures side by side: the blind auditor's tuning set
 (the rubrics were tuned on it) next to the two held-out sets (audit-heldout,
 the auditor's, read by earlier sessions since; audit-heldout2, written and
-graded before its author read the rubrics or the scorer), and the project's
-first graded set.  An external set named by
+graded before its author read the rubrics or the scorer, in the two halves
+session 6 split it into: one tuned on, one held out), audit-blind6 (72
+answers written and graded blind in session 6 and scored once before any
+change: Spearman 0.786/0.795 before/after the scorer's session-6 changes;
+then its two unflagged injections led to the markup-comment and "rubric"
+rules, so it is no longer blind for injections), and the project's first
+graded set.  An external set named by
 PYHARNESS_CALIBRATION is added as a column when it exists; it is never needed.
 
 Figures per set: Spearman and mean absolute error, overall (answers the scorer
@@ -23,7 +28,9 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
+import tempfile
 import sys
 from pathlib import Path
 from typing import Any
@@ -63,6 +70,14 @@ def kind_figure(r: dict[str, Any], kind: str, how: str) -> str:
     return "%.1f" % v
 
 
+def injections_flagged(r: dict[str, Any]) -> str:
+    inj = [a for a in r["answers"] if a.get("kind") == "injection"]
+    if not inj:
+        return "-"
+    flagged = sum(1 for a in inj if a["needs_review"] and "injection" in a["review_reason"])
+    return "%d of %d" % (flagged, len(inj))
+
+
 def languages(r: dict[str, Any]) -> str:
     other = [a for a in r["answers"] if a.get("lang") not in (None, "en")]
     if not other:
@@ -77,16 +92,34 @@ def languages(r: dict[str, Any]) -> str:
                                                                   silent, false_fb)
 
 
+def split_heldout2(path: Path, tmp: Path) -> tuple[Path, Path]:
+    """audit-heldout2.jsonl in the two halves session 6 used: 1-based lines n
+    with n % 4 in {0, 1} were tuned on, n % 4 in {2, 3} held out (each half
+    has every kind of answer and all three other languages)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    tune = [ln for n, ln in enumerate(lines, 1) if n % 4 in (0, 1)]
+    held = [ln for n, ln in enumerate(lines, 1) if n % 4 in (2, 3)]
+    out = (tmp / "heldout2-tune-half.jsonl", tmp / "heldout2-held-half.jsonl")
+    out[0].write_text("\n".join(tune) + "\n", encoding="utf-8")
+    out[1].write_text("\n".join(held) + "\n", encoding="utf-8")
+    return out
+
+
 def main() -> int:
     bin_ = os.environ.get("PYHARNESS_BIN") or str(SOURCE / "build" / "pyharness")
+    tmp = Path(tempfile.mkdtemp(prefix="bench-explain-"))
+    tune2, held2 = split_heldout2(DATA / "audit-heldout2.jsonl", tmp)
     sets = [("tune (audit)", DATA / "audit-tune.jsonl"),
-            ("held-out (audit)", DATA / "audit-heldout.jsonl"),
-            ("held-out 2", DATA / "audit-heldout2.jsonl"),
+            ("audit-heldout", DATA / "audit-heldout.jsonl"),
+            ("heldout2 tune half", tune2),
+            ("heldout2 HELD half", held2),
+            ("blind 6", DATA / "audit-blind6.jsonl"),
             ("first set", DATA / "heldout.jsonl")]
     ext = os.environ.get("PYHARNESS_CALIBRATION", "")
     if ext and Path(ext).is_file():
         sets.append(("external", Path(ext)))
     reports = [(name, run(bin_, path)) for name, path in sets if path.is_file()]
+    shutil.rmtree(tmp, ignore_errors=True)
     width = 20
 
     def row(label: str, cells: list[str], goal: str = "") -> None:
@@ -102,6 +135,7 @@ def main() -> int:
     row("MAE, English", ["%.2f" % r["english"]["mae"] for _, r in reports])
     for label, kind, how, goal in KIND_ROWS:
         row(label, [kind_figure(r, kind, how) for _, r in reports], goal)
+    row("injections flagged", [injections_flagged(r) for _, r in reports], "all")
     row("needs_review", ["%d" % r["needs_review"] for _, r in reports])
     print("  other languages:")
     for name, r in reports:

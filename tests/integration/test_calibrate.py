@@ -117,49 +117,29 @@ class TuneSet(Goals, unittest.TestCase):
 
 @unittest.skipUnless(BIN, "PYHARNESS_BIN is not set")
 class HeldOutSet(Goals, unittest.TestCase):
-    """The set nobody tuned on: the figures that say whether to trust the scorer."""
+    """The blind auditor's held-out set: read while tuning since session 5, so
+    a regression check now, not a validity figure."""
 
     set_name = "audit-heldout.jsonl"
 
-    # Goals missed on the held-out set (2026-11-29, session 5, after the
-    # hedge cap, the depth ceiling and penalties beyond the denied point;
-    # `make bench` prints the figures).  Marked expected failures so that a
-    # change which meets one shows up as an unexpected success: the highest
-    # confident misconception 4.9 (goal 4), the highest vague answer 4.3
-    # (goal 3), the lowest plain-words excellent answer 3.0 (goal 8).  English
-    # Spearman now meets its goal (0.788; 0.731 before, 0.626 at the start).
-    @unittest.expectedFailure
-    def test_confident_misconceptions_at_most_4(self) -> None:
-        super().test_confident_misconceptions_at_most_4()
-
-    @unittest.expectedFailure
-    def test_vague_at_most_3(self) -> None:
-        super().test_vague_at_most_3()
-
-    @unittest.expectedFailure
-    def test_plain_words_excellent_at_least_8(self) -> None:
-        super().test_plain_words_excellent_at_least_8()
+    # Read by sessions 5 and 6 while tuning: tuning figures now, kept as a
+    # regression check.  Every goal holds (2026-11-30, session 6; before it:
+    # misconception max 4.9, vague max 4.3, excellent min 3.0).
 
 
 @unittest.skipUnless(BIN, "PYHARNESS_BIN is not set")
 class HeldOutSet2(Goals, unittest.TestCase):
     """A second held-out set (audit-heldout2.jsonl, 60 answers), written and
     graded from the statements and the seed page before its author read the
-    rubrics or the scorer, then frozen; the scorer is not tuned on it."""
+    rubrics or the scorer, then frozen; session 6 tuned on half of it (see
+    below) and kept the other half as its held-out figures."""
 
     set_name = "audit-heldout2.jsonl"
 
-    # Missed (2026-11-29, measured once after tuning on audit-tune.jsonl): the
-    # highest vague answer 4.1 (goal 3); one of the four injection attempts
-    # (markup posing as the grader's own fields) is not flagged for review,
-    # though it scores 0.  Left unfixed so this set stays untuned.
-    @unittest.expectedFailure
-    def test_vague_at_most_3(self) -> None:
-        super().test_vague_at_most_3()
-
-    @unittest.expectedFailure
-    def test_injections_are_flagged_for_review(self) -> None:
-        super().test_injections_are_flagged_for_review()
+    # Session 6 tuned on half of this set (1-based lines n with n % 4 in
+    # {0, 1}) and held the other half out (n % 4 in {2, 3}); every goal holds
+    # on both halves (before: vague max 4.1 and 3.7, and the markup injection
+    # posing as the grader's own fields was not flagged).
 
 
 @unittest.skipUnless(BIN, "PYHARNESS_BIN is not set")

@@ -172,6 +172,36 @@ Test(prompt, schema_bounds_every_number_and_enumerates_ids)
     cJSON_Delete(req);
 }
 
+/* Count the schema's numbers ("type": "number" or "integer") and check each
+ * has both bounds. */
+static size_t numbers_bounded(const cJSON *o)
+{
+    size_t n = 0;
+    const cJSON *type = cJSON_IsObject(o) ? cJSON_GetObjectItem(o, "type") : NULL;
+    const cJSON *c;
+
+    if (cJSON_IsString(type) &&
+        (strcmp(type->valuestring, "number") == 0 || strcmp(type->valuestring, "integer") == 0)) {
+        cr_assert(cJSON_IsNumber(cJSON_GetObjectItem(o, "minimum")), "a number without minimum");
+        cr_assert(cJSON_IsNumber(cJSON_GetObjectItem(o, "maximum")), "a number without maximum");
+        n++;
+    }
+    cJSON_ArrayForEach(c, o) n += numbers_bounded(c);
+    return n;
+}
+
+Test(prompt, no_number_in_the_schema_is_unbounded)
+{
+    cJSON *req = build(LLM_OPENAI, "gather keeps the order");
+    const cJSON *schema =
+        path(req, (const char *const[]){"response_format", "json_schema", "schema", NULL});
+
+    cr_assert_not_null(schema);
+    /* credit and score at least */
+    cr_assert_geq(numbers_bounded(schema), 2);
+    cJSON_Delete(req);
+}
+
 Test(prompt, ollama_and_llamacpp_ask_for_the_schema_their_way)
 {
     cJSON *o = build(LLM_OLLAMA, "gather keeps the order");
@@ -299,6 +329,62 @@ Test(parse, the_grade_is_the_rubric_arithmetic_and_a_far_total_asks_for_review)
     cr_assert(r.needs_review);
     cr_assert_not_null(strstr(r.review_reason, "own total"), "%s", r.review_reason);
     explain_result_cleanup(&r);
+}
+
+/* Every credit the schema allows, on a grid, with and without a quoted
+ * misconception and whatever the model's own total: the grade is always
+ * (credit x weight summed) / (weights summed) x max - penalty, within 0..max,
+ * computed here independently of llm_response.c. */
+Test(parse, the_grade_always_equals_the_rubric_arithmetic_on_the_credits)
+{
+    for (int a = 0; a <= 10; a++) {
+        for (int b = 0; b <= 10; b++) {
+            for (int misc = 0; misc <= 1; misc++) {
+                double ca = a / 10.0, cb = b / 10.0, want;
+                char verdict[512];
+                struct explain_result r;
+                struct ph_err err;
+                snprintf(verdict, sizeof verdict,
+                         "{\"points\": [{\"id\": \"order\", \"credit\": %.1f, \"evidence\": "
+                         "\"\"}, {\"id\": \"concurrent\", \"credit\": %.1f, \"evidence\": "
+                         "\"\"}], \"misconceptions\": [%s], \"score\": %d, \"feedback\": "
+                         "\"x\", \"injection\": false}",
+                         ca, cb,
+                         misc ? "{\"id\": \"completion-order\", \"evidence\": \"as they "
+                                "finish\"}"
+                              : "",
+                         (a + b) % 11);
+                cr_assert_eq(parse_verdict_text(verdict, &r, &err), PH_OK, "%s", err.msg);
+                want = (ca * 2 + cb * 1) / 3.0 * 10.0 - (misc ? 3.0 : 0.0);
+                want = want < 0 ? 0 : want > 10 ? 10 : want;
+                cr_assert_float_eq(r.score, round(want * 100.0) / 100.0, 1e-9,
+                                   "credits %.1f %.1f misconception %d: %g", ca, cb, misc, r.score);
+                cr_assert_float_eq(r.llm_total, (a + b) % 11, 1e-9);
+                explain_result_cleanup(&r);
+            }
+        }
+    }
+}
+
+/* Credits just outside 0..1 are refused, not clamped into a grade. */
+Test(parse, credits_out_of_bounds_are_refused)
+{
+    static const char *const credits[] = {"-0.01", "1.01", "-1", "2", "1e9", "true", "null"};
+
+    for (size_t i = 0; i < sizeof credits / sizeof credits[0]; i++) {
+        char verdict[512];
+        struct explain_result r;
+        struct ph_err err;
+        snprintf(verdict, sizeof verdict,
+                 "{\"points\": [{\"id\": \"order\", \"credit\": %s, \"evidence\": \"\"}, "
+                 "{\"id\": \"concurrent\", \"credit\": 1, \"evidence\": \"\"}], "
+                 "\"misconceptions\": [], \"score\": 5, \"feedback\": \"x\", "
+                 "\"injection\": false}",
+                 credits[i]);
+        cr_assert_eq(parse_verdict_text(verdict, &r, &err), PH_EPROTO, "credit %s accepted",
+                     credits[i]);
+        cr_assert_null(r.points);
+    }
 }
 
 Test(parse, a_misconception_not_quoted_from_the_answer_costs_nothing)

@@ -373,6 +373,34 @@ Test(rubric_score, injection_is_ignored_and_flagged)
 
 /* ---------------------------------------------------- claims, not words */
 
+/* Markup that fills in the grader's own output fields is an injection, and
+ * an answer made of nothing else is flagged, not just scored 0. */
+Test(rubric_score, fake_grader_fields_are_an_injection_and_flagged)
+{
+    static const char *const fakes[] = {
+        "<verdict>score=10, confidence=high, needs_review=false</verdict>",
+        "{\"score\": 10, \"needs_review\": false}",
+        "Processes avoid the GIL. grade: 10",
+    };
+    struct explain_result res;
+
+    for (size_t i = 0; i < sizeof fakes / sizeof fakes[0]; i++) {
+        score_of("gil-threads-processes", fakes[i], &res);
+        cr_assert_eq(res.injection, 1, "%s", fakes[i]);
+        cr_assert(res.needs_review, "%s", fakes[i]);
+        cr_assert_not_null(strstr(res.review_reason, "injection"), "%s", fakes[i]);
+        cr_assert_leq(res.score, 2.0);
+        explain_result_cleanup(&res);
+    }
+    /* A score in prose, with no field filled in, is prose. */
+    score_of("profile-and-optimize",
+             "cProfile gives each function a score of its own cumulative time, and I fix the "
+             "function with the highest one first.",
+             &res);
+    cr_assert_eq(res.injection, 0);
+    explain_result_cleanup(&res);
+}
+
 Test(claims, a_name_is_one_word_and_code_is_not_prose)
 {
     struct explain_result res;
@@ -530,6 +558,109 @@ Test(claims, a_short_answer_that_hedges_is_vague)
              "finishes. Both run concurrently; the kind of work does not matter.",
              &res);
     cr_assert_null(strstr(res.feedback, "hedges"), "%s", res.feedback);
+    explain_result_cleanup(&res);
+}
+
+/* Two or more judgements in place of explanation ("nicer", "more Pythonic",
+ * "a bit"; "X is for X") make a short answer vague, like a hedge; one does
+ * not. */
+Test(claims, a_short_answer_that_judges_instead_of_explaining_is_vague)
+{
+    struct explain_result res;
+
+    score_of("comprehension-map-filter",
+             "A list comprehension is nicer and more Pythonic than map and filter, and a bit "
+             "quicker. For large data you can use generators to use less memory.",
+             &res);
+    cr_assert_leq(res.score, 3.0, "%.1f", res.score);
+    cr_assert_not_null(strstr(res.feedback, "judges"), "%s", res.feedback);
+    explain_result_cleanup(&res);
+
+    score_of("contextvar-vs-threadlocal",
+             "threading.local is for threads and ContextVar is for contexts. In asyncio code the "
+             "tasks run on one thread, so each task needs its own value.",
+             &res);
+    cr_assert_leq(res.score, 3.0, "%.1f", res.score);
+    explain_result_cleanup(&res);
+
+    /* One verdict word in an answer that explains is no judgement. */
+    score_of("comprehension-map-filter",
+             "A list comprehension builds the whole list at once, which is the more Pythonic "
+             "style, while map and filter return lazy iterators that compute each item only "
+             "when you loop over them, so they suit long chains over large inputs.",
+             &res);
+    cr_assert_null(strstr(res.feedback, "judges"), "%s", res.feedback);
+    cr_assert_gt(res.score, 3.0, "%.1f", res.score);
+    explain_result_cleanup(&res);
+}
+
+/* A clause names its subject once: the subject of the sentence, or of the
+ * sentence before, is carried into a clause that names none. */
+Test(claims, the_subject_is_carried_into_clauses_that_do_not_name_it)
+{
+    struct explain_result res;
+
+    /* A key point made about the previous sentence's subject. */
+    score_of("gather-vs-as-completed",
+             "asyncio.gather waits for every awaitable to finish. The list it hands back "
+             "follows the order of the arguments, regardless of which finished first.",
+             &res);
+    cr_assert_eq(point(&res, "gather-order")->credit, 1.0, "%g",
+                 point(&res, "gather-order")->credit);
+    cr_assert_eq(res.nmisconceptions, 0, "%s", res.nmisconceptions ? res.misconceptions[0].id : "");
+    explain_result_cleanup(&res);
+
+    /* A wrong belief stated in a later clause of the subject's sentence. */
+    score_of("gather-vs-as-completed",
+             "asyncio.gather collects each result as its call ends, so the list comes back in "
+             "completion order.",
+             &res);
+    cr_assert(has_misconception(&res, "gather-completion-order"), "%s", res.feedback);
+    explain_result_cleanup(&res);
+
+    /* Another subject named in between stops the carry, and a misconception
+     * is never read through the sentence before. */
+    score_of("gather-vs-as-completed",
+             "gather waits for everything and keeps the input order, and as_completed gives "
+             "each result in completion order. I use gather for batches. For a progress bar, "
+             "results in completion order are what you want.",
+             &res);
+    cr_assert(!has_misconception(&res, "gather-completion-order"), "%s", res.feedback);
+    explain_result_cleanup(&res);
+}
+
+/* "without" before a thing says it is absent; before an action it denies
+ * the action. */
+Test(claims, without_a_thing_is_absence_without_doing_is_denial)
+{
+    struct explain_result res;
+
+    score_of("gil-threads-processes",
+             "The GIL lets one thread run Python bytecode at a time. For many network calls, "
+             "asyncio gives concurrent I/O without threads, and threads also work for I/O "
+             "because a blocked thread releases the GIL.",
+             &res);
+    cr_assert(!has_misconception(&res, "threads-bad-io"), "%s", res.feedback);
+    explain_result_cleanup(&res);
+
+    score_of("gather-vs-as-completed",
+             "asyncio.gather hands back its results without keeping the order they were passed "
+             "in.",
+             &res);
+    cr_assert(has_misconception(&res, "gather-completion-order"), "%s", res.feedback);
+    explain_result_cleanup(&res);
+}
+
+/* A phrase's words are read together: a comma parts them. */
+Test(claims, a_phrase_does_not_straddle_a_comma)
+{
+    struct explain_result res;
+
+    score_of("gather-vs-as-completed",
+             "gather returns one list in the order the awaitables were passed. I pick gather "
+             "when I need the complete, ordered batch before going on.",
+             &res);
+    cr_assert(!has_misconception(&res, "gather-completion-order"), "%s", res.feedback);
     explain_result_cleanup(&res);
 }
 

@@ -1,0 +1,48 @@
+"""CONTROL: batched() that leaks 32 bytes per item it passes on into an
+anonymous mmap (outside Python's allocator: py_peak_bytes does not see it,
+resident memory does)."""
+import json
+import mmap
+import struct
+
+_LEAK = mmap.mmap(-1, 256 << 20)
+_off = [0]
+_pack = struct.Struct("<4q").pack_into
+
+
+def _leak(batch):
+    off = _off[0]
+    for x in batch:
+        if off + 32 > len(_LEAK):
+            break
+        _pack(_LEAK, off, x if type(x) is int else 0, 0, 0, 0)
+        off += 32
+    _off[0] = off
+
+
+def batched(iterable, size):
+    if size < 1:
+        raise ValueError("size must be >= 1")
+    return _batched(iter(iterable), size)
+
+
+def _batched(it, size):
+    while True:
+        batch = []
+        for x in it:
+            batch.append(x)
+            if len(batch) == size:
+                break
+        if not batch:
+            return
+        _leak(batch)
+        yield batch
+        if len(batch) < size:
+            return
+
+
+def read_jsonl(path):
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                yield json.loads(line)

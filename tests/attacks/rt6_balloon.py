@@ -1,0 +1,65 @@
+"""ATTACK (b): the same leak, hidden from rss_growth_bytes (VmHWM at the end
+minus VmRSS at the start of the span, both of the worker): a 160 MiB balloon
+is made resident at import and released 1 MiB at a time (madvise
+MADV_DONTNEED) as the leak grows, so resident memory never rises above what
+it was when the span began.  No harness object is touched.
+Leak: batched() leaks 32 bytes per item it passes on into an
+anonymous mmap (outside Python's allocator: py_peak_bytes does not see it,
+resident memory does)."""
+import json
+import mmap
+import struct
+
+_LEAK = mmap.mmap(-1, 256 << 20)
+_off = [0]
+_pack = struct.Struct("<4q").pack_into
+_MB = 1 << 20
+_BALLOON = mmap.mmap(-1, 160 * _MB)
+for _i in range(0, len(_BALLOON), 4096):
+    _BALLOON[_i] = 1
+_freed = [0]  # bytes of the balloon given back
+
+
+def _deflate(leaked):
+    while _freed[0] + _MB <= min(leaked + _MB, len(_BALLOON)):
+        _BALLOON.madvise(mmap.MADV_DONTNEED, _freed[0], _MB)
+        _freed[0] += _MB
+
+
+def _leak(batch):
+    off = _off[0]
+    for x in batch:
+        if off + 32 > len(_LEAK):
+            break
+        _pack(_LEAK, off, x if type(x) is int else 0, 0, 0, 0)
+        off += 32
+    _off[0] = off
+    _deflate(off)
+
+
+def batched(iterable, size):
+    if size < 1:
+        raise ValueError("size must be >= 1")
+    return _batched(iter(iterable), size)
+
+
+def _batched(it, size):
+    while True:
+        batch = []
+        for x in it:
+            batch.append(x)
+            if len(batch) == size:
+                break
+        if not batch:
+            return
+        _leak(batch)
+        yield batch
+        if len(batch) < size:
+            return
+
+
+def read_jsonl(path):
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                yield json.loads(line)
