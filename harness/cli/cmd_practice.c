@@ -135,8 +135,8 @@ int cmd_practice_main(int argc, char **argv)
          &voice},
         {"answer-audio", 0, CLI_VALUE, "FILE",
          "a WAV answering the first question (or a folder of <id>.wav)", &audio, NULL},
-        {"voice-lm", 0, CLI_VALUE, "NAME", "recogniser language model: bank (default) or general",
-         &voice_lm, NULL},
+        {"voice-lm", 0, CLI_VALUE, "NAME",
+         "recogniser language model: bank (default), mixed or general", &voice_lm, NULL},
         {"answers", 0, CLI_VALUE, "FILE", "grade scripted answers (\"## QUESTION-ID\" sections)",
          &answers, NULL},
         {"scorer", 0, CLI_VALUE, "NAME", "offline, llm or auto (default auto)", &scorer, NULL},
@@ -180,8 +180,9 @@ int cmd_practice_main(int argc, char **argv)
     }
     if (scorer != NULL && explain_scorer_parse(scorer, &so.scorer) != 0)
         return cli_usage("--scorer takes offline, llm or auto, not \"%s\"", scorer);
-    if (voice_lm != NULL && strcmp(voice_lm, "bank") != 0 && strcmp(voice_lm, "general") != 0)
-        return cli_usage("--voice-lm takes bank or general, not \"%s\"", voice_lm);
+    if (voice_lm != NULL && strcmp(voice_lm, "mixed") != 0 && strcmp(voice_lm, "bank") != 0 &&
+        strcmp(voice_lm, "general") != 0)
+        return cli_usage("--voice-lm takes bank, mixed or general, not \"%s\"", voice_lm);
     if (answers != NULL && (voice || audio != NULL))
         return cli_usage("--answers grades written answers: it does not go with --voice or "
                          "--answer-audio");

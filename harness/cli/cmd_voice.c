@@ -28,12 +28,14 @@
 
 static const char usage[] =
     "usage: pyharness voice say TEXT [--wav OUT]\n"
-    "       pyharness voice transcribe WAV [--lm bank|general]  (PYHARNESS_STT_URL: a server)\n"
-    "       pyharness voice lm\n"
-    "       pyharness voice measure [--answers FILE] [--limit N] [--json]\n"
+    "       pyharness voice transcribe WAV [--lm bank|mixed|general]  (PYHARNESS_STT_URL: a "
+    "server)\n"
+    "       pyharness voice lm [--lm bank|mixed]\n"
+    "       pyharness voice measure [--answers FILE] [--limit N] [--lm NAME] [--json]\n"
     "Speech tools: synthesise with espeak-ng, transcribe with PocketSphinx, build the\n"
     "question bank's language model, and measure the word error rate of the bank\n"
-    "model and the general English model on synthesised answers (the model answers,\n"
+    "model (bank), the bank with everyday English words mixed in (mixed) and the\n"
+    "general English model (general) on synthesised answers (the model answers,\n"
     "or those of FILE), and how far each spoken answer's score is from the typed one.";
 
 /* The first sentence (up to `max` bytes) of `text`; caller frees. */
@@ -187,11 +189,32 @@ static double offline_score(const struct qbank_question *q, const char *answer, 
     return score;
 }
 
-static int measure(struct qbank *bank, const struct voice_lm_files *lm, const char *answers,
-                   unsigned limit, int json)
+/* The models `measure` compares, in the order of its columns. */
+enum { M_BANK, M_MIXED, M_GENERAL, M_COUNT };
+static const char *const model_names[M_COUNT] = {"bank", "mixed", "general"};
+
+/* The model called `name` (bank, mixed or general; NULL is bank): general
+ * leaves `lm` empty, which voice_transcribe() reads as Debian's model. */
+static enum ph_rc model_files(const struct qbank *bank, const char *name, struct voice_lm_files *lm,
+                              struct ph_err *err)
+{
+    struct voice_lm_mix mix;
+
+    memset(lm, 0, sizeof *lm);
+    if (name != NULL && strcmp(name, "general") == 0)
+        return PH_OK;
+    if (name == NULL || strcmp(name, "bank") == 0)
+        return voice_lm_bank(bank, NULL, lm, err);
+    voice_lm_mix_default(&mix);
+    return voice_lm_bank(bank, &mix, lm, err);
+}
+
+static int measure(struct qbank *bank, const struct voice_lm_files *lms, const int *want,
+                   const char *answers, unsigned limit, int json)
 {
     cJSON *root = cJSON_CreateObject(), *items = cJSON_AddArrayToObject(root, "answers");
-    double sum_bank = 0, sum_gen = 0, sum_gap = 0, max_gap = 0, max_wrong = 0;
+    double sum_wer[M_COUNT] = {0}, sum_gap[M_COUNT] = {0}, max_gap[M_COUNT] = {0};
+    double max_wrong[M_COUNT] = {0};
     unsigned n = 0, nright = 0, nwrong = 0;
     struct sample *v = calloc(limit, sizeof *v);
     size_t nv = 0;
@@ -213,28 +236,36 @@ static int measure(struct qbank *bank, const struct voice_lm_files *lm, const ch
         const struct qbank_question *q = v[i].q;
         const char *ref = v[i].text;
         struct voice_audio audio;
-        char *hb = NULL, *hg = NULL;
-        if (voice_synth(ref, &audio, &err) != PH_OK ||
-            voice_transcribe(&audio, lm->arpa, lm->dict, &hb, &err) != PH_OK ||
-            voice_transcribe(&audio, NULL, NULL, &hg, &err) != PH_OK) {
+        char *hyp[M_COUNT] = {NULL};
+        double wer[M_COUNT], spoken[M_COUNT], typed;
+        int failed = voice_synth(ref, &audio, &err) != PH_OK;
+        for (int m = 0; m < M_COUNT && !failed; m++)
+            failed = !want[m] ? (hyp[m] = strdup("")) == NULL
+                              : voice_transcribe(&audio, lms[m].arpa, lms[m].dict, &hyp[m], &err) !=
+                                    PH_OK;
+        voice_audio_free(&audio);
+        if (failed) {
             fprintf(stderr, "pyharness voice: %s: %s\n", q->id, err.msg);
-            free(hb);
-            voice_audio_free(&audio);
+            for (int m = 0; m < M_COUNT; m++)
+                free(hyp[m]);
             goto out;
         }
-        voice_audio_free(&audio);
-        double wb = spoken_wer(ref, hb), wg = spoken_wer(ref, hg);
-        double typed = offline_score(q, ref, 0), spoken = offline_score(q, hb, 1);
-        sum_bank += wb;
-        sum_gen += wg;
+        typed = offline_score(q, ref, 0);
         n++;
-        if (v[i].wrong) {
+        if (v[i].wrong)
             nwrong++;
-            max_wrong = fmax(max_wrong, fmax(typed, spoken));
-        } else {
+        else
             nright++;
-            sum_gap += fabs(typed - spoken);
-            max_gap = fmax(max_gap, fabs(typed - spoken));
+        for (int m = 0; m < M_COUNT; m++) {
+            wer[m] = spoken_wer(ref, hyp[m]);
+            spoken[m] = offline_score(q, hyp[m], 1);
+            sum_wer[m] += wer[m];
+            if (v[i].wrong) {
+                max_wrong[m] = fmax(max_wrong[m], fmax(typed, spoken[m]));
+            } else {
+                sum_gap[m] += fabs(typed - spoken[m]);
+                max_gap[m] = fmax(max_gap[m], fabs(typed - spoken[m]));
+            }
         }
         if (json) {
             cJSON *o = cJSON_CreateObject();
@@ -242,20 +273,27 @@ static int measure(struct qbank *bank, const struct voice_lm_files *lm, const ch
             cJSON_AddStringToObject(o, "question", q->id);
             cJSON_AddBoolToObject(o, "wrong", v[i].wrong);
             cJSON_AddStringToObject(o, "reference", ref);
-            cJSON_AddStringToObject(o, "bank", hb);
-            cJSON_AddStringToObject(o, "general", hg);
-            cJSON_AddNumberToObject(o, "wer_bank", wb);
-            cJSON_AddNumberToObject(o, "wer_general", wg);
             cJSON_AddNumberToObject(o, "score_typed", typed);
-            cJSON_AddNumberToObject(o, "score_spoken", spoken);
+            for (int m = 0; m < M_COUNT; m++) {
+                char key[40];
+                if (!want[m])
+                    continue;
+                cJSON_AddStringToObject(o, model_names[m], hyp[m]);
+                snprintf(key, sizeof key, "wer_%s", model_names[m]);
+                cJSON_AddNumberToObject(o, key, wer[m]);
+                snprintf(key, sizeof key, "score_%s", model_names[m]);
+                cJSON_AddNumberToObject(o, key, spoken[m]);
+            }
         } else {
-            printf("%s%s\n  said:    %s\n  bank:    %s  (WER %.2f)\n  general: %s  (WER %.2f)\n"
-                   "  score typed %.1f, spoken %.1f\n",
-                   q->id, v[i].wrong ? " (a wrong answer)" : "", ref, hb, wb, hg, wg, typed,
-                   spoken);
+            printf("%s%s\n  said:    %s\n", q->id, v[i].wrong ? " (a wrong answer)" : "", ref);
+            for (int m = 0; m < M_COUNT; m++)
+                if (want[m])
+                    printf("  %-8s %s  (WER %.2f, score %.1f)\n", model_names[m], hyp[m], wer[m],
+                           spoken[m]);
+            printf("  score typed %.1f\n", typed);
         }
-        free(hb);
-        free(hg);
+        for (int m = 0; m < M_COUNT; m++)
+            free(hyp[m]);
     }
     if (n == 0) {
         fprintf(stderr, "pyharness voice: no concept question to measure\n");
@@ -263,25 +301,32 @@ static int measure(struct qbank *bank, const struct voice_lm_files *lm, const ch
     }
     if (json) {
         char *text;
-        cJSON_AddNumberToObject(root, "wer_bank", sum_bank / n);
-        cJSON_AddNumberToObject(root, "wer_general", sum_gen / n);
-        cJSON_AddNumberToObject(root, "score_gap_mean", nright > 0 ? sum_gap / nright : 0);
-        cJSON_AddNumberToObject(root, "score_gap_max", max_gap);
-        cJSON_AddNumberToObject(root, "wrong_score_max", max_wrong);
+        for (int m = 0; m < M_COUNT; m++) {
+            if (!want[m])
+                continue;
+            cJSON *o = cJSON_AddObjectToObject(root, model_names[m]);
+            cJSON_AddNumberToObject(o, "wer", sum_wer[m] / n);
+            cJSON_AddNumberToObject(o, "score_gap_mean", nright > 0 ? sum_gap[m] / nright : 0);
+            cJSON_AddNumberToObject(o, "score_gap_max", max_gap[m]);
+            cJSON_AddNumberToObject(o, "wrong_score_max", max_wrong[m]);
+        }
         text = cJSON_Print(root);
         if (text != NULL)
             puts(text);
         free(text);
     } else {
-        printf("mean word error rate over %u answers: bank model %.3f, general model %.3f\n", n,
-               sum_bank / n, sum_gen / n);
-        if (nright > 0)
-            printf("typed vs spoken score (bank model): mean gap %.2f, largest %.2f over %u "
-                   "answers\n",
-                   sum_gap / nright, max_gap, nright);
-        if (nwrong > 0)
-            printf("wrong answers (controls): highest score typed or spoken %.1f over %u\n",
-                   max_wrong, nwrong);
+        printf("over %u answers (%u right, %u wrong controls):\n", n, nright, nwrong);
+        for (int m = 0; m < M_COUNT; m++) {
+            if (!want[m])
+                continue;
+            printf("  %-8s WER %.3f", model_names[m], sum_wer[m] / n);
+            if (nright > 0)
+                printf(", typed vs spoken score gap mean %.2f, largest %.2f", sum_gap[m] / nright,
+                       max_gap[m]);
+            if (nwrong > 0)
+                printf(", wrong answers at most %.1f", max_wrong[m]);
+            putchar('\n');
+        }
     }
     status = CLI_EXIT_OK;
 out:
@@ -296,14 +341,15 @@ int cmd_voice_main(int argc, char **argv)
 {
     struct ph_err err;
     struct qbank *bank = NULL;
-    struct voice_lm_files lm;
+    struct voice_lm_files lm, lms[M_COUNT];
     struct voice_audio audio;
     const char *wav = NULL, *lmname = NULL, *limit_s = NULL, *answers = NULL;
     int json = 0, npos = 0, parsed, status = CLI_EXIT_INTERNAL;
     char *text = NULL;
     const struct cli_opt opts[] = {
         {"wav", 0, CLI_VALUE, "OUT", "say: write a WAV file instead of playing", &wav, NULL},
-        {"lm", 0, CLI_VALUE, "NAME", "transcribe: bank (default) or general", &lmname, NULL},
+        {"lm", 0, CLI_VALUE, "NAME",
+         "bank (default), mixed or general (measure: all three by default)", &lmname, NULL},
         {"limit", 0, CLI_VALUE, "N", "measure: answers to synthesise (default 6)", &limit_s, NULL},
         {"answers", 0, CLI_VALUE, "FILE", "measure: these answers (\"## ID\" sections)", &answers,
          NULL},
@@ -313,14 +359,16 @@ int cmd_voice_main(int argc, char **argv)
 
     ph_err_clear(&err);
     memset(&lm, 0, sizeof lm);
+    memset(lms, 0, sizeof lms);
     memset(&audio, 0, sizeof audio);
     parsed = cli_parse(usage, opts, argc, argv, &npos);
     if (parsed != CLI_PARSE_OK)
         return cli_parse_status(parsed);
     if (npos < 1)
         return cli_usage("voice: needs say, transcribe, lm or measure\n%s", usage);
-    if (lmname != NULL && strcmp(lmname, "bank") != 0 && strcmp(lmname, "general") != 0)
-        return cli_usage("--lm takes bank or general, not \"%s\"", lmname);
+    if (lmname != NULL && strcmp(lmname, "bank") != 0 && strcmp(lmname, "mixed") != 0 &&
+        strcmp(lmname, "general") != 0)
+        return cli_usage("--lm takes bank, mixed or general, not \"%s\"", lmname);
     if (strcmp(argv[1], "say") == 0) {
         if (npos != 2)
             return cli_usage("voice say: needs the text to say");
@@ -345,8 +393,8 @@ int cmd_voice_main(int argc, char **argv)
             status = CLI_EXIT_OK;
             goto out;
         }
-        if (lmname == NULL || strcmp(lmname, "bank") == 0) {
-            if (load_bank(&bank, &err) != PH_OK || voice_lm_bank(bank, &lm, &err) != PH_OK)
+        if (lmname == NULL || strcmp(lmname, "general") != 0) {
+            if (load_bank(&bank, &err) != PH_OK || model_files(bank, lmname, &lm, &err) != PH_OK)
                 goto fail;
         }
         if (voice_transcribe(&audio, lm.arpa, lm.dict, &text, &err) != PH_OK)
@@ -354,14 +402,17 @@ int cmd_voice_main(int argc, char **argv)
         printf("%s\n", text);
         status = CLI_EXIT_OK;
     } else if (strcmp(argv[1], "lm") == 0) {
-        if (load_bank(&bank, &err) != PH_OK || voice_lm_bank(bank, &lm, &err) != PH_OK)
+        if (lmname != NULL && strcmp(lmname, "general") == 0)
+            return cli_usage("voice lm: the general model is Debian's (%s)", voice_general_lm());
+        if (load_bank(&bank, &err) != PH_OK || model_files(bank, lmname, &lm, &err) != PH_OK)
             goto fail;
         printf("model: %s\ndictionary: %s\n", lm.arpa, lm.dict);
         if (lm.built)
-            printf("built: %zu words (%zu left out: not in the pronunciation dictionary), "
+            printf("built: %zu words (%zu of them everyday words from the general model; "
+                   "%zu left out: not in the pronunciation dictionary), "
                    "%zu sentences, %zu/%zu/%zu n-grams\n",
-                   lm.stats.vocab, lm.stats.dropped, lm.stats.sentences, lm.stats.ngrams[0],
-                   lm.stats.ngrams[1], lm.stats.ngrams[2]);
+                   lm.stats.vocab, lm.stats.general, lm.stats.dropped, lm.stats.sentences,
+                   lm.stats.ngrams[0], lm.stats.ngrams[1], lm.stats.ngrams[2]);
         else
             printf("(cached)\n");
         status = CLI_EXIT_OK;
@@ -374,9 +425,15 @@ int cmd_voice_main(int argc, char **argv)
             if (errno != 0 || *end != '\0' || limit < 1 || limit > 1000)
                 return cli_usage("--limit takes a number from 1 to 1000");
         }
-        if (load_bank(&bank, &err) != PH_OK || voice_lm_bank(bank, &lm, &err) != PH_OK)
+        if (load_bank(&bank, &err) != PH_OK)
             goto fail;
-        status = measure(bank, &lm, answers, (unsigned)limit, json);
+        int want[M_COUNT];
+        for (int m = 0; m < M_COUNT; m++) {
+            want[m] = lmname == NULL || strcmp(lmname, model_names[m]) == 0;
+            if (want[m] && model_files(bank, model_names[m], &lms[m], &err) != PH_OK)
+                goto fail;
+        }
+        status = measure(bank, lms, want, answers, (unsigned)limit, json);
     } else {
         return cli_usage("voice: unknown action \"%s\" (say, transcribe, lm, measure)", argv[1]);
     }
@@ -387,6 +444,8 @@ out:
     free(text);
     voice_audio_free(&audio);
     voice_lm_files_free(&lm);
+    for (int m = 0; m < M_COUNT; m++)
+        voice_lm_files_free(&lms[m]);
     qbank_free(bank);
     return status;
 }

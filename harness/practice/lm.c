@@ -248,8 +248,8 @@ out:
 }
 
 enum ph_rc lm_build(const char *const *texts, size_t n, const char *dict_in, const char *extra_dict,
-                    const char *arpa_out, const char *dict_out, struct lm_stats *stats,
-                    struct ph_err *err)
+                    const struct lm_general *gen, const char *arpa_out, const char *dict_out,
+                    struct lm_stats *stats, struct ph_err *err)
 {
     struct spoken_words *words = calloc(n > 0 ? n : 1, sizeof *words);
     char **vocab = NULL;
@@ -259,7 +259,9 @@ enum ph_rc lm_build(const char *const *texts, size_t n, const char *dict_in, con
     struct lm_stats st;
     int s_id, e_id;
     enum ph_rc rc = PH_ENOMEM;
-    double total1 = 0;
+    double total1 = 0, gen_total = 0;
+    double *genp = NULL;
+    size_t ngen = gen != NULL && gen->weight > 0 && gen->weight < 1 ? gen->n : 0;
 
     memset(c, 0, sizeof c);
     memset(&st, 0, sizeof st);
@@ -281,14 +283,16 @@ enum ph_rc lm_build(const char *const *texts, size_t n, const char *dict_in, con
             vocab[nvocab++] = words[i].w[k];
         }
     }
-    if (nvocab + 2 >= cap) {
-        char **nv = realloc(vocab, (nvocab + 2) * sizeof *nv);
+    if (nvocab + 2 + ngen >= cap) {
+        char **nv = realloc(vocab, (nvocab + 2 + ngen) * sizeof *nv);
         if (nv == NULL)
             goto oom;
         vocab = nv;
     }
     vocab[nvocab++] = "<s>";
     vocab[nvocab++] = "</s>";
+    for (size_t i = 0; i < ngen; i++)
+        vocab[nvocab++] = gen->word[i];
     qsort(vocab, nvocab, sizeof *vocab, cmp_str);
     {
         size_t k = 0;
@@ -314,6 +318,17 @@ enum ph_rc lm_build(const char *const *texts, size_t n, const char *dict_in, con
     for (size_t i = 0; i < nvocab; i++)
         if (!known[i])
             st.dropped++;
+    /* The general words the dictionaries know, each with its share. */
+    genp = calloc(nvocab, sizeof *genp);
+    if (genp == NULL)
+        goto oom;
+    for (size_t i = 0; i < ngen; i++) {
+        int id = word_id(vocab, nvocab, gen->word[i]);
+        if (id < 0 || !known[id] || id == s_id || id == e_id || genp[id] > 0 || gen->p[i] <= 0)
+            continue;
+        genp[id] = gen->p[i];
+        gen_total += gen->p[i];
+    }
 
     /* Count n-grams sentence by sentence; unknown words are left out. */
     for (size_t i = 0; i < n; i++) {
@@ -361,14 +376,34 @@ enum ph_rc lm_build(const char *const *texts, size_t n, const char *dict_in, con
             }
         }
     }
+    /* Every general word is a unigram, counted 0 times in the texts. */
+    for (size_t i = 0; i < nvocab; i++) {
+        int seq[3] = {(int)i, 0, 0};
+        if (genp[i] <= 0)
+            continue;
+        if (add_gram(&c[0], seq, 1) != 0)
+            goto oom;
+        c[0].g[c[0].n - 1].c = 0;
+    }
     for (int o = 0; o < 3; o++)
         merge(&c[o], o + 1);
-    /* Unigrams: relative frequency (every word of the model occurs). */
+    /* Unigrams: relative frequency in the texts, mixed with the general
+     * words' shares when there are any. */
     for (size_t i = 0; i < c[0].n; i++)
         if (c[0].g[i].w[0] != s_id)
             total1 += c[0].g[i].c;
-    for (size_t i = 0; i < c[0].n; i++)
-        c[0].g[i].p = c[0].g[i].w[0] == s_id ? 0 : c[0].g[i].c / total1;
+    for (size_t i = 0; i < c[0].n; i++) {
+        struct gram *g = &c[0].g[i];
+        if (g->w[0] == s_id) {
+            g->p = 0;
+            continue;
+        }
+        g->p = g->c / total1;
+        if (gen_total > 0)
+            g->p = (1 - gen->weight) * g->p + gen->weight * genp[g->w[0]] / gen_total;
+        if (g->c == 0)
+            st.general++;
+    }
     estimate(&c[1], &c[0], 2);
     estimate(&c[2], &c[1], 3);
     rc = write_arpa(arpa_out, vocab, c, s_id, err);
@@ -387,6 +422,7 @@ out:
     for (int o = 0; o < 3; o++)
         free(c[o].g);
     free(known);
+    free(genp);
     free(vocab);
     for (size_t i = 0; words != NULL && i < n; i++)
         spoken_words_free(&words[i]);

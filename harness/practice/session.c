@@ -115,6 +115,21 @@ static void on_signal(int sig)
     errno = saved;
 }
 
+/*
+ * The key that ends a recording early: the session sends SIGUSR1 to the
+ * recording child, whose copy of this flag voice_record() watches.  The
+ * handler is installed before any child is forked, so a key pressed the
+ * moment recording starts cannot find SIGUSR1 still at its default (which
+ * would kill the child and lose the answer).
+ */
+static volatile int rec_stop;
+
+static void on_rec_stop(int sig)
+{
+    (void)sig;
+    rec_stop = 1;
+}
+
 static void on_fatal(int sig)
 {
     term_restore_now();
@@ -321,7 +336,7 @@ static enum ph_rc listen_fn(void *arg, cJSON **out, struct ph_err *err)
     enum ph_rc rc;
 
     rc = a->wav != NULL ? voice_wav_read(a->wav, &audio, err)
-                        : voice_record(a->max_seconds, NULL, &audio, err);
+                        : voice_record(a->max_seconds, &rec_stop, &audio, err);
     if (rc != PH_OK)
         return rc;
     rc = stt_http_configured() ? stt_http_transcribe(&audio, &text, err)
@@ -413,8 +428,15 @@ static int ensure_lm(struct ses *s, struct ph_err *err)
         s->lm_ready = 1;
         return 0;
     }
-    if (voice_lm_bank(s->b, &s->lm, err) != PH_OK)
-        return -1;
+    if (s->o->voice_lm == NULL || strcmp(s->o->voice_lm, "bank") == 0) {
+        if (voice_lm_bank(s->b, NULL, &s->lm, err) != PH_OK)
+            return -1;
+    } else {
+        struct voice_lm_mix mix;
+        voice_lm_mix_default(&mix);
+        if (voice_lm_bank(s->b, &mix, &s->lm, err) != PH_OK)
+            return -1;
+    }
     s->lm_ready = 1;
     return 0;
 }
@@ -822,6 +844,9 @@ static void draw(struct screen *sc)
  * (caller frees), or NULL when the learner quit. */
 static char *tui_concept(struct ses *s, size_t idx, double deadline, int *timed_out)
 {
+    const char *hint = s->o->voice ? "your answer: Enter twice or Ctrl-D submits | Ctrl-R speak | "
+                                     "Ctrl-C quit"
+                                   : "your answer: Enter twice or Ctrl-D submits | Ctrl-C quits";
     struct item *it = &s->items[idx];
     struct editor ed;
     struct screen sc;
@@ -833,7 +858,7 @@ static char *tui_concept(struct ses *s, size_t idx, double deadline, int *timed_
     char wavbuf[PATH_MAX];
     const char *wav = audio_for(s, idx, wavbuf, sizeof wavbuf);
     char *answer = NULL;
-    int width, rows, done = 0;
+    int width, rows, done = 0, recording = 0;
 
     *timed_out = 0;
     editor_init(&ed);
@@ -846,9 +871,7 @@ static char *tui_concept(struct ses *s, size_t idx, double deadline, int *timed_
     sc.idx = idx;
     sc.ed = &ed;
     sc.deadline = deadline;
-    sc.hint = s->o->voice ? "your answer: Enter twice or Ctrl-D submits | Ctrl-R speak | "
-                            "Ctrl-C quit"
-                          : "your answer: Enter twice or Ctrl-D submits | Ctrl-C quits";
+    sc.hint = hint;
     if (s->o->voice && voice_tts_built())
         runner_start(&speak, speak_fn, it->q->ex->question, &err);
     if (wav != NULL || s->o->voice) {
@@ -884,6 +907,8 @@ static char *tui_concept(struct ses *s, size_t idx, double deadline, int *timed_
         if (p[1].fd >= 0 && (p[1].revents & (POLLIN | POLLHUP)) &&
             runner_step(&listen, &res, &err) == 1) {
             const char *t = res != NULL ? str(res, "text") : NULL;
+            recording = 0;
+            sc.hint = hint;
             if (t != NULL) {
                 if (ed.len > 0 && ed.buf[ed.len - 1] != '\n' && ed.buf[ed.len - 1] != ' ')
                     editor_insert(&ed, " ", 1);
@@ -927,6 +952,16 @@ static char *tui_concept(struct ses *s, size_t idx, double deadline, int *timed_
                 break;
             memmove(in, in + used, inlen - used);
             inlen -= used;
+            if (recording && (key.kind == TERM_KEY_ENTER || key.kind == TERM_KEY_CTRL_R ||
+                              (key.kind == TERM_KEY_TEXT && key.len == 1 && key.text[0] == ' '))) {
+                /* Enter, Space or Ctrl-R again: stop now, keep what was said. */
+                if (listen.pid > 0)
+                    kill(listen.pid, SIGUSR1);
+                recording = 0;
+                sc.hint = hint;
+                snprintf(sc.msg, sizeof sc.msg, "recording stopped: transcribing ...");
+                continue;
+            }
             switch (key.kind) {
             case TERM_KEY_TEXT:
                 if (editor_insert(&ed, key.text, key.len) != 0)
@@ -976,9 +1011,14 @@ static char *tui_concept(struct ses *s, size_t idx, double deadline, int *timed_
                     la.max_seconds = left < 120 ? left : 120;
                     la.lm = s->lm.arpa;
                     la.dict = s->lm.dict;
-                    if (runner_start(&listen, listen_fn, &la, &err) == PH_OK)
+                    rec_stop = 0; /* the child's copy starts clear */
+                    if (runner_start(&listen, listen_fn, &la, &err) == PH_OK) {
+                        recording = 1;
+                        sc.hint = "recording: Enter or Space stops | Ctrl-C quit";
                         snprintf(sc.msg, sizeof sc.msg,
-                                 "listening: speak, then pause for a second and a half");
+                                 "listening: speak, then pause 1.5 s or press Enter or Space to "
+                                 "stop");
+                    }
                 }
                 break;
             default:
@@ -1419,6 +1459,8 @@ enum ph_rc session_run(const struct session_opts *o, const struct qbank *b, stru
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
+    sa.sa_handler = on_rec_stop;
+    sigaction(SIGUSR1, &sa, NULL);
     signal(SIGSEGV, on_fatal);
     signal(SIGABRT, on_fatal);
     signal(SIGPIPE, SIG_IGN);
@@ -1610,6 +1652,7 @@ out:
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
     signal(SIGHUP, SIG_DFL);
+    signal(SIGUSR1, SIG_DFL);
     if (sig_pipe[0] >= 0) {
         close(sig_pipe[0]);
         close(sig_pipe[1]);

@@ -29,6 +29,9 @@
 #ifdef PH_HAVE_POCKETSPHINX
 #include <pocketsphinx.h>
 #include <sphinxbase/ad.h>
+#include <sphinxbase/err.h>
+#include <sphinxbase/logmath.h>
+#include <sphinxbase/ngram_model.h>
 #endif
 
 #include <dlfcn.h>
@@ -53,6 +56,15 @@ static struct {
 static struct {
     __typeof__(&cmd_ln_init) f_cmd_ln_init;
     __typeof__(&cmd_ln_free_r) f_cmd_ln_free_r;
+    __typeof__(&err_set_logfp) f_err_set_logfp;
+    __typeof__(&logmath_init) f_logmath_init;
+    __typeof__(&logmath_free) f_logmath_free;
+    __typeof__(&logmath_log_to_ln) f_logmath_log_to_ln;
+    __typeof__(&ngram_model_read) f_ngram_model_read;
+    __typeof__(&ngram_model_free) f_ngram_model_free;
+    __typeof__(&ngram_model_get_counts) f_ngram_model_get_counts;
+    __typeof__(&ngram_word) f_ngram_word;
+    __typeof__(&ngram_prob) f_ngram_prob;
     __typeof__(&ps_args) f_ps_args;
     __typeof__(&ps_init) f_ps_init;
     __typeof__(&ps_start_utt) f_ps_start_utt;
@@ -67,6 +79,15 @@ static struct {
 } sx;
 #define cmd_ln_init (sx.f_cmd_ln_init)
 #define cmd_ln_free_r (sx.f_cmd_ln_free_r)
+#define err_set_logfp (sx.f_err_set_logfp)
+#define logmath_init (sx.f_logmath_init)
+#define logmath_free (sx.f_logmath_free)
+#define logmath_log_to_ln (sx.f_logmath_log_to_ln)
+#define ngram_model_read (sx.f_ngram_model_read)
+#define ngram_model_free (sx.f_ngram_model_free)
+#define ngram_model_get_counts (sx.f_ngram_model_get_counts)
+#define ngram_word (sx.f_ngram_word)
+#define ngram_prob (sx.f_ngram_prob)
 #define ps_args (sx.f_ps_args)
 #define ps_init (sx.f_ps_init)
 #define ps_start_utt (sx.f_ps_start_utt)
@@ -139,6 +160,15 @@ static int asr_load(struct ph_err *err)
     const struct sym base_syms[] = {
         {"cmd_ln_init", (void **)&sx.f_cmd_ln_init},
         {"cmd_ln_free_r", (void **)&sx.f_cmd_ln_free_r},
+        {"err_set_logfp", (void **)&sx.f_err_set_logfp},
+        {"logmath_init", (void **)&sx.f_logmath_init},
+        {"logmath_free", (void **)&sx.f_logmath_free},
+        {"logmath_log_to_ln", (void **)&sx.f_logmath_log_to_ln},
+        {"ngram_model_read", (void **)&sx.f_ngram_model_read},
+        {"ngram_model_free", (void **)&sx.f_ngram_model_free},
+        {"ngram_model_get_counts", (void **)&sx.f_ngram_model_get_counts},
+        {"ngram_word", (void **)&sx.f_ngram_word},
+        {"ngram_prob", (void **)&sx.f_ngram_prob},
         {NULL, NULL},
     };
     const struct sym ps_syms[] = {
@@ -249,6 +279,117 @@ const char *voice_missing(void)
 const char *voice_general_dict(void)
 {
     return PH_SPHINX_MODELDIR "/en-us/cmudict-en-us.dict";
+}
+
+const char *voice_general_lm(void)
+{
+    return PH_SPHINX_MODELDIR "/en-us/en-us.lm.bin";
+}
+
+void voice_unigrams_free(struct voice_unigrams *u)
+{
+    for (size_t i = 0; u->word != NULL && i < u->n; i++)
+        free(u->word[i]);
+    free(u->word);
+    free(u->p);
+    memset(u, 0, sizeof *u);
+}
+
+#ifdef PH_HAVE_POCKETSPHINX
+/* A word a learner says: lowercase letters and inner apostrophes. */
+static int plain_word(const char *w)
+{
+    if (w == NULL || !(w[0] >= 'a' && w[0] <= 'z'))
+        return 0;
+    for (const char *p = w; *p != '\0'; p++)
+        if (!((*p >= 'a' && *p <= 'z') || *p == '\''))
+            return 0;
+    return 1;
+}
+
+struct uni_ent {
+    double p;
+    int32 wid;
+};
+
+static int cmp_uni(const void *a, const void *b)
+{
+    const struct uni_ent *x = a, *y = b;
+
+    if (x->p != y->p)
+        return x->p > y->p ? -1 : 1;
+    return x->wid < y->wid ? -1 : x->wid > y->wid;
+}
+#endif
+
+enum ph_rc voice_general_unigrams(size_t top, struct voice_unigrams *out, struct ph_err *err)
+{
+    memset(out, 0, sizeof *out);
+#ifdef PH_HAVE_POCKETSPHINX
+    logmath_t *lmath = NULL;
+    ngram_model_t *m = NULL;
+    struct uni_ent *v = NULL;
+    size_t nv = 0;
+    enum ph_rc rc = PH_ENOMEM;
+
+    if (asr_load(err) != 0)
+        return PH_EUSAGE;
+    err_set_logfp(NULL); /* sphinxbase's INFO lines; transcription sets -logfn anyway */
+    lmath = logmath_init(1.0001, 0, 0);
+    if (lmath == NULL)
+        goto oom;
+    m = ngram_model_read(NULL, voice_general_lm(), NGRAM_AUTO, lmath);
+    if (m == NULL) {
+        rc = ph_errf(err, PH_EIO,
+                     "%s: cannot read the general language model "
+                     "(is pocketsphinx-en-us installed?)",
+                     voice_general_lm());
+        goto out;
+    }
+    uint32 nw = ngram_model_get_counts(m)[0];
+    v = malloc((nw > 0 ? nw : 1) * sizeof *v);
+    if (v == NULL)
+        goto oom;
+    for (uint32 i = 0; i < nw; i++) {
+        const char *w = ngram_word(m, (int32)i);
+        if (!plain_word(w))
+            continue;
+        const char *one[1] = {w};
+        v[nv].p = exp(logmath_log_to_ln(lmath, ngram_prob(m, one, 1)));
+        v[nv].wid = (int32)i;
+        nv++;
+    }
+    qsort(v, nv, sizeof *v, cmp_uni);
+    if (top < nv)
+        nv = top;
+    out->word = calloc(nv > 0 ? nv : 1, sizeof *out->word);
+    out->p = calloc(nv > 0 ? nv : 1, sizeof *out->p);
+    if (out->word == NULL || out->p == NULL)
+        goto oom;
+    for (size_t i = 0; i < nv; i++) {
+        out->word[i] = strdup(ngram_word(m, v[i].wid));
+        if (out->word[i] == NULL)
+            goto oom;
+        out->p[i] = v[i].p;
+        out->n = i + 1;
+    }
+    rc = PH_OK;
+    goto out;
+oom:
+    rc = ph_errf(err, PH_ENOMEM, "out of memory reading the general language model");
+out:
+    if (rc != PH_OK)
+        voice_unigrams_free(out);
+    free(v);
+    if (m != NULL)
+        ngram_model_free(m);
+    if (lmath != NULL)
+        logmath_free(lmath);
+    return rc;
+#else
+    (void)top;
+    return ph_errf(err, PH_EUSAGE, "%s", voice_missing());
+#endif
 }
 
 static int append(struct voice_audio *a, size_t *cap, const int16_t *s, size_t n)

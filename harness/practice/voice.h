@@ -68,6 +68,25 @@ enum ph_rc voice_transcribe(const struct voice_audio *a, const char *lm, const c
 /* The general model's dictionary (the source of the bank model's words). */
 const char *voice_general_dict(void);
 
+/* The general English model Debian ships (en-us.lm.bin). */
+const char *voice_general_lm(void);
+
+/* Words of the general model with their unigram probabilities. */
+struct voice_unigrams {
+    char **word; /* owned */
+    double *p;   /* owned; p[i] of word[i], most likely first */
+    size_t n;
+};
+
+/*
+ * The `top` most likely plain words (lowercase letters and apostrophes) of
+ * the general model with their unigram probabilities, most likely first:
+ * the everyday vocabulary the bank model mixes in for words the bank never
+ * uses.  Caller frees with voice_unigrams_free().
+ */
+enum ph_rc voice_general_unigrams(size_t top, struct voice_unigrams *out, struct ph_err *err);
+void voice_unigrams_free(struct voice_unigrams *u);
+
 /*
  * Record from the default microphone until `max_seconds` pass, or 1.5 s of
  * silence follow speech, or `*stop` becomes non-zero.  PH_EIO when there is

@@ -90,8 +90,31 @@ static enum ph_rc cache_dir(char *buf, size_t size, struct ph_err *err)
     return mkdirs(buf, err);
 }
 
-enum ph_rc voice_lm_bank(const struct qbank *b, struct voice_lm_files *out, struct ph_err *err)
+void voice_lm_mix_default(struct voice_lm_mix *mix)
 {
+    const char *env = getenv("PYHARNESS_VOICE_MIX");
+
+    mix->words = VOICE_LM_MIX_WORDS;
+    mix->weight = VOICE_LM_MIX_WEIGHT;
+    if (env != NULL && env[0] != '\0') {
+        char *end;
+        unsigned long w = strtoul(env, &end, 10);
+        if (*end == ',') {
+            double x = strtod(end + 1, &end);
+            if (*end == '\0' && w > 0 && w <= 200000 && x > 0 && x < 1) {
+                mix->words = (size_t)w;
+                mix->weight = x;
+            }
+        }
+    }
+}
+
+enum ph_rc voice_lm_bank(const struct qbank *b, const struct voice_lm_mix *mix,
+                         struct voice_lm_files *out, struct ph_err *err)
+{
+    struct voice_unigrams uni;
+    struct lm_general gen;
+    char mixtag[64];
     const char **texts = NULL;
     size_t n = 0, cap = 0;
     struct sha256_ctx h;
@@ -102,6 +125,10 @@ enum ph_rc voice_lm_bank(const struct qbank *b, struct voice_lm_files *out, stru
     enum ph_rc rc;
 
     memset(out, 0, sizeof *out);
+    memset(&uni, 0, sizeof uni);
+    mixtag[0] = '\0';
+    if (mix != NULL)
+        snprintf(mixtag, sizeof mixtag, "mix %zu %.6f", mix->words, mix->weight);
     for (size_t i = 0; i < b->n; i++) {
         const struct exercise *ex = b->q[i].ex;
         if (push(&texts, &n, &cap, ex->question) != 0 ||
@@ -120,6 +147,10 @@ enum ph_rc voice_lm_bank(const struct qbank *b, struct voice_lm_files *out, stru
     sha256_update(&h, voice_general_dict(), strlen(voice_general_dict()) + 1);
     /* How texts become words (spoken.c): a change there rebuilds the model. */
     sha256_update(&h, VOICE_LM_WORDS_VERSION, sizeof VOICE_LM_WORDS_VERSION);
+    /* The everyday words mixed in, and how many at what weight. */
+    sha256_update(&h, mixtag, strlen(mixtag) + 1);
+    if (mix != NULL)
+        sha256_update(&h, voice_general_lm(), strlen(voice_general_lm()) + 1);
     /* The project's own pronunciations (jargon the general dictionary lacks). */
     snprintf(extra, sizeof extra, "%s/pronunciations.dict", b->dir);
     if (access(extra, R_OK) == 0) {
@@ -139,15 +170,24 @@ enum ph_rc voice_lm_bank(const struct qbank *b, struct voice_lm_files *out, stru
     rc = cache_dir(dir, sizeof dir, err);
     if (rc != PH_OK)
         goto out;
-    snprintf(arpa, sizeof arpa, "%s/bank-%s.arpa", dir, hex);
-    snprintf(dict, sizeof dict, "%s/bank-%s.dict", dir, hex);
+    snprintf(arpa, sizeof arpa, "%s/%s-%s.arpa", dir, mix != NULL ? "mixed" : "bank", hex);
+    snprintf(dict, sizeof dict, "%s/%s-%s.dict", dir, mix != NULL ? "mixed" : "bank", hex);
     if (access(arpa, R_OK) != 0 || access(dict, R_OK) != 0) {
         /* Built under temporary names, then renamed: a session that starts
          * while another builds never reads half a model. */
         snprintf(tmp_a, sizeof tmp_a, "%s.%ld.tmp", arpa, (long)getpid());
         snprintf(tmp_d, sizeof tmp_d, "%s.%ld.tmp", dict, (long)getpid());
-        rc = lm_build(texts, n, voice_general_dict(), have_extra ? extra : NULL, tmp_a, tmp_d,
-                      &out->stats, err);
+        if (mix != NULL) {
+            rc = voice_general_unigrams(mix->words, &uni, err);
+            if (rc != PH_OK)
+                goto out;
+            gen.word = uni.word;
+            gen.p = uni.p;
+            gen.n = uni.n;
+            gen.weight = mix->weight;
+        }
+        rc = lm_build(texts, n, voice_general_dict(), have_extra ? extra : NULL,
+                      mix != NULL ? &gen : NULL, tmp_a, tmp_d, &out->stats, err);
         if (rc == PH_OK && (rename(tmp_d, dict) != 0 || rename(tmp_a, arpa) != 0))
             rc = ph_errf(err, PH_EIO, "%s: %s", arpa, strerror(errno));
         if (rc != PH_OK) {
@@ -168,6 +208,7 @@ oom:
 out:
     if (rc != PH_OK)
         voice_lm_files_free(out);
+    voice_unigrams_free(&uni);
     free(texts);
     return rc;
 }

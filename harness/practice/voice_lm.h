@@ -24,8 +24,31 @@ struct voice_lm_files {
     struct lm_stats stats; /* filled when built */
 };
 
-/* Make (or find) the bank's model.  Caller frees with voice_lm_files_free(). */
-enum ph_rc voice_lm_bank(const struct qbank *b, struct voice_lm_files *out, struct ph_err *err);
+/*
+ * Everyday English mixed into the bank's model: the `words` most likely
+ * words of the general model, at `weight` of the unigram mass (lm.h,
+ * struct lm_general).  Without it a word the bank never uses cannot be
+ * recognised at all, and the recogniser says the nearest bank word instead.
+ * Measured on synthesised answers it did not pay (docs/practice.md: the
+ * errors are mostly acoustic, and a bigger vocabulary adds confusions), so
+ * sessions use it only when asked (`--voice-lm mixed`).
+ */
+struct voice_lm_mix {
+    size_t words;
+    double weight;
+};
+
+#define VOICE_LM_MIX_WORDS 5000
+#define VOICE_LM_MIX_WEIGHT 0.05
+
+/* The mix `--voice-lm mixed` uses: the defaults above, or
+ * PYHARNESS_VOICE_MIX="WORDS,WEIGHT". */
+void voice_lm_mix_default(struct voice_lm_mix *mix);
+
+/* Make (or find) the bank's model, with `mix` (NULL: the bank's words
+ * only).  Caller frees with voice_lm_files_free(). */
+enum ph_rc voice_lm_bank(const struct qbank *b, const struct voice_lm_mix *mix,
+                         struct voice_lm_files *out, struct ph_err *err);
 
 void voice_lm_files_free(struct voice_lm_files *f);
 

@@ -401,12 +401,33 @@ class VoiceTest(unittest.TestCase):
         self.assertIn(f"{bad}:4: no concept question \"no-such-q\"", res.stderr)
         good = self.tmp / "good.md"
         good.write_text("## gen-memory wrong\n" + SPOKEN_WRONG + "\n")
-        res = run("voice", "measure", "--answers", str(good), "--json", env=self.env)
+        res = run("voice", "measure", "--answers", str(good), "--lm", "mixed", "--json",
+                  env=self.env)
         self.assertEqual(res.rc, 0, res.stderr)
         (a,) = res.json["answers"]
         self.assertTrue(a["wrong"])
-        self.assertLessEqual(a["score_spoken"], WRONG_SCORE_MAX)
-        self.assertLessEqual(res.json["wrong_score_max"], WRONG_SCORE_MAX)
+        self.assertLessEqual(a["score_mixed"], WRONG_SCORE_MAX)
+        self.assertLessEqual(res.json["mixed"]["wrong_score_max"], WRONG_SCORE_MAX)
+        self.assertNotIn("bank", res.json)  # --lm: that model only
+
+    def test_held_out_spoken_answers_stay_within_their_measured_figures(self):
+        """tests/data/spoken_heldout.md was written after every tuning choice and was
+        never tuned on.  Bank model, measured (docs/practice.md): WER 0.46, typed vs
+        spoken gap mean 2.3, largest 6.0, wrong answers at most 3.6.  The goals of issue
+        16 (gap mean <= 1.0, largest <= 2.0, wrong <= 2.5) are NOT met; these bounds are
+        the measured figures with room for another engine version, to catch a
+        regression."""
+        heldout = Path(__file__).resolve().parents[1] / "data" / "spoken_heldout.md"
+        res = run("voice", "measure", "--answers", str(heldout), "--lm", "bank", "--json",
+                  env=self.env)
+        self.assertEqual(res.rc, 0, res.stderr)
+        m = res.json["bank"]
+        print(f"\nheld out, bank model: WER {m['wer']:.3f}, gap mean {m['score_gap_mean']:.2f}, "
+              f"largest {m['score_gap_max']:.2f}, wrong at most {m['wrong_score_max']:.1f}")
+        self.assertEqual(len(res.json["answers"]), 15)
+        self.assertLessEqual(m["wer"], 0.55)
+        self.assertLessEqual(m["score_gap_mean"], 3.0)
+        self.assertLessEqual(m["wrong_score_max"], 4.5)
 
     def test_a_wav_that_is_not_one_is_refused_naming_the_file(self):
         bad = self.tmp / "bad.wav"
@@ -585,6 +606,61 @@ class SoundDeviceTest(unittest.TestCase):
             print(f"recorded answer scored {score}")
             self.assertGreaterEqual(score, 6.0, screen)
         finally:
+            t.close()
+
+    def test_enter_or_space_stops_a_recording_early(self):
+        """While recording, the screen names the stop keys; Space ends the recording
+        mid-sentence (the speaker has not paused), and what was said so far is
+        transcribed into the editor."""
+        import threading
+        import wave
+        wav = self.tmp / "answer.wav"
+        res = run("voice", "say", SPOKEN, "--wav", str(wav), env=self.env)
+        self.assertEqual(res.rc, 0, res.stderr)
+        with wave.open(str(wav), "rb") as w:
+            pcm = w.readframes(w.getnframes())
+        stream = pcm * 4  # about 50 s of speech: far past any pause the recorder waits for
+        t = Tmux(f"{BIN} practice --voice --topic gen-memory --questions 1 --minutes 5 "
+                 "--scorer offline", self.env)
+        stop = threading.Event()
+        fed = [0]
+
+        def feed() -> None:
+            step = self.dev.RATE // 10 * 2
+            while fed[0] < len(stream) and not stop.is_set():
+                try:
+                    fed[0] += os.write(self.dev.mic_fd, stream[fed[0]:fed[0] + step])
+                except BlockingIOError:
+                    pass
+                time.sleep(0.1)
+
+        feeder = threading.Thread(target=feed, daemon=True)
+        try:
+            t.wait_for(r"keep memory flat", 60)
+            t.keys("C-r")
+            screen = t.wait_for(r"listening: speak", 30)
+            self.assertIn("Enter or Space stops", screen)
+            feeder.start()
+            time.sleep(5)
+            t.keys("Space")
+            pressed = fed[0]
+            screen = t.wait_for(r"transcript inserted", 60)
+            heard_at = fed[0]
+            stop.set()
+            self.assertNotIn("Enter or Space stops", screen)
+            typed = screen.split("Ctrl-C quit", 1)[1].split("transcript inserted")[0]
+            words = re.findall(r"[a-z']+", typed.lower())
+            print(f"\nstopped after {pressed / 2 / self.dev.RATE:.1f} s of speech: "
+                  f"{len(words)} words heard: {' '.join(words)}")
+            # Cut short: well under one telling of the answer (45 words), and the
+            # transcript came while the speaker was still talking.
+            self.assertGreaterEqual(len(words), 3, screen)
+            self.assertLess(len(words), 40, screen)
+            self.assertLess(heard_at, len(stream), "the recording ran until the speech ended")
+            said = set(re.findall(r"[a-z']+", SPOKEN.lower()))
+            self.assertGreaterEqual(sum(w in said for w in words), len(words) / 2, screen)
+        finally:
+            stop.set()
             t.close()
 
 

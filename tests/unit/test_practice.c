@@ -5,6 +5,7 @@
  * (spoken.c), and the practice history (store.c). */
 #include <criterion/criterion.h>
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -379,7 +380,8 @@ Test(lm, builds_an_arpa_trigram_model_and_a_dictionary_of_known_words_only)
           f);
     fclose(f);
     ph_err_clear(&err);
-    cr_assert_eq(lm_build(texts, 2, dict, NULL, arpa, odict, &st, &err), PH_OK, "%s", err.msg);
+    cr_assert_eq(lm_build(texts, 2, dict, NULL, NULL, arpa, odict, &st, &err), PH_OK, "%s",
+                 err.msg);
     cr_assert_eq(st.vocab, 7); /* zzqx is not in the dictionary */
     cr_assert_eq(st.dropped, 1);
     cr_assert_eq(st.sentences, 3);
@@ -392,6 +394,67 @@ Test(lm, builds_an_arpa_trigram_model_and_a_dictionary_of_known_words_only)
     cr_assert_eq(fileio_read(odict, 1 << 20, &text, &len, &err), PH_OK);
     cr_assert_not_null(strstr(text, "the(2) DH IY"));
     cr_assert_null(strstr(text, "other"));
+    free(text);
+    fileio_rmtree(dir);
+}
+
+/* The log10 probability of unigram `w` in an ARPA text (-99 when absent). */
+static double unigram_log10(const char *arpa, const char *w)
+{
+    const char *p = strstr(arpa, "\\1-grams:\n"), *end = strstr(arpa, "\\2-grams:");
+    char key[64];
+
+    snprintf(key, sizeof key, " %s", w);
+    while (p != NULL && p < end) {
+        const char *nl = strchr(p, '\n');
+        const char *hit = strstr(p, key);
+        if (hit != NULL && hit < nl && (hit[strlen(key)] == ' ' || hit[strlen(key)] == '\n'))
+            return strtod(p, NULL);
+        p = nl != NULL ? nl + 1 : NULL;
+    }
+    return -99;
+}
+
+Test(lm, mixes_general_words_into_the_unigrams_at_their_weight)
+{
+    char dir[64], dict[128], arpa[128], odict[128];
+    const char *texts[] = {"the lock is held. the lock is released.", "threads wait zzqx."};
+    char *gw[] = {"qqq", "other", "wait"};
+    const double gp[] = {0.6, 0.3, 0.1};
+    const struct lm_general gen = {gw, gp, 3, 0.1};
+    struct lm_stats st;
+    struct ph_err err;
+    char *text = NULL;
+    size_t len;
+    FILE *f;
+
+    snprintf(dir, sizeof dir, "/tmp/ph-test-lm-XXXXXX");
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(dict, sizeof dict, "%s/in.dict", dir);
+    snprintf(arpa, sizeof arpa, "%s/out.arpa", dir);
+    snprintf(odict, sizeof odict, "%s/out.dict", dir);
+    f = fopen(dict, "w");
+    fputs("held HH EH L D\nis IH Z\nlock L AA K\nother AH DH ER\nreleased R IY L IY S T\n"
+          "the DH AH\nthreads TH R EH D Z\nwait W EY T\n",
+          f);
+    fclose(f);
+    ph_err_clear(&err);
+    cr_assert_eq(lm_build(texts, 2, dict, NULL, &gen, arpa, odict, &st, &err), PH_OK, "%s",
+                 err.msg);
+    /* "other" joins (qqq has no pronunciation); the texts' 7 words stay. */
+    cr_assert_eq(st.vocab, 8);
+    cr_assert_eq(st.general, 1);
+    cr_assert_eq(fileio_read(arpa, 1 << 20, &text, &len, &err), PH_OK);
+    cr_assert_not_null(strstr(text, "\\data\\\nngram 1=10\n"), "%s", text);
+    /* 13 tokens in the texts (</s> 3 times); the general shares are 0.75 and
+     * 0.25 once qqq is left out. */
+    cr_assert_float_eq(unigram_log10(text, "other"), log10(0.1 * 0.75), 1e-3, "%s", text);
+    cr_assert_float_eq(unigram_log10(text, "wait"), log10(0.9 / 13 + 0.1 * 0.25), 1e-3);
+    cr_assert_float_eq(unigram_log10(text, "the"), log10(0.9 * 2 / 13), 1e-3);
+    cr_assert_float_eq(unigram_log10(text, "qqq"), -99, 1e-9);
+    free(text);
+    cr_assert_eq(fileio_read(odict, 1 << 20, &text, &len, &err), PH_OK);
+    cr_assert_not_null(strstr(text, "other AH DH ER"));
     free(text);
     fileio_rmtree(dir);
 }
