@@ -79,8 +79,17 @@ def make_words(n, seed):
 
 @inside
 def clean_into(sub, box):
-    """clean_tokens() on the box's words; the result stays in the box (nothing crosses)."""
-    box.out = sub.clean_tokens(box.words)
+    """clean_tokens() on the box's words; the result stays in the box (nothing
+    crosses).  Anything but an exact list is made one here, inside the timed
+    request: a lazy list subclass or a generator does its work on this clock,
+    not later when the result is read."""
+    out = sub.clean_tokens(box.words)
+    if type(out) is not list:
+        try:
+            out = list(out)
+        except TypeError:
+            pass
+    box.out = out
 
 
 @inside
