@@ -793,15 +793,6 @@ static int64_t io_field(long pid, const char *key)
     return p != NULL ? strtoll(p + strlen(key), NULL, 10) : -1;
 }
 
-static int add_rchar(long pid, void *arg)
-{
-    int64_t v = io_field(pid, "rchar: ");
-
-    if (v > 0)
-        *(int64_t *)arg += v;
-    return 0;
-}
-
 /* Nanoseconds the subject's main thread has run (the first field of its
  * task's schedstat), or -1. */
 static int64_t main_thread_ns(void)
@@ -814,42 +805,66 @@ static int64_t main_thread_ns(void)
     return strtoll(buf, NULL, 10);
 }
 
-/* Minor plus major page faults of a process and of the children it reaped
- * (fields 10 to 13 of its stat). */
-static int add_faults(long pid, void *arg)
+/* What the observed run's live processes have read (rchar) and faulted in
+ * so far, taken in one walk of the run: a span's edges read both. */
+struct run_io {
+    int64_t rchar, faults;
+};
+
+/* One process's share: its rchar, and its minor plus major page faults with
+ * those of the children it reaped (fields 10 to 13 of its stat: a child born
+ * and gone within the span still shows in its parent's). */
+static int add_io(long pid, void *arg)
 {
+    struct run_io *io = arg;
     char path[64], buf[1024];
     unsigned long long f[4] = {0, 0, 0, 0};
+    int64_t rchar = io_field(pid, "rchar: ");
+    const char *p;
+
+    if (rchar > 0)
+        io->rchar += rchar;
+    snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+    if (fileio_read_small(path, buf, sizeof buf) <= 0)
+        return 0;
+    p = strrchr(buf, ')');
+    /* After ") ": state ppid pgrp session tty_nr tpgid flags minflt cminflt majflt cmajflt */
+    if (p != NULL && sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %llu %llu %llu %llu", &f[0], &f[1],
+                            &f[2], &f[3]) == 4)
+        io->faults += (int64_t)(f[0] + f[1] + f[2] + f[3]);
+    return 0;
+}
+
+static struct run_io run_io(void)
+{
+    struct run_io io = {0, 0};
+
+    measure_each_run_pid(add_io, &io);
+    return io;
+}
+
+int measure_pid_running(long pid)
+{
+    char path[64], buf[256];
     const char *p;
 
     snprintf(path, sizeof path, "/proc/%ld/stat", pid);
     if (fileio_read_small(path, buf, sizeof buf) <= 0)
         return 0;
     p = strrchr(buf, ')');
-    /* After ") ": state ppid pgrp session tty_nr tpgid flags minflt cminflt
-     * majflt cmajflt.  The reaped children's faults too: a child born and
-     * gone within the span still shows in its parent's. */
-    if (p != NULL && sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %llu %llu %llu %llu", &f[0], &f[1],
-                            &f[2], &f[3]) == 4)
-        *(int64_t *)arg += (int64_t)(f[0] + f[1] + f[2] + f[3]);
-    return 0;
+    return p != NULL && p[1] == ' ' && p[2] != '\0' && p[2] != 'Z' && p[2] != 'X';
 }
 
-static int64_t run_faults(void)
+/* Reset the VmHWM of the process whose clear_refs is `path`; 1 on success. */
+static int clear_refs_at(const char *path)
 {
-    int64_t total = 0;
+    int fd = open(path, O_WRONLY | O_CLOEXEC), ok;
 
-    measure_each_run_pid(add_faults, &total);
-    return total;
-}
-
-/* What the observed run's live processes have read so far. */
-static int64_t run_rchar(void)
-{
-    int64_t total = 0;
-
-    measure_each_run_pid(add_rchar, &total);
-    return total;
+    if (fd < 0)
+        return 0;
+    ok = write(fd, "5", 1) == 1;
+    close(fd);
+    return ok;
 }
 
 /* "VmRSS:" or "VmHWM:" of another process, in bytes, or -1. */
@@ -866,7 +881,6 @@ static int note_other(long pid, void *arg)
 {
     struct measure_span *s = arg;
     char path[64];
-    int fd;
 
     if (pid == (long)subject || s->nothers >= MEASURE_OTHERS_MAX)
         return 0;
@@ -874,11 +888,7 @@ static int note_other(long pid, void *arg)
     s->others[s->nothers].rss0 = status_of(pid, "VmRSS:");
     s->nothers++;
     snprintf(path, sizeof path, "/proc/%ld/clear_refs", pid);
-    fd = open(path, O_WRONLY | O_CLOEXEC);
-    if (fd >= 0) {
-        (void)!write(fd, "5", 1);
-        close(fd);
-    }
+    (void)clear_refs_at(path);
     return 0;
 }
 
@@ -932,19 +942,11 @@ static int64_t hwm_seen;
 
 int measure_reset_hwm(void)
 {
-    int fd, ok;
     int64_t before = measure_hwm_bytes();
 
     if (before > hwm_seen)
         hwm_seen = before;
-    if (subject <= 0)
-        return fileio_proc_clear_refs("5");
-    fd = open(subject_clear_refs, O_WRONLY | O_CLOEXEC);
-    if (fd < 0)
-        return 0;
-    ok = write(fd, "5", 1) == 1;
-    close(fd);
-    return ok;
+    return subject > 0 ? clear_refs_at(subject_clear_refs) : fileio_proc_clear_refs("5");
 }
 
 int measure_cpus(void)
@@ -1023,24 +1025,24 @@ void measure_begin(struct measure_span *s)
     hwm_seen = 0;
     s->rss0 = measure_rss_bytes();
     s->nothers = 0;
-    s->pss0 = -1;
+    s->pss0 = pss_base; /* the outer span's, put back at the end */
     s->saved_pss_seen = pss_seen;
     s->t0_rchar = -1;
     s->t0_faults = -1;
     s->t0_main = -1;
     if (subject > 0) {
+        struct run_io io;
+
         measure_each_run_pid(note_other, s);
-        s->t0_rchar = run_rchar();
-        s->t0_faults = run_faults();
+        io = run_io();
+        s->t0_rchar = io.rchar;
+        s->t0_faults = io.faults;
         s->t0_main = main_thread_ns();
-        s->saved_pss_seen = pss_seen;
-        s->pss0 = pss_base; /* the outer span's, restored at the end */
         pss_seen = -1;
         pss_base = -1;
         /* A span whose figures are graded weighs the run at its start. */
         if (weigh_next)
             (void)measure_run_pss_bytes();
-        weigh_next = 0;
     }
     weigh_next = 0;
     s->t0_children = children_cpu_ns();
@@ -1086,6 +1088,7 @@ void measure_end(const struct measure_span *s, struct measure_figures *out)
     out->main_thread_cpu_ns = -1;
     if (subject > 0) {
         struct others_sum o = {s, 0, 0};
+        struct run_io io = run_io();
 
         /* The run's memory is every process's: a child that holds what the
          * worker hands it is the run holding it. */
@@ -1093,14 +1096,9 @@ void measure_end(const struct measure_span *s, struct measure_figures *out)
         if (out->rss_peak_bytes >= 0)
             out->rss_peak_bytes += o.peak;
         out->rss_growth_bytes += o.growth;
-        if (s->t0_rchar >= 0) {
-            int64_t r = run_rchar() - s->t0_rchar;
-            out->io_read_bytes = r > 0 ? r : 0;
-        }
-        if (s->t0_faults >= 0) {
-            int64_t f = run_faults() - s->t0_faults;
-            out->page_faults = f > 0 ? f : 0;
-        }
+
+        out->io_read_bytes = io.rchar > s->t0_rchar ? io.rchar - s->t0_rchar : 0;
+        out->page_faults = io.faults > s->t0_faults ? io.faults - s->t0_faults : 0;
         if (s->t0_main >= 0) {
             int64_t m = main_thread_ns();
             out->main_thread_cpu_ns = m >= s->t0_main ? m - s->t0_main : -1;

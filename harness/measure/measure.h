@@ -181,6 +181,10 @@ void measure_each_run_pid(int (*fn)(long pid, void *arg), void *arg);
  * their first 20 ms sample as their base. */
 void measure_weigh_next_span(void);
 
+/* Whether process `pid` still runs: neither gone nor a zombie waiting to be
+ * reaped (it holds nothing and does nothing). */
+int measure_pid_running(long pid);
+
 /* Logical CPUs this process may run on. */
 int measure_cpus(void);
 

@@ -821,19 +821,13 @@ static PyObject *py_run_disk(PyObject *self, PyObject *args)
  * pid -> its command line (NULs as spaces), zombies left out. */
 static int note_process(long pid, void *arg)
 {
-    char path[64], buf[512], stat[256];
-    const char *state;
+    char path[64], buf[512];
     PyObject *k, *v;
     long n;
 
-    if (pid == (long)measure_subject())
+    /* A zombie (ended, not yet reaped) holds nothing. */
+    if (pid == (long)measure_subject() || !measure_pid_running(pid))
         return 0;
-    snprintf(path, sizeof path, "/proc/%ld/stat", pid);
-    if (fileio_read_small(path, stat, sizeof stat) <= 0)
-        return 0; /* gone */
-    state = strrchr(stat, ')');
-    if (state == NULL || state[1] == '\0' || state[2] == 'Z' || state[2] == 'X')
-        return 0; /* ended, not yet reaped: it holds nothing */
     snprintf(path, sizeof path, "/proc/%ld/cmdline", pid);
     n = fileio_read_small(path, buf, sizeof buf);
     for (long i = 0; i < n; i++)

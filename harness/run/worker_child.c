@@ -1168,19 +1168,6 @@ static void runner_deadline(const struct child *c, const char *name)
 
 /* What the worker and the runner noticed during the check, into `frame`'s
  * tamper list (made if needed). */
-/* Whether `pid` still runs: neither gone nor a zombie waiting to be reaped. */
-static int worker_running(pid_t pid)
-{
-    char path[64], buf[256];
-    const char *p;
-
-    snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
-    if (fileio_read_small(path, buf, sizeof buf) <= 0)
-        return 0;
-    p = strrchr(buf, ')');
-    return p != NULL && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
-}
-
 /* What the worker's audit hook refused since the last check, read from the
  * violations pipe into the frame's tamper list.  The worker cannot take back
  * a line once written; closing the pipe is itself reported. */
@@ -1199,7 +1186,8 @@ static void channel_tamper(struct child *c, cJSON *frame)
     if (n == 0) {
         /* Every write end is closed while the worker still serves: it closed
          * its own.  A worker stopped by the runner, or ended, closes it too. */
-        int alive = !runner_flag(c, "gone") && !runner_stopped(c) && worker_running(c->worker);
+        int alive =
+            !runner_flag(c, "gone") && !runner_stopped(c) && measure_pid_running((long)c->worker);
 
         close(c->channel);
         c->channel = -1;
