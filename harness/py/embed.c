@@ -364,6 +364,8 @@ static PyObject *py_measure_into(PyObject *self, PyObject *args)
     slot->nested = measure_depth > 0;
     for (i = 0; i < repeat; i++) {
         Py_XDECREF(res);
+        if (base != NULL)
+            measure_sched_next_span();                 /* a speed-up is judged on it */
         res = call_measured(fn, fargs, fkw, &runs[i]); /* new ref */
         if (res == NULL)
             break;
@@ -777,6 +779,17 @@ static PyObject *py_heartbeat(PyObject *self, PyObject *args)
     Py_RETURN_NONE;
 }
 
+/* sched_sample() -> True while a span follows the run's threads (after
+ * reading their schedstat), False otherwise: the runner calls it every few
+ * milliseconds while a request runs. */
+static PyObject *py_sched_sample(PyObject *self, PyObject *unused)
+{
+    if (!measure_sched_active())
+        Py_RETURN_FALSE;
+    measure_sched_sample();
+    Py_RETURN_TRUE;
+}
+
 static PyObject *py_run_memory(PyObject *self, PyObject *unused)
 {
     return PyLong_FromLongLong(measure_run_pss_bytes());
@@ -917,6 +930,8 @@ static PyMethodDef methods[] = {
      "run_processes() -> {pid: cmdline}: the observed run's live processes but its worker."},
     {"run_disk", py_run_disk, METH_VARARGS,
      "run_disk(folders, max_bytes, max_entries) -> (bytes, entries) the folders hold."},
+    {"sched_sample", py_sched_sample, METH_NOARGS,
+     "sched_sample() -> whether a span follows the run's threads (read now)"},
     {"run_memory", py_run_memory, METH_NOARGS,
      "run_memory() -> bytes: the observed run's processes' memory together (PSS), or -1."},
     {"inside_open", py_inside_open, METH_NOARGS,
