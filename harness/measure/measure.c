@@ -757,13 +757,6 @@ static int64_t pss_seen = -1;
  * has no base and no sampled figure, and growth within the first 20 ms shows
  * in the span's other memory figures. */
 static int64_t pss_base = -1;
-static int weigh_next; /* measure_weigh_next_span() */
-
-void measure_weigh_next_span(void)
-{
-    weigh_next = 1;
-}
-
 int64_t measure_run_pss_bytes(void)
 {
     int64_t total = 0;
@@ -823,12 +816,7 @@ struct sched_thread {
 
 static struct sched_thread sched_threads[SCHED_THREADS_MAX];
 static int nsched_threads;
-static int sched_next, sched_on;
-
-void measure_sched_next_span(void)
-{
-    sched_next = 1;
-}
+static int sched_on;
 
 int measure_sched_active(void)
 {
@@ -1142,7 +1130,7 @@ static int64_t machine_busy_ns(void)
     return (int64_t)busy * (1000000000LL / tick);
 }
 
-void measure_begin(struct measure_span *s)
+void measure_begin(struct measure_span *s, unsigned flags)
 {
     int64_t cur = measure_py_current();
 
@@ -1172,18 +1160,16 @@ void measure_begin(struct measure_span *s)
         pss_seen = -1;
         pss_base = -1;
         /* A span whose figures are graded weighs the run at its start. */
-        if (weigh_next)
+        if (flags & MEASURE_WEIGH)
             (void)measure_run_pss_bytes();
     }
-    weigh_next = 0;
     s->sched = 0;
-    if (sched_next && subject > 0 && !sched_on) {
+    if ((flags & MEASURE_SCHED) && subject > 0 && !sched_on) {
         s->sched = 1;
         sched_on = 1;
         nsched_threads = 0;
         sched_scan(1);
     }
-    sched_next = 0;
     s->t0_children = children_cpu_ns();
     s->t0_ns_children = namespace_children_cpu_ns();
     s->t0_busy = machine_busy_ns();

@@ -109,7 +109,7 @@ struct measure_span {
      * when this span ends (measure_run_pss_bytes records them per span). */
     int64_t pss0, saved_pss_seen;
     int64_t t0_main;
-    int sched; /* this span samples the run's threads (measure_sched_next_span) */
+    int sched; /* this span follows the run's threads (MEASURE_SCHED) */
 };
 
 /*
@@ -138,7 +138,21 @@ struct measure_py_figures {
 void measure_py_begin(struct measure_py_span *s);
 void measure_py_end(const struct measure_py_span *s, struct measure_py_figures *out);
 
-void measure_begin(struct measure_span *s);
+/* Flags of measure_begin: for the spans whose figures are graded (h.measure),
+ * not every check's.  MEASURE_WEIGH weighs the observed run (its PSS) at the
+ * start, since the read walks the worker's page tables (other spans take
+ * their first 20 ms sample as their base).  MEASURE_SCHED follows how the
+ * run's threads share the CPUs: their schedstat is read at the span's edges
+ * and whenever measure_sched_sample() is called in between (the runner calls
+ * it every few milliseconds while the span's request runs, so that a process
+ * that ends within the span still counts), for a span whose speed-up is
+ * judged.  A span nested in a following one does not follow again. */
+enum {
+    MEASURE_WEIGH = 1 << 0,
+    MEASURE_SCHED = 1 << 1,
+};
+
+void measure_begin(struct measure_span *s, unsigned flags);
 void measure_end(const struct measure_span *s, struct measure_figures *out);
 
 /* Live Python-allocated bytes now, and the process-lifetime peak. */
@@ -190,19 +204,6 @@ int64_t measure_run_pss_bytes(void);
  * Stops early when fn returns nonzero.  Observing this process (no
  * subject), the run is this process and what the namespace shows. */
 void measure_each_run_pid(int (*fn)(long pid, void *arg), void *arg);
-
-/* The next span (measure_begin) weighs the observed run (its PSS) at its
- * start: for the spans whose figures are graded (h.measure), not every
- * check's, since the read walks the worker's page tables.  Other spans take
- * their first 20 ms sample as their base. */
-void measure_weigh_next_span(void);
-
-/* The next span (measure_begin) follows how the run's threads share the
- * CPUs: their schedstat is read at its edges and whenever
- * measure_sched_sample() is called in between (the runner calls it every
- * few milliseconds while the span's request runs, so that a process that
- * ends within the span still counts).  For spans whose speed-up is judged. */
-void measure_sched_next_span(void);
 
 /* Read the run's threads' schedstat now, if a span is following them. */
 void measure_sched_sample(void);

@@ -212,11 +212,11 @@ struct inside_figs {
 static struct inside_figs inside;
 _Static_assert(sizeof(struct inside_figs) <= sizeof(struct embed_inside), "embed_inside too small");
 
-void embed_span_begin(struct measure_span *span, struct embed_inside *saved)
+void embed_span_begin(struct measure_span *span, struct embed_inside *saved, unsigned flags)
 {
     memcpy(saved, &inside, sizeof inside);
     memset(&inside, 0, sizeof inside);
-    measure_begin(span);
+    measure_begin(span, flags);
 }
 
 void embed_span_end(const struct measure_span *span, const struct embed_inside *saved,
@@ -247,7 +247,7 @@ void embed_span_end(const struct measure_span *span, const struct embed_inside *
  * In a check runner (measure_subject() set), wall, CPU and resident-set
  * figures are the runner's view of the worker; the Python allocator
  * figures are the worker's report, a lesson and a cross-check only. */
-static PyObject *call_measured(PyObject *fn, PyObject *args, PyObject *kwargs,
+static PyObject *call_measured(PyObject *fn, PyObject *args, PyObject *kwargs, unsigned flags,
                                struct measure_figures *f)
 {
     struct measure_span span;
@@ -255,8 +255,7 @@ static PyObject *call_measured(PyObject *fn, PyObject *args, PyObject *kwargs,
     PyObject *res; /* new ref */
 
     measure_depth++;
-    measure_weigh_next_span();
-    embed_span_begin(&span, &saved);
+    embed_span_begin(&span, &saved, flags | MEASURE_WEIGH);
     res = PyObject_Call(fn, args, kwargs);
     embed_span_end(&span, &saved, f);
     measure_depth--;
@@ -295,7 +294,7 @@ static PyObject *py_measure(PyObject *self, PyObject *args, PyObject *kwargs)
     rest = PyTuple_GetSlice(args, 1, PyTuple_GET_SIZE(args)); /* new ref */
     if (rest == NULL)
         goto done;
-    res = call_measured(fn, rest, kwargs, &f); /* new ref */
+    res = call_measured(fn, rest, kwargs, 0, &f); /* new ref */
     if (res == NULL)
         goto done;
     figs = figures_dict(&f); /* new ref */
@@ -364,9 +363,9 @@ static PyObject *py_measure_into(PyObject *self, PyObject *args)
     slot->nested = measure_depth > 0;
     for (i = 0; i < repeat; i++) {
         Py_XDECREF(res);
-        if (base != NULL)
-            measure_sched_next_span();                 /* a speed-up is judged on it */
-        res = call_measured(fn, fargs, fkw, &runs[i]); /* new ref */
+        /* A speed-up is judged on a span measured against a serial run. */
+        res =
+            call_measured(fn, fargs, fkw, base != NULL ? MEASURE_SCHED : 0, &runs[i]); /* new ref */
         if (res == NULL)
             break;
     }

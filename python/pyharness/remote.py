@@ -689,9 +689,7 @@ class _Runner:
                     self.deadline_ns and not self.dumped and now >= self.deadline_ns):
                 self._fire()
                 continue
-            if self._sampling() and now >= self.next_sample_ns:
-                self._sample(now)
-            wait = MEMORY_SAMPLE_S if self._sampling() else None
+            wait = self._sample_if_due(now)
             if now >= self.next_sched_ns:
                 # While a speed-up is measured, the run's threads are read
                 # often enough that a pool's processes are seen before they end.
@@ -736,15 +734,21 @@ class _Runner:
         """The worker's import report, the run's quotas watched meanwhile
         (an import can fill a disk as well as a request can)."""
         while True:
-            now = self._ph.now_ns()
-            if self._sampling() and now >= self.next_sample_ns:
-                self._sample(now)
-            msg = self.wire.recv(MEMORY_SAMPLE_S if self._sampling() else None)
+            msg = self.wire.recv(self._sample_if_due(self._ph.now_ns()))
             if msg is not None:
                 return msg
 
     def _sampling(self) -> bool:
         return bool(self.memory_limit) or self.disk is not None
+
+    def _sample_if_due(self, now: int) -> float | None:
+        """Weigh the run if a sample of its quotas is due; how long a wait
+        may last before the next one (None: no quota is watched)."""
+        if not self._sampling():
+            return None
+        if now >= self.next_sample_ns:
+            self._sample(now)
+        return MEMORY_SAMPLE_S
 
     def _stop_error(self) -> BaseException:
         if self.stopped_type == "OSError":

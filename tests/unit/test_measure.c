@@ -145,9 +145,9 @@ Test(measure, nested_spans_keep_the_outer_peak)
     struct measure_span outer, inner;
     struct measure_figures fo, fi;
 
-    measure_begin(&outer);
+    measure_begin(&outer, 0);
     py_exec("_big = bytearray(20_000_000)\ndel _big\n");
-    measure_begin(&inner);
+    measure_begin(&inner, 0);
     py_exec("_small = bytearray(1_000_000)\ndel _small\n");
     measure_end(&inner, &fi);
     measure_end(&outer, &fo);
@@ -162,8 +162,8 @@ Test(measure, nested_spans_keep_the_outer_rss_peak)
     struct measure_figures fo, fi;
     int64_t base = measure_rss_bytes();
 
-    measure_begin(&outer);
-    measure_begin(&inner);
+    measure_begin(&outer, 0);
+    measure_begin(&inner, 0);
     /* bytearray zero-fills: the pages are resident. */
     py_exec("_big = bytearray(60_000_000)\ndel _big\n");
     measure_end(&inner, &fi);
@@ -312,7 +312,7 @@ Test(measure, a_span_reports_the_competing_load)
     volatile double x = 0;
     int i;
 
-    measure_begin(&s);
+    measure_begin(&s, 0);
     for (i = 0; i < 20000000; i++)
         x += i;
     measure_end(&s, &f);
