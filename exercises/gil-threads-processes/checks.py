@@ -79,6 +79,19 @@ def leftovers_end(left):
 
 
 @inside
+def threads_alive_at_return(fn, *args):
+    """Call fn and count the threads it started that are alive the moment it
+    returns.  Nothing runs in between (the worker's thread keeps the GIL): a
+    pool that was never shut down still has its threads here, even when
+    dropping the last reference to it is about to end them."""
+    import threading
+
+    before = set(threading.enumerate())
+    fn(*args)
+    return sum(1 for t in threading.enumerate() if t not in before and t.is_alive())
+
+
+@inside
 def set_start_method(method):
     """Make `method` multiprocessing's default start method; the one before."""
     before = multiprocessing.get_start_method(allow_none=True)
@@ -231,7 +244,8 @@ def check_pools_shut_down(sub, h):
     keys = ["s%d" % i for i in range(6)]
     call = sleeper(dict.fromkeys(keys, 0.01))
     with _left_running(h) as left:
-        sub.run_io_bound(call, keys, 3)
+        at_return = threads_alive_at_return(sub.run_io_bound, call, keys, 3)
+    left["threads_alive_at_return"] = at_return
     seen["run_io_bound"] = left
     return seen
 
