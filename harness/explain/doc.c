@@ -518,5 +518,10 @@ void doc_mark_negators(struct doc *d)
         /* "whether or not", "with or without" */
         if (t->neg && i > 0 && strcmp(d->tok[i - 1].raw, "or") == 0)
             t->neg = 0;
+        /* Python's None is a value, not a denial: "returns False/None and
+         * lets errors propagate" ("None of them ..." still denies). */
+        if (t->neg && strcmp(t->raw, "none") == 0 && d->text[t->off] == 'N' &&
+            (nx == NULL || strcmp(nx->raw, "of") != 0))
+            t->neg = 0;
     }
 }

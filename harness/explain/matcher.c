@@ -522,6 +522,82 @@ static enum ph_rc asserts_in(const struct doc *d, const struct concept *c, unsig
     return rc;
 }
 
+/*
+ * Is clause `u` a condition ("if the block raises", "when a task awaits")?
+ * A belief is often stated across one: "if the block raises, control jumps
+ * out, so __exit__ does not run" holds the whole claim in one sentence, its
+ * condition split from its predicate by commas.  So a condition clause lends
+ * its words to the clauses after it in its sentence ("If X, Y").
+ */
+static int condition_clause(const struct doc *d, unsigned u)
+{
+    static const char *const conds[] = {"if", "when", "whenever", "once"};
+    size_t k = clause_start(d, u);
+
+    /* The clause opens with the condition ("if the block raises", "note
+     * that if ..."); "use a list comprehension when you need the list" is
+     * advice, not a condition on a claim. */
+    if (k + 1 < d->ntok && d->tok[k + 1].clause == u && strcmp(d->tok[k].raw, "that") == 0)
+        k++;
+    else if (k + 2 < d->ntok && d->tok[k + 2].clause == u && strcmp(d->tok[k + 1].raw, "that") == 0)
+        k += 2;
+    return k < d->ntok && d->tok[k].clause == u && !d->tok[k].code && !d->tok[k].ident &&
+           WORDS_IN(d->tok[k].raw, conds);
+}
+
+static int hypothetical(const struct doc *d, unsigned u, long si);
+
+/* occs_in() for clause `u`, counting the condition clauses of its sentence
+ * (not one that is itself a hypothesis, see hypothetical()). */
+static int occs_in_claim(const struct doc *d, const struct occs *o, unsigned u, int want_neg)
+{
+    if (occs_in(o, 1, u, want_neg))
+        return 1;
+    for (size_t i = 0; i < o->n; i++) {
+        const struct occ *x = &o->v[i];
+        size_t a = clause_start(d, u);
+        if (x->clause >= u || a >= d->ntok || x->sent != d->tok[a].sent || x->carried)
+            continue;
+        if ((want_neg < 0 || x->neg == want_neg) && condition_clause(d, x->clause) &&
+            !hypothetical(d, x->clause, -1))
+            return 1;
+    }
+    return 0;
+}
+
+/*
+ * Is clause `u` (sentence `si`) a hypothesis rather than a claim: "inside a
+ * finally, otherwise the teardown is skipped when the block raises", "the
+ * cleanup would never run", "if you forget the finally, ..."?  It says what
+ * goes wrong when something is missing, which is a correct statement.
+ */
+static int hypothetical(const struct doc *d, unsigned u, long si)
+{
+    static const char *const in_clause[] = {"otherwise", "would", "else"};
+    static const char *const forget[] = {"forget", "forgets", "forgot", "forgotten",
+                                         "omit",   "omits",   "omitted"};
+    static const char *const leave[] = {"leave", "leaves", "left"};
+    static const char *const guard[] = {"finally", "try", "with"};
+
+    for (size_t k = clause_start(d, u); k < d->ntok && d->tok[k].clause == u; k++)
+        if (!d->tok[k].code && WORDS_IN(d->tok[k].raw, in_clause))
+            return 1;
+    if (si < 0 || (size_t)si >= d->nsent)
+        return 0;
+    for (size_t k = d->sent[si].tok0; k < d->sent[si].tok1; k++) {
+        const struct token *t = &d->tok[k];
+        const char *nx = k + 1 < d->sent[si].tok1 ? d->tok[k + 1].raw : "";
+        if (t->code)
+            continue;
+        /* "if you forget the finally", "if you leave out the try", "without
+         * a finally" */
+        if (WORDS_IN(t->raw, forget) || (WORDS_IN(t->raw, leave) && strcmp(nx, "out") == 0) ||
+            (strcmp(t->raw, "without") == 0 && WORDS_IN(nx, guard)))
+            return 1;
+    }
+    return 0;
+}
+
 static enum ph_rc misc_pattern(const struct doc *d, const struct pattern *p, enum scope scope,
                                int denied, int ordered, const struct occs *unless,
                                const struct concept *point, long *sent)
@@ -550,10 +626,18 @@ static enum ph_rc misc_pattern(const struct doc *d, const struct pattern *p, enu
             }
         } else {
             all = in_order(gocc, p->ng, by_clause, u, ordered);
+            if (!all && by_clause && !ordered && occs_in(&gocc[0], 1, u, 0)) {
+                all = 1;
+                for (size_t g = 1; g < p->ng && all; g++)
+                    all = occs_in_claim(d, &gocc[g], u, 0);
+            }
         }
-        if (!all || (denied && !neg) || occs_in(unless, by_clause, u, -1))
+        if (!all || (denied && !neg) || occs_in(unless, by_clause, u, -1) ||
+            (by_clause && occs_in_claim(d, unless, u, -1)))
             continue;
         if (reported(d, first_sentence_in(&gocc[0], by_clause, u)))
+            continue;
+        if (!denied && by_clause && hypothetical(d, u, first_sentence_in(&gocc[0], by_clause, u)))
             continue;
         /* Read with a carried subject, a clause is held to its whole
          * sentence: "gather returns one list in the order you passed them,
@@ -589,9 +673,27 @@ enum ph_rc matcher_misc(const struct doc *d, const struct off_misc *m,
     rc = matcher_find_group(d, &m->unless, &unless);
     for (size_t v = 0; v < m->c.nvar && rc == PH_OK && *sent < 0; v++)
         rc = misc_pattern(d, &m->c.var[v], m->c.scope, 0, m->ordered, &unless, negated_point, sent);
-    for (size_t v = 0; negated_point != NULL && v < negated_point->nvar && rc == PH_OK && *sent < 0;
+    for (size_t v = 0; m->by_denial && negated_point != NULL && v < negated_point->nvar &&
+                       rc == PH_OK && *sent < 0;
          v++)
         rc = misc_pattern(d, &negated_point->var[v], SCOPE_CLAUSE, 1, 0, &unless, NULL, sent);
     free(unless.v);
+    return rc;
+}
+
+enum ph_rc matcher_misc_words_in(const struct doc *d, const struct off_misc *m, long si, int *yes)
+{
+    enum ph_rc rc = PH_OK;
+
+    *yes = 0;
+    for (size_t v = 0; v < m->c.nvar && rc == PH_OK && !*yes; v++) {
+        for (size_t g = 1; g < m->c.var[v].ng && g < 2 && rc == PH_OK && !*yes; g++) {
+            struct occs o = {0};
+            rc = matcher_find_group(d, &m->c.var[v].g[g], &o);
+            for (size_t i = 0; i < o.n && !*yes; i++)
+                *yes = (long)o.v[i].sent == si && !o.v[i].neg;
+            free(o.v);
+        }
+    }
     return rc;
 }

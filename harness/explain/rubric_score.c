@@ -62,6 +62,13 @@
 /* The share of a misconception's penalty it keeps when the point it denies
  * is already lost (see rubric_score()). */
 #define MISC_BEYOND_POINT 0.5
+/* The share of its penalty a misconception keeps when the answer also makes,
+ * in full and in a sentence of its own that does not use the belief's words,
+ * the very point it denies: the two signals conflict, the detection may be a
+ * misreading (a conditional, a quoted mistake), and a human decides. */
+#define MISC_CONFLICT 0.3
+/* A point counts as made in full from this credit on. */
+#define POINT_FULL 0.85
 /* Weight of each misconception after the most serious one. */
 #define MISC_FURTHER 0.6
 /* Share of code tokens past which an answer is "mostly code". */
@@ -371,22 +378,6 @@ static void assess_confidence(const struct doc *d, struct explain_result *out, d
         explain_result_review(out, out->confidence, "low confidence");
 }
 
-/*
- * Does a fundamental misconception the answer states stand?  When the answer
- * also asserts, elsewhere and in full, the very point the misconception
- * contradicts, the two signals conflict: the detection may be wrong, so the
- * penalty applies but not the ceiling, and the score is marked for review.
- */
-static int fundamental_stands(const struct explain_result *out, const long *negates, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        long p = negates[i];
-        if (p < 0 || (size_t)p >= out->npoints || out->points[p].credit < 0.85)
-            return 1;
-    }
-    return 0;
-}
-
 /* *off is 1 when no phrase of the rubric's topic occurs, un-negated, in the
  * answer's prose: whatever else it says, it is about something else. */
 static enum ph_rc on_topic(const struct doc *d, const struct group *topic, int *off)
@@ -473,8 +464,9 @@ enum ph_rc rubric_score(const struct rubric *r, const char *question, const char
     double *pens = NULL;
     size_t len;
     double wsum = 0, got = 0, penalty = 0, density = 0, coverage = 0;
-    int off_topic = 0, brief = 0, hedged = 0, hidden;
-    long *fund_negates = NULL, *pen_negates = NULL;
+    int off_topic = 0, brief = 0, hedged = 0, conflict = 0, hidden;
+    long *pen_negates = NULL, *mis_sent = NULL, *mis_index = NULL;
+    long *point_sent = NULL;
     size_t nfund = 0;
     struct lang_guess lang;
     int empty;
@@ -555,10 +547,12 @@ enum ph_rc rubric_score(const struct rubric *r, const char *question, const char
         uses = calloc(d.nsent + 1, 1);
         wrong = calloc(d.nsent + 1, 1);
         pens = calloc(r->nmisconceptions + 1, sizeof *pens);
-        fund_negates = calloc(r->nmisconceptions + 1, sizeof *fund_negates);
         pen_negates = calloc(r->nmisconceptions + 1, sizeof *pen_negates);
-        if (uses == NULL || wrong == NULL || pens == NULL || fund_negates == NULL ||
-            pen_negates == NULL)
+        mis_sent = calloc(r->nmisconceptions + 1, sizeof *mis_sent);
+        mis_index = calloc(r->nmisconceptions + 1, sizeof *mis_index);
+        point_sent = calloc(r->npoints + 1, sizeof *point_sent);
+        if (uses == NULL || wrong == NULL || pens == NULL || pen_negates == NULL ||
+            mis_sent == NULL || mis_index == NULL || point_sent == NULL)
             goto out;
         for (size_t i = 0; i < r->nmisconceptions; i++) {
             const struct off_misc *om = &off->mis[i];
@@ -580,8 +574,10 @@ enum ph_rc rubric_score(const struct rubric *r, const char *question, const char
             em->penalty = r->misconceptions[i].penalty;
             pens[out->nmisconceptions - 1] = em->penalty;
             pen_negates[out->nmisconceptions - 1] = om->negates;
+            mis_sent[out->nmisconceptions - 1] = sent;
+            mis_index[out->nmisconceptions - 1] = (long)i;
             if (r->misconceptions[i].fundamental)
-                fund_negates[nfund++] = om->negates;
+                nfund++;
             wrong[sent] = 1;
             em->evidence = sentence_text(&d, sent);
             if (em->id == NULL || em->text == NULL || em->evidence == NULL)
@@ -596,6 +592,7 @@ enum ph_rc rubric_score(const struct rubric *r, const char *question, const char
             if (matcher_concept(&d, &off->pts[i], uses, &m) != PH_OK)
                 goto out;
             out->points[i].credit = m.credit;
+            point_sent[i] = m.sent;
             if (m.sent >= 0 && m.credit >= 0.5 && uses[m.sent] < 255)
                 uses[m.sent]++;
             if (m.credit > 0 && m.sent >= 0) {
@@ -603,8 +600,37 @@ enum ph_rc rubric_score(const struct rubric *r, const char *question, const char
                 if (out->points[i].evidence == NULL)
                     goto out;
             }
-            got += m.credit * out->points[i].weight;
         }
+        /* A wrong belief contradicts the point it denies: an answer that
+         * states it does not keep that point's credit from words found
+         * elsewhere ("the buffer is bounded, so memory stays low" in an
+         * answer that says generators prefetch in the background).  Only
+         * when the answer also makes the point in full, in a sentence that
+         * does not use the belief's words, do the two conflict: then the
+         * belief is a weak signal (MISC_CONFLICT of its penalty, no ceiling)
+         * and a human decides (assess_confidence()); but two wrong beliefs
+         * are no slip, and each takes its point. */
+        for (size_t j = 0; j < out->nmisconceptions; j++) {
+            long p = pen_negates[j];
+            int shared = 1;
+            if (p < 0 || (size_t)p >= out->npoints)
+                continue;
+            if (out->points[p].credit >= POINT_FULL && point_sent[p] >= 0 &&
+                point_sent[p] != mis_sent[j] &&
+                matcher_misc_words_in(&d, &off->mis[mis_index[j]], point_sent[p], &shared) != PH_OK)
+                goto out;
+            if (out->points[p].credit >= POINT_FULL && point_sent[p] != mis_sent[j] && !shared &&
+                out->nmisconceptions == 1) {
+                pens[j] *= MISC_CONFLICT;
+                conflict = 1;
+                continue;
+            }
+            out->points[p].credit = 0.0;
+            free(out->points[p].evidence);
+            out->points[p].evidence = NULL;
+        }
+        for (size_t i = 0; i < r->npoints; i++)
+            got += out->points[i].credit * out->points[i].weight;
         /* A wrong claim that denies a key point already costs that point
          * (its sentence earns nothing); the penalty is what it costs beyond
          * the point, at least MISC_BEYOND_POINT of it, so a good answer
@@ -644,7 +670,7 @@ enum ph_rc rubric_score(const struct rubric *r, const char *question, const char
         /* An answer built on a wrong central belief, or one that tries to
          * talk the grader round, does not pass on the strength of its other
          * sentences. */
-        if (fundamental_stands(out, fund_negates, nfund) && out->score > r->max * FUNDAMENTAL_CAP)
+        if (nfund > 0 && !conflict && out->score > r->max * FUNDAMENTAL_CAP)
             out->score = r->max * FUNDAMENTAL_CAP;
         if (out->injection && out->score > r->max * INJECTION_CAP)
             out->score = r->max * INJECTION_CAP;
@@ -674,8 +700,10 @@ out:
     free(uses);
     free(wrong);
     free(pens);
-    free(fund_negates);
     free(pen_negates);
+    free(mis_sent);
+    free(mis_index);
+    free(point_sent);
     doc_cleanup(&d);
     return rc;
 }
