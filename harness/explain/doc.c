@@ -471,6 +471,10 @@ enum ph_rc doc_tokenize(struct doc *d)
         if (c == ',' || c == ';' || c == ':' || c == '(' || c == ')') {
             if (c == ':' && d->ntok > 0 && d->tok[d->ntok - 1].end == i)
                 d->tok[d->ntok - 1].colon = 1;
+            /* A semicolon joins two claims that could each stand as a
+             * sentence ("__exit__ = teardown; __exit__ always runs"). */
+            if (c == ';' && d->kind[i] == DOC_PROSE)
+                end_sentence(d);
             if (c == ',' || c == ';' || c == ':')
                 d->new_clause = 1;
             i++;

@@ -110,6 +110,21 @@
  * context") that make a short answer vague: one is ordinary, two say
  * nothing the reader could check (hedge.h). */
 #define JUDGEMENTS 2
+/*
+ * Notes: an answer written as bullets, fragments and arrows ("GIL -> one
+ * thread runs bytecode at a time") has few function words and few words
+ * overall, so the style factor reads it as a list of terms and the depth
+ * ceiling as too short; but each of its lines makes a claim, and graders give
+ * such notes most of the marks.  What tells notes from a list of terms is
+ * where the points are made: a list names every term in one run (one
+ * sentence earns at most SENTENCE_POINTS_MAX points), notes make each point
+ * in a line of its own.  So when NOTE_CLAIMS or more distinct sentences each
+ * make a point in full, neither the style factor nor the depth ceiling is
+ * below NOTE_BASE + NOTE_PER_CLAIM per such sentence.
+ */
+#define NOTE_CLAIMS 3
+#define NOTE_BASE 0.3
+#define NOTE_PER_CLAIM 0.15
 /* Fewer prose words than this and the confidence is capped. */
 #define SHORT_ANSWER_WORDS 15
 
@@ -443,6 +458,57 @@ static double curve(double coverage)
     return coverage;
 }
 
+/*
+ * Does sentence `si` relate its terms, as a claim does, rather than list them?
+ * It has a function word or a connective ("returns a list", "so"), an arrow
+ * or a comparison ("->", "=", ">"), or a label followed by what is said of it
+ * ("gather: waits for all").  "- lazy evaluation" and "- constant memory /
+ * O(1)" are terms.
+ */
+static int relates(const struct doc *d, long si)
+{
+    const struct sentence *s = &d->sent[si];
+
+    if (s->nfunc > 0 || s->nconn > 0)
+        return 1;
+    for (size_t k = s->tok0; k + 1 < s->tok1 && k < s->tok0 + 3; k++)
+        if (d->tok[k].colon)
+            return 1;
+    for (size_t i = s->off0; i < s->off1 && i < d->len; i++) {
+        char c = d->text[i];
+        if (d->kind[i] != DOC_PROSE)
+            continue;
+        if (c == '=' || c == '>' || c == '<')
+            return 1;
+        if ((unsigned char)c == 0xe2 && i + 2 < d->len && (unsigned char)d->text[i + 1] == 0x86)
+            return 1; /* an arrow, U+2190..U+21FF */
+    }
+    return 0;
+}
+
+/* The floor notes earn (see NOTE_CLAIMS): 0 when fewer than NOTE_CLAIMS
+ * distinct sentences each make a point in full and relate its terms. */
+static double notes_floor(const struct doc *d, const struct explain_result *out,
+                          const long *point_sent)
+{
+    size_t k = 0;
+
+    for (size_t i = 0; i < out->npoints; i++) {
+        int seen = 0;
+        if (out->points[i].credit < POINT_FULL || point_sent[i] < 0 ||
+            !relates(d, point_sent[i]))
+            continue;
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = point_sent[j] == point_sent[i] && out->points[j].credit >= POINT_FULL &&
+                   relates(d, point_sent[j]);
+        k += !seen;
+    }
+    if (k < NOTE_CLAIMS)
+        return 0.0;
+    return NOTE_BASE + NOTE_PER_CLAIM * (double)k > 1.0 ? 1.0
+                                                        : NOTE_BASE + NOTE_PER_CLAIM * (double)k;
+}
+
 /* The share of the marks an answer of `words` prose words can reach, on a
  * rubric of `npoints` key points. */
 static double depth_ceiling(double words, size_t npoints)
@@ -649,10 +715,14 @@ enum ph_rc rubric_score(const struct rubric *r, const char *question, const char
             penalty += INJECTION_PENALTY;
         coverage = wsum > 0 ? got / wsum : 0;
         {
-            double earned = curve(coverage) * st.factor, ceiling = 1.0;
+            double notes = notes_floor(&d, out, point_sent);
+            double earned = curve(coverage) * (st.factor > notes ? st.factor : notes);
+            double ceiling = 1.0;
             long hedge_sent;
             if (code_share(&d) <= MOSTLY_CODE) {
                 ceiling = depth_ceiling(st.words + DEPTH_CODE_SHARE * code_tokens(&d), r->npoints);
+                if (ceiling < notes)
+                    ceiling = notes;
                 if ((hedge_count(&d, &hedge_sent) > 0 || hedge_judgements(&d) >= JUDGEMENTS) &&
                     st.words < HEDGE_WORDS && ceiling > HEDGE_CAP) {
                     ceiling = HEDGE_CAP;
