@@ -10,8 +10,9 @@ session 6 split it into: one tuned on, one held out), audit-blind6 (72
 answers written and graded blind in session 6 and scored once before any
 change: Spearman 0.786/0.795 before/after the scorer's session-6 changes;
 then its two unflagged injections led to the markup-comment and "rubric"
-rules, so it is no longer blind for injections), and the project's first
-graded set.  An external set named by
+rules, so it is no longer blind for injections), the project's first
+graded set, and the terse note-style answers session 7's scorer helper wrote
+and graded itself (authors-terse, tuned on: bullets, fragments, arrows).  An external set named by
 PYHARNESS_CALIBRATION is added as a column when it exists; it is never needed.
 
 Figures per set: Spearman and mean absolute error, overall (answers the scorer
@@ -47,6 +48,7 @@ KIND_ROWS = [
     ("off-topic, highest", "off_topic", "max", "<= 2"),
     ("injection, highest", "injection", "max", "<= 2"),
     ("excellent, lowest", "excellent", "min", ">= 8"),
+    ("terse notes, lowest", "terse", "min", ""),
     ("mostly code, lowest", "excellent_code", "min", ""),
     ("partly wrong, mean", "partly_wrong", "mean", ""),
     ("mediocre, mean", "mediocre", "mean", ""),
@@ -114,7 +116,8 @@ def main() -> int:
             ("heldout2 tune half", tune2),
             ("heldout2 HELD half", held2),
             ("blind 6", DATA / "audit-blind6.jsonl"),
-            ("first set", DATA / "heldout.jsonl")]
+            ("first set", DATA / "heldout.jsonl"),
+            ("terse (authors)", DATA / "authors-terse.jsonl")]
     ext = os.environ.get("PYHARNESS_CALIBRATION", "")
     if ext and Path(ext).is_file():
         sets.append(("external", Path(ext)))
