@@ -626,10 +626,20 @@ static enum ph_rc misc_pattern(const struct doc *d, const struct pattern *p, enu
             }
         } else {
             all = in_order(gocc, p->ng, by_clause, u, ordered);
-            if (!all && by_clause && !ordered && occs_in(&gocc[0], 1, u, 0)) {
+            if (!all && by_clause && !ordered) {
+                /* The claim (the second group) in this clause; the subject
+                 * (the first) and, of three or more, the setting (the last)
+                 * here or in a condition before it: "if __exit__ returns
+                 * True, Python re-raises the exception", "if the block
+                 * raises, ..., so __exit__ does not run".  A condition that
+                 * holds the claim is a claim of its own ("if it returns a
+                 * true value the exception is swallowed, so a manager
+                 * returns False"). */
                 all = 1;
-                for (size_t g = 1; g < p->ng && all; g++)
-                    all = occs_in_claim(d, &gocc[g], u, 0);
+                for (size_t g = 0; g < p->ng && all; g++) {
+                    int lent = g == 0 || (p->ng >= 3 && g == p->ng - 1);
+                    all = lent ? occs_in_claim(d, &gocc[g], u, 0) : occs_in(&gocc[g], 1, u, 0);
+                }
             }
         }
         if (!all || (denied && !neg) || occs_in(unless, by_clause, u, -1) ||

@@ -495,8 +495,7 @@ static double notes_floor(const struct doc *d, const struct explain_result *out,
 
     for (size_t i = 0; i < out->npoints; i++) {
         int seen = 0;
-        if (out->points[i].credit < POINT_FULL || point_sent[i] < 0 ||
-            !relates(d, point_sent[i]))
+        if (out->points[i].credit < POINT_FULL || point_sent[i] < 0 || !relates(d, point_sent[i]))
             continue;
         for (size_t j = 0; j < i && !seen; j++)
             seen = point_sent[j] == point_sent[i] && out->points[j].credit >= POINT_FULL &&

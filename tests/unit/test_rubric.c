@@ -1144,6 +1144,9 @@ Test(beliefs, the_rubrics_know_the_common_wrong_beliefs)
          "blocks."},
         {"generators-streaming", "yield-ends-function",
          "yield hands back a value and ends the function, just like return."},
+        {"context-managers", "exit-return-swapped",
+         "If __exit__ returns True, Python re-raises the exception, so a timer should return "
+         "True."},
     };
     static const char *const right[][3] = {
         {"context-managers", "none-suppresses",
@@ -1170,6 +1173,9 @@ Test(beliefs, the_rubrics_know_the_common_wrong_beliefs)
         {"generators-streaming", "yield-ends-function",
          "yield pauses the function and hands back a value, unlike return, which ends the "
          "function."},
+        {"context-managers", "exit-return-swapped",
+         "If __exit__ returns a true value the exception is swallowed, so a timer returns "
+         "False and lets errors propagate."},
     };
     struct explain_result res;
 
