@@ -370,15 +370,6 @@ enum ph_rc matcher_concept(const struct doc *d, const struct concept *c, const u
     return rc;
 }
 
-/* The sentence of group 0's first occurrence in unit `u`, with any polarity. */
-static long first_sentence_in(const struct occs *o, int by_clause, unsigned u)
-{
-    for (size_t i = 0; i < o->n; i++)
-        if ((by_clause ? o->v[i].clause : o->v[i].sent) == u)
-            return (long)o->v[i].sent;
-    return -1;
-}
-
 /*
  * Do the groups occur un-negated in unit `u` (in the order written when
  * `ordered`)?  A claim is the same claim in any word order ("threads run in
@@ -547,22 +538,33 @@ static int condition_clause(const struct doc *d, unsigned u)
 
 static int hypothetical(const struct doc *d, unsigned u, long si);
 
-/* occs_in() for clause `u`, counting the condition clauses of its sentence
- * (not one that is itself a hypothesis, see hypothetical()). */
-static int occs_in_claim(const struct doc *d, const struct occs *o, unsigned u, int want_neg)
+/* Does `o` hold an occurrence, with polarity `want_neg` (-1: either), in a
+ * condition clause before clause `u` in its sentence (not one that is itself
+ * a hypothesis, see hypothetical(), nor one that holds a word of `claims`,
+ * which may be NULL: "if it returns a true value the exception is
+ * swallowed" makes a claim of its own and lends nothing to what follows)? */
+static int lent_to(const struct doc *d, const struct occs *o, unsigned u, int want_neg,
+                   const struct occs *claims)
 {
-    if (occs_in(o, 1, u, want_neg))
-        return 1;
-    for (size_t i = 0; i < o->n; i++) {
+    size_t a = clause_start(d, u);
+
+    for (size_t i = 0; i < o->n && a < d->ntok; i++) {
         const struct occ *x = &o->v[i];
-        size_t a = clause_start(d, u);
-        if (x->clause >= u || a >= d->ntok || x->sent != d->tok[a].sent || x->carried)
+        if (x->clause >= u || x->sent != d->tok[a].sent || x->carried)
             continue;
         if ((want_neg < 0 || x->neg == want_neg) && condition_clause(d, x->clause) &&
-            !hypothetical(d, x->clause, -1))
+            !hypothetical(d, x->clause, -1) &&
+            (claims == NULL || !occs_in(claims, 1, x->clause, 0)))
             return 1;
     }
     return 0;
+}
+
+/* occs_in() for clause `u`, counting the condition clauses of its sentence. */
+static int occs_in_claim(const struct doc *d, const struct occs *o, unsigned u, int want_neg,
+                         const struct occs *claims)
+{
+    return occs_in(o, 1, u, want_neg) || lent_to(d, o, u, want_neg, claims);
 }
 
 /*
@@ -600,7 +602,7 @@ static int hypothetical(const struct doc *d, unsigned u, long si)
 
 static enum ph_rc misc_pattern(const struct doc *d, const struct pattern *p, enum scope scope,
                                int denied, int ordered, const struct occs *unless,
-                               const struct concept *point, long *sent)
+                               const struct occs *claims, const struct concept *point, long *sent)
 {
     int by_clause = denied || scope == SCOPE_CLAUSE;
     unsigned nunits = by_clause ? d->clause + 1 : (unsigned)d->nsent;
@@ -638,23 +640,30 @@ static enum ph_rc misc_pattern(const struct doc *d, const struct pattern *p, enu
                 all = 1;
                 for (size_t g = 0; g < p->ng && all; g++) {
                     int lent = g == 0 || (p->ng >= 3 && g == p->ng - 1);
-                    all = lent ? occs_in_claim(d, &gocc[g], u, 0) : occs_in(&gocc[g], 1, u, 0);
+                    all = lent ? occs_in_claim(d, &gocc[g], u, 0, claims)
+                               : occs_in(&gocc[g], 1, u, 0);
                 }
             }
         }
         if (!all || (denied && !neg) || occs_in(unless, by_clause, u, -1) ||
-            (by_clause && occs_in_claim(d, unless, u, -1)))
+            (by_clause && occs_in_claim(d, unless, u, -1, NULL)))
             continue;
-        if (reported(d, first_sentence_in(&gocc[0], by_clause, u)))
+        /* The unit's sentence: a clause's own, or the sentence itself. */
+        size_t cs = by_clause ? clause_start(d, u) : 0;
+        long su;
+        if (cs >= d->ntok)
             continue;
-        if (!denied && by_clause && hypothetical(d, u, first_sentence_in(&gocc[0], by_clause, u)))
+        su = by_clause ? (long)d->tok[cs].sent : (long)u;
+        if (reported(d, su))
+            continue;
+        if (!denied && by_clause && hypothetical(d, u, su))
             continue;
         /* Read with a carried subject, a clause is held to its whole
          * sentence: "gather returns one list in the order you passed them,
          * whichever finished first" names an exception word or asserts the
          * point this belief denies, and then states nothing wrong. */
-        if (by_clause && carried_clause(&gocc[0], u)) {
-            unsigned si = (unsigned)first_sentence_in(&gocc[0], by_clause, u);
+        if (by_clause && carried_clause(&gocc[0], u) && !lent_to(d, &gocc[0], u, 0, claims)) {
+            unsigned si = (unsigned)su;
             int yes = 0;
             if (occs_in(unless, 0, si, -1))
                 continue;
@@ -662,7 +671,7 @@ static enum ph_rc misc_pattern(const struct doc *d, const struct pattern *p, enu
             if (yes)
                 continue;
         }
-        *sent = first_sentence_in(&gocc[0], by_clause, u);
+        *sent = su;
     }
     occs_free(gocc, p->ng);
     return rc;
@@ -676,18 +685,24 @@ static enum ph_rc misc_pattern(const struct doc *d, const struct pattern *p, enu
 enum ph_rc matcher_misc(const struct doc *d, const struct off_misc *m,
                         const struct concept *negated_point, long *sent)
 {
-    struct occs unless = {0};
+    struct occs unless = {0}, claims = {0};
     enum ph_rc rc;
 
     *sent = -1;
     rc = matcher_find_group(d, &m->unless, &unless);
+    /* What each variant says of its subject (its second group). */
+    for (size_t v = 0; v < m->c.nvar && rc == PH_OK; v++)
+        if (m->c.var[v].ng >= 2)
+            rc = matcher_find_group(d, &m->c.var[v].g[1], &claims);
     for (size_t v = 0; v < m->c.nvar && rc == PH_OK && *sent < 0; v++)
-        rc = misc_pattern(d, &m->c.var[v], m->c.scope, 0, m->ordered, &unless, negated_point, sent);
+        rc = misc_pattern(d, &m->c.var[v], m->c.scope, 0, m->ordered, &unless, &claims,
+                          negated_point, sent);
     for (size_t v = 0; m->by_denial && negated_point != NULL && v < negated_point->nvar &&
                        rc == PH_OK && *sent < 0;
          v++)
-        rc = misc_pattern(d, &negated_point->var[v], SCOPE_CLAUSE, 1, 0, &unless, NULL, sent);
+        rc = misc_pattern(d, &negated_point->var[v], SCOPE_CLAUSE, 1, 0, &unless, NULL, NULL, sent);
     free(unless.v);
+    free(claims.v);
     return rc;
 }
 
