@@ -602,7 +602,8 @@ static int hypothetical(const struct doc *d, unsigned u, long si)
 
 static enum ph_rc misc_pattern(const struct doc *d, const struct pattern *p, enum scope scope,
                                int denied, int ordered, const struct occs *unless,
-                               const struct occs *claims, const struct concept *point, long *sent)
+                               const struct occs *claims, const struct concept *point,
+                               struct misc_hit *hit)
 {
     int by_clause = denied || scope == SCOPE_CLAUSE;
     unsigned nunits = by_clause ? d->clause + 1 : (unsigned)d->nsent;
@@ -616,7 +617,7 @@ static enum ph_rc misc_pattern(const struct doc *d, const struct pattern *p, enu
     resolve_negation(gocc, p->ng);
     if (rc == PH_OK && p->ng > 1)
         rc = add_carried(d, &gocc[0], 0);
-    for (unsigned u = 0; u < nunits && rc == PH_OK && *sent < 0; u++) {
+    for (unsigned u = 0; u < nunits && rc == PH_OK && hit->sent < 0; u++) {
         int all = 1, neg = 0;
         if (denied) {
             for (size_t g = 0; g < p->ng && all; g++) {
@@ -671,7 +672,8 @@ static enum ph_rc misc_pattern(const struct doc *d, const struct pattern *p, enu
             if (yes)
                 continue;
         }
-        *sent = su;
+        hit->sent = su;
+        hit->indirect = denied || (by_clause && carried_clause(&gocc[0], u));
     }
     occs_free(gocc, p->ng);
     return rc;
@@ -680,27 +682,28 @@ static enum ph_rc misc_pattern(const struct doc *d, const struct pattern *p, enu
 /*
  * Does the answer state a misconception?  Either its own groups all occur,
  * un-negated, in one clause, or the point it `negates` is stated with a group
- * denied.  *sent is the evidence sentence, -1 when not stated.
+ * denied.  hit->sent is the evidence sentence, -1 when not stated.
  */
 enum ph_rc matcher_misc(const struct doc *d, const struct off_misc *m,
-                        const struct concept *negated_point, long *sent)
+                        const struct concept *negated_point, struct misc_hit *hit)
 {
     struct occs unless = {0}, claims = {0};
     enum ph_rc rc;
 
-    *sent = -1;
+    hit->sent = -1;
+    hit->indirect = 0;
     rc = matcher_find_group(d, &m->unless, &unless);
     /* What each variant says of its subject (its second group). */
     for (size_t v = 0; v < m->c.nvar && rc == PH_OK; v++)
         if (m->c.var[v].ng >= 2)
             rc = matcher_find_group(d, &m->c.var[v].g[1], &claims);
-    for (size_t v = 0; v < m->c.nvar && rc == PH_OK && *sent < 0; v++)
+    for (size_t v = 0; v < m->c.nvar && rc == PH_OK && hit->sent < 0; v++)
         rc = misc_pattern(d, &m->c.var[v], m->c.scope, 0, m->ordered, &unless, &claims,
-                          negated_point, sent);
+                          negated_point, hit);
     for (size_t v = 0; m->by_denial && negated_point != NULL && v < negated_point->nvar &&
-                       rc == PH_OK && *sent < 0;
+                       rc == PH_OK && hit->sent < 0;
          v++)
-        rc = misc_pattern(d, &negated_point->var[v], SCOPE_CLAUSE, 1, 0, &unless, NULL, NULL, sent);
+        rc = misc_pattern(d, &negated_point->var[v], SCOPE_CLAUSE, 1, 0, &unless, NULL, NULL, hit);
     free(unless.v);
     free(claims.v);
     return rc;

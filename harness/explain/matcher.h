@@ -129,9 +129,16 @@ enum ph_rc matcher_concept(const struct doc *d, const struct concept *c, const u
  * does is no independent evidence for the point the belief denies. */
 enum ph_rc matcher_misc_words_in(const struct doc *d, const struct off_misc *m, long si, int *yes);
 
+/* Where an answer states a misconception. */
+struct misc_hit {
+    long sent;    /* the evidence sentence, -1 when not stated */
+    int indirect; /* read through a denial of the point, or with a subject carried from
+                     an earlier clause or lent by a condition: the likelier misreading */
+};
+
 /* Does the answer state misconception `m` (or, when m->by_denial, deny
- * `negated_point`, which may be NULL)?  *sent is the evidence sentence, -1 when not stated. */
+ * `negated_point`, which may be NULL)? */
 enum ph_rc matcher_misc(const struct doc *d, const struct off_misc *m,
-                        const struct concept *negated_point, long *sent);
+                        const struct concept *negated_point, struct misc_hit *hit);
 
 #endif

@@ -62,10 +62,10 @@
 /* The share of a misconception's penalty it keeps when the point it denies
  * is already lost (see rubric_score()). */
 #define MISC_BEYOND_POINT 0.5
-/* The share of its penalty a misconception keeps when the answer also makes,
- * in full and in a sentence of its own that does not use the belief's words,
- * the very point it denies: the two signals conflict, the detection may be a
- * misreading (a conditional, a quoted mistake), and a human decides. */
+/* The share of its penalty a misconception read indirectly keeps when the
+ * answer also makes, in full and in a sentence of its own that does not use
+ * the belief's words, the very point it denies: the two signals conflict,
+ * the detection may be a misreading, and a human decides. */
 #define MISC_CONFLICT 0.3
 /* A point counts as made in full from this credit on. */
 #define POINT_FULL 0.85
@@ -532,6 +532,7 @@ enum ph_rc rubric_score(const struct rubric *r, const char *question, const char
     int off_topic = 0, brief = 0, hedged = 0, conflict = 0, hidden;
     long *pen_negates = NULL, *mis_sent = NULL, *mis_index = NULL;
     long *point_sent = NULL;
+    unsigned char *mis_indirect = NULL;
     size_t nfund = 0;
     struct lang_guess lang;
     int empty;
@@ -616,16 +617,19 @@ enum ph_rc rubric_score(const struct rubric *r, const char *question, const char
         mis_sent = calloc(r->nmisconceptions + 1, sizeof *mis_sent);
         mis_index = calloc(r->nmisconceptions + 1, sizeof *mis_index);
         point_sent = calloc(r->npoints + 1, sizeof *point_sent);
+        mis_indirect = calloc(r->nmisconceptions + 1, 1);
         if (uses == NULL || wrong == NULL || pens == NULL || pen_negates == NULL ||
-            mis_sent == NULL || mis_index == NULL || point_sent == NULL)
+            mis_sent == NULL || mis_index == NULL || point_sent == NULL || mis_indirect == NULL)
             goto out;
         for (size_t i = 0; i < r->nmisconceptions; i++) {
             const struct off_misc *om = &off->mis[i];
             struct explain_misconception *em;
+            struct misc_hit hit;
             long sent;
-            if (matcher_misc(&d, om, om->negates >= 0 ? &off->pts[om->negates] : NULL, &sent) !=
+            if (matcher_misc(&d, om, om->negates >= 0 ? &off->pts[om->negates] : NULL, &hit) !=
                 PH_OK)
                 goto out;
+            sent = hit.sent;
             if (sent < 0)
                 continue;
             em = &out->misconceptions[out->nmisconceptions++];
@@ -641,6 +645,7 @@ enum ph_rc rubric_score(const struct rubric *r, const char *question, const char
             pen_negates[out->nmisconceptions - 1] = om->negates;
             mis_sent[out->nmisconceptions - 1] = sent;
             mis_index[out->nmisconceptions - 1] = (long)i;
+            mis_indirect[out->nmisconceptions - 1] = hit.indirect;
             if (r->misconceptions[i].fundamental)
                 nfund++;
             wrong[sent] = 1;
@@ -671,10 +676,13 @@ enum ph_rc rubric_score(const struct rubric *r, const char *question, const char
          * elsewhere ("the buffer is bounded, so memory stays low" in an
          * answer that says generators prefetch in the background).  Only
          * when the answer also makes the point in full, in a sentence that
-         * does not use the belief's words, do the two conflict: then the
-         * belief is a weak signal (MISC_CONFLICT of its penalty, no ceiling)
-         * and a human decides (assess_confidence()); but two wrong beliefs
-         * are no slip, and each takes its point. */
+         * does not use the belief's words, do the two conflict: the point
+         * stays, no ceiling applies, and a human decides
+         * (assess_confidence()); the belief costs its penalty, or only
+         * MISC_CONFLICT of it when it was read indirectly (through a denial
+         * of the point, or a subject carried or lent from another clause),
+         * the likelier misreading.  Two wrong beliefs are no slip, and each
+         * takes its point. */
         for (size_t j = 0; j < out->nmisconceptions; j++) {
             long p = pen_negates[j];
             int shared = 1;
@@ -686,7 +694,8 @@ enum ph_rc rubric_score(const struct rubric *r, const char *question, const char
                 goto out;
             if (out->points[p].credit >= POINT_FULL && point_sent[p] != mis_sent[j] && !shared &&
                 out->nmisconceptions == 1) {
-                pens[j] *= MISC_CONFLICT;
+                if (mis_indirect[j])
+                    pens[j] *= MISC_CONFLICT;
                 conflict = 1;
                 continue;
             }
@@ -773,6 +782,7 @@ out:
     free(mis_sent);
     free(mis_index);
     free(point_sent);
+    free(mis_indirect);
     doc_cleanup(&d);
     return rc;
 }

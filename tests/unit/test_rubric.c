@@ -1074,25 +1074,38 @@ static double belief_score(const char *answer, struct explain_result *res)
 }
 
 /* One belief in an answer that also makes the point it denies, in full and in
- * a sentence of its own, is a weak signal: a human decides, and the answer
- * keeps the point and most of its marks.  Two beliefs are no slip. */
+ * a sentence of its own, conflicts with it: a human decides, the answer keeps
+ * the point and no ceiling applies.  Read indirectly (here with its subject
+ * carried from an earlier clause) it is a weak signal and costs 0.3 of its
+ * penalty; stated outright it costs the whole penalty.  Two beliefs are no
+ * slip. */
 Test(beliefs, one_conflicting_signal_does_not_sink_a_good_answer)
 {
-    static const char one[] =
-        "The asyncio.gather call hands back the results in the same order as the input, because "
-        "it keeps a list slot for each awaitable. The gather call runs all of the calls "
-        "concurrently on the event loop. In some retry loops gather returns completion order.";
-    static const char two[] =
-        "The asyncio.gather call hands back the results in the same order as the input, because "
-        "it keeps a list slot for each awaitable. The gather call runs all of the calls "
-        "concurrently on the event loop. In some retry loops gather returns completion order. "
-        "Under load gather runs them one after another.";
+#define GOOD                                                                                       \
+    "The asyncio.gather call hands back the results in the same order as the input, because "      \
+    "it keeps a list slot for each awaitable. The gather call runs all of the calls "              \
+    "concurrently on the event loop. "
+    static const char weak[] =
+        GOOD "The gather call, in some retry loops, returns completion order.";
+    static const char direct[] = GOOD "In some retry loops gather returns completion order.";
+    static const char two[] = GOOD "In some retry loops gather returns completion order. "
+                                   "Under load gather runs them one after another.";
+#undef GOOD
     struct explain_result res;
+    double weak_score;
 
-    belief_score(one, &res);
+    weak_score = belief_score(weak, &res);
     cr_assert(has_misconception(&res, "completion"));
     cr_assert_eq(point(&res, "order")->credit, 1.0);
     cr_assert_geq(res.score, 8.0, "%.1f: %s", res.score, res.feedback);
+    cr_assert(res.needs_review);
+    explain_result_cleanup(&res);
+
+    belief_score(direct, &res);
+    cr_assert(has_misconception(&res, "completion"));
+    cr_assert_eq(point(&res, "order")->credit, 1.0);
+    cr_assert_gt(res.score, 3.0, "%.1f", res.score); /* no ceiling */
+    cr_assert_lt(res.score, weak_score - 1.5, "%.1f", res.score);
     cr_assert(res.needs_review);
     explain_result_cleanup(&res);
 
