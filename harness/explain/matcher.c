@@ -107,10 +107,25 @@ static enum ph_rc find_phrase(const struct doc *d, const struct phrase *p, struc
 
 enum ph_rc matcher_find_group(const struct doc *d, const struct group *g, struct occs *out)
 {
+    size_t n0 = out->n;
+
     for (size_t a = 0; a < g->nalt; a++) {
         enum ph_rc rc = find_phrase(d, &g->alt[a], out);
         if (rc != PH_OK)
             return rc;
+    }
+    /* A phrase inside a longer one of the same group that is denied is
+     * denied with it: in "does not return them in input order", "order" is
+     * past the negator's reach, but "input order" is not. */
+    for (size_t i = n0; i < out->n; i++) {
+        struct occ *o = &out->v[i];
+        for (size_t j = n0; j < out->n && !o->neg; j++) {
+            const struct occ *w = &out->v[j];
+            if (j != i && w->neg && !w->self_neg && w->start <= o->start && o->end <= w->end) {
+                o->neg = w->neg;
+                o->neg_at = w->neg_at;
+            }
+        }
     }
     return PH_OK;
 }

@@ -1045,6 +1045,39 @@ Test(beliefs, a_belief_forfeits_the_point_it_contradicts)
     explain_result_cleanup(&res);
 }
 
+/* A belief is the same claim in any word order, hedged, or as "X, not Y"; a
+ * denial reaches past an object ("does not return them in input order"). */
+Test(beliefs, word_order_hedges_and_x_not_y)
+{
+    static const char *const cases[][3] = {
+        {"gil-threads-processes", "threads-parallel",
+         "I think Python threads probably run bytecode in parallel on all cores."},
+        {"gather-vs-as-completed", "gather-completion-order",
+         "gather returns results in completion order, not in input order."},
+        {"gather-vs-as-completed", "gather-completion-order",
+         "In completion order is how gather returns its results."},
+        {"gather-vs-as-completed", "gather-completion-order",
+         "gather does not return them in input order; it returns them as they finish."},
+        {"context-managers", "exit-skipped",
+         "When an exception is raised inside the block, __exit__ is skipped."},
+        {"context-managers", "exit-skipped",
+         "An exception inside the with block means the cleanup never runs."},
+        {"generators-streaming", "stores-all",
+         "A generator computes all its values up front and stores them in a list."},
+    };
+    struct explain_result res;
+
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        score_of(cases[i][0], cases[i][2], &res);
+        cr_assert(has_misconception(&res, cases[i][1]), "%s not found in: %s", cases[i][1],
+                  cases[i][2]);
+        explain_result_cleanup(&res);
+    }
+    score_of("gather-vs-as-completed", "gather does not return them in input order.", &res);
+    cr_assert_eq(point(&res, "gather-order")->credit, 0.0);
+    explain_result_cleanup(&res);
+}
+
 /* A small rubric to test the arithmetic of beliefs against points. */
 static const char belief_rubric[] =
     "{\"topic\": [\"gather\"], \"points\": ["
