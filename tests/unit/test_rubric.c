@@ -1193,6 +1193,10 @@ Test(beliefs, the_rubrics_know_the_common_wrong_beliefs)
         {"context-managers", "exit-return-swapped",
          "If __exit__ returns True, Python re-raises the exception, so a timer should return "
          "True."},
+        {"contextvar-vs-threadlocal", "contextvar-per-thread",
+         "A ContextVar stores one value per thread, just like threading.local."},
+        {"comprehension-map-filter", "comprehension-always-faster",
+         "A list comprehension is always faster than map, whatever function you pass."},
     };
     static const char *const right[][3] = {
         {"context-managers", "none-suppresses",
@@ -1222,6 +1226,11 @@ Test(beliefs, the_rubrics_know_the_common_wrong_beliefs)
         {"context-managers", "exit-return-swapped",
          "If __exit__ returns a true value the exception is swallowed, so a timer returns "
          "False and lets errors propagate."},
+        {"contextvar-vs-threadlocal", "contextvar-per-thread",
+         "threading.local is per thread and ContextVar is per context, which matters for "
+         "asyncio."},
+        {"comprehension-map-filter", "map-always-faster",
+         "A comprehension is always faster than map with a lambda."},
     };
     struct explain_result res;
 
