@@ -422,14 +422,17 @@ static int in_order(const struct occs *gocc, size_t ng, int by_clause, unsigned 
 
 /*
  * Is sentence `si` about a belief rather than stating it ("many people think
- * threads run in parallel, but they do not", "a common myth is that ...")?
+ * threads run in parallel, but they do not", "a common myth is that ...", "the
+ * trap: ...", "firing every request at once is a bad idea")?
  * Such a sentence reports the misconception; it does not hold it.
  */
 static int reported(const struct doc *d, long si)
 {
     static const char *const words[] = {
         "myth",    "myths",     "misconception", "misconceptions", "mistaken", "mistakenly",
-        "wrongly", "misbelief", "tempting",      "misleading",     "fallacy",  "misunderstanding"};
+        "wrongly", "misbelief", "tempting",      "misleading",     "fallacy",  "misunderstanding",
+        "mistake", "mistakes",  "pitfall",       "pitfalls",       "trap",     "antipattern",
+        "anti"};
     static const char *const who[] = {"people", "many", "some", "beginners", "everyone", "often"};
     static const char *const verbs[] = {"think",  "believe",  "assume",  "say",  "claim", "expect",
                                         "thinks", "believes", "assumes", "says", "claims"};
@@ -446,6 +449,10 @@ static int reported(const struct doc *d, long si)
         if (nx != NULL && WORDS_IN(t->raw, who) && WORDS_IN(nx->raw, verbs))
             return 1;
         if (nx != NULL && strcmp(t->raw, "contrary") == 0 && strcmp(nx->raw, "to") == 0)
+            return 1;
+        /* "firing every request at once is a bad idea" */
+        if (nx != NULL && (strcmp(t->raw, "bad") == 0 || strcmp(t->raw, "terrible") == 0) &&
+            (strcmp(nx->raw, "idea") == 0 || strcmp(nx->raw, "practice") == 0))
             return 1;
         if (nx != NULL && strcmp(t->raw, "common") == 0 &&
             (strcmp(nx->raw, "mistake") == 0 || strcmp(nx->raw, "belief") == 0 ||
