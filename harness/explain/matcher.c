@@ -737,13 +737,13 @@ enum ph_rc matcher_misc_words_in(const struct doc *d, const struct off_misc *m, 
 
     *yes = 0;
     for (size_t v = 0; v < m->c.nvar && rc == PH_OK && !*yes; v++) {
-        for (size_t g = 1; g < m->c.var[v].ng && g < 2 && rc == PH_OK && !*yes; g++) {
-            struct occs o = {0};
-            rc = matcher_find_group(d, &m->c.var[v].g[g], &o);
-            for (size_t i = 0; i < o.n && !*yes; i++)
-                *yes = (long)o.v[i].sent == si && !o.v[i].neg;
-            free(o.v);
-        }
+        struct occs o = {0};
+        if (m->c.var[v].ng < 2)
+            continue;
+        rc = matcher_find_group(d, &m->c.var[v].g[1], &o);
+        for (size_t i = 0; i < o.n && !*yes; i++)
+            *yes = (long)o.v[i].sent == si && !o.v[i].neg;
+        free(o.v);
     }
     return rc;
 }

@@ -160,6 +160,19 @@ Test(rubric_parse, errors_name_file_and_field)
                        "\"text\": \"t\", \"penalty\": 2, \"negates\": \"nope\"}]}",
                        "rubric.misconceptions[0].negates");
     expect_parse_error("{\"points\": [{\"id\": \"p\", \"text\": \"t\", \"weight\": 1, "
+                       "\"concepts\": [[\"x\"]]}], \"misconceptions\": [{\"id\": \"m\", "
+                       "\"text\": \"t\", \"penalty\": 2, \"negates\": \"p\", "
+                       "\"by_denial\": \"no\"}]}",
+                       "rubric.misconceptions[0].by_denial");
+    /* A second misconception that only negates a point already answered
+     * states nothing of its own. */
+    expect_parse_error("{\"points\": [{\"id\": \"p\", \"text\": \"t\", \"weight\": 1, "
+                       "\"concepts\": [[\"x\"]]}], \"misconceptions\": [{\"id\": \"m\", "
+                       "\"text\": \"t\", \"penalty\": 2, \"negates\": \"p\"}, "
+                       "{\"id\": \"n\", \"text\": \"t\", \"penalty\": 2, "
+                       "\"negates\": \"p\"}]}",
+                       "rubric.misconceptions[1].concepts");
+    expect_parse_error("{\"points\": [{\"id\": \"p\", \"text\": \"t\", \"weight\": 1, "
                        "\"concepts\": [[\"alpha\"]]}], \"misconceptions\": [{\"id\": \"m\", "
                        "\"text\": \"t\", \"penalty\": 2}]}",
                        "rubric.misconceptions[0].concepts");
