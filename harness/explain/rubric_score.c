@@ -681,8 +681,9 @@ enum ph_rc rubric_score(const struct rubric *r, const char *question, const char
          * (assess_confidence()); the belief costs its penalty, or only
          * MISC_CONFLICT of it when it was read indirectly (through a denial
          * of the point, or a subject carried or lent from another clause),
-         * the likelier misreading.  Two wrong beliefs are no slip, and each
-         * takes its point. */
+         * the likelier misreading.  Two wrong beliefs are no slip: each costs
+         * its penalty and a fundamental one its ceiling, though a point made
+         * in full elsewhere stays. */
         for (size_t j = 0; j < out->nmisconceptions; j++) {
             long p = pen_negates[j];
             int shared = 1;
@@ -692,11 +693,12 @@ enum ph_rc rubric_score(const struct rubric *r, const char *question, const char
                 point_sent[p] != mis_sent[j] &&
                 matcher_misc_words_in(&d, &off->mis[mis_index[j]], point_sent[p], &shared) != PH_OK)
                 goto out;
-            if (out->points[p].credit >= POINT_FULL && point_sent[p] != mis_sent[j] && !shared &&
-                out->nmisconceptions == 1) {
-                if (mis_indirect[j])
-                    pens[j] *= MISC_CONFLICT;
-                conflict = 1;
+            if (out->points[p].credit >= POINT_FULL && point_sent[p] != mis_sent[j] && !shared) {
+                if (out->nmisconceptions == 1) {
+                    if (mis_indirect[j])
+                        pens[j] *= MISC_CONFLICT;
+                    conflict = 1;
+                }
                 continue;
             }
             out->points[p].credit = 0.0;
