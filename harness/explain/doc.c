@@ -471,6 +471,10 @@ enum ph_rc doc_tokenize(struct doc *d)
         if (c == ',' || c == ';' || c == ':' || c == '(' || c == ')') {
             if (c == ':' && d->ntok > 0 && d->tok[d->ntok - 1].end == i)
                 d->tok[d->ntok - 1].colon = 1;
+            /* A semicolon joins two claims that could each stand as a
+             * sentence ("__exit__ = teardown; __exit__ always runs"). */
+            if (c == ';' && d->kind[i] == DOC_PROSE)
+                end_sentence(d);
             if (c == ',' || c == ';' || c == ':')
                 d->new_clause = 1;
             i++;
@@ -517,6 +521,11 @@ void doc_mark_negators(struct doc *d)
             t->neg = 0;
         /* "whether or not", "with or without" */
         if (t->neg && i > 0 && strcmp(d->tok[i - 1].raw, "or") == 0)
+            t->neg = 0;
+        /* Python's None is a value, not a denial: "returns False/None and
+         * lets errors propagate" ("None of them ..." still denies). */
+        if (t->neg && strcmp(t->raw, "none") == 0 && d->text[t->off] == 'N' &&
+            (nx == NULL || strcmp(nx->raw, "of") != 0))
             t->neg = 0;
     }
 }

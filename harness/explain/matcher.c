@@ -107,10 +107,25 @@ static enum ph_rc find_phrase(const struct doc *d, const struct phrase *p, struc
 
 enum ph_rc matcher_find_group(const struct doc *d, const struct group *g, struct occs *out)
 {
+    size_t n0 = out->n;
+
     for (size_t a = 0; a < g->nalt; a++) {
         enum ph_rc rc = find_phrase(d, &g->alt[a], out);
         if (rc != PH_OK)
             return rc;
+    }
+    /* A phrase inside a longer one of the same group that is denied is
+     * denied with it: in "does not return them in input order", "order" is
+     * past the negator's reach, but "input order" is not. */
+    for (size_t i = n0; i < out->n; i++) {
+        struct occ *o = &out->v[i];
+        for (size_t j = n0; j < out->n && !o->neg; j++) {
+            const struct occ *w = &out->v[j];
+            if (j != i && w->neg && !w->self_neg && w->start <= o->start && o->end <= w->end) {
+                o->neg = w->neg;
+                o->neg_at = w->neg_at;
+            }
+        }
     }
     return PH_OK;
 }
@@ -370,15 +385,6 @@ enum ph_rc matcher_concept(const struct doc *d, const struct concept *c, const u
     return rc;
 }
 
-/* The sentence of group 0's first occurrence in unit `u`, with any polarity. */
-static long first_sentence_in(const struct occs *o, int by_clause, unsigned u)
-{
-    for (size_t i = 0; i < o->n; i++)
-        if ((by_clause ? o->v[i].clause : o->v[i].sent) == u)
-            return (long)o->v[i].sent;
-    return -1;
-}
-
 /*
  * Do the groups occur un-negated in unit `u` (in the order written when
  * `ordered`)?  A claim is the same claim in any word order ("threads run in
@@ -416,14 +422,17 @@ static int in_order(const struct occs *gocc, size_t ng, int by_clause, unsigned 
 
 /*
  * Is sentence `si` about a belief rather than stating it ("many people think
- * threads run in parallel, but they do not", "a common myth is that ...")?
+ * threads run in parallel, but they do not", "a common myth is that ...", "the
+ * trap: ...", "firing every request at once is a bad idea")?
  * Such a sentence reports the misconception; it does not hold it.
  */
 static int reported(const struct doc *d, long si)
 {
     static const char *const words[] = {
         "myth",    "myths",     "misconception", "misconceptions", "mistaken", "mistakenly",
-        "wrongly", "misbelief", "tempting",      "misleading",     "fallacy",  "misunderstanding"};
+        "wrongly", "misbelief", "tempting",      "misleading",     "fallacy",  "misunderstanding",
+        "mistake", "mistakes",  "pitfall",       "pitfalls",       "trap",     "antipattern",
+        "anti"};
     static const char *const who[] = {"people", "many", "some", "beginners", "everyone", "often"};
     static const char *const verbs[] = {"think",  "believe",  "assume",  "say",  "claim", "expect",
                                         "thinks", "believes", "assumes", "says", "claims"};
@@ -440,6 +449,10 @@ static int reported(const struct doc *d, long si)
         if (nx != NULL && WORDS_IN(t->raw, who) && WORDS_IN(nx->raw, verbs))
             return 1;
         if (nx != NULL && strcmp(t->raw, "contrary") == 0 && strcmp(nx->raw, "to") == 0)
+            return 1;
+        /* "firing every request at once is a bad idea" */
+        if (nx != NULL && (strcmp(t->raw, "bad") == 0 || strcmp(t->raw, "terrible") == 0) &&
+            (strcmp(nx->raw, "idea") == 0 || strcmp(nx->raw, "practice") == 0))
             return 1;
         if (nx != NULL && strcmp(t->raw, "common") == 0 &&
             (strcmp(nx->raw, "mistake") == 0 || strcmp(nx->raw, "belief") == 0 ||
@@ -522,9 +535,97 @@ static enum ph_rc asserts_in(const struct doc *d, const struct concept *c, unsig
     return rc;
 }
 
+/*
+ * Is clause `u` a condition ("if the block raises", "when a task awaits")?
+ * A belief is often stated across one: "if the block raises, control jumps
+ * out, so __exit__ does not run" holds the whole claim in one sentence, its
+ * condition split from its predicate by commas.  So a condition clause lends
+ * its words to the clauses after it in its sentence ("If X, Y").
+ */
+static int condition_clause(const struct doc *d, unsigned u)
+{
+    static const char *const conds[] = {"if", "when", "whenever", "once"};
+    size_t k = clause_start(d, u);
+
+    /* The clause opens with the condition ("if the block raises", "note
+     * that if ..."); "use a list comprehension when you need the list" is
+     * advice, not a condition on a claim. */
+    if (k + 1 < d->ntok && d->tok[k + 1].clause == u && strcmp(d->tok[k].raw, "that") == 0)
+        k++;
+    else if (k + 2 < d->ntok && d->tok[k + 2].clause == u && strcmp(d->tok[k + 1].raw, "that") == 0)
+        k += 2;
+    return k < d->ntok && d->tok[k].clause == u && !d->tok[k].code && !d->tok[k].ident &&
+           WORDS_IN(d->tok[k].raw, conds);
+}
+
+static int hypothetical(const struct doc *d, unsigned u, long si);
+
+/* Does `o` hold an occurrence, with polarity `want_neg` (-1: either), in a
+ * condition clause before clause `u` in its sentence (not one that is itself
+ * a hypothesis, see hypothetical(), nor one that holds a word of `claims`,
+ * which may be NULL: "if it returns a true value the exception is
+ * swallowed" makes a claim of its own and lends nothing to what follows)? */
+static int lent_to(const struct doc *d, const struct occs *o, unsigned u, int want_neg,
+                   const struct occs *claims)
+{
+    size_t a = clause_start(d, u);
+
+    for (size_t i = 0; i < o->n && a < d->ntok; i++) {
+        const struct occ *x = &o->v[i];
+        if (x->clause >= u || x->sent != d->tok[a].sent || x->carried)
+            continue;
+        if ((want_neg < 0 || x->neg == want_neg) && condition_clause(d, x->clause) &&
+            !hypothetical(d, x->clause, -1) &&
+            (claims == NULL || !occs_in(claims, 1, x->clause, 0)))
+            return 1;
+    }
+    return 0;
+}
+
+/* occs_in() for clause `u`, counting the condition clauses of its sentence. */
+static int occs_in_claim(const struct doc *d, const struct occs *o, unsigned u, int want_neg,
+                         const struct occs *claims)
+{
+    return occs_in(o, 1, u, want_neg) || lent_to(d, o, u, want_neg, claims);
+}
+
+/*
+ * Is clause `u` (sentence `si`) a hypothesis rather than a claim: "inside a
+ * finally, otherwise the teardown is skipped when the block raises", "the
+ * cleanup would never run", "if you forget the finally, ..."?  It says what
+ * goes wrong when something is missing, which is a correct statement.
+ */
+static int hypothetical(const struct doc *d, unsigned u, long si)
+{
+    static const char *const in_clause[] = {"otherwise", "would", "else"};
+    static const char *const forget[] = {"forget", "forgets", "forgot", "forgotten",
+                                         "omit",   "omits",   "omitted"};
+    static const char *const leave[] = {"leave", "leaves", "left"};
+    static const char *const guard[] = {"finally", "try", "with"};
+
+    for (size_t k = clause_start(d, u); k < d->ntok && d->tok[k].clause == u; k++)
+        if (!d->tok[k].code && WORDS_IN(d->tok[k].raw, in_clause))
+            return 1;
+    if (si < 0 || (size_t)si >= d->nsent)
+        return 0;
+    for (size_t k = d->sent[si].tok0; k < d->sent[si].tok1; k++) {
+        const struct token *t = &d->tok[k];
+        const char *nx = k + 1 < d->sent[si].tok1 ? d->tok[k + 1].raw : "";
+        if (t->code)
+            continue;
+        /* "if you forget the finally", "if you leave out the try", "without
+         * a finally" */
+        if (WORDS_IN(t->raw, forget) || (WORDS_IN(t->raw, leave) && strcmp(nx, "out") == 0) ||
+            (strcmp(t->raw, "without") == 0 && WORDS_IN(nx, guard)))
+            return 1;
+    }
+    return 0;
+}
+
 static enum ph_rc misc_pattern(const struct doc *d, const struct pattern *p, enum scope scope,
                                int denied, int ordered, const struct occs *unless,
-                               const struct concept *point, long *sent)
+                               const struct occs *claims, const struct concept *point,
+                               struct misc_hit *hit)
 {
     int by_clause = denied || scope == SCOPE_CLAUSE;
     unsigned nunits = by_clause ? d->clause + 1 : (unsigned)d->nsent;
@@ -538,7 +639,7 @@ static enum ph_rc misc_pattern(const struct doc *d, const struct pattern *p, enu
     resolve_negation(gocc, p->ng);
     if (rc == PH_OK && p->ng > 1)
         rc = add_carried(d, &gocc[0], 0);
-    for (unsigned u = 0; u < nunits && rc == PH_OK && *sent < 0; u++) {
+    for (unsigned u = 0; u < nunits && rc == PH_OK && hit->sent < 0; u++) {
         int all = 1, neg = 0;
         if (denied) {
             for (size_t g = 0; g < p->ng && all; g++) {
@@ -550,17 +651,42 @@ static enum ph_rc misc_pattern(const struct doc *d, const struct pattern *p, enu
             }
         } else {
             all = in_order(gocc, p->ng, by_clause, u, ordered);
+            if (!all && by_clause && !ordered) {
+                /* The claim (the second group) in this clause; the subject
+                 * (the first) and, of three or more, the setting (the last)
+                 * here or in a condition before it: "if __exit__ returns
+                 * True, Python re-raises the exception", "if the block
+                 * raises, ..., so __exit__ does not run".  A condition that
+                 * holds the claim is a claim of its own ("if it returns a
+                 * true value the exception is swallowed, so a manager
+                 * returns False"). */
+                all = 1;
+                for (size_t g = 0; g < p->ng && all; g++) {
+                    int lent = g == 0 || (p->ng >= 3 && g == p->ng - 1);
+                    all = lent ? occs_in_claim(d, &gocc[g], u, 0, claims)
+                               : occs_in(&gocc[g], 1, u, 0);
+                }
+            }
         }
-        if (!all || (denied && !neg) || occs_in(unless, by_clause, u, -1))
+        if (!all || (denied && !neg) || occs_in(unless, by_clause, u, -1) ||
+            (by_clause && occs_in_claim(d, unless, u, -1, NULL)))
             continue;
-        if (reported(d, first_sentence_in(&gocc[0], by_clause, u)))
+        /* The unit's sentence: a clause's own, or the sentence itself. */
+        size_t cs = by_clause ? clause_start(d, u) : 0;
+        long su;
+        if (cs >= d->ntok)
+            continue;
+        su = by_clause ? (long)d->tok[cs].sent : (long)u;
+        if (reported(d, su))
+            continue;
+        if (!denied && by_clause && hypothetical(d, u, su))
             continue;
         /* Read with a carried subject, a clause is held to its whole
          * sentence: "gather returns one list in the order you passed them,
          * whichever finished first" names an exception word or asserts the
          * point this belief denies, and then states nothing wrong. */
-        if (by_clause && carried_clause(&gocc[0], u)) {
-            unsigned si = (unsigned)first_sentence_in(&gocc[0], by_clause, u);
+        if (by_clause && carried_clause(&gocc[0], u) && !lent_to(d, &gocc[0], u, 0, claims)) {
+            unsigned si = (unsigned)su;
             int yes = 0;
             if (occs_in(unless, 0, si, -1))
                 continue;
@@ -568,7 +694,8 @@ static enum ph_rc misc_pattern(const struct doc *d, const struct pattern *p, enu
             if (yes)
                 continue;
         }
-        *sent = first_sentence_in(&gocc[0], by_clause, u);
+        hit->sent = su;
+        hit->indirect = denied || (by_clause && carried_clause(&gocc[0], u));
     }
     occs_free(gocc, p->ng);
     return rc;
@@ -577,21 +704,46 @@ static enum ph_rc misc_pattern(const struct doc *d, const struct pattern *p, enu
 /*
  * Does the answer state a misconception?  Either its own groups all occur,
  * un-negated, in one clause, or the point it `negates` is stated with a group
- * denied.  *sent is the evidence sentence, -1 when not stated.
+ * denied.  hit->sent is the evidence sentence, -1 when not stated.
  */
 enum ph_rc matcher_misc(const struct doc *d, const struct off_misc *m,
-                        const struct concept *negated_point, long *sent)
+                        const struct concept *negated_point, struct misc_hit *hit)
 {
-    struct occs unless = {0};
+    struct occs unless = {0}, claims = {0};
     enum ph_rc rc;
 
-    *sent = -1;
+    hit->sent = -1;
+    hit->indirect = 0;
     rc = matcher_find_group(d, &m->unless, &unless);
-    for (size_t v = 0; v < m->c.nvar && rc == PH_OK && *sent < 0; v++)
-        rc = misc_pattern(d, &m->c.var[v], m->c.scope, 0, m->ordered, &unless, negated_point, sent);
-    for (size_t v = 0; negated_point != NULL && v < negated_point->nvar && rc == PH_OK && *sent < 0;
+    /* What each variant says of its subject (its second group). */
+    for (size_t v = 0; v < m->c.nvar && rc == PH_OK; v++)
+        if (m->c.var[v].ng >= 2)
+            rc = matcher_find_group(d, &m->c.var[v].g[1], &claims);
+    for (size_t v = 0; v < m->c.nvar && rc == PH_OK && hit->sent < 0; v++)
+        rc = misc_pattern(d, &m->c.var[v], m->c.scope, 0, m->ordered, &unless, &claims,
+                          negated_point, hit);
+    for (size_t v = 0; m->by_denial && negated_point != NULL && v < negated_point->nvar &&
+                       rc == PH_OK && hit->sent < 0;
          v++)
-        rc = misc_pattern(d, &negated_point->var[v], SCOPE_CLAUSE, 1, 0, &unless, NULL, sent);
+        rc = misc_pattern(d, &negated_point->var[v], SCOPE_CLAUSE, 1, 0, &unless, NULL, NULL, hit);
     free(unless.v);
+    free(claims.v);
+    return rc;
+}
+
+enum ph_rc matcher_misc_words_in(const struct doc *d, const struct off_misc *m, long si, int *yes)
+{
+    enum ph_rc rc = PH_OK;
+
+    *yes = 0;
+    for (size_t v = 0; v < m->c.nvar && rc == PH_OK && !*yes; v++) {
+        struct occs o = {0};
+        if (m->c.var[v].ng < 2)
+            continue;
+        rc = matcher_find_group(d, &m->c.var[v].g[1], &o);
+        for (size_t i = 0; i < o.n && !*yes; i++)
+            *yes = (long)o.v[i].sent == si && !o.v[i].neg;
+        free(o.v);
+    }
     return rc;
 }

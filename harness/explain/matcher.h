@@ -75,6 +75,10 @@ struct concept {
 struct off_misc {
     struct concept c; /* nvar may be 0 when only `negates` is given */
     long negates;     /* index of the point this denies, or -1 */
+    int by_denial;    /* a plain denial of that point ("gather does not keep the
+                         order") states this belief: set for the first misconception
+                         of each point that does not opt out ("by_denial": false),
+                         so one denial is charged once */
     int ordered;      /* its groups must occur in the order written */
     struct group unless;
 };
@@ -119,9 +123,22 @@ enum ph_rc matcher_find_group(const struct doc *d, const struct group *g, struct
 enum ph_rc matcher_concept(const struct doc *d, const struct concept *c, const unsigned char *uses,
                            struct match *out);
 
-/* Does the answer state misconception `m` (or deny `negated_point`, which may
- * be NULL)?  *sent is the evidence sentence, -1 when not stated. */
+/* Does sentence `si` use the words of misconception `m`'s claim (the second
+ * group of any variant: the first is its subject, the second what it says of
+ * it, any further one the setting), un-negated?  A sentence that
+ * does is no independent evidence for the point the belief denies. */
+enum ph_rc matcher_misc_words_in(const struct doc *d, const struct off_misc *m, long si, int *yes);
+
+/* Where an answer states a misconception. */
+struct misc_hit {
+    long sent;    /* the evidence sentence, -1 when not stated */
+    int indirect; /* read through a denial of the point, or with a subject carried from
+                     an earlier clause or lent by a condition: the likelier misreading */
+};
+
+/* Does the answer state misconception `m` (or, when m->by_denial, deny
+ * `negated_point`, which may be NULL)? */
 enum ph_rc matcher_misc(const struct doc *d, const struct off_misc *m,
-                        const struct concept *negated_point, long *sent);
+                        const struct concept *negated_point, struct misc_hit *hit);
 
 #endif

@@ -471,9 +471,29 @@ enum ph_rc rubric_parse(const cJSON *node, const char *where, struct rubric **ou
                 goto out;
             }
         }
+        om->by_denial = om->negates >= 0;
+        if (rc == PH_OK && cJSON_GetObjectItemCaseSensitive(m, "by_denial") != NULL) {
+            const cJSON *o = cJSON_GetObjectItemCaseSensitive(m, "by_denial");
+            if (!cJSON_IsBool(o)) {
+                rc = ph_errf(err, PH_EINPUT, "%s: %s.by_denial: expected true or false", where,
+                             field);
+                goto out;
+            }
+            om->by_denial = om->by_denial && cJSON_IsTrue(o);
+        }
+        for (size_t k = 0; k < i && om->by_denial; k++)
+            if (off->mis[k].by_denial && off->mis[k].negates == om->negates)
+                om->by_denial = 0; /* an earlier belief already answers a denial */
         if (om->c.nvar == 0 && om->negates < 0) {
             rc = ph_errf(err, PH_EINPUT,
                          "%s: %s.concepts: missing (give concepts, negates or both)", where, field);
+            goto out;
+        }
+        if (om->c.nvar == 0 && !om->by_denial) {
+            rc = ph_errf(err, PH_EINPUT,
+                         "%s: %s.concepts: missing (an earlier misconception already answers a "
+                         "denial of the point this one negates, so give its own concepts)",
+                         where, field);
             goto out;
         }
         unless = cJSON_GetObjectItemCaseSensitive(m, "unless");

@@ -62,6 +62,13 @@
 /* The share of a misconception's penalty it keeps when the point it denies
  * is already lost (see rubric_score()). */
 #define MISC_BEYOND_POINT 0.5
+/* The share of its penalty a misconception read indirectly keeps when the
+ * answer also makes, in full and in a sentence of its own that does not use
+ * the belief's words, the very point it denies: the two signals conflict,
+ * the detection may be a misreading, and a human decides. */
+#define MISC_CONFLICT 0.3
+/* A point counts as made in full from this credit on. */
+#define POINT_FULL 0.85
 /* Weight of each misconception after the most serious one. */
 #define MISC_FURTHER 0.6
 /* Share of code tokens past which an answer is "mostly code". */
@@ -103,6 +110,21 @@
  * context") that make a short answer vague: one is ordinary, two say
  * nothing the reader could check (hedge.h). */
 #define JUDGEMENTS 2
+/*
+ * Notes: an answer written as bullets, fragments and arrows ("GIL -> one
+ * thread runs bytecode at a time") has few function words and few words
+ * overall, so the style factor reads it as a list of terms and the depth
+ * ceiling as too short; but each of its lines makes a claim, and graders give
+ * such notes most of the marks.  What tells notes from a list of terms is
+ * where the points are made: a list names every term in one run (one
+ * sentence earns at most SENTENCE_POINTS_MAX points), notes make each point
+ * in a line of its own.  So when NOTE_CLAIMS or more distinct sentences each
+ * make a point in full, neither the style factor nor the depth ceiling is
+ * below NOTE_BASE + NOTE_PER_CLAIM per such sentence.
+ */
+#define NOTE_CLAIMS 3
+#define NOTE_BASE 0.3
+#define NOTE_PER_CLAIM 0.15
 /* Fewer prose words than this and the confidence is capped. */
 #define SHORT_ANSWER_WORDS 15
 
@@ -371,22 +393,6 @@ static void assess_confidence(const struct doc *d, struct explain_result *out, d
         explain_result_review(out, out->confidence, "low confidence");
 }
 
-/*
- * Does a fundamental misconception the answer states stand?  When the answer
- * also asserts, elsewhere and in full, the very point the misconception
- * contradicts, the two signals conflict: the detection may be wrong, so the
- * penalty applies but not the ceiling, and the score is marked for review.
- */
-static int fundamental_stands(const struct explain_result *out, const long *negates, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        long p = negates[i];
-        if (p < 0 || (size_t)p >= out->npoints || out->points[p].credit < 0.85)
-            return 1;
-    }
-    return 0;
-}
-
 /* *off is 1 when no phrase of the rubric's topic occurs, un-negated, in the
  * answer's prose: whatever else it says, it is about something else. */
 static enum ph_rc on_topic(const struct doc *d, const struct group *topic, int *off)
@@ -452,6 +458,56 @@ static double curve(double coverage)
     return coverage;
 }
 
+/*
+ * Does sentence `si` relate its terms, as a claim does, rather than list them?
+ * It has a function word or a connective ("returns a list", "so"), an arrow
+ * or a comparison ("->", "=", ">"), or a label followed by what is said of it
+ * ("gather: waits for all").  "- lazy evaluation" and "- constant memory /
+ * O(1)" are terms.
+ */
+static int relates(const struct doc *d, long si)
+{
+    const struct sentence *s = &d->sent[si];
+
+    if (s->nfunc > 0 || s->nconn > 0)
+        return 1;
+    for (size_t k = s->tok0; k + 1 < s->tok1 && k < s->tok0 + 3; k++)
+        if (d->tok[k].colon)
+            return 1;
+    for (size_t i = s->off0; i < s->off1 && i < d->len; i++) {
+        char c = d->text[i];
+        if (d->kind[i] != DOC_PROSE)
+            continue;
+        if (c == '=' || c == '>' || c == '<')
+            return 1;
+        if ((unsigned char)c == 0xe2 && i + 2 < d->len && (unsigned char)d->text[i + 1] == 0x86)
+            return 1; /* an arrow, U+2190..U+21FF */
+    }
+    return 0;
+}
+
+/* The floor notes earn (see NOTE_CLAIMS): 0 when fewer than NOTE_CLAIMS
+ * distinct sentences each make a point in full and relate its terms. */
+static double notes_floor(const struct doc *d, const struct explain_result *out,
+                          const long *point_sent)
+{
+    size_t k = 0;
+
+    for (size_t i = 0; i < out->npoints; i++) {
+        int seen = 0;
+        if (out->points[i].credit < POINT_FULL || point_sent[i] < 0 || !relates(d, point_sent[i]))
+            continue;
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = point_sent[j] == point_sent[i] && out->points[j].credit >= POINT_FULL &&
+                   relates(d, point_sent[j]);
+        k += !seen;
+    }
+    if (k < NOTE_CLAIMS)
+        return 0.0;
+    return NOTE_BASE + NOTE_PER_CLAIM * (double)k > 1.0 ? 1.0
+                                                        : NOTE_BASE + NOTE_PER_CLAIM * (double)k;
+}
+
 /* The share of the marks an answer of `words` prose words can reach, on a
  * rubric of `npoints` key points. */
 static double depth_ceiling(double words, size_t npoints)
@@ -473,8 +529,10 @@ enum ph_rc rubric_score(const struct rubric *r, const char *question, const char
     double *pens = NULL;
     size_t len;
     double wsum = 0, got = 0, penalty = 0, density = 0, coverage = 0;
-    int off_topic = 0, brief = 0, hedged = 0, hidden;
-    long *fund_negates = NULL, *pen_negates = NULL;
+    int off_topic = 0, brief = 0, hedged = 0, conflict = 0, hidden;
+    long *pen_negates = NULL, *mis_sent = NULL, *mis_index = NULL;
+    long *point_sent = NULL;
+    unsigned char *mis_indirect = NULL;
     size_t nfund = 0;
     struct lang_guess lang;
     int empty;
@@ -555,18 +613,23 @@ enum ph_rc rubric_score(const struct rubric *r, const char *question, const char
         uses = calloc(d.nsent + 1, 1);
         wrong = calloc(d.nsent + 1, 1);
         pens = calloc(r->nmisconceptions + 1, sizeof *pens);
-        fund_negates = calloc(r->nmisconceptions + 1, sizeof *fund_negates);
         pen_negates = calloc(r->nmisconceptions + 1, sizeof *pen_negates);
-        if (uses == NULL || wrong == NULL || pens == NULL || fund_negates == NULL ||
-            pen_negates == NULL)
+        mis_sent = calloc(r->nmisconceptions + 1, sizeof *mis_sent);
+        mis_index = calloc(r->nmisconceptions + 1, sizeof *mis_index);
+        point_sent = calloc(r->npoints + 1, sizeof *point_sent);
+        mis_indirect = calloc(r->nmisconceptions + 1, 1);
+        if (uses == NULL || wrong == NULL || pens == NULL || pen_negates == NULL ||
+            mis_sent == NULL || mis_index == NULL || point_sent == NULL || mis_indirect == NULL)
             goto out;
         for (size_t i = 0; i < r->nmisconceptions; i++) {
             const struct off_misc *om = &off->mis[i];
             struct explain_misconception *em;
+            struct misc_hit hit;
             long sent;
-            if (matcher_misc(&d, om, om->negates >= 0 ? &off->pts[om->negates] : NULL, &sent) !=
+            if (matcher_misc(&d, om, om->negates >= 0 ? &off->pts[om->negates] : NULL, &hit) !=
                 PH_OK)
                 goto out;
+            sent = hit.sent;
             if (sent < 0)
                 continue;
             em = &out->misconceptions[out->nmisconceptions++];
@@ -580,8 +643,11 @@ enum ph_rc rubric_score(const struct rubric *r, const char *question, const char
             em->penalty = r->misconceptions[i].penalty;
             pens[out->nmisconceptions - 1] = em->penalty;
             pen_negates[out->nmisconceptions - 1] = om->negates;
+            mis_sent[out->nmisconceptions - 1] = sent;
+            mis_index[out->nmisconceptions - 1] = (long)i;
+            mis_indirect[out->nmisconceptions - 1] = hit.indirect;
             if (r->misconceptions[i].fundamental)
-                fund_negates[nfund++] = om->negates;
+                nfund++;
             wrong[sent] = 1;
             em->evidence = sentence_text(&d, sent);
             if (em->id == NULL || em->text == NULL || em->evidence == NULL)
@@ -596,6 +662,7 @@ enum ph_rc rubric_score(const struct rubric *r, const char *question, const char
             if (matcher_concept(&d, &off->pts[i], uses, &m) != PH_OK)
                 goto out;
             out->points[i].credit = m.credit;
+            point_sent[i] = m.sent;
             if (m.sent >= 0 && m.credit >= 0.5 && uses[m.sent] < 255)
                 uses[m.sent]++;
             if (m.credit > 0 && m.sent >= 0) {
@@ -603,8 +670,43 @@ enum ph_rc rubric_score(const struct rubric *r, const char *question, const char
                 if (out->points[i].evidence == NULL)
                     goto out;
             }
-            got += m.credit * out->points[i].weight;
         }
+        /* A wrong belief contradicts the point it denies: an answer that
+         * states it does not keep that point's credit from words found
+         * elsewhere ("the buffer is bounded, so memory stays low" in an
+         * answer that says generators prefetch in the background).  Only
+         * when the answer also makes the point in full, in a sentence that
+         * does not use the belief's words, do the two conflict: the point
+         * stays, no ceiling applies, and a human decides
+         * (assess_confidence()); the belief costs its penalty, or only
+         * MISC_CONFLICT of it when it was read indirectly (through a denial
+         * of the point, or a subject carried or lent from another clause),
+         * the likelier misreading.  Two wrong beliefs are no slip: each costs
+         * its penalty and a fundamental one its ceiling, though a point made
+         * in full elsewhere stays. */
+        for (size_t j = 0; j < out->nmisconceptions; j++) {
+            long p = pen_negates[j];
+            int shared = 1;
+            if (p < 0 || (size_t)p >= out->npoints)
+                continue;
+            if (out->points[p].credit >= POINT_FULL && point_sent[p] >= 0 &&
+                point_sent[p] != mis_sent[j] &&
+                matcher_misc_words_in(&d, &off->mis[mis_index[j]], point_sent[p], &shared) != PH_OK)
+                goto out;
+            if (out->points[p].credit >= POINT_FULL && point_sent[p] != mis_sent[j] && !shared) {
+                if (out->nmisconceptions == 1) {
+                    if (mis_indirect[j])
+                        pens[j] *= MISC_CONFLICT;
+                    conflict = 1;
+                }
+                continue;
+            }
+            out->points[p].credit = 0.0;
+            free(out->points[p].evidence);
+            out->points[p].evidence = NULL;
+        }
+        for (size_t i = 0; i < r->npoints; i++)
+            got += out->points[i].credit * out->points[i].weight;
         /* A wrong claim that denies a key point already costs that point
          * (its sentence earns nothing); the penalty is what it costs beyond
          * the point, at least MISC_BEYOND_POINT of it, so a good answer
@@ -623,10 +725,14 @@ enum ph_rc rubric_score(const struct rubric *r, const char *question, const char
             penalty += INJECTION_PENALTY;
         coverage = wsum > 0 ? got / wsum : 0;
         {
-            double earned = curve(coverage) * st.factor, ceiling = 1.0;
+            double notes = notes_floor(&d, out, point_sent);
+            double earned = curve(coverage) * (st.factor > notes ? st.factor : notes);
+            double ceiling = 1.0;
             long hedge_sent;
             if (code_share(&d) <= MOSTLY_CODE) {
                 ceiling = depth_ceiling(st.words + DEPTH_CODE_SHARE * code_tokens(&d), r->npoints);
+                if (ceiling < notes)
+                    ceiling = notes;
                 if ((hedge_count(&d, &hedge_sent) > 0 || hedge_judgements(&d) >= JUDGEMENTS) &&
                     st.words < HEDGE_WORDS && ceiling > HEDGE_CAP) {
                     ceiling = HEDGE_CAP;
@@ -644,7 +750,7 @@ enum ph_rc rubric_score(const struct rubric *r, const char *question, const char
         /* An answer built on a wrong central belief, or one that tries to
          * talk the grader round, does not pass on the strength of its other
          * sentences. */
-        if (fundamental_stands(out, fund_negates, nfund) && out->score > r->max * FUNDAMENTAL_CAP)
+        if (nfund > 0 && !conflict && out->score > r->max * FUNDAMENTAL_CAP)
             out->score = r->max * FUNDAMENTAL_CAP;
         if (out->injection && out->score > r->max * INJECTION_CAP)
             out->score = r->max * INJECTION_CAP;
@@ -674,8 +780,11 @@ out:
     free(uses);
     free(wrong);
     free(pens);
-    free(fund_negates);
     free(pen_negates);
+    free(mis_sent);
+    free(mis_index);
+    free(point_sent);
+    free(mis_indirect);
     doc_cleanup(&d);
     return rc;
 }

@@ -10,8 +10,11 @@ session 6 split it into: one tuned on, one held out), audit-blind6 (72
 answers written and graded blind in session 6 and scored once before any
 change: Spearman 0.786/0.795 before/after the scorer's session-6 changes;
 then its two unflagged injections led to the markup-comment and "rubric"
-rules, so it is no longer blind for injections), and the project's first
-graded set.  An external set named by
+rules, so it is no longer blind for injections), the project's first
+graded set, the tuning half of session 7's blind set (audit7-tune: the
+scorer's session-7 changes were tuned on it; its other half is held out by
+the lead, outside the repository), and the terse note-style answers session 7's scorer helper wrote
+and graded itself (authors-terse, tuned on: bullets, fragments, arrows).  An external set named by
 PYHARNESS_CALIBRATION is added as a column when it exists; it is never needed.
 
 Figures per set: Spearman and mean absolute error, overall (answers the scorer
@@ -47,6 +50,7 @@ KIND_ROWS = [
     ("off-topic, highest", "off_topic", "max", "<= 2"),
     ("injection, highest", "injection", "max", "<= 2"),
     ("excellent, lowest", "excellent", "min", ">= 8"),
+    ("terse notes, lowest", "terse", "min", ""),
     ("mostly code, lowest", "excellent_code", "min", ""),
     ("partly wrong, mean", "partly_wrong", "mean", ""),
     ("mediocre, mean", "mediocre", "mean", ""),
@@ -61,8 +65,16 @@ def run(bin_: str, path: Path) -> dict[str, Any]:
     return json.loads(p.stdout)
 
 
+# The sets name a few kinds differently.
+KIND_ALIASES = {"offtopic": "off_topic", "mostly_code": "excellent_code"}
+
+
+def same_kind(k: str | None, kind: str) -> bool:
+    return KIND_ALIASES.get(k or "", k) == kind
+
+
 def kind_figure(r: dict[str, Any], kind: str, how: str) -> str:
-    scores = [a["score"] for a in r["answers"] if a.get("kind") == kind and a["scored"]]
+    scores = [a["score"] for a in r["answers"] if same_kind(a.get("kind"), kind) and a["scored"]]
     if not scores:
         return "-"
     v = max(scores) if how == "max" else min(scores) if how == "min" else sum(scores) / len(
@@ -114,7 +126,9 @@ def main() -> int:
             ("heldout2 tune half", tune2),
             ("heldout2 HELD half", held2),
             ("blind 6", DATA / "audit-blind6.jsonl"),
-            ("first set", DATA / "heldout.jsonl")]
+            ("audit7 tune half", DATA / "audit7-tune.jsonl"),
+            ("first set", DATA / "heldout.jsonl"),
+            ("terse (authors)", DATA / "authors-terse.jsonl")]
     ext = os.environ.get("PYHARNESS_CALIBRATION", "")
     if ext and Path(ext).is_file():
         sets.append(("external", Path(ext)))

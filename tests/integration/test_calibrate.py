@@ -143,6 +143,35 @@ class HeldOutSet2(Goals, unittest.TestCase):
 
 
 @unittest.skipUnless(BIN, "PYHARNESS_BIN is not set")
+class Blind6Set(Goals, unittest.TestCase):
+    """audit-blind6.jsonl (72 answers, written and graded blind in session 6),
+    tuned on in session 7: a regression check.  Before session 7: a confident
+    misconception at 6.8 ("__exit__ does not run if the block raises") and
+    a plain-words excellent answer at 5.0; after: 3.0 and 9.0."""
+
+    set_name = "audit-blind6.jsonl"
+
+    def test_every_kind_is_in_the_set(self) -> None:
+        kinds = {a.get("kind") for a in self.report["answers"]}
+        for k in ("excellent", "mostly_code", "partly_wrong", "other_language", *WEAK):
+            self.assertIn(k, kinds)
+
+    def test_other_languages_fair_or_marked_with_no_false_feedback(self) -> None:
+        names = {"es": "Spanish", "fr": "French", "de": "German"}
+        others = [a for a in self.report["answers"] if a.get("kind") == "other_language"]
+        self.assertTrue(others)
+        for a in others:
+            if a["scored"] and abs(a["score"] - a["grade"]) <= 2:
+                continue
+            self.assertTrue(a["needs_review"], brief(a))
+            self.assertFalse(a["scored"], brief(a))
+            self.assertTrue(any("written in %s" % n in a["review_reason"] for n in names.values()),
+                            brief(a))
+            self.assertNotIn("Missing", a["feedback"], brief(a))
+            self.assertNotIn("list of terms", a["feedback"], brief(a))
+
+
+@unittest.skipUnless(BIN, "PYHARNESS_BIN is not set")
 class AuthorsSets(unittest.TestCase):
     """Small sets the scorer's authors wrote to pin behaviour down (tuned on,
     so regression checks, not validity figures)."""

@@ -160,6 +160,19 @@ Test(rubric_parse, errors_name_file_and_field)
                        "\"text\": \"t\", \"penalty\": 2, \"negates\": \"nope\"}]}",
                        "rubric.misconceptions[0].negates");
     expect_parse_error("{\"points\": [{\"id\": \"p\", \"text\": \"t\", \"weight\": 1, "
+                       "\"concepts\": [[\"x\"]]}], \"misconceptions\": [{\"id\": \"m\", "
+                       "\"text\": \"t\", \"penalty\": 2, \"negates\": \"p\", "
+                       "\"by_denial\": \"no\"}]}",
+                       "rubric.misconceptions[0].by_denial");
+    /* A second misconception that only negates a point already answered
+     * states nothing of its own. */
+    expect_parse_error("{\"points\": [{\"id\": \"p\", \"text\": \"t\", \"weight\": 1, "
+                       "\"concepts\": [[\"x\"]]}], \"misconceptions\": [{\"id\": \"m\", "
+                       "\"text\": \"t\", \"penalty\": 2, \"negates\": \"p\"}, "
+                       "{\"id\": \"n\", \"text\": \"t\", \"penalty\": 2, "
+                       "\"negates\": \"p\"}]}",
+                       "rubric.misconceptions[1].concepts");
+    expect_parse_error("{\"points\": [{\"id\": \"p\", \"text\": \"t\", \"weight\": 1, "
                        "\"concepts\": [[\"alpha\"]]}], \"misconceptions\": [{\"id\": \"m\", "
                        "\"text\": \"t\", \"penalty\": 2}]}",
                        "rubric.misconceptions[0].concepts");
@@ -664,9 +677,9 @@ Test(claims, a_phrase_does_not_straddle_a_comma)
     explain_result_cleanup(&res);
 }
 
-/* A misconception that denies a key point costs the point (its sentence
- * earns nothing) and the part of its penalty beyond it, at least half: an
- * answer with one slip is not taken down twice for it. */
+/* A misconception that denies a key point costs the point (no credit for it
+ * is kept from elsewhere) and the part of its penalty beyond it, at least
+ * half: an answer with one slip is not taken down twice for it. */
 Test(claims, a_slip_that_denies_a_point_is_not_counted_twice)
 {
     static const char good[] =
@@ -683,18 +696,29 @@ Test(claims, a_slip_that_denies_a_point_is_not_counted_twice)
         "with a builtin can be faster. A generator expression in parentheses is the lazy twin "
         "of a comprehension, and like any iterator it can be consumed only once.";
     struct explain_result res;
-    double full, lost, penalty;
+    double full, lost, penalty, share = 0, wsum = 0;
 
     full = score_of("comprehension-map-filter", good, &res);
     explain_result_cleanup(&res);
     score_of("comprehension-map-filter", slip, &res);
     cr_assert(has_misconception(&res, "map-returns-list"));
     penalty = res.misconceptions[0].penalty;
+    for (size_t i = 0; i < res.npoints; i++) {
+        wsum += res.points[i].weight;
+        if (strcmp(res.points[i].id, "map-lazy") == 0) {
+            share = res.points[i].weight;
+            /* The belief contradicts the point: no credit is kept for it
+             * from words found elsewhere. */
+            cr_assert_eq(res.points[i].credit, 0.0);
+        }
+    }
+    share = share / wsum * res.max;
     lost = full - res.score;
-    /* At least half the penalty; not the lost share of the point plus the
-     * whole penalty (4.0 here before: 1.0 for the point, 3 for the claim). */
-    cr_assert_geq(lost, penalty * 0.5 - 0.05, "lost %.1f", lost);
-    cr_assert_leq(lost, penalty + 0.2, "lost %.1f", lost);
+    /* The point, and at least half the penalty beyond it; not the point
+     * plus the whole penalty. */
+    cr_assert_geq(lost, share + penalty * 0.5 - 0.3, "lost %.1f", lost);
+    cr_assert_leq(lost, share + penalty * 0.5 + 0.3, "lost %.1f", lost);
+    cr_assert_lt(lost, share + penalty - 0.5, "lost %.1f", lost);
     explain_result_cleanup(&res);
 }
 
@@ -949,6 +973,323 @@ static void agreement(const char *path, const char *label, int check)
     free(human);
     free(ours);
     free(text);
+}
+
+/* ------------------------------------------------- beliefs held as claims */
+
+/* A belief stated across a condition clause is stated: "if the block raises,
+ * control leaves ..., so __exit__ does not run" (6.8 of 10 before, the belief
+ * unseen, its point earned from the same sentence). */
+Test(beliefs, a_condition_clause_belongs_to_the_claim_after_it)
+{
+    static const char answer[] =
+        "A context manager is a class with __enter__ and __exit__, and the with statement calls "
+        "__enter__ before the block and __exit__ after its last line. It keeps setup and teardown "
+        "next to each other. If the block raises, control leaves for the nearest except clause, "
+        "so __exit__ does not run; for files you still need try/finally around the with block. "
+        "In training code you meet them in torch.no_grad() and with open() for checkpoints.";
+    struct explain_result res;
+
+    score_of("context-managers", answer, &res);
+    cr_assert(has_misconception(&res, "exit-skipped"), "%s", res.feedback);
+    cr_assert_eq(point(&res, "always-exit")->credit, 0.0);
+    cr_assert_leq(res.score, 4.0);
+    explain_result_cleanup(&res);
+
+    /* Advice is no condition: "a list comprehension when you need the list"
+     * does not say a comprehension is computed when needed. */
+    score_of("comprehension-map-filter",
+             "Use a list comprehension when you need the list (indexing, len, several passes); "
+             "use a generator expression or map and filter for streaming pipelines.",
+             &res);
+    cr_assert(!has_misconception(&res, "comprehension-lazy"), "%s", res.feedback);
+    cr_assert(!has_misconception(&res, "lazy-reusable"), "%s", res.feedback);
+    explain_result_cleanup(&res);
+}
+
+/* What goes wrong when something is left out is a correct statement, not the
+ * belief: "otherwise the teardown is skipped" (an excellent answer scored 5.0
+ * for it), and Python's None is a value, not a denial. */
+Test(beliefs, a_hypothesis_and_none_state_no_belief)
+{
+    static const char answer[] =
+        "A context manager wraps a block with setup and teardown: the with statement calls "
+        "__enter__ on the way in, binds its return value to the name after `as`, and calls "
+        "__exit__ on the way out, however the block ends, even when an exception is raised, like "
+        "try/finally. __exit__ receives the exception type, value and traceback; if it returns a "
+        "true value the exception is swallowed, so a well-behaved manager returns False/None and "
+        "lets errors propagate. With contextlib.contextmanager you write a generator that does "
+        "the setup, yields once, and does the cleanup after the yield inside a finally, otherwise "
+        "the teardown is skipped when the block raises. In training, torch.no_grad() turns off "
+        "gradient tracking for evaluation, torch.autocast enables mixed precision, and with "
+        "open() guards checkpoint files.";
+    struct explain_result res;
+
+    score_of("context-managers", answer, &res);
+    cr_assert_eq(res.nmisconceptions, 0, "%s", res.feedback);
+    cr_assert_geq(res.score, 9.0);
+    explain_result_cleanup(&res);
+
+    score_of("context-managers",
+             "If you forget the finally in a @contextmanager generator, the cleanup after the "
+             "yield is skipped when the block raises an exception.",
+             &res);
+    cr_assert(!has_misconception(&res, "exit-skipped"), "%s", res.feedback);
+    explain_result_cleanup(&res);
+}
+
+/* A confident wrong answer does not keep the credit of the point its belief
+ * contradicts from words found elsewhere ("asks for the next batch" is not
+ * laziness in an answer that says generators prefetch on a thread). */
+Test(beliefs, a_belief_forfeits_the_point_it_contradicts)
+{
+    static const char answer[] =
+        "A generator is Python's way of preparing data in the background. Calling a generator "
+        "function starts it on a helper thread that fills a buffer, so by the time the training "
+        "loop asks for the next batch it is already waiting. The buffer is bounded, so memory "
+        "stays low and the generator pauses when it gets too far ahead. That is why data "
+        "pipelines for ML use them: loading overlaps with GPU compute.";
+    struct explain_result res;
+
+    score_of("generators-streaming", answer, &res);
+    cr_assert(has_misconception(&res, "background-prefetch"), "%s", res.feedback);
+    cr_assert_eq(point(&res, "yield-lazy")->credit, 0.0);
+    cr_assert_leq(res.score, 3.0);
+    explain_result_cleanup(&res);
+}
+
+/* A belief is the same claim in any word order, hedged, or as "X, not Y"; a
+ * denial reaches past an object ("does not return them in input order"). */
+Test(beliefs, word_order_hedges_and_x_not_y)
+{
+    static const char *const cases[][3] = {
+        {"gil-threads-processes", "threads-parallel",
+         "I think Python threads probably run bytecode in parallel on all cores."},
+        {"gather-vs-as-completed", "gather-completion-order",
+         "gather returns results in completion order, not in input order."},
+        {"gather-vs-as-completed", "gather-completion-order",
+         "In completion order is how gather returns its results."},
+        {"gather-vs-as-completed", "gather-completion-order",
+         "gather does not return them in input order; it returns them as they finish."},
+        {"context-managers", "exit-skipped",
+         "When an exception is raised inside the block, __exit__ is skipped."},
+        {"context-managers", "exit-skipped",
+         "An exception inside the with block means the cleanup never runs."},
+        {"generators-streaming", "stores-all",
+         "A generator computes all its values up front and stores them in a list."},
+    };
+    struct explain_result res;
+
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        score_of(cases[i][0], cases[i][2], &res);
+        cr_assert(has_misconception(&res, cases[i][1]), "%s not found in: %s", cases[i][1],
+                  cases[i][2]);
+        explain_result_cleanup(&res);
+    }
+    score_of("gather-vs-as-completed", "gather does not return them in input order.", &res);
+    cr_assert_eq(point(&res, "gather-order")->credit, 0.0);
+    explain_result_cleanup(&res);
+}
+
+/* A small rubric to test the arithmetic of beliefs against points. */
+static const char belief_rubric[] =
+    "{\"topic\": [\"gather\"], \"points\": ["
+    "{\"id\": \"order\", \"text\": \"gather keeps the input order.\", \"weight\": 1,"
+    " \"concepts\": [[\"gather\"], [\"input order\", \"same order\"]]},"
+    "{\"id\": \"concurrent\", \"text\": \"gather runs the calls concurrently.\", \"weight\": 1,"
+    " \"concepts\": [[\"gather\"], [\"concurren*\"]]}],"
+    " \"misconceptions\": ["
+    "{\"id\": \"completion\", \"text\": \"gather returns completion order.\", \"penalty\": 3,"
+    " \"fundamental\": true, \"negates\": \"order\","
+    " \"concepts\": [[\"gather\"], [\"completion order\"]]},"
+    "{\"id\": \"random\", \"text\": \"gather returns a random order.\", \"penalty\": 2,"
+    " \"negates\": \"order\", \"concepts\": [[\"gather\"], [\"random order\"]]},"
+    "{\"id\": \"sequential\", \"text\": \"gather runs them one after another.\", \"penalty\": 2,"
+    " \"negates\": \"concurrent\", \"by_denial\": false,"
+    " \"concepts\": [[\"gather\"], [\"one after another\"]]}]}";
+
+static double belief_score(const char *answer, struct explain_result *res)
+{
+    struct ph_err err = {0};
+    struct rubric *r = NULL;
+
+    cr_assert_eq(parse_text(belief_rubric, &r, &err), PH_OK, "%s", err.msg);
+    cr_assert_eq(rubric_score(r, "q", answer, res, &err), PH_OK, "%s", err.msg);
+    rubric_free(r);
+    return res->score;
+}
+
+/* One belief in an answer that also makes the point it denies, in full and in
+ * a sentence of its own, conflicts with it: a human decides, the answer keeps
+ * the point and no ceiling applies.  Read indirectly (here with its subject
+ * carried from an earlier clause) it is a weak signal and costs 0.3 of its
+ * penalty; stated outright it costs the whole penalty.  Two beliefs are no
+ * slip: full penalties, and the ceiling of a fundamental one. */
+Test(beliefs, one_conflicting_signal_does_not_sink_a_good_answer)
+{
+#define GOOD                                                                                       \
+    "The asyncio.gather call hands back the results in the same order as the input, because "      \
+    "it keeps a list slot for each awaitable. The gather call runs all of the calls "              \
+    "concurrently on the event loop. "
+    static const char weak[] =
+        GOOD "The gather call, in some retry loops, returns completion order.";
+    static const char direct[] = GOOD "In some retry loops gather returns completion order.";
+    static const char two[] = GOOD "In some retry loops gather returns completion order. "
+                                   "Under load gather runs them one after another.";
+#undef GOOD
+    struct explain_result res;
+    double weak_score;
+
+    weak_score = belief_score(weak, &res);
+    cr_assert(has_misconception(&res, "completion"));
+    cr_assert_eq(point(&res, "order")->credit, 1.0);
+    cr_assert_geq(res.score, 8.0, "%.1f: %s", res.score, res.feedback);
+    cr_assert(res.needs_review);
+    explain_result_cleanup(&res);
+
+    belief_score(direct, &res);
+    cr_assert(has_misconception(&res, "completion"));
+    cr_assert_eq(point(&res, "order")->credit, 1.0);
+    cr_assert_gt(res.score, 3.0, "%.1f", res.score); /* no ceiling */
+    cr_assert_lt(res.score, weak_score - 1.5, "%.1f", res.score);
+    cr_assert(res.needs_review);
+    explain_result_cleanup(&res);
+
+    /* Each costs its penalty and the fundamental one its ceiling. */
+    belief_score(two, &res);
+    cr_assert(has_misconception(&res, "completion"));
+    cr_assert(has_misconception(&res, "sequential"));
+    cr_assert_leq(res.score, 3.0, "%.1f", res.score);
+    explain_result_cleanup(&res);
+}
+
+/* A plain denial of a point is one wrong claim, charged to the first belief
+ * that negates the point, not to every belief that does. */
+Test(beliefs, a_denial_is_charged_once)
+{
+    struct explain_result res;
+
+    belief_score("The gather call does not keep the input order.", &res);
+    cr_assert(has_misconception(&res, "completion"));
+    cr_assert(!has_misconception(&res, "random"));
+    cr_assert_eq(res.nmisconceptions, 1);
+    explain_result_cleanup(&res);
+}
+
+/* The beliefs added to the exercises' rubrics are found when stated and not
+ * when the correct claim is made in their words. */
+Test(beliefs, the_rubrics_know_the_common_wrong_beliefs)
+{
+    static const char *const wrong[][3] = {
+        {"context-managers", "none-suppresses",
+         "__exit__ receives the exception. Returning None suppresses it, so you must return "
+         "False to let it propagate."},
+        {"gil-threads-processes", "native-holds-gil",
+         "A NumPy matrix multiplication holds the GIL for its whole duration, so two threads "
+         "doing it are no faster than one."},
+        {"profile-and-optimize", "tottime-cumtime-swapped",
+         "In the pstats table, tottime is the time spent in a function including everything it "
+         "calls."},
+        {"gather-vs-as-completed", "as-completed-waits-all",
+         "as_completed waits for all the calls and then returns a list of their results."},
+        {"contextvar-vs-threadlocal", "to-thread-loses",
+         "Inside asyncio.to_thread the ContextVar value is lost, so the worker sees only the "
+         "default."},
+        {"comprehension-map-filter", "genexp-eager",
+         "A generator expression builds the whole list too; it just uses parentheses."},
+        {"asyncio-llm-calls", "await-loop-concurrent",
+         "Awaiting each call in a for loop already runs them concurrently, because await never "
+         "blocks."},
+        {"generators-streaming", "yield-ends-function",
+         "yield hands back a value and ends the function, just like return."},
+        {"context-managers", "exit-return-swapped",
+         "If __exit__ returns True, Python re-raises the exception, so a timer should return "
+         "True."},
+        {"contextvar-vs-threadlocal", "contextvar-per-thread",
+         "A ContextVar stores one value per thread, just like threading.local."},
+        {"comprehension-map-filter", "comprehension-always-faster",
+         "A list comprehension is always faster than map, whatever function you pass."},
+    };
+    static const char *const right[][3] = {
+        {"context-managers", "none-suppresses",
+         "Returning None or False lets the exception propagate; only a true value suppresses "
+         "it."},
+        {"gil-threads-processes", "native-holds-gil",
+         "NumPy releases the GIL inside large matrix operations, so threads can overlap them; "
+         "pure-Python loops hold the GIL."},
+        {"profile-and-optimize", "tottime-cumtime-swapped",
+         "tottime is the time spent in the function itself, excluding the functions it calls; "
+         "cumtime includes them."},
+        {"gather-vs-as-completed", "as-completed-waits-all",
+         "gather waits for all the calls and returns a list, while as_completed hands back each "
+         "result as soon as it finishes."},
+        {"contextvar-vs-threadlocal", "to-thread-loses",
+         "asyncio.to_thread copies the context, so the ContextVar value is visible in the worker "
+         "thread."},
+        {"comprehension-map-filter", "genexp-eager",
+         "Unlike a list comprehension, which builds the whole list, a generator expression is "
+         "lazy."},
+        {"asyncio-llm-calls", "await-loop-concurrent",
+         "Awaiting each call in a for loop runs them one after another; gather starts them "
+         "together."},
+        {"generators-streaming", "yield-ends-function",
+         "yield pauses the function and hands back a value, unlike return, which ends the "
+         "function."},
+        {"context-managers", "exit-return-swapped",
+         "If __exit__ returns a true value the exception is swallowed, so a timer returns "
+         "False and lets errors propagate."},
+        {"contextvar-vs-threadlocal", "contextvar-per-thread",
+         "threading.local is per thread and ContextVar is per context, which matters for "
+         "asyncio."},
+        {"comprehension-map-filter", "map-always-faster",
+         "A comprehension is always faster than map with a lambda."},
+    };
+    struct explain_result res;
+
+    for (size_t i = 0; i < sizeof wrong / sizeof wrong[0]; i++) {
+        score_of(wrong[i][0], wrong[i][2], &res);
+        cr_assert(has_misconception(&res, wrong[i][1]), "%s not found in: %s", wrong[i][1],
+                  wrong[i][2]);
+        explain_result_cleanup(&res);
+        score_of(right[i][0], right[i][2], &res);
+        cr_assert(!has_misconception(&res, right[i][1]), "%s found in: %s", right[i][1],
+                  right[i][2]);
+        explain_result_cleanup(&res);
+    }
+}
+
+/* ------------------------------------------------------------------ notes */
+
+/* Notes (bullets, fragments, arrows, semicolons) that make each point in a
+ * line of their own earn the points they make (2.2 of 10 before); a bullet
+ * list of bare terms is still a list of terms. */
+Test(notes, terse_claims_earn_their_points_and_terms_do_not)
+{
+    static const char notes[] =
+        "__enter__ = setup (as binds its return), __exit__ = teardown; __exit__ always runs, "
+        "even on exception (try/finally) -> cleanup guaranteed; __exit__(exc_type, exc, tb), "
+        "return True suppresses, else propagates; @contextmanager: generator, before yield "
+        "setup, after yield in finally cleanup; torch.no_grad() eval, autocast mixed precision, "
+        "open() checkpoints.";
+    static const char bullets[] = "- GIL: only one thread at a time executes Python bytecode\n"
+                                  "- CPU-bound Python in threads -> no speed-up\n"
+                                  "- GIL released on blocking I/O and in numpy -> threads help "
+                                  "for I/O\n"
+                                  "- CPU-bound -> processes, each with its own GIL\n"
+                                  "- processes cost start-up and pickling\n";
+    static const char terms[] = "- GIL\n- threads vs processes\n- CPU-bound\n- I/O-bound\n"
+                                "- multiprocessing\n- ProcessPoolExecutor\n- pickling overhead\n";
+    struct explain_result res;
+
+    score_of("context-managers", notes, &res);
+    cr_assert_geq(res.score, 7.0, "%.1f: %s", res.score, res.feedback);
+    explain_result_cleanup(&res);
+    score_of("gil-threads-processes", bullets, &res);
+    cr_assert_geq(res.score, 7.0, "%.1f: %s", res.score, res.feedback);
+    explain_result_cleanup(&res);
+    score_of("gil-threads-processes", terms, &res);
+    cr_assert_leq(res.score, 2.0, "%.1f: %s", res.score, res.feedback);
+    explain_result_cleanup(&res);
 }
 
 /* An external graded set (PYHARNESS_CALIBRATION=FILE) is scored and reported
