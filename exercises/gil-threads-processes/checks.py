@@ -288,16 +288,22 @@ def check_io_results(sub, h):
     }
 
 
+# The timed I/O checks call a blocking service the runner answers
+# (h.blocking): the calls in flight at once are counted there
+# (cand.client.<label>.peak_in_flight), not inferred from wall time, which a
+# submission could pad.
+
 def check_io_concurrent(sub, h):
     keys = ["p%02d" % i for i in range(12)]
-    call = sleeper(dict.fromkeys(keys, 0.1))
+    call = h.blocking("io_12x100ms_4", latency=0.1)
     return _stopped(h, sub.run_io_bound, call, keys, 4, label="io_12x100ms_4")
 
 
 def check_io_many_workers(sub, h):
     token = h.rng("io_many_workers").getrandbits(32)
     keys = ["q%08x-%02d" % (token, i) for i in range(20)]
-    call = sleeper(dict.fromkeys(keys, 0.05))
-    wide = _stopped(h, sub.run_io_bound, call, keys, 10, label="io_20x50ms_10")
-    few = _stopped(h, sub.run_io_bound, call, keys[:3], 8, label="io_3x50ms_8")
+    wide = _stopped(h, sub.run_io_bound, h.blocking("io_20x50ms_10", latency=0.05), keys, 10,
+                    label="io_20x50ms_10")
+    few = _stopped(h, sub.run_io_bound, h.blocking("io_3x50ms_8", latency=0.05), keys[:3], 8,
+                   label="io_3x50ms_8")
     return {"wide": wide, "few": few}
