@@ -80,14 +80,16 @@ def check_nonblocking(sub, h):
     prompts = _prompts(h, 20, "loop")
     client = h.client("loop", latency=0.04, cap=10)
     obs = _fetch(sub, h, "fetch", client, prompts, 5, 0.16, monitor="loop")
-    # Then a burst: 100 calls at once, so 100 tasks start in one turn of the
+    # Then a burst: 150 calls at once, so 150 tasks start in one turn of the
     # loop and their answers wake them in one turn too.  A blocking call of
-    # even 1 ms per call then stalls the loop for about 100 ms, a gap the
+    # even 1 ms per call then stalls the loop for 150 ms or more, a gap the
     # runner's pings see from outside (the blocked count is the worker's own
-    # report; this figure is not).
-    burst = _prompts(h, 100, "burst")
-    client = h.client("burst", latency=0.02, cap=100)
-    obs["burst"] = _fetch(sub, h, "burst", client, burst, 100, 0.02, monitor="burst")
+    # report; this figure is not), about twice the bound: a correct solution
+    # on a loaded machine, whose worker waits for a core now and then, stays
+    # below it.
+    burst = _prompts(h, 150, "burst")
+    client = h.client("burst", latency=0.02, cap=150)
+    obs["burst"] = _fetch(sub, h, "burst", client, burst, 150, 0.02, monitor="burst")
     return obs
 
 

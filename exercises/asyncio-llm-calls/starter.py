@@ -38,7 +38,7 @@ async def fetch_all(client, prompts: list[str], limit: int) -> list[str]:
 #     flight (counted by the fake server), no 429 answers
 #   - nonblocking (9.5 points): the event loop never blocks: no blocking call on the loop's
 #     thread outside its wait for I/O (each time.sleep, however short, is counted by the
-#     harness), and a 5 ms heartbeat keeps ticking while fetch_all runs, also while 100
+#     harness), and a 5 ms heartbeat keeps ticking while fetch_all runs, also while 150
 #     calls start and finish together
 #   - wall_time (9.5 points): 40 calls of 30 ms with limit 8 take about ceil(40/8) x 30 ms =
 #     0.15 s
@@ -52,7 +52,7 @@ async def fetch_all(client, prompts: list[str], limit: int) -> list[str]:
 #   - limit_above_count (3.2 points): a limit above the number of prompts: all of them in
 #     flight at once
 # Performance (20 points), only once the check wall_time passes: wall-clock time of 40 calls
-# of 30 ms with limit 8; full marks at 1.18x slower than the reference or better, none at
+# of 30 ms with limit 8; full marks at 1.43x slower than the reference or better, none at
 # 2.50x slower or worse, linear in between.
 # Explanation (20 points): your written answer to the exercise's question, scored against
 # its rubric.

@@ -49,9 +49,14 @@ def _as_list(result):
 # ---- what runs in the worker ----
 
 @inside
-def drain_stream(sub, n, cycle):
-    """Drain iter_clean_tokens() over n words of a cycle made in the worker, keeping nothing."""
-    words = itertools.islice(itertools.cycle(cycle), n)
+def drain_stream(sub, n, start, cycle):
+    """Drain iter_clean_tokens() over n words made in the worker as they are
+    pulled, keeping nothing.  Every other word is new (a counter from a drawn
+    `start`, padded and capitalised), the others come from the cycle (blanks,
+    padding, case): a cache or a "seen" set keyed by the word grows with the
+    stream as surely as a list of it would."""
+    shapes = itertools.cycle(cycle)
+    words = (f" W{i}\t" if i % 2 else next(shapes) for i in range(start, start + n))
     collections.deque(sub.iter_clean_tokens(words), maxlen=0)
 
 
@@ -63,26 +68,43 @@ def input_unchanged(sub, words):
     return mine == words
 
 
+WORD_SHAPES = ("{}", "  {}", "{}\t", " {} ", "", "   ", "{}\n")
+WORD_STEMS = ("Token", "DATA", "model", "Train", "eval", "GPU", "batch", "Loss")
+WORD_KINDS = 256  # distinct words per timed input: one byte of the seed's stream picks each
+
+
 @inside
-def make_words(n, seed):
-    """n words drawn from `seed`: mixed case, padding, blanks (two shapes in
-    seven), duplicates (kept in the worker).  Each timed run gets words of
-    its own, unknown before the check draws the seed."""
-    shapes = ("{}", "  {}", "{}\t", " {} ", "", "   ", "{}\n")
-    stems = ("Token", "DATA", "model", "Train", "eval", "GPU", "batch", "Loss")
+def new_box():
+    """Where a timed run leaves its words and clean_tokens()'s result, so that
+    freeing them falls outside the timed spans.  Empty: it holds nothing a
+    timed call needs."""
+    return types.SimpleNamespace(words=None, out=None)
+
+
+@inside
+def draw_words(n, seed):
+    """n words drawn from `seed` inside the request that times them: 256
+    words of every shape (mixed case, padding, blanks in two shapes of seven,
+    duplicates), then n picks among them, all at C speed (a few milliseconds
+    per million, the same for the reference and the candidate).  Nothing of
+    the input exists in the worker before the request that carries the seed."""
     rng = random.Random(seed)
     bits = rng.getrandbits
-    words = [shape.format(f"{stem}{bits(10) % 1000}")
-             for shape, stem in zip(rng.choices(shapes, k=n), rng.choices(stems, k=n))]
-    return types.SimpleNamespace(words=words, out=None)
+    kinds = [shape.format(f"{stem}{bits(10) % 1000}")
+             for shape, stem in zip(rng.choices(WORD_SHAPES, k=WORD_KINDS),
+                                    rng.choices(WORD_STEMS, k=WORD_KINDS))]
+    return list(map(kinds.__getitem__, rng.randbytes(n)))
 
 
 @inside
-def clean_into(sub, box):
-    """clean_tokens() on the box's words; the result stays in the box (nothing
-    crosses).  Anything but an exact list is made one here, inside the timed
-    request: a lazy list subclass or a generator does its work on this clock,
-    not later when the result is read."""
+def clean_into(sub, box, n, seed, report):
+    """clean_tokens() on n words drawn here from `seed`; the result stays in
+    the box (nothing large crosses).  Anything but an exact list is made one
+    here, inside the timed request: a lazy list subclass or a generator does
+    its work on this clock, not later when the result is read.  Every run's
+    summary (count, first and last eight tokens) goes back through `report`,
+    a callback into the runner, so no run's result goes unchecked."""
+    box.words = draw_words(n, seed)
     out = sub.clean_tokens(box.words)
     if type(out) is not list:
         try:
@@ -90,30 +112,26 @@ def clean_into(sub, box):
         except TypeError:
             pass
     box.out = out
-
-
-@inside
-def summary_of(box):
-    """How many tokens clean_tokens() gave and the first and last eight."""
     try:
-        tokens = list(box.out)
+        summary = {"count": len(out), "head": out[:8], "tail": out[-8:]}
     except TypeError:
-        tokens = []
-    return {"count": len(tokens), "head": tokens[:8], "tail": tokens[-8:]}
+        summary = {"count": 0, "head": [], "tail": []}
+    report(summary)
 
 
 @inside
 def drop_results(boxes):
-    """Free clean_tokens()'s results before the next measurement."""
+    """Free the words and clean_tokens()'s results before the next measurement."""
     for box in boxes:
-        box.out = None
+        box.words = box.out = None
 
 
 @inside
-def count_lazy(sub, box, report):
-    """Drain iter_clean_tokens() over the box's words, counting tokens; the
-    count goes back through `report` (a callback into the runner), every run's."""
-    report(sum(1 for _ in sub.iter_clean_tokens(box.words)))
+def count_lazy(sub, n, seed, report):
+    """Drain iter_clean_tokens() over n words drawn here from `seed`, counting
+    tokens; the count goes back through `report` (a callback into the
+    runner), every run's."""
+    report(sum(1 for _ in sub.iter_clean_tokens(draw_words(n, seed))))
 
 
 # ---- checks ----
@@ -206,8 +224,9 @@ def check_iter_infinite(sub, h):
 def check_memory_constant(sub, h):
     cycle = list(STREAM_WORDS)
     h.rng("memory_constant").shuffle(cycle)
-    h.measure("consumed_1e4", drain_stream, sub, 10**4, cycle)
-    h.measure("consumed_1e6", drain_stream, sub, 10**6, cycle)
+    start = h.rng("memory_constant-start").randrange(10**9)
+    h.measure("consumed_1e4", drain_stream, sub, 10**4, start, cycle)
+    h.measure("consumed_1e6", drain_stream, sub, 10**6, start + 10**4, cycle)
     return {"ok": True}
 
 
@@ -217,14 +236,17 @@ SPEED_RUNS = 3
 
 def check_speed(sub, h):
     """CPU time (single-threaded code), median of 3 runs, each on words of its
-    own drawn from the grading's seed (made in the worker before the first
-    timed run), so a cache keyed by the input's content gains nothing."""
-    boxes = [make_words(SPEED_N, h.rng(f"speed-{run}").getrandbits(64))
-             for run in range(SPEED_RUNS)]
-    h.measure("clean_1e6", clean_into, repeat=SPEED_RUNS, fresh=lambda run: (sub, boxes[run]))
-    summaries = [summary_of(box) for box in boxes]
+    own drawn inside the timed request from a seed the check draws from the
+    grading's seed: nothing of a run's input is in the worker before its
+    clock starts, and a cache keyed by the input's content gains nothing."""
+    boxes = [new_box() for _ in range(SPEED_RUNS)]
+    seeds = [h.rng(f"speed-{run}").getrandbits(64) for run in range(SPEED_RUNS)]
+    summaries = []
+    h.measure("clean_1e6", clean_into, repeat=SPEED_RUNS,
+              fresh=lambda run: (sub, boxes[run], SPEED_N, seeds[run], summaries.append))
     drop_results(boxes)
+    lazy_seeds = [h.rng(f"lazy-{run}").getrandbits(64) for run in range(SPEED_RUNS)]
     counts = []
     h.measure("iter_1e6", count_lazy, repeat=SPEED_RUNS,
-              fresh=lambda run: (sub, boxes[run], counts.append))
+              fresh=lambda run: (sub, SPEED_N, lazy_seeds[run], counts.append))
     return {"clean": summaries, "lazy_counts": counts}

@@ -321,14 +321,17 @@ def settings_of_size(size, seed):
     """A settings dict of `size` keys drawn from `seed`, made in the worker,
     behind a handle (a holder object, so the dict stays there instead of
     crossing by value), with the names of one existing key and one new key
-    to override: unknown to the submission before the check draws them."""
+    to override: unknown to the submission before the check draws them.
+    `tag` names the keys (`param_<tag>_<i>`), so that a timed request can
+    name its own keys to override."""
     import random
     import types
 
     rng = random.Random(seed)
     tag = rng.getrandbits(32)
     settings = {f"param_{tag:x}_{i}": rng.random() for i in range(size)}
-    return types.SimpleNamespace(settings=settings, key=f"param_{tag:x}_{rng.randrange(size)}",
+    return types.SimpleNamespace(settings=settings, tag=tag,
+                                 key=f"param_{tag:x}_{rng.randrange(size)}",
                                  new_key=f"flag_{rng.getrandbits(32):x}")
 
 
@@ -337,10 +340,16 @@ def _seed(h, salt):
 
 
 @inside
-def restore_pairs(sub, holder, pairs):
+def restore_pairs(sub, holder, pick, flag, pairs):
     """The timed loop; returns the dict's size after it and how many blocks
-    saw both overrides (a temporary() that skips big dicts gains nothing)."""
-    settings, key, new_key = holder.settings, holder.key, holder.new_key
+    saw both overrides (a temporary() that skips big dicts gains nothing).
+    Which existing key and which new key are overridden arrive with this
+    request (`pick`, `flag`, drawn by the runner), so the block's work is not
+    known before its clock starts; only the dict, which must exist at its
+    size before the span for the span to time the restore and not the build,
+    was made ahead."""
+    settings = holder.settings
+    key, new_key = f"param_{holder.tag:x}_{pick % len(settings)}", f"flag_{flag:x}"
     overrides = {key: 0.5, new_key: True}
     saw = 0
     for _ in range(pairs):
@@ -357,13 +366,15 @@ def check_temporary_restore_cost(sub, h):
     for a core: the wall time of a sub-millisecond request on a loaded
     machine is mostly scheduling), median of 3 runs each on a dict of its
     own drawn from the grading's seed, made in the worker before the timed
-    requests: a restore that copies or rebuilds the whole dict costs 100
-    times more on the large one."""
+    requests (the keys to override travel in the timed request): a restore
+    that copies or rebuilds the whole dict costs 100 times more on the large
+    one."""
 
     def make(size):
         def fresh(run):
+            rng = h.rng(f"restore-keys-{size}-{run}")
             return (sub, settings_of_size(size, _seed(h, f"restore-{size}-{run}")),
-                    RESTORE_PAIRS)
+                    rng.randrange(size), rng.getrandbits(32), RESTORE_PAIRS)
         return fresh
 
     sizes, saw = [], []
@@ -378,9 +389,14 @@ SPEED_PAIRS = 10**5
 
 
 @inside
-def enter_exit(sub, holder, pairs):
-    """The timed loop; returns whether the dict is back as it was and how many
-    blocks saw both overrides (the work cannot be skipped for a faster time)."""
+def enter_exit(sub, size, seed, pairs):
+    """The timed loop, on a dict of `size` keys drawn here from `seed` (the
+    request carries its own input: nothing of it is in the worker before the
+    clock starts; a 500-key dict costs well under a millisecond to make, next
+    to the pairs' hundred or more); returns whether the dict is back as it
+    was and how many blocks saw both overrides (the work cannot be skipped
+    for a faster time)."""
+    holder = settings_of_size(size, seed)
     settings, key, new_key = holder.settings, holder.key, holder.new_key
     overrides = {key: 0.5, new_key: True}
     before = dict(settings)
@@ -396,10 +412,10 @@ def check_temporary_speed(sub, h):
 
     CPU time (single-threaded code), median of 3 runs, each on a dict of its
     own drawn from the grading's seed (keys, values and which key is
-    overridden)."""
+    overridden) inside the timed request."""
 
     def fresh(run):
-        return (sub, settings_of_size(500, _seed(h, f"speed-{run}")), SPEED_PAIRS)
+        return (sub, 500, _seed(h, f"speed-{run}"), SPEED_PAIRS)
 
     restored, saw = h.measure("enter_exit_1e5", enter_exit, repeat=3, fresh=fresh)
     return {"restored": restored, "blocks_that_saw_the_overrides": saw}

@@ -66,7 +66,7 @@ async def in_completion_order(client, prompts: list[str]):
 #   - empty_input (3.3 points): no prompts: gather_all returns [], in_completion_order
 #     yields nothing, the client is not called
 # Performance (20 points), only once the check gather_concurrent passes: wall-clock time of
-# 20 concurrent calls of 20 to 115 ms; full marks at 1.18x slower than the reference or
+# 20 concurrent calls of 20 to 115 ms; full marks at 1.43x slower than the reference or
 # better, none at 2.50x slower or worse, linear in between.
 # Explanation (20 points): your written answer to the exercise's question, scored against
 # its rubric.

@@ -189,7 +189,8 @@ class AttackCorpus(unittest.TestCase):
             self.fail(f"no JSON result: {context}\nstdout: {out[:1500]}")
         check_result(result)
         verdict = result.get("verdict")
-        self.assertNotEqual(verdict, "passed", f"an attack passed: {context}")
+        if not entry.get("total_not_above_control"):
+            self.assertNotEqual(verdict, "passed", f"an attack passed: {context}")
         # Without the hook, what it would have rejected is stopped by the
         # kernel layers instead (an OSError: "error"), or killed: any verdict
         # but "passed" holds the grade; the assertions below still apply.
@@ -212,6 +213,12 @@ class AttackCorpus(unittest.TestCase):
             if entry.get("below_control"):
                 self.assertLess(score["total"], control["total"],
                                 f"{name} kept its control's {control['total']}: {context}")
+            elif entry.get("total_not_above_control"):
+                # A trick aimed at the performance marks of correct (slow)
+                # code: the run may pass, but score no more than its control.
+                self.assertLessEqual(score["total"], control["total"] + entry.get("noise", 0),
+                                     f"{name}: total {score['total']}, its control "
+                                     f"{control['total']}: {context}")
             else:
                 self.assertLessEqual(score["correctness"],
                                      control["correctness"] + entry.get("noise", 0),
