@@ -434,7 +434,7 @@ class VoiceTest(unittest.TestCase):
         self.assertLessEqual(m["wrong_score_max"], 4.1)
 
     def test_tuning_spoken_answers_meet_the_issue_goals(self):
-        """The two tuning sets (45 answers, the voice and pronunciations were chosen on
+        """The two tuning sets (33 answers, the voice and pronunciations were chosen on
         them): WER 0.209 / 0.261, gap mean 0.75 / 0.58, largest 2.0 / 2.2, wrong at most
         0.6 / 2.0.  Bounds: measured + 0.07 WER, + 0.5 points."""
         data = Path(__file__).resolve().parents[1] / "data"
