@@ -310,7 +310,8 @@ SPOKEN_WRONG = ("A generator is faster than a list because it is compiled to C c
                 "the values in a cache, so reading them again later costs nothing.")
 # Measured on Debian 12 (espeak-ng 1.51, pocketsphinx 0.8 en-us), with the noise floor
 # voice.c adds: bank model WER 0.20, general model 0.7 on SPOKEN; scores 8.3 spoken,
-# 8.9 typed; SPOKEN_WRONG 0.0 typed and spoken.  (Before the noise floor: WER 0.52 and
+# 8.9 typed; SPOKEN_WRONG 0.0 typed and spoken.  Session 7, Klatt voice: WER 0.07,
+# score 7.5 spoken.  (Before the noise floor: WER 0.52 and
 # 3.5 spoken.)  The bounds leave room for another version of either engine.
 WER_BANK_MAX = 0.35
 SCORE_GAP_MAX = 2.0
@@ -411,23 +412,45 @@ class VoiceTest(unittest.TestCase):
         self.assertNotIn("bank", res.json)  # --lm: that model only
 
     def test_held_out_spoken_answers_stay_within_their_measured_figures(self):
-        """tests/data/spoken_heldout.md was written after every tuning choice and was
-        never tuned on.  Bank model, measured (docs/practice.md): WER 0.46, typed vs
-        spoken gap mean 2.3, largest 6.0, wrong answers at most 3.6.  The goals of issue
-        16 (gap mean <= 1.0, largest <= 2.0, wrong <= 2.5) are NOT met; these bounds are
-        the measured figures with room for another engine version, to catch a
-        regression."""
-        heldout = Path(__file__).resolve().parents[1] / "data" / "spoken_heldout.md"
+        """tests/data/spoken_heldout2.md (14 right, 3 wrong) was written and committed in
+        session 7 before any change was measured on it.  Bank model, Klatt voice, measured
+        (docs/practice.md): WER 0.233 (0.379 before the session), typed vs spoken gap mean
+        1.53 (2.10), largest 6.5 (6.5), wrong answers at most 3.6 (3.6).  The goals of
+        issue 16 (gap mean <= 1.0, largest <= 2.0, wrong <= 2.5) are NOT met on this set:
+        the largest gaps are answers the offline scorer marks lower typed than heard
+        (prof-cprofile typed 0.0: "tot time" is not "tottime"), and the wrong answer at
+        3.6 scores 3.6 typed too.  Bounds: measured + 0.07 WER, + 0.5 points."""
+        heldout = Path(__file__).resolve().parents[1] / "data" / "spoken_heldout2.md"
         res = run("voice", "measure", "--answers", str(heldout), "--lm", "bank", "--json",
                   env=self.env)
         self.assertEqual(res.rc, 0, res.stderr)
         m = res.json["bank"]
         print(f"\nheld out, bank model: WER {m['wer']:.3f}, gap mean {m['score_gap_mean']:.2f}, "
               f"largest {m['score_gap_max']:.2f}, wrong at most {m['wrong_score_max']:.1f}")
-        self.assertEqual(len(res.json["answers"]), 15)
-        self.assertLessEqual(m["wer"], 0.55)
-        self.assertLessEqual(m["score_gap_mean"], 3.0)
-        self.assertLessEqual(m["wrong_score_max"], 4.5)
+        self.assertEqual(len(res.json["answers"]), 17)
+        self.assertLessEqual(m["wer"], 0.30)
+        self.assertLessEqual(m["score_gap_mean"], 2.0)
+        self.assertLessEqual(m["score_gap_max"], 7.0)
+        self.assertLessEqual(m["wrong_score_max"], 4.1)
+
+    def test_tuning_spoken_answers_meet_the_issue_goals(self):
+        """The two tuning sets (33 answers, the voice and pronunciations were chosen on
+        them): WER 0.209 / 0.261, gap mean 0.75 / 0.58, largest 2.0 / 2.2, wrong at most
+        0.6 / 2.0.  Bounds: measured + 0.07 WER, + 0.5 points."""
+        data = Path(__file__).resolve().parents[1] / "data"
+        for name, wer_max, gap_max in (("spoken_answers.md", 0.28, 2.5),
+                                       ("spoken_heldout.md", 0.33, 2.7)):
+            res = run("voice", "measure", "--answers", str(data / name), "--lm", "bank", "--json",
+                      env=self.env)
+            self.assertEqual(res.rc, 0, res.stderr)
+            m = res.json["bank"]
+            print(f"\n{name}, bank model: WER {m['wer']:.3f}, gap mean "
+                  f"{m['score_gap_mean']:.2f}, largest {m['score_gap_max']:.2f}, wrong at most "
+                  f"{m['wrong_score_max']:.1f}")
+            self.assertLessEqual(m["wer"], wer_max)
+            self.assertLessEqual(m["score_gap_mean"], 1.3)
+            self.assertLessEqual(m["score_gap_max"], gap_max)
+            self.assertLessEqual(m["wrong_score_max"], 2.5)
 
     def test_a_wav_that_is_not_one_is_refused_naming_the_file(self):
         bad = self.tmp / "bad.wav"
