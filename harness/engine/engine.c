@@ -291,6 +291,8 @@ static enum ph_rc run_module(struct engine *e, const struct exercise *ex,
 {
     struct worker_spec spec;
     char path[4096];
+    int64_t t0;
+    enum ph_rc rc;
 
     snprintf(path, sizeof path, "%s/%s", ex->dir, file);
     memset(&spec, 0, sizeof spec);
@@ -310,7 +312,10 @@ static enum ph_rc run_module(struct engine *e, const struct exercise *ex,
                                  nonly ? nonly : ex->nchecks, 0,    0,    0};
         opts->progress(opts->progress_ud, &p);
     }
-    return worker_run(e->pool, &spec, res, err);
+    t0 = measure_now_ns();
+    rc = worker_run(e->pool, &spec, res, err);
+    e->stats.ref_ns += measure_now_ns() - t0;
+    return rc;
 }
 
 /* The cache key: the exercise's content and the parameters the checks get. */
@@ -461,9 +466,10 @@ static long stopped_check(const struct worker_result *res)
  * on: one check's failure costs that check.  A forged stream is not given
  * another worker: it is a rejection of the run.
  */
-static enum ph_rc run_candidate(struct engine *e, const struct exercise *ex,
-                                const struct engine_opts *opts, const char *name, const char *text,
-                                size_t len, struct worker_result *out, struct ph_err *err)
+static enum ph_rc run_candidate_workers(struct engine *e, const struct exercise *ex,
+                                        const struct engine_opts *opts, const char *name,
+                                        const char *text, size_t len, struct worker_result *out,
+                                        struct ph_err *err)
 {
     struct worker_spec spec;
     const char **rest = NULL;
@@ -520,6 +526,17 @@ static enum ph_rc run_candidate(struct engine *e, const struct exercise *ex,
         worker_result_cleanup(&more);
     }
     free(rest);
+    return rc;
+}
+
+static enum ph_rc run_candidate(struct engine *e, const struct exercise *ex,
+                                const struct engine_opts *opts, const char *name, const char *text,
+                                size_t len, struct worker_result *out, struct ph_err *err)
+{
+    int64_t t0 = measure_now_ns();
+    enum ph_rc rc = run_candidate_workers(e, ex, opts, name, text, len, out, err);
+
+    e->stats.cand_ns += measure_now_ns() - t0;
     return rc;
 }
 
@@ -703,9 +720,11 @@ out:
 /* Judge every waiting candidate of `en` against each of the `n` measurements
  * (the one before their runs and those after), keep the better judgement,
  * and hand it over. */
-static void judge_pending(struct ref_entry *en, const struct ref_sample *const *samples, size_t n)
+static void judge_pending(struct engine *e, struct ref_entry *en,
+                          const struct ref_sample *const *samples, size_t n)
 {
     for (size_t i = 0; i < en->npend; i++) {
+        int64_t t0 = measure_now_ns();
         struct pending *p = &en->pend[i];
         struct run_result best, r;
         struct ph_err err = {0}, e2 = {0};
@@ -734,6 +753,7 @@ static void judge_pending(struct ref_entry *en, const struct ref_sample *const *
             rc = finish(p->ex, p->sha, p->cpus, p->explanation, &best, &err);
             p->explanation = NULL;
         }
+        e->stats.judge_ns += measure_now_ns() - t0;
         if (rc != PH_OK) {
             if (have)
                 run_result_cleanup(&best);
@@ -806,7 +826,7 @@ static enum ph_rc settle_entry(struct engine *e, struct ref_entry *en, struct ph
             en->window = en->window * 2 > roll_every(e) ? roll_every(e) : en->window * 2;
         }
     }
-    judge_pending(en, use, n);
+    judge_pending(e, en, use, n);
     /* The latest good measurement is the next candidates' "before". */
     if (sample_ok(&again)) {
         sample_cleanup(&en->last);
@@ -941,6 +961,7 @@ enum ph_rc engine_submit(struct engine *e, const struct exercise *ex,
     char why[512], sha[SHA256_HEX_LEN] = "", key[SHA256_HEX_LEN];
     struct ph_err ferr = {0}, gerr = {0};
     int cpus = measure_cpus();
+    int64_t t_judge = 0;
     int rolling;
     enum ph_rc rc, settled = PH_OK;
     long bad;
@@ -1036,12 +1057,15 @@ enum ph_rc engine_submit(struct engine *e, const struct exercise *ex,
     if (rc != PH_OK)
         goto done;
     in.cand = &cand;
+    t_judge = measure_now_ns();
     rc = judge_run(&in, out, &gerr);
 finish:
     if (rc == PH_OK) {
         rc = finish(ex, sha, cpus, explanation, out, &gerr);
         explanation = NULL;
     }
+    if (t_judge != 0)
+        e->stats.judge_ns += measure_now_ns() - t_judge;
 done:
     /* A failure after judging leaves nothing half-built for the caller. */
     if (rc != PH_OK && out != NULL) {

@@ -88,6 +88,12 @@ struct engine_stats {
     unsigned long resumed;       /* fresh workers for the checks after a failed one */
     unsigned long hosts_started; /* sandbox hosts started */
     unsigned long ref_drifts;    /* rolling: consecutive measurements that disagreed */
+    /* Wall time, in ns, spent in: the reference's and baseline's runs, the
+     * candidates' runs (worker_run calls, the worker's own start and end
+     * included), judging and scoring. */
+    long long ref_ns;
+    long long cand_ns;
+    long long judge_ns;
 };
 
 struct engine;
