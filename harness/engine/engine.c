@@ -774,6 +774,47 @@ static void judge_pending(struct engine *e, struct ref_entry *en,
     en->npend = 0;
 }
 
+/* Whether judgement `r` of a candidate of `ex` is out of any reference
+ * measurement's reach upwards: every check whose rules read the reference's
+ * (or baseline's) measured figures passed, and the performance part is
+ * full.  Judged against another measurement, such a candidate keeps its
+ * score (the better judgement is kept), so measuring again cannot help it. */
+static int judgement_saturated(const struct exercise *ex, const struct run_result *r)
+{
+    if (r->nchecks != ex->nchecks)
+        return 0;
+    for (size_t i = 0; i < ex->nchecks; i++)
+        if ((ex->checks[i].ref_measured || ex->checks[i].base_measured) &&
+            r->checks[i].status != VERDICT_PASSED)
+            return 0;
+    return !ex->perf.present || r->score.performance >= r->score.performance_max;
+}
+
+/* Whether every candidate waiting in `en` is saturated (above) by its
+ * judgement against one of the `n` measurements. */
+static int pending_saturated(struct engine *e, const struct ref_entry *en,
+                             const struct ref_sample *const *samples, size_t n)
+{
+    int64_t t0 = measure_now_ns();
+    int all = 1;
+
+    for (size_t i = 0; i < en->npend && all; i++) {
+        const struct pending *p = &en->pend[i];
+        int sat = 0;
+        for (size_t k = 0; k < n && !sat; k++) {
+            struct run_result r;
+            struct ph_err ignored = {0};
+            if (judge_against(en, samples[k], p, &r, &ignored) != PH_OK)
+                continue;
+            sat = judgement_saturated(p->ex, &r);
+            run_result_cleanup(&r);
+        }
+        all = sat;
+    }
+    e->stats.judge_ns += measure_now_ns() - t0;
+    return all;
+}
+
 /* Whether measurement `s` disagrees with the reference (and baseline)
  * figures `ref`/`base` by more than the drift tolerance. */
 static int samples_disagree(const struct engine *e, const struct worker_result *ref,
@@ -800,6 +841,16 @@ static enum ph_rc settle_entry(struct engine *e, struct ref_entry *en, struct ph
     if (en->npend == 0)
         return PH_OK;
     use[n++] = &en->last;
+    /* No waiting candidate can gain from a new measurement, and the last
+     * one is recent: it alone judges them.  Measurements stay at least
+     * every `ref_every_s` seconds, and every `ref_every` candidates that a
+     * measurement could still raise. */
+    if (en->last.t_ns != 0 && (double)(measure_now_ns() - en->last.t_ns) / 1e9 < roll_every_s(e) &&
+        pending_saturated(e, en, use, n)) {
+        e->stats.ref_spared++;
+        judge_pending(e, en, use, n);
+        return PH_OK;
+    }
     rc = take_sample(e, en, &after, err);
     if (rc == PH_OK && !sample_ok(&after)) {
         /* A measurement that did not finish (a timeout under load): once more. */
@@ -815,7 +866,10 @@ static enum ph_rc settle_entry(struct engine *e, struct ref_entry *en, struct ph
              * agrees with `after`, not with the one before; otherwise
              * `after` was a stray figure.  Both count for the judgement. */
             e->stats.ref_drifts++;
-            if (take_sample(e, en, &again, err) == PH_OK && sample_ok(&again)) {
+            if (pending_saturated(e, en, use, n)) {
+                /* Nobody waiting can gain from a third: the window stays. */
+                e->stats.ref_spared++;
+            } else if (take_sample(e, en, &again, err) == PH_OK && sample_ok(&again)) {
                 use[n++] = &again;
                 if (samples_disagree(e, lr, lb, &again))
                     en->window = en->window / 2 > 1 ? en->window / 2 : 1;

@@ -88,6 +88,10 @@ struct engine_stats {
     unsigned long resumed;       /* fresh workers for the checks after a failed one */
     unsigned long hosts_started; /* sandbox hosts started */
     unsigned long ref_drifts;    /* rolling: consecutive measurements that disagreed */
+    /* rolling: measurements not taken because every candidate waiting for
+     * one was already out of its reach (full marks on everything the
+     * reference's figures decide) */
+    unsigned long ref_spared;
     /* Wall time, in ns, spent in: the reference's and baseline's runs, the
      * candidates' runs (worker_run calls, the worker's own start and end
      * included), judging and scoring. */
