@@ -13,6 +13,7 @@
 #include "fileio.h"
 #include "judge.h"
 #include "measure.h"
+#include "report_json.h"
 #include "sandbox.h"
 #include "score.h"
 #include "sha256.h"
@@ -64,6 +65,7 @@ struct engine {
     struct ref_entry *cache[ENGINE_REF_CACHE_MAX]; /* oldest first */
     size_t ncache;
     struct engine_stats stats;
+    long long last_run_id; /* the store row of the last result recorded */
     /* Drawn once: every run of this engine (references and candidates
      * alike) gets it as h.seed, so hidden inputs made from it are the same
      * on both sides of a comparison and unknown to a submission. */
@@ -141,7 +143,8 @@ static void entry_free(struct ref_entry *en)
     free(en);
 }
 
-void engine_forget(struct engine *e)
+/* Drop the cached reference and baseline runs. */
+static void engine_forget(struct engine *e)
 {
     for (size_t i = 0; i < e->ncache; i++)
         entry_free(e->cache[i]);
@@ -170,11 +173,6 @@ void engine_set_store(struct engine *e, struct store *st)
 struct store *engine_store(const struct engine *e)
 {
     return e->store;
-}
-
-const struct engine_config *engine_config(const struct engine *e)
-{
-    return &e->cfg;
 }
 
 void engine_get_stats(const struct engine *e, struct engine_stats *out)
@@ -540,6 +538,48 @@ static enum ph_rc run_candidate(struct engine *e, const struct exercise *ex,
     return rc;
 }
 
+/* ---- handing results over ---- */
+
+/* Record `res` as a run in the engine's store, when it has one. */
+static enum ph_rc record(struct engine *e, const struct run_result *res, struct ph_err *err)
+{
+    struct store_run key;
+    char *json;
+    enum ph_rc rc;
+
+    if (e->store == NULL)
+        return PH_OK;
+    json = report_json_text(res);
+    if (json == NULL)
+        return ph_errf(err, PH_ENOMEM, "out of memory");
+    key.exercise = res->exercise;
+    key.exercise_sha256 = res->facts.exercise_sha256;
+    key.submission = res->submission;
+    key.submission_sha256 = res->facts.submission_sha256;
+    key.verdict = verdict_name(res->verdict);
+    key.total = res->score.total;
+    rc = store_run_put(e->store, &key, json, &e->last_run_id, err);
+    free(json);
+    return rc;
+}
+
+/* Give the caller its result (or error), recorded first (engine.h). */
+static void hand_over(struct engine *e, engine_done_fn done, void *ud, enum ph_rc rc,
+                      struct run_result *res, struct ph_err *err)
+{
+    if (rc == PH_OK && (rc = record(e, res, err)) != PH_OK) {
+        run_result_cleanup(res);
+        free(res);
+        res = NULL;
+    }
+    done(ud, rc, res, err);
+}
+
+long long engine_last_run_id(const struct engine *e)
+{
+    return e->last_run_id;
+}
+
 /* ---- the rolling reference (ENGINE_REF_ROLLING) ---- */
 
 /* The timed figures of an h.measure() entry that rules compare. */
@@ -766,7 +806,7 @@ static void judge_pending(struct engine *e, struct ref_entry *en,
                 p->done(p->ud, PH_ENOMEM, NULL, &err);
             } else {
                 *out = best;
-                p->done(p->ud, PH_OK, out, &err);
+                hand_over(e, p->done, p->ud, PH_OK, out, &err);
             }
         }
         pending_cleanup(p);
@@ -909,15 +949,6 @@ enum ph_rc engine_settle(struct engine *e, const struct exercise *ex, struct ph_
             rc = r;
     }
     return rc;
-}
-
-size_t engine_pending(const struct engine *e)
-{
-    size_t n = 0;
-
-    for (size_t i = 0; i < e->ncache; i++)
-        n += e->cache[i]->npend;
-    return n;
 }
 
 /* The rolling entry of (ex, params), made with the reference's whole run
@@ -1135,7 +1166,7 @@ done:
     worker_result_cleanup(&cand);
     worker_result_cleanup(&ref);
     worker_result_cleanup(&base);
-    done(ud, rc, out, &gerr);
+    hand_over(e, done, ud, rc, out, &gerr);
     return PH_OK;
 }
 

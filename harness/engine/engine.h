@@ -4,8 +4,9 @@
  *
  * An engine owns what outlives one submission: the pool of sandbox hosts
  * (worker.h: several exercises alive at once, one host per run in flight),
- * the cache of reference and baseline runs, the store a caller attaches,
- * and the scorer configuration.  For one submission it reads the file once,
+ * the cache of reference and baseline runs, the store a caller attaches
+ * (where every result is recorded as it is handed over), and the scorer
+ * configuration.  For one submission it reads the file once,
  * screens and hashes those bytes, runs them in a fresh worker, judges
  * against the reference's observations, and scores the self-contained
  * result.  State lives in the engine, never in file statics, so two engines
@@ -110,17 +111,21 @@ enum ph_rc engine_new(const struct engine_config *cfg, struct engine **out, stru
  * Accepts NULL. */
 void engine_free(struct engine *e);
 
-/* Attach the store results are recorded in (takes ownership; NULL detaches
- * and closes the one attached).  Borrowed back with engine_store(). */
+/*
+ * Attach the store results are recorded in (takes ownership; NULL detaches
+ * and closes the one attached).  While one is attached, every result the
+ * engine hands over (engine_grade, engine_submit's `done`) is first recorded
+ * in it as a run (store_run_put: its JSON, report_json.h); when that fails
+ * the caller gets the error and no result.  `grade` attaches none: it
+ * records each part itself, with the student's row, in one statement.
+ */
 void engine_set_store(struct engine *e, struct store *st);
 struct store *engine_store(const struct engine *e);
 
-const struct engine_config *engine_config(const struct engine *e);
-void engine_get_stats(const struct engine *e, struct engine_stats *out);
+/* The store id of the last result recorded (above), or 0. */
+long long engine_last_run_id(const struct engine *e);
 
-/* Drop the cached reference and baseline runs (the next submission runs
- * them whole again). */
-void engine_forget(struct engine *e);
+void engine_get_stats(const struct engine *e, struct engine_stats *out);
 
 struct engine_opts {
     const char *submission_path; /* file to grade; borrowed */
@@ -174,9 +179,6 @@ enum ph_rc engine_submit(struct engine *e, const struct exercise *ex,
 /* Judge every candidate still waiting for a reference measurement: those of
  * `ex` (NULL: of every exercise).  A last measurement is taken for them. */
 enum ph_rc engine_settle(struct engine *e, const struct exercise *ex, struct ph_err *err);
-
-/* Candidates submitted and not yet judged. */
-size_t engine_pending(const struct engine *e);
 
 /*
  * engine_grade() on the process's default engine, made at the first call
