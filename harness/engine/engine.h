@@ -33,7 +33,10 @@
  * once more at once and that one counts too; if it also disagrees with the
  * one before (the machine's speed changed, not a stray figure), the window
  * between measurements is halved (down to one candidate).  It doubles back
- * to `ref_every` while consecutive measurements agree.
+ * to `ref_every` while consecutive measurements agree.  A measurement (or a
+ * drift's extra one) is spared when every waiting candidate already has full
+ * marks on whatever the reference's figures decide, judged against the last
+ * one, and that one is under `ref_every_s` old: no candidate could gain.
  */
 #ifndef PH_ENGINE_H
 #define PH_ENGINE_H
