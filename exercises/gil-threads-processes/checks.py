@@ -79,6 +79,24 @@ def leftovers_end(left):
 
 
 @inside
+def executor_threads_at_return(fn, *args):
+    """Call fn and count the ThreadPoolExecutor worker threads it started that
+    are alive the moment it returns.  Nothing runs in between (the worker's
+    thread keeps the GIL): an executor that was never shut down still has its
+    threads here, even when dropping the last reference to it is about to end
+    them, while shutdown() (a `with` block) has joined every one.  Other
+    threads (multiprocessing's ThreadPool, whose terminate() does not join its
+    workers, plain threads) are judged after a grace period instead."""
+    import concurrent.futures.thread as cft
+    import threading
+
+    before = set(threading.enumerate())
+    fn(*args)
+    return sum(1 for t in threading.enumerate()
+               if t not in before and t.is_alive() and getattr(t, "_target", None) is cft._worker)
+
+
+@inside
 def set_start_method(method):
     """Make `method` multiprocessing's default start method; the one before."""
     before = multiprocessing.get_start_method(allow_none=True)
@@ -231,7 +249,8 @@ def check_pools_shut_down(sub, h):
     keys = ["s%d" % i for i in range(6)]
     call = sleeper(dict.fromkeys(keys, 0.01))
     with _left_running(h) as left:
-        sub.run_io_bound(call, keys, 3)
+        at_return = executor_threads_at_return(sub.run_io_bound, call, keys, 3)
+    left["executor_threads_at_return"] = at_return
     seen["run_io_bound"] = left
     return seen
 
@@ -288,16 +307,22 @@ def check_io_results(sub, h):
     }
 
 
+# The timed I/O checks call a blocking service the runner answers
+# (h.blocking): the calls in flight at once are counted there
+# (cand.client.<label>.peak_in_flight), not inferred from wall time, which a
+# submission could pad.
+
 def check_io_concurrent(sub, h):
     keys = ["p%02d" % i for i in range(12)]
-    call = sleeper(dict.fromkeys(keys, 0.1))
+    call = h.blocking("io_12x100ms_4", latency=0.1)
     return _stopped(h, sub.run_io_bound, call, keys, 4, label="io_12x100ms_4")
 
 
 def check_io_many_workers(sub, h):
     token = h.rng("io_many_workers").getrandbits(32)
     keys = ["q%08x-%02d" % (token, i) for i in range(20)]
-    call = sleeper(dict.fromkeys(keys, 0.05))
-    wide = _stopped(h, sub.run_io_bound, call, keys, 10, label="io_20x50ms_10")
-    few = _stopped(h, sub.run_io_bound, call, keys[:3], 8, label="io_3x50ms_8")
+    wide = _stopped(h, sub.run_io_bound, h.blocking("io_20x50ms_10", latency=0.05), keys, 10,
+                    label="io_20x50ms_10")
+    few = _stopped(h, sub.run_io_bound, h.blocking("io_3x50ms_8", latency=0.05), keys[:3], 8,
+                   label="io_3x50ms_8")
     return {"wide": wide, "few": few}

@@ -757,13 +757,6 @@ static int64_t pss_seen = -1;
  * has no base and no sampled figure, and growth within the first 20 ms shows
  * in the span's other memory figures. */
 static int64_t pss_base = -1;
-static int weigh_next; /* measure_weigh_next_span() */
-
-void measure_weigh_next_span(void)
-{
-    weigh_next = 1;
-}
-
 int64_t measure_run_pss_bytes(void)
 {
     int64_t total = 0;
@@ -803,6 +796,132 @@ static int64_t main_thread_ns(void)
     if (fileio_read_small(path, buf, sizeof buf) <= 0)
         return -1;
     return strtoll(buf, NULL, 10);
+}
+
+/* ---- how the run's threads share the CPUs (load-free parallelism) ----
+ *
+ * Wall-time speed-ups depend on what else the machine runs.  The kernel's
+ * schedstat does not: per thread, the time it ran and the time it waited in
+ * a run queue.  Their sum is the time the thread wanted a CPU, whether it got
+ * one or not, so processes that work at once show as such on a loaded
+ * machine too, and one process working after another never does.  Threads
+ * are sampled (a pool's processes end within the span, taking their figures
+ * with them); a thread keeps what it was last seen with. */
+#define SCHED_THREADS_MAX 256
+
+struct sched_thread {
+    long pid, tid;
+    int64_t run0, wait0, run, wait;
+};
+
+static struct sched_thread sched_threads[SCHED_THREADS_MAX];
+static int nsched_threads;
+static int sched_on;
+
+int measure_sched_active(void)
+{
+    return sched_on;
+}
+
+static struct sched_thread *sched_find(long pid, long tid)
+{
+    for (int i = 0; i < nsched_threads; i++)
+        if (sched_threads[i].tid == tid && sched_threads[i].pid == pid)
+            return &sched_threads[i];
+    return NULL;
+}
+
+/* One thread's run and wait times; at the span's start they are its base, a
+ * thread first seen later was born within the span and started from 0.  A
+ * thread number reused within the span reads lower than before: what the
+ * first one did stays, and the new one adds from its own 0. */
+static void sched_note(long pid, long tid, int64_t run, int64_t wait, int at_start)
+{
+    struct sched_thread *t = sched_find(pid, tid);
+
+    if (t != NULL && (run < t->run || wait < t->wait)) {
+        /* A new thread under an old number: keep the old one's share. */
+        t->run0 -= t->run;
+        t->wait0 -= t->wait;
+    }
+    if (t == NULL) {
+        if (nsched_threads == SCHED_THREADS_MAX)
+            return;
+        t = &sched_threads[nsched_threads++];
+        t->pid = pid;
+        t->tid = tid;
+        t->run0 = at_start ? run : 0;
+        t->wait0 = at_start ? wait : 0;
+    }
+    t->run = run;
+    t->wait = wait;
+}
+
+static int sched_scan_pid(long pid, void *arg)
+{
+    int at_start = *(int *)arg;
+    char path[96], buf[128];
+    struct dirent *e;
+    DIR *d;
+
+    snprintf(path, sizeof path, "/proc/%ld/task", pid);
+    d = opendir(path);
+    if (d == NULL)
+        return 0;
+    for (e = readdir(d); e != NULL; e = readdir(d)) {
+        long long run, wait;
+        long tid;
+
+        if (e->d_name[0] < '0' || e->d_name[0] > '9')
+            continue;
+        tid = strtol(e->d_name, NULL, 10);
+        snprintf(path, sizeof path, "/proc/%ld/task/%ld/schedstat", pid, tid);
+        if (fileio_read_small(path, buf, sizeof buf) <= 0 ||
+            sscanf(buf, "%lld %lld", &run, &wait) != 2)
+            continue;
+        sched_note(pid, tid, run, wait, at_start);
+    }
+    closedir(d);
+    return 0;
+}
+
+static void sched_scan(int at_start)
+{
+    measure_each_run_pid(sched_scan_pid, &at_start);
+}
+
+void measure_sched_sample(void)
+{
+    if (sched_on)
+        sched_scan(0);
+}
+
+/* The span's totals: every thread's running and waiting time, and the CPU
+ * time of the busiest process. */
+static void sched_totals(int64_t *runnable, int64_t *busiest)
+{
+    int64_t sum = 0, top = 0;
+
+    for (int i = 0; i < nsched_threads; i++) {
+        const struct sched_thread *t = &sched_threads[i];
+        int64_t cpu = 0;
+        int seen = 0;
+
+        sum += (t->run - t->run0) + (t->wait - t->wait0);
+        /* A process's CPU is its threads' together: add them up at its
+         * first thread in the table. */
+        for (int j = 0; j < i && !seen; j++)
+            seen = sched_threads[j].pid == t->pid;
+        if (seen)
+            continue;
+        for (int j = i; j < nsched_threads; j++)
+            if (sched_threads[j].pid == t->pid)
+                cpu += sched_threads[j].run - sched_threads[j].run0;
+        if (cpu > top)
+            top = cpu;
+    }
+    *runnable = sum;
+    *busiest = top;
 }
 
 /* What the observed run's live processes have read (rchar) and faulted in
@@ -1011,7 +1130,7 @@ static int64_t machine_busy_ns(void)
     return (int64_t)busy * (1000000000LL / tick);
 }
 
-void measure_begin(struct measure_span *s)
+void measure_begin(struct measure_span *s, unsigned flags)
 {
     int64_t cur = measure_py_current();
 
@@ -1041,10 +1160,16 @@ void measure_begin(struct measure_span *s)
         pss_seen = -1;
         pss_base = -1;
         /* A span whose figures are graded weighs the run at its start. */
-        if (weigh_next)
+        if (flags & MEASURE_WEIGH)
             (void)measure_run_pss_bytes();
     }
-    weigh_next = 0;
+    s->sched = 0;
+    if ((flags & MEASURE_SCHED) && subject > 0 && !sched_on) {
+        s->sched = 1;
+        sched_on = 1;
+        nsched_threads = 0;
+        sched_scan(1);
+    }
     s->t0_children = children_cpu_ns();
     s->t0_ns_children = namespace_children_cpu_ns();
     s->t0_busy = machine_busy_ns();
@@ -1086,6 +1211,14 @@ void measure_end(const struct measure_span *s, struct measure_figures *out)
     out->io_read_bytes = -1;
     out->page_faults = -1;
     out->main_thread_cpu_ns = -1;
+    out->runnable_ns = -1;
+    out->busiest_cpu_ns = -1;
+    out->concurrency = out->split = out->efficiency = -1;
+    if (s->sched) {
+        sched_scan(0);
+        sched_totals(&out->runnable_ns, &out->busiest_cpu_ns);
+        sched_on = 0;
+    }
     if (subject > 0) {
         struct others_sum o = {s, 0, 0};
         struct run_io io = run_io();
@@ -1195,6 +1328,8 @@ void measure_pick_median(const struct measure_figures *runs, int n, struct measu
     MED(io_read_bytes, NULL, NULL);
     MED(page_faults, NULL, NULL);
     MED(main_thread_cpu_ns, NULL, NULL);
+    MED(runnable_ns, NULL, NULL);
+    MED(busiest_cpu_ns, NULL, NULL);
 #undef MED
     for (i = 0; i < n; i++)
         if (runs[i].cores_free >= 0)
@@ -1220,6 +1355,15 @@ void measure_speedup(int64_t serial_cpu_ns, int max_parallel, struct measure_fig
         possible = 0.1; /* the run got almost nothing: judge what it did get */
     par->speedup = par->wall_ns > 0 ? (double)serial_cpu_ns / (double)par->wall_ns : 0.0;
     par->speedup_possible = possible;
+    par->concurrency = par->split = par->efficiency = -1;
+    if (par->runnable_ns >= 0 && par->wall_ns > 0)
+        par->concurrency = (double)par->runnable_ns / (double)par->wall_ns;
+    if (par->busiest_cpu_ns > 0)
+        par->split = (double)serial_cpu_ns / (double)par->busiest_cpu_ns;
+    if (par->run_cpu_ns > 0)
+        par->efficiency = (double)serial_cpu_ns / (double)par->run_cpu_ns;
+    par->parallel_achieved = par->split < par->concurrency ? par->split : par->concurrency;
+    par->max_parallel = max_parallel > 0 ? (double)max_parallel : 1.0;
 }
 
 cJSON *measure_figures_to_json(const struct measure_figures *f)
@@ -1262,7 +1406,14 @@ cJSON *measure_figures_to_json(const struct measure_figures *f)
     }
     if (f->speedup_possible > 0 &&
         (!cJSON_AddNumberToObject(o, "speedup", f->speedup) ||
-         !cJSON_AddNumberToObject(o, "speedup_possible", f->speedup_possible))) {
+         !cJSON_AddNumberToObject(o, "speedup_possible", f->speedup_possible) ||
+         !cJSON_AddNumberToObject(o, "concurrency", f->concurrency) ||
+         !cJSON_AddNumberToObject(o, "split", f->split) ||
+         !cJSON_AddNumberToObject(o, "efficiency", f->efficiency) ||
+         !cJSON_AddNumberToObject(o, "parallel_achieved", f->parallel_achieved) ||
+         !cJSON_AddNumberToObject(o, "max_parallel", f->max_parallel) ||
+         !cJSON_AddNumberToObject(o, "runnable_ns", (double)f->runnable_ns) ||
+         !cJSON_AddNumberToObject(o, "busiest_cpu_ns", (double)f->busiest_cpu_ns))) {
         cJSON_Delete(o);
         return NULL;
     }
@@ -1331,5 +1482,21 @@ int measure_figures_from_json(const cJSON *obj, struct measure_figures *out)
     out->speedup = cJSON_IsNumber(par) ? par->valuedouble : 0.0;
     par = cJSON_GetObjectItemCaseSensitive(obj, "speedup_possible");
     out->speedup_possible = cJSON_IsNumber(par) ? par->valuedouble : 0.0;
+    par = cJSON_GetObjectItemCaseSensitive(obj, "concurrency");
+    out->concurrency = cJSON_IsNumber(par) ? par->valuedouble : -1.0;
+    par = cJSON_GetObjectItemCaseSensitive(obj, "split");
+    out->split = cJSON_IsNumber(par) ? par->valuedouble : -1.0;
+    par = cJSON_GetObjectItemCaseSensitive(obj, "efficiency");
+    out->efficiency = cJSON_IsNumber(par) ? par->valuedouble : -1.0;
+    par = cJSON_GetObjectItemCaseSensitive(obj, "parallel_achieved");
+    out->parallel_achieved = cJSON_IsNumber(par) ? par->valuedouble : -1.0;
+    par = cJSON_GetObjectItemCaseSensitive(obj, "max_parallel");
+    out->max_parallel = cJSON_IsNumber(par) ? par->valuedouble : 0.0;
+    out->runnable_ns = cJSON_GetObjectItemCaseSensitive(obj, "runnable_ns") != NULL
+                           ? num_field(obj, "runnable_ns")
+                           : -1;
+    out->busiest_cpu_ns = cJSON_GetObjectItemCaseSensitive(obj, "busiest_cpu_ns") != NULL
+                              ? num_field(obj, "busiest_cpu_ns")
+                              : -1;
     return 0;
 }

@@ -45,6 +45,12 @@ struct measure_figures {
      * serial run is measured on it, so a thread spinning beside the work
      * cannot inflate what a speed-up is measured against. */
     int64_t main_thread_cpu_ns;
+    /* Observed from outside, for a span that asked (measure_sched_next_span):
+     * how the run's threads shared the CPUs, from their schedstat sampled
+     * while the span ran.  runnable_ns sums every thread's time running or
+     * waiting in a run queue; busiest_cpu_ns is the CPU time of the run's
+     * busiest process.  -1 when not observed. */
+    int64_t runnable_ns, busiest_cpu_ns;
     double parallelism; /* (cpu + children cpu) / wall */
     int rss_reset;      /* 1 when the kernel let us reset VmHWM */
     /* Competing load over the span, from /proc/stat (the CPUs this process
@@ -60,6 +66,15 @@ struct measure_figures {
      * (measure_speedup); 0 when none was given. */
     double speedup;          /* serial CPU time / wall time */
     double speedup_possible; /* min(cores free, tasks that can run at once) */
+    /* The same span judged without its wall time, so that other load on the
+     * machine changes none of them (-1 when not observed): how many of the
+     * run's threads wanted a CPU at once (runnable / wall), how far the
+     * work was divided (serial / busiest process), and how little of it was
+     * wasted (serial / the run's CPU time). */
+    double concurrency, split, efficiency;
+    /* min(split, concurrency): how many processes did the work at once, and
+     * max_parallel, how many could (the check's tasks, workers and CPUs). */
+    double parallel_achieved, max_parallel;
     /* 1 when wall, CPU and resident-set figures were taken from outside the
      * measured process (measure_observe); the Python figures and the two
      * below are then the worker's own report, kept as a cross-check. */
@@ -94,6 +109,7 @@ struct measure_span {
      * when this span ends (measure_run_pss_bytes records them per span). */
     int64_t pss0, saved_pss_seen;
     int64_t t0_main;
+    int sched; /* this span follows the run's threads (MEASURE_SCHED) */
 };
 
 /*
@@ -122,7 +138,21 @@ struct measure_py_figures {
 void measure_py_begin(struct measure_py_span *s);
 void measure_py_end(const struct measure_py_span *s, struct measure_py_figures *out);
 
-void measure_begin(struct measure_span *s);
+/* Flags of measure_begin: for the spans whose figures are graded (h.measure),
+ * not every check's.  MEASURE_WEIGH weighs the observed run (its PSS) at the
+ * start, since the read walks the worker's page tables (other spans take
+ * their first 20 ms sample as their base).  MEASURE_SCHED follows how the
+ * run's threads share the CPUs: their schedstat is read at the span's edges
+ * and whenever measure_sched_sample() is called in between (the runner calls
+ * it every few milliseconds while the span's request runs, so that a process
+ * that ends within the span still counts), for a span whose speed-up is
+ * judged.  A span nested in a following one does not follow again. */
+enum {
+    MEASURE_WEIGH = 1 << 0,
+    MEASURE_SCHED = 1 << 1,
+};
+
+void measure_begin(struct measure_span *s, unsigned flags);
 void measure_end(const struct measure_span *s, struct measure_figures *out);
 
 /* Live Python-allocated bytes now, and the process-lifetime peak. */
@@ -175,11 +205,11 @@ int64_t measure_run_pss_bytes(void);
  * subject), the run is this process and what the namespace shows. */
 void measure_each_run_pid(int (*fn)(long pid, void *arg), void *arg);
 
-/* The next span (measure_begin) weighs the observed run (its PSS) at its
- * start: for the spans whose figures are graded (h.measure), not every
- * check's, since the read walks the worker's page tables.  Other spans take
- * their first 20 ms sample as their base. */
-void measure_weigh_next_span(void);
+/* Read the run's threads' schedstat now, if a span is following them. */
+void measure_sched_sample(void);
+
+/* 1 while a span follows the run's threads. */
+int measure_sched_active(void);
 
 /* Whether process `pid` still runs: neither gone nor a zombie waiting to be
  * reaped (it holds nothing and does nothing). */
@@ -203,7 +233,9 @@ void measure_pick_median(const struct measure_figures *runs, int n, struct measu
  * par->speedup_possible (the smaller of max_parallel and the cores the
  * machine left free during the span), so that spinning processes around
  * serial work earns nothing, and load arriving mid-span lowers what is
- * expected instead of failing the code.
+ * expected instead of failing the code.  When the span followed the run's
+ * threads, also par->concurrency, par->split and par->efficiency, which
+ * other load does not move.
  */
 void measure_speedup(int64_t serial_cpu_ns, int max_parallel, struct measure_figures *par);
 

@@ -81,7 +81,7 @@ void embed_log_reset(void);
 struct embed_inside {
     int64_t opaque[5];
 };
-void embed_span_begin(struct measure_span *span, struct embed_inside *saved);
+void embed_span_begin(struct measure_span *span, struct embed_inside *saved, unsigned flags);
 void embed_span_end(const struct measure_span *span, const struct embed_inside *saved,
                     struct measure_figures *f);
 

@@ -11,6 +11,7 @@
 #include <Python.h>
 #include <marshal.h>
 
+#include <assert.h>
 #include <limits.h>
 #include <sys/uio.h>
 #include <sys/prctl.h>
@@ -149,26 +150,26 @@ static _Noreturn void die(const char *what)
     _exit(121);
 }
 
-static cJSON *new_frame(const struct child *c, const char *type)
+static cJSON *new_frame(const struct child *c, enum proto_frame_type type)
 {
     cJSON *f = cJSON_CreateObject();
 
-    if (f == NULL || !cJSON_AddStringToObject(f, "t", type) ||
+    assert(type != PROTO_FRAME_UNKNOWN);
+    if (f == NULL || !cJSON_AddStringToObject(f, "t", proto_frame_type_name(type)) ||
         !cJSON_AddStringToObject(f, "n", c->a->nonce))
         die("out of memory building a frame");
     return f;
 }
 
-/* Queue frame `f` (consumed); it goes with the next send_frames(). */
 /* A check's frame over the protocol's cap: what the check observed, or the
  * exception the submission raised, is too large to report.  Say so in its
  * place (0), rather than end the run as if the submission had.  -1 for any
  * other frame. */
 static int shrink_check_frame(cJSON *f)
 {
-    cJSON *t = cJSON_GetObjectItemCaseSensitive(f, "t"), *e;
+    cJSON *e;
 
-    if (!cJSON_IsString(t) || strcmp(t->valuestring, "check") != 0)
+    if (proto_frame_type(f) != PROTO_FRAME_CHECK)
         return -1;
     cJSON_DeleteItemFromObjectCaseSensitive(f, "obs");
     cJSON_DeleteItemFromObjectCaseSensitive(f, "error");
@@ -183,6 +184,7 @@ static int shrink_check_frame(cJSON *f)
     return 0;
 }
 
+/* Queue frame `f` (consumed); it goes with the next send_frames(). */
 static void queue_frame(cJSON *f)
 {
     struct ph_err err = {0};
@@ -1069,7 +1071,7 @@ out:
 
 static int import_submission(struct child *c)
 {
-    cJSON *f = new_frame(c, "import");
+    cJSON *f = new_frame(c, PROTO_FRAME_IMPORT);
 
     c->sub = load_submission(c);
     if (c->sub == NULL) {
@@ -1245,10 +1247,10 @@ static int run_one_check(struct child *c, const char *name)
     struct measure_figures fig;
     cJSON *f, *log;
 
-    f = new_frame(c, "begin");
+    f = new_frame(c, PROTO_FRAME_BEGIN);
     cJSON_AddStringToObject(f, "check", name);
     send_frame(c, f);
-    f = new_frame(c, "check");
+    f = new_frame(c, PROTO_FRAME_CHECK);
     cJSON_AddStringToObject(f, "check", name);
     embed_log_reset();
     fn = PyDict_GetItemString(c->checks, name);
@@ -1264,7 +1266,7 @@ static int run_one_check(struct child *c, const char *name)
         runner_deadline(c, name);
     else
         watchdog_arm(c->a->spec.ex, name);
-    embed_span_begin(&span, &saved);
+    embed_span_begin(&span, &saved, 0);
     obs = PyObject_CallFunctionObjArgs(fn, c->sub, c->h, NULL);
     embed_span_end(&span, &saved, &fig);
     if (c->runner == NULL)
@@ -1427,15 +1429,15 @@ static _Noreturn void run_single(struct child *c)
     c->checks = load_checks(1);
     watch_checks_namespace(c->checks);
     confine(c);
-    queue_frame(new_frame(c, "hello"));
-    measure_begin(&span);
+    queue_frame(new_frame(c, PROTO_FRAME_HELLO));
+    measure_begin(&span, 0);
     if (import_submission(c) == 0)
         run_checks(c);
     measure_end(&span, &fig);
     /* The streams may be the submission's objects, whose flush() runs its code. */
     send_frames(c);
     flush_python_streams();
-    f = new_frame(c, "end");
+    f = new_frame(c, PROTO_FRAME_END);
     cJSON_AddItemToObject(f, "metrics", measure_figures_to_json(&fig));
     send_frame(c, f);
     fflush(stdout);
@@ -1578,8 +1580,8 @@ static _Noreturn void run_as_runner(struct child *c, int fd)
     if (remote_type == NULL || !PyType_Check(remote_type))
         die("pyharness.remote.Remote is missing");
     Py_DECREF(remote_type); /* the module keeps it */
-    queue_frame(new_frame(c, "hello"));
-    embed_span_begin(&span, &saved);
+    queue_frame(new_frame(c, PROTO_FRAME_HELLO));
+    embed_span_begin(&span, &saved, 0);
     /* The quotas are watched from before the import: what an import holds
      * or writes is the run's like anything else. */
     started = PyObject_CallMethod(host.remote, "start", "iiO(sKK)K", fd, (int)c->worker, c->checks,
@@ -1594,7 +1596,7 @@ static _Noreturn void run_as_runner(struct child *c, int fd)
     sub = PyTuple_GET_ITEM(started, 0);
     err = PyTuple_GET_ITEM(started, 1);
     tamper = PyTuple_GET_ITEM(started, 2);
-    f = new_frame(c, "import");
+    f = new_frame(c, PROTO_FRAME_IMPORT);
     if (err != Py_None) {
         struct ser s = {0};
         cJSON *e = ser_value(&s, err, 0);
@@ -1631,7 +1633,7 @@ static _Noreturn void run_as_runner(struct child *c, int fd)
     /* The worker has flushed its output (or is gone): the host ends what is
      * left of the run once this process exits. */
     measure_observe(0);
-    f = new_frame(c, "end");
+    f = new_frame(c, PROTO_FRAME_END);
     cJSON_AddItemToObject(f, "metrics", measure_figures_to_json(&fig));
     send_frame(c, f);
     fflush(stdout);

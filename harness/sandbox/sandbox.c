@@ -78,10 +78,7 @@ struct sandbox_host {
     int running;                         /* a run was started and not yet collected */
     uid_t run_uid;                       /* of the run started last */
     unsigned long serial;                /* runs started so far */
-    struct sandbox_host *next;           /* all hosts, for sandbox_stop_all */
 };
-
-static struct sandbox_host *hosts;
 
 /* Wait at most `ms` for `fd` to be readable (a pidfd: its process has
  * exited).  What poll() returns, EINTR retried: > 0 readable, 0 timed out. */
@@ -140,16 +137,6 @@ static void host_kill(struct sandbox_host *h)
         sbx_reap_uid(h->run_uid);
 }
 
-static void host_forget(struct sandbox_host *h)
-{
-    for (struct sandbox_host **p = &hosts; *p != NULL; p = &(*p)->next) {
-        if (*p == h) {
-            *p = h->next;
-            return;
-        }
-    }
-}
-
 /* Read the host's first message: READY, or why it failed. */
 static enum ph_rc host_wait_ready(struct sandbox_host *h, struct ph_err *err)
 {
@@ -194,8 +181,6 @@ static enum ph_rc host_adopt(struct sandbox_host *h, pid_t pid, int sv0, int inf
     }
     if (h->host > 0)
         h->host_pidfd = sbx_pidfd_open(h->host);
-    h->next = hosts;
-    hosts = h;
     rc = host_wait_ready(h, err);
     if (rc != PH_OK) {
         sandbox_host_stop(h);
@@ -455,7 +440,6 @@ void sandbox_host_stop(struct sandbox_host *h)
 {
     if (h == NULL)
         return;
-    host_forget(h);
     if (h->ctrl >= 0) {
         /* EOF on its socket: the host ends the run it may have, and exits. */
         close(h->ctrl);
@@ -465,12 +449,6 @@ void sandbox_host_stop(struct sandbox_host *h)
     }
     host_kill(h);
     free(h);
-}
-
-void sandbox_stop_all(void)
-{
-    while (hosts != NULL)
-        sandbox_host_stop(hosts);
 }
 
 enum ph_rc sandbox_run_new(struct sandbox_host *h, struct sandbox_run *run, struct ph_err *err)

@@ -175,7 +175,4 @@ int sandbox_run_wait(struct sandbox_host *h, int timeout_ms, int *status, struct
  * killed.  Then collect it with sandbox_run_wait(). */
 void sandbox_run_abort(struct sandbox_host *h);
 
-/* Stop every host still running (at exit).  Safe to call more than once. */
-void sandbox_stop_all(void);
-
 #endif

@@ -119,6 +119,30 @@ class Harness:
         self._need_asyncio("h.client()")
         return self._client_class(name, latency=latency, cap=cap, fail=fail, latencies=latencies)
 
+    def blocking(self, name: str, latency: float = 0.05, cap: int = 1000,
+                 latencies: Mapping[str, float] | None = None) -> Any:
+        """A fake blocking service whose counters appear as cand.client.<name>.*
+        (calls, peak_in_flight, mean_in_flight, ...).
+
+        Passed to the submission, it is a plain function `fn(key) -> str`
+        that blocks the calling thread for the key's latency (like a network
+        call: the GIL is released meanwhile).  The runner answers each call,
+        so the calls in flight at once are counted outside the submission's
+        process, and the answer (tagged by a key the worker never holds)
+        cannot be made up without making the call."""
+        if _remote.runner() is not None:
+            cid = _pyharness.client_new(name, cap, float(latency), dict(latencies or {}), [])
+            return _remote.Service(cid, name)
+        table = dict(latencies or {})
+
+        def call(key: str) -> str:  # run_single (comparison reports): a local stand-in
+            import time
+
+            time.sleep(table.get(key, latency))
+            return f"completion<{key}>"
+
+        return call
+
     def run_async(self, label: str, fn: Callable[..., Awaitable[Any]], *args: Any,
                   monitor: str | None = None, timeout: float | None = None,
                   count_tasks: str | None = None, **kwargs: Any) -> Any:

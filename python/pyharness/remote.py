@@ -31,6 +31,7 @@ import base64
 import builtins
 import heapq
 import importlib
+import itertools
 import json
 import marshal
 import os
@@ -53,7 +54,9 @@ FEED_LIMIT = 4_000_000  # items of one fed input: past it, the input is being st
 FEED_CHUNK_MAX = 65536  # items per answer once a fed iterator is read in bulk
 _SCALARS = (int, str, float, bool, type(None))
 MEMORY_SAMPLE_S = 0.02  # how often a request's run is weighed while it runs
+SCHED_SAMPLE_S = 0.005  # how often the run's threads are read while a speed-up is measured
 PING_S = 0.005  # event-loop monitor period
+BLOCKING_POLL_S = 0.02  # a thread waiting for a blocking call's answer reads this long at most
 WATCHDOG_SIGNAL = signal.SIGUSR2  # the worker dumps its stacks (faulthandler) on it
 
 # Bound when the host imports this module, before any submission runs: a
@@ -84,6 +87,9 @@ class Wire:
         self.fd = fd
         self.buf = bytearray()
         self.pidfd = -1
+        # Threads of the submission may send at once (blocking calls, pongs):
+        # one frame is written whole before the next begins.
+        self.send_lock = threading.Lock()
 
     def watch(self, pid: int) -> None:
         """Also end a wait when process `pid` (the other side) exits: a
@@ -100,6 +106,10 @@ class Wire:
         if len(data) > MESSAGE_MAX:
             raise ValueError(f"a message of {len(data)} bytes is over the {MESSAGE_MAX} limit")
         view = memoryview(HEADER.pack(len(data)) + data)
+        with self.send_lock:
+            self._write(view)
+
+    def _write(self, view: memoryview) -> None:
         try:
             while view:
                 try:
@@ -440,6 +450,19 @@ class Client:
         self.name = name
 
 
+class Service:
+    """A fake blocking service's handle in the runner (h.blocking): passed to
+    the submission, it becomes a plain function in the worker whose every
+    call blocks its thread until this process answers, so the calls in
+    flight are counted here, not by the worker."""
+
+    __slots__ = ("cid", "name")
+
+    def __init__(self, cid: int, name: str) -> None:
+        self.cid = cid
+        self.name = name
+
+
 def _ship(fn: Inside, namespace: dict) -> list:
     """The code of an @inside function and how the worker finds its globals."""
     names: set[str] = set()
@@ -512,6 +535,7 @@ class _Runner:
         self.memory_base = 0
         self.memory_peak = 0
         self.next_sample_ns = 0
+        self.next_sched_ns = 0
         self.stopped: str | None = None
         self.stopped_type = "MemoryError"
         # The run's disk quota (set_disk_limit): its folder and /dev/shm.
@@ -546,6 +570,8 @@ class _Runner:
             return {"$i": v.name}
         if t is Client:
             return {"$c": [v.cid, v.name]}
+        if t is Service:
+            return {"$blk": [v.cid, v.name]}
         if t in _DICT_VIEWS:
             return {_DICT_VIEWS[t]: enc(list(v), depth + 1)}
         if isinstance(v, BaseException):
@@ -663,9 +689,15 @@ class _Runner:
                     self.deadline_ns and not self.dumped and now >= self.deadline_ns):
                 self._fire()
                 continue
-            if self._sampling() and now >= self.next_sample_ns:
-                self._sample(now)
-            wait = MEMORY_SAMPLE_S if self._sampling() else None
+            wait = self._sample_if_due(now)
+            if now >= self.next_sched_ns:
+                # While a speed-up is measured, the run's threads are read
+                # often enough that a pool's processes are seen before they end.
+                live = self._ph.sched_sample()
+                self.next_sched_ns = now + int(SCHED_SAMPLE_S * 1e9) if live else 0
+            if self.next_sched_ns:
+                left = max(0, self.next_sched_ns - now) / 1e9
+                wait = left if wait is None else min(wait, left)
             if self.timers:
                 wait = min(wait or 1e9, max(0, self.timers[0][0] - now) / 1e9)
             if self.deadline_ns and not self.dumped:
@@ -702,15 +734,21 @@ class _Runner:
         """The worker's import report, the run's quotas watched meanwhile
         (an import can fill a disk as well as a request can)."""
         while True:
-            now = self._ph.now_ns()
-            if self._sampling() and now >= self.next_sample_ns:
-                self._sample(now)
-            msg = self.wire.recv(MEMORY_SAMPLE_S if self._sampling() else None)
+            msg = self.wire.recv(self._sample_if_due(self._ph.now_ns()))
             if msg is not None:
                 return msg
 
     def _sampling(self) -> bool:
         return bool(self.memory_limit) or self.disk is not None
+
+    def _sample_if_due(self, now: int) -> float | None:
+        """Weigh the run if a sample of its quotas is due; how long a wait
+        may last before the next one (None: no quota is watched)."""
+        if not self._sampling():
+            return None
+        if now >= self.next_sample_ns:
+            self._sample(now)
+        return MEMORY_SAMPLE_S
 
     def _stop_error(self) -> BaseException:
         if self.stopped_type == "OSError":
@@ -1061,13 +1099,22 @@ class _Worker:
         self.ns: dict[str, Any] = {"__name__": "pyharness_inside",
                                    "__builtins__": dict(vars(builtins))}
         self.futures: dict[int, Any] = {}
-        self.call_seq = 0
+        self.call_ids = itertools.count(1)  # model and blocking calls: next() is atomic
         self.loops: "weakref.WeakSet[Any]" = weakref.WeakSet()
         self.counts: dict[str, int] = {}
         self.clients: dict[int, Any] = {}
         self.notes: list[str] = []  # tampering the serving code itself noticed
         self.aiter: tuple[Any, Any] | None = None  # h.iterate_async's (loop, iterator)
         self.lock = threading.RLock()  # a request back to the runner and its answer
+        # One reader of the socket at a time (the serving loop, a thread
+        # waiting for a blocking call's answer, an event loop's pump): the
+        # reader holds `reading`; what it reads for others is put aside.
+        self.cv = threading.Condition(threading.Lock())
+        self.reading = False
+        self.stash: list[dict] = []  # messages for the serving loop or a callback's caller
+        self.waiting: set[int] = set()  # blocking calls awaiting their answers
+        self.replies: dict[int, dict] = {}  # their answers, once read
+        self.services: dict[int, Blocking] = {}
 
     def reset(self) -> None:
         self.objs: dict[int, Any] = {0: self.module}
@@ -1127,6 +1174,8 @@ class _Worker:
             return getattr(self.module, p)
         if tag == "$c":
             return self.client(p[0], p[1])
+        if tag == "$blk":
+            return self.service(p[0], p[1])
         if tag == "$k":
             return dict.fromkeys(dec(p, depth + 1)).keys()
         if tag == "$v":
@@ -1150,39 +1199,105 @@ class _Worker:
         raise ProtocolError(f"unknown tag {tag!r}")
 
     # ---- messages
+    def read(self, timeout_s: float | None = None, call: int | None = None) -> dict | None:
+        """The next message, once no other thread is reading; None after
+        `timeout_s`, or as soon as blocking call `call` has its answer.
+        Without `call`, messages another reader put aside come first."""
+        with self.cv:
+            while True:
+                if call is None and self.stash:
+                    return self.stash.pop(0)
+                if call is not None and call in self.replies:
+                    return None
+                if not self.reading:
+                    break
+                self.cv.wait()
+            self.reading = True
+        try:
+            return self.wire.recv(timeout_s)
+        finally:
+            with self.cv:
+                self.reading = False
+                self.cv.notify_all()
+
     def recv_for(self, wanted: str) -> dict:
         """Block for the message `wanted`; model answers and pings that come
         first are dealt with on the way."""
         while True:
-            msg = self.wire.recv()
+            msg = self.read()
             assert msg is not None
             if msg.get("op") == wanted:
                 return msg
             self.dispatch_async(msg)
 
     def dispatch_async(self, msg: dict) -> None:
+        if not self.route(msg):
+            raise ProtocolError(f"unexpected {msg.get('op')!r} while a request runs")
+
+    def route(self, msg: dict) -> bool:
+        """Deal with a message that is nobody's reply: a ping, a model's or a
+        blocking call's answer.  False for anything else."""
         op = msg.get("op")
         if op == "ping":
             self.wire.send({"op": "pong", "n": msg.get("n")})
-        elif op == "llm_done":
-            fut = self.futures.pop(msg.get("id"), None)
-            if fut is not None and not fut.done():
+            return True
+        if op != "llm_done":
+            return False
+        call = msg.get("id")
+        with self.cv:
+            if call in self.waiting:
+                self.replies[call] = msg  # type: ignore[index]
+                self.cv.notify_all()
+                return True
+        fut = self.futures.pop(call, None)  # type: ignore[arg-type]
+        if fut is not None and not fut.done():
+            loop = fut.get_loop()
+            try:
+                here = sys.modules["asyncio"].get_running_loop() is loop
+            except RuntimeError:
+                here = False
+            if here:
                 fut.set_result(msg)
-        else:
-            raise ProtocolError(f"unexpected {op!r} while a request runs")
+            else:  # read by another thread (a blocking call's waiter)
+                loop.call_soon_threadsafe(_settle, fut, msg)
+        return True
+
+    def wait_answer(self, call: int) -> dict:
+        """A blocking call's answer: read until it comes (or another reader
+        brings it)."""
+        while True:
+            with self.cv:
+                msg = self.replies.pop(call, None)
+            if msg is not None:
+                return msg
+            got = self.read(BLOCKING_POLL_S, call)
+            if got is not None and not self.route(got):
+                with self.cv:
+                    self.stash.append(got)
+                    self.cv.notify_all()
 
     def pump(self) -> None:
-        """Readable socket under an event loop: take what came."""
-        os.set_blocking(self.wire.fd, False)
-        try:
-            self.wire.fill()
-        finally:
-            os.set_blocking(self.wire.fd, True)
-        while True:
-            msg = self.wire._take()
-            if msg is None:
+        """Readable socket under an event loop: take what came (unless another
+        thread is reading: it routes the loop's answers itself)."""
+        with self.cv:
+            if self.reading:
                 return
-            self.dispatch_async(msg)
+            self.reading = True
+        try:
+            os.set_blocking(self.wire.fd, False)
+            try:
+                self.wire.fill()
+            finally:
+                os.set_blocking(self.wire.fd, True)
+            while True:
+                msg = self.wire._take()
+                if msg is None:
+                    return
+                self.dispatch_async(msg)
+        finally:
+            with self.cv:
+                self.reading = False
+                self.cv.notify_all()
 
     def attach(self, loop: Any) -> None:
         if loop not in self.loops:
@@ -1196,10 +1311,17 @@ class _Worker:
             self.clients[cid] = c
         return c
 
+    def service(self, cid: int, name: str) -> "Blocking":
+        b = self.services.get(cid)
+        if b is None:
+            b = Blocking(self, cid, name)
+            self.services[cid] = b
+        return b
+
     # ---- the loop
     def serve(self) -> None:
         while True:
-            msg = self.wire.recv()
+            msg = self.read()
             assert msg is not None
             op = msg.get("op")
             if op == "bye":
@@ -1211,8 +1333,13 @@ class _Worker:
                 # its own, delivered when that step runs the loop.
                 self.dispatch_async(msg)
                 continue
-            if op in ("ping", "llm_done"):
-                continue  # late: the request they belonged to is over
+            if op == "llm_done":
+                # A thread the last request left behind may still wait for
+                # its answer; otherwise late: its request is over.
+                self.route(msg)
+                continue
+            if op == "ping":
+                continue  # late: the request it belonged to is over
             if op == "end_check":
                 self.reset()
                 self.futures.clear()
@@ -1497,8 +1624,7 @@ class RemoteClient:
         w = self._w
         loop = asyncio.get_running_loop()
         w.attach(loop)
-        w.call_seq += 1
-        call = w.call_seq
+        call = next(w.call_ids)
         fut = loop.create_future()
         w.futures[call] = fut
         w.wire.send({"op": "llm", "c": self._cid, "p": prompt, "id": call})
@@ -1516,6 +1642,50 @@ class RemoteClient:
         if err == "type":
             raise TypeError(f"complete() takes a str prompt, not {type(prompt).__name__}")
         return msg.get("ok")
+
+
+class Blocking:
+    """A blocking service's function, as the submission gets it: each call
+    blocks the calling thread until the runner answers (after the call's
+    latency), so the runner sees how many calls are in flight at once."""
+
+    __slots__ = ("_w", "_cid", "name")
+
+    def __init__(self, w: _Worker, cid: int, name: str) -> None:
+        self._w, self._cid, self.name = w, cid, name
+
+    def __call__(self, key: str) -> str:
+        if type(key) is not str:
+            raise TypeError(f"{self.name}() takes a str key, not {type(key).__name__}")
+        w = self._w
+        call = next(w.call_ids)
+        with w.cv:
+            w.waiting.add(call)
+        try:
+            w.wire.send({"op": "llm", "c": self._cid, "p": key, "id": call})
+            msg = w.wait_answer(call)
+        finally:
+            with w.cv:
+                w.waiting.discard(call)
+                w.replies.pop(call, None)
+        err = msg.get("err")
+        if err == "429":
+            raise ConnectionRefusedError(f"{self.name}: too many calls in flight")
+        if err is not None:
+            raise ConnectionError(f"{self.name}: the service failed on {key!r}")
+        return msg.get("ok")
+
+    def __repr__(self) -> str:
+        return f"<blocking service {self.name}>"
+
+    def __reduce__(self) -> Any:
+        raise TypeError(f"{self.name}() is a blocking service: call it from threads of this "
+                        "process; it cannot be sent to another process")
+
+
+def _settle(fut: Any, msg: dict) -> None:
+    if not fut.done():
+        fut.set_result(msg)
 
 
 def serve(fd: int, module: Any, import_error: BaseException | None, display: str,

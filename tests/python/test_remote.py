@@ -19,17 +19,28 @@ fake.inside_open = lambda: 0
 fake.inside_close = lambda span: (0, 0, 0, 0, 0)
 fake.inside_note = lambda *figs: fake.notes.append(figs)
 fake.now_ns = time.monotonic_ns
+fake.sched_sample = lambda: False
 fake.heartbeat = lambda name: fake.beats.__setitem__(name, fake.beats.get(name, 0) + 1)
 _calls = {}
 
 
+_flight = {"now": 0, "peak": 0}
+
+
 def _client_begin(cid, prompt):
     _calls[len(_calls) + 1] = prompt
+    _flight["now"] += 1
+    _flight["peak"] = max(_flight["peak"], _flight["now"])
     return len(_calls), 0.01, prompt == "fail"
 
 
+def _client_end(token):
+    _flight["now"] -= 1
+    return "answer:" + _calls[token]
+
+
 fake.client_begin = _client_begin
-fake.client_end = lambda token: "answer:" + _calls[token]
+fake.client_end = _client_end
 fake.client_cancel = lambda token: None
 sys.modules.setdefault("_pyharness", fake)
 
@@ -91,6 +102,11 @@ def on_threads(fn, xs):
     import concurrent.futures
     with concurrent.futures.ThreadPoolExecutor(4) as pool:
         return list(pool.map(fn, xs))
+
+def both_on_threads(service, callback, xs):
+    import concurrent.futures
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        return list(pool.map(lambda x: (service(x), callback(x)), xs))
 '''
 
 
@@ -202,6 +218,25 @@ class RemoteTest(unittest.TestCase):
         with self.assertRaises(Exception) as cm:
             self.r.run_async(self.sub.fetch, (client, ["fail"]), {}, None, 5.0, None)
         self.assertEqual(type(cm.exception).__name__, "CompletionError")
+
+    def test_a_blocking_service_counts_the_calls_in_flight(self):
+        svc = remote.Service(8, "io")
+        keys = ["k%d" % i for i in range(12)]
+        _flight["peak"] = 0
+        self.assertEqual(self.sub.on_threads(svc, keys), ["answer:" + k for k in keys])
+        self.assertEqual(_flight["peak"], 4)  # the pool's 4 threads, each blocked in a call
+        _flight["peak"] = 0
+        self.assertEqual(self.sub.apply(svc, keys[:3]), ["answer:" + k for k in keys[:3]])
+        self.assertEqual(_flight["peak"], 1)
+        self.assertEqual(_flight["now"], 0)
+
+    def test_blocking_calls_and_callbacks_from_threads_share_the_socket(self):
+        svc = remote.Service(9, "io")
+        keys = ["m%d" % i for i in range(16)]
+        out = self.sub.both_on_threads(svc, lambda x: x.upper(), keys)
+        self.assertEqual(out, [("answer:" + k, k.upper()) for k in keys])
+        # The worker still serves plain requests afterwards.
+        self.assertEqual(self.sub.echo(1), [(1,), {}])
 
     def test_a_lying_worker_is_a_protocol_error_not_a_crash(self):
         r = remote._Runner.__new__(remote._Runner)
