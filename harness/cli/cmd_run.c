@@ -87,30 +87,6 @@ static enum ph_rc score_explanation(const struct exercise *ex, const char *path,
     return rc;
 }
 
-/* Record the result in the store at `path` and say which run it is. */
-static enum ph_rc record(const char *path, const struct run_result *r, const char *json,
-                         struct ph_err *err)
-{
-    struct store *st = NULL;
-    struct store_run key;
-    long long id = 0;
-    enum ph_rc rc;
-
-    key.exercise = r->exercise;
-    key.exercise_sha256 = r->facts.exercise_sha256;
-    key.submission = r->submission;
-    key.submission_sha256 = r->facts.submission_sha256;
-    key.verdict = verdict_name(r->verdict);
-    key.total = r->score.total;
-    rc = store_open(path, &st, err);
-    if (rc == PH_OK)
-        rc = store_run_put(st, &key, json, &id, err);
-    if (rc == PH_OK)
-        fprintf(stderr, "pyharness: recorded as run %lld in %s\n", id, path);
-    store_close(st);
-    return rc;
-}
-
 int cmd_run_main(int argc, char **argv)
 {
     const char *exercise_arg = NULL, *file = NULL, *out_path = NULL, *explanation = NULL;
@@ -121,6 +97,7 @@ int cmd_run_main(int argc, char **argv)
     struct run_result res;
     struct explain_result *er = NULL;
     struct engine_opts opts;
+    struct store *st = NULL;
     char *dir = NULL;
     struct cli_progress prog;
     struct llm_watch watch;
@@ -204,11 +181,22 @@ int cmd_run_main(int argc, char **argv)
         }
         goto fail;
     }
+    /* A store that cannot be opened is refused before anything is graded. */
+    if (store_path != NULL && store_open(store_path, &st, &err) != PH_OK)
+        goto fail;
     if (!quiet)
         fprintf(stderr, "grading %s on %s (%zu checks; reference.py runs first)\n", file, ex->id,
                 ex->nchecks);
     if (cli_start_python(&err) != PH_OK)
         goto fail;
+    if (st != NULL) {
+        /* The engine records the result in it as it hands it over. */
+        struct engine *eng = engine_default(&err);
+        if (eng == NULL)
+            goto fail;
+        engine_set_store(eng, st);
+        st = NULL;
+    }
     memset(&opts, 0, sizeof opts);
     opts.submission_path = file;
     opts.display_name = file;
@@ -228,14 +216,13 @@ int cmd_run_main(int argc, char **argv)
     }
     er = NULL;
     have_res = 1;
-    if (json || out_path != NULL || store_path != NULL) {
+    if (store_path != NULL)
+        fprintf(stderr, "pyharness: recorded as run %lld in %s\n",
+                engine_last_run_id(engine_default(&err)), store_path);
+    if (json || out_path != NULL) {
         char *text = report_json_text(&res);
         if (text == NULL) {
             ph_errf(&err, PH_ENOMEM, "out of memory writing the report");
-            goto fail;
-        }
-        if (store_path != NULL && record(store_path, &res, text, &err) != PH_OK) {
-            free(text);
             goto fail;
         }
         if (out_path != NULL) {
@@ -266,6 +253,7 @@ out:
     }
     if (have_res)
         run_result_cleanup(&res);
+    store_close(st);
     exercise_free(ex);
     free(dir);
     fflush(stdout);

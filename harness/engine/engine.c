@@ -13,6 +13,7 @@
 #include "fileio.h"
 #include "judge.h"
 #include "measure.h"
+#include "report_json.h"
 #include "sandbox.h"
 #include "score.h"
 #include "sha256.h"
@@ -64,6 +65,7 @@ struct engine {
     struct ref_entry *cache[ENGINE_REF_CACHE_MAX]; /* oldest first */
     size_t ncache;
     struct engine_stats stats;
+    long long last_run_id; /* the store row of the last result recorded */
     /* Drawn once: every run of this engine (references and candidates
      * alike) gets it as h.seed, so hidden inputs made from it are the same
      * on both sides of a comparison and unknown to a submission. */
@@ -141,7 +143,8 @@ static void entry_free(struct ref_entry *en)
     free(en);
 }
 
-void engine_forget(struct engine *e)
+/* Drop the cached reference and baseline runs. */
+static void engine_forget(struct engine *e)
 {
     for (size_t i = 0; i < e->ncache; i++)
         entry_free(e->cache[i]);
@@ -170,11 +173,6 @@ void engine_set_store(struct engine *e, struct store *st)
 struct store *engine_store(const struct engine *e)
 {
     return e->store;
-}
-
-const struct engine_config *engine_config(const struct engine *e)
-{
-    return &e->cfg;
 }
 
 void engine_get_stats(const struct engine *e, struct engine_stats *out)
@@ -291,6 +289,8 @@ static enum ph_rc run_module(struct engine *e, const struct exercise *ex,
 {
     struct worker_spec spec;
     char path[4096];
+    int64_t t0;
+    enum ph_rc rc;
 
     snprintf(path, sizeof path, "%s/%s", ex->dir, file);
     memset(&spec, 0, sizeof spec);
@@ -310,7 +310,10 @@ static enum ph_rc run_module(struct engine *e, const struct exercise *ex,
                                  nonly ? nonly : ex->nchecks, 0,    0,    0};
         opts->progress(opts->progress_ud, &p);
     }
-    return worker_run(e->pool, &spec, res, err);
+    t0 = measure_now_ns();
+    rc = worker_run(e->pool, &spec, res, err);
+    e->stats.ref_ns += measure_now_ns() - t0;
+    return rc;
 }
 
 /* The cache key: the exercise's content and the parameters the checks get. */
@@ -461,9 +464,10 @@ static long stopped_check(const struct worker_result *res)
  * on: one check's failure costs that check.  A forged stream is not given
  * another worker: it is a rejection of the run.
  */
-static enum ph_rc run_candidate(struct engine *e, const struct exercise *ex,
-                                const struct engine_opts *opts, const char *name, const char *text,
-                                size_t len, struct worker_result *out, struct ph_err *err)
+static enum ph_rc run_candidate_workers(struct engine *e, const struct exercise *ex,
+                                        const struct engine_opts *opts, const char *name,
+                                        const char *text, size_t len, struct worker_result *out,
+                                        struct ph_err *err)
 {
     struct worker_spec spec;
     const char **rest = NULL;
@@ -521,6 +525,59 @@ static enum ph_rc run_candidate(struct engine *e, const struct exercise *ex,
     }
     free(rest);
     return rc;
+}
+
+static enum ph_rc run_candidate(struct engine *e, const struct exercise *ex,
+                                const struct engine_opts *opts, const char *name, const char *text,
+                                size_t len, struct worker_result *out, struct ph_err *err)
+{
+    int64_t t0 = measure_now_ns();
+    enum ph_rc rc = run_candidate_workers(e, ex, opts, name, text, len, out, err);
+
+    e->stats.cand_ns += measure_now_ns() - t0;
+    return rc;
+}
+
+/* ---- handing results over ---- */
+
+/* Record `res` as a run in the engine's store, when it has one. */
+static enum ph_rc record(struct engine *e, const struct run_result *res, struct ph_err *err)
+{
+    struct store_run key;
+    char *json;
+    enum ph_rc rc;
+
+    if (e->store == NULL)
+        return PH_OK;
+    json = report_json_text(res);
+    if (json == NULL)
+        return ph_errf(err, PH_ENOMEM, "out of memory");
+    key.exercise = res->exercise;
+    key.exercise_sha256 = res->facts.exercise_sha256;
+    key.submission = res->submission;
+    key.submission_sha256 = res->facts.submission_sha256;
+    key.verdict = verdict_name(res->verdict);
+    key.total = res->score.total;
+    rc = store_run_put(e->store, &key, json, &e->last_run_id, err);
+    free(json);
+    return rc;
+}
+
+/* Give the caller its result (or error), recorded first (engine.h). */
+static void hand_over(struct engine *e, engine_done_fn done, void *ud, enum ph_rc rc,
+                      struct run_result *res, struct ph_err *err)
+{
+    if (rc == PH_OK && (rc = record(e, res, err)) != PH_OK) {
+        run_result_cleanup(res);
+        free(res);
+        res = NULL;
+    }
+    done(ud, rc, res, err);
+}
+
+long long engine_last_run_id(const struct engine *e)
+{
+    return e->last_run_id;
 }
 
 /* ---- the rolling reference (ENGINE_REF_ROLLING) ---- */
@@ -703,9 +760,11 @@ out:
 /* Judge every waiting candidate of `en` against each of the `n` measurements
  * (the one before their runs and those after), keep the better judgement,
  * and hand it over. */
-static void judge_pending(struct ref_entry *en, const struct ref_sample *const *samples, size_t n)
+static void judge_pending(struct engine *e, struct ref_entry *en,
+                          const struct ref_sample *const *samples, size_t n)
 {
     for (size_t i = 0; i < en->npend; i++) {
+        int64_t t0 = measure_now_ns();
         struct pending *p = &en->pend[i];
         struct run_result best, r;
         struct ph_err err = {0}, e2 = {0};
@@ -734,6 +793,7 @@ static void judge_pending(struct ref_entry *en, const struct ref_sample *const *
             rc = finish(p->ex, p->sha, p->cpus, p->explanation, &best, &err);
             p->explanation = NULL;
         }
+        e->stats.judge_ns += measure_now_ns() - t0;
         if (rc != PH_OK) {
             if (have)
                 run_result_cleanup(&best);
@@ -746,12 +806,53 @@ static void judge_pending(struct ref_entry *en, const struct ref_sample *const *
                 p->done(p->ud, PH_ENOMEM, NULL, &err);
             } else {
                 *out = best;
-                p->done(p->ud, PH_OK, out, &err);
+                hand_over(e, p->done, p->ud, PH_OK, out, &err);
             }
         }
         pending_cleanup(p);
     }
     en->npend = 0;
+}
+
+/* Whether judgement `r` of a candidate of `ex` is out of any reference
+ * measurement's reach upwards: every check whose rules read the reference's
+ * (or baseline's) measured figures passed, and the performance part is
+ * full.  Judged against another measurement, such a candidate keeps its
+ * score (the better judgement is kept), so measuring again cannot help it. */
+static int judgement_saturated(const struct exercise *ex, const struct run_result *r)
+{
+    if (r->nchecks != ex->nchecks)
+        return 0;
+    for (size_t i = 0; i < ex->nchecks; i++)
+        if ((ex->checks[i].ref_measured || ex->checks[i].base_measured) &&
+            r->checks[i].status != VERDICT_PASSED)
+            return 0;
+    return !ex->perf.present || r->score.performance >= r->score.performance_max;
+}
+
+/* Whether every candidate waiting in `en` is saturated (above) by its
+ * judgement against one of the `n` measurements. */
+static int pending_saturated(struct engine *e, const struct ref_entry *en,
+                             const struct ref_sample *const *samples, size_t n)
+{
+    int64_t t0 = measure_now_ns();
+    int all = 1;
+
+    for (size_t i = 0; i < en->npend && all; i++) {
+        const struct pending *p = &en->pend[i];
+        int sat = 0;
+        for (size_t k = 0; k < n && !sat; k++) {
+            struct run_result r;
+            struct ph_err ignored = {0};
+            if (judge_against(en, samples[k], p, &r, &ignored) != PH_OK)
+                continue;
+            sat = judgement_saturated(p->ex, &r);
+            run_result_cleanup(&r);
+        }
+        all = sat;
+    }
+    e->stats.judge_ns += measure_now_ns() - t0;
+    return all;
 }
 
 /* Whether measurement `s` disagrees with the reference (and baseline)
@@ -780,6 +881,16 @@ static enum ph_rc settle_entry(struct engine *e, struct ref_entry *en, struct ph
     if (en->npend == 0)
         return PH_OK;
     use[n++] = &en->last;
+    /* No waiting candidate can gain from a new measurement, and the last
+     * one is recent: it alone judges them.  Measurements stay at least
+     * every `ref_every_s` seconds, and every `ref_every` candidates that a
+     * measurement could still raise. */
+    if (en->last.t_ns != 0 && (double)(measure_now_ns() - en->last.t_ns) / 1e9 < roll_every_s(e) &&
+        pending_saturated(e, en, use, n)) {
+        e->stats.ref_spared++;
+        judge_pending(e, en, use, n);
+        return PH_OK;
+    }
     rc = take_sample(e, en, &after, err);
     if (rc == PH_OK && !sample_ok(&after)) {
         /* A measurement that did not finish (a timeout under load): once more. */
@@ -795,7 +906,10 @@ static enum ph_rc settle_entry(struct engine *e, struct ref_entry *en, struct ph
              * agrees with `after`, not with the one before; otherwise
              * `after` was a stray figure.  Both count for the judgement. */
             e->stats.ref_drifts++;
-            if (take_sample(e, en, &again, err) == PH_OK && sample_ok(&again)) {
+            if (pending_saturated(e, en, use, n)) {
+                /* Nobody waiting can gain from a third: the window stays. */
+                e->stats.ref_spared++;
+            } else if (take_sample(e, en, &again, err) == PH_OK && sample_ok(&again)) {
                 use[n++] = &again;
                 if (samples_disagree(e, lr, lb, &again))
                     en->window = en->window / 2 > 1 ? en->window / 2 : 1;
@@ -806,7 +920,7 @@ static enum ph_rc settle_entry(struct engine *e, struct ref_entry *en, struct ph
             en->window = en->window * 2 > roll_every(e) ? roll_every(e) : en->window * 2;
         }
     }
-    judge_pending(en, use, n);
+    judge_pending(e, en, use, n);
     /* The latest good measurement is the next candidates' "before". */
     if (sample_ok(&again)) {
         sample_cleanup(&en->last);
@@ -835,15 +949,6 @@ enum ph_rc engine_settle(struct engine *e, const struct exercise *ex, struct ph_
             rc = r;
     }
     return rc;
-}
-
-size_t engine_pending(const struct engine *e)
-{
-    size_t n = 0;
-
-    for (size_t i = 0; i < e->ncache; i++)
-        n += e->cache[i]->npend;
-    return n;
 }
 
 /* The rolling entry of (ex, params), made with the reference's whole run
@@ -941,6 +1046,7 @@ enum ph_rc engine_submit(struct engine *e, const struct exercise *ex,
     char why[512], sha[SHA256_HEX_LEN] = "", key[SHA256_HEX_LEN];
     struct ph_err ferr = {0}, gerr = {0};
     int cpus = measure_cpus();
+    int64_t t_judge = 0;
     int rolling;
     enum ph_rc rc, settled = PH_OK;
     long bad;
@@ -1036,12 +1142,15 @@ enum ph_rc engine_submit(struct engine *e, const struct exercise *ex,
     if (rc != PH_OK)
         goto done;
     in.cand = &cand;
+    t_judge = measure_now_ns();
     rc = judge_run(&in, out, &gerr);
 finish:
     if (rc == PH_OK) {
         rc = finish(ex, sha, cpus, explanation, out, &gerr);
         explanation = NULL;
     }
+    if (t_judge != 0)
+        e->stats.judge_ns += measure_now_ns() - t_judge;
 done:
     /* A failure after judging leaves nothing half-built for the caller. */
     if (rc != PH_OK && out != NULL) {
@@ -1057,7 +1166,7 @@ done:
     worker_result_cleanup(&cand);
     worker_result_cleanup(&ref);
     worker_result_cleanup(&base);
-    done(ud, rc, out, &gerr);
+    hand_over(e, done, ud, rc, out, &gerr);
     return PH_OK;
 }
 

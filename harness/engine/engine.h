@@ -4,8 +4,9 @@
  *
  * An engine owns what outlives one submission: the pool of sandbox hosts
  * (worker.h: several exercises alive at once, one host per run in flight),
- * the cache of reference and baseline runs, the store a caller attaches,
- * and the scorer configuration.  For one submission it reads the file once,
+ * the cache of reference and baseline runs, the store a caller attaches
+ * (where every result is recorded as it is handed over), and the scorer
+ * configuration.  For one submission it reads the file once,
  * screens and hashes those bytes, runs them in a fresh worker, judges
  * against the reference's observations, and scores the self-contained
  * result.  State lives in the engine, never in file statics, so two engines
@@ -32,7 +33,10 @@
  * once more at once and that one counts too; if it also disagrees with the
  * one before (the machine's speed changed, not a stray figure), the window
  * between measurements is halved (down to one candidate).  It doubles back
- * to `ref_every` while consecutive measurements agree.
+ * to `ref_every` while consecutive measurements agree.  A measurement (or a
+ * drift's extra one) is spared when every waiting candidate already has full
+ * marks on whatever the reference's figures decide, judged against the last
+ * one, and that one is under `ref_every_s` old: no candidate could gain.
  */
 #ifndef PH_ENGINE_H
 #define PH_ENGINE_H
@@ -88,6 +92,16 @@ struct engine_stats {
     unsigned long resumed;       /* fresh workers for the checks after a failed one */
     unsigned long hosts_started; /* sandbox hosts started */
     unsigned long ref_drifts;    /* rolling: consecutive measurements that disagreed */
+    /* rolling: measurements not taken because every candidate waiting for
+     * one was already out of its reach (full marks on everything the
+     * reference's figures decide) */
+    unsigned long ref_spared;
+    /* Wall time, in ns, spent in: the reference's and baseline's runs, the
+     * candidates' runs (worker_run calls, the worker's own start and end
+     * included), judging and scoring. */
+    long long ref_ns;
+    long long cand_ns;
+    long long judge_ns;
 };
 
 struct engine;
@@ -100,17 +114,21 @@ enum ph_rc engine_new(const struct engine_config *cfg, struct engine **out, stru
  * Accepts NULL. */
 void engine_free(struct engine *e);
 
-/* Attach the store results are recorded in (takes ownership; NULL detaches
- * and closes the one attached).  Borrowed back with engine_store(). */
+/*
+ * Attach the store results are recorded in (takes ownership; NULL detaches
+ * and closes the one attached).  While one is attached, every result the
+ * engine hands over (engine_grade, engine_submit's `done`) is first recorded
+ * in it as a run (store_run_put: its JSON, report_json.h); when that fails
+ * the caller gets the error and no result.  `grade` attaches none: it
+ * records each part itself, with the student's row, in one statement.
+ */
 void engine_set_store(struct engine *e, struct store *st);
 struct store *engine_store(const struct engine *e);
 
-const struct engine_config *engine_config(const struct engine *e);
-void engine_get_stats(const struct engine *e, struct engine_stats *out);
+/* The store id of the last result recorded (above), or 0. */
+long long engine_last_run_id(const struct engine *e);
 
-/* Drop the cached reference and baseline runs (the next submission runs
- * them whole again). */
-void engine_forget(struct engine *e);
+void engine_get_stats(const struct engine *e, struct engine_stats *out);
 
 struct engine_opts {
     const char *submission_path; /* file to grade; borrowed */
@@ -164,9 +182,6 @@ enum ph_rc engine_submit(struct engine *e, const struct exercise *ex,
 /* Judge every candidate still waiting for a reference measurement: those of
  * `ex` (NULL: of every exercise).  A last measurement is taken for them. */
 enum ph_rc engine_settle(struct engine *e, const struct exercise *ex, struct ph_err *err);
-
-/* Candidates submitted and not yet judged. */
-size_t engine_pending(const struct engine *e);
 
 /*
  * engine_grade() on the process's default engine, made at the first call

@@ -58,6 +58,9 @@ struct ctx {
     char store_path[PATH_MAX];
     char shard[32];
     int stats; /* $PYHARNESS_GRADE_STATS set: workers print their engine's counts */
+    /* In a worker, for $PYHARNESS_GRADE_STATS: wall time scoring
+     * explanations and recording parts (the JSON and the store's commit). */
+    long long expl_ns, record_ns;
     /* In a worker: the first failure to record a part (the run stops). */
     enum ph_rc rec_rc;
     struct ph_err rec_err;
@@ -246,6 +249,7 @@ static void part_done(void *ud, enum ph_rc grc, struct run_result *res, const st
     char *budget = NULL, *extra = NULL, *problem = NULL, *json = NULL;
     char line[32];
     int n;
+    long long t0 = mono_ns();
 
     base_row(c, j, &row);
     budget = budget_note(c->hw, p);
@@ -306,6 +310,7 @@ static void part_done(void *ud, enum ph_rc grc, struct run_result *res, const st
     row.grade_ns = w->in_submit ? mono_ns() - w->t0 : w->submit_ns;
     w->rc = store_grade_put(w->st, &row, &w->err);
     w->recorded = 1;
+    c->record_ns += mono_ns() - t0;
     if (w->rc == PH_OK) {
         n = snprintf(line, sizeof line, "%ld\n", w->idx);
         if (write_all(w->out_fd, line, (size_t)n) != 0)
@@ -343,6 +348,7 @@ static void grade_one(struct ctx *c, struct part_wait *w)
     w->in_submit = 1;
     snprintf(display, sizeof display, "%s/%s.py", stu->id, he->id);
     (void)score_expl(he->ex, p, c->o->scorer, &er, &w->expl_note);
+    c->expl_ns += mono_ns() - w->t0;
     memset(&eo, 0, sizeof eo);
     eo.submission_path = display;
     eo.display_name = display;
@@ -414,6 +420,7 @@ static void worker_main(struct ctx *c, int in_fd, int out_fd, pid_t parent)
     long idx;
     long last_k = -1;
     int status = 3;
+    long long born_ns = mono_ns(), start_ns = 0;
 
     (void)prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
     if (getppid() != parent)
@@ -441,6 +448,7 @@ static void worker_main(struct ctx *c, int in_fd, int out_fd, pid_t parent)
         fprintf(stderr, "pyharness: grade worker: %s\n", e.msg);
         goto out;
     }
+    start_ns = mono_ns() - born_ns;
     /* The parent decides what a Ctrl-C or a SIGTERM means (grade_run.h):
      * it stops dispatching and kills this process.  A handler that does
      * nothing, not SIG_IGN: an ignored signal would stay ignored across
@@ -491,13 +499,18 @@ static void worker_main(struct ctx *c, int in_fd, int out_fd, pid_t parent)
         /* For benchmarks ($PYHARNESS_GRADE_STATS): what this worker's engine
          * ran, to the parent, which prints it. */
         struct engine_stats es;
-        char line[256];
+        char line[512];
         int n;
         engine_get_stats(c->engine, &es);
-        n = snprintf(line, sizeof line,
-                     "S {\"submissions\": %lu, \"ref_whole\": %lu, \"ref_timed\": %lu, "
-                     "\"base_timed\": %lu, \"ref_drifts\": %lu}\n",
-                     es.submissions, es.ref_whole, es.ref_timed, es.base_timed, es.ref_drifts);
+        n = snprintf(
+            line, sizeof line,
+            "S {\"submissions\": %lu, \"ref_whole\": %lu, \"ref_timed\": %lu, "
+            "\"base_timed\": %lu, \"ref_drifts\": %lu, \"ref_spared\": %lu, \"ref_ns\": %lld, "
+            "\"cand_ns\": %lld, \"judge_ns\": %lld, \"expl_ns\": %lld, "
+            "\"record_ns\": %lld, \"start_ns\": %lld, \"worker_ns\": %lld}\n",
+            es.submissions, es.ref_whole, es.ref_timed, es.base_timed, es.ref_drifts, es.ref_spared,
+            es.ref_ns, es.cand_ns, es.judge_ns, c->expl_ns, c->record_ns, start_ns,
+            mono_ns() - born_ns);
         (void)write_all(out_fd, line, (size_t)n);
     }
 out:
@@ -521,7 +534,7 @@ struct worker {
     int job_fd, res_fd;  /* job_fd -1 once told there is no more */
     long held[HELD_MAX]; /* indices handed out and not yet recorded */
     size_t nheld;
-    char rbuf[256];
+    char rbuf[512];
     size_t rlen;
 };
 

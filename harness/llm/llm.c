@@ -34,7 +34,7 @@
 #include "llm_prompt.h"
 #include "llm_rate.h"
 #include "llm_response.h"
-#include "sbuf.h"
+#include "dynbuf.h"
 
 /* How much of an error reply goes into a message. */
 #define SNIPPET_MAX 200
@@ -49,7 +49,7 @@ enum xfer_state { X_READY, X_WAITING, X_RUNNING, X_DONE };
 struct xfer {
     struct llm_job *job;
     char *body;
-    struct sbuf resp;
+    struct dynbuf resp;
     int overflow;         /* the reply went over LLM_RESPONSE_MAX */
     char retry_after[64]; /* this attempt's Retry-After header, or "" */
     enum xfer_state state;
@@ -128,7 +128,7 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *userp)
     struct xfer *x = userp;
     size_t n = size * nmemb;
 
-    if (sbuf_add(&x->resp, data, n) != 0) {
+    if (dynbuf_add(&x->resp, data, n, NULL) != PH_OK) {
         x->overflow = 1;
         return 0; /* curl aborts the transfer with CURLE_WRITE_ERROR */
     }
@@ -161,7 +161,7 @@ static enum ph_rc start(struct batch *b, struct xfer *x, struct ph_err *err)
 
     if (e == NULL)
         return ph_errf(err, PH_ENOMEM, "curl_easy_init failed");
-    sbuf_free(&x->resp);
+    dynbuf_free(&x->resp);
     x->overflow = 0;
     x->retry_after[0] = '\0';
     x->errbuf[0] = '\0';
@@ -220,7 +220,7 @@ static void snippet(const struct xfer *x, char *out, size_t cap)
     size_t j = 0;
 
     for (size_t i = 0; i < n && j + 1 < cap; i++) {
-        unsigned char c = (unsigned char)x->resp.p[i];
+        unsigned char c = (unsigned char)x->resp.buf[i];
         out[j++] = (c >= ' ' && c < 0x7f) ? (char)c : ' ';
     }
     out[j] = '\0';
@@ -268,7 +268,7 @@ static void finish(struct batch *b, struct xfer *x, CURLcode code)
         struct ph_err perr;
         ph_err_clear(&perr);
         if (llm_parse_response(cfg->provider, cfg->model, x->job->task, x->job->answer,
-                               x->resp.p ? x->resp.p : "", x->resp.len, &x->job->result,
+                               x->resp.buf ? x->resp.buf : "", x->resp.len, &x->job->result,
                                &perr) == PH_OK) {
             x->job->rc = PH_OK;
             x->state = X_DONE;
@@ -372,7 +372,7 @@ static enum ph_rc batch_init(struct batch *b, const struct llm_config *cfg, stru
     for (size_t i = 0; i < n; i++) {
         struct xfer *x = &b->x[i];
         x->job = &jobs[i];
-        sbuf_init(&x->resp, LLM_RESPONSE_MAX);
+        dynbuf_init(&x->resp, LLM_RESPONSE_MAX);
         x->state = X_READY;
         memset(&jobs[i].result, 0, sizeof jobs[i].result);
         jobs[i].rc = PH_OK;
@@ -399,7 +399,7 @@ static void batch_cleanup(struct batch *b)
             curl_multi_remove_handle(b->multi, x->easy);
             curl_easy_cleanup(x->easy);
         }
-        sbuf_free(&x->resp);
+        dynbuf_free(&x->resp);
         free(x->body);
     }
     for (size_t i = 0; i < b->nidle; i++)

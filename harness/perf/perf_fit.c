@@ -34,16 +34,6 @@ const char *perf_class_big_o(enum perf_class c)
     return (unsigned)c < PERF_NCLASSES ? class_big_o[c] : "?";
 }
 
-int perf_class_parse(const char *name)
-{
-    for (int i = 0; i < PERF_NCLASSES; i++)
-        if (strcmp(name, class_names[i]) == 0)
-            return i;
-    if (strcmp(name, "nlogn") == 0)
-        return PERF_NLOGN;
-    return -1;
-}
-
 static double basis(enum perf_class c, double n)
 {
     switch (c) {

@@ -100,7 +100,4 @@ const char *perf_class_name(enum perf_class c);
 /* "O(1)", "O(log n)", ... */
 const char *perf_class_big_o(enum perf_class c);
 
-/* Parse a name from perf_class_name() or "nlogn"; -1 when unknown. */
-int perf_class_parse(const char *name);
-
 #endif

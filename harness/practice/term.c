@@ -269,13 +269,3 @@ void term_move(int row, int col)
 {
     term_printf("\033[%d;%dH", row, col);
 }
-
-void term_clear(void)
-{
-    term_puts("\033[H\033[2J");
-}
-
-void term_clear_line(void)
-{
-    term_puts("\033[2K");
-}

@@ -63,8 +63,6 @@ void term_puts(const char *s);
 void term_putn(const char *s, size_t n);
 void term_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void term_move(int row, int col); /* 1-based */
-void term_clear(void);
-void term_clear_line(void);
 void term_flush(void);
 
 #endif

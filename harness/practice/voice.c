@@ -200,26 +200,6 @@ static int asr_load(struct ph_err *err)
 }
 #endif
 
-int voice_tts_loadable(struct ph_err *err)
-{
-#ifdef PH_HAVE_ESPEAK
-    return tts_load(err) == 0;
-#else
-    ph_errf(err, PH_EUSAGE, "%s", voice_missing());
-    return 0;
-#endif
-}
-
-int voice_asr_loadable(struct ph_err *err)
-{
-#ifdef PH_HAVE_POCKETSPHINX
-    return asr_load(err) == 0;
-#else
-    ph_errf(err, PH_EUSAGE, "%s", voice_missing());
-    return 0;
-#endif
-}
-
 #ifndef PH_SPHINX_MODELDIR
 #define PH_SPHINX_MODELDIR "/usr/share/pocketsphinx/model"
 #endif

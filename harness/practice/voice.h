@@ -35,12 +35,6 @@ int voice_tts_built(void);
 int voice_asr_built(void);
 const char *voice_missing(void);
 
-/* Whether the engines' libraries load here (dlopen; the first call loads
- * them into this process, so call it only where that is wanted: not in a
- * process that later forks sandbox hosts).  0 with `err` set when not. */
-int voice_tts_loadable(struct ph_err *err);
-int voice_asr_loadable(struct ph_err *err);
-
 /* Synthesise `text` (UTF-8) with espeak-ng, American English. */
 enum ph_rc voice_synth(const char *text, struct voice_audio *out, struct ph_err *err);
 

@@ -65,16 +65,19 @@ def make_class(root: Path) -> Path:
 
 
 STATS: dict = {}
+LOAD: dict = {}  # the 1-minute load average before and after each grade
 
 
 def grade(bin_: str, subs: Path, out: Path, jobs: int, policy: str = "rolling") -> float:
     """Wall seconds of one `grade`; the workers' engine counts go to STATS[out]."""
+    l0 = os.getloadavg()[0]
     t0 = time.monotonic()
     proc = subprocess.run([bin_, "grade", str(HW / "homework.json"), str(subs), "--out",
                            str(out), "-j", str(jobs), "--reference", policy],
                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                           env={**os.environ, "PYHARNESS_GRADE_STATS": "1"})
     t = time.monotonic() - t0
+    LOAD[out] = f"{l0:.1f} -> {os.getloadavg()[0]:.1f}"
     if proc.returncode != 0:
         raise SystemExit(f"grade failed ({proc.returncode}): {proc.stderr[-2000:]}")
     tot: dict = {}
@@ -90,7 +93,7 @@ def runs_line(out: Path) -> str:
     st = STATS.get(out, {})
     return (f"{st.get('submissions', 0)} candidates, reference: {st.get('ref_whole', 0)} whole "
             f"runs, {st.get('ref_timed', 0)} timed measurements, {st.get('ref_drifts', 0)} "
-            f"drifts")
+            f"drifts, {st.get('ref_spared', 0)} spared (no waiting candidate could gain)")
 
 
 FAIR_STUDENTS = 30
@@ -171,9 +174,9 @@ def throughput(bin_: str, tmp: Path, subs: Path, policy: str) -> None:
     t2 = grade(bin_, subs, tmp / f"{policy}-j2", 2, policy)
     n = STUDENTS
     print(f"  --reference {policy}")
-    print(f"    -j 1: {t1:6.1f} s  {n / t1:6.2f} submissions/s")
+    print(f"    -j 1: {t1:6.1f} s  {n / t1:6.2f} submissions/s  (load {LOAD[tmp / f'{policy}-j1']})")
     print(f"    -j 2: {t2:6.1f} s  {n / t2:6.2f} submissions/s  speed-up {t1 / t2:.2f}x "
-          f"(goal >= 1.7x)")
+          f"(goal >= 1.7x)  (load {LOAD[tmp / f'{policy}-j2']})")
     n_parts, graded, cand = costs(tmp / f"{policy}-j1")
     harness = t1 - cand
     print(f"    -j 1: {runs_line(tmp / f'{policy}-j1')}")
@@ -188,6 +191,24 @@ def throughput(bin_: str, tmp: Path, subs: Path, policy: str) -> None:
           f"judging, the store's commit)")
     print(f"        outside the parts    {t1 - graded:7.1f} s  {100 * (t1 - graded) / t1:3.0f}%  "
           f"(start, screening, workers' start, reports)")
+    st = STATS.get(tmp / f"{policy}-j1", {})
+    if "ref_ns" in st:
+        cand_calls = st["cand_ns"] / 1e9
+        print(f"      from the workers' clocks ($PYHARNESS_GRADE_STATS, -j 1):")
+        for label, key, what in (
+                ("reference runs", "ref_ns", f"{st.get('ref_whole', 0)} whole, "
+                 f"{st.get('ref_timed', 0)} timed"),
+                ("worker start", "start_ns", "interpreter, engine, store"),
+                ("explanations", "expl_ns", "offline scorer"),
+                ("judging", "judge_ns", "judge and score against each measurement"),
+                ("recording", "record_ns", "result JSON and the store's commit")):
+            v = st.get(key, 0) / 1e9
+            print(f"        {label:20s} {v:7.2f} s  {100 * v / t1:4.1f}%  ({what})")
+        print(f"        candidate runs' own  {cand_calls - cand:7.2f} s  "
+              f"{100 * (cand_calls - cand) / t1:4.1f}%  (worker_run beyond the worker's fork to reap)")
+        print(f"        parent               {t1 - st.get('worker_ns', 0) / 1e9:7.2f} s  "
+              f"{100 * (t1 - st.get('worker_ns', 0) / 1e9) / t1:4.1f}%  (screening, workers' "
+              f"start and end, reports)")
 
 
 def main() -> None:

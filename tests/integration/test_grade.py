@@ -309,6 +309,77 @@ class GradeClass(unittest.TestCase):
         assert_same_grades(self, a, b)
 
 
+# Correct, and slow enough to earn only part of wordfreq's performance points
+# (about 4.5x slower than the reference: full marks at 2x, none at 20x).
+MIDDLING_WORDFREQ = """import re
+from itertools import groupby
+
+
+def word_counts(text):
+    words = sorted(w.lower() for w in re.findall(r"[^\\W\\d_]+", text))
+    return {w: len(list(g)) for w, g in groupby(words)}
+
+
+def top_words(text, k):
+    counts = word_counts(text)
+    pairs = []
+    for w in counts:
+        pairs.append((w, counts[w]))
+        pairs.sort(key=lambda kv: (-kv[1], kv[0]))
+    return pairs[:k]
+"""
+
+
+class GradeRollingSpared(unittest.TestCase):
+    """The rolling reference skips a measurement when no candidate waiting
+    for it could gain (full marks on every check and performance part the
+    reference's figures decide) and the last one is recent; a candidate with
+    partial performance marks always gets its measurement after."""
+
+    def setUp(self):
+        self._tmp = tempfile.TemporaryDirectory(prefix="ph-grade-spared-")
+        self.tmp = Path(self._tmp.name)
+        hw = json.loads(HOMEWORK.read_text())
+        hw["exercises"] = [dict(e, folder=str(HW / e["folder"])) for e in hw["exercises"]
+                           if e["id"] == "wordfreq"]
+        hw.pop("submission_budget", None)
+        self.hw = self.tmp / "homework.json"
+        self.hw.write_text(json.dumps(hw))
+
+    def tearDown(self):
+        self._tmp.cleanup()
+
+    def grade_copies(self, name: str, text: str) -> dict:
+        subs = self.tmp / name
+        for i in range(8):
+            (subs / f"s{i}").mkdir(parents=True)
+            (subs / f"s{i}" / "wordfreq.py").write_text(text + f"\n# copy {i}\n")
+        r = run("grade", str(self.hw), str(subs), "--out", str(self.tmp / f"out-{name}"), "-j",
+                "1", "--reference-every", "2", "--quiet",
+                env={**os.environ, "PYHARNESS_GRADE_STATS": "1"}, timeout=400)
+        self.assertEqual(r.rc, 0, r.stderr[-1000:])
+        lines = [json.loads(line.split("stats: ", 1)[1]) for line in r.stderr.splitlines()
+                 if line.startswith("pyharness: grade worker stats: ")]
+        self.assertEqual(len(lines), 1, r.stderr[-1000:])
+        with sqlite3.connect(self.tmp / f"out-{name}" / "grade.sqlite3") as db:
+            perf = [row[0] for row in db.execute("SELECT performance FROM grade_runs")]
+        return {**lines[0], "performance": perf}
+
+    def test_full_marks_spare_measurements_partial_marks_do_not(self):
+        good = (HW / "class" / "alice" / "wordfreq.py").read_text()
+        full = self.grade_copies("full", good)
+        self.assertEqual(full["submissions"], 8, full)
+        # 8 candidates in windows of 2: 4 settles (the last at the end).  Those
+        # whose candidates all had full marks took no measurement.
+        if all(p >= 10 for p in full["performance"]):
+            self.assertGreaterEqual(full["ref_spared"], 1, full)
+            self.assertLess(full["ref_timed"], 4, full)
+        partial = self.grade_copies("partial", MIDDLING_WORDFREQ)
+        self.assertTrue(all(0 < p < 10 for p in partial["performance"]), partial)
+        self.assertEqual(partial["ref_spared"], 0, partial)
+        self.assertGreaterEqual(partial["ref_timed"], 4, partial)
+
+
 class GradeInput(unittest.TestCase):
     def write(self, d: Path, text: str) -> Path:
         p = d / "homework.json"

@@ -370,6 +370,28 @@ class ResultTests(HarnessTest):
         doc = self.round_trip(SUBS / "crash.py")
         self.assertEqual(doc["verdict"], "crashed")
 
+    def test_the_engine_records_each_result_in_the_store_it_was_given(self):
+        """`run --store` hands the store to the engine, which records the
+        result as it hands it over: a second run is the next row, and a store
+        that cannot be opened is refused before anything is graded."""
+        good = FIXTURES / "exercises/mini/examples/good.py"
+        with tempfile.TemporaryDirectory() as d:
+            db = os.path.join(d, "runs.sqlite3")
+            for n in (1, 2):
+                r = run("run", "mini", str(good), *MINI, "--store", db)
+                self.assertEqual(r.rc, 0, r.stderr)
+                self.assertIn(f"recorded as run {n} in {db}", r.stderr)
+            shown = run("show", "--store", db, "--id", "2", "--json")
+            self.assertEqual(shown.rc, 0, shown.stderr)
+            self.assertEqual(shown.json["verdict"], "passed")
+            with open(os.path.join(d, "a-file"), "w") as f:
+                f.write("not a folder\n")
+            bad = run("run", "mini", str(good), *MINI, "--store",
+                      os.path.join(d, "a-file", "runs.sqlite3"))
+            self.assertNotIn(bad.rc, (0, 1), bad.stderr)
+            self.assertIn("a-file", bad.stderr)
+            self.assertNotIn("grading", bad.stderr)
+
     def test_the_submission_hash_is_of_the_bytes_graded(self):
         import hashlib
         sub = FIXTURES / "exercises/mini/examples/good.py"

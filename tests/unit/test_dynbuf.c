@@ -65,3 +65,50 @@ Test(dynbuf, a_zeroed_buffer_has_the_default_cap)
     dynbuf_free(&b);
     dynbuf_free(NULL);
 }
+
+Test(dynbuf, formatted_and_string_appends_of_any_length)
+{
+    struct dynbuf b;
+    struct ph_err err = {0};
+    char longword[3000];
+
+    memset(longword, 'w', sizeof longword - 1);
+    longword[sizeof longword - 1] = '\0';
+    dynbuf_init(&b, 1 << 16);
+    cr_assert_eq(dynbuf_addf(&b, &err, "%d-%s", 42, "x"), PH_OK);
+    cr_assert_eq(dynbuf_addstr(&b, "|", &err), PH_OK);
+    /* Longer than the formatter's stack buffer: formatted whole, not cut. */
+    cr_assert_eq(dynbuf_addf(&b, &err, "<%s>", longword), PH_OK);
+    cr_assert_eq(b.len, 5 + sizeof longword - 1 + 2);
+    cr_assert_eq(strncmp(b.buf, "42-x|<www", 9), 0);
+    cr_assert_eq(b.buf[b.len - 1], '>');
+    cr_assert_eq(dynbuf_failed(&b), PH_OK);
+    dynbuf_free(&b);
+}
+
+Test(dynbuf, a_failed_append_stays_failed_until_reset)
+{
+    struct dynbuf b;
+    struct ph_err err = {0};
+
+    dynbuf_init(&b, 10);
+    cr_assert_eq(dynbuf_addstr(&b, "12345", NULL), PH_OK);
+    cr_assert_eq(dynbuf_addf(&b, NULL, "%s", "678901"), PH_ELIMIT);
+    /* Later appends that would fit fail too: a caller checks once at the end. */
+    cr_assert_eq(dynbuf_addstr(&b, "1", &err), PH_ELIMIT);
+    cr_assert_str_eq(err.msg, "more than 10 bytes");
+    cr_assert_eq(dynbuf_add_truncated(&b, "1", 1), 0);
+    cr_assert_eq(dynbuf_failed(&b), PH_ELIMIT);
+    cr_assert_null(b.buf);
+    dynbuf_reset(&b);
+    cr_assert_eq(dynbuf_failed(&b), PH_OK);
+    cr_assert_eq(dynbuf_addstr(&b, "ok", NULL), PH_OK);
+    cr_assert_str_eq(b.buf, "ok");
+    /* A long formatted append past the cap is refused without formatting it. */
+    char big[64];
+    memset(big, 'b', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    cr_assert_eq(dynbuf_addf(&b, NULL, "%s%s%s%s%s", big, big, big, big, big), PH_ELIMIT);
+    dynbuf_free(&b);
+    cr_assert_eq(dynbuf_failed(&b), PH_OK);
+}
