@@ -12,8 +12,10 @@ change: Spearman 0.786/0.795 before/after the scorer's session-6 changes;
 then its two unflagged injections led to the markup-comment and "rubric"
 rules, so it is no longer blind for injections), the project's first
 graded set, the tuning half of session 7's blind set (audit7-tune: the
-scorer's session-7 changes were tuned on it; its other half is held out by
-the lead, outside the repository), and the terse note-style answers session 7's scorer helper wrote
+scorer's session-7 changes were tuned on it), its other half (audit7-heldout:
+kept outside the repository and away from the scorer's authors until session
+7's scorer changes were merged, then scored once: blind figures for that
+main; later sessions have it in the repository, so it is blind no more), and the terse note-style answers session 7's scorer helper wrote
 and graded itself (authors-terse, tuned on: bullets, fragments, arrows).  An external set named by
 PYHARNESS_CALIBRATION is added as a column when it exists; it is never needed.
 
@@ -127,6 +129,7 @@ def main() -> int:
             ("heldout2 HELD half", held2),
             ("blind 6", DATA / "audit-blind6.jsonl"),
             ("audit7 tune half", DATA / "audit7-tune.jsonl"),
+            ("audit7 held out", DATA / "audit7-heldout.jsonl"),
             ("first set", DATA / "heldout.jsonl"),
             ("terse (authors)", DATA / "authors-terse.jsonl")]
     ext = os.environ.get("PYHARNESS_CALIBRATION", "")
