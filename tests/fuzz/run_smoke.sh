@@ -13,6 +13,7 @@ CC=${CC:-clang} cmake -S "$src" -B "$build" -DPH_FUZZ=ON -DCMAKE_BUILD_TYPE=RelW
 cmake --build "$build" --target fuzz -j"$(nproc)"
 
 status=0
+failed=""
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 for bin in "$build"/fuzz/fuzz_*; do
@@ -23,10 +24,21 @@ for bin in "$build"/fuzz/fuzz_*; do
     [ -d "$corpus" ] || corpus="$src/tests/fuzz/corpus/$name"
     mkdir -p "$work/$name" "$corpus"
     echo "== $name for ${seconds}s over $corpus"
-    if ! (cd "$build" && "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-            -print_final_stats=1 "$work/$name" "$corpus"); then
+    if (cd "$build" && "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+            -print_final_stats=1 "$work/$name" "$corpus") >"$work/$name.log" 2>&1; then
+        tail -n 8 "$work/$name.log"
+    else
+        cat "$work/$name.log"
         echo "!! $name failed (reproducer in $build)" >&2
+        failed="$failed $name"
         status=1
     fi
 done
+# Last, so that a log's tail (all CI keeps) says which parser failed and why.
+for name in $failed; do
+    echo "!! $name failed:"
+    grep -E "ERROR|SUMMARY|Test unit written|artifact_prefix|deadly signal|timeout|out-of-memory" \
+        "$work/$name.log" | head -n 20
+done
+[ -z "$failed" ] || echo "!! fuzz smoke failed:$failed (reproducers in $build)"
 exit $status
