@@ -818,11 +818,6 @@ static struct sched_thread sched_threads[SCHED_THREADS_MAX];
 static int nsched_threads;
 static int sched_on;
 
-int measure_sched_active(void)
-{
-    return sched_on;
-}
-
 static struct sched_thread *sched_find(long pid, long tid)
 {
     for (int i = 0; i < nsched_threads; i++)
@@ -890,10 +885,11 @@ static void sched_scan(int at_start)
     measure_each_run_pid(sched_scan_pid, &at_start);
 }
 
-void measure_sched_sample(void)
+int measure_sched_sample(void)
 {
     if (sched_on)
         sched_scan(0);
+    return sched_on;
 }
 
 /* The span's totals: every thread's running and waiting time, and the CPU

@@ -205,11 +205,9 @@ int64_t measure_run_pss_bytes(void);
  * subject), the run is this process and what the namespace shows. */
 void measure_each_run_pid(int (*fn)(long pid, void *arg), void *arg);
 
-/* Read the run's threads' schedstat now, if a span is following them. */
-void measure_sched_sample(void);
-
-/* 1 while a span follows the run's threads. */
-int measure_sched_active(void);
+/* Read the run's threads' schedstat now, if a span is following them:
+ * 1 then, 0 when none is. */
+int measure_sched_sample(void);
 
 /* Whether process `pid` still runs: neither gone nor a zombie waiting to be
  * reaped (it holds nothing and does nothing). */

@@ -783,10 +783,7 @@ static PyObject *py_heartbeat(PyObject *self, PyObject *args)
  * milliseconds while a request runs. */
 static PyObject *py_sched_sample(PyObject *self, PyObject *unused)
 {
-    if (!measure_sched_active())
-        Py_RETURN_FALSE;
-    measure_sched_sample();
-    Py_RETURN_TRUE;
+    return PyBool_FromLong(measure_sched_sample());
 }
 
 static PyObject *py_run_memory(PyObject *self, PyObject *unused)

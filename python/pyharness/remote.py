@@ -450,17 +450,13 @@ class Client:
         self.name = name
 
 
-class Service:
+class Service(Client):
     """A fake blocking service's handle in the runner (h.blocking): passed to
     the submission, it becomes a plain function in the worker whose every
     call blocks its thread until this process answers, so the calls in
     flight are counted here, not by the worker."""
 
-    __slots__ = ("cid", "name")
-
-    def __init__(self, cid: int, name: str) -> None:
-        self.cid = cid
-        self.name = name
+    __slots__ = ()
 
 
 def _ship(fn: Inside, namespace: dict) -> list:
@@ -1216,9 +1212,12 @@ class _Worker:
         try:
             return self.wire.recv(timeout_s)
         finally:
-            with self.cv:
-                self.reading = False
-                self.cv.notify_all()
+            self._done_reading()
+
+    def _done_reading(self) -> None:
+        with self.cv:
+            self.reading = False
+            self.cv.notify_all()
 
     def recv_for(self, wanted: str) -> dict:
         """Block for the message `wanted`; model answers and pings that come
@@ -1295,9 +1294,7 @@ class _Worker:
                     return
                 self.dispatch_async(msg)
         finally:
-            with self.cv:
-                self.reading = False
-                self.cv.notify_all()
+            self._done_reading()
 
     def attach(self, loop: Any) -> None:
         if loop not in self.loops:
@@ -1305,18 +1302,18 @@ class _Worker:
             self.loops.add(loop)
 
     def client(self, cid: int, name: str) -> Any:
-        c = self.clients.get(cid)
-        if c is None:
-            c = RemoteClient(self, cid, name)
-            self.clients[cid] = c
-        return c
+        return self._endpoint(self.clients, RemoteClient, cid, name)
 
     def service(self, cid: int, name: str) -> "Blocking":
-        b = self.services.get(cid)
-        if b is None:
-            b = Blocking(self, cid, name)
-            self.services[cid] = b
-        return b
+        return self._endpoint(self.services, Blocking, cid, name)
+
+    def _endpoint(self, table: dict, cls: type, cid: int, name: str) -> Any:
+        """The worker's end of a runner-side service, one per service id."""
+        e = table.get(cid)
+        if e is None:
+            e = cls(self, cid, name)
+            table[cid] = e
+        return e
 
     # ---- the loop
     def serve(self) -> None:
