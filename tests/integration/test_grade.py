@@ -309,25 +309,8 @@ class GradeClass(unittest.TestCase):
         assert_same_grades(self, a, b)
 
 
-# Correct, and slow enough to earn only part of wordfreq's performance points
-# (about 4.5x slower than the reference: full marks at 2x, none at 20x).
-MIDDLING_WORDFREQ = """import re
-from itertools import groupby
-
-
-def word_counts(text):
-    words = sorted(w.lower() for w in re.findall(r"[^\\W\\d_]+", text))
-    return {w: len(list(g)) for w, g in groupby(words)}
-
-
-def top_words(text, k):
-    counts = word_counts(text)
-    pairs = []
-    for w in counts:
-        pairs.append((w, counts[w]))
-        pairs.sort(key=lambda kv: (-kv[1], kv[0]))
-    return pairs[:k]
-"""
+# Correct, and slow enough to earn only part of wordfreq's performance points.
+MIDDLING_WORDFREQ = (SOURCE / "tests/integration/fixtures/subs/wordfreq_middling.py").read_text()
 
 
 class GradeRollingSpared(unittest.TestCase):
