@@ -1,6 +1,7 @@
 /* report_json.c - see report_json.h. */
 #include "report_json.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -331,6 +332,25 @@ static void read_perf(struct reader *rd, const cJSON *root, struct run_result *r
     }
 }
 
+/* The first number in the tree that a double cannot hold (cJSON reads
+ * 1e999 as infinity), or NULL.  We never write one (cJSON renders a
+ * non-finite double as null), so a result holding one was not ours; and read
+ * in, it would render as null and read back as a different value. */
+static const cJSON *non_finite(const cJSON *item)
+{
+    const cJSON *c, *bad;
+
+    if (cJSON_IsNumber(item))
+        return isfinite(item->valuedouble) ? NULL : item;
+    cJSON_ArrayForEach(c, item)
+    {
+        bad = non_finite(c);
+        if (bad != NULL)
+            return bad;
+    }
+    return NULL;
+}
+
 enum ph_rc report_json_parse_run(const cJSON *json, struct run_result *out, struct ph_err *err)
 {
     struct reader rd = {NULL, 0};
@@ -345,6 +365,10 @@ enum ph_rc report_json_parse_run(const cJSON *json, struct run_result *out, stru
     if (!cJSON_IsNumber(fmt) || fmt->valuedouble != RESULT_FORMAT)
         return ph_errf(err, PH_EINPUT, "format: this pyharness reads results of format %d",
                        RESULT_FORMAT);
+    v = non_finite(json);
+    if (v != NULL)
+        return ph_errf(err, PH_EINPUT, "%s: a number too large for a double",
+                       v->string != NULL ? v->string : "(array item)");
     out->exercise = str(&rd, json, "exercise", "exercise");
     out->title = str(&rd, json, "title", "title");
     out->submission = str(&rd, json, "submission", "submission");

@@ -37,7 +37,7 @@ done
 # Last, so that a log's tail (all CI keeps) says which parser failed and why.
 for name in $failed; do
     echo "!! $name failed:"
-    grep -E "ERROR|SUMMARY|Test unit written|artifact_prefix|deadly signal|timeout|out-of-memory" \
+    grep -E "ERROR|differ|SUMMARY|Test unit written|artifact_prefix|deadly signal|timeout|out-of-memory" \
         "$work/$name.log" | head -n 20
 done
 [ -z "$failed" ] || echo "!! fuzz smoke failed:$failed (reproducers in $build)"
