@@ -538,6 +538,179 @@ static enum ph_rc run_candidate(struct engine *e, const struct exercise *ex,
     return rc;
 }
 
+/* ---- steady performance figures ---- */
+
+/* The role (WORKER_*) whose figure a rule path ("ref.measure...") reads;
+ * -1 for none of the three. */
+static int path_role(const char *path)
+{
+    if (path == NULL)
+        return -1;
+    if (strncmp(path, "cand.", 5) == 0)
+        return WORKER_CANDIDATE;
+    if (strncmp(path, "ref.", 4) == 0)
+        return WORKER_REFERENCE;
+    if (strncmp(path, "base.", 5) == 0)
+        return WORKER_BASELINE;
+    return -1;
+}
+
+/* One timed run of the performance check alone, by `role`, into `res`. */
+static enum ph_rc perf_run(struct engine *e, const struct exercise *ex,
+                           const struct engine_opts *opts, enum worker_role role, const char *name,
+                           const char *text, size_t len, struct worker_result *res,
+                           struct ph_err *err)
+{
+    const char *only[1] = {ex->perf.check};
+    struct engine_opts quiet = *opts;
+    struct worker_spec spec;
+    int64_t t0 = measure_now_ns();
+    enum ph_rc rc;
+
+    /* The screen shows the run's checks once; these repeats go unseen. */
+    quiet.progress = NULL;
+    if (role != WORKER_CANDIDATE) {
+        rc = run_module(e, ex, &quiet, role,
+                        role == WORKER_REFERENCE ? "reference.py" : "baseline.py", only, 1, res,
+                        err);
+        if (rc == PH_OK)
+            (*(role == WORKER_REFERENCE ? &e->stats.ref_timed : &e->stats.base_timed))++;
+        return rc;
+    }
+    memset(&spec, 0, sizeof spec);
+    spec.ex = ex;
+    spec.params = opts->params;
+    spec.seed = e->seed;
+    spec.role = WORKER_CANDIDATE;
+    spec.module_path = opts->submission_path;
+    spec.display_name = name;
+    spec.module_text = text;
+    spec.module_len = len;
+    spec.only = only;
+    spec.nonly = 1;
+    rc = worker_run(e->pool, &spec, res, err);
+    e->stats.cand_ns += measure_now_ns() - t0;
+    if (rc == PH_OK)
+        e->stats.cand_timed++;
+    return rc;
+}
+
+struct perf_pair {
+    double num, den, ratio;
+};
+
+static int pair_cmp(const void *a, const void *b)
+{
+    double x = ((const struct perf_pair *)a)->ratio, y = ((const struct perf_pair *)b)->ratio;
+    return x < y ? -1 : x > y;
+}
+
+/*
+ * Steady performance figures (docs/exercise-format.md, "Performance"): when
+ * the candidate's performance check passed and its ratio lies in or near
+ * the band, that check alone runs again ENGINE_PERF_ROUNDS times for each
+ * side the ratio reads, in fresh workers taken in turn (the run's own pair
+ * was reference then candidate; then candidate, reference; reference,
+ * candidate; ...), so a change of the machine's speed falls on both sides
+ * alike.  The result keeps the pair whose ratio is the median of all of
+ * them, and its description says how far they spread.  A round whose runs
+ * did not end cleanly is left out.  The verdicts stay the run's own.
+ */
+static enum ph_rc steady_perf(struct engine *e, const struct exercise *ex,
+                              const struct engine_opts *opts, const char *name, const char *text,
+                              size_t len, const struct judge_input *in0, struct run_result *out,
+                              struct ph_err *err)
+{
+    struct perf_pair pairs[1 + ENGINE_PERF_ROUNDS];
+    int uses[3] = {0, 0, 0};
+    double lo = fmin(ex->perf.full_at, ex->perf.zero_at);
+    double hi = fmax(ex->perf.full_at, ex->perf.zero_at), r;
+    size_t n = 0, k;
+    long pc = exercise_find_check(ex, ex->perf.check);
+    enum ph_rc rc = PH_OK;
+    char *describe;
+    char note[160];
+
+    if (!ex->perf.present || !out->perf.measured || pc < 0 || (size_t)pc >= out->nchecks ||
+        out->checks[pc].status != VERDICT_PASSED || out->verdict == VERDICT_REJECTED)
+        return PH_OK;
+    r = out->perf.num / out->perf.den;
+    /* Far outside the band no noise moves the mark: nothing to steady. */
+    if (r > hi * ENGINE_PERF_MARGIN || r < lo / ENGINE_PERF_MARGIN)
+        return PH_OK;
+    for (int side = 0; side < 2; side++) {
+        int role = path_role(side ? ex->perf.den.path.text : ex->perf.num.path.text);
+        if (ex->perf.num.kind != RULE_OPERAND_PATH || ex->perf.den.kind != RULE_OPERAND_PATH ||
+            role < 0)
+            return PH_OK;
+        uses[role == WORKER_CANDIDATE ? 0 : role == WORKER_REFERENCE ? 1 : 2] = 1;
+    }
+    pairs[n].num = out->perf.num;
+    pairs[n].den = out->perf.den;
+    pairs[n++].ratio = r;
+    for (k = 0; k < ENGINE_PERF_ROUNDS; k++) {
+        struct worker_result res[3];
+        struct judge_input in = *in0;
+        /* Round k: the candidate first when k is even (the run's own pair
+         * had it last), last when odd. */
+        static const enum worker_role order[2][3] = {
+            {WORKER_CANDIDATE, WORKER_REFERENCE, WORKER_BASELINE},
+            {WORKER_REFERENCE, WORKER_BASELINE, WORKER_CANDIDATE},
+        };
+        int ok = 1;
+
+        memset(res, 0, sizeof res);
+        for (int j = 0; j < 3 && rc == PH_OK; j++) {
+            enum worker_role role = order[k % 2][j];
+            int slot = role == WORKER_CANDIDATE ? 0 : role == WORKER_REFERENCE ? 1 : 2;
+            if (!uses[slot])
+                continue;
+            rc = perf_run(e, ex, opts, role, name, text, len, &res[slot], err);
+            if (rc == PH_OK && res[slot].end != WORKER_END_OK)
+                ok = 0;
+        }
+        if (rc == PH_OK && ok) {
+            double num, den;
+            if (uses[0])
+                in.cand = &res[0];
+            if (uses[1])
+                in.ref = &res[1];
+            if (uses[2])
+                in.base = &res[2];
+            if (judge_perf_figures(&in, &num, &den) == 0) {
+                pairs[n].num = num;
+                pairs[n].den = den;
+                pairs[n++].ratio = num / den;
+            }
+        }
+        for (int j = 0; j < 3; j++)
+            worker_result_cleanup(&res[j]);
+        if (rc != PH_OK)
+            return rc;
+    }
+    e->stats.perf_steadied++;
+    if (n < 2)
+        return PH_OK;
+    qsort(pairs, n, sizeof pairs[0], pair_cmp);
+    /* An even count keeps the lower middle: the doubt goes to no one's
+     * favour more than one figure's worth. */
+    out->perf.num = pairs[(n - 1) / 2].num;
+    out->perf.den = pairs[(n - 1) / 2].den;
+    snprintf(note, sizeof note, "median of %zu runs of each side taken in turn, %.1f%% apart", n,
+             pairs[0].ratio > 0 ? 100.0 * (pairs[n - 1].ratio / pairs[0].ratio - 1) : 0.0);
+    {
+        size_t dl = out->perf.describe ? strlen(out->perf.describe) : 0;
+        describe = malloc(dl + strlen(note) + 3);
+        if (describe == NULL)
+            return ph_errf(err, PH_ENOMEM, "out of memory");
+        snprintf(describe, dl + strlen(note) + 3, "%s%s%s", dl ? out->perf.describe : "",
+                 dl ? "; " : "", note);
+    }
+    free(out->perf.describe);
+    out->perf.describe = describe;
+    return PH_OK;
+}
+
 /* ---- handing results over ---- */
 
 /* Record `res` as a run in the engine's store, when it has one. */
@@ -1144,6 +1317,11 @@ enum ph_rc engine_submit(struct engine *e, const struct exercise *ex,
     in.cand = &cand;
     t_judge = measure_now_ns();
     rc = judge_run(&in, out, &gerr);
+    if (rc == PH_OK) {
+        e->stats.judge_ns += measure_now_ns() - t_judge;
+        rc = steady_perf(e, ex, opts, name, text, len, &in, out, &gerr);
+        t_judge = measure_now_ns();
+    }
 finish:
     if (rc == PH_OK) {
         rc = finish(ex, sha, cpus, explanation, out, &gerr);
