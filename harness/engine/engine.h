@@ -73,7 +73,7 @@ enum engine_ref_policy {
 /* Steady performance figures (engine.c, steady_perf): rounds of the
  * performance check alone, each side once per round, taken when the ratio
  * lies within ENGINE_PERF_MARGIN times of the band. */
-#define ENGINE_PERF_ROUNDS 4
+#define ENGINE_PERF_ROUNDS 2
 #define ENGINE_PERF_MARGIN 1.3
 
 struct engine_config {
