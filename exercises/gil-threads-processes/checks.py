@@ -162,21 +162,27 @@ def _helper_process(cmdline):
 @contextlib.contextmanager
 def _left_running(h):
     """Find and stop the processes and threads the block left running; the
-    counts land in the yielded dict.  The worker looks at its own children
-    and threads; the runner also counts the run's processes from outside,
-    so a pool the worker hides (raw forks) or does not report is still found."""
+    counts land in the yielded dict.  The runner counts from outside: the
+    run's processes (h.run_processes()) and the worker's threads, listed
+    from /proc (h.worker_threads()) before the block and after it, new
+    threads given a grace period to end.  A submission can hide a thread
+    from threading.enumerate() (its registry is a plain dict), not from
+    the kernel.  The worker's Leftovers stops the processes it knows of;
+    its own counts can only add to the runner's (a pool it does not see,
+    where the run has no PID namespace of its own)."""
     seen = {}
     before = h.run_processes()
+    threads_before = h.worker_threads()
     left = leftovers_begin()
     try:
         yield seen
     finally:
-        seen.update(leftovers_end(left))
+        inner = leftovers_end(left)
+        seen["threads_left_running"] = h.threads_left(threads_before)
         after = {pid for pid, cmd in h.run_processes().items()
                  if pid not in before and not _helper_process(cmd)}
+        seen["processes_left_running"] = max(inner.get("processes_left_running", 0), len(after))
         if after:
-            seen["processes_left_running"] = max(seen.get("processes_left_running", 0),
-                                                 len(after))
             h.stop_processes(after)
 
 

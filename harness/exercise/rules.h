@@ -10,6 +10,9 @@
  * them against the frames of a run, for the judge, the scorer and
  * comparison reports alike.  Nothing here parses a path at run time.
  *
+ * A rule's left or right operand may also be "PATH / PATH", the ratio of two
+ * figures (missing when the second is 0).
+ *
  * Path grammar: ROLE "." SECTION ("." STEP)*
  *   ROLE    cand | ref | base | sys            (sys.cpus only)
  *   SECTION obs STEP*                          (the check's observation)
@@ -79,6 +82,12 @@ struct rule_operand {
     enum rule_operand_kind kind;
     double number;
     struct rule_path path;
+    /* A rule's operand may be a ratio of two figures, "A / B" (spaces around
+     * the slash): `path` over `den`, e.g. a serial cost taken from the
+     * reference's run over the candidate's busiest process. */
+    int has_den;
+    struct rule_path den;
+    char *text;     /* "A / B" as written, for messages; owned, NULL unless has_den */
     cJSON *literal; /* owned */
 };
 
