@@ -177,8 +177,12 @@ def _left_running(h):
     try:
         yield seen
     finally:
+        ended = time.monotonic()
         inner = leftovers_end(left)
-        seen["threads_left_running"] = h.threads_left(threads_before)
+        # One grace period from the end of the block: the worker's Leftovers
+        # has already waited for the threads it knows of.
+        seen["threads_left_running"] = h.threads_left(
+            threads_before, grace_s=max(0.0, 1.0 - (time.monotonic() - ended)))
         after = {pid for pid, cmd in h.run_processes().items()
                  if pid not in before and not _helper_process(cmd)}
         seen["processes_left_running"] = max(inner.get("processes_left_running", 0), len(after))

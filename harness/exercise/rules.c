@@ -528,6 +528,37 @@ int rules_rule_reads_measured(const struct rule *r, enum rule_role role)
            (r->when != NULL && rules_rule_reads_measured(r->when, role));
 }
 
+static const char *const worker_reported[] = {
+    "py_peak_bytes", "py_current_bytes", "py_allocs", "inside_wall_ns", "inside_cpu_ns",
+};
+
+static int path_worker_reported(const struct rule_path *p)
+{
+    const char *last;
+    size_t i;
+
+    if (p->section != RULE_SEC_MEASURE && p->section != RULE_SEC_METRICS)
+        return 0;
+    if (p->nsteps == 0)
+        return 0;
+    last = p->steps[p->nsteps - 1].key;
+    for (i = 0; i < NELEM(worker_reported); i++)
+        if (strcmp(last, worker_reported[i]) == 0)
+            return 1;
+    return 0;
+}
+
+static int operand_worker_reported(const struct rule_operand *o)
+{
+    return o->kind == RULE_OPERAND_PATH &&
+           (path_worker_reported(&o->path) || (o->has_den && path_worker_reported(&o->den)));
+}
+
+int rules_rule_reads_worker_report(const struct rule *r)
+{
+    return operand_worker_reported(&r->left) || operand_worker_reported(&r->right);
+}
+
 /* ---- resolving ---- */
 
 static const char *section_key(enum rule_section s)
@@ -638,8 +669,7 @@ int rules_number(const struct rule_operand *o, const struct rule_frames *f, doub
         double num, den;
         if (!o->has_den)
             return path_number(&o->path, f, out);
-        if (path_number(&o->path, f, &num) != 0 || path_number(&o->den, f, &den) != 0 ||
-            den == 0)
+        if (path_number(&o->path, f, &num) != 0 || path_number(&o->den, f, &den) != 0 || den == 0)
             return -1;
         *out = num / den;
         return 0;

@@ -138,6 +138,12 @@ int rules_operand_reads_measured(const struct rule_operand *o, enum rule_role ro
 int rules_rule_reads(const struct rule *r, enum rule_role role);
 int rules_operand_reads(const struct rule_operand *o, enum rule_role role);
 
+/* 1 if the rule reads a figure the worker reports about itself (the
+ * counting allocator's py_peak_bytes, py_current_bytes, py_allocs, and
+ * inside_wall_ns, inside_cpu_ns): a lesson and a cross-check, never the only
+ * evidence for a grade, since a compromised worker reports what it likes. */
+int rules_rule_reads_worker_report(const struct rule *r);
+
 /* What a path is resolved against: the check's frame from each role's
  * worker (borrowed, NULL when that role did not run or report it), and the
  * run's facts. */
