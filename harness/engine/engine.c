@@ -574,7 +574,7 @@ static enum ph_rc perf_run(struct engine *e, const struct exercise *ex,
                         role == WORKER_REFERENCE ? "reference.py" : "baseline.py", only, 1, res,
                         err);
         if (rc == PH_OK)
-            (*(role == WORKER_REFERENCE ? &e->stats.ref_timed : &e->stats.base_timed))++;
+            e->stats.perf_other_timed++;
         return rc;
     }
     memset(&spec, 0, sizeof spec);
@@ -1083,9 +1083,15 @@ static enum ph_rc settle_entry(struct engine *e, struct ref_entry *en, struct ph
                 /* Nobody waiting can gain from a third: the window stays. */
                 e->stats.ref_spared++;
             } else if (take_sample(e, en, &again, err) == PH_OK && sample_ok(&again)) {
-                use[n++] = &again;
-                if (samples_disagree(e, lr, lb, &again))
+                if (samples_disagree(e, lr, lb, &again)) {
+                    use[n++] = &again;
                     en->window = en->window / 2 > 1 ? en->window / 2 : 1;
+                } else {
+                    /* `after` was a stray figure: it judges no one (a
+                     * reference measured twice as slow once would give
+                     * every candidate waiting full marks). */
+                    use[n - 1] = &again;
+                }
             } else {
                 en->window = en->window / 2 > 1 ? en->window / 2 : 1;
             }
