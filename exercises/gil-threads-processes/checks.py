@@ -97,6 +97,26 @@ def executor_threads_at_return(fn, *args):
 
 
 @inside
+def unclosed_pools_at_return(fn, *args):
+    """Call fn and count the multiprocessing pools it left running for the
+    garbage collector: when the last reference to a Pool that was never
+    closed or terminated dies (at fn's return), Pool.__del__ warns
+    "unclosed running multiprocessing pool" (ResourceWarning) and its
+    finaliser terminates the workers, so none is left to count from outside
+    the moment fn returns.  The warning is what tells it apart from a pool
+    shut down in the function (close() and join(), or a `with` block)."""
+    import gc
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ResourceWarning)
+        fn(*args)
+        gc.collect()  # a pool held only in a reference cycle
+    return sum(1 for w in caught if issubclass(w.category, ResourceWarning)
+               and "unclosed running multiprocessing pool" in str(w.message))
+
+
+@inside
 def set_start_method(method):
     """Make `method` multiprocessing's default start method; the one before."""
     before = multiprocessing.get_start_method(allow_none=True)
@@ -274,7 +294,8 @@ def check_pools_shut_down(sub, h):
         # check into a timeout.  Idle, they cost later measurements nothing.
         return seen
     with _left_running(h) as left:
-        sub.run_cpu_bound(featurize, [30_000, 5, 20_000], 2)
+        unclosed = unclosed_pools_at_return(sub.run_cpu_bound, featurize, [30_000, 5, 20_000], 2)
+    left["unclosed_pools"] = unclosed
     seen["run_cpu_bound"] = left
     keys = ["s%d" % i for i in range(6)]
     call = sleeper(dict.fromkeys(keys, 0.01))

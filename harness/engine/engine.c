@@ -569,7 +569,7 @@ static enum ph_rc perf_run(struct engine *e, const struct exercise *ex,
                         role == WORKER_REFERENCE ? "reference.py" : "baseline.py", only, 1, res,
                         err);
         if (rc == PH_OK)
-            (*(role == WORKER_REFERENCE ? &e->stats.ref_timed : &e->stats.base_timed))++;
+            e->stats.perf_other_timed++;
         return rc;
     }
     memset(&spec, 0, sizeof spec);
@@ -626,6 +626,9 @@ static enum ph_rc steady_perf(struct engine *e, const struct exercise *ex,
     char *describe;
     char note[160];
 
+    /* ENGINE_REF_CACHED_ALL times nothing again: the figures stay the run's. */
+    if (e->cfg.ref_policy == ENGINE_REF_CACHED_ALL)
+        return PH_OK;
     if (!ex->perf.present || !out->perf.measured || pc < 0 || (size_t)pc >= out->nchecks ||
         out->checks[pc].status != VERDICT_PASSED || out->verdict == VERDICT_REJECTED)
         return PH_OK;
@@ -1078,9 +1081,15 @@ static enum ph_rc settle_entry(struct engine *e, struct ref_entry *en, struct ph
                 /* Nobody waiting can gain from a third: the window stays. */
                 e->stats.ref_spared++;
             } else if (take_sample(e, en, &again, err) == PH_OK && sample_ok(&again)) {
-                use[n++] = &again;
-                if (samples_disagree(e, lr, lb, &again))
+                if (samples_disagree(e, lr, lb, &again)) {
+                    use[n++] = &again;
                     en->window = en->window / 2 > 1 ? en->window / 2 : 1;
+                } else {
+                    /* `after` was a stray figure: it judges no one (a
+                     * reference measured twice as slow once would give
+                     * every candidate waiting full marks). */
+                    use[n - 1] = &again;
+                }
             } else {
                 en->window = en->window / 2 > 1 ? en->window / 2 : 1;
             }

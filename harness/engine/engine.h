@@ -32,7 +32,8 @@
  * measurements disagree by more than `ref_drift`, the reference is measured
  * once more at once and that one counts too; if it also disagrees with the
  * one before (the machine's speed changed, not a stray figure), the window
- * between measurements is halved (down to one candidate).  It doubles back
+ * between measurements is halved (down to one candidate), else the stray one
+ * judges no one.  It doubles back
  * to `ref_every` while consecutive measurements agree.  A measurement (or a
  * drift's extra one) is spared when every waiting candidate already has full
  * marks on whatever the reference's figures decide, judged against the last
@@ -102,8 +103,9 @@ struct engine_stats {
      * one was already out of its reach (full marks on everything the
      * reference's figures decide) */
     unsigned long ref_spared;
-    unsigned long cand_timed;    /* candidate runs of the performance check only */
-    unsigned long perf_steadied; /* candidates whose performance figures were taken again */
+    unsigned long cand_timed;       /* candidate runs of the performance check only */
+    unsigned long perf_other_timed; /* and the reference's or baseline's beside them */
+    unsigned long perf_steadied;    /* candidates whose performance figures were taken again */
     /* Wall time, in ns, spent in: the reference's and baseline's runs, the
      * candidates' runs (worker_run calls, the worker's own start and end
      * included), judging and scoring. */
