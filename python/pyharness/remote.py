@@ -529,6 +529,7 @@ class _Runner:
         self.deadline_ns = 0
         self.ping_out: int | None = None  # the number of the ping awaiting its pong
         self.look_fd = -1  # the loop thread's /proc wchan while a monitored span runs
+        self.look_seen = False  # the kernel showed it asleep in the selector's wait
         self.dumped = False
         self.gone = False
         # The whole run's memory limit (set_memory_limit), watched while a
@@ -836,8 +837,6 @@ class _Runner:
         elif self.look_seen or where not in ("", "0"):
             return
         self._ph.heartbeat(self.monitor + "_waits")
-
-    look_seen = False
 
     def _look_start(self, monitor: str) -> None:
         self.look_seen = False
