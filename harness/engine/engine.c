@@ -621,7 +621,7 @@ static enum ph_rc steady_perf(struct engine *e, const struct exercise *ex,
     double lo = fmin(ex->perf.full_at, ex->perf.zero_at);
     double hi = fmax(ex->perf.full_at, ex->perf.zero_at), r;
     size_t n = 0, k;
-    long pc = exercise_find_check(ex, ex->perf.check);
+    long pc;
     enum ph_rc rc = PH_OK;
     char *describe;
     char note[160];
@@ -629,7 +629,11 @@ static enum ph_rc steady_perf(struct engine *e, const struct exercise *ex,
     /* ENGINE_REF_CACHED_ALL times nothing again: the figures stay the run's. */
     if (e->cfg.ref_policy == ENGINE_REF_CACHED_ALL)
         return PH_OK;
-    if (!ex->perf.present || !out->perf.measured || pc < 0 || (size_t)pc >= out->nchecks ||
+    if (!ex->perf.present || ex->perf.check == NULL || ex->perf.num.kind != RULE_OPERAND_PATH ||
+        ex->perf.den.kind != RULE_OPERAND_PATH)
+        return PH_OK;
+    pc = exercise_find_check(ex, ex->perf.check);
+    if (!out->perf.measured || pc < 0 || (size_t)pc >= out->nchecks ||
         out->checks[pc].status != VERDICT_PASSED || out->verdict == VERDICT_REJECTED)
         return PH_OK;
     r = out->perf.num / out->perf.den;
@@ -638,8 +642,7 @@ static enum ph_rc steady_perf(struct engine *e, const struct exercise *ex,
         return PH_OK;
     for (int side = 0; side < 2; side++) {
         int role = path_role(side ? ex->perf.den.path.text : ex->perf.num.path.text);
-        if (ex->perf.num.kind != RULE_OPERAND_PATH || ex->perf.den.kind != RULE_OPERAND_PATH ||
-            role < 0)
+        if (role < 0)
             return PH_OK;
         uses[role == WORKER_CANDIDATE ? 0 : role == WORKER_REFERENCE ? 1 : 2] = 1;
     }
