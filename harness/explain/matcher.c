@@ -155,6 +155,22 @@ static int inside(const struct occs *o, size_t k)
     return 0;
 }
 
+/* Does the clause starting at token `a` open with a pronoun for its subject
+ * ("it breaks ties", "and, as a bonus, it ...", "which means")?  A clause
+ * that names a subject of its own ("returning False lets it propagate") is
+ * not about the one named before it. */
+static int pronoun_clause(const struct doc *d, size_t a)
+{
+    static const char *const lead[] = {"and", "but", "so", "then", "also", "thus", "hence"};
+    static const char *const pron[] = {"it", "they", "this", "these", "that", "which"};
+
+    unsigned u = a < d->ntok ? d->tok[a].clause : 0;
+
+    while (a < d->ntok && d->tok[a].clause == u && WORDS_IN(d->tok[a].raw, lead))
+        a++;
+    return a < d->ntok && d->tok[a].clause == u && !d->tok[a].code && WORDS_IN(d->tok[a].raw, pron);
+}
+
 /*
  * The subject carried into clauses that do not name it.  Writers name a
  * subject once and go on about it: "asyncio.gather wraps everything in tasks.
@@ -170,7 +186,7 @@ static int inside(const struct occs *o, size_t k)
  * of a pattern is its subject; `subj` is its occurrences, to which one
  * carried occurrence per such clause is added.
  */
-static enum ph_rc add_carried(const struct doc *d, struct occs *subj, int across)
+static enum ph_rc add_carried(const struct doc *d, struct occs *subj, int across, int own)
 {
     size_t n0 = subj->n;
 
@@ -202,6 +218,19 @@ static enum ph_rc add_carried(const struct doc *d, struct occs *subj, int across
         for (size_t i = 0; i < n0 && anchor != SIZE_MAX && !blocked; i++) {
             const struct occ *o = &subj->v[i];
             if (o->start <= anchor && anchor <= o->end && !o->neg && !d->tok[o->start].code)
+                from = o;
+        }
+        /* A belief's own subject need not be a subject of the question:
+         * "most_common is written in C and it breaks ties alphabetically"
+         * says most_common breaks them.  With `own` (a belief's own
+         * groups, not a denied point's), a clause also takes the nearest
+         * subject its sentence names before it (a topic phrase in between
+         * still stops the carry, below). */
+        for (size_t i = 0; i < n0 && own && !blocked && anchor == SIZE_MAX && pronoun_clause(d, a);
+             i++) {
+            const struct occ *o = &subj->v[i];
+            if (o->sent == sa && o->end < a && !o->neg && !o->carried && !d->tok[o->start].code &&
+                (from == NULL || o->end > from->end))
                 from = o;
         }
         if (blocked || from == NULL || a - from->end > CARRY_REACH)
@@ -374,7 +403,7 @@ enum ph_rc matcher_concept(const struct doc *d, const struct concept *c, const u
             rc = matcher_find_group(d, &p->g[g], &gocc[g]);
         resolve_negation(gocc, p->ng);
         if (rc == PH_OK && p->ng > 1)
-            rc = add_carried(d, &gocc[0], 1);
+            rc = add_carried(d, &gocc[0], 1, 0);
         if (rc == PH_OK) {
             struct match m = match_pattern(d, gocc, p->ng, c->scope, uses);
             if (m.credit > out->credit)
@@ -638,7 +667,7 @@ static enum ph_rc misc_pattern(const struct doc *d, const struct pattern *p, enu
         rc = matcher_find_group(d, &p->g[g], &gocc[g]);
     resolve_negation(gocc, p->ng);
     if (rc == PH_OK && p->ng > 1)
-        rc = add_carried(d, &gocc[0], 0);
+        rc = add_carried(d, &gocc[0], 0, !denied);
     for (unsigned u = 0; u < nunits && rc == PH_OK && hit->sent < 0; u++) {
         int all = 1, neg = 0;
         if (denied) {

@@ -1058,6 +1058,35 @@ Test(beliefs, a_belief_forfeits_the_point_it_contradicts)
     explain_result_cleanup(&res);
 }
 
+/* A belief's own subject need not be a subject of the question: named once in
+ * a sentence, it is what a later clause without one is about ("most_common is
+ * written in C and, as a bonus, it breaks ties alphabetically" held 5.8 of 10,
+ * the belief unseen).  A point's subject is not carried into a denial of the
+ * point: "total ~ slowest call, not sum" denies nothing. */
+Test(beliefs, a_belief_s_own_subject_is_carried_within_its_sentence)
+{
+    struct explain_result res;
+
+    score_of("profile-and-optimize",
+             "cProfile shows the counting is the hotspot. most_common is written in C and, as a "
+             "bonus, it breaks ties alphabetically, like the original.",
+             &res);
+    cr_assert(has_misconception(&res, "most-common-ties"), "%s", res.feedback);
+    explain_result_cleanup(&res);
+    score_of("profile-and-optimize",
+             "cProfile shows the counting is the hotspot. most_common is written in C, but it "
+             "keeps ties in insertion order, so sort by (-count, word) to keep the output.",
+             &res);
+    cr_assert(!has_misconception(&res, "most-common-ties"), "%s", res.feedback);
+    explain_result_cleanup(&res);
+    score_of("asyncio-llm-calls",
+             "Event loop, one thread; await -> other coroutines run. LLM calls I/O-bound -> "
+             "overlap the waits: total ~ slowest call, not sum.",
+             &res);
+    cr_assert(!has_misconception(&res, "sum-time"), "%s", res.feedback);
+    explain_result_cleanup(&res);
+}
+
 /* A belief is the same claim in any word order, hedged, or as "X, not Y"; a
  * denial reaches past an object ("does not return them in input order"). */
 Test(beliefs, word_order_hedges_and_x_not_y)
