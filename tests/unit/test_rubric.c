@@ -1087,6 +1087,54 @@ Test(beliefs, a_belief_s_own_subject_is_carried_within_its_sentence)
     explain_result_cleanup(&res);
 }
 
+/* A denial anywhere in a belief's clause or sentence excused it, whatever it
+ * denied: "the event loop spreads the tasks across the CPU cores and does not
+ * need threads for it" stated nothing.  A bare negator listed in `unless` now excuses only when it
+ * stands before the belief's claim in the claim's own clause. */
+Test(beliefs, a_denial_elsewhere_does_not_excuse_a_belief)
+{
+    struct explain_result res;
+
+    score_of("asyncio-llm-calls",
+             "The event loop spreads the tasks across the CPU cores and does not need threads for "
+             "it.",
+             &res);
+    cr_assert(has_misconception(&res, "parallel-cores"), "%s", res.feedback);
+    explain_result_cleanup(&res);
+    score_of("asyncio-llm-calls",
+             "asyncio does not, whatever people say, spread tasks across the CPU cores; it "
+             "interleaves them on one thread.",
+             &res);
+    cr_assert(!has_misconception(&res, "parallel-cores"), "%s", res.feedback);
+    explain_result_cleanup(&res);
+}
+
+/* A clause of time lends a belief its setting, before or after the claim:
+ * "while one thread waits for the network, it still holds the GIL" and "a
+ * thread still holds the GIL while it waits for the network" (7.9 of 10 for
+ * an answer built on that belief). */
+Test(beliefs, a_clause_of_time_gives_the_belief_its_setting)
+{
+    static const char *const wrong[] = {
+        "While one thread waits for the network, it still holds the GIL, so the others are "
+        "stuck.",
+        "A thread still holds the GIL while it waits for the network.",
+    };
+    struct explain_result res;
+
+    for (size_t i = 0; i < sizeof wrong / sizeof wrong[0]; i++) {
+        score_of("gil-threads-processes", wrong[i], &res);
+        cr_assert(has_misconception(&res, "gil-held-while-waiting"), "%s", wrong[i]);
+        explain_result_cleanup(&res);
+    }
+    score_of("gil-threads-processes",
+             "A thread holds the GIL while it runs Python code and releases it while it waits for "
+             "the network.",
+             &res);
+    cr_assert(!has_misconception(&res, "gil-held-while-waiting"), "%s", res.feedback);
+    explain_result_cleanup(&res);
+}
+
 /* A belief is the same claim in any word order, hedged, or as "X, not Y"; a
  * denial reaches past an object ("does not return them in input order"). */
 Test(beliefs, word_order_hedges_and_x_not_y)
@@ -1238,6 +1286,25 @@ Test(beliefs, the_rubrics_know_the_common_wrong_beliefs)
          "A ContextVar stores one value per thread, just like threading.local."},
         {"comprehension-map-filter", "comprehension-always-faster",
          "A list comprehension is always faster than map, whatever function you pass."},
+        {"asyncio-llm-calls", "escapes-gil",
+         "Coroutines are not threads, so asyncio gets around the GIL and runs the tasks at once."},
+        {"asyncio-llm-calls", "cpu-fit",
+         "asyncio is a good fit for CPU-heavy work such as tokenizing, for the same reason."},
+        {"asyncio-llm-calls", "limit-is-cores",
+         "Set the semaphore's limit to the number of cores, since more calls in flight gain "
+         "nothing."},
+        {"profile-and-optimize", "no-recheck",
+         "The library version gives the same output, so there is nothing left to test."},
+        {"profile-and-optimize", "data-structures-irrelevant",
+         "The container choice barely matters compared with interpreter overhead."},
+        {"gil-threads-processes", "threads-serial-io",
+         "A thread pool runs the API calls one at a time, so threads are no help for I/O "
+         "either."},
+        {"generators-streaming", "errors-on-call",
+         "Errors in the body, such as a missing file, are raised on the line that calls the "
+         "generator function."},
+        {"generators-streaming", "body-runs-on-call",
+         "Calling the generator function executes its body up to the first yield."},
     };
     static const char *const right[][3] = {
         {"context-managers", "none-suppresses",
@@ -1272,6 +1339,28 @@ Test(beliefs, the_rubrics_know_the_common_wrong_beliefs)
          "asyncio."},
         {"comprehension-map-filter", "map-always-faster",
          "A comprehension is always faster than map with a lambda."},
+        {"asyncio-llm-calls", "escapes-gil",
+         "asyncio runs on one thread, so the GIL does not matter for it: waiting never needed "
+         "the GIL."},
+        {"asyncio-llm-calls", "cpu-fit",
+         "asyncio is a good fit for the API calls; CPU-heavy work such as tokenizing needs a "
+         "process pool."},
+        {"asyncio-llm-calls", "limit-is-cores",
+         "Set the semaphore's limit from the provider's rate limit, not the number of cores: the "
+         "calls are waiting, not computing."},
+        {"profile-and-optimize", "no-recheck",
+         "After the rewrite, measure again and check the output is unchanged on the same input."},
+        {"profile-and-optimize", "data-structures-irrelevant",
+         "The container choice matters: a set lookup is O(1) where a list scan is O(n)."},
+        {"gil-threads-processes", "threads-serial-io",
+         "For CPU-bound Python code a thread pool runs one at a time, but its I/O calls overlap "
+         "because waiting releases the GIL."},
+        {"generators-streaming", "errors-on-call",
+         "A missing file shows up on the first next(), not when the generator function is "
+         "called."},
+        {"generators-streaming", "body-runs-on-call",
+         "Calling the generator function returns a generator object immediately, without running "
+         "the body."},
     };
     struct explain_result res;
 
