@@ -688,7 +688,9 @@ static int bare_negator(const struct doc *d, const struct occ *o)
 
 /*
  * Does an `unless` phrase excuse the belief in unit `u` (a clause, or a
- * sentence when !by_clause)?  Any phrase of the list does, except a bare
+ * sentence when !by_clause)?  Any phrase of the list does (but not read
+ * across a negator it does not hold: "does matter" in "does not matter"),
+ * except a bare
  * negator, which excuses only when it stands before the belief's claim (the
  * occurrences `claim`, un-negated) in the claim's own clause: "asyncio does
  * not, as many think, spread tasks over cores" (past the negator's reach).
@@ -700,7 +702,14 @@ static int excused(const struct doc *d, const struct occs *unless, const struct 
 {
     for (size_t i = 0; i < unless->n; i++) {
         const struct occ *x = &unless->v[i];
+        int skipped_neg = 0;
         if ((by_clause ? x->clause : x->sent) != u)
+            continue;
+        /* "does matter" read across a skipped "not" ("does not matter")
+         * says the opposite of the exception. */
+        for (size_t k = x->start + 1; k < x->end && !x->self_neg; k++)
+            skipped_neg |= d->tok[k].neg == NEG_NOT;
+        if (skipped_neg)
             continue;
         if (!bare_negator(d, x))
             return 1;
