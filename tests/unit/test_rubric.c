@@ -1107,6 +1107,14 @@ Test(beliefs, a_denial_elsewhere_does_not_excuse_a_belief)
              &res);
     cr_assert(!has_misconception(&res, "parallel-cores"), "%s", res.feedback);
     explain_result_cleanup(&res);
+    /* An exception phrase is not read across a negator it does not hold:
+     * "does matter" is not in "does not matter". */
+    score_of("profile-and-optimize", "The algorithm doesn't matter in Python.", &res);
+    cr_assert(has_misconception(&res, "data-structures-irrelevant"), "%s", res.feedback);
+    explain_result_cleanup(&res);
+    score_of("profile-and-optimize", "The algorithm does matter, even in Python.", &res);
+    cr_assert(!has_misconception(&res, "data-structures-irrelevant"), "%s", res.feedback);
+    explain_result_cleanup(&res);
 }
 
 /* A clause of time lends a belief its setting, before or after the claim:
