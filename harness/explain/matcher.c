@@ -623,7 +623,8 @@ static int occs_in_claim(const struct doc *d, const struct occs *o, unsigned u, 
  * Is clause `u` (sentence `si`) a hypothesis rather than a claim: "inside a
  * finally, otherwise the teardown is skipped when the block raises", "the
  * cleanup would never run", "if you forget the finally, ..."?  It says what
- * goes wrong when something is missing, which is a correct statement.
+ * goes wrong when something is missing, which is a correct statement.  "I
+ * would" and "we would" state the candidate's plan: no hypothesis.
  */
 static int hypothetical(const struct doc *d, unsigned u, long si)
 {
@@ -633,9 +634,18 @@ static int hypothetical(const struct doc *d, unsigned u, long si)
     static const char *const leave[] = {"leave", "leaves", "left"};
     static const char *const guard[] = {"finally", "try", "with"};
 
-    for (size_t k = clause_start(d, u); k < d->ntok && d->tok[k].clause == u; k++)
-        if (!d->tok[k].code && WORDS_IN(d->tok[k].raw, in_clause))
-            return 1;
+    static const char *const planner[] = {"i", "we"};
+
+    for (size_t k = clause_start(d, u); k < d->ntok && d->tok[k].clause == u; k++) {
+        if (d->tok[k].code || !WORDS_IN(d->tok[k].raw, in_clause))
+            continue;
+        /* "I would rewrite everything in C first" is the candidate's plan,
+         * a claim about what to do, not a hypothesis. */
+        if (strcmp(d->tok[k].raw, "would") == 0 && k > 0 && d->tok[k - 1].clause == u &&
+            WORDS_IN(d->tok[k - 1].raw, planner))
+            continue;
+        return 1;
+    }
     if (si < 0 || (size_t)si >= d->nsent)
         return 0;
     for (size_t k = d->sent[si].tok0; k < d->sent[si].tok1; k++) {
