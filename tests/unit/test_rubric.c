@@ -1143,6 +1143,52 @@ Test(beliefs, a_clause_of_time_gives_the_belief_its_setting)
     explain_result_cleanup(&res);
 }
 
+/* Paraphrase probes (tests/data/beliefs.txt): each wrong belief as a candidate
+ * would put it is read as that belief, and each right statement on the same
+ * ground as none.  "I would ..." is the candidate's plan, not a hypothesis
+ * ("I would optimise every function equally" stated nothing before). */
+Test(beliefs, probes)
+{
+    size_t len = 0, nwrong = 0, nright = 0;
+    char *text = NULL, *line, *next;
+    struct ph_err err;
+
+    ph_err_clear(&err);
+    cr_assert_eq(fileio_read(PH_TEST_DATA "/data/beliefs.txt", 1 << 20, &text, &len, &err), PH_OK,
+                 "%s", err.msg);
+    for (line = text; line != NULL && *line != '\0'; line = next) {
+        char *f[4] = {line, NULL, NULL, NULL};
+        struct explain_result res;
+        next = strchr(line, '\n');
+        if (next != NULL)
+            *next++ = '\0';
+        if (line[0] == '#' || line[0] == '\0')
+            continue;
+        for (int k = 1; k < 4; k++) {
+            char *bar = strchr(f[k - 1], '|');
+            cr_assert_not_null(bar, "beliefs.txt: %s", line);
+            *bar = '\0';
+            f[k] = bar + 1;
+        }
+        score_of(f[1], f[3], &res);
+        if (strcmp(f[0], "wrong") == 0) {
+            char *comma = strchr(f[2], ',');
+            if (comma != NULL)
+                *comma = '\0';
+            cr_expect(has_misconception(&res, f[2]), "%s not found in: %s", f[2], f[3]);
+            nwrong++;
+        } else {
+            cr_expect_eq(res.nmisconceptions, 0, "%s found in: %s",
+                         res.nmisconceptions ? res.misconceptions[0].id : "", f[3]);
+            nright++;
+        }
+        explain_result_cleanup(&res);
+    }
+    cr_assert_geq(nwrong, 40);
+    cr_assert_geq(nright, 30);
+    free(text);
+}
+
 /* A belief is the same claim in any word order, hedged, or as "X, not Y"; a
  * denial reaches past an object ("does not return them in input order"). */
 Test(beliefs, word_order_hedges_and_x_not_y)
