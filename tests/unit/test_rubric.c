@@ -1144,8 +1144,9 @@ Test(beliefs, a_clause_of_time_gives_the_belief_its_setting)
 }
 
 /* Paraphrase probes (tests/data/beliefs.txt): each wrong belief as a candidate
- * would put it is read as that belief, and each right statement on the same
- * ground as none.  "I would ..." is the candidate's plan, not a hypothesis
+ * would put it is read as that belief (a whole paragraph built on one scores 4
+ * or less), and each right statement on the same ground as none.  "I would ..." is the candidate's
+ * plan, not a hypothesis
  * ("I would optimise every function equally" stated nothing before). */
 Test(beliefs, probes)
 {
@@ -1176,6 +1177,8 @@ Test(beliefs, probes)
             if (comma != NULL)
                 *comma = '\0';
             cr_expect(has_misconception(&res, f[2]), "%s not found in: %s", f[2], f[3]);
+            if (strlen(f[3]) > 200)
+                cr_expect_leq(res.score, 4.0, "%.1f for: %s", res.score, f[3]);
             nwrong++;
         } else {
             cr_expect_eq(res.nmisconceptions, 0, "%s found in: %s",
