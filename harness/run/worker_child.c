@@ -1571,6 +1571,7 @@ static _Noreturn void run_as_runner(struct child *c, int fd)
     if (measure_observe(c->worker) != 0)
         die("cannot read the worker's CPU clock");
     measure_set_run_namespace(getppid() == 1);
+    measure_count_shm(c->a->run->own_shm);
     if (c->checks == NULL)
         c->checks = load_checks(0);
     /* Only now, in this process: the worker never holds the seed. */

@@ -712,7 +712,10 @@ class _Runner:
         """One memory limit for the whole run: the run's processes together
         (their proportional set sizes, so pages a fork shares count once) may
         grow by `limit_bytes` over what the worker held before it imported
-        the submission."""
+        the submission.  The base and most samples are resident sizes, an
+        upper bound of the PSS that costs no page-table walk: the limit can
+        only be a little more lenient for it, and a run is stopped only on
+        its exact figure."""
         base = self._ph.run_memory()
         if base < 0 or limit_bytes <= 0:
             return
@@ -774,6 +777,8 @@ class _Runner:
 
     def _sample_memory(self) -> None:
         used = self._ph.run_memory()
+        if used > self.memory_limit:
+            used = self._ph.run_memory(True)
         if used > self.memory_peak:
             self.memory_peak = used
         if used <= self.memory_limit:
