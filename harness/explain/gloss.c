@@ -1114,7 +1114,7 @@ enum ph_rc gloss_translate(const char *code, const char *text, size_t len, char 
         const char *en = NULL;
         size_t used = 0;
         for (size_t n = nw; n > 0 && en == NULL; n--) {
-            char key[GLOSS_KEY_MAX];
+            char key[GLOSS_KEY_MAX] = "";
             size_t kl = 0;
             int fits = 1;
             for (size_t m = 0; m < n && fits; m++) {
