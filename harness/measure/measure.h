@@ -95,7 +95,7 @@ struct measure_span {
     int64_t py_cur0, py_allocs0;
     int64_t saved_peak; /* outer span's peak so far */
     int64_t rss0;
-    int64_t shm0;      /* what /dev/shm held at the start (measure_count_shm) */
+    int64_t unseen0;   /* what /dev/shm and socket buffers held at the start */
     int64_t saved_hwm; /* outer span's highest VmHWM seen before resets */
     int rss_reset;
     /* Observed from outside: the run's other processes at the start (their
@@ -194,8 +194,9 @@ pid_t measure_subject(void); /* 0 when observing this process */
 
 /* The memory of the whole observed run: the proportional set size (shared
  * pages split between the processes sharing them) of every process of the
- * run's PID namespace but its PID 1 and this one, and what /dev/shm holds
- * (measure_count_shm).  -1 when not observing or unreadable. */
+ * run's PID namespace but its PID 1 and this one, and what /dev/shm and the
+ * run's socket buffers hold (measure_count_shm, measure_sock.h).  -1 when not observing or
+ * unreadable. */
 int64_t measure_run_pss_bytes(void);
 
 /* The run's memory for its limit, as cheaply as it can be had: the PSS
