@@ -3,15 +3,18 @@
 
 For every exercise of the bank, its good example and the examples whose
 performance mark lies inside the band (neither full nor zero: where noise can
-move a score; the homework exercise wordfreq's middling file too) are each graded RUNS times on the machine as it is ("idle") and
-RUNS times with one core kept busy by a spinning process ("busy"). Prints,
-per file, the lowest and highest total and performance mark (out of 100) and
-their spread (max - min); the goal is a spread of at most 1 point. The lowest
-and highest load average seen after each run of a series is printed beside it: on a shared machine "idle"
-is only the machine without our spinner. Asserts nothing.
+move a score), and the homework exercise wordfreq's middling file, are each
+graded RUNS times on the machine as it is ("idle") and RUNS times with one
+core kept busy by a spinning process ("busy"). Prints, per file, the lowest
+and highest total and performance mark (out of 100) and their spread
+(max - min); the goal is a spread of at most 1 point. The lowest and highest
+load average seen after each run of a series is printed beside it: on a
+shared machine "idle" is only the machine without our spinner. Asserts
+nothing.
 
   PYHARNESS_STABILITY_RUNS   runs per series (default 10)
-  PYHARNESS_STABILITY_ONLY   comma-separated exercise ids to bench (default all)
+  PYHARNESS_STABILITY_ONLY   comma-separated exercise ids to bench (default all;
+                             wordfreq for the homework exercise)
 """
 
 from __future__ import annotations
