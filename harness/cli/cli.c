@@ -140,7 +140,8 @@ const char *cli_did_you_mean(const char *word, const char *const *names)
     return best_d <= limit && best_d > 0 ? best : NULL;
 }
 
-void cli_help(FILE *out, const char *usage, const struct cli_opt *opts)
+/* Print the synopsis and one line per option to `out`. */
+static void cli_help(FILE *out, const char *usage, const struct cli_opt *opts)
 {
     const struct cli_opt *o;
     char left[64];

@@ -55,9 +55,6 @@ enum {
  */
 int cli_parse(const char *usage, const struct cli_opt *opts, int argc, char **argv, int *npos);
 
-/* Print the synopsis and one line per option to `out`. */
-void cli_help(FILE *out, const char *usage, const struct cli_opt *opts);
-
 /* The exit status a command returns for a cli_parse() result other than OK. */
 int cli_parse_status(int parsed);
 

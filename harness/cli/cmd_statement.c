@@ -167,7 +167,8 @@ void cmd_statement_write(FILE *out, const struct exercise *ex, const char *start
         fprintf(out, "\nnext: pyharness start %s\n", ex->id);
 }
 
-int cmd_statement_main(int argc, char **argv)
+/* `pyharness show EXERCISE`: the statement, or with --json its fields. */
+static int cmd_statement_main(int argc, char **argv)
 {
     struct ph_err err = {0};
     struct exercise *ex = NULL;

@@ -12,7 +12,6 @@
 
 struct exercise;
 
-int cmd_statement_main(int argc, char **argv);
 int cmd_start_main(int argc, char **argv);
 
 /* `show`: a saved result (RESULT.json, --store, --id) goes to cmd_show_main,

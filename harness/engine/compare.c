@@ -10,7 +10,8 @@
 #define PATH_CAP 256
 #define MAX_DEPTH 200
 
-void compare_render(const cJSON *v, char *buf, size_t cap)
+/* A short rendering of `v` for messages (at most `cap`-1 bytes, "..." when cut). */
+static void compare_render(const cJSON *v, char *buf, size_t cap)
 {
     char *s = cJSON_PrintUnformatted(v);
 

@@ -30,7 +30,4 @@ struct compare_opts {
 int compare_json(const cJSON *expected, const cJSON *got, const struct compare_opts *opts,
                  int show_values, char *why, size_t whycap);
 
-/* A short rendering of `v` for messages (at most `cap`-1 bytes, "..." when cut). */
-void compare_render(const cJSON *v, char *buf, size_t cap);
-
 #endif

@@ -170,11 +170,6 @@ void engine_set_store(struct engine *e, struct store *st)
     e->store = st;
 }
 
-struct store *engine_store(const struct engine *e)
-{
-    return e->store;
-}
-
 void engine_get_stats(const struct engine *e, struct engine_stats *out)
 {
     *out = e->stats;

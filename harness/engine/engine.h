@@ -123,7 +123,6 @@ void engine_free(struct engine *e);
  * records each part itself, with the student's row, in one statement.
  */
 void engine_set_store(struct engine *e, struct store *st);
-struct store *engine_store(const struct engine *e);
 
 /* The store id of the last result recorded (above), or 0. */
 long long engine_last_run_id(const struct engine *e);

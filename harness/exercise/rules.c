@@ -58,7 +58,8 @@ static char *dupn(const char *s, size_t n)
     return d;
 }
 
-const char *rules_op_symbol(enum rule_op op)
+/* "<=", "<", ...; static storage. */
+static const char *rules_op_symbol(enum rule_op op)
 {
     for (size_t i = 0; i < NELEM(op_names); i++)
         if (op_names[i].op == op)
@@ -518,7 +519,13 @@ static int is_tuple(const cJSON *node)
            strcmp(node->child->string, "$tuple") == 0;
 }
 
-const cJSON *rules_resolve(const struct rule_path *p, const struct rule_frames *f, cJSON **scratch)
+/*
+ * The JSON value at `p` (borrowed from the frames, or *scratch, a new node
+ * the caller frees with cJSON_Delete, for `len` and sys.cpus), or NULL when
+ * the figure is missing.
+ */
+static const cJSON *rules_resolve(const struct rule_path *p, const struct rule_frames *f,
+                                  cJSON **scratch)
 {
     const cJSON *node;
 
@@ -600,7 +607,7 @@ int rules_number(const struct rule_operand *o, const struct rule_frames *f, doub
 
 /* ---- formatting ---- */
 
-void rules_format_value(double v, enum rule_unit unit, char *buf, size_t cap)
+static void rules_format_value(double v, enum rule_unit unit, char *buf, size_t cap)
 {
     switch (unit) {
     case RULE_UNIT_BYTES:

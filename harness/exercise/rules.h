@@ -137,13 +137,6 @@ struct rule_frames {
     double cpus; /* sys.cpus */
 };
 
-/*
- * The JSON value at `p` (borrowed from the frames, or *scratch, a new node
- * the caller frees with cJSON_Delete, for `len` and sys.cpus), or NULL when
- * the figure is missing.
- */
-const cJSON *rules_resolve(const struct rule_path *p, const struct rule_frames *f, cJSON **scratch);
-
 /* The operand as a number ({"$float": x} unwrapped, bools 0/1): 0, or -1
  * when missing or not numeric. */
 int rules_number(const struct rule_operand *o, const struct rule_frames *f, double *out);
@@ -155,11 +148,5 @@ int rules_eval(const struct rule *r, const struct rule_frames *f, char *why, siz
 /* The lesson with its figures filled in: a new string (caller frees), or
  * NULL when a figure is missing (the lesson is then left out). */
 char *rules_lesson_format(const struct rule_lesson *l, const struct rule_frames *f);
-
-/* "<=", "<", ...; static storage. */
-const char *rules_op_symbol(enum rule_op op);
-
-/* A figure in a unit, as reports show it. */
-void rules_format_value(double v, enum rule_unit unit, char *buf, size_t cap);
 
 #endif

@@ -21,7 +21,8 @@
 #include "sha256.h"
 #include "store.h"
 
-int explain_llm_configured(void)
+/* 1 when an LLM is configured (environment or config file); see llm.h. */
+static int explain_llm_configured(void)
 {
     return llm_configured();
 }

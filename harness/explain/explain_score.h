@@ -84,9 +84,6 @@ enum ph_rc explain_score_batch(struct explain_job *jobs, size_t n, const struct 
 enum ph_rc explain_score_many(struct explain_job *jobs, size_t n, enum explain_scorer which,
                               struct ph_err *err);
 
-/* 1 when an LLM is configured (environment or config file); see llm.h. */
-int explain_llm_configured(void);
-
 /* Parse "offline", "llm" or "auto"; -1 for anything else. */
 int explain_scorer_parse(const char *name, enum explain_scorer *out);
 

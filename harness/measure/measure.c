@@ -30,6 +30,7 @@
 #include <Python.h>
 
 #include "fileio.h"
+#include "measure_sock.h"
 
 #include <assert.h>
 #include <dirent.h>
@@ -44,6 +45,7 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/resource.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -504,7 +506,13 @@ int64_t measure_py_current(void)
     return gil_cur + atomic_load_explicit(&raw_cur, memory_order_relaxed);
 }
 
-int64_t measure_py_peak(void)
+/* Allocations made through the counting hooks since they were installed. */
+static int64_t measure_py_allocs(void)
+{
+    return gil_allocs + atomic_load_explicit(&raw_allocs, memory_order_relaxed);
+}
+
+static int64_t measure_py_peak(void)
 {
     return atomic_load_explicit(&peak, memory_order_relaxed);
 }
@@ -532,11 +540,6 @@ void measure_py_end(const struct measure_py_span *s, struct measure_py_figures *
     out->allocs = measure_py_allocs() - s->allocs0;
     if (s->saved_peak > span_peak)
         atomic_store_explicit(&peak, s->saved_peak, memory_order_relaxed);
-}
-
-int64_t measure_py_allocs(void)
-{
-    return gil_allocs + atomic_load_explicit(&raw_allocs, memory_order_relaxed);
 }
 
 static int64_t clock_ns(clockid_t id)
@@ -617,9 +620,26 @@ void measure_set_run_namespace(int on)
     ns_scope = on;
 }
 
-int measure_run_namespace(void)
+static int shm_counted;
+
+void measure_count_shm(int on)
 {
-    return ns_scope;
+    shm_counted = on;
+}
+
+/* Memory the run holds that no process's resident set shows, where it is
+ * counted (else 0): the files of /dev/shm (a tmpfs of the run's own, so its
+ * used blocks are the run's) and the run's socket buffers (measure_sock.h). */
+static int64_t unseen_bytes(void)
+{
+    struct statvfs v;
+    int64_t total = measure_sock_bytes();
+
+    if (total < 0)
+        total = 0;
+    if (shm_counted && statvfs("/dev/shm", &v) == 0 && v.f_blocks >= v.f_bfree)
+        total += (int64_t)(v.f_blocks - v.f_bfree) * (int64_t)v.f_frsize;
+    return total;
 }
 
 static int64_t ticks_of(const char *stat, int self)
@@ -655,38 +675,33 @@ static long ns_last_pid(void)
     return p != NULL ? strtol(p + 1, NULL, 10) : -1;
 }
 
+struct run_pid_walk {
+    long me;
+    int (*fn)(long pid, void *arg);
+    void *arg;
+};
+
+/* PID 1 is the sandbox host (its reaped children are earlier runs); an
+ * observer is not the run it observes. */
+static int visit_run_pid(long pid, void *arg)
+{
+    const struct run_pid_walk *w = arg;
+
+    if (pid == 1 || (subject > 0 && pid == w->me))
+        return 0;
+    return w->fn(pid, w->arg);
+}
+
 void measure_each_run_pid(int (*fn)(long pid, void *arg), void *arg)
 {
     long me = (long)getpid(), self = subject > 0 ? (long)subject : me;
-    struct dirent *e;
-    DIR *d;
+    struct run_pid_walk w = {me, fn, arg};
 
     /* Without a namespace of the run's own, /proc shows the whole machine:
      * the run is the process we know.  No PID handed out since it: the run
      * has made no process, and one small read spares the scan. */
-    if (!ns_scope || ns_last_pid() == self) {
+    if (!ns_scope || ns_last_pid() == self || fileio_each_pid(visit_run_pid, &w) < 0)
         (void)fn(self, arg);
-        return;
-    }
-    d = opendir("/proc");
-    if (d == NULL) {
-        (void)fn(self, arg);
-        return;
-    }
-    for (e = readdir(d); e != NULL; e = readdir(d)) {
-        long pid;
-
-        if (e->d_name[0] < '0' || e->d_name[0] > '9')
-            continue;
-        pid = strtol(e->d_name, NULL, 10);
-        /* PID 1 is the sandbox host (its reaped children are earlier runs);
-         * an observer is not the run it observes. */
-        if (pid == 1 || (subject > 0 && pid == me))
-            continue;
-        if (fn(pid, arg) != 0)
-            break;
-    }
-    closedir(d);
 }
 
 struct ticks_sum {
@@ -766,11 +781,53 @@ int64_t measure_run_pss_bytes(void)
     measure_each_run_pid(add_pss, &total);
     if (total <= 0)
         return -1;
+    total += unseen_bytes();
     if (pss_base < 0)
         pss_base = total;
     if (total > pss_seen)
         pss_seen = total;
     return total;
+}
+
+/* Spans open that weigh the run (MEASURE_WEIGH). */
+static int weighing;
+
+/* Resident bytes of `pid` (the second field of /proc/<pid>/statm), or -1. */
+static int64_t resident_of(long pid)
+{
+    char path[64], buf[256];
+    const char *p;
+    char *end;
+    long long pages;
+
+    snprintf(path, sizeof path, "/proc/%ld/statm", pid);
+    if (fileio_read_small(path, buf, sizeof buf) < 0 || (p = strchr(buf, ' ')) == NULL)
+        return -1;
+    pages = strtoll(p + 1, &end, 10);
+    if (end == p + 1 || pages < 0)
+        return -1;
+    return pages * (int64_t)sysconf(_SC_PAGESIZE);
+}
+
+static int add_resident(long pid, void *arg)
+{
+    int64_t v = resident_of(pid);
+
+    if (v > 0)
+        *(int64_t *)arg += v;
+    return 0;
+}
+
+int64_t measure_run_memory_bound(void)
+{
+    int64_t total = 0;
+
+    if (subject <= 0)
+        return -1;
+    if (weighing > 0)
+        return measure_run_pss_bytes();
+    measure_each_run_pid(add_resident, &total);
+    return total > 0 ? total + unseen_bytes() : -1;
 }
 
 /* The field `key` ("rchar: ") of /proc/<pid>/io, or -1. */
@@ -1045,7 +1102,7 @@ int64_t measure_rss_bytes(void)
     return status_bytes("VmRSS:");
 }
 
-int64_t measure_hwm_bytes(void)
+static int64_t measure_hwm_bytes(void)
 {
     return status_bytes("VmHWM:");
 }
@@ -1055,7 +1112,8 @@ int64_t measure_hwm_bytes(void)
  * rusage at exit) would otherwise lose the peaks of the spans nested in them. */
 static int64_t hwm_seen;
 
-int measure_reset_hwm(void)
+/* Reset VmHWM to the current RSS (/proc/self/clear_refs "5").  1 on success. */
+static int measure_reset_hwm(void)
 {
     int64_t before = measure_hwm_bytes();
 
@@ -1139,12 +1197,14 @@ void measure_begin(struct measure_span *s, unsigned flags)
     s->saved_hwm = hwm_seen;
     hwm_seen = 0;
     s->rss0 = measure_rss_bytes();
+    s->unseen0 = unseen_bytes();
     s->nothers = 0;
     s->pss0 = pss_base; /* the outer span's, put back at the end */
     s->saved_pss_seen = pss_seen;
     s->t0_rchar = -1;
     s->t0_faults = -1;
     s->t0_main = -1;
+    s->weigh = 0;
     if (subject > 0) {
         struct run_io io;
 
@@ -1155,9 +1215,13 @@ void measure_begin(struct measure_span *s, unsigned flags)
         s->t0_main = main_thread_ns();
         pss_seen = -1;
         pss_base = -1;
-        /* A span whose figures are graded weighs the run at its start. */
-        if (flags & MEASURE_WEIGH)
+        /* A span whose figures are graded weighs the run at its start, and
+         * the runner's samples weigh it exactly until it ends. */
+        if (flags & MEASURE_WEIGH) {
             (void)measure_run_pss_bytes();
+            s->weigh = 1;
+            weighing++;
+        }
     }
     s->sched = 0;
     if ((flags & MEASURE_SCHED) && subject > 0 && !sched_on) {
@@ -1218,10 +1282,17 @@ void measure_end(const struct measure_span *s, struct measure_figures *out)
     if (subject > 0) {
         struct others_sum o = {s, 0, 0};
         struct run_io io = run_io();
+        int64_t unseen;
 
         /* The run's memory is every process's: a child that holds what the
          * worker hands it is the run holding it. */
         measure_each_run_pid(sum_other, &o);
+        /* Files left in /dev/shm and data left in socket buffers are
+         * memory no process shows. */
+        unseen = unseen_bytes();
+        o.peak += unseen;
+        if (unseen > s->unseen0)
+            o.growth += unseen - s->unseen0;
         if (out->rss_peak_bytes >= 0)
             out->rss_peak_bytes += o.peak;
         out->rss_growth_bytes += o.growth;
@@ -1238,6 +1309,10 @@ void measure_end(const struct measure_span *s, struct measure_figures *out)
         if (s->saved_pss_seen > pss_seen)
             pss_seen = s->saved_pss_seen;
         pss_base = s->pss0;
+        if (s->weigh) {
+            assert(weighing > 0);
+            weighing--;
+        }
     }
     out->rss_reset = s->rss_reset;
     out->outside = subject > 0;

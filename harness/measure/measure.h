@@ -95,6 +95,7 @@ struct measure_span {
     int64_t py_cur0, py_allocs0;
     int64_t saved_peak; /* outer span's peak so far */
     int64_t rss0;
+    int64_t unseen0;   /* what /dev/shm and socket buffers held at the start */
     int64_t saved_hwm; /* outer span's highest VmHWM seen before resets */
     int rss_reset;
     /* Observed from outside: the run's other processes at the start (their
@@ -110,6 +111,7 @@ struct measure_span {
     int64_t pss0, saved_pss_seen;
     int64_t t0_main;
     int sched; /* this span follows the run's threads (MEASURE_SCHED) */
+    int weigh; /* this span weighs the run (MEASURE_WEIGH) */
 };
 
 /*
@@ -155,10 +157,8 @@ enum {
 void measure_begin(struct measure_span *s, unsigned flags);
 void measure_end(const struct measure_span *s, struct measure_figures *out);
 
-/* Live Python-allocated bytes now, and the process-lifetime peak. */
+/* Live Python-allocated bytes now. */
 int64_t measure_py_current(void);
-int64_t measure_py_peak(void);
-int64_t measure_py_allocs(void);
 
 int64_t measure_now_ns(void); /* CLOCK_MONOTONIC */
 int64_t measure_cpu_ns(void); /* CLOCK_PROCESS_CPUTIME_ID */
@@ -166,19 +166,19 @@ int64_t measure_cpu_ns(void); /* CLOCK_PROCESS_CPUTIME_ID */
  * (the reaped descendants); 0 if it fails. */
 int64_t measure_rusage_cpu_ns(int who);
 
-/* VmRSS / VmHWM of this process in bytes from /proc/self/status; -1 if unreadable. */
+/* VmRSS of this process in bytes from /proc/self/status; -1 if unreadable. */
 int64_t measure_rss_bytes(void);
-int64_t measure_hwm_bytes(void);
-
-/* Reset VmHWM to the current RSS (/proc/self/clear_refs "5").  1 on success. */
-int measure_reset_hwm(void);
 
 /*
  * Count, in children_cpu_ns, the CPU of every process /proc shows (not only
  * reaped children) but PID 1.  For a worker whose PID namespace holds its run only.
  */
 void measure_set_run_namespace(int on);
-int measure_run_namespace(void); /* 1 once set */
+
+/* Count what /dev/shm holds as the run's memory: files there are tmpfs
+ * pages no process's resident set shows.  Only for a run whose /dev/shm is
+ * its own (sandbox_run.own_shm); off by default. */
+void measure_count_shm(int on);
 
 /*
  * Observe `pid` instead of this process (a check runner timing the worker it
@@ -194,9 +194,17 @@ pid_t measure_subject(void); /* 0 when observing this process */
 
 /* The memory of the whole observed run: the proportional set size (shared
  * pages split between the processes sharing them) of every process of the
- * run's PID namespace but its PID 1 and this one.  -1 when not observing
- * or unreadable. */
+ * run's PID namespace but its PID 1 and this one, and what /dev/shm and the
+ * run's socket buffers hold (measure_count_shm, measure_sock.h).  -1 when not observing or
+ * unreadable. */
 int64_t measure_run_pss_bytes(void);
+
+/* The run's memory for its limit, as cheaply as it can be had: the PSS
+ * above while a span that weighs the run is open (its samples are graded
+ * figures), otherwise the resident sizes of the run's processes together,
+ * an upper bound of their PSS read in O(1) per process where a PSS read
+ * walks the page tables.  -1 when not observing or unreadable. */
+int64_t measure_run_memory_bound(void);
 
 /* Call fn(pid, arg) for every process of the observed run: the subject,
  * and every other process of the run's own PID namespace but its PID 1 and

@@ -12,6 +12,8 @@
 #include "perf_chart.h"
 #include "ratio.h"
 
+static cJSON *perf_report_json(const struct perf_comparison *c);
+
 #define TEMPLATE_MAX (256u * 1024)
 #define FIT_POINTS 48 /* points along a fitted curve */
 #define CI_ITERS 1000 /* bootstrap resamples for a median's band */
@@ -954,7 +956,8 @@ static cJSON *fit_json(const struct perf_fit *fit)
     return o;
 }
 
-cJSON *perf_report_json(const struct perf_comparison *c)
+/* The JSON report; caller frees with cJSON_Delete(); NULL when out of memory. */
+static cJSON *perf_report_json(const struct perf_comparison *c)
 {
     cJSON *root = cJSON_CreateObject(), *arr, *wls;
 

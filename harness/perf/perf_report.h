@@ -35,9 +35,6 @@ int perf_format_parse(const char *name, enum perf_format *out);
 enum ph_rc perf_report_write(const struct perf_comparison *c, enum perf_format fmt,
                              const char *out_path, FILE *stream, struct ph_err *err);
 
-/* The JSON report; caller frees with cJSON_Delete(); NULL when out of memory. */
-cJSON *perf_report_json(const struct perf_comparison *c);
-
 /* The summary sentences of workload `wl`, one per line, into `out`. */
 void perf_report_summary(FILE *out, const struct perf_comparison *c, size_t wl);
 

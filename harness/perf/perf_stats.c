@@ -14,7 +14,9 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-double perf_quantile_sorted(double *x, size_t n, double q)
+/* Quantile q in [0, 1] of x[0..n), linearly interpolated between order
+ * statistics (type 7, as numpy and R by default).  x is sorted in place. */
+static double perf_quantile_sorted(double *x, size_t n, double q)
 {
     double pos, frac;
     size_t i;

@@ -30,10 +30,6 @@ struct perf_summary {
  * left as it is.  0, or -1 when out of memory. */
 int perf_summarize(const double *x, size_t n, struct perf_summary *out);
 
-/* Quantile q in [0, 1] of x[0..n), linearly interpolated between order
- * statistics (type 7, as numpy and R by default).  x is sorted in place. */
-double perf_quantile_sorted(double *x, size_t n, double q);
-
 /* 1 when v lies outside the Tukey fences of `s`. */
 int perf_is_outlier(const struct perf_summary *s, double v);
 

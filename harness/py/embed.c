@@ -786,9 +786,14 @@ static PyObject *py_sched_sample(PyObject *self, PyObject *unused)
     return PyBool_FromLong(measure_sched_sample());
 }
 
-static PyObject *py_run_memory(PyObject *self, PyObject *unused)
+/* run_memory(exact=False): see the method table. */
+static PyObject *py_run_memory(PyObject *self, PyObject *args)
 {
-    return PyLong_FromLongLong(measure_run_pss_bytes());
+    int exact = 0;
+
+    if (!PyArg_ParseTuple(args, "|p:run_memory", &exact))
+        return NULL;
+    return PyLong_FromLongLong(exact ? measure_run_pss_bytes() : measure_run_memory_bound());
 }
 
 /* run_disk(folders, max_bytes, max_entries) -> (bytes, entries): what the
@@ -928,8 +933,10 @@ static PyMethodDef methods[] = {
      "run_disk(folders, max_bytes, max_entries) -> (bytes, entries) the folders hold."},
     {"sched_sample", py_sched_sample, METH_NOARGS,
      "sched_sample() -> whether a span follows the run's threads (read now)"},
-    {"run_memory", py_run_memory, METH_NOARGS,
-     "run_memory() -> bytes: the observed run's processes' memory together (PSS), or -1."},
+    {"run_memory", py_run_memory, METH_VARARGS,
+     "run_memory(exact=False) -> bytes: the observed run's processes' memory together, or -1:\n"
+     "their PSS when exact or while a graded span is open, else their resident sizes (an\n"
+     "upper bound of the PSS, cheap to read)."},
     {"inside_open", py_inside_open, METH_NOARGS,
      "inside_open() -> span: start the worker's own figures for a request."},
     {"inside_close", py_inside_close, METH_O,
@@ -1302,19 +1309,6 @@ char *embed_call_text(const char *modname, const char *func, const char *arg, st
     Py_XDECREF(r);
     Py_XDECREF(mod);
     return out;
-}
-
-int embed_ready(void)
-{
-    return ready;
-}
-
-void embed_finalize(void)
-{
-    if (ready) {
-        Py_FinalizeEx();
-        ready = 0;
-    }
 }
 
 const char *embed_python_version(void)

@@ -28,9 +28,6 @@ struct embed_options {
  */
 enum ph_rc embed_init(const struct embed_options *opts, struct ph_err *err);
 
-/* 1 once embed_init() succeeded. */
-int embed_ready(void);
-
 /*
  * Compile a trusted Python file (an exercise's checks.py) once per process
  * and keep the code object, keyed by path, size and mtime, so that each
@@ -47,9 +44,6 @@ void *embed_compile_cached(const char *path, const char *filename, struct ph_err
  * NULL with `err` set (PH_EINPUT and the exception's text) on failure.
  */
 char *embed_call_text(const char *module, const char *func, const char *arg, struct ph_err *err);
-
-/* Finalise the interpreter (the supervisor at exit). */
-void embed_finalize(void);
 
 /* "3.11.2" (static storage, valid after embed_init). */
 const char *embed_python_version(void);

@@ -33,6 +33,7 @@
 #include "exercise.h"
 #include "fileio.h"
 #include "measure.h"
+#include "measure_sock.h"
 #include "paths.h"
 #include "proto.h"
 #include "sandbox.h"
@@ -920,6 +921,10 @@ int worker_child_host_init(void *arg, char *msg, size_t cap)
         return -1;
     }
     freeze_harness_classes();
+    /* Before the runs' filter, which allows Unix sockets only: runners
+     * weigh the run's socket buffers through it (a failure leaves them
+     * unweighed, as on a kernel without sock_diag). */
+    (void)measure_sock_open(SANDBOX_PARKED_FD_MIN);
     /* What the host loaded stays out of the collector's way in every worker. */
     (void)call_for_effect("gc", "freeze");
     /* Last: what the workers compare against is the host's final state. */
@@ -1477,6 +1482,7 @@ static PyMethodDef tamper_def = {"tamper", py_tamper, METH_NOARGS, NULL};
  * nonce), the checks' bytes, the fake model's answer key. */
 static void wipe_secrets(struct child *c, void *job, size_t len)
 {
+    measure_sock_close();
     explicit_bzero(job, len);
     if (c->a->nonce != NULL)
         explicit_bzero((char *)c->a->nonce, strlen(c->a->nonce));
@@ -1571,6 +1577,8 @@ static _Noreturn void run_as_runner(struct child *c, int fd)
     if (measure_observe(c->worker) != 0)
         die("cannot read the worker's CPU clock");
     measure_set_run_namespace(getppid() == 1);
+    measure_count_shm(c->a->run->own_shm);
+    measure_count_sockets(c->a->run->own_net);
     if (c->checks == NULL)
         c->checks = load_checks(0);
     /* Only now, in this process: the worker never holds the seed. */

@@ -431,11 +431,6 @@ pid_t sandbox_host_pid(const struct sandbox_host *h)
     return h != NULL ? h->host : 0;
 }
 
-int sandbox_host_fd(const struct sandbox_host *h)
-{
-    return h != NULL ? h->ctrl : -1;
-}
-
 void sandbox_host_stop(struct sandbox_host *h)
 {
     if (h == NULL)

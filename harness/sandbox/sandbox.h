@@ -61,6 +61,8 @@ struct sandbox_run {
     char scratch[4096];                  /* its own folder, inside the host's scratch root */
     unsigned uid;                        /* the uid it runs as; 0: it keeps the caller's */
     const struct sandbox_policy *policy; /* in the worker: the host's policy; else NULL */
+    int own_shm; /* 1: /dev/shm is the view's tmpfs, the run's alone (emptied after it) */
+    int own_net; /* 1: the network namespace is the host's, whose runs are one at a time */
 };
 
 struct sandbox_hooks {
@@ -157,9 +159,6 @@ enum ph_rc sandbox_run_new(struct sandbox_host *h, struct sandbox_run *run, stru
  */
 enum ph_rc sandbox_run_start(struct sandbox_host *h, const struct sandbox_run *run, const void *job,
                              size_t len, const int fds[3], struct ph_err *err);
-
-/* Readable when the running run has ended (for poll()). */
-int sandbox_host_fd(const struct sandbox_host *h);
 
 /*
  * Collect the end of the running run, waiting at most `timeout_ms` (-1:

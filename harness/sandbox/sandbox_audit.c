@@ -933,7 +933,7 @@ static void arm_from_env(void)
     arm_from(&p, r > 0 ? (pid_t)r : getpid());
 }
 
-int sandbox_audit_test_disabled(void)
+static int sandbox_audit_test_disabled(void)
 {
 #ifdef PH_TEST_SWITCHES
     const char *v = getenv(SANDBOX_AUDIT_TEST_ENV);

@@ -52,6 +52,5 @@ void sandbox_audit_set_channel(int fd);
  * variable and arm their hook as usual.
  */
 #define SANDBOX_AUDIT_TEST_ENV "PYHARNESS_TEST_DISABLE_AUDIT"
-int sandbox_audit_test_disabled(void);
 
 #endif

@@ -101,7 +101,7 @@ static int kill_unless_init(long pid, void *arg)
 
 static void kill_ns_scan(void)
 {
-    (void)sbx_for_each_pid(kill_unless_init, NULL);
+    (void)fileio_each_pid(kill_unless_init, NULL);
 }
 
 /* Whether this process has a child, live or not yet reaped. */
@@ -245,6 +245,8 @@ static _Noreturn void worker_start(const struct msg_job *job, const int fds[3])
     run.scratch[sizeof run.scratch - 1] = '\0';
     run.uid = job->uid;
     run.policy = hs.policy;
+    run.own_shm = sbx_caps.mount_namespace;
+    run.own_net = sbx_caps.net_namespace;
     if (chdir(run.scratch) != 0)
         snprintf(sbx_child_setup_error, sizeof sbx_child_setup_error, "chdir %s: %s", run.scratch,
                  strerror(errno));

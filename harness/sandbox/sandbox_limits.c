@@ -46,7 +46,7 @@ static unsigned count_own_processes(void)
 {
     unsigned count = 0;
 
-    (void)sbx_for_each_pid(count_if_mine, &count);
+    (void)fileio_each_pid(count_if_mine, &count);
     return count;
 }
 

@@ -66,27 +66,6 @@ int sbx_map_ids(uid_t uid, gid_t gid)
     return write_file("/proc/self/gid_map", line);
 }
 
-/* Call fn(pid, arg) for each process /proc lists, until it returns
- * nonzero.  Returns that value, 0 if it never did, -1 if /proc is unreadable. */
-int sbx_for_each_pid(int (*fn)(long pid, void *arg), void *arg)
-{
-    DIR *d = opendir("/proc");
-    struct dirent *e;
-    int r = 0;
-
-    if (d == NULL)
-        return -1;
-    for (e = readdir(d); e != NULL && r == 0; e = readdir(d)) {
-        char *end;
-        long pid = strtol(e->d_name, &end, 10);
-
-        if (*end == '\0' && pid > 0)
-            r = fn(pid, arg);
-    }
-    closedir(d);
-    return r;
-}
-
 /* Close every fd except `keep` (-1 for none) and 0..2. */
 void sbx_close_all_but(int keep)
 {

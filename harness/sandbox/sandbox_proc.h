@@ -15,10 +15,6 @@ int sbx_pidfd_send_signal(int pidfd, int sig);
  * 0, or -1 with errno set. */
 int sbx_map_ids(uid_t uid, gid_t gid);
 
-/* Call fn(pid, arg) for each process /proc lists, until it returns
- * nonzero.  Returns that value, 0 if it never did, -1 if /proc is unreadable. */
-int sbx_for_each_pid(int (*fn)(long pid, void *arg), void *arg);
-
 /* Close every fd except `keep` (-1 for none) and 0..2. */
 void sbx_close_all_but(int keep);
 /* Point 0, 1 and 2 at /dev/null. */

@@ -37,7 +37,7 @@ static int live_as_uid(long pid, void *arg)
  * zombie (from /proc; 1 when /proc cannot tell). */
 static int uid_has_live_process(uid_t uid)
 {
-    return sbx_for_each_pid(live_as_uid, &uid) != 0;
+    return fileio_each_pid(live_as_uid, &uid) != 0;
 }
 
 /* Kill every process running as `uid`: a helper with that uid calls kill(-1),
@@ -112,7 +112,7 @@ void sbx_reap_descendants(pid_t root)
     for (int round = 0; round < 100; round++) {
         struct descendants k = {root, 0};
 
-        if (sbx_for_each_pid(kill_if_descendant, &k) < 0 || !k.found)
+        if (fileio_each_pid(kill_if_descendant, &k) < 0 || !k.found)
             return;
         usleep(1000);
     }

@@ -441,3 +441,22 @@ const char *fileio_human_duration(double ns, char *buf, size_t cap)
         snprintf(buf, cap, "%.2f %s", v, units[i].unit);
     return buf;
 }
+
+int fileio_each_pid(int (*fn)(long pid, void *arg), void *arg)
+{
+    DIR *d = opendir("/proc");
+    struct dirent *e;
+    int r = 0;
+
+    if (d == NULL)
+        return -1;
+    for (e = readdir(d); e != NULL && r == 0; e = readdir(d)) {
+        char *end;
+        long pid = strtol(e->d_name, &end, 10);
+
+        if (*end == '\0' && pid > 0)
+            r = fn(pid, arg);
+    }
+    closedir(d);
+    return r;
+}

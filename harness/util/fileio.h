@@ -47,6 +47,12 @@ struct fileio_usage {
 int fileio_tree_usage(const char *path, unsigned long long stop_bytes,
                       unsigned long long stop_entries, struct fileio_usage *out);
 
+/* Call fn(pid, arg) for each process /proc lists, until it returns
+ * nonzero.  Returns that value, 0 if it never did, -1 if /proc is
+ * unreadable.  The one /proc walk of the sandbox (ending a run's processes)
+ * and of the measurements (weighing them). */
+int fileio_each_pid(int (*fn)(long pid, void *arg), void *arg);
+
 /* Write `value` to this process's clear_refs; 1 on success, else 0. */
 int fileio_proc_clear_refs(const char *value);
 

@@ -712,7 +712,10 @@ class _Runner:
         """One memory limit for the whole run: the run's processes together
         (their proportional set sizes, so pages a fork shares count once) may
         grow by `limit_bytes` over what the worker held before it imported
-        the submission."""
+        the submission.  The base and most samples are resident sizes, an
+        upper bound of the PSS that costs no page-table walk: the limit can
+        only be a little more lenient for it, and a run is stopped only on
+        its exact figure."""
         base = self._ph.run_memory()
         if base < 0 or limit_bytes <= 0:
             return
@@ -774,13 +777,16 @@ class _Runner:
 
     def _sample_memory(self) -> None:
         used = self._ph.run_memory()
+        if used > self.memory_limit:
+            used = self._ph.run_memory(True)
         if used > self.memory_peak:
             self.memory_peak = used
         if used <= self.memory_limit:
             return
         self.stopped = (f"the run's processes together held {used / 2**20:.0f} MiB, over the "
                         f"run's limit of {(self.memory_limit - self.memory_base) / 2**20:.0f} "
-                        "MiB (every process of the run counts, child processes included)")
+                        "MiB (every process of the run counts, child processes included, and so do "
+                        "files in /dev/shm and data left in socket buffers)")
         self._ph.kill_run()
         raise WorkerGone("stopped for memory")
 
