@@ -3,6 +3,7 @@
  */
 #include "matcher.h"
 
+#include "stem.h"
 #include "words.h"
 
 #include <stdint.h>
@@ -15,6 +16,119 @@ static int word_matches(const struct pword *w, const struct token *t)
         return strncmp(t->raw, w->raw, strlen(w->raw)) == 0 ||
                strncmp(t->stem, w->s, strlen(w->s)) == 0;
     return w->hash == t->hash && strcmp(w->s, t->stem) == 0;
+}
+
+/* Copy `s` without its '_' into buf (cap bytes); 0 when it does not fit. */
+static int squeeze(const char *s, char *buf, size_t cap)
+{
+    size_t n = 0;
+
+    for (; *s != '\0'; s++) {
+        if (*s == '_')
+            continue;
+        if (n + 1 >= cap)
+            return 0;
+        buf[n++] = *s;
+    }
+    buf[n] = '\0';
+    return 1;
+}
+
+/* Shortest word read as two ("n calls" for ncalls): below it, joins are chance. */
+#define JOINED_MIN 5
+
+/* Is `whole` the words `a` and `b` written apart, or `a` and `b` the word
+ * `whole` written as one?  "tot time" is tottime, "async io" asyncio, "pin
+ * memory" pin_memory, "context vars" ContextVar: people and recognisers write
+ * a name both ways.  Compared without '_', as written or as stemmed. */
+static int joined_eq(const char *whole_raw, const char *whole_stem, const char *a, const char *b)
+{
+    char w[2 * WORD_MAX], j[2 * WORD_MAX], ws[2 * WORD_MAX];
+    size_t na;
+
+    if (!squeeze(whole_raw, w, sizeof w) || !squeeze(a, j, sizeof j))
+        return 0;
+    na = strlen(j);
+    if (na == 0 || strncmp(w, j, na) != 0 || !squeeze(b, j + na, sizeof j - na) || j[na] == '\0' ||
+        strlen(j) < JOINED_MIN)
+        return 0;
+    if (strcmp(w, j) == 0)
+        return 1;
+    if (!squeeze(whole_stem, ws, sizeof ws))
+        return 0;
+    stem_word(j);
+    return strcmp(ws, j) == 0;
+}
+
+/* Tokens k and k + 1 were written next to each other: nothing but spaces or
+ * a hyphen between them (not a dropped article: "tot the time"). */
+static int adjacent(const struct doc *d, size_t k)
+{
+    const struct token *a = &d->tok[k], *b = &d->tok[k + 1];
+
+    if (b->clause != a->clause || b->off < a->end)
+        return 0;
+    for (size_t i = a->end; i < b->off; i++)
+        if (d->text[i] != ' ' && d->text[i] != '-')
+            return 0;
+    return 1;
+}
+
+/* Is one of `a` and `b` a number written in digits and the other the same
+ * number in words ("2" and "two"; up to twenty)?  A transcript says numbers
+ * in words, and people type either. */
+static int number_eq(const char *a, const char *b)
+{
+    static const char *const names[] = {
+        "zero",     "one",     "two",     "three",     "four",     "five",     "six",
+        "seven",    "eight",   "nine",    "ten",       "eleven",   "twelve",   "thirteen",
+        "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"};
+    const char *digits = a, *word = b;
+    size_t n = sizeof names / sizeof names[0];
+    unsigned v = 0;
+
+    if (b[0] >= '0' && b[0] <= '9') {
+        digits = b;
+        word = a;
+    }
+    if (digits[0] < '0' || digits[0] > '9' || strlen(digits) > 2)
+        return 0;
+    for (const char *c = digits; *c != '\0'; c++) {
+        if (*c < '0' || *c > '9')
+            return 0;
+        v = v * 10 + (unsigned)(*c - '0');
+    }
+    return v < n && strcmp(word, names[v]) == 0;
+}
+
+/* Does word j of `p` start at token k?  *nw is how many of the phrase's
+ * words matched (2 when two of them are one written word), *end the last
+ * token used (k + 1 when the word is written as two).  `joins` allows names
+ * written apart or together and numbers in words (see joined_eq). */
+static int match_at(const struct phrase *p, size_t j, const struct doc *d, size_t k, int joins,
+                    size_t *nw, size_t *end)
+{
+    const struct pword *w = &p->w[j];
+    const struct token *t = &d->tok[k];
+
+    *nw = 1;
+    *end = k;
+    if (word_matches(w, t))
+        return 1;
+    if (w->prefix || !joins)
+        return 0;
+    if (number_eq(w->raw, t->raw))
+        return 1;
+    if (k + 1 < d->ntok && adjacent(d, k) && joined_eq(w->raw, w->s, t->raw, d->tok[k + 1].raw)) {
+        *end = k + 1;
+        return 1;
+    }
+    if (j + 1 < p->n && !p->w[j + 1].prefix &&
+        joined_eq(t->raw, t->stem, w->raw, p->w[j + 1].raw)) {
+        *nw = 2;
+        return 1;
+    }
+    return 0;
 }
 
 /* Is the occurrence [start, end] of `p` denied?  *at is the negator. */
@@ -65,15 +179,16 @@ static void resolve_negation(struct occs *gocc, size_t ng)
 }
 
 /* Append every occurrence of `p` in the answer to `out`. */
-static enum ph_rc find_phrase(const struct doc *d, const struct phrase *p, struct occs *out)
+static enum ph_rc find_phrase(const struct doc *d, const struct phrase *p, int joins,
+                              struct occs *out)
 {
     for (size_t i = 0; i < d->ntok; i++) {
-        size_t pos = i;
+        size_t pos, w, nw;
         int ok = 1;
 
-        if (!word_matches(&p->w[0], &d->tok[i]) || d->sent[d->tok[i].sent].wrong)
+        if (d->sent[d->tok[i].sent].wrong || !match_at(p, 0, d, i, joins, &nw, &pos))
             continue;
-        for (size_t w = 1; w < p->n && ok; w++) {
+        for (w = nw; w < p->n && ok; w += nw) {
             ok = 0;
             for (size_t k = pos + 1; k < d->ntok && k <= pos + 1 + PHRASE_SLOP; k++) {
                 /* A phrase is words read together: a comma, colon or
@@ -81,8 +196,9 @@ static enum ph_rc find_phrase(const struct doc *d, const struct phrase *p, struc
                  * complete, ordered batch" does not say "completion order"). */
                 if (d->tok[k].clause != d->tok[i].clause)
                     break;
-                if (word_matches(&p->w[w], &d->tok[k])) {
-                    pos = k;
+                size_t end;
+                if (match_at(p, w, d, k, joins, &nw, &end)) {
+                    pos = end;
                     ok = 1;
                     break;
                 }
@@ -105,12 +221,16 @@ static enum ph_rc find_phrase(const struct doc *d, const struct phrase *p, struc
     return PH_OK;
 }
 
-enum ph_rc matcher_find_group(const struct doc *d, const struct group *g, struct occs *out)
+/* matcher_find_group(), with names written apart or together only when
+ * `joins` is set: a misconception's words are matched as written, so that
+ * "read lines" never states a belief about readlines(). */
+static enum ph_rc find_group(const struct doc *d, const struct group *g, int joins,
+                             struct occs *out)
 {
     size_t n0 = out->n;
 
     for (size_t a = 0; a < g->nalt; a++) {
-        enum ph_rc rc = find_phrase(d, &g->alt[a], out);
+        enum ph_rc rc = find_phrase(d, &g->alt[a], joins, out);
         if (rc != PH_OK)
             return rc;
     }
@@ -128,6 +248,11 @@ enum ph_rc matcher_find_group(const struct doc *d, const struct group *g, struct
         }
     }
     return PH_OK;
+}
+
+enum ph_rc matcher_find_group(const struct doc *d, const struct group *g, struct occs *out)
+{
+    return find_group(d, g, 1, out);
 }
 
 /* The first token of clause `u` (tokens' clause numbers never decrease), or
@@ -746,7 +871,7 @@ static enum ph_rc misc_pattern(const struct doc *d, const struct pattern *p, enu
     if (gocc == NULL)
         return PH_ENOMEM;
     for (size_t g = 0; g < p->ng && rc == PH_OK; g++)
-        rc = matcher_find_group(d, &p->g[g], &gocc[g]);
+        rc = find_group(d, &p->g[g], 0, &gocc[g]);
     resolve_negation(gocc, p->ng);
     if (rc == PH_OK && p->ng > 1)
         rc = add_carried(d, &gocc[0], 0, !denied);
@@ -833,11 +958,11 @@ enum ph_rc matcher_misc(const struct doc *d, const struct off_misc *m,
 
     hit->sent = -1;
     hit->indirect = 0;
-    rc = matcher_find_group(d, &m->unless, &unless);
+    rc = find_group(d, &m->unless, 0, &unless);
     /* What each variant says of its subject (its second group). */
     for (size_t v = 0; v < m->c.nvar && rc == PH_OK; v++)
         if (m->c.var[v].ng >= 2)
-            rc = matcher_find_group(d, &m->c.var[v].g[1], &claims);
+            rc = find_group(d, &m->c.var[v].g[1], 0, &claims);
     for (size_t v = 0; v < m->c.nvar && rc == PH_OK && hit->sent < 0; v++)
         rc = misc_pattern(d, &m->c.var[v], m->c.scope, 0, m->ordered, &unless, &claims,
                           negated_point, hit);
@@ -859,7 +984,7 @@ enum ph_rc matcher_misc_words_in(const struct doc *d, const struct off_misc *m, 
         struct occs o = {0};
         if (m->c.var[v].ng < 2)
             continue;
-        rc = matcher_find_group(d, &m->c.var[v].g[1], &o);
+        rc = find_group(d, &m->c.var[v].g[1], 0, &o);
         for (size_t i = 0; i < o.n && !*yes; i++)
             *yes = (long)o.v[i].sent == si && !o.v[i].neg;
         free(o.v);

@@ -109,7 +109,10 @@ struct match {
 };
 
 /* Append every occurrence of any phrase of `g` in `d` to `out` (the caller
- * frees out->v). */
+ * frees out->v).  A name counts written apart or together ("tot time" is
+ * tottime, "pin memory" pin_memory) and a number up to twenty in digits or
+ * words, so a typed answer and its transcript match alike; a misconception's
+ * own words are matched only as written (matcher_misc). */
 enum ph_rc matcher_find_group(const struct doc *d, const struct group *g, struct occs *out);
 
 /*

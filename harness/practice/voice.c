@@ -72,6 +72,11 @@ static struct {
     __typeof__(&ps_end_utt) f_ps_end_utt;
     __typeof__(&ps_get_hyp) f_ps_get_hyp;
     __typeof__(&ps_free) f_ps_free;
+    __typeof__(&ps_seg_iter) f_ps_seg_iter;
+    __typeof__(&ps_seg_next) f_ps_seg_next;
+    __typeof__(&ps_seg_word) f_ps_seg_word;
+    __typeof__(&ps_seg_frames) f_ps_seg_frames;
+    __typeof__(&ps_seg_free) f_ps_seg_free;
     __typeof__(&ad_open_sps) f_ad_open_sps;
     __typeof__(&ad_start_rec) f_ad_start_rec;
     __typeof__(&ad_read) f_ad_read;
@@ -95,6 +100,11 @@ static struct {
 #define ps_end_utt (sx.f_ps_end_utt)
 #define ps_get_hyp (sx.f_ps_get_hyp)
 #define ps_free (sx.f_ps_free)
+#define ps_seg_iter (sx.f_ps_seg_iter)
+#define ps_seg_next (sx.f_ps_seg_next)
+#define ps_seg_word (sx.f_ps_seg_word)
+#define ps_seg_frames (sx.f_ps_seg_frames)
+#define ps_seg_free (sx.f_ps_seg_free)
 #define ad_open_sps (sx.f_ad_open_sps)
 #define ad_start_rec (sx.f_ad_start_rec)
 #define ad_read (sx.f_ad_read)
@@ -179,6 +189,11 @@ static int asr_load(struct ph_err *err)
         {"ps_end_utt", (void **)&sx.f_ps_end_utt},
         {"ps_get_hyp", (void **)&sx.f_ps_get_hyp},
         {"ps_free", (void **)&sx.f_ps_free},
+        {"ps_seg_iter", (void **)&sx.f_ps_seg_iter},
+        {"ps_seg_next", (void **)&sx.f_ps_seg_next},
+        {"ps_seg_word", (void **)&sx.f_ps_seg_word},
+        {"ps_seg_frames", (void **)&sx.f_ps_seg_frames},
+        {"ps_seg_free", (void **)&sx.f_ps_seg_free},
         {NULL, NULL},
     };
     const struct sym ad_syms[] = {
@@ -706,6 +721,88 @@ static void add_noise_floor(int16_t *s, size_t n)
 }
 #endif
 
+#ifdef PH_HAVE_POCKETSPHINX
+/* A word of the transcript, not a filler: "<sil>", "<s>", "</s>", "[NOISE]", "++UH++". */
+static int spoken_word(const char *w)
+{
+    return w != NULL && w[0] != '\0' && w[0] != '<' && w[0] != '[' && w[0] != '+';
+}
+
+/* Pauses between two words, in 10 ms frames, that become punctuation
+ * (voice.h).  PYHARNESS_VOICE_PAUSES="SENTENCE,COMMA" overrides, to measure. */
+static void pause_frames(int *sentence, int *comma)
+{
+    const char *e = getenv("PYHARNESS_VOICE_PAUSES");
+    char *end;
+
+    *sentence = VOICE_PAUSE_SENTENCE;
+    *comma = VOICE_PAUSE_COMMA;
+    if (e == NULL || *e == '\0')
+        return;
+    long a = strtol(e, &end, 10);
+    if (end == e || *end != ',')
+        return;
+    const char *b0 = end + 1;
+    long b = strtol(b0, &end, 10);
+    if (end == b0 || *end != '\0' || a <= 0 || b <= 0 || a > 1000 || b > 1000)
+        return;
+    *sentence = (int)a;
+    *comma = (int)b;
+}
+
+/* The best hypothesis of `ps` as text, with a pause of VOICE_PAUSE_SENTENCE
+ * frames or more between two words written as ". " and one of
+ * VOICE_PAUSE_COMMA as ", ".  NULL when out of memory. */
+static char *punctuated_hyp(ps_decoder_t *ps)
+{
+    size_t cap = 256, n = 0;
+    char *out = malloc(cap);
+    int last_end = -1, sentence, comma;
+
+    if (out == NULL)
+        return NULL;
+    out[0] = '\0';
+    pause_frames(&sentence, &comma);
+    for (ps_seg_t *seg = ps_seg_iter(ps); seg != NULL; seg = ps_seg_next(seg)) {
+        const char *w = ps_seg_word(seg);
+        int sf, ef;
+        size_t wl;
+        if (!spoken_word(w))
+            continue;
+        ps_seg_frames(seg, &sf, &ef);
+        wl = strcspn(w, "("); /* "read(2)": the dictionary's second pronunciation */
+        if (n + wl + 4 > cap) {
+            char *nb;
+            cap = (n + wl + 4) * 2;
+            nb = realloc(out, cap);
+            if (nb == NULL) {
+                ps_seg_free(seg);
+                free(out);
+                return NULL;
+            }
+            out = nb;
+        }
+        if (n > 0) {
+            int gap = sf - last_end - 1;
+            if (gap >= sentence)
+                out[n++] = '.';
+            else if (gap >= comma)
+                out[n++] = ',';
+            out[n++] = ' ';
+        }
+        memcpy(out + n, w, wl);
+        n += wl;
+        out[n] = '\0';
+        last_end = ef;
+    }
+    if (n > 0) {
+        out[n++] = '.';
+        out[n] = '\0';
+    }
+    return out;
+}
+#endif
+
 enum ph_rc voice_transcribe(const struct voice_audio *a, const char *lm, const char *dict,
                             char **text, struct ph_err *err)
 {
@@ -755,7 +852,7 @@ enum ph_rc voice_transcribe(const struct voice_audio *a, const char *lm, const c
         goto out;
     }
     hyp = ps_get_hyp(ps, &score);
-    *text = strdup(hyp != NULL ? hyp : "");
+    *text = hyp != NULL ? punctuated_hyp(ps) : strdup("");
     if (*text == NULL) {
         rc = ph_errf(err, PH_ENOMEM, "out of memory");
         goto out;

@@ -311,10 +311,11 @@ SPOKEN_WRONG = ("A generator is faster than a list because it is compiled to C c
 # Measured on Debian 12 (espeak-ng 1.51, pocketsphinx 0.8 en-us), with the noise floor
 # voice.c adds: bank model WER 0.20, general model 0.7 on SPOKEN; scores 8.3 spoken,
 # 8.9 typed; SPOKEN_WRONG 0.0 typed and spoken.  Session 7, Klatt voice: WER 0.07,
-# score 7.5 spoken.  (Before the noise floor: WER 0.52 and
-# 3.5 spoken.)  The bounds leave room for another version of either engine.
+# score 7.5 spoken.  Session 8, pauses read as sentences: 9.1 spoken (gap 0.2).
+# (Before the noise floor: WER 0.52 and 3.5 spoken.)  The bounds leave room for
+# another version of either engine.
 WER_BANK_MAX = 0.35
-SCORE_GAP_MAX = 2.0
+SCORE_GAP_MAX = 1.0
 WRONG_SCORE_MAX = 3.0
 # Through the sound server (PulseAudio resamples to 16 kHz, not voice.c): 0.3 measured.
 RECORDED_WER_MAX = 0.5
@@ -377,6 +378,9 @@ class VoiceTest(unittest.TestCase):
         self.assertIn(f"Transcript of {wav}:", spoken.stdout)
         typed_file = self.tmp / "typed.md"
         typed_file.write_text("## gen-memory\n" + SPOKEN + "\n")
+        # The recogniser's pauses are its punctuation: three sentences said, three heard.
+        heard = spoken.stdout.split(f"Transcript of {wav}:", 1)[1].split("\n\n", 1)[0]
+        self.assertGreaterEqual(len(re.findall(r"\.\s", heard + "\n")), 2, heard)
         s_spoken = float(re.search(r"Score: (\d+\.\d)/10", spoken.stdout).group(1))
         s_typed = self.score("--answers", str(typed_file))
         print(f"score typed {s_typed}, spoken {s_spoken}")
@@ -411,46 +415,52 @@ class VoiceTest(unittest.TestCase):
         self.assertLessEqual(res.json["mixed"]["wrong_score_max"], WRONG_SCORE_MAX)
         self.assertNotIn("bank", res.json)  # --lm: that model only
 
-    def test_held_out_spoken_answers_stay_within_their_measured_figures(self):
-        """tests/data/spoken_heldout2.md (14 right, 3 wrong) was written and committed in
-        session 7 before any change was measured on it.  Bank model, Klatt voice, measured
-        (docs/practice.md): WER 0.233 (0.379 before the session), typed vs spoken gap mean
-        1.53 (2.10), largest 6.5 (6.5), wrong answers at most 3.6 (3.6).  The goals of
-        issue 16 (gap mean <= 1.0, largest <= 2.0, wrong <= 2.5) are NOT met on this set:
-        the largest gaps are answers the offline scorer marks lower typed than heard
-        (prof-cprofile typed 0.0: "tot time" is not "tottime"), and the wrong answer at
-        3.6 scores 3.6 typed too.  Bounds: measured + 0.07 WER, + 0.5 points."""
-        heldout = Path(__file__).resolve().parents[1] / "data" / "spoken_heldout2.md"
-        res = run("voice", "measure", "--answers", str(heldout), "--lm", "bank", "--json",
+    def measured(self, name: str) -> tuple[dict, float]:
+        """`voice measure` of tests/data/NAME with the bank model: its figures, and
+        the highest score of a wrong answer heard (the figures' wrong_score_max
+        is the higher of typed and heard)."""
+        data = Path(__file__).resolve().parents[1] / "data" / name
+        res = run("voice", "measure", "--answers", str(data), "--lm", "bank", "--json",
                   env=self.env)
         self.assertEqual(res.rc, 0, res.stderr)
         m = res.json["bank"]
-        print(f"\nheld out, bank model: WER {m['wer']:.3f}, gap mean {m['score_gap_mean']:.2f}, "
-              f"largest {m['score_gap_max']:.2f}, wrong at most {m['wrong_score_max']:.1f}")
-        self.assertEqual(len(res.json["answers"]), 17)
-        self.assertLessEqual(m["wer"], 0.30)
-        self.assertLessEqual(m["score_gap_mean"], 2.0)
-        self.assertLessEqual(m["score_gap_max"], 7.0)
-        self.assertLessEqual(m["wrong_score_max"], 4.1)
+        heard_wrong = max([a["score_bank"] for a in res.json["answers"] if a["wrong"]],
+                          default=0.0)
+        print(f"\n{name}, bank model: WER {m['wer']:.3f}, gap mean {m['score_gap_mean']:.2f}, "
+              f"largest {m['score_gap_max']:.2f}, wrong at most {m['wrong_score_max']:.1f} "
+              f"(heard {heard_wrong:.1f}), {len(res.json['answers'])} answers")
+        return m, heard_wrong
 
-    def test_tuning_spoken_answers_meet_the_issue_goals(self):
-        """The two tuning sets (33 answers, the voice and pronunciations were chosen on
-        them): WER 0.209 / 0.261, gap mean 0.75 / 0.58, largest 2.0 / 2.2, wrong at most
-        0.6 / 2.0.  Bounds: measured + 0.07 WER, + 0.5 points."""
-        data = Path(__file__).resolve().parents[1] / "data"
-        for name, wer_max, gap_max in (("spoken_answers.md", 0.28, 2.5),
-                                       ("spoken_heldout.md", 0.33, 2.7)):
-            res = run("voice", "measure", "--answers", str(data / name), "--lm", "bank", "--json",
-                      env=self.env)
-            self.assertEqual(res.rc, 0, res.stderr)
-            m = res.json["bank"]
-            print(f"\n{name}, bank model: WER {m['wer']:.3f}, gap mean "
-                  f"{m['score_gap_mean']:.2f}, largest {m['score_gap_max']:.2f}, wrong at most "
-                  f"{m['wrong_score_max']:.1f}")
-            self.assertLessEqual(m["wer"], wer_max)
-            self.assertLessEqual(m["score_gap_mean"], 1.3)
-            self.assertLessEqual(m["score_gap_max"], gap_max)
-            self.assertLessEqual(m["wrong_score_max"], 2.5)
+    def test_held_out_spoken_answers_stay_within_their_measured_figures(self):
+        """tests/data/spoken_heldout3.md (19 right, 5 wrong) was written and committed in
+        session 8 before anything was changed or measured on it.  Bank model, measured
+        (docs/practice.md) before / after the session's changes (sentences from pauses,
+        names written apart or together): WER 0.202 / 0.202, typed vs spoken gap mean
+        1.43 / 1.02, largest 5.5 / 6.5, wrong answers at most 3.5 / 3.5 typed, 3.1 / 3.1
+        heard; after merging main (bank model rebuilt) 0.190, 0.89, 6.5, 3.5 / 3.1.  The goals of issue 16 (gap mean <= 1.0, largest <= 2.0, wrong <= 2.5) are
+        NOT met on this set.  Bounds: measured + 0.07 WER, + 0.5 points."""
+        m, heard_wrong = self.measured("spoken_heldout3.md")
+        self.assertLessEqual(m["wer"], 0.28)
+        self.assertLessEqual(m["score_gap_mean"], 1.55)
+        self.assertLessEqual(m["score_gap_max"], 7.0)
+        self.assertLessEqual(m["wrong_score_max"], 4.0)
+        self.assertLessEqual(heard_wrong, 3.6)
+
+    def test_tuning_spoken_answers_stay_within_their_measured_figures(self):
+        """The three tuning sets (50 answers; the voice, pronunciations, pause lengths and
+        the matcher's joins were chosen on them), measured after session 8: WER 0.205 /
+        0.256 / 0.225, gap mean 0.37 / 0.29 / 0.88 (0.75 / 0.58 / 1.53 before), largest
+        2.5 / 1.5 / 4.0, wrong at most 0.6 / 2.0 / 3.6 (typed and heard alike).
+        Bounds: measured + 0.07 WER, + 0.5 points."""
+        for name, wer_max, mean_max, gap_max, wrong_max in (
+                ("spoken_answers.md", 0.28, 0.9, 3.0, 1.1),
+                ("spoken_heldout.md", 0.33, 0.8, 2.0, 2.5),
+                ("spoken_heldout2.md", 0.30, 1.4, 4.5, 4.1)):
+            m, _ = self.measured(name)
+            self.assertLessEqual(m["wer"], wer_max, name)
+            self.assertLessEqual(m["score_gap_mean"], mean_max, name)
+            self.assertLessEqual(m["score_gap_max"], gap_max, name)
+            self.assertLessEqual(m["wrong_score_max"], wrong_max, name)
 
     def test_a_wav_that_is_not_one_is_refused_naming_the_file(self):
         bad = self.tmp / "bad.wav"

@@ -1541,3 +1541,49 @@ Test(rubric_agreement, heldout_set)
 {
     agreement(PH_TEST_DATA "/data/explanations/heldout.jsonl", "first graded set", 1);
 }
+
+/* The credit of point `pid` for `answer` under the rubric `json`. */
+static double credit_in(const char *json, const char *answer, const char *pid)
+{
+    struct ph_err err = {0};
+    struct rubric *r = NULL;
+    struct explain_result res;
+    double c;
+
+    cr_assert_eq(parse_text(json, &r, &err), PH_OK, "%s", err.msg);
+    cr_assert_eq(rubric_score(r, "x", answer, &res, &err), PH_OK, "%s", err.msg);
+    c = point(&res, pid)->credit;
+    explain_result_cleanup(&res);
+    rubric_free(r);
+    return c;
+}
+
+/* A name is written both ways ("tot time" is tottime, "pin memory" pin_memory,
+ * "context vars" ContextVar) and a number in digits or words: typed answers
+ * and transcripts say the same thing.  Two words that only start a name, or
+ * are parted by a word or a comma, are not it. */
+Test(claims, a_name_written_as_two_words_and_a_number_in_words_match)
+{
+    static const char rubric[] =
+        "{\"points\": ["
+        "{\"id\": \"tot\", \"text\": \"tottime leaves out callees.\", \"weight\": 1, "
+        "\"concepts\": [[\"tottime\"], [\"leaves out\", \"not counting\"]]},"
+        "{\"id\": \"pin\", \"text\": \"pin_memory speeds copies.\", \"weight\": 1, "
+        "\"concepts\": [[\"pin_memory\"], [\"faster\", \"speed*\"]]},"
+        "{\"id\": \"cv\", \"text\": \"A context var is per task.\", \"weight\": 1, "
+        "\"concepts\": [[\"context var\"], [\"per task\", \"each task\"]]},"
+        "{\"id\": \"zero\", \"text\": \"Freed at zero.\", \"weight\": 1, "
+        "\"concepts\": [[\"count\"], [\"reaches 0\", \"drops to zero\"]]}]}";
+
+    cr_assert_eq(credit_in(rubric, "Tot time is the time inside it, not counting callees.", "tot"),
+                 1.0);
+    cr_assert_eq(credit_in(rubric, "Turning on pin memory makes copies faster.", "pin"), 1.0);
+    cr_assert_eq(credit_in(rubric, "A ContextVar holds a value per task.", "cv"), 1.0);
+    cr_assert_eq(credit_in(rubric, "Context vars keep a value for each task.", "cv"), 1.0);
+    cr_assert_eq(credit_in(rubric, "The object goes when its count reaches zero.", "zero"), 1.0);
+    cr_assert_eq(credit_in(rubric, "The object goes when its count drops to 0.", "zero"), 1.0);
+    cr_assert_eq(credit_in(rubric, "Tot is the time inside it, not counting callees.", "tot"), 0.0);
+    cr_assert_eq(credit_in(rubric, "Tot, time is the time inside it, not counting callees.", "tot"),
+                 0.0);
+    cr_assert_eq(credit_in(rubric, "Pin the memory and copies get faster.", "pin"), 0.0);
+}
