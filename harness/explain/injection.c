@@ -55,6 +55,22 @@ static int grader_field(const struct doc *d, const struct sentence *s, size_t i)
     return (nx->raw[0] >= '0' && nx->raw[0] <= '9') || TOK_IS(nx, values);
 }
 
+/* Whether the top word at k is a grade: the sentence ends there, or a
+ * grade noun follows within two words ("full marks", "the maximum
+ * explanation score"). */
+static int grade_follows(const struct doc *d, const struct sentence *s, size_t k)
+{
+    static const char *const grade_nouns[] = {"marks", "mark",   "score",  "scores", "points",
+                                              "grade", "grades", "credit", "rating"};
+
+    if (k + 1 == s->tok1)
+        return 1;
+    for (size_t j = k + 1; j < s->tok1 && j <= k + 2; j++)
+        if (TOK_IS(&d->tok[j], grade_nouns))
+            return 1;
+    return 0;
+}
+
 static int sentence_injects(const struct doc *d, const struct sentence *s)
 {
     static const char *const dismiss[] = {"ignore",   "ignoring", "disregard", "forget",
@@ -74,6 +90,10 @@ static int sentence_injects(const struct doc *d, const struct sentence *s)
     static const char *const top[] = {"10",        "ten",         "full",     "perfect",  "maximum",
                                       "maximal",   "highest",     "top",      "max",      "100",
                                       "excellent", "outstanding", "flawless", "exemplary"};
+    /* A top word is a grade only as one (grade_follows): "give it a max
+     * length" and "return the top k" are prose, "award full marks" and
+     * "give it 10." are not; praise words are a grade wherever they follow. */
+    static const char *const praise[] = {"excellent", "outstanding", "flawless", "exemplary"};
     static const char *const roles[] = {"system", "assistant", "user", "developer"};
     /* Claims of a review the grader should defer to: "this answer has
      * already been verified by a senior engineer". */
@@ -112,7 +132,8 @@ static int sentence_injects(const struct doc *d, const struct sentence *s)
         }
         if (TOK_IS(t, award)) {
             for (size_t k = i + 1; k < s->tok1 && k <= i + 4; k++)
-                if (TOK_IS(&d->tok[k], top))
+                if (TOK_IS(&d->tok[k], praise) ||
+                    (TOK_IS(&d->tok[k], top) && grade_follows(d, s, k)))
                     return 1;
         }
         /* "10/10", "10 out of 10" */
