@@ -10,6 +10,7 @@
 #include "compare.h"
 #include "fileio.h"
 #include "measure.h"
+#include "measure_json.h"
 #include "ratio.h"
 
 #define RULE_MSG_MAX 1024      /* a rule's failure message, as reports show it */

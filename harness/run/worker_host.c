@@ -23,11 +23,13 @@
 #include "exercise.h"
 #include "fileio.h"
 #include "measure.h"
+#include "measure_alloc.h"
 #include "paths.h"
 #include "sandbox.h"
 #include "sha256.h"
 #include "worker.h"
-#include "worker_child.h"
+#include "check_runner.h"
+#include "host_prep.h"
 
 /* Variables a host may inherit: none of them holds a secret.  Everything
  * else (API keys, tokens, the user's configuration paths) stays behind. */
