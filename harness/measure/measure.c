@@ -6,28 +6,12 @@
 #include "measure_proc.h"
 #include "measure_sched.h"
 
-#include <Python.h>
-
-#include "fileio.h"
-
 #include <assert.h>
-#include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <sched.h>
-#include <stdatomic.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/resource.h>
-#include <sys/statvfs.h>
-#include <time.h>
-#include <unistd.h>
 
-int64_t clock_ns(clockid_t id)
+int64_t measure_clock_ns(clockid_t id)
 {
     struct timespec ts;
 
@@ -38,13 +22,12 @@ int64_t clock_ns(clockid_t id)
 
 int64_t measure_now_ns(void)
 {
-    return clock_ns(CLOCK_MONOTONIC);
+    return measure_clock_ns(CLOCK_MONOTONIC);
 }
 
 /* The process a check runner observes (measure_observe), or 0: this process. */
-pid_t subject;
+static pid_t subject;
 static clockid_t subject_clock;
-char subject_status[64], subject_clear_refs[64];
 
 int measure_observe(pid_t pid)
 {
@@ -58,8 +41,6 @@ int measure_observe(pid_t pid)
         return -1;
     subject = pid;
     subject_clock = id;
-    snprintf(subject_status, sizeof subject_status, "/proc/%ld/status", (long)pid);
-    snprintf(subject_clear_refs, sizeof subject_clear_refs, "/proc/%ld/clear_refs", (long)pid);
     return 0;
 }
 
@@ -70,7 +51,7 @@ pid_t measure_subject(void)
 
 int64_t measure_cpu_ns(void)
 {
-    return clock_ns(subject > 0 ? subject_clock : CLOCK_PROCESS_CPUTIME_ID);
+    return measure_clock_ns(subject > 0 ? subject_clock : CLOCK_PROCESS_CPUTIME_ID);
 }
 
 int64_t measure_rusage_cpu_ns(int who)
@@ -89,49 +70,14 @@ void measure_begin(struct measure_span *s, unsigned flags)
 
     s->saved_peak = measure_py_peak();
     /* The span's peak starts from what is live now. */
-    atomic_store_explicit(&peak, cur, memory_order_relaxed);
+    measure_py_peak_set(cur);
     s->py_cur0 = cur;
     s->py_allocs0 = measure_py_allocs();
-    s->rss_reset = measure_reset_hwm();
-    s->saved_hwm = hwm_seen;
-    hwm_seen = 0;
-    s->rss0 = measure_rss_bytes();
-    s->shm0 = shm_bytes();
-    s->nothers = 0;
-    s->pss0 = pss_base; /* the outer span's, put back at the end */
-    s->saved_pss_seen = pss_seen;
-    s->t0_rchar = -1;
-    s->t0_faults = -1;
-    s->t0_main = -1;
-    s->weigh = 0;
-    if (subject > 0) {
-        struct run_io io;
-
-        measure_each_run_pid(note_other, s);
-        io = run_io();
-        s->t0_rchar = io.rchar;
-        s->t0_faults = io.faults;
-        s->t0_main = main_thread_ns();
-        pss_seen = -1;
-        pss_base = -1;
-        /* A span whose figures are graded weighs the run at its start, and
-         * the runner's samples weigh it exactly until it ends. */
-        if (flags & MEASURE_WEIGH) {
-            (void)measure_run_pss_bytes();
-            s->weigh = 1;
-            weighing++;
-        }
-    }
-    s->sched = 0;
-    if ((flags & MEASURE_SCHED) && subject > 0 && !sched_on) {
-        s->sched = 1;
-        sched_on = 1;
-        nsched_threads = 0;
-        sched_scan(1);
-    }
-    s->t0_children = children_cpu_ns();
-    s->t0_ns_children = namespace_children_cpu_ns();
-    s->t0_busy = machine_busy_ns();
+    measure_proc_span_begin(s, flags);
+    s->sched = (flags & MEASURE_SCHED) && measure_subject() > 0 && measure_sched_start();
+    s->t0_children = measure_children_cpu_ns();
+    s->t0_ns_children = measure_namespace_children_cpu_ns();
+    s->t0_busy = measure_machine_busy_ns();
     s->t0_cpu = measure_cpu_ns();
     s->t0_wall = measure_now_ns();
 }
@@ -140,22 +86,20 @@ void measure_end(const struct measure_span *s, struct measure_figures *out)
 {
     int64_t wall = measure_now_ns() - s->t0_wall;
     int64_t cpu = measure_cpu_ns() - s->t0_cpu;
-    int64_t ch = children_cpu_ns() - s->t0_children;
-    int64_t ns_ch = ns_scope ? namespace_children_cpu_ns() - s->t0_ns_children : 0;
+    int64_t ch = measure_children_cpu_ns() - s->t0_children;
+    int64_t ns_ch = measure_in_run_namespace() ? measure_namespace_children_cpu_ns() - s->t0_ns_children : 0;
     int64_t span_peak = measure_py_peak();
     int64_t hwm = measure_hwm_bytes();
-    int64_t busy = s->t0_busy >= 0 ? machine_busy_ns() : -1;
+    int64_t busy = s->t0_busy >= 0 ? measure_machine_busy_ns() : -1;
 
-    if (hwm_seen > hwm)
-        hwm = hwm_seen; /* a nested span reset the kernel's figure */
-    hwm_seen = s->saved_hwm > hwm ? s->saved_hwm : hwm;
+    hwm = measure_proc_hwm_end(s, hwm);
 
     memset(out, 0, sizeof *out);
     out->wall_ns = wall;
     out->cpu_ns = cpu;
-    out->children_cpu_ns = subject > 0 || ns_ch > ch ? ns_ch : ch;
+    out->children_cpu_ns = measure_subject() > 0 || ns_ch > ch ? ns_ch : ch;
     ch = out->children_cpu_ns;
-    if (subject <= 0) {
+    if (measure_subject() <= 0) {
         /* An observer's own allocations are not the run's: it takes the
          * subject's from the subject's report instead. */
         out->py_peak_bytes = span_peak - s->py_cur0;
@@ -173,47 +117,11 @@ void measure_end(const struct measure_span *s, struct measure_figures *out)
     out->runnable_ns = -1;
     out->busiest_cpu_ns = -1;
     out->concurrency = out->split = out->efficiency = -1;
-    if (s->sched) {
-        sched_scan(0);
-        sched_totals(&out->runnable_ns, &out->busiest_cpu_ns);
-        sched_on = 0;
-    }
-    if (subject > 0) {
-        struct others_sum o = {s, 0, 0};
-        struct run_io io = run_io();
-        int64_t shm;
-
-        /* The run's memory is every process's: a child that holds what the
-         * worker hands it is the run holding it. */
-        measure_each_run_pid(sum_other, &o);
-        /* Files left in /dev/shm are memory no process shows. */
-        shm = shm_bytes();
-        o.peak += shm;
-        if (shm > s->shm0)
-            o.growth += shm - s->shm0;
-        if (out->rss_peak_bytes >= 0)
-            out->rss_peak_bytes += o.peak;
-        out->rss_growth_bytes += o.growth;
-
-        out->io_read_bytes = io.rchar > s->t0_rchar ? io.rchar - s->t0_rchar : 0;
-        out->page_faults = io.faults > s->t0_faults ? io.faults - s->t0_faults : 0;
-        if (s->t0_main >= 0) {
-            int64_t m = main_thread_ns();
-            out->main_thread_cpu_ns = m >= s->t0_main ? m - s->t0_main : -1;
-        }
-        /* What the runner's samples saw during the span, beyond its start. */
-        if (pss_base > 0 && pss_seen > pss_base && pss_seen - pss_base > out->rss_growth_bytes)
-            out->rss_growth_bytes = pss_seen - pss_base;
-        if (s->saved_pss_seen > pss_seen)
-            pss_seen = s->saved_pss_seen;
-        pss_base = s->pss0;
-        if (s->weigh) {
-            assert(weighing > 0);
-            weighing--;
-        }
-    }
+    if (s->sched)
+        measure_sched_stop(&out->runnable_ns, &out->busiest_cpu_ns);
+    measure_proc_span_end(s, out);
     out->rss_reset = s->rss_reset;
-    out->outside = subject > 0;
+    out->outside = measure_subject() > 0;
     out->parallelism = wall > 0 ? (double)(cpu + ch) / (double)wall : 0.0;
     out->repeats = 1;
     out->wall_min_ns = out->wall_max_ns = wall;
@@ -232,7 +140,7 @@ void measure_end(const struct measure_span *s, struct measure_figures *out)
     }
     /* Restore the outer span's view: its peak is the larger of the two. */
     if (s->saved_peak > span_peak)
-        atomic_store_explicit(&peak, s->saved_peak, memory_order_relaxed);
+        measure_py_peak_set(s->saved_peak);
 }
 
 static int cmp_i64(const void *a, const void *b)

@@ -1,13 +1,13 @@
 /*
- * measure.h - time and memory figures taken from C.
+ * measure.h - time and memory figures taken from C: the clocks, the process
+ * a check runner observes, and measurement spans (measure_begin/measure_end).
  *
- * Owns the counting allocator wrapped around CPython's RAW, MEM and OBJ
- * domains, the clocks, and the readings of the kernel's resident-set figures.
- * Python code can read figures but cannot change them: the counters live in
- * this module's statics, out of reach of anything but native code.
- *
- * This module includes Python.h for PyMem_SetAllocator only; it calls no other
- * part of the C API.
+ * The module's other parts, each with its own header: the counting
+ * allocator (measure_alloc.h), the /proc readers of the run
+ * (measure_proc.h), how the run's threads share the CPUs (measure_sched.h),
+ * and figures to JSON and back (measure_json.h).  Python code can read
+ * figures but cannot change them: the counters live in these files'
+ * statics, out of reach of anything but native code.
  */
 #ifndef PH_MEASURE_H
 #define PH_MEASURE_H
@@ -170,9 +170,7 @@ void measure_pick_median(const struct measure_figures *runs, int n, struct measu
  */
 void measure_speedup(int64_t serial_cpu_ns, int max_parallel, struct measure_figures *par);
 
-/* Within measure/: CLOCK_* `id` in ns, 0 if unreadable; the observed pid, or 0. */
-int64_t clock_ns(clockid_t id);
-extern pid_t subject;
-extern char subject_status[64], subject_clear_refs[64];
+/* CLOCK_* `id` in ns, 0 if unreadable. */
+int64_t measure_clock_ns(clockid_t id);
 
 #endif

@@ -26,28 +26,13 @@
  * nested RAW blocks so that they are counted once, by the GIL hooks.
  */
 #include "measure_alloc.h"
-#include "measure.h"
 
 #include <Python.h>
 
-#include "fileio.h"
+#include "measure.h"
 
-#include <assert.h>
-#include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <sched.h>
 #include <stdatomic.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/random.h>
-#include <sys/resource.h>
-#include <sys/statvfs.h>
-#include <time.h>
-#include <unistd.h>
 
 #define HDR 16 /* keeps the 16-byte alignment pymalloc and malloc promise */
 
@@ -82,7 +67,7 @@ static int64_t gil_cur;
 static int64_t gil_allocs;
 static _Atomic int64_t raw_cur;
 static _Atomic int64_t raw_allocs;
-_Atomic int64_t peak; /* relaxed: a racy max from RAW is acceptable */
+static _Atomic int64_t peak; /* relaxed: a racy max from RAW is acceptable */
 static __thread int in_gil_hook;
 
 static inline void note_peak(int64_t total)
@@ -505,7 +490,6 @@ int64_t measure_py_current(void)
     return gil_cur + atomic_load_explicit(&raw_cur, memory_order_relaxed);
 }
 
-/* Allocations made through the counting hooks since they were installed. */
 int64_t measure_py_allocs(void)
 {
     return gil_allocs + atomic_load_explicit(&raw_allocs, memory_order_relaxed);
@@ -516,6 +500,11 @@ int64_t measure_py_peak(void)
     return atomic_load_explicit(&peak, memory_order_relaxed);
 }
 
+void measure_py_peak_set(int64_t bytes)
+{
+    atomic_store_explicit(&peak, bytes, memory_order_relaxed);
+}
+
 void measure_py_begin(struct measure_py_span *s)
 {
     int64_t cur = measure_py_current();
@@ -524,16 +513,16 @@ void measure_py_begin(struct measure_py_span *s)
     atomic_store_explicit(&peak, cur, memory_order_relaxed);
     s->cur0 = cur;
     s->allocs0 = measure_py_allocs();
-    s->cpu0 = clock_ns(CLOCK_PROCESS_CPUTIME_ID);
-    s->wall0 = clock_ns(CLOCK_MONOTONIC);
+    s->cpu0 = measure_clock_ns(CLOCK_PROCESS_CPUTIME_ID);
+    s->wall0 = measure_clock_ns(CLOCK_MONOTONIC);
 }
 
 void measure_py_end(const struct measure_py_span *s, struct measure_py_figures *out)
 {
     int64_t span_peak = measure_py_peak();
 
-    out->wall_ns = clock_ns(CLOCK_MONOTONIC) - s->wall0;
-    out->cpu_ns = clock_ns(CLOCK_PROCESS_CPUTIME_ID) - s->cpu0;
+    out->wall_ns = measure_clock_ns(CLOCK_MONOTONIC) - s->wall0;
+    out->cpu_ns = measure_clock_ns(CLOCK_PROCESS_CPUTIME_ID) - s->cpu0;
     out->peak_bytes = span_peak > s->cur0 ? span_peak - s->cur0 : 0;
     out->current_bytes = measure_py_current() - s->cur0;
     out->allocs = measure_py_allocs() - s->allocs0;

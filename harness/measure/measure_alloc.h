@@ -7,7 +7,6 @@
 #ifndef PH_MEASURE_ALLOC_H
 #define PH_MEASURE_ALLOC_H
 
-#include <stdatomic.h>
 #include <stdint.h>
 
 /*
@@ -39,9 +38,13 @@ void measure_py_end(const struct measure_py_span *s, struct measure_py_figures *
 /* Live Python-allocated bytes now. */
 int64_t measure_py_current(void);
 
-/* Within measure/: allocations so far, the span's peak so far, and the peak itself. */
-extern _Atomic int64_t peak;
+/* Allocation calls through the counting hooks since they were installed. */
 int64_t measure_py_allocs(void);
+
+/* The highest live Python-allocated bytes since the innermost span began, and
+ * its reset: a span starts it at what is live and puts the outer span's
+ * back when it ends. */
 int64_t measure_py_peak(void);
+void measure_py_peak_set(int64_t bytes);
 
 #endif

@@ -2,28 +2,8 @@
  * measure_json.c - see measure_json.h.
  */
 #include "measure_json.h"
-#include "measure.h"
 
-#include <Python.h>
-
-#include "fileio.h"
-
-#include <assert.h>
-#include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <sched.h>
-#include <stdatomic.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
-#include <sys/resource.h>
-#include <sys/statvfs.h>
-#include <time.h>
-#include <unistd.h>
 
 cJSON *measure_figures_to_json(const struct measure_figures *f)
 {

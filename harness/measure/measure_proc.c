@@ -2,30 +2,20 @@
  * measure_proc.c - see measure_proc.h.
  */
 #include "measure_proc.h"
-#include "measure.h"
-
-#include <Python.h>
 
 #include "fileio.h"
 
 #include <assert.h>
-#include <dirent.h>
-#include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
-#include <stdatomic.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/statvfs.h>
-#include <time.h>
 #include <unistd.h>
 
-int64_t children_cpu_ns(void)
+int64_t measure_children_cpu_ns(void)
 {
     return measure_rusage_cpu_ns(RUSAGE_CHILDREN);
 }
@@ -40,11 +30,16 @@ int64_t children_cpu_ns(void)
  * (measure_set_run_namespace).
  * Resolution is the clock tick (10 ms).
  */
-int ns_scope;
+static int ns_scope;
 
 void measure_set_run_namespace(int on)
 {
     ns_scope = on;
+}
+
+int measure_in_run_namespace(void)
+{
+    return ns_scope;
 }
 
 static int shm_counted;
@@ -56,7 +51,7 @@ void measure_count_shm(int on)
 
 /* Bytes /dev/shm holds when it is counted (else 0): a tmpfs of the run's
  * own, so its used blocks are the run's files. */
-int64_t shm_bytes(void)
+static int64_t shm_bytes(void)
 {
     struct statvfs v;
 
@@ -110,14 +105,14 @@ static int visit_run_pid(long pid, void *arg)
 {
     const struct run_pid_walk *w = arg;
 
-    if (pid == 1 || (subject > 0 && pid == w->me))
+    if (pid == 1 || (measure_subject() > 0 && pid == w->me))
         return 0;
     return w->fn(pid, w->arg);
 }
 
 void measure_each_run_pid(int (*fn)(long pid, void *arg), void *arg)
 {
-    long me = (long)getpid(), self = subject > 0 ? (long)subject : me;
+    long me = (long)getpid(), self = measure_subject() > 0 ? (long)measure_subject() : me;
     struct run_pid_walk w = {me, fn, arg};
 
     /* Without a namespace of the run's own, /proc shows the whole machine:
@@ -144,10 +139,10 @@ static int add_ticks(long pid, void *arg)
     return 0;
 }
 
-int64_t namespace_children_cpu_ns(void)
+int64_t measure_namespace_children_cpu_ns(void)
 {
     static long tick;
-    struct ticks_sum t = {subject > 0 ? (long)subject : (long)getpid(), 0};
+    struct ticks_sum t = {measure_subject() > 0 ? (long)measure_subject() : (long)getpid(), 0};
 
     if (!ns_scope || ns_last_pid() == t.self)
         return 0; /* no process made: nothing reaped, nothing else alive */
@@ -161,7 +156,12 @@ int64_t namespace_children_cpu_ns(void)
 
 static int64_t status_bytes(const char *key)
 {
-    return subject > 0 ? fileio_status_bytes(subject_status, key) : fileio_proc_status_bytes(key);
+    char path[64];
+
+    if (measure_subject() <= 0)
+        return fileio_proc_status_bytes(key);
+    snprintf(path, sizeof path, "/proc/%ld/status", (long)measure_subject());
+    return fileio_status_bytes(path, key);
 }
 
 /* "Pss:" of /proc/<pid>/smaps_rollup in bytes, or -1. */
@@ -189,17 +189,17 @@ static int add_pss(long pid, void *arg)
 /* The highest run PSS read since the innermost span began: the runner
  * weighs the run every 20 ms while a request runs, so a process born and
  * gone within a span still shows in its figures. */
-int64_t pss_seen = -1;
+static int64_t pss_seen = -1;
 /* The first sample taken in the innermost span: its base.  Taken lazily (a
  * PSS read walks the worker's page tables): a span too short to be sampled
  * has no base and no sampled figure, and growth within the first 20 ms shows
  * in the span's other memory figures. */
-int64_t pss_base = -1;
+static int64_t pss_base = -1;
 int64_t measure_run_pss_bytes(void)
 {
     int64_t total = 0;
 
-    if (subject <= 0)
+    if (measure_subject() <= 0)
         return -1;
     measure_each_run_pid(add_pss, &total);
     if (total <= 0)
@@ -213,7 +213,7 @@ int64_t measure_run_pss_bytes(void)
 }
 
 /* Spans open that weigh the run (MEASURE_WEIGH). */
-int weighing;
+static int weighing;
 
 /* Resident bytes of `pid` (the second field of /proc/<pid>/statm), or -1. */
 static int64_t resident_of(long pid)
@@ -245,7 +245,7 @@ int64_t measure_run_memory_bound(void)
 {
     int64_t total = 0;
 
-    if (subject <= 0)
+    if (measure_subject() <= 0)
         return -1;
     if (weighing > 0)
         return measure_run_pss_bytes();
@@ -268,11 +268,11 @@ static int64_t io_field(long pid, const char *key)
 
 /* Nanoseconds the subject's main thread has run (the first field of its
  * task's schedstat), or -1. */
-int64_t main_thread_ns(void)
+static int64_t main_thread_ns(void)
 {
     char path[96], buf[128];
 
-    snprintf(path, sizeof path, "/proc/%ld/task/%ld/schedstat", (long)subject, (long)subject);
+    snprintf(path, sizeof path, "/proc/%ld/task/%ld/schedstat", (long)measure_subject(), (long)measure_subject());
     if (fileio_read_small(path, buf, sizeof buf) <= 0)
         return -1;
     return strtoll(buf, NULL, 10);
@@ -280,6 +280,10 @@ int64_t main_thread_ns(void)
 
 /* What the observed run's live processes have read (rchar) and faulted in
  * so far, taken in one walk of the run: a span's edges read both. */
+struct run_io {
+    int64_t rchar, faults;
+};
+
 /* One process's share: its rchar, and its minor plus major page faults with
  * those of the children it reaped (fields 10 to 13 of its stat: a child born
  * and gone within the span still shows in its parent's). */
@@ -304,7 +308,7 @@ static int add_io(long pid, void *arg)
     return 0;
 }
 
-struct run_io run_io(void)
+static struct run_io run_io(void)
 {
     struct run_io io = {0, 0};
 
@@ -346,12 +350,12 @@ static int64_t status_of(long pid, const char *key)
 }
 
 /* At a span's start: the run's other processes, their RSS, their VmHWM reset. */
-int note_other(long pid, void *arg)
+static int note_other(long pid, void *arg)
 {
     struct measure_span *s = arg;
     char path[64];
 
-    if (pid == (long)subject || s->nothers >= MEASURE_OTHERS_MAX)
+    if (pid == (long)measure_subject() || s->nothers >= MEASURE_OTHERS_MAX)
         return 0;
     s->others[s->nothers].pid = pid;
     s->others[s->nothers].rss0 = status_of(pid, "VmRSS:");
@@ -361,13 +365,18 @@ int note_other(long pid, void *arg)
     return 0;
 }
 
+struct others_sum {
+    const struct measure_span *s;
+    int64_t peak, growth;
+};
+
 /* At a span's end: what each other process of the run held at its peak. */
-int sum_other(long pid, void *arg)
+static int sum_other(long pid, void *arg)
 {
     struct others_sum *o = arg;
     int64_t hwm, pss;
 
-    if (pid == (long)subject)
+    if (pid == (long)measure_subject())
         return 0;
     for (int i = 0; i < o->s->nothers; i++) {
         if (o->s->others[i].pid != pid)
@@ -402,16 +411,21 @@ int64_t measure_hwm_bytes(void)
 /* The highest VmHWM read just before a reset, since the innermost open span
  * began: a reset wipes the kernel's figure, so spans (and the process's own
  * rusage at exit) would otherwise lose the peaks of the spans nested in them. */
-int64_t hwm_seen;
+static int64_t hwm_seen;
 
 /* Reset VmHWM to the current RSS (/proc/self/clear_refs "5").  1 on success. */
-int measure_reset_hwm(void)
+static int measure_reset_hwm(void)
 {
     int64_t before = measure_hwm_bytes();
 
     if (before > hwm_seen)
         hwm_seen = before;
-    return subject > 0 ? clear_refs_at(subject_clear_refs) : fileio_proc_clear_refs("5");
+    char path[64];
+
+    if (measure_subject() <= 0)
+        return fileio_proc_clear_refs("5");
+    snprintf(path, sizeof path, "/proc/%ld/clear_refs", (long)measure_subject());
+    return clear_refs_at(path);
 }
 
 int measure_cpus(void)
@@ -433,7 +447,7 @@ int measure_cpus(void)
  */
 static int stat_fd = -1;
 
-int64_t machine_busy_ns(void)
+int64_t measure_machine_busy_ns(void)
 {
     static long tick;
     static char buf[16384];
@@ -474,4 +488,84 @@ int64_t machine_busy_ns(void)
         busy += v[0] + v[1] + v[2] + v[5] + v[6] + v[7];
     }
     return (int64_t)busy * (1000000000LL / tick);
+}
+
+void measure_proc_span_begin(struct measure_span *s, unsigned flags)
+{
+    s->rss_reset = measure_reset_hwm();
+    s->saved_hwm = hwm_seen;
+    hwm_seen = 0;
+    s->rss0 = measure_rss_bytes();
+    s->shm0 = shm_bytes();
+    s->nothers = 0;
+    s->pss0 = pss_base; /* the outer span's, put back at the end */
+    s->saved_pss_seen = pss_seen;
+    s->t0_rchar = -1;
+    s->t0_faults = -1;
+    s->t0_main = -1;
+    s->weigh = 0;
+    if (measure_subject() > 0) {
+        struct run_io io;
+
+        measure_each_run_pid(note_other, s);
+        io = run_io();
+        s->t0_rchar = io.rchar;
+        s->t0_faults = io.faults;
+        s->t0_main = main_thread_ns();
+        pss_seen = -1;
+        pss_base = -1;
+        /* A span whose figures are graded weighs the run at its start, and
+         * the runner's samples weigh it exactly until it ends. */
+        if (flags & MEASURE_WEIGH) {
+            (void)measure_run_pss_bytes();
+            s->weigh = 1;
+            weighing++;
+        }
+    }
+}
+
+int64_t measure_proc_hwm_end(const struct measure_span *s, int64_t hwm)
+{
+    if (hwm_seen > hwm)
+        hwm = hwm_seen; /* a nested span reset the kernel's figure */
+    hwm_seen = s->saved_hwm > hwm ? s->saved_hwm : hwm;
+    return hwm;
+}
+
+void measure_proc_span_end(const struct measure_span *s, struct measure_figures *out)
+{
+    if (measure_subject() > 0) {
+        struct others_sum o = {s, 0, 0};
+        struct run_io io = run_io();
+        int64_t shm;
+
+        /* The run's memory is every process's: a child that holds what the
+         * worker hands it is the run holding it. */
+        measure_each_run_pid(sum_other, &o);
+        /* Files left in /dev/shm are memory no process shows. */
+        shm = shm_bytes();
+        o.peak += shm;
+        if (shm > s->shm0)
+            o.growth += shm - s->shm0;
+        if (out->rss_peak_bytes >= 0)
+            out->rss_peak_bytes += o.peak;
+        out->rss_growth_bytes += o.growth;
+
+        out->io_read_bytes = io.rchar > s->t0_rchar ? io.rchar - s->t0_rchar : 0;
+        out->page_faults = io.faults > s->t0_faults ? io.faults - s->t0_faults : 0;
+        if (s->t0_main >= 0) {
+            int64_t m = main_thread_ns();
+            out->main_thread_cpu_ns = m >= s->t0_main ? m - s->t0_main : -1;
+        }
+        /* What the runner's samples saw during the span, beyond its start. */
+        if (pss_base > 0 && pss_seen > pss_base && pss_seen - pss_base > out->rss_growth_bytes)
+            out->rss_growth_bytes = pss_seen - pss_base;
+        if (s->saved_pss_seen > pss_seen)
+            pss_seen = s->saved_pss_seen;
+        pss_base = s->pss0;
+        if (s->weigh) {
+            assert(weighing > 0);
+            weighing--;
+        }
+    }
 }

@@ -51,30 +51,27 @@ int measure_pid_running(long pid);
 /* Logical CPUs this process may run on. */
 int measure_cpus(void);
 
-struct run_io {
-    int64_t rchar, faults;
-};
+/* 1 when the run has a PID namespace of its own (measure_set_run_namespace). */
+int measure_in_run_namespace(void);
 
-struct others_sum {
-    const struct measure_span *s;
-    int64_t peak, growth;
-};
+/* Within measure/, for measure_begin() and measure_end(): CPU of the reaped
+ * children (RUSAGE_CHILDREN); of every other process of the run's own PID
+ * namespace, from /proc (resolution: the clock tick); busy time of the
+ * machine's CPUs we may run on (-1 if unknown). */
+int64_t measure_children_cpu_ns(void);
+int64_t measure_namespace_children_cpu_ns(void);
+int64_t measure_machine_busy_ns(void);
 
-/* Within measure/: what a span reads at its edges. */
-int64_t children_cpu_ns(void);
-extern int ns_scope;
-int64_t shm_bytes(void);
-int64_t namespace_children_cpu_ns(void);
-extern int64_t pss_seen;
-extern int64_t pss_base;
-extern int weighing;
-int64_t main_thread_ns(void);
-struct run_io run_io(void);
-int note_other(long pid, void *arg);
-int sum_other(long pid, void *arg);
+/* VmHWM of the observed process (or this one) in bytes; -1 if unreadable. */
 int64_t measure_hwm_bytes(void);
-extern int64_t hwm_seen;
-int measure_reset_hwm(void);
-int64_t machine_busy_ns(void);
+
+/* A span's /proc side: at its start, the resident-set marks (VmHWM reset),
+ * the run's other processes, reads, faults and main thread, and its PSS when
+ * `flags` has MEASURE_WEIGH; at its end, the run's peak resident size given
+ * the kernel's figure `hwm` read with the span's clocks, then the figures of
+ * the observed run (memory, reads, faults, main thread) into `out`. */
+void measure_proc_span_begin(struct measure_span *s, unsigned flags);
+int64_t measure_proc_hwm_end(const struct measure_span *s, int64_t hwm);
+void measure_proc_span_end(const struct measure_span *s, struct measure_figures *out);
 
 #endif

@@ -2,29 +2,13 @@
  * measure_sched.c - see measure_sched.h.
  */
 #include "measure_sched.h"
-#include "measure.h"
 #include "measure_proc.h"
-
-#include <Python.h>
 
 #include "fileio.h"
 
-#include <assert.h>
 #include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <sched.h>
-#include <stdatomic.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <sys/random.h>
-#include <sys/resource.h>
-#include <sys/statvfs.h>
-#include <time.h>
-#include <unistd.h>
 
 /* ---- how the run's threads share the CPUs (load-free parallelism) ----
  *
@@ -43,8 +27,8 @@ struct sched_thread {
 };
 
 static struct sched_thread sched_threads[SCHED_THREADS_MAX];
-int nsched_threads;
-int sched_on;
+static int nsched_threads;
+static int sched_on;
 
 static struct sched_thread *sched_find(long pid, long tid)
 {
@@ -108,7 +92,7 @@ static int sched_scan_pid(long pid, void *arg)
     return 0;
 }
 
-void sched_scan(int at_start)
+static void sched_scan(int at_start)
 {
     measure_each_run_pid(sched_scan_pid, &at_start);
 }
@@ -122,7 +106,7 @@ int measure_sched_sample(void)
 
 /* The span's totals: every thread's running and waiting time, and the CPU
  * time of the busiest process. */
-void sched_totals(int64_t *runnable, int64_t *busiest)
+static void sched_totals(int64_t *runnable, int64_t *busiest)
 {
     int64_t sum = 0, top = 0;
 
@@ -146,4 +130,21 @@ void sched_totals(int64_t *runnable, int64_t *busiest)
     }
     *runnable = sum;
     *busiest = top;
+}
+
+int measure_sched_start(void)
+{
+    if (sched_on)
+        return 0;
+    sched_on = 1;
+    nsched_threads = 0;
+    sched_scan(1);
+    return 1;
+}
+
+void measure_sched_stop(int64_t *runnable, int64_t *busiest)
+{
+    sched_scan(0);
+    sched_totals(runnable, busiest);
+    sched_on = 0;
 }

@@ -11,10 +11,11 @@
  * 1 then, 0 when none is. */
 int measure_sched_sample(void);
 
-/* Within measure/: a span following the threads, and its samples. */
-extern int nsched_threads;
-extern int sched_on;
-void sched_scan(int at_start);
-void sched_totals(int64_t *runnable, int64_t *busiest);
+/* Within measure/: start following the run's threads for a span (1), or
+ * not when a span already follows them (0); stop, with the span's totals:
+ * every thread's running and waiting time, and the CPU time of the busiest
+ * process. */
+int measure_sched_start(void);
+void measure_sched_stop(int64_t *runnable, int64_t *busiest);
 
 #endif
