@@ -87,7 +87,8 @@ void measure_end(const struct measure_span *s, struct measure_figures *out)
     int64_t wall = measure_now_ns() - s->t0_wall;
     int64_t cpu = measure_cpu_ns() - s->t0_cpu;
     int64_t ch = measure_children_cpu_ns() - s->t0_children;
-    int64_t ns_ch = measure_in_run_namespace() ? measure_namespace_children_cpu_ns() - s->t0_ns_children : 0;
+    int64_t ns_ch =
+        measure_in_run_namespace() ? measure_namespace_children_cpu_ns() - s->t0_ns_children : 0;
     int64_t span_peak = measure_py_peak();
     int64_t hwm = measure_hwm_bytes();
     int64_t busy = s->t0_busy >= 0 ? measure_machine_busy_ns() : -1;

@@ -272,7 +272,8 @@ static int64_t main_thread_ns(void)
 {
     char path[96], buf[128];
 
-    snprintf(path, sizeof path, "/proc/%ld/task/%ld/schedstat", (long)measure_subject(), (long)measure_subject());
+    snprintf(path, sizeof path, "/proc/%ld/task/%ld/schedstat", (long)measure_subject(),
+             (long)measure_subject());
     if (fileio_read_small(path, buf, sizeof buf) <= 0)
         return -1;
     return strtoll(buf, NULL, 10);

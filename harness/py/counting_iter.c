@@ -7,20 +7,6 @@
 
 #include "counting_iter.h"
 
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <signal.h>
-#include <dirent.h>
-#include <sys/random.h>
-#include <sys/stat.h>
-
-#include "fileio.h"
-#include "measure.h"
-#include "paths.h"
-#include "sha256.h"
-#include "sandbox_audit.h"
-
 /* ---- CountingIterator ---- */
 
 /*
@@ -88,7 +74,7 @@ static PyMemberDef counting_members[] = {
     {NULL, 0, 0, 0, NULL},
 };
 
-PyTypeObject counting_type = {
+PyTypeObject counting_iter_type = {
     PyVarObject_HEAD_INIT(NULL, 0).tp_name = "_pyharness.CountingIterator",
     .tp_basicsize = sizeof(counting_iter),
     .tp_dealloc = (destructor)counting_dealloc,

@@ -9,7 +9,7 @@
 #include <Python.h>
 
 /* A static type: it cannot be subclassed and its instances' __class__ cannot
- * be reassigned.  Made ready by init_module(). */
-extern PyTypeObject counting_type;
+ * be reassigned.  Made ready by pymodule_init(). */
+extern PyTypeObject counting_iter_type;
 
 #endif

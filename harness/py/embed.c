@@ -8,7 +8,6 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
-#include <structmember.h>
 
 #include "embed.h"
 #include "pymodule.h"
@@ -16,16 +15,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <signal.h>
-#include <dirent.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 
 #include "fileio.h"
-#include "measure.h"
 #include "measure_alloc.h"
 #include "paths.h"
-#include "sha256.h"
 #include "sandbox_audit.h"
 
 #define CODE_CACHE_SLOTS 32           /* exercises' checks.py files kept compiled */
@@ -105,7 +99,7 @@ static enum ph_rc start_interpreter(int argc, char **argv, const char *command, 
     PyStatus st;
     enum ph_rc rc = PH_EPYTHON;
 
-    if (PyImport_AppendInittab("_pyharness", init_module) != 0)
+    if (PyImport_AppendInittab("_pyharness", pymodule_init) != 0)
         return ph_errf(err, PH_EPYTHON, "cannot register the _pyharness module");
     PyConfig_InitIsolatedConfig(&config);
     config.install_signal_handlers = 0;
@@ -157,7 +151,7 @@ enum ph_rc embed_init(const struct embed_options *opts, struct ph_err *err)
     if (opts == NULL || opts->alloc_hooks)
         measure_install_hooks();
     sandbox_audit_install();
-    answer_key_init(); /* before any fork: every worker must share it */
+    pymodule_answer_key_init(); /* before any fork: every worker must share it */
     rc = start_interpreter(1, &argv0, NULL, err);
     if (rc != PH_OK)
         return rc;

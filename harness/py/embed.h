@@ -10,10 +10,7 @@
 #ifndef PH_EMBED_H
 #define PH_EMBED_H
 
-#include <cjson/cJSON.h>
-
 #include "err.h"
-#include "measure.h"
 
 struct embed_options {
     int alloc_hooks; /* install the counting allocator (off only for benchmarks) */

@@ -4,7 +4,6 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
-#include <structmember.h>
 
 #include "pymodule.h"
 #include "counting_iter.h"
@@ -12,20 +11,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
 #include <signal.h>
-#include <dirent.h>
 #include <sys/random.h>
-#include <sys/stat.h>
 
 #include "fileio.h"
-#include "measure.h"
 #include "measure_alloc.h"
 #include "measure_proc.h"
 #include "measure_sched.h"
 #include "measure_json.h"
 #include "paths.h"
 #include "sha256.h"
-#include "sandbox_audit.h"
 
 /* Fixed sizes of the C-side log: a check labels a handful of measurements
  * and makes one or two fake clients; more is a runaway or a tampering loop. */
@@ -90,7 +86,7 @@ static int measure_depth;
 static unsigned char answer_key[32];
 static int answer_key_set;
 
-void answer_key_init(void)
+void pymodule_answer_key_init(void)
 {
     if (!answer_key_set)
         answer_key_set = getrandom(answer_key, sizeof answer_key, 0) == (ssize_t)sizeof answer_key;
@@ -106,7 +102,7 @@ static void note_tamper(const char *fmt, const char *arg)
     }
 }
 
-void embed_log_reset(void)
+void pymodule_log_reset(void)
 {
     size_t i;
 
@@ -130,7 +126,7 @@ void embed_log_reset(void)
     ntamper = 0;
 }
 
-cJSON *embed_log_take(void)
+cJSON *pymodule_log_take(void)
 {
     cJSON *root = cJSON_CreateObject();
     cJSON *m, *c, *mo, *t;
@@ -206,17 +202,18 @@ struct inside_figs {
     int64_t py_peak, py_current, py_allocs, wall_ns, cpu_ns;
 };
 static struct inside_figs inside;
-_Static_assert(sizeof(struct inside_figs) <= sizeof(struct embed_inside), "embed_inside too small");
+_Static_assert(sizeof(struct inside_figs) <= sizeof(struct pymodule_inside),
+               "pymodule_inside too small");
 
-void embed_span_begin(struct measure_span *span, struct embed_inside *saved, unsigned flags)
+void pymodule_span_begin(struct measure_span *span, struct pymodule_inside *saved, unsigned flags)
 {
     memcpy(saved, &inside, sizeof inside);
     memset(&inside, 0, sizeof inside);
     measure_begin(span, flags);
 }
 
-void embed_span_end(const struct measure_span *span, const struct embed_inside *saved,
-                    struct measure_figures *f)
+void pymodule_span_end(const struct measure_span *span, const struct pymodule_inside *saved,
+                       struct measure_figures *f)
 {
     struct inside_figs outer;
 
@@ -247,13 +244,13 @@ static PyObject *call_measured(PyObject *fn, PyObject *args, PyObject *kwargs, u
                                struct measure_figures *f)
 {
     struct measure_span span;
-    struct embed_inside saved;
+    struct pymodule_inside saved;
     PyObject *res; /* new ref */
 
     measure_depth++;
-    embed_span_begin(&span, &saved, flags | MEASURE_WEIGH);
+    pymodule_span_begin(&span, &saved, flags | MEASURE_WEIGH);
     res = PyObject_Call(fn, args, kwargs);
-    embed_span_end(&span, &saved, f);
+    pymodule_span_end(&span, &saved, f);
     measure_depth--;
     return res;
 }
@@ -636,7 +633,7 @@ static PyObject *py_client_end(PyObject *self, PyObject *args)
     client_finish(k, seq, now);
     k->completed++;
     prompt = k->prompts[seq];
-    answer_key_init();
+    pymodule_answer_key_init();
     sha256_init(&h);
     sha256_update(&h, answer_key, sizeof answer_key);
     sha256_update(&h, prompt, strlen(prompt));
@@ -662,19 +659,10 @@ static PyObject *py_client_cancel(PyObject *self, PyObject *args)
     Py_RETURN_NONE;
 }
 
-/* heartbeat(name): one tick of an event-loop monitor; records the longest gap. */
 /* The thread that initialised the interpreter: a forked worker's main
  * thread has the same identity. */
 static unsigned long main_thread;
 
-/*
- * 1 when the Python code calling a `_pyharness` entry point is the check
- * harness itself (pyharness/harness.py under python/), on the main thread.
- * A submission calling heartbeat() from a thread of its own would hide a
- * blocked event loop; from its own coroutine, it would hide a blocking call
- * split into slices.  (The audit hook refuses code compiled under the
- * harness's file name.)
- */
 /* A worker's own figures for the request it is answering (remote.py's
  * serve loop): opened and closed around each request, nested at most
  * INSIDE_DEPTH deep (a request does not start another). */
@@ -710,17 +698,25 @@ static PyObject *py_inside_close(PyObject *self, PyObject *arg)
 
 static int runner_process;
 
-void embed_set_runner(void)
+void pymodule_set_runner(void)
 {
     runner_process = 1;
 }
 
-void embed_wipe_secrets(void)
+void pymodule_wipe_secrets(void)
 {
     explicit_bzero(answer_key, sizeof answer_key);
     answer_key_set = 1; /* never drawn again here: this process has no key */
 }
 
+/*
+ * 1 when the Python code calling a `_pyharness` entry point is the check
+ * harness itself (pyharness/harness.py under python/), on the main thread.
+ * A submission calling heartbeat() from a thread of its own would hide a
+ * blocked event loop; from its own coroutine, it would hide a blocking call
+ * split into slices.  (The audit hook refuses code compiled under the
+ * harness's file name.)
+ */
 static int called_by_harness(void)
 {
     PyFrameObject *f = PyEval_GetFrame(); /* borrowed */
@@ -743,6 +739,7 @@ static int called_by_harness(void)
     return ok;
 }
 
+/* heartbeat(name): one tick of an event-loop monitor; records the longest gap. */
 static PyObject *py_heartbeat(PyObject *self, PyObject *args)
 {
     const char *name;
@@ -968,15 +965,16 @@ static struct PyModuleDef module = {
     NULL,
 };
 
-PyObject *init_module(void)
+PyObject *pymodule_init(void)
 {
     PyObject *m; /* new ref */
 
     main_thread = PyThread_get_thread_ident();
-    if (PyType_Ready(&counting_type) != 0)
+    if (PyType_Ready(&counting_iter_type) != 0)
         return NULL;
     m = PyModule_Create(&module);
-    if (m != NULL && PyModule_AddObjectRef(m, "CountingIterator", (PyObject *)&counting_type) != 0)
+    if (m != NULL &&
+        PyModule_AddObjectRef(m, "CountingIterator", (PyObject *)&counting_iter_type) != 0)
         Py_CLEAR(m);
     return m;
 }

@@ -20,36 +20,36 @@
  * The log of what `_pyharness` recorded since the last reset, as a new JSON
  * object {"measures": {label: figures}, "clients": {name: counters},
  * "monitors": {name: {...}}, "tamper": [...]}.  Caller frees with
- * cJSON_Delete().  embed_log_reset() starts a new check.
+ * cJSON_Delete().  pymodule_log_reset() starts a new check.
  */
-cJSON *embed_log_take(void);
-void embed_log_reset(void);
+cJSON *pymodule_log_take(void);
+void pymodule_log_reset(void);
 
 /*
  * A measurement span (measure_begin/measure_end) that, in a check runner,
  * also collects what the observed worker reported of its own figures for
  * the requests made during it (the Python allocator's, a cross-check).
- * `saved` holds the enclosing span's collection until embed_span_end.
+ * `saved` holds the enclosing span's collection until pymodule_span_end.
  */
-struct embed_inside {
+struct pymodule_inside {
     int64_t opaque[5];
 };
-void embed_span_begin(struct measure_span *span, struct embed_inside *saved, unsigned flags);
-void embed_span_end(const struct measure_span *span, const struct embed_inside *saved,
-                    struct measure_figures *f);
+void pymodule_span_begin(struct measure_span *span, struct pymodule_inside *saved, unsigned flags);
+void pymodule_span_end(const struct measure_span *span, const struct pymodule_inside *saved,
+                       struct measure_figures *f);
 
 /* This process is a check runner: it runs no submission code, so the
  * `_pyharness` entry points that check their caller accept any caller. */
-void embed_set_runner(void);
+void pymodule_set_runner(void);
 
 /* Wipe what a worker must not hold (the fake model's answer key) before
  * submission code runs in it. */
-void embed_wipe_secrets(void);
+void pymodule_wipe_secrets(void);
 
 /* Draw the fake model's answer key, once per process, before any fork. */
-void answer_key_init(void);
+void pymodule_answer_key_init(void);
 
 /* The module's init function, for PyImport_AppendInittab. */
-PyObject *init_module(void);
+PyObject *pymodule_init(void);
 
 #endif

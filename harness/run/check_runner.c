@@ -256,7 +256,7 @@ static int run_one_check(struct child *c, const char *name)
 {
     PyObject *fn, *obs; /* fn borrowed, obs new ref */
     struct measure_span span;
-    struct embed_inside saved;
+    struct pymodule_inside saved;
     struct measure_figures fig;
     cJSON *f, *log;
 
@@ -265,7 +265,7 @@ static int run_one_check(struct child *c, const char *name)
     send_frame(c, f);
     f = new_frame(c, PROTO_FRAME_CHECK);
     cJSON_AddStringToObject(f, "check", name);
-    embed_log_reset();
+    pymodule_log_reset();
     fn = PyDict_GetItemString(c->checks, name);
     if (fn == NULL) {
         cJSON_AddStringToObject(f, "status", "error");
@@ -279,9 +279,9 @@ static int run_one_check(struct child *c, const char *name)
         runner_deadline(c, name);
     else
         watchdog_arm(c->a->spec.ex, name);
-    embed_span_begin(&span, &saved, 0);
+    pymodule_span_begin(&span, &saved, 0);
     obs = PyObject_CallFunctionObjArgs(fn, c->sub, c->h, NULL);
-    embed_span_end(&span, &saved, &fig);
+    pymodule_span_end(&span, &saved, &fig);
     if (c->runner == NULL)
         watchdog_disarm();
     if (c->runner != NULL && runner_flag(c, "gone") && !runner_stopped(c)) {
@@ -310,7 +310,7 @@ static int run_one_check(struct child *c, const char *name)
         }
     }
     cJSON_AddItemToObject(f, "metrics", measure_figures_to_json(&fig));
-    log = embed_log_take();
+    log = pymodule_log_take();
     if (log != NULL)
         cJSON_AddItemToObject(f, "log", log);
     add_tamper(c, f);
@@ -427,12 +427,12 @@ static _Noreturn void mirror_worker(struct child *c)
 static _Noreturn void run_as_runner(struct child *c, int fd)
 {
     struct measure_span span;
-    struct embed_inside saved;
+    struct pymodule_inside saved;
     struct measure_figures fig;
     PyObject *started, *sub, *err, *tamper; /* started new ref; the rest borrowed from it */
     cJSON *f;
 
-    embed_set_runner();
+    pymodule_set_runner();
     /* A worker that is gone is an error to report, not a signal to die of. */
     signal(SIGPIPE, SIG_IGN);
     if (measure_observe(c->worker) != 0)
@@ -449,7 +449,7 @@ static _Noreturn void run_as_runner(struct child *c, int fd)
         die("pyharness.remote.Remote is missing");
     Py_DECREF(remote_type); /* the module keeps it */
     queue_frame(new_frame(c, PROTO_FRAME_HELLO));
-    embed_span_begin(&span, &saved, 0);
+    pymodule_span_begin(&span, &saved, 0);
     /* The quotas are watched from before the import: what an import holds
      * or writes is the run's like anything else. */
     started = PyObject_CallMethod(host.remote, "start", "iiO(sKK)K", fd, (int)c->worker, c->checks,
@@ -492,7 +492,7 @@ static _Noreturn void run_as_runner(struct child *c, int fd)
         if (runner_flag(c, "gone") && !runner_stopped(c))
             mirror_worker(c);
     }
-    embed_span_end(&span, &saved, &fig);
+    pymodule_span_end(&span, &saved, &fig);
     {
         PyObject *r = PyObject_CallMethod(c->runner, "bye", NULL); /* new ref */
         Py_XDECREF(r);

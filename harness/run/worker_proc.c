@@ -179,7 +179,7 @@ static void wipe_secrets(struct child *c, void *job, size_t len)
     if (c->a->seed != NULL)
         explicit_bzero((char *)c->a->seed, strlen(c->a->seed));
     explicit_bzero(host.ctx->checks_blob, host.ctx->checks_len);
-    embed_wipe_secrets();
+    pymodule_wipe_secrets();
 }
 
 /*
