@@ -81,9 +81,9 @@ static void path_cleanup(struct rule_path *p)
 }
 
 /*
- * A figure is a field measure_figures_to_json() writes: asked of measure.c
+ * A figure is a field measure_figures_to_json() writes: asked of measure_json.c
  * itself, with every optional field turned on, so that the rule language
- * knows a figure the moment measure.c reports one.
+ * knows a figure the moment measure_json.c reports one.
  */
 static int is_figure(const char *s)
 {

@@ -6,6 +6,7 @@
 #include "measure_proc.h"
 #include "measure_sched.h"
 
+#include <stdint.h>
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>

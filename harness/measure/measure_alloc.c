@@ -31,6 +31,9 @@
 
 #include "measure.h"
 
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 #include <stdatomic.h>
 #include <sys/random.h>
 

@@ -3,6 +3,7 @@
  */
 #include "measure_json.h"
 
+#include <stdint.h>
 #include <string.h>
 
 cJSON *measure_figures_to_json(const struct measure_figures *f)

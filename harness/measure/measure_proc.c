@@ -5,6 +5,7 @@
 
 #include "fileio.h"
 
+#include <stdint.h>
 #include <assert.h>
 #include <fcntl.h>
 #include <sched.h>

@@ -6,6 +6,7 @@
 
 #include "fileio.h"
 
+#include <stdint.h>
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -34,7 +34,7 @@ static char pyversion[32];
  * Imported once in the supervisor, so every host and worker starts warm:
  * the runtime and cheap, common modules that register no fork handlers.
  * What an exercise uses beyond these (asyncio, threading, multiprocessing,
- * random, ...) its sandbox host loads (worker_child_host_init): each of
+ * random, ...) its sandbox host loads (host_prep_init): each of
  * those adds to what every fork and every worker's PyOS_AfterFork_Child
  * costs, so workers of exercises that do not use them should not pay.
  */

@@ -8,6 +8,7 @@
 #include "pymodule.h"
 #include "counting_iter.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -8,43 +8,27 @@
 #include <Python.h>
 #include <marshal.h>
 
-#include <assert.h>
-#include <limits.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
 #include <sys/uio.h>
+#include <unistd.h>
 #include <sys/prctl.h>
 #include <fcntl.h>
 #include <sys/wait.h>
 #include <sys/socket.h>
-#include <errno.h>
-#include <math.h>
-#include <signal.h>
-#include <stdarg.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 
-#include "embed.h"
-#include "pymodule.h"
-#include "engine.h"
-#include "exercise.h"
-#include "fileio.h"
-#include "measure.h"
-#include "measure_proc.h"
-#include "measure_json.h"
-#include "paths.h"
-#include "proto.h"
-#include "sandbox.h"
-#include "sandbox_enter.h"
-#include "sandbox_landlock.h"
-#include "sandbox_msg.h"
-#include "sandbox_audit.h"
-#include "worker.h"
-#include "worker_child.h"
 #include "check_runner.h"
+#include "exercise.h"
+#include "measure_json.h"
+#include "measure_proc.h"
+#include "pymodule.h"
+#include "sandbox_msg.h"
 #include "ser.h"
 #include "tamper_watch.h"
+#include "worker_child.h"
 #include "worker_proc.h"
 
 /* The current exception as {type, message, traceback}; clears it. */
@@ -84,18 +68,18 @@ static cJSON *take_exception(struct child *c)
 
 static int import_submission(struct child *c)
 {
-    cJSON *f = new_frame(c, PROTO_FRAME_IMPORT);
+    cJSON *f = child_new_frame(c, PROTO_FRAME_IMPORT);
 
-    c->sub = load_submission(c);
+    c->sub = worker_proc_load_submission(c);
     if (c->sub == NULL) {
         cJSON_AddStringToObject(f, "status", "error");
         cJSON_AddItemToObject(f, "error", take_exception(c));
-        queue_frame(f);
+        child_queue_frame(f);
         return -1;
     }
     cJSON_AddStringToObject(f, "status", "ok");
-    add_tamper(c, f);
-    queue_frame(f);
+    watch_add_tamper(c, f);
+    child_queue_frame(f);
     return 0;
 }
 
@@ -181,8 +165,6 @@ static void runner_deadline(const struct child *c, const char *name)
     PyErr_Clear();
 }
 
-/* What the worker and the runner noticed during the check, into `frame`'s
- * tamper list (made if needed). */
 /* What the worker's audit hook refused since the last check, read from the
  * violations pipe into the frame's tamper list.  The worker cannot take back
  * a line once written; closing the pipe is itself reported. */
@@ -226,6 +208,8 @@ static void channel_tamper(struct child *c, cJSON *frame)
     }
 }
 
+/* What the worker and the runner noticed during the check, into `frame`'s
+ * tamper list (made if needed). */
 static void runner_tamper(struct child *c, cJSON *frame)
 {
     PyObject *list = PyObject_CallMethod(c->runner, "end_check", NULL); /* new ref */
@@ -260,10 +244,10 @@ static int run_one_check(struct child *c, const char *name)
     struct measure_figures fig;
     cJSON *f, *log;
 
-    f = new_frame(c, PROTO_FRAME_BEGIN);
+    f = child_new_frame(c, PROTO_FRAME_BEGIN);
     cJSON_AddStringToObject(f, "check", name);
-    send_frame(c, f);
-    f = new_frame(c, PROTO_FRAME_CHECK);
+    child_send_frame(c, f);
+    f = child_new_frame(c, PROTO_FRAME_CHECK);
     cJSON_AddStringToObject(f, "check", name);
     pymodule_log_reset();
     fn = PyDict_GetItemString(c->checks, name);
@@ -272,7 +256,7 @@ static int run_one_check(struct child *c, const char *name)
         cJSON *e = cJSON_AddObjectToObject(f, "error");
         cJSON_AddStringToObject(e, "type", "HarnessError");
         cJSON_AddStringToObject(e, "message", "checks.py defines no such check");
-        queue_frame(f);
+        child_queue_frame(f);
         return 0;
     }
     if (c->runner != NULL)
@@ -313,10 +297,10 @@ static int run_one_check(struct child *c, const char *name)
     log = pymodule_log_take();
     if (log != NULL)
         cJSON_AddItemToObject(f, "log", log);
-    add_tamper(c, f);
+    watch_add_tamper(c, f);
     if (c->runner != NULL)
         runner_tamper(c, f);
-    queue_frame(f);
+    child_queue_frame(f);
     return 0;
 }
 
@@ -333,12 +317,12 @@ static PyObject *load_checks(int with_workloads)
         checks = PyObject_CallMethod(host.rt, "load_checks", "Os", code, "checks.py");
     Py_XDECREF(code);
     if (checks == NULL)
-        die("checks.py failed to load");
+        child_die("checks.py failed to load");
     if (with_workloads && host.ctx->workloads_code != NULL) {
         r = PyObject_CallMethod(host.rt, "load_workloads", "OsO",
                                 (PyObject *)host.ctx->workloads_code, "workloads.py", checks);
         if (r == NULL)
-            die("workloads.py failed to load");
+            child_die("workloads.py failed to load");
         Py_DECREF(r);
     }
     return checks;
@@ -378,18 +362,18 @@ static _Noreturn void run_single(struct child *c)
         PyErr_Clear();
     c->checks = load_checks(1);
     watch_checks_namespace(c->checks);
-    confine(c);
-    queue_frame(new_frame(c, PROTO_FRAME_HELLO));
+    child_confine(c);
+    child_queue_frame(child_new_frame(c, PROTO_FRAME_HELLO));
     measure_begin(&span, 0);
     if (import_submission(c) == 0)
         run_checks(c);
     measure_end(&span, &fig);
     /* The streams may be the submission's objects, whose flush() runs its code. */
-    send_frames(c);
-    flush_python_streams();
-    f = new_frame(c, PROTO_FRAME_END);
+    child_send_frames(c);
+    child_flush_streams();
+    f = child_new_frame(c, PROTO_FRAME_END);
     cJSON_AddItemToObject(f, "metrics", measure_figures_to_json(&fig));
-    send_frame(c, f);
+    child_send_frame(c, f);
     fflush(stdout);
     fflush(stderr);
     _exit(0);
@@ -402,7 +386,7 @@ static _Noreturn void mirror_worker(struct child *c)
 {
     int status = 0;
 
-    send_frames(c);
+    child_send_frames(c);
     while (waitpid(c->worker, &status, 0) < 0 && errno == EINTR)
         ;
     fflush(stdout);
@@ -430,25 +414,27 @@ static _Noreturn void run_as_runner(struct child *c, int fd)
     struct pymodule_inside saved;
     struct measure_figures fig;
     PyObject *started, *sub, *err, *tamper; /* started new ref; the rest borrowed from it */
+    PyTypeObject *remote;                   /* borrowed: the module keeps it */
     cJSON *f;
 
     pymodule_set_runner();
     /* A worker that is gone is an error to report, not a signal to die of. */
     signal(SIGPIPE, SIG_IGN);
     if (measure_observe(c->worker) != 0)
-        die("cannot read the worker's CPU clock");
+        child_die("cannot read the worker's CPU clock");
     measure_set_run_namespace(getppid() == 1);
     measure_count_shm(c->a->run->own_shm);
     if (c->checks == NULL)
         c->checks = load_checks(0);
     /* Only now, in this process: the worker never holds the seed. */
     if (c->a->seed != NULL)
-        set_harness_field(c->h, "seed", PyLong_FromString(c->a->seed, NULL, 16));
-    remote_type = (PyTypeObject *)PyObject_GetAttrString(host.remote, "Remote");
-    if (remote_type == NULL || !PyType_Check(remote_type))
-        die("pyharness.remote.Remote is missing");
-    Py_DECREF(remote_type); /* the module keeps it */
-    queue_frame(new_frame(c, PROTO_FRAME_HELLO));
+        child_set_harness_field(c->h, "seed", PyLong_FromString(c->a->seed, NULL, 16));
+    remote = (PyTypeObject *)PyObject_GetAttrString(host.remote, "Remote");
+    if (remote == NULL || !PyType_Check(remote))
+        child_die("pyharness.remote.Remote is missing");
+    Py_DECREF(remote); /* the module keeps it */
+    ser_set_remote_type(remote);
+    child_queue_frame(child_new_frame(c, PROTO_FRAME_HELLO));
     pymodule_span_begin(&span, &saved, 0);
     /* The quotas are watched from before the import: what an import holds
      * or writes is the run's like anything else. */
@@ -464,7 +450,7 @@ static _Noreturn void run_as_runner(struct child *c, int fd)
     sub = PyTuple_GET_ITEM(started, 0);
     err = PyTuple_GET_ITEM(started, 1);
     tamper = PyTuple_GET_ITEM(started, 2);
-    f = new_frame(c, PROTO_FRAME_IMPORT);
+    f = child_new_frame(c, PROTO_FRAME_IMPORT);
     if (err != Py_None) {
         struct ser s = {0};
         cJSON *e = ser_value(&s, err, 0);
@@ -484,7 +470,7 @@ static _Noreturn void run_as_runner(struct child *c, int fd)
         if (t != NULL)
             cJSON_AddItemToObject(f, "tamper", t);
     }
-    queue_frame(f);
+    child_queue_frame(f);
     if (c->sub != NULL) {
         run_checks(c);
         /* Stopped by the runner (the run's memory): every check reported it,
@@ -501,9 +487,9 @@ static _Noreturn void run_as_runner(struct child *c, int fd)
     /* The worker has flushed its output (or is gone): the host ends what is
      * left of the run once this process exits. */
     measure_observe(0);
-    f = new_frame(c, PROTO_FRAME_END);
+    f = child_new_frame(c, PROTO_FRAME_END);
     cJSON_AddItemToObject(f, "metrics", measure_figures_to_json(&fig));
-    send_frame(c, f);
+    child_send_frame(c, f);
     fflush(stdout);
     fflush(stderr);
     _exit(0);
@@ -519,13 +505,13 @@ static struct {
     PyObject *checks; /* new ref */
 } pair;
 
-void worker_child_parked(void *arg)
+void check_runner_parked(void *arg)
 {
     int js[2], ps[2], tp[2] = {-1, -1};
     pid_t pid;
 
     (void)arg;
-    run_in_own_pidns = getppid() == 1;
+    child_note_pidns();
     /* Names that tell the two apart in ps and perf. */
     (void)prctl(PR_SET_NAME, "ph-runner", 0, 0, 0);
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, js) != 0)
@@ -546,7 +532,7 @@ void worker_child_parked(void *arg)
         close(ps[0]);
         if (tp[0] >= 0)
             close(tp[0]);
-        parked_worker_main(js[1], ps[1], tp[1]);
+        worker_proc_parked_main(js[1], ps[1], tp[1]);
     }
     PyOS_AfterFork_Parent();
     close(js[1]);
@@ -598,7 +584,7 @@ static int unpark_worker(const struct sandbox_run *run, const void *job, size_t 
     return 0;
 }
 
-void worker_child_body(const struct sandbox_run *run, const void *job, size_t len, void *arg)
+void check_runner_body(const struct sandbox_run *run, const void *job, size_t len, void *arg)
 {
     struct worker_child_args a;
     struct child c;
@@ -609,14 +595,14 @@ void worker_child_body(const struct sandbox_run *run, const void *job, size_t le
     a.run = run;
     a.result_fd = 3;
     a.scratch = run->scratch;
-    if (parse_job(&a, job, len) != 0)
-        die("the job from the supervisor is malformed");
+    if (child_parse_job(&a, job, len) != 0)
+        child_die("the job from the supervisor is malformed");
     memset(&c, 0, sizeof c);
     c.a = &a;
     c.channel = -1;
     /* A file past RLIMIT_FSIZE becomes OSError(EFBIG), not a dead worker. */
     signal(SIGXFSZ, SIG_IGN);
-    setup(&c);
+    child_setup(&c);
     if (is_workload_job(&a.spec)) {
         if (pair.pid > 0)
             kill(pair.pid, SIGKILL);
@@ -629,20 +615,20 @@ void worker_child_body(const struct sandbox_run *run, const void *job, size_t le
         c.channel = pair.channel;
         run_as_runner(&c, pair.proto);
     }
-    run_in_own_pidns = getppid() == 1;
+    child_note_pidns();
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
-        die("cannot make the worker's socket");
+        child_die("cannot make the worker's socket");
     if (pipe2(tp, O_CLOEXEC | O_NONBLOCK) != 0)
         tp[0] = tp[1] = -1;
     c.worker = fork();
     if (c.worker < 0)
-        die("cannot fork the worker");
+        child_die("cannot fork the worker");
     if (c.worker == 0) {
         close(sv[0]);
         if (tp[0] >= 0)
             close(tp[0]);
         c.channel = tp[1];
-        run_as_worker(&c, sv[1], (void *)job, len);
+        worker_proc_run(&c, sv[1], (void *)job, len);
     }
     close(sv[1]);
     if (tp[1] >= 0)

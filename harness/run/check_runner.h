@@ -13,12 +13,12 @@ struct sandbox_run;
  * A run is two processes: this one becomes the check runner (it runs the
  * checks, observes and reports over fd 3) and a child becomes the worker
  * (it runs the submission and answers the runner's requests; see
- * python/pyharness/remote.py).  worker_child_parked (sandbox_hooks.parked)
+ * python/pyharness/remote.py).  check_runner_parked (sandbox_hooks.parked)
  * forks the worker-to-be and loads the checks before the job arrives;
- * worker_child_body (sandbox_hooks.body) hands the job to it and runs the
+ * check_runner_body (sandbox_hooks.body) hands the job to it and runs the
  * checks.  Sized workloads (pyharness compare) run in this one process.
  */
-void worker_child_parked(void *arg);
-void worker_child_body(const struct sandbox_run *run, const void *job, size_t len, void *arg);
+void check_runner_parked(void *arg);
+void check_runner_body(const struct sandbox_run *run, const void *job, size_t len, void *arg);
 
 #endif

@@ -4,41 +4,18 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
-#include <marshal.h>
 
-#include <assert.h>
-#include <limits.h>
-#include <sys/uio.h>
-#include <sys/prctl.h>
-#include <fcntl.h>
-#include <sys/wait.h>
-#include <sys/socket.h>
-#include <errno.h>
-#include <math.h>
-#include <signal.h>
 #include <stdarg.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
+#include <signal.h>
 
-#include "embed.h"
-#include "engine.h"
-#include "exercise.h"
-#include "fileio.h"
-#include "measure.h"
-#include "paths.h"
-#include "proto.h"
-#include "sandbox.h"
-#include "sandbox_enter.h"
-#include "sandbox_landlock.h"
-#include "sandbox_msg.h"
-#include "sandbox_audit.h"
-#include "worker.h"
-#include "worker_child.h"
 #include "host_prep.h"
+#include "exercise.h"
+#include "paths.h"
+#include "sandbox_audit.h"
 #include "tamper_watch.h"
+#include "worker_child.h"
 
 /*
  * The host's environment may hold API keys: the host keeps a fixed
@@ -214,7 +191,7 @@ static void freeze_harness_classes(void)
     }
 }
 
-int worker_child_host_init(void *arg, char *msg, size_t cap)
+int host_prep_init(void *arg, char *msg, size_t cap)
 {
     PyObject *modules = PyImport_GetModuleDict(); /* borrowed */
 
@@ -256,6 +233,6 @@ int worker_child_host_init(void *arg, char *msg, size_t cap)
     /* What the host loaded stays out of the collector's way in every worker. */
     (void)call_for_effect("gc", "freeze");
     /* Last: what the workers compare against is the host's final state. */
-    worker_child_prepare();
+    watch_snapshot();
     return 0;
 }

@@ -12,6 +12,6 @@
  * checks (kept as bytes, see worker.h), and snapshot what workers check
  * for tampering (sandbox_hooks.host_init; `arg` is a struct
  * worker_host_ctx, worker.h). */
-int worker_child_host_init(void *arg, char *msg, size_t cap);
+int host_prep_init(void *arg, char *msg, size_t cap);
 
 #endif

@@ -8,39 +8,12 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
-#include <marshal.h>
 
-#include <assert.h>
-#include <limits.h>
-#include <sys/uio.h>
-#include <sys/prctl.h>
-#include <fcntl.h>
-#include <sys/wait.h>
-#include <sys/socket.h>
-#include <errno.h>
 #include <math.h>
-#include <signal.h>
-#include <stdarg.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "embed.h"
-#include "engine.h"
-#include "exercise.h"
-#include "fileio.h"
-#include "measure.h"
-#include "paths.h"
-#include "proto.h"
-#include "sandbox.h"
-#include "sandbox_enter.h"
-#include "sandbox_landlock.h"
-#include "sandbox_msg.h"
-#include "sandbox_audit.h"
-#include "worker.h"
-#include "worker_child.h"
 #include "ser.h"
 
 #define OBS_MAX_DEPTH 64
@@ -65,7 +38,12 @@ static cJSON *tagged(const char *tag, cJSON *payload)
 cJSON *ser_value(struct ser *s, PyObject *o, int depth);
 
 /* pyharness.remote.Remote in a check runner (borrowed from the module). */
-PyTypeObject *remote_type;
+static PyTypeObject *remote_type;
+
+void ser_set_remote_type(PyTypeObject *type)
+{
+    remote_type = type;
+}
 
 /*
  * An exact str.  A string with an embedded NUL cannot be a JSON string here

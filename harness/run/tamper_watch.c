@@ -4,40 +4,13 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
-#include <marshal.h>
 
-#include <assert.h>
-#include <limits.h>
-#include <sys/uio.h>
-#include <sys/prctl.h>
-#include <fcntl.h>
-#include <sys/wait.h>
-#include <sys/socket.h>
-#include <errno.h>
-#include <math.h>
-#include <signal.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 
-#include "embed.h"
-#include "engine.h"
-#include "exercise.h"
-#include "fileio.h"
-#include "measure.h"
-#include "paths.h"
-#include "proto.h"
-#include "sandbox.h"
-#include "sandbox_enter.h"
-#include "sandbox_landlock.h"
-#include "sandbox_msg.h"
-#include "sandbox_audit.h"
-#include "worker.h"
-#include "worker_child.h"
 #include "tamper_watch.h"
+#include "sandbox_audit.h"
+#include "worker_child.h"
 
 /* Modules whose functions, classes and submodules a submission must not
  * rebind: checks and the runtime call them after submission code has run. */
@@ -150,7 +123,7 @@ void watch_checks_namespace(PyObject *checks)
     }
 }
 
-void worker_child_prepare(void)
+void watch_snapshot(void)
 {
     size_t i;
 
@@ -243,12 +216,12 @@ void watch_verify(struct child *c, cJSON *arr)
     }
 }
 
-void add_tamper(struct child *c, cJSON *frame)
+void watch_add_tamper(struct child *c, cJSON *frame)
 {
     cJSON *arr = cJSON_CreateArray();
 
     if (arr == NULL)
-        die("out of memory");
+        child_die("out of memory");
     watch_verify(c, arr);
     if (cJSON_GetArraySize(arr) > 0)
         cJSON_AddItemToObject(frame, "tamper", arr);

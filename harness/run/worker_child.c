@@ -5,45 +5,16 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
-#include <marshal.h>
 
 #include <assert.h>
-#include <limits.h>
-#include <sys/uio.h>
-#include <sys/prctl.h>
-#include <fcntl.h>
-#include <sys/wait.h>
-#include <sys/socket.h>
-#include <errno.h>
-#include <math.h>
-#include <signal.h>
-#include <stdarg.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 
-#include "embed.h"
-#include "engine.h"
-#include "exercise.h"
-#include "fileio.h"
-#include "measure.h"
-#include "measure_proc.h"
-#include "paths.h"
-#include "proto.h"
-#include "sandbox.h"
-#include "sandbox_enter.h"
-#include "sandbox_landlock.h"
-#include "sandbox_msg.h"
-#include "sandbox_audit.h"
-#include "worker.h"
 #include "worker_child.h"
-#include "host_prep.h"
-#include "check_runner.h"
-#include "ser.h"
-#include "tamper_watch.h"
-#include "worker_proc.h"
+#include "measure_proc.h"
+#include "sandbox_audit.h"
+#include "sandbox_enter.h"
 
 /* The host's prepared objects (struct child_host, worker_child.h). */
 struct child_host host;
@@ -51,7 +22,7 @@ struct child_host host;
 /* Frames not yet written to the result pipe (see proto_out). */
 static struct proto_out outq;
 
-_Noreturn void die(const char *what)
+_Noreturn void child_die(const char *what)
 {
     struct ph_err err = {0};
 
@@ -65,14 +36,14 @@ _Noreturn void die(const char *what)
     _exit(121);
 }
 
-cJSON *new_frame(const struct child *c, enum proto_frame_type type)
+cJSON *child_new_frame(const struct child *c, enum proto_frame_type type)
 {
     cJSON *f = cJSON_CreateObject();
 
     assert(type != PROTO_FRAME_UNKNOWN);
     if (f == NULL || !cJSON_AddStringToObject(f, "t", proto_frame_type_name(type)) ||
         !cJSON_AddStringToObject(f, "n", c->a->nonce))
-        die("out of memory building a frame");
+        child_die("out of memory building a frame");
     return f;
 }
 
@@ -99,8 +70,8 @@ static int shrink_check_frame(cJSON *f)
     return 0;
 }
 
-/* Queue frame `f` (consumed); it goes with the next send_frames(). */
-void queue_frame(cJSON *f)
+/* Queue frame `f` (consumed); it goes with the next child_send_frames(). */
+void child_queue_frame(cJSON *f)
 {
     struct ph_err err = {0};
     enum ph_rc rc = proto_queue(&outq, f, &err);
@@ -109,44 +80,44 @@ void queue_frame(cJSON *f)
         rc = proto_queue(&outq, f, &err);
     if (rc != PH_OK) {
         cJSON_Delete(f);
-        die(err.msg);
+        child_die(err.msg);
     }
     cJSON_Delete(f);
 }
 
 /* Write the queued frames.  Called before candidate code runs again: a
  * worker that dies or hangs there has told the supervisor how far it got. */
-void send_frames(const struct child *c)
+void child_send_frames(const struct child *c)
 {
     struct ph_err err = {0};
 
     if (proto_flush(&outq, c->a->result_fd, &err) != PH_OK)
-        die(err.msg);
+        child_die(err.msg);
 }
 
-void send_frame(const struct child *c, cJSON *f)
+void child_send_frame(const struct child *c, cJSON *f)
 {
-    queue_frame(f);
-    send_frames(c);
+    child_queue_frame(f);
+    child_send_frames(c);
 }
 
 /* ---- runtime calls ---- */
 
 /* HOME and TMPDIR of the run, in C and in both of Python's copies of the
  * environment (posix.environ and os.environ._data map bytes to bytes). */
-void enter_run_folder(const char *scratch)
+void child_enter_run_folder(const char *scratch)
 {
     static const char *const keys[] = {"HOME", "TMPDIR"};
     PyObject *value = PyBytes_FromString(scratch); /* new ref */
 
     if (value == NULL)
-        die("out of memory");
+        child_die("out of memory");
     for (size_t i = 0; i < 2; i++) {
         PyObject *key = PyBytes_FromString(keys[i]); /* new ref */
 
         if (key == NULL || PyDict_SetItem(host.environ[0], key, value) != 0 ||
             PyDict_SetItem(host.environ[1], key, value) != 0)
-            die("cannot set the run's folder in the environment");
+            child_die("cannot set the run's folder in the environment");
         Py_DECREF(key);
         setenv(keys[i], scratch, 1);
     }
@@ -172,48 +143,51 @@ static PyObject *params_object(const cJSON *params)
 }
 
 /* Point the host's Harness object at this run (its slots, set from C). */
-void set_harness_field(PyObject *h, const char *name, PyObject *value)
+void child_set_harness_field(PyObject *h, const char *name, PyObject *value)
 {
     if (value == NULL || PyObject_SetAttrString(h, name, value) != 0)
-        die("cannot set up the check harness");
+        child_die("cannot set up the check harness");
     Py_DECREF(value);
 }
 
-void setup(struct child *c)
+void child_setup(struct child *c)
 {
     const struct worker_spec *spec = &c->a->spec;
 
     c->describe = host.describe;
     c->h = host.h;
-    enter_run_folder(c->a->scratch);
-    set_harness_field(c->h, "scratch", PyUnicode_FromString(c->a->scratch));
-    set_harness_field(c->h, "role", PyUnicode_FromString(worker_role_name(spec->role)));
-    set_harness_field(c->h, "params", params_object(spec->params));
+    child_enter_run_folder(c->a->scratch);
+    child_set_harness_field(c->h, "scratch", PyUnicode_FromString(c->a->scratch));
+    child_set_harness_field(c->h, "role", PyUnicode_FromString(worker_role_name(spec->role)));
+    child_set_harness_field(c->h, "params", params_object(spec->params));
 }
 
-/* Set in the process that forks a run's worker (the runner-to-be), while
- * its parent is still the host: 1 when that host is its PID namespace's init. */
-int run_in_own_pidns;
+static int in_own_pidns;
 
-void confine(struct child *c)
+void child_note_pidns(void)
+{
+    in_own_pidns = getppid() == 1;
+}
+
+void child_confine(struct child *c)
 {
     struct ph_err err = {0};
     struct sandbox_policy pol = *c->a->run->policy;
 
     if (sandbox_enter(c->a->run, &err) != PH_OK)
-        die(err.msg);
+        child_die(err.msg);
     /* The hook's writable folder is the run's own. */
     pol.scratch_dir = c->a->scratch;
     /* A worker's parent is its runner, whose parent is the namespace's
      * init: the hook cannot see that from the worker's own parent. */
-    pol.own_pid_ns = run_in_own_pidns;
+    pol.own_pid_ns = in_own_pidns;
     sandbox_audit_arm(&pol);
     /* A child of its namespace's PID 1: /proc shows the run and nothing
      * else, so child CPU can be counted for every process of it. */
     measure_set_run_namespace(getppid() == 1);
 }
 
-void flush_python_streams(void)
+void child_flush_streams(void)
 {
     static const char *const names[] = {"stdout", "stderr"};
 
@@ -229,7 +203,7 @@ void flush_python_streams(void)
 }
 
 /* Fill `a` from the job worker_run() sent.  0, or -1 if it is not one. */
-int parse_job(struct worker_child_args *a, const void *job, size_t len)
+int child_parse_job(struct worker_child_args *a, const void *job, size_t len)
 {
     const cJSON *n, *role, *module, *display, *params, *only, *it;
     size_t k = 0;

@@ -32,7 +32,7 @@ struct worker_child_args {
 };
 
 /*
- * Prepared once per host, before any run (worker_child_host_init), so that a
+ * Prepared once per host, before any run (host_prep_init), so that a
  * worker runs as little Python as it can before the submission: each Python
  * function a worker runs for the first time writes to pages it shares with
  * the host (reference counts, specialised bytecode), and every such page is
@@ -68,19 +68,50 @@ struct child {
     int channel;
 };
 
+/* The host's prepared objects (worker_child.c holds them, host_prep.c fills
+ * them once, every run's processes inherit them). */
 extern struct child_host host;
 
-_Noreturn void die(const char *what);
-cJSON *new_frame(const struct child *c, enum proto_frame_type type);
-void queue_frame(cJSON *f);
-void send_frames(const struct child *c);
-void send_frame(const struct child *c, cJSON *f);
-void enter_run_folder(const char *scratch);
-void set_harness_field(PyObject *h, const char *name, PyObject *value);
-void setup(struct child *c);
-extern int run_in_own_pidns;
-void confine(struct child *c);
-void flush_python_streams(void);
-int parse_job(struct worker_child_args *a, const void *job, size_t len);
+/* End this process after writing what is queued for the supervisor and
+ * `what` to stderr: an exit without the end frame, never a pass. */
+_Noreturn void child_die(const char *what);
+
+/* A new frame of `type` carrying the run's nonce; the caller queues it
+ * (child_queue_frame takes it).  Dies when out of memory. */
+cJSON *child_new_frame(const struct child *c, enum proto_frame_type type);
+
+/* Queue frame `f` (takes ownership); a check's frame over the protocol's cap
+ * is replaced by an error saying so.  child_send_frames() writes the queue
+ * to the result pipe (before candidate code runs again); child_send_frame()
+ * queues and writes.  Each dies on failure. */
+void child_queue_frame(cJSON *f);
+void child_send_frames(const struct child *c);
+void child_send_frame(const struct child *c, cJSON *f);
+
+/* Point HOME and TMPDIR at the run's folder `scratch` (borrowed), in C and
+ * in both of Python's copies of the environment. */
+void child_enter_run_folder(const char *scratch);
+
+/* Set attribute `name` of the Harness object `h` to `value` (takes the
+ * reference; NULL dies). */
+void child_set_harness_field(PyObject *h, const char *name, PyObject *value);
+
+/* Bind run `c` to the host's objects and its folder, role and params. */
+void child_setup(struct child *c);
+
+/* In the process that forks a run's worker, while its parent is still the
+ * host: remember whether that host is its PID namespace's init (the
+ * worker's audit hook needs to know; child_confine reads it). */
+void child_note_pidns(void);
+
+/* Enter the run's sandbox and arm the audit hook for it; dies on failure. */
+void child_confine(struct child *c);
+
+/* Flush sys.stdout and sys.stderr (errors cleared). */
+void child_flush_streams(void);
+
+/* Fill `a` from the job (`len` bytes; a->job owns the parsed JSON and the
+ * strings point into it).  0, or -1 if it is not one. */
+int child_parse_job(struct worker_child_args *a, const void *job, size_t len);
 
 #endif

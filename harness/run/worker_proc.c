@@ -4,42 +4,25 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
-#include <marshal.h>
 
-#include <assert.h>
-#include <limits.h>
-#include <sys/uio.h>
-#include <sys/prctl.h>
-#include <fcntl.h>
-#include <sys/wait.h>
-#include <sys/socket.h>
-#include <errno.h>
-#include <math.h>
-#include <signal.h>
-#include <stdarg.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/prctl.h>
+#include <fcntl.h>
+#include <signal.h>
 
-#include "embed.h"
-#include "pymodule.h"
+#include "worker_proc.h"
 #include "engine.h"
 #include "exercise.h"
 #include "fileio.h"
-#include "measure.h"
-#include "paths.h"
-#include "proto.h"
-#include "sandbox.h"
-#include "sandbox_enter.h"
+#include "pymodule.h"
+#include "sandbox_audit.h"
 #include "sandbox_landlock.h"
 #include "sandbox_msg.h"
-#include "sandbox_audit.h"
-#include "worker.h"
-#include "worker_child.h"
-#include "worker_proc.h"
 #include "tamper_watch.h"
+#include "worker_child.h"
 
 /* Put `folder` first on sys.path unless it is there already; 0 or -1. */
 static int path_first(PyObject *folder)
@@ -96,7 +79,7 @@ static int check_entry_points(PyObject *mod, const char *display)
  * importlib does.  Returns the module (borrowed from the host), or NULL with
  * the exception set.
  */
-PyObject *load_submission(const struct child *c)
+PyObject *worker_proc_load_submission(const struct child *c)
 {
     const char *path = c->a->module_path;
     const char *slash = strrchr(path, '/');
@@ -188,7 +171,7 @@ static void wipe_secrets(struct child *c, void *job, size_t len)
  * It has no result pipe: nothing it writes reaches the supervisor but its
  * output.
  */
-_Noreturn void run_as_worker(struct child *c, int fd, void *job, size_t len)
+_Noreturn void worker_proc_run(struct child *c, int fd, void *job, size_t len)
 {
     PyObject *err = NULL, *tamper, *r; /* new refs */
     PyObject *type, *tb;
@@ -199,10 +182,10 @@ _Noreturn void run_as_worker(struct child *c, int fd, void *job, size_t len)
     serving = c;
     tamper = PyCFunction_New(&tamper_def, NULL);
     if (tamper == NULL)
-        die("cannot set up the worker");
-    confine(c);
+        child_die("cannot set up the worker");
+    child_confine(c);
     sandbox_audit_set_channel(c->channel);
-    c->sub = load_submission(c);
+    c->sub = worker_proc_load_submission(c);
     if (c->sub == NULL) {
         PyErr_Fetch(&type, &err, &tb);
         PyErr_NormalizeException(&type, &err, &tb);
@@ -218,7 +201,7 @@ _Noreturn void run_as_worker(struct child *c, int fd, void *job, size_t len)
         c->a->spec.display_name ? c->a->spec.display_name : "submission.py", tamper);
     Py_XDECREF(r);
     PyErr_Clear();
-    flush_python_streams();
+    child_flush_streams();
     fflush(stdout);
     fflush(stderr);
     _exit(0);
@@ -226,7 +209,7 @@ _Noreturn void run_as_worker(struct child *c, int fd, void *job, size_t len)
 
 /* The worker-to-be: wait for the job its runner forwards, take the run's
  * output fds and folder, then become the run's worker. */
-_Noreturn void parked_worker_main(int jobsock, int proto, int channel)
+_Noreturn void worker_proc_parked_main(int jobsock, int proto, int channel)
 {
     static unsigned char buf[sizeof(struct sandbox_run) + SANDBOX_JOB_MAX];
     struct worker_child_args a;
@@ -256,12 +239,12 @@ _Noreturn void parked_worker_main(int jobsock, int proto, int channel)
     a.run = &run;
     a.result_fd = -1;
     a.scratch = run.scratch;
-    if (parse_job(&a, buf + sizeof run, (size_t)n - sizeof run) != 0)
-        die("the job from the runner is malformed");
+    if (child_parse_job(&a, buf + sizeof run, (size_t)n - sizeof run) != 0)
+        child_die("the job from the runner is malformed");
     memset(&c, 0, sizeof c);
     c.a = &a;
     c.channel = 4;
     signal(SIGXFSZ, SIG_IGN);
-    enter_run_folder(a.scratch);
-    run_as_worker(&c, 3, buf, (size_t)n);
+    child_enter_run_folder(a.scratch);
+    worker_proc_run(&c, 3, buf, (size_t)n);
 }

@@ -12,8 +12,18 @@
 
 struct child;
 
-PyObject *load_submission(const struct child *c);
-_Noreturn void run_as_worker(struct child *c, int fd, void *job, size_t len);
-_Noreturn void parked_worker_main(int jobsock, int proto, int channel);
+/* Run the submission's file as the host's `submission` module.  Returns the
+ * module (borrowed from the host), or NULL with the exception set. */
+PyObject *worker_proc_load_submission(const struct child *c);
+
+/* Become the worker of run `c`: wipe what it must not hold (the job, `len`
+ * bytes, among them), confine, import the submission and answer the
+ * runner's requests on `fd` until told to stop; then exit. */
+_Noreturn void worker_proc_run(struct child *c, int fd, void *job, size_t len);
+
+/* The worker-to-be a parked runner forked: wait on `jobsock` for the job
+ * and the run's output fds, then become the run's worker (`proto` the
+ * request socket, `channel` the audit hook's violations pipe). */
+_Noreturn void worker_proc_parked_main(int jobsock, int proto, int channel);
 
 #endif
