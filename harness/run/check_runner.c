@@ -213,7 +213,7 @@ static void channel_tamper(struct child *c, cJSON *frame)
 static void runner_tamper(struct child *c, cJSON *frame)
 {
     PyObject *list = PyObject_CallMethod(c->runner, "end_check", NULL); /* new ref */
-    cJSON *arr = cJSON_GetObjectItemCaseSensitive(frame, "tamper");
+    cJSON *arr;
     Py_ssize_t n = list != NULL && PyList_Check(list) ? PyList_GET_SIZE(list) : 0;
 
     channel_tamper(c, frame);
