@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "embed.h"
 #include "llm.h"
+#include "measure_sock.h"
 #include "paths.h"
 #include "sandbox.h"
 #include "sandbox_enter.h"
@@ -167,6 +168,12 @@ static size_t integrity_layers(const struct sandbox_caps *c, struct layer *l, co
     l[n] = (struct layer){"runmem", "one memory limit for the whole run (every process, PSS)",
                           c->pid_namespace};
     why[n++] = "no PID namespace: the runner weighs the worker alone";
+    l[n] = (struct layer){"kernmem",
+                          "the run's memory includes its files in /dev/shm and its socket buffers "
+                          "(kernel memory no process's resident set shows)",
+                          c->mount_namespace && c->net_namespace && measure_sock_available()};
+    why[n++] = "without a mount and network namespace of its own, or a kernel answering "
+               "sock_diag, a run can hold memory there outside its limit";
     l[n] = (struct layer){"noproc",
                           "no /proc for the run (Landlock): it reads only the view's system "
                           "files, writes only its folder, signals only its own processes",

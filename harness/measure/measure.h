@@ -95,7 +95,7 @@ struct measure_span {
     int64_t py_cur0, py_allocs0;
     int64_t saved_peak; /* outer span's peak so far */
     int64_t rss0;
-    int64_t shm0;      /* what /dev/shm held at the start (measure_count_shm) */
+    int64_t unseen0;   /* what /dev/shm and socket buffers held at the start */
     int64_t saved_hwm; /* outer span's highest VmHWM seen before resets */
     int rss_reset;
     /* Observed from outside: the run's other processes at the start (their

@@ -4,6 +4,7 @@
 #include "measure_proc.h"
 
 #include "fileio.h"
+#include "measure_sock.h"
 
 #include <stdint.h>
 #include <assert.h>
@@ -50,15 +51,19 @@ void measure_count_shm(int on)
     shm_counted = on;
 }
 
-/* Bytes /dev/shm holds when it is counted (else 0): a tmpfs of the run's
- * own, so its used blocks are the run's files. */
-static int64_t shm_bytes(void)
+/* Memory the run holds that no process's resident set shows, where it is
+ * counted (else 0): the files of /dev/shm (a tmpfs of the run's own, so its
+ * used blocks are the run's) and the run's socket buffers (measure_sock.h). */
+static int64_t unseen_bytes(void)
 {
     struct statvfs v;
+    int64_t total = measure_sock_bytes();
 
-    if (!shm_counted || statvfs("/dev/shm", &v) != 0 || v.f_blocks < v.f_bfree)
-        return 0;
-    return (int64_t)(v.f_blocks - v.f_bfree) * (int64_t)v.f_frsize;
+    if (total < 0)
+        total = 0;
+    if (shm_counted && statvfs("/dev/shm", &v) == 0 && v.f_blocks >= v.f_bfree)
+        total += (int64_t)(v.f_blocks - v.f_bfree) * (int64_t)v.f_frsize;
+    return total;
 }
 
 static int64_t ticks_of(const char *stat, int self)
@@ -205,7 +210,7 @@ int64_t measure_run_pss_bytes(void)
     measure_each_run_pid(add_pss, &total);
     if (total <= 0)
         return -1;
-    total += shm_bytes();
+    total += unseen_bytes();
     if (pss_base < 0)
         pss_base = total;
     if (total > pss_seen)
@@ -251,7 +256,7 @@ int64_t measure_run_memory_bound(void)
     if (weighing > 0)
         return measure_run_pss_bytes();
     measure_each_run_pid(add_resident, &total);
-    return total > 0 ? total + shm_bytes() : -1;
+    return total > 0 ? total + unseen_bytes() : -1;
 }
 
 /* The field `key` ("rchar: ") of /proc/<pid>/io, or -1. */
@@ -498,7 +503,7 @@ void measure_proc_span_begin(struct measure_span *s, unsigned flags)
     s->saved_hwm = hwm_seen;
     hwm_seen = 0;
     s->rss0 = measure_rss_bytes();
-    s->shm0 = shm_bytes();
+    s->unseen0 = unseen_bytes();
     s->nothers = 0;
     s->pss0 = pss_base; /* the outer span's, put back at the end */
     s->saved_pss_seen = pss_seen;
@@ -539,16 +544,17 @@ void measure_proc_span_end(const struct measure_span *s, struct measure_figures 
     if (measure_subject() > 0) {
         struct others_sum o = {s, 0, 0};
         struct run_io io = run_io();
-        int64_t shm;
+        int64_t unseen;
 
         /* The run's memory is every process's: a child that holds what the
          * worker hands it is the run holding it. */
         measure_each_run_pid(sum_other, &o);
-        /* Files left in /dev/shm are memory no process shows. */
-        shm = shm_bytes();
-        o.peak += shm;
-        if (shm > s->shm0)
-            o.growth += shm - s->shm0;
+        /* Files left in /dev/shm and data left in socket buffers are
+         * memory no process shows. */
+        unseen = unseen_bytes();
+        o.peak += unseen;
+        if (unseen > s->unseen0)
+            o.growth += unseen - s->unseen0;
         if (out->rss_peak_bytes >= 0)
             out->rss_peak_bytes += o.peak;
         out->rss_growth_bytes += o.growth;

@@ -26,8 +26,9 @@ void measure_count_shm(int on);
 
 /* The memory of the whole observed run: the proportional set size (shared
  * pages split between the processes sharing them) of every process of the
- * run's PID namespace but its PID 1 and this one, and what /dev/shm holds
- * (measure_count_shm).  -1 when not observing or unreadable. */
+ * run's PID namespace but its PID 1 and this one, and what /dev/shm and the
+ * run's socket buffers hold (measure_count_shm, measure_sock.h).  -1 when not observing or
+ * unreadable. */
 int64_t measure_run_pss_bytes(void);
 
 /* The run's memory for its limit, as cheaply as it can be had: the PSS

@@ -167,12 +167,23 @@ static int is_wrong(const struct check_result *cr)
     return 1;
 }
 
+/* "check: first line of its message" into why (cut at cap). */
+static void say_check(const struct check_result *cr, char *why, size_t cap)
+{
+    const char *m = cr->message ? cr->message : verdict_name(cr->status);
+    int line = (int)strcspn(m, "\n");
+
+    while (line > 0 && (m[line - 1] == ' ' || m[line - 1] == ':'))
+        line--; /* "NotImplementedError: " with no message */
+    snprintf(why, cap, "%s: %.*s", cr->name, line > 200 ? 200 : line, m);
+}
+
 static enum ph_rc check_impl(const struct exercise *ex, struct perf_impl *im, struct ph_err *err)
 {
     struct engine_opts eo;
     struct run_result res;
-    char why[768] = "";
-    size_t off = 0;
+    const struct check_result *first_wrong = NULL, *first_rule = NULL;
+    char why[512] = "";
     int wrong = 0, rules = 0;
     enum ph_rc rc;
 
@@ -187,13 +198,24 @@ static enum ph_rc check_impl(const struct exercise *ex, struct perf_impl *im, st
         const struct check_result *cr = &res.checks[i];
         if (cr->status == VERDICT_PASSED || cr->status == VERDICT_SKIPPED)
             continue;
-        if (is_wrong(cr))
+        if (is_wrong(cr)) {
             wrong++;
-        else
+            first_wrong = first_wrong ? first_wrong : cr;
+        } else {
             rules++;
-        if (off < sizeof why - 1 && (is_wrong(cr) || wrong == 0))
-            off += (size_t)snprintf(why + off, sizeof why - off, "%s%s: %s", off ? "; " : "",
-                                    cr->name, cr->message ? cr->message : verdict_name(cr->status));
+            first_rule = first_rule ? first_rule : cr;
+        }
+    }
+    /* The first failure that says why, and how many more there are: the
+     * report's summary is a sentence, the checks' messages are in `run`. */
+    if (wrong || rules) {
+        int more = (wrong ? wrong : rules) - 1;
+        size_t n;
+
+        say_check(wrong ? first_wrong : first_rule, why, sizeof why);
+        n = strlen(why);
+        if (more > 0 && n < sizeof why)
+            snprintf(why + n, sizeof why - n, "; and %d more check%s", more, more == 1 ? "" : "s");
     }
     if (res.verdict != VERDICT_PASSED && wrong == 0 && rules == 0) {
         wrong = 1; /* the run itself failed (import error, rejected) */

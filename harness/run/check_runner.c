@@ -24,6 +24,7 @@
 #include "exercise.h"
 #include "measure_json.h"
 #include "measure_proc.h"
+#include "measure_sock.h"
 #include "pymodule.h"
 #include "sandbox_msg.h"
 #include "ser.h"
@@ -424,6 +425,7 @@ static _Noreturn void run_as_runner(struct child *c, int fd)
         child_die("cannot read the worker's CPU clock");
     measure_set_run_namespace(getppid() == 1);
     measure_count_shm(c->a->run->own_shm);
+    measure_count_sockets(c->a->run->own_net);
     if (c->checks == NULL)
         c->checks = load_checks(0);
     /* Only now, in this process: the worker never holds the seed. */

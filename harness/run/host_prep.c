@@ -12,6 +12,7 @@
 
 #include "host_prep.h"
 #include "exercise.h"
+#include "measure_sock.h"
 #include "paths.h"
 #include "sandbox_audit.h"
 #include "tamper_watch.h"
@@ -230,6 +231,10 @@ int host_prep_init(void *arg, char *msg, size_t cap)
         return -1;
     }
     freeze_harness_classes();
+    /* Before the runs' filter, which allows Unix sockets only: runners
+     * weigh the run's socket buffers through it (a failure leaves them
+     * unweighed, as on a kernel without sock_diag). */
+    (void)measure_sock_open(SANDBOX_PARKED_FD_MIN);
     /* What the host loaded stays out of the collector's way in every worker. */
     (void)call_for_effect("gc", "freeze");
     /* Last: what the workers compare against is the host's final state. */

@@ -17,6 +17,7 @@
 #include "engine.h"
 #include "exercise.h"
 #include "fileio.h"
+#include "measure_sock.h"
 #include "pymodule.h"
 #include "sandbox_audit.h"
 #include "sandbox_landlock.h"
@@ -156,6 +157,7 @@ static PyMethodDef tamper_def = {"tamper", py_tamper, METH_NOARGS, NULL};
  * nonce), the checks' bytes, the fake model's answer key. */
 static void wipe_secrets(struct child *c, void *job, size_t len)
 {
+    measure_sock_close();
     explicit_bzero(job, len);
     if (c->a->nonce != NULL)
         explicit_bzero((char *)c->a->nonce, strlen(c->a->nonce));

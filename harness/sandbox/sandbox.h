@@ -62,6 +62,7 @@ struct sandbox_run {
     unsigned uid;                        /* the uid it runs as; 0: it keeps the caller's */
     const struct sandbox_policy *policy; /* in the worker: the host's policy; else NULL */
     int own_shm; /* 1: /dev/shm is the view's tmpfs, the run's alone (emptied after it) */
+    int own_net; /* 1: the network namespace is the host's, whose runs are one at a time */
 };
 
 struct sandbox_hooks {

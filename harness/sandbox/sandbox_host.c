@@ -246,6 +246,7 @@ static _Noreturn void worker_start(const struct msg_job *job, const int fds[3])
     run.uid = job->uid;
     run.policy = hs.policy;
     run.own_shm = sbx_caps.mount_namespace;
+    run.own_net = sbx_caps.net_namespace;
     if (chdir(run.scratch) != 0)
         snprintf(sbx_child_setup_error, sizeof sbx_child_setup_error, "chdir %s: %s", run.scratch,
                  strerror(errno));

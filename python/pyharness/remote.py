@@ -785,7 +785,8 @@ class _Runner:
             return
         self.stopped = (f"the run's processes together held {used / 2**20:.0f} MiB, over the "
                         f"run's limit of {(self.memory_limit - self.memory_base) / 2**20:.0f} "
-                        "MiB (every process of the run counts, child processes included)")
+                        "MiB (every process of the run counts, child processes included, and so do "
+                        "files in /dev/shm and data left in socket buffers)")
         self._ph.kill_run()
         raise WorkerGone("stopped for memory")
 

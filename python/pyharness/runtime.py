@@ -247,6 +247,24 @@ def _safe_str(exc: BaseException) -> str:
     return text
 
 
+def _is_type_name(text: str) -> bool:
+    """A dotted Python name of a sensible length ("ValueError", "pkg.Error")."""
+    return 0 < len(text) <= 200 and all(part.isidentifier() for part in text.split("."))
+
+
+def _worker_description(seen: dict, display_name: str) -> dict[str, str]:
+    """An exception raised in the worker, as the worker described it: the
+    worker's word, so only what has the shape of a description is shown (a
+    Python name for the type, frames of the submission for the traceback,
+    each cut), never text laid out to look like the harness's."""
+    kind = seen["type"] if _is_type_name(seen["type"]) else "(a type whose name is not a Python name)"
+    frame = f"  {display_name}, line "
+    lines = [line[:MESSAGE_MAX] for line in str(seen.get("traceback", "")).split("\n")
+             if line.startswith(frame)]
+    return {"type": kind, "message": seen["message"][:MESSAGE_MAX + 3],
+            "traceback": "\n".join(lines[-TRACEBACK_LINES:])}
+
+
 def describe_exception(exc: BaseException, display_name: str) -> dict[str, str]:
     """Type, message and the submission's part of the traceback.
 
@@ -255,9 +273,7 @@ def describe_exception(exc: BaseException, display_name: str) -> dict[str, str]:
     """
     seen = getattr(exc, "_ph_remote", None)
     if type(seen) is dict and all(type(seen.get(k)) is str for k in ("type", "message")):
-        # Raised in the worker: its own description, made there.
-        return {"type": seen["type"], "message": seen["message"][:MESSAGE_MAX + 3],
-                "traceback": str(seen.get("traceback", ""))}
+        return _worker_description(seen, display_name)
     kind = type(exc)
     qualname = kind.__qualname__ if kind.__module__ in ("builtins", "submission") else (
         f"{kind.__module__}.{kind.__qualname__}"

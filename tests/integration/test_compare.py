@@ -128,6 +128,9 @@ class CompareTest(HarnessTest):
         self.assertTrue(impl["wrong"])
         self.assertEqual(impl["correctness"], "wrong")
         self.assertIn("wrong result", impl["why"])
+        # One line, the first failed check first: the summary is a sentence.
+        self.assertNotIn("\n", impl["why"])
+        self.assertLess(len(impl["why"]), 400, impl["why"])
         for r in self.results("wrong"):
             self.assertEqual(r["state"], "skipped")
             self.assertIn("not timed", r["note"])
