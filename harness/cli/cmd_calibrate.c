@@ -6,6 +6,9 @@
  *    "lang": "en", "kind": "excellent"}
  * `question` is an exercise id (or folder), `grade` the teacher's 0..10;
  * `lang` and `kind` are optional labels the report breaks figures down by.
+ * A line may name the exercise in `exercise` instead, and then `question`
+ * may hold the question's text (the form graded sets written from the
+ * questions alone come in).
  * Every line is checked before anything is scored, so a typo on line 40 does
  * not cost 39 LLM requests first.
  *
@@ -144,11 +147,15 @@ static enum ph_rc parse_line(struct set *s, const char *path, unsigned lineno, c
         rc = ph_errf(err, PH_EINPUT, "%s: not a JSON object", where);
         goto out;
     }
-    q = cJSON_GetObjectItemCaseSensitive(j, "question");
+    q = cJSON_GetObjectItemCaseSensitive(j, "exercise");
+    if (q == NULL)
+        q = cJSON_GetObjectItemCaseSensitive(j, "question");
     a = cJSON_GetObjectItemCaseSensitive(j, "answer");
     g = cJSON_GetObjectItemCaseSensitive(j, "grade");
     if (!cJSON_IsString(q) || q->valuestring[0] == '\0') {
-        rc = ph_errf(err, PH_EINPUT, "%s: \"question\": expected an exercise id", where);
+        rc = ph_errf(err, PH_EINPUT, "%s: \"%s\": expected an exercise id", where,
+                     cJSON_GetObjectItemCaseSensitive(j, "exercise") != NULL ? "exercise"
+                                                                             : "question");
         goto out;
     }
     if (!cJSON_IsString(a)) {

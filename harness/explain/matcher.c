@@ -155,6 +155,22 @@ static int inside(const struct occs *o, size_t k)
     return 0;
 }
 
+/* Does the clause starting at token `a` open with a pronoun for its subject
+ * ("it breaks ties", "and, as a bonus, it ...", "which means")?  A clause
+ * that names a subject of its own ("returning False lets it propagate") is
+ * not about the one named before it. */
+static int pronoun_clause(const struct doc *d, size_t a)
+{
+    static const char *const lead[] = {"and", "but", "so", "then", "also", "thus", "hence"};
+    static const char *const pron[] = {"it", "they", "this", "these", "that", "which"};
+
+    unsigned u = a < d->ntok ? d->tok[a].clause : 0;
+
+    while (a < d->ntok && d->tok[a].clause == u && WORDS_IN(d->tok[a].raw, lead))
+        a++;
+    return a < d->ntok && d->tok[a].clause == u && !d->tok[a].code && WORDS_IN(d->tok[a].raw, pron);
+}
+
 /*
  * The subject carried into clauses that do not name it.  Writers name a
  * subject once and go on about it: "asyncio.gather wraps everything in tasks.
@@ -170,7 +186,7 @@ static int inside(const struct occs *o, size_t k)
  * of a pattern is its subject; `subj` is its occurrences, to which one
  * carried occurrence per such clause is added.
  */
-static enum ph_rc add_carried(const struct doc *d, struct occs *subj, int across)
+static enum ph_rc add_carried(const struct doc *d, struct occs *subj, int across, int own)
 {
     size_t n0 = subj->n;
 
@@ -202,6 +218,19 @@ static enum ph_rc add_carried(const struct doc *d, struct occs *subj, int across
         for (size_t i = 0; i < n0 && anchor != SIZE_MAX && !blocked; i++) {
             const struct occ *o = &subj->v[i];
             if (o->start <= anchor && anchor <= o->end && !o->neg && !d->tok[o->start].code)
+                from = o;
+        }
+        /* A belief's own subject need not be a subject of the question:
+         * "most_common is written in C and it breaks ties alphabetically"
+         * says most_common breaks them.  With `own` (a belief's own
+         * groups, not a denied point's), a clause also takes the nearest
+         * subject its sentence names before it (a topic phrase in between
+         * still stops the carry, below). */
+        for (size_t i = 0; i < n0 && own && !blocked && anchor == SIZE_MAX && pronoun_clause(d, a);
+             i++) {
+            const struct occ *o = &subj->v[i];
+            if (o->sent == sa && o->end < a && !o->neg && !o->carried && !d->tok[o->start].code &&
+                (from == NULL || o->end > from->end))
                 from = o;
         }
         if (blocked || from == NULL || a - from->end > CARRY_REACH)
@@ -374,7 +403,7 @@ enum ph_rc matcher_concept(const struct doc *d, const struct concept *c, const u
             rc = matcher_find_group(d, &p->g[g], &gocc[g]);
         resolve_negation(gocc, p->ng);
         if (rc == PH_OK && p->ng > 1)
-            rc = add_carried(d, &gocc[0], 1);
+            rc = add_carried(d, &gocc[0], 1, 0);
         if (rc == PH_OK) {
             struct match m = match_pattern(d, gocc, p->ng, c->scope, uses);
             if (m.credit > out->credit)
@@ -536,7 +565,8 @@ static enum ph_rc asserts_in(const struct doc *d, const struct concept *c, unsig
 }
 
 /*
- * Is clause `u` a condition ("if the block raises", "when a task awaits")?
+ * Is clause `u` a condition ("if the block raises", "when a task awaits",
+ * "while one thread waits for the network")?
  * A belief is often stated across one: "if the block raises, control jumps
  * out, so __exit__ does not run" holds the whole claim in one sentence, its
  * condition split from its predicate by commas.  So a condition clause lends
@@ -544,7 +574,7 @@ static enum ph_rc asserts_in(const struct doc *d, const struct concept *c, unsig
  */
 static int condition_clause(const struct doc *d, unsigned u)
 {
-    static const char *const conds[] = {"if", "when", "whenever", "once"};
+    static const char *const conds[] = {"if", "when", "whenever", "once", "while"};
     size_t k = clause_start(d, u);
 
     /* The clause opens with the condition ("if the block raises", "note
@@ -593,7 +623,8 @@ static int occs_in_claim(const struct doc *d, const struct occs *o, unsigned u, 
  * Is clause `u` (sentence `si`) a hypothesis rather than a claim: "inside a
  * finally, otherwise the teardown is skipped when the block raises", "the
  * cleanup would never run", "if you forget the finally, ..."?  It says what
- * goes wrong when something is missing, which is a correct statement.
+ * goes wrong when something is missing, which is a correct statement.  "I
+ * would" and "we would" state the candidate's plan: no hypothesis.
  */
 static int hypothetical(const struct doc *d, unsigned u, long si)
 {
@@ -603,9 +634,18 @@ static int hypothetical(const struct doc *d, unsigned u, long si)
     static const char *const leave[] = {"leave", "leaves", "left"};
     static const char *const guard[] = {"finally", "try", "with"};
 
-    for (size_t k = clause_start(d, u); k < d->ntok && d->tok[k].clause == u; k++)
-        if (!d->tok[k].code && WORDS_IN(d->tok[k].raw, in_clause))
-            return 1;
+    static const char *const planner[] = {"i", "we"};
+
+    for (size_t k = clause_start(d, u); k < d->ntok && d->tok[k].clause == u; k++) {
+        if (d->tok[k].code || !WORDS_IN(d->tok[k].raw, in_clause))
+            continue;
+        /* "I would rewrite everything in C first" is the candidate's plan,
+         * a claim about what to do, not a hypothesis. */
+        if (strcmp(d->tok[k].raw, "would") == 0 && k > 0 && d->tok[k - 1].clause == u &&
+            WORDS_IN(d->tok[k - 1].raw, planner))
+            continue;
+        return 1;
+    }
     if (si < 0 || (size_t)si >= d->nsent)
         return 0;
     for (size_t k = d->sent[si].tok0; k < d->sent[si].tok1; k++) {
@@ -622,6 +662,76 @@ static int hypothetical(const struct doc *d, unsigned u, long si)
     return 0;
 }
 
+/* Is the clause after clause `u`, in the same sentence, a clause of time
+ * ("..., while it waits", "when the block raises", "during the call")? */
+static int time_clause_after(const struct doc *d, unsigned u)
+{
+    static const char *const opens[] = {"while", "when", "whenever", "during", "until"};
+    size_t a = clause_start(d, u), k = clause_start(d, u + 1);
+
+    return a < d->ntok && k < d->ntok && d->tok[k].clause == u + 1 &&
+           d->tok[k].sent == d->tok[a].sent && !d->tok[k].code && WORDS_IN(d->tok[k].raw, opens);
+}
+
+/*
+ * Is occurrence `o` a bare negator ("not", "does not", "never", "without",
+ * "can't"): an `unless` phrase made only of a denial and auxiliaries?  The
+ * matcher already reads a denial of the belief's own words; listed as an
+ * exception, a bare negator would excuse any belief whose clause or sentence
+ * denies anything at all ("the event loop spreads them over the CPU cores,
+ * and because coroutines are not threads ...").
+ */
+static int bare_negator(const struct doc *d, const struct occ *o)
+{
+    static const char *const aux[] = {"do",   "does", "did",  "is",    "are",    "was",
+                                      "were", "can",  "will", "would", "should", "could"};
+    int any = 0;
+
+    for (size_t k = o->start; k <= o->end; k++) {
+        if (d->tok[k].neg == NEG_NOT)
+            any = 1;
+        else if (!WORDS_IN(d->tok[k].raw, aux))
+            return 0;
+    }
+    return any;
+}
+
+/*
+ * Does an `unless` phrase excuse the belief in unit `u` (a clause, or a
+ * sentence when !by_clause)?  Any phrase of the list does (but not read
+ * across a negator it does not hold: "does matter" in "does not matter"),
+ * except a bare
+ * negator, which excuses only when it stands before the belief's claim (the
+ * occurrences `claim`, un-negated) in the claim's own clause: "asyncio does
+ * not, as many think, spread tasks over cores" (past the negator's reach).
+ * A denial of the point is excused by any of them, bare negators too, as
+ * before: one negator in the clause is the whole evidence of a denial.
+ */
+static int excused(const struct doc *d, const struct occs *unless, const struct occs *claim,
+                   int by_clause, unsigned u)
+{
+    for (size_t i = 0; i < unless->n; i++) {
+        const struct occ *x = &unless->v[i];
+        int skipped_neg = 0;
+        if ((by_clause ? x->clause : x->sent) != u)
+            continue;
+        /* "does matter" read across a skipped "not" ("does not matter")
+         * says the opposite of the exception. */
+        for (size_t k = x->start + 1; k < x->end && !x->self_neg; k++)
+            skipped_neg |= d->tok[k].neg == NEG_NOT;
+        if (skipped_neg)
+            continue;
+        if (!bare_negator(d, x))
+            return 1;
+        for (size_t j = 0; claim != NULL && j < claim->n; j++) {
+            const struct occ *c = &claim->v[j];
+            if (!c->neg && !c->carried && c->clause == x->clause && x->end < c->start)
+                return 1;
+        }
+    }
+    return 0;
+}
+
 static enum ph_rc misc_pattern(const struct doc *d, const struct pattern *p, enum scope scope,
                                int denied, int ordered, const struct occs *unless,
                                const struct occs *claims, const struct concept *point,
@@ -630,6 +740,7 @@ static enum ph_rc misc_pattern(const struct doc *d, const struct pattern *p, enu
     int by_clause = denied || scope == SCOPE_CLAUSE;
     unsigned nunits = by_clause ? d->clause + 1 : (unsigned)d->nsent;
     struct occs *gocc = calloc(p->ng, sizeof *gocc);
+    const struct occs *claim;
     enum ph_rc rc = PH_OK;
 
     if (gocc == NULL)
@@ -638,7 +749,9 @@ static enum ph_rc misc_pattern(const struct doc *d, const struct pattern *p, enu
         rc = matcher_find_group(d, &p->g[g], &gocc[g]);
     resolve_negation(gocc, p->ng);
     if (rc == PH_OK && p->ng > 1)
-        rc = add_carried(d, &gocc[0], 0);
+        rc = add_carried(d, &gocc[0], 0, !denied);
+    /* The belief's claim (its second group; a lone group is its own). */
+    claim = p->ng >= 2 ? &gocc[1] : p->ng == 1 ? &gocc[0] : NULL;
     for (unsigned u = 0; u < nunits && rc == PH_OK && hit->sent < 0; u++) {
         int all = 1, neg = 0;
         if (denied) {
@@ -662,14 +775,20 @@ static enum ph_rc misc_pattern(const struct doc *d, const struct pattern *p, enu
                  * returns False"). */
                 all = 1;
                 for (size_t g = 0; g < p->ng && all; g++) {
-                    int lent = g == 0 || (p->ng >= 3 && g == p->ng - 1);
+                    int setting = p->ng >= 3 && g == p->ng - 1;
+                    int lent = g == 0 || setting;
                     all = lent ? occs_in_claim(d, &gocc[g], u, 0, claims)
                                : occs_in(&gocc[g], 1, u, 0);
+                    /* The setting may follow in a clause of time: "a thread
+                     * still holds the GIL while it waits for the network". */
+                    if (!all && setting && time_clause_after(d, u))
+                        all = occs_in(&gocc[g], 1, u + 1, 0);
                 }
             }
         }
-        if (!all || (denied && !neg) || occs_in(unless, by_clause, u, -1) ||
-            (by_clause && occs_in_claim(d, unless, u, -1, NULL)))
+        if (!all || (denied && !neg) ||
+            (denied ? occs_in(unless, 1, u, -1) : excused(d, unless, claim, by_clause, u)) ||
+            (by_clause && lent_to(d, unless, u, -1, NULL)))
             continue;
         /* The unit's sentence: a clause's own, or the sentence itself. */
         size_t cs = by_clause ? clause_start(d, u) : 0;
@@ -688,7 +807,7 @@ static enum ph_rc misc_pattern(const struct doc *d, const struct pattern *p, enu
         if (by_clause && carried_clause(&gocc[0], u) && !lent_to(d, &gocc[0], u, 0, claims)) {
             unsigned si = (unsigned)su;
             int yes = 0;
-            if (occs_in(unless, 0, si, -1))
+            if (excused(d, unless, claim, 0, si))
                 continue;
             rc = asserts_in(d, point, si, gocc + 1, p->ng - 1, &yes);
             if (yes)

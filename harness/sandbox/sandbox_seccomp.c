@@ -108,6 +108,12 @@ static enum ph_rc build_seccomp(scmp_filter_ctx *out, struct ph_err *err)
     if (r == 0)
         r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EAFNOSUPPORT), SCMP_SYS(socketpair), 1,
                              SCMP_A0(SCMP_CMP_NE, AF_UNIX));
+    /* Pipe buffers are kernel memory no figure weighs (socket buffers are
+     * weighed, measure_sock.h): a pipe keeps its default 64 KiB, where
+     * F_SETPIPE_SZ would let one process hold a gigabyte in them. */
+    if (r == 0)
+        r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(fcntl), 1,
+                             SCMP_A1(SCMP_CMP_EQ, F_SETPIPE_SZ));
     /* fork() yes, new namespaces no; clone3 hides its flags in memory, so
      * make libc fall back to clone. */
     for (size_t i = 0; r == 0 && i < sizeof ns_flags / sizeof ns_flags[0]; i++)

@@ -251,13 +251,17 @@ def exception_info(exc: BaseException, encode: Callable[[Any], Any], describe: A
 
 
 _SYNTHETIC: dict[tuple, type] = {}
+SYNTHETIC_MAX = 256  # classes kept for names the worker sent; the runner outlives requests
 
 
 def exception_class(info: dict) -> type:
     """The runner's class for an exception the worker raised: the built-in
     class of that name, the harness's own (RateLimitError), or a class made
     with the same name over its nearest built-in base."""
-    name, module = str(info.get("type", "Exception")), str(info.get("module", ""))
+    # The worker's word: cut here too (red-team 8's class_flood sent
+    # megabytes of distinct names to grow this process's cache).
+    name = str(info.get("type", "Exception"))[:NAME_MAX] or "Exception"
+    module = str(info.get("module", ""))[:NAME_MAX]
     if module == "builtins":
         cls = getattr(builtins, name, None)
         if isinstance(cls, type) and issubclass(cls, BaseException):
@@ -279,6 +283,8 @@ def exception_class(info: dict) -> type:
     cls = _SYNTHETIC.get(key)
     if cls is None:
         cls = type(name, (base,), {"__module__": module or "submission"})
+        if len(_SYNTHETIC) >= SYNTHETIC_MAX:
+            _SYNTHETIC.clear()
         _SYNTHETIC[key] = cls
     return cls
 

@@ -15,7 +15,9 @@ graded set, the tuning half of session 7's blind set (audit7-tune: the
 scorer's session-7 changes were tuned on it), its other half (audit7-heldout:
 kept outside the repository and away from the scorer's authors until session
 7's scorer changes were merged, then scored once: blind figures for that
-main; later sessions have it in the repository, so it is blind no more), and the terse note-style answers session 7's scorer helper wrote
+main; later sessions have it in the repository, so it is blind no more), the tuning half of session 8's blind set (audit8-tune: written and graded from the
+questions alone, each line naming its exercise in "exercise"; scored once before session 8's
+scorer changes for it, then tuned on), and the terse note-style answers session 7's scorer helper wrote
 and graded itself (authors-terse, tuned on: bullets, fragments, arrows).  An external set named by
 PYHARNESS_CALIBRATION is added as a column when it exists; it is never needed.
 
@@ -68,7 +70,8 @@ def run(bin_: str, path: Path) -> dict[str, Any]:
 
 
 # The sets name a few kinds differently.
-KIND_ALIASES = {"offtopic": "off_topic", "mostly_code": "excellent_code"}
+KIND_ALIASES = {"offtopic": "off_topic", "mostly_code": "excellent_code", "code": "excellent_code",
+                "partial": "partly_wrong"}
 
 
 def same_kind(k: str | None, kind: str) -> bool:
@@ -130,6 +133,7 @@ def main() -> int:
             ("blind 6", DATA / "audit-blind6.jsonl"),
             ("audit7 tune half", DATA / "audit7-tune.jsonl"),
             ("audit7 held out", DATA / "audit7-heldout.jsonl"),
+            ("audit8 tune half", DATA / "audit8-tune.jsonl"),
             ("first set", DATA / "heldout.jsonl"),
             ("terse (authors)", DATA / "authors-terse.jsonl")]
     ext = os.environ.get("PYHARNESS_CALIBRATION", "")

@@ -216,8 +216,11 @@ class Command(unittest.TestCase):
         self.assertEqual(len(r["worst"]), 3)
         self.assertEqual(set(r["confusion"]), {"0-2", "3-4", "5-6", "7-8", "9-10"})
         self.assertEqual(sum(sum(row.values()) for row in r["confusion"].values()), 48)
-        self.assertEqual(r["unscored"], 12)  # the Spanish, French and German answers
-        self.assertEqual(r["overall"]["n"], 36)
+        # 12 Spanish, French and German answers: 8 read through the glossary
+        # score high enough to keep, 4 stay unscored.
+        self.assertEqual(r["unscored"], 4)
+        self.assertEqual(r["overall"]["n"], 44)
+        self.assertEqual(r["english"]["n"], 36)
         self.assertIn("es", r["languages"])
 
     def test_bad_lines_name_file_and_line(self) -> None:
@@ -230,14 +233,27 @@ class Command(unittest.TestCase):
             '"question"': json.dumps({"answer": "x", "grade": 1}),
             "no-such-exercise": json.dumps({"question": "no-such-exercise", "answer": "x",
                                             "grade": 1}),
+            '"exercise"': json.dumps({"exercise": "", "question": "Why?", "answer": "x",
+                                      "grade": 1}),
         }
         for what, line in cases.items():
             f.write_text(good + "\n" + line + "\n")
             p = self.run_cmd(str(f), expect=2)
             self.assertIn("%s:2" % f, p.stderr, what)
+            if what.startswith('"'):
+                self.assertIn(what, p.stderr)
         self.run_cmd(str(self.tmp / "missing.jsonl"), expect=2)
         self.run_cmd(expect=2)
         self.run_cmd(str(DATA / "heldout.jsonl"), "--scorer", "psychic", expect=2)
+
+    def test_a_line_may_name_its_exercise_apart_from_the_question_text(self) -> None:
+        f = self.tmp / "g.jsonl"
+        lines = [{"exercise": "generators-streaming", "question": "What is a Python generator?",
+                  "answer": "A generator pauses at each yield.", "grade": 3},
+                 {"question": "generators-streaming", "answer": "It is lazy.", "grade": 2}]
+        f.write_text("".join(json.dumps(x) + "\n" for x in lines))
+        r = json.loads(self.run_cmd(str(f), "--json").stdout)
+        self.assertEqual([a["question"] for a in r["answers"]], ["generators-streaming"] * 2)
 
     def test_llm_scorer_not_configured_is_a_usage_error(self) -> None:
         env = {k: v for k, v in os.environ.items()

@@ -176,6 +176,15 @@ class RemoteTest(unittest.TestCase):
         self.assertEqual(type(cm.exception).__name__, "Custom")
         self.assertEqual(cm.exception.args, ("nope",))
 
+    def test_exception_classes_the_worker_names_are_cut_and_bounded(self):
+        # Red-team 8's class_flood: distinct, huge names grew the runner.
+        for i in range(3 * remote.SYNTHETIC_MAX):
+            cls = remote.exception_class({"type": f"E{i}" + "x" * 5000, "module": "m",
+                                          "bases": ["ValueError"]})
+            self.assertLessEqual(len(cls.__name__), remote.NAME_MAX)
+            self.assertTrue(issubclass(cls, ValueError))
+        self.assertLessEqual(len(remote._SYNTHETIC), remote.SYNTHETIC_MAX)
+
     def test_with_blocks_and_the_exception_passed_through(self):
         box = self.sub.Box()
         err = ValueError("x")

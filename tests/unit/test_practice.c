@@ -19,6 +19,7 @@
 #include "pick.h"
 #include "practice_score.h"
 #include "qbank.h"
+#include "rubric.h"
 #include "spoken.h"
 #include "store.h"
 #include "term.h"
@@ -227,6 +228,63 @@ Test(bank, every_model_answer_scores_high_and_empty_or_off_topic_answers_score_l
         for (int k = 0; k < 3; k++)
             explain_result_cleanup(&jobs[k].result);
     }
+}
+
+static int states(const struct explain_result *r, const char *id)
+{
+    for (size_t k = 0; k < r->nmisconceptions; k++)
+        if (strcmp(r->misconceptions[k].id, id) == 0)
+            return 1;
+    return 0;
+}
+
+/* Every wrong belief of the bank and of the exercises is written as the
+ * belief itself (its `text`, said as a candidate would say it), so the
+ * offline scorer must read its own text as stating it, its `correction` as
+ * not stating it, and the model answer as stating none.  (The bank's texts
+ * used to state the correct view, which the LLM prompt then showed as the
+ * wrong belief.) */
+Test(bank, every_wrong_belief_reads_as_itself_and_its_correction_does_not)
+{
+    size_t checked = 0;
+
+    for (size_t i = 0; i < bank->n; i++) {
+        const struct qbank_question *q = &bank->q[i];
+        const struct rubric *r = q->ex->rubric;
+        struct ph_err err;
+
+        for (size_t m = 0; r != NULL && m < r->nmisconceptions; m++) {
+            const struct rubric_misconception *rm = &r->misconceptions[m];
+            struct explain_job jobs[3];
+            const char *answers[3] = {rm->text, rm->correction, q->ex->model_answer};
+            int n = rm->correction != NULL ? 3 : 1;
+
+            memset(jobs, 0, sizeof jobs);
+            ph_err_clear(&err);
+            for (int k = 0; k < 3; k++) {
+                jobs[k].ex = q->ex;
+                jobs[k].answer = answers[k] != NULL ? answers[k] : ".";
+                jobs[k].source = q->id;
+            }
+            cr_assert_eq(explain_score_many(jobs, 3, EXPLAIN_OFFLINE, &err), PH_OK, "%s: %s",
+                         q->id, err.msg);
+            cr_expect(states(&jobs[0].result, rm->id), "%s: %s not read in its own text: %s",
+                      q->id, rm->id, rm->text);
+            if (n == 3)
+                cr_expect(!states(&jobs[1].result, rm->id), "%s: %s read in its correction: %s",
+                          q->id, rm->id, rm->correction);
+            cr_expect_eq(jobs[2].result.nmisconceptions, 0, "%s: the model answer states %s",
+                         q->id,
+                         jobs[2].result.nmisconceptions ? jobs[2].result.misconceptions[0].id
+                                                        : "");
+            cr_expect(q->kind != QBANK_CONCEPT || rm->correction != NULL,
+                      "%s: %s has no correction", q->id, rm->id);
+            for (int k = 0; k < 3; k++)
+                explain_result_cleanup(&jobs[k].result);
+            checked++;
+        }
+    }
+    cr_assert_geq(checked, 100, "only %zu wrong beliefs", checked);
 }
 
 Test(bank, picking_favours_the_weakest_topic_and_is_reproducible)

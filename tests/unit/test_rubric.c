@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "fileio.h"
+#include "gloss.h"
 #include "rubric.h"
 #include "explain_score.h"
 #include "rubric_score.h"
@@ -759,6 +760,63 @@ Test(claims, another_language_is_reported_not_scored)
     explain_result_cleanup(&res);
 }
 
+/* Spanish, French and German are read through a glossary (gloss.h): a good
+ * answer keeps the score of its English reading (at most 9), goes to a human
+ * all the same, and its feedback lists no points; one the reading cannot
+ * score high, or that states a wrong belief, stays unscored.  On the graded
+ * sets: 34 of 56 such answers scored, all within 2 points of their grade. */
+Test(claims, spanish_french_and_german_are_read_through_a_glossary)
+{
+    static const char good[] =
+        "Un generador es una función con yield. Al llamarla no se ejecuta el cuerpo: devuelve "
+        "un objeto generador, que es un iterador. Cada next() ejecuta el código hasta el "
+        "siguiente yield, entrega el valor y se pausa allí, y conserva sus variables locales; la "
+        "siguiente llamada reanuda justo después del yield. Como los valores se producen bajo "
+        "demanda, solo el elemento actual está en memoria, así que la memoria es constante "
+        "aunque el fichero sea más grande que la RAM o infinito. En un pipeline de datos para "
+        "entrenar un modelo se encadenan generadores: leer líneas, filtrar, tokenizar y agrupar "
+        "en lotes, un elemento a la vez. Un generador se agota después de una pasada: para otra "
+        "época hay que crear uno nuevo.";
+    static const char wrong[] =
+        "Un generador es una función con yield. Al llamarla, Python ejecuta todo el cuerpo de "
+        "inmediato y guarda todos los valores en una lista interna, y luego los entrega uno a "
+        "uno. Por eso la memoria es la misma que con una lista, pero el código es más limpio. "
+        "Cada next() devuelve el siguiente valor guardado. En un pipeline de datos para entrenar "
+        "un modelo se pueden encadenar generadores: leer líneas, filtrar, tokenizar y agrupar en "
+        "lotes. Un generador se puede recorrer otra vez en la siguiente época sin crear uno "
+        "nuevo.";
+    static const char code[] = "`asyncio.gather` devuelve los resultados en el orden de "
+                               "entrada; asyncio.as_completed(aws) no.";
+    struct explain_result res;
+    struct ph_err err;
+    char *en = NULL;
+
+    score_of("generators-streaming", good, &res);
+    cr_assert_not(res.unscored, "%s", res.feedback);
+    cr_assert_geq(res.score, 7.0, "%.1f", res.score);
+    cr_assert_leq(res.score, 9.0, "%.1f", res.score);
+    cr_assert(res.needs_review);
+    cr_assert_str_eq(res.language, "es");
+    cr_assert_not_null(strstr(res.review_reason, "written in Spanish: scored from a word-for-word"),
+                       "%s", res.review_reason);
+    cr_assert_null(strstr(res.feedback, "Missing"), "%s", res.feedback);
+    explain_result_cleanup(&res);
+
+    score_of("generators-streaming", wrong, &res);
+    cr_assert(res.unscored, "%.1f: %s", res.score, res.feedback);
+    cr_assert_null(strstr(res.feedback, "Missing"), "%s", res.feedback);
+    explain_result_cleanup(&res);
+
+    /* Code and names are copied as written; words are read. */
+    ph_err_clear(&err);
+    cr_assert_eq(gloss_translate("es", code, strlen(code), &en, &err), PH_OK, "%s", err.msg);
+    cr_assert_not_null(strstr(en, "`asyncio.gather` returns the results in the order of input"),
+                       "%s", en);
+    cr_assert_not_null(strstr(en, "asyncio.as_completed(aws) not"), "%s", en);
+    free(en);
+    cr_assert_not(gloss_knows("it"));
+}
+
 Test(claims, a_question_that_is_not_an_exercise_is_scored_the_same_way)
 {
     struct rubric *r = load_rubric("generators-streaming");
@@ -1058,6 +1116,140 @@ Test(beliefs, a_belief_forfeits_the_point_it_contradicts)
     explain_result_cleanup(&res);
 }
 
+/* A belief's own subject need not be a subject of the question: named once in
+ * a sentence, it is what a later clause without one is about ("most_common is
+ * written in C and, as a bonus, it breaks ties alphabetically" held 5.8 of 10,
+ * the belief unseen).  A point's subject is not carried into a denial of the
+ * point: "total ~ slowest call, not sum" denies nothing. */
+Test(beliefs, a_belief_s_own_subject_is_carried_within_its_sentence)
+{
+    struct explain_result res;
+
+    score_of("profile-and-optimize",
+             "cProfile shows the counting is the hotspot. most_common is written in C and, as a "
+             "bonus, it breaks ties alphabetically, like the original.",
+             &res);
+    cr_assert(has_misconception(&res, "most-common-ties"), "%s", res.feedback);
+    explain_result_cleanup(&res);
+    score_of("profile-and-optimize",
+             "cProfile shows the counting is the hotspot. most_common is written in C, but it "
+             "keeps ties in insertion order, so sort by (-count, word) to keep the output.",
+             &res);
+    cr_assert(!has_misconception(&res, "most-common-ties"), "%s", res.feedback);
+    explain_result_cleanup(&res);
+    score_of("asyncio-llm-calls",
+             "Event loop, one thread; await -> other coroutines run. LLM calls I/O-bound -> "
+             "overlap the waits: total ~ slowest call, not sum.",
+             &res);
+    cr_assert(!has_misconception(&res, "sum-time"), "%s", res.feedback);
+    explain_result_cleanup(&res);
+}
+
+/* A denial anywhere in a belief's clause or sentence excused it, whatever it
+ * denied: "the event loop spreads the tasks across the CPU cores and does not
+ * need threads for it" stated nothing.  A bare negator listed in `unless` now excuses only when it
+ * stands before the belief's claim in the claim's own clause. */
+Test(beliefs, a_denial_elsewhere_does_not_excuse_a_belief)
+{
+    struct explain_result res;
+
+    score_of("asyncio-llm-calls",
+             "The event loop spreads the tasks across the CPU cores and does not need threads for "
+             "it.",
+             &res);
+    cr_assert(has_misconception(&res, "parallel-cores"), "%s", res.feedback);
+    explain_result_cleanup(&res);
+    score_of("asyncio-llm-calls",
+             "asyncio does not, whatever people say, spread tasks across the CPU cores; it "
+             "interleaves them on one thread.",
+             &res);
+    cr_assert(!has_misconception(&res, "parallel-cores"), "%s", res.feedback);
+    explain_result_cleanup(&res);
+    /* An exception phrase is not read across a negator it does not hold:
+     * "does matter" is not in "does not matter". */
+    score_of("profile-and-optimize", "The algorithm doesn't matter in Python.", &res);
+    cr_assert(has_misconception(&res, "data-structures-irrelevant"), "%s", res.feedback);
+    explain_result_cleanup(&res);
+    score_of("profile-and-optimize", "The algorithm does matter, even in Python.", &res);
+    cr_assert(!has_misconception(&res, "data-structures-irrelevant"), "%s", res.feedback);
+    explain_result_cleanup(&res);
+}
+
+/* A clause of time lends a belief its setting, before or after the claim:
+ * "while one thread waits for the network, it still holds the GIL" and "a
+ * thread still holds the GIL while it waits for the network" (7.9 of 10 for
+ * an answer built on that belief). */
+Test(beliefs, a_clause_of_time_gives_the_belief_its_setting)
+{
+    static const char *const wrong[] = {
+        "While one thread waits for the network, it still holds the GIL, so the others are "
+        "stuck.",
+        "A thread still holds the GIL while it waits for the network.",
+    };
+    struct explain_result res;
+
+    for (size_t i = 0; i < sizeof wrong / sizeof wrong[0]; i++) {
+        score_of("gil-threads-processes", wrong[i], &res);
+        cr_assert(has_misconception(&res, "gil-held-while-waiting"), "%s", wrong[i]);
+        explain_result_cleanup(&res);
+    }
+    score_of("gil-threads-processes",
+             "A thread holds the GIL while it runs Python code and releases it while it waits for "
+             "the network.",
+             &res);
+    cr_assert(!has_misconception(&res, "gil-held-while-waiting"), "%s", res.feedback);
+    explain_result_cleanup(&res);
+}
+
+/* Paraphrase probes (tests/data/beliefs.txt): each wrong belief as a candidate
+ * would put it is read as that belief (a whole paragraph built on one scores 4
+ * or less), and each right statement on the same ground as none.  "I would ..." is the candidate's
+ * plan, not a hypothesis
+ * ("I would optimise every function equally" stated nothing before). */
+Test(beliefs, probes)
+{
+    size_t len = 0, nwrong = 0, nright = 0;
+    char *text = NULL, *line, *next;
+    struct ph_err err;
+
+    ph_err_clear(&err);
+    cr_assert_eq(fileio_read(PH_TEST_DATA "/data/beliefs.txt", 1 << 20, &text, &len, &err), PH_OK,
+                 "%s", err.msg);
+    for (line = text; line != NULL && *line != '\0'; line = next) {
+        char *f[4] = {line, NULL, NULL, NULL};
+        struct explain_result res;
+        next = strchr(line, '\n');
+        if (next != NULL)
+            *next++ = '\0';
+        if (line[0] == '#' || line[0] == '\0')
+            continue;
+        for (int k = 1; k < 4; k++) {
+            char *bar = strchr(f[k - 1], '|');
+            cr_assert_not_null(bar, "beliefs.txt: %s", line);
+            *bar = '\0';
+            f[k] = bar + 1;
+        }
+        score_of(f[1], f[3], &res);
+        if (strcmp(f[0], "wrong") == 0) {
+            char *comma = strchr(f[2], ',');
+            if (comma != NULL)
+                *comma = '\0';
+            cr_expect(has_misconception(&res, f[2]), "%s not found in: %s", f[2], f[3]);
+            if (strlen(f[3]) > 200)
+                cr_expect_leq(res.score, 4.0, "%.1f for: %s", res.score, f[3]);
+            nwrong++;
+        } else {
+            cr_expect_eq(res.nmisconceptions, 0, "%s found in: %s",
+                         res.nmisconceptions ? res.misconceptions[0].id : "", f[3]);
+            nright++;
+        }
+        explain_result_cleanup(&res);
+    }
+    cr_assert_geq(nwrong, 40);
+    cr_assert_geq(nright, 30);
+    free(text);
+}
+
 /* A belief is the same claim in any word order, hedged, or as "X, not Y"; a
  * denial reaches past an object ("does not return them in input order"). */
 Test(beliefs, word_order_hedges_and_x_not_y)
@@ -1209,6 +1401,25 @@ Test(beliefs, the_rubrics_know_the_common_wrong_beliefs)
          "A ContextVar stores one value per thread, just like threading.local."},
         {"comprehension-map-filter", "comprehension-always-faster",
          "A list comprehension is always faster than map, whatever function you pass."},
+        {"asyncio-llm-calls", "escapes-gil",
+         "Coroutines are not threads, so asyncio gets around the GIL and runs the tasks at once."},
+        {"asyncio-llm-calls", "cpu-fit",
+         "asyncio is a good fit for CPU-heavy work such as tokenizing, for the same reason."},
+        {"asyncio-llm-calls", "limit-is-cores",
+         "Set the semaphore's limit to the number of cores, since more calls in flight gain "
+         "nothing."},
+        {"profile-and-optimize", "no-recheck",
+         "The library version gives the same output, so there is nothing left to test."},
+        {"profile-and-optimize", "data-structures-irrelevant",
+         "The container choice barely matters compared with interpreter overhead."},
+        {"gil-threads-processes", "threads-serial-io",
+         "A thread pool runs the API calls one at a time, so threads are no help for I/O "
+         "either."},
+        {"generators-streaming", "errors-on-call",
+         "Errors in the body, such as a missing file, are raised on the line that calls the "
+         "generator function."},
+        {"generators-streaming", "body-runs-on-call",
+         "Calling the generator function executes its body up to the first yield."},
     };
     static const char *const right[][3] = {
         {"context-managers", "none-suppresses",
@@ -1243,6 +1454,28 @@ Test(beliefs, the_rubrics_know_the_common_wrong_beliefs)
          "asyncio."},
         {"comprehension-map-filter", "map-always-faster",
          "A comprehension is always faster than map with a lambda."},
+        {"asyncio-llm-calls", "escapes-gil",
+         "asyncio runs on one thread, so the GIL does not matter for it: waiting never needed "
+         "the GIL."},
+        {"asyncio-llm-calls", "cpu-fit",
+         "asyncio is a good fit for the API calls; CPU-heavy work such as tokenizing needs a "
+         "process pool."},
+        {"asyncio-llm-calls", "limit-is-cores",
+         "Set the semaphore's limit from the provider's rate limit, not the number of cores: the "
+         "calls are waiting, not computing."},
+        {"profile-and-optimize", "no-recheck",
+         "After the rewrite, measure again and check the output is unchanged on the same input."},
+        {"profile-and-optimize", "data-structures-irrelevant",
+         "The container choice matters: a set lookup is O(1) where a list scan is O(n)."},
+        {"gil-threads-processes", "threads-serial-io",
+         "For CPU-bound Python code a thread pool runs one at a time, but its I/O calls overlap "
+         "because waiting releases the GIL."},
+        {"generators-streaming", "errors-on-call",
+         "A missing file shows up on the first next(), not when the generator function is "
+         "called."},
+        {"generators-streaming", "body-runs-on-call",
+         "Calling the generator function returns a generator object immediately, without running "
+         "the body."},
     };
     struct explain_result res;
 

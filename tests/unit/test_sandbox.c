@@ -406,6 +406,32 @@ Test(sandbox, seccomp_allows_only_unix_sockets)
     expect_contained(h);
 }
 
+static int body_pipe_size(void)
+{
+    /* Pipe buffers are kernel memory no figure weighs: they keep their
+     * default size. */
+    int fds[2];
+    int raised;
+
+    if (pipe(fds) != 0)
+        return ESCAPED;
+    raised = fcntl(fds[0], F_SETPIPE_SZ, 1 << 20) >= 0 || errno != EPERM;
+    close(fds[0]);
+    close(fds[1]);
+    return raised ? ESCAPED : CONTAINED;
+}
+
+Test(sandbox, seccomp_keeps_pipe_buffers_at_their_default)
+{
+    struct sandbox_policy p = policy();
+    struct sandbox_host *h;
+
+    if (!sandbox_probe()->seccomp)
+        cr_skip_test("seccomp is not available here");
+    h = run(&p, body_pipe_size);
+    expect_contained(h);
+}
+
 static int body_new_namespace(void)
 {
     /* IPC passes the filter (a host's parked worker takes one) but the
