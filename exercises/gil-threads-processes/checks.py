@@ -97,6 +97,26 @@ def executor_threads_at_return(fn, *args):
 
 
 @inside
+def unclosed_pools_at_return(fn, *args):
+    """Call fn and count the multiprocessing pools it left running for the
+    garbage collector: when the last reference to a Pool that was never
+    closed or terminated dies (at fn's return), Pool.__del__ warns
+    "unclosed running multiprocessing pool" (ResourceWarning) and its
+    finaliser terminates the workers, so none is left to count from outside
+    the moment fn returns.  The warning is what tells it apart from a pool
+    shut down in the function (close() and join(), or a `with` block)."""
+    import gc
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ResourceWarning)
+        fn(*args)
+        gc.collect()  # a pool held only in a reference cycle
+    return sum(1 for w in caught if issubclass(w.category, ResourceWarning)
+               and "unclosed running multiprocessing pool" in str(w.message))
+
+
+@inside
 def set_start_method(method):
     """Make `method` multiprocessing's default start method; the one before."""
     before = multiprocessing.get_start_method(allow_none=True)
@@ -162,21 +182,31 @@ def _helper_process(cmdline):
 @contextlib.contextmanager
 def _left_running(h):
     """Find and stop the processes and threads the block left running; the
-    counts land in the yielded dict.  The worker looks at its own children
-    and threads; the runner also counts the run's processes from outside,
-    so a pool the worker hides (raw forks) or does not report is still found."""
+    counts land in the yielded dict.  The runner counts from outside: the
+    run's processes (h.run_processes()) and the worker's threads, listed
+    from /proc (h.worker_threads()) before the block and after it, new
+    threads given a grace period to end.  A submission can hide a thread
+    from threading.enumerate() (its registry is a plain dict), not from
+    the kernel.  The worker's Leftovers stops the processes it knows of;
+    its own counts can only add to the runner's (a pool it does not see,
+    where the run has no PID namespace of its own)."""
     seen = {}
     before = h.run_processes()
+    threads_before = h.worker_threads()
     left = leftovers_begin()
     try:
         yield seen
     finally:
-        seen.update(leftovers_end(left))
+        ended = time.monotonic()
+        inner = leftovers_end(left)
+        # One grace period from the end of the block: the worker's Leftovers
+        # has already waited for the threads it knows of.
+        seen["threads_left_running"] = h.threads_left(
+            threads_before, grace_s=max(0.0, 1.0 - (time.monotonic() - ended)))
         after = {pid for pid, cmd in h.run_processes().items()
                  if pid not in before and not _helper_process(cmd)}
+        seen["processes_left_running"] = max(inner.get("processes_left_running", 0), len(after))
         if after:
-            seen["processes_left_running"] = max(seen.get("processes_left_running", 0),
-                                                 len(after))
             h.stop_processes(after)
 
 
@@ -187,11 +217,19 @@ def _serial(h, work, inputs, label="serial"):
 
 def _stopped(h, fn, *args, label=None, **kwargs):
     """Call fn (measured under `label` when given) and stop whatever it left running,
-    so that nothing it started is counted in a later measurement."""
+    so that nothing it started is counted in a later measurement.  A pool kept
+    from an earlier call, whose processes were stopped, is broken: that is the
+    observation (a wrong result), and pools_shut_down names the rule."""
     with _left_running(h):
-        if label is None:
-            return fn(*args)
-        return h.measure(label, fn, *args, **kwargs)
+        try:
+            if label is None:
+                return fn(*args)
+            return h.measure(label, fn, *args, **kwargs)
+        except Exception as exc:  # the type is the observation
+            if type(exc).__name__ != "BrokenProcessPool":
+                raise
+            return ("raised BrokenProcessPool: a pool kept from an earlier call, whose worker "
+                    "processes were stopped when that call returned")
 
 
 def _heavy_inputs(h, salt):
@@ -240,11 +278,24 @@ def check_cpu_parallel(sub, h):
 def check_pools_shut_down(sub, h):
     """No process or thread of either pool is still running when the function returns.
 
-    Only that is observed: the results are other checks' business."""
+    Only that is observed: the results are other checks' business.  This is
+    the run's first check, so processes already running when it starts were
+    started at import (a pool made at module level): they fail it too.  A pool
+    made once and kept for later calls has its processes running after the
+    first call returns; they are found and stopped here, and the check's rules
+    name the rule broken (exercise.json)."""
     featurize = _work_fn(h)
-    seen = {}
+    at_import = {pid for pid, cmd in h.run_processes().items() if not _helper_process(cmd)}
+    seen = {"import": {"processes_running": len(at_import)}}
+    if at_import:
+        # The calls are not made, and these processes are left alone: a pool
+        # whose workers were stopped under it (multiprocessing.Pool) waits
+        # forever for their results, so stopping them would turn every later
+        # check into a timeout.  Idle, they cost later measurements nothing.
+        return seen
     with _left_running(h) as left:
-        sub.run_cpu_bound(featurize, [30_000, 5, 20_000], 2)
+        unclosed = unclosed_pools_at_return(sub.run_cpu_bound, featurize, [30_000, 5, 20_000], 2)
+    left["unclosed_pools"] = unclosed
     seen["run_cpu_bound"] = left
     keys = ["s%d" % i for i in range(6)]
     call = sleeper(dict.fromkeys(keys, 0.01))

@@ -54,6 +54,12 @@ def run_io_bound(fn, inputs, workers):
 # ---- how this exercise is graded (generated from exercise.json by tools/statements.py) ----
 # Correctness (60 points) is the weighted share of these checks that pass; each is compared
 # with the reference solution's behaviour:
+#   - pools_shut_down (8.2 points): when run_cpu_bound and run_io_bound return, their pools
+#     are shut down: no worker process or pool thread of theirs is still running, counted
+#     the moment the function returns, no process is running after import, and no
+#     multiprocessing.Pool was left for the garbage collector to terminate (a pool made at
+#     module level, kept between calls or never closed fails it; the harness finds, stops
+#     and counts them; multiprocessing's forkserver and resource tracker aside)
 #   - cpu_results (5.5 points): run_cpu_bound returns fn(x) for every input, in input order
 #     (uneven tasks, 1 worker, more workers than inputs, a built-in fn, empty input)
 #   - cpu_parallel (10.9 points): 4 pure-Python tasks of about 0.13 s each on 4 workers run
@@ -63,10 +69,6 @@ def run_io_bound(fn, inputs, workers):
 #     machine's CPUs, and the work is most of the run's CPU time; judged from how long each
 #     process ran or waited for a CPU, not from the wall clock, so other load on the machine
 #     neither fails nor helps you; median of 3 runs on fresh inputs
-#   - pools_shut_down (8.2 points): when run_cpu_bound and run_io_bound return, no worker
-#     process or pool thread of theirs is still running, counted the moment the function
-#     returns (the harness finds, stops and counts them; multiprocessing's forkserver and
-#     resource tracker aside)
 #   - cpu_start_methods (8.2 points): run_cpu_bound gives the same results when
 #     multiprocessing's default start method is fork, spawn or forkserver
 #   - cpu_many_inputs (2.7 points): 40 small tasks on 2 workers keep their input order

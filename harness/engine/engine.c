@@ -535,6 +535,185 @@ static enum ph_rc run_candidate(struct engine *e, const struct exercise *ex,
     return rc;
 }
 
+/* ---- steady performance figures ---- */
+
+/* The role (WORKER_*) whose figure a rule path ("ref.measure...") reads;
+ * -1 for none of the three. */
+static int path_role(const char *path)
+{
+    if (path == NULL)
+        return -1;
+    if (strncmp(path, "cand.", 5) == 0)
+        return WORKER_CANDIDATE;
+    if (strncmp(path, "ref.", 4) == 0)
+        return WORKER_REFERENCE;
+    if (strncmp(path, "base.", 5) == 0)
+        return WORKER_BASELINE;
+    return -1;
+}
+
+/* One timed run of the performance check alone, by `role`, into `res`. */
+static enum ph_rc perf_run(struct engine *e, const struct exercise *ex,
+                           const struct engine_opts *opts, enum worker_role role, const char *name,
+                           const char *text, size_t len, struct worker_result *res,
+                           struct ph_err *err)
+{
+    const char *only[1] = {ex->perf.check};
+    struct engine_opts quiet = *opts;
+    struct worker_spec spec;
+    int64_t t0 = measure_now_ns();
+    enum ph_rc rc;
+
+    /* The screen shows the run's checks once; these repeats go unseen. */
+    quiet.progress = NULL;
+    if (role != WORKER_CANDIDATE) {
+        rc = run_module(e, ex, &quiet, role,
+                        role == WORKER_REFERENCE ? "reference.py" : "baseline.py", only, 1, res,
+                        err);
+        if (rc == PH_OK)
+            e->stats.perf_other_timed++;
+        return rc;
+    }
+    memset(&spec, 0, sizeof spec);
+    spec.ex = ex;
+    spec.params = opts->params;
+    spec.seed = e->seed;
+    spec.role = WORKER_CANDIDATE;
+    spec.module_path = opts->submission_path;
+    spec.display_name = name;
+    spec.module_text = text;
+    spec.module_len = len;
+    spec.only = only;
+    spec.nonly = 1;
+    rc = worker_run(e->pool, &spec, res, err);
+    e->stats.cand_ns += measure_now_ns() - t0;
+    if (rc == PH_OK)
+        e->stats.cand_timed++;
+    return rc;
+}
+
+struct perf_pair {
+    double num, den, ratio;
+};
+
+static int pair_cmp(const void *a, const void *b)
+{
+    double x = ((const struct perf_pair *)a)->ratio, y = ((const struct perf_pair *)b)->ratio;
+    return x < y ? -1 : x > y;
+}
+
+/*
+ * Steady performance figures (docs/exercise-format.md, "Performance"): when
+ * the candidate's performance check passed and its ratio lies in or near
+ * the band, that check alone runs again ENGINE_PERF_ROUNDS times for each
+ * side the ratio reads, in fresh workers taken in turn (the run's own pair
+ * was reference then candidate; then candidate, reference; reference,
+ * candidate; ...), so a change of the machine's speed falls on both sides
+ * alike.  The result keeps the pair whose ratio is the median of all of
+ * them, and its description says how far they spread.  A round whose runs
+ * did not end cleanly is left out.  The verdicts stay the run's own.
+ */
+static enum ph_rc steady_perf(struct engine *e, const struct exercise *ex,
+                              const struct engine_opts *opts, const char *name, const char *text,
+                              size_t len, const struct judge_input *in0, struct run_result *out,
+                              struct ph_err *err)
+{
+    struct perf_pair pairs[1 + ENGINE_PERF_ROUNDS];
+    int uses[3] = {0, 0, 0};
+    double lo = fmin(ex->perf.full_at, ex->perf.zero_at);
+    double hi = fmax(ex->perf.full_at, ex->perf.zero_at), r;
+    size_t n = 0, k;
+    long pc;
+    enum ph_rc rc = PH_OK;
+    char *describe;
+    char note[160];
+
+    /* ENGINE_REF_CACHED_ALL times nothing again: the figures stay the run's. */
+    if (e->cfg.ref_policy == ENGINE_REF_CACHED_ALL)
+        return PH_OK;
+    if (!ex->perf.present || ex->perf.check == NULL || ex->perf.num.kind != RULE_OPERAND_PATH ||
+        ex->perf.den.kind != RULE_OPERAND_PATH)
+        return PH_OK;
+    pc = exercise_find_check(ex, ex->perf.check);
+    if (!out->perf.measured || pc < 0 || (size_t)pc >= out->nchecks ||
+        out->checks[pc].status != VERDICT_PASSED || out->verdict == VERDICT_REJECTED)
+        return PH_OK;
+    r = out->perf.num / out->perf.den;
+    /* Far outside the band no noise moves the mark: nothing to steady. */
+    if (r > hi * ENGINE_PERF_MARGIN || r < lo / ENGINE_PERF_MARGIN)
+        return PH_OK;
+    for (int side = 0; side < 2; side++) {
+        int role = path_role(side ? ex->perf.den.path.text : ex->perf.num.path.text);
+        if (role < 0)
+            return PH_OK;
+        uses[role == WORKER_CANDIDATE ? 0 : role == WORKER_REFERENCE ? 1 : 2] = 1;
+    }
+    pairs[n].num = out->perf.num;
+    pairs[n].den = out->perf.den;
+    pairs[n++].ratio = r;
+    for (k = 0; k < ENGINE_PERF_ROUNDS; k++) {
+        struct worker_result res[3];
+        struct judge_input in = *in0;
+        /* Round k: the candidate first when k is even (the run's own pair
+         * had it last), last when odd. */
+        static const enum worker_role order[2][3] = {
+            {WORKER_CANDIDATE, WORKER_REFERENCE, WORKER_BASELINE},
+            {WORKER_REFERENCE, WORKER_BASELINE, WORKER_CANDIDATE},
+        };
+        int ok = 1;
+
+        memset(res, 0, sizeof res);
+        for (int j = 0; j < 3 && rc == PH_OK; j++) {
+            enum worker_role role = order[k % 2][j];
+            int slot = role == WORKER_CANDIDATE ? 0 : role == WORKER_REFERENCE ? 1 : 2;
+            if (!uses[slot])
+                continue;
+            rc = perf_run(e, ex, opts, role, name, text, len, &res[slot], err);
+            if (rc == PH_OK && res[slot].end != WORKER_END_OK)
+                ok = 0;
+        }
+        if (rc == PH_OK && ok) {
+            double num, den;
+            if (uses[0])
+                in.cand = &res[0];
+            if (uses[1])
+                in.ref = &res[1];
+            if (uses[2])
+                in.base = &res[2];
+            if (judge_perf_figures(&in, &num, &den) == 0) {
+                pairs[n].num = num;
+                pairs[n].den = den;
+                pairs[n++].ratio = num / den;
+            }
+        }
+        for (int j = 0; j < 3; j++)
+            worker_result_cleanup(&res[j]);
+        if (rc != PH_OK)
+            return rc;
+    }
+    e->stats.perf_steadied++;
+    if (n < 2)
+        return PH_OK;
+    qsort(pairs, n, sizeof pairs[0], pair_cmp);
+    /* An even count keeps the lower middle: the doubt goes to no one's
+     * favour more than one figure's worth. */
+    out->perf.num = pairs[(n - 1) / 2].num;
+    out->perf.den = pairs[(n - 1) / 2].den;
+    snprintf(note, sizeof note, "median of %zu runs of each side taken in turn, %.1f%% apart", n,
+             pairs[0].ratio > 0 ? 100.0 * (pairs[n - 1].ratio / pairs[0].ratio - 1) : 0.0);
+    {
+        size_t dl = out->perf.describe ? strlen(out->perf.describe) : 0;
+        describe = malloc(dl + strlen(note) + 3);
+        if (describe == NULL)
+            return ph_errf(err, PH_ENOMEM, "out of memory");
+        snprintf(describe, dl + strlen(note) + 3, "%s%s%s", dl ? out->perf.describe : "",
+                 dl ? "; " : "", note);
+    }
+    free(out->perf.describe);
+    out->perf.describe = describe;
+    return PH_OK;
+}
+
 /* ---- handing results over ---- */
 
 /* Record `res` as a run in the engine's store, when it has one. */
@@ -907,9 +1086,15 @@ static enum ph_rc settle_entry(struct engine *e, struct ref_entry *en, struct ph
                 /* Nobody waiting can gain from a third: the window stays. */
                 e->stats.ref_spared++;
             } else if (take_sample(e, en, &again, err) == PH_OK && sample_ok(&again)) {
-                use[n++] = &again;
-                if (samples_disagree(e, lr, lb, &again))
+                if (samples_disagree(e, lr, lb, &again)) {
+                    use[n++] = &again;
                     en->window = en->window / 2 > 1 ? en->window / 2 : 1;
+                } else {
+                    /* `after` was a stray figure: it judges no one (a
+                     * reference measured twice as slow once would give
+                     * every candidate waiting full marks). */
+                    use[n - 1] = &again;
+                }
             } else {
                 en->window = en->window / 2 > 1 ? en->window / 2 : 1;
             }
@@ -1027,6 +1212,93 @@ static enum ph_rc hold(struct engine *e, struct ref_entry *en, const struct exer
     return PH_OK;
 }
 
+/*
+ * Rolling (grade): the candidate's side of steady_perf().  The reference's
+ * figures come from the measurements that bracket the candidates, so only
+ * the candidate's performance check runs again, ENGINE_PERF_ROUNDS times in
+ * fresh workers, when its ratio against the last measurement lies in or near
+ * the band; the run whose ratio against that measurement is the median of
+ * all of them gives `cand` its performance check.
+ */
+static enum ph_rc steady_cand(struct engine *e, const struct ref_entry *en,
+                              const struct exercise *ex, const struct engine_opts *opts,
+                              const char *name, const char *text, size_t len, int cpus,
+                              struct worker_result *cand, struct ph_err *err)
+{
+    struct worker_result runs[1 + ENGINE_PERF_ROUNDS];
+    double ratio[1 + ENGINE_PERF_ROUNDS], lo, hi, num, den;
+    size_t n = 0, k, best = 0;
+    struct judge_input in;
+    const struct worker_check *pc;
+    enum ph_rc rc = PH_OK;
+
+    if (!ex->perf.present || ex->perf.num.kind != RULE_OPERAND_PATH ||
+        ex->perf.den.kind != RULE_OPERAND_PATH ||
+        (path_role(ex->perf.num.path.text) != WORKER_CANDIDATE &&
+         path_role(ex->perf.den.path.text) != WORKER_CANDIDATE))
+        return PH_OK;
+    pc = worker_result_check(cand, ex->perf.check);
+    if (pc == NULL || pc->frame == NULL || cand->end != WORKER_END_OK)
+        return PH_OK;
+    memset(&in, 0, sizeof in);
+    in.ex = ex;
+    in.cpus = cpus;
+    in.cand = cand;
+    in.ref = en->last.whole ? &en->ref : &en->last.ref;
+    in.base = en->last.whole ? &en->base : &en->last.base;
+    if (!en->has_base)
+        in.base = NULL;
+    if (judge_perf_figures(&in, &num, &den) != 0)
+        return PH_OK;
+    lo = fmin(ex->perf.full_at, ex->perf.zero_at);
+    hi = fmax(ex->perf.full_at, ex->perf.zero_at);
+    ratio[0] = num / den;
+    if (ratio[0] > hi * ENGINE_PERF_MARGIN || ratio[0] < lo / ENGINE_PERF_MARGIN)
+        return PH_OK;
+    memset(runs, 0, sizeof runs);
+    n = 1;
+    for (k = 0; k < ENGINE_PERF_ROUNDS && rc == PH_OK; k++) {
+        rc = perf_run(e, ex, opts, WORKER_CANDIDATE, name, text, len, &runs[n], err);
+        if (rc != PH_OK)
+            break;
+        in.cand = &runs[n];
+        if (runs[n].end == WORKER_END_OK && judge_perf_figures(&in, &num, &den) == 0) {
+            ratio[n] = num / den;
+            n++;
+        } else {
+            worker_result_cleanup(&runs[n]);
+        }
+    }
+    if (rc == PH_OK) {
+        e->stats.perf_steadied++;
+        /* The median (the lower middle of an even count). */
+        struct perf_pair order[1 + ENGINE_PERF_ROUNDS] = {{0, 0, 0}};
+        for (k = 0; k < n; k++) {
+            order[k].ratio = ratio[k];
+            order[k].num = (double)k; /* which run */
+            order[k].den = 0;
+        }
+        qsort(order, n, sizeof order[0], pair_cmp);
+        best = (size_t)order[(n - 1) / 2].num;
+        /* Only the check's entry moves: the run's own figures (its CPU,
+         * wall time and output) stay those of the candidate's run. */
+        for (size_t i = 0; best != 0 && i < cand->nchecks; i++) {
+            struct worker_check *dc = &cand->checks[i];
+            for (size_t j = 0; j < runs[best].nchecks; j++) {
+                struct worker_check *lc = &runs[best].checks[j];
+                if (strcmp(dc->name, lc->name) != 0 || lc->frame == NULL)
+                    continue;
+                cJSON_Delete(dc->frame);
+                *dc = *lc;
+                lc->frame = NULL;
+            }
+        }
+    }
+    for (k = 1; k < n; k++)
+        worker_result_cleanup(&runs[k]);
+    return rc;
+}
+
 /* ---- grading ---- */
 
 enum ph_rc engine_submit(struct engine *e, const struct exercise *ex,
@@ -1107,6 +1379,8 @@ enum ph_rc engine_submit(struct engine *e, const struct exercise *ex,
     if (rolling && entry != NULL) {
         int64_t now;
         rc = run_candidate(e, ex, opts, name, text, len, &cand, &gerr);
+        if (rc == PH_OK)
+            rc = steady_cand(e, entry, ex, opts, name, text, len, cpus, &cand, &gerr);
         if (rc != PH_OK)
             goto done;
         rc = hold(e, entry, ex, name, sha, cpus, explanation, &cand, done, ud, &gerr);
@@ -1141,6 +1415,11 @@ enum ph_rc engine_submit(struct engine *e, const struct exercise *ex,
     in.cand = &cand;
     t_judge = measure_now_ns();
     rc = judge_run(&in, out, &gerr);
+    if (rc == PH_OK) {
+        e->stats.judge_ns += measure_now_ns() - t_judge;
+        rc = steady_perf(e, ex, opts, name, text, len, &in, out, &gerr);
+        t_judge = measure_now_ns();
+    }
 finish:
     if (rc == PH_OK) {
         rc = finish(ex, sha, cpus, explanation, out, &gerr);

@@ -32,7 +32,8 @@
  * measurements disagree by more than `ref_drift`, the reference is measured
  * once more at once and that one counts too; if it also disagrees with the
  * one before (the machine's speed changed, not a stray figure), the window
- * between measurements is halved (down to one candidate).  It doubles back
+ * between measurements is halved (down to one candidate), else the stray one
+ * judges no one.  It doubles back
  * to `ref_every` while consecutive measurements agree.  A measurement (or a
  * drift's extra one) is spared when every waiting candidate already has full
  * marks on whatever the reference's figures decide, judged against the last
@@ -70,6 +71,12 @@ enum engine_ref_policy {
 #define ENGINE_ROLL_DRIFT 0.5    /* relative disagreement that means drift */
 #define ENGINE_ROLL_EVERY_MAX 64
 
+/* Steady performance figures (engine.c, steady_perf): rounds of the
+ * performance check alone, each side once per round, taken when the ratio
+ * lies within ENGINE_PERF_MARGIN times of the band. */
+#define ENGINE_PERF_ROUNDS 2
+#define ENGINE_PERF_MARGIN 1.3
+
 struct engine_config {
     size_t max_hosts; /* sandbox hosts kept alive; 0: the pool's default */
     enum engine_ref_policy ref_policy;
@@ -96,6 +103,9 @@ struct engine_stats {
      * one was already out of its reach (full marks on everything the
      * reference's figures decide) */
     unsigned long ref_spared;
+    unsigned long cand_timed;       /* candidate runs of the performance check only */
+    unsigned long perf_other_timed; /* and the reference's or baseline's beside them */
+    unsigned long perf_steadied;    /* candidates whose performance figures were taken again */
     /* Wall time, in ns, spent in: the reference's and baseline's runs, the
      * candidates' runs (worker_run calls, the worker's own start and end
      * included), judging and scoring. */

@@ -284,6 +284,20 @@ static enum ph_rc judge_perf(const struct judge_input *in, struct run_result *ou
     return PH_OK;
 }
 
+int judge_perf_figures(const struct judge_input *in, double *num, double *den)
+{
+    const struct exercise_perf *p = &in->ex->perf;
+    struct rule_frames frames;
+
+    if (!p->present)
+        return -1;
+    frames_for(in, p->check, &frames);
+    if (rules_number(&p->num, &frames, num) != 0 || rules_number(&p->den, &frames, den) != 0 ||
+        !(*den > 0))
+        return -1;
+    return 0;
+}
+
 enum ph_rc judge_run(const struct judge_input *in, struct run_result *out, struct ph_err *err)
 {
     const struct exercise *ex = in->ex;

@@ -35,4 +35,12 @@ struct judge_input {
  */
 enum ph_rc judge_run(const struct judge_input *in, struct run_result *out, struct ph_err *err);
 
+/*
+ * The performance ratio's figures (`num`, `den`) that the exercise's spec
+ * reads from `in`'s frames of its performance check: 0, or -1 when the
+ * exercise has none or a figure is missing (or den is not positive).  Runs
+ * of only that check are enough.
+ */
+int judge_perf_figures(const struct judge_input *in, double *num, double *den);
+
 #endif

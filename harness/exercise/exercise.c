@@ -214,6 +214,20 @@ static enum ph_rc parse_check(const cJSON *c, size_t idx, const char *where,
         out->base_measured |= rules_rule_reads_measured(&out->rules[k], RULE_BASE);
         *uses_base |= rules_rule_reads(&out->rules[k], RULE_BASE);
     }
+    if (out->nrules > 0) {
+        size_t k, reported = 0;
+        for (k = 0; k < out->nrules; k++)
+            reported += rules_rule_reads_worker_report(&out->rules[k]) != 0;
+        /* Such a rule may fail a check beside one on an outside figure; alone,
+         * a worker that lies about itself would pass it. */
+        if (reported == out->nrules)
+            return ph_errf(err, PH_EINPUT,
+                           "%s: check \"%s\": every rule reads a figure the worker reports "
+                           "about itself (py_peak_bytes, py_current_bytes, py_allocs, "
+                           "inside_wall_ns, inside_cpu_ns); add a rule on a figure observed from "
+                           "outside (rss_growth_bytes, page_faults, io_read_bytes, run_cpu_ns)",
+                           where, out->name);
+    }
     if (out->compare == CHECK_COMPARE_NONE && !out->has_rules)
         return ph_errf(
             err, PH_EINPUT,

@@ -218,6 +218,8 @@ void rules_operand_cleanup(struct rule_operand *o)
     if (o == NULL)
         return;
     path_cleanup(&o->path);
+    path_cleanup(&o->den);
+    free(o->text);
     cJSON_Delete(o->literal);
     memset(o, 0, sizeof *o);
 }
@@ -242,6 +244,38 @@ enum ph_rc rules_compile_operand(const cJSON *json, const char *where, const cha
         return ph_errf(err, PH_EINPUT, "%s: %s: must be a number or a path string", where, ctx);
     out->kind = RULE_OPERAND_PATH;
     return compile_path(json->valuestring, where, ctx, &out->path, err);
+}
+
+/* A rule's operand: as rules_compile_operand(), or "PATH / PATH". */
+static enum ph_rc compile_rule_operand(const cJSON *json, const char *where, const char *ctx,
+                                       struct rule_operand *out, struct ph_err *err)
+{
+    const char *s, *slash;
+    char num[256];
+    size_t n;
+    enum ph_rc rc;
+
+    s = cJSON_IsString(json) ? json->valuestring : NULL;
+    slash = s != NULL ? strstr(s, " / ") : NULL;
+    if (slash == NULL)
+        return rules_compile_operand(json, where, ctx, out, err);
+    memset(out, 0, sizeof *out);
+    n = (size_t)(slash - s);
+    if (n >= sizeof num)
+        return ph_errf(err, PH_EINPUT, "%s: %s: \"%.60s\" is too long", where, ctx, s);
+    memcpy(num, s, n);
+    num[n] = '\0';
+    out->kind = RULE_OPERAND_PATH;
+    out->has_den = 1;
+    out->text = dupn(s, strlen(s));
+    if (out->text == NULL)
+        return ph_errf(err, PH_ENOMEM, "out of memory");
+    rc = compile_path(num, where, ctx, &out->path, err);
+    if (rc == PH_OK)
+        rc = compile_path(slash + 3, where, ctx, &out->den, err);
+    if (rc != PH_OK)
+        rules_operand_cleanup(out);
+    return rc;
 }
 
 void rules_rule_cleanup(struct rule *r)
@@ -273,13 +307,13 @@ static enum ph_rc compile_rule(const cJSON *json, const char *where, const char 
     if (depth > RULE_WHEN_DEPTH_MAX)
         return ph_errf(err, PH_EINPUT, "%s: %s: \"when\" nested too deep", where, ctx);
     snprintf(sub, sizeof sub, "%s.left", ctx);
-    rc = rules_compile_operand(cJSON_GetObjectItemCaseSensitive(json, "left"), where, sub,
-                               &out->left, err);
+    rc = compile_rule_operand(cJSON_GetObjectItemCaseSensitive(json, "left"), where, sub,
+                              &out->left, err);
     if (rc != PH_OK)
         goto fail;
     snprintf(sub, sizeof sub, "%s.right", ctx);
-    rc = rules_compile_operand(cJSON_GetObjectItemCaseSensitive(json, "right"), where, sub,
-                               &out->right, err);
+    rc = compile_rule_operand(cJSON_GetObjectItemCaseSensitive(json, "right"), where, sub,
+                              &out->right, err);
     if (rc != PH_OK)
         goto fail;
     op = cJSON_GetObjectItemCaseSensitive(json, "op");
@@ -471,12 +505,15 @@ fail:
 
 int rules_operand_reads(const struct rule_operand *o, enum rule_role role)
 {
-    return o->kind == RULE_OPERAND_PATH && o->path.role == role;
+    return o->kind == RULE_OPERAND_PATH &&
+           (o->path.role == role || (o->has_den && o->den.role == role));
 }
 
 int rules_operand_reads_measured(const struct rule_operand *o, enum rule_role role)
 {
-    return rules_operand_reads(o, role) && o->path.section != RULE_SEC_OBS;
+    return o->kind == RULE_OPERAND_PATH &&
+           ((o->path.role == role && o->path.section != RULE_SEC_OBS) ||
+            (o->has_den && o->den.role == role && o->den.section != RULE_SEC_OBS));
 }
 
 int rules_rule_reads(const struct rule *r, enum rule_role role)
@@ -490,6 +527,37 @@ int rules_rule_reads_measured(const struct rule *r, enum rule_role role)
     return rules_operand_reads_measured(&r->left, role) ||
            rules_operand_reads_measured(&r->right, role) ||
            (r->when != NULL && rules_rule_reads_measured(r->when, role));
+}
+
+static const char *const worker_reported[] = {
+    "py_peak_bytes", "py_current_bytes", "py_allocs", "inside_wall_ns", "inside_cpu_ns",
+};
+
+static int path_worker_reported(const struct rule_path *p)
+{
+    const char *last;
+    size_t i;
+
+    if (p->section != RULE_SEC_MEASURE && p->section != RULE_SEC_METRICS)
+        return 0;
+    if (p->nsteps == 0)
+        return 0;
+    last = p->steps[p->nsteps - 1].key;
+    for (i = 0; i < NELEM(worker_reported); i++)
+        if (strcmp(last, worker_reported[i]) == 0)
+            return 1;
+    return 0;
+}
+
+static int operand_worker_reported(const struct rule_operand *o)
+{
+    return o->kind == RULE_OPERAND_PATH &&
+           (path_worker_reported(&o->path) || (o->has_den && path_worker_reported(&o->den)));
+}
+
+int rules_rule_reads_worker_report(const struct rule *r)
+{
+    return operand_worker_reported(&r->left) || operand_worker_reported(&r->right);
 }
 
 /* ---- resolving ---- */
@@ -598,8 +666,15 @@ int rules_number(const struct rule_operand *o, const struct rule_frames *f, doub
     case RULE_OPERAND_NUMBER:
         *out = o->number;
         return 0;
-    case RULE_OPERAND_PATH:
-        return path_number(&o->path, f, out);
+    case RULE_OPERAND_PATH: {
+        double num, den;
+        if (!o->has_den)
+            return path_number(&o->path, f, out);
+        if (path_number(&o->path, f, &num) != 0 || path_number(&o->den, f, &den) != 0 || den == 0)
+            return -1;
+        *out = num / den;
+        return 0;
+    }
     case RULE_OPERAND_LITERAL:
         return as_number(o->literal, out);
     }
@@ -654,7 +729,7 @@ static enum rule_unit unit_of(const struct rule_operand *o)
     const char *last;
     size_t n;
 
-    if (o->kind != RULE_OPERAND_PATH || o->path.nsteps == 0)
+    if (o->kind != RULE_OPERAND_PATH || o->has_den || o->path.nsteps == 0)
         return RULE_UNIT_NUM;
     last = o->path.steps[o->path.nsteps - 1].key;
     n = strlen(last);
@@ -708,7 +783,9 @@ char *rules_lesson_format(const struct rule_lesson *l, const struct rule_frames 
 
 static const char *operand_name(const struct rule_operand *o)
 {
-    return o->kind == RULE_OPERAND_PATH ? o->path.text : "value";
+    if (o->kind != RULE_OPERAND_PATH)
+        return "value";
+    return o->has_den ? o->text : o->path.text;
 }
 
 /* eq/ne on values that are not both numbers: compared as JSON, exactly. */
@@ -756,7 +833,8 @@ int rules_eval(const struct rule *r, const struct rule_frames *f, char *why, siz
     lbad = rules_number(&r->left, f, &l) != 0;
     rbad = rules_number(&r->right, f, &rv) != 0;
     if (lbad || rbad) {
-        if ((r->op == RULE_EQ || r->op == RULE_NE) && r->left.kind != RULE_OPERAND_NUMBER)
+        if ((r->op == RULE_EQ || r->op == RULE_NE) && r->left.kind != RULE_OPERAND_NUMBER &&
+            !r->left.has_den && !r->right.has_den)
             return eval_json_equality(r, f, why, cap);
         snprintf(why, cap, "figure %s is missing",
                  lbad ? operand_name(&r->left) : operand_name(&r->right));

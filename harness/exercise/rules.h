@@ -10,6 +10,9 @@
  * them against the frames of a run, for the judge, the scorer and
  * comparison reports alike.  Nothing here parses a path at run time.
  *
+ * A rule's left or right operand may also be "PATH / PATH", the ratio of two
+ * figures (missing when the second is 0).
+ *
  * Path grammar: ROLE "." SECTION ("." STEP)*
  *   ROLE    cand | ref | base | sys            (sys.cpus only)
  *   SECTION obs STEP*                          (the check's observation)
@@ -79,6 +82,12 @@ struct rule_operand {
     enum rule_operand_kind kind;
     double number;
     struct rule_path path;
+    /* A rule's operand may be a ratio of two figures, "A / B" (spaces around
+     * the slash): `path` over `den`, e.g. a serial cost taken from the
+     * reference's run over the candidate's busiest process. */
+    int has_den;
+    struct rule_path den;
+    char *text;     /* "A / B" as written, for messages; owned, NULL unless has_den */
     cJSON *literal; /* owned */
 };
 
@@ -128,6 +137,12 @@ int rules_operand_reads_measured(const struct rule_operand *o, enum rule_role ro
 /* 1 if it reads `role` at all. */
 int rules_rule_reads(const struct rule *r, enum rule_role role);
 int rules_operand_reads(const struct rule_operand *o, enum rule_role role);
+
+/* 1 if the rule reads a figure the worker reports about itself (the
+ * counting allocator's py_peak_bytes, py_current_bytes, py_allocs, and
+ * inside_wall_ns, inside_cpu_ns): a lesson and a cross-check, never the only
+ * evidence for a grade, since a compromised worker reports what it likes. */
+int rules_rule_reads_worker_report(const struct rule *r);
 
 /* What a path is resolved against: the check's frame from each role's
  * worker (borrowed, NULL when that role did not run or report it), and the

@@ -502,15 +502,17 @@ static void worker_main(struct ctx *c, int in_fd, int out_fd, pid_t parent)
         char line[512];
         int n;
         engine_get_stats(c->engine, &es);
-        n = snprintf(
-            line, sizeof line,
-            "S {\"submissions\": %lu, \"ref_whole\": %lu, \"ref_timed\": %lu, "
-            "\"base_timed\": %lu, \"ref_drifts\": %lu, \"ref_spared\": %lu, \"ref_ns\": %lld, "
-            "\"cand_ns\": %lld, \"judge_ns\": %lld, \"expl_ns\": %lld, "
-            "\"record_ns\": %lld, \"start_ns\": %lld, \"worker_ns\": %lld}\n",
-            es.submissions, es.ref_whole, es.ref_timed, es.base_timed, es.ref_drifts, es.ref_spared,
-            es.ref_ns, es.cand_ns, es.judge_ns, c->expl_ns, c->record_ns, start_ns,
-            mono_ns() - born_ns);
+        n = snprintf(line, sizeof line,
+                     "S {\"submissions\": %lu, \"ref_whole\": %lu, \"ref_timed\": %lu, "
+                     "\"base_timed\": %lu, \"ref_drifts\": %lu, \"ref_spared\": %lu, "
+                     "\"cand_timed\": %lu, \"perf_other_timed\": %lu, \"perf_steadied\": %lu, "
+                     "\"ref_ns\": %lld, "
+                     "\"cand_ns\": %lld, \"judge_ns\": %lld, \"expl_ns\": %lld, "
+                     "\"record_ns\": %lld, \"start_ns\": %lld, \"worker_ns\": %lld}\n",
+                     es.submissions, es.ref_whole, es.ref_timed, es.base_timed, es.ref_drifts,
+                     es.ref_spared, es.cand_timed, es.perf_other_timed, es.perf_steadied, es.ref_ns,
+                     es.cand_ns, es.judge_ns, c->expl_ns, c->record_ns, start_ns,
+                     mono_ns() - born_ns);
         (void)write_all(out_fd, line, (size_t)n);
     }
 out:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import resource
+import time
 from typing import Any, Awaitable, Callable, Iterable, Mapping
 
 import _pyharness
@@ -230,6 +231,31 @@ class Harness:
         if _remote.runner() is None:
             return {}
         return dict(_pyharness.run_processes())
+
+    def worker_threads(self) -> set[int]:
+        """The worker's live threads (kernel thread ids), listed by the runner
+        from /proc/<worker>/task: what a check compares before and after a
+        block to find threads it left running.  Python's own registry
+        (threading.enumerate()) is the submission's to edit; this list is
+        not.  Empty in a single-process run."""
+        r = _remote.runner()
+        if r is None:
+            return set()
+        try:
+            return {int(t) for t in os.listdir(f"/proc/{r.pid}/task")}
+        except (OSError, ValueError):
+            return set()
+
+    def threads_left(self, before: set[int], grace_s: float = 1.0) -> int:
+        """How many of the worker's threads not in `before` (a worker_threads()
+        listing) are still alive after up to `grace_s` seconds: threads a
+        block left running, counted from outside."""
+        deadline = time.monotonic() + grace_s
+        while True:
+            new = self.worker_threads() - before
+            if not new or time.monotonic() >= deadline:
+                return len(new)
+            time.sleep(0.02)
 
     def stop_processes(self, pids: Iterable[int]) -> None:
         """SIGKILL the run's processes `pids` (from run_processes())."""

@@ -56,6 +56,11 @@ _SCALARS = (int, str, float, bool, type(None))
 MEMORY_SAMPLE_S = 0.02  # how often a request's run is weighed while it runs
 SCHED_SAMPLE_S = 0.005  # how often the run's threads are read while a speed-up is measured
 PING_S = 0.005  # event-loop monitor period
+LOOK_S = 0.002  # how often the runner looks at the loop's thread in /proc
+# Where the kernel shows a thread asleep in a selector's wait (wchan): the
+# only place an event loop's thread may sleep without blocking the loop.
+SELECTOR_WAITS = frozenset({"do_epoll_wait", "ep_poll", "do_select", "core_sys_select",
+                            "do_sys_poll", "do_poll"})
 BLOCKING_POLL_S = 0.02  # a thread waiting for a blocking call's answer reads this long at most
 WATCHDOG_SIGNAL = signal.SIGUSR2  # the worker dumps its stacks (faulthandler) on it
 
@@ -529,6 +534,8 @@ class _Runner:
         self.deferred: list[dict] = []
         self.deadline_ns = 0
         self.ping_out: int | None = None  # the number of the ping awaiting its pong
+        self.look_fd = -1  # the loop thread's /proc wchan while a monitored span runs
+        self.look_seen = False  # the kernel showed it asleep in the selector's wait
         self.dumped = False
         self.gone = False
         # The whole run's memory limit (set_memory_limit), watched while a
@@ -808,12 +815,50 @@ class _Runner:
             _, _, kind, data = heapq.heappop(self.timers)
             if kind == "llm":
                 self._llm_done(data)
+            elif kind == "look" and self.monitor is not None:
+                self._look()
+                self._at(now + int(LOOK_S * 1e9), "look", None)
             elif kind == "ping" and self.monitor is not None and self.ping_out is None:
                 # One ping out at a time, numbered: only the answer to it is a
                 # beat, so a loop that is blocked stays silent however many
                 # pongs something else in the worker writes.
                 self.ping_out = int.from_bytes(os.urandom(8), "big") >> 1
                 self.wire.send({"op": "ping", "n": self.ping_out})
+
+    def _look(self) -> None:
+        """One look at the event loop's thread (the worker's main thread,
+        which serves the request and runs asyncio.run) from outside: asleep
+        in the selector's wait is a beat of `<monitor>_waits`, so the longest
+        gap between beats is the longest time the loop did not get back to
+        its wait, whatever the worker reports or whoever answers pings.
+        Where the kernel does not show it (wchan unreadable or "0" for
+        every state), every look is a beat: the pings remain."""
+        try:
+            os.lseek(self.look_fd, 0, os.SEEK_SET)
+            where = os.read(self.look_fd, 64).decode("ascii", "replace").strip()
+        except OSError:
+            where = ""
+        if where in SELECTOR_WAITS:
+            self.look_seen = True
+        elif self.look_seen or where not in ("", "0"):
+            return
+        self._ph.heartbeat(self.monitor + "_waits")
+
+    def _look_start(self, monitor: str) -> None:
+        self.look_seen = False
+        try:
+            self.look_fd = os.open(f"/proc/{self.pid}/task/{self.pid}/wchan", os.O_RDONLY)
+        except OSError:
+            self.look_fd = -1
+        self._ph.heartbeat(monitor + "_waits")
+        if self.look_fd >= 0:
+            self._at(self._ph.now_ns() + int(LOOK_S * 1e9), "look", None)
+
+    def _look_end(self, monitor: str) -> None:
+        self._ph.heartbeat(monitor + "_waits")
+        if self.look_fd >= 0:
+            os.close(self.look_fd)
+            self.look_fd = -1
 
     def _at(self, due_ns: int, kind: str, data: Any) -> list:
         self.seq += 1
@@ -938,6 +983,7 @@ class _Runner:
         self.ping_out = None
         if monitor:
             self._at(ph.now_ns() + int(PING_S * 1e9), "ping", None)
+            self._look_start(monitor)
         fn_enc = self.encode(fn)
         try:
             return self.request({"op": "async", "fn": fn_enc, "a": self.encode(list(args)),
@@ -949,6 +995,7 @@ class _Runner:
             self._counts = {}
             if monitor:
                 ph.heartbeat(monitor)
+                self._look_end(monitor)
                 for _ in range(min(int(counts.get("blocked", 0)), 1000)):
                     ph.heartbeat(monitor + "_blocked")
             if count_tasks:

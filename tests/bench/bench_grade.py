@@ -93,7 +93,9 @@ def runs_line(out: Path) -> str:
     st = STATS.get(out, {})
     return (f"{st.get('submissions', 0)} candidates, reference: {st.get('ref_whole', 0)} whole "
             f"runs, {st.get('ref_timed', 0)} timed measurements, {st.get('ref_drifts', 0)} "
-            f"drifts, {st.get('ref_spared', 0)} spared (no waiting candidate could gain)")
+            f"drifts, {st.get('ref_spared', 0)} spared (no waiting candidate could gain); "
+            f"{st.get('cand_timed', 0)} timed candidate runs for "
+            f"{st.get('perf_steadied', 0)} steadied performance marks")
 
 
 FAIR_STUDENTS = 30

@@ -91,6 +91,23 @@ class ExerciseBankTests(HarnessTest):
                 self.assertEqual(res.rc, 0, res.stderr)
                 self.assertGreaterEqual(res.json["score"], 9.0)
 
+    def test_partial_performance_marks_come_from_turns_of_both_sides(self):
+        # A correct file about 3.5x slower than the reference: its mark is
+        # inside the band, so the speed check ran again, the candidate and
+        # the reference taking turns, and the mark is the median pair's.
+        ex = "comprehension-map-filter"
+        path = SOURCE / "exercises" / ex / "examples" / "middling_regex_strip.py"
+        res = run("run", ex, str(path), "--json", "--quiet", timeout=600)
+        self.assertEqual(res.rc, 0, res.stderr)
+        perf = res.json["score"]["parts"]["performance"]
+        self.assertGreater(perf["score"], 0, perf)
+        self.assertLess(perf["score"], perf["max"], perf)
+        self.assertIn("median of 3 runs of each side taken in turn", res.json["performance"]["describe"])
+        self.assertIn("median of 3 runs of each side taken in turn", perf["origin"])
+        # The figures kept are one pair's: the ratio is theirs.
+        self.assertAlmostEqual(res.json["performance"]["num"] / res.json["performance"]["den"],
+                               perf["ratio"], places=9)
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -247,6 +247,55 @@ Test(rules, a_rule_evaluates_on_frames_and_says_why_it_fails)
     cJSON_Delete(ref);
 }
 
+Test(rules, a_check_graded_only_on_the_workers_own_report_is_refused_at_load)
+{
+    expect_rule_error(
+        "{\"name\": \"b\", \"rules\": [{\"left\": \"cand.measure.big.py_peak_bytes\", "
+        "\"op\": \"le\", \"right\": 1}, {\"left\": \"cand.measure.big.inside_cpu_ns\", "
+        "\"op\": \"le\", \"right\": 1}]}",
+        "check \"b\": every rule reads a figure the worker reports about itself");
+}
+
+Test(rules, an_operand_may_be_a_ratio_of_two_figures)
+{
+    struct rule r;
+    struct rule_frames f = {{0}, 2};
+    struct ph_err err = {0};
+    cJSON *rule = cJSON_Parse("{\"left\": \"ref.measure.serial.cpu_ns / cand.measure.par.cpu_ns\", "
+                              "\"op\": \"ge\", \"right\": 2, \"message\": \"not divided\"}");
+    cJSON *cand = cJSON_Parse("{\"log\": {\"measures\": {\"par\": {\"cpu_ns\": 400}}}}");
+    cJSON *ref = cJSON_Parse("{\"log\": {\"measures\": {\"serial\": {\"cpu_ns\": 1000}}}}");
+    char why[256] = "";
+
+    cr_assert_eq(rules_compile_rule(rule, "x.json", "checks[0].rules[0]", &r, &err), PH_OK, "%s",
+                 err.msg);
+    cr_assert(rules_rule_reads_measured(&r, RULE_REF));
+    cr_assert(rules_rule_reads(&r, RULE_CAND));
+    f.frame[RULE_CAND] = cand;
+    f.frame[RULE_REF] = ref;
+    cr_assert_eq(rules_eval(&r, &f, why, sizeof why), 1);
+    cJSON_SetNumberValue(
+        cJSON_GetObjectItem(
+            cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(cand, "log"), "measures"),
+                                "par"),
+            "cpu_ns"),
+        800);
+    cr_assert_eq(rules_eval(&r, &f, why, sizeof why), 0);
+    cr_assert_str_eq(
+        why,
+        "not divided (ref.measure.serial.cpu_ns / cand.measure.par.cpu_ns = 1.25, needed >= 2)");
+    f.frame[RULE_REF] = NULL;
+    cr_assert_eq(rules_eval(&r, &f, why, sizeof why), -1);
+    rules_rule_cleanup(&r);
+    cJSON_Delete(rule);
+    cJSON_Delete(cand);
+    cJSON_Delete(ref);
+    expect_rule_error(
+        "{\"name\": \"b\", \"rules\": [{\"left\": \"cand.obs.x / cand.mesure.y.cpu_ns\", "
+        "\"op\": \"le\", \"right\": 1}]}",
+        "checks[1].rules[0].left: unknown figure \"mesure\"");
+}
+
 Test(exercise, forgetting_the_answers_keeps_what_runs_a_submission)
 {
     struct exercise *ex = NULL;

@@ -43,7 +43,8 @@ static void fake(struct worker_result *w, enum worker_end end, const char *const
 }
 
 #define MEM(peak)                                                                                  \
-    "{\"status\":\"ok\",\"obs\":1,\"log\":{\"measures\":{\"big\":{\"py_peak_bytes\":" #peak "}}}}"
+    "{\"status\":\"ok\",\"obs\":1,\"log\":{\"measures\":{\"big\":{\"page_faults\":0,"              \
+    "\"py_peak_bytes\":" #peak "}}}}"
 
 static const char *const REF[4] = {
     "{\"status\":\"ok\",\"obs\":[3,0,{\"$float\":2.75}]}",
