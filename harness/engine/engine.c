@@ -13,6 +13,8 @@
 #include "fileio.h"
 #include "judge.h"
 #include "measure.h"
+#include "measure_alloc.h"
+#include "measure_proc.h"
 #include "report_json.h"
 #include "sandbox.h"
 #include "score.h"

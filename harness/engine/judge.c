@@ -18,6 +18,7 @@
 #include "fileio.h"
 #include "proto.h"
 #include "rules.h"
+#include "measure_json.h"
 
 #define MSG_MAX 1024
 

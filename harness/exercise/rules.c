@@ -10,6 +10,7 @@
 #include "compare.h"
 #include "fileio.h"
 #include "measure.h"
+#include "measure_json.h"
 #include "ratio.h"
 
 #define RULE_MSG_MAX 1024      /* a rule's failure message, as reports show it */
@@ -80,9 +81,9 @@ static void path_cleanup(struct rule_path *p)
 }
 
 /*
- * A figure is a field measure_figures_to_json() writes: asked of measure.c
+ * A figure is a field measure_figures_to_json() writes: asked of measure_json.c
  * itself, with every optional field turned on, so that the rule language
- * knows a figure the moment measure.c reports one.
+ * knows a figure the moment measure_json.c reports one.
  */
 static int is_figure(const char *s)
 {

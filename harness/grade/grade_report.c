@@ -934,10 +934,121 @@ out:
     free(series);
 }
 
-static int cmp_point_x(const void *x, const void *y)
+/* A student's point in a chart with one series per exercise, before it is
+ * sorted and named. */
+struct student_point {
+    double x, y;
+    size_t student; /* index in b->st */
+};
+
+/* By x; ties in the students' order. */
+static int cmp_student_point(const void *x, const void *y)
 {
-    double a = ((const struct perf_chart_point *)x)->x, b = ((const struct perf_chart_point *)y)->x;
-    return a < b ? -1 : a > b ? 1 : 0;
+    const struct student_point *a = x, *b = y;
+
+    if (a->x != b->x)
+        return a->x < b->x ? -1 : 1;
+    return a->student < b->student ? -1 : a->student > b->student;
+}
+
+/* The arrays of a chart with one series per exercise and one point per
+ * student, each point named after its student.  All three are owned
+ * (class_series_free); the labels' strings are the book's. */
+struct class_series {
+    struct perf_chart_point *pts;
+    const char **labels;
+    struct perf_chart_series *series;
+    size_t nseries;
+};
+
+/* Write exercise k's points into `out` (room for b->n), in any order; how many. */
+typedef size_t (*part_points_fn)(const struct book *b, size_t k, struct student_point *out);
+
+static void class_series_free(struct class_series *cs)
+{
+    free(cs->pts);
+    free(cs->labels);
+    free(cs->series);
+    memset(cs, 0, sizeof *cs);
+}
+
+/*
+ * Fill `cs`: for each exercise, the points `points` gives, in order of x.
+ * With `share`, a point's y is the share (%) of the exercise's points at or
+ * below it: an empirical distribution function.  An exercise without points
+ * has no series.  0, or -1 when out of memory (`cs` then holds nothing).
+ */
+static int class_series_build(struct class_series *cs, const struct book *b, part_points_fn points,
+                              int share)
+{
+    size_t nex = b->hw->nex, used = 0;
+    struct student_point *sp = calloc(b->n + 1, sizeof *sp);
+
+    memset(cs, 0, sizeof *cs);
+    cs->pts = calloc(b->n * nex + 1, sizeof *cs->pts);
+    cs->labels = calloc(b->n * nex + 1, sizeof *cs->labels);
+    cs->series = calloc(nex + 1, sizeof *cs->series);
+    if (sp == NULL || cs->pts == NULL || cs->labels == NULL || cs->series == NULL) {
+        free(sp);
+        class_series_free(cs);
+        return -1;
+    }
+    for (size_t k = 0; k < nex; k++) {
+        size_t first = used, m = points(b, k, sp);
+        struct perf_chart_series *s;
+
+        if (m == 0)
+            continue;
+        qsort(sp, m, sizeof *sp, cmp_student_point);
+        for (size_t j = 0; j < m; j++, used++) {
+            struct perf_chart_point *pt = &cs->pts[used];
+
+            pt->x = sp[j].x;
+            pt->y = pt->lo = pt->hi = share ? 100.0 * (double)(j + 1) / (double)m : sp[j].y;
+            cs->labels[used] = b->st[sp[j].student].id;
+        }
+        s = &cs->series[cs->nseries++];
+        s->name = b->hw->ex[k].id;
+        s->pts = cs->pts + first;
+        s->npts = m;
+        s->labels = cs->labels + first;
+    }
+    free(sp);
+    return 0;
+}
+
+/* Exercise k's graded parts: wall time (s) against peak Python memory. */
+static size_t figure_points(const struct book *b, size_t k, struct student_point *out)
+{
+    size_t m = 0;
+
+    for (size_t i = 0; i < b->n; i++) {
+        const struct part *p = b->st[i].parts[k];
+        if (p == NULL || p->result == NULL || p->wall_ns <= 0 || p->py_peak <= 0)
+            continue;
+        out[m].x = (double)p->wall_ns / 1e9;
+        out[m].y = (double)p->py_peak;
+        out[m].student = i;
+        m++;
+    }
+    return m;
+}
+
+/* Exercise k's parts whose speed check passed: their speed ratio. */
+static size_t speed_points(const struct book *b, size_t k, struct student_point *out)
+{
+    size_t m = 0;
+
+    for (size_t i = 0; i < b->n; i++) {
+        const struct part *p = b->st[i].parts[k];
+        if (p == NULL || !(p->speed > 0))
+            continue;
+        out[m].x = p->speed;
+        out[m].y = 0;
+        out[m].student = i;
+        m++;
+    }
+    return m;
 }
 
 /* Every graded submission's wall time against its peak Python memory, one
@@ -945,39 +1056,12 @@ static int cmp_point_x(const void *x, const void *y)
  * the memory-hungry stand apart at the right and the top. */
 static void chart_figures(FILE *f, const struct book *b)
 {
-    const struct homework *hw = b->hw;
-    struct perf_chart_point *pts = calloc(b->n * hw->nex + 1, sizeof *pts);
-    const char **labels = calloc(b->n * hw->nex + 1, sizeof *labels);
-    struct perf_chart_series *series = calloc(hw->nex, sizeof *series);
+    struct class_series cs;
     struct perf_chart c;
-    size_t used = 0, drawn = 0;
 
-    if (pts == NULL || labels == NULL || series == NULL)
-        goto out;
-    for (size_t k = 0; k < hw->nex; k++) {
-        size_t first = used;
-        for (size_t i = 0; i < b->n; i++) {
-            const struct part *p = b->st[i].parts[k];
-            if (p == NULL || p->result == NULL || p->wall_ns <= 0 || p->py_peak <= 0)
-                continue;
-            pts[used].x = (double)p->wall_ns / 1e9;
-            pts[used].y = pts[used].lo = pts[used].hi = (double)p->py_peak;
-            /* The label rides in `lo` while sorting: an index, exact in a double. */
-            pts[used].lo = (double)i;
-            used++;
-        }
-        qsort(pts + first, used - first, sizeof *pts, cmp_point_x);
-        for (size_t j = first; j < used; j++) {
-            labels[j] = b->st[(size_t)pts[j].lo].id;
-            pts[j].lo = pts[j].y;
-        }
-        series[drawn].name = hw->ex[k].id;
-        series[drawn].pts = pts + first;
-        series[drawn].npts = used - first;
-        series[drawn].labels = labels + first;
-        drawn += used > first;
-    }
-    if (drawn == 0)
+    if (class_series_build(&cs, b, figure_points, 0) != 0)
+        return;
+    if (cs.nseries == 0)
         goto out;
     memset(&c, 0, sizeof c);
     c.id = "chart-figures";
@@ -987,19 +1071,11 @@ static void chart_figures(FILE *f, const struct book *b)
     c.x_unit = PERF_UNIT_SECONDS;
     c.y_unit = PERF_UNIT_BYTES;
     c.log_x = c.log_y = 1;
-    c.series = series;
-    c.nseries = drawn;
+    c.series = cs.series;
+    c.nseries = cs.nseries;
     (void)perf_chart_svg(f, &c, 0);
 out:
-    free(pts);
-    free(labels);
-    free(series);
-}
-
-static int cmp_double(const void *x, const void *y)
-{
-    double a = *(const double *)x, b = *(const double *)y;
-    return a < b ? -1 : a > b ? 1 : 0;
+    class_series_free(&cs);
 }
 
 /* The distribution of the students' speed against the reference, per
@@ -1010,43 +1086,13 @@ static int cmp_double(const void *x, const void *y)
  * check passed have a ratio.  1 when drawn. */
 static int chart_speed(FILE *f, const struct book *b)
 {
-    const struct homework *hw = b->hw;
-    struct perf_chart_point *pts = calloc(b->n * hw->nex + 1, sizeof *pts);
-    const char **labels = calloc(b->n * hw->nex + 1, sizeof *labels);
-    struct perf_chart_series *series = calloc(hw->nex, sizeof *series);
-    double *keyed = calloc(2 * (b->n + 1), sizeof *keyed);
+    struct class_series cs;
     struct perf_chart c;
-    size_t used = 0, drawn = 0;
+    int drawn = 0;
 
-    if (pts == NULL || labels == NULL || series == NULL || keyed == NULL)
-        goto out;
-    for (size_t k = 0; k < hw->nex; k++) {
-        size_t first = used, m = 0;
-        for (size_t i = 0; i < b->n; i++) {
-            const struct part *p = b->st[i].parts[k];
-            if (p == NULL || !(p->speed > 0))
-                continue;
-            /* Sorted as (speed, student index) pairs. */
-            keyed[2 * m] = p->speed;
-            keyed[2 * m + 1] = (double)i;
-            m++;
-        }
-        qsort(keyed, m, 2 * sizeof *keyed, cmp_double);
-        for (size_t j = 0; j < m; j++) {
-            pts[used].x = keyed[2 * j];
-            pts[used].y = pts[used].lo = pts[used].hi = 100.0 * (double)(j + 1) / (double)m;
-            labels[used] = b->st[(size_t)keyed[2 * j + 1]].id;
-            used++;
-        }
-        if (m == 0)
-            continue;
-        series[drawn].name = hw->ex[k].id;
-        series[drawn].pts = pts + first;
-        series[drawn].npts = m;
-        series[drawn].labels = labels + first;
-        drawn++;
-    }
-    if (drawn == 0)
+    if (class_series_build(&cs, b, speed_points, 1) != 0)
+        return 0;
+    if (cs.nseries == 0)
         goto out;
     memset(&c, 0, sizeof c);
     c.id = "chart-speed";
@@ -1057,16 +1103,12 @@ static int chart_speed(FILE *f, const struct book *b)
     c.y_unit = PERF_UNIT_PLAIN;
     c.log_x = 1;
     c.lines = 1;
-    c.series = series;
-    c.nseries = drawn;
-    if (perf_chart_svg(f, &c, 0) != 0)
-        drawn = 0;
+    c.series = cs.series;
+    c.nseries = cs.nseries;
+    drawn = perf_chart_svg(f, &c, 0) == 0;
 out:
-    free(pts);
-    free(labels);
-    free(series);
-    free(keyed);
-    return drawn > 0;
+    class_series_free(&cs);
+    return drawn;
 }
 
 static void passage(FILE *f, const char *src, const unsigned char *mark, size_t nlines)

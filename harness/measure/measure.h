@@ -1,13 +1,13 @@
 /*
- * measure.h - time and memory figures taken from C.
+ * measure.h - time and memory figures taken from C: the clocks, the process
+ * a check runner observes, and measurement spans (measure_begin/measure_end).
  *
- * Owns the counting allocator wrapped around CPython's RAW, MEM and OBJ
- * domains, the clocks, and the readings of the kernel's resident-set figures.
- * Python code can read figures but cannot change them: the counters live in
- * this module's statics, out of reach of anything but native code.
- *
- * This module includes Python.h for PyMem_SetAllocator only; it calls no other
- * part of the C API.
+ * The module's other parts, each with its own header: the counting
+ * allocator (measure_alloc.h), the /proc readers of the run
+ * (measure_proc.h), how the run's threads share the CPUs (measure_sched.h),
+ * and figures to JSON and back (measure_json.h).  Python code can read
+ * figures but cannot change them: the counters live in these files'
+ * statics, out of reach of anything but native code.
  */
 #ifndef PH_MEASURE_H
 #define PH_MEASURE_H
@@ -16,7 +16,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include <cjson/cJSON.h>
+#include <time.h>
 
 struct measure_figures {
     int64_t wall_ns;          /* CLOCK_MONOTONIC */
@@ -114,32 +114,6 @@ struct measure_span {
     int weigh; /* this span weighs the run (MEASURE_WEIGH) */
 };
 
-/*
- * Wrap the allocator domains with the counting hooks.  Must run before
- * Py_PreInitialize/Py_Initialize: the hooks prefix each block with its size,
- * so a block allocated before them and freed through them would be misread.
- * Idempotent.
- */
-void measure_install_hooks(void);
-
-/* 1 when the counting hooks are installed. */
-int measure_hooks_active(void);
-
-/* "pool" (small blocks counted by pymalloc's size class, no header), "header"
- * (every block carries its size), or "off".  Static storage. */
-const char *measure_hooks_mode(void);
-
-/* The Python allocator and this process's clocks alone, for a worker's
- * report of one request (cheap: no /proc read). */
-struct measure_py_span {
-    int64_t cur0, allocs0, saved_peak, wall0, cpu0;
-};
-struct measure_py_figures {
-    int64_t peak_bytes, current_bytes, allocs, wall_ns, cpu_ns;
-};
-void measure_py_begin(struct measure_py_span *s);
-void measure_py_end(const struct measure_py_span *s, struct measure_py_figures *out);
-
 /* Flags of measure_begin: for the spans whose figures are graded (h.measure),
  * not every check's.  MEASURE_WEIGH weighs the observed run (its PSS) at the
  * start, since the read walks the worker's page tables (other spans take
@@ -157,28 +131,11 @@ enum {
 void measure_begin(struct measure_span *s, unsigned flags);
 void measure_end(const struct measure_span *s, struct measure_figures *out);
 
-/* Live Python-allocated bytes now. */
-int64_t measure_py_current(void);
-
 int64_t measure_now_ns(void); /* CLOCK_MONOTONIC */
 int64_t measure_cpu_ns(void); /* CLOCK_PROCESS_CPUTIME_ID */
 /* User plus system CPU from getrusage(`who`): RUSAGE_SELF or RUSAGE_CHILDREN
  * (the reaped descendants); 0 if it fails. */
 int64_t measure_rusage_cpu_ns(int who);
-
-/* VmRSS of this process in bytes from /proc/self/status; -1 if unreadable. */
-int64_t measure_rss_bytes(void);
-
-/*
- * Count, in children_cpu_ns, the CPU of every process /proc shows (not only
- * reaped children) but PID 1.  For a worker whose PID namespace holds its run only.
- */
-void measure_set_run_namespace(int on);
-
-/* Count what /dev/shm holds as the run's memory: files there are tmpfs
- * pages no process's resident set shows.  Only for a run whose /dev/shm is
- * its own (sandbox_run.own_shm); off by default. */
-void measure_count_shm(int on);
 
 /*
  * Observe `pid` instead of this process (a check runner timing the worker it
@@ -191,38 +148,6 @@ void measure_count_shm(int on);
  */
 int measure_observe(pid_t pid);
 pid_t measure_subject(void); /* 0 when observing this process */
-
-/* The memory of the whole observed run: the proportional set size (shared
- * pages split between the processes sharing them) of every process of the
- * run's PID namespace but its PID 1 and this one, and what /dev/shm and the
- * run's socket buffers hold (measure_count_shm, measure_sock.h).  -1 when not observing or
- * unreadable. */
-int64_t measure_run_pss_bytes(void);
-
-/* The run's memory for its limit, as cheaply as it can be had: the PSS
- * above while a span that weighs the run is open (its samples are graded
- * figures), otherwise the resident sizes of the run's processes together,
- * an upper bound of their PSS read in O(1) per process where a PSS read
- * walks the page tables.  -1 when not observing or unreadable. */
-int64_t measure_run_memory_bound(void);
-
-/* Call fn(pid, arg) for every process of the observed run: the subject,
- * and every other process of the run's own PID namespace but its PID 1 and
- * this one (none without such a namespace, or before the run made one).
- * Stops early when fn returns nonzero.  Observing this process (no
- * subject), the run is this process and what the namespace shows. */
-void measure_each_run_pid(int (*fn)(long pid, void *arg), void *arg);
-
-/* Read the run's threads' schedstat now, if a span is following them:
- * 1 then, 0 when none is. */
-int measure_sched_sample(void);
-
-/* Whether process `pid` still runs: neither gone nor a zombie waiting to be
- * reaped (it holds nothing and does nothing). */
-int measure_pid_running(long pid);
-
-/* Logical CPUs this process may run on. */
-int measure_cpus(void);
 
 /*
  * Combine `n` repeated measurements of the same work (each on fresh inputs)
@@ -245,11 +170,7 @@ void measure_pick_median(const struct measure_figures *runs, int n, struct measu
  */
 void measure_speedup(int64_t serial_cpu_ns, int max_parallel, struct measure_figures *par);
 
-/* New JSON object with every figure; caller frees with cJSON_Delete(). */
-cJSON *measure_figures_to_json(const struct measure_figures *f);
-
-/* Read figures back from JSON written by measure_figures_to_json (missing
- * fields are zero).  Returns 0, or -1 when `obj` is not an object. */
-int measure_figures_from_json(const cJSON *obj, struct measure_figures *out);
+/* CLOCK_* `id` in ns, 0 if unreadable. */
+int64_t measure_clock_ns(clockid_t id);
 
 #endif

@@ -13,6 +13,7 @@
 #include "engine.h"
 #include "exercise.h"
 #include "measure.h"
+#include "measure_json.h"
 #include "worker.h"
 
 #define DEFAULT_BUDGET_S 60.0

@@ -1,20 +1,16 @@
 /*
- * embed.h - the embedded interpreter's lifecycle and the `_pyharness` module.
+ * embed.h - the embedded interpreter's lifecycle.
  *
  * Owns: interpreter start-up in isolated mode (allocator and audit hooks go in
- * first), the built-in `_pyharness` module through which Python code reaches
- * the C measurements, the per-check log of labelled measurements and fake
- * LLM client counters (kept in C so a submission cannot rewrite them), and
- * the "child mode" entry that lets this binary stand in for python3 when
- * multiprocessing re-executes sys.executable.
+ * first, then the built-in `_pyharness` module of pymodule.h is registered),
+ * the cache of compiled checks.py files, and the "child mode" entry that lets
+ * this binary stand in for python3 when multiprocessing re-executes
+ * sys.executable.
  */
 #ifndef PH_EMBED_H
 #define PH_EMBED_H
 
-#include <cjson/cJSON.h>
-
 #include "err.h"
-#include "measure.h"
 
 struct embed_options {
     int alloc_hooks; /* install the counting allocator (off only for benchmarks) */
@@ -56,35 +52,5 @@ int embed_is_child_invocation(int argc, char **argv);
 
 /* Run as a python3 stand-in for such a command line; returns the exit status. */
 int embed_child_main(int argc, char **argv);
-
-/*
- * The log of what `_pyharness` recorded since the last reset, as a new JSON
- * object {"measures": {label: figures}, "clients": {name: counters},
- * "monitors": {name: {...}}, "tamper": [...]}.  Caller frees with
- * cJSON_Delete().  embed_log_reset() starts a new check.
- */
-cJSON *embed_log_take(void);
-void embed_log_reset(void);
-
-/*
- * A measurement span (measure_begin/measure_end) that, in a check runner,
- * also collects what the observed worker reported of its own figures for
- * the requests made during it (the Python allocator's, a cross-check).
- * `saved` holds the enclosing span's collection until embed_span_end.
- */
-struct embed_inside {
-    int64_t opaque[5];
-};
-void embed_span_begin(struct measure_span *span, struct embed_inside *saved, unsigned flags);
-void embed_span_end(const struct measure_span *span, const struct embed_inside *saved,
-                    struct measure_figures *f);
-
-/* This process is a check runner: it runs no submission code, so the
- * `_pyharness` entry points that check their caller accept any caller. */
-void embed_set_runner(void);
-
-/* Wipe what a worker must not hold (the fake model's answer key) before
- * submission code runs in it. */
-void embed_wipe_secrets(void);
 
 #endif

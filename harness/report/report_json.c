@@ -7,6 +7,7 @@
 
 #include "explain.h"
 #include "measure.h"
+#include "measure_json.h"
 #include "score.h"
 
 /* The log sections a test carries in the JSON form, under the same names. */

@@ -34,7 +34,6 @@
 #include "paths.h"
 #include "proto.h"
 #include "sandbox.h"
-#include "worker_child.h"
 #include "worker_host.h"
 
 /* A SIGKILL counts as the CPU limit's when the run had used this share of
@@ -521,7 +520,7 @@ static int wait_end(struct sandbox_host *h, int64_t until, int *status, struct r
 
 /*
  * The line a hung check was on, from the stack the worker's watchdog wrote
- * to stderr (WORKER_STACK_MARK, worker_child.c): the most recent frame in
+ * to stderr (WORKER_STACK_MARK, check_runner.c): the most recent frame in
  * the submission's own file, as ", at FILE line N in FUNC" in `out` ("" when
  * there is none).  The dump is cut out of the captured stderr: it also
  * names the checks' frames, which are not the candidate's to see.

@@ -61,7 +61,7 @@ enum worker_end {
 #define WORKER_FSIZE_MAX (64u * 1024 * 1024)
 /* How long before a check's deadline a worker writes its Python stack to
  * stderr (its runner sends it SIGUSR2, on which faulthandler dumps every
- * thread: worker_child.c), so the verdict of a hung check names its line. */
+ * thread: check_runner.c), so the verdict of a hung check names its line. */
 #define WORKER_STACK_LEAD_S 0.4
 /* What faulthandler writes before the stack of the thread it interrupted;
  * worker.c looks for it in stderr. */

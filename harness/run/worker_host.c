@@ -7,27 +7,25 @@
 
 #include "worker_host.h"
 
-#include <limits.h>
-#include <sys/wait.h>
-#include <fcntl.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#include <cjson/cJSON.h>
+#include <sys/wait.h>
+#include <fcntl.h>
 
 #include "dynbuf.h"
 #include "embed.h"
 #include "exercise.h"
 #include "fileio.h"
-#include "measure.h"
+#include "measure_alloc.h"
 #include "paths.h"
 #include "sandbox.h"
-#include "sha256.h"
 #include "worker.h"
-#include "worker_child.h"
+#include "check_runner.h"
+#include "host_prep.h"
 
 /* Variables a host may inherit: none of them holds a secret.  Everything
  * else (API keys, tokens, the user's configuration paths) stays behind. */
@@ -176,7 +174,7 @@ static PyObject *exercise_preloads(const struct exercise *ex)
     if (rt != NULL && paths != NULL)
         names = PyObject_CallMethod(rt, "exercise_imports", "O", paths);
     /* Every worker arms faulthandler's watchdog around each check
-     * (worker_child.c): imported once by the host, not once per run. */
+     * (check_runner.c): imported once by the host, not once per run. */
     if (names != NULL && PyList_Check(names)) {
         PyObject *fh = PyUnicode_FromString("faulthandler"); /* new ref */
         if (fh == NULL || PyList_Append(names, fh) != 0)
@@ -348,9 +346,9 @@ static const struct sandbox_hooks hooks = {
     .before_fork = before_fork,
     .after_fork_parent = after_fork_parent,
     .after_fork_child = after_fork_child,
-    .host_init = worker_child_host_init,
-    .body = worker_child_body,
-    .parked = worker_child_parked,
+    .host_init = host_prep_init,
+    .body = check_runner_body,
+    .parked = check_runner_parked,
     .arg = &self.ctx,
 };
 

@@ -31,7 +31,7 @@ OBSERVED_ERRORS = (RateLimitError, CompletionError, TimeoutError)
 
 
 # The laziness checks hand this iterator to the submission: its count is a
-# read-only C member of a final type (see embed.c), not an attribute the
+# read-only C member of a final type (see harness/py/counting_iter.c), not an attribute the
 # submission could rewrite.
 try:
     from _pyharness import CountingIterator

@@ -9,6 +9,9 @@
 
 #include "embed.h"
 #include "measure.h"
+#include "measure_alloc.h"
+#include "measure_proc.h"
+#include "measure_json.h"
 #include "paths.h"
 
 static void start(void)
