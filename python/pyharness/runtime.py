@@ -1,8 +1,9 @@
 """Loading submissions and checks inside a worker, and describing failures.
 
-Called from C (worker_child.c).  Nothing here decides pass or fail: a check
-returns an observation, C serialises it type-strictly, and the supervisor
-compares it with the reference's observation outside this process.
+Called from C (harness/run/: host_prep.c, check_runner.c, worker_proc.c).
+Nothing here decides pass or fail: a check returns an observation, C
+serialises it type-strictly, and the supervisor compares it with the
+reference's observation outside this process.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ def scrub_environ(keep: dict[str, str]) -> None:
 
 def _put_environ(key: str, value: str) -> None:
     """Set `key` in both copies without putenv(): C's environment is the
-    host's business (worker_child.c sets it)."""
+    host's business (host_prep.c sets it)."""
     posix.environ[key.encode()] = value.encode()
     os.environ._data[os.environ.encodekey(key)] = os.environ.encodevalue(value)  # type: ignore[attr-defined]
 
@@ -219,7 +220,7 @@ def submission_module() -> ModuleType:
     `__loader__.path`), puts the file's folder first on sys.path, registers
     the module in sys.modules, and runs the code compiled from the file's
     bytes (so a coding line and a BOM are honoured) in it; then it checks
-    that the exercise's entry points exist (worker_child.c).
+    that the exercise's entry points exist (worker_proc.c).
     """
     loader = importlib.machinery.SourceFileLoader("submission", "submission.py")
     spec = importlib.machinery.ModuleSpec("submission", loader, origin="submission.py")
