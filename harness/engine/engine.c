@@ -455,6 +455,22 @@ static long stopped_check(const struct worker_result *res)
     return -1;
 }
 
+/* The worker spec of a run of the candidate's bytes (`text`, borrowed). */
+static void candidate_spec(const struct engine *e, const struct exercise *ex,
+                           const struct engine_opts *opts, const char *name, const char *text,
+                           size_t len, struct worker_spec *spec)
+{
+    memset(spec, 0, sizeof *spec);
+    spec->ex = ex;
+    spec->params = opts->params;
+    spec->seed = e->seed;
+    spec->role = WORKER_CANDIDATE;
+    spec->module_path = opts->submission_path;
+    spec->display_name = name;
+    spec->module_text = text;
+    spec->module_len = len;
+}
+
 /*
  * Run the candidate; when its worker is stopped in a check (timeout, crash,
  * memory, output flood), the checks after it run in a fresh worker, and so
@@ -471,15 +487,7 @@ static enum ph_rc run_candidate_workers(struct engine *e, const struct exercise 
     size_t from = 0;
     enum ph_rc rc;
 
-    memset(&spec, 0, sizeof spec);
-    spec.ex = ex;
-    spec.params = opts->params;
-    spec.seed = e->seed;
-    spec.role = WORKER_CANDIDATE;
-    spec.module_path = opts->submission_path;
-    spec.display_name = name;
-    spec.module_text = text;
-    spec.module_len = len;
+    candidate_spec(e, ex, opts, name, text, len, &spec);
     spec.progress = opts->progress;
     spec.progress_ud = opts->progress_ud;
     if (opts->progress != NULL) {
@@ -574,15 +582,7 @@ static enum ph_rc perf_run(struct engine *e, const struct exercise *ex,
             e->stats.perf_other_timed++;
         return rc;
     }
-    memset(&spec, 0, sizeof spec);
-    spec.ex = ex;
-    spec.params = opts->params;
-    spec.seed = e->seed;
-    spec.role = WORKER_CANDIDATE;
-    spec.module_path = opts->submission_path;
-    spec.display_name = name;
-    spec.module_text = text;
-    spec.module_len = len;
+    candidate_spec(e, ex, opts, name, text, len, &spec);
     spec.only = only;
     spec.nonly = 1;
     rc = worker_run(e->pool, &spec, res, err);
