@@ -55,11 +55,6 @@ void measure_count_sockets(int on)
     counting = on && diag_fd >= 0;
 }
 
-int measure_counting_sockets(void)
-{
-    return counting;
-}
-
 /* Add the queued bytes one unix_diag_msg reports to *total. */
 static void add_meminfo(const struct nlmsghdr *h, int64_t *total)
 {

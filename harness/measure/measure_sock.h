@@ -28,7 +28,6 @@ void measure_sock_close(void);
 /* Count socket buffers in the run's memory (on: the run has a network
  * namespace of its own and measure_sock_open succeeded); off by default. */
 void measure_count_sockets(int on);
-int measure_counting_sockets(void);
 
 /* Bytes queued in the buffers of every Unix socket of the caller's network
  * namespace (sent and not yet read by the peer), 0 when not counting, -1
