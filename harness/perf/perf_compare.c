@@ -14,6 +14,7 @@
 #include "exercise.h"
 #include "measure.h"
 #include "measure_json.h"
+#include "proto.h"
 #include "worker.h"
 
 #define DEFAULT_BUDGET_S 60.0
@@ -260,9 +261,7 @@ static void sample_failed(struct sample *smp, const struct worker_result *res, c
     const cJSON *e = cJSON_GetObjectItemCaseSensitive(frame, "error");
     const cJSON *m = cJSON_GetObjectItemCaseSensitive(e, "message");
     const cJSON *t = cJSON_GetObjectItemCaseSensitive(e, "type");
-    const cJSON *imp = cJSON_GetObjectItemCaseSensitive(res->import_frame, "status");
-
-    if (cJSON_IsString(imp) && strcmp(imp->valuestring, "ok") != 0)
+    if (proto_frame_status(res->import_frame) == PROTO_STATUS_ERROR)
         snprintf(smp->why, sizeof smp->why, "the file failed to import");
     else if (cJSON_IsString(m))
         snprintf(smp->why, sizeof smp->why, "the workload raised %s: %s",
@@ -282,7 +281,7 @@ static enum ph_rc run_sample(struct worker_pool *pool, const struct exercise *ex
     struct worker_spec spec;
     struct worker_result res;
     const char *only[1] = {check};
-    cJSON *params = cJSON_CreateObject(), *frame, *measures, *st, *tcpu;
+    cJSON *params = cJSON_CreateObject(), *frame, *measures, *tcpu;
     enum ph_rc rc;
 
     memset(smp, 0, sizeof *smp);
@@ -305,12 +304,11 @@ static enum ph_rc run_sample(struct worker_pool *pool, const struct exercise *ex
     if (rc != PH_OK)
         return rc;
     frame = res.nchecks == 1 ? res.checks[0].frame : NULL;
-    st = cJSON_GetObjectItemCaseSensitive(frame, "status");
     measures = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(frame, "log"),
                                                 "measures");
     tcpu = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(frame, "obs"),
                                             "thread_cpu_ns");
-    if (res.end != WORKER_END_OK || !cJSON_IsString(st) || strcmp(st->valuestring, "ok") != 0) {
+    if (res.end != WORKER_END_OK || proto_frame_status(frame) != PROTO_STATUS_OK) {
         sample_failed(smp, &res, frame);
         goto out;
     }
