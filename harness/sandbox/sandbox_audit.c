@@ -37,6 +37,7 @@
 #include <unistd.h>
 
 #include "paths.h"
+#include "proto.h"
 #include "sandbox_enter.h"
 #include "sandbox_landlock.h"
 
@@ -191,7 +192,7 @@ static int block(const char *event, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(detail, sizeof detail, fmt, ap);
     va_end(ap);
-    snprintf(msg, sizeof msg, "pyharness sandbox: %s blocked: %s", event, detail);
+    snprintf(msg, sizeof msg, PROTO_BLOCKED_PREFIX " %s blocked: %s", event, detail);
     if (channel_fd >= 0) {
         char line[sizeof msg + 1];
         int n = snprintf(line, sizeof line, "%s\n", msg);
