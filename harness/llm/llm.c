@@ -411,12 +411,6 @@ static void batch_cleanup(struct batch *b)
     free(b->x);
 }
 
-enum ph_rc llm_score_many(const struct llm_config *cfg, struct llm_job *jobs, size_t n,
-                          struct ph_err *err)
-{
-    return llm_score_watched(cfg, jobs, n, NULL, err);
-}
-
 enum ph_rc llm_score_watched(const struct llm_config *cfg, struct llm_job *jobs, size_t n,
                              const struct llm_watch *watch, struct ph_err *err)
 {

@@ -61,12 +61,9 @@ struct llm_watch {
  * jitter on 429/5xx/timeouts honouring Retry-After, one more request when a
  * reply is malformed or out of range.  Each job gets its own rc; the call
  * itself fails only when the batch could not run at all (no memory, curl
- * could not start).
+ * could not start).  `watch` (borrowed; may be NULL) is told what it waits
+ * for.
  */
-enum ph_rc llm_score_many(const struct llm_config *cfg, struct llm_job *jobs, size_t n,
-                          struct ph_err *err);
-
-/* llm_score_many(), telling `watch` (borrowed; may be NULL) what it waits for. */
 enum ph_rc llm_score_watched(const struct llm_config *cfg, struct llm_job *jobs, size_t n,
                              const struct llm_watch *watch, struct ph_err *err);
 

@@ -846,12 +846,12 @@ Test(batch, unreachable_server_fails_each_job_without_the_key)
         jobs[i].answer = "gather keeps order";
     }
     ph_err_clear(&err);
-    cr_assert_eq(llm_score_many(&c, jobs, 3, &err), PH_OK, "%s", err.msg);
+    cr_assert_eq(llm_score_watched(&c, jobs, 3, NULL, &err), PH_OK, "%s", err.msg);
     for (int i = 0; i < 3; i++) {
         cr_assert_eq(jobs[i].rc, PH_ENET, "job %d: %s", i, jobs[i].err.msg);
         cr_assert_eq(jobs[i].requests, 2);
         cr_assert(strstr(jobs[i].err.msg, "secret") == NULL);
         cr_assert_null(jobs[i].result.scorer);
     }
-    cr_assert_eq(llm_score_many(&c, jobs, 0, &err), PH_OK);
+    cr_assert_eq(llm_score_watched(&c, jobs, 0, NULL, &err), PH_OK);
 }
