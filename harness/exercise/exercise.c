@@ -21,9 +21,6 @@
 #include "rules.h"
 #include "sha256.h"
 
-#define EXERCISE_JSON_MAX (1024 * 1024)      /* exercise.json is prose and rules, not data */
-#define EXERCISE_FILE_MAX (2u * 1024 * 1024) /* checks.py, reference.py: code, not data */
-
 /* Defaults for limits a folder does not set: generous enough for the
  * measured workloads (10^6 items), small enough to stop a runaway. */
 #define DEFAULT_WALL_S 60.0

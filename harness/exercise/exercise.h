@@ -18,6 +18,10 @@
 #include "rules.h"
 #include "sha256.h"
 
+/* The largest files of an exercise folder read. */
+#define EXERCISE_JSON_MAX (1024 * 1024)      /* exercise.json is prose and rules, not data */
+#define EXERCISE_FILE_MAX (2u * 1024 * 1024) /* checks.py, reference.py, starter.py: code */
+
 struct rubric;
 
 enum check_compare {

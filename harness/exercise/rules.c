@@ -16,6 +16,8 @@
 #define RULE_MSG_MAX 1024      /* a rule's failure message, as reports show it */
 #define RULE_PATH_STEPS_MAX 16 /* deeper paths are a typo, not a figure */
 #define RULE_WHEN_DEPTH_MAX 4  /* "when" inside "when" inside ... */
+#define RULE_INDEX_MAX 1000000 /* a larger list index in a path is a typo */
+#define RULE_QUOTE_MAX 60      /* characters of a bad placeholder quoted in its error */
 
 static const char *const role_names[RULE_NROLES] = {"cand", "ref", "base", "sys"};
 
@@ -108,7 +110,7 @@ static long as_index(const char *s)
     if (*s == '\0')
         return -1;
     for (; *s != '\0'; s++) {
-        if (*s < '0' || *s > '9' || v > 1000000)
+        if (*s < '0' || *s > '9' || v > RULE_INDEX_MAX)
             return -1;
         v = v * 10 + (*s - '0');
     }
@@ -408,7 +410,7 @@ static enum ph_rc lesson_placeholder(const char *expr, size_t n, const char *whe
 
     if (n == 0 || n >= sizeof buf)
         return ph_errf(err, PH_EINPUT, "%s: %s: placeholder \"{%.*s}\" is empty or too long", where,
-                       ctx, (int)(n > 60 ? 60 : n), expr);
+                       ctx, (int)(n > RULE_QUOTE_MAX ? RULE_QUOTE_MAX : n), expr);
     memcpy(buf, expr, n);
     buf[n] = '\0';
     part->unit = RULE_UNIT_NUM;

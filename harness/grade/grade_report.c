@@ -1232,7 +1232,7 @@ static char *read_starter(const struct homework *hw, size_t k)
     if (hw->ex[k].ex == NULL)
         return NULL;
     snprintf(path, sizeof path, "%s/starter.py", hw->ex[k].ex->dir);
-    if (!fileio_is_file(path) || fileio_read(path, 1u << 20, &text, &len, &e) != PH_OK)
+    if (!fileio_is_file(path) || fileio_read(path, EXERCISE_FILE_MAX, &text, &len, &e) != PH_OK)
         return NULL;
     return text;
 }

@@ -536,7 +536,7 @@ static enum ph_rc hash_exercise(const char *dir, const struct homework *hw, char
         snprintf(path, sizeof path, "%s/%s", dir, files[i]);
         if (!fileio_is_file(path))
             continue;
-        if (fileio_read(path, 16u * 1024 * 1024, &text, &len, err) != PH_OK)
+        if (fileio_read(path, EXERCISE_FILE_MAX, &text, &len, err) != PH_OK)
             return err->rc;
         sha256_update(&c, files[i], strlen(files[i]) + 1);
         sha256_update(&c, text, len);

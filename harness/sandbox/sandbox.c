@@ -453,8 +453,8 @@ enum ph_rc sandbox_run_new(struct sandbox_host *h, struct sandbox_run *run, stru
     /* Unique among live runs: hosts differ by pid, a host's runs by serial,
      * and a run's processes are all dead before its uid comes round again. */
     if (sbx_caps.uid_drop)
-        run->uid =
-            UID_BASE + ((unsigned)(h->host % (1 << 19)) << 10) + (unsigned)(h->serial % 1024);
+        run->uid = UID_BASE + ((unsigned)(h->host % (1u << UID_HOST_BITS)) << UID_SERIAL_BITS) +
+                   (unsigned)(h->serial % (1u << UID_SERIAL_BITS));
     if (snprintf(run->scratch, sizeof run->scratch, "%s/run-XXXXXX", h->policy->scratch_dir) >=
         (int)sizeof run->scratch)
         return ph_errf(err, PH_EINTERNAL, "sandbox: scratch path too long");

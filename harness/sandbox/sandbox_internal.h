@@ -23,6 +23,10 @@
  * only that run, kill(-1) as that uid reaches only it, and what one run
  * leaves behind is not the next run's to read. */
 #define UID_BASE 1600000000u
+/* A run's uid above UID_BASE: its host's pid (low UID_HOST_BITS) then the
+ * host's run serial (low UID_SERIAL_BITS); UID_BASE + 2^29 stays below 2^31. */
+#define UID_HOST_BITS 19
+#define UID_SERIAL_BITS 10
 
 /* Exit status of a process of ours whose setup failed before candidate code. */
 #define RELAY_SETUP_FAILED 125

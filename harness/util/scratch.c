@@ -19,6 +19,10 @@
 
 #include "fileio.h"
 
+/* How long a command waits for a scratch folder to go: 100 tries 0.1 s apart. */
+#define SCRATCH_REMOVE_TRIES 100
+#define SCRATCH_REMOVE_WAIT_US (100 * 1000)
+
 /* The one folder of this process tree (inherited by forked children). */
 static struct {
     char root[PATH_MAX];
@@ -81,12 +85,12 @@ int scratch_sweep(const char *tmp)
  * sandbox host dying with its parent) may still write in it. */
 static void remove_until_gone(const char *root)
 {
-    for (int i = 0; i < 100; i++) {
+    for (int i = 0; i < SCRATCH_REMOVE_TRIES; i++) {
         struct stat sb;
         (void)fileio_rmtree(root);
         if (lstat(root, &sb) != 0 && errno == ENOENT)
             return;
-        usleep(100 * 1000);
+        usleep(SCRATCH_REMOVE_WAIT_US);
     }
 }
 
