@@ -25,6 +25,7 @@ void runner_init(struct runner *r)
     memset(r, 0, sizeof *r);
     r->fd = -1;
     r->req_fd = -1;
+    dynbuf_init(&r->out, RUNNER_OUTPUT_MAX);
 }
 
 static void write_all(int fd, const char *s, size_t n)
@@ -239,7 +240,7 @@ enum ph_rc runner_request(struct runner *r, const cJSON *req, struct ph_err *err
         return ph_errf(err, PH_EWORKER, "the background server is gone");
     }
     r->done = 0;
-    r->len = 0;
+    dynbuf_reset(&r->out);
     return PH_OK;
 }
 
@@ -279,33 +280,20 @@ int runner_step(struct runner *r, cJSON **out, struct ph_err *err)
             return 0;
         if (n <= 0)
             break;
-        if (r->len + (size_t)n > RUNNER_OUTPUT_MAX) {
+        if (dynbuf_add(&r->out, chunk, (size_t)n, err) != PH_OK) {
             runner_kill(r);
-            ph_errf(err, PH_ELIMIT, "a background job sent more than %u bytes", RUNNER_OUTPUT_MAX);
+            if (err->rc == PH_ELIMIT)
+                ph_errf(err, PH_ELIMIT, "a background job sent more than %u bytes",
+                        RUNNER_OUTPUT_MAX);
             goto done;
         }
-        if (r->len + (size_t)n + 1 > r->cap) {
-            size_t ncap = r->cap != 0 ? r->cap * 2 : 8192;
-            while (ncap < r->len + (size_t)n + 1)
-                ncap *= 2;
-            char *nb = realloc(r->buf, ncap);
-            if (nb == NULL) {
-                runner_kill(r);
-                ph_errf(err, PH_ENOMEM, "out of memory");
-                goto done;
-            }
-            r->buf = nb;
-            r->cap = ncap;
-        }
-        memcpy(r->buf + r->len, chunk, (size_t)n);
-        r->len += (size_t)n;
-        if (r->req_fd >= 0 && memchr(r->buf, '\n', r->len) != NULL)
+        if (r->req_fd >= 0 && memchr(r->out.buf, '\n', r->out.len) != NULL)
             break;
     }
-    if (r->req_fd >= 0 && r->len > 0 && r->buf[r->len - 1] == '\n') {
+    if (r->req_fd >= 0 && r->out.len > 0 && r->out.buf[r->out.len - 1] == '\n') {
         /* A server's answer: the child stays for the next request. */
-        doc = cJSON_ParseWithLength(r->buf, r->len - 1);
-        r->len = 0;
+        doc = cJSON_ParseWithLength(r->out.buf, r->out.len - 1);
+        dynbuf_reset(&r->out);
         r->done = 1;
         if (doc == NULL)
             ph_errf(err, PH_EWORKER, "the background server sent a malformed answer");
@@ -324,10 +312,8 @@ int runner_step(struct runner *r, cJSON **out, struct ph_err *err)
         close(r->req_fd);
         r->req_fd = -1;
     }
-    if (r->len > 0) {
-        r->buf[r->len] = '\0';
-        doc = cJSON_ParseWithLength(r->buf, r->len);
-    }
+    if (r->out.len > 0)
+        doc = cJSON_ParseWithLength(r->out.buf, r->out.len);
     if (doc == NULL) {
         if (WIFSIGNALED(status))
             ph_errf(err, PH_EWORKER, "the background job died (signal %d)", WTERMSIG(status));
@@ -348,7 +334,7 @@ done:
     if (r->fd >= 0)
         close(r->fd);
     r->fd = -1;
-    r->len = 0;
+    dynbuf_reset(&r->out);
     return 1;
 }
 
@@ -388,6 +374,6 @@ void runner_cleanup(struct runner *r)
         close(r->req_fd);
     if (r->fd >= 0)
         close(r->fd);
-    free(r->buf);
+    dynbuf_free(&r->out);
     runner_init(r);
 }

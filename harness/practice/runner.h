@@ -16,6 +16,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "dynbuf.h"
 #include "err.h"
 
 /* The child's answer is a score or a run result: a few KiB, never MiBs. */
@@ -37,11 +38,10 @@ typedef enum ph_rc (*runner_serve_fn)(void *state, const cJSON *req, cJSON **out
                                       struct ph_err *err);
 
 struct runner {
-    pid_t pid;  /* 0 when no child */
-    int fd;     /* read end of the pipe, -1 when closed */
-    int req_fd; /* a server's request pipe (write end), -1 otherwise */
-    char *buf;
-    size_t len, cap;
+    pid_t pid;         /* 0 when no child */
+    int fd;            /* read end of the pipe, -1 when closed */
+    int req_fd;        /* a server's request pipe (write end), -1 otherwise */
+    struct dynbuf out; /* what the child sent, capped at RUNNER_OUTPUT_MAX */
     int done;
 };
 
