@@ -32,46 +32,80 @@ static void compare_render(const cJSON *v, char *buf, size_t cap)
     free(s);
 }
 
-static const char *kind(const cJSON *v)
-{
-    const cJSON *tag;
+/* Integers up to this magnitude are exact in a double (2^53, rounded down). */
+#define EXACT_INT_MAX 9.007e15
 
+/* What a value is, in Python's terms: the types compared strictly. */
+enum kind {
+    KIND_UNKNOWN,
+    KIND_NONE,
+    KIND_BOOL,
+    KIND_STR,
+    KIND_LIST,
+    KIND_INT,
+    KIND_FLOAT,
+    KIND_TUPLE,
+    KIND_SET,
+    KIND_BYTES,
+    KIND_EXCEPTION,
+    KIND_OBJECT,
+    KIND_DICT,
+};
+
+/* How messages name each kind. */
+static const char *const kind_names[] = {
+    [KIND_UNKNOWN] = "?",   [KIND_NONE] = "None",           [KIND_BOOL] = "bool",
+    [KIND_STR] = "str",     [KIND_LIST] = "list",           [KIND_INT] = "int",
+    [KIND_FLOAT] = "float", [KIND_TUPLE] = "tuple",         [KIND_SET] = "set",
+    [KIND_BYTES] = "bytes", [KIND_EXCEPTION] = "exception", [KIND_OBJECT] = "object",
+    [KIND_DICT] = "dict",
+};
+
+/* Each tag's key, and the kind of the value it tags. */
+static const struct {
+    const char *key;
+    enum kind kind;
+} tags[] = {
+    [COMPARE_TAG_NONE] = {NULL, KIND_DICT},       [COMPARE_TAG_TUPLE] = {"$tuple", KIND_TUPLE},
+    [COMPARE_TAG_FLOAT] = {"$float", KIND_FLOAT}, [COMPARE_TAG_INT] = {"$int", KIND_INT},
+    [COMPARE_TAG_SET] = {"$set", KIND_SET},       [COMPARE_TAG_BYTES] = {"$bytes", KIND_BYTES},
+    [COMPARE_TAG_STR0] = {"$str0", KIND_STR},     [COMPARE_TAG_EXC] = {"$exc", KIND_EXCEPTION},
+    [COMPARE_TAG_TYPE] = {"$type", KIND_OBJECT},  [COMPARE_TAG_DICT] = {"$dict", KIND_DICT},
+};
+
+enum compare_tag compare_tag_of(const cJSON *v)
+{
+    const char *key;
+
+    if (!cJSON_IsObject(v) || v->child == NULL || v->child->string == NULL)
+        return COMPARE_TAG_NONE;
+    key = v->child->string;
+    if (key[0] != '$')
+        return COMPARE_TAG_NONE;
+    for (size_t t = COMPARE_TAG_NONE + 1; t < sizeof tags / sizeof tags[0]; t++)
+        if (strcmp(key, tags[t].key) == 0)
+            return (enum compare_tag)t;
+    return COMPARE_TAG_NONE;
+}
+
+static enum kind kind(const cJSON *v)
+{
     if (cJSON_IsNull(v))
-        return "None";
+        return KIND_NONE;
     if (cJSON_IsBool(v))
-        return "bool";
+        return KIND_BOOL;
     if (cJSON_IsString(v))
-        return "str";
+        return KIND_STR;
     if (cJSON_IsArray(v))
-        return "list";
+        return KIND_LIST;
     if (cJSON_IsNumber(v))
-        return v->valuedouble == floor(v->valuedouble) && fabs(v->valuedouble) < 9.007e15 ? "int"
-                                                                                          : "float";
-    if (cJSON_IsObject(v)) {
-        tag = v->child;
-        if (tag != NULL && tag->next == NULL && tag->string != NULL && tag->string[0] == '$') {
-            if (strcmp(tag->string, "$tuple") == 0)
-                return "tuple";
-            if (strcmp(tag->string, "$float") == 0)
-                return "float";
-            if (strcmp(tag->string, "$int") == 0)
-                return "int";
-            if (strcmp(tag->string, "$set") == 0)
-                return "set";
-            if (strcmp(tag->string, "$bytes") == 0)
-                return "bytes";
-            if (strcmp(tag->string, "$str0") == 0)
-                return "str";
-            if (strcmp(tag->string, "$exc") == 0)
-                return "exception";
-            if (strcmp(tag->string, "$type") == 0)
-                return "object";
-            if (strcmp(tag->string, "$dict") == 0)
-                return "dict";
-        }
-        return "dict";
-    }
-    return "?";
+        return v->valuedouble == floor(v->valuedouble) && fabs(v->valuedouble) < EXACT_INT_MAX
+                   ? KIND_INT
+                   : KIND_FLOAT;
+    if (cJSON_IsObject(v)) /* a tagged value has one member; more make a plain dict */
+        return v->child != NULL && v->child->next == NULL ? tags[compare_tag_of(v)].kind
+                                                          : KIND_DICT;
+    return KIND_UNKNOWN;
 }
 
 /* A float's value, tagged or not; 0 when `v` is not a float. */
@@ -81,7 +115,7 @@ static int float_value(const cJSON *v, double *out)
         *out = v->valuedouble;
         return 1;
     }
-    if (cJSON_IsObject(v) && v->child != NULL && strcmp(v->child->string, "$float") == 0) {
+    if (compare_tag_of(v) == COMPARE_TAG_FLOAT) {
         const cJSON *x = v->child;
         if (cJSON_IsNumber(x)) {
             *out = x->valuedouble;
@@ -223,19 +257,20 @@ static int eq_set(struct ctx *c, const cJSON *e, const cJSON *g, const char *pat
 
 static int eq(struct ctx *c, const cJSON *e, const cJSON *g, const char *path, int depth)
 {
-    const char *ke = kind(e), *kg = kind(g);
+    enum kind ke = kind(e), kg = kind(g);
     char what[96];
 
     if (depth > MAX_DEPTH)
         return differ(c, path, "nested too deeply to compare", NULL, NULL);
-    if (strcmp(ke, kg) != 0) {
+    if (ke != kg) {
         if (c->show)
-            snprintf(what, sizeof what, "type differs (expected %s, got %s)", ke, kg);
+            snprintf(what, sizeof what, "type differs (expected %s, got %s)", kind_names[ke],
+                     kind_names[kg]);
         else
-            snprintf(what, sizeof what, "type differs (got %s)", kg);
+            snprintf(what, sizeof what, "type differs (got %s)", kind_names[kg]);
         return differ(c, path, what, e, g);
     }
-    if (strcmp(ke, "float") == 0) {
+    if (ke == KIND_FLOAT) {
         double a = 0, b = 0;
         float_value(e, &a);
         float_value(g, &b);
@@ -247,7 +282,7 @@ static int eq(struct ctx *c, const cJSON *e, const cJSON *g, const char *path, i
         return 1;
     if (cJSON_IsBool(e))
         return cJSON_IsTrue(e) == cJSON_IsTrue(g) ? 1 : differ(c, path, "value differs", e, g);
-    if (strcmp(ke, "str") == 0) {
+    if (ke == KIND_STR) {
         /* A plain string and one holding a NUL ({"$str0": hex}) never match. */
         if (cJSON_IsString(e) != cJSON_IsString(g))
             return differ(c, path, "value differs", e, g);
@@ -259,16 +294,15 @@ static int eq(struct ctx *c, const cJSON *e, const cJSON *g, const char *path, i
     }
     if (cJSON_IsArray(e))
         return eq_array(c, e, g, path, depth);
-    if (strcmp(ke, "set") == 0)
+    if (ke == KIND_SET)
         return eq_set(c, e->child, g->child, path, depth);
-    if (strcmp(ke, "tuple") == 0 || strcmp(ke, "int") == 0 || strcmp(ke, "bytes") == 0 ||
-        strcmp(ke, "exception") == 0 || strcmp(ke, "object") == 0 ||
-        (e->child != NULL && strcmp(e->child->string, "$dict") == 0)) {
+    if (ke == KIND_TUPLE || ke == KIND_INT || ke == KIND_BYTES || ke == KIND_EXCEPTION ||
+        ke == KIND_OBJECT || compare_tag_of(e) == COMPARE_TAG_DICT) {
         /* One tagged member: compare the payloads. */
         if (!cJSON_IsObject(g) || g->child == NULL ||
             strcmp(e->child->string, g->child->string) != 0)
             return differ(c, path, "type differs", e, g);
-        if (strcmp(ke, "tuple") == 0 || strcmp(ke, "dict") == 0)
+        if (ke == KIND_TUPLE || ke == KIND_DICT)
             return eq(c, e->child, g->child, path, depth + 1);
         return cJSON_Compare(e->child, g->child, 1) ? 1 : differ(c, path, "value differs", e, g);
     }

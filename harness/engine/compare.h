@@ -15,6 +15,25 @@
 
 #include <cjson/cJSON.h>
 
+/* The tags above, as the key of a tagged value's one member. */
+enum compare_tag {
+    COMPARE_TAG_NONE, /* not an object, or its first key is no tag */
+    COMPARE_TAG_TUPLE,
+    COMPARE_TAG_FLOAT,
+    COMPARE_TAG_INT,
+    COMPARE_TAG_SET,
+    COMPARE_TAG_BYTES,
+    COMPARE_TAG_STR0, /* a str holding a NUL, as hex */
+    COMPARE_TAG_EXC,
+    COMPARE_TAG_TYPE,
+    COMPARE_TAG_DICT, /* a dict whose keys are not all plain strings */
+};
+
+/* The tag named by the first member's key of `v` (borrowed, may be NULL);
+ * COMPARE_TAG_NONE when `v` is not an object or that key is no tag.  A
+ * tagged value has that one member only: callers that need it check. */
+enum compare_tag compare_tag_of(const cJSON *v);
+
 struct compare_opts {
     double rel_tol, abs_tol; /* for floats only */
     char *const *ignore;     /* top-level object keys to skip */

@@ -586,8 +586,7 @@ static const char *section_key(enum rule_section s)
 
 static int is_tuple(const cJSON *node)
 {
-    return cJSON_IsObject(node) && node->child != NULL && node->child->string != NULL &&
-           strcmp(node->child->string, "$tuple") == 0;
+    return compare_tag_of(node) == COMPARE_TAG_TUPLE;
 }
 
 /*
@@ -644,8 +643,7 @@ static int as_number(const cJSON *v, double *out)
         *out = cJSON_IsTrue(v) ? 1.0 : 0.0;
         return 0;
     }
-    if (cJSON_IsObject(v) && v->child != NULL && v->child->string != NULL &&
-        strcmp(v->child->string, "$float") == 0 && cJSON_IsNumber(v->child)) {
+    if (compare_tag_of(v) == COMPARE_TAG_FLOAT && cJSON_IsNumber(v->child)) {
         *out = v->child->valuedouble;
         return 0;
     }
