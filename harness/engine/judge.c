@@ -8,6 +8,7 @@
  */
 #include "judge.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -143,13 +144,20 @@ static enum ph_rc judge_check(const struct judge_input *in, size_t idx, struct c
                               struct ph_err *err)
 {
     const struct exercise_check *ec = &in->ex->checks[idx];
-    const cJSON *cf = check_frame(in->cand, ec->name);
-    const cJSON *rf = check_frame(in->ref, ec->name);
-    const cJSON *bf = in->base ? check_frame(in->base, ec->name) : NULL;
-    const struct worker_check *wc = worker_result_check(in->cand, ec->name);
+    const cJSON *cf, *rf, *bf;
+    const struct worker_check *wc;
     struct rule_frames frames;
     char msg[MSG_MAX] = "";
     int wrong_result = 0;
+
+    /* exercise_load() refuses a check without a name, and compiles every
+     * rule and lesson (rules.c): none is parsed here. */
+    assert(idx < in->ex->nchecks && ec->name != NULL);
+    assert(ec->nrules == 0 || ec->rules != NULL);
+    cf = check_frame(in->cand, ec->name);
+    rf = check_frame(in->ref, ec->name);
+    bf = in->base ? check_frame(in->base, ec->name) : NULL;
+    wc = worker_result_check(in->cand, ec->name);
 
     cr->name = dupstr(ec->name);
     cr->description = dupstr(ec->description);
@@ -261,6 +269,9 @@ static enum ph_rc judge_perf(const struct judge_input *in, struct run_result *ou
 
     if (!p->present)
         return PH_OK;
+    /* exercise_load() refuses a spec without a check that names one of the
+     * exercise's checks. */
+    assert(p->check != NULL && exercise_find_check(in->ex, p->check) >= 0);
     out->perf.present = 1;
     out->perf.check = dupstr(p->check);
     out->perf.describe = dupstr(p->describe);
