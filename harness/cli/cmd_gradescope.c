@@ -148,7 +148,8 @@ int cmd_gradescope_main(int argc, char **argv)
     struct ph_err err = {0};
     char *hwtext = NULL, src[PATH_MAX];
     int npos, parsed, status = CLI_EXIT_INTERNAL;
-    static const char *const src_items[] = {"CMakeLists.txt", "harness", "python", "tools", NULL};
+    static const char *const src_items[] = {"CMakeLists.txt", "harness", "python",
+                                            "reports",        "tools",   NULL};
     const struct cli_opt opts_table[] = {
         {"out", 'o', CLI_VALUE, "ZIP", "where to write the autograder zip", &out, NULL},
         {NULL, 0, CLI_FLAG, NULL, NULL, NULL, NULL},

@@ -8,6 +8,7 @@
  */
 #include "grade_report.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -25,6 +26,7 @@
 #include "grade_run.h"
 #include "homework.h"
 #include "markup.h"
+#include "paths.h"
 #include "perf_chart.h"
 #include "ratio.h"
 #include "similarity.h"
@@ -62,6 +64,9 @@ struct book {
     const struct homework *hw;
     struct student *st;
     size_t n, cap;
+    /* The pages' style sheets, reports/grade-feedback.css and
+     * grade-summary.css, without their last newline; owned. */
+    char *css_feedback, *css_summary;
 };
 
 static double r2(double x)
@@ -204,6 +209,8 @@ static void book_free(struct book *b)
         free(b->st[i].id);
     }
     free(b->st);
+    free(b->css_feedback);
+    free(b->css_summary);
 }
 
 /* ---- output helpers ---------------------------------------------------------- */
@@ -644,13 +651,7 @@ static void feedback(const struct book *b, const struct student *s,
     fprintf(f->html, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
                      "<title>");
     html_esc(f->html, hw->name);
-    fprintf(f->html,
-            "</title><style>body{font-family:sans-serif;max-width:60em;margin:2em auto;"
-            "padding:0 1em;color:#222}table{border-collapse:collapse}td,th{border:1px solid "
-            "#bbb;padding:.25em .5em;text-align:left;vertical-align:top}.passed{color:#176117}"
-            ".failed,.error,.missing,.invalid,.rejected,.crashed,.timeout,.memory_limit,.over_"
-            "budget{color:"
-            "#9b1c1c;font-weight:bold}</style></head><body>\n<h1>");
+    fprintf(f->html, "</title><style>%s</style></head><body>\n<h1>", b->css_feedback);
     html_esc(f->html, hw->name);
     fprintf(f->html, ": feedback for ");
     html_esc(f->html, s->id);
@@ -1258,12 +1259,7 @@ static enum ph_rc write_summary(const struct book *b, const char *dir,
     FILE *f = o.f;
     fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>");
     html_esc(f, hw->name);
-    fprintf(f, ": class summary</title><style>body{font-family:sans-serif;max-width:70em;"
-               "margin:2em auto;padding:0 1em;color:#222}table{border-collapse:collapse;"
-               "margin:.5em 0}td,th{border:1px solid #bbb;padding:.25em .5em;text-align:left;"
-               "vertical-align:top}.pair{display:flex;gap:1em}.pair pre{background:#f4f4f4;"
-               "padding:.5em;font-size:85%%;overflow:auto;max-width:34em}.rate{display:inline-"
-               "block;height:.8em;background:#4a78b5}</style></head><body>\n<h1>");
+    fprintf(f, ": class summary</title><style>%s</style></head><body>\n<h1>", b->css_summary);
     html_esc(f, hw->name);
     for (size_t i = 0; i < b->n; i++)
         sum += b->st[i].score;
@@ -1462,6 +1458,20 @@ static enum ph_rc write_student(const struct book *b, const struct student *s, c
     return rc;
 }
 
+/* A style sheet of reports/, its trailing white space cut (caller frees). */
+static enum ph_rc read_style(const char *name, char **out, struct ph_err *err)
+{
+    enum ph_rc rc = paths_read_report(name, out, err);
+    size_t n;
+
+    if (rc != PH_OK)
+        return rc;
+    n = strlen(*out);
+    while (n > 0 && isspace((unsigned char)(*out)[n - 1]))
+        (*out)[--n] = '\0';
+    return PH_OK;
+}
+
 enum ph_rc grade_report_write(const struct homework *hw, struct store *st, const char *out_dir,
                               const struct grade_report_opts *ro, struct grade_report_totals *tot,
                               struct ph_err *err)
@@ -1472,7 +1482,11 @@ enum ph_rc grade_report_write(const struct homework *hw, struct store *st, const
     memset(&b, 0, sizeof b);
     memset(tot, 0, sizeof *tot);
     b.hw = hw;
-    rc = store_grade_each(st, collect, &b, err);
+    rc = read_style("grade-feedback.css", &b.css_feedback, err);
+    if (rc == PH_OK)
+        rc = read_style("grade-summary.css", &b.css_summary, err);
+    if (rc == PH_OK)
+        rc = store_grade_each(st, collect, &b, err);
     if (rc != PH_OK)
         goto out;
     book_totals(&b);

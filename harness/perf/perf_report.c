@@ -14,7 +14,6 @@
 
 static cJSON *perf_report_json(const struct perf_comparison *c);
 
-#define TEMPLATE_MAX (256u * 1024)
 #define FIT_POINTS 48 /* points along a fitted curve */
 #define CI_ITERS 1000 /* bootstrap resamples for a median's band */
 #define CI_SEED 0xc0ffeeULL
@@ -801,19 +800,6 @@ static void fill(FILE *out, const char *tmpl, const char *title, const char *sty
     }
 }
 
-static enum ph_rc read_template(const char *name, char **text, struct ph_err *err)
-{
-    char path[PATH_MAX + 64];
-    size_t len;
-    enum ph_rc rc;
-
-    snprintf(path, sizeof path, "%s/%s", paths_reports_dir(), name);
-    rc = fileio_read(path, TEMPLATE_MAX, text, &len, err);
-    if (rc != PH_OK)
-        return ph_errf(err, PH_EINPUT, "%s: cannot read the report template (%s)", path, err->msg);
-    return PH_OK;
-}
-
 static enum ph_rc write_text(const char *out_path, FILE *stream, const char *text,
                              struct ph_err *err)
 {
@@ -865,9 +851,9 @@ enum ph_rc perf_report_write(const struct perf_comparison *c, enum perf_format f
         free(page);
         return rc;
     }
-    rc = read_template(f.html ? "compare.html" : "compare.md", &tmpl, err);
+    rc = paths_read_report(f.html ? "compare.html" : "compare.md", &tmpl, err);
     if (rc == PH_OK && f.html)
-        rc = read_template("style.css", &style, err);
+        rc = paths_read_report("style.css", &style, err);
     if (rc != PH_OK)
         goto out;
     snprintf(stem, sizeof stem, "%s", out_path ? out_path : "");

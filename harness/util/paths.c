@@ -15,6 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fileio.h"
+
 static char exe[PATH_MAX];
 static char python_dir[PATH_MAX];
 static char builtin_dir[PATH_MAX];
@@ -197,6 +199,17 @@ const char *paths_python_dir(void)
 const char *paths_reports_dir(void)
 {
     return reports_dir;
+}
+
+enum ph_rc paths_read_report(const char *name, char **text, struct ph_err *err)
+{
+    char path[PATH_MAX + 64];
+    size_t len;
+
+    snprintf(path, sizeof path, "%s/%s", reports_dir, name);
+    if (fileio_read(path, PATHS_REPORT_FILE_MAX, text, &len, err) != PH_OK)
+        return ph_errf(err, PH_EINPUT, "%s: cannot read the report template (%s)", path, err->msg);
+    return PH_OK;
 }
 
 const char *paths_exercises_dir(void)

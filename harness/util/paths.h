@@ -31,6 +31,13 @@ const char *paths_python_dir(void);
 const char *paths_exercises_dir(void);
 const char *paths_reports_dir(void); /* templates and styles of the reports */
 
+/* The largest file of reports/ read. */
+#define PATHS_REPORT_FILE_MAX (256u * 1024)
+
+/* Read reports/NAME (a template or a style sheet) whole; caller frees *text.
+ * PH_EINPUT naming the path when it cannot be read (a broken install). */
+enum ph_rc paths_read_report(const char *name, char **text, struct ph_err *err);
+
 /* The banks, in search order; index < paths_bank_count().  Borrowed. */
 size_t paths_bank_count(void);
 const char *paths_bank(size_t i);

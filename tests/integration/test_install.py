@@ -29,6 +29,10 @@ class InstallTests(HarnessTest):
             for secret in ("exercise.json", "reference.py", "checks.py", "examples/good.py"):
                 self.assertEqual(mode(ex / secret) & 0o007, 0, secret)
             self.assertEqual(mode(ex / "examples") & 0o007, 0)
+            # What the reports are made from (templates, style sheets), from reports/.
+            for asset in ("compare.html", "compare.md", "style.css", "grade-feedback.css",
+                          "grade-summary.css"):
+                self.assertTrue((share / "reports" / asset).is_file(), asset)
             kit = share / "student" / "generators-streaming"
             self.assertEqual(sorted(p.name for p in kit.iterdir()), ["README.md", "starter.py"])
             good = os.path.join(prefix, "share", "pyharness", "exercises",
