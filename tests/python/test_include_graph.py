@@ -1,4 +1,5 @@
-"""The include graph of harness/ has no cycles, and every header has its own .c.
+"""The include graph of harness/ has no cycles, no link cycle ties two folders
+together, and every header has its own .c.
 
 Built from the `#include "..."` lines alone, as a reader would follow them: a
 layer below never includes one above (STYLE.md, "Layout as the code grows").
@@ -23,6 +24,15 @@ FUNC_DECL = re.compile(r"^[A-Za-z_][\w \*]*\b([a-z_][a-z0-9_]*)\s*\([^;{]*\)\s*(
 # Headers known to declare functions another file implements, each with the
 # work that removes it; the test fails once one no longer needs its place.
 KNOWN_LONELY: dict[str, str] = {}
+
+
+# Link cycles across folders known to exist, each with the work that removes
+# it; the test fails once one is gone, so that it leaves this list.
+KNOWN_CROSS_FOLDER: dict[frozenset[str], str] = {
+    frozenset({"worker_proc.c", "engine.h"}):
+        "run/worker_proc.c includes engine.h for ENGINE_SUBMISSION_MAX when it reads the "
+        "module copy the engine wrote; WORKER_MODULE_MAX (worker.h) is the cap there",
+}
 
 
 def files() -> dict[str, Path]:
@@ -70,7 +80,95 @@ def find_cycle(g: dict[str, list[str]]) -> list[str] | None:
     return None
 
 
+def module_graph(found: dict[str, Path]) -> dict[str, set[str]]:
+    """A .c and its .h are one module (what links together); module -> modules it uses."""
+    g: dict[str, set[str]] = {}
+    for name, path in found.items():
+        m = name[:-2]
+        g.setdefault(m, set())
+        for h in INCLUDE.findall(path.read_text()):
+            if h in found and h[:-2] != m:
+                g[m].add(h[:-2])
+    return g
+
+
+def strongly_connected(g: dict[str, set[str]]) -> list[set[str]]:
+    """Tarjan's strongly connected components of more than one module."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on: set[str] = set()
+    out: list[set[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on.add(v)
+        for w in sorted(g.get(v, ())):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            comp = set()
+            while True:
+                w = stack.pop()
+                on.discard(w)
+                comp.add(w)
+                if w == v:
+                    break
+            if len(comp) > 1:
+                out.append(comp)
+
+    for v in sorted(g):
+        if v not in index:
+            visit(v)
+    return out
+
+
+def cross_folder_edges(found: dict[str, Path], comp: set[str]) -> set[frozenset[str]]:
+    """The #include lines that tie `comp` across folders: {including file, header}."""
+    folder = {name[:-2]: p.parent.name for name, p in found.items()}
+    edges = set()
+    for name, path in found.items():
+        if name[:-2] not in comp:
+            continue
+        for h in INCLUDE.findall(path.read_text()):
+            if h in found and h[:-2] in comp and folder[h[:-2]] != path.parent.name:
+                edges.add(frozenset({name, h}))
+    return edges
+
+
 class IncludeGraphTests(unittest.TestCase):
+    def test_no_link_cycle_crosses_a_folder(self):
+        # Files that split one concern inside one folder (sandbox_*.c, measure_*.c) may
+        # call each other both ways; two concerns must not (explain <-> llm once did).
+        found = files()
+        problems = []
+        seen_known = set()
+        for comp in strongly_connected(module_graph(found)):
+            folders = {found[m + ".c"].parent.name if m + ".c" in found else
+                       found[m + ".h"].parent.name for m in comp}
+            if len(folders) < 2:
+                continue
+            edges = cross_folder_edges(found, comp)
+            back = [e for e in edges if e in KNOWN_CROSS_FOLDER]
+            seen_known.update(back)
+            if not back:
+                problems.append("link cycle across " + ", ".join(sorted(folders)) + ": " +
+                                ", ".join(sorted(comp)))
+        for known in KNOWN_CROSS_FOLDER:
+            if known not in seen_known:
+                problems.append(f"{sorted(known)} no longer closes a cycle: drop it from "
+                                "KNOWN_CROSS_FOLDER")
+        self.assertEqual(problems, [])
+
+    def test_the_module_cycle_finder_finds_one(self):
+        self.assertEqual(strongly_connected({"a": {"b"}, "b": {"a"}, "c": {"a"}}), [{"a", "b"}])
+        self.assertEqual(strongly_connected({"a": {"b"}, "b": set()}), [])
+
+
     def test_the_headers_of_harness_include_no_cycle(self):
         cycle = find_cycle(graph(files()))
         self.assertIsNone(cycle, "include cycle: " + " -> ".join(cycle or []))
