@@ -28,6 +28,24 @@ def check_result(doc: dict) -> None:
                              f"{'/'.join(map(str, e.path)) or '(top)'}: {e.message}")
 
 
+def read_result(path) -> dict:
+    """A result file (run --out), checked against the schema."""
+    doc = json.loads(Path(path).read_text())
+    check_result(doc)
+    return doc
+
+
+def check_stored_results(db_path) -> int:
+    """Check every result a grade store holds against the schema; how many there were."""
+    import sqlite3
+    with sqlite3.connect(db_path) as db:
+        rows = db.execute("SELECT result_json FROM grade_runs WHERE result_json IS NOT NULL")
+        docs = [json.loads(r[0]) for r in rows]
+    for doc in docs:
+        check_result(doc)
+    return len(docs)
+
+
 class Result:
     def __init__(self, proc: subprocess.CompletedProcess):
         self.rc = proc.returncode
@@ -58,6 +76,11 @@ def run(*args: str, env: dict | None = None, timeout: float = 300) -> Result:
         full_env.update(env)
     proc = subprocess.run([BIN, *args], capture_output=True, text=True, timeout=timeout,
                           env=full_env, errors="replace")
+    if args and args[0] == "grade" and "--out" in args[:-1]:
+        # Every part `grade` records is a result too: each must match the schema.
+        store = Path(args[args.index("--out") + 1]) / "grade.sqlite3"
+        if store.exists():
+            check_stored_results(store)
     return Result(proc)
 
 

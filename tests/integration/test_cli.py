@@ -12,7 +12,7 @@ import tempfile
 import unittest
 from pathlib import Path
 
-from phtest import FIXTURES, MINI, SOURCE, HarnessTest, run
+from phtest import FIXTURES, MINI, SOURCE, HarnessTest, read_result, run
 
 COMMANDS = ["show", "start", "run", "list", "score", "calibrate", "validate", "doctor", "new",
             "kit", "compare", "grade", "merge", "gradescope", "practice", "history", "voice"]
@@ -199,7 +199,7 @@ class RunOutput(HarnessTest):
             res = run("run", "mini", GOOD, "--json", "--out", out, *MINI)
             self.assertEqual(res.rc, 0, res.stderr)
             self.assertIn("verdict:    passed", res.stdout)
-            self.assertEqual(json.loads(Path(out).read_text())["verdict"], "passed")
+            self.assertEqual(read_result(out)["verdict"], "passed")
 
     def test_progress_off_a_terminal_is_plain_lines_on_stderr(self):
         res = run("run", "mini", GOOD, *MINI)
@@ -217,7 +217,7 @@ class RunOutput(HarnessTest):
             res = run("run", "generators-streaming",
                       str(SOURCE / "exercises/generators-streaming/examples/bad_eager.py"),
                       "-q", "--out", out)
-            doc = json.loads(Path(out).read_text())
+            doc = read_result(out)
         self.assertIn("batched() groups items into lists of `size`", res.stdout)  # a description
         self.assertNotIn("(0/0", res.stdout)
         self.assertRegex(res.stdout, r"[0-9.]+ (µs|ms|s)  py peak")
@@ -239,7 +239,7 @@ class RatioWording(HarnessTest):
             out = os.path.join(d, "r.json")
             res = run("run", "generators-streaming", good, "-q", "--out", out)
             self.assertEqual(res.rc, 0, res.stderr)
-            doc = json.loads(Path(out).read_text())
+            doc = read_result(out)
             shown = run("show", out)
         perf, part = doc["performance"], doc["score"]["parts"]["performance"]
         self.assertEqual((perf["num_of"], perf["den_of"]),

@@ -23,7 +23,7 @@ import unittest
 import zipfile
 from pathlib import Path
 
-from phtest import BIN, SOURCE, run
+from phtest import BIN, SOURCE, check_stored_results, run
 
 HW = SOURCE / "examples" / "homework"
 HOMEWORK = HW / "homework.json"
@@ -119,6 +119,10 @@ class GradeClass(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def test_every_recorded_part_is_a_result_of_the_shipped_schema(self):
+        # run() checks them after every grade; this one says there were some to check.
+        self.assertGreater(check_stored_results(self.out / "grade.sqlite3"), 0)
 
     def test_every_student_has_a_row_whatever_they_submitted(self):
         self.assertEqual(self.res.rc, 0, self.res.stderr[-2000:])

@@ -24,6 +24,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from phtest import check_result
+
 BIN = os.environ.get("PYHARNESS_BIN", "")
 SOURCE = Path(os.environ.get("PYHARNESS_SOURCE", Path(__file__).resolve().parents[2]))
 SERVER = SOURCE / "tests" / "tools" / "fake_llm_server.py"
@@ -439,6 +441,7 @@ class ScoreWithFakeLLM(unittest.TestCase):
                             self.answer(GOOD, "run.md"), "--scorer", "llm", "--json"],
                            env=env, capture_output=True, text=True, timeout=300)
         self.assertEqual(r.returncode, 0, r.stderr)
+        check_result(json.loads(r.stdout))
         self.assertEqual(json.loads(r.stdout)["explanation"]["requests"], 2)
         self.assertRegex(r.stderr, r"LLM: HTTP 500[^\n]*; retry 1 of 3 in [0-9.]+ s\n")
         self.assertNotIn(KEY, r.stderr)
@@ -609,6 +612,8 @@ class RunWithFakeLLM(unittest.TestCase):
                            env=self.env(url), capture_output=True, text=True, timeout=600)
         self.assertNotIn(KEY, p.stdout + p.stderr)
         self.assertEqual(p.returncode, expect, "stdout: %s\nstderr: %s" % (p.stdout, p.stderr))
+        if "--json" in args and p.stdout.strip():
+            check_result(json.loads(p.stdout))  # a result with an LLM's explanation in it
         return p
 
     def test_llm_up_scores_with_the_llm(self) -> None:
