@@ -64,6 +64,29 @@ class HelpAndTypos(HarnessTest):
             if meant:
                 self.assertIn(f"did you mean {meant}?", res.stderr, cmd)
 
+    def test_every_command_parses_options_one_way(self):
+        # One parser (cli_parse) behind every command and voice subcommand: an unknown
+        # flag is named, --opt=VALUE is --opt VALUE, and a flag takes no value.
+        cmds = [[c] for c in COMMANDS if c != "voice"] + \
+            [["voice", s] for s in ("say", "transcribe", "lm", "measure")]
+        for cmd in cmds:
+            res = run(*cmd, "--no-such-flag")
+            self.assertEqual(res.rc, 2, cmd)
+            self.assertIn('unknown option "--no-such-flag"', res.stderr, cmd)
+        for cmd, flag in ((["list"], "--json"), (["doctor"], "--json"), (["history"], "--json")):
+            res = run(*cmd, f"{flag}=yes")
+            self.assertEqual(res.rc, 2, cmd)
+            self.assertIn(f"option {flag} takes no value", res.stderr, cmd)
+        with tempfile.TemporaryDirectory() as d:
+            out = os.path.join(d, "r.json")
+            res = run("run", "-q", f"--exercises={FIXTURES / 'exercises'}", f"--out={out}", "--",
+                      "mini", GOOD)
+            self.assertEqual(res.rc, 0, res.stderr)
+            self.assertEqual(read_result(out)["verdict"], "passed")
+            res = run("run", "mini", GOOD, *MINI, "--out")
+            self.assertEqual(res.rc, 2)
+            self.assertIn("option --out needs a value", res.stderr)
+
     def test_a_misspelt_exercise_id_gets_a_suggestion_on_every_command(self):
         for args in (["show", "genrators-streaming"], ["start", "genrators-streaming"],
                      ["run", "genrators-streaming", GOOD], ["validate", "genrators-streaming"],
