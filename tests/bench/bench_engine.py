@@ -30,8 +30,13 @@ OLD_BUILD = BUILD / f"bench-old-{OLD_COMMIT}"
 EXERCISE = "comprehension-map-filter"
 COPIES = (3, 20)
 ROUNDS = int(os.environ.get("PYHARNESS_BENCH_ROUNDS", "1"))
-# this build's reference policies (validate --reference) beside the old build
-VARIANTS = (("new", "cached"), ("new", "all"), ("old", None))
+# this build's reference policies (validate --reference) beside the old build;
+# "fresh" runs the whole reference beside every submission, as the code before
+# the engine object did, on today's exercise and build: the like-for-like base.
+VARIANTS = tuple(v for v in (("new", "cached"), ("new", "all"), ("new", "fresh"), ("old", None))
+                 if (f"{v[0]}:{v[1]}" if v[1] else v[0])
+                 in os.environ.get("PYHARNESS_BENCH_VARIANTS", "new:cached,new:all,new:fresh,old")
+                 .split(","))
 
 
 def build_old() -> Path | None:
@@ -86,7 +91,7 @@ def validate(exe: Path, banks: Path, policy: str | None) -> tuple[float, str]:
 
 def main() -> None:
     new = BUILD / "pyharness"
-    old = build_old()
+    old = build_old() if any(label == "old" for label, _ in VARIANTS) else None
     print(f"(c) validate {EXERCISE} with N copies of a good submission, best of {ROUNDS}")
     with tempfile.TemporaryDirectory() as d:
         banks = {n: bank(Path(d), n) for n in COPIES}
@@ -119,7 +124,12 @@ def main() -> None:
     print(f"    per additional submission, (T{hi} - T{lo}) / {hi - lo}:")
     per = {k: (best[(k, hi)] - best[(k, lo)]) / (hi - lo) for k in keys}
     for k in keys:
-        ratio = f"   old / this: {per['old'] / per[k]:.2f}x" if "old" in per and k != "old" else ""
+        ratio = ""
+        if "new:fresh" in per and k.startswith("new") and k != "new:fresh":
+            ratio += f"   fresh / this: {per['new:fresh'] / per[k]:.2f}x"
+        if "old" in per and k != "old":
+            ratio += f"   old / this: {per['old'] / per[k]:.2f}x (the old build grades the " \
+                     "exercise as it was then)"
         print(f"      {k:11} {per[k] * 1e3:7.1f} ms{ratio}")
 
 
