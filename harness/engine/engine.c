@@ -628,8 +628,9 @@ static enum ph_rc steady_perf(struct engine *e, const struct exercise *ex,
     char *describe;
     char note[160];
 
-    /* ENGINE_REF_CACHED_ALL times nothing again: the figures stay the run's. */
-    if (e->cfg.ref_policy == ENGINE_REF_CACHED_ALL)
+    /* ENGINE_REF_CACHED_ALL times nothing again, and a caller that reads
+     * verdicts only wants no marks: the figures stay the run's. */
+    if (e->cfg.ref_policy == ENGINE_REF_CACHED_ALL || e->cfg.no_steady)
         return PH_OK;
     if (!ex->perf.present || ex->perf.check == NULL || ex->perf.num.kind != RULE_OPERAND_PATH ||
         ex->perf.den.kind != RULE_OPERAND_PATH)
@@ -1232,7 +1233,7 @@ static enum ph_rc steady_cand(struct engine *e, const struct ref_entry *en,
     const struct worker_check *pc;
     enum ph_rc rc = PH_OK;
 
-    if (!ex->perf.present || ex->perf.num.kind != RULE_OPERAND_PATH ||
+    if (e->cfg.no_steady || !ex->perf.present || ex->perf.num.kind != RULE_OPERAND_PATH ||
         ex->perf.den.kind != RULE_OPERAND_PATH ||
         (path_role(ex->perf.num.path.text) != WORKER_CANDIDATE &&
          path_role(ex->perf.den.path.text) != WORKER_CANDIDATE))

@@ -86,6 +86,10 @@ struct engine_config {
     unsigned ref_every;
     double ref_every_s;
     double ref_drift;
+    /* 1: keep each run's own performance figures, never steadied (no
+     * ENGINE_PERF_ROUNDS re-runs): for callers that read verdicts only
+     * (validate), which steadying never changes. */
+    int no_steady;
 };
 
 /* What an engine did, for tests and benchmarks. */
