@@ -602,6 +602,31 @@ static int pair_cmp(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* The performance mark a ratio earns (score.c's line), in points. */
+static double perf_mark(const struct exercise *ex, double ratio)
+{
+    double t = (ratio - ex->perf.zero_at) / (ex->perf.full_at - ex->perf.zero_at);
+
+    return ex->weights.performance * (t < 0 ? 0 : t > 1 ? 1 : t);
+}
+
+/* 1 when the pairs taken so far settle the mark: the pairs on either side
+ * of the median (the lower middle when n is even) earn marks at most
+ * ENGINE_PERF_SETTLED apart, so another round could move the median's mark
+ * by no more than that.  Sorts `pairs`. */
+static int perf_settled(const struct exercise *ex, struct perf_pair *pairs, size_t n)
+{
+    size_t mid = (n - 1) / 2, lo, hi;
+
+    if (n < 3)
+        return 0;
+    qsort(pairs, n, sizeof pairs[0], pair_cmp);
+    lo = mid - 1;
+    hi = mid + 1;
+    return fabs(perf_mark(ex, pairs[hi].ratio) - perf_mark(ex, pairs[lo].ratio)) <=
+           ENGINE_PERF_SETTLED;
+}
+
 /*
  * Steady performance figures (docs/exercise-format.md, "Performance"): when
  * the candidate's performance check passed and its ratio lies in or near
@@ -609,16 +634,18 @@ static int pair_cmp(const void *a, const void *b)
  * side the ratio reads, in fresh workers taken in turn (the run's own pair
  * was reference then candidate; then candidate, reference; reference,
  * candidate; ...), so a change of the machine's speed falls on both sides
- * alike.  The result keeps the pair whose ratio is the median of all of
- * them, and its description says how far they spread.  A round whose runs
- * did not end cleanly is left out.  The verdicts stay the run's own.
+ * alike; then round after round, up to ENGINE_PERF_ROUNDS_MAX, until the
+ * pairs next to the median earn marks within ENGINE_PERF_SETTLED points
+ * (perf_settled): the noisier the figures, the more pairs the median takes.  The result keeps the
+ * pair whose ratio is the median of all of them, and its description says how far they spread.  A
+ * round whose runs did not end cleanly is left out.  The verdicts stay the run's own.
  */
 static enum ph_rc steady_perf(struct engine *e, const struct exercise *ex,
                               const struct engine_opts *opts, const char *name, const char *text,
                               size_t len, const struct judge_input *in0, struct run_result *out,
                               struct ph_err *err)
 {
-    struct perf_pair pairs[1 + ENGINE_PERF_ROUNDS];
+    struct perf_pair pairs[1 + ENGINE_PERF_ROUNDS_MAX];
     int uses[3] = {0, 0, 0};
     double lo = fmin(ex->perf.full_at, ex->perf.zero_at);
     double hi = fmax(ex->perf.full_at, ex->perf.zero_at), r;
@@ -652,7 +679,7 @@ static enum ph_rc steady_perf(struct engine *e, const struct exercise *ex,
     pairs[n].num = out->perf.num;
     pairs[n].den = out->perf.den;
     pairs[n++].ratio = r;
-    for (k = 0; k < ENGINE_PERF_ROUNDS; k++) {
+    for (k = 0; k < ENGINE_PERF_ROUNDS_MAX; k++) {
         struct worker_result res[3];
         struct judge_input in = *in0;
         /* Round k: the candidate first when k is even (the run's own pair
@@ -691,6 +718,8 @@ static enum ph_rc steady_perf(struct engine *e, const struct exercise *ex,
             worker_result_cleanup(&res[j]);
         if (rc != PH_OK)
             return rc;
+        if (k + 1 >= ENGINE_PERF_ROUNDS && perf_settled(ex, pairs, n))
+            break;
     }
     e->stats.perf_steadied++;
     if (n < 2)
