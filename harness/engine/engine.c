@@ -1246,17 +1246,17 @@ static enum ph_rc hold(struct engine *e, struct ref_entry *en, const struct exer
  * Rolling (grade): the candidate's side of steady_perf().  The reference's
  * figures come from the measurements that bracket the candidates, so only
  * the candidate's performance check runs again, ENGINE_PERF_ROUNDS times in
- * fresh workers, when its ratio against the last measurement lies in or near
- * the band; the run whose ratio against that measurement is the median of
- * all of them gives `cand` its performance check.
+ * fresh workers (then more, up to ENGINE_PERF_ROUNDS_MAX, until settled),
+ * when its ratio against the last measurement lies in or near the band; the run whose ratio against
+ * that measurement is the median of all of them gives `cand` its performance check.
  */
 static enum ph_rc steady_cand(struct engine *e, const struct ref_entry *en,
                               const struct exercise *ex, const struct engine_opts *opts,
                               const char *name, const char *text, size_t len, int cpus,
                               struct worker_result *cand, struct ph_err *err)
 {
-    struct worker_result runs[1 + ENGINE_PERF_ROUNDS];
-    double ratio[1 + ENGINE_PERF_ROUNDS], lo, hi, num, den;
+    struct worker_result runs[1 + ENGINE_PERF_ROUNDS_MAX];
+    double ratio[1 + ENGINE_PERF_ROUNDS_MAX], lo, hi, num, den;
     size_t n = 0, k, best = 0;
     struct judge_input in;
     const struct worker_check *pc;
@@ -1287,7 +1287,8 @@ static enum ph_rc steady_cand(struct engine *e, const struct ref_entry *en,
         return PH_OK;
     memset(runs, 0, sizeof runs);
     n = 1;
-    for (k = 0; k < ENGINE_PERF_ROUNDS && rc == PH_OK; k++) {
+    for (k = 0; k < ENGINE_PERF_ROUNDS_MAX && rc == PH_OK; k++) {
+        struct perf_pair sorted[1 + ENGINE_PERF_ROUNDS_MAX];
         rc = perf_run(e, ex, opts, WORKER_CANDIDATE, name, text, len, &runs[n], err);
         if (rc != PH_OK)
             break;
@@ -1298,11 +1299,16 @@ static enum ph_rc steady_cand(struct engine *e, const struct ref_entry *en,
         } else {
             worker_result_cleanup(&runs[n]);
         }
+        /* More runs while the ones next to the median disagree (steady_perf). */
+        for (size_t i = 0; i < n; i++)
+            sorted[i].ratio = ratio[i];
+        if (k + 1 >= ENGINE_PERF_ROUNDS && perf_settled(ex, sorted, n))
+            break;
     }
     if (rc == PH_OK) {
         e->stats.perf_steadied++;
         /* The median (the lower middle of an even count). */
-        struct perf_pair order[1 + ENGINE_PERF_ROUNDS] = {{0, 0, 0}};
+        struct perf_pair order[1 + ENGINE_PERF_ROUNDS_MAX] = {{0, 0, 0}};
         for (k = 0; k < n; k++) {
             order[k].ratio = ratio[k];
             order[k].num = (double)k; /* which run */
