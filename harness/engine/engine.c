@@ -636,9 +636,10 @@ static int perf_settled(const struct exercise *ex, struct perf_pair *pairs, size
  * candidate; ...), so a change of the machine's speed falls on both sides
  * alike; then round after round, up to ENGINE_PERF_ROUNDS_MAX, until the
  * pairs next to the median earn marks within ENGINE_PERF_SETTLED points
- * (perf_settled): the noisier the figures, the more pairs the median takes.  The result keeps the
- * pair whose ratio is the median of all of them, and its description says how far they spread.  A
- * round whose runs did not end cleanly is left out.  The verdicts stay the run's own.
+ * (perf_settled): the noisier the figures, the more pairs the median
+ * takes.  The result keeps the pair whose ratio is the median of all of
+ * them, and its description says how far they spread.  A round whose runs
+ * did not end cleanly is left out.  The verdicts stay the run's own.
  */
 static enum ph_rc steady_perf(struct engine *e, const struct exercise *ex,
                               const struct engine_opts *opts, const char *name, const char *text,
@@ -1247,8 +1248,9 @@ static enum ph_rc hold(struct engine *e, struct ref_entry *en, const struct exer
  * figures come from the measurements that bracket the candidates, so only
  * the candidate's performance check runs again, ENGINE_PERF_ROUNDS times in
  * fresh workers (then more, up to ENGINE_PERF_ROUNDS_MAX, until settled),
- * when its ratio against the last measurement lies in or near the band; the run whose ratio against
- * that measurement is the median of all of them gives `cand` its performance check.
+ * when its ratio against the last measurement lies in or near the band; the
+ * run whose ratio against that measurement is the median of all of them
+ * gives `cand` its performance check.
  */
 static enum ph_rc steady_cand(struct engine *e, const struct ref_entry *en,
                               const struct exercise *ex, const struct engine_opts *opts,
