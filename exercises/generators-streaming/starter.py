@@ -49,10 +49,10 @@ def read_jsonl(path):
 #   - memory_constant (11.2 points): resident memory and memory first touched (every process
 #     of the run counted), and peak Python memory, do not grow with the length of the input
 #     (10^4 against 10^6 items)
-#   - speed (3.8 points): batching 10^6 items into lists of 64: CPU time, median of 5 runs
+#   - speed (3.8 points): batching 10^6 items into lists of 64: CPU time, median of 9 runs
 #     on fresh iterators, against the reference
 # Performance (20 points), only once the check speed passes: CPU time of batching 10^6
-# items, median of 5 runs; full marks at 2.86x slower than the reference or better, none at
+# items, median of 9 runs; full marks at 2.86x slower than the reference or better, none at
 # 8.33x slower or worse, linear in between.
 # Explanation (20 points): your written answer to the exercise's question, scored against
 # its rubric.

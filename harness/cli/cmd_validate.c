@@ -317,22 +317,26 @@ int cmd_validate_main(int argc, char **argv)
 {
     static const char usage[] =
         "usage: pyharness validate [EXERCISE...] [--json] [--engine-stats]\n"
-        "                          [--reference cached|all|fresh]\n"
+        "                          [--reference cached|all|fresh] [--steady]\n"
         "Check exercises end to end: exercise.json (unknown keys, weights, lesson units, a\n"
         "check_ function per check), reference.py passes, starter.py does not, and every\n"
         "example in examples/expected.json gets its verdict.  Every exercise on the search\n"
-        "path unless some are named.  Exit 1 when anything failed, 2 when an exercise does\n"
-        "not load.\n";
+        "path unless some are named.  Only verdicts are checked, so mid-band performance\n"
+        "marks are not steadied (no re-runs of the speed check) unless --steady.  Exit 1\n"
+        "when anything failed, 2 when an exercise does not load.\n";
     struct ph_err err = {0};
     struct tally t = {0, 0, NULL, 0};
     struct engine *e = NULL;
     struct engine_config cfg;
     const char *policy = NULL;
-    int i, json = 0, npos, parsed, stats = 0, status;
+    int i, json = 0, npos, parsed, stats = 0, steady = 0, status;
     const struct cli_opt opts[] = {
         {"json", 0, CLI_FLAG, NULL, "print the findings as JSON", NULL, &json},
         {"engine-stats", 0, CLI_FLAG, NULL,
          "print how many reference runs the engine made (benchmarks)", NULL, &stats},
+        {"steady", 0, CLI_FLAG, NULL,
+         "steady mid-band performance marks as run does (re-runs; verdicts unchanged)", NULL,
+         &steady},
         {"reference", 0, CLI_VALUE, "POLICY",
          "reuse reference runs: cached (timed checks again; the default), all, or fresh", &policy,
          NULL},
@@ -350,6 +354,9 @@ int cmd_validate_main(int argc, char **argv)
         free(dir);
     }
     memset(&cfg, 0, sizeof cfg);
+    /* Steadying re-runs a mid-band speed check to settle its mark; it never
+     * changes a verdict, and validate reports verdicts only. */
+    cfg.no_steady = !steady;
     if (policy == NULL || strcmp(policy, "cached") == 0)
         cfg.ref_policy = ENGINE_REF_CACHED;
     else if (strcmp(policy, "all") == 0)
@@ -397,9 +404,9 @@ int cmd_validate_main(int argc, char **argv)
         engine_get_stats(e, &st);
         printf("engine: %lu submissions, reference runs %lu whole + %lu timed-only, baseline "
                "runs %lu whole + %lu timed-only, %lu cache hits, %lu resumed workers, %lu "
-               "hosts\n",
+               "hosts, %lu steadied marks\n",
                st.submissions, st.ref_whole, st.ref_timed, st.base_whole, st.base_timed,
-               st.cache_hits, st.resumed, st.hosts_started);
+               st.cache_hits, st.resumed, st.hosts_started, st.perf_steadied);
     }
     engine_free(e);
     status = t.broken ? CLI_EXIT_INPUT : t.bad == 0 ? CLI_EXIT_OK : CLI_EXIT_NOT_PASSED;

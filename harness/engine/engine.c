@@ -602,6 +602,31 @@ static int pair_cmp(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* The performance mark a ratio earns (score.c's line), in points. */
+static double perf_mark(const struct exercise *ex, double ratio)
+{
+    double t = (ratio - ex->perf.zero_at) / (ex->perf.full_at - ex->perf.zero_at);
+
+    return ex->weights.performance * (t < 0 ? 0 : t > 1 ? 1 : t);
+}
+
+/* 1 when the pairs taken so far settle the mark: the pairs on either side
+ * of the median (the lower middle when n is even) earn marks at most
+ * ENGINE_PERF_SETTLED apart, so another round could move the median's mark
+ * by no more than that.  Sorts `pairs`. */
+static int perf_settled(const struct exercise *ex, struct perf_pair *pairs, size_t n)
+{
+    size_t mid = (n - 1) / 2, lo, hi;
+
+    if (n < 3)
+        return 0;
+    qsort(pairs, n, sizeof pairs[0], pair_cmp);
+    lo = mid - 1;
+    hi = mid + 1;
+    return fabs(perf_mark(ex, pairs[hi].ratio) - perf_mark(ex, pairs[lo].ratio)) <=
+           ENGINE_PERF_SETTLED;
+}
+
 /*
  * Steady performance figures (docs/exercise-format.md, "Performance"): when
  * the candidate's performance check passed and its ratio lies in or near
@@ -609,7 +634,10 @@ static int pair_cmp(const void *a, const void *b)
  * side the ratio reads, in fresh workers taken in turn (the run's own pair
  * was reference then candidate; then candidate, reference; reference,
  * candidate; ...), so a change of the machine's speed falls on both sides
- * alike.  The result keeps the pair whose ratio is the median of all of
+ * alike; then round after round, up to ENGINE_PERF_ROUNDS_MAX, until the
+ * pairs next to the median earn marks within ENGINE_PERF_SETTLED points
+ * (perf_settled): the noisier the figures, the more pairs the median
+ * takes.  The result keeps the pair whose ratio is the median of all of
  * them, and its description says how far they spread.  A round whose runs
  * did not end cleanly is left out.  The verdicts stay the run's own.
  */
@@ -618,7 +646,7 @@ static enum ph_rc steady_perf(struct engine *e, const struct exercise *ex,
                               size_t len, const struct judge_input *in0, struct run_result *out,
                               struct ph_err *err)
 {
-    struct perf_pair pairs[1 + ENGINE_PERF_ROUNDS];
+    struct perf_pair pairs[1 + ENGINE_PERF_ROUNDS_MAX];
     int uses[3] = {0, 0, 0};
     double lo = fmin(ex->perf.full_at, ex->perf.zero_at);
     double hi = fmax(ex->perf.full_at, ex->perf.zero_at), r;
@@ -628,8 +656,9 @@ static enum ph_rc steady_perf(struct engine *e, const struct exercise *ex,
     char *describe;
     char note[160];
 
-    /* ENGINE_REF_CACHED_ALL times nothing again: the figures stay the run's. */
-    if (e->cfg.ref_policy == ENGINE_REF_CACHED_ALL)
+    /* ENGINE_REF_CACHED_ALL times nothing again, and a caller that reads
+     * verdicts only wants no marks: the figures stay the run's. */
+    if (e->cfg.ref_policy == ENGINE_REF_CACHED_ALL || e->cfg.no_steady)
         return PH_OK;
     if (!ex->perf.present || ex->perf.check == NULL || ex->perf.num.kind != RULE_OPERAND_PATH ||
         ex->perf.den.kind != RULE_OPERAND_PATH)
@@ -651,7 +680,7 @@ static enum ph_rc steady_perf(struct engine *e, const struct exercise *ex,
     pairs[n].num = out->perf.num;
     pairs[n].den = out->perf.den;
     pairs[n++].ratio = r;
-    for (k = 0; k < ENGINE_PERF_ROUNDS; k++) {
+    for (k = 0; k < ENGINE_PERF_ROUNDS_MAX; k++) {
         struct worker_result res[3];
         struct judge_input in = *in0;
         /* Round k: the candidate first when k is even (the run's own pair
@@ -690,6 +719,8 @@ static enum ph_rc steady_perf(struct engine *e, const struct exercise *ex,
             worker_result_cleanup(&res[j]);
         if (rc != PH_OK)
             return rc;
+        if (k + 1 >= ENGINE_PERF_ROUNDS && perf_settled(ex, pairs, n))
+            break;
     }
     e->stats.perf_steadied++;
     if (n < 2)
@@ -1216,23 +1247,24 @@ static enum ph_rc hold(struct engine *e, struct ref_entry *en, const struct exer
  * Rolling (grade): the candidate's side of steady_perf().  The reference's
  * figures come from the measurements that bracket the candidates, so only
  * the candidate's performance check runs again, ENGINE_PERF_ROUNDS times in
- * fresh workers, when its ratio against the last measurement lies in or near
- * the band; the run whose ratio against that measurement is the median of
- * all of them gives `cand` its performance check.
+ * fresh workers (then more, up to ENGINE_PERF_ROUNDS_MAX, until settled),
+ * when its ratio against the last measurement lies in or near the band; the
+ * run whose ratio against that measurement is the median of all of them
+ * gives `cand` its performance check.
  */
 static enum ph_rc steady_cand(struct engine *e, const struct ref_entry *en,
                               const struct exercise *ex, const struct engine_opts *opts,
                               const char *name, const char *text, size_t len, int cpus,
                               struct worker_result *cand, struct ph_err *err)
 {
-    struct worker_result runs[1 + ENGINE_PERF_ROUNDS];
-    double ratio[1 + ENGINE_PERF_ROUNDS], lo, hi, num, den;
+    struct worker_result runs[1 + ENGINE_PERF_ROUNDS_MAX];
+    double ratio[1 + ENGINE_PERF_ROUNDS_MAX], lo, hi, num, den;
     size_t n = 0, k, best = 0;
     struct judge_input in;
     const struct worker_check *pc;
     enum ph_rc rc = PH_OK;
 
-    if (!ex->perf.present || ex->perf.num.kind != RULE_OPERAND_PATH ||
+    if (e->cfg.no_steady || !ex->perf.present || ex->perf.num.kind != RULE_OPERAND_PATH ||
         ex->perf.den.kind != RULE_OPERAND_PATH ||
         (path_role(ex->perf.num.path.text) != WORKER_CANDIDATE &&
          path_role(ex->perf.den.path.text) != WORKER_CANDIDATE))
@@ -1257,7 +1289,8 @@ static enum ph_rc steady_cand(struct engine *e, const struct ref_entry *en,
         return PH_OK;
     memset(runs, 0, sizeof runs);
     n = 1;
-    for (k = 0; k < ENGINE_PERF_ROUNDS && rc == PH_OK; k++) {
+    for (k = 0; k < ENGINE_PERF_ROUNDS_MAX && rc == PH_OK; k++) {
+        struct perf_pair sorted[1 + ENGINE_PERF_ROUNDS_MAX];
         rc = perf_run(e, ex, opts, WORKER_CANDIDATE, name, text, len, &runs[n], err);
         if (rc != PH_OK)
             break;
@@ -1268,11 +1301,16 @@ static enum ph_rc steady_cand(struct engine *e, const struct ref_entry *en,
         } else {
             worker_result_cleanup(&runs[n]);
         }
+        /* More runs while the ones next to the median disagree (steady_perf). */
+        for (size_t i = 0; i < n; i++)
+            sorted[i].ratio = ratio[i];
+        if (k + 1 >= ENGINE_PERF_ROUNDS && perf_settled(ex, sorted, n))
+            break;
     }
     if (rc == PH_OK) {
         e->stats.perf_steadied++;
         /* The median (the lower middle of an even count). */
-        struct perf_pair order[1 + ENGINE_PERF_ROUNDS] = {{0, 0, 0}};
+        struct perf_pair order[1 + ENGINE_PERF_ROUNDS_MAX] = {{0, 0, 0}};
         for (k = 0; k < n; k++) {
             order[k].ratio = ratio[k];
             order[k].num = (double)k; /* which run */

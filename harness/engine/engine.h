@@ -73,8 +73,13 @@ enum engine_ref_policy {
 
 /* Steady performance figures (engine.c, steady_perf): rounds of the
  * performance check alone, each side once per round, taken when the ratio
- * lies within ENGINE_PERF_MARGIN times of the band. */
+ * lies within ENGINE_PERF_MARGIN times of the band: ENGINE_PERF_ROUNDS of
+ * them, then more (up to ENGINE_PERF_ROUNDS_MAX in all) while the marks of
+ * the pairs next to the median are more than ENGINE_PERF_SETTLED points
+ * apart (the noise of the figures would still move the mark). */
 #define ENGINE_PERF_ROUNDS 2
+#define ENGINE_PERF_ROUNDS_MAX 6
+#define ENGINE_PERF_SETTLED 0.5
 #define ENGINE_PERF_MARGIN 1.3
 
 struct engine_config {
@@ -86,6 +91,10 @@ struct engine_config {
     unsigned ref_every;
     double ref_every_s;
     double ref_drift;
+    /* 1: keep each run's own performance figures, never steadied (no
+     * ENGINE_PERF_ROUNDS re-runs): for callers that read verdicts only
+     * (validate), which steadying never changes. */
+    int no_steady;
 };
 
 /* What an engine did, for tests and benchmarks. */
