@@ -905,9 +905,9 @@ static int audit_hook(const char *event, PyObject *args, void *data)
  * checks, and from their locals and globals to anything the worker holds
  * (red-team 8's inside_swap).  The frame type's getters are replaced, once,
  * by ones that refuse the harness's frames to code running on the
- * candidate's behalf: f_back ends the stack there (None, as at the bottom
- * of a thread); reading such a frame's locals, globals or builtins is
- * refused as the audit hook refuses sys._getframe.  Active with the hook
+ * candidate's behalf (candidate code anywhere on the stack): f_back ends
+ * the stack there (None, as at the bottom of a thread); such a frame's
+ * locals, globals and builtins read as empty dicts.  Active with the hook
  * (off with PYHARNESS_TEST_DISABLE_AUDIT). */
 
 /* 1 when candidate code is on the current thread's stack (up to 64 frames
@@ -957,43 +957,63 @@ static PyObject *guard_back(PyObject *self, void *closure)
     return (PyObject *)back;
 }
 
-/* 1 (error set) when reading `what` of frame `self` is refused. */
-static int guard_refuses(PyObject *self, const char *what)
+/* 1 when the locals, globals or builtins of frame `self` are hidden: a
+ * harness frame read on the candidate's behalf.  Hidden, not refused: the
+ * stdlib reads them for honest reasons too (traceback.print_exc() reads
+ * f_globals of every frame of a traceback, and an exception from a fed
+ * iterator has the harness's frames in it). */
+static int guard_hides(PyObject *self)
 {
-    if (!frames_guarded() || !harness_frame((PyFrameObject *)self) || !candidate_on_stack())
-        return 0;
-    in_hook = 1;
-    (void)block("frame attribute", "%s of the harness's frames", what);
-    in_hook = 0;
-    return 1;
+    return frames_guarded() && harness_frame((PyFrameObject *)self) && candidate_on_stack();
 }
 
 static PyObject *guard_locals(PyObject *self, void *closure)
 {
     (void)closure;
-    return guard_refuses(self, "f_locals") ? NULL : PyFrame_GetLocals((PyFrameObject *)self);
+    return guard_hides(self) ? PyDict_New() : PyFrame_GetLocals((PyFrameObject *)self);
 }
 
 static PyObject *guard_globals(PyObject *self, void *closure)
 {
     (void)closure;
-    return guard_refuses(self, "f_globals") ? NULL : PyFrame_GetGlobals((PyFrameObject *)self);
+    return guard_hides(self) ? PyDict_New() : PyFrame_GetGlobals((PyFrameObject *)self);
 }
 
 static PyObject *guard_builtins(PyObject *self, void *closure)
 {
     (void)closure;
-    return guard_refuses(self, "f_builtins") ? NULL : PyFrame_GetBuiltins((PyFrameObject *)self);
+    return guard_hides(self) ? PyDict_New() : PyFrame_GetBuiltins((PyFrameObject *)self);
+}
+
+/* 1 when the code calling into C now is the runtime package's own (its
+ * files under the runtime's folder): not the checks, not the stdlib. */
+static int runtime_calling(void)
+{
+    PyFrameObject *frame = PyEval_GetFrame(); /* borrowed */
+    PyCodeObject *code;                       /* new ref */
+    const char *f = NULL;
+    int yes;
+
+    if (frame == NULL || pol.python_dir == NULL)
+        return 0;
+    code = PyFrame_GetCode(frame);
+    if (code != NULL && code->co_filename != NULL && PyUnicode_Check(code->co_filename))
+        f = PyUnicode_AsUTF8(code->co_filename);
+    if (f == NULL)
+        PyErr_Clear();
+    yes = f != NULL && under(f, pol.python_dir);
+    Py_XDECREF(code);
+    return yes;
 }
 
 int sandbox_audit_refuse_unless_harness(const char *what)
 {
     int rc;
 
-    if (!frames_guarded() || caller_class() == CODE_PROTECTED)
+    if (!frames_guarded() || runtime_calling())
         return 0;
     in_hook = 1;
-    rc = block("harness object", "%s, from code that is not the harness's", what);
+    rc = block("harness object", "%s, from code that is not the runtime's", what);
     in_hook = 0;
     return rc;
 }

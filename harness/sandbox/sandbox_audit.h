@@ -40,8 +40,9 @@ void sandbox_audit_arm(const struct sandbox_policy *p);
 const char *sandbox_audit_violation(void);
 
 /*
- * 0 when the code calling into C now is the harness's own (its files under
- * the runtime's folder, the checks), or the hook is not armed or switched
+ * 0 when the code calling into C now is the runtime package's own (its
+ * files under the runtime's folder; not the checks, which call submission
+ * code and could be used as a relay), or the hook is not armed or switched
  * off for tests; else -1 with a violation recorded and raised naming
  * `what`.  For C objects that hand harness state to harness code only.
  */

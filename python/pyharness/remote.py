@@ -1368,7 +1368,9 @@ class _Worker:
 
     def attach(self, loop: Any) -> None:
         if loop not in self.loops:
-            loop.add_reader(self.wire.fd, self.pump)
+            # Through the sealed handle: a loop's reader callbacks are
+            # reachable from the submission (get_running_loop()._selector).
+            loop.add_reader(self.wire.fd, _pump, self.sealed)
             self.loops.add(loop)
 
     def client(self, cid: int, name: str) -> Any:
@@ -1763,6 +1765,10 @@ class Blocking:
     def __reduce__(self) -> Any:
         raise TypeError(f"{self.name}() is a blocking service: call it from threads of this "
                         "process; it cannot be sent to another process")
+
+
+def _pump(sealed: Any) -> None:
+    sealed().pump()
 
 
 def _settle(fut: Any, msg: dict) -> None:
