@@ -349,13 +349,25 @@ static void run_checks(struct child *c)
             return;
 }
 
+/* The end of a run, either kind: the END frame with the run's figures
+ * after every frame queued before it, the streams flushed, and exit. */
+static _Noreturn void end_run(struct child *c, const struct measure_figures *fig)
+{
+    cJSON *f = child_new_frame(c, PROTO_FRAME_END);
+
+    cJSON_AddItemToObject(f, "metrics", measure_figures_to_json(fig));
+    child_send_frame(c, f);
+    fflush(stdout);
+    fflush(stderr);
+    _exit(0);
+}
+
 /* A single-process run (sized workloads): the old way, checks and
  * submission in one interpreter. */
 static _Noreturn void run_single(struct child *c)
 {
     struct measure_span span;
     struct measure_figures fig;
-    cJSON *f;
 
     /* Not a split run: the parked runner's protocol state must not make
      * h.client() hand out the runner's service handles. */
@@ -372,12 +384,7 @@ static _Noreturn void run_single(struct child *c)
     /* The streams may be the submission's objects, whose flush() runs its code. */
     child_send_frames(c);
     child_flush_streams();
-    f = child_new_frame(c, PROTO_FRAME_END);
-    cJSON_AddItemToObject(f, "metrics", measure_figures_to_json(&fig));
-    child_send_frame(c, f);
-    fflush(stdout);
-    fflush(stderr);
-    _exit(0);
+    end_run(c, &fig);
 }
 
 /* The worker ended before the run did: end this process the same way, so
@@ -489,12 +496,7 @@ static _Noreturn void run_as_runner(struct child *c, int fd)
     /* The worker has flushed its output (or is gone): the host ends what is
      * left of the run once this process exits. */
     measure_observe(0);
-    f = child_new_frame(c, PROTO_FRAME_END);
-    cJSON_AddItemToObject(f, "metrics", measure_figures_to_json(&fig));
-    child_send_frame(c, f);
-    fflush(stdout);
-    fflush(stderr);
-    _exit(0);
+    end_run(c, &fig);
 }
 
 /* The worker-to-be a parked runner forked, and what the runner loaded
