@@ -7,6 +7,8 @@
 
 #include "pymodule.h"
 #include "counting_iter.h"
+#include "inside_table.h"
+#include "sealed.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -939,6 +941,17 @@ static PyMethodDef methods[] = {
      "inside_open() -> span: start the worker's own figures for a request."},
     {"inside_close", py_inside_close, METH_O,
      "inside_close(span) -> (py_peak, py_current, py_allocs, wall_ns, cpu_ns)."},
+    {"inside_seal", inside_table_seal, METH_VARARGS,
+     "inside_seal(fns, ns): the worker's @inside functions into the C table (once)."},
+    {"inside_call", inside_table_call, METH_VARARGS,
+     "inside_call(name, args, kwargs) -> result: call a sealed @inside function, verified "
+     "before and after, with the caller's frames cut off."},
+    {"inside_get", inside_table_get, METH_O,
+     "inside_get(name) -> the sealed @inside function of that name (verified first)."},
+    {"seal", sealed_new, METH_O,
+     "seal(obj) -> a handle whose call gives obj back to the harness's own code only."},
+    {"cut", (PyCFunction)(void (*)(void))inside_table_cut, METH_FASTCALL | METH_KEYWORDS,
+     "cut(fn, *args, **kwargs) -> fn(*args, **kwargs), the caller's frames out of its reach."},
     {"inside_note", py_inside_note, METH_VARARGS,
      "inside_note(py_peak, py_current, py_allocs, wall_ns, cpu_ns): the observed worker's own "
      "figures for a request, kept beside the runner's (a check runner only)."},
@@ -975,7 +988,7 @@ PyObject *pymodule_init(void)
     PyObject *m; /* new ref */
 
     main_thread = PyThread_get_thread_ident();
-    if (PyType_Ready(&counting_iter_type) != 0)
+    if (PyType_Ready(&counting_iter_type) != 0 || PyType_Ready(&sealed_type) != 0)
         return NULL;
     m = PyModule_Create(&module);
     if (m != NULL &&

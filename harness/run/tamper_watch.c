@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "tamper_watch.h"
+#include "inside_table.h"
 #include "sandbox_audit.h"
 #include "worker_child.h"
 
@@ -182,6 +183,18 @@ void watch_verify(struct child *c, cJSON *arr)
         snprintf(msg, sizeof msg, "%s", violation);
         cJSON_AddItemToArray(arr, cJSON_CreateString(msg));
         c->violation_reported = 1;
+    }
+    /* The worker's table of @inside functions: a swapped code object, a
+     * rebound global (checked around every call; reported once here). */
+    {
+        static int inside_reported;
+        const char *inside = inside_table_check() != 0 ? inside_table_violation() : NULL;
+
+        if (inside != NULL && !inside_reported) {
+            snprintf(msg, sizeof msg, "%s", inside);
+            cJSON_AddItemToArray(arr, cJSON_CreateString(msg));
+            inside_reported = 1;
+        }
     }
     /* h.__class__ reassigned (to a class whose measure() times something
      * else): the checks' harness object is no longer what the host made. */

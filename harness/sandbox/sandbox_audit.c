@@ -898,6 +898,159 @@ static int audit_hook(const char *event, PyObject *args, void *data)
     return rc;
 }
 
+/* ---- frames: f_back, f_locals, f_globals, f_builtins ----
+ *
+ * No audit event stands on these (sys._getframe and tb_frame have one), so
+ * a submission's own frame led by f_back to the serving loop and the
+ * checks, and from their locals and globals to anything the worker holds
+ * (red-team 8's inside_swap).  The frame type's getters are replaced, once,
+ * by ones that refuse the harness's frames to code running on the
+ * candidate's behalf (candidate code anywhere on the stack): f_back ends
+ * the stack there (None, as at the bottom of a thread); such a frame's
+ * locals, globals and builtins read as empty dicts.  Active with the hook
+ * (off with PYHARNESS_TEST_DISABLE_AUDIT). */
+
+/* 1 when candidate code is on the current thread's stack (up to 64 frames
+ * down): whatever asks, it asks on the candidate's behalf. */
+static int candidate_on_stack(void)
+{
+    PyFrameObject *f = PyEval_GetFrame(); /* borrowed */
+    PyFrameObject *back;                  /* new ref */
+    int found = 0;
+
+    if (f == NULL)
+        return 0;
+    Py_INCREF(f);
+    for (int depth = 0; depth < 64 && !found; depth++) {
+        found = classify_frame(f) == CODE_CANDIDATE;
+        back = PyFrame_GetBack(f);
+        Py_DECREF(f);
+        f = back;
+        if (f == NULL)
+            break;
+    }
+    Py_XDECREF(f);
+    return found;
+}
+
+static int frames_guarded(void)
+{
+    return pol.armed && !pol.test_off && !in_hook;
+}
+
+static int harness_frame(PyFrameObject *f)
+{
+    return f != NULL && classify_frame(f) == CODE_PROTECTED;
+}
+
+static PyObject *guard_back(PyObject *self, void *closure)
+{
+    PyFrameObject *back = PyFrame_GetBack((PyFrameObject *)self); /* new ref */
+
+    (void)closure;
+    if (back != NULL && frames_guarded() && harness_frame(back) && candidate_on_stack()) {
+        Py_DECREF(back);
+        Py_RETURN_NONE;
+    }
+    if (back == NULL)
+        Py_RETURN_NONE;
+    return (PyObject *)back;
+}
+
+/* 1 when the locals, globals or builtins of frame `self` are hidden: a
+ * harness frame read on the candidate's behalf.  Hidden, not refused: the
+ * stdlib reads them for honest reasons too (traceback.print_exc() reads
+ * f_globals of every frame of a traceback, and an exception from a fed
+ * iterator has the harness's frames in it). */
+static int guard_hides(PyObject *self)
+{
+    return frames_guarded() && harness_frame((PyFrameObject *)self) && candidate_on_stack();
+}
+
+static PyObject *guard_locals(PyObject *self, void *closure)
+{
+    (void)closure;
+    return guard_hides(self) ? PyDict_New() : PyFrame_GetLocals((PyFrameObject *)self);
+}
+
+static PyObject *guard_globals(PyObject *self, void *closure)
+{
+    (void)closure;
+    return guard_hides(self) ? PyDict_New() : PyFrame_GetGlobals((PyFrameObject *)self);
+}
+
+static PyObject *guard_builtins(PyObject *self, void *closure)
+{
+    (void)closure;
+    return guard_hides(self) ? PyDict_New() : PyFrame_GetBuiltins((PyFrameObject *)self);
+}
+
+/* 1 when the code calling into C now is the runtime package's own (its
+ * files under the runtime's folder): not the checks, not the stdlib. */
+static int runtime_calling(void)
+{
+    PyFrameObject *frame = PyEval_GetFrame(); /* borrowed */
+    PyCodeObject *code;                       /* new ref */
+    const char *f = NULL;
+    int yes;
+
+    if (frame == NULL || pol.python_dir == NULL)
+        return 0;
+    code = PyFrame_GetCode(frame);
+    if (code != NULL && code->co_filename != NULL && PyUnicode_Check(code->co_filename))
+        f = PyUnicode_AsUTF8(code->co_filename);
+    if (f == NULL)
+        PyErr_Clear();
+    yes = f != NULL && under(f, pol.python_dir);
+    Py_XDECREF(code);
+    return yes;
+}
+
+int sandbox_audit_refuse_unless_harness(const char *what)
+{
+    int rc;
+
+    if (!frames_guarded() || runtime_calling())
+        return 0;
+    in_hook = 1;
+    rc = block("harness object", "%s, from code that is not the runtime's", what);
+    in_hook = 0;
+    return rc;
+}
+
+static PyGetSetDef frame_guards[] = {
+    {"f_back", guard_back, NULL, NULL, NULL},
+    {"f_locals", guard_locals, NULL, NULL, NULL},
+    {"f_globals", guard_globals, NULL, NULL, NULL},
+    {"f_builtins", guard_builtins, NULL, NULL, NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static void guard_frames(void)
+{
+    static int done;
+    PyObject *dict; /* new ref */
+
+    if (done || !Py_IsInitialized())
+        return;
+    done = 1;
+#if PY_VERSION_HEX >= 0x030C0000
+    dict = PyType_GetDict(&PyFrame_Type);
+#else
+    dict = PyFrame_Type.tp_dict;
+    Py_XINCREF(dict);
+#endif
+    for (PyGetSetDef *g = frame_guards; dict != NULL && g->name != NULL; g++) {
+        PyObject *d = PyDescr_NewGetSet(&PyFrame_Type, g); /* new ref */
+
+        if (d == NULL || PyDict_SetItemString(dict, g->name, d) != 0)
+            PyErr_Clear();
+        Py_XDECREF(d);
+    }
+    Py_XDECREF(dict);
+    PyType_Modified(&PyFrame_Type);
+}
+
 /* ---- installing and arming ---- */
 
 static void arm_from(const struct sandbox_policy *p, pid_t root)
@@ -1023,6 +1176,7 @@ void sandbox_audit_prepare(void)
     in_hook = 1;
     find_stdlib();
     sync_environ();
+    guard_frames();
     in_hook = 0;
     prepared = 1;
 }

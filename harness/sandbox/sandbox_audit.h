@@ -39,6 +39,15 @@ void sandbox_audit_arm(const struct sandbox_policy *p);
  */
 const char *sandbox_audit_violation(void);
 
+/*
+ * 0 when the code calling into C now is the runtime package's own (its
+ * files under the runtime's folder; not the checks, which call submission
+ * code and could be used as a relay), or the hook is not armed or switched
+ * off for tests; else -1 with a violation recorded and raised naming
+ * `what`.  For C objects that hand harness state to harness code only.
+ */
+int sandbox_audit_refuse_unless_harness(const char *what);
+
 /* Also write every violation, as one line, to `fd` (a pipe to the check
  * runner; -1: none): what the hook refuses reaches the runner even if the
  * worker's own Python reports are silenced.  The write never blocks. */

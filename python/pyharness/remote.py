@@ -69,6 +69,12 @@ WATCHDOG_SIGNAL = signal.SIGUSR2  # the worker dumps its stacks (faulthandler) o
 _getrusage = resource.getrusage
 _RUSAGE_THREAD = resource.RUSAGE_THREAD
 
+# Bound at import, before any submission runs: what builds the @inside
+# functions cannot be rebound under the loader (pyharness.remote is watched).
+_b64decode = base64.b64decode
+_marshal_loads = marshal.loads
+_FunctionType = types.FunctionType
+
 _DICT_VIEWS = {type({}.keys()): "$k", type({}.values()): "$v", type({}.items()): "$it"}
 
 
@@ -1149,9 +1155,14 @@ class _Worker:
         self.describe = describe
         self.tamper = tamper
         self._ph = _pyharness
+        # What the worker hands the submission (fed iterators, callbacks,
+        # fake clients) reaches this loop only through a sealed handle,
+        # which gives it back to the harness's code alone.
+        self.sealed = _pyharness.seal(self)
         self.reset()
-        self.inside: dict[str, Any] = {}
-        self.ns: dict[str, Any] = {"__name__": "pyharness_inside",
+        # The @inside functions live in a C table (_pyharness.inside_seal):
+        # no Python container of the worker holds them.
+        self.ns: dict[str, Any] | None = {"__name__": "pyharness_inside",
                                    "__builtins__": dict(vars(builtins))}
         self.futures: dict[int, Any] = {}
         self.call_ids = itertools.count(1)  # model and blocking calls: next() is atomic
@@ -1224,7 +1235,7 @@ class _Worker:
         if tag == "$h":
             return self.objs[p]
         if tag == "$i":
-            return self.inside[p]
+            return self._ph.inside_get(p)
         if tag == "$a":
             return getattr(self.module, p)
         if tag == "$c":
@@ -1248,9 +1259,9 @@ class _Worker:
         if tag == "$I":
             return int(p, 16)
         if tag == "$feed":
-            return Fed(self, p)
+            return Fed(self.sealed, p)
         if tag == "$cb":
-            return Callback(self, p)
+            return Callback(self.sealed, p)
         raise ProtocolError(f"unknown tag {tag!r}")
 
     # ---- messages
@@ -1357,7 +1368,9 @@ class _Worker:
 
     def attach(self, loop: Any) -> None:
         if loop not in self.loops:
-            loop.add_reader(self.wire.fd, self.pump)
+            # Through the sealed handle: a loop's reader callbacks are
+            # reachable from the submission (get_running_loop()._selector).
+            loop.add_reader(self.wire.fd, _pump, self.sealed)
             self.loops.add(loop)
 
     def client(self, cid: int, name: str) -> Any:
@@ -1370,7 +1383,7 @@ class _Worker:
         """The worker's end of a runner-side service, one per service id."""
         e = table.get(cid)
         if e is None:
-            e = cls(self, cid, name)
+            e = cls(self.sealed, cid, name)
             table[cid] = e
         return e
 
@@ -1429,20 +1442,23 @@ class _Worker:
                 self.wire.send(reply)
 
     def run(self, op: str, msg: dict) -> Any:
+        # Calls into the submission go through _pyharness.cut: the frames
+        # they run in do not lead back to this loop (f_back ends there).
+        cut = self._ph.cut
         if op == "call":
             fn = self.objs[msg["h"]]
             if "attr" in msg:
-                fn = getattr(fn, msg["attr"])
-            return fn(*self.decode(msg["a"]), **self.decode(msg["k"]))
+                fn = cut(getattr, fn, msg["attr"])
+            return cut(fn, *self.decode(msg["a"]), **self.decode(msg["k"]))
         if op == "getattr":
             return getattr(self.objs[msg["h"]], msg["name"])
         if op == "setattr":
             setattr(self.objs[msg["h"]], msg["name"], self.decode(msg["v"]))
             return None
         if op == "iter":
-            return iter(self.objs[msg["h"]])
+            return cut(iter, self.objs[msg["h"]])
         if op == "next":
-            return next(self.objs[msg["h"]])
+            return cut(next, self.objs[msg["h"]])
         if op == "enter":
             return self.objs[msg["h"]].__enter__()
         if op == "exit":
@@ -1458,7 +1474,9 @@ class _Worker:
         if op == "contains":
             return self.decode(msg["a"]) in self.objs[msg["h"]]
         if op == "inside":
-            return self.inside[msg["name"]](*self.decode(msg["a"]), **self.decode(msg["k"]))
+            # Verified against what was sealed before and after the call.
+            return self._ph.inside_call(msg["name"], tuple(self.decode(msg["a"])),
+                                        self.decode(msg["k"]))
         if op == "async":
             return self.run_async(msg)
         if op in ("aiter_open", "aiter_next", "aiter_close"):
@@ -1469,17 +1487,21 @@ class _Worker:
         raise ProtocolError(f"unknown request {op!r}")
 
     def load(self, fns: list) -> None:
+        ns = self.ns
+        if ns is None:
+            raise ProtocolError("the @inside functions are loaded already")
+        made: dict[str, Any] = {}
         for name, code, globs, defaults in fns:
-            fn = types.FunctionType(marshal.loads(base64.b64decode(code)), self.ns, name)
+            fn = _FunctionType(_marshal_loads(_b64decode(code)), ns, name)
             if defaults is not None:
                 fn.__defaults__ = tuple(self.decode(defaults))
-            self.inside[name] = fn
+            made[name] = fn
         for name, code, globs, defaults in fns:
             for gname, kind, value in globs:
                 if kind == "module":
                     self.ns[gname] = importlib.import_module(value)
                 elif kind == "inside":
-                    self.ns[gname] = self.inside[value]
+                    self.ns[gname] = made[value]
                 elif kind == "value":
                     self.ns[gname] = self.decode(value)
                 elif kind == "attr":
@@ -1487,6 +1509,10 @@ class _Worker:
                     for part in value[1].split("."):
                         obj = getattr(obj, part)
                     self.ns[gname] = obj
+        # From here the functions, their globals and builtins are C's to
+        # verify around every call; the worker keeps no reference to them.
+        self._ph.inside_seal(made, ns)
+        self.ns = None
 
     def run_async(self, msg: dict) -> Any:
         fn = self.decode(msg["fn"])
@@ -1609,7 +1635,7 @@ class Fed:
 
     __slots__ = ("_w", "_id", "_buf", "_done", "_asked", "_error")
 
-    def __init__(self, w: _Worker, fid: int) -> None:
+    def __init__(self, w: Any, fid: int) -> None:  # w: the worker, sealed
         self._w, self._id, self._buf, self._done, self._asked = w, fid, [], False, 0
         self._error: dict | None = None  # raised once the items before it are used
 
@@ -1620,16 +1646,17 @@ class Fed:
         if not self._buf:
             if self._error is not None:
                 error, self._error = self._error, None
-                raise make_exception(error, self._w.decode)
+                raise make_exception(error, self._w().decode)
             if self._done:
                 raise StopIteration
             # One at a time first (laziness is judged on the first few
             # items), then in growing chunks (a long stream stays cheap).
             n = 1 if self._asked < 64 else min(FEED_CHUNK_MAX, self._asked)
-            with self._w.lock:
-                self._w.wire.send({"op": "feed", "id": self._id, "n": n})
-                msg = self._w.recv_for("fed")
-            dec = self._w.decode
+            w = self._w()
+            with w.lock:
+                w.wire.send({"op": "feed", "id": self._id, "n": n})
+                msg = w.recv_for("fed")
+            dec = w.decode
             items = [x if type(x) in _SCALARS else dec(x) for x in msg.get("items", [])]
             self._asked += len(items)
             self._buf = items[::-1]
@@ -1648,18 +1675,19 @@ class Callback:
 
     __slots__ = ("_w", "_id")
 
-    def __init__(self, w: _Worker, cid: int) -> None:
+    def __init__(self, w: Any, cid: int) -> None:  # w: the worker, sealed
         self._w, self._id = w, cid
 
     def __call__(self, *args: Any) -> Any:
         # One call at a time: answers carry no id (threads of the submission
         # may call back at once).
-        with self._w.lock:
-            self._w.wire.send({"op": "cb", "id": self._id, "a": self._w.encode(list(args))})
-            msg = self._w.recv_for("cbre")
+        w = self._w()
+        with w.lock:
+            w.wire.send({"op": "cb", "id": self._id, "a": w.encode(list(args))})
+            msg = w.recv_for("cbre")
         if "raise" in msg:
-            raise make_exception(msg["raise"], self._w.decode)
-        return self._w.decode(msg.get("ok"))
+            raise make_exception(msg["raise"], w.decode)
+        return w.decode(msg.get("ok"))
 
 
 class RemoteClient:
@@ -1668,7 +1696,7 @@ class RemoteClient:
 
     __slots__ = ("_w", "_cid", "name")
 
-    def __init__(self, w: _Worker, cid: int, name: str) -> None:
+    def __init__(self, w: Any, cid: int, name: str) -> None:  # w: the worker, sealed
         self._w, self._cid, self.name = w, cid, name
 
     async def complete(self, prompt: str) -> str:
@@ -1677,7 +1705,7 @@ class RemoteClient:
 
         from .checklib import CompletionError, RateLimitError
 
-        w = self._w
+        w = self._w()
         loop = asyncio.get_running_loop()
         w.attach(loop)
         call = next(w.call_ids)
@@ -1707,13 +1735,13 @@ class Blocking:
 
     __slots__ = ("_w", "_cid", "name")
 
-    def __init__(self, w: _Worker, cid: int, name: str) -> None:
+    def __init__(self, w: Any, cid: int, name: str) -> None:  # w: the worker, sealed
         self._w, self._cid, self.name = w, cid, name
 
     def __call__(self, key: str) -> str:
         if type(key) is not str:
             raise TypeError(f"{self.name}() takes a str key, not {type(key).__name__}")
-        w = self._w
+        w = self._w()
         call = next(w.call_ids)
         with w.cv:
             w.waiting.add(call)
@@ -1737,6 +1765,10 @@ class Blocking:
     def __reduce__(self) -> Any:
         raise TypeError(f"{self.name}() is a blocking service: call it from threads of this "
                         "process; it cannot be sent to another process")
+
+
+def _pump(sealed: Any) -> None:
+    sealed().pump()
 
 
 def _settle(fut: Any, msg: dict) -> None:

@@ -42,6 +42,14 @@ def _client_end(token):
 fake.client_begin = _client_begin
 fake.client_end = _client_end
 fake.client_cancel = lambda token: None
+# The worker's C table of @inside functions, its sealed handles and cut calls
+# (harness/py/inside_table.c, sealed.c), as plain Python.
+_inside: dict = {}
+fake.inside_seal = lambda fns, ns: _inside.update(fns)
+fake.inside_call = lambda name, a, k: _inside[name](*a, **k)
+fake.inside_get = lambda name: _inside[name]
+fake.seal = lambda obj: (lambda: obj)
+fake.cut = lambda fn, *a, **k: fn(*a, **k)
 sys.modules.setdefault("_pyharness", fake)
 
 from pyharness import remote  # noqa: E402
