@@ -404,6 +404,32 @@ static _Noreturn void mirror_worker(struct child *c)
     _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 121);
 }
 
+/* The runner stopped the run (a quota, or a worker that did not end after
+ * the last check): why, as the end frame's "stopped" {type, message}, so
+ * the run ends stopped even when every check had already passed. */
+static void end_stopped(const struct child *c, cJSON *f)
+{
+    PyObject *why, *type; /* new refs */
+    cJSON *s;
+
+    if (c->runner == NULL || !runner_stopped(c))
+        return;
+    why = PyObject_GetAttrString(c->runner, "stopped");
+    type = PyObject_GetAttrString(c->runner, "stopped_type");
+    if (why != NULL && type != NULL && PyUnicode_Check(why) && PyUnicode_Check(type)) {
+        const char *w = PyUnicode_AsUTF8(why), *t = PyUnicode_AsUTF8(type);
+
+        s = w != NULL && t != NULL ? cJSON_AddObjectToObject(f, "stopped") : NULL;
+        if (s != NULL) {
+            cJSON_AddStringToObject(s, "type", t);
+            cJSON_AddStringToObject(s, "message", w);
+        }
+    }
+    Py_XDECREF(why);
+    Py_XDECREF(type);
+    PyErr_Clear();
+}
+
 /*
  * The check runner of a split run: runs checks.py with `sub` a proxy for
  * the worker's module, observes the worker from outside (measure_observe),
@@ -491,6 +517,7 @@ static _Noreturn void run_as_runner(struct child *c, int fd)
     measure_observe(0);
     f = child_new_frame(c, PROTO_FRAME_END);
     cJSON_AddItemToObject(f, "metrics", measure_figures_to_json(&fig));
+    end_stopped(c, f);
     child_send_frame(c, f);
     fflush(stdout);
     fflush(stderr);
