@@ -53,7 +53,8 @@ BIG_INT_BITS = 12000  # past it, an int goes as hex: JSON's decimal text is capp
 FEED_LIMIT = 4_000_000  # items of one fed input: past it, the input is being stored
 FEED_CHUNK_MAX = 65536  # items per answer once a fed iterator is read in bulk
 _SCALARS = (int, str, float, bool, type(None))
-MEMORY_SAMPLE_S = 0.02  # how often a request's run is weighed while it runs
+MEMORY_SAMPLE_S = 0.02  # how often the run is weighed (requests, between them, the end)
+BYE_WAIT_S = 2.0  # the worker's output is flushed within this of the last check, or it is stopped
 SCHED_SAMPLE_S = 0.005  # how often the run's threads are read while a speed-up is measured
 PING_S = 0.005  # event-loop monitor period
 LOOK_S = 0.002  # how often the runner looks at the loop's thread in /proc
@@ -555,6 +556,7 @@ class _Runner:
         self.stopped_type = "MemoryError"
         # The run's disk quota (set_disk_limit): its folder and /dev/shm.
         self.disk: tuple[list[str], int, int] | None = None
+        self.in_request = 0  # requests being served (they weigh the run themselves)
         import _pyharness
         self._ph = _pyharness
 
@@ -671,10 +673,19 @@ class _Runner:
         or raise the exception it reports.  `passing` is an exception the
         runner handed over (to __exit__): re-raised by the worker, it comes
         back as itself."""
+        if self.stopped is None and not self.gone:
+            # Between requests the run is weighed too (the between_requests
+            # timer, and here once more): its threads and children do not
+            # wait for a request to grow.
+            try:
+                self._sample_if_due(self._ph.now_ns())
+            except WorkerGone:
+                self.gone = True
         if self.stopped is not None:
             raise self._stop_error()
         if self.gone:
             raise WorkerGone("the worker is gone")
+        self.in_request += 1
         try:
             self.wire.send(msg)
             reply = self._serve()
@@ -683,6 +694,8 @@ class _Runner:
             if self.stopped is not None:
                 raise self._stop_error() from None
             raise
+        finally:
+            self.in_request -= 1
         fig = reply.get("fig")
         if type(fig) is list and len(fig) == 5 and all(type(x) is int for x in fig):
             self._ph.inside_note(*fig)
@@ -754,6 +767,7 @@ class _Runner:
         while True:
             msg = self.wire.recv(self._sample_if_due(self._ph.now_ns()))
             if msg is not None:
+                self.between_requests(True)
                 return msg
 
     def _sampling(self) -> bool:
@@ -1067,19 +1081,58 @@ class _Runner:
 
     def bye(self) -> None:
         """Tell the worker the run is over and wait until its output is
-        flushed (it answers, or goes)."""
+        flushed (it answers, or goes).  The run is weighed meanwhile (a
+        stream's flush() is the submission's code, and so is what its
+        threads and children do after the last check), and the wait is
+        short: past BYE_WAIT_S the run is stopped, and it did not finish."""
+        self.between_requests(False)
         if self.gone:
             return
+        end = self._ph.now_ns() + int(BYE_WAIT_S * 1e9)
         try:
             self.wire.send({"op": "bye"})
-            # No time limit of its own: a submission that never lets its
-            # process finish runs into the run's wall-clock limit.
             while True:
-                msg = self.wire.recv()
-                if msg is None or msg.get("op") == "bye":
+                now = self._ph.now_ns()
+                if now >= end:
+                    self.stopped = (f"the worker did not end within {BYE_WAIT_S:g} s of the last "
+                                    "check (code of the submission ran on after the checks: an "
+                                    "output stream's flush(), a thread or a child process)")
+                    self.stopped_type = "TimeoutError"
+                    self._ph.kill_run()
+                    self.gone = True
+                    return
+                wait = self._sample_if_due(now)
+                left = (end - now) / 1e9
+                msg = self.wire.recv(left if wait is None else min(wait, left))
+                if msg is not None and msg.get("op") == "bye":
+                    # Weighed once more: a spike just before the answer counts.
+                    self._sample(self._ph.now_ns())
                     return
         except (WorkerGone, ProtocolError):
-            pass
+            self.gone = True
+
+    def between_requests(self, on: bool) -> None:
+        """Weigh the run every MEMORY_SAMPLE_S of the runner's own time
+        while check code runs between requests (a timer signal; inside a
+        request, _serve weighs it).  Over a quota, the run is stopped at
+        once; the check's next request reports it."""
+        if on and self._sampling() and not self.gone:
+            signal.signal(signal.SIGALRM, self._on_timer)
+            signal.siginterrupt(signal.SIGALRM, False)  # system calls resume (SA_RESTART)
+            signal.setitimer(signal.ITIMER_REAL, MEMORY_SAMPLE_S, MEMORY_SAMPLE_S)
+        else:
+            signal.setitimer(signal.ITIMER_REAL, 0, 0)
+
+    def _on_timer(self, signum: int, frame: Any) -> None:
+        if self.in_request or self.stopped is not None or self.gone:
+            return
+        now = self._ph.now_ns()
+        if now < self.next_sample_ns:
+            return
+        try:
+            self._sample(now)
+        except Exception:  # WorkerGone: stopped; never raised into check code
+            self.gone = True
 
 
 def prepare(fd: int, worker_pid: int, checks: dict) -> None:
