@@ -54,6 +54,7 @@ FEED_LIMIT = 4_000_000  # items of one fed input: past it, the input is being st
 FEED_CHUNK_MAX = 65536  # items per answer once a fed iterator is read in bulk
 _SCALARS = (int, str, float, bool, type(None))
 MEMORY_SAMPLE_S = 0.02  # how often the run is weighed (requests, between them, the end)
+FIFO_POLL_S = 0.001  # how often a request's wait tops up the check's FIFOs
 BYE_WAIT_S = 5.0  # the worker's output is flushed within this of the last check, or it is stopped
 SCHED_SAMPLE_S = 0.005  # how often the run's threads are read while a speed-up is measured
 PING_S = 0.005  # event-loop monitor period
@@ -557,6 +558,10 @@ class _Runner:
         # The run's disk quota (set_disk_limit): its folder and /dev/shm.
         self.disk: tuple[list[str], int, int] | None = None
         self.in_request = 0  # requests being served (they weigh the run themselves)
+        # The check's FIFOs (h.write_fifo): path -> [write fd or -1 until the
+        # worker opens it, the data, bytes written]; written only while a
+        # request is served.
+        self.fifos: dict[str, list] = {}
         import _pyharness
         self._ph = _pyharness
 
@@ -731,6 +736,8 @@ class _Runner:
             if self.deadline_ns and not self.dumped:
                 left = max(0, self.deadline_ns - now) / 1e9
                 wait = left if wait is None else min(wait, left)
+            if self.fifos and self._pump_fifos():
+                wait = FIFO_POLL_S if wait is None else min(wait, FIFO_POLL_S)
             msg = self.wire.recv(wait)
             if msg is None:
                 self._fire()
@@ -739,6 +746,76 @@ class _Runner:
             if op == "re":
                 return msg
             self._answer(op, msg)
+
+    # ---- input the runner writes as it is read
+    def add_fifo(self, path: str, data: bytes) -> None:
+        """A FIFO at `path` whose content is `data`, written by this process
+        only while a request is served, as fast as the worker reads it: what
+        was written by the time a request came back bounds what the worker
+        could have read (no mapping of the file, no read ahead of the pipe's
+        capacity).  Its write end opens once the worker opens it to read."""
+        os.mkfifo(path, 0o600)
+        os.chmod(path, 0o644)  # the worker runs as another uid
+        self.fifos[path] = [-1, memoryview(data), 0]
+
+    def fifo_written(self, path: str) -> int:
+        """Bytes of the FIFO at `path` written so far."""
+        return self.fifos[path][2]
+
+    def _pump_fifos(self) -> bool:
+        """Top the check's FIFOs up; True while one still has data to write."""
+        pending = False
+        for path, f in self.fifos.items():
+            fd, data, done = f
+            if data is None:
+                continue
+            if fd < 0:
+                try:
+                    # Only once a reader has it open (ENXIO before).
+                    fd = f[0] = os.open(path, os.O_WRONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+                except OSError:
+                    pending = True
+                    continue
+            try:
+                while done < len(data):
+                    done += os.write(fd, data[done:done + 65536])
+            except (BlockingIOError, InterruptedError):
+                pass
+            except OSError:  # the reader closed it: nothing more is read
+                done = len(data)
+            f[2] = done
+            if done >= len(data):
+                os.close(fd)  # the reader sees the end once it has read the rest
+                f[0], f[1] = -1, None
+                self._fifo_done(path, data)
+            else:
+                pending = True
+        return pending
+
+    @staticmethod
+    def _fifo_done(path: str, data: memoryview) -> None:
+        """Once all of it is written, the path becomes a plain file with the
+        same content: a second pass over it (a reader that counts lines
+        first, then reads) finds it, where a FIFO would block its open for
+        good, and everything was counted as written already."""
+        tmp = path + ".whole"
+        try:
+            with open(tmp, "wb") as out:
+                out.write(data)
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, path)
+        except OSError:
+            pass
+
+    def _close_fifos(self) -> None:
+        for path, f in self.fifos.items():
+            if f[0] >= 0:
+                os.close(f[0])
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
+        self.fifos.clear()
 
     def set_memory_limit(self, limit_bytes: int) -> None:
         """One memory limit for the whole run: the run's processes together
@@ -1061,6 +1138,7 @@ class _Runner:
         self.feeds.clear()
         self.fed_counts.clear()
         self.callbacks.clear()
+        self._close_fifos()
         self.timers = []
         self.calls.clear()
         self.deadline_ns = 0
