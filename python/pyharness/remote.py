@@ -63,6 +63,11 @@ LOOK_S = 0.002  # how often the runner looks at the loop's thread in /proc
 # only place an event loop's thread may sleep without blocking the loop.
 SELECTOR_WAITS = frozenset({"do_epoll_wait", "ep_poll", "do_select", "core_sys_select",
                             "do_sys_poll", "do_poll"})
+# The epoll waits (/proc/<pid>/task/<tid>/syscall numbers) a loop's selector
+# makes: epoll_wait, epoll_pwait, epoll_pwait2.
+EPOLL_WAITS = {"x86_64": frozenset({232, 281, 441}),
+               "aarch64": frozenset({22, 441})}.get(os.uname().machine, frozenset())
+WORKER_WIRE_FD = 3  # the worker's end of the request socket (worker_proc.c), its loop's reader
 BLOCKING_POLL_S = 0.02  # a thread waiting for a blocking call's answer reads this long at most
 WATCHDOG_SIGNAL = signal.SIGUSR2  # the worker dumps its stacks (faulthandler) on it
 
@@ -544,6 +549,8 @@ class _Runner:
         self.ping_out: int | None = None  # the number of the ping awaiting its pong
         self.look_fd = -1  # the loop thread's /proc wchan while a monitored span runs
         self.look_seen = False  # the kernel showed it asleep in the selector's wait
+        self.look_sys = -1  # the loop thread's /proc syscall: which wait, on which epoll
+        self.loop_epfd: int | None = None  # the loop's own epoll (None: not found yet)
         self.dumped = False
         self.gone = False
         # The whole run's memory limit (set_memory_limit), watched while a
@@ -937,16 +944,68 @@ class _Runner:
             where = ""
         if where in SELECTOR_WAITS:
             self.look_seen = True
+            if self._own_wait() is False:
+                return
         elif self.look_seen or where not in ("", "0"):
             return
         self._ph.heartbeat(self.monitor + "_waits")
 
+    def _own_wait(self) -> bool | None:
+        """Whether the loop's thread waits in the loop's own epoll (its
+        syscall and first argument, /proc/<pid>/task/<tid>/syscall), not in
+        a wait of its own making (an epoll or select that sleeps the loop's
+        thread: red team 9's select_sleep); None where the kernel does not
+        show it."""
+        if self.look_sys < 0 or not EPOLL_WAITS:
+            return None
+        try:
+            os.lseek(self.look_sys, 0, os.SEEK_SET)
+            parts = os.read(self.look_sys, 256).split()
+            nr = int(parts[0])
+            epfd = int(parts[1], 16) if len(parts) > 1 else -1
+        except (OSError, ValueError, IndexError):
+            return None  # "running" has no number: not in a wait
+        if nr not in EPOLL_WAITS:
+            return False
+        if self.loop_epfd is None:
+            self.loop_epfd = self._find_loop_epoll()
+        return self.loop_epfd is not None and epfd == self.loop_epfd
+
+    def _find_loop_epoll(self) -> int | None:
+        """The worker's one epoll that watches the request socket (the loop's
+        reader); None when there is none, or more than one."""
+        found = []
+        folder = f"/proc/{self.pid}/fdinfo"
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            return None
+        for name in names:
+            try:
+                with open(f"{folder}/{name}", "rb") as f:
+                    info = f.read(1 << 16)
+            except OSError:
+                continue
+            for line in info.split(b"\n"):
+                if line.startswith(b"tfd:") and line.split()[1:2] == [str(WORKER_WIRE_FD).encode()]:
+                    found.append(int(name))
+                    break
+        return found[0] if len(found) == 1 else None
+
     def _look_start(self, monitor: str) -> None:
         self.look_seen = False
+        self.loop_epfd = None
         try:
             self.look_fd = os.open(f"/proc/{self.pid}/task/{self.pid}/wchan", os.O_RDONLY)
         except OSError:
             self.look_fd = -1
+        try:
+            self.look_sys = os.open(f"/proc/{self.pid}/task/{self.pid}/syscall", os.O_RDONLY)
+            os.read(self.look_sys, 256)  # readable here (ptrace access), or not at all
+        except OSError:
+            if self.look_sys >= 0:
+                os.close(self.look_sys)
+            self.look_sys = -1
         self._ph.heartbeat(monitor + "_waits")
         if self.look_fd >= 0:
             self._at(self._ph.now_ns() + int(LOOK_S * 1e9), "look", None)
@@ -956,6 +1015,9 @@ class _Runner:
         if self.look_fd >= 0:
             os.close(self.look_fd)
             self.look_fd = -1
+        if self.look_sys >= 0:
+            os.close(self.look_sys)
+            self.look_sys = -1
 
     def _at(self, due_ns: int, kind: str, data: Any) -> list:
         self.seq += 1
