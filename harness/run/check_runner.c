@@ -349,61 +349,6 @@ static void run_checks(struct child *c)
             return;
 }
 
-/* A single-process run (sized workloads): the old way, checks and
- * submission in one interpreter. */
-static _Noreturn void run_single(struct child *c)
-{
-    struct measure_span span;
-    struct measure_figures fig;
-    cJSON *f;
-
-    /* Not a split run: the parked runner's protocol state must not make
-     * h.client() hand out the runner's service handles. */
-    if (PyObject_SetAttrString(host.remote, "_current", Py_None) != 0)
-        PyErr_Clear();
-    c->checks = load_checks(1);
-    watch_checks_namespace(c->checks);
-    child_confine(c);
-    child_queue_frame(child_new_frame(c, PROTO_FRAME_HELLO));
-    measure_begin(&span, 0);
-    if (import_submission(c) == 0)
-        run_checks(c);
-    measure_end(&span, &fig);
-    /* The streams may be the submission's objects, whose flush() runs its code. */
-    child_send_frames(c);
-    child_flush_streams();
-    f = child_new_frame(c, PROTO_FRAME_END);
-    cJSON_AddItemToObject(f, "metrics", measure_figures_to_json(&fig));
-    child_send_frame(c, f);
-    fflush(stdout);
-    fflush(stderr);
-    _exit(0);
-}
-
-/* The worker ended before the run did: end this process the same way, so
- * the host reports the run's end as it would have for a single process
- * (a crash, the CPU limit, an early exit).  Frames already complete go first. */
-static _Noreturn void mirror_worker(struct child *c)
-{
-    int status = 0;
-
-    child_send_frames(c);
-    while (waitpid(c->worker, &status, 0) < 0 && errno == EINTR)
-        ;
-    fflush(stdout);
-    fflush(stderr);
-    if (WIFSIGNALED(status)) {
-        sigset_t set;
-
-        signal(WTERMSIG(status), SIG_DFL);
-        sigemptyset(&set);
-        sigaddset(&set, WTERMSIG(status));
-        sigprocmask(SIG_UNBLOCK, &set, NULL);
-        raise(WTERMSIG(status));
-    }
-    _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 121);
-}
-
 /* The runner stopped the run (a quota, or a worker that did not end after
  * the last check): why, as the end frame's "stopped" {type, message}, so
  * the run ends stopped even when every check had already passed. */
@@ -428,6 +373,69 @@ static void end_stopped(const struct child *c, cJSON *f)
     Py_XDECREF(why);
     Py_XDECREF(type);
     PyErr_Clear();
+}
+
+/* The end of a run, either kind: the END frame with the run's figures
+ * after every frame queued before it, the streams flushed, and exit. */
+static _Noreturn void end_run(struct child *c, const struct measure_figures *fig)
+{
+    cJSON *f = child_new_frame(c, PROTO_FRAME_END);
+
+    cJSON_AddItemToObject(f, "metrics", measure_figures_to_json(fig));
+    end_stopped(c, f);
+    child_send_frame(c, f);
+    fflush(stdout);
+    fflush(stderr);
+    _exit(0);
+}
+
+/* A single-process run (sized workloads): the old way, checks and
+ * submission in one interpreter. */
+static _Noreturn void run_single(struct child *c)
+{
+    struct measure_span span;
+    struct measure_figures fig;
+
+    /* Not a split run: the parked runner's protocol state must not make
+     * h.client() hand out the runner's service handles. */
+    if (PyObject_SetAttrString(host.remote, "_current", Py_None) != 0)
+        PyErr_Clear();
+    c->checks = load_checks(1);
+    watch_checks_namespace(c->checks);
+    child_confine(c);
+    child_queue_frame(child_new_frame(c, PROTO_FRAME_HELLO));
+    measure_begin(&span, 0);
+    if (import_submission(c) == 0)
+        run_checks(c);
+    measure_end(&span, &fig);
+    /* The streams may be the submission's objects, whose flush() runs its code. */
+    child_send_frames(c);
+    child_flush_streams();
+    end_run(c, &fig);
+}
+
+/* The worker ended before the run did: end this process the same way, so
+ * the host reports the run's end as it would have for a single process
+ * (a crash, the CPU limit, an early exit).  Frames already complete go first. */
+static _Noreturn void mirror_worker(struct child *c)
+{
+    int status = 0;
+
+    child_send_frames(c);
+    while (waitpid(c->worker, &status, 0) < 0 && errno == EINTR)
+        ;
+    fflush(stdout);
+    fflush(stderr);
+    if (WIFSIGNALED(status)) {
+        sigset_t set;
+
+        signal(WTERMSIG(status), SIG_DFL);
+        sigemptyset(&set);
+        sigaddset(&set, WTERMSIG(status));
+        sigprocmask(SIG_UNBLOCK, &set, NULL);
+        raise(WTERMSIG(status));
+    }
+    _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 121);
 }
 
 /*
@@ -515,13 +523,7 @@ static _Noreturn void run_as_runner(struct child *c, int fd)
     /* The worker has flushed its output (or is gone): the host ends what is
      * left of the run once this process exits. */
     measure_observe(0);
-    f = child_new_frame(c, PROTO_FRAME_END);
-    cJSON_AddItemToObject(f, "metrics", measure_figures_to_json(&fig));
-    end_stopped(c, f);
-    child_send_frame(c, f);
-    fflush(stdout);
-    fflush(stderr);
-    _exit(0);
+    end_run(c, &fig);
 }
 
 /* The worker-to-be a parked runner forked, and what the runner loaded
