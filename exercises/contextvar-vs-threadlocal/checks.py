@@ -78,30 +78,37 @@ def check_single_request(sub, h):
 
 
 @inside
-async def interleaved_scenario(sub, delays):
+async def interleaved_scenario(sub, n, steps, waits):
     import asyncio
 
     async def request(i):
         async def work():
             reads = []
-            for d in delays[i]:
+            for j in range(steps):
                 reads.append(sub.current_request_id())
-                await asyncio.sleep(d)
+                # A wait the check runner answers after the drawn delay: the
+                # runner counts the waits in flight, whatever the loop's clock.
+                await waits.complete(f"{i}.{j}")
             reads.append(sub.current_request_id())
             return reads
 
         return await sub.handle_request(f"req-{i}", work)
 
-    return await asyncio.gather(*(request(i) for i in range(len(delays))))
+    return await asyncio.gather(*(request(i) for i in range(n)))
 
 
 def check_interleaved(sub, h):
-    """300 concurrent requests, 5 reads each, separated by random sleeps of 0-2 ms."""
+    """300 concurrent requests, 5 reads each, separated by random waits of
+    0-2 ms that the check runner answers (a fake service: its count of waits
+    in flight shows whether the requests overlapped)."""
     n, steps = 300, 4
     rng = h.rng("interleaved")
     delays = [[rng.uniform(0.0, 0.002) for _ in range(steps)] for _ in range(n)]
+    waits = h.client("interleaved_waits", latency=0.002, cap=n * steps,
+                     latencies={f"{i}.{j}": d for i, row in enumerate(delays)
+                                for j, d in enumerate(row)})
 
-    results = _run(h, "interleaved", interleaved_scenario, sub, delays)
+    results = _run(h, "interleaved", interleaved_scenario, sub, n, steps, waits)
     if isinstance(results, str):
         return {"problem": results}
     wrong = [[i, j, seen] for i, reads in enumerate(results) for j, seen in enumerate(reads)

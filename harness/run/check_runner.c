@@ -349,6 +349,32 @@ static void run_checks(struct child *c)
             return;
 }
 
+/* The runner stopped the run (a quota, or a worker that did not end after
+ * the last check): why, as the end frame's "stopped" {type, message}, so
+ * the run ends stopped even when every check had already passed. */
+static void end_stopped(const struct child *c, cJSON *f)
+{
+    PyObject *why, *type; /* new refs */
+    cJSON *s;
+
+    if (c->runner == NULL || !runner_stopped(c))
+        return;
+    why = PyObject_GetAttrString(c->runner, "stopped");
+    type = PyObject_GetAttrString(c->runner, "stopped_type");
+    if (why != NULL && type != NULL && PyUnicode_Check(why) && PyUnicode_Check(type)) {
+        const char *w = PyUnicode_AsUTF8(why), *t = PyUnicode_AsUTF8(type);
+
+        s = w != NULL && t != NULL ? cJSON_AddObjectToObject(f, "stopped") : NULL;
+        if (s != NULL) {
+            cJSON_AddStringToObject(s, "type", t);
+            cJSON_AddStringToObject(s, "message", w);
+        }
+    }
+    Py_XDECREF(why);
+    Py_XDECREF(type);
+    PyErr_Clear();
+}
+
 /* The end of a run, either kind: the END frame with the run's figures
  * after every frame queued before it, the streams flushed, and exit. */
 static _Noreturn void end_run(struct child *c, const struct measure_figures *fig)
@@ -356,6 +382,7 @@ static _Noreturn void end_run(struct child *c, const struct measure_figures *fig
     cJSON *f = child_new_frame(c, PROTO_FRAME_END);
 
     cJSON_AddItemToObject(f, "metrics", measure_figures_to_json(fig));
+    end_stopped(c, f);
     child_send_frame(c, f);
     fflush(stdout);
     fflush(stderr);

@@ -493,7 +493,19 @@ static void classify(struct run *r, int status, int killed_for, const char *kill
         return;
     }
     if (r->got_end && res->exit_status == 0) {
+        const cJSON *st = cJSON_GetObjectItemCaseSensitive(res->end_frame, "stopped");
+        const cJSON *t = cJSON_GetObjectItemCaseSensitive(st, "type");
+        const cJSON *m = cJSON_GetObjectItemCaseSensitive(st, "message");
+
         res->end = WORKER_END_OK;
+        /* The runner stopped the run (its memory, its disk, a worker that
+         * ran on after the last check): that is how it ended. */
+        if (cJSON_IsString(t) && cJSON_IsString(m)) {
+            res->end = strcmp(t->valuestring, "MemoryError") == 0    ? WORKER_END_MEMORY
+                       : strcmp(t->valuestring, "TimeoutError") == 0 ? WORKER_END_TIMEOUT
+                                                                     : WORKER_END_EARLY_EXIT;
+            set_detail(res, "%s", m->valuestring);
+        }
         return;
     }
     res->end = WORKER_END_EARLY_EXIT;

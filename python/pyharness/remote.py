@@ -53,7 +53,9 @@ BIG_INT_BITS = 12000  # past it, an int goes as hex: JSON's decimal text is capp
 FEED_LIMIT = 4_000_000  # items of one fed input: past it, the input is being stored
 FEED_CHUNK_MAX = 65536  # items per answer once a fed iterator is read in bulk
 _SCALARS = (int, str, float, bool, type(None))
-MEMORY_SAMPLE_S = 0.02  # how often a request's run is weighed while it runs
+MEMORY_SAMPLE_S = 0.02  # how often the run is weighed (requests, between them, the end)
+FIFO_POLL_S = 0.001  # how often a request's wait tops up the check's FIFOs
+BYE_WAIT_S = 5.0  # the worker's output is flushed within this of the last check, or it is stopped
 SCHED_SAMPLE_S = 0.005  # how often the run's threads are read while a speed-up is measured
 PING_S = 0.005  # event-loop monitor period
 LOOK_S = 0.002  # how often the runner looks at the loop's thread in /proc
@@ -61,6 +63,11 @@ LOOK_S = 0.002  # how often the runner looks at the loop's thread in /proc
 # only place an event loop's thread may sleep without blocking the loop.
 SELECTOR_WAITS = frozenset({"do_epoll_wait", "ep_poll", "do_select", "core_sys_select",
                             "do_sys_poll", "do_poll"})
+# The epoll waits (/proc/<pid>/task/<tid>/syscall numbers) a loop's selector
+# makes: epoll_wait, epoll_pwait, epoll_pwait2.
+EPOLL_WAITS = {"x86_64": frozenset({232, 281, 441}),
+               "aarch64": frozenset({22, 441})}.get(os.uname().machine, frozenset())
+WORKER_WIRE_FD = 3  # the worker's end of the request socket (worker_proc.c), its loop's reader
 BLOCKING_POLL_S = 0.02  # a thread waiting for a blocking call's answer reads this long at most
 WATCHDOG_SIGNAL = signal.SIGUSR2  # the worker dumps its stacks (faulthandler) on it
 
@@ -542,6 +549,8 @@ class _Runner:
         self.ping_out: int | None = None  # the number of the ping awaiting its pong
         self.look_fd = -1  # the loop thread's /proc wchan while a monitored span runs
         self.look_seen = False  # the kernel showed it asleep in the selector's wait
+        self.look_sys = -1  # the loop thread's /proc syscall: which wait, on which epoll
+        self.loop_epfd: int | None = None  # the loop's own epoll (None: not found yet)
         self.dumped = False
         self.gone = False
         # The whole run's memory limit (set_memory_limit), watched while a
@@ -555,6 +564,11 @@ class _Runner:
         self.stopped_type = "MemoryError"
         # The run's disk quota (set_disk_limit): its folder and /dev/shm.
         self.disk: tuple[list[str], int, int] | None = None
+        self.in_request = 0  # requests being served (they weigh the run themselves)
+        # The check's FIFOs (h.write_fifo): path -> [write fd or -1 until the
+        # worker opens it, the data, bytes written]; written only while a
+        # request is served.
+        self.fifos: dict[str, list] = {}
         import _pyharness
         self._ph = _pyharness
 
@@ -671,10 +685,19 @@ class _Runner:
         or raise the exception it reports.  `passing` is an exception the
         runner handed over (to __exit__): re-raised by the worker, it comes
         back as itself."""
+        if self.stopped is None and not self.gone:
+            # Between requests the run is weighed too (the between_requests
+            # timer, and here once more): its threads and children do not
+            # wait for a request to grow.
+            try:
+                self._sample_if_due(self._ph.now_ns())
+            except WorkerGone:
+                self.gone = True
         if self.stopped is not None:
             raise self._stop_error()
         if self.gone:
             raise WorkerGone("the worker is gone")
+        self.in_request += 1
         try:
             self.wire.send(msg)
             reply = self._serve()
@@ -683,6 +706,8 @@ class _Runner:
             if self.stopped is not None:
                 raise self._stop_error() from None
             raise
+        finally:
+            self.in_request -= 1
         fig = reply.get("fig")
         if type(fig) is list and len(fig) == 5 and all(type(x) is int for x in fig):
             self._ph.inside_note(*fig)
@@ -718,6 +743,8 @@ class _Runner:
             if self.deadline_ns and not self.dumped:
                 left = max(0, self.deadline_ns - now) / 1e9
                 wait = left if wait is None else min(wait, left)
+            if self.fifos and self._pump_fifos():
+                wait = FIFO_POLL_S if wait is None else min(wait, FIFO_POLL_S)
             msg = self.wire.recv(wait)
             if msg is None:
                 self._fire()
@@ -726,6 +753,76 @@ class _Runner:
             if op == "re":
                 return msg
             self._answer(op, msg)
+
+    # ---- input the runner writes as it is read
+    def add_fifo(self, path: str, data: bytes) -> None:
+        """A FIFO at `path` whose content is `data`, written by this process
+        only while a request is served, as fast as the worker reads it: what
+        was written by the time a request came back bounds what the worker
+        could have read (no mapping of the file, no read ahead of the pipe's
+        capacity).  Its write end opens once the worker opens it to read."""
+        os.mkfifo(path, 0o600)
+        os.chmod(path, 0o644)  # the worker runs as another uid
+        self.fifos[path] = [-1, memoryview(data), 0]
+
+    def fifo_written(self, path: str) -> int:
+        """Bytes of the FIFO at `path` written so far."""
+        return self.fifos[path][2]
+
+    def _pump_fifos(self) -> bool:
+        """Top the check's FIFOs up; True while one still has data to write."""
+        pending = False
+        for path, f in self.fifos.items():
+            fd, data, done = f
+            if data is None:
+                continue
+            if fd < 0:
+                try:
+                    # Only once a reader has it open (ENXIO before).
+                    fd = f[0] = os.open(path, os.O_WRONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+                except OSError:
+                    pending = True
+                    continue
+            try:
+                while done < len(data):
+                    done += os.write(fd, data[done:done + 65536])
+            except (BlockingIOError, InterruptedError):
+                pass
+            except OSError:  # the reader closed it: nothing more is read
+                done = len(data)
+            f[2] = done
+            if done >= len(data):
+                os.close(fd)  # the reader sees the end once it has read the rest
+                f[0], f[1] = -1, None
+                self._fifo_done(path, data)
+            else:
+                pending = True
+        return pending
+
+    @staticmethod
+    def _fifo_done(path: str, data: memoryview) -> None:
+        """Once all of it is written, the path becomes a plain file with the
+        same content: a second pass over it (a reader that counts lines
+        first, then reads) finds it, where a FIFO would block its open for
+        good, and everything was counted as written already."""
+        tmp = path + ".whole"
+        try:
+            with open(tmp, "wb") as out:
+                out.write(data)
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, path)
+        except OSError:
+            pass
+
+    def _close_fifos(self) -> None:
+        for path, f in self.fifos.items():
+            if f[0] >= 0:
+                os.close(f[0])
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
+        self.fifos.clear()
 
     def set_memory_limit(self, limit_bytes: int) -> None:
         """One memory limit for the whole run: the run's processes together
@@ -754,6 +851,7 @@ class _Runner:
         while True:
             msg = self.wire.recv(self._sample_if_due(self._ph.now_ns()))
             if msg is not None:
+                self.between_requests(True)
                 return msg
 
     def _sampling(self) -> bool:
@@ -846,16 +944,68 @@ class _Runner:
             where = ""
         if where in SELECTOR_WAITS:
             self.look_seen = True
+            if self._own_wait() is False:
+                return
         elif self.look_seen or where not in ("", "0"):
             return
         self._ph.heartbeat(self.monitor + "_waits")
 
+    def _own_wait(self) -> bool | None:
+        """Whether the loop's thread waits in the loop's own epoll (its
+        syscall and first argument, /proc/<pid>/task/<tid>/syscall), not in
+        a wait of its own making (an epoll or select that sleeps the loop's
+        thread: red team 9's select_sleep); None where the kernel does not
+        show it."""
+        if self.look_sys < 0 or not EPOLL_WAITS:
+            return None
+        try:
+            os.lseek(self.look_sys, 0, os.SEEK_SET)
+            parts = os.read(self.look_sys, 256).split()
+            nr = int(parts[0])
+            epfd = int(parts[1], 16) if len(parts) > 1 else -1
+        except (OSError, ValueError, IndexError):
+            return None  # "running" has no number: not in a wait
+        if nr not in EPOLL_WAITS:
+            return False
+        if self.loop_epfd is None:
+            self.loop_epfd = self._find_loop_epoll()
+        return self.loop_epfd is not None and epfd == self.loop_epfd
+
+    def _find_loop_epoll(self) -> int | None:
+        """The worker's one epoll that watches the request socket (the loop's
+        reader); None when there is none, or more than one."""
+        found = []
+        folder = f"/proc/{self.pid}/fdinfo"
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            return None
+        for name in names:
+            try:
+                with open(f"{folder}/{name}", "rb") as f:
+                    info = f.read(1 << 16)
+            except OSError:
+                continue
+            for line in info.split(b"\n"):
+                if line.startswith(b"tfd:") and line.split()[1:2] == [str(WORKER_WIRE_FD).encode()]:
+                    found.append(int(name))
+                    break
+        return found[0] if len(found) == 1 else None
+
     def _look_start(self, monitor: str) -> None:
         self.look_seen = False
+        self.loop_epfd = None
         try:
             self.look_fd = os.open(f"/proc/{self.pid}/task/{self.pid}/wchan", os.O_RDONLY)
         except OSError:
             self.look_fd = -1
+        try:
+            self.look_sys = os.open(f"/proc/{self.pid}/task/{self.pid}/syscall", os.O_RDONLY)
+            os.read(self.look_sys, 256)  # readable here (ptrace access), or not at all
+        except OSError:
+            if self.look_sys >= 0:
+                os.close(self.look_sys)
+            self.look_sys = -1
         self._ph.heartbeat(monitor + "_waits")
         if self.look_fd >= 0:
             self._at(self._ph.now_ns() + int(LOOK_S * 1e9), "look", None)
@@ -865,6 +1015,9 @@ class _Runner:
         if self.look_fd >= 0:
             os.close(self.look_fd)
             self.look_fd = -1
+        if self.look_sys >= 0:
+            os.close(self.look_sys)
+            self.look_sys = -1
 
     def _at(self, due_ns: int, kind: str, data: Any) -> list:
         self.seq += 1
@@ -1047,6 +1200,7 @@ class _Runner:
         self.feeds.clear()
         self.fed_counts.clear()
         self.callbacks.clear()
+        self._close_fifos()
         self.timers = []
         self.calls.clear()
         self.deadline_ns = 0
@@ -1067,19 +1221,58 @@ class _Runner:
 
     def bye(self) -> None:
         """Tell the worker the run is over and wait until its output is
-        flushed (it answers, or goes)."""
+        flushed (it answers, or goes).  The run is weighed meanwhile (a
+        stream's flush() is the submission's code, and so is what its
+        threads and children do after the last check), and the wait is
+        short: past BYE_WAIT_S the run is stopped, and it did not finish."""
+        self.between_requests(False)
         if self.gone:
             return
+        end = self._ph.now_ns() + int(BYE_WAIT_S * 1e9)
         try:
             self.wire.send({"op": "bye"})
-            # No time limit of its own: a submission that never lets its
-            # process finish runs into the run's wall-clock limit.
             while True:
-                msg = self.wire.recv()
-                if msg is None or msg.get("op") == "bye":
+                now = self._ph.now_ns()
+                if now >= end:
+                    self.stopped = (f"the worker did not end within {BYE_WAIT_S:g} s of the last "
+                                    "check (code of the submission ran on after the checks: an "
+                                    "output stream's flush(), a thread or a child process)")
+                    self.stopped_type = "TimeoutError"
+                    self._ph.kill_run()
+                    self.gone = True
+                    return
+                wait = self._sample_if_due(now)
+                left = (end - now) / 1e9
+                msg = self.wire.recv(left if wait is None else min(wait, left))
+                if msg is not None and msg.get("op") == "bye":
+                    # Weighed once more: a spike just before the answer counts.
+                    self._sample(self._ph.now_ns())
                     return
         except (WorkerGone, ProtocolError):
-            pass
+            self.gone = True
+
+    def between_requests(self, on: bool) -> None:
+        """Weigh the run every MEMORY_SAMPLE_S of the runner's own time
+        while check code runs between requests (a timer signal; inside a
+        request, _serve weighs it).  Over a quota, the run is stopped at
+        once; the check's next request reports it."""
+        if on and self._sampling() and not self.gone:
+            signal.signal(signal.SIGALRM, self._on_timer)
+            signal.siginterrupt(signal.SIGALRM, False)  # system calls resume (SA_RESTART)
+            signal.setitimer(signal.ITIMER_REAL, MEMORY_SAMPLE_S, MEMORY_SAMPLE_S)
+        else:
+            signal.setitimer(signal.ITIMER_REAL, 0, 0)
+
+    def _on_timer(self, signum: int, frame: Any) -> None:
+        if self.in_request or self.stopped is not None or self.gone:
+            return
+        now = self._ph.now_ns()
+        if now < self.next_sample_ns:
+            return
+        try:
+            self._sample(now)
+        except Exception:  # WorkerGone: stopped; never raised into check code
+            self.gone = True
 
 
 def prepare(fd: int, worker_pid: int, checks: dict) -> None:
