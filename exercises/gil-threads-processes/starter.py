@@ -85,10 +85,12 @@ def run_io_bound(fn, inputs, workers):
 #     in flight at once, never more than 10; 3 calls with 8 workers: at least 1.8 at once on
 #     average, exactly 3 calls (counted by the service)
 # Performance (20 points), only once the check cpu_parallel passes: how far the work of
-# run_cpu_bound was divided among processes working at once (4 tasks of 0.13 s on 4
-# workers), as a share of what can run at once on this machine; judged from each process's
-# run and wait times, not the wall clock (median of 3 runs); full marks at a ratio of 0.6 or
-# more, none at 0.4 or less, linear in between.
+# run_cpu_bound was divided among processes (4 tasks of 0.13 s on 4 workers): the CPU time
+# of the same tasks run serially in the reference's run over the busiest process's CPU time,
+# as a share of what can run at once on this machine; judged from each process's run and
+# wait times, not the wall clock (median of 3 runs); the check itself requires the processes
+# to work at the same time; full marks at a ratio of 0.6 or more, none at 0.4 or less,
+# linear in between.
 # Explanation (20 points): your written answer to the exercise's question, scored against
 # its rubric.
 # ---- end of the grading terms ----

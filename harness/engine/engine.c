@@ -266,7 +266,7 @@ static enum ph_rc screened_out(const struct exercise *ex, const char *name, enum
         out->perf.full_at = ex->perf.full_at;
         out->perf.zero_at = ex->perf.zero_at;
         if (ex->perf.num.kind == RULE_OPERAND_PATH && ex->perf.den.kind == RULE_OPERAND_PATH) {
-            out->perf.num_of = strdup(ex->perf.num.path.text);
+            out->perf.num_of = strdup(rules_operand_text(&ex->perf.num));
             out->perf.den_of = strdup(ex->perf.den.path.text);
             if (out->perf.num_of == NULL || out->perf.den_of == NULL)
                 return ph_errf(err, PH_ENOMEM, "out of memory");
@@ -671,8 +671,14 @@ static enum ph_rc steady_perf(struct engine *e, const struct exercise *ex,
     /* Far outside the band no noise moves the mark: nothing to steady. */
     if (r > hi * ENGINE_PERF_MARGIN || r < lo / ENGINE_PERF_MARGIN)
         return PH_OK;
-    for (int side = 0; side < 2; side++) {
-        int role = path_role(side ? ex->perf.den.path.text : ex->perf.num.path.text);
+    /* The numerator may be a quotient: its denominator's side runs too. */
+    for (int side = 0; side < 3; side++) {
+        const char *path = side == 0   ? ex->perf.num.path.text
+                           : side == 1 ? ex->perf.den.path.text
+                                       : (ex->perf.num.has_den ? ex->perf.num.den.text : NULL);
+        int role = path_role(path);
+        if (side == 2 && path == NULL)
+            break;
         if (role < 0)
             return PH_OK;
         uses[role == WORKER_CANDIDATE ? 0 : role == WORKER_REFERENCE ? 1 : 2] = 1;
@@ -1267,7 +1273,8 @@ static enum ph_rc steady_cand(struct engine *e, const struct ref_entry *en,
     if (e->cfg.no_steady || !ex->perf.present || ex->perf.num.kind != RULE_OPERAND_PATH ||
         ex->perf.den.kind != RULE_OPERAND_PATH ||
         (path_role(ex->perf.num.path.text) != WORKER_CANDIDATE &&
-         path_role(ex->perf.den.path.text) != WORKER_CANDIDATE))
+         path_role(ex->perf.den.path.text) != WORKER_CANDIDATE &&
+         !(ex->perf.num.has_den && path_role(ex->perf.num.den.text) == WORKER_CANDIDATE)))
         return PH_OK;
     pc = worker_result_check(cand, ex->perf.check);
     if (pc == NULL || pc->frame == NULL || cand->end != WORKER_END_OK)

@@ -276,7 +276,7 @@ static enum ph_rc judge_perf(const struct judge_input *in, struct run_result *ou
     out->perf.check = dupstr(p->check);
     out->perf.describe = dupstr(p->describe);
     if (p->num.kind == RULE_OPERAND_PATH && p->den.kind == RULE_OPERAND_PATH) {
-        out->perf.num_of = dupstr(p->num.path.text);
+        out->perf.num_of = dupstr(rules_operand_text(&p->num));
         out->perf.den_of = dupstr(p->den.path.text);
         if (out->perf.num_of == NULL || out->perf.den_of == NULL)
             return ph_errf(err, PH_ENOMEM, "out of memory");

@@ -317,8 +317,8 @@ static enum ph_rc parse_perf(const cJSON *p, const char *where, struct exercise 
     if (!cJSON_IsObject(ratio))
         return ph_errf(err, PH_EINPUT,
                        "%s: \"performance.ratio\" must be {\"num\": ..., \"den\": ...}", where);
-    rc = rules_compile_operand(cJSON_GetObjectItemCaseSensitive(ratio, "num"), where,
-                               "performance.ratio.num", &ex->perf.num, err);
+    rc = rules_compile_quotient(cJSON_GetObjectItemCaseSensitive(ratio, "num"), where,
+                                "performance.ratio.num", &ex->perf.num, err);
     if (rc != PH_OK)
         return rc;
     rc = rules_compile_operand(cJSON_GetObjectItemCaseSensitive(ratio, "den"), where,

@@ -248,9 +248,8 @@ enum ph_rc rules_compile_operand(const cJSON *json, const char *where, const cha
     return compile_path(json->valuestring, where, ctx, &out->path, err);
 }
 
-/* A rule's operand: as rules_compile_operand(), or "PATH / PATH". */
-static enum ph_rc compile_rule_operand(const cJSON *json, const char *where, const char *ctx,
-                                       struct rule_operand *out, struct ph_err *err)
+enum ph_rc rules_compile_quotient(const cJSON *json, const char *where, const char *ctx,
+                                  struct rule_operand *out, struct ph_err *err)
 {
     const char *s, *slash;
     char num[256];
@@ -309,13 +308,13 @@ static enum ph_rc compile_rule(const cJSON *json, const char *where, const char 
     if (depth > RULE_WHEN_DEPTH_MAX)
         return ph_errf(err, PH_EINPUT, "%s: %s: \"when\" nested too deep", where, ctx);
     snprintf(sub, sizeof sub, "%s.left", ctx);
-    rc = compile_rule_operand(cJSON_GetObjectItemCaseSensitive(json, "left"), where, sub,
-                              &out->left, err);
+    rc = rules_compile_quotient(cJSON_GetObjectItemCaseSensitive(json, "left"), where, sub,
+                                &out->left, err);
     if (rc != PH_OK)
         goto fail;
     snprintf(sub, sizeof sub, "%s.right", ctx);
-    rc = compile_rule_operand(cJSON_GetObjectItemCaseSensitive(json, "right"), where, sub,
-                              &out->right, err);
+    rc = rules_compile_quotient(cJSON_GetObjectItemCaseSensitive(json, "right"), where, sub,
+                                &out->right, err);
     if (rc != PH_OK)
         goto fail;
     op = cJSON_GetObjectItemCaseSensitive(json, "op");
@@ -504,6 +503,13 @@ fail:
 }
 
 /* ---- what a rule reads ---- */
+
+const char *rules_operand_text(const struct rule_operand *o)
+{
+    if (o->kind != RULE_OPERAND_PATH)
+        return NULL;
+    return o->has_den && o->text != NULL ? o->text : o->path.text;
+}
 
 int rules_operand_reads(const struct rule_operand *o, enum rule_role role)
 {

@@ -122,11 +122,17 @@ enum ph_rc rules_compile_rule(const cJSON *json, const char *where, const char *
                               struct rule *out, struct ph_err *err);
 enum ph_rc rules_compile_operand(const cJSON *json, const char *where, const char *ctx,
                                  struct rule_operand *out, struct ph_err *err);
+/* As rules_compile_operand(), or a quotient "PATH / PATH" (a rule's operand,
+ * a performance ratio's numerator). */
+enum ph_rc rules_compile_quotient(const cJSON *json, const char *where, const char *ctx,
+                                  struct rule_operand *out, struct ph_err *err);
 enum ph_rc rules_compile_lesson(const char *text, const char *where, const char *ctx,
                                 struct rule_lesson *out, struct ph_err *err);
 
 void rules_rule_cleanup(struct rule *r);
 void rules_operand_cleanup(struct rule_operand *o);
+/* A path operand as written ("A" or "A / B"); borrowed, NULL for a number. */
+const char *rules_operand_text(const struct rule_operand *o);
 void rules_lesson_cleanup(struct rule_lesson *l);
 
 /* 1 if the rule (its `when` included) or the operand reads `role`'s figures

@@ -214,6 +214,34 @@ Test(rules, the_performance_ratio_is_compiled_too)
     cr_assert(strstr(err.msg, "performance.ratio.num: unknown figure") != NULL, "%s", err.msg);
 }
 
+Test(rules, the_performance_ratio_numerator_may_be_a_quotient)
+{
+    char json[512];
+    struct exercise *ex = NULL;
+    struct ph_err err = {0};
+
+    snprintf(json, sizeof json,
+             "{" BASE ", \"checks\": [{\"name\": \"a\"}], \"performance\": {\"check\": \"a\", "
+             "\"ratio\": {\"num\": \"ref.measure.s.cpu_ns / cand.measure.p.busiest_cpu_ns\", "
+             "\"den\": \"cand.measure.p.max_parallel\"}}}");
+    make_exercise(json);
+    cr_assert_eq(exercise_load(dir, &ex, &err), PH_OK, "%s", err.msg);
+    cr_assert(ex->perf.num.has_den);
+    cr_assert_str_eq(rules_operand_text(&ex->perf.num),
+                     "ref.measure.s.cpu_ns / cand.measure.p.busiest_cpu_ns");
+    /* The reference's side is timed beside every candidate. */
+    cr_assert(ex->checks[0].ref_measured);
+    exercise_free(ex);
+    cleanup_dir();
+
+    snprintf(json, sizeof json,
+             "{" BASE ", \"checks\": [{\"name\": \"a\"}], \"performance\": {\"check\": \"a\", "
+             "\"ratio\": {\"num\": \"ref.measure.s.cpu_ns / cand.measure.p.busyest_cpu_ns\", "
+             "\"den\": 1}}}");
+    cr_assert_eq(load_json(json, &err), PH_EINPUT);
+    cr_assert(strstr(err.msg, "performance.ratio.num: unknown figure") != NULL, "%s", err.msg);
+}
+
 Test(rules, a_rule_evaluates_on_frames_and_says_why_it_fails)
 {
     struct rule r;
