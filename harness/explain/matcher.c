@@ -101,6 +101,22 @@ static int number_eq(const char *a, const char *b)
     return v < n && strcmp(word, names[v]) == 0;
 }
 
+/*
+ * A belief written with a participle names a state ("the GIL was dropped",
+ * "gil removed"); the same stem as a present verb names an act by some
+ * agent ("NumPy kernels drop the GIL" releases it).  So in a misconception
+ * (matched without `joins`) a word the rubric writes as an "-ed" participle
+ * matches only a word written as one.
+ */
+static int participle_kept(const struct pword *w, const struct token *t)
+{
+    size_t n = strlen(w->raw), m = strlen(t->raw);
+
+    if (w->prefix || n < 5 || strcmp(w->raw + n - 2, "ed") != 0)
+        return 1;
+    return m >= 3 && strcmp(t->raw + m - 2, "ed") == 0;
+}
+
 /* Does word j of `p` start at token k?  *nw is how many of the phrase's
  * words matched (2 when two of them are one written word), *end the last
  * token used (k + 1 when the word is written as two).  `joins` allows names
@@ -114,7 +130,7 @@ static int match_at(const struct phrase *p, size_t j, const struct doc *d, size_
     *nw = 1;
     *end = k;
     if (word_matches(w, t))
-        return 1;
+        return joins || participle_kept(w, t);
     if (w->prefix || !joins)
         return 0;
     if (number_eq(w->raw, t->raw))

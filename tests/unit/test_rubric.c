@@ -1204,6 +1204,29 @@ Test(beliefs, a_denial_elsewhere_does_not_excuse_a_belief)
     explain_result_cleanup(&res);
 }
 
+/* A belief written with a participle ("the GIL was dropped") is a state;
+ * the same stem as a present verb is an act ("NumPy kernels drop the GIL"
+ * releases it): an excellent note-style answer scored 3.0 for that line. */
+Test(beliefs, a_participle_in_a_belief_is_not_a_present_verb)
+{
+    struct explain_result res;
+
+    score_of("gil-threads-processes",
+             "NumPy and PyTorch kernels drop the GIL while they compute, so threads can work "
+             "there.",
+             &res);
+    cr_assert(!has_misconception(&res, "gil-removed"), "%s", res.feedback);
+    explain_result_cleanup(&res);
+    score_of("gil-threads-processes",
+             "The GIL was dropped in Python 3.12, so threads run Python code in parallel now.",
+             &res);
+    cr_assert(has_misconception(&res, "gil-removed"), "%s", res.feedback);
+    explain_result_cleanup(&res);
+    score_of("gil-threads-processes", "Python 3 removed the GIL, so threads are parallel.", &res);
+    cr_assert(has_misconception(&res, "gil-removed"), "%s", res.feedback);
+    explain_result_cleanup(&res);
+}
+
 /* A clause of time lends a belief its setting, before or after the claim:
  * "while one thread waits for the network, it still holds the GIL" and "a
  * thread still holds the GIL while it waits for the network" (7.9 of 10 for
