@@ -10,12 +10,36 @@
 #include <stdlib.h>
 #include <string.h>
 
+static int word_matches(const struct pword *w, const struct token *t);
+
+/*
+ * A compound with "multi" says its last part: "multithreaded Python is safe"
+ * states "thread safe", "multicore" names cores.  Does token `t`, written as
+ * "multi" and a word of at least four letters, match `w` by that word?
+ */
+static int compound_matches(const struct pword *w, const struct token *t)
+{
+    struct token rest;
+    size_t n = strlen(t->raw);
+
+    if (n < 9 || strncmp(t->raw, "multi", 5) != 0 || strncmp(w->raw, "multi", 5) == 0)
+        return 0;
+    memset(&rest, 0, sizeof rest);
+    memcpy(rest.raw, t->raw + 5, n - 5 + 1);
+    if (rest.raw[0] == '-')
+        memmove(rest.raw, rest.raw + 1, n - 5);
+    memcpy(rest.stem, rest.raw, sizeof rest.stem);
+    stem_word(rest.stem);
+    rest.hash = doc_hash(rest.stem);
+    return word_matches(w, &rest);
+}
+
 static int word_matches(const struct pword *w, const struct token *t)
 {
     if (w->prefix)
         return strncmp(t->raw, w->raw, strlen(w->raw)) == 0 ||
-               strncmp(t->stem, w->s, strlen(w->s)) == 0;
-    return w->hash == t->hash && strcmp(w->s, t->stem) == 0;
+               strncmp(t->stem, w->s, strlen(w->s)) == 0 || compound_matches(w, t);
+    return (w->hash == t->hash && strcmp(w->s, t->stem) == 0) || compound_matches(w, t);
 }
 
 /* Copy `s` without its '_' into buf (cap bytes); 0 when it does not fit. */

@@ -1227,6 +1227,21 @@ Test(beliefs, a_participle_in_a_belief_is_not_a_present_verb)
     explain_result_cleanup(&res);
 }
 
+/* A compound with "multi" says its last part: "multithreaded Python is
+ * safe" is "thread safe" (a belief that scored 7.9 for its answer). */
+Test(beliefs, a_multi_compound_says_its_last_part)
+{
+    struct explain_result res;
+
+    score_of("gil-threads-processes", "The GIL makes multithreaded Python code safe.", &res);
+    cr_assert(has_misconception(&res, "gil-thread-safety"), "%s", res.feedback);
+    explain_result_cleanup(&res);
+    score_of("gil-threads-processes",
+             "The GIL does not make multithreaded code safe: count += 1 can still race.", &res);
+    cr_assert(!has_misconception(&res, "gil-thread-safety"), "%s", res.feedback);
+    explain_result_cleanup(&res);
+}
+
 /* A clause of time lends a belief its setting, before or after the claim:
  * "while one thread waits for the network, it still holds the GIL" and "a
  * thread still holds the GIL while it waits for the network" (7.9 of 10 for
