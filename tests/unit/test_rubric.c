@@ -1233,7 +1233,7 @@ Test(beliefs, a_multi_compound_says_its_last_part)
 {
     struct explain_result res;
 
-    score_of("gil-threads-processes", "The GIL makes multithreaded Python code safe.", &res);
+    score_of("gil-threads-processes", "The GIL makes multithreaded programs safe.", &res);
     cr_assert(has_misconception(&res, "gil-thread-safety"), "%s", res.feedback);
     explain_result_cleanup(&res);
     score_of("gil-threads-processes",
