@@ -4,6 +4,7 @@
 #include "matcher.h"
 
 #include "stem.h"
+#include "synonym.h"
 #include "words.h"
 
 #include <stdint.h>
@@ -31,6 +32,7 @@ static int compound_matches(const struct pword *w, const struct token *t)
     memcpy(rest.stem, rest.raw, sizeof rest.stem);
     stem_word(rest.stem);
     rest.hash = doc_hash(rest.stem);
+    rest.syn = synonym_class(rest.stem);
     return word_matches(w, &rest);
 }
 
@@ -39,7 +41,8 @@ static int word_matches(const struct pword *w, const struct token *t)
     if (w->prefix)
         return strncmp(t->raw, w->raw, strlen(w->raw)) == 0 ||
                strncmp(t->stem, w->s, strlen(w->s)) == 0 || compound_matches(w, t);
-    return (w->hash == t->hash && strcmp(w->s, t->stem) == 0) || compound_matches(w, t);
+    return (w->hash == t->hash && strcmp(w->s, t->stem) == 0) || (w->syn && w->syn == t->syn) ||
+           compound_matches(w, t);
 }
 
 /* Copy `s` without its '_' into buf (cap bytes); 0 when it does not fit. */

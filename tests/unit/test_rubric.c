@@ -1242,6 +1242,33 @@ Test(beliefs, a_multi_compound_says_its_last_part)
     explain_result_cleanup(&res);
 }
 
+/* A relation word matches its synonyms (synonym.h): "execute" for "run",
+ * "the same moment" for "the same time", "different cores" for "several
+ * cores"; a subject word has none. */
+Test(beliefs, a_relation_word_matches_its_synonyms)
+{
+    struct explain_result res;
+
+    score_of("gil-threads-processes",
+             "Python threads execute bytecode at the same moment on different cores, so CPU work "
+             "gets faster with more threads.",
+             &res);
+    cr_assert(has_misconception(&res, "threads-parallel"), "%s", res.feedback);
+    explain_result_cleanup(&res);
+    score_of("asyncio-llm-calls",
+             "The event loop hands each coroutine to a different CPU core, so the requests are "
+             "computed side by side.",
+             &res);
+    cr_assert(has_misconception(&res, "parallel-cores"), "%s", res.feedback);
+    explain_result_cleanup(&res);
+    score_of("gil-threads-processes",
+             "Only one thread can execute Python bytecode at any moment, so threads never use "
+             "different cores for Python code.",
+             &res);
+    cr_assert_eq(res.nmisconceptions, 0, "%s", res.feedback);
+    explain_result_cleanup(&res);
+}
+
 /* A clause of time lends a belief its setting, before or after the claim:
  * "while one thread waits for the network, it still holds the GIL" and "a
  * thread still holds the GIL while it waits for the network" (7.9 of 10 for
