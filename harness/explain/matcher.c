@@ -133,13 +133,13 @@ static int number_eq(const char *a, const char *b)
  * "gil removed"); the same stem as a present verb names an act by some
  * agent ("NumPy kernels drop the GIL" releases it).  So in a misconception
  * (matched without `joins`) a word the rubric writes as an "-ed" participle
- * matches only a word written as one.
+ * matches only a word written as one (a synonym of it matches as any word).
  */
 static int participle_kept(const struct pword *w, const struct token *t)
 {
     size_t n = strlen(w->raw), m = strlen(t->raw);
 
-    if (w->prefix || n < 5 || strcmp(w->raw + n - 2, "ed") != 0)
+    if (w->prefix || n < 5 || strcmp(w->raw + n - 2, "ed") != 0 || strcmp(w->s, t->stem) != 0)
         return 1;
     return m >= 3 && strcmp(t->raw + m - 2, "ed") == 0;
 }

@@ -1225,6 +1225,13 @@ Test(beliefs, a_participle_in_a_belief_is_not_a_present_verb)
     score_of("gil-threads-processes", "Python 3 removed the GIL, so threads are parallel.", &res);
     cr_assert(has_misconception(&res, "gil-removed"), "%s", res.feedback);
     explain_result_cleanup(&res);
+    /* A synonym of the participle ("cleanup succeeded") matches in any form. */
+    score_of("context-managers",
+             "Returning True from __exit__ tells the interpreter that cleanup completed "
+             "successfully.",
+             &res);
+    cr_assert(has_misconception(&res, "exit-return-swapped"), "%s", res.feedback);
+    explain_result_cleanup(&res);
 }
 
 /* A compound with "multi" says its last part: "multithreaded Python is
