@@ -758,13 +758,28 @@ static int condition_clause(const struct doc *d, unsigned u)
 
 static int hypothetical(const struct doc *d, unsigned u, long si);
 
+/* Does clause `c` end with a colon that opens clause `u`, right after it in
+ * its sentence ("we already know where the time goes: the interpreter is slow
+ * at loops")?  What follows a colon says what the clause before it means, so
+ * that clause lends its words to it as a condition does. */
+static int colon_opens(const struct doc *d, unsigned c, unsigned u)
+{
+    size_t a = clause_start(d, u);
+
+    return c + 1 == u && a > 0 && a < d->ntok && d->tok[a - 1].clause == c && d->tok[a - 1].colon &&
+           !d->tok[a - 1].code && d->tok[a - 1].sent == d->tok[a].sent;
+}
+
 /* Does `o` hold an occurrence, with polarity `want_neg` (-1: either), in a
  * condition clause before clause `u` in its sentence (not one that is itself
  * a hypothesis, see hypothetical(), nor one that holds a word of `claims`,
  * which may be NULL: "if it returns a true value the exception is
- * swallowed" makes a claim of its own and lends nothing to what follows)? */
+ * swallowed" makes a claim of its own and lends nothing to what follows)?
+ * With `colon`, a clause that opens `u` with a colon lends too; an exception
+ * or a denial before a colon does not ("a generator doesn't keep memory
+ * constant: it loads the whole dataset first" excuses nothing after it). */
 static int lent_to(const struct doc *d, const struct occs *o, unsigned u, int want_neg,
-                   const struct occs *claims)
+                   const struct occs *claims, int colon)
 {
     size_t a = clause_start(d, u);
 
@@ -772,7 +787,8 @@ static int lent_to(const struct doc *d, const struct occs *o, unsigned u, int wa
         const struct occ *x = &o->v[i];
         if (x->clause >= u || x->sent != d->tok[a].sent || x->carried)
             continue;
-        if ((want_neg < 0 || x->neg == want_neg) && condition_clause(d, x->clause) &&
+        if ((want_neg < 0 || x->neg == want_neg) &&
+            (condition_clause(d, x->clause) || (colon && colon_opens(d, x->clause, u))) &&
             !hypothetical(d, x->clause, -1) &&
             (claims == NULL || !occs_in(claims, 1, x->clause, 0)))
             return 1;
@@ -784,7 +800,7 @@ static int lent_to(const struct doc *d, const struct occs *o, unsigned u, int wa
 static int occs_in_claim(const struct doc *d, const struct occs *o, unsigned u, int want_neg,
                          const struct occs *claims)
 {
-    return occs_in(o, 1, u, want_neg) || lent_to(d, o, u, want_neg, claims);
+    return occs_in(o, 1, u, want_neg) || lent_to(d, o, u, want_neg, claims, 1);
 }
 
 /*
@@ -956,7 +972,7 @@ static enum ph_rc misc_pattern(const struct doc *d, const struct pattern *p, enu
         }
         if (!all || (denied && !neg) ||
             (denied ? occs_in(unless, 1, u, -1) : excused(d, unless, claim, by_clause, u)) ||
-            (by_clause && lent_to(d, unless, u, -1, NULL)))
+            (by_clause && lent_to(d, unless, u, -1, NULL, 0)))
             continue;
         /* The unit's sentence: a clause's own, or the sentence itself. */
         size_t cs = by_clause ? clause_start(d, u) : 0;
@@ -972,7 +988,7 @@ static enum ph_rc misc_pattern(const struct doc *d, const struct pattern *p, enu
          * sentence: "gather returns one list in the order you passed them,
          * whichever finished first" names an exception word or asserts the
          * point this belief denies, and then states nothing wrong. */
-        if (by_clause && carried_clause(&gocc[0], u) && !lent_to(d, &gocc[0], u, 0, claims)) {
+        if (by_clause && carried_clause(&gocc[0], u) && !lent_to(d, &gocc[0], u, 0, claims, 1)) {
             unsigned si = (unsigned)su;
             int yes = 0;
             if (excused(d, unless, claim, 0, si))

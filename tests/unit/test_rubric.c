@@ -1276,6 +1276,27 @@ Test(beliefs, a_relation_word_matches_its_synonyms)
     explain_result_cleanup(&res);
 }
 
+/* A clause that ends with a colon lends its words to the clause it opens,
+ * as a condition does: "we already know where the time goes: the interpreter
+ * is slow at loops" (6.9 of 10 for an answer built on it). */
+Test(beliefs, a_colon_lends_its_clause_to_the_next)
+{
+    struct explain_result res;
+
+    score_of("profile-and-optimize",
+             "Profiling is a formality, because we already know where the time goes: the "
+             "interpreter is slow at loops.",
+             &res);
+    cr_assert(has_misconception(&res, "no-profiling-needed"), "%s", res.feedback);
+    explain_result_cleanup(&res);
+    score_of("profile-and-optimize",
+             "Nobody knows in advance where the time goes: profile first, then fix the slow "
+             "loops it shows.",
+             &res);
+    cr_assert(!has_misconception(&res, "no-profiling-needed"), "%s", res.feedback);
+    explain_result_cleanup(&res);
+}
+
 /* A clause of time lends a belief its setting, before or after the claim:
  * "while one thread waits for the network, it still holds the GIL" and "a
  * thread still holds the GIL while it waits for the network" (7.9 of 10 for
