@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "stem.h"
+#include "synonym.h"
 #include "words.h"
 
 uint32_t doc_hash(const char *s)
@@ -176,6 +177,7 @@ static enum ph_rc add_token(struct doc *d, const char *word, size_t off, size_t 
     t->stem[n] = '\0';
     stem_word(t->stem);
     t->hash = doc_hash(t->stem);
+    t->syn = ident ? 0 : synonym_class(t->stem);
     t->off = off;
     t->end = end;
     t->sent = (unsigned)(d->nsent - 1);

@@ -31,6 +31,7 @@ struct token {
     unsigned char ident; /* a piece of an identifier such as no_grad */
     unsigned char colon; /* directly followed by ':' */
     unsigned char code;  /* written in a line of code, not in prose or a comment */
+    unsigned char syn;   /* synonym class of its stem (synonym.h), 0 for none */
 };
 
 struct sentence {

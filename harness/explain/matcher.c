@@ -4,18 +4,45 @@
 #include "matcher.h"
 
 #include "stem.h"
+#include "synonym.h"
 #include "words.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+static int word_matches(const struct pword *w, const struct token *t);
+
+/*
+ * A compound with "multi" says its last part: "multithreaded Python is safe"
+ * states "thread safe", "multicore" names cores.  Does token `t`, written as
+ * "multi" and a word of at least four letters, match `w` by that word?
+ */
+static int compound_matches(const struct pword *w, const struct token *t)
+{
+    struct token rest;
+    size_t n = strlen(t->raw);
+
+    if (n < 9 || strncmp(t->raw, "multi", 5) != 0 || strncmp(w->raw, "multi", 5) == 0)
+        return 0;
+    memset(&rest, 0, sizeof rest);
+    memcpy(rest.raw, t->raw + 5, n - 5 + 1);
+    if (rest.raw[0] == '-')
+        memmove(rest.raw, rest.raw + 1, n - 5);
+    memcpy(rest.stem, rest.raw, sizeof rest.stem);
+    stem_word(rest.stem);
+    rest.hash = doc_hash(rest.stem);
+    rest.syn = synonym_class(rest.stem);
+    return word_matches(w, &rest);
+}
+
 static int word_matches(const struct pword *w, const struct token *t)
 {
     if (w->prefix)
         return strncmp(t->raw, w->raw, strlen(w->raw)) == 0 ||
-               strncmp(t->stem, w->s, strlen(w->s)) == 0;
-    return w->hash == t->hash && strcmp(w->s, t->stem) == 0;
+               strncmp(t->stem, w->s, strlen(w->s)) == 0 || compound_matches(w, t);
+    return (w->hash == t->hash && strcmp(w->s, t->stem) == 0) || (w->syn && w->syn == t->syn) ||
+           compound_matches(w, t);
 }
 
 /* Copy `s` without its '_' into buf (cap bytes); 0 when it does not fit. */
@@ -101,6 +128,22 @@ static int number_eq(const char *a, const char *b)
     return v < n && strcmp(word, names[v]) == 0;
 }
 
+/*
+ * A belief written with a participle names a state ("the GIL was dropped",
+ * "gil removed"); the same stem as a present verb names an act by some
+ * agent ("NumPy kernels drop the GIL" releases it).  So in a misconception
+ * (matched without `joins`) a word the rubric writes as an "-ed" participle
+ * matches only a word written as one (a synonym of it matches as any word).
+ */
+static int participle_kept(const struct pword *w, const struct token *t)
+{
+    size_t n = strlen(w->raw), m = strlen(t->raw);
+
+    if (w->prefix || n < 5 || strcmp(w->raw + n - 2, "ed") != 0 || strcmp(w->s, t->stem) != 0)
+        return 1;
+    return m >= 3 && strcmp(t->raw + m - 2, "ed") == 0;
+}
+
 /* Does word j of `p` start at token k?  *nw is how many of the phrase's
  * words matched (2 when two of them are one written word), *end the last
  * token used (k + 1 when the word is written as two).  `joins` allows names
@@ -114,7 +157,7 @@ static int match_at(const struct phrase *p, size_t j, const struct doc *d, size_
     *nw = 1;
     *end = k;
     if (word_matches(w, t))
-        return 1;
+        return joins || participle_kept(w, t);
     if (w->prefix || !joins)
         return 0;
     if (number_eq(w->raw, t->raw))
@@ -715,13 +758,28 @@ static int condition_clause(const struct doc *d, unsigned u)
 
 static int hypothetical(const struct doc *d, unsigned u, long si);
 
+/* Does clause `c` end with a colon that opens clause `u`, right after it in
+ * its sentence ("we already know where the time goes: the interpreter is slow
+ * at loops")?  What follows a colon says what the clause before it means, so
+ * that clause lends its words to it as a condition does. */
+static int colon_opens(const struct doc *d, unsigned c, unsigned u)
+{
+    size_t a = clause_start(d, u);
+
+    return c + 1 == u && a > 0 && a < d->ntok && d->tok[a - 1].clause == c && d->tok[a - 1].colon &&
+           !d->tok[a - 1].code && d->tok[a - 1].sent == d->tok[a].sent;
+}
+
 /* Does `o` hold an occurrence, with polarity `want_neg` (-1: either), in a
  * condition clause before clause `u` in its sentence (not one that is itself
  * a hypothesis, see hypothetical(), nor one that holds a word of `claims`,
  * which may be NULL: "if it returns a true value the exception is
- * swallowed" makes a claim of its own and lends nothing to what follows)? */
+ * swallowed" makes a claim of its own and lends nothing to what follows)?
+ * With `colon`, a clause that opens `u` with a colon lends too; an exception
+ * or a denial before a colon does not ("a generator doesn't keep memory
+ * constant: it loads the whole dataset first" excuses nothing after it). */
 static int lent_to(const struct doc *d, const struct occs *o, unsigned u, int want_neg,
-                   const struct occs *claims)
+                   const struct occs *claims, int colon)
 {
     size_t a = clause_start(d, u);
 
@@ -729,7 +787,8 @@ static int lent_to(const struct doc *d, const struct occs *o, unsigned u, int wa
         const struct occ *x = &o->v[i];
         if (x->clause >= u || x->sent != d->tok[a].sent || x->carried)
             continue;
-        if ((want_neg < 0 || x->neg == want_neg) && condition_clause(d, x->clause) &&
+        if ((want_neg < 0 || x->neg == want_neg) &&
+            (condition_clause(d, x->clause) || (colon && colon_opens(d, x->clause, u))) &&
             !hypothetical(d, x->clause, -1) &&
             (claims == NULL || !occs_in(claims, 1, x->clause, 0)))
             return 1;
@@ -741,7 +800,7 @@ static int lent_to(const struct doc *d, const struct occs *o, unsigned u, int wa
 static int occs_in_claim(const struct doc *d, const struct occs *o, unsigned u, int want_neg,
                          const struct occs *claims)
 {
-    return occs_in(o, 1, u, want_neg) || lent_to(d, o, u, want_neg, claims);
+    return occs_in(o, 1, u, want_neg) || lent_to(d, o, u, want_neg, claims, 1);
 }
 
 /*
@@ -913,7 +972,7 @@ static enum ph_rc misc_pattern(const struct doc *d, const struct pattern *p, enu
         }
         if (!all || (denied && !neg) ||
             (denied ? occs_in(unless, 1, u, -1) : excused(d, unless, claim, by_clause, u)) ||
-            (by_clause && lent_to(d, unless, u, -1, NULL)))
+            (by_clause && lent_to(d, unless, u, -1, NULL, 0)))
             continue;
         /* The unit's sentence: a clause's own, or the sentence itself. */
         size_t cs = by_clause ? clause_start(d, u) : 0;
@@ -929,7 +988,7 @@ static enum ph_rc misc_pattern(const struct doc *d, const struct pattern *p, enu
          * sentence: "gather returns one list in the order you passed them,
          * whichever finished first" names an exception word or asserts the
          * point this belief denies, and then states nothing wrong. */
-        if (by_clause && carried_clause(&gocc[0], u) && !lent_to(d, &gocc[0], u, 0, claims)) {
+        if (by_clause && carried_clause(&gocc[0], u) && !lent_to(d, &gocc[0], u, 0, claims, 1)) {
             unsigned si = (unsigned)su;
             int yes = 0;
             if (excused(d, unless, claim, 0, si))

@@ -48,6 +48,7 @@ struct pword {
     char raw[WORD_MAX]; /* as written, lower-cased */
     uint32_t hash;      /* of s */
     int prefix;         /* written with a trailing '*': matches any word or stem it starts */
+    unsigned char syn;  /* synonym class (synonym.h): matches any word of it; 0 for none */
 };
 
 struct phrase {

@@ -13,6 +13,7 @@
 
 #include "doc.h"
 #include "matcher.h"
+#include "synonym.h"
 
 /* Limits on a rubric, so a malformed exercise cannot make scoring quadratic
  * in something unbounded; real rubrics use a fraction of each. */
@@ -124,6 +125,7 @@ static enum ph_rc compile_phrase(const char *src, const char *where, const char 
         snprintf(w->s, sizeof w->s, "%s", t->stem);
         snprintf(w->raw, sizeof w->raw, "%s", t->raw);
         w->hash = doc_hash(w->s);
+        w->syn = synonym_class(w->s);
         /* A '*' right after a word makes it a prefix ("serializ*"). */
         w->prefix = t->end < d.len && d.text[t->end] == '*';
         if (t->neg)

@@ -17,7 +17,9 @@ kept outside the repository and away from the scorer's authors until session
 7's scorer changes were merged, then scored once: blind figures for that
 main; later sessions have it in the repository, so it is blind no more), the tuning half of session 8's blind set (audit8-tune: written and graded from the
 questions alone, each line naming its exercise in "exercise"; scored once before session 8's
-scorer changes for it, then tuned on), and the terse note-style answers session 7's scorer helper wrote
+scorer changes for it, then tuned on), its other half (audit8-heldout: kept outside the
+repository until session 8's scorer changes were merged, then scored once: blind figures for
+that main; in the repository and tuned on since session 9), and the terse note-style answers session 7's scorer helper wrote
 and graded itself (authors-terse, tuned on: bullets, fragments, arrows).  An external set named by
 PYHARNESS_CALIBRATION is added as a column when it exists; it is never needed.
 
@@ -134,6 +136,7 @@ def main() -> int:
             ("audit7 tune half", DATA / "audit7-tune.jsonl"),
             ("audit7 held out", DATA / "audit7-heldout.jsonl"),
             ("audit8 tune half", DATA / "audit8-tune.jsonl"),
+            ("audit8 held out", DATA / "audit8-heldout.jsonl"),
             ("first set", DATA / "heldout.jsonl"),
             ("terse (authors)", DATA / "authors-terse.jsonl")]
     ext = os.environ.get("PYHARNESS_CALIBRATION", "")

@@ -172,6 +172,68 @@ class Blind6Set(Goals, unittest.TestCase):
 
 
 @unittest.skipUnless(BIN, "PYHARNESS_BIN is not set")
+class Audit8HeldOut(unittest.TestCase):
+    """audit8-heldout.jsonl (44 answers): the held-out half of session 8's
+    blind set, scored once blind on session 8's final main (Spearman 0.805,
+    MAE 1.67, misconception max 8.4, excellent min 3.0), then added to the
+    repository in session 9 as tuning data.  It names kinds its own way
+    ("offtopic", "code", "partial"; other languages by "lang").  The two goals
+    it does not meet are expected failures: when a change meets one, the test
+    reports an unexpected success and the marker goes."""
+
+    report: dict[str, Any]
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        cls.report = calibrate(DATA / "audit8-heldout.jsonl")
+
+    def english(self, kind: str) -> list[dict[str, Any]]:
+        return [a for a in by_kind(self.report, kind) if a.get("lang", "en") == "en"]
+
+    def test_english_spearman_at_least_0_75(self) -> None:
+        self.assertGreaterEqual(self.report["english"]["spearman"], 0.75, self.report["english"])
+
+    def test_keywords_off_topic_and_injections_at_most_2(self) -> None:
+        for kind in ("keywords", "offtopic", "injection"):
+            self.assertTrue(self.english(kind), kind)
+            for a in self.english(kind):
+                self.assertLessEqual(a["score"], 2.0, brief(a))
+
+    def test_injections_are_flagged_for_review(self) -> None:
+        for a in by_kind(self.report, "injection"):
+            self.assertTrue(a["needs_review"], brief(a))
+            self.assertIn("injection", a["review_reason"], brief(a))
+
+    def test_vague_at_most_3(self) -> None:
+        for a in self.english("vague"):
+            self.assertLessEqual(a["score"], 3.0, brief(a))
+
+    def test_other_languages_fair_or_marked_with_no_false_feedback(self) -> None:
+        others = [a for a in self.report["answers"] if a.get("lang", "en") != "en"]
+        self.assertTrue(others)
+        for a in others:
+            if a["scored"] and abs(a["score"] - a["grade"]) <= 2:
+                continue
+            self.assertTrue(a["needs_review"], brief(a))
+            self.assertFalse(a["scored"], brief(a))
+            self.assertNotIn("Missing", a["feedback"], brief(a))
+            self.assertNotIn("list of terms", a["feedback"], brief(a))
+
+    # Not met (session 9): misconceptions up to 8.4 stated in words no rubric
+    # lists before session 9's matcher changes, 6.0 after; English excellent
+    # answers down to 3.0 before, 6.7 after (#13).
+    @unittest.expectedFailure
+    def test_confident_misconceptions_at_most_4(self) -> None:
+        for a in self.english("misconception"):
+            self.assertLessEqual(a["score"], 4.0, brief(a))
+
+    @unittest.expectedFailure
+    def test_plain_words_excellent_at_least_8(self) -> None:
+        for a in self.english("excellent"):
+            self.assertGreaterEqual(a["score"], 8.0, brief(a))
+
+
+@unittest.skipUnless(BIN, "PYHARNESS_BIN is not set")
 class AuthorsSets(unittest.TestCase):
     """Small sets the scorer's authors wrote to pin behaviour down (tuned on,
     so regression checks, not validity figures)."""

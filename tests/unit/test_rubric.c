@@ -1204,6 +1204,99 @@ Test(beliefs, a_denial_elsewhere_does_not_excuse_a_belief)
     explain_result_cleanup(&res);
 }
 
+/* A belief written with a participle ("the GIL was dropped") is a state;
+ * the same stem as a present verb is an act ("NumPy kernels drop the GIL"
+ * releases it): an excellent note-style answer scored 3.0 for that line. */
+Test(beliefs, a_participle_in_a_belief_is_not_a_present_verb)
+{
+    struct explain_result res;
+
+    score_of("gil-threads-processes",
+             "NumPy and PyTorch kernels drop the GIL while they compute, so threads can work "
+             "there.",
+             &res);
+    cr_assert(!has_misconception(&res, "gil-removed"), "%s", res.feedback);
+    explain_result_cleanup(&res);
+    score_of("gil-threads-processes",
+             "The GIL was dropped in Python 3.12, so threads run Python code in parallel now.",
+             &res);
+    cr_assert(has_misconception(&res, "gil-removed"), "%s", res.feedback);
+    explain_result_cleanup(&res);
+    score_of("gil-threads-processes", "Python 3 removed the GIL, so threads are parallel.", &res);
+    cr_assert(has_misconception(&res, "gil-removed"), "%s", res.feedback);
+    explain_result_cleanup(&res);
+    /* A synonym of the participle ("cleanup succeeded") matches in any form. */
+    score_of("context-managers",
+             "Returning True from __exit__ tells the interpreter that cleanup completed "
+             "successfully.",
+             &res);
+    cr_assert(has_misconception(&res, "exit-return-swapped"), "%s", res.feedback);
+    explain_result_cleanup(&res);
+}
+
+/* A compound with "multi" says its last part: "multithreaded Python is
+ * safe" is "thread safe" (a belief that scored 7.9 for its answer). */
+Test(beliefs, a_multi_compound_says_its_last_part)
+{
+    struct explain_result res;
+
+    score_of("gil-threads-processes", "The GIL makes multithreaded programs safe.", &res);
+    cr_assert(has_misconception(&res, "gil-thread-safety"), "%s", res.feedback);
+    explain_result_cleanup(&res);
+    score_of("gil-threads-processes",
+             "The GIL does not make multithreaded code safe: count += 1 can still race.", &res);
+    cr_assert(!has_misconception(&res, "gil-thread-safety"), "%s", res.feedback);
+    explain_result_cleanup(&res);
+}
+
+/* A relation word matches its synonyms (synonym.h): "execute" for "run",
+ * "the same moment" for "the same time", "different cores" for "several
+ * cores"; a subject word has none. */
+Test(beliefs, a_relation_word_matches_its_synonyms)
+{
+    struct explain_result res;
+
+    score_of("gil-threads-processes",
+             "Python threads execute bytecode at the same moment on different cores, so CPU work "
+             "gets faster with more threads.",
+             &res);
+    cr_assert(has_misconception(&res, "threads-parallel"), "%s", res.feedback);
+    explain_result_cleanup(&res);
+    score_of("asyncio-llm-calls",
+             "The event loop hands each coroutine to a different CPU core, so the requests are "
+             "computed side by side.",
+             &res);
+    cr_assert(has_misconception(&res, "parallel-cores"), "%s", res.feedback);
+    explain_result_cleanup(&res);
+    score_of("gil-threads-processes",
+             "Only one thread can execute Python bytecode at any moment, so threads never use "
+             "different cores for Python code.",
+             &res);
+    cr_assert_eq(res.nmisconceptions, 0, "%s", res.feedback);
+    explain_result_cleanup(&res);
+}
+
+/* A clause that ends with a colon lends its words to the clause it opens,
+ * as a condition does: "we already know where the time goes: the interpreter
+ * is slow at loops" (6.9 of 10 for an answer built on it). */
+Test(beliefs, a_colon_lends_its_clause_to_the_next)
+{
+    struct explain_result res;
+
+    score_of("profile-and-optimize",
+             "Profiling is a formality, because we already know where the time goes: the "
+             "interpreter is slow at loops.",
+             &res);
+    cr_assert(has_misconception(&res, "no-profiling-needed"), "%s", res.feedback);
+    explain_result_cleanup(&res);
+    score_of("profile-and-optimize",
+             "Nobody knows in advance where the time goes: profile first, then fix the slow "
+             "loops it shows.",
+             &res);
+    cr_assert(!has_misconception(&res, "no-profiling-needed"), "%s", res.feedback);
+    explain_result_cleanup(&res);
+}
+
 /* A clause of time lends a belief its setting, before or after the claim:
  * "while one thread waits for the network, it still holds the GIL" and "a
  * thread still holds the GIL while it waits for the network" (7.9 of 10 for
