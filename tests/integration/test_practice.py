@@ -68,6 +68,34 @@ def countdown(screen: str) -> int:
     return int(m.group(1)) * 60 + int(m.group(2))
 
 
+class SlowServer:
+    """An OpenAI-compatible endpoint on 127.0.0.1 that answers nothing for
+    `delay` seconds (the learner's Ctrl-C comes first)."""
+
+    def __init__(self, delay: float):
+        import http.server
+        import threading
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+                self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                time.sleep(delay)
+                self.send_response(500)
+                self.end_headers()
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
 GIL_ANSWER = ("The GIL is a lock in CPython: only one thread runs Python bytecode at a time, "
               "even with many cores. It protects reference counting, which is not thread safe. "
               "A thread releases the lock when it blocks on I/O, so threads take turns.")
@@ -127,7 +155,7 @@ class PracticeTest(unittest.TestCase):
             summary = t.wait_for(r"EXIT=0")
             self.assertIn("== Summary ==", summary)
             self.assertRegex(summary, r" 1  gil-\S+ +concurrency +\d+\.\d/10  00:\d\d / 00:12")
-            self.assertRegex(summary, r" 2  gil-\S+ +concurrency +\d+\.\d/10  00:12 / 00:12  timed out")
+            self.assertRegex(summary, r" 2  gil-\S+ +concurrency +\d+\.\d/10  00:12 / 00:12 timed out")
             self.assertRegex(summary, r"Total: \d+\.\d/20")
             self.assertIn("Study next:", summary)
             self.assertNotIn("question 2/2", second.splitlines()[1])
@@ -169,6 +197,63 @@ class PracticeTest(unittest.TestCase):
         h = self.history()
         self.assertEqual(h["sessions"][0]["answers"], 1)
         self.assertTrue(h["sessions"][0]["interrupted"])
+
+    @unittest.skipUnless(HAVE_TMUX, "tmux is not installed")
+    def test_ctrl_c_while_a_slow_scorer_works_keeps_the_submitted_answer(self):
+        # An LLM endpoint that takes 30 s: Ctrl-C during "scoring" must not lose
+        # the answer the learner submitted (it is scored offline instead).
+        server = SlowServer(30)
+        env = dict(self.env, PYHARNESS_LLM_BASE_URL=server.url + "/v1",
+                   PYHARNESS_LLM_API_KEY="k", PYHARNESS_LLM_MODEL="slow-1",
+                   PYHARNESS_LLM_MAX_RETRIES="0", PYHARNESS_LLM_TIMEOUT_S="60",
+                   XDG_CONFIG_HOME=str(self.tmp / "config"))
+        t = Tmux(f"{BIN} practice --topic gil-what --questions 1 --seconds 60 --scorer llm", env)
+        try:
+            t.wait_for(r"question 1/1")
+            t.type(GIL_ANSWER)
+            t.keys("C-d")
+            t.wait_for(r"scoring [-\\|/] ")
+            t.keys("C-c")
+            end = t.wait_for(r"EXIT=0")
+            self.assertRegex(end, r"Score: \d+\.\d/10  \(offline scorer\)")
+            self.assertRegex(end, r" 1  gil-what +concurrency +\d+\.\d/10")
+        finally:
+            t.close()
+            server.close()
+        h = self.history()
+        self.assertEqual(h["sessions"][0]["answers"], 1)
+        self.assertEqual(h["topics"][0]["topic"], "concurrency")
+
+    @unittest.skipUnless(HAVE_TMUX, "tmux is not installed")
+    def test_q_after_the_last_answer_does_not_end_the_session_early(self):
+        t = Tmux(f"{BIN} practice --topic gil-what --questions 1 --seconds 60 "
+                 f"--scorer offline", self.env)
+        try:
+            t.wait_for(r"question 1/1")
+            t.type(GIL_ANSWER)
+            t.keys("C-d")
+            t.wait_for(r"Press Enter for the model answer, q to finish now")
+            t.keys("q")
+            end = t.wait_for(r"EXIT=0")
+            self.assertRegex(end, r"Total: \d+\.\d/10 \(\d+%\) in 00:\d\d\n")
+            self.assertNotIn("ended early", end)
+        finally:
+            t.close()
+        self.assertFalse(self.history()["sessions"][0]["interrupted"])
+
+    def test_the_summary_names_whole_topics_and_hangs_its_study_list(self):
+        answers = self.tmp / "quiz.md"
+        answers.write_text("## cm-exitstack\nNo idea.\n\n## ds-deque\nNo idea either.\n")
+        res = run("practice", "--answers", str(answers), "--scorer", "offline", env=self.env)
+        self.assertEqual(res.rc, 0, res.stderr)
+        summary = res.stdout[res.stdout.index("== Summary =="):]
+        self.assertRegex(summary, r" 1  cm-exitstack +context managers +\d")
+        self.assertRegex(summary, r" 2  ds-deque +data structures +\d")
+        study = summary[summary.index("Study next:"):].splitlines()[1:]
+        self.assertTrue(study[0].startswith("  - "), study)
+        self.assertTrue(len(study) > 2 and study[1].startswith("    ") and
+                        not study[1].startswith("    -"), study)
+        self.assertTrue(all(len(line) < 80 for line in summary.splitlines()), summary)
 
     @unittest.skipUnless(HAVE_TMUX, "tmux is not installed")
     def test_closing_the_terminal_ends_the_session_and_keeps_what_was_answered(self):
@@ -261,7 +346,7 @@ class PracticeTest(unittest.TestCase):
         score = float(re.search(r"Score: (\d+\.\d)/10", out).group(1))
         self.assertGreater(score, 0)
         self.assertIn("Model answer:", out)
-        self.assertRegex(out, r"00:03 / 00:03  timed out")
+        self.assertRegex(out, r"00:03 / 00:03 timed out")
 
     def test_scripted_answers_are_graded_the_same_way(self):
         answers = self.tmp / "quiz.md"
