@@ -521,9 +521,15 @@ static void show_code_result(struct item *it, const cJSON *r)
     const cJSON *tests = cJSON_GetObjectItemCaseSensitive(r, "tests");
     const cJSON *t;
     double total = num(score, "total", 0), max = num(score, "max", 100);
+    const cJSON *expl = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(score, "parts"), "explanation");
     int w = screen_width();
     char line[1024];
 
+    /* A practice run asks for no written explanation: its points are not
+     * counted against the learner (the reference scores 10/10, not 8/10). */
+    if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(expl, "missing")))
+        max -= num(expl, "max", 0);
     it->max = 10;
     it->score = max > 0 ? total / max * 10.0 : 0;
     free(it->scorer);

@@ -241,6 +241,22 @@ class PracticeTest(unittest.TestCase):
             t.close()
         self.assertFalse(self.history()["sessions"][0]["interrupted"])
 
+    def test_a_coding_answer_is_not_marked_down_for_the_explanation_practice_never_asks(self):
+        # `run` keeps 20 of 100 points for a written explanation; practice asks
+        # for none, so the reference solution must be able to reach 10/10.
+        answers = self.tmp / "code.md"
+        ref = (SOURCE / "exercises" / "generators-streaming" / "reference.py").read_text()
+        answers.write_text("## generators-streaming\n" + ref)
+        res = run("practice", "--answers", str(answers), "--scorer", "offline", env=self.env)
+        self.assertEqual(res.rc, 0, res.stderr)
+        m = re.search(r"Verdict: passed   Score: (\d+\.\d)/10  \((\d+)/(\d+) points", res.stdout)
+        self.assertIsNotNone(m, res.stdout)
+        score, got, out_of = float(m.group(1)), int(m.group(2)), int(m.group(3))
+        self.assertLess(out_of, 100, "the explanation's points were counted")
+        self.assertAlmostEqual(score, round(got / out_of * 10, 1), places=1)
+        if got == out_of:
+            self.assertEqual(score, 10.0)
+
     def test_the_summary_names_whole_topics_and_hangs_its_study_list(self):
         answers = self.tmp / "quiz.md"
         answers.write_text("## cm-exitstack\nNo idea.\n\n## ds-deque\nNo idea either.\n")
