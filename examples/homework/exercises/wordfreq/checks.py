@@ -31,7 +31,7 @@ def check_top_ties(sub, h):
 
 def check_speed(sub, h):
     text = _text(20000, 2000)
-    # The median of 5 runs: one run of a few milliseconds of wall time is at
-    # the mercy of one preemption on a busy machine.
+    # CPU time (graded), the median of 5 runs: one run of a few milliseconds
+    # is at the mercy of one preemption on a busy machine.
     top = h.measure("top", sub.top_words, text, 5, repeat=5)
     return [list(p) for p in top]
