@@ -257,6 +257,24 @@ class PracticeTest(unittest.TestCase):
         if got == out_of:
             self.assertEqual(score, 10.0)
 
+    def test_things_that_name_their_examples_are_not_a_vague_verdict(self):
+        # "things like a request id" names examples; with "easier" it counted as
+        # two judgements and capped a short concrete answer at 3 of 10 (a spoken
+        # transcript that lost those words scored 4 points more).
+        answers = self.tmp / "quiz.md"
+        body = ("A ContextVar suits things like a request id or the current user, which "
+                "many layers deep in the code read, where passing them through every call "
+                "would be tedious. When one or two functions need a value, pass it as an "
+                "argument: easier to read and to test.")
+        answers.write_text("## ctxvar-when\n" + body + "\n\n## ctxvar-when\n" +
+                           body.replace("things like", "values like") + "\n")
+        res = run("practice", "--answers", str(answers), "--scorer", "offline", env=self.env)
+        self.assertEqual(res.rc, 0, res.stderr)
+        things, values = [float(x) for x in re.findall(r"Score: (\d+\.\d)/10", res.stdout)]
+        self.assertEqual(things, values, res.stdout)
+        self.assertGreater(things, 3.0)
+        self.assertNotIn("hedges or judges", res.stdout)
+
     def test_the_summary_names_whole_topics_and_hangs_its_study_list(self):
         answers = self.tmp / "quiz.md"
         answers.write_text("## cm-exitstack\nNo idea.\n\n## ds-deque\nNo idea either.\n")
