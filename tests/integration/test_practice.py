@@ -275,6 +275,24 @@ class PracticeTest(unittest.TestCase):
         self.assertGreater(things, 3.0)
         self.assertNotIn("hedges or judges", res.stdout)
 
+    def test_a_question_read_back_as_its_answer_scores_low(self):
+        # Naming the question's own subject is not an answer: a rubric point
+        # whose every group the question's words satisfy ("a shallow copy of a
+        # nested list", "the free-threaded build") gave wrong answers points.
+        answers = self.tmp / "echo.md"
+        ids = []
+        with answers.open("w") as f:
+            for bank in sorted((SOURCE / "questions").glob("*.json")):
+                for q in json.loads(bank.read_text())["questions"]:
+                    ids.append(q["id"])
+                    f.write(f"## {q['id']}\n{q['question']}\n\n")
+        res = run("practice", "--answers", str(answers), "--scorer", "offline", env=self.env)
+        self.assertEqual(res.rc, 0, res.stderr)
+        got = dict(re.findall(r"(?m)^ *\d+  (\S+) .*? (\d+\.\d)/10 ", res.stdout))
+        self.assertEqual(sorted(got), sorted(ids), res.stdout[-3000:])
+        high = {k: float(v) for k, v in got.items() if float(v) > 3.5}
+        self.assertEqual(high, {}, "questions whose own text earns over 3.5")
+
     def test_the_summary_names_whole_topics_and_hangs_its_study_list(self):
         answers = self.tmp / "quiz.md"
         answers.write_text("## cm-exitstack\nNo idea.\n\n## ds-deque\nNo idea either.\n")
