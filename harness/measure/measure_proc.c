@@ -14,7 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <dirent.h>
 #include <unistd.h>
 
 int64_t measure_children_cpu_ns(void)
@@ -51,9 +53,83 @@ void measure_count_shm(int on)
     shm_counted = on;
 }
 
+/* Files open in the run that no folder holds any more (O_TMPFILE, or
+ * unlinked after opening), each counted once however many descriptors
+ * share it.  Their pages live in the page cache (or a tmpfs) where no
+ * resident set shows them, and no walk of the run's folder reaches them. */
+#define UNLINKED_SEEN_MAX 256
+
+struct unlinked_sum {
+    int64_t bytes;
+    size_t nseen;
+    struct {
+        dev_t dev;
+        ino_t ino;
+    } seen[UNLINKED_SEEN_MAX];
+};
+
+static int seen_before(struct unlinked_sum *u, const struct stat *st)
+{
+    for (size_t i = 0; i < u->nseen; i++)
+        if (u->seen[i].dev == st->st_dev && u->seen[i].ino == st->st_ino)
+            return 1;
+    /* Past the table, a file shared by two descriptors counts twice: an
+     * over-count, never an escape. */
+    if (u->nseen < UNLINKED_SEEN_MAX) {
+        u->seen[u->nseen].dev = st->st_dev;
+        u->seen[u->nseen].ino = st->st_ino;
+        u->nseen++;
+    }
+    return 0;
+}
+
+static int add_unlinked(long pid, void *arg)
+{
+    struct unlinked_sum *u = arg;
+    char path[64];
+    struct dirent *e;
+    struct stat st;
+    DIR *d;
+    int dfd;
+
+    snprintf(path, sizeof path, "/proc/%ld/fd", pid);
+    d = opendir(path);
+    if (d == NULL)
+        return 0;
+    dfd = dirfd(d);
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        /* fstatat follows the magic link to the open file itself. */
+        if (fstatat(dfd, e->d_name, &st, 0) != 0 || !S_ISREG(st.st_mode) || st.st_nlink != 0)
+            continue;
+        if (!seen_before(u, &st))
+            u->bytes += (int64_t)st.st_blocks * 512;
+    }
+    closedir(d);
+    return 0;
+}
+
+int64_t measure_run_unlinked_bytes(void)
+{
+    struct unlinked_sum *u;
+    int64_t bytes;
+
+    if (!ns_scope || measure_subject() <= 0)
+        return 0;
+    u = calloc(1, sizeof *u);
+    if (u == NULL)
+        return 0;
+    measure_each_run_pid(add_unlinked, u);
+    bytes = u->bytes;
+    free(u);
+    return bytes;
+}
+
 /* Memory the run holds that no process's resident set shows, where it is
  * counted (else 0): the files of /dev/shm (a tmpfs of the run's own, so its
- * used blocks are the run's) and the run's socket buffers (measure_sock.h). */
+ * used blocks are the run's), the run's socket buffers (measure_sock.h) and
+ * its open files that no folder holds (measure_run_unlinked_bytes). */
 static int64_t unseen_bytes(void)
 {
     struct statvfs v;
@@ -61,6 +137,7 @@ static int64_t unseen_bytes(void)
 
     if (total < 0)
         total = 0;
+    total += measure_run_unlinked_bytes();
     if (shm_counted && statvfs("/dev/shm", &v) == 0 && v.f_blocks >= v.f_bfree)
         total += (int64_t)(v.f_blocks - v.f_bfree) * (int64_t)v.f_frsize;
     return total;

@@ -24,10 +24,18 @@ void measure_set_run_namespace(int on);
  * its own (sandbox_run.own_shm); off by default. */
 void measure_count_shm(int on);
 
+/* Bytes of the regular files open in the observed run's processes that no
+ * folder holds (unlinked, or made by O_TMPFILE), each file once: data the
+ * run keeps that neither a resident set nor a walk of its folder shows.
+ * Part of the run's memory (below) and of its disk quota.  0 outside a run
+ * namespace of its own. */
+int64_t measure_run_unlinked_bytes(void);
+
 /* The memory of the whole observed run: the proportional set size (shared
  * pages split between the processes sharing them) of every process of the
- * run's PID namespace but its PID 1 and this one, and what /dev/shm and the
- * run's socket buffers hold (measure_count_shm, measure_sock.h).  -1 when not observing or
+ * run's PID namespace but its PID 1 and this one, and what /dev/shm, the
+ * run's socket buffers and its unlinked open files hold (measure_count_shm,
+ * measure_sock.h, measure_run_unlinked_bytes).  -1 when not observing or
  * unreadable. */
 int64_t measure_run_pss_bytes(void);
 

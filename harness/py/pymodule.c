@@ -791,7 +791,8 @@ static PyObject *py_run_memory(PyObject *self, PyObject *args)
 }
 
 /* run_disk(folders, max_bytes, max_entries) -> (bytes, entries): what the
- * folders hold together, counted up to just past the bounds. */
+ * folders hold together, counted up to just past the bounds, and the run's
+ * open files that no folder holds (a walk cannot reach them). */
 static PyObject *py_run_disk(PyObject *self, PyObject *args)
 {
     struct fileio_usage total = {0, 0};
@@ -801,6 +802,9 @@ static PyObject *py_run_disk(PyObject *self, PyObject *args)
     (void)self;
     if (!PyArg_ParseTuple(args, "OKK:run_disk", &folders, &max_bytes, &max_entries))
         return NULL;
+    total.bytes = (unsigned long long)measure_run_unlinked_bytes();
+    if (total.bytes > max_bytes)
+        return Py_BuildValue("(KK)", total.bytes, total.entries);
     seq = PySequence_Fast(folders, "run_disk: folders must be a sequence");
     if (seq == NULL)
         return NULL;
