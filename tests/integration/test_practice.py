@@ -603,7 +603,9 @@ class VoiceTest(unittest.TestCase):
         """The three tuning sets (50 answers; the voice, pronunciations, pause lengths and
         the matcher's joins were chosen on them), measured after session 8: WER 0.205 /
         0.256 / 0.225, gap mean 0.37 / 0.29 / 0.88 (0.75 / 0.58 / 1.53 before), largest
-        2.5 / 1.5 / 4.0, wrong at most 0.6 / 2.0 / 3.6 (typed and heard alike).
+        2.5 / 1.5 / 4.0, wrong at most 0.6 / 2.0 / 3.6 (typed and heard alike).  After
+        session 9 (hedge.c, rubric points not earned by the question's words): gap mean
+        0.37 / 0.23 / 0.68, largest 2.5 / 1.5 / 2.8, wrong at most 0.6 / 2.0 / 0.6.
         Bounds: measured + 0.07 WER, + 0.5 points."""
         for name, wer_max, mean_max, gap_max, wrong_max in (
                 ("spoken_answers.md", 0.28, 0.9, 3.0, 1.1),
