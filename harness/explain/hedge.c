@@ -114,6 +114,21 @@ static const char *const *const verdict_phrases[] = {
     (const char *const[]){"sort", "of", NULL},  (const char *const[]){"is", "like", NULL},
     (const char *const[]){"are", "like", NULL},
 };
+/* "things" followed by one of these names its examples or says what they are
+ * ("things like a request id", "things that belong to the request"): a noun
+ * then, not a verdict. */
+static const char *const things_named[] = {"like", "such", "that", "which"};
+
+static int things_named_at(const struct doc *d, size_t i)
+{
+    if (strcmp(d->tok[i].raw, "things") != 0 || i + 1 >= d->ntok || !prose(d, i + 1))
+        return 0;
+    for (size_t k = 0; k < sizeof things_named / sizeof things_named[0]; k++)
+        if (strcmp(d->tok[i + 1].raw, things_named[k]) == 0)
+            return 1;
+    return 0;
+}
+
 /* Letters two words share at the start to be read as the same word. */
 #define SAME_WORD_PREFIX 5
 
@@ -150,7 +165,7 @@ unsigned hedge_judgements(const struct doc *d)
         if (!prose(d, i))
             continue;
         for (size_t k = 0; k < NV + NP; k++) {
-            int hit = k < NV ? strcmp(d->tok[i].raw, verdicts[k]) == 0
+            int hit = k < NV ? strcmp(d->tok[i].raw, verdicts[k]) == 0 && !things_named_at(d, i)
                              : phrase_at(d, i, verdict_phrases[k - NV]);
             if (hit && !seen[k]) {
                 seen[k] = 1;

@@ -521,9 +521,15 @@ static void show_code_result(struct item *it, const cJSON *r)
     const cJSON *tests = cJSON_GetObjectItemCaseSensitive(r, "tests");
     const cJSON *t;
     double total = num(score, "total", 0), max = num(score, "max", 100);
+    const cJSON *expl = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(score, "parts"), "explanation");
     int w = screen_width();
     char line[1024];
 
+    /* A practice run asks for no written explanation: its points are not
+     * counted against the learner (the reference scores 10/10, not 8/10). */
+    if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(expl, "missing")))
+        max -= num(expl, "max", 0);
     it->max = 10;
     it->score = max > 0 ? total / max * 10.0 : 0;
     free(it->scorer);
@@ -611,6 +617,14 @@ static void score_concept(struct ses *s, struct item *it)
     }
     res = wait_runner(s, &r, s->tui ? "scoring" : NULL, 0, &err);
     runner_cleanup(&r);
+    if (res == NULL && s->quit && arg.scorer != EXPLAIN_OFFLINE) {
+        /* Ctrl-C while an LLM scored a submitted answer: the answer is kept,
+         * scored by the offline rubric scorer here (no network, instant). */
+        arg.scorer = EXPLAIN_OFFLINE;
+        ph_err_clear(&err);
+        if (score_fn(&arg, &res, &err) != PH_OK)
+            res = NULL;
+    }
     if (res == NULL) {
         if (!s->quit)
             fprintf(stderr, "pyharness practice: scoring failed: %s\n", err.msg);
@@ -1236,6 +1250,17 @@ static void tui_pause(struct ses *s, int last)
 
 /* Summary ----------------------------------------------------------------- */
 
+/* Quitting after the last question was answered (q at its score or model
+ * answer) does not end the session early. */
+static int ended_early(const struct ses *s)
+{
+    size_t answered = 0;
+
+    for (size_t i = 0; i < s->n; i++)
+        answered += s->items[i].scored != 0;
+    return s->quit && answered < s->n;
+}
+
 static void summary(struct ses *s)
 {
     double total = 0, max = 0, used = 0;
@@ -1243,7 +1268,7 @@ static void summary(struct ses *s)
     char t1[16], t2[16];
 
     printf("\n== Summary ==\n");
-    printf("  #  %-24s %-14s %7s  %s\n", "question", "topic", "score", "used / allowed");
+    printf("  #  %-24s %-16s %7s  %s\n", "question", "topic", "score", "used / allowed");
     for (size_t i = 0; i < s->n; i++) {
         struct item *it = &s->items[i];
         if (!it->scored)
@@ -1256,9 +1281,10 @@ static void summary(struct ses *s)
         fmt_time(t2, sizeof t2, it->allowed);
         if (it->allowed <= 0)
             snprintf(t2, sizeof t2, "untimed");
-        /* 78 columns at most, so a summary never wraps on an 80-column screen. */
-        printf(" %2zu  %-24.24s %-14.14s %4.1f/%-2g  %s / %s%s\n", i + 1, it->q->id, it->q->topic,
-               it->score, it->max, t1, t2, it->timed_out ? "  timed out" : "");
+        /* 79 columns at most, so a summary never wraps on an 80-column screen;
+         * the longest topic ("context managers") is not cut. */
+        printf(" %2zu  %-24.24s %-16.16s %4.1f/%-2g  %s / %s%s\n", i + 1, it->q->id, it->q->topic,
+               it->score, it->max, t1, t2, it->timed_out ? " timed out" : "");
     }
     if (answered == 0) {
         printf("  no question was answered\n");
@@ -1266,7 +1292,7 @@ static void summary(struct ses *s)
     }
     fmt_time(t1, sizeof t1, used);
     printf("Total: %.1f/%g (%.0f%%) in %s%s\n", total, max, max > 0 ? total / max * 100 : 0, t1,
-           s->quit ? "; the session was ended early" : "");
+           ended_early(s) ? "; the session was ended early" : "");
     /* Study next: the weakest topics of this session, with what was missed. */
     printf("Study next:\n");
     int shown = 0;
@@ -1283,9 +1309,9 @@ static void summary(struct ses *s)
             break;
         struct item *w = &s->items[worst];
         char line[600];
-        snprintf(line, sizeof line, "- %s (%s, %.1f/10)%s%s", w->q->topic, w->q->id, w->score,
+        snprintf(line, sizeof line, "%s (%s, %.1f/10)%s%s", w->q->topic, w->q->id, w->score,
                  w->missed != NULL ? ": " : "", w->missed != NULL ? w->missed : "");
-        print_wrapped(stdout, line, "  ", screen_width());
+        print_hanging(stdout, "  - ", line, screen_width());
         w->listed = 1;
         shown++;
     }
@@ -1577,6 +1603,12 @@ enum ph_rc session_run(const struct session_opts *o, const struct qbank *b, stru
                 printf("Your answer:\n");
                 print_wrapped(stdout, it->answer[0] ? it->answer : "(empty)", "  ", screen_width());
                 score_concept(s, it);
+                if (s->quit && it->scored) {
+                    /* Ctrl-C while it was scored: a submitted answer is kept. */
+                    it->used = it->used > allowed ? allowed : it->used;
+                    record(s, it, i);
+                    break;
+                }
             } else {
                 tui_exercise(s, i, t0 + allowed);
                 it->used = now_s() - t0;
@@ -1627,7 +1659,7 @@ enum ph_rc session_run(const struct session_opts *o, const struct qbank *b, stru
     term_leave();
     summary(s);
     if (st != NULL && s->session_id != 0 &&
-        store_practice_end(st, s->session_id, s->quit, &err) != PH_OK)
+        store_practice_end(st, s->session_id, ended_early(s), &err) != PH_OK)
         fprintf(stderr, "pyharness practice: %s\n", err.msg);
     status = PH_OK;
 out:

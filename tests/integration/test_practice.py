@@ -68,6 +68,34 @@ def countdown(screen: str) -> int:
     return int(m.group(1)) * 60 + int(m.group(2))
 
 
+class SlowServer:
+    """An OpenAI-compatible endpoint on 127.0.0.1 that answers nothing for
+    `delay` seconds (the learner's Ctrl-C comes first)."""
+
+    def __init__(self, delay: float):
+        import http.server
+        import threading
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+                self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                time.sleep(delay)
+                self.send_response(500)
+                self.end_headers()
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
 GIL_ANSWER = ("The GIL is a lock in CPython: only one thread runs Python bytecode at a time, "
               "even with many cores. It protects reference counting, which is not thread safe. "
               "A thread releases the lock when it blocks on I/O, so threads take turns.")
@@ -127,7 +155,7 @@ class PracticeTest(unittest.TestCase):
             summary = t.wait_for(r"EXIT=0")
             self.assertIn("== Summary ==", summary)
             self.assertRegex(summary, r" 1  gil-\S+ +concurrency +\d+\.\d/10  00:\d\d / 00:12")
-            self.assertRegex(summary, r" 2  gil-\S+ +concurrency +\d+\.\d/10  00:12 / 00:12  timed out")
+            self.assertRegex(summary, r" 2  gil-\S+ +concurrency +\d+\.\d/10  00:12 / 00:12 timed out")
             self.assertRegex(summary, r"Total: \d+\.\d/20")
             self.assertIn("Study next:", summary)
             self.assertNotIn("question 2/2", second.splitlines()[1])
@@ -169,6 +197,115 @@ class PracticeTest(unittest.TestCase):
         h = self.history()
         self.assertEqual(h["sessions"][0]["answers"], 1)
         self.assertTrue(h["sessions"][0]["interrupted"])
+
+    @unittest.skipUnless(HAVE_TMUX, "tmux is not installed")
+    def test_ctrl_c_while_a_slow_scorer_works_keeps_the_submitted_answer(self):
+        # An LLM endpoint that takes 30 s: Ctrl-C during "scoring" must not lose
+        # the answer the learner submitted (it is scored offline instead).
+        server = SlowServer(30)
+        env = dict(self.env, PYHARNESS_LLM_BASE_URL=server.url + "/v1",
+                   PYHARNESS_LLM_API_KEY="k", PYHARNESS_LLM_MODEL="slow-1",
+                   PYHARNESS_LLM_MAX_RETRIES="0", PYHARNESS_LLM_TIMEOUT_S="60",
+                   XDG_CONFIG_HOME=str(self.tmp / "config"))
+        t = Tmux(f"{BIN} practice --topic gil-what --questions 1 --seconds 60 --scorer llm", env)
+        try:
+            t.wait_for(r"question 1/1")
+            t.type(GIL_ANSWER)
+            t.keys("C-d")
+            t.wait_for(r"scoring [-\\|/] ")
+            t.keys("C-c")
+            end = t.wait_for(r"EXIT=0")
+            self.assertRegex(end, r"Score: \d+\.\d/10  \(offline scorer\)")
+            self.assertRegex(end, r" 1  gil-what +concurrency +\d+\.\d/10")
+        finally:
+            t.close()
+            server.close()
+        h = self.history()
+        self.assertEqual(h["sessions"][0]["answers"], 1)
+        self.assertEqual(h["topics"][0]["topic"], "concurrency")
+
+    @unittest.skipUnless(HAVE_TMUX, "tmux is not installed")
+    def test_q_after_the_last_answer_does_not_end_the_session_early(self):
+        t = Tmux(f"{BIN} practice --topic gil-what --questions 1 --seconds 60 "
+                 f"--scorer offline", self.env)
+        try:
+            t.wait_for(r"question 1/1")
+            t.type(GIL_ANSWER)
+            t.keys("C-d")
+            t.wait_for(r"Press Enter for the model answer, q to finish now")
+            t.keys("q")
+            end = t.wait_for(r"EXIT=0")
+            self.assertRegex(end, r"Total: \d+\.\d/10 \(\d+%\) in 00:\d\d\n")
+            self.assertNotIn("ended early", end)
+        finally:
+            t.close()
+        self.assertFalse(self.history()["sessions"][0]["interrupted"])
+
+    def test_a_coding_answer_is_not_marked_down_for_the_explanation_practice_never_asks(self):
+        # `run` keeps 20 of 100 points for a written explanation; practice asks
+        # for none, so the reference solution must be able to reach 10/10.
+        answers = self.tmp / "code.md"
+        ref = (SOURCE / "exercises" / "generators-streaming" / "reference.py").read_text()
+        answers.write_text("## generators-streaming\n" + ref)
+        res = run("practice", "--answers", str(answers), "--scorer", "offline", env=self.env)
+        self.assertEqual(res.rc, 0, res.stderr)
+        m = re.search(r"Verdict: passed   Score: (\d+\.\d)/10  \((\d+)/(\d+) points", res.stdout)
+        self.assertIsNotNone(m, res.stdout)
+        score, got, out_of = float(m.group(1)), int(m.group(2)), int(m.group(3))
+        self.assertLess(out_of, 100, "the explanation's points were counted")
+        self.assertAlmostEqual(score, round(got / out_of * 10, 1), places=1)
+        if got == out_of:
+            self.assertEqual(score, 10.0)
+
+    def test_things_that_name_their_examples_are_not_a_vague_verdict(self):
+        # "things like a request id" names examples; with "easier" it counted as
+        # two judgements and capped a short concrete answer at 3 of 10 (a spoken
+        # transcript that lost those words scored 4 points more).
+        answers = self.tmp / "quiz.md"
+        body = ("A ContextVar suits things like a request id or the current user, which "
+                "many layers deep in the code read, where passing them through every call "
+                "would be tedious. When one or two functions need a value, pass it as an "
+                "argument: easier to read and to test.")
+        answers.write_text("## ctxvar-when\n" + body + "\n\n## ctxvar-when\n" +
+                           body.replace("things like", "values like") + "\n")
+        res = run("practice", "--answers", str(answers), "--scorer", "offline", env=self.env)
+        self.assertEqual(res.rc, 0, res.stderr)
+        things, values = [float(x) for x in re.findall(r"Score: (\d+\.\d)/10", res.stdout)]
+        self.assertEqual(things, values, res.stdout)
+        self.assertGreater(things, 3.0)
+        self.assertNotIn("hedges or judges", res.stdout)
+
+    def test_a_question_read_back_as_its_answer_scores_low(self):
+        # Naming the question's own subject is not an answer: a rubric point
+        # whose every group the question's words satisfy ("a shallow copy of a
+        # nested list", "the free-threaded build") gave wrong answers points.
+        answers = self.tmp / "echo.md"
+        ids = []
+        with answers.open("w") as f:
+            for bank in sorted((SOURCE / "questions").glob("*.json")):
+                for q in json.loads(bank.read_text())["questions"]:
+                    ids.append(q["id"])
+                    f.write(f"## {q['id']}\n{q['question']}\n\n")
+        res = run("practice", "--answers", str(answers), "--scorer", "offline", env=self.env)
+        self.assertEqual(res.rc, 0, res.stderr)
+        got = dict(re.findall(r"(?m)^ *\d+  (\S+) .*? (\d+\.\d)/10 ", res.stdout))
+        self.assertEqual(sorted(got), sorted(ids), res.stdout[-3000:])
+        high = {k: float(v) for k, v in got.items() if float(v) > 3.5}
+        self.assertEqual(high, {}, "questions whose own text earns over 3.5")
+
+    def test_the_summary_names_whole_topics_and_hangs_its_study_list(self):
+        answers = self.tmp / "quiz.md"
+        answers.write_text("## cm-exitstack\nNo idea.\n\n## ds-deque\nNo idea either.\n")
+        res = run("practice", "--answers", str(answers), "--scorer", "offline", env=self.env)
+        self.assertEqual(res.rc, 0, res.stderr)
+        summary = res.stdout[res.stdout.index("== Summary =="):]
+        self.assertRegex(summary, r" 1  cm-exitstack +context managers +\d")
+        self.assertRegex(summary, r" 2  ds-deque +data structures +\d")
+        study = summary[summary.index("Study next:"):].splitlines()[1:]
+        self.assertTrue(study[0].startswith("  - "), study)
+        self.assertTrue(len(study) > 2 and study[1].startswith("    ") and
+                        not study[1].startswith("    -"), study)
+        self.assertTrue(all(len(line) < 80 for line in summary.splitlines()), summary)
 
     @unittest.skipUnless(HAVE_TMUX, "tmux is not installed")
     def test_closing_the_terminal_ends_the_session_and_keeps_what_was_answered(self):
@@ -261,7 +398,7 @@ class PracticeTest(unittest.TestCase):
         score = float(re.search(r"Score: (\d+\.\d)/10", out).group(1))
         self.assertGreater(score, 0)
         self.assertIn("Model answer:", out)
-        self.assertRegex(out, r"00:03 / 00:03  timed out")
+        self.assertRegex(out, r"00:03 / 00:03 timed out")
 
     def test_scripted_answers_are_graded_the_same_way(self):
         answers = self.tmp / "quiz.md"
@@ -446,11 +583,29 @@ class VoiceTest(unittest.TestCase):
         self.assertLessEqual(m["wrong_score_max"], 4.0)
         self.assertLessEqual(heard_wrong, 3.6)
 
+    def test_held_out4_spoken_answers_stay_within_their_measured_figures(self):
+        """tests/data/spoken_heldout4.md (16 right, 5 wrong) was written and committed in
+        session 9 before anything was changed or measured on it.  Bank model, before /
+        after the session's changes (hedge.c's "things like", nine rubric points no
+        longer earned by the question's own words): WER 0.231 / 0.231, gap mean 1.04 /
+        0.79, largest 4.0 / 3.0, wrong answers at most 1.6 / 1.6 typed, 3.5 / 1.6 heard.
+        Gap mean (<= 1.0) and wrong answers (<= 2.5) meet issue 16's goals on it; the
+        largest gap (<= 2.0) does not (misheard words: "str or len" heard "as the are
+        or than").  Bounds: measured + 0.07 WER, + 0.5 points."""
+        m, heard_wrong = self.measured("spoken_heldout4.md")
+        self.assertLessEqual(m["wer"], 0.30)
+        self.assertLessEqual(m["score_gap_mean"], 1.3)
+        self.assertLessEqual(m["score_gap_max"], 3.5)
+        self.assertLessEqual(m["wrong_score_max"], 2.1)
+        self.assertLessEqual(heard_wrong, 2.1)
+
     def test_tuning_spoken_answers_stay_within_their_measured_figures(self):
         """The three tuning sets (50 answers; the voice, pronunciations, pause lengths and
         the matcher's joins were chosen on them), measured after session 8: WER 0.205 /
         0.256 / 0.225, gap mean 0.37 / 0.29 / 0.88 (0.75 / 0.58 / 1.53 before), largest
-        2.5 / 1.5 / 4.0, wrong at most 0.6 / 2.0 / 3.6 (typed and heard alike).
+        2.5 / 1.5 / 4.0, wrong at most 0.6 / 2.0 / 3.6 (typed and heard alike).  After
+        session 9 (hedge.c, rubric points not earned by the question's words): gap mean
+        0.37 / 0.23 / 0.68, largest 2.5 / 1.5 / 2.8, wrong at most 0.6 / 2.0 / 0.6.
         Bounds: measured + 0.07 WER, + 0.5 points."""
         for name, wer_max, mean_max, gap_max, wrong_max in (
                 ("spoken_answers.md", 0.28, 0.9, 3.0, 1.1),
