@@ -120,12 +120,17 @@ static int snap_intact(struct snap *s, const char *what)
 }
 
 /* 0 when every sealed function still runs what was sealed; else -1 with
- * tab.violation set (kept: the first tampering found is what is reported). */
+ * tab.violation set (kept: the first tampering found is what is reported).
+ * An exception pending on entry (the call just made raised) is pending again
+ * on return: the checks below clear what they raise themselves. */
 static int table_intact(void)
 {
     char first[VIOLATION_MAX];
+    PyObject *et, *ev, *tb; /* new refs, or NULL */
     size_t i;
     int bad = 0;
+
+    PyErr_Fetch(&et, &ev, &tb);
 
     snprintf(first, sizeof first, "%s", tab.violation);
     for (i = 0; i < tab.n && !bad; i++) {
@@ -156,6 +161,7 @@ static int table_intact(void)
               snap_intact(&tab.builtins, "the checks' builtins in the worker") != 0;
     if (bad && first[0] != '\0')
         snprintf(tab.violation, sizeof tab.violation, "%s", first);
+    PyErr_Restore(et, ev, tb);
     return bad ? -1 : 0;
 }
 
