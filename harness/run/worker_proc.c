@@ -14,7 +14,7 @@
 #include <signal.h>
 
 #include "worker_proc.h"
-#include "engine.h"
+#include "worker.h"
 #include "exercise.h"
 #include "fileio.h"
 #include "measure_sock.h"
@@ -91,7 +91,7 @@ PyObject *worker_proc_load_submission(const struct child *c)
     size_t len = 0;
     int ok = 0;
 
-    if (fileio_read(path, ENGINE_SUBMISSION_MAX, &text, &len, &err) != PH_OK) {
+    if (fileio_read(path, WORKER_MODULE_MAX, &text, &len, &err) != PH_OK) {
         PyErr_SetString(PyExc_OSError, err.msg);
         return NULL;
     }

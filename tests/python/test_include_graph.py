@@ -28,11 +28,7 @@ KNOWN_LONELY: dict[str, str] = {}
 
 # Link cycles across folders known to exist, each with the work that removes
 # it; the test fails once one is gone, so that it leaves this list.
-KNOWN_CROSS_FOLDER: dict[frozenset[str], str] = {
-    frozenset({"worker_proc.c", "engine.h"}):
-        "run/worker_proc.c includes engine.h for ENGINE_SUBMISSION_MAX when it reads the "
-        "module copy the engine wrote; WORKER_MODULE_MAX (worker.h) is the cap there",
-}
+KNOWN_CROSS_FOLDER: dict[frozenset[str], str] = {}
 
 
 def files() -> dict[str, Path]:
