@@ -27,6 +27,7 @@ static int run_ended_after_checks(const struct run_result *out)
     case VERDICT_MEMORY_LIMIT:
     case VERDICT_CRASHED:
     case VERDICT_OUTPUT_LIMIT:
+    case VERDICT_ERROR: /* e.g. its disk quota, broken after the last check */
         break;
     default:
         return 0;
