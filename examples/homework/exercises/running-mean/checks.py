@@ -36,7 +36,8 @@ def check_memory_constant(sub, h):
 
 
 def check_speed(sub, h):
-    # CPU time, the median of 5 runs: the code is single-threaded, and a
-    # neighbour's load moves its wall time far more than its CPU time.
-    h.measure("mean", drain_means, sub, 10**5, repeat=5)
+    # CPU time: the code is single-threaded, and a neighbour's load moves its
+    # wall time far more than its CPU time.  One run: five took a slow
+    # student's check past its limit under ASan.
+    h.measure("mean", drain_means, sub, 10**5)
     return None
