@@ -54,6 +54,15 @@ def digest_batches(sub, items, size, probes, report):
     report([batches, total, tail], [seen.get(p) for p in probes])
 
 
+@inside
+def skip_records(stream, k):
+    """Take k records from the stream (past the first); the last of them."""
+    last = None
+    for _ in range(k):
+        last = next(stream)
+    return last
+
+
 def check_batched_basic(sub, h):
     return {
         "range10_by3": collect(sub, range(10), 3),
@@ -131,8 +140,15 @@ def check_read_jsonl_lazy(sub, h):
     fed_at_call = h.fifo_written(path)
     is_iterator = iter(stream) is stream
     first = h.measure("first_next", next, iter(stream))
+    fed_at_first_record = h.fifo_written(path)
+    # Then a few records more, how many drawn from the seed: a reader lazy
+    # for its first record only (and eager from the second on) is seen here.
+    more = rng.randrange(2, 200)
+    later = skip_records(stream, more)
+    taken = sum(len(r) + 1 for r in records[:more + 1])
     return {"is_iterator": is_iterator, "first": first, "fed_at_call": fed_at_call,
-            "fed_at_first_record": h.fifo_written(path)}
+            "fed_at_first_record": fed_at_first_record,
+            "later_record": later, "fed_past_later_records": h.fifo_written(path) - taken}
 
 
 def check_memory_constant(sub, h):
