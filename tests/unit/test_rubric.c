@@ -134,6 +134,9 @@ Test(rubric_parse, errors_name_file_and_field)
     expect_parse_error("[]", "rubric");
     expect_parse_error("{}", "rubric.points");
     expect_parse_error("{\"points\": []}", "rubric.points");
+    expect_parse_error("{\"curve\": 1.5, \"points\": [{\"id\": \"p\", \"text\": \"t\", "
+                       "\"weight\": 1, \"concepts\": [[\"alpha\"]]}]}",
+                       "rubric.curve");
     expect_parse_error(
         "{\"points\": [{\"text\": \"t\", \"weight\": 1, \"concepts\": [[\"alpha\"]]}]}",
         "rubric.points[0].id");
