@@ -66,7 +66,7 @@ static int depends_at(const struct doc *d, size_t i)
 {
     const char *w = d->tok[i].raw;
 
-    if (strcmp(w, "depends") != 0 && strcmp(w, "depend") != 0)
+    if (strcmp(w, "depends") != 0 && strcmp(w, "depend") != 0 && strcmp(w, "depending") != 0)
         return 0;
     if (i > 0 && prose(d, i - 1) && strcmp(d->tok[i - 1].raw, "it") == 0 &&
         d->tok[i - 1].sent == d->tok[i].sent)
@@ -82,6 +82,28 @@ static int depends_at(const struct doc *d, size_t i)
     return 0;
 }
 
+/* Words that hand the choice back to the reader's own circumstances when
+ * "your" and a word of what_it_depends_on follow closely: "use whichever
+ * fits your situation", "pick what suits your needs" ("whatever the problem
+ * size" names no one's circumstances). */
+static const char *const hands_back[] = {
+    "whichever", "whatever", "fits", "fit", "suits", "suit",
+};
+
+static int hands_back_at(const struct doc *d, size_t i)
+{
+    if (!WORDS_IN(d->tok[i].raw, hands_back))
+        return 0;
+    for (size_t k = i + 1; k < d->ntok && k <= i + DEPENDS_REACH; k++) {
+        if (!prose(d, k) || d->tok[k].sent != d->tok[i].sent)
+            return 0;
+        if (strcmp(d->tok[k].raw, "your") == 0 && k + 1 < d->ntok && prose(d, k + 1) &&
+            d->tok[k + 1].sent == d->tok[i].sent && WORDS_IN(d->tok[k + 1].raw, what_it_depends_on))
+            return 1;
+    }
+    return 0;
+}
+
 unsigned hedge_count(const struct doc *d, long *first)
 {
     unsigned n = 0;
@@ -91,7 +113,7 @@ unsigned hedge_count(const struct doc *d, long *first)
         int hit = 0;
         if (!prose(d, i))
             continue;
-        hit = WORDS_IN(d->tok[i].raw, vague_words) || depends_at(d, i);
+        hit = WORDS_IN(d->tok[i].raw, vague_words) || depends_at(d, i) || hands_back_at(d, i);
         for (size_t p = 0; !hit && p < sizeof vague_phrases / sizeof vague_phrases[0]; p++)
             hit = phrase_at(d, i, vague_phrases[p]);
         if (hit) {

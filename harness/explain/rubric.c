@@ -379,6 +379,11 @@ enum ph_rc rubric_parse(const cJSON *node, const char *where, struct rubric **ou
         if (rc != PH_OK)
             goto out;
     }
+    if (cJSON_GetObjectItemCaseSensitive(node, "curve") != NULL) {
+        rc = get_number(node, "curve", where, "rubric", 0.0, 1.0, &r->curve, err);
+        if (rc != PH_OK)
+            goto out;
+    }
     r->points = calloc(np, sizeof *r->points);
     off->pts = calloc(np, sizeof *off->pts);
     r->misconceptions = calloc(nm ? nm : 1, sizeof *r->misconceptions);

@@ -35,6 +35,7 @@ struct rubric {
     struct rubric_misconception *misconceptions;
     size_t nmisconceptions;
     void *offline; /* the offline scorer's compiled data; private to rubric.c */
+    double curve;  /* 0..1: how far the offline grade bends up past half coverage (0: linear) */
 };
 
 /*

@@ -131,7 +131,8 @@
  * graded sets' 56 Spanish, French and German answers, readings that scored
  * 6.5 or more were within 2 points of the grade but one (9.4 for a 7), while
  * lower ones were often 3-5 points under it; a reading's score is held to
- * GLOSS_MAX_SCORE at most. */
+ * GLOSS_MAX_SCORE at most.  A reading is not lifted by curve(): it can miss
+ * a wrong belief, so what it finds is all it is sure of. */
 #define GLOSS_MIN_SCORE 6.5
 #define GLOSS_MAX_SCORE 9.0
 #define GLOSS_CONFIDENCE 0.45
@@ -457,15 +458,29 @@ static double penalties(double *p, size_t n)
     return total;
 }
 
-/* Coverage to grade: human graders give most of the marks once the main ideas
- * are there, and little for one idea out of five; a mild curve follows that. */
-static double curve(double coverage)
+/* Coverage (already scaled by how much the answer reads as explanation) to
+ * grade: human graders give most of the marks once the main ideas are there
+ * (9 for five points of seven made well), and little for one idea out of
+ * five.  Up to CURVE_KNEE the grade follows coverage; past it, it bends
+ * towards full marks by the rubric's "curve" (`lift`: 0 is linear, 1 flat at
+ * full coverage; the exercises' 0.75 brought the excellent answers' mean
+ * error near 0 over every graded set without moving keyword lists, which stay
+ * under the knee; the practice bank's rubrics stay linear: the curve steepens
+ * the grade near the knee, which widened the gap between a typed answer and
+ * its misheard spoken twin from 3.0 to 3.9 on spoken_heldout4).  Only a sound
+ * answer is lifted: one stating a wrong belief, talking to the grader, or
+ * read through a glossary (which can miss a wrong belief) is held to its
+ * coverage (`sound`). */
+#define CURVE_KNEE 0.5
+static double curve(double coverage, double lift, int sound)
 {
     if (coverage <= 0)
         return 0;
     if (coverage >= 1)
         return 1;
-    return coverage;
+    if (!sound || coverage <= CURVE_KNEE)
+        return coverage;
+    return coverage + lift * (coverage - CURVE_KNEE) * (1.0 - coverage) / (1.0 - CURVE_KNEE);
 }
 
 /*
@@ -808,7 +823,8 @@ static enum ph_rc score_answer(const struct rubric *r, const char *question, con
         coverage = wsum > 0 ? got / wsum : 0;
         {
             double notes = notes_floor(&d, out, point_sent);
-            double earned = curve(coverage) * (st.factor > notes ? st.factor : notes);
+            double earned = curve(coverage * (st.factor > notes ? st.factor : notes), r->curve,
+                                  read_lang && out->nmisconceptions == 0 && !out->injection);
             double ceiling = 1.0;
             long hedge_sent;
             if (code_share(&d) <= MOSTLY_CODE) {

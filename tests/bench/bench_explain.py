@@ -19,10 +19,11 @@ main; later sessions have it in the repository, so it is blind no more), the tun
 questions alone, each line naming its exercise in "exercise"; scored once before session 8's
 scorer changes for it, then tuned on), its other half (audit8-heldout: kept outside the
 repository until session 8's scorer changes were merged, then scored once: blind figures for
-that main; in the repository and tuned on since session 9), session 9's blind set whole
-(audit9-blind: 88 answers written and graded from the questions alone, never shown to the
-scorer's authors; scored on session 9's main before and after its scorer changes, then added
-here: blind until someone tunes on it), and the terse note-style answers session 7's scorer helper wrote
+that main; in the repository and tuned on since session 9), session 9's blind set
+(88 answers written and graded from the questions alone, never shown to the scorer's authors;
+scored whole on session 9's main before and after its scorer changes), split in session 10 into
+two halves with every kind of answer: audit9-tune (tuned on from session 10) and
+audit9-heldout (its answers are read by nobody tuning the scorer, only its figures), and the terse note-style answers session 7's scorer helper wrote
 and graded itself (authors-terse, tuned on: bullets, fragments, arrows).  An external set named by
 PYHARNESS_CALIBRATION is added as a column when it exists; it is never needed.
 
@@ -140,7 +141,8 @@ def main() -> int:
             ("audit7 held out", DATA / "audit7-heldout.jsonl"),
             ("audit8 tune half", DATA / "audit8-tune.jsonl"),
             ("audit8 held out", DATA / "audit8-heldout.jsonl"),
-            ("audit9 blind", DATA / "audit9-blind.jsonl"),
+            ("audit9 tune half", DATA / "audit9-tune.jsonl"),
+            ("audit9 HELD half", DATA / "audit9-heldout.jsonl"),
             ("first set", DATA / "heldout.jsonl"),
             ("terse (authors)", DATA / "authors-terse.jsonl")]
     ext = os.environ.get("PYHARNESS_CALIBRATION", "")

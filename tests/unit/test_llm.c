@@ -27,7 +27,7 @@ static struct rubric_point points[] = {
 static struct rubric_misconception miscs[] = {
     {.id = "completion-order", .text = "gather returns results in completion order", .penalty = 3},
 };
-static struct rubric rub = {10, points, 2, miscs, 1, NULL};
+static struct rubric rub = {10, points, 2, miscs, 1, NULL, 0.0};
 
 /* The answer the replies below grade: their quotes come from it. */
 #define TEST_ANSWER "gather keeps order, and the results come back as they finish."

@@ -134,6 +134,9 @@ Test(rubric_parse, errors_name_file_and_field)
     expect_parse_error("[]", "rubric");
     expect_parse_error("{}", "rubric.points");
     expect_parse_error("{\"points\": []}", "rubric.points");
+    expect_parse_error("{\"curve\": 1.5, \"points\": [{\"id\": \"p\", \"text\": \"t\", "
+                       "\"weight\": 1, \"concepts\": [[\"alpha\"]]}]}",
+                       "rubric.curve");
     expect_parse_error(
         "{\"points\": [{\"text\": \"t\", \"weight\": 1, \"concepts\": [[\"alpha\"]]}]}",
         "rubric.points[0].id");
@@ -594,11 +597,30 @@ Test(claims, a_short_answer_that_hedges_is_vague)
     cr_assert_leq(res.score, 3.0, "%.1f", res.score);
     explain_result_cleanup(&res);
 
-    /* Not hedges: "whatever order", "what kind of work". */
+    /* Handing the choice back to the reader's circumstances is the same
+     * hedge: "whichever fits your situation", "depending on the workload". */
+    score_of("gather-vs-as-completed",
+             "gather returns every result in one list in the order the awaitables were passed, "
+             "while as_completed yields each result as soon as it finishes. Both run "
+             "concurrently. Use whichever fits your situation.",
+             &res);
+    cr_assert_leq(res.score, 3.0, "%.1f", res.score);
+    cr_assert_not_null(strstr(res.feedback, "hedges"), "%s", res.feedback);
+    explain_result_cleanup(&res);
+    score_of("gather-vs-as-completed",
+             "gather returns every result in one list in the order the awaitables were passed, "
+             "while as_completed yields each result as soon as it finishes. Both run "
+             "concurrently; pick one depending on the workload.",
+             &res);
+    cr_assert_leq(res.score, 3.0, "%.1f", res.score);
+    explain_result_cleanup(&res);
+
+    /* Not hedges: "whatever order", "what kind of work", "fits in memory". */
     score_of("gather-vs-as-completed",
              "gather returns every result in one list in the order the awaitables were passed, "
              "whatever order they finish in, while as_completed yields each result as soon as it "
-             "finishes. Both run concurrently; the kind of work does not matter.",
+             "finishes. Both run concurrently; the kind of work does not matter, and the "
+             "list of results fits in memory whatever the problem size.",
              &res);
     cr_assert_null(strstr(res.feedback, "hedges"), "%s", res.feedback);
     explain_result_cleanup(&res);
@@ -745,10 +767,57 @@ Test(claims, a_slip_that_denies_a_point_is_not_counted_twice)
     share = share / wsum * res.max;
     lost = full - res.score;
     /* The point, and at least half the penalty beyond it; not the point
-     * plus the whole penalty. */
+     * plus the whole penalty.  The answer with the slip is also not lifted
+     * by the grade curve that the sound one gets (0.4 here). */
     cr_assert_geq(lost, share + penalty * 0.5 - 0.3, "lost %.1f", lost);
-    cr_assert_leq(lost, share + penalty * 0.5 + 0.3, "lost %.1f", lost);
+    cr_assert_leq(lost, share + penalty * 0.5 + 0.7, "lost %.1f", lost);
     cr_assert_lt(lost, share + penalty - 0.5, "lost %.1f", lost);
+    explain_result_cleanup(&res);
+}
+
+/* Graders give most of the marks once most key points are made well: an
+ * answer that makes four of six points in plain sentences scores near what
+ * a grader gives it (8-9), not its linear share.  The curve lifts sound
+ * answers only: the same answer with a wrong belief added is not lifted,
+ * and a list of the same terms stays under the curve's knee. */
+Test(claims, most_points_made_well_earn_most_of_the_marks)
+{
+    static const char most[] =
+        "A list comprehension builds the whole list at once, so all of it sits in memory. "
+        "map() and filter() return lazy iterators in Python 3, computing one item at a time as "
+        "you loop, so they suit unbounded input. A comprehension usually beats map with a "
+        "lambda, because a Python function call per item is slow; map with a builtin can be "
+        "faster.";
+    static const char wrong[] =
+        "A list comprehension builds the whole list at once, so all of it sits in memory. "
+        "map() and filter() return lazy iterators in Python 3, computing one item at a time as "
+        "you loop, so they suit unbounded input. A comprehension usually beats map with a "
+        "lambda, because a Python function call per item is slow; map with a builtin can be "
+        "faster. Comprehensions also run in parallel across CPU cores, which is part of why "
+        "they are fast.";
+    static const char terms[] = "comprehension eager list memory; map filter lazy iterator; "
+                                "lambda call slow; builtin fast";
+    struct explain_result res;
+    double share = 0, wsum = 0, sound;
+
+    sound = score_of("comprehension-map-filter", most, &res);
+    for (size_t i = 0; i < res.npoints; i++) {
+        wsum += res.points[i].weight;
+        share += res.points[i].weight * res.points[i].credit;
+    }
+    share = share / wsum * res.max;
+    cr_assert_eq(res.nmisconceptions, 0, "%s", res.feedback);
+    cr_assert_lt(share, 9.0, "%.1f", share);
+    cr_assert_geq(sound, 8.0, "%.1f for a linear share of %.1f: %s", sound, share, res.feedback);
+    explain_result_cleanup(&res);
+
+    score_of("comprehension-map-filter", wrong, &res);
+    cr_assert(has_misconception(&res, "comprehension-parallel"), "%s", res.feedback);
+    cr_assert_leq(res.score + res.misconceptions[0].penalty, share + 0.3, "%.1f", res.score);
+    explain_result_cleanup(&res);
+
+    score_of("comprehension-map-filter", terms, &res);
+    cr_assert_leq(res.score, 2.0, "%.1f", res.score);
     explain_result_cleanup(&res);
 }
 
