@@ -88,6 +88,19 @@ static double score_of(const char *id, const char *answer, struct explain_result
     return out->score;
 }
 
+/* score_of() with the rubric's "curve" set to `curve` (no shipped rubric sets one). */
+static double score_curved(const char *id, double curve, const char *answer,
+                           struct explain_result *out)
+{
+    struct ph_err err = {0};
+    struct rubric *r = load_rubric(id);
+
+    r->curve = curve;
+    cr_assert_eq(rubric_score(r, id, answer, out, &err), PH_OK, "%s", err.msg);
+    rubric_free(r);
+    return out->score;
+}
+
 static const struct explain_point *point(const struct explain_result *res, const char *id)
 {
     for (size_t i = 0; i < res->npoints; i++)
@@ -800,7 +813,7 @@ Test(claims, most_points_made_well_earn_most_of_the_marks)
     struct explain_result res;
     double share = 0, wsum = 0, sound;
 
-    sound = score_of("comprehension-map-filter", most, &res);
+    sound = score_curved("comprehension-map-filter", 0.75, most, &res);
     for (size_t i = 0; i < res.npoints; i++) {
         wsum += res.points[i].weight;
         share += res.points[i].weight * res.points[i].credit;
@@ -811,13 +824,18 @@ Test(claims, most_points_made_well_earn_most_of_the_marks)
     cr_assert_geq(sound, 8.0, "%.1f for a linear share of %.1f: %s", sound, share, res.feedback);
     explain_result_cleanup(&res);
 
-    score_of("comprehension-map-filter", wrong, &res);
+    score_curved("comprehension-map-filter", 0.75, wrong, &res);
     cr_assert(has_misconception(&res, "comprehension-parallel"), "%s", res.feedback);
     cr_assert_leq(res.score + res.misconceptions[0].penalty, share + 0.3, "%.1f", res.score);
     explain_result_cleanup(&res);
 
-    score_of("comprehension-map-filter", terms, &res);
+    score_curved("comprehension-map-filter", 0.75, terms, &res);
     cr_assert_leq(res.score, 2.0, "%.1f", res.score);
+    explain_result_cleanup(&res);
+
+    /* No curve: the grade is the linear share. */
+    sound = score_of("comprehension-map-filter", most, &res);
+    cr_assert_lt(sound, 8.0, "%.1f", sound);
     explain_result_cleanup(&res);
 }
 
