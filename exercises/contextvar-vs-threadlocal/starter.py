@@ -47,7 +47,7 @@ def current_request_id():
 #   - spawned_tasks (2.6 points): a task created inside a request keeps that request's id,
 #     even after the request has returned
 #   - no_task_per_request (7.8 points): handle_request creates no task of its own: 3 x 10^4
-#     requests in a row whose work() returns at once cost at most 5x the reference's CPU
+#     requests in a row whose work() returns at once cost at most 8x the reference's CPU
 #     time (a task per request costs over ten times as much), and the tasks created on the
 #     event loop during 60 requests, counted by the harness, must not exceed the reference's
 #     count; work() must run in the task that called handle_request

@@ -66,9 +66,9 @@ def run_io_bound(fn, inputs, workers):
 #     in worker processes, in parallel: the work is divided among processes (the busiest one
 #     does at most about 1/(0.55 m) of it) that work at the same time (on average at least
 #     0.75 m of them running or waiting for a CPU), where m is the smaller of 4 and the
-#     machine's CPUs, and the work is most of the run's CPU time; judged from how long each
-#     process ran or waited for a CPU, not from the wall clock, so other load on the machine
-#     neither fails nor helps you; median of 3 runs on fresh inputs
+#     machine's CPUs, and the work is at least a quarter of the run's CPU time; judged from
+#     how long each process ran or waited for a CPU, not from the wall clock, so other load
+#     on the machine neither fails nor helps you; median of 3 runs on fresh inputs
 #   - cpu_start_methods (8.2 points): run_cpu_bound gives the same results when
 #     multiprocessing's default start method is fork, spawn or forkserver
 #   - cpu_many_inputs (2.7 points): 40 small tasks on 2 workers keep their input order

@@ -82,6 +82,14 @@ enum engine_ref_policy {
 #define ENGINE_PERF_SETTLED 0.5
 #define ENGINE_PERF_MARGIN 1.3
 
+/* The baseline's limits (every check's timeout_s and the run's wall_s) are
+ * stretched by the load its reference run met: the largest wall/CPU ratio
+ * of the reference's measurements of at least ENGINE_BASE_SCALE_MIN_CPU_NS
+ * in the checks the baseline runs, at most ENGINE_BASE_SCALE_MAX (engine.c,
+ * base_load_scale). */
+#define ENGINE_BASE_SCALE_MAX 10.0
+#define ENGINE_BASE_SCALE_MIN_CPU_NS 5e6
+
 struct engine_config {
     size_t max_hosts; /* sandbox hosts kept alive; 0: the pool's default */
     enum engine_ref_policy ref_policy;

@@ -176,10 +176,17 @@ static enum ph_rc judge_check(const struct judge_input *in, size_t idx, struct c
         return ph_errf(err, PH_EINTERNAL, "%s: reference.py fails check %s: %s", in->ex->json_path,
                        ec->name, why);
     }
-    if (in->base != NULL) {
-        if (proto_frame_status(bf) != PROTO_STATUS_OK)
-            return ph_errf(err, PH_EINTERNAL, "%s: baseline.py fails check %s", in->ex->json_path,
-                           ec->name);
+    if (in->base != NULL && proto_frame_status(bf) != PROTO_STATUS_OK) {
+        const cJSON *e = cJSON_GetObjectItemCaseSensitive(bf, "error");
+        char why[512] = "it did not report";
+        if (e != NULL)
+            exception_verdict(e, why, sizeof why);
+        else if (in->base->end != WORKER_END_OK)
+            snprintf(why, sizeof why, "%s", in->base->detail);
+        return ph_errf(err, PH_EINTERNAL,
+                       "%s: baseline.py fails check %s: %s (its limits were already stretched "
+                       "by the machine's load; grade again when the machine is less busy)",
+                       in->ex->json_path, ec->name, why);
     }
     if (cf == NULL) {
         long running = in->cand->running_check;

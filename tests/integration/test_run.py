@@ -429,6 +429,19 @@ class EngineTests(HarnessTest):
         self.assertIn("1 hosts", res.stdout)
 
 
+class LoadedBaselineTests(HarnessTest):
+    def test_the_baseline_gets_limits_stretched_by_the_load_its_reference_met(self):
+        # slowbase's reference spends ten times longer asleep than on the CPU, as
+        # a run does on a machine loaded ten times over; its baseline takes 1.5 s
+        # in a check whose limit is 1 s.  Unstretched, the baseline's timeout
+        # stops the grading ("baseline.py fails check speed").
+        sub = FIXTURES / "loaded" / "slowbase" / "reference.py"
+        res = run("run", "slowbase", str(sub), "--exercises", str(FIXTURES / "loaded"), "--json")
+        self.assertEqual(res.rc, 0, res.stdout + res.stderr)
+        self.assertEqual(res.json["verdict"], "passed", res.stdout)
+        self.assertIn("against the baseline's", res.json["tests"][0]["lesson"])
+
+
 class RuleErrorTests(HarnessTest):
     """A typo in a rule is an exercise error at load: exit 2 naming the field."""
 
