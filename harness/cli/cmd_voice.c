@@ -195,7 +195,8 @@ static const char *const model_names[M_COUNT] = {"bank", "mixed", "general"};
 
 /* The model called `name` (bank, mixed or general; NULL is bank): general
  * leaves `lm` empty, which voice_transcribe() reads as Debian's model. */
-static enum ph_rc model_files(const struct qbank *bank, const char *name, struct voice_lm_files *lm,
+static enum ph_rc model_files(const struct qbank *bank, const char *name,
+                              const struct qbank_question *focus, struct voice_lm_files *lm,
                               struct ph_err *err)
 {
     struct voice_lm_mix mix;
@@ -204,9 +205,9 @@ static enum ph_rc model_files(const struct qbank *bank, const char *name, struct
     if (name != NULL && strcmp(name, "general") == 0)
         return PH_OK;
     if (name == NULL || strcmp(name, "bank") == 0)
-        return voice_lm_bank(bank, NULL, lm, err);
+        return voice_lm_bank(bank, NULL, focus, lm, err);
     voice_lm_mix_default(&mix);
-    return voice_lm_bank(bank, &mix, lm, err);
+    return voice_lm_bank(bank, &mix, focus, lm, err);
 }
 
 static int measure(struct qbank *bank, const struct voice_lm_files *lms, const int *want,
@@ -239,10 +240,21 @@ static int measure(struct qbank *bank, const struct voice_lm_files *lms, const i
         char *hyp[M_COUNT] = {NULL};
         double wer[M_COUNT], spoken[M_COUNT], typed;
         int failed = voice_synth(ref, &audio, &err) != PH_OK;
-        for (int m = 0; m < M_COUNT && !failed; m++)
-            failed = !want[m] ? (hyp[m] = strdup("")) == NULL
-                              : voice_transcribe(&audio, lms[m].arpa, lms[m].dict, &hyp[m], &err) !=
-                                    PH_OK;
+        for (int m = 0; m < M_COUNT && !failed; m++) {
+            /* As practice hears an answer: with the model weighted toward its question. */
+            struct voice_lm_files qlm;
+            const struct voice_lm_files *use = &lms[m];
+            memset(&qlm, 0, sizeof qlm);
+            if (want[m] && m != M_GENERAL && voice_lm_focus_repeat() > 0) {
+                failed = model_files(bank, model_names[m], q, &qlm, &err) != PH_OK;
+                use = &qlm;
+            }
+            if (!failed)
+                failed = !want[m] ? (hyp[m] = strdup("")) == NULL
+                                  : voice_transcribe(&audio, use->arpa, use->dict, &hyp[m], &err) !=
+                                        PH_OK;
+            voice_lm_files_free(&qlm);
+        }
         voice_audio_free(&audio);
         if (failed) {
             fprintf(stderr, "pyharness voice: %s: %s\n", q->id, err.msg);
@@ -394,7 +406,8 @@ int cmd_voice_main(int argc, char **argv)
             goto out;
         }
         if (lmname == NULL || strcmp(lmname, "general") != 0) {
-            if (load_bank(&bank, &err) != PH_OK || model_files(bank, lmname, &lm, &err) != PH_OK)
+            if (load_bank(&bank, &err) != PH_OK ||
+                model_files(bank, lmname, NULL, &lm, &err) != PH_OK)
                 goto fail;
         }
         if (voice_transcribe(&audio, lm.arpa, lm.dict, &text, &err) != PH_OK)
@@ -404,7 +417,7 @@ int cmd_voice_main(int argc, char **argv)
     } else if (strcmp(argv[1], "lm") == 0) {
         if (lmname != NULL && strcmp(lmname, "general") == 0)
             return cli_usage("voice lm: the general model is Debian's (%s)", voice_general_lm());
-        if (load_bank(&bank, &err) != PH_OK || model_files(bank, lmname, &lm, &err) != PH_OK)
+        if (load_bank(&bank, &err) != PH_OK || model_files(bank, lmname, NULL, &lm, &err) != PH_OK)
             goto fail;
         printf("model: %s\ndictionary: %s\n", lm.arpa, lm.dict);
         if (lm.built)
@@ -430,7 +443,7 @@ int cmd_voice_main(int argc, char **argv)
         int want[M_COUNT];
         for (int m = 0; m < M_COUNT; m++) {
             want[m] = lmname == NULL || strcmp(lmname, model_names[m]) == 0;
-            if (want[m] && model_files(bank, model_names[m], &lms[m], &err) != PH_OK)
+            if (want[m] && model_files(bank, model_names[m], NULL, &lms[m], &err) != PH_OK)
                 goto fail;
         }
         status = measure(bank, lms, want, answers, (unsigned)limit, json);

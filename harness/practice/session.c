@@ -429,12 +429,12 @@ static int ensure_lm(struct ses *s, struct ph_err *err)
         return 0;
     }
     if (s->o->voice_lm == NULL || strcmp(s->o->voice_lm, "bank") == 0) {
-        if (voice_lm_bank(s->b, NULL, &s->lm, err) != PH_OK)
+        if (voice_lm_bank(s->b, NULL, NULL, &s->lm, err) != PH_OK)
             return -1;
     } else {
         struct voice_lm_mix mix;
         voice_lm_mix_default(&mix);
-        if (voice_lm_bank(s->b, &mix, &s->lm, err) != PH_OK)
+        if (voice_lm_bank(s->b, &mix, NULL, &s->lm, err) != PH_OK)
             return -1;
     }
     s->lm_ready = 1;

@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cjson/cJSON.h>
+
 #include "exercise.h"
 #include "fileio.h"
 #include "qbank.h"
@@ -21,6 +23,15 @@
 /* Bumped when spoken_split() changes the words it makes from a text
  * (2: identifiers keep their spoken "dot", '=' is "equals"). */
 #define VOICE_LM_WORDS_VERSION "words-2"
+/* A question file, and the general dictionary read for the stems' words. */
+#define VOICE_LM_SOURCE_MAX (4 * 1024 * 1024)
+#define VOICE_LM_DICT_MAX (16 * 1024 * 1024)
+/* A stem ("schedul*") brings the dictionary's words made of it and one of
+ * these endings (schedule, scheduler, scheduling), not every word that starts
+ * with it ("step*" is not "steptoe"). */
+static const char *const stem_tails[] = {
+    "",   "s",    "es",   "e",     "ed",    "d",      "er",  "ers", "ing", "ings", "ion", "ions",
+    "ly", "able", "ment", "ments", "ation", "ations", "ive", "ion", "y",   "ies",  "ied"};
 /* The project's pronunciation supplement is a few hundred lines. */
 #define VOICE_LM_EXTRA_MAX (1024 * 1024)
 
@@ -109,9 +120,177 @@ void voice_lm_mix_default(struct voice_lm_mix *mix)
     }
 }
 
-enum ph_rc voice_lm_bank(const struct qbank *b, const struct voice_lm_mix *mix,
-                         struct voice_lm_files *out, struct ph_err *err)
+/* Owned strings: the rubric terms added to the corpus. */
+struct strs {
+    char **s;
+    size_t n, cap;
+};
+
+static void strs_free(struct strs *v)
 {
+    for (size_t i = 0; i < v->n; i++)
+        free(v->s[i]);
+    free(v->s);
+    memset(v, 0, sizeof *v);
+}
+
+static int strs_add(struct strs *v, const char *s, size_t len)
+{
+    char *d;
+
+    if (v->n == v->cap) {
+        size_t ncap = v->cap != 0 ? v->cap * 2 : 256;
+        char **ns = realloc(v->s, ncap * sizeof *ns);
+        if (ns == NULL)
+            return -1;
+        v->s = ns;
+        v->cap = ncap;
+    }
+    d = malloc(len + 1);
+    if (d == NULL)
+        return -1;
+    memcpy(d, s, len);
+    d[len] = '\0';
+    v->s[v->n++] = d;
+    return 0;
+}
+
+/* Every string of every "concepts" array under `node`: the words the offline
+ * scorer matches.  A term ending in '*' is a stem and goes to `stems`
+ * (without the '*'), the others to `terms`. */
+static int collect_concepts(const cJSON *node, int in_concepts, struct strs *terms,
+                            struct strs *stems)
+{
+    const cJSON *c;
+
+    if (cJSON_IsString(node) && in_concepts) {
+        const char *t = node->valuestring;
+        size_t len = strlen(t);
+        if (len > 1 && t[len - 1] == '*' && strchr(t, ' ') == NULL)
+            return strs_add(stems, t, len - 1);
+        return strs_add(terms, t, len);
+    }
+    cJSON_ArrayForEach(c, node)
+    {
+        int in = in_concepts || (c->string != NULL && strcmp(c->string, "concepts") == 0);
+        if (collect_concepts(c, in, terms, stems) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/*
+ * The rubric terms of the bank: the phrases the offline scorer looks for
+ * ("str", "yield* control", "pause*") are often words that no question,
+ * model answer or point says, so the recogniser could never write them.  Each
+ * term is one more sentence of the corpus, and each stem brings the general
+ * dictionary's words that start with it.
+ */
+static enum ph_rc rubric_terms(const struct qbank *b, struct strs *out, struct ph_err *err)
+{
+    struct strs stems = {0};
+    char *dict = NULL;
+    size_t len = 0;
+    enum ph_rc rc = PH_OK;
+
+    for (size_t i = 0; i < b->n && rc == PH_OK; i++) {
+        char *text = NULL;
+        size_t tlen = 0;
+        cJSON *root;
+        int seen = 0;
+        for (size_t k = 0; k < i && !seen; k++)
+            seen = strcmp(b->q[k].source, b->q[i].source) == 0;
+        if (seen)
+            continue;
+        rc = fileio_read(b->q[i].source, VOICE_LM_SOURCE_MAX, &text, &tlen, err);
+        if (rc != PH_OK)
+            break;
+        root = cJSON_ParseWithLength(text, tlen);
+        free(text);
+        if (root == NULL)
+            continue; /* qbank.c read it already and says what is wrong */
+        if (collect_concepts(root, 0, out, &stems) != 0)
+            rc = ph_errf(err, PH_ENOMEM, "out of memory");
+        cJSON_Delete(root);
+    }
+    if (rc != PH_OK || stems.n == 0)
+        goto out;
+    rc = fileio_read(voice_general_dict(), VOICE_LM_DICT_MAX, &dict, &len, err);
+    if (rc != PH_OK)
+        goto out;
+    for (char *line = dict; line < dict + len && rc == PH_OK;) {
+        char *end = memchr(line, '\n', (size_t)(dict + len - line));
+        size_t wl = 0;
+        if (end == NULL)
+            end = dict + len;
+        while (line + wl < end && line[wl] != ' ' && line[wl] != '\t' && line[wl] != '(')
+            wl++;
+        for (size_t k = 0; k < stems.n && line[wl] != '('; k++) {
+            size_t sl = strlen(stems.s[k]);
+            int tail = 0;
+            if (wl < sl || strncmp(line, stems.s[k], sl) != 0)
+                continue;
+            for (size_t t = 0; t < sizeof stem_tails / sizeof *stem_tails && !tail; t++)
+                tail = strlen(stem_tails[t]) == wl - sl &&
+                       strncmp(line + sl, stem_tails[t], wl - sl) == 0;
+            if (tail) {
+                if (strs_add(out, line, wl) != 0)
+                    rc = ph_errf(err, PH_ENOMEM, "out of memory");
+                break;
+            }
+        }
+        line = end + 1;
+    }
+out:
+    free(dict);
+    strs_free(&stems);
+    return rc;
+}
+
+int voice_lm_terms(void)
+{
+    const char *env = getenv("PYHARNESS_VOICE_TERMS");
+
+    if (env != NULL && env[0] != '\0')
+        return strcmp(env, "0") != 0;
+    return VOICE_LM_TERMS;
+}
+
+int voice_lm_focus_repeat(void)
+{
+    const char *env = getenv("PYHARNESS_VOICE_FOCUS");
+
+    if (env != NULL && env[0] != '\0') {
+        char *end;
+        long k = strtol(env, &end, 10);
+        if (*end == '\0' && k >= 0 && k <= 100)
+            return (int)k;
+    }
+    return VOICE_LM_FOCUS_REPEAT;
+}
+
+/* The texts of one question: its question, model answer, rubric points and
+ * misconceptions (a wrong answer is said in the question's words too). */
+static int push_question(const char ***texts, size_t *n, size_t *cap, const struct exercise *ex)
+{
+    if (push(texts, n, cap, ex->question) != 0 || push(texts, n, cap, ex->model_answer) != 0)
+        return -1;
+    for (size_t k = 0; ex->rubric != NULL && k < ex->rubric->npoints; k++)
+        if (push(texts, n, cap, ex->rubric->points[k].text) != 0)
+            return -1;
+    for (size_t k = 0; ex->rubric != NULL && k < ex->rubric->nmisconceptions; k++)
+        if (push(texts, n, cap, ex->rubric->misconceptions[k].text) != 0)
+            return -1;
+    return 0;
+}
+
+enum ph_rc voice_lm_bank(const struct qbank *b, const struct voice_lm_mix *mix,
+                         const struct qbank_question *focus, struct voice_lm_files *out,
+                         struct ph_err *err)
+{
+    char focustag[160];
+    struct strs terms = {0};
+    int repeat = focus != NULL ? voice_lm_focus_repeat() : 0;
     struct voice_unigrams uni;
     struct lm_general gen;
     char mixtag[64];
@@ -129,16 +308,24 @@ enum ph_rc voice_lm_bank(const struct qbank *b, const struct voice_lm_mix *mix,
     mixtag[0] = '\0';
     if (mix != NULL)
         snprintf(mixtag, sizeof mixtag, "mix %zu %.6f", mix->words, mix->weight);
-    for (size_t i = 0; i < b->n; i++) {
-        const struct exercise *ex = b->q[i].ex;
-        if (push(&texts, &n, &cap, ex->question) != 0 ||
-            push(&texts, &n, &cap, ex->model_answer) != 0)
+    for (size_t i = 0; i < b->n; i++)
+        if (push_question(&texts, &n, &cap, b->q[i].ex) != 0)
             goto oom;
-        for (size_t k = 0; ex->rubric != NULL && k < ex->rubric->npoints; k++)
-            if (push(&texts, &n, &cap, ex->rubric->points[k].text) != 0)
+    if (voice_lm_terms()) {
+        rc = rubric_terms(b, &terms, err);
+        if (rc != PH_OK)
+            goto out;
+        for (size_t i = 0; i < terms.n; i++)
+            if (push(&texts, &n, &cap, terms.s[i]) != 0)
                 goto oom;
-        for (size_t k = 0; ex->rubric != NULL && k < ex->rubric->nmisconceptions; k++)
-            if (push(&texts, &n, &cap, ex->rubric->misconceptions[k].text) != 0)
+    }
+    /* The question being answered, counted `repeat` more times: its words and
+     * phrases become likelier than the rest of the bank's. */
+    focustag[0] = '\0';
+    if (repeat > 0) {
+        snprintf(focustag, sizeof focustag, "focus %d %s", repeat, focus->id);
+        for (int r = 0; r < repeat; r++)
+            if (push_question(&texts, &n, &cap, focus->ex) != 0)
                 goto oom;
     }
     sha256_init(&h);
@@ -149,6 +336,8 @@ enum ph_rc voice_lm_bank(const struct qbank *b, const struct voice_lm_mix *mix,
     sha256_update(&h, VOICE_LM_WORDS_VERSION, sizeof VOICE_LM_WORDS_VERSION);
     /* The everyday words mixed in, and how many at what weight. */
     sha256_update(&h, mixtag, strlen(mixtag) + 1);
+    if (focustag[0] != '\0')
+        sha256_update(&h, focustag, strlen(focustag) + 1);
     if (mix != NULL)
         sha256_update(&h, voice_general_lm(), strlen(voice_general_lm()) + 1);
     /* The project's own pronunciations (jargon the general dictionary lacks). */
@@ -170,8 +359,10 @@ enum ph_rc voice_lm_bank(const struct qbank *b, const struct voice_lm_mix *mix,
     rc = cache_dir(dir, sizeof dir, err);
     if (rc != PH_OK)
         goto out;
-    snprintf(arpa, sizeof arpa, "%s/%s-%s.arpa", dir, mix != NULL ? "mixed" : "bank", hex);
-    snprintf(dict, sizeof dict, "%s/%s-%s.dict", dir, mix != NULL ? "mixed" : "bank", hex);
+    snprintf(arpa, sizeof arpa, "%s/%s%s-%s.arpa", dir, mix != NULL ? "mixed" : "bank",
+             repeat > 0 ? "-q" : "", hex);
+    snprintf(dict, sizeof dict, "%s/%s%s-%s.dict", dir, mix != NULL ? "mixed" : "bank",
+             repeat > 0 ? "-q" : "", hex);
     if (access(arpa, R_OK) != 0 || access(dict, R_OK) != 0) {
         /* Built under temporary names, then renamed: a session that starts
          * while another builds never reads half a model. */
@@ -210,5 +401,6 @@ out:
         voice_lm_files_free(out);
     voice_unigrams_free(&uni);
     free(texts);
+    strs_free(&terms);
     return rc;
 }

@@ -599,6 +599,20 @@ class VoiceTest(unittest.TestCase):
         self.assertLessEqual(m["wrong_score_max"], 2.1)
         self.assertLessEqual(heard_wrong, 2.1)
 
+    def test_held_out5_spoken_answers_stay_within_their_measured_figures(self):
+        """tests/data/spoken_heldout5.md (18 right, 6 wrong) was written and committed in
+        session 10 before anything was changed or measured on it.  Bank model, measured
+        once (docs/practice.md): WER 0.230, gap mean 0.55, largest 5.0 (prof-cprofile, 8.0
+        typed and 3.0 heard from a nearly exact transcript), wrong answers at most 5.6
+        typed (prof-cprofile wrong), 3.2 heard.  The largest gap and the wrong answers do
+        NOT meet issue 16's goals on it.  Bounds: measured + 0.07 WER, + 0.5 points."""
+        m, heard_wrong = self.measured("spoken_heldout5.md")
+        self.assertLessEqual(m["wer"], 0.30)
+        self.assertLessEqual(m["score_gap_mean"], 1.05)
+        self.assertLessEqual(m["score_gap_max"], 5.5)
+        self.assertLessEqual(m["wrong_score_max"], 6.1)
+        self.assertLessEqual(heard_wrong, 3.7)
+
     def test_tuning_spoken_answers_stay_within_their_measured_figures(self):
         """The three tuning sets (50 answers; the voice, pronunciations, pause lengths and
         the matcher's joins were chosen on them), measured after session 8: WER 0.205 /
