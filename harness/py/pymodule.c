@@ -7,6 +7,7 @@
 
 #include "pymodule.h"
 #include "counting_iter.h"
+#include "keyed_stream.h"
 #include "inside_table.h"
 #include "sealed.h"
 
@@ -988,11 +989,13 @@ PyObject *pymodule_init(void)
     PyObject *m; /* new ref */
 
     main_thread = PyThread_get_thread_ident();
-    if (PyType_Ready(&counting_iter_type) != 0 || PyType_Ready(&sealed_type) != 0)
+    if (PyType_Ready(&counting_iter_type) != 0 || PyType_Ready(&keyed_stream_type) != 0 ||
+        PyType_Ready(&sealed_type) != 0)
         return NULL;
     m = PyModule_Create(&module);
     if (m != NULL &&
-        PyModule_AddObjectRef(m, "CountingIterator", (PyObject *)&counting_iter_type) != 0)
+        (PyModule_AddObjectRef(m, "CountingIterator", (PyObject *)&counting_iter_type) != 0 ||
+         PyModule_AddObjectRef(m, "KeyedStream", (PyObject *)&keyed_stream_type) != 0))
         Py_CLEAR(m);
     return m;
 }

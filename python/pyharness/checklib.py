@@ -30,6 +30,19 @@ class CompletionError(Exception):
 OBSERVED_ERRORS = (RateLimitError, CompletionError, TimeoutError)
 
 
+# The speed checks' timed input: n ints, (start + i * step) ^ mask, made in C
+# by an iterator that tells nothing of what it will yield (no __reduce__, no
+# __length_hint__, no attribute; see harness/py/keyed_stream.c), so the
+# input can be had only by pulling it, as a caller would.
+try:
+    from _pyharness import KeyedStream
+except ImportError:  # plain python3: the same items from a generator
+
+    def KeyedStream(start: int, step: int, n: int, mask: int) -> Iterator[int]:  # type: ignore[misc]
+        """n ints, (start + i * step) ^ mask."""
+        return ((start + i * step) ^ mask for i in range(n))
+
+
 # The laziness checks hand this iterator to the submission: its count is a
 # read-only C member of a final type (see harness/py/counting_iter.c), not an attribute the
 # submission could rewrite.

@@ -1,0 +1,101 @@
+/*
+ * keyed_stream.c - _pyharness.KeyedStream (see keyed_stream.h).
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include "keyed_stream.h"
+
+/*
+ * KeyedStream(start, step, n, mask) yields n ints, the i-th being
+ * (start + i * step) ^ mask.  It replaces a range iterator as the input of a
+ * timed loop: a range iterator's __reduce__ and __length_hint__ give away
+ * the whole input, so a submission could build the batches a check looks at
+ * by slicing the range and skip the others.  This type has no attribute,
+ * no __length_hint__, refuses pickling and copying, and cannot be
+ * subclassed; what it will yield is known only by pulling it, one item at a
+ * time, as a caller would.  Its state is plain C memory: native code in the
+ * worker can read it, which gives the items at the cost of computing them,
+ * no faster than pulling.  The speed checks do not rest on its opacity:
+ * they digest every item of every batch (see generators-streaming).
+ */
+typedef struct {
+    PyObject_HEAD long long next; /* the next value before the mask */
+    long long step;
+    long long mask;
+    Py_ssize_t left; /* items still to yield */
+} keyed_stream;
+
+static PyObject *keyed_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
+{
+    long long start, step, mask;
+    Py_ssize_t n;
+    keyed_stream *self;
+
+    if (kwds != NULL && PyDict_GET_SIZE(kwds) > 0) {
+        PyErr_SetString(PyExc_TypeError, "KeyedStream takes no keyword arguments");
+        return NULL;
+    }
+    if (!PyArg_ParseTuple(args, "LLnL:KeyedStream", &start, &step, &n, &mask))
+        return NULL;
+    /* Every value must fit in 62 bits, so no item overflows. */
+    if (n < 0 || start < 0 || step < 0 || mask < 0 || start > (1LL << 60) || step > (1LL << 20) ||
+        n > (1LL << 36) || mask > (1LL << 60)) {
+        PyErr_SetString(PyExc_ValueError, "KeyedStream: start, step, n or mask out of range");
+        return NULL;
+    }
+    self = PyObject_New(keyed_stream, type);
+    if (self == NULL)
+        return NULL;
+    self->next = start;
+    self->step = step;
+    self->mask = mask;
+    self->left = n;
+    return (PyObject *)self;
+}
+
+static void keyed_dealloc(keyed_stream *self)
+{
+    PyObject_Free(self);
+}
+
+static PyObject *keyed_next(keyed_stream *self)
+{
+    long long v;
+
+    if (self->left <= 0)
+        return NULL; /* exhausted: StopIteration without an exception set */
+    v = self->next ^ self->mask;
+    self->next += self->step;
+    self->left--;
+    return PyLong_FromLongLong(v);
+}
+
+static PyObject *keyed_refuse(PyObject *self, PyObject *args)
+{
+    (void)self;
+    (void)args;
+    PyErr_SetString(PyExc_TypeError, "a KeyedStream cannot be pickled or copied");
+    return NULL;
+}
+
+static PyMethodDef keyed_methods[] = {
+    {"__reduce__", keyed_refuse, METH_NOARGS, "refused"},
+    {"__reduce_ex__", keyed_refuse, METH_VARARGS, "refused"},
+    {"__copy__", keyed_refuse, METH_NOARGS, "refused"},
+    {"__deepcopy__", keyed_refuse, METH_VARARGS, "refused"},
+    {"__getstate__", keyed_refuse, METH_NOARGS, "refused"},
+    {NULL, NULL, 0, NULL},
+};
+
+PyTypeObject keyed_stream_type = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "_pyharness.KeyedStream",
+    .tp_basicsize = sizeof(keyed_stream),
+    .tp_dealloc = (destructor)keyed_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT, /* no BASETYPE: final */
+    .tp_doc = "KeyedStream(start, step, n, mask): n ints, yielded one at a time.",
+    .tp_iter = PyObject_SelfIter,
+    .tp_iternext = (iternextfunc)keyed_next,
+    .tp_methods = keyed_methods,
+    .tp_new = keyed_new,
+};
