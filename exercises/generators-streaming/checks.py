@@ -14,7 +14,7 @@ import collections
 import itertools
 import json
 
-from pyharness.checklib import CountingIterator, KeyedStream, inside
+from pyharness.checklib import CountingIterator, KeyedStream, chain_ints, inside
 
 
 @inside
@@ -39,8 +39,8 @@ def digest_batches(sub, start, step, n, mask, key, size, report):
     """Batch n items of a KeyedStream (an iterator made in C that tells
     nothing of what it will yield; start, step and mask drawn by the runner
     for this run) and hand back the batches' count, their items' count and
-    a digest of every item of every batch, in order and batch by batch: a
-    chain of hashes seeded with `key`, drawn by the runner for this run and
+    a digest of every item of every batch, in order and batch by batch
+    (chain_ints, a non-linear mix in C) seeded with `key`, drawn by the runner for this run and
     sent with this request.  A batch left out, cut elsewhere or holding one
     wrong item changes the digest, and the digest cannot be had without
     every batch's items, so a right answer costs the work however the
@@ -51,7 +51,7 @@ def digest_batches(sub, start, step, n, mask, key, size, report):
     for batch in sub.batched(KeyedStream(start, step, n, mask), size):
         batches += 1
         total += len(batch)
-        digest = hash((digest, tuple(batch)))
+        digest = chain_ints(digest, batch)
     report([batches, total, digest])
 
 
@@ -164,7 +164,7 @@ def _expected(start, step, mask, key, n, size):
     batches, digest = 0, key
     while batch := tuple(itertools.islice(stream, size)):
         batches += 1
-        digest = hash((digest, batch))
+        digest = chain_ints(digest, batch)
     return [batches, n, digest]
 
 

@@ -99,3 +99,53 @@ PyTypeObject keyed_stream_type = {
     .tp_methods = keyed_methods,
     .tp_new = keyed_new,
 };
+
+/* One round of keyed_chain's mix: multiply by an odd constant and fold the
+ * high half down, so the state depends non-linearly on every value. */
+static unsigned long long chain_mix(unsigned long long d, unsigned long long v)
+{
+    d = (d ^ v) * 0x9E3779B97F4A7C15ULL;
+    return d ^ (d >> 29);
+}
+
+PyObject *keyed_chain(PyObject *self, PyObject *args)
+{
+    PyObject *state, *batch, *fast = NULL; /* fast: new ref */
+    unsigned long long d;
+    Py_ssize_t i, len;
+    PyObject *result = NULL;
+
+    (void)self;
+    if (!PyArg_ParseTuple(args, "O!O:chain_ints", &PyLong_Type, &state, &batch))
+        return NULL;
+    d = PyLong_AsUnsignedLongLongMask(state);
+    if (d == (unsigned long long)-1 && PyErr_Occurred())
+        return NULL;
+    fast = PySequence_Fast(batch, "chain_ints: the batch is not a sequence");
+    if (fast == NULL)
+        return NULL;
+    len = PySequence_Fast_GET_SIZE(fast);
+    for (i = 0; i < len; i++) {
+        PyObject *item = PySequence_Fast_GET_ITEM(fast, i); /* borrowed */
+        long long v;
+        int overflow;
+
+        if (!PyLong_CheckExact(item)) {
+            PyErr_Format(PyExc_TypeError, "chain_ints: item %zd of a batch is a %.80s, not an int",
+                         i, Py_TYPE(item)->tp_name);
+            goto out;
+        }
+        v = PyLong_AsLongLongAndOverflow(item, &overflow);
+        if (overflow != 0 || (v == -1 && PyErr_Occurred())) {
+            PyErr_Clear();
+            PyErr_Format(PyExc_OverflowError, "chain_ints: item %zd of a batch is out of range", i);
+            goto out;
+        }
+        d = chain_mix(d, (unsigned long long)v);
+    }
+    d = chain_mix(d, 0x5BD1E995ULL ^ (unsigned long long)len); /* where the batch ends */
+    result = PyLong_FromUnsignedLongLong(d);
+out:
+    Py_XDECREF(fast);
+    return result;
+}

@@ -12,4 +12,11 @@
  * pymodule_init(). */
 extern PyTypeObject keyed_stream_type;
 
+/* chain_ints(state, batch) -> int: state mixed with every item of batch (a
+ * sequence of ints, each in 64 bits), in order, and with the batch's
+ * length; a TypeError for an item that is not an exact int.  The digest of
+ * a timed loop: a chain over every batch seeded with a key the runner
+ * draws cannot be had without every batch's items. */
+PyObject *keyed_chain(PyObject *self, PyObject *args);
+
 #endif

@@ -963,6 +963,8 @@ static PyMethodDef methods[] = {
     {"client_end", py_client_end, METH_VARARGS, "client_end(token) -> the model's answer"},
     {"client_cancel", py_client_cancel, METH_VARARGS, "client_cancel(token): call cancelled"},
     {"heartbeat", py_heartbeat, METH_VARARGS, "heartbeat(name): event-loop monitor tick"},
+    {"chain_ints", keyed_chain, METH_VARARGS,
+     "chain_ints(state, batch) -> state mixed with every int of batch and its length"},
     {"now_ns", py_now_ns, METH_NOARGS, "CLOCK_MONOTONIC in ns"},
     {"cpu_ns", py_cpu_ns, METH_NOARGS, "process CPU time in ns"},
     {"cpus", py_cpus, METH_NOARGS, "logical CPUs available"},

@@ -43,6 +43,28 @@ except ImportError:  # plain python3: the same items from a generator
         return ((start + i * step) ^ mask for i in range(n))
 
 
+# A timed loop's digest of one batch of ints, chained: see chain_ints in
+# harness/py/keyed_stream.c (the same mix in Python when there is no worker).
+try:
+    from _pyharness import chain_ints
+except ImportError:
+
+    def chain_ints(state: int, batch: Iterable[int]) -> int:  # type: ignore[misc]
+        """state mixed with every int of batch, then with the batch's length."""
+        m = (1 << 64) - 1
+
+        def mix(d: int, v: int) -> int:
+            d = ((d ^ (v & m)) * 0x9E3779B97F4A7C15) & m
+            return d ^ (d >> 29)
+
+        d, n = state & m, 0
+        for v in batch:
+            if type(v) is not int:
+                raise TypeError("chain_ints: an item of a batch is not an int")
+            d, n = mix(d, v), n + 1
+        return mix(d, 0x5BD1E995 ^ n)
+
+
 # The laziness checks hand this iterator to the submission: its count is a
 # read-only C member of a final type (see harness/py/counting_iter.c), not an attribute the
 # submission could rewrite.
