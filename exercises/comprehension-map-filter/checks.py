@@ -12,12 +12,11 @@ report of its Python peak memory) are recorded in C.
 """
 
 import collections
-import hashlib
 import itertools
 import random
 import types
 
-from pyharness.checklib import CountingIterator, inside, type_name
+from pyharness.checklib import CountingIterator, chain_strs, inside, type_name
 
 # Visible sample: surrounding whitespace, an empty string, a whitespace-only token, inner spaces.
 SAMPLE = ["  Hello", "WORLD  ", "", "   ", "\tTab\n", "MiXeD Case", "a", " b ", "hello"]
@@ -111,16 +110,14 @@ def sample_positions(seed, n):
 @inside
 def token_digest(tokens, key):
     """A digest of every token of `tokens`, in order, keyed with `key` (drawn
-    by the runner for this run and sent with the timed request): one wrong,
-    missing or extra token anywhere changes it, and it cannot be had without
-    every token, however the worker is tampered with.  None if a token is
-    not a str."""
-    d = hashlib.blake2b(key=key.to_bytes(16, "little"), digest_size=16)
+    by the runner for this run and sent with the timed request): chain_strs,
+    a non-linear mix in C of each token's text.  One wrong, missing or extra
+    token anywhere changes it, and it cannot be had without every token,
+    however the worker is tampered with.  None if a token is not a str."""
     try:
-        d.update("\x00".join(tokens).encode("utf-8", "surrogatepass"))
-    except (TypeError, ValueError):
+        return chain_strs(key, tokens)
+    except TypeError:
         return None
-    return d.hexdigest()
 
 
 @inside
@@ -161,17 +158,17 @@ def drop_results(boxes):
 def count_lazy(sub, n, seed, key, report):
     """Drain iter_clean_tokens() over n words drawn here from `seed`, in
     chunks of 4096 tokens taken with islice (at C speed), counting them and
-    digesting every one (token_digest, chained over the chunks and keyed
-    with `key`); count and digest go back through `report` (a callback into
+    digesting every one (token_digest, chained over the chunks from
+    `key`); count and digest go back through `report` (a callback into
     the runner), every run's."""
     tokens = iter(sub.iter_clean_tokens(draw_words(n, seed)))
-    count, chain = 0, []
+    count, digest = 0, key
     while chunk := list(itertools.islice(tokens, 4096)):
         count += len(chunk)
-        chain.append(token_digest(chunk, key))
-        if chain[-1] is None:
+        digest = token_digest(chunk, digest)
+        if digest is None:
             break
-    report({"count": count, "digest": token_digest([str(c) for c in chain], key)})
+    report({"count": count, "digest": digest})
 
 
 # ---- checks ----
@@ -281,14 +278,14 @@ def check_speed(sub, h):
     clock starts, and a cache keyed by the input's content gains nothing."""
     boxes = [new_box() for _ in range(SPEED_RUNS)]
     seeds = [h.rng(f"speed-{run}").getrandbits(64) for run in range(SPEED_RUNS)]
-    keys = [h.rng(f"speed-key-{run}").getrandbits(128) for run in range(SPEED_RUNS)]
+    keys = [h.rng(f"speed-key-{run}").getrandbits(64) for run in range(SPEED_RUNS)]
     summaries = []
     h.measure("clean_1e6", clean_into, repeat=SPEED_RUNS,
               fresh=lambda run: (sub, boxes[run], SPEED_N, seeds[run], keys[run],
                                  summaries.append))
     drop_results(boxes)
     lazy_seeds = [h.rng(f"lazy-{run}").getrandbits(64) for run in range(SPEED_RUNS)]
-    lazy_keys = [h.rng(f"lazy-key-{run}").getrandbits(128) for run in range(SPEED_RUNS)]
+    lazy_keys = [h.rng(f"lazy-key-{run}").getrandbits(64) for run in range(SPEED_RUNS)]
     counts = []
     h.measure("iter_1e6", count_lazy, repeat=SPEED_RUNS,
               fresh=lambda run: (sub, SPEED_N, lazy_seeds[run], lazy_keys[run], counts.append))

@@ -4,6 +4,8 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
+#include <string.h>
+
 #include "keyed_stream.h"
 
 /*
@@ -144,6 +146,62 @@ PyObject *keyed_chain(PyObject *self, PyObject *args)
         d = chain_mix(d, (unsigned long long)v);
     }
     d = chain_mix(d, 0x5BD1E995ULL ^ (unsigned long long)len); /* where the batch ends */
+    result = PyLong_FromUnsignedLongLong(d);
+out:
+    Py_XDECREF(fast);
+    return result;
+}
+
+PyObject *keyed_chain_strs(PyObject *self, PyObject *args)
+{
+    PyObject *state, *seq, *fast = NULL; /* fast: new ref */
+    unsigned long long d;
+    Py_ssize_t i, len;
+    PyObject *result = NULL;
+
+    (void)self;
+    if (!PyArg_ParseTuple(args, "O!O:chain_strs", &PyLong_Type, &state, &seq))
+        return NULL;
+    d = PyLong_AsUnsignedLongLongMask(state);
+    if (d == (unsigned long long)-1 && PyErr_Occurred())
+        return NULL;
+    fast = PySequence_Fast(seq, "chain_strs: not a sequence");
+    if (fast == NULL)
+        return NULL;
+    len = PySequence_Fast_GET_SIZE(fast);
+    for (i = 0; i < len; i++) {
+        PyObject *item = PySequence_Fast_GET_ITEM(fast, i); /* borrowed */
+        const unsigned char *data;
+        size_t nbytes, at;
+        int kind;
+
+        if (!PyUnicode_CheckExact(item)) {
+            PyErr_Format(PyExc_TypeError, "chain_strs: item %zd is a %.80s, not a str", i,
+                         Py_TYPE(item)->tp_name);
+            goto out;
+        }
+        if (PyUnicode_READY(item) != 0)
+            goto out;
+        /* A str has one canonical form (the narrowest kind that holds it),
+         * so its kind and bytes are a function of its text. */
+        kind = PyUnicode_KIND(item);
+        data = PyUnicode_DATA(item);
+        nbytes = (size_t)PyUnicode_GET_LENGTH(item) * (size_t)kind;
+        d = chain_mix(d, ((unsigned long long)nbytes << 3) ^ (unsigned long long)kind);
+        for (at = 0; at + 8 <= nbytes; at += 8) {
+            unsigned long long w;
+
+            memcpy(&w, data + at, 8);
+            d = chain_mix(d, w);
+        }
+        if (at < nbytes) {
+            unsigned long long w = 0;
+
+            memcpy(&w, data + at, nbytes - at);
+            d = chain_mix(d, w);
+        }
+    }
+    d = chain_mix(d, 0x5BD1E995ULL ^ (unsigned long long)len);
     result = PyLong_FromUnsignedLongLong(d);
 out:
     Py_XDECREF(fast);

@@ -19,4 +19,9 @@ extern PyTypeObject keyed_stream_type;
  * draws cannot be had without every batch's items. */
 PyObject *keyed_chain(PyObject *self, PyObject *args);
 
+/* chain_strs(state, seq) -> int: the same for a sequence of str (each
+ * mixed with its kind, length and text), a TypeError for anything else.
+ * Little-endian words, as on every machine the harness builds for. */
+PyObject *keyed_chain_strs(PyObject *self, PyObject *args);
+
 #endif

@@ -965,6 +965,8 @@ static PyMethodDef methods[] = {
     {"heartbeat", py_heartbeat, METH_VARARGS, "heartbeat(name): event-loop monitor tick"},
     {"chain_ints", keyed_chain, METH_VARARGS,
      "chain_ints(state, batch) -> state mixed with every int of batch and its length"},
+    {"chain_strs", keyed_chain_strs, METH_VARARGS,
+     "chain_strs(state, seq) -> state mixed with every str of seq and its length"},
     {"now_ns", py_now_ns, METH_NOARGS, "CLOCK_MONOTONIC in ns"},
     {"cpu_ns", py_cpu_ns, METH_NOARGS, "process CPU time in ns"},
     {"cpus", py_cpus, METH_NOARGS, "logical CPUs available"},

@@ -65,6 +65,33 @@ except ImportError:
         return mix(d, 0x5BD1E995 ^ n)
 
 
+try:
+    from _pyharness import chain_strs
+except ImportError:
+
+    def chain_strs(state: int, seq: Iterable[str]) -> int:  # type: ignore[misc]
+        """state mixed with every str of seq (kind, length, text), then its length."""
+        m = (1 << 64) - 1
+
+        def mix(d: int, v: int) -> int:
+            d = ((d ^ (v & m)) * 0x9E3779B97F4A7C15) & m
+            return d ^ (d >> 29)
+
+        d, n = state & m, 0
+        for s in seq:
+            if type(s) is not str:
+                raise TypeError("chain_strs: an item is not a str")
+            top = max(map(ord, s), default=0)
+            kind, codec = ((1, "latin-1") if top < 256 else (2, "utf-16-le") if top < 65536
+                           else (4, "utf-32-le"))
+            data = s.encode(codec)
+            d = mix(d, (len(data) << 3) ^ kind)
+            for at in range(0, len(data), 8):
+                d = mix(d, int.from_bytes(data[at:at + 8], "little"))
+            n += 1
+        return mix(d, 0x5BD1E995 ^ n)
+
+
 # The laziness checks hand this iterator to the submission: its count is a
 # read-only C member of a final type (see harness/py/counting_iter.c), not an attribute the
 # submission could rewrite.
