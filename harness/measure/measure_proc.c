@@ -110,30 +110,55 @@ static int add_unlinked(long pid, void *arg)
     return 0;
 }
 
-int64_t measure_run_unlinked_bytes(void)
-{
-    struct unlinked_sum u; /* 4 KiB: on the stack, no allocation to fail under a hoard */
+/* The disk sample and the memory sample of one tick both want this sum,
+ * and a walk of every run process's descriptors is the costliest part of a
+ * sample: a sum younger than this is reused by the samples (20 ms apart, so
+ * no later sample sees an old figure).  A span's end always walks afresh: a
+ * file filled since the last sample must show in the span's own figures. */
+#define UNLINKED_REUSE_NS 1000000
 
-    if (!ns_scope || measure_subject() <= 0)
+static int64_t unlinked_bytes(int fresh)
+{
+    static struct {
+        pid_t subject;
+        int64_t at_ns;
+        int64_t bytes;
+    } last;
+    struct unlinked_sum u; /* 4 KiB: on the stack, no allocation to fail under a hoard */
+    pid_t subject = measure_subject();
+    int64_t now;
+
+    if (!ns_scope || subject <= 0)
         return 0;
+    now = measure_clock_ns(CLOCK_MONOTONIC);
+    if (!fresh && last.subject == subject && now - last.at_ns < UNLINKED_REUSE_NS)
+        return last.bytes;
     u.bytes = 0;
     u.nseen = 0;
     measure_each_run_pid(add_unlinked, &u);
+    last.subject = subject;
+    last.at_ns = now;
+    last.bytes = u.bytes;
     return u.bytes;
+}
+
+int64_t measure_run_unlinked_bytes(void)
+{
+    return unlinked_bytes(0);
 }
 
 /* Memory the run holds that no process's resident set shows, where it is
  * counted (else 0): the files of /dev/shm (a tmpfs of the run's own, so its
  * used blocks are the run's), the run's socket buffers (measure_sock.h) and
  * its open files that no folder holds (measure_run_unlinked_bytes). */
-static int64_t unseen_bytes(void)
+static int64_t unseen_bytes(int fresh)
 {
     struct statvfs v;
     int64_t total = measure_sock_bytes();
 
     if (total < 0)
         total = 0;
-    total += measure_run_unlinked_bytes();
+    total += unlinked_bytes(fresh);
     if (shm_counted && statvfs("/dev/shm", &v) == 0 && v.f_blocks >= v.f_bfree)
         total += (int64_t)(v.f_blocks - v.f_bfree) * (int64_t)v.f_frsize;
     return total;
@@ -283,7 +308,7 @@ int64_t measure_run_pss_bytes(void)
     measure_each_run_pid(add_pss, &total);
     if (total <= 0)
         return -1;
-    total += unseen_bytes();
+    total += unseen_bytes(0);
     if (pss_base < 0)
         pss_base = total;
     if (total > pss_seen)
@@ -329,7 +354,7 @@ int64_t measure_run_memory_bound(void)
     if (weighing > 0)
         return measure_run_pss_bytes();
     measure_each_run_pid(add_resident, &total);
-    return total > 0 ? total + unseen_bytes() : -1;
+    return total > 0 ? total + unseen_bytes(0) : -1;
 }
 
 /* The field `key` ("rchar: ") of /proc/<pid>/io, or -1. */
@@ -576,7 +601,7 @@ void measure_proc_span_begin(struct measure_span *s, unsigned flags)
     s->saved_hwm = hwm_seen;
     hwm_seen = 0;
     s->rss0 = measure_rss_bytes();
-    s->unseen0 = unseen_bytes();
+    s->unseen0 = unseen_bytes(0);
     s->nothers = 0;
     s->pss0 = pss_base; /* the outer span's, put back at the end */
     s->saved_pss_seen = pss_seen;
@@ -624,7 +649,7 @@ void measure_proc_span_end(const struct measure_span *s, struct measure_figures 
         measure_each_run_pid(sum_other, &o);
         /* Files left in /dev/shm and data left in socket buffers are
          * memory no process shows. */
-        unseen = unseen_bytes();
+        unseen = unseen_bytes(1);
         o.peak += unseen;
         if (unseen > s->unseen0)
             o.growth += unseen - s->unseen0;

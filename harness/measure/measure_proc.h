@@ -28,7 +28,8 @@ void measure_count_shm(int on);
  * folder holds (unlinked, or made by O_TMPFILE), each file once: data the
  * run keeps that neither a resident set nor a walk of its folder shows.
  * Part of the run's memory (below) and of its disk quota.  0 outside a run
- * namespace of its own. */
+ * namespace of its own.  A sum taken less than 1 ms before is reused: the
+ * disk and memory samples of one tick share one walk. */
 int64_t measure_run_unlinked_bytes(void);
 
 /* The memory of the whole observed run: the proportional set size (shared

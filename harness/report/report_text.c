@@ -137,6 +137,23 @@ static char *escaped(const char *text, size_t n)
     return buf;
 }
 
+/* The prefix of a check's message lines.  An exception's message (or a
+ * rejection's) carries the submission's own text, newlines included, so it
+ * sits behind a gutter as its stdout does: a line of it cannot pass for one
+ * of the report's own rows (red team 10's newline_msg printed fake PASS rows
+ * and a "Score 100.0 / 100" line under its ERR rows). */
+static const char *message_gutter(enum verdict status)
+{
+    switch (status) {
+    case VERDICT_ERROR:
+    case VERDICT_MEMORY_LIMIT:
+    case VERDICT_REJECTED:
+        return "       | ";
+    default:
+        return "       ";
+    }
+}
+
 static void indent_block(FILE *out, const char *text, const char *prefix, int max_lines)
 {
     const char *p = text;
@@ -239,7 +256,7 @@ void report_text_run(FILE *out, const struct run_result *r, int color)
             fputs(col(color, "\033[0m"), out);
         }
         if (c->message != NULL && c->status != VERDICT_PASSED)
-            indent_block(out, c->message, "       ", 10);
+            indent_block(out, c->message, message_gutter(c->status), 10);
         if (c->lesson != NULL) {
             char arrow[32];
             snprintf(arrow, sizeof arrow, "       %s->%s ", col(color, "\033[36m"),

@@ -563,7 +563,7 @@ class GradeBudget(unittest.TestCase):
         book, st = self.grade(self.rows)
         self.assertEqual(st[("alice", "wordfreq")][:2], ("passed", 70.0))
         self.assertEqual(book["alice"]["status"], "ok")
-        # oscar's endless loop is stopped at 3 s, not at the exercise's own 12 s.
+        # oscar's endless loop is stopped at 3 s, not at the exercise's own 20 s.
         self.assertEqual(st[("oscar", "wordfreq")][0], "timeout")
         self.assertIn("wordfreq stopped: over this assignment's budget of 3 s per submission",
                       book["oscar"]["status"])

@@ -118,6 +118,14 @@ class VerdictTests(HarnessTest):
         self.assertNotIn("partial", mini(SUBS.parent / "exercises" / "mini" / "reference.py")
                          .json["metrics"])
 
+    def test_an_exception_message_cannot_pass_for_report_rows(self):
+        # Its lines sit behind the gutter the submission's output has.
+        text = run("run", "mini", str(SUBS / "fake_rows.py"), *MINI).stdout
+        rows = [line for line in text.splitlines() if "PASS add" in line or "Score 100.0" in line]
+        self.assertGreaterEqual(len(rows), 2, text)
+        for line in rows:
+            self.assertTrue(line.startswith("       | "), line)
+
     def test_output_flood(self):
         res = mini(SUBS / "flood.py")
         self.assertVerdict(res, "output_limit", rc=1)
