@@ -121,6 +121,12 @@ def token_digest(tokens, key):
 
 
 @inside
+def hex_digest(digest):
+    """A digest as it is reported: 16 hex digits (None stays None)."""
+    return None if digest is None else f"{digest:016x}"
+
+
+@inside
 def clean_into(sub, box, n, seed, key, report):
     """clean_tokens() on n words drawn here from `seed`; the result stays in
     the box (nothing large crosses).  Anything but an exact list is made one
@@ -141,7 +147,7 @@ def clean_into(sub, box, n, seed, key, report):
     try:
         summary = {"count": len(out), "head": out[:8], "tail": out[-8:],
                    "sample": [out[i] for i in sample_positions(seed, len(out))],
-                   "digest": token_digest(out, key)}
+                   "digest": hex_digest(token_digest(out, key))}
     except TypeError:
         summary = {"count": 0, "head": [], "tail": [], "sample": [], "digest": None}
     report(summary)
@@ -168,7 +174,7 @@ def count_lazy(sub, n, seed, key, report):
         digest = token_digest(chunk, digest)
         if digest is None:
             break
-    report({"count": count, "digest": digest})
+    report({"count": count, "digest": hex_digest(digest)})
 
 
 # ---- checks ----

@@ -157,21 +157,11 @@ def _speed_input(h, run):
             rng.getrandbits(60))
 
 
-def _expected(start, step, mask, key, n, size):
-    """What digest_batches reports for a correct batched(), computed here in
-    the runner on the same items (the runner's own KeyedStream)."""
-    stream = KeyedStream(start, step, n, mask)
-    batches, digest = 0, key
-    while batch := tuple(itertools.islice(stream, size)):
-        batches += 1
-        digest = chain_ints(digest, batch)
-    return [batches, n, digest]
-
-
 def check_speed(sub, h):
     """10^6 items in batches of 64: CPU time (single-threaded), median of 9 runs,
-    each on an input of its own drawn from the grading's seed.  The digest of
-    every run is compared in the runner with what it computes itself."""
+    each on an input of its own drawn from the grading's seed.  Every run's
+    counts and digest are the observation, compared with the reference's on
+    the same inputs (the runner does not redo the work)."""
     inputs = [_speed_input(h, run) for run in range(SPEED_RUNS)]
     reports = []
 
@@ -180,16 +170,9 @@ def check_speed(sub, h):
         return (sub, start, step, SPEED_N, mask, key, SPEED_SIZE, reports.append)
 
     h.measure("batch_1e6", digest_batches, repeat=SPEED_RUNS, fresh=fresh)
-    verified = []
-    for (start, step, mask, key), got in itertools.zip_longest(inputs, reports):
-        if got is None:
-            verified.append("no digest reported")
-            continue
-        want = _expected(start, step, mask, key, SPEED_N, SPEED_SIZE)
-        if got[:2] != want[:2]:
-            verified.append("wrong batches (count or items)")
-        elif got != want:
-            verified.append("a batch holds the wrong items")
-        else:
-            verified.append("ok")
-    return {"runs": verified}
+    runs = [{"batches": got[0], "items": got[1], "digest": f"{got[2]:016x}"}
+            if type(got) is list and len(got) == 3 and type(got[2]) is int
+            else "no digest reported"
+            for got in reports]
+    runs += ["no digest reported"] * (SPEED_RUNS - len(runs))
+    return {"runs": runs}
