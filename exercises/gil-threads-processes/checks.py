@@ -29,16 +29,24 @@ from concurrent.futures import ThreadPoolExecutor
 from pyharness.checklib import Leftovers, inside
 
 WORK_MODULE = "gil_work"
+# The work has no shortcut: the bucket is taken from the generator's top
+# bits (its low 6 bits repeat every 64 steps, which made the whole task a
+# closed form of 64 steps: red team 10's closed_form answered without the
+# work and only spun processes for the CPU time the tasks would take), and
+# the seed mixes in a salt drawn per grading, so no table of answers can be
+# made in advance for the inputs' known range.
 WORK_SOURCE = '''"""CPU-bound work for the gil-threads-processes checks."""
+
+SALT = {salt}
 
 
 def featurize(n):
     """Pure-Python loop: hash n pseudo-random tokens into 64 buckets, return a digest."""
     buckets = [0] * 64
-    x = n or 1
+    x = ((n * 2654435761) ^ SALT) & 0x7FFFFFFF or 1
     for _ in range(n):
         x = (x * 1103515245 + 12345) & 0x7FFFFFFF
-        buckets[x & 63] += 1
+        buckets[x >> 25] += 1
     digest = 0
     for count in buckets:
         digest = (digest * 1000003 + count) % 2147483647
@@ -159,7 +167,8 @@ def doubler():
 def _work_fn(h):
     """Write the CPU-bound module into the run's folder and import it in the
     worker (same module for every role); its function, by handle."""
-    h.write_file(WORK_MODULE + ".py", WORK_SOURCE)
+    salt = h.rng("gil_work-salt").getrandbits(31)
+    h.write_file(WORK_MODULE + ".py", WORK_SOURCE.format(salt=salt))
     return import_work(h.scratch)
 
 

@@ -4,7 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <dirent.h>
-#include <ftw.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -352,25 +352,111 @@ const char *fileio_human_size(double bytes, char *buf, size_t cap)
     return buf;
 }
 
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+/* Empty the directory open as `fd` of everything but subdirectories that are
+ * not empty.  Sets *sub to the first of those (its name, copied into `sub`
+ * of size `cap`) and returns 1, or returns 0 when the directory is empty of
+ * all it can remove, -1 on error.  Entries on another device (a mount point)
+ * are left alone.  `left` is the directory whose pass just ended (by
+ * inode): if it is still there, something in it could not go, and -1 ends
+ * the removal rather than enter it again. */
+static int rm_entries(int fd, dev_t dev, ino_t left, char *sub, size_t cap)
 {
-    (void)st;
-    (void)ftw;
-    if (flag == FTW_DP || flag == FTW_D)
-        rmdir(path);
-    else
-        unlink(path);
-    return 0;
+    struct dirent *e;
+    struct stat st;
+    int dup_fd = dup(fd), found = 0;
+    DIR *d;
+
+    if (dup_fd < 0)
+        return -1;
+    d = fdopendir(dup_fd);
+    if (d == NULL) {
+        close(dup_fd);
+        return -1;
+    }
+    rewinddir(d); /* the duplicate shares the offset the last pass left at the end */
+    while (found == 0 && (e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        if (fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+            continue;
+        if (!S_ISDIR(st.st_mode)) {
+            (void)unlinkat(fd, e->d_name, 0);
+            continue;
+        }
+        if (st.st_dev != dev || unlinkat(fd, e->d_name, AT_REMOVEDIR) == 0)
+            continue;
+        if (st.st_ino == left) {
+            found = -1;
+            break;
+        }
+        if (strlen(e->d_name) >= cap)
+            continue;
+        memcpy(sub, e->d_name, strlen(e->d_name) + 1);
+        found = 1;
+    }
+    closedir(d);
+    return found;
 }
 
 int fileio_rmtree(const char *path)
 {
+    char sub[NAME_MAX + 1];
     struct stat st;
+    ino_t left = 0;
+    long depth = 0;
+    int fd, rc = 0;
 
     if (lstat(path, &st) != 0)
         return errno == ENOENT ? 0 : -1;
-    /* FTW_PHYS: never follow a symlink a submission planted. */
-    return nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+    if (!S_ISDIR(st.st_mode))
+        return unlink(path);
+    /* One directory open at a time, by descriptor: a tree deeper than
+     * PATH_MAX (a submission's folders of long names) is removed whole, with
+     * no path built and no descriptor or stack frame per level.  O_NOFOLLOW
+     * and AT_SYMLINK_NOFOLLOW: a symlink a submission planted is removed,
+     * never followed. */
+    fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    for (;;) {
+        int r = rm_entries(fd, st.st_dev, left, sub, sizeof sub);
+        int next;
+
+        if (r < 0) {
+            rc = -1;
+            break;
+        }
+        left = 0;
+        if (r == 1) {
+            next = openat(fd, sub, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (next < 0) {
+                rc = -1;
+                break;
+            }
+            depth++;
+        } else {
+            struct stat here;
+
+            if (depth == 0)
+                break;
+            /* Back up one level; the parent's next pass removes this one
+             * (now empty) or, if something in it could not go, skips it. */
+            if (fstat(fd, &here) == 0)
+                left = here.st_ino;
+            next = openat(fd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+            if (next < 0) {
+                rc = -1;
+                break;
+            }
+            depth--;
+        }
+        close(fd);
+        fd = next;
+    }
+    close(fd);
+    if (rc == 0 && rmdir(path) != 0)
+        rc = -1;
+    return rc;
 }
 
 int fileio_is_file(const char *path)

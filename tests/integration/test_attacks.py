@@ -14,7 +14,11 @@ UTF-8; `"report": "text"` entries also run the terminal report and assert
 that nothing of the submission reaches it raw (ESC, CR, other controls).
 
 Environment: PYHARNESS_BIN (the host binary), PYHARNESS_SOURCE (the source
-tree); PYHARNESS_ATTACKS=name,name runs a subset.  With
+tree); PYHARNESS_ATTACKS=name,name runs a subset.  PYHARNESS_ATTACK_CONTROLS
+names a JSON file where the run with the audit hook keeps its controls'
+results and the run without it reuses them (a control is honest code, which
+the hook never stops): keyed by the binary, the control's bytes and its
+entry; a comparison that fails against a kept result runs again in full.  With
 PYHARNESS_TEST_DISABLE_AUDIT=1 (honoured by builds with PH_TEST_SWITCHES) the
 CPython audit hook is off: an entry marked "needs_audit" that then gets
 through is reported as a skip naming what got through (the part of the grade
@@ -23,6 +27,8 @@ that still rests on the hook); every other entry must hold as it is.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import os
 import secrets
@@ -44,6 +50,40 @@ PORTS = range(47123, 47131)  # the attacks try these; see socket_loopback.py
 HOST_TIMEOUT_S = 180
 AUDIT_OFF = os.environ.get("PYHARNESS_TEST_DISABLE_AUDIT") == "1"
 RAW_CONTROLS = set(range(0x20)) - {0x09, 0x0A} | {0x7F}
+CONTROLS_FILE = os.environ.get("PYHARNESS_ATTACK_CONTROLS")
+
+
+@functools.lru_cache(maxsize=None)
+def _binary_digest() -> str:
+    return hashlib.sha256(Path(BIN).read_bytes()).hexdigest()
+
+
+def _control_key(entry: dict, path: Path) -> str:
+    h = hashlib.sha256()
+    for part in (path.read_bytes(), json.dumps(entry, sort_keys=True).encode()):
+        h.update(hashlib.sha256(part).digest())
+    return h.hexdigest()
+
+
+def _kept_controls() -> dict:
+    """The controls' results kept for this binary (others' are dropped)."""
+    try:
+        doc = json.loads(Path(CONTROLS_FILE).read_text()) if CONTROLS_FILE else {}
+    except (OSError, ValueError):
+        return {}
+    return doc.get("controls", {}) if doc.get("binary") == _binary_digest() else {}
+
+
+def _keep_control(key: str, result: dict) -> None:
+    if not CONTROLS_FILE:
+        return
+    kept = _kept_controls()
+    kept[key] = {"score": result["score"],
+                 "tests": [{"name": t["name"], "status": t["status"]}
+                           for t in result.get("tests", [])]}
+    tmp = CONTROLS_FILE + ".tmp"
+    Path(tmp).write_text(json.dumps({"binary": _binary_digest(), "controls": kept}))
+    os.replace(tmp, CONTROLS_FILE)
 
 
 def _processes_mentioning(needle: str) -> list[tuple[int, str]]:
@@ -121,12 +161,21 @@ class AttackCorpus(unittest.TestCase):
 
     def run_attack(self, entry: dict) -> None:
         if not (AUDIT_OFF and entry.get("needs_audit")):
-            self._run_attack(entry)
+            self._run_with_kept_control(entry)
             return
         try:
-            self._run_attack(entry)
+            self._run_with_kept_control(entry)
         except AssertionError as exc:
             self.skipTest(f"gets through without the audit hook: {str(exc)[:300]}")
+
+    def _run_with_kept_control(self, entry: dict) -> None:
+        self.kept_used = False
+        try:
+            self._run_attack(entry, reuse=AUDIT_OFF)
+        except AssertionError:
+            if not self.kept_used:
+                raise
+            self._run_attack(entry, reuse=False)  # the control run afresh
 
     def _run_one(self, path: Path, entry: dict, env: dict, text: bool = False):
         exercise = entry["exercise"]
@@ -142,7 +191,20 @@ class AttackCorpus(unittest.TestCase):
     def _status(result: dict, check: str) -> str:
         return next((t["status"] for t in result.get("tests", []) if t["name"] == check), "?")
 
-    def _run_attack(self, entry: dict) -> None:
+    def _control(self, entry: dict, env: dict, reuse: bool) -> dict:
+        path = ATTACKS / "controls" / entry["control"]
+        key = _control_key(entry, path)
+        if reuse:
+            kept = _kept_controls().get(key)
+            if kept is not None:
+                self.kept_used = True
+                return kept
+        result = self._result(path, entry, env)
+        if not AUDIT_OFF:
+            _keep_control(key, result)
+        return result
+
+    def _run_attack(self, entry: dict, reuse: bool = False) -> None:
         name = entry["file"]
         path = ATTACKS / name
         canary = "canary-" + secrets.token_hex(12)
@@ -168,7 +230,7 @@ class AttackCorpus(unittest.TestCase):
         try:
             proc = self._run_one(path, entry, env)
             if "control" in entry:
-                control = self._result(ATTACKS / "controls" / entry["control"], entry, env)
+                control = self._control(entry, env, reuse)
             if entry.get("report") == "text":
                 text_proc = self._run_one(path, entry, env, text=True)
         finally:

@@ -22,6 +22,7 @@
 #include <sys/msg.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
+#include <sys/xattr.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -397,6 +398,34 @@ static int body_sysv_ipc(void)
     if (semget(IPC_PRIVATE, 1, IPC_CREAT | 0600) >= 0 || errno != EPERM)
         return ESCAPED + 2;
     return CONTAINED;
+}
+
+/* Extended attributes: values a tmpfs keeps in unweighed kernel memory. */
+static int body_xattr(void)
+{
+    int fd = open("attrs", O_WRONLY | O_CREAT, 0600);
+
+    if (fd < 0)
+        return ESCAPED;
+    errno = 0;
+    if (fsetxattr(fd, "user.hoard", "x", 1, 0) == 0 || errno != ENOTSUP)
+        return ESCAPED + 1;
+    errno = 0;
+    if (setxattr("attrs", "user.hoard", "x", 1, 0) == 0 || errno != ENOTSUP)
+        return ESCAPED + 2;
+    close(fd);
+    return CONTAINED;
+}
+
+Test(sandbox, seccomp_refuses_extended_attributes)
+{
+    struct sandbox_policy p = policy();
+    struct sandbox_host *h;
+
+    if (!sandbox_probe()->seccomp)
+        cr_skip_test("seccomp is not available here");
+    h = run(&p, body_xattr);
+    expect_contained(h);
 }
 
 Test(sandbox, seccomp_denies_system_v_ipc)
