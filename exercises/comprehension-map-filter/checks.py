@@ -16,7 +16,7 @@ import itertools
 import random
 import types
 
-from pyharness.checklib import CountingIterator, inside, type_name
+from pyharness.checklib import CountingIterator, chain_strs, inside, type_name
 
 # Visible sample: surrounding whitespace, an empty string, a whitespace-only token, inner spaces.
 SAMPLE = ["  Hello", "WORLD  ", "", "   ", "\tTab\n", "MiXeD Case", "a", " b ", "hello"]
@@ -108,15 +108,34 @@ def sample_positions(seed, n):
 
 
 @inside
-def clean_into(sub, box, n, seed, report):
+def token_digest(tokens, key):
+    """A digest of every token of `tokens`, in order, keyed with `key` (drawn
+    by the runner for this run and sent with the timed request): chain_strs,
+    a non-linear mix in C of each token's text.  One wrong, missing or extra
+    token anywhere changes it, and it cannot be had without every token,
+    however the worker is tampered with.  None if a token is not a str."""
+    try:
+        return chain_strs(key, tokens)
+    except TypeError:
+        return None
+
+
+@inside
+def hex_digest(digest):
+    """A digest as it is reported: 16 hex digits (None stays None)."""
+    return None if digest is None else f"{digest:016x}"
+
+
+@inside
+def clean_into(sub, box, n, seed, key, report):
     """clean_tokens() on n words drawn here from `seed`; the result stays in
     the box (nothing large crosses).  Anything but an exact list is made one
     here, inside the timed request: a lazy list subclass or a generator does
     its work on this clock, not later when the result is read.  Every run's
     summary (count, first and last eight tokens, the tokens at positions drawn
-    from the seed) goes back through `report`, a callback into the runner, so
-    no run's result goes unchecked and none is checked only where it is easy
-    to get right."""
+    from the seed, and a digest of every token keyed with `key`) goes back
+    through `report`, a callback into the runner, so no run's result goes
+    unchecked and none is checked only where it is easy to get right."""
     box.words = draw_words(n, seed)
     out = sub.clean_tokens(box.words)
     if type(out) is not list:
@@ -127,9 +146,10 @@ def clean_into(sub, box, n, seed, report):
     box.out = out
     try:
         summary = {"count": len(out), "head": out[:8], "tail": out[-8:],
-                   "sample": [out[i] for i in sample_positions(seed, len(out))]}
+                   "sample": [out[i] for i in sample_positions(seed, len(out))],
+                   "digest": hex_digest(token_digest(out, key))}
     except TypeError:
-        summary = {"count": 0, "head": [], "tail": [], "sample": []}
+        summary = {"count": 0, "head": [], "tail": [], "sample": [], "digest": None}
     report(summary)
 
 
@@ -141,21 +161,20 @@ def drop_results(boxes):
 
 
 @inside
-def count_lazy(sub, n, seed, report):
-    """Drain iter_clean_tokens() over n words drawn here from `seed`, counting
-    tokens and keeping those at positions drawn from the seed among the first
-    n // 2 (fewer than any right answer has: blank words are 2 shapes in 7);
-    count and tokens go back through `report` (a callback into the runner),
-    every run's.  The positions are reached with islice, at C speed."""
+def count_lazy(sub, n, seed, key, report):
+    """Drain iter_clean_tokens() over n words drawn here from `seed`, in
+    chunks of 4096 tokens taken with islice (at C speed), counting them and
+    digesting every one (token_digest, chained over the chunks from
+    `key`); count and digest go back through `report` (a callback into
+    the runner), every run's."""
     tokens = iter(sub.iter_clean_tokens(draw_words(n, seed)))
-    sample, at = [], 0
-    for pos in sample_positions(seed, n // 2):
-        token = next(itertools.islice(tokens, pos - at, None), None)
-        if token is None:
+    count, digest = 0, key
+    while chunk := list(itertools.islice(tokens, 4096)):
+        count += len(chunk)
+        digest = token_digest(chunk, digest)
+        if digest is None:
             break
-        sample.append(token)
-        at = pos + 1
-    report({"count": at + sum(1 for _ in tokens), "sample": sample})
+    report({"count": count, "digest": hex_digest(digest)})
 
 
 # ---- checks ----
@@ -265,12 +284,15 @@ def check_speed(sub, h):
     clock starts, and a cache keyed by the input's content gains nothing."""
     boxes = [new_box() for _ in range(SPEED_RUNS)]
     seeds = [h.rng(f"speed-{run}").getrandbits(64) for run in range(SPEED_RUNS)]
+    keys = [h.rng(f"speed-key-{run}").getrandbits(64) for run in range(SPEED_RUNS)]
     summaries = []
     h.measure("clean_1e6", clean_into, repeat=SPEED_RUNS,
-              fresh=lambda run: (sub, boxes[run], SPEED_N, seeds[run], summaries.append))
+              fresh=lambda run: (sub, boxes[run], SPEED_N, seeds[run], keys[run],
+                                 summaries.append))
     drop_results(boxes)
     lazy_seeds = [h.rng(f"lazy-{run}").getrandbits(64) for run in range(SPEED_RUNS)]
+    lazy_keys = [h.rng(f"lazy-key-{run}").getrandbits(64) for run in range(SPEED_RUNS)]
     counts = []
     h.measure("iter_1e6", count_lazy, repeat=SPEED_RUNS,
-              fresh=lambda run: (sub, SPEED_N, lazy_seeds[run], counts.append))
+              fresh=lambda run: (sub, SPEED_N, lazy_seeds[run], lazy_keys[run], counts.append))
     return {"clean": summaries, "lazy_counts": counts}

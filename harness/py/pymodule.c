@@ -7,6 +7,7 @@
 
 #include "pymodule.h"
 #include "counting_iter.h"
+#include "keyed_stream.h"
 #include "inside_table.h"
 #include "sealed.h"
 
@@ -962,6 +963,10 @@ static PyMethodDef methods[] = {
     {"client_end", py_client_end, METH_VARARGS, "client_end(token) -> the model's answer"},
     {"client_cancel", py_client_cancel, METH_VARARGS, "client_cancel(token): call cancelled"},
     {"heartbeat", py_heartbeat, METH_VARARGS, "heartbeat(name): event-loop monitor tick"},
+    {"chain_ints", keyed_chain, METH_VARARGS,
+     "chain_ints(state, batch) -> state mixed with every int of batch and its length"},
+    {"chain_strs", keyed_chain_strs, METH_VARARGS,
+     "chain_strs(state, seq) -> state mixed with every str of seq and its length"},
     {"now_ns", py_now_ns, METH_NOARGS, "CLOCK_MONOTONIC in ns"},
     {"cpu_ns", py_cpu_ns, METH_NOARGS, "process CPU time in ns"},
     {"cpus", py_cpus, METH_NOARGS, "logical CPUs available"},
@@ -988,11 +993,13 @@ PyObject *pymodule_init(void)
     PyObject *m; /* new ref */
 
     main_thread = PyThread_get_thread_ident();
-    if (PyType_Ready(&counting_iter_type) != 0 || PyType_Ready(&sealed_type) != 0)
+    if (PyType_Ready(&counting_iter_type) != 0 || PyType_Ready(&keyed_stream_type) != 0 ||
+        PyType_Ready(&sealed_type) != 0)
         return NULL;
     m = PyModule_Create(&module);
     if (m != NULL &&
-        PyModule_AddObjectRef(m, "CountingIterator", (PyObject *)&counting_iter_type) != 0)
+        (PyModule_AddObjectRef(m, "CountingIterator", (PyObject *)&counting_iter_type) != 0 ||
+         PyModule_AddObjectRef(m, "KeyedStream", (PyObject *)&keyed_stream_type) != 0))
         Py_CLEAR(m);
     return m;
 }

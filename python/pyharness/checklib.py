@@ -30,6 +30,68 @@ class CompletionError(Exception):
 OBSERVED_ERRORS = (RateLimitError, CompletionError, TimeoutError)
 
 
+# The speed checks' timed input: n ints, (start + i * step) ^ mask, made in C
+# by an iterator that tells nothing of what it will yield (no __reduce__, no
+# __length_hint__, no attribute; see harness/py/keyed_stream.c), so the
+# input can be had only by pulling it, as a caller would.
+try:
+    from _pyharness import KeyedStream
+except ImportError:  # plain python3: the same items from a generator
+
+    def KeyedStream(start: int, step: int, n: int, mask: int) -> Iterator[int]:  # type: ignore[misc]
+        """n ints, (start + i * step) ^ mask."""
+        return ((start + i * step) ^ mask for i in range(n))
+
+
+# A timed loop's digest of one batch of ints, chained: see chain_ints in
+# harness/py/keyed_stream.c (the same mix in Python when there is no worker).
+try:
+    from _pyharness import chain_ints
+except ImportError:
+
+    def chain_ints(state: int, batch: Iterable[int]) -> int:  # type: ignore[misc]
+        """state mixed with every int of batch, then with the batch's length."""
+        m = (1 << 64) - 1
+
+        def mix(d: int, v: int) -> int:
+            d = ((d ^ (v & m)) * 0x9E3779B97F4A7C15) & m
+            return d ^ (d >> 29)
+
+        d, n = state & m, 0
+        for v in batch:
+            if type(v) is not int:
+                raise TypeError("chain_ints: an item of a batch is not an int")
+            d, n = mix(d, v), n + 1
+        return mix(d, 0x5BD1E995 ^ n)
+
+
+try:
+    from _pyharness import chain_strs
+except ImportError:
+
+    def chain_strs(state: int, seq: Iterable[str]) -> int:  # type: ignore[misc]
+        """state mixed with every str of seq (kind, length, text), then its length."""
+        m = (1 << 64) - 1
+
+        def mix(d: int, v: int) -> int:
+            d = ((d ^ (v & m)) * 0x9E3779B97F4A7C15) & m
+            return d ^ (d >> 29)
+
+        d, n = state & m, 0
+        for s in seq:
+            if type(s) is not str:
+                raise TypeError("chain_strs: an item is not a str")
+            top = max(map(ord, s), default=0)
+            kind, codec = ((1, "latin-1") if top < 256 else (2, "utf-16-le") if top < 65536
+                           else (4, "utf-32-le"))
+            data = s.encode(codec)
+            d = mix(d, (len(data) << 3) ^ kind)
+            for at in range(0, len(data), 8):
+                d = mix(d, int.from_bytes(data[at:at + 8], "little"))
+            n += 1
+        return mix(d, 0x5BD1E995 ^ n)
+
+
 # The laziness checks hand this iterator to the submission: its count is a
 # read-only C member of a final type (see harness/py/counting_iter.c), not an attribute the
 # submission could rewrite.
