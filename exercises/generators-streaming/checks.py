@@ -57,10 +57,12 @@ def digest_batches(sub, start, step, n, mask, key, size, report):
 
 @inside
 def skip_records(stream, k):
-    """Take k records from the stream (past the first); the last of them."""
+    """Take k records from the stream (past the first); the last of them.
+    A list (an eager reader) is iterated afresh: the record differs."""
+    it = iter(stream)
     last = None
     for _ in range(k):
-        last = next(stream)
+        last = next(it)
     return last
 
 
