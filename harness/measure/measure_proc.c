@@ -335,29 +335,24 @@ int64_t measure_run_pss_bytes(void)
 /* Spans open that weigh the run (MEASURE_WEIGH). */
 static int weighing;
 
-/* Resident bytes of `pid` (the second field of /proc/<pid>/statm), or -1. */
+/* Resident bytes of `pid` with its page tables (page_tables_of()), from one
+ * read of /proc/<pid>/status (VmRSS is statm's resident figure), or -1. */
 static int64_t resident_of(long pid)
 {
-    char path[64], buf[256];
-    const char *p;
-    char *end;
-    long long pages;
+    static const char *const keys[] = {"VmRSS:", "VmPTE:"};
+    long long v[2];
+    char path[64];
 
-    snprintf(path, sizeof path, "/proc/%ld/statm", pid);
-    if (fileio_read_small(path, buf, sizeof buf) < 0 || (p = strchr(buf, ' ')) == NULL)
+    snprintf(path, sizeof path, "/proc/%ld/status", pid);
+    if (fileio_status_fields(path, keys, v, 2) != 0 || v[0] <= 0)
         return -1;
-    pages = strtoll(p + 1, &end, 10);
-    if (end == p + 1 || pages < 0)
-        return -1;
-    return pages * (int64_t)sysconf(_SC_PAGESIZE);
+    return v[0] + (v[1] > 0 ? v[1] : 0);
 }
 
 static int add_resident(long pid, void *arg)
 {
     int64_t v = resident_of(pid);
 
-    if (v > 0)
-        v += page_tables_of(pid);
     if (v > 0)
         *(int64_t *)arg += v;
     return 0;

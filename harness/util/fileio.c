@@ -225,13 +225,22 @@ int fileio_tree_usage(const char *path, unsigned long long stop_bytes,
     return 0;
 }
 
-long long fileio_status_bytes(const char *path, const char *key)
+int fileio_status_fields(const char *path, const char *const *keys, long long *out, size_t n)
 {
     char buf[4096];
 
     if (fileio_read_small(path, buf, sizeof buf) < 0)
         return -1;
-    return status_value(buf, key);
+    for (size_t i = 0; i < n; i++)
+        out[i] = status_value(buf, keys[i]);
+    return 0;
+}
+
+long long fileio_status_bytes(const char *path, const char *key)
+{
+    long long v;
+
+    return fileio_status_fields(path, &key, &v, 1) == 0 ? v : -1;
 }
 
 int fileio_write_all(int fd, const void *buf, size_t len)

@@ -59,6 +59,9 @@ int fileio_proc_clear_refs(const char *value);
 long long fileio_proc_status_bytes(const char *key);
 /* The same field of the status file at `path` (another process's). */
 long long fileio_status_bytes(const char *path, const char *key);
+/* Several fields of the status file at `path` from one read: out[i] is
+ * keys[i]'s value in bytes (-1 when missing).  0, or -1 when unreadable. */
+int fileio_status_fields(const char *path, const char *const *keys, long long *out, size_t n);
 
 /* Write `len` bytes to `path` (created 0600 or truncated).  */
 /* Write all `len` bytes to `fd`, retrying short writes and EINTR.  0 or -1. */
