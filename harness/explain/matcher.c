@@ -839,7 +839,11 @@ static int hypothetical(const struct doc *d, unsigned u, long si)
             continue;
         /* "if you forget the finally", "if you leave out the try", "without
          * a finally" */
-        if (WORDS_IN(t->raw, forget) || (WORDS_IN(t->raw, leave) && strcmp(nx, "out") == 0) ||
+        /* "people forget that map builds a list", "what people forget is
+         * that ...": what is forgotten is asserted, not supposed. */
+        if ((WORDS_IN(t->raw, forget) && strcmp(nx, "that") != 0 && strcmp(nx, "is") != 0 &&
+             strcmp(nx, "was") != 0) ||
+            (WORDS_IN(t->raw, leave) && strcmp(nx, "out") == 0) ||
             (strcmp(t->raw, "without") == 0 && WORDS_IN(nx, guard)))
             return 1;
     }

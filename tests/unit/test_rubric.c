@@ -1212,6 +1212,29 @@ Test(beliefs, a_hypothesis_and_none_state_no_belief)
     explain_result_cleanup(&res);
 }
 
+/* What people forget is asserted, not supposed: "one thing people forget is
+ * that map() and filter() build a complete list" states the belief (audit10's
+ * tune half), while "if you forget the finally" stays a hypothesis. */
+Test(beliefs, what_people_forget_is_a_claim)
+{
+    struct explain_result res;
+
+    score_of("comprehension-map-filter",
+             "List comprehensions are the readable option. One thing people forget is that map() "
+             "and filter() build a complete list just like the comprehension does, so they do "
+             "not help with memory.",
+             &res);
+    cr_assert(has_misconception(&res, "map-returns-list"), "%s", res.feedback);
+    explain_result_cleanup(&res);
+
+    score_of("comprehension-map-filter",
+             "List comprehensions are the readable option. People forget that map and filter "
+             "build a list.",
+             &res);
+    cr_assert(has_misconception(&res, "map-returns-list"), "%s", res.feedback);
+    explain_result_cleanup(&res);
+}
+
 /* A confident wrong answer does not keep the credit of the point its belief
  * contradicts from words found elsewhere ("asks for the next batch" is not
  * laziness in an answer that says generators prefetch on a thread). */
