@@ -952,6 +952,12 @@ static enum ph_rc misc_pattern(const struct doc *d, const struct pattern *p, enu
             }
         } else {
             all = in_order(gocc, p->ng, by_clause, u, ordered);
+            /* An ordered belief's subject lent by a condition before it
+             * keeps its order: "if handle_request spawns child tasks, any id
+             * they set becomes visible to the parent". */
+            if (!all && by_clause && ordered && p->ng > 1)
+                all =
+                    lent_to(d, &gocc[0], u, 0, claims, 1) && in_order(gocc + 1, p->ng - 1, 1, u, 1);
             if (!all && by_clause && !ordered) {
                 /* The claim (the second group) in this clause; the subject
                  * (the first) and, of three or more, the setting (the last)

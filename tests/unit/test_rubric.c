@@ -1215,6 +1215,31 @@ Test(beliefs, a_hypothesis_and_none_state_no_belief)
 /* What people forget is asserted, not supposed: "one thing people forget is
  * that map() and filter() build a complete list" states the belief (audit10's
  * tune half), while "if you forget the finally" stays a hypothesis. */
+/* An ordered belief's subject named in a condition before its claim keeps
+ * its order: "if handle_request spawns child tasks, any id they set becomes
+ * visible to the parent" (audit10's tune half). */
+Test(beliefs, an_ordered_belief_takes_its_subject_from_a_condition)
+{
+    struct explain_result res;
+
+    score_of("contextvar-vs-threadlocal",
+             "threading.local keys storage on the current thread, so tasks on one thread share "
+             "it. ContextVar keys storage on the context, and each asyncio task runs in its own "
+             "copy of the context. If handle_request spawns child tasks with create_task, any id "
+             "they set becomes visible to the parent once they finish.",
+             &res);
+    cr_assert(has_misconception(&res, "child-visible-to-parent"), "%s", res.feedback);
+    explain_result_cleanup(&res);
+
+    score_of("contextvar-vs-threadlocal",
+             "ContextVar keys storage on the context, and each asyncio task runs in its own copy "
+             "of the context. If handle_request spawns child tasks, the parent does not see any "
+             "id they set.",
+             &res);
+    cr_assert(!has_misconception(&res, "child-visible-to-parent"), "%s", res.feedback);
+    explain_result_cleanup(&res);
+}
+
 Test(beliefs, what_people_forget_is_a_claim)
 {
     struct explain_result res;
