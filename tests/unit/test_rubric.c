@@ -1215,6 +1215,57 @@ Test(beliefs, a_hypothesis_and_none_state_no_belief)
 /* What people forget is asserted, not supposed: "one thing people forget is
  * that map() and filter() build a complete list" states the belief (audit10's
  * tune half), while "if you forget the finally" stays a hypothesis. */
+/* Beliefs audit10's and audit9's tune halves stated in the rubric's own
+ * vocabulary, each found, and its right counterpart not flagged. */
+Test(beliefs, session11_rubric_beliefs)
+{
+    static const struct {
+        const char *ex, *id, *wrong, *right;
+    } cases[] = {
+        {"contextvar-vs-threadlocal", "reset-unneeded",
+         "Each asyncio task runs in its own copy of the context. Also, reset() isn't strictly "
+         "needed inside a task, because the context is discarded as soon as the coroutine "
+         "returns.",
+         "Each asyncio task runs in its own copy of the context. Never skip reset(): it is not "
+         "optional, even though the context is discarded when the task returns."},
+        {"gather-vs-as-completed", "gather-slower-overall",
+         "Both schedule every awaitable concurrently. as_completed releases each request as "
+         "soon as it is done, while gather keeps the connections for all calls open until the "
+         "slowest one finishes, so gather's total wall time ends up roughly double.",
+         "Both schedule every awaitable concurrently. With gather the batch takes as long as "
+         "the slowest call; as_completed takes the same total time but shows the first result "
+         "sooner."},
+        {"generators-streaming", "batched-list-first",
+         "A generator yields values lazily. For batched, a neat trick is to call list(iterable) "
+         "first and then slice it in steps of size, and memory stays low.",
+         "A generator yields values lazily. For batched, take size items at a time with islice; "
+         "calling list() on the input first would break on endless input."},
+        {"generators-streaming", "keeps-history",
+         "A generator yields values lazily. A generator keeps the items it has already produced, "
+         "so if a batch fails you can step back and re-read it.",
+         "A generator yields values lazily. A generator cannot go back: once exhausted it must "
+         "be recreated."},
+        {"comprehension-map-filter", "map-lambda-faster",
+         "Comprehensions are readable. On speed, map and filter win clearly: they are "
+         "implemented in C, so even with a lambda they run about twice as fast as the "
+         "equivalent comprehension.",
+         "Comprehensions are readable. A comprehension beats map even with a simple lambda, "
+         "because the lambda costs a call per item."},
+    };
+    struct explain_result res;
+
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        score_of(cases[i].ex, cases[i].wrong, &res);
+        cr_assert(has_misconception(&res, cases[i].id), "%s not found: %s", cases[i].id,
+                  res.feedback);
+        explain_result_cleanup(&res);
+        score_of(cases[i].ex, cases[i].right, &res);
+        cr_assert(!has_misconception(&res, cases[i].id), "%s flagged in the right answer: %s",
+                  cases[i].id, res.feedback);
+        explain_result_cleanup(&res);
+    }
+}
+
 /* An ordered belief's subject named in a condition before its claim keeps
  * its order: "if handle_request spawns child tasks, any id they set becomes
  * visible to the parent" (audit10's tune half). */
