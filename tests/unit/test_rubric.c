@@ -1266,6 +1266,38 @@ Test(beliefs, session11_rubric_beliefs)
     }
 }
 
+/* Right statements that excellent answers of the graded sets make, each of
+ * which a belief's words matched before session 11: "locale" is not
+ * "threading.local", a second pass that is empty is single-pass, a
+ * generator re-created per epoch is a new one, "unlike setting None". */
+Test(beliefs, right_statements_are_not_beliefs)
+{
+    static const struct {
+        const char *ex, *id, *answer;
+    } cases[] = {
+        {"contextvar-vs-threadlocal", "threadlocal-fine-async",
+         "threading.local is one box per thread. ContextVar is one box per context; every "
+         "asyncio task gets its own copy. Use it for request ids, current user, locale, "
+         "per-request DB session in async code."},
+        {"comprehension-map-filter", "lazy-reusable",
+         "map and filter return lazy iterators. The price of laziness is that the result is "
+         "single-pass: iterate it twice and the second pass is empty."},
+        {"generators-streaming", "reiterable",
+         "A generator yields lazily and is consumed once; re-create it for a second epoch."},
+        {"contextvar-vs-threadlocal", "set-none-cleanup",
+         "set() returns a token; reset restores whatever was there before, which makes nested "
+         "requests correct, unlike setting None at the end."},
+    };
+    struct explain_result res;
+
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        score_of(cases[i].ex, cases[i].answer, &res);
+        cr_assert(!has_misconception(&res, cases[i].id), "%s flagged: %s", cases[i].id,
+                  res.feedback);
+        explain_result_cleanup(&res);
+    }
+}
+
 /* An ordered belief's subject named in a condition before its claim keeps
  * its order: "if handle_request spawns child tasks, any id they set becomes
  * visible to the parent" (audit10's tune half). */
