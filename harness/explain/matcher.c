@@ -920,6 +920,31 @@ static int excused(const struct doc *d, const struct occs *unless, const struct 
     return 0;
 }
 
+/* In sentence `si`, does the belief's claim (group 1) come, in a clause of
+ * its own, before any clause that names its subject (group 0), and does no
+ * clause hold both? */
+static int claim_before_subject(const struct occs *gocc, unsigned si)
+{
+    size_t first_claim = SIZE_MAX, first_subject = SIZE_MAX;
+
+    for (size_t j = 0; j < gocc[1].n; j++) {
+        const struct occ *c = &gocc[1].v[j];
+        if (!c->neg && c->sent == si && c->start < first_claim)
+            first_claim = c->start;
+    }
+    for (size_t i = 0; i < gocc[0].n; i++) {
+        const struct occ *a = &gocc[0].v[i];
+        if (a->neg || a->sent != si || a->carried)
+            continue;
+        for (size_t j = 0; j < gocc[1].n; j++)
+            if (!gocc[1].v[j].neg && gocc[1].v[j].clause == a->clause)
+                return 0;
+        if (a->start < first_subject)
+            first_subject = a->start;
+    }
+    return first_claim != SIZE_MAX && first_subject != SIZE_MAX && first_claim < first_subject;
+}
+
 static enum ph_rc misc_pattern(const struct doc *d, const struct pattern *p, enum scope scope,
                                int denied, int ordered, const struct occs *unless,
                                const struct occs *claims, const struct concept *point,
@@ -1004,6 +1029,17 @@ static enum ph_rc misc_pattern(const struct doc *d, const struct pattern *p, enu
             if (excused(d, unless, claim, 0, si))
                 continue;
             rc = asserts_in(d, point, si, gocc + 1, p->ng - 1, &yes);
+            if (yes)
+                continue;
+        }
+        /* Read over a whole sentence, a claim made before its subject is
+         * named, in another clause, may be a claim about something else:
+         * "completion order is random, so gather the coroutines in prompt
+         * order" asserts the point this belief denies and states nothing
+         * wrong. */
+        if (!denied && !by_clause && p->ng > 1 && claim_before_subject(gocc, (unsigned)su)) {
+            int yes = 0;
+            rc = asserts_in(d, point, (unsigned)su, gocc + 1, p->ng - 1, &yes);
             if (yes)
                 continue;
         }

@@ -1333,6 +1333,33 @@ Test(beliefs, right_statements_are_not_beliefs)
     }
 }
 
+/* Over a whole sentence, a claim made before its subject is named, in a
+ * clause of its own, belongs to the sentence's right point when the sentence
+ * asserts it ("completion order is random, so gather the coroutines in prompt
+ * order", an excellent answer of audit10's tune half); the belief stated
+ * outright is still found. */
+Test(beliefs, a_claim_before_its_subject_may_be_about_something_else)
+{
+    static const char base[] = "asyncio runs coroutines on one thread under an event loop; each "
+                               "await hands control back.\n";
+    char buf[512];
+    struct explain_result res;
+
+    snprintf(buf, sizeof buf, "%s%s", base,
+             "- Order: completion order is random, so either gather the coroutines in prompt "
+             "order or write each answer into its index.");
+    score_of("asyncio-llm-calls", buf, &res);
+    cr_assert(!has_misconception(&res, "gather-completion-order"), "%s", res.feedback);
+    explain_result_cleanup(&res);
+
+    snprintf(buf, sizeof buf, "%s%s", base,
+             "gather returns the answers in completion order, so you have to sort them back "
+             "into prompt order.");
+    score_of("asyncio-llm-calls", buf, &res);
+    cr_assert(has_misconception(&res, "gather-completion-order"), "%s", res.feedback);
+    explain_result_cleanup(&res);
+}
+
 /* An ordered belief's subject named in a condition before its claim keeps
  * its order: "if handle_request spawns child tasks, any id they set becomes
  * visible to the parent" (audit10's tune half). */
