@@ -1360,6 +1360,57 @@ Test(beliefs, a_claim_before_its_subject_may_be_about_something_else)
     explain_result_cleanup(&res);
 }
 
+/* Plain wordings of key points that excellent answers of the tune halves
+ * use earn the point in full (they were missed before session 11). */
+Test(points, plain_wordings_of_key_points)
+{
+    static const struct {
+        const char *ex, *id, *answer;
+    } cases[] = {
+        {"comprehension-map-filter", "single-pass",
+         "Gotchas: lazy iterators are one-shot, so keep a list if you need the items twice."},
+        {"gather-vs-as-completed", "gather-order",
+         "gather waits for the whole lot and returns a list lined up with the inputs."},
+        {"gather-vs-as-completed", "as-completed-order",
+         "asyncio.as_completed gives you awaitables that resolve in the order the work "
+         "finishes."},
+        {"profile-and-optimize", "biggest-first",
+         "Look at what eats the most total time; fix that, measure again, repeat."},
+        {"profile-and-optimize", "biggest-first",
+         "Fix the biggest chunk first, and re-time after each change."},
+    };
+    struct explain_result res;
+
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        score_of(cases[i].ex, cases[i].answer, &res);
+        cr_assert_geq(point(&res, cases[i].id)->credit, 1.0, "%s: %s", cases[i].id,
+                      cases[i].answer);
+        explain_result_cleanup(&res);
+    }
+}
+
+/* A confident wrong claim about speed that does not deny a point outright
+ * still caps the answer ("gather's total wall time ends up roughly double",
+ * graded 4, scored 9.0 on main). */
+Test(beliefs, gather_slower_overall_caps_the_answer)
+{
+    static const char answer[] =
+        "Both schedule every awaitable concurrently on the event loop. gather collects the "
+        "results into a list aligned with the inputs; as_completed gives you futures in the "
+        "order they complete, so you can process the early finishers first. For failures, "
+        "gather with return_exceptions=True slots the exception into place. The reason I'd "
+        "default to as_completed is memory and total time: as_completed releases each request "
+        "as soon as it's done, while gather keeps the connections for all calls open until the "
+        "slowest one finishes, so for a big batch gather's total wall time ends up roughly "
+        "double. gather is fine for a handful of calls.";
+    struct explain_result res;
+
+    score_of("gather-vs-as-completed", answer, &res);
+    cr_assert(has_misconception(&res, "gather-slower-overall"), "%s", res.feedback);
+    cr_assert_leq(res.score, 4.0, "%.1f: %s", res.score, res.feedback);
+    explain_result_cleanup(&res);
+}
+
 /* An ordered belief's subject named in a condition before its claim keeps
  * its order: "if handle_request spawns child tasks, any id they set becomes
  * visible to the parent" (audit10's tune half). */
