@@ -86,7 +86,13 @@ enum ph_rc practice_score_offline(const struct exercise *ex, const char *answer,
         char *joined = practice_heard_text(answer);
         const char *off = getenv("PYHARNESS_VOICE_SOUNDALIKE");
         if (joined != NULL && !(off != NULL && strcmp(off, "0") == 0)) {
-            text = soundalike_repair(ex->rubric, joined, NULL);
+            const char *keep[3] = {NULL, NULL, NULL};
+            size_t nk = 0;
+            if (ex->question != NULL)
+                keep[nk++] = ex->question;
+            if (ex->model_answer != NULL)
+                keep[nk++] = ex->model_answer;
+            text = soundalike_repair(ex->rubric, keep, joined, NULL);
             free(joined);
         } else {
             text = joined;

@@ -33,10 +33,13 @@ struct rubric;
 size_t soundalike_key(const char *word, char *key, size_t cap);
 
 /* `heard` (borrowed) with every word that sounds like a term of `r`'s
- * points (and is none of `r`'s terms) replaced by that term.  `repairs`,
- * when not NULL, receives how many words were replaced.  Caller frees; NULL
- * when out of memory.  A rubric without the offline scorer's data gives a
- * plain copy. */
-char *soundalike_repair(const struct rubric *r, const char *heard, size_t *repairs);
+ * points replaced by that term, except words that are `r`'s terms already
+ * and words of the texts in `keep` (a NULL-terminated list, borrowed; NULL
+ * for none: the question and its model answer, whose words a learner says
+ * on purpose).  `repairs`, when not NULL, receives how many words were
+ * replaced.  Caller frees; NULL when out of memory.  A rubric without the
+ * offline scorer's data gives a plain copy. */
+char *soundalike_repair(const struct rubric *r, const char *const *keep, const char *heard,
+                        size_t *repairs);
 
 #endif
