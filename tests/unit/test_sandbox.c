@@ -26,6 +26,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -820,6 +821,14 @@ static int body_mount_view(void)
             closedir(d);
         if (entries > 0)
             return ESCAPED + 5;
+    }
+    {
+        /* The kernel's knobs: read-only where the view could remount them
+         * (a root host; its check runner stays root). */
+        struct statvfs sv;
+
+        if (sandbox_probe()->uid_drop && statvfs("/proc/sys", &sv) == 0 && !(sv.f_flag & ST_RDONLY))
+            return ESCAPED + 7;
     }
     return CONTAINED;
 }
