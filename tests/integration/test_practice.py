@@ -574,12 +574,15 @@ class VoiceTest(unittest.TestCase):
         (docs/practice.md) before / after the session's changes (sentences from pauses,
         names written apart or together): WER 0.202 / 0.202, typed vs spoken gap mean
         1.43 / 1.02, largest 5.5 / 6.5, wrong answers at most 3.5 / 3.5 typed, 3.1 / 3.1
-        heard; after merging main (bank model rebuilt) 0.190, 0.89, 6.5, 3.5 / 3.1.  The goals of issue 16 (gap mean <= 1.0, largest <= 2.0, wrong <= 2.5) are
-        NOT met on this set.  Bounds: measured + 0.07 WER, + 0.5 points."""
+        heard; after merging main (bank model rebuilt) 0.190, 0.89, 6.5, 3.5 / 3.1; after
+        session 10 0.189, 0.71, 3.0; after session 11's transcript repairs ("state" put back
+        as "stage", "contiguous" as "continu*") 0.189, 0.44, 2.4, 3.5 / 3.1.  The largest
+        gap and the wrong answers do NOT meet issue 16's goals (largest <= 2.0, wrong <=
+        2.5) on this set.  Bounds: measured + 0.07 WER, + 0.5 points."""
         m, heard_wrong = self.measured("spoken_heldout3.md")
-        self.assertLessEqual(m["wer"], 0.28)
-        self.assertLessEqual(m["score_gap_mean"], 1.55)
-        self.assertLessEqual(m["score_gap_max"], 7.0)
+        self.assertLessEqual(m["wer"], 0.26)
+        self.assertLessEqual(m["score_gap_mean"], 0.95)
+        self.assertLessEqual(m["score_gap_max"], 2.9)
         self.assertLessEqual(m["wrong_score_max"], 4.0)
         self.assertLessEqual(heard_wrong, 3.6)
 
@@ -601,17 +604,36 @@ class VoiceTest(unittest.TestCase):
 
     def test_held_out5_spoken_answers_stay_within_their_measured_figures(self):
         """tests/data/spoken_heldout5.md (18 right, 6 wrong) was written and committed in
-        session 10 before anything was changed or measured on it.  Bank model, measured
-        once (docs/practice.md): WER 0.230, gap mean 0.55, largest 5.0 (prof-cprofile, 8.0
+        session 10 before anything was changed or measured on it, and measured once
+        (docs/practice.md): WER 0.230, gap mean 0.55, largest 5.0 (prof-cprofile, 8.0
         typed and 3.0 heard from a nearly exact transcript), wrong answers at most 5.6
-        typed (prof-cprofile wrong), 3.2 heard.  The largest gap and the wrong answers do
-        NOT meet issue 16's goals on it.  Bounds: measured + 0.07 WER, + 0.5 points."""
+        typed (prof-cprofile wrong), 3.2 heard.  A tuning set since session 11, where the
+        transcript's clause comma before "so you" brought prof-cprofile back to 8.0: gap
+        mean 0.27, largest 1.5.  The wrong answers (typed 5.6: the rubric's; heard 3.2)
+        do NOT meet issue 16's goal.  Bounds: measured + 0.07 WER, + 0.5 points."""
         m, heard_wrong = self.measured("spoken_heldout5.md")
         self.assertLessEqual(m["wer"], 0.30)
-        self.assertLessEqual(m["score_gap_mean"], 1.05)
-        self.assertLessEqual(m["score_gap_max"], 5.5)
+        self.assertLessEqual(m["score_gap_mean"], 0.77)
+        self.assertLessEqual(m["score_gap_max"], 2.0)
         self.assertLessEqual(m["wrong_score_max"], 6.1)
         self.assertLessEqual(heard_wrong, 3.7)
+
+    def test_held_out6_spoken_answers_stay_within_their_measured_figures(self):
+        """tests/data/spoken_heldout6.md (20 right, 7 wrong) was written and committed in
+        session 11 before anything was changed or measured on it.  Bank model, before /
+        after the session's transcript repairs (soundalike.c, the clause comma), each
+        measured once: WER 0.210 / 0.210, gap mean 0.22 / 0.22, largest 1.9 / 1.9, wrong
+        answers at most 3.1 / 3.1 typed, 6.1 / 6.1 heard: no answer's score moved.  The
+        gap goals of issue 16 are met on it; the wrong answers are NOT (mem-copy wrong:
+        0.0 typed, 6.1 heard, because the comma before "and a deep copy" was not heard and
+        the rubric reads the sentence without it as right: typed without the comma it
+        scores 7.2).  Bounds: measured + 0.07 WER, + 0.5 points."""
+        m, heard_wrong = self.measured("spoken_heldout6.md")
+        self.assertLessEqual(m["wer"], 0.28)
+        self.assertLessEqual(m["score_gap_mean"], 0.72)
+        self.assertLessEqual(m["score_gap_max"], 2.4)
+        self.assertLessEqual(m["wrong_score_max"], 6.6)
+        self.assertLessEqual(heard_wrong, 6.6)
 
     def test_tuning_spoken_answers_stay_within_their_measured_figures(self):
         """The three tuning sets (50 answers; the voice, pronunciations, pause lengths and
