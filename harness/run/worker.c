@@ -351,13 +351,12 @@ static int take_frame(struct run *r, cJSON *frame)
         c->frame = frame;
         c->elapsed_ns = measure_now_ns() - c->elapsed_ns;
         {
-            const cJSON *st = cJSON_GetObjectItemCaseSensitive(frame, "status");
             const cJSON *m = cJSON_GetObjectItemCaseSensitive(frame, "metrics");
             const cJSON *w = cJSON_GetObjectItemCaseSensitive(m, "wall_ns");
             /* The check's own figure, as the report will show it; frames may
              * arrive together, so the supervisor's clock can say less. */
             progress(r, RUN_PROGRESS_DONE, (size_t)res->running_check,
-                     cJSON_IsString(st) && strcmp(st->valuestring, "ok") == 0,
+                     proto_frame_status(frame) == PROTO_STATUS_OK,
                      cJSON_IsNumber(w) && w->valuedouble > 0 ? (int64_t)w->valuedouble
                                                              : c->elapsed_ns);
         }
