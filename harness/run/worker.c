@@ -1267,7 +1267,9 @@ enum ph_rc worker_finish(struct worker_job *j, struct worker_result *res, struct
 {
     enum ph_rc rc;
 
-    assert(j != NULL);
+    memset(res, 0, sizeof *res);
+    if (j == NULL)
+        return ph_errf(err, PH_EINTERNAL, "worker_finish: no run to finish");
     while (j->phase != JOB_DONE)
         (void)worker_poll(&j, 1, -1);
     rc = j->rc;
