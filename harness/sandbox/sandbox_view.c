@@ -235,6 +235,36 @@ static enum ph_rc populate_dev(const char *root, struct ph_err *err)
     return PH_OK;
 }
 
+/*
+ * The machine-wide knobs under /proc, read-only in the view, as container
+ * runtimes make them.  A host running as root hands each run a check runner
+ * that stays root (it writes into the worker's folder and reads its /proc);
+ * a path it could be tricked into writing must not reach the kernel's
+ * settings (red team 11 wrote the runner's own comm through a link; the same
+ * link to /proc/sys/kernel/core_pattern would have changed the machine's).
+ * An unprivileged user namespace may be refused the remount, and cannot
+ * write them anyway: there the refusal is not an error.
+ */
+static enum ph_rc proc_knobs_read_only(const char *proc, struct ph_err *err)
+{
+    static const char *const knobs[] = {"sys", "sysrq-trigger", "irq", "bus", "fs"};
+    const unsigned long ro = MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
+    char path[PATH_MAX];
+
+    for (size_t i = 0; i < sizeof knobs / sizeof knobs[0]; i++) {
+        snprintf(path, sizeof path, "%s/%s", proc, knobs[i]);
+        if (access(path, F_OK) != 0)
+            continue; /* not in this kernel */
+        if (mount(path, path, NULL, MS_BIND | MS_REC, NULL) != 0 ||
+            mount(NULL, path, NULL, ro, NULL) != 0) {
+            if (errno == EPERM || errno == EACCES)
+                continue; /* a namespace without the right to, nor to write them */
+            return ph_errf(err, PH_EINTERNAL, "sandbox: %s read-only: %s", path, strerror(errno));
+        }
+    }
+    return PH_OK;
+}
+
 static enum ph_rc mount_proc(const char *root, struct ph_err *err)
 {
     static const char *const options[] = {"hidepid=invisible", "hidepid=2", NULL};
@@ -245,12 +275,12 @@ static enum ph_rc mount_proc(const char *root, struct ph_err *err)
         return ph_errf(err, PH_EINTERNAL, "sandbox: mkdir %s: %s", dst, strerror(errno));
     for (size_t i = 0; i < sizeof options / sizeof options[0]; i++) {
         if (mount("proc", dst, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, options[i]) == 0)
-            return PH_OK;
+            return proc_knobs_read_only(dst, err);
     }
     /* A user namespace may not mount the proc of a PID namespace it does not
      * own (no PID namespace here): show the host's, hidepid aside. */
     if (mount("/proc", dst, NULL, MS_BIND | MS_REC, NULL) == 0)
-        return PH_OK;
+        return proc_knobs_read_only(dst, err);
     return ph_errf(err, PH_EINTERNAL, "sandbox: mounting /proc: %s", strerror(errno));
 }
 

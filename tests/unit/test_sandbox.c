@@ -26,6 +26,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -439,6 +440,39 @@ Test(sandbox, seccomp_denies_system_v_ipc)
     expect_contained(h);
 }
 
+/* A SIGCHLD disposition that has the kernel reap children unseen: their
+ * CPU time would join no parent's cutime.  Asking for the current one is
+ * fine; setting any is refused. */
+static int body_sigchld(void)
+{
+    struct sigaction ign = {.sa_handler = SIG_IGN}, cur;
+
+    errno = 0;
+    if (sigaction(SIGCHLD, &ign, NULL) == 0 || errno != EPERM)
+        return ESCAPED;
+    ign.sa_handler = SIG_DFL;
+    ign.sa_flags = SA_NOCLDWAIT;
+    errno = 0;
+    if (sigaction(SIGCHLD, &ign, NULL) == 0 || errno != EPERM)
+        return ESCAPED + 1;
+    if (sigaction(SIGCHLD, NULL, &cur) != 0 || cur.sa_handler != SIG_DFL)
+        return ESCAPED + 2;
+    if (signal(SIGUSR1, SIG_IGN) == SIG_ERR) /* other signals as before */
+        return ESCAPED + 3;
+    return CONTAINED;
+}
+
+Test(sandbox, seccomp_refuses_a_new_sigchld_disposition)
+{
+    struct sandbox_policy p = policy();
+    struct sandbox_host *h;
+
+    if (!sandbox_probe()->seccomp)
+        cr_skip_test("seccomp is not available here");
+    h = run(&p, body_sigchld);
+    expect_contained(h);
+}
+
 static int body_sockets(void)
 {
     int sv[2];
@@ -820,6 +854,14 @@ static int body_mount_view(void)
             closedir(d);
         if (entries > 0)
             return ESCAPED + 5;
+    }
+    {
+        /* The kernel's knobs: read-only where the view could remount them
+         * (a root host; its check runner stays root). */
+        struct statvfs sv;
+
+        if (sandbox_probe()->uid_drop && statvfs("/proc/sys", &sv) == 0 && !(sv.f_flag & ST_RDONLY))
+            return ESCAPED + 7;
     }
     return CONTAINED;
 }
