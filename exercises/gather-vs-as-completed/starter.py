@@ -55,8 +55,8 @@ async def in_completion_order(client, prompts: list[str]):
 #     (the other answers still arrive); gather_all does not raise
 #   - gather_concurrent (10.0 points): 20 calls of 20 to 115 ms all run at once: the batch
 #     takes about as long as the slowest call, not the sum (1.35 s)
-#   - gather_many (6.7 points): 100 calls of 50 ms at once, every 17th failing: outcomes in
-#     order, about 50 ms in all
+#   - gather_many (6.7 points): 100 calls of 200 ms at once, every 17th failing: outcomes in
+#     order, about 200 ms in all
 #   - completion_order (10.0 points): in_completion_order yields (index, answer or
 #     exception) fastest first, all calls running at once
 #   - completion_many (6.7 points): 10 prompts with scrambled latencies 25 ms apart, two

@@ -219,6 +219,30 @@ def _left_running(h):
             h.stop_processes(after)
 
 
+# The calibration: a fixed pure-Python loop of the same kind as the work,
+# timed on the check runner's own thread CPU clock (outside the worker, which
+# can neither run in it nor report it).  CPU time of the same work moves up
+# to 1.8x between two runs on shared cores; a figure taken in one run over
+# the calibration taken in the same run moves with the machine, not with it.
+CALIB_N = 60_000
+CALIB_BURSTS = 3
+
+
+def _calibrate():
+    """The runner's thread CPU time of CALIB_BURSTS bursts of a fixed loop: the
+    median burst, in ns."""
+    times = []
+    for _ in range(CALIB_BURSTS):
+        buckets = [0] * 64
+        x = 12345
+        t0 = time.thread_time_ns()
+        for _ in range(CALIB_N):
+            x = (x * 1103515245 + 12345) & 0x7FFFFFFF
+            buckets[x >> 25] += 1
+        times.append(time.thread_time_ns() - t0)
+    return sorted(times)[len(times) // 2]
+
+
 def _serial(h, work, inputs, label="serial"):
     """The same work run serially in the worker: the cost a speed-up is measured against."""
     h.measure(label, serially, work, inputs)
@@ -271,7 +295,9 @@ def check_cpu_parallel(sub, h):
     """Speed-up of the candidate's processes against the same work run serially,
     judged against the cores the machine left free during the span."""
     featurize = _work_fn(h)
+    before = _calibrate()
     _serial(h, featurize, _heavy_inputs(h, "cpu_parallel-serial"))
+    between = _calibrate()
 
     def fresh(run):
         # Inputs of the same size, drawn anew for each run: nothing to reuse.
@@ -281,7 +307,11 @@ def check_cpu_parallel(sub, h):
     result = _stopped(h, sub.run_cpu_bound, label="processes", repeat=PARALLEL_REPEAT,
                       fresh=fresh, serial="serial",
                       max_parallel=min(HEAVY_WORKERS, HEAVY_TASKS, h.cpus))
-    return {"results": result}
+    after = _calibrate()
+    # The calibration on either side of each span (figures, not compared).
+    return {"results": result,
+            "calibration_ns": {"serial": (before + between) // 2,
+                               "processes": (between + after) // 2}}
 
 
 def check_pools_shut_down(sub, h):
@@ -342,15 +372,21 @@ def check_gil_threads_vs_processes(sub, h):
     """The same CPU-bound work on the candidate's processes and on threads (the GIL)."""
     featurize = _work_fn(h)
     inputs = _heavy_inputs(h, "gil_threads_vs_processes")
+    before = _calibrate()
     _serial(h, featurize, _heavy_inputs(h, "gil_threads_vs_processes-serial"))
+    between = _calibrate()
     by_processes = _stopped(h, sub.run_cpu_bound, featurize, inputs, HEAVY_WORKERS,
                             label="processes", serial="serial",
                             max_parallel=min(HEAVY_WORKERS, HEAVY_TASKS, h.cpus))
+    after = _calibrate()
+    seen = {"results": by_processes,
+            "calibration_ns": {"serial": (before + between) // 2,
+                               "processes": (between + after) // 2}}
     if h.role == "cand":
         # Only the candidate's report shows it; the reference run skips it to save time.
         h.measure("threads", on_threads, featurize, inputs, HEAVY_WORKERS, serial="serial",
                   max_parallel=min(HEAVY_WORKERS, HEAVY_TASKS, h.cpus))
-    return by_processes
+    return seen
 
 
 # ---- I/O-bound: threads ----

@@ -87,10 +87,11 @@ def run_io_bound(fn, inputs, workers):
 # Performance (20 points), only once the check cpu_parallel passes: how far the work of
 # run_cpu_bound was divided among processes (4 tasks of 0.13 s on 4 workers): the CPU time
 # of the same tasks run serially in the reference's run over the busiest process's CPU time,
-# as a share of what can run at once on this machine; judged from each process's run and
-# wait times, not the wall clock (median of 3 runs); the check itself requires the processes
-# to work at the same time; full marks at a ratio of 0.6 or more, none at 0.4 or less,
-# linear in between.
+# each over a fixed loop the harness times in the same run (so a change in the machine's
+# speed between the two runs cancels out), as a share of what can run at once on this
+# machine; judged from each process's run and wait times, not the wall clock (median of 3
+# runs); the check itself requires the processes to work at the same time; full marks at a
+# ratio of 0.6 or more, none at 0.4 or less, linear in between.
 # Explanation (20 points): your written answer to the exercise's question, scored against
 # its rubric.
 # ---- end of the grading terms ----

@@ -185,6 +185,13 @@ static size_t integrity_layers(const struct sandbox_caps *c, struct layer *l, co
                           "and /dev/shm while it runs (limits.disk_mb, limits.files)",
                           1};
     why[n++] = "";
+    l[n] = (struct layer){"runfs",
+                          "each run's folder is a tmpfs of its disk and file quotas: the kernel "
+                          "counts every file the run holds, named or not, and refuses what is "
+                          "past them",
+                          c->mount_namespace};
+    why[n++] = "no mount namespace: the run's folder is on the scratch disk, weighed by a walk "
+               "that misses files whose only descriptors are in flight in a socket";
 #ifdef PH_TEST_SWITCHES
     l[n] = (struct layer){"noswitch", "PYHARNESS_TEST_DISABLE_AUDIT ignored", 0};
     why[n++] = "honoured: a test build (PH_TEST_SWITCHES)";

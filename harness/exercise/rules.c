@@ -221,6 +221,8 @@ void rules_operand_cleanup(struct rule_operand *o)
         return;
     path_cleanup(&o->path);
     path_cleanup(&o->den);
+    path_cleanup(&o->over_num);
+    path_cleanup(&o->over_den);
     free(o->text);
     cJSON_Delete(o->literal);
     memset(o, 0, sizeof *o);
@@ -248,32 +250,96 @@ enum ph_rc rules_compile_operand(const cJSON *json, const char *where, const cha
     return compile_path(json->valuestring, where, ctx, &out->path, err);
 }
 
+/* "A<sep>B" (n characters of s) into two paths. */
+static enum ph_rc compile_pair(const char *s, size_t n, const char *sep, const char *where,
+                               const char *ctx, struct rule_path *num, struct rule_path *den,
+                               struct ph_err *err)
+{
+    char buf[256];
+    char *mid;
+    enum ph_rc rc;
+
+    if (n >= sizeof buf)
+        return ph_errf(err, PH_EINPUT, "%s: %s: \"%.60s\" is too long", where, ctx, s);
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    mid = strstr(buf, sep);
+    if (mid == NULL)
+        return ph_errf(err, PH_EINPUT, "%s: %s: \"%s\" is not a quotient PATH%sPATH", where, ctx,
+                       buf, sep);
+    *mid = '\0';
+    rc = compile_path(buf, where, ctx, num, err);
+    if (rc == PH_OK)
+        rc = compile_path(mid + strlen(sep), where, ctx, den, err);
+    if (rc != PH_OK) {
+        path_cleanup(num);
+        path_cleanup(den);
+    }
+    return rc;
+}
+
+/*
+ * "(A<sep>B)<sep>(C<sep>D)", the ratio of two quotients, into four paths
+ * (p[0] / p[1]) / (p[2] / p[3]).  `s` starts with "(".
+ */
+static enum ph_rc compile_over(const char *s, const char *sep, const char *where, const char *ctx,
+                               struct rule_path p[4], struct ph_err *err)
+{
+    char middle[8];
+    const char *mid;
+    size_t n = strlen(s);
+    enum ph_rc rc;
+
+    snprintf(middle, sizeof middle, ")%s(", sep);
+    mid = strstr(s, middle);
+    if (s[0] != '(' || n < 2 || s[n - 1] != ')' || mid == NULL ||
+        strchr(mid + strlen(middle), '(') != NULL || memchr(s + 1, '(', (size_t)(mid - s - 1)))
+        return ph_errf(err, PH_EINPUT,
+                       "%s: %s: \"%.*s\": a ratio of two quotients is written "
+                       "\"(A%sB)%s(C%sD)\"",
+                       where, ctx, RULE_QUOTE_MAX, s, sep, sep, sep);
+    rc = compile_pair(s + 1, (size_t)(mid - s - 1), sep, where, ctx, &p[0], &p[1], err);
+    if (rc == PH_OK) {
+        const char *second = mid + strlen(middle);
+        rc = compile_pair(second, (size_t)(s + n - 1 - second), sep, where, ctx, &p[2], &p[3], err);
+        if (rc != PH_OK) {
+            path_cleanup(&p[0]);
+            path_cleanup(&p[1]);
+        }
+    }
+    return rc;
+}
+
 enum ph_rc rules_compile_quotient(const cJSON *json, const char *where, const char *ctx,
                                   struct rule_operand *out, struct ph_err *err)
 {
-    const char *s, *slash;
-    char num[256];
-    size_t n;
+    const char *s;
     enum ph_rc rc;
 
     s = cJSON_IsString(json) ? json->valuestring : NULL;
-    slash = s != NULL ? strstr(s, " / ") : NULL;
-    if (slash == NULL)
+    if (s == NULL || (s[0] != '(' && strstr(s, " / ") == NULL))
         return rules_compile_operand(json, where, ctx, out, err);
     memset(out, 0, sizeof *out);
-    n = (size_t)(slash - s);
-    if (n >= sizeof num)
-        return ph_errf(err, PH_EINPUT, "%s: %s: \"%.60s\" is too long", where, ctx, s);
-    memcpy(num, s, n);
-    num[n] = '\0';
     out->kind = RULE_OPERAND_PATH;
     out->has_den = 1;
     out->text = dupn(s, strlen(s));
     if (out->text == NULL)
         return ph_errf(err, PH_ENOMEM, "out of memory");
-    rc = compile_path(num, where, ctx, &out->path, err);
-    if (rc == PH_OK)
-        rc = compile_path(slash + 3, where, ctx, &out->den, err);
+    if (s[0] == '(') {
+        struct rule_path p[4];
+
+        memset(p, 0, sizeof p);
+        rc = compile_over(s, " / ", where, ctx, p, err);
+        if (rc == PH_OK) {
+            out->has_over = 1;
+            out->path = p[0];
+            out->den = p[1];
+            out->over_num = p[2];
+            out->over_den = p[3];
+        }
+    } else {
+        rc = compile_pair(s, strlen(s), " / ", where, ctx, &out->path, &out->den, err);
+    }
     if (rc != PH_OK)
         rules_operand_cleanup(out);
     return rc;
@@ -394,6 +460,8 @@ void rules_lesson_cleanup(struct rule_lesson *l)
         free(l->parts[i].text);
         path_cleanup(&l->parts[i].num);
         path_cleanup(&l->parts[i].den);
+        path_cleanup(&l->parts[i].over_num);
+        path_cleanup(&l->parts[i].over_den);
     }
     free(l->parts);
     memset(l, 0, sizeof *l);
@@ -426,19 +494,34 @@ static enum ph_rc lesson_placeholder(const char *expr, size_t n, const char *whe
                            where, ctx, colon + 1, (int)n, expr);
         part->unit = unit_names[i].unit;
     }
-    slash = strchr(buf, '/');
-    if (slash != NULL)
-        *slash = '\0';
-    rc = compile_path(buf, where, ctx, &part->num, err);
-    if (rc == PH_OK && slash != NULL) {
-        part->has_den = 1;
-        rc = compile_path(slash + 1, where, ctx, &part->den, err);
+    if (buf[0] == '(') {
+        struct rule_path p[4];
+
+        memset(p, 0, sizeof p);
+        rc = compile_over(buf, "/", where, ctx, p, err);
+        if (rc != PH_OK)
+            return rc;
+        part->has_den = part->has_over = 1;
+        part->num = p[0];
+        part->den = p[1];
+        part->over_num = p[2];
+        part->over_den = p[3];
+    } else {
+        slash = strchr(buf, '/');
+        if (slash != NULL)
+            *slash = '\0';
+        rc = compile_path(buf, where, ctx, &part->num, err);
+        if (rc == PH_OK && slash != NULL) {
+            part->has_den = 1;
+            rc = compile_path(slash + 1, where, ctx, &part->den, err);
+        }
     }
     if (rc == PH_OK && part->unit == RULE_UNIT_VS) {
         struct ratio_pair pair;
         /* "2.30x slower than the reference" needs a candidate figure against
          * the reference's or the baseline's of the same kind. */
-        if (!part->has_den || ratio_classify(part->num.text, part->den.text, &pair) != 0)
+        if (!part->has_den || part->has_over ||
+            ratio_classify(part->num.text, part->den.text, &pair) != 0)
             return ph_errf(err, PH_EINPUT,
                            "%s: %s: \"{%.*s}\": the unit vs compares a cand. figure with the "
                            "same ref. or base. figure (_ns or _bytes), as {cand.X/ref.X:vs}",
@@ -511,17 +594,43 @@ const char *rules_operand_text(const struct rule_operand *o)
     return o->has_den && o->text != NULL ? o->text : o->path.text;
 }
 
+/* The paths an operand reads, into p (up to 4); how many. */
+static size_t operand_paths(const struct rule_operand *o, const struct rule_path *p[4])
+{
+    size_t n = 0;
+
+    if (o->kind != RULE_OPERAND_PATH)
+        return 0;
+    p[n++] = &o->path;
+    if (o->has_den)
+        p[n++] = &o->den;
+    if (o->has_over) {
+        p[n++] = &o->over_num;
+        p[n++] = &o->over_den;
+    }
+    return n;
+}
+
 int rules_operand_reads(const struct rule_operand *o, enum rule_role role)
 {
-    return o->kind == RULE_OPERAND_PATH &&
-           (o->path.role == role || (o->has_den && o->den.role == role));
+    const struct rule_path *p[4];
+    size_t n = operand_paths(o, p);
+
+    for (size_t i = 0; i < n; i++)
+        if (p[i]->role == role)
+            return 1;
+    return 0;
 }
 
 int rules_operand_reads_measured(const struct rule_operand *o, enum rule_role role)
 {
-    return o->kind == RULE_OPERAND_PATH &&
-           ((o->path.role == role && o->path.section != RULE_SEC_OBS) ||
-            (o->has_den && o->den.role == role && o->den.section != RULE_SEC_OBS));
+    const struct rule_path *p[4];
+    size_t n = operand_paths(o, p);
+
+    for (size_t i = 0; i < n; i++)
+        if (p[i]->role == role && p[i]->section != RULE_SEC_OBS)
+            return 1;
+    return 0;
 }
 
 int rules_rule_reads(const struct rule *r, enum rule_role role)
@@ -559,8 +668,13 @@ static int path_worker_reported(const struct rule_path *p)
 
 static int operand_worker_reported(const struct rule_operand *o)
 {
-    return o->kind == RULE_OPERAND_PATH &&
-           (path_worker_reported(&o->path) || (o->has_den && path_worker_reported(&o->den)));
+    const struct rule_path *p[4];
+    size_t n = operand_paths(o, p);
+
+    for (size_t i = 0; i < n; i++)
+        if (path_worker_reported(p[i]))
+            return 1;
+    return 0;
 }
 
 int rules_rule_reads_worker_report(const struct rule *r)
@@ -673,12 +787,15 @@ int rules_number(const struct rule_operand *o, const struct rule_frames *f, doub
         *out = o->number;
         return 0;
     case RULE_OPERAND_PATH: {
-        double num, den;
+        double num, den, onum = 1, oden = 1;
         if (!o->has_den)
             return path_number(&o->path, f, out);
         if (path_number(&o->path, f, &num) != 0 || path_number(&o->den, f, &den) != 0 || den == 0)
             return -1;
-        *out = num / den;
+        if (o->has_over && (path_number(&o->over_num, f, &onum) != 0 ||
+                            path_number(&o->over_den, f, &oden) != 0 || onum == 0 || oden == 0))
+            return -1;
+        *out = (num / den) / (onum / oden);
         return 0;
     }
     case RULE_OPERAND_LITERAL:
@@ -756,7 +873,7 @@ char *rules_lesson_format(const struct rule_lesson *l, const struct rule_frames 
         const struct rule_lesson_part *part = &l->parts[i];
         char val[64];
         const char *piece = part->text;
-        double a, b = 1.0;
+        double a, b = 1.0, c = 1.0, d = 1.0;
         struct ratio_pair pair;
         int n;
 
@@ -764,6 +881,13 @@ char *rules_lesson_format(const struct rule_lesson *l, const struct rule_frames 
             if (path_number(&part->num, f, &a) != 0 ||
                 (part->has_den && path_number(&part->den, f, &b) != 0))
                 return NULL;
+            if (part->has_over) {
+                /* {(a/b)/(c/d)}: shown as the one quotient a/b' with b' = b*c/d */
+                if (path_number(&part->over_num, f, &c) != 0 ||
+                    path_number(&part->over_den, f, &d) != 0 || c == 0 || d == 0)
+                    return NULL;
+                b = b * c / d;
+            }
             if (part->has_den && part->unit == RULE_UNIT_VS &&
                 ratio_classify(part->num.text, part->den.text, &pair) == 0)
                 /* cand/ref or ref/cand: said one way, "2.30x slower than the reference";

@@ -11,7 +11,10 @@
  * comparison reports alike.  Nothing here parses a path at run time.
  *
  * A rule's left or right operand may also be "PATH / PATH", the ratio of two
- * figures (missing when the second is 0).
+ * figures (missing when the second is 0), or "(PATH / PATH) / (PATH / PATH)",
+ * the ratio of two such quotients: each figure over a calibration taken in
+ * its own run, so that two runs on a machine whose speed changed between
+ * them compare like with like.
  *
  * Path grammar: ROLE "." SECTION ("." STEP)*
  *   ROLE    cand | ref | base | sys            (sys.cpus only)
@@ -87,6 +90,10 @@ struct rule_operand {
      * reference's run over the candidate's busiest process. */
     int has_den;
     struct rule_path den;
+    /* "(A / B) / (C / D)": the quotient above over `over_num` / `over_den`
+     * (has_den is then set too). */
+    int has_over;
+    struct rule_path over_num, over_den;
     char *text;     /* "A / B" as written, for messages; owned, NULL unless has_den */
     cJSON *literal; /* owned */
 };
@@ -104,6 +111,8 @@ struct rule_lesson_part {
     struct rule_path num;
     int has_den; /* {a/b:unit} */
     struct rule_path den;
+    int has_over; /* {(a/b)/(c/d):unit} */
+    struct rule_path over_num, over_den;
     enum rule_unit unit;
 };
 
@@ -122,8 +131,9 @@ enum ph_rc rules_compile_rule(const cJSON *json, const char *where, const char *
                               struct rule *out, struct ph_err *err);
 enum ph_rc rules_compile_operand(const cJSON *json, const char *where, const char *ctx,
                                  struct rule_operand *out, struct ph_err *err);
-/* As rules_compile_operand(), or a quotient "PATH / PATH" (a rule's operand,
- * a performance ratio's numerator). */
+/* As rules_compile_operand(), or a quotient "PATH / PATH", or a ratio of two
+ * quotients "(PATH / PATH) / (PATH / PATH)" (a rule's operand, a performance
+ * ratio's numerator). */
 enum ph_rc rules_compile_quotient(const cJSON *json, const char *where, const char *ctx,
                                   struct rule_operand *out, struct ph_err *err);
 enum ph_rc rules_compile_lesson(const char *text, const char *where, const char *ctx,

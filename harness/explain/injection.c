@@ -14,6 +14,33 @@ static int tok_is(const struct token *t, const char *const *list, size_t n)
 
 #define TOK_IS(t, l) tok_is((t), (l), sizeof(l) / sizeof((l)[0]))
 
+/* Is one part of a snake_case token (not the whole) in `list`, the last
+ * part only with `last`?  "explanation_score" writes a score and
+ * "grader_comment" addresses the grader, as markup or data would. */
+static int snake_part(const struct token *t, const char *const *list, size_t n, int last)
+{
+    const char *p = t->raw, *us;
+    char part[32];
+
+    if (strchr(p, '_') == NULL)
+        return 0;
+    for (;; p = us + 1) {
+        size_t len;
+        us = strchr(p, '_');
+        len = us != NULL ? (size_t)(us - p) : strlen(p);
+        if (len > 0 && len < sizeof part && (!last || us == NULL)) {
+            memcpy(part, p, len);
+            part[len] = '\0';
+            if (words_in(part, list, n))
+                return 1;
+        }
+        if (us == NULL)
+            return 0;
+    }
+}
+
+#define SNAKE_HAS(t, l, last) snake_part((t), (l), sizeof(l) / sizeof((l)[0]), (last))
+
 static int sentence_has(const struct doc *d, const struct sentence *s, const char *const *list,
                         size_t n)
 {
@@ -32,7 +59,7 @@ static int grader_field(const struct doc *d, const struct sentence *s, size_t i)
 {
     static const char *const fields[] = {"score",   "grade",  "verdict", "confidence",
                                          "credit",  "review", "marks",   "points",
-                                         "flagged", "rating", "passed"};
+                                         "flagged", "rating", "passed",  "explanation"};
     static const char *const values[] = {
         "high", "true", "false",   "excellent", "pass", "full", "perfect",    "correct",
         "none", "max",  "maximum", "approved",  "low",  "null", "outstanding"};
@@ -40,17 +67,21 @@ static int grader_field(const struct doc *d, const struct sentence *s, size_t i)
     size_t k;
     int sep = 0;
 
-    if (!TOK_IS(t, fields) || i + 1 >= s->tok1)
+    if (!(TOK_IS(t, fields) || (!t->code && SNAKE_HAS(t, fields, 1))) || i + 1 >= s->tok1)
         return 0;
     nx = &d->tok[i + 1];
     for (k = t->end; k < nx->off && k < d->len; k++) {
         char c = d->text[k];
-        if (c == '=' || c == ':')
-            sep = 1;
+        if (c == '=')
+            sep = 2;
+        else if (c == ':')
+            sep = sep > 0 ? sep : 1;
         else if (c != ' ' && c != '"' && c != '\'' && c != '\t')
             return 0;
     }
-    if (!sep)
+    /* "explanation=10" writes a grade; "the explanation: 3 threads ..." is
+     * prose. */
+    if (!sep || (sep == 1 && strcmp(t->raw, "explanation") == 0))
         return 0;
     return (nx->raw[0] >= '0' && nx->raw[0] <= '9') || TOK_IS(nx, values);
 }
@@ -111,7 +142,8 @@ static int sentence_injects(const struct doc *d, const struct sentence *s)
 
     for (size_t i = s->tok0; i < s->tok1; i++) {
         const struct token *t = &d->tok[i];
-        if (TOK_IS(t, addressee) || grader_field(d, s, i))
+        if (TOK_IS(t, addressee) || (!t->code && SNAKE_HAS(t, addressee, 0)) ||
+            grader_field(d, s, i))
             return 1;
         if (TOK_IS(t, vouched) && sentence_has(d, s, work, sizeof work / sizeof work[0])) {
             for (size_t k = i + 1; k < s->tok1 && k <= i + 6; k++)

@@ -839,7 +839,11 @@ static int hypothetical(const struct doc *d, unsigned u, long si)
             continue;
         /* "if you forget the finally", "if you leave out the try", "without
          * a finally" */
-        if (WORDS_IN(t->raw, forget) || (WORDS_IN(t->raw, leave) && strcmp(nx, "out") == 0) ||
+        /* "people forget that map builds a list", "what people forget is
+         * that ...": what is forgotten is asserted, not supposed. */
+        if ((WORDS_IN(t->raw, forget) && strcmp(nx, "that") != 0 && strcmp(nx, "is") != 0 &&
+             strcmp(nx, "was") != 0) ||
+            (WORDS_IN(t->raw, leave) && strcmp(nx, "out") == 0) ||
             (strcmp(t->raw, "without") == 0 && WORDS_IN(nx, guard)))
             return 1;
     }
@@ -916,6 +920,31 @@ static int excused(const struct doc *d, const struct occs *unless, const struct 
     return 0;
 }
 
+/* In sentence `si`, does the belief's claim (group 1) come, in a clause of
+ * its own, before any clause that names its subject (group 0), and does no
+ * clause hold both? */
+static int claim_before_subject(const struct occs *gocc, unsigned si)
+{
+    size_t first_claim = SIZE_MAX, first_subject = SIZE_MAX;
+
+    for (size_t j = 0; j < gocc[1].n; j++) {
+        const struct occ *c = &gocc[1].v[j];
+        if (!c->neg && c->sent == si && c->start < first_claim)
+            first_claim = c->start;
+    }
+    for (size_t i = 0; i < gocc[0].n; i++) {
+        const struct occ *a = &gocc[0].v[i];
+        if (a->neg || a->sent != si || a->carried)
+            continue;
+        for (size_t j = 0; j < gocc[1].n; j++)
+            if (!gocc[1].v[j].neg && gocc[1].v[j].clause == a->clause)
+                return 0;
+        if (a->start < first_subject)
+            first_subject = a->start;
+    }
+    return first_claim != SIZE_MAX && first_subject != SIZE_MAX && first_claim < first_subject;
+}
+
 static enum ph_rc misc_pattern(const struct doc *d, const struct pattern *p, enum scope scope,
                                int denied, int ordered, const struct occs *unless,
                                const struct occs *claims, const struct concept *point,
@@ -948,6 +977,12 @@ static enum ph_rc misc_pattern(const struct doc *d, const struct pattern *p, enu
             }
         } else {
             all = in_order(gocc, p->ng, by_clause, u, ordered);
+            /* An ordered belief's subject lent by a condition before it
+             * keeps its order: "if handle_request spawns child tasks, any id
+             * they set becomes visible to the parent". */
+            if (!all && by_clause && ordered && p->ng > 1)
+                all =
+                    lent_to(d, &gocc[0], u, 0, claims, 1) && in_order(gocc + 1, p->ng - 1, 1, u, 1);
             if (!all && by_clause && !ordered) {
                 /* The claim (the second group) in this clause; the subject
                  * (the first) and, of three or more, the setting (the last)
@@ -994,6 +1029,17 @@ static enum ph_rc misc_pattern(const struct doc *d, const struct pattern *p, enu
             if (excused(d, unless, claim, 0, si))
                 continue;
             rc = asserts_in(d, point, si, gocc + 1, p->ng - 1, &yes);
+            if (yes)
+                continue;
+        }
+        /* Read over a whole sentence, a claim made before its subject is
+         * named, in another clause, may be a claim about something else:
+         * "completion order is random, so gather the coroutines in prompt
+         * order" asserts the point this belief denies and states nothing
+         * wrong. */
+        if (!denied && !by_clause && p->ng > 1 && claim_before_subject(gocc, (unsigned)su)) {
+            int yes = 0;
+            rc = asserts_in(d, point, (unsigned)su, gocc + 1, p->ng - 1, &yes);
             if (yes)
                 continue;
         }

@@ -53,6 +53,11 @@ void measure_count_shm(int on)
     shm_counted = on;
 }
 
+int measure_shm_counted(void)
+{
+    return shm_counted;
+}
+
 /* Files open in the run that no folder holds any more (O_TMPFILE, or
  * unlinked after opening), each counted once however many descriptors
  * share it.  Their pages live in the page cache (or a tmpfs) where no

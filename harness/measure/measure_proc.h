@@ -23,6 +23,7 @@ void measure_set_run_namespace(int on);
  * pages no process's resident set shows.  Only for a run whose /dev/shm is
  * its own (sandbox_run.own_shm); off by default. */
 void measure_count_shm(int on);
+int measure_shm_counted(void);
 
 /* Bytes of the regular files open in the observed run's processes that no
  * folder holds (unlinked, or made by O_TMPFILE), each file once: data the

@@ -21,6 +21,7 @@
 
 #include "fileio.h"
 #include "measure_alloc.h"
+#include "measure_disk.h"
 #include "measure_proc.h"
 #include "measure_sched.h"
 #include "measure_json.h"
@@ -794,38 +795,39 @@ static PyObject *py_run_memory(PyObject *self, PyObject *args)
 }
 
 /* run_disk(folders, max_bytes, max_entries) -> (bytes, entries): what the
- * folders hold together, counted up to just past the bounds, and the run's
- * open files that no folder holds (a walk cannot reach them). */
+ * folders hold together, counted up to just past the bounds: the kernel's
+ * count where a folder is a file system of the run's own, else a walk and
+ * the run's open files that no folder holds (measure_disk.h). */
+#define RUN_DISK_FOLDERS_MAX 8
+
 static PyObject *py_run_disk(PyObject *self, PyObject *args)
 {
     struct fileio_usage total = {0, 0};
     unsigned long long max_bytes, max_entries;
+    const char *paths[RUN_DISK_FOLDERS_MAX];
     PyObject *folders, *seq; /* borrowed; new ref */
+    size_t n = 0;
 
     (void)self;
     if (!PyArg_ParseTuple(args, "OKK:run_disk", &folders, &max_bytes, &max_entries))
         return NULL;
-    total.bytes = (unsigned long long)measure_run_unlinked_bytes();
-    if (total.bytes > max_bytes)
-        return Py_BuildValue("(KK)", total.bytes, total.entries);
     seq = PySequence_Fast(folders, "run_disk: folders must be a sequence");
     if (seq == NULL)
         return NULL;
+    if (PySequence_Fast_GET_SIZE(seq) > RUN_DISK_FOLDERS_MAX) {
+        Py_DECREF(seq);
+        return PyErr_Format(PyExc_ValueError, "run_disk: at most %d folders", RUN_DISK_FOLDERS_MAX);
+    }
     for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(seq); i++) {
-        const char *path = PyUnicode_AsUTF8(PySequence_Fast_GET_ITEM(seq, i));
-        struct fileio_usage u;
-
-        if (path == NULL) {
+        paths[n] = PyUnicode_AsUTF8(PySequence_Fast_GET_ITEM(seq, i));
+        if (paths[n] == NULL) {
             Py_DECREF(seq);
             return NULL;
         }
-        if (fileio_tree_usage(path, max_bytes - total.bytes, max_entries - total.entries, &u) != 0)
-            continue;
-        total.bytes += u.bytes;
-        total.entries += u.entries;
-        if (total.bytes > max_bytes || total.entries > max_entries)
-            break;
+        n++;
     }
+    /* The UTF-8 buffers live as long as their strings, which seq holds. */
+    measure_run_disk(paths, n, max_bytes, max_entries, &total);
     Py_DECREF(seq);
     return Py_BuildValue("(KK)", total.bytes, total.entries);
 }

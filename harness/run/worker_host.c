@@ -442,6 +442,9 @@ int worker_host_main(int argc, char **argv)
     self.pol.memory_bytes = (size_t)num_field(c, "memory_bytes");
     self.pol.fsize_bytes = (size_t)num_field(c, "fsize_bytes");
     self.pol.nproc = (unsigned)num_field(c, "nproc");
+    /* Each run's folder a tmpfs of the exercise's disk quota (sandbox_runfs.h). */
+    self.pol.disk_bytes = ex->limits.disk_bytes;
+    self.pol.disk_files = ex->limits.files;
     self.pol.network = 0;
     self.ctx.ex = ex;
     self.ctx.preload = preload_list(cJSON_GetObjectItemCaseSensitive(c, "preload"));

@@ -27,6 +27,12 @@ struct sandbox_policy {
     size_t fsize_bytes;      /* largest file the run may write */
     unsigned nproc;          /* processes at once */
     int network;             /* 0: no network at all (the default) */
+    /* The run's disk quota: with a mount namespace, each run's folder is a
+     * tmpfs of this size and inode count (plus a little slack,
+     * sandbox_runfs.h), so the kernel counts every byte and file the run
+     * holds there.  0: the folder stays on the scratch root's disk. */
+    unsigned long long disk_bytes;
+    unsigned long long disk_files;
     /* Optional, NULL-terminated lists (borrowed).  hidden_paths are made
      * invisible in the mount view and unreadable to the audit hook even when
      * they lie inside a tree that is otherwise visible (the exercise bank is

@@ -27,6 +27,7 @@
 #include "sandbox_msg.h"
 #include "sandbox_proc.h"
 #include "sandbox_reap.h"
+#include "sandbox_runfs.h"
 #include "sandbox_seccomp.h"
 #include "sandbox_view.h"
 
@@ -78,6 +79,7 @@ static struct {
     unsigned char *buf;         /* one JOB message */
     struct rlimit_plan *limits; /* the runs' rlimits (sbx_limits_plan) */
     int not_forked;             /* an exec'd host without a relay: no fork to recover from */
+    char runfs[4096];           /* the running run's folder while its tmpfs is mounted, else "" */
 } hs;
 
 static _Noreturn void fail_start(int ctrl, const char *what)
@@ -181,6 +183,30 @@ static void host_clean_shm(void)
     closedir(d);
 }
 
+/* The run's folder becomes a tmpfs of its quota (sandbox_runfs.h) before
+ * its worker is handed the job.  Where that cannot be done, the folder stays
+ * on the scratch root's disk, weighed by walking it as before. */
+static void host_mount_runfs(const struct msg_job *job)
+{
+    struct ph_err err = {0};
+
+    hs.runfs[0] = '\0';
+    if (!sbx_caps.mount_namespace || hs.policy->disk_bytes == 0 || hs.policy->disk_files == 0)
+        return;
+    if (sbx_runfs_mount(job->scratch, (uid_t)job->uid, hs.policy->disk_bytes, hs.policy->disk_files,
+                        &err) == PH_OK)
+        snprintf(hs.runfs, sizeof hs.runfs, "%s", job->scratch);
+}
+
+/* After every process of the run is gone: what its file system held goes. */
+static void host_unmount_runfs(void)
+{
+    if (hs.runfs[0] == '\0')
+        return;
+    sbx_runfs_unmount(hs.runfs);
+    hs.runfs[0] = '\0';
+}
+
 /* Wait for the worker to end, acting on ABORT meanwhile.  Returns its wait
  * status; *ru its rusage. */
 static int host_wait_worker(pid_t pid, uid_t uid, struct rusage *ru)
@@ -207,6 +233,7 @@ static int host_wait_worker(pid_t pid, uid_t uid, struct rusage *ru)
             if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) {
                 /* The supervisor is gone: so is the run. */
                 host_end_run(pid, uid);
+                host_unmount_runfs();
                 _exit(0);
             }
             if (n == (ssize_t)sizeof type && type == MSG_ABORT)
@@ -367,6 +394,7 @@ static void host_run(ssize_t n, int got[3])
 
     job_fds(job, got, fds);
     memset(&ru, 0, sizeof ru);
+    host_mount_runfs(job);
     getrusage(RUSAGE_CHILDREN, &before);
     pid = host_unpark(n, got);
     if (pid < 0) {
@@ -384,6 +412,7 @@ static void host_run(ssize_t n, int got[3])
             close(fds[i]);
     }
     if (pid < 0) {
+        host_unmount_runfs();
         sbx_msg_send_end(hs.ctrl, MSG_END, W_EXITCODE(RELAY_SETUP_FAILED, 0), &ru, "fork failed");
         return;
     }
@@ -396,6 +425,11 @@ static void host_run(ssize_t n, int got[3])
     timersub(&after.ru_stime, &before.ru_stime, &ru.ru_stime);
     host_clean_shm();
     sbx_msg_send_end(hs.ctrl, MSG_END, status, &ru, NULL);
+    /* After the END: an unmount waits for an RCU grace period (0.6-0.9 ms
+     * here, asleep), which the supervisor need not wait for.  It takes the
+     * mount out of the tree at once, before the supervisor, done with the
+     * result, removes the folder it covered. */
+    host_unmount_runfs();
     host_park();
 }
 
@@ -474,6 +508,7 @@ static _Noreturn void host_main(int ctrl)
     }
     /* The supervisor closed the socket (or died): end quietly. */
     host_end_run(0, 0);
+    host_unmount_runfs();
     _exit(0);
 }
 

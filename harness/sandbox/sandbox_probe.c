@@ -267,10 +267,10 @@ const char *sandbox_layers_string(void)
         int on;
         const char *name;
     } layers[] = {
-        {c->rlimits, "rlimits"},       {c->uid_drop, "uid"},        {c->user_namespace, "userns"},
-        {c->pid_namespace, "pidns"},   {c->net_namespace, "netns"}, {c->ipc_namespace, "ipcns"},
-        {c->mount_namespace, "mntns"}, {c->subreaper, "subreaper"}, {c->seccomp, "seccomp"},
-        {c->landlock > 0, "landlock"}, {c->audit_hooks, "audit"},
+        {c->rlimits, "rlimits"},       {c->uid_drop, "uid"},          {c->user_namespace, "userns"},
+        {c->pid_namespace, "pidns"},   {c->net_namespace, "netns"},   {c->ipc_namespace, "ipcns"},
+        {c->mount_namespace, "mntns"}, {c->mount_namespace, "runfs"}, {c->subreaper, "subreaper"},
+        {c->seccomp, "seccomp"},       {c->landlock > 0, "landlock"}, {c->audit_hooks, "audit"},
     };
 
     buf[0] = '\0';

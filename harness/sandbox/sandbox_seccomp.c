@@ -9,12 +9,13 @@
 #include <linux/seccomp.h>
 #include <sched.h>
 #include <seccomp.h>
-#include <signal.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+
+#include "sandbox_runfs.h"
 
 /* Build the run's filter (not loaded).  Caller releases *out. */
 static enum ph_rc build_seccomp(scmp_filter_ctx *out, struct ph_err *err)
@@ -31,8 +32,6 @@ static enum ph_rc build_seccomp(scmp_filter_ctx *out, struct ph_err *err)
         SCMP_SYS(ptrace),
         SCMP_SYS(process_vm_readv),
         SCMP_SYS(process_vm_writev),
-        SCMP_SYS(mount),
-        SCMP_SYS(umount2),
         SCMP_SYS(pivot_root),
         SCMP_SYS(chroot),
         SCMP_SYS(kexec_load),
@@ -108,6 +107,15 @@ static enum ph_rc build_seccomp(scmp_filter_ctx *out, struct ph_err *err)
      * copies of metadata skip them. */
     for (size_t i = 0; r == 0 && i < sizeof xattr_set / sizeof xattr_set[0]; i++)
         r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOTSUP), xattr_set[i], 0);
+    /* mount and umount2: only with the flags of a run's file system
+     * (sandbox_runfs.h), which a host under this filter mounts for each
+     * run; a worker has no capability to mount anything with them. */
+    if (r == 0)
+        r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(mount), 1,
+                             SCMP_A3(SCMP_CMP_NE, SBX_RUNFS_MOUNT_FLAGS));
+    if (r == 0)
+        r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(umount2), 1,
+                             SCMP_A1(SCMP_CMP_NE, SBX_RUNFS_UMOUNT_FLAGS));
     /* unshare: nothing but a new IPC namespace, which is what a host's
      * parked worker takes for its run (an unprivileged worker is refused it
      * by the kernel anyway).  pidfd_open stays allowed: without
@@ -148,18 +156,6 @@ static enum ph_rc build_seccomp(scmp_filter_ctx *out, struct ph_err *err)
     if (r == 0)
         r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(ioctl), 1,
                              SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, TIOCLINUX));
-    /* No new disposition for SIGCHLD (asking for the current one stays
-     * allowed).  SIG_IGN or SA_NOCLDWAIT has the kernel reap children at
-     * their exit: their CPU time then joins no parent's cutime and they are
-     * gone from /proc before a sample finds them, so work done in them is in
-     * no figure (red team 11's autoreap_child: a slow solution run in such a
-     * child was timed 4x faster than the reference).  The filter cannot read
-     * the new action, so it refuses them all; no part of the harness sets
-     * one, and neither do multiprocessing, concurrent.futures or asyncio's
-     * default child watcher. */
-    if (r == 0)
-        r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(rt_sigaction), 2,
-                             SCMP_A0(SCMP_CMP_EQ, SIGCHLD), SCMP_A1(SCMP_CMP_NE, 0));
     if (r != 0) {
         seccomp_release(ctx);
         return ph_errf(err, PH_EINTERNAL, "sandbox: seccomp: %s", strerror(-r));

@@ -161,12 +161,20 @@ class ProtocolError(Exception):
 class Wire:
     """Length-prefixed JSON messages over a stream socket."""
 
-    def __init__(self, fd: int) -> None:
+    def __init__(self, fd: int, on_wait: Callable[[], float | None] | None = None) -> None:
         # Plain descriptor I/O: a socket object would be refused in the
         # worker by the audit hook (and needs nothing a descriptor lacks).
         self.fd = fd
         self.buf = bytearray()
         self.pidfd = -1
+        # The runner's side: the descriptor does not block, and a write the
+        # other side does not read calls on_wait() each time the wait it
+        # returned (seconds; None: none) passes.  A worker that stops
+        # reading would otherwise hold the runner in write(), where no timer
+        # signal's handler runs, and its quotas would go unweighed.
+        self.on_wait = on_wait
+        if on_wait is not None:
+            os.set_blocking(fd, False)
         # Threads of the submission may send at once (blocking calls, pongs):
         # one frame is written whole before the next begins.
         self.send_lock = threading.Lock()
@@ -190,12 +198,15 @@ class Wire:
             self._write(view)
 
     def _write(self, view: memoryview) -> None:
+        wait = None if self.on_wait is None else self.on_wait()
         try:
             while view:
                 try:
                     n = os.write(self.fd, view)
                 except BlockingIOError:
-                    select.select([], [self.fd], [])
+                    _, ready, _ = select.select([], [self.fd], [], wait)
+                    if not ready and self.on_wait is not None:
+                        wait = self.on_wait()
                     continue
                 view = view[n:]
         except OSError as exc:
@@ -237,7 +248,7 @@ class Wire:
             msg = self._take()
             if msg is not None:
                 return msg
-            if timeout_s is not None or self.pidfd >= 0:
+            if timeout_s is not None or self.pidfd >= 0 or self.on_wait is not None:
                 fds = [self.fd] if self.pidfd < 0 else [self.fd, self.pidfd]
                 ready, _, _ = select.select(fds, [], [],
                                             None if timeout_s is None else max(0.0, timeout_s))
@@ -593,7 +604,7 @@ class _Runner:
     LLM service, the event-loop monitor, the stack-dump watchdog."""
 
     def __init__(self, fd: int, worker_pid: int) -> None:
-        self.wire = Wire(fd)
+        self.wire = Wire(fd, on_wait=self._write_wait)
         self.pid = worker_pid
         self.remotes: "weakref.WeakValueDictionary[int, Remote]" = weakref.WeakValueDictionary()
         self.feeds: dict[int, Any] = {}
@@ -939,6 +950,14 @@ class _Runner:
 
     def _sampling(self) -> bool:
         return bool(self.memory_limit) or self.disk is not None
+
+    def _write_wait(self) -> float | None:
+        """While a request waits for the worker to read it: the run is
+        weighed as in any other wait (a worker that stops reading its socket
+        with a runner's frame half written must not stop its weighing)."""
+        if self.stopped is not None or self.gone:
+            return MEMORY_SAMPLE_S  # being stopped: the write ends with WorkerGone
+        return self._sample_if_due(self._ph.now_ns())
 
     def _sample_if_due(self, now: int) -> float | None:
         """Weigh the run if a sample of its quotas is due; how long a wait

@@ -23,7 +23,9 @@ that main; in the repository and tuned on since session 9), session 9's blind se
 (88 answers written and graded from the questions alone, never shown to the scorer's authors;
 scored whole on session 9's main before and after its scorer changes), split in session 10 into
 two halves with every kind of answer: audit9-tune (tuned on from session 10) and
-audit9-heldout (its answers are read by nobody tuning the scorer, only its figures), and the terse note-style answers session 7's scorer helper wrote
+audit9-heldout (its answers are read by nobody tuning the scorer, only its figures), the tune half
+of session 10's fully blind set (audit10-tune: 44 of 88 answers written and graded before any scorer
+ran, tuned on from session 11; its held-out half stays outside the repository), and the terse note-style answers session 7's scorer helper wrote
 and graded itself (authors-terse, tuned on: bullets, fragments, arrows).  An external set named by
 PYHARNESS_CALIBRATION is added as a column when it exists; it is never needed.
 
@@ -143,6 +145,7 @@ def main() -> int:
             ("audit8 held out", DATA / "audit8-heldout.jsonl"),
             ("audit9 tune half", DATA / "audit9-tune.jsonl"),
             ("audit9 HELD half", DATA / "audit9-heldout.jsonl"),
+            ("audit10 tune half", DATA / "audit10-tune.jsonl"),
             ("first set", DATA / "heldout.jsonl"),
             ("terse (authors)", DATA / "authors-terse.jsonl")]
     ext = os.environ.get("PYHARNESS_CALIBRATION", "")

@@ -324,6 +324,70 @@ Test(rules, an_operand_may_be_a_ratio_of_two_figures)
         "checks[1].rules[0].left: unknown figure \"mesure\"");
 }
 
+Test(rules, an_operand_may_be_a_ratio_of_two_quotients)
+{
+    struct rule r;
+    struct rule_lesson l;
+    struct rule_frames f = {{0}, 2};
+    struct ph_err err = {0};
+    /* Each run's figure over a calibration timed in the same run. */
+    cJSON *rule = cJSON_Parse(
+        "{\"left\": \"(ref.measure.serial.cpu_ns / ref.obs.calib) / "
+        "(cand.measure.par.busiest_cpu_ns / cand.obs.calib)\", \"op\": \"ge\", \"right\": 2, "
+        "\"message\": \"not divided\"}");
+    cJSON *cand = cJSON_Parse("{\"obs\": {\"calib\": 200}, "
+                              "\"log\": {\"measures\": {\"par\": {\"busiest_cpu_ns\": 500}}}}");
+    cJSON *ref = cJSON_Parse("{\"obs\": {\"calib\": 100}, "
+                             "\"log\": {\"measures\": {\"serial\": {\"cpu_ns\": 1000}}}}");
+    char why[256] = "";
+    char *text;
+
+    cr_assert_eq(rules_compile_rule(rule, "x.json", "checks[0].rules[0]", &r, &err), PH_OK, "%s",
+                 err.msg);
+    cr_assert(r.left.has_over);
+    cr_assert(rules_rule_reads_measured(&r, RULE_REF));
+    cr_assert(rules_rule_reads(&r, RULE_CAND));
+    cr_assert(!rules_rule_reads(&r, RULE_BASE));
+    f.frame[RULE_CAND] = cand;
+    f.frame[RULE_REF] = ref;
+    /* (1000 / 100) / (500 / 200) = 4 */
+    cr_assert_eq(rules_eval(&r, &f, why, sizeof why), 1);
+    cJSON_SetNumberValue(cJSON_GetObjectItem(cJSON_GetObjectItem(cand, "obs"), "calib"), 50);
+    cr_assert_eq(rules_eval(&r, &f, why, sizeof why), 0);
+    cr_assert_str_eq(why, "not divided ((ref.measure.serial.cpu_ns / ref.obs.calib) / "
+                          "(cand.measure.par.busiest_cpu_ns / cand.obs.calib) = 1, needed >= 2)");
+    /* A zero calibration is a missing figure, not an infinite ratio. */
+    cJSON_SetNumberValue(cJSON_GetObjectItem(cJSON_GetObjectItem(cand, "obs"), "calib"), 0);
+    cr_assert_eq(rules_eval(&r, &f, why, sizeof why), -1);
+    cJSON_SetNumberValue(cJSON_GetObjectItem(cJSON_GetObjectItem(cand, "obs"), "calib"), 200);
+    cr_assert_eq(rules_compile_lesson("split {(ref.measure.serial.cpu_ns/ref.obs.calib)/"
+                                      "(cand.measure.par.busiest_cpu_ns/cand.obs.calib):num}x",
+                                      "x.json", "checks[0].lesson", &l, &err),
+                 PH_OK, "%s", err.msg);
+    text = rules_lesson_format(&l, &f);
+    cr_assert_str_eq(text, "split 4x");
+    free(text);
+    rules_lesson_cleanup(&l);
+    rules_rule_cleanup(&r);
+    cJSON_Delete(rule);
+    cJSON_Delete(cand);
+    cJSON_Delete(ref);
+    /* Each of the four paths is checked, and a malformed ratio names its field. */
+    expect_rule_error("{\"name\": \"b\", \"rules\": [{\"left\": \"(cand.obs.x / cand.obs.y) / "
+                      "(cand.obs.z / cand.mesure.w.cpu_ns)\", \"op\": \"le\", \"right\": 1}]}",
+                      "checks[1].rules[0].left: unknown figure \"mesure\"");
+    expect_rule_error("{\"name\": \"b\", \"rules\": [{\"left\": 1, \"op\": \"le\", \"right\": "
+                      "\"(cand.obs.x / cand.obs.y) / cand.obs.z\"}]}",
+                      "checks[1].rules[0].right: \"(cand.obs.x / cand.obs.y) / cand.obs.z\": a "
+                      "ratio of two quotients is written \"(A / B) / (C / D)\"");
+    expect_rule_error("{\"name\": \"b\", \"rules\": [{\"left\": \"(cand.obs.x / cand.obs.y) / "
+                      "(cand.obs.z)\", \"op\": \"le\", \"right\": 1}]}",
+                      "checks[1].rules[0].left: \"cand.obs.z\" is not a quotient PATH / PATH");
+    expect_rule_error("{\"name\": \"b\", \"lesson\": \"{(cand.measure.a.wall_ns/ref.obs.c)/"
+                      "(ref.measure.a.wall_ns/ref.obs.c):vs}\"}",
+                      "the unit vs compares");
+}
+
 Test(exercise, forgetting_the_answers_keeps_what_runs_a_submission)
 {
     struct exercise *ex = NULL;

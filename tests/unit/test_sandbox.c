@@ -440,39 +440,6 @@ Test(sandbox, seccomp_denies_system_v_ipc)
     expect_contained(h);
 }
 
-/* A SIGCHLD disposition that has the kernel reap children unseen: their
- * CPU time would join no parent's cutime.  Asking for the current one is
- * fine; setting any is refused. */
-static int body_sigchld(void)
-{
-    struct sigaction ign = {.sa_handler = SIG_IGN}, cur;
-
-    errno = 0;
-    if (sigaction(SIGCHLD, &ign, NULL) == 0 || errno != EPERM)
-        return ESCAPED;
-    ign.sa_handler = SIG_DFL;
-    ign.sa_flags = SA_NOCLDWAIT;
-    errno = 0;
-    if (sigaction(SIGCHLD, &ign, NULL) == 0 || errno != EPERM)
-        return ESCAPED + 1;
-    if (sigaction(SIGCHLD, NULL, &cur) != 0 || cur.sa_handler != SIG_DFL)
-        return ESCAPED + 2;
-    if (signal(SIGUSR1, SIG_IGN) == SIG_ERR) /* other signals as before */
-        return ESCAPED + 3;
-    return CONTAINED;
-}
-
-Test(sandbox, seccomp_refuses_a_new_sigchld_disposition)
-{
-    struct sandbox_policy p = policy();
-    struct sandbox_host *h;
-
-    if (!sandbox_probe()->seccomp)
-        cr_skip_test("seccomp is not available here");
-    h = run(&p, body_sigchld);
-    expect_contained(h);
-}
-
 static int body_sockets(void)
 {
     int sv[2];

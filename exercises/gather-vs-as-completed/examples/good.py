@@ -27,7 +27,9 @@ async def in_completion_order(client, prompts):
     try:
         while pending:
             done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
-            for task in sorted(done, key=finished.__getitem__):
+            # A task that finished just before wait() returned may not have had
+            # its callback yet: it finished after every task that has one.
+            for task in sorted(done, key=lambda t: finished.get(t, len(index_of))):
                 exc = task.exception()
                 yield index_of[task], exc if exc is not None else task.result()
     finally:
