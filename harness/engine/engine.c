@@ -291,8 +291,7 @@ static enum ph_rc run_module(struct engine *e, const struct exercise *ex,
                              struct worker_result *res, struct ph_err *err)
 {
     struct worker_spec spec;
-    struct exercise scaled;
-    struct exercise_check *checks = NULL; /* owned: scaled's */
+    struct exercise_scaled scaled = {0};
     char path[4096];
     int64_t t0;
     enum ph_rc rc;
@@ -319,22 +318,16 @@ static enum ph_rc run_module(struct engine *e, const struct exercise *ex,
      * is slow on purpose, and on a machine loaded so that its checks outlast
      * their limits it gets limits stretched by the load the reference just
      * met (the copy shares every string with `ex`). */
-    if (role == WORKER_BASELINE && e->base_scale > 1.0 && ex->nchecks > 0) {
-        scaled = *ex;
-        checks = malloc(ex->nchecks * sizeof *checks);
-        if (checks == NULL)
-            return ph_errf(err, PH_ENOMEM, "out of memory");
-        memcpy(checks, ex->checks, ex->nchecks * sizeof *checks);
-        for (size_t i = 0; i < ex->nchecks; i++)
-            checks[i].timeout_s *= e->base_scale;
-        scaled.checks = checks;
-        scaled.limits.wall_s *= e->base_scale;
-        spec.ex = &scaled;
+    if (role == WORKER_BASELINE && e->base_scale > 1.0) {
+        rc = exercise_scaled_init(&scaled, ex, e->base_scale, err);
+        if (rc != PH_OK)
+            return rc;
+        spec.ex = &scaled.ex;
     }
     t0 = measure_now_ns();
     rc = worker_run(e->pool, &spec, res, err);
     e->stats.ref_ns += measure_now_ns() - t0;
-    free(checks);
+    exercise_scaled_cleanup(&scaled);
     if (rc == PH_OK && role == WORKER_REFERENCE && ex->needs_baseline)
         e->base_scale = base_load_scale(ex, res);
     return rc;

@@ -12,6 +12,7 @@
 #include <dirent.h>
 #include <limits.h>
 #include <stdio.h>
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -762,4 +763,31 @@ fail:
         free(ids[--n]);
     free(ids);
     return ph_errf(err, rc, "out of memory");
+}
+
+enum ph_rc exercise_scaled_init(struct exercise_scaled *s, const struct exercise *ex, double scale,
+                                struct ph_err *err)
+{
+    assert(scale > 0);
+    memset(s, 0, sizeof *s);
+    s->ex = *ex;
+    if (ex->nchecks > 0) {
+        s->checks = malloc(ex->nchecks * sizeof *s->checks);
+        if (s->checks == NULL)
+            return ph_errf(err, PH_ENOMEM, "out of memory");
+        memcpy(s->checks, ex->checks, ex->nchecks * sizeof *s->checks);
+        for (size_t i = 0; i < ex->nchecks; i++)
+            s->checks[i].timeout_s *= scale;
+    }
+    s->ex.checks = s->checks;
+    s->ex.limits.wall_s *= scale;
+    return PH_OK;
+}
+
+void exercise_scaled_cleanup(struct exercise_scaled *s)
+{
+    if (s == NULL)
+        return;
+    free(s->checks);
+    memset(s, 0, sizeof *s);
 }

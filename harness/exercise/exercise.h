@@ -137,4 +137,25 @@ enum ph_rc exercise_list(const char *exercises_dir, char ***ids_out, size_t *n_o
 /* Index of the check named `name`, or -1. */
 long exercise_find_check(const struct exercise *ex, const char *name);
 
+/*
+ * An exercise with its time limits (the whole run's wall clock and every
+ * check's timeout) multiplied by a factor: what a run gets when the
+ * machine is known to be slower than the limits were written for.  `ex` is
+ * a view sharing every string and array with the exercise it came from,
+ * which must outlive it, but its own copy of the checks; never hand it to
+ * exercise_free().
+ */
+struct exercise_scaled {
+    struct exercise ex;
+    struct exercise_check *checks; /* owned: ex.checks */
+};
+
+/* Fill `s` from `ex` (borrowed) with its times multiplied by `scale` (> 0).
+ * Caller releases with exercise_scaled_cleanup(), on error too. */
+enum ph_rc exercise_scaled_init(struct exercise_scaled *s, const struct exercise *ex, double scale,
+                                struct ph_err *err);
+
+/* Release what exercise_scaled_init() allocated; accepts a zeroed `s`. */
+void exercise_scaled_cleanup(struct exercise_scaled *s);
+
 #endif

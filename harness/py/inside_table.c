@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "dict_version.h"
 #include "inside_table.h"
 
 #define TABLE_MAX 64
@@ -50,20 +51,6 @@ static struct {
     char violation[VIOLATION_MAX];
 } tab;
 
-/* PEP 509's version tag (gone in 3.12: always compared in full there). */
-static uint64_t dict_tag(PyObject *d)
-{
-#if PY_VERSION_HEX < 0x030C0000
-    _Pragma("GCC diagnostic push")
-        _Pragma("GCC diagnostic ignored \"-Wdeprecated-declarations\"") return ((PyDictObject *)d)
-            ->ma_version_tag;
-    _Pragma("GCC diagnostic pop")
-#else
-    (void)d;
-    return 0;
-#endif
-}
-
 static int snap_take(struct snap *s, PyObject *d)
 {
     PyObject *k, *v; /* borrowed */
@@ -85,7 +72,7 @@ static int snap_take(struct snap *s, PyObject *d)
     s->n = i;
     Py_INCREF(d);
     s->dict = d;
-    s->tag = dict_tag(d);
+    s->tag = dict_version_tag(d);
     return 0;
 }
 
@@ -95,7 +82,7 @@ static int snap_intact(struct snap *s, const char *what)
 {
     Py_ssize_t i;
 
-    if (s->tag != 0 && dict_tag(s->dict) == s->tag)
+    if (s->tag != 0 && dict_version_tag(s->dict) == s->tag)
         return 0;
     if (PyDict_GET_SIZE(s->dict) != s->n) {
         snprintf(tab.violation, sizeof tab.violation,
@@ -115,7 +102,7 @@ static int snap_intact(struct snap *s, const char *what)
             return -1;
         }
     }
-    s->tag = dict_tag(s->dict);
+    s->tag = dict_version_tag(s->dict);
     return 0;
 }
 

@@ -110,41 +110,93 @@ static unsigned long long chain_mix(unsigned long long d, unsigned long long v)
     return d ^ (d >> 29);
 }
 
-PyObject *keyed_chain(PyObject *self, PyObject *args)
+/* Mix one item of a batch into *d: 0, or -1 with an exception set naming
+ * the item (`i`) when it is not of the digest's type or range. */
+typedef int (*chain_item_fn)(unsigned long long *d, PyObject *item, Py_ssize_t i);
+
+/* chain_ints' item: an int that fits in 64 signed bits, mixed as its two's
+ * complement (what checklib's `v & m` gives). */
+static int mix_int(unsigned long long *d, PyObject *item, Py_ssize_t i)
 {
-    PyObject *state, *batch, *fast = NULL; /* fast: new ref */
+    long long v;
+    int overflow;
+
+    if (!PyLong_CheckExact(item)) {
+        PyErr_Format(PyExc_TypeError, "chain_ints: item %zd of a batch is a %.80s, not an int", i,
+                     Py_TYPE(item)->tp_name);
+        return -1;
+    }
+    v = PyLong_AsLongLongAndOverflow(item, &overflow);
+    if (overflow != 0 || (v == -1 && PyErr_Occurred())) {
+        PyErr_Clear();
+        PyErr_Format(PyExc_OverflowError, "chain_ints: item %zd of a batch is out of range", i);
+        return -1;
+    }
+    *d = chain_mix(*d, (unsigned long long)v);
+    return 0;
+}
+
+/* chain_strs' item: a str's kind and byte length, then its bytes eight at a
+ * time (the last word zero-padded). */
+static int mix_str(unsigned long long *d, PyObject *item, Py_ssize_t i)
+{
+    const unsigned char *data;
+    size_t nbytes, at;
+    int kind;
+
+    if (!PyUnicode_CheckExact(item)) {
+        PyErr_Format(PyExc_TypeError, "chain_strs: item %zd is a %.80s, not a str", i,
+                     Py_TYPE(item)->tp_name);
+        return -1;
+    }
+    if (PyUnicode_READY(item) != 0)
+        return -1;
+    /* A str has one canonical form (the narrowest kind that holds it),
+     * so its kind and bytes are a function of its text. */
+    kind = PyUnicode_KIND(item);
+    data = PyUnicode_DATA(item);
+    nbytes = (size_t)PyUnicode_GET_LENGTH(item) * (size_t)kind;
+    *d = chain_mix(*d, ((unsigned long long)nbytes << 3) ^ (unsigned long long)kind);
+    for (at = 0; at + 8 <= nbytes; at += 8) {
+        unsigned long long w;
+
+        memcpy(&w, data + at, 8);
+        *d = chain_mix(*d, w);
+    }
+    if (at < nbytes) {
+        unsigned long long w = 0;
+
+        memcpy(&w, data + at, nbytes - at);
+        *d = chain_mix(*d, w);
+    }
+    return 0;
+}
+
+/*
+ * The frame both digests share: `args` is (state, seq) as parsed by
+ * `format`; state is taken modulo 2**64, every item of seq is mixed in by
+ * `item` in order, then the count of items (where the batch ends), so
+ * that batches cut differently digest differently.
+ */
+static PyObject *chain(PyObject *args, const char *format, const char *not_seq, chain_item_fn item)
+{
+    PyObject *state, *seq, *fast = NULL; /* fast: new ref */
     unsigned long long d;
     Py_ssize_t i, len;
     PyObject *result = NULL;
 
-    (void)self;
-    if (!PyArg_ParseTuple(args, "O!O:chain_ints", &PyLong_Type, &state, &batch))
+    if (!PyArg_ParseTuple(args, format, &PyLong_Type, &state, &seq))
         return NULL;
     d = PyLong_AsUnsignedLongLongMask(state);
     if (d == (unsigned long long)-1 && PyErr_Occurred())
         return NULL;
-    fast = PySequence_Fast(batch, "chain_ints: the batch is not a sequence");
+    fast = PySequence_Fast(seq, not_seq);
     if (fast == NULL)
         return NULL;
     len = PySequence_Fast_GET_SIZE(fast);
-    for (i = 0; i < len; i++) {
-        PyObject *item = PySequence_Fast_GET_ITEM(fast, i); /* borrowed */
-        long long v;
-        int overflow;
-
-        if (!PyLong_CheckExact(item)) {
-            PyErr_Format(PyExc_TypeError, "chain_ints: item %zd of a batch is a %.80s, not an int",
-                         i, Py_TYPE(item)->tp_name);
+    for (i = 0; i < len; i++)
+        if (item(&d, PySequence_Fast_GET_ITEM(fast, i), i) != 0) /* borrowed */
             goto out;
-        }
-        v = PyLong_AsLongLongAndOverflow(item, &overflow);
-        if (overflow != 0 || (v == -1 && PyErr_Occurred())) {
-            PyErr_Clear();
-            PyErr_Format(PyExc_OverflowError, "chain_ints: item %zd of a batch is out of range", i);
-            goto out;
-        }
-        d = chain_mix(d, (unsigned long long)v);
-    }
     d = chain_mix(d, 0x5BD1E995ULL ^ (unsigned long long)len); /* where the batch ends */
     result = PyLong_FromUnsignedLongLong(d);
 out:
@@ -152,58 +204,14 @@ out:
     return result;
 }
 
+PyObject *keyed_chain(PyObject *self, PyObject *args)
+{
+    (void)self;
+    return chain(args, "O!O:chain_ints", "chain_ints: the batch is not a sequence", mix_int);
+}
+
 PyObject *keyed_chain_strs(PyObject *self, PyObject *args)
 {
-    PyObject *state, *seq, *fast = NULL; /* fast: new ref */
-    unsigned long long d;
-    Py_ssize_t i, len;
-    PyObject *result = NULL;
-
     (void)self;
-    if (!PyArg_ParseTuple(args, "O!O:chain_strs", &PyLong_Type, &state, &seq))
-        return NULL;
-    d = PyLong_AsUnsignedLongLongMask(state);
-    if (d == (unsigned long long)-1 && PyErr_Occurred())
-        return NULL;
-    fast = PySequence_Fast(seq, "chain_strs: not a sequence");
-    if (fast == NULL)
-        return NULL;
-    len = PySequence_Fast_GET_SIZE(fast);
-    for (i = 0; i < len; i++) {
-        PyObject *item = PySequence_Fast_GET_ITEM(fast, i); /* borrowed */
-        const unsigned char *data;
-        size_t nbytes, at;
-        int kind;
-
-        if (!PyUnicode_CheckExact(item)) {
-            PyErr_Format(PyExc_TypeError, "chain_strs: item %zd is a %.80s, not a str", i,
-                         Py_TYPE(item)->tp_name);
-            goto out;
-        }
-        if (PyUnicode_READY(item) != 0)
-            goto out;
-        /* A str has one canonical form (the narrowest kind that holds it),
-         * so its kind and bytes are a function of its text. */
-        kind = PyUnicode_KIND(item);
-        data = PyUnicode_DATA(item);
-        nbytes = (size_t)PyUnicode_GET_LENGTH(item) * (size_t)kind;
-        d = chain_mix(d, ((unsigned long long)nbytes << 3) ^ (unsigned long long)kind);
-        for (at = 0; at + 8 <= nbytes; at += 8) {
-            unsigned long long w;
-
-            memcpy(&w, data + at, 8);
-            d = chain_mix(d, w);
-        }
-        if (at < nbytes) {
-            unsigned long long w = 0;
-
-            memcpy(&w, data + at, nbytes - at);
-            d = chain_mix(d, w);
-        }
-    }
-    d = chain_mix(d, 0x5BD1E995ULL ^ (unsigned long long)len);
-    result = PyLong_FromUnsignedLongLong(d);
-out:
-    Py_XDECREF(fast);
-    return result;
+    return chain(args, "O!O:chain_strs", "chain_strs: not a sequence", mix_str);
 }

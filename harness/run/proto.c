@@ -156,15 +156,35 @@ const char *proto_frame_type_name(enum proto_frame_type t)
     return frame_names[t];
 }
 
+/* The one spelling of each status on the wire (PROTO_STATUS_MISSING has none). */
+static const char *const status_names[] = {
+    [PROTO_STATUS_MISSING] = NULL,
+    [PROTO_STATUS_OK] = "ok",
+    [PROTO_STATUS_ERROR] = "error",
+};
+
 enum proto_status proto_frame_status(const cJSON *frame)
 {
     const cJSON *st = cJSON_GetObjectItemCaseSensitive(frame, "status");
 
     if (!cJSON_IsString(st))
         return PROTO_STATUS_MISSING;
-    if (strcmp(st->valuestring, "ok") == 0)
+    if (strcmp(st->valuestring, status_names[PROTO_STATUS_OK]) == 0)
         return PROTO_STATUS_OK;
     return PROTO_STATUS_ERROR;
+}
+
+const char *proto_status_name(enum proto_status s)
+{
+    assert((size_t)s < sizeof status_names / sizeof status_names[0]);
+    return status_names[s];
+}
+
+int proto_set_status(cJSON *frame, enum proto_status s)
+{
+    assert(s != PROTO_STATUS_MISSING);
+    cJSON_DeleteItemFromObjectCaseSensitive(frame, "status");
+    return cJSON_AddStringToObject(frame, "status", proto_status_name(s)) != NULL ? 0 : -1;
 }
 
 int proto_is_blocked(const char *message)

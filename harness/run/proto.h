@@ -46,6 +46,14 @@ const char *proto_frame_type_name(enum proto_frame_type t);
 /* The "status" of an import or check frame (borrowed, may be NULL). */
 enum proto_status proto_frame_status(const cJSON *frame);
 
+/* "ok", "error": the "status" a frame carries for `s` (not
+ * PROTO_STATUS_MISSING, which has none: NULL); static storage. */
+const char *proto_status_name(enum proto_status s);
+
+/* Set the "status" of `frame` (borrowed) to `s`, replacing any there: the
+ * one way a frame writer spells a status.  0, or -1 out of memory. */
+int proto_set_status(cJSON *frame, enum proto_status s);
+
 /* 1 when an exception message is the sandbox's refusal of an operation. */
 int proto_is_blocked(const char *message);
 

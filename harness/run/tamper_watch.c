@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "tamper_watch.h"
+#include "dict_version.h"
 #include "inside_table.h"
 #include "sandbox_audit.h"
 #include "worker_child.h"
@@ -63,24 +64,6 @@ static struct {
     size_t n;
     int done;
 } watch;
-
-/*
- * PEP 509's version tag changes with every write to a dict: while a watched
- * dict keeps the tag it had at the snapshot, nothing in it was rebound and
- * the scan can skip it.  (The field is gone in 3.12, which scans always.)
- */
-static uint64_t dict_tag(PyObject *d)
-{
-#if PY_VERSION_HEX < 0x030C0000
-    _Pragma("GCC diagnostic push")
-        _Pragma("GCC diagnostic ignored \"-Wdeprecated-declarations\"") return ((PyDictObject *)d)
-            ->ma_version_tag;
-    _Pragma("GCC diagnostic pop")
-#else
-    (void)d;
-    return 0;
-#endif
-}
 
 /* Watch `d` (borrowed) under `name`: every value in it, not only callables. */
 void watch_dict(PyObject *d, const char *name)
@@ -164,7 +147,7 @@ void watch_snapshot(void)
     }
     /* After the loop: importing a later module may add to an earlier one. */
     for (i = 0; i < watch.n; i++)
-        watch.tags[i] = dict_tag(watch.dicts[i]);
+        watch.tags[i] = dict_version_tag(watch.dicts[i]);
 }
 
 /*
@@ -208,7 +191,7 @@ void watch_verify(struct child *c, cJSON *arr)
     for (i = 0; i < watch.n; i++) {
         PyObject *k, *v, *now; /* borrowed */
         Py_ssize_t pos = 0;
-        if (watch.tags[i] != 0 && dict_tag(watch.dicts[i]) == watch.tags[i])
+        if (watch.tags[i] != 0 && dict_version_tag(watch.dicts[i]) == watch.tags[i])
             continue;
         while (PyDict_Next(watch.snaps[i], &pos, &k, &v)) {
             now = PyDict_GetItemWithError(watch.dicts[i], k);

@@ -45,6 +45,7 @@
 #define POLL_SLICE_MS 50          /* how often we look at the worker between reads */
 #define EXIT_GRACE_NS 200000000LL /* drain pipes this long after the worker exits */
 #define EXIT_WAIT_NS 2000000000LL /* wait this long for a worker whose pipes closed */
+#define EXIT_SLICE_MS 5           /* how often, with other runs in flight, we ask if it ended */
 
 const char *worker_role_name(enum worker_role role)
 {
@@ -351,13 +352,12 @@ static int take_frame(struct run *r, cJSON *frame)
         c->frame = frame;
         c->elapsed_ns = measure_now_ns() - c->elapsed_ns;
         {
-            const cJSON *st = cJSON_GetObjectItemCaseSensitive(frame, "status");
             const cJSON *m = cJSON_GetObjectItemCaseSensitive(frame, "metrics");
             const cJSON *w = cJSON_GetObjectItemCaseSensitive(m, "wall_ns");
             /* The check's own figure, as the report will show it; frames may
              * arrive together, so the supervisor's clock can say less. */
             progress(r, RUN_PROGRESS_DONE, (size_t)res->running_check,
-                     cJSON_IsString(st) && strcmp(st->valuestring, "ok") == 0,
+                     proto_frame_status(frame) == PROTO_STATUS_OK,
                      cJSON_IsNumber(w) && w->valuedouble > 0 ? (int64_t)w->valuedouble
                                                              : c->elapsed_ns);
         }
@@ -571,129 +571,6 @@ static void hung_line(struct worker_result *res, const char *module, const char 
      * stopped right after writing it. */
     res->err_len = (size_t)(mark - res->errout);
     *mark = '\0';
-}
-
-static enum ph_rc supervise(struct run *r, struct sandbox_host *h, int fds[3], struct ph_err *err)
-{
-    struct worker_result *res = r->res;
-    const struct exercise_limits *lim = &r->spec->ex->limits;
-    int64_t t0 = measure_now_ns();
-    int64_t run_deadline = t0 + (int64_t)(lim->wall_s * 1e9);
-    int64_t exited_at = 0;
-    int open_fds = 3, status = 0, reaped = 0, killed_for = -1;
-    char kill_detail[256] = "";
-
-    while (open_fds > 0) {
-        struct pollfd pfd[3];
-        int i, np = 0, idx[3];
-        int64_t now = measure_now_ns(), until = run_deadline;
-
-        if (r->check_deadline != 0 && r->check_deadline < until)
-            until = r->check_deadline;
-        if (res->running_check >= 0 && r->spec->progress != NULL)
-            progress(r, RUN_PROGRESS_TICK, (size_t)res->running_check, 0,
-                     now - res->checks[res->running_check].elapsed_ns);
-        if (now >= until) {
-            killed_for = WORKER_END_TIMEOUT;
-            if (r->check_deadline != 0 && now >= r->check_deadline && res->running_check >= 0) {
-                long ci = exercise_find_check(r->spec->ex, res->checks[res->running_check].name);
-                snprintf(kill_detail, sizeof kill_detail, "check %s ran past its %g s limit",
-                         res->checks[res->running_check].name,
-                         ci >= 0 ? r->spec->ex->checks[ci].timeout_s : lim->wall_s);
-            } else {
-                snprintf(kill_detail, sizeof kill_detail, "the run took longer than its %g s limit",
-                         lim->wall_s);
-            }
-            break;
-        }
-        if (!reaped && sandbox_run_wait(h, 0, &status, &res->ru) == 1) {
-            reaped = 1;
-            exited_at = now;
-        }
-        /* Descendants may keep the pipes open after the worker is gone. */
-        if (reaped && now - exited_at > EXIT_GRACE_NS)
-            break;
-        for (i = 0; i < 3; i++)
-            if (fds[i] >= 0) {
-                pfd[np].fd = fds[i];
-                pfd[np].events = POLLIN;
-                idx[np++] = i;
-            }
-        {
-            int64_t wait_ms = (until - now) / 1000000 + 1;
-            if (wait_ms > POLL_SLICE_MS)
-                wait_ms = POLL_SLICE_MS;
-            if (poll(pfd, (nfds_t)np, (int)wait_ms) < 0 && errno != EINTR) {
-                sandbox_run_abort(h);
-                (void)sandbox_run_wait(h, -1, &status, &res->ru);
-                return ph_errf(err, PH_EIO, "poll: %s", strerror(errno));
-            }
-        }
-        for (i = 0; i < np; i++) {
-            int which = idx[i], eof;
-            if (!(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
-                continue;
-            if (which == 0) {
-                eof = pump_results(r, fds[0]);
-                if (eof < 0) {
-                    killed_for = WORKER_END_PROTOCOL;
-                    snprintf(kill_detail, sizeof kill_detail, "%s", r->proto_error);
-                    break;
-                }
-            } else {
-                eof = pump_output(fds[which], which == 1 ? &r->out : &r->err, &res->output_bytes);
-            }
-            if (eof) {
-                close(fds[which]);
-                fds[which] = -1;
-                open_fds--;
-            }
-        }
-        if (killed_for >= 0)
-            break;
-        if (res->output_bytes > lim->output_bytes) {
-            char hs[32];
-            killed_for = WORKER_END_OUTPUT;
-            snprintf(kill_detail, sizeof kill_detail, "wrote more than %s to stdout/stderr",
-                     fileio_human_size((double)lim->output_bytes, hs, sizeof hs));
-            break;
-        }
-    }
-    /* A worker that closed its pipes is exiting: give it a moment to do so by
-     * itself, so that a clean exit is not mistaken for our kill. */
-    if (!reaped && killed_for < 0) {
-        int64_t until = measure_now_ns() + EXIT_WAIT_NS;
-        reaped = wait_end(h, until < run_deadline ? until : run_deadline, &status, &res->ru);
-    }
-    /* Whatever happened, nothing of this run outlives it: the host reports
-     * the end only once every process of the run is gone. */
-    if (!reaped) {
-        sandbox_run_abort(h);
-        (void)sandbox_run_wait(h, -1, &status, &res->ru);
-    }
-    res->killed_by_us = killed_for >= 0;
-    res->wall_ns = measure_now_ns() - t0;
-    res->out = dynbuf_take(&r->out, &res->out_len);
-    res->errout = dynbuf_take(&r->err, &res->err_len);
-    /* What the submission printed goes into reports as text: valid UTF-8,
-     * no NUL to cut it short (judge.c scrubs again what it joins and cuts). */
-    if (res->out != NULL)
-        (void)fileio_utf8_scrub(res->out, res->out_len);
-    if (res->errout != NULL)
-        (void)fileio_utf8_scrub(res->errout, res->err_len);
-    classify(r, status, killed_for, kill_detail);
-    if (res->end != WORKER_END_OK && res->running_check >= 0) {
-        struct worker_check *c = &res->checks[res->running_check];
-        char where[256] = "";
-
-        assert(c->frame == NULL);
-        if (res->end == WORKER_END_TIMEOUT || res->end == WORKER_END_CPU)
-            hung_line(res, r->module_copy, r->spec->display_name, where, sizeof where);
-        c->stopped = 1;
-        c->stop = res->end;
-        snprintf(c->stop_detail, sizeof c->stop_detail, "%s%s", res->detail, where);
-    }
-    return PH_OK;
 }
 
 /* Put the module into the run's folder, where the worker imports it: the
@@ -946,30 +823,258 @@ static char *make_job(const struct worker_spec *spec, const char *nonce, const c
     return text;
 }
 
-enum ph_rc worker_run(struct worker_pool *pool, const struct worker_spec *spec,
-                      struct worker_result *res, struct ph_err *err)
+/*
+ * A run in flight (worker.h).  Its life: READING while any of its three
+ * pipes is open (the loop that decides how it ended), EXITING when the
+ * pipes closed before the host reported the end (a worker that closed them
+ * is exiting: it gets EXIT_WAIT_NS to do so by itself, so that a clean exit
+ * is not mistaken for our kill), DONE once reaped and its result complete.
+ * Every step takes what is ready and never blocks, so one caller can drive
+ * several jobs over one poll().
+ */
+enum job_phase {
+    JOB_READING,
+    JOB_EXITING,
+    JOB_DONE,
+};
+
+struct worker_job {
+    struct worker_pool *pool;
+    struct host_slot *slot;
+    struct run r;
+    struct worker_result res;
+    struct sandbox_run run;
+    char module_copy[sizeof((struct sandbox_run *)0)->scratch + 32];
+    int fds[3]; /* results, stdout, stderr (read ends); -1 once closed */
+    enum job_phase phase;
+    int64_t t0, run_deadline, exited_at, exit_until;
+    int status, reaped, killed_for;
+    char kill_detail[256];
+    enum ph_rc rc; /* the harness's own failure, if any (err says what) */
+    struct ph_err err;
+};
+
+static void slot_release(struct worker_pool *p, struct host_slot *s);
+
+/* Stop the run now and collect it: nothing of a run outlives it (the host
+ * reports the end only once every process of the run is gone). */
+static void job_abort(struct worker_job *j)
+{
+    if (j->reaped)
+        return;
+    sandbox_run_abort(j->slot->h);
+    (void)sandbox_run_wait(j->slot->h, -1, &j->status, &j->res.ru);
+    j->reaped = 1;
+}
+
+/* The run is over: collect what it sent, decide how it ended, and give its
+ * host and folder back (DONE). */
+static void job_complete(struct worker_job *j)
+{
+    struct run *r = &j->r;
+    struct worker_result *res = &j->res;
+
+    assert(j->phase != JOB_DONE);
+    job_abort(j);
+    res->killed_by_us = j->killed_for >= 0;
+    res->wall_ns = measure_now_ns() - j->t0;
+    res->out = dynbuf_take(&r->out, &res->out_len);
+    res->errout = dynbuf_take(&r->err, &res->err_len);
+    /* What the submission printed goes into reports as text: valid UTF-8,
+     * no NUL to cut it short (judge.c scrubs again what it joins and cuts). */
+    if (res->out != NULL)
+        (void)fileio_utf8_scrub(res->out, res->out_len);
+    if (res->errout != NULL)
+        (void)fileio_utf8_scrub(res->errout, res->err_len);
+    classify(r, j->status, j->killed_for, j->kill_detail);
+    if (res->end != WORKER_END_OK && res->running_check >= 0) {
+        struct worker_check *c = &res->checks[res->running_check];
+        char where[256] = "";
+
+        assert(c->frame == NULL);
+        if (res->end == WORKER_END_TIMEOUT || res->end == WORKER_END_CPU)
+            hung_line(res, r->module_copy, r->spec->display_name, where, sizeof where);
+        c->stopped = 1;
+        c->stop = res->end;
+        snprintf(c->stop_detail, sizeof c->stop_detail, "%s%s", res->detail, where);
+    }
+    for (int i = 0; i < 3; i++) {
+        if (j->fds[i] >= 0)
+            close(j->fds[i]);
+        j->fds[i] = -1;
+    }
+    if (r->proto_error[0] == '\0' && proto_reader_pending(&r->reader) > 0 &&
+        res->end == WORKER_END_OK) {
+        res->end = WORKER_END_PROTOCOL;
+        set_detail(res, "%s", "the result stream ended with a truncated message");
+    }
+    proto_reader_cleanup(&r->reader);
+    dynbuf_free(&r->out);
+    dynbuf_free(&r->err);
+    slot_release(j->pool, j->slot);
+    j->slot = NULL;
+    if (j->run.scratch[0] != '\0')
+        fileio_rmtree(j->run.scratch);
+    j->run.scratch[0] = '\0';
+    j->phase = JOB_DONE;
+}
+
+/* The reading loop is over (pipes closed, a kill decided, the grace after
+ * the worker's exit spent): wait for its exit, or complete it now. */
+static void job_stop_reading(struct worker_job *j, int64_t now)
+{
+    if (!j->reaped && j->killed_for < 0) {
+        j->exit_until = now + EXIT_WAIT_NS < j->run_deadline ? now + EXIT_WAIT_NS : j->run_deadline;
+        j->phase = JOB_EXITING;
+        return;
+    }
+    job_complete(j);
+}
+
+/* What READING does before it waits: the deadlines, the host's report of
+ * the end, the progress tick.  Returns the time it must look again by. */
+static int64_t job_before_wait(struct worker_job *j, int64_t now)
+{
+    struct run *r = &j->r;
+    struct worker_result *res = &j->res;
+    const struct exercise_limits *lim = &r->spec->ex->limits;
+    int64_t until = j->run_deadline;
+
+    if (j->phase == JOB_EXITING) {
+        if (sandbox_run_wait(j->slot->h, 0, &j->status, &res->ru) == 1)
+            j->reaped = 1;
+        if (j->reaped || now >= j->exit_until)
+            job_complete(j);
+        return j->exit_until;
+    }
+    if (r->check_deadline != 0 && r->check_deadline < until)
+        until = r->check_deadline;
+    if (res->running_check >= 0 && r->spec->progress != NULL)
+        progress(r, RUN_PROGRESS_TICK, (size_t)res->running_check, 0,
+                 now - res->checks[res->running_check].elapsed_ns);
+    if (now >= until) {
+        j->killed_for = WORKER_END_TIMEOUT;
+        if (r->check_deadline != 0 && now >= r->check_deadline && res->running_check >= 0) {
+            long ci = exercise_find_check(r->spec->ex, res->checks[res->running_check].name);
+            snprintf(j->kill_detail, sizeof j->kill_detail, "check %s ran past its %g s limit",
+                     res->checks[res->running_check].name,
+                     ci >= 0 ? r->spec->ex->checks[ci].timeout_s : lim->wall_s);
+        } else {
+            snprintf(j->kill_detail, sizeof j->kill_detail,
+                     "the run took longer than its %g s limit", lim->wall_s);
+        }
+        job_stop_reading(j, now);
+        return now;
+    }
+    if (!j->reaped && sandbox_run_wait(j->slot->h, 0, &j->status, &res->ru) == 1) {
+        j->reaped = 1;
+        j->exited_at = now;
+    }
+    /* Descendants may keep the pipes open after the worker is gone. */
+    if (j->reaped && now - j->exited_at > EXIT_GRACE_NS) {
+        job_stop_reading(j, now);
+        return now;
+    }
+    if (j->reaped && j->exited_at + EXIT_GRACE_NS < until)
+        until = j->exited_at + EXIT_GRACE_NS + 1;
+    return until;
+}
+
+/* Take what poll() found on the job's pipes (`revents` per fds[]). */
+static void job_after_wait(struct worker_job *j, const short revents[3])
+{
+    struct run *r = &j->r;
+    struct worker_result *res = &j->res;
+    const struct exercise_limits *lim = &r->spec->ex->limits;
+    int open_fds = 0;
+
+    for (int which = 0; which < 3; which++) {
+        int eof;
+
+        if (j->fds[which] < 0 || !(revents[which] & (POLLIN | POLLHUP | POLLERR)))
+            continue;
+        if (which == 0) {
+            eof = pump_results(r, j->fds[0]);
+            if (eof < 0) {
+                j->killed_for = WORKER_END_PROTOCOL;
+                snprintf(j->kill_detail, sizeof j->kill_detail, "%s", r->proto_error);
+                job_stop_reading(j, measure_now_ns());
+                return;
+            }
+        } else {
+            eof = pump_output(j->fds[which], which == 1 ? &r->out : &r->err, &res->output_bytes);
+        }
+        if (eof) {
+            close(j->fds[which]);
+            j->fds[which] = -1;
+        }
+    }
+    if (res->output_bytes > lim->output_bytes) {
+        char hs[32];
+        j->killed_for = WORKER_END_OUTPUT;
+        snprintf(j->kill_detail, sizeof j->kill_detail, "wrote more than %s to stdout/stderr",
+                 fileio_human_size((double)lim->output_bytes, hs, sizeof hs));
+        job_stop_reading(j, measure_now_ns());
+        return;
+    }
+    for (int i = 0; i < 3; i++)
+        open_fds += j->fds[i] >= 0;
+    if (open_fds == 0)
+        job_stop_reading(j, measure_now_ns());
+}
+
+/* Give a slot back after a run: kept when its host lives, else dropped. */
+static void slot_release(struct worker_pool *p, struct host_slot *s)
+{
+    if (s == NULL)
+        return;
+    if (sandbox_host_alive(s->h))
+        s->busy = 0;
+    else
+        pool_drop(p, s);
+}
+
+static void job_free(struct worker_job *j)
+{
+    if (j == NULL)
+        return;
+    for (int i = 0; i < 3; i++)
+        if (j->fds[i] >= 0)
+            close(j->fds[i]);
+    worker_result_cleanup(&j->res);
+    free(j);
+}
+
+enum ph_rc worker_start(struct worker_pool *pool, const struct worker_spec *spec,
+                        struct worker_job **out, struct ph_err *err)
 {
     const struct exercise *ex = spec->ex;
+    struct worker_job *j = calloc(1, sizeof *j);
+    struct worker_result *res;
     struct host_slot *slot = NULL;
-    struct run r;
-    struct sandbox_run run;
-    char module_copy[sizeof run.scratch + 32];
     int pres[2] = {-1, -1}, pout[2] = {-1, -1}, perr[2] = {-1, -1};
     int fds[3];
     enum ph_rc rc = PH_EINTERNAL;
     char *job = NULL;
     size_t i;
 
-    memset(res, 0, sizeof *res);
-    memset(&r, 0, sizeof r);
-    run.scratch[0] = '\0';
+    *out = NULL;
+    if (j == NULL)
+        return ph_errf(err, PH_ENOMEM, "out of memory");
+    res = &j->res;
+    j->pool = pool;
+    j->fds[0] = j->fds[1] = j->fds[2] = -1;
+    j->killed_for = -1;
+    j->run.scratch[0] = '\0';
     res->role = spec->role;
     res->exit_status = -1;
     res->running_check = -1;
     res->nchecks = spec->only ? spec->nonly : ex->nchecks;
     res->checks = calloc(res->nchecks ? res->nchecks : 1, sizeof *res->checks);
-    if (res->checks == NULL)
-        return ph_errf(err, PH_ENOMEM, "out of memory");
+    if (res->checks == NULL) {
+        rc = ph_errf(err, PH_ENOMEM, "out of memory");
+        goto fail;
+    }
     for (i = 0; i < res->nchecks; i++) {
         long idx;
         if (spec->only != NULL &&
@@ -978,17 +1083,18 @@ enum ph_rc worker_run(struct worker_pool *pool, const struct worker_spec *spec,
             continue;
         }
         idx = spec->only ? exercise_find_check(ex, spec->only[i]) : (long)i;
-        if (idx < 0)
-            return ph_errf(err, PH_EINPUT, "%s: no check named \"%s\"", ex->json_path,
-                           spec->only[i]);
+        if (idx < 0) {
+            rc = ph_errf(err, PH_EINPUT, "%s: no check named \"%s\"", ex->json_path, spec->only[i]);
+            goto fail;
+        }
         res->checks[i].name = ex->checks[idx].name;
     }
-    rc = make_nonce(r.nonce, sizeof r.nonce, err);
+    rc = make_nonce(j->r.nonce, sizeof j->r.nonce, err);
     if (rc != PH_OK)
-        return rc;
+        goto fail;
     if (pipe2(pres, O_CLOEXEC) != 0 || pipe2(pout, O_CLOEXEC) != 0 || pipe2(perr, O_CLOEXEC) != 0) {
         rc = ph_errf(err, PH_EIO, "pipe: %s", strerror(errno));
-        goto out;
+        goto fail;
     }
     fds[0] = pout[1];
     fds[1] = perr[1];
@@ -996,9 +1102,9 @@ enum ph_rc worker_run(struct worker_pool *pool, const struct worker_spec *spec,
     /* A host that died since the last run (killed from outside, out of
      * memory) is replaced once. */
     for (int attempt = 0; attempt < 2; attempt++) {
-        if (run.scratch[0] != '\0')
-            fileio_rmtree(run.scratch);
-        run.scratch[0] = '\0';
+        if (j->run.scratch[0] != '\0')
+            fileio_rmtree(j->run.scratch);
+        j->run.scratch[0] = '\0';
         free(job);
         job = NULL;
         if (slot != NULL)
@@ -1006,60 +1112,48 @@ enum ph_rc worker_run(struct worker_pool *pool, const struct worker_spec *spec,
         slot = NULL;
         rc = pool_acquire(pool, ex, &slot, err);
         if (rc == PH_OK)
-            rc = sandbox_run_new(slot->h, &run, err);
+            rc = sandbox_run_new(slot->h, &j->run, err);
         if (rc != PH_OK) {
-            run.scratch[0] = '\0';
-            goto out;
+            j->run.scratch[0] = '\0';
+            goto fail;
         }
-        rc = place_module(spec, run.scratch, module_copy, sizeof module_copy, err);
+        rc = place_module(spec, j->run.scratch, j->module_copy, sizeof j->module_copy, err);
         if (rc != PH_OK)
-            goto out;
-        job = make_job(spec, r.nonce, module_copy);
+            goto fail;
+        job = make_job(spec, j->r.nonce, j->module_copy);
         if (job == NULL) {
             rc = ph_errf(err, PH_ENOMEM, "out of memory");
-            goto out;
+            goto fail;
         }
-        rc = sandbox_run_start(slot->h, &run, job, strlen(job), fds, err);
+        rc = sandbox_run_start(slot->h, &j->run, job, strlen(job), fds, err);
         if (rc == PH_OK || sandbox_host_alive(slot->h))
             break;
     }
     if (rc != PH_OK)
-        goto out;
+        goto fail;
+    free(job);
     close(pres[1]);
     close(pout[1]);
     close(perr[1]);
-    pres[1] = pout[1] = perr[1] = -1;
+    j->fds[0] = pres[0];
+    j->fds[1] = pout[0];
+    j->fds[2] = perr[0];
     for (i = 0; i < 3; i++)
-        fcntl(i == 0 ? pres[0] : i == 1 ? pout[0] : perr[0], F_SETFL, O_NONBLOCK);
-    fds[0] = pres[0];
-    fds[1] = pout[0];
-    fds[2] = perr[0];
-    pres[0] = pout[0] = perr[0] = -1; /* supervise() closes them */
-    r.spec = spec;
-    r.res = res;
-    r.module_copy = module_copy;
-    dynbuf_init(&r.out, ex->limits.output_bytes);
-    dynbuf_init(&r.err, ex->limits.output_bytes);
-    proto_reader_init(&r.reader);
-    rc = supervise(&r, slot->h, fds, err);
-    for (i = 0; i < 3; i++)
-        if (fds[i] >= 0)
-            close(fds[i]);
-    if (r.proto_error[0] == '\0' && proto_reader_pending(&r.reader) > 0 &&
-        res->end == WORKER_END_OK) {
-        res->end = WORKER_END_PROTOCOL;
-        set_detail(res, "%s", "the result stream ended with a truncated message");
-    }
-    proto_reader_cleanup(&r.reader);
-    dynbuf_free(&r.out);
-    dynbuf_free(&r.err);
-out:
-    if (slot != NULL) {
-        if (sandbox_host_alive(slot->h))
-            slot->busy = 0;
-        else
-            pool_drop(pool, slot);
-    }
+        fcntl(j->fds[i], F_SETFL, O_NONBLOCK);
+    j->slot = slot;
+    j->r.spec = spec;
+    j->r.res = res;
+    j->r.module_copy = j->module_copy;
+    dynbuf_init(&j->r.out, ex->limits.output_bytes);
+    dynbuf_init(&j->r.err, ex->limits.output_bytes);
+    proto_reader_init(&j->r.reader);
+    j->t0 = measure_now_ns();
+    j->run_deadline = j->t0 + (int64_t)(ex->limits.wall_s * 1e9);
+    j->phase = JOB_READING;
+    *out = j;
+    return PH_OK;
+fail:
+    slot_release(pool, slot);
     for (i = 0; i < 2; i++) {
         if (pres[i] >= 0)
             close(pres[i]);
@@ -1069,7 +1163,145 @@ out:
             close(perr[i]);
     }
     free(job);
-    if (run.scratch[0] != '\0')
-        fileio_rmtree(run.scratch);
+    if (j->run.scratch[0] != '\0')
+        fileio_rmtree(j->run.scratch);
+    job_free(j);
     return rc;
+}
+
+int worker_job_done(const struct worker_job *j)
+{
+    return j->phase == JOB_DONE;
+}
+
+size_t worker_poll(struct worker_job *const *jobs, size_t n, int timeout_ms)
+{
+    struct pollfd pfd[3 * WORKER_POLL_MAX];
+    size_t owner[3 * WORKER_POLL_MAX];
+    short revents[WORKER_POLL_MAX][3];
+    int64_t now = measure_now_ns(), until = INT64_MAX;
+    int64_t wait_ms;
+    nfds_t np = 0;
+    size_t done = 0, live = 0;
+    int exiting = 0;
+
+    assert(n <= WORKER_POLL_MAX);
+    for (size_t i = 0; i < n; i++) {
+        struct worker_job *j = jobs[i];
+        int64_t t;
+
+        if (j == NULL || j->phase == JOB_DONE)
+            continue;
+        t = job_before_wait(j, now);
+        if (j->phase == JOB_DONE)
+            continue;
+        live++;
+        if (t < until)
+            until = t;
+        if (j->phase == JOB_EXITING) {
+            exiting++;
+            continue;
+        }
+        for (int k = 0; k < 3; k++) {
+            if (j->fds[k] < 0)
+                continue;
+            pfd[np].fd = j->fds[k];
+            pfd[np].events = POLLIN;
+            pfd[np].revents = 0;
+            owner[np++] = i * 3 + (size_t)k;
+        }
+    }
+    if (live == 1 && exiting == 1 && timeout_ms < 0) {
+        /* One run, and it is exiting: wait on the host for it (no pipe is
+         * left to wake us), as long as it may take. */
+        for (size_t i = 0; i < n; i++) {
+            struct worker_job *j = jobs[i];
+
+            if (j == NULL || j->phase != JOB_EXITING)
+                continue;
+            if (wait_end(j->slot->h, j->exit_until, &j->status, &j->res.ru))
+                j->reaped = 1;
+            job_complete(j);
+        }
+    } else if (live > 0) {
+        wait_ms = (until - now) / 1000000 + 1;
+        if (wait_ms > POLL_SLICE_MS)
+            wait_ms = POLL_SLICE_MS;
+        /* A run waiting to be reaped is looked at again soon: its host,
+         * not a pipe, says when it ended. */
+        if (exiting > 0 && wait_ms > EXIT_SLICE_MS)
+            wait_ms = EXIT_SLICE_MS;
+        if (timeout_ms >= 0 && wait_ms > timeout_ms)
+            wait_ms = timeout_ms;
+        if (wait_ms < 0)
+            wait_ms = 0;
+        if (poll(pfd, np, (int)wait_ms) < 0 && errno != EINTR) {
+            int e = errno;
+
+            for (size_t i = 0; i < n; i++) {
+                struct worker_job *j = jobs[i];
+
+                if (j == NULL || j->phase == JOB_DONE)
+                    continue;
+                j->rc = ph_errf(&j->err, PH_EIO, "poll: %s", strerror(e));
+                j->killed_for = WORKER_END_SIGNAL;
+                snprintf(j->kill_detail, sizeof j->kill_detail, "the harness could not poll: %s",
+                         strerror(e));
+                job_complete(j);
+            }
+        } else {
+            memset(revents, 0, sizeof revents);
+            for (nfds_t k = 0; k < np; k++)
+                revents[owner[k] / 3][owner[k] % 3] = pfd[k].revents;
+            for (size_t i = 0; i < n; i++)
+                if (jobs[i] != NULL && jobs[i]->phase == JOB_READING)
+                    job_after_wait(jobs[i], revents[i]);
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        done += jobs[i] != NULL && jobs[i]->phase == JOB_DONE;
+    return done;
+}
+
+enum ph_rc worker_finish(struct worker_job *j, struct worker_result *res, struct ph_err *err)
+{
+    enum ph_rc rc;
+
+    memset(res, 0, sizeof *res);
+    if (j == NULL)
+        return ph_errf(err, PH_EINTERNAL, "worker_finish: no run to finish");
+    while (j->phase != JOB_DONE)
+        (void)worker_poll(&j, 1, -1);
+    rc = j->rc;
+    if (rc != PH_OK)
+        *err = j->err;
+    *res = j->res;
+    memset(&j->res, 0, sizeof j->res);
+    job_free(j);
+    return rc;
+}
+
+void worker_cancel(struct worker_job *j)
+{
+    if (j == NULL)
+        return;
+    if (j->phase != JOB_DONE) {
+        j->killed_for = WORKER_END_TIMEOUT;
+        snprintf(j->kill_detail, sizeof j->kill_detail, "the run was cancelled");
+        job_complete(j);
+    }
+    job_free(j);
+}
+
+enum ph_rc worker_run(struct worker_pool *pool, const struct worker_spec *spec,
+                      struct worker_result *res, struct ph_err *err)
+{
+    struct worker_job *j = NULL;
+    enum ph_rc rc;
+
+    memset(res, 0, sizeof *res);
+    rc = worker_start(pool, spec, &j, err);
+    if (rc != PH_OK)
+        return rc;
+    return worker_finish(j, res, err);
 }

@@ -148,9 +148,53 @@ unsigned long worker_pool_hosts_started(const struct worker_pool *p);
  * exercise's limits, and collect what it sent.  PH_OK means the worker was
  * run and `res` says how it ended (even a crash is PH_OK); an error is the
  * harness's own failure.  Caller releases `res` with worker_result_cleanup().
+ * worker_start() + worker_finish(): one run in flight.
  */
 enum ph_rc worker_run(struct worker_pool *pool, const struct worker_spec *spec,
                       struct worker_result *res, struct ph_err *err);
+
+/*
+ * Several runs in flight from one pool: a run started with worker_start()
+ * holds a host of its own (the pool starts one per run in flight, up to its
+ * max_hosts), and worker_poll() drives any set of them over one poll(),
+ * never blocking on one while another has something to read.  The same
+ * loop as worker_run()'s decides how each ended: limits, deadlines and
+ * frames are enforced per run, with the same figures.
+ *
+ *     worker_start(pool, &a, &ja, err); worker_start(pool, &b, &jb, err);
+ *     while (worker_poll(jobs, 2, -1) < 2) ;
+ *     worker_finish(ja, &ra, err); worker_finish(jb, &rb, err);
+ */
+struct worker_job;
+
+/* Most jobs one worker_poll() call drives. */
+#define WORKER_POLL_MAX 64
+
+/* Start a run of `spec` (borrowed, with everything it points to, until the
+ * job is finished or cancelled) on a host of `pool`: *out is the job, to be
+ * handed to worker_finish() or worker_cancel().  An error (no host, no
+ * pipe) leaves nothing in flight and *out NULL. */
+enum ph_rc worker_start(struct worker_pool *pool, const struct worker_spec *spec,
+                        struct worker_job **out, struct ph_err *err);
+
+/* Advance every job of `jobs` (at most WORKER_POLL_MAX; NULL entries and
+ * finished jobs are skipped): wait up to `timeout_ms` (-1: as long as the
+ * nearest deadline allows; never more than a slice of 50 ms while several
+ * are in flight) for any of them to have something to read, and take it.
+ * Returns how many of the n are done. */
+size_t worker_poll(struct worker_job *const *jobs, size_t n, int timeout_ms);
+
+/* 1 once `j` (borrowed) has ended and its result is complete. */
+int worker_job_done(const struct worker_job *j);
+
+/* Drive `j` to its end if it is not there yet, move its result into `res`
+ * and free `j` (taken).  Returns what worker_run() would have; caller
+ * releases `res` with worker_result_cleanup() either way. */
+enum ph_rc worker_finish(struct worker_job *j, struct worker_result *res, struct ph_err *err);
+
+/* Kill the run of `j` now, drop its result and free `j` (taken); accepts
+ * NULL.  For a caller giving up on runs still in flight. */
+void worker_cancel(struct worker_job *j);
 
 void worker_result_cleanup(struct worker_result *res);
 

@@ -60,8 +60,7 @@ static int shrink_check_frame(cJSON *f)
     cJSON_DeleteItemFromObjectCaseSensitive(f, "obs");
     cJSON_DeleteItemFromObjectCaseSensitive(f, "error");
     cJSON_DeleteItemFromObjectCaseSensitive(f, "log");
-    cJSON_DeleteItemFromObjectCaseSensitive(f, "status");
-    cJSON_AddStringToObject(f, "status", "error");
+    (void)proto_set_status(f, PROTO_STATUS_ERROR);
     e = cJSON_AddObjectToObject(f, "error");
     cJSON_AddStringToObject(e, "type", "ObservationError");
     cJSON_AddStringToObject(e, "message",

@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <limits.h>
 #include <stdio.h>
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -398,8 +399,8 @@ static int rm_entries(int fd, dev_t dev, ino_t left, char *sub, size_t cap)
             found = -1;
             break;
         }
-        if (strlen(e->d_name) >= cap)
-            continue;
+        /* d_name holds at most NAME_MAX bytes, and `sub` has room for them */
+        assert(strlen(e->d_name) < cap);
         memcpy(sub, e->d_name, strlen(e->d_name) + 1);
         found = 1;
     }

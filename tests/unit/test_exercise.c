@@ -411,3 +411,24 @@ Test(exercise, forgetting_the_answers_keeps_what_runs_a_submission)
     exercise_forget_answers(NULL);
     exercise_free(ex);
 }
+
+Test(exercise, a_scaled_copy_stretches_every_time_limit_and_leaves_the_exercise_alone)
+{
+    struct exercise *ex = NULL;
+    struct exercise_scaled s;
+    struct ph_err err = {0};
+
+    cr_assert_eq(exercise_load(MINI, &ex, &err), PH_OK, "%s", err.msg);
+    cr_assert_gt(ex->nchecks, 0);
+    cr_assert_eq(exercise_scaled_init(&s, ex, 2.5, &err), PH_OK, "%s", err.msg);
+    cr_assert_float_eq(s.ex.limits.wall_s, ex->limits.wall_s * 2.5, 1e-9);
+    cr_assert_float_eq(s.ex.limits.cpu_s, ex->limits.cpu_s, 1e-9);
+    for (size_t i = 0; i < ex->nchecks; i++) {
+        cr_assert_float_eq(s.ex.checks[i].timeout_s, ex->checks[i].timeout_s * 2.5, 1e-9);
+        cr_assert_str_eq(s.ex.checks[i].name, ex->checks[i].name);
+    }
+    cr_assert_neq(s.ex.checks, ex->checks);
+    exercise_scaled_cleanup(&s);
+    cr_assert_null(s.checks);
+    exercise_free(ex);
+}

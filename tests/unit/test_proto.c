@@ -141,3 +141,20 @@ Test(proto, stream_cap)
     cr_assert_eq(proto_reader_feed(&r, big, 1, &err), PH_ELIMIT);
     proto_reader_cleanup(&r);
 }
+
+Test(proto, a_status_set_by_a_writer_reads_back_as_the_same_enum)
+{
+    cJSON *f = cJSON_CreateObject();
+
+    cr_assert_eq(proto_frame_status(f), PROTO_STATUS_MISSING);
+    cr_assert_eq(proto_set_status(f, PROTO_STATUS_OK), 0);
+    cr_assert_eq(proto_frame_status(f), PROTO_STATUS_OK);
+    cr_assert_str_eq(cJSON_GetObjectItemCaseSensitive(f, "status")->valuestring, "ok");
+    /* a second set replaces the first: one "status" per frame */
+    cr_assert_eq(proto_set_status(f, PROTO_STATUS_ERROR), 0);
+    cr_assert_eq(proto_frame_status(f), PROTO_STATUS_ERROR);
+    cr_assert_str_eq(proto_status_name(PROTO_STATUS_ERROR), "error");
+    cr_assert_eq(cJSON_GetArraySize(f), 1);
+    cr_assert_null(proto_status_name(PROTO_STATUS_MISSING));
+    cJSON_Delete(f);
+}
