@@ -318,10 +318,9 @@ class Harness:
 
     def write_file(self, name: str, text: str) -> str:
         """Write a file in the scratch folder and return its path."""
-        path = os.path.join(self.scratch, os.path.basename(name))
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(text)
-        return path
+        # Never open(path, "w"): a link the worker planted under that name
+        # would be followed by a runner with more rights than the worker.
+        return _remote.put_file(self.scratch, os.path.basename(name), text.encode("utf-8"))
 
     def write_fifo(self, name: str, text: str) -> str:
         """A FIFO in the scratch folder whose content is `text`: the check

@@ -38,6 +38,7 @@ import os
 import resource
 import select
 import signal
+import stat
 import struct
 import sys
 import threading
@@ -83,6 +84,67 @@ _marshal_loads = marshal.loads
 _FunctionType = types.FunctionType
 
 _DICT_VIEWS = {type({}.keys()): "$k", type({}.values()): "$v", type({}.items()): "$it"}
+
+
+
+# ---- files the runner writes into the worker's folder
+#
+# The run's folder belongs to the worker, which can plant a link under any
+# name the runner is about to use, or swap one in between two calls on a
+# path.  The runner has more rights than the worker (it may be root), so it
+# never follows a link there: it creates with O_EXCL | O_NOFOLLOW relative to
+# a descriptor of the folder, and changes modes by descriptor.
+
+def _folder_fd(folder: str) -> int:
+    return os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+
+
+def _node_of(fd: int) -> tuple[int, int]:
+    st = os.fstat(fd)
+    return (st.st_dev, st.st_ino)
+
+
+def _own_node(fd: int, is_kind: Callable[[int], bool]) -> tuple[int, int]:
+    """The identity of the node `fd` opens, which must be of the kind asked
+    and this process's own (not one the worker put in its place)."""
+    st = os.fstat(fd)
+    if not is_kind(st.st_mode) or st.st_uid != os.geteuid():
+        raise OSError(f"{fd}: not the node this process made")
+    return (st.st_dev, st.st_ino)
+
+
+def put_file(folder: str, name: str, data: bytes | memoryview, replace: bool = True) -> str:
+    """Create `folder`/`name` holding `data`, readable by the worker, and
+    return its path.  Whatever held the name is removed first when
+    `replace` (a link is removed, not followed); FileExistsError when the
+    name is taken again before the file is made, or at once when not."""
+    dfd = _folder_fd(folder)
+    try:
+        for _ in range(3):
+            if replace:
+                try:
+                    os.unlink(name, dir_fd=dfd)
+                except FileNotFoundError:
+                    pass
+            try:
+                fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
+                             | os.O_CLOEXEC, 0o600, dir_fd=dfd)
+                break
+            except FileExistsError:
+                if not replace:
+                    raise
+        else:
+            raise FileExistsError(f"{os.path.join(folder, name)}: taken again as it was made")
+        try:
+            os.fchmod(fd, 0o644)
+            view = memoryview(data).cast("B")
+            while view:
+                view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)
+    finally:
+        os.close(dfd)
+    return os.path.join(folder, name)
 
 
 class WorkerGone(Exception):
@@ -789,10 +851,24 @@ class _Runner:
         only while a request is served, as fast as the worker reads it: what
         was written by the time a request came back bounds what the worker
         could have read (no mapping of the file, no read ahead of the pipe's
-        capacity).  Its write end opens once the worker opens it to read."""
-        os.mkfifo(path, 0o600)
-        os.chmod(path, 0o644)  # the worker runs as another uid
-        self.fifos[path] = [-1, memoryview(data), 0]
+        capacity).  Its write end opens once the worker opens it to read.
+        The folder is the worker's: every later use of the path checks that
+        it still names the FIFO made here (see put_file)."""
+        folder, name = os.path.split(path)
+        dfd = _folder_fd(folder)
+        try:
+            os.mkfifo(name, 0o600, dir_fd=dfd)
+            # Not os.chmod(path): it follows a link swapped in meanwhile.
+            fd = os.open(name, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC,
+                         dir_fd=dfd)
+            try:
+                ident = _own_node(fd, stat.S_ISFIFO)
+                os.fchmod(fd, 0o644)  # the worker runs as another uid
+            finally:
+                os.close(fd)
+        finally:
+            os.close(dfd)
+        self.fifos[path] = [-1, memoryview(data), 0, ident]
 
     def fifo_written(self, path: str) -> int:
         """Bytes of the FIFO at `path` written so far."""
@@ -802,16 +878,21 @@ class _Runner:
         """Top the check's FIFOs up; True while one still has data to write."""
         pending = False
         for path, f in self.fifos.items():
-            fd, data, done = f
+            fd, data, done, _ = f
             if data is None:
                 continue
             if fd < 0:
                 try:
                     # Only once a reader has it open (ENXIO before).
-                    fd = f[0] = os.open(path, os.O_WRONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+                    fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
                 except OSError:
                     pending = True
                     continue
+                if _node_of(fd) != f[3]:  # swapped by the worker: write nothing there
+                    os.close(fd)
+                    f[1] = None
+                    continue
+                f[0] = fd
             try:
                 while done < len(data):
                     done += os.write(fd, data[done:done + 65536])
@@ -834,14 +915,16 @@ class _Runner:
         same content: a second pass over it (a reader that counts lines
         first, then reads) finds it, where a FIFO would block its open for
         good, and everything was counted as written already."""
-        tmp = path + ".whole"
+        folder, name = os.path.split(path)
         try:
-            with open(tmp, "wb") as out:
-                out.write(data)
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, path)
+            put_file(folder, name + ".whole", data, replace=False)
+            dfd = _folder_fd(folder)
+            try:
+                os.replace(name + ".whole", name, src_dir_fd=dfd, dst_dir_fd=dfd)
+            finally:
+                os.close(dfd)
         except OSError:
-            pass
+            pass  # it stays a FIFO: only the worker's own second pass loses
 
     def _close_fifos(self) -> None:
         for path, f in self.fifos.items():
