@@ -37,9 +37,10 @@ async def fetch_all(client, prompts: list[str], limit: int) -> list[str]:
 #   - peak_within_limit (9.5 points): 16 prompts with limit 4: never more than 4 calls in
 #     flight (counted by the fake server), no 429 answers
 #   - nonblocking (9.5 points): the event loop never blocks: no blocking call on the loop's
-#     thread outside its wait for I/O (each time.sleep, however short, is counted by the
-#     harness), and a 5 ms heartbeat keeps ticking while fetch_all runs, also while 150
-#     calls start and finish together
+#     thread outside its wait for I/O (its thread is looked at from outside every 2 ms in
+#     every check; each time.sleep, however short, is counted), and a 5 ms heartbeat keeps
+#     ticking while fetch_all runs on a batch shaped like one of the other checks' (drawn
+#     for every grading), also while 150 calls start and finish together
 #   - wall_time (9.5 points): 40 calls of 30 ms with limit 8 take about ceil(40/8) x 30 ms =
 #     0.15 s
 #   - keeps_limit_busy (9.5 points): with uneven latencies, a new call starts as soon as any

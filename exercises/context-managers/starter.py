@@ -73,10 +73,12 @@ def temporary(settings, **overrides):
 #   - temporary_leaves_other_keys (4.4 points): keys the block changes, adds or deletes
 #     without overriding them stay as the block left them; only overridden keys are restored
 #   - temporary_restore_cost (4.4 points): restore cost follows the number of overrides, not
-#     the size of the dict: 200 enter/exit pairs with two overrides take about the same time
-#     on a 100,000-key dict as on a 1,000-key one
+#     the size of the dict: an enter/exit pair with two overrides costs about the same on a
+#     large dict (40,000 to 150,000 keys, 200 pairs) as on a small one (600 to 6,000 keys,
+#     1,000 pairs), both sizes drawn anew for every grading
 #   - temporary_speed (2.2 points): 10^5 enter/exit pairs of temporary() with two overrides
-#     on a 500-key dict: CPU time, median of 3 runs, against the reference
+#     on a dict of 300 to 1,500 keys (drawn for every grading): CPU time, median of 3 runs,
+#     against the reference
 # Performance (20 points), only once the check temporary_speed passes: CPU time of 10^5
 # enter/exit pairs of temporary(), median of 3 runs; full marks at 2.50x slower than the
 # reference or better, none at 6.67x slower or worse, linear in between.

@@ -612,6 +612,10 @@ class _Runner:
         self.callbacks: dict[int, Any] = {}
         self.timers: list = []
         self.seq = 0
+        # Every request carries a number its reply must echo: a frame the
+        # worker wrote on its own (at import, or a second reply) is caught
+        # at once instead of answering the request after it.
+        self.next_q = int.from_bytes(os.urandom(6), "big")
         self.calls: dict[int, list] = {}  # worker call id -> [token, timer entry]
         self.monitor: str | None = None
         self.tamper: list[str] = []
@@ -670,10 +674,13 @@ class _Runner:
             return {"$a": v.name}
         if t is Inside:
             return {"$i": v.name}
+        # A service goes by its number alone: its name is the check's label
+        # ("burst", "io_12x100ms_4"), which would tell the worker which
+        # check is running.
         if t is Client:
-            return {"$c": [v.cid, v.name]}
+            return {"$c": v.cid}
         if t is Service:
-            return {"$blk": [v.cid, v.name]}
+            return {"$blk": v.cid}
         if t in _DICT_VIEWS:
             return {_DICT_VIEWS[t]: enc(list(v), depth + 1)}
         if isinstance(v, BaseException):
@@ -771,10 +778,16 @@ class _Runner:
         if self.gone:
             raise WorkerGone("the worker is gone")
         self.in_request += 1
+        self.next_q += 1
+        q = msg["q"] = self.next_q
         try:
             self.wire.send(msg)
-            reply = self._serve()
-        except (WorkerGone, ProtocolError):
+            reply = self._serve(q)
+        except ProtocolError as exc:
+            if self.stopped is None:
+                self.protocol_stop(str(exc))
+            raise self._stop_error() from None
+        except WorkerGone:
             self.gone = True
             if self.stopped is not None:
                 raise self._stop_error() from None
@@ -795,7 +808,20 @@ class _Runner:
             raise make_exception(reply["raise"], self.decode)
         return self.decode(reply.get("ok"))
 
-    def _serve(self) -> dict:
+    def protocol_stop(self, why: str) -> None:
+        """The worker broke the protocol (a reply to a request it was not
+        sent, a frame of no kind, one that is not JSON): whatever it says
+        next cannot be matched to a request, so the run is stopped now, not
+        left to wait for replies until its time limit."""
+        self.stopped = f"the worker broke the harness's request protocol: {why}"
+        self.stopped_type = "ProtocolError"
+        self.gone = True
+        try:
+            self._ph.kill_run()
+        except Exception:
+            pass
+
+    def _serve(self, q: int) -> dict:
         while True:
             now = self._ph.now_ns()
             if (self.timers and self.timers[0][0] <= now) or (
@@ -824,6 +850,9 @@ class _Runner:
                 continue
             op = msg.get("op")
             if op == "re":
+                if msg.get("q") != q or type(msg.get("q")) is not int:
+                    raise ProtocolError("a reply that answers no request in flight (a frame the "
+                                        "submission wrote on the harness's socket)")
                 return msg
             self._answer(op, msg)
 
@@ -971,6 +1000,8 @@ class _Runner:
     def _stop_error(self) -> BaseException:
         if self.stopped_type == "OSError":
             return OSError(28, self.stopped)  # ENOSPC
+        if self.stopped_type == "ProtocolError":
+            return ProtocolError(self.stopped)
         return MemoryError(self.stopped)
 
     def _sample(self, now: int) -> None:
@@ -1038,7 +1069,13 @@ class _Runner:
         gap between beats is the longest time the loop did not get back to
         its wait, whatever the worker reports or whoever answers pings.
         Where the kernel does not show it (wchan unreadable or "0" for
-        every state), every look is a beat: the pings remain."""
+        every state), every look is a beat: the pings remain.
+
+        A look that finds the thread asleep anywhere else (time.sleep's
+        `hrtimer_nanosleep`, a lock, a socket read, an epoll of the
+        submission's own) is a beat of `<monitor>_asleep`: blocking calls
+        counted from outside, however short each one is and however loaded
+        the machine (a thread waiting for a core is runnable, not asleep)."""
         try:
             os.lseek(self.look_fd, 0, os.SEEK_SET)
             where = os.read(self.look_fd, 64).decode("ascii", "replace").strip()
@@ -1047,8 +1084,12 @@ class _Runner:
         if where in SELECTOR_WAITS:
             self.look_seen = True
             if self._own_wait() is False:
+                self._ph.heartbeat(self.monitor + "_asleep")
                 return
-        elif self.look_seen or where not in ("", "0"):
+        elif where not in ("", "0"):
+            self._ph.heartbeat(self.monitor + "_asleep")
+            return
+        elif self.look_seen:
             return
         self._ph.heartbeat(self.monitor + "_waits")
 
@@ -1238,6 +1279,7 @@ class _Runner:
         if monitor:
             ph.heartbeat(monitor)
             ph.heartbeat(monitor + "_blocked")
+            ph.heartbeat(monitor + "_asleep")
         if count_tasks:
             ph.heartbeat(count_tasks)
         self.monitor = monitor
@@ -1416,7 +1458,9 @@ def start(fd: int, worker_pid: int, checks: dict, disk: tuple[str, int, int] | N
         # Stopped while importing: an import error that says why.
         return None, {"type": r.stopped_type, "message": r.stopped}, []
     if ready is None or ready.get("op") != "ready":
-        raise ProtocolError("the worker did not report its import")
+        r.protocol_stop("its first frame was not the report of its import (a frame the "
+                        "submission wrote on the harness's socket)")
+        return None, {"type": r.stopped_type, "message": r.stopped}, []
     tamper = [str(t)[:200] for t in ready.get("tamper", [])[:10]] if \
         type(ready.get("tamper")) is list else []
     if "error" in ready:
@@ -1426,7 +1470,12 @@ def start(fd: int, worker_pid: int, checks: dict, disk: tuple[str, int, int] | N
     if type(names) is list:
         r.callables = frozenset(n for n in names if type(n) is str)
     if r.shipped:
-        r.request({"op": "load", "fns": r.shipped})
+        try:
+            r.request({"op": "load", "fns": r.shipped})
+        except ProtocolError:
+            if r.stopped is None:
+                raise
+            return None, {"type": r.stopped_type, "message": r.stopped}, tamper
     sub = Remote(0, "module")
     r.remotes[0] = sub
     return sub, None, tamper
@@ -1534,9 +1583,9 @@ class _Worker:
         if tag == "$a":
             return getattr(self.module, p)
         if tag == "$c":
-            return self.client(p[0], p[1])
+            return self.client(p)
         if tag == "$blk":
-            return self.service(p[0], p[1])
+            return self.service(p)
         if tag == "$k":
             return dict.fromkeys(dec(p, depth + 1)).keys()
         if tag == "$v":
@@ -1668,17 +1717,19 @@ class _Worker:
             loop.add_reader(self.wire.fd, _pump, self.sealed)
             self.loops.add(loop)
 
-    def client(self, cid: int, name: str) -> Any:
-        return self._endpoint(self.clients, RemoteClient, cid, name)
+    def client(self, cid: int) -> Any:
+        return self._endpoint(self.clients, RemoteClient, cid)
 
-    def service(self, cid: int, name: str) -> "Blocking":
-        return self._endpoint(self.services, Blocking, cid, name)
+    def service(self, cid: int) -> "Blocking":
+        return self._endpoint(self.services, Blocking, cid)
 
-    def _endpoint(self, table: dict, cls: type, cid: int, name: str) -> Any:
-        """The worker's end of a runner-side service, one per service id."""
+    def _endpoint(self, table: dict, cls: type, cid: int) -> Any:
+        """The worker's end of a runner-side service, one per service id and
+        check (the runner numbers a check's services afresh: an endpoint
+        kept from an earlier check would be another check's object)."""
         e = table.get(cid)
         if e is None:
-            e = cls(self.sealed, cid, name)
+            e = cls(self.sealed, cid)
             table[cid] = e
         return e
 
@@ -1707,9 +1758,11 @@ class _Worker:
             if op == "end_check":
                 self.reset()
                 self.futures.clear()
+                self.clients.clear()
+                self.services.clear()
                 continue
             self.counts = {}
-            reply: dict[str, Any] = {"op": "re"}
+            reply: dict[str, Any] = {"op": "re", "q": msg.get("q")}
             span = self._ph.inside_open()
             try:
                 value = self.run(op, msg)
@@ -1991,8 +2044,8 @@ class RemoteClient:
 
     __slots__ = ("_w", "_cid", "name")
 
-    def __init__(self, w: Any, cid: int, name: str) -> None:  # w: the worker, sealed
-        self._w, self._cid, self.name = w, cid, name
+    def __init__(self, w: Any, cid: int) -> None:  # w: the worker, sealed
+        self._w, self._cid, self.name = w, cid, "model"
 
     async def complete(self, prompt: str) -> str:
         """The model's answer to `prompt`, or RateLimitError / CompletionError."""
@@ -2030,8 +2083,8 @@ class Blocking:
 
     __slots__ = ("_w", "_cid", "name")
 
-    def __init__(self, w: Any, cid: int, name: str) -> None:  # w: the worker, sealed
-        self._w, self._cid, self.name = w, cid, name
+    def __init__(self, w: Any, cid: int) -> None:  # w: the worker, sealed
+        self._w, self._cid, self.name = w, cid, "service"
 
     def __call__(self, key: str) -> str:
         if type(key) is not str:
