@@ -1465,6 +1465,15 @@ def start(fd: int, worker_pid: int, checks: dict, disk: tuple[str, int, int] | N
         type(ready.get("tamper")) is list else []
     if "error" in ready:
         err = ready["error"]
+        if r.disk is not None:
+            # The run's folder is a file system of its quota's size: an
+            # import that filled it failed with ENOSPC from the kernel, maybe
+            # before a sample was due.  Weighed now, the quota's own message
+            # says why, as it would have a moment later.
+            try:
+                r._sample_disk()
+            except WorkerGone:
+                return None, {"type": r.stopped_type, "message": r.stopped}, tamper
         return None, err if type(err) is dict else {"type": "?", "message": "?"}, tamper
     names = ready.get("callables")
     if type(names) is list:
