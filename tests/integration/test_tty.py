@@ -24,14 +24,18 @@ SLOW = ("import time\\n\\n\\ndef add(a, b):\\n    time.sleep(0.4)\\n    return a
 class LearnerInATerminal(HarnessTest):
     def setUp(self):
         self.dir = tempfile.mkdtemp()
-        self.sock = f"ph-test-{os.getpid()}"
+        # A server of its own per test: the previous test's kill-server can
+        # return before that server has let go of its socket, and a session
+        # started on it then fails (seen once in a clean-clone run).
+        self.sock = f"ph-test-{os.getpid()}-{time.monotonic_ns()}"
         self.addCleanup(shutil.rmtree, self.dir, True)
         self.addCleanup(subprocess.run, ["tmux", "-L", self.sock, "kill-server"],
                         capture_output=True)
 
     def tmux(self, *args: str) -> str:
-        return subprocess.run(["tmux", "-L", self.sock, *args], check=True,
-                              capture_output=True, text=True).stdout
+        res = subprocess.run(["tmux", "-L", self.sock, *args], capture_output=True, text=True)
+        self.assertEqual(res.returncode, 0, f"tmux {' '.join(args[:4])}: {res.stderr}")
+        return res.stdout
 
     def session(self, name: str, term: str) -> None:
         self.tmux("-f", "/dev/null", "new-session", "-d", "-s", name, "-x", "120", "-y", "50",
