@@ -25,6 +25,7 @@
 #include "measure_json.h"
 #include "measure_proc.h"
 #include "measure_sock.h"
+#include "proto.h"
 #include "pymodule.h"
 #include "sandbox_msg.h"
 #include "ser.h"
@@ -73,12 +74,12 @@ static int import_submission(struct child *c)
 
     c->sub = worker_proc_load_submission(c);
     if (c->sub == NULL) {
-        cJSON_AddStringToObject(f, "status", "error");
+        (void)proto_set_status(f, PROTO_STATUS_ERROR);
         cJSON_AddItemToObject(f, "error", take_exception(c));
         child_queue_frame(f);
         return -1;
     }
-    cJSON_AddStringToObject(f, "status", "ok");
+    (void)proto_set_status(f, PROTO_STATUS_OK);
     watch_add_tamper(c, f);
     child_queue_frame(f);
     return 0;
@@ -253,7 +254,7 @@ static int run_one_check(struct child *c, const char *name)
     pymodule_log_reset();
     fn = PyDict_GetItemString(c->checks, name);
     if (fn == NULL) {
-        cJSON_AddStringToObject(f, "status", "error");
+        (void)proto_set_status(f, PROTO_STATUS_ERROR);
         cJSON *e = cJSON_AddObjectToObject(f, "error");
         cJSON_AddStringToObject(e, "type", "HarnessError");
         cJSON_AddStringToObject(e, "message", "checks.py defines no such check");
@@ -276,7 +277,7 @@ static int run_one_check(struct child *c, const char *name)
         return -1;
     }
     if (obs == NULL) {
-        cJSON_AddStringToObject(f, "status", "error");
+        (void)proto_set_status(f, PROTO_STATUS_ERROR);
         cJSON_AddItemToObject(f, "error", take_exception(c));
     } else {
         struct ser s = {0};
@@ -285,12 +286,12 @@ static int run_one_check(struct child *c, const char *name)
         if (j == NULL) {
             cJSON *e;
             PyErr_Clear();
-            cJSON_AddStringToObject(f, "status", "error");
+            (void)proto_set_status(f, PROTO_STATUS_ERROR);
             e = cJSON_AddObjectToObject(f, "error");
             cJSON_AddStringToObject(e, "type", "ObservationError");
             cJSON_AddStringToObject(e, "message", s.err[0] ? s.err : "cannot serialise the result");
         } else {
-            cJSON_AddStringToObject(f, "status", "ok");
+            (void)proto_set_status(f, PROTO_STATUS_OK);
             cJSON_AddItemToObject(f, "obs", j);
         }
     }
@@ -492,10 +493,10 @@ static _Noreturn void run_as_runner(struct child *c, int fd)
         cJSON *e = ser_value(&s, err, 0);
 
         PyErr_Clear();
-        cJSON_AddStringToObject(f, "status", "error");
+        (void)proto_set_status(f, PROTO_STATUS_ERROR);
         cJSON_AddItemToObject(f, "error", e != NULL ? e : cJSON_CreateObject());
     } else {
-        cJSON_AddStringToObject(f, "status", "ok");
+        (void)proto_set_status(f, PROTO_STATUS_OK);
         c->sub = sub;
     }
     if (PyList_Check(tamper) && PyList_GET_SIZE(tamper) > 0) {
