@@ -113,35 +113,41 @@ def _own_node(fd: int, is_kind: Callable[[int], bool]) -> tuple[int, int]:
     return (st.st_dev, st.st_ino)
 
 
+def _create_in(dfd: int, name: str, data: bytes | memoryview, replace: bool) -> None:
+    """Create `name` in the folder `dfd` opens, holding `data`, readable by
+    the worker.  Whatever held the name is removed first when `replace` (a
+    link is removed, not followed); FileExistsError when the name is taken
+    again before the file is made, or at once when not `replace`."""
+    for _ in range(3):
+        if replace:
+            try:
+                os.unlink(name, dir_fd=dfd)
+            except FileNotFoundError:
+                pass
+        try:
+            fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
+                         | os.O_CLOEXEC, 0o600, dir_fd=dfd)
+            break
+        except FileExistsError:
+            if not replace:
+                raise
+    else:
+        raise FileExistsError(f"{name}: taken again as it was made")
+    try:
+        os.fchmod(fd, 0o644)
+        view = memoryview(data).cast("B")
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
+
+
 def put_file(folder: str, name: str, data: bytes | memoryview, replace: bool = True) -> str:
-    """Create `folder`/`name` holding `data`, readable by the worker, and
-    return its path.  Whatever held the name is removed first when
-    `replace` (a link is removed, not followed); FileExistsError when the
-    name is taken again before the file is made, or at once when not."""
+    """Create `folder`/`name` holding `data` (see _create_in) and return its
+    path."""
     dfd = _folder_fd(folder)
     try:
-        for _ in range(3):
-            if replace:
-                try:
-                    os.unlink(name, dir_fd=dfd)
-                except FileNotFoundError:
-                    pass
-            try:
-                fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
-                             | os.O_CLOEXEC, 0o600, dir_fd=dfd)
-                break
-            except FileExistsError:
-                if not replace:
-                    raise
-        else:
-            raise FileExistsError(f"{os.path.join(folder, name)}: taken again as it was made")
-        try:
-            os.fchmod(fd, 0o644)
-            view = memoryview(data).cast("B")
-            while view:
-                view = view[os.write(fd, view):]
-        finally:
-            os.close(fd)
+        _create_in(dfd, name, data, replace)
     finally:
         os.close(dfd)
     return os.path.join(folder, name)
@@ -808,6 +814,10 @@ class _Runner:
             raise make_exception(reply["raise"], self.decode)
         return self.decode(reply.get("ok"))
 
+    def stop_report(self) -> dict:
+        """Why the run was stopped, as the worker's error reports are."""
+        return {"type": self.stopped_type, "message": self.stopped}
+
     def protocol_stop(self, why: str) -> None:
         """The worker broke the protocol (a reply to a request it was not
         sent, a frame of no kind, one that is not JSON): whatever it says
@@ -928,9 +938,9 @@ class _Runner:
         good, and everything was counted as written already."""
         folder, name = os.path.split(path)
         try:
-            put_file(folder, name + ".whole", data, replace=False)
             dfd = _folder_fd(folder)
             try:
+                _create_in(dfd, name + ".whole", data, replace=False)
                 os.replace(name + ".whole", name, src_dir_fd=dfd, dst_dir_fd=dfd)
             finally:
                 os.close(dfd)
@@ -1456,11 +1466,11 @@ def start(fd: int, worker_pid: int, checks: dict, disk: tuple[str, int, int] | N
         if r.stopped is None:
             raise
         # Stopped while importing: an import error that says why.
-        return None, {"type": r.stopped_type, "message": r.stopped}, []
+        return None, r.stop_report(), []
     if ready is None or ready.get("op") != "ready":
         r.protocol_stop("its first frame was not the report of its import (a frame the "
                         "submission wrote on the harness's socket)")
-        return None, {"type": r.stopped_type, "message": r.stopped}, []
+        return None, r.stop_report(), []
     tamper = [str(t)[:200] for t in ready.get("tamper", [])[:10]] if \
         type(ready.get("tamper")) is list else []
     if "error" in ready:
@@ -1473,7 +1483,7 @@ def start(fd: int, worker_pid: int, checks: dict, disk: tuple[str, int, int] | N
             try:
                 r._sample_disk()
             except WorkerGone:
-                return None, {"type": r.stopped_type, "message": r.stopped}, tamper
+                return None, r.stop_report(), tamper
         return None, err if type(err) is dict else {"type": "?", "message": "?"}, tamper
     names = ready.get("callables")
     if type(names) is list:
@@ -1484,7 +1494,7 @@ def start(fd: int, worker_pid: int, checks: dict, disk: tuple[str, int, int] | N
         except ProtocolError:
             if r.stopped is None:
                 raise
-            return None, {"type": r.stopped_type, "message": r.stopped}, tamper
+            return None, r.stop_report(), tamper
     sub = Remote(0, "module")
     r.remotes[0] = sub
     return sub, None, tamper
