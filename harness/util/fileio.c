@@ -1,12 +1,12 @@
 /* fileio.c - see fileio.h. */
 #include "fileio.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <dirent.h>
 #include <limits.h>
 #include <stdio.h>
-#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
