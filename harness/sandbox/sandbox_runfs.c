@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fileio.h"
+
 /* The supervisor places one file (submission.py); a folder or two deep is
  * all a caller is expected to place. */
 #define COPY_DEPTH_MAX 8
@@ -30,7 +32,6 @@ static int copy_file(int from_dir, int to_dir, const char *name, const struct st
         goto out;
     for (;;) {
         ssize_t n = read(in, buf, sizeof buf);
-        ssize_t done = 0;
 
         if (n < 0 && errno == EINTR)
             continue;
@@ -38,15 +39,8 @@ static int copy_file(int from_dir, int to_dir, const char *name, const struct st
             goto out;
         if (n == 0)
             break;
-        while (done < n) {
-            ssize_t w = write(out, buf + done, (size_t)(n - done));
-
-            if (w < 0 && errno == EINTR)
-                continue;
-            if (w <= 0)
-                goto out;
-            done += w;
-        }
+        if (fileio_write_all(out, buf, (size_t)n) != 0)
+            goto out;
     }
     if (uid != 0 && fchown(out, uid, uid) != 0)
         goto out;
