@@ -11,6 +11,7 @@ through Python objects; rules in exercise.json read them as
 
 from __future__ import annotations
 
+import errno
 import os
 import resource
 import time
@@ -320,7 +321,13 @@ class Harness:
         """Write a file in the scratch folder and return its path."""
         # Never open(path, "w"): a link the worker planted under that name
         # would be followed by a runner with more rights than the worker.
-        return _remote.put_file(self.scratch, os.path.basename(name), text.encode("utf-8"))
+        try:
+            return _remote.put_file(self.scratch, os.path.basename(name), text.encode("utf-8"))
+        except OSError as e:
+            runner = _remote.runner()
+            if e.errno in (errno.ENOSPC, errno.EDQUOT) and runner is not None:
+                runner.weigh_now()  # a folder the worker filled: its quota says why
+            raise
 
     def write_fifo(self, name: str, text: str) -> str:
         """A FIFO in the scratch folder whose content is `text`: the check

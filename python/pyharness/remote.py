@@ -1417,6 +1417,17 @@ class _Runner:
         else:
             signal.setitimer(signal.ITIMER_REAL, 0, 0)
 
+    def weigh_now(self) -> None:
+        """Weigh the run at once, outside a request (check code met a full
+        folder: the quota, not ENOSPC, is then why the run stops).  Over a
+        quota, the run is stopped; the check's next request reports it."""
+        if self.stopped is not None or self.gone or not self._sampling():
+            return
+        try:
+            self._sample(self._ph.now_ns())
+        except Exception:  # WorkerGone: stopped; never raised into check code
+            self.gone = True
+
     def _on_timer(self, signum: int, frame: Any) -> None:
         if self.in_request or self.stopped is not None or self.gone:
             return
@@ -1485,6 +1496,15 @@ def start(fd: int, worker_pid: int, checks: dict, disk: tuple[str, int, int] | N
             except WorkerGone:
                 return None, r.stop_report(), tamper
         return None, err if type(err) is dict else {"type": "?", "message": "?"}, tamper
+    if r.disk is not None:
+        # An import that filled the folder and swallowed its ENOSPC may end
+        # between two samples: weighed now, before any check, the run is
+        # stopped by its quota at once instead of after a check or two
+        # (which made the same file's score depend on the sample's timing).
+        try:
+            r._sample_disk()
+        except WorkerGone:
+            return None, r.stop_report(), tamper
     names = ready.get("callables")
     if type(names) is list:
         r.callables = frozenset(n for n in names if type(n) is str)
