@@ -212,3 +212,101 @@ class Leftovers:
 
     def observation(self) -> dict[str, int]:
         return {"processes_left_running": self.processes, "threads_left_running": self.threads}
+
+
+# ---- speed figures calibrated run by run ----
+#
+# CPU time of the same work moves by up to 2x between spans on shared cores
+# (the other core's load comes and goes in bursts of a fraction of a second),
+# and a performance ratio divides a figure of the reference's run by one of
+# the candidate's: two spans seconds apart.  A calibration taken once on
+# either side of a whole span does not follow those bursts (measured: the
+# ratios of a 4x-slower correct solution over the reference spread 53% raw
+# and 53% over such a calibration, 10 pairs of 3 runs each).  A short fixed
+# loop timed right before and right after each repetition, on the check
+# runner's own thread CPU clock (outside the worker, which can neither run
+# in it nor report it), follows them: each repetition's CPU time over it
+# spread 18% where the raw figures spread 55% (10 pairs of 9 runs each,
+# load 17-25).
+CALIB_STEPS = 30_000
+# The figure is stated as the CPU time the work would take where the loop
+# takes this long: a fixed scale, so the ratio of two runs' figures is the
+# ratio of their calibrated costs, with nothing left of either run's own
+# calibration.
+CALIB_NOMINAL_NS = 5_000_000
+
+
+def calibration_burst(steps: int = CALIB_STEPS) -> int:
+    """The calling thread's CPU time of a fixed pure-Python loop (a linear
+    congruential step and a counter bump, the kind of work the exercises
+    time), in ns."""
+    import time
+
+    buckets = [0] * 64
+    x = 12345
+    t0 = time.thread_time_ns()
+    for _ in range(steps):
+        x = (x * 1103515245 + 12345) & 0x7FFFFFFF
+        buckets[x >> 25] += 1
+    return time.thread_time_ns() - t0
+
+
+def _median(values: list[int]) -> int:
+    ordered = sorted(values)
+    return ordered[(len(ordered) - 1) // 2]
+
+
+def _burst(h: Any, observed: bool) -> tuple[int, int]:
+    """One calibration burst, and the CPU time the worker's run (every
+    process of it, measured from outside) spent while it ran: 0 when no
+    worker is observed (a local run)."""
+    if not observed:
+        return calibration_burst(), 0
+    took, figs = h.figures(calibration_burst)
+    return int(took), max(0, int(figs["run_cpu_ns"]))
+
+
+def calibrated_cpu(h: Any, fn: Any, inputs: list[tuple]) -> dict[str, int]:
+    """Call fn(*args) once per args in `inputs`, each call timed from
+    outside the worker (h.figures: the run's CPU time, every process of it)
+    between two calibration bursts of this thread.  Returns the figures a
+    rule or a performance ratio reads from the check's observation (list
+    the key it is returned under in the check's `ignore`):
+
+    - cpu_calibrated_ns: the median over the calls of the call's CPU time
+      times CALIB_NOMINAL_NS over its calibration (the mean of the bursts on
+      either side), the figure two runs are compared on;
+    - cpu_ns, cpu_min_ns, cpu_max_ns: the calls' CPU time, median and
+      spread (for lessons);
+    - calibration_ns: the median burst;
+    - busy_in_calibration_ns and calibration_total_ns: the CPU time the
+      worker's run spent while the bursts ran, and the bursts' total.  A
+      run that keeps a core busy between its requests slows the bursts and
+      so makes its own work look cheaper: a rule bounds the first by a
+      share of the second.
+    """
+    from . import remote
+
+    observed = remote.runner() is not None
+    took, busy = _burst(h, observed)
+    bursts = [took]
+    cpu: list[int] = []
+    scaled: list[int] = []
+    for args in inputs:
+        _, figs = h.figures(fn, *args)
+        took, spent_beside = _burst(h, observed)
+        bursts.append(took)
+        busy += spent_beside
+        spent = int(figs["run_cpu_ns"])
+        calib = (bursts[-2] + bursts[-1]) / 2
+        cpu.append(spent)
+        scaled.append(int(spent * CALIB_NOMINAL_NS / calib) if calib > 0 else 0)
+    return {
+        "cpu_calibrated_ns": _median(scaled),
+        "cpu_ns": _median(cpu),
+        "cpu_min_ns": min(cpu),
+        "cpu_max_ns": max(cpu),
+        "calibration_ns": _median(bursts),
+        "busy_in_calibration_ns": busy,
+        "calibration_total_ns": sum(bursts),
+    }
