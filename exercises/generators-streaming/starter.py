@@ -50,13 +50,11 @@ def read_jsonl(path):
 #     of the run counted), and peak Python memory, do not grow with the length of the input
 #     (10^4 against 10^6 items), and the run's memory at its peak over 10^6 items (however
 #     early it was reserved) stays within 1.25x the reference's plus 12 MiB
-#   - speed (3.8 points): batching 10^6 items into lists of 64: CPU time, 9 runs on fresh
-#     iterators, each over a fixed loop the harness times right before and after it (the
-#     median), against the reference
+#   - speed (3.8 points): batching 10^6 items into lists of 64: CPU time, median of 9 runs
+#     on fresh iterators, against the reference
 # Performance (20 points), only once the check speed passes: CPU time of batching 10^6
-# items, each of 9 runs over a fixed loop the harness times right before and after it (so
-# the machine's speed at that moment cancels out), the median; full marks at 2.86x slower
-# than the reference or better, none at 8.33x slower or worse, linear in between.
+# items, median of 9 runs; full marks at 2.86x slower than the reference or better, none at
+# 8.33x slower or worse, linear in between.
 # Explanation (20 points): your written answer to the exercise's question, scored against
 # its rubric.
 # ---- end of the grading terms ----

@@ -17,7 +17,7 @@ every grading, the same for the reference, the baseline and the candidate.
 import itertools
 import random
 
-from pyharness.checklib import calibrated_cpu, inside
+from pyharness.checklib import inside
 
 STOPWORDS = [
     "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and",
@@ -145,16 +145,6 @@ def top_words_of(sub, docs, k, stopwords):
     return sub.top_words(docs, k, stopwords)
 
 
-@inside
-def top_words_into(sub, docs, k, stopwords, report):
-    """top_words_of, its answer handed back through `report` (a callback into
-    the runner), so every calibrated run's answer is compared."""
-    report(sub.top_words(docs, k, stopwords))
-
-
-CALIBRATED_RUNS = 9
-
-
 def check_speed(sub, h):
     # CPU time (single-threaded code, so a busy machine barely moves it), the
     # median of 5 runs, each on a corpus of its own drawn from the grading's
@@ -172,21 +162,7 @@ def check_speed(sub, h):
     def fresh(run):
         return (sub, corpora[run], 25, STOPWORDS)
 
-    top = h.measure("corpus", top_words_of, repeat=repeat, fresh=fresh)
-    if h.role == "base":
-        # The baseline's figure enters the 2x rule only (a gross bound).
-        return {"top": top}
-    # The performance mark compares the reference's run with the
-    # candidate's: each of CALIBRATED_RUNS more corpora (new ones: a cache
-    # gains nothing) is timed between two bursts of the runner's
-    # calibration loop (checklib.calibrated_cpu), and every answer is
-    # compared with the reference's.
-    answers = []
-    inputs = [(sub, make_corpus(h.rng(f"speed-calibrated-{run}").getrandbits(64), 3000, 3000, 40),
-               25, STOPWORDS, answers.append)
-              for run in range(CALIBRATED_RUNS)]
-    return {"top": top, "calibrated_top": answers,
-            "cpu": calibrated_cpu(h, top_words_into, inputs)}
+    return h.measure("corpus", top_words_of, repeat=repeat, fresh=fresh)
 
 
 # ---- hidden ----

@@ -266,7 +266,7 @@ class RatioWording(HarnessTest):
             shown = run("show", out)
         perf, part = doc["performance"], doc["score"]["parts"]["performance"]
         self.assertEqual((perf["num_of"], perf["den_of"]),
-                         ("ref.obs.cpu.cpu_calibrated_ns", "cand.obs.cpu.cpu_calibrated_ns"))
+                         ("ref.measure.batch_1e6.run_cpu_ns", "cand.measure.batch_1e6.run_cpu_ns"))
         # The word follows the figures: yours over the reference's, whichever way the spec divides.
         mine_over_ref = perf["den"] / perf["num"]
         self.assertRegex(part["compared"], "^" + self.PHRASE + "$")
