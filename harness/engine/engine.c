@@ -19,6 +19,7 @@
 #include "sandbox.h"
 #include "score.h"
 #include "sha256.h"
+#include "steady.h"
 #include "store.h"
 #include "worker.h"
 
@@ -379,6 +380,32 @@ static void cache_add(struct engine *e, struct ref_entry *en)
     e->cache[e->ncache++] = en;
 }
 
+/* Keep a copy of `res`, a whole clean run of `role`, in the entry of `key`
+ * (made when there is none); *entry (may be NULL) gets the entry. */
+static enum ph_rc cache_keep(struct engine *e, const char *key, enum worker_role role,
+                             const struct worker_result *res, struct ref_entry **entry,
+                             struct ph_err *err)
+{
+    struct ref_entry *en = cache_find(e, key);
+    enum ph_rc rc;
+
+    assert(role != WORKER_CANDIDATE && res->end == WORKER_END_OK);
+    if (en == NULL) {
+        en = calloc(1, sizeof *en);
+        if (en == NULL)
+            return ph_errf(err, PH_ENOMEM, "out of memory");
+        snprintf(en->key, sizeof en->key, "%s", key);
+        cache_add(e, en);
+    }
+    if (entry != NULL)
+        *entry = en;
+    rc = worker_result_copy(role == WORKER_REFERENCE ? &en->ref : &en->base, res, err);
+    if (rc != PH_OK)
+        return rc;
+    en->has_base |= role == WORKER_BASELINE;
+    return PH_OK;
+}
+
 /* The checks whose `role` figures are measured again beside a candidate. */
 static size_t measured_checks(const struct exercise *ex, enum worker_role role, const char **names)
 {
@@ -424,23 +451,11 @@ static enum ph_rc reference_for(struct engine *e, const struct exercise *ex,
         (*whole)++;
         /* Only a reference that ran cleanly is worth keeping. */
         if (e->cfg.ref_policy != ENGINE_REF_FRESH && out->end == WORKER_END_OK) {
-            if (en == NULL) {
-                en = calloc(1, sizeof *en);
-                if (en == NULL)
-                    return ph_errf(err, PH_ENOMEM, "out of memory");
-                rc = cache_key(ex, opts->params, en->key, err);
-                if (rc != PH_OK) {
-                    free(en);
-                    return rc;
-                }
-                cache_add(e, en);
-                *entry = en;
-            }
-            cached = role == WORKER_REFERENCE ? &en->ref : &en->base;
-            rc = worker_result_copy(cached, out, err);
-            if (rc != PH_OK)
-                return rc;
-            en->has_base |= role == WORKER_BASELINE;
+            char key[SHA256_HEX_LEN];
+            rc = cache_key(ex, opts->params, key, err);
+            if (rc == PH_OK)
+                rc = cache_keep(e, key, role, out, entry, err);
+            return rc;
         }
         return PH_OK;
     }
@@ -565,21 +580,6 @@ static enum ph_rc run_candidate(struct engine *e, const struct exercise *ex,
 
 /* ---- steady performance figures ---- */
 
-/* The role (WORKER_*) whose figure a rule path ("ref.measure...") reads;
- * -1 for none of the three. */
-static int path_role(const char *path)
-{
-    if (path == NULL)
-        return -1;
-    if (strncmp(path, "cand.", 5) == 0)
-        return WORKER_CANDIDATE;
-    if (strncmp(path, "ref.", 4) == 0)
-        return WORKER_REFERENCE;
-    if (strncmp(path, "base.", 5) == 0)
-        return WORKER_BASELINE;
-    return -1;
-}
-
 /* One timed run of the performance check alone, by `role`, into `res`. */
 static enum ph_rc perf_run(struct engine *e, const struct exercise *ex,
                            const struct engine_opts *opts, enum worker_role role, const char *name,
@@ -661,93 +661,88 @@ static int perf_settled(const struct exercise *ex, struct perf_pair *pairs, size
  * them, and its description says how far they spread.  A round whose runs
  * did not end cleanly is left out.  The verdicts stay the run's own.
  */
-static enum ph_rc steady_perf(struct engine *e, const struct exercise *ex,
-                              const struct engine_opts *opts, const char *name, const char *text,
-                              size_t len, const struct judge_input *in0, struct run_result *out,
-                              struct ph_err *err)
+/* Round k of steady_perf(): the candidate first when k is even (the run's
+ * own pair had it last), last when odd. */
+static const enum worker_role steady_order[2][3] = {
+    {WORKER_CANDIDATE, WORKER_REFERENCE, WORKER_BASELINE},
+    {WORKER_REFERENCE, WORKER_BASELINE, WORKER_CANDIDATE},
+};
+
+static int steady_slot(enum worker_role role)
 {
-    struct perf_pair pairs[1 + ENGINE_PERF_ROUNDS_MAX];
-    int uses[3] = {0, 0, 0};
+    return role == WORKER_CANDIDATE   ? STEADY_CAND
+           : role == WORKER_REFERENCE ? STEADY_REF
+                                      : STEADY_BASE;
+}
+
+/* Whether the judged `out` gets steady figures (steady_perf): then `uses`
+ * says which sides run again and `first` is the run's own pair. */
+static int steady_wanted(const struct engine *e, const struct exercise *ex,
+                         const struct run_result *out, int uses[STEADY_NSIDES],
+                         struct perf_pair *first)
+{
     double lo = fmin(ex->perf.full_at, ex->perf.zero_at);
     double hi = fmax(ex->perf.full_at, ex->perf.zero_at), r;
-    size_t n = 0, k;
     long pc;
-    enum ph_rc rc = PH_OK;
-    char *describe;
-    char note[160];
 
     /* ENGINE_REF_CACHED_ALL times nothing again, and a caller that reads
      * verdicts only wants no marks: the figures stay the run's. */
     if (e->cfg.ref_policy == ENGINE_REF_CACHED_ALL || e->cfg.no_steady)
-        return PH_OK;
+        return 0;
     if (!ex->perf.present || ex->perf.check == NULL || ex->perf.num.kind != RULE_OPERAND_PATH ||
         ex->perf.den.kind != RULE_OPERAND_PATH)
-        return PH_OK;
+        return 0;
     pc = exercise_find_check(ex, ex->perf.check);
     if (!out->perf.measured || pc < 0 || (size_t)pc >= out->nchecks ||
         out->checks[pc].status != VERDICT_PASSED || out->verdict == VERDICT_REJECTED)
-        return PH_OK;
+        return 0;
     r = out->perf.num / out->perf.den;
     /* Far outside the band no noise moves the mark: nothing to steady. */
     if (r > hi * ENGINE_PERF_MARGIN || r < lo / ENGINE_PERF_MARGIN)
-        return PH_OK;
-    /* The numerator may be a quotient: its denominator's side runs too. */
-    for (int side = 0; side < 3; side++) {
-        const char *path = side == 0   ? ex->perf.num.path.text
-                           : side == 1 ? ex->perf.den.path.text
-                                       : (ex->perf.num.has_den ? ex->perf.num.den.text : NULL);
-        int role = path_role(path);
-        if (side == 2 && path == NULL)
-            break;
-        if (role < 0)
-            return PH_OK;
-        uses[role == WORKER_CANDIDATE ? 0 : role == WORKER_REFERENCE ? 1 : 2] = 1;
-    }
-    pairs[n].num = out->perf.num;
-    pairs[n].den = out->perf.den;
-    pairs[n++].ratio = r;
-    for (k = 0; k < ENGINE_PERF_ROUNDS_MAX; k++) {
-        struct worker_result res[3];
-        struct judge_input in = *in0;
-        /* Round k: the candidate first when k is even (the run's own pair
-         * had it last), last when odd. */
-        static const enum worker_role order[2][3] = {
-            {WORKER_CANDIDATE, WORKER_REFERENCE, WORKER_BASELINE},
-            {WORKER_REFERENCE, WORKER_BASELINE, WORKER_CANDIDATE},
-        };
-        int ok = 1;
+        return 0;
+    /* Every run the ratio reads runs again: each path of a quotient, or of
+     * a ratio of two quotients, counts (steady.h). */
+    if (!steady_sides(&ex->perf, uses))
+        return 0;
+    first->num = out->perf.num;
+    first->den = out->perf.den;
+    first->ratio = r;
+    return 1;
+}
 
-        memset(res, 0, sizeof res);
-        for (int j = 0; j < 3 && rc == PH_OK; j++) {
-            enum worker_role role = order[k % 2][j];
-            int slot = role == WORKER_CANDIDATE ? 0 : role == WORKER_REFERENCE ? 1 : 2;
-            if (!uses[slot])
-                continue;
-            rc = perf_run(e, ex, opts, role, name, text, len, &res[slot], err);
-            if (rc == PH_OK && res[slot].end != WORKER_END_OK)
-                ok = 0;
-        }
-        if (rc == PH_OK && ok) {
-            double num, den;
-            if (uses[0])
-                in.cand = &res[0];
-            if (uses[1])
-                in.ref = &res[1];
-            if (uses[2])
-                in.base = &res[2];
-            if (judge_perf_figures(&in, &num, &den) == 0) {
-                pairs[n].num = num;
-                pairs[n].den = den;
-                pairs[n++].ratio = num / den;
-            }
-        }
-        for (int j = 0; j < 3; j++)
-            worker_result_cleanup(&res[j]);
-        if (rc != PH_OK)
-            return rc;
-        if (k + 1 >= ENGINE_PERF_ROUNDS && perf_settled(ex, pairs, n))
-            break;
+/* The pair of one round whose runs `res` (by steady slot) all ended
+ * cleanly (`ok`), appended to `pairs`. */
+static void steady_round_pair(const struct judge_input *in0, const int uses[STEADY_NSIDES],
+                              const struct worker_result *res, int ok, struct perf_pair *pairs,
+                              size_t *n)
+{
+    struct judge_input in = *in0;
+    double num, den;
+
+    if (!ok)
+        return;
+    if (uses[STEADY_CAND])
+        in.cand = &res[STEADY_CAND];
+    if (uses[STEADY_REF])
+        in.ref = &res[STEADY_REF];
+    if (uses[STEADY_BASE])
+        in.base = &res[STEADY_BASE];
+    if (judge_perf_figures(&in, &num, &den) == 0) {
+        pairs[*n].num = num;
+        pairs[*n].den = den;
+        pairs[*n].ratio = num / den;
+        (*n)++;
     }
+}
+
+/* The median pair of the `n` taken into `out`, and how far they spread. */
+static enum ph_rc steady_conclude(struct engine *e, struct perf_pair *pairs, size_t n,
+                                  struct run_result *out, struct ph_err *err)
+{
+    char *describe;
+    char note[160];
+    size_t dl;
+
     e->stats.perf_steadied++;
     if (n < 2)
         return PH_OK;
@@ -758,17 +753,54 @@ static enum ph_rc steady_perf(struct engine *e, const struct exercise *ex,
     out->perf.den = pairs[(n - 1) / 2].den;
     snprintf(note, sizeof note, "median of %zu runs of each side taken in turn, %.1f%% apart", n,
              pairs[0].ratio > 0 ? 100.0 * (pairs[n - 1].ratio / pairs[0].ratio - 1) : 0.0);
-    {
-        size_t dl = out->perf.describe ? strlen(out->perf.describe) : 0;
-        describe = malloc(dl + strlen(note) + 3);
-        if (describe == NULL)
-            return ph_errf(err, PH_ENOMEM, "out of memory");
-        snprintf(describe, dl + strlen(note) + 3, "%s%s%s", dl ? out->perf.describe : "",
-                 dl ? "; " : "", note);
-    }
+    dl = out->perf.describe ? strlen(out->perf.describe) : 0;
+    describe = malloc(dl + strlen(note) + 3);
+    if (describe == NULL)
+        return ph_errf(err, PH_ENOMEM, "out of memory");
+    snprintf(describe, dl + strlen(note) + 3, "%s%s%s", dl ? out->perf.describe : "",
+             dl ? "; " : "", note);
     free(out->perf.describe);
     out->perf.describe = describe;
     return PH_OK;
+}
+
+static enum ph_rc steady_perf(struct engine *e, const struct exercise *ex,
+                              const struct engine_opts *opts, const char *name, const char *text,
+                              size_t len, const struct judge_input *in0, struct run_result *out,
+                              struct ph_err *err)
+{
+    struct perf_pair pairs[1 + ENGINE_PERF_ROUNDS_MAX];
+    int uses[STEADY_NSIDES];
+    size_t n = 0, k;
+    enum ph_rc rc = PH_OK;
+
+    if (!steady_wanted(e, ex, out, uses, &pairs[0]))
+        return PH_OK;
+    n = 1;
+    for (k = 0; k < ENGINE_PERF_ROUNDS_MAX; k++) {
+        struct worker_result res[STEADY_NSIDES];
+        int ok = 1;
+
+        memset(res, 0, sizeof res);
+        for (int j = 0; j < 3 && rc == PH_OK; j++) {
+            enum worker_role role = steady_order[k % 2][j];
+            int slot = steady_slot(role);
+            if (!uses[slot])
+                continue;
+            rc = perf_run(e, ex, opts, role, name, text, len, &res[slot], err);
+            if (rc == PH_OK && res[slot].end != WORKER_END_OK)
+                ok = 0;
+        }
+        if (rc == PH_OK)
+            steady_round_pair(in0, uses, res, ok, pairs, &n);
+        for (int j = 0; j < STEADY_NSIDES; j++)
+            worker_result_cleanup(&res[j]);
+        if (rc != PH_OK)
+            return rc;
+        if (k + 1 >= ENGINE_PERF_ROUNDS && perf_settled(ex, pairs, n))
+            break;
+    }
+    return steady_conclude(e, pairs, n, out, err);
 }
 
 /* ---- handing results over ---- */
@@ -1322,12 +1354,9 @@ static enum ph_rc steady_cand(struct engine *e, const struct ref_entry *en,
     struct judge_input in;
     const struct worker_check *pc;
     enum ph_rc rc = PH_OK;
+    int uses[STEADY_NSIDES];
 
-    if (e->cfg.no_steady || !ex->perf.present || ex->perf.num.kind != RULE_OPERAND_PATH ||
-        ex->perf.den.kind != RULE_OPERAND_PATH ||
-        (path_role(ex->perf.num.path.text) != WORKER_CANDIDATE &&
-         path_role(ex->perf.den.path.text) != WORKER_CANDIDATE &&
-         !(ex->perf.num.has_den && path_role(ex->perf.num.den.text) == WORKER_CANDIDATE)))
+    if (e->cfg.no_steady || !steady_sides(&ex->perf, uses) || !uses[STEADY_CAND])
         return PH_OK;
     pc = worker_result_check(cand, ex->perf.check);
     if (pc == NULL || pc->frame == NULL || cand->end != WORKER_END_OK)
