@@ -1760,14 +1760,16 @@ enum ph_rc engine_batch_add(struct engine_batch *b, const struct exercise *ex,
 {
     struct engine *e = b->e;
     struct task *t = NULL;
-    const char *name = opts->display_name ? opts->display_name : opts->submission_path;
+    const char *name;
     struct ph_err ferr = {0}, gerr = {0};
     enum ph_rc rc = PH_OK;
     char why[512];
     long bad;
     int screened = 0;
 
-    assert(ex != NULL && opts != NULL && done != NULL && name != NULL);
+    assert(ex != NULL && opts != NULL && done != NULL);
+    name = opts->display_name ? opts->display_name : opts->submission_path;
+    assert(name != NULL);
     if (b->ntasks == b->cap) {
         size_t cap = b->cap ? b->cap * 2 : 16;
         struct task **nt = realloc(b->tasks, cap * sizeof *nt);
