@@ -19,6 +19,7 @@
 #include "sandbox.h"
 #include "score.h"
 #include "sha256.h"
+#include "steady.h"
 #include "store.h"
 #include "worker.h"
 
@@ -379,6 +380,32 @@ static void cache_add(struct engine *e, struct ref_entry *en)
     e->cache[e->ncache++] = en;
 }
 
+/* Keep a copy of `res`, a whole clean run of `role`, in the entry of `key`
+ * (made when there is none); *entry (may be NULL) gets the entry. */
+static enum ph_rc cache_keep(struct engine *e, const char *key, enum worker_role role,
+                             const struct worker_result *res, struct ref_entry **entry,
+                             struct ph_err *err)
+{
+    struct ref_entry *en = cache_find(e, key);
+    enum ph_rc rc;
+
+    assert(role != WORKER_CANDIDATE && res->end == WORKER_END_OK);
+    if (en == NULL) {
+        en = calloc(1, sizeof *en);
+        if (en == NULL)
+            return ph_errf(err, PH_ENOMEM, "out of memory");
+        snprintf(en->key, sizeof en->key, "%s", key);
+        cache_add(e, en);
+    }
+    if (entry != NULL)
+        *entry = en;
+    rc = worker_result_copy(role == WORKER_REFERENCE ? &en->ref : &en->base, res, err);
+    if (rc != PH_OK)
+        return rc;
+    en->has_base |= role == WORKER_BASELINE;
+    return PH_OK;
+}
+
 /* The checks whose `role` figures are measured again beside a candidate. */
 static size_t measured_checks(const struct exercise *ex, enum worker_role role, const char **names)
 {
@@ -424,23 +451,11 @@ static enum ph_rc reference_for(struct engine *e, const struct exercise *ex,
         (*whole)++;
         /* Only a reference that ran cleanly is worth keeping. */
         if (e->cfg.ref_policy != ENGINE_REF_FRESH && out->end == WORKER_END_OK) {
-            if (en == NULL) {
-                en = calloc(1, sizeof *en);
-                if (en == NULL)
-                    return ph_errf(err, PH_ENOMEM, "out of memory");
-                rc = cache_key(ex, opts->params, en->key, err);
-                if (rc != PH_OK) {
-                    free(en);
-                    return rc;
-                }
-                cache_add(e, en);
-                *entry = en;
-            }
-            cached = role == WORKER_REFERENCE ? &en->ref : &en->base;
-            rc = worker_result_copy(cached, out, err);
-            if (rc != PH_OK)
-                return rc;
-            en->has_base |= role == WORKER_BASELINE;
+            char key[SHA256_HEX_LEN];
+            rc = cache_key(ex, opts->params, key, err);
+            if (rc == PH_OK)
+                rc = cache_keep(e, key, role, out, entry, err);
+            return rc;
         }
         return PH_OK;
     }
@@ -565,21 +580,6 @@ static enum ph_rc run_candidate(struct engine *e, const struct exercise *ex,
 
 /* ---- steady performance figures ---- */
 
-/* The role (WORKER_*) whose figure a rule path ("ref.measure...") reads;
- * -1 for none of the three. */
-static int path_role(const char *path)
-{
-    if (path == NULL)
-        return -1;
-    if (strncmp(path, "cand.", 5) == 0)
-        return WORKER_CANDIDATE;
-    if (strncmp(path, "ref.", 4) == 0)
-        return WORKER_REFERENCE;
-    if (strncmp(path, "base.", 5) == 0)
-        return WORKER_BASELINE;
-    return -1;
-}
-
 /* One timed run of the performance check alone, by `role`, into `res`. */
 static enum ph_rc perf_run(struct engine *e, const struct exercise *ex,
                            const struct engine_opts *opts, enum worker_role role, const char *name,
@@ -661,93 +661,88 @@ static int perf_settled(const struct exercise *ex, struct perf_pair *pairs, size
  * them, and its description says how far they spread.  A round whose runs
  * did not end cleanly is left out.  The verdicts stay the run's own.
  */
-static enum ph_rc steady_perf(struct engine *e, const struct exercise *ex,
-                              const struct engine_opts *opts, const char *name, const char *text,
-                              size_t len, const struct judge_input *in0, struct run_result *out,
-                              struct ph_err *err)
+/* Round k of steady_perf(): the candidate first when k is even (the run's
+ * own pair had it last), last when odd. */
+static const enum worker_role steady_order[2][3] = {
+    {WORKER_CANDIDATE, WORKER_REFERENCE, WORKER_BASELINE},
+    {WORKER_REFERENCE, WORKER_BASELINE, WORKER_CANDIDATE},
+};
+
+static int steady_slot(enum worker_role role)
 {
-    struct perf_pair pairs[1 + ENGINE_PERF_ROUNDS_MAX];
-    int uses[3] = {0, 0, 0};
+    return role == WORKER_CANDIDATE   ? STEADY_CAND
+           : role == WORKER_REFERENCE ? STEADY_REF
+                                      : STEADY_BASE;
+}
+
+/* Whether the judged `out` gets steady figures (steady_perf): then `uses`
+ * says which sides run again and `first` is the run's own pair. */
+static int steady_wanted(const struct engine *e, const struct exercise *ex,
+                         const struct run_result *out, int uses[STEADY_NSIDES],
+                         struct perf_pair *first)
+{
     double lo = fmin(ex->perf.full_at, ex->perf.zero_at);
     double hi = fmax(ex->perf.full_at, ex->perf.zero_at), r;
-    size_t n = 0, k;
     long pc;
-    enum ph_rc rc = PH_OK;
-    char *describe;
-    char note[160];
 
     /* ENGINE_REF_CACHED_ALL times nothing again, and a caller that reads
      * verdicts only wants no marks: the figures stay the run's. */
     if (e->cfg.ref_policy == ENGINE_REF_CACHED_ALL || e->cfg.no_steady)
-        return PH_OK;
+        return 0;
     if (!ex->perf.present || ex->perf.check == NULL || ex->perf.num.kind != RULE_OPERAND_PATH ||
         ex->perf.den.kind != RULE_OPERAND_PATH)
-        return PH_OK;
+        return 0;
     pc = exercise_find_check(ex, ex->perf.check);
     if (!out->perf.measured || pc < 0 || (size_t)pc >= out->nchecks ||
         out->checks[pc].status != VERDICT_PASSED || out->verdict == VERDICT_REJECTED)
-        return PH_OK;
+        return 0;
     r = out->perf.num / out->perf.den;
     /* Far outside the band no noise moves the mark: nothing to steady. */
     if (r > hi * ENGINE_PERF_MARGIN || r < lo / ENGINE_PERF_MARGIN)
-        return PH_OK;
-    /* The numerator may be a quotient: its denominator's side runs too. */
-    for (int side = 0; side < 3; side++) {
-        const char *path = side == 0   ? ex->perf.num.path.text
-                           : side == 1 ? ex->perf.den.path.text
-                                       : (ex->perf.num.has_den ? ex->perf.num.den.text : NULL);
-        int role = path_role(path);
-        if (side == 2 && path == NULL)
-            break;
-        if (role < 0)
-            return PH_OK;
-        uses[role == WORKER_CANDIDATE ? 0 : role == WORKER_REFERENCE ? 1 : 2] = 1;
-    }
-    pairs[n].num = out->perf.num;
-    pairs[n].den = out->perf.den;
-    pairs[n++].ratio = r;
-    for (k = 0; k < ENGINE_PERF_ROUNDS_MAX; k++) {
-        struct worker_result res[3];
-        struct judge_input in = *in0;
-        /* Round k: the candidate first when k is even (the run's own pair
-         * had it last), last when odd. */
-        static const enum worker_role order[2][3] = {
-            {WORKER_CANDIDATE, WORKER_REFERENCE, WORKER_BASELINE},
-            {WORKER_REFERENCE, WORKER_BASELINE, WORKER_CANDIDATE},
-        };
-        int ok = 1;
+        return 0;
+    /* Every run the ratio reads runs again: each path of a quotient, or of
+     * a ratio of two quotients, counts (steady.h). */
+    if (!steady_sides(&ex->perf, uses))
+        return 0;
+    first->num = out->perf.num;
+    first->den = out->perf.den;
+    first->ratio = r;
+    return 1;
+}
 
-        memset(res, 0, sizeof res);
-        for (int j = 0; j < 3 && rc == PH_OK; j++) {
-            enum worker_role role = order[k % 2][j];
-            int slot = role == WORKER_CANDIDATE ? 0 : role == WORKER_REFERENCE ? 1 : 2;
-            if (!uses[slot])
-                continue;
-            rc = perf_run(e, ex, opts, role, name, text, len, &res[slot], err);
-            if (rc == PH_OK && res[slot].end != WORKER_END_OK)
-                ok = 0;
-        }
-        if (rc == PH_OK && ok) {
-            double num, den;
-            if (uses[0])
-                in.cand = &res[0];
-            if (uses[1])
-                in.ref = &res[1];
-            if (uses[2])
-                in.base = &res[2];
-            if (judge_perf_figures(&in, &num, &den) == 0) {
-                pairs[n].num = num;
-                pairs[n].den = den;
-                pairs[n++].ratio = num / den;
-            }
-        }
-        for (int j = 0; j < 3; j++)
-            worker_result_cleanup(&res[j]);
-        if (rc != PH_OK)
-            return rc;
-        if (k + 1 >= ENGINE_PERF_ROUNDS && perf_settled(ex, pairs, n))
-            break;
+/* The pair of one round whose runs `res` (by steady slot) all ended
+ * cleanly (`ok`), appended to `pairs`. */
+static void steady_round_pair(const struct judge_input *in0, const int uses[STEADY_NSIDES],
+                              const struct worker_result *res, int ok, struct perf_pair *pairs,
+                              size_t *n)
+{
+    struct judge_input in = *in0;
+    double num, den;
+
+    if (!ok)
+        return;
+    if (uses[STEADY_CAND])
+        in.cand = &res[STEADY_CAND];
+    if (uses[STEADY_REF])
+        in.ref = &res[STEADY_REF];
+    if (uses[STEADY_BASE])
+        in.base = &res[STEADY_BASE];
+    if (judge_perf_figures(&in, &num, &den) == 0) {
+        pairs[*n].num = num;
+        pairs[*n].den = den;
+        pairs[*n].ratio = num / den;
+        (*n)++;
     }
+}
+
+/* The median pair of the `n` taken into `out`, and how far they spread. */
+static enum ph_rc steady_conclude(struct engine *e, struct perf_pair *pairs, size_t n,
+                                  struct run_result *out, struct ph_err *err)
+{
+    char *describe;
+    char note[160];
+    size_t dl;
+
     e->stats.perf_steadied++;
     if (n < 2)
         return PH_OK;
@@ -758,17 +753,54 @@ static enum ph_rc steady_perf(struct engine *e, const struct exercise *ex,
     out->perf.den = pairs[(n - 1) / 2].den;
     snprintf(note, sizeof note, "median of %zu runs of each side taken in turn, %.1f%% apart", n,
              pairs[0].ratio > 0 ? 100.0 * (pairs[n - 1].ratio / pairs[0].ratio - 1) : 0.0);
-    {
-        size_t dl = out->perf.describe ? strlen(out->perf.describe) : 0;
-        describe = malloc(dl + strlen(note) + 3);
-        if (describe == NULL)
-            return ph_errf(err, PH_ENOMEM, "out of memory");
-        snprintf(describe, dl + strlen(note) + 3, "%s%s%s", dl ? out->perf.describe : "",
-                 dl ? "; " : "", note);
-    }
+    dl = out->perf.describe ? strlen(out->perf.describe) : 0;
+    describe = malloc(dl + strlen(note) + 3);
+    if (describe == NULL)
+        return ph_errf(err, PH_ENOMEM, "out of memory");
+    snprintf(describe, dl + strlen(note) + 3, "%s%s%s", dl ? out->perf.describe : "",
+             dl ? "; " : "", note);
     free(out->perf.describe);
     out->perf.describe = describe;
     return PH_OK;
+}
+
+static enum ph_rc steady_perf(struct engine *e, const struct exercise *ex,
+                              const struct engine_opts *opts, const char *name, const char *text,
+                              size_t len, const struct judge_input *in0, struct run_result *out,
+                              struct ph_err *err)
+{
+    struct perf_pair pairs[1 + ENGINE_PERF_ROUNDS_MAX];
+    int uses[STEADY_NSIDES];
+    size_t n = 0, k;
+    enum ph_rc rc = PH_OK;
+
+    if (!steady_wanted(e, ex, out, uses, &pairs[0]))
+        return PH_OK;
+    n = 1;
+    for (k = 0; k < ENGINE_PERF_ROUNDS_MAX; k++) {
+        struct worker_result res[STEADY_NSIDES];
+        int ok = 1;
+
+        memset(res, 0, sizeof res);
+        for (int j = 0; j < 3 && rc == PH_OK; j++) {
+            enum worker_role role = steady_order[k % 2][j];
+            int slot = steady_slot(role);
+            if (!uses[slot])
+                continue;
+            rc = perf_run(e, ex, opts, role, name, text, len, &res[slot], err);
+            if (rc == PH_OK && res[slot].end != WORKER_END_OK)
+                ok = 0;
+        }
+        if (rc == PH_OK)
+            steady_round_pair(in0, uses, res, ok, pairs, &n);
+        for (int j = 0; j < STEADY_NSIDES; j++)
+            worker_result_cleanup(&res[j]);
+        if (rc != PH_OK)
+            return rc;
+        if (k + 1 >= ENGINE_PERF_ROUNDS && perf_settled(ex, pairs, n))
+            break;
+    }
+    return steady_conclude(e, pairs, n, out, err);
 }
 
 /* ---- handing results over ---- */
@@ -1322,12 +1354,9 @@ static enum ph_rc steady_cand(struct engine *e, const struct ref_entry *en,
     struct judge_input in;
     const struct worker_check *pc;
     enum ph_rc rc = PH_OK;
+    int uses[STEADY_NSIDES];
 
-    if (e->cfg.no_steady || !ex->perf.present || ex->perf.num.kind != RULE_OPERAND_PATH ||
-        ex->perf.den.kind != RULE_OPERAND_PATH ||
-        (path_role(ex->perf.num.path.text) != WORKER_CANDIDATE &&
-         path_role(ex->perf.den.path.text) != WORKER_CANDIDATE &&
-         !(ex->perf.num.has_den && path_role(ex->perf.num.den.text) == WORKER_CANDIDATE)))
+    if (e->cfg.no_steady || !steady_sides(&ex->perf, uses) || !uses[STEADY_CAND])
         return PH_OK;
     pc = worker_result_check(cand, ex->perf.check);
     if (pc == NULL || pc->frame == NULL || cand->end != WORKER_END_OK)
@@ -1585,4 +1614,658 @@ enum ph_rc engine_grade(struct engine *e, const struct exercise *ex, const struc
         return rc != PH_OK ? rc
                            : ph_errf(err, PH_EINTERNAL, "%s: the run was never judged", ex->id);
     return s.rc;
+}
+
+/* ---- several grades in flight (engine_batch) ---- */
+
+/* What a task's run in flight is for. */
+enum task_run { TASK_IDLE, TASK_REF, TASK_BASE, TASK_CAND, TASK_STEADY };
+
+/* One grading of a batch: engine_submit()'s path (reference, baseline,
+ * candidate with its resumed workers, judgement, steady rounds) cut at each
+ * worker run, so that one run of it at a time is in flight. */
+struct task {
+    const struct exercise *ex;
+    struct engine_opts opts; /* its strings are the copies below; params borrowed */
+    char *path, *name, *text;
+    size_t len;
+    char sha[SHA256_HEX_LEN];
+    char key[SHA256_HEX_LEN]; /* the cache's (not under ENGINE_REF_FRESH) */
+    int cpus;
+    struct explain_result *explanation; /* owned until handed over */
+    engine_done_fn done;
+    void *ud;
+    /* The runs so far. */
+    int have_ref, have_base, have_cand;
+    struct worker_result ref, base, cand;
+    size_t cand_runs; /* candidate workers run so far (the first, then resumed ones) */
+    size_t cand_from; /* run_candidate_workers()'s `from` */
+    double base_scale;
+    /* The run in flight. */
+    enum task_run running;
+    enum worker_role role;
+    int whole; /* a whole run of the reference or baseline (kept in the cache when clean) */
+    struct worker_job *job;
+    struct worker_spec spec;
+    struct exercise_scaled scaled;
+    const char **names; /* its `only` list; owned, room for every check */
+    char module[4096];
+    int64_t t0;
+    /* Judged. */
+    struct run_result *out;
+    struct judge_input in;
+    int steadying;
+    int uses[STEADY_NSIDES];
+    struct perf_pair pairs[1 + ENGINE_PERF_ROUNDS_MAX];
+    size_t npairs, round, step;
+    struct worker_result sres[STEADY_NSIDES];
+    int sok;
+};
+
+struct engine_batch {
+    struct engine *e;
+    size_t max_runs;
+    struct task **tasks; /* in the order added; NULL once handed over */
+    size_t ntasks, cap;
+    size_t first; /* tasks before it are all handed over */
+};
+
+enum ph_rc engine_batch_new(struct engine *e, size_t max_runs, struct engine_batch **out,
+                            struct ph_err *err)
+{
+    struct engine_batch *b;
+    size_t hosts = e->cfg.max_hosts ? e->cfg.max_hosts : WORKER_POOL_DEFAULT_HOSTS;
+
+    *out = NULL;
+    if (e->cfg.ref_policy == ENGINE_REF_ROLLING)
+        return ph_errf(err, PH_EUSAGE,
+                       "a batch of the engine takes the reference's figures per candidate: "
+                       "the rolling reference is not supported there");
+    b = calloc(1, sizeof *b);
+    if (b == NULL)
+        return ph_errf(err, PH_ENOMEM, "out of memory");
+    b->e = e;
+    /* Each run in flight holds a host of the pool. */
+    b->max_runs = max_runs == 0 ? 1 : max_runs;
+    if (b->max_runs > hosts)
+        b->max_runs = hosts;
+    if (b->max_runs > WORKER_POLL_MAX)
+        b->max_runs = WORKER_POLL_MAX;
+    *out = b;
+    return PH_OK;
+}
+
+static void task_free(struct task *t)
+{
+    if (t == NULL)
+        return;
+    worker_cancel(t->job);
+    exercise_scaled_cleanup(&t->scaled);
+    free(t->path);
+    free(t->name);
+    free(t->text);
+    free(t->names);
+    if (t->explanation != NULL) {
+        explain_result_cleanup(t->explanation);
+        free(t->explanation);
+    }
+    worker_result_cleanup(&t->ref);
+    worker_result_cleanup(&t->base);
+    worker_result_cleanup(&t->cand);
+    for (int i = 0; i < STEADY_NSIDES; i++)
+        worker_result_cleanup(&t->sres[i]);
+    if (t->out != NULL) {
+        run_result_cleanup(t->out);
+        free(t->out);
+    }
+    free(t);
+}
+
+void engine_batch_free(struct engine_batch *b)
+{
+    if (b == NULL)
+        return;
+    for (size_t i = 0; i < b->ntasks; i++)
+        task_free(b->tasks[i]);
+    free(b->tasks);
+    free(b);
+}
+
+/* Hand `t`'s result (or error) over and free it. */
+static void task_end(struct engine_batch *b, size_t i, enum ph_rc rc, struct ph_err *err)
+{
+    struct task *t = b->tasks[i];
+    struct run_result *out = NULL;
+    engine_done_fn done = t->done;
+    void *ud = t->ud;
+
+    if (rc == PH_OK) {
+        int64_t t0 = measure_now_ns();
+        rc = finish(t->ex, t->sha, t->cpus, t->explanation, t->out, err);
+        t->explanation = NULL;
+        b->e->stats.judge_ns += measure_now_ns() - t0;
+    }
+    if (rc == PH_OK) {
+        out = t->out;
+        t->out = NULL;
+    }
+    b->tasks[i] = NULL;
+    task_free(t);
+    hand_over(b->e, done, ud, rc, out, err);
+}
+
+enum ph_rc engine_batch_add(struct engine_batch *b, const struct exercise *ex,
+                            const struct engine_opts *opts, struct explain_result *explanation,
+                            engine_done_fn done, void *ud, struct ph_err *err)
+{
+    struct engine *e = b->e;
+    struct task *t = NULL;
+    const char *name;
+    struct ph_err ferr = {0}, gerr = {0};
+    enum ph_rc rc = PH_OK;
+    char why[512];
+    long bad;
+    int screened = 0;
+
+    assert(ex != NULL && opts != NULL && done != NULL);
+    name = opts->display_name ? opts->display_name : opts->submission_path;
+    assert(name != NULL);
+    if (b->ntasks == b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 16;
+        struct task **nt = realloc(b->tasks, cap * sizeof *nt);
+        if (nt == NULL) {
+            rc = ph_errf(&gerr, PH_ENOMEM, "out of memory");
+            goto fail;
+        }
+        b->tasks = nt;
+        b->cap = cap;
+    }
+    t = calloc(1, sizeof *t);
+    if (t == NULL) {
+        rc = ph_errf(&gerr, PH_ENOMEM, "out of memory");
+        goto fail;
+    }
+    t->ex = ex;
+    t->done = done;
+    t->ud = ud;
+    t->explanation = explanation;
+    explanation = NULL;
+    t->cpus = measure_cpus();
+    t->base_scale = e->base_scale;
+    t->name = strdup(name);
+    t->path = strdup(opts->submission_path ? opts->submission_path : name);
+    t->names = calloc(ex->nchecks ? ex->nchecks : 1, sizeof *t->names);
+    if (t->name == NULL || t->path == NULL || t->names == NULL) {
+        rc = ph_errf(&gerr, PH_ENOMEM, "out of memory");
+        goto fail;
+    }
+    t->out = calloc(1, sizeof *t->out);
+    if (t->out == NULL) {
+        rc = ph_errf(&gerr, PH_ENOMEM, "out of memory");
+        goto fail;
+    }
+    /* The same screening as engine_submit(): read once, size, UTF-8. */
+    if (opts->submission_text == NULL) {
+        rc = fileio_read(opts->submission_path, ENGINE_SUBMISSION_MAX, &t->text, &t->len, &ferr);
+        if (rc == PH_ELIMIT) {
+            rc = screened_out(ex, name, VERDICT_REJECTED, ferr.msg, t->out, &gerr);
+            screened = 1;
+        } else if (rc != PH_OK) {
+            ph_errf(&gerr, rc, "%s", ferr.msg);
+            goto fail;
+        }
+    } else if (opts->submission_len > ENGINE_SUBMISSION_MAX) {
+        char hs[32];
+        snprintf(why, sizeof why, "%s: larger than %s", name,
+                 fileio_human_size((double)ENGINE_SUBMISSION_MAX, hs, sizeof hs));
+        rc = screened_out(ex, name, VERDICT_REJECTED, why, t->out, &gerr);
+        screened = 1;
+    } else {
+        t->len = opts->submission_len;
+        t->text = malloc(t->len + 1);
+        if (t->text == NULL) {
+            rc = ph_errf(&gerr, PH_ENOMEM, "out of memory");
+            goto fail;
+        }
+        memcpy(t->text, opts->submission_text, t->len);
+        t->text[t->len] = '\0';
+    }
+    if (!screened) {
+        sha256_hex(t->text, t->len, t->sha);
+        bad = fileio_utf8_invalid_at(t->text, t->len);
+        if (bad >= 0) {
+            snprintf(why, sizeof why, "%s is not valid UTF-8 (byte %ld, 0x%02x): save it as UTF-8",
+                     name, bad, (unsigned char)t->text[bad]);
+            rc = screened_out(ex, name, VERDICT_ERROR, why, t->out, &gerr);
+            screened = 1;
+        }
+    }
+    if (!screened && e->cfg.ref_policy != ENGINE_REF_FRESH)
+        rc = cache_key(ex, opts->params, t->key, &gerr);
+    if (rc != PH_OK)
+        goto fail;
+    t->opts.submission_path = t->path;
+    t->opts.display_name = t->name;
+    t->opts.params = opts->params;
+    t->opts.submission_text = t->text;
+    t->opts.submission_len = t->len;
+    b->tasks[b->ntasks++] = t;
+    if (screened) {
+        task_end(b, b->ntasks - 1, PH_OK, &gerr);
+        return PH_OK;
+    }
+    e->stats.submissions++;
+    return PH_OK;
+fail:
+    /* The submission's own failure goes to `done`, as engine_submit() does;
+     * nothing of it stays in the batch. */
+    if (explanation != NULL) {
+        explain_result_cleanup(explanation);
+        free(explanation);
+    }
+    task_free(t);
+    done(ud, rc, NULL, &gerr);
+    (void)err;
+    return PH_OK;
+}
+
+/* 1 when another task of `b` has a whole run of `role` for `key` in flight:
+ * its result goes into the cache, and `t` waits for it rather than run a
+ * second whole one (the one-at-a-time path would have found it cached). */
+static int task_building(const struct engine_batch *b, const struct task *t, enum worker_role role)
+{
+    for (size_t i = b->first; i < b->ntasks; i++) {
+        const struct task *o = b->tasks[i];
+        if (o != NULL && o != t && o->job != NULL && o->whole && o->role == role &&
+            strcmp(o->key, t->key) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* Start `t`'s run of `role` (the first `nonly` of t->names, or the only
+ * check `only1`, or all); `kind` says what it is for. */
+static enum ph_rc task_start(struct engine_batch *b, struct task *t, enum task_run kind,
+                             enum worker_role role, const char *const *only, size_t nonly,
+                             int whole, struct ph_err *err)
+{
+    struct engine *e = b->e;
+    const struct exercise *ex = t->ex;
+    enum ph_rc rc;
+
+    assert(t->job == NULL);
+    memset(&t->spec, 0, sizeof t->spec);
+    exercise_scaled_cleanup(&t->scaled);
+    memset(&t->scaled, 0, sizeof t->scaled);
+    if (role == WORKER_CANDIDATE) {
+        candidate_spec(e, ex, &t->opts, t->name, t->text, t->len, &t->spec);
+    } else {
+        const char *file = role == WORKER_REFERENCE ? "reference.py" : "baseline.py";
+        snprintf(t->module, sizeof t->module, "%s/%s", ex->dir, file);
+        t->spec.ex = ex;
+        t->spec.params = t->opts.params;
+        t->spec.seed = e->seed;
+        t->spec.role = role;
+        t->spec.module_path = t->module;
+        t->spec.display_name = file;
+        /* The baseline's limits stretched by the load its reference met (run_module). */
+        if (role == WORKER_BASELINE && t->base_scale > 1.0) {
+            rc = exercise_scaled_init(&t->scaled, ex, t->base_scale, err);
+            if (rc != PH_OK)
+                return rc;
+            t->spec.ex = &t->scaled.ex;
+        }
+    }
+    t->spec.only = only;
+    t->spec.nonly = nonly;
+    t->running = kind;
+    t->role = role;
+    t->whole = whole;
+    t->t0 = measure_now_ns();
+    rc = worker_start(e->pool, &t->spec, &t->job, err);
+    if (rc != PH_OK)
+        t->running = TASK_IDLE;
+    return rc;
+}
+
+/* The reference's or baseline's part of `t`: the cached run (its measured
+ * checks started again), or a whole run started; reference_for()'s steps.
+ * *started: a run is in flight; *blocked: waits for another task's. */
+static enum ph_rc task_other(struct engine_batch *b, struct task *t, enum worker_role role,
+                             int *started, int *blocked, struct ph_err *err)
+{
+    struct engine *e = b->e;
+    struct ref_entry *en = e->cfg.ref_policy == ENGINE_REF_FRESH ? NULL : cache_find(e, t->key);
+    struct worker_result *dst = role == WORKER_REFERENCE ? &t->ref : &t->base;
+    int *have = role == WORKER_REFERENCE ? &t->have_ref : &t->have_base;
+    const struct worker_result *cached = en == NULL                 ? NULL
+                                         : role == WORKER_REFERENCE ? &en->ref
+                                         : en->has_base             ? &en->base
+                                                                    : NULL;
+    enum ph_rc rc;
+    size_t n;
+
+    *started = *blocked = 0;
+    if (cached == NULL) {
+        if (e->cfg.ref_policy != ENGINE_REF_FRESH && task_building(b, t, role)) {
+            *blocked = 1;
+            return PH_OK;
+        }
+        rc = task_start(b, t, role == WORKER_REFERENCE ? TASK_REF : TASK_BASE, role, NULL, 0, 1,
+                        err);
+        *started = rc == PH_OK;
+        return rc;
+    }
+    e->stats.cache_hits++;
+    rc = worker_result_copy(dst, cached, err);
+    if (rc != PH_OK)
+        return rc;
+    n = e->cfg.ref_policy == ENGINE_REF_CACHED_ALL ? 0 : measured_checks(t->ex, role, t->names);
+    if (n == 0) {
+        *have = 1;
+        return PH_OK;
+    }
+    rc = task_start(b, t, role == WORKER_REFERENCE ? TASK_REF : TASK_BASE, role, t->names, n, 0,
+                    err);
+    *started = rc == PH_OK;
+    return rc;
+}
+
+/* The checks after the one a stop cut short, to run in a fresh worker
+ * (run_candidate_workers()): how many are in t->names, 0 when done. */
+static size_t task_cand_rest(struct task *t)
+{
+    struct worker_result *out = &t->cand;
+    long stop = stopped_check(out);
+    size_t n = 0;
+
+    if (stop < 0 || (size_t)stop < t->cand_from || out->end == WORKER_END_PROTOCOL)
+        return 0;
+    for (size_t i = (size_t)stop + 1; i < out->nchecks; i++)
+        if (out->checks[i].frame == NULL)
+            t->names[n++] = out->checks[i].name;
+    if (n > 0)
+        t->cand_from = (size_t)stop + 1;
+    return n;
+}
+
+/* Take the result `res` (taken) of `t`'s run that just ended. */
+static enum ph_rc task_absorb(struct engine_batch *b, struct task *t, struct worker_result *res,
+                              struct ph_err *err)
+{
+    struct engine *e = b->e;
+    const struct exercise *ex = t->ex;
+    int64_t took = measure_now_ns() - t->t0;
+    enum ph_rc rc = PH_OK;
+
+    switch (t->running) {
+    case TASK_REF:
+    case TASK_BASE: {
+        int ref = t->running == TASK_REF;
+        struct worker_result *dst = ref ? &t->ref : &t->base;
+        e->stats.ref_ns += took;
+        if (ref && ex->needs_baseline)
+            e->base_scale = t->base_scale = base_load_scale(ex, res);
+        if (t->whole) {
+            (*(ref ? &e->stats.ref_whole : &e->stats.base_whole))++;
+            *dst = *res;
+            memset(res, 0, sizeof *res);
+            if (e->cfg.ref_policy != ENGINE_REF_FRESH && dst->end == WORKER_END_OK)
+                rc =
+                    cache_keep(e, t->key, ref ? WORKER_REFERENCE : WORKER_BASELINE, dst, NULL, err);
+        } else {
+            (*(ref ? &e->stats.ref_timed : &e->stats.base_timed))++;
+            worker_result_fold(dst, res, 1, ex->limits.output_bytes);
+        }
+        *(ref ? &t->have_ref : &t->have_base) = 1;
+        break;
+    }
+    case TASK_CAND:
+        e->stats.cand_ns += took;
+        if (t->cand_runs++ == 0) {
+            t->cand = *res;
+            memset(res, 0, sizeof *res);
+        } else {
+            e->stats.resumed++;
+            if (res->end == WORKER_END_PROTOCOL) {
+                t->cand.end = WORKER_END_PROTOCOL;
+                memcpy(t->cand.detail, res->detail, sizeof t->cand.detail);
+            }
+            worker_result_fold(&t->cand, res, 0, ex->limits.output_bytes);
+        }
+        break;
+    case TASK_STEADY: {
+        int slot = steady_slot(t->role);
+        if (t->role == WORKER_CANDIDATE) {
+            e->stats.cand_ns += took;
+            e->stats.cand_timed++;
+        } else {
+            e->stats.ref_ns += took;
+            e->stats.perf_other_timed++;
+            if (t->role == WORKER_REFERENCE && ex->needs_baseline)
+                e->base_scale = t->base_scale = base_load_scale(ex, res);
+        }
+        t->sres[slot] = *res;
+        memset(res, 0, sizeof *res);
+        if (t->sres[slot].end != WORKER_END_OK)
+            t->sok = 0;
+        t->step++;
+        break;
+    }
+    case TASK_IDLE:
+        assert(0);
+        break;
+    }
+    t->running = TASK_IDLE;
+    exercise_scaled_cleanup(&t->scaled);
+    memset(&t->scaled, 0, sizeof t->scaled);
+    worker_result_cleanup(res);
+    return rc;
+}
+
+/* The steady rounds (steady_perf()): start the next run, or conclude
+ * (*concluded) once the rounds are over. */
+static enum ph_rc task_steady(struct engine_batch *b, struct task *t, int *started, int *concluded,
+                              struct ph_err *err)
+{
+    const struct exercise *ex = t->ex;
+
+    *started = *concluded = 0;
+    for (;;) {
+        while (t->step < 3) {
+            enum worker_role role = steady_order[t->round % 2][t->step];
+            if (!t->uses[steady_slot(role)]) {
+                t->step++;
+                continue;
+            }
+            t->names[0] = ex->perf.check;
+            enum ph_rc rc = task_start(b, t, TASK_STEADY, role, t->names, 1, 0, err);
+            *started = rc == PH_OK;
+            return rc;
+        }
+        /* The round is over. */
+        steady_round_pair(&t->in, t->uses, t->sres, t->sok, t->pairs, &t->npairs);
+        for (int j = 0; j < STEADY_NSIDES; j++)
+            worker_result_cleanup(&t->sres[j]);
+        if ((t->round + 1 >= ENGINE_PERF_ROUNDS && perf_settled(ex, t->pairs, t->npairs)) ||
+            t->round + 1 >= ENGINE_PERF_ROUNDS_MAX) {
+            t->steadying = 0;
+            *concluded = 1;
+            return steady_conclude(b->e, t->pairs, t->npairs, t->out, err);
+        }
+        t->round++;
+        t->step = 0;
+        t->sok = 1;
+    }
+}
+
+/*
+ * Move `t` on as far as it goes without waiting: start its next run
+ * (*started), or note that it waits for another task's whole reference
+ * run, or judge it and hand it over (*ended: the task is freed).
+ */
+static enum ph_rc task_next(struct engine_batch *b, size_t i, int *started, int *ended,
+                            struct ph_err *err)
+{
+    struct task *t = b->tasks[i];
+    const struct exercise *ex = t->ex;
+    int blocked_ref = 0, blocked_base = 0, concluded = 0;
+    enum ph_rc rc;
+    size_t n;
+
+    *started = *ended = 0;
+    assert(t->job == NULL);
+    if (t->out != NULL && t->in.ex != NULL) {
+        /* Judged: steady rounds, then done. */
+        if (t->steadying) {
+            rc = task_steady(b, t, started, &concluded, err);
+            if (rc != PH_OK || *started)
+                return rc;
+        }
+        *ended = 1;
+        task_end(b, i, PH_OK, err);
+        return PH_OK;
+    }
+    /* The reference first (if the exercise is broken, it says so before any
+     * candidate is blamed), then the baseline; a task waiting for another's
+     * whole reference runs its candidate meanwhile. */
+    if (!t->have_ref) {
+        rc = task_other(b, t, WORKER_REFERENCE, started, &blocked_ref, err);
+        if (rc != PH_OK || *started)
+            return rc;
+    }
+    if (t->have_ref && ex->needs_baseline && !t->have_base) {
+        rc = task_other(b, t, WORKER_BASELINE, started, &blocked_base, err);
+        if (rc != PH_OK || *started)
+            return rc;
+    }
+    if (!t->have_cand) {
+        n = t->cand_runs == 0 ? 0 : task_cand_rest(t);
+        if (t->cand_runs == 0 || n > 0) {
+            rc = task_start(b, t, TASK_CAND, WORKER_CANDIDATE, n ? t->names : NULL, n, 0, err);
+            *started = rc == PH_OK;
+            return rc;
+        }
+        t->have_cand = 1;
+    }
+    if (!t->have_ref || (ex->needs_baseline && !t->have_base))
+        return PH_OK; /* waits for another task's whole run */
+    /* Judge. */
+    {
+        int64_t t0 = measure_now_ns();
+        memset(&t->in, 0, sizeof t->in);
+        t->in.ex = ex;
+        t->in.submission_name = t->name;
+        t->in.cpus = t->cpus;
+        t->in.ref = &t->ref;
+        t->in.base = ex->needs_baseline ? &t->base : NULL;
+        t->in.cand = &t->cand;
+        rc = judge_run(&t->in, t->out, err);
+        b->e->stats.judge_ns += measure_now_ns() - t0;
+        if (rc != PH_OK) {
+            /* judge_run() leaves nothing in `out` on failure. */
+            t->in.ex = NULL;
+            return rc;
+        }
+    }
+    if (steady_wanted(b->e, ex, t->out, t->uses, &t->pairs[0])) {
+        t->steadying = 1;
+        t->npairs = 1;
+        t->round = t->step = 0;
+        t->sok = 1;
+        rc = task_steady(b, t, started, &concluded, err);
+        if (rc != PH_OK || *started)
+            return rc;
+    }
+    *ended = 1;
+    task_end(b, i, PH_OK, err);
+    return PH_OK;
+}
+
+/* A task that failed: its error to its caller, the task freed. */
+static void task_fail(struct engine_batch *b, size_t i, enum ph_rc rc, struct ph_err *err)
+{
+    struct task *t = b->tasks[i];
+
+    b->tasks[i] = NULL;
+    t->done(t->ud, rc, NULL, err);
+    task_free(t);
+}
+
+size_t engine_batch_step(struct engine_batch *b, int timeout_ms)
+{
+    struct worker_job *jobs[WORKER_POLL_MAX];
+    size_t owner[WORKER_POLL_MAX];
+    size_t njobs = 0, inflight = 0, left = 0;
+
+    /* Start what can start, in the order the tasks came, up to max_runs. */
+    for (size_t i = b->first; i < b->ntasks; i++)
+        if (b->tasks[i] != NULL && b->tasks[i]->job != NULL)
+            inflight++;
+    for (size_t i = b->first; i < b->ntasks && inflight < b->max_runs; i++) {
+        struct task *t = b->tasks[i];
+        struct ph_err err = {0};
+        int started, ended;
+        enum ph_rc rc;
+
+        if (t == NULL || t->job != NULL)
+            continue;
+        rc = task_next(b, i, &started, &ended, &err);
+        if (rc != PH_OK) {
+            if (b->tasks[i] != NULL)
+                task_fail(b, i, rc, &err);
+            continue;
+        }
+        inflight += started;
+    }
+    for (size_t i = b->first; i < b->ntasks; i++)
+        if (b->tasks[i] != NULL && b->tasks[i]->job != NULL) {
+            jobs[njobs] = b->tasks[i]->job;
+            owner[njobs++] = i;
+        }
+    /* A task waits only for another's run in flight: with none in flight,
+     * every task left has started or ended above. */
+    if (njobs == 0) {
+        for (size_t i = b->first; i < b->ntasks; i++) {
+            struct ph_err err = {0};
+            if (b->tasks[i] == NULL)
+                continue;
+            ph_errf(&err, PH_EINTERNAL, "%s: the grading of %s stalled", b->tasks[i]->ex->id,
+                    b->tasks[i]->name);
+            assert(!"a batch task waits for nothing in flight");
+            task_fail(b, i, PH_EINTERNAL, &err);
+        }
+    }
+    if (njobs > 0 && worker_poll(jobs, njobs, timeout_ms) > 0) {
+        for (size_t k = 0; k < njobs; k++) {
+            struct task *t = b->tasks[owner[k]];
+            struct worker_result res;
+            struct ph_err err = {0};
+            enum ph_rc rc;
+
+            if (!worker_job_done(t->job))
+                continue;
+            rc = worker_finish(t->job, &res, &err);
+            t->job = NULL;
+            if (rc == PH_OK)
+                rc = task_absorb(b, t, &res, &err);
+            else
+                worker_result_cleanup(&res);
+            if (rc != PH_OK) {
+                t->running = TASK_IDLE;
+                task_fail(b, owner[k], rc, &err);
+            }
+        }
+    }
+    while (b->first < b->ntasks && b->tasks[b->first] == NULL)
+        b->first++;
+    for (size_t i = b->first; i < b->ntasks; i++)
+        left += b->tasks[i] != NULL;
+    return left;
+}
+
+void engine_batch_run(struct engine_batch *b)
+{
+    while (engine_batch_step(b, -1) > 0)
+        ;
 }

@@ -222,4 +222,47 @@ enum ph_rc engine_run(const struct exercise *ex, const struct engine_opts *opts,
  * cannot be made.  Borrowed. */
 struct engine *engine_default(struct ph_err *err);
 
+/*
+ * Several grades in flight on one engine, each on its own host of the
+ * pool: a batch takes many (submission, exercise) gradings and keeps up to
+ * `max_runs` worker runs in flight over one poll() (worker.h's
+ * start/poll/finish), its follow-up runs included: the reference's and
+ * baseline's (a whole run shared per exercise through the cache: a grading
+ * that needs one another grading is running waits for it, and runs its
+ * candidate meanwhile), the resumed workers after a stopped check, the
+ * steady rounds of a performance mark.  Each grading takes the same steps,
+ * in the same order, as engine_submit() under the engine's policy, so its
+ * result is the one-at-a-time path's.  Not under ENGINE_REF_ROLLING
+ * (PH_EUSAGE).  Progress callbacks of the opts are not called (runs of
+ * several gradings interleave): the caller counts `done` calls.
+ */
+struct engine_batch;
+
+/* A batch on `e` (borrowed: it must outlive the batch).  `max_runs` is
+ * capped by the engine's max_hosts (each run holds a host) and
+ * WORKER_POLL_MAX; 0 means 1.  Caller frees with engine_batch_free(). */
+enum ph_rc engine_batch_new(struct engine *e, size_t max_runs, struct engine_batch **out,
+                            struct ph_err *err);
+
+/* Queue one grading: the submission is read (unless its text is given),
+ * screened and copied now; `explanation` is taken; `done` is called once,
+ * from here (a screened-out submission, or an error) or from
+ * engine_batch_step().  `ex` and opts->params stay borrowed until then.
+ * Returns PH_OK: the submission's own errors go to `done`. */
+enum ph_rc engine_batch_add(struct engine_batch *b, const struct exercise *ex,
+                            const struct engine_opts *opts, struct explain_result *explanation,
+                            engine_done_fn done, void *ud, struct ph_err *err);
+
+/* Start what can start, wait up to `timeout_ms` (-1: until a run ends) for
+ * runs in flight, and move their gradings on (calling `done` for those that
+ * end).  Returns how many gradings are not handed over yet. */
+size_t engine_batch_step(struct engine_batch *b, int timeout_ms);
+
+/* engine_batch_step() until every grading is handed over. */
+void engine_batch_run(struct engine_batch *b);
+
+/* Kill the runs in flight and drop the gradings not handed over (their
+ * `done` is never called).  Accepts NULL. */
+void engine_batch_free(struct engine_batch *b);
+
 #endif

