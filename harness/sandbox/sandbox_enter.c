@@ -69,24 +69,11 @@ static enum ph_rc drop_identity(uid_t uid, struct ph_err *err)
     return PH_OK;
 }
 
-/* The runner's set, or under PH_TEST_SWITCHES the hexadecimal mask in
- * PYHARNESS_TEST_RUNNER_CAPS (how the set was found: tried smaller). */
-static uint64_t runner_caps(void)
-{
-#ifdef PH_TEST_SWITCHES
-    const char *s = getenv("PYHARNESS_TEST_RUNNER_CAPS");
-
-    if (s != NULL && *s != '\0')
-        return strtoull(s, NULL, 16);
-#endif
-    return SANDBOX_RUNNER_CAPS;
-}
-
 enum ph_rc sandbox_runner_confine(struct ph_err *err)
 {
     struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
     struct __user_cap_data_struct data[2];
-    uint64_t keep = runner_caps(), have;
+    uint64_t keep = SANDBOX_RUNNER_CAPS, have;
 
     memset(data, 0, sizeof data);
     if (syscall(SYS_capget, &hdr, data) != 0)

@@ -22,10 +22,14 @@ enum ph_rc sandbox_enter(const struct sandbox_run *run, struct ph_err *err);
  * that the worker, another uid, cannot reach its memory): to read the
  * worker's /proc files that need ptrace access (smaps, io, fdinfo,
  * syscall, wchan), to write its clear_refs and files into the run's folder
- * (owned by the run's uid), and to signal the run's processes.  Found by
- * trying: without SYS_PTRACE the run's memory and reads are unreadable,
- * without DAC_OVERRIDE the runner cannot write the run's files and FIFOs,
- * without KILL it cannot stop what a pool left.
+ * (owned by the run's uid), and to signal the run's processes (the
+ * watchdog's SIGUSR2, SIGKILL on a memory limit, what a pool left).  Tried
+ * smaller on generators-streaming's reference: without DAC_OVERRIDE the
+ * runner cannot write the run's files ("Permission denied", the reference
+ * fails); without SYS_PTRACE io_read_bytes reads 0 for every span (the
+ * worker's io and smaps are refused), silently.  Without KILL the corpus's
+ * leftover-process entries still held (the host kills the run at its end),
+ * but the runner's own signals to the worker would fail.
  */
 #define SANDBOX_RUNNER_CAPS                                                                        \
     ((1ull << 1 /* CAP_DAC_OVERRIDE */) | (1ull << 5 /* CAP_KILL */) |                             \
