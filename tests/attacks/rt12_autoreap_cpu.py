@@ -1,7 +1,7 @@
 # ATTACK: serial work passed off as parallel, its padding hidden from the
 # run's CPU figure.  run_cpu_bound runs the tasks one after another, each in
 # a fresh forked child (so no process does more than one task's share), while
-# a helper process keeps five short-lived spinners runnable beside them (so
+# a helper process keeps ten short-lived spinners runnable beside them (so
 # the run's threads look like they worked at once).  The spinners' CPU is
 # what cpu_parallel's "work over the run's CPU time" rule is there to catch;
 # the helper sets SIGCHLD to SIG_IGN, so the kernel reaps each spinner
@@ -16,7 +16,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 HIDE = True      # the control sets it to False
-SPINNERS = 5
+SPINNERS = 10
 SPIN_S = 0.04    # each spinner's life: no process is the "busiest"
 
 

@@ -1,4 +1,4 @@
-# ATTACK: as rt12_autoreap_cpu (serial tasks in fresh children, five
+# ATTACK: as rt12_autoreap_cpu (serial tasks in fresh children, ten
 # short-lived spinners beside them), but the helper asks for SA_NOCLDWAIT
 # with SIGCHLD's handler left at its default: the kernel reaps the spinners
 # itself without the disposition being SIG_IGN.  Python's signal module has
@@ -13,7 +13,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 HIDE = True      # the control sets it to False
-SPINNERS = 5
+SPINNERS = 10
 SPIN_S = 0.04    # each spinner's life: no process is the "busiest"
 
 

@@ -1,5 +1,5 @@
 # CONTROL for rt12_autoreap_cpu: the same serial tasks in fresh forked
-# children, with five short-lived spinners beside them, but the helper reaps
+# children, with ten short-lived spinners beside them, but the helper reaps
 # its spinners with waitpid(), so their CPU reaches its rusage and the
 # run's.  cpu_parallel and gil_threads_vs_processes should fail.
 import os
@@ -9,7 +9,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 HIDE = False     # the attack sets it to True
-SPINNERS = 5
+SPINNERS = 10
 SPIN_S = 0.04    # each spinner's life: no process is the "busiest"
 
 
