@@ -19,6 +19,7 @@
 #include "measure_sock.h"
 #include "paths.h"
 #include "sandbox.h"
+#include "sandbox_cgroup.h"
 #include "sandbox_enter.h"
 #include "scratch.h"
 #include "voice.h"
@@ -192,6 +193,27 @@ static size_t integrity_layers(const struct sandbox_caps *c, struct layer *l, co
                           c->mount_namespace};
     why[n++] = "no mount namespace: the run's folder is on the scratch disk, weighed by a walk "
                "that misses files whose only descriptors are in flight in a socket";
+    {
+        static char cg_why[300];
+
+        reason_of(c->notes, "cgroupcpu", cg_why, sizeof cg_why);
+        l[n] = (struct layer){"cgroupcpu",
+                              c->cgroup_cpu == SBX_CGROUP_V2
+                                  ? "the run's CPU time is its cgroup's (v2 cpu.stat): children "
+                                    "the kernel reaps itself count"
+                              : c->cgroup_cpu == SBX_CGROUP_V1
+                                  ? "the run's CPU time is its cgroup's (v1 cpuacct): children "
+                                    "the kernel reaps itself count"
+                                  : "the run's CPU time from a cgroup per run, which counts "
+                                    "children the kernel reaps itself",
+                              c->cgroup_cpu != 0};
+        why[n++] = cg_why[0] ? cg_why : "no cgroup can be made here";
+    }
+    l[n] = (struct layer){"runcaps",
+                          "the check runner keeps only CAP_DAC_OVERRIDE, CAP_KILL and "
+                          "CAP_SYS_PTRACE (bounding set too) in a UTS namespace of its own",
+                          geteuid() != 0 || c->ipc_namespace};
+    why[n++] = "no namespaces here: the runner keeps the host's UTS namespace";
 #ifdef PH_TEST_SWITCHES
     l[n] = (struct layer){"noswitch", "PYHARNESS_TEST_DISABLE_AUDIT ignored", 0};
     why[n++] = "honoured: a test build (PH_TEST_SWITCHES)";
@@ -290,8 +312,8 @@ static void environment(cJSON *root)
 int cmd_doctor_main(int argc, char **argv)
 {
     const struct sandbox_caps *c;
-    struct layer layers[12], extra[8];
-    const char *extra_why[8];
+    struct layer layers[12], extra[10];
+    const char *extra_why[10];
     size_t ne;
     size_t nl = 0, missing = 0;
     char selftest_msg[SELFTEST_MSG_MAX];
@@ -371,8 +393,9 @@ int cmd_doctor_main(int argc, char **argv)
         cJSON_AddStringToObject(root, "kernel", un.release);
         cJSON_AddBoolToObject(root, "root", geteuid() == 0);
         cJSON_AddStringToObject(root, "cgroups",
-                                "not used (no delegated cgroup v2 controllers "
-                                "assumed)");
+                                c->cgroup_cpu == SBX_CGROUP_V1 ? "cpu account per run (v1 cpuacct)"
+                                : c->cgroup_cpu == SBX_CGROUP_V2 ? "cpu account per run (v2)"
+                                                                 : "not used");
         environment(root);
         {
             /* Voice for `practice --voice`: optional at build time. */
@@ -400,7 +423,6 @@ int cmd_doctor_main(int argc, char **argv)
                : why[0]     ? why
                             : "not available");
     }
-    printf("  cgroups   unused   no delegated cgroup v2 controllers are assumed\n");
     printf("integrity (a compromised worker; not counted in the exit status):\n");
     for (size_t i = 0; i < ne; i++)
         printf("  %-9s %-8s %s%s%s\n", extra[i].name, extra[i].on ? "active" : "MISSING",

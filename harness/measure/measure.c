@@ -78,6 +78,7 @@ void measure_begin(struct measure_span *s, unsigned flags)
     s->sched = (flags & MEASURE_SCHED) && measure_subject() > 0 && measure_sched_start();
     s->t0_children = measure_children_cpu_ns();
     s->t0_ns_children = measure_namespace_children_cpu_ns();
+    s->t0_cgroup = measure_run_cgroup_cpu_ns();
     s->t0_busy = measure_machine_busy_ns();
     s->t0_cpu = measure_cpu_ns();
     s->t0_wall = measure_now_ns();
@@ -100,6 +101,14 @@ void measure_end(const struct measure_span *s, struct measure_figures *out)
     out->wall_ns = wall;
     out->cpu_ns = cpu;
     out->children_cpu_ns = measure_subject() > 0 || ns_ch > ch ? ns_ch : ch;
+    if (s->t0_cgroup >= 0) {
+        /* The kernel's count for the run's cgroup: every process of the run,
+         * those reaped by nobody included (measure_proc.h). */
+        int64_t now = measure_run_cgroup_cpu_ns();
+
+        if (now >= s->t0_cgroup)
+            out->children_cpu_ns = now - s->t0_cgroup > cpu ? now - s->t0_cgroup - cpu : 0;
+    }
     ch = out->children_cpu_ns;
     if (measure_subject() <= 0) {
         /* An observer's own allocations are not the run's: it takes the

@@ -110,8 +110,9 @@ struct measure_span {
      * when this span ends (measure_run_pss_bytes records them per span). */
     int64_t pss0, saved_pss_seen;
     int64_t t0_main;
-    int sched; /* this span follows the run's threads (MEASURE_SCHED) */
-    int weigh; /* this span weighs the run (MEASURE_WEIGH) */
+    int64_t t0_cgroup; /* the run's cgroup CPU figure, -1 without one */
+    int sched;         /* this span follows the run's threads (MEASURE_SCHED) */
+    int weigh;         /* this span weighs the run (MEASURE_WEIGH) */
 };
 
 /* Flags of measure_begin: for the spans whose figures are graded (h.measure),

@@ -8,6 +8,7 @@
 
 #include <stdint.h>
 #include <assert.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <stdio.h>
@@ -44,6 +45,40 @@ void measure_set_run_namespace(int on)
 int measure_in_run_namespace(void)
 {
     return ns_scope;
+}
+
+static int run_cgroup = -1;
+
+void measure_set_run_cgroup(int fd)
+{
+    run_cgroup = fd;
+}
+
+int64_t measure_cgroup_usage_ns(int fd)
+{
+    char buf[512];
+    const char *p;
+    ssize_t n;
+
+    if (fd < 0)
+        return -1;
+    do
+        n = pread(fd, buf, sizeof buf - 1, 0);
+    while (n < 0 && errno == EINTR);
+    if (n <= 0)
+        return -1;
+    buf[n] = '\0';
+    if (buf[0] >= '0' && buf[0] <= '9') /* v1 cpuacct.usage: nanoseconds */
+        return strtoll(buf, NULL, 10);
+    p = strncmp(buf, "usage_usec ", 11) == 0 ? buf : strstr(buf, "\nusage_usec ");
+    if (p == NULL)
+        return -1;
+    return strtoll(strchr(p + 1, ' ') + 1, NULL, 10) * 1000; /* v2 cpu.stat: microseconds */
+}
+
+int64_t measure_run_cgroup_cpu_ns(void)
+{
+    return measure_cgroup_usage_ns(run_cgroup);
 }
 
 static int shm_counted;

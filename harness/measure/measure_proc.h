@@ -19,6 +19,25 @@ int64_t measure_rss_bytes(void);
  */
 void measure_set_run_namespace(int on);
 
+/*
+ * The run's CPU as the kernel counts it for the run's cgroup
+ * (sandbox_cgroup.h): `fd` reads its usage (cgroup v1 cpuacct.usage, or v2
+ * cpu.stat), -1 for none.  A process the kernel reaps itself (its parent
+ * ignores SIGCHLD) takes its CPU time out of every rusage and /proc figure
+ * when it ends; the cgroup keeps it.  With one set, a span's run_cpu_ns is
+ * the cgroup's growth over the span and children_cpu_ns that less the
+ * observed process's own CPU; without, both come from rusage and /proc.
+ */
+void measure_set_run_cgroup(int fd);
+
+/* Nanoseconds the run's cgroup counted so far; -1 without one or when
+ * unreadable. */
+int64_t measure_run_cgroup_cpu_ns(void);
+
+/* The CPU nanoseconds a cgroup's usage file (v1 cpuacct.usage, v2
+ * cpu.stat) open at `fd` shows; -1 when unreadable. */
+int64_t measure_cgroup_usage_ns(int fd);
+
 /* Count what /dev/shm holds as the run's memory: files there are tmpfs
  * pages no process's resident set shows.  Only for a run whose /dev/shm is
  * its own (sandbox_run.own_shm); off by default. */

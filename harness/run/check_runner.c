@@ -27,6 +27,7 @@
 #include "measure_sock.h"
 #include "proto.h"
 #include "pymodule.h"
+#include "sandbox_enter.h"
 #include "sandbox_msg.h"
 #include "ser.h"
 #include "tamper_watch.h"
@@ -454,6 +455,14 @@ static _Noreturn void run_as_runner(struct child *c, int fd)
     cJSON *f;
 
     pymodule_set_runner();
+    {
+        /* The worker exists (it needed the rest to take the run's uid):
+         * from here on this process keeps only what observing it takes. */
+        struct ph_err cerr = {0};
+
+        if (sandbox_runner_confine(&cerr) != PH_OK)
+            child_die(cerr.msg);
+    }
     /* A worker that is gone is an error to report, not a signal to die of. */
     signal(SIGPIPE, SIG_IGN);
     if (measure_observe(c->worker) != 0)

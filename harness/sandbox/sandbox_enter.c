@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <grp.h>
 #include <linux/capability.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,8 @@
 #include <unistd.h>
 
 #include "fileio.h"
+#include "measure_proc.h"
+#include "sandbox_cgroup.h"
 #include "sandbox_internal.h"
 #include "sandbox_landlock.h"
 #include "sandbox_limits.h"
@@ -30,6 +33,10 @@ int sbx_filter_in_host;
 static enum ph_rc drop_identity(uid_t uid, struct ph_err *err)
 {
     if (uid != 0) {
+        /* No exec of the run can get a capability back: the bounding set
+         * goes first, while CAP_SETPCAP is still ours. */
+        for (int cap = 0; cap <= 63; cap++)
+            (void)prctl(PR_CAPBSET_DROP, cap, 0, 0, 0);
         /* The run's folder was handed to `uid` by sandbox_run_start. */
         if (setgroups(0, NULL) != 0 || setresgid(uid, uid, uid) != 0 ||
             setresuid(uid, uid, uid) != 0)
@@ -59,6 +66,36 @@ static enum ph_rc drop_identity(uid_t uid, struct ph_err *err)
          * refuses; ptrace stays denied by seccomp. */
         (void)prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
     }
+    return PH_OK;
+}
+
+enum ph_rc sandbox_runner_confine(struct ph_err *err)
+{
+    struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
+    struct __user_cap_data_struct data[2];
+    uint64_t keep = SANDBOX_RUNNER_CAPS, have;
+
+    memset(data, 0, sizeof data);
+    if (syscall(SYS_capget, &hdr, data) != 0)
+        return ph_errf(err, PH_EINTERNAL, "sandbox: reading the runner's capabilities: %s",
+                       strerror(errno));
+    have = (uint64_t)data[0].permitted | (uint64_t)data[1].permitted << 32;
+    keep &= have;
+    /* The bounding set first: dropping from it needs CAP_SETPCAP, which
+     * the capset below takes away.  Without it (a user namespace's root
+     * may lack it) the bounding set stays; the sets below hold all the
+     * same. */
+    for (int cap = 0; cap <= 63; cap++) {
+        if ((keep & (1ull << cap)) == 0)
+            (void)prctl(PR_CAPBSET_DROP, cap, 0, 0, 0);
+    }
+    (void)prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+    memset(data, 0, sizeof data);
+    data[0].effective = data[0].permitted = (uint32_t)keep;
+    data[1].effective = data[1].permitted = (uint32_t)(keep >> 32);
+    if (syscall(SYS_capset, &hdr, data) != 0)
+        return ph_errf(err, PH_EINTERNAL, "sandbox: dropping the runner's capabilities: %s",
+                       strerror(errno));
     return PH_OK;
 }
 
@@ -115,6 +152,11 @@ enum ph_rc sandbox_enter(const struct sandbox_run *run, struct ph_err *err)
     (void)setenv(SANDBOX_ENV_ROOT_PID, num, 1);
     set_list_env(SANDBOX_ENV_HIDDEN, p->hidden_paths);
     set_list_env(SANDBOX_ENV_READABLE, p->readable_paths);
+    /* Into the cgroup the run's CPU is read from (sandbox_cgroup.h), while
+     * still the host's uid; where that fails, spans fall back to rusage and
+     * /proc rather than read a cgroup this process is not in. */
+    if (sbx_cgroup_worker_enter() != 0)
+        measure_set_run_cgroup(-1);
     rc = drop_identity(run->uid, err);
     if (rc != PH_OK)
         return rc;

@@ -22,6 +22,7 @@
 
 #include "fileio.h"
 #include "sandbox_internal.h"
+#include "sandbox_cgroup.h"
 #include "sandbox_landlock.h"
 #include "sandbox_limits.h"
 #include "sandbox_msg.h"
@@ -40,7 +41,7 @@ static int namespace_flags(void)
     if (sbx_caps.net_namespace)
         flags |= CLONE_NEWNET;
     if (sbx_caps.ipc_namespace)
-        flags |= CLONE_NEWIPC;
+        flags |= CLONE_NEWIPC | CLONE_NEWUTS; /* the same privilege: a host name of its own */
     if (sbx_caps.mount_namespace)
         flags |= CLONE_NEWNS;
     if (geteuid() != 0 && sbx_caps.user_namespace)
@@ -80,7 +81,9 @@ static struct {
     struct rlimit_plan *limits; /* the runs' rlimits (sbx_limits_plan) */
     int not_forked;             /* an exec'd host without a relay: no fork to recover from */
     char runfs[4096];           /* the running run's folder while its tmpfs is mounted, else "" */
-} hs;
+    pid_t cg_owner;             /* names the host's cgroup folder (sandbox_cgroup.h) */
+    struct sbx_cgroup_run cg;   /* the running run's cgroups (seq 0: none) */
+} hs = {.cg = {0, -1, -1, -1, -1}};
 
 static _Noreturn void fail_start(int ctrl, const char *what)
 {
@@ -234,6 +237,8 @@ static int host_wait_worker(pid_t pid, uid_t uid, struct rusage *ru)
                 /* The supervisor is gone: so is the run. */
                 host_end_run(pid, uid);
                 host_unmount_runfs();
+                sbx_cgroup_run_remove(&hs.cg);
+                sbx_cgroup_host_close();
                 _exit(0);
             }
             if (n == (ssize_t)sizeof type && type == MSG_ABORT)
@@ -298,9 +303,10 @@ static void job_fds(const struct msg_job *job, const int got[3], int fds[3])
  * run is being measured.  It holds nothing of the host's but its memory.
  */
 static struct {
-    pid_t pid; /* 0: none */
-    int sock;  /* the host's end of its job socket */
-} parked;
+    pid_t pid;                /* 0: none */
+    int sock;                 /* the host's end of its job socket */
+    struct sbx_cgroup_run cg; /* its run's cgroups (seq 0: none) */
+} parked = {0, -1, {0, -1, -1, -1, -1}};
 
 static _Noreturn void parked_main(int sock)
 {
@@ -313,6 +319,11 @@ static _Noreturn void parked_main(int sock)
     (void)prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
     if (getppid() != (hs.pidns ? 1 : hs.self))
         _exit(0);
+    /* Before anything of the run is forked: what the parked hook forks is
+     * born in the run's cgroup, which counts it however it ends. */
+    if (parked.cg.seq != 0)
+        (void)sbx_cgroup_child_begin(&parked.cg);
+    sbx_cgroup_run_remove(&hs.cg); /* empty here; its descriptors are the host's */
     /* The run's own IPC namespace; a failure stops the run in sandbox_enter. */
     if (sbx_caps.ipc_namespace && unshare(CLONE_NEWIPC) != 0)
         snprintf(sbx_child_setup_error, sizeof sbx_child_setup_error, "IPC namespace: %s",
@@ -325,6 +336,7 @@ static _Noreturn void parked_main(int sock)
         snprintf(sbx_child_setup_error, sizeof sbx_child_setup_error, "%s", err.msg);
     if (hs.hooks->parked != NULL)
         hs.hooks->parked(hs.hooks->arg);
+    sbx_cgroup_child_parked();
     n = sbx_msg_recv(sock, hs.buf, JOB_MSG_MAX, got);
     if (!sbx_msg_is_job(hs.buf, n))
         _exit(0);
@@ -339,6 +351,8 @@ static void host_park(void)
 
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
         return;
+    if (sbx_cgroup_active())
+        (void)sbx_cgroup_run_make(&parked.cg); /* else the run goes without */
     if (hs.hooks->before_fork != NULL)
         hs.hooks->before_fork();
     pid = fork();
@@ -353,6 +367,7 @@ static void host_park(void)
     close(sv[1]);
     if (pid < 0) {
         close(sv[0]);
+        sbx_cgroup_run_remove(&parked.cg);
         return;
     }
     parked.pid = pid;
@@ -375,10 +390,33 @@ static pid_t host_unpark(ssize_t n, const int got[3])
         (void)kill(pid, SIGKILL);
         while (waitpid(pid, NULL, __WALL) < 0 && errno == EINTR)
             ;
+        /* What it forked (a runner's worker) dies with it (PDEATHSIG); the
+         * removal waits for the kernel to let its cgroup go. */
+        sbx_cgroup_run_remove(&parked.cg);
         pid = -1;
+    } else {
+        hs.cg = parked.cg;
     }
+    parked.cg = (struct sbx_cgroup_run){0, -1, -1, -1, -1};
     close(parked.sock);
     return pid;
+}
+
+/* The kernel's count of the run's CPU (its cgroup: processes reaped by
+ * nobody included), when above what rusage saw: what no wait collected is
+ * added to the user time. */
+static void host_run_cgroup_cpu(struct rusage *ru)
+{
+    int64_t cg = sbx_cgroup_usage_ns(hs.cg.run_usage);
+    int64_t seen = ((int64_t)ru->ru_utime.tv_sec + ru->ru_stime.tv_sec) * 1000000000LL +
+                   ((int64_t)ru->ru_utime.tv_usec + ru->ru_stime.tv_usec) * 1000LL;
+    int64_t user;
+
+    if (cg <= seen)
+        return;
+    user = ((int64_t)ru->ru_utime.tv_sec * 1000000LL + ru->ru_utime.tv_usec) + (cg - seen) / 1000;
+    ru->ru_utime.tv_sec = (time_t)(user / 1000000LL);
+    ru->ru_utime.tv_usec = (suseconds_t)(user % 1000000LL);
 }
 
 /* One run: hand it to the parked worker (parking one first if there is
@@ -413,6 +451,7 @@ static void host_run(ssize_t n, int got[3])
     }
     if (pid < 0) {
         host_unmount_runfs();
+        sbx_cgroup_run_remove(&hs.cg);
         sbx_msg_send_end(hs.ctrl, MSG_END, W_EXITCODE(RELAY_SETUP_FAILED, 0), &ru, "fork failed");
         return;
     }
@@ -423,6 +462,7 @@ static void host_run(ssize_t n, int got[3])
     getrusage(RUSAGE_CHILDREN, &after);
     timersub(&after.ru_utime, &before.ru_utime, &ru.ru_utime);
     timersub(&after.ru_stime, &before.ru_stime, &ru.ru_stime);
+    host_run_cgroup_cpu(&ru);
     host_clean_shm();
     sbx_msg_send_end(hs.ctrl, MSG_END, status, &ru, NULL);
     /* After the END: an unmount waits for an RCU grace period (0.6-0.9 ms
@@ -430,6 +470,7 @@ static void host_run(ssize_t n, int got[3])
      * mount out of the tree at once, before the supervisor, done with the
      * result, removes the folder it covered. */
     host_unmount_runfs();
+    sbx_cgroup_run_remove(&hs.cg);
     host_park();
 }
 
@@ -450,6 +491,15 @@ static _Noreturn void host_main(int ctrl)
     sbx_scrub_env_block();
     if (hs.hooks->after_fork_child != NULL && !hs.not_forked)
         hs.hooks->after_fork_child();
+    /* Before the view: its descriptors reach /sys/fs/cgroup, which the view
+     * need not show.  Without it, runs fall back (sandbox_cgroup.h). */
+    if (sbx_caps.cgroup_cpu != 0) {
+        struct ph_err cerr = {0};
+
+        if (!hs.pidns)
+            sbx_cgroup_sweep();
+        (void)sbx_cgroup_host_open(hs.cg_owner > 0 ? hs.cg_owner : getpid(), &cerr);
+    }
     hs.buf = malloc(JOB_MSG_MAX);
     hs.limits = malloc(sizeof *hs.limits);
     if (hs.buf == NULL || hs.limits == NULL)
@@ -509,6 +559,8 @@ static _Noreturn void host_main(int ctrl)
     /* The supervisor closed the socket (or died): end quietly. */
     host_end_run(0, 0);
     host_unmount_runfs();
+    sbx_cgroup_run_remove(&parked.cg);
+    sbx_cgroup_host_close();
     _exit(0);
 }
 
@@ -532,6 +584,11 @@ _Noreturn void sbx_relay_main(const struct sandbox_policy *p, const struct sandb
         fail_start(ctrl, what);
     /* Only now: a non-dumpable process cannot write its own id maps. */
     (void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+    /* The host's cgroup folder is named after this process, which outlives
+     * it: here PIDs of other hosts' relays are visible to sweep. */
+    hs.cg_owner = getpid();
+    if (sbx_caps.cgroup_cpu != 0)
+        sbx_cgroup_sweep();
     host = fork();
     if (host < 0)
         fail_start(ctrl, "fork of the namespace's init");
@@ -546,8 +603,12 @@ _Noreturn void sbx_relay_main(const struct sandbox_policy *p, const struct sandb
     sbx_scrub_env_block();
     while (waitpid(host, &status, 0) < 0) {
         if (errno != EINTR)
-            _exit(RELAY_SETUP_FAILED);
+            break;
     }
+    /* However the host ended (killed, say): its cgroups go.  With the host
+     * gone, so is every process of its namespace. */
+    if (sbx_caps.cgroup_cpu != 0)
+        sbx_cgroup_owner_remove(hs.cg_owner);
     _exit(0);
 }
 

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "sandbox_internal.h"
+#include "sandbox_cgroup.h"
 #include "sandbox_landlock.h"
 #include "sandbox_proc.h"
 
@@ -248,6 +249,23 @@ const struct sandbox_caps *sandbox_probe(void)
     sbx_caps.landlock = sbx_landlock_abi();
     if (sbx_caps.landlock == 0)
         note("landlock", "this kernel offers no Landlock: a run can open its namespace's /proc");
+    {
+        char why[200] = "";
+
+        sbx_caps.cgroup_cpu = (int)sbx_cgroup_probe(why, sizeof why);
+#ifdef PH_TEST_SWITCHES
+        {
+            const char *off = getenv("PYHARNESS_TEST_NO_CGROUP");
+
+            if (off != NULL && strcmp(off, "1") == 0) {
+                sbx_caps.cgroup_cpu = 0;
+                snprintf(why, sizeof why, "switched off by PYHARNESS_TEST_NO_CGROUP (tests only)");
+            }
+        }
+#endif
+        if (sbx_caps.cgroup_cpu == 0)
+            note("cgroupcpu", why);
+    }
     if (geteuid() == 0)
         sbx_caps.uid_drop = check_layer("uid", probe_uid_child, NULL);
     else
@@ -267,10 +285,13 @@ const char *sandbox_layers_string(void)
         int on;
         const char *name;
     } layers[] = {
-        {c->rlimits, "rlimits"},       {c->uid_drop, "uid"},          {c->user_namespace, "userns"},
-        {c->pid_namespace, "pidns"},   {c->net_namespace, "netns"},   {c->ipc_namespace, "ipcns"},
-        {c->mount_namespace, "mntns"}, {c->mount_namespace, "runfs"}, {c->subreaper, "subreaper"},
-        {c->seccomp, "seccomp"},       {c->landlock > 0, "landlock"}, {c->audit_hooks, "audit"},
+        {c->rlimits, "rlimits"},           {c->uid_drop, "uid"},
+        {c->user_namespace, "userns"},     {c->pid_namespace, "pidns"},
+        {c->net_namespace, "netns"},       {c->ipc_namespace, "ipcns"},
+        {c->mount_namespace, "mntns"},     {c->mount_namespace, "runfs"},
+        {c->subreaper, "subreaper"},       {c->seccomp, "seccomp"},
+        {c->landlock > 0, "landlock"},     {c->audit_hooks, "audit"},
+        {c->cgroup_cpu != 0, "cgroupcpu"},
     };
 
     buf[0] = '\0';

@@ -22,6 +22,7 @@ struct sandbox_caps {
     int subreaper;
     int no_new_privs;
     int landlock;     /* the Landlock ABI, 0 when the kernel has none */
+    int cgroup_cpu;   /* enum sbx_cgroup_kind: the run's CPU account (sandbox_cgroup.h) */
     char notes[1024]; /* why a layer is missing, for doctor and reports */
 };
 

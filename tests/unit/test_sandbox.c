@@ -295,6 +295,79 @@ Test(sandbox, rusage_counts_the_whole_run)
     cr_assert_geq(cpu, 0.25, "wait4 saw %.3f s of CPU", cpu);
 }
 
+/* SIGCHLD ignored: the kernel reaps the child, whose CPU then reaches no
+ * rusage (sandbox_cgroup.h). */
+static int body_burn_in_autoreaped_child(void)
+{
+    pid_t pid;
+
+    signal(SIGCHLD, SIG_IGN);
+    pid = fork();
+    if (pid == 0) {
+        struct timespec t0, t;
+        volatile unsigned long x = 0;
+
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t0);
+        do {
+            x++;
+            clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+        } while ((t.tv_sec - t0.tv_sec) * 1000000000L + (t.tv_nsec - t0.tv_nsec) < 300000000L);
+        _exit(0);
+    }
+    if (pid < 0)
+        return ESCAPED;
+    while (kill(pid, 0) == 0)
+        usleep(2000);
+    return waitpid(pid, NULL, 0) < 0 && errno == ECHILD ? CONTAINED : ESCAPED;
+}
+
+/* Folders of the host's cgroup hierarchy named after a process that is gone
+ * (sandbox_cgroup.c): what a host failed to remove. */
+static int count_dead_cgroup_folders(void)
+{
+    static const char *const roots[] = {"/sys/fs/cgroup/cpuacct", "/sys/fs/cgroup/unified"};
+    int dead = 0;
+
+    for (size_t i = 0; i < sizeof roots / sizeof roots[0]; i++) {
+        DIR *d = opendir(roots[i]);
+        struct dirent *e;
+
+        for (e = d != NULL ? readdir(d) : NULL; e != NULL; e = readdir(d)) {
+            char *end;
+            long pid;
+
+            if (strncmp(e->d_name, "pyharness-", 10) != 0)
+                continue;
+            pid = strtol(e->d_name + 10, &end, 10);
+            if (pid > 0 && *end == '\0' && kill((pid_t)pid, 0) != 0 && errno == ESRCH)
+                dead++;
+        }
+        if (d != NULL)
+            closedir(d);
+    }
+    return dead;
+}
+
+Test(sandbox, rusage_counts_children_the_kernel_reaps_itself)
+{
+    struct sandbox_policy p = policy();
+    struct rusage ru;
+    struct sandbox_host *h;
+    int status;
+    double cpu;
+
+    if (!sandbox_probe()->cgroup_cpu)
+        cr_skip_test("no cgroup counts a run's CPU here");
+    h = run(&p, body_burn_in_autoreaped_child);
+    status = wait_status(h, &ru);
+    cpu = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+          (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+    sandbox_host_stop(h);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == CONTAINED, "status %d", status);
+    cr_assert_geq(cpu, 0.25, "the run's CPU was %.3f s", cpu);
+    cr_assert_eq(count_dead_cgroup_folders(), 0, "a host's cgroup folder outlived it");
+}
+
 static int body_fork_bomb(void)
 {
     int made = 0;
