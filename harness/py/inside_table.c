@@ -21,6 +21,7 @@
 
 #include "dict_version.h"
 #include "inside_table.h"
+#include "serve_gate.h"
 
 #define TABLE_MAX 64
 #define VIOLATION_MAX 256
@@ -244,6 +245,12 @@ PyObject *inside_table_cut(PyObject *self, PyObject *const *args, Py_ssize_t nar
     (void)self;
     if (nargs < 1) {
         PyErr_SetString(PyExc_TypeError, "cut(fn, *args, **kwargs): fn is missing");
+        return NULL;
+    }
+    /* A call with no frame below it is what the serving loop's binding
+     * looks for: none is made while the loop has yet to bind. */
+    if (gate_binding()) {
+        PyErr_SetString(PyExc_RuntimeError, "cut: refused before the serving loop is bound");
         return NULL;
     }
     return call_cut(args[0], args + 1, (size_t)(nargs - 1), kwnames);
