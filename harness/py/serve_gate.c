@@ -45,11 +45,11 @@ static struct {
     enum gate_state state;
     unsigned char key[KEY_LEN];
     pthread_t thread;
-    PyObject *serve_code;  /* new ref: remote.serve's code */
-    PyObject *loop_code;   /* new ref: remote._Worker.serve's code */
-    PyObject *encoder;     /* new ref: _json's C encoder, made before the import */
-    PyFrameObject *bound;  /* new ref: remote.serve's frame, once bound */
-    PyFrameObject *loop;   /* new ref: its _Worker.serve frame, once it sealed */
+    PyObject *serve_code; /* new ref: remote.serve's code */
+    PyObject *loop_code;  /* new ref: remote._Worker.serve's code */
+    PyObject *encoder;    /* new ref: _json's C encoder, made before the import */
+    PyFrameObject *bound; /* new ref: remote.serve's frame, once bound */
+    PyFrameObject *loop;  /* new ref: its _Worker.serve frame, once it sealed */
     struct snap snaps[NSNAP];
 } gate;
 
@@ -175,7 +175,7 @@ static PyObject *code_of(PyObject *owner, const char *name)
 /* _json.make_encoder with json.dumps's compact separators, ASCII output. */
 static PyObject *make_encoder(void)
 {
-    PyObject *cjson = PyImport_ImportModule("_json");                       /* new ref */
+    PyObject *cjson = PyImport_ImportModule("_json");                      /* new ref */
     PyObject *jenc = cjson ? PyImport_ImportModule("json.encoder") : NULL; /* new ref */
     PyObject *ascii = NULL, *inst = NULL, *deflt = NULL, *enc = NULL;      /* new refs */
 
@@ -220,8 +220,7 @@ int gate_arm(int fd, PyObject *remote)
     gate.encoder = gate.loop_code ? make_encoder() : NULL;
     if (gate.encoder == NULL || snap_take(&gate.snaps[0], mdict, "pyharness.remote") != 0 ||
         snap_take(&gate.snaps[1], ((PyTypeObject *)worker)->tp_dict, "remote._Worker") != 0 ||
-        snap_take(&gate.snaps[2], PyModule_GetDict(ph),
-                  "_pyharness") != 0)
+        snap_take(&gate.snaps[2], PyModule_GetDict(ph), "_pyharness") != 0)
         goto out;
     if (send_key(fd) != 0) {
         PyErr_SetString(PyExc_OSError, "serve gate: cannot send the key frame");
