@@ -164,6 +164,8 @@ PyObject *inside_table_seal(PyObject *self, PyObject *args)
     Py_ssize_t pos = 0;
 
     (void)self;
+    if (gate_refuse_unless_loop("inside_seal") != 0)
+        return NULL;
     if (!PyArg_ParseTuple(args, "O!O!:inside_seal", &PyDict_Type, &fns, &PyDict_Type, &ns))
         return NULL;
     if (tab.sealed) {
@@ -276,6 +278,8 @@ PyObject *inside_table_call(PyObject *self, PyObject *args)
     size_t j;
 
     (void)self;
+    if (gate_refuse_unless_loop("inside_call") != 0)
+        return NULL;
     if (!PyArg_ParseTuple(args, "UO!O!:inside_call", &name, &PyTuple_Type, &a, &PyDict_Type, &kw))
         return NULL;
     for (j = 0; j < tab.n; j++)
@@ -329,6 +333,8 @@ PyObject *inside_table_get(PyObject *self, PyObject *name)
     size_t j;
 
     (void)self;
+    if (gate_refuse_unless_loop("inside_get") != 0)
+        return NULL;
     if (!PyUnicode_Check(name)) {
         PyErr_SetString(PyExc_TypeError, "inside_get(name): name must be a str");
         return NULL;

@@ -283,29 +283,59 @@ PyObject *gate_py_bind(PyObject *self, PyObject *unused)
     Py_RETURN_NONE;
 }
 
-/* 0 when the caller is the bound frame or the one loop frame it called. */
-static int caller_is_loop(void)
+/* 1 when `f` is the loop frame: the one _Worker.serve frame the bound
+ * frame called (bound here the first time it is seen). */
+static int is_loop(PyFrameObject *f)
 {
-    PyFrameObject *f = PyEval_GetFrame(); /* borrowed */
-    PyFrameObject *back;                  /* new ref */
-    PyCodeObject *code;                   /* new ref */
+    PyFrameObject *back; /* new ref */
+    PyCodeObject *code;  /* new ref */
     int ok;
 
-    if (f == NULL)
-        return -1;
-    if (f == gate.bound || (gate.loop != NULL && f == gate.loop))
-        return 0;
-    if (gate.loop != NULL)
-        return -1;
+    if (gate.loop != NULL || gate.bound == NULL)
+        return f == gate.loop;
     code = PyFrame_GetCode(f);
     back = PyFrame_GetBack(f);
     ok = (PyObject *)code == gate.loop_code && back == gate.bound;
     Py_XDECREF(code);
     Py_XDECREF(back);
-    if (!ok)
+    if (ok)
+        gate.loop = (PyFrameObject *)Py_NewRef(f);
+    return ok;
+}
+
+/* 0 when the caller is the bound frame or the loop frame. */
+static int caller_is_loop(void)
+{
+    PyFrameObject *f = PyEval_GetFrame(); /* borrowed */
+
+    if (f == NULL)
         return -1;
-    gate.loop = (PyFrameObject *)Py_NewRef(f);
-    return 0;
+    return f == gate.bound || is_loop(f) ? 0 : -1;
+}
+
+int gate_refuse_unless_loop(const char *what)
+{
+    PyFrameObject *f; /* new ref */
+
+    if (gate.state == GATE_OFF)
+        return 0; /* not a worker: no loop to be called from */
+    if (gate.state == GATE_SERVING && pthread_equal(pthread_self(), gate.thread)) {
+        f = (PyFrameObject *)Py_XNewRef(PyEval_GetFrame());
+        while (f != NULL) {
+            PyFrameObject *back;
+
+            if (is_loop(f)) {
+                Py_DECREF(f);
+                return 0;
+            }
+            back = PyFrame_GetBack(f);
+            Py_DECREF(f);
+            f = back;
+        }
+    }
+    PyErr_Format(PyExc_RuntimeError,
+                 "%s: only for the harness's serving loop (its frames lead back to it)", what);
+    return -1;
 }
 
 PyObject *gate_py_seal(PyObject *self, PyObject *msg)

@@ -40,6 +40,13 @@ void gate_open(void);
  * let a frame look as if C called it are refused then). */
 int gate_binding(void);
 
+/* 0 when the calling frame's chain leads back to the serving loop's frame
+ * (or no gate is armed: not a worker); else -1 with RuntimeError naming
+ * `what`.  For the C table of @inside functions: the submission cannot
+ * seal its own, nor take or call the checks', at import or from frames a
+ * cut call gave it. */
+int gate_refuse_unless_loop(const char *what);
+
 /* _pyharness.serve_bind() and _pyharness.serve_seal(msg) -> frame bytes. */
 PyObject *gate_py_bind(PyObject *self, PyObject *unused);
 PyObject *gate_py_seal(PyObject *self, PyObject *msg);
