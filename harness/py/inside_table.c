@@ -21,6 +21,7 @@
 
 #include "dict_version.h"
 #include "inside_table.h"
+#include "serve_gate.h"
 
 #define TABLE_MAX 64
 #define VIOLATION_MAX 256
@@ -163,6 +164,8 @@ PyObject *inside_table_seal(PyObject *self, PyObject *args)
     Py_ssize_t pos = 0;
 
     (void)self;
+    if (gate_refuse_unless_loop("inside_seal") != 0)
+        return NULL;
     if (!PyArg_ParseTuple(args, "O!O!:inside_seal", &PyDict_Type, &fns, &PyDict_Type, &ns))
         return NULL;
     if (tab.sealed) {
@@ -246,6 +249,12 @@ PyObject *inside_table_cut(PyObject *self, PyObject *const *args, Py_ssize_t nar
         PyErr_SetString(PyExc_TypeError, "cut(fn, *args, **kwargs): fn is missing");
         return NULL;
     }
+    /* A call with no frame below it is what the serving loop's binding
+     * looks for: none is made while the loop has yet to bind. */
+    if (gate_binding()) {
+        PyErr_SetString(PyExc_RuntimeError, "cut: refused before the serving loop is bound");
+        return NULL;
+    }
     return call_cut(args[0], args + 1, (size_t)(nargs - 1), kwnames);
 }
 
@@ -269,6 +278,8 @@ PyObject *inside_table_call(PyObject *self, PyObject *args)
     size_t j;
 
     (void)self;
+    if (gate_refuse_unless_loop("inside_call") != 0)
+        return NULL;
     if (!PyArg_ParseTuple(args, "UO!O!:inside_call", &name, &PyTuple_Type, &a, &PyDict_Type, &kw))
         return NULL;
     for (j = 0; j < tab.n; j++)
@@ -322,6 +333,8 @@ PyObject *inside_table_get(PyObject *self, PyObject *name)
     size_t j;
 
     (void)self;
+    if (gate_refuse_unless_loop("inside_get") != 0)
+        return NULL;
     if (!PyUnicode_Check(name)) {
         PyErr_SetString(PyExc_TypeError, "inside_get(name): name must be a str");
         return NULL;

@@ -10,6 +10,7 @@
 #include "keyed_stream.h"
 #include "inside_table.h"
 #include "sealed.h"
+#include "serve_gate.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -955,6 +956,11 @@ static PyMethodDef methods[] = {
      "seal(obj) -> a handle whose call gives obj back to the harness's own code only."},
     {"cut", (PyCFunction)(void (*)(void))inside_table_cut, METH_FASTCALL | METH_KEYWORDS,
      "cut(fn, *args, **kwargs) -> fn(*args, **kwargs), the caller's frames out of its reach."},
+    {"serve_bind", gate_py_bind, METH_NOARGS,
+     "serve_bind(): bind the worker's serving loop (remote.serve, started by C after the "
+     "import; once)."},
+    {"serve_seal", gate_py_seal, METH_O,
+     "serve_seal(msg) -> the frame's bytes, MAC'd under the run's key (the bound loop only)."},
     {"inside_note", py_inside_note, METH_VARARGS,
      "inside_note(py_peak, py_current, py_allocs, wall_ns, cpu_ns): the observed worker's own "
      "figures for a request, kept beside the runner's (a check runner only)."},

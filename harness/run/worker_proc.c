@@ -22,6 +22,7 @@
 #include "sandbox_audit.h"
 #include "sandbox_landlock.h"
 #include "sandbox_msg.h"
+#include "serve_gate.h"
 #include "tamper_watch.h"
 #include "worker_child.h"
 
@@ -187,6 +188,9 @@ _Noreturn void worker_proc_run(struct child *c, int fd, void *job, size_t len)
         child_die("cannot set up the worker");
     child_confine(c);
     sandbox_audit_set_channel(c->channel);
+    /* Replies are sealed under a key sent before the import (serve_gate.h). */
+    if (gate_arm(fd, host.remote) != 0)
+        child_die("cannot arm the serving loop's gate");
     c->sub = worker_proc_load_submission(c);
     if (c->sub == NULL) {
         PyErr_Fetch(&type, &err, &tb);
@@ -198,6 +202,7 @@ _Noreturn void worker_proc_run(struct child *c, int fd, void *job, size_t len)
         if (err == NULL)
             err = Py_NewRef(Py_None);
     }
+    gate_open();
     r = PyObject_CallMethod(
         host.remote, "serve", "iOOsO", fd, c->sub ? c->sub : Py_None, err ? err : Py_None,
         c->a->spec.display_name ? c->a->spec.display_name : "submission.py", tamper);

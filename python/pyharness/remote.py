@@ -29,6 +29,8 @@ from __future__ import annotations
 
 import base64
 import builtins
+import hashlib
+import hmac
 import heapq
 import importlib
 import itertools
@@ -161,6 +163,15 @@ class ProtocolError(Exception):
     """The worker sent something that is not a message of this protocol."""
 
 
+class Sealed(dict):
+    """A message whose MAC under the run's key held: written by the worker's
+    serving loop (serve_gate.c), not by the submission."""
+
+
+SEAL_TAG = b"S"
+SEAL_HEX = 64
+
+
 # --------------------------------------------------------------------------- wire
 
 
@@ -184,6 +195,9 @@ class Wire:
         # Threads of the submission may send at once (blocking calls, pongs):
         # one frame is written whole before the next begins.
         self.send_lock = threading.Lock()
+        # The runner's side: the worker's key (its first frame), which the
+        # MAC of a sealed frame is checked under.
+        self.key: bytes | None = None
 
     def watch(self, pid: int) -> None:
         """Also end a wait when process `pid` (the other side) exits: a
@@ -202,6 +216,11 @@ class Wire:
         view = memoryview(HEADER.pack(len(data)) + data)
         with self.send_lock:
             self._write(view)
+
+    def send_raw(self, frame: bytes) -> None:
+        """A frame made whole already (a sealed one, _pyharness.serve_seal)."""
+        with self.send_lock:
+            self._write(memoryview(frame))
 
     def _write(self, view: memoryview) -> None:
         wait = None if self.on_wait is None else self.on_wait()
@@ -228,13 +247,21 @@ class Wire:
             return None
         data = bytes(self.buf[HEADER.size:HEADER.size + n])
         del self.buf[:HEADER.size + n]
+        sealed = False
+        if data[:1] == SEAL_TAG:
+            mac, data = data[1:1 + SEAL_HEX], data[1 + SEAL_HEX:]
+            if self.key is None or not hmac.compare_digest(
+                    hmac.new(self.key, data, hashlib.sha256).hexdigest().encode(), mac):
+                raise ProtocolError("a sealed frame whose MAC does not hold (a frame the "
+                                    "submission wrote on the harness's socket)")
+            sealed = True
         try:
             msg = json.loads(data)
         except (ValueError, RecursionError) as exc:
             raise ProtocolError(f"a message that is not JSON ({type(exc).__name__})") from None
         if type(msg) is not dict:
             raise ProtocolError("a message that is not an object")
-        return msg
+        return Sealed(msg) if sealed else msg
 
     def fill(self) -> None:
         """Read what is there (the socket is readable); WorkerGone at EOF."""
@@ -860,6 +887,9 @@ class _Runner:
                 continue
             op = msg.get("op")
             if op == "re":
+                if type(msg) is not Sealed:
+                    raise ProtocolError("a reply not sealed by the harness's serving loop (a "
+                                        "frame the submission wrote on the harness's socket)")
                 if msg.get("q") != q or type(msg.get("q")) is not int:
                     raise ProtocolError("a reply that answers no request in flight (a frame the "
                                         "submission wrote on the harness's socket)")
@@ -980,12 +1010,24 @@ class _Runner:
 
     def wait_ready(self) -> dict | None:
         """The worker's import report, the run's quotas watched meanwhile
-        (an import can fill a disk as well as a request can)."""
+        (an import can fill a disk as well as a request can).  The worker's
+        key comes first, written by C before the import; None (a protocol
+        stop follows) when either frame is not what it must be."""
         while True:
             msg = self.wire.recv(self._sample_if_due(self._ph.now_ns()))
-            if msg is not None:
-                self.between_requests(True)
-                return msg
+            if msg is None:
+                continue
+            if self.wire.key is None:
+                k = msg.get("op") == "key" and msg.get("k")
+                if type(msg) is Sealed or type(k) is not str or len(k) != 64:
+                    return None
+                try:
+                    self.wire.key = bytes.fromhex(k)
+                except ValueError:
+                    return None
+                continue
+            self.between_requests(True)
+            return msg if type(msg) is Sealed else None
 
     def _sampling(self) -> bool:
         return bool(self.memory_limit) or self.disk is not None
@@ -1479,8 +1521,8 @@ def start(fd: int, worker_pid: int, checks: dict, disk: tuple[str, int, int] | N
         # Stopped while importing: an import error that says why.
         return None, r.stop_report(), []
     if ready is None or ready.get("op") != "ready":
-        r.protocol_stop("its first frame was not the report of its import (a frame the "
-                        "submission wrote on the harness's socket)")
+        r.protocol_stop("its first frames were not its key and the sealed report of its "
+                        "import (a frame the submission wrote on the harness's socket)")
         return None, r.stop_report(), []
     tamper = [str(t)[:200] for t in ready.get("tamper", [])[:10]] if \
         type(ready.get("tamper")) is list else []
@@ -1528,7 +1570,11 @@ def runner() -> _Runner | None:
 
 class _Worker:
     """The worker's end: the submission's objects behind handles, requests
-    answered one at a time."""
+    answered one at a time.  Its replies are sealed only for the one loop C
+    starts after the import (serve_gate.h); a subclass is refused too."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        raise TypeError("pyharness.remote._Worker cannot be subclassed")
 
     def __init__(self, fd: int, module: Any, describe: Callable[[BaseException], Any],
                  tamper: Callable[[], list]) -> None:
@@ -1820,13 +1866,15 @@ class _Worker:
             self.notes = []
             if tamper:
                 reply["tamper"] = tamper
+            # Sealed here, in this frame: serve_seal refuses any other.
             try:
-                self.wire.send(reply)
+                frame = self._ph.serve_seal(reply)
             except ValueError as exc:  # over MESSAGE_MAX: say so, not die
                 too_big = OverflowError(f"the submission's answer is too large to observe ({exc})")
                 reply.pop("ok", None)
                 reply["raise"] = exception_info(too_big, self.encode, self.describe)
-                self.wire.send(reply)
+                frame = self._ph.serve_seal(reply)
+            self.wire.send_raw(frame)
 
     def run(self, op: str, msg: dict) -> Any:
         # Calls into the submission go through _pyharness.cut: the frames
@@ -2167,7 +2215,12 @@ def serve(fd: int, module: Any, import_error: BaseException | None, display: str
           tamper: Callable[[], list]) -> None:
     """The worker's side of a run: report the import, then answer requests
     until the runner says goodbye.  `display` is the submission's name in
-    tracebacks; `tamper()` lists what the worker's own checks noticed."""
+    tracebacks; `tamper()` lists what the worker's own checks noticed.
+    Called by C after the import, with no Python frame below: the frame
+    binds the serving gate first, and it alone (and the _Worker.serve it
+    calls) can seal the import report and the replies."""
+    import _pyharness
+    _pyharness.serve_bind()
     from .runtime import describe_exception
 
     def describe(exc: BaseException) -> Any:
@@ -2188,6 +2241,6 @@ def serve(fd: int, module: Any, import_error: BaseException | None, display: str
         kinds = (types.FunctionType, types.BuiltinFunctionType, type)
         ready["callables"] = [k for k, v in list(vars(module).items())[:5000]
                               if type(k) is str and isinstance(v, kinds)]
-    w.wire.send(ready)
+    w.wire.send_raw(_pyharness.serve_seal(ready))
     if import_error is None:
         w.serve()

@@ -50,6 +50,30 @@ fake.inside_call = lambda name, a, k: _inside[name](*a, **k)
 fake.inside_get = lambda name: _inside[name]
 fake.seal = lambda obj: (lambda: obj)
 fake.cut = lambda fn, *a, **k: fn(*a, **k)
+# The serving gate (harness/py/serve_gate.c): the key frame C writes before
+# the import, and replies sealed under that key.
+_KEY = os.urandom(32)
+
+
+def _serve_seal(msg):
+    import hashlib
+    import hmac
+    import json
+    import struct
+    body = json.dumps(msg, separators=(",", ":")).encode("ascii")
+    data = b"S" + hmac.new(_KEY, body, hashlib.sha256).hexdigest().encode() + body
+    return struct.pack(">I", len(data)) + data
+
+
+def _send_key(fd):
+    import json
+    import struct
+    body = json.dumps({"op": "key", "k": _KEY.hex()}).encode()
+    os.write(fd, struct.pack(">I", len(body)) + body)
+
+
+fake.serve_bind = lambda: None
+fake.serve_seal = _serve_seal
 sys.modules.setdefault("_pyharness", fake)
 
 from pyharness import remote  # noqa: E402
@@ -128,7 +152,9 @@ class RemoteTest(unittest.TestCase):
         if pid == 0:  # the worker
             a.close()
             try:
-                remote.serve(os.dup(b.fileno()), module, None, "submission.py", lambda: [])
+                fd = os.dup(b.fileno())
+                _send_key(fd)
+                remote.serve(fd, module, None, "submission.py", lambda: [])
             finally:
                 os._exit(0)
         b.close()
