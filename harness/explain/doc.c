@@ -387,6 +387,8 @@ static enum ph_rc classify_lines(struct doc *d)
     return PH_OK;
 }
 
+static void split_coordinated(struct doc *d);
+
 enum ph_rc doc_tokenize(struct doc *d)
 {
     const char *t = d->text;
@@ -502,7 +504,63 @@ enum ph_rc doc_tokenize(struct doc *d)
         i++;
     }
     end_sentence(d);
+    if (rc == PH_OK)
+        split_coordinated(d);
     return rc;
+}
+
+/*
+ * A second claim joined by "and" without a comma is a clause of its own:
+ * "a shallow copy makes an independent copy of the list and a deep copy is
+ * only needed for dicts" says two things, and the second one's words (here
+ * "deep copy", an exception to the first belief) must not excuse or complete
+ * the first.  Spoken answers lose such commas in transcription.  "and" opens
+ * a clause when the clause before it already has a finite verb and an
+ * auxiliary or copula follows within three words (the second claim's own
+ * verb): "threads and processes are ..." (no verb before) stays one clause.
+ */
+static int is_finite_verb(const char *w, int aux_only)
+{
+    static const char *const aux[] = {
+        "is",    "are",   "was",    "were",    "does",  "do",     "did",  "has", "have",
+        "had",   "can",   "cannot", "will",    "would", "should", "must", "may", "might",
+        "could", "isn't", "aren't", "doesn't", "don't", "won't",  "can't"};
+    /* Verbs only: no word here is also a plain noun ("a copy", "a run"). */
+    static const char *const verbs[] = {"make",  "makes", "made", "gets",  "returns", "creates",
+                                        "gives", "takes", "lets", "keeps", "holds",   "needs"};
+
+    for (size_t k = 0; k < sizeof aux / sizeof *aux; k++)
+        if (strcmp(w, aux[k]) == 0)
+            return 1;
+    for (size_t k = 0; !aux_only && k < sizeof verbs / sizeof *verbs; k++)
+        if (strcmp(w, verbs[k]) == 0)
+            return 1;
+    return 0;
+}
+
+static void split_coordinated(struct doc *d)
+{
+    for (size_t i = 1; i + 1 < d->ntok; i++) {
+        const struct token *t = &d->tok[i];
+        int verb_before = 0, aux_after = 0;
+        if (t->ident || t->code || strcmp(t->raw, "and") != 0)
+            continue;
+        for (size_t j = i; j-- > 0 && !verb_before;) {
+            if (d->tok[j].clause != t->clause)
+                break;
+            verb_before = !d->tok[j].ident && is_finite_verb(d->tok[j].raw, 0);
+        }
+        for (size_t j = i + 1; j < d->ntok && j <= i + 3 && !aux_after; j++) {
+            if (d->tok[j].clause != t->clause)
+                break;
+            aux_after = !d->tok[j].ident && is_finite_verb(d->tok[j].raw, 1);
+        }
+        if (!verb_before || !aux_after)
+            continue;
+        for (size_t k = i; k < d->ntok; k++)
+            d->tok[k].clause++;
+        d->clause++;
+    }
 }
 
 /* Negation needs a word or two of context: "instead of X" and "rather than X"

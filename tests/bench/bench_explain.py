@@ -25,7 +25,10 @@ scored whole on session 9's main before and after its scorer changes), split in 
 two halves with every kind of answer: audit9-tune (tuned on from session 10) and
 audit9-heldout (its answers are read by nobody tuning the scorer, only its figures), the tune half
 of session 10's fully blind set (audit10-tune: 44 of 88 answers written and graded before any scorer
-ran, tuned on from session 11; its held-out half stays outside the repository), and the terse note-style answers session 7's scorer helper wrote
+ran, tuned on from session 11; its held-out half stays outside the repository), the tune half of
+session 12's fully blind set (audit12-tune: 48 answers written and graded before any scorer ran; scored
+once on session 12's main before any change: Spearman 0.778 overall, 0.718 English, MAE 1.55,
+misconception max 6.5; tuned on from then; its held-out half stays outside the repository), and the terse note-style answers session 7's scorer helper wrote
 and graded itself (authors-terse, tuned on: bullets, fragments, arrows).  An external set named by
 PYHARNESS_CALIBRATION is added as a column when it exists; it is never needed.
 
@@ -146,6 +149,7 @@ def main() -> int:
             ("audit9 tune half", DATA / "audit9-tune.jsonl"),
             ("audit9 HELD half", DATA / "audit9-heldout.jsonl"),
             ("audit10 tune half", DATA / "audit10-tune.jsonl"),
+            ("audit12 tune half", DATA / "audit12-tune.jsonl"),
             ("first set", DATA / "heldout.jsonl"),
             ("terse (authors)", DATA / "authors-terse.jsonl")]
     ext = os.environ.get("PYHARNESS_CALIBRATION", "")

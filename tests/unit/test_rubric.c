@@ -2040,3 +2040,48 @@ Test(claims, a_name_written_as_two_words_and_a_number_in_words_match)
                  0.0);
     cr_assert_eq(credit_in(rubric, "Pin the memory and copies get faster.", "pin"), 0.0);
 }
+
+/* mem-copy's rubric, from the question bank (questions/memory.json). */
+static struct rubric *question_rubric(const char *id)
+{
+    struct ph_err err = {0};
+    struct rubric *r = NULL;
+    cJSON *bank = read_json(PH_SOURCE_DIR "/questions/memory.json");
+    const cJSON *q;
+
+    cr_assert_not_null(bank, "cannot read questions/memory.json");
+    cJSON_ArrayForEach(q, cJSON_GetObjectItemCaseSensitive(bank, "questions"))
+    {
+        const cJSON *qid = cJSON_GetObjectItemCaseSensitive(q, "id");
+        if (cJSON_IsString(qid) && strcmp(qid->valuestring, id) == 0)
+            cr_assert_eq(rubric_parse(cJSON_GetObjectItemCaseSensitive(q, "rubric"),
+                                      "questions/memory.json", &r, &err),
+                         PH_OK, "%s", err.msg);
+    }
+    cJSON_Delete(bank);
+    cr_assert_not_null(r, "no question %s", id);
+    return r;
+}
+
+/* A second claim joined by "and" without its comma (a transcript drops it)
+ * is a clause of its own: its words neither excuse the first claim's belief
+ * nor complete a point with it (practice11's spoken held-out answer). */
+Test(claims, a_claim_joined_by_and_without_a_comma_is_its_own_clause)
+{
+    static const char *const forms[] = {
+        "Assignment and a shallow copy both make a full independent copy of the nested list, "
+        "and a deep copy is only needed for dictionaries.",
+        "Assignment and a shallow copy both make a full independent copy of the nested list "
+        "and a deep copy is only needed for dictionaries.",
+    };
+    struct rubric *r = question_rubric("mem-copy");
+
+    for (size_t i = 0; i < 2; i++) {
+        struct ph_err err = {0};
+        struct explain_result res;
+        cr_assert_eq(rubric_score(r, "mem-copy", forms[i], &res, &err), PH_OK, "%s", err.msg);
+        cr_assert_leq(res.score, 2.5, "form %zu scored %.1f", i, res.score);
+        explain_result_cleanup(&res);
+    }
+    rubric_free(r);
+}
