@@ -266,7 +266,8 @@ static int measure(struct qbank *bank, const struct voice_lm_files *lms, const i
         int failed;
         memset(&audio, 0, sizeof audio);
         if (stored != NULL && kept == NULL) {
-            fprintf(stderr, "pyharness voice: %s: no stored transcript of this answer\n", q->id);
+            ph_errf(&err, PH_EINPUT, "%s: no stored transcript of this answer", q->id);
+            status = cli_fail(&err);
             goto out;
         }
         if (kept != NULL) {
