@@ -32,11 +32,15 @@ static const char usage[] =
     "server)\n"
     "       pyharness voice lm [--lm bank|mixed]\n"
     "       pyharness voice measure [--answers FILE] [--limit N] [--lm NAME] [--json]\n"
+    "                               [--transcripts JSON]\n"
     "Speech tools: synthesise with espeak-ng, transcribe with PocketSphinx, build the\n"
     "question bank's language model, and measure the word error rate of the bank\n"
     "model (bank), the bank with everyday English words mixed in (mixed) and the\n"
     "general English model (general) on synthesised answers (the model answers,\n"
-    "or those of FILE), and how far each spoken answer's score is from the typed one.";
+    "or those of FILE), and how far each spoken answer's score is from the typed one.\n"
+    "--transcripts takes an earlier `measure --json` of the same answers and scores its\n"
+    "bank transcripts again instead of synthesising and hearing them (after a change on\n"
+    "the scorer's side, where the recogniser's output is the same).";
 
 /* The first sentence (up to `max` bytes) of `text`; caller frees. */
 static char *first_sentences(const char *text, size_t want)
@@ -210,8 +214,27 @@ static enum ph_rc model_files(const struct qbank *bank, const char *name,
     return voice_lm_bank(bank, &mix, focus, lm, err);
 }
 
+/* The bank transcript `stored` (an earlier `measure --json`'s output, parsed)
+ * holds for `id` said as `ref`, or NULL; borrowed from `stored`. */
+static const char *stored_transcript(const cJSON *stored, const char *id, const char *ref)
+{
+    const cJSON *a;
+
+    cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(stored, "answers"))
+    {
+        const char *q = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(a, "question"));
+        const char *r = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(a, "reference"));
+        const char *h = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(a, "bank"));
+        if (q != NULL && r != NULL && h != NULL && strcmp(q, id) == 0 && strcmp(r, ref) == 0)
+            return h;
+    }
+    return NULL;
+}
+
+/* `stored` (may be NULL; borrowed): an earlier run's JSON whose bank
+ * transcripts are scored again instead of heard anew (bank model only). */
 static int measure(struct qbank *bank, const struct voice_lm_files *lms, const int *want,
-                   const char *answers, unsigned limit, int json)
+                   const char *answers, unsigned limit, int json, const cJSON *stored)
 {
     cJSON *root = cJSON_CreateObject(), *items = cJSON_AddArrayToObject(root, "answers");
     double sum_wer[M_COUNT] = {0}, sum_gap[M_COUNT] = {0}, max_gap[M_COUNT] = {0};
@@ -239,8 +262,24 @@ static int measure(struct qbank *bank, const struct voice_lm_files *lms, const i
         struct voice_audio audio;
         char *hyp[M_COUNT] = {NULL};
         double wer[M_COUNT], spoken[M_COUNT], typed;
-        int failed = voice_synth(ref, &audio, &err) != PH_OK;
-        for (int m = 0; m < M_COUNT && !failed; m++) {
+        const char *kept = stored != NULL ? stored_transcript(stored, q->id, ref) : NULL;
+        int failed;
+        memset(&audio, 0, sizeof audio);
+        if (stored != NULL && kept == NULL) {
+            ph_errf(&err, PH_EINPUT, "%s: no stored transcript of this answer", q->id);
+            status = cli_fail(&err);
+            goto out;
+        }
+        if (kept != NULL) {
+            failed = 0;
+            for (int m = 0; m < M_COUNT && !failed; m++)
+                failed = (hyp[m] = strdup(m == M_BANK ? kept : "")) == NULL;
+            if (failed)
+                ph_errf(&err, PH_ENOMEM, "out of memory");
+        } else {
+            failed = voice_synth(ref, &audio, &err) != PH_OK;
+        }
+        for (int m = 0; m < M_COUNT && !failed && kept == NULL; m++) {
             /* As practice hears an answer: with the model weighted toward its question. */
             struct voice_lm_files qlm;
             const struct voice_lm_files *use = &lms[m];
@@ -355,7 +394,7 @@ int cmd_voice_main(int argc, char **argv)
     struct qbank *bank = NULL;
     struct voice_lm_files lm, lms[M_COUNT];
     struct voice_audio audio;
-    const char *wav = NULL, *lmname = NULL, *limit_s = NULL, *answers = NULL;
+    const char *wav = NULL, *lmname = NULL, *limit_s = NULL, *answers = NULL, *kept = NULL;
     int json = 0, npos = 0, parsed, status = CLI_EXIT_INTERNAL;
     char *text = NULL;
     const struct cli_opt opts[] = {
@@ -366,6 +405,8 @@ int cmd_voice_main(int argc, char **argv)
         {"answers", 0, CLI_VALUE, "FILE", "measure: these answers (\"## ID\" sections)", &answers,
          NULL},
         {"json", 0, CLI_FLAG, NULL, "measure: print JSON", NULL, &json},
+        {"transcripts", 0, CLI_VALUE, "JSON",
+         "measure: score these stored bank transcripts again (with --lm bank)", &kept, NULL},
         {NULL, 0, CLI_FLAG, NULL, NULL, NULL, NULL},
     };
 
@@ -432,6 +473,8 @@ int cmd_voice_main(int argc, char **argv)
     } else if (strcmp(argv[1], "measure") == 0) {
         double limit = answers != NULL ? 1000 : 6;
         char *end;
+        if (kept != NULL && (lmname == NULL || strcmp(lmname, "bank") != 0))
+            return cli_usage("--transcripts holds bank transcripts: use it with --lm bank");
         if (limit_s != NULL) {
             errno = 0;
             limit = strtod(limit_s, &end);
@@ -446,7 +489,21 @@ int cmd_voice_main(int argc, char **argv)
             if (want[m] && model_files(bank, model_names[m], NULL, &lms[m], &err) != PH_OK)
                 goto fail;
         }
-        status = measure(bank, lms, want, answers, (unsigned)limit, json);
+        cJSON *stored = NULL;
+        if (kept != NULL) {
+            char *raw = NULL;
+            size_t rawlen = 0;
+            if (fileio_read(kept, VOICE_ANSWERS_MAX * 4, &raw, &rawlen, &err) != PH_OK)
+                goto fail;
+            stored = cJSON_Parse(raw);
+            free(raw);
+            if (stored == NULL) {
+                ph_errf(&err, PH_EINPUT, "%s: not the JSON of `voice measure --json`", kept);
+                goto fail;
+            }
+        }
+        status = measure(bank, lms, want, answers, (unsigned)limit, json, stored);
+        cJSON_Delete(stored);
     } else {
         return cli_usage("voice: unknown action \"%s\" (say, transcribe, lm, measure)", argv[1]);
     }

@@ -35,6 +35,10 @@
 #define HEARD_LETTERS_MIN 5
 /* Sounds at the start of both keys that must agree. */
 #define ONSET_SOUNDS 2
+/* Two heard words taken as one term: the term's key needs this many sounds,
+ * and the two keys may differ by this many edits. */
+#define JOIN_KEY_MIN 7
+#define JOIN_EDITS_MAX 2
 
 static int vowel(int c)
 {
@@ -323,6 +327,109 @@ static const char *repair_word(const struct rubric *r, const char *const *keep, 
     return n.best != NULL && !n.ties ? n.best : NULL;
 }
 
+/* What a letter said alone sounds like, spelled: the recogniser writes
+ * "n" for the sound "en" ("element" heard "n limit"). */
+static const char *const letter_names[26] = {
+    "ay",  "bee", "see", "dee", "ee",        "ef", "gee", "aitch", "eye",
+    "jay", "kay", "el",  "em",  "en",        "oh", "pee", "cue",   "ar",
+    "ess", "tee", "you", "vee", "doubleyou", "ex", "why", "zed"};
+
+/* The nearest point term to two heard words said as one. */
+struct joined {
+    char key[SOUNDALIKE_KEY_MAX + 1]; /* the two words' key, as one word */
+    const char *best;                 /* a point word's raw text, borrowed */
+    size_t dist;
+    int ties;
+};
+
+static void check_joined(const struct pword *w, void *data)
+{
+    struct joined *j = data;
+    char key[SOUNDALIKE_KEY_MAX + 1];
+    size_t klen, hlen = strlen(j->key), d;
+
+    if (w->prefix || words_is_function(w->raw))
+        return;
+    for (const char *p = w->raw; *p != '\0'; p++)
+        if (!isalpha((unsigned char)*p))
+            return;
+    klen = soundalike_key(w->raw, key, sizeof key);
+    if (klen < JOIN_KEY_MIN || hlen + 1 < klen || klen + 1 < hlen)
+        return;
+    /* The ends of a word are heard best: a join that starts or ends with
+     * another sound is another pair of words. */
+    if (key[0] != j->key[0] || key[klen - 1] != j->key[hlen - 1])
+        return;
+    d = spelling_distance(key, j->key);
+    if (d > JOIN_EDITS_MAX)
+        return;
+    if (j->best == NULL || d < j->dist) {
+        j->best = w->raw;
+        j->dist = d;
+        j->ties = 0;
+    } else if (d == j->dist && strcmp(j->best, w->raw) != 0) {
+        j->ties = 1;
+    }
+}
+
+/* Is `raw` a word a repair must leave alone: a function word, a rubric
+ * term, or a word of the question's own texts? */
+static int kept_word(const struct rubric *r, const char *const *keep, const char *raw)
+{
+    if (words_is_function(raw) || is_term(r, raw))
+        return 1;
+    for (size_t i = 0; keep != NULL && keep[i] != NULL; i++)
+        if (has_word(keep[i], raw))
+            return 1;
+    return 0;
+}
+
+/* The point term that `a` and `b` (two heard words, lower-case) said as one
+ * sound like, or NULL: a long term heard as two shorter words ("element"
+ * as "n limit").  Their keys as one word must be within JOIN_EDITS_MAX
+ * edits of the term's (a split word's sounds move across the join), with
+ * the same first and last sound; a single letter counts as its name. */
+static const char *repair_pair(const struct rubric *r, const char *const *keep, const char *a,
+                               const char *b)
+{
+    const struct offline *off = r->offline;
+    struct joined j;
+    char both[2 * WORD_MAX];
+
+    if (kept_word(r, keep, a) || kept_word(r, keep, b))
+        return NULL;
+    snprintf(both, sizeof both, "%s%s",
+             a[1] == '\0' && a[0] >= 'a' && a[0] <= 'z' ? letter_names[a[0] - 'a'] : a,
+             b[1] == '\0' && b[0] >= 'a' && b[0] <= 'z' ? letter_names[b[0] - 'a'] : b);
+    memset(&j, 0, sizeof j);
+    if (soundalike_key(both, j.key, sizeof j.key) < JOIN_KEY_MIN)
+        return NULL;
+    for (size_t i = 0; i < r->npoints; i++)
+        each_concept_word(&off->pts[i], check_joined, &j);
+    return j.best != NULL && !j.ties ? j.best : NULL;
+}
+
+/* The word of `s` (length `n`) at `i`, lower-case, into `word` (WORD_MAX);
+ * returns its end, or `i` when there is no plain word there (none, too long,
+ * or part of a name: "asyncio.gather", "num_workers", "it's"). */
+static size_t plain_word(const char *s, size_t n, size_t i, char *word)
+{
+    size_t j = i;
+
+    while (j < n && isalpha((unsigned char)s[j]))
+        j++;
+    if (j == i || j - i >= WORD_MAX ||
+        (i > 0 && (isalnum((unsigned char)s[i - 1]) || s[i - 1] == '.' || s[i - 1] == '_' ||
+                   s[i - 1] == '\'')) ||
+        (j < n && (s[j] == '_' || s[j] == '\'' ||
+                   (s[j] == '.' && j + 1 < n && isalpha((unsigned char)s[j + 1])))))
+        return i;
+    for (size_t k = i; k < j; k++)
+        word[k - i] = (char)tolower((unsigned char)s[k]);
+    word[j - i] = '\0';
+    return j;
+}
+
 char *soundalike_repair(const struct rubric *r, const char *const *keep, const char *heard,
                         size_t *repairs)
 {
@@ -353,6 +460,12 @@ char *soundalike_repair(const struct rubric *r, const char *const *keep, const c
             word[wn] = '\0';
             if (r->offline != NULL)
                 rep = repair_word(r, keep, word);
+        }
+        if (rep == NULL && r->offline != NULL && wn > 0 && j + 1 < n && heard[j] == ' ') {
+            char next[WORD_MAX];
+            size_t e = plain_word(heard, n, j + 1, next);
+            if (e > j + 1 && (rep = repair_pair(r, keep, word, next)) != NULL)
+                j = e; /* both words become the term */
         }
         if (rep != NULL) {
             size_t rl = strlen(rep);

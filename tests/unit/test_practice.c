@@ -459,6 +459,27 @@ Test(bank, a_transcripts_misheard_rubric_term_is_put_back_and_nothing_else)
     free(s);
 }
 
+Test(bank, a_long_term_heard_as_two_words_is_put_back_and_other_pairs_stay)
+{
+    const struct qbank_question *q = question("comp-map-filter");
+    size_t n = 0;
+    /* spoken_heldout2.md's comp-map-filter: "every element" heard "every n
+     * limit" (the letter said as its name: "en limit", ANLAMAT, two edits
+     * from ALAMANT). */
+    char *s = soundalike_repair(q->ex->rubric, NULL,
+                                "a python function on every n limit, a built in function", &n);
+
+    cr_assert_str_eq(s, "a python function on every element, a built in function");
+    cr_assert_eq(n, 1);
+    free(s);
+    /* The same words written as they were said get no repair, nor does a
+     * pair that is a name ("n.limit") or a pair with a function word. */
+    s = soundalike_repair(q->ex->rubric, NULL, "on every element, n.limit, and limit", &n);
+    cr_assert_str_eq(s, "on every element, n.limit, and limit");
+    cr_assert_eq(n, 0);
+    free(s);
+}
+
 Test(bank,
      a_heard_answer_gets_the_points_its_misheard_terms_and_pauses_cost_and_typed_ones_do_not_change)
 {
