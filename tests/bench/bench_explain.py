@@ -86,7 +86,8 @@ KIND_ALIASES = {"offtopic": "off_topic", "mostly_code": "excellent_code", "code"
 
 
 def same_kind(k: str | None, kind: str) -> bool:
-    return KIND_ALIASES.get(k or "", k) == kind
+    k = (k or "").replace("-", "_")  # audit12 spells kinds with hyphens
+    return KIND_ALIASES.get(k, k) == kind
 
 
 def kind_figure(r: dict[str, Any], kind: str, how: str) -> str:
