@@ -14,7 +14,6 @@
 #include <Python.h>
 
 #include <assert.h>
-#include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -23,6 +22,7 @@
 #include <unistd.h>
 
 #include "dict_version.h"
+#include "fileio.h"
 #include "serve_gate.h"
 #include "sha256.h"
 
@@ -84,21 +84,6 @@ static void mac_hex(const void *data, size_t len, char out[MAC_HEX + 1])
     explicit_bzero(&c, sizeof c);
 }
 
-static int write_all(int fd, const unsigned char *p, size_t n)
-{
-    while (n > 0) {
-        ssize_t w = write(fd, p, n);
-
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        p += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
 /* The key frame: 4-byte big-endian length, then {"op":"key","k":"<hex>"}. */
 static int send_key(int fd)
 {
@@ -120,7 +105,7 @@ static int send_key(int fd)
     frame[1] = (unsigned char)(n >> 16);
     frame[2] = (unsigned char)(n >> 8);
     frame[3] = (unsigned char)n;
-    rc = write_all(fd, frame, (size_t)n + 4);
+    rc = fileio_write_all(fd, frame, (size_t)n + 4);
     explicit_bzero(frame, sizeof frame);
     return rc;
 }

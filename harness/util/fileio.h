@@ -63,10 +63,10 @@ long long fileio_status_bytes(const char *path, const char *key);
  * keys[i]'s value in bytes (-1 when missing).  0, or -1 when unreadable. */
 int fileio_status_fields(const char *path, const char *const *keys, long long *out, size_t n);
 
-/* Write `len` bytes to `path` (created 0600 or truncated).  */
 /* Write all `len` bytes to `fd`, retrying short writes and EINTR.  0 or -1. */
 int fileio_write_all(int fd, const void *buf, size_t len);
 
+/* Write `len` bytes to `path` (created 0600 or truncated).  */
 enum ph_rc fileio_write(const char *path, const void *buf, size_t len, struct ph_err *err);
 
 /* PH_OK when fileio_write(path) can be expected to succeed: an existing
