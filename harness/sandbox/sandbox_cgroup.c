@@ -152,20 +152,30 @@ static int remove_cgroup(int dir, const char *name)
     return -1;
 }
 
+/* A stream over the folder `dir` opens, from its first entry, on a copy of
+ * the descriptor (the caller's stays open; closedir() closes the copy; the
+ * two share one offset, hence the rewind), or NULL. */
+static DIR *dir_stream(int dir)
+{
+    int copy = fcntl(dir, F_DUPFD_CLOEXEC, 0);
+    DIR *d = copy >= 0 ? fdopendir(copy) : NULL;
+
+    if (d == NULL && copy >= 0)
+        close(copy);
+    if (d != NULL)
+        rewinddir(d);
+    return d;
+}
+
 /* Remove run-N/w and run-N for every run-N in `dir` (an open folder; the
  * descriptor stays ours). */
 static void remove_runs(int dir)
 {
-    int d2 = dup(dir);
-    DIR *d = d2 >= 0 ? fdopendir(d2) : NULL;
+    DIR *d = dir_stream(dir);
     struct dirent *e;
 
-    if (d == NULL) {
-        if (d2 >= 0)
-            close(d2);
+    if (d == NULL)
         return;
-    }
-    rewinddir(d);
     for (e = readdir(d); e != NULL; e = readdir(d)) {
         int rd;
 
@@ -186,15 +196,11 @@ static void remove_host_folder(int parent, const char *name);
 /* Remove the folders of hosts that died without removing their own. */
 static void sweep_dead(int parent)
 {
-    int d2 = dup(parent);
-    DIR *d = d2 >= 0 ? fdopendir(d2) : NULL;
+    DIR *d = dir_stream(parent);
     struct dirent *e;
 
-    if (d == NULL) {
-        if (d2 >= 0)
-            close(d2);
+    if (d == NULL)
         return;
-    }
     for (e = readdir(d); e != NULL; e = readdir(d)) {
         char *end;
         long pid;
