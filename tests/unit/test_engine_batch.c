@@ -23,26 +23,7 @@
 
 #define MINI PH_TEST_DATA "/integration/fixtures/exercises/mini"
 
-/* A pool starts its hosts as `<this binary> __sandbox-host` (paths_exe()). */
-__attribute__((constructor)) static void serve_as_host(void)
-{
-    static char buf[256];
-    char *argv[3] = {NULL, NULL, NULL};
-    FILE *f = fopen("/proc/self/cmdline", "r");
-    size_t n;
-
-    if (f == NULL)
-        return;
-    n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    argv[0] = buf;
-    if (strlen(buf) + 1 >= n)
-        return;
-    argv[1] = buf + strlen(buf) + 1;
-    if (strcmp(argv[1], WORKER_HOST_ARG) == 0)
-        exit(worker_host_main(2, argv));
-}
+#include "serve_as_host.h"
 
 static struct exercise *ex;
 static char dir[64];
