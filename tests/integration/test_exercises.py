@@ -97,26 +97,39 @@ class ExerciseBankTests(HarnessTest):
 
     def test_partial_performance_marks_come_from_turns_of_both_sides(self):
         # A correct file about 3.5x slower than the reference: its mark is
-        # inside the band, so the speed check ran again, the candidate and
-        # the reference taking turns (more rounds while the pairs next to the
-        # median disagree), and the mark is the median pair's.
+        # normally inside the band, so the speed check runs again, the
+        # candidate and the reference taking turns (more rounds while the
+        # pairs next to the median disagree), and the mark is the median
+        # pair's.  What a loaded machine measures is not asserted (CI saw
+        # 6.17x, its pairs 92% apart): the mark must be the one the kept
+        # pair's ratio earns, and the turns must have been taken whenever
+        # the run's own ratio came near the band.
         ex = "comprehension-map-filter"
+        doc = json.loads((SOURCE / "exercises" / ex / "exercise.json").read_text())
+        full_at, zero_at = doc["performance"]["full_at"], doc["performance"]["zero_at"]
         path = SOURCE / "exercises" / ex / "examples" / "middling_regex_strip.py"
         res = run("run", ex, str(path), "--json", "--quiet", timeout=600)
         self.assertEqual(res.rc, 0, res.stderr)
+        self.assertEqual(res.json["verdict"], "passed", res.json)
         perf = res.json["score"]["parts"]["performance"]
-        self.assertGreater(perf["score"], 0, perf)
-        self.assertLess(perf["score"], perf["max"], perf)
-        # 3 pairs at least (the run's own and ENGINE_PERF_ROUNDS more), at most 7.
-        taken = re.search(r"median of (\d+) runs of each side taken in turn",
-                          res.json["performance"]["describe"])
-        self.assertIsNotNone(taken, res.json["performance"]["describe"])
-        self.assertIn(int(taken.group(1)), range(3, 8))
-        self.assertIn(taken.group(0), perf["origin"])
+        earned = perf["max"] * min(1.0, max(0.0, (perf["ratio"] - zero_at) / (full_at - zero_at)))
+        self.assertAlmostEqual(perf["score"], earned, delta=0.5, msg=perf)
         # The figures kept are one pair's: the ratio is theirs.
         self.assertAlmostEqual(res.json["performance"]["num"] / res.json["performance"]["den"],
                                perf["ratio"], places=9)
-
+        taken = re.search(r"median of (\d+) runs of each side taken in turn",
+                          res.json["performance"]["describe"])
+        if taken is None:
+            # No turns: only when the run's own ratio lay far outside the
+            # band (ENGINE_PERF_MARGIN, 1.3), where noise moves no mark.
+            margin = 1.3
+            lo, hi = min(full_at, zero_at), max(full_at, zero_at)
+            self.assertTrue(perf["ratio"] > hi * margin or perf["ratio"] < lo / margin, perf)
+            self.assertIn(perf["score"], (0, perf["max"]), perf)
+            return
+        # 3 pairs at least (the run's own and ENGINE_PERF_ROUNDS more), at most 7.
+        self.assertIn(int(taken.group(1)), range(3, 8))
+        self.assertIn(taken.group(0), perf["origin"])
 
 if __name__ == "__main__":
     unittest.main()
