@@ -97,6 +97,84 @@ static enum ph_rc verdict_of(struct engine *e, const struct exercise *ex, const 
     return PH_OK;
 }
 
+/*
+ * A run that misses its expectation is run again, and reported only when it
+ * missed VALIDATE_ATTEMPTS times.  Verdicts of timed checks move with the
+ * machine's load (CI saw reference.py fail its own parallelism rule while
+ * other suites shared the cores): an author wants the exercise's real
+ * disagreements, and a miss that did not hold is still shown, with the run
+ * that missed.
+ */
+#define VALIDATE_ATTEMPTS 3
+
+/* What one file must get: a verdict and, when check is not "", that check
+ * among the ones that did not pass. */
+struct expect {
+    const char *verdict;
+    const char *check;
+};
+
+/* Whether the last verdict_of() (`verdict`, `detail`, not_passed) met `x`;
+ * either way `msg` says what happened, as the report line after the file's
+ * name. */
+static int met(const struct expect *x, const char *verdict, const char *detail, char *msg,
+               size_t cap)
+{
+    char needle[140];
+
+    snprintf(needle, sizeof needle, " %s ", x->check);
+    if (strcmp(verdict, x->verdict) != 0) {
+        snprintf(msg, cap, "%s, expected %s (%.400s)", verdict, x->verdict, detail);
+        return 0;
+    }
+    if (x->check[0] != '\0' && strstr(not_passed, needle) == NULL) {
+        snprintf(msg, cap,
+                 "%s, but not for the reason expected.json gives: check %s passed (did not "
+                 "pass:%.300s)",
+                 verdict, x->check, not_passed[1] ? not_passed : " none");
+        return 0;
+    }
+    if (x->check[0] != '\0')
+        snprintf(msg, cap, "%s (check %s did not pass, as expected)", verdict, x->check);
+    else
+        snprintf(msg, cap, "%s", verdict);
+    return 1;
+}
+
+/* Run `file` (shown as `label`) until it meets `x`, at most
+ * VALIDATE_ATTEMPTS times, and report the outcome. */
+static void expect_file(struct engine *e, const struct exercise *ex, const char *file,
+                        const char *label, const struct expect *x, struct tally *t)
+{
+    struct ph_err err = {0};
+    char verdict[32], detail[1024], msg[800], first[800] = "";
+    int k, ok = 0;
+
+    for (k = 1; k <= VALIDATE_ATTEMPTS && !ok; k++) {
+        ph_err_clear(&err);
+        if (verdict_of(e, ex, file, verdict, sizeof verdict, detail, sizeof detail, &err) !=
+            PH_OK) {
+            say(t, 0, ex->id, "%s: %s", label, err.msg);
+            return;
+        }
+        ok = met(x, verdict, detail, msg, sizeof msg);
+        if (!ok && k == 1)
+            snprintf(first, sizeof first, "%s", msg);
+    }
+    if (!ok) {
+        char line[900];
+        snprintf(line, sizeof line, "%s (the same on %d runs)", msg, VALIDATE_ATTEMPTS);
+        say(t, 0, ex->id, "%s: %s", label, line);
+    } else if (first[0] != '\0') {
+        char line[1000];
+        snprintf(line, sizeof line, "%s on run %d of up to %d; run 1 missed: %.700s", msg, k - 1,
+                 VALIDATE_ATTEMPTS, first);
+        say(t, 1, ex->id, "%s: %s", label, line);
+    } else {
+        say(t, 1, ex->id, "%s: %s", label, msg);
+    }
+}
+
 /* The exercise's sized workloads (workloads.py): declared, sizes a growth
  * fit can use, and each one running on the reference at its smallest size. */
 static void validate_workloads(const struct exercise *ex, struct tally *t)
@@ -196,6 +274,7 @@ static void validate_one(struct engine *e, const char *arg, struct tally *t)
     struct ph_err err = {0};
     struct exercise *ex = NULL;
     char *dir = NULL, *text = NULL;
+    const struct expect must_pass = {"passed", ""};
     char path[4096], verdict[32], detail[1024];
     size_t len = 0;
     cJSON *expected = NULL, *it;
@@ -218,12 +297,7 @@ static void validate_one(struct engine *e, const char *arg, struct tally *t)
         say(t, 1, ex->id, "%s%s", "no unknown keys, every check has its function, weights add up",
             "");
     snprintf(path, sizeof path, "%s/reference.py", ex->dir);
-    if (verdict_of(e, ex, path, verdict, sizeof verdict, detail, sizeof detail, &err) != PH_OK) {
-        say(t, 0, ex->id, "reference: %s%s", err.msg, "");
-        goto out;
-    }
-    say(t, strcmp(verdict, "passed") == 0, ex->id, "reference.py: %s %s", verdict,
-        strcmp(verdict, "passed") == 0 ? "" : detail);
+    expect_file(e, ex, path, "reference.py", &must_pass, t);
     validate_workloads(ex, t);
     snprintf(path, sizeof path, "%s/starter.py", ex->dir);
     ph_err_clear(&err);
@@ -246,7 +320,8 @@ static void validate_one(struct engine *e, const char *arg, struct tally *t)
     }
     cJSON_ArrayForEach(it, expected)
     {
-        char file[4096], want_check[128] = "", needle[140];
+        char file[4096], label[600], want_check[128] = "";
+        struct expect want_x;
         const char *want;
         /* "file.py": "failed", or {"verdict": "failed", "check": "name"}: the
          * named check must be among those that did not pass. */
@@ -278,32 +353,10 @@ static void validate_one(struct engine *e, const char *arg, struct tally *t)
             continue;
         }
         snprintf(file, sizeof file, "%s/examples/%s", ex->dir, it->string);
-        ph_err_clear(&err);
-        if (verdict_of(e, ex, file, verdict, sizeof verdict, detail, sizeof detail, &err) !=
-            PH_OK) {
-            say(t, 0, ex->id, "%s%s", err.msg, "");
-            continue;
-        }
-        snprintf(needle, sizeof needle, " %s ", want_check);
-        if (strcmp(verdict, want) != 0) {
-            char msg[600];
-            snprintf(msg, sizeof msg, "%s, expected %s (%.400s)", verdict, want, detail);
-            say(t, 0, ex->id, "examples/%s: %s", it->string, msg);
-        } else if (want_check[0] != '\0' && strstr(not_passed, needle) == NULL) {
-            char msg[600];
-            snprintf(msg, sizeof msg,
-                     "%s, but not for the reason expected.json gives: check %s passed (did not "
-                     "pass:%.300s)",
-                     verdict, want_check, not_passed[1] ? not_passed : " none");
-            say(t, 0, ex->id, "examples/%s: %s", it->string, msg);
-        } else if (want_check[0] != '\0') {
-            char msg[300];
-            snprintf(msg, sizeof msg, "%s (check %s did not pass, as expected)", verdict,
-                     want_check);
-            say(t, 1, ex->id, "examples/%s: %s", it->string, msg);
-        } else {
-            say(t, 1, ex->id, "examples/%s: %s", it->string, verdict);
-        }
+        snprintf(label, sizeof label, "examples/%s", it->string);
+        want_x.verdict = want;
+        want_x.check = want_check;
+        expect_file(e, ex, file, label, &want_x, t);
     }
 out:
     cJSON_Delete(expected);
@@ -322,8 +375,10 @@ int cmd_validate_main(int argc, char **argv)
         "check_ function per check), reference.py passes, starter.py does not, and every\n"
         "example in examples/expected.json gets its verdict.  Every exercise on the search\n"
         "path unless some are named.  Only verdicts are checked, so mid-band performance\n"
-        "marks are not steadied (no re-runs of the speed check) unless --steady.  Exit 1\n"
-        "when anything failed, 2 when an exercise does not load.\n";
+        "marks are not steadied (no re-runs of the speed check) unless --steady.  A file\n"
+        "that misses its verdict runs again, up to 3 times (timed checks move with the\n"
+        "machine's load): a miss is reported when it held every time, else on the ok line.\n"
+        "Exit 1 when anything failed, 2 when an exercise does not load.\n";
     struct ph_err err = {0};
     struct tally t = {0, 0, NULL, 0};
     struct engine *e = NULL;
