@@ -22,7 +22,12 @@ entry; a comparison that fails against a kept result runs again in full.  With
 PYHARNESS_TEST_DISABLE_AUDIT=1 (honoured by builds with PH_TEST_SWITCHES) the
 CPython audit hook is off: an entry marked "needs_audit" that then gets
 through is reported as a skip naming what got through (the part of the grade
-that still rests on the hook); every other entry must hold as it is.
+that still rests on the hook); every other entry must hold as it is.  An
+entry whose run with the hook (same binary, same file, same entry) met no
+refusal of the hook is skipped without it: it is the same run, and running
+the whole corpus twice took a quarter of CI's time.  The run with the hook
+keeps that in the same PYHARNESS_ATTACK_CONTROLS file; without the file,
+every entry runs.
 """
 
 from __future__ import annotations
@@ -51,6 +56,7 @@ HOST_TIMEOUT_S = 180
 AUDIT_OFF = os.environ.get("PYHARNESS_TEST_DISABLE_AUDIT") == "1"
 RAW_CONTROLS = set(range(0x20)) - {0x09, 0x0A} | {0x7F}
 CONTROLS_FILE = os.environ.get("PYHARNESS_ATTACK_CONTROLS")
+BLOCKED_MARK = "pyharness sandbox:"  # PROTO_BLOCKED_PREFIX: how every refusal of the hook reads
 
 
 @functools.lru_cache(maxsize=None)
@@ -65,25 +71,31 @@ def _control_key(entry: dict, path: Path) -> str:
     return h.hexdigest()
 
 
-def _kept_controls() -> dict:
-    """The controls' results kept for this binary (others' are dropped)."""
+def _kept(section: str = "controls") -> dict:
+    """What the run with the audit hook kept for this binary (others' are dropped):
+    "controls", the controls' results; "hook", per attack whether the hook
+    refused anything in its run."""
     try:
         doc = json.loads(Path(CONTROLS_FILE).read_text()) if CONTROLS_FILE else {}
     except (OSError, ValueError):
         return {}
-    return doc.get("controls", {}) if doc.get("binary") == _binary_digest() else {}
+    return doc.get(section, {}) if doc.get("binary") == _binary_digest() else {}
+
+
+def _keep(section: str, key: str, value) -> None:
+    if not CONTROLS_FILE:
+        return
+    doc = {"binary": _binary_digest(), "controls": _kept("controls"), "hook": _kept("hook")}
+    doc[section][key] = value
+    tmp = CONTROLS_FILE + ".tmp"
+    Path(tmp).write_text(json.dumps(doc))
+    os.replace(tmp, CONTROLS_FILE)
 
 
 def _keep_control(key: str, result: dict) -> None:
-    if not CONTROLS_FILE:
-        return
-    kept = _kept_controls()
-    kept[key] = {"score": result["score"],
-                 "tests": [{"name": t["name"], "status": t["status"]}
-                           for t in result.get("tests", [])]}
-    tmp = CONTROLS_FILE + ".tmp"
-    Path(tmp).write_text(json.dumps({"binary": _binary_digest(), "controls": kept}))
-    os.replace(tmp, CONTROLS_FILE)
+    _keep("controls", key, {"score": result["score"],
+                            "tests": [{"name": t["name"], "status": t["status"]}
+                                      for t in result.get("tests", [])]})
 
 
 def _processes_mentioning(needle: str) -> list[tuple[int, str]]:
@@ -160,6 +172,11 @@ class AttackCorpus(unittest.TestCase):
         return n
 
     def run_attack(self, entry: dict) -> None:
+        if AUDIT_OFF and _kept("hook").get(_control_key(entry, ATTACKS / entry["file"])) is False:
+            # The hook refused nothing in this attack's run with it (every
+            # refusal is reported, BLOCKED_MARK), so the run without it takes
+            # the same path: nothing of the grade rests on the hook here.
+            self.skipTest("the audit hook refused nothing in the run with it: the same run")
         if not (AUDIT_OFF and entry.get("needs_audit")):
             self._run_with_kept_control(entry)
             return
@@ -195,7 +212,7 @@ class AttackCorpus(unittest.TestCase):
         path = ATTACKS / "controls" / entry["control"]
         key = _control_key(entry, path)
         if reuse:
-            kept = _kept_controls().get(key)
+            kept = _kept().get(key)
             if kept is not None:
                 self.kept_used = True
                 return kept
@@ -250,6 +267,9 @@ class AttackCorpus(unittest.TestCase):
         except json.JSONDecodeError:
             self.fail(f"no JSON result: {context}\nstdout: {out[:1500]}")
         check_result(result)
+        if not AUDIT_OFF:
+            _keep("hook", _control_key(entry, path),
+                  bool(entry.get("needs_audit")) or BLOCKED_MARK in out + err)
         verdict = result.get("verdict")
         if not entry.get("total_not_above_control"):
             self.assertNotEqual(verdict, "passed", f"an attack passed: {context}")
