@@ -72,13 +72,14 @@ static size_t utf8_seq(const unsigned char *s, size_t n, unsigned *cp)
 }
 
 /* Code points that would act on the terminal or reorder what it shows:
- * C0 and C1 controls (ESC, CR, backspace...), DEL, and the bidirectional
- * overrides and isolates. */
+ * C0 and C1 controls (ESC, CR, backspace...), DEL, the line and paragraph
+ * separators (a new line in some viewers and pagers: a forged report line),
+ * and the bidirectional overrides and isolates. */
 static int unsafe_cp(unsigned cp)
 {
-    return (cp < 0x20 && cp != '\t') || (cp >= 0x7F && cp <= 0x9F) ||
-           (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200E ||
-           cp == 0x200F || cp == 0x061C;
+    return (cp < 0x20 && cp != '\t') || (cp >= 0x7F && cp <= 0x9F) || cp == 0x2028 ||
+           cp == 0x2029 || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) ||
+           cp == 0x200E || cp == 0x200F || cp == 0x061C;
 }
 
 /*

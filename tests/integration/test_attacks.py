@@ -309,7 +309,10 @@ class AttackCorpus(unittest.TestCase):
         if text_proc is not None:
             raw = sorted({b for b in text_proc.stdout if b in RAW_CONTROLS})
             self.assertEqual(raw, [], f"{name}: raw control bytes reached the text report")
-            text_proc.stdout.decode("utf-8")
+            text = text_proc.stdout.decode("utf-8")
+            # The line and paragraph separators: a new line in some viewers.
+            self.assertNotIn("\u2028", text, f"{name}: a raw U+2028 reached the text report")
+            self.assertNotIn("\u2029", text, f"{name}: a raw U+2029 reached the text report")
 
         time.sleep(0.05)
         stray = _processes_mentioning(str(path))
