@@ -21,6 +21,9 @@ BEGIN = "# ---- how this exercise is graded (generated from exercise.json by too
 END = "# ---- end of the grading terms ----"
 
 
+DEFAULT_TIMEOUT_S = 20  # a check's timeout_s when exercise.json gives none (docs/exercise-format.md)
+
+
 def _bound(r: float, memory: bool) -> str:
     """ratio.c's ratio_bound(): a factor of 1 or more and a direction word."""
     if r == 1:
@@ -74,7 +77,9 @@ def render(doc: dict) -> str:
          "that pass; each is compared with the reference solution's behaviour:")
     for c in checks:
         share = weights["correctness"] * c.get("weight", 1) / total
-        para(f"- {c['name']} ({share:.1f} points): {c.get('description', '')}", indent="#   ")
+        limit = c.get("timeout_s", DEFAULT_TIMEOUT_S)
+        para(f"- {c['name']} ({share:.1f} points, stopped after {limit:g} s): "
+             f"{c.get('description', '')}", indent="#   ")
     perf = doc.get("performance")
     if perf:
         para(f"Performance ({weights['performance']} points), only once the check "

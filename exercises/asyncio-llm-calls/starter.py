@@ -32,26 +32,28 @@ async def fetch_all(client, prompts: list[str], limit: int) -> list[str]:
 # ---- how this exercise is graded (generated from exercise.json by tools/statements.py) ----
 # Correctness (60 points) is the weighted share of these checks that pass; each is compared
 # with the reference solution's behaviour:
-#   - results_in_order (6.3 points): 12 prompts, limit 4, later prompts answer sooner: the
-#     results still follow the order of the prompts
-#   - peak_within_limit (9.5 points): 16 prompts with limit 4: never more than 4 calls in
-#     flight (counted by the fake server), no 429 answers
-#   - nonblocking (9.5 points): the event loop never blocks: no blocking call on the loop's
-#     thread outside its wait for I/O (its thread is looked at from outside every 2 ms in
-#     every check; each time.sleep, however short, is counted), and a 5 ms heartbeat keeps
-#     ticking while fetch_all runs on a batch shaped like one of the other checks' (drawn
-#     for every grading), also while 150 calls start and finish together
-#   - wall_time (9.5 points): 40 calls of 30 ms with limit 8 take about ceil(40/8) x 30 ms =
-#     0.15 s
-#   - keeps_limit_busy (9.5 points): with uneven latencies, a new call starts as soon as any
-#     call ends: close to `limit` calls in flight while work remains
-#   - limit_one (3.2 points): limit=1 sends the prompts one at a time, still in order
-#   - empty_input (3.2 points): no prompts: returns [] without calling the client (and
-#     without hanging)
-#   - many_prompts (6.3 points): 100 prompts of 10 ms with limit 25: in flight never above
-#     25, about 4 rounds
-#   - limit_above_count (3.2 points): a limit above the number of prompts: all of them in
-#     flight at once
+#   - results_in_order (6.3 points, stopped after 20 s): 12 prompts, limit 4, later prompts
+#     answer sooner: the results still follow the order of the prompts
+#   - peak_within_limit (9.5 points, stopped after 20 s): 16 prompts with limit 4: never
+#     more than 4 calls in flight (counted by the fake server), no 429 answers
+#   - nonblocking (9.5 points, stopped after 20 s): the event loop never blocks: no blocking
+#     call on the loop's thread outside its wait for I/O (its thread is looked at from
+#     outside every 2 ms in every check; each time.sleep, however short, is counted), and a
+#     5 ms heartbeat keeps ticking while fetch_all runs on a batch shaped like one of the
+#     other checks' (drawn for every grading), also while 150 calls start and finish
+#     together
+#   - wall_time (9.5 points, stopped after 20 s): 40 calls of 30 ms with limit 8 take about
+#     ceil(40/8) x 30 ms = 0.15 s
+#   - keeps_limit_busy (9.5 points, stopped after 20 s): with uneven latencies, a new call
+#     starts as soon as any call ends: close to `limit` calls in flight while work remains
+#   - limit_one (3.2 points, stopped after 20 s): limit=1 sends the prompts one at a time,
+#     still in order
+#   - empty_input (3.2 points, stopped after 20 s): no prompts: returns [] without calling
+#     the client (and without hanging)
+#   - many_prompts (6.3 points, stopped after 20 s): 100 prompts of 10 ms with limit 25: in
+#     flight never above 25, about 4 rounds
+#   - limit_above_count (3.2 points, stopped after 20 s): a limit above the number of
+#     prompts: all of them in flight at once
 # Performance (20 points), only once the check wall_time passes: wall-clock time of 40 calls
 # of 30 ms with limit 8; full marks at 1.43x slower than the reference or better, none at
 # 2.50x slower or worse, linear in between.

@@ -36,22 +36,24 @@ def iter_clean_tokens(words):
 # ---- how this exercise is graded (generated from exercise.json by tools/statements.py) ----
 # Correctness (60 points) is the weighted share of these checks that pass; each is compared
 # with the reference solution's behaviour:
-#   - clean_basic (11.2 points): clean_tokens() returns a list of stripped, lower-cased
-#     tokens in input order, without empty or whitespace-only ones
-#   - clean_edge_cases (7.5 points): empty and all-blank inputs, duplicates kept in order,
-#     Unicode whitespace and capitals, inner whitespace kept, the input list left unchanged
-#   - iter_basic (7.5 points): iter_clean_tokens() returns an iterator over the same tokens
-#     and accepts lists, tuples and generators
-#   - iter_lazy (11.2 points): iter_clean_tokens() reads nothing when called and then only
-#     as far as the tokens asked for
-#   - iter_infinite (7.5 points): iter_clean_tokens() works on an endless stream
-#   - memory_constant (11.2 points): neither the peak Python memory nor the process's
-#     resident memory grows with the number of items iter_clean_tokens() yields, on a stream
-#     where every other word is new, and the run's memory at its peak over 10^6 items (every
-#     process, however early the memory was reserved) stays within 1.25x the reference's
-#     plus 12 MiB
-#   - speed (3.8 points): cleaning 10^6 words, eagerly (CPU time, median of 3 runs, each on
-#     a list of its own) and lazily, against the reference
+#   - clean_basic (11.2 points, stopped after 20 s): clean_tokens() returns a list of
+#     stripped, lower-cased tokens in input order, without empty or whitespace-only ones
+#   - clean_edge_cases (7.5 points, stopped after 20 s): empty and all-blank inputs,
+#     duplicates kept in order, Unicode whitespace and capitals, inner whitespace kept, the
+#     input list left unchanged
+#   - iter_basic (7.5 points, stopped after 20 s): iter_clean_tokens() returns an iterator
+#     over the same tokens and accepts lists, tuples and generators
+#   - iter_lazy (11.2 points, stopped after 20 s): iter_clean_tokens() reads nothing when
+#     called and then only as far as the tokens asked for
+#   - iter_infinite (7.5 points, stopped after 15 s): iter_clean_tokens() works on an
+#     endless stream
+#   - memory_constant (11.2 points, stopped after 30 s): neither the peak Python memory nor
+#     the process's resident memory grows with the number of items iter_clean_tokens()
+#     yields, on a stream where every other word is new, and the run's memory at its peak
+#     over 10^6 items (every process, however early the memory was reserved) stays within
+#     1.25x the reference's plus 12 MiB
+#   - speed (3.8 points, stopped after 40 s): cleaning 10^6 words, eagerly (CPU time, median
+#     of 3 runs, each on a list of its own) and lazily, against the reference
 # Performance (20 points), only once the check speed passes: CPU time of clean_tokens() on
 # 10^6 words, median of 3 runs; full marks at 2.00x slower than the reference or better,
 # none at 5.00x slower or worse, linear in between.

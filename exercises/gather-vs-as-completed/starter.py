@@ -49,22 +49,22 @@ async def in_completion_order(client, prompts: list[str]):
 # ---- how this exercise is graded (generated from exercise.json by tools/statements.py) ----
 # Correctness (60 points) is the weighted share of these checks that pass; each is compared
 # with the reference solution's behaviour:
-#   - gather_order (6.7 points): gather_all returns the answers in the order of the prompts,
-#     although later prompts answer sooner
-#   - gather_exceptions (10.0 points): a failed call's exception is returned in its slot
-#     (the other answers still arrive); gather_all does not raise
-#   - gather_concurrent (10.0 points): 20 calls of 20 to 115 ms all run at once: the batch
-#     takes about as long as the slowest call, not the sum (1.35 s)
-#   - gather_many (6.7 points): 100 calls of 200 ms at once, every 17th failing: outcomes in
-#     order, about 200 ms in all
-#   - completion_order (10.0 points): in_completion_order yields (index, answer or
-#     exception) fastest first, all calls running at once
-#   - completion_many (6.7 points): 10 prompts with scrambled latencies 25 ms apart, two
-#     failing: yielded in order of completion
-#   - first_item_early (6.7 points): the first item arrives as soon as the fastest call is
-#     done (30 ms), not after the slow ones (0.25 s and more)
-#   - empty_input (3.3 points): no prompts: gather_all returns [], in_completion_order
-#     yields nothing, the client is not called
+#   - gather_order (6.7 points, stopped after 20 s): gather_all returns the answers in the
+#     order of the prompts, although later prompts answer sooner
+#   - gather_exceptions (10.0 points, stopped after 20 s): a failed call's exception is
+#     returned in its slot (the other answers still arrive); gather_all does not raise
+#   - gather_concurrent (10.0 points, stopped after 20 s): 20 calls of 20 to 115 ms all run
+#     at once: the batch takes about as long as the slowest call, not the sum (1.35 s)
+#   - gather_many (6.7 points, stopped after 20 s): 100 calls of 200 ms at once, every 17th
+#     failing: outcomes in order, about 200 ms in all
+#   - completion_order (10.0 points, stopped after 20 s): in_completion_order yields (index,
+#     answer or exception) fastest first, all calls running at once
+#   - completion_many (6.7 points, stopped after 20 s): 10 prompts with scrambled latencies
+#     25 ms apart, two failing: yielded in order of completion
+#   - first_item_early (6.7 points, stopped after 20 s): the first item arrives as soon as
+#     the fastest call is done (30 ms), not after the slow ones (0.25 s and more)
+#   - empty_input (3.3 points, stopped after 20 s): no prompts: gather_all returns [],
+#     in_completion_order yields nothing, the client is not called
 # Performance (20 points), only once the check gather_concurrent passes: wall-clock time of
 # 20 concurrent calls of 20 to 115 ms; full marks at 1.43x slower than the reference or
 # better, none at 2.50x slower or worse, linear in between.

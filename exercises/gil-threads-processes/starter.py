@@ -54,36 +54,39 @@ def run_io_bound(fn, inputs, workers):
 # ---- how this exercise is graded (generated from exercise.json by tools/statements.py) ----
 # Correctness (60 points) is the weighted share of these checks that pass; each is compared
 # with the reference solution's behaviour:
-#   - pools_shut_down (8.2 points): when run_cpu_bound and run_io_bound return, their pools
-#     are shut down: no worker process or pool thread of theirs is still running, counted
-#     the moment the function returns, no process is running after import, and no
-#     multiprocessing.Pool was left for the garbage collector to terminate (a pool made at
-#     module level, kept between calls or never closed fails it; the harness finds, stops
-#     and counts them; multiprocessing's forkserver and resource tracker aside)
-#   - cpu_results (5.5 points): run_cpu_bound returns fn(x) for every input, in input order
-#     (uneven tasks, 1 worker, more workers than inputs, a built-in fn, empty input)
-#   - cpu_parallel (10.9 points): 4 pure-Python tasks of about 0.13 s each on 4 workers run
-#     in worker processes, in parallel: the work is divided among processes (the busiest one
-#     does at most about 1/(0.55 m) of it) that work at the same time (on average at least
-#     0.75 m of them running or waiting for a CPU), where m is the smaller of 4 and the
-#     machine's CPUs, and the work is at least a quarter of the run's CPU time; judged from
-#     how long each process ran or waited for a CPU, not from the wall clock, so other load
-#     on the machine neither fails nor helps you; median of 3 runs on fresh inputs
-#   - cpu_start_methods (8.2 points): run_cpu_bound gives the same results when
-#     multiprocessing's default start method is fork, spawn or forkserver
-#   - cpu_many_inputs (2.7 points): 40 small tasks on 2 workers keep their input order
-#   - gil_threads_vs_processes (5.5 points): the same CPU-bound work on your processes and
-#     on a thread pool: your processes divide the work and run at the same time (judged as
-#     in cpu_parallel); threads cannot (the GIL)
-#   - io_results (5.5 points): run_io_bound returns fn(x) for every input, in input order
-#     (uneven latencies, 1 worker, a lambda, empty input)
-#   - io_concurrent (8.2 points): 12 blocking calls of 100 ms on 4 threads overlap: on
-#     average at least 2.4 in flight at once and never more than 4 (the service counts them,
-#     so other load on the machine does not matter), about ceil(12/4) x 100 ms = 300 ms in
-#     all
-#   - io_many_workers (5.5 points): 20 calls of 50 ms on 10 threads: on average at least 6
-#     in flight at once, never more than 10; 3 calls with 8 workers: at least 1.8 at once on
-#     average, exactly 3 calls (counted by the service)
+#   - pools_shut_down (8.2 points, stopped after 30 s): when run_cpu_bound and run_io_bound
+#     return, their pools are shut down: no worker process or pool thread of theirs is still
+#     running, counted the moment the function returns, no process is running after import,
+#     and no multiprocessing.Pool was left for the garbage collector to terminate (a pool
+#     made at module level, kept between calls or never closed fails it; the harness finds,
+#     stops and counts them; multiprocessing's forkserver and resource tracker aside)
+#   - cpu_results (5.5 points, stopped after 20 s): run_cpu_bound returns fn(x) for every
+#     input, in input order (uneven tasks, 1 worker, more workers than inputs, a built-in
+#     fn, empty input)
+#   - cpu_parallel (10.9 points, stopped after 40 s): 4 pure-Python tasks of about 0.13 s
+#     each on 4 workers run in worker processes, in parallel: the work is divided among
+#     processes (the busiest one does at most about 1/(0.55 m) of it) that work at the same
+#     time (on average at least 0.75 m of them running or waiting for a CPU), where m is the
+#     smaller of 4 and the machine's CPUs, and the work is at least a quarter of the run's
+#     CPU time; judged from how long each process ran or waited for a CPU, not from the wall
+#     clock, so other load on the machine neither fails nor helps you; median of 3 runs on
+#     fresh inputs
+#   - cpu_start_methods (8.2 points, stopped after 30 s): run_cpu_bound gives the same
+#     results when multiprocessing's default start method is fork, spawn or forkserver
+#   - cpu_many_inputs (2.7 points, stopped after 20 s): 40 small tasks on 2 workers keep
+#     their input order
+#   - gil_threads_vs_processes (5.5 points, stopped after 40 s): the same CPU-bound work on
+#     your processes and on a thread pool: your processes divide the work and run at the
+#     same time (judged as in cpu_parallel); threads cannot (the GIL)
+#   - io_results (5.5 points, stopped after 20 s): run_io_bound returns fn(x) for every
+#     input, in input order (uneven latencies, 1 worker, a lambda, empty input)
+#   - io_concurrent (8.2 points, stopped after 20 s): 12 blocking calls of 100 ms on 4
+#     threads overlap: on average at least 2.4 in flight at once and never more than 4 (the
+#     service counts them, so other load on the machine does not matter), about ceil(12/4) x
+#     100 ms = 300 ms in all
+#   - io_many_workers (5.5 points, stopped after 20 s): 20 calls of 50 ms on 10 threads: on
+#     average at least 6 in flight at once, never more than 10; 3 calls with 8 workers: at
+#     least 1.8 at once on average, exactly 3 calls (counted by the service)
 # Performance (20 points), only once the check cpu_parallel passes: how far the work of
 # run_cpu_bound was divided among processes (4 tasks of 0.13 s on 4 workers): the CPU time
 # of the same tasks run serially in the reference's run over the busiest process's CPU time,
