@@ -13,6 +13,7 @@
 #include "engine.h"
 #include "exercise.h"
 #include "measure.h"
+#include "measure_stall.h"
 #include "measure_json.h"
 #include "proto.h"
 #include "worker.h"
@@ -546,31 +547,6 @@ static double now_s(void)
     return (double)measure_now_ns() / 1e9;
 }
 
-/* Microseconds some task has waited for a CPU since boot (the kernel's
- * pressure stall information), or -1 where the kernel has none: the
- * machine's load as the run queue felt it, which is what inflates a wall
- * clock. */
-static double cpu_stall_us(void)
-{
-    char line[256];
-    double total = -1;
-    FILE *f = fopen("/proc/pressure/cpu", "r");
-
-    if (f == NULL)
-        return -1;
-    while (fgets(line, sizeof line, f) != NULL) {
-        const char *t = strstr(line, "total=");
-        if (strncmp(line, "some ", 5) == 0 && t != NULL) {
-            char *end;
-            total = strtod(t + 6, &end);
-            if (end == t + 6)
-                total = -1;
-        }
-    }
-    fclose(f);
-    return total;
-}
-
 /* 1 when every ratio at size s is within the precision (or cannot have one). */
 static int size_done(struct perf_comparison *c, struct perf_workload_result *r, size_t s,
                      double precision)
@@ -902,7 +878,7 @@ enum ph_rc perf_compare_run(const struct perf_options *opts, const struct perf_i
             progress(&o, "  wrong: %s\n", out->impls[i].why);
     }
     out->check_s = now_s() - t0;
-    stall0 = cpu_stall_us();
+    stall0 = measure_cpu_stall_us();
     ss.o = o;
     rc = worker_pool_new(1, &ss.pool, err);
     if (rc != PH_OK)
@@ -920,7 +896,7 @@ enum ph_rc perf_compare_run(const struct perf_options *opts, const struct perf_i
     worker_pool_free(ss.pool);
     perf_compare_analyse(out, FINAL_ITERS);
     out->elapsed_s = now_s() - t0;
-    stall1 = cpu_stall_us();
+    stall1 = measure_cpu_stall_us();
     out->cpu_pressure = stall0 >= 0 && stall1 >= stall0 && out->elapsed_s > out->check_s
                             ? fmin((stall1 - stall0) / 1e6 / (out->elapsed_s - out->check_s), 1.0)
                             : -1;

@@ -31,6 +31,7 @@
 #include "exercise.h"
 #include "fileio.h"
 #include "measure.h"
+#include "measure_stall.h"
 #include "paths.h"
 #include "proto.h"
 #include "sandbox.h"
@@ -45,7 +46,11 @@
 #define POLL_SLICE_MS 50          /* how often we look at the worker between reads */
 #define EXIT_GRACE_NS 200000000LL /* drain pipes this long after the worker exits */
 #define EXIT_WAIT_NS 2000000000LL /* wait this long for a worker whose pipes closed */
-#define EXIT_SLICE_MS 5           /* how often, with other runs in flight, we ask if it ended */
+/* A check's or a run's wall-clock limit gives back the time the machine's
+ * CPUs were oversubscribed (measure_stall.h), up to this many times the
+ * limit: code that hangs is still stopped on a busy machine, only later. */
+#define LIMIT_STRETCH 3.0
+#define EXIT_SLICE_MS 5 /* how often, with other runs in flight, we ask if it ended */
 
 const char *worker_role_name(enum worker_role role)
 {
@@ -234,8 +239,9 @@ struct run {
     struct proto_reader reader;
     char nonce[40];
     int got_hello, got_import, import_failed, got_end;
-    size_t next_check; /* index of the next check expected to begin */
-    int64_t check_deadline;
+    size_t next_check;              /* index of the next check expected to begin */
+    struct stall_limit check_limit; /* the running check's, while check_timed */
+    int check_timed;
     struct dynbuf out, err;  /* captured stdout and stderr, capped */
     const char *module_copy; /* the module's path in the run's folder (its frames' file) */
     char proto_error[256];
@@ -336,7 +342,8 @@ static int take_frame(struct run *r, cJSON *frame)
         assert(idx >= 0 || strncmp(name->valuestring, WORKER_WORKLOAD_PREFIX,
                                    strlen(WORKER_WORKLOAD_PREFIX)) == 0);
         tmo = idx >= 0 ? r->spec->ex->checks[idx].timeout_s : r->spec->ex->limits.wall_s;
-        r->check_deadline = measure_now_ns() + (int64_t)(tmo * 1e9);
+        stall_limit_start(&r->check_limit, measure_now_ns(), tmo, LIMIT_STRETCH);
+        r->check_timed = 1;
         progress(r, RUN_PROGRESS_BEGIN, r->next_check, 0, 0);
         break;
     }
@@ -363,7 +370,7 @@ static int take_frame(struct run *r, cJSON *frame)
         }
         res->running_check = -1;
         r->next_check++;
-        r->check_deadline = 0;
+        r->check_timed = 0;
         return 0;
     }
     case PROTO_FRAME_END:
@@ -847,7 +854,8 @@ struct worker_job {
     char module_copy[sizeof((struct sandbox_run *)0)->scratch + 32];
     int fds[3]; /* results, stdout, stderr (read ends); -1 once closed */
     enum job_phase phase;
-    int64_t t0, run_deadline, exited_at, exit_until;
+    int64_t t0, exited_at, exit_until;
+    struct stall_limit run_limit;
     int status, reaped, killed_for;
     char kill_detail[256];
     enum ph_rc rc; /* the harness's own failure, if any (err says what) */
@@ -924,7 +932,8 @@ static void job_complete(struct worker_job *j)
 static void job_stop_reading(struct worker_job *j, int64_t now)
 {
     if (!j->reaped && j->killed_for < 0) {
-        j->exit_until = now + EXIT_WAIT_NS < j->run_deadline ? now + EXIT_WAIT_NS : j->run_deadline;
+        j->exit_until =
+            now + EXIT_WAIT_NS < j->run_limit.due_ns ? now + EXIT_WAIT_NS : j->run_limit.due_ns;
         j->phase = JOB_EXITING;
         return;
     }
@@ -938,7 +947,8 @@ static int64_t job_before_wait(struct worker_job *j, int64_t now)
     struct run *r = &j->r;
     struct worker_result *res = &j->res;
     const struct exercise_limits *lim = &r->spec->ex->limits;
-    int64_t until = j->run_deadline;
+    int check_over, run_over;
+    int64_t until;
 
     if (j->phase == JOB_EXITING) {
         if (sandbox_run_wait(j->slot->h, 0, &j->status, &res->ru) == 1)
@@ -947,21 +957,32 @@ static int64_t job_before_wait(struct worker_job *j, int64_t now)
             job_complete(j);
         return j->exit_until;
     }
-    if (r->check_deadline != 0 && r->check_deadline < until)
-        until = r->check_deadline;
+    check_over =
+        r->check_timed && res->running_check >= 0 && stall_limit_reached(&r->check_limit, now);
+    run_over = stall_limit_reached(&j->run_limit, now);
+    until = j->run_limit.due_ns;
+    if (r->check_timed && r->check_limit.due_ns < until)
+        until = r->check_limit.due_ns;
     if (res->running_check >= 0 && r->spec->progress != NULL)
         progress(r, RUN_PROGRESS_TICK, (size_t)res->running_check, 0,
                  now - res->checks[res->running_check].elapsed_ns);
-    if (now >= until) {
+    if (check_over || run_over) {
+        char waived[128] = "";
+        int64_t w = stall_limit_waived_ns(check_over ? &r->check_limit : &j->run_limit, now);
+
+        if (w >= 500000000)
+            snprintf(waived, sizeof waived,
+                     " (not counting %.1f s when the machine's CPUs were oversubscribed)",
+                     (double)w / 1e9);
         j->killed_for = WORKER_END_TIMEOUT;
-        if (r->check_deadline != 0 && now >= r->check_deadline && res->running_check >= 0) {
+        if (check_over) {
             long ci = exercise_find_check(r->spec->ex, res->checks[res->running_check].name);
-            snprintf(j->kill_detail, sizeof j->kill_detail, "check %s ran past its %g s limit",
+            snprintf(j->kill_detail, sizeof j->kill_detail, "check %s ran past its %g s limit%s",
                      res->checks[res->running_check].name,
-                     ci >= 0 ? r->spec->ex->checks[ci].timeout_s : lim->wall_s);
+                     ci >= 0 ? r->spec->ex->checks[ci].timeout_s : lim->wall_s, waived);
         } else {
             snprintf(j->kill_detail, sizeof j->kill_detail,
-                     "the run took longer than its %g s limit", lim->wall_s);
+                     "the run took longer than its %g s limit%s", lim->wall_s, waived);
         }
         job_stop_reading(j, now);
         return now;
@@ -1148,7 +1169,7 @@ enum ph_rc worker_start(struct worker_pool *pool, const struct worker_spec *spec
     dynbuf_init(&j->r.err, ex->limits.output_bytes);
     proto_reader_init(&j->r.reader);
     j->t0 = measure_now_ns();
-    j->run_deadline = j->t0 + (int64_t)(ex->limits.wall_s * 1e9);
+    stall_limit_start(&j->run_limit, j->t0, ex->limits.wall_s, LIMIT_STRETCH);
     j->phase = JOB_READING;
     *out = j;
     return PH_OK;
