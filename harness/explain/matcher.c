@@ -633,6 +633,8 @@ static int reported(const struct doc *d, long si)
     static const char *const who[] = {"people", "many", "some", "beginners", "everyone", "often"};
     static const char *const verbs[] = {"think",  "believe",  "assume",  "say",  "claim", "expect",
                                         "thinks", "believes", "assumes", "says", "claims"};
+    static const char *const rejects[] = {"reject", "rejects", "untrue", "incorrect"};
+    static const char *const copulas[] = {"is", "s", "are", "was", "re", "that"};
     const struct sentence *s;
 
     if (si < 0 || (size_t)si >= d->nsent)
@@ -644,6 +646,21 @@ static int reported(const struct doc *d, long si)
         if (WORDS_IN(t->raw, words))
             return 1;
         if (nx != NULL && WORDS_IN(t->raw, who) && WORDS_IN(nx->raw, verbs))
+            return 1;
+        /* "people sometimes say", "many still believe" */
+        if (nx != NULL && i + 2 < s->tok1 && WORDS_IN(t->raw, who) &&
+            WORDS_IN(d->tok[i + 2].raw, verbs))
+            return 1;
+        /* A sentence that rejects what it quotes: "I'd reject the common
+         * shortcuts", "..., but that's wrong", "(false for I/O)".  Python's
+         * False, and things that go wrong, reject nothing. */
+        if (WORDS_IN(t->raw, rejects) && !t->code)
+            return 1;
+        if (!t->code && i > s->tok0 &&
+            ((strcmp(t->raw, "wrong") == 0 && WORDS_IN(d->tok[i - 1].raw, copulas)) ||
+             (strcmp(t->raw, "false") == 0 && d->text[t->off] == 'f' &&
+              (WORDS_IN(d->tok[i - 1].raw, copulas) ||
+               (t->off > 0 && d->text[t->off - 1] == '(')))))
             return 1;
         if (nx != NULL && strcmp(t->raw, "contrary") == 0 && strcmp(nx->raw, "to") == 0)
             return 1;
@@ -1094,5 +1111,135 @@ enum ph_rc matcher_misc_words_in(const struct doc *d, const struct off_misc *m, 
             *yes = (long)o.v[i].sent == si && !o.v[i].neg;
         free(o.v);
     }
+    return rc;
+}
+
+/* Is the sentence `si` hedged or a question ("maybe gather keeps the order?")?
+ * A crossed subject costs a point and caps the grade only when it is asserted
+ * with certainty. */
+static int uncertain(const struct doc *d, long si)
+{
+    static const char *const hedges[] = {"maybe",    "perhaps", "might",  "probably",
+                                         "possibly", "guess",   "unsure", "suppose"};
+    const struct sentence *s = &d->sent[si];
+
+    for (size_t k = s->tok0; k < s->tok1; k++)
+        if (!d->tok[k].code && WORDS_IN(d->tok[k].raw, hedges))
+            return 1;
+    for (size_t b = s->off1; b < d->len && b < s->off1 + 4; b++)
+        if (d->text[b] == '?')
+            return 1;
+    return 0;
+}
+
+/* Is rival occurrence `r` the thing compared with, not the subject ("faster
+ * than gather", "like gather", "compared to gather", "gather vs ...")? */
+static int compared(const struct doc *d, const struct occ *r)
+{
+    static const char *const before[] = {"than", "like", "unlike", "vs", "versus", "to", "with"};
+    const struct token *p = r->start > 0 ? &d->tok[r->start - 1] : NULL;
+
+    if (p == NULL || p->clause != r->clause)
+        return 0;
+    if (strcmp(p->raw, "to") == 0 || strcmp(p->raw, "with") == 0)
+        return r->start > 1 && d->tok[r->start - 2].clause == r->clause &&
+               (strcmp(d->tok[r->start - 2].raw, "compared") == 0 ||
+                strcmp(d->tok[r->start - 2].raw, "opposed") == 0);
+    return WORDS_IN(p->raw, before);
+}
+
+/* Does clause `u` hold a negator, a contrast word or a word that blocks what
+ * follows ("regardless of", "prevents threads from", "stops") before token `k`? */
+static int denied_before(const struct doc *d, unsigned u, size_t k)
+{
+    static const char *const blocks[] = {
+        "regardless", "irrespective", "prevent", "prevents", "prevented", "stop",  "stops",
+        "stopped",    "blocks",       "forbids", "even",     "although",  "though"};
+    for (size_t i = clause_start(d, u); i < k && i < d->ntok && d->tok[i].clause == u; i++)
+        if (d->tok[i].neg || (!d->tok[i].code && WORDS_IN(d->tok[i].raw, blocks)))
+            return 1;
+    return 0;
+}
+
+/* Does `o` hold an occurrence in clause `u`? */
+static int in_clause(const struct occs *o, unsigned u)
+{
+    for (size_t j = 0; j < o->n; j++)
+        if (o->v[j].clause == u)
+            return 1;
+    return 0;
+}
+
+/* Does `o` hold an occurrence in clause `u` that asserts (not denied, not
+ * compared, not inside a rival subject's words)? */
+static int asserted_in(const struct doc *d, const struct occs *o, unsigned u,
+                       const struct occs *riv)
+{
+    for (size_t j = 0; j < o->n; j++) {
+        const struct occ *x = &o->v[j];
+        if (x->clause == u && !x->neg && !x->carried && !inside(riv, x->start) && !compared(d, x) &&
+            !denied_before(d, u, x->start))
+            return 1;
+    }
+    return 0;
+}
+
+enum ph_rc matcher_crossed(const struct doc *d, const struct concept *c, const struct crossed *x,
+                           long *sent)
+{
+    struct occs riv = {0}, unless = {0}, *own = NULL, *claim = NULL;
+    enum ph_rc rc = PH_OK;
+
+    *sent = -1;
+    if (x == NULL || x->subjects.nalt == 0 || x->claims.ng == 0)
+        return PH_OK;
+    own = calloc(c->nvar + 1, sizeof *own);
+    claim = calloc(x->claims.ng, sizeof *claim);
+    if (own == NULL || claim == NULL) {
+        rc = PH_ENOMEM;
+        goto out;
+    }
+    rc = matcher_find_group(d, &x->subjects, &riv);
+    if (rc == PH_OK && x->unless.nalt > 0)
+        rc = matcher_find_group(d, &x->unless, &unless);
+    for (size_t v = 0; rc == PH_OK && v < c->nvar; v++)
+        if (c->var[v].ng > 0)
+            rc = matcher_find_group(d, &c->var[v].g[0], &own[v]);
+    for (size_t g = 0; rc == PH_OK && g < x->claims.ng; g++)
+        rc = matcher_find_group(d, &x->claims.g[g], &claim[g]);
+    for (size_t i = 0; rc == PH_OK && i < riv.n && *sent < 0; i++) {
+        const struct occ *r = &riv.v[i];
+        unsigned u = r->clause;
+        int holds = !in_clause(&unless, u);
+
+        if (r->neg || r->carried || d->tok[r->start].code || d->sent[r->sent].dropped ||
+            d->sent[r->sent].code || compared(d, r) || denied_before(d, u, r->start))
+            continue;
+        /* A clause that names the point's own subject (in words that are
+         * neither the rival's, so a rival may be the point's subject with a
+         * claim that reverses it, nor the claim's) compares the two, or says the relation of the
+         * right one; one that denies anything is no plain claim ("an endless
+         * iterator that a list comprehension cannot"). */
+        for (size_t v = 0; v < c->nvar && holds; v++)
+            for (size_t j = 0; j < own[v].n && holds; j++) {
+                int claimed = inside(&riv, own[v].v[j].start);
+                for (size_t g = 0; g < x->claims.ng && !claimed; g++)
+                    claimed = inside(&claim[g], own[v].v[j].start);
+                if (own[v].v[j].clause == u && !claimed)
+                    holds = 0;
+            }
+        if (holds && denied_before(d, u, d->ntok))
+            holds = 0;
+        for (size_t g = 0; g < x->claims.ng && holds; g++)
+            holds = asserted_in(d, &claim[g], u, &riv);
+        if (holds && !reported(d, r->sent) && !hypothetical(d, u, r->sent) &&
+            !uncertain(d, r->sent))
+            *sent = r->sent;
+    }
+out:
+    free(riv.v);
+    free(unless.v);
+    occs_free(own, c->nvar + 1);
+    occs_free(claim, x->claims.ng);
     return rc;
 }

@@ -84,8 +84,17 @@ struct off_misc {
     struct group unless;
 };
 
+/* A point's rivals (rubric "rivals"): the subjects its relation does not
+ * hold for, and the claims that, said of one of them, reverse the point. */
+struct crossed {
+    struct group subjects; /* nalt 0: the point has no rivals */
+    struct pattern claims; /* every group must occur in the clause */
+    struct group unless;   /* a clause naming one of these is not judged (nalt may be 0) */
+};
+
 struct offline {
-    struct concept *pts; /* one per rubric point */
+    struct concept *pts;    /* one per rubric point */
+    struct crossed *rivals; /* one per point */
     struct off_misc *mis;
     struct group topic; /* the question's subject; nalt 0 when the rubric gives none */
 };
@@ -144,5 +153,24 @@ struct misc_hit {
  * `negated_point`, which may be NULL)? */
 enum ph_rc matcher_misc(const struct doc *d, const struct off_misc *m,
                         const struct concept *negated_point, struct misc_hit *hit);
+
+/*
+ * Does the answer assert one of a point's rival claims of a rival subject (a
+ * crossed subject: "gather returns the results in completion order", when
+ * completion order is as_completed's)?  A clause crosses the subject when it
+ * names a rival as written (not carried from another clause, not after a
+ * negator, a contrast or a comparison word: "unlike gather", "faster than
+ * gather"), names neither the point's own subject (the first group of any of
+ * the point's variants, `c`, in words that are not the rival's or the
+ * claim's: a rival may be the point's own subject with a claim that reverses
+ * the point, "__exit__ runs once the block completes successfully") nor a
+ * word of `x->unless`, and holds every group
+ * of `x->claims` with no negator before it in the clause ("threads do not
+ * speed up CPU-bound work" rejects the wrong alternative; it does not assert
+ * it).  Code, sentences that report or suppose a belief, questions and hedged
+ * sentences assert nothing.  *sent is the first such sentence, -1 for none.
+ */
+enum ph_rc matcher_crossed(const struct doc *d, const struct concept *c, const struct crossed *x,
+                           long *sent);
 
 #endif

@@ -62,6 +62,14 @@ static void offline_free(struct offline *o, size_t npoints, size_t nmisc)
         return;
     for (size_t i = 0; o->pts != NULL && i < npoints; i++)
         concept_cleanup(&o->pts[i]);
+    for (size_t i = 0; o->rivals != NULL && i < npoints; i++) {
+        group_cleanup(&o->rivals[i].subjects);
+        group_cleanup(&o->rivals[i].unless);
+        for (size_t k = 0; k < o->rivals[i].claims.ng; k++)
+            group_cleanup(&o->rivals[i].claims.g[k]);
+        free(o->rivals[i].claims.g);
+    }
+    free(o->rivals);
     for (size_t i = 0; o->mis != NULL && i < nmisc; i++) {
         concept_cleanup(&o->mis[i].c);
         group_cleanup(&o->mis[i].unless);
@@ -340,6 +348,37 @@ static enum ph_rc check_list(const cJSON *node, const char *key, const char *whe
     return PH_OK;
 }
 
+/* A point's "rivals": {"subjects": [phrases], "claims": [groups], "unless":
+ * [phrases]} (see matcher_crossed()).  Parts already parsed on a failure are
+ * released by offline_free(). */
+static enum ph_rc parse_rivals(const cJSON *obj, const char *where, const char *field,
+                               struct crossed *out, struct ph_err *err)
+{
+    char sub[192];
+    const cJSON *unless;
+    enum ph_rc rc;
+
+    if (!cJSON_IsObject(obj))
+        return ph_errf(err, PH_EINPUT,
+                       "%s: %s.rivals: expected an object with \"subjects\" and \"claims\"", where,
+                       field);
+    snprintf(sub, sizeof sub, "%s.rivals.subjects", field);
+    rc = parse_group(cJSON_GetObjectItemCaseSensitive(obj, "subjects"), where, sub, &out->subjects,
+                     err);
+    if (rc != PH_OK)
+        return rc;
+    snprintf(sub, sizeof sub, "%s.rivals.claims", field);
+    rc = parse_pattern(cJSON_GetObjectItemCaseSensitive(obj, "claims"), where, sub, &out->claims,
+                       err);
+    if (rc != PH_OK)
+        return rc;
+    unless = cJSON_GetObjectItemCaseSensitive(obj, "unless");
+    if (unless == NULL)
+        return PH_OK;
+    snprintf(sub, sizeof sub, "%s.rivals.unless", field);
+    return parse_group(unless, where, sub, &out->unless, err);
+}
+
 enum ph_rc rubric_parse(const cJSON *node, const char *where, struct rubric **out,
                         struct ph_err *err)
 {
@@ -386,9 +425,11 @@ enum ph_rc rubric_parse(const cJSON *node, const char *where, struct rubric **ou
     }
     r->points = calloc(np, sizeof *r->points);
     off->pts = calloc(np, sizeof *off->pts);
+    off->rivals = calloc(np, sizeof *off->rivals);
     r->misconceptions = calloc(nm ? nm : 1, sizeof *r->misconceptions);
     off->mis = calloc(nm ? nm : 1, sizeof *off->mis);
-    if (r->points == NULL || off->pts == NULL || r->misconceptions == NULL || off->mis == NULL) {
+    if (r->points == NULL || off->pts == NULL || off->rivals == NULL || r->misconceptions == NULL ||
+        off->mis == NULL) {
         rc = ph_errf(err, PH_ENOMEM, "%s: rubric: out of memory", where);
         goto out;
     }
@@ -415,6 +456,9 @@ enum ph_rc rubric_parse(const cJSON *node, const char *where, struct rubric **ou
             rc = get_number(p, "weight", where, field, 0.0, 100.0, &rp->weight, err);
         if (rc == PH_OK)
             rc = parse_concept(p, where, field, SCOPE_SENTENCE, 1, &off->pts[i], err);
+        if (rc == PH_OK && cJSON_GetObjectItemCaseSensitive(p, "rivals") != NULL)
+            rc = parse_rivals(cJSON_GetObjectItemCaseSensitive(p, "rivals"), where, field,
+                              &off->rivals[i], err);
         if (rc != PH_OK)
             goto out;
         for (size_t k = 0; k < i; k++) {

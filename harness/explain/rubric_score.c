@@ -58,6 +58,9 @@
  * stating a misconception the rubric marks "fundamental". */
 #define INJECTION_CAP 0.2
 #define FUNDAMENTAL_CAP 0.3
+/* An answer that asserts, with certainty, a key point's relation of the
+ * wrong subject (matcher_crossed()): the central distinction is reversed. */
+#define CROSSED_CAP 0.35
 /* An answer that never names the question's subject ("topic"). */
 #define OFF_TOPIC_CAP 0.1
 /* The share of a misconception's penalty it keeps when the point it denies
@@ -623,7 +626,7 @@ static enum ph_rc score_answer(const struct rubric *r, const char *question, con
     long *pen_negates = NULL, *mis_sent = NULL, *mis_index = NULL;
     long *point_sent = NULL;
     unsigned char *mis_indirect = NULL;
-    size_t nfund = 0;
+    size_t nfund = 0, ncrossed = 0;
     struct lang_guess lang;
     int empty;
     enum ph_rc rc = PH_ENOMEM; /* every failure below is an allocation's */
@@ -646,8 +649,8 @@ static enum ph_rc score_answer(const struct rubric *r, const char *question, con
     out->question = strdup(question);
     out->scorer = strdup("offline");
     out->points = calloc(r->npoints, sizeof *out->points);
-    out->misconceptions =
-        calloc(r->nmisconceptions ? r->nmisconceptions : 1, sizeof *out->misconceptions);
+    /* Room for the rubric's beliefs and one crossed subject per point. */
+    out->misconceptions = calloc(r->nmisconceptions + r->npoints + 1, sizeof *out->misconceptions);
     fb = calloc(1, sizeof *fb);
     if (out->question == NULL || out->scorer == NULL || out->points == NULL ||
         out->misconceptions == NULL || fb == NULL)
@@ -709,12 +712,12 @@ static enum ph_rc score_answer(const struct rubric *r, const char *question, con
             st.factor = CODE_STYLE_FLOOR;
         uses = calloc(d.nsent + 1, 1);
         wrong = calloc(d.nsent + 1, 1);
-        pens = calloc(r->nmisconceptions + 1, sizeof *pens);
-        pen_negates = calloc(r->nmisconceptions + 1, sizeof *pen_negates);
-        mis_sent = calloc(r->nmisconceptions + 1, sizeof *mis_sent);
-        mis_index = calloc(r->nmisconceptions + 1, sizeof *mis_index);
+        pens = calloc(r->nmisconceptions + r->npoints + 1, sizeof *pens);
+        pen_negates = calloc(r->nmisconceptions + r->npoints + 1, sizeof *pen_negates);
+        mis_sent = calloc(r->nmisconceptions + r->npoints + 1, sizeof *mis_sent);
+        mis_index = calloc(r->nmisconceptions + r->npoints + 1, sizeof *mis_index);
         point_sent = calloc(r->npoints + 1, sizeof *point_sent);
-        mis_indirect = calloc(r->nmisconceptions + 1, 1);
+        mis_indirect = calloc(r->nmisconceptions + r->npoints + 1, 1);
         if (uses == NULL || wrong == NULL || pens == NULL || pen_negates == NULL ||
             mis_sent == NULL || mis_index == NULL || point_sent == NULL || mis_indirect == NULL)
             goto out;
@@ -802,6 +805,38 @@ static enum ph_rc score_answer(const struct rubric *r, const char *question, con
             free(out->points[p].evidence);
             out->points[p].evidence = NULL;
         }
+        /* A clause that says of a rival subject what the point says of its
+         * own ("gather hands back results in completion order") reverses the
+         * point: it earns nothing, whatever other sentences made it, and
+         * the grade is capped below. */
+        for (size_t i = 0; i < r->npoints; i++) {
+            struct explain_misconception *em;
+            char text[1024];
+            long cs;
+            if (matcher_crossed(&d, &off->pts[i], &off->rivals[i], &cs) != PH_OK)
+                goto out;
+            if (cs < 0)
+                continue;
+            ncrossed++;
+            out->points[i].credit = 0.0;
+            free(out->points[i].evidence);
+            out->points[i].evidence = NULL;
+            pens[out->nmisconceptions] = 0.0; /* the point and the cap are its cost */
+            pen_negates[out->nmisconceptions] = -1;
+            mis_sent[out->nmisconceptions] = cs;
+            mis_index[out->nmisconceptions] = -1;
+            em = &out->misconceptions[out->nmisconceptions++];
+            snprintf(text, sizeof text, "%s-crossed", r->points[i].id);
+            em->id = strdup(text);
+            snprintf(text, sizeof text,
+                     "what this key point says of one subject holds for another one.");
+            em->text = strdup(text);
+            em->correction = strdup(r->points[i].text);
+            em->evidence = sentence_text(&d, cs);
+            if (em->id == NULL || em->text == NULL || em->correction == NULL ||
+                em->evidence == NULL)
+                goto out;
+        }
         for (size_t i = 0; i < r->npoints; i++)
             got += out->points[i].credit * out->points[i].weight;
         /* A wrong claim that denies a key point already costs that point
@@ -850,6 +885,8 @@ static enum ph_rc score_answer(const struct rubric *r, const char *question, con
          * sentences. */
         if (nfund > 0 && !conflict && out->score > r->max * FUNDAMENTAL_CAP)
             out->score = r->max * FUNDAMENTAL_CAP;
+        if (ncrossed > 0 && out->score > r->max * CROSSED_CAP)
+            out->score = r->max * CROSSED_CAP;
         if (out->injection && out->score > r->max * INJECTION_CAP)
             out->score = r->max * INJECTION_CAP;
         if (off->topic.nalt > 0) {

@@ -28,7 +28,11 @@ of session 10's fully blind set (audit10-tune: 44 of 88 answers written and grad
 ran, tuned on from session 11; its held-out half stays outside the repository), the tune half of
 session 12's fully blind set (audit12-tune: 48 answers written and graded before any scorer ran; scored
 once on session 12's main before any change: Spearman 0.778 overall, 0.718 English, MAE 1.55,
-misconception max 6.5; tuned on from then; its held-out half stays outside the repository), and the terse note-style answers session 7's scorer helper wrote
+misconception max 6.5; tuned on from then; its held-out half stays outside the repository), the tune
+half of session 13's fully blind set (audit13-tune: 40 answers written and graded before any scorer
+ran; scored once on session 13's main before any change: Spearman 0.588 overall, 0.562 English, MAE
+2.29, misconception max 7.2, vague max 4.1, excellent min 3.0; tuned on from then; its held-out half
+stays outside the repository), and the terse note-style answers session 7's scorer helper wrote
 and graded itself (authors-terse, tuned on: bullets, fragments, arrows).  An external set named by
 PYHARNESS_CALIBRATION is added as a column when it exists; it is never needed.
 
@@ -151,6 +155,7 @@ def main() -> int:
             ("audit9 HELD half", DATA / "audit9-heldout.jsonl"),
             ("audit10 tune half", DATA / "audit10-tune.jsonl"),
             ("audit12 tune half", DATA / "audit12-tune.jsonl"),
+            ("audit13 tune half", DATA / "audit13-tune.jsonl"),
             ("first set", DATA / "heldout.jsonl"),
             ("terse (authors)", DATA / "authors-terse.jsonl")]
     ext = os.environ.get("PYHARNESS_CALIBRATION", "")

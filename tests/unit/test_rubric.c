@@ -2085,3 +2085,137 @@ Test(claims, a_claim_joined_by_and_without_a_comma_is_its_own_clause)
     }
     rubric_free(r);
 }
+
+/* ------------------------------------------------------- crossed subjects */
+
+/* A rubric whose points hold for one subject and not for another: each
+ * process has its own GIL (threads do not), and the GIL is released during
+ * I/O (not during CPU-bound work).  Rivals are stated as subjects and claims. */
+static const char *const crossed_rubric =
+    "{\"points\": ["
+    " {\"id\": \"own-gil\", \"text\": \"Each process has its own GIL.\", \"weight\": 1,"
+    "  \"concepts\": [[\"process*\"], [\"own gil\", \"separate gil\"]],"
+    "  \"rivals\": {\"subjects\": [\"thread*\"], \"claims\": [[\"own gil\", \"separate gil\"]]}},"
+    " {\"id\": \"released-io\", \"text\": \"The GIL is released during I/O.\", \"weight\": 1,"
+    "  \"concepts\": [[\"gil\"], [\"released\", \"release*\"], [\"i/o\", \"network\"]],"
+    "  \"rivals\": {\"subjects\": [\"cpu-bound\", \"cpu work\"],"
+    "   \"claims\": [[\"gil\"], [\"released\", \"release*\"]], \"unless\": [\"i/o\"]}}"
+    "]}";
+
+static double score_crossed(const char *answer, struct explain_result *out)
+{
+    struct ph_err err = {0};
+    struct rubric *r = NULL;
+
+    cr_assert_eq(parse_text(crossed_rubric, &r, &err), PH_OK, "%s", err.msg);
+    cr_assert_eq(rubric_score(r, "crossed", answer, out, &err), PH_OK, "%s", err.msg);
+    rubric_free(r);
+    return out->score;
+}
+
+Test(crossed, a_claim_said_of_the_wrong_subject_reverses_the_point)
+{
+    struct explain_result res;
+    double s;
+
+    s = score_crossed("Each process has its own GIL, so processes run in parallel. The GIL is "
+                      "released during I/O, so other threads run while one waits.",
+                      &res);
+    cr_expect(s >= 8.0, "right subjects: %.1f", s);
+    cr_expect(!has_misconception(&res, "own-gil-crossed"));
+    explain_result_cleanup(&res);
+
+    /* The brief's case: the relation of processes asserted of threads. */
+    s = score_crossed("Each thread has its own GIL, so threads run in parallel. The GIL is "
+                      "released during I/O, so other threads run while one waits.",
+                      &res);
+    cr_expect(has_misconception(&res, "own-gil-crossed"));
+    cr_expect_eq(point(&res, "own-gil")->credit, 0.0);
+    cr_expect(s <= 4.0, "crossed subject: %.1f", s);
+    explain_result_cleanup(&res);
+
+    /* The point's subject with the relation of the wrong setting. */
+    s = score_crossed("Each process has its own GIL. For CPU-bound code the GIL is released "
+                      "between bytecodes, so threads share the cores.",
+                      &res);
+    cr_expect(has_misconception(&res, "released-io-crossed"));
+    cr_expect(s <= 4.0, "opposite relation: %.1f", s);
+    explain_result_cleanup(&res);
+}
+
+Test(crossed, rejecting_or_comparing_the_wrong_subject_is_no_contradiction)
+{
+    static const char *const fine[] = {
+        "Threads do not have their own GIL; each process has its own GIL.",
+        "Unlike threads, which share one lock, every process gets its own GIL.",
+        "Processes are faster than threads here because every process has its own GIL.",
+        "Many people think threads have their own GIL, but only processes do.",
+        "Maybe each thread has its own GIL?",
+        "Nothing prevents threads from sharing; a thread never gets a separate GIL.",
+        "The GIL is released during I/O, not during CPU-bound work.",
+        "With CPU-bound work the GIL is released only for I/O.",
+    };
+    for (size_t i = 0; i < sizeof fine / sizeof fine[0]; i++) {
+        struct explain_result res;
+        score_crossed(fine[i], &res);
+        cr_expect(!has_misconception(&res, "own-gil-crossed") &&
+                      !has_misconception(&res, "released-io-crossed"),
+                  "read as a crossed subject: %s", fine[i]);
+        explain_result_cleanup(&res);
+    }
+}
+
+Test(crossed, rivals_are_parsed_with_errors_naming_the_field)
+{
+    expect_parse_error("{\"points\": [{\"id\": \"a\", \"text\": \"t\", \"weight\": 1,"
+                       " \"concepts\": [[\"x\"], [\"y\"]], \"rivals\": [\"z\"]}]}",
+                       "rivals");
+    expect_parse_error("{\"points\": [{\"id\": \"a\", \"text\": \"t\", \"weight\": 1,"
+                       " \"concepts\": [[\"x\"], [\"y\"]], \"rivals\": {\"subjects\": [\"z\"]}}]}",
+                       "rivals.claims");
+    expect_parse_error("{\"points\": [{\"id\": \"a\", \"text\": \"t\", \"weight\": 1,"
+                       " \"concepts\": [[\"x\"], [\"y\"]], \"rivals\": {\"claims\": [[\"y\"]]}}]}",
+                       "rivals.subjects");
+}
+
+Test(crossed, shipped_rubrics_tie_order_to_its_subject)
+{
+    struct explain_result res;
+
+    score_of("gather-vs-as-completed",
+             "gather collects results as they come in: the list it returns is ordered by "
+             "completion time, quickest first.",
+             &res);
+    cr_expect(has_misconception(&res, "as-completed-order-crossed"));
+    explain_result_cleanup(&res);
+    score_of("gather-vs-as-completed",
+             "Unlike gather, which keeps the input order, as_completed yields each result in "
+             "completion order, fastest first; gather does not return them in completion order.",
+             &res);
+    cr_expect(!has_misconception(&res, "as-completed-order-crossed") &&
+                  !has_misconception(&res, "gather-order-crossed"),
+              "%s", res.feedback);
+    explain_result_cleanup(&res);
+}
+
+Test(claims, a_sentence_that_rejects_what_it_quotes_holds_no_belief)
+{
+    struct explain_result res;
+
+    score_of("gil-threads-processes",
+             "Threads are a poor choice for I/O-bound work because of the GIL.", &res);
+    cr_expect(has_misconception(&res, "threads-bad-io"), "control: %s", res.feedback);
+    explain_result_cleanup(&res);
+    static const char *const rejected[] = {
+        "I'd reject the shortcut \"threads are a poor choice for I/O-bound work because of the "
+        "GIL\": a waiting thread releases the lock.",
+        "Beginners sometimes say threads are a poor choice for I/O-bound work because of the GIL.",
+        "Threads are a poor choice for I/O-bound work because of the GIL (false: a waiting thread "
+        "releases the lock).",
+    };
+    for (size_t i = 0; i < sizeof rejected / sizeof rejected[0]; i++) {
+        score_of("gil-threads-processes", rejected[i], &res);
+        cr_expect(!has_misconception(&res, "threads-bad-io"), "held: %s", rejected[i]);
+        explain_result_cleanup(&res);
+    }
+}
