@@ -242,7 +242,9 @@ class Wire:
             return None
         (n,) = HEADER.unpack_from(self.buf)
         if n > MESSAGE_MAX:
-            raise ProtocolError(f"a message of {n} bytes announced")
+            raise ProtocolError(f"a frame of {n:,} bytes announced, over the {MESSAGE_MAX:,}-byte "
+                                "limit for a frame on the harness's socket (the worker's serving "
+                                "loop never sends one: a frame the submission wrote)")
         if len(self.buf) < HEADER.size + n:
             return None
         data = bytes(self.buf[HEADER.size:HEADER.size + n])
@@ -1869,10 +1871,13 @@ class _Worker:
             # Sealed here, in this frame: serve_seal refuses any other.
             try:
                 frame = self._ph.serve_seal(reply)
-            except ValueError as exc:  # over MESSAGE_MAX: say so, not die
-                too_big = OverflowError(f"the submission's answer is too large to observe ({exc})")
-                reply.pop("ok", None)
-                reply["raise"] = exception_info(too_big, self.encode, self.describe)
+            except (ValueError, MemoryError) as exc:  # over MESSAGE_MAX: say so, not die
+                answer = reply.pop("ok", None)
+                answer = reply.pop("raise", None) if answer is None else answer
+                reply.pop("same", None)
+                reply["raise"] = exception_info(_frame_too_big(exc, answer), self.encode,
+                                                self.describe)
+                del answer
                 frame = self._ph.serve_seal(reply)
             self.wire.send_raw(frame)
 
@@ -2209,6 +2214,45 @@ def _pump(sealed: Any) -> None:
 def _settle(fut: Any, msg: dict) -> None:
     if not fut.done():
         fut.set_result(msg)
+
+
+def _encoded_at_least(v: Any, limit: int) -> int:
+    """A lower bound of the JSON size of `v` (an encoded value), walked
+    only as far as `limit`: every string is at least its length in bytes."""
+    total, stack = 0, [v]
+    while stack and total <= limit:
+        x = stack.pop()
+        if type(x) is str:
+            total += len(x) + 2
+        elif type(x) is list:
+            total += len(x) + 1
+            stack.extend(x)
+        elif type(x) is dict:
+            total += len(x) + 1
+            stack.extend(x.keys())
+            stack.extend(x.values())
+        else:
+            total += 1
+    return total
+
+
+def _frame_too_big(exc: BaseException, value: Any) -> BaseException:
+    """What a reply that could not be sealed says instead.  A frame holds at
+    most MESSAGE_MAX bytes: an answer over that is reported as such, with
+    the limit, whether the seal refused it (ValueError) or encoding it ran
+    the run out of memory first (MemoryError: the harness's copy of a huge
+    answer, not the submission's own use, which its figures show)."""
+    limit = MESSAGE_MAX // 2**20
+    if isinstance(exc, ValueError):
+        return OverflowError(f"the submission's answer is too large to observe: its frame is over "
+                             f"the harness's {limit} MiB limit for a worker's frame ({exc})")
+    del exc
+    if _encoded_at_least(value, MESSAGE_MAX) > MESSAGE_MAX:
+        return OverflowError(f"the submission's answer is too large to observe: its frame would "
+                             f"be over the harness's {limit} MiB limit for a worker's frame "
+                             "(the run ran out of memory encoding it)")
+    return MemoryError("the run ran out of memory while the harness encoded the submission's "
+                       "answer")
 
 
 def serve(fd: int, module: Any, import_error: BaseException | None, display: str,
