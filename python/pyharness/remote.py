@@ -1443,10 +1443,18 @@ class _Runner:
                 left = (end - now) / 1e9
                 msg = self.wire.recv(left if wait is None else min(wait, left))
                 if msg is not None and msg.get("op") == "bye":
+                    if type(msg) is not Sealed:
+                        raise ProtocolError("a goodbye not sealed by the harness's serving loop "
+                                            "(a frame the submission wrote on the harness's "
+                                            "socket)")
                     # Weighed once more: a spike just before the answer counts.
                     self._sample(self._ph.now_ns())
                     return
-        except (WorkerGone, ProtocolError):
+        except ProtocolError as exc:
+            if self.stopped is None:
+                self.protocol_stop(str(exc))
+            self.gone = True
+        except WorkerGone:
             self.gone = True
 
     def between_requests(self, on: bool) -> None:
@@ -1828,7 +1836,10 @@ class _Worker:
             op = msg.get("op")
             if op == "bye":
                 _flush_streams()
-                self.wire.send({"op": "bye"})
+                # Sealed like a reply: the runner ends its wait for the run's
+                # end only on this frame (a stream's flush() is the
+                # submission's code, and could write a goodbye of its own).
+                self.wire.send_raw(self._ph.serve_seal({"op": "bye"}))
                 return
             if op == "llm_done" and self.aiter is not None:
                 # The iterator's loop waits for its next step: the answer is
