@@ -217,7 +217,9 @@ enum ph_rc engine_run(const struct exercise *ex, const struct engine_opts *opts,
 
 /* ---- the run's facts and score ---- */
 
-static enum ph_rc finish(const struct exercise *ex, const char *sha, int cpus,
+/* `lost`: the layers the candidate's run went without (worker_result's
+ * SANDBOX_LOST_*): the result lists what held for its run. */
+static enum ph_rc finish(const struct exercise *ex, const char *sha, int cpus, unsigned lost,
                          struct explain_result *explanation, struct run_result *out,
                          struct ph_err *err)
 {
@@ -226,7 +228,7 @@ static enum ph_rc finish(const struct exercise *ex, const char *sha, int cpus,
     out->explanation = explanation;
     f->harness_version = strdup(PH_VERSION);
     f->python = strdup(embed_python_version());
-    f->sandbox = strdup(sandbox_layers_string());
+    f->sandbox = strdup(sandbox_run_layers_string(lost));
     f->alloc_hooks = strdup(measure_hooks_mode());
     f->cpus = cpus;
     snprintf(f->exercise_sha256, sizeof f->exercise_sha256, "%s", ex->content_sha256);
@@ -1088,7 +1090,7 @@ static void judge_pending(struct engine *e, struct ref_entry *en,
             }
         }
         if (have) {
-            rc = finish(p->ex, p->sha, p->cpus, p->explanation, &best, &err);
+            rc = finish(p->ex, p->sha, p->cpus, p->cand.lost, p->explanation, &best, &err);
             p->explanation = NULL;
         }
         e->stats.judge_ns += measure_now_ns() - t0;
@@ -1549,7 +1551,7 @@ enum ph_rc engine_submit(struct engine *e, const struct exercise *ex,
     }
 finish:
     if (rc == PH_OK) {
-        rc = finish(ex, sha, cpus, explanation, out, &gerr);
+        rc = finish(ex, sha, cpus, cand.lost, explanation, out, &gerr);
         explanation = NULL;
     }
     if (t_judge != 0)
@@ -1741,7 +1743,8 @@ static void task_end(struct engine_batch *b, size_t i, enum ph_rc rc, struct ph_
 
     if (rc == PH_OK) {
         int64_t t0 = measure_now_ns();
-        rc = finish(t->ex, t->sha, t->cpus, t->explanation, t->out, err);
+        rc = finish(t->ex, t->sha, t->cpus, t->in.cand != NULL ? t->in.cand->lost : 0,
+                    t->explanation, t->out, err);
         t->explanation = NULL;
         b->e->stats.judge_ns += measure_now_ns() - t0;
     }

@@ -197,6 +197,8 @@ void worker_result_fold(struct worker_result *dst, struct worker_result *later, 
             break;
         }
     }
+    /* Checks of the later run are now the result's: so are its gaps. */
+    dst->lost |= later->lost;
     if (dst->end == WORKER_END_OK && later->end != WORKER_END_OK) {
         dst->end = later->end;
         memcpy(dst->detail, later->detail, sizeof dst->detail);
@@ -884,6 +886,7 @@ static void job_complete(struct worker_job *j)
 
     assert(j->phase != JOB_DONE);
     job_abort(j);
+    res->lost = sandbox_run_lost(j->slot->h);
     res->killed_by_us = j->killed_for >= 0;
     res->wall_ns = measure_now_ns() - j->t0;
     res->out = dynbuf_take(&r->out, &res->out_len);

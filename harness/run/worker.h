@@ -113,6 +113,7 @@ struct worker_result {
     int exit_status;     /* when it exited; -1 when killed */
     int term_signal;     /* when killed by a signal; 0 otherwise */
     int killed_by_us;    /* the supervisor sent the kill (timeout, output) */
+    unsigned lost;       /* SANDBOX_LOST_* (sandbox.h): layers this run went without */
     long running_check;  /* index into checks of the check in progress at the end, or -1 */
     struct rusage ru;    /* from wait4: CPU and peak RSS the worker cannot touch */
     int64_t wall_ns;     /* fork to reap */

@@ -40,6 +40,7 @@ static const char *const env_allowed[] = {
     "PYHARNESS_HOME",
     "PYHARNESS_SANDBOX_DISABLE",
     "PYHARNESS_TEST_DISABLE_AUDIT",
+    "PYHARNESS_TEST_FAIL_RUN_LAYERS", /* honoured by PH_TEST_SWITCHES builds (sandbox_host.c) */
     "PYHARNESS_ALLOC_HEADERS",
     "ASAN_OPTIONS",
     "UBSAN_OPTIONS",

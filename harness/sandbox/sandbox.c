@@ -78,6 +78,7 @@ struct sandbox_host {
     int running;                         /* a run was started and not yet collected */
     uid_t run_uid;                       /* of the run started last */
     unsigned long serial;                /* runs started so far */
+    unsigned lost;                       /* SANDBOX_LOST_* of the run collected last */
 };
 
 /* Wait at most `ms` for `fd` to be readable (a pidfd: its process has
@@ -544,12 +545,19 @@ int sandbox_run_wait(struct sandbox_host *h, int timeout_ms, int *status, struct
     h->running = 0;
     *status = m.status;
     *ru = m.ru;
+    h->lost = m.lost & SANDBOX_LOST_ALL;
     return 1;
 died:
     /* The host died under the run: as if its worker had been killed. */
     h->running = 0;
     *status = SIGKILL;
+    h->lost = SANDBOX_LOST_ALL;
     return 1;
+}
+
+unsigned sandbox_run_lost(const struct sandbox_host *h)
+{
+    return h != NULL ? h->lost : SANDBOX_LOST_ALL;
 }
 
 void sandbox_run_abort(struct sandbox_host *h)

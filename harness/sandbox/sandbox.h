@@ -180,4 +180,20 @@ int sandbox_run_wait(struct sandbox_host *h, int timeout_ms, int *status, struct
  * killed.  Then collect it with sandbox_run_wait(). */
 void sandbox_run_abort(struct sandbox_host *h);
 
+/*
+ * Layers of the probe (sandbox_probe.h) a run can go without although the
+ * machine has them, when making them fails at run time: the run's cgroup
+ * (its CPU account, `cgroupcpu`) and its folder's own tmpfs (`runfs`).
+ */
+enum {
+    SANDBOX_LOST_CGROUPCPU = 1u << 0,
+    SANDBOX_LOST_RUNFS = 1u << 1,
+    SANDBOX_LOST_ALL = SANDBOX_LOST_CGROUPCPU | SANDBOX_LOST_RUNFS,
+};
+
+/* Which of those the last run collected by sandbox_run_wait() went without
+ * (SANDBOX_LOST_* bits): all of them when its host died under it, since
+ * nothing then says they held. */
+unsigned sandbox_run_lost(const struct sandbox_host *h);
+
 #endif

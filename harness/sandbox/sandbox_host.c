@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "fileio.h"
+#include "sandbox.h"
 #include "sandbox_internal.h"
 #include "sandbox_cgroup.h"
 #include "sandbox_landlock.h"
@@ -83,6 +84,7 @@ static struct {
     char runfs[4096];           /* the running run's folder while its tmpfs is mounted, else "" */
     pid_t cg_owner;             /* names the host's cgroup folder (sandbox_cgroup.h) */
     struct sbx_cgroup_run cg;   /* the running run's cgroups (seq 0: none) */
+    unsigned test_fail;         /* SANDBOX_LOST_* to fail at run time (test_fail_layers) */
 } hs = {.cg = {0, -1, -1, -1, -1}};
 
 static _Noreturn void fail_start(int ctrl, const char *what)
@@ -186,6 +188,34 @@ static void host_clean_shm(void)
     closedir(d);
 }
 
+/*
+ * PYHARNESS_TEST_FAIL_RUN_LAYERS (a build with PH_TEST_SWITCHES only): a
+ * comma-separated list of layers (`cgroupcpu`, `runfs`) whose making fails
+ * at run time, as a refusing kernel or a full cgroup would, so that tests
+ * can see a result list only what held for its run.  Read once by
+ * host_main, before the environment is scrubbed.  SANDBOX_LOST_* bits.
+ */
+static unsigned test_fail_layers(void)
+{
+    unsigned bits = 0;
+#ifdef PH_TEST_SWITCHES
+    const char *p = getenv("PYHARNESS_TEST_FAIL_RUN_LAYERS");
+
+    while (p != NULL && *p != '\0') {
+        size_t item = strcspn(p, ",");
+
+        if (item == strlen("cgroupcpu") && strncmp(p, "cgroupcpu", item) == 0)
+            bits |= SANDBOX_LOST_CGROUPCPU;
+        if (item == strlen("runfs") && strncmp(p, "runfs", item) == 0)
+            bits |= SANDBOX_LOST_RUNFS;
+        p += item;
+        if (*p == ',')
+            p++;
+    }
+#endif
+    return bits;
+}
+
 /* The run's folder becomes a tmpfs of its quota (sandbox_runfs.h) before
  * its worker is handed the job.  Where that cannot be done, the folder stays
  * on the scratch root's disk, weighed by walking it as before. */
@@ -194,7 +224,8 @@ static void host_mount_runfs(const struct msg_job *job)
     struct ph_err err = {0};
 
     hs.runfs[0] = '\0';
-    if (!sbx_caps.mount_namespace || hs.policy->disk_bytes == 0 || hs.policy->disk_files == 0)
+    if (!sbx_caps.mount_namespace || hs.policy->disk_bytes == 0 || hs.policy->disk_files == 0 ||
+        (hs.test_fail & SANDBOX_LOST_RUNFS) != 0)
         return;
     if (sbx_runfs_mount(job->scratch, (uid_t)job->uid, hs.policy->disk_bytes, hs.policy->disk_files,
                         &err) == PH_OK)
@@ -351,7 +382,7 @@ static void host_park(void)
 
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
         return;
-    if (sbx_cgroup_active())
+    if (sbx_cgroup_active() && (hs.test_fail & SANDBOX_LOST_CGROUPCPU) == 0)
         (void)sbx_cgroup_run_make(&parked.cg); /* else the run goes without */
     if (hs.hooks->before_fork != NULL)
         hs.hooks->before_fork();
@@ -419,6 +450,26 @@ static void host_run_cgroup_cpu(struct rusage *ru)
     ru->ru_utime.tv_usec = (suseconds_t)(user % 1000000LL);
 }
 
+/*
+ * Which of the probe's layers this run went without (SANDBOX_LOST_*), told
+ * to the supervisor with its END: a result lists what held for its run, not
+ * what the machine offers.  The CPU account held when the run's cgroups
+ * were made and both counted CPU (the check runner's in run-N, the worker's
+ * in run-N/w: a parked child that could not enter them leaves them at 0);
+ * the folder's tmpfs held when it was mounted.
+ */
+static unsigned host_run_lost(void)
+{
+    unsigned lost = 0;
+
+    if (sbx_caps.cgroup_cpu != 0 && (hs.cg.seq == 0 || sbx_cgroup_usage_ns(hs.cg.run_usage) <= 0 ||
+                                     sbx_cgroup_usage_ns(hs.cg.work_usage) <= 0))
+        lost |= SANDBOX_LOST_CGROUPCPU;
+    if (sbx_caps.mount_namespace && hs.runfs[0] == '\0')
+        lost |= SANDBOX_LOST_RUNFS;
+    return lost;
+}
+
 /* One run: hand it to the parked worker (parking one first if there is
  * none), wait for it, end everything of it, report, and park the next
  * run's worker. */
@@ -452,7 +503,8 @@ static void host_run(ssize_t n, int got[3])
     if (pid < 0) {
         host_unmount_runfs();
         sbx_cgroup_run_remove(&hs.cg);
-        sbx_msg_send_end(hs.ctrl, MSG_END, W_EXITCODE(RELAY_SETUP_FAILED, 0), &ru, "fork failed");
+        sbx_msg_send_run_end(hs.ctrl, W_EXITCODE(RELAY_SETUP_FAILED, 0), &ru, "fork failed",
+                             SANDBOX_LOST_ALL);
         return;
     }
     status = host_wait_worker(pid, job->uid, &ru);
@@ -464,7 +516,7 @@ static void host_run(ssize_t n, int got[3])
     timersub(&after.ru_stime, &before.ru_stime, &ru.ru_stime);
     host_run_cgroup_cpu(&ru);
     host_clean_shm();
-    sbx_msg_send_end(hs.ctrl, MSG_END, status, &ru, NULL);
+    sbx_msg_send_run_end(hs.ctrl, status, &ru, NULL, host_run_lost());
     /* After the END: an unmount waits for an RCU grace period (0.6-0.9 ms
      * here, asleep), which the supervisor need not wait for.  It takes the
      * mount out of the tree at once, before the supervisor, done with the
@@ -488,6 +540,7 @@ static _Noreturn void host_main(int ctrl)
     sbx_reset_signals();
     sbx_close_all_but(ctrl);
     sbx_quiet_stdio();
+    hs.test_fail = test_fail_layers();
     sbx_scrub_env_block();
     if (hs.hooks->after_fork_child != NULL && !hs.not_forked)
         hs.hooks->after_fork_child();

@@ -9,19 +9,32 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-void sbx_msg_send_end(int fd, uint32_t type, int status, const struct rusage *ru, const char *msg)
+static void send_end(int fd, uint32_t type, int status, const struct rusage *ru, const char *msg,
+                     uint32_t lost)
 {
     struct msg_end m;
 
     memset(&m, 0, sizeof m);
     m.type = type;
     m.status = status;
+    m.lost = lost;
     if (ru != NULL)
         m.ru = *ru;
     if (msg != NULL)
         snprintf(m.msg, sizeof m.msg, "%s", msg);
     while (send(fd, &m, sizeof m, MSG_NOSIGNAL) < 0 && errno == EINTR)
         ;
+}
+
+void sbx_msg_send_end(int fd, uint32_t type, int status, const struct rusage *ru, const char *msg)
+{
+    send_end(fd, type, status, ru, msg, 0);
+}
+
+void sbx_msg_send_run_end(int fd, int status, const struct rusage *ru, const char *msg,
+                          uint32_t lost)
+{
+    send_end(fd, MSG_END, status, ru, msg, lost);
 }
 
 /* Send one message made of `iov` with `nfd` fds attached.  Returns what

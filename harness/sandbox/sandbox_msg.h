@@ -30,6 +30,7 @@ struct msg_end {
     uint32_t type;  /* MSG_END, MSG_READY, MSG_FAIL */
     int32_t status; /* the worker's wait status; for MSG_FAIL, 1 if host_init refused */
     struct rusage ru;
+    uint32_t lost; /* for MSG_END: SANDBOX_LOST_* bits, the probe's layers this run went without */
     char msg[256]; /* why, for MSG_FAIL */
 };
 
@@ -37,6 +38,11 @@ struct msg_end {
 
 /* Send an END, READY or FAIL message (`ru` and `msg` may be NULL). */
 void sbx_msg_send_end(int fd, uint32_t type, int status, const struct rusage *ru, const char *msg);
+
+/* Send a run's END, saying which of the probe's layers it went without
+ * (`lost`, SANDBOX_LOST_* bits). */
+void sbx_msg_send_run_end(int fd, int status, const struct rusage *ru, const char *msg,
+                          uint32_t lost);
 
 /* Send one message made of `iov` with `nfd` fds attached.  Returns what
  * sendmsg() returned. */

@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "sandbox.h"
 #include "sandbox_internal.h"
 #include "sandbox_cgroup.h"
 #include "sandbox_landlock.h"
@@ -278,6 +279,11 @@ const struct sandbox_caps *sandbox_probe(void)
 
 const char *sandbox_layers_string(void)
 {
+    return sandbox_run_layers_string(0);
+}
+
+const char *sandbox_run_layers_string(unsigned lost)
+{
     static char buf[160];
     const struct sandbox_caps *c = sandbox_probe();
     size_t used = 0;
@@ -285,13 +291,19 @@ const char *sandbox_layers_string(void)
         int on;
         const char *name;
     } layers[] = {
-        {c->rlimits, "rlimits"},           {c->uid_drop, "uid"},
-        {c->user_namespace, "userns"},     {c->pid_namespace, "pidns"},
-        {c->net_namespace, "netns"},       {c->ipc_namespace, "ipcns"},
-        {c->mount_namespace, "mntns"},     {c->mount_namespace, "runfs"},
-        {c->subreaper, "subreaper"},       {c->seccomp, "seccomp"},
-        {c->landlock > 0, "landlock"},     {c->audit_hooks, "audit"},
-        {c->cgroup_cpu != 0, "cgroupcpu"},
+        {c->rlimits, "rlimits"},
+        {c->uid_drop, "uid"},
+        {c->user_namespace, "userns"},
+        {c->pid_namespace, "pidns"},
+        {c->net_namespace, "netns"},
+        {c->ipc_namespace, "ipcns"},
+        {c->mount_namespace, "mntns"},
+        {c->mount_namespace && !(lost & SANDBOX_LOST_RUNFS), "runfs"},
+        {c->subreaper, "subreaper"},
+        {c->seccomp, "seccomp"},
+        {c->landlock > 0, "landlock"},
+        {c->audit_hooks, "audit"},
+        {c->cgroup_cpu != 0 && !(lost & SANDBOX_LOST_CGROUPCPU), "cgroupcpu"},
     };
 
     buf[0] = '\0';

@@ -38,4 +38,9 @@ void sandbox_probe_adopt(const struct sandbox_caps *c);
  * Static storage. */
 const char *sandbox_layers_string(void);
 
+/* The same for one run: the machine's layers less those the run went
+ * without (`lost`, SANDBOX_LOST_* bits of sandbox.h, from its host's END).
+ * A result lists these, never more than held for its run.  Static storage. */
+const char *sandbox_run_layers_string(unsigned lost);
+
 #endif

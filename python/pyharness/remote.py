@@ -242,7 +242,9 @@ class Wire:
             return None
         (n,) = HEADER.unpack_from(self.buf)
         if n > MESSAGE_MAX:
-            raise ProtocolError(f"a message of {n} bytes announced")
+            raise ProtocolError(f"a frame of {n:,} bytes announced, over the {MESSAGE_MAX:,}-byte "
+                                "limit for a frame on the harness's socket (the worker's serving "
+                                "loop never sends one: a frame the submission wrote)")
         if len(self.buf) < HEADER.size + n:
             return None
         data = bytes(self.buf[HEADER.size:HEADER.size + n])
@@ -1441,10 +1443,18 @@ class _Runner:
                 left = (end - now) / 1e9
                 msg = self.wire.recv(left if wait is None else min(wait, left))
                 if msg is not None and msg.get("op") == "bye":
+                    if type(msg) is not Sealed:
+                        raise ProtocolError("a goodbye not sealed by the harness's serving loop "
+                                            "(a frame the submission wrote on the harness's "
+                                            "socket)")
                     # Weighed once more: a spike just before the answer counts.
                     self._sample(self._ph.now_ns())
                     return
-        except (WorkerGone, ProtocolError):
+        except ProtocolError as exc:
+            if self.stopped is None:
+                self.protocol_stop(str(exc))
+            self.gone = True
+        except WorkerGone:
             self.gone = True
 
     def between_requests(self, on: bool) -> None:
@@ -1826,7 +1836,10 @@ class _Worker:
             op = msg.get("op")
             if op == "bye":
                 _flush_streams()
-                self.wire.send({"op": "bye"})
+                # Sealed like a reply: the runner ends its wait for the run's
+                # end only on this frame (a stream's flush() is the
+                # submission's code, and could write a goodbye of its own).
+                self.wire.send_raw(self._ph.serve_seal({"op": "bye"}))
                 return
             if op == "llm_done" and self.aiter is not None:
                 # The iterator's loop waits for its next step: the answer is
@@ -1869,10 +1882,13 @@ class _Worker:
             # Sealed here, in this frame: serve_seal refuses any other.
             try:
                 frame = self._ph.serve_seal(reply)
-            except ValueError as exc:  # over MESSAGE_MAX: say so, not die
-                too_big = OverflowError(f"the submission's answer is too large to observe ({exc})")
-                reply.pop("ok", None)
-                reply["raise"] = exception_info(too_big, self.encode, self.describe)
+            except (ValueError, MemoryError) as exc:  # over MESSAGE_MAX: say so, not die
+                answer = reply.pop("ok", None)
+                answer = reply.pop("raise", None) if answer is None else answer
+                reply.pop("same", None)
+                reply["raise"] = exception_info(_frame_too_big(exc, answer), self.encode,
+                                                self.describe)
+                del answer
                 frame = self._ph.serve_seal(reply)
             self.wire.send_raw(frame)
 
@@ -2209,6 +2225,45 @@ def _pump(sealed: Any) -> None:
 def _settle(fut: Any, msg: dict) -> None:
     if not fut.done():
         fut.set_result(msg)
+
+
+def _encoded_at_least(v: Any, limit: int) -> int:
+    """A lower bound of the JSON size of `v` (an encoded value), walked
+    only as far as `limit`: every string is at least its length in bytes."""
+    total, stack = 0, [v]
+    while stack and total <= limit:
+        x = stack.pop()
+        if type(x) is str:
+            total += len(x) + 2
+        elif type(x) is list:
+            total += len(x) + 1
+            stack.extend(x)
+        elif type(x) is dict:
+            total += len(x) + 1
+            stack.extend(x.keys())
+            stack.extend(x.values())
+        else:
+            total += 1
+    return total
+
+
+def _frame_too_big(exc: BaseException, value: Any) -> BaseException:
+    """What a reply that could not be sealed says instead.  A frame holds at
+    most MESSAGE_MAX bytes: an answer over that is reported as such, with
+    the limit, whether the seal refused it (ValueError) or encoding it ran
+    the run out of memory first (MemoryError: the harness's copy of a huge
+    answer, not the submission's own use, which its figures show)."""
+    limit = MESSAGE_MAX // 2**20
+    if isinstance(exc, ValueError):
+        return OverflowError(f"the submission's answer is too large to observe: its frame is over "
+                             f"the harness's {limit} MiB limit for a worker's frame ({exc})")
+    del exc
+    if _encoded_at_least(value, MESSAGE_MAX) > MESSAGE_MAX:
+        return OverflowError(f"the submission's answer is too large to observe: its frame would "
+                             f"be over the harness's {limit} MiB limit for a worker's frame "
+                             "(the run ran out of memory encoding it)")
+    return MemoryError("the run ran out of memory while the harness encoded the submission's "
+                       "answer")
 
 
 def serve(fd: int, module: Any, import_error: BaseException | None, display: str,
