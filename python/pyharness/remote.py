@@ -1820,6 +1820,8 @@ class _Worker:
 
     # ---- the loop
     def serve(self) -> None:
+        sealed_refused = getattr(type(self.sealed), "violation", lambda: None)
+        told = False
         while True:
             msg = self.read()
             assert msg is not None
@@ -1864,6 +1866,10 @@ class _Worker:
                 reply["counts"] = self.counts
             tamper = self.tamper() + self.notes
             self.notes = []
+            refused = sealed_refused()
+            if refused is not None and not told:
+                told = True  # the first refused opening, once (C keeps it)
+                tamper.append(refused)
             if tamper:
                 reply["tamper"] = tamper
             # Sealed here, in this frame: serve_seal refuses any other.
@@ -2204,6 +2210,26 @@ class Blocking:
 
 def _pump(sealed: Any) -> None:
     sealed().pump()
+
+
+def _seal_openers() -> None:
+    """Give C the only code a sealed handle opens for: the functions whose job
+    is to use the worker behind it.  Any other frame, a runtime function's
+    included, is refused (red-team 13: make_exception and exception_info
+    called a caller's callable on a caller's sealed handle and opened it).
+    Runs once, at this module's import in the sandbox host (before any
+    submission); a second call is refused by C."""
+    try:
+        import _pyharness
+    except ImportError:  # the runner side of tests without the embedded module
+        return
+    openers = getattr(type(_pyharness.seal(None)), "openers", None)
+    if openers is None:  # a test's stand-in for the embedded module
+        return
+    openers(Fed.__next__, Callback.__call__, RemoteClient.complete, Blocking.__call__, _pump)
+
+
+_seal_openers()
 
 
 def _settle(fut: Any, msg: dict) -> None:
