@@ -1573,6 +1573,19 @@ class _Worker:
     answered one at a time.  Its replies are sealed only for the one loop C
     starts after the import (serve_gate.h); a subclass is refused too."""
 
+    # Slots, no __dict__: an instance attribute cannot shadow a method the
+    # loop calls (red-team 13's cvt_unseal_fixup set w.run on the live
+    # worker and the loop sealed whatever it returned).  `_ph` is a class
+    # attribute, not a slot, so it cannot be rebound on the instance either
+    # (the gate snapshots this class's dict).
+    __slots__ = ("wire", "module", "describe", "tamper", "sealed", "objs", "ids", "next_id",
+                 "ns", "futures", "call_ids", "loops", "counts", "clients", "notes", "aiter",
+                 "lock", "cv", "reading", "stash", "waiting", "replies", "services")
+    try:
+        import _pyharness as _ph
+    except ImportError:  # the runner side, which never makes a _Worker
+        _ph = None
+
     def __init_subclass__(cls, **kwargs: Any) -> None:
         raise TypeError("pyharness.remote._Worker cannot be subclassed")
 
@@ -1583,7 +1596,6 @@ class _Worker:
         self.module = module
         self.describe = describe
         self.tamper = tamper
-        self._ph = _pyharness
         # What the worker hands the submission (fed iterators, callbacks,
         # fake clients) reaches this loop only through a sealed handle,
         # which gives it back to the harness's code alone.
