@@ -1578,7 +1578,7 @@ class _Worker:
     # worker and the loop sealed whatever it returned).  `_ph` is a class
     # attribute, not a slot, so it cannot be rebound on the instance either
     # (the gate snapshots this class's dict).
-    __slots__ = ("wire", "module", "describe", "tamper", "sealed", "objs", "ids", "next_id",
+    __slots__ = ("wire", "module", "describe", "sealed", "objs", "ids", "next_id",
                  "ns", "futures", "call_ids", "loops", "counts", "clients", "notes", "aiter",
                  "lock", "cv", "reading", "stash", "waiting", "replies", "services")
     try:
@@ -1589,13 +1589,11 @@ class _Worker:
     def __init_subclass__(cls, **kwargs: Any) -> None:
         raise TypeError("pyharness.remote._Worker cannot be subclassed")
 
-    def __init__(self, fd: int, module: Any, describe: Callable[[BaseException], Any],
-                 tamper: Callable[[], list]) -> None:
+    def __init__(self, fd: int, module: Any, describe: Callable[[BaseException], Any]) -> None:
         import _pyharness
         self.wire = Wire(fd)
         self.module = module
         self.describe = describe
-        self.tamper = tamper
         # What the worker hands the submission (fed iterators, callbacks,
         # fake clients) reaches this loop only through a sealed handle,
         # which gives it back to the harness's code alone.
@@ -1831,7 +1829,12 @@ class _Worker:
         return e
 
     # ---- the loop
-    def serve(self) -> None:
+    def serve(self, tamper_now: Callable[[], list]) -> None:
+        """Answer requests until the runner says goodbye.  `tamper_now` is C's
+        (what the watched modules' snapshots find), given by the caller and
+        held by this frame only: no attribute of the worker, so a submission
+        that reaches the worker cannot swap it (red-team 13's
+        cvt_tamper_hide set w.tamper = lambda: [] and hid a rebinding)."""
         sealed_refused = getattr(type(self.sealed), "violation", lambda: None)
         told = False
         while True:
@@ -1876,7 +1879,7 @@ class _Worker:
             reply["fig"] = list(self._ph.inside_close(span))
             if self.counts:
                 reply["counts"] = self.counts
-            tamper = self.tamper() + self.notes
+            tamper = list(tamper_now()) + self.notes
             self.notes = []
             refused = sealed_refused()
             if refused is not None and not told:
@@ -2264,7 +2267,7 @@ def serve(fd: int, module: Any, import_error: BaseException | None, display: str
     def describe(exc: BaseException) -> Any:
         return describe_exception(exc, display)
 
-    w = _Worker(fd, module, describe, tamper)
+    w = _Worker(fd, module, describe)
     ready: dict[str, Any] = {"op": "ready"}
     if import_error is not None:
         try:
@@ -2281,4 +2284,4 @@ def serve(fd: int, module: Any, import_error: BaseException | None, display: str
                               if type(k) is str and isinstance(v, kinds)]
     w.wire.send_raw(_pyharness.serve_seal(ready))
     if import_error is None:
-        w.serve()
+        w.serve(tamper)
