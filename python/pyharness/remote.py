@@ -1589,7 +1589,8 @@ class _Worker:
     def __init_subclass__(cls, **kwargs: Any) -> None:
         raise TypeError("pyharness.remote._Worker cannot be subclassed")
 
-    def __init__(self, fd: int, module: Any, describe: Callable[[BaseException], Any]) -> None:
+    def __init__(self, fd: int, module: Any, describe: Callable[[BaseException], Any],
+                 _unused: Any = None) -> None:  # the tamper callable once: the loop's now
         import _pyharness
         self.wire = Wire(fd)
         self.module = module
