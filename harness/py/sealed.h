@@ -8,7 +8,12 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
-/* A static type: not subclassable, no attributes, not tracked by gc (so
+/* Calling a handle gives its object back only when the calling frame runs
+ * the code of one of the functions given once to Sealed.openers(*fns)
+ * (pyharness.remote, at its import in the sandbox host); any other caller
+ * gets PermissionError and the first one is kept (Sealed.violation()).
+ *
+ * A static type: not subclassable, no attributes, not tracked by gc (so
  * gc.get_referents cannot see what it holds).  Made ready by
  * pymodule_init(). */
 extern PyTypeObject sealed_type;

@@ -1583,17 +1583,28 @@ class _Worker:
     answered one at a time.  Its replies are sealed only for the one loop C
     starts after the import (serve_gate.h); a subclass is refused too."""
 
+    # Slots, no __dict__: an instance attribute cannot shadow a method the
+    # loop calls (red-team 13's cvt_unseal_fixup set w.run on the live
+    # worker and the loop sealed whatever it returned).  `_ph` is a class
+    # attribute, not a slot, so it cannot be rebound on the instance either
+    # (the gate snapshots this class's dict).
+    __slots__ = ("wire", "module", "describe", "sealed", "objs", "ids", "next_id",
+                 "ns", "futures", "call_ids", "loops", "counts", "clients", "notes", "aiter",
+                 "lock", "cv", "reading", "stash", "waiting", "replies", "services")
+    try:
+        import _pyharness as _ph
+    except ImportError:  # the runner side, which never makes a _Worker
+        _ph = None
+
     def __init_subclass__(cls, **kwargs: Any) -> None:
         raise TypeError("pyharness.remote._Worker cannot be subclassed")
 
     def __init__(self, fd: int, module: Any, describe: Callable[[BaseException], Any],
-                 tamper: Callable[[], list]) -> None:
+                 _unused: Any = None) -> None:  # the tamper callable once: the loop's now
         import _pyharness
         self.wire = Wire(fd)
         self.module = module
         self.describe = describe
-        self.tamper = tamper
-        self._ph = _pyharness
         # What the worker hands the submission (fed iterators, callbacks,
         # fake clients) reaches this loop only through a sealed handle,
         # which gives it back to the harness's code alone.
@@ -1829,7 +1840,14 @@ class _Worker:
         return e
 
     # ---- the loop
-    def serve(self) -> None:
+    def serve(self, tamper_now: Callable[[], list]) -> None:
+        """Answer requests until the runner says goodbye.  `tamper_now` is C's
+        (what the watched modules' snapshots find), given by the caller and
+        held by this frame only: no attribute of the worker, so a submission
+        that reaches the worker cannot swap it (red-team 13's
+        cvt_tamper_hide set w.tamper = lambda: [] and hid a rebinding)."""
+        sealed_refused = getattr(type(self.sealed), "violation", lambda: None)
+        told = False
         while True:
             msg = self.read()
             assert msg is not None
@@ -1875,8 +1893,12 @@ class _Worker:
             reply["fig"] = list(self._ph.inside_close(span))
             if self.counts:
                 reply["counts"] = self.counts
-            tamper = self.tamper() + self.notes
+            tamper = list(tamper_now()) + self.notes
             self.notes = []
+            refused = sealed_refused()
+            if refused is not None and not told:
+                told = True  # the first refused opening, once (C keeps it)
+                tamper.append(refused)
             if tamper:
                 reply["tamper"] = tamper
             # Sealed here, in this frame: serve_seal refuses any other.
@@ -2222,6 +2244,26 @@ def _pump(sealed: Any) -> None:
     sealed().pump()
 
 
+def _seal_openers() -> None:
+    """Give C the only code a sealed handle opens for: the functions whose job
+    is to use the worker behind it.  Any other frame, a runtime function's
+    included, is refused (red-team 13: make_exception and exception_info
+    called a caller's callable on a caller's sealed handle and opened it).
+    Runs once, at this module's import in the sandbox host (before any
+    submission); a second call is refused by C."""
+    try:
+        import _pyharness
+    except ImportError:  # the runner side of tests without the embedded module
+        return
+    openers = getattr(type(_pyharness.seal(None)), "openers", None)
+    if openers is None:  # a test's stand-in for the embedded module
+        return
+    openers(Fed.__next__, Callback.__call__, RemoteClient.complete, Blocking.__call__, _pump)
+
+
+_seal_openers()
+
+
 def _settle(fut: Any, msg: dict) -> None:
     if not fut.done():
         fut.set_result(msg)
@@ -2281,7 +2323,7 @@ def serve(fd: int, module: Any, import_error: BaseException | None, display: str
     def describe(exc: BaseException) -> Any:
         return describe_exception(exc, display)
 
-    w = _Worker(fd, module, describe, tamper)
+    w = _Worker(fd, module, describe)
     ready: dict[str, Any] = {"op": "ready"}
     if import_error is not None:
         try:
@@ -2298,4 +2340,4 @@ def serve(fd: int, module: Any, import_error: BaseException | None, display: str
                               if type(k) is str and isinstance(v, kinds)]
     w.wire.send_raw(_pyharness.serve_seal(ready))
     if import_error is None:
-        w.serve()
+        w.serve(tamper)
