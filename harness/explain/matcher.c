@@ -1222,10 +1222,15 @@ enum ph_rc matcher_crossed(const struct doc *d, const struct concept *c, const s
          * iterator that a list comprehension cannot"). */
         for (size_t v = 0; v < c->nvar && holds; v++)
             for (size_t j = 0; j < own[v].n && holds; j++) {
-                int claimed = inside(&riv, own[v].v[j].start);
+                int claimed;
+                /* The clause first: inside() walks every occurrence, and a
+                 * 64 KiB answer holds thousands (196 s, where 3.6 s before). */
+                if (own[v].v[j].clause != u)
+                    continue;
+                claimed = inside(&riv, own[v].v[j].start);
                 for (size_t g = 0; g < x->claims.ng && !claimed; g++)
                     claimed = inside(&claim[g], own[v].v[j].start);
-                if (own[v].v[j].clause == u && !claimed)
+                if (!claimed)
                     holds = 0;
             }
         if (holds && denied_before(d, u, d->ntok))
