@@ -22,7 +22,9 @@ entry; a comparison that fails against a kept result runs again in full.  With
 PYHARNESS_TEST_DISABLE_AUDIT=1 (honoured by builds with PH_TEST_SWITCHES) the
 CPython audit hook is off: an entry marked "needs_audit" that then gets
 through is reported as a skip naming what got through (the part of the grade
-that still rests on the hook); every other entry must hold as it is.  An
+that still rests on the hook); every other entry must hold as it is.  An entry
+with "known_gap" (an open hole, named with its issue) that gets through is
+reported as a skip with that text, never silently.  An
 entry whose run with the hook (same binary, same file, same entry) met no
 refusal of the hook is skipped without it: it is the same run, and running
 the whole corpus twice took a quarter of CI's time.  The run with the hook
@@ -177,6 +179,14 @@ class AttackCorpus(unittest.TestCase):
             # refusal is reported, BLOCKED_MARK), so the run without it takes
             # the same path: nothing of the grade rests on the hook here.
             self.skipTest("the audit hook refused nothing in the run with it: the same run")
+        if entry.get("known_gap"):
+            # An open hole, named in its issue: reported as a skip when it
+            # gets through (visible in every run), a pass when it does not.
+            try:
+                self._run_with_kept_control(entry)
+            except AssertionError as exc:
+                self.skipTest(f"known gap ({entry['known_gap']}): {str(exc)[:300]}")
+            return
         if not (AUDIT_OFF and entry.get("needs_audit")):
             self._run_with_kept_control(entry)
             return
