@@ -242,10 +242,9 @@ struct run {
     char nonce[40];
     int got_hello, got_import, import_failed, got_end;
     size_t next_check;              /* index of the next check expected to begin */
-    struct stall_limit check_limit; /* the running check's, while check_timed */
-    int check_timed;
-    struct dynbuf out, err;  /* captured stdout and stderr, capped */
-    const char *module_copy; /* the module's path in the run's folder (its frames' file) */
+    struct stall_limit check_limit; /* the running check's (res->running_check >= 0) */
+    struct dynbuf out, err;         /* captured stdout and stderr, capped */
+    const char *module_copy;        /* the module's path in the run's folder (its frames' file) */
     char proto_error[256];
 };
 
@@ -345,7 +344,6 @@ static int take_frame(struct run *r, cJSON *frame)
                                    strlen(WORKER_WORKLOAD_PREFIX)) == 0);
         tmo = idx >= 0 ? r->spec->ex->checks[idx].timeout_s : r->spec->ex->limits.wall_s;
         stall_limit_start(&r->check_limit, measure_now_ns(), tmo, LIMIT_STRETCH);
-        r->check_timed = 1;
         progress(r, RUN_PROGRESS_BEGIN, r->next_check, 0, 0);
         break;
     }
@@ -372,7 +370,6 @@ static int take_frame(struct run *r, cJSON *frame)
         }
         res->running_check = -1;
         r->next_check++;
-        r->check_timed = 0;
         return 0;
     }
     case PROTO_FRAME_END:
@@ -960,11 +957,10 @@ static int64_t job_before_wait(struct worker_job *j, int64_t now)
             job_complete(j);
         return j->exit_until;
     }
-    check_over =
-        r->check_timed && res->running_check >= 0 && stall_limit_reached(&r->check_limit, now);
+    check_over = res->running_check >= 0 && stall_limit_reached(&r->check_limit, now);
     run_over = stall_limit_reached(&j->run_limit, now);
     until = j->run_limit.due_ns;
-    if (r->check_timed && r->check_limit.due_ns < until)
+    if (res->running_check >= 0 && r->check_limit.due_ns < until)
         until = r->check_limit.due_ns;
     if (res->running_check >= 0 && r->spec->progress != NULL)
         progress(r, RUN_PROGRESS_TICK, (size_t)res->running_check, 0,
