@@ -828,9 +828,7 @@ static enum ph_rc score_answer(const struct rubric *r, const char *question, con
             em = &out->misconceptions[out->nmisconceptions++];
             snprintf(text, sizeof text, "%s-crossed", r->points[i].id);
             em->id = strdup(text);
-            snprintf(text, sizeof text,
-                     "what this key point says of one subject holds for another one.");
-            em->text = strdup(text);
+            em->text = strdup("what this key point says of one subject holds for another one.");
             em->correction = strdup(r->points[i].text);
             em->evidence = sentence_text(&d, cs);
             if (em->id == NULL || em->text == NULL || em->correction == NULL ||

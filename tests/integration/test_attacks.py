@@ -73,21 +73,27 @@ def _control_key(entry: dict, path: Path) -> str:
     return h.hexdigest()
 
 
-def _kept(section: str = "controls") -> dict:
+def _kept_all() -> dict:
     """What the run with the audit hook kept for this binary (others' are dropped):
     "controls", the controls' results; "hook", per attack whether the hook
     refused anything in its run."""
     try:
         doc = json.loads(Path(CONTROLS_FILE).read_text()) if CONTROLS_FILE else {}
     except (OSError, ValueError):
-        return {}
-    return doc.get(section, {}) if doc.get("binary") == _binary_digest() else {}
+        doc = {}
+    if doc.get("binary") != _binary_digest():
+        doc = {}
+    return {"controls": doc.get("controls", {}), "hook": doc.get("hook", {})}
+
+
+def _kept(section: str = "controls") -> dict:
+    return _kept_all()[section]
 
 
 def _keep(section: str, key: str, value) -> None:
     if not CONTROLS_FILE:
         return
-    doc = {"binary": _binary_digest(), "controls": _kept("controls"), "hook": _kept("hook")}
+    doc = {"binary": _binary_digest(), **_kept_all()}
     doc[section][key] = value
     tmp = CONTROLS_FILE + ".tmp"
     Path(tmp).write_text(json.dumps(doc))
